@@ -1,0 +1,44 @@
+import type { SandboxLimits } from '../types.js';
+
+/** Defaults follow Gemini's server-side sandbox where it has one (30 s). */
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  timeoutMs: 30_000,
+  maxOutputBytes: 32 * 1024,
+  maxFileBytes: 10 * 1024 * 1024,
+  maxTotalFileBytes: 25 * 1024 * 1024,
+  recursionLimit: 1000,
+  interruptGraceMs: 1000,
+  bootTimeoutMs: 120_000,
+});
+
+/** Longest wall time one run may be given: a day. Anything longer is a bug in the caller. */
+export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
+  timeoutMs: [1, MAX_TIMEOUT_MS],
+  maxOutputBytes: [256, 256 * 1024 * 1024],
+  maxFileBytes: [0, 1024 * 1024 * 1024],
+  maxTotalFileBytes: [0, 4 * 1024 * 1024 * 1024],
+  recursionLimit: [50, 100_000],
+  interruptGraceMs: [0, 60_000],
+  bootTimeoutMs: [1000, 30 * 60 * 1000],
+};
+
+/** Checks one limit and returns it; throws a `RangeError` that names the setting. */
+export function checkLimit(name: keyof SandboxLimits, value: unknown): number {
+  const [min, max] = RANGES[name];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a number from ${min} to ${max}; got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Merges user limits over the defaults, validating each. */
+export function resolveLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in RANGES)) throw new TypeError(`Unknown limit "${key}"; known: ${Object.keys(RANGES).join(', ')}`);
+    if (value !== undefined) limits[key as keyof SandboxLimits] = checkLimit(key as keyof SandboxLimits, value);
+  }
+  return limits;
+}

@@ -1,0 +1,30 @@
+import { Language, type Outcome, type Part, createPartFromBase64, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
+import type { RunResult } from '../types.js';
+
+/**
+ * The text Gemini's `codeExecutionResult.output` would hold for this run: the interleaved
+ * output, then the trailing expression's repr (as a REPL echoes it), then the error's traceback
+ * if it is not already in the output.
+ */
+export function resultOutputText(result: RunResult): string {
+  let text = result.output;
+  const append = (line: string) => {
+    if (text && !text.endsWith('\n')) text += '\n';
+    text += line.endsWith('\n') ? line : `${line}\n`;
+  };
+  if (result.result !== undefined) append(result.result);
+  if (result.error && !text.includes(result.error.traceback)) append(result.error.traceback);
+  return text;
+}
+
+/**
+ * Converts a local run into the parts Gemini's server-side code execution produces:
+ * an `executableCode` part (PYTHON), a `codeExecutionResult` part, and one `inlineData` part per image.
+ */
+export function toParts(code: string, result: RunResult): Part[] {
+  return [
+    createPartFromExecutableCode(code, Language.PYTHON),
+    createPartFromCodeExecutionResult(result.outcome as Outcome, resultOutputText(result)),
+    ...result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
+  ];
+}

@@ -1,0 +1,29 @@
+/** The working directory user code starts in, and where user files live. */
+export const WORKDIR = '/home/pyodide';
+
+/**
+ * Normalizes a user-supplied file path to one relative to the working directory.
+ * Accepts `data.csv`, `./out/a.png`, or an absolute path inside {@link WORKDIR};
+ * throws a `TypeError` for anything that would leave it (`..`, other absolute paths, empty names).
+ */
+export function toWorkdirPath(path: unknown): string {
+  if (typeof path !== 'string' || path.trim() === '') throw new TypeError('File path must be a non-empty string');
+  if (path.includes('\0')) throw new TypeError('File path must not contain NUL characters');
+  let rest = path.replace(/\\/g, '/');
+  if (rest.startsWith('/')) {
+    if (rest !== WORKDIR && !rest.startsWith(`${WORKDIR}/`)) {
+      throw new TypeError(`File path "${path}" is outside the working directory ${WORKDIR}`);
+    }
+    rest = rest.slice(WORKDIR.length);
+  }
+  const parts: string[] = [];
+  for (const part of rest.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) throw new TypeError(`File path "${path}" is outside the working directory ${WORKDIR}`);
+      parts.pop();
+    } else parts.push(part);
+  }
+  if (parts.length === 0) throw new TypeError(`File path "${path}" names the working directory, not a file`);
+  return parts.join('/');
+}

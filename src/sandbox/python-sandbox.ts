@@ -1,0 +1,318 @@
+import { proxy } from 'comlink';
+import type { BootConfig, WorkerRunResult } from '../protocol.js';
+import type { FileInfo, LoadProgress, OutputChunk, PythonErrorInfo, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import { SandboxDisposedError } from './errors.js';
+import { checkLimit, resolveLimits } from './limits.js';
+import { joinChunks } from './output.js';
+import { toWorkdirPath } from './paths.js';
+import { WorkerSession } from './session.js';
+
+/** Why the host stopped a run. */
+type StopReason = 'timeout' | 'interrupt';
+
+interface ActiveRun {
+  runId: number;
+  stop(reason: StopReason): void;
+}
+
+/**
+ * Runs untrusted Python in a Pyodide interpreter hosted in a worker, and returns results shaped
+ * like Gemini's server-side code execution.
+ *
+ * Globals persist across {@link PythonSandbox.run} calls; calls are queued and run one at a time.
+ *
+ * @example
+ * ```ts
+ * const sandbox = await PythonSandbox.create();
+ * const r = await sandbox.run('x = 6 * 7\nx');
+ * r.outcome; // 'OUTCOME_OK'
+ * r.result;  // '42'
+ * ```
+ */
+export class PythonSandbox {
+  /** The effective limits (defaults merged with `options.limits`). */
+  readonly limits: Readonly<SandboxLimits>;
+  private session: WorkerSession;
+  /** Resolves to the live session; replaced while a fresh interpreter boots after a kill. */
+  private ready: Promise<WorkerSession>;
+  private queue: Promise<unknown> = Promise.resolve();
+  private active: ActiveRun | undefined;
+  private runSeq = 0;
+  private disposed = false;
+  /** Files written through `writeFile`, replayed into a fresh interpreter so attachments survive a restart. */
+  private readonly userFiles = new Map<string, Uint8Array>();
+
+  private constructor(
+    session: WorkerSession,
+    private readonly workerUrl: URL,
+    private readonly bootConfig: Omit<BootConfig, 'files'>,
+    limits: SandboxLimits,
+    private readonly onProgress: ((p: LoadProgress) => void) | undefined,
+  ) {
+    this.session = session;
+    this.ready = Promise.resolve(session);
+    this.limits = Object.freeze(limits);
+  }
+
+  /** Boots a worker and resolves when Python is ready. Throws `SandboxBootError` if it cannot start. */
+  static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
+    const limits = resolveLimits(options.limits);
+    const workerUrl = new URL(options.workerUrl ?? new URL('./worker.js', import.meta.url), import.meta.url);
+    const bootConfig: Omit<BootConfig, 'files'> = {
+      indexURL: options.indexURL ?? new URL('./pyodide/', import.meta.url).href,
+      packageBaseUrl: options.packageBaseUrl,
+      lockFileURL: options.lockFileURL,
+      lockFileContents: options.lockFileContents,
+      recursionLimit: limits.recursionLimit,
+      maxOutputBytes: limits.maxOutputBytes,
+      maxFileBytes: limits.maxFileBytes,
+      maxTotalFileBytes: limits.maxTotalFileBytes,
+    };
+    const session = await WorkerSession.start(workerUrl, { ...bootConfig, files: [] }, limits.bootTimeoutMs, options.onProgress);
+    return new PythonSandbox(session, workerUrl, bootConfig, limits, options.onProgress);
+  }
+
+  /** Whether `interrupt()` can stop Python while keeping its state (SharedArrayBuffer available). */
+  get interruptible(): boolean {
+    return this.session.info?.interruptible ?? false;
+  }
+
+  /** Pyodide and Python versions of the running interpreter. */
+  get versions(): { pyodide: string; python: string } {
+    return { pyodide: this.session.info?.pyodideVersion ?? '', python: this.session.info?.pythonVersion ?? '' };
+  }
+
+  /**
+   * Runs `code` and resolves with its result. Never rejects for errors in the code (they are
+   * `OUTCOME_FAILED` results); rejects only for bad arguments or a disposed sandbox.
+   */
+  run(code: string, options: RunOptions = {}): Promise<RunResult> {
+    if (typeof code !== 'string') return Promise.reject(new TypeError(`code must be a string; got ${typeof code}`));
+    let timeoutMs: number;
+    try {
+      timeoutMs = options.timeoutMs === undefined ? this.limits.timeoutMs : checkLimit('timeoutMs', options.timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(() => this.runNow(code, timeoutMs, options));
+  }
+
+  /**
+   * Stops the running code, if any: KeyboardInterrupt where possible (globals kept), otherwise
+   * the worker is replaced and the run reports `stateLost`.
+   */
+  interrupt(): void {
+    this.active?.stop('interrupt');
+  }
+
+  /** Fresh globals. Files in the working directory stay. */
+  reset(): Promise<void> {
+    return this.enqueue(async () => {
+      const session = await this.ready;
+      await this.call(session, () => session.remote.reset());
+    });
+  }
+
+  /** Writes a file into the working directory (paths outside it are refused). Kept across interpreter restarts. */
+  writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    let relative: string;
+    let bytes: Uint8Array;
+    try {
+      relative = toWorkdirPath(path);
+      bytes = toBytes(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(async () => {
+      const session = await this.ready;
+      await this.call(session, () => session.remote.writeFile(relative, bytes));
+      this.userFiles.set(relative, bytes);
+    });
+  }
+
+  /** Reads a file from the working directory. */
+  readFile(path: string): Promise<Uint8Array> {
+    let relative: string;
+    try {
+      relative = toWorkdirPath(path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(async () => {
+      const session = await this.ready;
+      return this.call(session, () => session.remote.readFile(relative));
+    });
+  }
+
+  /** Lists the files in the working directory, recursively. */
+  listFiles(): Promise<FileInfo[]> {
+    return this.enqueue(async () => {
+      const session = await this.ready;
+      return this.call(session, () => session.remote.listFiles());
+    });
+  }
+
+  /** Stops the worker. Pending and later calls reject with `SandboxDisposedError`. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.active?.stop('interrupt');
+    const session = await this.ready.catch(() => undefined);
+    await session?.terminate('disposed');
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new SandboxDisposedError());
+    const next = this.queue.then(() => {
+      if (this.disposed) throw new SandboxDisposedError();
+      return task();
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A call to the worker that fails clearly (instead of hanging) if the worker dies meanwhile. */
+  private async call<T>(session: WorkerSession, fn: () => Promise<T>): Promise<T> {
+    const release = session.hold();
+    try {
+      return await Promise.race([
+        fn(),
+        session.died.then((reason) => {
+          throw new Error(`The sandbox worker stopped (${reason})`);
+        }),
+      ]);
+    } finally {
+      release();
+    }
+  }
+
+  private async runNow(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
+    const started = performance.now();
+    let session = await this.ready;
+    let stateLost = false;
+    if (!session.alive) {
+      session = await this.restart();
+      stateLost = true;
+    }
+    const runId = ++this.runSeq;
+    // Everything streamed is kept: if the worker has to be killed it is all the output there is.
+    const streamed: OutputChunk[] = [];
+    const onOutput = (chunk: OutputChunk) => {
+      streamed.push(chunk);
+      try {
+        options.onOutput?.(chunk);
+      } catch {
+        // A throwing listener must not break the run.
+      }
+    };
+
+    let stopReason: StopReason | undefined;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const stop = (reason: StopReason) => {
+      if (stopReason) return;
+      stopReason = reason;
+      session.interruptBuffer?.interrupt();
+      // Frees a top-level `await` (the worker's event loop is idle then); ignored if Python is busy.
+      session.remote.cancel(runId).catch(() => undefined);
+      const grace = session.interruptBuffer ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);
+      graceTimer = setTimeout(() => void session.terminate(`stopped: ${reason}`), grace);
+    };
+    this.active = { runId, stop };
+    const deadline = setTimeout(() => stop('timeout'), timeoutMs);
+    const onAbort = () => stop('interrupt');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort);
+
+    const release = session.hold();
+    session.interruptBuffer?.clear();
+    try {
+      const settled = await Promise.race([
+        session.remote.run({ runId, code }, proxy(onOutput), proxy((p: LoadProgress) => this.onProgress?.(p))).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
+        ),
+        session.died.then((reason) => ({ crash: reason })),
+      ]);
+      const durationMs = performance.now() - started;
+      if ('result' in settled && settled.result.status !== 'fatal') {
+        return { ...this.fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
+      }
+      // The interpreter is gone or unusable: report what we have and boot a fresh one.
+      const fatal = 'result' in settled ? settled.result : undefined;
+      void session.terminate('replaced');
+      this.ready = this.restart();
+      this.ready.catch(() => undefined);
+      return this.lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (this.active?.runId === runId) this.active = undefined;
+      release();
+    }
+  }
+
+  private fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
+    const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
+    if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
+    if (r.status === 'interrupted' && stopReason === 'timeout') {
+      return { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', error: { ...timeoutError(timeoutMs, false), traceback: r.error?.traceback ?? '' } };
+    }
+    if (r.status === 'interrupted' && stopReason === 'interrupt') {
+      return { ...base, outcome: 'OUTCOME_FAILED', error: { ...interruptedError(false), traceback: r.error?.traceback ?? '' } };
+    }
+    return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
+  }
+
+  private lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChunk[], stopReason: StopReason | undefined, timeoutMs: number, durationMs: number, crash?: string): RunResult {
+    const output = fatal ?? joinChunks(streamed);
+    let error: PythonErrorInfo;
+    if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
+    else if (stopReason === 'interrupt') error = interruptedError(true);
+    else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
+    else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
+    return {
+      outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
+      output: output.output,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      error,
+      images: fatal?.images ?? [],
+      files: fatal?.files ?? [],
+      stateLost: true,
+      durationMs,
+    };
+  }
+
+  /** Boots a fresh interpreter with the user's files restored. */
+  private async restart(): Promise<WorkerSession> {
+    const files = [...this.userFiles].map(([path, data]) => ({ path, data }));
+    const session = await WorkerSession.start(this.workerUrl, { ...this.bootConfig, files }, this.limits.bootTimeoutMs, this.onProgress);
+    if (this.disposed) {
+      await session.terminate('disposed');
+      throw new SandboxDisposedError();
+    }
+    this.session = session;
+    return session;
+  }
+}
+
+function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
+  const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
+  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatSeconds(timeoutMs)}.${restarted}`, traceback: '' };
+}
+
+function interruptedError(stateLost: boolean): PythonErrorInfo {
+  const restarted = stateLost ? ' The interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
+  return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError('File data must be a Uint8Array or a string');
+}

@@ -1,0 +1,121 @@
+/**
+ * Public types shared by every layer: the sandbox handle, the agent loop and the UI.
+ * Types only; no runtime code lives here.
+ */
+import type { Outcome } from '@google/genai';
+
+/** The outcomes a local run can have: the @google/genai `Outcome` values less `OUTCOME_UNSPECIFIED`. */
+export type RunOutcome = Exclude<`${Outcome}`, 'OUTCOME_UNSPECIFIED'>;
+
+/** An exception raised by the user's code. User errors are data on the result, never thrown. */
+export interface PythonErrorInfo {
+  /** Exception class name, e.g. `ZeroDivisionError`. */
+  name: string;
+  /** `str(exception)`. */
+  message: string;
+  /** Traceback trimmed to the user's own frames (no Pyodide or sandbox internals). */
+  traceback: string;
+}
+
+/** An image the code produced (a matplotlib figure, or an object passed to `display()`). */
+export interface ImageOutput {
+  mimeType: string;
+  /** Base64, without a `data:` prefix. */
+  data: string;
+}
+
+/** A file the run created or changed in the working directory. */
+export interface FileOutput {
+  /** Path relative to the working directory, `/`-separated. */
+  path: string;
+  mimeType: string;
+  /** Base64 contents; empty when `omitted` says why. */
+  data: string;
+  /** Size in bytes of the file in the sandbox. */
+  size: number;
+  /** Set when the contents were not returned (over `limits.maxFileBytes`). */
+  omitted?: string;
+}
+
+/** One piece of live output. */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** What one `run` returns. Mirrors Gemini's `codeExecutionResult` plus what a UI needs. */
+export interface RunResult {
+  outcome: RunOutcome;
+  /** stdout and stderr interleaved in the order written (capped, head and tail kept). */
+  output: string;
+  stdout: string;
+  stderr: string;
+  /** Set when the code raised (or was stopped, or the interpreter died). */
+  error?: PythonErrorInfo;
+  /** `repr()` of the trailing expression's value, REPL style, when there is one and it is not None. */
+  result?: string;
+  images: ImageOutput[];
+  files: FileOutput[];
+  /** True when the interpreter was replaced during this run: globals from earlier runs are gone. */
+  stateLost: boolean;
+  durationMs: number;
+}
+
+/** Resource limits, one object. Units are in the names. */
+export interface SandboxLimits {
+  /** Wall time per run (Gemini's server-side limit is 30 s). */
+  timeoutMs: number;
+  /** Output bytes kept per run (head and tail); more is cut with a visible note. */
+  maxOutputBytes: number;
+  /** Largest single file returned in `RunResult.files`. */
+  maxFileBytes: number;
+  /** All files returned by one run together. */
+  maxTotalFileBytes: number;
+  /** Python's recursion limit. */
+  recursionLimit: number;
+  /** After an interrupt, how long Python gets to stop before the worker is terminated. */
+  interruptGraceMs: number;
+  /** Python boot must finish within this, or `create()` fails. */
+  bootTimeoutMs: number;
+}
+
+/** Progress while Python or packages load. */
+export interface LoadProgress {
+  phase: 'boot' | 'packages' | 'ready';
+  message: string;
+}
+
+/** Where Pyodide and its packages come from. All optional: defaults work in Node and browsers. */
+export interface PyodideSource {
+  /** Folder (URL or, in Node, path) with `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip`. Default: the copy shipped beside the library. */
+  indexURL?: string;
+  /** Where wheels are fetched. Default: the official CDN of the exact Pyodide version. */
+  packageBaseUrl?: string;
+  /** A custom lock file (URL); default: the one in `indexURL`. */
+  lockFileURL?: string;
+  /** A custom lock file's JSON text (wins over `lockFileURL`). */
+  lockFileContents?: string;
+}
+
+export interface SandboxOptions extends PyodideSource {
+  /** Override the worker script (rarely needed: it is found beside the library). */
+  workerUrl?: string | URL;
+  limits?: Partial<SandboxLimits>;
+  /** Boot and package-load progress. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface RunOptions {
+  /** Overrides `limits.timeoutMs` for this run. */
+  timeoutMs?: number;
+  /** Aborting stops the run (same path as `interrupt()`). */
+  signal?: AbortSignal;
+  /** Live output while the code runs; everything also lands in the result. */
+  onOutput?: (chunk: OutputChunk) => void;
+}
+
+/** An entry of `listFiles()`. */
+export interface FileInfo {
+  path: string;
+  size: number;
+}

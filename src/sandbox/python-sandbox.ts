@@ -57,9 +57,9 @@ export class PythonSandbox {
   /** Boots a worker and resolves when Python is ready. Throws `SandboxBootError` if it cannot start. */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
-    const workerUrl = new URL(options.workerUrl ?? new URL('./worker.js', import.meta.url), import.meta.url);
+    const workerUrl = new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url);
     const bootConfig: Omit<BootConfig, 'files'> = {
-      indexURL: options.indexURL ?? new URL('./pyodide/', import.meta.url).href,
+      indexURL: options.indexURL ?? new URL(/* @vite-ignore */ './pyodide/', import.meta.url).href,
       packageBaseUrl: options.packageBaseUrl,
       lockFileURL: options.lockFileURL,
       lockFileContents: options.lockFileContents,

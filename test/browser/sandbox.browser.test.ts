@@ -1,0 +1,147 @@
+/**
+ * PythonSandbox in a real browser: the built library (dist/) loaded by a plain page in headless
+ * Chromium, served with and without cross-origin isolation. Isolation decides how a run is
+ * stopped: a SharedArrayBuffer interrupt that keeps globals, or replacing the worker.
+ *
+ * Needs `npm run build` first. Each test boots its own sandbox in a fresh page.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { SandboxPage } from './sandbox-page.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Boot in Chromium takes 3–7 s on a 2-core machine; a stop-and-reboot test does it twice. */
+const TEST_TIMEOUT_MS = 60_000;
+/** A valid 1x1 transparent PNG. */
+const PNG_1X1_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  browser = await launchChromium();
+}, TEST_TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Serves the repo root (isolated or not) and gives every test a fresh page with a booted sandbox. */
+function useSandboxPage(crossOriginIsolated: boolean) {
+  const context = {} as { server: StaticServer; page: SandboxPage; interruptible: boolean };
+  beforeAll(async () => {
+    context.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
+  });
+  afterAll(async () => {
+    await context.server?.close();
+  });
+  beforeEach(async ({ onTestFailed, task }) => {
+    context.server.clearRequests();
+    const page = await SandboxPage.open(browser, context.server.origin);
+    context.page = page;
+    onTestFailed(() => console.error(`Browser console during "${task.name}":\n${page.log.join('\n')}`));
+    ({ interruptible: context.interruptible } = await page.create());
+  }, TEST_TIMEOUT_MS);
+  afterEach(async () => {
+    await context.page?.close();
+  });
+  return context;
+}
+
+describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOUT_MS }, () => {
+  const ctx = useSandboxPage(true);
+
+  test('the page is crossOriginIsolated and the sandbox is interruptible', async () => {
+    expect(await ctx.page.crossOriginIsolated()).toBe(true);
+    expect(ctx.interruptible).toBe(true);
+  });
+
+  test('Python boots from the runtime beside the library, with no failed requests', async () => {
+    expect(ctx.server.countRequests('/dist/pyodide/pyodide.asm.wasm')).toBe(1);
+    expect(ctx.server.countRequests('/dist/worker.js')).toBe(1);
+    const failed = ctx.server.requests.filter((r) => r.status >= 400 && r.path !== '/favicon.ico');
+    expect(failed).toEqual([]);
+  });
+
+  test('globals persist between runs', async () => {
+    await ctx.page.run('x = 41');
+    const r = await ctx.page.run('x + 1');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+  });
+
+  test('print output is returned as stdout', async () => {
+    const r = await ctx.page.run('print("hello")\nprint("world")');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.stdout).toBe('hello\nworld\n');
+    expect(r.output).toContain('hello\nworld\n');
+  });
+
+  test('an exception gives OUTCOME_FAILED with the exception name', async () => {
+    const r = await ctx.page.run('1 / 0');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('ZeroDivisionError');
+    expect(r.error?.traceback).toContain('ZeroDivisionError');
+  });
+
+  test('writeFile then readFile returns the same bytes', async () => {
+    const bytes = Uint8Array.from([0, 1, 2, 127, 128, 255, 10, 13]);
+    await ctx.page.writeFile('data/blob.bin', bytes);
+    expect(await ctx.page.readFile('data/blob.bin')).toEqual(bytes);
+  });
+
+  test('Python reads a file written with writeFile, relative to its working directory', async () => {
+    await ctx.page.writeFile('notes.txt', 'héllo from the host');
+    const r = await ctx.page.run('open("notes.txt", encoding="utf-8").read()');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: "'héllo from the host'" });
+  });
+
+  test('display() of an object with _repr_png_ returns its PNG as an image', async () => {
+    const r = await ctx.page.run(
+      [
+        'import base64',
+        'class Dot:',
+        `    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`,
+        'display(Dot())',
+      ].join('\n'),
+    );
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
+  });
+
+  test('an endless loop past the deadline is interrupted and earlier globals survive', async () => {
+    await ctx.page.run('x = "kept"');
+    const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(r.durationMs).toBeLessThan(3000);
+    expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
+  });
+
+  test('time.sleep past the deadline is stopped by replacing the interpreter, and the next run works', async () => {
+    // The interrupt cannot end a sleep, so after the grace period the worker is terminated.
+    const r = await ctx.page.run('import time\ntime.sleep(100)', { timeoutMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(10_000);
+    expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+});
+
+describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS }, () => {
+  const ctx = useSandboxPage(false);
+
+  test('the page is not crossOriginIsolated and the sandbox is not interruptible', async () => {
+    expect(await ctx.page.crossOriginIsolated()).toBe(false);
+    expect(ctx.interruptible).toBe(false);
+  });
+
+  test('an endless loop past the deadline is stopped by replacing the interpreter, and the next run works', async () => {
+    await ctx.page.run('x = 1');
+    const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(3000);
+    expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,155 @@
+/**
+ * The engine inside the worker: boots Pyodide, runs cells through the Python runner, and answers
+ * file calls. A plain class, so tests can drive it without a worker.
+ */
+import type { PyodideInterface } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
+import type { BootConfig, BootInfo, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
+import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
+import { toLocalPath } from './endpoint.js';
+import { PackageIndex } from './packages.js';
+import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
+
+const WORKDIR = '/home/pyodide';
+
+type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideInterface>;
+
+/** A Python object proxy with the runner's methods (see worker/python/runner.py). */
+interface RunnerProxy extends PyProxy {
+  execute(code: string): string | (PyProxy & PromiseLike<string>);
+  cancel(): boolean;
+  reset(): void;
+  list_files(): string;
+  capture: PyProxy & { write(stream: string, text: string): void };
+}
+
+export class PyodideEngine implements WorkerApi {
+  private pyodide!: PyodideInterface;
+  private runner!: RunnerProxy;
+  private packages!: PackageIndex;
+  private packageBaseUrl = '';
+  private interruptView: Uint8Array | undefined;
+  private onOutput: ((chunk: OutputChunk) => void) | undefined;
+  /** The run whose top-level `await` is pending, so `cancel` can stop it. */
+  private awaiting: { runId: number; cancel(): void } | undefined;
+
+  async boot(config: BootConfig, interruptBuffer: SharedArrayBuffer | undefined, onProgress: (p: LoadProgress) => void): Promise<BootInfo> {
+    onProgress({ phase: 'boot', message: 'Loading the Python runtime' });
+    const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as { loadPyodide: LoadPyodide; version: string };
+    this.packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
+    const emit = (stream: string, text: string) => this.onOutput?.({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
+    this.pyodide = await module.loadPyodide({
+      indexURL: await toLocalPath(config.indexURL),
+      packageBaseUrl: this.packageBaseUrl,
+      lockFileURL: config.lockFileURL,
+      lockFileContents: config.lockFileContents,
+      env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
+      // Output from C code bypasses sys.stdout; send it into the same capture.
+      stdout: (line: string) => this.runner?.capture.write('stdout', `${line}\n`),
+      stderr: (line: string) => this.runner?.capture.write('stderr', `${line}\n`),
+    });
+    onProgress({ phase: 'boot', message: 'Starting the sandbox runner' });
+    const { FS } = this.pyodide;
+    FS.mkdirTree(SANDBOX_PYTHON_DIR);
+    for (const [name, source] of Object.entries(PYTHON_SOURCES)) FS.writeFile(`${SANDBOX_PYTHON_DIR}/${name}`, source);
+    this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)})`);
+    const runnerModule = this.pyodide.pyimport('runner');
+    this.runner = runnerModule.setup(emit, config.maxOutputBytes, config.maxFileBytes, config.maxTotalFileBytes, config.recursionLimit) as RunnerProxy;
+    runnerModule.destroy();
+    this.packages = new PackageIndex(this.pyodide);
+    for (const file of config.files) this.writeFile(file.path, file.data);
+    if (interruptBuffer) {
+      this.interruptView = new Uint8Array(interruptBuffer);
+      this.pyodide.setInterruptBuffer(this.interruptView);
+    }
+    onProgress({ phase: 'ready', message: 'Python is ready' });
+    const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
+    return { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!interruptBuffer };
+  }
+
+  async run(request: RunRequest, onOutput: (chunk: OutputChunk) => void, onProgress: (p: LoadProgress) => void): Promise<WorkerRunResult> {
+    const failure = await this.packages.loadFor(request.code, onProgress, this.packageBaseUrl);
+    if (failure) {
+      const message = `PackageLoadError: ${failure.message}\n`;
+      onOutput({ stream: 'stderr', text: message });
+      return { status: 'error', output: message, stdout: '', stderr: message, error: { name: 'PackageLoadError', message: failure.message, traceback: message }, images: [], files: [] };
+    }
+    this.onOutput = onOutput;
+    try {
+      const started = this.runner.execute(request.code);
+      if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
+      // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
+      this.awaiting = {
+        runId: request.runId,
+        cancel: () => {
+          // A pending SIGINT would fire inside the event loop's machinery, not the task: clear it.
+          if (this.interruptView) this.interruptView[0] = 0;
+          this.runner.cancel();
+        },
+      };
+      try {
+        // Awaiting a PyProxy future consumes (destroys) the proxy.
+        return JSON.parse(await started) as WorkerRunResult;
+      } finally {
+        this.awaiting = undefined;
+      }
+    } catch (error) {
+      return this.fatal(error);
+    } finally {
+      this.onOutput = undefined;
+    }
+  }
+
+  cancel(runId: number): void {
+    if (this.awaiting?.runId === runId) this.awaiting.cancel();
+  }
+
+  reset(): void {
+    this.runner.reset();
+  }
+
+  writeFile(path: string, data: Uint8Array): void {
+    const full = `${WORKDIR}/${path}`;
+    this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+    this.pyodide.FS.writeFile(full, data);
+    if (path.endsWith('.py')) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
+  }
+
+  readFile(path: string): Uint8Array {
+    try {
+      return this.pyodide.FS.readFile(`${WORKDIR}/${path}`) as Uint8Array;
+    } catch {
+      throw new Error(`No such file in the working directory: ${path}`);
+    }
+  }
+
+  listFiles(): FileInfo[] {
+    return JSON.parse(this.runner.list_files()) as FileInfo[];
+  }
+
+  /**
+   * Errors that escape the runner come from the engine, not from user code: a C stack overflow,
+   * `os._exit`, an aborted runtime. If the interpreter no longer answers, say it is fatal.
+   */
+  private fatal(error: unknown): WorkerRunResult {
+    const err = error as { name?: string; message?: string; constructor?: { name?: string } };
+    const kind = err?.name ?? err?.constructor?.name ?? 'Error';
+    let alive = true;
+    try {
+      this.pyodide.runPython('None');
+    } catch {
+      alive = false;
+    }
+    let name = kind;
+    let message = err?.message ?? String(error);
+    if (kind === 'Exit' || /exit\(/i.test(message)) {
+      name = 'SystemExit';
+      message = `Python exited (${message.replace(/^Program terminated with /, '')}); os._exit() ends the interpreter`;
+    } else if (/call stack/i.test(message)) {
+      name = 'RecursionError';
+      message = 'The interpreter crashed: C stack overflow (Maximum call stack size exceeded), usually from very deeply nested data or recursion in C code';
+    }
+    const text = `${name}: ${message}\n`;
+    return { status: alive ? 'error' : 'fatal', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [] };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Loads the packages a cell imports, from the lock file, before the cell runs. Pyodide's own
+ * loader only logs a failed download and resolves anyway, so the result is checked against
+ * `loadedPackages` and a failure names the package.
+ */
+import type { PyodideInterface } from 'pyodide';
+import type { LoadProgress } from '../src/types.js';
+
+interface LockPackage {
+  name: string;
+  imports?: string[];
+}
+
+export interface PackageFailure {
+  packages: string[];
+  message: string;
+}
+
+/** Maps top-level import names (e.g. `sklearn`) to lock-file package names (e.g. `scikit-learn`). */
+export class PackageIndex {
+  private readonly byImport = new Map<string, string>();
+
+  constructor(private readonly pyodide: PyodideInterface) {
+    const lock = (pyodide as unknown as { lockfile?: { packages?: Record<string, LockPackage> } }).lockfile;
+    for (const [key, pkg] of Object.entries(lock?.packages ?? {})) {
+      for (const name of pkg.imports ?? []) this.byImport.set(name, pkg.name ?? key);
+    }
+  }
+
+  /** Lock-file packages imported by `code` and not yet loaded. */
+  missingFor(code: string): Array<{ importName: string; packageName: string }> {
+    const findImports = this.pyodide.pyimport('pyodide.code').find_imports;
+    let imports: string[];
+    try {
+      const proxy = findImports(code);
+      imports = proxy.toJs();
+      proxy.destroy();
+    } catch {
+      return []; // a syntax error: the run itself will report it
+    } finally {
+      findImports.destroy();
+    }
+    const loaded = this.pyodide.loadedPackages as Record<string, string>;
+    const wanted = new Map<string, string>();
+    for (const importName of imports) {
+      const packageName = this.byImport.get(importName.split('.')[0]);
+      if (packageName && !(packageName in loaded) && !wanted.has(packageName)) wanted.set(packageName, importName);
+    }
+    return [...wanted].map(([packageName, importName]) => ({ importName, packageName }));
+  }
+
+  /** Loads what `code` imports; returns a failure naming the packages that did not load. */
+  async loadFor(code: string, onProgress: (p: LoadProgress) => void, packageBaseUrl: string): Promise<PackageFailure | undefined> {
+    const missing = this.missingFor(code);
+    if (missing.length === 0) return undefined;
+    const names = missing.map((m) => m.packageName);
+    const errors: string[] = [];
+    onProgress({ phase: 'packages', message: `Loading ${names.join(', ')}` });
+    try {
+      await this.pyodide.loadPackage(names, {
+        messageCallback: (message) => onProgress({ phase: 'packages', message }),
+        errorCallback: (message) => errors.push(message),
+      });
+    } catch (error) {
+      errors.push((error as Error)?.message ?? String(error));
+    }
+    const loaded = this.pyodide.loadedPackages as Record<string, string>;
+    const failed = missing.filter((m) => !(m.packageName in loaded));
+    onProgress({ phase: 'ready', message: failed.length ? 'Package load failed' : `Loaded ${names.join(', ')}` });
+    if (failed.length === 0) return undefined;
+    const list = failed.map((m) => `${m.packageName} (for "import ${m.importName}")`).join(', ');
+    const detail = errors.length ? `\n${errors.join('\n')}` : '';
+    return {
+      packages: failed.map((m) => m.packageName),
+      message: `Could not load package ${list} from ${packageBaseUrl}. The package source may be unreachable (offline?) or misconfigured (packageBaseUrl / lockFileURL).${detail}`,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The sandbox's own Python modules, bundled as text at build time and written into the
+ * interpreter's file system at boot. They are real .py files in worker/python/.
+ */
+import capturePy from './python/capture.py?raw';
+import figuresPy from './python/figures.py?raw';
+import runnerPy from './python/runner.py?raw';
+import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
+import workdirPy from './python/workdir.py?raw';
+
+/** Where the modules live inside the interpreter; outside the user's working directory. */
+export const SANDBOX_PYTHON_DIR = '/opt/sandbox';
+
+export const PYTHON_SOURCES: Record<string, string> = {
+  'capture.py': capturePy,
+  'figures.py': figuresPy,
+  'runner.py': runnerPy,
+  'sandbox_mpl_backend.py': mplBackendPy,
+  'workdir.py': workdirPy,
+};

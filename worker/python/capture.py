@@ -1,0 +1,144 @@
+"""Output capture: stdout and stderr interleaved, capped (head and tail kept), streamed live in batches.
+
+Everything here is plain Python so it runs (and is tested) in any interpreter.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import deque
+from collections.abc import Callable
+
+# Batches live output: one message per write would flood the worker's message queue.
+STREAM_INTERVAL_S = 0.025
+
+
+def _size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
+
+
+class OutputCapture:
+    """Collects one run's output.
+
+    Keeps the first half of ``max_bytes`` and the last half; what falls between is dropped and
+    replaced by a visible note. Live output (``emit``) carries only the head, then one note.
+    """
+
+    def __init__(self, max_bytes: int, emit: Callable[[str, str], object] | None = None):
+        self.max_bytes = max_bytes
+        self.emit = emit
+        self.begin()
+
+    def begin(self) -> None:
+        self.head: list[tuple[str, str]] = []
+        self.head_bytes = 0
+        self.tail: deque[tuple[str, str]] = deque()
+        self.tail_bytes = 0
+        self.dropped_bytes = 0
+        self.pending: list[tuple[str, str]] = []
+        self.streamed_note = False
+        self.last_emit = 0.0
+
+    @property
+    def _half(self) -> int:
+        return self.max_bytes // 2
+
+    def write(self, stream: str, text: str) -> None:
+        if not text:
+            return
+        size = _size(text)
+        if not self.tail and self.head_bytes + size <= self._half:
+            self.head.append((stream, text))
+            self.head_bytes += size
+            self.pending.append((stream, text))
+        else:
+            if not self.tail and self.head_bytes < self._half:
+                # Split the chunk that crosses the head's edge (by characters; close enough for a cap).
+                room = self._half - self.head_bytes
+                self.head.append((stream, text[:room]))
+                self.pending.append((stream, text[:room]))
+                self.head_bytes += room
+                text = text[room:]
+                size = _size(text)
+            self.tail.append((stream, text))
+            self.tail_bytes += size
+            while self.tail_bytes > self._half and self.tail:
+                s, t = self.tail[0]
+                excess = self.tail_bytes - self._half
+                if _size(t) <= excess:
+                    self.tail.popleft()
+                    self.tail_bytes -= _size(t)
+                    self.dropped_bytes += _size(t)
+                else:
+                    self.tail[0] = (s, t[excess:])
+                    self.tail_bytes -= excess
+                    self.dropped_bytes += excess
+            if self.dropped_bytes and not self.streamed_note:
+                self.streamed_note = True
+                self.pending.append(("stderr", "\n[output is being truncated; its end is shown when the run finishes]\n"))
+        if time.monotonic() - self.last_emit >= STREAM_INTERVAL_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Sends pending live output now (also called before blocking sleeps and at the end)."""
+        if not self.pending or self.emit is None:
+            self.pending = []
+            return
+        batch = self.pending
+        self.pending = []
+        self.last_emit = time.monotonic()
+        # Merge neighbours of the same stream: fewer messages, same order.
+        merged: list[list[str]] = []
+        for stream, text in batch:
+            if merged and merged[-1][0] == stream:
+                merged[-1][1] += text
+            else:
+                merged.append([stream, text])
+        for stream, text in merged:
+            self.emit(stream, text)
+
+    def chunks(self) -> list[tuple[str, str]]:
+        """Head, the truncation note if anything was dropped, then tail."""
+        if not self.dropped_bytes:
+            return self.head + list(self.tail)
+        note = (
+            f"\n[... {self.dropped_bytes:,} bytes of output omitted: the output limit is "
+            f"{self.max_bytes:,} bytes; the first and last parts are shown ...]\n"
+        )
+        return self.head + [("stderr", note)] + list(self.tail)
+
+    def result(self) -> dict[str, str]:
+        chunks = self.chunks()
+        return {
+            "output": "".join(t for _, t in chunks),
+            "stdout": "".join(t for s, t in chunks if s == "stdout"),
+            "stderr": "".join(t for s, t in chunks if s == "stderr"),
+        }
+
+
+class CapturedStream(io.TextIOBase):
+    """A text stream (``sys.stdout``/``sys.stderr``) that writes into an ``OutputCapture``."""
+
+    def __init__(self, capture: OutputCapture, name: str):
+        self._capture = capture
+        self._name = name
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._capture.write(self._name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._capture.flush()

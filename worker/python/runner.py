@@ -1,0 +1,195 @@
+"""Runs one cell of user code and returns its record as JSON.
+
+The TypeScript side calls ``setup`` once after boot, then ``execute`` per run. A record is
+plain JSON so nothing but a string crosses into JavaScript (no PyProxy to leak).
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import builtins
+import inspect
+import json
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+from collections.abc import Callable
+from typing import Any
+
+from pyodide.code import CodeRunner
+
+import capture
+import figures
+import workdir
+
+WORKDIR = "/home/pyodide"
+MAX_RESULT_REPR = 10_000
+
+
+class Runner:
+    def __init__(self, emit: Callable[[str, str], object], max_output_bytes: int, max_file_bytes: int, max_total_file_bytes: int):
+        self.capture = capture.OutputCapture(max_output_bytes, emit)
+        self.stdout = capture.CapturedStream(self.capture, "stdout")
+        self.stderr = capture.CapturedStream(self.capture, "stderr")
+        self.max_file_bytes = max_file_bytes
+        self.max_total_file_bytes = max_total_file_bytes
+        self.cell_count = 0
+        self.task: asyncio.Task | None = None
+        self.before: dict[str, tuple[int, int]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh globals: a new ``__main__`` module (so pickling and class definitions behave)."""
+        module = types.ModuleType("__main__")
+        module.__dict__["display"] = figures.display
+        sys.modules["__main__"] = module
+        self.namespace = module.__dict__
+        figures.collector.capture_pyplot()  # drop figures left open
+        figures.collector.begin()
+
+    # -- one run ---------------------------------------------------------------------------
+
+    def execute(self, code: str) -> str | asyncio.Task:
+        """Runs ``code``. Returns the JSON record, or a Task for code with top-level ``await``."""
+        self.cell_count += 1
+        filename = f"<cell {self.cell_count}>"
+        self._begin()
+        try:
+            runner = CodeRunner(
+                code, filename=filename, return_mode="last_expr", quiet_trailing_semicolon=True, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+            ).compile()
+        except BaseException as error:  # SyntaxError, or an interrupt while compiling
+            return self._finish(error=error)
+        # CodeRunner only fills linecache for real paths; tracebacks need the source of "<cell N>".
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        if runner.code is not None and runner.code.co_flags & inspect.CO_COROUTINE:
+            self.task = asyncio.ensure_future(self._run_async(runner))
+            return self.task
+        try:
+            value = runner.run(self.namespace)
+        except BaseException as error:
+            return self._finish(error=error)
+        return self._finish(value=value)
+
+    async def _run_async(self, runner: CodeRunner) -> str:
+        try:
+            value = await runner.run_async(self.namespace)
+        except BaseException as error:  # CancelledError (a stopped await) included
+            return self._finish(error=error)
+        finally:
+            self.task = None
+        return self._finish(value=value)
+
+    def cancel(self) -> bool:
+        """Cancels the pending top-level ``await`` of the current run, if there is one."""
+        return self.task.cancel() if self.task is not None else False
+
+    def _begin(self) -> None:
+        self.capture.begin()
+        figures.collector.begin()
+        sys.stdout, sys.stderr = self.stdout, self.stderr
+        try:
+            os.chdir(WORKDIR)
+        except OSError:
+            pass
+        self.before = workdir.snapshot(WORKDIR)
+
+    def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
+        record: dict[str, Any] = {"status": "ok"}
+        try:
+            figures.collector.capture_pyplot()
+        except Exception as figure_error:  # a broken figure must not lose the run
+            self.stderr.write(f"[could not render a figure: {figure_error!r}]\n")
+        if error is not None:
+            record["status"] = "interrupted" if isinstance(error, (KeyboardInterrupt, asyncio.CancelledError)) else "error"
+            record["error"] = describe_error(error)
+            self.stderr.write(record["error"]["traceback"])
+        elif value is not None:
+            try:
+                text = repr(value)
+            except Exception as repr_error:
+                text = f"<repr failed: {repr_error!r}>"
+            if len(text) > MAX_RESULT_REPR:
+                text = text[:MAX_RESULT_REPR] + f"... [repr truncated: {len(text):,} characters]"
+            record["result"] = text
+        try:
+            files, notes = workdir.changed_files(WORKDIR, self.before, self.max_file_bytes, self.max_total_file_bytes)
+        except Exception as files_error:
+            files, notes = [], [f"[could not list changed files: {files_error!r}]"]
+        if figures.collector.skipped:
+            notes.append(f"[{figures.collector.skipped} more images not returned: at most {figures.MAX_IMAGES_PER_RUN} per run]")
+        for note in notes:
+            self.stderr.write(note + "\n")
+        self.capture.flush()
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        record.update(self.capture.result())
+        record["images"] = figures.collector.images
+        record["files"] = files
+        return json.dumps(record)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def list_files(self) -> str:
+        return json.dumps(workdir.list_files(WORKDIR))
+
+
+# Frames from the sandbox itself and from Pyodide's glue mean nothing to the user.
+INTERNAL_PATH_MARKERS = ("/opt/sandbox/", "/_pyodide/", "/pyodide/")
+
+
+def _is_internal(filename: str) -> bool:
+    return any(marker in filename for marker in INTERNAL_PATH_MARKERS)
+
+
+def _trim(te: traceback.TracebackException, seen: set[int]) -> None:
+    if id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if not _is_internal(f.filename)])
+    for linked in (te.__cause__, te.__context__):
+        if linked is not None:
+            _trim(linked, seen)
+
+
+def describe_error(error: BaseException) -> dict[str, str]:
+    """Name, message and a traceback that starts at the user's cell and hides sandbox internals."""
+    tb = error.__traceback__
+    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<cell "):
+        tb = tb.tb_next
+    if isinstance(error, SystemExit):
+        line = f"SystemExit: {error.code}" if error.code not in (None, 0) else "SystemExit"
+        return {"name": "SystemExit", "message": "" if error.code is None else str(error.code), "traceback": line + "\n"}
+    te = traceback.TracebackException(type(error), error, tb)
+    _trim(te, set())
+    return {"name": type(error).__name__, "message": str(error), "traceback": "".join(te.format())}
+
+
+_original_sleep = time.sleep
+SLEEP_SLICE_S = 0.05
+
+
+def _interruptible_sleep(seconds: float) -> None:
+    """``time.sleep`` that flushes pending output first and can be interrupted.
+
+    Pyodide's sleep blocks without checking the interrupt buffer; sleeping in slices lets
+    KeyboardInterrupt land between them, so a timeout keeps the interpreter.
+    """
+    if isinstance(sys.stdout, capture.CapturedStream):
+        sys.stdout.flush()
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        _original_sleep(min(left, SLEEP_SLICE_S))
+
+
+def setup(emit: Callable[[str, str], object], max_output_bytes: int, max_file_bytes: int, max_total_file_bytes: int, recursion_limit: int) -> Runner:
+    sys.setrecursionlimit(recursion_limit)
+    time.sleep = _interruptible_sleep
+    builtins.display = figures.display  # also reachable from user modules
+    os.makedirs(WORKDIR, exist_ok=True)
+    return Runner(emit, max_output_bytes, max_file_bytes, max_total_file_bytes)

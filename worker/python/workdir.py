@@ -1,0 +1,62 @@
+"""The working directory: which files a run created or changed, and listing."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+
+MAX_WALK_FILES = 5000
+SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
+
+
+def _walk(root: str):
+    count = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            yield os.path.relpath(path, root).replace(os.sep, "/"), st
+            count += 1
+            if count >= MAX_WALK_FILES:
+                return
+
+
+def snapshot(root: str) -> dict[str, tuple[int, int]]:
+    return {path: (st.st_mtime_ns, st.st_size) for path, st in _walk(root)}
+
+
+def list_files(root: str) -> list[dict]:
+    return [{"path": path, "size": st.st_size} for path, st in _walk(root)]
+
+
+def mime_type(path: str) -> str:
+    guessed, _ = mimetypes.guess_type(path)
+    return guessed or "application/octet-stream"
+
+
+def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int) -> tuple[list[dict], list[str]]:
+    """Files new or changed since ``before``, with contents up to the caps; plus notes on what was capped."""
+    files: list[dict] = []
+    notes: list[str] = []
+    total = 0
+    for path, st in _walk(root):
+        if before.get(path) == (st.st_mtime_ns, st.st_size):
+            continue
+        entry = {"path": path, "mimeType": mime_type(path), "size": st.st_size, "data": ""}
+        if st.st_size > max_file:
+            entry["omitted"] = f"larger than the {max_file:,}-byte limit per file"
+        elif total + st.st_size > max_total:
+            entry["omitted"] = f"over the {max_total:,}-byte limit for all files of one run"
+        else:
+            with open(os.path.join(root, path), "rb") as f:
+                entry["data"] = base64.b64encode(f.read()).decode("ascii")
+            total += st.st_size
+        if "omitted" in entry:
+            notes.append(f"[file {path} ({st.st_size:,} bytes) not returned: {entry['omitted']}]")
+        files.append(entry)
+    return files, notes

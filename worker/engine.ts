@@ -45,8 +45,8 @@ export class PyodideEngine implements WorkerApi {
       lockFileContents: config.lockFileContents,
       env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
       // Output from C code bypasses sys.stdout; send it into the same capture.
-      stdout: (line: string) => this.runner?.capture.write('stdout', `${line}\n`),
-      stderr: (line: string) => this.runner?.capture.write('stderr', `${line}\n`),
+      stdout: (line: string) => this.rawOutput('stdout', `${line}\n`),
+      stderr: (line: string) => this.rawOutput('stderr', `${line}\n`),
     });
     onProgress({ phase: 'boot', message: 'Starting the sandbox runner' });
     const { FS } = this.pyodide;
@@ -97,6 +97,19 @@ export class PyodideEngine implements WorkerApi {
       return this.fatal(error);
     } finally {
       this.onOutput = undefined;
+    }
+  }
+
+  /**
+   * Output written below Python's `sys.stdout` (C code, `os.write`). It normally joins the run's
+   * capture; when Python cannot be entered (no GIL, e.g. while the event loop reports an error)
+   * it goes straight to the live stream.
+   */
+  private rawOutput(stream: 'stdout' | 'stderr', text: string): void {
+    try {
+      this.runner.capture.write(stream, text);
+    } catch {
+      this.onOutput?.({ stream, text });
     }
   }
 

@@ -120,11 +120,20 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
     expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
   });
 
-  test('time.sleep past the deadline is stopped by replacing the interpreter, and the next run works', async () => {
-    // The interrupt cannot end a sleep, so after the grace period the worker is terminated.
+  test('time.sleep past the deadline is interrupted and earlier globals survive', async () => {
+    // In a browser worker with an interrupt buffer, Pyodide's sleep wakes up for KeyboardInterrupt.
+    await ctx.page.run('x = "kept"');
     const r = await ctx.page.run('import time\ntime.sleep(100)', { timeoutMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(r.durationMs).toBeLessThan(3000);
+    expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
+  });
+
+  test('code that swallows KeyboardInterrupt is stopped by replacing the interpreter, and the next run works', async () => {
+    const swallow = ['import time', 'while True:', '    try: time.sleep(100)', '    except KeyboardInterrupt: pass'].join('\n');
+    const r = await ctx.page.run(swallow, { timeoutMs: 1000 });
     expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
-    expect(r.durationMs).toBeLessThan(10_000);
+    expect(r.durationMs).toBeLessThan(5000); // deadline + interruptGraceMs (1 s) + terminate
     expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
   });
 });
@@ -138,10 +147,22 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
   });
 
   test('an endless loop past the deadline is stopped by replacing the interpreter, and the next run works', async () => {
-    await ctx.page.run('x = 1');
     const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
     expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
     expect(r.durationMs).toBeLessThan(3000);
     expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
+  test('time.sleep past the deadline is stopped by replacing the interpreter, and the next run works', async () => {
+    const r = await ctx.page.run('import time\ntime.sleep(100)', { timeoutMs: 1000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(3000);
+    expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
+  test('a replaced interpreter starts with fresh globals', async () => {
+    await ctx.page.run('x = 1');
+    await ctx.page.run('while True: pass', { timeoutMs: 1000 });
+    expect(await ctx.page.run("'x' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: 'False' });
   });
 });

@@ -1,0 +1,33 @@
+/** The Python programs the bench runs, shared by the sandbox, raw Pyodide and native python3. */
+
+export const ASSIGN = 'x = 1';
+
+export const ENDLESS_LOOP = 'while True: pass';
+
+/**
+ * Forces the terminate path everywhere. A plain `time.sleep(100)` is not enough: in a
+ * cross-origin-isolated browser page Pyodide's sleep wakes up for KeyboardInterrupt, so the
+ * sandbox would interrupt it instead of replacing the worker.
+ */
+export const STUBBORN_SLEEP = ['import time', 'while True:', '    try: time.sleep(100)', '    except KeyboardInterrupt: pass'].join('\n');
+
+export const PRINT_100K = 'for i in range(100000): print(i)';
+
+/** Pure-Python CPU work; the last expression is the compute time in seconds, measured in Python. */
+export const CPU_PRIMES = `
+import time
+def count_primes(limit):
+    count = 0
+    for n in range(2, limit):
+        d = 2
+        while d * d <= n:
+            if n % d == 0:
+                break
+            d += 1
+        else:
+            count += 1
+    return count
+start = time.perf_counter()
+assert count_primes(200_000) == 17984
+elapsed = time.perf_counter() - start
+elapsed`;

@@ -1,0 +1,68 @@
+/**
+ * Attachments: written into the sandbox working directory (local mode) and shown to the model as
+ * parts: text files as text, images and PDFs as inline data, anything else as a note naming the file.
+ */
+import { type Part, createPartFromBase64, createPartFromText } from '@google/genai';
+import type { AgentSandbox, Attachment, ExecutionMode } from './types.js';
+
+/**
+ * In local mode a text file's contents are shown up to this many bytes; the model can read the rest
+ * from the working directory. (Server mode has no working directory, so the whole file is sent.)
+ */
+export const ATTACHMENT_PREVIEW_BYTES = 32 * 1024;
+
+/** MIME types the Gemini API accepts as inline data. */
+const INLINE_MIME = /^(image\/(png|jpeg|webp|heic|heif|gif)|application\/pdf|audio\/.+|video\/.+)$/;
+const TEXT_MIME = /^(text\/.+|application\/(json|xml|csv|x-yaml|yaml|x-python|javascript|x-ndjson|sql|toml))$/;
+
+/** Checks attachments before anything is written or sent. */
+export function checkAttachments(attachments: readonly Attachment[]): void {
+  const names = new Set<string>();
+  for (const [index, attachment] of attachments.entries()) {
+    if (!attachment || typeof attachment.name !== 'string' || attachment.name.trim() === '') throw new TypeError(`attachments[${index}].name must be a non-empty file name`);
+    if (typeof attachment.mimeType !== 'string' || attachment.mimeType === '') throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv"`);
+    if (!(attachment.data instanceof Uint8Array)) throw new TypeError(`attachments[${index}].data must be a Uint8Array`);
+    if (names.has(attachment.name)) throw new TypeError(`Two attachments are named "${attachment.name}"; file names must be unique`);
+    names.add(attachment.name);
+  }
+}
+
+/** Writes the attachments into the sandbox working directory, in order. */
+export async function writeAttachments(sandbox: AgentSandbox, attachments: readonly Attachment[]): Promise<void> {
+  for (const attachment of attachments) await sandbox.writeFile(attachment.name, attachment.data);
+}
+
+/** The parts that show the attachments to the model. */
+export function attachmentParts(attachments: readonly Attachment[], mode: ExecutionMode): Part[] {
+  return attachments.flatMap((attachment) => partsFor(attachment, mode));
+}
+
+function partsFor(attachment: Attachment, mode: ExecutionMode): Part[] {
+  const { name, mimeType, data } = attachment;
+  const where = mode === 'local' ? ` It is saved in the working directory as ${JSON.stringify(name)}.` : '';
+  const mime = mimeType.toLowerCase().split(';')[0].trim();
+  if (isText(mime, name)) {
+    const limit = mode === 'local' ? ATTACHMENT_PREVIEW_BYTES : Infinity;
+    const shown = data.byteLength > limit ? data.subarray(0, limit) : data;
+    const text = new TextDecoder().decode(shown);
+    const cut = shown.byteLength < data.byteLength ? `\n[… shown: the first ${shown.byteLength} of ${data.byteLength} bytes; read the file for the rest]` : '';
+    return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${where}\n\`\`\`\n${text}${cut}\n\`\`\``)];
+  }
+  if (INLINE_MIME.test(mime)) {
+    return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${where}`), createPartFromBase64(toBase64(data), mime)];
+  }
+  const reach = mode === 'local' ? where : ' Its contents could not be shown to you.';
+  return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${reach}`)];
+}
+
+function isText(mime: string, name: string): boolean {
+  return TEXT_MIME.test(mime) || (/\.(csv|tsv|txt|md|json|py|ya?ml|xml|html?|log)$/i.test(name) && !INLINE_MIME.test(mime));
+}
+
+/** Base64 of bytes, in browsers and Node alike (no Buffer). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  return btoa(binary);
+}

@@ -1,0 +1,50 @@
+/**
+ * The sandbox as a `CallableTool`, for the SDK's own automatic function calling
+ * (`config.tools: [sandboxAsCallableTool(sandbox)]` with `ai.models.generateContent` or `ai.chats`).
+ * The SDK hides the intermediate steps; use {@link createCodeExecutionChat} to show each run.
+ */
+import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
+import { planCall } from './call-executor.js';
+import type { CodeExecutionEvent } from './events.js';
+import { RUN_PYTHON, runPythonDeclaration } from './run-python-tool.js';
+import type { AgentSandbox } from './types.js';
+
+export interface SandboxToolOptions {
+  /** Images inside `functionResponse.parts` (Gemini 3 only). Default false: images follow the responses as parts. */
+  multimodalFunctionResponse?: boolean;
+  /** File names already in the working directory, listed in the tool description. */
+  files?: readonly string[];
+  /** Run progress and live output (`run-start`, `output`, `run-end`, `function-response`). */
+  onEvent?: (event: CodeExecutionEvent) => void;
+}
+
+/**
+ * Makes `sandbox` a `CallableTool` declaring `run_python`. `callTool` answers only `run_python`
+ * calls (the SDK hands every CallableTool all calls) and runs them in order; malformed arguments
+ * get an error response the model can correct.
+ */
+export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToolOptions = {}): CallableTool {
+  const multimodalFunctionResponse = options.multimodalFunctionResponse ?? false;
+  const emit = (event: CodeExecutionEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // Listener errors are the listener's business.
+    }
+  };
+  return {
+    async tool(): Promise<Tool> {
+      return { functionDeclarations: [runPythonDeclaration({ timeoutMs: sandbox.limits.timeoutMs, files: options.files ?? [] })] };
+    },
+    async callTool(calls: FunctionCall[]): Promise<Part[]> {
+      const responses: Part[] = [];
+      const followUp: Part[] = [];
+      for (const call of calls.filter((c) => c.name === RUN_PYTHON)) {
+        const outcome = await planCall(call, { sandbox, functions: new Map(), multimodalFunctionResponse, signal: undefined, step: 0, emit }).execute();
+        responses.push(outcome.response);
+        followUp.push(...outcome.followUp);
+      }
+      return [...responses, ...followUp];
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * A chat whose model can run Python: `ai.chats`-shaped, with the code execution loop inside
+ * each message.
+ */
+import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { appendUserTurn, checkHistory } from './history.js';
+import { type LoopInput, type LoopResult, codeExecutionLoop } from './loop.js';
+import { type AgentSetup, requestConfig, resolveSetup, userTurn } from './setup.js';
+import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
+
+/**
+ * Creates a chat in which the model runs Python, locally in `sandbox` (`execution: 'local'`, the
+ * default) or on Gemini's servers (`execution: 'server'`). Both return the same transcript shape.
+ *
+ * @example
+ * ```ts
+ * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
+ * const sandbox = await PythonSandbox.create();
+ * const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', sandbox });
+ * const res = await chat.sendMessage({ message: 'What is the sum of the first 50 primes? Run code.' });
+ * for (const part of res.candidates?.[0]?.content?.parts ?? []) render(part); // text, executableCode, codeExecutionResult, inlineData
+ * ```
+ */
+export function createCodeExecutionChat(options: CodeExecutionChatOptions): CodeExecutionChat {
+  const history = structuredClone(options.history ?? []);
+  checkHistory(history);
+  return new CodeExecutionChat(resolveSetup(options), history);
+}
+
+/**
+ * A conversation with a model that runs code. Like the SDK's `Chat`: it owns its history, sends
+ * one message at a time, and copies what goes in and out.
+ *
+ * Failure policy: a message is all or nothing. If a message fails midway (an API error, a cut
+ * stream, an abort, or a stream abandoned by its reader), the history is left exactly as it was
+ * before that message, so it never holds a function call without its response. (Code that ran
+ * meanwhile did run: the sandbox keeps its variables and files.)
+ */
+export class CodeExecutionChat {
+  private history: Content[];
+  /** Attachment names written so far: the run_python description lists them. */
+  private readonly files: string[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  /** @internal Use {@link createCodeExecutionChat}. */
+  constructor(
+    private readonly setup: AgentSetup,
+    history: Content[],
+  ) {
+    this.history = history;
+  }
+
+  /**
+   * Sends a message and resolves when the model has answered, after running whatever code it
+   * asked for. `candidates[0].content.parts` is the transcript of the whole message.
+   *
+   * `params.config` is merged over the chat's config (unlike the SDK, which replaces it), so
+   * `{ config: { abortSignal } }` keeps the chat's settings. Aborting stops the request and any running code.
+   * API errors are the SDK's `ApiError` (check `error.name === 'ApiError'` and `error.status`).
+   */
+  async sendMessage(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
+    const release = await this.lock();
+    try {
+      const input = await this.prepare(params, false);
+      const loop = codeExecutionLoop(input);
+      let step = await loop.next();
+      while (!step.done) step = await loop.next();
+      this.commit(step.value, input.contents.length);
+      return step.value.response;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Like {@link CodeExecutionChat.sendMessage}, streamed: text deltas as the model writes them,
+   * each run's executableCode part when it starts and its codeExecutionResult (and images) when it ends.
+   * A failing first request rejects this promise; later failures are thrown by the iterator.
+   * Live output of running code comes through `onEvent` (`output` events).
+   */
+  async sendMessageStream(params: CodeExecutionMessageParameters): Promise<AsyncGenerator<GenerateContentResponse>> {
+    const release = await this.lock();
+    let input: LoopInput;
+    try {
+      input = await this.prepare(params, true);
+      input.firstStream = await input.client.models.generateContentStream({ model: input.model, contents: input.contents, config: input.config });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return this.streamMessage(input, release);
+  }
+
+  /**
+   * The API history: what is sent to the model, with raw function-call and function-response
+   * turns and thought signatures. Deep copies.
+   */
+  getHistory(): Content[] {
+    return structuredClone(this.history);
+  }
+
+  private async *streamMessage(input: LoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
+    try {
+      const result = yield* codeExecutionLoop(input);
+      this.commit(result, input.contents.length);
+    } finally {
+      release();
+    }
+  }
+
+  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<LoopInput> {
+    const { setup } = this;
+    const turn = await userTurn(setup, params.message, params.attachments);
+    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
+    const config: GenerateContentConfig = { ...setup.config, ...params.config };
+    return {
+      client: setup.client,
+      model: setup.model,
+      config: requestConfig(setup, config, this.files),
+      contents: appendUserTurn(this.history, turn),
+      maxSteps: setup.maxSteps,
+      stream,
+      calls: { sandbox: setup.sandbox, functions: setup.functions, multimodalFunctionResponse: setup.multimodalFunctionResponse },
+      emit: setup.emit,
+    };
+  }
+
+  /** Keeps the message's turns, unless the model returned nothing at all (then the message is dropped, as the SDK's curated history does). */
+  private commit(result: LoopResult, sentLength: number): void {
+    if (result.contents.length > sentLength) this.history = result.contents;
+  }
+
+  /** One message at a time; resolves with the release of the lock. */
+  private async lock(): Promise<() => void> {
+    const previous = this.queue;
+    let release!: () => void;
+    this.queue = new Promise((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return release;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The one-shot form: like `ai.models.generateContent`, with the code execution loop inside.
+ */
+import { type Content, type ContentListUnion, type GenerateContentResponse, type PartListUnion, createUserContent } from '@google/genai';
+import { appendUserTurn, checkHistory } from './history.js';
+import { codeExecutionLoop } from './loop.js';
+import { requestConfig, resolveSetup, userTurn } from './setup.js';
+import type { GenerateWithCodeExecutionParameters } from './types.js';
+
+/**
+ * Sends `contents`, runs the code the model asks for (locally or on Gemini's servers), and
+ * returns the transcript as `candidates[0].content.parts`, as {@link CodeExecutionChat.sendMessage} does.
+ * The API history of the exchange (the request and every turn after it) is in
+ * `automaticFunctionCallingHistory`, as for the SDK's automatic function calling.
+ *
+ * @example
+ * ```ts
+ * const res = await generateWithCodeExecution({ ai, model: 'gemini-2.5-flash', sandbox, contents: 'Plot sin(x)' });
+ * ```
+ */
+export async function generateWithCodeExecution(params: GenerateWithCodeExecutionParameters): Promise<GenerateContentResponse> {
+  const setup = resolveSetup(params);
+  let contents = toContents(params.contents);
+  const attachments = params.attachments ?? [];
+  if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
+  const loop = codeExecutionLoop({
+    client: setup.client,
+    model: setup.model,
+    config: requestConfig(setup, setup.config, attachments.map((attachment) => attachment.name)),
+    contents,
+    maxSteps: setup.maxSteps,
+    stream: false,
+    calls: { sandbox: setup.sandbox, functions: setup.functions, multimodalFunctionResponse: setup.multimodalFunctionResponse },
+    emit: setup.emit,
+  });
+  let step = await loop.next();
+  while (!step.done) step = await loop.next();
+  const { response, contents: history } = step.value;
+  response.automaticFunctionCallingHistory = history;
+  return response;
+}
+
+/** `ContentListUnion` as a list of contents (copied), as the SDK reads it. */
+function toContents(contents: ContentListUnion): Content[] {
+  const list: unknown[] = Array.isArray(contents) ? contents : [contents];
+  if (list.length > 0 && list.every(isContent)) {
+    const copy = structuredClone(list as Content[]);
+    checkHistory(copy);
+    return copy;
+  }
+  return [createUserContent(structuredClone(contents as PartListUnion))];
+}
+
+function isContent(value: unknown): value is Content {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Content).parts);
+}

@@ -1,0 +1,35 @@
+/**
+ * The agent loop's public surface: Gemini proposes Python, the sandbox runs it, the model iterates.
+ */
+export { createCodeExecutionChat, CodeExecutionChat } from './chat.js';
+export { generateWithCodeExecution } from './generate.js';
+export { sandboxAsCallableTool, type SandboxToolOptions } from './callable-tool.js';
+export { RUN_PYTHON, runPythonDeclaration, type RunPythonDeclarationOptions } from './run-python-tool.js';
+export { partKind, type PartKind } from './transcript.js';
+export { isApiError, isAbortError } from './errors.js';
+export { DEFAULT_MAX_STEPS } from './setup.js';
+export { ATTACHMENT_PREVIEW_BYTES } from './attachments.js';
+export type {
+  AgentSandbox,
+  Attachment,
+  CodeExecutionBaseOptions,
+  CodeExecutionChatOptions,
+  CodeExecutionMessageParameters,
+  ExecutionMode,
+  GenAIClient,
+  GenerateWithCodeExecutionParameters,
+  LocalExecutionOptions,
+  LocalFunction,
+  LocalFunctionContext,
+  ServerExecutionOptions,
+} from './types.js';
+export type {
+  CodeExecutionEvent,
+  FunctionResponseEvent,
+  MaxStepsEvent,
+  OutputEvent,
+  RunEndEvent,
+  RunStartEvent,
+  StepEvent,
+  StepStartEvent,
+} from './events.js';

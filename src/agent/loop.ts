@@ -1,0 +1,126 @@
+/**
+ * The step loop shared by the chat and the one-shot form: send → answer the model's calls →
+ * send the responses → … until the model answers without calls or the step limit is reached.
+ *
+ * It yields transcript chunks as they become available and returns the new API history and the
+ * whole message's response. It never touches the caller's history: whoever runs it commits the
+ * returned contents only when it completes, which is how a failure leaves history as it was.
+ */
+import type { Content, GenerateContentConfig, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
+import { type CallContext, type CallOutcome, planCall } from './call-executor.js';
+import type { CodeExecutionEvent } from './events.js';
+import { mergeStreamedResponses } from './stream-merge.js';
+import { maxStepsFinish, transcriptChunk, transcriptResponse } from './transcript.js';
+import type { GenAIClient } from './types.js';
+import { addUsage } from './usage.js';
+
+export interface LoopInput {
+  client: GenAIClient;
+  model: string;
+  /** The request config with our tools already added; `abortSignal` stops requests and runs. */
+  config: GenerateContentConfig;
+  /** The history plus the new user turn. */
+  contents: Content[];
+  maxSteps: number;
+  stream: boolean;
+  /** How calls are answered (sandbox, user functions, image style); `step` is filled in per step. */
+  calls: Omit<CallContext, 'step' | 'emit' | 'signal'>;
+  emit: (event: CodeExecutionEvent) => void;
+  /**
+   * The first step's stream, opened by the caller, so that a failing first request rejects
+   * `sendMessageStream` itself, as in the SDK.
+   */
+  firstStream?: AsyncGenerator<GenerateContentResponse>;
+}
+
+export interface LoopResult {
+  /** `input.contents` followed by every model turn and function-response turn of this message. */
+  contents: Content[];
+  /** The transcript of the whole message with summed usage. */
+  response: GenerateContentResponse;
+}
+
+export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<GenerateContentResponse, LoopResult, undefined> {
+  const { client, model, config, maxSteps, stream, emit } = input;
+  const signal = config.abortSignal;
+  const contents = [...input.contents];
+  const transcript: Part[] = [];
+  let usage: GenerateContentResponseUsageMetadata | undefined;
+  let last: GenerateContentResponse | undefined;
+
+  for (let step = 1; ; step++) {
+    signal?.throwIfAborted();
+    emit({ type: 'step-start', step });
+    let response: GenerateContentResponse;
+    if (stream) {
+      const chunks: GenerateContentResponse[] = [];
+      let hasCalls = false;
+      const source = step === 1 && input.firstStream ? input.firstStream : await client.models.generateContentStream({ model, contents, config });
+      for await (const chunk of source) {
+        chunks.push(chunk);
+        const candidate = chunk.candidates?.[0];
+        const parts = candidate?.content?.parts ?? [];
+        hasCalls ||= parts.some((part) => part.functionCall);
+        const visible = parts.filter((part) => !part.functionCall);
+        // A step that called functions is not the end of the message: its finishReason is not passed on.
+        const finishReason = hasCalls ? undefined : candidate?.finishReason;
+        if (visible.length === 0 && !finishReason) continue;
+        transcript.push(...visible);
+        yield transcriptChunk(visible, { usageMetadata: addUsage(usage, chunk.usageMetadata), finishReason, finishMessage: candidate?.finishMessage, from: chunk });
+      }
+      response = mergeStreamedResponses(chunks);
+    } else {
+      response = await client.models.generateContent({ model, contents, config });
+    }
+    signal?.throwIfAborted();
+    last = response;
+    usage = addUsage(usage, response.usageMetadata);
+
+    const content = response.candidates?.[0]?.content;
+    const parts = content?.parts ?? [];
+    const calls = parts.flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+    // The model's turn goes into history verbatim: thought signatures must come back unchanged.
+    if (content && parts.length > 0) contents.push(content.role ? content : { ...content, role: 'model' });
+    emit({ type: 'step', step, content: structuredClone(content ?? { role: 'model', parts: [] }), functionCalls: structuredClone(calls), usageMetadata: response.usageMetadata });
+
+    // Without streaming, the model's own parts are placed around the runs, where they were.
+    let pending: Part[] = [];
+    const flush = function* () {
+      if (pending.length === 0) return;
+      transcript.push(...pending);
+      yield transcriptChunk(pending, { from: response });
+      pending = [];
+    };
+    const outcomes: CallOutcome[] = [];
+    for (const part of parts) {
+      if (!part.functionCall) {
+        if (!stream) pending.push(part);
+        continue;
+      }
+      yield* flush();
+      const planned = planCall(part.functionCall, { ...input.calls, step, emit, signal });
+      transcript.push(planned.announce);
+      yield transcriptChunk([planned.announce]);
+      const outcome = await planned.execute();
+      outcomes.push(outcome);
+      transcript.push(...outcome.transcript);
+      yield transcriptChunk(outcome.transcript);
+    }
+    yield* flush();
+
+    if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
+    contents.push(functionResponseTurn(outcomes));
+    if (step >= maxSteps) {
+      emit({ type: 'max-steps', maxSteps });
+      const { part, ...finish } = maxStepsFinish(maxSteps);
+      transcript.push(part);
+      yield transcriptChunk([part], { ...finish, usageMetadata: usage });
+      return { contents, response: transcriptResponse(transcript, last, usage, finish) };
+    }
+  }
+}
+
+/** The user turn answering a model turn: every response in call order, then any follow-up parts (images for older models). */
+function functionResponseTurn(outcomes: CallOutcome[]): Content {
+  return { role: 'user', parts: [...outcomes.map((outcome) => outcome.response), ...outcomes.flatMap((outcome) => outcome.followUp)] };
+}

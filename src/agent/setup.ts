@@ -1,0 +1,93 @@
+/**
+ * Checks the options once and builds what each request needs: the config with our tools added,
+ * and the user turn with its attachments.
+ */
+import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
+import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
+import type { CodeExecutionEvent } from './events.js';
+import { RUN_PYTHON, runPythonDeclaration } from './run-python-tool.js';
+import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode, GenAIClient, LocalExecutionOptions, LocalFunction, ServerExecutionOptions } from './types.js';
+
+export const DEFAULT_MAX_STEPS = 10;
+
+/** The options, checked, with defaults filled in. */
+export interface AgentSetup {
+  client: GenAIClient;
+  model: string;
+  mode: ExecutionMode;
+  sandbox: AgentSandbox | undefined;
+  functions: ReadonlyMap<string, LocalFunction>;
+  multimodalFunctionResponse: boolean;
+  maxSteps: number;
+  config: GenerateContentConfig;
+  /** `onEvent`, made safe: a throwing listener cannot break the loop (and leave history half-done). */
+  emit: (event: CodeExecutionEvent) => void;
+}
+
+export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
+  if (!options || typeof options.ai?.models?.generateContent !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
+  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a model name such as "gemini-2.5-flash"');
+  const mode: ExecutionMode = options.execution ?? 'local';
+  if (mode !== 'local' && mode !== 'server') throw new TypeError(`execution must be "local" or "server"; got ${JSON.stringify(mode)}`);
+  if (mode === 'local' && typeof options.sandbox?.run !== 'function') {
+    throw new TypeError('execution "local" needs a sandbox: pass sandbox: await PythonSandbox.create() (or use execution: "server")');
+  }
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a whole number of at least 1; got ${String(options.maxSteps)}`);
+  const functions = new Map<string, LocalFunction>();
+  for (const fn of options.functions ?? []) {
+    const name = fn?.declaration?.name;
+    if (!name || typeof fn.handler !== 'function') throw new TypeError('Each entry of functions needs a declaration with a name and a handler function');
+    if (name === RUN_PYTHON && mode === 'local') throw new TypeError(`"${RUN_PYTHON}" is declared by the loop itself; give your function another name`);
+    if (functions.has(name)) throw new TypeError(`Two functions are named "${name}"`);
+    functions.set(name, fn);
+  }
+  const onEvent = options.onEvent;
+  return {
+    client: options.ai,
+    model: options.model,
+    mode,
+    sandbox: mode === 'local' ? options.sandbox : undefined,
+    functions,
+    multimodalFunctionResponse: options.multimodalFunctionResponse ?? /gemini-3/.test(options.model),
+    maxSteps,
+    config: options.config ?? {},
+    emit: (event) => {
+      try {
+        onEvent?.(event);
+      } catch {
+        // Listener errors are the listener's business.
+      }
+    },
+  };
+}
+
+/**
+ * The config for one request: `config` with our tool added to `config.tools`.
+ * Local mode declares `run_python` (its description lists `files`) beside the user's functions;
+ * server mode adds `{ codeExecution: {} }` (and the user's functions, which only Gemini 3 accepts alongside it).
+ */
+export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): GenerateContentConfig {
+  const declarations = [...setup.functions.values()].map((fn) => fn.declaration);
+  const tools: ToolUnion[] = [...(config.tools ?? [])];
+  if (setup.mode === 'local' && setup.sandbox) {
+    tools.push({ functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files }), ...declarations] });
+  } else {
+    tools.push({ codeExecution: {} });
+    if (declarations.length > 0) tools.push({ functionDeclarations: declarations });
+  }
+  return { ...config, tools };
+}
+
+/**
+ * The user turn for a message: the attachments (written to the sandbox first, in local mode),
+ * then the message. Throws before anything is sent if an attachment is malformed.
+ */
+export async function userTurn(setup: AgentSetup, message: PartListUnion | undefined, attachments: readonly Attachment[] = []): Promise<Content> {
+  checkAttachments(attachments);
+  if (setup.mode === 'local' && setup.sandbox) await writeAttachments(setup.sandbox, attachments);
+  const parts = attachmentParts(attachments, setup.mode);
+  const messageParts = message === undefined ? [] : (createUserContent(structuredClone(message)).parts ?? []);
+  if (parts.length + messageParts.length === 0) throw new TypeError('A message needs text, parts or attachments');
+  return { role: 'user', parts: [...parts, ...messageParts] };
+}

@@ -1,0 +1,116 @@
+/**
+ * Public option and parameter types of the agent loop. Types only.
+ */
+import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
+import type { RunOptions, RunResult, SandboxLimits } from '../types.js';
+import type { CodeExecutionEvent } from './events.js';
+
+/**
+ * What the loop needs from a sandbox. `PythonSandbox` satisfies it; tests may pass a scripted one.
+ */
+export interface AgentSandbox {
+  readonly limits: Readonly<Pick<SandboxLimits, 'timeoutMs'>>;
+  run(code: string, options?: RunOptions): Promise<RunResult>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+}
+
+/**
+ * What the loop needs from the `@google/genai` client: a `GoogleGenAI` instance satisfies it.
+ * Retries (`httpOptions.retryOptions`), base URL and headers are the client's business.
+ */
+export interface GenAIClient {
+  readonly models: Pick<Models, 'generateContent' | 'generateContentStream'>;
+}
+
+/** What a local function handler receives besides its arguments. */
+export interface LocalFunctionContext {
+  /** The model's call, as received. */
+  call: FunctionCall;
+  /** Aborted when the caller aborts the message (`config.abortSignal`). */
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A function the model may call besides `run_python`, run in the page.
+ * The handler's return value becomes `{ output: value }` in the function response; a throw becomes `{ error: message }`.
+ */
+export interface LocalFunction {
+  declaration: FunctionDeclaration;
+  handler: (args: Record<string, unknown>, context: LocalFunctionContext) => unknown;
+}
+
+/**
+ * A file sent with a message. In local mode it is written into the sandbox working directory
+ * (as `name`) and shown to the model; in server mode it is only shown to the model.
+ */
+export interface Attachment {
+  /** File name in the working directory, e.g. `sales.csv`. */
+  name: string;
+  mimeType: string;
+  data: Uint8Array;
+}
+
+/** Where the model's code runs. */
+export type ExecutionMode = 'local' | 'server';
+
+/** Local mode: the model calls `run_python`, and the code runs in `sandbox`. */
+export interface LocalExecutionOptions {
+  execution?: 'local';
+  /** The sandbox the code runs in. The caller owns it (creates and disposes it). */
+  sandbox: AgentSandbox;
+  /**
+   * Send images produced by the code inside `functionResponse.parts` (a Gemini 3 feature).
+   * Default: true when the model name matches `/gemini-3/`; otherwise images follow the
+   * function responses as ordinary `inlineData` parts of the same user turn.
+   */
+  multimodalFunctionResponse?: boolean;
+}
+
+/** Server mode: Gemini's own code execution tool (`{ codeExecution: {} }`); parts pass through untouched. */
+export interface ServerExecutionOptions {
+  execution: 'server';
+  sandbox?: undefined;
+  multimodalFunctionResponse?: undefined;
+}
+
+/** Options shared by the chat and the one-shot form. */
+export interface CodeExecutionBaseOptions {
+  /** The `@google/genai` client (`new GoogleGenAI(...)`). */
+  ai: GenAIClient;
+  /** Model name, e.g. `gemini-2.5-flash`. */
+  model: string;
+  /** Generation config; our tools are added to `config.tools`. */
+  config?: GenerateContentConfig;
+  /**
+   * Most model requests per message (default 10). Each step is one model response plus the
+   * calls it asked for. When the last step still asks for calls, they run, the transcript ends
+   * with a notice and `finishReason` is `TOO_MANY_TOOL_CALLS`.
+   */
+  maxSteps?: number;
+  /** Functions the model may call besides `run_python` (declared in both modes). */
+  functions?: LocalFunction[];
+  /** Progress: steps, live output of running code, results. A throwing listener is ignored. */
+  onEvent?: (event: CodeExecutionEvent) => void;
+}
+
+/** Options of {@link createCodeExecutionChat}. */
+export type CodeExecutionChatOptions = CodeExecutionBaseOptions &
+  (LocalExecutionOptions | ServerExecutionOptions) & {
+    /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. */
+    history?: Content[];
+  };
+
+/** Parameters of `sendMessage` / `sendMessageStream`: the SDK's, plus attachments. */
+export interface CodeExecutionMessageParameters extends SendMessageParameters {
+  /** Files to send with the message. */
+  attachments?: Attachment[];
+}
+
+/** Parameters of {@link generateWithCodeExecution}. */
+export type GenerateWithCodeExecutionParameters = CodeExecutionBaseOptions &
+  (LocalExecutionOptions | ServerExecutionOptions) & {
+    /** The request, as for `ai.models.generateContent`. */
+    contents: ContentListUnion;
+    /** Files to send with the last user turn. */
+    attachments?: Attachment[];
+  };

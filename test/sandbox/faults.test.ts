@@ -1,0 +1,127 @@
+/**
+ * Limits and faults: each ends with an honest outcome, says whether state survived, and the very
+ * next run works.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PythonSandbox, type RunResult } from '../../dist/index.js';
+
+let sandbox: PythonSandbox;
+beforeAll(async () => {
+  sandbox = await PythonSandbox.create({ limits: { interruptGraceMs: 500 } });
+});
+afterAll(() => sandbox?.dispose());
+
+/** Sets a marker global, runs `code`, and reports whether the marker survived. */
+async function runAfterMarker(code: string, timeoutMs = 600): Promise<{ r: RunResult; markerKept: boolean }> {
+  await sandbox.run('marker = "kept"');
+  const r = await sandbox.run(code, { timeoutMs });
+  const check = await sandbox.run('marker');
+  expect(check.outcome === 'OUTCOME_OK' || check.error?.name === 'NameError').toBe(true);
+  return { r, markerKept: check.result === "'kept'" };
+}
+
+describe('deadline', () => {
+  it('stops an infinite loop with OUTCOME_DEADLINE_EXCEEDED and keeps globals (interrupt)', async () => {
+    const { r, markerKept } = await runAfterMarker('print("partial")\nwhile True: pass');
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.output).toContain('partial');
+    expect(r.error?.name).toBe('TimeoutError');
+    expect(r.stateLost).toBe(false);
+    expect(markerKept).toBe(true);
+  });
+
+  it('stops time.sleep(100) and keeps globals', async () => {
+    const { r, markerKept } = await runAfterMarker('import time\ntime.sleep(100)');
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.durationMs).toBeLessThan(5000);
+    expect(markerKept).toBe(true);
+  });
+
+  it('stops await asyncio.sleep(100) by cancelling the task, keeping globals', async () => {
+    const { r, markerKept } = await runAfterMarker('import asyncio\nprint("waiting")\nawait asyncio.sleep(100)');
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.output).toContain('waiting');
+    expect(r.stateLost).toBe(false);
+    expect(markerKept).toBe(true);
+  });
+
+  it('terminates code that swallows KeyboardInterrupt, reporting stateLost', async () => {
+    const code = 'while True:\n    try:\n        while True: pass\n    except:\n        pass';
+    const { r, markerKept } = await runAfterMarker(code);
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.stateLost).toBe(true);
+    expect(r.error?.message).toMatch(/restarted; variables from earlier runs are gone/);
+    expect(markerKept).toBe(false);
+  });
+
+  it('terminates a long C-level loop that never checks for interrupts', async () => {
+    const { r } = await runAfterMarker('print("before")\nsum(range(10**13))');
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.stateLost).toBe(true);
+    expect(r.output).toContain('before');
+  });
+
+  it('keeps the files written with writeFile across a restart', async () => {
+    await sandbox.writeFile('data.csv', 'a,b\n1,2\n');
+    const r = await sandbox.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 300 });
+    expect(r.stateLost).toBe(true);
+    expect((await sandbox.run('open("data.csv").read()')).result).toBe("'a,b\\n1,2\\n'");
+  });
+});
+
+describe('stopping on request', () => {
+  it('interrupt() stops the running code with OUTCOME_FAILED and keeps globals', async () => {
+    await sandbox.run('marker = "kept"');
+    const running = sandbox.run('while True: pass', { timeoutMs: 30_000 });
+    setTimeout(() => sandbox.interrupt(), 300);
+    const r = await running;
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('KeyboardInterrupt');
+    expect(r.stateLost).toBe(false);
+    expect((await sandbox.run('marker')).result).toBe("'kept'");
+  });
+
+  it('an aborted signal stops the run', async () => {
+    const controller = new AbortController();
+    const running = sandbox.run('while True: pass', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    expect((await running).error?.name).toBe('KeyboardInterrupt');
+  });
+
+  it('a signal aborted before the run starts stops it at once', async () => {
+    const r = await sandbox.run('while True: pass', { signal: AbortSignal.abort() });
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.durationMs).toBeLessThan(3000);
+  });
+});
+
+describe('fatal interpreter states', () => {
+  it('replaces the interpreter after deep C recursion and says so', async () => {
+    const { r, markerKept } = await runAfterMarker('import json\nx = []\nfor _ in range(100_000): x = [x]\njson.dumps(x)', 30_000);
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.stateLost).toBe(true);
+    expect(r.error?.message).toMatch(/restarted/);
+    expect(markerKept).toBe(false);
+  });
+
+  it('replaces the interpreter after os._exit()', async () => {
+    const { r } = await runAfterMarker('import os\nos._exit(0)', 30_000);
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('SystemExit');
+    expect(r.stateLost).toBe(true);
+  });
+
+  it('recovers when the worker is killed mid-run', async () => {
+    const { r } = await runAfterMarker('import js\nprint("dying")\njs.process.exit(1)', 30_000);
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.stateLost).toBe(true);
+    expect(r.error?.name).toBe('SandboxCrash');
+  });
+
+  it('survives an unhandled promise rejection in the worker', async () => {
+    const r = await sandbox.run('import js\njs.Promise.reject(js.Error.new("nobody catches this"))\n"still fine"');
+    expect(r.result).toBe("'still fine'");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+  });
+});

@@ -1,0 +1,60 @@
+/** Files in and out of the working directory. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PythonSandbox } from '../../dist/index.js';
+
+let sandbox: PythonSandbox;
+beforeAll(async () => {
+  sandbox = await PythonSandbox.create({ limits: { maxFileBytes: 1000 } });
+});
+afterAll(() => sandbox?.dispose());
+
+const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+
+describe('files', () => {
+  it('makes a written file readable by name from the code', async () => {
+    await sandbox.writeFile('sales.csv', 'month,total\njan,10\n');
+    const r = await sandbox.run('open("sales.csv").read().splitlines()[1]');
+    expect(r.result).toBe("'jan,10'");
+  });
+
+  it('accepts binary data and nested paths', async () => {
+    await sandbox.writeFile('in/raw.bin', new Uint8Array([0, 255, 7]));
+    expect((await sandbox.run('list(open("in/raw.bin", "rb").read())')).result).toBe('[0, 255, 7]');
+  });
+
+  it('returns files the run created, with contents and MIME type', async () => {
+    const r = await sandbox.run('open("report.txt", "w").write("done")');
+    expect(r.files).toEqual([{ path: 'report.txt', mimeType: 'text/plain', size: 4, data: Buffer.from('done').toString('base64') }]);
+  });
+
+  it('returns files the run changed, and not the unchanged ones', async () => {
+    await sandbox.writeFile('a.txt', 'one');
+    await sandbox.writeFile('b.txt', 'two');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const r = await sandbox.run('open("a.txt", "a").write("!")');
+    expect(r.files.map((f) => f.path)).toEqual(['a.txt']);
+    expect(decode(r.files[0].data)).toBe('one!');
+  });
+
+  it('omits a file over maxFileBytes with a clear note', async () => {
+    const r = await sandbox.run('open("big.bin", "wb").write(b"x" * 5000)');
+    expect(r.files[0]).toMatchObject({ path: 'big.bin', size: 5000, data: '' });
+    expect(r.files[0].omitted).toMatch(/limit/);
+    expect(r.output).toMatch(/big\.bin .*not returned/);
+  });
+
+  it('reads a file back and lists the working directory', async () => {
+    await sandbox.writeFile('notes/hello.txt', 'hi');
+    expect(new TextDecoder().decode(await sandbox.readFile('notes/hello.txt'))).toBe('hi');
+    expect(await sandbox.listFiles()).toContainEqual({ path: 'notes/hello.txt', size: 2 });
+  });
+
+  it('rejects reading a file that does not exist', async () => {
+    await expect(sandbox.readFile('missing.txt')).rejects.toThrow(/No such file/);
+  });
+
+  it.each(['../etc/passwd', '/etc/passwd', '', 'a/../../x'])('refuses the path %j outside the working directory', async (path) => {
+    await expect(sandbox.writeFile(path, 'x')).rejects.toThrow(TypeError);
+    await expect(sandbox.readFile(path)).rejects.toThrow(TypeError);
+  });
+});

@@ -1,0 +1,163 @@
+/** The sandbox's run semantics in Node (worker_threads), against the built library. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PythonSandbox } from '../../dist/index.js';
+
+let sandbox: PythonSandbox;
+beforeAll(async () => {
+  sandbox = await PythonSandbox.create();
+});
+afterAll(() => sandbox?.dispose());
+
+describe('run', () => {
+  it('returns OUTCOME_OK with what the code printed', async () => {
+    const r = await sandbox.run('print("hello")');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.output).toBe('hello\n');
+    expect(r.stdout).toBe('hello\n');
+    expect(r.stateLost).toBe(false);
+    expect(r.durationMs).toBeGreaterThan(0);
+  });
+
+  it('interleaves stdout and stderr in the order written', async () => {
+    const r = await sandbox.run('import sys\nprint("a")\nprint("b", file=sys.stderr)\nprint("c")');
+    expect(r.output).toBe('a\nb\nc\n');
+    expect(r.stdout).toBe('a\nc\n');
+    expect(r.stderr).toBe('b\n');
+  });
+
+  it('gives the repr of a trailing expression as result', async () => {
+    expect((await sandbox.run('x = [1, "two"]\nx')).result).toBe("[1, 'two']");
+  });
+
+  it('gives no result for a trailing None, a statement, or a trailing semicolon', async () => {
+    expect((await sandbox.run('None')).result).toBeUndefined();
+    expect((await sandbox.run('y = 1')).result).toBeUndefined();
+    expect((await sandbox.run('1 + 1;')).result).toBeUndefined();
+  });
+
+  it('keeps globals across runs', async () => {
+    await sandbox.run('counter = 41');
+    expect((await sandbox.run('counter += 1\ncounter')).result).toBe('42');
+  });
+
+  it('supports top-level await', async () => {
+    const r = await sandbox.run('import asyncio\nawait asyncio.sleep(0.01)\n"awaited"');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.result).toBe("'awaited'");
+  });
+
+  it('runs queued calls one at a time, in order', async () => {
+    const results = await Promise.all([sandbox.run('order = []'), sandbox.run('order.append(1)'), sandbox.run('order.append(2)\norder')]);
+    expect(results[2].result).toBe('[1, 2]');
+  });
+});
+
+describe('errors', () => {
+  it('reports an exception as OUTCOME_FAILED with name, message and traceback', async () => {
+    const r = await sandbox.run('def f():\n    return 1 / 0\nf()');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error).toMatchObject({ name: 'ZeroDivisionError', message: 'division by zero' });
+    expect(r.error?.traceback).toContain('File "<cell');
+    expect(r.error?.traceback).toContain('return 1 / 0');
+    expect(r.output).toContain('ZeroDivisionError: division by zero');
+  });
+
+  it('shows only the user code in tracebacks, not sandbox or Pyodide internals', async () => {
+    const r = await sandbox.run('import json\njson.loads("{bad")');
+    expect(r.error?.name).toBe('JSONDecodeError');
+    expect(r.error?.traceback).not.toMatch(/opt\/sandbox|_pyodide|pyodide\/|eval_code/);
+    expect(r.error?.traceback.startsWith('Traceback (most recent call last):\n  File "<cell')).toBe(true);
+  });
+
+  it('reports a syntax error with its line', async () => {
+    const r = await sandbox.run('x = 1\nif x\n  pass');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('SyntaxError');
+    expect(r.error?.traceback).toContain('line 2');
+  });
+
+  it('treats sys.exit() as an ordinary failure that keeps the interpreter', async () => {
+    await sandbox.run('kept = "yes"');
+    const r = await sandbox.run('import sys\nsys.exit(3)');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error).toMatchObject({ name: 'SystemExit', message: '3' });
+    expect(r.stateLost).toBe(false);
+    expect((await sandbox.run('kept')).result).toBe("'yes'");
+  });
+
+  it('treats MemoryError as an ordinary failure', async () => {
+    const r = await sandbox.run('big = [0] * 2**30  # 4 GiB of pointers: refused before allocating');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('MemoryError');
+    expect(r.stateLost).toBe(false);
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+  });
+});
+
+describe('output', () => {
+  it('streams output live through onOutput before the run ends', async () => {
+    const seen: Array<{ text: string; at: number }> = [];
+    const started = performance.now();
+    const r = await sandbox.run('import time\nprint("first", flush=True)\ntime.sleep(0.4)\nprint("second")', {
+      onOutput: (chunk) => seen.push({ text: chunk.text, at: performance.now() - started }),
+    });
+    const early = seen.filter((c) => c.at < r.durationMs - 300);
+    expect(early.map((c) => c.text).join('')).toBe('first\n');
+    expect(seen.map((c) => c.text).join('')).toBe(r.output);
+  });
+
+  it('caps output, keeping head and tail with a visible note', async () => {
+    const r = await sandbox.run('for i in range(200000): print(i)');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.output.length).toBeLessThan(sandbox.limits.maxOutputBytes + 400);
+    expect(r.output.startsWith('0\n1\n2\n')).toBe(true);
+    expect(r.output.endsWith('199998\n199999\n')).toBe(true);
+    expect(r.output).toMatch(/bytes of output omitted/);
+  });
+});
+
+describe('images', () => {
+  // The smallest valid PNG (1x1), so no imaging library is needed.
+  const PNG = 'b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x08\\x06\\x00\\x00\\x00\\x1f\\x15\\xc4\\x89\\x00\\x00\\x00\\rIDATx\\x9cc\\xf8\\x0f\\x00\\x00\\x01\\x01\\x00\\x05\\x18\\xd8N\\x00\\x00\\x00\\x00IEND\\xaeB`\\x82"';
+
+  it('returns objects with _repr_png_ passed to display() as PNG images', async () => {
+    const r = await sandbox.run(`class Pic:\n    def _repr_png_(self):\n        return ${PNG}\ndisplay(Pic())`);
+    expect(r.images).toHaveLength(1);
+    expect(r.images[0].mimeType).toBe('image/png');
+    expect(atob(r.images[0].data).startsWith('\x89PNG')).toBe(true);
+  });
+
+  it('prints the repr of other objects passed to display()', async () => {
+    expect((await sandbox.run('display({"a": 1})')).output).toBe("{'a': 1}\n");
+  });
+
+  it('returns figures still open at the end of a run, then closes them (pyplot hook, no matplotlib needed)', async () => {
+    const fakePyplot = [
+      'import sys, types',
+      'class Fig:',
+      '    def __init__(self, n): self.n = n',
+      `    def savefig(self, buf, format, **kw): buf.write(${PNG})`,
+      'plt = types.ModuleType("matplotlib.pyplot")',
+      'plt.open = {1: Fig(1), 2: Fig(2)}',
+      'plt.get_fignums = lambda: sorted(plt.open)',
+      'plt.figure = lambda n: plt.open[n]',
+      'plt.close = lambda which: plt.open.clear()',
+      'sys.modules["matplotlib.pyplot"] = plt',
+    ].join('\n');
+    const r = await sandbox.run(fakePyplot);
+    expect(r.images).toHaveLength(2);
+    expect((await sandbox.run('plt.open')).result).toBe('{}');
+    await sandbox.run('del sys.modules["matplotlib.pyplot"]');
+  });
+});
+
+describe('reset', () => {
+  it('gives fresh globals and keeps files', async () => {
+    await sandbox.writeFile('keep.txt', 'still here');
+    await sandbox.run('forgotten = 1');
+    await sandbox.reset();
+    const r = await sandbox.run('forgotten');
+    expect(r.error?.name).toBe('NameError');
+    expect((await sandbox.run('open("keep.txt").read()')).result).toBe("'still here'");
+  });
+});

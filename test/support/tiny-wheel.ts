@@ -1,0 +1,71 @@
+/**
+ * A pure-Python wheel built on the spot and served from localhost with a custom lock file, so
+ * the package auto-load path is tested without the internet (the npm package ships no wheels).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TINY_PACKAGE = 'tinypkg';
+const WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
+
+const BUILD_WHEEL = `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("tinypkg/__init__.py", "ANSWER = 42\\ndef greet(name):\\n    return f'hello {name}'\\n")
+    z.writestr("tinypkg-1.0.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: tinypkg\\nVersion: 1.0.0\\n")
+    z.writestr("tinypkg-1.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
+    z.writestr("tinypkg-1.0.0.dist-info/RECORD", "")
+`;
+
+export interface WheelServer {
+  /** Serves the wheel; use as `packageBaseUrl`. */
+  baseUrl: string;
+  /** Pyodide's own lock file plus an entry for tinypkg. */
+  lockFileContents: string;
+  /** Paths requested so far. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function serveTinyWheel(): Promise<WheelServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tiny-wheel-'));
+  const wheelPath = join(dir, WHEEL);
+  execFileSync('python3', ['-c', BUILD_WHEEL, wheelPath]);
+  const wheel = readFileSync(wheelPath);
+  const lock = JSON.parse(readFileSync(join(import.meta.dirname, '../../node_modules/pyodide/pyodide-lock.json'), 'utf8'));
+  lock.packages[TINY_PACKAGE] = {
+    name: TINY_PACKAGE,
+    version: '1.0.0',
+    file_name: WHEEL,
+    install_dir: 'site',
+    sha256: createHash('sha256').update(wheel).digest('hex'),
+    package_type: 'package',
+    imports: [TINY_PACKAGE],
+    depends: [],
+    unvendored_tests: false,
+    shared_library: false,
+  };
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    if (req.url === `/${WHEEL}`) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' });
+      res.end(wheel);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/`,
+    lockFileContents: JSON.stringify(lock),
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

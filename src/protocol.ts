@@ -12,8 +12,10 @@ export interface BootConfig extends PyodideSource {
   maxOutputBytes: number;
   maxFileBytes: number;
   maxTotalFileBytes: number;
-  /** Files to place in the working directory right after boot (restores attachments after a restart). */
-  files: Array<{ path: string; data: Uint8Array }>;
+  /** A memory snapshot from an earlier boot (see worker/snapshot.ts); validated before use. */
+  snapshot?: Uint8Array;
+  /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
+  makeSnapshot: boolean;
 }
 
 export interface BootInfo {
@@ -21,6 +23,12 @@ export interface BootInfo {
   pythonVersion: string;
   /** Whether the SharedArrayBuffer interrupt buffer is installed. */
   interruptible: boolean;
+  /** `snapshot`: restored from the given snapshot; `fresh`: a full boot. */
+  bootPath: 'snapshot' | 'fresh';
+  /** Why a given snapshot was not used (stale version, corrupt bytes, restore failure). */
+  snapshotRejected?: string;
+  /** A new snapshot, when `makeSnapshot` was asked. */
+  snapshot?: Uint8Array;
 }
 
 export interface RunRequest {
@@ -39,6 +47,11 @@ export interface WorkerRunResult {
   result?: string;
   images: ImageOutput[];
   files: FileOutput[];
+  /**
+   * How many chunks were streamed to `onOutput`. Streamed chunks travel on their own port, so they
+   * can arrive after the result; the host waits for this many before resolving the run.
+   */
+  streamedChunks: number;
 }
 
 /** The worker's API, exposed with comlink. */

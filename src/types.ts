@@ -85,6 +85,9 @@ export interface LoadProgress {
   message: string;
 }
 
+/** How the current interpreter started: restored from a snapshot, or a full boot. */
+export type BootPath = 'snapshot' | 'fresh';
+
 /** Where Pyodide and its packages come from. All optional: defaults work in Node and browsers. */
 export interface PyodideSource {
   /** Folder (URL or, in Node, path) with `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip`. Default: the copy shipped beside the library. */
@@ -97,12 +100,22 @@ export interface PyodideSource {
   lockFileContents?: string;
 }
 
+/**
+ * Where boot snapshots are kept. `auto` (default): Cache Storage in browsers, memory in Node.
+ * `memory`: this page or process only. `{ directory }`: files in that folder (Node). `off`: none.
+ */
+export type SnapshotCache = 'auto' | 'memory' | 'off' | { directory: string };
+
 export interface SandboxOptions extends PyodideSource {
   /** Override the worker script (rarely needed: it is found beside the library). */
   workerUrl?: string | URL;
   limits?: Partial<SandboxLimits>;
   /** Boot and package-load progress. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Restore Python from a memory snapshot instead of booting it (about 5x faster). Default `auto`. */
+  snapshotCache?: SnapshotCache;
+  /** Keep a second interpreter booted so a restart after a kill is instant. Default true. */
+  warmSpare?: boolean;
 }
 
 export interface RunOptions {

@@ -18,11 +18,3 @@ export async function hostEndpoint(): Promise<Endpoint> {
   });
   return nodeEndpoint(parentPort);
 }
-
-/** Node wants file paths where browsers want URLs. */
-export async function toLocalPath(url: string): Promise<string> {
-  if (!isNode || !url.startsWith('file:')) return url;
-  const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url');
-  const path = fileURLToPath(url);
-  return url.endsWith('/') && !path.endsWith('/') ? `${path}/` : path;
-}

@@ -2,13 +2,15 @@
  * The engine inside the worker: boots Pyodide, runs cells through the Python runner, and answers
  * file calls. A plain class, so tests can drive it without a worker.
  */
+import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { BootConfig, BootInfo, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
-import { toLocalPath } from './endpoint.js';
+import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
+import { hashSources, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 
 const WORKDIR = '/home/pyodide';
 
@@ -30,51 +32,96 @@ export class PyodideEngine implements WorkerApi {
   private packageBaseUrl = '';
   private interruptView: Uint8Array | undefined;
   private onOutput: ((chunk: OutputChunk) => void) | undefined;
+  private streamedChunks = 0;
   /** The run whose top-level `await` is pending, so `cancel` can stop it. */
   private awaiting: { runId: number; cancel(): void } | undefined;
 
   async boot(config: BootConfig, interruptBuffer: SharedArrayBuffer | undefined, onProgress: (p: LoadProgress) => void): Promise<BootInfo> {
-    onProgress({ phase: 'boot', message: 'Loading the Python runtime' });
     const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as { loadPyodide: LoadPyodide; version: string };
     this.packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
-    const emit = (stream: string, text: string) => this.onOutput?.({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
-    this.pyodide = await module.loadPyodide({
+    const options = {
       indexURL: await toLocalPath(config.indexURL),
       packageBaseUrl: this.packageBaseUrl,
+      packageCacheDir: await packageCacheDir(this.packageBaseUrl),
       lockFileURL: config.lockFileURL,
       lockFileContents: config.lockFileContents,
       env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
       // Output from C code bypasses sys.stdout; send it into the same capture.
       stdout: (line: string) => this.rawOutput('stdout', `${line}\n`),
       stderr: (line: string) => this.rawOutput('stderr', `${line}\n`),
-    });
+    };
+    const key = { pyodideVersion: module.version, sourceHash: await hashSources(PYTHON_SOURCES) };
+
+    let bootPath: BootInfo['bootPath'] = 'fresh';
+    let snapshotRejected: string | undefined;
+    if (config.snapshot) {
+      const unwrapped = unwrapSnapshot(key, config.snapshot);
+      if ('rejected' in unwrapped) snapshotRejected = unwrapped.rejected;
+      else {
+        onProgress({ phase: 'boot', message: 'Restoring Python from the cached snapshot' });
+        try {
+          this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+          bootPath = 'snapshot';
+        } catch (error) {
+          snapshotRejected = `restore failed: ${(error as Error)?.message ?? error}`;
+        }
+      }
+    }
+    let snapshot: Uint8Array | undefined;
+    if (bootPath === 'fresh') {
+      onProgress({ phase: 'boot', message: 'Loading the Python runtime (the first start takes a few seconds)' });
+      this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: config.makeSnapshot });
+      this.writeSources();
+      this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
+      // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
+      if (config.makeSnapshot) snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
+    } else {
+      // The file system is not part of a snapshot; lazily imported modules need their files.
+      this.writeSources();
+      // Every restore starts from the same random state.
+      this.pyodide.runPython('import random; random.seed()');
+    }
+
     onProgress({ phase: 'boot', message: 'Starting the sandbox runner' });
-    const { FS } = this.pyodide;
-    FS.mkdirTree(SANDBOX_PYTHON_DIR);
-    for (const [name, source] of Object.entries(PYTHON_SOURCES)) FS.writeFile(`${SANDBOX_PYTHON_DIR}/${name}`, source);
-    this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)})`);
     const runnerModule = this.pyodide.pyimport('runner');
+    const emit = (stream: string, text: string) => this.stream({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
     this.runner = runnerModule.setup(emit, config.maxOutputBytes, config.maxFileBytes, config.maxTotalFileBytes, config.recursionLimit) as RunnerProxy;
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
-    for (const file of config.files) this.writeFile(file.path, file.data);
     if (interruptBuffer) {
       this.interruptView = new Uint8Array(interruptBuffer);
       this.pyodide.setInterruptBuffer(this.interruptView);
     }
-    onProgress({ phase: 'ready', message: 'Python is ready' });
+    onProgress({ phase: 'ready', message: bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready' });
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
-    return { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!interruptBuffer };
+    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!interruptBuffer, bootPath, snapshotRejected, snapshot };
+    return snapshot ? transfer(info, [snapshot.buffer]) : info;
+  }
+
+  private writeSources(): void {
+    const { FS } = this.pyodide;
+    FS.mkdirTree(SANDBOX_PYTHON_DIR);
+    FS.mkdirTree(WORKDIR);
+    for (const [name, source] of Object.entries(PYTHON_SOURCES)) FS.writeFile(`${SANDBOX_PYTHON_DIR}/${name}`, source);
   }
 
   async run(request: RunRequest, onOutput: (chunk: OutputChunk) => void, onProgress: (p: LoadProgress) => void): Promise<WorkerRunResult> {
+    this.onOutput = onOutput;
+    this.streamedChunks = 0;
+    try {
+      return { ...(await this.execute(request, onProgress)), streamedChunks: this.streamedChunks };
+    } finally {
+      this.onOutput = undefined;
+    }
+  }
+
+  private async execute(request: RunRequest, onProgress: (p: LoadProgress) => void): Promise<Omit<WorkerRunResult, 'streamedChunks'>> {
     const failure = await this.packages.loadFor(request.code, onProgress, this.packageBaseUrl);
     if (failure) {
       const message = `PackageLoadError: ${failure.message}\n`;
-      onOutput({ stream: 'stderr', text: message });
+      this.stream({ stream: 'stderr', text: message });
       return { status: 'error', output: message, stdout: '', stderr: message, error: { name: 'PackageLoadError', message: failure.message, traceback: message }, images: [], files: [] };
     }
-    this.onOutput = onOutput;
     try {
       const started = this.runner.execute(request.code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
@@ -95,8 +142,6 @@ export class PyodideEngine implements WorkerApi {
       }
     } catch (error) {
       return this.fatal(error);
-    } finally {
-      this.onOutput = undefined;
     }
   }
 
@@ -109,8 +154,14 @@ export class PyodideEngine implements WorkerApi {
     try {
       this.runner.capture.write(stream, text);
     } catch {
-      this.onOutput?.({ stream, text });
+      this.stream({ stream, text });
     }
+  }
+
+  private stream(chunk: OutputChunk): void {
+    if (!this.onOutput) return;
+    this.streamedChunks++;
+    this.onOutput(chunk);
   }
 
   cancel(runId: number): void {
@@ -144,7 +195,7 @@ export class PyodideEngine implements WorkerApi {
    * Errors that escape the runner come from the engine, not from user code: a C stack overflow,
    * `os._exit`, an aborted runtime. If the interpreter no longer answers, say it is fatal.
    */
-  private fatal(error: unknown): WorkerRunResult {
+  private fatal(error: unknown): Omit<WorkerRunResult, 'streamedChunks'> {
     const err = error as { name?: string; message?: string; constructor?: { name?: string } };
     const kind = err?.name ?? err?.constructor?.name ?? 'Error';
     let alive = true;

@@ -1,11 +1,12 @@
 import { proxy } from 'comlink';
 import type { BootConfig, WorkerRunResult } from '../protocol.js';
-import type { FileInfo, LoadProgress, OutputChunk, PythonErrorInfo, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import type { BootPath, FileInfo, LoadProgress, OutputChunk, PythonErrorInfo, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { joinChunks } from './output.js';
 import { toWorkdirPath } from './paths.js';
 import { WorkerSession } from './session.js';
+import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
 
 /** Why the host stopped a run. */
 type StopReason = 'timeout' | 'interrupt';
@@ -42,12 +43,20 @@ export class PythonSandbox {
   /** Files written through `writeFile`, replayed into a fresh interpreter so attachments survive a restart. */
   private readonly userFiles = new Map<string, Uint8Array>();
 
+  /** A booting or booted interpreter standing by to replace one that had to be killed. */
+  private spare: Promise<WorkerSession | undefined> | undefined;
+  /** Ends a spare's boot when the sandbox is disposed. */
+  private readonly spareAbort = new AbortController();
+  /** Valid snapshot bytes for booting spares quickly (undefined until one is made or loaded). */
+  private snapshot: Uint8Array | undefined;
+
   private constructor(
     session: WorkerSession,
     private readonly workerUrl: URL,
-    private readonly bootConfig: Omit<BootConfig, 'files'>,
+    private readonly bootConfig: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>,
     limits: SandboxLimits,
-    private readonly onProgress: ((p: LoadProgress) => void) | undefined,
+    private readonly options: SandboxOptions,
+    private readonly snapshots: SnapshotStore,
   ) {
     this.session = session;
     this.ready = Promise.resolve(session);
@@ -58,7 +67,7 @@ export class PythonSandbox {
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
     const workerUrl = new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url);
-    const bootConfig: Omit<BootConfig, 'files'> = {
+    const bootConfig: Omit<BootConfig, 'snapshot' | 'makeSnapshot'> = {
       indexURL: options.indexURL ?? new URL(/* @vite-ignore */ './pyodide/', import.meta.url).href,
       packageBaseUrl: options.packageBaseUrl,
       lockFileURL: options.lockFileURL,
@@ -68,8 +77,53 @@ export class PythonSandbox {
       maxFileBytes: limits.maxFileBytes,
       maxTotalFileBytes: limits.maxTotalFileBytes,
     };
-    const session = await WorkerSession.start(workerUrl, { ...bootConfig, files: [] }, limits.bootTimeoutMs, options.onProgress);
-    return new PythonSandbox(session, workerUrl, bootConfig, limits, options.onProgress);
+    const warmSpare = options.warmSpare ?? true;
+    const snapshots = openSnapshotStore(options.snapshotCache, bootConfig.indexURL);
+    const stored = await snapshots.load();
+    // `makeSnapshot` applies only if the worker boots fresh. With a spare, the spare makes the
+    // snapshot, so the first boot is not slowed by it.
+    const session = await WorkerSession.start(workerUrl, { ...bootConfig, snapshot: stored, makeSnapshot: !warmSpare }, limits.bootTimeoutMs, options.onProgress);
+    const sandbox = new PythonSandbox(session, workerUrl, bootConfig, limits, options, snapshots);
+    sandbox.adoptSnapshot(session, stored);
+    if (warmSpare) sandbox.startSpare();
+    return sandbox;
+  }
+
+  /** Keeps a snapshot a session made, or drops one it rejected. */
+  private adoptSnapshot(session: WorkerSession, given: Uint8Array | undefined): void {
+    const info = session.info;
+    if (info?.snapshot) {
+      this.snapshot = info.snapshot;
+      void this.snapshots.save(info.snapshot);
+      info.snapshot = undefined;
+    } else if (info?.bootPath === 'snapshot') {
+      this.snapshot = given;
+    } else if (given && info?.snapshotRejected) {
+      this.snapshot = undefined;
+      void this.snapshots.clear();
+    }
+  }
+
+  private startSpare(): void {
+    if (this.disposed || this.spare) return;
+    const given = this.snapshot;
+    const spare = WorkerSession.start(this.workerUrl, { ...this.bootConfig, snapshot: given, makeSnapshot: !given }, this.limits.bootTimeoutMs, undefined, this.spareAbort.signal).then(
+      (session) => {
+        if (this.disposed) {
+          void session.terminate('disposed');
+          return undefined;
+        }
+        this.adoptSnapshot(session, given);
+        return session;
+      },
+      () => undefined, // a failed spare only means the next restart boots normally
+    );
+    this.spare = spare;
+  }
+
+  /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
+  get bootPath(): BootPath {
+    return this.session.info?.bootPath ?? 'fresh';
   }
 
   /** Whether `interrupt()` can stop Python while keeping its state (SharedArrayBuffer available). */
@@ -157,8 +211,9 @@ export class PythonSandbox {
     if (this.disposed) return;
     this.disposed = true;
     this.active?.stop('interrupt');
-    const session = await this.ready.catch(() => undefined);
-    await session?.terminate('disposed');
+    this.spareAbort.abort();
+    const [session, spare] = await Promise.all([this.ready.catch(() => undefined), this.spare]);
+    await Promise.all([session?.terminate('disposed'), spare?.terminate('disposed')]);
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -197,6 +252,7 @@ export class PythonSandbox {
     const runId = ++this.runSeq;
     // Everything streamed is kept: if the worker has to be killed it is all the output there is.
     const streamed: OutputChunk[] = [];
+    let allStreamed: { count: number; resolve(): void } | undefined;
     const onOutput = (chunk: OutputChunk) => {
       streamed.push(chunk);
       try {
@@ -204,7 +260,13 @@ export class PythonSandbox {
       } catch {
         // A throwing listener must not break the run.
       }
+      if (allStreamed && streamed.length >= allStreamed.count) allStreamed.resolve();
     };
+    /** Streamed chunks use their own port and may trail the result: wait (briefly) for the rest. */
+    const streamDrained = (count: number) =>
+      streamed.length >= count
+        ? Promise.resolve()
+        : Promise.race([new Promise<void>((resolve) => (allStreamed = { count, resolve })), new Promise<void>((resolve) => setTimeout(resolve, 1000))]);
 
     let stopReason: StopReason | undefined;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -227,12 +289,13 @@ export class PythonSandbox {
     session.interruptBuffer?.clear();
     try {
       const settled = await Promise.race([
-        session.remote.run({ runId, code }, proxy(onOutput), proxy((p: LoadProgress) => this.onProgress?.(p))).then(
+        session.remote.run({ runId, code }, proxy(onOutput), proxy((p: LoadProgress) => this.options.onProgress?.(p))).then(
           (result) => ({ result }),
           (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
         ),
         session.died.then((reason) => ({ crash: reason })),
       ]);
+      if ('result' in settled) await streamDrained(settled.result.streamedChunks);
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
         return { ...this.fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
@@ -284,15 +347,22 @@ export class PythonSandbox {
     };
   }
 
-  /** Boots a fresh interpreter with the user's files restored. */
+  /** Replaces the interpreter: the warm spare if there is one, else a new boot; user files restored. */
   private async restart(): Promise<WorkerSession> {
-    const files = [...this.userFiles].map(([path, data]) => ({ path, data }));
-    const session = await WorkerSession.start(this.workerUrl, { ...this.bootConfig, files }, this.limits.bootTimeoutMs, this.onProgress);
+    const spare = await this.spare;
+    this.spare = undefined;
+    let session = spare?.alive ? spare : undefined;
+    if (!session) {
+      const given = this.snapshot;
+      session = await WorkerSession.start(this.workerUrl, { ...this.bootConfig, snapshot: given, makeSnapshot: false }, this.limits.bootTimeoutMs, this.options.onProgress);
+    }
     if (this.disposed) {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
+    for (const [path, data] of this.userFiles) await this.call(session, () => session.remote.writeFile(path, data));
     this.session = session;
+    if (this.options.warmSpare ?? true) this.startSpare();
     return session;
   }
 }

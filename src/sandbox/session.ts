@@ -36,7 +36,7 @@ export class WorkerSession {
   }
 
   /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
-  static async start(workerUrl: URL, config: BootConfig, bootTimeoutMs: number, onProgress?: (p: LoadProgress) => void): Promise<WorkerSession> {
+  static async start(workerUrl: URL, config: BootConfig, bootTimeoutMs: number, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
     const worker = await spawnWorker(workerUrl);
     const session = new WorkerSession(worker, wrap<WorkerApi>(worker.endpoint), InterruptBuffer.create());
     const release = worker.hold();
@@ -51,6 +51,10 @@ export class WorkerSession {
       const died = session.died.then((reason) => {
         throw new SandboxBootError(`The sandbox worker died while booting (${reason}). Check the worker URL and indexURL (${config.indexURL}).`);
       });
+      // Aborting (a disposed sandbox's spare) ends the boot at once.
+      const onAbort = () => void session.terminate('boot aborted');
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       const boot = session.remote.boot(config, session.interruptBuffer?.buffer, proxy((p: LoadProgress) => onProgress?.(p)));
       session.info = await Promise.race([boot, timeout, died]);
       return session;

@@ -23,7 +23,7 @@ describe('bad input', () => {
   });
 
   it('fails create() clearly when the Pyodide runtime is not where indexURL says', async () => {
-    await expect(PythonSandbox.create({ indexURL: 'file:///nonexistent/pyodide/' })).rejects.toMatchObject({ name: 'SandboxBootError' });
+    await expect(PythonSandbox.create({ indexURL: 'file:///nonexistent/pyodide/', warmSpare: false })).rejects.toMatchObject({ name: 'SandboxBootError' });
   });
 
   it('still runs code after rejecting bad input', async () => {
@@ -33,7 +33,7 @@ describe('bad input', () => {
 
 describe('dispose', () => {
   it('rejects later calls with SandboxDisposedError', async () => {
-    const own = await PythonSandbox.create();
+    const own = await PythonSandbox.create({ warmSpare: false });
     await own.dispose();
     await expect(own.run('1')).rejects.toBeInstanceOf(SandboxDisposedError);
     await expect(own.writeFile('a.txt', 'x')).rejects.toThrow(/disposed/);

@@ -16,7 +16,7 @@ afterAll(() => wheels?.close());
 describe('packages', () => {
   it('loads a package named in the lock file when the code imports it, reporting progress', async () => {
     const progress: LoadProgress[] = [];
-    const sandbox = await PythonSandbox.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, onProgress: (p) => progress.push(p) });
+    const sandbox = await PythonSandbox.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, onProgress: (p) => progress.push(p) });
     try {
       const r = await sandbox.run('import tinypkg\ntinypkg.greet("wheel"), tinypkg.ANSWER');
       expect(r.outcome).toBe('OUTCOME_OK');
@@ -29,7 +29,7 @@ describe('packages', () => {
   });
 
   it('fails with PackageLoadError naming the package when its source is unreachable', async () => {
-    const sandbox = await PythonSandbox.create({ packageBaseUrl: 'http://127.0.0.1:9/', lockFileContents: wheels.lockFileContents });
+    const sandbox = await PythonSandbox.create({ packageBaseUrl: 'http://127.0.0.1:9/', lockFileContents: wheels.lockFileContents, warmSpare: false });
     try {
       const r = await sandbox.run('import tinypkg\nprint("must not run")');
       expect(r.outcome).toBe('OUTCOME_FAILED');
@@ -43,7 +43,7 @@ describe('packages', () => {
   });
 
   it('leaves imports that are not in the lock file to Python (ModuleNotFoundError)', async () => {
-    const sandbox = await PythonSandbox.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents });
+    const sandbox = await PythonSandbox.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false });
     try {
       const r = await sandbox.run('import not_a_real_package');
       expect(r.error?.name).toBe('ModuleNotFoundError');

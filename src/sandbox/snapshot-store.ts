@@ -1,0 +1,105 @@
+/**
+ * Where interpreter snapshots are kept between boots: in memory (this page or process), in the
+ * browser's Cache Storage (return visits), or in a folder (Node, when asked). The worker
+ * validates what it is given, so a store only moves bytes.
+ */
+import type { SnapshotCache } from '../types.js';
+
+export interface SnapshotStore {
+  load(): Promise<Uint8Array | undefined>;
+  save(bytes: Uint8Array): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** One snapshot per runtime location, shared by every sandbox of this page or process. */
+const memory = new Map<string, Uint8Array>();
+
+class MemoryStore implements SnapshotStore {
+  constructor(private readonly key: string) {}
+  async load() {
+    return memory.get(this.key);
+  }
+  async save(bytes: Uint8Array) {
+    memory.set(this.key, bytes);
+  }
+  async clear() {
+    memory.delete(this.key);
+  }
+}
+
+const CACHE_NAME = 'python-sandbox-snapshots';
+
+class CacheStorageStore implements SnapshotStore {
+  private readonly request: string;
+  constructor(key: string) {
+    // Cache Storage wants http(s) URLs; this one is never fetched.
+    this.request = `https://snapshot.invalid/${encodeURIComponent(key)}`;
+  }
+  async load() {
+    const response = await (await caches.open(CACHE_NAME)).match(this.request);
+    return response ? new Uint8Array(await response.arrayBuffer()) : undefined;
+  }
+  async save(bytes: Uint8Array) {
+    await (await caches.open(CACHE_NAME)).put(this.request, new Response(bytes as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+  }
+  async clear() {
+    await (await caches.open(CACHE_NAME)).delete(this.request);
+  }
+}
+
+class DirectoryStore implements SnapshotStore {
+  constructor(
+    private readonly directory: string,
+    private readonly key: string,
+  ) {}
+  private async file() {
+    const { join } = await import(/* @vite-ignore */ 'node:path');
+    const name = `snapshot-${[...this.key].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7).toString(16)}.bin`;
+    return join(this.directory, name);
+  }
+  async load() {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    try {
+      return new Uint8Array(await readFile(await this.file()));
+    } catch {
+      return undefined;
+    }
+  }
+  async save(bytes: Uint8Array) {
+    const { mkdir, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await mkdir(this.directory, { recursive: true });
+    const file = await this.file();
+    // Write then rename, so a reader never sees half a snapshot.
+    await writeFile(`${file}.tmp`, bytes);
+    await rename(`${file}.tmp`, file);
+  }
+  async clear() {
+    const { rm } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await rm(await this.file(), { force: true });
+  }
+}
+
+class NoStore implements SnapshotStore {
+  async load() {
+    return undefined;
+  }
+  async save() {}
+  async clear() {}
+}
+
+/**
+ * Picks the store for a setting; `key` identifies the runtime (its indexURL), the worker checks
+ * versions. A store that fails (quota, private mode) degrades to no snapshot, never to an error.
+ */
+export function openSnapshotStore(setting: SnapshotCache | undefined, key: string): SnapshotStore {
+  let store: SnapshotStore;
+  if (setting === 'off') store = new NoStore();
+  else if (typeof setting === 'object') store = new DirectoryStore(setting.directory, key);
+  else if (setting === 'memory' || typeof caches === 'undefined') store = new MemoryStore(key);
+  else store = new CacheStorageStore(key);
+  return {
+    load: () => store.load().catch(() => undefined),
+    save: (bytes) => store.save(bytes).catch(() => undefined),
+    clear: () => store.clear().catch(() => undefined),
+  };
+}

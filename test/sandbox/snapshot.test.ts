@@ -1,0 +1,124 @@
+/**
+ * Fast start: boots are snapshotted and later restored. The worker validates every snapshot, so
+ * a stale or corrupt one only costs a normal boot.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PythonSandbox, type SandboxOptions } from '../../dist/index.js';
+
+function snapshotDir() {
+  const directory = mkdtempSync(join(tmpdir(), 'sandbox-snapshots-'));
+  const file = () => readdirSync(directory).filter((f) => f.endsWith('.bin')).map((f) => join(directory, f))[0];
+  return { options: { snapshotCache: { directory }, warmSpare: false } satisfies SandboxOptions, file };
+}
+
+async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function withSandbox<T>(options: SandboxOptions, use: (sandbox: PythonSandbox) => Promise<T>): Promise<T> {
+  const sandbox = await PythonSandbox.create(options);
+  try {
+    return await use(sandbox);
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+describe('boot snapshots', () => {
+  it('makes and stores a snapshot on the first boot', async () => {
+    const { options, file } = snapshotDir();
+    await withSandbox(options, async (sandbox) => {
+      expect(sandbox.bootPath).toBe('fresh');
+      await waitFor(file);
+    });
+  });
+
+  it('restores a later boot from the snapshot, with a working runner', async () => {
+    const { options, file } = snapshotDir();
+    await withSandbox(options, async () => waitFor(file));
+    await withSandbox(options, async (sandbox) => {
+      expect(sandbox.bootPath).toBe('snapshot');
+      const r = await sandbox.run('import sys\nprint("hi", file=sys.stderr)\nopen("out.txt", "w").write("x")\n6 * 7');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', output: 'hi\n', result: '42' });
+      expect(r.files.map((f) => f.path)).toEqual(['out.txt']);
+      expect((await sandbox.run('1/0')).error?.traceback).toContain('<cell');
+    });
+  });
+
+  it('falls back to a normal boot from a corrupt snapshot, and replaces it', async () => {
+    const { options, file } = snapshotDir();
+    await withSandbox(options, async () => waitFor(file));
+    const bytes = readFileSync(file());
+    bytes.fill(0xab, 4096, 8192);
+    bytes.fill(0xcd, bytes.length - 4096);
+    writeFileSync(file(), bytes);
+    // Header intact, Pyodide's part broken: either Pyodide refuses it or our check does.
+    const corruptHeader = Buffer.from(bytes);
+    corruptHeader.fill(0, 8, 40);
+    writeFileSync(file(), corruptHeader);
+    await withSandbox(options, async (sandbox) => {
+      expect(sandbox.bootPath).toBe('fresh');
+      expect((await sandbox.run('1 + 1')).result).toBe('2');
+    });
+    await waitFor(() => {
+      const current = file() && readFileSync(file());
+      return current && !current.equals(corruptHeader) ? current : undefined;
+    });
+    await withSandbox(options, async (sandbox) => expect(sandbox.bootPath).toBe('snapshot'));
+  });
+
+  it('ignores a snapshot made by another Pyodide version', async () => {
+    const { options, file } = snapshotDir();
+    await withSandbox(options, async () => waitFor(file));
+    const bytes = readFileSync(file());
+    const header = bytes.subarray(8, 8 + bytes.readUInt32LE(4));
+    const stale = Buffer.from(header.toString('utf8').replace(/"pyodideVersion":"[^"]+"/, (m) => m.replace(/\d/g, '9')));
+    expect(stale.length).toBe(header.length);
+    stale.copy(bytes, 8);
+    writeFileSync(file(), bytes);
+    await withSandbox(options, async (sandbox) => {
+      expect(sandbox.bootPath).toBe('fresh');
+      expect((await sandbox.run('"works"')).result).toBe("'works'");
+    });
+  });
+
+  it('gives each restored interpreter its own random state', async () => {
+    const { options, file } = snapshotDir();
+    await withSandbox(options, async () => waitFor(file));
+    const draws = [];
+    for (let i = 0; i < 2; i++) {
+      draws.push(await withSandbox(options, async (sandbox) => (await sandbox.run('import random\nrandom.random()')).result));
+    }
+    expect(draws[0]).not.toBe(draws[1]);
+  });
+});
+
+describe('warm spare', () => {
+  it('replaces a killed interpreter with the standing spare, and keeps one standing', async () => {
+    const sandbox = await PythonSandbox.create({ snapshotCache: 'memory', limits: { interruptGraceMs: 200 } });
+    const stubborn = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
+    try {
+      for (let kill = 0; kill < 2; kill++) {
+        // Let the spare finish booting (on a first boot it also makes the snapshot).
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        await sandbox.run('marker = 1');
+        expect((await sandbox.run(stubborn, { timeoutMs: 300 })).stateLost).toBe(true);
+        const next = await sandbox.run('"marker" in globals()');
+        expect(next).toMatchObject({ result: 'False', stateLost: false });
+      }
+      // The first spare booted fresh (making the snapshot); the second was restored from it.
+      expect(sandbox.bootPath).toBe('snapshot');
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

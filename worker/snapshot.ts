@@ -1,0 +1,53 @@
+/**
+ * Memory snapshots of a booted interpreter (Pyodide's experimental `_makeSnapshot` /
+ * `_loadSnapshot`). A snapshot only fits the exact Pyodide build and our own Python sources, so
+ * each carries a header naming both; a mismatch or any restore failure means a normal boot.
+ *
+ * Layout: "PSBX" | u32 header length | JSON header | zero padding to 16 bytes | Pyodide's bytes.
+ * (Pyodide reads its part as a Uint32Array, so it must start 4-byte aligned.)
+ */
+const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"
+
+export interface SnapshotKey {
+  pyodideVersion: string;
+  /** SHA-256 of the sandbox's own Python sources: a changed runner invalidates old snapshots. */
+  sourceHash: string;
+}
+
+export async function hashSources(sources: Record<string, string>): Promise<string> {
+  const text = Object.keys(sources)
+    .sort()
+    .map((name) => `${name}\n${sources[name]}`)
+    .join('\n\0\n');
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function wrapSnapshot(key: SnapshotKey, body: Uint8Array): Uint8Array {
+  const header = new TextEncoder().encode(JSON.stringify(key));
+  const offset = Math.ceil((8 + header.length) / 16) * 16;
+  const out = new Uint8Array(offset + body.length);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, header.length, true);
+  out.set(header, 8);
+  out.set(body, offset);
+  return out;
+}
+
+/** Returns Pyodide's part of a snapshot made for `key`, or a reason it cannot be used. */
+export function unwrapSnapshot(key: SnapshotKey, bytes: Uint8Array): { body: Uint8Array } | { rejected: string } {
+  if (bytes.length < 16 || MAGIC.some((b, i) => bytes[i] !== b)) return { rejected: 'not a sandbox snapshot' };
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+  if (8 + length > bytes.length) return { rejected: 'truncated header' };
+  let header: Partial<SnapshotKey>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  } catch {
+    return { rejected: 'corrupt header' };
+  }
+  if (header.pyodideVersion !== key.pyodideVersion) return { rejected: `made by Pyodide ${header.pyodideVersion}, running ${key.pyodideVersion}` };
+  if (header.sourceHash !== key.sourceHash) return { rejected: 'made for other sandbox sources' };
+  const offset = Math.ceil((8 + length) / 16) * 16;
+  // A copy whose buffer starts at the body: Pyodide sizes the heap from the view's buffer.
+  return { body: bytes.slice(offset) };
+}

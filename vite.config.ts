@@ -1,14 +1,17 @@
 /**
  * Two builds into dist/:
- * - `vite build --mode lib`: the library (dist/index.js, dist/worker.js) plus the Pyodide runtime
- *   copied to dist/pyodide/, so `import { PythonSandbox } from './dist/index.js'` works in Node and
- *   browsers with no configuration.
- * - `vite build` (site): the static demo page (index.html) and its assets.
+ * - `vite build --mode lib`: the library (dist/index.js), the worker (dist/worker.js, one file with
+ *   no imports, because isolated mode starts it from a blob: URL) and the Pyodide runtime copied to
+ *   dist/pyodide/, so `import { PythonSandbox } from './dist/index.js'` works in Node and browsers
+ *   with no configuration.
+ * - `vite build` (site): the static demo page (index.html, assets/), the standalone widget bundle
+ *   (widget.js) and the offline service worker (sw.js). Run it after the lib build.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Plugin, defineConfig } from 'vite';
+import { type Plugin, build, defineConfig } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** The core runtime files of the pyodide npm package (it ships no wheels). */
@@ -36,21 +39,148 @@ export default defineConfig(({ mode }) => {
         target: 'es2022',
         minify: false,
         sourcemap: true,
-        lib: {
-          entry: { index: join(root, 'src/index.ts'), worker: join(root, 'worker/worker.ts') },
-          formats: ['es'],
-        },
+        lib: { entry: { index: join(root, 'src/index.ts') }, formats: ['es'] },
         rollupOptions: {
           external: [/^node:/],
           output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         },
       },
-      plugins: [copyPyodideRuntime(outDir)],
+      plugins: [copyPyodideRuntime(outDir), workerBundle(outDir)],
     };
   }
+  // Site: the demo page (index.html + assets/), the standalone widget bundle (widget.js) and the
+  // offline service worker (sw.js). Run after the lib build (which empties dist/).
   return {
+    base: './',
     optimizeDeps: { exclude: ['pyodide'] },
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: false, target: 'es2022' },
+    build: { outDir, emptyOutDir: false, target: 'es2022', sourcemap: true },
+    // `npm start` serves the built site cross-origin isolated, so Stop keeps Python's state.
+    preview: { host: '127.0.0.1', port: SITE_PORT, strictPort: true, headers: ISOLATION_HEADERS },
+    server: { headers: ISOLATION_HEADERS },
+    plugins: [widgetDevAlias(), siteExtras(outDir)],
   };
 });
+
+/**
+ * dist/worker.js as one self-contained classic script: isolated mode starts it from a blob: URL
+ * inside an opaque-origin frame, where Chromium refuses module workers (classic ones, and their
+ * dynamic import() of blob: modules, work). Node runs the same file as an ES module.
+ */
+function workerBundle(outDir: string): Plugin {
+  return {
+    name: 'worker-bundle',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2022',
+          minify: false,
+          sourcemap: true,
+          copyPublicDir: false,
+          lib: { entry: join(root, 'worker/worker.ts'), formats: ['iife'], name: 'pythonSandboxWorker', fileName: () => 'worker.js' },
+          rollupOptions: { external: [/^node:/], output: { codeSplitting: false } },
+        },
+      });
+    },
+  };
+}
+
+/** The fixed port of `npm start` (vite preview). */
+export const SITE_PORT = 4173;
+
+/** Headers that make the page crossOriginIsolated (SharedArrayBuffer, so interrupts keep state). */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * After the page is built: the widget bundle, then the service worker's precache list (which
+ * lists the widget). One hook, because closeBundle hooks of different plugins run in parallel.
+ */
+function siteExtras(outDir: string): Plugin {
+  return {
+    name: 'site-extras',
+    apply: 'build',
+    async closeBundle() {
+      await buildWidget(outDir);
+      writePrecacheList(outDir);
+    },
+  };
+}
+
+/**
+ * dist/widget.js: one self-contained ES module (no chunks), so embedding is one script tag. It
+ * sits beside the lib build's worker.js and pyodide/ because the sandbox code inside it finds both
+ * relative to its own URL (import.meta.url). The page loads it like any embedder would.
+ */
+async function buildWidget(outDir: string): Promise<void> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      sourcemap: true,
+      minify: true,
+      copyPublicDir: false,
+      lib: { entry: join(root, 'src/ui/widget.ts'), formats: ['es'], fileName: () => 'widget.js' },
+      rollupOptions: {
+        // The sandbox's Node-only branch (worker_threads) is never taken in a browser.
+        external: [/^node:/],
+        output: { codeSplitting: false },
+      },
+    },
+  });
+}
+
+/** The dev server serves the widget's source where the built page expects widget.js. */
+function widgetDevAlias(): Plugin {
+  return {
+    name: 'widget-dev-alias',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.url === '/widget.js') req.url = '/src/ui/widget.ts';
+        next();
+      });
+    },
+  };
+}
+
+/**
+ * Fills public/sw.js's precache list and version with what the site needs offline: every file the
+ * builds wrote (page, widget, worker, chunks, demos) and Pyodide's runtime files.
+ * Wheels vendored later by scripts/vendor-pyodide.mjs are cached on first use instead.
+ */
+function writePrecacheList(outDir: string): void {
+  const swPath = join(outDir, 'sw.js');
+  if (!existsSync(swPath)) return;
+  const urls = listFiles(outDir)
+    .filter((file) => !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js' && file !== 'index.js')
+    .filter((file) => !file.startsWith('pyodide/') || PYODIDE_FILES.includes(file.slice('pyodide/'.length)))
+    .filter((file) => !/^(agent|sandbox)\//.test(file))
+    .map((file) => `./${file}`)
+    .sort();
+  const hash = createHash('sha256');
+  for (const url of urls) hash.update(url).update(readFileSync(join(outDir, url)));
+  const source = readFileSync(swPath, 'utf8')
+    .replace(/\/\* __PRECACHE_URLS__ \*\/[^\]]*/, ['./', ...urls].map((url) => JSON.stringify(url)).join(', '))
+    .replace(/'[^']*' \/\* __BUILD_VERSION__ \*\//, JSON.stringify(hash.digest('hex').slice(0, 12)));
+  writeFileSync(swPath, source);
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? listFiles(dir, path) : [path];
+  });
+}

@@ -1,8 +1,15 @@
 /**
  * The one contract between the sandbox handle (main thread) and the worker.
- * Types only: both sides import it with `import type`. Calls cross over comlink.
+ * Types only: both sides import it with `import type`.
+ *
+ * Three channels, all set up by the init message:
+ * - `rpc`: host → worker calls (`WorkerApi`, over comlink's `wrap`/`expose`). The host exposes
+ *   nothing over it, so the untrusted side can only answer calls; answers are validated.
+ * - `events`: worker → host notifications (`WorkerEvent`) and the host's replies (`HostEvent`);
+ *   plain messages, each validated by the host.
+ * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
  */
-import type { FileInfo, FileOutput, ImageOutput, LoadProgress, OutputChunk, PythonErrorInfo, PyodideSource } from './types.js';
+import type { FileInfo, FileOutput, ImageOutput, LoadProgress, PythonErrorInfo, PyodideSource } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
 export interface BootConfig extends PyodideSource {
@@ -16,6 +23,42 @@ export interface BootConfig extends PyodideSource {
   snapshot?: Uint8Array;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
+  /**
+   * Isolated mode: the runtime's bytes, fetched by the host. The worker then fetches nothing;
+   * wheels are asked of the host (`package-request`), which serves lock-file entries only.
+   */
+  runtime?: RuntimeFiles;
+}
+
+/** Pyodide's runtime files, as handed to an isolated worker. */
+export interface RuntimeFiles {
+  pyodideMjs: string;
+  asmMjs: string;
+  wasm: ArrayBuffer;
+  stdlib: ArrayBuffer;
+  lockFile: string;
+}
+
+/** The first message a worker receives, from the host or from the isolation frame. */
+export interface WorkerInit {
+  type: 'init';
+  rpc: MessagePort;
+  events: MessagePort;
+  interruptBuffer?: SharedArrayBuffer;
+}
+
+/** Worker → host, on the events port. */
+export type WorkerEvent =
+  | { type: 'output'; runId: number; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'progress'; phase: LoadProgress['phase']; message: string }
+  | { type: 'package-request'; requestId: number; fileName: string };
+
+/** Host → worker, on the events port. */
+export interface HostEvent {
+  type: 'package-response';
+  requestId: number;
+  data?: ArrayBuffer;
+  error?: string;
 }
 
 export interface BootInfo {
@@ -54,10 +97,10 @@ export interface WorkerRunResult {
   streamedChunks: number;
 }
 
-/** The worker's API, exposed with comlink. */
+/** The worker's API, exposed with comlink on the `rpc` port. */
 export interface WorkerApi {
-  boot(config: BootConfig, interruptBuffer: SharedArrayBuffer | undefined, onProgress: (p: LoadProgress) => void): Promise<BootInfo>;
-  run(request: RunRequest, onOutput: (chunk: OutputChunk) => void, onProgress: (p: LoadProgress) => void): Promise<WorkerRunResult>;
+  boot(config: BootConfig): Promise<BootInfo>;
+  run(request: RunRequest): Promise<WorkerRunResult>;
   /** Cancels the awaiting asyncio task of run `runId`, if that run is still going (no-op otherwise). */
   cancel(runId: number): void;
   reset(): void;

@@ -116,6 +116,12 @@ export interface SandboxOptions extends PyodideSource {
   snapshotCache?: SnapshotCache;
   /** Keep a second interpreter booted so a restart after a kill is instant. Default true. */
   warmSpare?: boolean;
+  /**
+   * Browsers only. `frame` (default): the worker runs in a sandboxed, opaque-origin iframe whose
+   * Content Security Policy allows no network; the host hands in Pyodide and serves wheels
+   * (see SECURITY.md). `worker`: a plain same-origin worker (trusted code only). Node ignores it.
+   */
+  isolation?: 'frame' | 'worker';
 }
 
 export interface RunOptions {

@@ -1,20 +1,35 @@
 /**
- * The worker's side of the channel: `self` in a browser worker, `parentPort` (through comlink's
- * Node adapter) in a Node worker thread. The engine never asks which one it has.
+ * How the worker receives its init message: from `self` in a browser worker, from `parentPort`
+ * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
-import type { Endpoint } from 'comlink';
+import type { WorkerInit } from '../src/protocol.js';
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+type MessageTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
-export async function hostEndpoint(): Promise<Endpoint> {
-  if (!isNode) return self as unknown as Endpoint;
-  const { parentPort } = await import(/* @vite-ignore */ 'node:worker_threads');
-  const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-  if (!parentPort) throw new Error('worker.js must run as a worker thread');
-  // Pyodide's event loop can reject with KeyboardInterrupt/SystemExit after a stop; by default
-  // Node would kill the thread for that. The run's own result already reports what happened.
-  process.on('unhandledRejection', (reason) => {
-    console.warn('[python-sandbox] ignored unhandled rejection in worker:', (reason as Error)?.message ?? reason);
+/** Calls `onInit` once with the first init message. */
+export function onInitMessage(onInit: (init: WorkerInit) => void): void {
+  const listen = (target: MessageTarget) => {
+    const listener = (event: Event) => {
+      const init = (event as MessageEvent).data as WorkerInit;
+      if (init?.type !== 'init') return;
+      target.removeEventListener('message', listener);
+      onInit(init);
+    };
+    target.addEventListener('message', listener);
+  };
+  if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
+    // Browser: listen synchronously, so no message can arrive before the listener.
+    listen(self);
+    return;
+  }
+  // Node: parentPort queues messages until a listener starts it.
+  void import(/* @vite-ignore */ 'node:worker_threads').then(({ parentPort }) => {
+    if (!parentPort) throw new Error('worker.js must run as a worker thread');
+    // Pyodide's event loop can reject with KeyboardInterrupt/SystemExit after a stop; by default
+    // Node would kill the thread for that. The run's own result already reports what happened.
+    process.on('unhandledRejection', (reason) => {
+      console.warn('[python-sandbox] ignored unhandled rejection in worker:', (reason as Error)?.message ?? reason);
+    });
+    listen(parentPort as unknown as MessageTarget);
   });
-  return nodeEndpoint(parentPort);
 }

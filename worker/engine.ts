@@ -5,16 +5,21 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import type { BootConfig, BootInfo, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
+import type { BootConfig, BootInfo, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
+import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, importFromSource, installRuntimeFetch } from './runtime-fetch.js';
 import { hashSources, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 
 const WORKDIR = '/home/pyodide';
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideInterface>;
+interface PyodideModule {
+  loadPyodide: LoadPyodide;
+  version: string;
+}
 
 /** A Python object proxy with the runner's methods (see worker/python/runner.py). */
 interface RunnerProxy extends PyProxy {
@@ -30,27 +35,91 @@ export class PyodideEngine implements WorkerApi {
   private runner!: RunnerProxy;
   private packages!: PackageIndex;
   private packageBaseUrl = '';
-  private interruptView: Uint8Array | undefined;
-  private onOutput: ((chunk: OutputChunk) => void) | undefined;
-  private streamedChunks = 0;
+  private readonly interruptView: Uint8Array | undefined;
+  /** The run whose output is being streamed, and how many chunks it has streamed. */
+  private streaming: { runId: number; chunks: number } | undefined;
   /** The run whose top-level `await` is pending, so `cancel` can stop it. */
   private awaiting: { runId: number; cancel(): void } | undefined;
+  private readonly packageRequests = new Map<number, { resolve(data: ArrayBuffer): void; reject(error: Error): void }>();
+  private packageRequestSeq = 0;
 
-  async boot(config: BootConfig, interruptBuffer: SharedArrayBuffer | undefined, onProgress: (p: LoadProgress) => void): Promise<BootInfo> {
-    const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as { loadPyodide: LoadPyodide; version: string };
+  constructor(
+    private readonly events: MessagePort,
+    interruptBuffer: SharedArrayBuffer | undefined,
+  ) {
+    this.interruptView = interruptBuffer ? new Uint8Array(interruptBuffer) : undefined;
+    events.addEventListener('message', (event) => this.onHostEvent((event as MessageEvent<HostEvent>).data));
+    events.start();
+  }
+
+  private post(event: WorkerEvent): void {
+    this.events.postMessage(event);
+  }
+
+  private progress(phase: LoadProgress['phase'], message: string): void {
+    this.post({ type: 'progress', phase, message });
+  }
+
+  private onHostEvent(event: HostEvent): void {
+    if (event?.type !== 'package-response') return;
+    const pending = this.packageRequests.get(event.requestId);
+    if (!pending) return;
+    this.packageRequests.delete(event.requestId);
+    if (event.data) pending.resolve(event.data);
+    else pending.reject(new Error(event.error ?? 'package request failed'));
+  }
+
+  /** Isolated mode: wheels come from the host, which checks them against the lock file. */
+  private fetchPackageFromHost(fileName: string): Promise<ArrayBuffer> {
+    const requestId = ++this.packageRequestSeq;
+    return new Promise((resolve, reject) => {
+      this.packageRequests.set(requestId, { resolve, reject });
+      this.post({ type: 'package-request', requestId, fileName });
+    });
+  }
+
+  private async loadPyodideModule(config: BootConfig): Promise<PyodideModule & { extra: Record<string, unknown> }> {
+    if (!config.runtime) {
+      const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as PyodideModule;
+      const packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
+      return {
+        ...module,
+        extra: {
+          indexURL: await toLocalPath(config.indexURL),
+          packageBaseUrl,
+          packageCacheDir: await packageCacheDir(packageBaseUrl),
+          lockFileURL: config.lockFileURL,
+          lockFileContents: config.lockFileContents,
+        },
+      };
+    }
+    const { runtime } = config;
+    installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName));
+    const module = await importFromSource<PyodideModule>(runtime.pyodideMjs);
+    const asm = await importFromSource<{ default: unknown }>(runtime.asmMjs);
+    return {
+      ...module,
+      extra: {
+        indexURL: VIRTUAL_INDEX_URL,
+        createPyodideModule: asm.default,
+        packageBaseUrl: VIRTUAL_PACKAGE_URL,
+        lockFileContents: config.lockFileContents ?? runtime.lockFile,
+      },
+    };
+  }
+
+  async boot(config: BootConfig): Promise<BootInfo> {
+    const module = await this.loadPyodideModule(config);
+    // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
     this.packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
     const options = {
-      indexURL: await toLocalPath(config.indexURL),
-      packageBaseUrl: this.packageBaseUrl,
-      packageCacheDir: await packageCacheDir(this.packageBaseUrl),
-      lockFileURL: config.lockFileURL,
-      lockFileContents: config.lockFileContents,
+      ...module.extra,
       env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
       // Output from C code bypasses sys.stdout; send it into the same capture.
       stdout: (line: string) => this.rawOutput('stdout', `${line}\n`),
       stderr: (line: string) => this.rawOutput('stderr', `${line}\n`),
     };
-    const key = { pyodideVersion: module.version, sourceHash: await hashSources(PYTHON_SOURCES) };
+    const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
     let bootPath: BootInfo['bootPath'] = 'fresh';
     let snapshotRejected: string | undefined;
@@ -58,7 +127,7 @@ export class PyodideEngine implements WorkerApi {
       const unwrapped = unwrapSnapshot(key, config.snapshot);
       if ('rejected' in unwrapped) snapshotRejected = unwrapped.rejected;
       else {
-        onProgress({ phase: 'boot', message: 'Restoring Python from the cached snapshot' });
+        this.progress('boot', 'Restoring Python from the cached snapshot');
         try {
           this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
           bootPath = 'snapshot';
@@ -69,7 +138,7 @@ export class PyodideEngine implements WorkerApi {
     }
     let snapshot: Uint8Array | undefined;
     if (bootPath === 'fresh') {
-      onProgress({ phase: 'boot', message: 'Loading the Python runtime (the first start takes a few seconds)' });
+      this.progress('boot', 'Loading the Python runtime (the first start takes a few seconds)');
       this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: config.makeSnapshot });
       this.writeSources();
       this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
@@ -82,19 +151,16 @@ export class PyodideEngine implements WorkerApi {
       this.pyodide.runPython('import random; random.seed()');
     }
 
-    onProgress({ phase: 'boot', message: 'Starting the sandbox runner' });
+    this.progress('boot', 'Starting the sandbox runner');
     const runnerModule = this.pyodide.pyimport('runner');
     const emit = (stream: string, text: string) => this.stream({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
     this.runner = runnerModule.setup(emit, config.maxOutputBytes, config.maxFileBytes, config.maxTotalFileBytes, config.recursionLimit) as RunnerProxy;
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
-    if (interruptBuffer) {
-      this.interruptView = new Uint8Array(interruptBuffer);
-      this.pyodide.setInterruptBuffer(this.interruptView);
-    }
-    onProgress({ phase: 'ready', message: bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready' });
+    if (this.interruptView) this.pyodide.setInterruptBuffer(this.interruptView);
+    this.progress('ready', bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready');
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
-    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!interruptBuffer, bootPath, snapshotRejected, snapshot };
+    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot };
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 
@@ -105,18 +171,19 @@ export class PyodideEngine implements WorkerApi {
     for (const [name, source] of Object.entries(PYTHON_SOURCES)) FS.writeFile(`${SANDBOX_PYTHON_DIR}/${name}`, source);
   }
 
-  async run(request: RunRequest, onOutput: (chunk: OutputChunk) => void, onProgress: (p: LoadProgress) => void): Promise<WorkerRunResult> {
-    this.onOutput = onOutput;
-    this.streamedChunks = 0;
+  async run(request: RunRequest): Promise<WorkerRunResult> {
+    const streaming = { runId: request.runId, chunks: 0 };
+    this.streaming = streaming;
+    if (this.interruptView) this.interruptView[0] = 0;
     try {
-      return { ...(await this.execute(request, onProgress)), streamedChunks: this.streamedChunks };
+      return { ...(await this.execute(request)), streamedChunks: streaming.chunks };
     } finally {
-      this.onOutput = undefined;
+      this.streaming = undefined;
     }
   }
 
-  private async execute(request: RunRequest, onProgress: (p: LoadProgress) => void): Promise<Omit<WorkerRunResult, 'streamedChunks'>> {
-    const failure = await this.packages.loadFor(request.code, onProgress, this.packageBaseUrl);
+  private async execute(request: RunRequest): Promise<Omit<WorkerRunResult, 'streamedChunks'>> {
+    const failure = await this.packages.loadFor(request.code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
     if (failure) {
       const message = `PackageLoadError: ${failure.message}\n`;
       this.stream({ stream: 'stderr', text: message });
@@ -159,9 +226,9 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private stream(chunk: OutputChunk): void {
-    if (!this.onOutput) return;
-    this.streamedChunks++;
-    this.onOutput(chunk);
+    if (!this.streaming) return;
+    this.streaming.chunks++;
+    this.post({ type: 'output', runId: this.streaming.runId, stream: chunk.stream, text: chunk.text });
   }
 
   cancel(runId: number): void {

@@ -10,17 +10,30 @@ const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"
 
 export interface SnapshotKey {
   pyodideVersion: string;
-  /** SHA-256 of the sandbox's own Python sources: a changed runner invalidates old snapshots. */
+  /** Fingerprint of the sandbox's own Python sources: a changed runner invalidates old snapshots. */
   sourceHash: string;
 }
 
-export async function hashSources(sources: Record<string, string>): Promise<string> {
+/**
+ * A fingerprint of the sandbox's Python sources (change detection, not security). Not SHA-256:
+ * an isolated worker has an opaque origin, which gets no `crypto.subtle`.
+ */
+export function hashSources(sources: Record<string, string>): string {
   const text = Object.keys(sources)
     .sort()
     .map((name) => `${name}\n${sources[name]}`)
     .join('\n\0\n');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  // cyrb53: two 32-bit lanes mixed into 53 bits.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
 }
 
 export function wrapSnapshot(key: SnapshotKey, body: Uint8Array): Uint8Array {

@@ -1,6 +1,6 @@
-/** Worker entry: builds the engine and exposes it over comlink. Nothing else. */
+/** Worker entry: waits for its channels, builds the engine and exposes it. Nothing else. */
 import { expose } from 'comlink';
 import { PyodideEngine } from './engine.js';
-import { hostEndpoint } from './endpoint.js';
+import { onInitMessage } from './endpoint.js';
 
-expose(new PyodideEngine(), await hostEndpoint());
+onInitMessage((init) => expose(new PyodideEngine(init.events, init.interruptBuffer), init.rpc));

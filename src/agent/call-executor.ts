@@ -67,10 +67,16 @@ export function planCall(call: FunctionCall, ctx: CallContext): PlannedCall {
 async function runPython(call: FunctionCall, code: string, sandbox: AgentSandbox, ctx: CallContext): Promise<CallOutcome> {
   const { step, signal } = ctx;
   ctx.emit({ type: 'run-start', step, callId: call.id, code });
+  // Live chunks can be delivered after the run has resolved; those are dropped so that no
+  // `output` event follows `run-end` (whose result holds the whole output anyway).
+  let ended = false;
   const result = await sandbox.run(code, {
     signal,
-    onOutput: (chunk) => ctx.emit({ type: 'output', step, callId: call.id, chunk }),
+    onOutput: (chunk) => {
+      if (!ended) ctx.emit({ type: 'output', step, callId: call.id, chunk });
+    },
   });
+  ended = true;
   // A run stopped by the caller's abort is not a result to give the model: the whole message is abandoned.
   signal?.throwIfAborted();
   ctx.emit({ type: 'run-end', step, callId: call.id, code, result });
@@ -103,7 +109,7 @@ function answerWith(call: FunctionCall, response: Record<string, unknown>, isErr
 function respond(call: FunctionCall, response: Record<string, unknown>, isError: boolean, ctx: CallContext): CallOutcome {
   ctx.emit({ type: 'function-response', step: ctx.step, call, response, isError });
   const part = functionResponsePart(call, response, []);
-  return { response: part, followUp: [], transcript: [part] };
+  return { response: part, followUp: [], transcript: [structuredClone(part)] };
 }
 
 function functionResponsePart(call: FunctionCall, response: Record<string, unknown>, parts: FunctionResponsePart[]): Part {

@@ -4,7 +4,7 @@
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { appendUserTurn, checkHistory } from './history.js';
-import { type LoopInput, type LoopResult, codeExecutionLoop } from './loop.js';
+import { type LoopInput, type LoopResult, codeExecutionLoop, runCodeExecutionLoop } from './loop.js';
 import { type AgentSetup, requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
 
@@ -62,11 +62,9 @@ export class CodeExecutionChat {
     const release = await this.lock();
     try {
       const input = await this.prepare(params, false);
-      const loop = codeExecutionLoop(input);
-      let step = await loop.next();
-      while (!step.done) step = await loop.next();
-      this.commit(step.value, input.contents.length);
-      return step.value.response;
+      const result = await runCodeExecutionLoop(input);
+      this.commit(result, input.contents.length);
+      return result.response;
     } finally {
       release();
     }
@@ -77,6 +75,8 @@ export class CodeExecutionChat {
    * each run's executableCode part when it starts and its codeExecutionResult (and images) when it ends.
    * A failing first request rejects this promise; later failures are thrown by the iterator.
    * Live output of running code comes through `onEvent` (`output` events).
+   * Read the stream to its end or leave it (`break`): the next message waits until then, and a
+   * stream left early is dropped from history like a failed one.
    */
   async sendMessageStream(params: CodeExecutionMessageParameters): Promise<AsyncGenerator<GenerateContentResponse>> {
     const release = await this.lock();

@@ -32,7 +32,10 @@ export interface RunStartEvent {
   code: string;
 }
 
-/** Live stdout/stderr of the running code (everything also lands in `run-end`'s result). */
+/**
+ * Live stdout/stderr of the running code: a preview. `run-end`'s `result.output` is the whole
+ * output; chunks that arrive after the run ended are not reported.
+ */
 export interface OutputEvent {
   type: 'output';
   step: number;

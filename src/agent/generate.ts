@@ -3,7 +3,7 @@
  */
 import { type Content, type ContentListUnion, type GenerateContentResponse, type PartListUnion, createUserContent } from '@google/genai';
 import { appendUserTurn, checkHistory } from './history.js';
-import { codeExecutionLoop } from './loop.js';
+import { runCodeExecutionLoop } from './loop.js';
 import { requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { GenerateWithCodeExecutionParameters } from './types.js';
 
@@ -23,19 +23,15 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
   let contents = toContents(params.contents);
   const attachments = params.attachments ?? [];
   if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
-  const loop = codeExecutionLoop({
+  const { response, contents: history } = await runCodeExecutionLoop({
     client: setup.client,
     model: setup.model,
     config: requestConfig(setup, setup.config, attachments.map((attachment) => attachment.name)),
     contents,
     maxSteps: setup.maxSteps,
-    stream: false,
     calls: { sandbox: setup.sandbox, functions: setup.functions, multimodalFunctionResponse: setup.multimodalFunctionResponse },
     emit: setup.emit,
   });
-  let step = await loop.next();
-  while (!step.done) step = await loop.next();
-  const { response, contents: history } = step.value;
   response.automaticFunctionCallingHistory = history;
   return response;
 }

@@ -51,27 +51,8 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
   for (let step = 1; ; step++) {
     signal?.throwIfAborted();
     emit({ type: 'step-start', step });
-    let response: GenerateContentResponse;
-    if (stream) {
-      const chunks: GenerateContentResponse[] = [];
-      let hasCalls = false;
-      const source = step === 1 && input.firstStream ? input.firstStream : await client.models.generateContentStream({ model, contents, config });
-      for await (const chunk of source) {
-        chunks.push(chunk);
-        const candidate = chunk.candidates?.[0];
-        const parts = candidate?.content?.parts ?? [];
-        hasCalls ||= parts.some((part) => part.functionCall);
-        const visible = parts.filter((part) => !part.functionCall);
-        // A step that called functions is not the end of the message: its finishReason is not passed on.
-        const finishReason = hasCalls ? undefined : candidate?.finishReason;
-        if (visible.length === 0 && !finishReason) continue;
-        transcript.push(...visible);
-        yield transcriptChunk(visible, { usageMetadata: addUsage(usage, chunk.usageMetadata), finishReason, finishMessage: candidate?.finishMessage, from: chunk });
-      }
-      response = mergeStreamedResponses(chunks);
-    } else {
-      response = await client.models.generateContent({ model, contents, config });
-    }
+    const source = step === 1 ? input.firstStream : undefined;
+    const response = stream ? yield* streamStep(input, contents, usage, transcript, source) : await client.models.generateContent({ model, contents, config });
     signal?.throwIfAborted();
     last = response;
     usage = addUsage(usage, response.usageMetadata);
@@ -83,33 +64,12 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     if (content && parts.length > 0) contents.push(content.role ? content : { ...content, role: 'model' });
     emit({ type: 'step', step, content: structuredClone(content ?? { role: 'model', parts: [] }), functionCalls: structuredClone(calls), usageMetadata: response.usageMetadata });
 
-    // Without streaming, the model's own parts are placed around the runs, where they were.
-    let pending: Part[] = [];
-    const flush = function* () {
-      if (pending.length === 0) return;
-      transcript.push(...pending);
-      yield transcriptChunk(pending, { from: response });
-      pending = [];
-    };
-    const outcomes: CallOutcome[] = [];
-    for (const part of parts) {
-      if (!part.functionCall) {
-        if (!stream) pending.push(part);
-        continue;
-      }
-      yield* flush();
-      const planned = planCall(part.functionCall, { ...input.calls, step, emit, signal });
-      transcript.push(planned.announce);
-      yield transcriptChunk([planned.announce]);
-      const outcome = await planned.execute();
-      outcomes.push(outcome);
-      transcript.push(...outcome.transcript);
-      yield transcriptChunk(outcome.transcript);
-    }
-    yield* flush();
-
+    // Streaming already showed the model's own parts; otherwise they are placed around the runs, where they were.
+    const shown = stream ? parts.filter((part) => part.functionCall) : parts;
+    const outcomes = yield* answerCalls(shown, { ...input.calls, step, emit, signal }, transcript);
     if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
     contents.push(functionResponseTurn(outcomes));
+
     if (step >= maxSteps) {
       emit({ type: 'max-steps', maxSteps });
       const { part, ...finish } = maxStepsFinish(maxSteps);
@@ -118,6 +78,70 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
       return { contents, response: transcriptResponse(transcript, last, usage, finish) };
     }
   }
+}
+
+/** Runs the loop without streaming and resolves with its result. */
+export async function runCodeExecutionLoop(input: Omit<LoopInput, 'stream' | 'firstStream'>): Promise<LoopResult> {
+  const loop = codeExecutionLoop({ ...input, stream: false });
+  let next = await loop.next();
+  while (!next.done) next = await loop.next();
+  return next.value;
+}
+
+/**
+ * One streamed model request: yields the model's parts (less function calls) as they arrive, and
+ * returns the whole response, its chunks merged. `usage` is that of the earlier steps: chunks
+ * carry the running total of the whole message.
+ */
+async function* streamStep(
+  input: LoopInput,
+  contents: Content[],
+  usage: GenerateContentResponseUsageMetadata | undefined,
+  transcript: Part[],
+  opened: AsyncGenerator<GenerateContentResponse> | undefined,
+): AsyncGenerator<GenerateContentResponse, GenerateContentResponse, undefined> {
+  const source = opened ?? (await input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
+  const chunks: GenerateContentResponse[] = [];
+  let hasCalls = false;
+  for await (const chunk of source) {
+    chunks.push(chunk);
+    const candidate = chunk.candidates?.[0];
+    const parts = candidate?.content?.parts ?? [];
+    hasCalls ||= parts.some((part) => part.functionCall);
+    const visible = parts.filter((part) => !part.functionCall);
+    // A step that called functions is not the end of the message: its finishReason is not passed on.
+    const finishReason = hasCalls ? undefined : candidate?.finishReason;
+    if (visible.length === 0 && !finishReason) continue;
+    transcript.push(...visible);
+    yield transcriptChunk(visible, { usageMetadata: addUsage(usage, chunk.usageMetadata), finishReason, finishMessage: candidate?.finishMessage, from: chunk });
+  }
+  return mergeStreamedResponses(chunks);
+}
+
+/**
+ * Answers the function calls among `parts` in order (they share the sandbox's state), yielding
+ * each call's announcement before it runs and its transcript parts after; other parts are yielded
+ * where they stand.
+ */
+async function* answerCalls(parts: Part[], ctx: CallContext, transcript: Part[]): AsyncGenerator<GenerateContentResponse, CallOutcome[], undefined> {
+  const outcomes: CallOutcome[] = [];
+  const show = (shown: Part[]) => {
+    transcript.push(...shown);
+    return transcriptChunk(shown);
+  };
+  for (const part of parts) {
+    if (!part.functionCall) {
+      // A copy: the history holds the original, and the caller may change what it is given.
+      yield show([structuredClone(part)]);
+      continue;
+    }
+    const planned = planCall(part.functionCall, ctx);
+    yield show([planned.announce]);
+    const outcome = await planned.execute();
+    outcomes.push(outcome);
+    yield show(outcome.transcript);
+  }
+  return outcomes;
 }
 
 /** The user turn answering a model turn: every response in call order, then any follow-up parts (images for older models). */

@@ -70,6 +70,8 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
 export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): GenerateContentConfig {
   const declarations = [...setup.functions.values()].map((fn) => fn.declaration);
   const tools: ToolUnion[] = [...(config.tools ?? [])];
+  // The SDK would switch to its own automatic function calling, which cannot be mixed with our declarations.
+  if (tools.some((tool) => 'callTool' in tool)) throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
   if (setup.mode === 'local' && setup.sandbox) {
     tools.push({ functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files }), ...declarations] });
   } else {

@@ -1,11 +1,14 @@
-import { proxy } from 'comlink';
-import type { BootConfig, WorkerRunResult } from '../protocol.js';
+import type { BootConfig, BootInfo, WorkerRunResult } from '../protocol.js';
 import type { BootPath, FileInfo, LoadProgress, OutputChunk, PythonErrorInfo, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
-import { SandboxDisposedError } from './errors.js';
+import { SandboxBootError, SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { joinChunks } from './output.js';
 import { toWorkdirPath } from './paths.js';
+import { PackageBroker } from './package-broker.js';
+import { fetchRuntime } from './runtime-files.js';
 import { WorkerSession } from './session.js';
+import { type Isolation, isNode } from './spawn.js';
+import { validateBytes, validateFileList, validateRunResult } from './validate.js';
 import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
 
 /** Why the host stopped a run. */
@@ -52,8 +55,7 @@ export class PythonSandbox {
 
   private constructor(
     session: WorkerSession,
-    private readonly workerUrl: URL,
-    private readonly bootConfig: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>,
+    private readonly boot: BootPlan,
     limits: SandboxLimits,
     private readonly options: SandboxOptions,
     private readonly snapshots: SnapshotStore,
@@ -66,9 +68,10 @@ export class PythonSandbox {
   /** Boots a worker and resolves when Python is ready. Throws `SandboxBootError` if it cannot start. */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
-    const workerUrl = new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url);
-    const bootConfig: Omit<BootConfig, 'snapshot' | 'makeSnapshot'> = {
-      indexURL: options.indexURL ?? new URL(/* @vite-ignore */ './pyodide/', import.meta.url).href,
+    const isolation = resolveIsolation(options.isolation);
+    const indexURL = new URL(options.indexURL ?? new URL(/* @vite-ignore */ './pyodide/', import.meta.url), typeof location === 'undefined' ? import.meta.url : location.href).href;
+    const config: BootPlan['config'] = {
+      indexURL,
       packageBaseUrl: options.packageBaseUrl,
       lockFileURL: options.lockFileURL,
       lockFileContents: options.lockFileContents,
@@ -77,13 +80,25 @@ export class PythonSandbox {
       maxFileBytes: limits.maxFileBytes,
       maxTotalFileBytes: limits.maxTotalFileBytes,
     };
+    const boot: BootPlan = { workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config, isolation, bootTimeoutMs: limits.bootTimeoutMs };
+    if (isolation === 'frame') {
+      // The sandboxed realm fetches nothing: the host hands in the runtime and serves wheels.
+      try {
+        config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
+      } catch (error) {
+        throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
+      }
+      let version = '';
+      boot.packages = new PackageBroker(options.lockFileContents ?? config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
+      boot.onBooted = (info) => (version = info.pyodideVersion);
+    }
     const warmSpare = options.warmSpare ?? true;
-    const snapshots = openSnapshotStore(options.snapshotCache, bootConfig.indexURL);
+    const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     const stored = await snapshots.load();
     // `makeSnapshot` applies only if the worker boots fresh. With a spare, the spare makes the
     // snapshot, so the first boot is not slowed by it.
-    const session = await WorkerSession.start(workerUrl, { ...bootConfig, snapshot: stored, makeSnapshot: !warmSpare }, limits.bootTimeoutMs, options.onProgress);
-    const sandbox = new PythonSandbox(session, workerUrl, bootConfig, limits, options, snapshots);
+    const session = await startSession(boot, { snapshot: stored, makeSnapshot: !warmSpare }, options.onProgress);
+    const sandbox = new PythonSandbox(session, boot, limits, options, snapshots);
     sandbox.adoptSnapshot(session, stored);
     if (warmSpare) sandbox.startSpare();
     return sandbox;
@@ -107,7 +122,7 @@ export class PythonSandbox {
   private startSpare(): void {
     if (this.disposed || this.spare) return;
     const given = this.snapshot;
-    const spare = WorkerSession.start(this.workerUrl, { ...this.bootConfig, snapshot: given, makeSnapshot: !given }, this.limits.bootTimeoutMs, undefined, this.spareAbort.signal).then(
+    const spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
       (session) => {
         if (this.disposed) {
           void session.terminate('disposed');
@@ -128,7 +143,7 @@ export class PythonSandbox {
 
   /** Whether `interrupt()` can stop Python while keeping its state (SharedArrayBuffer available). */
   get interruptible(): boolean {
-    return this.session.info?.interruptible ?? false;
+    return this.session.interruptible;
   }
 
   /** Pyodide and Python versions of the running interpreter. */
@@ -194,7 +209,7 @@ export class PythonSandbox {
     }
     return this.enqueue(async () => {
       const session = await this.ready;
-      return this.call(session, () => session.remote.readFile(relative));
+      return validateBytes(await this.call(session, () => session.remote.readFile(relative)));
     });
   }
 
@@ -202,7 +217,7 @@ export class PythonSandbox {
   listFiles(): Promise<FileInfo[]> {
     return this.enqueue(async () => {
       const session = await this.ready;
-      return this.call(session, () => session.remote.listFiles());
+      return validateFileList(await this.call(session, () => session.remote.listFiles()));
     });
   }
 
@@ -273,10 +288,10 @@ export class PythonSandbox {
     const stop = (reason: StopReason) => {
       if (stopReason) return;
       stopReason = reason;
-      session.interruptBuffer?.interrupt();
+      session.interrupt();
       // Frees a top-level `await` (the worker's event loop is idle then); ignored if Python is busy.
       session.remote.cancel(runId).catch(() => undefined);
-      const grace = session.interruptBuffer ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);
+      const grace = session.interruptible ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);
       graceTimer = setTimeout(() => void session.terminate(`stopped: ${reason}`), grace);
     };
     this.active = { runId, stop };
@@ -286,11 +301,11 @@ export class PythonSandbox {
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
-    session.interruptBuffer?.clear();
+    session.listen(runId, onOutput);
     try {
       const settled = await Promise.race([
-        session.remote.run({ runId, code }, proxy(onOutput), proxy((p: LoadProgress) => this.options.onProgress?.(p))).then(
-          (result) => ({ result }),
+        session.remote.run({ runId, code }).then(
+          (result) => ({ result: validateRunResult(result, this.limits.maxOutputBytes) }),
           (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
         ),
         session.died.then((reason) => ({ crash: reason })),
@@ -307,6 +322,7 @@ export class PythonSandbox {
       this.ready.catch(() => undefined);
       return this.lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
+      session.listen(runId, undefined);
       clearTimeout(deadline);
       clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -354,7 +370,7 @@ export class PythonSandbox {
     let session = spare?.alive ? spare : undefined;
     if (!session) {
       const given = this.snapshot;
-      session = await WorkerSession.start(this.workerUrl, { ...this.bootConfig, snapshot: given, makeSnapshot: false }, this.limits.bootTimeoutMs, this.options.onProgress);
+      session = await startSession(this.boot, { snapshot: given, makeSnapshot: false }, this.options.onProgress);
     }
     if (this.disposed) {
       await session.terminate('disposed');
@@ -365,6 +381,29 @@ export class PythonSandbox {
     if (this.options.warmSpare ?? true) this.startSpare();
     return session;
   }
+}
+
+/** What every session of a sandbox is booted with. */
+interface BootPlan {
+  workerUrl: URL;
+  config: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>;
+  isolation: Isolation;
+  bootTimeoutMs: number;
+  packages?: PackageBroker;
+  onBooted?: (info: BootInfo) => void;
+}
+
+async function startSession(plan: BootPlan, snapshot: Pick<BootConfig, 'snapshot' | 'makeSnapshot'>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
+  const session = await WorkerSession.start(plan.workerUrl, { ...plan.config, ...snapshot }, { isolation: plan.isolation, bootTimeoutMs: plan.bootTimeoutMs, onProgress, packages: plan.packages, signal });
+  if (session.info) plan.onBooted?.(session.info);
+  return session;
+}
+
+/** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */
+function resolveIsolation(isolation: SandboxOptions['isolation']): Isolation {
+  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker') throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
+  if (isNode) return 'worker';
+  return isolation ?? 'frame';
 }
 
 function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {

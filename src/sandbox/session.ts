@@ -1,25 +1,37 @@
 /**
- * One booted interpreter: a worker, its comlink handle and its interrupt buffer.
+ * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
-import { type Remote, proxy, wrap } from 'comlink';
-import type { BootConfig, BootInfo, WorkerApi } from '../protocol.js';
-import type { LoadProgress } from '../types.js';
+import { type Remote, wrap } from 'comlink';
+import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../protocol.js';
+import type { LoadProgress, OutputChunk } from '../types.js';
 import { SandboxBootError } from './errors.js';
-import { InterruptBuffer } from './interrupt.js';
-import { type SpawnedWorker, spawnWorker } from './spawn.js';
+import type { PackageBroker } from './package-broker.js';
+import { type Isolation, type SpawnedWorker, spawnWorker } from './spawn.js';
+import { parseWorkerEvent, validateBootInfo } from './validate.js';
+
+export interface SessionOptions {
+  isolation: Isolation;
+  bootTimeoutMs: number;
+  onProgress?: (p: LoadProgress) => void;
+  /** Serves wheels to an isolated worker. */
+  packages?: PackageBroker;
+  /** Aborting ends the boot at once (a disposed sandbox's spare). */
+  signal?: AbortSignal;
+}
 
 export class WorkerSession {
   /** Settles (never rejects) with a reason when the worker dies or is terminated. */
   readonly died: Promise<string>;
+  info: BootInfo | undefined;
   private dead = false;
   private markDead!: (reason: string) => void;
+  private output: { runId: number; listener(chunk: OutputChunk): void } | undefined;
 
   private constructor(
     private readonly worker: SpawnedWorker,
     readonly remote: Remote<WorkerApi>,
-    readonly interruptBuffer: InterruptBuffer | undefined,
-    public info: BootInfo | undefined = undefined,
+    private readonly options: SessionOptions,
   ) {
     this.died = new Promise((resolve) => {
       this.markDead = (reason) => {
@@ -29,34 +41,73 @@ export class WorkerSession {
       };
     });
     worker.onExit((reason) => this.markDead(reason));
+    worker.events.addEventListener('message', (event) => void this.onEvent((event as MessageEvent).data));
+    worker.events.start();
   }
 
   get alive(): boolean {
     return !this.dead;
   }
 
+  /** Whether `interrupt()` keeps the interpreter (else a stop means terminate). */
+  get interruptible(): boolean {
+    return this.worker.interruptible && !!this.info?.interruptible;
+  }
+
+  interrupt(): void {
+    this.worker.interrupt();
+  }
+
+  /** Routes live output of run `runId` to `listener` (other runs' output is dropped). */
+  listen(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
+    this.output = listener ? { runId, listener } : undefined;
+  }
+
+  /** Events come from the untrusted side: parsed, then acted on only if they fit. */
+  private async onEvent(data: unknown): Promise<void> {
+    const event = parseWorkerEvent(data);
+    if (!event) return;
+    if (event.type === 'output') {
+      if (this.output?.runId === event.runId) this.output.listener({ stream: event.stream, text: event.text });
+    } else if (event.type === 'progress') {
+      this.options.onProgress?.({ phase: event.phase, message: event.message });
+    } else if (event.type === 'package-request') {
+      const reply: HostEvent = { type: 'package-response', requestId: event.requestId };
+      try {
+        if (!this.options.packages) throw new Error('packages are not served to this worker');
+        reply.data = await this.options.packages.fetch(event.fileName);
+      } catch (error) {
+        reply.error = (error as Error).message;
+      }
+      this.worker.events.postMessage(reply, reply.data ? [reply.data] : []);
+    }
+  }
+
   /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
-  static async start(workerUrl: URL, config: BootConfig, bootTimeoutMs: number, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
-    const worker = await spawnWorker(workerUrl);
-    const session = new WorkerSession(worker, wrap<WorkerApi>(worker.endpoint), InterruptBuffer.create());
+  static async start(workerUrl: URL, config: BootConfig, options: SessionOptions): Promise<WorkerSession> {
+    let worker: SpawnedWorker;
+    try {
+      worker = await spawnWorker(workerUrl, options.isolation);
+    } catch (error) {
+      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(error as Error)?.message ?? error}`);
+    }
+    const session = new WorkerSession(worker, wrap<WorkerApi>(worker.rpc), options);
     const release = worker.hold();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => void session.terminate('boot aborted');
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new SandboxBootError(`Python did not start within ${bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`)),
-          bootTimeoutMs,
+          () => reject(new SandboxBootError(`Python did not start within ${options.bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`)),
+          options.bootTimeoutMs,
         );
       });
       const died = session.died.then((reason) => {
         throw new SandboxBootError(`The sandbox worker died while booting (${reason}). Check the worker URL and indexURL (${config.indexURL}).`);
       });
-      // Aborting (a disposed sandbox's spare) ends the boot at once.
-      const onAbort = () => void session.terminate('boot aborted');
-      if (signal?.aborted) onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const boot = session.remote.boot(config, session.interruptBuffer?.buffer, proxy((p: LoadProgress) => onProgress?.(p)));
-      session.info = await Promise.race([boot, timeout, died]);
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      session.info = validateBootInfo(await Promise.race([session.remote.boot(config), timeout, died]));
       return session;
     } catch (error) {
       await session.terminate('boot failed');
@@ -64,6 +115,7 @@ export class WorkerSession {
       throw new SandboxBootError(`Python failed to start: ${(error as Error)?.message ?? String(error)}`);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       release();
     }
   }

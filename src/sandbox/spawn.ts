@@ -1,12 +1,20 @@
 /**
- * Starts the worker in either runtime behind one small interface: a browser module Worker, or a
- * Node `worker_threads` Worker running the same script. The core never asks which runtime it is in.
+ * Starts a worker behind one small interface, whatever hosts it: a Node `worker_threads` Worker,
+ * a browser module Worker, or (isolated mode) a Worker inside a sandboxed, opaque-origin iframe.
+ * The session never asks which.
  */
-import type { Endpoint } from 'comlink';
+import type { WorkerInit } from '../protocol.js';
+import { spawnInFrame } from './isolation-frame.js';
 
 export interface SpawnedWorker {
-  endpoint: Endpoint;
-  /** Hard stop. Resolves when the worker is gone. */
+  /** Host end of the calls channel (comlink). */
+  rpc: MessagePort;
+  /** Host end of the events channel (validated plain messages). */
+  events: MessagePort;
+  /** Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python). */
+  interruptible: boolean;
+  interrupt(): void;
+  /** Hard stop. */
   terminate(): Promise<void>;
   /** Called once if the worker dies on its own (crash, `process.exit`, uncaught error). */
   onExit(listener: (reason: string) => void): void;
@@ -14,21 +22,47 @@ export interface SpawnedWorker {
   hold(): () => void;
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+export type Isolation = 'frame' | 'worker';
 
-export async function spawnWorker(url: URL): Promise<SpawnedWorker> {
-  return isNode ? spawnNodeWorker(url) : spawnBrowserWorker(url);
+/** True in Node (worker_threads); false in browsers. */
+export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+export function spawnWorker(url: URL, isolation: Isolation): Promise<SpawnedWorker> {
+  if (isNode) return spawnNodeWorker(url);
+  return isolation === 'frame' ? spawnInFrame(url) : Promise.resolve(spawnBrowserWorker(url));
+}
+
+const SIGINT = 2;
+
+/** A one-byte interrupt buffer, where SharedArrayBuffer exists (Node; isolated browser pages). */
+function interruptBuffer(): { buffer?: SharedArrayBuffer; interrupt(): void } {
+  const usable = typeof SharedArrayBuffer !== 'undefined' && (typeof crossOriginIsolated !== 'boolean' || crossOriginIsolated);
+  if (!usable) return { interrupt() {} };
+  const buffer = new SharedArrayBuffer(1);
+  const view = new Uint8Array(buffer);
+  return { buffer, interrupt: () => Atomics.store(view, 0, SIGINT) };
+}
+
+function initMessage(rpc: MessagePort, events: MessagePort, buffer: SharedArrayBuffer | undefined): WorkerInit {
+  return { type: 'init', rpc, events, interruptBuffer: buffer };
 }
 
 function spawnBrowserWorker(url: URL): SpawnedWorker {
   const worker = new Worker(url, { type: 'module', name: 'python-sandbox' });
+  const rpc = new MessageChannel();
+  const events = new MessageChannel();
+  const sab = interruptBuffer();
+  worker.postMessage(initMessage(rpc.port2, events.port2, sab.buffer), [rpc.port2, events.port2]);
   let exitListener: ((reason: string) => void) | undefined;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     exitListener?.(`worker error: ${event.message || 'failed to load the worker script'}`);
   });
   return {
-    endpoint: worker,
+    rpc: rpc.port1,
+    events: events.port1,
+    interruptible: !!sab.buffer,
+    interrupt: sab.interrupt,
     async terminate() {
       worker.terminate();
     },
@@ -40,9 +74,12 @@ function spawnBrowserWorker(url: URL): SpawnedWorker {
 }
 
 async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
-  const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
-  const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+  const { Worker, MessageChannel } = await import(/* @vite-ignore */ 'node:worker_threads');
   const worker = new Worker(url, { name: 'python-sandbox' });
+  const rpc = new MessageChannel();
+  const events = new MessageChannel();
+  const sab = interruptBuffer();
+  worker.postMessage(initMessage(rpc.port2 as unknown as MessagePort, events.port2 as unknown as MessagePort, sab.buffer), [rpc.port2, events.port2]);
   let exitListener: ((reason: string) => void) | undefined;
   let exited = false;
   // An 'error' event without a listener would crash the host process.
@@ -53,11 +90,16 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
     if (!exited) exitListener?.(`worker exited with code ${code}`);
     exited = true;
   });
-  // An idle sandbox must not keep a Node process alive; a pending call must.
-  worker.unref();
+  // An idle sandbox must not keep a Node process alive; a pending call must. (Listeners added
+  // to a port ref it again, so the first hold's release is what unrefs everything.)
+  const handles = [worker, rpc.port1, events.port1];
+  const unref = () => handles.forEach((h) => h.unref());
   let holds = 0;
   return {
-    endpoint: nodeEndpoint(worker),
+    rpc: rpc.port1 as unknown as MessagePort,
+    events: events.port1 as unknown as MessagePort,
+    interruptible: !!sab.buffer,
+    interrupt: sab.interrupt,
     async terminate() {
       exited = true;
       await worker.terminate();
@@ -66,12 +108,12 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
       exitListener = listener;
     },
     hold() {
-      if (holds++ === 0) worker.ref();
+      if (holds++ === 0) handles.forEach((h) => h.ref());
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        if (--holds === 0 && !exited) worker.unref();
+        if (--holds === 0) unref();
       };
     },
   };

@@ -1,0 +1,116 @@
+/**
+ * Isolated mode (browsers): the worker lives inside a sandboxed iframe without
+ * `allow-same-origin`, so its origin is opaque (no cookies, storage or same-origin requests of the
+ * host), under a Content Security Policy that allows no network connections (`connect-src
+ * 'none'`) and scripts only from blob: URLs. Workers made from blob: URLs inherit both. The host
+ * fetches Pyodide's runtime itself and hands the bytes in, so the frame never fetches anything.
+ *
+ * The frame's own script is tiny and trusted: it makes the worker, shares an interrupt buffer
+ * with it (where the frame is cross-origin isolated), and obeys two commands from the host:
+ * `interrupt` and nothing else. Terminating is removing the frame.
+ */
+import type { SpawnedWorker } from './spawn.js';
+
+/** Runs inside the frame. Kept small: everything it does is listed here. */
+const FRAME_SCRIPT = `
+addEventListener('message', function start(event) {
+  if (event.source !== parent || !event.data || event.data.type !== 'start') return;
+  removeEventListener('message', start);
+  const { workerSource, rpc, events, control } = event.data;
+  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  // Classic: Chromium refuses module workers from blob: URLs of an opaque origin.
+  const worker = new Worker(url, { name: 'python-sandbox' });
+  const buffer = self.crossOriginIsolated ? new SharedArrayBuffer(1) : undefined;
+  const view = buffer && new Uint8Array(buffer);
+  worker.postMessage({ type: 'init', rpc, events, interruptBuffer: buffer }, [rpc, events]);
+  worker.addEventListener('error', (e) => { e.preventDefault(); control.postMessage({ type: 'exit', reason: 'worker error: ' + (e.message || 'failed to start') }); });
+  control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, 2); };
+  control.postMessage({ type: 'started', interruptible: !!buffer });
+});
+parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
+`;
+
+const CSP = [
+  "default-src 'none'",
+  // The frame script (by hash), the worker and Pyodide (blob: URLs), Pyodide's wasm and its use of eval.
+  "script-src {frame-script} blob: 'unsafe-eval' 'wasm-unsafe-eval'",
+  'worker-src blob:',
+  "connect-src 'none'",
+].join('; ');
+
+/** The frame script's CSP source: its hash, or 'unsafe-inline' where crypto.subtle is missing (insecure contexts). */
+async function frameScriptSource(text: string): Promise<string> {
+  if (!globalThis.crypto?.subtle) return "'unsafe-inline'";
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+}
+
+/** The worker script's text, fetched once per URL by the trusted side. */
+const workerSources = new Map<string, Promise<string>>();
+
+function workerSource(url: URL): Promise<string> {
+  let source = workerSources.get(url.href);
+  if (!source) {
+    source = fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`could not fetch the worker script ${url} (${response.status})`);
+      return response.text();
+    });
+    source.catch(() => workerSources.delete(url.href));
+    workerSources.set(url.href, source);
+  }
+  return source;
+}
+
+export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
+  const [source, scriptSource] = await Promise.all([workerSource(url), frameScriptSource(FRAME_SCRIPT)]);
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-scripts');
+  // Lets the frame be cross-origin isolated (SharedArrayBuffer for interrupts) when the page is.
+  frame.setAttribute('allow', 'cross-origin-isolated');
+  frame.setAttribute('aria-hidden', 'true');
+  frame.tabIndex = -1;
+  frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+  frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP.replace('{frame-script}', scriptSource)}"><script>${FRAME_SCRIPT}</script>`;
+
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
+      window.removeEventListener('message', onMessage);
+      resolve();
+    };
+    window.addEventListener('message', onMessage);
+  });
+  document.body.append(frame);
+  await ready;
+
+  const rpc = new MessageChannel();
+  const events = new MessageChannel();
+  const control = new MessageChannel();
+  let exitListener: ((reason: string) => void) | undefined;
+  let removed = false;
+  const started = new Promise<boolean>((resolve) => {
+    control.port1.onmessage = (event: MessageEvent) => {
+      const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
+      if (message?.type === 'started') resolve(message.interruptible === true);
+      else if (message?.type === 'exit' && !removed) exitListener?.(String(message.reason).slice(0, 500));
+    };
+  });
+  // The frame's origin is opaque, so '*' is the only target origin that reaches it.
+  frame.contentWindow?.postMessage({ type: 'start', workerSource: source, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+  const interruptible = await started;
+
+  return {
+    rpc: rpc.port1,
+    events: events.port1,
+    interruptible,
+    interrupt: () => control.port1.postMessage('interrupt'),
+    async terminate() {
+      removed = true;
+      frame.remove();
+    },
+    onExit(listener) {
+      exitListener = listener;
+    },
+    hold: () => () => {},
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Everything the worker sends is checked here before the host uses it: in isolated mode the
+ * worker runs untrusted code and may say anything. A message that does not fit is dropped
+ * (events) or turned into a clear error (answers to calls).
+ */
+import type { BootInfo, WorkerEvent, WorkerRunResult } from '../protocol.js';
+import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo } from '../types.js';
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function fail(what: string): never {
+  throw new ProtocolError(`The sandbox worker sent a malformed ${what}`);
+}
+
+/** Caps a string from the worker (a malicious one could send gigabytes). */
+function text(v: unknown, max: number, what: string): string {
+  if (!isString(v)) fail(what);
+  return v.length > max ? `${v.slice(0, max)}\n[truncated by the host]` : v;
+}
+
+export function parseWorkerEvent(data: unknown): WorkerEvent | undefined {
+  if (!isObject(data)) return undefined;
+  switch (data.type) {
+    case 'output':
+      if (!isCount(data.runId) || (data.stream !== 'stdout' && data.stream !== 'stderr') || !isString(data.text)) return undefined;
+      return { type: 'output', runId: data.runId, stream: data.stream, text: data.text.slice(0, 1 << 20) };
+    case 'progress':
+      if (!['boot', 'packages', 'ready'].includes(data.phase as string) || !isString(data.message)) return undefined;
+      return { type: 'progress', phase: data.phase as 'boot', message: data.message.slice(0, 500) };
+    case 'package-request':
+      if (!isCount(data.requestId) || !isString(data.fileName)) return undefined;
+      return { type: 'package-request', requestId: data.requestId, fileName: data.fileName.slice(0, 300) };
+    default:
+      return undefined;
+  }
+}
+
+function error(v: unknown, max: number): PythonErrorInfo | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) fail('error');
+  return { name: text(v.name, 200, 'error name'), message: text(v.message, max, 'error message'), traceback: text(v.traceback, max, 'traceback') };
+}
+
+function image(v: unknown): ImageOutput {
+  if (!isObject(v) || !/^image\/[\w.+-]+$/.test(String(v.mimeType)) || !isString(v.data)) fail('image');
+  return { mimeType: v.mimeType as string, data: v.data };
+}
+
+function file(v: unknown): FileOutput {
+  if (!isObject(v) || !isString(v.path) || !isString(v.mimeType) || !isString(v.data) || !isCount(v.size)) fail('file');
+  const out: FileOutput = { path: v.path.slice(0, 1000), mimeType: v.mimeType.slice(0, 200), data: v.data, size: v.size };
+  if (v.omitted !== undefined) out.omitted = text(v.omitted, 500, 'file note');
+  return out;
+}
+
+export function validateRunResult(v: unknown, maxOutputBytes: number): WorkerRunResult {
+  if (!isObject(v) || !['ok', 'error', 'interrupted', 'fatal'].includes(v.status as string) || !isCount(v.streamedChunks)) fail('run result');
+  if (!Array.isArray(v.images) || !Array.isArray(v.files)) fail('run result');
+  // The worker caps output itself; the host allows slack for notes, never more.
+  const max = maxOutputBytes * 2 + 4096;
+  return {
+    status: v.status as WorkerRunResult['status'],
+    output: text(v.output, max, 'output'),
+    stdout: text(v.stdout, max, 'stdout'),
+    stderr: text(v.stderr, max, 'stderr'),
+    error: error(v.error, max),
+    result: v.result === undefined ? undefined : text(v.result, 20_000, 'result'),
+    images: v.images.map(image),
+    files: v.files.map(file),
+    streamedChunks: v.streamedChunks,
+  };
+}
+
+export function validateBootInfo(v: unknown): BootInfo {
+  if (!isObject(v) || !isString(v.pyodideVersion) || !isString(v.pythonVersion) || (v.bootPath !== 'snapshot' && v.bootPath !== 'fresh')) fail('boot answer');
+  if (v.snapshot !== undefined && !(v.snapshot instanceof Uint8Array)) fail('snapshot');
+  return {
+    pyodideVersion: /^[\w.+-]{1,40}$/.test(v.pyodideVersion) ? v.pyodideVersion : fail('version'),
+    pythonVersion: v.pythonVersion.slice(0, 40),
+    interruptible: v.interruptible === true,
+    bootPath: v.bootPath,
+    snapshotRejected: v.snapshotRejected === undefined ? undefined : text(v.snapshotRejected, 500, 'snapshot note'),
+    snapshot: v.snapshot as Uint8Array | undefined,
+  };
+}
+
+export function validateBytes(v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail('file contents');
+  return v;
+}
+
+export function validateFileList(v: unknown): FileInfo[] {
+  if (!Array.isArray(v)) fail('file list');
+  return v.map((f) => {
+    if (!isObject(f) || !isString(f.path) || !isCount(f.size)) fail('file list entry');
+    return { path: f.path.slice(0, 1000), size: f.size };
+  });
+}

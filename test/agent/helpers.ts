@@ -1,0 +1,42 @@
+/** Shared pieces of the agent tests: the real sandbox, event capture, transcript shapes. */
+import type { GenerateContentResponse, Part } from '@google/genai';
+import { PythonSandbox, type SandboxLimits } from '../../dist/index.js';
+import { type CodeExecutionEvent, partKind } from '../../src/agent/index.js';
+
+/** The real sandbox from the built library (Pyodide in a worker thread). */
+export function createSandbox(limits: Partial<SandboxLimits> = {}): Promise<PythonSandbox> {
+  return PythonSandbox.create({ limits: { timeoutMs: 20_000, ...limits } });
+}
+
+/** Pyodide boots in ~2.5 s; hooks that create a sandbox get this long. */
+export const BOOT_TIMEOUT_MS = 60_000;
+
+/** The smallest valid PNG (1x1), as a Python bytes literal, so no imaging library is needed. */
+export const PNG_LITERAL =
+  'b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x08\\x06\\x00\\x00\\x00\\x1f\\x15\\xc4\\x89\\x00\\x00\\x00\\rIDATx\\x9cc\\xf8\\x0f\\x00\\x00\\x01\\x01\\x00\\x05\\x18\\xd8N\\x00\\x00\\x00\\x00IEND\\xaeB`\\x82"';
+
+/** Python that returns one PNG image through display(). */
+export const DISPLAY_PNG_CODE = `class Pic:\n    def _repr_png_(self):\n        return ${PNG_LITERAL}\ndisplay(Pic())\nprint("drawn")`;
+
+/** Collects `onEvent` events. */
+export function eventLog(): { events: CodeExecutionEvent[]; onEvent: (event: CodeExecutionEvent) => void; types: () => string[] } {
+  const events: CodeExecutionEvent[] = [];
+  return { events, onEvent: (event) => events.push(event), types: () => events.map((event) => event.type) };
+}
+
+/** The transcript parts of a response. */
+export function partsOf(response: GenerateContentResponse): Part[] {
+  return response.candidates?.[0]?.content?.parts ?? [];
+}
+
+/** The kinds of the transcript parts, in order. */
+export function kindsOf(parts: Part[]): string[] {
+  return parts.map(partKind);
+}
+
+/** All chunks of a stream. */
+export async function collect(stream: AsyncIterable<GenerateContentResponse>): Promise<GenerateContentResponse[]> {
+  const chunks: GenerateContentResponse[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}

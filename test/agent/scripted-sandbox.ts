@@ -1,0 +1,24 @@
+/**
+ * A stand-in sandbox for the few tests where a scripted result is clearer than real Python
+ * (an interpreter restart, exact timing). The main scenarios use the real PythonSandbox.
+ */
+import type { AgentSandbox } from '../../src/agent/index.js';
+import type { RunOptions, RunResult } from '../../src/types.js';
+
+export class ScriptedSandbox implements AgentSandbox {
+  readonly limits = { timeoutMs: 30_000 };
+  readonly runs: string[] = [];
+  readonly files = new Map<string, Uint8Array>();
+
+  constructor(private readonly respond: (code: string, options: RunOptions) => Partial<RunResult> | Promise<Partial<RunResult>>) {}
+
+  async run(code: string, options: RunOptions = {}): Promise<RunResult> {
+    this.runs.push(code);
+    const partial = await this.respond(code, options);
+    return { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1, ...partial };
+  }
+
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    this.files.set(path, data);
+  }
+}

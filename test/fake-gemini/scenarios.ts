@@ -1,0 +1,146 @@
+/**
+ * Building blocks for scripted conversations with the fake server: model parts and responses,
+ * readers of what the client sent, and the canned seed conversation.
+ */
+import { FinishReason, type FunctionResponse, GoogleGenAI, type HttpOptions, Language, Outcome } from '@google/genai';
+import type { FakeGemini, Reply, ScriptedTurn } from './server.js';
+import type { Content, Part, RecordedRequest, WireResponse } from './wire.js';
+
+/** A Gemini 2.5 model name: images go after function responses. */
+export const MODEL = 'gemini-2.5-flash';
+/** A Gemini 3 model name: multimodal function responses. */
+export const GEMINI_3 = 'gemini-3-flash-preview';
+
+/** The real SDK client, pointed at the fake server. */
+export function clientFor(fake: FakeGemini, httpOptions: HttpOptions = {}): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: 'test-key', apiVersion: 'v1beta', httpOptions: { baseUrl: fake.baseUrl, ...httpOptions } });
+}
+
+export function text(value: string, extra: Partial<Part> = {}): Part {
+  return { text: value, ...extra };
+}
+
+export function functionCall(name: string, args: Record<string, unknown>, id?: string): Part {
+  return { functionCall: { name, args, ...(id !== undefined && { id }) } };
+}
+
+export function runPythonCall(code: string, id?: string): Part {
+  return functionCall('run_python', { code }, id);
+}
+
+let responseSeq = 0;
+
+/** A complete model response (one candidate). */
+export function modelResponse(parts: Part[], options: { finishReason?: FinishReason; promptTokens?: number; outputTokens?: number } = {}): WireResponse {
+  const promptTokenCount = options.promptTokens ?? 10;
+  const candidatesTokenCount = options.outputTokens ?? 5;
+  return {
+    candidates: [{ content: { role: 'model', parts }, finishReason: options.finishReason ?? FinishReason.STOP, index: 0 }],
+    usageMetadata: { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount },
+    modelVersion: MODEL,
+    responseId: `fake-response-${++responseSeq}`,
+  };
+}
+
+/** The reply for both endpoints: JSON, or one SSE event. */
+export function reply(parts: Part[], options?: Parameters<typeof modelResponse>[1]): Reply {
+  return { response: modelResponse(parts, options) };
+}
+
+/**
+ * A streamed reply: one SSE event per entry of `chunks` (each a list of parts); usage is a
+ * running total and only the last event has a finishReason, as the real stream does.
+ */
+export function streamReply(chunks: Part[][], options: { cutAfter?: number; delayMs?: number; beforeChunk?: (index: number) => Promise<void> } = {}): Reply {
+  const events = chunks.map((parts, index): WireResponse => {
+    const last = index === chunks.length - 1;
+    return {
+      candidates: [{ content: { role: 'model', parts }, index: 0, ...(last && { finishReason: FinishReason.STOP }) }],
+      usageMetadata: { promptTokenCount: 10, candidatesTokenCount: index + 1, totalTokenCount: 11 + index },
+      modelVersion: MODEL,
+    };
+  });
+  return { chunks: events, ...options };
+}
+
+export function apiError(code: number, status: string, message: string): Reply {
+  return { error: { code, status, message } };
+}
+
+/** The last turn the client sent. */
+export function lastTurn(request: RecordedRequest): Content {
+  const content = request.body.contents.at(-1);
+  if (!content) throw new Error('the request has no contents');
+  return content;
+}
+
+/** The function responses in the last turn the client sent. */
+export function functionResponses(request: RecordedRequest): FunctionResponse[] {
+  return (lastTurn(request).parts ?? []).flatMap((part) => (part.functionResponse ? [part.functionResponse] : []));
+}
+
+/** `response.output` of the `index`-th function response of the last turn. */
+export function outputOf(request: RecordedRequest, index = 0): string {
+  const output = functionResponses(request)[index]?.response?.output;
+  if (typeof output !== 'string') throw new Error(`function response #${index} has no output`);
+  return output;
+}
+
+/** The names of the functions the request declared. */
+export function declaredFunctions(request: RecordedRequest): string[] {
+  return (request.body.tools ?? []).flatMap((tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name ?? ''));
+}
+
+// ---- The seed conversation ----
+
+export const SEED_PROMPT = 'What is the sum of the first 50 prime numbers? Generate and run code.';
+
+export const PRIMES_CODE = `def is_prime(n):
+    if n < 2:
+        return False
+    d = 2
+    while d * d <= n:
+        if n % d == 0:
+            return False
+        d += 1
+    return True
+
+primes = []
+n = 2
+while len(primes) < 50:
+    if is_prime(n):
+        primes.append(n)
+    n += 1
+print(sum(primes))`;
+
+export const SEED_PREAMBLE = "I'll compute the first 50 primes and add them up.";
+
+/** Local mode: the model calls run_python, then answers quoting the output it received. */
+export function seedLocalTurns(): ScriptedTurn[] {
+  return [
+    {
+      expect: (request) => {
+        if (!declaredFunctions(request).includes('run_python')) throw new Error('run_python is not declared');
+      },
+      reply: reply([text(SEED_PREAMBLE), runPythonCall(PRIMES_CODE, 'call-1')]),
+    },
+    { reply: (request) => reply([text(`The sum of the first 50 prime numbers is ${outputOf(request).trim()}.`)]) },
+  ];
+}
+
+/** Server mode: Gemini runs the code itself and returns the parts in one response. */
+export function seedServerTurns(): ScriptedTurn[] {
+  return [
+    {
+      expect: (request) => {
+        if (!request.body.tools?.some((tool) => tool.codeExecution)) throw new Error('codeExecution is not enabled');
+      },
+      reply: reply([
+        text(SEED_PREAMBLE),
+        { executableCode: { language: Language.PYTHON, code: PRIMES_CODE } },
+        { codeExecutionResult: { outcome: Outcome.OUTCOME_OK, output: '5117\n' } },
+        text('The sum of the first 50 prime numbers is 5117.'),
+      ]),
+    },
+  ];
+}

@@ -1,0 +1,40 @@
+/**
+ * Isolated mode: the worker's realm may not fetch anything (its CSP says `connect-src 'none'`).
+ * Pyodide still calls `fetch` for the wasm, the standard library and wheels, so `fetch` is
+ * replaced by one that serves the runtime's bytes handed in by the host and asks the host for
+ * wheels, which it serves only from the configured source and only for lock-file entries.
+ */
+import type { RuntimeFiles } from '../src/protocol.js';
+
+/** Pyodide needs URLs; these never reach the network. */
+export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
+export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
+
+export type PackageFetcher = (fileName: string) => Promise<ArrayBuffer>;
+
+export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher): void {
+  const served: Record<string, { body: ArrayBuffer; type: string }> = {
+    [`${VIRTUAL_INDEX_URL}pyodide.asm.wasm`]: { body: runtime.wasm, type: 'application/wasm' },
+    [`${VIRTUAL_INDEX_URL}python_stdlib.zip`]: { body: runtime.stdlib, type: 'application/zip' },
+  };
+  globalThis.fetch = async (input: RequestInfo | URL) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const file = served[url];
+    if (file) return new Response(file.body.slice(0), { headers: { 'content-type': file.type } });
+    if (url.startsWith(VIRTUAL_PACKAGE_URL)) {
+      const data = await fetchPackage(decodeURIComponent(url.slice(VIRTUAL_PACKAGE_URL.length)));
+      return new Response(data, { headers: { 'content-type': 'application/octet-stream' } });
+    }
+    throw new TypeError(`Network access is disabled in the sandbox (${url})`);
+  };
+}
+
+/** Imports a module from its source text (a blob: URL, which the isolated CSP allows). */
+export async function importFromSource<T>(source: string): Promise<T> {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    return (await import(/* @vite-ignore */ url)) as T;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

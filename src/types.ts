@@ -122,6 +122,12 @@ export interface SandboxOptions extends PyodideSource {
    * (see SECURITY.md). `worker`: a plain same-origin worker (trusted code only). Node ignores it.
    */
   isolation?: 'frame' | 'worker';
+  /**
+   * Packages to download as soon as the runtime is known (in parallel with the first runs), e.g.
+   * `['numpy', 'pandas', 'matplotlib']`. Imports are still loaded on demand; this only starts the
+   * downloads early. Isolated (browser) mode.
+   */
+  preloadPackages?: string[];
 }
 
 export interface RunOptions {

@@ -2,14 +2,26 @@
  * Isolated mode: wheels are fetched by the trusted side for the sandbox. Only files named in the
  * lock file are served, only from the configured source, and only when their SHA-256 matches
  * the lock file, so a compromised worker can neither reach other URLs nor swap a package.
+ *
+ * Downloads start early: `prefetch(code)` as soon as a run's imports are known (before the worker
+ * even asks), `preload(names)` at page load; verified wheels are kept in Cache Storage so a
+ * return visit does not download them again.
  */
 interface LockEntry {
+  name: string;
   file_name: string;
   sha256?: string;
+  imports?: string[];
+  depends?: string[];
 }
 
+const WHEEL_CACHE = 'python-sandbox-wheels';
+
 export class PackageBroker {
-  private readonly entries = new Map<string, LockEntry>();
+  private readonly byFile = new Map<string, LockEntry>();
+  private readonly byName = new Map<string, LockEntry>();
+  private readonly byImport = new Map<string, LockEntry>();
+  private readonly downloads = new Map<string, Promise<ArrayBuffer>>();
 
   /**
    * @param lockFile the lock file's JSON text
@@ -21,23 +33,78 @@ export class PackageBroker {
     private readonly baseUrl: () => string,
   ) {
     const lock = JSON.parse(lockFile) as { packages?: Record<string, LockEntry> };
-    for (const entry of Object.values(lock.packages ?? {})) {
-      if (typeof entry?.file_name === 'string') this.entries.set(entry.file_name, entry);
+    for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+      if (typeof entry?.file_name !== 'string') continue;
+      this.byFile.set(entry.file_name, entry);
+      this.byName.set(entry.name ?? key, entry);
+      for (const name of entry.imports ?? []) this.byImport.set(name, entry);
     }
   }
 
+  /** A wheel's bytes, for the worker. Rejects anything not in the lock file. */
   async fetch(fileName: unknown): Promise<ArrayBuffer> {
-    const entry = typeof fileName === 'string' ? this.entries.get(fileName) : undefined;
+    const entry = typeof fileName === 'string' ? this.byFile.get(fileName) : undefined;
     if (!entry) throw new Error(`not a package of the lock file: ${String(fileName).slice(0, 200)}`);
+    // Each caller gets its own copy: the bytes are transferred to the worker.
+    return (await this.download(entry)).slice(0);
+  }
+
+  /** Starts downloading the wheels `code` imports (and their dependencies). Best effort. */
+  prefetch(code: string): void {
+    for (const match of code.matchAll(/^\s*(?:from|import)\s+([A-Za-z_]\w*)/gm)) {
+      const entry = this.byImport.get(match[1]);
+      if (entry) this.preloadEntry(entry);
+    }
+  }
+
+  /** Starts downloading the named packages (lock-file names, e.g. `numpy`). Best effort. */
+  preload(names: readonly string[]): void {
+    for (const name of names) {
+      const entry = this.byName.get(name) ?? this.byImport.get(name);
+      if (entry) this.preloadEntry(entry);
+    }
+  }
+
+  private preloadEntry(entry: LockEntry, seen = new Set<string>()): void {
+    if (seen.has(entry.name)) return;
+    seen.add(entry.name);
+    this.download(entry).catch(() => undefined);
+    for (const dependency of entry.depends ?? []) {
+      const next = this.byName.get(dependency);
+      if (next) this.preloadEntry(next, seen);
+    }
+  }
+
+  private download(entry: LockEntry): Promise<ArrayBuffer> {
+    let download = this.downloads.get(entry.file_name);
+    if (!download) {
+      download = this.downloadVerified(entry);
+      download.catch(() => this.downloads.delete(entry.file_name));
+      this.downloads.set(entry.file_name, download);
+    }
+    return download;
+  }
+
+  private async downloadVerified(entry: LockEntry): Promise<ArrayBuffer> {
     const url = new URL(entry.file_name, this.baseUrl()).href;
+    const cache = typeof caches === 'undefined' ? undefined : await caches.open(WHEEL_CACHE).catch(() => undefined);
+    const cached = await cache?.match(url).catch(() => undefined);
+    if (cached) {
+      const data = await cached.arrayBuffer();
+      if (await matches(entry, data)) return data;
+    }
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
     const data = await response.arrayBuffer();
-    if (entry.sha256) {
-      const digest = await crypto.subtle.digest('SHA-256', data);
-      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      if (hex !== entry.sha256) throw new Error(`${entry.file_name} does not match the lock file's SHA-256`);
-    }
+    if (!(await matches(entry, data))) throw new Error(`${entry.file_name} does not match the lock file's SHA-256`);
+    await cache?.put(url, new Response(data.slice(0))).catch(() => undefined);
     return data;
   }
+}
+
+async function matches(entry: LockEntry, data: ArrayBuffer): Promise<boolean> {
+  if (!entry.sha256) return true;
+  if (!globalThis.crypto?.subtle) return true; // insecure context: Pyodide still checks it in the worker
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') === entry.sha256;
 }

@@ -90,7 +90,15 @@ export class PythonSandbox {
       }
       let version = '';
       boot.packages = new PackageBroker(options.lockFileContents ?? config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
-      boot.onBooted = (info) => (version = info.pyodideVersion);
+      // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
+      if (options.packageBaseUrl && options.preloadPackages) boot.packages.preload(options.preloadPackages);
+      boot.onBooted = (info) => {
+        if (!version && !options.packageBaseUrl && options.preloadPackages) {
+          version = info.pyodideVersion;
+          boot.packages?.preload(options.preloadPackages);
+        }
+        version = info.pyodideVersion;
+      };
     }
     const warmSpare = options.warmSpare ?? true;
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
@@ -163,6 +171,8 @@ export class PythonSandbox {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Downloads start now, while earlier runs finish or the interpreter boots.
+    this.boot.packages?.prefetch(code);
     return this.enqueue(() => this.runNow(code, timeoutMs, options));
   }
 

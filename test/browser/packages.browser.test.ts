@@ -1,0 +1,91 @@
+/**
+ * Packages in the isolated browser sandbox: the host fetches wheels for it (lock-file entries
+ * only, SHA-256 checked), starts downloads early, and keeps them in Cache Storage for return
+ * visits. Proven offline with a wheel built and served on localhost.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+import { SANDBOX_PAGE_PATH } from './sandbox-page.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WHEEL_PATH = '/tinypkg-1.0.0-py3-none-any.whl';
+
+let browser: Browser;
+let server: StaticServer;
+let wheels: WheelServer;
+
+beforeAll(async () => {
+  [browser, server, wheels] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true }), serveTinyWheel()]);
+});
+afterAll(async () => {
+  await Promise.all([browser?.close(), server?.close(), wheels?.close()]);
+});
+
+async function openSandbox(context: BrowserContext, extra: Record<string, unknown> = {}): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(server.origin + SANDBOX_PAGE_PATH);
+  await page.waitForFunction(() => window.harness ?? window.harnessError);
+  await page.evaluate((options) => window.harness!.create(options), { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...extra });
+  return page;
+}
+
+const wheelRequests = () => wheels.requests.filter((path) => path === WHEEL_PATH).length;
+
+describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
+  test('imports a lock-file package, fetched by the host', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await openSandbox(context);
+      const r = await page.evaluate(() => window.harness!.run('import tinypkg\ntinypkg.greet("frame")'));
+      expect(r.outcome).toBe('OUTCOME_OK');
+      expect(r.result).toBe("'hello frame'");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('downloads preloadPackages before any run asks for them', async () => {
+    const context = await browser.newContext();
+    try {
+      const before = wheelRequests();
+      await openSandbox(context, { preloadPackages: ['tinypkg'] });
+      await expect.poll(wheelRequests, { timeout: 10_000 }).toBe(before + 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a return visit loads the wheel from Cache Storage, not the network', async () => {
+    const context = await browser.newContext();
+    try {
+      const first = await openSandbox(context);
+      expect((await first.evaluate(() => window.harness!.run('import tinypkg'))).outcome).toBe('OUTCOME_OK');
+      await first.close();
+      const before = wheelRequests();
+      const second = await openSandbox(context);
+      expect((await second.evaluate(() => window.harness!.run('import tinypkg\ntinypkg.ANSWER'))).result).toBe('42');
+      expect(wheelRequests()).toBe(before);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a wheel whose bytes do not match the lock file fails to load, naming the package', async () => {
+    const context = await browser.newContext();
+    try {
+      const lock = JSON.parse(wheels.lockFileContents);
+      lock.packages.tinypkg.sha256 = '0'.repeat(64);
+      const page = await openSandbox(context, { lockFileContents: JSON.stringify(lock) });
+      const r = await page.evaluate(() => window.harness!.run('import tinypkg'));
+      expect(r.outcome).toBe('OUTCOME_FAILED');
+      expect(r.error?.name).toBe('PackageLoadError');
+      expect(r.error?.message).toMatch(/tinypkg/);
+    } finally {
+      await context.close();
+    }
+  });
+});

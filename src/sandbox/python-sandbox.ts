@@ -81,33 +81,19 @@ export class PythonSandbox {
       maxTotalFileBytes: limits.maxTotalFileBytes,
     };
     const boot: BootPlan = { workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config, isolation, bootTimeoutMs: limits.bootTimeoutMs };
-    if (isolation === 'frame') {
-      // The sandboxed realm fetches nothing: the host hands in the runtime and serves wheels.
-      try {
-        config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
-      } catch (error) {
-        throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
-      }
-      let version = '';
-      boot.packages = new PackageBroker(options.lockFileContents ?? config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
-      // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
-      if (options.packageBaseUrl && options.preloadPackages) boot.packages.preload(options.preloadPackages);
-      boot.onBooted = (info) => {
-        if (!version && !options.packageBaseUrl && options.preloadPackages) {
-          version = info.pyodideVersion;
-          boot.packages?.preload(options.preloadPackages);
-        }
-        version = info.pyodideVersion;
-      };
-    }
     const warmSpare = options.warmSpare ?? true;
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
-    const stored = await snapshots.load();
-    // `makeSnapshot` applies only if the worker boots fresh. With a spare, the spare makes the
-    // snapshot, so the first boot is not slowed by it.
-    const session = await startSession(boot, { snapshot: stored, makeSnapshot: !warmSpare }, options.onProgress);
+    // The snapshot and (isolated mode) the runtime load while the worker starts.
+    const stored = snapshots.load();
+    const ready = Promise.all([isolation === 'frame' ? prepareIsolated(boot, options) : undefined, stored]).then(([, snapshot]) => ({
+      snapshot,
+      // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
+      // the first boot is not slowed by it.
+      makeSnapshot: !warmSpare,
+    }));
+    const session = await startSession(boot, ready, options.onProgress);
     const sandbox = new PythonSandbox(session, boot, limits, options, snapshots);
-    sandbox.adoptSnapshot(session, stored);
+    sandbox.adoptSnapshot(session, await stored);
     if (warmSpare) sandbox.startSpare();
     return sandbox;
   }
@@ -403,10 +389,45 @@ interface BootPlan {
   onBooted?: (info: BootInfo) => void;
 }
 
-async function startSession(plan: BootPlan, snapshot: Pick<BootConfig, 'snapshot' | 'makeSnapshot'>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
-  const session = await WorkerSession.start(plan.workerUrl, { ...plan.config, ...snapshot }, { isolation: plan.isolation, bootTimeoutMs: plan.bootTimeoutMs, onProgress, packages: plan.packages, signal });
+type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
+
+async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Promise<SnapshotChoice>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
+  const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
+  const session = await WorkerSession.start(plan.workerUrl, config, {
+    isolation: plan.isolation,
+    bootTimeoutMs: plan.bootTimeoutMs,
+    onProgress,
+    signal,
+    // Read when a request comes: the broker is made while the first worker starts.
+    get packages() {
+      return plan.packages;
+    },
+  });
   if (session.info) plan.onBooted?.(session.info);
   return session;
+}
+
+/**
+ * Isolated mode: the sandboxed realm fetches nothing, so the host loads the runtime to hand in and
+ * sets up the broker that serves wheels.
+ */
+async function prepareIsolated(boot: BootPlan, options: SandboxOptions): Promise<void> {
+  const { indexURL } = boot.config;
+  try {
+    boot.config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
+  } catch (error) {
+    throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
+  }
+  let version = '';
+  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
+  boot.packages = packages;
+  // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
+  if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
+  boot.onBooted = (info) => {
+    const first = !version;
+    version = info.pyodideVersion;
+    if (first && !options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
+  };
 }
 
 /** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */

@@ -84,13 +84,18 @@ export class WorkerSession {
   }
 
   /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
-  static async start(workerUrl: URL, config: BootConfig, options: SessionOptions): Promise<WorkerSession> {
-    let worker: SpawnedWorker;
-    try {
-      worker = await spawnWorker(workerUrl, options.isolation);
-    } catch (error) {
-      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(error as Error)?.message ?? error}`);
+  static async start(workerUrl: URL, configReady: BootConfig | Promise<BootConfig>, options: SessionOptions): Promise<WorkerSession> {
+    // The worker starts while the config (snapshot, runtime bytes) is still loading.
+    const [spawned, configured] = await Promise.allSettled([spawnWorker(workerUrl, options.isolation), configReady]);
+    if (spawned.status === 'rejected') {
+      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`);
     }
+    const worker = spawned.value;
+    if (configured.status === 'rejected') {
+      await worker.terminate();
+      throw configured.reason;
+    }
+    const config = configured.value;
     const session = new WorkerSession(worker, wrap<WorkerApi>(worker.rpc), options);
     const release = worker.hold();
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -95,6 +95,8 @@ export interface WorkerRunResult {
    * can arrive after the result; the host waits for this many before resolving the run.
    */
   streamedChunks: number;
+  /** The interpreter's WebAssembly memory after the run (it never shrinks). */
+  heapBytes: number;
 }
 
 /** The worker's API, exposed with comlink on the `rpc` port. */

@@ -71,6 +71,12 @@ export interface SandboxLimits {
   maxFileBytes: number;
   /** All files returned by one run together. */
   maxTotalFileBytes: number;
+  /**
+   * WebAssembly memory the interpreter may keep after a run. Wasm memory never shrinks, so an
+   * interpreter over this is replaced after the run (freeing it; the run reports `stateLost`).
+   * A single allocation past ~4 GB fails inside the run as `MemoryError`.
+   */
+  maxMemoryBytes: number;
   /** Python's recursion limit. */
   recursionLimit: number;
   /** After an interrupt, how long Python gets to stop before the worker is terminated. */

@@ -176,13 +176,18 @@ export class PyodideEngine implements WorkerApi {
     this.streaming = streaming;
     if (this.interruptView) this.interruptView[0] = 0;
     try {
-      return { ...(await this.execute(request)), streamedChunks: streaming.chunks };
+      const result = await this.execute(request);
+      return { ...result, streamedChunks: streaming.chunks, heapBytes: this.heapBytes() };
     } finally {
       this.streaming = undefined;
     }
   }
 
-  private async execute(request: RunRequest): Promise<Omit<WorkerRunResult, 'streamedChunks'>> {
+  private heapBytes(): number {
+    return (this.pyodide as unknown as { _module?: { HEAP8?: Int8Array } })._module?.HEAP8?.length ?? 0;
+  }
+
+  private async execute(request: RunRequest): Promise<Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'>> {
     const failure = await this.packages.loadFor(request.code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
     if (failure) {
       const message = `PackageLoadError: ${failure.message}\n`;
@@ -262,7 +267,7 @@ export class PyodideEngine implements WorkerApi {
    * Errors that escape the runner come from the engine, not from user code: a C stack overflow,
    * `os._exit`, an aborted runtime. If the interpreter no longer answers, say it is fatal.
    */
-  private fatal(error: unknown): Omit<WorkerRunResult, 'streamedChunks'> {
+  private fatal(error: unknown): Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'> {
     const err = error as { name?: string; message?: string; constructor?: { name?: string } };
     const kind = err?.name ?? err?.constructor?.name ?? 'Error';
     let alive = true;

@@ -309,13 +309,18 @@ export class PythonSandbox {
       if ('result' in settled) await streamDrained(settled.result.streamedChunks);
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
-        return { ...this.fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
+        const result: RunResult = { ...this.fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
+        if (settled.result.heapBytes > this.limits.maxMemoryBytes) {
+          // Wasm memory never shrinks: the only way to give it back is a new interpreter.
+          this.replace(session, 'memory limit');
+          const note = `\n[the interpreter holds ${formatMiB(settled.result.heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(this.limits.maxMemoryBytes)}); it was restarted to free it: variables are gone]\n`;
+          return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: true };
+        }
+        return result;
       }
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
-      void session.terminate('replaced');
-      this.ready = this.restart();
-      this.ready.catch(() => undefined);
+      this.replace(session, 'replaced');
       return this.lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
       session.listen(runId, undefined);
@@ -357,6 +362,13 @@ export class PythonSandbox {
       stateLost: true,
       durationMs,
     };
+  }
+
+  /** Throws `session` away; the next call waits for its replacement. */
+  private replace(session: WorkerSession, reason: string): void {
+    void session.terminate(reason);
+    this.ready = this.restart();
+    this.ready.catch(() => undefined);
   }
 
   /** Replaces the interpreter: the warm spare if there is one, else a new boot; user files restored. */
@@ -445,6 +457,10 @@ function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
 function interruptedError(stateLost: boolean): PythonErrorInfo {
   const restarted = stateLost ? ' The interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
   return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
 function formatSeconds(ms: number): string {

@@ -60,7 +60,7 @@ function file(v: unknown): FileOutput {
 }
 
 export function validateRunResult(v: unknown, maxOutputBytes: number): WorkerRunResult {
-  if (!isObject(v) || !['ok', 'error', 'interrupted', 'fatal'].includes(v.status as string) || !isCount(v.streamedChunks)) fail('run result');
+  if (!isObject(v) || !['ok', 'error', 'interrupted', 'fatal'].includes(v.status as string) || !isCount(v.streamedChunks) || !isCount(v.heapBytes)) fail('run result');
   if (!Array.isArray(v.images) || !Array.isArray(v.files)) fail('run result');
   // The worker caps output itself; the host allows slack for notes, never more.
   const max = maxOutputBytes * 2 + 4096;
@@ -74,6 +74,7 @@ export function validateRunResult(v: unknown, maxOutputBytes: number): WorkerRun
     images: v.images.map(image),
     files: v.files.map(file),
     streamedChunks: v.streamedChunks,
+    heapBytes: v.heapBytes,
   };
 }
 

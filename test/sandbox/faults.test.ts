@@ -125,3 +125,26 @@ describe('fatal interpreter states', () => {
     expect((await sandbox.run('1 + 1')).result).toBe('2');
   });
 });
+
+describe('memory', () => {
+  it('fails a run that exhausts memory with MemoryError, then frees the memory by replacing the interpreter', async () => {
+    const { r, markerKept } = await runAfterMarker('chunks = []\nwhile True:\n    chunks.append(bytearray(256 * 2**20))', 60_000);
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('MemoryError');
+    expect(r.stateLost).toBe(true);
+    expect(r.output).toMatch(/over limits\.maxMemoryBytes/);
+    expect(markerKept).toBe(false);
+  }, 120_000);
+
+  it('replaces an interpreter left holding more than maxMemoryBytes after a successful run', async () => {
+    const small = await PythonSandbox.create({ warmSpare: false, limits: { maxMemoryBytes: 128 * 2**20 } });
+    try {
+      const r = await small.run('big = bytearray(300 * 2**20)\nlen(big)');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: String(300 * 2 ** 20), stateLost: true });
+      expect(r.stderr).toMatch(/restarted to free it/);
+      expect((await small.run('"big" in globals()')).result).toBe('False');
+    } finally {
+      await small.dispose();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { PythonSandbox, type RunResult } from '../../dist/index.js';
 
 let sandbox: PythonSandbox;
 beforeAll(async () => {
-  sandbox = await PythonSandbox.create({ limits: { interruptGraceMs: 500 } });
+  sandbox = await PythonSandbox.create();
 });
 afterAll(() => sandbox?.dispose());
 

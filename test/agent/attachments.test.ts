@@ -2,24 +2,16 @@
  * Attachments: written into the sandbox working directory and shown to the model (local mode),
  * or only shown to the model (server mode).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, lastTurn, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, createSandbox, partsOf } from './helpers.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import { partsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const encoder = new TextEncoder();
 const CSV = 'month,total\njan,10\nfeb,12\nmar,20\n';

@@ -2,24 +2,16 @@
  * Failures: API errors and retries (the SDK's retryOptions through our loop), and aborts of the
  * model request and of running code. History is rolled back to before the failed message.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { createCodeExecutionChat, isAbortError, isApiError } from '../../src/agent/index.js';
 import { MODEL, apiError, clientFor, outputOf, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, createSandbox, eventLog, kindsOf, partsOf } from './helpers.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import { eventLog, kindsOf, partsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const TOO_MANY = apiError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
 

@@ -1,7 +1,9 @@
 /** Shared pieces of the agent tests: the real sandbox, event capture, transcript shapes. */
 import type { GenerateContentResponse, Part } from '@google/genai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { PythonSandbox, type SandboxLimits } from '../../dist/index.js';
 import { type CodeExecutionEvent, partKind } from '../../src/agent/index.js';
+import { FakeGemini } from '../fake-gemini/server.js';
 
 /** The real sandbox from the built library (Pyodide in a worker thread). */
 export function createSandbox(limits: Partial<SandboxLimits> = {}): Promise<PythonSandbox> {
@@ -10,6 +12,25 @@ export function createSandbox(limits: Partial<SandboxLimits> = {}): Promise<Pyth
 
 /** Pyodide boots in ~2.5 s; hooks that create a sandbox get this long. */
 export const BOOT_TIMEOUT_MS = 60_000;
+
+/**
+ * One fake Gemini server and one real sandbox per test file (a boot costs seconds); the fake's
+ * script and request log are reset before each test.
+ */
+export function useAgentFixture(started: (fixture: { fake: FakeGemini; sandbox: PythonSandbox }) => void): void {
+  let fixture: { fake: FakeGemini; sandbox: PythonSandbox } | undefined;
+  beforeAll(async () => {
+    const [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
+    fixture = { fake, sandbox };
+    started(fixture);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await Promise.all([fixture?.fake.close(), fixture?.sandbox.dispose()]);
+  });
+  beforeEach(() => {
+    fixture?.fake.reset();
+  });
+}
 
 /** The smallest valid PNG (1x1), as a Python bytes literal, so no imaging library is needed. */
 export const PNG_LITERAL =

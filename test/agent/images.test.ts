@@ -2,24 +2,16 @@
  * Images produced by the code go back to the model: inside the function response for Gemini 3,
  * as parts after the function responses for older models. The transcript shows them either way.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { GEMINI_3, MODEL, clientFor, functionResponses, lastTurn, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, DISPLAY_PNG_CODE, createSandbox, kindsOf, partsOf } from './helpers.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import { DISPLAY_PNG_CODE, kindsOf, partsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const isPng = (base64: string | undefined) => atob(base64 ?? '').startsWith('\x89PNG');
 

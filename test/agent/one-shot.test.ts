@@ -2,24 +2,16 @@
  * The one-shot form (generateWithCodeExecution) and the sandbox as a CallableTool for the
  * SDK's own automatic function calling.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { generateWithCodeExecution, sandboxAsCallableTool } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, functionResponses, seedLocalTurns, seedServerTurns } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, createSandbox, kindsOf, partsOf } from './helpers.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import { kindsOf, partsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 describe('generateWithCodeExecution', () => {
   it('runs the loop once and returns the transcript, with the API history beside it', async () => {

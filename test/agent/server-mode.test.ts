@@ -2,25 +2,17 @@
  * Server mode (Gemini's own codeExecution tool), and the seed prompt in both modes.
  */
 import { Language, Outcome } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, declaredFunctions, reply, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
 import type { Part } from '../fake-gemini/wire.js';
-import { BOOT_TIMEOUT_MS, collect, createSandbox, kindsOf, partsOf } from './helpers.js';
+import { collect, kindsOf, partsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const CHART = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
 

@@ -2,24 +2,16 @@
  * sendMessageStream against the fake server's SSE endpoint and the real sandbox.
  */
 import { FinishReason, type GenerateContentResponse } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, functionResponses, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, collect, createSandbox, kindsOf } from './helpers.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import { collect, kindsOf, useAgentFixture } from './helpers.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
-});
-beforeEach(() => {
-  fake.reset();
-});
+useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const chunkParts = (chunks: GenerateContentResponse[]) => chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
 

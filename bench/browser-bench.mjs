@@ -5,7 +5,7 @@
  */
 import { PythonSandbox } from '/dist/index.js';
 import { RawPyodide } from './raw-pyodide.mjs';
-import { measureWarm, sandboxTarget, timeToReady } from './suite.mjs';
+import { measureWarm, sandboxTarget, timeToReady, timesToReadyFromSnapshot } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
@@ -16,5 +16,6 @@ const TARGETS = {
 
 window.bench = {
   timeToReady: (kind) => timeToReady(TARGETS[kind]),
+  timesToReadyFromSnapshot: (count) => timesToReadyFromSnapshot(TARGETS.sandbox, count),
   measureWarm: (kind, counts) => measureWarm(TARGETS[kind], counts, (step) => console.log(`bench ${kind}: ${step}`)),
 };

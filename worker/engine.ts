@@ -174,12 +174,13 @@ export class PyodideEngine implements WorkerApi {
   async run(request: RunRequest): Promise<WorkerRunResult> {
     const streaming = { runId: request.runId, chunks: 0 };
     this.streaming = streaming;
-    if (this.interruptView) this.interruptView[0] = 0;
+    this.clearInterrupt();
     try {
       const result = await this.execute(request);
       return { ...result, streamedChunks: streaming.chunks, heapBytes: this.heapBytes() };
     } finally {
       this.streaming = undefined;
+      this.clearInterrupt();
     }
   }
 
@@ -202,7 +203,7 @@ export class PyodideEngine implements WorkerApi {
         runId: request.runId,
         cancel: () => {
           // A pending SIGINT would fire inside the event loop's machinery, not the task: clear it.
-          if (this.interruptView) this.interruptView[0] = 0;
+          this.clearInterrupt();
           this.runner.cancel();
         },
       };
@@ -240,11 +241,21 @@ export class PyodideEngine implements WorkerApi {
     if (this.awaiting?.runId === runId) this.awaiting.cancel();
   }
 
+  /**
+   * The host writes SIGINT repeatedly until a stopped run ends, so one may land after it: every
+   * call clears the buffer before running Python, or the stray interrupt would hit sandbox code.
+   */
+  private clearInterrupt(): void {
+    if (this.interruptView) Atomics.store(this.interruptView, 0, 0);
+  }
+
   reset(): void {
+    this.clearInterrupt();
     this.runner.reset();
   }
 
   writeFile(path: string, data: Uint8Array): void {
+    this.clearInterrupt();
     const full = `${WORKDIR}/${path}`;
     this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     this.pyodide.FS.writeFile(full, data);
@@ -260,6 +271,7 @@ export class PyodideEngine implements WorkerApi {
   }
 
   listFiles(): FileInfo[] {
+    this.clearInterrupt();
     return JSON.parse(this.runner.list_files()) as FileInfo[];
   }
 

@@ -75,7 +75,8 @@ function spawnBrowserWorker(url: URL): SpawnedWorker {
 
 async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   const { Worker, MessageChannel } = await import(/* @vite-ignore */ 'node:worker_threads');
-  const worker = new Worker(url, { name: 'python-sandbox' });
+  // execArgv: the parent's flags (e.g. --input-type, --eval) are not for a worker script.
+  const worker = new Worker(url, { name: 'python-sandbox', execArgv: [] });
   const rpc = new MessageChannel();
   const events = new MessageChannel();
   const sab = interruptBuffer();

@@ -28,8 +28,8 @@ afterAll(async () => {
 async function openSandbox(context: BrowserContext, extra: Record<string, unknown> = {}): Promise<Page> {
   const page = await context.newPage();
   await page.goto(server.origin + SANDBOX_PAGE_PATH);
-  await page.waitForFunction(() => window.harness ?? window.harnessError);
-  await page.evaluate((options) => window.harness!.create(options), { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...extra });
+  await page.waitForFunction(() => window.sandboxHarness ?? window.sandboxHarnessError);
+  await page.evaluate((options) => window.sandboxHarness!.create(options), { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...extra });
   return page;
 }
 
@@ -40,7 +40,7 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     const context = await browser.newContext();
     try {
       const page = await openSandbox(context);
-      const r = await page.evaluate(() => window.harness!.run('import tinypkg\ntinypkg.greet("frame")'));
+      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.greet("frame")'));
       expect(r.outcome).toBe('OUTCOME_OK');
       expect(r.result).toBe("'hello frame'");
     } finally {
@@ -63,11 +63,11 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     const context = await browser.newContext();
     try {
       const first = await openSandbox(context);
-      expect((await first.evaluate(() => window.harness!.run('import tinypkg'))).outcome).toBe('OUTCOME_OK');
+      expect((await first.evaluate(() => window.sandboxHarness!.run('import tinypkg'))).outcome).toBe('OUTCOME_OK');
       await first.close();
       const before = wheelRequests();
       const second = await openSandbox(context);
-      expect((await second.evaluate(() => window.harness!.run('import tinypkg\ntinypkg.ANSWER'))).result).toBe('42');
+      expect((await second.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.ANSWER'))).result).toBe('42');
       expect(wheelRequests()).toBe(before);
     } finally {
       await context.close();
@@ -80,7 +80,7 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
       const lock = JSON.parse(wheels.lockFileContents);
       lock.packages.tinypkg.sha256 = '0'.repeat(64);
       const page = await openSandbox(context, { lockFileContents: JSON.stringify(lock) });
-      const r = await page.evaluate(() => window.harness!.run('import tinypkg'));
+      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg'));
       expect(r.outcome).toBe('OUTCOME_FAILED');
       expect(r.error?.name).toBe('PackageLoadError');
       expect(r.error?.message).toMatch(/tinypkg/);

@@ -11,7 +11,7 @@ export const SANDBOX_PAGE_PATH = '/test/browser/pages/sandbox.html';
 type PlainRunOptions = Pick<RunOptions, 'timeoutMs'>;
 type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 
-interface Harness {
+interface SandboxHarness {
   create(options?: PlainSandboxOptions): Promise<{ interruptible: boolean }>;
   run(code: string, options?: PlainRunOptions): Promise<RunResult>;
   writeFile(path: string, bytes: number[]): Promise<void>;
@@ -19,10 +19,11 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
+// Names unique to this page: other drivers declare their own globals on Window.
 declare global {
   interface Window {
-    harness?: Harness;
-    harnessError?: string;
+    sandboxHarness?: SandboxHarness;
+    sandboxHarnessError?: string;
   }
 }
 
@@ -40,8 +41,8 @@ export class SandboxPage {
     const page = await browser.newPage();
     const driver = new SandboxPage(page);
     await page.goto(origin + SANDBOX_PAGE_PATH);
-    await page.waitForFunction(() => window.harness ?? window.harnessError);
-    const loadError = await page.evaluate(() => window.harnessError);
+    await page.waitForFunction(() => window.sandboxHarness ?? window.sandboxHarnessError);
+    const loadError = await page.evaluate(() => window.sandboxHarnessError);
     if (loadError) throw new Error(`The harness page failed to load the library: ${loadError}`);
     return driver;
   }
@@ -52,25 +53,25 @@ export class SandboxPage {
 
   /** `PythonSandbox.create()` in the page; resolves with the sandbox's `interruptible`. */
   create(options: PlainSandboxOptions = {}): Promise<{ interruptible: boolean }> {
-    return this.page.evaluate((o) => window.harness!.create(o), options);
+    return this.page.evaluate((o) => window.sandboxHarness!.create(o), options);
   }
 
   run(code: string, options: PlainRunOptions = {}): Promise<RunResult> {
-    return this.page.evaluate(([c, o]) => window.harness!.run(c, o), [code, options] as const);
+    return this.page.evaluate(([c, o]) => window.sandboxHarness!.run(c, o), [code, options] as const);
   }
 
   writeFile(path: string, data: Uint8Array | string): Promise<void> {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    return this.page.evaluate(([p, b]) => window.harness!.writeFile(p, b), [path, Array.from(bytes)] as const);
+    return this.page.evaluate(([p, b]) => window.sandboxHarness!.writeFile(p, b), [path, Array.from(bytes)] as const);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
-    return Uint8Array.from(await this.page.evaluate((p) => window.harness!.readFile(p), path));
+    return Uint8Array.from(await this.page.evaluate((p) => window.sandboxHarness!.readFile(p), path));
   }
 
   /** Disposes the sandbox (best effort) and closes the page. */
   async close(): Promise<void> {
-    await this.page.evaluate(() => window.harness?.dispose()).catch(() => undefined);
+    await this.page.evaluate(() => window.sandboxHarness?.dispose()).catch(() => undefined);
     await this.page.close();
   }
 }

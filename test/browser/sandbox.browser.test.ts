@@ -3,7 +3,8 @@
  * Chromium, served with and without cross-origin isolation. Isolation decides how a run is
  * stopped: a SharedArrayBuffer interrupt that keeps globals, or replacing the worker.
  *
- * Needs `npm run build` first. Each test boots its own sandbox in a fresh page.
+ * Needs `npm run build` first. Tests that stop code get a fresh sandbox each; tests that only run
+ * code share one (each uses its own names), since boots dominate the time.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,116 +31,142 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Serves the repo root (isolated or not) and gives every test a fresh page with a booted sandbox. */
-function useSandboxPage(crossOriginIsolated: boolean) {
-  const context = {} as { server: StaticServer; page: SandboxPage; interruptible: boolean };
+/** Serves the repo root, with or without the cross-origin-isolation headers, for one describe block. */
+function useServer(crossOriginIsolated: boolean): { server: StaticServer } {
+  const holder = {} as { server: StaticServer };
   beforeAll(async () => {
-    context.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
+    holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
   });
   afterAll(async () => {
-    await context.server?.close();
+    await holder.server?.close();
   });
-  beforeEach(async ({ onTestFailed, task }) => {
-    context.server.clearRequests();
-    const page = await SandboxPage.open(browser, context.server.origin);
-    context.page = page;
-    onTestFailed(() => console.error(`Browser console during "${task.name}":\n${page.log.join('\n')}`));
-    ({ interruptible: context.interruptible } = await page.create());
-  }, TEST_TIMEOUT_MS);
-  afterEach(async () => {
+  return holder;
+}
+
+/**
+ * A page with a booted sandbox: `fresh` gives each test its own (tests that stop or replace the
+ * interpreter), `shared` boots one for the block (tests that only run code: boots are the slow part).
+ */
+function useSandboxPage(holder: { server: StaticServer }, scope: 'fresh' | 'shared') {
+  const context = {} as { page: SandboxPage; interruptible: boolean };
+  const open = async () => {
+    context.page = await SandboxPage.open(browser, holder.server.origin);
+    ({ interruptible: context.interruptible } = await context.page.create());
+  };
+  const close = async () => {
     await context.page?.close();
+  };
+  if (scope === 'fresh') {
+    beforeEach(open, TEST_TIMEOUT_MS);
+    afterEach(close);
+  } else {
+    beforeAll(open, TEST_TIMEOUT_MS);
+    afterAll(close);
+  }
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(() => console.error(`Browser console during "${task.name}":\n${context.page.log.join('\n')}`));
   });
   return context;
 }
 
 describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOUT_MS }, () => {
-  const ctx = useSandboxPage(true);
+  const site = useServer(true);
 
-  test('the page is crossOriginIsolated and the sandbox is interruptible', async () => {
-    expect(await ctx.page.crossOriginIsolated()).toBe(true);
-    expect(ctx.interruptible).toBe(true);
+  describe('running code (one sandbox for the block)', () => {
+    const ctx = useSandboxPage(site, 'shared');
+
+    test('the page is crossOriginIsolated and the sandbox is interruptible', async () => {
+      expect(await ctx.page.crossOriginIsolated()).toBe(true);
+      expect(ctx.interruptible).toBe(true);
+    });
+
+    test('Python boots from the runtime beside the library, with no failed requests', async () => {
+      const wasm = site.server.requests.filter((r) => r.path.endsWith('/pyodide.asm.wasm'));
+      expect(wasm.length).toBeGreaterThan(0); // one per interpreter: the warm spare boots too
+      expect(wasm.every((r) => r.path === '/dist/pyodide/pyodide.asm.wasm')).toBe(true);
+      expect(site.server.countRequests('/dist/worker.js')).toBeGreaterThan(0);
+      const failed = site.server.requests.filter((r) => r.status >= 400 && r.path !== '/favicon.ico');
+      expect(failed).toEqual([]);
+    });
+
+    test('globals persist between runs', async () => {
+      await ctx.page.run('x = 41');
+      const r = await ctx.page.run('x + 1');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    });
+
+    test('print output is returned as stdout', async () => {
+      const r = await ctx.page.run('print("hello")\nprint("world")');
+      expect(r.outcome).toBe('OUTCOME_OK');
+      expect(r.stdout).toBe('hello\nworld\n');
+      expect(r.output).toContain('hello\nworld\n');
+    });
+
+    test('an exception gives OUTCOME_FAILED with the exception name', async () => {
+      const r = await ctx.page.run('1 / 0');
+      expect(r.outcome).toBe('OUTCOME_FAILED');
+      expect(r.error?.name).toBe('ZeroDivisionError');
+      expect(r.error?.traceback).toContain('ZeroDivisionError');
+    });
+
+    test('writeFile then readFile returns the same bytes', async () => {
+      const bytes = Uint8Array.from([0, 1, 2, 127, 128, 255, 10, 13]);
+      await ctx.page.writeFile('data/blob.bin', bytes);
+      expect(await ctx.page.readFile('data/blob.bin')).toEqual(bytes);
+    });
+
+    test('Python reads a file written with writeFile, relative to its working directory', async () => {
+      await ctx.page.writeFile('notes.txt', 'héllo from the host');
+      const r = await ctx.page.run('open("notes.txt", encoding="utf-8").read()');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: "'héllo from the host'" });
+    });
+
+    test('display() of an object with _repr_png_ returns its PNG as an image', async () => {
+      const r = await ctx.page.run(
+        [
+          'import base64',
+          'class Dot:',
+          `    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`,
+          'display(Dot())',
+        ].join('\n'),
+      );
+      expect(r.outcome).toBe('OUTCOME_OK');
+      expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
+    });
   });
 
-  test('Python boots from the runtime beside the library, with no failed requests', async () => {
-    expect(ctx.server.countRequests('/dist/pyodide/pyodide.asm.wasm')).toBe(1);
-    expect(ctx.server.countRequests('/dist/worker.js')).toBe(1);
-    const failed = ctx.server.requests.filter((r) => r.status >= 400 && r.path !== '/favicon.ico');
-    expect(failed).toEqual([]);
-  });
+  describe('stopping code (a fresh sandbox per test)', () => {
+    const ctx = useSandboxPage(site, 'fresh');
 
-  test('globals persist between runs', async () => {
-    await ctx.page.run('x = 41');
-    const r = await ctx.page.run('x + 1');
-    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-  });
+    test('an endless loop past the deadline is interrupted and earlier globals survive', async () => {
+      await ctx.page.run('x = "kept"');
+      const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      expect(r.durationMs).toBeLessThan(3000);
+      expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
+    });
 
-  test('print output is returned as stdout', async () => {
-    const r = await ctx.page.run('print("hello")\nprint("world")');
-    expect(r.outcome).toBe('OUTCOME_OK');
-    expect(r.stdout).toBe('hello\nworld\n');
-    expect(r.output).toContain('hello\nworld\n');
-  });
+    test('time.sleep past the deadline is interrupted and earlier globals survive', async () => {
+      // In a browser worker with an interrupt buffer, Pyodide's sleep wakes up for KeyboardInterrupt.
+      await ctx.page.run('x = "kept"');
+      const r = await ctx.page.run('import time\ntime.sleep(100)', { timeoutMs: 1000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      expect(r.durationMs).toBeLessThan(3000);
+      expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
+    });
 
-  test('an exception gives OUTCOME_FAILED with the exception name', async () => {
-    const r = await ctx.page.run('1 / 0');
-    expect(r.outcome).toBe('OUTCOME_FAILED');
-    expect(r.error?.name).toBe('ZeroDivisionError');
-    expect(r.error?.traceback).toContain('ZeroDivisionError');
-  });
-
-  test('writeFile then readFile returns the same bytes', async () => {
-    const bytes = Uint8Array.from([0, 1, 2, 127, 128, 255, 10, 13]);
-    await ctx.page.writeFile('data/blob.bin', bytes);
-    expect(await ctx.page.readFile('data/blob.bin')).toEqual(bytes);
-  });
-
-  test('Python reads a file written with writeFile, relative to its working directory', async () => {
-    await ctx.page.writeFile('notes.txt', 'héllo from the host');
-    const r = await ctx.page.run('open("notes.txt", encoding="utf-8").read()');
-    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: "'héllo from the host'" });
-  });
-
-  test('display() of an object with _repr_png_ returns its PNG as an image', async () => {
-    const r = await ctx.page.run(
-      [
-        'import base64',
-        'class Dot:',
-        `    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`,
-        'display(Dot())',
-      ].join('\n'),
-    );
-    expect(r.outcome).toBe('OUTCOME_OK');
-    expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
-  });
-
-  test('an endless loop past the deadline is interrupted and earlier globals survive', async () => {
-    await ctx.page.run('x = "kept"');
-    const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
-    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
-    expect(r.durationMs).toBeLessThan(3000);
-    expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
-  });
-
-  test('time.sleep past the deadline is interrupted and earlier globals survive', async () => {
-    // In a browser worker with an interrupt buffer, Pyodide's sleep wakes up for KeyboardInterrupt.
-    await ctx.page.run('x = "kept"');
-    const r = await ctx.page.run('import time\ntime.sleep(100)', { timeoutMs: 1000 });
-    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
-    expect(r.durationMs).toBeLessThan(3000);
-    expect(await ctx.page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
-  });
-
-  test('code that swallows KeyboardInterrupt is stopped by replacing the interpreter, and the next run works', async () => {
-    const swallow = ['import time', 'while True:', '    try: time.sleep(100)', '    except KeyboardInterrupt: pass'].join('\n');
-    const r = await ctx.page.run(swallow, { timeoutMs: 1000 });
-    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
-    expect(r.durationMs).toBeLessThan(5000); // deadline + interruptGraceMs (1 s) + terminate
-    expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+    test('code that swallows KeyboardInterrupt is stopped by replacing the interpreter, and the next run works', async () => {
+      const swallow = ['import time', 'while True:', '    try: time.sleep(100)', '    except KeyboardInterrupt: pass'].join('\n');
+      const r = await ctx.page.run(swallow, { timeoutMs: 1000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+      expect(r.durationMs).toBeLessThan(5000); // deadline + interruptGraceMs (1 s) + terminate
+      expect(await ctx.page.run('1+1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+    });
   });
 });
 
 describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS }, () => {
-  const ctx = useSandboxPage(false);
+  const ctx = useSandboxPage(useServer(false), 'fresh');
 
   test('the page is not crossOriginIsolated and the sandbox is not interruptible', async () => {
     expect(await ctx.page.crossOriginIsolated()).toBe(false);

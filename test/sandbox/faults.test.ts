@@ -88,6 +88,23 @@ describe('stopping on request', () => {
     expect((await running).error?.name).toBe('KeyboardInterrupt');
   });
 
+  it('interrupt() while a run waits for a restarting interpreter cancels that run', async () => {
+    const own = await PythonSandbox.create({ warmSpare: false, limits: { interruptGraceMs: 200 } });
+    try {
+      const killed = await own.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 200 });
+      expect(killed.stateLost).toBe(true);
+      // The replacement boots now (no spare); this run waits for it.
+      const waiting = own.run('while True: pass', { timeoutMs: 60_000 });
+      setTimeout(() => own.interrupt(), 100);
+      const r = await waiting;
+      expect(r.error?.name).toBe('KeyboardInterrupt');
+      expect(r.error?.message).toMatch(/before it started/);
+      expect((await own.run('1 + 1')).result).toBe('2');
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('a signal aborted before the run starts stops it at once', async () => {
     const r = await sandbox.run('while True: pass', { signal: AbortSignal.abort() });
     expect(r.outcome).toBe('OUTCOME_FAILED');

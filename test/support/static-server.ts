@@ -17,6 +17,11 @@ export interface StaticServerOptions {
   root: string;
   /** Send COOP/COEP/CORP so pages are `crossOriginIsolated`. Default false. */
   crossOriginIsolated?: boolean;
+  /**
+   * Dynamic answers for exact paths (any method), tried before the files. The handler gets the
+   * request after the isolation headers are set and must end the response; it returns the status.
+   */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => number | Promise<number>>;
 }
 
 export interface ServedRequest {
@@ -75,7 +80,16 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     // Logged on arrival (status filled in when known) so a request in flight is already counted.
     const entry: ServedRequest = { method: req.method ?? 'GET', path: path ?? String(req.url), status: 0 };
     requests.push(entry);
-    void serve(req, res, root, path, options.crossOriginIsolated ?? false).then((status) => {
+    const route = path === undefined ? undefined : options.routes?.[path];
+    const answer = route
+      ? Promise.resolve()
+          .then(() => {
+            if (options.crossOriginIsolated) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+            return route(req, res);
+          })
+          .catch(() => end(res, 500, 'Route failed'))
+      : serve(req, res, root, path, options.crossOriginIsolated ?? false);
+    void answer.then((status) => {
       entry.status = status;
     });
   });

@@ -1,18 +1,12 @@
-import type { BootConfig, BootInfo, WorkerRunResult } from '../protocol.js';
-import type { BootPath, FileInfo, LoadProgress, OutputChunk, PythonErrorInfo, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
-import { SandboxBootError, SandboxDisposedError } from './errors.js';
+import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from './boot-plan.js';
+import { SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
-import { joinChunks } from './output.js';
+import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
 import { toWorkdirPath } from './paths.js';
-import { PackageBroker } from './package-broker.js';
-import { fetchRuntime } from './runtime-files.js';
-import { WorkerSession } from './session.js';
-import { type Isolation, isNode } from './spawn.js';
-import { validateBytes, validateFileList, validateRunResult } from './validate.js';
+import type { WorkerSession } from './session.js';
 import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
-
-/** Why the host stopped a run. */
-type StopReason = 'timeout' | 'interrupt';
+import { validateBytes, validateFileList, validateRunResult } from './validate.js';
 
 interface ActiveRun {
   runId: number;
@@ -334,7 +328,7 @@ export class PythonSandbox {
       if ('result' in settled) await streamDrained(settled.result.streamedChunks);
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
-        const result: RunResult = { ...this.fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
+        const result: RunResult = { ...fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
         if (settled.result.heapBytes > this.limits.maxMemoryBytes) {
           // Wasm memory never shrinks: the only way to give it back is a new interpreter.
           this.replace(session, 'memory limit');
@@ -346,7 +340,7 @@ export class PythonSandbox {
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
       this.replace(session, 'replaced');
-      return this.lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
+      return lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
       session.listen(runId, undefined);
       clearTimeout(deadline);
@@ -356,38 +350,6 @@ export class PythonSandbox {
       if (this.active?.runId === runId) this.active = undefined;
       release();
     }
-  }
-
-  private fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
-    const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
-    if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
-    if (r.status === 'interrupted' && stopReason === 'timeout') {
-      return { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', error: { ...timeoutError(timeoutMs, false), traceback: r.error?.traceback ?? '' } };
-    }
-    if (r.status === 'interrupted' && stopReason === 'interrupt') {
-      return { ...base, outcome: 'OUTCOME_FAILED', error: { ...interruptedError(false), traceback: r.error?.traceback ?? '' } };
-    }
-    return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
-  }
-
-  private lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChunk[], stopReason: StopReason | undefined, timeoutMs: number, durationMs: number, crash?: string): RunResult {
-    const output = fatal ?? joinChunks(streamed);
-    let error: PythonErrorInfo;
-    if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
-    else if (stopReason === 'interrupt') error = interruptedError(true);
-    else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
-    else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
-    return {
-      outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
-      output: output.output,
-      stdout: output.stdout,
-      stderr: output.stderr,
-      error,
-      images: fatal?.images ?? [],
-      files: fatal?.files ?? [],
-      stateLost: true,
-      durationMs,
-    };
   }
 
   /** Throws `session` away; the next call waits for its replacement. */
@@ -415,82 +377,6 @@ export class PythonSandbox {
     if (this.options.warmSpare ?? true) this.startSpare();
     return session;
   }
-}
-
-/** What every session of a sandbox is booted with. */
-interface BootPlan {
-  workerUrl: URL;
-  config: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>;
-  isolation: Isolation;
-  bootTimeoutMs: number;
-  packages?: PackageBroker;
-  onBooted?: (info: BootInfo) => void;
-}
-
-type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
-
-async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Promise<SnapshotChoice>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
-  const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
-  const session = await WorkerSession.start(plan.workerUrl, config, {
-    isolation: plan.isolation,
-    bootTimeoutMs: plan.bootTimeoutMs,
-    onProgress,
-    signal,
-    // Read when a request comes: the broker is made while the first worker starts.
-    get packages() {
-      return plan.packages;
-    },
-  });
-  if (session.info) plan.onBooted?.(session.info);
-  return session;
-}
-
-/**
- * Isolated mode: the sandboxed realm fetches nothing, so the host loads the runtime to hand in and
- * sets up the broker that serves wheels.
- */
-async function prepareIsolated(boot: BootPlan, options: SandboxOptions): Promise<void> {
-  const { indexURL } = boot.config;
-  try {
-    boot.config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
-  } catch (error) {
-    throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
-  }
-  let version = '';
-  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
-  boot.packages = packages;
-  // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
-  if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
-  boot.onBooted = (info) => {
-    const first = !version;
-    version = info.pyodideVersion;
-    if (first && !options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
-  };
-}
-
-/** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */
-function resolveIsolation(isolation: SandboxOptions['isolation']): Isolation {
-  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker') throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
-  if (isNode) return 'worker';
-  return isolation ?? 'frame';
-}
-
-function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
-  const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
-  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatSeconds(timeoutMs)}.${restarted}`, traceback: '' };
-}
-
-function interruptedError(stateLost: boolean): PythonErrorInfo {
-  const restarted = stateLost ? ' The interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
-  return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
-}
-
-function formatMiB(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MiB`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function toBytes(data: Uint8Array | string): Uint8Array {

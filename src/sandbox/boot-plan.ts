@@ -1,0 +1,68 @@
+/**
+ * What every interpreter of one sandbox is booted with, and how a session is started from it.
+ */
+import type { BootConfig, BootInfo } from '../protocol.js';
+import type { LoadProgress, SandboxOptions } from '../types.js';
+import { SandboxBootError } from './errors.js';
+import { PackageBroker } from './package-broker.js';
+import { fetchRuntime } from './runtime-files.js';
+import { WorkerSession } from './session.js';
+import { type Isolation, isNode } from './spawn.js';
+
+/** What every session of a sandbox is booted with. */
+export interface BootPlan {
+  workerUrl: URL;
+  config: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>;
+  isolation: Isolation;
+  bootTimeoutMs: number;
+  packages?: PackageBroker;
+  onBooted?: (info: BootInfo) => void;
+}
+
+type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
+
+export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Promise<SnapshotChoice>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
+  const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
+  const session = await WorkerSession.start(plan.workerUrl, config, {
+    isolation: plan.isolation,
+    bootTimeoutMs: plan.bootTimeoutMs,
+    onProgress,
+    signal,
+    // Read when a request comes: the broker is made while the first worker starts.
+    get packages() {
+      return plan.packages;
+    },
+  });
+  if (session.info) plan.onBooted?.(session.info);
+  return session;
+}
+
+/**
+ * Isolated mode: the sandboxed realm fetches nothing, so the host loads the runtime to hand in and
+ * sets up the broker that serves wheels.
+ */
+export async function prepareIsolated(boot: BootPlan, options: SandboxOptions): Promise<void> {
+  const { indexURL } = boot.config;
+  try {
+    boot.config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
+  } catch (error) {
+    throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
+  }
+  let version = '';
+  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
+  boot.packages = packages;
+  // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
+  if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
+  boot.onBooted = (info) => {
+    const first = !version;
+    version = info.pyodideVersion;
+    if (first && !options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
+  };
+}
+
+/** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */
+export function resolveIsolation(isolation: SandboxOptions['isolation']): Isolation {
+  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker') throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
+  if (isNode) return 'worker';
+  return isolation ?? 'frame';
+}

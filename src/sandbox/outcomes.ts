@@ -1,0 +1,75 @@
+/**
+ * How a run's ending becomes a `RunResult`: a worker's answer, or an interpreter that was lost
+ * (killed after a deadline, crashed, exited). The messages tell the model whether its variables
+ * survived.
+ */
+import type { WorkerRunResult } from '../protocol.js';
+import type { OutputChunk, PythonErrorInfo, RunResult } from '../types.js';
+
+/** Why the host stopped a run. */
+export type StopReason = 'timeout' | 'interrupt';
+
+/** A worker's answer as a result (the host adds `stateLost` and `durationMs`). */
+export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
+  const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
+  if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
+  if (r.status === 'interrupted' && stopReason === 'timeout') {
+    return { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', error: { ...timeoutError(timeoutMs, false), traceback: r.error?.traceback ?? '' } };
+  }
+  if (r.status === 'interrupted' && stopReason === 'interrupt') {
+    return { ...base, outcome: 'OUTCOME_FAILED', error: { ...interruptedError(false), traceback: r.error?.traceback ?? '' } };
+  }
+  return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
+}
+
+/** A run whose interpreter was lost: what the worker said before dying (if anything), or what was streamed. */
+export function lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChunk[], stopReason: StopReason | undefined, timeoutMs: number, durationMs: number, crash?: string): RunResult {
+  const output = fatal ?? joinChunks(streamed);
+  let error: PythonErrorInfo;
+  if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
+  else if (stopReason === 'interrupt') error = interruptedError(true);
+  else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
+  else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
+  return {
+    outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
+    output: output.output,
+    stdout: output.stdout,
+    stderr: output.stderr,
+    error,
+    images: fatal?.images ?? [],
+    files: fatal?.files ?? [],
+    stateLost: true,
+    durationMs,
+  };
+}
+
+export function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
+  const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
+  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatSeconds(timeoutMs)}.${restarted}`, traceback: '' };
+}
+
+export function interruptedError(stateLost: boolean): PythonErrorInfo {
+  const restarted = stateLost ? ' The interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
+  return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
+}
+
+export function formatMiB(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Streamed chunks as the result's three output fields (the worker capped them already). */
+export function joinChunks(chunks: OutputChunk[]): { output: string; stdout: string; stderr: string } {
+  let output = '';
+  let stdout = '';
+  let stderr = '';
+  for (const { stream, text } of chunks) {
+    output += text;
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+  }
+  return { output, stdout, stderr };
+}

@@ -301,9 +301,9 @@ export class PythonSandbox {
       stopReason = reason;
       session.interrupt();
       // Pyodide reads and clears the buffer in two steps, so a SIGINT written in between is
-      // lost (measured: ~3%). Writing it again until the run ends makes it stick; the worker
-      // clears the buffer before every call, so a late one cannot leak.
-      if (session.interruptible) rearm = setInterval(() => session.interrupt(), 40);
+      // lost (measured: ~3%). Writing it again until the run ends makes it stick; a late one is
+      // ignored by the runner outside user code and cleared by the worker before every call.
+      if (session.interruptible) rearm = setInterval(() => session.interrupt(), 150);
       // Frees a top-level `await` (the worker's event loop is idle then); ignored if Python is busy.
       session.remote.cancel(runId).catch(() => undefined);
       const grace = session.interruptible ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);

@@ -9,10 +9,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import builtins
+import contextlib
 import inspect
 import json
 import linecache
 import os
+import signal
 import sys
 import time
 import traceback
@@ -70,14 +72,16 @@ class Runner:
             self.task = asyncio.ensure_future(self._run_async(runner))
             return self.task
         try:
-            value = runner.run(self.namespace)
+            with interruptible():
+                value = runner.run(self.namespace)
         except BaseException as error:
             return self._finish(error=error)
         return self._finish(value=value)
 
     async def _run_async(self, runner: CodeRunner) -> str:
         try:
-            value = await runner.run_async(self.namespace)
+            with interruptible():
+                value = await runner.run_async(self.namespace)
         except BaseException as error:  # CancelledError (a stopped await) included
             return self._finish(error=error)
         finally:
@@ -99,6 +103,7 @@ class Runner:
         self.before = workdir.snapshot(WORKDIR)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
+        signal.signal(signal.SIGINT, _ignore_sigint)  # again, in case one struck mid-switch
         record: dict[str, Any] = {"status": "ok"}
         try:
             figures.collector.capture_pyplot()
@@ -135,6 +140,24 @@ class Runner:
 
     def list_files(self) -> str:
         return json.dumps(workdir.list_files(WORKDIR))
+
+
+def _ignore_sigint(signum: int, frame: Any) -> None:
+    """SIGINT outside the user's code is ignored.
+
+    The host re-sends an interrupt until a stopped run ends (Pyodide can drop one), so a late one
+    may arrive while the runner is packing up the result; it must not break that.
+    """
+
+
+@contextlib.contextmanager
+def interruptible():
+    """KeyboardInterrupt is raised only while the user's code runs."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, _ignore_sigint)
 
 
 # Frames from the sandbox itself and from Pyodide's glue mean nothing to the user.
@@ -189,6 +212,7 @@ def _interruptible_sleep(seconds: float) -> None:
 
 def setup(emit: Callable[[str, str], object], max_output_bytes: int, max_file_bytes: int, max_total_file_bytes: int, recursion_limit: int) -> Runner:
     sys.setrecursionlimit(recursion_limit)
+    signal.signal(signal.SIGINT, _ignore_sigint)
     time.sleep = _interruptible_sleep
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)

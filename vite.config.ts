@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, build, defineConfig } from 'vite';
 
@@ -33,6 +33,8 @@ export default defineConfig(({ mode }) => {
   const outDir = join(root, 'dist');
   if (mode === 'lib') {
     return {
+      // public/ belongs to the site build.
+      publicDir: false,
       build: {
         outDir,
         emptyOutDir: true,
@@ -136,20 +138,32 @@ async function buildWidget(outDir: string): Promise<void> {
       rollupOptions: {
         // The sandbox's Node-only branch (worker_threads) is never taken in a browser.
         external: [/^node:/],
-        output: { codeSplitting: false },
+        output: { codeSplitting: false, minify: true },
       },
     },
   });
 }
 
-/** The dev server serves the widget's source where the built page expects widget.js. */
+/**
+ * The dev server (`npx vite`, after a lib build) serves the widget's source where the page expects
+ * widget.js, and the built worker and Pyodide runtime where the sandbox's source looks for them
+ * (beside src/sandbox/python-sandbox.ts).
+ */
 function widgetDevAlias(): Plugin {
   return {
     name: 'widget-dev-alias',
     apply: 'serve',
     configureServer(server) {
-      server.middlewares.use((req, _res, next) => {
-        if (req.url === '/widget.js') req.url = '/src/ui/widget.ts';
+      server.middlewares.use((req, res, next) => {
+        const path = req.url?.split('?')[0] ?? '';
+        if (path === '/widget.js') req.url = '/src/ui/widget.ts';
+        // Served as built, untouched: Vite's module transforms would break the worker and Pyodide.
+        const built = /^\/src\/sandbox\/(worker\.js|pyodide\/[\w.-]+)$/.exec(path);
+        if (built && existsSync(join(root, 'dist', built[1]))) {
+          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json' }[extname(path)] ?? 'text/javascript';
+          res.writeHead(200, { 'Content-Type': type, ...ISOLATION_HEADERS }).end(readFileSync(join(root, 'dist', built[1])));
+          return;
+        }
         next();
       });
     },
@@ -173,7 +187,7 @@ function writePrecacheList(outDir: string): void {
   const hash = createHash('sha256');
   for (const url of urls) hash.update(url).update(readFileSync(join(outDir, url)));
   const source = readFileSync(swPath, 'utf8')
-    .replace(/\/\* __PRECACHE_URLS__ \*\/[^\]]*/, ['./', ...urls].map((url) => JSON.stringify(url)).join(', '))
+    .replace(/\/\* __PRECACHE_URLS__ \*\/[^\]]*/, urls.map((url) => JSON.stringify(url)).join(', '))
     .replace(/'[^']*' \/\* __BUILD_VERSION__ \*\//, JSON.stringify(hash.digest('hex').slice(0, 12)));
   writeFileSync(swPath, source);
 }

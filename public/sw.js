@@ -1,0 +1,71 @@
+/**
+ * Service worker of the demo site: after one visit the page, the widget, the sandbox worker,
+ * Pyodide's runtime and the recorded demos all come from the cache, so demos run with the
+ * network cut.
+ *
+ * - Pages (navigations): network first, so a new build shows up; the cache when offline.
+ * - Everything else from this origin: cache first, filled on install (the list below is written
+ *   by the site build) and on first use (e.g. vendored wheels).
+ * - Pyodide wheels from a CDN: cache first too (versioned URLs never change).
+ * - Anything else (the Gemini API): not touched.
+ *
+ * Cached responses keep the headers they were served with, COOP/COEP included, so a page
+ * loaded offline is as cross-origin isolated as it was online.
+ */
+const VERSION = 'dev' /* __BUILD_VERSION__ */;
+const PRECACHE = [/* __PRECACHE_URLS__ */];
+const CACHE = `code-exec-chat-${VERSION}`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(PRECACHE);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name.startsWith('code-exec-chat-') && name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  const sameOrigin = url.origin === self.location.origin;
+  if (request.mode === 'navigate') {
+    event.respondWith(networkFirst(request));
+  } else if (sameOrigin || /\/pyodide\/v[\d.]+\/full\//.test(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match('./index.html'));
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  // Opaque and partial responses are not worth keeping (and cannot be checked).
+  if (response.ok && response.status === 200) await cache.put(request, response.clone());
+  return response;
+}

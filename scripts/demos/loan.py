@@ -1,0 +1,31 @@
+import csv
+
+principal, annual_rate, years = 250_000, 0.065, 30
+r, n = annual_rate / 12, years * 12
+payment = principal * r / (1 - (1 + r) ** -n)
+
+# The whole schedule: each month's interest is charged on the remaining balance.
+schedule, balance = [], principal
+for month in range(1, n + 1):
+    interest = balance * r
+    towards_principal = payment - interest
+    balance = max(0.0, balance - towards_principal)
+    schedule.append((month, payment, towards_principal, interest, balance))
+
+with open("amortization.csv", "w", newline="") as f:
+    writer = csv.writer(f)
+    writer.writerow(["month", "payment", "principal", "interest", "balance"])
+    writer.writerows((m, f"{p:.2f}", f"{pr:.2f}", f"{i:.2f}", f"{b:.2f}") for m, p, pr, i, b in schedule)
+
+print(f"Monthly payment: **${payment:,.2f}** · total interest over {years} years: **${sum(s[3] for s in schedule):,.2f}**")
+print()
+print("| Month | Payment | Principal | Interest | Balance |")
+print("|---:|---:|---:|---:|---:|")
+for m, p, pr, i, b in schedule[:12]:
+    print(f"| {m} | {p:,.2f} | {pr:,.2f} | {i:,.2f} | {b:,.2f} |")
+print()
+print("| Year | Principal paid | Interest paid | Balance at year end |")
+print("|---:|---:|---:|---:|")
+for year in (1, 2, 3, 5, 10, 15, 20, 25, 30):
+    months = schedule[(year - 1) * 12:year * 12]
+    print(f"| {year} | {sum(s[2] for s in months):,.2f} | {sum(s[3] for s in months):,.2f} | {months[-1][4]:,.2f} |")

@@ -1,0 +1,25 @@
+/**
+ * Blob URLs for downloads, created once per blob and revoked together (when the transcript is
+ * cleared or the element disconnects), so long sessions do not leak memory.
+ */
+import type { Blob as GenAIBlob } from '@google/genai';
+
+export class BlobUrls {
+  private readonly urls = new Map<GenAIBlob, string>();
+
+  /** The URL for `blob` (same object, same URL). */
+  urlFor = (blob: GenAIBlob): string => {
+    let url = this.urls.get(blob);
+    if (!url) {
+      const bytes = Uint8Array.from(atob(blob.data ?? ''), (c) => c.charCodeAt(0));
+      url = URL.createObjectURL(new Blob([bytes], { type: blob.mimeType ?? 'application/octet-stream' }));
+      this.urls.set(blob, url);
+    }
+    return url;
+  };
+
+  revokeAll(): void {
+    for (const url of this.urls.values()) URL.revokeObjectURL(url);
+    this.urls.clear();
+  }
+}

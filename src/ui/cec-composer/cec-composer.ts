@@ -1,0 +1,134 @@
+/**
+ * `<cec-composer>`: the message box. Enter sends, Shift+Enter adds a line, Escape stops; files
+ * are attached with the picker (or dropped on the chat, which calls {@link CecComposer.addFiles}).
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { Attachment } from '../../agent/index.js';
+import { ACCEPTED_FILES, readAttachments } from '../attachments.js';
+import { formatBytes } from '../render-parts.js';
+import { controls } from '../styles/theme.js';
+import { composerStyles } from './cec-composer.styles.js';
+import { ComposerAttachErrorEvent, ComposerStopEvent, ComposerSubmitEvent } from './events.js';
+
+export class CecComposer extends LitElement {
+  static override styles = [controls, composerStyles];
+
+  static override properties = {
+    value: { type: String },
+    attachments: { attribute: false },
+    busy: { type: Boolean, reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    placeholder: { type: String },
+    hint: { type: String },
+    notice: { type: String },
+  };
+
+  /** The text in the box. */
+  declare value: string;
+  /** Files staged for the next message. */
+  declare attachments: Attachment[];
+  /** A message is in flight: the Send button becomes Stop. */
+  declare busy: boolean;
+  /** Nothing can be sent (e.g. no API key yet). */
+  declare disabled: boolean;
+  declare placeholder: string;
+  /** A short status line under the box (e.g. the Python version). */
+  declare hint: string;
+  /** A caveat under the box, shown as a notice (e.g. no cross-origin isolation). */
+  declare notice: string;
+
+  constructor() {
+    super();
+    this.value = '';
+    this.attachments = [];
+    this.busy = false;
+    this.disabled = false;
+    this.placeholder = 'Ask something that needs code…';
+    this.hint = '';
+    this.notice = '';
+  }
+
+  /** Stages files (from the picker or a drop). */
+  async addFiles(files: Iterable<File>): Promise<void> {
+    try {
+      const added = await readAttachments(files, this.attachments);
+      this.attachments = [...this.attachments, ...added];
+    } catch (error) {
+      this.dispatchEvent(new ComposerAttachErrorEvent((error as Error).message));
+    }
+  }
+
+  override focus(): void {
+    this.renderRoot.querySelector('textarea')?.focus();
+  }
+
+  private submit(): void {
+    if (this.busy || this.disabled) return;
+    const text = this.value.trim();
+    if (!text && this.attachments.length === 0) return;
+    this.dispatchEvent(new ComposerSubmitEvent({ text, attachments: this.attachments }));
+    this.value = '';
+    this.attachments = [];
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.submit();
+    }
+  }
+
+  private onPick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    if (input.files) void this.addFiles([...input.files]);
+    input.value = '';
+  }
+
+  private removeAttachment(name: string): void {
+    this.attachments = this.attachments.filter((a) => a.name !== name);
+  }
+
+  override render() {
+    const canSend = !this.disabled && (this.value.trim() !== '' || this.attachments.length > 0);
+    return html`
+      <div class="box">
+        ${this.attachments.length > 0
+          ? html`<div class="chips" aria-label="Attached files">
+              ${this.attachments.map(
+                (a) => html`<span class="chip"
+                  ><span>${a.name}</span><span class="size">${formatBytes(a.data.byteLength)}</span
+                  ><button type="button" aria-label="Remove ${a.name}" @click=${() => this.removeAttachment(a.name)}>✕</button></span
+                >`,
+              )}
+            </div>`
+          : nothing}
+        <div class="row">
+          <button class="icon" type="button" aria-label="Attach files" title="Attach CSV, text or image files" ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}>
+            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" /></svg>
+          </button>
+          <input class="visually-hidden" type="file" multiple accept=${ACCEPTED_FILES} tabindex="-1" aria-hidden="true" @change=${this.onPick} />
+          <label class="visually-hidden" for="message">Message</label>
+          <textarea
+            id="message"
+            rows="1"
+            .value=${this.value}
+            placeholder=${this.placeholder}
+            ?disabled=${this.disabled}
+            @input=${(e: Event) => (this.value = (e.target as HTMLTextAreaElement).value)}
+            @keydown=${this.onKeyDown}
+          ></textarea>
+          ${this.busy
+            ? html`<button class="send danger" type="button" aria-label="Stop" title="Stop (Esc)" @click=${() => this.dispatchEvent(new ComposerStopEvent())}>Stop</button>`
+            : html`<button class="send primary" type="button" aria-label="Send message" ?disabled=${!canSend} @click=${this.submit}>Send</button>`}
+        </div>
+      </div>
+      <div class="hint">
+        <span><kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop</span>
+        <span class="status">
+          ${this.hint ? html`<span>${this.hint}</span>` : nothing}
+          ${this.notice ? html`<span class="notice" role="note"><span class="dot" aria-hidden="true"></span>${this.notice}</span>` : nothing}
+        </span>
+      </div>
+    `;
+  }
+}

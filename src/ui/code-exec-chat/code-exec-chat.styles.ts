@@ -1,0 +1,413 @@
+import { css } from 'lit';
+
+export const chatStyles = css`
+  :host {
+    display: block;
+    position: relative;
+    height: 640px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .frame {
+    height: 100%;
+    display: flex;
+    flex-direction: column;
+    position: relative;
+  }
+  svg {
+    width: 1.15em;
+    height: 1.15em;
+    flex: none;
+  }
+
+  header.top {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1em;
+    padding: 0.7em 1em;
+    border-bottom: 1px solid var(--_border);
+    background: var(--_bg);
+  }
+  .brand {
+    display: flex;
+    align-items: center;
+    gap: 0.7em;
+    min-width: 0;
+  }
+  .logo {
+    display: grid;
+    place-items: center;
+    width: 2.1em;
+    height: 2.1em;
+    border-radius: 10px;
+    background: var(--_accent-soft);
+    color: var(--_accent);
+    flex: none;
+  }
+  .logo svg {
+    width: 1.3em;
+    height: 1.3em;
+  }
+  .titles {
+    display: grid;
+    min-width: 0;
+  }
+  h1 {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 650;
+    line-height: 1.25;
+  }
+  .subtitle {
+    font-size: 0.78em;
+    color: var(--_muted);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .actions {
+    display: flex;
+    align-items: center;
+    gap: 0.35em;
+    flex: none;
+  }
+  .actions > button.ghost {
+    color: var(--_muted);
+    padding: 0.45em 0.6em;
+  }
+  .actions > button.ghost:hover:not(:disabled) {
+    color: var(--_fg);
+  }
+  .segmented {
+    display: inline-flex;
+    padding: 3px;
+    border-radius: calc(var(--_radius-sm) + 3px);
+    background: var(--_surface-2);
+    margin-right: 0.3em;
+  }
+  .segmented button {
+    border: none;
+    background: transparent;
+    color: var(--_muted);
+    font-size: 0.82em;
+    padding: 0.35em 0.8em;
+  }
+  .segmented button[aria-checked='true'] {
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: var(--_shadow);
+  }
+  .segmented button:disabled[aria-checked='true'] {
+    opacity: 1;
+  }
+
+  .demo-bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1em;
+    padding: 0.35em 0.6em 0.35em 1em;
+    background: var(--_accent-soft);
+    color: var(--_fg);
+    font-size: 0.85em;
+    border-bottom: 1px solid var(--_border);
+  }
+  .demo-bar strong {
+    color: var(--_accent);
+  }
+  .demo-bar button {
+    font-size: 0.95em;
+    padding: 0.25em 0.7em;
+  }
+  .progress {
+    padding: 0.6em 1em 0.7em;
+    border-bottom: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+
+  .transcript {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    background: var(--_bg);
+  }
+  .column {
+    max-width: var(--cec-content-width, 52rem);
+    margin: 0 auto;
+    padding: 0 1.25em;
+  }
+  .transcript .column {
+    padding-top: 1.25em;
+    padding-bottom: 1.5em;
+  }
+
+  .turn {
+    margin: 0 0 1.4em;
+  }
+  .turn.user {
+    display: flex;
+    justify-content: flex-end;
+  }
+  .bubble {
+    max-width: min(85%, 40rem);
+    background: var(--_surface-2);
+    border-radius: var(--_radius) var(--_radius) 4px var(--_radius);
+    padding: 0.6em 0.95em;
+  }
+  .user-text {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .user-files {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.35em;
+    margin-top: 0.45em;
+  }
+  .file-pill {
+    font-size: 0.8em;
+    padding: 0.15em 0.6em;
+    border-radius: 999px;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+  }
+  .file-pill .size {
+    color: var(--_muted);
+  }
+  .turn.dropped {
+    opacity: 0.6;
+  }
+  .turn.model {
+    display: grid;
+    grid-template-columns: 2em minmax(0, 1fr);
+    gap: 0.8em;
+  }
+  .avatar {
+    width: 2em;
+    height: 2em;
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: var(--_accent-soft);
+    color: var(--_accent);
+  }
+  .avatar svg {
+    width: 1.1em;
+    height: 1.1em;
+  }
+  .answer {
+    min-width: 0;
+    padding-top: 0.2em;
+  }
+  .turn.model.stopped .answer,
+  .turn.model.failed .answer {
+    opacity: 0.7;
+  }
+  .state-note {
+    margin: 0.3em 0 0;
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  .typing {
+    display: inline-flex;
+    gap: 0.3em;
+    padding: 0.5em 0;
+  }
+  .typing span {
+    width: 0.45em;
+    height: 0.45em;
+    border-radius: 50%;
+    background: var(--_muted);
+    animation: blink 1.2s infinite ease-in-out;
+  }
+  .typing span:nth-child(2) {
+    animation-delay: 0.15s;
+  }
+  .typing span:nth-child(3) {
+    animation-delay: 0.3s;
+  }
+  @keyframes blink {
+    0%,
+    80%,
+    100% {
+      opacity: 0.25;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+
+  .notice {
+    text-align: center;
+    font-size: 0.8em;
+    color: var(--_muted);
+    margin: 0 auto 1.4em;
+    max-width: 34rem;
+  }
+  .error {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1em;
+    flex-wrap: wrap;
+    margin: 0 0 1.4em 2.8em;
+    padding: 0.75em 0.9em;
+    border-radius: var(--_radius-sm);
+    border: 1px solid color-mix(in srgb, var(--_danger) 35%, var(--_border));
+    background: var(--_danger-soft);
+  }
+  .error-text {
+    display: grid;
+    gap: 0.15em;
+    font-size: 0.9em;
+    min-width: 0;
+    flex: 1 1 16em;
+    overflow-wrap: anywhere;
+  }
+  .error-text strong {
+    color: var(--_danger);
+  }
+  .error-actions {
+    display: flex;
+    gap: 0.4em;
+  }
+
+  .welcome {
+    padding: 1.5em 0 0.5em;
+  }
+  .welcome h2 {
+    font-size: 1.45em;
+    line-height: 1.25;
+    margin: 0 0 0.35em;
+    letter-spacing: -0.01em;
+  }
+  .welcome > p {
+    margin: 0 0 1.4em;
+    max-width: 40rem;
+    color: var(--_muted);
+  }
+  .welcome-grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
+    gap: 1em;
+  }
+  .panel {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 1em 1.1em 1.1em;
+    background: var(--_surface);
+  }
+  .panel h3 {
+    margin: 0;
+    font-size: 1em;
+  }
+  .panel > p {
+    margin: 0.15em 0 0.85em;
+  }
+  .muted {
+    color: var(--_muted);
+    font-size: 0.88em;
+  }
+
+  footer.bottom {
+    padding: 0.75em 0 0.8em;
+    border-top: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+
+  .drop {
+    position: absolute;
+    inset: 0.5em;
+    display: grid;
+    place-items: center;
+    border: 2px dashed var(--_accent);
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_bg) 85%, transparent);
+    color: var(--_accent);
+    font-weight: 600;
+    pointer-events: none;
+  }
+
+  dialog {
+    width: min(32rem, calc(100% - 2em));
+    max-height: calc(100% - 2em);
+    padding: 0;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: 0 20px 50px rgb(0 0 0 / 25%);
+  }
+  dialog::backdrop {
+    background: rgb(10 12 16 / 45%);
+  }
+  .dialog-body {
+    padding: 0.4em 1.25em 1.25em;
+  }
+  .dialog-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    position: sticky;
+    top: 0;
+    background: var(--_bg);
+    padding: 0.6em 0 0.3em;
+  }
+  .dialog-head h2 {
+    margin: 0;
+    font-size: 1.1em;
+  }
+  dialog section {
+    padding: 0.8em 0;
+    border-top: 1px solid var(--_border);
+  }
+  dialog section:first-of-type {
+    border-top: none;
+  }
+  dialog h3 {
+    margin: 0 0 0.6em;
+    font-size: 0.9em;
+  }
+  label.field {
+    display: grid;
+    gap: 0.35em;
+    font-size: 0.88em;
+    font-weight: 600;
+  }
+  label.field input {
+    font-weight: 400;
+  }
+  .record {
+    display: flex;
+    align-items: center;
+    gap: 1em;
+  }
+  .record p {
+    margin: 0;
+    flex: 1;
+  }
+  .record button {
+    flex: none;
+  }
+
+  @media (max-width: 560px) {
+    header.top {
+      flex-wrap: wrap;
+    }
+    .actions .label {
+      display: none;
+    }
+    .column {
+      padding: 0 0.8em;
+    }
+    .error {
+      margin-left: 0;
+    }
+  }
+`;

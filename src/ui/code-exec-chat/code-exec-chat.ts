@@ -1,0 +1,617 @@
+/**
+ * `<code-exec-chat>`: a chat with Gemini in which the model's Python runs in this browser
+ * (Pyodide in a worker) or on Gemini's servers, or a recorded demo replays with its code run live.
+ *
+ * Each instance owns its own {@link PythonSandbox}; `sandbox` and the `cec-sandbox-ready` event
+ * share it with other code on the page.
+ */
+import type { GoogleGenAI } from '@google/genai';
+import { LitElement, type PropertyValues, html, nothing } from 'lit';
+import type { ExecutionMode } from '../../agent/index.js';
+import { type LoadProgress, PythonSandbox } from '../../index.js';
+import { ApiKeyStore } from '../api-key-store.js';
+import { BlobUrls } from '../blob-urls.js';
+import type { CecComposer } from '../cec-composer/cec-composer.js';
+import type { ComposerSubmitEvent } from '../cec-composer/events.js';
+import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
+import type { KeySubmitEvent } from '../cec-key-form/events.js';
+import { Conversation, type ErrorEntry } from '../conversation.js';
+import { type ReadableError, describeError } from '../error-message.js';
+import { liveClient, replayClient } from '../genai-client.js';
+import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
+import { type DemoListing, type Recording, attachmentBytes, loadRecording } from '../replay/recording.js';
+import { controls, themeTokens } from '../styles/theme.js';
+import { transcriptStyles } from '../styles/transcript.js';
+import { chatStyles } from './code-exec-chat.styles.js';
+import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './events.js';
+import { renderEntry } from './render-entry.js';
+
+/** The model used when the `model` attribute is absent. */
+export const DEFAULT_MODEL = 'gemini-2.5-flash';
+
+interface ActiveDemo {
+  recording: Recording;
+  url: string;
+}
+
+export class CodeExecChat extends LitElement {
+  static override styles = [themeTokens, controls, transcriptStyles, chatStyles];
+
+  static override properties = {
+    model: { type: String, attribute: 'model' },
+    execution: { type: String, attribute: 'execution' },
+    pyodideUrl: { type: String, attribute: 'pyodide-url' },
+    packagesUrl: { type: String, attribute: 'packages-url' },
+    workerUrl: { type: String, attribute: 'worker-url' },
+    apiKey: { type: String, attribute: 'api-key' },
+    baseUrl: { type: String, attribute: 'base-url' },
+    demo: { type: String, attribute: 'demo' },
+    demosUrl: { type: String, attribute: 'demos-url' },
+    theme: { type: String, attribute: 'theme', reflect: true },
+    heading: { type: String, attribute: 'heading' },
+    _progress: { state: true },
+    _progressVisible: { state: true },
+    _activeDemo: { state: true },
+    _demos: { state: true },
+    _dragging: { state: true },
+  };
+
+  /** Gemini model name. */
+  declare model: string;
+  /** Where the model's code runs: `local` (this browser) or `server` (Gemini's code execution tool). */
+  declare execution: ExecutionMode;
+  /** Folder with Pyodide's runtime files (`indexURL`). Default: `pyodide/` beside the widget script. */
+  declare pyodideUrl: string | undefined;
+  /** Where package wheels come from (`packageBaseUrl`). Default: the Pyodide CDN. */
+  declare packagesUrl: string | undefined;
+  /** The sandbox worker script. Default: `worker.js` beside the widget script. */
+  declare workerUrl: string | undefined;
+  /**
+   * Gemini API key. Prefer setting the property from script: an `api-key` attribute is visible in
+   * the page's HTML to anyone who can read it. Either way the key is held in memory only.
+   */
+  declare apiKey: string;
+  /** Gemini API base URL (e.g. a proxy that adds the key server-side). Default: Google's endpoint. */
+  declare baseUrl: string | undefined;
+  /** URL of a recorded demo to load (a `code-exec-chat/recording@1` JSON file). */
+  declare demo: string | undefined;
+  /** URL of a demo index (`[{ id, title, description, url }]`): offers the demos as a picker. */
+  declare demosUrl: string | undefined;
+  /** `light`, `dark`, or absent to follow the OS setting. */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
+  /** Title in the header. */
+  declare heading: string;
+
+  declare private _progress: LoadProgress | undefined;
+  declare private _progressVisible: boolean;
+  declare private _activeDemo: ActiveDemo | undefined;
+  declare private _demos: DemoListing[];
+  declare private _dragging: boolean;
+
+  private readonly keys = new ApiKeyStore();
+  private readonly blobUrls = new BlobUrls();
+  private readonly conversation = new Conversation(() => this.requestUpdate());
+  private sandboxPromise: Promise<PythonSandbox> | undefined;
+  private _sandbox: PythonSandbox | undefined;
+  private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  private client: { key: string; value: GoogleGenAI } | undefined;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private stickToBottom = true;
+  private resizeObserver: ResizeObserver | undefined;
+
+  constructor() {
+    super();
+    this.model = DEFAULT_MODEL;
+    this.execution = 'local';
+    this.apiKey = '';
+    this.heading = 'Python chat';
+    this._progressVisible = false;
+    this._demos = [];
+    this._dragging = false;
+  }
+
+  /** The sandbox, once it has booted (see {@link CodeExecChat.ensureSandbox}). */
+  get sandbox(): PythonSandbox | undefined {
+    return this._sandbox;
+  }
+
+  /** The recorded demo being played, if any. */
+  get activeDemo(): Recording | undefined {
+    return this._activeDemo?.recording;
+  }
+
+  /** Boots this widget's sandbox (once) and resolves with it. */
+  ensureSandbox(): Promise<PythonSandbox> {
+    // Shown at once: the first event from the worker comes after the runtime files are fetched.
+    if (!this.sandboxPromise) this.onProgress({ phase: 'boot', message: 'Starting Python' });
+    this.sandboxPromise ??= PythonSandbox.create({
+      ...(this.pyodideUrl && { indexURL: new URL(this.pyodideUrl, document.baseURI).href }),
+      ...(this.packagesUrl && { packageBaseUrl: new URL(this.packagesUrl, document.baseURI).href }),
+      ...(this.workerUrl && { workerUrl: new URL(this.workerUrl, document.baseURI) }),
+      onProgress: (progress) => this.onProgress(progress),
+    }).then(
+      (sandbox) => {
+        this._sandbox = sandbox;
+        this.requestUpdate();
+        this.dispatchEvent(new SandboxReadyEvent(sandbox));
+        return sandbox;
+      },
+      (error: unknown) => {
+        // Reported once per attempt, with a Retry that boots again.
+        this.sandboxPromise = undefined;
+        this._progressVisible = false;
+        this.reportError(describeError(error), 'reboot');
+        throw error;
+      },
+    );
+    return this.sandboxPromise;
+  }
+
+  /** Sends a message as if typed (attachments are written to the sandbox in local mode). */
+  async send(text: string, attachments: SentMessage['attachments'] = []): Promise<void> {
+    await this.sendMessage({ text, attachments });
+  }
+
+  /** Stops the message in flight; code running for it is interrupted. */
+  stop(): void {
+    this.conversation.stop();
+  }
+
+  /** Starts a new conversation (Python variables and files are kept). */
+  clear(): void {
+    this.conversation.clear();
+    this.blobUrls.revokeAll();
+    void this.prefillDemo();
+  }
+
+  /** Loads a recorded demo: its model turns answer, its code runs live here. */
+  async loadDemo(url: string): Promise<void> {
+    const absolute = new URL(url, document.baseURI).href;
+    try {
+      const recording = await loadRecording(absolute);
+      this._activeDemo = { recording, url: absolute };
+      this.conversation.clear();
+      this.blobUrls.revokeAll();
+      this.conversation.notice(`Demo: ${recording.title}. The model's turns are replayed from a recording; the code runs live in your browser.`);
+      await this.prefillDemo();
+      if (recording.execution === 'local' && !this.sandboxPromise) this.bootSandbox();
+    } catch (error) {
+      this.reportError(describeError(error));
+    }
+  }
+
+  /** Leaves the demo: messages go to Gemini again (with an API key). */
+  exitDemo(): void {
+    this._activeDemo = undefined;
+    this.demo = undefined;
+    this.conversation.clear();
+    this.blobUrls.revokeAll();
+    const composer = this.composer();
+    if (composer) {
+      composer.value = '';
+      composer.attachments = [];
+    }
+  }
+
+  /**
+   * The session so far as a recording (record mode): replaying it answers with the same model
+   * turns while the code runs live again.
+   */
+  exportRecording(options: { title?: string; description?: string } = {}): Recording {
+    return recordingFromSession({
+      title: options.title ?? `Recorded session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+      ...(options.description && { description: options.description }),
+      model: this.model,
+      execution: this.effectiveExecution,
+      history: this.conversation.history(),
+      sent: this.conversation.sentMessages,
+    });
+  }
+
+  /** Downloads {@link CodeExecChat.exportRecording} as a JSON file. */
+  downloadRecording(): void {
+    try {
+      const recording = this.exportRecording();
+      const url = URL.createObjectURL(new Blob([JSON.stringify(recording, null, 2)], { type: 'application/json' }));
+      const link = Object.assign(document.createElement('a'), { href: url, download: 'session.recording.json' });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      this.reportError(describeError(error));
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moving the element in the DOM disconnects and reconnects it: keep the sandbox then.
+    clearTimeout(this.disposeTimer);
+    this.addEventListener('keydown', this.onHostKeyDown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onHostKeyDown);
+    this.disposeTimer = setTimeout(() => {
+      this.conversation.stop();
+      void this.sandboxPromise?.then((sandbox) => sandbox.dispose()).catch(() => undefined);
+      this.sandboxPromise = undefined;
+      this._sandbox = undefined;
+      this.blobUrls.revokeAll();
+    }, 0);
+    clearTimeout(this.progressTimer);
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
+  }
+
+  protected override firstUpdated(): void {
+    if (this.execution === 'local' || this.demo) this.bootSandbox();
+  }
+
+  /** Boots the sandbox in the background; a failure is shown with a Retry that boots again. */
+  private bootSandbox(): void {
+    this.ensureSandbox().catch(() => undefined);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
+    if (changed.has('demosUrl') && this.demosUrl) void this.loadDemoList(this.demosUrl);
+    if (changed.has('execution') && changed.get('execution') !== undefined && this.conversation.entries.length > 0) {
+      this.conversation.notice(this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.');
+    }
+  }
+
+  protected override updated(): void {
+    this.followOutput();
+    // Content also grows after rendering (images decode, fonts load): keep following it.
+    const column = this.renderRoot.querySelector('.transcript > .column');
+    if (column && !this.resizeObserver) {
+      this.resizeObserver = new ResizeObserver(() => this.followOutput());
+      this.resizeObserver.observe(column);
+    }
+  }
+
+  /** Keeps the newest output in view, unless the reader scrolled up. */
+  private followOutput(): void {
+    if (!this.stickToBottom) return;
+    const scroller = this.renderRoot.querySelector('.transcript');
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  // ---- sending ----
+
+  private get effectiveExecution(): ExecutionMode {
+    return this._activeDemo?.recording.execution ?? (this.execution === 'server' ? 'server' : 'local');
+  }
+
+  private get effectiveKey(): string {
+    return this.apiKey || this.keys.value;
+  }
+
+  /** The client for the next message: the demo's replay, or the live API with the key. */
+  private currentClient(): GoogleGenAI | undefined {
+    const demo = this._activeDemo;
+    const cacheKey = demo ? `demo:${demo.url}` : `live:${this.effectiveKey}:${this.baseUrl ?? ''}`;
+    if (this.client?.key === cacheKey) return this.client.value;
+    if (!demo && !this.effectiveKey) return undefined;
+    // The SDK needs an absolute base URL; the attribute may be relative to the page (a same-origin proxy).
+    const baseUrl = this.baseUrl ? new URL(this.baseUrl, document.baseURI).href.replace(/\/$/, '') : undefined;
+    const value = demo ? replayClient(demo.recording) : liveClient(this.effectiveKey, baseUrl);
+    this.client = { key: cacheKey, value };
+    return value;
+  }
+
+  private async sendMessage(message: SentMessage): Promise<void> {
+    if (this.conversation.busy) return;
+    const client = this.currentClient();
+    if (!client) {
+      this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Enter your key in Settings, or pick one of the recorded demos (they work offline, without a key).', retryable: false, fix: 'api-key' });
+      return;
+    }
+    const execution = this.effectiveExecution;
+    let sandbox: PythonSandbox | undefined;
+    if (execution === 'local') {
+      try {
+        sandbox = await this.ensureSandbox();
+      } catch {
+        // Already reported (with a Retry); give the message back so nothing typed is lost.
+        const composer = this.composer();
+        if (composer) {
+          composer.value = message.text;
+          composer.attachments = message.attachments;
+        }
+        return;
+      }
+    }
+    this.stickToBottom = true;
+    this.conversation.configure({ client, model: this._activeDemo?.recording.model ?? this.model, execution, sandbox });
+    await this.conversation.send(message);
+    const last = this.conversation.entries.at(-1);
+    if (last?.kind === 'error') this.dispatchEvent(new ChatErrorEvent(last.error));
+    else this.dispatchEvent(new MessageCompleteEvent());
+    await this.prefillDemo();
+  }
+
+  private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {
+    this.conversation.showError(error, retry);
+    this.dispatchEvent(new ChatErrorEvent(error));
+  }
+
+  /** In a demo, puts the next recorded message (and its files) in the composer, ready to send. */
+  private async prefillDemo(): Promise<void> {
+    const demo = this._activeDemo;
+    if (!demo) return;
+    await this.updateComplete;
+    const composer = this.composer();
+    const next = demo.recording.messages[this.conversation.sentMessages.length];
+    if (!composer) return;
+    if (!next) {
+      composer.value = '';
+      composer.attachments = [];
+      return;
+    }
+    try {
+      const attachments = await Promise.all((next.attachments ?? []).map(async (a) => ({ name: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })));
+      composer.value = next.text;
+      composer.attachments = attachments;
+    } catch (error) {
+      this.reportError(describeError(error));
+    }
+  }
+
+  private async loadDemoList(url: string): Promise<void> {
+    try {
+      const absolute = new URL(url, document.baseURI);
+      const response = await fetch(absolute);
+      if (!response.ok) throw new Error(`Could not load the demo list (HTTP ${response.status})`);
+      const list = (await response.json()) as DemoListing[];
+      this._demos = list.map((demo) => ({ ...demo, url: new URL(demo.url, absolute).href }));
+    } catch {
+      // The picker is optional: without a list, no picker.
+      this._demos = [];
+    }
+  }
+
+  private onProgress(progress: LoadProgress): void {
+    // Once Python is up, boot events come from the sandbox's warm spare booting in the background:
+    // nothing the reader waits for. Package loads (and the "ready" that ends them) still show.
+    if (this._sandbox && (progress.phase === 'boot' || (progress.phase === 'ready' && !this._progressVisible))) return;
+    this._progress = progress;
+    this._progressVisible = true;
+    clearTimeout(this.progressTimer);
+    // Keep "ready" on screen briefly so the bar visibly completes.
+    if (progress.phase === 'ready') this.progressTimer = setTimeout(() => (this._progressVisible = false), 900);
+  }
+
+  // ---- UI events ----
+
+  private composer(): CecComposer | null {
+    return this.renderRoot.querySelector('cec-composer');
+  }
+
+  private readonly onHostKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.conversation.busy) {
+      event.preventDefault();
+      this.stop();
+    }
+  };
+
+  private onSubmit(event: ComposerSubmitEvent): void {
+    const { text, attachments } = event.detail;
+    void this.sendMessage({ text, attachments });
+  }
+
+  private onRetry(entry: ErrorEntry): void {
+    if (entry.reboot) {
+      this.conversation.remove(entry.id);
+      this.bootSandbox();
+      return;
+    }
+    const message = this.conversation.takeRetry(entry.id);
+    if (message) void this.sendMessage(message);
+  }
+
+  private openSettings(): void {
+    this.renderRoot.querySelector('dialog')?.showModal();
+  }
+
+  private onKeySubmit(event: KeySubmitEvent): void {
+    this.keys.set(event.detail.key, event.detail.remember);
+    this.apiKey = '';
+    this.requestUpdate();
+    this.renderRoot.querySelector('dialog')?.close();
+    if (this._activeDemo) this.exitDemo();
+  }
+
+  private onKeyForget(): void {
+    this.keys.clear();
+    this.apiKey = '';
+    this.client = undefined;
+    this.requestUpdate();
+  }
+
+  private onDemoSelect(event: DemoSelectEvent): void {
+    this.renderRoot.querySelector('dialog')?.close();
+    void this.loadDemo(event.detail.demo.url);
+  }
+
+  private onModeChange(mode: ExecutionMode): void {
+    this.execution = mode;
+    if (mode === 'local') this.bootSandbox();
+  }
+
+  private onScroll(event: Event): void {
+    const el = event.target as HTMLElement;
+    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  private onDragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    this._dragging = true;
+  }
+
+  private onDrop(event: DragEvent): void {
+    event.preventDefault();
+    this._dragging = false;
+    const files = event.dataTransfer?.files;
+    if (files && files.length > 0) void this.composer()?.addFiles([...files]);
+  }
+
+  private copy(text: string): void {
+    void navigator.clipboard?.writeText(text).catch(() => undefined);
+  }
+
+  // ---- rendering ----
+
+  override render() {
+    const busy = this.conversation.busy;
+    const demo = this._activeDemo;
+    const hasKey = Boolean(this.effectiveKey);
+    const execution = this.effectiveExecution;
+    return html`
+      <div class="frame" @dragover=${this.onDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.onDrop}>
+        <header class="top">
+          <div class="brand">
+            <span class="logo" aria-hidden="true">${pythonMark}</span>
+            <div class="titles">
+              <h1>${this.heading}</h1>
+              <span class="subtitle">${demo ? 'Recorded demo · code runs live' : execution === 'server' ? `${this.model} · code runs on Gemini` : `${this.model} · Python runs in your browser`}</span>
+            </div>
+          </div>
+          <div class="actions">
+            <div class="segmented" role="radiogroup" aria-label="Where code runs">
+              ${(['local', 'server'] as const).map(
+                (mode) => html`<button
+                  type="button"
+                  role="radio"
+                  aria-checked=${execution === mode ? 'true' : 'false'}
+                  ?disabled=${busy || Boolean(demo)}
+                  @click=${() => this.onModeChange(mode)}
+                >
+                  ${mode === 'local' ? 'In browser' : 'Gemini server'}
+                </button>`,
+              )}
+            </div>
+            <button type="button" class="ghost" aria-label="New chat" title="New chat" ?disabled=${busy} @click=${() => this.clear()}>${icons.plus}<span class="label">New</span></button>
+            <button type="button" class="ghost" aria-label="Settings" title="Settings" @click=${this.openSettings}>${icons.gear}</button>
+          </div>
+        </header>
+        ${demo
+          ? html`<div class="demo-bar" role="status">
+              <span><strong>Demo</strong> · ${demo.recording.title}</span>
+              <button type="button" class="ghost" ?disabled=${busy} @click=${() => this.exitDemo()}>Exit demo</button>
+            </div>`
+          : nothing}
+        <cec-load-progress class="progress" .progress=${this._progress} ?hidden=${!this._progressVisible}></cec-load-progress>
+
+        <main class="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.onScroll}>
+          <div class="column">${this.conversation.entries.length === 0 ? this.renderWelcome(hasKey) : this.renderTranscript()}</div>
+        </main>
+
+        <footer class="bottom">
+          <div class="column">
+            <cec-composer
+              .busy=${busy}
+              .hint=${this.runtimeHint()}
+              .notice=${this.effectiveExecution === 'local' && !globalThis.crossOriginIsolated ? 'Stop restarts Python on this page (no cross-origin isolation)' : ''}
+              .placeholder=${this.placeholder(demo, hasKey)}
+              @cec-submit=${this.onSubmit}
+              @cec-stop=${() => this.stop()}
+              @cec-attach-error=${(e: CustomEvent<{ message: string }>) => this.reportError({ title: 'Could not attach the file', detail: e.detail.message, retryable: false })}
+            ></cec-composer>
+          </div>
+        </footer>
+        ${this._dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
+      </div>
+      ${this.renderSettings(hasKey)}
+    `;
+  }
+
+  private renderTranscript() {
+    return this.conversation.entries.map((entry) =>
+      renderEntry(entry, {
+        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => this.copy(text) },
+        onRetry: (e) => this.onRetry(e),
+        onFix: () => this.openSettings(),
+      }),
+    );
+  }
+
+  private renderWelcome(hasKey: boolean) {
+    const demo = this._activeDemo;
+    if (demo) {
+      return html`<section class="welcome">
+        <h2>${demo.recording.title}</h2>
+        ${demo.recording.description ? html`<p>${demo.recording.description}</p>` : nothing}
+        <p class="muted">The first message is in the box below. Press <strong>Send</strong> to play it: the model's answers come from the recording, and its Python runs here, live.</p>
+      </section>`;
+    }
+    return html`<section class="welcome">
+      <h2>Ask a question that needs code</h2>
+      <p>Gemini writes Python and ${this.effectiveExecution === 'server' ? 'runs it on Google\'s servers' : 'it runs right here, in your browser (Pyodide, in a sandboxed worker)'}. Attach CSV, text or image files and the code can read them by name.</p>
+      <div class="welcome-grid ${hasKey || this._demos.length === 0 ? 'single' : ''}">
+        ${this._demos.length > 0
+          ? html`<div class="panel">
+              <h3>Try a recorded demo</h3>
+              <p class="muted">No key needed, works offline.</p>
+              <cec-demo-picker .demos=${this._demos} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
+            </div>`
+          : nothing}
+        ${hasKey
+          ? nothing
+          : html`<div class="panel">
+              <h3>Chat with Gemini</h3>
+              <p class="muted">Bring your own API key from Google AI Studio.</p>
+              <cec-key-form @cec-key-submit=${this.onKeySubmit}></cec-key-form>
+            </div>`}
+      </div>
+    </section>`;
+  }
+
+  private renderSettings(hasKey: boolean) {
+    return html`<dialog aria-label="Settings" @click=${(e: MouseEvent) => e.target === e.currentTarget && (e.currentTarget as HTMLDialogElement).close()}>
+      <div class="dialog-body">
+        <header class="dialog-head"><h2>Settings</h2><button type="button" class="ghost" aria-label="Close settings" @click=${(e: Event) => (e.target as HTMLElement).closest('dialog')?.close()}>${icons.close}</button></header>
+        <section>
+          <cec-key-form ?has-key=${hasKey} .remembered=${this.keys.remembered} @cec-key-submit=${this.onKeySubmit} @cec-key-forget=${this.onKeyForget}></cec-key-form>
+        </section>
+        <section>
+          <label class="field">Model <input type="text" .value=${this.model} spellcheck="false" @change=${(e: Event) => (this.model = (e.target as HTMLInputElement).value.trim() || DEFAULT_MODEL)} /></label>
+        </section>
+        ${this._demos.length > 0
+          ? html`<section>
+              <h3>Recorded demos</h3>
+              <cec-demo-picker compact .demos=${this._demos} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
+            </section>`
+          : nothing}
+        <section>
+          <h3>Record</h3>
+          <div class="record">
+            <p class="muted">Save this conversation as a demo. Replaying it answers with the same model turns and runs the code live again.</p>
+            <button type="button" ?disabled=${this.conversation.sentMessages.length === 0} @click=${() => this.downloadRecording()}>Save as demo</button>
+          </div>
+        </section>
+      </div>
+    </dialog>`;
+  }
+
+  private placeholder(demo: ActiveDemo | undefined, hasKey: boolean): string {
+    if (demo) return demo.recording.messages.length > this.conversation.sentMessages.length ? 'Press Send to play the next step of the demo' : 'End of the demo. Exit it to chat with Gemini live.';
+    return hasKey ? 'Ask something that needs code…' : 'Add an API key in Settings, or try a demo';
+  }
+
+  private runtimeHint(): string {
+    if (this.effectiveExecution === 'server') return 'Code runs on Gemini\'s servers';
+    const version = this._sandbox?.versions.python;
+    return version ? `Python ${version.split(' ')[0]} in your browser` : 'Python in your browser';
+  }
+
+}
+
+const pythonMark = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M11.9 2c-4.6 0-4.3 2-4.3 2v2.1h4.4v.6H5.8S2.8 6.4 2.8 11.1s2.6 4.5 2.6 4.5h1.6v-2.2s-.1-2.6 2.6-2.6h4.4s2.5 0 2.5-2.4V4.5S16.9 2 11.9 2zM9.5 3.4a.8.8 0 1 1 0 1.6.8.8 0 0 1 0-1.6z" /><path fill="currentColor" opacity=".65" d="M12.1 22c4.6 0 4.3-2 4.3-2v-2.1H12v-.6h6.2s3 .3 3-4.4-2.6-4.5-2.6-4.5H17v2.2s.1 2.6-2.6 2.6H10s-2.5 0-2.5 2.4v3.9S7.1 22 12.1 22zm2.4-1.4a.8.8 0 1 1 0-1.6.8.8 0 0 1 0 1.6z" /></svg>`;
+
+const icons = {
+  plus: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14" /></svg>`,
+  gear: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><circle cx="12" cy="12" r="3" /><path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" /></svg>`,
+  close: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12" /></svg>`,
+};

@@ -1,0 +1,15 @@
+/** Registers `<code-exec-chat>` and the elements it renders. */
+import '../cec-composer/define.js';
+import '../cec-demo-picker/define.js';
+import '../cec-key-form/define.js';
+import '../cec-load-progress/define.js';
+import { CodeExecChat } from './code-exec-chat.js';
+
+export { CodeExecChat };
+if (!customElements.get('code-exec-chat')) customElements.define('code-exec-chat', CodeExecChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'code-exec-chat': CodeExecChat;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * How each transcript entry looks: user bubbles, model answers (through the shared part
+ * renderer), errors with their actions, and notices.
+ */
+import { type TemplateResult, html, nothing } from 'lit';
+import type { Entry, ErrorEntry, ModelEntry, UserEntry } from '../conversation.js';
+import { type RenderContext, formatBytes, renderParts } from '../render-parts.js';
+
+export interface EntryActions {
+  render: Omit<RenderContext, 'liveOutput' | 'inProgress'>;
+  onRetry(entry: ErrorEntry): void;
+  onFix(fix: 'api-key' | 'model'): void;
+}
+
+export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult | typeof nothing {
+  switch (entry.kind) {
+    case 'user':
+      return renderUser(entry);
+    case 'model':
+      return renderModel(entry, actions);
+    case 'error':
+      return renderError(entry, actions);
+    case 'notice':
+      return html`<p class="notice" role="note">${entry.text}</p>`;
+  }
+}
+
+function renderUser(entry: UserEntry): TemplateResult {
+  return html`<div class="turn user ${entry.dropped ? 'dropped' : ''}" data-entry="user">
+    <div class="bubble">
+      ${entry.text ? html`<p class="user-text">${entry.text}</p>` : nothing}
+      ${entry.attachments.length > 0
+        ? html`<div class="user-files">${entry.attachments.map((a) => html`<span class="file-pill" title=${a.mimeType}>📎 ${a.name} <span class="size">${formatBytes(a.size)}</span></span>`)}</div>`
+        : nothing}
+    </div>
+  </div>`;
+}
+
+function renderModel(entry: ModelEntry, actions: EntryActions): TemplateResult | typeof nothing {
+  // A request that failed before the model said anything: the error entry says it all.
+  if (entry.state !== 'streaming' && entry.parts.length === 0) return nothing;
+  const streaming = entry.state === 'streaming';
+  const waiting = streaming && entry.parts.length === 0;
+  return html`<article class="turn model ${entry.state}" data-entry="model" aria-busy=${streaming ? 'true' : 'false'}>
+    <div class="avatar" aria-hidden="true">
+      <svg viewBox="0 0 24 24" fill="currentColor"><path d="M12 2.5l2.2 6.3 6.3 2.2-6.3 2.2L12 19.5l-2.2-6.3L3.5 11l6.3-2.2z" /></svg>
+    </div>
+    <div class="answer">
+      ${waiting ? html`<div class="typing" aria-label="The model is thinking"><span></span><span></span><span></span></div>` : nothing}
+      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, inProgress: streaming })}
+      ${entry.state === 'stopped' ? html`<p class="state-note">Stopped</p>` : nothing}
+    </div>
+  </article>`;
+}
+
+function renderError(entry: ErrorEntry, actions: EntryActions): TemplateResult {
+  const { error } = entry;
+  return html`<div class="error" role="alert" data-entry="error">
+    <div class="error-text">
+      <strong>${error.title}</strong>
+      <span>${error.detail}</span>
+    </div>
+    <div class="error-actions">
+      ${error.fix ? html`<button type="button" @click=${() => actions.onFix(error.fix!)}>${error.fix === 'api-key' ? 'Check API key' : 'Check model'}</button>` : nothing}
+      ${entry.retry || entry.reboot ? html`<button type="button" class="primary retry" @click=${() => actions.onRetry(entry)}>Retry</button>` : nothing}
+    </div>
+  </div>`;
+}

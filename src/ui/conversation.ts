@@ -1,0 +1,253 @@
+/**
+ * The conversation behind the chat widget: drives the agent loop (one message at a time,
+ * streamed) and keeps the view model the widget renders. No DOM here.
+ *
+ * Failure policy follows the loop's: a failed or stopped message leaves the API history as it was
+ * (the model never sees half a message), while the screen keeps what happened, marked as such.
+ */
+import type { Content, GenerateContentResponse, Part } from '@google/genai';
+import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type ExecutionMode, type GenAIClient, type AgentSandbox, createCodeExecutionChat } from '../agent/index.js';
+import type { FileOutput, OutputChunk } from '../types.js';
+import { type ReadableError, describeError, describeRefusal } from './error-message.js';
+import { historyForMode } from './history-for-mode.js';
+import type { SentMessage } from './replay/recorder.js';
+
+export interface UserEntry {
+  kind: 'user';
+  id: number;
+  text: string;
+  attachments: { name: string; mimeType: string; size: number }[];
+  /** Stopped or failed messages are not part of what the model sees. */
+  dropped?: boolean;
+}
+
+export interface ModelEntry {
+  kind: 'model';
+  id: number;
+  parts: Part[];
+  state: 'streaming' | 'done' | 'stopped' | 'failed';
+  /** Output of the cell running now (cleared when its result arrives). */
+  live: OutputChunk[];
+}
+
+export interface ErrorEntry {
+  kind: 'error';
+  id: number;
+  error: ReadableError;
+  /** The message to send again (absent when retrying cannot help). */
+  retry?: SentMessage;
+  /** Retrying means starting Python again (it failed to boot). */
+  reboot?: boolean;
+}
+
+export interface NoticeEntry {
+  kind: 'notice';
+  id: number;
+  text: string;
+}
+
+export type Entry = UserEntry | ModelEntry | ErrorEntry | NoticeEntry;
+
+/** What the chat is created with. A change of any of these starts a new underlying chat (history carried over). */
+export interface ConversationSetup {
+  client: GenAIClient;
+  model: string;
+  execution: ExecutionMode;
+  sandbox?: AgentSandbox;
+}
+
+export class Conversation {
+  entries: Entry[] = [];
+  /** True while a message is in flight. */
+  busy = false;
+  private chat: CodeExecutionChat | undefined;
+  private setup: ConversationSetup | undefined;
+  private abort: AbortController | undefined;
+  private current: ModelEntry | undefined;
+  private pendingFiles: FileOutput[] = [];
+  private readonly sent: SentMessage[] = [];
+  private nextId = 1;
+
+  /** @param onChange called whenever `entries` or `busy` change (the element re-renders). */
+  constructor(private readonly onChange: () => void) {}
+
+  /** The messages that went through, in order (for recording). */
+  get sentMessages(): readonly SentMessage[] {
+    return this.sent;
+  }
+
+  /** The API history (what the model sees). */
+  history(): Content[] {
+    return this.chat?.getHistory() ?? [];
+  }
+
+  /** Uses these settings from the next message on; the conversation so far is carried over. */
+  configure(setup: ConversationSetup): void {
+    const same = this.setup && this.setup.client === setup.client && this.setup.model === setup.model && this.setup.execution === setup.execution && this.setup.sandbox === setup.sandbox;
+    if (same && this.chat) return;
+    const history = this.chat ? historyForMode(this.chat.getHistory(), setup.execution) : [];
+    const base = { ai: setup.client, model: setup.model, history, onEvent: this.onEvent };
+    this.chat =
+      setup.execution === 'server'
+        ? createCodeExecutionChat({ ...base, execution: 'server' })
+        : createCodeExecutionChat({ ...base, execution: 'local', sandbox: setup.sandbox! });
+    this.setup = setup;
+  }
+
+  /** Starts over: empty transcript and history. */
+  clear(): void {
+    this.stop();
+    this.entries = [];
+    this.sent.length = 0;
+    this.chat = undefined;
+    this.setup = undefined;
+    this.onChange();
+  }
+
+  /** Adds a line between messages (mode switches, demo loaded…). */
+  notice(text: string): void {
+    this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text }];
+    this.onChange();
+  }
+
+  /** Shows an error that happened before a message could be sent (no key, Python failed to boot). */
+  showError(error: ReadableError, retry?: SentMessage | 'reboot'): void {
+    const action = retry === 'reboot' ? { reboot: true } : retry ? { retry } : {};
+    this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error, ...action }];
+    this.onChange();
+  }
+
+  /** Removes an entry (a dismissed or handled error). */
+  remove(id: number): void {
+    this.entries = this.entries.filter((entry) => entry.id !== id);
+    this.onChange();
+  }
+
+  /** Stops the message in flight; its running code is interrupted through the same signal. */
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  /**
+   * Removes an error entry and the failed attempt before it, and returns the message to send
+   * again (the caller sends it, after making sure the client and sandbox are ready).
+   */
+  takeRetry(errorId: number): SentMessage | undefined {
+    const index = this.entries.findIndex((entry) => entry.id === errorId);
+    const entry = this.entries[index];
+    if (entry?.kind !== 'error' || !entry.retry) return undefined;
+    // The attempt is the user entry and model entry right before the error (when there are).
+    let start = index;
+    if (this.entries[start - 1]?.kind === 'model') start--;
+    if (this.entries[start - 1]?.kind === 'user') start--;
+    this.entries = [...this.entries.slice(0, start), ...this.entries.slice(index + 1)];
+    this.onChange();
+    return entry.retry;
+  }
+
+  /**
+   * Sends a message and streams the answer into `entries`. Never throws: failures become an
+   * error entry with a retry.
+   */
+  async send(message: SentMessage): Promise<void> {
+    if (!this.chat) throw new Error('Conversation.configure() must be called before send()');
+    if (this.busy) return;
+    const user: UserEntry = { kind: 'user', id: this.nextId++, text: message.text, attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.data.byteLength })) };
+    const model: ModelEntry = { kind: 'model', id: this.nextId++, parts: [], state: 'streaming', live: [] };
+    this.entries = [...this.entries, user, model];
+    this.current = model;
+    this.pendingFiles = [];
+    this.busy = true;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.onChange();
+
+    let finishReason: string | undefined;
+    let blockReason: string | undefined;
+    try {
+      const attachments: Attachment[] = message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data }));
+      const stream = await this.chat.sendMessageStream({ message: message.text.trim() || 'See the attached files.', attachments, config: { abortSignal: abort.signal } });
+      for await (const chunk of stream) {
+        this.absorb(model, chunk);
+        finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
+        blockReason = chunk.promptFeedback?.blockReason ?? blockReason;
+      }
+      model.state = 'done';
+      // An empty answer is not kept in the chat's history, so only then can the message be sent again.
+      const empty = model.parts.length === 0;
+      if (empty) user.dropped = true;
+      else this.sent.push(message);
+      const refusal = describeRefusal({ finishReason, blockReason, partCount: model.parts.length });
+      if (refusal) this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: refusal, ...(refusal.retryable && empty && { retry: message }) }];
+    } catch (error) {
+      user.dropped = true;
+      if (abort.signal.aborted) {
+        model.state = 'stopped';
+        this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: 'Stopped. This message and its answer were left out of the conversation the model sees.' }];
+      } else {
+        model.state = 'failed';
+        const readable = describeError(error);
+        this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: readable, retry: message }];
+      }
+    } finally {
+      model.live = [];
+      this.busy = false;
+      this.abort = undefined;
+      this.current = undefined;
+      this.entries = [...this.entries];
+      this.onChange();
+    }
+  }
+
+  /** Appends a streamed chunk's parts, joining text deltas. */
+  private absorb(model: ModelEntry, chunk: GenerateContentResponse): void {
+    const parts = chunk.candidates?.[0]?.content?.parts ?? [];
+    for (const part of parts) {
+      const last = model.parts.at(-1);
+      if (isPlainText(part) && last && isPlainText(last) && Boolean(last.thought) === Boolean(part.thought)) {
+        model.parts[model.parts.length - 1] = { ...last, text: `${last.text}${part.text}` };
+      } else {
+        model.parts.push(part);
+      }
+      if (part.codeExecutionResult) model.live = [];
+    }
+    // Files a local run wrote come after its result and figures: downloads, in the same cell.
+    if (this.pendingFiles.length > 0 && parts.some((part) => part.codeExecutionResult)) {
+      model.parts.push(...this.pendingFiles.map(filePart));
+      this.pendingFiles = [];
+    }
+    model.parts = [...model.parts];
+    this.entries = [...this.entries];
+    this.onChange();
+  }
+
+  private readonly onEvent = (event: CodeExecutionEvent): void => {
+    const model = this.current;
+    if (!model) return;
+    if (event.type === 'run-start') {
+      model.live = [];
+    } else if (event.type === 'output') {
+      const last = model.live.at(-1);
+      // Joined per stream, so a chatty loop does not make thousands of spans.
+      if (last && last.stream === event.chunk.stream) model.live = [...model.live.slice(0, -1), { stream: last.stream, text: last.text + event.chunk.text }];
+      else model.live = [...model.live, event.chunk];
+    } else if (event.type === 'run-end') {
+      this.pendingFiles = event.result.files;
+      return;
+    } else {
+      return;
+    }
+    this.entries = [...this.entries];
+    this.onChange();
+  };
+}
+
+function isPlainText(part: Part): part is Part & { text: string } {
+  return typeof part.text === 'string' && Object.keys(part).every((key) => key === 'text' || key === 'thought');
+}
+
+/** A file the code wrote, as a named inlineData part (rendered as a download). */
+function filePart(file: FileOutput): Part {
+  if (file.omitted) return { text: `\n\n*\`${file.path}\` was not returned: ${file.omitted}*\n\n` };
+  return { inlineData: { mimeType: file.mimeType, data: file.data, displayName: file.path } };
+}

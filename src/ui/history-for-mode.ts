@@ -1,0 +1,57 @@
+/**
+ * Carries a conversation across the execution-mode switch.
+ *
+ * Local mode's API history holds `run_python` function calls and their responses; server mode
+ * declares no such function, so those turns are rewritten into what server-side execution itself
+ * produces (executableCode + codeExecutionResult inside the model turn). Server mode's history
+ * already uses those parts, which local mode can send as they are.
+ */
+import { type Content, Language, Outcome, type Part } from '@google/genai';
+import type { ExecutionMode } from '../agent/index.js';
+
+const RUN_PYTHON = 'run_python';
+
+export function historyForMode(history: readonly Content[], mode: ExecutionMode): Content[] {
+  const copy = structuredClone(history) as Content[];
+  if (mode === 'local') return copy;
+  const out: Content[] = [];
+  for (let i = 0; i < copy.length; i++) {
+    const turn = copy[i];
+    const next = copy[i + 1];
+    const calls = (turn.parts ?? []).filter((part) => part.functionCall?.name === RUN_PYTHON);
+    if (turn.role !== 'model' || calls.length === 0 || next?.role !== 'user') {
+      push(out, turn);
+      continue;
+    }
+    const responses = (next.parts ?? []).filter((part) => part.functionResponse);
+    const followUp = (next.parts ?? []).filter((part) => !part.functionResponse && part.inlineData);
+    const parts: Part[] = [];
+    for (const part of turn.parts ?? []) {
+      const call = part.functionCall;
+      if (call?.name !== RUN_PYTHON) {
+        // Signatures belong to the exact parts they came with; a rewritten turn cannot keep them.
+        const { thoughtSignature: _signature, ...rest } = part;
+        if (!rest.functionCall) parts.push(rest);
+        continue;
+      }
+      const response = responses.find((r) => r.functionResponse?.id === call.id) ?? responses.shift();
+      const result = response?.functionResponse?.response ?? {};
+      parts.push({ executableCode: { language: Language.PYTHON, code: String(call.args?.code ?? '') } });
+      parts.push({ codeExecutionResult: { outcome: (result.outcome as Outcome | undefined) ?? Outcome.OUTCOME_OK, output: [result.output, result.error].filter((v) => typeof v === 'string').join('\n') } });
+    }
+    parts.push(...followUp);
+    push(out, { role: 'model', parts });
+    // Other parts of the response turn (text the user sent with it) stay as a user turn.
+    const rest = (next.parts ?? []).filter((part) => !part.functionResponse && !part.inlineData);
+    if (rest.length > 0) push(out, { role: 'user', parts: rest });
+    i++;
+  }
+  return out;
+}
+
+/** Appends, merging with the previous turn when the roles match (roles must alternate). */
+function push(out: Content[], turn: Content): void {
+  const last = out.at(-1);
+  if (last && last.role === turn.role) last.parts = [...(last.parts ?? []), ...(turn.parts ?? [])];
+  else out.push(turn);
+}

@@ -1,0 +1,233 @@
+/**
+ * The one renderer of transcript parts. Local execution (the agent loop's transcript) and Gemini's
+ * server-side execution produce the same @google/genai `Part` shapes — text, executableCode,
+ * codeExecutionResult, inlineData — and both are drawn here.
+ *
+ * Pure: parts in, Lit templates out. Anything with side effects (blob URLs, the clipboard) comes
+ * in through {@link RenderContext}. Styles live in `styles/transcript.ts`.
+ */
+import type { Blob as GenAIBlob, CodeExecutionResult, FunctionCall, FunctionResponse, Part } from '@google/genai';
+import { type TemplateResult, html, nothing } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import type { OutputChunk } from '../types.js';
+import { highlightCode } from './highlight.js';
+import { renderMarkdown } from './markdown.js';
+
+/** A visual unit of a transcript: consecutive parts that belong together. */
+export type Block =
+  | { type: 'text'; text: string }
+  | { type: 'thought'; text: string }
+  /** Code, its result (once there is one) and the media that followed the result. */
+  | { type: 'cell'; code: string; language: string; id?: string; result?: CodeExecutionResult; media: GenAIBlob[] }
+  /** A result whose code part is missing (never expected, but never dropped). */
+  | { type: 'result'; result: CodeExecutionResult }
+  | { type: 'media'; blob: GenAIBlob }
+  | { type: 'call'; call: FunctionCall; response?: FunctionResponse };
+
+/**
+ * Groups parts into blocks: adjacent text joins; a codeExecutionResult joins its executableCode
+ * (by `id` when both have one, otherwise the latest cell still waiting); inlineData right after a
+ * result belongs to that cell (server-side charts, local figures and files).
+ */
+export function groupParts(parts: readonly Part[]): Block[] {
+  const blocks: Block[] = [];
+  let mediaTarget: Extract<Block, { type: 'cell' }> | undefined;
+  for (const part of parts) {
+    const last = blocks.at(-1);
+    if (typeof part.text === 'string') {
+      mediaTarget = undefined;
+      const type = part.thought ? 'thought' : 'text';
+      if (part.text === '') continue;
+      if (last?.type === type) last.text += part.text;
+      else blocks.push({ type, text: part.text });
+    } else if (part.executableCode) {
+      mediaTarget = undefined;
+      const { code = '', language = 'PYTHON', id } = part.executableCode;
+      blocks.push({ type: 'cell', code, language: String(language), ...(id !== undefined && { id }), media: [] });
+    } else if (part.codeExecutionResult) {
+      const result = part.codeExecutionResult;
+      const cell = findCellFor(blocks, result);
+      if (cell) {
+        cell.result = result;
+        mediaTarget = cell;
+      } else {
+        blocks.push({ type: 'result', result });
+        mediaTarget = undefined;
+      }
+    } else if (part.inlineData) {
+      if (mediaTarget) mediaTarget.media.push(part.inlineData);
+      else blocks.push({ type: 'media', blob: part.inlineData });
+    } else if (part.functionCall) {
+      mediaTarget = undefined;
+      blocks.push({ type: 'call', call: part.functionCall });
+    } else if (part.functionResponse) {
+      mediaTarget = undefined;
+      const response = part.functionResponse;
+      const call = [...blocks].reverse().find((b): b is Extract<Block, { type: 'call' }> => b.type === 'call' && !b.response && (response.id === undefined || b.call.id === response.id));
+      if (call) call.response = response;
+      else blocks.push({ type: 'call', call: { name: response.name, id: response.id }, response });
+    }
+  }
+  return blocks;
+}
+
+function findCellFor(blocks: Block[], result: CodeExecutionResult): Extract<Block, { type: 'cell' }> | undefined {
+  const waiting = blocks.filter((b): b is Extract<Block, { type: 'cell' }> => b.type === 'cell' && !b.result);
+  if (result.id !== undefined) {
+    const byId = waiting.find((cell) => cell.id === result.id);
+    if (byId) return byId;
+  }
+  return waiting.at(-1);
+}
+
+/** What a renderer needs from its host. */
+export interface RenderContext {
+  /** A URL for downloading a blob (the host creates and later revokes blob URLs). */
+  downloadUrl(blob: GenAIBlob): string;
+  /** Live output of the cell that is running now (the last cell without a result). */
+  liveOutput?: readonly OutputChunk[];
+  /** True while the message is in progress: a cell without a result is "running", not "not run". */
+  inProgress?: boolean;
+  /** Copy a cell's code; the button is hidden when absent. */
+  onCopy?: (text: string) => void;
+}
+
+/** Renders a transcript's parts. */
+export function renderParts(parts: readonly Part[], ctx: RenderContext): TemplateResult {
+  const blocks = groupParts(parts);
+  const lastCell = blocks.findLastIndex((b) => b.type === 'cell');
+  return html`${blocks.map((block, index) => renderBlock(block, ctx, index === lastCell))}`;
+}
+
+function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean): TemplateResult {
+  switch (block.type) {
+    case 'text':
+      return html`<div class="md">${unsafeHTML(renderMarkdown(block.text))}</div>`;
+    case 'thought':
+      return html`<details class="thought"><summary>Thinking</summary><div class="md">${unsafeHTML(renderMarkdown(block.text))}</div></details>`;
+    case 'cell':
+      return renderCell(block, ctx, isLastCell);
+    case 'result':
+      return html`<section class="cell">${renderCellHeader(block.result, false, undefined)}${renderOutput(block.result.output ?? '', block.result)}</section>`;
+    case 'media':
+      return html`<div class="media">${renderMedia(block.blob, ctx)}</div>`;
+    case 'call':
+      return renderCall(block.call, block.response);
+  }
+}
+
+function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, isLastCell: boolean): TemplateResult {
+  const running = !cell.result && isLastCell && Boolean(ctx.inProgress);
+  const live = running ? ctx.liveOutput : undefined;
+  return html`
+    <section class="cell ${running ? 'running' : ''}" aria-label="Python code cell" aria-busy=${running ? 'true' : 'false'}>
+      ${renderCellHeader(cell.result, running, ctx.onCopy ? () => ctx.onCopy?.(cell.code) : undefined)}
+      <pre class="code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
+      ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
+      ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx))}</div>` : nothing}
+    </section>
+  `;
+}
+
+function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, onCopy: (() => void) | undefined): TemplateResult {
+  return html`
+    <header class="cell-head">
+      <span class="lang">Python</span>
+      ${outcomeBadge(result, running)}
+      <span class="spacer"></span>
+      ${onCopy ? html`<button class="ghost copy" type="button" aria-label="Copy code" @click=${onCopy}>Copy</button>` : nothing}
+    </header>
+  `;
+}
+
+/** The badge's label and style for an outcome (exported for tests and the scratchpad). */
+export function outcomeLabel(result: CodeExecutionResult | undefined, running: boolean): { label: string; tone: 'ok' | 'failed' | 'timeout' | 'running' | 'idle' } {
+  if (running) return { label: 'running', tone: 'running' };
+  switch (result?.outcome) {
+    case 'OUTCOME_OK':
+      return { label: 'ok', tone: 'ok' };
+    case 'OUTCOME_FAILED':
+      return { label: 'failed', tone: 'failed' };
+    case 'OUTCOME_DEADLINE_EXCEEDED':
+      return { label: 'timed out', tone: 'timeout' };
+    case undefined:
+      return { label: result ? 'done' : 'not run', tone: 'idle' };
+    default:
+      return { label: 'unknown', tone: 'idle' };
+  }
+}
+
+function outcomeBadge(result: CodeExecutionResult | undefined, running: boolean): TemplateResult {
+  const { label, tone } = outcomeLabel(result, running);
+  return html`<span class="badge ${tone}" role="status">${tone === 'running' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}</span>`;
+}
+
+const TRACEBACK = /^(Traceback \(most recent call last\):|\w*(Error|Exception|Interrupt)\b.*:)/m;
+
+/**
+ * The output block. Both modes deliver stdout and stderr as one string; for a failed run the
+ * traceback (from its first line on) is shown as stderr.
+ */
+function renderOutput(output: string, result: CodeExecutionResult): TemplateResult | typeof nothing {
+  if (output === '') return nothing;
+  if (result.outcome !== 'OUTCOME_OK') {
+    const match = TRACEBACK.exec(output);
+    if (match) {
+      const before = output.slice(0, match.index);
+      const after = output.slice(match.index);
+      return html`<pre class="output" aria-label="Output">${before}<span class="stderr">${after}</span></pre>`;
+    }
+  }
+  return html`<pre class="output" aria-label="Output">${output}</pre>`;
+}
+
+/** Live output keeps the stream of each chunk: stderr is coloured as it arrives. */
+export function renderLive(chunks: readonly OutputChunk[]): TemplateResult {
+  return html`<pre class="output live" aria-label="Live output" aria-live="polite">${chunks.map((chunk) => (chunk.stream === 'stderr' ? html`<span class="stderr">${chunk.text}</span>` : chunk.text))}</pre>`;
+}
+
+function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {
+  const mimeType = blob.mimeType ?? 'application/octet-stream';
+  const isImage = /^image\/(png|jpeg|gif|webp)$/.test(mimeType);
+  // Unnamed images are figures (charts): shown inline. Named blobs are files the code wrote: downloads.
+  if (isImage && !blob.displayName) {
+    return html`<img class="figure" alt="Figure produced by the code" src="data:${mimeType};base64,${blob.data ?? ''}" />`;
+  }
+  const name = blob.displayName ?? `output.${extensionFor(mimeType)}`;
+  const size = formatBytes(base64Size(blob.data ?? ''));
+  return html`<a class="file" href=${ctx.downloadUrl(blob)} download=${name} aria-label="Download ${name}">
+    ${isImage ? html`<img class="thumb" alt="" src="data:${mimeType};base64,${blob.data ?? ''}" />` : html`<span class="file-icon" aria-hidden="true">⤓</span>`}
+    <span class="file-name">${name}</span><span class="file-size">${size}</span>
+  </a>`;
+}
+
+function renderCall(call: FunctionCall, response: FunctionResponse | undefined): TemplateResult {
+  const args = call.args ? JSON.stringify(call.args) : '';
+  const error = response?.response && 'error' in response.response;
+  return html`<details class="call ${error ? 'failed' : ''}">
+    <summary><span class="call-name">${call.name ?? 'function'}</span>(${truncate(args, 80)})${response ? html` <span class="badge ${error ? 'failed' : 'ok'}">${error ? 'error' : 'answered'}</span>` : nothing}</summary>
+    ${args ? html`<pre class="output">${args}</pre>` : nothing}
+    ${response ? html`<pre class="output">${JSON.stringify(response.response, null, 2)}</pre>` : nothing}
+  </details>`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function base64Size(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
+/** `1.2 KB`-style sizes. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function extensionFor(mimeType: string): string {
+  const known: Record<string, string> = { 'text/csv': 'csv', 'text/plain': 'txt', 'application/json': 'json', 'image/png': 'png', 'image/jpeg': 'jpg', 'application/pdf': 'pdf' };
+  return known[mimeType] ?? 'bin';
+}

@@ -1,0 +1,35 @@
+/**
+ * Placeholders in recorded model text. A recorded answer cannot know numbers computed live at
+ * replay time, so it quotes them: `{{output}}` (the latest run's output, trimmed), `{{result}}`
+ * (its trailing expression's repr) and `{{error}}` (its error, if any). They are filled from the
+ * most recent function response in the request, i.e. what the model would have seen.
+ */
+import type { Content, FunctionResponse } from '@google/genai';
+
+const PLACEHOLDER = /\{\{\s*(output|result|error)\s*\}\}/g;
+
+/** The latest `run_python`-style response in the request contents (searching backwards). */
+export function latestFunctionResponse(contents: readonly Content[]): FunctionResponse | undefined {
+  for (let i = contents.length - 1; i >= 0; i--) {
+    const parts = contents[i].parts ?? [];
+    for (let p = parts.length - 1; p >= 0; p--) if (parts[p].functionResponse) return parts[p].functionResponse;
+  }
+  return undefined;
+}
+
+/** Replaces the placeholders in `text` with values from `response` (empty when missing). */
+export function fillTemplate(text: string, response: FunctionResponse | undefined): string {
+  return text.replace(PLACEHOLDER, (_match, key: string) => {
+    const value = response?.response?.[key];
+    return typeof value === 'string' ? value.trim() : value === undefined ? '' : JSON.stringify(value);
+  });
+}
+
+/** A copy of a model turn with the placeholders in its text parts filled. */
+export function fillTurn(turn: Content, contents: readonly Content[]): Content {
+  const response = latestFunctionResponse(contents);
+  return {
+    ...turn,
+    parts: (turn.parts ?? []).map((part) => (typeof part.text === 'string' && !part.thought ? { ...part, text: fillTemplate(part.text, response) } : { ...part })),
+  };
+}

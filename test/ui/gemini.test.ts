@@ -1,0 +1,249 @@
+/**
+ * The widget talking to "Gemini": the real @google/genai client in the page, its requests routed
+ * by Playwright to the fake Gemini server (test/fake-gemini), which checks them as the real API
+ * does. Local mode (code runs in the page's Python) and server mode (Gemini runs it), errors with
+ * Retry, the API key's handling, and record mode.
+ *
+ * Needs the built site (`npm run build`).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Recording } from '../../src/ui/replay/recording.js';
+import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
+import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, routeGeminiTo, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+
+const TIMEOUT_MS = 90_000;
+const PAGE = '/test/ui/pages/plain.html';
+let browser: Browser;
+let server: StaticServer;
+let fake: FakeGemini;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  requireBuild();
+  browser = await launchChromium();
+  server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+  fake = await FakeGemini.start();
+}, TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.requests.length = 0;
+  fake.failures.length = 0;
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+/** A plain page whose widget has an API key (set as a property, the recommended way). */
+async function openChat(query: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: string[] }> {
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme });
+  await blockNonLocal(context);
+  await routeGeminiTo(context, fake);
+  const page = await context.newPage();
+  const log = collectLog(page);
+  await page.goto(`${server.origin}${PAGE}?${query}`);
+  await page.waitForFunction(() => customElements.get('code-exec-chat'));
+  await page.evaluate(() => {
+    (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
+  });
+  return { page, log };
+}
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.locator('#chat0 cec-composer textarea').fill(text);
+}
+
+describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () => {
+  test('a full conversation: Enter sends, the code runs here, the answer quotes its output', async () => {
+    fake.script(seedLocalTurns());
+    // base-url: the proxy case (a same-origin endpoint that would add the key server-side).
+    const { page } = await openChat('base-url=/gemini-proxy');
+    await waitForSandbox(page, '#chat0');
+    // Shift+Enter is a new line, not a send.
+    const box = page.locator('#chat0 cec-composer textarea');
+    await box.fill('first line');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('second');
+    expect(await box.inputValue()).toBe('first line\nsecond');
+    expect(await page.locator('#chat0 [data-entry]').count()).toBe(0);
+    await type(page, SEED_PROMPT);
+    await sendAndWait(page, '#chat0', 'enter');
+    const text = await transcriptText(page, '#chat0');
+    expect(text).toContain("I'll compute the first 50 primes and add them up.");
+    expect(text).toContain('The sum of the first 50 prime numbers is 5117.');
+    expect(await page.locator('#chat0 .cell .badge.ok').count()).toBe(1);
+    expect(fake.failures).toEqual([]);
+    expect(fake.requests).toHaveLength(2);
+    // The key travels in the header only: never in a URL, never in localStorage by default.
+    for (const request of fake.requests) {
+      expect(request.headers['x-goog-api-key']).toBe('test-key');
+      expect(request.url).not.toContain('test-key');
+    }
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain('test-key');
+    await screenshot(page, 'local-conversation');
+  });
+
+  test('a failed request shows a readable error; Retry sends the message again', async () => {
+    fake.script([{ reply: apiError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).') }, ...seedLocalTurns()]);
+    const { page } = await openChat('');
+    await waitForSandbox(page, '#chat0');
+    await type(page, SEED_PROMPT);
+    await sendAndWait(page, '#chat0');
+    const error = page.locator('#chat0 .error[role="alert"]');
+    expect(await error.innerText()).toContain('Quota exceeded or rate limited');
+    await screenshot(page, 'error-retry');
+    await page.locator('#chat0 .error button.retry').click();
+    await waitIdle(page, '#chat0');
+    await expect.poll(() => transcriptText(page, '#chat0')).toContain('is 5117.');
+    expect(await error.count()).toBe(0);
+    // The conversation has the one message, once.
+    expect(await page.locator('#chat0 .turn.user').count()).toBe(1);
+  });
+
+  test('a rejected key says so and points to the settings', async () => {
+    fake.script([{ reply: apiError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.') }]);
+    const { page } = await openChat('execution=server');
+    await type(page, 'hello');
+    await sendAndWait(page, '#chat0');
+    const error = page.locator('#chat0 .error[role="alert"]');
+    expect(await error.innerText()).toContain('The API key was not accepted');
+    await error.locator('button', { hasText: 'Check API key' }).click();
+    expect(await page.locator('#chat0 dialog').evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
+  });
+
+  test('record mode: a live session saved as a recording replays, running the code again', async () => {
+    fake.script(seedLocalTurns());
+    const { page } = await openChat('');
+    await waitForSandbox(page, '#chat0');
+    await type(page, SEED_PROMPT);
+    await sendAndWait(page, '#chat0');
+    const recording = await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).exportRecording({ title: 'Recorded primes' }));
+    expect(recording.messages).toHaveLength(1);
+    expect(recording.messages[0].turns[0].parts?.some((part) => part.functionCall?.name === 'run_python')).toBe(true);
+
+    // Replay it: no request reaches the fake server, and the code runs again.
+    const before = fake.requests.length;
+    await page.evaluate(async (r: Recording) => {
+      const url = URL.createObjectURL(new Blob([JSON.stringify(r)], { type: 'application/json' }));
+      await (document.querySelector('#chat0') as CodeExecChat).loadDemo(url);
+    }, recording);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).toBe(SEED_PROMPT);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
+    expect(fake.requests.length).toBe(before);
+  });
+});
+
+describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, () => {
+  test('picked and dropped files reach the code by name and are shown to the model', async () => {
+    const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+    fake.script([
+      {
+        expect: (request) => {
+          const parts = lastTurn(request).parts ?? [];
+          if (!parts.some((part) => part.text?.includes('Attached file "sales.csv"') && part.text.includes('north,10'))) throw new Error('the CSV is not shown to the model');
+          if (!parts.some((part) => part.inlineData?.mimeType === 'image/png')) throw new Error('the image is not shown to the model');
+        },
+        reply: reply([runPythonCall('import os\nprint(open("sales.csv").read().strip().splitlines()[1], sorted(os.listdir(".")))')]),
+      },
+      { reply: (request) => reply([text(`The file says: ${outputOf(request).trim()}`)]) },
+    ]);
+    const { page } = await openChat('');
+    await waitForSandbox(page, '#chat0');
+    await page.locator('#chat0 cec-composer input[type=file]').setInputFiles({ name: 'sales.csv', mimeType: '', buffer: Buffer.from('region,total\nnorth,10\n') });
+    // Drag and drop onto the chat.
+    const dataTransfer = await page.evaluateHandle((png) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], 'dot.png', { type: 'image/png' }));
+      return transfer;
+    }, PNG_1X1);
+    await page.locator('#chat0 .frame').dispatchEvent('dragover', { dataTransfer });
+    await page.locator('#chat0 .frame').dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => page.locator('#chat0 cec-composer .chip').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
+    await type(page, 'What is in the file?');
+    await sendAndWait(page, '#chat0');
+    expect(fake.failures).toEqual([]);
+    expect(await transcriptText(page, '#chat0')).toContain("The file says: north,10 ['dot.png', 'sales.csv']");
+    expect(await page.locator('#chat0 .turn.user .file-pill').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
+  });
+
+  test('switching to server execution carries the conversation over', async () => {
+    fake.script([
+      ...seedLocalTurns(),
+      {
+        expect: (request) => {
+          const contents = request.body.contents;
+          if (contents.some((content) => content.parts?.some((part) => part.functionCall || part.functionResponse))) throw new Error('run_python turns were sent to server mode');
+          if (!contents.some((content) => content.parts?.some((part) => part.codeExecutionResult?.output?.includes('5117')))) throw new Error('the earlier result is missing');
+        },
+        reply: reply([text('Yes: 5117 is odd.')]),
+      },
+    ]);
+    const { page } = await openChat('');
+    await waitForSandbox(page, '#chat0');
+    await type(page, SEED_PROMPT);
+    await sendAndWait(page, '#chat0');
+    await page.locator('#chat0 .segmented button', { hasText: 'Gemini server' }).click();
+    expect(await transcriptText(page, '#chat0')).toContain("Code now runs on Gemini's servers");
+    await type(page, 'Is that number odd?');
+    await sendAndWait(page, '#chat0');
+    expect(fake.failures).toEqual([]);
+    expect(await transcriptText(page, '#chat0')).toContain('Yes: 5117 is odd.');
+  });
+
+  test('the key is remembered only when asked, and can be forgotten', async () => {
+    context = await browser.newContext();
+    await blockNonLocal(context);
+    const page = await context.newPage();
+    await page.goto(`${server.origin}${PAGE}?execution=server`);
+    const form = page.locator('#chat0 .welcome cec-key-form');
+    await form.locator('input[name=key]').fill('key-for-this-page');
+    await form.locator('button[type=submit]').click();
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain('key-for-this-page');
+    expect(await page.locator('#chat0 .welcome cec-key-form').count()).toBe(0);
+
+    await page.locator('#chat0 button[aria-label="Settings"]').click();
+    const settings = page.locator('#chat0 dialog cec-key-form');
+    expect(await settings.locator('.saved').innerText()).toContain('(for this page only)');
+    await settings.locator('input[name=key]').fill('remembered-key');
+    await settings.locator('input[name=remember]').check();
+    await settings.locator('button[type=submit]').click();
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).toContain('remembered-key');
+    await page.reload();
+    await page.locator('#chat0 button[aria-label="Settings"]').click();
+    expect(await page.locator('#chat0 dialog cec-key-form .saved').innerText()).toContain('(remembered on this device)');
+    await page.locator('#chat0 dialog cec-key-form button', { hasText: 'Forget key' }).click();
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain('remembered-key');
+  });
+});
+
+describe('server-side execution against the fake Gemini', { timeout: TIMEOUT_MS }, () => {
+  test('Gemini runs the code; the same renderer shows its parts', async () => {
+    fake.script(seedServerTurns());
+    const { page, log } = await openChat('execution=server', 'dark');
+    // Server mode needs no Python in the page.
+    expect(await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).sandbox)).toBeUndefined();
+    await type(page, SEED_PROMPT);
+    await sendAndWait(page, '#chat0');
+    const text = await transcriptText(page, '#chat0');
+    expect(text).toContain('The sum of the first 50 prime numbers is 5117.');
+    expect(await page.locator('#chat0 .cell .badge.ok').count()).toBe(1);
+    expect(await page.locator('#chat0 .cell pre.output').innerText()).toContain('5117');
+    expect(fake.failures).toEqual([]);
+    expect(fake.requests[0].body.tools?.some((tool) => tool.codeExecution)).toBe(true);
+    expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+    await screenshot(page, 'server-conversation-dark');
+  });
+});

@@ -1,0 +1,78 @@
+/** The pure parts of the UI: grouping parts into blocks, carrying history across modes, error wording. */
+import { describe, expect, test } from 'vitest';
+import { describeError, describeRefusal } from '../../src/ui/error-message.js';
+import { historyForMode } from '../../src/ui/history-for-mode.js';
+import { groupParts, outcomeLabel } from '../../src/ui/render-parts.js';
+
+describe('groupParts', () => {
+  test('pairs code with its result by id and attaches the images that follow', () => {
+    const blocks = groupParts([
+      { text: 'Let me ' },
+      { text: 'compute.' },
+      { executableCode: { language: 'PYTHON' as never, code: 'a', id: '1' } },
+      { executableCode: { language: 'PYTHON' as never, code: 'b', id: '2' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: 'A', id: '1' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_FAILED' as never, output: 'B', id: '2' } },
+      { inlineData: { mimeType: 'image/png', data: 'AAAA' } },
+      { text: 'Done.' },
+      { inlineData: { mimeType: 'image/png', data: 'BBBB' } },
+    ]);
+    expect(blocks.map((b) => b.type)).toEqual(['text', 'cell', 'cell', 'text', 'media']);
+    expect(blocks[0]).toEqual({ type: 'text', text: 'Let me compute.' });
+    const [a, b] = [blocks[1], blocks[2]] as Extract<(typeof blocks)[number], { type: 'cell' }>[];
+    expect(a.result?.output).toBe('A');
+    expect(b.result?.output).toBe('B');
+    expect(b.media).toHaveLength(1);
+  });
+
+  test('server-mode results without ids pair with the latest waiting cell', () => {
+    const blocks = groupParts([{ executableCode: { code: 'x' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '1' } }]);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ type: 'cell', code: 'x', result: { output: '1' } });
+  });
+
+  test('outcome labels', () => {
+    expect(outcomeLabel({ outcome: 'OUTCOME_DEADLINE_EXCEEDED' as never }, false).label).toBe('timed out');
+    expect(outcomeLabel(undefined, true).tone).toBe('running');
+    expect(outcomeLabel({ outcome: 'OUTCOME_FAILED' as never }, false).tone).toBe('failed');
+  });
+});
+
+describe('historyForMode', () => {
+  test('local run_python turns become server-style code execution parts', () => {
+    const history = historyForMode(
+      [
+        { role: 'user', parts: [{ text: 'sum?' }] },
+        { role: 'model', parts: [{ text: 'ok' }, { functionCall: { id: 'c1', name: 'run_python', args: { code: 'print(1)' } }, thoughtSignature: 'sig' }] },
+        { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '1\n' } } }, { inlineData: { mimeType: 'image/png', data: 'AA' } }] },
+        { role: 'model', parts: [{ text: 'It is 1.' }] },
+      ],
+      'server',
+    );
+    expect(history.map((c) => c.role)).toEqual(['user', 'model']);
+    expect(history[1].parts).toEqual([
+      { text: 'ok' },
+      { executableCode: { language: 'PYTHON', code: 'print(1)' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n' } },
+      { inlineData: { mimeType: 'image/png', data: 'AA' } },
+      { text: 'It is 1.' },
+    ]);
+  });
+});
+
+describe('error messages', () => {
+  const apiError = (status: number, message: string) => Object.assign(new Error(JSON.stringify({ error: { code: status, message } })), { name: 'ApiError', status });
+
+  test('say what happened and where the fix is', () => {
+    expect(describeError(apiError(400, 'API key not valid. Please pass a valid API key.'))).toMatchObject({ title: 'The API key was not accepted', fix: 'api-key', retryable: false });
+    expect(describeError(apiError(429, 'Resource exhausted'))).toMatchObject({ title: 'Quota exceeded or rate limited', retryable: true });
+    expect(describeError(apiError(503, 'overloaded')).detail).toContain('HTTP 503');
+    expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ title: 'Could not reach Gemini' });
+  });
+
+  test('refusals and empty answers', () => {
+    expect(describeRefusal({ finishReason: 'SAFETY', partCount: 0 })?.title).toBe('The model declined to answer');
+    expect(describeRefusal({ blockReason: 'PROHIBITED_CONTENT', partCount: 0 })?.title).toBe('The prompt was blocked');
+    expect(describeRefusal({ finishReason: 'STOP', partCount: 2 })).toBeUndefined();
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Helpers for the UI browser tests: serving the built site, guarding the network, driving
+ * `<code-exec-chat>` through its shadow DOM (Playwright's CSS locators pierce open shadow roots),
+ * routing Gemini requests to the fake server, and saving screenshots to test-results/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { RunResult } from '../../src/types.js';
+import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * Served as the site root for test pages (which load /dist/widget.js). `UI_ROOT` points elsewhere
+ * (a folder with a copy of dist/ and a link to test/) when other builds keep rewriting dist/.
+ */
+export const SERVE_ROOT = process.env.UI_ROOT ?? REPO_ROOT;
+export const DIST = `${SERVE_ROOT}/dist`;
+const RESULTS = `${REPO_ROOT}test-results`;
+
+/** The UI tests load the built site: the lib build, then the site build. */
+export function requireBuild(): void {
+  for (const file of ['index.html', 'widget.js', 'worker.js', 'sw.js', 'pyodide/pyodide.asm.wasm']) {
+    if (!existsSync(`${DIST}/${file}`)) throw new Error(`dist/${file} is missing: run \`npm run build\` (lib build, then \`vite build\`) first`);
+  }
+}
+
+/** Collects console errors and page errors, for failure messages. */
+export function collectLog(page: Page): string[] {
+  const log: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') log.push(`[${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
+  return log;
+}
+
+/**
+ * Aborts every request that is not to localhost (the page, its workers and frames included) and
+ * returns the list of what was blocked.
+ */
+export async function blockNonLocal(context: BrowserContext): Promise<string[]> {
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url) || /^(data|blob):/.test(url)) return route.continue();
+    blocked.push(url);
+    return route.abort('internetdisconnected');
+  });
+  return blocked;
+}
+
+/**
+ * Answers the page's Gemini requests from the fake server: those to Google's endpoint (with CORS
+ * headers, as Google sends) and those to `proxyPath` on the page's own origin (the `base-url` case).
+ */
+export async function routeGeminiTo(context: BrowserContext, fake: FakeGemini, proxyPath = '/gemini-proxy'): Promise<void> {
+  const forward = async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
+    const request = route.request();
+    if (request.method() === 'OPTIONS') {
+      return route.fulfill({ status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' } });
+    }
+    const url = new URL(request.url());
+    const path = url.pathname.replace(proxyPath, '');
+    const response = await route.fetch({ url: `${fake.baseUrl}${path}${url.search}` });
+    return route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
+  };
+  await context.route('https://generativelanguage.googleapis.com/**', forward);
+  await context.route(`**${proxyPath}/**`, forward);
+}
+
+/** Waits until the chat's sandbox has booted. */
+export async function waitForSandbox(page: Page, chat = 'code-exec-chat'): Promise<void> {
+  await page.waitForFunction((selector) => Boolean(document.querySelector<HTMLElement & { sandbox?: unknown }>(selector)?.sandbox), chat, { timeout: 45_000 });
+}
+
+/** Clicks Send (or presses Enter) and waits until the message is answered (or failed). */
+export async function sendAndWait(page: Page, chat = 'code-exec-chat', how: 'click' | 'enter' = 'click'): Promise<void> {
+  const before = await page.locator(`${chat} [data-entry]`).count();
+  if (how === 'click') await page.locator(`${chat} cec-composer button[aria-label="Send message"]`).click();
+  else await page.locator(`${chat} cec-composer textarea`).press('Enter');
+  // The user's entry appears once the message is on its way (after Python is ready, in local mode).
+  await expect.poll(() => page.locator(`${chat} [data-entry]`).count(), { timeout: 45_000 }).toBeGreaterThan(before);
+  await waitIdle(page, chat);
+}
+
+/** Waits until no message is in flight. */
+export async function waitIdle(page: Page, chat = 'code-exec-chat'): Promise<void> {
+  await page.waitForFunction(
+    (selector) => {
+      const composer = document.querySelector(selector)?.shadowRoot?.querySelector('cec-composer') as (HTMLElement & { busy?: boolean }) | null;
+      return composer !== null && composer.busy === false && !document.querySelector(selector)?.shadowRoot?.querySelector('[aria-busy="true"]');
+    },
+    chat,
+    { timeout: 60_000 },
+  );
+}
+
+/** The visible text of the chat's transcript. */
+export function transcriptText(page: Page, chat = 'code-exec-chat'): Promise<string> {
+  return page.locator(`${chat} main.transcript`).innerText();
+}
+
+/** Picks a demo from the chat's picker. */
+export async function pickDemo(page: Page, id: string, chat = 'code-exec-chat'): Promise<void> {
+  await page.locator(`${chat} .welcome cec-demo-picker button[data-demo="${id}"]`).click();
+  await expect.poll(() => page.locator(`${chat} cec-composer textarea`).inputValue()).not.toBe('');
+}
+
+/** Saves a screenshot as test-results/ui-<name>.png (gitignored), for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: `${RESULTS}/ui-${name}.png` });
+}
+
+/** Runs code directly in a chat's sandbox (as the scratchpad would). */
+export function runInChat(page: Page, code: string, chat = 'code-exec-chat'): Promise<RunResult> {
+  return page.evaluate(([selector, source]) => (document.querySelector(selector) as CodeExecChat).sandbox!.run(source), [chat, code] as const);
+}

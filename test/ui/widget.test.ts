@@ -1,0 +1,182 @@
+/**
+ * `<code-exec-chat>` embedded in a plain page (test/ui/pages/plain.html loads /dist/widget.js):
+ * stopping a running cell, two independent widgets, sanitized model output, and a page served
+ * without COOP/COEP. Test recordings stand in for Gemini; their code runs live.
+ *
+ * Needs the built site (`npm run build`).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, runInChat, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+
+const TIMEOUT_MS = 90_000;
+const PAGE = '/test/ui/pages/plain.html';
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  requireBuild();
+  browser = await launchChromium();
+}, TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+function useServer(crossOriginIsolated: boolean): { server: StaticServer } {
+  const holder = {} as { server: StaticServer };
+  beforeAll(async () => {
+    holder.server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated });
+  });
+  afterAll(async () => {
+    await holder.server?.close();
+  });
+  return holder;
+}
+
+async function openPlainPage(origin: string, query: string): Promise<{ page: Page; log: string[] }> {
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await blockNonLocal(context);
+  const page = await context.newPage();
+  const log = collectLog(page);
+  await page.goto(`${origin}${PAGE}?${query}`);
+  return { page, log };
+}
+
+/** Waits until the composer holds the demo's next message. */
+async function demoReady(page: Page, chat = '#chat0'): Promise<void> {
+  await expect.poll(() => page.locator(`${chat} cec-composer textarea`).inputValue(), { timeout: 20_000 }).not.toBe('');
+}
+
+describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
+  const ctx = useServer(true);
+
+  test('a progress bar says what is happening while Python loads', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, '');
+    const progress = page.locator('#chat0 cec-load-progress');
+    await expect.poll(() => progress.locator('.message').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/Python|runtime/);
+    expect(await progress.locator('[role=progressbar]').getAttribute('aria-valuetext')).toBeTruthy();
+    await screenshot(page, 'loading');
+    await waitForSandbox(page, '#chat0');
+    // Once ready, the bar goes away.
+    await expect.poll(() => progress.isVisible(), { timeout: 5_000 }).toBe(false);
+  });
+
+  test('Stop (button) interrupts a running cell; Python keeps its variables', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/stop.recording.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('Done: x is set.');
+
+    // Message 2 loops forever: the cell shows as running with its live output, until Stop.
+    await demoReady(page);
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 .cell.running pre.output.live').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('#chat0 .cell.running pre.output.live').innerText()).toContain('started');
+    await screenshot(page, 'stop-running-cell');
+    await page.locator('#chat0 cec-composer button[aria-label="Stop"]').click();
+    await waitIdle(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('Stopped. This message and its answer were left out');
+    expect(await page.locator('#chat0 .turn.model.stopped').count()).toBe(1);
+
+    // The interpreter survived the interrupt: x is still 41.
+    const result = await runInChat(page, 'x + 1', '#chat0');
+    expect(result.result).toBe('42');
+    expect(result.stateLost).toBe(false);
+  });
+
+  test('Escape stops too', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/stop.recording.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    await demoReady(page);
+    await page.locator('#chat0 cec-composer textarea').press('Enter');
+    await expect.poll(() => page.locator('#chat0 .cell.running').count(), { timeout: 30_000 }).toBe(1);
+    await page.locator('#chat0 cec-composer textarea').press('Escape');
+    await waitIdle(page, '#chat0');
+    expect(await page.locator('#chat0 .turn.model.stopped').count()).toBe(1);
+  });
+
+  test('two widgets on one page each have their own Python', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'count=2&demo=/dist/demos/primes.json');
+    await waitForSandbox(page, '#chat0');
+    await waitForSandbox(page, '#chat1');
+    expect(await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).sandbox !== (document.querySelector('#chat1') as CodeExecChat).sandbox)).toBe(true);
+    await demoReady(page, '#chat0');
+    await demoReady(page, '#chat1');
+    // Both run at once.
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await page.locator('#chat1 cec-composer button[aria-label="Send message"]').click();
+    await waitIdle(page, '#chat0');
+    await waitIdle(page, '#chat1');
+    for (const chat of ['#chat0', '#chat1']) expect(await transcriptText(page, chat)).toContain('is 5117.');
+    // State is per widget.
+    await runInChat(page, 'only_here = 1', '#chat0');
+    expect((await runInChat(page, 'only_here', '#chat1')).error?.name).toBe('NameError');
+    expect((await runInChat(page, 'only_here', '#chat0')).result).toBe('1');
+    await screenshot(page, 'two-widgets');
+  });
+
+  test('model Markdown and code output cannot run script', async () => {
+    const { page, log } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/xss.recording.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    const text = await transcriptText(page, '#chat0');
+    expect(text).toContain('Sanitized output below.');
+    // Code output is text: shown literally. The same string quoted into model Markdown is sanitized away.
+    expect(await page.locator('#chat0 .cell pre.output').innerText()).toContain('<img src=x onerror="window.__xss = 9">');
+    expect(text).toContain('The code printed:');
+    // Give any injected handler a chance to fire, then click everything clickable in the answer.
+    for (const link of await page.locator('#chat0 .md a').all()) await link.click({ modifiers: ['Control'] }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+    const dangerous = await page.locator('#chat0').evaluate((host) => {
+      const root = host.shadowRoot!;
+      return {
+        scripts: root.querySelectorAll('.md script, .md iframe, .md svg').length,
+        handlers: [...root.querySelectorAll('.md *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on') || a.name === 'style')).length,
+        jsLinks: [...root.querySelectorAll('.md a')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
+        remoteImages: [...root.querySelectorAll('.md img')].filter((img) => /^https?:/.test(img.getAttribute('src') ?? '')).length,
+        bold: root.querySelectorAll('.md b').length,
+      };
+    });
+    expect(dangerous).toEqual({ scripts: 0, handlers: 0, jsLinks: 0, remoteImages: 0, bold: 1 });
+    expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+  });
+});
+
+describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
+  const ctx = useServer(false);
+
+  test('says Stop restarts Python, and still runs code (and stops it)', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/stop.recording.json');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await waitForSandbox(page, '#chat0');
+    await expect.poll(() => page.locator('#chat0 cec-composer .notice').innerText()).toContain('Stop restarts Python on this page (no cross-origin isolation)');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('Done: x is set.');
+    await screenshot(page, 'not-isolated-notice');
+
+    await demoReady(page);
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 .cell.running').count(), { timeout: 30_000 }).toBe(1);
+    await page.locator('#chat0 cec-composer button[aria-label="Stop"]').click();
+    await waitIdle(page, '#chat0');
+    // The worker was replaced: Python works, without the old variables.
+    const result = await runInChat(page, 'print("alive")\n"x" in globals()', '#chat0');
+    expect(result.output).toContain('alive');
+    expect(result.result).toBe('False');
+  });
+});

@@ -24,7 +24,7 @@ import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from '.
 export function createCodeExecutionChat(options: CodeExecutionChatOptions): CodeExecutionChat {
   const history = structuredClone(options.history ?? []);
   checkHistory(history);
-  return new CodeExecutionChat(resolveSetup(options), history);
+  return new CodeExecutionChat(resolveSetup(options), history, options.files ?? []);
 }
 
 /**
@@ -39,15 +39,17 @@ export function createCodeExecutionChat(options: CodeExecutionChatOptions): Code
 export class CodeExecutionChat {
   private history: Content[];
   /** Attachment names written so far: the run_python description lists them. */
-  private readonly files: string[] = [];
+  private readonly files: string[];
   private queue: Promise<void> = Promise.resolve();
 
   /** @internal Use {@link createCodeExecutionChat}. */
   constructor(
     private readonly setup: AgentSetup,
     history: Content[],
+    files: readonly string[],
   ) {
     this.history = history;
+    this.files = [...new Set(files)];
   }
 
   /**

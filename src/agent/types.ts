@@ -98,6 +98,11 @@ export type CodeExecutionChatOptions = CodeExecutionBaseOptions &
   (LocalExecutionOptions | ServerExecutionOptions) & {
     /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. */
     history?: Content[];
+    /**
+     * Names of files already in the sandbox's working directory (a resumed chat's attachments),
+     * so the `run_python` description lists them from the first message.
+     */
+    files?: string[];
   };
 
 /** Parameters of `sendMessage` / `sendMessageStream`: the SDK's, plus attachments. */

@@ -72,32 +72,52 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
   frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
   frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP.replace('{frame-script}', scriptSource)}"><script>${FRAME_SCRIPT}</script>`;
 
-  const ready = new Promise<void>((resolve) => {
-    const onMessage = (event: MessageEvent) => {
-      if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
-      window.removeEventListener('message', onMessage);
-      resolve();
-    };
-    window.addEventListener('message', onMessage);
+  // Something else may remove the frame (a framework owning the DOM, an extension): that kills
+  // the worker, and the session must hear of it at once, not at the next deadline.
+  let exitListener: ((reason: string) => void) | undefined;
+  let exitReason: string | undefined;
+  let removed = false;
+  let failStart: (error: Error) => void = () => {};
+  const exit = (reason: string) => {
+    if (exitReason) return;
+    exitReason = reason;
+    failStart(new Error(reason));
+    exitListener?.(reason);
+  };
+  const observer = new MutationObserver(() => {
+    if (frame.isConnected || removed) return;
+    observer.disconnect();
+    exit('the sandbox frame was removed from the page');
   });
-  document.body.append(frame);
-  await ready;
+  observer.observe(document, { childList: true, subtree: true });
 
   const rpc = new MessageChannel();
   const events = new MessageChannel();
   const control = new MessageChannel();
-  let exitListener: ((reason: string) => void) | undefined;
-  let removed = false;
-  const started = new Promise<boolean>((resolve) => {
+  const started = new Promise<boolean>((resolve, reject) => {
+    failStart = reject;
+    const onReady = (event: MessageEvent) => {
+      if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
+      window.removeEventListener('message', onReady);
+      // The frame's origin is opaque, so '*' is the only target origin that reaches it.
+      frame.contentWindow?.postMessage({ type: 'start', workerSource: source, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+    };
+    window.addEventListener('message', onReady);
     control.port1.onmessage = (event: MessageEvent) => {
       const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
       if (message?.type === 'started') resolve(message.interruptible === true);
-      else if (message?.type === 'exit' && !removed) exitListener?.(String(message.reason).slice(0, 500));
+      else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
     };
   });
-  // The frame's origin is opaque, so '*' is the only target origin that reaches it.
-  frame.contentWindow?.postMessage({ type: 'start', workerSource: source, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
-  const interruptible = await started;
+  document.body.append(frame);
+  let interruptible: boolean;
+  try {
+    interruptible = await started;
+  } catch (error) {
+    observer.disconnect();
+    frame.remove();
+    throw error;
+  }
 
   return {
     rpc: rpc.port1,
@@ -106,10 +126,12 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
     interrupt: () => control.port1.postMessage('interrupt'),
     async terminate() {
       removed = true;
+      observer.disconnect();
       frame.remove();
     },
     onExit(listener) {
       exitListener = listener;
+      if (exitReason) listener(exitReason);
     },
     hold: () => () => {},
   };

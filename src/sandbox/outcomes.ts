@@ -13,11 +13,10 @@ export type StopReason = 'timeout' | 'interrupt';
 export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
   const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
   if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
-  if (r.status === 'interrupted' && stopReason === 'timeout') {
-    return { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', error: { ...timeoutError(timeoutMs, false), traceback: r.error?.traceback ?? '' } };
-  }
-  if (r.status === 'interrupted' && stopReason === 'interrupt') {
-    return { ...base, outcome: 'OUTCOME_FAILED', error: { ...interruptedError(false), traceback: r.error?.traceback ?? '' } };
+  if (r.status === 'interrupted' && stopReason) {
+    // The KeyboardInterrupt traceback shows where the code was; the note says why it stopped.
+    const error = stopReason === 'timeout' ? timeoutError(timeoutMs, false) : interruptedError(false);
+    return { ...withNote(base, error), outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED', error: { ...error, traceback: r.error?.traceback ?? '' } };
   }
   return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
 }
@@ -32,9 +31,7 @@ export function lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChun
   else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
   return {
     outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
-    output: output.output,
-    stdout: output.stdout,
-    stderr: output.stderr,
+    ...withNote(output, error),
     error,
     images: fatal?.images ?? [],
     files: fatal?.files ?? [],
@@ -59,6 +56,13 @@ export function formatMiB(bytes: number): string {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Ends the output with the error's one-line account, so whoever reads only the output (a model, a UI) learns it too. */
+function withNote<T extends { output: string; stderr: string }>(fields: T, error: PythonErrorInfo): T {
+  const line = `[${error.name}: ${error.message}]\n`;
+  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
+  return { ...fields, output: fields.output + sep(fields.output) + line, stderr: fields.stderr + sep(fields.stderr) + line };
 }
 
 /** Streamed chunks as the result's three output fields (the worker capped them already). */

@@ -319,10 +319,14 @@ export class PythonSandbox {
     session.listen(runId, onOutput);
     try {
       const settled = await Promise.race([
-        session.remote.run({ runId, code }).then(
-          (result) => ({ result: validateRunResult(result, this.limits.maxOutputBytes) }),
-          (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
-        ),
+        session.remote
+          .run({ runId, code })
+          .then((answer) => validateRunResult(answer, this.limits.maxOutputBytes))
+          .then(
+            (result) => ({ result }),
+            // A failed call or a malformed answer: the worker cannot be trusted any more.
+            (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
+          ),
         session.died.then((reason) => ({ crash: reason })),
       ]);
       if ('result' in settled) await streamDrained(settled.result.streamedChunks);

@@ -40,7 +40,8 @@ export class WorkerSession {
         resolve(reason);
       };
     });
-    worker.onExit((reason) => this.markDead(reason));
+    // A worker reported dead (or erroring) is taken as dead: stop it for good, so nothing of it lingers.
+    worker.onExit((reason) => void this.terminate(reason));
     worker.events.addEventListener('message', (event) => void this.onEvent((event as MessageEvent).data));
     worker.events.start();
   }
@@ -86,7 +87,15 @@ export class WorkerSession {
   /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
   static async start(workerUrl: URL, configReady: BootConfig | Promise<BootConfig>, options: SessionOptions): Promise<WorkerSession> {
     // The worker starts while the config (snapshot, runtime bytes) is still loading.
-    const [spawned, configured] = await Promise.allSettled([spawnWorker(workerUrl, options.isolation), configReady]);
+    const spawning = spawnWorker(workerUrl, options.isolation);
+    let spawnTimer: ReturnType<typeof setTimeout> | undefined;
+    const spawnTimeout = new Promise<never>((_, reject) => {
+      spawnTimer = setTimeout(() => reject(new Error(`no answer within ${options.bootTimeoutMs} ms`)), options.bootTimeoutMs);
+    });
+    const [spawned, configured] = await Promise.allSettled([Promise.race([spawning, spawnTimeout]), configReady]);
+    clearTimeout(spawnTimer);
+    // A spawn that finishes after its timeout must not leave a worker behind.
+    if (spawned.status === 'rejected') void spawning.then((late) => late.terminate(), () => undefined);
     if (spawned.status === 'rejected') {
       throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`);
     }

@@ -10,6 +10,7 @@ import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type 
 import type { FileOutput, OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
 import { historyForMode } from './history-for-mode.js';
+import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
 
 export interface UserEntry {
@@ -44,9 +45,29 @@ export interface NoticeEntry {
   kind: 'notice';
   id: number;
   text: string;
+  /** Drawn as a divider: something changed under the conversation (Python restarted). */
+  divider?: boolean;
 }
 
 export type Entry = UserEntry | ModelEntry | ErrorEntry | NoticeEntry;
+
+/** An entry as saved: without its id (ids are per page load). */
+export type EntryData = WithoutId<Entry>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** What a conversation is made of, for saving: the transcript, the API history and the messages sent. */
+export interface ConversationSnapshot {
+  entries: readonly Entry[];
+  history: Content[];
+  sent: readonly SentMessage[];
+}
+
+/** A saved conversation to put back (see {@link Conversation.restore}). */
+export interface RestoredConversation {
+  entries: readonly EntryData[];
+  history: Content[];
+  sent: readonly SentMessage[];
+}
 
 /** What the chat is created with. A change of any of these starts a new underlying chat (history carried over). */
 export interface ConversationSetup {
@@ -66,6 +87,12 @@ export class Conversation {
   private current: ModelEntry | undefined;
   private pendingFiles: FileOutput[] = [];
   private readonly sent: SentMessage[] = [];
+  /** History to continue from when the chat is (re)created: a restored conversation's. */
+  private restoredHistory: Content[] = [];
+  /** Said to the model with the next message that goes through (e.g. that Python restarted). */
+  private noteForModel: string | undefined;
+  /** A run of the message in flight lost the interpreter (crash, fatal error, forced stop). */
+  private stateLost = false;
   private nextId = 1;
 
   /** @param onChange called whenever `entries` or `busy` change (the element re-renders). */
@@ -78,15 +105,42 @@ export class Conversation {
 
   /** The API history (what the model sees). */
   history(): Content[] {
-    return this.chat?.getHistory() ?? [];
+    return this.chat?.getHistory() ?? structuredClone(this.restoredHistory);
+  }
+
+  /** The conversation as it stands, for saving. Live objects: the caller copies what it keeps. */
+  snapshot(): ConversationSnapshot {
+    return { entries: this.entries, history: this.history(), sent: this.sent };
+  }
+
+  /**
+   * Puts a saved conversation back: the transcript as it was, and the API history the next
+   * message continues from (the chat is created with it on the next {@link Conversation.configure}).
+   */
+  restore(saved: RestoredConversation): void {
+    this.clear();
+    this.entries = saved.entries.map((entry) => ({ ...entry, id: this.nextId++ }) as Entry);
+    this.restoredHistory = structuredClone(saved.history);
+    this.sent.push(...saved.sent);
+    this.onChange();
+  }
+
+  /**
+   * Adds `note` to the next message the model receives (before the user's text; not shown in the
+   * transcript). Kept until a message goes through.
+   */
+  tellModel(note: string): void {
+    this.noteForModel = note;
   }
 
   /** Uses these settings from the next message on; the conversation so far is carried over. */
   configure(setup: ConversationSetup): void {
     const same = this.setup && this.setup.client === setup.client && this.setup.model === setup.model && this.setup.execution === setup.execution && this.setup.sandbox === setup.sandbox;
     if (same && this.chat) return;
-    const history = this.chat ? historyForMode(this.chat.getHistory(), setup.execution) : [];
-    const base = { ai: setup.client, model: setup.model, history, onEvent: this.onEvent };
+    const history = historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution);
+    // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
+    const files = this.entries.flatMap((entry) => (entry.kind === 'user' ? entry.attachments.map((a) => a.name) : []));
+    const base = { ai: setup.client, model: setup.model, history, files, onEvent: this.onEvent };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
@@ -99,14 +153,16 @@ export class Conversation {
     this.stop();
     this.entries = [];
     this.sent.length = 0;
+    this.restoredHistory = [];
+    this.noteForModel = undefined;
     this.chat = undefined;
     this.setup = undefined;
     this.onChange();
   }
 
-  /** Adds a line between messages (mode switches, demo loaded…). */
-  notice(text: string): void {
-    this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text }];
+  /** Adds a line between messages (mode switches, demo loaded…); `divider` for a change under the conversation. */
+  notice(text: string, options: { divider?: boolean } = {}): void {
+    this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text, ...(options.divider && { divider: true }) }];
     this.onChange();
   }
 
@@ -157,6 +213,7 @@ export class Conversation {
     this.entries = [...this.entries, user, model];
     this.current = model;
     this.pendingFiles = [];
+    this.stateLost = false;
     this.busy = true;
     const abort = new AbortController();
     this.abort = abort;
@@ -166,7 +223,9 @@ export class Conversation {
     let blockReason: string | undefined;
     try {
       const attachments: Attachment[] = message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data }));
-      const stream = await this.chat.sendMessageStream({ message: message.text.trim() || 'See the attached files.', attachments, config: { abortSignal: abort.signal } });
+      const text = message.text.trim() || 'See the attached files.';
+      const note = this.noteForModel;
+      const stream = await this.chat.sendMessageStream({ message: note ? [note, text] : text, attachments, config: { abortSignal: abort.signal } });
       for await (const chunk of stream) {
         this.absorb(model, chunk);
         finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
@@ -175,8 +234,13 @@ export class Conversation {
       model.state = 'done';
       // An empty answer is not kept in the chat's history, so only then can the message be sent again.
       const empty = model.parts.length === 0;
-      if (empty) user.dropped = true;
-      else this.sent.push(message);
+      if (empty) {
+        user.dropped = true;
+      } else {
+        this.sent.push(message);
+        // The note is in the history now; a dropped message leaves it for the next one.
+        if (this.noteForModel === note) this.noteForModel = undefined;
+      }
       const refusal = describeRefusal({ finishReason, blockReason, partCount: model.parts.length });
       if (refusal) this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: refusal, ...(refusal.retryable && empty && { retry: message }) }];
     } catch (error) {
@@ -190,6 +254,7 @@ export class Conversation {
         this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: readable, retry: message }];
       }
     } finally {
+      if (this.stateLost) this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: PYTHON_RESTARTED_DURING_MESSAGE, divider: true }];
       model.live = [];
       this.busy = false;
       this.abort = undefined;
@@ -233,6 +298,7 @@ export class Conversation {
       else model.live = [...model.live, event.chunk];
     } else if (event.type === 'run-end') {
       this.pendingFiles = event.result.files;
+      if (event.result.stateLost) this.stateLost = true;
       return;
     } else {
       return;

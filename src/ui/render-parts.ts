@@ -189,6 +189,11 @@ export function renderLive(chunks: readonly OutputChunk[]): TemplateResult {
 function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {
   const mimeType = blob.mimeType ?? 'application/octet-stream';
   const isImage = /^image\/(png|jpeg|gif|webp)$/.test(mimeType);
+  // A restored conversation keeps large media without its bytes (see saved-conversation.ts).
+  if (!blob.data) {
+    const what = blob.displayName ? `${blob.displayName} was` : isImage ? 'This image was' : 'This file was';
+    return html`<p class="media-omitted" role="note">${what} too large to keep when the conversation was saved.</p>`;
+  }
   // Unnamed images are figures (charts): shown inline. Named blobs are files the code wrote: downloads.
   if (isImage && !blob.displayName) {
     return html`<img class="figure" alt="Figure produced by the code" src="data:${mimeType};base64,${blob.data ?? ''}" />`;

@@ -70,6 +70,12 @@ describe('errors', () => {
     expect(r.error?.traceback.startsWith('Traceback (most recent call last):\n  File "<cell')).toBe(true);
   });
 
+  it('shows the source of a function defined in an earlier cell in the traceback', async () => {
+    await sandbox.run('def ratio(a, b):\n    return a / b');
+    const r = await sandbox.run('ratio(1, 0)');
+    expect(r.error?.traceback).toContain('return a / b');
+  });
+
   it('reports a syntax error with its line', async () => {
     const r = await sandbox.run('x = 1\nif x\n  pass');
     expect(r.outcome).toBe('OUTCOME_FAILED');

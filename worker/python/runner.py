@@ -19,6 +19,7 @@ import sys
 import time
 import traceback
 import types
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,10 @@ import workdir
 
 WORKDIR = "/home/pyodide"
 MAX_RESULT_REPR = 10_000
+# Tracebacks show the source of cells (a function defined in an earlier cell included), but
+# keeping every cell ever run would grow memory without bound: recent cells are kept, up to a budget.
+CELL_SOURCE_BUDGET_CHARS = 256 * 1024
+CELL_SOURCES_ALWAYS_KEPT = 5
 
 
 class Runner:
@@ -41,6 +46,8 @@ class Runner:
         self.max_total_file_bytes = max_total_file_bytes
         self.cell_count = 0
         self.task: asyncio.Task | None = None
+        self.cell_sources: deque[tuple[str, int]] = deque()
+        self.cell_source_chars = 0
         self.before: dict[str, tuple[int, int]] = {}
         self.reset()
 
@@ -68,6 +75,7 @@ class Runner:
             return self._finish(error=error)
         # CodeRunner only fills linecache for real paths; tracebacks need the source of "<cell N>".
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        self._forget_old_cells(filename, len(code))
         if runner.code is not None and runner.code.co_flags & inspect.CO_COROUTINE:
             self.task = asyncio.ensure_future(self._run_async(runner))
             return self.task
@@ -91,6 +99,14 @@ class Runner:
     def cancel(self) -> bool:
         """Cancels the pending top-level ``await`` of the current run, if there is one."""
         return self.task.cancel() if self.task is not None else False
+
+    def _forget_old_cells(self, filename: str, size: int) -> None:
+        self.cell_sources.append((filename, size))
+        self.cell_source_chars += size
+        while len(self.cell_sources) > CELL_SOURCES_ALWAYS_KEPT and self.cell_source_chars > CELL_SOURCE_BUDGET_CHARS:
+            old, old_size = self.cell_sources.popleft()
+            self.cell_source_chars -= old_size
+            linecache.cache.pop(old, None)
 
     def _begin(self) -> None:
         self.capture.begin()

@@ -250,6 +250,26 @@ export const chatStyles = css`
     margin: 0 auto 1.4em;
     max-width: 34rem;
   }
+  /* Python restarted under the conversation: a rule across the transcript with the reason in it. */
+  .divider {
+    display: flex;
+    align-items: center;
+    gap: 0.9em;
+    margin: 0 0 1.4em;
+    font-size: 0.8em;
+    color: var(--_warn);
+  }
+  .divider::before,
+  .divider::after {
+    content: '';
+    flex: 1 1 2em;
+    border-top: 1px dashed currentColor;
+    opacity: 0.5;
+  }
+  .divider span {
+    flex: 0 1 34rem;
+    text-align: center;
+  }
   .error {
     display: flex;
     align-items: center;

@@ -7,7 +7,7 @@
  */
 import type { GoogleGenAI } from '@google/genai';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import type { ExecutionMode } from '../../agent/index.js';
+import type { Attachment, ExecutionMode } from '../../agent/index.js';
 import { type LoadProgress, PythonSandbox } from '../../index.js';
 import { ApiKeyStore } from '../api-key-store.js';
 import { BlobUrls } from '../blob-urls.js';
@@ -16,10 +16,13 @@ import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { KeySubmitEvent } from '../cec-key-form/events.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
+import { ConversationStore } from '../conversation-store.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { liveClient, replayClient } from '../genai-client.js';
 import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
 import { type DemoListing, type Recording, attachmentBytes, loadRecording } from '../replay/recording.js';
+import { restartDivider, restartNoteForModel } from '../python-restart.js';
+import { fromSaved, toSaved } from '../saved-conversation.js';
 import { controls, themeTokens } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
@@ -49,6 +52,8 @@ export class CodeExecChat extends LitElement {
     demosUrl: { type: String, attribute: 'demos-url' },
     theme: { type: String, attribute: 'theme', reflect: true },
     heading: { type: String, attribute: 'heading' },
+    storageKey: { type: String, attribute: 'storage-key' },
+    persist: { type: String, attribute: 'persist' },
     _progress: { state: true },
     _progressVisible: { state: true },
     _activeDemo: { state: true },
@@ -81,6 +86,13 @@ export class CodeExecChat extends LitElement {
   declare theme: 'light' | 'dark' | 'auto' | undefined;
   /** Title in the header. */
   declare heading: string;
+  /**
+   * Under which key this widget's conversation is kept in the page's IndexedDB. Default: the
+   * element's `id`, else `default`. Give each widget of a site its own key.
+   */
+  declare storageKey: string | undefined;
+  /** `off`: keep nothing in the browser's storage (the conversation lasts as long as the page). */
+  declare persist: string | undefined;
 
   declare private _progress: LoadProgress | undefined;
   declare private _progressVisible: boolean;
@@ -91,6 +103,14 @@ export class CodeExecChat extends LitElement {
   private readonly keys = new ApiKeyStore();
   private readonly blobUrls = new BlobUrls();
   private readonly conversation = new Conversation(() => this.requestUpdate());
+  private readonly store = new ConversationStore();
+  /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
+  private restoring: Promise<void> = Promise.resolve();
+  /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
+  private filesToRestore: Attachment[] = [];
+  private storageFailureShown = false;
+  /** This page has saved the stored conversation, so it ran in this page's interpreter. */
+  private savedSinceLoad = false;
   private sandboxPromise: Promise<PythonSandbox> | undefined;
   private _sandbox: PythonSandbox | undefined;
   private disposeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -132,6 +152,7 @@ export class CodeExecChat extends LitElement {
     }).then(
       (sandbox) => {
         this._sandbox = sandbox;
+        void this.writeRestoredFiles(sandbox);
         this.requestUpdate();
         this.dispatchEvent(new SandboxReadyEvent(sandbox));
         return sandbox;
@@ -157,10 +178,12 @@ export class CodeExecChat extends LitElement {
     this.conversation.stop();
   }
 
-  /** Starts a new conversation (Python variables and files are kept). */
+  /** Starts a new conversation (Python variables and files are kept). The saved conversation is deleted. */
   clear(): void {
     this.conversation.clear();
     this.blobUrls.revokeAll();
+    // In a demo, New restarts the demo: the live conversation it hides is not what is being cleared.
+    if (!this._activeDemo) this.forgetSaved();
     void this.prefillDemo();
   }
 
@@ -191,6 +214,8 @@ export class CodeExecChat extends LitElement {
       composer.value = '';
       composer.attachments = [];
     }
+    // Back to the live conversation the demo was hiding.
+    this.restoring = this.restoreSaved();
   }
 
   /**
@@ -245,6 +270,7 @@ export class CodeExecChat extends LitElement {
 
   protected override firstUpdated(): void {
     if (this.execution === 'local' || this.demo) this.bootSandbox();
+    this.restoring = this.restoreSaved();
   }
 
   /** Boots the sandbox in the background; a failure is shown with a Retry that boots again. */
@@ -257,6 +283,7 @@ export class CodeExecChat extends LitElement {
     if (changed.has('demosUrl') && this.demosUrl) void this.loadDemoList(this.demosUrl);
     if (changed.has('execution') && changed.get('execution') !== undefined && this.conversation.entries.length > 0) {
       this.conversation.notice(this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.');
+      this.save();
     }
   }
 
@@ -302,6 +329,8 @@ export class CodeExecChat extends LitElement {
 
   private async sendMessage(message: SentMessage): Promise<void> {
     if (this.conversation.busy) return;
+    // A message sent right after the page loads continues the saved conversation, not a new one.
+    await this.restoring;
     const client = this.currentClient();
     if (!client) {
       this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Enter your key in Settings, or pick one of the recorded demos (they work offline, without a key).', retryable: false, fix: 'api-key' });
@@ -321,10 +350,15 @@ export class CodeExecChat extends LitElement {
         }
         return;
       }
+      await this.writeRestoredFiles(sandbox);
     }
     this.stickToBottom = true;
     this.conversation.configure({ client, model: this._activeDemo?.recording.model ?? this.model, execution, sandbox });
-    await this.conversation.send(message);
+    const sending = this.conversation.send(message);
+    // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
+    this.save();
+    await sending;
+    this.save();
     const last = this.conversation.entries.at(-1);
     if (last?.kind === 'error') this.dispatchEvent(new ChatErrorEvent(last.error));
     else this.dispatchEvent(new MessageCompleteEvent());
@@ -380,6 +414,82 @@ export class CodeExecChat extends LitElement {
     clearTimeout(this.progressTimer);
     // Keep "ready" on screen briefly so the bar visibly completes.
     if (progress.phase === 'ready') this.progressTimer = setTimeout(() => (this._progressVisible = false), 900);
+  }
+
+  // ---- persistence ----
+
+  /** The IndexedDB key of this widget's conversation, or undefined when `persist="off"`. */
+  private get storageSlot(): string | undefined {
+    if (this.persist === 'off') return undefined;
+    return this.storageKey || this.id || 'default';
+  }
+
+  /** Saves the conversation on screen. Demos are not saved: their recording replays them. */
+  private save(): void {
+    const key = this.storageSlot;
+    if (!key || this._activeDemo || this.conversation.entries.length === 0) return;
+    this.savedSinceLoad = true;
+    this.store.save(key, toSaved(this.conversation.snapshot(), this.effectiveExecution)).catch((error: unknown) => this.storageFailed(error));
+  }
+
+  private forgetSaved(): void {
+    const key = this.storageSlot;
+    if (key) this.store.delete(key).catch((error: unknown) => this.storageFailed(error));
+  }
+
+  /**
+   * Puts the saved conversation back on screen, unless something else is there by then (a demo,
+   * a message). A conversation saved by an earlier page load ran in another interpreter: the
+   * reader and the model are told, and the attached files are written into this one.
+   */
+  private async restoreSaved(): Promise<void> {
+    const key = this.storageSlot;
+    // The page asked for a demo: that is what it shows.
+    if (!key || this.demo) return;
+    let saved;
+    try {
+      saved = fromSaved(await this.store.load(key));
+    } catch (error) {
+      console.warn('code-exec-chat: could not load the saved conversation:', error);
+      return;
+    }
+    const screenTaken = () => Boolean(this._activeDemo) || this.conversation.entries.length > 0;
+    if (!saved || screenTaken()) return;
+    if (saved.execution !== this.execution) {
+      this.execution = saved.execution;
+      if (saved.execution === 'local') this.bootSandbox();
+      // Rendered before the entries come back, so the switch is not announced as a change.
+      await this.updateComplete;
+      if (screenTaken()) return;
+    }
+    this.conversation.restore(saved);
+    // Saved by this page (a demo hid it for a while): same interpreter, nothing restarted.
+    if (this.savedSinceLoad) return;
+    if (saved.execution === 'local') {
+      this.conversation.notice(restartDivider(saved.files), { divider: true });
+      this.conversation.tellModel(restartNoteForModel(saved.files));
+    }
+    this.filesToRestore = saved.files.restore;
+    if (this._sandbox) await this.writeRestoredFiles(this._sandbox);
+  }
+
+  /** Writes restored attachments into the sandbox (once). Queued together, they land before any later run. */
+  private async writeRestoredFiles(sandbox: PythonSandbox): Promise<void> {
+    const files = this.filesToRestore.splice(0);
+    if (files.length === 0) return;
+    try {
+      await Promise.all(files.map((file) => sandbox.writeFile(file.name, file.data)));
+    } catch (error) {
+      this.reportError({ title: 'Could not restore the attached files', detail: `${describeError(error).detail} Attach them again if the code needs them.`, retryable: false });
+    }
+  }
+
+  /** Says once that the conversation is not being kept (storage blocked or full); the chat itself goes on. */
+  private storageFailed(error: unknown): void {
+    console.warn('code-exec-chat: could not save the conversation:', error);
+    if (this.storageFailureShown) return;
+    this.storageFailureShown = true;
+    this.conversation.notice(`This conversation cannot be saved in this browser (${error instanceof Error ? error.message : String(error)}); it lasts until the page is closed.`);
   }
 
   // ---- UI events ----

@@ -21,7 +21,7 @@ export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult
     case 'error':
       return renderError(entry, actions);
     case 'notice':
-      return html`<p class="notice" role="note">${entry.text}</p>`;
+      return entry.divider ? html`<div class="divider" role="note" data-entry="divider"><span>${entry.text}</span></div>` : html`<p class="notice" role="note">${entry.text}</p>`;
   }
 }
 

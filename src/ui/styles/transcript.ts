@@ -177,6 +177,14 @@ export const transcriptStyles = css`
   .media {
     margin: 0.75em 0;
   }
+  .media-omitted {
+    margin: 0.4em 0;
+    padding: 0.5em 0.75em;
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius-sm);
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
   a.file {
     display: inline-flex;
     align-items: center;

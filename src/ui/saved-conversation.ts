@@ -1,0 +1,157 @@
+/**
+ * The saved form of a conversation (one IndexedDB record per widget, see `conversation-store.ts`):
+ * the transcript as shown, the API history the next message continues from, the messages sent
+ * (record mode needs them), the execution mode, and the attached files: names always, bytes when
+ * small, so they can be written into the new interpreter after a reload. Never the API key.
+ *
+ * Size: images and files in the transcript over {@link MAX_SAVED_MEDIA_BYTES} are dropped (the
+ * transcript says so where they were). Attached files over {@link MAX_SAVED_FILE_BYTES} keep their
+ * name only. The API history is kept whole: it is what the model sees, and the API's own request
+ * size limit already bounds it.
+ */
+import type { Content, Part } from '@google/genai';
+import type { Attachment, ExecutionMode } from '../agent/index.js';
+import type { ConversationSnapshot, EntryData, RestoredConversation } from './conversation.js';
+import type { RestoredFiles } from './python-restart.js';
+import type { SentMessage } from './replay/recorder.js';
+
+/** The format tag; bump on incompatible changes (older records are then ignored). */
+export const SAVED_FORMAT = 'code-exec-chat/conversation@1';
+
+/** Largest image or file in the transcript that is saved (decoded bytes). Charts are far smaller. */
+export const MAX_SAVED_MEDIA_BYTES = 1024 * 1024;
+
+/** Largest attached file whose bytes are saved (to write it again after a reload). */
+export const MAX_SAVED_FILE_BYTES = 5 * 1024 * 1024;
+
+/** Said where an in-flight message was cut off by a reload. */
+export const INTERRUPTED_BY_RELOAD = 'The page was reloaded before this message was answered. It was left out of the conversation the model sees.';
+
+/** An attached file as saved: `data` is absent when it was too large to keep. */
+export interface SavedAttachment {
+  name: string;
+  mimeType: string;
+  size: number;
+  data?: Uint8Array;
+}
+
+export interface SavedMessage {
+  text: string;
+  attachments: SavedAttachment[];
+}
+
+export interface SavedConversation {
+  format: typeof SAVED_FORMAT;
+  /** When it was saved (ms since the epoch). */
+  savedAt: number;
+  /** The widget's execution mode when it was saved. */
+  execution: ExecutionMode;
+  entries: EntryData[];
+  history: Content[];
+  sent: SavedMessage[];
+}
+
+/** A saved conversation, checked and ready to put back. */
+export interface LoadedConversation extends RestoredConversation {
+  execution: ExecutionMode;
+  /** The attached files to write into a new interpreter (the latest of each name), and those not kept. */
+  files: { restore: Attachment[] } & RestoredFiles;
+}
+
+/**
+ * The record to save for a conversation. A copy: nothing in it is shared with the live
+ * conversation (the save completes asynchronously, while the conversation goes on).
+ */
+export function toSaved(snapshot: ConversationSnapshot, execution: ExecutionMode): SavedConversation {
+  return {
+    format: SAVED_FORMAT,
+    savedAt: Date.now(),
+    execution,
+    entries: snapshot.entries.map(saveEntry),
+    history: structuredClone(snapshot.history),
+    sent: snapshot.sent.map(saveMessage),
+  };
+}
+
+/** Only the fields worth keeping: no live output, no retry payloads (they hold file bytes). */
+function saveEntry(entry: ConversationSnapshot['entries'][number]): EntryData {
+  switch (entry.kind) {
+    case 'user':
+      return { kind: 'user', text: entry.text, attachments: entry.attachments.map((a) => ({ ...a })), ...(entry.dropped && { dropped: true }) };
+    case 'model':
+      return { kind: 'model', parts: entry.parts.map(capMedia), state: entry.state, live: [] };
+    case 'error':
+      return { kind: 'error', error: { ...entry.error } };
+    case 'notice':
+      return { kind: 'notice', text: entry.text, ...(entry.divider && { divider: true }) };
+  }
+}
+
+/** A copy of the part; large inline data loses its bytes (the renderer shows a note in its place). */
+function capMedia(part: Part): Part {
+  const blob = part.inlineData;
+  if (!blob?.data || base64Bytes(blob.data) <= MAX_SAVED_MEDIA_BYTES) return structuredClone(part);
+  const { data: _data, ...rest } = blob;
+  return { inlineData: rest };
+}
+
+function saveMessage(message: SentMessage): SavedMessage {
+  return {
+    text: message.text,
+    attachments: message.attachments.map(({ name, mimeType, data }) => ({ name, mimeType, size: data.byteLength, ...(data.byteLength <= MAX_SAVED_FILE_BYTES && { data: data.slice() }) })),
+  };
+}
+
+/**
+ * Checks a stored value and turns it back into a conversation; `undefined` for anything that is
+ * not a record this version wrote (it is then ignored, never half-restored). A message that was
+ * still being answered when the page went away is marked as left out, as a stopped one is.
+ */
+export function fromSaved(value: unknown): LoadedConversation | undefined {
+  if (!isSavedConversation(value)) return undefined;
+  const entries: EntryData[] = [];
+  for (const entry of value.entries) {
+    if (entry.kind === 'model' && entry.state === 'streaming') {
+      const user = entries.at(-1);
+      if (user?.kind === 'user') entries[entries.length - 1] = { ...user, dropped: true };
+      entries.push({ ...entry, state: 'stopped', live: [] }, { kind: 'notice', text: INTERRUPTED_BY_RELOAD });
+    } else {
+      entries.push(entry.kind === 'model' ? { ...entry, live: [] } : entry);
+    }
+  }
+  // Bytes that were not kept come back empty: the message still counts (record mode lines messages up with turns).
+  const sent: SentMessage[] = value.sent.map((message) => ({ text: message.text, attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })) }));
+  return { execution: value.execution, entries, history: value.history, sent, files: attachedFiles(value.sent) };
+}
+
+/** The latest version of each attached file name: its bytes, or the note that they were not kept. */
+function attachedFiles(messages: readonly SavedMessage[]): LoadedConversation['files'] {
+  const latest = new Map<string, SavedAttachment>();
+  for (const message of messages) for (const attachment of message.attachments) latest.set(attachment.name, attachment);
+  const restore: Attachment[] = [];
+  const dropped: string[] = [];
+  for (const a of latest.values()) {
+    if (a.data) restore.push({ name: a.name, mimeType: a.mimeType, data: a.data });
+    else dropped.push(a.name);
+  }
+  return { restore, restored: restore.map((a) => a.name), dropped };
+}
+
+const ENTRY_KINDS = new Set(['user', 'model', 'error', 'notice']);
+
+/** Enough of a check that rendering and continuing cannot trip over a foreign or damaged record. */
+function isSavedConversation(value: unknown): value is SavedConversation {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<SavedConversation>;
+  if (v.format !== SAVED_FORMAT || (v.execution !== 'local' && v.execution !== 'server')) return false;
+  if (!Array.isArray(v.entries) || !Array.isArray(v.history) || !Array.isArray(v.sent)) return false;
+  const entriesOk = v.entries.every((e) => typeof e === 'object' && e !== null && ENTRY_KINDS.has(e.kind) && (e.kind !== 'model' || Array.isArray(e.parts)) && (e.kind !== 'user' || Array.isArray(e.attachments)));
+  const historyOk = v.history.every((c) => (c?.role === 'user' || c?.role === 'model') && Array.isArray(c.parts));
+  const sentOk = v.sent.every((m) => typeof m?.text === 'string' && Array.isArray(m.attachments) && m.attachments.every((a) => typeof a?.name === 'string' && (a.data === undefined || a.data instanceof Uint8Array)));
+  return entriesOk && historyOk && sentOk;
+}
+
+/** Decoded size of base64 text (close enough for a cap). */
+function base64Bytes(data: string): number {
+  return Math.floor((data.length * 3) / 4);
+}

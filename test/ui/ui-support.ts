@@ -119,3 +119,33 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function runInChat(page: Page, code: string, chat = 'code-exec-chat'): Promise<RunResult> {
   return page.evaluate(([selector, source]) => (document.querySelector(selector) as CodeExecChat).sandbox!.run(source), [chat, code] as const);
 }
+
+/**
+ * Everything in the page origin's IndexedDB, as JSON text: `{ "db/store/key": value }`, with byte
+ * arrays decoded as UTF-8 (so a test can search stored files too). Empty `{}` when nothing is stored.
+ */
+export function indexedDbContents(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const dump: Record<string, unknown> = {};
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      for (const storeName of db.objectStoreNames) {
+        const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+        const [keys, values] = await Promise.all(
+          [store.getAllKeys(), store.getAll()].map((request) => new Promise<unknown[]>((resolve, reject) => {
+            request.onsuccess = () => resolve(request.result as unknown[]);
+            request.onerror = () => reject(request.error);
+          })),
+        );
+        keys.forEach((key, i) => (dump[`${name}/${storeName}/${String(key)}`] = values[i]));
+      }
+      db.close();
+    }
+    return JSON.stringify(dump, (_key, value: unknown) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : value));
+  });
+}

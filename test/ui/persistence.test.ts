@@ -1,0 +1,297 @@
+/**
+ * Nothing lost: the conversation is kept in the page's IndexedDB and survives a reload, a crash of
+ * the interpreter, and a reload in the middle of an answer; the user continues where they were.
+ * "Gemini" is the fake server (test/fake-gemini), which also checks that the restored history is
+ * sent back as the API requires (thought signatures verbatim, calls paired with responses).
+ *
+ * Needs the built site (`npm run build`). Screenshots go to test-results/ui-*.png.
+ */
+import { Language, Outcome } from '@google/genai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
+import { SEED_PROMPT, functionResponses, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { SERVE_ROOT, blockNonLocal, collectLog, indexedDbContents, requireBuild, routeGeminiTo, screenshot, sendAndWait, transcriptText } from './ui-support.js';
+
+const TIMEOUT_MS = 120_000;
+const PAGE = '/test/ui/pages/plain.html';
+const CHAT = '#chat0';
+/** Distinctive, so a search of the storage cannot miss it. */
+const API_KEY = 'AIzaSy-test-key-that-must-never-be-stored';
+const ANSWER = 'The sum of the first 50 prime numbers is 5117.';
+
+let browser: Browser;
+let server: StaticServer;
+let fake: FakeGemini;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  requireBuild();
+  browser = await launchChromium();
+  server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+  fake = await FakeGemini.start();
+}, TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.reset();
+});
+
+afterEach(async () => {
+  // A request the fake never answers is still being forwarded: let it go quietly.
+  await context?.unrouteAll({ behavior: 'ignoreErrors' });
+  await context?.close();
+  context = undefined;
+});
+
+/** A plain page with one widget (id chat0, so its storage key is "chat0"); a fresh browser profile each test. */
+async function openChat(query = ''): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await blockNonLocal(context);
+  await routeGeminiTo(context, fake);
+  const page = await context.newPage();
+  collectLog(page);
+  await page.goto(`${server.origin}${PAGE}?${query}`);
+  await giveKey(page);
+  return page;
+}
+
+/** The key is held in memory only, so every page load is given it again (as an embedding page would). */
+async function giveKey(page: Page): Promise<void> {
+  await page.waitForFunction(() => customElements.get('code-exec-chat'));
+  await page.evaluate((key) => {
+    (document.querySelector('#chat0') as CodeExecChat).apiKey = key;
+  }, API_KEY);
+}
+
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await giveKey(page);
+}
+
+async function say(page: Page, message: string): Promise<void> {
+  await page.locator(`${CHAT} cec-composer textarea`).fill(message);
+  await sendAndWait(page, CHAT);
+}
+
+/** The seed conversation: the model runs code in the page and quotes its output. */
+async function askForPrimes(page: Page): Promise<void> {
+  fake.script(seedLocalTurns());
+  await say(page, SEED_PROMPT);
+  expect(await transcriptText(page, CHAT)).toContain(ANSWER);
+}
+
+/** Waits until a restored conversation is on screen. */
+async function restored(page: Page): Promise<void> {
+  await expect.poll(() => page.locator(`${CHAT} [data-entry="divider"]`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+}
+
+describe('a page reload', { timeout: TIMEOUT_MS }, () => {
+  test('shows the conversation again, with a divider saying Python restarted', async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    await reload(page);
+    await restored(page);
+    const text = await transcriptText(page, CHAT);
+    expect(text).toContain(SEED_PROMPT);
+    expect(text).toContain("I'll compute the first 50 primes and add them up.");
+    expect(text).toContain(ANSWER);
+    expect(await page.locator(`${CHAT} .cell .badge.ok`).count()).toBe(1);
+    expect(await page.locator(`${CHAT} .cell pre.output`).innerText()).toContain('5117');
+    expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('Python restarted');
+    await screenshot(page, 'restored-conversation');
+  });
+
+  test('the next message continues the conversation: the model gets the earlier turns and is told Python restarted', async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    await reload(page);
+    await restored(page);
+    fake.script([
+      {
+        expect: (request) => {
+          const contents = request.body.contents;
+          if (contents[0].parts?.at(-1)?.text !== SEED_PROMPT) throw new Error('the first message is missing');
+          if (!contents.some((content) => content.parts?.some((part) => part.functionResponse?.response?.output === '5117\n'))) throw new Error('the earlier run is missing');
+          const note = lastTurn(request).parts?.map((part) => part.text ?? '').join('\n') ?? '';
+          if (!/interpreter was restarted/.test(note) || !note.endsWith('Is that number odd?')) throw new Error(`the restart note or the message is missing: ${note}`);
+        },
+        reply: reply([text('Yes: 5117 is odd.')]),
+      },
+    ]);
+    await say(page, 'Is that number odd?');
+    expect(fake.failures).toEqual([]);
+    expect(await transcriptText(page, CHAT)).toContain('Yes: 5117 is odd.');
+  });
+
+  test('writes the attached files into the new interpreter', async () => {
+    const page = await openChat();
+    await page.locator(`${CHAT} cec-composer input[type=file]`).setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('region,total\nnorth,10\n') });
+    await expect.poll(() => page.locator(`${CHAT} cec-composer .chip`).count()).toBe(1);
+    fake.script([{ reply: reply([text('Got the file.')]) }]);
+    await say(page, 'Here is my data.');
+    await reload(page);
+    await restored(page);
+    expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('sales.csv');
+    expect(await page.locator(`${CHAT} .turn.user .file-pill`).innerText()).toContain('sales.csv');
+    fake.script([
+      { reply: reply([runPythonCall('print(open("sales.csv").read().splitlines()[1])')]) },
+      { reply: (request) => reply([text(`The second line is ${outputOf(request).trim()}.`)]) },
+    ]);
+    await say(page, 'What is its second line?');
+    expect(fake.failures).toEqual([]);
+    expect(await transcriptText(page, CHAT)).toContain('The second line is north,10.');
+  });
+
+  test('in the middle of an answer keeps the question, marked as left out of the conversation', async () => {
+    const page = await openChat();
+    fake.script([{ reply: { hang: true } }]);
+    await page.locator(`${CHAT} cec-composer textarea`).fill('A question that is never answered');
+    await page.locator(`${CHAT} cec-composer button[aria-label="Send message"]`).click();
+    await expect.poll(() => fake.requests.length, { timeout: 45_000 }).toBe(1);
+    await reload(page);
+    await restored(page);
+    expect(await page.locator(`${CHAT} .turn.user.dropped`).innerText()).toContain('A question that is never answered');
+    expect(await transcriptText(page, CHAT)).toContain('The page was reloaded before this message was answered.');
+  });
+});
+
+describe('large media', { timeout: TIMEOUT_MS }, () => {
+  test('an image too large to keep comes back as a note in its place', async () => {
+    const page = await openChat('execution=server');
+    // Over MAX_SAVED_MEDIA_BYTES (1 MiB); the bytes need not be a valid image for this.
+    const big = { mimeType: 'image/png', data: 'A'.repeat(1_500_000) };
+    const small = { mimeType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==' };
+    fake.script([
+      {
+        reply: reply([
+          { executableCode: { language: Language.PYTHON, code: 'plot()' } },
+          { codeExecutionResult: { outcome: Outcome.OUTCOME_OK, output: '' } },
+          { inlineData: small },
+          { inlineData: big },
+          text('Two charts.'),
+        ]),
+      },
+    ]);
+    await say(page, 'Draw two charts.');
+    expect(await page.locator(`${CHAT} .cell img.figure`).count()).toBe(2);
+    await reload(page);
+    await expect.poll(() => page.locator(`${CHAT} .cell .media-omitted`).count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.locator(`${CHAT} .cell img.figure`).count()).toBe(1);
+    expect(await page.locator(`${CHAT} .cell .media-omitted`).innerText()).toContain('too large to keep');
+    await screenshot(page, 'restored-large-image');
+  });
+});
+
+describe('faults while chatting', { timeout: TIMEOUT_MS }, () => {
+  test('a fatal interpreter error (os._exit) keeps the transcript, and the next message works', async () => {
+    const page = await openChat();
+    fake.script([
+      { reply: reply([runPythonCall('x = 41\nprint("x is set")')]) },
+      { reply: reply([text('Done: x is set.')]) },
+    ]);
+    await say(page, 'Set x.');
+    fake.script([
+      { reply: reply([runPythonCall('import os\nos._exit(0)')]) },
+      {
+        expect: (request) => {
+          if (functionResponses(request)[0]?.response?.stateLost !== true) throw new Error('the model was not told the interpreter was lost');
+        },
+        reply: reply([text('Python was restarted; x is gone.')]),
+      },
+    ]);
+    await say(page, 'Exit the interpreter.');
+    expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('Python restarted during this message');
+    fake.script([
+      { reply: reply([runPythonCall('print(6 * 7)')]) },
+      { reply: (request) => reply([text(`Still working: ${outputOf(request).trim()}.`)]) },
+    ]);
+    await say(page, 'Does Python still work?');
+    expect(fake.failures).toEqual([]);
+    const transcript = await transcriptText(page, CHAT);
+    for (const line of ['Set x.', 'Done: x is set.', 'Exit the interpreter.', 'Python was restarted; x is gone.', 'Still working: 42.']) expect(transcript).toContain(line);
+    // The saved copy has all of it too.
+    expect(await indexedDbContents(page)).toContain('Still working: 42.');
+    await screenshot(page, 'after-fatal-error');
+  });
+});
+
+describe('what is stored', { timeout: TIMEOUT_MS }, () => {
+  test('New deletes the saved conversation', async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    expect(await indexedDbContents(page)).toContain(ANSWER);
+    await page.locator(`${CHAT} button[aria-label="New chat"]`).click();
+    await expect.poll(() => indexedDbContents(page)).not.toContain(ANSWER);
+    await reload(page);
+    await expect.poll(() => page.locator(`${CHAT} .welcome`).count()).toBe(1);
+    expect(await page.locator(`${CHAT} [data-entry]`).count()).toBe(0);
+  });
+
+  test('each widget is saved under its storage key: the storage-key attribute, else its id', async () => {
+    const page = await openChat('execution=server&storage-key=article-42');
+    fake.script(seedServerTurns());
+    await say(page, SEED_PROMPT);
+    expect(Object.keys(JSON.parse(await indexedDbContents(page)))).toEqual(['code-exec-chat/conversations/article-42']);
+    await page.evaluate(() => document.querySelector('#chat0')!.removeAttribute('storage-key'));
+    fake.script([{ reply: reply([text('Yes.')]) }]);
+    await say(page, 'Is that odd?');
+    expect(Object.keys(JSON.parse(await indexedDbContents(page))).sort()).toEqual(['code-exec-chat/conversations/article-42', 'code-exec-chat/conversations/chat0']);
+  });
+
+  test('the API key is not in IndexedDB', async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    const stored = await indexedDbContents(page);
+    expect(stored).toContain(ANSWER);
+    expect(stored).not.toContain(API_KEY);
+    expect(stored).not.toContain('test-key');
+  });
+
+  test('persist="off" stores nothing', async () => {
+    const page = await openChat('persist=off');
+    await askForPrimes(page);
+    expect(await indexedDbContents(page)).toBe('{}');
+    await reload(page);
+    await expect.poll(() => page.locator(`${CHAT} .welcome`).count()).toBe(1);
+  });
+
+  test('where storage is blocked, the chat says the conversation is not saved, and goes on', async () => {
+    context = await browser.newContext();
+    await blockNonLocal(context);
+    await routeGeminiTo(context, fake);
+    // As in a sandboxed frame without allow-same-origin: touching indexedDB throws.
+    await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => { throw new DOMException('The operation is insecure.', 'SecurityError'); } }));
+    const page = await context.newPage();
+    await page.goto(`${server.origin}${PAGE}?execution=server`);
+    await giveKey(page);
+    fake.script(seedServerTurns());
+    await say(page, SEED_PROMPT);
+    await expect.poll(() => transcriptText(page, CHAT)).toContain('This conversation cannot be saved in this browser');
+    fake.script([{ reply: reply([text('Yes.')]) }]);
+    await say(page, 'Is that odd?');
+    expect(fake.failures).toEqual([]);
+    expect(await transcriptText(page, CHAT)).toContain('Yes.');
+  });
+
+  test('a demo is not saved, and leaving it brings the saved conversation back', async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).loadDemo('/test/ui/pages/stop.recording.json'));
+    await expect.poll(() => page.locator(`${CHAT} cec-composer textarea`).inputValue()).not.toBe('');
+    await sendAndWait(page, CHAT);
+    expect(await transcriptText(page, CHAT)).toContain('Done: x is set.');
+    expect(await indexedDbContents(page)).not.toContain('Done: x is set.');
+    await page.locator(`${CHAT} .demo-bar button`, { hasText: 'Exit demo' }).click();
+    await expect.poll(() => transcriptText(page, CHAT)).toContain(ANSWER);
+    expect(await transcriptText(page, CHAT)).not.toContain('Done: x is set.');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The saved form of a conversation, in Node: what goes into IndexedDB (copied through structured
+ * clone, as IndexedDB does) and what comes back out. The browser round trip is in persistence.test.ts.
+ */
+import type { Content } from '@google/genai';
+import { describe, expect, test } from 'vitest';
+import type { ConversationSnapshot, Entry } from '../../src/ui/conversation.js';
+import { restartDivider, restartNoteForModel } from '../../src/ui/python-restart.js';
+import { INTERRUPTED_BY_RELOAD, MAX_SAVED_FILE_BYTES, MAX_SAVED_MEDIA_BYTES, SAVED_FORMAT, fromSaved, toSaved } from '../../src/ui/saved-conversation.js';
+
+const history: Content[] = [
+  { role: 'user', parts: [{ text: 'sum?' }] },
+  { role: 'model', parts: [{ functionCall: { name: 'run_python', args: { code: 'print(2 + 3)' }, id: 'c1' }, thoughtSignature: 'c2lnbmF0dXJl' }] },
+  { role: 'user', parts: [{ functionResponse: { name: 'run_python', id: 'c1', response: { outcome: 'OUTCOME_OK', output: '5\n' } } }] },
+  { role: 'model', parts: [{ text: 'It is 5.' }] },
+];
+
+function snapshot(entries: Entry[], sent: ConversationSnapshot['sent'] = []): ConversationSnapshot {
+  return { entries, history, sent };
+}
+
+/** What IndexedDB hands back: a structured clone. */
+function roundTrip(value: unknown) {
+  return fromSaved(structuredClone(value));
+}
+
+const base64OfSize = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
+
+describe('saving a conversation', () => {
+  test('comes back as it was: transcript, API history verbatim, messages sent, mode', () => {
+    const entries: Entry[] = [
+      { kind: 'user', id: 1, text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', size: 4 }] },
+      { kind: 'model', id: 2, state: 'done', live: [], parts: [{ executableCode: { code: 'print(2 + 3)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '5\n' } }, { text: 'It is 5.' }] },
+      { kind: 'notice', id: 3, text: 'Python restarted', divider: true },
+    ];
+    const sent = [{ text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }];
+    const loaded = roundTrip(toSaved(snapshot(entries, sent), 'local'));
+    expect(loaded?.execution).toBe('local');
+    expect(loaded?.entries).toEqual(entries.map(({ id: _id, ...rest }) => rest));
+    expect(loaded?.history).toEqual(history);
+    expect(loaded?.sent).toEqual(sent);
+  });
+
+  test('large images and files in the transcript are kept without their bytes', () => {
+    const small = { mimeType: 'image/png', data: base64OfSize(10_000) };
+    const large = { mimeType: 'image/png', data: base64OfSize(MAX_SAVED_MEDIA_BYTES + 1024) };
+    const file = { mimeType: 'text/csv', displayName: 'big.csv', data: base64OfSize(MAX_SAVED_MEDIA_BYTES + 1024) };
+    const model: Entry = { kind: 'model', id: 1, state: 'done', live: [], parts: [{ inlineData: small }, { inlineData: large }, { inlineData: file }] };
+    const [entry] = roundTrip(toSaved(snapshot([model]), 'local'))!.entries;
+    expect(entry.kind === 'model' && entry.parts.map((part) => part.inlineData)).toEqual([small, { mimeType: 'image/png' }, { mimeType: 'text/csv', displayName: 'big.csv' }]);
+  });
+
+  test('attached files keep their bytes up to the cap, only their name above it', () => {
+    const sent = [
+      { text: 'one', attachments: [{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array(10) }, { name: 'huge.bin', mimeType: 'application/octet-stream', data: new Uint8Array(MAX_SAVED_FILE_BYTES + 1) }] },
+      { text: 'two', attachments: [{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }] },
+    ];
+    const saved = toSaved(snapshot([], sent), 'local');
+    expect(saved.sent[0].attachments.map((a) => [a.name, a.size, a.data?.byteLength])).toEqual([['small.csv', 10, 10], ['huge.bin', MAX_SAVED_FILE_BYTES + 1, undefined]]);
+    const loaded = roundTrip(saved)!;
+    // The latest version of each name is the one written back.
+    expect(loaded.files.restore).toEqual([{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }]);
+    expect(loaded.files.dropped).toEqual(['huge.bin']);
+  });
+
+  test('live output and retry payloads (which hold file bytes) are not saved', () => {
+    const retry = { text: 'again', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new Uint8Array(3) }] };
+    const entries: Entry[] = [
+      { kind: 'model', id: 1, state: 'done', parts: [{ text: 'hi' }], live: [{ stream: 'stdout', text: 'partial' }] },
+      { kind: 'error', id: 2, error: { title: 'Gemini is unavailable right now', detail: 'HTTP 503', retryable: true }, retry },
+    ];
+    const saved = toSaved(snapshot(entries), 'server');
+    expect(saved.entries).toEqual([
+      { kind: 'model', state: 'done', parts: [{ text: 'hi' }], live: [] },
+      { kind: 'error', error: { title: 'Gemini is unavailable right now', detail: 'HTTP 503', retryable: true } },
+    ]);
+  });
+
+  test('a message still being answered when the page went away comes back marked as left out', () => {
+    const entries: Entry[] = [
+      { kind: 'user', id: 1, text: 'long question', attachments: [] },
+      { kind: 'model', id: 2, state: 'streaming', parts: [{ text: 'Half an ans' }], live: [] },
+    ];
+    const loaded = roundTrip(toSaved(snapshot(entries), 'local'))!;
+    expect(loaded.entries).toEqual([
+      { kind: 'user', text: 'long question', attachments: [], dropped: true },
+      { kind: 'model', state: 'stopped', parts: [{ text: 'Half an ans' }], live: [] },
+      { kind: 'notice', text: INTERRUPTED_BY_RELOAD },
+    ]);
+  });
+
+  test('anything that is not a record of this format is ignored', () => {
+    const good = toSaved(snapshot([]), 'local');
+    expect(roundTrip(undefined)).toBeUndefined();
+    expect(roundTrip({ ...good, format: 'code-exec-chat/conversation@0' })).toBeUndefined();
+    expect(roundTrip({ ...good, execution: 'elsewhere' })).toBeUndefined();
+    expect(roundTrip({ ...good, history: [{ role: 'system', parts: [] }] })).toBeUndefined();
+    expect(roundTrip({ ...good, entries: [{ kind: 'model' }] })).toBeUndefined();
+    expect(roundTrip(good)?.execution).toBe('local');
+    expect(good.format).toBe(SAVED_FORMAT);
+  });
+});
+
+describe('what is said after Python restarted', () => {
+  test('the divider and the note to the model name the files that are back and those that are not', () => {
+    const files = { restored: ['sales.csv'], dropped: ['huge.bin'] };
+    expect(restartDivider(files)).toMatch(/^Python restarted .*variables from earlier cells .* are gone\. The file you attached is restored: sales\.csv\. .*huge\.bin\.$/);
+    expect(restartNoteForModel(files)).toContain('Files in the working directory: "sales.csv".');
+    expect(restartNoteForModel(files)).toContain('could not be restored: "huge.bin"');
+    expect(restartDivider({ restored: [], dropped: [] })).not.toContain('attached');
+  });
+});

@@ -147,8 +147,9 @@ export class PyodideEngine implements WorkerApi {
     } else {
       // The file system is not part of a snapshot; lazily imported modules need their files.
       this.writeSources();
-      // Every restore starts from the same random state.
-      this.pyodide.runPython('import random; random.seed()');
+      // Every restore starts from the same random state; and Pyodide puts '' before our folder on
+      // sys.path again, which would let a user file shadow the sandbox's own modules.
+      this.pyodide.runPython(`import random, sys; random.seed(); sys.path[:] = [${JSON.stringify(SANDBOX_PYTHON_DIR)}] + [p for p in dict.fromkeys(sys.path) if p != ${JSON.stringify(SANDBOX_PYTHON_DIR)}]`);
     }
 
     this.progress('boot', 'Starting the sandbox runner');

@@ -55,7 +55,6 @@ export class PackageIndex {
     if (missing.length === 0) return undefined;
     const names = missing.map((m) => m.packageName);
     const errors: string[] = [];
-    onProgress({ phase: 'packages', message: `Loading ${names.join(', ')}` });
     try {
       await this.pyodide.loadPackage(names, {
         messageCallback: (message) => onProgress({ phase: 'packages', message }),
@@ -66,7 +65,8 @@ export class PackageIndex {
     }
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const failed = missing.filter((m) => !(m.packageName in loaded));
-    onProgress({ phase: 'ready', message: failed.length ? 'Package load failed' : `Loaded ${names.join(', ')}` });
+    // Pyodide's own messages said what loaded; this only ends the packages phase.
+    onProgress({ phase: 'ready', message: failed.length ? 'Package load failed' : 'Packages ready' });
     if (failed.length === 0) return undefined;
     const list = failed.map((m) => `${m.packageName} (for "import ${m.importName}")`).join(', ');
     const detail = errors.length ? `\n${errors.join('\n')}` : '';

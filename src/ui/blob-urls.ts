@@ -12,7 +12,9 @@ export class BlobUrls {
     let url = this.urls.get(blob);
     if (!url) {
       const bytes = Uint8Array.from(atob(blob.data ?? ''), (c) => c.charCodeAt(0));
-      url = URL.createObjectURL(new Blob([bytes], { type: blob.mimeType ?? 'application/octet-stream' }));
+      // Always a download type: an HTML or SVG blob URL opened in a tab would run as this page's
+      // origin (where an opted-in API key lives), and the bytes come from untrusted code.
+      url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
       this.urls.set(blob, url);
     }
     return url;

@@ -89,9 +89,9 @@ describe('1,000 sequential runs in one sandbox', () => {
   }, 300_000);
 
   /**
-   * The runner keeps every cell's source in `linecache` (for tracebacks) and never drops it, so
-   * memory grows with the total size of all code ever run: 200 cells of 2,000 lines hold ~15 MiB.
-   * Fixing it (keep only recent cells) makes this test fail: then remove `.fails`.
+   * Cell sources go into `linecache` (for tracebacks); the runner keeps only recent ones, so
+   * memory does not grow with all code ever run (keeping every cell, 200 cells of 2,000 lines
+   * held ~15 MiB).
    */
   test('the source of old cells is not kept forever', async () => {
     await sandbox.run('import tracemalloc\ntracemalloc.stop()\ntracemalloc.start()');

@@ -34,6 +34,7 @@ MAX_RESULT_REPR = 10_000
 # Tracebacks show the source of cells (a function defined in an earlier cell included), but
 # keeping every cell ever run would grow memory without bound: recent cells are kept, up to a budget.
 CELL_SOURCE_BUDGET_CHARS = 256 * 1024
+CELL_SOURCES_MAX = 500
 CELL_SOURCES_ALWAYS_KEPT = 5
 
 
@@ -103,7 +104,9 @@ class Runner:
     def _forget_old_cells(self, filename: str, size: int) -> None:
         self.cell_sources.append((filename, size))
         self.cell_source_chars += size
-        while len(self.cell_sources) > CELL_SOURCES_ALWAYS_KEPT and self.cell_source_chars > CELL_SOURCE_BUDGET_CHARS:
+        while len(self.cell_sources) > CELL_SOURCES_ALWAYS_KEPT and (
+            self.cell_source_chars > CELL_SOURCE_BUDGET_CHARS or len(self.cell_sources) > CELL_SOURCES_MAX
+        ):
             old, old_size = self.cell_sources.popleft()
             self.cell_source_chars -= old_size
             linecache.cache.pop(old, None)

@@ -1,0 +1,307 @@
+/**
+ * Faults in real Chromium, default isolation (the sandboxed frame). Each test: a fresh page and
+ * sandbox, a marker global, the fault, then the next run. Each fault must end with an honest
+ * outcome (OUTCOME_DEADLINE_EXCEEDED for a stopped run, OUTCOME_FAILED for an error), say truly
+ * whether globals survived (`stateLost`), and leave a sandbox whose next run works.
+ *
+ * Two ways to stop Python: the interrupt path (KeyboardInterrupt through a SharedArrayBuffer,
+ * globals kept) needs a cross-origin-isolated page; elsewhere, and for code that ignores the
+ * interrupt, the terminate path removes the frame and promotes the warm spare. The latencies of
+ * both are printed at the end (and quoted in SECURITY.md).
+ *
+ * Needs the lib build (`npx vite build --mode lib`).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { BOOT_TIMEOUT_MS, expectNextRunWorks, measure, measurements, runFault, useFaultPage } from './support/fault-page.js';
+import type { HostPage } from './support/host-page.js';
+import { requireLibBuild } from './support/repo.js';
+
+/** A deadline long enough for a loaded machine to start the code, short enough to keep tests quick. */
+const DEADLINE_MS = 2000;
+const TEST_TIMEOUT_MS = 180_000;
+/** Output beyond this many characters is cut (limits.maxOutputBytes default, 32 KB, plus notes). */
+const CAPPED_OUTPUT_CHARS = 40_000;
+/** The page's main thread must keep answering: no round trip slower than this (generous: shared, loaded machine). */
+const RESPONSIVE_MS = 3000;
+
+let browser: Browser;
+
+beforeAll(async () => {
+  requireLibBuild();
+  browser = await launchChromium();
+}, BOOT_TIMEOUT_MS);
+
+afterAll(async () => {
+  if (measurements.length) console.log(`Stop latencies (deadline ${DEADLINE_MS} ms):\n${measurements.join('\n')}`);
+  await browser?.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection if it has not settled within `ms`. */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Removes the frame of the running interpreter (the first sandbox frame; the spare's comes later). */
+function killRunningFrame(host: HostPage): Promise<void> {
+  return host.page.evaluate(() => document.querySelector('iframe[sandbox]')?.remove());
+}
+
+/** Runs `code` while probing the page's main thread; returns the result and the slowest round trip. */
+async function runWhileProbing(host: HostPage, code: string, timeoutMs: number): Promise<{ r: Awaited<ReturnType<HostPage['finish']>>; slowestRoundTripMs: number }> {
+  const ticket = await host.start(code, { timeoutMs });
+  let slowestRoundTripMs = 0;
+  let done = false;
+  const finished = host.finish(ticket).finally(() => {
+    done = true;
+  });
+  while (!done) {
+    slowestRoundTripMs = Math.max(slowestRoundTripMs, await host.roundTripMs());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { r: await finished, slowestRoundTripMs };
+}
+
+describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt path', () => {
+  const ctx = useFaultPage(() => browser, true);
+
+  test('the sandbox is interruptible here', () => {
+    expect(ctx.interruptible).toBe(true);
+  });
+
+  test('an infinite loop is interrupted at the deadline and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'print("looping")\nwhile True: pass', DEADLINE_MS);
+    measure('COOP+COEP, while True (interrupt)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false, error: { name: 'TimeoutError' } });
+    expect(trace.r.output).toContain('looping');
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('time.sleep(100) is interrupted at the deadline and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'import time\ntime.sleep(100)', DEADLINE_MS);
+    measure('COOP+COEP, time.sleep (interrupt)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('await asyncio.sleep(100) is cancelled at the deadline and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'import asyncio\nprint("waiting")\nawait asyncio.sleep(100)', DEADLINE_MS);
+    measure('COOP+COEP, await asyncio.sleep (cancel)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(trace.r.output).toContain('waiting');
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('a long C-level operation ignores the interrupt: the worker is replaced after the grace period', async () => {
+    const trace = await runFault(ctx.host, 'print("before")\nsum(range(10**13))', DEADLINE_MS);
+    measure('COOP+COEP, sum(range(10**13)) (interrupt ignored, terminate)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(trace.r.error?.message).toMatch(/restarted; variables from earlier runs are gone/);
+    expect(trace.r.output).toContain('before');
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('a bare except that swallows KeyboardInterrupt in a loop is terminated', async () => {
+    const code = 'while True:\n    try:\n        while True: pass\n    except:\n        pass';
+    const trace = await runFault(ctx.host, code, DEADLINE_MS);
+    measure('COOP+COEP, bare except swallowing KeyboardInterrupt (terminate)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('json.dumps of a list nested 2,000 deep still works (the C stack holds it)', async () => {
+    const r = await ctx.host.run('import json\nx = []\nfor _ in range(2000): x = [x]\nlen(json.dumps(x))');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '4002' });
+  }, TEST_TIMEOUT_MS);
+
+  test('json.dumps of a list nested 100,000 deep overflows the C stack: the run fails and the interpreter is replaced', async () => {
+    const trace = await runFault(ctx.host, 'import json\nx = []\nfor _ in range(100_000): x = [x]\njson.dumps(x)', 30_000);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'RecursionError' } });
+    expect(trace.r.error?.message).toMatch(/C stack overflow/);
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('os._exit(0) ends the interpreter: the run fails and the interpreter is replaced', async () => {
+    const trace = await runFault(ctx.host, 'import os\nprint("bye")\nos._exit(0)', 30_000);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SystemExit' } });
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('sys.exit(1) is an ordinary failure and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'import sys\nsys.exit(1)', 30_000);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'SystemExit', message: '1' } });
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('[0] * 2**30 raises MemoryError and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'x = [0] * 2**30', 30_000);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'MemoryError' } });
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('appending 100 MB bytearrays until MemoryError fails cleanly, and the interpreter left holding ~4 GB is replaced', async () => {
+    const code = 'chunks = []\nwhile True:\n    chunks.append(bytearray(100 * 2**20))';
+    const { r, slowestRoundTripMs } = await runWhileProbing(ctx.host, code, 120_000);
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'MemoryError' } });
+    // Wasm memory never shrinks: over limits.maxMemoryBytes (2 GiB) the interpreter is replaced.
+    expect(r.stateLost).toBe(true);
+    expect(r.output).toMatch(/over limits\.maxMemoryBytes/);
+    expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
+    const next = await ctx.host.run('print("next run")\n6 * 7', { timeoutMs: 60_000 });
+    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    measurements.push(`COOP+COEP, allocation loop to MemoryError: ${Math.round(r.durationMs)} ms; slowest page round trip meanwhile ${Math.round(slowestRoundTripMs)} ms`);
+  }, TEST_TIMEOUT_MS);
+
+  test('limits.maxMemoryBytes counts the wasm heap only: 200 MB of JS ArrayBuffers made from Python are not counted (out of scope)', async () => {
+    await ctx.host.create({ warmSpare: false, limits: { maxMemoryBytes: 64 * 1024 * 1024 } }, 'tight');
+    const inWasm = await ctx.host.run('keep = [bytearray(50 * 2**20) for _ in range(4)]', {}, 'tight');
+    expect(inWasm.stateLost).toBe(true);
+    expect(inWasm.output).toMatch(/over limits\.maxMemoryBytes/);
+    const inJs = await ctx.host.run('import js\nkeep = [js.ArrayBuffer.new(50 * 2**20) for _ in range(4)]\nsum(b.byteLength for b in keep)', {}, 'tight');
+    expect(inJs).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, result: String(200 * 2 ** 20) });
+  }, TEST_TIMEOUT_MS);
+
+  test('print("x" * 50_000_000) returns capped output and the page stays responsive', async () => {
+    const { r, slowestRoundTripMs } = await runWhileProbing(ctx.host, 'print("x" * 50_000_000)\nprint("end")', 60_000);
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.output.length).toBeLessThan(CAPPED_OUTPUT_CHARS);
+    expect(r.output).toMatch(/bytes of output omitted/);
+    expect(r.output).toMatch(/end\n$/);
+    expect(r.streamed.reduce((n, c) => n + c.text.length, 0)).toBeLessThan(CAPPED_OUTPUT_CHARS);
+    expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
+    measurements.push(`COOP+COEP, one 50 MB print: ${Math.round(r.durationMs)} ms; slowest page round trip meanwhile ${Math.round(slowestRoundTripMs)} ms`);
+  }, TEST_TIMEOUT_MS);
+
+  test('a loop printing 50 MB in 500,000 lines returns capped output and the page stays responsive', async () => {
+    const { r, slowestRoundTripMs } = await runWhileProbing(ctx.host, 'for i in range(500_000):\n    print("x" * 99)\nprint("end")', 120_000);
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.output.length).toBeLessThan(CAPPED_OUTPUT_CHARS);
+    expect(r.output).toMatch(/bytes of output omitted/);
+    expect(r.output).toMatch(/end\n$/);
+    expect(r.streamed.reduce((n, c) => n + c.text.length, 0)).toBeLessThan(CAPPED_OUTPUT_CHARS);
+    expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
+    measurements.push(`COOP+COEP, 50 MB printed in 500,000 lines: ${Math.round(r.durationMs)} ms; slowest page round trip meanwhile ${Math.round(slowestRoundTripMs)} ms`);
+  }, TEST_TIMEOUT_MS);
+
+  test('a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works', async () => {
+    expect((await ctx.host.run('marker = "kept"')).outcome).toBe('OUTCOME_OK');
+    const ticket = await ctx.host.start('print("running")\nwhile True: pass', { timeoutMs: DEADLINE_MS });
+    await sleep(500);
+    await killRunningFrame(ctx.host);
+    const r = await ctx.host.finish(ticket);
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(DEADLINE_MS);
+    expect(await ctx.host.run('print("next run")\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
+    expect((await ctx.host.run("globals().get('marker')")).result).toBeUndefined();
+    measurements.push(`COOP+COEP, frame removed 500 ms into a run with a ${DEADLINE_MS} ms deadline: run ended after ${Math.round(r.durationMs)} ms`);
+  }, TEST_TIMEOUT_MS);
+});
+
+describe('faults in a page without cross-origin isolation: the terminate path', () => {
+  const ctx = useFaultPage(() => browser, false);
+
+  test('the sandbox is not interruptible here', () => {
+    expect(ctx.interruptible).toBe(false);
+  });
+
+  test('an infinite loop is stopped at the deadline by replacing the interpreter', async () => {
+    const trace = await runFault(ctx.host, 'print("looping")\nwhile True: pass', DEADLINE_MS);
+    measure('plain, while True (terminate)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(trace.r.output).toContain('looping');
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('time.sleep(100) is stopped at the deadline by replacing the interpreter', async () => {
+    const trace = await runFault(ctx.host, 'import time\ntime.sleep(100)', DEADLINE_MS);
+    measure('plain, time.sleep (terminate)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('await asyncio.sleep(100) is cancelled at the deadline without an interrupt buffer, and globals survive', async () => {
+    const trace = await runFault(ctx.host, 'import asyncio\nawait asyncio.sleep(100)', DEADLINE_MS);
+    measure('plain, await asyncio.sleep (cancel)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(trace.markerKept).toBe(true);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('a long C-level operation is stopped at the deadline by replacing the interpreter', async () => {
+    const trace = await runFault(ctx.host, 'sum(range(10**13))', DEADLINE_MS);
+    measure('plain, sum(range(10**13)) (terminate)', trace, DEADLINE_MS);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('os._exit(0) ends the interpreter: the run fails and the interpreter is replaced', async () => {
+    const trace = await runFault(ctx.host, 'import os\nos._exit(0)', 30_000);
+    expect(trace.r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SystemExit' } });
+    expect(trace.markerKept).toBe(false);
+    expectNextRunWorks(trace);
+  }, TEST_TIMEOUT_MS);
+
+  test('a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works', async () => {
+    const ticket = await ctx.host.start('while True: pass', { timeoutMs: DEADLINE_MS });
+    await sleep(500);
+    await killRunningFrame(ctx.host);
+    const r = await ctx.host.finish(ticket);
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(DEADLINE_MS);
+    expect(await ctx.host.run('print("next run")\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    measurements.push(`plain, frame removed 500 ms into a run with a ${DEADLINE_MS} ms deadline: run ended after ${Math.round(r.durationMs)} ms`);
+  }, TEST_TIMEOUT_MS);
+});
+
+/**
+ * A page may remove the sandbox's frames itself (a framework that owns document.body, an
+ * extension). The host must notice at once, and a spare frame removed before it was ready must
+ * not wedge restarts or dispose().
+ */
+describe('frames removed by the host page (COOP + COEP)', () => {
+  const ctx = useFaultPage(() => browser, true, { create: false });
+
+  test('a removed running frame is noticed at once, not at the deadline', async () => {
+    await ctx.host.create();
+    const ticket = await ctx.host.start('while True: pass', { timeoutMs: 20_000 });
+    await sleep(500);
+    await killRunningFrame(ctx.host);
+    const r = await ctx.host.finish(ticket);
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+    expect(r.durationMs).toBeLessThan(5000);
+  }, TEST_TIMEOUT_MS);
+
+  test("after the spare's frame was removed before it was ready, a restart still works", async () => {
+    await ctx.host.removeFramesBeyond(1);
+    await ctx.host.create();
+    const stopped = await ctx.host.run('sum(range(10**13))', { timeoutMs: DEADLINE_MS });
+    expect(stopped).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+    const next = await within(60_000, ctx.host.run('6 * 7'));
+    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+  }, TEST_TIMEOUT_MS);
+
+  test("after the spare's frame was removed before it was ready, dispose() still resolves", async () => {
+    await ctx.host.removeFramesBeyond(1);
+    await ctx.host.create();
+    await within(30_000, ctx.host.dispose());
+  }, TEST_TIMEOUT_MS);
+});

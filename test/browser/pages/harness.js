@@ -1,0 +1,71 @@
+/**
+ * Test harness for pages that hold one or more sandboxes: loads the built library exactly as an
+ * app would (/dist/index.js, default worker and runtime URLs) and exposes `window.harness` for
+ * Node-side tests to drive with page.evaluate. Sandboxes are named by an id ('main' by default).
+ * Only plain data crosses page.evaluate: results carry the streamed chunks as `streamed`.
+ */
+const MAX_STREAMED_CHARS = 1 << 20;
+
+export async function installHarness() {
+  const { PythonSandbox } = await import('/dist/index.js');
+  const sandboxes = new Map();
+  const tickets = new Map();
+  let ticketSeq = 0;
+
+  const get = (id) => {
+    const sandbox = sandboxes.get(id);
+    if (!sandbox) throw new Error(`harness: no sandbox "${id}"; call create() first`);
+    return sandbox;
+  };
+
+  const run = async (id, code, options = {}) => {
+    const streamed = [];
+    let chars = 0;
+    const onOutput = (chunk) => {
+      if (chars >= MAX_STREAMED_CHARS) return;
+      chars += chunk.text.length;
+      streamed.push({ stream: chunk.stream, text: chunk.text.slice(0, MAX_STREAMED_CHARS) });
+    };
+    const result = await get(id).run(code, { ...options, onOutput });
+    return { ...result, streamed };
+  };
+
+  window.harness = {
+    async create(options = {}, id = 'main') {
+      if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
+      const sandbox = await PythonSandbox.create(options);
+      sandboxes.set(id, sandbox);
+      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath };
+    },
+    run: (code, options, id = 'main') => run(id, code, options),
+    /** Starts a run without waiting for it; `finish(ticket)` waits. */
+    start(code, options, id = 'main') {
+      const ticket = ++ticketSeq;
+      const settled = run(id, code, options).then(
+        (result) => ({ result }),
+        (error) => ({ error: String(error?.stack ?? error) }),
+      );
+      tickets.set(ticket, settled);
+      return ticket;
+    },
+    async finish(ticket) {
+      const settled = await tickets.get(ticket);
+      tickets.delete(ticket);
+      if (settled.error) throw new Error(settled.error);
+      return settled.result;
+    },
+    interrupt: (id = 'main') => get(id).interrupt(),
+    writeFile: (path, text, id = 'main') => get(id).writeFile(path, text),
+    listFiles: (id = 'main') => get(id).listFiles(),
+    reset: (id = 'main') => get(id).reset(),
+    ids: () => [...sandboxes.keys()],
+    async dispose(id = 'main') {
+      await sandboxes.get(id)?.dispose();
+      sandboxes.delete(id);
+    },
+    async disposeAll() {
+      await Promise.all([...sandboxes.values()].map((s) => s.dispose()));
+      sandboxes.clear();
+    },
+  };
+}

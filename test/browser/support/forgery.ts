@@ -1,0 +1,63 @@
+/**
+ * Python that attacks the protocol from inside the worker. Python cannot name the worker's
+ * MessagePorts, but it can patch `MessagePort.prototype.postMessage` and collect every port the
+ * engine posts on (the events port on the next print, the calls port on the next answer).
+ */
+import type { EscapeTargets } from './escape-attempts.js';
+
+/** Run 1: start collecting ports (and the run ids the engine uses). */
+export const CAPTURE_PORTS = `import js
+js.eval("""(() => {
+  const ports = self.__ports = [];
+  const runIds = self.__runIds = [];
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (message, transfer) {
+    if (!ports.includes(this)) ports.push(this);
+    if (message && typeof message.runId === 'number') runIds.push(message.runId);
+    return post.call(this, message, transfer);
+  };
+})()""")
+print("collecting ports")`;
+
+/**
+ * Run 2: on every collected port, forge output for other runs, package requests for files
+ * outside the lock file (the canary, the host's API, a path climbing out of the package source),
+ * a progress event, and comlink answers to calls that do not exist.
+ */
+export const forgeOnPorts = (t: EscapeTargets) => `import js
+from pyodide.ffi import to_js
+def o(d):
+    return to_js(d, dict_converter=js.Object.fromEntries)
+this_run = max(js.__runIds) + 1
+names = ["${t.canary}/evil-1.0-py3-none-any.whl", "../api/secret", "/api/secret", "${t.host}/api/secret", "micropip-0.11.1-py3-none-any.whl/../../api/secret"]
+for port in js.__ports:
+    for run_id in [0, this_run - 1, this_run + 1, 10**6]:
+        port.postMessage(o({"type": "output", "runId": run_id, "stream": "stdout", "text": f"FORGED-output-{run_id}"}))
+    for i, name in enumerate(names):
+        port.postMessage(o({"type": "package-request", "requestId": 10**6 + i, "fileName": name}))
+    port.postMessage(o({"type": "progress", "phase": "boot", "message": "FORGED-progress"}))
+    port.postMessage(o({"id": "forged-call-id", "type": "RAW", "value": {"status": "ok"}}))
+print(js.__ports.length, "ports forged on")`;
+
+/**
+ * Arms the worker to replace its next answer on the calls channel (this run's own answer) with
+ * `answer`, a JS expression over the real message `m`.
+ */
+export const tamperWithNextAnswer = (answer: string) => `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.id && (m.type === 'RAW' || m.type === 'HANDLER')) {
+      MessagePort.prototype.postMessage = post;
+      return post.call(this, ${answer});
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("armed")`;
+
+/** Throws from a JS timer in the worker: an uncaught error, which the frame reports as the worker's exit. */
+export const UNCAUGHT_WORKER_ERROR = `import js
+js.setTimeout(js.Function("throw new Error('uncaught in the worker')"), 0)
+js.setInterval(js.Function("self.__stillRunning = (self.__stillRunning || 0) + 1"), 100)
+x = 1`;

@@ -5,17 +5,27 @@
  */
 import { PythonSandbox } from '/dist/index.js';
 import { RawPyodide } from './raw-pyodide.mjs';
-import { measureWarm, sandboxTarget, timeToReady, timesToReadyFromSnapshot } from './suite.mjs';
+import { importVisit, measureWarm, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
+/** `PythonSandbox.create(options)` as a target; `isolation` says what create() really made (a sandboxed iframe or not). */
+async function createSandbox(options = {}, onProgress = undefined) {
+  const frames = () => document.querySelectorAll('iframe[sandbox]').length;
+  const before = frames();
+  const sandbox = await PythonSandbox.create({ ...options, onProgress: onProgress && ((p) => onProgress(p.message)) });
+  return Object.assign(sandboxTarget(sandbox), { isolation: frames() > before ? 'frame' : 'worker' });
+}
+
 const TARGETS = {
-  sandbox: async () => sandboxTarget(await PythonSandbox.create()),
-  raw: () => RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl, indexURL: new URL('./', pyodideUrl).href }),
+  sandbox: (onProgress, options) => createSandbox(options, onProgress),
+  raw: (onProgress) => RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl, indexURL: new URL('./', pyodideUrl).href, onProgress }),
 };
 
 window.bench = {
-  timeToReady: (kind) => timeToReady(TARGETS[kind]),
-  timesToReadyFromSnapshot: (count) => timesToReadyFromSnapshot(TARGETS.sandbox, count),
   measureWarm: (kind, counts) => measureWarm(TARGETS[kind], counts, (step) => console.log(`bench ${kind}: ${step}`)),
+  /** One visit of this page: create (sandbox with `options`, or raw) until `run('1+1')` returned. */
+  visit: (kind, options) => visit((onProgress) => TARGETS[kind](onProgress, options)),
+  /** `create(options)`, then the first `import tinypkg`. */
+  importVisit: (options) => importVisit(() => createSandbox(options)),
 };

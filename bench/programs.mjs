@@ -2,6 +2,15 @@
 
 export const ASSIGN = 'x = 1';
 
+/** The run that ends a visit: Python is really usable, not merely booted. */
+export const ONE_PLUS_ONE = '1+1';
+
+/** Leaves the interpreter unusable: the sandbox must detect it and switch to its spare. */
+export const FATAL_EXIT = 'import os; os._exit(0)';
+
+/** The local test wheel (test/support/tiny-wheel.ts); the result is `42`. */
+export const IMPORT_TINY = 'import tinypkg\ntinypkg.ANSWER';
+
 export const ENDLESS_LOOP = 'while True: pass';
 
 /**

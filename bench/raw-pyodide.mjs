@@ -14,7 +14,7 @@ export class RawPyodide {
   #pending = new Map();
   #nextId = 0;
 
-  /** @param {{ workerUrl: URL, pyodideUrl: string, indexURL?: string }} options */
+  /** @param {{ workerUrl: URL, pyodideUrl: string, indexURL?: string, onProgress?: (message: string) => void }} options */
   constructor(options) {
     this.#options = options;
   }
@@ -64,6 +64,7 @@ export class RawPyodide {
     const ready = new Promise((resolve, reject) => {
       this.#worker.onMessage((message) => {
         if (message.type === 'ready') resolve();
+        else if (message.type === 'progress') this.#options.onProgress?.(message.message);
         else this.#settle(message);
       });
       this.#worker.onError(reject);

@@ -3,8 +3,9 @@
  * `loadPyodide`, then `runPython` per message, stdout collected through the fastest handler.
  * Runs as a browser module Worker and as a Node worker_threads Worker (same file).
  *
- * Protocol: {type:'boot', pyodideUrl, indexURL?, interruptBuffer?} → {type:'ready'}
+ * Protocol: {type:'boot', pyodideUrl, indexURL?, interruptBuffer?} → {type:'progress', message}… {type:'ready'}
  *           {type:'run', id, code} → {id, ok, result?, error?, stdout}
+ * Progress messages mark the same boot steps as the sandbox's `onProgress`, for the bench's phase breakdown.
  */
 const port = await connectToHost();
 let pyodide;
@@ -14,6 +15,7 @@ const decoder = new TextDecoder();
 port.onMessage(async (message) => {
   if (message.type === 'boot') {
     const { loadPyodide } = await import(message.pyodideUrl);
+    port.send({ type: 'progress', message: 'Loading the Python runtime' });
     pyodide = await loadPyodide(message.indexURL ? { indexURL: message.indexURL } : {});
     if (message.interruptBuffer) pyodide.setInterruptBuffer(new Uint8Array(message.interruptBuffer));
     pyodide.setStdout({

@@ -1,9 +1,10 @@
-/** Turns bench results into the Markdown table for the README. */
+/** Turns bench results into Markdown tables for the README. */
+import { median } from './suite.mjs';
 
 /** [label, key in a warm/cold result, unit] in table order; `ratio` rows compare with raw Pyodide. */
 const ROWS = [
-  ['Time to ready, cold (`create()` until resolved)', 'readyMs', 'ms'],
-  ['Time to ready, boot snapshot cached ¹', 'snapshotReadyMs', 'ms'],
+  ['Time to ready, first visit (`create()` until resolved)', 'readyMs', 'ms'],
+  ['Time to ready, return visit ¹', 'snapshotReadyMs', 'ms'],
   ['Run round trip `x = 1`, median', 'roundTripMedianMs', 'ms'],
   ['Run round trip `x = 1`, p99', 'roundTripP99Ms', 'ms'],
   ['Interrupt latency, `while True: pass`', 'interruptMs', 'ms'],
@@ -36,14 +37,92 @@ export function markdownTable(results) {
   return [
     ...lines,
     '',
-    '¹ A later `create()` in the same process or page, restored from the boot snapshot the first sandbox made. Raw Pyodide has none.',
+    '¹ Sandbox: restored from the boot snapshot stored by the first visit (Node: a new process, `snapshotCache: { directory }`; Chromium: a new page in the same context, Cache Storage). Raw Pyodide has no snapshot: a second boot with warm caches.',
     '² Pyodide reads and clears the interrupt buffer non-atomically, so an interrupt written in between is dropped.',
     `³ The sandbox gives Python \`interruptGraceMs\` (${m.interruptGraceMs} ms, the default) to stop, then switches to its warm spare; raw Pyodide is terminated at once and boots anew. The code swallows \`KeyboardInterrupt\` so both really terminate.`,
     `⁴ Time measured inside Python (\`time.perf_counter\`). Native: \`python3\` ${m.python3} (${formatValue(native, 's')}); Pyodide runs Python ${m.pyodidePython}.`,
     '',
-    `Medians unless marked; cold boots: ${m.counts.cold} fresh processes / browser contexts each; snapshot boots: ${m.counts.snapshotReady}; round trips: ${m.counts.roundTrips}; interrupts: ${m.counts.interrupts}; restarts, prints, CPU: ${m.counts.restarts}/${m.counts.prints}/${m.counts.cpu} runs. Chromium page served with COOP/COEP (cross-origin isolated).`,
-    `Machine: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, Chromium ${m.chromium}, Pyodide ${m.pyodide}, ${m.date}.`,
+    `Medians unless marked; first visits: ${m.counts.visitRounds} fresh processes / browser contexts each; return visits: ${m.counts.visitRounds * m.counts.returnVisits}; round trips: ${m.counts.roundTrips}; interrupts: ${m.counts.interrupts}; restarts, prints, CPU: ${m.counts.restarts}/${m.counts.prints}/${m.counts.cpu} runs. Chromium page served with COOP/COEP (cross-origin isolated).`,
+    machineLine(m),
   ].join('\n');
+}
+
+function machineLine(m) {
+  const load = m.loadAverage ? `, 1-min load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end?.toFixed(1)} at the end` : '';
+  return `Machine: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, Chromium ${m.chromium}, Pyodide ${m.pyodide}, ${m.date}; whole bench ${m.benchSeconds} s${load}${m.quick ? ' (BENCH_QUICK: too few samples to trust)' : ''}.`;
+}
+
+/** Issue 6's targets (rows from targets.mjs `evaluateTargets`), met or not. */
+export function targetsTable(results) {
+  const header = ['Target', 'Where', 'Sandbox', 'Compared with', 'Ratio (range over rounds)', 'Goal', 'Met'];
+  const lines = ['### Issue 6 targets', '', row(header), row(header.map(() => '---'))];
+  let previous;
+  for (const r of results.targets) {
+    const requests = r.requests === undefined ? '' : ` · ${formatCount(r.requests / r.n)} wheel request${r.requests === r.n ? '' : 's'} per visit`;
+    const value = r.value === undefined ? '—' : `${formatValue(r.value, r.unit)}${requests}${r.range ? ` (${formatValue(r.range[0], r.unit)}–${formatValue(r.range[1], r.unit)})` : ''}`;
+    const reference = r.reference === undefined ? '—' : `${formatValue(r.reference, r.unit)} (${r.referenceLabel})`;
+    const ratio = r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×${r.ratioRange ? ` (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})` : ''}`;
+    const met = r.met === undefined ? '' : r.met ? '✅ met' : '❌ not met';
+    lines.push(row([r.target === previous ? '〃' : r.target, r.where, value, reference, ratio, r.goal, met]));
+    previous = r.target;
+  }
+  const m = results.machine;
+  return [
+    ...lines,
+    '',
+    `Times are medians, in brackets their range (kills). Ratios: each round measured every variant once, back to back, in rotating order; the ratio is the median over rounds of each round's own sandbox ÷ reference, in brackets the lowest and highest round. ${m.counts.visitRounds} rounds of visits (1 first + ${m.counts.returnVisits} return visits per round and variant), ${m.counts.packageRounds} of package imports, ${m.counts.restarts} kills and fatal errors each.`,
+    'Visits: `create()` until `run(\'1+1\')` returned, timed inside the page or process. Raw Pyodide: a module worker (Node: worker_threads) doing `loadPyodide()` then `runPython(\'1+1\')`, from the same files. Chromium default options are `isolation: \'frame\'` (a sandboxed iframe; checked for every sample). Return visits are new pages in the same browser context (HTTP cache, V8 code cache and Cache Storage warm); the static server answers with `Cache-Control: no-cache`, so cached files are revalidated (304).',
+    'Kills: a run that swallows `KeyboardInterrupt` with `timeoutMs: 200`, after `whenIdle()` (spare booted); the killed run resolves after the interrupt grace. Packages: a pure-Python wheel served from localhost with `packageBaseUrl` + `lockFileContents`, `warmSpare: false` so no spare boot competes with the timed import; `import tinypkg` is run right after `create()` resolves. Wheel requests are counted at the wheel server.',
+    machineLine(m),
+  ].join('\n');
+}
+
+/** Where a visit's time goes, from the progress messages (medians per column: they need not add up to the total). */
+export function phaseTable(results) {
+  const header = ['Visit', 'Start → `loadPyodide` called ᵃ', '`loadPyodide` (boot or restore) ᵇ', 'Runner setup + boot reply ᶜ', 'First `run(\'1+1\')`', 'Total'];
+  const lines = ['### Where the visit time goes', '', row(header), row(header.map(() => '---'))];
+  const variants = [
+    ['Node sandbox', results.node.visits?.sandbox],
+    ['Node raw', results.node.visits?.raw],
+    ["Chromium sandbox, `isolation: 'frame'`", results.chromium.visits?.frame],
+    ["Chromium sandbox, `isolation: 'worker'`", results.chromium.visits?.worker],
+    ['Chromium raw', results.chromium.visits?.raw],
+  ];
+  for (const [label, visits] of variants) {
+    for (const [kind, name] of [
+      ['first', 'first visit'],
+      ['returnSameProcess', 'return, same process'],
+      ['return', 'return visit'],
+    ]) {
+      const samples = visits?.[kind];
+      if (!samples?.length) continue;
+      const phases = samples.map(visitPhases);
+      const column = (key) => formatValue(median(phases.map((p) => p[key]).filter((v) => v !== undefined)), 'ms');
+      lines.push(row([`${label}, ${name}`, column('setup'), column('load'), column('runner'), column('firstRun'), column('total')]));
+    }
+  }
+  return [
+    ...lines,
+    '',
+    'Times are when the host received each progress message (`onProgress`; raw-worker.mjs posts the same "Loading the Python runtime" message before `loadPyodide`).',
+    'ᵃ Worker (and frame) start, the host fetching the runtime and loading the snapshot (frame isolation), handing them to the worker, importing `pyodide.mjs`. ᵇ Until "Starting the sandbox runner" (raw: until ready), includes compiling the wasm module. ᶜ Until `create()` resolved.',
+  ].join('\n');
+}
+
+/** Durations of a visit's steps (ms) from its marks; see suite.mjs `visit`. */
+export function visitPhases({ ms, marks }) {
+  const loaded = marks.runner ?? marks.created;
+  return {
+    setup: marks.loadPyodide,
+    load: loaded - marks.loadPyodide,
+    runner: marks.runner === undefined ? undefined : marks.created - marks.runner,
+    firstRun: ms - marks.created,
+    total: ms,
+  };
+}
+
+function formatCount(value) {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
 function row(cells) {

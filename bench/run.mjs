@@ -1,82 +1,90 @@
 /**
  * `npm run bench` (after `npm run build`): the sandbox against raw Pyodide in a worker, in Node
  * (worker_threads) and in headless Chromium (a cross-origin-isolated page), plus native python3
- * for CPU-bound code. Prints a Markdown table (stdout) and writes bench/results.json.
+ * for CPU-bound code. Prints two Markdown tables (stdout) — issue 6's targets (targets.mjs) with a
+ * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { runnerImport } from 'vite';
+import { withFreshBenchPage } from './bench-page.mjs';
 import { CPU_PRIMES } from './programs.mjs';
 import { freezeBuild } from './frozen-build.mjs';
 import { nodeTargets } from './node-targets.mjs';
-import { markdownTable } from './report.mjs';
-import { DEFAULT_COUNTS, measureWarm, median, repeat, timesToReadyFromSnapshot } from './suite.mjs';
+import { markdownTable, phaseTable, targetsTable } from './report.mjs';
+import { DEFAULT_COUNTS, measureWarm, median, repeat } from './suite.mjs';
+import { chromiumPackages, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
-const COUNTS = QUICK ? { cold: 1, snapshotReady: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 } : { cold: 3, ...DEFAULT_COUNTS };
+/** visitRounds: first visits per variant (each followed by return visits); packageRounds: likewise for imports. */
+const COUNTS = QUICK
+  ? { visitRounds: 1, returnVisits: 1, packageRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 }
+  : { visitRounds: 3, returnVisits: 2, packageRounds: 3, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
 
 // The test helpers are TypeScript; vite (already a dev dependency) loads them for this plain-JS script.
-const { module: server } = await runnerImport(`${REPO_ROOT}test/support/static-server.ts`, { configFile: false, logLevel: 'silent' });
-const { module: chromiumLauncher } = await runnerImport(`${REPO_ROOT}test/support/chromium.ts`, { configFile: false, logLevel: 'silent' });
+const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
+const [server, chromiumLauncher, tinyWheel] = await Promise.all([helper('static-server.ts'), helper('chromium.ts'), helper('tiny-wheel.ts')]);
 const build = freezeBuild();
 const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.js')).href);
 
 const started = performance.now();
-const results = { machine: await describeMachine(), node: {}, chromium: {}, native: {} };
+const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, native: {} };
+const wheels = await tinyWheel.serveTinyWheel();
 try {
   log('native python3: CPU-bound');
   results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
   results.node = await benchNode();
   results.chromium = await benchChromium();
 } finally {
+  await wheels.close();
   build.remove();
 }
+results.targets = evaluateTargets(results);
+results.machine.benchSeconds = Math.round((performance.now() - started) / 1000);
+results.machine.loadAverage.end = loadavg()[0];
 
-const table = markdownTable(results);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote bench/results.json`);
-console.log(table);
+log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
+console.log([targetsTable(results), phaseTable(results), markdownTable(results)].join('\n\n'));
 
 async function benchNode() {
+  const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
+  const packages = await nodePackages({ distDir: build.distDir, wheels, rounds: COUNTS.packageRounds, log });
   const targets = await nodeTargets(build.distDir);
-  const out = {};
+  const out = { visits, packages };
   for (const kind of ['sandbox', 'raw']) {
-    log(`node ${kind}: cold boots in fresh processes`);
-    const cold = await repeat(COUNTS.cold, async () => {
-      const { stdout } = await run(process.execPath, [fileURLToPath(new URL('./cold-ready.mjs', import.meta.url)), kind, build.distDir]);
-      return JSON.parse(stdout).ms;
-    });
-    let snapshot = [];
-    if (kind === 'sandbox') {
-      log('node sandbox: boots from the snapshot');
-      snapshot = await timesToReadyFromSnapshot(targets.sandbox, COUNTS.snapshotReady);
-    }
     log(`node ${kind}: warm measurements`);
     const warm = await measureWarm(targets[kind], COUNTS, (step) => log(`node ${kind}: ${step}`));
-    out[kind] = summarize(cold, snapshot, warm);
+    // Time to ready: create() resolved, in the first and return visits above.
+    out[kind] = summarize(visits[kind], warm);
   }
   return out;
 }
 
-/** One target's results: medians up front, every sample kept under `samples`. */
-function summarize(cold, snapshot, warm) {
+/**
+ * One target's results for the general table: medians up front, every sample kept under
+ * `samples`. Time to ready comes from the visits (`created` mark).
+ */
+function summarize(visits, warm) {
+  const readyMs = visits.first.map((s) => s.marks.created);
+  const snapshotReadyMs = visits.return.filter((s) => s.bootPath === 'snapshot').map((s) => s.marks.created);
   return {
-    readyMs: median(cold),
-    snapshotReadyMs: median(snapshot),
+    readyMs: median(readyMs),
+    snapshotReadyMs: median(snapshotReadyMs),
     ...warm,
-    samples: { ...warm.samples, readyMs: cold, snapshotReadyMs: snapshot },
+    samples: { ...warm.samples, readyMs, snapshotReadyMs },
   };
 }
 
@@ -85,42 +93,20 @@ async function benchChromium() {
   const browser = await chromiumLauncher.launchChromium();
   results.machine.chromium = browser.version();
   try {
-    const out = {};
+    const visits = await chromiumVisits({ browser, site, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
+    const packages = await chromiumPackages({ browser, site, wheels, rounds: COUNTS.packageRounds, log });
+    // create() without options: chromiumVisits checked that every such sandbox ran in a sandboxed iframe.
+    const out = { defaultIsolation: visits.frame.first[0].isolation, visits, packages };
     for (const kind of ['sandbox', 'raw']) {
-      log(`chromium ${kind}: cold boots in fresh browser contexts`);
-      const cold = await repeat(COUNTS.cold, () => withBenchPage(browser, site, (page) => page.evaluate((k) => window.bench.timeToReady(k), kind)));
-      let snapshot = [];
-      if (kind === 'sandbox') {
-        log('chromium sandbox: boots from the snapshot');
-        snapshot = await withBenchPage(browser, site, (page) => page.evaluate((n) => window.bench.timesToReadyFromSnapshot(n), COUNTS.snapshotReady));
-      }
-      log(`chromium ${kind}: warm measurements`);
-      const warm = await withBenchPage(browser, site, (page) => {
-        page.on('console', (message) => message.text().startsWith('bench ') && log(`chromium ${message.text().slice(6)}`));
-        return page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]);
-      });
-      out[kind] = summarize(cold, snapshot, warm);
+      log(`chromium ${kind}: warm measurements (default options)`);
+      const warm = await withFreshBenchPage(browser, site, (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]), (line) => log(`chromium ${line}`));
+      // The general table's sandbox column is the default create(), i.e. frame isolation.
+      out[kind] = summarize(kind === 'raw' ? visits.raw : visits.frame, warm);
     }
     return out;
   } finally {
     await browser.close();
     await site.close();
-  }
-}
-
-/** A fresh browser context (empty HTTP and code caches) with the bench page loaded. */
-async function withBenchPage(browser, site, fn) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(`${site.origin}/bench/pages/bench.html`);
-    await page.waitForFunction(() => window.bench ?? window.benchError);
-    const state = await page.evaluate(() => ({ error: window.benchError, isolated: crossOriginIsolated }));
-    if (state.error) throw new Error(`bench page failed to load: ${state.error}`);
-    if (!state.isolated) throw new Error('bench page is not cross-origin isolated');
-    return await fn(page);
-  } finally {
-    await context.close();
   }
 }
 
@@ -141,6 +127,9 @@ async function describeMachine() {
     pyodide: JSON.parse(readFileSync(new URL('../node_modules/pyodide/package.json', import.meta.url), 'utf8')).version,
     pyodidePython: info.python,
     interruptGraceMs: DEFAULT_LIMITS.interruptGraceMs,
+    // The machine is shared: the 1-minute load average says how much other work ran meanwhile.
+    loadAverage: { start: loadavg()[0] },
+    quick: QUICK,
     counts: COUNTS,
   };
 }

@@ -3,13 +3,15 @@
  * import this file). A target is anything with the sandbox's shape:
  *   run(code, { timeoutMs? }) → { ok, result?, error?, stateLost }, interrupt(), dispose(),
  *   interruptible, and optionally settle() (resolves when background work such as booting a
- *   warm spare is done, so it does not compete for the 2 cores while we time something).
+ *   warm spare is done, so it does not compete for the 2 cores while we time something),
+ *   bootPath ('snapshot' | 'fresh') and isolation ('frame' | 'worker', browsers).
+ * Targets are made by `create(onProgress?)` functions; `onProgress(message)` gets boot progress.
  * `PythonSandbox` (via `sandboxTarget`) and `RawPyodide` are measured by the same code.
  * Every measurement checks its run did what was meant, so an error path is never timed by mistake.
  */
-import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, PRINT_100K, STUBBORN_SLEEP } from './programs.mjs';
+import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, PRINT_100K, STUBBORN_SLEEP } from './programs.mjs';
 
-export const DEFAULT_COUNTS = { snapshotReady: 3, roundTrips: 1000, interrupts: 10, restarts: 3, prints: 3, cpu: 3 };
+export const DEFAULT_COUNTS = { roundTrips: 1000, interrupts: 10, restarts: 3, prints: 3, cpu: 3 };
 const RESTART_DEADLINE_MS = 200;
 /** Ends an interrupt sample whose interrupt was lost: 100 ms of loop + the sandbox's default 1 s grace. */
 const INTERRUPT_SAFETY_DEADLINE_MS = 1100;
@@ -17,6 +19,8 @@ const INTERRUPT_SAFETY_DEADLINE_MS = 1100;
 /** Adapts a `PythonSandbox` to the target shape. */
 export function sandboxTarget(sandbox) {
   return {
+    /** The sandbox replaces an interpreter left unusable (os._exit); raw Pyodide cannot tell. */
+    recoversFromFatal: true,
     get interruptible() {
       return sandbox.interruptible;
     },
@@ -35,45 +39,55 @@ export function sandboxTarget(sandbox) {
   };
 }
 
-/** Milliseconds from calling `create` until it resolves; the target is disposed. */
-export async function timeToReady(create) {
+/**
+ * Boot steps, named by the progress messages that start them (the sandbox's `onProgress`, and
+ * raw-worker.mjs's imitation of it). Times are when the host received the message.
+ */
+const PHASE_MESSAGES = [
+  ['loadPyodide', /^(Loading the Python runtime|Restoring Python from the cached snapshot)/],
+  ['runner', /^Starting the sandbox runner/],
+  ['ready', /^Python is ready/],
+];
+
+/**
+ * One visit: `create(onProgress)` until `run('1+1')` has returned, in ms, with when each boot
+ * step started (`marks`, ms from the start; `created` = create() resolved). Then background work
+ * settles (the spare boots, the snapshot is stored) so the next visit finds it and the cores are free.
+ */
+export async function visit(create) {
+  const marks = {};
   const start = performance.now();
-  const target = await create();
-  const ms = performance.now() - start;
-  await target.dispose();
-  return ms;
-}
-
-/** `create()` times once a boot snapshot exists (the first sandbox makes it, via its spare). */
-export async function timesToReadyFromSnapshot(create, count) {
-  const first = await create();
-  await first.settle?.();
-  await first.dispose();
-  await untilSnapshotStored(create);
-  return repeat(count, async () => {
-    const start = performance.now();
-    const target = await create();
-    const ms = performance.now() - start;
-    const { bootPath } = target;
-    await target.dispose();
-    if (bootPath !== 'snapshot') throw new Error(`expected a boot from the snapshot, got "${bootPath}"`);
-    return ms;
+  const target = await create((message) => {
+    const phase = PHASE_MESSAGES.find(([, pattern]) => pattern.test(message))?.[0];
+    if (phase) marks[phase] ??= performance.now() - start;
   });
+  marks.created = performance.now() - start;
+  const r = await target.run(ONE_PLUS_ONE);
+  const ms = performance.now() - start;
+  if (r.result !== '2') throw new Error(`1+1 gave ${JSON.stringify(r)}`);
+  const { bootPath = 'fresh', isolation } = target;
+  await target.settle?.();
+  await target.dispose();
+  return { ms, bootPath, isolation, marks };
 }
 
-/** The snapshot is saved in the background (Cache Storage in browsers): wait until a boot uses it. */
-async function untilSnapshotStored(create, attempts = 10) {
-  for (let i = 0; i < attempts; i++) {
-    await sleep(500);
-    const target = await create();
-    const { bootPath } = target;
-    await target.dispose();
-    if (bootPath === 'snapshot') return;
-  }
-  throw new Error('no boot used the snapshot: is the snapshot cache off, or is it rejected?');
+/**
+ * `create()`, then the first `import tinypkg` right away (while preloads may still be running),
+ * timed from `run` until it returns. The target is settled (snapshot stored) and disposed.
+ */
+export async function importVisit(create) {
+  const target = await create();
+  const start = performance.now();
+  const r = await target.run(IMPORT_TINY);
+  const importMs = performance.now() - start;
+  if (r.result !== '42') throw new Error(`import tinypkg failed: ${JSON.stringify(r)}`);
+  const { bootPath = 'fresh' } = target;
+  await target.settle?.();
+  await target.dispose();
+  return { importMs, bootPath };
 }
 
-/** Every warm measurement on one freshly created target. The forced restart goes last: it replaces the interpreter. */
+/** Every warm measurement on one freshly created target. Kills and fatal errors go last: they replace the interpreter. */
 export async function measureWarm(create, counts = DEFAULT_COUNTS, log = () => {}) {
   const target = await create();
   await target.settle?.();
@@ -87,16 +101,25 @@ export async function measureWarm(create, counts = DEFAULT_COUNTS, log = () => {
     log('cpu');
     const cpuSeconds = await repeat(counts.cpu, () => cpuTime(target));
     log('restarts');
-    const restartMs = await repeat(counts.restarts, () => restartAfterTerminate(target));
+    const restarts = await repeat(counts.restarts, () => restartAfterTerminate(target));
+    const restartMs = restarts.map((r) => r.fromDeadlineMs);
+    const afterKillMs = restarts.map((r) => r.afterResolvedMs);
+    let afterFatalMs = [];
+    if (target.recoversFromFatal) {
+      log('fatal errors');
+      afterFatalMs = await repeat(counts.restarts, () => restartAfterFatal(target));
+    }
     return {
       roundTripMedianMs: median(roundTrip),
       roundTripP99Ms: percentile(roundTrip, 99),
       interruptMs: median(interrupts.latencies),
       interruptsLost: interrupts.lost,
       restartMs: median(restartMs),
+      afterKillMs: median(afterKillMs),
+      afterFatalMs: median(afterFatalMs),
       print100kMs: median(printMs),
       cpuSeconds: median(cpuSeconds),
-      samples: { interruptMs: interrupts.latencies, restartMs, printMs, cpuSeconds },
+      samples: { interruptMs: interrupts.latencies, restartMs, afterKillMs, afterFatalMs, printMs, cpuSeconds },
     };
   } finally {
     await target.dispose();
@@ -132,15 +155,34 @@ async function interruptLatencies(target, count) {
   return { latencies, lost };
 }
 
-/** From the missed deadline until `1+1` has run in the replacement interpreter (spare ready beforehand). */
+/**
+ * A run that must be terminated (spare ready beforehand), then `1+1`. Two clocks: from the missed
+ * deadline (includes the interrupt grace) and from the moment the killed run resolved.
+ */
 async function restartAfterTerminate(target) {
   await settled(target);
   const start = performance.now();
   const lost = await target.run(STUBBORN_SLEEP, { timeoutMs: RESTART_DEADLINE_MS });
+  const resolved = performance.now();
   if (!lost.stateLost) throw new Error(`expected the worker to be replaced: ${JSON.stringify(lost)}`);
-  const r = await expectOk(target, '1+1');
+  await expectTwo(target);
+  const done = performance.now();
+  return { fromDeadlineMs: done - start - RESTART_DEADLINE_MS, afterResolvedMs: done - resolved };
+}
+
+/** A run that leaves the interpreter unusable (spare ready beforehand): from its result until `1+1` has run. */
+async function restartAfterFatal(target) {
+  await settled(target);
+  const lost = await target.run(FATAL_EXIT);
+  const resolved = performance.now();
+  if (!lost.stateLost) throw new Error(`expected the interpreter to be replaced: ${JSON.stringify(lost)}`);
+  await expectTwo(target);
+  return performance.now() - resolved;
+}
+
+async function expectTwo(target) {
+  const r = await expectOk(target, ONE_PLUS_ONE);
   if (r.result !== '2') throw new Error(`1+1 gave ${r.result}`);
-  return performance.now() - start - RESTART_DEADLINE_MS;
 }
 
 /** The interpreter is up (a run goes through) and background boots are done. */
@@ -173,8 +215,11 @@ export async function repeat(count, fn) {
   return values;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); `undefined` for no values. */
 export function median(values) {
-  return percentile(values, 50);
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(middle)] : sorted.length ? (sorted[middle - 1] + sorted[middle]) / 2 : undefined;
 }
 
 /** Nearest-rank percentile; `undefined` for no values. */

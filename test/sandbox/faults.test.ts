@@ -61,6 +61,14 @@ describe('deadline', () => {
     expect(r.output).toContain('before');
   });
 
+  it('terminates a long C-level sort, which never checks for interrupts', async () => {
+    await sandbox.run('import random\ndata = [random.random() for _ in range(3_000_000)] * 3');
+    const r = await sandbox.run('data.sort()', { timeoutMs: 300 });
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.stateLost).toBe(true);
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+  }, 120_000);
+
   it('keeps the files written with writeFile across a restart', async () => {
     await sandbox.writeFile('data.csv', 'a,b\n1,2\n');
     const r = await sandbox.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 300 });
@@ -141,6 +149,16 @@ describe('fatal interpreter states', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await sandbox.run('1 + 1')).result).toBe('2');
   });
+});
+
+describe('output floods', () => {
+  it('caps a 50 MB print to the output limit, head and tail kept', async () => {
+    const r = await sandbox.run('print("x" * 50_000_000)\nprint("end")', { timeoutMs: 60_000 });
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.output.length).toBeLessThan(sandbox.limits.maxOutputBytes + 400);
+    expect(r.output.endsWith('end\n')).toBe(true);
+    expect(r.output).toMatch(/bytes of output omitted/);
+  }, 120_000);
 });
 
 describe('memory', () => {

@@ -61,8 +61,14 @@ function workerSource(url: URL): Promise<string> {
   return source;
 }
 
+let frameScript: Promise<string> | undefined;
+
 export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
-  const [source, scriptSource] = await Promise.all([workerSource(url), frameScriptSource(FRAME_SCRIPT)]);
+  // The frame boots while the worker script is still being fetched.
+  const source = workerSource(url);
+  source.catch(() => undefined);
+  frameScript ??= frameScriptSource(FRAME_SCRIPT);
+  const scriptSource = await frameScript;
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   // Lets the frame be cross-origin isolated (SharedArrayBuffer for interrupts) when the page is.
@@ -99,8 +105,10 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
     const onReady = (event: MessageEvent) => {
       if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
       window.removeEventListener('message', onReady);
-      // The frame's origin is opaque, so '*' is the only target origin that reaches it.
-      frame.contentWindow?.postMessage({ type: 'start', workerSource: source, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+      source.then((workerSource) => {
+        // The frame's origin is opaque, so '*' is the only target origin that reaches it.
+        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+      }, reject);
     };
     window.addEventListener('message', onReady);
     control.port1.onmessage = (event: MessageEvent) => {

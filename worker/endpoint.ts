@@ -3,6 +3,7 @@
  * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
 import type { WorkerInit } from '../src/protocol.js';
+import { isNode } from './node-paths.js';
 
 type MessageTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
@@ -17,7 +18,7 @@ export function onInitMessage(onInit: (init: WorkerInit) => void): void {
     };
     target.addEventListener('message', listener);
   };
-  if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
+  if (!isNode) {
     // Browser: listen synchronously, so no message can arrive before the listener.
     listen(self);
     return;

@@ -2,7 +2,8 @@
  * File-system details that only matter when the worker runs in Node (browsers use URLs and the
  * HTTP cache). Each helper is a no-op in browsers.
  */
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+/** True in a Node worker thread; false in a browser worker (which has a WorkerGlobalScope). */
+export const isNode = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined' && typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Node wants file paths where browsers want URLs. */
 export async function toLocalPath(url: string): Promise<string> {

@@ -82,7 +82,6 @@ export class PythonSandbox {
       maxTotalFileBytes: limits.maxTotalFileBytes,
     };
     const boot: BootPlan = { workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config, isolation, bootTimeoutMs: limits.bootTimeoutMs };
-    const warmSpare = options.warmSpare ?? true;
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (isolated mode) the runtime load while the worker starts.
     const stored = snapshots.load();
@@ -90,13 +89,13 @@ export class PythonSandbox {
       snapshot,
       // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
       // the first boot is not slowed by it.
-      makeSnapshot: !warmSpare,
+      makeSnapshot: options.warmSpare === false,
     }));
     const session = await startSession(boot, ready, options.onProgress);
     const sandbox = new PythonSandbox(session, boot, limits, options, snapshots);
     sandbox.adoptSnapshot(session, await stored);
     // The spare's boot competes for the CPU (2 cores here): a first run goes first.
-    if (warmSpare) sandbox.spareTimer = setTimeout(() => sandbox.startSpare(), SPARE_DELAY_MS);
+    if (sandbox.warmSpare) sandbox.spareTimer = setTimeout(() => sandbox.startSpare(), SPARE_DELAY_MS);
     return sandbox;
   }
 
@@ -138,9 +137,14 @@ export class PythonSandbox {
    * stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
    */
   async whenIdle(): Promise<void> {
-    if (this.options.warmSpare ?? true) this.startSpare();
+    if (this.warmSpare) this.startSpare();
     await this.spare;
     await this.saving;
+  }
+
+  /** Whether a second interpreter is kept booted (`options.warmSpare`, default true). */
+  private get warmSpare(): boolean {
+    return this.options.warmSpare ?? true;
   }
 
   /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
@@ -359,7 +363,8 @@ export class PythonSandbox {
       return lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
       session.listen(runId, undefined);
-      if (this.spareTimer !== undefined && !this.spare && !this.disposed) this.startSpare();
+      // A first run is over: the deferred spare may boot now (no-op once it has).
+      if (this.warmSpare) this.startSpare();
       clearTimeout(deadline);
       clearTimeout(graceTimer);
       clearInterval(rearm);
@@ -378,8 +383,10 @@ export class PythonSandbox {
 
   /** Replaces the interpreter: the warm spare if there is one, else a new boot; user files restored. */
   private async restart(): Promise<WorkerSession> {
-    const spare = await this.spare;
+    // Taken before any await, so a spare started meanwhile is not overwritten (and orphaned).
+    const pending = this.spare;
     this.spare = undefined;
+    const spare = await pending;
     let session = spare?.alive ? spare : undefined;
     if (!session) {
       const given = this.snapshot;
@@ -391,7 +398,7 @@ export class PythonSandbox {
     }
     for (const [path, data] of this.userFiles) await this.call(session, () => session.remote.writeFile(path, data));
     this.session = session;
-    if (this.options.warmSpare ?? true) this.startSpare();
+    if (this.warmSpare) this.startSpare();
     return session;
   }
 }

@@ -116,6 +116,7 @@ export class PythonSandbox {
 
   private startSpare(): void {
     clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     if (this.disposed || this.spare) return;
     const given = this.snapshot;
     const spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
@@ -363,8 +364,8 @@ export class PythonSandbox {
       return lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
       session.listen(runId, undefined);
-      // A first run is over: the deferred spare may boot now (no-op once it has).
-      if (this.warmSpare) this.startSpare();
+      // A first run is over: the deferred spare may boot now.
+      if (this.spareTimer !== undefined) this.startSpare();
       clearTimeout(deadline);
       clearTimeout(graceTimer);
       clearInterval(rearm);
@@ -376,6 +377,9 @@ export class PythonSandbox {
 
   /** Throws `session` away; the next call waits for its replacement. */
   private replace(session: WorkerSession, reason: string): void {
+    // The restart starts the next spare itself; a deferred one would boot beside it.
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     void session.terminate(reason);
     this.ready = this.restart();
     this.ready.catch(() => undefined);

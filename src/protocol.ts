@@ -20,7 +20,7 @@ export interface BootConfig extends PyodideSource {
   maxFileBytes: number;
   maxTotalFileBytes: number;
   /** A memory snapshot from an earlier boot (see worker/snapshot.ts); validated before use. */
-  snapshot?: Uint8Array;
+  snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
   /**
@@ -30,12 +30,21 @@ export interface BootConfig extends PyodideSource {
   runtime?: RuntimeFiles;
 }
 
-/** Pyodide's runtime files, as handed to an isolated worker. */
+/**
+ * Snapshot bytes, or a Blob holding them. Browsers pass Blobs: a Blob crosses into the worker (and
+ * the isolation frame's process) as a handle, where its 16 MB would be copied on the way.
+ */
+export type SnapshotData = Uint8Array | Blob;
+
+/**
+ * Pyodide's runtime files, as handed to an isolated worker. Blobs for the same reason as
+ * `SnapshotData`: the frame is another process, and 13 MB of bytes would be copied into it.
+ */
 export interface RuntimeFiles {
-  pyodideMjs: string;
-  asmMjs: string;
-  wasm: ArrayBuffer;
-  stdlib: ArrayBuffer;
+  pyodideMjs: Blob;
+  asmMjs: Blob;
+  wasm: Blob;
+  stdlib: Blob;
   lockFile: string;
 }
 

@@ -10,8 +10,8 @@ import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
-import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, importFromSource, installRuntimeFetch } from './runtime-fetch.js';
-import { hashSources, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
+import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, importBlob, installRuntimeFetch } from './runtime-fetch.js';
+import { hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 
 const WORKDIR = '/home/pyodide';
 
@@ -95,8 +95,7 @@ export class PyodideEngine implements WorkerApi {
     }
     const { runtime } = config;
     installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName));
-    const module = await importFromSource<PyodideModule>(runtime.pyodideMjs);
-    const asm = await importFromSource<{ default: unknown }>(runtime.asmMjs);
+    const [module, asm] = await Promise.all([importBlob<PyodideModule>(runtime.pyodideMjs), importBlob<{ default: unknown }>(runtime.asmMjs)]);
     return {
       ...module,
       extra: {
@@ -109,6 +108,8 @@ export class PyodideEngine implements WorkerApi {
   }
 
   async boot(config: BootConfig): Promise<BootInfo> {
+    // A Blob snapshot is read while the runtime loads.
+    const given = config.snapshot && readSnapshot(config.snapshot);
     const module = await this.loadPyodideModule(config);
     // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
     this.packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
@@ -123,8 +124,9 @@ export class PyodideEngine implements WorkerApi {
 
     let bootPath: BootInfo['bootPath'] = 'fresh';
     let snapshotRejected: string | undefined;
-    if (config.snapshot) {
-      const unwrapped = unwrapSnapshot(key, config.snapshot);
+    if (given) {
+      const bytes = await given;
+      const unwrapped = 'rejected' in bytes ? bytes : unwrapSnapshot(key, bytes);
       if ('rejected' in unwrapped) snapshotRejected = unwrapped.rejected;
       else {
         this.progress('boot', 'Restoring Python from the cached snapshot');

@@ -5,6 +5,7 @@
  * wheels, which it serves only from the configured source and only for lock-file entries.
  */
 import type { RuntimeFiles } from '../src/protocol.js';
+import { precompileWasm } from './wasm-precompile.js';
 
 /** Pyodide needs URLs; these never reach the network. */
 export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
@@ -13,14 +14,23 @@ export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 export type PackageFetcher = (fileName: string) => Promise<ArrayBuffer>;
 
 export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher): void {
-  const served: Record<string, { body: ArrayBuffer; type: string }> = {
-    [`${VIRTUAL_INDEX_URL}pyodide.asm.wasm`]: { body: runtime.wasm, type: 'application/wasm' },
-    [`${VIRTUAL_INDEX_URL}python_stdlib.zip`]: { body: runtime.stdlib, type: 'application/zip' },
-  };
+  const wasmUrl = `${VIRTUAL_INDEX_URL}pyodide.asm.wasm`;
+  const served = new Map([
+    [wasmUrl, { body: runtime.wasm, type: 'application/wasm' }],
+    [`${VIRTUAL_INDEX_URL}python_stdlib.zip`, { body: runtime.stdlib, type: 'application/zip' }],
+  ]);
+  // Blob bodies: read as they stream, never copied here.
+  const serve = ({ body, type }: { body: Blob; type: string }) => new Response(body, { headers: { 'content-type': type } });
+  const servedWasm = new WeakSet<Response>();
+  precompileWasm(Promise.resolve(serve({ body: runtime.wasm, type: 'application/wasm' })), (response) => servedWasm.has(response));
   globalThis.fetch = async (input: RequestInfo | URL) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const file = served[url];
-    if (file) return new Response(file.body.slice(0), { headers: { 'content-type': file.type } });
+    const file = served.get(url);
+    if (file) {
+      const response = serve(file);
+      if (url === wasmUrl) servedWasm.add(response);
+      return response;
+    }
     if (url.startsWith(VIRTUAL_PACKAGE_URL)) {
       const data = await fetchPackage(decodeURIComponent(url.slice(VIRTUAL_PACKAGE_URL.length)));
       return new Response(data, { headers: { 'content-type': 'application/octet-stream' } });
@@ -29,8 +39,9 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
   };
 }
 
-/** Imports a module from its source text (a blob: URL, which the isolated CSP allows). */
-export async function importFromSource<T>(source: string): Promise<T> {
+/** Imports a module from a Blob of its source (a blob: URL, which the isolated CSP allows). */
+export async function importBlob<T>(source: Blob): Promise<T> {
+  // Re-typed (no copy): a module must have a JavaScript type, whatever the server said.
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     return (await import(/* @vite-ignore */ url)) as T;

@@ -100,7 +100,15 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
   const rpc = new MessageChannel();
   const events = new MessageChannel();
   const control = new MessageChannel();
-  const started = new Promise<boolean>((resolve, reject) => {
+  // Known once the frame says it started its worker; until then interrupts are not relied on.
+  let interruptible = false;
+  control.port1.onmessage = (event: MessageEvent) => {
+    const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
+    if (message?.type === 'started') interruptible = message.interruptible === true;
+    else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
+  };
+  // Resolves once the frame has its ports: calls posted from then on queue until the worker listens.
+  const handedOver = new Promise<void>((resolve, reject) => {
     failStart = reject;
     const onReady = (event: MessageEvent) => {
       if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
@@ -108,19 +116,14 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
         frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+        resolve();
       }, reject);
     };
     window.addEventListener('message', onReady);
-    control.port1.onmessage = (event: MessageEvent) => {
-      const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
-      if (message?.type === 'started') resolve(message.interruptible === true);
-      else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
-    };
   });
   document.body.append(frame);
-  let interruptible: boolean;
   try {
-    interruptible = await started;
+    await handedOver;
   } catch (error) {
     observer.disconnect();
     frame.remove();
@@ -130,7 +133,9 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
   return {
     rpc: rpc.port1,
     events: events.port1,
-    interruptible,
+    get interruptible() {
+      return interruptible;
+    },
     interrupt: () => control.port1.postMessage('interrupt'),
     async terminate() {
       removed = true;

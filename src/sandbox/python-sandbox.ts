@@ -1,3 +1,4 @@
+import type { SnapshotData } from '../protocol.js';
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from './boot-plan.js';
 import { SandboxDisposedError } from './errors.js';
@@ -5,6 +6,7 @@ import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
 import { toWorkdirPath } from './paths.js';
 import type { WorkerSession } from './session.js';
+import { isNode } from './spawn.js';
 import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
 import { validateBytes, validateFileList, validateRunResult } from './validate.js';
 
@@ -51,8 +53,8 @@ export class PythonSandbox {
   private spareTimer: ReturnType<typeof setTimeout> | undefined;
   /** Ends a spare's boot when the sandbox is disposed. */
   private readonly spareAbort = new AbortController();
-  /** Valid snapshot bytes for booting spares quickly (undefined until one is made or loaded). */
-  private snapshot: Uint8Array | undefined;
+  /** A valid snapshot for booting spares quickly (undefined until one is made or loaded). */
+  private snapshot: SnapshotData | undefined;
 
   private constructor(
     session: WorkerSession,
@@ -100,11 +102,12 @@ export class PythonSandbox {
   }
 
   /** Keeps a snapshot a session made, or drops one it rejected. */
-  private adoptSnapshot(session: WorkerSession, given: Uint8Array | undefined): void {
+  private adoptSnapshot(session: WorkerSession, given: SnapshotData | undefined): void {
     const info = session.info;
     if (info?.snapshot) {
-      this.snapshot = info.snapshot;
-      this.saving = this.snapshots.save(info.snapshot);
+      // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
+      this.snapshot = isNode ? info.snapshot : new Blob([info.snapshot as BlobPart]);
+      this.saving = this.snapshots.save(this.snapshot);
       info.snapshot = undefined;
     } else if (info?.bootPath === 'snapshot') {
       this.snapshot = given;

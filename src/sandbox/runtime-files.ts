@@ -1,15 +1,16 @@
 /**
  * Isolated mode: the trusted side fetches Pyodide's runtime (once per location; the HTTP cache
- * or a service worker keeps return visits fast) and hands the bytes to the sandboxed worker.
+ * or a service worker keeps return visits fast) and hands it to the sandboxed worker as Blobs,
+ * which every session of the page shares without copying.
  */
 import type { RuntimeFiles } from '../protocol.js';
 
 const cache = new Map<string, Promise<RuntimeFiles>>();
 
-async function get(url: string, as: 'text' | 'arrayBuffer'): Promise<string & ArrayBuffer> {
+async function get(url: string, as: 'text' | 'blob'): Promise<string & Blob> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-  return (as === 'text' ? response.text() : response.arrayBuffer()) as Promise<string & ArrayBuffer>;
+  return (as === 'text' ? response.text() : response.blob()) as Promise<string & Blob>;
 }
 
 export function fetchRuntime(indexURL: string, lockFileURL?: string): Promise<RuntimeFiles> {
@@ -18,10 +19,10 @@ export function fetchRuntime(indexURL: string, lockFileURL?: string): Promise<Ru
   if (!files) {
     const at = (name: string) => new URL(name, indexURL).href;
     files = Promise.all([
-      get(at('pyodide.mjs'), 'text'),
-      get(at('pyodide.asm.mjs'), 'text'),
-      get(at('pyodide.asm.wasm'), 'arrayBuffer'),
-      get(at('python_stdlib.zip'), 'arrayBuffer'),
+      get(at('pyodide.mjs'), 'blob'),
+      get(at('pyodide.asm.mjs'), 'blob'),
+      get(at('pyodide.asm.wasm'), 'blob'),
+      get(at('python_stdlib.zip'), 'blob'),
       get(lockFileURL ?? at('pyodide-lock.json'), 'text'),
     ]).then(([pyodideMjs, asmMjs, wasm, stdlib, lockFile]) => ({ pyodideMjs, asmMjs, wasm, stdlib, lockFile }));
     files.catch(() => cache.delete(key));

@@ -3,24 +3,25 @@
  * browser's Cache Storage (return visits), or in a folder (Node, when asked). The worker
  * validates what it is given, so a store only moves bytes.
  */
+import type { SnapshotData } from '../protocol.js';
 import type { SnapshotCache } from '../types.js';
 
 export interface SnapshotStore {
-  load(): Promise<Uint8Array | undefined>;
-  save(bytes: Uint8Array): Promise<void>;
+  load(): Promise<SnapshotData | undefined>;
+  save(data: SnapshotData): Promise<void>;
   clear(): Promise<void>;
 }
 
 /** One snapshot per runtime location, shared by every sandbox of this page or process. */
-const memory = new Map<string, Uint8Array>();
+const memory = new Map<string, SnapshotData>();
 
 class MemoryStore implements SnapshotStore {
   constructor(private readonly key: string) {}
   async load() {
     return memory.get(this.key);
   }
-  async save(bytes: Uint8Array) {
-    memory.set(this.key, bytes);
+  async save(data: SnapshotData) {
+    memory.set(this.key, data);
   }
   async clear() {
     memory.delete(this.key);
@@ -37,10 +38,11 @@ class CacheStorageStore implements SnapshotStore {
   }
   async load() {
     const response = await (await caches.open(CACHE_NAME)).match(this.request);
-    return response ? new Uint8Array(await response.arrayBuffer()) : undefined;
+    // A Blob of the stored body: the worker reads it; this thread never holds the bytes.
+    return response?.blob();
   }
-  async save(bytes: Uint8Array) {
-    await (await caches.open(CACHE_NAME)).put(this.request, new Response(bytes as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+  async save(data: SnapshotData) {
+    await (await caches.open(CACHE_NAME)).put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
   }
   async clear() {
     await (await caches.open(CACHE_NAME)).delete(this.request);
@@ -65,12 +67,12 @@ class DirectoryStore implements SnapshotStore {
       return undefined;
     }
   }
-  async save(bytes: Uint8Array) {
+  async save(data: SnapshotData) {
     const { mkdir, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
     await mkdir(this.directory, { recursive: true });
     const file = await this.file();
     // Write then rename, so a reader never sees half a snapshot.
-    await writeFile(`${file}.tmp`, bytes);
+    await writeFile(`${file}.tmp`, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
     await rename(`${file}.tmp`, file);
   }
   async clear() {
@@ -99,7 +101,7 @@ export function openSnapshotStore(setting: SnapshotCache | undefined, key: strin
   else store = new CacheStorageStore(key);
   return {
     load: () => store.load().catch(() => undefined),
-    save: (bytes) => store.save(bytes).catch(() => undefined),
+    save: (data) => store.save(data).catch(() => undefined),
     clear: () => store.clear().catch(() => undefined),
   };
 }

@@ -12,6 +12,36 @@ describe('snapshot format', () => {
     expect((wrapped.length - body.length) % 16).toBe(0);
   });
 
+  it('stores only the 64 KiB pages that are not all zeros, and restores the rest as zeros', () => {
+    const PAGE = 65536;
+    const big = new Uint8Array(5 * PAGE + 100);
+    big[PAGE + 3] = 9; // page 1
+    big[5 * PAGE + 99] = 4; // the partial last page
+    const wrapped = wrapSnapshot(key, big);
+    expect(wrapped.length).toBeLessThan(PAGE + 100 + 256);
+    const out = unwrapSnapshot(key, wrapped);
+    expect(out).toHaveProperty('body');
+    expect((out as { body: Uint8Array }).body).toEqual(big);
+  });
+
+  it('rejects a snapshot whose kept pages are cut short or run long', () => {
+    const big = new Uint8Array(3 * 65536).fill(1);
+    const wrapped = wrapSnapshot(key, big);
+    expect(unwrapSnapshot(key, wrapped.slice(0, wrapped.length - 1))).toEqual({ rejected: 'truncated' });
+    const longer = new Uint8Array(wrapped.length + 16);
+    longer.set(wrapped);
+    expect(unwrapSnapshot(key, longer)).toEqual({ rejected: 'unexpected length' });
+  });
+
+  it('rejects a snapshot in the earlier, uncompressed format', () => {
+    const header = new TextEncoder().encode(JSON.stringify(key));
+    const old = new Uint8Array(Math.ceil((8 + header.length) / 16) * 16 + body.length);
+    old.set([0x50, 0x53, 0x42, 0x58]);
+    new DataView(old.buffer).setUint32(4, header.length, true);
+    old.set(header, 8);
+    expect(unwrapSnapshot(key, old)).toEqual({ rejected: 'an older snapshot format (1)' });
+  });
+
   it('rejects a snapshot made by another Pyodide version', () => {
     expect(unwrapSnapshot({ ...key, pyodideVersion: '315.0.0' }, wrapSnapshot(key, body))).toEqual({ rejected: 'made by Pyodide 314.0.7, running 315.0.0' });
   });

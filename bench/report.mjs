@@ -105,7 +105,7 @@ export function phaseTable(results) {
     ...lines,
     '',
     'Times are when the host received each progress message (`onProgress`; raw-worker.mjs posts the same "Loading the Python runtime" message before `loadPyodide`).',
-    'ᵃ Worker (and frame) start, the host fetching the runtime and loading the snapshot (frame isolation), handing them to the worker, importing `pyodide.mjs`. ᵇ Until "Starting the sandbox runner" (raw: until ready), includes compiling the wasm module. ᶜ Until `create()` resolved.',
+    'ᵃ Worker (and frame) start, the host loading the snapshot and (frame isolation) the runtime, as Blobs from Cache Storage on return visits, the worker importing Pyodide\'s JavaScript (frame isolation: both modules, while the wasm compiles) and reading the snapshot. ᵇ Until "Starting the sandbox runner" (raw: until ready), includes compiling the wasm module where it was not compiled before. ᶜ Until `create()` resolved.',
   ].join('\n');
 }
 

@@ -107,8 +107,10 @@ export interface PyodideSource {
 }
 
 /**
- * Where boot snapshots are kept. `auto` (default): Cache Storage in browsers, memory in Node.
- * `memory`: this page or process only. `{ directory }`: files in that folder (Node). `off`: none.
+ * Where boot snapshots are kept. `auto` (default): Cache Storage in browsers (about 16 MB, and
+ * with frame isolation also Pyodide's 13 MB runtime, which the host hands to the frame), memory
+ * in Node. `memory`: this page or process only. `{ directory }`: files in that folder (Node).
+ * `off`: none.
  */
 export type SnapshotCache = 'auto' | 'memory' | 'off' | { directory: string };
 

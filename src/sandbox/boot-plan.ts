@@ -5,7 +5,7 @@ import type { BootConfig, BootInfo } from '../protocol.js';
 import type { LoadProgress, SandboxOptions } from '../types.js';
 import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
-import { fetchRuntime } from './runtime-files.js';
+import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
 import { WorkerSession } from './session.js';
 import { type Isolation, isNode } from './spawn.js';
 
@@ -17,22 +17,29 @@ export interface BootPlan {
   bootTimeoutMs: number;
   packages?: PackageBroker;
   onBooted?: (info: BootInfo) => void;
+  onBootFailed?: () => void;
 }
 
 type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
 
 export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Promise<SnapshotChoice>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
   const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
-  const session = await WorkerSession.start(plan.workerUrl, config, {
-    isolation: plan.isolation,
-    bootTimeoutMs: plan.bootTimeoutMs,
-    onProgress,
-    signal,
-    // Read when a request comes: the broker is made while the first worker starts.
-    get packages() {
-      return plan.packages;
-    },
-  });
+  let session: WorkerSession;
+  try {
+    session = await WorkerSession.start(plan.workerUrl, config, {
+      isolation: plan.isolation,
+      bootTimeoutMs: plan.bootTimeoutMs,
+      onProgress,
+      signal,
+      // Read when a request comes: the broker is made while the first worker starts.
+      get packages() {
+        return plan.packages;
+      },
+    });
+  } catch (error) {
+    if (!signal?.aborted) plan.onBootFailed?.();
+    throw error;
+  }
   if (session.info) plan.onBooted?.(session.info);
   return session;
 }
@@ -43,8 +50,12 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
  */
 export async function prepareIsolated(boot: BootPlan, options: SandboxOptions): Promise<void> {
   const { indexURL } = boot.config;
+  let runtime: LoadedRuntime;
   try {
-    boot.config.runtime = await fetchRuntime(indexURL, options.lockFileURL);
+    runtime = await loadRuntime(indexURL, options.lockFileURL, (options.snapshotCache ?? 'auto') === 'auto');
+    boot.config.runtime = runtime.files;
+    // A stored runtime that does not boot (damaged storage) must not fail every visit after.
+    boot.onBootFailed = () => runtime.forget();
   } catch (error) {
     throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
   }
@@ -54,6 +65,8 @@ export async function prepareIsolated(boot: BootPlan, options: SandboxOptions): 
   // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
   if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
   boot.onBooted = (info) => {
+    // Stored once a boot has shown it works, and after the first boot, which it would slow.
+    runtime.keep();
     const first = !version;
     version = info.pyodideVersion;
     if (first && !options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);

@@ -58,6 +58,7 @@ export async function installHarness() {
     writeFile: (path, text, id = 'main') => get(id).writeFile(path, text),
     listFiles: (id = 'main') => get(id).listFiles(),
     reset: (id = 'main') => get(id).reset(),
+    whenIdle: (id = 'main') => get(id).whenIdle(),
     ids: () => [...sandboxes.keys()],
     async dispose(id = 'main') {
       await sandboxes.get(id)?.dispose();

@@ -3,7 +3,7 @@
  * (by id, 'main' by default). Each method is a page.evaluate round trip.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import type { FileInfo, OutputChunk, RunOptions, RunResult, SandboxOptions } from '../../../src/index.js';
+import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxOptions } from '../../../src/index.js';
 
 export const HOST_PAGE_PATH = '/test/browser/pages/host.html';
 export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
@@ -15,7 +15,7 @@ export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 export type HarnessResult = RunResult & { streamed: OutputChunk[] };
 
 interface Harness {
-  create(options: PlainSandboxOptions, id: string): Promise<{ interruptible: boolean }>;
+  create(options: PlainSandboxOptions, id: string): Promise<{ interruptible: boolean; bootPath: BootPath }>;
   run(code: string, options: PlainRunOptions, id: string): Promise<HarnessResult>;
   start(code: string, options: PlainRunOptions, id: string): number;
   finish(ticket: number): Promise<HarnessResult>;
@@ -23,6 +23,7 @@ interface Harness {
   writeFile(path: string, text: string, id: string): Promise<void>;
   listFiles(id: string): Promise<FileInfo[]>;
   ids(): string[];
+  whenIdle(id: string): Promise<void>;
   dispose(id: string): Promise<void>;
   disposeAll(): Promise<void>;
 }
@@ -62,8 +63,8 @@ export class HostPage {
     return this.page.evaluate(() => globalThis.crossOriginIsolated);
   }
 
-  /** `PythonSandbox.create(options)` in the page; resolves with the sandbox's `interruptible`. */
-  create(options: PlainSandboxOptions = {}, id = 'main'): Promise<{ interruptible: boolean }> {
+  /** `PythonSandbox.create(options)` in the page; resolves with the sandbox's `interruptible` and `bootPath`. */
+  create(options: PlainSandboxOptions = {}, id = 'main'): Promise<{ interruptible: boolean; bootPath: BootPath }> {
     return this.page.evaluate(([o, i]) => window.harness!.create(o, i), [options, id] as const);
   }
 
@@ -90,6 +91,11 @@ export class HostPage {
 
   listFiles(id = 'main'): Promise<FileInfo[]> {
     return this.page.evaluate((i) => window.harness!.listFiles(i), id);
+  }
+
+  /** The sandbox's `whenIdle()`: its spare has booted and a new snapshot is stored. */
+  whenIdle(id = 'main'): Promise<void> {
+    return this.page.evaluate((i) => window.harness!.whenIdle(i), id);
   }
 
   dispose(id = 'main'): Promise<void> {

@@ -1,0 +1,155 @@
+/**
+ * Return visits in Chromium, default isolation: a first visit stores the boot snapshot and
+ * Pyodide's runtime in Cache Storage; later pages of the same context restore from them. What is
+ * stored is only trusted while it fits: a changed build, damaged entries or a damaged snapshot
+ * each cost a normal load, never a broken sandbox.
+ *
+ * The tests share one browser context and run in order: the first one fills the storage.
+ * Needs the lib build (`npx vite build --mode lib`).
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { HostPage } from './support/host-page.js';
+import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+
+const TEST_TIMEOUT_MS = 180_000;
+const RUNTIME_CACHE = 'python-sandbox-runtime';
+const SNAPSHOT_CACHE = 'python-sandbox-snapshots';
+const RUNTIME_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+
+let browser: Browser;
+let server: StaticServer;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  requireLibBuild();
+  [browser, server] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true })]);
+  context = await browser.newContext();
+}, TEST_TIMEOUT_MS);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the page. */
+async function visit(): Promise<{ bootPath: string; result?: string }> {
+  const host = await HostPage.open(context, server.origin);
+  try {
+    const { bootPath } = await host.create();
+    const r = await host.run('1 + 1');
+    await host.whenIdle();
+    return { bootPath, result: r.result };
+  } finally {
+    await host.close();
+  }
+}
+
+/** Runs `fn(cacheName)` in a page of the context (for reading and changing Cache Storage). */
+async function inPage<T>(fn: (cacheName: string) => Promise<T>, cacheName: string): Promise<T> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.origin}/test/browser/pages/host.html`);
+    return await page.evaluate(fn, cacheName);
+  } finally {
+    await page.close();
+  }
+}
+
+/** The stored runtime: file name → [build header, size in bytes]. */
+function storedRuntime(): Promise<Record<string, [string | null, number]>> {
+  return inPage(async (name) => {
+    const cache = await caches.open(name);
+    const out: Record<string, [string | null, number]> = {};
+    for (const request of await cache.keys()) {
+      const response = (await cache.match(request)) as Response;
+      out[request.url.split('/').pop() as string] = [response.headers.get('x-python-sandbox-build'), (await response.blob()).size];
+    }
+    return out;
+  }, RUNTIME_CACHE);
+}
+
+/** Replaces the stored `pyodide.asm.mjs` with a script that throws, keeping its build header. */
+function damageStoredRuntime(): Promise<void> {
+  return inPage(async (name) => {
+    const cache = await caches.open(name);
+    const request = (await cache.keys()).find((r) => r.url.endsWith('/pyodide.asm.mjs')) as Request;
+    const stored = (await cache.match(request)) as Response;
+    await cache.put(request, new Response('throw new Error("damaged");', { headers: stored.headers }));
+  }, RUNTIME_CACHE);
+}
+
+describe('return visits (one browser context, in order)', () => {
+  test('a first visit boots fully and stores the runtime and a snapshot', async () => {
+    expect(await visit()).toEqual({ bootPath: 'fresh', result: '2' });
+    const runtime = await storedRuntime();
+    expect(Object.keys(runtime).sort()).toEqual([...RUNTIME_FILES].sort());
+    expect(new Set(Object.values(runtime).map(([build]) => build)).size).toBe(1);
+    expect(runtime['pyodide.asm.wasm'][1]).toBeGreaterThan(1_000_000);
+    const snapshots = await inPage(async (name) => (await (await caches.open(name)).keys()).length, SNAPSHOT_CACHE);
+    expect(snapshots).toBe(1);
+  }, TEST_TIMEOUT_MS);
+
+  test('a return visit restores from the stored snapshot', async () => {
+    expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
+  }, TEST_TIMEOUT_MS);
+
+  test('offline, a return visit boots from the stored runtime', async () => {
+    const requested: string[] = [];
+    // Routing also bypasses the HTTP cache: every runtime request fails as if offline.
+    await context.route('**/dist/pyodide/**', (route) => {
+      requested.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    try {
+      expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
+      expect(requested.some((url) => url.endsWith('/pyodide.mjs'))).toBe(true);
+    } finally {
+      await context.unroute('**/dist/pyodide/**');
+    }
+  }, TEST_TIMEOUT_MS);
+
+  test('a changed pyodide.mjs means a new build: the stored files are not used, and are replaced', async () => {
+    await damageStoredRuntime();
+    const before = await storedRuntime();
+    // The same runtime with one more comment: another fingerprint.
+    await context.route('**/dist/pyodide/pyodide.mjs', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `${await response.text()}\n// rebuilt\n` });
+    });
+    try {
+      expect((await visit()).result).toBe('2');
+    } finally {
+      await context.unroute('**/dist/pyodide/pyodide.mjs');
+    }
+    const after = await storedRuntime();
+    expect(after['pyodide.asm.mjs'][0]).not.toBe(before['pyodide.asm.mjs'][0]);
+    expect(after['pyodide.asm.mjs'][1]).toBeGreaterThan(1_000_000);
+  }, TEST_TIMEOUT_MS);
+
+  test('a damaged stored runtime fails one boot, is dropped, and the next visit loads it again', async () => {
+    // Back to the served pyodide.mjs: the stored files (of the "rebuilt" one) do not match it, so store them under it first.
+    expect((await visit()).result).toBe('2');
+    await damageStoredRuntime();
+    const host = await HostPage.open(context, server.origin);
+    try {
+      await expect(host.create()).rejects.toThrow(/SandboxBootError|failed to start|did not start/);
+    } finally {
+      await host.close();
+    }
+    expect((await visit()).result).toBe('2');
+    expect((await storedRuntime())['pyodide.asm.mjs'][1]).toBeGreaterThan(1_000_000);
+  }, TEST_TIMEOUT_MS);
+
+  test('a damaged stored snapshot means a normal boot, and a new snapshot replaces it', async () => {
+    await inPage(async (name) => {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) await cache.put(request, new Response(new Uint8Array(4096).fill(7)));
+    }, SNAPSHOT_CACHE);
+    expect(await visit()).toEqual({ bootPath: 'fresh', result: '2' });
+    expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
+  }, TEST_TIMEOUT_MS);
+});

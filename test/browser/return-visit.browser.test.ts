@@ -35,11 +35,15 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The last progress message of each visit, by boot path: what the widget's progress bar shows. */
+const lastProgress: Record<string, string[]> = {};
+
 /** Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the page. */
 async function visit(): Promise<{ bootPath: string; result?: string }> {
   const host = await HostPage.open(context, server.origin);
   try {
-    const { bootPath } = await host.create();
+    const { bootPath, progress } = await host.create();
+    (lastProgress[bootPath] ??= []).push(progress.join(' | '));
     const r = await host.run('1 + 1');
     await host.whenIdle();
     return { bootPath, result: r.result };
@@ -96,6 +100,11 @@ describe('return visits (one browser context, in order)', () => {
   test('a return visit restores from the stored snapshot', async () => {
     expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
   }, TEST_TIMEOUT_MS);
+
+  test('the progress messages say which path was taken: a first load, or restored from cache', () => {
+    expect(lastProgress.fresh?.[0]).toMatch(/Loading the Python runtime.*\| Python is ready$/);
+    expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from the cached snapshot.*\| Python is ready \(restored from cache\)$/);
+  });
 
   test('offline, a return visit boots from the stored runtime', async () => {
     const requested: string[] = [];

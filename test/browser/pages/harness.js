@@ -33,9 +33,10 @@ export async function installHarness() {
   window.harness = {
     async create(options = {}, id = 'main') {
       if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
-      const sandbox = await PythonSandbox.create(options);
+      const progress = [];
+      const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => progress.push(p.message) });
       sandboxes.set(id, sandbox);
-      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath };
+      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress };
     },
     run: (code, options, id = 'main') => run(id, code, options),
     /** Starts a run without waiting for it; `finish(ticket)` waits. */

@@ -14,8 +14,15 @@ export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 /** A run's result plus the chunks its `onOutput` received. */
 export type HarnessResult = RunResult & { streamed: OutputChunk[] };
 
+/** What `create` tells: the sandbox's `interruptible` and `bootPath`, and its boot progress messages. */
+export interface Created {
+  interruptible: boolean;
+  bootPath: BootPath;
+  progress: string[];
+}
+
 interface Harness {
-  create(options: PlainSandboxOptions, id: string): Promise<{ interruptible: boolean; bootPath: BootPath }>;
+  create(options: PlainSandboxOptions, id: string): Promise<Created>;
   run(code: string, options: PlainRunOptions, id: string): Promise<HarnessResult>;
   start(code: string, options: PlainRunOptions, id: string): number;
   finish(ticket: number): Promise<HarnessResult>;
@@ -63,8 +70,8 @@ export class HostPage {
     return this.page.evaluate(() => globalThis.crossOriginIsolated);
   }
 
-  /** `PythonSandbox.create(options)` in the page; resolves with the sandbox's `interruptible` and `bootPath`. */
-  create(options: PlainSandboxOptions = {}, id = 'main'): Promise<{ interruptible: boolean; bootPath: BootPath }> {
+  /** `PythonSandbox.create(options)` in the page. */
+  create(options: PlainSandboxOptions = {}, id = 'main'): Promise<Created> {
     return this.page.evaluate(([o, i]) => window.harness!.create(o, i), [options, id] as const);
   }
 

@@ -48,6 +48,20 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     }
   });
 
+  test("with isolation: 'worker' (trusted code), the worker fetches the lock-file wheel itself", async () => {
+    const context = await browser.newContext();
+    try {
+      const before = wheelRequests();
+      const page = await openSandbox(context, { isolation: 'worker' });
+      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.greet("worker")'));
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello worker'" });
+      expect(wheelRequests()).toBe(before + 1);
+      expect(await page.evaluate(() => document.querySelectorAll('iframe[sandbox]').length)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('downloads preloadPackages before any run asks for them', async () => {
     const context = await browser.newContext();
     try {

@@ -9,7 +9,7 @@
  *   plain messages, each validated by the host.
  * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
  */
-import type { FileInfo, FileOutput, ImageOutput, LoadProgress, PythonErrorInfo, PyodideSource } from './types.js';
+import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
 export interface BootConfig extends PyodideSource {
@@ -88,17 +88,10 @@ export interface RunRequest {
   code: string;
 }
 
-/** What the worker returns for a run; the handle adds `stateLost` and `durationMs`. */
-export interface WorkerRunResult {
+/** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */
+export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | 'stderr' | 'error' | 'result' | 'images' | 'files'> {
   /** `ok`, `error` (the code raised), `interrupted` (KeyboardInterrupt or a cancelled await), `fatal` (the interpreter is unusable). */
   status: 'ok' | 'error' | 'interrupted' | 'fatal';
-  output: string;
-  stdout: string;
-  stderr: string;
-  error?: PythonErrorInfo;
-  result?: string;
-  images: ImageOutput[];
-  files: FileOutput[];
   /**
    * How many chunks were streamed to `onOutput`. Streamed chunks travel on their own port, so they
    * can arrive after the result; the host waits for this many before resolving the run.

@@ -6,54 +6,23 @@
  *
  * Needs the built site (`npm run build`).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { Recording } from '../../src/ui/replay/recording.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, routeGeminiTo, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from './ui-support.js';
 
 const TIMEOUT_MS = 90_000;
 const PAGE = '/test/ui/pages/plain.html';
-let browser: Browser;
-let server: StaticServer;
-let fake: FakeGemini;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-  server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
-  fake = await FakeGemini.start();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await fake?.close();
-});
-
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.failures.length = 0;
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
+const world = useFakeGemini(TIMEOUT_MS);
 
 /** A plain page whose widget has an API key (set as a property, the recommended way). */
 async function openChat(query: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: string[] }> {
-  context = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme });
-  await blockNonLocal(context);
-  await routeGeminiTo(context, fake);
+  const context = await world.newContext({ viewport: { width: 1000, height: 900 }, colorScheme });
   const page = await context.newPage();
   const log = collectLog(page);
-  await page.goto(`${server.origin}${PAGE}?${query}`);
+  await page.goto(`${world.server.origin}${PAGE}?${query}`);
   await page.waitForFunction(() => customElements.get('code-exec-chat'));
   await page.evaluate(() => {
     (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
@@ -67,7 +36,7 @@ async function type(page: Page, text: string): Promise<void> {
 
 describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () => {
   test('a full conversation: Enter sends, the code runs here, the answer quotes its output', async () => {
-    fake.script(seedLocalTurns());
+    world.fake.script(seedLocalTurns());
     // base-url: the proxy case (a same-origin endpoint that would add the key server-side).
     const { page } = await openChat('base-url=/gemini-proxy');
     await waitForSandbox(page, '#chat0');
@@ -84,10 +53,10 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     expect(text).toContain("I'll compute the first 50 primes and add them up.");
     expect(text).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(await page.locator('#chat0 .cell .badge.ok').count()).toBe(1);
-    expect(fake.failures).toEqual([]);
-    expect(fake.requests).toHaveLength(2);
+    expect(world.fake.failures).toEqual([]);
+    expect(world.fake.requests).toHaveLength(2);
     // The key travels in the header only: never in a URL, never in localStorage by default.
-    for (const request of fake.requests) {
+    for (const request of world.fake.requests) {
       expect(request.headers['x-goog-api-key']).toBe('test-key');
       expect(request.url).not.toContain('test-key');
     }
@@ -96,7 +65,7 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
   });
 
   test('a failed request shows a readable error; Retry sends the message again', async () => {
-    fake.script([{ reply: apiError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).') }, ...seedLocalTurns()]);
+    world.fake.script([{ reply: apiError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).') }, ...seedLocalTurns()]);
     const { page } = await openChat('');
     await waitForSandbox(page, '#chat0');
     await type(page, SEED_PROMPT);
@@ -113,7 +82,7 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
   });
 
   test('a rejected key says so and points to the settings', async () => {
-    fake.script([{ reply: apiError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.') }]);
+    world.fake.script([{ reply: apiError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.') }]);
     const { page } = await openChat('execution=server');
     await type(page, 'hello');
     await sendAndWait(page, '#chat0');
@@ -124,7 +93,7 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
   });
 
   test('record mode: a live session saved as a recording replays, running the code again', async () => {
-    fake.script(seedLocalTurns());
+    world.fake.script(seedLocalTurns());
     const { page } = await openChat('');
     await waitForSandbox(page, '#chat0');
     await type(page, SEED_PROMPT);
@@ -134,7 +103,7 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     expect(recording.messages[0].turns[0].parts?.some((part) => part.functionCall?.name === 'run_python')).toBe(true);
 
     // Replay it: no request reaches the fake server, and the code runs again.
-    const before = fake.requests.length;
+    const before = world.fake.requests.length;
     await page.evaluate(async (r: Recording) => {
       const url = URL.createObjectURL(new Blob([JSON.stringify(r)], { type: 'application/json' }));
       await (document.querySelector('#chat0') as CodeExecChat).loadDemo(url);
@@ -142,14 +111,14 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).toBe(SEED_PROMPT);
     await sendAndWait(page, '#chat0');
     expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
-    expect(fake.requests.length).toBe(before);
+    expect(world.fake.requests.length).toBe(before);
   });
 });
 
 describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, () => {
   test('picked and dropped files reach the code by name and are shown to the model', async () => {
     const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
-    fake.script([
+    world.fake.script([
       {
         expect: (request) => {
           const parts = lastTurn(request).parts ?? [];
@@ -174,13 +143,13 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
     await expect.poll(() => page.locator('#chat0 cec-composer .chip').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
     await type(page, 'What is in the file?');
     await sendAndWait(page, '#chat0');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, '#chat0')).toContain("The file says: north,10 ['dot.png', 'sales.csv']");
     expect(await page.locator('#chat0 .turn.user .file-pill').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
   });
 
   test('switching to server execution carries the conversation over', async () => {
-    fake.script([
+    world.fake.script([
       ...seedLocalTurns(),
       {
         expect: (request) => {
@@ -199,15 +168,14 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
     expect(await transcriptText(page, '#chat0')).toContain("Code now runs on Gemini's servers");
     await type(page, 'Is that number odd?');
     await sendAndWait(page, '#chat0');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, '#chat0')).toContain('Yes: 5117 is odd.');
   });
 
   test('the key is remembered only when asked, and can be forgotten', async () => {
-    context = await browser.newContext();
-    await blockNonLocal(context);
+    const context = await world.newContext({}, false);
     const page = await context.newPage();
-    await page.goto(`${server.origin}${PAGE}?execution=server`);
+    await page.goto(`${world.server.origin}${PAGE}?execution=server`);
     const form = page.locator('#chat0 .welcome cec-key-form');
     await form.locator('input[name=key]').fill('key-for-this-page');
     await form.locator('button[type=submit]').click();
@@ -231,7 +199,7 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
 
 describe('server-side execution against the fake Gemini', { timeout: TIMEOUT_MS }, () => {
   test('Gemini runs the code; the same renderer shows its parts', async () => {
-    fake.script(seedServerTurns());
+    world.fake.script(seedServerTurns());
     const { page, log } = await openChat('execution=server', 'dark');
     // Server mode needs no Python in the page.
     expect(await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).sandbox)).toBeUndefined();
@@ -241,8 +209,8 @@ describe('server-side execution against the fake Gemini', { timeout: TIMEOUT_MS 
     expect(text).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(await page.locator('#chat0 .cell .badge.ok').count()).toBe(1);
     expect(await page.locator('#chat0 .cell pre.output').innerText()).toContain('5117');
-    expect(fake.failures).toEqual([]);
-    expect(fake.requests[0].body.tools?.some((tool) => tool.codeExecution)).toBe(true);
+    expect(world.fake.failures).toEqual([]);
+    expect(world.fake.requests[0].body.tools?.some((tool) => tool.codeExecution)).toBe(true);
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
     await screenshot(page, 'server-conversation-dark');
   });

@@ -7,14 +7,11 @@
  * Needs the built site (`npm run build`). Screenshots go to test-results/ui-*.png.
  */
 import { Language, Outcome } from '@google/genai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, functionResponses, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { SERVE_ROOT, blockNonLocal, collectLog, indexedDbContents, requireBuild, routeGeminiTo, screenshot, sendAndWait, transcriptText } from './ui-support.js';
+import { collectLog, indexedDbContents, screenshot, sendAndWait, transcriptText, useFakeGemini } from './ui-support.js';
 
 const TIMEOUT_MS = 120_000;
 const PAGE = '/test/ui/pages/plain.html';
@@ -23,43 +20,14 @@ const CHAT = '#chat0';
 const API_KEY = 'AIzaSy-test-key-that-must-never-be-stored';
 const ANSWER = 'The sum of the first 50 prime numbers is 5117.';
 
-let browser: Browser;
-let server: StaticServer;
-let fake: FakeGemini;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-  server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
-  fake = await FakeGemini.start();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await fake?.close();
-});
-
-beforeEach(() => {
-  fake.reset();
-});
-
-afterEach(async () => {
-  // A request the fake never answers is still being forwarded: let it go quietly.
-  await context?.unrouteAll({ behavior: 'ignoreErrors' });
-  await context?.close();
-  context = undefined;
-});
+const world = useFakeGemini(TIMEOUT_MS);
 
 /** A plain page with one widget (id chat0, so its storage key is "chat0"); a fresh browser profile each test. */
 async function openChat(query = ''): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  await blockNonLocal(context);
-  await routeGeminiTo(context, fake);
+  const context = await world.newContext({ viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   collectLog(page);
-  await page.goto(`${server.origin}${PAGE}?${query}`);
+  await page.goto(`${world.server.origin}${PAGE}?${query}`);
   await giveKey(page);
   return page;
 }
@@ -84,7 +52,7 @@ async function say(page: Page, message: string): Promise<void> {
 
 /** The seed conversation: the model runs code in the page and quotes its output. */
 async function askForPrimes(page: Page): Promise<void> {
-  fake.script(seedLocalTurns());
+  world.fake.script(seedLocalTurns());
   await say(page, SEED_PROMPT);
   expect(await transcriptText(page, CHAT)).toContain(ANSWER);
 }
@@ -115,7 +83,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     await askForPrimes(page);
     await reload(page);
     await restored(page);
-    fake.script([
+    world.fake.script([
       {
         expect: (request) => {
           const contents = request.body.contents;
@@ -128,7 +96,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
       },
     ]);
     await say(page, 'Is that number odd?');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, CHAT)).toContain('Yes: 5117 is odd.');
   });
 
@@ -136,27 +104,27 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     const page = await openChat();
     await page.locator(`${CHAT} cec-composer input[type=file]`).setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('region,total\nnorth,10\n') });
     await expect.poll(() => page.locator(`${CHAT} cec-composer .chip`).count()).toBe(1);
-    fake.script([{ reply: reply([text('Got the file.')]) }]);
+    world.fake.script([{ reply: reply([text('Got the file.')]) }]);
     await say(page, 'Here is my data.');
     await reload(page);
     await restored(page);
     expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('sales.csv');
     expect(await page.locator(`${CHAT} .turn.user .file-pill`).innerText()).toContain('sales.csv');
-    fake.script([
+    world.fake.script([
       { reply: reply([runPythonCall('print(open("sales.csv").read().splitlines()[1])')]) },
       { reply: (request) => reply([text(`The second line is ${outputOf(request).trim()}.`)]) },
     ]);
     await say(page, 'What is its second line?');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, CHAT)).toContain('The second line is north,10.');
   });
 
   test('in the middle of an answer keeps the question, marked as left out of the conversation', async () => {
     const page = await openChat();
-    fake.script([{ reply: { hang: true } }]);
+    world.fake.script([{ reply: { hang: true } }]);
     await page.locator(`${CHAT} cec-composer textarea`).fill('A question that is never answered');
     await page.locator(`${CHAT} cec-composer button[aria-label="Send message"]`).click();
-    await expect.poll(() => fake.requests.length, { timeout: 45_000 }).toBe(1);
+    await expect.poll(() => world.fake.requests.length, { timeout: 45_000 }).toBe(1);
     await reload(page);
     await restored(page);
     expect(await page.locator(`${CHAT} .turn.user.dropped`).innerText()).toContain('A question that is never answered');
@@ -170,7 +138,7 @@ describe('large media', { timeout: TIMEOUT_MS }, () => {
     // Over MAX_SAVED_MEDIA_BYTES (1 MiB); the bytes need not be a valid image for this.
     const big = { mimeType: 'image/png', data: 'A'.repeat(1_500_000) };
     const small = { mimeType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==' };
-    fake.script([
+    world.fake.script([
       {
         reply: reply([
           { executableCode: { language: Language.PYTHON, code: 'plot()' } },
@@ -194,12 +162,12 @@ describe('large media', { timeout: TIMEOUT_MS }, () => {
 describe('faults while chatting', { timeout: TIMEOUT_MS }, () => {
   test('a fatal interpreter error (os._exit) keeps the transcript, and the next message works', async () => {
     const page = await openChat();
-    fake.script([
+    world.fake.script([
       { reply: reply([runPythonCall('x = 41\nprint("x is set")')]) },
       { reply: reply([text('Done: x is set.')]) },
     ]);
     await say(page, 'Set x.');
-    fake.script([
+    world.fake.script([
       { reply: reply([runPythonCall('import os\nos._exit(0)')]) },
       {
         expect: (request) => {
@@ -210,12 +178,12 @@ describe('faults while chatting', { timeout: TIMEOUT_MS }, () => {
     ]);
     await say(page, 'Exit the interpreter.');
     expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('Python restarted during this message');
-    fake.script([
+    world.fake.script([
       { reply: reply([runPythonCall('print(6 * 7)')]) },
       { reply: (request) => reply([text(`Still working: ${outputOf(request).trim()}.`)]) },
     ]);
     await say(page, 'Does Python still work?');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     const transcript = await transcriptText(page, CHAT);
     for (const line of ['Set x.', 'Done: x is set.', 'Exit the interpreter.', 'Python was restarted; x is gone.', 'Still working: 42.']) expect(transcript).toContain(line);
     // The saved copy has all of it too.
@@ -238,11 +206,11 @@ describe('what is stored', { timeout: TIMEOUT_MS }, () => {
 
   test('each widget is saved under its storage key: the storage-key attribute, else its id', async () => {
     const page = await openChat('execution=server&storage-key=article-42');
-    fake.script(seedServerTurns());
+    world.fake.script(seedServerTurns());
     await say(page, SEED_PROMPT);
     expect(Object.keys(JSON.parse(await indexedDbContents(page)))).toEqual(['code-exec-chat/conversations/article-42']);
     await page.evaluate(() => document.querySelector('#chat0')!.removeAttribute('storage-key'));
-    fake.script([{ reply: reply([text('Yes.')]) }]);
+    world.fake.script([{ reply: reply([text('Yes.')]) }]);
     await say(page, 'Is that odd?');
     expect(Object.keys(JSON.parse(await indexedDbContents(page))).sort()).toEqual(['code-exec-chat/conversations/article-42', 'code-exec-chat/conversations/chat0']);
   });
@@ -265,20 +233,18 @@ describe('what is stored', { timeout: TIMEOUT_MS }, () => {
   });
 
   test('where storage is blocked, the chat says the conversation is not saved, and goes on', async () => {
-    context = await browser.newContext();
-    await blockNonLocal(context);
-    await routeGeminiTo(context, fake);
+    const context = await world.newContext();
     // As in a sandboxed frame without allow-same-origin: touching indexedDB throws.
     await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => { throw new DOMException('The operation is insecure.', 'SecurityError'); } }));
     const page = await context.newPage();
-    await page.goto(`${server.origin}${PAGE}?execution=server`);
+    await page.goto(`${world.server.origin}${PAGE}?execution=server`);
     await giveKey(page);
-    fake.script(seedServerTurns());
+    world.fake.script(seedServerTurns());
     await say(page, SEED_PROMPT);
     await expect.poll(() => transcriptText(page, CHAT)).toContain('This conversation cannot be saved in this browser');
-    fake.script([{ reply: reply([text('Yes.')]) }]);
+    world.fake.script([{ reply: reply([text('Yes.')]) }]);
     await say(page, 'Is that odd?');
-    expect(fake.failures).toEqual([]);
+    expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, CHAT)).toContain('Yes.');
   });
 

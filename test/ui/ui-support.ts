@@ -5,11 +5,13 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { RunResult } from '../../src/types.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
-import type { FakeGemini } from '../fake-gemini/server.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -148,4 +150,47 @@ export function indexedDbContents(page: Page): Promise<string> {
     }
     return JSON.stringify(dump, (_key, value: unknown) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : value));
   });
+}
+
+/** What a test file talking to the fake Gemini works with (see `useFakeGemini`). */
+export interface FakeGeminiWorld {
+  browser: Browser;
+  /** The built site, served with COOP/COEP. */
+  server: StaticServer;
+  fake: FakeGemini;
+  /**
+   * A fresh browser context (closed after the test) whose non-local requests are blocked and, unless
+   * `routeGemini` is false, whose Gemini requests go to the fake.
+   */
+  newContext(options?: BrowserContextOptions, routeGemini?: boolean): Promise<BrowserContext>;
+}
+
+/** One browser, site server and fake Gemini for the test file; the fake is reset before each test. */
+export function useFakeGemini(timeoutMs: number): FakeGeminiWorld {
+  let context: BrowserContext | undefined;
+  const world = {
+    async newContext(options: BrowserContextOptions = {}, routeGemini = true) {
+      context = await world.browser.newContext(options);
+      await blockNonLocal(context);
+      if (routeGemini) await routeGeminiTo(context, world.fake);
+      return context;
+    },
+  } as FakeGeminiWorld;
+  beforeAll(async () => {
+    requireBuild();
+    [world.browser, world.server, world.fake] = await Promise.all([launchChromium(), startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true }), FakeGemini.start()]);
+  }, timeoutMs);
+  afterAll(async () => {
+    await Promise.all([world.browser?.close(), world.server?.close(), world.fake?.close()]);
+  });
+  beforeEach(() => {
+    world.fake.reset();
+  });
+  afterEach(async () => {
+    // A request the fake never answers is still being forwarded: let it go quietly.
+    await context?.unrouteAll({ behavior: 'ignoreErrors' });
+    await context?.close();
+    context = undefined;
+  });
+  return world;
 }

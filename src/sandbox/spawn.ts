@@ -11,8 +11,12 @@ export interface SpawnedWorker {
   rpc: MessagePort;
   /** Host end of the events channel (validated plain messages). */
   events: MessagePort;
-  /** Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python). */
-  interruptible: boolean;
+  /**
+   * Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python).
+   * A frame reports it once its worker has started (in practice long before Python has booted);
+   * until then it is false, and a stop terminates.
+   */
+  readonly interruptible: boolean;
   interrupt(): void;
   /** Hard stop. */
   terminate(): Promise<void>;

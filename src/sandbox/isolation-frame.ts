@@ -9,6 +9,7 @@
  * with it (where the frame is cross-origin isolated), and obeys two commands from the host:
  * `interrupt` and nothing else. Terminating is removing the frame.
  */
+import { fetchOk, loadOnce } from './downloads.js';
 import type { SpawnedWorker } from './spawn.js';
 
 /** Runs inside the frame. Kept small: everything it does is listed here. */
@@ -49,16 +50,7 @@ async function frameScriptSource(text: string): Promise<string> {
 const workerSources = new Map<string, Promise<string>>();
 
 function workerSource(url: URL): Promise<string> {
-  let source = workerSources.get(url.href);
-  if (!source) {
-    source = fetch(url).then((response) => {
-      if (!response.ok) throw new Error(`could not fetch the worker script ${url} (${response.status})`);
-      return response.text();
-    });
-    source.catch(() => workerSources.delete(url.href));
-    workerSources.set(url.href, source);
-  }
-  return source;
+  return loadOnce(workerSources, url.href, async () => (await fetchOk(url)).text());
 }
 
 let frameScript: Promise<string> | undefined;

@@ -7,6 +7,8 @@
  * even asks), `preload(names)` at page load; verified wheels are kept in Cache Storage so a
  * return visit does not download them again.
  */
+import { fetchOk, loadOnce, openCache, sha256Hex } from './downloads.js';
+
 interface LockEntry {
   name: string;
   file_name: string;
@@ -76,26 +78,18 @@ export class PackageBroker {
   }
 
   private download(entry: LockEntry): Promise<ArrayBuffer> {
-    let download = this.downloads.get(entry.file_name);
-    if (!download) {
-      download = this.downloadVerified(entry);
-      download.catch(() => this.downloads.delete(entry.file_name));
-      this.downloads.set(entry.file_name, download);
-    }
-    return download;
+    return loadOnce(this.downloads, entry.file_name, () => this.downloadVerified(entry));
   }
 
   private async downloadVerified(entry: LockEntry): Promise<ArrayBuffer> {
     const url = new URL(entry.file_name, this.baseUrl()).href;
-    const cache = typeof caches === 'undefined' ? undefined : await caches.open(WHEEL_CACHE).catch(() => undefined);
+    const cache = await openCache(WHEEL_CACHE);
     const cached = await cache?.match(url).catch(() => undefined);
     if (cached) {
       const data = await cached.arrayBuffer();
       if (await matches(entry, data)) return data;
     }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-    const data = await response.arrayBuffer();
+    const data = await (await fetchOk(url)).arrayBuffer();
     if (!(await matches(entry, data))) throw new Error(`${entry.file_name} does not match the lock file's SHA-256`);
     await cache?.put(url, new Response(data.slice(0))).catch(() => undefined);
     return data;
@@ -105,6 +99,5 @@ export class PackageBroker {
 async function matches(entry: LockEntry, data: ArrayBuffer): Promise<boolean> {
   if (!entry.sha256) return true;
   if (!globalThis.crypto?.subtle) return true; // insecure context: Pyodide still checks it in the worker
-  const digest = await crypto.subtle.digest('SHA-256', data);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') === entry.sha256;
+  return (await sha256Hex(data)) === entry.sha256;
 }

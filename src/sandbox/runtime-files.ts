@@ -10,9 +10,10 @@
  * runtime is used as it is.
  */
 import type { RuntimeFiles } from '../protocol.js';
+import { fetchOk, loadOnce, openCache, sha256Hex } from './downloads.js';
 
 /** The Cache Storage cache holding runtime files, each under its own URL. */
-export const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
+const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
 /** On each stored response: the SHA-256 of the `pyodide.mjs` it belongs with. */
 const BUILD_HEADER = 'x-python-sandbox-build';
 
@@ -33,26 +34,21 @@ const loaded = new Map<string, Promise<LoadedRuntime>>();
  */
 export function loadRuntime(indexURL: string, lockFileURL: string | undefined, persist: boolean): Promise<LoadedRuntime> {
   const key = `${indexURL}|${lockFileURL ?? ''}`;
-  let runtime = loaded.get(key);
-  if (!runtime) {
+  return loadOnce(loaded, key, async () => {
     const at = (name: string) => new URL(name, indexURL).href;
     // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
     const urls = [at('pyodide.mjs'), at('pyodide.asm.mjs'), at('pyodide.asm.wasm'), at('python_stdlib.zip'), lockFileURL ?? at('pyodide-lock.json')];
-    runtime = load(urls, persist).then(async ({ blobs, keep, stored }) => {
-      const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
-      return {
-        files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
-        keep,
-        forget() {
-          loaded.delete(key);
-          if (stored) void openCache().then((cache) => Promise.all(urls.map((url) => cache?.delete(url))));
-        },
-      };
-    });
-    runtime.catch(() => loaded.delete(key));
-    loaded.set(key, runtime);
-  }
-  return runtime;
+    const { blobs, keep, stored } = await load(urls, persist);
+    const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
+    return {
+      files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
+      keep,
+      forget() {
+        loaded.delete(key);
+        if (stored) void openCache(RUNTIME_CACHE_NAME).then((cache) => Promise.all(urls.map((url) => cache?.delete(url))));
+      },
+    };
+  });
 }
 
 interface Loaded {
@@ -63,7 +59,7 @@ interface Loaded {
 }
 
 async function load(urls: string[], persist: boolean): Promise<Loaded> {
-  const cache = persist ? await openCache() : undefined;
+  const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAll(urls), keep() {}, stored: false };
   const [identity, lock] = [urls[0], urls[4]];
   let online: Blob[];
@@ -76,7 +72,8 @@ async function load(urls: string[], persist: boolean): Promise<Loaded> {
     throw error;
   }
   const [current, lockFile] = online;
-  const build = await fingerprint(current);
+  // pyodide.mjs embeds Pyodide's version and build id.
+  const build = await sha256Hex(await current.arrayBuffer());
   const big = urls.slice(1, 4);
   const stored = await storedFiles(cache, big, build);
   const blobs = [current, ...(stored ?? (await fetchAll(big))), lockFile];
@@ -91,14 +88,8 @@ async function load(urls: string[], persist: boolean): Promise<Loaded> {
   return { blobs, keep, stored: !!stored };
 }
 
-async function fetchAll(urls: string[]): Promise<Blob[]> {
-  return Promise.all(
-    urls.map(async (url) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
-      return response.blob();
-    }),
-  );
+function fetchAll(urls: string[]): Promise<Blob[]> {
+  return Promise.all(urls.map(async (url) => (await fetchOk(url)).blob()));
 }
 
 /** The stored files for `urls`, if all are there, stored together, and (given a build) with that build. */
@@ -120,18 +111,4 @@ async function put(cache: Cache, urls: string[], files: Blob[], build: string): 
   } catch {
     // Quota or private mode: the next visit fetches again.
   }
-}
-
-async function openCache(): Promise<Cache | undefined> {
-  try {
-    return typeof caches === 'undefined' ? undefined : await caches.open(RUNTIME_CACHE_NAME);
-  } catch {
-    return undefined;
-  }
-}
-
-/** SHA-256 of `pyodide.mjs`, as hex. */
-async function fingerprint(file: Blob): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,0 +1,38 @@
+/**
+ * How the trusted side downloads and keeps files (the runtime, wheels, the worker script):
+ * checked fetches, SHA-256 fingerprints, Cache Storage where there is one, and one attempt at a
+ * time per file.
+ */
+
+/** `fetch(url)`, failing on an HTTP error status. */
+export async function fetchOk(url: string | URL): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
+  return response;
+}
+
+/** SHA-256 of `data`, as hex. */
+export async function sha256Hex(data: BufferSource): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The named Cache Storage cache, or undefined where there is none (insecure context, private mode). */
+export async function openCache(name: string): Promise<Cache | undefined> {
+  try {
+    return typeof caches === 'undefined' ? undefined : await caches.open(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `load()` once per key while it is pending or has succeeded; a failure is forgotten, so the next call tries again. */
+export function loadOnce<T>(loads: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let pending = loads.get(key);
+  if (!pending) {
+    pending = load();
+    pending.catch(() => loads.delete(key));
+    loads.set(key, pending);
+  }
+  return pending;
+}

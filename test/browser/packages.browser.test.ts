@@ -4,12 +4,12 @@
  * visits. Proven offline with a wheel built and served on localhost.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
-import { SANDBOX_PAGE_PATH } from './sandbox-page.js';
+import { HostPage, type PlainSandboxOptions } from './support/host-page.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WHEEL_PATH = '/tinypkg-1.0.0-py3-none-any.whl';
@@ -25,12 +25,10 @@ afterAll(async () => {
   await Promise.all([browser?.close(), server?.close(), wheels?.close()]);
 });
 
-async function openSandbox(context: BrowserContext, extra: Record<string, unknown> = {}): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(server.origin + SANDBOX_PAGE_PATH);
-  await page.waitForFunction(() => window.sandboxHarness ?? window.sandboxHarnessError);
-  await page.evaluate((options) => window.sandboxHarness!.create(options), { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...extra });
-  return page;
+async function openSandbox(context: BrowserContext, extra: PlainSandboxOptions = {}): Promise<HostPage> {
+  const host = await HostPage.open(context, server.origin);
+  await host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...extra });
+  return host;
 }
 
 const wheelRequests = () => wheels.requests.filter((path) => path === WHEEL_PATH).length;
@@ -39,8 +37,8 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
   test('imports a lock-file package, fetched by the host', async () => {
     const context = await browser.newContext();
     try {
-      const page = await openSandbox(context);
-      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.greet("frame")'));
+      const host = await openSandbox(context);
+      const r = await host.run('import tinypkg\ntinypkg.greet("frame")');
       expect(r.outcome).toBe('OUTCOME_OK');
       expect(r.result).toBe("'hello frame'");
     } finally {
@@ -52,11 +50,11 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     const context = await browser.newContext();
     try {
       const before = wheelRequests();
-      const page = await openSandbox(context, { isolation: 'worker' });
-      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.greet("worker")'));
+      const host = await openSandbox(context, { isolation: 'worker' });
+      const r = await host.run('import tinypkg\ntinypkg.greet("worker")');
       expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello worker'" });
       expect(wheelRequests()).toBe(before + 1);
-      expect(await page.evaluate(() => document.querySelectorAll('iframe[sandbox]').length)).toBe(0);
+      expect(await host.sandboxFrameCount()).toBe(0);
     } finally {
       await context.close();
     }
@@ -77,11 +75,11 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     const context = await browser.newContext();
     try {
       const first = await openSandbox(context);
-      expect((await first.evaluate(() => window.sandboxHarness!.run('import tinypkg'))).outcome).toBe('OUTCOME_OK');
+      expect((await first.run('import tinypkg')).outcome).toBe('OUTCOME_OK');
       await first.close();
       const before = wheelRequests();
       const second = await openSandbox(context);
-      expect((await second.evaluate(() => window.sandboxHarness!.run('import tinypkg\ntinypkg.ANSWER'))).result).toBe('42');
+      expect((await second.run('import tinypkg\ntinypkg.ANSWER')).result).toBe('42');
       expect(wheelRequests()).toBe(before);
     } finally {
       await context.close();
@@ -93,8 +91,8 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     try {
       const lock = JSON.parse(wheels.lockFileContents);
       lock.packages.tinypkg.sha256 = '0'.repeat(64);
-      const page = await openSandbox(context, { lockFileContents: JSON.stringify(lock) });
-      const r = await page.evaluate(() => window.sandboxHarness!.run('import tinypkg'));
+      const host = await openSandbox(context, { lockFileContents: JSON.stringify(lock) });
+      const r = await host.run('import tinypkg');
       expect(r.outcome).toBe('OUTCOME_FAILED');
       expect(r.error?.name).toBe('PackageLoadError');
       expect(r.error?.message).toMatch(/tinypkg/);

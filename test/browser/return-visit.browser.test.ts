@@ -35,17 +35,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The last progress message of each visit, by boot path: what the widget's progress bar shows. */
+/** Each visit's progress messages (what the widget's progress bar shows), by boot path. */
 const lastProgress: Record<string, string[]> = {};
 
 /** Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the page. */
 async function visit(): Promise<{ bootPath: string; result?: string }> {
   const host = await HostPage.open(context, server.origin);
   try {
-    const { bootPath, progress } = await host.create();
-    (lastProgress[bootPath] ??= []).push(progress.join(' | '));
+    const { bootPath } = await host.create();
     const r = await host.run('1 + 1');
     await host.whenIdle();
+    (lastProgress[bootPath] ??= []).push((await host.progress()).join(' | '));
     return { bootPath, result: r.result };
   } finally {
     await host.close();

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { SandboxPage } from './sandbox-page.js';
+import { HostPage } from './support/host-page.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Boot in Chromium takes 3–7 s on a 2-core machine; a stop-and-reboot test does it twice. */
@@ -48,9 +48,9 @@ function useServer(crossOriginIsolated: boolean): { server: StaticServer } {
  * interpreter), `shared` boots one for the block (tests that only run code: boots are the slow part).
  */
 function useSandboxPage(holder: { server: StaticServer }, scope: 'fresh' | 'shared') {
-  const context = {} as { page: SandboxPage; interruptible: boolean };
+  const context = {} as { page: HostPage; interruptible: boolean };
   const open = async () => {
-    context.page = await SandboxPage.open(browser, holder.server.origin);
+    context.page = await HostPage.open(browser, holder.server.origin);
     ({ interruptible: context.interruptible } = await context.page.create());
   };
   const close = async () => {

@@ -9,6 +9,8 @@ const MAX_STREAMED_CHARS = 1 << 20;
 export async function installHarness() {
   const { PythonSandbox } = await import('/dist/index.js');
   const sandboxes = new Map();
+  /** Boot progress messages, by sandbox id. */
+  const progress = new Map();
   const tickets = new Map();
   let ticketSeq = 0;
 
@@ -33,10 +35,11 @@ export async function installHarness() {
   window.harness = {
     async create(options = {}, id = 'main') {
       if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
-      const progress = [];
-      const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => progress.push(p.message) });
+      const messages = [];
+      progress.set(id, messages);
+      const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => messages.push(p.message) });
       sandboxes.set(id, sandbox);
-      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress };
+      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath };
     },
     run: (code, options, id = 'main') => run(id, code, options),
     /** Starts a run without waiting for it; `finish(ticket)` waits. */
@@ -56,10 +59,14 @@ export async function installHarness() {
       return settled.result;
     },
     interrupt: (id = 'main') => get(id).interrupt(),
-    writeFile: (path, text, id = 'main') => get(id).writeFile(path, text),
+    /** `data`: text, or bytes as a number array (only plain data crosses page.evaluate). */
+    writeFile: (path, data, id = 'main') => get(id).writeFile(path, typeof data === 'string' ? data : new Uint8Array(data)),
+    readFile: async (path, id = 'main') => Array.from(await get(id).readFile(path)),
     listFiles: (id = 'main') => get(id).listFiles(),
     reset: (id = 'main') => get(id).reset(),
     whenIdle: (id = 'main') => get(id).whenIdle(),
+    /** The progress messages so far (they travel apart from the boot reply, so some may follow create()). */
+    progress: (id = 'main') => [...(progress.get(id) ?? [])],
     ids: () => [...sandboxes.keys()],
     async dispose(id = 'main') {
       await sandboxes.get(id)?.dispose();

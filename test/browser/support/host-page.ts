@@ -2,7 +2,7 @@
  * Node-side driver for pages/host.html: one Chromium page holding any number of PythonSandboxes
  * (by id, 'main' by default). Each method is a page.evaluate round trip.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxOptions } from '../../../src/index.js';
 
 export const HOST_PAGE_PATH = '/test/browser/pages/host.html';
@@ -14,11 +14,10 @@ export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 /** A run's result plus the chunks its `onOutput` received. */
 export type HarnessResult = RunResult & { streamed: OutputChunk[] };
 
-/** What `create` tells: the sandbox's `interruptible` and `bootPath`, and its boot progress messages. */
+/** What `create` tells: the sandbox's `interruptible` and `bootPath`. */
 export interface Created {
   interruptible: boolean;
   bootPath: BootPath;
-  progress: string[];
 }
 
 interface Harness {
@@ -27,10 +26,12 @@ interface Harness {
   start(code: string, options: PlainRunOptions, id: string): number;
   finish(ticket: number): Promise<HarnessResult>;
   interrupt(id: string): void;
-  writeFile(path: string, text: string, id: string): Promise<void>;
+  writeFile(path: string, data: string | number[], id: string): Promise<void>;
+  readFile(path: string, id: string): Promise<number[]>;
   listFiles(id: string): Promise<FileInfo[]>;
   ids(): string[];
   whenIdle(id: string): Promise<void>;
+  progress(id: string): string[];
   dispose(id: string): Promise<void>;
   disposeAll(): Promise<void>;
 }
@@ -55,8 +56,11 @@ export class HostPage {
     page.on('pageerror', (error) => this.log.push(`[pageerror] ${error.message}`));
   }
 
-  /** Opens pages/host.html at `origin` in `context` and waits until the library has loaded. */
-  static async open(context: BrowserContext, origin: string): Promise<HostPage> {
+  /**
+   * Opens pages/host.html at `origin` in `context` (a browser: a page in a context of its own) and
+   * waits until the library has loaded.
+   */
+  static async open(context: BrowserContext | Browser, origin: string): Promise<HostPage> {
     const page = await context.newPage();
     const driver = new HostPage(page);
     await page.goto(origin + HOST_PAGE_PATH);
@@ -92,8 +96,13 @@ export class HostPage {
     return this.page.evaluate((i) => window.harness!.interrupt(i), id);
   }
 
-  writeFile(path: string, text: string, id = 'main'): Promise<void> {
-    return this.page.evaluate(([p, t, i]) => window.harness!.writeFile(p, t, i), [path, text, id] as const);
+  writeFile(path: string, data: string | Uint8Array, id = 'main'): Promise<void> {
+    const plain = typeof data === 'string' ? data : Array.from(data);
+    return this.page.evaluate(([p, d, i]) => window.harness!.writeFile(p, d, i), [path, plain, id] as const);
+  }
+
+  async readFile(path: string, id = 'main'): Promise<Uint8Array> {
+    return Uint8Array.from(await this.page.evaluate(([p, i]) => window.harness!.readFile(p, i), [path, id] as const));
   }
 
   listFiles(id = 'main'): Promise<FileInfo[]> {
@@ -103,6 +112,11 @@ export class HostPage {
   /** The sandbox's `whenIdle()`: its spare has booted and a new snapshot is stored. */
   whenIdle(id = 'main'): Promise<void> {
     return this.page.evaluate((i) => window.harness!.whenIdle(i), id);
+  }
+
+  /** The sandbox's boot progress messages so far (some may arrive after `create` resolved). */
+  progress(id = 'main'): Promise<string[]> {
+    return this.page.evaluate((i) => window.harness!.progress(i), id);
   }
 
   dispose(id = 'main'): Promise<void> {

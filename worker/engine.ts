@@ -36,10 +36,14 @@ export class PyodideEngine implements WorkerApi {
   private packages!: PackageIndex;
   private packageBaseUrl = '';
   private readonly interruptView: Uint8Array | undefined;
+  private interruptsOn = false;
   /** The run whose output is being streamed, and how many chunks it has streamed. */
   private streaming: { runId: number; chunks: number } | undefined;
-  /** The run whose top-level `await` is pending, so `cancel` can stop it. */
-  private awaiting: { runId: number; cancel(): void } | undefined;
+  /**
+   * The current run, for `cancel`: a cancel that comes before its top-level `await` is pending
+   * (packages still loading) is remembered and applied once it is.
+   */
+  private cancellable: { runId: number; requested: boolean; cancelAwait?: () => void } | undefined;
   private readonly packageRequests = new Map<number, { resolve(data: ArrayBuffer): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
 
@@ -160,7 +164,7 @@ export class PyodideEngine implements WorkerApi {
     this.runner = runnerModule.setup(emit, config.maxOutputBytes, config.maxFileBytes, config.maxTotalFileBytes, config.recursionLimit) as RunnerProxy;
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
-    if (this.interruptView) this.pyodide.setInterruptBuffer(this.interruptView);
+    this.listenForInterrupts(true);
     this.progress('ready', bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready');
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
     const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot };
@@ -177,13 +181,14 @@ export class PyodideEngine implements WorkerApi {
   async run(request: RunRequest): Promise<WorkerRunResult> {
     const streaming = { runId: request.runId, chunks: 0 };
     this.streaming = streaming;
+    this.cancellable = { runId: request.runId, requested: false };
     this.clearInterrupt();
     try {
       const result = await this.execute(request);
       return { ...result, streamedChunks: streaming.chunks, heapBytes: this.heapBytes() };
     } finally {
-      this.streaming = undefined;
-      this.clearInterrupt();
+      this.streaming = this.cancellable = undefined;
+      this.listenForInterrupts(true);
     }
   }
 
@@ -202,20 +207,17 @@ export class PyodideEngine implements WorkerApi {
       const started = this.runner.execute(request.code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
-      this.awaiting = {
-        runId: request.runId,
-        cancel: () => {
-          // A pending SIGINT would fire inside the event loop's machinery, not the task: clear it.
-          this.clearInterrupt();
-          this.runner.cancel();
-        },
+      const cancellable = this.cancellable!;
+      cancellable.cancelAwait = () => {
+        // The run now ends through CancelledError. A SIGINT (the host re-sends them until the run
+        // ends) would strike the event loop's own code between the task's steps and leave the
+        // task unfinished, so interrupts are off until the run is over.
+        this.listenForInterrupts(false);
+        this.runner.cancel();
       };
-      try {
-        // Awaiting a PyProxy future consumes (destroys) the proxy.
-        return JSON.parse(await started) as WorkerRunResult;
-      } finally {
-        this.awaiting = undefined;
-      }
+      if (cancellable.requested) cancellable.cancelAwait();
+      // Awaiting a PyProxy future consumes (destroys) the proxy.
+      return JSON.parse(await started) as WorkerRunResult;
     } catch (error) {
       return this.fatal(error);
     }
@@ -241,7 +243,9 @@ export class PyodideEngine implements WorkerApi {
   }
 
   cancel(runId: number): void {
-    if (this.awaiting?.runId === runId) this.awaiting.cancel();
+    if (this.cancellable?.runId !== runId) return;
+    this.cancellable.requested = true;
+    this.cancellable.cancelAwait?.();
   }
 
   /**
@@ -250,6 +254,15 @@ export class PyodideEngine implements WorkerApi {
    */
   private clearInterrupt(): void {
     if (this.interruptView) Atomics.store(this.interruptView, 0, 0);
+  }
+
+  /** Clears the interrupt buffer and connects it to Python, or disconnects it. */
+  private listenForInterrupts(on: boolean): void {
+    this.clearInterrupt();
+    // Only on a change: after os._exit() any call into Pyodide throws.
+    if (!this.interruptView || this.interruptsOn === on) return;
+    this.interruptsOn = on;
+    this.pyodide.setInterruptBuffer(on ? this.interruptView : (undefined as unknown as Uint8Array));
   }
 
   reset(): void {

@@ -42,7 +42,7 @@ export function lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChun
 
 export function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
   const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
-  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatSeconds(timeoutMs)}.${restarted}`, traceback: '' };
+  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatDuration(timeoutMs)}.${restarted}`, traceback: '' };
 }
 
 export function interruptedError(stateLost: boolean): PythonErrorInfo {
@@ -54,7 +54,8 @@ export function formatMiB(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
-function formatSeconds(ms: number): string {
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 

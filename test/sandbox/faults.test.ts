@@ -183,3 +183,21 @@ describe('memory', () => {
     }
   });
 });
+
+describe('a deadline that passes before a top-level await cell has started', () => {
+  let patient: PythonSandbox;
+  // A long grace period: compiling the cell below is C code, which an interrupt cannot stop.
+  beforeAll(async () => {
+    patient = await PythonSandbox.create({ limits: { interruptGraceMs: 20_000 } });
+  });
+  afterAll(() => patient?.dispose());
+
+  it('ends the run as a timeout and keeps globals', async () => {
+    await patient.run('marker = "kept"');
+    // Compiling 5,000 lines outlasts the 30 ms deadline, so the cancel reaches the worker before the cell's task has taken a step.
+    const code = `import asyncio\n${'x = 1\n'.repeat(5000)}await asyncio.sleep(100)`;
+    const r = await patient.run(code, { timeoutMs: 30 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false, error: { name: 'TimeoutError', message: 'Execution exceeded the time limit of 30 ms. Variables are kept.' } });
+    expect((await patient.run('marker')).result).toBe("'kept'");
+  });
+});

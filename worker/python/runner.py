@@ -47,6 +47,9 @@ class Runner:
         self.max_total_file_bytes = max_total_file_bytes
         self.cell_count = 0
         self.task: asyncio.Task | None = None
+        # Whether the task has taken its first step, and whether a cancel came before it did.
+        self.task_started = False
+        self.cancel_before_start = False
         self.cell_sources: deque[tuple[str, int]] = deque()
         self.cell_source_chars = 0
         self.before: dict[str, tuple[int, int]] = {}
@@ -78,6 +81,7 @@ class Runner:
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         self._forget_old_cells(filename, len(code))
         if runner.code is not None and runner.code.co_flags & inspect.CO_COROUTINE:
+            self.task_started = self.cancel_before_start = False
             self.task = asyncio.ensure_future(self._run_async(runner))
             return self.task
         try:
@@ -88,7 +92,10 @@ class Runner:
         return self._finish(value=value)
 
     async def _run_async(self, runner: CodeRunner) -> str:
+        self.task_started = True
         try:
+            if self.cancel_before_start:
+                raise asyncio.CancelledError("stopped before the cell started")
             with interruptible():
                 value = await runner.run_async(self.namespace)
         except BaseException as error:  # CancelledError (a stopped await) included
@@ -98,8 +105,17 @@ class Runner:
         return self._finish(value=value)
 
     def cancel(self) -> bool:
-        """Cancels the pending top-level ``await`` of the current run, if there is one."""
-        return self.task.cancel() if self.task is not None else False
+        """Cancels the pending top-level ``await`` of the current run, if there is one.
+
+        A task cancelled before its first step never enters its body, so it would end without
+        the run's record; such a cancel is noted instead, and the body ends the run at once.
+        """
+        if self.task is None:
+            return False
+        if not self.task_started:
+            self.cancel_before_start = True
+            return True
+        return self.task.cancel()
 
     def _forget_old_cells(self, filename: str, size: int) -> None:
         self.cell_sources.append((filename, size))

@@ -2,6 +2,7 @@
  * Building blocks for scripted conversations with the fake server: model parts and responses,
  * readers of what the client sent, and the canned seed conversation.
  */
+import { readFileSync } from 'node:fs';
 import { FinishReason, type FunctionResponse, GoogleGenAI, type HttpOptions, Language, Outcome } from '@google/genai';
 import type { FakeGemini, Reply, ScriptedTurn } from './server.js';
 import type { Content, Part, RecordedRequest, WireResponse } from './wire.js';
@@ -95,23 +96,8 @@ export function declaredFunctions(request: RecordedRequest): string[] {
 
 export const SEED_PROMPT = 'What is the sum of the first 50 prime numbers? Generate and run code.';
 
-export const PRIMES_CODE = `def is_prime(n):
-    if n < 2:
-        return False
-    d = 2
-    while d * d <= n:
-        if n % d == 0:
-            return False
-        d += 1
-    return True
-
-primes = []
-n = 2
-while len(primes) < 50:
-    if is_prime(n):
-        primes.append(n)
-    n += 1
-print(sum(primes))`;
+/** The seed's code: the primes demo's script (scripts/demos/primes.py), one copy for demo and tests. */
+export const PRIMES_CODE = readFileSync(new URL('../../scripts/demos/primes.py', import.meta.url), 'utf8').trimEnd();
 
 export const SEED_PREAMBLE = "I'll compute the first 50 primes and add them up.";
 

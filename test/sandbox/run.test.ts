@@ -121,6 +121,14 @@ describe('output', () => {
     }
   });
 
+  it('keeps the order of thousands of writes that alternate between stdout and stderr', async () => {
+    const r = await sandbox.run('import sys\nfor i in range(3000): print(i, file=sys.stderr if i % 3 == 0 else sys.stdout)');
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i}\n`);
+    expect(r.output).toBe(lines.join(''));
+    expect(r.stderr).toBe(lines.filter((_, i) => i % 3 === 0).join(''));
+    expect(r.stdout).toBe(lines.filter((_, i) => i % 3 !== 0).join(''));
+  });
+
   it('caps output, keeping head and tail with a visible note', async () => {
     const r = await sandbox.run('for i in range(200000): print(i)');
     expect(r.outcome).toBe('OUTCOME_OK');

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 # Batches live output: one message per write would flood the worker's message queue.
 STREAM_INTERVAL_S = 0.025
+# Writes queued before they are counted against the cap (bounded memory, few Python steps per print).
+QUEUE_BATCH = 256
 
 
 def _size(text: str) -> int:
@@ -37,16 +39,36 @@ class OutputCapture:
         self.tail_bytes = 0
         self.dropped_bytes = 0
         self.pending: list[tuple[str, str]] = []
+        self.queued: list[tuple[str, str]] = []
         self.streamed_note = False
-        self.last_emit = 0.0
+        self.last_flush = 0.0
 
     @property
     def _half(self) -> int:
         return self.max_bytes // 2
 
     def write(self, stream: str, text: str) -> None:
-        if not text:
+        # The hot path of every print: queue the write; the accounting happens in batches.
+        if text:
+            self.queued.append((stream, text))
+            if len(self.queued) >= QUEUE_BATCH or time.monotonic() - self.last_flush >= STREAM_INTERVAL_S:
+                self.flush()
+
+    def _absorb(self) -> None:
+        """Moves queued writes into head and tail, neighbours of the same stream joined."""
+        queued = self.queued
+        if not queued:
             return
+        self.queued = []
+        stream, parts = queued[0][0], []
+        for s, t in queued:
+            if s != stream:
+                self._store(stream, "".join(parts))
+                stream, parts = s, []
+            parts.append(t)
+        self._store(stream, "".join(parts))
+
+    def _store(self, stream: str, text: str) -> None:
         size = _size(text)
         if not self.tail and self.head_bytes + size <= self._half:
             self.head.append((stream, text))
@@ -77,17 +99,16 @@ class OutputCapture:
             if self.dropped_bytes and not self.streamed_note:
                 self.streamed_note = True
                 self.pending.append(("stderr", "\n[output is being truncated; its end is shown when the run finishes]\n"))
-        if time.monotonic() - self.last_emit >= STREAM_INTERVAL_S:
-            self.flush()
 
     def flush(self) -> None:
         """Sends pending live output now (also called before blocking sleeps and at the end)."""
+        self._absorb()
+        self.last_flush = time.monotonic()
         if not self.pending or self.emit is None:
             self.pending = []
             return
         batch = self.pending
         self.pending = []
-        self.last_emit = time.monotonic()
         # Merge neighbours of the same stream: fewer messages, same order.
         merged: list[list[str]] = []
         for stream, text in batch:
@@ -100,6 +121,7 @@ class OutputCapture:
 
     def chunks(self) -> list[tuple[str, str]]:
         """Head, the truncation note if anything was dropped, then tail."""
+        self._absorb()
         if not self.dropped_bytes:
             return self.head + list(self.tail)
         note = (

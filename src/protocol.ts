@@ -105,8 +105,11 @@ export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | '
 export interface WorkerApi {
   boot(config: BootConfig): Promise<BootInfo>;
   run(request: RunRequest): Promise<WorkerRunResult>;
-  /** Cancels the awaiting asyncio task of run `runId`, if that run is still going (no-op otherwise). */
-  cancel(runId: number): void;
+  /**
+   * Cancels the awaiting asyncio task of run `runId`, if that run is still going (no-op otherwise).
+   * True when a pending top-level `await` is now being cancelled, so the run will end shortly.
+   */
+  cancel(runId: number): boolean;
   reset(): void;
   writeFile(path: string, data: Uint8Array): void;
   readFile(path: string): Uint8Array;

@@ -43,7 +43,7 @@ export class PyodideEngine implements WorkerApi {
    * The current run, for `cancel`: a cancel that comes before its top-level `await` is pending
    * (packages still loading) is remembered and applied once it is.
    */
-  private cancellable: { runId: number; requested: boolean; cancelAwait?: () => void } | undefined;
+  private cancellable: { runId: number; requested: boolean; cancelAwait?: () => boolean } | undefined;
   private readonly packageRequests = new Map<number, { resolve(data: ArrayBuffer): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
 
@@ -213,7 +213,7 @@ export class PyodideEngine implements WorkerApi {
         // ends) would strike the event loop's own code between the task's steps and leave the
         // task unfinished, so interrupts are off until the run is over.
         this.listenForInterrupts(false);
-        this.runner.cancel();
+        return this.runner.cancel();
       };
       if (cancellable.requested) cancellable.cancelAwait();
       // Awaiting a PyProxy future consumes (destroys) the proxy.
@@ -242,10 +242,10 @@ export class PyodideEngine implements WorkerApi {
     this.post({ type: 'output', runId: this.streaming.runId, stream: chunk.stream, text: chunk.text });
   }
 
-  cancel(runId: number): void {
-    if (this.cancellable?.runId !== runId) return;
+  cancel(runId: number): boolean {
+    if (this.cancellable?.runId !== runId) return false;
     this.cancellable.requested = true;
-    this.cancellable.cancelAwait?.();
+    return this.cancellable.cancelAwait?.() ?? false;
   }
 
   /**

@@ -316,6 +316,8 @@ export class PythonSandbox {
     let stopReason: StopReason | undefined;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let rearm: ReturnType<typeof setInterval> | undefined;
+    /** Set once the run has ended, so a late answer cannot start a timer. */
+    let over = false;
     const stop = (reason: StopReason) => {
       if (stopReason) return;
       stopReason = reason;
@@ -324,10 +326,20 @@ export class PythonSandbox {
       // lost (measured: ~3%). Writing it again until the run ends makes it stick; a late one is
       // ignored by the runner outside user code and cleared by the worker before every call.
       if (session.interruptible) rearm = setInterval(() => session.interrupt(), 150);
-      // Frees a top-level `await` (the worker's event loop is idle then); ignored if Python is busy.
-      session.remote.cancel(runId).catch(() => undefined);
+      const terminate = () => void session.terminate(`stopped: ${reason}`);
       const grace = session.interruptible ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);
-      graceTimer = setTimeout(() => void session.terminate(`stopped: ${reason}`), grace);
+      graceTimer = setTimeout(terminate, grace);
+      // Frees a top-level `await` (the worker's event loop is idle then); unanswered while Python is busy.
+      session.remote.cancel(runId).then(
+        (cancelling) => {
+          // An await being cancelled unwinds by itself: it gets the grace an interrupt gets, not the short one.
+          if (cancelling === true && !over && grace < this.limits.interruptGraceMs) {
+            clearTimeout(graceTimer);
+            graceTimer = setTimeout(terminate, this.limits.interruptGraceMs);
+          }
+        },
+        () => undefined,
+      );
     };
     this.active = { runId, stop };
     const deadline = setTimeout(() => stop('timeout'), timeoutMs);
@@ -366,6 +378,7 @@ export class PythonSandbox {
       this.replace(session, 'replaced');
       return lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
     } finally {
+      over = true;
       session.listen(runId, undefined);
       // A first run is over: the deferred spare may boot now.
       if (this.spareTimer !== undefined) this.startSpare();

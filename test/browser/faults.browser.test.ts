@@ -252,6 +252,13 @@ describe('faults in a page without cross-origin isolation: the terminate path', 
     latencyLabel: 'plain, await asyncio.sleep (cancel)',
   });
 
+  faultTest(ctx, 'a cancelled await that cleans up for 0.5 s gets the full grace period, not the short one, and globals survive', {
+    code: 'import asyncio, time\ntry:\n    await asyncio.sleep(100)\nfinally:\n    t = time.monotonic()\n    while time.monotonic() - t < 0.5: pass\n    print("cleaned up")',
+    reports: { outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false },
+    outputKeeps: 'cleaned up',
+    latencyLabel: 'plain, await with 0.5 s of cleanup (cancel)',
+  });
+
   faultTest(ctx, 'a long C-level operation is stopped at the deadline by replacing the interpreter', {
     code: 'sum(range(10**13))',
     reports: { outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true },

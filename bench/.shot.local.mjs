@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 1000 } });
+p.on('console', m => console.log('console:', m.text()));
+await p.goto('http://127.0.0.1:4173/');
+await p.waitForTimeout(3000);
+await p.getByRole('button', { name: process.env.DEMO ?? 'Sales data analysis' }).first().click();
+await p.waitForTimeout(1500);
+await p.getByRole('button', { name: 'Send' }).click();
+await p.waitForTimeout(Number(process.env.WAIT ?? 20000));
+await p.screenshot({ path: '/tmp/shot2.png', fullPage: true });
+await b.close();

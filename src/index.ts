@@ -23,41 +23,5 @@ export type {
 } from './types.js';
 
 // The agent loop: Gemini function calling against the local sandbox, or server-side execution.
-export {
-  createCodeExecutionChat,
-  CodeExecutionChat,
-  generateWithCodeExecution,
-  sandboxAsCallableTool,
-  RUN_PYTHON,
-  runPythonDeclaration,
-  partKind,
-  isApiError,
-  isAbortError,
-  DEFAULT_MAX_STEPS,
-  ATTACHMENT_PREVIEW_BYTES,
-} from './agent/index.js';
-export type {
-  AgentSandbox,
-  Attachment,
-  CodeExecutionBaseOptions,
-  CodeExecutionChatOptions,
-  CodeExecutionMessageParameters,
-  ExecutionMode,
-  GenAIClient,
-  GenerateWithCodeExecutionParameters,
-  LocalExecutionOptions,
-  LocalFunction,
-  LocalFunctionContext,
-  ServerExecutionOptions,
-  SandboxToolOptions,
-  RunPythonDeclarationOptions,
-  PartKind,
-  CodeExecutionEvent,
-  StepStartEvent,
-  StepEvent,
-  RunStartEvent,
-  OutputEvent,
-  RunEndEvent,
-  FunctionResponseEvent,
-  MaxStepsEvent,
-} from './agent/index.js';
+// Its list lives in agent/index.ts, once.
+export * from './agent/index.js';

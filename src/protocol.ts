@@ -99,6 +99,8 @@ export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | '
   streamedChunks: number;
   /** The interpreter's WebAssembly memory after the run (it never shrinks). */
   heapBytes: number;
+  /** Paths the run deleted from the working directory; absent when it cannot tell (too many files). */
+  removedFiles?: string[];
 }
 
 /** The worker's API, exposed with comlink on the `rpc` port. */

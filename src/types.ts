@@ -69,7 +69,7 @@ export interface SandboxLimits {
   maxOutputBytes: number;
   /** Largest single file returned in `RunResult.files`. */
   maxFileBytes: number;
-  /** All files returned by one run together. */
+  /** All files returned by one run together; also what the handle keeps of runs' files to restore into a replaced interpreter. */
   maxTotalFileBytes: number;
   /**
    * WebAssembly memory the interpreter may keep after a run. Wasm memory never shrinks, so an

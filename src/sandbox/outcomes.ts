@@ -21,14 +21,30 @@ export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefine
   return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
 }
 
-/** A run whose interpreter was lost: what the worker said before dying (if anything), or what was streamed. */
-export function lostRun(fatal: WorkerRunResult | undefined, streamed: OutputChunk[], stopReason: StopReason | undefined, timeoutMs: number, durationMs: number, crash?: string): RunResult {
+/** What is known of a run whose interpreter was lost. */
+export interface LostRun {
+  /** What the worker said before dying, if anything. */
+  fatal?: WorkerRunResult;
+  /** What was streamed, the output when the worker said nothing. */
+  streamed: OutputChunk[];
+  stopReason?: StopReason;
+  timeoutMs: number;
+  durationMs: number;
+  /** Why the worker is gone, when it did not say. */
+  crash?: string;
+  /** What became of the working directory's files (one sentence). */
+  filesNote: string;
+}
+
+/** A run whose interpreter was lost, as a result. */
+export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash, filesNote }: LostRun): RunResult {
   const output = fatal ?? joinChunks(streamed);
   let error: PythonErrorInfo;
   if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
   else if (stopReason === 'interrupt') error = interruptedError(true);
   else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
   else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
+  error = { ...error, message: `${error.message} ${filesNote}` };
   return {
     outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
     ...withNote(output, error),

@@ -4,6 +4,7 @@ import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from '
 import { SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
+import { WorkdirMirror } from './workdir-mirror.js';
 import { toWorkdirPath } from './paths.js';
 import type { WorkerSession } from './session.js';
 import { isNode } from './spawn.js';
@@ -42,8 +43,8 @@ export class PythonSandbox {
   private active: ActiveRun | undefined;
   private runSeq = 0;
   private disposed = false;
-  /** Files written through `writeFile`, replayed into a fresh interpreter so attachments survive a restart. */
-  private readonly userFiles = new Map<string, Uint8Array>();
+  /** The working directory's files, written back into a replacement interpreter. */
+  private readonly workdir: WorkdirMirror;
 
   /** A booting or booted interpreter standing by to replace one that had to be killed. */
   private spare: Promise<WorkerSession | undefined> | undefined;
@@ -66,6 +67,7 @@ export class PythonSandbox {
     this.session = session;
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
+    this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
   }
 
   /** Boots a worker and resolves when Python is ready. Throws `SandboxBootError` if it cannot start. */
@@ -212,7 +214,7 @@ export class PythonSandbox {
     return this.enqueue(async () => {
       const session = await this.ready;
       await this.call(session, () => session.remote.writeFile(relative, bytes));
-      this.userFiles.set(relative, bytes);
+      this.workdir.written(relative, bytes);
     });
   }
 
@@ -361,14 +363,17 @@ export class PythonSandbox {
           ),
         session.died.then((reason) => ({ crash: reason })),
       ]);
-      if ('result' in settled) await streamDrained(settled.result.streamedChunks);
+      if ('result' in settled) {
+        await streamDrained(settled.result.streamedChunks);
+        this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
+      }
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
         const result: RunResult = { ...fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
         if (settled.result.heapBytes > this.limits.maxMemoryBytes) {
           // Wasm memory never shrinks: the only way to give it back is a new interpreter.
           this.replace(session, 'memory limit');
-          const note = `\n[the interpreter holds ${formatMiB(settled.result.heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(this.limits.maxMemoryBytes)}); it was restarted to free it: variables are gone]\n`;
+          const note = `\n[the interpreter holds ${formatMiB(settled.result.heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(this.limits.maxMemoryBytes)}); it was restarted to free it: variables are gone. ${this.workdir.describeRestore()}]\n`;
           return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: true };
         }
         return result;
@@ -376,7 +381,7 @@ export class PythonSandbox {
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
       this.replace(session, 'replaced');
-      return lostRun(fatal, streamed, stopReason, timeoutMs, durationMs, 'crash' in settled ? settled.crash : undefined);
+      return lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash: 'crash' in settled ? settled.crash : undefined, filesNote: this.workdir.describeRestore() });
     } finally {
       over = true;
       session.listen(runId, undefined);
@@ -416,7 +421,7 @@ export class PythonSandbox {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
-    for (const [path, data] of this.userFiles) await this.call(session, () => session.remote.writeFile(path, data));
+    for (const [path, data] of this.workdir.files()) await this.call(session, () => session.remote.writeFile(path, data));
     this.session = session;
     if (this.warmSpare) this.startSpare();
     return session;

@@ -75,7 +75,13 @@ export function validateRunResult(v: unknown, maxOutputBytes: number): WorkerRun
     files: v.files.map(file),
     streamedChunks: v.streamedChunks,
     heapBytes: v.heapBytes,
+    removedFiles: v.removedFiles === undefined ? undefined : removedFiles(v.removedFiles),
   };
+}
+
+function removedFiles(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length > 10_000 || !v.every((p) => isString(p) && p.length <= 1000)) fail('removed files');
+  return v as string[];
 }
 
 export function validateBootInfo(v: unknown): BootInfo {

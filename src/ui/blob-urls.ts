@@ -3,6 +3,7 @@
  * cleared or the element disconnects), so long sessions do not leak memory.
  */
 import type { Blob as GenAIBlob } from '@google/genai';
+import { base64ToBytes } from '../sandbox/base64.js';
 
 export class BlobUrls {
   private readonly urls = new Map<GenAIBlob, string>();
@@ -11,7 +12,7 @@ export class BlobUrls {
   urlFor = (blob: GenAIBlob): string => {
     let url = this.urls.get(blob);
     if (!url) {
-      const bytes = Uint8Array.from(atob(blob.data ?? ''), (c) => c.charCodeAt(0));
+      const bytes = base64ToBytes(blob.data ?? '');
       // Always a download type: an HTML or SVG blob URL opened in a tab would run as this page's
       // origin (where an opted-in API key lives), and the bytes come from untrusted code.
       url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));

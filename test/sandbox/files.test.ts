@@ -58,3 +58,52 @@ describe('files', () => {
     await expect(sandbox.readFile(path)).rejects.toThrow(TypeError);
   });
 });
+
+describe('files after the interpreter is replaced', () => {
+  /** Swallows KeyboardInterrupt, so the deadline ends in a terminate and a new interpreter. */
+  const KILLED = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
+  let restarting: PythonSandbox;
+  beforeAll(async () => {
+    restarting = await PythonSandbox.create({ limits: { maxFileBytes: 1000, maxTotalFileBytes: 2000, interruptGraceMs: 200 } });
+  });
+  afterAll(() => restarting?.dispose());
+
+  /** Runs code that must be terminated, and returns its result. */
+  async function kill() {
+    const r = await restarting.run(KILLED, { timeoutMs: 300 });
+    expect(r.stateLost).toBe(true);
+    return r;
+  }
+
+  it('restores the files finished runs wrote, as the last one left them', async () => {
+    await restarting.run('open("notes.txt", "w").write("v1")\nopen("log.txt", "w").write("a")');
+    await restarting.run('open("notes.txt", "w").write("v2")');
+    const r = await kill();
+    expect(r.error?.message).toMatch(/Files in the working directory are as the last finished run left them\.$/);
+    expect((await restarting.run('open("notes.txt").read(), open("log.txt").read()')).result).toBe("('v2', 'a')");
+  });
+
+  it('does not bring back a file a finished run deleted', async () => {
+    await restarting.run('open("gone.txt", "w").write("x")');
+    await restarting.run('import os\nos.remove("gone.txt")');
+    await kill();
+    expect((await restarting.run('import os\nos.path.exists("gone.txt")')).result).toBe('False');
+  });
+
+  it('names a file it could not keep (over maxFileBytes), and does not restore an old copy of it', async () => {
+    await restarting.run('open("grows.bin", "wb").write(b"x" * 10)');
+    await restarting.run('open("grows.bin", "wb").write(b"x" * 5000)');
+    const r = await kill();
+    expect(r.error?.message).toMatch(/except grows\.bin, which could not be kept\.$/);
+    expect((await restarting.run('import os\nos.path.exists("grows.bin")')).result).toBe('False');
+  });
+
+  it('keeps runs\' files only up to maxTotalFileBytes in all, but every file given with writeFile', async () => {
+    await restarting.writeFile('given.bin', new Uint8Array(5000));
+    await restarting.run('for i in range(3): open(f"part{i}.bin", "wb").write(b"x" * 900)');
+    const r = await kill();
+    expect(r.error?.message).toMatch(/part2\.bin, which could not be kept/);
+    const sizes = await restarting.run('import os\n[os.path.getsize(p) if os.path.exists(p) else None for p in ("given.bin", "part0.bin", "part1.bin", "part2.bin")]');
+    expect(sizes.result).toBe('[5000, 900, 900, None]');
+  });
+});

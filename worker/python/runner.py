@@ -156,8 +156,9 @@ class Runner:
             if len(text) > MAX_RESULT_REPR:
                 text = text[:MAX_RESULT_REPR] + f"... [repr truncated: {len(text):,} characters]"
             record["result"] = text
+        removed: list[str] | None = None
         try:
-            files, notes = workdir.changed_files(WORKDIR, self.before, self.max_file_bytes, self.max_total_file_bytes)
+            files, notes, removed = workdir.changed_files(WORKDIR, self.before, self.max_file_bytes, self.max_total_file_bytes)
         except Exception as files_error:
             files, notes = [], [f"[could not list changed files: {files_error!r}]"]
         if figures.collector.skipped:
@@ -169,6 +170,8 @@ class Runner:
         record.update(self.capture.result())
         record["images"] = figures.collector.images
         record["files"] = files
+        if removed is not None:
+            record["removedFiles"] = removed
         return json.dumps(record)
 
     # -- files -----------------------------------------------------------------------------

@@ -39,12 +39,16 @@ def mime_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int) -> tuple[list[dict], list[str]]:
-    """Files new or changed since ``before``, with contents up to the caps; plus notes on what was capped."""
+def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int) -> tuple[list[dict], list[str], list[str] | None]:
+    """Files new or changed since ``before``, with contents up to the caps; notes on what was
+    capped; and the paths removed since ``before`` (None when the walk hit its cap and cannot tell).
+    """
     files: list[dict] = []
     notes: list[str] = []
+    seen: set[str] = set()
     total = 0
     for path, st in _walk(root):
+        seen.add(path)
         if before.get(path) == (st.st_mtime_ns, st.st_size):
             continue
         entry = {"path": path, "mimeType": mime_type(path), "size": st.st_size, "data": ""}
@@ -59,4 +63,5 @@ def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, 
         if "omitted" in entry:
             notes.append(f"[file {path} ({st.st_size:,} bytes) not returned: {entry['omitted']}]")
         files.append(entry)
-    return files, notes
+    removed = None if len(seen) >= MAX_WALK_FILES or len(before) >= MAX_WALK_FILES else sorted(set(before) - seen)
+    return files, notes, removed

@@ -8,6 +8,7 @@
  */
 import type { Content } from '@google/genai';
 import type { ExecutionMode } from '../../agent/index.js';
+import { base64ToBytes } from '../../sandbox/base64.js';
 
 /** The format tag; bump on incompatible changes. */
 export const RECORDING_FORMAT = 'code-exec-chat/recording@1';
@@ -82,7 +83,7 @@ export async function loadRecording(url: string | URL, fetchImpl: typeof fetch =
 /** The bytes of a recorded attachment (`url` is resolved against `base`, the recording's URL). */
 export async function attachmentBytes(attachment: RecordedAttachment, base: string | URL, fetchImpl: typeof fetch = fetch): Promise<Uint8Array> {
   if (attachment.text !== undefined) return new TextEncoder().encode(attachment.text);
-  if (attachment.base64 !== undefined) return Uint8Array.from(atob(attachment.base64), (c) => c.charCodeAt(0));
+  if (attachment.base64 !== undefined) return base64ToBytes(attachment.base64);
   const response = await fetchImpl(new URL(attachment.url!, base));
   if (!response.ok) throw new Error(`Could not load the demo file ${attachment.name} (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());

@@ -81,6 +81,8 @@ export interface BootInfo {
   snapshotRejected?: string;
   /** A new snapshot, when `makeSnapshot` was asked. */
   snapshot?: Uint8Array;
+  /** How many progress events the worker posted before this answer (they travel apart from it). */
+  progressEvents: number;
 }
 
 export interface RunRequest {

@@ -37,6 +37,7 @@ export class PyodideEngine implements WorkerApi {
   private packageBaseUrl = '';
   private readonly interruptView: Uint8Array | undefined;
   private interruptsOn = false;
+  private progressPosted = 0;
   /** The run whose output is being streamed, and how many chunks it has streamed. */
   private streaming: { runId: number; chunks: number } | undefined;
   /**
@@ -61,6 +62,7 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private progress(phase: LoadProgress['phase'], message: string): void {
+    this.progressPosted++;
     this.post({ type: 'progress', phase, message });
   }
 
@@ -167,7 +169,7 @@ export class PyodideEngine implements WorkerApi {
     this.listenForInterrupts(true);
     this.progress('ready', bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready');
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
-    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot };
+    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 

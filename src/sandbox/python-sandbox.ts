@@ -5,6 +5,7 @@ import { SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
 import { WorkdirMirror } from './workdir-mirror.js';
+import { Arrivals } from './arrivals.js';
 import { toWorkdirPath } from './paths.js';
 import type { WorkerSession } from './session.js';
 import { isNode } from './spawn.js';
@@ -299,21 +300,17 @@ export class PythonSandbox {
     }
     // Everything streamed is kept: if the worker has to be killed it is all the output there is.
     const streamed: OutputChunk[] = [];
-    let allStreamed: { count: number; resolve(): void } | undefined;
+    // Streamed chunks use their own port and may trail the result: it waits (briefly) for the rest.
+    const arrivals = new Arrivals();
     const onOutput = (chunk: OutputChunk) => {
       streamed.push(chunk);
+      arrivals.arrived();
       try {
         options.onOutput?.(chunk);
       } catch {
         // A throwing listener must not break the run.
       }
-      if (allStreamed && streamed.length >= allStreamed.count) allStreamed.resolve();
     };
-    /** Streamed chunks use their own port and may trail the result: wait (briefly) for the rest. */
-    const streamDrained = (count: number) =>
-      streamed.length >= count
-        ? Promise.resolve()
-        : Promise.race([new Promise<void>((resolve) => (allStreamed = { count, resolve })), new Promise<void>((resolve) => setTimeout(resolve, 1000))]);
 
     let stopReason: StopReason | undefined;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -364,7 +361,7 @@ export class PythonSandbox {
         session.died.then((reason) => ({ crash: reason })),
       ]);
       if ('result' in settled) {
-        await streamDrained(settled.result.streamedChunks);
+        await arrivals.until(settled.result.streamedChunks);
         this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
       }
       const durationMs = performance.now() - started;

@@ -5,6 +5,7 @@
 import { type Remote, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../protocol.js';
 import type { LoadProgress, OutputChunk } from '../types.js';
+import { Arrivals } from './arrivals.js';
 import { SandboxBootError } from './errors.js';
 import type { PackageBroker } from './package-broker.js';
 import { type Isolation, type SpawnedWorker, spawnWorker } from './spawn.js';
@@ -27,6 +28,7 @@ export class WorkerSession {
   private dead = false;
   private markDead!: (reason: string) => void;
   private output: { runId: number; listener(chunk: OutputChunk): void } | undefined;
+  private readonly progress = new Arrivals();
 
   private constructor(
     private readonly worker: SpawnedWorker,
@@ -71,6 +73,7 @@ export class WorkerSession {
     if (event.type === 'output') {
       if (this.output?.runId === event.runId) this.output.listener({ stream: event.stream, text: event.text });
     } else if (event.type === 'progress') {
+      this.progress.arrived();
       this.options.onProgress?.({ phase: event.phase, message: event.message });
     } else if (event.type === 'package-request') {
       const reply: HostEvent = { type: 'package-response', requestId: event.requestId };
@@ -122,6 +125,8 @@ export class WorkerSession {
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       session.info = validateBootInfo(await Promise.race([session.remote.boot(config), timeout, died]));
+      // So "Python is ready" reaches onProgress before the boot resolves.
+      await session.progress.until(session.info.progressEvents);
       return session;
     } catch (error) {
       await session.terminate('boot failed');

@@ -94,6 +94,7 @@ export function validateBootInfo(v: unknown): BootInfo {
     bootPath: v.bootPath,
     snapshotRejected: v.snapshotRejected === undefined ? undefined : text(v.snapshotRejected, 500, 'snapshot note'),
     snapshot: v.snapshot as Uint8Array | undefined,
+    progressEvents: isCount(v.progressEvents) ? v.progressEvents : 0,
   };
 }
 

@@ -35,17 +35,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Each visit's progress messages (what the widget's progress bar shows), by boot path. */
+/** Each visit's progress messages delivered before create() resolved (what the widget's progress bar shows), by boot path. */
 const lastProgress: Record<string, string[]> = {};
 
 /** Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the page. */
 async function visit(): Promise<{ bootPath: string; result?: string }> {
   const host = await HostPage.open(context, server.origin);
   try {
-    const { bootPath } = await host.create();
+    const { bootPath, progress } = await host.create();
+    (lastProgress[bootPath] ??= []).push(progress.join(' | '));
     const r = await host.run('1 + 1');
     await host.whenIdle();
-    (lastProgress[bootPath] ??= []).push((await host.progress()).join(' | '));
     return { bootPath, result: r.result };
   } finally {
     await host.close();
@@ -101,7 +101,7 @@ describe('return visits (one browser context, in order)', () => {
     expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
   }, TEST_TIMEOUT_MS);
 
-  test('the progress messages say which path was taken: a first load, or restored from cache', () => {
+  test('the progress messages, all delivered before create() resolves, say which path was taken: a first load, or restored from cache', () => {
     expect(lastProgress.fresh?.[0]).toMatch(/Loading the Python runtime.*\| Python is ready$/);
     expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from the cached snapshot.*\| Python is ready \(restored from cache\)$/);
   });

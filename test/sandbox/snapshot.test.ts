@@ -54,6 +54,20 @@ describe('boot snapshots', () => {
     });
   });
 
+  it('delivers its last progress message, naming the path taken, before create() resolves', async () => {
+    const { options, file } = snapshotDir();
+    const lastMessageAtCreate = async () => {
+      const messages: string[] = [];
+      return withSandbox({ ...options, onProgress: (p) => messages.push(p.message) }, async () => {
+        const last = messages.at(-1);
+        await waitFor(file);
+        return last;
+      });
+    };
+    expect(await lastMessageAtCreate()).toBe('Python is ready');
+    expect(await lastMessageAtCreate()).toBe('Python is ready (restored from cache)');
+  });
+
   it('falls back to a normal boot from a corrupt snapshot, and replaces it', async () => {
     const { options, file } = snapshotDir();
     await withSandbox(options, async () => waitFor(file));

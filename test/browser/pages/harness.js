@@ -9,8 +9,6 @@ const MAX_STREAMED_CHARS = 1 << 20;
 export async function installHarness() {
   const { PythonSandbox } = await import('/dist/index.js');
   const sandboxes = new Map();
-  /** Boot progress messages, by sandbox id. */
-  const progress = new Map();
   const tickets = new Map();
   let ticketSeq = 0;
 
@@ -36,10 +34,10 @@ export async function installHarness() {
     async create(options = {}, id = 'main') {
       if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
       const messages = [];
-      progress.set(id, messages);
       const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => messages.push(p.message) });
       sandboxes.set(id, sandbox);
-      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath };
+      // The progress messages delivered by the time create() resolved.
+      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress: [...messages] };
     },
     run: (code, options, id = 'main') => run(id, code, options),
     /** Starts a run without waiting for it; `finish(ticket)` waits. */
@@ -65,8 +63,6 @@ export async function installHarness() {
     listFiles: (id = 'main') => get(id).listFiles(),
     reset: (id = 'main') => get(id).reset(),
     whenIdle: (id = 'main') => get(id).whenIdle(),
-    /** The progress messages so far (they travel apart from the boot reply, so some may follow create()). */
-    progress: (id = 'main') => [...(progress.get(id) ?? [])],
     ids: () => [...sandboxes.keys()],
     async dispose(id = 'main') {
       await sandboxes.get(id)?.dispose();

@@ -14,10 +14,11 @@ export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 /** A run's result plus the chunks its `onOutput` received. */
 export type HarnessResult = RunResult & { streamed: OutputChunk[] };
 
-/** What `create` tells: the sandbox's `interruptible` and `bootPath`. */
+/** What `create` tells: the sandbox's `interruptible` and `bootPath`, and the progress messages delivered before it resolved. */
 export interface Created {
   interruptible: boolean;
   bootPath: BootPath;
+  progress: string[];
 }
 
 interface Harness {
@@ -31,7 +32,6 @@ interface Harness {
   listFiles(id: string): Promise<FileInfo[]>;
   ids(): string[];
   whenIdle(id: string): Promise<void>;
-  progress(id: string): string[];
   dispose(id: string): Promise<void>;
   disposeAll(): Promise<void>;
 }
@@ -112,11 +112,6 @@ export class HostPage {
   /** The sandbox's `whenIdle()`: its spare has booted and a new snapshot is stored. */
   whenIdle(id = 'main'): Promise<void> {
     return this.page.evaluate((i) => window.harness!.whenIdle(i), id);
-  }
-
-  /** The sandbox's boot progress messages so far (some may arrive after `create` resolved). */
-  progress(id = 'main'): Promise<string[]> {
-    return this.page.evaluate((i) => window.harness!.progress(i), id);
   }
 
   dispose(id = 'main'): Promise<void> {

@@ -5,7 +5,7 @@
  */
 
 /** The divider after a message during which a run lost the interpreter. The model learns it from the run's result. */
-export const PYTHON_RESTARTED_DURING_MESSAGE = 'Python restarted during this message: variables from earlier cells are gone. Attached files are still there.';
+export const PYTHON_RESTARTED_DURING_MESSAGE = 'Python restarted during this message: variables from earlier cells are gone. Files are as the last finished run left them.';
 
 /** Which attached files a restored conversation could put back into the working directory. */
 export interface RestoredFiles {

@@ -6,6 +6,7 @@ import capturePy from './python/capture.py?raw';
 import figuresPy from './python/figures.py?raw';
 import runnerPy from './python/runner.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
+import stdinPy from './python/stdin.py?raw';
 import workdirPy from './python/workdir.py?raw';
 
 /** Where the modules live inside the interpreter; outside the user's working directory. */
@@ -16,5 +17,6 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'figures.py': figuresPy,
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
+  'stdin.py': stdinPy,
   'workdir.py': workdirPy,
 };

@@ -92,6 +92,11 @@ describe('errors', () => {
     expect((await sandbox.run('kept')).result).toBe("'yes'");
   });
 
+  it('fails input() at once with an EOFError that says there is no standard input', async () => {
+    const r = await sandbox.run('name = input("name? ")');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'EOFError', message: expect.stringMatching(/no standard input/) } });
+  });
+
   it('treats MemoryError as an ordinary failure', async () => {
     const r = await sandbox.run('big = [0] * 2**30  # 4 GiB of pointers: refused before allocating');
     expect(r.outcome).toBe('OUTCOME_FAILED');

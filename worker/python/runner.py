@@ -27,6 +27,7 @@ from pyodide.code import CodeRunner
 
 import capture
 import figures
+import stdin
 import workdir
 
 WORKDIR = "/home/pyodide"
@@ -252,6 +253,7 @@ def setup(emit: Callable[[str, str], object], max_output_bytes: int, max_file_by
     sys.setrecursionlimit(recursion_limit)
     signal.signal(signal.SIGINT, _ignore_sigint)
     time.sleep = _interruptible_sleep
+    sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)
     return Runner(emit, max_output_bytes, max_file_bytes, max_total_file_bytes)

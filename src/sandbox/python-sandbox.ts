@@ -1,16 +1,16 @@
 import type { SnapshotData } from '../protocol.js';
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from './boot-plan.js';
 import { SandboxDisposedError } from './errors.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
-import { WorkdirMirror } from './workdir-mirror.js';
-import { Arrivals } from './arrivals.js';
 import { toWorkdirPath } from './paths.js';
 import type { WorkerSession } from './session.js';
 import { isNode } from './spawn.js';
 import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
 import { validateBytes, validateFileList, validateRunResult } from './validate.js';
+import { WorkdirMirror } from './workdir-mirror.js';
 
 /** How long a new sandbox waits for a first run before booting its spare anyway. */
 const SPARE_DELAY_MS = 1500;

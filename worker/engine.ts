@@ -38,13 +38,12 @@ export class PyodideEngine implements WorkerApi {
   private readonly interruptView: Uint8Array | undefined;
   private interruptsOn = false;
   private progressPosted = 0;
-  /** The run whose output is being streamed, and how many chunks it has streamed. */
-  private streaming: { runId: number; chunks: number } | undefined;
   /**
-   * The current run, for `cancel`: a cancel that comes before its top-level `await` is pending
-   * (packages still loading) is remembered and applied once it is.
+   * The current run: how many output chunks it streamed, and, for `cancel`, whether a cancel was
+   * asked and how to cancel its pending top-level `await` (a cancel that comes before the `await`
+   * is pending, while packages load, is applied once it is).
    */
-  private cancellable: { runId: number; requested: boolean; cancelAwait?: () => boolean } | undefined;
+  private current: { runId: number; chunks: number; cancelRequested: boolean; cancelAwait?: () => boolean } | undefined;
   private readonly packageRequests = new Map<number, { resolve(data: ArrayBuffer): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
 
@@ -181,15 +180,14 @@ export class PyodideEngine implements WorkerApi {
   }
 
   async run(request: RunRequest): Promise<WorkerRunResult> {
-    const streaming = { runId: request.runId, chunks: 0 };
-    this.streaming = streaming;
-    this.cancellable = { runId: request.runId, requested: false };
+    const current = { runId: request.runId, chunks: 0, cancelRequested: false };
+    this.current = current;
     this.clearInterrupt();
     try {
       const result = await this.execute(request);
-      return { ...result, streamedChunks: streaming.chunks, heapBytes: this.heapBytes() };
+      return { ...result, streamedChunks: current.chunks, heapBytes: this.heapBytes() };
     } finally {
-      this.streaming = this.cancellable = undefined;
+      this.current = undefined;
       this.listenForInterrupts(true);
     }
   }
@@ -209,15 +207,15 @@ export class PyodideEngine implements WorkerApi {
       const started = this.runner.execute(request.code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
-      const cancellable = this.cancellable!;
-      cancellable.cancelAwait = () => {
+      const current = this.current!;
+      current.cancelAwait = () => {
         // The run now ends through CancelledError. A SIGINT (the host re-sends them until the run
         // ends) would strike the event loop's own code between the task's steps and leave the
         // task unfinished, so interrupts are off until the run is over.
         this.listenForInterrupts(false);
         return this.runner.cancel();
       };
-      if (cancellable.requested) cancellable.cancelAwait();
+      if (current.cancelRequested) current.cancelAwait();
       // Awaiting a PyProxy future consumes (destroys) the proxy.
       return JSON.parse(await started) as WorkerRunResult;
     } catch (error) {
@@ -239,15 +237,15 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private stream(chunk: OutputChunk): void {
-    if (!this.streaming) return;
-    this.streaming.chunks++;
-    this.post({ type: 'output', runId: this.streaming.runId, stream: chunk.stream, text: chunk.text });
+    if (!this.current) return;
+    this.current.chunks++;
+    this.post({ type: 'output', runId: this.current.runId, stream: chunk.stream, text: chunk.text });
   }
 
   cancel(runId: number): boolean {
-    if (this.cancellable?.runId !== runId) return false;
-    this.cancellable.requested = true;
-    return this.cancellable.cancelAwait?.() ?? false;
+    if (this.current?.runId !== runId) return false;
+    this.current.cancelRequested = true;
+    return this.current.cancelAwait?.() ?? false;
   }
 
   /**

@@ -19,6 +19,10 @@ export interface BootConfig extends PyodideSource {
   maxOutputBytes: number;
   maxFileBytes: number;
   maxTotalFileBytes: number;
+  /** Images one run returns at most (`MAX_IMAGES_PER_RUN`). */
+  maxImagesPerRun: number;
+  /** Working-directory files one run looks at and returns at most (`MAX_FILES_PER_RUN`). */
+  maxFilesPerRun: number;
   /** A memory snapshot from an earlier boot (see worker/snapshot.ts); validated before use. */
   snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
@@ -58,6 +62,8 @@ export interface WorkerInit {
 
 /** Worker → host, on the events port. */
 export type WorkerEvent =
+  /** Sent as soon as the worker takes run `runId`: a worker that never does is silent or gone. */
+  | { type: 'run-started'; runId: number }
   | { type: 'output'; runId: number; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'progress'; phase: LoadProgress['phase']; message: string }
   | { type: 'package-request'; requestId: number; fileName: string };
@@ -66,7 +72,8 @@ export type WorkerEvent =
 export interface HostEvent {
   type: 'package-response';
   requestId: number;
-  data?: ArrayBuffer;
+  /** The wheel. A Blob crosses as a handle: one download serves every request without a copy. */
+  data?: Blob;
   error?: string;
 }
 

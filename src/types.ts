@@ -83,6 +83,11 @@ export interface SandboxLimits {
   interruptGraceMs: number;
   /** Python boot must finish within this, or `create()` fails. */
   bootTimeoutMs: number;
+  /**
+   * How long the worker may take to answer a file call or `reset()`, and to take a run it was
+   * sent. A worker that does not is taken as hung or gone: it is replaced and the call fails.
+   */
+  callTimeoutMs: number;
 }
 
 /** Progress while Python or packages load. */

@@ -6,6 +6,7 @@ import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { BootConfig, BootInfo, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
+import { PROGRESS } from '../src/progress-messages.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
@@ -44,7 +45,7 @@ export class PyodideEngine implements WorkerApi {
    * is pending, while packages load, is applied once it is).
    */
   private current: { runId: number; chunks: number; cancelRequested: boolean; cancelAwait?: () => boolean } | undefined;
-  private readonly packageRequests = new Map<number, { resolve(data: ArrayBuffer): void; reject(error: Error): void }>();
+  private readonly packageRequests = new Map<number, { resolve(data: Blob): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
 
   constructor(
@@ -70,12 +71,12 @@ export class PyodideEngine implements WorkerApi {
     const pending = this.packageRequests.get(event.requestId);
     if (!pending) return;
     this.packageRequests.delete(event.requestId);
-    if (event.data) pending.resolve(event.data);
+    if (event.data instanceof Blob) pending.resolve(event.data);
     else pending.reject(new Error(event.error ?? 'package request failed'));
   }
 
   /** Isolated mode: wheels come from the host, which checks them against the lock file. */
-  private fetchPackageFromHost(fileName: string): Promise<ArrayBuffer> {
+  private fetchPackageFromHost(fileName: string): Promise<Blob> {
     const requestId = ++this.packageRequestSeq;
     return new Promise((resolve, reject) => {
       this.packageRequests.set(requestId, { resolve, reject });
@@ -134,7 +135,7 @@ export class PyodideEngine implements WorkerApi {
       const unwrapped = 'rejected' in bytes ? bytes : unwrapSnapshot(key, bytes);
       if ('rejected' in unwrapped) snapshotRejected = unwrapped.rejected;
       else {
-        this.progress('boot', 'Restoring Python from the cached snapshot');
+        this.progress('boot', PROGRESS.restoring);
         try {
           this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
           bootPath = 'snapshot';
@@ -145,7 +146,7 @@ export class PyodideEngine implements WorkerApi {
     }
     let snapshot: Uint8Array | undefined;
     if (bootPath === 'fresh') {
-      this.progress('boot', 'Loading the Python runtime (the first start takes a few seconds)');
+      this.progress('boot', PROGRESS.loadingRuntime);
       this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: config.makeSnapshot });
       this.writeSources();
       this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
@@ -154,19 +155,26 @@ export class PyodideEngine implements WorkerApi {
     } else {
       // The file system is not part of a snapshot; lazily imported modules need their files.
       this.writeSources();
-      // Every restore starts from the same random state; and Pyodide puts '' before our folder on
-      // sys.path again, which would let a user file shadow the sandbox's own modules.
-      this.pyodide.runPython(`import random, sys; random.seed(); sys.path[:] = [${JSON.stringify(SANDBOX_PYTHON_DIR)}] + [p for p in dict.fromkeys(sys.path) if p != ${JSON.stringify(SANDBOX_PYTHON_DIR)}]`);
+      // Every restore starts from the same random state. (The runner's setup orders sys.path.)
+      this.pyodide.runPython('import random; random.seed()');
     }
 
-    this.progress('boot', 'Starting the sandbox runner');
+    this.progress('boot', PROGRESS.startingRunner);
     const runnerModule = this.pyodide.pyimport('runner');
     const emit = (stream: string, text: string) => this.stream({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
-    this.runner = runnerModule.setup(emit, config.maxOutputBytes, config.maxFileBytes, config.maxTotalFileBytes, config.recursionLimit) as RunnerProxy;
+    const limits = {
+      max_output_bytes: config.maxOutputBytes,
+      max_file_bytes: config.maxFileBytes,
+      max_total_file_bytes: config.maxTotalFileBytes,
+      max_images: config.maxImagesPerRun,
+      max_files: config.maxFilesPerRun,
+      recursion_limit: config.recursionLimit,
+    };
+    this.runner = runnerModule.setup(emit, JSON.stringify(limits)) as RunnerProxy;
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
     this.listenForInterrupts(true);
-    this.progress('ready', bootPath === 'snapshot' ? 'Python is ready (restored from cache)' : 'Python is ready');
+    this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromCache : PROGRESS.ready);
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
     const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
@@ -182,6 +190,7 @@ export class PyodideEngine implements WorkerApi {
   async run(request: RunRequest): Promise<WorkerRunResult> {
     const current = { runId: request.runId, chunks: 0, cancelRequested: false };
     this.current = current;
+    this.post({ type: 'run-started', runId: request.runId });
     this.clearInterrupt();
     try {
       const result = await this.execute(request);

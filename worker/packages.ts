@@ -4,6 +4,7 @@
  * `loadedPackages` and a failure names the package.
  */
 import type { PyodideInterface } from 'pyodide';
+import { PROGRESS } from '../src/progress-messages.js';
 import type { LoadProgress } from '../src/types.js';
 
 interface LockPackage {
@@ -66,7 +67,7 @@ export class PackageIndex {
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const failed = missing.filter((m) => !(m.packageName in loaded));
     // Pyodide's own messages said what loaded; this only ends the packages phase.
-    onProgress({ phase: 'ready', message: failed.length ? 'Package load failed' : 'Packages ready' });
+    onProgress({ phase: 'ready', message: failed.length ? PROGRESS.packagesFailed : PROGRESS.packagesReady });
     if (failed.length === 0) return undefined;
     const list = failed.map((m) => `${m.packageName} (for "import ${m.importName}")`).join(', ');
     const detail = errors.length ? `\n${errors.join('\n')}` : '';

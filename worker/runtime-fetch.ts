@@ -11,7 +11,7 @@ import { precompileWasm } from './wasm-precompile.js';
 export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
 export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 
-export type PackageFetcher = (fileName: string) => Promise<ArrayBuffer>;
+export type PackageFetcher = (fileName: string) => Promise<Blob>;
 
 export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher): void {
   const wasmUrl = `${VIRTUAL_INDEX_URL}pyodide.asm.wasm`;

@@ -15,6 +15,9 @@ export interface BootPlan {
   config: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>;
   isolation: Isolation;
   bootTimeoutMs: number;
+  /** See `SessionOptions`. */
+  callTimeoutMs: number;
+  maxStreamedChars: number;
   packages?: PackageBroker;
   onBooted?: (info: BootInfo) => void;
   onBootFailed?: () => void;
@@ -29,6 +32,8 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
     session = await WorkerSession.start(plan.workerUrl, config, {
       isolation: plan.isolation,
       bootTimeoutMs: plan.bootTimeoutMs,
+      callTimeoutMs: plan.callTimeoutMs,
+      maxStreamedChars: plan.maxStreamedChars,
       onProgress,
       signal,
       // Read when a request comes: the broker is made while the first worker starts.

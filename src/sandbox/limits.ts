@@ -10,7 +10,14 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   recursionLimit: 1000,
   interruptGraceMs: 1000,
   bootTimeoutMs: 120_000,
+  callTimeoutMs: 15_000,
 });
+
+/** Images one run returns at most (the worker skips more, with a note). */
+export const MAX_IMAGES_PER_RUN = 20;
+
+/** Files of the working directory one run looks at (and so returns) at most. */
+export const MAX_FILES_PER_RUN = 5000;
 
 /** Longest wall time one run may be given: a day. Anything longer is a bug in the caller. */
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +31,7 @@ const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   recursionLimit: [50, 100_000],
   interruptGraceMs: [0, 60_000],
   bootTimeoutMs: [1000, 30 * 60 * 1000],
+  callTimeoutMs: [100, 10 * 60 * 1000],
 };
 
 /** Checks one limit and returns it; throws a `RangeError` that names the setting. */

@@ -6,8 +6,13 @@
  * Downloads start early: `prefetch(code)` as soon as a run's imports are known (before the worker
  * even asks), `preload(names)` at page load; verified wheels are kept in Cache Storage so a
  * return visit does not download them again.
+ *
+ * What the worker asks for is also a signal it could send out: each wheel is downloaded once,
+ * and a failed download is remembered for `FAILURE_MEMORY_MS`, so asking again reaches no server
+ * (the session also caps requests per run). A wheel is handed over as a Blob, a handle: a hundred
+ * requests for a 20 MB wheel copy nothing.
  */
-import { fetchOk, loadOnce, openCache, sha256Hex } from './downloads.js';
+import { fetchOk, openCache, sha256Hex } from './downloads.js';
 
 interface LockEntry {
   name: string;
@@ -18,12 +23,14 @@ interface LockEntry {
 }
 
 const WHEEL_CACHE = 'python-sandbox-wheels';
+/** How long a failed download is answered from memory (long enough to close a request-order channel, short enough to recover from a dropped connection). */
+export const FAILURE_MEMORY_MS = 60_000;
 
 export class PackageBroker {
   private readonly byFile = new Map<string, LockEntry>();
   private readonly byName = new Map<string, LockEntry>();
   private readonly byImport = new Map<string, LockEntry>();
-  private readonly downloads = new Map<string, Promise<ArrayBuffer>>();
+  private readonly downloads = new Map<string, { wheel: Promise<Blob>; failedAt?: number }>();
 
   /**
    * @param lockFile the lock file's JSON text
@@ -43,12 +50,16 @@ export class PackageBroker {
     }
   }
 
-  /** A wheel's bytes, for the worker. Rejects anything not in the lock file. */
-  async fetch(fileName: unknown): Promise<ArrayBuffer> {
+  /** A wheel, for the worker. Rejects anything not in the lock file. */
+  fetch(fileName: unknown): Promise<Blob> {
     const entry = typeof fileName === 'string' ? this.byFile.get(fileName) : undefined;
-    if (!entry) throw new Error(`not a package of the lock file: ${String(fileName).slice(0, 200)}`);
-    // Each caller gets its own copy: the bytes are transferred to the worker.
-    return (await this.download(entry)).slice(0);
+    if (!entry) return Promise.reject(new Error(`not a package of the lock file: ${String(fileName).slice(0, 200)}`));
+    return this.download(entry);
+  }
+
+  /** Whether `name` is a package of the lock file (progress lines may name only those). */
+  knows(name: string): boolean {
+    return this.byName.has(name);
   }
 
   /** Starts downloading the wheels `code` imports (and their dependencies). Best effort. */
@@ -77,22 +88,29 @@ export class PackageBroker {
     }
   }
 
-  private download(entry: LockEntry): Promise<ArrayBuffer> {
-    return loadOnce(this.downloads, entry.file_name, () => this.downloadVerified(entry));
+  /** One download per wheel: pending, done, or failed less than `FAILURE_MEMORY_MS` ago. */
+  private download(entry: LockEntry): Promise<Blob> {
+    const known = this.downloads.get(entry.file_name);
+    if (known && (known.failedAt === undefined || performance.now() - known.failedAt < FAILURE_MEMORY_MS)) return known.wheel;
+    const record: { wheel: Promise<Blob>; failedAt?: number } = { wheel: this.downloadVerified(entry) };
+    record.wheel.catch(() => (record.failedAt = performance.now()));
+    this.downloads.set(entry.file_name, record);
+    return record.wheel;
   }
 
-  private async downloadVerified(entry: LockEntry): Promise<ArrayBuffer> {
+  private async downloadVerified(entry: LockEntry): Promise<Blob> {
     const url = new URL(entry.file_name, this.baseUrl()).href;
     const cache = await openCache(WHEEL_CACHE);
     const cached = await cache?.match(url).catch(() => undefined);
     if (cached) {
       const data = await cached.arrayBuffer();
-      if (await matches(entry, data)) return data;
+      if (await matches(entry, data)) return new Blob([data]);
     }
     const data = await (await fetchOk(url)).arrayBuffer();
     if (!(await matches(entry, data))) throw new Error(`${entry.file_name} does not match the lock file's SHA-256`);
-    await cache?.put(url, new Response(data.slice(0))).catch(() => undefined);
-    return data;
+    const wheel = new Blob([data]);
+    await cache?.put(url, new Response(wheel)).catch(() => undefined);
+    return wheel;
   }
 }
 

@@ -2,8 +2,8 @@ import type { SnapshotData } from '../protocol.js';
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from './boot-plan.js';
-import { SandboxDisposedError } from './errors.js';
-import { checkLimit, resolveLimits } from './limits.js';
+import { SandboxDisposedError, SandboxError } from './errors.js';
+import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
 import { toWorkdirPath } from './paths.js';
 import type { WorkerSession } from './session.js';
@@ -44,6 +44,8 @@ export class PythonSandbox {
   private active: ActiveRun | undefined;
   private runSeq = 0;
   private disposed = false;
+  /** The interpreter was replaced outside a run (it died idle, or a call found it silent): the next run says `stateLost`. */
+  private lostUnreported = false;
   /** The working directory's files, written back into a replacement interpreter. */
   private readonly workdir: WorkdirMirror;
 
@@ -85,8 +87,17 @@ export class PythonSandbox {
       maxOutputBytes: limits.maxOutputBytes,
       maxFileBytes: limits.maxFileBytes,
       maxTotalFileBytes: limits.maxTotalFileBytes,
+      maxImagesPerRun: MAX_IMAGES_PER_RUN,
+      maxFilesPerRun: MAX_FILES_PER_RUN,
     };
-    const boot: BootPlan = { workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config, isolation, bootTimeoutMs: limits.bootTimeoutMs };
+    const boot: BootPlan = {
+      workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config,
+      isolation,
+      bootTimeoutMs: limits.bootTimeoutMs,
+      callTimeoutMs: limits.callTimeoutMs,
+      // The worker streams at most the head of its capped output, then notes: twice is slack enough.
+      maxStreamedChars: limits.maxOutputBytes * 2 + 64 * 1024,
+    };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (isolated mode) the runtime load while the worker starts.
     const stored = snapshots.load();
@@ -197,8 +208,8 @@ export class PythonSandbox {
   /** Fresh globals. Files in the working directory stay. */
   reset(): Promise<void> {
     return this.enqueue(async () => {
-      const session = await this.ready;
-      await this.call(session, () => session.remote.reset());
+      const session = await this.live();
+      await this.call(session, 'reset', () => session.remote.reset());
     });
   }
 
@@ -213,8 +224,8 @@ export class PythonSandbox {
       return Promise.reject(error);
     }
     return this.enqueue(async () => {
-      const session = await this.ready;
-      await this.call(session, () => session.remote.writeFile(relative, bytes));
+      const session = await this.live();
+      await this.call(session, 'writeFile', () => session.remote.writeFile(relative, bytes));
       this.workdir.written(relative, bytes);
     });
   }
@@ -228,16 +239,16 @@ export class PythonSandbox {
       return Promise.reject(error);
     }
     return this.enqueue(async () => {
-      const session = await this.ready;
-      return validateBytes(await this.call(session, () => session.remote.readFile(relative)));
+      const session = await this.live();
+      return validateBytes(await this.call(session, 'readFile', () => session.remote.readFile(relative)));
     });
   }
 
   /** Lists the files in the working directory, recursively. */
   listFiles(): Promise<FileInfo[]> {
     return this.enqueue(async () => {
-      const session = await this.ready;
-      return validateFileList(await this.call(session, () => session.remote.listFiles()));
+      const session = await this.live();
+      return validateFileList(await this.call(session, 'listFiles', () => session.remote.listFiles()));
     });
   }
 
@@ -262,19 +273,35 @@ export class PythonSandbox {
     return next;
   }
 
-  /** A call to the worker that fails clearly (instead of hanging) if the worker dies meanwhile. */
-  private async call<T>(session: WorkerSession, fn: () => Promise<T>): Promise<T> {
+  /**
+   * A call to the worker that fails clearly instead of hanging: if the worker dies meanwhile, or
+   * does not answer within `limits.callTimeoutMs` (then it is stopped, and replaced by the next call).
+   */
+  private async call<T>(session: WorkerSession, what: string, fn: () => Promise<T>): Promise<T> {
     const release = session.hold();
+    const timeoutMs = this.limits.callTimeoutMs;
+    const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
     try {
       return await Promise.race([
         fn(),
         session.died.then((reason) => {
-          throw new Error(`The sandbox worker stopped (${reason})`);
+          throw new SandboxError(`The sandbox worker stopped during ${what}() (${reason}). It is replaced by the next call; variables are gone.`);
         }),
       ]);
     } finally {
+      clearTimeout(silent);
       release();
     }
+  }
+
+  /** The live interpreter; one that died since the last call is replaced first (and the next run says so). */
+  private async live(): Promise<WorkerSession> {
+    const session = await this.ready;
+    if (session.alive) return session;
+    this.lostUnreported = true;
+    this.ready = this.restart();
+    this.ready.catch(() => undefined);
+    return this.ready;
   }
 
   private async runNow(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
@@ -284,15 +311,10 @@ export class PythonSandbox {
     let stoppedEarly: StopReason | undefined;
     this.active = { runId, stop: (reason) => (stoppedEarly ??= reason) };
     if (options.signal?.aborted) stoppedEarly = 'interrupt';
-    let session = await this.ready;
-    let stateLost = false;
-    if (!session.alive) {
-      // Died between runs: replace it for every later call too, not just this run.
-      this.ready = this.restart();
-      this.ready.catch(() => undefined);
-      session = await this.ready;
-      stateLost = true;
-    }
+    // Died between runs: replaced for every later call too, not just this run.
+    const session = await this.live();
+    const stateLost = this.lostUnreported;
+    this.lostUnreported = false;
     if (stoppedEarly === 'interrupt') {
       if (this.active?.runId === runId) this.active = undefined;
       const error = { ...interruptedError(false), message: 'Execution was interrupted before it started.' };
@@ -347,12 +369,12 @@ export class PythonSandbox {
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
-    session.listen(runId, onOutput);
+    session.beginRun(runId, onOutput);
     try {
       const settled = await Promise.race([
         session.remote
           .run({ runId, code })
-          .then((answer) => validateRunResult(answer, this.limits.maxOutputBytes))
+          .then((answer) => validateRunResult(answer, this.limits))
           .then(
             (result) => ({ result }),
             // A failed call or a malformed answer: the worker cannot be trusted any more.
@@ -381,7 +403,7 @@ export class PythonSandbox {
       return lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash: 'crash' in settled ? settled.crash : undefined, filesNote: this.workdir.describeRestore() });
     } finally {
       over = true;
-      session.listen(runId, undefined);
+      session.endRun();
       // A first run is over: the deferred spare may boot now.
       if (this.spareTimer !== undefined) this.startSpare();
       clearTimeout(deadline);
@@ -418,7 +440,7 @@ export class PythonSandbox {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
-    for (const [path, data] of this.workdir.files()) await this.call(session, () => session.remote.writeFile(path, data));
+    for (const [path, data] of this.workdir.files()) await this.call(session, 'writeFile', () => session.remote.writeFile(path, data));
     this.session = session;
     if (this.warmSpare) this.startSpare();
     return session;

@@ -4,6 +4,7 @@
  */
 import { type Remote, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../protocol.js';
+import { isShowableProgress } from '../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../types.js';
 import { Arrivals } from './arrivals.js';
 import { SandboxBootError } from './errors.js';
@@ -19,6 +20,23 @@ export interface SessionOptions {
   packages?: PackageBroker;
   /** Aborting ends the boot at once (a disposed sandbox's spare). */
   signal?: AbortSignal;
+  /** Streamed output one run may send (characters); a worker that sends more is stopped. */
+  maxStreamedChars: number;
+  /** How long a worker may take to answer a call or to take a run before it is taken as silent. */
+  callTimeoutMs: number;
+}
+
+/** Wheels one run may ask for: far more than any real import needs, few enough to bound a covert channel. */
+export const MAX_PACKAGE_REQUESTS_PER_RUN = 64;
+
+/** What the host counts of the current run, to stop a worker that sends more than it may. */
+interface RunWatch {
+  runId: number;
+  listener?: (chunk: OutputChunk) => void;
+  streamedChars: number;
+  packageRequests: number;
+  /** Until the worker says it took the run. */
+  startTimer?: ReturnType<typeof setTimeout>;
 }
 
 export class WorkerSession {
@@ -27,7 +45,8 @@ export class WorkerSession {
   info: BootInfo | undefined;
   private dead = false;
   private markDead!: (reason: string) => void;
-  private output: { runId: number; listener(chunk: OutputChunk): void } | undefined;
+  private current: RunWatch | undefined;
+  private booting = true;
   private readonly progress = new Arrivals();
 
   private constructor(
@@ -61,29 +80,55 @@ export class WorkerSession {
     this.worker.interrupt();
   }
 
-  /** Routes live output of run `runId` to `listener` (other runs' output is dropped). */
-  listen(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
-    this.output = listener ? { runId, listener } : undefined;
+  /**
+   * Run `runId` begins: its live output goes to `listener` (other runs' output is dropped), and
+   * the worker must take it within `callTimeoutMs` or it is stopped as silent (a worker that
+   * closed itself says nothing at all).
+   */
+  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
+    this.endRun();
+    const startTimer = setTimeout(() => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`), this.options.callTimeoutMs);
+    this.current = { runId, listener, streamedChars: 0, packageRequests: 0, startTimer };
+  }
+
+  /** The current run is over: later output and package requests are refused. */
+  endRun(): void {
+    clearTimeout(this.current?.startTimer);
+    this.current = undefined;
   }
 
   /** Events come from the untrusted side: parsed, then acted on only if they fit. */
   private async onEvent(data: unknown): Promise<void> {
     const event = parseWorkerEvent(data);
     if (!event) return;
-    if (event.type === 'output') {
-      if (this.output?.runId === event.runId) this.output.listener({ stream: event.stream, text: event.text });
+    const run = this.current?.runId === (event as { runId?: number }).runId ? this.current : undefined;
+    if (event.type === 'run-started') {
+      clearTimeout(run?.startTimer);
+    } else if (event.type === 'output') {
+      if (!run) return;
+      run.streamedChars += event.text.length;
+      if (run.streamedChars > this.options.maxStreamedChars) {
+        void this.terminate(`it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`);
+        return;
+      }
+      run.listener?.({ stream: event.stream, text: event.text });
     } else if (event.type === 'progress') {
       this.progress.arrived();
+      // Shown only while there is something to show progress of, and only in the engine's words.
+      if (!this.booting && !this.current) return;
+      if (!isShowableProgress(event.message, this.options.packages && ((name) => this.options.packages!.knows(name)))) return;
       this.options.onProgress?.({ phase: event.phase, message: event.message });
     } else if (event.type === 'package-request') {
       const reply: HostEvent = { type: 'package-response', requestId: event.requestId };
       try {
         if (!this.options.packages) throw new Error('packages are not served to this worker');
+        if (!this.current) throw new Error('packages are served only while a run is going');
+        if (++this.current.packageRequests > MAX_PACKAGE_REQUESTS_PER_RUN) throw new Error(`at most ${MAX_PACKAGE_REQUESTS_PER_RUN} package downloads per run`);
         reply.data = await this.options.packages.fetch(event.fileName);
       } catch (error) {
         reply.error = (error as Error).message;
       }
-      this.worker.events.postMessage(reply, reply.data ? [reply.data] : []);
+      this.worker.events.postMessage(reply);
     }
   }
 
@@ -127,6 +172,7 @@ export class WorkerSession {
       session.info = validateBootInfo(await Promise.race([session.remote.boot(config), timeout, died]));
       // So "Python is ready" reaches onProgress before the boot resolves.
       await session.progress.until(session.info.progressEvents);
+      session.booting = false;
       return session;
     } catch (error) {
       await session.terminate('boot failed');
@@ -145,6 +191,7 @@ export class WorkerSession {
   }
 
   async terminate(reason: string): Promise<void> {
+    this.endRun();
     this.markDead(reason);
     await this.worker.terminate();
   }

@@ -5,11 +5,13 @@
  * a restart the files are as the last finished run left them.
  */
 import type { FileOutput } from '../types.js';
-import { base64ToBytes } from './base64.js';
+import { base64Size, base64ToBytes } from './base64.js';
 import { toWorkdirPath } from './paths.js';
 
 interface Kept {
-  data: Uint8Array;
+  /** A run's files stay base64 (as validated) until a restore needs them: no decoding per run. */
+  data: Uint8Array | string;
+  size: number;
   /** Written with `writeFile`: kept whatever its size, as that method promises. */
   pinned: boolean;
 }
@@ -26,7 +28,7 @@ export class WorkdirMirror {
 
   /** A file given with `writeFile`. */
   written(path: string, data: Uint8Array): void {
-    this.set(path, { data, pinned: true });
+    this.set(path, { data, size: data.length, pinned: true });
   }
 
   /** What a finished run created, changed (`files`) and deleted (`removed`, undefined when unknown). */
@@ -36,26 +38,26 @@ export class WorkdirMirror {
       this.lost.delete(path);
     }
     for (const file of files) {
-      // The list comes from the worker, which runs untrusted code: a path outside the working
-      // directory or contents that are not base64 are not written into the next interpreter.
+      // The list comes from the worker, which runs untrusted code (its sizes and base64 were
+      // checked by validateRunResult): a path outside the working directory is not written back.
       let path: string;
-      let data: Uint8Array | undefined;
       try {
         path = toWorkdirPath(file.path);
-        if (!file.omitted) data = base64ToBytes(file.data);
       } catch {
         continue;
       }
-      const pinned = this.kept.get(path)?.pinned ?? false;
+      // Once a run has changed it, a file the host wrote is the run's: it counts against the
+      // budget (else a run could keep any amount under a path the host once wrote).
       this.drop(path);
-      if (!data || (!pinned && this.runBytes + data.length > this.budgetBytes)) this.lost.add(path);
-      else this.set(path, { data, pinned });
+      const size = base64Size(file.data);
+      if (file.omitted || this.runBytes + size > this.budgetBytes) this.lost.add(path);
+      else this.set(path, { data: file.data, size, pinned: false });
     }
   }
 
-  /** The files to write into a replacement interpreter. */
-  files(): Array<[path: string, data: Uint8Array]> {
-    return [...this.kept].map(([path, { data }]) => [path, data]);
+  /** The files to write into a replacement interpreter, decoded one at a time as they are taken. */
+  *files(): Generator<[path: string, data: Uint8Array]> {
+    for (const [path, { data }] of [...this.kept]) yield [path, typeof data === 'string' ? base64ToBytes(data) : data];
   }
 
   /** One sentence for the model and the user about the files after a restart. */
@@ -71,14 +73,14 @@ export class WorkdirMirror {
     this.drop(path);
     this.kept.set(path, entry);
     this.lost.delete(path);
-    if (!entry.pinned) this.runBytes += entry.data.length;
+    if (!entry.pinned) this.runBytes += entry.size;
   }
 
   private drop(path: string): void {
     const old = this.kept.get(path);
     if (!old) return;
     this.kept.delete(path);
-    if (!old.pinned) this.runBytes -= old.data.length;
+    if (!old.pinned) this.runBytes -= old.size;
   }
 
 }

@@ -11,23 +11,42 @@ import io
 import sys
 from typing import Any
 
-MAX_IMAGES_PER_RUN = 20
-
 
 class ImageCollector:
+    """The images of one run, within the host's limits (count, bytes each, bytes in all)."""
+
     def __init__(self) -> None:
         self.images: list[dict[str, str]] = []
         self.skipped = 0
+        self.skip_reason = ""
+        self.max_images = 20
+        self.max_bytes = 10 * 1024 * 1024
+        self.max_total_bytes = 25 * 1024 * 1024
+        self.total_bytes = 0
+
+    def limit(self, max_images: int, max_bytes: int, max_total_bytes: int) -> None:
+        self.max_images, self.max_bytes, self.max_total_bytes = max_images, max_bytes, max_total_bytes
 
     def begin(self) -> None:
         self.images = []
         self.skipped = 0
+        self.skip_reason = ""
+        self.total_bytes = 0
 
     def add(self, mime_type: str, data: bytes) -> None:
-        if len(self.images) >= MAX_IMAGES_PER_RUN:
-            self.skipped += 1
-            return
-        self.images.append({"mimeType": mime_type, "data": base64.b64encode(data).decode("ascii")})
+        if len(self.images) >= self.max_images:
+            self._skip(f"at most {self.max_images} per run")
+        elif len(data) > self.max_bytes:
+            self._skip(f"larger than the {self.max_bytes:,}-byte limit per image")
+        elif self.total_bytes + len(data) > self.max_total_bytes:
+            self._skip(f"over the {self.max_total_bytes:,}-byte limit for all images of one run")
+        else:
+            self.total_bytes += len(data)
+            self.images.append({"mimeType": mime_type, "data": base64.b64encode(data).decode("ascii")})
+
+    def _skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.skip_reason = self.skip_reason or reason
 
     def capture_pyplot(self, pyplot: Any = None) -> None:
         """Saves every open figure as PNG, in figure order, then closes them all.

@@ -21,6 +21,7 @@ import traceback
 import types
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pyodide.code import CodeRunner
@@ -39,13 +40,24 @@ CELL_SOURCES_MAX = 500
 CELL_SOURCES_ALWAYS_KEPT = 5
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one run may return; the host checks the same numbers and stops a worker that exceeds them."""
+
+    max_output_bytes: int
+    max_file_bytes: int
+    max_total_file_bytes: int
+    max_images: int
+    max_files: int
+    recursion_limit: int
+
+
 class Runner:
-    def __init__(self, emit: Callable[[str, str], object], max_output_bytes: int, max_file_bytes: int, max_total_file_bytes: int):
-        self.capture = capture.OutputCapture(max_output_bytes, emit)
+    def __init__(self, emit: Callable[[str, str], object], limits: Limits):
+        self.capture = capture.OutputCapture(limits.max_output_bytes, emit)
         self.stdout = capture.CapturedStream(self.capture, "stdout")
         self.stderr = capture.CapturedStream(self.capture, "stderr")
-        self.max_file_bytes = max_file_bytes
-        self.max_total_file_bytes = max_total_file_bytes
+        self.limits = limits
         self.cell_count = 0
         self.task: asyncio.Task | None = None
         # Whether the task has taken its first step, and whether a cancel came before it did.
@@ -136,7 +148,7 @@ class Runner:
             os.chdir(WORKDIR)
         except OSError:
             pass
-        self.before = workdir.snapshot(WORKDIR)
+        self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
         signal.signal(signal.SIGINT, _ignore_sigint)  # again, in case one struck mid-switch
@@ -159,11 +171,11 @@ class Runner:
             record["result"] = text
         removed: list[str] | None = None
         try:
-            files, notes, removed = workdir.changed_files(WORKDIR, self.before, self.max_file_bytes, self.max_total_file_bytes)
+            files, notes, removed = workdir.changed_files(WORKDIR, self.before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files)
         except Exception as files_error:
             files, notes = [], [f"[could not list changed files: {files_error!r}]"]
         if figures.collector.skipped:
-            notes.append(f"[{figures.collector.skipped} more images not returned: at most {figures.MAX_IMAGES_PER_RUN} per run]")
+            notes.append(f"[{figures.collector.skipped} more images not returned: {figures.collector.skip_reason}]")
         for note in notes:
             self.stderr.write(note + "\n")
         self.capture.flush()
@@ -178,7 +190,7 @@ class Runner:
     # -- files -----------------------------------------------------------------------------
 
     def list_files(self) -> str:
-        return json.dumps(workdir.list_files(WORKDIR))
+        return json.dumps(workdir.list_files(WORKDIR, self.limits.max_files))
 
 
 def _ignore_sigint(signum: int, frame: Any) -> None:
@@ -249,11 +261,28 @@ def _interruptible_sleep(seconds: float) -> None:
         _original_sleep(min(left, SLEEP_SLICE_S))
 
 
-def setup(emit: Callable[[str, str], object], max_output_bytes: int, max_file_bytes: int, max_total_file_bytes: int, recursion_limit: int) -> Runner:
-    sys.setrecursionlimit(recursion_limit)
+def _order_sys_path() -> None:
+    """The sandbox's own folder first, the working directory last.
+
+    Files in the working directory come from cells, and come back after a restart (the host
+    restores them): first on the path, a ``csv.py`` there would run in place of the standard
+    library's in every later interpreter. Last, a cell can still import its own helper modules.
+    Pyodide puts ``''`` first on every start, a restore from a snapshot included, so this runs on each.
+    """
+    own = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in dict.fromkeys(sys.path) if p not in (own, "", ".", WORKDIR)]
+    sys.path[:] = [own, *rest, ""]
+
+
+def setup(emit: Callable[[str, str], object], limits_json: str) -> Runner:
+    """Installs the sandbox's patches (sleep, stdin, display, SIGINT) and returns the runner."""
+    limits = Limits(**json.loads(limits_json))
+    _order_sys_path()
+    sys.setrecursionlimit(limits.recursion_limit)
+    figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
     signal.signal(signal.SIGINT, _ignore_sigint)
     time.sleep = _interruptible_sleep
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)
-    return Runner(emit, max_output_bytes, max_file_bytes, max_total_file_bytes)
+    return Runner(emit, limits)

@@ -6,11 +6,10 @@ import base64
 import mimetypes
 import os
 
-MAX_WALK_FILES = 5000
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
 
 
-def _walk(root: str):
+def _walk(root: str, limit: int):
     count = 0
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
@@ -22,16 +21,16 @@ def _walk(root: str):
                 continue
             yield os.path.relpath(path, root).replace(os.sep, "/"), st
             count += 1
-            if count >= MAX_WALK_FILES:
+            if count >= limit:
                 return
 
 
-def snapshot(root: str) -> dict[str, tuple[int, int]]:
-    return {path: (st.st_mtime_ns, st.st_size) for path, st in _walk(root)}
+def snapshot(root: str, limit: int) -> dict[str, tuple[int, int]]:
+    return {path: (st.st_mtime_ns, st.st_size) for path, st in _walk(root, limit)}
 
 
-def list_files(root: str) -> list[dict]:
-    return [{"path": path, "size": st.st_size} for path, st in _walk(root)]
+def list_files(root: str, limit: int) -> list[dict]:
+    return [{"path": path, "size": st.st_size} for path, st in _walk(root, limit)]
 
 
 def mime_type(path: str) -> str:
@@ -39,7 +38,7 @@ def mime_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int) -> tuple[list[dict], list[str], list[str] | None]:
+def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int, max_files: int) -> tuple[list[dict], list[str], list[str] | None]:
     """Files new or changed since ``before``, with contents up to the caps; notes on what was
     capped; and the paths removed since ``before`` (None when the walk hit its cap and cannot tell).
     """
@@ -47,7 +46,7 @@ def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, 
     notes: list[str] = []
     seen: set[str] = set()
     total = 0
-    for path, st in _walk(root):
+    for path, st in _walk(root, max_files):
         seen.add(path)
         if before.get(path) == (st.st_mtime_ns, st.st_size):
             continue
@@ -63,5 +62,5 @@ def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, 
         if "omitted" in entry:
             notes.append(f"[file {path} ({st.st_size:,} bytes) not returned: {entry['omitted']}]")
         files.append(entry)
-    removed = None if len(seen) >= MAX_WALK_FILES or len(before) >= MAX_WALK_FILES else sorted(set(before) - seen)
+    removed = None if len(seen) >= max_files or len(before) >= max_files else sorted(set(before) - seen)
     return files, notes, removed

@@ -9,6 +9,8 @@ const MAX_STREAMED_CHARS = 1 << 20;
 export async function installHarness() {
   const { PythonSandbox } = await import('/dist/index.js');
   const sandboxes = new Map();
+  /** Every progress message each sandbox delivered, by id. */
+  const progress = new Map();
   const tickets = new Map();
   let ticketSeq = 0;
 
@@ -34,6 +36,7 @@ export async function installHarness() {
     async create(options = {}, id = 'main') {
       if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
       const messages = [];
+      progress.set(id, messages);
       const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => messages.push(p.message) });
       sandboxes.set(id, sandbox);
       // The progress messages delivered by the time create() resolved.
@@ -57,6 +60,22 @@ export async function installHarness() {
       return settled.result;
     },
     interrupt: (id = 'main') => get(id).interrupt(),
+    progress: (id = 'main') => [...(progress.get(id) ?? [])],
+    /** Starts measuring the longest gap between turns of the page's event loop (sampled every 10 ms). */
+    watchStalls() {
+      let last = performance.now();
+      window.__longestStallMs = 0;
+      clearInterval(window.__stallTimer);
+      window.__stallTimer = setInterval(() => {
+        const now = performance.now();
+        window.__longestStallMs = Math.max(window.__longestStallMs, now - last - 10);
+        last = now;
+      }, 10);
+    },
+    longestStallMs() {
+      clearInterval(window.__stallTimer);
+      return window.__longestStallMs;
+    },
     /** `data`: text, or bytes as a number array (only plain data crosses page.evaluate). */
     writeFile: (path, data, id = 'main') => get(id).writeFile(path, typeof data === 'string' ? data : new Uint8Array(data)),
     readFile: async (path, id = 'main') => Array.from(await get(id).readFile(path)),

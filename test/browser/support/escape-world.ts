@@ -21,7 +21,7 @@ export const WHEELS_PATH = '/wheels/';
 /** Async attempts (a fetch from a timer, a WebSocket retry) get this long to show up after a run. */
 const SETTLE_MS = 500;
 
-const LOCK_FILE_NAMES = new Set(
+export const LOCK_FILE_NAMES = new Set(
   Object.values((JSON.parse(readFileSync(`${REPO_ROOT}node_modules/pyodide/pyodide-lock.json`, 'utf8')) as { packages: Record<string, { file_name: string }> }).packages).map(
     (p) => p.file_name,
   ),

@@ -27,6 +27,9 @@ interface Harness {
   start(code: string, options: PlainRunOptions, id: string): number;
   finish(ticket: number): Promise<HarnessResult>;
   interrupt(id: string): void;
+  progress(id: string): string[];
+  watchStalls(): void;
+  longestStallMs(): number;
   writeFile(path: string, data: string | number[], id: string): Promise<void>;
   readFile(path: string, id: string): Promise<number[]>;
   listFiles(id: string): Promise<FileInfo[]>;
@@ -44,6 +47,8 @@ declare global {
     __broadcasts: unknown[];
     __storageEvents: unknown[];
     __listening?: boolean;
+    __longestStallMs: number;
+    __stallTimer?: ReturnType<typeof setInterval>;
   }
 }
 
@@ -94,6 +99,18 @@ export class HostPage {
 
   interrupt(id = 'main'): Promise<void> {
     return this.page.evaluate((i) => window.harness!.interrupt(i), id);
+  }
+
+  /** Every progress message the sandbox delivered so far. */
+  progress(id = 'main'): Promise<string[]> {
+    return this.page.evaluate((i) => window.harness!.progress(i), id);
+  }
+
+  /** The longest the page's main thread was blocked (ms, sampled every 10 ms) while `fn` ran. */
+  async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+    await this.page.evaluate(() => window.harness!.watchStalls());
+    const value = await fn();
+    return { value, stallMs: await this.page.evaluate(() => window.harness!.longestStallMs()) };
   }
 
   writeFile(path: string, data: string | Uint8Array, id = 'main'): Promise<void> {

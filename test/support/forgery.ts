@@ -3,7 +3,7 @@
  * MessagePorts, but it can patch `MessagePort.prototype.postMessage` and collect every port the
  * engine posts on (the events port on the next print, the calls port on the next answer).
  */
-import type { EscapeTargets } from './escape-attempts.js';
+import type { EscapeTargets } from '../browser/support/escape-attempts.js';
 
 /** Run 1: start collecting ports (and the run ids the engine uses). */
 export const CAPTURE_PORTS = `import js
@@ -13,7 +13,8 @@ js.eval("""(() => {
   const post = MessagePort.prototype.postMessage;
   MessagePort.prototype.postMessage = function (message, transfer) {
     if (!ports.includes(this)) ports.push(this);
-    if (message && typeof message.runId === 'number') runIds.push(message.runId);
+    // Output events only: a run announces its own id as it starts, and that id is the forger's own.
+    if (message && message.type === 'output' && typeof message.runId === 'number') runIds.push(message.runId);
     return post.call(this, message, transfer);
   };
 })()""")
@@ -61,3 +62,56 @@ export const UNCAUGHT_WORKER_ERROR = `import js
 js.setTimeout(js.Function("throw new Error('uncaught in the worker')"), 0)
 js.setInterval(js.Function("self.__stillRunning = (self.__stillRunning || 0) + 1"), 100)
 x = 1`;
+
+/** Arms the worker to add `fields` (a JS object body over the real result `m.value`) to this run's own result. */
+export const tamperWithNextResult = (fields: string) => tamperWithNextAnswer(`{ ...m, value: { ...m.value, ${fields} } }`);
+
+/** `count` files named f0, f1… that all share one base64 string of `bytes` bytes (one string, many claims on it). */
+export const sharedFiles = (count: number, bytes: number) =>
+  `files: (() => { const data = 'A'.repeat(${Math.ceil(bytes / 3) * 4}); return Array.from({ length: ${count} }, (_, i) => ({ path: 'f' + i, mimeType: 'text/plain', size: ${Math.ceil(bytes / 3) * 3}, data })); })()`;
+
+/** Arms the worker to follow this run's first output event with `events` more of `chars` characters each. */
+export const floodOutput = (events: number, chars: number) => `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.type === 'output') {
+      MessagePort.prototype.postMessage = post;
+      const text = 'x'.repeat(${chars});
+      for (let i = 0; i < ${events}; i++) post.call(this, { ...m, text });
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("flooding")`;
+
+/** After answering this run, the worker sends nothing more: no answers, no events (hung, or closed). */
+export const GO_SILENT = `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  let answered = false;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (answered) return;
+    if (m && m.id && m.type === 'RAW') answered = true;
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("silent after this run")`;
+
+/** Text a forged progress event carries (a phishing line for the page's progress bar). */
+export const FORGED_PROGRESS = 'Session expired: re-enter your API key';
+
+/** On this run's first output event, forges progress: free text, and a package line naming a package that does not exist. */
+export const FORGE_PROGRESS = `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.type === 'output') {
+      MessagePort.prototype.postMessage = post;
+      post.call(this, { type: 'progress', phase: 'boot', message: '${FORGED_PROGRESS}' });
+      post.call(this, { type: 'progress', phase: 'packages', message: 'Loading your-api-key-expired' });
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("forging progress")`;

@@ -1,0 +1,122 @@
+/**
+ * The host against a worker that misbehaves on purpose (issue 15): Python patches the worker's
+ * `postMessage` and sends what no honest worker sends. The host bounds all of it before spending
+ * time or memory, stays responsive, replaces the worker, says so in the run, and carries on.
+ * (The browser suite repeats the protocol attacks in a sandboxed frame.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoadProgress, type OutputChunk, PythonSandbox, type RunResult } from '../../dist/index.js';
+import { FORGED_PROGRESS, FORGE_PROGRESS, GO_SILENT, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
+
+/** Long enough for an idle worker on a loaded 2-core machine; short enough for a test. */
+const CALL_TIMEOUT_MS = 3000;
+
+let sandbox: PythonSandbox;
+const progress: LoadProgress[] = [];
+beforeAll(async () => {
+  sandbox = await PythonSandbox.create({ limits: { callTimeoutMs: CALL_TIMEOUT_MS }, onProgress: (p) => progress.push(p) });
+});
+afterAll(() => sandbox?.dispose());
+
+/** The longest the host's event loop went without a turn while `fn` ran (sampled every 10 ms). */
+async function longestStall<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last - 10);
+    last = now;
+  }, 10);
+  try {
+    return { value: await fn(), stallMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The run failed because the worker was stopped, the interpreter is new, and the next run works. */
+async function expectReplacedAndWorking(r: RunResult, reason: RegExp): Promise<void> {
+  expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
+  expect(r.error?.message).toMatch(reason);
+  expect(r.output).toMatch(/restarted; variables from earlier runs are gone/);
+  expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
+}
+
+describe('a run result over the limits', () => {
+  it('60 files sharing one 8 MB string fail the run and restart Python, and the host never stalls for 200 ms', async () => {
+    const { value: r, stallMs } = await longestStall(() => sandbox.run(tamperWithNextResult(sharedFiles(60, 6 * 1024 * 1024))));
+    await expectReplacedAndWorking(r, /60 files totalling 360\.0 MB.*more than the sandbox's limits allow/);
+    expect(stallMs).toBeLessThan(200);
+  });
+
+  it('one file over limits.maxFileBytes fails the run and restarts Python', async () => {
+    const r = await sandbox.run(tamperWithNextResult(sharedFiles(1, 11 * 1024 * 1024)));
+    await expectReplacedAndWorking(r, /a file of 11\.0 MB/);
+  });
+
+  it('300 images fail the run and restart Python', async () => {
+    const images = "images: Array.from({ length: 300 }, () => ({ mimeType: 'image/png', data: 'iVBORw0KGgo=' }))";
+    await expectReplacedAndWorking(await sandbox.run(tamperWithNextResult(images)), /300 images \(at most 20 per run\)/);
+  });
+
+  it('file data that is not base64 fails the run and restarts Python', async () => {
+    const files = "files: [{ path: 'a.txt', mimeType: 'text/plain', size: 3, data: '<b>' }]";
+    await expectReplacedAndWorking(await sandbox.run(tamperWithNextResult(files)), /its data is not base64/);
+  });
+
+  it('a file whose size does not match its data fails the run and restarts Python', async () => {
+    const files = "files: [{ path: 'a.txt', mimeType: 'text/plain', size: 1, data: 'aGVsbG8=' }]";
+    await expectReplacedAndWorking(await sandbox.run(tamperWithNextResult(files)), /size does not match/);
+  });
+});
+
+describe('streamed output over the limits', () => {
+  it('300 output events of 1 MB stop the worker, and onOutput gets no more than the cap', async () => {
+    const chunks: OutputChunk[] = [];
+    const { value: r, stallMs } = await longestStall(() => sandbox.run(floodOutput(300, 1 << 20), { onOutput: (c) => chunks.push(c) }));
+    const delivered = chunks.reduce((n, c) => n + c.text.length, 0);
+    expect(delivered).toBeLessThanOrEqual(sandbox.limits.maxOutputBytes * 2 + 64 * 1024);
+    await expectReplacedAndWorking(r, /streamed more than .* characters of output in one run/);
+    expect(stallMs).toBeLessThan(200);
+  });
+});
+
+describe('a silent worker', () => {
+  it('fails writeFile at limits.callTimeoutMs, and the next run works and says stateLost', async () => {
+    expect((await sandbox.run(GO_SILENT)).outcome).toBe('OUTCOME_OK');
+    const started = performance.now();
+    await expect(sandbox.writeFile('notes.txt', 'hi')).rejects.toMatchObject({ name: 'SandboxError', message: expect.stringMatching(/did not answer writeFile\(\) within 3000 ms \(limits\.callTimeoutMs\)/) });
+    expect(performance.now() - started).toBeLessThan(CALL_TIMEOUT_MS + 2000);
+    expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: true });
+  });
+
+  it('is stopped when it does not take a run within limits.callTimeoutMs, long before the run deadline', async () => {
+    expect((await sandbox.run(GO_SILENT)).outcome).toBe('OUTCOME_OK');
+    const r = await sandbox.run('1', { timeoutMs: 60_000 });
+    expect(r.durationMs).toBeLessThan(CALL_TIMEOUT_MS + 5000);
+    await expectReplacedAndWorking(r, /did not take the run within 3000 ms/);
+  });
+});
+
+describe('forged progress', () => {
+  it('never reaches onProgress, between boots or during a run', async () => {
+    expect((await sandbox.run(FORGE_PROGRESS)).outcome).toBe('OUTCOME_OK');
+    await sandbox.run('1');
+    expect(progress.map((p) => p.message)).not.toContain(FORGED_PROGRESS);
+  });
+});
+
+describe('files restored into a new interpreter', () => {
+  it('cannot shadow the standard library (a csv.py written before a restart is not what import csv runs)', async () => {
+    await sandbox.run('open("csv.py", "w").write("print(\'INFECTED\')\\nreader = None")');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect((await sandbox.listFiles()).map((f) => f.path)).toContain('csv.py');
+    const r = await sandbox.run('import csv\nprint(csv.reader is not None, csv.__file__.startswith("/lib/"))');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'True True\n' });
+  });
+
+  it('still lets a cell import its own module from the working directory', async () => {
+    await sandbox.writeFile('helpers_for_test.py', 'def answer():\n    return 42\n');
+    expect(await sandbox.run('import helpers_for_test\nhelpers_for_test.answer()')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+  });
+});

@@ -17,6 +17,7 @@ import { runnerImport } from 'vite';
 import { withFreshBenchPage } from './bench-page.mjs';
 import { CPU_PRIMES } from './programs.mjs';
 import { freezeBuild } from './frozen-build.mjs';
+import { humanEvalPrograms, humanEvalRounds } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
 import { markdownTable, phaseTable, targetsTable } from './report.mjs';
 import { DEFAULT_COUNTS, measureWarm, median, repeat } from './suite.mjs';
@@ -27,8 +28,8 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 /** visitRounds: first visits per variant (each followed by return visits); packageRounds: likewise for imports. */
 const COUNTS = QUICK
-  ? { visitRounds: 1, returnVisits: 1, packageRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 }
-  : { visitRounds: 3, returnVisits: 2, packageRounds: 3, ...DEFAULT_COUNTS };
+  ? { visitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 }
+  : { visitRounds: 3, returnVisits: 2, packageRounds: 3, humanEvalRounds: 5, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
@@ -63,7 +64,10 @@ async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
   const packages = await nodePackages({ distDir: build.distDir, wheels, rounds: COUNTS.packageRounds, log });
   const targets = await nodeTargets(build.distDir);
-  const out = { visits, packages };
+  const programs = humanEvalPrograms();
+  if (!programs) log('HumanEval: ../shared/eval/HumanEval.jsonl.gz not found beside the repository; skipped');
+  const humanEval = programs && (await humanEvalRounds(targets, programs, COUNTS.humanEvalRounds, log));
+  const out = { visits, packages, humanEval };
   for (const kind of ['sandbox', 'raw']) {
     log(`node ${kind}: warm measurements`);
     const warm = await measureWarm(targets[kind], COUNTS, (step) => log(`node ${kind}: ${step}`));

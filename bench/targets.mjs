@@ -25,6 +25,7 @@ export const GOALS = {
   returnVisitRatio: 0.25,
   firstVisitRatio: 1.1,
   afterKillMs: 150,
+  humanEvalRatio: 1.1,
 };
 
 /**
@@ -224,6 +225,10 @@ export function evaluateTargets(results) {
   compare(FIRST, 'Node: fresh process, empty snapshot folder', node.visits.sandbox.first, node.visits.raw.first, 'raw, fresh process', GOALS.firstVisitRatio);
   compare(FIRST, "Chromium: `isolation: 'frame'` (default), fresh context", chromium.visits.frame.first, chromium.visits.raw.first, 'raw, fresh context', GOALS.firstVisitRatio);
   compare(FIRST, "Chromium: `isolation: 'worker'`, fresh context", chromium.visits.worker.first, chromium.visits.raw.first, 'raw, fresh context', GOALS.firstVisitRatio);
+
+  if (node.humanEval) {
+    compare('Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter', 'Node', node.humanEval.sandbox, node.humanEval.raw, 'raw Pyodide, same programs', GOALS.humanEvalRatio);
+  }
 
   const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
   absolute(KILL, 'Node', node.sandbox.samples.afterKillMs, GOALS.afterKillMs);

@@ -28,6 +28,7 @@ interface RunnerProxy extends PyProxy {
   cancel(): boolean;
   reset(): void;
   list_files(): string;
+  forget_workdir(): void;
   capture: PyProxy & { write(stream: string, text: string): void };
 }
 
@@ -284,6 +285,7 @@ export class PyodideEngine implements WorkerApi {
     const full = `${WORKDIR}/${path}`;
     this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     this.pyodide.FS.writeFile(full, data);
+    this.runner.forget_workdir();
     if (path.endsWith('.py')) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
   }
 

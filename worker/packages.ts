@@ -20,6 +20,8 @@ export interface PackageFailure {
 /** Maps top-level import names (e.g. `sklearn`) to lock-file package names (e.g. `scikit-learn`). */
 export class PackageIndex {
   private readonly byImport = new Map<string, string>();
+  /** The import names of lock-file packages not loaded yet, as one pattern (with how many were loaded when it was made). */
+  private unloaded: { loadedCount: number; names: RegExp } | undefined;
 
   constructor(private readonly pyodide: PyodideInterface) {
     const lock = (pyodide as unknown as { lockfile?: { packages?: Record<string, LockPackage> } }).lockfile;
@@ -28,8 +30,23 @@ export class PackageIndex {
     }
   }
 
+  /**
+   * Whether `code` names a lock-file package that is not loaded yet. Most cells name none, and
+   * then need no parse: `find_imports` took 0.7 ms of a 4 ms run.
+   */
+  private mentionsUnloaded(code: string): boolean {
+    const loaded = this.pyodide.loadedPackages as Record<string, string>;
+    const loadedCount = Object.keys(loaded).length;
+    if (this.unloaded?.loadedCount !== loadedCount) {
+      const names = [...this.byImport].filter(([, packageName]) => !(packageName in loaded)).map(([importName]) => importName.replace(/[^\w]/g, '\\$&'));
+      this.unloaded = { loadedCount, names: new RegExp(`\\b(?:${names.join('|') || '(?!)'})\\b`) };
+    }
+    return this.unloaded.names.test(code);
+  }
+
   /** Lock-file packages imported by `code` and not yet loaded. */
   missingFor(code: string): Array<{ importName: string; packageName: string }> {
+    if (!this.mentionsUnloaded(code)) return [];
     const findImports = this.pyodide.pyimport('pyodide.code').find_imports;
     let imports: string[];
     try {

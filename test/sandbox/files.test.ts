@@ -36,6 +36,18 @@ describe('files', () => {
     expect(decode(r.files[0].data)).toBe('one!');
   });
 
+  it('does not report a file given with writeFile as the next run\'s', async () => {
+    await sandbox.run('1');
+    await sandbox.writeFile('given.txt', 'from the host');
+    expect((await sandbox.run('1')).files).toEqual([]);
+  });
+
+  it('reports a file that code left running wrote between runs in the next run', async () => {
+    await sandbox.run('import asyncio\nasyncio.get_event_loop().call_later(0.05, lambda: open("late.txt", "w").write("late"))');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await sandbox.run('1')).files.map((f) => f.path)).toEqual(['late.txt']);
+  });
+
   it('omits a file over maxFileBytes with a clear note', async () => {
     const r = await sandbox.run('open("big.bin", "wb").write(b"x" * 5000)');
     expect(r.files[0]).toMatchObject({ path: 'big.bin', size: 5000, data: '' });

@@ -15,6 +15,7 @@ import json
 import linecache
 import os
 import signal
+import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
 import sys
 import time
 import traceback
@@ -65,7 +66,8 @@ class Runner:
         self.cancel_before_start = False
         self.cell_sources: deque[tuple[str, int]] = deque()
         self.cell_source_chars = 0
-        self.before: dict[str, tuple[int, int]] = {}
+        # The working directory as the last run left it (None: walk it again before the next run).
+        self.before: dict[str, tuple[int, int]] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -85,9 +87,10 @@ class Runner:
         filename = f"<cell {self.cell_count}>"
         self._begin()
         try:
-            runner = CodeRunner(
-                code, filename=filename, return_mode="last_expr", quiet_trailing_semicolon=True, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-            ).compile()
+            # Top-level await needs a compiler flag that costs ~10% of a compile; code that never
+            # says "await" or "async" cannot use it.
+            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if "await" in code or "async" in code else 0
+            runner = CodeRunner(code, filename=filename, return_mode="last_expr", quiet_trailing_semicolon=True, flags=flags).compile()
         except BaseException as error:  # SyntaxError, or an interrupt while compiling
             return self._finish(error=error)
         # CodeRunner only fills linecache for real paths; tracebacks need the source of "<cell N>".
@@ -148,10 +151,11 @@ class Runner:
             os.chdir(WORKDIR)
         except OSError:
             pass
-        self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
+        if self.before is None:
+            self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
-        signal.signal(signal.SIGINT, _ignore_sigint)  # again, in case one struck mid-switch
+        _signal.signal(signal.SIGINT, _ignore_sigint)  # again, in case one struck mid-switch
         record: dict[str, Any] = {"status": "ok"}
         try:
             figures.collector.capture_pyplot()
@@ -171,7 +175,12 @@ class Runner:
             record["result"] = text
         removed: list[str] | None = None
         try:
-            files, notes, removed = workdir.changed_files(WORKDIR, self.before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files)
+            before = self.before or {}
+            # The walk that finds this run's changes is also the next run's starting point.
+            self.before = None
+            files, notes, removed, self.before = workdir.changed_files(
+                WORKDIR, before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files
+            )
         except Exception as files_error:
             files, notes = [], [f"[could not list changed files: {files_error!r}]"]
         if figures.collector.skipped:
@@ -189,6 +198,11 @@ class Runner:
 
     # -- files -----------------------------------------------------------------------------
 
+    def forget_workdir(self) -> None:
+        """The host wrote a file between runs: the next run walks the directory again, so the file
+        is not reported as the run's."""
+        self.before = None
+
     def list_files(self) -> str:
         return json.dumps(workdir.list_files(WORKDIR, self.limits.max_files))
 
@@ -204,11 +218,11 @@ def _ignore_sigint(signum: int, frame: Any) -> None:
 @contextlib.contextmanager
 def interruptible():
     """KeyboardInterrupt is raised only while the user's code runs."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, _ignore_sigint)
+        _signal.signal(signal.SIGINT, _ignore_sigint)
 
 
 # Frames from the sandbox itself and from Pyodide's glue mean nothing to the user.

@@ -38,17 +38,20 @@ def mime_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int, max_files: int) -> tuple[list[dict], list[str], list[str] | None]:
+def changed_files(
+    root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int, max_files: int
+) -> tuple[list[dict], list[str], list[str] | None, dict[str, tuple[int, int]]]:
     """Files new or changed since ``before``, with contents up to the caps; notes on what was
-    capped; and the paths removed since ``before`` (None when the walk hit its cap and cannot tell).
+    capped; the paths removed since ``before`` (None when the walk hit its cap and cannot tell);
+    and the directory as it is now (what ``snapshot`` would return), for the next run's ``before``.
     """
     files: list[dict] = []
     notes: list[str] = []
-    seen: set[str] = set()
+    now: dict[str, tuple[int, int]] = {}
     total = 0
     for path, st in _walk(root, max_files):
-        seen.add(path)
-        if before.get(path) == (st.st_mtime_ns, st.st_size):
+        now[path] = state = (st.st_mtime_ns, st.st_size)
+        if before.get(path) == state:
             continue
         entry = {"path": path, "mimeType": mime_type(path), "size": st.st_size, "data": ""}
         if st.st_size > max_file:
@@ -62,5 +65,5 @@ def changed_files(root: str, before: dict[str, tuple[int, int]], max_file: int, 
         if "omitted" in entry:
             notes.append(f"[file {path} ({st.st_size:,} bytes) not returned: {entry['omitted']}]")
         files.append(entry)
-    removed = None if len(seen) >= max_files or len(before) >= max_files else sorted(set(before) - seen)
-    return files, notes, removed
+    removed = None if len(now) >= max_files or len(before) >= max_files else sorted(set(before) - set(now))
+    return files, notes, removed, now

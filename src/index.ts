@@ -4,7 +4,7 @@
 export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { toParts, resultOutputText } from './sandbox/parts.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
-export { SandboxError, SandboxBootError, SandboxDisposedError } from './sandbox/errors.js';
+export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, ProtocolError } from './sandbox/errors.js';
 export type {
   RunOutcome,
   RunResult,

@@ -7,14 +7,13 @@ import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { BootConfig, BootInfo, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
+import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, importBlob, installRuntimeFetch } from './runtime-fetch.js';
 import { hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
-
-const WORKDIR = '/home/pyodide';
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideInterface>;
 interface PyodideModule {
@@ -88,7 +87,7 @@ export class PyodideEngine implements WorkerApi {
   private async loadPyodideModule(config: BootConfig): Promise<PyodideModule & { extra: Record<string, unknown> }> {
     if (!config.runtime) {
       const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as PyodideModule;
-      const packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
+      const packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
       return {
         ...module,
         extra: {
@@ -119,7 +118,7 @@ export class PyodideEngine implements WorkerApi {
     const given = config.snapshot && readSnapshot(config.snapshot);
     const module = await this.loadPyodideModule(config);
     // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
-    this.packageBaseUrl = config.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${module.version}/full/`;
+    this.packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
     const options = {
       ...module.extra,
       env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
@@ -293,7 +292,8 @@ export class PyodideEngine implements WorkerApi {
     try {
       return this.pyodide.FS.readFile(`${WORKDIR}/${path}`) as Uint8Array;
     } catch {
-      throw new Error(`No such file in the working directory: ${path}`);
+      // The name crosses the boundary (instanceof does not): the host turns it into SandboxFileNotFoundError.
+      throw Object.assign(new Error(`No such file in the working directory: ${path}`), { name: 'FileNotFoundError' });
     }
   }
 

@@ -2,6 +2,7 @@
  * What every interpreter of one sandbox is booted with, and how a session is started from it.
  */
 import type { BootConfig, BootInfo } from '../protocol.js';
+import { defaultPackageBaseUrl } from '../pyodide-defaults.js';
 import type { LoadProgress, SandboxOptions } from '../types.js';
 import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
@@ -65,7 +66,7 @@ export async function prepareIsolated(boot: BootPlan, options: SandboxOptions): 
     throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
   }
   let version = '';
-  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`);
+  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? defaultPackageBaseUrl(version));
   boot.packages = packages;
   // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
   if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);

@@ -19,3 +19,19 @@ export class SandboxDisposedError extends SandboxError {
     super('This PythonSandbox was disposed; create a new one with PythonSandbox.create()');
   }
 }
+
+/**
+ * The worker broke the protocol: an answer or event that does not fit, or more than the limits
+ * allow. The worker is replaced; a run reports it as `SandboxCrash`, other calls throw it.
+ */
+export class ProtocolError extends SandboxError {
+  override name = 'ProtocolError';
+}
+
+/** `readFile` of a path that is not in the working directory. */
+export class SandboxFileNotFoundError extends SandboxError {
+  override name = 'SandboxFileNotFoundError';
+  constructor(readonly path: string) {
+    super(`No such file in the working directory: ${path}`);
+  }
+}

@@ -56,6 +56,18 @@ export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, cr
   };
 }
 
+/** A run stopped while it waited for an interpreter: it never started. */
+export function interruptedBeforeStart(stateLost: boolean, durationMs: number): RunResult {
+  const error = { ...interruptedError(false), message: 'Execution was interrupted before it started.' };
+  return { outcome: 'OUTCOME_FAILED', output: '', stdout: '', stderr: '', error, images: [], files: [], stateLost, durationMs };
+}
+
+/** A finished run whose interpreter holds more memory than allowed, and was replaced for it. */
+export function overMemory(result: RunResult, heapBytes: number, maxMemoryBytes: number, filesNote: string): RunResult {
+  const note = `\n[the interpreter holds ${formatMiB(heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(maxMemoryBytes)}); it was restarted to free it: variables are gone. ${filesNote}]\n`;
+  return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: true };
+}
+
 export function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
   const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
   return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatDuration(timeoutMs)}.${restarted}`, traceback: '' };
@@ -66,7 +78,7 @@ export function interruptedError(stateLost: boolean): PythonErrorInfo {
   return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
 }
 
-export function formatMiB(bytes: number): string {
+function formatMiB(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 

@@ -1,5 +1,4 @@
-/** The working directory user code starts in, and where user files live. */
-export const WORKDIR = '/home/pyodide';
+import { WORKDIR } from '../pyodide-defaults.js';
 
 /**
  * Normalizes a user-supplied file path to one relative to the working directory.

@@ -1,19 +1,16 @@
-import type { SnapshotData } from '../protocol.js';
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { Arrivals } from './arrivals.js';
-import { type BootPlan, prepareIsolated, resolveIsolation, startSession } from './boot-plan.js';
-import { SandboxDisposedError, SandboxError } from './errors.js';
+import { type BootPlan, prepareIsolated, resolveIsolation } from './boot-plan.js';
+import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
+import { Interpreters } from './interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, resolveLimits } from './limits.js';
-import { type StopReason, formatMiB, fromWorker, interruptedError, lostRun } from './outcomes.js';
+import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './outcomes.js';
 import { toWorkdirPath } from './paths.js';
+import { RunStopper } from './run-stopper.js';
 import type { WorkerSession } from './session.js';
-import { isNode } from './spawn.js';
-import { type SnapshotStore, openSnapshotStore } from './snapshot-store.js';
+import { openSnapshotStore } from './snapshot-store.js';
 import { validateBytes, validateFileList, validateRunResult } from './validate.js';
 import { WorkdirMirror } from './workdir-mirror.js';
-
-/** How long a new sandbox waits for a first run before booting its spare anyway. */
-const SPARE_DELAY_MS = 1500;
 
 interface ActiveRun {
   runId: number;
@@ -37,6 +34,7 @@ interface ActiveRun {
 export class PythonSandbox {
   /** The effective limits (defaults merged with `options.limits`). */
   readonly limits: Readonly<SandboxLimits>;
+  /** The interpreter of the latest call (for the getters); `ready` is the one the next call gets. */
   private session: WorkerSession;
   /** Resolves to the live session; replaced while a fresh interpreter boots after a kill. */
   private ready: Promise<WorkerSession>;
@@ -49,23 +47,11 @@ export class PythonSandbox {
   /** The working directory's files, written back into a replacement interpreter. */
   private readonly workdir: WorkdirMirror;
 
-  /** A booting or booted interpreter standing by to replace one that had to be killed. */
-  private spare: Promise<WorkerSession | undefined> | undefined;
-  /** The latest snapshot write (Cache Storage or disk). */
-  private saving: Promise<void> = Promise.resolve();
-  /** Until it fires, the spare waits for a first run to finish. */
-  private spareTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Ends a spare's boot when the sandbox is disposed. */
-  private readonly spareAbort = new AbortController();
-  /** A valid snapshot for booting spares quickly (undefined until one is made or loaded). */
-  private snapshot: SnapshotData | undefined;
-
   private constructor(
     session: WorkerSession,
     private readonly boot: BootPlan,
     limits: SandboxLimits,
-    private readonly options: SandboxOptions,
-    private readonly snapshots: SnapshotStore,
+    private readonly interpreters: Interpreters,
   ) {
     this.session = session;
     this.ready = Promise.resolve(session);
@@ -73,7 +59,12 @@ export class PythonSandbox {
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
   }
 
-  /** Boots a worker and resolves when Python is ready. Throws `SandboxBootError` if it cannot start. */
+  /**
+   * Boots a worker and resolves when Python is ready.
+   * @param options Where the runtime comes from, limits, isolation, progress callback.
+   * @throws {TypeError | RangeError} an unknown option or a limit out of range (the message names it).
+   * @throws {SandboxBootError} Python could not start (assets missing, wrong MIME type, `limits.bootTimeoutMs`).
+   */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
     const isolation = resolveIsolation(options.isolation);
@@ -91,7 +82,8 @@ export class PythonSandbox {
       maxFilesPerRun: MAX_FILES_PER_RUN,
     };
     const boot: BootPlan = {
-      workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url), config,
+      workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url),
+      config,
       isolation,
       bootTimeoutMs: limits.bootTimeoutMs,
       callTimeoutMs: limits.callTimeoutMs,
@@ -100,69 +92,17 @@ export class PythonSandbox {
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (isolated mode) the runtime load while the worker starts.
-    const stored = snapshots.load();
-    const ready = Promise.all([isolation === 'frame' ? prepareIsolated(boot, options) : undefined, stored]).then(([, snapshot]) => ({
-      snapshot,
-      // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
-      // the first boot is not slowed by it.
-      makeSnapshot: options.warmSpare === false,
-    }));
-    const session = await startSession(boot, ready, options.onProgress);
-    const sandbox = new PythonSandbox(session, boot, limits, options, snapshots);
-    sandbox.adoptSnapshot(session, await stored);
-    // The spare's boot competes for the CPU (2 cores here): a first run goes first.
-    if (sandbox.warmSpare) sandbox.spareTimer = setTimeout(() => sandbox.startSpare(), SPARE_DELAY_MS);
-    return sandbox;
-  }
-
-  /** Keeps a snapshot a session made, or drops one it rejected. */
-  private adoptSnapshot(session: WorkerSession, given: SnapshotData | undefined): void {
-    const info = session.info;
-    if (info?.snapshot) {
-      // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
-      this.snapshot = isNode ? info.snapshot : new Blob([info.snapshot as BlobPart]);
-      this.saving = this.snapshots.save(this.snapshot);
-      info.snapshot = undefined;
-    } else if (info?.bootPath === 'snapshot') {
-      this.snapshot = given;
-    } else if (given && info?.snapshotRejected) {
-      this.snapshot = undefined;
-      void this.snapshots.clear();
-    }
-  }
-
-  private startSpare(): void {
-    clearTimeout(this.spareTimer);
-    this.spareTimer = undefined;
-    if (this.disposed || this.spare) return;
-    const given = this.snapshot;
-    const spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
-      (session) => {
-        if (this.disposed) {
-          void session.terminate('disposed');
-          return undefined;
-        }
-        this.adoptSnapshot(session, given);
-        return session;
-      },
-      () => undefined, // a failed spare only means the next restart boots normally
-    );
-    this.spare = spare;
+    const prepared = isolation === 'frame' ? prepareIsolated(boot, options) : Promise.resolve();
+    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress }, snapshots, prepared);
+    return new PythonSandbox(session, boot, limits, interpreters);
   }
 
   /**
    * Resolves when background work has settled: the warm spare has booted and a new snapshot is
    * stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
    */
-  async whenIdle(): Promise<void> {
-    if (this.warmSpare) this.startSpare();
-    await this.spare;
-    await this.saving;
-  }
-
-  /** Whether a second interpreter is kept booted (`options.warmSpare`, default true). */
-  private get warmSpare(): boolean {
-    return this.options.warmSpare ?? true;
+  whenIdle(): Promise<void> {
+    return this.interpreters.whenIdle();
   }
 
   /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
@@ -182,7 +122,12 @@ export class PythonSandbox {
 
   /**
    * Runs `code` and resolves with its result. Never rejects for errors in the code (they are
-   * `OUTCOME_FAILED` results); rejects only for bad arguments or a disposed sandbox.
+   * `OUTCOME_FAILED` results), nor for a worker that had to be replaced (`stateLost: true`).
+   * @param code Python source; a trailing expression's repr becomes `result`; top-level `await` works.
+   * @param options `timeoutMs` (default `limits.timeoutMs`), `onOutput` for live output, `signal` to stop it.
+   * @returns The run's record, shaped for Gemini's `codeExecutionResult` (see `toParts`).
+   * @throws {TypeError | RangeError} `code` is not a string, or `timeoutMs` is out of range.
+   * @throws {SandboxDisposedError} the sandbox was disposed.
    */
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
     if (typeof code !== 'string') return Promise.reject(new TypeError(`code must be a string; got ${typeof code}`));
@@ -205,7 +150,12 @@ export class PythonSandbox {
     this.active?.stop('interrupt');
   }
 
-  /** Fresh globals. Files in the working directory stay. */
+  /**
+   * Fresh globals. Files in the working directory stay; imported modules and anything a cell
+   * patched stay too (same interpreter: see SECURITY.md).
+   * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
   reset(): Promise<void> {
     return this.enqueue(async () => {
       const session = await this.live();
@@ -213,7 +163,14 @@ export class PythonSandbox {
     });
   }
 
-  /** Writes a file into the working directory (paths outside it are refused). Kept across interpreter restarts. */
+  /**
+   * Writes a file into the working directory. Kept across interpreter restarts.
+   * @param path Relative (`data/sales.csv`) or absolute inside `/home/pyodide`.
+   * @param data Bytes, or text (written as UTF-8).
+   * @throws {TypeError} a path outside the working directory, or data that is neither.
+   * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
   writeFile(path: string, data: Uint8Array | string): Promise<void> {
     let relative: string;
     let bytes: Uint8Array;
@@ -230,7 +187,13 @@ export class PythonSandbox {
     });
   }
 
-  /** Reads a file from the working directory. */
+  /**
+   * Reads a file from the working directory.
+   * @throws {TypeError} a path outside the working directory.
+   * @throws {SandboxFileNotFoundError} no such file.
+   * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
   readFile(path: string): Promise<Uint8Array> {
     let relative: string;
     try {
@@ -240,11 +203,20 @@ export class PythonSandbox {
     }
     return this.enqueue(async () => {
       const session = await this.live();
-      return validateBytes(await this.call(session, 'readFile', () => session.remote.readFile(relative)));
+      try {
+        return validateBytes(await this.call(session, 'readFile', () => session.remote.readFile(relative)));
+      } catch (error) {
+        if ((error as Error)?.name === 'FileNotFoundError') throw new SandboxFileNotFoundError(relative);
+        throw error;
+      }
     });
   }
 
-  /** Lists the files in the working directory, recursively. */
+  /**
+   * Lists the files in the working directory, recursively (at most 5,000).
+   * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
   listFiles(): Promise<FileInfo[]> {
     return this.enqueue(async () => {
       const session = await this.live();
@@ -257,10 +229,8 @@ export class PythonSandbox {
     if (this.disposed) return;
     this.disposed = true;
     this.active?.stop('interrupt');
-    clearTimeout(this.spareTimer);
-    this.spareAbort.abort();
-    const [session, spare] = await Promise.all([this.ready.catch(() => undefined), this.spare]);
-    await Promise.all([session?.terminate('disposed'), spare?.terminate('disposed')]);
+    const [session] = await Promise.all([this.ready.catch(() => undefined), this.interpreters.dispose()]);
+    await session?.terminate('disposed');
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -282,12 +252,9 @@ export class PythonSandbox {
     const timeoutMs = this.limits.callTimeoutMs;
     const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
     try {
-      return await Promise.race([
-        fn(),
-        session.died.then((reason) => {
-          throw new SandboxError(`The sandbox worker stopped during ${what}() (${reason}). It is replaced by the next call; variables are gone.`);
-        }),
-      ]);
+      const answer = await session.untilDeath(fn());
+      if ('died' in answer) throw new SandboxError(`The sandbox worker stopped during ${what}() (${answer.died}). It is replaced by the next call; variables are gone.`);
+      return answer.value;
     } finally {
       clearTimeout(silent);
       release();
@@ -299,9 +266,7 @@ export class PythonSandbox {
     const session = await this.ready;
     if (session.alive) return session;
     this.lostUnreported = true;
-    this.ready = this.restart();
-    this.ready.catch(() => undefined);
-    return this.ready;
+    return this.replace(session, 'dead');
   }
 
   private async runNow(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
@@ -317,8 +282,7 @@ export class PythonSandbox {
     this.lostUnreported = false;
     if (stoppedEarly === 'interrupt') {
       if (this.active?.runId === runId) this.active = undefined;
-      const error = { ...interruptedError(false), message: 'Execution was interrupted before it started.' };
-      return { outcome: 'OUTCOME_FAILED', output: '', stdout: '', stderr: '', error, images: [], files: [], stateLost, durationMs: performance.now() - started };
+      return interruptedBeforeStart(stateLost, performance.now() - started);
     }
     // Everything streamed is kept: if the worker has to be killed it is all the output there is.
     const streamed: OutputChunk[] = [];
@@ -334,34 +298,8 @@ export class PythonSandbox {
       }
     };
 
-    let stopReason: StopReason | undefined;
-    let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    let rearm: ReturnType<typeof setInterval> | undefined;
-    /** Set once the run has ended, so a late answer cannot start a timer. */
-    let over = false;
-    const stop = (reason: StopReason) => {
-      if (stopReason) return;
-      stopReason = reason;
-      session.interrupt();
-      // Pyodide reads and clears the buffer in two steps, so a SIGINT written in between is
-      // lost (measured: ~3%). Writing it again until the run ends makes it stick; a late one is
-      // ignored by the runner outside user code and cleared by the worker before every call.
-      if (session.interruptible) rearm = setInterval(() => session.interrupt(), 150);
-      const terminate = () => void session.terminate(`stopped: ${reason}`);
-      const grace = session.interruptible ? this.limits.interruptGraceMs : Math.min(this.limits.interruptGraceMs, 100);
-      graceTimer = setTimeout(terminate, grace);
-      // Frees a top-level `await` (the worker's event loop is idle then); unanswered while Python is busy.
-      session.remote.cancel(runId).then(
-        (cancelling) => {
-          // An await being cancelled unwinds by itself: it gets the grace an interrupt gets, not the short one.
-          if (cancelling === true && !over && grace < this.limits.interruptGraceMs) {
-            clearTimeout(graceTimer);
-            graceTimer = setTimeout(terminate, this.limits.interruptGraceMs);
-          }
-        },
-        () => undefined,
-      );
-    };
+    const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs);
+    const stop = (reason: StopReason) => stopper.stop(reason);
     this.active = { runId, stop };
     const deadline = setTimeout(() => stop('timeout'), timeoutMs);
     const onAbort = () => stop('interrupt');
@@ -371,78 +309,61 @@ export class PythonSandbox {
     const release = session.hold();
     session.beginRun(runId, onOutput);
     try {
-      const settled = await Promise.race([
+      const answer = await session.untilDeath(
         session.remote
           .run({ runId, code })
-          .then((answer) => validateRunResult(answer, this.limits))
+          .then((reply) => validateRunResult(reply, this.limits))
           .then(
             (result) => ({ result }),
             // A failed call or a malformed answer: the worker cannot be trusted any more.
             (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
           ),
-        session.died.then((reason) => ({ crash: reason })),
-      ]);
+      );
+      const settled = 'died' in answer ? { crash: answer.died } : answer.value;
       if ('result' in settled) {
         await arrivals.until(settled.result.streamedChunks);
         this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
       }
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
-        const result: RunResult = { ...fromWorker(settled.result, stopReason, timeoutMs), stateLost, durationMs };
-        if (settled.result.heapBytes > this.limits.maxMemoryBytes) {
-          // Wasm memory never shrinks: the only way to give it back is a new interpreter.
-          this.replace(session, 'memory limit');
-          const note = `\n[the interpreter holds ${formatMiB(settled.result.heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(this.limits.maxMemoryBytes)}); it was restarted to free it: variables are gone. ${this.workdir.describeRestore()}]\n`;
-          return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: true };
-        }
-        return result;
+        const result: RunResult = { ...fromWorker(settled.result, stopper.reason, timeoutMs), stateLost, durationMs };
+        if (settled.result.heapBytes <= this.limits.maxMemoryBytes) return result;
+        // Wasm memory never shrinks: the only way to give it back is a new interpreter.
+        void this.replace(session, 'memory limit');
+        return overMemory(result, settled.result.heapBytes, this.limits.maxMemoryBytes, this.workdir.describeRestore());
       }
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
-      this.replace(session, 'replaced');
-      return lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash: 'crash' in settled ? settled.crash : undefined, filesNote: this.workdir.describeRestore() });
+      void this.replace(session, 'replaced');
+      return lostRun({ fatal, streamed, stopReason: stopper.reason, timeoutMs, durationMs, crash: 'crash' in settled ? settled.crash : undefined, filesNote: this.workdir.describeRestore() });
     } finally {
-      over = true;
+      stopper.end();
       session.endRun();
-      // A first run is over: the deferred spare may boot now.
-      if (this.spareTimer !== undefined) this.startSpare();
+      this.interpreters.runFinished();
       clearTimeout(deadline);
-      clearTimeout(graceTimer);
-      clearInterval(rearm);
       options.signal?.removeEventListener('abort', onAbort);
       if (this.active?.runId === runId) this.active = undefined;
       release();
     }
   }
 
-  /** Throws `session` away; the next call waits for its replacement. */
-  private replace(session: WorkerSession, reason: string): void {
-    // The restart starts the next spare itself; a deferred one would boot beside it.
-    clearTimeout(this.spareTimer);
-    this.spareTimer = undefined;
+  /** Throws `session` away; the next call waits for its replacement (returned). */
+  private replace(session: WorkerSession, reason: string): Promise<WorkerSession> {
     void session.terminate(reason);
     this.ready = this.restart();
     this.ready.catch(() => undefined);
+    return this.ready;
   }
 
-  /** Replaces the interpreter: the warm spare if there is one, else a new boot; user files restored. */
+  /** A new interpreter in place of the current one, with the working directory's files written back. */
   private async restart(): Promise<WorkerSession> {
-    // Taken before any await, so a spare started meanwhile is not overwritten (and orphaned).
-    const pending = this.spare;
-    this.spare = undefined;
-    const spare = await pending;
-    let session = spare?.alive ? spare : undefined;
-    if (!session) {
-      const given = this.snapshot;
-      session = await startSession(this.boot, { snapshot: given, makeSnapshot: false }, this.options.onProgress);
-    }
+    const session = await this.interpreters.replacement();
     if (this.disposed) {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
     for (const [path, data] of this.workdir.files()) await this.call(session, 'writeFile', () => session.remote.writeFile(path, data));
     this.session = session;
-    if (this.warmSpare) this.startSpare();
     return session;
   }
 }

@@ -71,6 +71,11 @@ export class WorkerSession {
     return !this.dead;
   }
 
+  /** `work`'s value, or why the worker died first (a call to a dead worker would never settle). */
+  untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }> {
+    return Promise.race([work.then((value) => ({ value })), this.died.then((died) => ({ died }))]);
+  }
+
   /** Whether `interrupt()` keeps the interpreter (else a stop means terminate). */
   get interruptible(): boolean {
     return this.worker.interruptible && !!this.info?.interruptible;
@@ -164,12 +169,11 @@ export class WorkerSession {
           options.bootTimeoutMs,
         );
       });
-      const died = session.died.then((reason) => {
-        throw new SandboxBootError(`The sandbox worker died while booting (${reason}). Check the worker URL and indexURL (${config.indexURL}).`);
-      });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      session.info = validateBootInfo(await Promise.race([session.remote.boot(config), timeout, died]));
+      const booted = await Promise.race([session.untilDeath(session.remote.boot(config)), timeout]);
+      if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
+      session.info = validateBootInfo(booted.value);
       // So "Python is ready" reaches onProgress before the boot resolves.
       await session.progress.until(session.info.progressEvents);
       session.booting = false;

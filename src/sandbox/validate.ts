@@ -6,11 +6,9 @@
 import type { BootInfo, WorkerEvent, WorkerRunResult } from '../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../types.js';
 import { base64Length, base64Size, isBase64 } from './base64.js';
+import { ProtocolError } from './errors.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN } from './limits.js';
 
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
-}
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

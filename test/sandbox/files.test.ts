@@ -63,6 +63,7 @@ describe('files', () => {
 
   it('rejects reading a file that does not exist', async () => {
     await expect(sandbox.readFile('missing.txt')).rejects.toThrow(/No such file/);
+    await expect(sandbox.readFile('missing.txt')).rejects.toMatchObject({ name: 'SandboxFileNotFoundError', path: 'missing.txt' });
   });
 
   it.each(['../etc/passwd', '/etc/passwd', '', 'a/../../x'])('refuses the path %j outside the working directory', async (path) => {

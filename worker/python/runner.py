@@ -32,7 +32,8 @@ import figures
 import stdin
 import workdir
 
-WORKDIR = "/home/pyodide"
+# Set by the worker (src/pyodide-defaults.ts), the one home of the fact.
+WORKDIR = os.environ["HOME"]
 MAX_RESULT_REPR = 10_000
 # Tracebacks show the source of cells (a function defined in an earlier cell included), but
 # keeping every cell ever run would grow memory without bound: recent cells are kept, up to a budget.

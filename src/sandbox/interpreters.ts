@@ -1,0 +1,130 @@
+/**
+ * Where a sandbox's interpreters come from: the first boot, the warm spare that stands by to
+ * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
+ * return visits). The sandbox asks for a replacement; how it is found is decided here.
+ */
+import type { SnapshotData } from '../protocol.js';
+import type { LoadProgress } from '../types.js';
+import { type BootPlan, startSession } from './boot-plan.js';
+import type { WorkerSession } from './session.js';
+import { isNode } from './spawn.js';
+import type { SnapshotStore } from './snapshot-store.js';
+
+/** How long a new sandbox waits for a first run before booting its spare anyway. */
+const SPARE_DELAY_MS = 1500;
+
+export interface InterpreterOptions {
+  /** Keep a second interpreter booted (`SandboxOptions.warmSpare`). */
+  warmSpare: boolean;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export class Interpreters {
+  /** A booting or booted interpreter standing by. */
+  private spare: Promise<WorkerSession | undefined> | undefined;
+  /** Until it fires, the spare waits for a first run to finish (the spare's boot competes for the CPU). */
+  private spareTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends a spare's boot when the sandbox is disposed. */
+  private readonly spareAbort = new AbortController();
+  /** A valid snapshot for booting quickly (undefined until one is made or loaded). */
+  private snapshot: SnapshotData | undefined;
+  /** The latest snapshot write (Cache Storage or disk). */
+  private saving: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    private readonly boot: BootPlan,
+    private readonly options: InterpreterOptions,
+    private readonly snapshots: SnapshotStore,
+  ) {}
+
+  /**
+   * Boots the first interpreter. The stored snapshot and `prepared` (isolated mode: the runtime)
+   * load while the worker starts; the spare is scheduled once it is up.
+   */
+  static async start(boot: BootPlan, options: InterpreterOptions, snapshots: SnapshotStore, prepared: Promise<void>): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
+    const stored = snapshots.load();
+    const config = Promise.all([prepared, stored]).then(([, snapshot]) => ({
+      snapshot,
+      // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
+      // the first boot is not slowed by it.
+      makeSnapshot: !options.warmSpare,
+    }));
+    const session = await startSession(boot, config, options.onProgress);
+    const interpreters = new Interpreters(boot, options, snapshots);
+    interpreters.adopt(session, await stored);
+    if (options.warmSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
+    return { interpreters, session };
+  }
+
+  /** A run has finished: a spare still waiting for it may boot now. */
+  runFinished(): void {
+    if (this.spareTimer !== undefined) this.startSpare();
+  }
+
+  /**
+   * An interpreter for the one being thrown away: the warm spare if it is alive, else a new
+   * boot. A new spare starts behind it.
+   */
+  async replacement(): Promise<WorkerSession> {
+    // The replacement starts the next spare itself; a deferred one would boot beside it.
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    // Taken before any await, so a spare started meanwhile is not overwritten (and orphaned).
+    const pending = this.spare;
+    this.spare = undefined;
+    const spare = await pending;
+    const session = spare?.alive ? spare : await startSession(this.boot, { snapshot: this.snapshot, makeSnapshot: false }, this.options.onProgress);
+    if (this.options.warmSpare && !this.disposed) this.startSpare();
+    return session;
+  }
+
+  /** Resolves when the warm spare has booted and a new snapshot is stored. */
+  async whenIdle(): Promise<void> {
+    if (this.options.warmSpare) this.startSpare();
+    await this.spare;
+    await this.saving;
+  }
+
+  /** Stops the spare (booting or booted). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.spareTimer);
+    this.spareAbort.abort();
+    await (await this.spare)?.terminate('disposed');
+  }
+
+  private startSpare(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    if (this.disposed || this.spare) return;
+    const given = this.snapshot;
+    this.spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
+      (session) => {
+        if (this.disposed) {
+          void session.terminate('disposed');
+          return undefined;
+        }
+        this.adopt(session, given);
+        return session;
+      },
+      () => undefined, // a failed spare only means the next restart boots normally
+    );
+  }
+
+  /** Keeps a snapshot a session made, or drops one it rejected. */
+  private adopt(session: WorkerSession, given: SnapshotData | undefined): void {
+    const info = session.info;
+    if (info?.snapshot) {
+      // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
+      this.snapshot = isNode ? info.snapshot : new Blob([info.snapshot as BlobPart]);
+      this.saving = this.snapshots.save(this.snapshot);
+      info.snapshot = undefined;
+    } else if (info?.bootPath === 'snapshot') {
+      this.snapshot = given;
+    } else if (given && info?.snapshotRejected) {
+      this.snapshot = undefined;
+      void this.snapshots.clear();
+    }
+  }
+}

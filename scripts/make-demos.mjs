@@ -6,7 +6,8 @@
  *   node scripts/make-demos.mjs
  *
  * Recordings hold model turns only: the code in each run_python call runs live when the demo is
- * replayed, and `{{output}}` in a final answer quotes what that run printed.
+ * replayed, and `{{output}}` in a final answer quotes what that run printed (as text: a code span
+ * for one line, a fenced block for several; see src/ui/replay/template.ts).
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,7 +38,7 @@ const demos = [
         text: 'Which is the largest of them, how many are below 100, and how many twin-prime pairs are there?',
         turns: [
           model(text('The `primes` list from the previous run is still in memory, so I can query it directly.'), call(py('primes-followup'))),
-          model(text('From the same list:\n\n```\n{{output}}\n```\n\nTwin primes are pairs that differ by 2, such as (3, 5) and (11, 13).')),
+          model(text('From the same list:\n\n{{output}}\n\nTwin primes are pairs that differ by 2, such as (3, 5) and (11, 13).')),
         ],
       },
     ],

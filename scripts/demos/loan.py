@@ -17,15 +17,22 @@ with open("amortization.csv", "w", newline="") as f:
     writer.writerow(["month", "payment", "principal", "interest", "balance"])
     writer.writerows((m, f"{p:.2f}", f"{pr:.2f}", f"{i:.2f}", f"{b:.2f}") for m, p, pr, i, b in schedule)
 
-print(f"Monthly payment: **${payment:,.2f}** · total interest over {years} years: **${sum(s[3] for s in schedule):,.2f}**")
+def show(header, rows):
+    """An aligned text table: the first column left, numbers right."""
+    table = [header, *rows]
+    widths = [max(len(row[c]) for row in table) for c in range(len(header))]
+    for i, row in enumerate(table):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+print(f"Monthly payment: ${payment:,.2f} · total interest over {years} years: ${sum(s[3] for s in schedule):,.2f}")
 print()
-print("| Month | Payment | Principal | Interest | Balance |")
-print("|---:|---:|---:|---:|---:|")
-for m, p, pr, i, b in schedule[:12]:
-    print(f"| {m} | {p:,.2f} | {pr:,.2f} | {i:,.2f} | {b:,.2f} |")
+show(["Month", "Payment", "Principal", "Interest", "Balance"], [[str(m), f"{p:,.2f}", f"{pr:,.2f}", f"{i:,.2f}", f"{b:,.2f}"] for m, p, pr, i, b in schedule[:12]])
 print()
-print("| Year | Principal paid | Interest paid | Balance at year end |")
-print("|---:|---:|---:|---:|")
+yearly = []
 for year in (1, 2, 3, 5, 10, 15, 20, 25, 30):
     months = schedule[(year - 1) * 12:year * 12]
-    print(f"| {year} | {sum(s[2] for s in months):,.2f} | {sum(s[3] for s in months):,.2f} | {months[-1][4]:,.2f} |")
+    yearly.append([str(year), f"{sum(s[2] for s in months):,.2f}", f"{sum(s[3] for s in months):,.2f}", f"{months[-1][4]:,.2f}"])
+show(["Year", "Principal paid", "Interest paid", "Balance at year end"], yearly)

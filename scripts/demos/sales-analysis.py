@@ -17,13 +17,15 @@ months = sorted({m for m, _ in revenue})
 regions = sorted({r for _, r in revenue})
 totals = {m: sum(revenue[m, r] for r in regions) for m in months}
 
-print("| Month | " + " | ".join(regions) + " | Total |")
-print("|---|" + "---:|" * (len(regions) + 1))
-for m in months:
-    cells = [f"{revenue[m, r]:,.0f}" for r in regions]
-    print(f"| {m} | " + " | ".join(cells) + f" | {totals[m]:,.0f} |")
 year = sum(totals.values())
-print(f"| **Year** | " + " | ".join(f"**{sum(revenue[m, r] for m in months):,.0f}**" for r in regions) + f" | **{year:,.0f}** |")
+table = [["Month", *regions, "Total"]]
+table += [[m, *(f"{revenue[m, r]:,.0f}" for r in regions), f"{totals[m]:,.0f}"] for m in months]
+table.append(["Year", *(f"{sum(revenue[m, r] for m in months):,.0f}" for r in regions), f"{year:,.0f}"])
+widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+for i, row in enumerate(table):
+    print("  ".join(cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+    if i in (0, len(table) - 2):
+        print("  ".join("-" * w for w in widths))
 print()
 best = max(months, key=totals.get)
 print(f"Best month: {best} (${totals[best]:,.0f}); average month: ${statistics.mean(totals.values()):,.0f}; "

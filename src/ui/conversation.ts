@@ -10,6 +10,7 @@ import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type 
 import type { FileOutput, OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
 import { historyForMode } from './history-for-mode.js';
+import { literalInline } from './markdown-literal.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
 
@@ -313,7 +314,8 @@ function isPlainText(part: Part): part is Part & { text: string } {
 }
 
 /** A file the code wrote, as a named inlineData part (rendered as a download). */
-function filePart(file: FileOutput): Part {
-  if (file.omitted) return { text: `\n\n*\`${file.path}\` was not returned: ${file.omitted}*\n\n` };
+/** A file as a part. The path and the note come from the sandbox: text in code spans, never Markdown. */
+export function filePart(file: FileOutput): Part {
+  if (file.omitted) return { text: `\n\n${literalInline(file.path)} was not returned: ${literalInline(file.omitted)}\n\n` };
   return { inlineData: { mimeType: file.mimeType, data: file.data, displayName: file.path } };
 }

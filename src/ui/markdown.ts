@@ -3,8 +3,9 @@
  *
  * Model output is untrusted: a prompt injection can make it emit `<script>`, `onerror=` handlers,
  * `javascript:` links, or images whose URL smuggles data out. Everything marked produces goes
- * through DOMPurify; remote images are dropped (only `data:` and `blob:` sources stay) and links
- * open in a new tab without an opener.
+ * through DOMPurify with an allowlist that has no element or attribute that loads a resource;
+ * images stay only with `data:`/`blob:` sources, and links (http, https, mailto) open in a new tab
+ * without an opener.
  */
 import createDOMPurify, { type DOMPurify } from 'dompurify';
 import { Marked } from 'marked';
@@ -13,10 +14,17 @@ import { highlightCode } from './highlight.js';
 let markdown: Marked | undefined;
 let purifier: DOMPurify | undefined;
 
+/**
+ * An allowlist: the elements and attributes marked's GFM output uses, and nothing that loads a
+ * resource by itself (no media, `background`, `srcset`, `poster`, `style`, `<link>`, `<base>`…).
+ * Images stay only with `data:`/`blob:` sources and links only to http(s)/mailto (see the hook).
+ */
 const SANITIZE_CONFIG = {
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'object', 'embed', 'svg', 'math'],
-  FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
+  ALLOWED_TAGS: ['p', 'br', 'hr', 'b', 'i', 'u', 's', 'mark', 'small', 'abbr', 'dl', 'dt', 'dd', 'details', 'summary', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'span', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd'],
+  ALLOWED_ATTR: ['href', 'title', 'alt', 'src', 'class', 'align', 'start'],
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/|blob:)/i,
   ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
 };
 
 function parser(): Marked {
@@ -42,6 +50,7 @@ function sanitizer(): DOMPurify {
     purifier = createDOMPurify(window);
     purifier.addHook('afterSanitizeAttributes', (node) => {
       if (node.tagName === 'A') {
+        if (!/^(?:https?:|mailto:|#)/i.test(node.getAttribute('href') ?? '')) node.removeAttribute('href');
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer nofollow');
       }

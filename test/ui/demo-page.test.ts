@@ -113,8 +113,9 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
     const text = await transcriptText(page);
     expect(text).toContain('72 rows');
     expect(text).toContain('684,228');
-    // The answer's Markdown table (filled from the output) renders as a table.
-    expect(await page.locator('code-exec-chat .md table').count()).toBeGreaterThan(0);
+    // The answer quotes the live output as text (a code block), never as Markdown or HTML.
+    expect(await page.locator('code-exec-chat .md pre').last().innerText()).toContain('684,228');
+    expect(await page.locator('code-exec-chat .md table').count()).toBe(0);
     await figure.scrollIntoViewIfNeeded();
     await screenshot(page, 'sales-demo-dark');
   });

@@ -55,7 +55,14 @@ describe('replay provider', () => {
 
   test('fills {{output}}, {{result}} and {{error}} from the latest function response', () => {
     const response = { name: 'run_python', response: { output: '5117\n', result: '42' } };
-    expect(fillTemplate('sum {{output}}, value {{ result }}, error "{{error}}"', response)).toBe('sum 5117, value 42, error ""');
+    expect(fillTemplate('sum {{output}}, value {{ result }}, error "{{error}}"', response)).toBe('sum ` 5117 `, value ` 42 `, error ""');
+  });
+
+  test('quotes sandbox output as text: a code span for one line, a fence no backtick run can close for several', () => {
+    const hostile = { name: 'run_python', response: { output: 'a ``` b <video poster="http://x/y">\n# Session expired\n[key](http://x)\n````' } };
+    expect(fillTemplate('{{output}}', hostile)).toBe('\n\n`````text\na ``` b <video poster="http://x/y">\n# Session expired\n[key](http://x)\n````\n`````\n\n');
+    const oneLine = { name: 'run_python', response: { output: '`x` <b>' } };
+    expect(fillTemplate('got {{output}}', oneLine)).toBe('got `` `x` <b> ``');
   });
 
   test('streams text in small deltas and keeps other parts whole', () => {
@@ -78,7 +85,8 @@ describe('replay provider', () => {
       }
       expect(sandbox.ran).toEqual(['print(2 + 3)']);
       const text = parts.flatMap((p) => (p.text ? [p.text] : [])).join('');
-      expect(text).toContain('The answer is 5.');
+      // Quoted as text: a code span (it renders as "The answer is 5.").
+      expect(text).toContain('The answer is ` 5 `.');
       expect(parts.some((p) => p.codeExecutionResult?.output === '5\n')).toBe(true);
     }
   });
@@ -112,7 +120,7 @@ describe('record mode', () => {
     expect(parsed.messages[0].attachments).toEqual([{ name: 'a.csv', mimeType: 'text/csv', text: 'x\n1\n' }]);
     expect(parsed.messages[0].turns).toHaveLength(2);
     // The placeholder was filled when recorded: the replay quotes the recorded value.
-    expect(parsed.messages[0].turns[1].parts?.[0].text).toBe('The answer is 5.');
+    expect(parsed.messages[0].turns[1].parts?.[0].text).toBe('The answer is ` 5 `.');
     const again = scriptedSandbox('5\n');
     const replay = createCodeExecutionChat({ ai: replayClient(parsed, { chunkDelayMs: 0 }), model: 'm', sandbox: again });
     await replay.sendMessage({ message: 'sum?' });

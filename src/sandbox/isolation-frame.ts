@@ -14,19 +14,26 @@ import type { SpawnedWorker } from './spawn.js';
 
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `
+const SIGINT = 2;
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
   const { workerSource, rpc, events, control } = event.data;
-  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  // Classic: Chromium refuses module workers from blob: URLs of an opaque origin.
-  const worker = new Worker(url, { name: 'python-sandbox' });
-  const buffer = self.crossOriginIsolated ? new SharedArrayBuffer(1) : undefined;
-  const view = buffer && new Uint8Array(buffer);
-  worker.postMessage({ type: 'init', rpc, events, interruptBuffer: buffer }, [rpc, events]);
-  worker.addEventListener('error', (e) => { e.preventDefault(); control.postMessage({ type: 'exit', reason: 'worker error: ' + (e.message || 'failed to start') }); });
-  control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, 2); };
-  control.postMessage({ type: 'started', interruptible: !!buffer });
+  // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
+  try {
+    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+    // Classic: Chromium refuses module workers from blob: URLs of an opaque origin.
+    const worker = new Worker(url, { name: 'python-sandbox' });
+    worker.addEventListener('error', (e) => { e.preventDefault(); control.postMessage({ type: 'exit', reason: 'worker error: ' + (e.message || 'failed to start') }); });
+    // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).
+    const buffer = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(1) : undefined;
+    const view = buffer && new Uint8Array(buffer);
+    worker.postMessage({ type: 'init', rpc, events, interruptBuffer: buffer }, [rpc, events]);
+    control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
+    control.postMessage({ type: 'started', interruptible: !!buffer });
+  } catch (error) {
+    control.postMessage({ type: 'exit', reason: 'the sandbox frame could not start its worker: ' + ((error && error.message) || error) });
+  }
 });
 parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
 `;

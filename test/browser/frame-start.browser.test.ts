@@ -20,7 +20,10 @@ let context: BrowserContext | undefined;
 
 beforeAll(async () => {
   requireLibBuild();
-  [browser, server] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true })]);
+  // The sandboxed frame in the page's own process: init scripts then reach it before its script
+  // runs, every time (an out-of-process frame may attach after it has run, on a loaded machine).
+  const inProcessFrames = ['--disable-features=IsolateSandboxedIframes,site-per-process'];
+  [browser, server] = await Promise.all([launchChromium({ args: inProcessFrames }), startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true })]);
 }, TEST_TIMEOUT_MS);
 afterAll(async () => {
   await browser?.close();

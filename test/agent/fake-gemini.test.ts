@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Content } from '@google/genai';
-import { MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import { GEMINI_3, MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 
 let fake: FakeGemini;
@@ -38,10 +38,10 @@ describe('fake Gemini service', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it('rejects a function-call turn rebuilt without its thought signature (400 INVALID_ARGUMENT)', async () => {
+  it('rejects a Gemini 3 function-call turn rebuilt without its thought signature (400 INVALID_ARGUMENT)', async () => {
     const turn = await signedCallTurn();
     const rebuilt: Content = { role: 'model', parts: [{ functionCall: turn.parts?.[0].functionCall }] };
-    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, rebuilt, responseTurn('c1')])).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('missing a thought_signature') });
+    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, rebuilt, responseTurn('c1')], GEMINI_3)).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('missing a thought_signature') });
   });
 
   it('rejects a function response whose id does not match the call', async () => {

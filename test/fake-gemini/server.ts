@@ -25,6 +25,12 @@ export type Reply =
   | { chunks: WireResponse[]; cutAfter?: number; delayMs?: number; beforeChunk?: (index: number) => Promise<void> }
   /** An HTTP error with the API's error body. */
   | { error: { code: number; status: string; message: string } }
+  /**
+   * A body sent byte for byte, as recorded from the live API (`../shared/eval/recorded-gemini`):
+   * SSE framing, JSON spacing, an error on the streaming endpoint sent as plain JSON with an
+   * event-stream content type. Its signatures are remembered as issued.
+   */
+  | { raw: { status: number; contentType: string; body: string; events?: WireResponse[] } }
   /** Never answers (until the client goes away): for aborts. */
   | { hang: true };
 
@@ -135,6 +141,12 @@ export class FakeGemini {
 
   private async send(res: ServerResponse, reply: Reply, stream: boolean): Promise<void> {
     if ('hang' in reply) return;
+    if ('raw' in reply) {
+      for (const event of reply.raw.events ?? []) this.sign(event);
+      res.writeHead(reply.raw.status, { 'content-type': reply.raw.contentType });
+      res.end(reply.raw.body);
+      return;
+    }
     if ('error' in reply) return this.fail(res, reply.error.code, reply.error.status, reply.error.message, false);
     if ('response' in reply) {
       const response = this.sign(reply.response);
@@ -163,7 +175,7 @@ export class FakeGemini {
     res.end();
   }
 
-  /** Signs the first function call of each candidate (if unsigned) and remembers every signed part. */
+  /** Signs the first function call of each candidate (if unsigned, and `signFunctionCalls`) and remembers every signed part. */
   private sign(response: WireResponse): WireResponse {
     const copy = structuredClone(response);
     for (const candidate of copy.candidates ?? []) {

@@ -32,6 +32,22 @@ export function useAgentFixture(started: (fixture: { fake: FakeGemini; sandbox: 
   });
 }
 
+/**
+ * A fake Gemini server for the test file that adds no signatures of its own (recorded turns go out
+ * as recorded); its script and log are reset before each test.
+ */
+export function useRecordedFake(): { fake: FakeGemini } {
+  const holder = {} as { fake: FakeGemini };
+  beforeAll(async () => {
+    holder.fake = await FakeGemini.start({ signFunctionCalls: false });
+  });
+  afterAll(() => holder.fake?.close());
+  beforeEach(() => {
+    holder.fake?.reset();
+  });
+  return holder;
+}
+
 /** The smallest valid PNG (1x1), as a Python bytes literal, so no imaging library is needed. */
 export const PNG_LITERAL =
   'b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x08\\x06\\x00\\x00\\x00\\x1f\\x15\\xc4\\x89\\x00\\x00\\x00\\rIDATx\\x9cc\\xf8\\x0f\\x00\\x00\\x01\\x01\\x00\\x05\\x18\\xd8N\\x00\\x00\\x00\\x00IEND\\xaeB`\\x82"';

@@ -10,14 +10,14 @@
  * Pydantic-ai streams are served as recorded bytes (CRLF framing, JSON spacing, key order).
  */
 import type { Part } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { openCalls } from '../../src/agent/server-side-calls.js';
 import { type Exchange, allExchanges, asOneResponse, sseEvents } from '../fake-gemini/recorded.js';
 import { clientFor } from '../fake-gemini/scenarios.js';
-import { FakeGemini, type Reply } from '../fake-gemini/server.js';
+import type { Reply } from '../fake-gemini/server.js';
 import type { WireResponse } from '../fake-gemini/wire.js';
-import { collect, partsOf } from './helpers.js';
+import { collect, partsOf, useRecordedFake } from './helpers.js';
 import { ScriptedSandbox } from './scripted-sandbox.js';
 
 /** Streamed call arguments are refused by design (server-side-calls.test.ts). */
@@ -26,14 +26,7 @@ const ok = exchanges.filter((e) => e.status === 200);
 const errors = exchanges.filter((e) => e.status !== 200);
 const label = (e: Exchange) => `${e.file} #${e.index}`;
 
-let fake: FakeGemini;
-beforeAll(async () => {
-  fake = await FakeGemini.start({ signFunctionCalls: false });
-});
-afterAll(() => fake?.close());
-beforeEach(() => {
-  fake.reset();
-});
+const ctx = useRecordedFake();
 
 const partsOfEvents = (events: WireResponse[]): Part[] => events.flatMap((event) => event.candidates?.[0]?.content?.parts ?? []);
 const ownCalls = (events: WireResponse[]) => [...openCalls(partsOfEvents(events))];
@@ -63,8 +56,8 @@ function replyFor(e: Exchange, events: WireResponse[], stream: boolean): Reply {
 
 const chatFor = (e: Exchange, execution: 'local' | 'server') =>
   execution === 'server'
-    ? createCodeExecutionChat({ ai: clientFor(fake), model: modelOf(e), execution })
-    : createCodeExecutionChat({ ai: clientFor(fake), model: modelOf(e), sandbox: new ScriptedSandbox(() => ({ output: '42\n', stdout: '42\n' })) });
+    ? createCodeExecutionChat({ ai: clientFor(ctx.fake), model: modelOf(e), execution })
+    : createCodeExecutionChat({ ai: clientFor(ctx.fake), model: modelOf(e), sandbox: new ScriptedSandbox(() => ({ output: '42\n', stdout: '42\n' })) });
 
 async function send(e: Exchange, execution: 'local' | 'server', stream: boolean) {
   const chat = chatFor(e, execution);
@@ -79,11 +72,11 @@ describe.each([false, true])('recorded exchanges through the loop (stream: %s)',
 
   it.each(withCalls.map((e) => [label(e), e] as const))('%s: signatures and ids come back unchanged, each call answered by its id', async (_name, e) => {
     const recorded = asRunPython(e.events);
-    fake.script([{ reply: replyFor(e, recorded, stream) }, { reply: { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Done.' }] }, finishReason: 'STOP' as never }] } } }]);
+    ctx.fake.script([{ reply: replyFor(e, recorded, stream) }, { reply: { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Done.' }] }, finishReason: 'STOP' as never }] } } }]);
     await send(e, 'local', stream);
-    expect(fake.failures).toEqual([]);
-    expect(fake.requests).toHaveLength(2);
-    const [, modelTurn, responses] = fake.requests[1].body.contents;
+    expect(ctx.fake.failures).toEqual([]);
+    expect(ctx.fake.requests).toHaveLength(2);
+    const [, modelTurn, responses] = ctx.fake.requests[1].body.contents;
     const sentCalls = (modelTurn.parts ?? []).filter((part) => part.functionCall);
     const recordedCalls = partsOfEvents(recorded).filter((part) => part.functionCall);
     expect(sentCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, part.functionCall?.name])).toEqual(recordedCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, 'run_python']));
@@ -96,10 +89,10 @@ describe.each([false, true])('recorded exchanges through the loop (stream: %s)',
 
   it.each(answers.map((e) => [label(e), e] as const))('%s: one request, the parts passed through, the finish handed on', async (_name, e) => {
     const server = partsOfEvents(e.events).some((part) => part.executableCode || part.codeExecutionResult);
-    fake.script([{ reply: replyFor(e, e.events, stream) }]);
+    ctx.fake.script([{ reply: replyFor(e, e.events, stream) }]);
     const { parts } = await send(e, server ? 'server' : 'local', stream);
-    expect(fake.failures).toEqual([]);
-    expect(fake.requests).toHaveLength(1);
+    expect(ctx.fake.failures).toEqual([]);
+    expect(ctx.fake.requests).toHaveLength(1);
     const recorded = partsOfEvents(e.events);
     const kinds = (list: Part[]) => list.filter((part) => part.text === undefined).map((part) => Object.keys(part).filter((key) => key !== 'thoughtSignature' && key !== 'thought'));
     expect(kinds(parts)).toEqual(kinds(recorded));
@@ -112,7 +105,7 @@ describe.each([false, true])('recorded exchanges through the loop (stream: %s)',
 describe.each([false, true])('recorded errors through the loop (stream: %s)', (stream) => {
   it.each(errors.map((e) => [label(e), e] as const))('%s: rejects with the API status and message, history untouched', async (_name, e) => {
     // As recorded: on the streaming endpoint, plain JSON with an event-stream content type.
-    fake.script([{ reply: { raw: { status: e.status, contentType: stream ? 'text/event-stream' : 'application/json; charset=UTF-8', body: JSON.stringify(e.error, null, 2) } } }]);
+    ctx.fake.script([{ reply: { raw: { status: e.status, contentType: stream ? 'text/event-stream' : 'application/json; charset=UTF-8', body: JSON.stringify(e.error, null, 2) } } }]);
     const chat = chatFor(e, 'local');
     const sent = stream ? chat.sendMessageStream({ message: 'Go.' }).then(collect) : chat.sendMessage({ message: 'Go.' });
     await expect(sent).rejects.toMatchObject({ name: 'ApiError', status: e.status, message: expect.stringContaining(e.error!.error.message.slice(0, 40)) });
@@ -126,8 +119,8 @@ describe('the fake serves the live wire as recorded', () => {
 
   it('streams byte for byte: CRLF-framed data: events, no [DONE], JSON spaced as Google sends it', async () => {
     const e = find('pydantic-ai__code-execution-stream-gemini3flash.yaml');
-    fake.script([{ reply: { raw: { status: 200, contentType: 'text/event-stream', body: e.raw! } } }]);
-    const res = await fetch(`${fake.baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }) });
+    ctx.fake.script([{ reply: { raw: { status: 200, contentType: 'text/event-stream', body: e.raw! } } }]);
+    const res = await fetch(`${ctx.fake.baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }) });
     const body = await res.text();
     expect(body).toBe(e.raw);
     expect(body).toMatch(/^data: \{"candidates": \[/);

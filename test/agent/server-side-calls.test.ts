@@ -3,13 +3,12 @@
  * traffic (../shared/eval/recorded-gemini). Streamed function-call arguments are refused clearly.
  */
 import type { Part } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { openCalls } from '../../src/agent/server-side-calls.js';
 import { asOneResponse, chunkLines, jsGenaiInteractions } from '../fake-gemini/recorded.js';
 import { MODEL, clientFor } from '../fake-gemini/scenarios.js';
-import { FakeGemini } from '../fake-gemini/server.js';
-import { collect, partsOf } from './helpers.js';
+import { collect, partsOf, useRecordedFake } from './helpers.js';
 import { ScriptedSandbox } from './scripted-sandbox.js';
 
 /** A server-side MCP tool: the model's turn streams the server's call, its response, then the answer. */
@@ -19,17 +18,9 @@ const PARTIAL_ARGS = chunkLines('vercel-ai__vertex-stream-parallel-calls-partial
 /** Two parallel calls in one turn, which are the caller's to answer. */
 const PARALLEL = jsGenaiInteractions('js-genai__parallel-calls-gemini25pro.json')[0].events;
 
-let fake: FakeGemini;
-beforeAll(async () => {
-  // Recorded turns go out as recorded: the fake adds no signatures of its own.
-  fake = await FakeGemini.start({ signFunctionCalls: false });
-});
-afterAll(() => fake?.close());
-beforeEach(() => {
-  fake.reset();
-});
+const ctx = useRecordedFake();
 
-const chatFor = () => createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox: new ScriptedSandbox(() => ({ output: 'ran' })) });
+const chatFor = () => createCodeExecutionChat({ ai: clientFor(ctx.fake), model: MODEL, sandbox: new ScriptedSandbox(() => ({ output: 'ran' })) });
 const kinds = (parts: Part[]) => parts.map((part) => Object.keys(part).find((key) => key !== 'thoughtSignature' && key !== 'thought'));
 
 describe('which calls are ours to answer', () => {
@@ -51,11 +42,11 @@ describe('which calls are ours to answer', () => {
 
 describe('a server-side tool turn (recorded MCP)', () => {
   it('streamed: makes no extra request, keeps the turn verbatim in history, and hands the caller its STOP', async () => {
-    fake.script([{ reply: { chunks: MCP } }]);
+    ctx.fake.script([{ reply: { chunks: MCP } }]);
     const chat = chatFor();
     const chunks = await collect(await chat.sendMessageStream({ message: 'What is the weather like in New York ON 02/02/2026?' }));
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.failures).toEqual([]);
+    expect(ctx.fake.requests).toHaveLength(1);
+    expect(ctx.fake.failures).toEqual([]);
     expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('STOP');
     const transcript = chunks.flatMap(partsOf);
     expect(kinds(transcript)).toEqual(expect.arrayContaining(['functionCall', 'functionResponse', 'text']));
@@ -68,10 +59,10 @@ describe('a server-side tool turn (recorded MCP)', () => {
   });
 
   it('not streamed: makes no extra request and keeps the turn in order', async () => {
-    fake.script([{ reply: { response: asOneResponse(MCP) } }]);
+    ctx.fake.script([{ reply: { response: asOneResponse(MCP) } }]);
     const chat = chatFor();
     const res = await chat.sendMessage({ message: 'What is the weather like in New York ON 02/02/2026?' });
-    expect(fake.requests).toHaveLength(1);
+    expect(ctx.fake.requests).toHaveLength(1);
     expect(res.candidates?.[0]?.finishReason).toBe('STOP');
     expect(kinds(partsOf(res))).toEqual(['functionCall', 'functionResponse', 'text', 'text']);
     expect(chat.getHistory()).toHaveLength(2);
@@ -80,10 +71,10 @@ describe('a server-side tool turn (recorded MCP)', () => {
 
 describe('streamed function-call arguments (recorded Vertex partialArgs)', () => {
   it('are refused with a message that names the setting, sending nothing more and leaving history as it was', async () => {
-    fake.script([{ reply: { chunks: PARTIAL_ARGS } }]);
+    ctx.fake.script([{ reply: { chunks: PARTIAL_ARGS } }]);
     const chat = chatFor();
     await expect(collect(await chat.sendMessageStream({ message: 'Read the theme and the screens.' }))).rejects.toThrow(/partialArgs.*streamFunctionCallArguments/);
-    expect(fake.requests).toHaveLength(1);
+    expect(ctx.fake.requests).toHaveLength(1);
     expect(chat.getHistory()).toEqual([]);
   });
 });

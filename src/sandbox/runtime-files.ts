@@ -89,7 +89,19 @@ async function load(urls: string[], persist: boolean): Promise<Loaded> {
 }
 
 function fetchAll(urls: string[]): Promise<Blob[]> {
-  return Promise.all(urls.map(async (url) => (await fetchOk(url)).blob()));
+  return Promise.all(urls.map(fetchRuntimeFile));
+}
+
+/**
+ * One runtime file. A dev server or an SPA fallback answers a missing file with the app's HTML
+ * page and status 200; that is said here, naming the file, instead of failing later on `<`.
+ */
+async function fetchRuntimeFile(url: string): Promise<Blob> {
+  const response = await fetchOk(url);
+  if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
+    throw new Error(`${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?)`);
+  }
+  return response.blob();
 }
 
 /** The stored files for `urls`, if all are there, stored together, and (given a build) with that build. */

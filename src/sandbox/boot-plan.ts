@@ -19,6 +19,7 @@ export interface BootPlan {
   /** See `SessionOptions`. */
   callTimeoutMs: number;
   maxStreamedChars: number;
+  maxMessageChars: number;
   packages?: PackageBroker;
   onBooted?: (info: BootInfo) => void;
   onBootFailed?: () => void;
@@ -35,6 +36,7 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
       bootTimeoutMs: plan.bootTimeoutMs,
       callTimeoutMs: plan.callTimeoutMs,
       maxStreamedChars: plan.maxStreamedChars,
+      maxMessageChars: plan.maxMessageChars,
       onProgress,
       signal,
       // Read when a request comes: the broker is made while the first worker starts.

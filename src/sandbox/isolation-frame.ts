@@ -5,9 +5,14 @@
  * 'none'`) and scripts only from blob: URLs. Workers made from blob: URLs inherit both. The host
  * fetches Pyodide's runtime itself and hands the bytes in, so the frame never fetches anything.
  *
- * The frame's own script is tiny and trusted: it makes the worker, shares an interrupt buffer
- * with it (where the frame is cross-origin isolated), and obeys two commands from the host:
- * `interrupt` and nothing else. Terminating is removing the frame.
+ * The frame's own script is small and trusted: it makes the worker, shares an interrupt buffer
+ * with it (where the frame is cross-origin isolated), relays the worker's two channels, and obeys
+ * one command from the host: `interrupt`. Terminating is removing the frame.
+ *
+ * The relay is where a message's size is checked: a browser deserializes a message on the
+ * receiving thread before anyone can look at it (about 2 ms per MB), so a worker's message over
+ * `maxMessageChars` (more text than any honest answer within the limits) stops the worker here,
+ * in the frame's thread (its own process in Chromium), and never reaches the page's.
  */
 import { fetchOk, loadOnce } from './downloads.js';
 import type { SpawnedWorker } from './spawn.js';
@@ -15,20 +20,48 @@ import type { SpawnedWorker } from './spawn.js';
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `
 const SIGINT = 2;
+/** A message's size in characters of text (1 per other value), counted until over the limit; and its ArrayBuffers, to pass on without a copy. */
+function measure(data, limit) {
+  const buffers = [];
+  const keep = (buffer) => { if (buffer instanceof ArrayBuffer && !buffers.includes(buffer)) buffers.push(buffer); };
+  const stack = [data];
+  let size = 0;
+  while (stack.length > 0 && size <= limit) {
+    const value = stack.pop();
+    size += typeof value === 'string' ? value.length : 1;
+    if (value instanceof ArrayBuffer) keep(value);
+    else if (ArrayBuffer.isView(value)) keep(value.buffer);
+    else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const key in value) { stack.push(value[key]); if (++size > limit) break; }
+  }
+  return { size, buffers };
+}
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
-  const { workerSource, rpc, events, control } = event.data;
+  const { workerSource, rpc, events, control, maxMessageChars } = event.data;
   // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
   try {
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     // Classic: Chromium refuses module workers from blob: URLs of an opaque origin.
     const worker = new Worker(url, { name: 'python-sandbox' });
-    worker.addEventListener('error', (e) => { e.preventDefault(); control.postMessage({ type: 'exit', reason: 'worker error: ' + (e.message || 'failed to start') }); });
+    const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
+    worker.addEventListener('error', (e) => { e.preventDefault(); exit('worker error: ' + (e.message || 'failed to start')); });
     // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).
     const buffer = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(1) : undefined;
     const view = buffer && new Uint8Array(buffer);
-    worker.postMessage({ type: 'init', rpc, events, interruptBuffer: buffer }, [rpc, events]);
+    const relay = (host) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => {
+        const { size, buffers } = measure(e.data, maxMessageChars);
+        if (size > maxMessageChars) exit('it sent a message of more than ' + maxMessageChars + ' characters, more than any answer within its limits; it was stopped as misbehaving');
+        else host.postMessage(e.data, buffers);
+      };
+      host.onmessage = (e) => channel.port1.postMessage(e.data, measure(e.data, Infinity).buffers);
+      return channel.port2;
+    };
+    const workerRpc = relay(rpc);
+    const workerEvents = relay(events);
+    worker.postMessage({ type: 'init', rpc: workerRpc, events: workerEvents, interruptBuffer: buffer }, [workerRpc, workerEvents]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
     control.postMessage({ type: 'started', interruptible: !!buffer });
   } catch (error) {
@@ -62,7 +95,11 @@ function workerSource(url: URL): Promise<string> {
 
 let frameScript: Promise<string> | undefined;
 
-export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
+/**
+ * Starts the worker in a new sandboxed frame.
+ * @param maxMessageChars The most text one message from the worker may carry (see the module comment).
+ */
+export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<SpawnedWorker> {
   // The frame boots while the worker script is still being fetched.
   const source = workerSource(url);
   source.catch(() => undefined);
@@ -114,7 +151,7 @@ export async function spawnInFrame(url: URL): Promise<SpawnedWorker> {
       window.removeEventListener('message', onReady);
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
-        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2 }, '*', [rpc.port2, events.port2, control.port2]);
+        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [rpc.port2, events.port2, control.port2]);
         resolve();
       }, reject);
     };

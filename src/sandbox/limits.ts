@@ -52,3 +52,13 @@ export function resolveLimits(overrides: Partial<SandboxLimits> = {}): SandboxLi
   }
   return limits;
 }
+
+/**
+ * The most text one message from the worker may carry: a run result with files and images at
+ * their limits (base64), its output fields, and slack for names and notes. Larger is a worker
+ * that misbehaves (checked in the isolation frame, so the page never deserializes it).
+ */
+export function maxMessageChars(limits: SandboxLimits): number {
+  const base64 = (bytes: number) => Math.ceil(bytes / 3) * 4;
+  return 2 * base64(limits.maxTotalFileBytes) + 8 * (limits.maxOutputBytes * 2 + 4096) + 1024 * 1024;
+}

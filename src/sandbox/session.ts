@@ -22,6 +22,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** Streamed output one run may send (characters); a worker that sends more is stopped. */
   maxStreamedChars: number;
+  /** The most text one message may carry (isolated mode: checked in the frame, off the page's thread). */
+  maxMessageChars: number;
   /** How long a worker may take to answer a call or to take a run before it is taken as silent. */
   callTimeoutMs: number;
 }
@@ -140,7 +142,7 @@ export class WorkerSession {
   /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
   static async start(workerUrl: URL, configReady: BootConfig | Promise<BootConfig>, options: SessionOptions): Promise<WorkerSession> {
     // The worker starts while the config (snapshot, runtime bytes) is still loading.
-    const spawning = spawnWorker(workerUrl, options.isolation);
+    const spawning = spawnWorker(workerUrl, options.isolation, options.maxMessageChars);
     let spawnTimer: ReturnType<typeof setTimeout> | undefined;
     const spawnTimeout = new Promise<never>((_, reject) => {
       spawnTimer = setTimeout(() => reject(new Error(`no answer within ${options.bootTimeoutMs} ms`)), options.bootTimeoutMs);

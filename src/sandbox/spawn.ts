@@ -31,9 +31,10 @@ export type Isolation = 'frame' | 'worker';
 /** True in Node (worker_threads); false in browsers. */
 export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
-export function spawnWorker(url: URL, isolation: Isolation): Promise<SpawnedWorker> {
+/** `maxMessageChars`: the largest message a frame lets through to the page (see isolation-frame.ts). */
+export function spawnWorker(url: URL, isolation: Isolation, maxMessageChars: number): Promise<SpawnedWorker> {
   if (isNode) return spawnNodeWorker(url);
-  return isolation === 'frame' ? spawnInFrame(url) : Promise.resolve(spawnBrowserWorker(url));
+  return isolation === 'frame' ? spawnInFrame(url, maxMessageChars) : Promise.resolve(spawnBrowserWorker(url));
 }
 
 const SIGINT = 2;

@@ -17,6 +17,8 @@ export interface StaticServerOptions {
   root: string;
   /** Send COOP/COEP/CORP so pages are `crossOriginIsolated`. Default false. */
   crossOriginIsolated?: boolean;
+  /** More headers on every response (e.g. a Content-Security-Policy). */
+  headers?: Record<string, string>;
   /**
    * Dynamic answers for exact paths (any method), tried before the files. The handler gets the
    * request after the isolation headers are set and must end the response; it returns the status.
@@ -80,6 +82,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     // Logged on arrival (status filled in when known) so a request in flight is already counted.
     const entry: ServedRequest = { method: req.method ?? 'GET', path: path ?? String(req.url), status: 0 };
     requests.push(entry);
+    for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
     const route = path === undefined ? undefined : options.routes?.[path];
     const answer = route
       ? Promise.resolve()

@@ -31,10 +31,10 @@ afterEach(async () => {
   context = undefined;
 });
 
-function useServer(crossOriginIsolated: boolean): { server: StaticServer } {
+function useServer(crossOriginIsolated: boolean, headers?: Record<string, string>): { server: StaticServer } {
   const holder = {} as { server: StaticServer };
   beforeAll(async () => {
-    holder.server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated });
+    holder.server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated, headers });
   });
   afterAll(async () => {
     await holder.server?.close();
@@ -219,6 +219,25 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
     expect(await transcriptText(page, '#chat0')).toContain(`<video poster="http://${CANARY}/next-conversation"></video>`);
     expect(blocked.filter((url) => url.includes(CANARY))).toEqual([]);
     expect((await loaders(page)).media).toBe(0);
+  });
+});
+
+/**
+ * The page CSP SECURITY.md recommends to integrators (belt and braces: rendered content loads
+ * nothing from the network even if an element got past the sanitizer). The sandbox's srcdoc frame
+ * inherits the page's policy, so the recommendation must leave the sandbox working.
+ */
+describe('under the recommended page CSP', { timeout: TIMEOUT_MS }, () => {
+  const RECOMMENDED_CSP = "img-src 'self' data: blob:; media-src 'none'; object-src 'none'; connect-src 'self' https://generativelanguage.googleapis.com https://cdn.jsdelivr.net";
+  const ctx = useServer(true, { 'Content-Security-Policy': RECOMMENDED_CSP });
+
+  test('the widget boots Python, replays a demo live, and nothing it shows is refused or fetched', async () => {
+    const { page, log } = await openPlainPage(ctx.server.origin, 'demo=/dist/demos/primes.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('is 5117.');
+    expect(log.filter((line) => /Content Security Policy|Refused to/i.test(line))).toEqual([]);
   });
 });
 

@@ -6,13 +6,13 @@
  * fetches Pyodide's runtime itself and hands the bytes in, so the frame never fetches anything.
  *
  * The frame's own script is small and trusted: it makes the worker, shares an interrupt buffer
- * with it (where the frame is cross-origin isolated), relays the worker's two channels, and obeys
- * one command from the host: `interrupt`. Terminating is removing the frame.
+ * with it (where the frame is cross-origin isolated), starts the gate that relays the worker's two
+ * channels, and obeys one command from the host: `interrupt`. Terminating is removing the frame.
  *
- * The relay is where a message's size is checked: a browser deserializes a message on the
- * receiving thread before anyone can look at it (about 2 ms per MB), so a worker's message over
- * `maxMessageChars` (more text than any honest answer within the limits) stops the worker here,
- * in the frame's thread (its own process in Chromium), and never reaches the page's.
+ * The relay (a second worker in the frame, the gate) is where a message's size is checked: a
+ * browser deserializes a message on the receiving thread before anyone can look at it (about
+ * 2 ms per MB), so a worker's message over `maxMessageChars` (more text than any honest answer
+ * within the limits) stops the worker on the gate's thread, and never reaches the page's.
  */
 import { fetchOk, loadOnce } from './downloads.js';
 import type { SpawnedWorker } from './spawn.js';
@@ -20,48 +20,63 @@ import type { SpawnedWorker } from './spawn.js';
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `
 const SIGINT = 2;
-/** A message's size in characters of text (1 per other value), counted until over the limit; and its ArrayBuffers, to pass on without a copy. */
-function measure(data, limit) {
-  const buffers = [];
-  const keep = (buffer) => { if (buffer instanceof ArrayBuffer && !buffers.includes(buffer)) buffers.push(buffer); };
-  const stack = [data];
-  let size = 0;
-  while (stack.length > 0 && size <= limit) {
-    const value = stack.pop();
-    size += typeof value === 'string' ? value.length : 1;
-    if (value instanceof ArrayBuffer) keep(value);
-    else if (ArrayBuffer.isView(value)) keep(value.buffer);
-    else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const key in value) { stack.push(value[key]); if (++size > limit) break; }
+/**
+ * The gate: a worker of its own between the Python worker and the page, so that a message is
+ * received, and measured, on a thread that is neither the page's nor Python's, whatever process
+ * the engine gives the frame. It relays both channels and stops at a message carrying more text
+ * than any honest answer.
+ */
+function gate() {
+  /** A message's size in characters of text (1 per other value), counted until over the limit; and its ArrayBuffers, to pass on without a copy. */
+  function measure(data, limit) {
+    const buffers = [];
+    const keep = (buffer) => { if (buffer instanceof ArrayBuffer && !buffers.includes(buffer)) buffers.push(buffer); };
+    const stack = [data];
+    let size = 0;
+    while (stack.length > 0 && size <= limit) {
+      const value = stack.pop();
+      size += typeof value === 'string' ? value.length : 1;
+      if (value instanceof ArrayBuffer) keep(value);
+      else if (ArrayBuffer.isView(value)) keep(value.buffer);
+      else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const key in value) { stack.push(value[key]); if (++size > limit) break; }
+    }
+    return { size, buffers };
   }
-  return { size, buffers };
+  onmessage = (start) => {
+    const { pairs, maxMessageChars } = start.data;
+    for (const [host, worker] of pairs) {
+      worker.onmessage = (e) => {
+        const { size, buffers } = measure(e.data, maxMessageChars);
+        if (size <= maxMessageChars) return host.postMessage(e.data, buffers);
+        postMessage('it sent a message of more than ' + maxMessageChars + ' characters, more than any answer within its limits; it was stopped as misbehaving');
+        close();
+      };
+      host.onmessage = (e) => worker.postMessage(e.data, measure(e.data, Infinity).buffers);
+    }
+  };
 }
+const blobWorker = (source, name) => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { name });
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
   const { workerSource, rpc, events, control, maxMessageChars } = event.data;
   // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
   try {
-    const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-    // Classic: Chromium refuses module workers from blob: URLs of an opaque origin.
-    const worker = new Worker(url, { name: 'python-sandbox' });
+    // Classic workers: Chromium refuses module workers from blob: URLs of an opaque origin.
+    const worker = blobWorker(workerSource, 'python-sandbox');
+    const relay = blobWorker('(' + gate + ')()', 'python-sandbox-gate');
     const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
-    worker.addEventListener('error', (e) => { e.preventDefault(); exit('worker error: ' + (e.message || 'failed to start')); });
+    // Reported a moment later: the worker's last answers are still on their way through the gate.
+    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit('worker error: ' + (e.message || 'failed to start')), 100); });
+    relay.addEventListener('error', (e) => { e.preventDefault(); exit('the sandbox gate failed: ' + (e.message || 'failed to start')); });
+    relay.onmessage = (e) => exit(String(e.data));
     // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).
     const buffer = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(1) : undefined;
     const view = buffer && new Uint8Array(buffer);
-    const relay = (host) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = (e) => {
-        const { size, buffers } = measure(e.data, maxMessageChars);
-        if (size > maxMessageChars) exit('it sent a message of more than ' + maxMessageChars + ' characters, more than any answer within its limits; it was stopped as misbehaving');
-        else host.postMessage(e.data, buffers);
-      };
-      host.onmessage = (e) => channel.port1.postMessage(e.data, measure(e.data, Infinity).buffers);
-      return channel.port2;
-    };
-    const workerRpc = relay(rpc);
-    const workerEvents = relay(events);
-    worker.postMessage({ type: 'init', rpc: workerRpc, events: workerEvents, interruptBuffer: buffer }, [workerRpc, workerEvents]);
+    const toRpc = new MessageChannel();
+    const toEvents = new MessageChannel();
+    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], maxMessageChars }, [rpc, toRpc.port1, events, toEvents.port1]);
+    worker.postMessage({ type: 'init', rpc: toRpc.port2, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, toEvents.port2]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
     control.postMessage({ type: 'started', interruptible: !!buffer });
   } catch (error) {

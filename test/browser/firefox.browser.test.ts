@@ -7,6 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunResult, SandboxOptions } from '../../src/types.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
+import { FORGED_PROGRESS, FORGE_PROGRESS, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { firefoxExecutablePath, launchFirefox } from '../support/firefox.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { HOST_PAGE_PATH } from './support/host-page.js';
@@ -18,13 +19,30 @@ const title = installed ? 'Firefox' : 'Firefox (skipped: /usr/bin/firefox-esr is
 
 type Plain = Omit<SandboxOptions, 'onProgress'>;
 
-/** The harness of pages/host.html (see harness.js), driven through page.evaluate. */
-function harness(page: Page) {
+/** The harness of pages/host.html (see harness.js), as the page sees it. */
+interface Harness {
+  create(o: Plain, id: string): Promise<{ interruptible: boolean }>;
+  run(c: string, o: object, id: string): Promise<RunResult>;
+  writeFile(p: string, t: string, id: string): Promise<void>;
+  progress(id: string): string[];
+  watchStalls(): void;
+  longestStallMs(): number;
+}
+type Window_ = { harness: Harness };
+
+/** The harness driven through page.evaluate (functions are sent as source: no closures); `id` names one of the page's sandboxes. */
+function harness(page: Page, id = 'main') {
   return {
-    create: (options: Plain = {}) => page.evaluate((o) => (window as never as { harness: { create(o: Plain): Promise<{ interruptible: boolean }> } }).harness.create(o), options),
-    run: (code: string, options: { timeoutMs?: number } = {}) =>
-      page.evaluate((c, o) => (window as never as { harness: { run(c: string, o: object): Promise<RunResult> } }).harness.run(c, o), code, options),
-    writeFile: (path: string, text: string) => page.evaluate((p, t) => (window as never as { harness: { writeFile(p: string, t: string): Promise<void> } }).harness.writeFile(p, t), path, text),
+    create: (options: Plain = {}) => page.evaluate((o, i) => (window as unknown as Window_).harness.create(o, i), options, id),
+    run: (code: string, options: { timeoutMs?: number } = {}) => page.evaluate((c, o, i) => (window as unknown as Window_).harness.run(c, o, i), code, options, id),
+    writeFile: (path: string, text: string) => page.evaluate((p, t, i) => (window as unknown as Window_).harness.writeFile(p, t, i), path, text, id),
+    progress: () => page.evaluate((i) => (window as unknown as Window_).harness.progress(i), id),
+    /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */
+    async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+      await page.evaluate(() => (window as unknown as Window_).harness.watchStalls());
+      const value = await fn();
+      return { value, stallMs: await page.evaluate(() => (window as unknown as Window_).harness.longestStallMs()) };
+    },
   };
 }
 
@@ -92,6 +110,27 @@ describe.skipIf(!installed)(title, () => {
 
     test('the sandbox runs in a sandboxed frame with an opaque origin', async () => {
       expect((await ctx.host.run('import js\n(js.self.origin, js.location.protocol)')).result).toBe("('null', 'blob:')");
+    }, TIMEOUT_MS);
+  });
+
+  describe('the host against a hostile worker (COOP + COEP)', () => {
+    const ctx = usePage(true);
+    const bounded = () => harness(ctx.page, 'bounded');
+    beforeAll(() => bounded().create({ limits: { callTimeoutMs: 3000, maxTotalFileBytes: 5 * 1024 * 1024 } }), TIMEOUT_MS);
+
+    test('60 files sharing one 8 MB string stop the worker in its frame; the page never stalls for 200 ms', async () => {
+      const { value: r, stallMs } = await bounded().longestStallDuring(() => bounded().run(tamperWithNextResult(sharedFiles(60, 6 * 1024 * 1024))));
+      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
+      expect(r.error?.message).toMatch(/sent a message of more than \d+ characters/);
+      expect(stallMs).toBeLessThan(200);
+      expect(await bounded().run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    }, TIMEOUT_MS);
+
+    test('forged progress lines never reach the page', async () => {
+      expect((await bounded().run(FORGE_PROGRESS)).outcome).toBe('OUTCOME_OK');
+      const shown = (await bounded().progress()).join('\n');
+      expect(shown).not.toContain(FORGED_PROGRESS);
+      expect(shown).not.toContain('your-api-key-expired');
     }, TIMEOUT_MS);
   });
 

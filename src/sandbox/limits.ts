@@ -1,4 +1,5 @@
 import type { SandboxLimits } from '../types.js';
+import { base64Length } from './base64.js';
 
 /** Defaults follow Gemini's server-side sandbox where it has one (30 s). */
 export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
@@ -53,12 +54,21 @@ export function resolveLimits(overrides: Partial<SandboxLimits> = {}): SandboxLi
   return limits;
 }
 
+/** The longest output field (output, stdout, stderr, error text) an honest run result has: the worker caps output itself; slack for notes. */
+export function maxOutputFieldChars(limits: Pick<SandboxLimits, 'maxOutputBytes'>): number {
+  return limits.maxOutputBytes * 2 + 4096;
+}
+
+/** Live output one run may stream: the worker streams at most the head of its capped output, then notes; twice is slack enough. */
+export function maxStreamedChars(limits: Pick<SandboxLimits, 'maxOutputBytes'>): number {
+  return limits.maxOutputBytes * 2 + 64 * 1024;
+}
+
 /**
  * The most text one message from the worker may carry: a run result with files and images at
  * their limits (base64), its output fields, and slack for names and notes. Larger is a worker
  * that misbehaves (checked in the isolation frame, so the page never deserializes it).
  */
 export function maxMessageChars(limits: SandboxLimits): number {
-  const base64 = (bytes: number) => Math.ceil(bytes / 3) * 4;
-  return 2 * base64(limits.maxTotalFileBytes) + 8 * (limits.maxOutputBytes * 2 + 4096) + 1024 * 1024;
+  return 2 * base64Length(limits.maxTotalFileBytes) + 8 * maxOutputFieldChars(limits) + 1024 * 1024;
 }

@@ -3,7 +3,7 @@ import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareIsolated, resolveIsolation } from './boot-plan.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
 import { Interpreters } from './interpreters.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, resolveLimits } from './limits.js';
+import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './outcomes.js';
 import { toWorkdirPath } from './paths.js';
 import { RunStopper } from './run-stopper.js';
@@ -87,8 +87,7 @@ export class PythonSandbox {
       isolation,
       bootTimeoutMs: limits.bootTimeoutMs,
       callTimeoutMs: limits.callTimeoutMs,
-      // The worker streams at most the head of its capped output, then notes: twice is slack enough.
-      maxStreamedChars: limits.maxOutputBytes * 2 + 64 * 1024,
+      maxStreamedChars: maxStreamedChars(limits),
       maxMessageChars: maxMessageChars(limits),
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);

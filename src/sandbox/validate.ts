@@ -7,8 +7,7 @@ import type { BootInfo, WorkerEvent, WorkerRunResult } from '../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../types.js';
 import { base64Length, base64Size, isBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN } from './limits.js';
-
+import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from './limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -91,8 +90,7 @@ export function validateRunResult(v: unknown, limits: ResultLimits): WorkerRunRe
     const sum = list.reduce((n: number, item: unknown) => n + (isObject(item) && isString(item.data) ? item.data.length : 0), 0);
     if (sum > total) tooMuch(`${list.length} ${what} totalling ${formatBytes((sum / 4) * 3)} (limits.maxTotalFileBytes is ${formatBytes(limits.maxTotalFileBytes)})`);
   }
-  // The worker caps output itself; the host allows slack for notes, never more.
-  const max = limits.maxOutputBytes * 2 + 4096;
+  const max = maxOutputFieldChars(limits);
   return {
     status: v.status as WorkerRunResult['status'],
     output: text(v.output, max, 'output'),

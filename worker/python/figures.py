@@ -19,9 +19,8 @@ class ImageCollector:
         self.images: list[dict[str, str]] = []
         self.skipped = 0
         self.skip_reason = ""
-        self.max_images = 20
-        self.max_bytes = 10 * 1024 * 1024
-        self.max_total_bytes = 25 * 1024 * 1024
+        # Set by runner.setup from the host's limits (one home: src/sandbox/limits.ts); none before it.
+        self.max_images = self.max_bytes = self.max_total_bytes = 0
         self.total_bytes = 0
 
     def limit(self, max_images: int, max_bytes: int, max_total_bytes: int) -> None:

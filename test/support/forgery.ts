@@ -115,3 +115,10 @@ js.eval("""(() => {
   };
 })()""")
 print("forging progress")`;
+
+/**
+ * The longest the page's main thread may pause while a flood is stopped. Unbounded, these floods
+ * stalled it for 55–63 s; the bound leaves room for a garbage collection on a shared, loaded
+ * machine (Firefox paused 264 ms once in CI while the frame freed the killed worker).
+ */
+export const MAX_PAGE_STALL_MS = 1000;

@@ -8,6 +8,7 @@ import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, lastTurn, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { partsOf, useAgentFixture } from './helpers.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
@@ -15,7 +16,7 @@ useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const encoder = new TextEncoder();
 const CSV = 'month,total\njan,10\nfeb,12\nmar,20\n';
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+const PNG = Uint8Array.from(atob(PNG_1X1_BASE64), (c) => c.charCodeAt(0));
 const attachments = [
   { name: 'sales.csv', mimeType: 'text/csv', data: encoder.encode(CSV) },
   { name: 'logo.png', mimeType: 'image/png', data: PNG },

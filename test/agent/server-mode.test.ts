@@ -9,12 +9,13 @@ import { MODEL, SEED_PROMPT, clientFor, declaredFunctions, reply, seedLocalTurns
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { Part } from '../fake-gemini/wire.js';
 import { collect, kindsOf, partsOf, useAgentFixture } from './helpers.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
 useAgentFixture((started) => ({ fake, sandbox } = started));
 
-const CHART = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+const CHART = PNG_1X1_BASE64;
 
 describe('server-side code execution', () => {
   it('enables codeExecution and passes its parts through untouched', async () => {

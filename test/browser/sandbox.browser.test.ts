@@ -13,12 +13,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { HostPage } from './support/host-page.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Boot in Chromium takes 3–7 s on a 2-core machine; a stop-and-reboot test does it twice. */
 const TEST_TIMEOUT_MS = 60_000;
 /** A valid 1x1 transparent PNG. */
-const PNG_1X1_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
 
 let browser: Browser;
 

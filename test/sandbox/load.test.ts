@@ -10,8 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PythonSandbox, type RunResult } from '../../dist/index.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
-const PNG_1X1_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
 const MIB = 1024 * 1024;
 
 interface Memory {

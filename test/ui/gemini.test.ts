@@ -12,6 +12,7 @@ import type { Recording } from '../../src/ui/replay/recording.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
 import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from './ui-support.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 90_000;
 const PAGE = '/test/ui/pages/plain.html';
@@ -117,7 +118,7 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
 
 describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, () => {
   test('picked and dropped files reach the code by name and are shown to the model', async () => {
-    const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
+    const PNG_1X1 = PNG_1X1_BASE64;
     world.fake.script([
       {
         expect: (request) => {

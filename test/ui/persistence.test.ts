@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, functionResponses, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
 import { collectLog, indexedDbContents, screenshot, sendAndWait, transcriptText, useFakeGemini } from './ui-support.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 120_000;
 const PAGE = '/test/ui/pages/plain.html';
@@ -137,7 +138,7 @@ describe('large media', { timeout: TIMEOUT_MS }, () => {
     const page = await openChat('execution=server');
     // Over MAX_SAVED_MEDIA_BYTES (1 MiB); the bytes need not be a valid image for this.
     const big = { mimeType: 'image/png', data: 'A'.repeat(1_500_000) };
-    const small = { mimeType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==' };
+    const small = { mimeType: 'image/png', data: PNG_1X1_BASE64 };
     world.fake.script([
       {
         reply: reply([

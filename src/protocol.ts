@@ -35,20 +35,23 @@ export interface BootConfig extends PyodideSource {
 }
 
 /**
- * Snapshot bytes, or a Blob holding them. Browsers pass Blobs: a Blob crosses into the worker (and
- * the isolation frame's process) as a handle, where its 16 MB would be copied on the way.
+ * Bytes handed to a worker: a Blob where the worker can read Blobs, bytes where it cannot.
+ * Browsers pass Blobs: a Blob crosses into the worker (and the isolation frame's process) as a
+ * handle, where megabytes of bytes would be copied on the way. WebKit's isolated worker (a data:
+ * worker, see isolation-frame.ts) cannot read a Blob, so the host reads them for it and transfers
+ * the bytes (`blobs-to-bytes.ts`); Node copies bytes within the process.
  */
-export type SnapshotData = Uint8Array | Blob;
+export type Bytes = Blob | Uint8Array<ArrayBuffer>;
 
-/**
- * Pyodide's runtime files, as handed to an isolated worker. Blobs for the same reason as
- * `SnapshotData`: the frame is another process, and 13 MB of bytes would be copied into it.
- */
+/** Snapshot bytes (see `Bytes`). */
+export type SnapshotData = Bytes;
+
+/** Pyodide's runtime files, as handed to an isolated worker (see `Bytes`). */
 export interface RuntimeFiles {
-  pyodideMjs: Blob;
-  asmMjs: Blob;
-  wasm: Blob;
-  stdlib: Blob;
+  pyodideMjs: Bytes;
+  asmMjs: Bytes;
+  wasm: Bytes;
+  stdlib: Bytes;
   lockFile: string;
 }
 
@@ -72,8 +75,8 @@ export type WorkerEvent =
 export interface HostEvent {
   type: 'package-response';
   requestId: number;
-  /** The wheel. A Blob crosses as a handle: one download serves every request without a copy. */
-  data?: Blob;
+  /** The wheel (see `Bytes`). A Blob crosses as a handle: one download serves every request without a copy. */
+  data?: Bytes;
   error?: string;
 }
 

@@ -5,14 +5,14 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import type { BootConfig, BootInfo, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
+import type { BootConfig, BootInfo, Bytes, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
-import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, importBlob, installRuntimeFetch } from './runtime-fetch.js';
+import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch } from './runtime-fetch.js';
 import { hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideInterface>;
@@ -45,7 +45,7 @@ export class PyodideEngine implements WorkerApi {
    * is pending, while packages load, is applied once it is).
    */
   private current: { runId: number; chunks: number; cancelRequested: boolean; cancelAwait?: () => boolean } | undefined;
-  private readonly packageRequests = new Map<number, { resolve(data: Blob): void; reject(error: Error): void }>();
+  private readonly packageRequests = new Map<number, { resolve(data: Bytes): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
 
   constructor(
@@ -71,12 +71,12 @@ export class PyodideEngine implements WorkerApi {
     const pending = this.packageRequests.get(event.requestId);
     if (!pending) return;
     this.packageRequests.delete(event.requestId);
-    if (event.data instanceof Blob) pending.resolve(event.data);
+    if (event.data instanceof Blob || event.data instanceof Uint8Array) pending.resolve(event.data);
     else pending.reject(new Error(event.error ?? 'package request failed'));
   }
 
   /** Isolated mode: wheels come from the host, which checks them against the lock file. */
-  private fetchPackageFromHost(fileName: string): Promise<Blob> {
+  private fetchPackageFromHost(fileName: string): Promise<Bytes> {
     const requestId = ++this.packageRequestSeq;
     return new Promise((resolve, reject) => {
       this.packageRequests.set(requestId, { resolve, reject });
@@ -101,7 +101,8 @@ export class PyodideEngine implements WorkerApi {
     }
     const { runtime } = config;
     installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName));
-    const [module, asm] = await Promise.all([importBlob<PyodideModule>(runtime.pyodideMjs), importBlob<{ default: unknown }>(runtime.asmMjs)]);
+    hideImportScripts();
+    const [module, asm] = await Promise.all([importModule<PyodideModule>(runtime.pyodideMjs), importModule<{ default: unknown }>(runtime.asmMjs)]);
     return {
       ...module,
       extra: {
@@ -151,7 +152,13 @@ export class PyodideEngine implements WorkerApi {
       this.writeSources();
       this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
       // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
-      if (config.makeSnapshot) snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
+      if (config.makeSnapshot) {
+        snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
+        // While snapshotting, Pyodide's \`js\` is a recording proxy of globalThis, on which getters
+        // such as \`self\` throw "Illegal invocation"; this interpreter lives on (as the spare), so
+        // its \`js\` becomes globalThis itself, as in every restored one.
+        this.pyodide.registerJsModule('js', globalThis);
+      }
     } else {
       // The file system is not part of a snapshot; lazily imported modules need their files.
       this.writeSources();

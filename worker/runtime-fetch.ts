@@ -4,14 +4,14 @@
  * replaced by one that serves the runtime's bytes handed in by the host and asks the host for
  * wheels, which it serves only from the configured source and only for lock-file entries.
  */
-import type { RuntimeFiles } from '../src/protocol.js';
+import type { Bytes, RuntimeFiles } from '../src/protocol.js';
 import { precompileWasm } from './wasm-precompile.js';
 
 /** Pyodide needs URLs; these never reach the network. */
 export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
 export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 
-export type PackageFetcher = (fileName: string) => Promise<Blob>;
+export type PackageFetcher = (fileName: string) => Promise<Bytes>;
 
 export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher): void {
   const wasmUrl = `${VIRTUAL_INDEX_URL}pyodide.asm.wasm`;
@@ -20,7 +20,7 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
     [`${VIRTUAL_INDEX_URL}python_stdlib.zip`, { body: runtime.stdlib, type: 'application/zip' }],
   ]);
   // Blob bodies: read as they stream, never copied here.
-  const serve = ({ body, type }: { body: Blob; type: string }) => new Response(body, { headers: { 'content-type': type } });
+  const serve = ({ body, type }: { body: Bytes; type: string }) => new Response(body, { headers: { 'content-type': type } });
   const servedWasm = new WeakSet<Response>();
   precompileWasm(Promise.resolve(serve({ body: runtime.wasm, type: 'application/wasm' })), (response) => servedWasm.has(response));
   globalThis.fetch = async (input: RequestInfo | URL) => {
@@ -39,8 +39,24 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
   };
 }
 
-/** Imports a module from a Blob of its source (a blob: URL, which the isolated CSP allows). */
-export async function importBlob<T>(source: Blob): Promise<T> {
+/**
+ * The isolated worker is a classic worker only because Chromium refuses module workers from an
+ * opaque origin's blob: URLs; Pyodide is imported as modules all the same. Pyodide refuses to
+ * run in a classic worker, which it detects by a successful `importScripts("data:…")` (the CSP
+ * allows data: scripts for WebKit's data: worker), so the worker has no `importScripts`.
+ */
+export function hideImportScripts(): void {
+  Object.defineProperty(globalThis, 'importScripts', { value: undefined, configurable: true, writable: true });
+}
+
+/**
+ * Imports a module from its source: a Blob through a blob: URL, bytes through a data: URL (a
+ * worker that cannot read Blobs cannot import blob: URLs either). The isolated CSP allows both.
+ */
+export async function importModule<T>(source: Bytes): Promise<T> {
+  if (source instanceof Uint8Array) {
+    return (await import(/* @vite-ignore */ `data:text/javascript;charset=utf-8,${encodeURIComponent(new TextDecoder().decode(source))}`)) as T;
+  }
   // Re-typed (no copy): a module must have a JavaScript type, whatever the server said.
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {

@@ -117,7 +117,7 @@ export class Interpreters {
     const info = session.info;
     if (info?.snapshot) {
       // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
-      this.snapshot = isNode ? info.snapshot : new Blob([info.snapshot as BlobPart]);
+      this.snapshot = isNode ? (info.snapshot as Uint8Array<ArrayBuffer>) : new Blob([info.snapshot as BlobPart]);
       this.saving = this.snapshots.save(this.snapshot);
       info.snapshot = undefined;
     } else if (info?.bootPath === 'snapshot') {

@@ -2,7 +2,7 @@
  * Isolated mode (browsers): the worker lives inside a sandboxed iframe without
  * `allow-same-origin`, so its origin is opaque (no cookies, storage or same-origin requests of the
  * host), under a Content Security Policy that allows no network connections (`connect-src
- * 'none'`) and scripts only from blob: URLs. Workers made from blob: URLs inherit both. The host
+ * 'none'`) and scripts only from blob: and data: URLs. Workers made from such URLs inherit both. The host
  * fetches Pyodide's runtime itself and hands the bytes in, so the frame never fetches anything.
  *
  * The frame's own script is small and trusted: it makes the worker, shares an interrupt buffer
@@ -55,7 +55,25 @@ function gate() {
     }
   };
 }
-const blobWorker = (source, name) => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { name });
+/**
+ * WebKit refuses blob: workers on a cross-origin isolated page (it wants a COEP header, which no
+ * blob: response carries). A data: worker starts there, with the same opaque origin, CSP and
+ * SharedArrayBuffer, but can neither read a Blob nor import a blob: URL: the host is told, and
+ * hands it bytes. Elsewhere blob: workers are kept (Blobs cross as handles, without a copy).
+ */
+function blobWorkersStart() {
+  if (!self.crossOriginIsolated) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const probe = new Worker(URL.createObjectURL(new Blob(['postMessage(0)'], { type: 'text/javascript' })));
+    const done = (started) => { probe.terminate(); resolve(started); };
+    probe.onmessage = () => done(true);
+    probe.onerror = (e) => { e.preventDefault(); done(false); };
+  });
+}
+let blobWorkers = true;
+const startWorker = (source, name) => new Worker(blobWorkers
+  ? URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
+  : 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source), { name });
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
@@ -63,8 +81,8 @@ addEventListener('message', function start(event) {
   // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
   try {
     // Classic workers: Chromium refuses module workers from blob: URLs of an opaque origin.
-    const worker = blobWorker(workerSource, 'python-sandbox');
-    const relay = blobWorker('(' + gate + ')()', 'python-sandbox-gate');
+    const worker = startWorker(workerSource, 'python-sandbox');
+    const relay = startWorker('(' + gate + ')()', 'python-sandbox-gate');
     const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
     // Reported a moment later: the worker's last answers are still on their way through the gate.
     worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit('worker error: ' + (e.message || 'failed to start')), 100); });
@@ -83,14 +101,18 @@ addEventListener('message', function start(event) {
     control.postMessage({ type: 'exit', reason: 'the sandbox frame could not start its worker: ' + ((error && error.message) || error) });
   }
 });
-parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
+// A probe that throws (no Worker at all) still lets the host start the frame, which reports why.
+blobWorkersStart().catch(() => false).then((started) => {
+  blobWorkers = started;
+  parent.postMessage({ type: 'python-sandbox-frame-ready', readsBlobs: started }, '*');
+});
 `;
 
 const CSP = [
   "default-src 'none'",
-  // The frame script (by hash), the worker and Pyodide (blob: URLs), Pyodide's wasm and its use of eval.
-  "script-src {frame-script} blob: 'unsafe-eval' 'wasm-unsafe-eval'",
-  'worker-src blob:',
+  // The frame script (by hash), the worker and Pyodide (blob: URLs, or data: URLs in WebKit), Pyodide's wasm and its use of eval.
+  "script-src {frame-script} blob: data: 'unsafe-eval' 'wasm-unsafe-eval'",
+  'worker-src blob: data:',
   "connect-src 'none'",
 ].join('; ');
 
@@ -153,6 +175,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   const control = new MessageChannel();
   // Known once the frame says it started its worker; until then interrupts are not relied on.
   let interruptible = false;
+  let readsBlobs = true;
   control.port1.onmessage = (event: MessageEvent) => {
     const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
     if (message?.type === 'started') interruptible = message.interruptible === true;
@@ -164,6 +187,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
     const onReady = (event: MessageEvent) => {
       if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
       window.removeEventListener('message', onReady);
+      readsBlobs = event.data.readsBlobs !== false;
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
         frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [rpc.port2, events.port2, control.port2]);
@@ -187,6 +211,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
     get interruptible() {
       return interruptible;
     },
+    readsBlobs,
     interrupt: () => control.port1.postMessage('interrupt'),
     async terminate() {
       removed = true;

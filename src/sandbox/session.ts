@@ -2,11 +2,12 @@
  * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
-import { type Remote, wrap } from 'comlink';
+import { type Remote, transfer, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../protocol.js';
 import { isShowableProgress } from '../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../types.js';
 import { Arrivals } from './arrivals.js';
+import { blobsToBytes } from './blobs-to-bytes.js';
 import { SandboxBootError } from './errors.js';
 import type { PackageBroker } from './package-broker.js';
 import { type Isolation, type SpawnedWorker, spawnWorker } from './spawn.js';
@@ -135,7 +136,11 @@ export class WorkerSession {
       } catch (error) {
         reply.error = (error as Error).message;
       }
-      this.worker.events.postMessage(reply);
+      if (this.worker.readsBlobs) this.worker.events.postMessage(reply);
+      else {
+        const bytes = await blobsToBytes(reply);
+        this.worker.events.postMessage(bytes.value, bytes.transfer);
+      }
     }
   }
 
@@ -173,7 +178,9 @@ export class WorkerSession {
       });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const booted = await Promise.race([session.untilDeath(session.remote.boot(config)), timeout]);
+      const bytes = worker.readsBlobs ? undefined : await blobsToBytes(config);
+      const boot = bytes ? session.remote.boot(transfer(bytes.value, bytes.transfer)) : session.remote.boot(config);
+      const booted = await Promise.race([session.untilDeath(boot), timeout]);
       if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);
       // So "Python is ready" reaches onProgress before the boot resolves.

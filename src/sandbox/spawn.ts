@@ -17,6 +17,11 @@ export interface SpawnedWorker {
    * until then it is false, and a stop terminates.
    */
   readonly interruptible: boolean;
+  /**
+   * Whether the worker can read a Blob it is handed. False for WebKit's isolated worker (a data:
+   * worker, see isolation-frame.ts): it is handed bytes instead (`blobs-to-bytes.ts`).
+   */
+  readonly readsBlobs: boolean;
   interrupt(): void;
   /** Hard stop. */
   terminate(): Promise<void>;
@@ -67,6 +72,7 @@ function spawnBrowserWorker(url: URL): SpawnedWorker {
     rpc: rpc.port1,
     events: events.port1,
     interruptible: !!sab.buffer,
+    readsBlobs: true,
     interrupt: sab.interrupt,
     async terminate() {
       worker.terminate();
@@ -105,6 +111,7 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
     rpc: rpc.port1 as unknown as MessagePort,
     events: events.port1 as unknown as MessagePort,
     interruptible: !!sab.buffer,
+    readsBlobs: true,
     interrupt: sab.interrupt,
     async terminate() {
       exited = true;

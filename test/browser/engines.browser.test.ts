@@ -1,0 +1,174 @@
+/**
+ * Firefox and WebKit beside Chromium: the default boundary and the sandbox's main behaviours, a
+ * representative subset of the Chromium suites on the same host page and harness (the Chromium
+ * suites run everything; see README "Browsers"). Firefox ESR through WebDriver BiDi; WebKitGTK
+ * (Safari's engine) through WebDriver, with SharedArrayBuffer as Safari has it on isolated pages,
+ * and without it as this build has it by default. An engine that is not installed is skipped,
+ * saying so (`.ci/run` installs all of them).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunResult, SandboxOptions } from '../../src/types.js';
+import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
+import type { Engine, EnginePage } from '../support/engines/engine.js';
+import { firefox } from '../support/engines/firefox.js';
+import { webkit } from '../support/engines/webkit.js';
+import { FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+import { HOST_PAGE_PATH } from './support/host-page.js';
+import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+import { PNG_1X1_BASE64 } from '../support/png.js';
+
+const TIMEOUT_MS = 120_000;
+
+type Plain = Omit<SandboxOptions, 'onProgress'>;
+
+/** The harness of pages/host.html (see harness.js); `id` names one of the page's sandboxes. */
+function harness(page: () => EnginePage, id = 'main') {
+  return {
+    create: (options: Plain = {}) => page().call<{ interruptible: boolean; bootPath: string }>('create', options, id),
+    run: (code: string, options: { timeoutMs?: number } = {}) => page().call<RunResult>('run', code, options, id),
+    writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
+    progress: () => page().call<string[]>('progress', id),
+    /** Until the warm spare has booted and stored its snapshot. */
+    whenIdle: () => page().call<void>('whenIdle', id),
+    /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */
+    async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+      await page().call('watchStalls');
+      const value = await fn();
+      return { value, stallMs: await page().call<number>('longestStallMs') };
+    },
+  };
+}
+
+const ENGINES: { engine: Engine; interrupts: boolean }[] = [
+  { engine: firefox(), interrupts: true },
+  { engine: webkit({ sharedArrayBuffer: true }), interrupts: true },
+  { engine: webkit({ sharedArrayBuffer: false }), interrupts: false },
+];
+
+describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
+  let canary: CanaryServer;
+  let wheels: WheelServer;
+  beforeAll(async () => {
+    if (engine.missing) return;
+    requireLibBuild();
+    [canary, wheels] = await Promise.all([startCanaryServer(), serveTinyWheel()]);
+  }, TIMEOUT_MS);
+  afterAll(async () => {
+    await engine.close();
+    await Promise.all([canary?.close(), wheels?.close()]);
+  });
+
+  /** A fresh page of the host origin, served with or without cross-origin isolation. */
+  function usePage(crossOriginIsolated: boolean) {
+    const holder = {} as { server: StaticServer; page: EnginePage };
+    beforeAll(async () => {
+      if (engine.missing) return;
+      holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
+      holder.page = await engine.open(`${holder.server.origin}${HOST_PAGE_PATH}`);
+    }, TIMEOUT_MS);
+    afterAll(async () => {
+      await holder.page?.close();
+      await holder.server?.close();
+    });
+    /** The page's sandbox `id` ('main' by default). */
+    const sandbox = (id?: string) => harness(() => holder.page, id);
+    return { host: sandbox(), sandbox };
+  }
+
+  describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a cross-origin-isolated page (COOP + COEP)', () => {
+    const ctx = usePage(true);
+
+    test(`the default sandbox (frame isolation) boots${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`, async () => {
+      expect(await ctx.host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents })).toMatchObject({ interruptible: interrupts, bootPath: 'fresh' });
+      expect(await ctx.host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
+      expect((await ctx.host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
+    }, TIMEOUT_MS);
+
+    test(interrupts ? 'while True past a 2 s deadline is interrupted, and globals survive' : 'while True past a 2 s deadline is terminated, saying the state is lost', async () => {
+      expect(await ctx.host.run('while True: pass', { timeoutMs: 2000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: !interrupts });
+      expect(await ctx.host.run('x')).toMatchObject(interrupts ? { outcome: 'OUTCOME_OK', result: '41' } : { outcome: 'OUTCOME_FAILED', error: { name: 'NameError' } });
+    }, TIMEOUT_MS);
+
+    test('files written by the host are read by the code, and files the code writes come back', async () => {
+      await ctx.host.writeFile('in.txt', 'from the host');
+      const r = await ctx.host.run('open("out.txt", "w").write(open("in.txt").read().upper())');
+      expect(r.files.map((f) => [f.path, Buffer.from(f.data, 'base64').toString()])).toEqual([['out.txt', 'FROM THE HOST']]);
+    }, TIMEOUT_MS);
+
+    test('a lock-file package is fetched by the host and imported', async () => {
+      expect(await ctx.host.run('import tinypkg\ntinypkg.greet("engine")')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello engine'" });
+    }, TIMEOUT_MS);
+
+    test('an image displayed by the code comes back', async () => {
+      const r = await ctx.host.run(`import base64\nclass Dot:\n    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")\ndisplay(Dot())`);
+      expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
+    }, TIMEOUT_MS);
+
+    test('a second sandbox of the page boots from the snapshot the first made', async () => {
+      await ctx.host.whenIdle();
+      expect(await ctx.sandbox('second').create({ warmSpare: false })).toMatchObject({ bootPath: 'snapshot' });
+      expect(await ctx.sandbox('second').run('import sys\nsys.platform')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'emscripten'" });
+    }, TIMEOUT_MS);
+
+    test.each([
+      ['js.fetch', (url: string) => `import js\nawait js.fetch("${url}/fetch")`],
+      ['pyodide.http.pyfetch', (url: string) => `import pyodide.http\nawait pyodide.http.pyfetch("${url}/pyfetch")`],
+      ['a WebSocket', (url: string) => `import js, asyncio\nws = js.WebSocket.new("${url.replace('http', 'ws')}/ws")\nawait asyncio.sleep(0.5)\nprint(ws.readyState)`],
+      ['a nested blob: worker with the original fetch', (url: string) => `import js\nsrc = "fetch('${url}/nested').catch(() => 0)"\nw = js.Worker.new(js.URL.createObjectURL(js.Blob.new([src], {"type": "text/javascript"})))\nimport asyncio\nawait asyncio.sleep(0.5)`],
+      ['a nested data: worker with the original fetch', (url: string) => `import js, urllib.parse\nsrc = "fetch('${url}/nested-data').catch(() => 0)"\nw = js.Worker.new("data:text/javascript," + urllib.parse.quote(src))\nimport asyncio\nawait asyncio.sleep(0.5)`],
+      ['a data: module import', (url: string) => `import js, urllib.parse\nsrc = "await fetch('${url}/data-module').catch(() => 0)"\nawait js.eval("(u) => import(u)")("data:text/javascript," + urllib.parse.quote(src))`],
+    ])('%s to the canary reaches nothing', async (_name, code) => {
+      canary.reset();
+      await ctx.host.run(code(canary.url));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(canary.count).toBe(0);
+      expect(canary.connections).toBe(0);
+    }, TIMEOUT_MS);
+
+    test('the sandbox runs in a sandboxed frame with an opaque origin', async () => {
+      const r = await ctx.host.run('import js\n(js.self.origin, js.location.protocol)');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: expect.stringMatching(/^\('null', '(blob|data):'\)$/) });
+    }, TIMEOUT_MS);
+
+    test('an interpreter that replaced a lost one reaches the worker\'s globals through js (js.self)', async () => {
+      expect(await ctx.host.run('import os\nos._exit(1)')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+      expect(await ctx.host.run('import js\njs.self.origin')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'null'" });
+    }, TIMEOUT_MS);
+  });
+
+  describe.skipIf(engine.missing)('the host against a hostile worker (COOP + COEP)', () => {
+    const ctx = usePage(true);
+    const bounded = ctx.sandbox('bounded');
+    beforeAll(async () => {
+      if (!engine.missing) await bounded.create({ limits: { callTimeoutMs: 3000, maxTotalFileBytes: 5 * 1024 * 1024 } });
+    }, TIMEOUT_MS);
+
+    test('60 files sharing one 8 MB string stop the worker in its frame; the page never stalls for a second', async () => {
+      const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run(tamperWithNextResult(sharedFiles(60, 6 * 1024 * 1024))));
+      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
+      expect(r.error?.message).toMatch(/sent a message of more than \d+ characters/);
+      expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+      expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    }, TIMEOUT_MS);
+
+    test('forged progress lines never reach the page', async () => {
+      expect((await bounded.run(FORGE_PROGRESS)).outcome).toBe('OUTCOME_OK');
+      const shown = (await bounded.progress()).join('\n');
+      expect(shown).not.toContain(FORGED_PROGRESS);
+      expect(shown).not.toContain('your-api-key-expired');
+    }, TIMEOUT_MS);
+  });
+
+  describe.skipIf(engine.missing)('a page without cross-origin isolation', () => {
+    const ctx = usePage(false);
+
+    test('boots without interrupts, and a stop past the deadline terminates and says so', async () => {
+      expect(await ctx.host.create()).toMatchObject({ interruptible: false });
+      expect(await ctx.host.run('y = 1\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      expect(await ctx.host.run('while True: pass', { timeoutMs: 1000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+      expect(await ctx.host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    }, TIMEOUT_MS);
+  });
+});

@@ -5,6 +5,7 @@
 import capturePy from './python/capture.py?raw';
 import figuresPy from './python/figures.py?raw';
 import runnerPy from './python/runner.py?raw';
+import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
 import stdinPy from './python/stdin.py?raw';
 import workdirPy from './python/workdir.py?raw';
@@ -15,6 +16,7 @@ export const SANDBOX_PYTHON_DIR = '/opt/sandbox';
 export const PYTHON_SOURCES: Record<string, string> = {
   'capture.py': capturePy,
   'figures.py': figuresPy,
+  'rejections.py': rejectionsPy,
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,

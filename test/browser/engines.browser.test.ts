@@ -13,9 +13,12 @@ import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { webkit } from '../support/engines/webkit.js';
 import { FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+import { ESCAPE_ATTEMPTS } from './support/escape-attempts.js';
+import { WHEELS_PATH, isLockFileWheel } from './support/escape-world.js';
 import { HOST_PAGE_PATH } from './support/host-page.js';
+import { API_PATH, type Secrets, makeSecrets, secretApi, secretsIn } from './support/secrets.js';
 import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
@@ -61,11 +64,11 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
   });
 
   /** A fresh page of the host origin, served with or without cross-origin isolation. */
-  function usePage(crossOriginIsolated: boolean) {
+  function usePage(crossOriginIsolated: boolean, routes?: StaticServerOptions['routes']) {
     const holder = {} as { server: StaticServer; page: EnginePage };
     beforeAll(async () => {
       if (engine.missing) return;
-      holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
+      holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated, routes });
       holder.page = await engine.open(`${holder.server.origin}${HOST_PAGE_PATH}`);
     }, TIMEOUT_MS);
     afterAll(async () => {
@@ -74,7 +77,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
     });
     /** The page's sandbox `id` ('main' by default). */
     const sandbox = (id?: string) => harness(() => holder.page, id);
-    return { host: sandbox(), sandbox };
+    return { host: sandbox(), sandbox, page: () => holder.page, server: () => holder.server };
   }
 
   describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a cross-origin-isolated page (COOP + COEP)', () => {
@@ -135,6 +138,41 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
     test('an interpreter that replaced a lost one reaches the worker\'s globals through js (js.self)', async () => {
       expect(await ctx.host.run('import os\nos._exit(1)')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
       expect(await ctx.host.run('import js\njs.self.origin')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'null'" });
+    }, TIMEOUT_MS);
+  });
+
+  /**
+   * Every attempt of the Chromium escape suite (escape-attempts.ts), with the host origin's secrets
+   * seeded: nothing reaches the canary, no secret is in the result, the host origin's API and
+   * server hear nothing but lock-file wheel requests, and the page gets no message. (Storage
+   * read-back and the second tab are checked in Chromium.)
+   */
+  describe.skipIf(engine.missing)('the escape attempts (COOP + COEP)', () => {
+    let secrets: Secrets | undefined;
+    const api = secretApi(() => secrets);
+    const ctx = usePage(true, { [API_PATH]: api.route });
+    beforeAll(async () => {
+      if (engine.missing) return;
+      secrets = makeSecrets();
+      await ctx.page().call('seedSecrets', secrets);
+      // The secrets are live: the page's own credentialed call gets the API's secret.
+      expect(await ctx.page().call('callApi', API_PATH)).toMatchObject({ status: 200, body: expect.stringContaining(secrets.api) });
+      await ctx.host.create({ packageBaseUrl: ctx.server().origin + WHEELS_PATH });
+    }, TIMEOUT_MS);
+
+    test.each(ESCAPE_ATTEMPTS)('$name', async (a) => {
+      canary.reset();
+      ctx.server().clearRequests();
+      api.calls.length = 0;
+      const r = await ctx.host.run(a.code({ canary: canary.url, canaryWs: canary.wsUrl, host: ctx.server().origin }), { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(canary.hits, 'requests that reached the canary').toEqual([]);
+      expect(canary.connections, 'TCP connections to the canary').toBe(0);
+      expect(secretsIn(r, secrets!), 'secrets in the run result').toEqual([]);
+      expect(api.calls, "calls to the host origin's API").toEqual([]);
+      expect(ctx.server().requests.filter((q) => !isLockFileWheel(q)), 'host requests other than lock-file wheels').toEqual([]);
+      expect(await ctx.page().call('unexpectedMessages'), 'messages the host page did not expect').toEqual([]);
+      if ((a.expect ?? 'fails') === 'fails') expect(r.outcome, r.output).toBe('OUTCOME_FAILED');
     }, TIMEOUT_MS);
   });
 

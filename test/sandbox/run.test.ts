@@ -104,6 +104,11 @@ describe('errors', () => {
     expect(r.stateLost).toBe(false);
     expect((await sandbox.run('1 + 1')).result).toBe('2');
   });
+
+  it('fails an await of a JavaScript promise rejected with a non-Error at once (JsRejection), instead of hanging to the deadline', async () => {
+    const r = await sandbox.run('import js\nawait js.eval("Promise.reject(42)")', { timeoutMs: 10_000 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'JsRejection', message: 'JavaScript promise rejected with 42' } });
+  });
 });
 
 describe('output', () => {

@@ -29,6 +29,7 @@ from pyodide.code import CodeRunner
 
 import capture
 import figures
+import rejections
 import stdin
 import workdir
 
@@ -290,13 +291,14 @@ def _order_sys_path() -> None:
 
 
 def setup(emit: Callable[[str, str], object], limits_json: str) -> Runner:
-    """Installs the sandbox's patches (sleep, stdin, display, SIGINT) and returns the runner."""
+    """Installs the sandbox's patches (sleep, stdin, display, SIGINT, promise rejections) and returns the runner."""
     limits = Limits(**json.loads(limits_json))
     _order_sys_path()
     sys.setrecursionlimit(limits.recursion_limit)
     figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
     signal.signal(signal.SIGINT, _ignore_sigint)
     time.sleep = _interruptible_sleep
+    rejections.install()
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)

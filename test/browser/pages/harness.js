@@ -76,6 +76,42 @@ export async function installHarness() {
       clearInterval(window.__stallTimer);
       return window.__longestStallMs;
     },
+    /** Seeds the host origin's secrets (test/browser/support/secrets.ts) in every store the page has. */
+    async seedSecrets(s) {
+      document.cookie = `session=${s.cookie}; path=/; SameSite=Strict`;
+      localStorage.setItem('secret', s.localStorage);
+      await new Promise((resolve, reject) => {
+        const open = indexedDB.open('secrets', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('kv');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('kv', 'readwrite');
+          tx.objectStore('kv').put(s.indexedDB, 'secret');
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+      const cache = await caches.open('secrets');
+      await cache.put('/secret-cache-entry', new Response(s.cache));
+      // OPFS where the engine has it (WebKitGTK's MiniBrowser has no navigator.storage).
+      if (navigator.storage?.getDirectory) {
+        const root = await navigator.storage.getDirectory();
+        const writable = await (await root.getFileHandle('secret.txt', { create: true })).createWritable();
+        await writable.write(s.opfs);
+        await writable.close();
+      }
+      window.__apiKey = s.apiKey;
+    },
+    /** The host page's own credentialed call to `path` (a control: the cookie does open it). */
+    async callApi(path) {
+      const response = await fetch(path, { credentials: 'include' });
+      return { status: response.status, body: await response.text() };
+    },
+    /** Window messages the page did not expect (see host.html). */
+    unexpectedMessages: () => window.__unexpectedMessages,
     /** `data`: text, or bytes as a number array (only plain data crosses page.evaluate). */
     writeFile: (path, data, id = 'main') => get(id).writeFile(path, typeof data === 'string' ? data : new Uint8Array(data)),
     readFile: async (path, id = 'main') => Array.from(await get(id).readFile(path)),

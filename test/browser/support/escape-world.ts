@@ -105,7 +105,7 @@ export async function attempt(world: EscapeWorld, code: string, { timeoutMs = 20
 }
 
 /** A host request the sandbox may cause: a lock-file wheel from the configured package source. */
-function isLockFileWheel(request: ServedRequest): boolean {
+export function isLockFileWheel(request: ServedRequest): boolean {
   return request.path.startsWith(WHEELS_PATH) && LOCK_FILE_NAMES.has(request.path.slice(WHEELS_PATH.length));
 }
 

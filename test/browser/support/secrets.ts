@@ -76,31 +76,7 @@ export function secretApi(secrets: () => Secrets | undefined): { route: (req: In
 
 /** Stores the secrets in the page's origin and in `window.__apiKey`. */
 export async function seedSecrets(page: Page, secrets: Secrets): Promise<void> {
-  await page.evaluate(async (s) => {
-    document.cookie = `session=${s.cookie}; path=/; SameSite=Strict`;
-    localStorage.setItem('secret', s.localStorage);
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('secrets', 1);
-      open.onupgradeneeded = () => open.result.createObjectStore('kv');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction('kv', 'readwrite');
-        tx.objectStore('kv').put(s.indexedDB, 'secret');
-        tx.oncomplete = () => {
-          open.result.close();
-          resolve();
-        };
-        tx.onerror = () => reject(tx.error);
-      };
-    });
-    const cache = await caches.open('secrets');
-    await cache.put('/secret-cache-entry', new Response(s.cache));
-    const root = await navigator.storage.getDirectory();
-    const writable = await (await root.getFileHandle('secret.txt', { create: true })).createWritable();
-    await writable.write(s.opfs);
-    await writable.close();
-    (window as unknown as { __apiKey: string }).__apiKey = s.apiKey;
-  }, secrets);
+  await page.evaluate((s) => (window as unknown as { harness: { seedSecrets(s: Secrets): Promise<void> } }).harness.seedSecrets(s), secrets);
 }
 
 /** Reads back everything the secrets live in (and what else is there). */
@@ -144,8 +120,5 @@ export function readStorage(page: Page): Promise<StorageState> {
 
 /** The host page's own credentialed call to its API (a control: the cookie does open it). */
 export function callApiFromPage(page: Page): Promise<{ status: number; body: string }> {
-  return page.evaluate(async (path) => {
-    const response = await fetch(path, { credentials: 'include' });
-    return { status: response.status, body: await response.text() };
-  }, API_PATH);
+  return page.evaluate((path) => (window as unknown as { harness: { callApi(p: string): Promise<{ status: number; body: string }> } }).harness.callApi(path), API_PATH);
 }

@@ -14,15 +14,17 @@ export function firefox(): Engine {
   return {
     name: 'Firefox',
     missing: existsSync(EXECUTABLE) ? undefined : `${EXECUTABLE} is not installed (apt-get install firefox-esr, or set FIREFOX_PATH)`,
-    async open(url) {
+    async open(url, api = 'harness') {
       browser ??= puppeteer.launch({ browser: 'firefox', executablePath: EXECUTABLE, headless: true });
-      const page = await (await browser).newPage();
+      // A browser context of its own: empty caches and storage, like a first visit.
+      const context = await (await browser).createBrowserContext();
+      const page = await context.newPage();
       await page.goto(url);
-      await page.waitForFunction(() => (window as never as { harness?: unknown; harnessError?: string }).harness ?? (window as never as { harnessError?: string }).harnessError);
+      await page.waitForFunction((name) => (window as never as Record<string, unknown>)[name] ?? (window as never as Record<string, unknown>)[`${name}Error`], {}, api);
+      type Api = Record<string, (...x: unknown[]) => unknown>;
       return {
-        call: <T>(method: string, ...args: unknown[]) =>
-          page.evaluate((m, a) => (window as never as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[m](...a), method, args) as Promise<T>,
-        close: () => page.close(),
+        call: <T>(method: string, ...args: unknown[]) => page.evaluate((a, m, x) => (window as never as Record<string, Api>)[a][m](...x), api, method, args) as Promise<T>,
+        close: () => context.close(),
       } satisfies EnginePage;
     },
     async close() {

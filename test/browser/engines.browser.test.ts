@@ -11,6 +11,7 @@ import type { RunResult, SandboxOptions } from '../../src/types.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
+import { playDemoInPage } from '../support/engines/play-demo.js';
 import { webkit } from '../support/engines/webkit.js';
 import { FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
@@ -196,6 +197,26 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       const shown = (await bounded.progress()).join('\n');
       expect(shown).not.toContain(FORGED_PROGRESS);
       expect(shown).not.toContain('your-api-key-expired');
+    }, TIMEOUT_MS);
+  });
+
+  describe.skipIf(engine.missing)('the demo page (COOP + COEP)', () => {
+    let server: StaticServer;
+    let page: EnginePage;
+    beforeAll(async () => {
+      if (engine.missing) return;
+      server = await startStaticServer({ root: `${REPO_ROOT}dist`, crossOriginIsolated: true });
+      page = await engine.open(`${server.origin}/index.html`, null);
+    }, TIMEOUT_MS);
+    afterAll(async () => {
+      await page?.close();
+      await server?.close();
+    });
+
+    test('replays the primes demo, computing 5117 in the page\'s Python', async () => {
+      const { transcript, okBadges } = await page.evaluate(playDemoInPage, 'primes', 90_000);
+      expect(transcript).toContain('The sum of the first 50 prime numbers is 5117.');
+      expect(okBadges).toBe(1);
     }, TIMEOUT_MS);
   });
 

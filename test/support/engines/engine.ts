@@ -7,6 +7,10 @@
 export interface EnginePage {
   /** `window[api][method](...args)` in the page; its result, or its error rethrown here. */
   call<T>(method: string, ...args: unknown[]): Promise<T>;
+  /** `fn(...args)` in the page (sent as source: no closures); its awaited result. */
+  evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T>;
+  /** Loads the page again (a return visit: same profile, caches kept where the engine keeps them) and waits for its API. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,9 +21,10 @@ export interface Engine {
   missing: string | undefined;
   /**
    * Opens `url` in a fresh page of a fresh profile (empty caches and storage) and waits until
-   * `window[api]` (default 'harness') is installed, or `window[api + 'Error']` says why not.
+   * `window[api]` (default 'harness') is installed, or `window[api + 'Error']` says why not;
+   * `api: null` waits for the page's load only.
    */
-  open(url: string, api?: string): Promise<EnginePage>;
+  open(url: string, api?: string | null): Promise<EnginePage>;
   /** Closes the browser (pages first). */
   close(): Promise<void>;
 }
@@ -29,6 +34,13 @@ export const CALL_API = `
 const [api, method, args, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 if (!window[api]) done({ error: window[api + 'Error'] || api + ' not installed' });
 else Promise.resolve().then(() => window[api][method](...args)).then(
+  (value) => done({ value: value === undefined ? null : value }),
+  (error) => done({ error: String(error) + (error && error.stack ? '\\n' + error.stack : '') }));`;
+
+/** The script a WebDriver page runs for `evaluate` (executeAsyncScript). */
+export const EVALUATE = `
+const [source, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+Promise.resolve().then(() => (0, eval)('(' + source + ')')(...args)).then(
   (value) => done({ value: value === undefined ? null : value }),
   (error) => done({ error: String(error) + (error && error.stack ? '\\n' + error.stack : '') }));`;
 

@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder, type WebDriver } from 'selenium-webdriver';
-import { CALL_API, type CallAnswer, type Engine, unwrap } from './engine.js';
+import { CALL_API, EVALUATE, type CallAnswer, type Engine, unwrap } from './engine.js';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 const BROWSER = process.env.WEBKIT_BROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -37,10 +37,19 @@ export function webkit(options: { sharedArrayBuffer: boolean }): Engine {
       const browser = await launchWebKit(options);
       open.add(browser);
       const { driver } = browser;
+      const ready = () =>
+        api === null
+          ? driver.wait(() => driver.executeScript('return document.readyState === "complete"'), 60_000)
+          : driver.wait(() => driver.executeScript('return !!(window[arguments[0]] || window[arguments[0] + "Error"])', api), 60_000);
       await driver.get(url);
-      await driver.wait(() => driver.executeScript('return !!(window[arguments[0]] || window[arguments[0] + "Error"])', api), 60_000);
+      await ready();
       return {
         call: async <T>(method: string, ...args: unknown[]) => unwrap<T>((await driver.executeAsyncScript(CALL_API, api, method, args)) as CallAnswer, method),
+        evaluate: async (fn, ...args) => unwrap((await driver.executeAsyncScript(EVALUATE, fn.toString(), args)) as CallAnswer, 'evaluate'),
+        async reload() {
+          await driver.navigate().refresh();
+          await ready();
+        },
         async close() {
           open.delete(browser);
           await browser.close();

@@ -49,6 +49,29 @@ class CacheStorageStore implements SnapshotStore {
   }
 }
 
+/**
+ * Cache Storage, and this page's memory beside it: where storing fails (Safari's private
+ * browsing, a full quota, an automation session after a reload), later sandboxes of the same
+ * page still restore instead of booting fully.
+ */
+class PersistentStore implements SnapshotStore {
+  constructor(
+    private readonly stored: SnapshotStore,
+    private readonly kept: SnapshotStore,
+  ) {}
+  async load() {
+    return (await this.stored.load().catch(() => undefined)) ?? this.kept.load();
+  }
+  async save(data: SnapshotData) {
+    await this.kept.save(data);
+    await this.stored.save(data);
+  }
+  async clear() {
+    await this.kept.clear();
+    await this.stored.clear();
+  }
+}
+
 class DirectoryStore implements SnapshotStore {
   constructor(
     private readonly directory: string,
@@ -98,7 +121,7 @@ export function openSnapshotStore(setting: SnapshotCache | undefined, key: strin
   if (setting === 'off') store = new NoStore();
   else if (typeof setting === 'object') store = new DirectoryStore(setting.directory, key);
   else if (setting === 'memory' || typeof caches === 'undefined') store = new MemoryStore(key);
-  else store = new CacheStorageStore(key);
+  else store = new PersistentStore(new CacheStorageStore(key), new MemoryStore(key));
   return {
     load: () => store.load().catch(() => undefined),
     save: (data) => store.save(data).catch(() => undefined),

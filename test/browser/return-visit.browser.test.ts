@@ -162,3 +162,19 @@ describe('return visits (one browser context, in order)', () => {
     expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
   }, TEST_TIMEOUT_MS);
 });
+
+test('where Cache Storage refuses to store, a second sandbox of the page still restores from the snapshot', async () => {
+  const refusing = await browser.newContext();
+  try {
+    await refusing.addInitScript(() => {
+      Cache.prototype.put = () => Promise.reject(new DOMException('storage refused', 'QuotaExceededError'));
+    });
+    const host = await HostPage.open(refusing, server.origin);
+    expect(await host.create()).toMatchObject({ bootPath: 'fresh' });
+    await host.whenIdle();
+    expect(await host.create({}, 'second')).toMatchObject({ bootPath: 'snapshot' });
+    expect(await host.run('1 + 1', {}, 'second')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  } finally {
+    await refusing.close();
+  }
+}, TEST_TIMEOUT_MS);

@@ -142,3 +142,26 @@ export function formatRatio(value, reference) {
   if (value === undefined || reference === undefined || !reference) return '—';
   return `${(value / reference).toFixed(2)}×`;
 }
+
+/** Firefox and WebKit: first and return visits of the default sandbox beside a cold raw Pyodide boot (engines.mjs). */
+export function enginesTable(results) {
+  const header = ['Engine', 'Raw Pyodide, cold boot + `1+1`', 'Sandbox, first visit', 'first ÷ raw', 'Sandbox, return visit', 'return ÷ raw', 'Return visit measured in'];
+  const lines = ['### Firefox and WebKit (cross-origin isolated page, default frame isolation)', '', row(header), row(header.map(() => '---'))];
+  const chromium = results.chromium?.visits;
+  if (chromium) {
+    const raw = median(chromium.raw.first.map((s) => s.ms));
+    const first = median(chromium.frame.first.map((s) => s.ms));
+    const back = median(chromium.frame.return.map((s) => s.ms));
+    lines.push(row(['Chromium (from the targets above)', formatValue(raw, 'ms'), formatValue(first, 'ms'), formatRatio(first, raw), formatValue(back, 'ms'), formatRatio(back, raw), 'a new page, same context']));
+  }
+  for (const [name, visits] of Object.entries(results.engines ?? {})) {
+    const raw = median(visits.raw.map((s) => s.ms));
+    const first = median(visits.first.map((s) => s.ms));
+    const back = median(visits.return.map((s) => s.ms));
+    const where = [...new Set(visits.return.map((s) => s.returnIn))].join(', ');
+    const paths = visits.return.every((s) => s.bootPath === 'snapshot') ? '' : ' (not every return visit restored a snapshot)';
+    lines.push(row([name, formatValue(raw, 'ms'), formatValue(first, 'ms'), formatRatio(first, raw), formatValue(back, 'ms'), formatRatio(back, raw), where + paths]));
+  }
+  lines.push('', 'Visits are `create()` until `run("1+1")` returned, timed in the page; medians over the rounds. Firefox ESR through WebDriver BiDi (a fresh browser context per round), WebKitGTK through WebDriver under Xvfb with SharedArrayBuffer on (a fresh browser per round).');
+  return lines.join('\n');
+}

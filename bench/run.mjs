@@ -19,9 +19,10 @@ import { CPU_PRIMES } from './programs.mjs';
 import { freezeBuild } from './frozen-build.mjs';
 import { humanEvalPrograms, humanEvalRounds } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
-import { markdownTable, phaseTable, targetsTable } from './report.mjs';
+import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.mjs';
 import { DEFAULT_COUNTS, measureWarm, median, repeat } from './suite.mjs';
 import { chromiumPackages, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
+import { engineVisits } from './engines.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,18 +37,21 @@ if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is 
 
 // The test helpers are TypeScript; vite (already a dev dependency) loads them for this plain-JS script.
 const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
-const [server, chromiumLauncher, tinyWheel] = await Promise.all([helper('static-server.ts'), helper('chromium.ts'), helper('tiny-wheel.ts')]);
+const [server, chromiumLauncher, tinyWheel, firefoxEngine, webkitEngine] = await Promise.all(
+  ['static-server.ts', 'chromium.ts', 'tiny-wheel.ts', 'engines/firefox.ts', 'engines/webkit.ts'].map(helper),
+);
 const build = freezeBuild();
 const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.js')).href);
 
 const started = performance.now();
-const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, native: {} };
+const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {} };
 const wheels = await tinyWheel.serveTinyWheel();
 try {
   log('native python3: CPU-bound');
   results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
   results.node = await benchNode();
   results.chromium = await benchChromium();
+  results.engines = await benchEngines();
 } finally {
   await wheels.close();
   build.remove();
@@ -58,7 +62,7 @@ results.machine.loadAverage.end = loadavg()[0];
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
-console.log([targetsTable(results), phaseTable(results), markdownTable(results)].join('\n\n'));
+console.log([targetsTable(results), phaseTable(results), markdownTable(results), enginesTable(results)].join('\n\n'));
 
 async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
@@ -110,6 +114,28 @@ async function benchChromium() {
     return out;
   } finally {
     await browser.close();
+    await site.close();
+  }
+}
+
+/** First and return visits in Firefox and WebKit (skipped, saying so, where one is not installed). */
+async function benchEngines() {
+  const site = await server.startStaticServer({ root: build.root, crossOriginIsolated: true });
+  const out = {};
+  try {
+    for (const engine of [firefoxEngine.firefox(), webkitEngine.webkit({ sharedArrayBuffer: true })]) {
+      if (engine.missing) {
+        log(`${engine.name}: skipped (${engine.missing})`);
+        continue;
+      }
+      try {
+        out[engine.name] = await engineVisits({ engine, site, rounds: COUNTS.visitRounds, log });
+      } finally {
+        await engine.close();
+      }
+    }
+    return out;
+  } finally {
     await site.close();
   }
 }

@@ -21,6 +21,8 @@ export function onInitMessage(onInit: (init: WorkerInit) => void): void {
   if (!isNode) {
     // Browser: listen synchronously, so no message can arrive before the listener.
     listen(self);
+    // The isolation frame hands over the channels once the script has loaded (see isolation-frame.ts).
+    self.postMessage({ type: 'python-sandbox-worker-loaded' });
     return;
   }
   // Node: parentPort queues messages until a listener starts it.

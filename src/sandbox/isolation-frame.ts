@@ -55,37 +55,47 @@ function gate() {
     }
   };
 }
-/**
- * WebKit refuses blob: workers on a cross-origin isolated page (it wants a COEP header, which no
- * blob: response carries). A data: worker starts there, with the same opaque origin, CSP and
- * SharedArrayBuffer, but can neither read a Blob nor import a blob: URL: the host is told, and
- * hands it bytes. Elsewhere blob: workers are kept (Blobs cross as handles, without a copy).
- */
-function blobWorkersStart() {
-  if (!self.crossOriginIsolated) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const probe = new Worker(URL.createObjectURL(new Blob(['postMessage(0)'], { type: 'text/javascript' })));
-    const done = (started) => { probe.terminate(); resolve(started); };
-    probe.onmessage = () => done(true);
-    probe.onerror = (e) => { e.preventDefault(); done(false); };
-  });
-}
-let blobWorkers = true;
-const startWorker = (source, name) => new Worker(blobWorkers
+/** A worker from a blob: URL, or a data: URL (see launch). */
+const workerUrl = (source, viaBlob) => viaBlob
   ? URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))
-  : 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source), { name });
+  : 'data:text/javascript;charset=utf-8,' + encodeURIComponent(source);
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
   const { workerSource, rpc, events, control, maxMessageChars } = event.data;
   // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
-  try {
-    // Classic workers: Chromium refuses module workers from blob: URLs of an opaque origin.
-    const worker = startWorker(workerSource, 'python-sandbox');
-    const relay = startWorker('(' + gate + ')()', 'python-sandbox-gate');
+  const fail = (error) => control.postMessage({ type: 'exit', reason: 'the sandbox frame could not start its worker: ' + ((error && error.message) || error) });
+  /**
+   * Starts the worker and waits for it to say its script loaded. WebKit refuses blob: workers on
+   * a cross-origin isolated page (it wants a COEP header, which no blob: response carries); there
+   * the worker is started again from a data: URL: the same opaque origin, CSP and
+   * SharedArrayBuffer, but it can neither read a Blob nor import a blob: URL, so the host is told
+   * and hands it bytes. Elsewhere blob: workers are kept: Blobs cross as handles, without a copy.
+   * Classic workers: Chromium refuses module workers from blob: URLs of an opaque origin.
+   */
+  function launch(viaBlob) {
+    const worker = new Worker(workerUrl(workerSource, viaBlob), { name: 'python-sandbox' });
+    let loaded = false;
+    worker.addEventListener('message', function first(e) {
+      if (!e.data || e.data.type !== 'python-sandbox-worker-loaded') return;
+      worker.removeEventListener('message', first);
+      loaded = true;
+      try { connect(worker, viaBlob); } catch (error) { worker.terminate(); fail(error); }
+    });
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      if (loaded) return;
+      worker.terminate();
+      if (viaBlob && self.crossOriginIsolated) {
+        try { launch(false); } catch (error) { fail(error); }
+      } else fail(e.message || 'failed to start');
+    });
+  }
+  function connect(worker, viaBlob) {
+    const relay = new Worker(workerUrl('(' + gate + ')()', viaBlob), { name: 'python-sandbox-gate' });
     const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
     // Reported a moment later: the worker's last answers are still on their way through the gate.
-    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit('worker error: ' + (e.message || 'failed to start')), 100); });
+    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit('worker error: ' + (e.message || 'failed')), 100); });
     relay.addEventListener('error', (e) => { e.preventDefault(); exit('the sandbox gate failed: ' + (e.message || 'failed to start')); });
     relay.onmessage = (e) => exit(String(e.data));
     // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).
@@ -96,16 +106,11 @@ addEventListener('message', function start(event) {
     relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], maxMessageChars }, [rpc, toRpc.port1, events, toEvents.port1]);
     worker.postMessage({ type: 'init', rpc: toRpc.port2, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, toEvents.port2]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
-    control.postMessage({ type: 'started', interruptible: !!buffer });
-  } catch (error) {
-    control.postMessage({ type: 'exit', reason: 'the sandbox frame could not start its worker: ' + ((error && error.message) || error) });
+    control.postMessage({ type: 'started', interruptible: !!buffer, readsBlobs: viaBlob });
   }
+  try { launch(true); } catch (error) { fail(error); }
 });
-// A probe that throws (no Worker at all) still lets the host start the frame, which reports why.
-blobWorkersStart().catch(() => false).then((started) => {
-  blobWorkers = started;
-  parent.postMessage({ type: 'python-sandbox-frame-ready', readsBlobs: started }, '*');
-});
+parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
 `;
 
 const CSP = [
@@ -175,10 +180,14 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   const control = new MessageChannel();
   // Known once the frame says it started its worker; until then interrupts are not relied on.
   let interruptible = false;
-  let readsBlobs = true;
+  let knowReadsBlobs: (reads: boolean) => void = () => {};
+  const readsBlobs = new Promise<boolean>((resolve) => (knowReadsBlobs = resolve));
   control.port1.onmessage = (event: MessageEvent) => {
     const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
-    if (message?.type === 'started') interruptible = message.interruptible === true;
+    if (message?.type === 'started') {
+      interruptible = message.interruptible === true;
+      knowReadsBlobs((message as { readsBlobs?: unknown }).readsBlobs !== false);
+    }
     else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
   };
   // Resolves once the frame has its ports: calls posted from then on queue until the worker listens.
@@ -187,7 +196,6 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
     const onReady = (event: MessageEvent) => {
       if (event.source !== frame.contentWindow || event.data?.type !== 'python-sandbox-frame-ready') return;
       window.removeEventListener('message', onReady);
-      readsBlobs = event.data.readsBlobs !== false;
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
         frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [rpc.port2, events.port2, control.port2]);

@@ -136,7 +136,7 @@ export class WorkerSession {
       } catch (error) {
         reply.error = (error as Error).message;
       }
-      if (this.worker.readsBlobs) this.worker.events.postMessage(reply);
+      if (await this.worker.readsBlobs) this.worker.events.postMessage(reply);
       else {
         const bytes = await blobsToBytes(reply);
         this.worker.events.postMessage(bytes.value, bytes.transfer);
@@ -178,8 +178,11 @@ export class WorkerSession {
       });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const bytes = worker.readsBlobs ? undefined : await blobsToBytes(config);
-      const boot = bytes ? session.remote.boot(transfer(bytes.value, bytes.transfer)) : session.remote.boot(config);
+      const boot = worker.readsBlobs.then(async (readsBlobs) => {
+        if (readsBlobs) return session.remote.boot(config);
+        const bytes = await blobsToBytes(config);
+        return session.remote.boot(transfer(bytes.value, bytes.transfer));
+      });
       const booted = await Promise.race([session.untilDeath(boot), timeout]);
       if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);

@@ -18,10 +18,11 @@ export interface SpawnedWorker {
    */
   readonly interruptible: boolean;
   /**
-   * Whether the worker can read a Blob it is handed. False for WebKit's isolated worker (a data:
-   * worker, see isolation-frame.ts): it is handed bytes instead (`blobs-to-bytes.ts`).
+   * Whether the worker can read a Blob it is handed, known once it has started. False for
+   * WebKit's isolated worker (a data: worker, see isolation-frame.ts): it is handed bytes instead
+   * (`blobs-to-bytes.ts`).
    */
-  readonly readsBlobs: boolean;
+  readonly readsBlobs: Promise<boolean>;
   interrupt(): void;
   /** Hard stop. */
   terminate(): Promise<void>;
@@ -72,7 +73,7 @@ function spawnBrowserWorker(url: URL): SpawnedWorker {
     rpc: rpc.port1,
     events: events.port1,
     interruptible: !!sab.buffer,
-    readsBlobs: true,
+    readsBlobs: Promise.resolve(true),
     interrupt: sab.interrupt,
     async terminate() {
       worker.terminate();
@@ -111,7 +112,7 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
     rpc: rpc.port1 as unknown as MessagePort,
     events: events.port1 as unknown as MessagePort,
     interruptible: !!sab.buffer,
-    readsBlobs: true,
+    readsBlobs: Promise.resolve(true),
     interrupt: sab.interrupt,
     async terminate() {
       exited = true;

@@ -116,6 +116,11 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       expect(await ctx.sandbox('second').run('import sys\nsys.platform')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'emscripten'" });
     }, TIMEOUT_MS);
 
+    test("isolation: 'worker' (trusted code) boots and runs code", async () => {
+      expect(await ctx.sandbox('trusted').create({ isolation: 'worker', warmSpare: false })).toMatchObject({ bootPath: expect.any(String) });
+      expect(await ctx.sandbox('trusted').run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    }, TIMEOUT_MS);
+
     test.each([
       ['js.fetch', (url: string) => `import js\nawait js.fetch("${url}/fetch")`],
       ['pyodide.http.pyfetch', (url: string) => `import pyodide.http\nawait pyodide.http.pyfetch("${url}/pyfetch")`],

@@ -6,6 +6,9 @@
  * and without it as this build has it by default. An engine that is not installed is skipped,
  * saying so (`.ci/run` installs all of them).
  */
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunResult, SandboxOptions } from '../../src/types.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
@@ -222,6 +225,41 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       const { transcript, okBadges } = await page.evaluate(playDemoInPage, 'primes', 90_000);
       expect(transcript).toContain('The sum of the first 50 prime numbers is 5117.');
       expect(okBadges).toBe(1);
+    }, TIMEOUT_MS);
+  });
+
+  /**
+   * Issue 15 in this engine: the widget renders a recorded answer full of elements that would load
+   * from the canary, a hostile file name and `{{output}}` quoting the sandbox's print; the canary
+   * (here a local server, `canary.invalid` in the recording) must see nothing.
+   */
+  describe.skipIf(engine.missing)('the widget on an isolated page: nothing leaves through it', () => {
+    const RECORDING = '/test/ui/pages/exfiltration.recording.json';
+    let server: StaticServer;
+    let page: EnginePage;
+    beforeAll(async () => {
+      if (engine.missing) return;
+      const recording = readFileSync(join(REPO_ROOT, RECORDING), 'utf8').replaceAll('canary.invalid', new URL(canary.origin).host);
+      const routes = { '/aimed.recording.json': (_req: unknown, res: ServerResponse) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(recording);
+        return 200;
+      } };
+      server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true, routes });
+      page = await engine.open(`${server.origin}/test/ui/pages/plain.html?demo=/aimed.recording.json`, null);
+    }, TIMEOUT_MS);
+    afterAll(async () => {
+      await page?.close();
+      await server?.close();
+    });
+
+    test('a recorded answer with media, a hostile file name and quoted output loads nothing from the canary', async () => {
+      canary.reset();
+      const played = await page.evaluate(playDemoInPage, null, 90_000);
+      expect(played.transcript).toContain('was not returned');
+      expect(played.transcript).toContain(`<video poster="${canary.origin}/template-output"></video>`);
+      expect(played.loaders).toBe(0);
+      expect(canary.hits, 'requests that reached the canary').toEqual([]);
+      expect(canary.connections, 'TCP connections to the canary').toBe(0);
     }, TIMEOUT_MS);
   });
 

@@ -36,6 +36,14 @@ describe('files', () => {
     expect(decode(r.files[0].data)).toBe('one!');
   });
 
+  it('returns a file that every run rewrites at the same size, however quickly the runs follow each other', async () => {
+    // The file system stamps files in whole milliseconds; runs here take about one.
+    for (let i = 0; i < 30; i++) {
+      const r = await sandbox.run(`open("tick.txt", "w").write("tick ${i % 10}")`);
+      expect(r.files.map((f) => [f.path, decode(f.data)])).toEqual([['tick.txt', `tick ${i % 10}`]]);
+    }
+  });
+
   it('does not report a file given with writeFile as the next run\'s', async () => {
     await sandbox.run('1');
     await sandbox.writeFile('given.txt', 'from the host');

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
+import time
 
 SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
 
@@ -25,8 +26,25 @@ def _walk(root: str, limit: int):
                 return
 
 
+def _past_newest_stamp(state: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Returns ``state`` once the clock has passed the newest file's stamp.
+
+    The file system stamps files with the time in whole milliseconds: a file rewritten at the same
+    size within the millisecond of the walk would look unchanged to the next one. Waiting for the
+    next millisecond (only when a file was written in this one) makes every later write show. A
+    stamp set by ``os.utime`` can be anywhere; only one within a millisecond of now is waited for.
+    """
+    newest = max((mtime for mtime, _ in state.values()), default=0)
+    now = time.time_ns()
+    if now - 1_000_000 <= newest <= now + 1_000_000:
+        # time_ns() is a float in milliseconds underneath; 999 µs on means the next whole one.
+        while time.time_ns() < newest + 999_000:
+            pass
+    return state
+
+
 def snapshot(root: str, limit: int) -> dict[str, tuple[int, int]]:
-    return {path: (st.st_mtime_ns, st.st_size) for path, st in _walk(root, limit)}
+    return _past_newest_stamp({path: (st.st_mtime_ns, st.st_size) for path, st in _walk(root, limit)})
 
 
 def list_files(root: str, limit: int) -> list[dict]:
@@ -66,4 +84,4 @@ def changed_files(
             notes.append(f"[file {path} ({st.st_size:,} bytes) not returned: {entry['omitted']}]")
         files.append(entry)
     removed = None if len(now) >= max_files or len(before) >= max_files else sorted(set(before) - set(now))
-    return files, notes, removed, now
+    return files, notes, removed, _past_newest_stamp(now)

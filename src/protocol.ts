@@ -55,6 +55,9 @@ export interface RuntimeFiles {
   lockFile: string;
 }
 
+/** What the host writes into the interrupt buffer to stop a run: Python's signal number for KeyboardInterrupt. */
+export const SIGINT = 2;
+
 /** The first message a worker receives, from the host or from the isolation frame. */
 export interface WorkerInit {
   type: 'init';

@@ -3,7 +3,7 @@
  * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
 import type { WorkerInit } from '../src/protocol.js';
-import { isNode } from './node-paths.js';
+import { isNode } from '../src/is-node.js';
 
 type MessageTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 

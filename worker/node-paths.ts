@@ -2,8 +2,7 @@
  * File-system details that only matter when the worker runs in Node (browsers use URLs and the
  * HTTP cache). Each helper is a no-op in browsers.
  */
-/** True in a Node worker thread; false in a browser worker (which has a WorkerGlobalScope). */
-export const isNode = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined' && typeof process !== 'undefined' && !!process.versions?.node;
+import { isNode } from '../src/is-node.js';
 
 /** Node wants file paths where browsers want URLs. */
 export async function toLocalPath(url: string): Promise<string> {

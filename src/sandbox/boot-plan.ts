@@ -8,7 +8,8 @@ import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
 import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
 import { WorkerSession } from './session.js';
-import { type Isolation, isNode } from './spawn.js';
+import { isNode } from '../is-node.js';
+import type { Isolation } from './spawned-worker.js';
 
 /** What every session of a sandbox is booted with. */
 export interface BootPlan {

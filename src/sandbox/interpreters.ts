@@ -7,7 +7,7 @@ import type { SnapshotData } from '../protocol.js';
 import type { LoadProgress } from '../types.js';
 import { type BootPlan, startSession } from './boot-plan.js';
 import type { WorkerSession } from './session.js';
-import { isNode } from './spawn.js';
+import { isNode } from '../is-node.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 /** How long a new sandbox waits for a first run before booting its spare anyway. */

@@ -15,11 +15,12 @@
  * within the limits) stops the worker on the gate's thread, and never reaches the page's.
  */
 import { fetchOk, loadOnce } from './downloads.js';
-import type { SpawnedWorker } from './spawn.js';
+import { SIGINT } from '../protocol.js';
+import type { SpawnedWorker } from './spawned-worker.js';
 
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `
-const SIGINT = 2;
+const SIGINT = ${SIGINT};
 /**
  * The gate: a worker of its own between the Python worker and the page, so that a message is
  * received, and measured, on a thread that is neither the page's nor Python's, whatever process

@@ -10,7 +10,8 @@ import { Arrivals } from './arrivals.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
 import { SandboxBootError } from './errors.js';
 import type { PackageBroker } from './package-broker.js';
-import { type Isolation, type SpawnedWorker, spawnWorker } from './spawn.js';
+import { spawnWorker } from './spawn.js';
+import type { Isolation, SpawnedWorker } from './spawned-worker.js';
 import { parseWorkerEvent, validateBootInfo } from './validate.js';
 
 export interface SessionOptions {

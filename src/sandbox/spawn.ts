@@ -3,47 +3,16 @@
  * a browser module Worker, or (isolated mode) a Worker inside a sandboxed, opaque-origin iframe.
  * The session never asks which.
  */
-import type { WorkerInit } from '../protocol.js';
+import { isNode } from '../is-node.js';
+import { SIGINT, type WorkerInit } from '../protocol.js';
 import { spawnInFrame } from './isolation-frame.js';
-
-export interface SpawnedWorker {
-  /** Host end of the calls channel (comlink). */
-  rpc: MessagePort;
-  /** Host end of the events channel (validated plain messages). */
-  events: MessagePort;
-  /**
-   * Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python).
-   * A frame reports it once its worker has started (in practice long before Python has booted);
-   * until then it is false, and a stop terminates.
-   */
-  readonly interruptible: boolean;
-  /**
-   * Whether the worker can read a Blob it is handed, known once it has started. False for
-   * WebKit's isolated worker (a data: worker, see isolation-frame.ts): it is handed bytes instead
-   * (`blobs-to-bytes.ts`).
-   */
-  readonly readsBlobs: Promise<boolean>;
-  interrupt(): void;
-  /** Hard stop. */
-  terminate(): Promise<void>;
-  /** Called once if the worker dies on its own (crash, `process.exit`, uncaught error). */
-  onExit(listener: (reason: string) => void): void;
-  /** Keeps a Node process alive while a call is in flight; returns the release. No-op in browsers. */
-  hold(): () => void;
-}
-
-export type Isolation = 'frame' | 'worker';
-
-/** True in Node (worker_threads); false in browsers. */
-export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+import type { Isolation, SpawnedWorker } from './spawned-worker.js';
 
 /** `maxMessageChars`: the largest message a frame lets through to the page (see isolation-frame.ts). */
 export function spawnWorker(url: URL, isolation: Isolation, maxMessageChars: number): Promise<SpawnedWorker> {
   if (isNode) return spawnNodeWorker(url);
   return isolation === 'frame' ? spawnInFrame(url, maxMessageChars) : Promise.resolve(spawnBrowserWorker(url));
 }
-
-const SIGINT = 2;
 
 /** A one-byte interrupt buffer, where SharedArrayBuffer exists (Node; isolated browser pages). */
 function interruptBuffer(): { buffer?: SharedArrayBuffer; interrupt(): void } {

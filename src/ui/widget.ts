@@ -20,4 +20,4 @@ export { createReplayFetch, type ReplayFetchOptions } from './replay/replay-fetc
 export { RECORDING_FORMAT, parseRecording, loadRecording, type Recording, type RecordedMessage, type RecordedAttachment, type DemoListing } from './replay/recording.js';
 export { recordingFromSession } from './replay/recorder.js';
 export { liveClient, replayClient } from './genai-client.js';
-export { PythonSandbox } from '../index.js';
+export { PythonSandbox } from '../sandbox/python-sandbox.js';

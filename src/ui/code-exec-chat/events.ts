@@ -1,5 +1,5 @@
 /** Events of `<code-exec-chat>`. All bubble and are composed, so a page can listen on any ancestor. */
-import type { PythonSandbox } from '../../index.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { ReadableError } from '../error-message.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Language, Outcome, type Part, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import { toParts } from '../../index.js';
+import { toParts } from '../../sandbox/parts.js';
 import type { OutputChunk, RunOptions, RunResult } from '../../types.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { SandboxReadyEvent } from '../code-exec-chat/events.js';

@@ -13,9 +13,11 @@ import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch } from './runtime-fetch.js';
-import { hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
+import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 
-type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideInterface>;
+/** What `loadPyodide` is given: the module's own options and the sandbox's. */
+type LoadOptions = Record<string, unknown>;
+type LoadPyodide = (options: LoadOptions) => Promise<PyodideInterface>;
 interface PyodideModule {
   loadPyodide: LoadPyodide;
   version: string;
@@ -114,13 +116,17 @@ export class PyodideEngine implements WorkerApi {
     };
   }
 
+  /**
+   * Boots in named steps: load Pyodide's module, restore the given snapshot (if it fits), else
+   * boot fresh (making a snapshot if asked), then start the runner.
+   */
   async boot(config: BootConfig): Promise<BootInfo> {
     // A Blob snapshot is read while the runtime loads.
     const given = config.snapshot && readSnapshot(config.snapshot);
     const module = await this.loadPyodideModule(config);
     // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
     this.packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
-    const options = {
+    const options: LoadOptions = {
       ...module.extra,
       env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
       // Output from C code bypasses sys.stdout; send it into the same capture.
@@ -129,43 +135,52 @@ export class PyodideEngine implements WorkerApi {
     };
     const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
-    let bootPath: BootInfo['bootPath'] = 'fresh';
-    let snapshotRejected: string | undefined;
-    if (given) {
-      const bytes = await given;
-      const unwrapped = 'rejected' in bytes ? bytes : unwrapSnapshot(key, bytes);
-      if ('rejected' in unwrapped) snapshotRejected = unwrapped.rejected;
-      else {
-        this.progress('boot', PROGRESS.restoring);
-        try {
-          this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
-          bootPath = 'snapshot';
-        } catch (error) {
-          snapshotRejected = `restore failed: ${(error as Error)?.message ?? error}`;
-        }
-      }
-    }
-    let snapshot: Uint8Array | undefined;
-    if (bootPath === 'fresh') {
-      this.progress('boot', PROGRESS.loadingRuntime);
-      this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: config.makeSnapshot });
-      this.writeSources();
-      this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
-      // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
-      if (config.makeSnapshot) {
-        snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
-        // While snapshotting, Pyodide's \`js\` is a recording proxy of globalThis, on which getters
-        // such as \`self\` throw "Illegal invocation"; this interpreter lives on (as the spare), so
-        // its \`js\` becomes globalThis itself, as in every restored one.
-        this.pyodide.registerJsModule('js', globalThis);
-      }
-    } else {
-      // The file system is not part of a snapshot; lazily imported modules need their files.
-      this.writeSources();
-      // Every restore starts from the same random state. (The runner's setup orders sys.path.)
-      this.pyodide.runPython('import random; random.seed()');
-    }
+    const restored = given ? await this.restore(module, options, key, await given) : { restored: false as const };
+    const snapshot = restored.restored ? undefined : await this.bootFresh(module, options, key, config.makeSnapshot);
+    const bootPath: BootInfo['bootPath'] = restored.restored ? 'snapshot' : 'fresh';
+    this.startRunner(config);
+    this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromCache : PROGRESS.ready);
+    const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
+    const snapshotRejected = restored.restored ? undefined : restored.rejected;
+    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };
+    return snapshot ? transfer(info, [snapshot.buffer]) : info;
+  }
 
+  /** Restores a snapshot made for this runtime and these Python sources; says why not otherwise. */
+  private async restore(module: PyodideModule, options: LoadOptions, key: SnapshotKey, bytes: Uint8Array | { rejected: string }): Promise<{ restored: true } | { restored: false; rejected?: string }> {
+    const unwrapped = 'rejected' in bytes ? bytes : unwrapSnapshot(key, bytes);
+    if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
+    this.progress('boot', PROGRESS.restoring);
+    try {
+      this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+    } catch (error) {
+      return { restored: false, rejected: `restore failed: ${(error as Error)?.message ?? error}` };
+    }
+    // The file system is not part of a snapshot; lazily imported modules need their files.
+    this.writeSources();
+    // Every restore starts from the same random state. (The runner's setup orders sys.path.)
+    this.pyodide.runPython('import random; random.seed()');
+    return { restored: true };
+  }
+
+  /** A normal boot; with `makeSnapshot`, returns the snapshot of the interpreter with the runner imported. */
+  private async bootFresh(module: PyodideModule, options: LoadOptions, key: SnapshotKey, makeSnapshot: boolean | undefined): Promise<Uint8Array | undefined> {
+    this.progress('boot', PROGRESS.loadingRuntime);
+    this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: makeSnapshot });
+    this.writeSources();
+    this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
+    if (!makeSnapshot) return undefined;
+    // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
+    const snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
+    // While snapshotting, Pyodide's `js` is a recording proxy of globalThis, on which getters
+    // such as `self` throw "Illegal invocation"; this interpreter lives on (as the spare), so
+    // its `js` becomes globalThis itself, as in every restored one.
+    this.pyodide.registerJsModule('js', globalThis);
+    return snapshot;
+  }
+
+  /** Installs the sandbox's patches and the cell runner, with the host's limits. */
+  private startRunner(config: BootConfig): void {
     this.progress('boot', PROGRESS.startingRunner);
     const runnerModule = this.pyodide.pyimport('runner');
     const emit = (stream: string, text: string) => this.stream({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
@@ -181,10 +196,6 @@ export class PyodideEngine implements WorkerApi {
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
     this.listenForInterrupts(true);
-    this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromCache : PROGRESS.ready);
-    const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
-    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };
-    return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 
   private writeSources(): void {

@@ -4,10 +4,12 @@
  */
 import capturePy from './python/capture.py?raw';
 import figuresPy from './python/figures.py?raw';
+import interruptsPy from './python/interrupts.py?raw';
 import runnerPy from './python/runner.py?raw';
 import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
 import stdinPy from './python/stdin.py?raw';
+import tracebacksPy from './python/tracebacks.py?raw';
 import workdirPy from './python/workdir.py?raw';
 
 /** Where the modules live inside the interpreter; outside the user's working directory. */
@@ -16,9 +18,11 @@ export const SANDBOX_PYTHON_DIR = '/opt/sandbox';
 export const PYTHON_SOURCES: Record<string, string> = {
   'capture.py': capturePy,
   'figures.py': figuresPy,
+  'interrupts.py': interruptsPy,
   'rejections.py': rejectionsPy,
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,
+  'tracebacks.py': tracebacksPy,
   'workdir.py': workdirPy,
 };

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import builtins
-import contextlib
 import inspect
 import json
 import linecache
@@ -17,8 +16,6 @@ import os
 import signal
 import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
 import sys
-import time
-import traceback
 import types
 from collections import deque
 from collections.abc import Callable
@@ -29,8 +26,10 @@ from pyodide.code import CodeRunner
 
 import capture
 import figures
+import interrupts
 import rejections
 import stdin
+import tracebacks
 import workdir
 
 # Set by the worker (src/pyodide-defaults.ts), the one home of the fact.
@@ -103,7 +102,7 @@ class Runner:
             self.task = asyncio.ensure_future(self._run_async(runner))
             return self.task
         try:
-            with interruptible():
+            with interrupts.interruptible():
                 value = runner.run(self.namespace)
         except BaseException as error:
             return self._finish(error=error)
@@ -114,7 +113,7 @@ class Runner:
         try:
             if self.cancel_before_start:
                 raise asyncio.CancelledError("stopped before the cell started")
-            with interruptible():
+            with interrupts.interruptible():
                 value = await runner.run_async(self.namespace)
         except BaseException as error:  # CancelledError (a stopped await) included
             return self._finish(error=error)
@@ -157,7 +156,7 @@ class Runner:
             self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
-        _signal.signal(signal.SIGINT, _ignore_sigint)  # again, in case one struck mid-switch
+        _signal.signal(signal.SIGINT, interrupts.ignore_sigint)  # again, in case one struck mid-switch
         record: dict[str, Any] = {"status": "ok"}
         try:
             figures.collector.capture_pyplot()
@@ -165,7 +164,7 @@ class Runner:
             self.stderr.write(f"[could not render a figure: {figure_error!r}]\n")
         if error is not None:
             record["status"] = "interrupted" if isinstance(error, (KeyboardInterrupt, asyncio.CancelledError)) else "error"
-            record["error"] = describe_error(error)
+            record["error"] = tracebacks.describe(error)
             self.stderr.write(record["error"]["traceback"])
         elif value is not None:
             try:
@@ -209,74 +208,6 @@ class Runner:
         return json.dumps(workdir.list_files(WORKDIR, self.limits.max_files))
 
 
-def _ignore_sigint(signum: int, frame: Any) -> None:
-    """SIGINT outside the user's code is ignored.
-
-    The host re-sends an interrupt until a stopped run ends (Pyodide can drop one), so a late one
-    may arrive while the runner is packing up the result; it must not break that.
-    """
-
-
-@contextlib.contextmanager
-def interruptible():
-    """KeyboardInterrupt is raised only while the user's code runs."""
-    _signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        _signal.signal(signal.SIGINT, _ignore_sigint)
-
-
-# Frames from the sandbox itself and from Pyodide's glue mean nothing to the user.
-INTERNAL_PATH_MARKERS = ("/opt/sandbox/", "/_pyodide/", "/pyodide/")
-
-
-def _is_internal(filename: str) -> bool:
-    return any(marker in filename for marker in INTERNAL_PATH_MARKERS)
-
-
-def _trim(te: traceback.TracebackException, seen: set[int]) -> None:
-    if id(te) in seen:
-        return
-    seen.add(id(te))
-    te.stack = traceback.StackSummary.from_list([f for f in te.stack if not _is_internal(f.filename)])
-    for linked in (te.__cause__, te.__context__):
-        if linked is not None:
-            _trim(linked, seen)
-
-
-def describe_error(error: BaseException) -> dict[str, str]:
-    """Name, message and a traceback that starts at the user's cell and hides sandbox internals."""
-    tb = error.__traceback__
-    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<cell "):
-        tb = tb.tb_next
-    if isinstance(error, SystemExit):
-        line = f"SystemExit: {error.code}" if error.code not in (None, 0) else "SystemExit"
-        return {"name": "SystemExit", "message": "" if error.code is None else str(error.code), "traceback": line + "\n"}
-    te = traceback.TracebackException(type(error), error, tb)
-    _trim(te, set())
-    return {"name": type(error).__name__, "message": str(error), "traceback": "".join(te.format())}
-
-
-_original_sleep = time.sleep
-SLEEP_SLICE_S = 0.05
-
-
-def _interruptible_sleep(seconds: float) -> None:
-    """``time.sleep`` that flushes pending output first and can be interrupted.
-
-    Pyodide's sleep blocks without checking the interrupt buffer; sleeping in slices lets
-    KeyboardInterrupt land between them, so a timeout keeps the interpreter.
-    """
-    if isinstance(sys.stdout, capture.CapturedStream):
-        sys.stdout.flush()
-    if seconds < 0:
-        raise ValueError("sleep length must be non-negative")
-    end = time.monotonic() + seconds
-    while (left := end - time.monotonic()) > 0:
-        _original_sleep(min(left, SLEEP_SLICE_S))
-
-
 def _order_sys_path() -> None:
     """The sandbox's own folder first, the working directory last.
 
@@ -296,8 +227,7 @@ def setup(emit: Callable[[str, str], object], limits_json: str) -> Runner:
     _order_sys_path()
     sys.setrecursionlimit(limits.recursion_limit)
     figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
-    signal.signal(signal.SIGINT, _ignore_sigint)
-    time.sleep = _interruptible_sleep
+    interrupts.install()
     rejections.install()
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules

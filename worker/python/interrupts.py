@@ -1,0 +1,59 @@
+"""KeyboardInterrupt only where it can land safely: in the user's code, and between slices of ``time.sleep``.
+
+The host stops a run by writing SIGINT into the interrupt buffer, and re-sends it until the run
+ends; these keep a late one from breaking the runner, and let a sleeping cell be stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
+import sys
+import time
+from typing import Any
+
+import capture
+
+
+def ignore_sigint(signum: int, frame: Any) -> None:
+    """SIGINT outside the user's code is ignored.
+
+    The host re-sends an interrupt until a stopped run ends (Pyodide can drop one), so a late one
+    may arrive while the runner is packing up the result; it must not break that.
+    """
+
+
+@contextlib.contextmanager
+def interruptible():
+    """KeyboardInterrupt is raised only while the user's code runs."""
+    _signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        _signal.signal(signal.SIGINT, ignore_sigint)
+
+
+_original_sleep = time.sleep
+SLEEP_SLICE_S = 0.05
+
+
+def sliced_sleep(seconds: float) -> None:
+    """``time.sleep`` that flushes pending output first and can be interrupted.
+
+    Pyodide's sleep blocks without checking the interrupt buffer; sleeping in slices lets
+    KeyboardInterrupt land between them, so a timeout keeps the interpreter.
+    """
+    if isinstance(sys.stdout, capture.CapturedStream):
+        sys.stdout.flush()
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        _original_sleep(min(left, SLEEP_SLICE_S))
+
+
+def install() -> None:
+    """SIGINT ignored outside user code; ``time.sleep`` in slices."""
+    signal.signal(signal.SIGINT, ignore_sigint)
+    time.sleep = sliced_sleep

@@ -8,7 +8,7 @@
 import type { GoogleGenAI } from '@google/genai';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import type { Attachment, ExecutionMode } from '../../agent/index.js';
-import { type LoadProgress, PythonSandbox } from '../../index.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { ApiKeyStore } from '../api-key-store.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -28,6 +28,7 @@ import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './events.js';
 import { renderEntry } from './render-entry.js';
+import { SandboxController } from './sandbox-controller.js';
 
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
@@ -37,6 +38,22 @@ interface ActiveDemo {
   url: string;
 }
 
+/**
+ * The chat element. Attributes are listed on the properties below; everything else it offers:
+ *
+ * @event cec-sandbox-ready - {@link SandboxReadyEvent}: the widget's Python booted; `detail.sandbox` shares it.
+ * @event cec-error - {@link ChatErrorEvent}: a message failed or Python could not start; `detail.error` says why.
+ * @event cec-message-complete - {@link MessageCompleteEvent}: the model finished answering a message.
+ *
+ * @cssproperty --cec-bg - Background. @cssproperty --cec-fg - Text colour.
+ * @cssproperty --cec-surface - Raised surfaces (cells, composer). @cssproperty --cec-surface-2 - Nested surfaces.
+ * @cssproperty --cec-muted - Secondary text. @cssproperty --cec-border - Borders.
+ * @cssproperty --cec-accent - Buttons and links. @cssproperty --cec-accent-fg - Text on the accent. @cssproperty --cec-accent-soft - Accent backgrounds.
+ * @cssproperty --cec-ok - OK outcome (and `--cec-ok-soft`). @cssproperty --cec-danger - Errors (and `--cec-danger-soft`). @cssproperty --cec-warn - Warnings (and `--cec-warn-soft`).
+ * @cssproperty --cec-code-bg - Code background. @cssproperty --cec-font - Text font. @cssproperty --cec-mono-font - Code font.
+ * @cssproperty --cec-font-size - Base font size. @cssproperty --cec-radius - Corner radius. @cssproperty --cec-shadow - Shadows.
+ * @cssproperty --cec-content-width - Width of the transcript column.
+ */
 export class CodeExecChat extends LitElement {
   static override styles = [themeTokens, controls, transcriptStyles, chatStyles];
 
@@ -54,8 +71,6 @@ export class CodeExecChat extends LitElement {
     heading: { type: String, attribute: 'heading' },
     storageKey: { type: String, attribute: 'storage-key' },
     persist: { type: String, attribute: 'persist' },
-    _progress: { state: true },
-    _progressVisible: { state: true },
     _activeDemo: { state: true },
     _demos: { state: true },
     _dragging: { state: true },
@@ -94,8 +109,6 @@ export class CodeExecChat extends LitElement {
   /** `off`: keep nothing in the browser's storage (the conversation lasts as long as the page). */
   declare persist: string | undefined;
 
-  declare private _progress: LoadProgress | undefined;
-  declare private _progressVisible: boolean;
   declare private _activeDemo: ActiveDemo | undefined;
   declare private _demos: DemoListing[];
   declare private _dragging: boolean;
@@ -111,11 +124,24 @@ export class CodeExecChat extends LitElement {
   private storageFailureShown = false;
   /** This page has saved the stored conversation, so it ran in this page's interpreter. */
   private savedSinceLoad = false;
-  private sandboxPromise: Promise<PythonSandbox> | undefined;
-  private _sandbox: PythonSandbox | undefined;
-  private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly python = new SandboxController(this, {
+    options: () => ({
+      ...(this.pyodideUrl && { indexURL: new URL(this.pyodideUrl, document.baseURI).href }),
+      ...(this.packagesUrl && { packageBaseUrl: new URL(this.packagesUrl, document.baseURI).href }),
+      ...(this.workerUrl && { workerUrl: new URL(this.workerUrl, document.baseURI) }),
+    }),
+    ready: (sandbox) => {
+      void this.writeRestoredFiles(sandbox);
+      this.dispatchEvent(new SandboxReadyEvent(sandbox));
+    },
+    // Reported once per attempt, with a Retry that boots again.
+    failed: (error) => this.reportError(describeError(error), 'reboot'),
+    disposing: () => {
+      this.conversation.stop();
+      this.blobUrls.revokeAll();
+    },
+  });
   private client: { key: string; value: GoogleGenAI } | undefined;
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
   private stickToBottom = true;
   private resizeObserver: ResizeObserver | undefined;
 
@@ -125,14 +151,13 @@ export class CodeExecChat extends LitElement {
     this.execution = 'local';
     this.apiKey = '';
     this.heading = 'Python chat';
-    this._progressVisible = false;
     this._demos = [];
     this._dragging = false;
   }
 
   /** The sandbox, once it has booted (see {@link CodeExecChat.ensureSandbox}). */
   get sandbox(): PythonSandbox | undefined {
-    return this._sandbox;
+    return this.python.current;
   }
 
   /** The recorded demo being played, if any. */
@@ -142,30 +167,7 @@ export class CodeExecChat extends LitElement {
 
   /** Boots this widget's sandbox (once) and resolves with it. */
   ensureSandbox(): Promise<PythonSandbox> {
-    // Shown at once: the first event from the worker comes after the runtime files are fetched.
-    if (!this.sandboxPromise) this.onProgress({ phase: 'boot', message: 'Starting Python' });
-    this.sandboxPromise ??= PythonSandbox.create({
-      ...(this.pyodideUrl && { indexURL: new URL(this.pyodideUrl, document.baseURI).href }),
-      ...(this.packagesUrl && { packageBaseUrl: new URL(this.packagesUrl, document.baseURI).href }),
-      ...(this.workerUrl && { workerUrl: new URL(this.workerUrl, document.baseURI) }),
-      onProgress: (progress) => this.onProgress(progress),
-    }).then(
-      (sandbox) => {
-        this._sandbox = sandbox;
-        void this.writeRestoredFiles(sandbox);
-        this.requestUpdate();
-        this.dispatchEvent(new SandboxReadyEvent(sandbox));
-        return sandbox;
-      },
-      (error: unknown) => {
-        // Reported once per attempt, with a Retry that boots again.
-        this.sandboxPromise = undefined;
-        this._progressVisible = false;
-        this.reportError(describeError(error), 'reboot');
-        throw error;
-      },
-    );
-    return this.sandboxPromise;
+    return this.python.ensure();
   }
 
   /** Sends a message as if typed (attachments are written to the sandbox in local mode). */
@@ -197,7 +199,7 @@ export class CodeExecChat extends LitElement {
       this.blobUrls.revokeAll();
       this.conversation.notice(`Demo: ${recording.title}. The model's turns are replayed from a recording; the code runs live in your browser.`);
       await this.prefillDemo();
-      if (recording.execution === 'local' && !this.sandboxPromise) this.bootSandbox();
+      if (recording.execution === 'local') this.python.start();
     } catch (error) {
       this.reportError(describeError(error));
     }
@@ -248,34 +250,19 @@ export class CodeExecChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Moving the element in the DOM disconnects and reconnects it: keep the sandbox then.
-    clearTimeout(this.disposeTimer);
     this.addEventListener('keydown', this.onHostKeyDown);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onHostKeyDown);
-    this.disposeTimer = setTimeout(() => {
-      this.conversation.stop();
-      void this.sandboxPromise?.then((sandbox) => sandbox.dispose()).catch(() => undefined);
-      this.sandboxPromise = undefined;
-      this._sandbox = undefined;
-      this.blobUrls.revokeAll();
-    }, 0);
-    clearTimeout(this.progressTimer);
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
   }
 
   protected override firstUpdated(): void {
-    if (this.execution === 'local' || this.demo) this.bootSandbox();
+    if (this.execution === 'local' || this.demo) this.python.start();
     this.restoring = this.restoreSaved();
-  }
-
-  /** Boots the sandbox in the background; a failure is shown with a Retry that boots again. */
-  private bootSandbox(): void {
-    this.ensureSandbox().catch(() => undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -340,7 +327,7 @@ export class CodeExecChat extends LitElement {
     let sandbox: PythonSandbox | undefined;
     if (execution === 'local') {
       try {
-        sandbox = await this.ensureSandbox();
+        sandbox = await this.python.ensure();
       } catch {
         // Already reported (with a Retry); give the message back so nothing typed is lost.
         const composer = this.composer();
@@ -405,17 +392,6 @@ export class CodeExecChat extends LitElement {
     }
   }
 
-  private onProgress(progress: LoadProgress): void {
-    // Once Python is up, boot events come from the sandbox's warm spare booting in the background:
-    // nothing the reader waits for. Package loads (and the "ready" that ends them) still show.
-    if (this._sandbox && (progress.phase === 'boot' || (progress.phase === 'ready' && !this._progressVisible))) return;
-    this._progress = progress;
-    this._progressVisible = true;
-    clearTimeout(this.progressTimer);
-    // Keep "ready" on screen briefly so the bar visibly completes.
-    if (progress.phase === 'ready') this.progressTimer = setTimeout(() => (this._progressVisible = false), 900);
-  }
-
   // ---- persistence ----
 
   /** The IndexedDB key of this widget's conversation, or undefined when `persist="off"`. */
@@ -457,7 +433,7 @@ export class CodeExecChat extends LitElement {
     if (!saved || screenTaken()) return;
     if (saved.execution !== this.execution) {
       this.execution = saved.execution;
-      if (saved.execution === 'local') this.bootSandbox();
+      if (saved.execution === 'local') this.python.start();
       // Rendered before the entries come back, so the switch is not announced as a change.
       await this.updateComplete;
       if (screenTaken()) return;
@@ -470,7 +446,7 @@ export class CodeExecChat extends LitElement {
       this.conversation.tellModel(restartNoteForModel(saved.files));
     }
     this.filesToRestore = saved.files.restore;
-    if (this._sandbox) await this.writeRestoredFiles(this._sandbox);
+    if (this.python.current) await this.writeRestoredFiles(this.python.current);
   }
 
   /** Writes restored attachments into the sandbox (once). Queued together, they land before any later run. */
@@ -513,7 +489,7 @@ export class CodeExecChat extends LitElement {
   private onRetry(entry: ErrorEntry): void {
     if (entry.reboot) {
       this.conversation.remove(entry.id);
-      this.bootSandbox();
+      this.python.start();
       return;
     }
     const message = this.conversation.takeRetry(entry.id);
@@ -546,7 +522,7 @@ export class CodeExecChat extends LitElement {
 
   private onModeChange(mode: ExecutionMode): void {
     this.execution = mode;
-    if (mode === 'local') this.bootSandbox();
+    if (mode === 'local') this.python.start();
   }
 
   private onScroll(event: Event): void {
@@ -612,7 +588,7 @@ export class CodeExecChat extends LitElement {
               <button type="button" class="ghost" ?disabled=${busy} @click=${() => this.exitDemo()}>Exit demo</button>
             </div>`
           : nothing}
-        <cec-load-progress class="progress" .progress=${this._progress} ?hidden=${!this._progressVisible}></cec-load-progress>
+        <cec-load-progress class="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
 
         <main class="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.onScroll}>
           <div class="column">${this.conversation.entries.length === 0 ? this.renderWelcome(hasKey) : this.renderTranscript()}</div>
@@ -712,7 +688,7 @@ export class CodeExecChat extends LitElement {
 
   private runtimeHint(): string {
     if (this.effectiveExecution === 'server') return 'Code runs on Gemini\'s servers';
-    const version = this._sandbox?.versions.python;
+    const version = this.python.current?.versions.python;
     return version ? `Python ${version.split(' ')[0]} in your browser` : 'Python in your browser';
   }
 

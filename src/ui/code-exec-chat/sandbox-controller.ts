@@ -1,0 +1,102 @@
+/**
+ * The widget's Python: booted once on demand, kept while the element moves in the DOM, disposed
+ * when it leaves the page, and its load progress kept for the progress bar. A Lit reactive
+ * controller, so `code-exec-chat.ts` holds none of this lifecycle itself.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import type { LoadProgress, SandboxOptions } from '../../types.js';
+
+/** What the element is told about its sandbox. */
+export interface SandboxHooks {
+  /** The options of the next boot (read when it starts). */
+  options(): Omit<SandboxOptions, 'onProgress'>;
+  /** The sandbox booted. */
+  ready(sandbox: PythonSandbox): void;
+  /** A boot failed; the next `ensure()` tries again. */
+  failed(error: unknown): void;
+  /** The element left the page: called just before the sandbox is disposed. */
+  disposing(): void;
+}
+
+export class SandboxController implements ReactiveController {
+  /** The boot in flight or done; undefined before the first, after a failed one and after disposal. */
+  private boot: Promise<PythonSandbox> | undefined;
+  private booted: PythonSandbox | undefined;
+  private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The latest progress worth showing, and whether the bar shows it. */
+  progress: LoadProgress | undefined;
+  progressVisible = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly hooks: SandboxHooks,
+  ) {
+    host.addController(this);
+  }
+
+  /** The sandbox, once it has booted. */
+  get current(): PythonSandbox | undefined {
+    return this.booted;
+  }
+
+  /** Boots the sandbox (once) and resolves with it. */
+  ensure(): Promise<PythonSandbox> {
+    if (this.boot) return this.boot;
+    // Shown at once: the first event from the worker comes after the runtime files are fetched.
+    this.onProgress({ phase: 'boot', message: 'Starting Python' });
+    const boot = PythonSandbox.create({ ...this.hooks.options(), onProgress: (progress) => this.onProgress(progress) });
+    this.boot = boot.then(
+      (sandbox) => {
+        this.booted = sandbox;
+        this.hooks.ready(sandbox);
+        this.host.requestUpdate();
+        return sandbox;
+      },
+      (error: unknown) => {
+        this.boot = undefined;
+        this.setProgressVisible(false);
+        this.hooks.failed(error);
+        throw error;
+      },
+    );
+    return this.boot;
+  }
+
+  /** Boots in the background; a failure reaches `hooks.failed`. */
+  start(): void {
+    this.ensure().catch(() => undefined);
+  }
+
+  hostConnected(): void {
+    // Moving the element in the DOM disconnects and reconnects it: the sandbox is kept then.
+    clearTimeout(this.disposeTimer);
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.progressTimer);
+    this.disposeTimer = setTimeout(() => {
+      this.hooks.disposing();
+      void this.boot?.then((sandbox) => sandbox.dispose()).catch(() => undefined);
+      this.boot = undefined;
+      this.booted = undefined;
+    }, 0);
+  }
+
+  private onProgress(progress: LoadProgress): void {
+    // Once Python is up, boot events come from the sandbox's warm spare booting in the background:
+    // nothing the reader waits for. Package loads (and the "ready" that ends them) still show.
+    if (this.booted && (progress.phase === 'boot' || (progress.phase === 'ready' && !this.progressVisible))) return;
+    this.progress = progress;
+    this.setProgressVisible(true);
+    clearTimeout(this.progressTimer);
+    // Keep "ready" on screen briefly so the bar visibly completes.
+    if (progress.phase === 'ready') this.progressTimer = setTimeout(() => this.setProgressVisible(false), 900);
+  }
+
+  private setProgressVisible(visible: boolean): void {
+    this.progressVisible = visible;
+    this.host.requestUpdate();
+  }
+}

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import type { StaticServer } from '../support/static-server.js';
+import { useStaticServer } from '../support/use-static-server.js';
 import { HostPage } from './support/host-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
@@ -30,18 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Serves the repo root, with or without the cross-origin-isolation headers, for one describe block. */
-function useServer(crossOriginIsolated: boolean): { server: StaticServer } {
-  const holder = {} as { server: StaticServer };
-  beforeAll(async () => {
-    holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
-  });
-  afterAll(async () => {
-    await holder.server?.close();
-  });
-  return holder;
-}
 
 /**
  * A page with a booted sandbox: `fresh` gives each test its own (tests that stop or replace the
@@ -70,7 +59,7 @@ function useSandboxPage(holder: { server: StaticServer }, scope: 'fresh' | 'shar
 }
 
 describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOUT_MS }, () => {
-  const site = useServer(true);
+  const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
 
   describe('running code (one sandbox for the block)', () => {
     const ctx = useSandboxPage(site, 'shared');
@@ -169,7 +158,7 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
 });
 
 describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS }, () => {
-  const ctx = useSandboxPage(useServer(false), 'fresh');
+  const ctx = useSandboxPage(useStaticServer({ root: REPO_ROOT, crossOriginIsolated: false }), 'fresh');
 
   test('the page is not crossOriginIsolated and the sandbox is not interruptible', async () => {
     expect(await ctx.page.crossOriginIsolated()).toBe(false);

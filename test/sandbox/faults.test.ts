@@ -2,8 +2,9 @@
  * Limits and faults: each ends with an honest outcome, says whether state survived, and the very
  * next run works.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { PythonSandbox, type RunResult } from '../../dist/index.js';
+import { it } from '../support/sandbox-fixture.js';
 
 let sandbox: PythonSandbox;
 beforeAll(async () => {
@@ -96,21 +97,17 @@ describe('stopping on request', () => {
     expect((await running).error?.name).toBe('KeyboardInterrupt');
   });
 
-  it('interrupt() while a run waits for a restarting interpreter cancels that run', async () => {
-    const own = await PythonSandbox.create({ warmSpare: false, limits: { interruptGraceMs: 200 } });
-    try {
-      const killed = await own.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 200 });
-      expect(killed.stateLost).toBe(true);
-      // The replacement boots now (no spare); this run waits for it.
-      const waiting = own.run('while True: pass', { timeoutMs: 60_000 });
-      setTimeout(() => own.interrupt(), 100);
-      const r = await waiting;
-      expect(r.error?.name).toBe('KeyboardInterrupt');
-      expect(r.error?.message).toMatch(/before it started/);
-      expect((await own.run('1 + 1')).result).toBe('2');
-    } finally {
-      await own.dispose();
-    }
+  it('interrupt() while a run waits for a restarting interpreter cancels that run', async ({ createSandbox }) => {
+    const own = await createSandbox({ warmSpare: false, limits: { interruptGraceMs: 200 } });
+    const killed = await own.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 200 });
+    expect(killed.stateLost).toBe(true);
+    // The replacement boots now (no spare); this run waits for it.
+    const waiting = own.run('while True: pass', { timeoutMs: 60_000 });
+    setTimeout(() => own.interrupt(), 100);
+    const r = await waiting;
+    expect(r.error?.name).toBe('KeyboardInterrupt');
+    expect(r.error?.message).toMatch(/before it started/);
+    expect((await own.run('1 + 1')).result).toBe('2');
   });
 
   it('a signal aborted before the run starts stops it at once', async () => {
@@ -171,16 +168,12 @@ describe('memory', () => {
     expect(markerKept).toBe(false);
   }, 120_000);
 
-  it('replaces an interpreter left holding more than maxMemoryBytes after a successful run', async () => {
-    const small = await PythonSandbox.create({ warmSpare: false, limits: { maxMemoryBytes: 128 * 2**20 } });
-    try {
-      const r = await small.run('big = bytearray(300 * 2**20)\nlen(big)');
-      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: String(300 * 2 ** 20), stateLost: true });
-      expect(r.stderr).toMatch(/restarted to free it/);
-      expect((await small.run('"big" in globals()')).result).toBe('False');
-    } finally {
-      await small.dispose();
-    }
+  it('replaces an interpreter left holding more than maxMemoryBytes after a successful run', async ({ createSandbox }) => {
+    const small = await createSandbox({ warmSpare: false, limits: { maxMemoryBytes: 128 * 2**20 } });
+    const r = await small.run('big = bytearray(300 * 2**20)\nlen(big)');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: String(300 * 2 ** 20), stateLost: true });
+    expect(r.stderr).toMatch(/restarted to free it/);
+    expect((await small.run('"big" in globals()')).result).toBe('False');
   });
 });
 

@@ -9,7 +9,8 @@
  * is never stopped by the canary itself: when the count is 0, the browser blocked it.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface CanaryHit {
   kind: 'request' | 'upgrade' | 'connect';
@@ -81,19 +82,8 @@ export async function startCanaryServer(): Promise<CanaryServer> {
     record('connect', req);
     socket.destroy();
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server, () => connections++);
+  const { origin, port } = listening;
 
   return {
     origin,
@@ -110,11 +100,6 @@ export async function startCanaryServer(): Promise<CanaryServer> {
       hits.length = 0;
       connections = 0;
     },
-    close() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
+    close: listening.close,
   };
 }

@@ -9,8 +9,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import { listenOnLoopback } from './loopback.js';
 
 export interface StaticServerOptions {
   /** Directory served at `/`. */
@@ -96,21 +96,10 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       entry.status = status;
     });
   });
-  // Browsers keep connections open; without this `close()` waits for them to time out.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolveListen());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: listening.origin,
     requests,
     countRequests(match) {
       const test = typeof match === 'string' ? (r: ServedRequest) => r.path.includes(match) : match;
@@ -119,12 +108,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     clearRequests() {
       requests.length = 0;
     },
-    close() {
-      return new Promise((resolveClose) => {
-        server.close(() => resolveClose());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
+    close: listening.close,
   };
 }
 

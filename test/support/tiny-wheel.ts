@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenOnLoopback } from './loopback.js';
 
 export const TINY_PACKAGE = 'tinypkg';
 const WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
@@ -60,12 +60,11 @@ export async function serveTinyWheel(): Promise<WheelServer> {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/`,
+    baseUrl: `${listening.origin}/`,
     lockFileContents: JSON.stringify(lock),
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: listening.close,
   };
 }

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { useStaticServer } from '../support/use-static-server.js';
 import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, runInChat, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
 
 const TIMEOUT_MS = 90_000;
@@ -31,17 +31,6 @@ afterEach(async () => {
   context = undefined;
 });
 
-function useServer(crossOriginIsolated: boolean, headers?: Record<string, string>): { server: StaticServer } {
-  const holder = {} as { server: StaticServer };
-  beforeAll(async () => {
-    holder.server = await startStaticServer({ root: SERVE_ROOT, crossOriginIsolated, headers });
-  });
-  afterAll(async () => {
-    await holder.server?.close();
-  });
-  return holder;
-}
-
 async function openPlainPage(origin: string, query: string): Promise<{ page: Page; log: string[] }> {
   context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   await blockNonLocal(context);
@@ -57,7 +46,7 @@ async function demoReady(page: Page, chat = '#chat0'): Promise<void> {
 }
 
 describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
-  const ctx = useServer(true);
+  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
 
   test('a progress bar says what is happening while Python loads', async () => {
     const { page } = await openPlainPage(ctx.server.origin, '');
@@ -162,7 +151,7 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
  * aborted and recorded by the test's context; none may go to the canary host.
  */
 describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, () => {
-  const ctx = useServer(true);
+  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
   const CANARY = 'canary.invalid';
 
   async function openWithGuard(query: string) {
@@ -229,7 +218,7 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
  */
 describe('under the recommended page CSP', { timeout: TIMEOUT_MS }, () => {
   const RECOMMENDED_CSP = "img-src 'self' data: blob:; media-src 'none'; object-src 'none'; connect-src 'self' https://generativelanguage.googleapis.com https://cdn.jsdelivr.net";
-  const ctx = useServer(true, { 'Content-Security-Policy': RECOMMENDED_CSP });
+  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true, headers: { 'Content-Security-Policy': RECOMMENDED_CSP } });
 
   test('the widget boots Python, replays a demo live, and nothing it shows is refused or fetched', async () => {
     const { page, log } = await openPlainPage(ctx.server.origin, 'demo=/dist/demos/primes.json');
@@ -242,7 +231,7 @@ describe('under the recommended page CSP', { timeout: TIMEOUT_MS }, () => {
 });
 
 describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
-  const ctx = useServer(false);
+  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: false });
 
   test('says Stop restarts Python, and still runs code (and stops it)', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/stop.recording.json');

@@ -1,0 +1,30 @@
+/** What createCodeExecutionChat refuses, and how it says so. */
+import { GoogleGenAI } from '@google/genai';
+import { describe, expect, it } from 'vitest';
+import { createCodeExecutionChat, sandboxAsCallableTool } from '../../src/agent/index.js';
+import { ScriptedSandbox } from './scripted-sandbox.js';
+
+describe('options', () => {
+  const ai = new GoogleGenAI({ apiKey: 'unused', apiVersion: 'v1beta' });
+  const sandbox = new ScriptedSandbox(() => ({}));
+  const fn = (name: string) => ({ declaration: { name }, handler: () => 1 });
+
+  it('needs a sandbox in local mode, and none in server mode', () => {
+    // @ts-expect-error: local mode without a sandbox is a type error too.
+    expect(() => createCodeExecutionChat({ ai, model: 'gemini-2.5-flash' })).toThrow(/needs a sandbox/);
+    expect(() => createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'server' })).not.toThrow();
+  });
+
+  it('checks maxSteps, function names and history', () => {
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, maxSteps: 0 })).toThrow(RangeError);
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, functions: [fn('a'), fn('a')] })).toThrow(/Two functions are named "a"/);
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, functions: [fn('run_python')] })).toThrow(/declared by the loop itself/);
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, history: [{ role: 'system', parts: [] }] })).toThrow(/role must be "user" or "model"/);
+  });
+
+  it('refuses a CallableTool in config.tools (the SDK would take over the calls)', async () => {
+    const chat = createCodeExecutionChat({ ai, model: 'm', sandbox, config: { tools: [sandboxAsCallableTool(sandbox)] } });
+    await expect(chat.sendMessage({ message: 'hi' })).rejects.toThrow(/cannot hold a CallableTool/);
+    expect(chat.getHistory()).toEqual([]);
+  });
+});

@@ -15,6 +15,8 @@ import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { KeySubmitEvent } from '../cec-key-form/events.js';
+import type { CecSettings } from '../cec-settings/cec-settings.js';
+import type { ModelChangeEvent } from '../cec-settings/events.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
 import { ConversationStore } from '../conversation-store.js';
 import { type ReadableError, describeError } from '../error-message.js';
@@ -496,15 +498,19 @@ export class CodeExecChat extends LitElement {
     if (message) void this.sendMessage(message);
   }
 
+  private settings(): CecSettings | null {
+    return this.renderRoot.querySelector('cec-settings');
+  }
+
   private openSettings(): void {
-    this.renderRoot.querySelector('dialog')?.showModal();
+    this.settings()?.open();
   }
 
   private onKeySubmit(event: KeySubmitEvent): void {
     this.keys.set(event.detail.key, event.detail.remember);
     this.apiKey = '';
     this.requestUpdate();
-    this.renderRoot.querySelector('dialog')?.close();
+    this.settings()?.close();
     if (this._activeDemo) this.exitDemo();
   }
 
@@ -516,7 +522,7 @@ export class CodeExecChat extends LitElement {
   }
 
   private onDemoSelect(event: DemoSelectEvent): void {
-    this.renderRoot.querySelector('dialog')?.close();
+    this.settings()?.close();
     void this.loadDemo(event.detail.demo.url);
   }
 
@@ -609,7 +615,18 @@ export class CodeExecChat extends LitElement {
         </footer>
         ${this._dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
       </div>
-      ${this.renderSettings(hasKey)}
+      <cec-settings
+        ?has-key=${hasKey}
+        .remembered=${this.keys.remembered}
+        .model=${this.model}
+        .demos=${this._demos}
+        ?can-record=${this.conversation.sentMessages.length > 0}
+        @cec-key-submit=${this.onKeySubmit}
+        @cec-key-forget=${this.onKeyForget}
+        @cec-demo-select=${this.onDemoSelect}
+        @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
+        @cec-save-recording=${() => this.downloadRecording()}
+      ></cec-settings>
     `;
   }
 
@@ -654,33 +671,6 @@ export class CodeExecChat extends LitElement {
     </section>`;
   }
 
-  private renderSettings(hasKey: boolean) {
-    return html`<dialog aria-label="Settings" @click=${(e: MouseEvent) => e.target === e.currentTarget && (e.currentTarget as HTMLDialogElement).close()}>
-      <div class="dialog-body">
-        <header class="dialog-head"><h2>Settings</h2><button type="button" class="ghost" aria-label="Close settings" @click=${(e: Event) => (e.target as HTMLElement).closest('dialog')?.close()}>${icons.close}</button></header>
-        <section>
-          <cec-key-form ?has-key=${hasKey} .remembered=${this.keys.remembered} @cec-key-submit=${this.onKeySubmit} @cec-key-forget=${this.onKeyForget}></cec-key-form>
-        </section>
-        <section>
-          <label class="field">Model <input type="text" .value=${this.model} spellcheck="false" @change=${(e: Event) => (this.model = (e.target as HTMLInputElement).value.trim() || DEFAULT_MODEL)} /></label>
-        </section>
-        ${this._demos.length > 0
-          ? html`<section>
-              <h3>Recorded demos</h3>
-              <cec-demo-picker compact .demos=${this._demos} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
-            </section>`
-          : nothing}
-        <section>
-          <h3>Record</h3>
-          <div class="record">
-            <p class="muted">Save this conversation as a demo. Replaying it answers with the same model turns and runs the code live again.</p>
-            <button type="button" ?disabled=${this.conversation.sentMessages.length === 0} @click=${() => this.downloadRecording()}>Save as demo</button>
-          </div>
-        </section>
-      </div>
-    </dialog>`;
-  }
-
   private placeholder(demo: ActiveDemo | undefined, hasKey: boolean): string {
     if (demo) return demo.recording.messages.length > this.conversation.sentMessages.length ? 'Press Send to play the next step of the demo' : 'End of the demo. Exit it to chat with Gemini live.';
     return hasKey ? 'Ask something that needs code…' : 'Add an API key in Settings, or try a demo';
@@ -699,5 +689,4 @@ const pythonMark = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="
 const icons = {
   plus: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M12 5v14M5 12h14" /></svg>`,
   gear: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><circle cx="12" cy="12" r="3" /><path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" /></svg>`,
-  close: html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12" /></svg>`,
 };

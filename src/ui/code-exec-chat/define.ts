@@ -3,6 +3,7 @@ import '../cec-composer/define.js';
 import '../cec-demo-picker/define.js';
 import '../cec-key-form/define.js';
 import '../cec-load-progress/define.js';
+import '../cec-settings/define.js';
 import { CodeExecChat } from './code-exec-chat.js';
 
 export { CodeExecChat };

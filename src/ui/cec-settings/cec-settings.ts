@@ -1,0 +1,88 @@
+/**
+ * `<cec-settings>`: the widget's settings dialog: the API key, the model, the recorded demos and
+ * saving the conversation as a demo. It holds no state of its own; it shows what it is given and
+ * says what the reader chose through events.
+ *
+ * @event cec-key-submit - from the key form: a key to use (and whether to remember it).
+ * @event cec-key-forget - from the key form: forget the remembered key.
+ * @event cec-demo-select - from the demo picker: a demo to play.
+ * @event cec-model-change - {@link ModelChangeEvent}: a new model name.
+ * @event cec-save-recording - {@link SaveRecordingEvent}: save the conversation as a demo.
+ */
+import { LitElement, html, nothing } from 'lit';
+import type { DemoListing } from '../replay/recording.js';
+import { controls } from '../styles/theme.js';
+import { settingsStyles } from './cec-settings.styles.js';
+import { ModelChangeEvent, SaveRecordingEvent } from './events.js';
+
+export class CecSettings extends LitElement {
+  static override styles = [controls, settingsStyles];
+
+  static override properties = {
+    hasKey: { type: Boolean, attribute: 'has-key' },
+    remembered: { type: Boolean },
+    model: { type: String },
+    demos: { attribute: false },
+    canRecord: { type: Boolean, attribute: 'can-record' },
+  };
+
+  /** A key is set (the form offers to replace or forget it). */
+  declare hasKey: boolean;
+  /** The key is remembered on this device. */
+  declare remembered: boolean;
+  declare model: string;
+  declare demos: DemoListing[];
+  /** There is a conversation to save as a demo. */
+  declare canRecord: boolean;
+
+  constructor() {
+    super();
+    this.hasKey = false;
+    this.remembered = false;
+    this.model = '';
+    this.demos = [];
+    this.canRecord = false;
+  }
+
+  /** Opens the dialog (modal). */
+  open(): void {
+    this.dialog()?.showModal();
+  }
+
+  close(): void {
+    this.dialog()?.close();
+  }
+
+  private dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  override render() {
+    return html`<dialog aria-label="Settings" @click=${(e: MouseEvent) => e.target === e.currentTarget && this.close()}>
+      <div class="dialog-body">
+        <header class="dialog-head"><h2>Settings</h2><button type="button" class="ghost" aria-label="Close settings" @click=${() => this.close()}>${closeIcon}</button></header>
+        <section>
+          <cec-key-form ?has-key=${this.hasKey} .remembered=${this.remembered}></cec-key-form>
+        </section>
+        <section>
+          <label class="field">Model <input type="text" .value=${this.model} spellcheck="false" @change=${(e: Event) => this.dispatchEvent(new ModelChangeEvent((e.target as HTMLInputElement).value.trim()))} /></label>
+        </section>
+        ${this.demos.length > 0
+          ? html`<section>
+              <h3>Recorded demos</h3>
+              <cec-demo-picker compact .demos=${this.demos}></cec-demo-picker>
+            </section>`
+          : nothing}
+        <section>
+          <h3>Record</h3>
+          <div class="record">
+            <p class="muted">Save this conversation as a demo. Replaying it answers with the same model turns and runs the code live again.</p>
+            <button type="button" ?disabled=${!this.canRecord} @click=${() => this.dispatchEvent(new SaveRecordingEvent())}>Save as demo</button>
+          </div>
+        </section>
+      </div>
+    </dialog>`;
+  }
+}
+
+const closeIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12" /></svg>`;

@@ -1,0 +1,24 @@
+/** Events of `<cec-settings>` (the key form and the demo picker inside it send their own). */
+
+/** The reader changed the model name. */
+export class ModelChangeEvent extends CustomEvent<{ model: string }> {
+  static readonly type = 'cec-model-change';
+  constructor(model: string) {
+    super(ModelChangeEvent.type, { detail: { model }, bubbles: true, composed: true });
+  }
+}
+
+/** The reader asked to save the conversation as a demo recording. */
+export class SaveRecordingEvent extends Event {
+  static readonly type = 'cec-save-recording';
+  constructor() {
+    super(SaveRecordingEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'cec-model-change': ModelChangeEvent;
+    'cec-save-recording': SaveRecordingEvent;
+  }
+}

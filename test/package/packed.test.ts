@@ -1,0 +1,55 @@
+/**
+ * The npm package as a user gets it: `npm pack`, unpacked into an empty project's node_modules
+ * beside its dependencies (linked from this repository's, so no network is needed), then used
+ * from Node ESM and resolved the way bundlers resolve asset imports. Needs the built `dist/`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const NAME = 'pyodide-code-execution';
+let app: string;
+
+beforeAll(() => {
+  app = mkdtempSync(join(tmpdir(), 'packed-app-'));
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', app], { cwd: REPO, stdio: 'pipe' });
+  const tarball = readdirSync(app).find((file) => file.endsWith('.tgz'))!;
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const modules = join(app, 'node_modules');
+  mkdirSync(modules);
+  execFileSync('tar', ['-xzf', join(app, tarball), '-C', modules]);
+  renameSync(join(modules, 'package'), join(modules, NAME));
+  const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(join(modules, NAME, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys({ ...dependencies, ...peerDependencies })) {
+    mkdirSync(join(modules, dependency, '..'), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules', dependency), join(modules, dependency), 'dir');
+  }
+}, 240_000);
+afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  test('runs Python from a Node ESM project by its name, with no configuration', () => {
+    writeFileSync(
+      join(app, 'main.mjs'),
+      `import { PythonSandbox } from '${NAME}';
+const sandbox = await PythonSandbox.create({ warmSpare: false });
+const r = await sandbox.run('import sys\\nsys.platform, 6 * 7');
+await sandbox.dispose();
+console.log(JSON.stringify(r.result));`,
+    );
+    expect(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe(JSON.stringify("('emscripten', 42)"));
+  }, 120_000);
+
+  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
+    '%s resolves by its package path, as a bundler resolves an asset import',
+    (asset) => {
+      const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);
+      expect(resolved).toBe(join(app, 'node_modules', NAME, asset === 'package.json' ? '' : 'dist', asset));
+    },
+  );
+});

@@ -22,7 +22,7 @@ import { ConversationStore } from '../conversation-store.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { liveClient, replayClient } from '../genai-client.js';
 import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
-import { type DemoListing, type Recording, attachmentBytes, loadRecording } from '../replay/recording.js';
+import type { Recording } from '../replay/recording.js';
 import { restartDivider, restartNoteForModel } from '../python-restart.js';
 import { fromSaved, toSaved } from '../saved-conversation.js';
 import { controls, themeTokens } from '../styles/theme.js';
@@ -30,15 +30,12 @@ import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './events.js';
 import { renderEntry } from './render-entry.js';
+import { type ActiveDemo, DemoController } from './demo-controller.js';
 import { SandboxController } from './sandbox-controller.js';
 
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
 
-interface ActiveDemo {
-  recording: Recording;
-  url: string;
-}
 
 /**
  * The chat element. Attributes are listed on the properties below; everything else it offers:
@@ -73,8 +70,6 @@ export class CodeExecChat extends LitElement {
     heading: { type: String, attribute: 'heading' },
     storageKey: { type: String, attribute: 'storage-key' },
     persist: { type: String, attribute: 'persist' },
-    _activeDemo: { state: true },
-    _demos: { state: true },
     _dragging: { state: true },
   };
 
@@ -111,8 +106,6 @@ export class CodeExecChat extends LitElement {
   /** `off`: keep nothing in the browser's storage (the conversation lasts as long as the page). */
   declare persist: string | undefined;
 
-  declare private _activeDemo: ActiveDemo | undefined;
-  declare private _demos: DemoListing[];
   declare private _dragging: boolean;
 
   private readonly keys = new ApiKeyStore();
@@ -126,6 +119,7 @@ export class CodeExecChat extends LitElement {
   private storageFailureShown = false;
   /** This page has saved the stored conversation, so it ran in this page's interpreter. */
   private savedSinceLoad = false;
+  private readonly demos = new DemoController(this);
   private readonly python = new SandboxController(this, {
     options: () => ({
       ...(this.pyodideUrl && { indexURL: new URL(this.pyodideUrl, document.baseURI).href }),
@@ -153,7 +147,6 @@ export class CodeExecChat extends LitElement {
     this.execution = 'local';
     this.apiKey = '';
     this.heading = 'Python chat';
-    this._demos = [];
     this._dragging = false;
   }
 
@@ -164,7 +157,7 @@ export class CodeExecChat extends LitElement {
 
   /** The recorded demo being played, if any. */
   get activeDemo(): Recording | undefined {
-    return this._activeDemo?.recording;
+    return this.demos.active?.recording;
   }
 
   /** Boots this widget's sandbox (once) and resolves with it. */
@@ -187,16 +180,14 @@ export class CodeExecChat extends LitElement {
     this.conversation.clear();
     this.blobUrls.revokeAll();
     // In a demo, New restarts the demo: the live conversation it hides is not what is being cleared.
-    if (!this._activeDemo) this.forgetSaved();
+    if (!this.demos.active) this.forgetSaved();
     void this.prefillDemo();
   }
 
   /** Loads a recorded demo: its model turns answer, its code runs live here. */
   async loadDemo(url: string): Promise<void> {
-    const absolute = new URL(url, document.baseURI).href;
     try {
-      const recording = await loadRecording(absolute);
-      this._activeDemo = { recording, url: absolute };
+      const recording = await this.demos.play(url);
       this.conversation.clear();
       this.blobUrls.revokeAll();
       this.conversation.notice(`Demo: ${recording.title}. The model's turns are replayed from a recording; the code runs live in your browser.`);
@@ -209,7 +200,7 @@ export class CodeExecChat extends LitElement {
 
   /** Leaves the demo: messages go to Gemini again (with an API key). */
   exitDemo(): void {
-    this._activeDemo = undefined;
+    this.demos.stop();
     this.demo = undefined;
     this.conversation.clear();
     this.blobUrls.revokeAll();
@@ -269,7 +260,7 @@ export class CodeExecChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
-    if (changed.has('demosUrl') && this.demosUrl) void this.loadDemoList(this.demosUrl);
+    if (changed.has('demosUrl') && this.demosUrl) void this.demos.loadList(this.demosUrl);
     if (changed.has('execution') && changed.get('execution') !== undefined && this.conversation.entries.length > 0) {
       this.conversation.notice(this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.');
       this.save();
@@ -296,7 +287,7 @@ export class CodeExecChat extends LitElement {
   // ---- sending ----
 
   private get effectiveExecution(): ExecutionMode {
-    return this._activeDemo?.recording.execution ?? (this.execution === 'server' ? 'server' : 'local');
+    return this.demos.active?.recording.execution ?? (this.execution === 'server' ? 'server' : 'local');
   }
 
   private get effectiveKey(): string {
@@ -305,7 +296,7 @@ export class CodeExecChat extends LitElement {
 
   /** The client for the next message: the demo's replay, or the live API with the key. */
   private currentClient(): GoogleGenAI | undefined {
-    const demo = this._activeDemo;
+    const demo = this.demos.active;
     const cacheKey = demo ? `demo:${demo.url}` : `live:${this.effectiveKey}:${this.baseUrl ?? ''}`;
     if (this.client?.key === cacheKey) return this.client.value;
     if (!demo && !this.effectiveKey) return undefined;
@@ -342,7 +333,7 @@ export class CodeExecChat extends LitElement {
       await this.writeRestoredFiles(sandbox);
     }
     this.stickToBottom = true;
-    this.conversation.configure({ client, model: this._activeDemo?.recording.model ?? this.model, execution, sandbox });
+    this.conversation.configure({ client, model: this.demos.active?.recording.model ?? this.model, execution, sandbox });
     const sending = this.conversation.send(message);
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     this.save();
@@ -361,36 +352,16 @@ export class CodeExecChat extends LitElement {
 
   /** In a demo, puts the next recorded message (and its files) in the composer, ready to send. */
   private async prefillDemo(): Promise<void> {
-    const demo = this._activeDemo;
-    if (!demo) return;
+    if (!this.demos.active) return;
     await this.updateComplete;
     const composer = this.composer();
-    const next = demo.recording.messages[this.conversation.sentMessages.length];
     if (!composer) return;
-    if (!next) {
-      composer.value = '';
-      composer.attachments = [];
-      return;
-    }
     try {
-      const attachments = await Promise.all((next.attachments ?? []).map(async (a) => ({ name: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })));
-      composer.value = next.text;
-      composer.attachments = attachments;
+      const next = await this.demos.nextMessage(this.conversation.sentMessages.length);
+      composer.value = next?.text ?? '';
+      composer.attachments = next?.attachments ?? [];
     } catch (error) {
       this.reportError(describeError(error));
-    }
-  }
-
-  private async loadDemoList(url: string): Promise<void> {
-    try {
-      const absolute = new URL(url, document.baseURI);
-      const response = await fetch(absolute);
-      if (!response.ok) throw new Error(`Could not load the demo list (HTTP ${response.status})`);
-      const list = (await response.json()) as DemoListing[];
-      this._demos = list.map((demo) => ({ ...demo, url: new URL(demo.url, absolute).href }));
-    } catch {
-      // The picker is optional: without a list, no picker.
-      this._demos = [];
     }
   }
 
@@ -405,7 +376,7 @@ export class CodeExecChat extends LitElement {
   /** Saves the conversation on screen. Demos are not saved: their recording replays them. */
   private save(): void {
     const key = this.storageSlot;
-    if (!key || this._activeDemo || this.conversation.entries.length === 0) return;
+    if (!key || this.demos.active || this.conversation.entries.length === 0) return;
     this.savedSinceLoad = true;
     this.store.save(key, toSaved(this.conversation.snapshot(), this.effectiveExecution)).catch((error: unknown) => this.storageFailed(error));
   }
@@ -431,7 +402,7 @@ export class CodeExecChat extends LitElement {
       console.warn('code-exec-chat: could not load the saved conversation:', error);
       return;
     }
-    const screenTaken = () => Boolean(this._activeDemo) || this.conversation.entries.length > 0;
+    const screenTaken = () => Boolean(this.demos.active) || this.conversation.entries.length > 0;
     if (!saved || screenTaken()) return;
     if (saved.execution !== this.execution) {
       this.execution = saved.execution;
@@ -511,7 +482,7 @@ export class CodeExecChat extends LitElement {
     this.apiKey = '';
     this.requestUpdate();
     this.settings()?.close();
-    if (this._activeDemo) this.exitDemo();
+    if (this.demos.active) this.exitDemo();
   }
 
   private onKeyForget(): void {
@@ -557,7 +528,7 @@ export class CodeExecChat extends LitElement {
 
   override render() {
     const busy = this.conversation.busy;
-    const demo = this._activeDemo;
+    const demo = this.demos.active;
     const hasKey = Boolean(this.effectiveKey);
     const execution = this.effectiveExecution;
     return html`
@@ -619,7 +590,7 @@ export class CodeExecChat extends LitElement {
         ?has-key=${hasKey}
         .remembered=${this.keys.remembered}
         .model=${this.model}
-        .demos=${this._demos}
+        .demos=${this.demos.list}
         ?can-record=${this.conversation.sentMessages.length > 0}
         @cec-key-submit=${this.onKeySubmit}
         @cec-key-forget=${this.onKeyForget}
@@ -641,7 +612,7 @@ export class CodeExecChat extends LitElement {
   }
 
   private renderWelcome(hasKey: boolean) {
-    const demo = this._activeDemo;
+    const demo = this.demos.active;
     if (demo) {
       return html`<section class="welcome">
         <h2>${demo.recording.title}</h2>
@@ -652,12 +623,12 @@ export class CodeExecChat extends LitElement {
     return html`<section class="welcome">
       <h2>Ask a question that needs code</h2>
       <p>Gemini writes Python and ${this.effectiveExecution === 'server' ? 'runs it on Google\'s servers' : 'it runs right here, in your browser (Pyodide, in a sandboxed worker)'}. Attach CSV, text or image files and the code can read them by name.</p>
-      <div class="welcome-grid ${hasKey || this._demos.length === 0 ? 'single' : ''}">
-        ${this._demos.length > 0
+      <div class="welcome-grid ${hasKey || this.demos.list.length === 0 ? 'single' : ''}">
+        ${this.demos.list.length > 0
           ? html`<div class="panel">
               <h3>Try a recorded demo</h3>
               <p class="muted">No key needed, works offline.</p>
-              <cec-demo-picker .demos=${this._demos} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
+              <cec-demo-picker .demos=${this.demos.list} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
             </div>`
           : nothing}
         ${hasKey

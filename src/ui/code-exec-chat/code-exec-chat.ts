@@ -18,13 +18,12 @@ import type { KeySubmitEvent } from '../cec-key-form/events.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
 import type { ModelChangeEvent } from '../cec-settings/events.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
-import { ConversationStore } from '../conversation-store.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { liveClient, replayClient } from '../genai-client.js';
 import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
 import type { Recording } from '../replay/recording.js';
 import { restartDivider, restartNoteForModel } from '../python-restart.js';
-import { fromSaved, toSaved } from '../saved-conversation.js';
+import { toSaved } from '../saved-conversation.js';
 import { controls, themeTokens } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
@@ -32,6 +31,7 @@ import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './event
 import { renderEntry } from './render-entry.js';
 import { type ActiveDemo, DemoController } from './demo-controller.js';
 import { SandboxController } from './sandbox-controller.js';
+import { SavedSlot } from './saved-slot.js';
 
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
@@ -111,14 +111,14 @@ export class CodeExecChat extends LitElement {
   private readonly keys = new ApiKeyStore();
   private readonly blobUrls = new BlobUrls();
   private readonly conversation = new Conversation(() => this.requestUpdate());
-  private readonly store = new ConversationStore();
+  private readonly saved = new SavedSlot(
+    () => (this.persist === 'off' ? undefined : this.storageKey || this.id || 'default'),
+    (message) => this.conversation.notice(message),
+  );
   /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
   private restoring: Promise<void> = Promise.resolve();
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
   private filesToRestore: Attachment[] = [];
-  private storageFailureShown = false;
-  /** This page has saved the stored conversation, so it ran in this page's interpreter. */
-  private savedSinceLoad = false;
   private readonly demos = new DemoController(this);
   private readonly python = new SandboxController(this, {
     options: () => ({
@@ -180,7 +180,7 @@ export class CodeExecChat extends LitElement {
     this.conversation.clear();
     this.blobUrls.revokeAll();
     // In a demo, New restarts the demo: the live conversation it hides is not what is being cleared.
-    if (!this.demos.active) this.forgetSaved();
+    if (!this.demos.active) this.saved.forget();
     void this.prefillDemo();
   }
 
@@ -367,23 +367,10 @@ export class CodeExecChat extends LitElement {
 
   // ---- persistence ----
 
-  /** The IndexedDB key of this widget's conversation, or undefined when `persist="off"`. */
-  private get storageSlot(): string | undefined {
-    if (this.persist === 'off') return undefined;
-    return this.storageKey || this.id || 'default';
-  }
-
   /** Saves the conversation on screen. Demos are not saved: their recording replays them. */
   private save(): void {
-    const key = this.storageSlot;
-    if (!key || this.demos.active || this.conversation.entries.length === 0) return;
-    this.savedSinceLoad = true;
-    this.store.save(key, toSaved(this.conversation.snapshot(), this.effectiveExecution)).catch((error: unknown) => this.storageFailed(error));
-  }
-
-  private forgetSaved(): void {
-    const key = this.storageSlot;
-    if (key) this.store.delete(key).catch((error: unknown) => this.storageFailed(error));
+    if (this.demos.active || this.conversation.entries.length === 0) return;
+    this.saved.save(toSaved(this.conversation.snapshot(), this.effectiveExecution));
   }
 
   /**
@@ -392,16 +379,9 @@ export class CodeExecChat extends LitElement {
    * reader and the model are told, and the attached files are written into this one.
    */
   private async restoreSaved(): Promise<void> {
-    const key = this.storageSlot;
     // The page asked for a demo: that is what it shows.
-    if (!key || this.demo) return;
-    let saved;
-    try {
-      saved = fromSaved(await this.store.load(key));
-    } catch (error) {
-      console.warn('code-exec-chat: could not load the saved conversation:', error);
-      return;
-    }
+    if (!this.saved.enabled || this.demo) return;
+    const saved = await this.saved.load();
     const screenTaken = () => Boolean(this.demos.active) || this.conversation.entries.length > 0;
     if (!saved || screenTaken()) return;
     if (saved.execution !== this.execution) {
@@ -413,7 +393,7 @@ export class CodeExecChat extends LitElement {
     }
     this.conversation.restore(saved);
     // Saved by this page (a demo hid it for a while): same interpreter, nothing restarted.
-    if (this.savedSinceLoad) return;
+    if (this.saved.savedHere) return;
     if (saved.execution === 'local') {
       this.conversation.notice(restartDivider(saved.files), { divider: true });
       this.conversation.tellModel(restartNoteForModel(saved.files));
@@ -431,14 +411,6 @@ export class CodeExecChat extends LitElement {
     } catch (error) {
       this.reportError({ title: 'Could not restore the attached files', detail: `${describeError(error).detail} Attach them again if the code needs them.`, retryable: false });
     }
-  }
-
-  /** Says once that the conversation is not being kept (storage blocked or full); the chat itself goes on. */
-  private storageFailed(error: unknown): void {
-    console.warn('code-exec-chat: could not save the conversation:', error);
-    if (this.storageFailureShown) return;
-    this.storageFailureShown = true;
-    this.conversation.notice(`This conversation cannot be saved in this browser (${error instanceof Error ? error.message : String(error)}); it lasts until the page is closed.`);
   }
 
   // ---- UI events ----

@@ -16,7 +16,7 @@ beforeAll(async () => {
   pyodide.runPython('import sys; sys.path.insert(0, "/sandbox-py"); import os; os.makedirs("/wd", exist_ok=True)');
 });
 
-/** Changed paths after each of `rounds` rewrites that follow the previous walk at once. */
+/** Changed paths after each of 20 same-size rewrites, each right after the walk before it (`first` makes the starting walk). */
 const changedPathsOfRewrites = (first: string) =>
   pyodide
     .runPython(

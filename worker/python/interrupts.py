@@ -16,12 +16,17 @@ from typing import Any
 import capture
 
 
-def ignore_sigint(signum: int, frame: Any) -> None:
+def _ignore_sigint(signum: int, frame: Any) -> None:
     """SIGINT outside the user's code is ignored.
 
     The host re-sends an interrupt until a stopped run ends (Pyodide can drop one), so a late one
     may arrive while the runner is packing up the result; it must not break that.
     """
+
+
+def ignore() -> None:
+    """From now on SIGINT is ignored (the runner's own code runs)."""
+    _signal.signal(signal.SIGINT, _ignore_sigint)
 
 
 @contextlib.contextmanager
@@ -31,7 +36,7 @@ def interruptible():
     try:
         yield
     finally:
-        _signal.signal(signal.SIGINT, ignore_sigint)
+        ignore()
 
 
 _original_sleep = time.sleep
@@ -55,5 +60,5 @@ def sliced_sleep(seconds: float) -> None:
 
 def install() -> None:
     """SIGINT ignored outside user code; ``time.sleep`` in slices."""
-    signal.signal(signal.SIGINT, ignore_sigint)
+    ignore()
     time.sleep = sliced_sleep

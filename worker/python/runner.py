@@ -13,8 +13,6 @@ import inspect
 import json
 import linecache
 import os
-import signal
-import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
 import sys
 import types
 from collections import deque
@@ -156,7 +154,7 @@ class Runner:
             self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
-        _signal.signal(signal.SIGINT, interrupts.ignore_sigint)  # again, in case one struck mid-switch
+        interrupts.ignore()  # again, in case one struck mid-switch
         record: dict[str, Any] = {"status": "ok"}
         try:
             figures.collector.capture_pyplot()

@@ -28,14 +28,13 @@ import { controls, themeTokens } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './events.js';
-import { renderEntry } from './render-entry.js';
 import { type ActiveDemo, DemoController } from './demo-controller.js';
+import { renderEntry } from './render-entry.js';
 import { SandboxController } from './sandbox-controller.js';
 import { SavedSlot } from './saved-slot.js';
 
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
-
 
 /**
  * The chat element. Attributes are listed on the properties below; everything else it offers:
@@ -380,7 +379,7 @@ export class CodeExecChat extends LitElement {
    */
   private async restoreSaved(): Promise<void> {
     // The page asked for a demo: that is what it shows.
-    if (!this.saved.enabled || this.demo) return;
+    if (this.demo) return;
     const saved = await this.saved.load();
     const screenTaken = () => Boolean(this.demos.active) || this.conversation.entries.length > 0;
     if (!saved || screenTaken()) return;

@@ -1,9 +1,10 @@
 /**
  * The widget's recorded demos: the list its picker offers and the demo being played (its
- * recording, where it came from, the next message to send). A Lit reactive controller that holds
- * what the demos are; the element decides what its conversation does with them.
+ * recording, where it came from, the next message to send). It holds what the demos are and asks
+ * its host to render when they change; the element decides what its conversation does with them.
+ * (No lifecycle of its own, so not a Lit ReactiveController.)
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { SentMessage } from '../replay/recorder.js';
 import { type DemoListing, type Recording, attachmentBytes, loadRecording } from '../replay/recording.js';
 
@@ -13,17 +14,13 @@ export interface ActiveDemo {
   url: string;
 }
 
-export class DemoController implements ReactiveController {
+export class DemoController {
   /** The demos offered; empty without a list, or when the list could not be loaded. */
   list: DemoListing[] = [];
   /** The demo being played, if any. */
   active: ActiveDemo | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  constructor(private readonly host: Pick<ReactiveControllerHost, 'requestUpdate'>) {}
 
   /**
    * Loads the recording at `url` (relative to the page) and plays it from its first message.

@@ -32,7 +32,7 @@ export class SavedSlot {
     if (key) this.store.delete(key).catch((error: unknown) => this.failed(error));
   }
 
-  /** The saved conversation, if there is one that can be read (a broken one is logged and skipped). */
+  /** The saved conversation, if one may be kept and can be read (a broken one is logged and skipped). */
   async load(): Promise<LoadedConversation | undefined> {
     const key = this.key();
     if (!key) return undefined;
@@ -42,11 +42,6 @@ export class SavedSlot {
       console.warn('code-exec-chat: could not load the saved conversation:', error);
       return undefined;
     }
-  }
-
-  /** Whether anything may be kept at all. */
-  get enabled(): boolean {
-    return this.key() !== undefined;
   }
 
   private failed(error: unknown): void {

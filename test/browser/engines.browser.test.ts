@@ -16,7 +16,7 @@ import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { playDemoInPage } from '../support/engines/play-demo.js';
 import { webkit } from '../support/engines/webkit.js';
-import { FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS_FIREFOX_WEBKIT, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
+import { FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 import { ESCAPE_ATTEMPTS } from './support/escape-attempts.js';
@@ -196,7 +196,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run(tamperWithNextResult(sharedFiles(60, 6 * 1024 * 1024))));
       expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
       expect(r.error?.message).toMatch(/sent a message of more than \d+ characters/);
-      expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS_FIREFOX_WEBKIT);
+      expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
       expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
     }, TIMEOUT_MS);
 

@@ -1,14 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/** Measures the page's pauses under floods: run alone, so other suites' browsers do not count as pauses. */
+const ALONE = ['test/browser/floods.browser.test.ts'];
+
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    projects: [
+      { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: ALONE, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -20,7 +20,7 @@ import { launchChromium } from '../support/chromium.js';
 import { ESCAPE_ATTEMPTS, type EscapeAttempt } from './support/escape-attempts.js';
 import type { HarnessResult } from './support/host-page.js';
 import { type EscapeWorld, LOCK_FILE_NAMES, WHEELS_PATH, attempt, closeEscapeWorld, describeOutcome, expectNoEscape, openEscapeWorld, secretsIn } from './support/escape-world.js';
-import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MAX_PAGE_STALL_MS, UNCAUGHT_WORKER_ERROR, floodOutput, forgeOnPorts, sharedFiles, tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
+import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
 import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 import { callApiFromPage } from './support/secrets.js';
 
@@ -196,11 +196,11 @@ describe('the host against a hostile worker (COOP + COEP)', () => {
 });
 
 /**
- * A worker that sends more than an honest one ever does (issue 15): the host bounds it before
- * decoding or keeping anything, its page stays responsive, the worker is replaced, the run says
- * so, and the next run works. Also what the worker may make the host fetch, and show.
+ * A worker that misbehaves (issue 15): the host notices it, the worker is replaced, the run says
+ * so, and the next run works. Also what the worker may make the host fetch, and show. (Floods,
+ * and the page's responsiveness under them, are floods.browser.test.ts.)
  */
-describe('the host bounds what a hostile worker sends (COOP + COEP)', () => {
+describe('the host against a misbehaving worker (COOP + COEP)', () => {
   const ctx = useWorld(true);
   const CALL_TIMEOUT_MS = 3000;
   const ID = 'bounded';
@@ -214,33 +214,6 @@ describe('the host bounds what a hostile worker sends (COOP + COEP)', () => {
     expect(r.error?.message).toMatch(reason);
     expect(await ctx.world.host.run('6 * 7', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
   }
-
-  test('300 images fail the run and replace the worker; the page never stalls for a second', async () => {
-    const { host } = ctx.world;
-    const images = "images: Array.from({ length: 300 }, () => ({ mimeType: 'image/png', data: 'iVBORw0KGgo=' }))";
-    const { value: r, stallMs } = await host.longestStallDuring(() => host.run(tamperWithNextResult(images), {}, ID));
-    await expectReplacedAndWorking(r, /300 images \(at most 20 per run\)/);
-    expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
-  }, ATTEMPT_TIMEOUT_MS);
-
-  test.each([
-    ['26 files of 1 MB', 26, 1024 * 1024],
-    ['60 files sharing one 8 MB string', 60, 6 * 1024 * 1024],
-  ])('%s (over the limits) stop the worker in its frame; the page never stalls for a second', async (_name, count, bytes) => {
-    const { host } = ctx.world;
-    const { value: r, stallMs } = await host.longestStallDuring(() => host.run(tamperWithNextResult(sharedFiles(count, bytes)), {}, ID));
-    // The frame measured the message and stopped the worker: the page never had to receive it.
-    await expectReplacedAndWorking(r, /sent a message of more than \d+ characters, more than any answer within its limits/);
-    expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
-  }, ATTEMPT_TIMEOUT_MS);
-
-  test('300 output events of 1 MB stop the worker; the page never stalls for a second', async () => {
-    const { host } = ctx.world;
-    const { value: r, stallMs } = await host.longestStallDuring(() => host.run(floodOutput(300, 1 << 20), {}, ID));
-    expect(r.streamed.reduce((n, c) => n + c.text.length, 0)).toBeLessThanOrEqual(32 * 1024 * 2 + 64 * 1024);
-    await expectReplacedAndWorking(r, /streamed more than .* characters/);
-    expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
-  }, ATTEMPT_TIMEOUT_MS);
 
   test('a worker that closed itself is noticed when it does not take the next run (limits.callTimeoutMs), not at the run deadline', async () => {
     const { host } = ctx.world;

@@ -1,0 +1,52 @@
+/**
+ * The host page (pages/host.html and its harness.js) in any engine of test/support/engines: a
+ * fresh page per describe block, and typed calls to the sandboxes it holds.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { SandboxOptions } from '../../../src/types.js';
+import type { Engine, EnginePage } from '../../support/engines/engine.js';
+import { type StaticServer, type StaticServerOptions, startStaticServer } from '../../support/static-server.js';
+import { HOST_PAGE_PATH, type HarnessResult } from './host-page.js';
+import { REPO_ROOT } from './repo.js';
+
+const TIMEOUT_MS = 120_000;
+
+type Plain = Omit<SandboxOptions, 'onProgress'>;
+
+/** The harness of pages/host.html (see harness.js); `id` names one of the page's sandboxes. */
+export function harness(page: () => EnginePage, id = 'main') {
+  return {
+    create: (options: Plain = {}) => page().call<{ interruptible: boolean; bootPath: string }>('create', options, id),
+    run: (code: string, options: { timeoutMs?: number } = {}) => page().call<HarnessResult>('run', code, options, id),
+    writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
+    progress: () => page().call<string[]>('progress', id),
+    /** Until the warm spare has booted and stored its snapshot. */
+    whenIdle: () => page().call<void>('whenIdle', id),
+    /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */
+    async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+      await page().call('watchStalls');
+      const value = await fn();
+      return { value, stallMs: await page().call<number>('longestStallMs') };
+    },
+  };
+}
+
+/**
+ * A fresh host page in `engine` for the enclosing describe block, served with or without
+ * cross-origin isolation (opened before its tests, closed after; nothing when the engine is missing).
+ */
+export function useHostPage(engine: Engine, crossOriginIsolated: boolean, routes?: StaticServerOptions['routes']) {
+  const holder = {} as { server: StaticServer; page: EnginePage };
+  beforeAll(async () => {
+    if (engine.missing) return;
+    holder.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated, routes });
+    holder.page = await engine.open(`${holder.server.origin}${HOST_PAGE_PATH}`);
+  }, TIMEOUT_MS);
+  afterAll(async () => {
+    await holder.page?.close();
+    await holder.server?.close();
+  }, TIMEOUT_MS);
+  /** The page's sandbox `id` ('main' by default). */
+  const sandbox = (id?: string) => harness(() => holder.page, id);
+  return { host: sandbox(), sandbox, page: () => holder.page, server: () => holder.server };
+}

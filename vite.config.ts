@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Plugin, build, defineConfig } from 'vite';
+import { type BuildOptions, type Plugin, build, defineConfig } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** The core runtime files of the pyodide npm package (it ships no wheels). */
@@ -35,25 +35,16 @@ export default defineConfig(({ mode }) => {
     return {
       // public/ belongs to the site build.
       publicDir: false,
-      build: {
-        outDir,
-        emptyOutDir: true,
-        target: 'es2022',
-        minify: false,
-        sourcemap: true,
-        lib: { entry: { index: join(root, 'src/index.ts') }, formats: ['es'] },
-        rollupOptions: {
-          external: [/^node:/],
-          output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-        },
-      },
-      plugins: [copyPyodideRuntime(outDir), workerBundle(outDir)],
+      define: buildTarget('browser'),
+      build: { ...libBuild(outDir, '[name].js'), emptyOutDir: true },
+      plugins: [copyPyodideRuntime(outDir), stripViteIgnore(), nodeLibrary(outDir), workerBundle(outDir)],
     };
   }
   // Site: the demo page (index.html + assets/), the standalone widget bundle (widget.js) and the
   // offline service worker (sw.js). Run after the lib build (which empties dist/).
   return {
     base: './',
+    define: buildTarget('browser'),
     optimizeDeps: { exclude: ['pyodide'] },
     worker: { format: 'es' },
     build: { outDir, emptyOutDir: false, target: 'es2022', sourcemap: true },
@@ -63,6 +54,62 @@ export default defineConfig(({ mode }) => {
     plugins: [widgetDevAlias(), siteExtras(outDir)],
   };
 });
+
+/** Sets which build of the library this is (src/is-node.ts): browser builds carry no Node code. */
+function buildTarget(target: 'browser' | 'node' | 'any'): Record<string, string> {
+  return { __SANDBOX_BUILD_TARGET__: JSON.stringify(target) };
+}
+
+/**
+ * The library's entries: everything (index), the sandbox alone (sandbox, no @google/genai) and
+ * the Vite plugin for apps (vite). Chunks sit beside the entries, because the sandbox finds its
+ * worker and runtime relative to its own module (src/sandbox/bundled-assets.ts).
+ * `@google/genai` is a peer dependency: the app's own copy, so its classes are the app's.
+ */
+function libBuild(outDir: string, fileNames: string, entries = ['index', 'sandbox', 'vite']): BuildOptions {
+  const sources: Record<string, string> = { index: 'src/index.ts', sandbox: 'src/sandbox-entry.ts', vite: 'src/integrations/vite.ts' };
+  return {
+    outDir,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    copyPublicDir: false,
+    lib: { entry: Object.fromEntries(entries.map((name) => [name, join(root, sources[name])])), formats: ['es'] },
+    rollupOptions: {
+      external: [/^node:/, /^@google\/genai($|\/)/, 'vite'],
+      output: { entryFileNames: fileNames, chunkFileNames: fileNames.replace('[name]', '[name]-[hash]') },
+    },
+  };
+}
+
+/**
+ * The same library built for Node (the `node` export condition): index.node.js, sandbox.node.js,
+ * each typed as its browser twin (the d.ts files are for this repository's own tests; the
+ * package's `types` conditions name the shared ones).
+ */
+function nodeLibrary(outDir: string): Plugin {
+  return {
+    name: 'node-library',
+    apply: 'build',
+    async closeBundle() {
+      await build({ configFile: false, logLevel: 'warn', define: buildTarget('node'), build: libBuild(outDir, '[name].node.js', ['index', 'sandbox']), plugins: [stripViteIgnore()] });
+      writeFileSync(join(outDir, 'index.node.d.ts'), "export * from './index.js';\n");
+    },
+  };
+}
+
+/**
+ * The library names its worker and runtime with `new URL(/* @vite-ignore *\/ './…', import.meta.url)`
+ * (src/sandbox/bundled-assets.ts): the comment stops this repository's builds from rewriting them,
+ * and must not reach dist, where it would stop apps' Vite builds from copying the files.
+ */
+function stripViteIgnore(): Plugin {
+  return {
+    name: 'strip-vite-ignore',
+    renderChunk: (code) => ({ code: code.replaceAll(/new URL\(\s*\/\* @vite-ignore \*\/\s*/g, 'new URL('), map: null }),
+  };
+}
 
 /**
  * dist/worker.js as one self-contained classic script: isolated mode starts it from a blob: URL
@@ -77,6 +124,7 @@ function workerBundle(outDir: string): Plugin {
       await build({
         configFile: false,
         logLevel: 'warn',
+        define: buildTarget('any'),
         build: {
           outDir,
           emptyOutDir: false,
@@ -126,7 +174,7 @@ async function buildWidget(outDir: string): Promise<void> {
   await build({
     configFile: false,
     logLevel: 'warn',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...buildTarget('browser') },
     build: {
       outDir,
       emptyOutDir: false,

@@ -5,6 +5,8 @@ const ALONE = ['test/browser/floods.browser.test.ts'];
 
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
+  // Tests run the source in Node (src/is-node.ts).
+  define: { __SANDBOX_BUILD_TARGET__: JSON.stringify('node') },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

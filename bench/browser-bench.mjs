@@ -3,7 +3,7 @@
  * built sandbox and a raw Pyodide module worker using the same runtime files (/dist/pyodide/).
  * Everything is timed in the page, so page.evaluate's own latency is never measured.
  */
-import { PythonSandbox } from '/dist/index.js';
+import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { importVisit, measureWarm, sandboxTarget, visit } from './suite.mjs';
 

@@ -11,7 +11,7 @@ import { sandboxTarget } from './suite.mjs';
 const pyodideModule = createRequire(import.meta.url).resolve('pyodide/pyodide.mjs');
 
 export async function nodeTargets(distDir, sandboxOptions = {}) {
-  const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.js')).href);
+  const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.node.js')).href);
   return {
     sandbox: async (onProgress) => sandboxTarget(await PythonSandbox.create({ ...sandboxOptions, onProgress: onProgress && ((p) => onProgress(p.message)) })),
     raw: (onProgress) => RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl: pathToFileURL(pyodideModule).href, onProgress }),

@@ -33,7 +33,7 @@ const COUNTS = QUICK
   : { visitRounds: 3, returnVisits: 2, packageRounds: 3, humanEvalRounds: 5, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
-if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
+if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
 
 // The test helpers are TypeScript; vite (already a dev dependency) loads them for this plain-JS script.
 const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
@@ -41,7 +41,7 @@ const [server, chromiumLauncher, tinyWheel, firefoxEngine, webkitEngine] = await
   ['static-server.ts', 'chromium.ts', 'tiny-wheel.ts', 'engines/firefox.ts', 'engines/webkit.ts'].map(helper),
 );
 const build = freezeBuild();
-const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.js')).href);
+const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.node.js')).href);
 
 const started = performance.now();
 const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {} };

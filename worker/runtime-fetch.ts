@@ -1,8 +1,10 @@
 /**
- * Isolated mode: the worker's realm may not fetch anything (its CSP says `connect-src 'none'`).
- * Pyodide still calls `fetch` for the wasm, the standard library and wheels, so `fetch` is
- * replaced by one that serves the runtime's bytes handed in by the host and asks the host for
- * wheels, which it serves only from the configured source and only for lock-file entries.
+ * Browsers: the host hands in the runtime's bytes (an isolated worker's realm may not fetch
+ * anything: its CSP says `connect-src 'none'`; and a bundler may have renamed each file). Pyodide
+ * still calls `fetch` for the wasm, the standard library and wheels, so `fetch` is replaced by one
+ * that serves the runtime's bytes and asks the host for wheels, which it serves only from the
+ * configured source and only for lock-file entries. Anything else is refused in an isolated
+ * worker (an opaque origin), and fetched as usual in a trusted one (`isolation: 'worker'`).
  */
 import type { Bytes, RuntimeFiles } from '../src/protocol.js';
 import { precompileWasm } from './wasm-precompile.js';
@@ -19,11 +21,12 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
     [wasmUrl, { body: runtime.wasm, type: 'application/wasm' }],
     [`${VIRTUAL_INDEX_URL}python_stdlib.zip`, { body: runtime.stdlib, type: 'application/zip' }],
   ]);
+  const network = globalThis.origin !== 'null' ? globalThis.fetch.bind(globalThis) : undefined;
   // Blob bodies: read as they stream, never copied here.
   const serve = ({ body, type }: { body: Bytes; type: string }) => new Response(body, { headers: { 'content-type': type } });
   const servedWasm = new WeakSet<Response>();
   precompileWasm(Promise.resolve(serve({ body: runtime.wasm, type: 'application/wasm' })), (response) => servedWasm.has(response));
-  globalThis.fetch = async (input: RequestInfo | URL) => {
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const file = served.get(url);
     if (file) {
@@ -35,6 +38,7 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
       const data = await fetchPackage(decodeURIComponent(url.slice(VIRTUAL_PACKAGE_URL.length)));
       return new Response(data, { headers: { 'content-type': 'application/octet-stream' } });
     }
+    if (network) return network(input, init);
     throw new TypeError(`Network access is disabled in the sandbox (${url})`);
   };
 }

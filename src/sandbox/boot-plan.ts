@@ -6,14 +6,22 @@ import { defaultPackageBaseUrl } from '../pyodide-defaults.js';
 import type { LoadProgress, SandboxOptions } from '../types.js';
 import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
-import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
+import { type LoadedRuntime, type RuntimeUrls, loadRuntime, runtimeIn } from './runtime-files.js';
 import { WorkerSession } from './session.js';
 import { isNode } from '../is-node.js';
 import type { Isolation } from './spawned-worker.js';
 
+/** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
+export interface RuntimeSource {
+  urls: RuntimeUrls;
+  /** The official CDN of the exact version, when `urls` is the package's copy and it is missing. */
+  fallback?: { indexURL: string; version: string };
+}
+
 /** What every session of a sandbox is booted with. */
 export interface BootPlan {
   workerUrl: URL;
+  runtime: RuntimeSource;
   config: Omit<BootConfig, 'snapshot' | 'makeSnapshot'>;
   isolation: Isolation;
   bootTimeoutMs: number;
@@ -54,19 +62,29 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
 }
 
 /**
- * Isolated mode: the sandboxed realm fetches nothing, so the host loads the runtime to hand in and
- * sets up the broker that serves wheels.
+ * Browsers: the host loads the runtime and hands it in (an isolated realm fetches nothing, and a
+ * bundler may have renamed each file, so a worker could not find them by folder), and sets up the
+ * broker that serves wheels. When the package's own copy of the runtime is not served (an app's
+ * build left it out), the official CDN of the exact Pyodide version serves it, and progress says so.
  */
-export async function prepareIsolated(boot: BootPlan, options: SandboxOptions): Promise<void> {
-  const { indexURL } = boot.config;
+export async function prepareRuntime(boot: BootPlan, options: SandboxOptions): Promise<void> {
+  const persist = (options.snapshotCache ?? 'auto') === 'auto';
+  const { urls, fallback } = boot.runtime;
   let runtime: LoadedRuntime;
   try {
-    runtime = await loadRuntime(indexURL, options.lockFileURL, (options.snapshotCache ?? 'auto') === 'auto');
+    try {
+      runtime = await loadRuntime(urls, options.lockFileURL, persist, 'indexURL');
+    } catch (error) {
+      if (!fallback) throw error;
+      options.onProgress?.({ phase: 'boot', message: `Pyodide's runtime is not served with the app (${(error as Error).message}); loading Pyodide ${fallback.version} from ${fallback.indexURL}` });
+      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL');
+      boot.config.indexURL = fallback.indexURL;
+    }
     boot.config.runtime = runtime.files;
     // A stored runtime that does not boot (damaged storage) must not fail every visit after.
     boot.onBootFailed = () => runtime.forget();
   } catch (error) {
-    throw new SandboxBootError(`Could not load the Pyodide runtime from ${indexURL}: ${(error as Error).message}. Set indexURL to where pyodide.mjs and pyodide.asm.wasm are served.`);
+    throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error).message}`);
   }
   let version = '';
   const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? defaultPackageBaseUrl(version));

@@ -11,6 +11,25 @@ export async function fetchOk(url: string | URL): Promise<Response> {
   return response;
 }
 
+/**
+ * One of the sandbox's own files (the worker, a runtime file), with an error that names the file
+ * and `option`, the setting that says where it is, when the answer is not the file: an HTTP
+ * error, or an HTML page (what a dev server or an SPA fallback sends for a missing file).
+ */
+export async function fetchAsset(url: string | URL, option: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not fetch ${url} (${(error as Error).message}); set ${option} to where it is served`);
+  }
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}; set ${option} to where it is served`);
+  if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
+    throw new Error(`${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?); set ${option} to where it is served`);
+  }
+  return response;
+}
+
 /** SHA-256 of `data`, as hex. */
 export async function sha256Hex(data: BufferSource): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));

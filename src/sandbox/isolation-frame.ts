@@ -14,7 +14,7 @@
  * 2 ms per MB), so a worker's message over `maxMessageChars` (more text than any honest answer
  * within the limits) stops the worker on the gate's thread, and never reaches the page's.
  */
-import { fetchOk, loadOnce } from './downloads.js';
+import { fetchAsset, loadOnce } from './downloads.js';
 import { SIGINT } from '../protocol.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 
@@ -133,7 +133,7 @@ async function frameScriptSource(text: string): Promise<string> {
 const workerSources = new Map<string, Promise<string>>();
 
 function workerSource(url: URL): Promise<string> {
-  return loadOnce(workerSources, url.href, async () => (await fetchOk(url)).text());
+  return loadOnce(workerSources, url.href, async () => (await fetchAsset(url, 'workerUrl')).text());
 }
 
 let frameScript: Promise<string> | undefined;

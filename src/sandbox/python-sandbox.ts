@@ -1,6 +1,7 @@
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { Arrivals } from './arrivals.js';
-import { type BootPlan, prepareIsolated, resolveIsolation } from './boot-plan.js';
+import { type BootPlan, prepareRuntime, resolveIsolation } from './boot-plan.js';
+import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledWorkerUrl } from './bundled-assets.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
 import { Interpreters } from './interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
@@ -11,6 +12,9 @@ import type { WorkerSession } from './session.js';
 import { openSnapshotStore } from './snapshot-store.js';
 import { validateBytes, validateFileList, validateRunResult } from './validate.js';
 import { WorkdirMirror } from './workdir-mirror.js';
+import { runtimeIn } from './runtime-files.js';
+import { isNode } from '../is-node.js';
+import { defaultRuntimeUrl } from '../pyodide-defaults.js';
 
 interface ActiveRun {
   runId: number;
@@ -68,7 +72,12 @@ export class PythonSandbox {
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
     const isolation = resolveIsolation(options.isolation);
-    const indexURL = new URL(options.indexURL ?? new URL(/* @vite-ignore */ './pyodide/', import.meta.url), typeof location === 'undefined' ? import.meta.url : location.href).href;
+    // The caller's URLs are relative to the page (Node: the working directory), not to this module.
+    const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
+    const runtime: BootPlan['runtime'] = options.indexURL === undefined
+      ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
+      : { urls: runtimeIn(new URL(options.indexURL, base).href) };
+    const indexURL = new URL('.', runtime.urls.pyodideMjs).href;
     const config: BootPlan['config'] = {
       indexURL,
       packageBaseUrl: options.packageBaseUrl,
@@ -82,7 +91,8 @@ export class PythonSandbox {
       maxFilesPerRun: MAX_FILES_PER_RUN,
     };
     const boot: BootPlan = {
-      workerUrl: new URL(options.workerUrl ?? new URL(/* @vite-ignore */ './worker.js', import.meta.url), import.meta.url),
+      workerUrl: options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base),
+      runtime,
       config,
       isolation,
       bootTimeoutMs: limits.bootTimeoutMs,
@@ -91,8 +101,8 @@ export class PythonSandbox {
       maxMessageChars: maxMessageChars(limits),
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
-    // The snapshot and (isolated mode) the runtime load while the worker starts.
-    const prepared = isolation === 'frame' ? prepareIsolated(boot, options) : Promise.resolve();
+    // The snapshot and (browsers) the runtime load while the worker starts.
+    const prepared = isNode ? Promise.resolve() : prepareRuntime(boot, options);
     const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress }, snapshots, prepared);
     return new PythonSandbox(session, boot, limits, interpreters);
   }

@@ -10,12 +10,27 @@
  * runtime is used as it is.
  */
 import type { RuntimeFiles } from '../protocol.js';
-import { fetchOk, loadOnce, openCache, sha256Hex } from './downloads.js';
+import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 
 /** The Cache Storage cache holding runtime files, each under its own URL. */
 const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
 /** On each stored response: the SHA-256 of the `pyodide.mjs` it belongs with. */
 const BUILD_HEADER = 'x-python-sandbox-build';
+
+/** Where each runtime file is (a bundler may have renamed each one, so not one folder). */
+export interface RuntimeUrls {
+  pyodideMjs: string;
+  asmMjs: string;
+  wasm: string;
+  stdlib: string;
+  lockFile: string;
+}
+
+/** The runtime files in one folder, under Pyodide's own names (`indexURL`, a CDN, a self-hosted copy). */
+export function runtimeIn(indexURL: string): RuntimeUrls {
+  const at = (name: string) => new URL(name, indexURL).href;
+  return { pyodideMjs: at('pyodide.mjs'), asmMjs: at('pyodide.asm.mjs'), wasm: at('pyodide.asm.wasm'), stdlib: at('python_stdlib.zip'), lockFile: at('pyodide-lock.json') };
+}
 
 /** A loaded runtime. */
 export interface LoadedRuntime {
@@ -29,16 +44,16 @@ export interface LoadedRuntime {
 const loaded = new Map<string, Promise<LoadedRuntime>>();
 
 /**
- * Pyodide's runtime at `indexURL`, and the lock file, loaded once per page. `persist`: use and
- * fill the Cache Storage copy (the sandbox's `snapshotCache: 'auto'`).
+ * Pyodide's runtime, and the lock file, loaded once per page. `persist`: use and fill the Cache
+ * Storage copy (the sandbox's `snapshotCache: 'auto'`). `option` names the setting that says
+ * where the files are, for the error when one is missing.
  */
-export function loadRuntime(indexURL: string, lockFileURL: string | undefined, persist: boolean): Promise<LoadedRuntime> {
-  const key = `${indexURL}|${lockFileURL ?? ''}`;
+export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string): Promise<LoadedRuntime> {
+  // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
+  const urls = [runtime.pyodideMjs, runtime.asmMjs, runtime.wasm, runtime.stdlib, lockFileURL ?? runtime.lockFile];
+  const key = urls.join('|');
   return loadOnce(loaded, key, async () => {
-    const at = (name: string) => new URL(name, indexURL).href;
-    // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
-    const urls = [at('pyodide.mjs'), at('pyodide.asm.mjs'), at('pyodide.asm.wasm'), at('python_stdlib.zip'), lockFileURL ?? at('pyodide-lock.json')];
-    const { blobs, keep, stored } = await load(urls, persist);
+    const { blobs, keep, stored } = await load(urls, persist, option);
     const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
     return {
       files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
@@ -58,7 +73,8 @@ interface Loaded {
   stored: boolean;
 }
 
-async function load(urls: string[], persist: boolean): Promise<Loaded> {
+async function load(urls: string[], persist: boolean, option: string): Promise<Loaded> {
+  const fetchAll = (some: string[]) => Promise.all(some.map((url) => fetchRuntimeFile(url, option)));
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAll(urls), keep() {}, stored: false };
   const [identity, lock] = [urls[0], urls[4]];
@@ -88,20 +104,13 @@ async function load(urls: string[], persist: boolean): Promise<Loaded> {
   return { blobs, keep, stored: !!stored };
 }
 
-function fetchAll(urls: string[]): Promise<Blob[]> {
-  return Promise.all(urls.map(fetchRuntimeFile));
-}
-
 /**
  * One runtime file. A dev server or an SPA fallback answers a missing file with the app's HTML
- * page and status 200; that is said here, naming the file, instead of failing later on `<`.
+ * page and status 200; that is said here, naming the file and the option, instead of failing
+ * later on `<`.
  */
-async function fetchRuntimeFile(url: string): Promise<Blob> {
-  const response = await fetchOk(url);
-  if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
-    throw new Error(`${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?)`);
-  }
-  return response.blob();
+async function fetchRuntimeFile(url: string, option: string): Promise<Blob> {
+  return (await fetchAsset(url, option)).blob();
 }
 
 /** The stored files for `urls`, if all are there, stored together, and (given a build) with that build. */

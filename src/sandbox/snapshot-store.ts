@@ -3,6 +3,7 @@
  * browser's Cache Storage (return visits), or in a folder (Node, when asked). The worker
  * validates what it is given, so a store only moves bytes.
  */
+import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
 import type { SnapshotCache } from '../types.js';
 
@@ -119,7 +120,8 @@ class NoStore implements SnapshotStore {
 export function openSnapshotStore(setting: SnapshotCache | undefined, key: string): SnapshotStore {
   let store: SnapshotStore;
   if (setting === 'off') store = new NoStore();
-  else if (typeof setting === 'object') store = new DirectoryStore(setting.directory, key);
+  // A folder is Node's (a browser build has no file system code at all).
+  else if (typeof setting === 'object') store = isNode ? new DirectoryStore(setting.directory, key) : new NoStore();
   else if (setting === 'memory' || typeof caches === 'undefined') store = new MemoryStore(key);
   else store = new PersistentStore(new CacheStorageStore(key), new MemoryStore(key));
   return {

@@ -3,7 +3,7 @@
  * model request and of running code. History is rolled back to before the failed message.
  */
 import { describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat, isAbortError, isApiError } from '../../src/agent/index.js';
 import { MODEL, apiError, clientFor, outputOf, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';

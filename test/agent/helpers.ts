@@ -1,7 +1,7 @@
 /** Shared pieces of the agent tests: the real sandbox, event capture, transcript shapes. */
 import type { GenerateContentResponse, Part } from '@google/genai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { PythonSandbox, type SandboxLimits } from '../../dist/index.js';
+import { PythonSandbox, type SandboxLimits } from '../../dist/index.node.js';
 import { type CodeExecutionEvent, partKind } from '../../src/agent/index.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 

@@ -3,7 +3,7 @@
  * as parts after the function responses for older models. The transcript shows them either way.
  */
 import { describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { GEMINI_3, MODEL, clientFor, functionResponses, lastTurn, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';

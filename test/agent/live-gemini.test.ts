@@ -6,7 +6,7 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.js';
+import { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat, partKind } from '../../src/agent/index.js';
 
 const apiKey = process.env.GEMINI_API_KEY;

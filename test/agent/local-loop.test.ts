@@ -4,7 +4,7 @@
  */
 import { FinishReason } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import {
   PRIMES_CODE,

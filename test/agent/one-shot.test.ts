@@ -3,7 +3,7 @@
  * SDK's own automatic function calling.
  */
 import { describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { generateWithCodeExecution, sandboxAsCallableTool } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, functionResponses, seedLocalTurns, seedServerTurns } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';

@@ -3,7 +3,7 @@
  */
 import { Language, Outcome } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, declaredFunctions, reply, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';

@@ -3,7 +3,7 @@
  */
 import { FinishReason, type GenerateContentResponse } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import type { PythonSandbox } from '../../dist/index.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, functionResponses, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';

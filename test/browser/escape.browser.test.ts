@@ -14,7 +14,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PythonSandbox } from '../../dist/index.js';
+import { PythonSandbox } from '../../dist/index.node.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { launchChromium } from '../support/chromium.js';
 import { ESCAPE_ATTEMPTS, type EscapeAttempt } from './support/escape-attempts.js';

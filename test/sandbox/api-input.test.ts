@@ -1,6 +1,6 @@
 /** Bad input to the API gets a clear error, not a hang. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSandbox, SandboxDisposedError } from '../../dist/index.js';
+import { PythonSandbox, SandboxDisposedError } from '../../dist/index.node.js';
 
 let sandbox: PythonSandbox;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * next run works.
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { PythonSandbox, type RunResult } from '../../dist/index.js';
+import { PythonSandbox, type RunResult } from '../../dist/index.node.js';
 import { it } from '../support/sandbox-fixture.js';
 
 let sandbox: PythonSandbox;

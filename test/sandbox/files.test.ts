@@ -1,6 +1,6 @@
 /** Files in and out of the working directory. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.js';
+import { PythonSandbox } from '../../dist/index.node.js';
 
 let sandbox: PythonSandbox;
 beforeAll(async () => {

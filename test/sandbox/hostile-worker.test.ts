@@ -5,7 +5,7 @@
  * (The browser suite repeats the protocol attacks in a sandboxed frame.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoadProgress, type OutputChunk, PythonSandbox, type RunResult } from '../../dist/index.js';
+import { type LoadProgress, type OutputChunk, PythonSandbox, type RunResult } from '../../dist/index.node.js';
 import { FORGED_PROGRESS, FORGE_PROGRESS, GO_SILENT, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 
 /** Long enough for an idle worker on a loaded 2-core machine; short enough for a test. */

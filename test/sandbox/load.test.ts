@@ -9,7 +9,7 @@
  *   what the later runs allocated and never freed, byte-exact.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PythonSandbox, type RunResult } from '../../dist/index.js';
+import { PythonSandbox, type RunResult } from '../../dist/index.node.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const MIB = 1024 * 1024;

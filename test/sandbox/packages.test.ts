@@ -4,7 +4,7 @@
  * same code path, another packageBaseUrl.)
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { LoadProgress } from '../../dist/index.js';
+import type { LoadProgress } from '../../dist/index.node.js';
 import { it } from '../support/sandbox-fixture.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 

@@ -1,6 +1,6 @@
 /** The sandbox's run semantics in Node (worker_threads), against the built library. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.js';
+import { PythonSandbox } from '../../dist/index.node.js';
 
 let sandbox: PythonSandbox;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRuntime } from '../../src/sandbox/runtime-files.js';
+import { loadRuntime, runtimeIn } from '../../src/sandbox/runtime-files.js';
 
 let server: Server;
 let origin: string;
@@ -18,11 +18,11 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('loadRuntime', () => {
-  it('names the file when the server answers it with an HTML page', async () => {
-    await expect(loadRuntime(`${origin}/spa/pyodide/`, undefined, false)).rejects.toThrow(/\/spa\/pyodide\/pyodide\.mjs answered with an HTML page/);
+  it('names the file and the option to set when the server answers it with an HTML page', async () => {
+    await expect(loadRuntime(runtimeIn(`${origin}/spa/pyodide/`), undefined, false, 'indexURL')).rejects.toThrow(/\/spa\/pyodide\/pyodide\.mjs answered with an HTML page.*; set indexURL to where it is served/);
   });
 
-  it('names the file and the status when it is missing', async () => {
-    await expect(loadRuntime(`${origin}/missing/`, undefined, false)).rejects.toThrow(/\/missing\/pyodide\.mjs \(HTTP 404\)/);
+  it('names the file, the status and the option to set when it is missing', async () => {
+    await expect(loadRuntime(runtimeIn(`${origin}/missing/`), undefined, false, 'indexURL')).rejects.toThrow(/\/missing\/pyodide\.mjs answered HTTP 404; set indexURL to where it is served/);
   });
 });

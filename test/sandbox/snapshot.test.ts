@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PythonSandbox, type SandboxOptions } from '../../dist/index.js';
+import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
 
 function snapshotDir() {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-snapshots-'));

@@ -3,7 +3,7 @@
  * or failed, without a try/finally in the test.
  */
 import { it as base } from 'vitest';
-import { PythonSandbox, type SandboxOptions } from '../../dist/index.js';
+import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
 
 export const it = base.extend<{ createSandbox: (options?: SandboxOptions) => Promise<PythonSandbox> }>({
   // The empty pattern is required: vitest reads which fixtures a fixture uses from its destructuring.

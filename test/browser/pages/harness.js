@@ -1,13 +1,13 @@
 /**
  * Test harness for pages that hold one or more sandboxes: loads the built library exactly as an
- * app would (/dist/index.js, default worker and runtime URLs) and exposes `window.harness` for
+ * app would (/dist/sandbox.js, default worker and runtime URLs) and exposes `window.harness` for
  * Node-side tests to drive with page.evaluate. Sandboxes are named by an id ('main' by default).
  * Only plain data crosses page.evaluate: results carry the streamed chunks as `streamed`.
  */
 const MAX_STREAMED_CHARS = 1 << 20;
 
 export async function installHarness() {
-  const { PythonSandbox } = await import('/dist/index.js');
+  const { PythonSandbox } = await import('/dist/sandbox.js');
   const sandboxes = new Map();
   /** Every progress message each sandbox delivered, by id. */
   const progress = new Map();

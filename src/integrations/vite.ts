@@ -1,0 +1,47 @@
+/**
+ * The Vite plugin for apps that use this package (`pyodide-code-execution/vite`):
+ *
+ * ```ts
+ * import { pythonSandbox } from 'pyodide-code-execution/vite';
+ * export default defineConfig({ plugins: [pythonSandbox()] });
+ * ```
+ *
+ * `vite build` needs nothing from it: the library names its worker and runtime with
+ * `new URL('./…', import.meta.url)`, which Vite copies into the build. The dev server needs two
+ * things: the package left out of dependency pre-bundling (which would move the module away from
+ * the files beside it), and those files served as they are (Vite would transform them as the
+ * app's modules, and the worker would then import Vite's client).
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+
+const NAME = 'pyodide-code-execution';
+/** What the sandbox fetches from beside its module. */
+const SERVED_RAW = /^(worker\.js|pyodide[/\\][\w.-]+)$/;
+const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json' };
+
+/** Serves the sandbox's worker and Pyodide runtime untransformed in `vite` dev, and keeps the package out of pre-bundling. */
+export function pythonSandbox(): Plugin {
+  // This module is dist/vite.js; the worker and runtime are beside it.
+  const dist = realpathSync(fileURLToPath(new URL(/* @vite-ignore */ '.', import.meta.url)));
+  return {
+    name: NAME,
+    config: () => ({
+      // @google/genai (a peer dependency) still needs pre-bundling: it imports CommonJS.
+      optimizeDeps: { exclude: [NAME], include: [`${NAME} > @google/genai`] },
+    }),
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        const candidate = path.startsWith('/@fs/') ? path.slice('/@fs'.length) : join(server.config.root, path);
+        if (!existsSync(candidate)) return next();
+        const inDist = relative(dist, realpathSync(candidate));
+        if (inDist.startsWith('..') || !SERVED_RAW.test(inDist) || inDist.includes(`..${sep}`)) return next();
+        res.writeHead(200, { 'Content-Type': TYPES[extname(inDist)] ?? 'text/javascript' });
+        res.end(readFileSync(candidate));
+      });
+    },
+  };
+}

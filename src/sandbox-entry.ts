@@ -1,0 +1,24 @@
+/**
+ * The sandbox alone (`pyodide-code-execution/sandbox`): Python in a worker, with no agent loop and
+ * no `@google/genai`, for pages that only run code, and for a plain `<script type="module">`.
+ */
+export { PythonSandbox } from './sandbox/python-sandbox.js';
+export { DEFAULT_LIMITS } from './sandbox/limits.js';
+export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, ProtocolError } from './sandbox/errors.js';
+export type {
+  RunOutcome,
+  RunResult,
+  RunOptions,
+  SandboxOptions,
+  SandboxLimits,
+  PyodideSource,
+  SnapshotCache,
+  BootPath,
+  LoadProgress,
+  OutputChunk,
+  PythonErrorInfo,
+  ImageOutput,
+  FileOutput,
+  FileInfo,
+} from './types.js';
+

@@ -1,0 +1,29 @@
+/**
+ * The worker and Pyodide's runtime as this package ships them, beside the built module
+ * (dist/worker.js, dist/pyodide/). Each is a literal `new URL('./…', import.meta.url)`, the one
+ * form Vite, webpack, Next.js and Node all understand: an app's build copies the file and rewrites
+ * the URL (to a hashed name, so nothing may assume the files share a folder), and unbundled code
+ * finds it beside the module. The `@vite-ignore` comments keep this repository's own builds from
+ * rewriting them; the lib build strips the comments (vite.config.ts), so apps' builds see them.
+ */
+import { version as pyodideVersion } from 'pyodide/package.json';
+import type { RuntimeUrls } from './runtime-files.js';
+
+/** The worker script shipped with the package. */
+export function bundledWorkerUrl(): URL {
+  return new URL(/* @vite-ignore */ './worker.js', import.meta.url);
+}
+
+/** Pyodide's runtime files shipped with the package. */
+export function bundledRuntime(): RuntimeUrls {
+  return {
+    pyodideMjs: new URL(/* @vite-ignore */ './pyodide/pyodide.mjs', import.meta.url).href,
+    asmMjs: new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs', import.meta.url).href,
+    wasm: new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm', import.meta.url).href,
+    stdlib: new URL(/* @vite-ignore */ './pyodide/python_stdlib.zip', import.meta.url).href,
+    lockFile: new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json', import.meta.url).href,
+  };
+}
+
+/** The Pyodide version shipped (and built against): the CDN fallback fetches exactly this one. */
+export const BUNDLED_PYODIDE_VERSION: string = pyodideVersion;

@@ -59,6 +59,15 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     await expect.poll(() => progress.isVisible(), { timeout: 5_000 }).toBe(false);
   });
 
+  test("the page styles the widget's regions through ::part()", async () => {
+    const { page } = await openPlainPage(ctx.server.origin, '');
+    await page.addStyleTag({ content: 'code-exec-chat::part(header) { display: none } code-exec-chat::part(transcript) { outline: 3px solid rgb(255, 0, 0) }' });
+    const chat = page.locator('#chat0');
+    await expect.poll(() => chat.locator('header.top').isVisible()).toBe(false);
+    expect(await chat.locator('main.transcript').evaluate((e) => getComputedStyle(e).outlineColor)).toBe('rgb(255, 0, 0)');
+    for (const part of ['composer', 'progress']) expect(await chat.locator(`[part="${part}"]`).count()).toBe(1);
+  });
+
   test('Stop (button) interrupts a running cell; Python keeps its variables', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/stop.recording.json');
     await waitForSandbox(page, '#chat0');

@@ -51,6 +51,12 @@ export const DEFAULT_MODEL = 'gemini-2.5-flash';
  * @cssproperty --cec-code-bg - Code background. @cssproperty --cec-font - Text font. @cssproperty --cec-mono-font - Code font.
  * @cssproperty --cec-font-size - Base font size. @cssproperty --cec-radius - Corner radius. @cssproperty --cec-shadow - Shadows.
  * @cssproperty --cec-content-width - Width of the transcript column.
+ *
+ * @csspart header - The title bar (name, model, where code runs, New, Settings).
+ * @csspart demo-bar - The bar shown while a recorded demo plays.
+ * @csspart progress - Python's load progress bar.
+ * @csspart transcript - The scrolling conversation.
+ * @csspart composer - The message box and its buttons.
  */
 export class CodeExecChat extends LitElement {
   static override styles = [themeTokens, controls, transcriptStyles, chatStyles];
@@ -504,7 +510,7 @@ export class CodeExecChat extends LitElement {
     const execution = this.effectiveExecution;
     return html`
       <div class="frame" @dragover=${this.onDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.onDrop}>
-        <header class="top">
+        <header class="top" part="header">
           <div class="brand">
             <span class="logo" aria-hidden="true">${pythonMark}</span>
             <div class="titles">
@@ -531,18 +537,18 @@ export class CodeExecChat extends LitElement {
           </div>
         </header>
         ${demo
-          ? html`<div class="demo-bar" role="status">
+          ? html`<div class="demo-bar" part="demo-bar" role="status">
               <span><strong>Demo</strong> · ${demo.recording.title}</span>
               <button type="button" class="ghost" ?disabled=${busy} @click=${() => this.exitDemo()}>Exit demo</button>
             </div>`
           : nothing}
-        <cec-load-progress class="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
+        <cec-load-progress class="progress" part="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
 
-        <main class="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.onScroll}>
+        <main class="transcript" part="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.onScroll}>
           <div class="column">${this.conversation.entries.length === 0 ? this.renderWelcome(hasKey) : this.renderTranscript()}</div>
         </main>
 
-        <footer class="bottom">
+        <footer class="bottom" part="composer">
           <div class="column">
             <cec-composer
               .busy=${busy}

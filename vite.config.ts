@@ -60,6 +60,11 @@ function buildTarget(target: 'browser' | 'node' | 'any'): Record<string, string>
   return { __SANDBOX_BUILD_TARGET__: JSON.stringify(target) };
 }
 
+/** What every build into dist/ beside another shares: nothing emptied, no public/, source maps. */
+function besideOthers(outDir: string, minify = false): BuildOptions {
+  return { outDir, emptyOutDir: false, target: 'es2022', minify, sourcemap: true, copyPublicDir: false };
+}
+
 /**
  * The library's entries: everything (index), the sandbox alone (sandbox, no @google/genai) and
  * the Vite plugin for apps (vite). Chunks sit beside the entries, because the sandbox finds its
@@ -69,12 +74,7 @@ function buildTarget(target: 'browser' | 'node' | 'any'): Record<string, string>
 function libBuild(outDir: string, fileNames: string, entries = ['index', 'sandbox', 'vite']): BuildOptions {
   const sources: Record<string, string> = { index: 'src/index.ts', sandbox: 'src/sandbox-entry.ts', vite: 'src/integrations/vite.ts' };
   return {
-    outDir,
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: false,
-    sourcemap: true,
-    copyPublicDir: false,
+    ...besideOthers(outDir),
     lib: { entry: Object.fromEntries(entries.map((name) => [name, join(root, sources[name])])), formats: ['es'] },
     rollupOptions: {
       external: [/^node:/, /^@google\/genai($|\/)/, 'vite'],
@@ -126,12 +126,7 @@ function workerBundle(outDir: string): Plugin {
         logLevel: 'warn',
         define: buildTarget('any'),
         build: {
-          outDir,
-          emptyOutDir: false,
-          target: 'es2022',
-          minify: false,
-          sourcemap: true,
-          copyPublicDir: false,
+          ...besideOthers(outDir),
           lib: { entry: join(root, 'worker/worker.ts'), formats: ['iife'], name: 'pythonSandboxWorker', fileName: () => 'worker.js' },
           rollupOptions: { external: [/^node:/], output: { codeSplitting: false } },
         },
@@ -176,12 +171,7 @@ async function buildWidget(outDir: string): Promise<void> {
     logLevel: 'warn',
     define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...buildTarget('browser') },
     build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      sourcemap: true,
-      minify: true,
-      copyPublicDir: false,
+      ...besideOthers(outDir, true),
       lib: { entry: join(root, 'src/ui/widget.ts'), formats: ['es'], fileName: () => 'widget.js' },
       rollupOptions: {
         // The sandbox's Node-only branch (worker_threads) is never taken in a browser.

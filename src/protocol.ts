@@ -9,6 +9,7 @@
  *   plain messages, each validated by the host.
  * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
  */
+import type { Endpoint } from 'comlink';
 import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
@@ -58,11 +59,21 @@ export interface RuntimeFiles {
 /** What the host writes into the interrupt buffer to stop a run: Python's signal number for KeyboardInterrupt. */
 export const SIGINT = 2;
 
+/**
+ * One end of a channel as both sides use it: what a browser MessagePort and a Node worker_threads
+ * MessagePort both offer, so neither needs a cast. (The calls channel is comlink's `Endpoint`.)
+ */
+export interface PortLike {
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  start(): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
 /** The first message a worker receives, from the host or from the isolation frame. */
 export interface WorkerInit {
   type: 'init';
-  rpc: MessagePort;
-  events: MessagePort;
+  rpc: Endpoint;
+  events: PortLike;
   interruptBuffer?: SharedArrayBuffer;
 }
 

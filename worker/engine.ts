@@ -5,7 +5,7 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import type { BootConfig, BootInfo, Bytes, HostEvent, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
+import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
@@ -51,11 +51,11 @@ export class PyodideEngine implements WorkerApi {
   private packageRequestSeq = 0;
 
   constructor(
-    private readonly events: MessagePort,
+    private readonly events: PortLike,
     interruptBuffer: SharedArrayBuffer | undefined,
   ) {
     this.interruptView = interruptBuffer ? new Uint8Array(interruptBuffer) : undefined;
-    events.addEventListener('message', (event) => this.onHostEvent((event as MessageEvent<HostEvent>).data));
+    events.addEventListener('message', (event) => this.onHostEvent(event.data as HostEvent));
     events.start();
   }
 

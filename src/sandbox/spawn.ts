@@ -23,7 +23,7 @@ function interruptBuffer(): { buffer?: SharedArrayBuffer; interrupt(): void } {
   return { buffer, interrupt: () => Atomics.store(view, 0, SIGINT) };
 }
 
-function initMessage(rpc: MessagePort, events: MessagePort, buffer: SharedArrayBuffer | undefined): WorkerInit {
+function initMessage(rpc: WorkerInit['rpc'], events: WorkerInit['events'], buffer: SharedArrayBuffer | undefined): WorkerInit {
   return { type: 'init', rpc, events, interruptBuffer: buffer };
 }
 
@@ -61,7 +61,7 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   const rpc = new MessageChannel();
   const events = new MessageChannel();
   const sab = interruptBuffer();
-  worker.postMessage(initMessage(rpc.port2 as unknown as MessagePort, events.port2 as unknown as MessagePort, sab.buffer), [rpc.port2, events.port2]);
+  worker.postMessage(initMessage(rpc.port2, events.port2, sab.buffer), [rpc.port2, events.port2]);
   let exitListener: ((reason: string) => void) | undefined;
   let exited = false;
   // An 'error' event without a listener would crash the host process.
@@ -78,8 +78,8 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   const unref = () => handles.forEach((h) => h.unref());
   let holds = 0;
   return {
-    rpc: rpc.port1 as unknown as MessagePort,
-    events: events.port1 as unknown as MessagePort,
+    rpc: rpc.port1,
+    events: events.port1,
     interruptible: !!sab.buffer,
     readsBlobs: Promise.resolve(true),
     interrupt: sab.interrupt,

@@ -3,14 +3,17 @@
  * Its own module so that each host's starter depends on it, not on the others.
  */
 
+import type { Endpoint } from 'comlink';
+import type { PortLike } from '../protocol.js';
+
 /** Where a browser worker runs: inside a sandboxed opaque-origin frame, or as the page's own worker. */
 export type Isolation = 'frame' | 'worker';
 
 export interface SpawnedWorker {
   /** Host end of the calls channel (comlink). */
-  rpc: MessagePort;
+  rpc: Endpoint;
   /** Host end of the events channel (validated plain messages). */
-  events: MessagePort;
+  events: PortLike;
   /**
    * Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python).
    * A frame reports it once its worker has started (in practice long before Python has booted);

@@ -1,6 +1,12 @@
+/**
+ * The chat's own styles, by region, in cascade order (the element lists them in this order after
+ * the shared theme, controls and transcript styles): the frame and its bars, the conversation,
+ * the welcome panel, the composer's footer with the drop overlay and the narrow layout.
+ */
 import { css } from 'lit';
 
-export const chatStyles = css`
+/** The host box, the title bar (brand, mode switch, actions), the demo bar and the load progress. */
+export const frameStyles = css`
   :host {
     display: block;
     position: relative;
@@ -129,7 +135,10 @@ export const chatStyles = css`
     border-bottom: 1px solid var(--_border);
     background: var(--_surface);
   }
+`;
 
+/** The scrolling conversation: turns, bubbles, the typing indicator, notices, restart dividers, errors. */
+export const conversationStyles = css`
   .transcript {
     flex: 1;
     overflow-y: auto;
@@ -297,7 +306,10 @@ export const chatStyles = css`
     display: flex;
     gap: 0.4em;
   }
+`;
 
+/** The empty conversation: the welcome text and its panels (demos, API key). */
+export const welcomeStyles = css`
   .welcome {
     padding: 1.5em 0 0.5em;
   }
@@ -334,7 +346,10 @@ export const chatStyles = css`
     color: var(--_muted);
     font-size: 0.88em;
   }
+`;
 
+/** The composer's footer, the file drop overlay, and the layout on narrow screens (last: it overrides the rest). */
+export const footerStyles = css`
   footer.bottom {
     padding: 0.75em 0 0.8em;
     border-top: 1px solid var(--_border);
@@ -369,3 +384,6 @@ export const chatStyles = css`
     }
   }
 `;
+
+/** All of the chat's own styles, in cascade order. */
+export const chatStyles = [frameStyles, conversationStyles, welcomeStyles, footerStyles];

@@ -59,7 +59,7 @@ export const DEFAULT_MODEL = 'gemini-2.5-flash';
  * @csspart composer - The message box and its buttons.
  */
 export class CodeExecChat extends LitElement {
-  static override styles = [themeTokens, controls, transcriptStyles, chatStyles];
+  static override styles = [themeTokens, controls, transcriptStyles, ...chatStyles];
 
   static override properties = {
     model: { type: String, attribute: 'model' },

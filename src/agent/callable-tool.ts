@@ -22,6 +22,15 @@ export interface SandboxToolOptions {
  * Makes `sandbox` a `CallableTool` declaring `run_python`. `callTool` answers only `run_python`
  * calls (the SDK hands every CallableTool all calls) and runs them in order; malformed arguments
  * get an error response the model can correct.
+ *
+ * @param sandbox Where the code runs (a `PythonSandbox` or anything with its `run`/`writeFile`).
+ * @param options Images in function responses, file names to declare, and run events.
+ * @returns A tool for `config.tools`.
+ *
+ * @example
+ * ```ts
+ * const res = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Plot sin(x)', config: { tools: [sandboxAsCallableTool(sandbox)] } });
+ * ```
  */
 export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToolOptions = {}): CallableTool {
   const multimodalFunctionResponse = options.multimodalFunctionResponse ?? false;

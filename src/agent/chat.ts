@@ -12,6 +12,11 @@ import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from '.
  * Creates a chat in which the model runs Python, locally in `sandbox` (`execution: 'local'`, the
  * default) or on Gemini's servers (`execution: 'server'`). Both return the same transcript shape.
  *
+ * @param options The client (`ai`), `model`, `execution`, the `sandbox` for local runs, and the
+ *   optional history, config, local functions, `maxSteps` and `onEvent`.
+ * @returns A chat that owns its history; nothing is sent until {@link CodeExecutionChat.sendMessage}.
+ * @throws {TypeError | RangeError} an option or a history entry is malformed (the message names it).
+ *
  * @example
  * ```ts
  * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
@@ -59,6 +64,14 @@ export class CodeExecutionChat {
    * `params.config` is merged over the chat's config (unlike the SDK, which replaces it), so
    * `{ config: { abortSignal } }` keeps the chat's settings. Aborting stops the request and any running code.
    * API errors are the SDK's `ApiError` (check `error.name === 'ApiError'` and `error.status`).
+   *
+   * @param params `message` (text or parts), `attachments` (files written into the sandbox and
+   *   shown to the model), `config` (merged over the chat's).
+   * @returns The model's answer; `candidates[0].content.parts` holds text, `executableCode`,
+   *   `codeExecutionResult` and `inlineData` parts in order.
+   * @throws {TypeError} an empty message or a malformed attachment (nothing is sent).
+   * @throws The SDK's `ApiError` for an API failure, an `AbortError` when `config.abortSignal`
+   *   fires; the history is then as it was before the message.
    */
   async sendMessage(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
     const release = await this.lock();

@@ -13,6 +13,12 @@ import type { GenerateWithCodeExecutionParameters } from './types.js';
  * The API history of the exchange (the request and every turn after it) is in
  * `automaticFunctionCallingHistory`, as for the SDK's automatic function calling.
  *
+ * @param params The chat options (`ai`, `model`, `execution`, `sandbox`, …) with `contents` and
+ *   optional `attachments`.
+ * @returns The final answer with the whole transcript as its parts.
+ * @throws {TypeError | RangeError} a malformed option, content or attachment.
+ * @throws The SDK's `ApiError` for an API failure, an `AbortError` when `config.abortSignal` fires.
+ *
  * @example
  * ```ts
  * const res = await generateWithCodeExecution({ ai, model: 'gemini-2.5-flash', sandbox, contents: 'Plot sin(x)' });

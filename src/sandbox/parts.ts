@@ -5,6 +5,9 @@ import type { RunResult } from '../types.js';
  * The text Gemini's `codeExecutionResult.output` would hold for this run: the interleaved
  * output, then the trailing expression's repr (as a REPL echoes it), then the error's traceback
  * if it is not already in the output.
+ *
+ * @param result A run's result from `PythonSandbox.run`.
+ * @returns The text, ending with a newline unless empty.
  */
 export function resultOutputText(result: RunResult): string {
   let text = result.output;
@@ -20,6 +23,15 @@ export function resultOutputText(result: RunResult): string {
 /**
  * Converts a local run into the parts Gemini's server-side code execution produces:
  * an `executableCode` part (PYTHON), a `codeExecutionResult` part, and one `inlineData` part per image.
+ *
+ * @param code The Python that ran.
+ * @param result Its result from `PythonSandbox.run`.
+ * @returns Parts for the same renderer as server-side code execution.
+ *
+ * @example
+ * ```ts
+ * const parts = toParts(code, await sandbox.run(code));
+ * ```
  */
 export function toParts(code: string, result: RunResult): Part[] {
   return [

@@ -15,11 +15,12 @@ export async function withContext(browser, fn) {
 
 /**
  * Opens the bench page in `context`, runs `fn(page)`, closes the page (which ends its workers).
- * `log` receives the page's `bench …` console lines.
+ * `log` receives the page's `bench …` console lines; `beforeGoto(page)` runs before it loads.
  */
-export async function withBenchPage(context, site, fn, log) {
+export async function withBenchPage(context, site, fn, log, beforeGoto) {
   const page = await context.newPage();
   try {
+    await beforeGoto?.(page);
     if (log) page.on('console', (message) => message.text().startsWith('bench ') && log(message.text().slice(6)));
     await page.goto(`${site.origin}/bench/pages/bench.html`);
     await page.waitForFunction(() => window.bench ?? window.benchError);

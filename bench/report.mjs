@@ -55,7 +55,7 @@ function machineLine(m) {
 /** Issue 6's targets (rows from targets.mjs `evaluateTargets`), met or not. */
 export function targetsTable(results) {
   const header = ['Target', 'Where', 'Sandbox', 'Compared with', 'Ratio (range over rounds)', 'Goal', 'Met'];
-  const lines = ['### Issue 6 targets', '', row(header), row(header.map(() => '---'))];
+  const lines = ['### Targets (issues 6 and 11)', '', row(header), row(header.map(() => '---'))];
   let previous;
   for (const r of results.targets) {
     const requests = r.requests === undefined ? '' : ` · ${formatCount(r.requests / r.n)} wheel request${r.requests === r.n ? '' : 's'} per visit`;
@@ -132,6 +132,7 @@ function row(cells) {
 export function formatValue(value, unit) {
   if (value === undefined || Number.isNaN(value)) return '—';
   if (unit === 's') return `${value.toFixed(2)} s`;
+  if (unit === 'MB') return `${value.toFixed(1)} MB`;
   if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
   if (value >= 100) return `${value.toFixed(0)} ms`;
   if (value >= 10) return `${value.toFixed(1)} ms`;

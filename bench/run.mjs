@@ -21,7 +21,7 @@ import { humanEvalPrograms, humanEvalRounds } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
 import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.mjs';
 import { DEFAULT_COUNTS, measureWarm, median, repeat } from './suite.mjs';
-import { chromiumPackages, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
+import { chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
 import { engineVisits } from './engines.mjs';
 
 const run = promisify(execFile);
@@ -102,9 +102,10 @@ async function benchChromium() {
   results.machine.chromium = browser.version();
   try {
     const visits = await chromiumVisits({ browser, site, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
+    const slowVisits = await chromiumSlowVisits({ browser, site, rounds: COUNTS.visitRounds, log });
     const packages = await chromiumPackages({ browser, site, wheels, rounds: COUNTS.packageRounds, log });
     // create() without options: chromiumVisits checked that every such sandbox ran in a sandboxed iframe.
-    const out = { defaultIsolation: visits.frame.first[0].isolation, visits, packages };
+    const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages };
     for (const kind of ['sandbox', 'raw']) {
       log(`chromium ${kind}: warm measurements (default options)`);
       const warm = await withFreshBenchPage(browser, site, (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]), (line) => log(`chromium ${line}`));

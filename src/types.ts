@@ -127,6 +127,13 @@ export interface SandboxOptions extends PyodideSource {
   onProgress?: (progress: LoadProgress) => void;
   /** Restore Python from a memory snapshot instead of booting it (about 5x faster). Default `auto`. */
   snapshotCache?: SnapshotCache;
+  /**
+   * Restore the first boot from the snapshot built into the package when `snapshotCache` holds
+   * none yet (a first visit): about 0.6 s instead of a 2.5 s boot, for 5.6 MB more to download.
+   * Default true; used only with the package's own runtime (not with `indexURL`), and only if it
+   * fits this exact build (otherwise Python boots normally).
+   */
+  shippedSnapshot?: boolean;
   /** Keep a second interpreter booted so a restart after a kill is instant. Default true. */
   warmSpare?: boolean;
   /**

@@ -14,6 +14,7 @@ import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
+import { refreshTimeZone } from './time-zone.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
 type LoadOptions = Record<string, unknown>;
@@ -160,6 +161,7 @@ export class PyodideEngine implements WorkerApi {
     this.writeSources();
     // Every restore starts from the same random state. (The runner's setup orders sys.path.)
     this.pyodide.runPython('import random; random.seed()');
+    refreshTimeZone(this.pyodide);
     return { restored: true };
   }
 

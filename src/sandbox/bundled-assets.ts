@@ -25,5 +25,13 @@ export function bundledRuntime(): RuntimeUrls {
   };
 }
 
+/**
+ * The interpreter snapshot made when the package was built (scripts/make-snapshot.mjs), gzipped:
+ * a first visit restores it instead of booting Python.
+ */
+export function bundledSnapshotUrl(): URL {
+  return new URL(/* @vite-ignore */ './pyodide/sandbox-snapshot.bin.gz', import.meta.url);
+}
+
 /** The Pyodide version shipped (and built against): the CDN fallback fetches exactly this one. */
 export const BUNDLED_PYODIDE_VERSION: string = pyodideVersion;

@@ -17,6 +17,8 @@ export interface InterpreterOptions {
   /** Keep a second interpreter booted (`SandboxOptions.warmSpare`). */
   warmSpare: boolean;
   onProgress?: (p: LoadProgress) => void;
+  /** The snapshot shipped with the package, for a first boot when the store has none. */
+  shipped?: () => Promise<SnapshotData | undefined>;
 }
 
 export class Interpreters {
@@ -44,7 +46,9 @@ export class Interpreters {
    */
   static async start(boot: BootPlan, options: InterpreterOptions, snapshots: SnapshotStore, prepared: Promise<void>): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
     const stored = snapshots.load();
-    const config = Promise.all([prepared, stored]).then(([, snapshot]) => ({
+    const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
+    const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
+    const config = Promise.all([prepared, given]).then(([, snapshot]) => ({
       snapshot,
       // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
       // the first boot is not slowed by it.
@@ -52,7 +56,9 @@ export class Interpreters {
     }));
     const session = await startSession(boot, config, options.onProgress);
     const interpreters = new Interpreters(boot, options, snapshots);
-    interpreters.adopt(session, await stored);
+    interpreters.adopt(session, await given);
+    // A shipped snapshot that fit is kept like one made here: return visits read it from the store.
+    if (session.info?.bootPath === 'snapshot' && !(await stored) && interpreters.snapshot) interpreters.saving = snapshots.save(interpreters.snapshot);
     if (options.warmSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };
   }

@@ -1,7 +1,8 @@
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareRuntime, resolveIsolation } from './boot-plan.js';
-import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledWorkerUrl } from './bundled-assets.js';
+import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './bundled-assets.js';
+import { loadShippedSnapshot } from './shipped-snapshot.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
 import { Interpreters } from './interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
@@ -103,7 +104,10 @@ export class PythonSandbox {
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (browsers) the runtime load while the worker starts.
     const prepared = isNode ? Promise.resolve() : prepareRuntime(boot, options);
-    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress }, snapshots, prepared);
+    // The snapshot built into the package fits only the package's own runtime.
+    const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
+    const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl()) : undefined;
+    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress, shipped }, snapshots, prepared);
     return new PythonSandbox(session, boot, limits, interpreters);
   }
 

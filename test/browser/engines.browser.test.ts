@@ -51,8 +51,10 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
   describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a cross-origin-isolated page (COOP + COEP)', () => {
     const ctx = usePage(true);
 
-    test(`the default sandbox (frame isolation) boots${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`, async () => {
-      expect(await ctx.host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents })).toMatchObject({ interruptible: interrupts, bootPath: 'fresh' });
+    // A first visit: Python is restored from the snapshot shipped with the package, and the tests
+    // below run in that interpreter (issue 11).
+    test(`the default sandbox (frame isolation) starts from the shipped snapshot${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`, async () => {
+      expect(await ctx.host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents })).toMatchObject({ interruptible: interrupts, bootPath: 'snapshot' });
       expect(await ctx.host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
       expect((await ctx.host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
     }, TIMEOUT_MS);

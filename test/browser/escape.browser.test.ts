@@ -164,6 +164,8 @@ describe('the host against a hostile worker (COOP + COEP)', () => {
 
   test('an uncaught error in the worker stops it for good (its frame is removed) and the next run says stateLost', async () => {
     const { host } = ctx.world;
+    // Counted once the world's sandbox has its spare, which would otherwise add a frame meanwhile.
+    await host.whenIdle();
     const before = await host.sandboxFrameCount();
     await host.create({ warmSpare: false }, 'crasher');
     try {

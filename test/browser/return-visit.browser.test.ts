@@ -38,11 +38,15 @@ afterAll(async () => {
 /** Each visit's progress messages delivered before create() resolved (what the widget's progress bar shows), by boot path. */
 const lastProgress: Record<string, string[]> = {};
 
-/** Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the page. */
+/**
+ * Opens a page, creates the default sandbox, runs `1+1`, waits for background work, closes the
+ * page. Without the snapshot shipped with the package, so a first visit boots and stores its own
+ * (the shipped one has its own tests below).
+ */
 async function visit(): Promise<{ bootPath: string; result?: string }> {
   const host = await HostPage.open(context, server.origin);
   try {
-    const { bootPath, progress } = await host.create();
+    const { bootPath, progress } = await host.create({ shippedSnapshot: false });
     (lastProgress[bootPath] ??= []).push(progress.join(' | '));
     const r = await host.run('1 + 1');
     await host.whenIdle();
@@ -145,7 +149,7 @@ describe('return visits (one browser context, in order)', () => {
     await damageStoredRuntime();
     const host = await HostPage.open(context, server.origin);
     try {
-      await expect(host.create()).rejects.toThrow(/SandboxBootError|failed to start|did not start/);
+      await expect(host.create({ shippedSnapshot: false })).rejects.toThrow(/SandboxBootError|failed to start|did not start/);
     } finally {
       await host.close();
     }
@@ -170,11 +174,51 @@ test('where Cache Storage refuses to store, a second sandbox of the page still r
       Cache.prototype.put = () => Promise.reject(new DOMException('storage refused', 'QuotaExceededError'));
     });
     const host = await HostPage.open(refusing, server.origin);
-    expect(await host.create()).toMatchObject({ bootPath: 'fresh' });
+    expect(await host.create({ shippedSnapshot: false })).toMatchObject({ bootPath: 'fresh' });
     await host.whenIdle();
-    expect(await host.create({}, 'second')).toMatchObject({ bootPath: 'snapshot' });
+    expect(await host.create({ shippedSnapshot: false }, 'second')).toMatchObject({ bootPath: 'snapshot' });
     expect(await host.run('1 + 1', {}, 'second')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
   } finally {
     await refusing.close();
   }
 }, TEST_TIMEOUT_MS);
+
+/**
+ * Issue 11: a first visit restores the snapshot built into the package instead of booting, in a
+ * context of its own (nothing stored), and keeps it for the next visit.
+ */
+describe('a first visit with the snapshot shipped with the package', () => {
+  test("restores Python, takes the page's time zone, and stores the snapshot for the next visit", async () => {
+    const fresh = await browser.newContext({ timezoneId: 'America/New_York' });
+    try {
+      const host = await HostPage.open(fresh, server.origin);
+      const created = await host.create();
+      expect(created.bootPath).toBe('snapshot');
+      expect(created.progress.join(' | ')).toMatch(/Restoring Python/);
+      const r = await host.run('import time, sys\ntime.tzname, time.timezone, time.strftime("%Z", time.localtime(0)), sys.platform');
+      expect(r.result).toBe("(('UTC-0500', 'UTC-0400'), 18000, 'UTC-0500', 'emscripten')");
+      await host.whenIdle();
+      await host.close();
+      // The next visit restores it from Cache Storage, even with the shipped file gone.
+      await fresh.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      const again = await HostPage.open(fresh, server.origin);
+      expect((await again.create()).bootPath).toBe('snapshot');
+      await again.close();
+    } finally {
+      await fresh.close();
+    }
+  }, TEST_TIMEOUT_MS);
+
+  test('an app that does not serve it boots Python normally', async () => {
+    const fresh = await browser.newContext();
+    try {
+      await fresh.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: 'not here' }));
+      const host = await HostPage.open(fresh, server.origin);
+      expect((await host.create()).bootPath).toBe('fresh');
+      expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      await host.close();
+    } finally {
+      await fresh.close();
+    }
+  }, TEST_TIMEOUT_MS);
+});

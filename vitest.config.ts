@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /** Measures the page's pauses under floods: run alone, so other suites' browsers do not count as pauses. */
-const ALONE = ['test/browser/floods.browser.test.ts'];
+const FLOODS = ['test/browser/floods.browser.test.ts'];
+/** Installs and builds example apps (npm, webpack, Next.js): minutes of both cores, so last and alone. */
+const EXAMPLES = ['test/package/examples.test.ts'];
 
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
@@ -15,8 +17,9 @@ export default defineConfig({
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
-      { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: ALONE, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -2,10 +2,12 @@
  * Public types shared by every layer: the sandbox handle, the agent loop and the UI.
  * Types only; no runtime code lives here.
  */
-import type { Outcome } from '@google/genai';
 
-/** The outcomes a local run can have: the @google/genai `Outcome` values less `OUTCOME_UNSPECIFIED`. */
-export type RunOutcome = Exclude<`${Outcome}`, 'OUTCOME_UNSPECIFIED'>;
+/**
+ * The outcomes a local run can have: the @google/genai `Outcome` values less `OUTCOME_UNSPECIFIED`
+ * (spelled out, so the sandbox's types need no @google/genai; parts.ts checks they match).
+ */
+export type RunOutcome = 'OUTCOME_OK' | 'OUTCOME_FAILED' | 'OUTCOME_DEADLINE_EXCEEDED';
 
 /** An exception raised by the user's code. User errors are data on the result, never thrown. */
 export interface PythonErrorInfo {

@@ -9,19 +9,28 @@
 import { version as pyodideVersion } from 'pyodide/package.json';
 import type { RuntimeUrls } from './runtime-files.js';
 
+/**
+ * An asset URL made absolute. Next.js (webpack and Turbopack) compiles `new URL('./…',
+ * import.meta.url)` to a root-relative URL object (`/_next/static/media/…`), which cannot be a
+ * base for another URL; resolving it against the page gives the real one.
+ */
+function absolute(url: URL): URL {
+  return new URL(url.href, globalThis.location?.href);
+}
+
 /** The worker script shipped with the package. */
 export function bundledWorkerUrl(): URL {
-  return new URL(/* @vite-ignore */ './worker.js', import.meta.url);
+  return absolute(new URL(/* @vite-ignore */ './worker.js', import.meta.url));
 }
 
 /** Pyodide's runtime files shipped with the package. */
 export function bundledRuntime(): RuntimeUrls {
   return {
-    pyodideMjs: new URL(/* @vite-ignore */ './pyodide/pyodide.mjs', import.meta.url).href,
-    asmMjs: new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs', import.meta.url).href,
-    wasm: new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm', import.meta.url).href,
-    stdlib: new URL(/* @vite-ignore */ './pyodide/python_stdlib.zip', import.meta.url).href,
-    lockFile: new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json', import.meta.url).href,
+    pyodideMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.mjs', import.meta.url)).href,
+    asmMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs', import.meta.url)).href,
+    wasm: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm', import.meta.url)).href,
+    stdlib: absolute(new URL(/* @vite-ignore */ './pyodide/python_stdlib.zip', import.meta.url)).href,
+    lockFile: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json', import.meta.url)).href,
   };
 }
 
@@ -30,7 +39,7 @@ export function bundledRuntime(): RuntimeUrls {
  * a first visit restores it instead of booting Python.
  */
 export function bundledSnapshotUrl(): URL {
-  return new URL(/* @vite-ignore */ './pyodide/sandbox-snapshot.bin.gz', import.meta.url);
+  return absolute(new URL(/* @vite-ignore */ './pyodide/sandbox-snapshot.bin.gz', import.meta.url));
 }
 
 /** The Pyodide version shipped (and built against): the CDN fallback fetches exactly this one. */

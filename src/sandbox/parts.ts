@@ -1,5 +1,10 @@
 import { Language, type Outcome, type Part, createPartFromBase64, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
-import type { RunResult } from '../types.js';
+import type { RunOutcome, RunResult } from '../types.js';
+
+/** RunOutcome, spelled out in types.ts, is exactly the SDK's outcomes less OUTCOME_UNSPECIFIED (a compile error otherwise). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const OUTCOMES_MATCH: Same<RunOutcome, Exclude<`${Outcome}`, 'OUTCOME_UNSPECIFIED'>> = true;
+void OUTCOMES_MATCH;
 
 /**
  * The text Gemini's `codeExecutionResult.output` would hold for this run: the interleaved

@@ -4,31 +4,21 @@
  * from Node ESM and resolved the way bundlers resolve asset imports. Needs the built `dist/`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PACKAGE_NAME as NAME, linkDependencies, packPackage, unpackPackage } from '../support/packed-package.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const NAME = 'pyodide-code-execution';
 let app: string;
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'packed-app-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', app], { cwd: REPO, stdio: 'pipe' });
-  const tarball = readdirSync(app).find((file) => file.endsWith('.tgz'))!;
+  const tarball = packPackage(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   const modules = join(app, 'node_modules');
-  mkdirSync(modules);
-  execFileSync('tar', ['-xzf', join(app, tarball), '-C', modules]);
-  renameSync(join(modules, 'package'), join(modules, NAME));
-  const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(join(modules, NAME, 'package.json'), 'utf8'));
-  for (const dependency of Object.keys({ ...dependencies, ...peerDependencies })) {
-    mkdirSync(join(modules, dependency, '..'), { recursive: true });
-    symlinkSync(join(REPO, 'node_modules', dependency), join(modules, dependency), 'dir');
-  }
+  linkDependencies(unpackPackage(tarball, modules), modules);
 }, 240_000);
 afterAll(() => rmSync(app, { recursive: true, force: true }));
 

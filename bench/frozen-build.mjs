@@ -3,7 +3,7 @@
  * build empties it first), and a rebuild in the middle of a 4-minute run makes boots 404 and hang.
  * The copy holds dist/ and bench/ side by side, so it is also the static server's root.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export function freezeBuild() {
   const root = mkdtempSync(join(tmpdir(), 'python-sandbox-bench-'));
   for (const dir of ['dist', 'bench']) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
+  // The Node build imports its peer dependency (@google/genai) from node_modules beside it.
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   return {
     root,
     distDir: join(root, 'dist'),

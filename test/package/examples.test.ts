@@ -167,30 +167,15 @@ describe('examples/vite', () => {
       await run(process.execPath, vite('build'), app, BUILD_MS);
     }, BUILD_MS);
 
-    for (const isolated of [false, true]) {
-      test(`the built site runs Python (${label(isolated)})`, async () => {
-        const server = await startStaticServer({ root: join(app, 'dist'), crossOriginIsolated: isolated });
-        try {
-          await expectPythonRuns(`${server.origin}/index.html`, isolated);
-          expect(server.countRequests((r) => r.path.endsWith('.wasm') && r.status === 200)).toBeGreaterThan(0);
-        } finally {
-          await server.close();
-        }
-      }, PAGE_MS);
-    }
+    builtSiteRunsPython(() => join(app, 'dist'));
   });
 });
 
-describe('examples/webpack', () => {
-  let app: string;
-  beforeAll(async () => {
-    app = await installs.get('webpack')!;
-    await run(process.execPath, [join(app, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], app, BUILD_MS);
-  }, INSTALL_MS + BUILD_MS);
-
+/** A static build in `dir()`, served with and without COOP/COEP: its page runs Python with the runtime it copied. */
+function builtSiteRunsPython(dir: () => string): void {
   for (const isolated of [false, true]) {
     test(`the built site runs Python (${label(isolated)})`, async () => {
-      const server = await startStaticServer({ root: join(app, 'dist'), crossOriginIsolated: isolated });
+      const server = await startStaticServer({ root: dir(), crossOriginIsolated: isolated });
       try {
         await expectPythonRuns(`${server.origin}/index.html`, isolated);
         expect(server.countRequests((r) => r.path.endsWith('.wasm') && r.status === 200)).toBeGreaterThan(0);
@@ -199,6 +184,16 @@ describe('examples/webpack', () => {
       }
     }, PAGE_MS);
   }
+}
+
+describe('examples/webpack', () => {
+  let app: string;
+  beforeAll(async () => {
+    app = await installs.get('webpack')!;
+    await run(process.execPath, [join(app, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], app, BUILD_MS);
+  }, INSTALL_MS + BUILD_MS);
+
+  builtSiteRunsPython(() => join(app, 'dist'));
 });
 
 describe('examples/next', () => {

@@ -11,10 +11,9 @@ import type { SnapshotData } from '../protocol.js';
 /** The shipped snapshot's bytes (Node) or Blob (browsers), or undefined when there is none to use. */
 export async function loadShippedSnapshot(url: URL): Promise<SnapshotData | undefined> {
   try {
-    const bytes = isNode ? await readLocal(url) : await download(url);
-    if (!bytes) return undefined;
-    const data = isGzip(bytes) ? await gunzip(bytes) : bytes;
-    return isNode ? data : new Blob([data]);
+    if (!isNode) return await download(url);
+    const bytes = await readLocal(url);
+    return isGzip(bytes) ? new Uint8Array(await new Response(gunzip(new Blob([bytes]).stream())).arrayBuffer()) : bytes;
   } catch {
     return undefined;
   }
@@ -25,11 +24,27 @@ async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(url));
 }
 
-async function download(url: URL): Promise<Uint8Array<ArrayBuffer> | undefined> {
+/**
+ * Decompressed as it arrives, into a Blob (no copy in the page's heap; the worker reads it).
+ * The first chunk says whether it is still gzipped.
+ */
+async function download(url: URL): Promise<Blob | undefined> {
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
-  if (!response.ok || /^text\/html/i.test(response.headers.get('content-type') ?? '')) return undefined;
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok || !response.body || /^text\/html/i.test(response.headers.get('content-type') ?? '')) return undefined;
+  const reader = response.body.getReader();
+  const first = await reader.read();
+  if (first.done) return undefined;
+  const body = new ReadableStream<BufferSource>({
+    start: (controller) => controller.enqueue(first.value),
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(isGzip(first.value) ? gunzip(body) : body).blob();
 }
 
 /** A server may already have undone the gzip (Content-Encoding): then the bytes are the snapshot itself. */
@@ -37,7 +52,6 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function gunzip(stream: ReadableStream<BufferSource>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(new DecompressionStream('gzip'));
 }

@@ -31,12 +31,6 @@ export const frameStyles = css`
   }
 
   header.top {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: 1em;
-    padding: 0.7em 1em;
-    border-bottom: 1px solid var(--_border);
     background: var(--_bg);
   }
   .brand {

@@ -24,7 +24,7 @@ import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
 import type { Recording } from '../replay/recording.js';
 import { restartDivider, restartNoteForModel } from '../python-restart.js';
 import { toSaved } from '../saved-conversation.js';
-import { controls, themeTokens } from '../styles/theme.js';
+import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './events.js';
@@ -59,7 +59,7 @@ export const DEFAULT_MODEL = 'gemini-2.5-flash';
  * @csspart composer - The message box and its buttons.
  */
 export class CodeExecChat extends LitElement {
-  static override styles = [themeTokens, controls, transcriptStyles, ...chatStyles];
+  static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles];
 
   static override properties = {
     model: { type: String, attribute: 'model' },
@@ -510,7 +510,7 @@ export class CodeExecChat extends LitElement {
     const execution = this.effectiveExecution;
     return html`
       <div class="frame" @dragover=${this.onDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.onDrop}>
-        <header class="top" part="header">
+        <header class="title-bar top" part="header">
           <div class="brand">
             <span class="logo" aria-hidden="true">${pythonMark}</span>
             <div class="titles">

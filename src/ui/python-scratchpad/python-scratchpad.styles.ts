@@ -10,14 +10,6 @@ export const scratchpadStyles = css`
   :host([hidden]) {
     display: none;
   }
-  header {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: 1em;
-    padding: 0.7em 1em;
-    border-bottom: 1px solid var(--_border);
-  }
   h2 {
     margin: 0;
     font-size: 1em;

@@ -10,7 +10,7 @@ import type { OutputChunk, RunOptions, RunResult } from '../../types.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { SandboxReadyEvent } from '../code-exec-chat/events.js';
 import { renderParts } from '../render-parts.js';
-import { controls, themeTokens } from '../styles/theme.js';
+import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { scratchpadStyles } from './python-scratchpad.styles.js';
 
@@ -28,7 +28,7 @@ print(sorted(os.listdir(".")))
 `;
 
 export class PythonScratchpad extends LitElement {
-  static override styles = [themeTokens, controls, transcriptStyles, scratchpadStyles];
+  static override styles = [themeTokens, controls, titleBar, transcriptStyles, scratchpadStyles];
 
   static override properties = {
     sandbox: { attribute: false },
@@ -151,7 +151,7 @@ export class PythonScratchpad extends LitElement {
   override render() {
     const ready = Boolean(this.sandbox);
     return html`
-      <header>
+      <header class="title-bar">
         <h2>${this.heading}</h2>
         <span class="status"><span class="dot ${ready ? 'ready' : ''}"></span>${ready ? 'Shares the chat\'s Python' : 'Waiting for Python…'}</span>
       </header>

@@ -167,3 +167,15 @@ export const controls = css`
     white-space: nowrap;
   }
 `;
+
+/** The title bar across the top of the chat and of the scratchpad. */
+export const titleBar = css`
+  header.title-bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1em;
+    padding: 0.7em 1em;
+    border-bottom: 1px solid var(--_border);
+  }
+`;

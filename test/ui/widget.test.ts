@@ -105,6 +105,25 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     expect(await page.locator('#chat0 .turn.model.stopped').count()).toBe(1);
   });
 
+  test('the transcript follows the answer to its end, and stays where a reader who scrolled up left it', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/dist/demos/primes.json');
+    await page.setViewportSize({ width: 1000, height: 500 });
+    await page.evaluate(() => ((document.querySelector('#chat0') as HTMLElement).style.height = '400px'));
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    const transcript = page.locator('#chat0 main.transcript');
+    const gap = () => transcript.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight }));
+    await expect.poll(async () => (await gap()).fromBottom).toBeLessThan(2);
+    expect((await gap()).overflow).toBeGreaterThan(100);
+    await transcript.evaluate((el) => el.scrollTo({ top: 0 }));
+    await transcript.evaluate((el) => el.dispatchEvent(new Event('scroll')));
+    // New content (the chat re-renders on a notice) leaves the reader where they are.
+    await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).requestUpdate());
+    await page.waitForTimeout(200);
+    expect(await transcript.evaluate((el) => el.scrollTop)).toBe(0);
+  });
+
   test('two widgets on one page each have their own Python', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'count=2&demo=/dist/demos/primes.json');
     await waitForSandbox(page, '#chat0');

@@ -31,6 +31,7 @@ import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './event
 import { type ActiveDemo, DemoController } from './demo-controller.js';
 import { renderEntry } from './render-entry.js';
 import { SandboxController } from './sandbox-controller.js';
+import { FollowOutput } from './follow-output.js';
 import { SavedSlot } from './saved-slot.js';
 
 /** The model used when the `model` attribute is absent. */
@@ -143,8 +144,7 @@ export class CodeExecChat extends LitElement {
     },
   });
   private client: { key: string; value: GoogleGenAI } | undefined;
-  private stickToBottom = true;
-  private resizeObserver: ResizeObserver | undefined;
+  private readonly followOutput = new FollowOutput(this, () => this.renderRoot.querySelector<HTMLElement>('.transcript'));
 
   constructor() {
     super();
@@ -254,8 +254,6 @@ export class CodeExecChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onHostKeyDown);
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = undefined;
   }
 
   protected override firstUpdated(): void {
@@ -270,23 +268,6 @@ export class CodeExecChat extends LitElement {
       this.conversation.notice(this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.');
       this.save();
     }
-  }
-
-  protected override updated(): void {
-    this.followOutput();
-    // Content also grows after rendering (images decode, fonts load): keep following it.
-    const column = this.renderRoot.querySelector('.transcript > .column');
-    if (column && !this.resizeObserver) {
-      this.resizeObserver = new ResizeObserver(() => this.followOutput());
-      this.resizeObserver.observe(column);
-    }
-  }
-
-  /** Keeps the newest output in view, unless the reader scrolled up. */
-  private followOutput(): void {
-    if (!this.stickToBottom) return;
-    const scroller = this.renderRoot.querySelector('.transcript');
-    if (scroller) scroller.scrollTop = scroller.scrollHeight;
   }
 
   // ---- sending ----
@@ -337,7 +318,7 @@ export class CodeExecChat extends LitElement {
       }
       await this.writeRestoredFiles(sandbox);
     }
-    this.stickToBottom = true;
+    this.followOutput.resume();
     this.conversation.configure({ client, model: this.demos.active?.recording.model ?? this.model, execution, sandbox });
     const sending = this.conversation.send(message);
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
@@ -479,11 +460,6 @@ export class CodeExecChat extends LitElement {
     if (mode === 'local') this.python.start();
   }
 
-  private onScroll(event: Event): void {
-    const el = event.target as HTMLElement;
-    this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-  }
-
   private onDragOver(event: DragEvent): void {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
@@ -544,7 +520,7 @@ export class CodeExecChat extends LitElement {
           : nothing}
         <cec-load-progress class="progress" part="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
 
-        <main class="transcript" part="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.onScroll}>
+        <main class="transcript" part="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.followOutput.onScroll}>
           <div class="column">${this.conversation.entries.length === 0 ? this.renderWelcome(hasKey) : this.renderTranscript()}</div>
         </main>
 

@@ -13,12 +13,13 @@
  * app's modules, and the worker would then import Vite's client).
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 const NAME = 'pyodide-code-execution';
-/** What the sandbox fetches from beside its module. */
+/** What the sandbox fetches from beside its module, as a URL path ends and as a path inside dist/. */
+const SERVED_URL = /(?:^|\/)(?:worker\.js|pyodide\/[\w.-]+)$/;
 const SERVED_RAW = /^(worker\.js|pyodide[/\\][\w.-]+)$/;
 const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json' };
 
@@ -35,10 +36,12 @@ export function pythonSandbox(): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        // Every dev request passes here: the disk is asked only about the sandbox's own file names.
+        if (!SERVED_URL.test(path)) return next();
         const candidate = path.startsWith('/@fs/') ? path.slice('/@fs'.length) : join(server.config.root, path);
         if (!existsSync(candidate)) return next();
         const inDist = relative(dist, realpathSync(candidate));
-        if (inDist.startsWith('..') || !SERVED_RAW.test(inDist) || inDist.includes(`..${sep}`)) return next();
+        if (!SERVED_RAW.test(inDist)) return next();
         res.writeHead(200, { 'Content-Type': TYPES[extname(inDist)] ?? 'text/javascript' });
         res.end(readFileSync(candidate));
       });

@@ -24,10 +24,15 @@ export async function fetchAsset(url: string | URL, option: string): Promise<Res
     throw new Error(`could not fetch ${url} (${(error as Error).message}); set ${option} to where it is served`);
   }
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}; set ${option} to where it is served`);
-  if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
+  if (isHtmlPage(response)) {
     throw new Error(`${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?); set ${option} to where it is served`);
   }
   return response;
+}
+
+/** Whether a server answered with a page (a dev server's or an SPA's fallback for a missing file), not the file asked for. */
+export function isHtmlPage(response: Response): boolean {
+  return /^text\/html/i.test(response.headers.get('content-type') ?? '');
 }
 
 /** SHA-256 of `data`, as hex. */

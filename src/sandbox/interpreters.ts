@@ -56,9 +56,7 @@ export class Interpreters {
     }));
     const session = await startSession(boot, config, options.onProgress);
     const interpreters = new Interpreters(boot, options, snapshots);
-    interpreters.adopt(session, await given);
-    // A shipped snapshot that fit is kept like one made here: return visits read it from the store.
-    if (session.info?.bootPath === 'snapshot' && !(await stored) && interpreters.snapshot) interpreters.saving = snapshots.save(interpreters.snapshot);
+    interpreters.adopt(session, await given, !(await stored));
     if (options.warmSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };
   }
@@ -118,8 +116,11 @@ export class Interpreters {
     );
   }
 
-  /** Keeps a snapshot a session made, or drops one it rejected. */
-  private adopt(session: WorkerSession, given: SnapshotData | undefined): void {
+  /**
+   * Keeps a snapshot a session made, or drops one it rejected. `unstored`: `given` is not in the
+   * store (the shipped one); if it fit, it is stored like one made here, for return visits.
+   */
+  private adopt(session: WorkerSession, given: SnapshotData | undefined, unstored = false): void {
     const info = session.info;
     if (info?.snapshot) {
       // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
@@ -128,6 +129,7 @@ export class Interpreters {
       info.snapshot = undefined;
     } else if (info?.bootPath === 'snapshot') {
       this.snapshot = given;
+      if (unstored && given) this.saving = this.snapshots.save(given);
     } else if (given && info?.snapshotRejected) {
       this.snapshot = undefined;
       void this.snapshots.clear();

@@ -7,6 +7,7 @@
  */
 import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
+import { isHtmlPage } from './downloads.js';
 
 /** The shipped snapshot's bytes (Node) or Blob (browsers), or undefined when there is none to use. */
 export async function loadShippedSnapshot(url: URL): Promise<SnapshotData | undefined> {
@@ -31,7 +32,7 @@ async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
 async function download(url: URL): Promise<Blob | undefined> {
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
-  if (!response.ok || !response.body || /^text\/html/i.test(response.headers.get('content-type') ?? '')) return undefined;
+  if (!response.ok || !response.body || isHtmlPage(response)) return undefined;
   const reader = response.body.getReader();
   const first = await reader.read();
   if (first.done) return undefined;

@@ -9,6 +9,7 @@ import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RunRequest, Work
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
+import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
@@ -194,7 +195,8 @@ export class PyodideEngine implements WorkerApi {
       max_files: config.maxFilesPerRun,
       recursion_limit: config.recursionLimit,
     };
-    this.runner = runnerModule.setup(emit, JSON.stringify(limits)) as RunnerProxy;
+    const filesChanged = watchFileChanges(this.pyodide.FS as unknown as WatchedFS);
+    this.runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged) as RunnerProxy;
     runnerModule.destroy();
     this.packages = new PackageIndex(this.pyodide);
     this.listenForInterrupts(true);

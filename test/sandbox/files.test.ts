@@ -44,6 +44,12 @@ describe('files', () => {
     }
   });
 
+  it('returns files a run only truncated, re-stamped or wrote through mmap', async () => {
+    await sandbox.run('for name in "tuv": open(f"{name}.txt", "w").write("0123")');
+    const r = await sandbox.run('import os, mmap\nos.truncate("t.txt", 1)\nos.utime("u.txt", (1, 1))\nwith open("v.txt", "r+b") as f:\n    m = mmap.mmap(f.fileno(), 0); m[0:1] = b"V"; m.close()');
+    expect(r.files.map((f) => [f.path, decode(f.data)])).toEqual([['t.txt', '0'], ['u.txt', '0123'], ['v.txt', 'V123']]);
+  });
+
   it('does not report a file given with writeFile as the next run\'s', async () => {
     await sandbox.run('1');
     await sandbox.writeFile('given.txt', 'from the host');

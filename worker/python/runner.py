@@ -53,7 +53,7 @@ class Limits:
 
 
 class Runner:
-    def __init__(self, emit: Callable[[str, str], object], limits: Limits):
+    def __init__(self, emit: Callable[[str, str], object], limits: Limits, files_changed: Callable[[], bool] = lambda: True):
         self.capture = capture.OutputCapture(limits.max_output_bytes, emit)
         self.stdout = capture.CapturedStream(self.capture, "stdout")
         self.stderr = capture.CapturedStream(self.capture, "stderr")
@@ -67,6 +67,9 @@ class Runner:
         self.cell_source_chars = 0
         # The working directory as the last run left it (None: walk it again before the next run).
         self.before: dict[str, tuple[int, int]] | None = None
+        # Whether any file may have changed since the last call (worker/file-changes.ts): a run
+        # that changed none needs no walk to find its files.
+        self.files_changed = files_changed
         self.reset()
 
     def reset(self) -> None:
@@ -151,6 +154,7 @@ class Runner:
         except OSError:
             pass
         if self.before is None:
+            self.files_changed()  # the walk below is the new starting point
             self.before = workdir.snapshot(WORKDIR, self.limits.max_files)
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
@@ -175,11 +179,15 @@ class Runner:
         removed: list[str] | None = None
         try:
             before = self.before or {}
-            # The walk that finds this run's changes is also the next run's starting point.
-            self.before = None
-            files, notes, removed, self.before = workdir.changed_files(
-                WORKDIR, before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files
-            )
+            if self.before is not None and not self.files_changed():
+                files, notes = [], []
+                removed = None if len(before) >= self.limits.max_files else []
+            else:
+                # The walk that finds this run's changes is also the next run's starting point.
+                self.before = None
+                files, notes, removed, self.before = workdir.changed_files(
+                    WORKDIR, before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files
+                )
         except Exception as files_error:
             files, notes = [], [f"[could not list changed files: {files_error!r}]"]
         if figures.collector.skipped:
@@ -219,8 +227,12 @@ def _order_sys_path() -> None:
     sys.path[:] = [own, *rest, ""]
 
 
-def setup(emit: Callable[[str, str], object], limits_json: str) -> Runner:
-    """Installs the sandbox's patches (sleep, stdin, display, SIGINT, promise rejections) and returns the runner."""
+def setup(emit: Callable[[str, str], object], limits_json: str, files_changed: Callable[[], bool] = lambda: True) -> Runner:
+    """Installs the sandbox's patches (sleep, stdin, display, SIGINT, promise rejections) and returns the runner.
+
+    ``files_changed`` says whether any file may have changed since it was last asked; without
+    it, every run walks the working directory.
+    """
     limits = Limits(**json.loads(limits_json))
     _order_sys_path()
     sys.setrecursionlimit(limits.recursion_limit)
@@ -230,4 +242,4 @@ def setup(emit: Callable[[str, str], object], limits_json: str) -> Runner:
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)
-    return Runner(emit, limits)
+    return Runner(emit, limits, files_changed)

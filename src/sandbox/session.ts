@@ -2,7 +2,7 @@
  * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
-import { type Remote, transfer, wrap } from 'comlink';
+import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../protocol.js';
 import { isShowableProgress } from '../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../types.js';
@@ -43,6 +43,16 @@ interface RunWatch {
   startTimer?: ReturnType<typeof setTimeout>;
 }
 
+/**
+ * The worker's methods, each read once. comlink makes a new proxy on every property read, and
+ * registers it for finalization: reading `remote.run` per run cost more host time than the rest
+ * of the run's bookkeeping, and garbage to collect (HumanEval: 55 of 80 µs per run, measured).
+ */
+function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
+  const { boot, run, cancel, reset, writeFile, readFile, listFiles } = remote;
+  return { boot, run, cancel, reset, writeFile, readFile, listFiles };
+}
+
 export class WorkerSession {
   /** Settles (never rejects) with a reason when the worker dies or is terminated. */
   readonly died: Promise<string>;
@@ -55,7 +65,7 @@ export class WorkerSession {
 
   private constructor(
     private readonly worker: SpawnedWorker,
-    readonly remote: Remote<WorkerApi>,
+    readonly remote: RemoteObject<WorkerApi>,
     private readonly options: SessionOptions,
   ) {
     this.died = new Promise((resolve) => {
@@ -166,7 +176,7 @@ export class WorkerSession {
       throw configured.reason;
     }
     const config = configured.value;
-    const session = new WorkerSession(worker, wrap<WorkerApi>(worker.rpc), options);
+    const session = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(worker.rpc)), options);
     const release = worker.hold();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => void session.terminate('boot aborted');

@@ -30,7 +30,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 /** visitRounds: first visits per variant (each followed by return visits); packageRounds: likewise for imports. */
 const COUNTS = QUICK
   ? { visitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 }
-  : { visitRounds: 3, returnVisits: 2, packageRounds: 3, humanEvalRounds: 5, ...DEFAULT_COUNTS };
+  : { visitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');

@@ -78,30 +78,35 @@ async function load(urls: string[], persist: boolean, option: string): Promise<L
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAll(urls), keep() {}, stored: false };
   const [identity, lock] = [urls[0], urls[4]];
+  const big = urls.slice(1, 4);
+  const fetchingIdentity = fetchAll([identity, lock]);
+  const stored = await storedFiles(cache, big);
+  // Nothing stored (a first visit): the big files download beside the identity, not after it.
+  const fetchingBig = stored ? undefined : fetchAll(big);
+  fetchingBig?.catch(() => undefined); // awaited below, unless the identity fails first
   let online: Blob[];
   try {
-    online = await fetchAll([identity, lock]);
+    online = await fetchingIdentity;
   } catch (error) {
     // Unreachable (offline): a stored runtime is as good as it was.
-    const stored = await storedFiles(cache, urls, undefined);
-    if (stored) return { blobs: stored, keep() {}, stored: true };
+    const offline = stored && (await storedFiles(cache, urls));
+    if (offline) return { blobs: offline.blobs, keep() {}, stored: true };
     throw error;
   }
   const [current, lockFile] = online;
   // pyodide.mjs embeds Pyodide's version and build id.
   const build = await sha256Hex(await current.arrayBuffer());
-  const big = urls.slice(1, 4);
-  const stored = await storedFiles(cache, big, build);
-  const blobs = [current, ...(stored ?? (await fetchAll(big))), lockFile];
+  const usable = stored?.build === build ? stored.blobs : undefined;
+  const blobs = [current, ...(usable ?? (await (fetchingBig ?? fetchAll(big)))), lockFile];
   let kept = false;
   const keep = () => {
     if (kept) return;
     kept = true;
     // What was fetched: the lock file may change without the build (a custom one).
-    const fetched = stored ? [0, 4] : [0, 1, 2, 3, 4];
+    const fetched = usable ? [0, 4] : [0, 1, 2, 3, 4];
     void put(cache, fetched.map((i) => urls[i]), fetched.map((i) => blobs[i]), build);
   };
-  return { blobs, keep, stored: !!stored };
+  return { blobs, keep, stored: !!usable };
 }
 
 /**
@@ -113,14 +118,15 @@ async function fetchRuntimeFile(url: string, option: string): Promise<Blob> {
   return (await fetchAsset(url, option)).blob();
 }
 
-/** The stored files for `urls`, if all are there, stored together, and (given a build) with that build. */
-async function storedFiles(cache: Cache, urls: string[], build: string | undefined): Promise<Blob[] | undefined> {
+/** The stored files for `urls`, if all are there and were stored together, with the build they were stored with. */
+async function storedFiles(cache: Cache, urls: string[]): Promise<{ blobs: Blob[]; build: string } | undefined> {
   try {
     const responses = await Promise.all(urls.map((url) => cache.match(url)));
     if (responses.some((r) => !r)) return undefined;
     const builds = new Set(responses.map((r) => r?.headers.get(BUILD_HEADER)));
-    if (builds.size !== 1 || (build !== undefined && !builds.has(build))) return undefined;
-    return await Promise.all(responses.map((r) => (r as Response).blob()));
+    const [build] = builds;
+    if (builds.size !== 1 || !build) return undefined;
+    return { blobs: await Promise.all(responses.map((r) => (r as Response).blob())), build };
   } catch {
     return undefined;
   }

@@ -53,7 +53,7 @@ class Limits:
 
 
 class Runner:
-    def __init__(self, emit: Callable[[str, str], object], limits: Limits, files_changed: Callable[[], bool] = lambda: True):
+    def __init__(self, emit: Callable[[str, str], object], limits: Limits, files_changed: Callable[[], bool]):
         self.capture = capture.OutputCapture(limits.max_output_bytes, emit)
         self.stdout = capture.CapturedStream(self.capture, "stdout")
         self.stderr = capture.CapturedStream(self.capture, "stderr")

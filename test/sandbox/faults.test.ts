@@ -38,6 +38,20 @@ describe('deadline', () => {
     expect(markerKept).toBe(true);
   });
 
+  it('interrupts time.sleep between two of its 50 ms slices, so ten sleeps past the deadline keep Python even with a 250 ms grace', async () => {
+    // Pyodide reads the interrupt buffer only every 50th event check; without a check per slice,
+    // a sleeping run was interrupted up to ~600 ms late (6 of 20 lost their state at 250 ms).
+    const strict = await PythonSandbox.create({ limits: { interruptGraceMs: 250 }, warmSpare: false });
+    try {
+      await strict.run('import time');
+      for (let i = 0; i < 10; i++) {
+        expect(await strict.run('time.sleep(100)', { timeoutMs: 200 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      }
+    } finally {
+      await strict.dispose();
+    }
+  });
+
   it('stops await asyncio.sleep(100) by cancelling the task, keeping globals', async () => {
     const { r, markerKept } = await runAfterMarker('import asyncio\nprint("waiting")\nawait asyncio.sleep(100)');
     expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');

@@ -56,6 +56,20 @@ def sliced_sleep(seconds: float) -> None:
     end = time.monotonic() + seconds
     while (left := end - time.monotonic()) > 0:
         _original_sleep(min(left, SLEEP_SLICE_S))
+        _check_for_interrupt()
+
+
+def _check_for_interrupt() -> None:
+    """Lets a KeyboardInterrupt the host asked for land now.
+
+    Pyodide reads the interrupt buffer only every 50th time the interpreter checks for events,
+    which a loop of sleeps reaches only every few hundred milliseconds. Setting a signal handler
+    reads it first (CPython runs pending handlers before it replaces one), so re-setting the
+    current handler raises KeyboardInterrupt here if the host wrote SIGINT.
+    """
+    handler = _signal.getsignal(signal.SIGINT)
+    if handler is not None:  # None: set outside Python, and it cannot be set again from here
+        _signal.signal(signal.SIGINT, handler)
 
 
 def install() -> None:

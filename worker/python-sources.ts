@@ -3,6 +3,7 @@
  * interpreter's file system at boot. They are real .py files in worker/python/.
  */
 import capturePy from './python/capture.py?raw';
+import cellsPy from './python/cells.py?raw';
 import figuresPy from './python/figures.py?raw';
 import interruptsPy from './python/interrupts.py?raw';
 import runnerPy from './python/runner.py?raw';
@@ -17,6 +18,7 @@ export const SANDBOX_PYTHON_DIR = '/opt/sandbox';
 
 export const PYTHON_SOURCES: Record<string, string> = {
   'capture.py': capturePy,
+  'cells.py': cellsPy,
   'figures.py': figuresPy,
   'interrupts.py': interruptsPy,
   'rejections.py': rejectionsPy,

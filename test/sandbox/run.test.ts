@@ -47,6 +47,37 @@ describe('run', () => {
     expect(r.result).toBe("'awaited'");
   });
 
+  it('gives the value of an awaited last expression as result', async () => {
+    expect((await sandbox.run('import asyncio\nawait asyncio.sleep(0, result=5)')).result).toBe('5');
+  });
+
+  it('gives a coroutine the last expression returns as result, without awaiting it', async () => {
+    const r = await sandbox.run('async def later():\n    return 1\npending = later()\npending');
+    expect(r.result).toMatch(/^<coroutine object later at/);
+    await sandbox.run('pending.close()');
+  });
+
+  it('shows a result whose string holds a semicolon, and hides one after a semicolon and a comment', async () => {
+    expect((await sandbox.run('"a;b"')).result).toBe("'a;b'");
+    expect((await sandbox.run('1 + 1;  # quiet')).result).toBeUndefined();
+    expect((await sandbox.run('1 + 1  # not quiet;')).result).toBe('2');
+  });
+
+  it("compiles cells without the sandbox's own __future__ imports, and with the cell's", async () => {
+    expect((await sandbox.run('def typed(x: int): pass\ntyped.__annotations__')).result).toBe("{'x': <class 'int'>}");
+    expect((await sandbox.run('from __future__ import annotations\ndef postponed(x: int): pass\npostponed.__annotations__')).result).toBe("{'x': 'int'}");
+  });
+
+  it('runs a cell indented as a whole (pasted from a block), as Pyodide does', async () => {
+    expect((await sandbox.run('    indented = 6\n    indented * 7')).result).toBe('42');
+  });
+
+  it('points the traceback of a failing last expression at its line', async () => {
+    const r = await sandbox.run('x = 1\n\nx / 0');
+    expect(r.error?.name).toBe('ZeroDivisionError');
+    expect(r.error?.traceback).toMatch(/line 3[\s\S]*x \/ 0/);
+  });
+
   it('runs queued calls one at a time, in order', async () => {
     const results = await Promise.all([sandbox.run('order = []'), sandbox.run('order.append(1)'), sandbox.run('order.append(2)\norder')]);
     expect(results[2].result).toBe('[1, 2]');

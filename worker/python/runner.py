@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import builtins
-import inspect
 import json
 import linecache
 import os
@@ -20,9 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pyodide.code import CodeRunner
-
 import capture
+import cells
 import figures
 import interrupts
 import rejections
@@ -92,30 +90,30 @@ class Runner:
             # Top-level await needs a compiler flag that costs ~10% of a compile; code that never
             # says "await" or "async" cannot use it.
             flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if "await" in code or "async" in code else 0
-            runner = CodeRunner(code, filename=filename, return_mode="last_expr", quiet_trailing_semicolon=True, flags=flags).compile()
+            cell = cells.Cell(code, filename, flags)
         except BaseException as error:  # SyntaxError, or an interrupt while compiling
             return self._finish(error=error)
-        # CodeRunner only fills linecache for real paths; tracebacks need the source of "<cell N>".
+        # Tracebacks show the source of "<cell N>" from linecache.
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         self._forget_old_cells(filename, len(code))
-        if runner.code is not None and runner.code.co_flags & inspect.CO_COROUTINE:
+        if cell.is_async:
             self.task_started = self.cancel_before_start = False
-            self.task = asyncio.ensure_future(self._run_async(runner))
+            self.task = asyncio.ensure_future(self._run_async(cell))
             return self.task
         try:
             with interrupts.interruptible():
-                value = runner.run(self.namespace)
+                value = cell.run(self.namespace)
         except BaseException as error:
             return self._finish(error=error)
         return self._finish(value=value)
 
-    async def _run_async(self, runner: CodeRunner) -> str:
+    async def _run_async(self, cell: cells.Cell) -> str:
         self.task_started = True
         try:
             if self.cancel_before_start:
                 raise asyncio.CancelledError("stopped before the cell started")
             with interrupts.interruptible():
-                value = await runner.run_async(self.namespace)
+                value = await cell.run_async(self.namespace)
         except BaseException as error:  # CancelledError (a stopped await) included
             return self._finish(error=error)
         finally:

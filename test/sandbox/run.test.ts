@@ -162,6 +162,12 @@ describe('output', () => {
     }
   });
 
+  it('refuses bytes written to sys.stdout with a TypeError, as a text stream does, keeping what was printed', async () => {
+    const r = await sandbox.run('print("before")\nimport sys\nsys.stdout.write(b"raw")');
+    expect(r.error).toMatchObject({ name: 'TypeError', message: 'write() argument must be str, not bytes' });
+    expect(r.stdout).toBe('before\n');
+  });
+
   it('keeps the order of thousands of writes that alternate between stdout and stderr', async () => {
     const r = await sandbox.run('import sys\nfor i in range(3000): print(i, file=sys.stderr if i % 3 == 0 else sys.stdout)');
     const lines = Array.from({ length: 3000 }, (_, i) => `${i}\n`);

@@ -5,7 +5,7 @@
  */
 import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
-import { importVisit, measureWarm, sandboxTarget, visit } from './suite.mjs';
+import { importVisit, measureWarm, pairedPrints, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
@@ -26,6 +26,8 @@ window.bench = {
   measureWarm: (kind, counts) => measureWarm(TARGETS[kind], counts, (step) => console.log(`bench ${kind}: ${step}`)),
   /** One visit of this page: create (sandbox with `options`, or raw) until `run('1+1')` returned. */
   visit: (kind, options) => visit((onProgress) => TARGETS[kind](onProgress, options)),
+  /** `print` 100,000 lines in the default sandbox and raw Pyodide, in pairs (see suite.mjs). */
+  pairedPrints: (rounds) => pairedPrints({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, rounds, (step) => console.log(`bench ${step}`)),
   /** `create(options)`, then the first `import tinypkg`. */
   importVisit: (options) => importVisit(() => createSandbox(options)),
 };

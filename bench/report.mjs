@@ -42,7 +42,7 @@ export function markdownTable(results) {
     `³ The sandbox gives Python \`interruptGraceMs\` (${m.interruptGraceMs} ms, the default) to stop, then switches to its warm spare; raw Pyodide is terminated at once and boots anew. The code swallows \`KeyboardInterrupt\` so both really terminate.`,
     `⁴ Time measured inside Python (\`time.perf_counter\`). Native: \`python3\` ${m.python3} (${formatValue(native, 's')}); Pyodide runs Python ${m.pyodidePython}.`,
     '',
-    `Medians unless marked; first visits: ${m.counts.visitRounds} fresh processes / browser contexts each; return visits: ${m.counts.visitRounds * m.counts.returnVisits}; round trips: ${m.counts.roundTrips}; interrupts: ${m.counts.interrupts}; restarts, prints, CPU: ${m.counts.restarts}/${m.counts.prints}/${m.counts.cpu} runs. Chromium page served with COOP/COEP (cross-origin isolated).`,
+    `Medians unless marked; first visits: ${m.counts.visitRounds} fresh processes / browser contexts each; return visits: ${m.counts.visitRounds * m.counts.returnVisits}; round trips: ${m.counts.roundTrips}; interrupts: ${m.counts.interrupts}; restarts and CPU: ${m.counts.restarts}/${m.counts.cpu} runs; prints: ${m.counts.printRounds} rounds, both targets back to back in each (one page or process). Chromium page served with COOP/COEP (cross-origin isolated).`,
     machineLine(m),
   ].join('\n');
 }

@@ -20,7 +20,7 @@ import { freezeBuild } from './frozen-build.mjs';
 import { humanEvalPrograms, humanEvalRounds } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
 import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.mjs';
-import { DEFAULT_COUNTS, measureWarm, median, repeat } from './suite.mjs';
+import { DEFAULT_COUNTS, measureWarm, median, pairedPrints, repeat } from './suite.mjs';
 import { chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
 import { engineVisits } from './engines.mjs';
 
@@ -35,7 +35,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
  * rounds one slow or fast raw boot moved a ratio past its goal.
  */
 const COUNTS = QUICK
-  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, prints: 1, cpu: 1 }
+  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, printRounds: 1, cpu: 1 }
   : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
@@ -77,12 +77,13 @@ async function benchNode() {
   const programs = humanEvalPrograms();
   if (!programs) log('HumanEval: ../shared/eval/HumanEval.jsonl.gz not found beside the repository; skipped');
   const humanEval = programs && (await humanEvalRounds(targets, programs, COUNTS.humanEvalRounds, log));
-  const out = { visits, packages, humanEval };
+  const prints = await pairedPrints(targets, COUNTS.printRounds, (step) => log(`node ${step}`));
+  const out = { visits, packages, humanEval, prints };
   for (const kind of ['sandbox', 'raw']) {
     log(`node ${kind}: warm measurements`);
     const warm = await measureWarm(targets[kind], COUNTS, (step) => log(`node ${kind}: ${step}`));
     // Time to ready: create() resolved, in the first and return visits above.
-    out[kind] = summarize(visits[kind], warm);
+    out[kind] = summarize(visits[kind], warm, prints[kind]);
   }
   return out;
 }
@@ -91,14 +92,16 @@ async function benchNode() {
  * One target's results for the general table: medians up front, every sample kept under
  * `samples`. Time to ready comes from the visits (`created` mark).
  */
-function summarize(visits, warm) {
+function summarize(visits, warm, prints) {
   const readyMs = visits.first.map((s) => s.marks.created);
   const snapshotReadyMs = visits.return.filter((s) => s.bootPath === 'snapshot').map((s) => s.marks.created);
+  const printMs = prints.map((s) => s.ms);
   return {
     readyMs: median(readyMs),
     snapshotReadyMs: median(snapshotReadyMs),
+    print100kMs: median(printMs),
     ...warm,
-    samples: { ...warm.samples, readyMs, snapshotReadyMs },
+    samples: { ...warm.samples, readyMs, snapshotReadyMs, printMs },
   };
 }
 
@@ -110,13 +113,14 @@ async function benchChromium() {
     const visits = await chromiumVisits({ browser, site, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
     const slowVisits = await chromiumSlowVisits({ browser, site, rounds: COUNTS.slowVisitRounds, log });
     const packages = await chromiumPackages({ browser, site, wheels, rounds: COUNTS.packageRounds, log });
+    const prints = await withFreshBenchPage(browser, site, (page) => page.evaluate((rounds) => window.bench.pairedPrints(rounds), COUNTS.printRounds), (line) => log(`chromium ${line}`));
     // create() without options: chromiumVisits checked that every such sandbox ran in a sandboxed iframe.
-    const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages };
+    const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages, prints };
     for (const kind of ['sandbox', 'raw']) {
       log(`chromium ${kind}: warm measurements (default options)`);
       const warm = await withFreshBenchPage(browser, site, (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]), (line) => log(`chromium ${line}`));
       // The general table's sandbox column is the default create(), i.e. frame isolation.
-      out[kind] = summarize(kind === 'raw' ? visits.raw : visits.frame, warm);
+      out[kind] = summarize(kind === 'raw' ? visits.raw : visits.frame, warm, prints[kind]);
     }
     return out;
   } finally {

@@ -11,7 +11,7 @@
  */
 import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, PRINT_100K, STUBBORN_SLEEP } from './programs.mjs';
 
-export const DEFAULT_COUNTS = { roundTrips: 1000, interrupts: 10, restarts: 3, prints: 3, cpu: 3 };
+export const DEFAULT_COUNTS = { roundTrips: 1000, interrupts: 10, restarts: 3, printRounds: 7, cpu: 3 };
 const RESTART_DEADLINE_MS = 200;
 /** Ends an interrupt sample whose interrupt was lost: 100 ms of loop + the sandbox's default 1 s grace. */
 const INTERRUPT_SAFETY_DEADLINE_MS = 1100;
@@ -87,6 +87,28 @@ export async function importVisit(create) {
   return { importMs, bootPath };
 }
 
+/**
+ * `print` 100,000 lines in both targets (made by `create.sandbox` and `create.raw`), back to back
+ * in each of `rounds` rounds, the order alternating, after one unmeasured print each: samples
+ * `{ ms, round }` per target for roundRatios. Measured in pairs, because the machine's load drifts
+ * between two targets measured one after the other (a pure-Python CPU row has read 1.4× that way).
+ */
+export async function pairedPrints(create, rounds, log = () => {}) {
+  const targets = { sandbox: await create.sandbox(), raw: await create.raw() };
+  await targets.sandbox.settle?.();
+  const samples = { sandbox: [], raw: [] };
+  try {
+    for (const kind of ['sandbox', 'raw']) await wallTime(targets[kind], PRINT_100K);
+    for (let round = 0; round < rounds; round++) {
+      log(`prints, round ${round + 1}/${rounds}`);
+      for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) samples[kind].push({ ms: await wallTime(targets[kind], PRINT_100K), round });
+    }
+  } finally {
+    await Promise.all([targets.sandbox.dispose(), targets.raw.dispose()]);
+  }
+  return samples;
+}
+
 /** Every warm measurement on one freshly created target. Kills and fatal errors go last: they replace the interpreter. */
 export async function measureWarm(create, counts = DEFAULT_COUNTS, log = () => {}) {
   const target = await create();
@@ -96,8 +118,6 @@ export async function measureWarm(create, counts = DEFAULT_COUNTS, log = () => {
     const roundTrip = await roundTrips(target, counts.roundTrips);
     log('interrupts');
     const interrupts = await interruptLatencies(target, counts.interrupts);
-    log('prints');
-    const printMs = await repeat(counts.prints, () => wallTime(target, PRINT_100K));
     log('cpu');
     const cpuSeconds = await repeat(counts.cpu, () => cpuTime(target));
     log('restarts');
@@ -117,9 +137,8 @@ export async function measureWarm(create, counts = DEFAULT_COUNTS, log = () => {
       restartMs: median(restartMs),
       afterKillMs: median(afterKillMs),
       afterFatalMs: median(afterFatalMs),
-      print100kMs: median(printMs),
       cpuSeconds: median(cpuSeconds),
-      samples: { interruptMs: interrupts.latencies, restartMs, afterKillMs, afterFatalMs, printMs, cpuSeconds },
+      samples: { interruptMs: interrupts.latencies, restartMs, afterKillMs, afterFatalMs, cpuSeconds },
     };
   } finally {
     await target.dispose();

@@ -1,7 +1,8 @@
 /**
- * Issue 6's targets, measured side by side with raw Pyodide in the same run:
+ * Issues 6 and 11's targets, measured side by side with raw Pyodide in the same run:
  *   1. return visit and 2. first visit — `create()` until `run('1+1')` returned (suite.mjs `visit`);
- *   3. a working interpreter after a kill — from `measureWarm` (suite.mjs);
+ *   3. a working interpreter after a kill — from `measureWarm` (suite.mjs); `print` 100,000 lines
+ *      (suite.mjs `pairedPrints`);
  *   4. packages — the first `import tinypkg` (the local test wheel), with and without preloading,
  *      and on a return visit.
  * Samples are interleaved: each round measures every variant once, in an order that rotates, so
@@ -26,6 +27,7 @@ export const GOALS = {
   firstVisitRatio: 0.4,
   afterKillMs: 150,
   humanEvalRatio: 1.1,
+  printRatio: 1.25,
 };
 
 /**
@@ -291,6 +293,10 @@ export function evaluateTargets(results) {
   if (node.humanEval) {
     compare('Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter', 'Node', node.humanEval.sandbox, node.humanEval.raw, 'raw Pyodide, same programs', GOALS.humanEvalRatio);
   }
+
+  const PRINT = '3. `print` 100,000 lines, one run';
+  compare(PRINT, 'Node', node.prints.sandbox, node.prints.raw, 'raw Pyodide, same run', GOALS.printRatio);
+  compare(PRINT, "Chromium: `isolation: 'frame'` (default)", chromium.prints.sandbox, chromium.prints.raw, 'raw Pyodide, same page', GOALS.printRatio);
 
   const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
   absolute(KILL, 'Node', node.sandbox.samples.afterKillMs, GOALS.afterKillMs);

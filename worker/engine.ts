@@ -32,7 +32,8 @@ interface RunnerProxy extends PyProxy {
   reset(): void;
   list_files(): string;
   forget_workdir(): void;
-  capture: PyProxy & { write(stream: string, text: string): void };
+  stdout: PyProxy & { write(text: string): number };
+  stderr: PyProxy & { write(text: string): number };
 }
 
 export class PyodideEngine implements WorkerApi {
@@ -261,7 +262,7 @@ export class PyodideEngine implements WorkerApi {
    */
   private rawOutput(stream: 'stdout' | 'stderr', text: string): void {
     try {
-      this.runner.capture.write(stream, text);
+      (stream === 'stderr' ? this.runner.stderr : this.runner.stdout).write(text);
     } catch {
       this.stream({ stream, text });
     }

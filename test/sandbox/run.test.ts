@@ -162,6 +162,12 @@ describe('output', () => {
     }
   });
 
+  it('streams output written below sys.stdout and sys.stderr (file descriptors 1 and 2) live', async () => {
+    const chunks: string[] = [];
+    await sandbox.run('import os\nos.write(1, b"low\\n")\nos.write(2, b"err\\n")', { onOutput: (c) => chunks.push(`${c.stream}:${c.text}`) });
+    expect(chunks).toEqual(['stdout:low\n', 'stderr:err\n']);
+  });
+
   it('refuses bytes written to sys.stdout with a TypeError, as a text stream does, keeping what was printed', async () => {
     const r = await sandbox.run('print("before")\nimport sys\nsys.stdout.write(b"raw")');
     expect(r.error).toMatchObject({ name: 'TypeError', message: 'write() argument must be str, not bytes' });

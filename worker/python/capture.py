@@ -47,13 +47,6 @@ class OutputCapture:
     def _half(self) -> int:
         return self.max_bytes // 2
 
-    def write(self, stream: str, text: str) -> None:
-        # The hot path of every print: queue the write; the accounting happens in batches.
-        if text:
-            self.queued.append((stream, text))
-            if len(self.queued) >= QUEUE_BATCH or monotonic() - self.last_flush >= STREAM_INTERVAL_S:
-                self.flush()
-
     def _absorb(self) -> None:
         """Moves queued writes into head and tail, neighbours of the same stream joined."""
         queued = self.queued
@@ -157,7 +150,8 @@ class CapturedStream(io.TextIOBase):
         return False
 
     def write(self, text: str) -> int:
-        # Every print is two of these: OutputCapture.write inlined, one Python call instead of two.
+        # The hot path of every print (two writes each): queue the write, and account for it in
+        # batches (OutputCapture._absorb). Kept to one Python call.
         if type(text) is not str and not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if text:

@@ -107,6 +107,8 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     await expect.poll(() => page.locator(`${CHAT} cec-composer .chip`).count()).toBe(1);
     world.fake.script([{ reply: reply([text('Got the file.')]) }]);
     await say(page, 'Here is my data.');
+    // The answered turn is stored a moment after it shows (IndexedDB); a reload before that finds the question only.
+    await expect.poll(() => indexedDbContents(page), { timeout: 10_000 }).toContain('Got the file.');
     await reload(page);
     await restored(page);
     expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('sales.csv');

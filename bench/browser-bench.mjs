@@ -5,7 +5,8 @@
  */
 import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
-import { importVisit, measureWarm, pairedPrints, sandboxTarget, visit } from './suite.mjs';
+import { PRINT_100K } from './programs.mjs';
+import { importVisit, measureWarm, pairedRounds, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
@@ -27,7 +28,7 @@ window.bench = {
   /** One visit of this page: create (sandbox with `options`, or raw) until `run('1+1')` returned. */
   visit: (kind, options) => visit((onProgress) => TARGETS[kind](onProgress, options)),
   /** `print` 100,000 lines in the default sandbox and raw Pyodide, in pairs (see suite.mjs). */
-  pairedPrints: (rounds) => pairedPrints({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, rounds, (step) => console.log(`bench ${step}`)),
+  pairedPrints: (rounds) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, [PRINT_100K], rounds, 'print', (line) => console.log(`bench ${line}`)),
   /** `create(options)`, then the first `import tinypkg`. */
   importVisit: (options) => importVisit(() => createSandbox(options)),
 };

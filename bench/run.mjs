@@ -17,10 +17,11 @@ import { runnerImport } from 'vite';
 import { withFreshBenchPage } from './bench-page.mjs';
 import { CPU_PRIMES } from './programs.mjs';
 import { freezeBuild } from './frozen-build.mjs';
-import { humanEvalPrograms, humanEvalRounds } from './humaneval.mjs';
+import { humanEvalPrograms } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
 import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.mjs';
-import { DEFAULT_COUNTS, measureWarm, median, pairedPrints, repeat } from './suite.mjs';
+import { PRINT_100K } from './programs.mjs';
+import { DEFAULT_COUNTS, measureWarm, median, pairedRounds, repeat } from './suite.mjs';
 import { chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
 import { engineVisits } from './engines.mjs';
 
@@ -76,8 +77,8 @@ async function benchNode() {
   const targets = await nodeTargets(build.distDir);
   const programs = humanEvalPrograms();
   if (!programs) log('HumanEval: ../shared/eval/HumanEval.jsonl.gz not found beside the repository; skipped');
-  const humanEval = programs && (await humanEvalRounds(targets, programs, COUNTS.humanEvalRounds, log));
-  const prints = await pairedPrints(targets, COUNTS.printRounds, (step) => log(`node ${step}`));
+  const humanEval = programs && (await pairedRounds(targets, programs, COUNTS.humanEvalRounds, 'HumanEval', log));
+  const prints = await pairedRounds(targets, [PRINT_100K], COUNTS.printRounds, 'print', (line) => log(`node ${line}`));
   const out = { visits, packages, humanEval, prints };
   for (const kind of ['sandbox', 'raw']) {
     log(`node ${kind}: warm measurements`);

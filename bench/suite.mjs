@@ -9,7 +9,7 @@
  * `PythonSandbox` (via `sandboxTarget`) and `RawPyodide` are measured by the same code.
  * Every measurement checks its run did what was meant, so an error path is never timed by mistake.
  */
-import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, PRINT_100K, STUBBORN_SLEEP } from './programs.mjs';
+import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, STUBBORN_SLEEP } from './programs.mjs';
 
 export const DEFAULT_COUNTS = { roundTrips: 1000, interrupts: 10, restarts: 3, printRounds: 7, cpu: 3 };
 const RESTART_DEADLINE_MS = 200;
@@ -88,20 +88,32 @@ export async function importVisit(create) {
 }
 
 /**
- * `print` 100,000 lines in both targets (made by `create.sandbox` and `create.raw`), back to back
- * in each of `rounds` rounds, the order alternating, after one unmeasured print each: samples
- * `{ ms, round }` per target for roundRatios. Measured in pairs, because the machine's load drifts
- * between two targets measured one after the other (a pure-Python CPU row has read 1.4× that way).
+ * Runs every program in both targets (made by `create.sandbox` and `create.raw`, one interpreter
+ * each), in `rounds` rounds, after an unmeasured warm-up. Each program runs in both back to back,
+ * the order alternating from program to program and round to round, so the machine's load
+ * drifting (this is a shared machine) weighs on both alike; measured one after the other, even a
+ * pure-Python CPU row has read 1.4×. Each sample is one round's total for one target, tagged
+ * `{ ms, round }` for roundRatios. Every program must pass in both, or the timing means nothing.
+ * `name` labels the log lines and errors.
  */
-export async function pairedPrints(create, rounds, log = () => {}) {
+export async function pairedRounds(create, programs, rounds, name, log = () => {}) {
   const targets = { sandbox: await create.sandbox(), raw: await create.raw() };
   await targets.sandbox.settle?.();
   const samples = { sandbox: [], raw: [] };
   try {
-    for (const kind of ['sandbox', 'raw']) await wallTime(targets[kind], PRINT_100K);
+    for (const kind of ['sandbox', 'raw']) for (const code of programs.slice(0, 20)) await targets[kind].run(code); // warm-up
     for (let round = 0; round < rounds; round++) {
-      log(`prints, round ${round + 1}/${rounds}`);
-      for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) samples[kind].push({ ms: await wallTime(targets[kind], PRINT_100K), round });
+      const totals = { sandbox: 0, raw: 0 };
+      for (const [index, code] of programs.entries()) {
+        for (const kind of (index + round) % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
+          const started = performance.now();
+          const r = await targets[kind].run(code);
+          totals[kind] += performance.now() - started;
+          if (!r.ok) throw new Error(`${name} program ${index} failed in ${kind}: ${r.error}`);
+        }
+      }
+      for (const kind of ['sandbox', 'raw']) samples[kind].push({ ms: totals[kind], round });
+      log(`${name} round ${round + 1}: sandbox ${totals.sandbox.toFixed(0)} ms, raw ${totals.raw.toFixed(0)} ms`);
     }
   } finally {
     await Promise.all([targets.sandbox.dispose(), targets.raw.dispose()]);

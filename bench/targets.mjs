@@ -2,7 +2,7 @@
  * Issues 6 and 11's targets, measured side by side with raw Pyodide in the same run:
  *   1. return visit and 2. first visit — `create()` until `run('1+1')` returned (suite.mjs `visit`);
  *   3. a working interpreter after a kill — from `measureWarm` (suite.mjs); `print` 100,000 lines
- *      (suite.mjs `pairedPrints`);
+ *      (suite.mjs `pairedRounds`, like HumanEval);
  *   4. packages — the first `import tinypkg` (the local test wheel), with and without preloading,
  *      and on a return visit.
  * Samples are interleaved: each round measures every variant once, in an order that rotates, so

@@ -114,19 +114,22 @@ addEventListener('message', function start(event) {
 parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
 `;
 
-const CSP = [
+/** The frame's policy; `nonce` lets its one inline script run. */
+const csp = (nonce: string) => [
   "default-src 'none'",
-  // The frame script (by hash), the worker and Pyodide (blob: URLs, or data: URLs in WebKit), Pyodide's wasm and its use of eval.
-  "script-src {frame-script} blob: data: 'unsafe-eval' 'wasm-unsafe-eval'",
+  // The frame script (by nonce), the worker and Pyodide (blob: URLs, or data: URLs in WebKit), Pyodide's wasm and its use of eval.
+  `script-src 'nonce-${nonce}' blob: data: 'unsafe-eval' 'wasm-unsafe-eval'`,
   'worker-src blob: data:',
   "connect-src 'none'",
 ].join('; ');
 
-/** The frame script's CSP source: its hash, or 'unsafe-inline' where crypto.subtle is missing (insecure contexts). */
-async function frameScriptSource(text: string): Promise<string> {
-  if (!globalThis.crypto?.subtle) return "'unsafe-inline'";
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+/**
+ * A fresh nonce per frame. Not a hash of the script: hashing is asynchronous, on the critical
+ * path of every start, and missing in insecure contexts. The srcdoc is wholly ours, so either
+ * admits exactly the one script.
+ */
+function newNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 }
 
 /** The worker script's text, fetched once per URL by the trusted side. */
@@ -136,8 +139,6 @@ function workerSource(url: URL): Promise<string> {
   return loadOnce(workerSources, url.href, async () => (await fetchAsset(url, 'workerUrl')).text());
 }
 
-let frameScript: Promise<string> | undefined;
-
 /**
  * Starts the worker in a new sandboxed frame.
  * @param maxMessageChars The most text one message from the worker may carry (see the module comment).
@@ -146,8 +147,6 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   // The frame boots while the worker script is still being fetched.
   const source = workerSource(url);
   source.catch(() => undefined);
-  frameScript ??= frameScriptSource(FRAME_SCRIPT);
-  const scriptSource = await frameScript;
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   // Lets the frame be cross-origin isolated (SharedArrayBuffer for interrupts) when the page is.
@@ -155,7 +154,8 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   frame.setAttribute('aria-hidden', 'true');
   frame.tabIndex = -1;
   frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-  frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP.replace('{frame-script}', scriptSource)}"><script>${FRAME_SCRIPT}</script>`;
+  const nonce = newNonce();
+  frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="${csp(nonce)}"><script nonce="${nonce}">${FRAME_SCRIPT}</script>`;
 
   // Something else may remove the frame (a framework owning the DOM, an extension): that kills
   // the worker, and the session must hear of it at once, not at the next deadline.

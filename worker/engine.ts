@@ -11,6 +11,7 @@ import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { packageCacheDir, toLocalPath } from './node-paths.js';
+import { OutputBelowPython } from './output-below.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch } from './runtime-fetch.js';
@@ -32,14 +33,15 @@ interface RunnerProxy extends PyProxy {
   reset(): void;
   list_files(): string;
   forget_workdir(): void;
-  stdout: PyProxy & { write(text: string): number };
-  stderr: PyProxy & { write(text: string): number };
+  /** The run's output capture; only where its flag for output from below is (see output-below.ts). */
+  capture: PyProxy & { below_address: number };
 }
 
 export class PyodideEngine implements WorkerApi {
   private pyodide!: PyodideInterface;
   private runner!: RunnerProxy;
   private packages!: PackageIndex;
+  private outputBelow!: OutputBelowPython;
   private packageBaseUrl = '';
   private readonly interruptView: Uint8Array | undefined;
   private interruptsOn = false;
@@ -197,8 +199,14 @@ export class PyodideEngine implements WorkerApi {
       recursion_limit: config.recursionLimit,
     };
     const filesChanged = watchFileChanges(this.pyodide.FS as unknown as WatchedFS);
-    this.runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged) as RunnerProxy;
+    const memory = () => (this.pyodide as unknown as { _module: { HEAP8: Int8Array } })._module.HEAP8;
+    const outputBelow = new OutputBelowPython(memory, config.maxOutputBytes);
+    this.runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged, () => outputBelow.take()) as RunnerProxy;
     runnerModule.destroy();
+    const { capture } = this.runner;
+    outputBelow.connect(capture.below_address);
+    capture.destroy();
+    this.outputBelow = outputBelow;
     this.packages = new PackageIndex(this.pyodide);
     this.listenForInterrupts(true);
   }
@@ -213,6 +221,7 @@ export class PyodideEngine implements WorkerApi {
   async run(request: RunRequest): Promise<WorkerRunResult> {
     const current = { runId: request.runId, chunks: 0, cancelRequested: false };
     this.current = current;
+    this.outputBelow.begin();
     this.post({ type: 'run-started', runId: request.runId });
     this.clearInterrupt();
     try {
@@ -255,17 +264,9 @@ export class PyodideEngine implements WorkerApi {
     }
   }
 
-  /**
-   * Output written below Python's `sys.stdout` (C code, `os.write`). It normally joins the run's
-   * capture; when Python cannot be entered (no GIL, e.g. while the event loop reports an error)
-   * it goes straight to the live stream.
-   */
+  /** Output from below Python's `sys.stdout` (see output-below.ts); outside a run it has nowhere to go. */
   private rawOutput(stream: 'stdout' | 'stderr', text: string): void {
-    try {
-      (stream === 'stderr' ? this.runner.stderr : this.runner.stdout).write(text);
-    } catch {
-      this.stream({ stream, text });
-    }
+    if (this.current) this.outputBelow.write({ stream, text }, (chunk) => this.stream(chunk));
   }
 
   private stream(chunk: OutputChunk): void {

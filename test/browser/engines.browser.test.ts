@@ -64,6 +64,11 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       expect(await ctx.host.run('x')).toMatchObject(interrupts ? { outcome: 'OUTCOME_OK', result: '41' } : { outcome: 'OUTCOME_FAILED', error: { name: 'NameError' } });
     }, TIMEOUT_MS);
 
+    test('output written below sys.stdout (os.write, sys.__stdout__) is returned in order with print', async () => {
+      const r = await ctx.host.run('import os, sys\nprint("a")\nos.write(1, b"b\\n")\nprint("c", file=sys.__stdout__)\nprint("d")');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'a\nb\nc\nd\n' });
+    });
+
     test('files written by the host are read by the code, and files the code writes come back', async () => {
       await ctx.host.writeFile('in.txt', 'from the host');
       const r = await ctx.host.run('open("out.txt", "w").write(open("in.txt").read().upper())');

@@ -91,6 +91,11 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       expect(r.output).toContain('hello\nworld\n');
     });
 
+    test('output written below sys.stdout (os.write, sys.__stdout__) is returned in order with print', async () => {
+      const r = await ctx.page.run('import os, sys\nprint("a")\nos.write(1, b"b\\n")\nprint("c", file=sys.__stdout__)\nprint("d")');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'a\nb\nc\nd\n' });
+    });
+
     test('an exception gives OUTCOME_FAILED with the exception name', async () => {
       const r = await ctx.page.run('1 / 0');
       expect(r.outcome).toBe('OUTCOME_FAILED');

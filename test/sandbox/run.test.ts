@@ -168,6 +168,38 @@ describe('output', () => {
     expect(chunks).toEqual(['stdout:low\n', 'stderr:err\n']);
   });
 
+  it('keeps output written below sys.stdout in the result, in order with print', async () => {
+    const r = await sandbox.run('import os, sys\nprint("a")\nos.write(1, b"b\\n")\nprint("c", file=sys.__stdout__)\nos.write(2, b"d\\n")\nprint("e")');
+    expect(r.output).toBe('a\nb\nc\nd\ne\n');
+    expect(r.stdout).toBe('a\nb\nc\ne\n');
+    expect(r.stderr).toBe('d\n');
+  });
+
+  it('streams every line written below sys.stdout that the result holds (each at once, so not always in order with print)', async () => {
+    let streamed = '';
+    const r = await sandbox.run('import os\nfor i in range(200):\n    print(i)\n    os.write(1, f"low {i}\\n".encode())', { onOutput: (c) => (streamed += c.text) });
+    expect(r.stdout).toBe(Array.from({ length: 200 }, (_, i) => `${i}\nlow ${i}\n`).join(''));
+    expect(streamed).toHaveLength(r.output.length);
+    for (let i = 0; i < 200; i++) expect(streamed).toContain(`low ${i}\n`);
+  });
+
+  it('caps a flood written below sys.stdout like print, keeping Python', async () => {
+    const r = await sandbox.run('import os\nfor i in range(100_000): os.write(1, b"%09d\\n" % i)');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.stateLost).toBe(false);
+    expect(r.stdout.startsWith('000000000\n000000001\n')).toBe(true);
+    expect(r.output).toContain('bytes of output omitted');
+    expect(r.output).toContain('more output written below sys.stdout was dropped');
+    expect(r.output.length).toBeLessThan(40 * 1024);
+  });
+
+  it('stops a loop that writes below sys.stdout at its deadline, keeping Python', async () => {
+    const r = await sandbox.run('import os\nwhile True: os.write(1, b"x\\n")', { timeoutMs: 500 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(r.stdout.startsWith('x\nx\n')).toBe(true);
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+  });
+
   it('refuses bytes written to sys.stdout with a TypeError, as a text stream does, keeping what was printed', async () => {
     const r = await sandbox.run('print("before")\nimport sys\nsys.stdout.write(b"raw")');
     expect(r.error).toMatchObject({ name: 'TypeError', message: 'write() argument must be str, not bytes' });

@@ -6,6 +6,8 @@ Everything here is plain Python so it runs (and is tested) in any interpreter.
 from __future__ import annotations
 
 import io
+import json
+from array import array
 from collections import deque
 from collections.abc import Callable
 from time import monotonic
@@ -14,6 +16,9 @@ from time import monotonic
 STREAM_INTERVAL_S = 0.025
 # Writes queued before they are counted against the cap (bounded memory, few Python steps per print).
 QUEUE_BATCH = 256
+# Output written below sys.stdout (C code, os.write) that the worker streamed at once comes under
+# these names (OutputCapture.absorb_below): it is recorded, and not streamed again.
+STREAMED_BELOW = {"stdout/streamed": "stdout", "stderr/streamed": "stderr"}
 
 
 def _size(text: str) -> int:
@@ -27,10 +32,30 @@ class OutputCapture:
     replaced by a visible note. Live output (``emit``) carries only the head, then one note.
     """
 
-    def __init__(self, max_bytes: int, emit: Callable[[str, str], object] | None = None):
+    def __init__(
+        self,
+        max_bytes: int,
+        emit: Callable[[str, str], object] | None = None,
+        take_below: Callable[[], str] | None = None,
+    ):
         self.max_bytes = max_bytes
         self.emit = emit
+        # Output written below sys.stdout reaches the worker while the write has released the GIL,
+        # so the worker cannot call in; it holds the output and sets this byte in the WebAssembly
+        # memory (at below_address). Each write checks it, so that output keeps its place.
+        self.take_below = take_below
+        self.below = array("B", [0])
         self.begin()
+
+    @property
+    def below_address(self) -> int:
+        return self.below.buffer_info()[0]
+
+    def absorb_below(self) -> None:
+        """Queues what the worker holds from below sys.stdout (JSON [name, text] pairs), before what comes next."""
+        self.below[0] = 0
+        if self.take_below is not None:
+            self.queued.extend(json.loads(self.take_below()))
 
     def begin(self) -> None:
         self.head: list[tuple[str, str]] = []
@@ -40,6 +65,7 @@ class OutputCapture:
         self.dropped_bytes = 0
         self.pending: list[tuple[str, str]] = []
         self.queued: list[tuple[str, str]] = []
+        self.below[0] = 0
         self.streamed_note = False
         self.last_flush = 0.0
 
@@ -62,17 +88,22 @@ class OutputCapture:
         self._store(stream, "".join(parts))
 
     def _store(self, stream: str, text: str) -> None:
+        live = stream not in STREAMED_BELOW
+        if not live:
+            stream = STREAMED_BELOW[stream]
         size = _size(text)
         if not self.tail and self.head_bytes + size <= self._half:
             self.head.append((stream, text))
             self.head_bytes += size
-            self.pending.append((stream, text))
+            if live:
+                self.pending.append((stream, text))
         else:
             if not self.tail and self.head_bytes < self._half:
                 # Split the chunk that crosses the head's edge (by characters; close enough for a cap).
                 room = self._half - self.head_bytes
                 self.head.append((stream, text[:room]))
-                self.pending.append((stream, text[:room]))
+                if live:
+                    self.pending.append((stream, text[:room]))
                 self.head_bytes += room
                 text = text[room:]
                 size = _size(text)
@@ -95,6 +126,8 @@ class OutputCapture:
 
     def flush(self) -> None:
         """Sends pending live output now (also called before blocking sleeps and at the end)."""
+        if self.below[0]:
+            self.absorb_below()
         self._absorb()
         self.last_flush = monotonic()
         if not self.pending or self.emit is None:
@@ -156,6 +189,8 @@ class CapturedStream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if text:
             capture = self._capture
+            if capture.below[0]:
+                capture.absorb_below()
             queued = capture.queued
             queued.append((self._name, text))
             # The clock is read on the first write after a flush and on every 32nd, not on each:

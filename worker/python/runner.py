@@ -51,8 +51,14 @@ class Limits:
 
 
 class Runner:
-    def __init__(self, emit: Callable[[str, str], object], limits: Limits, files_changed: Callable[[], bool]):
-        self.capture = capture.OutputCapture(limits.max_output_bytes, emit)
+    def __init__(
+        self,
+        emit: Callable[[str, str], object],
+        limits: Limits,
+        files_changed: Callable[[], bool],
+        take_below: Callable[[], str] | None = None,
+    ):
+        self.capture = capture.OutputCapture(limits.max_output_bytes, emit, take_below)
         self.stdout = capture.CapturedStream(self.capture, "stdout")
         self.stderr = capture.CapturedStream(self.capture, "stderr")
         self.limits = limits
@@ -225,11 +231,17 @@ def _order_sys_path() -> None:
     sys.path[:] = [own, *rest, ""]
 
 
-def setup(emit: Callable[[str, str], object], limits_json: str, files_changed: Callable[[], bool] = lambda: True) -> Runner:
+def setup(
+    emit: Callable[[str, str], object],
+    limits_json: str,
+    files_changed: Callable[[], bool] = lambda: True,
+    take_below: Callable[[], str] | None = None,
+) -> Runner:
     """Installs the sandbox's patches (sleep, stdin, display, SIGINT, promise rejections) and returns the runner.
 
     ``files_changed`` says whether any file may have changed since it was last asked; without
-    it, every run walks the working directory.
+    it, every run walks the working directory. ``take_below`` hands over the output written below
+    sys.stdout (see capture.OutputCapture).
     """
     limits = Limits(**json.loads(limits_json))
     _order_sys_path()
@@ -240,4 +252,4 @@ def setup(emit: Callable[[str, str], object], limits_json: str, files_changed: C
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)
-    return Runner(emit, limits, files_changed)
+    return Runner(emit, limits, files_changed, take_below)

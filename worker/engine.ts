@@ -199,8 +199,7 @@ export class PyodideEngine implements WorkerApi {
       recursion_limit: config.recursionLimit,
     };
     const filesChanged = watchFileChanges(this.pyodide.FS as unknown as WatchedFS);
-    const memory = () => (this.pyodide as unknown as { _module: { HEAP8: Int8Array } })._module.HEAP8;
-    const outputBelow = new OutputBelowPython(memory, config.maxOutputBytes);
+    const outputBelow = new OutputBelowPython(() => this.memory() as Int8Array, config.maxOutputBytes);
     this.runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged, () => outputBelow.take()) as RunnerProxy;
     runnerModule.destroy();
     const { capture } = this.runner;
@@ -234,7 +233,12 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private heapBytes(): number {
-    return (this.pyodide as unknown as { _module?: { HEAP8?: Int8Array } })._module?.HEAP8?.length ?? 0;
+    return this.memory()?.length ?? 0;
+  }
+
+  /** Python's WebAssembly memory as it is now (a new view after each growth). */
+  private memory(): Int8Array | undefined {
+    return (this.pyodide as unknown as { _module?: { HEAP8?: Int8Array } })._module?.HEAP8;
   }
 
   private async execute(request: RunRequest): Promise<Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'>> {

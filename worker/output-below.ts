@@ -46,11 +46,16 @@ export class OutputBelowPython {
     const live = before < this.maxOutputBytes / 2;
     if (live) stream(chunk);
     // Bounded: the capture keeps at most the cap of it, a head and a tail.
-    if (before < this.maxOutputBytes * 2) this.held.push([live ? `${chunk.stream}/streamed` : chunk.stream, chunk.text]);
+    if (before < this.maxOutputBytes * 2) this.hold(live ? `${chunk.stream}/streamed` : chunk.stream, chunk.text);
     else if (!this.dropped) {
       this.dropped = true;
-      this.held.push(['stderr', DROPPED_NOTE]);
+      this.hold('stderr', DROPPED_NOTE);
     }
+  }
+
+  /** Holds a line and raises the flag, so the capture's next write takes it. */
+  private hold(name: string, text: string): void {
+    this.held.push([name, text]);
     if (this.flagAddress !== undefined) this.memory()[this.flagAddress] = 1;
   }
 

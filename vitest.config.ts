@@ -4,22 +4,34 @@ import { defineConfig } from 'vitest/config';
 const FLOODS = ['test/browser/floods.browser.test.ts'];
 /** Installs and builds example apps (npm, webpack, Next.js): minutes of both cores, so last and alone. */
 const EXAMPLES = ['test/package/examples.test.ts'];
+/** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */
+const BROWSER = ['**/*.browser.test.ts'];
+
+/**
+ * The second pass of `npm test` (scripts/test-matrix.mjs) sets these: which installed package
+ * answers `import '@google/genai'` (the SDK 3.x alias), and that only the Node suites run.
+ */
+const sdkPackage = process.env.TEST_GENAI_PACKAGE;
+const nodeSuitesOnly = process.env.TEST_NODE_SUITES_ONLY === '1';
 
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
   // Tests run the source in Node (src/is-node.ts).
   define: { __SANDBOX_BUILD_TARGET__: JSON.stringify('node') },
+  ...(sdkPackage && { resolve: { alias: [{ find: /^@google\/genai$/, replacement: sdkPackage }] } }),
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-    projects: [
-      { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...EXAMPLES], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 2 } } },
-    ],
+    reporters: ['default', ['json', { outputFile: process.env.TEST_REPORT ?? 'test-results/vitest.json' }]],
+    projects: nodeSuitesOnly
+      ? [{ extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...EXAMPLES] } }]
+      : [
+          { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+          { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
+          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 2 } } },
+        ],
   },
 });

@@ -1,7 +1,7 @@
 /**
- * The sandbox as a `CallableTool`, for the SDK's own automatic function calling
- * (`config.tools: [sandboxAsCallableTool(sandbox)]` with `ai.models.generateContent` or `ai.chats`).
- * The SDK hides the intermediate steps; use {@link createCodeExecutionChat} to show each run.
+ * The sandbox as a `CallableTool`, for the SDK's own automatic function calling in `ai.chats`
+ * (`config.tools: [sandboxAsCallableTool(sandbox)]`). The SDK hides the intermediate steps; use
+ * {@link createCodeExecutionChat} to show each run.
  */
 import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
 import { planCall } from './call-executor.js';
@@ -27,9 +27,16 @@ export interface SandboxToolOptions {
  * @param options Images in function responses, file names to declare, and run events.
  * @returns A tool for `config.tools`.
  *
+ * Use it with `ai.chats`: both SDK READMEs announce that the next major drops automatic function
+ * calling from `ai.models.generateContent`, and chats keep it. The requests are the SDK's own, so
+ * they go to the client's API version: create the client with `apiVersion: 'v1beta'`
+ * ({@link GEMINI_API_VERSION}), since SDK 3.x defaults to `v1`.
+ *
  * @example
  * ```ts
- * const res = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Plot sin(x)', config: { tools: [sandboxAsCallableTool(sandbox)] } });
+ * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
+ * const chat = ai.chats.create({ model: 'gemini-2.5-flash', config: { tools: [sandboxAsCallableTool(sandbox)] } });
+ * const res = await chat.sendMessage({ message: 'Plot sin(x)' });
  * ```
  */
 export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToolOptions = {}): CallableTool {

@@ -7,7 +7,7 @@ export { sandboxAsCallableTool, type SandboxToolOptions } from './callable-tool.
 export { RUN_PYTHON, runPythonDeclaration, type RunPythonDeclarationOptions } from './run-python-tool.js';
 export { partKind, type PartKind } from './transcript.js';
 export { isApiError, isAbortError } from './errors.js';
-export { DEFAULT_MAX_STEPS } from './setup.js';
+export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
 export { ATTACHMENT_PREVIEW_BYTES } from './attachments.js';
 export type {
   AgentSandbox,

@@ -10,6 +10,15 @@ import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode,
 
 export const DEFAULT_MAX_STEPS = 10;
 
+/**
+ * The API version of the loop's requests to the Gemini Developer API, unless the request's
+ * `config.httpOptions.apiVersion` names another. SDK 3.x sends to `v1` by default, and Google's
+ * published `v1` schema (`google.ai.generativelanguage.v1`) has no `tools`, `toolConfig`,
+ * `systemInstruction`, function calls, code execution parts or thought signatures, all of which
+ * the loop needs; `v1beta` has them all, whichever SDK the caller has. Vertex AI clients keep theirs.
+ */
+export const GEMINI_API_VERSION = 'v1beta';
+
 /** The options, checked, with defaults filled in. */
 export interface AgentSetup {
   client: GenAIClient;
@@ -66,6 +75,7 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
  * The config for one request: `config` with our tool added to `config.tools`.
  * Local mode declares `run_python` (its description lists `files`) beside the user's functions;
  * server mode adds `{ codeExecution: {} }` (and the user's functions, which only Gemini 3 accepts alongside it).
+ * On the Gemini Developer API the request goes to {@link GEMINI_API_VERSION} unless `config.httpOptions.apiVersion` says otherwise.
  */
 export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): GenerateContentConfig {
   const declarations = [...setup.functions.values()].map((fn) => fn.declaration);
@@ -78,7 +88,8 @@ export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, 
     tools.push({ codeExecution: {} });
     if (declarations.length > 0) tools.push({ functionDeclarations: declarations });
   }
-  return { ...config, tools };
+  const pinVersion = setup.client.vertexai !== true && config.httpOptions?.apiVersion === undefined;
+  return { ...config, tools, ...(pinVersion && { httpOptions: { ...config.httpOptions, apiVersion: GEMINI_API_VERSION } }) };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface AgentSandbox {
  */
 export interface GenAIClient {
   readonly models: Pick<Models, 'generateContent' | 'generateContentStream'>;
+  /** True for a Vertex AI client: its API version is left as the client has it. */
+  readonly vertexai?: boolean;
 }
 
 /** What a local function handler receives besides its arguments. */

@@ -48,10 +48,20 @@ export function describeError(error: unknown): ReadableError {
 /** Finish reasons that mean the model declined or was cut off for policy reasons. */
 const REFUSALS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE', 'OTHER']);
 
+/** Why an answer with no parts ended, where the finish reason says more than "empty". */
+const EMPTY_ANSWERS: Readonly<Record<string, Omit<ReadableError, 'retryable'>>> = {
+  // SDK 3.x: the service could not produce a well-formed response.
+  MALFORMED_RESPONSE: { title: 'The model\'s answer was malformed', detail: 'Gemini could not produce a well-formed response (MALFORMED_RESPONSE). Retry the message.' },
+  MALFORMED_FUNCTION_CALL: { title: 'The model made a malformed call', detail: 'Gemini produced a function call it could not parse (MALFORMED_FUNCTION_CALL). Retry the message.' },
+  UNEXPECTED_TOOL_CALL: { title: 'The model called a tool it was not given', detail: 'Gemini called a tool that was not enabled for this message (UNEXPECTED_TOOL_CALL). Retry, or switch the execution mode.' },
+  MAX_TOKENS: { title: 'The answer hit the output limit', detail: 'Gemini reached its output token limit before writing anything (MAX_TOKENS). Ask for less, or retry.' },
+};
+
 /** A readable error when a completed response is a refusal (empty, blocked prompt or a policy finish reason). */
 export function describeRefusal(input: { finishReason?: string; blockReason?: string; partCount: number }): ReadableError | undefined {
   if (input.blockReason) return { title: 'The prompt was blocked', detail: `Gemini declined the message (${input.blockReason}). Rephrase it and try again.`, retryable: false };
   if (input.finishReason && REFUSALS.has(input.finishReason)) return { title: 'The model declined to answer', detail: `Generation stopped (${input.finishReason}). Rephrase the message and try again.`, retryable: true };
-  if (input.partCount === 0) return { title: 'The model returned nothing', detail: 'The response was empty. Retry, or rephrase the message.', retryable: true };
-  return undefined;
+  if (input.partCount > 0) return undefined;
+  const known = input.finishReason !== undefined && Object.hasOwn(EMPTY_ANSWERS, input.finishReason) ? EMPTY_ANSWERS[input.finishReason] : undefined;
+  return { ...(known ?? { title: 'The model returned nothing', detail: 'The response was empty. Retry, or rephrase the message.' }), retryable: true };
 }

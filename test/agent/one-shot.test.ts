@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { generateWithCodeExecution, sandboxAsCallableTool } from '../../src/agent/index.js';
-import { MODEL, SEED_PROMPT, clientFor, functionResponses, seedLocalTurns, seedServerTurns } from '../fake-gemini/scenarios.js';
+import { MODEL, SEED_PROMPT, clientFor, functionResponses, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { kindsOf, partsOf, useAgentFixture } from './helpers.js';
 
@@ -49,13 +49,31 @@ describe('generateWithCodeExecution', () => {
 });
 
 describe('sandboxAsCallableTool', () => {
-  it("lets the SDK's automatic function calling run code in the sandbox", async () => {
+  // The path the docs give: both SDK READMEs announce that automatic function calling leaves
+  // models.generateContent in the next major, and chats keep it.
+  it("lets the SDK's automatic function calling in ai.chats run code in the sandbox", async () => {
     fake.script(seedLocalTurns());
-    const ai = clientFor(fake);
-    const res = await ai.models.generateContent({ model: MODEL, contents: SEED_PROMPT, config: { tools: [sandboxAsCallableTool(sandbox)] } });
+    const chat = clientFor(fake).chats.create({ model: MODEL, config: { tools: [sandboxAsCallableTool(sandbox)] } });
+    const res = await chat.sendMessage({ message: SEED_PROMPT });
 
     expect(res.text).toBe('The sum of the first 50 prime numbers is 5117.');
     expect(functionResponses(fake.requests[1])).toEqual([{ id: 'call-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '5117\n' } }]);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('keeps Python state across the messages of an ai.chats chat', async () => {
+    fake.script([
+      { reply: reply([runPythonCall('total = 40 + 2', 'c1')]) },
+      { reply: reply([text('Stored.')]) },
+      { reply: reply([runPythonCall('print(total)', 'c2')]) },
+      { reply: (request) => reply([text(`It is ${outputOf(request).trim()}.`)]) },
+    ]);
+    const chat = clientFor(fake).chats.create({ model: MODEL, config: { tools: [sandboxAsCallableTool(sandbox)] } });
+    await chat.sendMessage({ message: 'Store 42.' });
+    const res = await chat.sendMessage({ message: 'What did you store?' });
+
+    expect(res.text).toBe('It is 42.');
+    expect(chat.getHistory().map((content) => content.role)).toEqual(['user', 'model', 'user', 'model', 'user', 'model', 'user', 'model']);
     expect(fake.failures).toEqual([]);
   });
 

@@ -1,8 +1,9 @@
 /**
  * A fake Gemini API on localhost that speaks the real REST wire format:
- * `POST /v1beta/models/{model}:generateContent` (one JSON body) and
- * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (SSE, each `data:` event a complete
- * GenerateContentResponse). Point the real `@google/genai` client at `baseUrl`.
+ * `POST /{version}/models/{model}:generateContent` (one JSON body) and
+ * `POST /{version}/models/{model}:streamGenerateContent?alt=sse` (SSE, each `data:` event a complete
+ * GenerateContentResponse), for both API versions (`v1beta`; `v1`, the default of SDK 3.x), with
+ * the version recorded on each request. Point the real `@google/genai` client at `baseUrl`.
  *
  * It answers from a script: each request takes the next {@link ScriptedTurn}. Before that it checks
  * the request as the real service does (API key, roles, thought signatures sent back verbatim,
@@ -107,7 +108,7 @@ export class FakeGemini {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
+    const match = /^\/(v1|v1beta)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) return this.fail(res, 404, 'NOT_FOUND', `fake-gemini: no route for ${req.method} ${url.pathname}`);
     let body: WireRequest;
     try {
@@ -115,8 +116,8 @@ export class FakeGemini {
     } catch {
       return this.fail(res, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
-    const stream = match[2] === 'streamGenerateContent';
-    const request: RecordedRequest = { model: decodeURIComponent(match[1]), stream, url: url.pathname + url.search, headers: req.headers, body };
+    const stream = match[3] === 'streamGenerateContent';
+    const request: RecordedRequest = { apiVersion: match[1] as RecordedRequest['apiVersion'], model: decodeURIComponent(match[2]), stream, url: url.pathname + url.search, headers: req.headers, body };
     this.requests.push(request);
 
     if (!req.headers['x-goog-api-key']) return this.fail(res, 403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');

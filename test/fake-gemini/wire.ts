@@ -24,6 +24,8 @@ export interface WireResponse {
 
 /** A request as recorded by the fake server. */
 export interface RecordedRequest {
+  /** The API version in the path. */
+  apiVersion: 'v1' | 'v1beta';
   model: string;
   stream: boolean;
   url: string;

@@ -75,4 +75,18 @@ describe('error messages', () => {
     expect(describeRefusal({ blockReason: 'PROHIBITED_CONTENT', partCount: 0 })?.title).toBe('The prompt was blocked');
     expect(describeRefusal({ finishReason: 'STOP', partCount: 2 })).toBeUndefined();
   });
+
+  test('an empty answer with SDK 3.x\'s MALFORMED_RESPONSE says the answer was malformed, not that nothing came', () => {
+    expect(describeRefusal({ finishReason: 'MALFORMED_RESPONSE', partCount: 0 })).toMatchObject({ title: 'The model\'s answer was malformed', retryable: true });
+    expect(describeRefusal({ finishReason: 'MALFORMED_RESPONSE', partCount: 0 })?.detail).toContain('MALFORMED_RESPONSE');
+  });
+
+  test('an empty answer cut at the token limit says so', () => {
+    expect(describeRefusal({ finishReason: 'MAX_TOKENS', partCount: 0 })?.title).toBe('The answer hit the output limit');
+  });
+
+  test('an empty answer with an unknown finish reason is shown as empty, whatever the reason\'s name', () => {
+    expect(describeRefusal({ finishReason: 'toString', partCount: 0 })?.title).toBe('The model returned nothing');
+    expect(describeRefusal({ finishReason: 'SOMETHING_NEW', partCount: 0 })?.title).toBe('The model returned nothing');
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The saved form of a conversation, in Node: what goes into IndexedDB (copied through structured
- * clone, as IndexedDB does) and what comes back out. The browser round trip is in persistence.test.ts.
+ * clone, as IndexedDB does) and what comes back out. The browser round trip is in persistence.browser.test.ts.
  */
 import type { Content } from '@google/genai';
 import { describe, expect, test } from 'vitest';

@@ -89,9 +89,10 @@ export class FakeLiveConnection {
   /** Sends a server message; objects go out pretty-printed with a trailing newline, as the service sends them. */
   send(message: object | string): void {
     const raw = typeof message === 'string' ? message : `${JSON.stringify(message, null, 2)}\n`;
-    const parsed = typeof message === 'string' ? safeParse(message) : message;
-    for (const call of (parsed as any)?.toolCall?.functionCalls ?? []) if (typeof call?.id === 'string') this.openCalls.set(call.id, call.name);
-    for (const id of (parsed as any)?.toolCallCancellation?.ids ?? []) {
+    const parsed: any = typeof message === 'string' ? safeParse(message) : message;
+    // Scenarios send malformed messages on purpose: only well-formed calls are tracked.
+    for (const call of asList(parsed?.toolCall?.functionCalls)) if (typeof call?.id === 'string') this.openCalls.set(call.id, call.name);
+    for (const id of asList(parsed?.toolCallCancellation?.ids)) {
       this.openCalls.delete(id);
       this.cancelledCalls.add(id);
     }
@@ -220,4 +221,8 @@ function safeParse(raw: string): any {
   } catch {
     return undefined;
   }
+}
+
+function asList(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -15,7 +15,7 @@ import {
 } from '@google/genai';
 import { toParts } from '../sandbox/parts.js';
 import type { RunResult } from '../types.js';
-import type { CodeExecutionEvent } from './events.js';
+import type { CallEvent } from './events.js';
 import { RUN_PYTHON, parseRunPythonArgs, runResultResponse } from './run-python-tool.js';
 import type { AgentSandbox, LocalFunction } from './types.js';
 
@@ -27,7 +27,7 @@ export interface CallContext {
   multimodalFunctionResponse: boolean;
   signal: AbortSignal | undefined;
   step: number;
-  emit: (event: CodeExecutionEvent) => void;
+  emit: (event: CallEvent) => void;
 }
 
 /** What one call turned into. */
@@ -62,6 +62,11 @@ export function planCall(call: FunctionCall, ctx: CallContext): PlannedCall {
   const known = [...(ctx.sandbox ? [RUN_PYTHON] : []), ...ctx.functions.keys()];
   const available = known.length > 0 ? `Available functions: ${known.join(', ')}.` : 'No functions are available.';
   return answerWith(call, { error: `Unknown function "${name}". ${available}` }, true, ctx);
+}
+
+/** A call answered with an error the model can act on (`{ error: message }`), in the same shape as every other response. */
+export function planError(call: FunctionCall, message: string, ctx: CallContext): PlannedCall {
+  return answerWith(call, { error: message }, true, ctx);
 }
 
 async function runPython(call: FunctionCall, code: string, sandbox: AgentSandbox, ctx: CallContext): Promise<CallOutcome> {

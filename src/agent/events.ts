@@ -68,4 +68,7 @@ export interface MaxStepsEvent {
   maxSteps: number;
 }
 
+/** The events a call reports while it is answered (shared with Live sessions). */
+export type CallEvent = RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent;
+
 export type CodeExecutionEvent = StepStartEvent | StepEvent | RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent | MaxStepsEvent;

@@ -23,6 +23,24 @@ export type {
   LocalFunctionContext,
   ServerExecutionOptions,
 } from './types.js';
+export { connectLiveCodeExecution, createLiveCodeExecution, LiveCodeExecution } from './live/live-session.js';
+export { isNotRunCode } from './live/live-transcript.js';
+export { DEFAULT_MAX_PENDING_CALLS } from './live/live-calls.js';
+export type { ConnectLiveCodeExecutionOptions, LiveCloseInfo, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
+export type {
+  LiveCallCancelledEvent,
+  LiveClosedEvent,
+  LiveCodeExecutionEvent,
+  LiveErrorEvent,
+  LiveGoAwayEvent,
+  LiveInterruptedEvent,
+  LiveModelPartEvent,
+  LiveRejectedEvent,
+  LiveSessionResumptionEvent,
+  LiveSetupCompleteEvent,
+  LiveTextEvent,
+  LiveTurnCompleteEvent,
+} from './live/events.js';
 export type {
   CodeExecutionEvent,
   FunctionResponseEvent,

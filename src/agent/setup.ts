@@ -43,15 +43,7 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
   }
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a whole number of at least 1; got ${String(options.maxSteps)}`);
-  const functions = new Map<string, LocalFunction>();
-  for (const fn of options.functions ?? []) {
-    const name = fn?.declaration?.name;
-    if (!name || typeof fn.handler !== 'function') throw new TypeError('Each entry of functions needs a declaration with a name and a handler function');
-    if (name === RUN_PYTHON && mode === 'local') throw new TypeError(`"${RUN_PYTHON}" is declared by the loop itself; give your function another name`);
-    if (functions.has(name)) throw new TypeError(`Two functions are named "${name}"`);
-    functions.set(name, fn);
-  }
-  const onEvent = options.onEvent;
+  const functions = resolveFunctions(options.functions, mode === 'local');
   return {
     client: options.ai,
     model: options.model,
@@ -61,13 +53,31 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
     multimodalFunctionResponse: options.multimodalFunctionResponse ?? /gemini-3/.test(options.model),
     maxSteps,
     config: options.config ?? {},
-    emit: (event) => {
-      try {
-        onEvent?.(event);
-      } catch {
-        // Listener errors are the listener's business.
-      }
-    },
+    emit: safeListener(options.onEvent),
+  };
+}
+
+/** The local functions by name, checked: each has a name and a handler, names are unique and `run_python` is ours when we declare it. */
+export function resolveFunctions(list: readonly LocalFunction[] | undefined, declaresRunPython: boolean): ReadonlyMap<string, LocalFunction> {
+  const functions = new Map<string, LocalFunction>();
+  for (const fn of list ?? []) {
+    const name = fn?.declaration?.name;
+    if (!name || typeof fn.handler !== 'function') throw new TypeError('Each entry of functions needs a declaration with a name and a handler function');
+    if (name === RUN_PYTHON && declaresRunPython) throw new TypeError(`"${RUN_PYTHON}" is declared by the loop itself; give your function another name`);
+    if (functions.has(name)) throw new TypeError(`Two functions are named "${name}"`);
+    functions.set(name, fn);
+  }
+  return functions;
+}
+
+/** A listener made safe: a throwing listener cannot break the loop (and leave history half-done). */
+export function safeListener<E>(listener: ((event: E) => void) | undefined): (event: E) => void {
+  return (event) => {
+    try {
+      listener?.(event);
+    } catch {
+      // Listener errors are the listener's business.
+    }
   };
 }
 

@@ -1,0 +1,210 @@
+/**
+ * Answers the `toolCall`s of a Live session: each call is checked, queued and answered with the
+ * chat loop's own call executor (so the function response has the same shape), one at a time and
+ * in order since calls share the interpreter. A `toolCallCancellation` aborts the matching call,
+ * which stops its code, and that call gets no response.
+ *
+ * Everything from the server is hostile: ids and names are bounded, the queue is bounded, and a
+ * call that cannot be answered is reported instead of run.
+ */
+import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@google/genai';
+import { type CallContext, type CallOutcome, planCall, planError } from '../call-executor.js';
+import type { LiveCodeExecutionEvent } from './events.js';
+
+export const DEFAULT_MAX_PENDING_CALLS = 16;
+/** Longest call id and function name accepted (real ids are ~35 characters). */
+const MAX_ID_CHARS = 256;
+const MAX_NAME_CHARS = 256;
+/** Ids remembered as answered or cancelled, to refuse a repeated one; the oldest are forgotten. */
+const MAX_REMEMBERED_IDS = 1_000;
+/** Calls or cancelled ids read from one message; the rest are refused (a real message holds a few). */
+const MAX_IDS_PER_MESSAGE = 128;
+
+export interface LiveCallsOptions {
+  /** How calls are answered: sandbox, user functions, image style; events go to `emit`. */
+  context: Omit<CallContext, 'signal' | 'step'>;
+  emit: (event: LiveCodeExecutionEvent) => void;
+  /** The current turn (events' `step`). */
+  turn: () => number;
+  /** Adds our parts to the transcript. */
+  show: (parts: Part[]) => void;
+  /** Sends one function response. */
+  respond: (response: FunctionResponse) => void;
+  /** The sandbox was disposed: the session should end. */
+  sandboxGone: (message: string) => void;
+  maxPending: number;
+}
+
+interface Pending {
+  controller: AbortController;
+  running: boolean;
+}
+
+export class LiveCalls {
+  private readonly pending = new Map<string, Pending>();
+  private readonly answered = new RecentIds(MAX_REMEMBERED_IDS);
+  private readonly cancelled = new RecentIds(MAX_REMEMBERED_IDS);
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: LiveCallsOptions) {}
+
+  /** `toolCall.functionCalls` from the server. */
+  receive(functionCalls: unknown): void {
+    if (this.stopped) return;
+    if (!Array.isArray(functionCalls)) return this.reject(undefined, 'toolCall.functionCalls is not a list');
+    functionCalls.slice(MAX_IDS_PER_MESSAGE).forEach((raw) => this.reject(idOf(raw), `more than ${MAX_IDS_PER_MESSAGE} calls in one message`));
+    for (const raw of functionCalls.slice(0, MAX_IDS_PER_MESSAGE)) this.accept(raw);
+  }
+
+  /** `toolCallCancellation.ids` from the server: stops those calls; they get no response. */
+  cancel(ids: unknown): void {
+    if (this.stopped) return;
+    if (!Array.isArray(ids)) return this.reject(undefined, 'toolCallCancellation.ids is not a list');
+    for (const id of ids.slice(0, MAX_IDS_PER_MESSAGE)) {
+      if (!isId(id)) {
+        this.reject(undefined, 'a cancelled id that is not a string of 1 to 256 characters');
+        continue;
+      }
+      const entry = this.pending.get(id);
+      // Remembered either way: a call that arrives later with this id is not run.
+      this.cancelled.add(id);
+      if (!entry) {
+        this.reject(id, 'cancellation of a call that is not waiting or running (already answered, or unknown)');
+        continue;
+      }
+      this.pending.delete(id);
+      entry.controller.abort(new DOMException('The server cancelled this call (toolCallCancellation).', 'AbortError'));
+      this.options.emit({ type: 'call-cancelled', turn: this.options.turn(), callId: id, was: entry.running ? 'running' : 'queued' });
+    }
+  }
+
+  /** The session ended: stops running code, drops queued calls, answers nothing more. */
+  stopAll(reason: string): void {
+    this.stopped = true;
+    for (const entry of this.pending.values()) entry.controller.abort(new DOMException(reason, 'AbortError'));
+    this.pending.clear();
+  }
+
+  /** Calls waiting or running. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private accept(raw: unknown): void {
+    if (!isObject(raw)) return this.reject(undefined, 'a function call that is not an object');
+    const id = raw.id;
+    if (!isId(id)) return this.reject(undefined, 'a call without a usable id (a string of 1 to 256 characters) cannot be answered');
+    if (this.cancelled.has(id)) return this.reject(id, 'the call was already cancelled');
+    if (this.pending.has(id) || this.answered.has(id)) return this.reject(id, 'the id was already used by an earlier call');
+    const name = typeof raw.name === 'string' ? raw.name.slice(0, MAX_NAME_CHARS) : '';
+    const call: FunctionCall = { id, name, ...(isObject(raw.args) && { args: raw.args }) };
+    if (raw.args !== undefined && !isObject(raw.args)) {
+      return this.answerNow(call, `The arguments of ${name || 'a call'} must be a JSON object; got ${describe(raw.args)}. Call it again with an object.`);
+    }
+    if (this.pending.size >= this.options.maxPending) {
+      return this.answerNow(call, `Too many calls at once: at most ${this.options.maxPending} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`);
+    }
+    const entry: Pending = { controller: new AbortController(), running: false };
+    this.pending.set(id, entry);
+    this.queue = this.queue
+      .then(() => this.run(call, entry))
+      .catch((error: unknown) => this.options.emit({ type: 'error', message: `Call ${id} failed: ${message(error)}` }));
+  }
+
+  private async run(call: FunctionCall, entry: Pending): Promise<void> {
+    const id = call.id!;
+    // Cancelled while it waited, or the session ended.
+    if (entry.controller.signal.aborted) return;
+    entry.running = true;
+    const ctx = this.context(entry.controller.signal);
+    const planned = planCall(call, ctx);
+    this.options.show([planned.announce]);
+    let outcome: CallOutcome;
+    try {
+      outcome = await planned.execute();
+    } catch (error) {
+      if (entry.controller.signal.aborted) {
+        if (planned.announce.executableCode) this.options.show([stoppedResult(id, entry.controller.signal.reason)]);
+        return;
+      }
+      if (isDisposed(error)) {
+        this.pending.delete(id);
+        this.options.sandboxGone(`The sandbox was disposed: ${message(error)}`);
+        return;
+      }
+      // The sandbox failed (not the code): the model is told, so the call is not left unanswered.
+      outcome = await planError(call, `The sandbox could not run this call: ${message(error)}`, ctx).execute();
+    }
+    this.pending.delete(id);
+    this.answered.add(id);
+    this.options.show(outcome.transcript);
+    this.options.respond(outcome.response.functionResponse!);
+  }
+
+  /** Answers a call that will not run (bad arguments, queue full) with an error, at once. */
+  private answerNow(call: FunctionCall, error: string): void {
+    this.answered.add(call.id!);
+    void planError(call, error, this.context(undefined))
+      .execute()
+      .then((outcome) => {
+        this.options.show([{ functionCall: structuredClone(call) }, ...outcome.transcript]);
+        this.options.respond(outcome.response.functionResponse!);
+      });
+  }
+
+  private context(signal: AbortSignal | undefined): CallContext {
+    return { ...this.options.context, signal, step: this.options.turn() };
+  }
+
+  private reject(callId: string | undefined, reason: string): void {
+    this.options.emit({ type: 'rejected', turn: this.options.turn(), ...(callId !== undefined && { callId }), reason });
+  }
+}
+
+/** The transcript's result for a run that was stopped before it finished (no result exists to show). */
+function stoppedResult(id: string, reason: unknown): Part {
+  const why = reason instanceof Error ? reason.message : 'The run was stopped.';
+  return { codeExecutionResult: { outcome: Outcome.OUTCOME_FAILED, output: `Stopped: ${why}`, id }, partMetadata: { cancelled: true } };
+}
+
+/** A set that forgets its oldest entries beyond `limit`. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly limit: number) {}
+  add(id: string): void {
+    this.ids.delete(id);
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_CHARS;
+}
+
+function idOf(raw: unknown): string | undefined {
+  return isObject(raw) && isId(raw.id) ? raw.id : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** By name: the sandbox's error classes may come from another copy of the library. */
+function isDisposed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'SandboxDisposedError';
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+/**
+ * Public option types of code execution in Live sessions (`ai.live.connect`). Types only.
+ */
+import type { LiveCallbacks, LiveConnectConfig, LiveConnectParameters, LiveSendClientContentParameters, LiveSendToolResponseParameters, LiveServerMessage } from '@google/genai';
+import type { AgentSandbox, LocalFunction } from '../types.js';
+import type { LiveCodeExecutionEvent } from './events.js';
+
+/**
+ * What the Live layer needs from an SDK `Session`: the methods present in `@google/genai` 2.x and
+ * 3.x alike. A `Session` from `ai.live.connect` satisfies it.
+ */
+export interface LiveSessionLike {
+  sendClientContent(params: LiveSendClientContentParameters): void;
+  sendToolResponse(params: LiveSendToolResponseParameters): void;
+  close(): void;
+}
+
+/** What {@link connectLiveCodeExecution} needs from the client: a `GoogleGenAI` instance satisfies it. */
+export interface LiveGenAIClient {
+  readonly live: { connect(params: LiveConnectParameters): Promise<LiveSessionLike> };
+}
+
+/** Options shared by {@link createLiveCodeExecution} and {@link connectLiveCodeExecution}. */
+export interface LiveCodeExecutionOptions {
+  /** The sandbox `run_python` runs in. The caller owns it; disposing it closes the session. */
+  sandbox: AgentSandbox;
+  /** Functions the model may call besides `run_python`, answered in the page. */
+  functions?: LocalFunction[];
+  /**
+   * Progress: model text as it streams, live output of running code, results, turn ends,
+   * interruptions, cancellations, `goAway`, the session's end. A throwing listener is ignored.
+   */
+  onEvent?: (event: LiveCodeExecutionEvent) => void;
+  /**
+   * Send images the code produced inside `functionResponse.parts`. Default false: Live models are
+   * not documented to take them, and a rejected message ends the whole session; the response then
+   * says how many images there were, and the transcript shows them.
+   */
+  multimodalFunctionResponse?: boolean;
+  /**
+   * Most calls waiting or running at once (default {@link DEFAULT_MAX_PENDING_CALLS}). Calls are
+   * answered one at a time, in order, since they share the interpreter; a call beyond this gets
+   * an error response at once instead of a place in the queue.
+   */
+  maxPendingCalls?: number;
+}
+
+/** Options of {@link connectLiveCodeExecution}: the client, the model, and the SDK's connect config. */
+export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOptions {
+  /** The `@google/genai` client (`new GoogleGenAI(...)`, with `apiVersion` set). */
+  ai: LiveGenAIClient;
+  /** A Live model, e.g. `gemini-live-2.5-flash-preview`. */
+  model: string;
+  /** The SDK's connect config; `run_python` and `functions` are added to `config.tools`. */
+  config?: LiveConnectConfig;
+  /** Every raw server message, after the session has acted on it (audio, transcriptions…). */
+  onMessage?: (message: LiveServerMessage) => void;
+  /** The socket's error and close callbacks, passed through. */
+  callbacks?: Pick<LiveCallbacks, 'onopen' | 'onerror' | 'onclose'>;
+}
+
+/** Why a Live session ended. */
+export interface LiveCloseInfo {
+  /** `server` (the socket closed: the server ended it, or the network), `client` ({@link LiveCodeExecution.close}), `sandbox` (the sandbox was disposed). */
+  by: 'server' | 'client' | 'sandbox';
+  /** The WebSocket close code, when the socket reported one. */
+  code?: number;
+  reason: string;
+}

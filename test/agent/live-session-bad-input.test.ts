@@ -1,0 +1,138 @@
+/**
+ * Hostile or broken input from a Live server: every call either gets a clear function response or
+ * is reported (`rejected`) without running, and nothing is lost or answered twice. The sandbox is
+ * scripted: what matters is which calls reach it.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeLive } from '../fake-live/server.js';
+import { type Connected, cancellation, connect, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { ScriptedSandbox } from './scripted-sandbox.js';
+
+let fake: FakeLive;
+let session: Connected | undefined;
+
+beforeAll(async () => {
+  fake = await FakeLive.start();
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+afterEach(() => {
+  session?.live.close();
+  session = undefined;
+  fake.reset();
+});
+
+/** A sandbox that prints what it ran; `hold` makes runs wait until released (or aborted). */
+function echoSandbox(hold?: Promise<void>): ScriptedSandbox {
+  return new ScriptedSandbox(async (code, options) => {
+    if (hold) await Promise.race([hold, new Promise((resolve) => options.signal?.addEventListener('abort', resolve))]);
+    return { output: `ran ${code}\n` };
+  });
+}
+
+async function open(sandbox: ScriptedSandbox, maxPendingCalls?: number): Promise<Connected> {
+  session = await connect(fake, { sandbox, ...(maxPendingCalls !== undefined && { maxPendingCalls }) });
+  return session;
+}
+
+function responses(server: Connected['server']): { id: string; name: string; response: Record<string, unknown> }[] {
+  return server.framesOf('toolResponse').flatMap((frame) => frame.message.toolResponse.functionResponses);
+}
+
+describe('bad input from a Live server', () => {
+  it('answers a call to an unknown function with an error naming the available ones', async () => {
+    const { server } = await open(echoSandbox());
+    server.send(toolCall({ id: 'u1', name: 'rm_rf', args: {} }));
+    await server.next('toolResponse');
+    expect(responses(server)).toEqual([{ id: 'u1', name: 'rm_rf', response: { error: 'Unknown function "rm_rf". Available functions: run_python.' } }]);
+  });
+
+  it('answers run_python with malformed code with an error the model can act on', async () => {
+    const sandbox = echoSandbox();
+    const { server } = await open(sandbox);
+    server.send(toolCall({ id: 'm1', name: 'run_python', args: { code: 42 } }));
+    await server.next('toolResponse');
+    expect(responses(server)[0]!.response.error).toMatch(/must be a string of Python source; got a number/);
+    expect(sandbox.runs).toEqual([]);
+  });
+
+  it('answers a call whose arguments are not an object with an error', async () => {
+    const { server } = await open(echoSandbox());
+    server.send(toolCall({ id: 'a1', name: 'run_python', args: 'print(1)' }));
+    await server.next('toolResponse');
+    expect(responses(server)[0]).toEqual({ id: 'a1', name: 'run_python', response: { error: expect.stringMatching(/must be a JSON object; got a string/) } });
+  });
+
+  it('reports a call without an id and runs nothing for it', async () => {
+    const sandbox = echoSandbox();
+    const { server, waitFor } = await open(sandbox);
+    server.send(toolCall({ name: 'run_python', args: { code: 'print(1)' } }));
+    expect((await waitFor('rejected')).reason).toMatch(/without a usable id/);
+    expect(sandbox.runs).toEqual([]);
+    expect(server.framesOf('toolResponse')).toEqual([]);
+  });
+
+  it('runs a repeated call id once and reports the repeat', async () => {
+    const sandbox = echoSandbox();
+    const { server, waitFor } = await open(sandbox);
+    server.send(toolCall(runPythonCall('dup', 'first'), runPythonCall('dup', 'second')));
+    expect(await waitFor('rejected')).toMatchObject({ callId: 'dup', reason: expect.stringMatching(/already used/) });
+    await server.next('toolResponse');
+    server.send(toolCall(runPythonCall('dup', 'third')));
+    await expect.poll(() => session!.events.filter((event) => event.type === 'rejected').length).toBe(2);
+    expect(sandbox.runs).toEqual(['first']);
+    expect(responses(server).map((response) => response.id)).toEqual(['dup']);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('does not run a call whose id was cancelled before it arrived', async () => {
+    const sandbox = echoSandbox();
+    const { server, waitFor } = await open(sandbox);
+    server.send(cancellation('early'));
+    await waitFor('rejected');
+    server.send(toolCall(runPythonCall('early', 'late code'), runPythonCall('fine', 'ok')));
+    await server.next('toolResponse');
+    expect(sandbox.runs).toEqual(['ok']);
+    expect(session!.events.filter((event) => event.type === 'rejected').map((event) => (event as { reason: string }).reason)).toEqual([
+      expect.stringMatching(/not waiting or running/),
+      'the call was already cancelled',
+    ]);
+  });
+
+  it('bounds a flood of calls: the queue takes maxPendingCalls, the rest get an error at once, every call is answered once', async () => {
+    let release!: () => void;
+    const sandbox = echoSandbox(new Promise((resolve) => (release = resolve)));
+    const { server } = await open(sandbox, 3);
+    const ids = Array.from({ length: 40 }, (_, index) => `f${index}`);
+    server.send(toolCall(...ids.map((id) => runPythonCall(id, id))));
+    await expect.poll(() => responses(server).length).toBe(37);
+    expect(responses(server).every((response) => String(response.response.error).startsWith('Too many calls at once: at most 3'))).toBe(true);
+    release();
+    await expect.poll(() => responses(server).length).toBe(40);
+    expect(sandbox.runs).toEqual(['f0', 'f1', 'f2']);
+    expect(new Set(responses(server).map((response) => response.id))).toEqual(new Set(ids));
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('reports a toolCall whose functionCalls is not a list, and answers the next good call', async () => {
+    const { server, waitFor } = await open(echoSandbox());
+    server.send({ toolCall: { functionCalls: { id: 'x', name: 'run_python' } } });
+    expect((await waitFor('rejected')).reason).toBe('toolCall.functionCalls is not a list');
+    server.send({ serverContent: 'garbage', toolCallCancellation: { ids: 'nope' } });
+    server.send(toolCall(runPythonCall('good', 'print(1)')));
+    await server.next('toolResponse');
+    expect(responses(server).map((response) => response.id)).toEqual(['good']);
+  });
+
+  it('bounds call names and ids: an over-long id is refused, an over-long name is cut in the answer', async () => {
+    const { server, waitFor } = await open(echoSandbox());
+    server.send(toolCall({ id: 'i'.repeat(300), name: 'run_python', args: { code: 'x' } }));
+    expect((await waitFor('rejected')).reason).toMatch(/1 to 256 characters/);
+    server.send(toolCall({ id: 'n1', name: 'n'.repeat(10_000), args: {} }));
+    await server.next('toolResponse');
+    expect(responses(server)[0]!.name).toHaveLength(256);
+  });
+});

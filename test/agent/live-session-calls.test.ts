@@ -1,0 +1,168 @@
+/**
+ * Live sessions answering tool calls from a real PythonSandbox, through the real SDK
+ * (`ai.live.connect`) and the fake Live server: the response on the wire, several calls in one
+ * message, a cancellation mid-run, and the session's life tied to the sandbox's.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PythonSandbox } from '../../dist/index.node.js';
+import { type FunctionDeclaration, Type } from '@google/genai';
+import { FakeLive } from '../fake-live/server.js';
+import { type Connected, cancellation, connect, runPythonCall, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { BOOT_TIMEOUT_MS, createSandbox } from './helpers.js';
+
+let fake: FakeLive;
+let sandbox: PythonSandbox;
+let session: Connected | undefined;
+
+beforeAll(async () => {
+  [fake, sandbox] = await Promise.all([FakeLive.start(), createSandbox()]);
+}, BOOT_TIMEOUT_MS);
+
+afterAll(async () => {
+  await Promise.all([fake?.close(), sandbox?.dispose()]);
+});
+
+afterEach(async () => {
+  session?.live.close();
+  session = undefined;
+  fake.reset();
+  // Nothing left running for the next test.
+  await sandbox.run('None');
+});
+
+async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> {
+  session = await connect(fake, { sandbox, ...options });
+  return session;
+}
+
+const weather: FunctionDeclaration = {
+  name: 'get_weather',
+  description: 'The weather in a city',
+  parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ['city'] },
+};
+
+describe('a Live session with code execution', () => {
+  it('declares run_python and the app functions in the setup frame', async () => {
+    const { server } = await open({ functions: [{ declaration: weather, handler: () => 'sunny' }] });
+    const setup = server.framesOf('setup')[0]!.message.setup;
+    expect(setup.model).toBe('models/gemini-live-2.5-flash-preview');
+    const names = setup.tools.flatMap((tool: { functionDeclarations?: { name: string }[] }) => tool.functionDeclarations?.map((fn) => fn.name) ?? []);
+    expect(names).toEqual(['run_python', 'get_weather']);
+    expect(server.url).toMatch(/\?key=test-key$/);
+  });
+
+  it('answers a run_python call with the chat loop function response, the call id copied', async () => {
+    const { live, server } = await open();
+    live.sendText('What is six times seven? Run code.');
+    await server.next('clientContent');
+    server.send(toolCall(runPythonCall('function-call-1', 'print(6 * 7)')));
+    const frame = await server.next('toolResponse');
+    expect(frame.message).toEqual({
+      toolResponse: { functionResponses: [{ id: 'function-call-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }] },
+    });
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('answers two calls of one message in order, sharing the interpreter', async () => {
+    const { server } = await open();
+    server.send(toolCall(runPythonCall('call-a', 'shared = 21'), runPythonCall('call-b', 'print(shared * 2)')));
+    const first = await server.next('toolResponse');
+    const second = await server.next('toolResponse');
+    expect(first.message.toolResponse.functionResponses.map((r: { id: string }) => r.id)).toEqual(['call-a']);
+    expect(second.message.toolResponse.functionResponses).toEqual([{ id: 'call-b', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }]);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('answers an app function call with its handler output', async () => {
+    const { server } = await open({ functions: [{ declaration: weather, handler: (args) => `sunny in ${String(args.city)}` }] });
+    server.send(toolCall({ id: 'w1', name: 'get_weather', args: { city: 'Oslo' } }));
+    const frame = await server.next('toolResponse');
+    expect(frame.message.toolResponse.functionResponses).toEqual([{ id: 'w1', name: 'get_weather', response: { output: 'sunny in Oslo' } }]);
+  });
+
+  it('shows our run in the transcript as executableCode and codeExecutionResult paired by the call id', async () => {
+    const { server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('c7', 'print("hi")')));
+    await server.next('toolResponse');
+    server.send(turnComplete());
+    const { content } = await waitFor('turn-complete');
+    expect(content.parts).toEqual([
+      { executableCode: { code: 'print("hi")', language: 'PYTHON', id: 'c7' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK', output: 'hi\n', id: 'c7' } },
+    ]);
+  });
+
+  it('streams the output of a running cell as output events', async () => {
+    const { server, events } = await open();
+    server.send(toolCall(runPythonCall('s1', 'print("one", flush=True)\nimport time\ntime.sleep(0.2)\nprint("two")')));
+    await server.next('toolResponse');
+    const output = events.flatMap((event) => (event.type === 'output' ? [event.chunk.text] : []));
+    expect(output.join('')).toBe('one\ntwo\n');
+    expect(events.find((event) => event.type === 'output')).toMatchObject({ callId: 's1', step: 1 });
+  });
+
+  it('stops a cancelled run within interrupt latency, keeps globals, and sends no response for it', async () => {
+    const { server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('set', 'kept = 7')));
+    await server.next('toolResponse');
+    server.send(toolCall(runPythonCall('loop', 'print("started", flush=True)\nwhile True:\n    pass')));
+    await waitFor('output');
+    const cancelledAt = Date.now();
+    server.send(cancellation('loop'));
+    expect(await waitFor('call-cancelled')).toMatchObject({ callId: 'loop', was: 'running' });
+    // The interpreter is free again as soon as the loop was interrupted.
+    server.send(toolCall(runPythonCall('after', 'print(kept)')));
+    const after = await server.next('toolResponse');
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000);
+    expect(after.message.toolResponse.functionResponses).toEqual([{ id: 'after', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '7\n' } }]);
+    expect(server.framesOf('toolResponse').flatMap((f) => f.message.toolResponse.functionResponses.map((r: { id: string }) => r.id))).not.toContain('loop');
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('drops a queued call that is cancelled before it starts, and runs the rest', async () => {
+    const { server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('slow', 'import time\ntime.sleep(0.3)'), runPythonCall('queued', 'print("should not run")'), runPythonCall('last', 'print("last")')));
+    server.send(cancellation('queued'));
+    expect(await waitFor('call-cancelled')).toMatchObject({ callId: 'queued', was: 'queued' });
+    await server.next('toolResponse');
+    const last = await server.next('toolResponse');
+    expect(last.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'last', response: { output: 'last\n' } });
+    expect(session!.live.getTranscript().flatMap((c) => c.parts ?? []).some((p) => p.executableCode?.code?.includes('should not run'))).toBe(false);
+  });
+
+  it('stops the running cell when the app closes the session', async () => {
+    const { live, server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('spin', 'print("go", flush=True)\nwhile True:\n    pass')));
+    await waitFor('output');
+    live.close();
+    const started = Date.now();
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect((await waitFor('closed')).info.by).toBe('client');
+    expect((await server.closed).code).toBe(1005);
+    expect(server.framesOf('toolResponse')).toEqual([]);
+  });
+
+  it('stops the running cell when the server closes the socket', async () => {
+    const { server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('spin', 'print("go", flush=True)\nwhile True:\n    pass')));
+    await waitFor('output');
+    server.close(1011, 'Internal error');
+    expect((await waitFor('closed')).info).toEqual({ by: 'server', code: 1011, reason: 'Internal error' });
+    const started = Date.now();
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+});
+
+describe('a Live session whose sandbox is disposed', () => {
+  it('closes the session at the next call, answering nothing', async () => {
+    const own = await createSandbox();
+    const { server, waitFor } = await connect(fake, { sandbox: own });
+    await own.dispose();
+    server.send(toolCall(runPythonCall('late', 'print(1)')));
+    expect((await waitFor('closed')).info.by).toBe('sandbox');
+    await server.closed;
+    expect(server.framesOf('toolResponse')).toEqual([]);
+  }, BOOT_TIMEOUT_MS);
+});

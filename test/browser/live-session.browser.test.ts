@@ -1,0 +1,91 @@
+/**
+ * A Live session in Chromium with the default frame isolation: the real SDK's browser WebSocket to
+ * the fake Live server (test/fake-live), the built library (dist/index.js), Python in the
+ * sandboxed frame. An answered call and a cancellation mid-run, as in Node.
+ *
+ * Needs `npm run build`. @google/genai's web build has a CommonJS dependency, so it is bundled
+ * once into test-results/live-browser/ for the page's import map.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
+import { cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { REPO_ROOT } from './support/repo.js';
+
+const TIMEOUT_MS = 90_000;
+const GENAI_BUNDLE = `${REPO_ROOT}test-results/live-browser/genai.js`;
+
+let browser: Browser;
+let site: StaticServer;
+let fake: FakeLive;
+let page: Page;
+let server: FakeLiveConnection;
+const log: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: `${REPO_ROOT}test-results/live-browser`,
+      emptyOutDir: true,
+      lib: { entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs`, formats: ['es'], fileName: () => 'genai.js' },
+    },
+  });
+  [browser, site, fake] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT }), FakeLive.start()]);
+}, TIMEOUT_MS);
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), site?.close(), fake?.close()]);
+});
+
+beforeEach(async ({ onTestFailed }) => {
+  log.length = 0;
+  onTestFailed(() => console.error(`Browser console:\n${log.join('\n')}`));
+  page = await browser.newPage();
+  page.on('console', (message) => log.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
+  await page.goto(`${site.origin}/test/browser/pages/live.html`);
+  await page.waitForFunction(() => (window as any).liveHarness ?? (window as any).liveHarnessError);
+  const loadError = await page.evaluate(() => (window as any).liveHarnessError);
+  if (loadError) throw new Error(`The page failed to load: ${loadError}`);
+  const connection = fake.connection();
+  const opened = await page.evaluate((baseUrl) => (window as any).liveHarness.connect(baseUrl), fake.baseUrl);
+  expect(opened.isolation).toBe(1);
+  server = await connection;
+}, TIMEOUT_MS);
+
+afterEach(async () => {
+  await page?.evaluate(() => (window as any).liveHarness?.close()).catch(() => undefined);
+  await page?.close();
+  fake.reset();
+});
+
+describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }, () => {
+  it('answers a run_python call from the sandboxed frame with the call id copied', async () => {
+    await page.evaluate(() => (window as any).liveHarness.sendText('Six times seven?'));
+    await server.next('clientContent');
+    server.send(toolCall(runPythonCall('browser-1', 'print(6 * 7)')));
+    const frame = await server.next('toolResponse', 30_000);
+    expect(frame.message).toEqual({ toolResponse: { functionResponses: [{ id: 'browser-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }] } });
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('stops a cancelled run and sends no response for it', async () => {
+    server.send(toolCall(runPythonCall('spin', 'print("started", flush=True)\nwhile True:\n    pass')));
+    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.events.some((e: { type: string }) => e.type === 'output')), { timeout: 30_000 }).toBe(true);
+    server.send(cancellation('spin'));
+    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.events.find((e: { type: string }) => e.type === 'call-cancelled'))).toMatchObject({ callId: 'spin', was: 'running' });
+    // Not cross-origin isolated, so the worker is replaced after the interrupt grace: still well within a few seconds.
+    const after = await page.evaluate(() => (window as any).liveHarness.runNow('1 + 1'));
+    expect(after.result).toBe('2');
+    expect(after.ms).toBeLessThan(5_000);
+    expect(server.framesOf('toolResponse')).toEqual([]);
+    expect(fake.failures).toEqual([]);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * A fake Gemini Live API on loopback that speaks the WebSocket protocol `@google/genai` uses:
+ * the SDK turns `httpOptions.baseUrl` `http://127.0.0.1:PORT` into
+ * `ws://127.0.0.1:PORT/ws/google.ai.generativelanguage.{apiVersion}.GenerativeService.BidiGenerateContent?key=KEY`,
+ * sends `setup` first, then `clientContent`, `realtimeInput`, `toolResponse` frames (JSON text);
+ * the server answers `setupComplete`, then `serverContent`, `toolCall`, `toolCallCancellation`,
+ * `goAway`… (the real service pretty-prints its JSON; so does this fake).
+ *
+ * Scenario-driven: each connection plays the script given to {@link FakeLive.script} (steps that
+ * wait for a client frame, send server messages, or close), and tests may also drive a connection
+ * directly. It checks what the real service would refuse (wrong path or no key, no setup first,
+ * a tool response for an unknown, answered or cancelled call id) and lists it in `failures`.
+ */
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+export const API_VERSION = 'v1beta';
+export const LIVE_PATH = `/ws/google.ai.generativelanguage.${API_VERSION}.GenerativeService.BidiGenerateContent`;
+
+/** The kinds of client frames. */
+export type ClientKind = 'setup' | 'clientContent' | 'realtimeInput' | 'toolResponse' | 'other';
+
+/** One frame the client sent: its exact text and what it parsed to. */
+export interface ClientFrame {
+  raw: string;
+  kind: ClientKind;
+  message: Record<string, any>;
+  /** Milliseconds since the connection opened. */
+  atMs: number;
+}
+
+/** A step of a scenario. */
+export type Step =
+  /** Waits for the next client frame of this kind (frames of other kinds are skipped over, but kept in `frames`). */
+  | { await: ClientKind; timeoutMs?: number }
+  /** Sends a server message: an object (pretty-printed, as the service does) or a raw string sent as it is. */
+  | { send: object | string }
+  /** Waits this long. */
+  | { delayMs: number }
+  /** Closes the socket. */
+  | { close: { code?: number; reason?: string } };
+
+export class FakeLiveConnection {
+  readonly frames: ClientFrame[] = [];
+  /** Call ids sent in `toolCall`s and not yet answered or cancelled. */
+  readonly openCalls = new Map<string, string>();
+  readonly cancelledCalls = new Set<string>();
+  readonly answeredCalls = new Set<string>();
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly opened = Date.now();
+  private readIndex = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    readonly url: string,
+    private readonly socket: WebSocket,
+    private readonly failures: string[],
+  ) {
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('message', (data, isBinary) => this.receive(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));
+  }
+
+  /** The next frame of `kind` after the last one awaited (waits for it). */
+  async next(kind: ClientKind, timeoutMs = 10_000): Promise<ClientFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.readIndex < this.frames.length) {
+        const frame = this.frames[this.readIndex++]!;
+        if (frame.kind === kind) return frame;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`No ${kind} frame within ${timeoutMs} ms; frames so far: ${this.frames.map((f) => f.kind).join(', ') || 'none'}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Frames of one kind, in order. */
+  framesOf(kind: ClientKind): ClientFrame[] {
+    return this.frames.filter((frame) => frame.kind === kind);
+  }
+
+  /** Sends a server message; objects go out pretty-printed with a trailing newline, as the service sends them. */
+  send(message: object | string): void {
+    const raw = typeof message === 'string' ? message : `${JSON.stringify(message, null, 2)}\n`;
+    const parsed: any = typeof message === 'string' ? safeParse(message) : message;
+    // Scenarios send malformed messages on purpose: only well-formed calls are tracked.
+    for (const call of asList(parsed?.toolCall?.functionCalls)) if (typeof call?.id === 'string') this.openCalls.set(call.id, call.name);
+    for (const id of asList(parsed?.toolCallCancellation?.ids)) {
+      this.openCalls.delete(id);
+      this.cancelledCalls.add(id);
+    }
+    this.socket.send(raw);
+  }
+
+  /** Plays scenario steps in order. */
+  async play(steps: readonly Step[]): Promise<void> {
+    for (const step of steps) {
+      if ('await' in step) await this.next(step.await, step.timeoutMs);
+      else if ('send' in step) this.send(step.send);
+      else if ('delayMs' in step) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
+      else this.close(step.close.code, step.close.reason);
+    }
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.socket.close(code, reason);
+  }
+
+  private receive(raw: string): void {
+    const message = safeParse(raw);
+    const keys = message && typeof message === 'object' ? Object.keys(message) : [];
+    const kind: ClientKind = keys.length === 1 && ['setup', 'clientContent', 'realtimeInput', 'toolResponse'].includes(keys[0]!) ? (keys[0] as ClientKind) : 'other';
+    if (kind === 'other') this.failures.push(`a frame that is not one client message: ${raw.slice(0, 200)}`);
+    if (this.frames.length === 0 && kind !== 'setup') this.failures.push(`the first frame is ${kind}, not setup`);
+    if (kind === 'toolResponse') this.checkToolResponse(message.toolResponse);
+    this.frames.push({ raw, kind, message: message ?? {}, atMs: Date.now() - this.opened });
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private checkToolResponse(toolResponse: any): void {
+    const responses = toolResponse?.functionResponses;
+    if (!Array.isArray(responses) || responses.length === 0) return void this.failures.push('a toolResponse without functionResponses');
+    for (const response of responses) {
+      const id = response?.id;
+      if (this.cancelledCalls.has(id)) this.failures.push(`a response to the cancelled call ${id}`);
+      else if (this.answeredCalls.has(id)) this.failures.push(`a second response to the call ${id}`);
+      else if (!this.openCalls.has(id)) this.failures.push(`a response to an unknown call id ${String(id)}`);
+      else if (this.openCalls.get(id) !== response.name) this.failures.push(`the response to ${id} names ${response.name}, the call named ${this.openCalls.get(id)}`);
+      if (typeof response?.response !== 'object' || response.response === null) this.failures.push(`the response to ${id} has no response object`);
+      this.openCalls.delete(id);
+      this.answeredCalls.add(id);
+    }
+  }
+}
+
+export interface FakeLiveOptions {
+  /** Answer `setup` with `{ setupComplete: {} }` before the script runs. Default true. */
+  autoSetup?: boolean;
+}
+
+export class FakeLive {
+  readonly connections: FakeLiveConnection[] = [];
+  /** What the real service would have refused, and scenario errors. */
+  readonly failures: string[] = [];
+  private steps: Step[] = [];
+  private readonly waiting: ((connection: FakeLiveConnection) => void)[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: Required<FakeLiveOptions>,
+  ) {}
+
+  static async start(options: FakeLiveOptions = {}): Promise<FakeLive> {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const fake = new FakeLive(server, { autoSetup: options.autoSetup ?? true });
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (socket, request) => fake.accept(socket, request));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** The `httpOptions.baseUrl` for the SDK (it switches the scheme to `ws:`). */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The steps every new connection plays after the setup exchange. */
+  script(steps: Step[]): this {
+    this.steps = [...steps];
+    return this;
+  }
+
+  /** The next connection to be made, once its setup exchange is done (call it before connecting). */
+  connection(): Promise<FakeLiveConnection> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  reset(): void {
+    this.steps = [];
+    this.failures.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.connections) client.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    // The SDK joins a base URL that ends in "/" with "/ws/…", so the path starts with "//", which
+    // the real service accepts (and `new URL` would read as a host name).
+    const raw = request.url ?? '/';
+    const [path = '', query = ''] = raw.split('?', 2);
+    const connection = new FakeLiveConnection(raw, socket, this.failures);
+    if (path.replace(/^\/+/, '/') !== LIVE_PATH) {
+      // As Google's published schema has it, only v1beta (and v1alpha) serve BidiGenerateContent.
+      this.failures.push(`a connection to ${path}, not ${LIVE_PATH}`);
+      socket.close(1008, `fake-live: no Live endpoint at ${path}`);
+      return;
+    }
+    if (!new URLSearchParams(query).get('key')) this.failures.push('a connection without ?key=');
+    this.connections.push(connection);
+    const steps = this.steps;
+    void (async () => {
+      try {
+        if (this.options.autoSetup) await connection.play([{ await: 'setup' }, { send: { setupComplete: {} } }]);
+        this.waiting.shift()?.(connection);
+        await connection.play(steps);
+      } catch (error) {
+        this.failures.push(`scenario: ${(error as Error).message}`);
+      }
+    })();
+  }
+}
+
+function safeParse(raw: string): any {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function asList(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -9,6 +9,7 @@
 import type { Blob as GenAIBlob, CodeExecutionResult, FunctionCall, FunctionResponse, Part } from '@google/genai';
 import { type TemplateResult, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { isNotRunCode } from '../agent/index.js';
 import type { OutputChunk } from '../types.js';
 import { highlightCode } from './highlight.js';
 import { renderMarkdown } from './markdown.js';
@@ -17,8 +18,11 @@ import { renderMarkdown } from './markdown.js';
 export type Block =
   | { type: 'text'; text: string }
   | { type: 'thought'; text: string }
-  /** Code, its result (once there is one) and the media that followed the result. */
-  | { type: 'cell'; code: string; language: string; id?: string; result?: CodeExecutionResult; media: GenAIBlob[] }
+  /**
+   * Code, its result (once there is one) and the media that followed the result. `notRun`: code the
+   * model wrote that nothing runs (a Live model drafts its function calls as Python): it never waits for a result.
+   */
+  | { type: 'cell'; code: string; language: string; id?: string; result?: CodeExecutionResult; media: GenAIBlob[]; notRun?: true }
   /** A result whose code part is missing (never expected, but never dropped). */
   | { type: 'result'; result: CodeExecutionResult }
   | { type: 'media'; blob: GenAIBlob }
@@ -43,7 +47,7 @@ export function groupParts(parts: readonly Part[]): Block[] {
     } else if (part.executableCode) {
       mediaTarget = undefined;
       const { code = '', language = 'PYTHON', id } = part.executableCode;
-      blocks.push({ type: 'cell', code, language: String(language), ...(id !== undefined && { id }), media: [] });
+      blocks.push({ type: 'cell', code, language: String(language), ...(id !== undefined && { id }), media: [], ...(isNotRunCode(part) && { notRun: true as const }) });
     } else if (part.codeExecutionResult) {
       const result = part.codeExecutionResult;
       const cell = findCellFor(blocks, result);
@@ -72,7 +76,7 @@ export function groupParts(parts: readonly Part[]): Block[] {
 }
 
 function findCellFor(blocks: Block[], result: CodeExecutionResult): Extract<Block, { type: 'cell' }> | undefined {
-  const waiting = blocks.filter((b): b is Extract<Block, { type: 'cell' }> => b.type === 'cell' && !b.result);
+  const waiting = blocks.filter((b): b is Extract<Block, { type: 'cell' }> => b.type === 'cell' && !b.result && !b.notRun);
   if (result.id !== undefined) {
     const byId = waiting.find((cell) => cell.id === result.id);
     if (byId) return byId;
@@ -95,7 +99,7 @@ export interface RenderContext {
 /** Renders a transcript's parts. */
 export function renderParts(parts: readonly Part[], ctx: RenderContext): TemplateResult {
   const blocks = groupParts(parts);
-  const lastCell = blocks.findLastIndex((b) => b.type === 'cell');
+  const lastCell = blocks.findLastIndex((b) => b.type === 'cell' && !b.notRun);
   return html`${blocks.map((block, index) => renderBlock(block, ctx, index === lastCell))}`;
 }
 
@@ -120,8 +124,8 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   const running = !cell.result && isLastCell && Boolean(ctx.inProgress);
   const live = running ? ctx.liveOutput : undefined;
   return html`
-    <section class="cell ${running ? 'running' : ''}" aria-label="Python code cell" aria-busy=${running ? 'true' : 'false'}>
-      ${renderCellHeader(cell.result, running, ctx.onCopy ? () => ctx.onCopy?.(cell.code) : undefined)}
+    <section class="cell ${running ? 'running' : ''}" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
+      ${renderCellHeader(cell.result, running, ctx.onCopy ? () => ctx.onCopy?.(cell.code) : undefined, cell.notRun)}
       <pre class="code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
       ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx))}</div>` : nothing}
@@ -129,11 +133,11 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   `;
 }
 
-function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, onCopy: (() => void) | undefined): TemplateResult {
+function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, onCopy: (() => void) | undefined, notRun = false): TemplateResult {
   return html`
     <header class="cell-head">
       <span class="lang">Python</span>
-      ${outcomeBadge(result, running)}
+      ${notRun ? html`<span class="badge idle" title="The model wrote this code; nothing ran it">draft, not run</span>` : outcomeBadge(result, running)}
       <span class="spacer"></span>
       ${onCopy ? html`<button class="ghost copy" type="button" aria-label="Copy code" @click=${onCopy}>Copy</button>` : nothing}
     </header>

@@ -31,6 +31,27 @@ describe('groupParts', () => {
     expect(blocks[0]).toMatchObject({ type: 'cell', code: 'x', result: { output: '1' } });
   });
 
+  test('code a Live model drafted but nothing ran stays a cell of its own, never paired with a result', () => {
+    const blocks = groupParts([
+      { executableCode: { language: 'PYTHON' as never, code: 'print(default_api.run_python(code="1+1"))' }, partMetadata: { notRun: true } },
+      { executableCode: { language: 'PYTHON' as never, code: '1+1' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '2' } },
+    ]);
+    expect(blocks).toMatchObject([
+      { type: 'cell', code: 'print(default_api.run_python(code="1+1"))', notRun: true },
+      { type: 'cell', code: '1+1', result: { output: '2' } },
+    ]);
+    expect(blocks[0]).not.toHaveProperty('result');
+  });
+
+  test('a result after only a drafted cell is shown on its own, not as the draft\'s', () => {
+    const blocks = groupParts([
+      { executableCode: { code: 'draft' }, partMetadata: { notRun: true } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '1' } },
+    ]);
+    expect(blocks.map((block) => block.type)).toEqual(['cell', 'result']);
+  });
+
   test('outcome labels', () => {
     expect(outcomeLabel({ outcome: 'OUTCOME_DEADLINE_EXCEEDED' as never }, false).label).toBe('timed out');
     expect(outcomeLabel(undefined, true).tone).toBe('running');

@@ -39,15 +39,20 @@ export class OutputBelowPython {
     this.dropped = false;
   }
 
-  /** One write during a run; `stream` sends a chunk live. */
+  /**
+   * One write during a run; `stream` sends a chunk live. Bounded by characters, not lines: one
+   * line can be 40 MB (`os.write(1, b"A" * 40_000_000)`), so only what fits is streamed and held.
+   */
   write(chunk: OutputChunk, stream: (chunk: OutputChunk) => void): void {
     const before = this.written;
-    this.written += chunk.text.length;
-    const live = before < this.maxOutputBytes / 2;
-    if (live) stream(chunk);
-    // Bounded: the capture keeps at most the cap of it, a head and a tail.
-    if (before < this.maxOutputBytes * 2) this.hold(live ? `${chunk.stream}/streamed` : chunk.stream, chunk.text);
-    else if (!this.dropped) {
+    const { text } = chunk;
+    this.written += text.length;
+    const liveRoom = this.maxOutputBytes / 2 - before;
+    if (liveRoom > 0) stream(text.length <= liveRoom ? chunk : { ...chunk, text: text.slice(0, liveRoom) });
+    // The capture keeps at most the cap of it, a head and a tail.
+    const holdRoom = this.maxOutputBytes * 2 - before;
+    if (holdRoom > 0) this.hold(liveRoom > 0 ? `${chunk.stream}/streamed` : chunk.stream, text.length <= holdRoom ? text : text.slice(0, holdRoom));
+    if (text.length > holdRoom && !this.dropped) {
       this.dropped = true;
       this.hold('stderr', DROPPED_NOTE);
     }

@@ -70,5 +70,16 @@ describe.each(ENGINES)('$name', (engine) => {
       expect(streamedChars).toBeLessThanOrEqual(MAX_STREAMED_CHARS);
       expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
     }, TIMEOUT_MS);
+
+    // Issue 24, item 9: an honest run (no tampering), one line of 40 MB below sys.stdout.
+    test('one 40 MB line written below sys.stdout is capped by characters: Python is kept and the page never pauses 200 ms', async () => {
+      const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run('import os\nos.write(1, b"A" * 40_000_000 + b"\\n")'));
+      pauses.push(`${engine.name}, one 40 MB line below sys.stdout: ${Math.round(stallMs)} ms`);
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
+      expect(r.output).toContain('more output written below sys.stdout was dropped');
+      expect(r.streamed.reduce((n, c) => n + c.text.length, 0)).toBeLessThanOrEqual(MAX_STREAMED_CHARS);
+      expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+      expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
+    }, TIMEOUT_MS);
   });
 });

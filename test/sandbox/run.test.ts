@@ -193,6 +193,18 @@ describe('output', () => {
     expect(r.output.length).toBeLessThan(40 * 1024);
   });
 
+  it('caps one 40 MB line written below sys.stdout by characters, streaming only its head and keeping Python', async () => {
+    let streamed = 0;
+    const r = await sandbox.run('import os\nos.write(1, b"A" * 40_000_000 + b"\\n")\nprint("after")', { onOutput: (c) => (streamed += c.text.length) });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
+    expect(r.stdout.startsWith('AAAA')).toBe(true);
+    expect(r.output).toContain('more output written below sys.stdout was dropped');
+    expect(r.output).toContain('after\n');
+    expect(r.output.length).toBeLessThan(40 * 1024);
+    expect(streamed).toBeLessThan(64 * 1024);
+    expect((await sandbox.run('1 + 1')).result).toBe('2');
+  });
+
   it('stops a loop that writes below sys.stdout at its deadline, keeping Python', async () => {
     const r = await sandbox.run('import os\nwhile True: os.write(1, b"x\\n")', { timeoutMs: 500 });
     expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });

@@ -139,7 +139,11 @@ export interface WorkerApi {
    */
   cancel(runId: number): boolean;
   reset(): void;
-  writeFile(path: string, data: Uint8Array): void;
+  /**
+   * Writes a file into the working directory. `restored`: written back after a restart as a run of
+   * the replaced interpreter left it; not imported until a cell writes it (worker/python/restored.py).
+   */
+  writeFile(path: string, data: Uint8Array, restored?: boolean): void;
   readFile(path: string): Uint8Array;
   listFiles(): FileInfo[];
 }

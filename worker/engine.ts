@@ -33,6 +33,7 @@ interface RunnerProxy extends PyProxy {
   reset(): void;
   list_files(): string;
   forget_workdir(): void;
+  mark_restored(path: string): void;
   /** The run's output capture; only where its flag for output from below is (see output-below.ts). */
   capture: PyProxy & { below_address: number };
 }
@@ -307,12 +308,13 @@ export class PyodideEngine implements WorkerApi {
     this.runner.reset();
   }
 
-  writeFile(path: string, data: Uint8Array): void {
+  writeFile(path: string, data: Uint8Array, restored = false): void {
     this.clearInterrupt();
     const full = `${WORKDIR}/${path}`;
     this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
     this.pyodide.FS.writeFile(full, data);
     this.runner.forget_workdir();
+    if (restored === true) this.runner.mark_restored(full);
     if (path.endsWith('.py')) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
   }
 

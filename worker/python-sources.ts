@@ -9,6 +9,7 @@ import interruptsPy from './python/interrupts.py?raw';
 import runnerPy from './python/runner.py?raw';
 import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
+import restoredPy from './python/restored.py?raw';
 import stdinPy from './python/stdin.py?raw';
 import tracebacksPy from './python/tracebacks.py?raw';
 import workdirPy from './python/workdir.py?raw';
@@ -22,6 +23,7 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'figures.py': figuresPy,
   'interrupts.py': interruptsPy,
   'rejections.py': rejectionsPy,
+  'restored.py': restoredPy,
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,

@@ -376,7 +376,7 @@ export class PythonSandbox {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
-    for (const [path, data] of this.workdir.files()) await this.call(session, 'writeFile', () => session.remote.writeFile(path, data));
+    for (const [path, data, fromRun] of this.workdir.files()) await this.call(session, 'writeFile', () => session.remote.writeFile(path, data, fromRun));
     this.session = session;
     return session;
   }

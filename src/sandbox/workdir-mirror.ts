@@ -55,9 +55,12 @@ export class WorkdirMirror {
     }
   }
 
-  /** The files to write into a replacement interpreter, decoded one at a time as they are taken. */
-  *files(): Generator<[path: string, data: Uint8Array]> {
-    for (const [path, { data }] of [...this.kept]) yield [path, typeof data === 'string' ? base64ToBytes(data) : data];
+  /**
+   * The files to write into a replacement interpreter, decoded one at a time as they are taken;
+   * `fromRun`: a run wrote it (not the host), so it is data to the new interpreter, not code.
+   */
+  *files(): Generator<[path: string, data: Uint8Array, fromRun: boolean]> {
+    for (const [path, { data, pinned }] of [...this.kept]) yield [path, typeof data === 'string' ? base64ToBytes(data) : data, !pinned];
   }
 
   /** One sentence for the model and the user about the files after a restart. */

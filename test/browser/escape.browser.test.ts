@@ -227,6 +227,16 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     await expectReplacedAndWorking(r, /did not take the run within 3000 ms/);
   }, ATTEMPT_TIMEOUT_MS);
 
+  test('a module the standard library imports only if present, written before a restart, does not re-infect the new interpreter', async () => {
+    const { host } = ctx.world;
+    const infect = 'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError\n';
+    await host.run(`open("_hashlib.py", "w").write(${JSON.stringify(infect)})`, {}, ID);
+    expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
+    const trace = await attempt(ctx.world, 'import hashlib\nprint("hello")', { sandboxId: ID });
+    await expectNoEscape(ctx.world, trace);
+    expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
+  }, ATTEMPT_TIMEOUT_MS);
+
   test('forged progress lines never reach the page (free text, or a package the lock file does not have)', async () => {
     const { host } = ctx.world;
     expect((await host.run(FORGE_PROGRESS, {}, ID)).outcome).toBe('OUTCOME_OK');

@@ -115,6 +115,32 @@ describe('files restored into a new interpreter', () => {
     expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'True True\n' });
   });
 
+  // Issue 24, item 1: _hashlib is absent from Pyodide, so hashlib's `import _hashlib` looked in the working directory.
+  it('cannot re-infect the new interpreter through a module the standard library imports only if present', async () => {
+    const infect = 'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError("no OpenSSL here")\n';
+    await sandbox.run(`open("_hashlib.py", "w").write(${JSON.stringify(infect)})`);
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect((await sandbox.listFiles()).map((f) => f.path)).toContain('_hashlib.py');
+    const r = await sandbox.run('import hashlib\nprint("hello", hashlib.sha256(b"").hexdigest()[:8])');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello e3b0c442\n' });
+  });
+
+  it('keeps a module a run wrote from being imported after the restart until a cell writes it again', async () => {
+    await sandbox.run('open("mymod_restored.py", "w").write("VALUE = 1\\n")');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    const refused = await sandbox.run('import mymod_restored');
+    expect(refused).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ModuleNotFoundError' } });
+    expect(refused.error?.message).toContain('written back after the interpreter was replaced');
+    await sandbox.run('open("mymod_restored.py", "w").write("VALUE = 2\\n")');
+    expect(await sandbox.run('import mymod_restored\nmymod_restored.VALUE')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
+  it('still imports a module the host wrote with writeFile after a restart', async () => {
+    await sandbox.writeFile('hostmod_restored.py', 'VALUE = 7\n');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect(await sandbox.run('import hostmod_restored\nhostmod_restored.VALUE')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7' });
+  });
+
   it('still lets a cell import its own module from the working directory', async () => {
     await sandbox.writeFile('helpers_for_test.py', 'def answer():\n    return 42\n');
     expect(await sandbox.run('import helpers_for_test\nhelpers_for_test.answer()')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });

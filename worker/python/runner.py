@@ -24,6 +24,7 @@ import cells
 import figures
 import interrupts
 import rejections
+import restored
 import stdin
 import tracebacks
 import workdir
@@ -214,6 +215,11 @@ class Runner:
         is not reported as the run's."""
         self.before = None
 
+    def mark_restored(self, path: str) -> None:
+        """The host wrote ``path`` back after a restart, as a run of the replaced interpreter left
+        it: it is not imported until a cell writes it (see restored.py)."""
+        restored.finder.add(path)
+
     def list_files(self) -> str:
         return json.dumps(workdir.list_files(WORKDIR, self.limits.max_files))
 
@@ -245,6 +251,7 @@ def setup(
     """
     limits = Limits(**json.loads(limits_json))
     _order_sys_path()
+    restored.install()
     sys.setrecursionlimit(limits.recursion_limit)
     figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
     interrupts.install()

@@ -355,6 +355,7 @@ export class PyodideEngine implements WorkerApi {
       message = 'The interpreter crashed: C stack overflow (Maximum call stack size exceeded), usually from very deeply nested data or recursion in C code';
     }
     const text = `${name}: ${message}\n`;
-    return { status: alive ? 'error' : 'fatal', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [] };
+    // No walk: nothing is known removed yet (alive, the next run's walk reports what this one changed).
+    return { status: alive ? 'error' : 'fatal', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [], ...(alive && { removedFiles: [] }) };
   }
 }

@@ -336,7 +336,8 @@ export class PythonSandbox {
       const settled = 'died' in answer ? { crash: answer.died } : answer.value;
       if ('result' in settled) {
         await arrivals.until(settled.result.streamedChunks);
-        this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
+        // A fatal run's changes are never known: the files stay as the last finished run left them.
+        if (settled.result.status !== 'fatal') this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
       }
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
@@ -376,7 +377,11 @@ export class PythonSandbox {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
-    for (const [path, data, fromRun] of this.workdir.files()) await this.call(session, 'writeFile', () => session.remote.writeFile(path, data, fromRun));
+    // All at once, not one round trip each: the mirror is bounded (MIRROR_MAX_RUN_FILES), and its
+    // write-back comes before the next run's deadline starts.
+    const writes: Promise<void>[] = [];
+    for (const [path, data, fromRun] of this.workdir.files()) writes.push(this.call(session, 'writeFile', () => session.remote.writeFile(path, data, fromRun)));
+    await Promise.all(writes);
     this.session = session;
     return session;
   }

@@ -3,10 +3,23 @@
  * crash or the memory limit) gets its files back. It knows what `writeFile` wrote and what each
  * finished run returned in `RunResult.files`; what a killed run changed is never known, so after
  * a restart the files are as the last finished run left them.
+ *
+ * Bounded, since runs choose what it holds: by content bytes (`limits.maxTotalFileBytes`), by the
+ * number of files runs wrote, and by the characters of their names (5,000 empty files with long
+ * names cost no bytes). A file it cannot vouch for is not written back but named as lost: one over
+ * a bound, and every file when a run's walk stopped at its cap and so could not tell what the run
+ * deleted (else a deleted file would come back).
  */
 import type { FileOutput } from '../types.js';
 import { base64Size, base64ToBytes } from './base64.js';
 import { toWorkdirPath } from './paths.js';
+
+/** Files that runs wrote which a restart writes back, at most (what `writeFile` wrote is not counted). */
+export const MIRROR_MAX_RUN_FILES = 1000;
+/** Characters of the names of those files, at most. */
+export const MIRROR_MAX_PATH_CHARS = 256 * 1024;
+/** Names of lost files remembered for the restart's note; beyond them, lost files are only counted. */
+const MAX_LOST_NAMES = 100;
 
 interface Kept {
   /** A run's files stay base64 (as validated) until a restore needs them: no decoding per run. */
@@ -18,10 +31,13 @@ interface Kept {
 
 export class WorkdirMirror {
   private readonly kept = new Map<string, Kept>();
-  /** Bytes of kept files that runs wrote (pinned files do not count). */
+  /** Bytes, files and name characters of kept files that runs wrote (pinned files do not count). */
   private runBytes = 0;
-  /** Files that exist in the interpreter but cannot be restored (not returned, or over the budget). */
+  private runFiles = 0;
+  private runPathChars = 0;
+  /** Files that exist in the interpreter (or may) but cannot be restored; past the names, a count. */
   private readonly lost = new Set<string>();
+  private lostUnnamed = 0;
 
   /** @param budgetBytes How much of what runs wrote is kept (`limits.maxTotalFileBytes`). */
   constructor(private readonly budgetBytes: number) {}
@@ -33,26 +49,46 @@ export class WorkdirMirror {
 
   /** What a finished run created, changed (`files`) and deleted (`removed`, undefined when unknown). */
   afterRun(files: FileOutput[], removed: string[] | undefined): void {
+    // The list comes from the worker, which runs untrusted code (its sizes and base64 were
+    // checked by validateRunResult): a path outside the working directory is not written back.
+    const returned = new Map<string, FileOutput>();
+    for (const file of files) {
+      try {
+        returned.set(toWorkdirPath(file.path), file);
+      } catch {
+        // Not a path in the working directory.
+      }
+    }
+    if (removed === undefined) {
+      // The run's walk stopped at its cap: any file it did not return may have been deleted.
+      for (const path of [...this.kept.keys()]) {
+        if (returned.has(path)) continue;
+        this.drop(path);
+        this.markLost(path);
+      }
+    }
     for (const path of removed ?? []) {
       this.drop(path);
       this.lost.delete(path);
     }
-    for (const file of files) {
-      // The list comes from the worker, which runs untrusted code (its sizes and base64 were
-      // checked by validateRunResult): a path outside the working directory is not written back.
-      let path: string;
-      try {
-        path = toWorkdirPath(file.path);
-      } catch {
-        continue;
-      }
+    for (const [path, file] of returned) {
       // Once a run has changed it, a file the host wrote is the run's: it counts against the
-      // budget (else a run could keep any amount under a path the host once wrote).
+      // bounds (else a run could keep any amount under a path the host once wrote).
       this.drop(path);
       const size = base64Size(file.data);
-      if (file.omitted || this.runBytes + size > this.budgetBytes) this.lost.add(path);
-      else this.set(path, { data: file.data, size, pinned: false });
+      const fits =
+        !file.omitted &&
+        this.runBytes + size <= this.budgetBytes &&
+        this.runFiles < MIRROR_MAX_RUN_FILES &&
+        this.runPathChars + path.length <= MIRROR_MAX_PATH_CHARS;
+      if (fits) this.set(path, { data: file.data, size, pinned: false });
+      else this.markLost(path);
     }
+  }
+
+  /** How many files a restart writes back. */
+  get size(): number {
+    return this.kept.size;
   }
 
   /**
@@ -65,25 +101,38 @@ export class WorkdirMirror {
 
   /** One sentence for the model and the user about the files after a restart. */
   describeRestore(): string {
-    const lost = [...this.lost];
     const base = 'Files in the working directory are as the last finished run left them';
-    if (lost.length === 0) return `${base}.`;
-    const shown = lost.slice(0, 5).join(', ') + (lost.length > 5 ? ` and ${lost.length - 5} more` : '');
-    return `${base}, except ${shown}, which could not be kept.`;
+    const count = this.lost.size + this.lostUnnamed;
+    if (count === 0) return `${base}.`;
+    const shown = [...this.lost].slice(0, 5);
+    const rest = count - shown.length;
+    const names = shown.length === 0 ? `${count} files` : shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+    return `${base}, except ${names}, which could not be kept.`;
+  }
+
+  private markLost(path: string): void {
+    if (this.lost.has(path)) return;
+    if (this.lost.size < MAX_LOST_NAMES) this.lost.add(path);
+    else this.lostUnnamed++;
   }
 
   private set(path: string, entry: Kept): void {
     this.drop(path);
     this.kept.set(path, entry);
     this.lost.delete(path);
-    if (!entry.pinned) this.runBytes += entry.size;
+    if (entry.pinned) return;
+    this.runBytes += entry.size;
+    this.runFiles++;
+    this.runPathChars += path.length;
   }
 
   private drop(path: string): void {
     const old = this.kept.get(path);
     if (!old) return;
     this.kept.delete(path);
-    if (!old.pinned) this.runBytes -= old.size;
+    if (old.pinned) return;
+    this.runBytes -= old.size;
+    this.runFiles--;
+    this.runPathChars -= path.length;
   }
-
 }

@@ -141,6 +141,37 @@ describe('files restored into a new interpreter', () => {
     expect(await sandbox.run('import hostmod_restored\nhostmod_restored.VALUE')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7' });
   });
 
+  // Issue 24, items 2-4: what the host keeps of the working directory, and what it writes back.
+  it('restarts within 1 s after runs that each replaced 5,000 empty files with long names', async () => {
+    const batch = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
+    for (let run = 0; run < 8; run++) expect((await sandbox.run(batch)).outcome).toBe('OUTCOME_OK');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    const started = performance.now();
+    const next = await sandbox.run('1 + 1');
+    const restartMs = performance.now() - started;
+    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+    expect(restartMs).toBeLessThan(1000);
+    await sandbox.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)');
+  }, 120_000);
+
+  it('does not bring back a file the host wrote and a run deleted, even when the run\'s walk stopped at its cap', async () => {
+    await sandbox.writeFile('secret.csv', 'a,b\n1,2\n');
+    const r = await sandbox.run('import os\nos.makedirs("many", exist_ok=True)\nfor i in range(5000): open(f"many/{i}", "w").close()\nos.remove("secret.csv")');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect((await sandbox.run('import os\nos.path.exists("secret.csv")')).result).toBe('False');
+    await sandbox.run('import shutil\nshutil.rmtree("many", ignore_errors=True)');
+  }, 60_000);
+
+  it('keeps what a run wrote into a host file after a restart, even when it put the size and stamp back', async () => {
+    await sandbox.writeFile('config.txt', 'mode=safe\n');
+    const rewrite = 'import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))';
+    const r = await sandbox.run(rewrite);
+    expect(r.files.map((f) => f.path)).toContain('config.txt');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect((await sandbox.run('open("config.txt").read()')).result).toBe("'mode=EVIL\\n'");
+  });
+
   it('still lets a cell import its own module from the working directory', async () => {
     await sandbox.writeFile('helpers_for_test.py', 'def answer():\n    return 42\n');
     expect(await sandbox.run('import helpers_for_test\nhelpers_for_test.answer()')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });

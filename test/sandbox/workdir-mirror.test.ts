@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkdirMirror } from '../../src/sandbox/workdir-mirror.js';
+import { MIRROR_MAX_PATH_CHARS, MIRROR_MAX_RUN_FILES, WorkdirMirror } from '../../src/sandbox/workdir-mirror.js';
 import type { FileOutput } from '../../src/types.js';
 
 const MB = 1024 * 1024;
@@ -37,5 +37,53 @@ describe('WorkdirMirror', () => {
     const mirror = new WorkdirMirror(25 * MB);
     mirror.afterRun([{ ...runFile('../../etc/passwd', 3), path: '../../etc/passwd' }], []);
     expect([...mirror.files()]).toEqual([]);
+  });
+});
+
+describe('WorkdirMirror bounds (issue 24)', () => {
+  const names = (mirror: WorkdirMirror) => [...mirror.files()].map(([path]) => path);
+
+  it(`writes back at most ${MIRROR_MAX_RUN_FILES} files that runs wrote, however small, and names the rest as lost`, () => {
+    const mirror = new WorkdirMirror(25 * MB);
+    mirror.afterRun(Array.from({ length: MIRROR_MAX_RUN_FILES + 500 }, (_, i) => runFile(`f${i}.txt`, 0)), []);
+    expect(mirror.size).toBe(MIRROR_MAX_RUN_FILES);
+    expect(mirror.describeRestore()).toMatch(/and 495 more, which could not be kept/);
+  });
+
+  it('bounds the characters of the names it keeps', () => {
+    const mirror = new WorkdirMirror(25 * MB);
+    const long = (i: number) => `${'d'.repeat(200)}/${'n'.repeat(600)}-${i}.txt`;
+    mirror.afterRun(Array.from({ length: 1000 }, (_, i) => runFile(long(i), 0)), []);
+    const kept = names(mirror);
+    expect(kept.reduce((sum, path) => sum + path.length, 0)).toBeLessThanOrEqual(MIRROR_MAX_PATH_CHARS);
+    expect(kept.length).toBeLessThan(1000);
+  });
+
+  it('does not grow over runs that each replace their last batch', () => {
+    const mirror = new WorkdirMirror(25 * MB);
+    for (let run = 0; run < 8; run++) {
+      const batch = Array.from({ length: 5000 }, (_, i) => runFile(`r${run}/${'x'.repeat(800)}${i}`, 0));
+      mirror.afterRun(batch, undefined);
+    }
+    expect(mirror.size).toBeLessThanOrEqual(MIRROR_MAX_RUN_FILES);
+  });
+
+  it('writes back nothing the run may have deleted when its walk could not tell (a file the host wrote included)', () => {
+    const mirror = new WorkdirMirror(25 * MB);
+    mirror.written('secret.csv', new Uint8Array(10));
+    mirror.afterRun([runFile('kept.txt', 1)], []);
+    mirror.afterRun([runFile('new.txt', 1)], undefined);
+    expect(names(mirror)).toEqual(['new.txt']);
+    expect(mirror.describeRestore()).toMatch(/except secret\.csv, kept\.txt, which could not be kept/);
+  });
+
+  it('marks files that runs wrote, not those the host wrote, as data for the new interpreter', () => {
+    const mirror = new WorkdirMirror(25 * MB);
+    mirror.written('host.py', new Uint8Array(1));
+    mirror.afterRun([runFile('run.py', 1)], []);
+    expect([...mirror.files()].map(([path, , fromRun]) => [path, fromRun])).toEqual([
+      ['host.py', false],
+      ['run.py', true],
+    ]);
   });
 });

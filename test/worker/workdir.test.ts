@@ -27,7 +27,7 @@ seen = []
 for i in range(20):
     with open("/wd/tick.txt", "w") as f:
         f.write(f"tick {i % 10}")
-    files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100)
+    files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, set())
     seen.append([f["path"] for f in files])
 seen
 `,
@@ -43,10 +43,34 @@ describe('changed files', () => {
     const unchanged = pyodide.runPython(`
 import workdir
 before = workdir.snapshot("/wd", 100)
-files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100)
-files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100)
+files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, set())
+files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, set())
 len(files)
 `);
     expect(unchanged).toBe(0);
+  });
+
+  it('reports a file the watch saw written even when its stamp and size were put back', () => {
+    const paths = pyodide.runPython(`
+import os, workdir
+before = workdir.snapshot("/wd", 100)
+st = os.stat("/wd/tick.txt")
+with open("/wd/tick.txt", "w") as f:
+    f.write("x" * st.st_size)
+os.utime("/wd/tick.txt", ns=(st.st_atime_ns, st.st_mtime_ns))
+files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, workdir.written_paths("/wd", '["/wd/tick.txt"]'))
+[f["path"] for f in files]
+`).toJs();
+    expect(paths).toEqual(['tick.txt']);
+  });
+
+  it('reports every file when the watch cannot say which were written', () => {
+    const count = pyodide.runPython(`
+import workdir
+before = workdir.snapshot("/wd", 100)
+files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, workdir.written_paths("/wd", "*"))
+len(files)
+`);
+    expect(count).toBeGreaterThan(0);
   });
 });

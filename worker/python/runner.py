@@ -56,7 +56,7 @@ class Runner:
         self,
         emit: Callable[[str, str], object],
         limits: Limits,
-        files_changed: Callable[[], bool],
+        files_changed: Callable[[], str | None],
         take_below: Callable[[], str] | None = None,
     ):
         self.capture = capture.OutputCapture(limits.max_output_bytes, emit, take_below)
@@ -184,14 +184,20 @@ class Runner:
         removed: list[str] | None = None
         try:
             before = self.before or {}
-            if self.before is not None and not self.files_changed():
+            changes = self.files_changed()
+            if self.before is not None and changes is None:
                 files, notes = [], []
                 removed = None if len(before) >= self.limits.max_files else []
             else:
                 # The walk that finds this run's changes is also the next run's starting point.
                 self.before = None
                 files, notes, removed, self.before = workdir.changed_files(
-                    WORKDIR, before, self.limits.max_file_bytes, self.limits.max_total_file_bytes, self.limits.max_files
+                    WORKDIR,
+                    before,
+                    self.limits.max_file_bytes,
+                    self.limits.max_total_file_bytes,
+                    self.limits.max_files,
+                    workdir.written_paths(WORKDIR, changes),
                 )
         except Exception as files_error:
             files, notes = [], [f"[could not list changed files: {files_error!r}]"]
@@ -240,13 +246,14 @@ def _order_sys_path() -> None:
 def setup(
     emit: Callable[[str, str], object],
     limits_json: str,
-    files_changed: Callable[[], bool] = lambda: True,
+    files_changed: Callable[[], str | None] = lambda: "*",
     take_below: Callable[[], str] | None = None,
 ) -> Runner:
     """Installs the sandbox's patches (sleep, stdin, display, SIGINT, promise rejections) and returns the runner.
 
-    ``files_changed`` says whether any file may have changed since it was last asked; without
-    it, every run walks the working directory. ``take_below`` hands over the output written below
+    ``files_changed`` says what may have changed since it was last asked (None: nothing; "*":
+    unknown; else the JSON list of paths written: see file-changes.ts); without it, every run walks
+    the working directory and counts every file as written. ``take_below`` hands over the output written below
     sys.stdout (see capture.OutputCapture).
     """
     limits = Limits(**json.loads(limits_json))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
 import os
 import time
@@ -56,12 +57,34 @@ def mime_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
+def written_paths(root: str, changes: str | None) -> set[str] | None:
+    """The paths under ``root`` (relative) that the file-change watch saw written, from its answer
+    (see file-changes.ts): None when it cannot say which, so every file counts as written."""
+    if changes == "*":
+        return None
+    prefix = root.rstrip("/") + "/"
+    written = set()
+    for path in json.loads(changes) if changes else []:
+        full = os.path.normpath(os.path.join(root, path))
+        if full.startswith(prefix):
+            written.add(full[len(prefix):])
+    return written
+
+
 def changed_files(
-    root: str, before: dict[str, tuple[int, int]], max_file: int, max_total: int, max_files: int
+    root: str,
+    before: dict[str, tuple[int, int]],
+    max_file: int,
+    max_total: int,
+    max_files: int,
+    written: set[str] | None = None,
 ) -> tuple[list[dict], list[str], list[str] | None, dict[str, tuple[int, int]]]:
     """Files new or changed since ``before``, with contents up to the caps; notes on what was
     capped; the paths removed since ``before`` (None when the walk hit its cap and cannot tell);
     and the directory as it is now (what ``snapshot`` would return), for the next run's ``before``.
+
+    A file in ``written`` (None: every file) counts as changed even when its stamp and size are
+    as before: both can be put back (``os.utime``) after rewriting it.
     """
     files: list[dict] = []
     notes: list[str] = []
@@ -69,7 +92,7 @@ def changed_files(
     total = 0
     for path, st in _walk(root, max_files):
         now[path] = state = (st.st_mtime_ns, st.st_size)
-        if before.get(path) == state:
+        if before.get(path) == state and written is not None and path not in written:
             continue
         entry = {"path": path, "mimeType": mime_type(path), "size": st.st_size, "data": ""}
         if st.st_size > max_file:

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BootPlan, prepareRuntime } from '../../src/sandbox/boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/bundled-assets.js';
 import { runtimeIn } from '../../src/sandbox/runtime-files.js';
@@ -73,6 +73,15 @@ function memoryCacheStorage(): { storage: CacheStorage; entries: Map<string, Res
   } as unknown as Cache;
   return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
 }
+
+describe('the CDN fallback on a page that cannot hash', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('refuses to run unchecked files and says why (no crypto.subtle outside a secure context)', async () => {
+    vi.stubGlobal('crypto', {});
+    await expect(prepareRuntime(fallbackPlan(`${origin}/cdn/insecure/none/`), { snapshotCache: 'off' })).rejects.toThrow(/pyodide\.mjs against the SHA-256 this package was built with: this page is not a secure context/);
+  });
+});
 
 describe('the CDN fallback with Cache Storage', () => {
   const original = globalThis.caches;

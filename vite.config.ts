@@ -17,6 +17,20 @@ const root = dirname(fileURLToPath(import.meta.url));
 /** The core runtime files of the pyodide npm package (it ships no wheels). */
 export const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
+/**
+ * The SHA-256 (hex) of each runtime file this build copies into dist/pyodide/, by file name. The
+ * library gets them as `__PYODIDE_RUNTIME_SHA256__` and checks what the CDN fallback downloads,
+ * or a Cache Storage copy of that, against them (src/sandbox/runtime-integrity.ts).
+ */
+export function pyodideRuntimeSha256(): Record<string, string> {
+  return Object.fromEntries(PYODIDE_FILES.map((file) => [file, createHash('sha256').update(readFileSync(join(root, 'node_modules/pyodide', file))).digest('hex')]));
+}
+
+/** The build-time constants of the library's host code: which build it is, and the runtime's hashes. */
+function libraryDefines(target: 'browser' | 'node' | 'any'): Record<string, string> {
+  return { ...buildTarget(target), __PYODIDE_RUNTIME_SHA256__: JSON.stringify(pyodideRuntimeSha256()) };
+}
+
 function copyPyodideRuntime(outDir: string): Plugin {
   return {
     name: 'copy-pyodide-runtime',
@@ -35,7 +49,7 @@ export default defineConfig(({ mode }) => {
     return {
       // public/ belongs to the site build.
       publicDir: false,
-      define: buildTarget('browser'),
+      define: libraryDefines('browser'),
       build: { ...libBuild(outDir, '[name].js'), emptyOutDir: true },
       plugins: [copyPyodideRuntime(outDir), stripViteIgnore(), nodeLibrary(outDir), workerBundle(outDir)],
     };
@@ -44,7 +58,7 @@ export default defineConfig(({ mode }) => {
   // offline service worker (sw.js). Run after the lib build (which empties dist/).
   return {
     base: './',
-    define: buildTarget('browser'),
+    define: libraryDefines('browser'),
     optimizeDeps: { exclude: ['pyodide'] },
     worker: { format: 'es' },
     build: { outDir, emptyOutDir: false, target: 'es2022', sourcemap: true },
@@ -93,7 +107,7 @@ function nodeLibrary(outDir: string): Plugin {
     name: 'node-library',
     apply: 'build',
     async closeBundle() {
-      await build({ configFile: false, logLevel: 'warn', define: buildTarget('node'), build: libBuild(outDir, '[name].node.js', ['index', 'sandbox']), plugins: [stripViteIgnore()] });
+      await build({ configFile: false, logLevel: 'warn', define: libraryDefines('node'), build: libBuild(outDir, '[name].node.js', ['index', 'sandbox']), plugins: [stripViteIgnore()] });
       writeFileSync(join(outDir, 'index.node.d.ts'), "export * from './index.js';\n");
     },
   };
@@ -169,7 +183,7 @@ async function buildWidget(outDir: string): Promise<void> {
   await build({
     configFile: false,
     logLevel: 'warn',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...buildTarget('browser') },
+    define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...libraryDefines('browser') },
     build: {
       ...besideOthers(outDir, true),
       lib: { entry: join(root, 'src/ui/widget.ts'), formats: ['es'], fileName: () => 'widget.js' },

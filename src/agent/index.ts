@@ -5,6 +5,7 @@ export { createCodeExecutionChat, CodeExecutionChat } from './chat.js';
 export { generateWithCodeExecution } from './generate.js';
 export { sandboxAsCallableTool, type SandboxToolOptions } from './callable-tool.js';
 export { RUN_PYTHON, runPythonDeclaration, type RunPythonDeclarationOptions } from './run-python-tool.js';
+export { MAX_LISTED_FILES_PER_RUN, MAX_LISTED_FILE_NAME_CHARS, listedFiles, type ListedFiles } from './run-files.js';
 export { partKind, type PartKind } from './transcript.js';
 export { isApiError, isAbortError } from './errors.js';
 export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';

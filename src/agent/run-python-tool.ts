@@ -4,6 +4,7 @@
  */
 import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../types.js';
+import { listedFiles } from './run-files.js';
 
 export const RUN_PYTHON = 'run_python';
 
@@ -55,7 +56,10 @@ export function parseRunPythonArgs(args: Record<string, unknown> | undefined): P
   return { ok: true, code };
 }
 
-/** The `response` object of the function response for a run (images travel separately, as parts). */
+/**
+ * The `response` object of the function response for a run (images travel separately, as parts).
+ * Files: at most `MAX_LISTED_FILES_PER_RUN`, names shortened, the rest counted in `filesNotListed`.
+ */
 export function runResultResponse(result: RunResult): Record<string, unknown> {
   const response: Record<string, unknown> = { outcome: result.outcome, output: result.output };
   if (result.result !== undefined) response.result = result.result;
@@ -64,7 +68,12 @@ export function runResultResponse(result: RunResult): Record<string, unknown> {
     response.stateLost = true;
     response.note = STATE_LOST_NOTE;
   }
-  if (result.files.length > 0) response.files = result.files.map((file) => ({ name: file.path, size: file.size }));
+  if (result.files.length > 0) {
+    // Bounded: the response is sent again with the history on every later turn.
+    const { files, unlisted } = listedFiles(result.files);
+    response.files = files.map((file) => ({ name: file.path, size: file.size }));
+    if (unlisted > 0) response.filesNotListed = unlisted;
+  }
   if (result.images.length > 0) response.images = result.images.length;
   return response;
 }

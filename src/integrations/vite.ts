@@ -35,9 +35,9 @@ export function pythonSandbox(): Plugin {
     }),
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        const path = requestPath(req.url ?? '');
         // Every dev request passes here: the disk is asked only about the sandbox's own file names.
-        if (!SERVED_URL.test(path)) return next();
+        if (path === undefined || !SERVED_URL.test(path)) return next();
         const candidate = path.startsWith('/@fs/') ? path.slice('/@fs'.length) : join(server.config.root, path);
         if (!existsSync(candidate)) return next();
         const inDist = relative(dist, realpathSync(candidate));
@@ -47,4 +47,17 @@ export function pythonSandbox(): Plugin {
       });
     },
   };
+}
+
+/**
+ * The decoded path of a request URL, or undefined for a malformed percent escape (`/%E0%A4%A`):
+ * no file of ours has such a name, so the request goes on to Vite, which answers it as it does
+ * any other malformed URL instead of with a 500.
+ */
+function requestPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0]);
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import type { LoadProgress, SandboxOptions } from '../types.js';
 import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
 import { type LoadedRuntime, type RuntimeUrls, loadRuntime, runtimeIn } from './runtime-files.js';
+import { SHIPPED_RUNTIME_SHA256 } from './runtime-integrity.js';
 import { WorkerSession } from './session.js';
 import { isNode } from '../is-node.js';
 import type { Isolation } from './spawned-worker.js';
@@ -14,7 +15,10 @@ import type { Isolation } from './spawned-worker.js';
 /** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
 export interface RuntimeSource {
   urls: RuntimeUrls;
-  /** The official CDN of the exact version, when `urls` is the package's copy and it is missing. */
+  /**
+   * The official CDN of the exact version, when `urls` is the package's copy and it is missing.
+   * Its files must have the hashes this package's build recorded.
+   */
   fallback?: { indexURL: string; version: string };
 }
 
@@ -65,7 +69,8 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
  * Browsers: the host loads the runtime and hands it in (an isolated realm fetches nothing, and a
  * bundler may have renamed each file, so a worker could not find them by folder), and sets up the
  * broker that serves wheels. When the package's own copy of the runtime is not served (an app's
- * build left it out), the official CDN of the exact Pyodide version serves it, and progress says so.
+ * build left it out), the official CDN of the exact Pyodide version serves it, and progress says
+ * so; each of its files must be byte for byte the one this package was built with.
  */
 export async function prepareRuntime(boot: BootPlan, options: SandboxOptions): Promise<void> {
   const persist = (options.snapshotCache ?? 'auto') === 'auto';
@@ -77,7 +82,7 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions): P
     } catch (error) {
       if (!fallback) throw error;
       options.onProgress?.({ phase: 'boot', message: `Pyodide's runtime is not served with the app (${(error as Error).message}); loading Pyodide ${fallback.version} from ${fallback.indexURL}` });
-      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL');
+      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL', SHIPPED_RUNTIME_SHA256);
       boot.config.indexURL = fallback.indexURL;
     }
     boot.config.runtime = runtime.files;

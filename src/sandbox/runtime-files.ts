@@ -8,9 +8,14 @@
  * every time (small; usually a revalidation), as is the lock file, and the big files are taken
  * from storage only if they were stored with that same `pyodide.mjs`. Offline, the stored
  * runtime is used as it is.
+ *
+ * Files from anywhere but the package itself (the CDN fallback) are checked against the hashes
+ * the build recorded, whether downloaded or stored: a file that differs fails the load, naming it
+ * and both hashes, and is never stored; a stored one that differs is downloaded again.
  */
 import type { RuntimeFiles } from '../protocol.js';
 import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
+import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
 
 /** The Cache Storage cache holding runtime files, each under its own URL. */
 const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
@@ -46,14 +51,17 @@ const loaded = new Map<string, Promise<LoadedRuntime>>();
 /**
  * Pyodide's runtime, and the lock file, loaded once per page. `persist`: use and fill the Cache
  * Storage copy (the sandbox's `snapshotCache: 'auto'`). `option` names the setting that says
- * where the files are, for the error when one is missing.
+ * where the files are, for the error when one is missing. `digests`: the SHA-256 each file must
+ * have (a custom `lockFileURL` is not checked); a file that differs fails the load with a
+ * {@link RuntimeIntegrityError}.
  */
-export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string): Promise<LoadedRuntime> {
+export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string, digests?: RuntimeDigests): Promise<LoadedRuntime> {
   // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
   const urls = [runtime.pyodideMjs, runtime.asmMjs, runtime.wasm, runtime.stdlib, lockFileURL ?? runtime.lockFile];
-  const key = urls.join('|');
+  const expected = digests && [digests.pyodideMjs, digests.asmMjs, digests.wasm, digests.stdlib, lockFileURL === undefined ? digests.lockFile : undefined];
+  const key = `${urls.join('|')}${expected ? '|checked' : ''}`;
   return loadOnce(loaded, key, async () => {
-    const { blobs, keep, stored } = await load(urls, persist, option);
+    const { blobs, keep, stored } = await load(urls, persist, option, expected ?? []);
     const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
     return {
       files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
@@ -73,23 +81,26 @@ interface Loaded {
   stored: boolean;
 }
 
-async function load(urls: string[], persist: boolean, option: string): Promise<Loaded> {
-  const fetchAll = (some: string[]) => Promise.all(some.map((url) => fetchRuntimeFile(url, option)));
+/** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked). */
+async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[]): Promise<Loaded> {
+  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i])));
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
-  if (!cache) return { blobs: await fetchAll(urls), keep() {}, stored: false };
-  const [identity, lock] = [urls[0], urls[4]];
-  const big = urls.slice(1, 4);
-  const fetchingIdentity = fetchAll([identity, lock]);
-  const stored = await storedFiles(cache, big);
+  if (!cache) return { blobs: await fetchAt([0, 1, 2, 3, 4]), keep() {}, stored: false };
+  // The identity (pyodide.mjs) and the lock file; the big files.
+  const [small, big] = [[0, 4], [1, 2, 3]];
+  const fetchingIdentity = fetchAt(small);
+  const stored = await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
   // Nothing stored (a first visit): the big files download beside the identity, not after it.
-  const fetchingBig = stored ? undefined : fetchAll(big);
+  const fetchingBig = stored ? undefined : fetchAt(big);
   fetchingBig?.catch(() => undefined); // awaited below, unless the identity fails first
   let online: Blob[];
   try {
     online = await fetchingIdentity;
   } catch (error) {
+    // A file that is not the expected one is said, not covered up with a stored copy.
+    if (error instanceof RuntimeIntegrityError) throw error;
     // Unreachable (offline): a stored runtime is as good as it was.
-    const offline = stored && (await storedFiles(cache, urls));
+    const offline = stored && (await storedFiles(cache, urls, expected));
     if (offline) return { blobs: offline.blobs, keep() {}, stored: true };
     throw error;
   }
@@ -97,7 +108,7 @@ async function load(urls: string[], persist: boolean, option: string): Promise<L
   // pyodide.mjs embeds Pyodide's version and build id.
   const build = await sha256Hex(await current.arrayBuffer());
   const usable = stored?.build === build ? stored.blobs : undefined;
-  const blobs = [current, ...(usable ?? (await (fetchingBig ?? fetchAll(big)))), lockFile];
+  const blobs = [current, ...(usable ?? (await (fetchingBig ?? fetchAt(big)))), lockFile];
   let kept = false;
   const keep = () => {
     if (kept) return;
@@ -112,21 +123,30 @@ async function load(urls: string[], persist: boolean, option: string): Promise<L
 /**
  * One runtime file. A dev server or an SPA fallback answers a missing file with the app's HTML
  * page and status 200; that is said here, naming the file and the option, instead of failing
- * later on `<`.
+ * later on `<`. With `expected`, a file with other bytes is refused.
  */
-async function fetchRuntimeFile(url: string, option: string): Promise<Blob> {
-  return (await fetchAsset(url, option)).blob();
+async function fetchRuntimeFile(url: string, option: string, expected: string | undefined): Promise<Blob> {
+  const blob = await (await fetchAsset(url, option)).blob();
+  if (expected) await checkRuntimeFile(url, blob, expected);
+  return blob;
 }
 
-/** The stored files for `urls`, if all are there and were stored together, with the build they were stored with. */
-async function storedFiles(cache: Cache, urls: string[]): Promise<{ blobs: Blob[]; build: string } | undefined> {
+/**
+ * The stored files for `urls`, if all are there, were stored together and have the bytes
+ * `expected` (a copy stored before files were checked may not), with the build they were stored with.
+ */
+async function storedFiles(cache: Cache, urls: string[], expected: readonly (string | undefined)[]): Promise<{ blobs: Blob[]; build: string } | undefined> {
   try {
     const responses = await Promise.all(urls.map((url) => cache.match(url)));
     if (responses.some((r) => !r)) return undefined;
     const builds = new Set(responses.map((r) => r?.headers.get(BUILD_HEADER)));
     const [build] = builds;
     if (builds.size !== 1 || !build) return undefined;
-    return { blobs: await Promise.all(responses.map((r) => (r as Response).blob())), build };
+    const blobs = await Promise.all(responses.map((r) => (r as Response).blob()));
+    for (const [i, blob] of blobs.entries()) {
+      if (expected[i] && (await sha256Hex(await blob.arrayBuffer())) !== expected[i]) return undefined;
+    }
+    return { blobs, build };
   } catch {
     return undefined;
   }

@@ -7,10 +7,11 @@
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
 import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type ExecutionMode, type GenAIClient, type AgentSandbox, createCodeExecutionChat } from '../agent/index.js';
-import type { FileOutput, OutputChunk } from '../types.js';
+import { type ListedFiles, listedFiles } from '../agent/run-files.js';
+import type { OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
+import { fileParts } from './file-parts.js';
 import { historyForMode } from './history-for-mode.js';
-import { literalInline } from './markdown-literal.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
 
@@ -86,7 +87,8 @@ export class Conversation {
   private setup: ConversationSetup | undefined;
   private abort: AbortController | undefined;
   private current: ModelEntry | undefined;
-  private pendingFiles: FileOutput[] = [];
+  /** The files of the run that just ended, bounded: shown once its result arrives. */
+  private pendingFiles: ListedFiles | undefined;
   private readonly sent: SentMessage[] = [];
   /** History to continue from when the chat is (re)created: a restored conversation's. */
   private restoredHistory: Content[] = [];
@@ -213,7 +215,7 @@ export class Conversation {
     const model: ModelEntry = { kind: 'model', id: this.nextId++, parts: [], state: 'streaming', live: [] };
     this.entries = [...this.entries, user, model];
     this.current = model;
-    this.pendingFiles = [];
+    this.pendingFiles = undefined;
     this.stateLost = false;
     this.busy = true;
     const abort = new AbortController();
@@ -278,9 +280,9 @@ export class Conversation {
       if (part.codeExecutionResult) model.live = [];
     }
     // Files a local run wrote come after its result and figures: downloads, in the same cell.
-    if (this.pendingFiles.length > 0 && parts.some((part) => part.codeExecutionResult)) {
-      model.parts.push(...this.pendingFiles.map(filePart));
-      this.pendingFiles = [];
+    if (this.pendingFiles && parts.some((part) => part.codeExecutionResult)) {
+      model.parts.push(...fileParts(this.pendingFiles));
+      this.pendingFiles = undefined;
     }
     model.parts = [...model.parts];
     this.entries = [...this.entries];
@@ -298,7 +300,7 @@ export class Conversation {
       if (last && last.stream === event.chunk.stream) model.live = [...model.live.slice(0, -1), { stream: last.stream, text: last.text + event.chunk.text }];
       else model.live = [...model.live, event.chunk];
     } else if (event.type === 'run-end') {
-      this.pendingFiles = event.result.files;
+      this.pendingFiles = event.result.files.length > 0 ? listedFiles(event.result.files) : undefined;
       if (event.result.stateLost) this.stateLost = true;
       return;
     } else {
@@ -311,11 +313,4 @@ export class Conversation {
 
 function isPlainText(part: Part): part is Part & { text: string } {
   return typeof part.text === 'string' && Object.keys(part).every((key) => key === 'text' || key === 'thought');
-}
-
-/** A file the code wrote, as a named inlineData part (rendered as a download). */
-/** A file as a part. The path and the note come from the sandbox: text in code spans, never Markdown. */
-export function filePart(file: FileOutput): Part {
-  if (file.omitted) return { text: `\n\n${literalInline(file.path)} was not returned: ${literalInline(file.omitted)}\n\n` };
-  return { inlineData: { mimeType: file.mimeType, data: file.data, displayName: file.path } };
 }

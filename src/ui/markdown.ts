@@ -5,7 +5,9 @@
  * `javascript:` links, or images whose URL smuggles data out. Everything marked produces goes
  * through DOMPurify with an allowlist that has no element or attribute that loads a resource;
  * images stay only with `data:`/`blob:` sources, and links (http, https, mailto) open in a new tab
- * without an opener.
+ * without an opener. No `class` either: the Markdown is drawn inside the widget's shadow root, where
+ * a model-written `class="error"` or `class="drop"` would look like (or cover) the widget's own
+ * chrome. The only classes in the result are those of our own code blocks, put in after sanitizing.
  */
 import createDOMPurify, { type DOMPurify } from 'dompurify';
 import { Marked } from 'marked';
@@ -13,6 +15,12 @@ import { highlightCode } from './highlight.js';
 
 let markdown: Marked | undefined;
 let purifier: DOMPurify | undefined;
+/**
+ * The code blocks of the render in progress (parsing is synchronous). Each is replaced in the
+ * Markdown by a placeholder that names it with this render's random nonce, which the model cannot
+ * know, so only the blocks our renderer made are put back with their classes.
+ */
+let codeBlocks: { nonce: string; html: string[] } | undefined;
 
 /**
  * An allowlist: the elements and attributes marked's GFM output uses, and nothing that loads a
@@ -21,7 +29,7 @@ let purifier: DOMPurify | undefined;
  */
 const SANITIZE_CONFIG = {
   ALLOWED_TAGS: ['p', 'br', 'hr', 'b', 'i', 'u', 's', 'mark', 'small', 'abbr', 'dl', 'dt', 'dd', 'details', 'summary', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'span', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd'],
-  ALLOWED_ATTR: ['href', 'title', 'alt', 'src', 'class', 'align', 'start'],
+  ALLOWED_ATTR: ['href', 'title', 'alt', 'src', 'align', 'start'],
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/|blob:)/i,
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
@@ -33,10 +41,13 @@ function parser(): Marked {
       gfm: true,
       breaks: false,
       renderer: {
-        // Fenced code in prose gets the same highlighting as code cells.
+        // Fenced code in prose gets the same highlighting as code cells, put in after sanitizing.
         code({ text, lang }) {
           const language = (lang ?? '').split(/\s/)[0] || 'plaintext';
-          return `<pre class="md-code"><code class="hljs">${highlightCode(text, language)}</code></pre>\n`;
+          const html = `<pre class="md-code"><code class="hljs">${highlightCode(text, language)}</code></pre>`;
+          if (!codeBlocks) return '';
+          codeBlocks.html.push(html);
+          return `<pre>${codeBlocks.nonce}-${codeBlocks.html.length - 1}</pre>\n`;
         },
       },
     });
@@ -60,8 +71,23 @@ function sanitizer(): DOMPurify {
   return purifier;
 }
 
+/** A fresh random token: 128 bits as hex (letters and digits, unchanged by sanitizing). */
+function randomNonce(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** Sanitized HTML for a Markdown string. Safe to insert with `unsafeHTML`. */
 export function renderMarkdown(text: string): string {
-  const html = parser().parse(text, { async: false });
-  return sanitizer().sanitize(html, SANITIZE_CONFIG);
+  const blocks = { nonce: `cec-code-${randomNonce()}`, html: [] as string[] };
+  codeBlocks = blocks;
+  let html: string;
+  try {
+    html = parser().parse(text, { async: false });
+  } finally {
+    codeBlocks = undefined;
+  }
+  const clean = sanitizer().sanitize(html, SANITIZE_CONFIG);
+  if (blocks.html.length === 0) return clean;
+  // highlight.js escapes the code, so its spans are safe to put in after sanitizing.
+  return clean.replace(new RegExp(`<pre>${blocks.nonce}-(\\d+)</pre>`, 'g'), (_, index: string) => blocks.html[Number(index)] ?? '');
 }

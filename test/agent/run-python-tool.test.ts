@@ -1,7 +1,8 @@
 /** The run_python contract: its declaration, its arguments and the function response it builds. */
 import { describe, expect, it } from 'vitest';
+import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-files.js';
 import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python-tool.js';
-import type { RunResult } from '../../src/types.js';
+import type { FileOutput, RunResult } from '../../src/types.js';
 
 const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1 };
 
@@ -39,5 +40,26 @@ describe('run_python contract', () => {
     });
     expect(runResultResponse({ ...ok, stateLost: true })).toMatchObject({ stateLost: true, note: expect.stringContaining('restarted') });
     expect(runResultResponse(ok)).not.toHaveProperty('stateLost');
+  });
+
+  it('lists at most MAX_LISTED_FILES_PER_RUN of a run\'s 5,000 files and counts the rest', () => {
+    const files: FileOutput[] = Array.from({ length: 5000 }, (_, i) => ({ path: `out/${'n'.repeat(200)}-${i}.txt`, mimeType: 'text/plain', data: 'eA==', size: 1 }));
+    const response = runResultResponse({ ...ok, files });
+    expect(MAX_LISTED_FILES_PER_RUN).toBe(20);
+    expect(response.files).toHaveLength(MAX_LISTED_FILES_PER_RUN);
+    expect(response.filesNotListed).toBe(5000 - MAX_LISTED_FILES_PER_RUN);
+    // The whole response stays small whatever the run wrote.
+    expect(JSON.stringify(response).length).toBeLessThan(5_000);
+  });
+
+  it('shortens a long file name for the model, keeping its start and extension', () => {
+    const path = `${'a'.repeat(300)}.csv`;
+    const [listed] = runResultResponse({ ...ok, files: [{ path, mimeType: 'text/csv', data: '', size: 3 }] }).files as { name: string }[];
+    expect(listed.name).toHaveLength(MAX_LISTED_FILE_NAME_CHARS);
+    expect(listed.name).toMatch(/^a+…a+\.csv$/);
+  });
+
+  it('says nothing of unlisted files when a run wrote no more than the bound', () => {
+    expect(runResultResponse({ ...ok, files: [{ path: 'a.txt', mimeType: 'text/plain', data: '', size: 0 }] })).not.toHaveProperty('filesNotListed');
   });
 });

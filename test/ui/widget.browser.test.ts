@@ -171,6 +171,25 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     expect(dangerous).toEqual({ scripts: 0, handlers: 0, jsLinks: 0, remoteImages: 0, bold: 1 });
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
   });
+
+  test("model Markdown cannot wear the widget's chrome: no drop overlay, error banner or badge classes", async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/chrome.recording.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('Drop files to attach them');
+    // Every class left must be one our highlighter adds (highlight.js marks sub-scopes like `function_`).
+    const seen = await page.locator('#chat0').evaluate((host) => {
+      const md = [...host.shadowRoot!.querySelectorAll('.md')];
+      const drop = md.flatMap((m) => [...m.querySelectorAll('p')]).find((p) => p.textContent?.includes('Drop files'));
+      return {
+        classes: md.flatMap((m) => [...m.querySelectorAll('[class]')].flatMap((el) => [...el.classList])).filter((name) => !/^(md-code|hljs(-[\w-]+)?|[\w-]+_)$/.test(name)),
+        dropPosition: drop ? getComputedStyle(drop).position : 'missing',
+        highlighted: md.some((m) => m.querySelector('pre.md-code code.hljs .hljs-keyword')),
+      };
+    });
+    expect(seen).toEqual({ classes: [], dropPosition: 'static', highlighted: true });
+  });
 });
 
 /**

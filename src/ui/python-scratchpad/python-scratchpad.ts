@@ -5,9 +5,11 @@
  */
 import { Language, Outcome, type Part, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
+import { listedFiles } from '../../agent/run-files.js';
 import { toParts } from '../../sandbox/parts.js';
 import type { OutputChunk, RunOptions, RunResult } from '../../types.js';
 import { BlobUrls } from '../blob-urls.js';
+import { fileParts } from '../file-parts.js';
 import type { SandboxReadyEvent } from '../code-exec-chat/events.js';
 import { renderParts } from '../render-parts.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
@@ -81,7 +83,8 @@ export class PythonScratchpad extends LitElement {
         },
       });
       this.blobUrls.revokeAll();
-      const files: Part[] = result.files.filter((f) => !f.omitted).map((f) => ({ inlineData: { mimeType: f.mimeType, data: f.data, displayName: f.path } }));
+      // As many downloads as the chat shows per run, at most.
+      const files = fileParts(listedFiles(result.files.filter((f) => !f.omitted)));
       this._parts = [...toParts(code, result), ...files];
       return result;
     } catch (error) {

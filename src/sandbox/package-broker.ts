@@ -9,8 +9,9 @@
  *
  * What the worker asks for is also a signal it could send out: each wheel is downloaded once,
  * and a failed download is remembered for `FAILURE_MEMORY_MS`, so asking again reaches no server
- * (the session also caps requests per run). A wheel is handed over as a Blob, a handle: a hundred
- * requests for a 20 MB wheel copy nothing.
+ * (the session also bounds requests and bytes per run: package-handout.ts). A wheel is handed over
+ * as a Blob, a handle: a hundred requests for a 20 MB wheel copy nothing (a worker that cannot read
+ * Blobs gets each wheel's bytes once).
  */
 import { fetchOk, openCache, sha256Hex } from './downloads.js';
 

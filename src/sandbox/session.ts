@@ -10,6 +10,7 @@ import { Arrivals } from './arrivals.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
 import { SandboxBootError } from './errors.js';
 import type { PackageBroker } from './package-broker.js';
+import { PackageHandout } from './package-handout.js';
 import { spawnWorker } from './spawn.js';
 import type { Isolation, SpawnedWorker } from './spawned-worker.js';
 import { parseWorkerEvent, validateBootInfo } from './validate.js';
@@ -30,15 +31,11 @@ export interface SessionOptions {
   callTimeoutMs: number;
 }
 
-/** Wheels one run may ask for: far more than any real import needs, few enough to bound a covert channel. */
-export const MAX_PACKAGE_REQUESTS_PER_RUN = 64;
-
 /** What the host counts of the current run, to stop a worker that sends more than it may. */
 interface RunWatch {
   runId: number;
   listener?: (chunk: OutputChunk) => void;
   streamedChars: number;
-  packageRequests: number;
   /** Until the worker says it took the run. */
   startTimer?: ReturnType<typeof setTimeout>;
 }
@@ -62,6 +59,8 @@ export class WorkerSession {
   private current: RunWatch | undefined;
   private booting = true;
   private readonly progress = new Arrivals();
+  /** Bounds on the wheels this interpreter is handed. */
+  private readonly handout = new PackageHandout();
 
   private constructor(
     private readonly worker: SpawnedWorker,
@@ -107,7 +106,8 @@ export class WorkerSession {
   beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
     this.endRun();
     const startTimer = setTimeout(() => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`), this.options.callTimeoutMs);
-    this.current = { runId, listener, streamedChars: 0, packageRequests: 0, startTimer };
+    this.current = { runId, listener, streamedChars: 0, startTimer };
+    this.handout.beginRun();
   }
 
   /** The current run is over: later output and package requests are refused. */
@@ -139,15 +139,19 @@ export class WorkerSession {
       this.options.onProgress?.({ phase: event.phase, message: event.message });
     } else if (event.type === 'package-request') {
       const reply: HostEvent = { type: 'package-response', requestId: event.requestId };
+      const readsBlobs = await this.worker.readsBlobs;
       try {
         if (!this.options.packages) throw new Error('packages are not served to this worker');
         if (!this.current) throw new Error('packages are served only while a run is going');
-        if (++this.current.packageRequests > MAX_PACKAGE_REQUESTS_PER_RUN) throw new Error(`at most ${MAX_PACKAGE_REQUESTS_PER_RUN} package downloads per run`);
-        reply.data = await this.options.packages.fetch(event.fileName);
+        const copies = !readsBlobs;
+        this.handout.ask(event.fileName, copies);
+        const wheel = await this.options.packages.fetch(event.fileName);
+        this.handout.take(event.fileName, wheel.size, copies);
+        reply.data = wheel;
       } catch (error) {
         reply.error = (error as Error).message;
       }
-      if (await this.worker.readsBlobs) this.worker.events.postMessage(reply);
+      if (readsBlobs) this.worker.events.postMessage(reply);
       else {
         const bytes = await blobsToBytes(reply);
         this.worker.events.postMessage(bytes.value, bytes.transfer);

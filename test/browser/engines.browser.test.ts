@@ -15,9 +15,9 @@ import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { playDemoInPage } from '../support/engines/play-demo.js';
 import { webkit } from '../support/engines/webkit.js';
-import { FORGED_PROGRESS, FORGE_PROGRESS } from '../support/forgery.js';
+import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS } from '../support/forgery.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
-import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 import { ESCAPE_ATTEMPTS } from './support/escape-attempts.js';
 import { WHEELS_PATH, isLockFileWheel } from './support/escape-world.js';
 import { useHostPage } from './support/engine-host.js';
@@ -77,6 +77,35 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
 
     test('a lock-file package is fetched by the host and imported', async () => {
       expect(await ctx.host.run('import tinypkg\ntinypkg.greet("engine")')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello engine'" });
+    }, TIMEOUT_MS);
+
+    // Issue 24, item 6: WebKit's isolated page runs the worker from a data: URL, which cannot read
+    // Blobs, so the host hands it copies: 64 requests for one wheel were 64 copies.
+    test('40 forged requests for one wheel get at most one copy of its bytes (Blob handles cost nothing)', async () => {
+      expect((await ctx.host.run(CAPTURE_PORTS)).outcome).toBe('OUTCOME_OK');
+      const forge = `import js, asyncio
+js.eval("""(() => {
+  const counts = self.__wheelAnswers = { copies: 0, handles: 0, refused: 0 };
+  for (const port of self.__ports) {
+    port.addEventListener('message', (e) => {
+      const m = e.data;
+      if (!m || m.type !== 'package-response' || m.requestId < 2000000) return;
+      if (m.data instanceof Uint8Array) counts.copies++;
+      else if (m.data instanceof Blob) counts.handles++;
+      else counts.refused++;
+    });
+    for (let i = 0; i < 40; i++) port.postMessage({ type: 'package-request', requestId: 2000000 + i, fileName: '${TINY_WHEEL}' });
+  }
+})()""")
+await asyncio.sleep(1.5)
+a = js.__wheelAnswers
+print(a.copies, a.handles, a.refused)`;
+      const r = await ctx.host.run(forge);
+      expect(r.outcome).toBe('OUTCOME_OK');
+      const [copies, handles, refused] = r.stdout.trim().split(' ').map(Number);
+      console.log(`${engine.name}: ${copies} copies, ${handles} handles, ${refused} refused`);
+      expect(copies).toBeLessThanOrEqual(1);
+      expect(copies + handles + refused).toBeGreaterThan(0);
     }, TIMEOUT_MS);
 
     test('an image displayed by the code comes back', async () => {

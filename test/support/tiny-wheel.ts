@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { listenOnLoopback } from './loopback.js';
 
 export const TINY_PACKAGE = 'tinypkg';
-const WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
+export const TINY_WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
+const WHEEL = TINY_WHEEL;
 
 const BUILD_WHEEL = `
 import sys, zipfile

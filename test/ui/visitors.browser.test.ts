@@ -116,3 +116,29 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
     }
   });
 });
+
+describe('the welcome', { timeout: TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: DIST, crossOriginIsolated: true });
+
+  test('opens at its top on a 390×844 phone', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${site.server.origin}/index.html`);
+    await expect.poll(() => page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo]').count()).toBe(3);
+    await page.waitForTimeout(300);
+    const scroll = await transcriptScroll(page);
+    expect(scroll.overflow).toBeGreaterThan(0);
+    expect(scroll.top).toBe(0);
+  });
+
+  test('opens at its top on desktop while the progress bar shows', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 720 } });
+    await holdPython(page);
+    await page.goto(`${site.server.origin}/index.html`);
+    await expect.poll(() => page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo]').count()).toBe(3);
+    await expect.poll(() => page.locator('code-exec-chat cec-load-progress').isVisible()).toBe(true);
+    await page.waitForTimeout(300);
+    const scroll = await transcriptScroll(page);
+    expect(scroll.overflow).toBeGreaterThan(0);
+    expect(scroll.top).toBe(0);
+  });
+});

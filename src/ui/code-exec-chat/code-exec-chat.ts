@@ -144,7 +144,11 @@ export class CodeExecChat extends LitElement {
     },
   });
   private client: { key: string; value: GoogleGenAI } | undefined;
-  private readonly followOutput = new FollowOutput(this, () => this.renderRoot.querySelector<HTMLElement>('.transcript'));
+  private readonly followOutput = new FollowOutput(
+    this,
+    () => this.renderRoot.querySelector<HTMLElement>('.transcript'),
+    () => this.conversation.entries.length > 0,
+  );
 
   constructor() {
     super();

@@ -409,8 +409,10 @@ export class CodeExecChat extends LitElement {
     return this.renderRoot.querySelector('cec-composer');
   }
 
+  /** Esc stops the message in flight (Python loading for it included) wherever focus is in the widget; an open dialog keeps its own Esc. */
   private readonly onHostKeyDown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.conversation.busy) {
+    const inOpenDialog = event.composedPath().some((target) => target instanceof HTMLDialogElement && target.open);
+    if (event.key === 'Escape' && this.conversation.busy && !inOpenDialog) {
       event.preventDefault();
       this.stop();
     }
@@ -454,9 +456,11 @@ export class CodeExecChat extends LitElement {
     this.requestUpdate();
   }
 
-  private onDemoSelect(event: DemoSelectEvent): void {
+  private async onDemoSelect(event: DemoSelectEvent): Promise<void> {
     this.settings()?.close();
-    void this.loadDemo(event.detail.demo.url);
+    await this.loadDemo(event.detail.demo.url);
+    // The card the reader picked went with the welcome: focus goes where the demo's first message waits.
+    this.composer()?.focus();
   }
 
   private onModeChange(mode: ExecutionMode): void {

@@ -176,3 +176,41 @@ describe('the keyboard', { timeout: TIMEOUT_MS }, () => {
     await expect.poll(() => focusPath(page)).toEqual(['code-exec-chat', 'cec-composer', 'textarea']);
   });
 });
+
+describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+
+  test('is on screen at once, with Stop, and is answered once Python is up', async () => {
+    const page = await newPage();
+    await holdPython(page);
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 [data-entry="user"]').count(), { timeout: 2_000 }).toBe(1);
+    expect(await page.locator('#chat0 [data-entry="user"]').innerText()).toContain('first 50 prime numbers');
+    expect(await page.locator('#chat0 cec-composer button[aria-label="Stop"]').isVisible()).toBe(true);
+    // Python is still loading.
+    expect(await page.evaluate(() => Boolean((document.querySelector('#chat0') as HTMLElement & { sandbox?: unknown }).sandbox))).toBe(false);
+
+    releasePython();
+    await waitIdle(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
+  });
+
+  test('Stop cancels it: nothing is sent when Python is up', async () => {
+    const page = await newPage();
+    await holdPython(page);
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await page.locator('#chat0 cec-composer button[aria-label="Stop"]').click({ timeout: 2_000 });
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 2_000 }).toContain('Stopped.');
+    await expect.poll(() => page.locator('#chat0 cec-composer button[aria-label="Send message"]').count()).toBe(1);
+
+    releasePython();
+    await waitForSandbox(page, '#chat0');
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('#chat0 [data-entry="model"]').count()).toBe(0);
+    expect(await transcriptText(page, '#chat0')).not.toContain('5117');
+  });
+});

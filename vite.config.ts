@@ -223,17 +223,26 @@ function widgetDevAlias(): Plugin {
 }
 
 /**
- * Fills public/sw.js's precache list and version with what the site needs offline: every file the
- * builds wrote (page, widget, worker, chunks, demos) and Pyodide's runtime files.
+ * Fills public/sw.js's precache list and version with what the browser page loads, and nothing
+ * else: the page and its chunks (index.html, assets/), the files copied from public/ (demos,
+ * icon), the widget, the sandbox worker and Pyodide's runtime files. The library's own entries
+ * (index.js, sandbox.js and their chunks, the Node builds, the Vite plugin) sit in the same dist/
+ * but no page loads them, so a visitor never downloads them.
  * Wheels vendored later by scripts/vendor-pyodide.mjs are cached on first use instead.
  */
 function writePrecacheList(outDir: string): void {
   const swPath = join(outDir, 'sw.js');
   if (!existsSync(swPath)) return;
+  const fromPublic = new Set(listFiles(join(root, 'public')));
+  const pageLoads = (file: string) =>
+    file === 'index.html' ||
+    file.startsWith('assets/') ||
+    fromPublic.has(file) ||
+    file === 'widget.js' ||
+    file === 'worker.js' ||
+    (file.startsWith('pyodide/') && PYODIDE_FILES.includes(file.slice('pyodide/'.length)));
   const urls = listFiles(outDir)
-    .filter((file) => !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js' && file !== 'index.js')
-    .filter((file) => !file.startsWith('pyodide/') || PYODIDE_FILES.includes(file.slice('pyodide/'.length)))
-    .filter((file) => !/^(agent|sandbox)\//.test(file))
+    .filter((file) => pageLoads(file) && !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js')
     .map((file) => `./${file}`)
     .sort();
   const hash = createHash('sha256');

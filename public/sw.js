@@ -11,10 +11,16 @@
  *
  * Cached responses keep the headers they were served with, COOP/COEP included, so a page
  * loaded offline is as cross-origin isolated as it was online.
+ *
+ * Lookups ignore `Vary` and the query string (MATCH): servers and CDNs answer with
+ * `Vary: Origin`, the precache stores requests without an Origin header and module scripts are
+ * requested with one, so a lookup that honoured Vary would miss every script offline. Each URL is
+ * stored once, from this origin or a versioned CDN path, so nothing else can match in its place.
  */
 const VERSION = 'dev' /* __BUILD_VERSION__ */;
 const PRECACHE = [/* __PRECACHE_URLS__ */];
 const CACHE = `code-exec-chat-${VERSION}`;
+const MATCH = { ignoreVary: true, ignoreSearch: true };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -51,10 +57,10 @@ async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
+    if (response.ok) await keep(cache, request, response);
     return response;
   } catch (error) {
-    const cached = (await cache.match(request, { ignoreSearch: true })) ?? (await cache.match('./index.html'));
+    const cached = (await cache.match(request, MATCH)) ?? (await cache.match('./index.html', MATCH));
     if (cached) return cached;
     throw error;
   }
@@ -62,10 +68,15 @@ async function networkFirst(request) {
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request, { ignoreSearch: true });
+  const cached = await cache.match(request, MATCH);
   if (cached) return cached;
   const response = await fetch(request);
   // Opaque and partial responses are not worth keeping (and cannot be checked).
-  if (response.ok && response.status === 200) await cache.put(request, response.clone());
+  if (response.ok && response.status === 200) await keep(cache, request, response);
   return response;
+}
+
+/** Stores a copy; a response the Cache API refuses (e.g. `Vary: *`) is still served, just not kept. */
+async function keep(cache, request, response) {
+  await cache.put(request, response.clone()).catch(() => undefined);
 }

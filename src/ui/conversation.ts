@@ -136,19 +136,23 @@ export class Conversation {
     this.noteForModel = note;
   }
 
-  /** Uses these settings from the next message on; the conversation so far is carried over. */
-  configure(setup: ConversationSetup): void {
+  /**
+   * Uses these settings from the next message on; the conversation so far is carried over.
+   * `sending` is the message being sent, already on screen: its files are not "attached earlier".
+   */
+  configure(setup: ConversationSetup, sending?: UserEntry): CodeExecutionChat {
     const same = this.setup && this.setup.client === setup.client && this.setup.model === setup.model && this.setup.execution === setup.execution && this.setup.sandbox === setup.sandbox;
-    if (same && this.chat) return;
+    if (same && this.chat) return this.chat;
     const history = historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution);
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
-    const files = this.entries.flatMap((entry) => (entry.kind === 'user' ? entry.attachments.map((a) => a.name) : []));
+    const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
     const base = { ai: setup.client, model: setup.model, history, files, onEvent: this.onEvent };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
         : createCodeExecutionChat({ ...base, execution: 'local', sandbox: setup.sandbox! });
     this.setup = setup;
+    return this.chat;
   }
 
   /** Starts over: empty transcript and history. */
@@ -205,12 +209,15 @@ export class Conversation {
   }
 
   /**
-   * Sends a message and streams the answer into `entries`. Never throws: failures become an
-   * error entry with a retry.
+   * Sends a message and streams the answer into `entries`. The message is on screen, and `busy`
+   * (so Stop works), at once; `prepare` (booting Python, say) runs after, and the chat is set up
+   * with what it returns (see {@link Conversation.configure}). Stopping while it runs cancels the
+   * send. Never throws: failures become an error entry with a retry. Resolves `false` when
+   * `prepare` failed: the message is taken back off the screen (the caller reports why and gives
+   * the text back).
    */
-  async send(message: SentMessage): Promise<void> {
-    if (!this.chat) throw new Error('Conversation.configure() must be called before send()');
-    if (this.busy) return;
+  async send(message: SentMessage, prepare: () => Promise<ConversationSetup>): Promise<boolean> {
+    if (this.busy) return false;
     const user: UserEntry = { kind: 'user', id: this.nextId++, text: message.text, attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.data.byteLength })) };
     const model: ModelEntry = { kind: 'model', id: this.nextId++, parts: [], state: 'streaming', live: [] };
     this.entries = [...this.entries, user, model];
@@ -224,11 +231,15 @@ export class Conversation {
 
     let finishReason: string | undefined;
     let blockReason: string | undefined;
+    let prepared = false;
+    let withdrawn = false;
     try {
+      const chat = this.configure(await unlessAborted(prepare(), abort.signal), user);
+      prepared = true;
       const attachments: Attachment[] = message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data }));
       const text = message.text.trim() || 'See the attached files.';
       const note = this.noteForModel;
-      const stream = await this.chat.sendMessageStream({ message: note ? [note, text] : text, attachments, config: { abortSignal: abort.signal } });
+      const stream = await chat.sendMessageStream({ message: note ? [note, text] : text, attachments, config: { abortSignal: abort.signal } });
       for await (const chunk of stream) {
         this.absorb(model, chunk);
         finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;
@@ -248,7 +259,10 @@ export class Conversation {
       if (refusal) this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: refusal, ...(refusal.retryable && empty && { retry: message }) }];
     } catch (error) {
       user.dropped = true;
-      if (abort.signal.aborted) {
+      if (!prepared && !abort.signal.aborted) {
+        withdrawn = true;
+        this.entries = this.entries.filter((entry) => entry !== user && entry !== model);
+      } else if (abort.signal.aborted) {
         model.state = 'stopped';
         this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: 'Stopped. This message and its answer were left out of the conversation the model sees.' }];
       } else {
@@ -265,6 +279,7 @@ export class Conversation {
       this.entries = [...this.entries];
       this.onChange();
     }
+    return !withdrawn;
   }
 
   /** Appends a streamed chunk's parts, joining text deltas. */
@@ -309,6 +324,15 @@ export class Conversation {
     this.entries = [...this.entries];
     this.onChange();
   };
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (what `promise` does then is not waited for). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function isPlainText(part: Part): part is Part & { text: string } {

@@ -26,8 +26,8 @@ beforeEach(() => fake.reset());
 async function sendFloodingMessage(): Promise<Conversation> {
   fake.script([{ reply: reply([runPythonCall('write_files()', 'c1')]) }, { reply: reply([text('Wrote them.')]) }]);
   const conversation = new Conversation(() => undefined);
-  conversation.configure({ client: clientFor(fake), model: MODEL, execution: 'local', sandbox: new ScriptedSandbox(() => ({ files: flood })) });
-  await conversation.send({ text: 'Write 5,000 files.', attachments: [] });
+  const setup = { client: clientFor(fake), model: MODEL, execution: 'local' as const, sandbox: new ScriptedSandbox(() => ({ files: flood })) };
+  await conversation.send({ text: 'Write 5,000 files.', attachments: [] }, async () => setup);
   return conversation;
 }
 

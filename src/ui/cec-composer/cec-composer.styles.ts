@@ -84,6 +84,13 @@ export const composerStyles = css`
     padding: 0 1.1em;
     font-size: 0.92em;
   }
+  /* Nothing to send yet: looks disabled, keeps focus (see the button in cec-composer.ts). */
+  button.send[aria-disabled='true'],
+  button.send[aria-disabled='true']:hover:not(:disabled) {
+    opacity: 0.5;
+    cursor: default;
+    filter: none;
+  }
   svg {
     width: 1.2em;
     height: 1.2em;

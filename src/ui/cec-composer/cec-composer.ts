@@ -1,6 +1,8 @@
 /**
- * `<cec-composer>`: the message box. Enter sends, Shift+Enter adds a line, Escape stops; files
- * are attached with the picker (or dropped on the chat, which calls {@link CecComposer.addFiles}).
+ * `<cec-composer>`: the message box. Enter sends, Shift+Enter adds a line, Escape stops (the chat
+ * listens for it); files are attached with the picker (or dropped on the chat, which calls
+ * {@link CecComposer.addFiles}). Send and Stop are one button whose label and action switch, so
+ * focus stays on it when a click on Send turns it into Stop.
  */
 import { LitElement, html, nothing } from 'lit';
 import type { Attachment } from '../../agent/index.js';
@@ -71,6 +73,11 @@ export class CecComposer extends LitElement {
     this.attachments = [];
   }
 
+  private readonly onSendOrStop = (): void => {
+    if (this.busy) this.dispatchEvent(new ComposerStopEvent());
+    else this.submit();
+  };
+
   private onKeyDown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -117,9 +124,17 @@ export class CecComposer extends LitElement {
             @input=${(e: Event) => (this.value = (e.target as HTMLTextAreaElement).value)}
             @keydown=${this.onKeyDown}
           ></textarea>
-          ${this.busy
-            ? html`<button class="send danger" type="button" aria-label="Stop" title="Stop (Esc)" @click=${() => this.dispatchEvent(new ComposerStopEvent())}>Stop</button>`
-            : html`<button class="send primary" type="button" aria-label="Send message" ?disabled=${!canSend} @click=${this.submit}>Send</button>`}
+          <!-- Never disabled: a disabled button drops focus to the page's body, and Esc with it. -->
+          <button
+            class="send ${this.busy ? 'danger' : 'primary'}"
+            type="button"
+            aria-label=${this.busy ? 'Stop' : 'Send message'}
+            title=${this.busy ? 'Stop (Esc)' : 'Send (Enter)'}
+            aria-disabled=${!this.busy && !canSend ? 'true' : 'false'}
+            @click=${this.onSendOrStop}
+          >
+            ${this.busy ? 'Stop' : 'Send'}
+          </button>
         </div>
       </div>
       <div class="hint">

@@ -144,7 +144,11 @@ export class CodeExecChat extends LitElement {
     },
   });
   private client: { key: string; value: GoogleGenAI } | undefined;
-  private readonly followOutput = new FollowOutput(this, () => this.renderRoot.querySelector<HTMLElement>('.transcript'));
+  private readonly followOutput = new FollowOutput(
+    this,
+    () => this.renderRoot.querySelector<HTMLElement>('.transcript'),
+    () => this.conversation.entries.length > 0,
+  );
 
   constructor() {
     super();
@@ -303,28 +307,28 @@ export class CodeExecChat extends LitElement {
       return;
     }
     const execution = this.effectiveExecution;
-    let sandbox: PythonSandbox | undefined;
-    if (execution === 'local') {
-      try {
-        sandbox = await this.python.ensure();
-      } catch {
-        // Already reported (with a Retry); give the message back so nothing typed is lost.
-        const composer = this.composer();
-        if (composer) {
-          composer.value = message.text;
-          composer.attachments = message.attachments;
-        }
-        return;
-      }
-      await this.writeRestoredFiles(sandbox);
-    }
+    const model = this.demos.active?.recording.model ?? this.model;
     this.followOutput.resume();
-    this.conversation.configure({ client, model: this.demos.active?.recording.model ?? this.model, execution, sandbox });
-    const sending = this.conversation.send(message);
+    // On screen at once, with Stop, even while Python is still loading: the boot is the send's first step.
+    const sending = this.conversation.send(message, async () => {
+      if (execution !== 'local') return { client, model, execution };
+      const sandbox = await this.python.ensure();
+      await this.writeRestoredFiles(sandbox);
+      return { client, model, execution, sandbox };
+    });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     this.save();
-    await sending;
+    const sent = await sending;
     this.save();
+    if (!sent) {
+      // Python did not start (reported, with a Retry): the message goes back in the box, nothing typed is lost.
+      const composer = this.composer();
+      if (composer) {
+        composer.value = message.text;
+        composer.attachments = message.attachments;
+      }
+      return;
+    }
     const last = this.conversation.entries.at(-1);
     if (last?.kind === 'error') this.dispatchEvent(new ChatErrorEvent(last.error));
     else this.dispatchEvent(new MessageCompleteEvent());
@@ -405,8 +409,10 @@ export class CodeExecChat extends LitElement {
     return this.renderRoot.querySelector('cec-composer');
   }
 
+  /** Esc stops the message in flight (Python loading for it included) wherever focus is in the widget; an open dialog keeps its own Esc. */
   private readonly onHostKeyDown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.conversation.busy) {
+    const inOpenDialog = event.composedPath().some((target) => target instanceof HTMLDialogElement && target.open);
+    if (event.key === 'Escape' && this.conversation.busy && !inOpenDialog) {
       event.preventDefault();
       this.stop();
     }
@@ -450,9 +456,11 @@ export class CodeExecChat extends LitElement {
     this.requestUpdate();
   }
 
-  private onDemoSelect(event: DemoSelectEvent): void {
+  private async onDemoSelect(event: DemoSelectEvent): Promise<void> {
     this.settings()?.close();
-    void this.loadDemo(event.detail.demo.url);
+    await this.loadDemo(event.detail.demo.url);
+    // The card the reader picked went with the welcome: focus goes where the demo's first message waits.
+    this.composer()?.focus();
   }
 
   private onModeChange(mode: ExecutionMode): void {

@@ -1,7 +1,9 @@
 /**
  * The transcript follows new output to the bottom, unless the reader has scrolled up to read;
- * content that grows after rendering (images decoding, fonts loading) is followed too. A Lit
- * reactive controller, so the element only says where the scroller is and when to follow again.
+ * content that grows after rendering (images decoding, fonts loading) is followed too. Until there
+ * is a conversation (the welcome) nothing is followed: it opens at its top, its heading in view
+ * on a phone and under the progress bar. A Lit reactive controller, so the element only says
+ * where the scroller is, whether there is output, and when to follow again.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -10,12 +12,18 @@ const AT_BOTTOM_PX = 40;
 
 export class FollowOutput implements ReactiveController {
   private following = true;
+  /** Whether the last update showed a conversation (so going back to the welcome scrolls it to its top). */
+  private hadOutput = false;
   private resizeObserver: ResizeObserver | undefined;
 
-  /** @param scroller The scrolling element, once rendered; its first child is the growing column. */
+  /**
+   * @param scroller The scrolling element, once rendered; its first child is the growing column.
+   * @param hasOutput Whether there is a conversation to follow (false while the welcome shows).
+   */
   constructor(
     host: ReactiveControllerHost,
     private readonly scroller: () => HTMLElement | null,
+    private readonly hasOutput: () => boolean,
   ) {
     host.addController(this);
   }
@@ -32,6 +40,11 @@ export class FollowOutput implements ReactiveController {
   };
 
   hostUpdated(): void {
+    const hasOutput = this.hasOutput();
+    const scroller = this.scroller();
+    // Back to the welcome (New): from its top, wherever the conversation had scrolled to.
+    if (this.hadOutput && !hasOutput && scroller) scroller.scrollTop = 0;
+    this.hadOutput = hasOutput;
     this.follow();
     const column = this.scroller()?.firstElementChild;
     if (column && !this.resizeObserver) {
@@ -47,6 +60,6 @@ export class FollowOutput implements ReactiveController {
 
   private follow(): void {
     const scroller = this.scroller();
-    if (this.following && scroller) scroller.scrollTop = scroller.scrollHeight;
+    if (this.following && scroller && this.hasOutput()) scroller.scrollTop = scroller.scrollHeight;
   }
 }

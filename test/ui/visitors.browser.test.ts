@@ -1,0 +1,216 @@
+/**
+ * The widget where people meet it (issue 25): the demo site offline after one visit to a server
+ * that sends `Vary: Origin`, a visible fallback when the widget's script cannot load, the welcome
+ * opening at its top, the keyboard (one Send/Stop control, Esc, focus after a demo pick), and a
+ * message sent while Python is still loading.
+ *
+ * Needs the built site (`npm run build`).
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { useStaticServer } from '../support/use-static-server.js';
+import { DIST, SERVE_ROOT, blockNonLocal, collectLog, pickDemo, requireBuild, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+
+const TIMEOUT_MS = 90_000;
+const PLAIN = '/test/ui/pages/plain.html';
+let browser: Browser;
+let context: BrowserContext | undefined;
+/** Lets held Pyodide requests through (see {@link holdPython}); called after each test. */
+let releasePython: () => void = () => undefined;
+
+beforeAll(async () => {
+  requireBuild();
+  browser = await launchChromium();
+}, TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  releasePython();
+  await context?.unrouteAll({ behavior: 'ignoreErrors' });
+  await context?.close();
+  context = undefined;
+});
+
+async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1000, height: 900 }, ...options });
+  await blockNonLocal(context);
+  return context.newPage();
+}
+
+/** Holds every request for Pyodide's runtime until the test lets it through: Python stays "loading". */
+async function holdPython(page: Page): Promise<void> {
+  const released = new Promise<void>((resolve) => (releasePython = resolve));
+  await page.context().route(/\/pyodide\//, async (route) => {
+    await released;
+    await route.fallback();
+  });
+}
+
+/** The element focus is on, through shadow roots: `tag#id` from the document down. */
+function focusPath(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const path: string[] = [];
+    let el: Element | null = document.activeElement;
+    while (el) {
+      path.push(`${el.tagName.toLowerCase()}${el.getAttribute('aria-label') ? `[${el.getAttribute('aria-label')}]` : ''}`);
+      el = el.shadowRoot?.activeElement ?? null;
+    }
+    return path;
+  });
+}
+
+/** The transcript's scroll position and how far it can scroll. */
+function transcriptScroll(page: Page, chat = 'code-exec-chat'): Promise<{ top: number; overflow: number }> {
+  return page.locator(`${chat} main.transcript`).evaluate((el) => ({ top: el.scrollTop, overflow: el.scrollHeight - el.clientHeight }));
+}
+
+describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
+  test('after one visit to a server that sends Vary: Origin, the page works offline: the widget is defined and a demo plays', async () => {
+    const server = await startStaticServer({ root: DIST, crossOriginIsolated: true, headers: { Vary: 'Origin' } });
+    try {
+      context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+      const page = await context.newPage();
+      const log = collectLog(page);
+      await page.goto(`${server.origin}/index.html`);
+      await waitForSandbox(page);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await context.setOffline(true);
+      await server.close();
+
+      await page.reload();
+      await page.waitForFunction(() => Boolean(customElements.get('code-exec-chat')), undefined, { timeout: 15_000 }).catch(() => {
+        throw new Error(`<code-exec-chat> was not defined offline:\n${log.join('\n')}`);
+      });
+      await waitForSandbox(page);
+      await pickDemo(page, 'primes');
+      await sendAndWait(page);
+      expect(await transcriptText(page)).toContain('The sum of the first 50 prime numbers is 5117.');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the service worker precaches only files the page loads: no Node builds, no Vite plugin', () => {
+    const source = readFileSync(`${DIST}/sw.js`, 'utf8');
+    const list = JSON.parse(/const PRECACHE = (\[[^\]]*\])/.exec(source)![1]) as string[];
+    expect(list).toEqual(expect.arrayContaining(['./index.html', './widget.js', './worker.js', './pyodide/pyodide.asm.wasm', './demos/index.json']));
+    expect(list.filter((url) => /\.node\.js$|^\.\/(vite|index|sandbox)\.js$|sandbox-entry/.test(url))).toEqual([]);
+  });
+
+  test('when the widget script cannot load, the page says the demo could not start and why', async () => {
+    const server = await startStaticServer({ root: DIST, crossOriginIsolated: true });
+    try {
+      const page = await newPage();
+      await page.context().route('**/widget.js', (route) => route.abort('internetdisconnected'));
+      await page.goto(`${server.origin}/index.html`);
+      await expect.poll(() => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/could not start/i);
+      expect(await page.locator('body').innerText()).toContain('widget.js');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the welcome', { timeout: TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: DIST, crossOriginIsolated: true });
+
+  test('opens at its top on a 390×844 phone', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(`${site.server.origin}/index.html`);
+    await expect.poll(() => page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo]').count()).toBe(3);
+    await page.waitForTimeout(300);
+    const scroll = await transcriptScroll(page);
+    expect(scroll.overflow).toBeGreaterThan(0);
+    expect(scroll.top).toBe(0);
+  });
+
+  test('opens at its top on desktop while the progress bar shows', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 720 } });
+    await holdPython(page);
+    await page.goto(`${site.server.origin}/index.html`);
+    await expect.poll(() => page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo]').count()).toBe(3);
+    await expect.poll(() => page.locator('code-exec-chat cec-load-progress').isVisible()).toBe(true);
+    await page.waitForTimeout(300);
+    const scroll = await transcriptScroll(page);
+    expect(scroll.overflow).toBeGreaterThan(0);
+    expect(scroll.top).toBe(0);
+  });
+});
+
+describe('the keyboard', { timeout: TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+
+  test('Esc after a mouse click on Send stops the run', async () => {
+    const page = await newPage();
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/test/ui/pages/stop.recording.json`);
+    await waitForSandbox(page, '#chat0');
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await sendAndWait(page, '#chat0');
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    // Message 2 loops forever.
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 .cell.running').count(), { timeout: 30_000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#chat0 .turn.model.stopped').count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  test('Send and Stop are one button: focus stays on it when it turns into Stop', async () => {
+    const page = await newPage();
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/test/ui/pages/stop.recording.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 cec-composer button[aria-label="Stop"]').count()).toBe(1);
+    expect(await focusPath(page)).toEqual(['code-exec-chat', 'cec-composer', 'button[Stop]']);
+  });
+
+  test('picking a demo card moves focus to the message box, where its first message waits', async () => {
+    const page = await newPage();
+    await page.goto(`${site.server.origin}${PLAIN}?demos-url=/dist/demos/index.json`);
+    await pickDemo(page, 'primes', '#chat0');
+    await expect.poll(() => focusPath(page)).toEqual(['code-exec-chat', 'cec-composer', 'textarea']);
+  });
+});
+
+describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+
+  test('is on screen at once, with Stop, and is answered once Python is up', async () => {
+    const page = await newPage();
+    await holdPython(page);
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 [data-entry="user"]').count(), { timeout: 2_000 }).toBe(1);
+    expect(await page.locator('#chat0 [data-entry="user"]').innerText()).toContain('first 50 prime numbers');
+    expect(await page.locator('#chat0 cec-composer button[aria-label="Stop"]').isVisible()).toBe(true);
+    // Python is still loading.
+    expect(await page.evaluate(() => Boolean((document.querySelector('#chat0') as HTMLElement & { sandbox?: unknown }).sandbox))).toBe(false);
+
+    releasePython();
+    await waitIdle(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
+  });
+
+  test('Stop cancels it: nothing is sent when Python is up', async () => {
+    const page = await newPage();
+    await holdPython(page);
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await page.locator('#chat0 cec-composer button[aria-label="Stop"]').click({ timeout: 2_000 });
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 2_000 }).toContain('Stopped.');
+    await expect.poll(() => page.locator('#chat0 cec-composer button[aria-label="Send message"]').count()).toBe(1);
+
+    releasePython();
+    await waitForSandbox(page, '#chat0');
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('#chat0 [data-entry="model"]').count()).toBe(0);
+    expect(await transcriptText(page, '#chat0')).not.toContain('5117');
+  });
+});

@@ -172,6 +172,35 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
   });
 
+  // Issue 24, item 5: 5,000 one-byte files with long names were 5,000 links, multi-megabyte
+  // requests on every later turn and a 7.4 s main-thread stall.
+  test('a run that writes 5,000 files shows at most 20 download links, counts the rest, and never stalls the page 200 ms', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/files-flood.recording.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await page.evaluate(() => {
+      const w = window as { __stall?: number };
+      w.__stall = 0;
+      let last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.__stall = Math.max(w.__stall!, now - last - 10);
+        last = now;
+      }, 10);
+    });
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('wrote 5000 files');
+    const shown = await page.locator('#chat0').evaluate((host) => ({
+      links: host.shadowRoot!.querySelectorAll('a.file').length,
+      longestName: Math.max(0, ...[...host.shadowRoot!.querySelectorAll('a.file .file-name')].map((el) => el.textContent?.length ?? 0)),
+      text: host.shadowRoot!.textContent ?? '',
+    }));
+    expect(shown.links).toBeLessThanOrEqual(20);
+    expect(shown.longestName).toBeLessThanOrEqual(120);
+    expect(shown.text).toMatch(/4,980 more files/);
+    expect(await page.evaluate(() => (window as { __stall?: number }).__stall)).toBeLessThan(200);
+  });
+
   test("model Markdown cannot wear the widget's chrome: no drop overlay, error banner or badge classes", async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/chrome.recording.json');
     await waitForSandbox(page, '#chat0');

@@ -6,9 +6,9 @@
  * Needs `npm run build` first. Tests that stop code get a fresh sandbox each; tests that only run
  * code share one (each uses its own names), since boots dominate the time.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import type { StaticServer } from '../support/static-server.js';
@@ -188,5 +188,56 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
     await ctx.page.run('x = 1');
     await ctx.page.run('while True: pass', { timeoutMs: 1000 });
     expect(await ctx.page.run("'x' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: 'False' });
+  });
+});
+
+/**
+ * Issue 24, item 8: when the package's own runtime is missing (a build that left it out), the
+ * runtime comes from the official CDN, and only if every file is the one this package was built
+ * with. The CDN is played by the test's routing: the genuine files of node_modules/pyodide, one
+ * tampered on request.
+ */
+describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
+  const RUNTIME = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+  let context: BrowserContext | undefined;
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  /** A page whose library finds no runtime of its own, and a CDN that changes `tampered` (if any). */
+  async function openWithoutOwnRuntime(tampered?: string): Promise<{ page: HostPage; cdnRequests: string[] }> {
+    context = await browser.newContext();
+    const cdnRequests: string[] = [];
+    await context.route(/\/dist\/pyodide\/[^/]+$/, (route) => {
+      const file = new URL(route.request().url()).pathname.split('/').pop()!;
+      return RUNTIME.includes(file) ? route.fulfill({ status: 404, body: 'not here' }) : route.fallback();
+    });
+    await context.route(/^https:\/\/cdn\.jsdelivr\.net\/pyodide\//, (route) => {
+      const file = new URL(route.request().url()).pathname.split('/').pop()!;
+      cdnRequests.push(file);
+      if (!RUNTIME.includes(file)) return route.fulfill({ status: 404 });
+      const genuine = readFileSync(`${REPO_ROOT}node_modules/pyodide/${file}`);
+      const body = file === tampered ? Buffer.concat([genuine, Buffer.from('\n// tampered\n')]) : genuine;
+      return route.fulfill({ status: 200, body, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-type': file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('js') ? 'text/javascript' : 'application/octet-stream' } });
+    });
+    return { page: await HostPage.open(context, site.server.origin), cdnRequests };
+  }
+
+  test('boots from the genuine files of the exact version', async () => {
+    const { page, cdnRequests } = await openWithoutOwnRuntime();
+    await page.create({ warmSpare: false, snapshotCache: 'off' });
+    expect(await page.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    expect(cdnRequests).toContain('pyodide.asm.wasm');
+  });
+
+  test('refuses a tampered pyodide.mjs from the CDN, naming the file and both hashes', async () => {
+    const { page } = await openWithoutOwnRuntime('pyodide.mjs');
+    const created = await page.create({ warmSpare: false, snapshotCache: 'off' }).then(
+      () => 'booted',
+      (error: Error) => error.message,
+    );
+    expect(created).toMatch(/pyodide\.mjs is not the file this package was built with \(SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused, not stored/);
   });
 });

@@ -237,14 +237,18 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
   }, ATTEMPT_TIMEOUT_MS);
 
-  test('a restart after runs that each replaced 5,000 empty files with long names takes under 1 s', async () => {
+  test('runs that each replace 5,000 empty files with long names never stall the page 200 ms, and a restart after them takes under 1 s', async () => {
     const { host } = ctx.world;
     const batch = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
-    for (let run = 0; run < 8; run++) expect((await host.run(batch, {}, ID)).outcome).toBe('OUTCOME_OK');
+    const { stallMs } = await host.longestStallDuring(async () => {
+      for (let run = 0; run < 8; run++) expect((await host.run(batch, {}, ID)).outcome).toBe('OUTCOME_OK');
+    });
+    expect(stallMs).toBeLessThan(200);
     expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
     const started = Date.now();
     expect(await host.run('1 + 1', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
     expect(Date.now() - started).toBeLessThan(1000);
+    await expectNoEscape(ctx.world, await attempt(ctx.world, '2 + 2', { sandboxId: ID }));
     await host.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)', {}, ID);
   }, 4 * ATTEMPT_TIMEOUT_MS);
 
@@ -253,7 +257,9 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     await host.writeFile('secret.csv', 'a,b\n1,2\n', ID);
     await host.run('import os\nos.makedirs("many", exist_ok=True)\nfor i in range(5000): open(f"many/{i}", "w").close()\nos.remove("secret.csv")', {}, ID);
     expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    expect((await host.run('import os\nos.path.exists("secret.csv")', {}, ID)).result).toBe('False');
+    const trace = await attempt(ctx.world, 'import os\nos.path.exists("secret.csv")', { sandboxId: ID });
+    expect(trace.result.result).toBe('False');
+    await expectNoEscape(ctx.world, trace);
     await host.run('import shutil\nshutil.rmtree("many", ignore_errors=True)', {}, ID);
   }, ATTEMPT_TIMEOUT_MS);
 
@@ -262,7 +268,9 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     await host.writeFile('config.txt', 'mode=safe\n', ID);
     await host.run('import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))', {}, ID);
     expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    expect((await host.run('open("config.txt").read()', {}, ID)).result).toBe("'mode=EVIL\\n'");
+    const trace = await attempt(ctx.world, 'open("config.txt").read()', { sandboxId: ID });
+    expect(trace.result.result).toBe("'mode=EVIL\\n'");
+    await expectNoEscape(ctx.world, trace);
   }, ATTEMPT_TIMEOUT_MS);
 
   test('forged progress lines never reach the page (free text, or a package the lock file does not have)', async () => {

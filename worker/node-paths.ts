@@ -13,14 +13,22 @@ export async function toLocalPath(url: string): Promise<string> {
 }
 
 /**
- * Where Node keeps downloaded wheels (Pyodide's `packageCacheDir`), one folder per package source
- * so sources never mix. Without it Pyodide derives a relative folder from the URL.
+ * Pyodide's `packageCacheDir` in Node, one per interpreter. Pyodide installs a wheel it finds
+ * there without any check, and writes there each wheel it downloads; so the folder has a name
+ * nobody can guess, and is emptied after every load (`emptyStagingDir`). The verified wheels a
+ * later process reuses are kept by the host's broker, which checks them again when read.
  */
-export async function packageCacheDir(packageBaseUrl: string): Promise<string | undefined> {
+export async function stagingPackageDir(): Promise<string | undefined> {
   if (!isNode) return undefined;
   const { tmpdir } = await import(/* @vite-ignore */ 'node:os');
   const { join } = await import(/* @vite-ignore */ 'node:path');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(packageBaseUrl));
-  const id = [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return join(tmpdir(), 'python-sandbox-packages', id);
+  return join(tmpdir(), `python-sandbox-staging-${crypto.randomUUID()}`);
+}
+
+/** Removes the wheels Pyodide wrote into `dir` (the folder stays: a new one could be made by someone else in between). */
+export async function emptyStagingDir(dir: string): Promise<void> {
+  const { readdir, rm } = await import(/* @vite-ignore */ 'node:fs/promises');
+  const { join } = await import(/* @vite-ignore */ 'node:path');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
 }

@@ -10,7 +10,7 @@ import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
-import { emptyStagingDir, stagingPackageDir, toLocalPath } from './node-paths.js';
+import { StagingFolder, toLocalPath } from './node-paths.js';
 import { OutputBelowPython } from './output-below.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
@@ -44,8 +44,8 @@ export class PyodideEngine implements WorkerApi {
   private packages!: PackageIndex;
   private outputBelow!: OutputBelowPython;
   private packageBaseUrl = '';
-  /** Node: Pyodide's wheel folder, emptied after each load (see node-paths.ts). */
-  private stagingDir: string | undefined;
+  /** Node: Pyodide's wheel folder (see node-paths.ts). */
+  private staging: StagingFolder | undefined;
   private readonly interruptView: Uint8Array | undefined;
   private interruptsOn = false;
   private progressPosted = 0;
@@ -100,13 +100,13 @@ export class PyodideEngine implements WorkerApi {
       // Node: wheels come from the host too, which checks each against the lock file (Pyodide
       // checks no hash in Node). The host hands in the lock file's text.
       routePackagesToHost((fileName) => this.fetchPackageFromHost(fileName));
-      this.stagingDir = await stagingPackageDir();
+      this.staging = await StagingFolder.create();
       return {
         ...module,
         extra: {
           indexURL: await toLocalPath(config.indexURL),
           packageBaseUrl: VIRTUAL_PACKAGE_URL,
-          packageCacheDir: this.stagingDir,
+          packageCacheDir: this.staging?.path,
           lockFileURL: config.lockFileURL,
           lockFileContents: config.lockFileContents,
         },
@@ -212,8 +212,7 @@ export class PyodideEngine implements WorkerApi {
     outputBelow.connect(capture.below_address);
     capture.destroy();
     this.outputBelow = outputBelow;
-    const stagingDir = this.stagingDir;
-    this.packages = new PackageIndex(this.pyodide, stagingDir ? () => emptyStagingDir(stagingDir) : undefined);
+    this.packages = new PackageIndex(this.pyodide, this.staging);
     this.listenForInterrupts(true);
   }
 

@@ -24,10 +24,10 @@ export class PackageIndex {
   /** The import names of lock-file packages not loaded yet (with how many were loaded when it was made). */
   private unloaded: { loadedCount: number; names: Set<string> } | undefined;
 
-  /** `afterLoad`: run once each load has ended, loaded or not (Node empties Pyodide's wheel folder). */
+  /** `staging`: Node's folder for Pyodide's downloads, made before each load and emptied after it (node-paths.ts). */
   constructor(
     private readonly pyodide: PyodideInterface,
-    private readonly afterLoad?: () => Promise<void>,
+    private readonly staging?: { beforeLoad(): Promise<void>; afterLoad(): Promise<void> },
   ) {
     const lock = (pyodide as unknown as { lockfile?: { packages?: Record<string, LockPackage> } }).lockfile;
     for (const [key, pkg] of Object.entries(lock?.packages ?? {})) {
@@ -80,6 +80,7 @@ export class PackageIndex {
     const names = missing.map((m) => m.packageName);
     const errors: string[] = [];
     try {
+      await this.staging?.beforeLoad();
       await this.pyodide.loadPackage(names, {
         messageCallback: (message) => onProgress({ phase: 'packages', message }),
         errorCallback: (message) => errors.push(message),
@@ -87,7 +88,7 @@ export class PackageIndex {
     } catch (error) {
       errors.push((error as Error)?.message ?? String(error));
     } finally {
-      await this.afterLoad?.();
+      await this.staging?.afterLoad().catch(() => undefined);
     }
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const failed = missing.filter((m) => !(m.packageName in loaded));

@@ -3,6 +3,9 @@
  * 26). Pyodide 314.0.7 checks nothing in Node, so a package server that swaps a wheel used to run
  * its code. The server here answers with a modified tinypkg while the lock keeps the genuine hash.
  */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { it } from '../support/sandbox-fixture.js';
 import { openWheelStore } from '../../src/sandbox/wheel-store.js';
@@ -73,6 +76,24 @@ describe('wheel verification in Node', () => {
       expect(server.requests).toEqual([`/${TINY_WHEEL}`]);
     } finally {
       await server.close();
+    }
+  });
+
+  it("leaves no wheel in Pyodide's own folder, which only this user may open; the verified one is kept apart", async ({ createSandbox }) => {
+    const previous = process.env.TMPDIR;
+    const temporary = mkdtempSync(join(tmpdir(), 'wheel-folders-'));
+    process.env.TMPDIR = temporary;
+    try {
+      const sandbox = await createSandbox({ packageBaseUrl: genuine.baseUrl, lockFileContents: genuine.lockFileContents, warmSpare: false });
+      expect((await sandbox.run('import tinypkg\ntinypkg.ANSWER')).result).toBe('42');
+      const [staging] = readdirSync(temporary).filter((name) => name.startsWith('python-sandbox-staging-'));
+      expect(readdirSync(join(temporary, staging))).toEqual([]);
+      expect(statSync(join(temporary, staging)).mode & 0o777).toBe(0o700);
+      expect(readdirSync(join(temporary, 'python-sandbox-wheels')).filter((name) => name.endsWith('.whl'))).toHaveLength(1);
+    } finally {
+      process.env.TMPDIR = previous;
+      if (previous === undefined) delete process.env.TMPDIR;
+      rmSync(temporary, { recursive: true, force: true });
     }
   });
 });

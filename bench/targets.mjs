@@ -170,8 +170,9 @@ export async function chromiumPackages({ browser, site, wheels, rounds, log }) {
 }
 
 /**
- * Node: a fresh process with an empty wheel cache (Pyodide's `packageCacheDir`, under the
- * process's TMPDIR), then a new process sharing it. `preloadPackages` is not measured: the
+ * Node: a fresh process with an empty wheel cache (the broker's verified wheels,
+ * `python-sandbox-wheels` under the process's TMPDIR: src/sandbox/wheel-store.ts), then a new
+ * process sharing it. `preloadPackages` is not measured: the
  * sandbox only uses it in frame isolation (browsers).
  */
 export async function nodePackages({ distDir, wheels, rounds, log }) {

@@ -10,11 +10,11 @@ import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
-import { packageCacheDir, toLocalPath } from './node-paths.js';
+import { StagingFolder, toLocalPath } from './node-paths.js';
 import { OutputBelowPython } from './output-below.js';
 import { PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
-import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch } from './runtime-fetch.js';
+import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 import { refreshTimeZone } from './time-zone.js';
 
@@ -44,6 +44,8 @@ export class PyodideEngine implements WorkerApi {
   private packages!: PackageIndex;
   private outputBelow!: OutputBelowPython;
   private packageBaseUrl = '';
+  /** Node: Pyodide's wheel folder (see node-paths.ts). */
+  private staging: StagingFolder | undefined;
   private readonly interruptView: Uint8Array | undefined;
   private interruptsOn = false;
   private progressPosted = 0;
@@ -95,13 +97,16 @@ export class PyodideEngine implements WorkerApi {
   private async loadPyodideModule(config: BootConfig): Promise<PyodideModule & { extra: Record<string, unknown> }> {
     if (!config.runtime) {
       const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as PyodideModule;
-      const packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
+      // Node: wheels come from the host too, which checks each against the lock file (Pyodide
+      // checks no hash in Node). The host hands in the lock file's text.
+      routePackagesToHost((fileName) => this.fetchPackageFromHost(fileName));
+      this.staging = await StagingFolder.create();
       return {
         ...module,
         extra: {
           indexURL: await toLocalPath(config.indexURL),
-          packageBaseUrl,
-          packageCacheDir: await packageCacheDir(packageBaseUrl),
+          packageBaseUrl: VIRTUAL_PACKAGE_URL,
+          packageCacheDir: this.staging?.path,
           lockFileURL: config.lockFileURL,
           lockFileContents: config.lockFileContents,
         },
@@ -207,7 +212,7 @@ export class PyodideEngine implements WorkerApi {
     outputBelow.connect(capture.below_address);
     capture.destroy();
     this.outputBelow = outputBelow;
-    this.packages = new PackageIndex(this.pyodide);
+    this.packages = new PackageIndex(this.pyodide, this.staging);
     this.listenForInterrupts(true);
   }
 

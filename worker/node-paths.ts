@@ -13,14 +13,35 @@ export async function toLocalPath(url: string): Promise<string> {
 }
 
 /**
- * Where Node keeps downloaded wheels (Pyodide's `packageCacheDir`), one folder per package source
- * so sources never mix. Without it Pyodide derives a relative folder from the URL.
+ * Pyodide's `packageCacheDir` in Node, one per interpreter. Pyodide installs a wheel it finds
+ * there without any check, and writes there each wheel it downloads; so the folder has a name
+ * nobody can guess, is made for this user only, and is emptied after every load. The verified
+ * wheels a later process reuses are kept by the host's broker, which checks them again when read.
  */
-export async function packageCacheDir(packageBaseUrl: string): Promise<string | undefined> {
-  if (!isNode) return undefined;
-  const { tmpdir } = await import(/* @vite-ignore */ 'node:os');
-  const { join } = await import(/* @vite-ignore */ 'node:path');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(packageBaseUrl));
-  const id = [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return join(tmpdir(), 'python-sandbox-packages', id);
+export class StagingFolder {
+  private constructor(readonly path: string) {}
+
+  /** Only a name: the folder is made by the first load (an interpreter that loads nothing leaves nothing behind). */
+  static async create(): Promise<StagingFolder | undefined> {
+    if (!isNode) return undefined;
+    const { tmpdir } = await import(/* @vite-ignore */ 'node:os');
+    const { join } = await import(/* @vite-ignore */ 'node:path');
+    return new StagingFolder(join(tmpdir(), `python-sandbox-staging-${crypto.randomUUID()}`));
+  }
+
+  /** Made here, writable by this user only, before Pyodide would make it with the umask's mode. */
+  async beforeLoad(): Promise<void> {
+    const { mkdir } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await mkdir(this.path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+
+  /** Removes the wheels Pyodide wrote (the folder stays: once gone, someone else could make one of that name). */
+  async afterLoad(): Promise<void> {
+    const { readdir, rm } = await import(/* @vite-ignore */ 'node:fs/promises');
+    const { join } = await import(/* @vite-ignore */ 'node:path');
+    const names = await readdir(this.path).catch(() => [] as string[]);
+    await Promise.all(names.map((name) => rm(join(this.path, name), { recursive: true, force: true })));
+  }
 }

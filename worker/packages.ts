@@ -6,6 +6,7 @@
 import type { PyodideInterface } from 'pyodide';
 import { PROGRESS } from '../src/progress-messages.js';
 import type { LoadProgress } from '../src/types.js';
+import { WHEEL_HASH_MISMATCH } from '../src/wheel-refusal.js';
 
 interface LockPackage {
   name: string;
@@ -23,7 +24,11 @@ export class PackageIndex {
   /** The import names of lock-file packages not loaded yet (with how many were loaded when it was made). */
   private unloaded: { loadedCount: number; names: Set<string> } | undefined;
 
-  constructor(private readonly pyodide: PyodideInterface) {
+  /** `staging`: Node's folder for Pyodide's downloads, made before each load and emptied after it (node-paths.ts). */
+  constructor(
+    private readonly pyodide: PyodideInterface,
+    private readonly staging?: { beforeLoad(): Promise<void>; afterLoad(): Promise<void> },
+  ) {
     const lock = (pyodide as unknown as { lockfile?: { packages?: Record<string, LockPackage> } }).lockfile;
     for (const [key, pkg] of Object.entries(lock?.packages ?? {})) {
       for (const name of pkg.imports ?? []) this.byImport.set(name, pkg.name ?? key);
@@ -75,12 +80,15 @@ export class PackageIndex {
     const names = missing.map((m) => m.packageName);
     const errors: string[] = [];
     try {
+      await this.staging?.beforeLoad();
       await this.pyodide.loadPackage(names, {
         messageCallback: (message) => onProgress({ phase: 'packages', message }),
         errorCallback: (message) => errors.push(message),
       });
     } catch (error) {
       errors.push((error as Error)?.message ?? String(error));
+    } finally {
+      await this.staging?.afterLoad().catch(() => undefined);
     }
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const failed = missing.filter((m) => !(m.packageName in loaded));
@@ -89,9 +97,12 @@ export class PackageIndex {
     if (failed.length === 0) return undefined;
     const list = failed.map((m) => `${m.packageName} (for "import ${m.importName}")`).join(', ');
     const detail = errors.length ? `\n${errors.join('\n')}` : '';
+    const refused = errors.some((error) => error.includes(WHEEL_HASH_MISMATCH));
     return {
       packages: failed.map((m) => m.packageName),
-      message: `Could not load package ${list} from ${packageBaseUrl}. The package source may be unreachable (offline?) or misconfigured (packageBaseUrl / lockFileURL).${detail}`,
+      message: refused
+        ? `Could not load package ${list}: the SHA-256 of a wheel ${packageBaseUrl} served did not match the lock file, so it was not installed (the package source may have been tampered with).${detail}`
+        : `Could not load package ${list} from ${packageBaseUrl}. The package source may be unreachable (offline?) or misconfigured (packageBaseUrl / lockFileURL).${detail}`,
     };
   }
 }

@@ -34,13 +34,27 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
       if (url === wasmUrl) servedWasm.add(response);
       return response;
     }
-    if (url.startsWith(VIRTUAL_PACKAGE_URL)) {
-      const data = await fetchPackage(decodeURIComponent(url.slice(VIRTUAL_PACKAGE_URL.length)));
-      return new Response(data, { headers: { 'content-type': 'application/octet-stream' } });
-    }
+    if (url.startsWith(VIRTUAL_PACKAGE_URL)) return packageFromHost(url, fetchPackage);
     if (network) return network(input, init);
     throw new TypeError(`Network access is disabled in the sandbox (${url})`);
   };
+}
+
+/**
+ * Node: only wheels are asked of the host (which checks each against the lock file, as it does
+ * for browsers); the runtime is read from disk and any other fetch goes out as usual.
+ */
+export function routePackagesToHost(fetchPackage: PackageFetcher): void {
+  const network = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    return url.startsWith(VIRTUAL_PACKAGE_URL) ? packageFromHost(url, fetchPackage) : network(input, init);
+  };
+}
+
+async function packageFromHost(url: string, fetchPackage: PackageFetcher): Promise<Response> {
+  const data = await fetchPackage(decodeURIComponent(url.slice(VIRTUAL_PACKAGE_URL.length)));
+  return new Response(data, { headers: { 'content-type': 'application/octet-stream' } });
 }
 
 /**

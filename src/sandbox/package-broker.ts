@@ -4,8 +4,9 @@
  * the lock file, so a compromised worker can neither reach other URLs nor swap a package.
  *
  * Downloads start early: `prefetch(code)` as soon as a run's imports are known (before the worker
- * even asks), `preload(names)` at page load; verified wheels are kept in Cache Storage so a
- * return visit does not download them again.
+ * even asks), `preload(names)` at page load; verified wheels are kept (Cache Storage in browsers,
+ * a folder in Node: wheel-store.ts) so a return visit does not download them again. Node's worker
+ * gets its wheels here too: Pyodide checks no hash there (see worker/engine.ts).
  *
  * What the worker asks for is also a signal it could send out: each wheel is downloaded once,
  * and a failed download is remembered for `FAILURE_MEMORY_MS`, so asking again reaches no server
@@ -13,7 +14,10 @@
  * as a Blob, a handle: a hundred requests for a 20 MB wheel copy nothing (a worker that cannot read
  * Blobs gets each wheel's bytes once).
  */
-import { fetchOk, openCache, sha256Hex } from './downloads.js';
+import { isNode } from '../is-node.js';
+import { WHEEL_HASH_MISMATCH } from '../wheel-refusal.js';
+import { fetchOk, sha256Hex } from './downloads.js';
+import { openWheelStore } from './wheel-store.js';
 
 interface LockEntry {
   name: string;
@@ -23,7 +27,6 @@ interface LockEntry {
   depends?: string[];
 }
 
-const WHEEL_CACHE = 'python-sandbox-wheels';
 /** How long a failed download is answered from memory (long enough to close a request-order channel, short enough to recover from a dropped connection). */
 export const FAILURE_MEMORY_MS = 60_000;
 
@@ -101,18 +104,24 @@ export class PackageBroker {
 
   private async downloadVerified(entry: LockEntry): Promise<Blob> {
     const url = new URL(entry.file_name, this.baseUrl()).href;
-    const cache = await openCache(WHEEL_CACHE);
-    const cached = await cache?.match(url).catch(() => undefined);
-    if (cached) {
-      const data = await cached.arrayBuffer();
-      if (await matches(entry, data)) return new Blob([data]);
-    }
-    const data = await (await fetchOk(url)).arrayBuffer();
-    if (!(await matches(entry, data))) throw new Error(`${entry.file_name} does not match the lock file's SHA-256`);
-    const wheel = new Blob([data]);
-    await cache?.put(url, new Response(wheel)).catch(() => undefined);
-    return wheel;
+    const store = await openWheelStore();
+    const stored = await store?.match(url);
+    if (stored && (await matches(entry, stored))) return new Blob([stored]);
+    const data = await readSource(url);
+    if (!(await matches(entry, data))) throw new Error(`${entry.name} (${entry.file_name}, from ${url}): ${WHEEL_HASH_MISMATCH}; refused, not installed`);
+    await store?.put(url, data);
+    return new Blob([data]);
   }
+}
+
+/** A wheel's bytes: fetched, or in Node read from disk when the source is a local folder (a `file:` URL). */
+async function readSource(url: string): Promise<ArrayBuffer> {
+  if (isNode && url.startsWith('file:')) {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    const data = await readFile(new URL(url));
+    return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  }
+  return (await fetchOk(url)).arrayBuffer();
 }
 
 async function matches(entry: LockEntry, data: ArrayBuffer): Promise<boolean> {

@@ -3,6 +3,7 @@ import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareRuntime, resolveIsolation } from './boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './bundled-assets.js';
 import { loadShippedSnapshot } from './shipped-snapshot.js';
+import { preparePackagesInNode } from './node-packages.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
 import { Interpreters } from './interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
@@ -102,8 +103,8 @@ export class PythonSandbox {
       maxMessageChars: maxMessageChars(limits),
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
-    // The snapshot and (browsers) the runtime load while the worker starts.
-    const prepared = isNode ? Promise.resolve() : prepareRuntime(boot, options);
+    // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
+    const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options);
     // The snapshot built into the package fits only the package's own runtime.
     const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
     const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl()) : undefined;

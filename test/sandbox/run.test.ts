@@ -269,6 +269,31 @@ describe('images', () => {
     expect((await sandbox.run('plt.open')).result).toBe('{}');
     await sandbox.run('del sys.modules["matplotlib.pyplot"]');
   });
+
+  it('reports a figure that cannot be drawn once, still returns the others, and closes them all (pyplot hook)', async () => {
+    const brokenFirst = [
+      'import sys, types',
+      'class Fig:',
+      '    def __init__(self, broken): self.broken = broken',
+      '    def savefig(self, buf, format, **kw):',
+      '        if self.broken: raise ValueError("bad mathtext")',
+      `        buf.write(${PNG})`,
+      'plt = types.ModuleType("matplotlib.pyplot")',
+      'plt.open = {1: Fig(True), 2: Fig(False)}',
+      'plt.get_fignums = lambda: sorted(plt.open)',
+      'plt.figure = lambda n: plt.open[n]',
+      'plt.close = lambda which: plt.open.clear()',
+      'sys.modules["matplotlib.pyplot"] = plt',
+    ].join('\n');
+    const r = await sandbox.run(brokenFirst);
+    expect(r.images).toHaveLength(1);
+    expect(r.stderr).toBe(`[could not render a figure: ValueError('bad mathtext')]\n`);
+    const next = await sandbox.run('len(plt.open)');
+    expect(next.result).toBe('0');
+    expect(next.stderr).toBe('');
+    await sandbox.reset();
+    await sandbox.run('import sys\ndel sys.modules["matplotlib.pyplot"]');
+  });
 });
 
 describe('reset', () => {

@@ -14,10 +14,11 @@ export const TINY_PACKAGE = 'tinypkg';
 export const TINY_WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
 const WHEEL = TINY_WHEEL;
 
+/** argv: the wheel's path, then the value of `tinypkg.ANSWER`. */
 const BUILD_WHEEL = `
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("tinypkg/__init__.py", "ANSWER = 42\\ndef greet(name):\\n    return f'hello {name}'\\n")
+    z.writestr("tinypkg/__init__.py", "ANSWER = " + sys.argv[2] + "\\ndef greet(name):\\n    return f'hello {name}'\\n")
     z.writestr("tinypkg-1.0.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: tinypkg\\nVersion: 1.0.0\\n")
     z.writestr("tinypkg-1.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
     z.writestr("tinypkg-1.0.0.dist-info/RECORD", "")
@@ -33,11 +34,19 @@ export interface WheelServer {
   close(): Promise<void>;
 }
 
-export async function serveTinyWheel(): Promise<WheelServer> {
+function buildWheel(path: string, answer: number): Buffer {
+  execFileSync('python3', ['-c', BUILD_WHEEL, path, String(answer)]);
+  return readFileSync(path);
+}
+
+/**
+ * `tampered`: the server answers with another wheel (its `ANSWER` is 666) under the same name,
+ * while the lock file keeps the genuine wheel's SHA-256: a package server that swaps a package.
+ */
+export async function serveTinyWheel({ tampered = false } = {}): Promise<WheelServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tiny-wheel-'));
-  const wheelPath = join(dir, WHEEL);
-  execFileSync('python3', ['-c', BUILD_WHEEL, wheelPath]);
-  const wheel = readFileSync(wheelPath);
+  const wheel = buildWheel(join(dir, WHEEL), 42);
+  const served = tampered ? buildWheel(join(dir, `tampered-${WHEEL}`), 666) : wheel;
   const lock = JSON.parse(readFileSync(join(import.meta.dirname, '../../node_modules/pyodide/pyodide-lock.json'), 'utf8'));
   lock.packages[TINY_PACKAGE] = {
     name: TINY_PACKAGE,
@@ -56,7 +65,7 @@ export async function serveTinyWheel(): Promise<WheelServer> {
     requests.push(req.url ?? '');
     if (req.url === `/${WHEEL}`) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' });
-      res.end(wheel);
+      res.end(served);
     } else {
       res.writeHead(404).end();
     }

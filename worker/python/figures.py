@@ -55,12 +55,21 @@ class ImageCollector:
         pyplot = pyplot if pyplot is not None else sys.modules.get("matplotlib.pyplot")
         if pyplot is None:
             return
-        for number in list(pyplot.get_fignums()):
-            figure = pyplot.figure(number)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", bbox_inches="tight")
-            self.add("image/png", buffer.getvalue())
-        pyplot.close("all")
+        # A figure that cannot be drawn (bad mathtext, say) is reported once, by the caller; the
+        # others are still captured, and all are closed, or every later run (and reset) would fail on it.
+        failure: Exception | None = None
+        try:
+            for number in list(pyplot.get_fignums()):
+                try:
+                    buffer = io.BytesIO()
+                    pyplot.figure(number).savefig(buffer, format="png", bbox_inches="tight")
+                    self.add("image/png", buffer.getvalue())
+                except Exception as error:
+                    failure = failure or error
+        finally:
+            pyplot.close("all")
+        if failure is not None:
+            raise failure
 
     def display(self, *objects: Any) -> None:
         """Shows objects the way a notebook would: images as images, anything else as its repr."""
@@ -69,6 +78,7 @@ class ImageCollector:
                 buffer = io.BytesIO()
                 obj.savefig(buffer, format="png", bbox_inches="tight")
                 self.add("image/png", buffer.getvalue())
+                _forget_in_pyplot(obj)
                 continue
             for method, mime_type in (("_repr_png_", "image/png"), ("_repr_jpeg_", "image/jpeg")):
                 render = getattr(obj, method, None)
@@ -81,6 +91,13 @@ class ImageCollector:
                         break
             else:
                 print(repr(obj))
+
+
+def _forget_in_pyplot(figure: Any) -> None:
+    """A figure shown by ``display`` is closed in pyplot: the end of the run would show it again."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and getattr(figure, "number", None) in pyplot.get_fignums():
+        pyplot.close(figure)
 
 
 def _is_figure(obj: Any) -> bool:

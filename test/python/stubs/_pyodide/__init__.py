@@ -1,0 +1,1 @@
+"""Stand-in for Pyodide's private ``_pyodide`` package under native CPython."""

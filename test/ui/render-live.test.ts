@@ -4,6 +4,7 @@
  * modes' are: the model's text, our run as a code cell with its outcome and output, and the code a
  * Live model drafts before its call (which nothing runs) as a cell marked "draft, not run".
  */
+import type { LiveServerMessage } from '@google/genai';
 import { render } from 'lit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLiveCodeExecution } from '../../src/agent/index.js';
@@ -12,18 +13,21 @@ import { ScriptedSandbox } from '../agent/scripted-sandbox.js';
 
 let drawn: HTMLElement;
 
+/** A server message as the SDK hands it on (its class adds getters the handler does not read). */
+const message = (fields: object) => fields as LiveServerMessage;
+
 // The server's messages go straight to the session's handler (the socket is the agent suites' business).
 beforeAll(async () => {
   const sandbox = new ScriptedSandbox(() => ({ output: '42\n', stdout: '42\n' }));
   const live = createLiveCodeExecution({ sandbox });
   const responses: unknown[] = [];
   live.attach({ sendClientContent: () => undefined, sendToolResponse: (response) => responses.push(response), close: () => undefined });
-  live.handleMessage({ setupComplete: {} });
-  live.handleMessage({ serverContent: { modelTurn: { parts: [{ executableCode: { language: 'PYTHON' as never, code: 'print(default_api.run_python(code="print(6 * 7)"))' } }] } } });
-  live.handleMessage({ toolCall: { functionCalls: [{ id: 'c1', name: 'run_python', args: { code: 'print(6 * 7)' } }] } });
+  live.handleMessage(message({ setupComplete: {} }));
+  live.handleMessage(message({ serverContent: { modelTurn: { parts: [{ executableCode: { language: 'PYTHON', code: 'print(default_api.run_python(code="print(6 * 7)"))' } }] } } }));
+  live.handleMessage(message({ toolCall: { functionCalls: [{ id: 'c1', name: 'run_python', args: { code: 'print(6 * 7)' } }] } }));
   while (responses.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  live.handleMessage({ serverContent: { modelTurn: { parts: [{ text: 'Six times seven is **42**.' }] } } });
-  live.handleMessage({ serverContent: { turnComplete: true } });
+  live.handleMessage(message({ serverContent: { modelTurn: { parts: [{ text: 'Six times seven is **42**.' }] } } }));
+  live.handleMessage(message({ serverContent: { turnComplete: true } }));
   const model = live.getTranscript().at(-1);
   drawn = document.createElement('div');
   render(renderParts(model?.parts ?? [], { downloadUrl: () => 'blob:none' }), drawn);

@@ -127,6 +127,15 @@ describe('bad input from a Live server', () => {
     expect(responses(server).map((response) => response.id)).toEqual(['good']);
   });
 
+  it('reports the calls beyond 128 of one message once, not once each', async () => {
+    const { server, events, waitFor } = await open(echoSandbox());
+    const calls = Array.from({ length: 10_000 }, (_, i) => ({ id: `c${i}`, name: 'unknown_fn', args: {} }));
+    server.send({ toolCall: { functionCalls: calls } });
+    expect((await waitFor('rejected')).reason).toBe('9872 calls beyond the first 128 of one message were not run');
+    await expect.poll(() => responses(server).length).toBe(128);
+    expect(events.filter((event) => event.type === 'rejected')).toHaveLength(1);
+  });
+
   it('bounds call names and ids: an over-long id is refused, an over-long name is cut in the answer', async () => {
     const { server, waitFor } = await open(echoSandbox());
     server.send(toolCall({ id: 'i'.repeat(300), name: 'run_python', args: { code: 'x' } }));

@@ -53,7 +53,9 @@ export class LiveCalls {
   receive(functionCalls: unknown): void {
     if (this.stopped) return;
     if (!Array.isArray(functionCalls)) return this.reject(undefined, 'toolCall.functionCalls is not a list');
-    functionCalls.slice(MAX_IDS_PER_MESSAGE).forEach((raw) => this.reject(idOf(raw), `more than ${MAX_IDS_PER_MESSAGE} calls in one message`));
+    // One report for the excess, not one each: the count is the server's to choose.
+    const excess = functionCalls.length - MAX_IDS_PER_MESSAGE;
+    if (excess > 0) this.reject(undefined, `${excess} calls beyond the first ${MAX_IDS_PER_MESSAGE} of one message were not run`);
     for (const raw of functionCalls.slice(0, MAX_IDS_PER_MESSAGE)) this.accept(raw);
   }
 

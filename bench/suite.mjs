@@ -44,7 +44,7 @@ export function sandboxTarget(sandbox) {
  * raw-worker.mjs's imitation of it). Times are when the host received the message.
  */
 const PHASE_MESSAGES = [
-  ['loadPyodide', /^(Loading the Python runtime|Restoring Python from the cached snapshot)/],
+  ['loadPyodide', /^(Loading the Python runtime|Restoring Python from a snapshot)/],
   ['runner', /^Starting the sandbox runner/],
   ['ready', /^Python is ready/],
 ];

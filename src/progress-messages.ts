@@ -6,11 +6,12 @@
 
 /** The engine's own sentences, by what they announce. */
 export const PROGRESS = {
-  restoring: 'Restoring Python from the cached snapshot',
+  // A first visit restores the snapshot shipped in the package, a return visit the one it stored: "cache" fits only the second.
+  restoring: 'Restoring Python from a snapshot',
   loadingRuntime: 'Loading the Python runtime (the first start takes a few seconds)',
   startingRunner: 'Starting the sandbox runner',
   ready: 'Python is ready',
-  readyFromCache: 'Python is ready (restored from cache)',
+  readyFromSnapshot: 'Python is ready (restored from a snapshot)',
   packagesReady: 'Packages ready',
   packagesFailed: 'Package load failed',
 } as const;

@@ -150,7 +150,7 @@ export class PyodideEngine implements WorkerApi {
     const snapshot = restored.restored ? undefined : await this.bootFresh(module, options, key, config.makeSnapshot);
     const bootPath: BootInfo['bootPath'] = restored.restored ? 'snapshot' : 'fresh';
     this.startRunner(config);
-    this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromCache : PROGRESS.ready);
+    this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromSnapshot : PROGRESS.ready);
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
     const snapshotRejected = restored.restored ? undefined : restored.rejected;
     const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };

@@ -105,9 +105,9 @@ describe('return visits (one browser context, in order)', () => {
     expect(await visit()).toEqual({ bootPath: 'snapshot', result: '2' });
   }, TEST_TIMEOUT_MS);
 
-  test('the progress messages, all delivered before create() resolves, say which path was taken: a first load, or restored from cache', () => {
+  test('the progress messages, all delivered before create() resolves, say which path was taken: a first load, or restored from a snapshot', () => {
     expect(lastProgress.fresh?.[0]).toMatch(/Loading the Python runtime.*\| Python is ready$/);
-    expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from the cached snapshot.*\| Python is ready \(restored from cache\)$/);
+    expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from a snapshot.*\| Python is ready \(restored from a snapshot\)$/);
   });
 
   test('offline, a return visit boots from the stored runtime', async () => {

@@ -29,8 +29,12 @@ describe('the shipped snapshot', () => {
 
   it('restores a first boot, and the store keeps it for the next', async ({ createSandbox }) => {
     const snapshotCache = emptyStore();
-    const sandbox = await createSandbox({ snapshotCache, warmSpare: false });
+    const messages: string[] = [];
+    const sandbox = await createSandbox({ snapshotCache, warmSpare: false, onProgress: (p) => messages.push(p.message) });
     expect(sandbox.bootPath).toBe('snapshot');
+    // A first visit: nothing came from a cache, and the progress does not say it did (issue 25).
+    expect(messages.join(' | ')).not.toMatch(/cache/i);
+    expect(messages.at(-1)).toBe('Python is ready (restored from a snapshot)');
     expect(await sandbox.run('import sys\nsys.platform, 6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: "('emscripten', 42)" });
     await sandbox.whenIdle();
     expect(readdirSync(snapshotCache.directory).filter((f) => f.endsWith('.bin'))).toHaveLength(1);

@@ -66,7 +66,7 @@ describe('boot snapshots', () => {
       });
     };
     expect(await lastMessageAtCreate()).toBe('Python is ready');
-    expect(await lastMessageAtCreate()).toBe('Python is ready (restored from cache)');
+    expect(await lastMessageAtCreate()).toBe('Python is ready (restored from a snapshot)');
   });
 
   it('falls back to a normal boot from a corrupt snapshot, and replaces it', async () => {

@@ -85,7 +85,13 @@ const demos = [
             text("I'll use the standard annuity formula for the monthly payment, then step through all 360 months, charging interest on the remaining balance."),
             call(py('loan')),
           ),
-          model(text('{{output}}\n\nThe full 360-month schedule is saved as **amortization.csv**: download it from the code cell above.')),
+          // The answer points at the output instead of repeating its tables (the cell shows them).
+          model(
+            text(
+              'The output above gives the monthly payment and total interest, the first 12 months, and what each of the 30 years pays towards principal and interest with the balance left at its end. ' +
+                'The full 360-month schedule is saved as **amortization.csv**: download it from the code cell above.',
+            ),
+          ),
         ],
       },
     ],

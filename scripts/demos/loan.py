@@ -32,7 +32,7 @@ print()
 show(["Month", "Payment", "Principal", "Interest", "Balance"], [[str(m), f"{p:,.2f}", f"{pr:,.2f}", f"{i:,.2f}", f"{b:,.2f}"] for m, p, pr, i, b in schedule[:12]])
 print()
 yearly = []
-for year in (1, 2, 3, 5, 10, 15, 20, 25, 30):
+for year in range(1, years + 1):
     months = schedule[(year - 1) * 12:year * 12]
     yearly.append([str(year), f"{sum(s[2] for s in months):,.2f}", f"{sum(s[3] for s in months):,.2f}", f"{months[-1][4]:,.2f}"])
 show(["Year", "Principal paid", "Interest paid", "Balance at year end"], yearly)

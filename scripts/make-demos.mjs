@@ -6,8 +6,8 @@
  *   node scripts/make-demos.mjs
  *
  * Recordings hold model turns only: the code in each run_python call runs live when the demo is
- * replayed, and `{{output}}` in a final answer quotes what that run printed (as text: a code span
- * for one line, a fenced block for several; see src/ui/replay/template.ts).
+ * replayed, and `{{output}}` or `{{last_line}}` in a final answer quotes what that run printed (as
+ * text: a code span for one line, a fenced block for several; see src/ui/replay/template.ts).
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -64,7 +64,7 @@ const demos = [
           ),
           model(
             text(
-              'Here is the revenue by month and region, in dollars:\n\n{{output}}\n\n' +
+              'The output above gives the revenue by month and region, in dollars. In short: {{last_line}}\n\n' +
                 "The chart stacks each region's revenue per month, so both the monthly total and the regional mix are visible at a glance.",
             ),
           ),

@@ -113,9 +113,11 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
     const text = await transcriptText(page);
     expect(text).toContain('72 rows');
     expect(text).toContain('684,228');
-    // The answer quotes the live output as text (a code block), never as Markdown or HTML.
-    expect(await page.locator('code-exec-chat .md pre').last().innerText()).toContain('684,228');
+    // The answer quotes the live output's summary line as text (a code span), never as Markdown or
+    // HTML, and does not repeat the table the cell shows (issue 25).
+    expect(await page.locator('code-exec-chat .md code').last().innerText()).toMatch(/^Best month: /);
     expect(await page.locator('code-exec-chat .md table').count()).toBe(0);
+    expect(text.split('684,228').length - 1).toBe(1);
     await figure.scrollIntoViewIfNeeded();
     await screenshot(page, 'sales-demo-dark');
   });

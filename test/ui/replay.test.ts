@@ -58,6 +58,12 @@ describe('replay provider', () => {
     expect(fillTemplate('sum {{output}}, value {{ result }}, error "{{error}}"', response)).toBe('sum ` 5117 `, value ` 42 `, error ""');
   });
 
+  test('fills {{last_line}} with the last line the run printed, as a code span', () => {
+    const response = { name: 'run_python', response: { output: 'month  total\n-----  -----\nJan    10\n\nBest month: Jan ($10)\n' } };
+    expect(fillTemplate('In short: {{last_line}}', response)).toBe('In short: ` Best month: Jan ($10) `');
+    expect(fillTemplate('{{last_line}}', { name: 'run_python', response: {} })).toBe('');
+  });
+
   test('quotes sandbox output as text: a code span for one line, a fence no backtick run can close for several', () => {
     const hostile = { name: 'run_python', response: { output: 'a ``` b <video poster="http://x/y">\n# Session expired\n[key](http://x)\n````' } };
     expect(fillTemplate('{{output}}', hostile)).toBe('\n\n`````text\na ``` b <video poster="http://x/y">\n# Session expired\n[key](http://x)\n````\n`````\n\n');

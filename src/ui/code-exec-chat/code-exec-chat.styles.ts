@@ -30,7 +30,7 @@ export const frameStyles = css`
     flex: none;
   }
 
-  header.top {
+  .top {
     background: var(--_bg);
   }
   .brand {
@@ -57,7 +57,7 @@ export const frameStyles = css`
     display: grid;
     min-width: 0;
   }
-  h1 {
+  .title {
     margin: 0;
     font-size: 1em;
     font-weight: 650;
@@ -104,6 +104,15 @@ export const frameStyles = css`
   }
   .segmented button:disabled[aria-checked='true'] {
     opacity: 1;
+  }
+  /* Forced colours drop the background and shadow that mark the choice: the system's highlight marks it instead. */
+  @media (forced-colors: active) {
+    .segmented button[aria-checked='true'] {
+      forced-color-adjust: none;
+      background: Highlight;
+      color: HighlightText;
+      outline: 2px solid CanvasText;
+    }
   }
 
   .demo-bar {
@@ -229,6 +238,12 @@ export const conversationStyles = css`
     background: var(--_muted);
     animation: blink 1.2s infinite ease-in-out;
   }
+  @media (prefers-reduced-motion: reduce) {
+    .typing span {
+      animation: none;
+      opacity: 0.6;
+    }
+  }
   .typing span:nth-child(2) {
     animation-delay: 0.15s;
   }
@@ -307,7 +322,8 @@ export const welcomeStyles = css`
   .welcome {
     padding: 1.5em 0 0.5em;
   }
-  .welcome h2 {
+  .welcome-title {
+    font-weight: 700;
     font-size: 1.45em;
     line-height: 1.25;
     margin: 0 0 0.35em;
@@ -329,7 +345,8 @@ export const welcomeStyles = css`
     padding: 1em 1.1em 1.1em;
     background: var(--_surface);
   }
-  .panel h3 {
+  .panel-title {
+    font-weight: 700;
     margin: 0;
     font-size: 1em;
   }
@@ -344,7 +361,7 @@ export const welcomeStyles = css`
 
 /** The composer's footer, the file drop overlay, and the layout on narrow screens (last: it overrides the rest). */
 export const footerStyles = css`
-  footer.bottom {
+  .bottom {
     padding: 0.75em 0 0.8em;
     border-top: 1px solid var(--_border);
     background: var(--_surface);
@@ -364,7 +381,7 @@ export const footerStyles = css`
   }
 
   @media (max-width: 560px) {
-    header.top {
+    .top {
       flex-wrap: wrap;
     }
     .actions .label {

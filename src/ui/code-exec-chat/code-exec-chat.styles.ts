@@ -18,7 +18,9 @@ export const frameStyles = css`
   :host([hidden]) {
     display: none;
   }
+  /* The layout follows the widget's own width (a 400 px sidebar on a wide page is narrow), not the viewport's. */
   .frame {
+    container: cec / inline-size;
     height: 100%;
     display: flex;
     flex-direction: column;
@@ -359,7 +361,7 @@ export const welcomeStyles = css`
   }
 `;
 
-/** The composer's footer, the file drop overlay, and the layout on narrow screens (last: it overrides the rest). */
+/** The composer's footer, the file drop overlay, and the layout in a narrow widget (last: it overrides the rest). */
 export const footerStyles = css`
   .bottom {
     padding: 0.75em 0 0.8em;
@@ -380,9 +382,26 @@ export const footerStyles = css`
     pointer-events: none;
   }
 
-  @media (max-width: 560px) {
+  /* Narrow (a sidebar, a phone): the actions go under the title instead of over it. */
+  @container cec (max-width: 560px) {
     .top {
       flex-wrap: wrap;
+      gap: 0.5em;
+      padding: 0.55em 0.8em;
+    }
+    .brand {
+      flex: 1 1 100%;
+    }
+    .actions {
+      flex: 1 1 100%;
+      min-width: 0;
+      flex-wrap: wrap;
+    }
+    .segmented button {
+      white-space: nowrap;
+    }
+    .segmented {
+      margin-right: auto;
     }
     .actions .label {
       display: none;
@@ -392,6 +411,45 @@ export const footerStyles = css`
     }
     .error {
       margin-left: 0;
+    }
+    /* The welcome gets to its demos sooner: a single column of panels, less air, and the
+       introduction after them (it is prose only: the focus order is unchanged). */
+    .welcome {
+      display: flex;
+      flex-direction: column;
+      padding-top: 0.75em;
+    }
+    .welcome > p {
+      order: 1;
+      margin-top: 1em;
+    }
+    .welcome-title {
+      font-size: 1.2em;
+    }
+    .welcome > p {
+      margin-bottom: 0;
+      font-size: 0.92em;
+    }
+    .welcome-grid {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .panel {
+      padding: 0.8em;
+    }
+  }
+  @container cec (max-width: 340px) {
+    .top {
+      padding: 0.55em 0.6em;
+    }
+    .segmented button {
+      font-size: 0.76em;
+      padding: 0.35em 0.45em;
+    }
+    .actions > button.ghost {
+      padding: 0.45em 0.35em;
+    }
+    .logo {
+      display: none;
     }
   }
 `;

@@ -220,6 +220,43 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
   });
 });
 
+describe('contrast', { timeout: TIMEOUT_MS }, () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`${scheme}: outcome badges and code token colours reach 4.5:1 on their backgrounds`, async () => {
+      const page = await open(`${root.origin}${HOST}`, scheme);
+      await page.waitForFunction(() => Boolean(document.querySelector('#chat0')?.shadowRoot?.querySelector('.transcript .column')));
+      // A cell drawn with the widget's own styles, every badge tone and token kind in it (a demo shows only some).
+      const below = await page.evaluate(() => {
+        const column = document.querySelector('#chat0')!.shadowRoot!.querySelector('.transcript .column')!;
+        const probe = document.createElement('div');
+        probe.innerHTML = `<div class="cell"><div class="cell-head">${['ok', 'failed', 'timeout', 'running', 'idle'].map((tone) => `<span class="badge ${tone}">${tone}</span>`).join('')}</div><pre class="code"><code class="hljs">${['comment', 'string', 'number', 'keyword', 'title', 'built_in', 'meta'].map((kind) => `<span class="hljs-${kind}">${kind}</span>`).join(' ')}</code></pre></div>`;
+        column.append(probe);
+        const rgb = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
+        const luminance = ([r, g, b]: number[]) => {
+          const [R, G, B] = [r!, g!, b!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+        };
+        const backdrop = (el: Element): string => {
+          for (let at: Element | null = el; at; at = at.parentElement ?? ((at.getRootNode() as ShadowRoot).host ?? null)) {
+            const colour = getComputedStyle(at).backgroundColor;
+            if (rgb(colour)[3] !== 0) return colour;
+          }
+          return 'rgb(255, 255, 255)';
+        };
+        const found: string[] = [];
+        for (const el of probe.querySelectorAll('.badge, [class^="hljs-"]')) {
+          const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(rgb(backdrop(el)))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < 4.5) found.push(`${el.className} ${ratio.toFixed(2)}:1`);
+        }
+        probe.remove();
+        return found;
+      });
+      expect(below).toEqual([]);
+    });
+  }
+});
+
 describe('motion and forced colours', { timeout: TIMEOUT_MS }, () => {
   /** The animation of a spinner and a typing dot drawn with the widget's own styles. */
   function animations(page: Page): Promise<{ spinner: string; typing: string }> {

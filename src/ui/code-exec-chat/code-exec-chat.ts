@@ -129,6 +129,8 @@ export class CodeExecChat extends LitElement {
   );
   /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
   private restoring: Promise<void> = Promise.resolve();
+  /** A message was sent from this page: only then does the status region speak (a restored answer is not news). */
+  private sentHere = false;
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
   private filesToRestore: Attachment[] = [];
   private readonly demos = new DemoController(this);
@@ -315,6 +317,7 @@ export class CodeExecChat extends LitElement {
     }
     const execution = this.effectiveExecution;
     const model = this.demos.active?.recording.model ?? this.model;
+    this.sentHere = true;
     this.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading: the boot is the send's first step.
     const sending = this.conversation.send(message, async () => {
@@ -624,6 +627,7 @@ export class CodeExecChat extends LitElement {
    * change is announced, so a screen reader hears "Running code", "Answer ready", not the stream.
    */
   private phase(): string {
+    if (!this.sentHere) return '';
     const last = this.conversation.entries.findLast((entry) => entry.kind === 'model' || entry.kind === 'user');
     if (this.conversation.busy) {
       if (last?.kind !== 'model') return this.python.progressVisible ? 'Python is loading' : 'Sending';

@@ -44,7 +44,7 @@ function parser(): Marked {
         // Fenced code in prose gets the same highlighting as code cells, put in after sanitizing.
         code({ text, lang }) {
           const language = (lang ?? '').split(/\s/)[0] || 'plaintext';
-          const html = `<pre class="md-code"><code class="hljs">${highlightCode(text, language)}</code></pre>`;
+          const html = `<pre class="md-code" tabindex="0" role="group" aria-label="Code"><code class="hljs">${highlightCode(text, language)}</code></pre>`;
           if (!codeBlocks) return '';
           codeBlocks.html.push(html);
           return `<pre>${codeBlocks.nonce}-${codeBlocks.html.length - 1}</pre>\n`;

@@ -112,7 +112,7 @@ function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean): Tem
     case 'cell':
       return renderCell(block, ctx, isLastCell);
     case 'result':
-      return html`<section class="cell">${renderCellHeader(block.result, false, undefined)}${renderOutput(block.result.output ?? '', block.result)}</section>`;
+      return html`<div class="cell" role="group" aria-label="Code result">${renderCellHeader(block.result, false, undefined)}${renderOutput(block.result.output ?? '', block.result)}</div>`;
     case 'media':
       return html`<div class="media">${renderMedia(block.blob, ctx)}</div>`;
     case 'call':
@@ -124,12 +124,12 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   const running = !cell.result && isLastCell && Boolean(ctx.inProgress);
   const live = running ? ctx.liveOutput : undefined;
   return html`
-    <section class="cell ${running ? 'running' : ''}" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
+    <div class="cell ${running ? 'running' : ''}" role="group" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
       ${renderCellHeader(cell.result, running, ctx.onCopy ? () => ctx.onCopy?.(cell.code) : undefined, cell.notRun)}
-      <pre class="code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
+      <pre class="code" tabindex="0" role="group" aria-label="Python code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
       ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx))}</div>` : nothing}
-    </section>
+    </div>
   `;
 }
 
@@ -163,7 +163,7 @@ export function outcomeLabel(result: CodeExecutionResult | undefined, running: b
 
 function outcomeBadge(result: CodeExecutionResult | undefined, running: boolean): TemplateResult {
   const { label, tone } = outcomeLabel(result, running);
-  return html`<span class="badge ${tone}" role="status">${tone === 'running' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}</span>`;
+  return html`<span class="badge ${tone}">${tone === 'running' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}</span>`;
 }
 
 const TRACEBACK = /^(Traceback \(most recent call last\):|\w*(Error|Exception|Interrupt)\b.*:)/m;
@@ -179,15 +179,15 @@ function renderOutput(output: string, result: CodeExecutionResult): TemplateResu
     if (match) {
       const before = output.slice(0, match.index);
       const after = output.slice(match.index);
-      return html`<pre class="output" aria-label="Output">${before}<span class="stderr">${after}</span></pre>`;
+      return html`<pre class="output" tabindex="0" role="group" aria-label="Output">${before}<span class="stderr">${after}</span></pre>`;
     }
   }
-  return html`<pre class="output" aria-label="Output">${output}</pre>`;
+  return html`<pre class="output" tabindex="0" role="group" aria-label="Output">${output}</pre>`;
 }
 
 /** Live output keeps the stream of each chunk: stderr is coloured as it arrives. */
 export function renderLive(chunks: readonly OutputChunk[]): TemplateResult {
-  return html`<pre class="output live" aria-label="Live output" aria-live="polite">${chunks.map((chunk) => (chunk.stream === 'stderr' ? html`<span class="stderr">${chunk.text}</span>` : chunk.text))}</pre>`;
+  return html`<pre class="output live" tabindex="0" role="group" aria-label="Live output">${chunks.map((chunk) => (chunk.stream === 'stderr' ? html`<span class="stderr">${chunk.text}</span>` : chunk.text))}</pre>`;
 }
 
 function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {

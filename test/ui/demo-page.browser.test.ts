@@ -67,7 +67,7 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
       return found;
     });
     expect(unnamed).toEqual([]);
-    expect(await page.locator('code-exec-chat main[aria-label="Conversation"]').count()).toBe(1);
+    expect(await page.locator('code-exec-chat section[aria-label="Conversation"]').count()).toBe(1);
     expect(await page.locator('code-exec-chat [role=radiogroup][aria-label="Where code runs"]').count()).toBe(1);
 
     // A variable set in the chat's sandbox is visible from the scratchpad.

@@ -64,6 +64,16 @@ async function restored(page: Page): Promise<void> {
 }
 
 describe('a page reload', { timeout: TIMEOUT_MS }, () => {
+  test('does not announce the restored answer as a new one (the status region stays silent)', async () => {
+    const page = await openChat();
+    const status = page.locator(`${CHAT} [role=status]`);
+    await askForPrimes(page);
+    expect(await status.textContent()).toBe('Answer ready');
+    await reload(page);
+    await restored(page);
+    expect(await status.textContent()).toBe('');
+  });
+
   test('shows the conversation again, with a divider saying Python restarted', async () => {
     const page = await openChat();
     await askForPrimes(page);

@@ -102,7 +102,7 @@ export async function waitIdle(page: Page, chat = 'code-exec-chat'): Promise<voi
 
 /** The visible text of the chat's transcript. */
 export function transcriptText(page: Page, chat = 'code-exec-chat'): Promise<string> {
-  return page.locator(`${chat} main.transcript`).innerText();
+  return page.locator(`${chat} .transcript`).innerText();
 }
 
 /** Picks a demo from the chat's picker. */

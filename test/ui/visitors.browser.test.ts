@@ -67,7 +67,7 @@ function focusPath(page: Page): Promise<string[]> {
 
 /** The transcript's scroll position and how far it can scroll. */
 function transcriptScroll(page: Page, chat = 'code-exec-chat'): Promise<{ top: number; overflow: number }> {
-  return page.locator(`${chat} main.transcript`).evaluate((el) => ({ top: el.scrollTop, overflow: el.scrollHeight - el.clientHeight }));
+  return page.locator(`${chat} .transcript`).evaluate((el) => ({ top: el.scrollTop, overflow: el.scrollHeight - el.clientHeight }));
 }
 
 describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {

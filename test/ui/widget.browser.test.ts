@@ -64,7 +64,7 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     await page.addStyleTag({ content: 'code-exec-chat::part(header) { display: none } code-exec-chat::part(transcript) { outline: 3px solid rgb(255, 0, 0) }' });
     const chat = page.locator('#chat0');
     await expect.poll(() => chat.locator('header.top').isVisible()).toBe(false);
-    expect(await chat.locator('main.transcript').evaluate((e) => getComputedStyle(e).outlineColor)).toBe('rgb(255, 0, 0)');
+    expect(await chat.locator('.transcript').evaluate((e) => getComputedStyle(e).outlineColor)).toBe('rgb(255, 0, 0)');
     for (const part of ['composer', 'progress']) expect(await chat.locator(`[part="${part}"]`).count()).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     await waitForSandbox(page, '#chat0');
     await demoReady(page);
     await sendAndWait(page, '#chat0');
-    const transcript = page.locator('#chat0 main.transcript');
+    const transcript = page.locator('#chat0 .transcript');
     const gap = () => transcript.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight }));
     await expect.poll(async () => (await gap()).fromBottom).toBeLessThan(2);
     expect((await gap()).overflow).toBeGreaterThan(100);

@@ -44,4 +44,20 @@ export const demoPickerStyles = css`
     color: var(--_muted);
     font-size: 0.88em;
   }
+  /* In a narrow widget (its frame is the size container): tighter cards, descriptions cut at two
+     lines (still read whole by screen readers), so the first demos fit without scrolling. */
+  @container (max-width: 560px) {
+    ul {
+      gap: 0.45em;
+    }
+    button.card {
+      padding: 0.5em 0.8em;
+    }
+    .description {
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
+      overflow: hidden;
+    }
+  }
 `;

@@ -60,7 +60,7 @@ export class CecSettings extends LitElement {
   override render() {
     return html`<dialog aria-label="Settings" @click=${(e: MouseEvent) => e.target === e.currentTarget && this.close()}>
       <div class="dialog-body">
-        <header class="dialog-head"><h2>Settings</h2><button type="button" class="ghost" aria-label="Close settings" @click=${() => this.close()}>${closeIcon}</button></header>
+        <div class="dialog-head"><h2>Settings</h2><button type="button" class="ghost" aria-label="Close settings" @click=${() => this.close()}>${closeIcon}</button></div>
         <section>
           <cec-key-form ?has-key=${this.hasKey} .remembered=${this.remembered}></cec-key-form>
         </section>

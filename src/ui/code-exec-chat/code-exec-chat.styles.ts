@@ -18,7 +18,9 @@ export const frameStyles = css`
   :host([hidden]) {
     display: none;
   }
+  /* The layout follows the widget's own width (a 400 px sidebar on a wide page is narrow), not the viewport's. */
   .frame {
+    container: cec / inline-size;
     height: 100%;
     display: flex;
     flex-direction: column;
@@ -30,7 +32,7 @@ export const frameStyles = css`
     flex: none;
   }
 
-  header.top {
+  .top {
     background: var(--_bg);
   }
   .brand {
@@ -57,7 +59,7 @@ export const frameStyles = css`
     display: grid;
     min-width: 0;
   }
-  h1 {
+  .title {
     margin: 0;
     font-size: 1em;
     font-weight: 650;
@@ -104,6 +106,15 @@ export const frameStyles = css`
   }
   .segmented button:disabled[aria-checked='true'] {
     opacity: 1;
+  }
+  /* Forced colours drop the background and shadow that mark the choice: the system's highlight marks it instead. */
+  @media (forced-colors: active) {
+    .segmented button[aria-checked='true'] {
+      forced-color-adjust: none;
+      background: Highlight;
+      color: HighlightText;
+      outline: 2px solid CanvasText;
+    }
   }
 
   .demo-bar {
@@ -229,6 +240,12 @@ export const conversationStyles = css`
     background: var(--_muted);
     animation: blink 1.2s infinite ease-in-out;
   }
+  @media (prefers-reduced-motion: reduce) {
+    .typing span {
+      animation: none;
+      opacity: 0.6;
+    }
+  }
   .typing span:nth-child(2) {
     animation-delay: 0.15s;
   }
@@ -307,7 +324,8 @@ export const welcomeStyles = css`
   .welcome {
     padding: 1.5em 0 0.5em;
   }
-  .welcome h2 {
+  .welcome-title {
+    font-weight: 700;
     font-size: 1.45em;
     line-height: 1.25;
     margin: 0 0 0.35em;
@@ -329,7 +347,8 @@ export const welcomeStyles = css`
     padding: 1em 1.1em 1.1em;
     background: var(--_surface);
   }
-  .panel h3 {
+  .panel-title {
+    font-weight: 700;
     margin: 0;
     font-size: 1em;
   }
@@ -342,9 +361,9 @@ export const welcomeStyles = css`
   }
 `;
 
-/** The composer's footer, the file drop overlay, and the layout on narrow screens (last: it overrides the rest). */
+/** The composer's footer, the file drop overlay, and the layout in a narrow widget (last: it overrides the rest). */
 export const footerStyles = css`
-  footer.bottom {
+  .bottom {
     padding: 0.75em 0 0.8em;
     border-top: 1px solid var(--_border);
     background: var(--_surface);
@@ -363,9 +382,26 @@ export const footerStyles = css`
     pointer-events: none;
   }
 
-  @media (max-width: 560px) {
-    header.top {
+  /* Narrow (a sidebar, a phone): the actions go under the title instead of over it. */
+  @container cec (max-width: 560px) {
+    .top {
       flex-wrap: wrap;
+      gap: 0.5em;
+      padding: 0.55em 0.8em;
+    }
+    .brand {
+      flex: 1 1 100%;
+    }
+    .actions {
+      flex: 1 1 100%;
+      min-width: 0;
+      flex-wrap: wrap;
+    }
+    .segmented button {
+      white-space: nowrap;
+    }
+    .segmented {
+      margin-right: auto;
     }
     .actions .label {
       display: none;
@@ -375,6 +411,45 @@ export const footerStyles = css`
     }
     .error {
       margin-left: 0;
+    }
+    /* The welcome gets to its demos sooner: a single column of panels, less air, and the
+       introduction after them (it is prose only: the focus order is unchanged). */
+    .welcome {
+      display: flex;
+      flex-direction: column;
+      padding-top: 0.75em;
+    }
+    .welcome > p {
+      order: 1;
+      margin-top: 1em;
+    }
+    .welcome-title {
+      font-size: 1.2em;
+    }
+    .welcome > p {
+      margin-bottom: 0;
+      font-size: 0.92em;
+    }
+    .welcome-grid {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .panel {
+      padding: 0.8em;
+    }
+  }
+  @container cec (max-width: 340px) {
+    .top {
+      padding: 0.55em 0.6em;
+    }
+    .segmented button {
+      font-size: 0.76em;
+      padding: 0.35em 0.45em;
+    }
+    .actions > button.ghost {
+      padding: 0.45em 0.35em;
+    }
+    .logo {
+      display: none;
     }
   }
 `;

@@ -74,6 +74,7 @@ export class CodeExecChat extends LitElement {
     demosUrl: { type: String, attribute: 'demos-url' },
     theme: { type: String, attribute: 'theme', reflect: true },
     heading: { type: String, attribute: 'heading' },
+    headingLevel: { type: Number, attribute: 'heading-level' },
     storageKey: { type: String, attribute: 'storage-key' },
     persist: { type: String, attribute: 'persist' },
     _dragging: { state: true },
@@ -105,6 +106,11 @@ export class CodeExecChat extends LitElement {
   /** Title in the header. */
   declare heading: string;
   /**
+   * The level of the title's heading (default 2: the host page keeps its own `h1`); the welcome and
+   * each turn ("You", "Gemini") are headed one level below it.
+   */
+  declare headingLevel: number;
+  /**
    * Under which key this widget's conversation is kept in the page's IndexedDB. Default: the
    * element's `id`, else `default`. Give each widget of a site its own key.
    */
@@ -123,6 +129,8 @@ export class CodeExecChat extends LitElement {
   );
   /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
   private restoring: Promise<void> = Promise.resolve();
+  /** A message was sent from this page: only then does the status region speak (a restored answer is not news). */
+  private sentHere = false;
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
   private filesToRestore: Attachment[] = [];
   private readonly demos = new DemoController(this);
@@ -156,6 +164,7 @@ export class CodeExecChat extends LitElement {
     this.execution = 'local';
     this.apiKey = '';
     this.heading = 'Python chat';
+    this.headingLevel = 2;
     this._dragging = false;
   }
 
@@ -308,6 +317,7 @@ export class CodeExecChat extends LitElement {
     }
     const execution = this.effectiveExecution;
     const model = this.demos.active?.recording.model ?? this.model;
+    this.sentHere = true;
     this.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading: the boot is the send's first step.
     const sending = this.conversation.send(message, async () => {
@@ -494,11 +504,11 @@ export class CodeExecChat extends LitElement {
     const execution = this.effectiveExecution;
     return html`
       <div class="frame" @dragover=${this.onDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.onDrop}>
-        <header class="title-bar top" part="header">
+        <div class="title-bar top" part="header">
           <div class="brand">
             <span class="logo" aria-hidden="true">${pythonMark}</span>
             <div class="titles">
-              <h1>${this.heading}</h1>
+              <div class="title" role="heading" aria-level=${this.level(0)}>${this.heading}</div>
               <span class="subtitle">${demo ? 'Recorded demo · code runs live' : execution === 'server' ? `${this.model} · code runs on Gemini` : `${this.model} · Python runs in your browser`}</span>
             </div>
           </div>
@@ -519,20 +529,22 @@ export class CodeExecChat extends LitElement {
             <button type="button" class="ghost" aria-label="New chat" title="New chat" ?disabled=${busy} @click=${() => this.clear()}>${icons.plus}<span class="label">New</span></button>
             <button type="button" class="ghost" aria-label="Settings" title="Settings" @click=${this.openSettings}>${icons.gear}</button>
           </div>
-        </header>
+        </div>
         ${demo
-          ? html`<div class="demo-bar" part="demo-bar" role="status">
+          ? html`<div class="demo-bar" part="demo-bar">
               <span><strong>Demo</strong> · ${demo.recording.title}</span>
               <button type="button" class="ghost" ?disabled=${busy} @click=${() => this.exitDemo()}>Exit demo</button>
             </div>`
           : nothing}
         <cec-load-progress class="progress" part="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
 
-        <main class="transcript" part="transcript" aria-label="Conversation" aria-live="polite" @scroll=${this.followOutput.onScroll}>
+        <!-- A region, not a main landmark (the host page has its own) and not a live region: the status below announces phases, not every streamed word. Focusable, so the keyboard scrolls it. -->
+        <section class="transcript" part="transcript" aria-label="Conversation" tabindex="0" @scroll=${this.followOutput.onScroll}>
           <div class="column">${this.conversation.entries.length === 0 ? this.renderWelcome(hasKey) : this.renderTranscript()}</div>
-        </main>
+        </section>
+        <div class="visually-hidden" role="status" data-phase>${this.phase()}</div>
 
-        <footer class="bottom" part="composer">
+        <div class="bottom" part="composer">
           <div class="column">
             <cec-composer
               .busy=${busy}
@@ -544,7 +556,7 @@ export class CodeExecChat extends LitElement {
               @cec-attach-error=${(e: CustomEvent<{ message: string }>) => this.reportError({ title: 'Could not attach the file', detail: e.detail.message, retryable: false })}
             ></cec-composer>
           </div>
-        </footer>
+        </div>
         ${this._dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
       </div>
       <cec-settings
@@ -568,6 +580,7 @@ export class CodeExecChat extends LitElement {
         render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => this.copy(text) },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
+        headingLevel: this.level(1),
       }),
     );
   }
@@ -576,18 +589,18 @@ export class CodeExecChat extends LitElement {
     const demo = this.demos.active;
     if (demo) {
       return html`<section class="welcome">
-        <h2>${demo.recording.title}</h2>
+        <div class="welcome-title" role="heading" aria-level=${this.level(1)}>${demo.recording.title}</div>
         ${demo.recording.description ? html`<p>${demo.recording.description}</p>` : nothing}
         <p class="muted">The first message is in the box below. Press <strong>Send</strong> to play it: the model's answers come from the recording, and its Python runs here, live.</p>
       </section>`;
     }
     return html`<section class="welcome">
-      <h2>Ask a question that needs code</h2>
+      <div class="welcome-title" role="heading" aria-level=${this.level(1)}>Ask a question that needs code</div>
       <p>Gemini writes Python and ${this.effectiveExecution === 'server' ? 'runs it on Google\'s servers' : 'it runs right here, in your browser (Pyodide, in a sandboxed worker)'}. Attach CSV, text or image files and the code can read them by name.</p>
       <div class="welcome-grid ${hasKey || this.demos.list.length === 0 ? 'single' : ''}">
         ${this.demos.list.length > 0
           ? html`<div class="panel">
-              <h3>Try a recorded demo</h3>
+              <div class="panel-title" role="heading" aria-level=${this.level(2)}>Try a recorded demo</div>
               <p class="muted">No key needed, works offline.</p>
               <cec-demo-picker .demos=${this.demos.list} @cec-demo-select=${this.onDemoSelect}></cec-demo-picker>
             </div>`
@@ -595,12 +608,35 @@ export class CodeExecChat extends LitElement {
         ${hasKey
           ? nothing
           : html`<div class="panel">
-              <h3>Chat with Gemini</h3>
+              <div class="panel-title" role="heading" aria-level=${this.level(2)}>Chat with Gemini</div>
               <p class="muted">Bring your own API key from Google AI Studio.</p>
               <cec-key-form @cec-key-submit=${this.onKeySubmit}></cec-key-form>
             </div>`}
       </div>
     </section>`;
+  }
+
+  /** A heading level `depth` below the title's (ARIA allows 1 to 6). */
+  private level(depth: number): number {
+    const base = Number.isInteger(this.headingLevel) ? this.headingLevel : 2;
+    return Math.min(6, Math.max(1, base) + depth);
+  }
+
+  /**
+   * What the status region says: the phase of the message in flight, then its outcome. Only a
+   * change is announced, so a screen reader hears "Running code", "Answer ready", not the stream.
+   */
+  private phase(): string {
+    if (!this.sentHere) return '';
+    const last = this.conversation.entries.findLast((entry) => entry.kind === 'model' || entry.kind === 'user');
+    if (this.conversation.busy) {
+      if (last?.kind !== 'model') return this.python.progressVisible ? 'Python is loading' : 'Sending';
+      const code = last.parts.filter((part) => part.executableCode).length;
+      const results = last.parts.filter((part) => part.codeExecutionResult).length;
+      return code > results ? 'Running code' : 'Gemini is answering';
+    }
+    if (last?.kind !== 'model') return '';
+    return last.state === 'done' ? 'Answer ready' : last.state === 'stopped' ? 'Stopped' : '';
   }
 
   private placeholder(demo: ActiveDemo | undefined, hasKey: boolean): string {

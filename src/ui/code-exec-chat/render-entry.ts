@@ -10,12 +10,14 @@ export interface EntryActions {
   render: Omit<RenderContext, 'liveOutput' | 'inProgress'>;
   onRetry(entry: ErrorEntry): void;
   onFix(fix: 'api-key' | 'model'): void;
+  /** The level of each turn's heading ("You", "Gemini"): one below the widget's title. */
+  headingLevel: number;
 }
 
 export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult | typeof nothing {
   switch (entry.kind) {
     case 'user':
-      return renderUser(entry);
+      return renderUser(entry, actions.headingLevel);
     case 'model':
       return renderModel(entry, actions);
     case 'error':
@@ -25,8 +27,14 @@ export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult
   }
 }
 
-function renderUser(entry: UserEntry): TemplateResult {
+/** Who speaks, for screen readers (and their heading navigation); the layout already shows it. */
+function speaker(name: string, level: number): TemplateResult {
+  return html`<div class="visually-hidden" role="heading" aria-level=${level}>${name}</div>`;
+}
+
+function renderUser(entry: UserEntry, level: number): TemplateResult {
   return html`<div class="turn user ${entry.dropped ? 'dropped' : ''}" data-entry="user">
+    ${speaker('You', level)}
     <div class="bubble">
       ${entry.text ? html`<p class="user-text">${entry.text}</p>` : nothing}
       ${entry.attachments.length > 0
@@ -46,7 +54,8 @@ function renderModel(entry: ModelEntry, actions: EntryActions): TemplateResult |
       <svg viewBox="0 0 24 24" fill="currentColor"><path d="M12 2.5l2.2 6.3 6.3 2.2-6.3 2.2L12 19.5l-2.2-6.3L3.5 11l6.3-2.2z" /></svg>
     </div>
     <div class="answer">
-      ${waiting ? html`<div class="typing" aria-label="The model is thinking"><span></span><span></span><span></span></div>` : nothing}
+      ${speaker('Gemini', actions.headingLevel)}
+      ${waiting ? html`<div class="typing" role="img" aria-label="Gemini is thinking"><span></span><span></span><span></span></div>` : nothing}
       ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, inProgress: streaming })}
       ${entry.state === 'stopped' ? html`<p class="state-note">Stopped</p>` : nothing}
     </div>

@@ -154,10 +154,10 @@ export class PythonScratchpad extends LitElement {
   override render() {
     const ready = Boolean(this.sandbox);
     return html`
-      <header class="title-bar">
+      <div class="title-bar">
         <h2>${this.heading}</h2>
         <span class="status"><span class="dot ${ready ? 'ready' : ''}"></span>${ready ? 'Shares the chat\'s Python' : 'Waiting for Python…'}</span>
-      </header>
+      </div>
       <div class="body">
         <label class="visually-hidden" for="code">Python code</label>
         <textarea id="code" spellcheck="false" .value=${this.code} @input=${(e: Event) => (this.code = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onKeyDown}></textarea>

@@ -18,7 +18,7 @@ const light = css`
   --_accent: var(--cec-accent, #3d5afe);
   --_accent-fg: var(--cec-accent-fg, #ffffff);
   --_accent-soft: var(--cec-accent-soft, #eef1ff);
-  --_ok: var(--cec-ok, #1b7f4b);
+  --_ok: var(--cec-ok, #17703f);
   --_ok-soft: var(--cec-ok-soft, #e6f5ec);
   --_danger: var(--cec-danger, #c62f3b);
   --_danger-soft: var(--cec-danger-soft, #fdecee);
@@ -26,11 +26,11 @@ const light = css`
   --_warn-soft: var(--cec-warn-soft, #fff4de);
   --_code-bg: var(--cec-code-bg, #f7f8fa);
   --_shadow: var(--cec-shadow, 0 1px 2px rgb(16 24 40 / 6%), 0 1px 3px rgb(16 24 40 / 8%));
-  /* highlight.js token colours */
+  /* highlight.js token colours: each at least 4.5:1 on --_code-bg and --_surface-2 (WCAG AA) */
   --_hl-keyword: #a626a4;
-  --_hl-string: #3f8a2e;
-  --_hl-number: #b25d00;
-  --_hl-comment: #8a929c;
+  --_hl-string: #2f7a22;
+  --_hl-number: #9c5200;
+  --_hl-comment: #5f6873;
   --_hl-title: #3555d1;
   --_hl-builtin: #0f7a8a;
   color-scheme: light;
@@ -170,7 +170,7 @@ export const controls = css`
 
 /** The title bar across the top of the chat and of the scratchpad. */
 export const titleBar = css`
-  header.title-bar {
+  .title-bar {
     display: flex;
     align-items: center;
     justify-content: space-between;

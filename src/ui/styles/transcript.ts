@@ -270,6 +270,12 @@ export const transcriptStyles = css`
       transform: rotate(360deg);
     }
   }
+  /* The badge's word ("running") already says it: people who asked for less motion get a still ring. */
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
 
   details.thought,
   details.call {

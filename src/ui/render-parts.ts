@@ -204,9 +204,10 @@ function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {
   }
   const name = blob.displayName ?? `output.${extensionFor(mimeType)}`;
   const size = formatBytes(base64Size(blob.data ?? ''));
-  return html`<a class="file" href=${ctx.downloadUrl(blob)} download=${name} aria-label="Download ${name}">
+  // Named by its visible text (an aria-label would hide the size from it: label-content-name-mismatch).
+  return html`<a class="file" href=${ctx.downloadUrl(blob)} download=${name}>
     ${isImage ? html`<img class="thumb" alt="" src="data:${mimeType};base64,${blob.data ?? ''}" />` : html`<span class="file-icon" aria-hidden="true">⤓</span>`}
-    <span class="file-name">${name}</span><span class="file-size">${size}</span>
+    <span class="visually-hidden">Download </span><span class="file-name">${name}</span><span class="file-size">${size}</span>
   </a>`;
 }
 

@@ -35,14 +35,14 @@ beforeAll(async () => {
 
 describe('a Live transcript in the widget renderer', () => {
   it('draws the drafted code as a cell marked "draft, not run", with no output', () => {
-    const [draft] = drawn.querySelectorAll('section.cell');
+    const [draft] = drawn.querySelectorAll('.cell');
     expect(draft?.getAttribute('aria-label')).toBe('Python code the model wrote, not run');
     expect(draft?.querySelector('.badge')?.textContent).toBe('draft, not run');
     expect(draft?.textContent).toContain('default_api.run_python');
   });
 
   it('draws our run as a cell with its outcome and output, as the chat modes do', () => {
-    const [, run] = drawn.querySelectorAll('section.cell');
+    const [, run] = drawn.querySelectorAll('.cell');
     expect(run?.getAttribute('aria-label')).toBe('Python code cell');
     expect(run?.querySelector('.badge')?.textContent?.trim()).toBe('ok');
     expect(run?.textContent).toContain('print(6 * 7)');
@@ -51,6 +51,6 @@ describe('a Live transcript in the widget renderer', () => {
 
   it('draws the model text as Markdown after the cells', () => {
     expect(drawn.querySelector('.md strong')?.textContent).toBe('42');
-    expect(drawn.querySelectorAll('section.cell')).toHaveLength(2);
+    expect(drawn.querySelectorAll('.cell')).toHaveLength(2);
   });
 });

@@ -43,6 +43,11 @@ export async function installHarness() {
       return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress: [...messages] };
     },
     run: (code, options, id = 'main') => run(id, code, options),
+    /** A run whose result stays in the page but its size: handing a large one to the test costs the page's thread too. */
+    runCounted: async (code, options, id = 'main') => {
+      const { outcome, stateLost, files, images, output } = await run(id, code, options);
+      return { outcome, stateLost, files: files.length, images: images.length, outputChars: output.length };
+    },
     /** Starts a run without waiting for it; `finish(ticket)` waits. */
     start(code, options, id = 'main') {
       const ticket = ++ticketSeq;

@@ -18,6 +18,9 @@ export function harness(page: () => EnginePage, id = 'main') {
   return {
     create: (options: Plain = {}) => page().call<{ interruptible: boolean; bootPath: string }>('create', options, id),
     run: (code: string, options: { timeoutMs?: number } = {}) => page().call<HarnessResult>('run', code, options, id),
+    /** `run`, answered with counts only (a large result is not copied out of the page). */
+    runCounted: (code: string, options: { timeoutMs?: number } = {}) =>
+      page().call<{ outcome: string; stateLost: boolean; files: number; images: number; outputChars: number }>('runCounted', code, options, id),
     writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
     progress: () => page().call<string[]>('progress', id),
     /** Until the warm spare has booted and stored its snapshot. */

@@ -32,7 +32,7 @@ export async function playDemoInPage(id: string | null, timeoutMs: number): Prom
       const value = probe();
       if (value) return value;
       if (performance.now() - started > timeoutMs) {
-        const shown = (find('main.transcript')?.innerText ?? '').slice(-500);
+        const shown = (find('.transcript')?.innerText ?? '').slice(-500);
         throw new Error(`timed out waiting for ${what}; the transcript ends: ${shown}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -42,10 +42,10 @@ export async function playDemoInPage(id: string | null, timeoutMs: number): Prom
   await until("the chat's Python", () => chat.sandbox);
   if (id !== null) (await until(`the ${id} demo's button`, () => find(`button[data-demo="${id}"]`))).click();
   await until('the demo prompt', () => (find('textarea') as HTMLTextAreaElement | null)?.value);
-  (await until('an enabled Send button', () => find('button[aria-label="Send message"]:not([disabled])'))).click();
+  (await until('an enabled Send button', () => find('button[aria-label="Send message"]:not([disabled]):not([aria-disabled="true"])'))).click();
   await until('the message on its way', () => find('[data-entry]'));
   await until('the answer', () => !find('[aria-busy="true"]') && (find('cec-composer') as (HTMLElement & { busy?: boolean }) | null)?.busy === false);
-  const transcript = find('main.transcript');
+  const transcript = find('.transcript');
   // Whatever a late element might load has had a moment to ask.
   await new Promise((resolve) => setTimeout(resolve, 500));
   let okBadges = 0;

@@ -129,6 +129,14 @@ export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | '
   removedFiles?: string[];
 }
 
+/** A file written back into a replacement interpreter. */
+export interface RestoredFile {
+  path: string;
+  data: Uint8Array;
+  /** A run wrote it (not the host): data to the new interpreter until a cell writes it again. */
+  restored: boolean;
+}
+
 /** The worker's API, exposed with comlink on the `rpc` port. */
 export interface WorkerApi {
   boot(config: BootConfig): Promise<BootInfo>;
@@ -144,6 +152,8 @@ export interface WorkerApi {
    * the replaced interpreter left it; not imported until a cell writes it (worker/python/restored.py).
    */
   writeFile(path: string, data: Uint8Array, restored?: boolean): void;
+  /** Writes many files in one call: a replacement interpreter's working directory (each `restored` as in `writeFile`). */
+  writeFiles(files: RestoredFile[]): void;
   readFile(path: string): Uint8Array;
   listFiles(): FileInfo[];
 }

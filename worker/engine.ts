@@ -5,7 +5,7 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
+import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
@@ -314,13 +314,19 @@ export class PyodideEngine implements WorkerApi {
   }
 
   writeFile(path: string, data: Uint8Array, restored = false): void {
+    this.writeFiles([{ path, data, restored }]);
+  }
+
+  writeFiles(files: RestoredFile[]): void {
     this.clearInterrupt();
-    const full = `${WORKDIR}/${path}`;
-    this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
-    this.pyodide.FS.writeFile(full, data);
+    for (const { path, data, restored } of files) {
+      const full = `${WORKDIR}/${path}`;
+      this.pyodide.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+      this.pyodide.FS.writeFile(full, data);
+      if (restored === true) this.runner.mark_restored(full);
+    }
     this.runner.forget_workdir();
-    if (restored === true) this.runner.mark_restored(full);
-    if (path.endsWith('.py')) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
+    if (files.some(({ path }) => path.endsWith('.py'))) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
   }
 
   readFile(path: string): Uint8Array {

@@ -378,11 +378,10 @@ export class PythonSandbox {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
     }
-    // All at once, not one round trip each: the mirror is bounded (MIRROR_MAX_RUN_FILES), and its
-    // write-back comes before the next run's deadline starts.
-    const writes: Promise<void>[] = [];
-    for (const [path, data, fromRun] of this.workdir.files()) writes.push(this.call(session, 'writeFile', () => session.remote.writeFile(path, data, fromRun)));
-    await Promise.all(writes);
+    // One call, not a round trip per file: the mirror is bounded (MIRROR_MAX_RUN_FILES, the byte
+    // budget), and its write-back comes before the next run's deadline starts.
+    const files = [...this.workdir.files()].map(([path, data, restored]) => ({ path, data, restored }));
+    if (files.length > 0) await this.call(session, 'writeFiles', () => session.remote.writeFiles(files));
     this.session = session;
     return session;
   }

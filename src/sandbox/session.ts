@@ -46,8 +46,8 @@ interface RunWatch {
  * message time per run (measured on a 2 ms HumanEval program), more than the rest of the run's bookkeeping.
  */
 function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
-  const { boot, run, cancel, reset, writeFile, readFile, listFiles } = remote;
-  return { boot, run, cancel, reset, writeFile, readFile, listFiles };
+  const { boot, run, cancel, reset, writeFile, writeFiles, readFile, listFiles } = remote;
+  return { boot, run, cancel, reset, writeFile, writeFiles, readFile, listFiles };
 }
 
 export class WorkerSession {

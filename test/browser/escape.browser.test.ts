@@ -20,7 +20,7 @@ import { launchChromium } from '../support/chromium.js';
 import { ESCAPE_ATTEMPTS, type EscapeAttempt } from './support/escape-attempts.js';
 import type { HarnessResult } from './support/host-page.js';
 import { type EscapeWorld, LOCK_FILE_NAMES, WHEELS_PATH, attempt, closeEscapeWorld, describeOutcome, expectNoEscape, openEscapeWorld, secretsIn } from './support/escape-world.js';
-import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
+import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MIRROR_FLOOD, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
 import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 import { callApiFromPage } from './support/secrets.js';
 
@@ -237,17 +237,15 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
   }, ATTEMPT_TIMEOUT_MS);
 
-  test('runs that each replace 5,000 empty files with long names never stall the page 200 ms, and a restart after them takes under 1 s', async () => {
+  // The page's pauses under this attack are measured in the floods suite, which runs alone.
+  test('after runs that each replace 5,000 empty files with long names, a restart takes under 1 s and reaches nothing', async () => {
     const { host } = ctx.world;
-    const batch = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
-    const { stallMs } = await host.longestStallDuring(async () => {
-      for (let run = 0; run < 8; run++) expect((await host.run(batch, {}, ID)).outcome).toBe('OUTCOME_OK');
-    });
-    expect(stallMs).toBeLessThan(200);
+    for (let run = 0; run < 8; run++) expect((await host.runCounted(MIRROR_FLOOD, {}, ID)).outcome).toBe('OUTCOME_OK');
     expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    const started = Date.now();
-    expect(await host.run('1 + 1', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The run's own duration, timed in the page, includes waiting for the replacement and its files.
+    const next = await host.run('1 + 1', {}, ID);
+    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+    expect(next.durationMs).toBeLessThan(1000);
     await expectNoEscape(ctx.world, await attempt(ctx.world, '2 + 2', { sandboxId: ID }));
     await host.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)', {}, ID);
   }, 4 * ATTEMPT_TIMEOUT_MS);

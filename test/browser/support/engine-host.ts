@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { SandboxOptions } from '../../../src/types.js';
 import type { Engine, EnginePage } from '../../support/engines/engine.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../../support/static-server.js';
-import { HOST_PAGE_PATH, type HarnessResult } from './host-page.js';
+import { type CountedResult, HOST_PAGE_PATH, type HarnessResult } from './host-page.js';
 import { REPO_ROOT } from './repo.js';
 
 const TIMEOUT_MS = 120_000;
@@ -19,8 +19,7 @@ export function harness(page: () => EnginePage, id = 'main') {
     create: (options: Plain = {}) => page().call<{ interruptible: boolean; bootPath: string }>('create', options, id),
     run: (code: string, options: { timeoutMs?: number } = {}) => page().call<HarnessResult>('run', code, options, id),
     /** `run`, answered with counts only (a large result is not copied out of the page). */
-    runCounted: (code: string, options: { timeoutMs?: number } = {}) =>
-      page().call<{ outcome: string; stateLost: boolean; files: number; images: number; outputChars: number }>('runCounted', code, options, id),
+    runCounted: (code: string, options: { timeoutMs?: number } = {}) => page().call<CountedResult>('runCounted', code, options, id),
     writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
     progress: () => page().call<string[]>('progress', id),
     /** Until the warm spare has booted and stored its snapshot. */

@@ -21,9 +21,19 @@ export interface Created {
   progress: string[];
 }
 
+/** A run's result as counts (harness.js `runCounted`): a large result is not copied out of the page. */
+export interface CountedResult {
+  outcome: string;
+  stateLost: boolean;
+  files: number;
+  images: number;
+  outputChars: number;
+}
+
 interface Harness {
   create(options: PlainSandboxOptions, id: string): Promise<Created>;
   run(code: string, options: PlainRunOptions, id: string): Promise<HarnessResult>;
+  runCounted(code: string, options: PlainRunOptions, id: string): Promise<CountedResult>;
   start(code: string, options: PlainRunOptions, id: string): number;
   finish(ticket: number): Promise<HarnessResult>;
   interrupt(id: string): void;
@@ -82,6 +92,10 @@ export class HostPage {
   /** `PythonSandbox.create(options)` in the page. */
   create(options: PlainSandboxOptions = {}, id = 'main'): Promise<Created> {
     return this.page.evaluate(([o, i]) => window.harness!.create(o, i), [options, id] as const);
+  }
+
+  runCounted(code: string, options: PlainRunOptions = {}, id = 'main'): Promise<CountedResult> {
+    return this.page.evaluate(([c, o, i]) => window.harness!.runCounted(c, o, i), [code, options, id] as const);
   }
 
   run(code: string, options: PlainRunOptions = {}, id = 'main'): Promise<HarnessResult> {

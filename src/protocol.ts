@@ -147,12 +147,11 @@ export interface WorkerApi {
    */
   cancel(runId: number): boolean;
   reset(): void;
+  writeFile(path: string, data: Uint8Array): void;
   /**
-   * Writes a file into the working directory. `restored`: written back after a restart as a run of
-   * the replaced interpreter left it; not imported until a cell writes it (worker/python/restored.py).
+   * Writes a replacement interpreter's working directory in one call. A file marked `restored` is
+   * not imported until a cell writes it (worker/python/restored.py).
    */
-  writeFile(path: string, data: Uint8Array, restored?: boolean): void;
-  /** Writes many files in one call: a replacement interpreter's working directory (each `restored` as in `writeFile`). */
   writeFiles(files: RestoredFile[]): void;
   readFile(path: string): Uint8Array;
   listFiles(): FileInfo[];

@@ -313,8 +313,8 @@ export class PyodideEngine implements WorkerApi {
     this.runner.reset();
   }
 
-  writeFile(path: string, data: Uint8Array, restored = false): void {
-    this.writeFiles([{ path, data, restored }]);
+  writeFile(path: string, data: Uint8Array): void {
+    this.writeFiles([{ path, data, restored: false }]);
   }
 
   writeFiles(files: RestoredFile[]): void {

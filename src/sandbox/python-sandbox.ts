@@ -380,7 +380,7 @@ export class PythonSandbox {
     }
     // One call, not a round trip per file: the mirror is bounded (MIRROR_MAX_RUN_FILES, the byte
     // budget), and its write-back comes before the next run's deadline starts.
-    const files = [...this.workdir.files()].map(([path, data, restored]) => ({ path, data, restored }));
+    const files = [...this.workdir.files()];
     if (files.length > 0) await this.call(session, 'writeFiles', () => session.remote.writeFiles(files));
     this.session = session;
     return session;

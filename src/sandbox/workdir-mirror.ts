@@ -10,6 +10,7 @@
  * a bound, and every file when a run's walk stopped at its cap and so could not tell what the run
  * deleted (else a deleted file would come back).
  */
+import type { RestoredFile } from '../protocol.js';
 import type { FileOutput } from '../types.js';
 import { base64Size, base64ToBytes } from './base64.js';
 import { toWorkdirPath } from './paths.js';
@@ -93,10 +94,10 @@ export class WorkdirMirror {
 
   /**
    * The files to write into a replacement interpreter, decoded one at a time as they are taken;
-   * `fromRun`: a run wrote it (not the host), so it is data to the new interpreter, not code.
+   * `restored`: a run wrote it (not the host), so it is data to the new interpreter, not code.
    */
-  *files(): Generator<[path: string, data: Uint8Array, fromRun: boolean]> {
-    for (const [path, { data, pinned }] of [...this.kept]) yield [path, typeof data === 'string' ? base64ToBytes(data) : data, !pinned];
+  *files(): Generator<RestoredFile> {
+    for (const [path, { data, pinned }] of [...this.kept]) yield { path, data: typeof data === 'string' ? base64ToBytes(data) : data, restored: !pinned };
   }
 
   /** One sentence for the model and the user about the files after a restart. */

@@ -13,7 +13,7 @@ describe('WorkdirMirror', () => {
   it('keeps what writeFile wrote whatever its size', () => {
     const mirror = new WorkdirMirror(1 * MB);
     mirror.written('big.bin', new Uint8Array(3 * MB));
-    expect([...mirror.files()].map(([path, data]) => [path, data.length])).toEqual([['big.bin', 3 * MB]]);
+    expect([...mirror.files()].map(({ path, data }) => [path, data.length])).toEqual([['big.bin', 3 * MB]]);
   });
 
   it('counts a file a run rewrote against the budget, even under a path writeFile once wrote', () => {
@@ -22,14 +22,14 @@ describe('WorkdirMirror', () => {
     mirror.written('b.bin', new Uint8Array(1));
     mirror.afterRun([runFile('a.bin', 20 * MB)], []);
     mirror.afterRun([runFile('b.bin', 20 * MB)], []);
-    expect([...mirror.files()].map(([path, data]) => [path, data.length])).toEqual([['a.bin', 20 * MB]]);
+    expect([...mirror.files()].map(({ path, data }) => [path, data.length])).toEqual([['a.bin', 20 * MB]]);
     expect(mirror.describeRestore()).toMatch(/except b\.bin, which could not be kept/);
   });
 
   it("decodes a run's files only when a restore takes them", () => {
     const mirror = new WorkdirMirror(25 * MB);
     mirror.afterRun([{ path: 'x.txt', mimeType: 'text/plain', size: 5, data: 'aGVsbG8=' }], []);
-    const [[path, data]] = [...mirror.files()];
+    const [{ path, data }] = [...mirror.files()];
     expect([path, new TextDecoder().decode(data)]).toEqual(['x.txt', 'hello']);
   });
 
@@ -41,7 +41,7 @@ describe('WorkdirMirror', () => {
 });
 
 describe('WorkdirMirror bounds (issue 24)', () => {
-  const names = (mirror: WorkdirMirror) => [...mirror.files()].map(([path]) => path);
+  const names = (mirror: WorkdirMirror) => [...mirror.files()].map(({ path }) => path);
 
   it(`writes back at most ${MIRROR_MAX_RUN_FILES} files that runs wrote, however small, and names the rest as lost`, () => {
     const mirror = new WorkdirMirror(25 * MB);
@@ -81,7 +81,7 @@ describe('WorkdirMirror bounds (issue 24)', () => {
     const mirror = new WorkdirMirror(25 * MB);
     mirror.written('host.py', new Uint8Array(1));
     mirror.afterRun([runFile('run.py', 1)], []);
-    expect([...mirror.files()].map(([path, , fromRun]) => [path, fromRun])).toEqual([
+    expect([...mirror.files()].map(({ path, restored }) => [path, restored])).toEqual([
       ['host.py', false],
       ['run.py', true],
     ]);

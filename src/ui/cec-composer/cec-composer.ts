@@ -138,7 +138,7 @@ export class CecComposer extends LitElement {
         </div>
       </div>
       <div class="hint">
-        <span><kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop</span>
+        <span class="keys-only"><kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop</span>
         <span class="status">
           ${this.hint ? html`<span>${this.hint}</span>` : nothing}
           ${this.notice ? html`<span class="notice" role="note"><span class="dot" aria-hidden="true"></span>${this.notice}</span>` : nothing}

@@ -34,6 +34,9 @@ import { SandboxController } from './sandbox-controller.js';
 import { FollowOutput } from './follow-output.js';
 import { SavedSlot } from './saved-slot.js';
 
+/** The execution modes, in the order the header's switch shows them. */
+const MODES: readonly ExecutionMode[] = ['local', 'server'];
+
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
 
@@ -478,6 +481,18 @@ export class CodeExecChat extends LitElement {
     if (mode === 'local') this.python.start();
   }
 
+  /** The ARIA radio pattern: one tab stop (the checked mode); arrows, Home and End move to a mode and select it. */
+  private readonly onModeKeyDown = (event: KeyboardEvent): void => {
+    const at = MODES.indexOf(this.effectiveExecution);
+    const step: Record<string, number> = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: MODES.length - 1 };
+    if (!(event.key in step) || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const mode = MODES[(step[event.key]! + MODES.length) % MODES.length]!;
+    if (mode === this.effectiveExecution || this.conversation.busy || this.demos.active) return;
+    this.onModeChange(mode);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.segmented [data-mode="${mode}"]`)?.focus());
+  };
+
   private onDragOver(event: DragEvent): void {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
@@ -513,12 +528,14 @@ export class CodeExecChat extends LitElement {
             </div>
           </div>
           <div class="actions">
-            <div class="segmented" role="radiogroup" aria-label="Where code runs">
-              ${(['local', 'server'] as const).map(
+            <div class="segmented" role="radiogroup" aria-label="Where code runs" @keydown=${this.onModeKeyDown}>
+              ${MODES.map(
                 (mode) => html`<button
                   type="button"
                   role="radio"
+                  data-mode=${mode}
                   aria-checked=${execution === mode ? 'true' : 'false'}
+                  tabindex=${execution === mode ? '0' : '-1'}
                   ?disabled=${busy || Boolean(demo)}
                   @click=${() => this.onModeChange(mode)}
                 >

@@ -12,6 +12,9 @@ import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { ApiKeyStore } from '../api-key-store.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
+import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
+import { closeIcon } from '../icons.js';
+import type { Figure } from '../render-parts.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { KeySubmitEvent } from '../cec-key-form/events.js';
@@ -81,6 +84,10 @@ export class CodeExecChat extends LitElement {
     storageKey: { type: String, attribute: 'storage-key' },
     persist: { type: String, attribute: 'persist' },
     _dragging: { state: true },
+    _copied: { state: true },
+    _enlarged: { state: true },
+    _needKey: { state: true },
+    _statusNote: { state: true },
   };
 
   /** Gemini model name. */
@@ -122,6 +129,15 @@ export class CodeExecChat extends LitElement {
   declare persist: string | undefined;
 
   declare private _dragging: boolean;
+  /** Code just copied (its button says "Copied" for a moment). */
+  declare private _copied: string | undefined;
+  /** The figure shown larger in the viewer dialog. */
+  declare private _enlarged: Figure | undefined;
+  /** A message was sent without a key while the welcome showed: its key form says so. */
+  declare private _needKey: boolean;
+  /** Said by the status region instead of the phase (e.g. "Copied"), until the next message. */
+  declare private _statusNote: string;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly keys = new ApiKeyStore();
   private readonly blobUrls = new BlobUrls();
@@ -169,6 +185,8 @@ export class CodeExecChat extends LitElement {
     this.heading = 'Python chat';
     this.headingLevel = 2;
     this._dragging = false;
+    this._needKey = false;
+    this._statusNote = '';
   }
 
   /** The sandbox, once it has booted (see {@link CodeExecChat.ensureSandbox}). */
@@ -315,9 +333,10 @@ export class CodeExecChat extends LitElement {
     await this.restoring;
     const client = this.currentClient();
     if (!client) {
-      this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Enter your key in Settings, or pick one of the recorded demos (they work offline, without a key).', retryable: false, fix: 'api-key' });
+      await this.askForKey(message);
       return;
     }
+    this._statusNote = '';
     const execution = this.effectiveExecution;
     const model = this.demos.active?.recording.model ?? this.model;
     this.sentHere = true;
@@ -335,17 +354,42 @@ export class CodeExecChat extends LitElement {
     this.save();
     if (!sent) {
       // Python did not start (reported, with a Retry): the message goes back in the box, nothing typed is lost.
-      const composer = this.composer();
-      if (composer) {
-        composer.value = message.text;
-        composer.attachments = message.attachments;
-      }
+      this.putBack(message);
       return;
     }
     const last = this.conversation.entries.at(-1);
     if (last?.kind === 'error') this.dispatchEvent(new ChatErrorEvent(last.error));
     else this.dispatchEvent(new MessageCompleteEvent());
     await this.prefillDemo();
+  }
+
+  /** Puts a message that was not sent back in the box. */
+  private putBack(message: SentMessage): void {
+    const composer = this.composer();
+    if (composer) {
+      composer.value = message.text;
+      composer.attachments = message.attachments;
+    }
+  }
+
+  /**
+   * A message sent without a key stays in the box, and focus goes to where a key is entered: the
+   * welcome's key form (beside the demos) while it shows, else Settings (the form and the demos).
+   */
+  private async askForKey(message: SentMessage): Promise<void> {
+    this.putBack(message);
+    if (this.conversation.entries.length === 0) {
+      this._needKey = true;
+      await this.updateComplete;
+      const form = this.renderRoot.querySelector<CecKeyForm>('.welcome cec-key-form');
+      if (form) {
+        form.scrollIntoView({ block: 'nearest' });
+        form.focus();
+        return;
+      }
+    }
+    this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).', retryable: false, fix: 'api-key' });
+    this.openSettings();
   }
 
   private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {
@@ -456,6 +500,7 @@ export class CodeExecChat extends LitElement {
 
   private onKeySubmit(event: KeySubmitEvent): void {
     this.keys.set(event.detail.key, event.detail.remember);
+    this._needKey = false;
     this.apiKey = '';
     this.requestUpdate();
     this.settings()?.close();
@@ -506,8 +551,24 @@ export class CodeExecChat extends LitElement {
     if (files && files.length > 0) void this.composer()?.addFiles([...files]);
   }
 
-  private copy(text: string): void {
-    void navigator.clipboard?.writeText(text).catch(() => undefined);
+  /** Copies a cell's code: its button says "Copied" for a moment and the status region says it once. */
+  private async copy(text: string): Promise<void> {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(text);
+      this._copied = text;
+      this._statusNote = 'Copied';
+      clearTimeout(this.copiedTimer);
+      this.copiedTimer = setTimeout(() => (this._copied = undefined), 2_000);
+    } catch {
+      this._statusNote = 'Could not copy: the browser did not allow it';
+    }
+  }
+
+  private async enlarge(figure: Figure): Promise<void> {
+    this._enlarged = figure;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.figure-viewer')?.showModal();
   }
 
   // ---- rendering ----
@@ -588,13 +649,19 @@ export class CodeExecChat extends LitElement {
         @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
         @cec-save-recording=${() => this.downloadRecording()}
       ></cec-settings>
+      <dialog class="figure-viewer" aria-label=${this._enlarged?.alt ?? 'Figure'} @close=${() => (this._enlarged = undefined)} @click=${(e: MouseEvent) => e.target === e.currentTarget && (e.currentTarget as HTMLDialogElement).close()}>
+        ${this._enlarged
+          ? html`<div class="viewer-head"><span>${this._enlarged.alt}</span><button type="button" class="ghost" aria-label="Close figure" @click=${(e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close()}>${closeIcon}</button></div>
+              <img alt=${this._enlarged.alt} src=${this._enlarged.src} />`
+          : nothing}
+      </dialog>
     `;
   }
 
   private renderTranscript() {
     return this.conversation.entries.map((entry) =>
       renderEntry(entry, {
-        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => this.copy(text) },
+        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => void this.copy(text), copied: this._copied, onEnlarge: (figure) => void this.enlarge(figure) },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
         headingLevel: this.level(1),
@@ -627,6 +694,7 @@ export class CodeExecChat extends LitElement {
           : html`<div class="panel">
               <div class="panel-title" role="heading" aria-level=${this.level(2)}>Chat with Gemini</div>
               <p class="muted">Bring your own API key from Google AI Studio.</p>
+              ${this._needKey ? html`<p class="need-key" role="alert">Add your key here to send your message (it is still in the box), or try a recorded demo.</p>` : nothing}
               <cec-key-form @cec-key-submit=${this.onKeySubmit}></cec-key-form>
             </div>`}
       </div>
@@ -644,6 +712,7 @@ export class CodeExecChat extends LitElement {
    * change is announced, so a screen reader hears "Running code", "Answer ready", not the stream.
    */
   private phase(): string {
+    if (this._statusNote) return this._statusNote;
     if (!this.sentHere) return '';
     const last = this.conversation.entries.findLast((entry) => entry.kind === 'model' || entry.kind === 'user');
     if (this.conversation.busy) {

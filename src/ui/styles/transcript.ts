@@ -141,8 +141,6 @@ export const transcriptStyles = css`
     border-top: 1px solid var(--_border);
     background: var(--_bg);
     max-height: 22em;
-    white-space: pre-wrap;
-    overflow-wrap: anywhere;
   }
   pre.output::before {
     content: 'Output';
@@ -173,6 +171,25 @@ export const transcriptStyles = css`
     height: auto;
     border-radius: var(--_radius-sm);
     background: #fff;
+  }
+  .figure-box {
+    position: relative;
+    max-width: 100%;
+  }
+  .figure-box img.figure {
+    cursor: zoom-in;
+  }
+  .figure-box button.enlarge {
+    position: absolute;
+    top: 0.4em;
+    right: 0.4em;
+    padding: 0.35em;
+    background: var(--_surface);
+    box-shadow: var(--_shadow);
+  }
+  button.enlarge svg {
+    width: 1.1em;
+    height: 1.1em;
   }
   .media {
     margin: 0.75em 0;
@@ -296,6 +313,8 @@ export const transcriptStyles = css`
     font-weight: 600;
   }
   details.call pre.output {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
     border: 1px solid var(--_border);
     border-radius: var(--_radius-sm);
     margin-top: 0.4em;

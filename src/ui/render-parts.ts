@@ -229,7 +229,7 @@ function renderMedia(blob: GenAIBlob, ctx: RenderContext, figureName: () => stri
     if (!enlarge) return html`<img class="figure" alt=${figure.alt} src=${figure.src} />`;
     return html`<div class="figure-box">
       <img class="figure" alt=${figure.alt} src=${figure.src} @click=${() => enlarge(figure)} />
-      <button type="button" class="enlarge" aria-label="Enlarge ${figure.alt}" title="Enlarge" @click=${() => enlarge(figure)}>${enlargeIcon}</button>
+      <button type="button" class="enlarge" aria-label="Enlarge ${figure.alt}" @click=${() => enlarge(figure)}>${enlargeIcon}Enlarge</button>
     </div>`;
   }
   const name = blob.displayName ?? `output.${extensionFor(mimeType)}`;

@@ -96,6 +96,9 @@ describe('details', { timeout: TIMEOUT_MS }, () => {
     const enlarge = page.locator('#chat0 button.enlarge').first();
     await enlarge.focus();
     const name = (await enlarge.getAttribute('aria-label'))!;
+    // Beside the figure, not over it (it would hide a legend or a label).
+    const [button, image] = await Promise.all([enlarge.boundingBox(), page.locator('#chat0 img.figure').first().boundingBox()]);
+    expect(button!.y).toBeGreaterThanOrEqual(image!.y + image!.height);
     await page.keyboard.press('Enter');
     const viewer = page.locator('#chat0 dialog.figure-viewer');
     await expect.poll(() => viewer.evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);

@@ -59,6 +59,10 @@ export const scratchpadStyles = css`
     font-size: 0.76em;
     color: var(--_muted);
   }
+  /* Wraps between phrases, not inside one. */
+  .bar .hint > span {
+    white-space: nowrap;
+  }
   .result .cell {
     margin: 0;
   }

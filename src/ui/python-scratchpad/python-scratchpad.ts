@@ -169,7 +169,7 @@ export class PythonScratchpad extends LitElement {
           <button class="primary" type="button" aria-label="Run code" ?disabled=${!ready || this._running} @click=${() => void this.run()}>Run</button>
           <button class="danger" type="button" aria-label="Stop code" ?disabled=${!this._running} @click=${() => this.stop()}>Stop</button>
           <span class="spacer"></span>
-          <span class="hint keys-only" id="keys">Ctrl+Enter runs · Tab indents · Esc then Tab leaves the editor · Esc stops</span>
+          <span class="hint keys-only" id="keys"><span>Ctrl+Enter runs</span> · <span>Esc stops</span> · <span>Tab indents; Esc then Tab leaves the editor</span></span>
         </div>
         <div class="result" aria-live="polite">
           ${this._parts.length > 0

@@ -172,24 +172,24 @@ export const transcriptStyles = css`
     border-radius: var(--_radius-sm);
     background: #fff;
   }
+  /* The Enlarge button goes under the figure: over it, it would hide a legend or a label. */
   .figure-box {
-    position: relative;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 0.35em;
     max-width: 100%;
   }
   .figure-box img.figure {
     cursor: zoom-in;
   }
   .figure-box button.enlarge {
-    position: absolute;
-    top: 0.4em;
-    right: 0.4em;
-    padding: 0.35em;
-    background: var(--_surface);
-    box-shadow: var(--_shadow);
+    font-size: 0.8em;
+    padding: 0.25em 0.6em;
   }
   button.enlarge svg {
-    width: 1.1em;
-    height: 1.1em;
+    width: 1em;
+    height: 1em;
   }
   .media {
     margin: 0.75em 0;

@@ -649,13 +649,17 @@ export class CodeExecChat extends LitElement {
         @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
         @cec-save-recording=${() => this.downloadRecording()}
       ></cec-settings>
-      <dialog class="figure-viewer" aria-label=${this._enlarged?.alt ?? 'Figure'} @close=${() => (this._enlarged = undefined)} @click=${(e: MouseEvent) => e.target === e.currentTarget && (e.currentTarget as HTMLDialogElement).close()}>
-        ${this._enlarged
-          ? html`<div class="viewer-head"><span>${this._enlarged.alt}</span><button type="button" class="ghost" aria-label="Close figure" @click=${(e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close()}>${closeIcon}</button></div>
-              <img alt=${this._enlarged.alt} src=${this._enlarged.src} />`
-          : nothing}
-      </dialog>
+      ${this._enlarged ? this.renderFigureViewer(this._enlarged) : nothing}
     `;
+  }
+
+  /** The enlarged figure: a modal dialog (Esc or a click beside it closes it; focus goes back to its Enlarge button). */
+  private renderFigureViewer(figure: Figure) {
+    const close = (e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close();
+    return html`<dialog class="figure-viewer" aria-label=${figure.alt} @close=${() => (this._enlarged = undefined)} @click=${(e: MouseEvent) => e.target === e.currentTarget && close(e)}>
+      <div class="viewer-head"><span>${figure.alt}</span><button type="button" class="ghost" aria-label="Close figure" @click=${close}>${closeIcon}</button></div>
+      <img alt=${figure.alt} src=${figure.src} />
+    </dialog>`;
   }
 
   private renderTranscript() {

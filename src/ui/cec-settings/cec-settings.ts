@@ -10,6 +10,7 @@
  * @event cec-save-recording - {@link SaveRecordingEvent}: save the conversation as a demo.
  */
 import { LitElement, html, nothing } from 'lit';
+import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
 import type { DemoListing } from '../replay/recording.js';
 import { controls } from '../styles/theme.js';
 import { settingsStyles } from './cec-settings.styles.js';
@@ -44,9 +45,10 @@ export class CecSettings extends LitElement {
     this.canRecord = false;
   }
 
-  /** Opens the dialog (modal). */
-  open(): void {
+  /** Opens the dialog (modal); `'key'` puts focus in the API key field. */
+  open(focus?: 'key'): void {
     this.dialog()?.showModal();
+    if (focus === 'key') this.renderRoot.querySelector<CecKeyForm>('cec-key-form')?.focus();
   }
 
   close(): void {

@@ -389,7 +389,7 @@ export class CodeExecChat extends LitElement {
       }
     }
     this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).', retryable: false, fix: 'api-key' });
-    this.openSettings();
+    this.settings()?.open('key');
   }
 
   private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const INDEX_WHEELS = ['tabulate', 'openpyxl', 'et_xmlfile', 'pypdf', 'sympy', 'mpmath', 'lxml'];
+export const INDEX_WHEELS = ['tabulate', 'openpyxl', 'et_xmlfile', 'pypdf', 'sympy', 'mpmath', 'lxml', 'seaborn', 'fpdf2', 'reportlab', 'python-docx', 'defusedxml'];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'node_modules/.cache/python-index-wheels');
 const marker = join(target, 'downloaded.json');

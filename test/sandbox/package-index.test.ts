@@ -7,6 +7,8 @@
  * folder: sympy then mixes the index (sympy) with the lock (its mpmath).
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PackageBroker } from '../../src/sandbox/package-broker.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
 import { it } from '../support/sandbox-fixture.js';
 
@@ -112,5 +114,28 @@ describe.skipIf(!!missing)(missing ? `packages from a package index (skipped: ${
     const r = await sandbox.run('import json, os.path, mymod\nmymod.VALUE');
     expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '3' });
     expect(index.requests.length).toBe(before);
+  });
+});
+
+/**
+ * Gemini's libraries whose dependencies include the lock file's binary packages (Pillow, numpy,
+ * lxml…) cannot run here (those wheels come from Pyodide's CDN); their resolution, from their
+ * real metadata, is what can be shown: the index's pure-Python wheels, downloaded and checked,
+ * plus the lock-file packages they need.
+ */
+describe.skipIf(!!missing)(missing ? `resolving Gemini's libraries (skipped: ${missing})` : "resolving Gemini's libraries from their real metadata", () => {
+  const officialLock = () => readFileSync(new URL('../../node_modules/pyodide/pyodide-lock.json', import.meta.url), 'utf8');
+  const resolve = (importName: string) => new PackageBroker(officialLock(), () => index.lockBaseUrl, index.indexUrl).fromIndex([importName]);
+  const names = (wheels: string[]) => wheels.map((wheel) => wheel.replace(/^index\//, '').split('-')[0]).sort();
+
+  it.each([
+    ['seaborn', ['seaborn'], ['matplotlib', 'numpy', 'pandas']],
+    ['fpdf', ['defusedxml', 'fpdf2'], ['Pillow', 'fonttools']],
+    ['reportlab', ['reportlab'], ['Pillow', 'charset-normalizer']],
+    ['docx', ['python_docx'], ['lxml', 'typing-extensions']],
+  ])('import %s: %j from the index, %j from the lock file', async (importName, fromIndex, fromLock) => {
+    const packages = await resolve(importName);
+    expect(names(packages.wheels)).toEqual(fromIndex);
+    expect(packages.lock.sort()).toEqual(fromLock);
   });
 });

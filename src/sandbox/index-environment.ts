@@ -18,7 +18,8 @@ export interface IndexEnvironment {
   platformTag: string;
 }
 
-interface LockInfo {
+/** The lock file's `info`, as far as the environment needs it. */
+export interface LockInfo {
   python?: string;
   platform?: string;
   abi_version?: string;

@@ -19,8 +19,7 @@ import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../wheel-refusal.js';
 import { distributionFor, normalizeName } from './distribution-names.js';
 import { fetchOk, readCapped, sha256Hex } from './downloads.js';
 import { IndexClient } from './index-client.js';
-import { environmentOf } from './index-environment.js';
-import { resolveFromIndex } from './index-resolver.js';
+import type { LockInfo } from './index-environment.js';
 import { MAX_PACKAGE_BYTES_PER_RUN } from './package-handout.js';
 import { openWheelStore } from './wheel-store.js';
 
@@ -58,7 +57,7 @@ export class PackageBroker {
   /** Wheels resolved from the index, by the file name the worker asks for. */
   private readonly indexWheels = new Map<string, LockEntry>();
   private readonly resolutions = new Map<string, { packages: Promise<IndexPackages>; failedAt?: number }>();
-  private readonly lockInfo: Parameters<typeof environmentOf>[0];
+  private readonly lockInfo: LockInfo | undefined;
 
   /**
    * @param lockFile the lock file's JSON text
@@ -71,7 +70,7 @@ export class PackageBroker {
     private readonly baseUrl: () => string,
     private readonly index?: string,
   ) {
-    const lock = JSON.parse(lockFile) as { info?: Parameters<typeof environmentOf>[0]; packages?: Record<string, LockEntry> };
+    const lock = JSON.parse(lockFile) as { info?: LockInfo; packages?: Record<string, LockEntry> };
     this.lockInfo = lock.info;
     for (const [key, entry] of Object.entries(lock.packages ?? {})) {
       if (typeof entry?.file_name !== 'string') continue;
@@ -114,6 +113,8 @@ export class PackageBroker {
   private async resolveNow(importNames: readonly string[]): Promise<IndexPackages> {
     if (!this.index) throw new Error('no package index is configured (the packageIndex option is off)');
     if (!globalThis.crypto?.subtle) throw new Error('packages from an index are installed only where their SHA-256 can be checked (a secure context)');
+    // Loaded on first use: the PEP 440 / PEP 508 libraries are most of the resolver's size.
+    const [{ resolveFromIndex }, { environmentOf }] = await Promise.all([import('./index-resolver.js'), import('./index-environment.js')]);
     const signal = AbortSignal.timeout(INDEX_BOUNDS.timeMs);
     const client = new IndexClient(this.index, signal, INDEX_BOUNDS.maxRequests);
     const resolution = await resolveFromIndex(importNames.map(distributionFor), client, {

@@ -75,3 +75,14 @@ describe("the worker's index requests", () => {
     }
   });
 });
+
+describe('the packageIndex option', () => {
+  test('is off when absent or false, and an http(s) URL ending in / otherwise', async () => {
+    const { resolvePackageIndex } = await import('../../src/sandbox/package-index-option.js');
+    expect(resolvePackageIndex(undefined, 'file:///app/')).toBeUndefined();
+    expect(resolvePackageIndex(false, 'file:///app/')).toBeUndefined();
+    expect(resolvePackageIndex('https://pypi.org/simple', 'file:///app/')).toBe('https://pypi.org/simple/');
+    expect(() => resolvePackageIndex('file:///etc/', 'file:///app/')).toThrow(TypeError);
+    expect(() => resolvePackageIndex(true, 'file:///app/')).toThrow(/packageIndex must be a URL or false/);
+  });
+});

@@ -78,7 +78,7 @@ export class CecSettings extends LitElement {
         ><input type="checkbox" name="package-index" .checked=${this.packageIndexOn} @change=${(e: Event) => this.dispatchEvent(new PackageIndexChangeEvent((e.target as HTMLInputElement).checked))} /> Install packages the
         code imports from ${host}</label
       >
-      <p class="muted">For imports Pyodide does not include (tabulate, openpyxl, reportlab…): pure-Python wheels, checked against the index's SHA-256. The names of the packages the code imports are sent to ${host}. Applies from the next start of Python.</p>
+      <p class="muted">For imports Pyodide does not include (tabulate, openpyxl, reportlab…); each wheel is checked against the index's SHA-256. The names of the packages the code imports are sent to ${host}. Applies from the next start of Python.</p>
     </section>`;
   }
 

@@ -21,7 +21,8 @@ if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) {
   console.log(target);
   process.exit(0);
 }
-const partial = `${target}.partial`;
+// Per process: test files that find the wheels missing may run this at the same time.
+const partial = `${target}.partial-${process.pid}`;
 rmSync(partial, { recursive: true, force: true });
 mkdirSync(partial, { recursive: true });
 try {
@@ -37,7 +38,12 @@ try {
   console.error(`pip could not download the wheels of ${INDEX_WHEELS.join(', ')}: ${String(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ')}`);
   process.exit(1);
 }
-rmSync(target, { recursive: true, force: true });
-renameSync(partial, target);
-writeFileSync(marker, wanted);
+if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) {
+  // Another process finished first: its copy stays (a test may be reading it).
+  rmSync(partial, { recursive: true, force: true });
+} else {
+  rmSync(target, { recursive: true, force: true });
+  writeFileSync(join(partial, 'downloaded.json'), wanted);
+  renameSync(partial, target);
+}
 console.log(target);

@@ -150,6 +150,16 @@ export interface SandboxOptions extends PyodideSource {
    * downloads early. Isolated (browser) mode.
    */
   preloadPackages?: string[];
+  /**
+   * A Python package index (PEP 691 JSON simple API root, e.g. `https://pypi.org/simple/`) for
+   * imports the lock file does not provide, or `false` (default): off. The host resolves such an
+   * import (the import name, or the distribution a small table maps it to, e.g. `docx` →
+   * `python-docx`) and its dependencies from the index, downloads each wheel, checks it against the
+   * index's SHA-256, and loads it before the code runs; only pure-Python and Pyodide-platform wheels
+   * install. Off by default: the names the code imports reach the index's server, a channel the
+   * code chooses (see SECURITY.md). The index must answer with CORS in browsers.
+   */
+  packageIndex?: string | false;
 }
 
 export interface RunOptions {

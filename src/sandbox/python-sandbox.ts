@@ -17,6 +17,7 @@ import { WorkdirMirror } from './workdir-mirror.js';
 import { runtimeIn } from './runtime-files.js';
 import { isNode } from '../is-node.js';
 import { defaultRuntimeUrl } from '../pyodide-defaults.js';
+import { resolvePackageIndex } from './package-index-option.js';
 
 interface ActiveRun {
   runId: number;
@@ -80,6 +81,7 @@ export class PythonSandbox {
       ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
       : { urls: runtimeIn(new URL(options.indexURL, base).href) };
     const indexURL = new URL('.', runtime.urls.pyodideMjs).href;
+    const packageIndex = resolvePackageIndex(options.packageIndex, base);
     const config: BootPlan['config'] = {
       indexURL,
       packageBaseUrl: options.packageBaseUrl,
@@ -91,6 +93,7 @@ export class PythonSandbox {
       maxTotalFileBytes: limits.maxTotalFileBytes,
       maxImagesPerRun: MAX_IMAGES_PER_RUN,
       maxFilesPerRun: MAX_FILES_PER_RUN,
+      packageIndex: packageIndex !== undefined,
     };
     const boot: BootPlan = {
       workerUrl: options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base),
@@ -101,6 +104,7 @@ export class PythonSandbox {
       callTimeoutMs: limits.callTimeoutMs,
       maxStreamedChars: maxStreamedChars(limits),
       maxMessageChars: maxMessageChars(limits),
+      packageIndex,
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.

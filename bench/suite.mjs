@@ -190,7 +190,7 @@ async function interruptLatencies(target, count) {
  * A run that must be terminated (spare ready beforehand), then `1+1`. Two clocks: from the missed
  * deadline (includes the interrupt grace) and from the moment the killed run resolved.
  */
-async function restartAfterTerminate(target) {
+export async function restartAfterTerminate(target) {
   await settled(target);
   const start = performance.now();
   const lost = await target.run(STUBBORN_SLEEP, { timeoutMs: RESTART_DEADLINE_MS });

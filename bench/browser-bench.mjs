@@ -6,7 +6,7 @@
 import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { PRINT_100K } from './programs.mjs';
-import { importVisit, measureWarm, pairedRounds, repeat, restartAfterTerminate, sandboxTarget, visit } from './suite.mjs';
+import { importVisit, measureWarm, pairedRounds, repeat, restartAfterFatal, restartAfterTerminate, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
@@ -33,12 +33,13 @@ window.bench = {
   importVisit: (options) => importVisit(() => createSandbox(options)),
   /** `programs` in the default sandbox and raw Pyodide, in pairs (see suite.mjs), `rounds` rounds. */
   pairedRuns: (programs, rounds, name) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, programs, rounds, name, (line) => console.log(`bench ${line}`)),
-  /** `count` forced terminates in one default sandbox (suite.mjs `restartAfterTerminate`). */
+  /** `count` forced terminates, then `count` fatal errors, in one default sandbox (suite.mjs). */
   async restarts(count) {
     const target = await TARGETS.sandbox();
     try {
       const restarts = await repeat(count, () => restartAfterTerminate(target));
-      return { afterKillMs: restarts.map((r) => r.afterResolvedMs), interruptible: target.interruptible };
+      const afterFatalMs = await repeat(count, () => restartAfterFatal(target));
+      return { afterKillMs: restarts.map((r) => r.afterResolvedMs), afterFatalMs, interruptible: target.interruptible };
     } finally {
       await target.dispose();
     }

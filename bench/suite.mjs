@@ -202,7 +202,7 @@ export async function restartAfterTerminate(target) {
 }
 
 /** A run that leaves the interpreter unusable (spare ready beforehand): from its result until `1+1` has run. */
-async function restartAfterFatal(target) {
+export async function restartAfterFatal(target) {
   await settled(target);
   const lost = await target.run(FATAL_EXIT);
   const resolved = performance.now();

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withBenchPage, withContext } from './bench-page.mjs';
-import { browserCostRows } from './browser-cost.mjs';
+import { browserCostRows, browserRestartRows } from './browser-cost.mjs';
 import { median } from './suite.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -266,8 +266,11 @@ export function evaluateTargets(results) {
     rows.push({ target, where, value, unit: 'ms', n: samples.length, range: range(samples), ...goal });
   };
   // BENCH_ONLY=browser-cost: issue 27's rows alone.
+  const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
+  const FATAL = '3. After a fatal error (`os._exit(0)`): its run resolved → next `run(\'1+1\')` returned';
   if (!node.visits) {
     browserCostRows(chromium.cost, { compare, absolute });
+    browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
     return rows;
   }
 
@@ -307,12 +310,9 @@ export function evaluateTargets(results) {
   compare(PRINT, 'Node', node.prints.sandbox, node.prints.raw, 'raw Pyodide, same run', GOALS.printRatio);
   compare(PRINT, "Chromium: `isolation: 'frame'` (default)", chromium.prints.sandbox, chromium.prints.raw, 'raw Pyodide, same page', GOALS.printRatio);
 
-  const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
   absolute(KILL, 'Node', node.sandbox.samples.afterKillMs, GOALS.afterKillMs);
-  absolute(KILL, "Chromium: `isolation: 'frame'` (default)", chromium.sandbox.samples.afterKillMs, GOALS.afterKillMs);
-  const FATAL = '3. After a fatal error (`os._exit(0)`): its run resolved → next `run(\'1+1\')` returned';
   absolute(FATAL, 'Node', node.sandbox.samples.afterFatalMs, GOALS.afterKillMs);
-  absolute(FATAL, "Chromium: `isolation: 'frame'` (default)", chromium.sandbox.samples.afterFatalMs, GOALS.afterKillMs);
+  browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
 
   const imports = (samples) => ({ value: median(samples.map((s) => s.importMs)), n: samples.length, requests: samples.reduce((sum, s) => sum + s.wheelRequests, 0) });
   const packages = [

@@ -31,8 +31,8 @@ window.bench = {
   pairedPrints: (rounds) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, [PRINT_100K], rounds, 'print', (line) => console.log(`bench ${line}`)),
   /** `create(options)`, then the first `import tinypkg`. */
   importVisit: (options) => importVisit(() => createSandbox(options)),
-  /** `programs` in the default sandbox and raw Pyodide, in pairs (see suite.mjs), `rounds` rounds. */
-  pairedRuns: (programs, rounds, name) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, programs, rounds, name, (line) => console.log(`bench ${line}`)),
+  /** `programs` in the sandbox (default options, or `options`) and raw Pyodide, in pairs (see suite.mjs), `rounds` rounds. */
+  pairedRuns: (programs, rounds, name, options) => pairedRounds({ sandbox: () => TARGETS.sandbox(undefined, options), raw: () => TARGETS.raw() }, programs, rounds, name, (line) => console.log(`bench ${line}`)),
   /** `count` forced terminates, then `count` fatal errors, in one default sandbox (suite.mjs). */
   async restarts(count) {
     const target = await TARGETS.sandbox();

@@ -138,7 +138,7 @@ export interface SandboxOptions extends PyodideSource {
   shippedSnapshot?: boolean;
   /**
    * Keep a second interpreter booted, so that a restart after a kill takes ~30 ms instead of a
-   * restore from the snapshot (~0.5 s), for about 100 MB of memory. `true`: from the start.
+   * restore from the snapshot (~0.35–0.5 s), for about 90 MB of memory. `true`: from the start.
    * `false`: never. `'auto'` (default): from the start where a stop must terminate the worker
    * (a page that is not cross-origin isolated: no SharedArrayBuffer) and in Node; on pages where
    * `interrupt()` keeps the interpreter, only after the first replacement (code that ignored

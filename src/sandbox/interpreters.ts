@@ -18,7 +18,7 @@ const SPARE_DELAY_MS = 1500;
  * `false` never, `auto` from the start where a stop must terminate the worker (no
  * SharedArrayBuffer) and in Node, and otherwise (browsers where `interrupt()` keeps the
  * interpreter) only after the first replacement: there a replacement is rare (code that ignores
- * KeyboardInterrupt, a fatal error, the memory limit), and an interpreter costs ~100 MB.
+ * KeyboardInterrupt, a fatal error, the memory limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
  */
 export type SparePolicy = boolean | 'auto';
 

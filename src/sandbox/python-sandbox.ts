@@ -112,13 +112,13 @@ export class PythonSandbox {
     // The snapshot built into the package fits only the package's own runtime.
     const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
     const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl()) : undefined;
-    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress, shipped }, snapshots, prepared);
+    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped }, snapshots, prepared);
     return new PythonSandbox(session, boot, limits, interpreters);
   }
 
   /**
-   * Resolves when background work has settled: the warm spare has booted and a new snapshot is
-   * stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
+   * Resolves when background work has settled: the warm spare (where one is kept, see
+   * `SandboxOptions.warmSpare`) has booted and a new snapshot is stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
    */
   whenIdle(): Promise<void> {
     return this.interpreters.whenIdle();

@@ -17,7 +17,7 @@ export async function withContext(browser, fn) {
  * Opens the bench page in `context`, runs `fn(page)`, closes the page (which ends its workers).
  * `log` receives the page's `bench …` console lines; `beforeGoto(page)` runs before it loads.
  */
-export async function withBenchPage(context, site, fn, log, beforeGoto) {
+export async function withBenchPage(context, site, fn, log, beforeGoto, { isolated = true } = {}) {
   const page = await context.newPage();
   try {
     await beforeGoto?.(page);
@@ -26,14 +26,14 @@ export async function withBenchPage(context, site, fn, log, beforeGoto) {
     await page.waitForFunction(() => window.bench ?? window.benchError);
     const state = await page.evaluate(() => ({ error: window.benchError, isolated: crossOriginIsolated }));
     if (state.error) throw new Error(`bench page failed to load: ${state.error}`);
-    if (!state.isolated) throw new Error('bench page is not cross-origin isolated');
+    if (state.isolated !== isolated) throw new Error(`bench page is ${state.isolated ? '' : 'not '}cross-origin isolated`);
     return await fn(page);
   } finally {
     await page.close();
   }
 }
 
-/** The bench page in a fresh context of its own. */
-export function withFreshBenchPage(browser, site, fn, log) {
-  return withContext(browser, (context) => withBenchPage(context, site, fn, log));
+/** The bench page in a fresh context of its own; `options.isolated: false` for a page served without COOP/COEP. */
+export function withFreshBenchPage(browser, site, fn, log, options) {
+  return withContext(browser, (context) => withBenchPage(context, site, fn, log, undefined, options));
 }

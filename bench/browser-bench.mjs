@@ -6,7 +6,7 @@
 import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { PRINT_100K } from './programs.mjs';
-import { importVisit, measureWarm, pairedRounds, sandboxTarget, visit } from './suite.mjs';
+import { importVisit, measureWarm, pairedRounds, repeat, restartAfterFatal, restartAfterTerminate, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
 
@@ -31,4 +31,32 @@ window.bench = {
   pairedPrints: (rounds) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, [PRINT_100K], rounds, 'print', (line) => console.log(`bench ${line}`)),
   /** `create(options)`, then the first `import tinypkg`. */
   importVisit: (options) => importVisit(() => createSandbox(options)),
+  /** `programs` in the sandbox (default options, or `options`) and raw Pyodide, in pairs (see suite.mjs), `rounds` rounds. */
+  pairedRuns: (programs, rounds, name, options) => pairedRounds({ sandbox: () => TARGETS.sandbox(undefined, options), raw: () => TARGETS.raw() }, programs, rounds, name, (line) => console.log(`bench ${line}`)),
+  /** `count` forced terminates, then `count` fatal errors, in one default sandbox (suite.mjs). */
+  async restarts(count) {
+    const target = await TARGETS.sandbox();
+    try {
+      const restarts = await repeat(count, () => restartAfterTerminate(target));
+      const afterFatalMs = await repeat(count, () => restartAfterFatal(target));
+      return { afterKillMs: restarts.map((r) => r.afterResolvedMs), afterFatalMs, interruptible: target.interruptible };
+    } finally {
+      await target.dispose();
+    }
+  },
+  /** Makes a target (`kind`) and keeps it for runHeld (memory measurements); settled before it resolves. */
+  async hold(kind) {
+    held = await TARGETS[kind]();
+    await held.settle?.();
+  },
+  /** Runs `programs` in the held target, each once; every one must pass. */
+  async runHeld(programs) {
+    for (const [index, code] of programs.entries()) {
+      const r = await held.run(code);
+      if (!r.ok) throw new Error(`program ${index} failed: ${r.error}`);
+    }
+    await held.settle?.();
+  },
+  release: () => held?.dispose(),
 };
+let held;

@@ -1,6 +1,7 @@
 /**
  * The reference the sandbox is compared with: the least code that runs Python in a worker.
- * `loadPyodide`, then `runPython` per message, stdout collected through the fastest handler.
+ * `loadPyodide`, then `runPythonAsync` per message (top-level `await` works, as in the sandbox; the
+ * reference issue 27 names), stdout collected through the fastest handler.
  * Runs as a browser module Worker and as a Node worker_threads Worker (same file).
  *
  * Protocol: {type:'boot', pyodideUrl, indexURL?, interruptBuffer?} → {type:'progress', message}… {type:'ready'}
@@ -28,7 +29,7 @@ port.onMessage(async (message) => {
   } else if (message.type === 'run') {
     stdout = [];
     try {
-      const value = pyodide.runPython(message.code);
+      const value = await pyodide.runPythonAsync(message.code);
       const result = value === undefined ? undefined : String(value);
       value?.destroy?.(); // a PyProxy leaks unless destroyed
       port.send({ id: message.id, ok: true, result, stdout: stdout.join('') });

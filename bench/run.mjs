@@ -4,6 +4,7 @@
  * for CPU-bound code. Prints two Markdown tables (stdout) — issue 6's targets (targets.mjs) with a
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
+ * `BENCH_ONLY=browser-cost` runs only issue 27's browser rows (browser-cost.mjs).
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
  */
@@ -23,10 +24,13 @@ import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.
 import { DEFAULT_COUNTS, measureWarm, median, pairedRounds, repeat } from './suite.mjs';
 import { chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
 import { engineVisits } from './engines.mjs';
+import { benchBrowserCost } from './browser-cost.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'browser-cost') throw new Error(`BENCH_ONLY=${ONLY}: the only choice is browser-cost`);
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
  * Firefox and WebKit; slowVisitRounds: likewise over the emulated slow link (a reference row,
@@ -35,8 +39,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
  * rounds one slow or fast raw boot moved a ratio past its goal.
  */
 const COUNTS = QUICK
-  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, roundTrips: 50, interrupts: 3, restarts: 1, printRounds: 1, cpu: 1 }
-  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, ...DEFAULT_COUNTS };
+  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1 }
+  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
@@ -53,11 +57,14 @@ const started = performance.now();
 const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {} };
 const wheels = await tinyWheel.serveTinyWheel();
 try {
-  log('native python3: CPU-bound');
-  results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
-  results.node = await benchNode();
-  results.chromium = await benchChromium();
-  results.engines = await benchEngines();
+  if (ONLY) results.chromium = { cost: await benchCost() };
+  else {
+    log('native python3: CPU-bound');
+    results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
+    results.node = await benchNode();
+    results.chromium = await benchChromium();
+    results.engines = await benchEngines();
+  }
 } finally {
   await wheels.close();
   build.remove();
@@ -68,7 +75,7 @@ results.machine.loadAverage.end = loadavg()[0];
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
-console.log([targetsTable(results), phaseTable(results), markdownTable(results), enginesTable(results)].join('\n\n'));
+console.log(ONLY ? targetsTable(results) : [targetsTable(results), phaseTable(results), markdownTable(results), enginesTable(results)].join('\n\n'));
 
 async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
@@ -105,7 +112,33 @@ function summarize(visits, warm, prints) {
   };
 }
 
+/** Issue 27's rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */
+async function benchCost() {
+  const site = await server.startStaticServer({ root: build.root, crossOriginIsolated: true });
+  const plainSite = await server.startStaticServer({ root: build.root });
+  const launchOptions = { headless: true, executablePath: chromiumLauncher.chromiumExecutablePath(), args: chromiumLauncher.CHROMIUM_ARGS };
+  try {
+    return await benchBrowserCost({
+      launch: async (args = []) => {
+        const browser = await chromiumLauncher.launchChromium({ args });
+        results.machine.chromium ??= browser.version();
+        return browser;
+      },
+      launchOptions,
+      site,
+      plainSite,
+      programs: humanEvalPrograms(),
+      counts: COUNTS,
+      log,
+    });
+  } finally {
+    await site.close();
+    await plainSite.close();
+  }
+}
+
 async function benchChromium() {
+  const cost = await benchCost();
   const site = await server.startStaticServer({ root: build.root, crossOriginIsolated: true });
   const browser = await chromiumLauncher.launchChromium();
   results.machine.chromium = browser.version();
@@ -115,7 +148,7 @@ async function benchChromium() {
     const packages = await chromiumPackages({ browser, site, wheels, rounds: COUNTS.packageRounds, log });
     const prints = await withFreshBenchPage(browser, site, (page) => page.evaluate((rounds) => window.bench.pairedPrints(rounds), COUNTS.printRounds), (line) => log(`chromium ${line}`));
     // create() without options: chromiumVisits checked that every such sandbox ran in a sandboxed iframe.
-    const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages, prints };
+    const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages, prints, cost };
     for (const kind of ['sandbox', 'raw']) {
       log(`chromium ${kind}: warm measurements (default options)`);
       const warm = await withFreshBenchPage(browser, site, (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]), (line) => log(`chromium ${line}`));

@@ -190,7 +190,7 @@ async function interruptLatencies(target, count) {
  * A run that must be terminated (spare ready beforehand), then `1+1`. Two clocks: from the missed
  * deadline (includes the interrupt grace) and from the moment the killed run resolved.
  */
-async function restartAfterTerminate(target) {
+export async function restartAfterTerminate(target) {
   await settled(target);
   const start = performance.now();
   const lost = await target.run(STUBBORN_SLEEP, { timeoutMs: RESTART_DEADLINE_MS });
@@ -202,7 +202,7 @@ async function restartAfterTerminate(target) {
 }
 
 /** A run that leaves the interpreter unusable (spare ready beforehand): from its result until `1+1` has run. */
-async function restartAfterFatal(target) {
+export async function restartAfterFatal(target) {
   await settled(target);
   const lost = await target.run(FATAL_EXIT);
   const resolved = performance.now();

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withBenchPage, withContext } from './bench-page.mjs';
+import { browserCostRows, browserRestartRows } from './browser-cost.mjs';
 import { median } from './suite.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -250,19 +251,28 @@ export function evaluateTargets(results) {
   const ms = (s) => s.ms;
   // The ratio is the median of the rounds' own ratios: pairs measured back to back share the
   // machine's load at the time, which drifts over a run (the shared machine).
-  const compare = (target, where, samples, references, referenceLabel, goalRatio) => {
+  const compare = (target, where, samples, references, referenceLabel, goalRatio, unit = 'ms') => {
     const value = median(samples.map(ms));
     const reference = median(references.map(ms));
     const perRound = roundRatios(samples, references);
     const ratio = median(perRound);
     // No goal: a row for reference (a trade-off shown beside the targets).
     const goal = goalRatio === undefined ? { goal: 'reference', met: undefined } : { goal: `≤ ${goalRatio}× raw`, met: ratio <= goalRatio };
-    rows.push({ target, where, value, unit: 'ms', n: samples.length, reference, referenceLabel, referenceN: references.length, ratio, ratioOfMedians: value / reference, perRound, ratioRange: range(perRound), ...goal });
+    rows.push({ target, where, value, unit, n: samples.length, reference, referenceLabel, referenceN: references.length, ratio, ratioOfMedians: value / reference, perRound, ratioRange: range(perRound), ...goal });
   };
   const absolute = (target, where, samples, goalMs) => {
     const value = median(samples);
-    rows.push({ target, where, value, unit: 'ms', n: samples.length, range: range(samples), goal: `≤ ${goalMs} ms`, met: value <= goalMs });
+    const goal = goalMs === undefined ? { goal: 'reference', met: undefined } : { goal: `≤ ${goalMs} ms`, met: value <= goalMs };
+    rows.push({ target, where, value, unit: 'ms', n: samples.length, range: range(samples), ...goal });
   };
+  // BENCH_ONLY=browser-cost: issue 27's rows alone.
+  const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
+  const FATAL = '3. After a fatal error (`os._exit(0)`): its run resolved → next `run(\'1+1\')` returned';
+  if (!node.visits) {
+    browserCostRows(chromium.cost, { compare, absolute });
+    browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
+    return rows;
+  }
 
   const RETURN = '1. Return visit: `create()` → `run(\'1+1\')` returned, boot snapshot stored';
   compare(RETURN, 'Node: new process, `snapshotCache: { directory }`', node.visits.sandbox.return, node.visits.raw.return, 'raw, 2nd boot in the same process', GOALS.returnVisitRatio);
@@ -294,17 +304,15 @@ export function evaluateTargets(results) {
   if (node.humanEval) {
     compare('Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter', 'Node', node.humanEval.sandbox, node.humanEval.raw, 'raw Pyodide, same programs', GOALS.humanEvalRatio);
   }
+  browserCostRows(chromium.cost, { compare, absolute });
 
   const PRINT = '3. `print` 100,000 lines, one run';
   compare(PRINT, 'Node', node.prints.sandbox, node.prints.raw, 'raw Pyodide, same run', GOALS.printRatio);
   compare(PRINT, "Chromium: `isolation: 'frame'` (default)", chromium.prints.sandbox, chromium.prints.raw, 'raw Pyodide, same page', GOALS.printRatio);
 
-  const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
   absolute(KILL, 'Node', node.sandbox.samples.afterKillMs, GOALS.afterKillMs);
-  absolute(KILL, "Chromium: `isolation: 'frame'` (default)", chromium.sandbox.samples.afterKillMs, GOALS.afterKillMs);
-  const FATAL = '3. After a fatal error (`os._exit(0)`): its run resolved → next `run(\'1+1\')` returned';
   absolute(FATAL, 'Node', node.sandbox.samples.afterFatalMs, GOALS.afterKillMs);
-  absolute(FATAL, "Chromium: `isolation: 'frame'` (default)", chromium.sandbox.samples.afterFatalMs, GOALS.afterKillMs);
+  browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
 
   const imports = (samples) => ({ value: median(samples.map((s) => s.importMs)), n: samples.length, requests: samples.reduce((sum, s) => sum + s.wheelRequests, 0) });
   const packages = [

@@ -14,6 +14,7 @@ export const PROGRESS = {
   readyFromSnapshot: 'Python is ready (restored from a snapshot)',
   packagesReady: 'Packages ready',
   packagesFailed: 'Package load failed',
+  askingIndex: 'Looking up packages on the package index',
 } as const;
 
 const OWN: ReadonlySet<string> = new Set([...Object.values(PROGRESS), 'No new packages to load']);

@@ -33,6 +33,8 @@ export interface BootConfig extends PyodideSource {
    * wheels are asked of the host (`package-request`), which serves lock-file entries only.
    */
   runtime?: RuntimeFiles;
+  /** Whether imports the lock file does not provide are asked of the host's package index (`index-request`). */
+  packageIndex: boolean;
 }
 
 /**
@@ -83,14 +85,27 @@ export type WorkerEvent =
   | { type: 'run-started'; runId: number }
   | { type: 'output'; runId: number; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'progress'; phase: LoadProgress['phase']; message: string }
-  | { type: 'package-request'; requestId: number; fileName: string };
+  | { type: 'package-request'; requestId: number; fileName: string }
+  /** Top-level imports that neither the lock file nor the interpreter provides, for the package index. */
+  | { type: 'index-request'; requestId: number; names: string[] };
 
 /** Host → worker, on the events port. */
-export interface HostEvent {
+export type HostEvent = PackageResponse | IndexResponse;
+
+export interface PackageResponse {
   type: 'package-response';
   requestId: number;
   /** The wheel (see `Bytes`). A Blob crosses as a handle: one download serves every request without a copy. */
   data?: Bytes;
+  error?: string;
+}
+
+/** What to load for an `index-request`: lock-file package names and index wheels (file names to fetch), or why not. */
+export interface IndexResponse {
+  type: 'index-response';
+  requestId: number;
+  lock?: string[];
+  wheels?: string[];
   error?: string;
 }
 

@@ -136,8 +136,15 @@ export interface SandboxOptions extends PyodideSource {
    * fits this exact build (otherwise Python boots normally).
    */
   shippedSnapshot?: boolean;
-  /** Keep a second interpreter booted so a restart after a kill is instant. Default true. */
-  warmSpare?: boolean;
+  /**
+   * Keep a second interpreter booted, so that a restart after a kill takes ~30 ms instead of a
+   * restore from the snapshot (~0.35–0.5 s), for about 90 MB of memory. `true`: from the start.
+   * `false`: never. `'auto'` (default): from the start where a stop must terminate the worker
+   * (a page that is not cross-origin isolated: no SharedArrayBuffer) and in Node; on pages where
+   * `interrupt()` keeps the interpreter, only after the first replacement (code that ignored
+   * KeyboardInterrupt, a fatal error, the memory limit).
+   */
+  warmSpare?: boolean | 'auto';
   /**
    * Browsers only. `frame` (default): the worker runs in a sandboxed, opaque-origin iframe whose
    * Content Security Policy allows no network; the host hands in Pyodide and serves wheels
@@ -150,6 +157,16 @@ export interface SandboxOptions extends PyodideSource {
    * downloads early. Isolated (browser) mode.
    */
   preloadPackages?: string[];
+  /**
+   * A Python package index (PEP 691 JSON simple API root, e.g. `https://pypi.org/simple/`) for
+   * imports the lock file does not provide, or `false` (default): off. The host resolves such an
+   * import (the import name, or the distribution a small table maps it to, e.g. `docx` →
+   * `python-docx`) and its dependencies from the index, downloads each wheel, checks it against the
+   * index's SHA-256, and loads it before the code runs; only pure-Python and Pyodide-platform wheels
+   * install. Off by default: the names the code imports reach the index's server, a channel the
+   * code chooses (see SECURITY.md). The index must answer with CORS in browsers.
+   */
+  packageIndex?: string | false;
 }
 
 export interface RunOptions {

@@ -12,7 +12,7 @@ import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { StagingFolder, toLocalPath } from './node-paths.js';
 import { OutputBelowPython } from './output-below.js';
-import { PackageIndex } from './packages.js';
+import { type IndexPackages, PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
@@ -57,6 +57,7 @@ export class PyodideEngine implements WorkerApi {
   private current: { runId: number; chunks: number; cancelRequested: boolean; cancelAwait?: () => boolean } | undefined;
   private readonly packageRequests = new Map<number, { resolve(data: Bytes): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
+  private readonly indexRequests = new Map<number, { resolve(packages: IndexPackages): void; reject(error: Error): void }>();
 
   constructor(
     private readonly events: PortLike,
@@ -77,6 +78,13 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private onHostEvent(event: HostEvent): void {
+    if (event?.type === 'index-response') {
+      const pending = this.indexRequests.get(event.requestId);
+      this.indexRequests.delete(event.requestId);
+      if (event.error !== undefined || !Array.isArray(event.lock) || !Array.isArray(event.wheels)) pending?.reject(new Error(event.error ?? 'package index request failed'));
+      else pending?.resolve({ lock: event.lock, wheels: event.wheels });
+      return;
+    }
     if (event?.type !== 'package-response') return;
     const pending = this.packageRequests.get(event.requestId);
     if (!pending) return;
@@ -91,6 +99,15 @@ export class PyodideEngine implements WorkerApi {
     return new Promise((resolve, reject) => {
       this.packageRequests.set(requestId, { resolve, reject });
       this.post({ type: 'package-request', requestId, fileName });
+    });
+  }
+
+  /** Imports neither the lock file nor the interpreter provides, resolved by the host's package index. */
+  private askIndex(names: string[]): Promise<IndexPackages> {
+    const requestId = ++this.packageRequestSeq;
+    return new Promise((resolve, reject) => {
+      this.indexRequests.set(requestId, { resolve, reject });
+      this.post({ type: 'index-request', requestId, names });
     });
   }
 
@@ -212,7 +229,7 @@ export class PyodideEngine implements WorkerApi {
     outputBelow.connect(capture.below_address);
     capture.destroy();
     this.outputBelow = outputBelow;
-    this.packages = new PackageIndex(this.pyodide, this.staging);
+    this.packages = new PackageIndex(this.pyodide, this.staging, config.packageIndex ? (names) => this.askIndex(names) : undefined);
     this.listenForInterrupts(true);
   }
 

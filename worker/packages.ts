@@ -1,12 +1,15 @@
 /**
- * Loads the packages a cell imports, from the lock file, before the cell runs. Pyodide's own
- * loader only logs a failed download and resolves anyway, so the result is checked against
- * `loadedPackages` and a failure names the package.
+ * Loads the packages a cell imports before the cell runs: from the lock file, and, where the
+ * sandbox has a package index (`packageIndex`), imports that neither the lock file nor the
+ * interpreter provides, which the host resolves and checks (src/sandbox/package-broker.ts).
+ * Pyodide's own loader only logs a failed download and resolves anyway, so the result is checked
+ * against `loadedPackages` and a failure names the package.
  */
 import type { PyodideInterface } from 'pyodide';
 import { PROGRESS } from '../src/progress-messages.js';
 import type { LoadProgress } from '../src/types.js';
-import { WHEEL_HASH_MISMATCH } from '../src/wheel-refusal.js';
+import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../src/wheel-refusal.js';
+import { VIRTUAL_PACKAGE_URL } from './runtime-fetch.js';
 
 interface LockPackage {
   name: string;
@@ -18,6 +21,15 @@ export interface PackageFailure {
   message: string;
 }
 
+/** What the host's package index said to load (see `IndexResponse`). */
+export interface IndexPackages {
+  lock: string[];
+  wheels: string[];
+}
+
+/** Words of import statements that are never module names to look up. */
+const KEYWORDS = new Set(['import', 'from', 'as']);
+
 /** Maps top-level import names (e.g. `sklearn`) to lock-file package names (e.g. `scikit-learn`). */
 export class PackageIndex {
   private readonly byImport = new Map<string, string>();
@@ -25,9 +37,13 @@ export class PackageIndex {
   private unloaded: { loadedCount: number; names: Set<string> } | undefined;
 
   /** `staging`: Node's folder for Pyodide's downloads, made before each load and emptied after it (node-paths.ts). */
+  /** Top-level names known importable without the index (the standard library, and names found before). */
+  private available: Set<string> | undefined;
+
   constructor(
     private readonly pyodide: PyodideInterface,
     private readonly staging?: { beforeLoad(): Promise<void>; afterLoad(): Promise<void> },
+    private readonly askIndex?: (names: string[]) => Promise<IndexPackages>,
   ) {
     const lock = (pyodide as unknown as { lockfile?: { packages?: Record<string, LockPackage> } }).lockfile;
     for (const [key, pkg] of Object.entries(lock?.packages ?? {})) {
@@ -50,20 +66,60 @@ export class PackageIndex {
     return names.size > 0 && wordsOfImportStatements(code).some((word) => names.has(word));
   }
 
-  /** Lock-file packages imported by `code` and not yet loaded. */
-  missingFor(code: string): Array<{ importName: string; packageName: string }> {
-    if (!this.mentionsUnloaded(code)) return [];
+  /**
+   * With a package index: whether an import statement in `code` may name a module the interpreter
+   * does not have (a word that is neither the standard library's nor found before).
+   */
+  private mentionsUnknown(code: string): boolean {
+    if (!this.askIndex) return false;
+    this.available ??= new Set(this.pyodide.runPython('import sys; [*sys.stdlib_module_names, *sys.builtin_module_names]').toJs() as string[]);
+    return wordsOfImportStatements(code).some((word) => !KEYWORDS.has(word) && !this.available!.has(word) && !this.byImport.has(word));
+  }
+
+  /** Top-level modules `code` imports (none for a syntax error: the run itself reports it). */
+  private importsOf(code: string): string[] {
     const findImports = this.pyodide.pyimport('pyodide.code').find_imports;
-    let imports: string[];
     try {
       const proxy = findImports(code);
-      imports = proxy.toJs();
+      const imports = proxy.toJs() as string[];
       proxy.destroy();
+      return [...new Set(imports.map((name) => name.split('.')[0]))];
     } catch {
-      return []; // a syntax error: the run itself will report it
+      return [];
     } finally {
       findImports.destroy();
     }
+  }
+
+  /** Imports of `code` that neither the lock file nor the interpreter (its path, the working directory) provides. */
+  private unknownIn(imports: string[]): string[] {
+    const findSpec = this.pyodide.pyimport('importlib.util').find_spec;
+    try {
+      return imports.filter((name) => {
+        if (this.available!.has(name) || this.byImport.has(name)) return false;
+        let spec: unknown;
+        try {
+          spec = findSpec(name);
+        } catch {
+          return false; // a module whose spec cannot be read is there
+        }
+        (spec as { destroy?(): void } | undefined)?.destroy?.();
+        // Found now, it is there for good (a file the code later deletes is its own doing).
+        if (spec !== undefined && spec !== null) this.available!.add(name);
+        return spec === undefined || spec === null;
+      });
+    } finally {
+      findSpec.destroy();
+    }
+  }
+
+  /** Lock-file packages imported by `code` and not yet loaded. */
+  missingFor(code: string): Array<{ importName: string; packageName: string }> {
+    if (!this.mentionsUnloaded(code)) return [];
+    return this.missingAmong(this.importsOf(code));
+  }
+
+  private missingAmong(imports: string[]): Array<{ importName: string; packageName: string }> {
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const wanted = new Map<string, string>();
     for (const importName of imports) {
@@ -75,13 +131,30 @@ export class PackageIndex {
 
   /** Loads what `code` imports; returns a failure naming the packages that did not load. */
   async loadFor(code: string, onProgress: (p: LoadProgress) => void, packageBaseUrl: string): Promise<PackageFailure | undefined> {
-    const missing = this.missingFor(code);
-    if (missing.length === 0) return undefined;
-    const names = missing.map((m) => m.packageName);
+    const fromLock = this.mentionsUnloaded(code);
+    const fromIndex = this.mentionsUnknown(code);
+    if (!fromLock && !fromIndex) return undefined;
+    const imports = this.importsOf(code);
+    const missing = fromLock ? this.missingAmong(imports) : [];
+    const unknown = fromIndex ? this.unknownIn(imports) : [];
+    let index: IndexPackages = { lock: [], wheels: [] };
+    if (unknown.length > 0) {
+      onProgress({ phase: 'packages', message: PROGRESS.askingIndex });
+      try {
+        index = await this.askIndex!(unknown);
+      } catch (error) {
+        onProgress({ phase: 'ready', message: PROGRESS.packagesFailed });
+        const list = unknown.map((name) => `"import ${name}"`).join(', ');
+        return { packages: unknown, message: `Could not install a package for ${list} from the package index: ${(error as Error)?.message ?? error}` };
+      }
+    }
+    if (missing.length === 0 && index.lock.length === 0 && index.wheels.length === 0) return undefined;
+    const names = [...new Set([...missing.map((m) => m.packageName), ...index.lock])];
+    const wheelUrls = index.wheels.map((fileName) => `${VIRTUAL_PACKAGE_URL}${INDEX_WHEEL_PREFIX}${encodeURIComponent(fileName.slice(INDEX_WHEEL_PREFIX.length))}`);
     const errors: string[] = [];
     try {
       await this.staging?.beforeLoad();
-      await this.pyodide.loadPackage(names, {
+      await this.pyodide.loadPackage([...names, ...wheelUrls], {
         messageCallback: (message) => onProgress({ phase: 'packages', message }),
         errorCallback: (message) => errors.push(message),
       });
@@ -91,7 +164,14 @@ export class PackageIndex {
       await this.staging?.afterLoad().catch(() => undefined);
     }
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
-    const failed = missing.filter((m) => !(m.packageName in loaded));
+    const failed = [...missing, ...index.lock.map((packageName) => ({ packageName, importName: unknown.join(', ') }))].filter((m) => !(m.packageName in loaded));
+    const loadedUrls = new Set(Object.values(loaded));
+    const failedWheels = wheelUrls.filter((url) => !loadedUrls.has(url));
+    if (failedWheels.length > 0 && failed.length === 0) {
+      onProgress({ phase: 'ready', message: PROGRESS.packagesFailed });
+      const list = failedWheels.map((url) => decodeURIComponent(url.slice(url.lastIndexOf('/') + 1))).join(', ');
+      return { packages: unknown, message: `Could not install ${list} from the package index.${errors.length ? `\n${errors.join('\n')}` : ''}` };
+    }
     // Pyodide's own messages said what loaded; this only ends the packages phase.
     onProgress({ phase: 'ready', message: failed.length ? PROGRESS.packagesFailed : PROGRESS.packagesReady });
     if (failed.length === 0) return undefined;

@@ -34,6 +34,8 @@ export interface BootPlan {
   maxStreamedChars: number;
   maxMessageChars: number;
   packages?: PackageBroker;
+  /** The package index's simple API root (`packageIndex`, checked), or undefined when off. */
+  packageIndex?: string;
   onBooted?: (info: BootInfo) => void;
   onBootFailed?: () => void;
 }
@@ -92,7 +94,7 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions): P
     throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error).message}`);
   }
   let version = '';
-  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? defaultPackageBaseUrl(version));
+  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? defaultPackageBaseUrl(version), boot.packageIndex);
   boot.packages = packages;
   // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
   if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);

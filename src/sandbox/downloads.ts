@@ -60,3 +60,34 @@ export function loadOnce<T>(loads: Map<string, Promise<T>>, key: string, load: (
   }
   return pending;
 }
+
+/** A response's body, refused past `maxBytes` (its stated length is checked first, then what arrives). */
+export async function readCapped(response: Response, maxBytes: number, what: string): Promise<Uint8Array<ArrayBuffer>> {
+  const tooBig = () => new Error(`${what} is over ${maxBytes} bytes; refused`);
+  const stated = Number(response.headers.get('content-length'));
+  if (Number.isFinite(stated) && stated > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

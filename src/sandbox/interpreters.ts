@@ -13,9 +13,17 @@ import type { SnapshotStore } from './snapshot-store.js';
 /** How long a new sandbox waits for a first run before booting its spare anyway. */
 const SPARE_DELAY_MS = 1500;
 
+/**
+ * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
+ * `false` never, `auto` from the start where a stop must terminate the worker (no
+ * SharedArrayBuffer) and in Node, and otherwise (browsers where `interrupt()` keeps the
+ * interpreter) only after the first replacement: there a replacement is rare (code that ignores
+ * KeyboardInterrupt, a fatal error, the memory limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
+ */
+export type SparePolicy = boolean | 'auto';
+
 export interface InterpreterOptions {
-  /** Keep a second interpreter booted (`SandboxOptions.warmSpare`). */
-  warmSpare: boolean;
+  warmSpare: SparePolicy;
   onProgress?: (p: LoadProgress) => void;
   /** The snapshot shipped with the package, for a first boot when the store has none. */
   shipped?: () => Promise<SnapshotData | undefined>;
@@ -33,12 +41,17 @@ export class Interpreters {
   /** The latest snapshot write (Cache Storage or disk). */
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
+  private keepSpare: boolean;
 
   private constructor(
     private readonly boot: BootPlan,
     private readonly options: InterpreterOptions,
     private readonly snapshots: SnapshotStore,
-  ) {}
+    interruptible: boolean,
+  ) {
+    this.keepSpare = options.warmSpare === 'auto' ? isNode || !interruptible : options.warmSpare;
+  }
 
   /**
    * Boots the first interpreter. The stored snapshot and `prepared` (isolated mode: the runtime)
@@ -50,14 +63,15 @@ export class Interpreters {
     const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
     const config = Promise.all([prepared, given]).then(([, snapshot]) => ({
       snapshot,
-      // Applies only if the worker boots fresh. With a spare, the spare makes the snapshot, so
-      // the first boot is not slowed by it.
-      makeSnapshot: !options.warmSpare,
+      // Applies only if the worker boots fresh. With a spare from the start (Node, `true`), the
+      // spare makes the snapshot, so the first boot is not slowed by it; a browser's `auto` may
+      // keep no spare, so there the first boot makes it.
+      makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
     }));
     const session = await startSession(boot, config, options.onProgress);
-    const interpreters = new Interpreters(boot, options, snapshots);
+    const interpreters = new Interpreters(boot, options, snapshots, session.interruptible);
     interpreters.adopt(session, await given, !(await stored));
-    if (options.warmSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
+    if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };
   }
 
@@ -79,13 +93,15 @@ export class Interpreters {
     this.spare = undefined;
     const spare = await pending;
     const session = spare?.alive ? spare : await startSession(this.boot, { snapshot: this.snapshot, makeSnapshot: false }, this.options.onProgress);
-    if (this.options.warmSpare && !this.disposed) this.startSpare();
+    // `auto`: a sandbox that needed one replacement keeps a spare for the next.
+    if (this.options.warmSpare === 'auto') this.keepSpare = true;
+    if (this.keepSpare && !this.disposed) this.startSpare();
     return session;
   }
 
-  /** Resolves when the warm spare has booted and a new snapshot is stored. */
+  /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */
   async whenIdle(): Promise<void> {
-    if (this.options.warmSpare) this.startSpare();
+    if (this.keepSpare) this.startSpare();
     await this.spare;
     await this.saving;
   }

@@ -20,7 +20,7 @@ export async function preparePackagesInNode(boot: BootPlan, options: SandboxOpti
   // A local folder of wheels may be named by its path, as Pyodide allowed.
   const source = options.packageBaseUrl === undefined ? undefined : new URL(options.packageBaseUrl, base).href;
   let version = '';
-  boot.packages = new PackageBroker(lockFile, () => source ?? defaultPackageBaseUrl(version));
+  boot.packages = new PackageBroker(lockFile, () => source ?? defaultPackageBaseUrl(version), boot.packageIndex);
   boot.onBooted = (info) => {
     version = info.pyodideVersion;
   };

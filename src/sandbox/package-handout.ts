@@ -11,8 +11,14 @@ export const MAX_PACKAGE_REQUESTS_PER_RUN = 64;
 /** Bytes of wheels one run may be handed: numpy, pandas, scipy and matplotlib together are about 40 MB. */
 export const MAX_PACKAGE_BYTES_PER_RUN = 256 * 1024 * 1024;
 
+/** Imports one request to the package index may name (an honest worker names those of one cell). */
+export const MAX_INDEX_NAMES_PER_REQUEST = 16;
+/** Requests to the package index one run may make: each names packages to a server, a channel out. */
+export const MAX_INDEX_REQUESTS_PER_RUN = 2;
+
 export class PackageHandout {
   private requests = 0;
+  private indexRequests = 0;
   private bytes = 0;
   private readonly copied = new Set<string>();
 
@@ -20,6 +26,12 @@ export class PackageHandout {
   beginRun(): void {
     this.requests = 0;
     this.bytes = 0;
+    this.indexRequests = 0;
+  }
+
+  /** Before asking the package index for the current run; throws when over the bound. */
+  askIndex(): void {
+    if (++this.indexRequests > MAX_INDEX_REQUESTS_PER_RUN) throw new Error(`at most ${MAX_INDEX_REQUESTS_PER_RUN} package index requests per run`);
   }
 
   /** Before fetching `fileName` for the current run; throws when the request is over a bound. */

@@ -17,6 +17,7 @@ import { WorkdirMirror } from './workdir-mirror.js';
 import { runtimeIn } from './runtime-files.js';
 import { isNode } from '../is-node.js';
 import { defaultRuntimeUrl } from '../pyodide-defaults.js';
+import { resolvePackageIndex } from './package-index-option.js';
 
 interface ActiveRun {
   runId: number;
@@ -80,6 +81,7 @@ export class PythonSandbox {
       ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
       : { urls: runtimeIn(new URL(options.indexURL, base).href) };
     const indexURL = new URL('.', runtime.urls.pyodideMjs).href;
+    const packageIndex = resolvePackageIndex(options.packageIndex, base);
     const config: BootPlan['config'] = {
       indexURL,
       packageBaseUrl: options.packageBaseUrl,
@@ -91,6 +93,7 @@ export class PythonSandbox {
       maxTotalFileBytes: limits.maxTotalFileBytes,
       maxImagesPerRun: MAX_IMAGES_PER_RUN,
       maxFilesPerRun: MAX_FILES_PER_RUN,
+      packageIndex: packageIndex !== undefined,
     };
     const boot: BootPlan = {
       workerUrl: options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base),
@@ -101,6 +104,7 @@ export class PythonSandbox {
       callTimeoutMs: limits.callTimeoutMs,
       maxStreamedChars: maxStreamedChars(limits),
       maxMessageChars: maxMessageChars(limits),
+      packageIndex,
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
@@ -108,13 +112,13 @@ export class PythonSandbox {
     // The snapshot built into the package fits only the package's own runtime.
     const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
     const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl()) : undefined;
-    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? true, onProgress: options.onProgress, shipped }, snapshots, prepared);
+    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped }, snapshots, prepared);
     return new PythonSandbox(session, boot, limits, interpreters);
   }
 
   /**
-   * Resolves when background work has settled: the warm spare has booted and a new snapshot is
-   * stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
+   * Resolves when background work has settled: the warm spare (where one is kept, see
+   * `SandboxOptions.warmSpare`) has booted and a new snapshot is stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
    */
   whenIdle(): Promise<void> {
     return this.interpreters.whenIdle();

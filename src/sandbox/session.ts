@@ -156,6 +156,17 @@ export class WorkerSession {
         const bytes = await blobsToBytes(reply);
         this.worker.events.postMessage(bytes.value, bytes.transfer);
       }
+    } else if (event.type === 'index-request') {
+      const reply: HostEvent = { type: 'index-response', requestId: event.requestId };
+      try {
+        if (!this.options.packages) throw new Error('packages are not served to this worker');
+        if (!this.current) throw new Error('packages are served only while a run is going');
+        this.handout.askIndex();
+        Object.assign(reply, await this.options.packages.fromIndex(event.names));
+      } catch (error) {
+        reply.error = (error as Error).message;
+      }
+      this.worker.events.postMessage(reply);
     }
   }
 

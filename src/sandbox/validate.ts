@@ -7,6 +7,8 @@ import type { BootInfo, WorkerEvent, WorkerRunResult } from '../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../types.js';
 import { base64Length, base64Size, isBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
+import { IMPORT_NAME } from './distribution-names.js';
+import { MAX_INDEX_NAMES_PER_REQUEST } from './package-handout.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from './limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -42,6 +44,10 @@ export function parseWorkerEvent(data: unknown): WorkerEvent | undefined {
     case 'package-request':
       if (!isCount(data.requestId) || !isString(data.fileName)) return undefined;
       return { type: 'package-request', requestId: data.requestId, fileName: data.fileName.slice(0, 300) };
+    case 'index-request':
+      if (!isCount(data.requestId) || !Array.isArray(data.names) || data.names.length === 0 || data.names.length > MAX_INDEX_NAMES_PER_REQUEST) return undefined;
+      if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name))) return undefined;
+      return { type: 'index-request', requestId: data.requestId, names: [...new Set(data.names as string[])] };
     default:
       return undefined;
   }

@@ -18,6 +18,7 @@ import { webkit } from '../support/engines/webkit.js';
 import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS } from '../support/forgery.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
 import { ESCAPE_ATTEMPTS } from './support/escape-attempts.js';
 import { WHEELS_PATH, isLockFileWheel } from './support/escape-world.js';
 import { useHostPage } from './support/engine-host.js';
@@ -26,6 +27,7 @@ import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 120_000;
+const indexMissing = indexWheelsMissing();
 
 const ENGINES: { engine: Engine; interrupts: boolean }[] = [
   { engine: firefox(), interrupts: true },
@@ -36,14 +38,16 @@ const ENGINES: { engine: Engine; interrupts: boolean }[] = [
 describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
   let canary: CanaryServer;
   let wheels: WheelServer;
+  let tamperedWheels: WheelServer;
+  let tamperedIndex: FakeIndex | undefined;
   beforeAll(async () => {
     if (engine.missing) return;
     requireLibBuild();
-    [canary, wheels] = await Promise.all([startCanaryServer(), serveTinyWheel()]);
+    [canary, wheels, tamperedWheels, tamperedIndex] = await Promise.all([startCanaryServer(), serveTinyWheel(), serveTinyWheel({ tampered: true }), indexMissing ? undefined : startFakeIndex({ tampered: ['tabulate'] })]);
   }, TIMEOUT_MS);
   afterAll(async () => {
     await engine.close();
-    await Promise.all([canary?.close(), wheels?.close()]);
+    await Promise.all([canary?.close(), wheels?.close(), tamperedWheels?.close(), tamperedIndex?.close()]);
   });
 
   const usePage = (crossOriginIsolated: boolean, routes?: StaticServerOptions['routes']) => useHostPage(engine, crossOriginIsolated, routes);
@@ -77,6 +81,27 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
 
     test('a lock-file package is fetched by the host and imported', async () => {
       expect(await ctx.host.run('import tinypkg\ntinypkg.greet("engine")')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello engine'" });
+    }, TIMEOUT_MS);
+
+    // Issue 26: the package server swaps the wheel; the lock file keeps the genuine SHA-256.
+    test("a lock-file wheel whose SHA-256 does not match the lock file's is refused, and the next run works", async () => {
+      const sandbox = ctx.sandbox('tampered-lock');
+      await sandbox.create({ packageBaseUrl: tamperedWheels.baseUrl, lockFileContents: tamperedWheels.lockFileContents, warmSpare: false });
+      const r = await sandbox.run('import tinypkg\nprint("imported", tinypkg.ANSWER)');
+      expect(r.error?.name).toBe('PackageLoadError');
+      expect(r.error?.message).toMatch(/tinypkg.*SHA-256 .* did not match the lock file/s);
+      expect(r.output).not.toContain('imported');
+      expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    }, TIMEOUT_MS);
+
+    test.skipIf(!!indexMissing)(indexMissing ? `an index wheel with a swapped SHA-256 (skipped: ${indexMissing})` : "a package-index wheel whose SHA-256 does not match the index's is refused, and the next run works", async () => {
+      const sandbox = ctx.sandbox('tampered-index');
+      await sandbox.create({ packageIndex: tamperedIndex!.indexUrl, packageBaseUrl: tamperedIndex!.lockBaseUrl, lockFileContents: lockWith(tamperedIndex!), warmSpare: false });
+      const r = await sandbox.run('import tabulate\nprint("imported")');
+      expect(r.error?.name).toBe('PackageLoadError');
+      expect(r.error?.message).toMatch(/tabulate .*SHA-256 does not match the package index's; refused, not installed/);
+      expect(r.output).not.toContain('imported');
+      expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
     }, TIMEOUT_MS);
 
     // Issue 24, item 6: WebKit's isolated page runs the worker from a data: URL, which cannot read

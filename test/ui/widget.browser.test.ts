@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { launchChromium } from '../support/chromium.js';
+import { type FakeIndex, indexWheelsMissing, startFakeIndex } from '../support/fake-pypi.js';
 import { useStaticServer } from '../support/use-static-server.js';
 import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, runInChat, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
 
@@ -330,5 +331,33 @@ describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
     const result = await runInChat(page, 'print("alive")\n"x" in globals()', '#chat0');
     expect(result.output).toContain('alive');
     expect(result.result).toBe('False');
+  });
+});
+
+/** Issue 26: the reader turns the package index on in Settings; the next Python installs from it. */
+const indexMissing = indexWheelsMissing();
+describe.skipIf(!!indexMissing)(indexMissing ? `the package index setting (skipped: ${indexMissing})` : 'the package index setting', { timeout: TIMEOUT_MS }, () => {
+  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+  let index: FakeIndex;
+  beforeAll(async () => {
+    index = await startFakeIndex();
+  });
+  afterAll(() => index?.close());
+
+  test('off at first; turned on in Settings it is remembered, and the next Python installs an import from the index', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, `package-index=${encodeURIComponent(index.indexUrl)}`);
+    await waitForSandbox(page, '#chat0');
+    expect((await runInChat(page, 'import tabulate', '#chat0')).error?.name).toBe('ModuleNotFoundError');
+    expect(index.requests).toEqual([]);
+    await page.locator('#chat0 button[aria-label="Settings"]').click();
+    const toggle = page.locator('#chat0 cec-settings input[name="package-index"]');
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await page.reload();
+    await waitForSandbox(page, '#chat0');
+    const r = await runInChat(page, 'from tabulate import tabulate\nprint(tabulate([["x", 1]]))', '#chat0');
+    expect(r.error).toBeUndefined();
+    expect(r.stdout).toBe('-  -\nx  1\n-  -\n');
+    expect(index.requests).toContain('/simple/tabulate/');
   });
 });

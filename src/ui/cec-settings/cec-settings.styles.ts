@@ -70,6 +70,21 @@ export const settingsStyles = css`
   .record button {
     flex: none;
   }
+  label.check {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    font-size: 0.88em;
+    font-weight: 600;
+  }
+  input[type='checkbox'] {
+    accent-color: var(--_accent);
+    width: 1em;
+    height: 1em;
+  }
+  label.check + p {
+    margin: 0.4em 0 0;
+  }
   .muted {
     color: var(--_muted);
     font-size: 0.88em;

@@ -8,13 +8,14 @@
  * @event cec-demo-select - from the demo picker: a demo to play.
  * @event cec-model-change - {@link ModelChangeEvent}: a new model name.
  * @event cec-save-recording - {@link SaveRecordingEvent}: save the conversation as a demo.
+ * @event cec-package-index-change - {@link PackageIndexChangeEvent}: install packages from the package index on request, or not.
  */
 import { LitElement, html, nothing } from 'lit';
 import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
 import type { DemoListing } from '../replay/recording.js';
 import { controls } from '../styles/theme.js';
 import { settingsStyles } from './cec-settings.styles.js';
-import { ModelChangeEvent, SaveRecordingEvent } from './events.js';
+import { ModelChangeEvent, PackageIndexChangeEvent, SaveRecordingEvent } from './events.js';
 
 export class CecSettings extends LitElement {
   static override styles = [controls, settingsStyles];
@@ -25,6 +26,8 @@ export class CecSettings extends LitElement {
     model: { type: String },
     demos: { attribute: false },
     canRecord: { type: Boolean, attribute: 'can-record' },
+    packageIndex: { type: String, attribute: 'package-index' },
+    packageIndexOn: { type: Boolean, attribute: 'package-index-on' },
   };
 
   /** A key is set (the form offers to replace or forget it). */
@@ -35,6 +38,10 @@ export class CecSettings extends LitElement {
   declare demos: DemoListing[];
   /** There is a conversation to save as a demo. */
   declare canRecord: boolean;
+  /** The package index the toggle offers (its host is named to the reader). */
+  declare packageIndex: string;
+  /** Packages are installed from it on request. */
+  declare packageIndexOn: boolean;
 
   constructor() {
     super();
@@ -43,6 +50,8 @@ export class CecSettings extends LitElement {
     this.model = '';
     this.demos = [];
     this.canRecord = false;
+    this.packageIndex = '';
+    this.packageIndexOn = false;
   }
 
   /** Opens the dialog (modal); `'key'` puts focus in the API key field. */
@@ -59,6 +68,22 @@ export class CecSettings extends LitElement {
     return this.renderRoot.querySelector('dialog');
   }
 
+  private renderPackageIndex() {
+    let host = this.packageIndex;
+    try {
+      host = new URL(this.packageIndex).host;
+    } catch {
+      // Shown as given.
+    }
+    return html`<section>
+      <label class="check"
+        ><input type="checkbox" name="package-index" .checked=${this.packageIndexOn} @change=${(e: Event) => this.dispatchEvent(new PackageIndexChangeEvent((e.target as HTMLInputElement).checked))} /> Install packages the
+        code imports from ${host}</label
+      >
+      <p class="muted">For imports Pyodide does not include (tabulate, openpyxl, reportlab…); each wheel is checked against the index's SHA-256. The names of the packages the code imports are sent to ${host}. Applies from the next start of Python.</p>
+    </section>`;
+  }
+
   override render() {
     return html`<dialog aria-label="Settings" @click=${(e: MouseEvent) => e.target === e.currentTarget && this.close()}>
       <div class="dialog-body">
@@ -69,6 +94,7 @@ export class CecSettings extends LitElement {
         <section>
           <label class="field">Model <input type="text" .value=${this.model} spellcheck="false" @change=${(e: Event) => this.dispatchEvent(new ModelChangeEvent((e.target as HTMLInputElement).value.trim()))} /></label>
         </section>
+        ${this.packageIndex ? this.renderPackageIndex() : nothing}
         ${this.demos.length > 0
           ? html`<section>
               <h3>Recorded demos</h3>

@@ -16,8 +16,17 @@ export class SaveRecordingEvent extends Event {
   }
 }
 
+/** The reader turned installing packages from the package index on or off. */
+export class PackageIndexChangeEvent extends CustomEvent<{ on: boolean }> {
+  static readonly type = 'cec-package-index-change';
+  constructor(on: boolean) {
+    super(PackageIndexChangeEvent.type, { detail: { on }, bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'cec-package-index-change': PackageIndexChangeEvent;
     'cec-model-change': ModelChangeEvent;
     'cec-save-recording': SaveRecordingEvent;
   }

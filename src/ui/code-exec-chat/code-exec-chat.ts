@@ -19,7 +19,8 @@ import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { KeySubmitEvent } from '../cec-key-form/events.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
-import type { ModelChangeEvent } from '../cec-settings/events.js';
+import type { ModelChangeEvent, PackageIndexChangeEvent } from '../cec-settings/events.js';
+import { PYPI_SIMPLE_URL, PackageIndexChoice } from '../package-index-choice.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { liveClient, replayClient } from '../genai-client.js';
@@ -73,6 +74,7 @@ export class CodeExecChat extends LitElement {
     execution: { type: String, attribute: 'execution' },
     pyodideUrl: { type: String, attribute: 'pyodide-url' },
     packagesUrl: { type: String, attribute: 'packages-url' },
+    packageIndex: { type: String, attribute: 'package-index' },
     workerUrl: { type: String, attribute: 'worker-url' },
     apiKey: { type: String, attribute: 'api-key' },
     baseUrl: { type: String, attribute: 'base-url' },
@@ -98,6 +100,12 @@ export class CodeExecChat extends LitElement {
   declare pyodideUrl: string | undefined;
   /** Where package wheels come from (`packageBaseUrl`). Default: the Pyodide CDN. */
   declare packagesUrl: string | undefined;
+  /**
+   * The Python package index Settings offers for imports the lock file does not provide
+   * (`packageIndex`); the reader turns it on there (off by default, remembered in this browser).
+   * Default: PyPI. `none`: Settings offers no index.
+   */
+  declare packageIndex: string | undefined;
   /** The sandbox worker script. Default: `worker.js` beside the widget script. */
   declare workerUrl: string | undefined;
   /**
@@ -140,6 +148,7 @@ export class CodeExecChat extends LitElement {
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly keys = new ApiKeyStore();
+  private readonly indexChoice = new PackageIndexChoice();
   private readonly blobUrls = new BlobUrls();
   private readonly conversation = new Conversation(() => this.requestUpdate());
   private readonly saved = new SavedSlot(
@@ -158,6 +167,7 @@ export class CodeExecChat extends LitElement {
       ...(this.pyodideUrl && { indexURL: new URL(this.pyodideUrl, document.baseURI).href }),
       ...(this.packagesUrl && { packageBaseUrl: new URL(this.packagesUrl, document.baseURI).href }),
       ...(this.workerUrl && { workerUrl: new URL(this.workerUrl, document.baseURI) }),
+      ...(this.indexOffered() && this.indexChoice.on && { packageIndex: new URL(this.indexOffered()!, document.baseURI).href }),
     }),
     ready: (sandbox) => {
       void this.writeRestoredFiles(sandbox);
@@ -648,6 +658,12 @@ export class CodeExecChat extends LitElement {
         @cec-demo-select=${this.onDemoSelect}
         @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
         @cec-save-recording=${() => this.downloadRecording()}
+        package-index=${this.indexOffered() ?? ''}
+        ?package-index-on=${this.indexChoice.on}
+        @cec-package-index-change=${(e: PackageIndexChangeEvent) => {
+          this.indexChoice.set(e.detail.on);
+          this.requestUpdate();
+        }}
       ></cec-settings>
       ${this._enlarged ? this.renderFigureViewer(this._enlarged) : nothing}
     `;
@@ -660,6 +676,11 @@ export class CodeExecChat extends LitElement {
       <div class="viewer-head"><span>${figure.alt}</span><button type="button" class="ghost" aria-label="Close figure" @click=${close}>${closeIcon}</button></div>
       <img alt=${figure.alt} src=${figure.src} />
     </dialog>`;
+  }
+
+  /** The index Settings offers, or undefined when the page turned it off (`package-index="none"`). */
+  private indexOffered(): string | undefined {
+    return this.packageIndex === 'none' ? undefined : (this.packageIndex ?? PYPI_SIMPLE_URL);
   }
 
   private renderTranscript() {

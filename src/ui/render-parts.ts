@@ -12,6 +12,7 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { isNotRunCode } from '../agent/index.js';
 import type { OutputChunk } from '../types.js';
 import { highlightCode } from './highlight.js';
+import { enlargeIcon } from './icons.js';
 import { renderMarkdown } from './markdown.js';
 
 /** A visual unit of a transcript: consecutive parts that belong together. */
@@ -92,54 +93,76 @@ export interface RenderContext {
   liveOutput?: readonly OutputChunk[];
   /** True while the message is in progress: a cell without a result is "running", not "not run". */
   inProgress?: boolean;
+  /** The message was stopped: a cell it left without a result says "stopped", not "not run". */
+  stopped?: boolean;
   /** Copy a cell's code; the button is hidden when absent. */
   onCopy?: (text: string) => void;
+  /** Code just copied: its cell's button says "Copied". */
+  copied?: string;
+  /** Show a figure larger; without it figures have no Enlarge button. */
+  onEnlarge?: (figure: Figure) => void;
+}
+
+/** A figure as drawn: its image and its text alternative. */
+export interface Figure {
+  src: string;
+  alt: string;
 }
 
 /** Renders a transcript's parts. */
 export function renderParts(parts: readonly Part[], ctx: RenderContext): TemplateResult {
   const blocks = groupParts(parts);
   const lastCell = blocks.findLastIndex((b) => b.type === 'cell' && !b.notRun);
-  return html`${blocks.map((block, index) => renderBlock(block, ctx, index === lastCell))}`;
+  const count = { cells: 0, figures: 0 };
+  return html`${blocks.map((block, index) => {
+    if (block.type === 'cell') count.cells++;
+    return renderBlock(block, ctx, index === lastCell, count);
+  })}`;
 }
 
-function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean): TemplateResult {
+/** Cells and figures so far in these parts: figures are named by their number and their cell's. */
+interface Count {
+  cells: number;
+  figures: number;
+}
+
+function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean, count: Count): TemplateResult {
   switch (block.type) {
     case 'text':
       return html`<div class="md">${unsafeHTML(renderMarkdown(block.text))}</div>`;
     case 'thought':
       return html`<details class="thought"><summary>Thinking</summary><div class="md">${unsafeHTML(renderMarkdown(block.text))}</div></details>`;
     case 'cell':
-      return renderCell(block, ctx, isLastCell);
+      return renderCell(block, ctx, isLastCell, count);
     case 'result':
       return html`<div class="cell" role="group" aria-label="Code result">${renderCellHeader(block.result, false, undefined)}${renderOutput(block.result.output ?? '', block.result)}</div>`;
     case 'media':
-      return html`<div class="media">${renderMedia(block.blob, ctx)}</div>`;
+      return html`<div class="media">${renderMedia(block.blob, ctx, () => `Figure ${++count.figures}`)}</div>`;
     case 'call':
       return renderCall(block.call, block.response);
   }
 }
 
-function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, isLastCell: boolean): TemplateResult {
+function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, isLastCell: boolean, count: Count): TemplateResult {
   const running = !cell.result && isLastCell && Boolean(ctx.inProgress);
   const live = running ? ctx.liveOutput : undefined;
   return html`
     <div class="cell ${running ? 'running' : ''}" role="group" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
-      ${renderCellHeader(cell.result, running, ctx.onCopy ? () => ctx.onCopy?.(cell.code) : undefined, cell.notRun)}
+      ${renderCellHeader(cell.result, running, ctx.onCopy ? { copy: () => ctx.onCopy?.(cell.code), copied: ctx.copied === cell.code } : undefined, cell.notRun, Boolean(ctx.stopped) && !cell.result)}
       <pre class="code" tabindex="0" role="group" aria-label="Python code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
-      ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx))}</div>` : nothing}
+      ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx, () => `Figure ${++count.figures} from cell ${count.cells}`))}</div>` : nothing}
     </div>
   `;
 }
 
-function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, onCopy: (() => void) | undefined, notRun = false): TemplateResult {
+function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, copy: { copy(): void; copied: boolean } | undefined, notRun = false, stopped = false): TemplateResult {
   return html`
     <header class="cell-head">
       <span class="lang">Python</span>
-      ${notRun ? html`<span class="badge idle" title="The model wrote this code; nothing ran it">draft, not run</span>` : outcomeBadge(result, running)}
+      ${notRun ? html`<span class="badge idle" title="The model wrote this code; nothing ran it">draft, not run</span>` : stopped ? html`<span class="badge timeout">stopped</span>` : outcomeBadge(result, running)}
       <span class="spacer"></span>
-      ${onCopy ? html`<button class="ghost copy" type="button" aria-label="Copy code" @click=${onCopy}>Copy</button>` : nothing}
+      ${copy ? html`<button class="ghost copy" type="button" @click=${copy.copy}>${copy.copied ? 'Copied' : html`Copy<span class="visually-hidden"> code</span>`}</button>` : nothing}
     </header>
   `;
 }
@@ -190,7 +213,8 @@ export function renderLive(chunks: readonly OutputChunk[]): TemplateResult {
   return html`<pre class="output live" tabindex="0" role="group" aria-label="Live output">${chunks.map((chunk) => (chunk.stream === 'stderr' ? html`<span class="stderr">${chunk.text}</span>` : chunk.text))}</pre>`;
 }
 
-function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {
+/** A file to download, or a figure, named by `figureName()` (called once per figure, so it can count). */
+function renderMedia(blob: GenAIBlob, ctx: RenderContext, figureName: () => string): TemplateResult {
   const mimeType = blob.mimeType ?? 'application/octet-stream';
   const isImage = /^image\/(png|jpeg|gif|webp)$/.test(mimeType);
   // A restored conversation keeps large media without its bytes (see saved-conversation.ts).
@@ -200,7 +224,13 @@ function renderMedia(blob: GenAIBlob, ctx: RenderContext): TemplateResult {
   }
   // Unnamed images are figures (charts): shown inline. Named blobs are files the code wrote: downloads.
   if (isImage && !blob.displayName) {
-    return html`<img class="figure" alt="Figure produced by the code" src="data:${mimeType};base64,${blob.data ?? ''}" />`;
+    const figure = { src: `data:${mimeType};base64,${blob.data}`, alt: figureName() };
+    const enlarge = ctx.onEnlarge;
+    if (!enlarge) return html`<img class="figure" alt=${figure.alt} src=${figure.src} />`;
+    return html`<div class="figure-box">
+      <img class="figure" alt=${figure.alt} src=${figure.src} @click=${() => enlarge(figure)} />
+      <button type="button" class="enlarge" aria-label="Enlarge ${figure.alt}" @click=${() => enlarge(figure)}>${enlargeIcon}Enlarge</button>
+    </div>`;
   }
   const name = blob.displayName ?? `output.${extensionFor(mimeType)}`;
   const size = formatBytes(base64Size(blob.data ?? ''));

@@ -106,6 +106,22 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoViolations(page);
     });
 
+    test('a chart demo\'s figure enlarged in its dialog', async () => {
+      const page = await hostPage(scheme);
+      await playDemo(page, 'sales');
+      await page.locator('#chat0 button.enlarge').first().click();
+      await expect.poll(() => page.locator('#chat0 dialog.figure-viewer').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+      await expectNoViolations(page);
+    });
+
+    test('the welcome after a message sent without a key (its note and the focused key field)', async () => {
+      const page = await hostPage(scheme);
+      await page.locator('#chat0 cec-composer textarea').fill('What is 2 + 2?');
+      await page.locator('#chat0 cec-composer textarea').press('Enter');
+      await expect.poll(() => page.locator('#chat0 .welcome .need-key').count()).toBe(1);
+      await expectNoViolations(page);
+    });
+
     test('the settings dialog open', async () => {
       const page = await hostPage(scheme);
       await page.locator('#chat0 button[aria-label="Settings"]').click();
@@ -113,9 +129,10 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoViolations(page);
     });
 
-    test('the demo page with its scratchpad', async () => {
+    test('the demo page with its scratchpad, its keyboard hint shown', async () => {
       const page = await open(`${site.origin}/index.html`, scheme);
       await waitForSandbox(page);
+      expect(await page.locator('python-scratchpad .hint').isVisible()).toBe(true);
       await page.locator('python-scratchpad textarea').fill('print(6 * 7)');
       await page.locator('python-scratchpad button[aria-label="Run code"]').click();
       await expect.poll(() => page.locator('python-scratchpad pre.output').innerText()).toContain('42');

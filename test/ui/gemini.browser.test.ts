@@ -93,6 +93,27 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     expect(await page.locator('#chat0 dialog').evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
   });
 
+  test('after the welcome, a message sent without a key stays in the box and Settings opens at the key field', async () => {
+    world.fake.script([{ reply: apiError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.') }]);
+    const { page } = await openChat('execution=server');
+    await type(page, 'hello');
+    await sendAndWait(page, '#chat0');
+    // A conversation is on screen (the rejected message); now there is no key at all.
+    await page.evaluate(() => {
+      (document.querySelector('#chat0') as CodeExecChat).apiKey = '';
+    });
+    await type(page, 'hello again');
+    await page.locator('#chat0 cec-composer textarea').press('Enter');
+    await expect.poll(() => page.locator('#chat0 cec-settings dialog').evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
+    expect(await page.locator('#chat0 cec-composer textarea').inputValue()).toBe('hello again');
+    expect(await page.locator('#chat0 .error[role="alert"]').last().innerText()).toContain('Your message is still in the box');
+    expect(await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('name');
+    })).toBe('key');
+  });
+
   test('record mode: a live session saved as a recording replays, running the code again', async () => {
     world.fake.script(seedLocalTurns());
     const { page } = await openChat('');

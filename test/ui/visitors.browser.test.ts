@@ -115,6 +115,21 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
       await server.close();
     }
   });
+
+  test('when the widget script cannot load, the notice is as tall as its text, not an empty chat-sized box', async () => {
+    const server = await startStaticServer({ root: DIST, crossOriginIsolated: true });
+    try {
+      const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      await page.context().route('**/widget.js', (route) => route.abort('internetdisconnected'));
+      await page.goto(`${server.origin}/index.html`);
+      await expect.poll(() => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/could not start/i);
+      const [box, text] = await Promise.all([page.locator('code-exec-chat').boundingBox(), page.locator('code-exec-chat .start-failed').boundingBox()]);
+      // The text plus the box's padding, border and a paragraph's margin (it filled the 844 px screen before).
+      expect(box!.height).toBeLessThan(text!.height + 100);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('the welcome', { timeout: TIMEOUT_MS }, () => {

@@ -6,7 +6,8 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import type { Attachment } from '../../agent/index.js';
-import { ACCEPTED_FILES, readAttachments } from '../attachments.js';
+import { ACCEPTED_FILES, isAcceptedFile, readAttachments } from '../attachments.js';
+import { paperclipIcon } from '../icons.js';
 import { formatBytes } from '../render-parts.js';
 import { controls } from '../styles/theme.js';
 import { composerStyles } from './cec-composer.styles.js';
@@ -52,8 +53,12 @@ export class CecComposer extends LitElement {
 
   /** Stages files (from the picker or a drop). */
   async addFiles(files: Iterable<File>): Promise<void> {
+    // Dropped files get the picker's check: only the types it offers.
+    const all = [...files];
+    const refused = all.filter((file) => !isAcceptedFile(file));
+    if (refused.length > 0) this.dispatchEvent(new ComposerAttachErrorEvent(`${refused.map((file) => file.name).join(', ')}: not attached. Only CSV, text and image files can be attached (${ACCEPTED_FILES.replaceAll(',', ', ')}).`));
     try {
-      const added = await readAttachments(files, this.attachments);
+      const added = await readAttachments(all.filter(isAcceptedFile), this.attachments);
       this.attachments = [...this.attachments, ...added];
     } catch (error) {
       this.dispatchEvent(new ComposerAttachErrorEvent((error as Error).message));
@@ -111,7 +116,7 @@ export class CecComposer extends LitElement {
           : nothing}
         <div class="row">
           <button class="icon" type="button" aria-label="Attach files" title="Attach CSV, text or image files" ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}>
-            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" /></svg>
+            ${paperclipIcon}
           </button>
           <input class="visually-hidden" type="file" multiple accept=${ACCEPTED_FILES} tabindex="-1" aria-hidden="true" @change=${this.onPick} />
           <label class="visually-hidden" for="message">Message</label>
@@ -138,7 +143,7 @@ export class CecComposer extends LitElement {
         </div>
       </div>
       <div class="hint">
-        <span><kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop</span>
+        <span class="keys-only"><kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stop</span>
         <span class="status">
           ${this.hint ? html`<span>${this.hint}</span>` : nothing}
           ${this.notice ? html`<span class="notice" role="note"><span class="dot" aria-hidden="true"></span>${this.notice}</span>` : nothing}

@@ -27,6 +27,11 @@ export class CecKeyForm extends LitElement {
     this.remembered = false;
   }
 
+  /** Focuses the key field. */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[name=key]')?.focus();
+  }
+
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;

@@ -11,6 +11,7 @@
  * @event cec-package-index-change - {@link PackageIndexChangeEvent}: install packages from the package index on request, or not.
  */
 import { LitElement, html, nothing } from 'lit';
+import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
 import type { DemoListing } from '../replay/recording.js';
 import { controls } from '../styles/theme.js';
 import { settingsStyles } from './cec-settings.styles.js';
@@ -53,9 +54,10 @@ export class CecSettings extends LitElement {
     this.packageIndexOn = false;
   }
 
-  /** Opens the dialog (modal). */
-  open(): void {
+  /** Opens the dialog (modal); `'key'` puts focus in the API key field. */
+  open(focus?: 'key'): void {
     this.dialog()?.showModal();
+    if (focus === 'key') this.renderRoot.querySelector<CecKeyForm>('cec-key-form')?.focus();
   }
 
   close(): void {

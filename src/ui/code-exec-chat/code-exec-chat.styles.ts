@@ -191,8 +191,49 @@ export const conversationStyles = css`
     background: var(--_bg);
     border: 1px solid var(--_border);
   }
+  .file-pill {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+  }
+  .file-pill svg {
+    width: 1em;
+    height: 1em;
+    flex: none;
+  }
   .file-pill .size {
     color: var(--_muted);
+  }
+  dialog.figure-viewer {
+    max-width: min(96vw, 1400px);
+    max-height: 96dvh;
+    padding: 0.5em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  dialog.figure-viewer::backdrop {
+    background: rgb(0 0 0 / 55%);
+  }
+  .figure-viewer .viewer-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 1em;
+    margin-bottom: 0.4em;
+    font-size: 0.9em;
+  }
+  .figure-viewer .viewer-head button svg {
+    width: 1.1em;
+    height: 1.1em;
+  }
+  .figure-viewer img {
+    display: block;
+    max-width: 100%;
+    max-height: calc(96dvh - 4em);
+    margin: 0 auto;
+    background: #fff;
   }
   .turn.dropped {
     opacity: 0.6;
@@ -354,6 +395,13 @@ export const welcomeStyles = css`
   }
   .panel > p {
     margin: 0.15em 0 0.85em;
+  }
+  .panel > p.need-key {
+    color: var(--_fg);
+    background: var(--_warn-soft);
+    border-left: 3px solid var(--_warn);
+    padding: 0.45em 0.7em;
+    border-radius: var(--_radius-sm);
   }
   .muted {
     color: var(--_muted);

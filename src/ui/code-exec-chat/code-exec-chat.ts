@@ -12,6 +12,9 @@ import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { ApiKeyStore } from '../api-key-store.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
+import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
+import { closeIcon } from '../icons.js';
+import type { Figure } from '../render-parts.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { KeySubmitEvent } from '../cec-key-form/events.js';
@@ -34,6 +37,9 @@ import { renderEntry } from './render-entry.js';
 import { SandboxController } from './sandbox-controller.js';
 import { FollowOutput } from './follow-output.js';
 import { SavedSlot } from './saved-slot.js';
+
+/** The execution modes, in the order the header's switch shows them. */
+const MODES: readonly ExecutionMode[] = ['local', 'server'];
 
 /** The model used when the `model` attribute is absent. */
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
@@ -80,6 +86,10 @@ export class CodeExecChat extends LitElement {
     storageKey: { type: String, attribute: 'storage-key' },
     persist: { type: String, attribute: 'persist' },
     _dragging: { state: true },
+    _copied: { state: true },
+    _enlarged: { state: true },
+    _needKey: { state: true },
+    _statusNote: { state: true },
   };
 
   /** Gemini model name. */
@@ -127,6 +137,15 @@ export class CodeExecChat extends LitElement {
   declare persist: string | undefined;
 
   declare private _dragging: boolean;
+  /** Code just copied (its button says "Copied" for a moment). */
+  declare private _copied: string | undefined;
+  /** The figure shown larger in the viewer dialog. */
+  declare private _enlarged: Figure | undefined;
+  /** A message was sent without a key while the welcome showed: its key form says so. */
+  declare private _needKey: boolean;
+  /** Said by the status region instead of the phase (e.g. "Copied"), until the next message. */
+  declare private _statusNote: string;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly keys = new ApiKeyStore();
   private readonly indexChoice = new PackageIndexChoice();
@@ -176,6 +195,8 @@ export class CodeExecChat extends LitElement {
     this.heading = 'Python chat';
     this.headingLevel = 2;
     this._dragging = false;
+    this._needKey = false;
+    this._statusNote = '';
   }
 
   /** The sandbox, once it has booted (see {@link CodeExecChat.ensureSandbox}). */
@@ -322,9 +343,10 @@ export class CodeExecChat extends LitElement {
     await this.restoring;
     const client = this.currentClient();
     if (!client) {
-      this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Enter your key in Settings, or pick one of the recorded demos (they work offline, without a key).', retryable: false, fix: 'api-key' });
+      await this.askForKey(message);
       return;
     }
+    this._statusNote = '';
     const execution = this.effectiveExecution;
     const model = this.demos.active?.recording.model ?? this.model;
     this.sentHere = true;
@@ -342,17 +364,42 @@ export class CodeExecChat extends LitElement {
     this.save();
     if (!sent) {
       // Python did not start (reported, with a Retry): the message goes back in the box, nothing typed is lost.
-      const composer = this.composer();
-      if (composer) {
-        composer.value = message.text;
-        composer.attachments = message.attachments;
-      }
+      this.putBack(message);
       return;
     }
     const last = this.conversation.entries.at(-1);
     if (last?.kind === 'error') this.dispatchEvent(new ChatErrorEvent(last.error));
     else this.dispatchEvent(new MessageCompleteEvent());
     await this.prefillDemo();
+  }
+
+  /** Puts a message that was not sent back in the box. */
+  private putBack(message: SentMessage): void {
+    const composer = this.composer();
+    if (composer) {
+      composer.value = message.text;
+      composer.attachments = message.attachments;
+    }
+  }
+
+  /**
+   * A message sent without a key stays in the box, and focus goes to where a key is entered: the
+   * welcome's key form (beside the demos) while it shows, else Settings (the form and the demos).
+   */
+  private async askForKey(message: SentMessage): Promise<void> {
+    this.putBack(message);
+    if (this.conversation.entries.length === 0) {
+      this._needKey = true;
+      await this.updateComplete;
+      const form = this.renderRoot.querySelector<CecKeyForm>('.welcome cec-key-form');
+      if (form) {
+        form.scrollIntoView({ block: 'nearest' });
+        form.focus();
+        return;
+      }
+    }
+    this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).', retryable: false, fix: 'api-key' });
+    this.settings()?.open('key');
   }
 
   private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {
@@ -463,6 +510,7 @@ export class CodeExecChat extends LitElement {
 
   private onKeySubmit(event: KeySubmitEvent): void {
     this.keys.set(event.detail.key, event.detail.remember);
+    this._needKey = false;
     this.apiKey = '';
     this.requestUpdate();
     this.settings()?.close();
@@ -488,6 +536,18 @@ export class CodeExecChat extends LitElement {
     if (mode === 'local') this.python.start();
   }
 
+  /** The ARIA radio pattern: one tab stop (the checked mode); arrows, Home and End move to a mode and select it. */
+  private readonly onModeKeyDown = (event: KeyboardEvent): void => {
+    const at = MODES.indexOf(this.effectiveExecution);
+    const step: Record<string, number> = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: MODES.length - 1 };
+    if (!(event.key in step) || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const mode = MODES[(step[event.key]! + MODES.length) % MODES.length]!;
+    if (mode === this.effectiveExecution || this.conversation.busy || this.demos.active) return;
+    this.onModeChange(mode);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.segmented [data-mode="${mode}"]`)?.focus());
+  };
+
   private onDragOver(event: DragEvent): void {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
@@ -501,8 +561,24 @@ export class CodeExecChat extends LitElement {
     if (files && files.length > 0) void this.composer()?.addFiles([...files]);
   }
 
-  private copy(text: string): void {
-    void navigator.clipboard?.writeText(text).catch(() => undefined);
+  /** Copies a cell's code: its button says "Copied" for a moment and the status region says it once. */
+  private async copy(text: string): Promise<void> {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(text);
+      this._copied = text;
+      this._statusNote = 'Copied';
+      clearTimeout(this.copiedTimer);
+      this.copiedTimer = setTimeout(() => (this._copied = undefined), 2_000);
+    } catch {
+      this._statusNote = 'Could not copy: the browser did not allow it';
+    }
+  }
+
+  private async enlarge(figure: Figure): Promise<void> {
+    this._enlarged = figure;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.figure-viewer')?.showModal();
   }
 
   // ---- rendering ----
@@ -523,12 +599,14 @@ export class CodeExecChat extends LitElement {
             </div>
           </div>
           <div class="actions">
-            <div class="segmented" role="radiogroup" aria-label="Where code runs">
-              ${(['local', 'server'] as const).map(
+            <div class="segmented" role="radiogroup" aria-label="Where code runs" @keydown=${this.onModeKeyDown}>
+              ${MODES.map(
                 (mode) => html`<button
                   type="button"
                   role="radio"
+                  data-mode=${mode}
                   aria-checked=${execution === mode ? 'true' : 'false'}
+                  tabindex=${execution === mode ? '0' : '-1'}
                   ?disabled=${busy || Boolean(demo)}
                   @click=${() => this.onModeChange(mode)}
                 >
@@ -587,7 +665,17 @@ export class CodeExecChat extends LitElement {
           this.requestUpdate();
         }}
       ></cec-settings>
+      ${this._enlarged ? this.renderFigureViewer(this._enlarged) : nothing}
     `;
+  }
+
+  /** The enlarged figure: a modal dialog (Esc or a click beside it closes it; focus goes back to its Enlarge button). */
+  private renderFigureViewer(figure: Figure) {
+    const close = (e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close();
+    return html`<dialog class="figure-viewer" aria-label=${figure.alt} @close=${() => (this._enlarged = undefined)} @click=${(e: MouseEvent) => e.target === e.currentTarget && close(e)}>
+      <div class="viewer-head"><span>${figure.alt}</span><button type="button" class="ghost" aria-label="Close figure" @click=${close}>${closeIcon}</button></div>
+      <img alt=${figure.alt} src=${figure.src} />
+    </dialog>`;
   }
 
   /** The index Settings offers, or undefined when the page turned it off (`package-index="none"`). */
@@ -598,7 +686,7 @@ export class CodeExecChat extends LitElement {
   private renderTranscript() {
     return this.conversation.entries.map((entry) =>
       renderEntry(entry, {
-        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => this.copy(text) },
+        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => void this.copy(text), copied: this._copied, onEnlarge: (figure) => void this.enlarge(figure) },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
         headingLevel: this.level(1),
@@ -631,6 +719,7 @@ export class CodeExecChat extends LitElement {
           : html`<div class="panel">
               <div class="panel-title" role="heading" aria-level=${this.level(2)}>Chat with Gemini</div>
               <p class="muted">Bring your own API key from Google AI Studio.</p>
+              ${this._needKey ? html`<p class="need-key" role="alert">Add your key here to send your message (it is still in the box), or try a recorded demo.</p>` : nothing}
               <cec-key-form @cec-key-submit=${this.onKeySubmit}></cec-key-form>
             </div>`}
       </div>
@@ -648,6 +737,7 @@ export class CodeExecChat extends LitElement {
    * change is announced, so a screen reader hears "Running code", "Answer ready", not the stream.
    */
   private phase(): string {
+    if (this._statusNote) return this._statusNote;
     if (!this.sentHere) return '';
     const last = this.conversation.entries.findLast((entry) => entry.kind === 'model' || entry.kind === 'user');
     if (this.conversation.busy) {

@@ -4,10 +4,11 @@
  */
 import { type TemplateResult, html, nothing } from 'lit';
 import type { Entry, ErrorEntry, ModelEntry, UserEntry } from '../conversation.js';
+import { paperclipIcon } from '../icons.js';
 import { type RenderContext, formatBytes, renderParts } from '../render-parts.js';
 
 export interface EntryActions {
-  render: Omit<RenderContext, 'liveOutput' | 'inProgress'>;
+  render: Omit<RenderContext, 'liveOutput' | 'inProgress' | 'stopped'>;
   onRetry(entry: ErrorEntry): void;
   onFix(fix: 'api-key' | 'model'): void;
   /** The level of each turn's heading ("You", "Gemini"): one below the widget's title. */
@@ -38,7 +39,7 @@ function renderUser(entry: UserEntry, level: number): TemplateResult {
     <div class="bubble">
       ${entry.text ? html`<p class="user-text">${entry.text}</p>` : nothing}
       ${entry.attachments.length > 0
-        ? html`<div class="user-files">${entry.attachments.map((a) => html`<span class="file-pill" title=${a.mimeType}>📎 ${a.name} <span class="size">${formatBytes(a.size)}</span></span>`)}</div>`
+        ? html`<div class="user-files">${entry.attachments.map((a) => html`<span class="file-pill" title=${a.mimeType}>${paperclipIcon}${a.name} <span class="size">${formatBytes(a.size)}</span></span>`)}</div>`
         : nothing}
     </div>
   </div>`;
@@ -56,7 +57,7 @@ function renderModel(entry: ModelEntry, actions: EntryActions): TemplateResult |
     <div class="answer">
       ${speaker('Gemini', actions.headingLevel)}
       ${waiting ? html`<div class="typing" role="img" aria-label="Gemini is thinking"><span></span><span></span><span></span></div>` : nothing}
-      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, inProgress: streaming })}
+      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, inProgress: streaming, stopped: entry.state === 'stopped' })}
       ${entry.state === 'stopped' ? html`<p class="state-note">Stopped</p>` : nothing}
     </div>
   </article>`;

@@ -48,6 +48,7 @@ export const scratchpadStyles = css`
   }
   .bar {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.5em;
   }
@@ -57,6 +58,10 @@ export const scratchpadStyles = css`
   .bar .hint {
     font-size: 0.76em;
     color: var(--_muted);
+  }
+  /* Wraps between phrases, not inside one. */
+  .bar .hint > span {
+    white-space: nowrap;
   }
   .result .cell {
     margin: 0;

@@ -57,6 +57,8 @@ export class PythonScratchpad extends LitElement {
 
   private readonly blobUrls = new BlobUrls();
   private linked: HTMLElement | undefined;
+  /** Esc was the last key: the next Tab leaves the editor instead of indenting (CodeMirror's convention). */
+  private tabLeaves = false;
 
   constructor() {
     super();
@@ -136,14 +138,16 @@ export class PythonScratchpad extends LitElement {
   };
 
   private onKeyDown(event: KeyboardEvent): void {
+    const tabLeaves = this.tabLeaves;
+    this.tabLeaves = event.key === 'Escape';
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       void this.run();
     } else if (event.key === 'Escape' && this._running) {
       event.preventDefault();
       this.stop();
-    } else if (event.key === 'Tab' && !event.shiftKey) {
-      // Four spaces, as Python wants, instead of leaving the editor.
+    } else if (event.key === 'Tab' && !event.shiftKey && !tabLeaves) {
+      // Four spaces, as Python wants; after Esc, Tab moves focus on as usual (the hint says so).
       event.preventDefault();
       const area = event.target as HTMLTextAreaElement;
       area.setRangeText('    ', area.selectionStart, area.selectionEnd, 'end');
@@ -160,12 +164,12 @@ export class PythonScratchpad extends LitElement {
       </div>
       <div class="body">
         <label class="visually-hidden" for="code">Python code</label>
-        <textarea id="code" spellcheck="false" .value=${this.code} @input=${(e: Event) => (this.code = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onKeyDown}></textarea>
+        <textarea id="code" spellcheck="false" aria-describedby="keys" .value=${this.code} @input=${(e: Event) => (this.code = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onKeyDown}></textarea>
         <div class="bar">
           <button class="primary" type="button" aria-label="Run code" ?disabled=${!ready || this._running} @click=${() => void this.run()}>Run</button>
           <button class="danger" type="button" aria-label="Stop code" ?disabled=${!this._running} @click=${() => this.stop()}>Stop</button>
           <span class="spacer"></span>
-          <span class="hint">Ctrl+Enter runs · Esc stops</span>
+          <span class="hint keys-only" id="keys"><span>Ctrl+Enter runs</span> · <span>Esc stops</span> · <span>Tab indents; Esc then Tab leaves the editor</span></span>
         </div>
         <div class="result" aria-live="polite">
           ${this._parts.length > 0

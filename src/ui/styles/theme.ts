@@ -158,6 +158,12 @@ export const controls = css`
     border-color: var(--_accent);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--_accent) 22%, transparent);
   }
+  /* Keyboard hints: nothing to press on a touch screen without a keyboard. */
+  @media (hover: none) and (pointer: coarse) {
+    .keys-only {
+      display: none !important;
+    }
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -141,8 +141,6 @@ export const transcriptStyles = css`
     border-top: 1px solid var(--_border);
     background: var(--_bg);
     max-height: 22em;
-    white-space: pre-wrap;
-    overflow-wrap: anywhere;
   }
   pre.output::before {
     content: 'Output';
@@ -173,6 +171,25 @@ export const transcriptStyles = css`
     height: auto;
     border-radius: var(--_radius-sm);
     background: #fff;
+  }
+  /* The Enlarge button goes under the figure: over it, it would hide a legend or a label. */
+  .figure-box {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 0.35em;
+    max-width: 100%;
+  }
+  .figure-box img.figure {
+    cursor: zoom-in;
+  }
+  .figure-box button.enlarge {
+    font-size: 0.8em;
+    padding: 0.25em 0.6em;
+  }
+  button.enlarge svg {
+    width: 1em;
+    height: 1em;
   }
   .media {
     margin: 0.75em 0;
@@ -296,6 +313,8 @@ export const transcriptStyles = css`
     font-weight: 600;
   }
   details.call pre.output {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
     border: 1px solid var(--_border);
     border-radius: var(--_radius-sm);
     margin-top: 0.4em;

@@ -116,7 +116,7 @@ describe('examples/cdn', () => {
       try {
         cdn.clearRequests();
         await expectPythonRuns(`${server.origin}/index.html`, isolated);
-        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm')).toBeGreaterThan(0);
+        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
       } finally {
         await server.close();
       }
@@ -128,7 +128,7 @@ describe('examples/cdn', () => {
         cdn.clearRequests();
         const page = await expectPythonRuns(`${server.origin}/widget.html`, isolated);
         expect(page.upgraded).toBe(true);
-        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm')).toBeGreaterThan(0);
+        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
       } finally {
         await server.close();
       }

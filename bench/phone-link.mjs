@@ -18,7 +18,7 @@ class Direction {
   /** @param {number} bytesPerSecond */
   constructor(bytesPerSecond) {
     this.rate = bytesPerSecond;
-    /** @type {Map<import('node:net').Socket, Array<{ readyAt: number, data?: Buffer, end?: boolean }>>} */
+    /** @type {Map<import('node:net').Socket, Array<{ readyAt: number, data?: Buffer, end?: boolean, onSent?: (n: number) => void }>>} */
     this.queues = new Map();
     this.budget = 0;
     this.last = performance.now();
@@ -55,6 +55,7 @@ class Direction {
           const n = Math.min(SLICE, Math.floor(this.budget), head.data.length);
           if (n === 0) break;
           if (!socket.destroyed) socket.write(head.data.subarray(0, n));
+          head.onSent?.(n);
           this.bytes += n;
           this.budget -= n;
           head.data = head.data.subarray(n);
@@ -99,8 +100,11 @@ export async function startPhoneLink(targetPort, { downBytesPerSecond, upBytesPe
       first = false;
     });
     upstream.on('data', (data) => {
-      if (current) current.bytes += data.length;
-      down.push(client, { readyAt: performance.now() + rttMs / 2, data });
+      const request = current;
+      if (request) request.bytes += data.length;
+      // When its last byte went down (ms since the log started), for the report's phases.
+      const onSent = request && (() => (request.endMs = Math.round(performance.now() - t0)));
+      down.push(client, { readyAt: performance.now() + rttMs / 2, data, onSent });
     });
     client.on('end', () => up.push(upstream, { readyAt: performance.now() + rttMs / 2, end: true }));
     upstream.on('end', () => down.push(client, { readyAt: performance.now() + rttMs / 2, end: true }));

@@ -8,9 +8,8 @@
  * then running the same code.
  *
  * Bytes on the wire are what went down the link (headers and bodies of every request of the page,
- * its frame, its workers and its service worker), per visit; each response's size (CDP
- * `Network.loadingFinished` `encodedDataLength`, page and workers) and when it finished are kept
- * as the phases.
+ * its frame, its workers and its service worker), per visit, and per request with when its last
+ * byte arrived (the phases).
  *
  * CPU throttling in Chromium slows the page's main thread only, not workers (measured: a loop
  * took 4.3× as long on the main thread, 1.0× in a worker), so Python itself — in a worker in both
@@ -100,22 +99,13 @@ async function startPreview(distDir) {
   };
 }
 
-/** A fresh phone context and page, throttled before anything loads; `responses` fills as they finish. */
+/** A fresh phone context and page, its CPU throttled before anything loads. */
 async function phonePage(browser) {
   const context = await browser.newContext({ viewport: PHONE.viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpuThrottlingRate });
-  const urls = new Map();
-  const responses = [];
-  let started = 0;
-  cdp.on('Network.requestWillBeSent', (e) => {
-    urls.set(e.requestId, e.request.url);
-    if (!started) started = e.timestamp;
-  });
-  cdp.on('Network.loadingFinished', (e) => urls.has(e.requestId) && responses.push({ url: urls.get(e.requestId), bytes: e.encodedDataLength, endMs: Math.round((e.timestamp - started) * 1000) }));
-  return { context, page, responses };
+  return { context, page };
 }
 
 /** Polls `locator` until its text contains `text`; returns when (ms since `t0`). */
@@ -135,7 +125,7 @@ async function whenText(locator, text, t0, timeoutMs = 180_000) {
  * `shippedSnapshot: false` does), so Python boots instead of being restored.
  */
 async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
-  const { context, page, responses } = await phonePage(browser);
+  const { context, page } = await phonePage(browser);
   if (withoutShippedSnapshot) await context.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: '' }));
   // When the widget's Python is ready, and when its code cell shows (ms since navigation).
   await page.addInitScript(() => {
@@ -155,7 +145,7 @@ async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
     const sentMs = Date.now() - t0;
     const firstOutputMs = await whenText(page.locator('code-exec-chat .cell pre.output'), PRIMES_OUTPUT, t0);
     const readyMs = Math.round(await page.evaluate(() => window.benchReadyMs));
-    return { ms: firstOutputMs, cardsMs, sentMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog(), responses };
+    return { ms: firstOutputMs, cardsMs, sentMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
   } finally {
     await context.close();
   }
@@ -163,7 +153,7 @@ async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
 
 /** One first visit of the raw Pyodide page. */
 async function rawVisit(browser, site, rawPath) {
-  const { context, page, responses } = await phonePage(browser);
+  const { context, page } = await phonePage(browser);
   try {
     const before = site.bytesWritten();
     site.takeLog();
@@ -171,7 +161,7 @@ async function rawVisit(browser, site, rawPath) {
     await page.goto(`${site.origin}${rawPath}`, { waitUntil: 'commit' });
     const firstOutputMs = await whenText(page.locator('#output'), PRIMES_OUTPUT, t0);
     const readyMs = Math.round(await page.evaluate(() => window.rawReadyMs));
-    return { ms: firstOutputMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog(), responses };
+    return { ms: firstOutputMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
   } finally {
     await context.close();
   }
@@ -203,10 +193,86 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, log })
   }
 }
 
-/** The biggest responses of a visit (name, MB, finished at s), for the report's phases. */
-export function responseSummary(responses, count = 8) {
-  return [...responses]
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, count)
-    .map((r) => ({ file: new URL(r.url).pathname.split('/').pop(), bytes: r.bytes, endMs: r.endMs }));
+const median = (values) => {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  if (!sorted.length) return undefined;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Per round: the variant's value ÷ raw's, for rounds where both have one. */
+function perRound(samples, references, value) {
+  return samples.flatMap((s) => {
+    const r = references.find((x) => x.round === s.round);
+    return r ? [value(s) / value(r)] : [];
+  });
+}
+
+/**
+ * The targets table's rows for the phone (report.mjs `targetsTable`): time to the first output
+ * and bytes on the wire, each ÷ raw Pyodide's in the same round. `goals`: targets.mjs GOALS.
+ */
+export function phoneTargets(phone, goals) {
+  if (!phone) return [];
+  const rows = [];
+  const TIME = '5. Phone first visit (CPU ×4, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
+  const BYTES = '5. Phone first visit: bytes on the wire (every request, service worker included)';
+  const variants = [
+    ['sandbox', 'Demo page as `npm start` serves it (shipped snapshot)', true],
+    ['sandboxBooted', 'Same, shipped snapshot not served (Python boots)', false],
+  ];
+  for (const [name, where, withGoal] of variants) {
+    const samples = phone[name];
+    if (!samples?.length) continue;
+    const ms = (s) => s.ms;
+    const bytes = (s) => s.bytes;
+    const timeRatios = perRound(samples, phone.raw, ms);
+    const byteRatios = perRound(samples, phone.raw, bytes);
+    const range = (values) => (values.length ? [Math.min(...values), Math.max(...values)] : undefined);
+    const timeRatio = median(timeRatios);
+    const byteRatio = median(byteRatios);
+    rows.push({
+      target: TIME, where, value: median(samples.map(ms)), unit: 'ms', n: samples.length, range: range(samples.map(ms)),
+      reference: median(phone.raw.map(ms)), referenceLabel: 'raw Pyodide, same server and link', ratio: timeRatio, perRound: timeRatios, ratioRange: range(timeRatios),
+      ...(withGoal ? { goal: `≤ ${goals.phoneFirstVisitRatio}× raw`, met: timeRatio <= goals.phoneFirstVisitRatio } : { goal: 'reference', met: undefined }),
+    });
+    rows.push({
+      target: BYTES, where, value: median(samples.map(bytes)) / 1e6, unit: 'MB', n: samples.length,
+      reference: median(phone.raw.map(bytes)) / 1e6, referenceLabel: 'raw Pyodide', ratio: byteRatio, perRound: byteRatios, ratioRange: range(byteRatios),
+      ...(withGoal ? { goal: `≤ ${goals.phoneBytesRatio}× raw`, met: byteRatio <= goals.phoneBytesRatio } : { goal: 'reference', met: undefined }),
+    });
+  }
+  return rows;
+}
+
+/** Where a phone visit's time and bytes go: medians per variant, then the bytes of each file. */
+export function phoneTable(phone) {
+  if (!phone) return '';
+  const s = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : `${(ms / 1000).toFixed(1)} s`);
+  const mb = (bytes) => (bytes === undefined ? '—' : `${(bytes / 1e6).toFixed(2)} MB`);
+  const names = [['sandbox', 'Sandbox: demo page (shipped snapshot)'], ['sandboxBooted', 'Sandbox: snapshot not served'], ['raw', 'Raw Pyodide']];
+  const present = names.filter(([name]) => phone[name]?.length);
+  const lines = [
+    '### Phone first visit: phases (medians)',
+    '',
+    '| Variant | Demo cards shown | Message sent | Python ready | First output | Last byte received | On the wire |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const lastByte = (sample) => Math.max(...(sample.requests ?? []).map((r) => r.endMs ?? 0), 0) || undefined;
+  for (const [name, label] of present) {
+    const samples = phone[name];
+    const m = (key) => median(samples.map((x) => x[key]));
+    lines.push(`| ${label} | ${s(m('cardsMs'))} | ${s(m('sentMs'))} | ${s(m('readyMs'))} | ${s(m('ms'))} | ${s(median(samples.map(lastByte)))} | ${mb(m('bytes'))} |`);
+  }
+  const files = [...new Set(present.flatMap(([name]) => phone[name].flatMap((x) => (x.requests ?? []).map((r) => r.path))))];
+  lines.push('', `| File | ${present.map(([, label]) => label).join(' | ')} |`, `| --- |${present.map(() => ' --- |').join('')}`);
+  const perFile = (samples, path) => median(samples.map((x) => (x.requests ?? []).filter((r) => r.path === path).reduce((sum, r) => sum + r.bytes, 0)));
+  const rowsOf = files.map((path) => [path, present.map(([name]) => perFile(phone[name], path))]).filter(([, values]) => values.some((v) => v >= 10_000));
+  rowsOf.sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]));
+  for (const [path, values] of rowsOf) lines.push(`| \`${path}\` | ${values.map((v) => (v ? mb(v) : '—')).join(' | ')} |`);
+  lines.push(
+    '',
+    `Chromium ${phone.chromium}, ${phone.raw.length} rounds; times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 (CDP) slows the page's main thread only: Chromium does not throttle workers, where Python runs on both sides, so Python's own boot and run are at this machine's speed.`,
+  );
+  return lines.join('\n');
 }

@@ -57,6 +57,11 @@ async function visit(): Promise<{ bootPath: string; result?: string }> {
   }
 }
 
+/** The "Downloading Python (x of y MB)" progress reports in a visit's messages, as [x, y]. */
+function downloadReports(messages: string): Array<[number, number]> {
+  return [...messages.matchAll(/Downloading Python \((\d+\.\d) of (\d+\.\d) MB\)/g)].map(([, loaded, total]) => [Number(loaded), Number(total)]);
+}
+
 /** Runs `fn(cacheName)` in a page of the context (for reading and changing Cache Storage). */
 async function inPage<T>(fn: (cacheName: string) => Promise<T>, cacheName: string): Promise<T> {
   const page = await context.newPage();
@@ -110,6 +115,17 @@ describe('return visits (one browser context, in order)', () => {
   test('the progress messages, all delivered before create() resolves, say which path was taken: a first load, or restored from a snapshot', () => {
     expect(lastProgress.fresh?.[0]).toMatch(/Loading the Python runtime.*\| Python is ready$/);
     expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from a snapshot.*\| Python is ready \(restored from a snapshot\)$/);
+  });
+
+  test('a first load reports its download in bytes up to the total, counting the gzipped runtime as it comes over the wire; a return visit downloads too little to report', () => {
+    const first = downloadReports(lastProgress.fresh?.[0] ?? '');
+    expect(first.length).toBeGreaterThan(0);
+    const [loaded, total] = first.at(-1)!;
+    expect(loaded).toBe(total);
+    // The gzipped runtime is 6.4 MB (its files as they are: 13.5 MB).
+    expect(total).toBeGreaterThan(6);
+    expect(total).toBeLessThan(7);
+    expect(downloadReports(lastProgress.snapshot?.[0] ?? '')).toEqual([]);
   });
 
   test('offline, a return visit boots from the stored runtime', async () => {
@@ -197,6 +213,10 @@ describe('a first visit with the snapshot shipped with the package', () => {
       const created = await host.create();
       expect(created.bootPath).toBe('snapshot');
       expect(created.progress.join(' | ')).toMatch(/Restoring Python/);
+      // The runtime and the shipped snapshot download together, one byte count: 6.4 + 6.2 MB.
+      const [loaded, total] = downloadReports(created.progress.join(' | ')).at(-1)!;
+      expect(loaded).toBe(total);
+      expect(total).toBeGreaterThan(12);
       const r = await host.run('import time, sys\ntime.tzname, time.timezone, time.strftime("%Z", time.localtime(0)), sys.platform');
       expect(r.result).toBe("(('UTC-0500', 'UTC-0400'), 18000, 'UTC-0500', 'emscripten')");
       await host.whenIdle();

@@ -42,3 +42,20 @@ export function counted(body: ReadableStream<Uint8Array>, onBytes: (n: number) =
     }),
   );
 }
+
+/**
+ * `body`, failing once more than `maxBytes` have passed: a small gzip can unpack to gigabytes,
+ * so a decompressed stream is bounded before it is kept in memory.
+ */
+export function bounded(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
+  let total = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength;
+        if (total > maxBytes) controller.error(new RangeError(`more than ${maxBytes / 1e6} MB`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}

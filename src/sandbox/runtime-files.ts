@@ -17,7 +17,7 @@
  * hashes, storage and the worker only ever see the decompressed bytes.
  */
 import type { RuntimeFiles } from '../protocol.js';
-import { gunzipIfGzip } from './byte-streams.js';
+import { bounded, gunzipIfGzip } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
 import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
@@ -27,6 +27,9 @@ import type { RuntimeSizes } from './runtime-sizes.js';
 const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
 /** On each stored response: the SHA-256 of the `pyodide.mjs` it belongs with. */
 const BUILD_HEADER = 'x-python-sandbox-build';
+
+/** The most any runtime file may hold once decompressed (the largest, the wasm, is 9.6 MB). */
+const MAX_RUNTIME_FILE_BYTES = 64e6;
 
 /** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be gzipped. */
 export interface RuntimeUrls {
@@ -146,7 +149,7 @@ async function fetchRuntimeFile(url: string, option: string, expected: string | 
   let blob: Blob;
   try {
     const bytes = body && (await gunzipIfGzip(body));
-    blob = bytes ? await new Response(bytes).blob() : new Blob([]);
+    blob = bytes ? await new Response(bounded(bytes, MAX_RUNTIME_FILE_BYTES)).blob() : new Blob([]);
   } catch (error) {
     throw new Error(`${url} could not be read (${(error as Error).message}: a damaged or cut-off download?); set ${option} to where it is served`);
   }

@@ -7,7 +7,7 @@
  */
 import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
-import { gunzipIfGzip, isGzip } from './byte-streams.js';
+import { bounded, gunzipIfGzip, isGzip } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
 import { isHtmlPage } from './downloads.js';
 
@@ -30,6 +30,9 @@ async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(url));
 }
 
+/** The most the shipped snapshot may unpack to (it is 15.6 MB): more is not the file, and is not kept. */
+const MAX_SNAPSHOT_BYTES = 256e6;
+
 /**
  * Decompressed as it arrives, into a Blob (no copy in the page's heap; the worker reads it). A
  * server may already have undone the gzip (Content-Encoding): then the bytes are the snapshot itself.
@@ -39,5 +42,5 @@ async function download(url: URL, progress: DownloadProgress | undefined): Promi
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;
   const body = await gunzipIfGzip(progress?.track(response) ?? response.body);
-  return body && new Response(body).blob();
+  return body && new Response(bounded(body, MAX_SNAPSHOT_BYTES)).blob();
 }

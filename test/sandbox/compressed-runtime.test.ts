@@ -18,6 +18,7 @@ import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from '../../src/sandbox
 const genuine = (file: string) => readFileSync(new URL(`../../node_modules/pyodide/${file}`, import.meta.url));
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 const GZIPPED = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
+const bomb = gzipSync(Buffer.alloc(100e6), { level: 9 });
 const packed = new Map(GZIPPED.map((file) => [`${file}.gz`, gzipSync(genuine(file), { level: 9 })]));
 
 let server: Server;
@@ -25,13 +26,17 @@ let origin: string;
 beforeAll(async () => {
   // /plain/<file>: the pyodide package's files; /packed/<file>.gz: gzipped, sent as they are;
   // /encoded/<file>.gz: gzipped, sent with Content-Encoding (the client sees the plain bytes);
-  // /tampered/<file>.gz: gzipped after one comment was added to the wasm; any other folder: as /packed/.
+  // /tampered/<file>.gz: gzipped after one comment was added to the wasm; /bomb/<file>.gz: the
+  // wasm is 100 MB of zeros gzipped (100 kB); any other folder: as /packed/.
   server = createServer((req, res) => {
     const [, folder, file] = (req.url ?? '').match(/^\/(\w+)\/([\w.-]+)$/) ?? [];
     const plain = file?.replace(/\.gz$/, '');
     if (!folder || !plain || !['pyodide.mjs', 'python_stdlib.zip', ...GZIPPED].includes(plain)) return res.writeHead(404).end();
     if (folder === 'plain' || !file.endsWith('.gz')) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(genuine(plain));
-    const body = folder === 'tampered' && plain === 'pyodide.asm.wasm' ? gzipSync(Buffer.concat([genuine(plain), Buffer.from('tampered')])) : packed.get(file);
+    const body =
+      folder === 'tampered' && plain === 'pyodide.asm.wasm' ? gzipSync(Buffer.concat([genuine(plain), Buffer.from('tampered')]))
+      : folder === 'bomb' && plain === 'pyodide.asm.wasm' ? bomb
+      : packed.get(file);
     res.writeHead(200, { 'content-type': 'application/gzip', ...(folder === 'encoded' && { 'content-encoding': 'gzip' }) }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +70,11 @@ describe('the gzipped runtime', () => {
     const refused = loadRuntime(urls, undefined, false, 'indexURL', SHIPPED_RUNTIME_SHA256);
     await expect(refused).rejects.toBeInstanceOf(RuntimeIntegrityError);
     await expect(refused).rejects.toThrow(`${urls.wasm} is not the file this package was built with (SHA-256 expected ${SHIPPED_RUNTIME_SHA256.wasm}, got `);
+  });
+
+  it('is refused, naming it, when it unpacks to more than any runtime file holds (a gzip bomb), before it is all in memory', async () => {
+    const urls = packedIn('bomb');
+    await expect(loadRuntime(urls, undefined, false, 'indexURL')).rejects.toThrow(`${urls.wasm} could not be read (more than 64 MB`);
   });
 
   it('has the size the build recorded for it, which the progress uses', () => {

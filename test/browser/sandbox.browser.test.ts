@@ -246,3 +246,27 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
     expect(created).toMatch(/pyodide\.mjs is not the file this package was built with \(SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused, not stored/);
   });
 });
+
+/**
+ * Issue 25: the package's own runtime is loaded gzipped; a runtime set by `indexURL` — a CDN or
+ * a self-hosted copy of Pyodide, with no `.gz` files — is loaded as it is, with no setting.
+ */
+describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
+  let context: BrowserContext | undefined;
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  test('boots from its plain files, asking for no .gz file', async () => {
+    context = await browser.newContext();
+    const page = await HostPage.open(context, site.server.origin);
+    const before = site.server.requests.length;
+    await page.create({ indexURL: '/node_modules/pyodide/', warmSpare: false, snapshotCache: 'off' });
+    expect(await page.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    const asked = site.server.requests.slice(before).map((r) => r.path);
+    expect(asked).toContain('/node_modules/pyodide/pyodide.asm.wasm');
+    expect(asked.filter((path) => path.endsWith('.gz'))).toEqual([]);
+  });
+});

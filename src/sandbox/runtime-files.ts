@@ -104,20 +104,15 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAt([0, 1, 2, 3, 4]), keep() {}, stored: false };
   // The identity (pyodide.mjs) and the lock file; the big files.
-  const big = [1, 2, 3];
-  const fetchingIdentity = fetchAt([0]);
+  const [small, big] = [[0, 4], [1, 2, 3]];
+  const fetchingIdentity = fetchAt(small);
   const stored = await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
   // Nothing stored (a first visit): the big files download beside the identity, not after it.
   const fetchingBig = stored ? undefined : fetchAt(big);
   fetchingBig?.catch(() => undefined); // awaited below, unless the identity fails first
-  // On a first visit the lock file (small, needed last) waits for the identity, so that these
-  // downloads and the shipped snapshot's hold five of the six connections HTTP/1.1 allows a host
-  // and the page keeps one: on the phone bench a demo's recording waited 4 s behind them.
-  const fetchingLock = stored ? fetchAt([4]) : fetchingIdentity.then(() => fetchAt([4]));
-  fetchingLock.catch(() => undefined); // awaited below, unless the identity fails first
   let online: Blob[];
   try {
-    online = [...(await fetchingIdentity), ...(await fetchingLock)];
+    online = await fetchingIdentity;
   } catch (error) {
     // A file that is not the expected one is said, not covered up with a stored copy.
     if (error instanceof RuntimeIntegrityError) throw error;

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type BuildOptions, type Plugin, build, defineConfig } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -18,17 +19,54 @@ const root = dirname(fileURLToPath(import.meta.url));
 export const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 /**
- * The SHA-256 (hex) of each runtime file this build copies into dist/pyodide/, by file name. The
- * library gets them as `__PYODIDE_RUNTIME_SHA256__` and checks what the CDN fallback downloads,
- * or a Cache Storage copy of that, against them (src/sandbox/runtime-integrity.ts).
+ * The runtime files also shipped gzipped (`<name>.gz` beside each): static hosts and `vite preview`
+ * send files as they are, and these three are 10.9 MB as they are, 3.9 MB gzipped. The browser
+ * build loads the `.gz` ones and decompresses them as they stream in (src/sandbox/byte-streams.ts);
+ * Node, and a runtime set by `indexURL`, use the plain files. python_stdlib.zip is compressed already.
  */
-export function pyodideRuntimeSha256(): Record<string, string> {
-  return Object.fromEntries(PYODIDE_FILES.map((file) => [file, createHash('sha256').update(readFileSync(join(root, 'node_modules/pyodide', file))).digest('hex')]));
+export const GZIPPED_PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
+
+/** The runtime files as a browser page loads them: the gzipped ones under their `.gz` names. */
+export const BROWSER_PYODIDE_FILES = PYODIDE_FILES.map((file) => (GZIPPED_PYODIDE_FILES.includes(file) ? `${file}.gz` : file));
+
+const pyodideFile = (file: string) => readFileSync(join(root, 'node_modules/pyodide', file));
+
+let gzipped: Map<string, Buffer> | undefined;
+/** Each of GZIPPED_PYODIDE_FILES gzipped (level 9; deterministic: no name, no time), by its `.gz` name. */
+function gzippedRuntime(): Map<string, Buffer> {
+  gzipped ??= new Map(GZIPPED_PYODIDE_FILES.map((file) => [`${file}.gz`, gzipSync(pyodideFile(file), { level: 9 })]));
+  return gzipped;
 }
 
-/** The build-time constants of the library's host code: which build it is, and the runtime's hashes. */
+/**
+ * The SHA-256 (hex) of each runtime file this build copies into dist/pyodide/, by file name (of
+ * the plain files: a gzipped one is checked once decompressed). The library gets them as
+ * `__PYODIDE_RUNTIME_SHA256__` and checks what the CDN fallback downloads, or a Cache Storage
+ * copy of that, against them (src/sandbox/runtime-integrity.ts).
+ */
+export function pyodideRuntimeSha256(): Record<string, string> {
+  return Object.fromEntries(PYODIDE_FILES.map((file) => [file, createHash('sha256').update(pyodideFile(file)).digest('hex')]));
+}
+
+/**
+ * The size in bytes of each runtime file in dist/pyodide/, plain and gzipped, by file name: the
+ * library's download progress uses them where a response has no usable Content-Length
+ * (`__PYODIDE_RUNTIME_BYTES__`, src/sandbox/runtime-sizes.ts).
+ */
+export function pyodideRuntimeBytes(): Record<string, number> {
+  const plain = PYODIDE_FILES.map((file) => [file, pyodideFile(file).length] as const);
+  const packed = [...gzippedRuntime()].map(([name, bytes]) => [name, bytes.length] as const);
+  return Object.fromEntries([...plain, ...packed]);
+}
+
+/** The build-time constants describing the runtime (its hashes and sizes), for the library and the tests. */
+export function pyodideRuntimeDefines(): Record<string, string> {
+  return { __PYODIDE_RUNTIME_SHA256__: JSON.stringify(pyodideRuntimeSha256()), __PYODIDE_RUNTIME_BYTES__: JSON.stringify(pyodideRuntimeBytes()) };
+}
+
+/** The build-time constants of the library's host code: which build it is, and the runtime's hashes and sizes. */
 function libraryDefines(target: 'browser' | 'node' | 'any'): Record<string, string> {
-  return { ...buildTarget(target), __PYODIDE_RUNTIME_SHA256__: JSON.stringify(pyodideRuntimeSha256()) };
+  return { ...buildTarget(target), ...pyodideRuntimeDefines() };
 }
 
 function copyPyodideRuntime(outDir: string): Plugin {
@@ -39,6 +77,7 @@ function copyPyodideRuntime(outDir: string): Plugin {
       const target = join(outDir, 'pyodide');
       mkdirSync(target, { recursive: true });
       for (const file of PYODIDE_FILES) copyFileSync(join(root, 'node_modules/pyodide', file), join(target, file));
+      for (const [name, bytes] of gzippedRuntime()) writeFileSync(join(target, name), bytes);
     },
   };
 }
@@ -212,7 +251,7 @@ function widgetDevAlias(): Plugin {
         // Served as built, untouched: Vite's module transforms would break the worker and Pyodide.
         const built = /^\/src\/sandbox\/(worker\.js|pyodide\/[\w.-]+)$/.exec(path);
         if (built && existsSync(join(root, 'dist', built[1]))) {
-          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json' }[extname(path)] ?? 'text/javascript';
+          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.gz': 'application/gzip' }[extname(path)] ?? 'text/javascript';
           res.writeHead(200, { 'Content-Type': type, ...ISOLATION_HEADERS }).end(readFileSync(join(root, 'dist', built[1])));
           return;
         }
@@ -240,7 +279,7 @@ function writePrecacheList(outDir: string): void {
     fromPublic.has(file) ||
     file === 'widget.js' ||
     file === 'worker.js' ||
-    (file.startsWith('pyodide/') && PYODIDE_FILES.includes(file.slice('pyodide/'.length)));
+    (file.startsWith('pyodide/') && BROWSER_PYODIDE_FILES.includes(file.slice('pyodide/'.length)));
   const urls = listFiles(outDir)
     .filter((file) => pageLoads(file) && !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js')
     .map((file) => `./${file}`)

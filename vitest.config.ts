@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { pyodideRuntimeSha256 } from './vite.config.js';
+import { pyodideRuntimeDefines } from './vite.config.js';
 
 /** Measures the page's pauses under floods: run alone, so other suites' browsers do not count as pauses. */
 const FLOODS = ['test/browser/floods.browser.test.ts'];
@@ -17,8 +17,8 @@ const nodeSuitesOnly = process.env.TEST_NODE_SUITES_ONLY === '1';
 
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
-  // Tests run the source in Node (src/is-node.ts), with the runtime hashes a build records.
-  define: { __SANDBOX_BUILD_TARGET__: JSON.stringify('node'), __PYODIDE_RUNTIME_SHA256__: JSON.stringify(pyodideRuntimeSha256()) },
+  // Tests run the source in Node (src/is-node.ts), with the runtime hashes and sizes a build records.
+  define: { __SANDBOX_BUILD_TARGET__: JSON.stringify('node'), ...pyodideRuntimeDefines() },
   ...(sdkPackage && { resolve: { alias: [{ find: /^@google\/genai$/, replacement: sdkPackage }] } }),
   test: {
     testTimeout: 60_000,

@@ -5,6 +5,7 @@
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  * `BENCH_ONLY=browser-cost` runs only issue 27's browser rows (browser-cost.mjs).
+ * `BENCH_PHONE=1` runs only issue 25's phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
  */
@@ -22,7 +23,8 @@ import { humanEvalPrograms } from './humaneval.mjs';
 import { nodeTargets } from './node-targets.mjs';
 import { enginesTable, markdownTable, phaseTable, targetsTable } from './report.mjs';
 import { DEFAULT_COUNTS, measureWarm, median, pairedRounds, repeat } from './suite.mjs';
-import { chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
+import { GOALS, chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTargets, nodePackages, nodeVisits } from './targets.mjs';
+import { phoneFirstVisits, phoneTable, phoneTargets } from './phone.mjs';
 import { engineVisits } from './engines.mjs';
 import { benchBrowserCost } from './browser-cost.mjs';
 
@@ -31,6 +33,7 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && ONLY !== 'browser-cost') throw new Error(`BENCH_ONLY=${ONLY}: the only choice is browser-cost`);
+const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
  * Firefox and WebKit; slowVisitRounds: likewise over the emulated slow link (a reference row,
@@ -39,8 +42,8 @@ if (ONLY !== undefined && ONLY !== 'browser-cost') throw new Error(`BENCH_ONLY=$
  * rounds one slow or fast raw boot moved a ratio past its goal.
  */
 const COUNTS = QUICK
-  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1 }
-  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS };
+  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1, phoneRounds: 1 }
+  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3 };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
@@ -54,28 +57,30 @@ const build = freezeBuild();
 const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.node.js')).href);
 
 const started = performance.now();
-const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {} };
+const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {}, phone: undefined };
 const wheels = await tinyWheel.serveTinyWheel();
 try {
   if (ONLY) results.chromium = { cost: await benchCost() };
-  else {
+  else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
     results.node = await benchNode();
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
   }
+  if (!ONLY) results.phone = await phoneFirstVisits({ launchChromium: chromiumLauncher.launchChromium, distDir: build.distDir, rounds: COUNTS.phoneRounds, log });
 } finally {
   await wheels.close();
   build.remove();
 }
-results.targets = evaluateTargets(results);
+results.machine.chromium ??= results.phone?.chromium;
+results.targets = [...(PHONE_ONLY ? [] : evaluateTargets(results)), ...phoneTargets(results.phone, GOALS)];
 results.machine.benchSeconds = Math.round((performance.now() - started) / 1000);
 results.machine.loadAverage.end = loadavg()[0];
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
-console.log(ONLY ? targetsTable(results) : [targetsTable(results), phaseTable(results), markdownTable(results), enginesTable(results)].join('\n\n'));
+console.log((ONLY ? [targetsTable(results)] : PHONE_ONLY ? [targetsTable(results), phoneTable(results.phone)] : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results)]).join('\n\n'));
 
 async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });

@@ -96,6 +96,11 @@ export interface SandboxLimits {
 export interface LoadProgress {
   phase: 'boot' | 'packages' | 'ready';
   message: string;
+  /**
+   * While a boot downloads Pyodide's runtime and the shipped snapshot (browsers): bytes received
+   * so far and the expected total, as they come over the wire (compressed files count compressed).
+   */
+  bytes?: { loaded: number; total: number };
 }
 
 /** How the current interpreter started: restored from a snapshot, or a full boot. */

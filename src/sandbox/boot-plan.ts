@@ -7,7 +7,9 @@ import type { LoadProgress, SandboxOptions } from '../types.js';
 import { SandboxBootError } from './errors.js';
 import { PackageBroker } from './package-broker.js';
 import { type LoadedRuntime, type RuntimeUrls, loadRuntime, runtimeIn } from './runtime-files.js';
+import type { DownloadProgress } from './download-progress.js';
 import { SHIPPED_RUNTIME_SHA256 } from './runtime-integrity.js';
+import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from './runtime-sizes.js';
 import { WorkerSession } from './session.js';
 import { isNode } from '../is-node.js';
 import type { Isolation } from './spawned-worker.js';
@@ -72,19 +74,21 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
  * bundler may have renamed each file, so a worker could not find them by folder), and sets up the
  * broker that serves wheels. When the package's own copy of the runtime is not served (an app's
  * build left it out), the official CDN of the exact Pyodide version serves it, and progress says
- * so; each of its files must be byte for byte the one this package was built with.
+ * so; each of its files must be byte for byte the one this package was built with. `progress`
+ * counts the downloads.
  */
-export async function prepareRuntime(boot: BootPlan, options: SandboxOptions): Promise<void> {
+export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, progress?: DownloadProgress): Promise<void> {
   const persist = (options.snapshotCache ?? 'auto') === 'auto';
   const { urls, fallback } = boot.runtime;
   let runtime: LoadedRuntime;
   try {
     try {
-      runtime = await loadRuntime(urls, options.lockFileURL, persist, 'indexURL');
+      // The package's own files have the sizes its build recorded; a runtime set by indexURL may be any build.
+      runtime = await loadRuntime(urls, options.lockFileURL, persist, 'indexURL', undefined, { sizes: fallback ? SHIPPED_RUNTIME_BYTES : undefined, progress });
     } catch (error) {
       if (!fallback) throw error;
       options.onProgress?.({ phase: 'boot', message: `Pyodide's runtime is not served with the app (${(error as Error).message}); loading Pyodide ${fallback.version} from ${fallback.indexURL}` });
-      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL', SHIPPED_RUNTIME_SHA256);
+      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL', SHIPPED_RUNTIME_SHA256, { sizes: OFFICIAL_RUNTIME_BYTES, progress });
       boot.config.indexURL = fallback.indexURL;
     }
     boot.config.runtime = runtime.files;

@@ -23,14 +23,18 @@ export function bundledWorkerUrl(): URL {
   return absolute(new URL(/* @vite-ignore */ './worker.js', import.meta.url));
 }
 
-/** Pyodide's runtime files shipped with the package. */
+/**
+ * Pyodide's runtime files shipped with the package, as browsers load them: the three big text and
+ * wasm files gzipped (vite.config.ts `GZIPPED_PYODIDE_FILES`), decompressed as they stream in.
+ * Node reads the plain files beside them (through `indexURL`).
+ */
 export function bundledRuntime(): RuntimeUrls {
   return {
     pyodideMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.mjs', import.meta.url)).href,
-    asmMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs', import.meta.url)).href,
-    wasm: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm', import.meta.url)).href,
+    asmMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs.gz', import.meta.url)).href,
+    wasm: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm.gz', import.meta.url)).href,
     stdlib: absolute(new URL(/* @vite-ignore */ './pyodide/python_stdlib.zip', import.meta.url)).href,
-    lockFile: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json', import.meta.url)).href,
+    lockFile: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json.gz', import.meta.url)).href,
   };
 }
 

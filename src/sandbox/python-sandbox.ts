@@ -2,6 +2,7 @@ import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLim
 import { Arrivals } from './arrivals.js';
 import { type BootPlan, prepareRuntime, resolveIsolation } from './boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './bundled-assets.js';
+import { DownloadProgress, downloadingMessage } from './download-progress.js';
 import { loadShippedSnapshot } from './shipped-snapshot.js';
 import { preparePackagesInNode } from './node-packages.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
@@ -107,11 +108,14 @@ export class PythonSandbox {
       packageIndex,
     };
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
+    // Browsers: what a first visit waits for is downloads; their bytes are the progress.
+    const { onProgress } = options;
+    const downloads = onProgress && !isNode ? new DownloadProgress((bytes) => onProgress({ phase: 'boot', message: downloadingMessage(bytes), bytes })) : undefined;
     // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
-    const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options);
+    const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options, downloads);
     // The snapshot built into the package fits only the package's own runtime.
     const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
-    const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl()) : undefined;
+    const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
     const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped }, snapshots, prepared);
     return new PythonSandbox(session, boot, limits, interpreters);
   }

@@ -12,17 +12,26 @@
  * Files from anywhere but the package itself (the CDN fallback) are checked against the hashes
  * the build recorded, whether downloaded or stored: a file that differs fails the load, naming it
  * and both hashes, and is never stored; a stored one that differs is downloaded again.
+ *
+ * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it streams in;
+ * hashes, storage and the worker only ever see the decompressed bytes.
  */
 import type { RuntimeFiles } from '../protocol.js';
+import { bounded, gunzipIfGzip } from './byte-streams.js';
+import type { DownloadProgress } from './download-progress.js';
 import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
+import type { RuntimeSizes } from './runtime-sizes.js';
 
 /** The Cache Storage cache holding runtime files, each under its own URL. */
 const RUNTIME_CACHE_NAME = 'python-sandbox-runtime';
 /** On each stored response: the SHA-256 of the `pyodide.mjs` it belongs with. */
 const BUILD_HEADER = 'x-python-sandbox-build';
 
-/** Where each runtime file is (a bundler may have renamed each one, so not one folder). */
+/** The most any runtime file may hold once decompressed (the largest, the wasm, is 9.6 MB). */
+const MAX_RUNTIME_FILE_BYTES = 64e6;
+
+/** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be gzipped. */
 export interface RuntimeUrls {
   pyodideMjs: string;
   asmMjs: string;
@@ -35,6 +44,12 @@ export interface RuntimeUrls {
 export function runtimeIn(indexURL: string): RuntimeUrls {
   const at = (name: string) => new URL(name, indexURL).href;
   return { pyodideMjs: at('pyodide.mjs'), asmMjs: at('pyodide.asm.mjs'), wasm: at('pyodide.asm.wasm'), stdlib: at('python_stdlib.zip'), lockFile: at('pyodide-lock.json') };
+}
+
+/** How downloads are counted: the expected size of each file (see {@link DownloadProgress.track}) and where the counts go. */
+export interface RuntimeDownload {
+  sizes?: RuntimeSizes;
+  progress?: DownloadProgress;
 }
 
 /** A loaded runtime. */
@@ -53,15 +68,17 @@ const loaded = new Map<string, Promise<LoadedRuntime>>();
  * Storage copy (the sandbox's `snapshotCache: 'auto'`). `option` names the setting that says
  * where the files are, for the error when one is missing. `digests`: the SHA-256 each file must
  * have (a custom `lockFileURL` is not checked); a file that differs fails the load with a
- * {@link RuntimeIntegrityError}.
+ * {@link RuntimeIntegrityError}. `download`: progress of what is downloaded (a first visit's wait).
  */
-export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string, digests?: RuntimeDigests): Promise<LoadedRuntime> {
+export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string, digests?: RuntimeDigests, download: RuntimeDownload = {}): Promise<LoadedRuntime> {
   // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
   const urls = [runtime.pyodideMjs, runtime.asmMjs, runtime.wasm, runtime.stdlib, lockFileURL ?? runtime.lockFile];
   const expected = digests && [digests.pyodideMjs, digests.asmMjs, digests.wasm, digests.stdlib, lockFileURL === undefined ? digests.lockFile : undefined];
+  const { sizes = {}, progress } = download;
+  const fetching = { sizes: [sizes.pyodideMjs, sizes.asmMjs, sizes.wasm, sizes.stdlib, lockFileURL === undefined ? sizes.lockFile : undefined], progress };
   const key = `${urls.join('|')}${expected ? '|checked' : ''}`;
   return loadOnce(loaded, key, async () => {
-    const { blobs, keep, stored } = await load(urls, persist, option, expected ?? []);
+    const { blobs, keep, stored } = await load(urls, persist, option, expected ?? [], fetching);
     const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
     return {
       files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
@@ -81,9 +98,9 @@ interface Loaded {
   stored: boolean;
 }
 
-/** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked). */
-async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[]): Promise<Loaded> {
-  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i])));
+/** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked); `sizes[i]`: its size as it arrives, if known. */
+async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[], fetching: { sizes: (number | undefined)[]; progress?: DownloadProgress }): Promise<Loaded> {
+  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress)));
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAt([0, 1, 2, 3, 4]), keep() {}, stored: false };
   // The identity (pyodide.mjs) and the lock file; the big files.
@@ -121,12 +138,21 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
 }
 
 /**
- * One runtime file. A dev server or an SPA fallback answers a missing file with the app's HTML
- * page and status 200; that is said here, naming the file and the option, instead of failing
- * later on `<`. With `expected`, a file with other bytes is refused.
+ * One runtime file, decompressed as it arrives if it is gzip. A dev server or an SPA fallback
+ * answers a missing file with the app's HTML page and status 200; that is said here, naming the
+ * file and the option, instead of failing later on `<`. With `expected`, a file whose
+ * (decompressed) bytes differ is refused.
  */
-async function fetchRuntimeFile(url: string, option: string, expected: string | undefined): Promise<Blob> {
-  const blob = await (await fetchAsset(url, option)).blob();
+async function fetchRuntimeFile(url: string, option: string, expected: string | undefined, size: number | undefined, progress: DownloadProgress | undefined): Promise<Blob> {
+  const response = await fetchAsset(url, option);
+  const body = progress?.track(response, size) ?? response.body;
+  let blob: Blob;
+  try {
+    const bytes = body && (await gunzipIfGzip(body));
+    blob = bytes ? await new Response(bounded(bytes, MAX_RUNTIME_FILE_BYTES)).blob() : new Blob([]);
+  } catch (error) {
+    throw new Error(`${url} could not be read (${(error as Error).message}: a damaged or cut-off download?); set ${option} to where it is served`);
+  }
   if (expected) await checkRuntimeFile(url, blob, expected);
   return blob;
 }

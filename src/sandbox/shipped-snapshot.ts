@@ -7,14 +7,19 @@
  */
 import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
+import { bounded, gunzipIfGzip, isGzip } from './byte-streams.js';
+import type { DownloadProgress } from './download-progress.js';
 import { isHtmlPage } from './downloads.js';
 
-/** The shipped snapshot's bytes (Node) or Blob (browsers), or undefined when there is none to use. */
-export async function loadShippedSnapshot(url: URL): Promise<SnapshotData | undefined> {
+/**
+ * The shipped snapshot's bytes (Node) or Blob (browsers), or undefined when there is none to use.
+ * `progress` counts the download (browsers).
+ */
+export async function loadShippedSnapshot(url: URL, progress?: DownloadProgress): Promise<SnapshotData | undefined> {
   try {
-    if (!isNode) return await download(url);
+    if (!isNode) return await download(url, progress);
     const bytes = await readLocal(url);
-    return isGzip(bytes) ? new Uint8Array(await new Response(gunzip(new Blob([bytes]).stream())).arrayBuffer()) : bytes;
+    return isGzip(bytes) ? new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : bytes;
   } catch {
     return undefined;
   }
@@ -25,34 +30,17 @@ async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(url));
 }
 
+/** The most the shipped snapshot may unpack to (it is 15.6 MB): more is not the file, and is not kept. */
+const MAX_SNAPSHOT_BYTES = 256e6;
+
 /**
- * Decompressed as it arrives, into a Blob (no copy in the page's heap; the worker reads it).
- * The first chunk says whether it is still gzipped.
+ * Decompressed as it arrives, into a Blob (no copy in the page's heap; the worker reads it). A
+ * server may already have undone the gzip (Content-Encoding): then the bytes are the snapshot itself.
  */
-async function download(url: URL): Promise<Blob | undefined> {
+async function download(url: URL, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;
-  const reader = response.body.getReader();
-  const first = await reader.read();
-  if (first.done) return undefined;
-  const body = new ReadableStream<BufferSource>({
-    start: (controller) => controller.enqueue(first.value),
-    async pull(controller) {
-      const next = await reader.read();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
-  return new Response(isGzip(first.value) ? gunzip(body) : body).blob();
-}
-
-/** A server may already have undone the gzip (Content-Encoding): then the bytes are the snapshot itself. */
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-function gunzip(stream: ReadableStream<BufferSource>): ReadableStream<Uint8Array> {
-  return stream.pipeThrough(new DecompressionStream('gzip'));
+  const body = await gunzipIfGzip(progress?.track(response) ?? response.body);
+  return body && new Response(bounded(body, MAX_SNAPSHOT_BYTES)).blob();
 }

@@ -17,7 +17,8 @@ import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 const TEST_TIMEOUT_MS = 180_000;
 const RUNTIME_CACHE = 'python-sandbox-runtime';
 const SNAPSHOT_CACHE = 'python-sandbox-snapshots';
-const RUNTIME_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+/** The runtime files under the URLs the package's copy is loaded from: the big ones gzipped (stored decompressed). */
+const RUNTIME_FILES = ['pyodide.mjs', 'pyodide.asm.mjs.gz', 'pyodide.asm.wasm.gz', 'python_stdlib.zip', 'pyodide-lock.json.gz'];
 
 let browser: Browser;
 let server: StaticServer;
@@ -56,6 +57,11 @@ async function visit(): Promise<{ bootPath: string; result?: string }> {
   }
 }
 
+/** The "Downloading Python (x of y MB)" progress reports in a visit's messages, as [x, y]. */
+function downloadReports(messages: string): Array<[number, number]> {
+  return [...messages.matchAll(/Downloading Python \((\d+\.\d) of (\d+\.\d) MB\)/g)].map(([, loaded, total]) => [Number(loaded), Number(total)]);
+}
+
 /** Runs `fn(cacheName)` in a page of the context (for reading and changing Cache Storage). */
 async function inPage<T>(fn: (cacheName: string) => Promise<T>, cacheName: string): Promise<T> {
   const page = await context.newPage();
@@ -80,11 +86,11 @@ function storedRuntime(): Promise<Record<string, [string | null, number]>> {
   }, RUNTIME_CACHE);
 }
 
-/** Replaces the stored `pyodide.asm.mjs` with a script that throws, keeping its build header. */
+/** Replaces the stored `pyodide.asm.mjs(.gz)` with a script that throws, keeping its build header. */
 function damageStoredRuntime(): Promise<void> {
   return inPage(async (name) => {
     const cache = await caches.open(name);
-    const request = (await cache.keys()).find((r) => r.url.endsWith('/pyodide.asm.mjs')) as Request;
+    const request = (await cache.keys()).find((r) => r.url.endsWith('/pyodide.asm.mjs.gz')) as Request;
     const stored = (await cache.match(request)) as Response;
     await cache.put(request, new Response('throw new Error("damaged");', { headers: stored.headers }));
   }, RUNTIME_CACHE);
@@ -96,7 +102,8 @@ describe('return visits (one browser context, in order)', () => {
     const runtime = await storedRuntime();
     expect(Object.keys(runtime).sort()).toEqual([...RUNTIME_FILES].sort());
     expect(new Set(Object.values(runtime).map(([build]) => build)).size).toBe(1);
-    expect(runtime['pyodide.asm.wasm'][1]).toBeGreaterThan(1_000_000);
+    // Stored as the worker takes it: decompressed (9.6 MB, the .gz is 3.6 MB).
+    expect(runtime['pyodide.asm.wasm.gz'][1]).toBeGreaterThan(9_000_000);
     const snapshots = await inPage(async (name) => (await (await caches.open(name)).keys()).length, SNAPSHOT_CACHE);
     expect(snapshots).toBe(1);
   }, TEST_TIMEOUT_MS);
@@ -108,6 +115,17 @@ describe('return visits (one browser context, in order)', () => {
   test('the progress messages, all delivered before create() resolves, say which path was taken: a first load, or restored from a snapshot', () => {
     expect(lastProgress.fresh?.[0]).toMatch(/Loading the Python runtime.*\| Python is ready$/);
     expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from a snapshot.*\| Python is ready \(restored from a snapshot\)$/);
+  });
+
+  test('a first load reports its download in bytes up to the total, counting the gzipped runtime as it comes over the wire; a return visit downloads too little to report', () => {
+    const first = downloadReports(lastProgress.fresh?.[0] ?? '');
+    expect(first.length).toBeGreaterThan(0);
+    const [loaded, total] = first.at(-1)!;
+    expect(loaded).toBe(total);
+    // The gzipped runtime is 6.4 MB (its files as they are: 13.5 MB).
+    expect(total).toBeGreaterThan(6);
+    expect(total).toBeLessThan(7);
+    expect(downloadReports(lastProgress.snapshot?.[0] ?? '')).toEqual([]);
   });
 
   test('offline, a return visit boots from the stored runtime', async () => {
@@ -139,8 +157,8 @@ describe('return visits (one browser context, in order)', () => {
       await context.unroute('**/dist/pyodide/pyodide.mjs');
     }
     const after = await storedRuntime();
-    expect(after['pyodide.asm.mjs'][0]).not.toBe(before['pyodide.asm.mjs'][0]);
-    expect(after['pyodide.asm.mjs'][1]).toBeGreaterThan(1_000_000);
+    expect(after['pyodide.asm.mjs.gz'][0]).not.toBe(before['pyodide.asm.mjs.gz'][0]);
+    expect(after['pyodide.asm.mjs.gz'][1]).toBeGreaterThan(1_000_000);
   }, TEST_TIMEOUT_MS);
 
   test('a damaged stored runtime fails one boot, is dropped, and the next visit loads it again', async () => {
@@ -154,7 +172,7 @@ describe('return visits (one browser context, in order)', () => {
       await host.close();
     }
     expect((await visit()).result).toBe('2');
-    expect((await storedRuntime())['pyodide.asm.mjs'][1]).toBeGreaterThan(1_000_000);
+    expect((await storedRuntime())['pyodide.asm.mjs.gz'][1]).toBeGreaterThan(1_000_000);
   }, TEST_TIMEOUT_MS);
 
   test('a damaged stored snapshot means a normal boot, and a new snapshot replaces it', async () => {
@@ -195,6 +213,10 @@ describe('a first visit with the snapshot shipped with the package', () => {
       const created = await host.create();
       expect(created.bootPath).toBe('snapshot');
       expect(created.progress.join(' | ')).toMatch(/Restoring Python/);
+      // The runtime and the shipped snapshot download together, one byte count: 6.4 + 6.2 MB.
+      const [loaded, total] = downloadReports(created.progress.join(' | ')).at(-1)!;
+      expect(loaded).toBe(total);
+      expect(total).toBeGreaterThan(12);
       const r = await host.run('import time, sys\ntime.tzname, time.timezone, time.strftime("%Z", time.localtime(0)), sys.platform');
       expect(r.result).toBe("(('UTC-0500', 'UTC-0400'), 18000, 'UTC-0500', 'emscripten')");
       await host.whenIdle();

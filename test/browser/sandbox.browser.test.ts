@@ -69,10 +69,14 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       expect(ctx.interruptible).toBe(true);
     });
 
-    test('Python boots from the runtime beside the library, with no failed requests', async () => {
-      const wasm = site.server.requests.filter((r) => r.path.endsWith('/pyodide.asm.wasm'));
-      expect(wasm.length).toBeGreaterThan(0); // one per interpreter: the warm spare boots too
-      expect(wasm.every((r) => r.path === '/dist/pyodide/pyodide.asm.wasm')).toBe(true);
+    test('Python boots from the gzipped runtime beside the library, with no failed requests', async () => {
+      const wasm = site.server.requests.filter((r) => r.path.includes('/pyodide.asm.wasm'));
+      expect(wasm.length).toBeGreaterThan(0);
+      // Only the gzipped copies are downloaded (3.6 MB instead of 9.6 MB), decompressed in the page.
+      for (const file of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide-lock.json']) {
+        expect(site.server.countRequests(`/dist/pyodide/${file}.gz`), file).toBeGreaterThan(0);
+        expect(site.server.countRequests((r) => r.path === `/dist/pyodide/${file}`), file).toBe(0);
+      }
       expect(site.server.countRequests('/dist/worker.js')).toBeGreaterThan(0);
       const failed = site.server.requests.filter((r) => r.status >= 400 && r.path !== '/favicon.ico');
       expect(failed).toEqual([]);
@@ -212,7 +216,8 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
     const cdnRequests: string[] = [];
     await context.route(/\/dist\/pyodide\/[^/]+$/, (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
-      return RUNTIME.includes(file) ? route.fulfill({ status: 404, body: 'not here' }) : route.fallback();
+      // The package's own copy (its big files gzipped) is not served.
+      return RUNTIME.includes(file.replace(/\.gz$/, '')) ? route.fulfill({ status: 404, body: 'not here' }) : route.fallback();
     });
     await context.route(/^https:\/\/cdn\.jsdelivr\.net\/pyodide\//, (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
@@ -239,5 +244,29 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
       (error: Error) => error.message,
     );
     expect(created).toMatch(/pyodide\.mjs is not the file this package was built with \(SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused, not stored/);
+  });
+});
+
+/**
+ * Issue 25: the package's own runtime is loaded gzipped; a runtime set by `indexURL` — a CDN or
+ * a self-hosted copy of Pyodide, with no `.gz` files — is loaded as it is, with no setting.
+ */
+describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
+  let context: BrowserContext | undefined;
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  test('boots from its plain files, asking for no .gz file', async () => {
+    context = await browser.newContext();
+    const page = await HostPage.open(context, site.server.origin);
+    const before = site.server.requests.length;
+    await page.create({ indexURL: '/node_modules/pyodide/', warmSpare: false, snapshotCache: 'off' });
+    expect(await page.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    const asked = site.server.requests.slice(before).map((r) => r.path);
+    expect(asked).toContain('/node_modules/pyodide/pyodide.asm.wasm');
+    expect(asked.filter((path) => path.endsWith('.gz'))).toEqual([]);
   });
 });

@@ -1,0 +1,278 @@
+/**
+ * Issue 25's phone first visit: the demo site as the README serves it (`npm start`: `vite preview`
+ * of dist/), opened on an emulated phone — Chromium, CPU ×4 (CDP `Emulation.setCPUThrottlingRate`),
+ * 9 Mbit/s down, 1.5 Mbit/s up, 150 ms RTT (phone-link.mjs), 390×844, a fresh context (nothing
+ * cached) — until the first Python output of the primes demo (its card picked and sent as soon
+ * as it shows; the widget runs the recorded code live). Beside it, raw Pyodide: a page of the same
+ * server loading the same (plain) files with `loadPyodide()` in a module worker (raw-worker.mjs),
+ * then running the same code.
+ *
+ * Bytes on the wire are what went down the link (headers and bodies of every request of the page,
+ * its frame, its workers and its service worker), per visit, and per request with when its last
+ * byte arrived (the phases).
+ *
+ * CPU throttling in Chromium slows the page's main thread only, not workers (measured: a loop
+ * took 4.3× as long on the main thread, 1.0× in a worker), so Python itself — in a worker in both
+ * the sandbox and raw Pyodide — runs at this machine's speed on both sides.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { preview } from 'vite';
+import { startPhoneLink } from './phone-link.mjs';
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** The emulated phone (Chrome DevTools units: bytes per second, milliseconds). */
+export const PHONE = {
+  network: { downBytesPerSecond: 9e6 / 8, upBytesPerSecond: 1.5e6 / 8, rttMs: 150 },
+  cpuThrottlingRate: 4,
+  viewport: { width: 390, height: 844 },
+};
+
+/**
+ * Chromium flags for the phone: Chrome on Android keeps a page's sandboxed iframe in the page's
+ * process (site isolation there covers only sites people log in to), and CPU throttling applies
+ * per renderer process, so the frame and its worker are throttled like the page.
+ */
+export const PHONE_CHROMIUM_ARGS = ['--disable-site-isolation-trials', '--disable-features=IsolateSandboxedIframes,IsolateOrigins,site-per-process'];
+
+/** The Python the primes demo runs first (public/demos/primes.json), and what it prints. */
+function primesCode(distDir) {
+  const recording = JSON.parse(readFileSync(join(distDir, 'demos/primes.json'), 'utf8'));
+  const call = recording.messages[0].turns[0].parts.find((part) => part.functionCall).functionCall;
+  return call.args.code;
+}
+const PRIMES_OUTPUT = '5117';
+
+/** Writes the raw Pyodide page into the (frozen) build, so the preview server serves it beside the site. */
+function writeRawPage(distDir) {
+  const dir = join(distDir, 'bench-phone');
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['raw-worker.mjs', 'raw-pyodide.mjs']) copyFileSync(join(REPO_ROOT, 'bench', file), join(dir, file));
+  writeFileSync(
+    join(dir, 'raw.html'),
+    `<!doctype html>
+<html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>raw Pyodide</title>
+<pre id="output"></pre>
+<script type="module">
+import { RawPyodide } from './raw-pyodide.mjs';
+const indexURL = new URL('../pyodide/', location.href).href;
+const raw = await RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl: indexURL + 'pyodide.mjs', indexURL });
+window.rawReadyMs = performance.now();
+const reply = await raw.run(${JSON.stringify(primesCode(distDir))});
+document.getElementById('output').textContent = reply.ok ? reply.stdout : 'error: ' + reply.error;
+</script>
+</html>
+`,
+  );
+  return '/bench-phone/raw.html';
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `vite preview` of the frozen build's dist/ with this repository's config (what `npm start` runs), behind the phone link. */
+async function startPreview(distDir) {
+  const port = await freePort();
+  const server = await preview({
+    configFile: join(REPO_ROOT, 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir: distDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  const link = await startPhoneLink(port, PHONE.network);
+  return {
+    origin: link.origin,
+    bytesWritten: () => link.bytesDown(),
+    takeLog: () => link.takeLog(),
+    close: async () => {
+      await link.close();
+      await server.close();
+    },
+  };
+}
+
+/** A fresh phone context and page, its CPU throttled before anything loads. */
+async function phonePage(browser) {
+  const context = await browser.newContext({ viewport: PHONE.viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpuThrottlingRate });
+  return { context, page };
+}
+
+/** Polls `locator` until its text contains `text`; returns when (ms since `t0`). */
+async function whenText(locator, text, t0, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await locator.first().textContent({ timeout: 1000 }).catch(() => '');
+    if (found?.includes(text)) return Date.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`"${text}" did not appear within ${timeoutMs} ms`);
+}
+
+/**
+ * One first visit of the demo page: the primes card picked and sent as soon as it shows.
+ * `withoutShippedSnapshot`: the server answers 404 for the snapshot shipped in the package (what
+ * `shippedSnapshot: false` does), so Python boots instead of being restored.
+ */
+async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
+  const { context, page } = await phonePage(browser);
+  if (withoutShippedSnapshot) await context.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: '' }));
+  // When the widget's Python is ready, and when its code cell shows (ms since navigation).
+  await page.addInitScript(() => {
+    document.addEventListener('cec-sandbox-ready', () => (window.benchReadyMs = performance.now()), { once: true });
+  });
+  try {
+    const before = site.bytesWritten();
+    site.takeLog();
+    const t0 = Date.now();
+    await page.goto(`${site.origin}/index.html`, { waitUntil: 'commit' });
+    const card = page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo="primes"]');
+    await card.waitFor({ timeout: 120_000 });
+    const cardsMs = Date.now() - t0;
+    await card.click();
+    const send = page.locator('code-exec-chat cec-composer button[aria-label="Send message"]');
+    await send.click({ timeout: 60_000 });
+    const sentMs = Date.now() - t0;
+    const firstOutputMs = await whenText(page.locator('code-exec-chat .cell pre.output'), PRIMES_OUTPUT, t0);
+    const readyMs = Math.round(await page.evaluate(() => window.benchReadyMs));
+    return { ms: firstOutputMs, cardsMs, sentMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
+  } finally {
+    await context.close();
+  }
+}
+
+/** One first visit of the raw Pyodide page. */
+async function rawVisit(browser, site, rawPath) {
+  const { context, page } = await phonePage(browser);
+  try {
+    const before = site.bytesWritten();
+    site.takeLog();
+    const t0 = Date.now();
+    await page.goto(`${site.origin}${rawPath}`, { waitUntil: 'commit' });
+    const firstOutputMs = await whenText(page.locator('#output'), PRIMES_OUTPUT, t0);
+    const readyMs = Math.round(await page.evaluate(() => window.rawReadyMs));
+    return { ms: firstOutputMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * `rounds` rounds, each a first visit of the demo page (as served, and without the shipped
+ * snapshot) and of the raw page, the order rotating. Launches its own Chromium (the phone flags above).
+ */
+export async function phoneFirstVisits({ launchChromium, distDir, rounds, log }) {
+  const rawPath = writeRawPage(distDir);
+  const site = await startPreview(distDir);
+  const browser = await launchChromium({ args: PHONE_CHROMIUM_ARGS });
+  const kinds = ['sandbox', 'raw', 'sandboxBooted'];
+  const out = { sandbox: [], sandboxBooted: [], raw: [], chromium: browser.version() };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
+        log(`phone first visit, round ${round + 1}/${rounds}: ${kind}`);
+        const sample = kind === 'raw' ? await rawVisit(browser, site, rawPath) : await sandboxVisit(browser, site, kind === 'sandboxBooted');
+        log(`  ${kind}: first output at ${(sample.ms / 1000).toFixed(1)} s, ${(sample.bytes / 1e6).toFixed(2)} MB on the wire`);
+        out[kind].push({ ...sample, round });
+      }
+    }
+    return out;
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  if (!sorted.length) return undefined;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Per round: the variant's value ÷ raw's, for rounds where both have one. */
+function perRound(samples, references, value) {
+  return samples.flatMap((s) => {
+    const r = references.find((x) => x.round === s.round);
+    return r ? [value(s) / value(r)] : [];
+  });
+}
+
+/**
+ * The targets table's rows for the phone (report.mjs `targetsTable`): time to the first output
+ * and bytes on the wire, each ÷ raw Pyodide's in the same round. `goals`: targets.mjs GOALS.
+ */
+export function phoneTargets(phone, goals) {
+  if (!phone) return [];
+  const rows = [];
+  const TIME = '5. Phone first visit (CPU ×4, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
+  const BYTES = '5. Phone first visit: bytes on the wire (every request, service worker included)';
+  const variants = [
+    ['sandbox', 'Demo page as `npm start` serves it (shipped snapshot)', true],
+    ['sandboxBooted', 'Same, shipped snapshot not served (Python boots)', false],
+  ];
+  for (const [name, where, withGoal] of variants) {
+    const samples = phone[name];
+    if (!samples?.length) continue;
+    const ms = (s) => s.ms;
+    const bytes = (s) => s.bytes;
+    const timeRatios = perRound(samples, phone.raw, ms);
+    const byteRatios = perRound(samples, phone.raw, bytes);
+    const range = (values) => (values.length ? [Math.min(...values), Math.max(...values)] : undefined);
+    const timeRatio = median(timeRatios);
+    const byteRatio = median(byteRatios);
+    rows.push({
+      target: TIME, where, value: median(samples.map(ms)), unit: 'ms', n: samples.length, range: range(samples.map(ms)),
+      reference: median(phone.raw.map(ms)), referenceLabel: 'raw Pyodide, same server and link', ratio: timeRatio, perRound: timeRatios, ratioRange: range(timeRatios),
+      ...(withGoal ? { goal: `≤ ${goals.phoneFirstVisitRatio}× raw`, met: timeRatio <= goals.phoneFirstVisitRatio } : { goal: 'reference', met: undefined }),
+    });
+    rows.push({
+      target: BYTES, where, value: median(samples.map(bytes)) / 1e6, unit: 'MB', n: samples.length,
+      reference: median(phone.raw.map(bytes)) / 1e6, referenceLabel: 'raw Pyodide', ratio: byteRatio, perRound: byteRatios, ratioRange: range(byteRatios),
+      ...(withGoal ? { goal: `≤ ${goals.phoneBytesRatio}× raw`, met: byteRatio <= goals.phoneBytesRatio } : { goal: 'reference', met: undefined }),
+    });
+  }
+  return rows;
+}
+
+/** Where a phone visit's time and bytes go: medians per variant, then the bytes of each file. */
+export function phoneTable(phone) {
+  if (!phone) return '';
+  const s = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : `${(ms / 1000).toFixed(1)} s`);
+  const mb = (bytes) => (bytes === undefined ? '—' : `${(bytes / 1e6).toFixed(2)} MB`);
+  const names = [['sandbox', 'Sandbox: demo page (shipped snapshot)'], ['sandboxBooted', 'Sandbox: snapshot not served'], ['raw', 'Raw Pyodide']];
+  const present = names.filter(([name]) => phone[name]?.length);
+  const lines = [
+    '### Phone first visit: phases (medians)',
+    '',
+    '| Variant | Demo cards shown | Message sent | Python ready | First output | Last byte received | On the wire |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const lastByte = (sample) => Math.max(...(sample.requests ?? []).map((r) => r.endMs ?? 0), 0) || undefined;
+  for (const [name, label] of present) {
+    const samples = phone[name];
+    const m = (key) => median(samples.map((x) => x[key]));
+    lines.push(`| ${label} | ${s(m('cardsMs'))} | ${s(m('sentMs'))} | ${s(m('readyMs'))} | ${s(m('ms'))} | ${s(median(samples.map(lastByte)))} | ${mb(m('bytes'))} |`);
+  }
+  const files = [...new Set(present.flatMap(([name]) => phone[name].flatMap((x) => (x.requests ?? []).map((r) => r.path))))];
+  lines.push('', `| File | ${present.map(([, label]) => label).join(' | ')} |`, `| --- |${present.map(() => ' --- |').join('')}`);
+  const perFile = (samples, path) => median(samples.map((x) => (x.requests ?? []).filter((r) => r.path === path).reduce((sum, r) => sum + r.bytes, 0)));
+  const rowsOf = files.map((path) => [path, present.map(([name]) => perFile(phone[name], path))]).filter(([, values]) => values.some((v) => v >= 10_000));
+  rowsOf.sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]));
+  for (const [path, values] of rowsOf) lines.push(`| \`${path}\` | ${values.map((v) => (v ? mb(v) : '—')).join(' | ')} |`);
+  lines.push(
+    '',
+    `Chromium ${phone.chromium}, ${phone.raw.length} rounds; times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 (CDP) slows the page's main thread only: Chromium does not throttle workers, where Python runs on both sides, so Python's own boot and run are at this machine's speed.`,
+  );
+  return lines.join('\n');
+}

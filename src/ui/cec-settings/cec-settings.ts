@@ -12,6 +12,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import type { CecKeyForm } from '../cec-key-form/cec-key-form.js';
+import { closeIcon } from '../icons.js';
 import type { DemoListing } from '../replay/recording.js';
 import { controls } from '../styles/theme.js';
 import { settingsStyles } from './cec-settings.styles.js';
@@ -112,5 +113,3 @@ export class CecSettings extends LitElement {
     </dialog>`;
   }
 }
-
-const closeIcon = html`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12" /></svg>`;

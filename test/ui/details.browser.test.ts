@@ -7,38 +7,21 @@
  *
  * Needs the built site (`npm run build`).
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, blockNonLocal, pickDemo, requireBuild, sendAndWait, waitForSandbox } from './ui-support.js';
+import { SERVE_ROOT, pickDemo, sendAndWait, useChromium, waitForSandbox } from './ui-support.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';
 const HOST = '/test/ui/pages/host.html';
 const DEMOS = '/dist/demos/index.json';
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
+const chromium = useChromium(TIMEOUT_MS);
 
 const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
 
 async function open(path: string, options: BrowserContextOptions = {}): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  await blockNonLocal(context);
+  const { context } = await chromium.open({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   await page.goto(`${site.server.origin}${path}`);
   await page.waitForFunction(() => Boolean(document.querySelector('#chat0')?.shadowRoot?.querySelector('cec-composer')));

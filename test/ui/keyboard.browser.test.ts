@@ -6,34 +6,17 @@
  *
  * Needs the built site (`npm run build`).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { DIST, SERVE_ROOT, blockNonLocal, requireBuild, waitForSandbox } from './ui-support.js';
+import { DIST, SERVE_ROOT, useChromium, waitForSandbox } from './ui-support.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
+const chromium = useChromium(TIMEOUT_MS);
 
 async function newPage(): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await blockNonLocal(context);
+  const { context } = await chromium.open({ viewport: { width: 1280, height: 900 } });
   return context.newPage();
 }
 

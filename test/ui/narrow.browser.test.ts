@@ -6,30 +6,14 @@
  *
  * Needs the built site (`npm run build`).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, blockNonLocal, requireBuild, screenshot } from './ui-support.js';
+import { SERVE_ROOT, screenshot, useChromium } from './ui-support.js';
 
 const TIMEOUT_MS = 60_000;
 const HOST = '/test/ui/pages/host.html';
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
+const chromium = useChromium(TIMEOUT_MS);
 
 interface Box {
   x: number;
@@ -46,8 +30,7 @@ describe('the widget in a narrow sidebar on a 1280 px page', { timeout: TIMEOUT_
   const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
 
   async function sidebar(width: number): Promise<Page> {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await blockNonLocal(context);
+    const { context } = await chromium.open({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${ctx.server.origin}${HOST}?width=${width}&demos-url=/dist/demos/index.json`);
     await expect.poll(() => page.locator('#chat0 .welcome cec-demo-picker button[data-demo]').count(), { timeout: 20_000 }).toBe(3);

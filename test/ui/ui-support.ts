@@ -194,3 +194,31 @@ export function useFakeGemini(timeoutMs: number): FakeGeminiWorld {
   });
   return world;
 }
+
+/**
+ * One Chromium for a test file, a fresh context per test (closed after it): what each widget
+ * suite needs around its tests. `open` makes the test's context with non-local requests blocked
+ * and returns it with the list of what was blocked.
+ */
+export function useChromium(timeoutMs: number): { open(options?: BrowserContextOptions): Promise<{ context: BrowserContext; blocked: string[] }> } {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    requireBuild();
+    browser = await launchChromium();
+  }, timeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+  return {
+    async open(options = {}) {
+      if (!browser) throw new Error('useChromium: the browser is not launched yet (call open inside a test)');
+      context = await browser.newContext(options);
+      return { context, blocked: await blockNonLocal(context) };
+    },
+  };
+}

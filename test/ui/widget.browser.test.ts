@@ -5,36 +5,19 @@
  *
  * Needs the built site (`npm run build`).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
-import { launchChromium } from '../support/chromium.js';
 import { type FakeIndex, indexWheelsMissing, startFakeIndex } from '../support/fake-pypi.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, blockNonLocal, collectLog, requireBuild, runInChat, screenshot, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+import { SERVE_ROOT, collectLog, runInChat, sendAndWait, screenshot, transcriptText, useChromium, waitForSandbox, waitIdle } from './ui-support.js';
 
 const TIMEOUT_MS = 90_000;
 const PAGE = '/test/ui/pages/plain.html';
-let browser: Browser;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  requireBuild();
-  browser = await launchChromium();
-}, TIMEOUT_MS);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-});
+const chromium = useChromium(TIMEOUT_MS);
 
 async function openPlainPage(origin: string, query: string): Promise<{ page: Page; log: string[] }> {
-  context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  await blockNonLocal(context);
+  const { context } = await chromium.open({ viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   const log = collectLog(page);
   await page.goto(`${origin}${PAGE}?${query}`);
@@ -234,8 +217,7 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
   const CANARY = 'canary.invalid';
 
   async function openWithGuard(query: string) {
-    context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-    const blocked = await blockNonLocal(context);
+    const { context, blocked } = await chromium.open({ viewport: { width: 1000, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${ctx.server.origin}${PAGE}?${query}`);
     await waitForSandbox(page, '#chat0');

@@ -5,8 +5,8 @@
  * both should read the factor.
  */
 
-/** Iterations of the loop: about 0.3 s unthrottled here, long against a 20 ms throttle period. */
-const LOOP_ITERATIONS = 150_000_000;
+/** Iterations of the loop: about 0.5 s unthrottled here, long against a 20 ms throttle period. */
+const LOOP_ITERATIONS = 100_000_000;
 
 /** Runs the loop `n` times on `page`'s main thread and `n` times in a worker, alternating; the medians (ms). */
 export async function loopTimes(page, n = 3) {

@@ -19,7 +19,10 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { preview } from 'vite';
+import { loopTimes, slowdown } from './cpu-calibration.mjs';
+import { browserPid, startCpuThrottle } from './cpu-throttle.mjs';
 import { startPhoneLink } from './phone-link.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -99,13 +102,29 @@ async function startPreview(distDir) {
   };
 }
 
-/** A fresh phone context and page, its CPU throttled before anything loads. */
-async function phonePage(browser) {
+/**
+ * A fresh phone context and page. `cpu: 'cdp'`: its main thread throttled by CDP before anything
+ * loads (the reference rows); otherwise the whole-renderer throttle, already running, slows it.
+ */
+async function phonePage(browser, cpu) {
   const context = await browser.newContext({ viewport: PHONE.viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpuThrottlingRate });
+  if (cpu === 'cdp') {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpuThrottlingRate });
+  }
   return { context, page };
+}
+
+/** The calibration loop's times (cpu-calibration.mjs) in a fresh phone page. */
+async function phoneLoopTimes(browser, cpu) {
+  const { context, page } = await phonePage(browser, cpu);
+  try {
+    await page.goto('data:text/html,<title>calibration</title>');
+    return await loopTimes(page);
+  } finally {
+    await context.close();
+  }
 }
 
 /** Polls `locator` until its text contains `text`; returns when (ms since `t0`). */
@@ -124,8 +143,8 @@ async function whenText(locator, text, t0, timeoutMs = 180_000) {
  * `withoutShippedSnapshot`: the server answers 404 for the snapshot shipped in the package (what
  * `shippedSnapshot: false` does), so Python boots instead of being restored.
  */
-async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
-  const { context, page } = await phonePage(browser);
+async function sandboxVisit(browser, site, withoutShippedSnapshot = false, cpu = 'renderer') {
+  const { context, page } = await phonePage(browser, cpu);
   if (withoutShippedSnapshot) await context.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: '' }));
   // When the widget's Python is ready, and when its code cell shows (ms since navigation).
   await page.addInitScript(() => {
@@ -152,8 +171,8 @@ async function sandboxVisit(browser, site, withoutShippedSnapshot = false) {
 }
 
 /** One first visit of the raw Pyodide page. */
-async function rawVisit(browser, site, rawPath) {
-  const { context, page } = await phonePage(browser);
+async function rawVisit(browser, site, rawPath, cpu = 'renderer') {
+  const { context, page } = await phonePage(browser, cpu);
   try {
     const before = site.bytesWritten();
     site.takeLog();
@@ -169,15 +188,30 @@ async function rawVisit(browser, site, rawPath) {
 
 /**
  * `rounds` rounds, each a first visit of the demo page (as served, and without the shipped
- * snapshot) and of the raw page, the order rotating. Launches its own Chromium (the phone flags above).
+ * snapshot) and of the raw page, the order rotating, every renderer thread throttled
+ * (cpu-throttle.mjs); then `cdpRounds` rounds of the demo page and the raw page with CDP's
+ * main-thread-only throttle instead (the reference rows). Before them, the calibration: a loop's
+ * slowdown on the main thread and in a worker under each throttle. Launches its own Chromium
+ * (the phone flags above).
  */
-export async function phoneFirstVisits({ launchChromium, distDir, rounds, log }) {
+export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRounds, log }) {
   const rawPath = writeRawPage(distDir);
   const site = await startPreview(distDir);
-  const browser = await launchChromium({ args: PHONE_CHROMIUM_ARGS });
+  const tag = randomUUID();
+  const browser = await launchChromium({ args: [...PHONE_CHROMIUM_ARGS, `--bench-tag=${tag}`] });
+  const rootPid = browserPid(tag);
   const kinds = ['sandbox', 'raw', 'sandboxBooted'];
-  const out = { sandbox: [], sandboxBooted: [], raw: [], chromium: browser.version() };
+  const out = { sandbox: [], sandboxBooted: [], raw: [], cdp: { sandbox: [], raw: [] }, chromium: browser.version() };
+  let throttle;
   try {
+    log('phone: calibrating the CPU throttles (a loop on the main thread and in a worker)');
+    const unthrottled = await phoneLoopTimes(browser, 'none');
+    const cdp = await phoneLoopTimes(browser, 'cdp');
+    throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
+    const renderer = await phoneLoopTimes(browser, 'renderer');
+    out.calibration = { unthrottled, renderer, cdp, slowdown: { renderer: slowdown(unthrottled, renderer), cdp: slowdown(unthrottled, cdp) } };
+    const x = (n) => `${n.toFixed(2)}×`;
+    log(`  loop slowdown, every renderer thread throttled: main thread ${x(out.calibration.slowdown.renderer.main)}, worker ${x(out.calibration.slowdown.renderer.worker)}; CDP: main thread ${x(out.calibration.slowdown.cdp.main)}, worker ${x(out.calibration.slowdown.cdp.worker)} (unthrottled ${unthrottled.mainMs.toFixed(0)} and ${unthrottled.workerMs.toFixed(0)} ms)`);
     for (let round = 0; round < rounds; round++) {
       for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
         log(`phone first visit, round ${round + 1}/${rounds}: ${kind}`);
@@ -186,8 +220,19 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, log })
         out[kind].push({ ...sample, round });
       }
     }
+    out.throttle = await throttle.stop();
+    log(`  throttle: ${out.throttle.cycles} cycles, renderers stopped ${(out.throttle.stoppedShare * 100).toFixed(1)}% of the time, at most ${out.throttle.maxRenderers} at once`);
+    for (let round = 0; round < cdpRounds; round++) {
+      for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
+        log(`phone first visit, CDP throttle (main thread only), round ${round + 1}/${cdpRounds}: ${kind}`);
+        const sample = kind === 'raw' ? await rawVisit(browser, site, rawPath, 'cdp') : await sandboxVisit(browser, site, false, 'cdp');
+        log(`  ${kind}: first output at ${(sample.ms / 1000).toFixed(1)} s`);
+        out.cdp[kind].push({ ...sample, round });
+      }
+    }
     return out;
   } finally {
+    await throttle?.stop();
     await browser.close();
     await site.close();
   }
@@ -215,30 +260,32 @@ function perRound(samples, references, value) {
 export function phoneTargets(phone, goals) {
   if (!phone) return [];
   const rows = [];
-  const TIME = '5. Phone first visit (CPU ×4, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
+  const TIME = '5. Phone first visit (CPU ×4 on every renderer thread, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
   const BYTES = '5. Phone first visit: bytes on the wire (every request, service worker included)';
   const variants = [
-    ['sandbox', 'Demo page as `npm start` serves it (shipped snapshot)', true],
-    ['sandboxBooted', 'Same, shipped snapshot not served (Python boots)', false],
+    ['sandbox', 'Demo page as `npm start` serves it (shipped snapshot)', true, phone],
+    ['sandboxBooted', 'Same, shipped snapshot not served (Python boots)', false, phone],
+    ['sandbox', "Demo page, CPU ×4 by CDP instead (the page's main thread only, workers at full speed)", false, phone.cdp, 'time'],
   ];
-  for (const [name, where, withGoal] of variants) {
-    const samples = phone[name];
-    if (!samples?.length) continue;
-    const ms = (s) => s.ms;
-    const bytes = (s) => s.bytes;
-    const timeRatios = perRound(samples, phone.raw, ms);
-    const byteRatios = perRound(samples, phone.raw, bytes);
-    const range = (values) => (values.length ? [Math.min(...values), Math.max(...values)] : undefined);
+  const range = (values) => (values.length ? [Math.min(...values), Math.max(...values)] : undefined);
+  const ms = (s) => s.ms;
+  const bytes = (s) => s.bytes;
+  for (const [name, where, withGoal, from, only] of variants) {
+    const samples = from?.[name];
+    if (!samples?.length || !from.raw?.length) continue;
+    const timeRatios = perRound(samples, from.raw, ms);
     const timeRatio = median(timeRatios);
-    const byteRatio = median(byteRatios);
     rows.push({
       target: TIME, where, value: median(samples.map(ms)), unit: 'ms', n: samples.length, range: range(samples.map(ms)),
-      reference: median(phone.raw.map(ms)), referenceLabel: 'raw Pyodide, same server and link', ratio: timeRatio, perRound: timeRatios, ratioRange: range(timeRatios),
+      reference: median(from.raw.map(ms)), referenceLabel: from === phone ? 'raw Pyodide, same server and link' : 'raw Pyodide, same link, CDP throttle', ratio: timeRatio, perRound: timeRatios, ratioRange: range(timeRatios),
       ...(withGoal ? { goal: `≤ ${goals.phoneFirstVisitRatio}× raw`, met: timeRatio <= goals.phoneFirstVisitRatio } : { goal: 'reference', met: undefined }),
     });
+    if (only === 'time') continue;
+    const byteRatios = perRound(samples, from.raw, bytes);
+    const byteRatio = median(byteRatios);
     rows.push({
       target: BYTES, where, value: median(samples.map(bytes)) / 1e6, unit: 'MB', n: samples.length,
-      reference: median(phone.raw.map(bytes)) / 1e6, referenceLabel: 'raw Pyodide', ratio: byteRatio, perRound: byteRatios, ratioRange: range(byteRatios),
+      reference: median(from.raw.map(bytes)) / 1e6, referenceLabel: 'raw Pyodide', ratio: byteRatio, perRound: byteRatios, ratioRange: range(byteRatios),
       ...(withGoal ? { goal: `≤ ${goals.phoneBytesRatio}× raw`, met: byteRatio <= goals.phoneBytesRatio } : { goal: 'reference', met: undefined }),
     });
   }
@@ -252,6 +299,7 @@ export function phoneTable(phone) {
   const mb = (bytes) => (bytes === undefined ? '—' : `${(bytes / 1e6).toFixed(2)} MB`);
   const names = [['sandbox', 'Sandbox: demo page (shipped snapshot)'], ['sandboxBooted', 'Sandbox: snapshot not served'], ['raw', 'Raw Pyodide']];
   const present = names.filter(([name]) => phone[name]?.length);
+  const cdpNames = [['sandbox', 'CDP throttle (main thread only): sandbox demo page'], ['raw', 'CDP throttle (main thread only): raw Pyodide']].filter(([name]) => phone.cdp?.[name]?.length);
   const lines = [
     '### Phone first visit: phases (medians)',
     '',
@@ -259,8 +307,7 @@ export function phoneTable(phone) {
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   const lastByte = (sample) => Math.max(...(sample.requests ?? []).map((r) => r.endMs ?? 0), 0) || undefined;
-  for (const [name, label] of present) {
-    const samples = phone[name];
+  for (const [samples, label] of [...present.map(([name, label]) => [phone[name], label]), ...cdpNames.map(([name, label]) => [phone.cdp[name], label])]) {
     const m = (key) => median(samples.map((x) => x[key]));
     lines.push(`| ${label} | ${s(m('cardsMs'))} | ${s(m('sentMs'))} | ${s(m('readyMs'))} | ${s(m('ms'))} | ${s(median(samples.map(lastByte)))} | ${mb(m('bytes'))} |`);
   }
@@ -270,9 +317,12 @@ export function phoneTable(phone) {
   const rowsOf = files.map((path) => [path, present.map(([name]) => perFile(phone[name], path))]).filter(([, values]) => values.some((v) => v >= 10_000));
   rowsOf.sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]));
   for (const [path, values] of rowsOf) lines.push(`| \`${path}\` | ${values.map((v) => (v ? mb(v) : '—')).join(' | ')} |`);
+  const x = (n) => (n === undefined ? '—' : `${n.toFixed(2)}×`);
+  const slow = phone.calibration?.slowdown;
+  const stopped = phone.throttle ? `, stopped ${(phone.throttle.stoppedShare * 100).toFixed(1)}% of the time` : '';
   lines.push(
     '',
-    `Chromium ${phone.chromium}, ${phone.raw.length} rounds; times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 (CDP) slows the page's main thread only: Chromium does not throttle workers, where Python runs on both sides, so Python's own boot and run are at this machine's speed.`,
+    `Chromium ${phone.chromium}, ${phone.raw.length} rounds (CDP reference: ${phone.cdp?.raw?.length ?? 0}); times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 on every thread of the browser's renderer processes (bench/cpu-throttle.mjs: SIGSTOP/SIGCONT, 5 ms of every 20 ms running${stopped}): a loop ran ${x(slow?.renderer.main)} as long on the page's main thread and ${x(slow?.renderer.worker)} in a worker. CDP's throttle (\`Emulation.setCPUThrottlingRate\`, the reference rows) slows the main thread only: ${x(slow?.cdp.main)} there, ${x(slow?.cdp.worker)} in a worker, where Python runs on both sides.`,
   );
   return lines.join('\n');
 }

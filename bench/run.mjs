@@ -42,8 +42,8 @@ const PHONE_ONLY = process.env.BENCH_PHONE === '1';
  * rounds one slow or fast raw boot moved a ratio past its goal.
  */
 const COUNTS = QUICK
-  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1, phoneRounds: 1 }
-  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3 };
+  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1, phoneRounds: 1, phoneCdpRounds: 1 }
+  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3, phoneCdpRounds: 3 };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
@@ -68,7 +68,7 @@ try {
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
   }
-  if (!ONLY) results.phone = await phoneFirstVisits({ launchChromium: chromiumLauncher.launchChromium, distDir: build.distDir, rounds: COUNTS.phoneRounds, log });
+  if (!ONLY) results.phone = await phoneFirstVisits({ launchChromium: chromiumLauncher.launchChromium, distDir: build.distDir, rounds: COUNTS.phoneRounds, cdpRounds: COUNTS.phoneCdpRounds, log });
 } finally {
   await wheels.close();
   build.remove();

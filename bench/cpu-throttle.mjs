@@ -104,7 +104,7 @@ export function continueRenderers(rootPid) {
  */
 export async function startCpuThrottle({ rootPid, factor, periodMs = PERIOD_MS }) {
   if (!(factor > 1)) throw new Error(`CPU throttle factor must be above 1, got ${factor}`);
-  const child = fork(fileURLToPath(import.meta.url), ['--cycle', String(rootPid), String(factor), String(periodMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--cycle', String(rootPid), String(factor), String(periodMs)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let stats;
   child.on('message', (message) => typeof message === 'object' && (stats = message));

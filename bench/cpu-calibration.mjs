@@ -8,7 +8,7 @@
 /** Iterations of the loop: about 0.5 s unthrottled here, long against a 20 ms throttle period. */
 const LOOP_ITERATIONS = 100_000_000;
 
-/** Runs the loop `n` times on `page`'s main thread and `n` times in a worker, alternating; the medians (ms). */
+/** Runs the loop `n` times on `page`'s main thread and `n` times in a worker, alternating (after a warm-up); the medians (ms). */
 export async function loopTimes(page, n = 3) {
   return page.evaluate(
     async ([iterations, n]) => {

@@ -1,19 +1,24 @@
 /**
  * Issue 25's phone first visit: the demo site as the README serves it (`npm start`: `vite preview`
- * of dist/), opened on an emulated phone — Chromium, CPU ×4 (CDP `Emulation.setCPUThrottlingRate`),
- * 9 Mbit/s down, 1.5 Mbit/s up, 150 ms RTT (phone-link.mjs), 390×844, a fresh context (nothing
- * cached) — until the first Python output of the primes demo (its card picked and sent as soon
- * as it shows; the widget runs the recorded code live). Beside it, raw Pyodide: a page of the same
- * server loading the same (plain) files with `loadPyodide()` in a module worker (raw-worker.mjs),
- * then running the same code.
+ * of dist/), opened on an emulated phone — Chromium, CPU ×4 on every thread of its renderer
+ * processes (cpu-throttle.mjs), 9 Mbit/s down, 1.5 Mbit/s up, 150 ms RTT (phone-link.mjs),
+ * 390×844, a fresh context (nothing cached) — until the first Python output of the primes demo
+ * (its card picked and sent as soon as it shows; the widget runs the recorded code live). Beside
+ * it, raw Pyodide: a page of the same server loading the same (plain) files with `loadPyodide()`
+ * in a module worker (raw-worker.mjs), then running the same code.
  *
  * Bytes on the wire are what went down the link (headers and bodies of every request of the page,
  * its frame, its workers and its service worker), per visit, and per request with when its last
  * byte arrived (the phases).
  *
- * CPU throttling in Chromium slows the page's main thread only, not workers (measured: a loop
- * took 4.3× as long on the main thread, 1.0× in a worker), so Python itself — in a worker in both
- * the sandbox and raw Pyodide — runs at this machine's speed on both sides.
+ * The CPU: a phone is slow on every thread, and Python boots or restores in a worker on both
+ * sides. Chromium's own CPU throttling (CDP `Emulation.setCPUThrottlingRate`) slows the page's
+ * main thread only, not workers (a loop 4.1–4.3× as long on the main thread, 1.0× in a worker),
+ * which left Python at this desktop's speed and undercounted raw Pyodide's boot most. So the
+ * rows of record duty-cycle the whole renderer processes with SIGSTOP/SIGCONT instead (the same
+ * for both contestants), and a calibration before the visits times a loop on the main thread and
+ * in a worker, unthrottled and under each throttle (≈4× on both under the whole-renderer one).
+ * A few rounds with CDP's throttle instead are kept as reference rows, to compare with earlier runs.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -116,12 +121,35 @@ async function phonePage(browser, cpu) {
   return { context, page };
 }
 
+/**
+ * Each throttle's slowdown of a loop on the main thread and in a worker (cpu-calibration.mjs):
+ * `reps` times unthrottled, under CDP's throttle and under the whole-renderer one, back to back
+ * (the machine is shared: its load changes over a minute), the medians of each rep's ratios.
+ */
+async function calibrate(browser, rootPid, reps = 3) {
+  const samples = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const unthrottled = await phoneLoopTimes(browser, 'none');
+    const cdp = await phoneLoopTimes(browser, 'cdp');
+    const throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
+    let renderer;
+    try {
+      renderer = await phoneLoopTimes(browser, 'renderer');
+    } finally {
+      await throttle.stop();
+    }
+    samples.push({ unthrottled, cdp, renderer, slowdown: { cdp: slowdown(unthrottled, cdp), renderer: slowdown(unthrottled, renderer) } });
+  }
+  const of = (kind, thread) => median(samples.map((s) => s.slowdown[kind][thread]));
+  return { samples, slowdown: { renderer: { main: of('renderer', 'main'), worker: of('renderer', 'worker') }, cdp: { main: of('cdp', 'main'), worker: of('cdp', 'worker') } } };
+}
+
 /** The calibration loop's times (cpu-calibration.mjs) in a fresh phone page. */
 async function phoneLoopTimes(browser, cpu) {
   const { context, page } = await phonePage(browser, cpu);
   try {
     await page.goto('data:text/html,<title>calibration</title>');
-    return await loopTimes(page);
+    return await loopTimes(page, 1);
   } finally {
     await context.close();
   }
@@ -205,13 +233,11 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRou
   let throttle;
   try {
     log('phone: calibrating the CPU throttles (a loop on the main thread and in a worker)');
-    const unthrottled = await phoneLoopTimes(browser, 'none');
-    const cdp = await phoneLoopTimes(browser, 'cdp');
-    throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
-    const renderer = await phoneLoopTimes(browser, 'renderer');
-    out.calibration = { unthrottled, renderer, cdp, slowdown: { renderer: slowdown(unthrottled, renderer), cdp: slowdown(unthrottled, cdp) } };
+    out.calibration = await calibrate(browser, rootPid);
     const x = (n) => `${n.toFixed(2)}×`;
-    log(`  loop slowdown, every renderer thread throttled: main thread ${x(out.calibration.slowdown.renderer.main)}, worker ${x(out.calibration.slowdown.renderer.worker)}; CDP: main thread ${x(out.calibration.slowdown.cdp.main)}, worker ${x(out.calibration.slowdown.cdp.worker)} (unthrottled ${unthrottled.mainMs.toFixed(0)} and ${unthrottled.workerMs.toFixed(0)} ms)`);
+    const { renderer, cdp } = out.calibration.slowdown;
+    log(`  loop slowdown, every renderer thread throttled: main thread ${x(renderer.main)}, worker ${x(renderer.worker)}; CDP: main thread ${x(cdp.main)}, worker ${x(cdp.worker)}`);
+    throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
     for (let round = 0; round < rounds; round++) {
       for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
         log(`phone first visit, round ${round + 1}/${rounds}: ${kind}`);

@@ -6,6 +6,7 @@
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  * `BENCH_ONLY=browser-cost` runs only issue 27's browser rows (browser-cost.mjs).
  * `BENCH_PHONE=1` runs only issue 25's phone first visit (phone.mjs; 1 round with BENCH_QUICK).
+ * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
  */
@@ -43,7 +44,7 @@ const PHONE_ONLY = process.env.BENCH_PHONE === '1';
  */
 const COUNTS = QUICK
   ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1, phoneRounds: 1, phoneCdpRounds: 1 }
-  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3, phoneCdpRounds: 3 };
+  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3, phoneCdpRounds: 1 };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');

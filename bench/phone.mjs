@@ -22,6 +22,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -141,7 +142,8 @@ async function calibrate(browser, rootPid, reps = 3) {
     samples.push({ unthrottled, cdp, renderer, slowdown: { cdp: slowdown(unthrottled, cdp), renderer: slowdown(unthrottled, renderer) } });
   }
   const of = (kind, thread) => median(samples.map((s) => s.slowdown[kind][thread]));
-  return { samples, slowdown: { renderer: { main: of('renderer', 'main'), worker: of('renderer', 'worker') }, cdp: { main: of('cdp', 'main'), worker: of('cdp', 'worker') } } };
+  // Other work on the machine (its 1-minute load average) makes the unthrottled loop slower and the ratios smaller.
+  return { loadAverage: loadavg()[0], samples, slowdown: { renderer: { main: of('renderer', 'main'), worker: of('renderer', 'worker') }, cdp: { main: of('cdp', 'main'), worker: of('cdp', 'worker') } } };
 }
 
 /** The calibration loop's times (cpu-calibration.mjs) in a fresh phone page. */
@@ -236,7 +238,7 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRou
     out.calibration = await calibrate(browser, rootPid);
     const x = (n) => `${n.toFixed(2)}×`;
     const { renderer, cdp } = out.calibration.slowdown;
-    log(`  loop slowdown, every renderer thread throttled: main thread ${x(renderer.main)}, worker ${x(renderer.worker)}; CDP: main thread ${x(cdp.main)}, worker ${x(cdp.worker)}`);
+    log(`  loop slowdown, every renderer thread throttled: main thread ${x(renderer.main)}, worker ${x(renderer.worker)}; CDP: main thread ${x(cdp.main)}, worker ${x(cdp.worker)} (load average ${out.calibration.loadAverage.toFixed(1)})`);
     throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
     for (let round = 0; round < rounds; round++) {
       for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
@@ -247,7 +249,8 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRou
       }
     }
     out.throttle = await throttle.stop();
-    log(`  throttle: ${out.throttle.cycles} cycles, renderers stopped ${(out.throttle.stoppedShare * 100).toFixed(1)}% of the time, at most ${out.throttle.maxRenderers} at once`);
+    const t = out.throttle;
+    log(`  throttle: ${t.cycles} cycles, renderers stopped ${(t.stoppedShare * 100).toFixed(1)}% of the time, running parts ${t.meanRunMs.toFixed(1)} ms on average, at most ${t.maxRenderers} renderers at once${t.niced ? '' : ', cycler not prioritized (no permission for nice −20)'}`);
     for (let round = 0; round < cdpRounds; round++) {
       for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
         log(`phone first visit, CDP throttle (main thread only), round ${round + 1}/${cdpRounds}: ${kind}`);
@@ -348,7 +351,7 @@ export function phoneTable(phone) {
   const stopped = phone.throttle ? `, stopped ${(phone.throttle.stoppedShare * 100).toFixed(1)}% of the time` : '';
   lines.push(
     '',
-    `Chromium ${phone.chromium}, ${phone.raw.length} rounds (CDP reference: ${phone.cdp?.raw?.length ?? 0}); times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 on every thread of the browser's renderer processes (bench/cpu-throttle.mjs: SIGSTOP/SIGCONT, 5 ms of every 20 ms running${stopped}): a loop ran ${x(slow?.renderer.main)} as long on the page's main thread and ${x(slow?.renderer.worker)} in a worker. CDP's throttle (\`Emulation.setCPUThrottlingRate\`, the reference rows) slows the main thread only: ${x(slow?.cdp.main)} there, ${x(slow?.cdp.worker)} in a worker, where Python runs on both sides.`,
+    `Chromium ${phone.chromium}, ${phone.raw.length} rounds (CDP reference: ${phone.cdp?.raw?.length ?? 0}); times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 on every thread of the browser's renderer processes (bench/cpu-throttle.mjs: SIGSTOP/SIGCONT, 5 ms of every 20 ms running${stopped}): a loop ran ${x(slow?.renderer.main)} as long on the page's main thread and ${x(slow?.renderer.worker)} in a worker (1-minute load average ${phone.calibration?.loadAverage?.toFixed(1)} then: other work on the machine slows the unthrottled loop and shrinks the ratios). CDP's throttle (\`Emulation.setCPUThrottlingRate\`, the reference rows) slows the main thread only: ${x(slow?.cdp.main)} there, ${x(slow?.cdp.worker)} in a worker, where Python runs on both sides.`,
   );
   return lines.join('\n');
 }

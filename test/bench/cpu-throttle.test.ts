@@ -86,8 +86,25 @@ describe('cpu-throttle', () => {
     expect(await stoppedShare(renderer, 100)).toBe(0);
   });
 
+  /** A Node process that starts the throttle on the stand-in browser and then idles. */
+  const startInAnotherProcess = () =>
+    spawn(process.execPath, ['--input-type=module', '-e', `import { startCpuThrottle } from ${JSON.stringify(THROTTLE_MODULE)}; await startCpuThrottle({ rootPid: ${browser.pid}, factor: 4 }); setInterval(() => {}, 1000);`]);
+
+  it('continues the renderers at once when the process that started it gets SIGTERM', async () => {
+    const starter = startInAnotherProcess();
+    const exited = new Promise((resolve) => starter.once('exit', (code, signal) => resolve(signal)));
+    try {
+      await until(() => state(renderer) === 'T');
+      starter.kill('SIGTERM');
+      expect(await exited).toBe('SIGTERM');
+      expect(await stoppedShare(renderer, 100)).toBe(0);
+    } finally {
+      starter.kill('SIGKILL');
+    }
+  });
+
   it('continues the renderers when the process that started it is killed', async () => {
-    const starter = spawn(process.execPath, ['--input-type=module', '-e', `import { startCpuThrottle } from ${JSON.stringify(THROTTLE_MODULE)}; await startCpuThrottle({ rootPid: ${browser.pid}, factor: 4 }); setInterval(() => {}, 1000);`]);
+    const starter = startInAnotherProcess();
     try {
       await until(() => state(renderer) === 'T');
       starter.kill('SIGKILL');

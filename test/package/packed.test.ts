@@ -35,7 +35,7 @@ console.log(JSON.stringify(r.result));`,
     expect(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe(JSON.stringify("('emscripten', 42)"));
   }, 120_000);
 
-  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm.gz', 'pyodide/pyodide.asm.mjs.gz', 'pyodide/pyodide-lock.json.gz', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
+  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm.zst', 'pyodide/pyodide.asm.mjs.zst', 'pyodide/pyodide-lock.json.zst', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
     '%s resolves by its package path, as a bundler resolves an asset import',
     (asset) => {
       const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);

@@ -95,6 +95,12 @@ function copyPyodideRuntime(outDir: string): Plugin {
       mkdirSync(target, { recursive: true });
       for (const file of PYODIDE_FILES) copyFileSync(join(root, 'node_modules/pyodide', file), join(target, file));
       for (const [name, bytes] of packedRuntime()) writeFileSync(join(target, name), bytes);
+      // The npm package of Pyodide carries no license file; its files here are MPL-2.0 and unmodified.
+      const { version, license } = JSON.parse(readFileSync(join(root, 'node_modules/pyodide/package.json'), 'utf8'));
+      writeFileSync(
+        join(target, 'NOTICE.md'),
+        `# Pyodide ${version}\n\nThe files in this folder are Pyodide ${version}'s runtime from its npm package \`pyodide\`, unmodified (the \`.zst\` files are the same files packed with Zstandard; \`sandbox-snapshot.bin.zst\` is a memory image of it made by this package's build). License: ${license} (https://mozilla.org/MPL/2.0/). Source: https://github.com/pyodide/pyodide/tree/${version}\n`,
+      );
     },
   };
 }
@@ -106,7 +112,7 @@ export default defineConfig(({ mode }) => {
       // public/ belongs to the site build.
       publicDir: false,
       define: libraryDefines('browser'),
-      build: { ...libBuild(outDir, '[name].js'), emptyOutDir: true },
+      build: { ...libBuild(outDir, '[name].js'), emptyOutDir: true, license: { fileName: 'licenses/library.md' } },
       plugins: [copyPyodideRuntime(outDir), stripViteIgnore(), nodeLibrary(outDir), workerBundle(outDir)],
     };
   }
@@ -163,7 +169,7 @@ function nodeLibrary(outDir: string): Plugin {
     name: 'node-library',
     apply: 'build',
     async closeBundle() {
-      await build({ configFile: false, logLevel: 'warn', define: libraryDefines('node'), build: libBuild(outDir, '[name].node.js', ['index', 'sandbox']), plugins: [stripViteIgnore()] });
+      await build({ configFile: false, logLevel: 'warn', define: libraryDefines('node'), build: { ...libBuild(outDir, '[name].node.js', ['index', 'sandbox']), license: { fileName: 'licenses/library.node.md' } }, plugins: [stripViteIgnore()] });
       writeFileSync(join(outDir, 'index.node.d.ts'), "export * from './index.js';\n");
     },
   };
@@ -199,6 +205,7 @@ function workerBundle(outDir: string): Plugin {
           ...besideOthers(outDir),
           lib: { entry: join(root, 'worker/worker.ts'), formats: ['iife'], name: 'pythonSandboxWorker', fileName: () => 'worker.js' },
           rollupOptions: { external: [/^node:/], output: { codeSplitting: false } },
+          license: { fileName: 'licenses/worker.md' },
         },
       });
     },
@@ -243,6 +250,7 @@ async function buildWidget(outDir: string): Promise<void> {
     build: {
       ...besideOthers(outDir, true),
       lib: { entry: join(root, 'src/ui/widget.ts'), formats: ['es'], fileName: () => 'widget.js' },
+      license: { fileName: 'licenses/widget.md' },
       rollupOptions: {
         // The sandbox's Node-only branch (worker_threads) is never taken in a browser.
         external: [/^node:/],

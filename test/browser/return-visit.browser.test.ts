@@ -213,10 +213,10 @@ describe('a first visit with the snapshot shipped with the package', () => {
       const created = await host.create();
       expect(created.bootPath).toBe('snapshot');
       expect(created.progress.join(' | ')).toMatch(/Restoring Python/);
-      // The runtime and the shipped snapshot download together, one byte count: 5.7 + 4.5 MB.
+      // The runtime and the shipped snapshot download together, one byte count: 5.7 + 3.8 MB.
       const [loaded, total] = downloadReports(created.progress.join(' | ')).at(-1)!;
       expect(loaded).toBe(total);
-      expect(total).toBeGreaterThan(10);
+      expect(total).toBeGreaterThan(9);
       const r = await host.run('import time, sys\ntime.tzname, time.timezone, time.strftime("%Z", time.localtime(0)), sys.platform');
       expect(r.result).toBe("(('UTC-0500', 'UTC-0400'), 18000, 'UTC-0500', 'emscripten')");
       await host.whenIdle();

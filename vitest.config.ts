@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { pyodideRuntimeDefines } from './vite.config.js';
 
-/** Measures the page's pauses under floods: run alone, so other suites' browsers do not count as pauses. */
+/**
+ * Measure the host's pauses under floods (≤ 200 ms): each runs alone, after the other suites, so
+ * their browsers and interpreters do not count as pauses.
+ */
 const FLOODS = ['test/browser/floods.browser.test.ts'];
+const HOSTILE_WORKER = ['test/sandbox/hostile-worker.test.ts'];
 /** Installs and builds example apps (npm, webpack, Next.js): minutes of both cores, so last and alone. */
 const EXAMPLES = ['test/package/examples.test.ts'];
 /** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */
@@ -28,11 +32,15 @@ export default defineConfig({
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: process.env.TEST_REPORT ?? 'test-results/vitest.json' }]],
     projects: nodeSuitesOnly
-      ? [{ extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...EXAMPLES] } }]
+      ? [
+          { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 1 } } },
+        ]
       : [
-          { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+          { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } } },
           { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
-          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 2 } } },
+          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 2 } } },
+          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 3 } } },
         ],
   },
 });

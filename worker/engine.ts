@@ -10,6 +10,7 @@ import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
+import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { StagingFolder, toLocalPath } from './node-paths.js';
 import { OutputBelowPython } from './output-below.js';
 import { type IndexPackages, PackageIndex } from './packages.js';
@@ -199,6 +200,8 @@ export class PyodideEngine implements WorkerApi {
     this.writeSources();
     this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
     if (!makeSnapshot) return undefined;
+    this.pyodide.runPython('import gc; gc.collect()');
+    zeroFreeMemory((this.pyodide as unknown as { _module: CHeap })._module);
     // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
     const snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
     // While snapshotting, Pyodide's `js` is a recording proxy of globalThis, on which getters

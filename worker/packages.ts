@@ -52,10 +52,11 @@ export class PackageIndex {
   }
 
   /**
-   * Whether an import statement in `code` may name a lock-file package not loaded yet. Most
-   * cells name none, and then need no parse (`find_imports` takes ~1 ms on a HumanEval program).
+   * Whether an import statement (of `words`, {@link wordsOfImportStatements}) may name a
+   * lock-file package not loaded yet. Most cells name none, and then need no parse
+   * (`find_imports` takes ~1 ms on a HumanEval program).
    */
-  private mentionsUnloaded(code: string): boolean {
+  private mentionsUnloaded(words: string[]): boolean {
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
     const loadedCount = Object.keys(loaded).length;
     if (this.unloaded?.loadedCount !== loadedCount) {
@@ -63,17 +64,17 @@ export class PackageIndex {
       this.unloaded = { loadedCount, names: new Set(names) };
     }
     const { names } = this.unloaded;
-    return names.size > 0 && wordsOfImportStatements(code).some((word) => names.has(word));
+    return names.size > 0 && words.some((word) => names.has(word));
   }
 
   /**
-   * With a package index: whether an import statement in `code` may name a module the interpreter
-   * does not have (a word that is neither the standard library's nor found before).
+   * With a package index: whether an import statement (of `words`) may name a module the
+   * interpreter does not have (a word that is neither the standard library's nor found before).
    */
-  private mentionsUnknown(code: string): boolean {
+  private mentionsUnknown(words: string[]): boolean {
     if (!this.askIndex) return false;
     this.available ??= new Set(this.pyodide.runPython('import sys; [*sys.stdlib_module_names, *sys.builtin_module_names]').toJs() as string[]);
-    return wordsOfImportStatements(code).some((word) => !KEYWORDS.has(word) && !this.available!.has(word) && !this.byImport.has(word));
+    return words.some((word) => !KEYWORDS.has(word) && !this.available!.has(word) && !this.byImport.has(word));
   }
 
   /** Top-level modules `code` imports (none for a syntax error: the run itself reports it). */
@@ -115,7 +116,7 @@ export class PackageIndex {
 
   /** Lock-file packages imported by `code` and not yet loaded. */
   missingFor(code: string): Array<{ importName: string; packageName: string }> {
-    if (!this.mentionsUnloaded(code)) return [];
+    if (!this.mentionsUnloaded(wordsOfImportStatements(code))) return [];
     return this.missingAmong(this.importsOf(code));
   }
 
@@ -131,8 +132,9 @@ export class PackageIndex {
 
   /** Loads what `code` imports; returns a failure naming the packages that did not load. */
   async loadFor(code: string, onProgress: (p: LoadProgress) => void, packageBaseUrl: string): Promise<PackageFailure | undefined> {
-    const fromLock = this.mentionsUnloaded(code);
-    const fromIndex = this.mentionsUnknown(code);
+    const words = wordsOfImportStatements(code);
+    const fromLock = this.mentionsUnloaded(words);
+    const fromIndex = this.mentionsUnknown(words);
     if (!fromLock && !fromIndex) return undefined;
     const imports = this.importsOf(code);
     const missing = fromLock ? this.missingAmong(imports) : [];

@@ -13,11 +13,11 @@
  * the build recorded, whether downloaded or stored: a file that differs fails the load, naming it
  * and both hashes, and is never stored; a stored one that differs is downloaded again.
  *
- * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it streams in;
- * hashes, storage and the worker only ever see the decompressed bytes.
+ * A packed file (the package ships its big ones zstd-packed, as `.zst`) is decompressed while it
+ * streams in; hashes, storage and the worker only ever see the decompressed bytes.
  */
 import type { RuntimeFiles } from '../protocol.js';
-import { bounded, gunzipIfGzip } from './byte-streams.js';
+import { bounded, unpacked } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
 import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
@@ -31,7 +31,7 @@ const BUILD_HEADER = 'x-python-sandbox-build';
 /** The most any runtime file may hold once decompressed (the largest, the wasm, is 9.6 MB). */
 const MAX_RUNTIME_FILE_BYTES = 64e6;
 
-/** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be gzipped. */
+/** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be packed. */
 export interface RuntimeUrls {
   pyodideMjs: string;
   asmMjs: string;
@@ -138,7 +138,7 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
 }
 
 /**
- * One runtime file, decompressed as it arrives if it is gzip. A dev server or an SPA fallback
+ * One runtime file, decompressed as it arrives if it is packed (zstd or gzip). A dev server or an SPA fallback
  * answers a missing file with the app's HTML page and status 200; that is said here, naming the
  * file and the option, instead of failing later on `<`. With `expected`, a file whose
  * (decompressed) bytes differ is refused.
@@ -148,7 +148,7 @@ async function fetchRuntimeFile(url: string, option: string, expected: string | 
   const body = progress?.track(response, size) ?? response.body;
   let blob: Blob;
   try {
-    const bytes = body && (await gunzipIfGzip(body));
+    const bytes = body && (await unpacked(body, MAX_RUNTIME_FILE_BYTES));
     blob = bytes ? await new Response(bounded(bytes, MAX_RUNTIME_FILE_BYTES)).blob() : new Blob([]);
   } catch (error) {
     throw new Error(`${url} could not be read (${(error as Error).message}: a damaged or cut-off download?); set ${option} to where it is served`);

@@ -7,7 +7,7 @@
  */
 import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
-import { bounded, gunzipIfGzip, isGzip } from './byte-streams.js';
+import { bounded, unpacked } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
 import { isHtmlPage } from './downloads.js';
 
@@ -18,8 +18,8 @@ import { isHtmlPage } from './downloads.js';
 export async function loadShippedSnapshot(url: URL, progress?: DownloadProgress): Promise<SnapshotData | undefined> {
   try {
     if (!isNode) return await download(url, progress);
-    const bytes = await readLocal(url);
-    return isGzip(bytes) ? new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : bytes;
+    const body = await unpacked(new Blob([await readLocal(url)]).stream(), MAX_SNAPSHOT_BYTES);
+    return body && new Uint8Array(await new Response(bounded(body, MAX_SNAPSHOT_BYTES)).arrayBuffer());
   } catch {
     return undefined;
   }
@@ -35,12 +35,12 @@ const MAX_SNAPSHOT_BYTES = 256e6;
 
 /**
  * Decompressed as it arrives, into a Blob (no copy in the page's heap; the worker reads it). A
- * server may already have undone the gzip (Content-Encoding): then the bytes are the snapshot itself.
+ * server may send it unpacked: then the bytes are the snapshot itself.
  */
 async function download(url: URL, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;
-  const body = await gunzipIfGzip(progress?.track(response) ?? response.body);
+  const body = await unpacked(progress?.track(response) ?? response.body, MAX_SNAPSHOT_BYTES);
   return body && new Response(bounded(body, MAX_SNAPSHOT_BYTES)).blob();
 }

@@ -4,7 +4,7 @@
  * from Node ESM and resolved the way bundlers resolve asset imports. Needs the built `dist/`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,16 @@ console.log(JSON.stringify(r.result));`,
     expect(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe(JSON.stringify("('emscripten', 42)"));
   }, 120_000);
 
-  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm.gz', 'pyodide/pyodide.asm.mjs.gz', 'pyodide/pyodide-lock.json.gz', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
+  test('names the license of every package bundled into it, Mozilla Public License ones with where their source is', () => {
+    const dist = join(app, 'node_modules', NAME, 'dist');
+    const widget = readFileSync(join(dist, 'licenses/widget.md'), 'utf8');
+    for (const bundled of ['lit', 'marked', 'dompurify', 'highlight.js', 'comlink', 'fzstd', 'pip-requirements-js', 'pyodide']) expect(widget, bundled).toContain(`## ${bundled} - `);
+    expect(readFileSync(join(dist, 'licenses/library.md'), 'utf8')).toContain('## pip-requirements-js - 1.0.3 (MPL-2.0)');
+    expect(readFileSync(join(dist, 'licenses/worker.md'), 'utf8')).toContain('## comlink - ');
+    expect(readFileSync(join(dist, 'pyodide/NOTICE.md'), 'utf8')).toMatch(/License: MPL-2\.0 .* Source: https:\/\/github\.com\/pyodide\/pyodide\/tree\/\d/);
+  });
+
+  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm.zst', 'pyodide/pyodide.asm.mjs.zst', 'pyodide/pyodide-lock.json.zst', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
     '%s resolves by its package path, as a bundler resolves an asset import',
     (asset) => {
       const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);

@@ -5,12 +5,15 @@
  * only Playwright's locators pierce them. An engine that is not installed says so in `missing`.
  */
 import { existsSync } from 'node:fs';
+import { afterAll, afterEach } from 'vitest';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { Key, Origin } from 'selenium-webdriver';
 import { launchChromium } from '../support/chromium.js';
 import { type CallAnswer, EVALUATE, unwrap } from '../support/engines/engine.js';
 import { type WebKit, launchWebKit, webkitMissing } from '../support/engines/webkit.js';
+import { useStaticServer } from '../support/use-static-server.js';
+import { SERVE_ROOT, requireBuild } from './ui-support.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -30,6 +33,27 @@ export interface EngineUnderTest {
   missing: string | undefined;
   open(url: string): Promise<Driver>;
   close(): Promise<void>;
+}
+
+/**
+ * For a suite in one engine: the built site served cross-origin isolated, and `open(path)` for
+ * one page of it per test, closed after the test; the engine is closed after the suite.
+ */
+export function useEngine(engine: EngineUnderTest, closeTimeoutMs: number): { open(path: string): Promise<Driver> } {
+  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+  let opened: Driver | undefined;
+  afterEach(async () => {
+    await opened?.close();
+    opened = undefined;
+  });
+  afterAll(() => engine.close(), closeTimeoutMs);
+  return {
+    async open(path) {
+      requireBuild();
+      opened = await engine.open(`${site.server.origin}${path}`);
+      return opened;
+    },
+  };
 }
 
 export function chromium(): EngineUnderTest {

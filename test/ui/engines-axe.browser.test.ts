@@ -10,11 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { playDemoInPage } from '../support/engines/play-demo.js';
-import { useStaticServer } from '../support/use-static-server.js';
-import { type Driver, clickOn, countOf, firefox, sandboxReady, until, webkit } from './engine-drivers.js';
-import { SERVE_ROOT, requireBuild } from './ui-support.js';
+import { type Driver, clickOn, countOf, firefox, sandboxReady, until, useEngine, webkit } from './engine-drivers.js';
 
 const TIMEOUT_MS = 150_000;
 const HOST = '/test/ui/pages/host.html?demos-url=/dist/demos/index.json';
@@ -34,20 +32,11 @@ async function violations(page: Driver): Promise<string[]> {
 }
 
 describe.each([firefox(), webkit()])('$name', (engine) => {
-  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
-  let opened: Driver | undefined;
-  afterEach(async () => {
-    await opened?.close();
-    opened = undefined;
-  });
-  afterAll(async () => {
-    await engine.close();
-  }, TIMEOUT_MS);
+  const pages = useEngine(engine, TIMEOUT_MS);
 
   describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'axe: no violation of impact moderate or above', () => {
     async function hostPage(): Promise<Driver> {
-      requireBuild();
-      const page = (opened = await engine.open(`${site.server.origin}${HOST}`));
+      const page = await pages.open(HOST);
       await until('the demo cards', async () => (await page.evaluate(countOf, 'button[data-demo]')) >= 3);
       return page;
     }
@@ -78,8 +67,7 @@ describe.each([firefox(), webkit()])('$name', (engine) => {
     }, TIMEOUT_MS);
 
     test('the demo page with its scratchpad', async () => {
-      requireBuild();
-      const page = (opened = await engine.open(`${site.server.origin}/dist/index.html`));
+      const page = await pages.open('/dist/index.html');
       await until('Python', () => page.evaluate(sandboxReady, '#chat'), 120_000);
       expect(await violations(page)).toEqual([]);
     }, TIMEOUT_MS);

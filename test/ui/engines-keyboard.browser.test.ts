@@ -7,10 +7,8 @@
  *
  * Needs the built site (`npm run build`).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { useStaticServer } from '../support/use-static-server.js';
-import { type Driver, chromium, clickOn, countOf, firefox, focusPath, focusedMode, sandboxReady, textareaValue, until, webkit } from './engine-drivers.js';
-import { SERVE_ROOT, requireBuild } from './ui-support.js';
+import { describe, expect, test } from 'vitest';
+import { chromium, clickOn, countOf, firefox, focusPath, focusedMode, sandboxReady, textareaValue, until, useEngine, webkit } from './engine-drivers.js';
 
 const TIMEOUT_MS = 150_000;
 const PLAIN = '/test/ui/pages/plain.html';
@@ -18,22 +16,11 @@ const PLAIN = '/test/ui/pages/plain.html';
 const ENGINES = [chromium(), firefox(), webkit()];
 
 describe.each(ENGINES)('$name', (engine) => {
-  const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
-  let opened: Driver | undefined;
-  beforeAll(() => {
-    if (!engine.missing) requireBuild();
-  });
-  afterEach(async () => {
-    await opened?.close();
-    opened = undefined;
-  });
-  afterAll(async () => {
-    await engine.close();
-  }, TIMEOUT_MS);
+  const pages = useEngine(engine, TIMEOUT_MS);
 
   describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'the keyboard, with real clicks and key presses', () => {
     test('Esc after a mouse click on Send stops the run', async () => {
-      const page = (opened = await engine.open(`${site.server.origin}${PLAIN}?demo=/test/ui/pages/stop.recording.json`));
+      const page = await pages.open(`${PLAIN}?demo=/test/ui/pages/stop.recording.json`);
       await until('Python', () => page.evaluate(sandboxReady, '#chat0'), 120_000);
       await until('the first message', async () => Boolean(await page.evaluate(textareaValue, '#chat0')));
       await clickOn(page, 'button[aria-label="Send message"]');
@@ -46,7 +33,7 @@ describe.each(ENGINES)('$name', (engine) => {
     }, TIMEOUT_MS);
 
     test('picking a demo card puts focus in the message box', async () => {
-      const page = (opened = await engine.open(`${site.server.origin}${PLAIN}?demos-url=/dist/demos/index.json`));
+      const page = await pages.open(`${PLAIN}?demos-url=/dist/demos/index.json`);
       await clickOn(page, 'button[data-demo="primes"]');
       await until('the demo\'s first message', async () => Boolean(await page.evaluate(textareaValue, '#chat0')));
       await until('focus in the message box', async () => (await page.evaluate(focusPath)).endsWith('cec-composer > textarea'), 10_000).catch(async (error: Error) => {
@@ -55,7 +42,7 @@ describe.each(ENGINES)('$name', (engine) => {
     }, TIMEOUT_MS);
 
     test('the mode switch: arrow keys select the other mode and move focus with it', async () => {
-      const page = (opened = await engine.open(`${site.server.origin}${PLAIN}`));
+      const page = await pages.open(PLAIN);
       await clickOn(page, '.segmented [data-mode=local]');
       await page.press('Tab');
       // One tab stop: Tab went on past the unchecked mode.
@@ -71,7 +58,7 @@ describe.each(ENGINES)('$name', (engine) => {
     }, TIMEOUT_MS);
 
     test('Esc then Tab leaves the scratchpad; Tab alone indents', async () => {
-      const page = (opened = await engine.open(`${site.server.origin}/dist/index.html`));
+      const page = await pages.open('/dist/index.html');
       await until('Python', () => page.evaluate(sandboxReady, '#chat'), 120_000);
       await clickOn(page, 'textarea#code');
       const before = await page.evaluate(textareaValue, 'python-scratchpad');

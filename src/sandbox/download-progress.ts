@@ -30,12 +30,19 @@ export class DownloadProgress {
    */
   track(response: Response, knownBytes?: number): ReadableStream<Uint8Array> | null {
     if (!response.body) return null;
-    const header = Number(response.headers.get('content-length'));
-    const encoded = !!response.headers.get('content-encoding');
-    let expected = knownBytes ?? (!encoded && header > 0 ? header : 0);
+    return counted(response.body, this.expect(knownBytes, response.headers.get('content-length'), response.headers.get('content-encoding')));
+  }
+
+  /**
+   * A body read elsewhere (the download worker), by its headers' values, as {@link track} counts
+   * one: call the function returned with the size of each chunk that arrives.
+   */
+  expect(knownBytes: number | undefined, contentLength: string | null, contentEncoding: string | null): (n: number) => void {
+    const header = Number(contentLength);
+    let expected = knownBytes ?? (!contentEncoding && header > 0 ? header : 0);
     this.total += expected;
     let received = 0;
-    return counted(response.body, (n) => {
+    return (n) => {
       received += n;
       this.loaded += n;
       if (received > expected) {
@@ -43,7 +50,7 @@ export class DownloadProgress {
         expected = received;
       }
       this.maybeReport();
-    });
+    };
   }
 
   private maybeReport(): void {

@@ -19,7 +19,8 @@
 import type { RuntimeFiles } from '../protocol.js';
 import { bounded, unpacked } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
-import { fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
+import { downloadInWorker } from './download-worker.js';
+import { assetRefused, fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
 import type { RuntimeSizes } from './runtime-sizes.js';
 
@@ -100,7 +101,8 @@ interface Loaded {
 
 /** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked); `sizes[i]`: its size as it arrives, if known. */
 async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[], fetching: { sizes: (number | undefined)[]; progress?: DownloadProgress }): Promise<Loaded> {
-  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress)));
+  // The big files (1–3) in the download worker, when there is one; the two small ones, fetched on every visit, in the page.
+  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress, i >= 1 && i <= 3)));
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) return { blobs: await fetchAt([0, 1, 2, 3, 4]), keep() {}, stored: false };
   // The identity (pyodide.mjs) and the lock file; the big files.
@@ -143,7 +145,29 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
  * file and the option, instead of failing later on `<`. With `expected`, a file whose
  * (decompressed) bytes differ is refused.
  */
-async function fetchRuntimeFile(url: string, option: string, expected: string | undefined, size: number | undefined, progress: DownloadProgress | undefined): Promise<Blob> {
+async function fetchRuntimeFile(url: string, option: string, expected: string | undefined, size: number | undefined, progress: DownloadProgress | undefined, big: boolean): Promise<Blob> {
+  const blob = (big && (await readInWorker(url, option, size, progress))) || (await readInPage(url, option, size, progress));
+  if (expected) await checkRuntimeFile(url, blob, expected);
+  return blob;
+}
+
+/**
+ * The file read by the download worker, failing as {@link readInPage} does; undefined where there
+ * is no worker, or it could not reach the file (the page may: a service worker of its own).
+ */
+async function readInWorker(url: string, option: string, size: number | undefined, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
+  const download = await downloadInWorker(url, MAX_RUNTIME_FILE_BYTES, progress, size);
+  if (!download || (download.kind === 'failed' && download.stage === 'fetch')) return undefined;
+  if (download.kind === 'file') return download.blob;
+  if (download.kind === 'refused') throw assetRefused(url, option, download.status, download.html);
+  throw unreadable(url, option, download.message);
+}
+
+function unreadable(url: string, option: string, message: string): Error {
+  return new Error(`${url} could not be read (${message}: a damaged or cut-off download?); set ${option} to where it is served`);
+}
+
+async function readInPage(url: string, option: string, size: number | undefined, progress: DownloadProgress | undefined): Promise<Blob> {
   const response = await fetchAsset(url, option);
   const body = progress?.track(response, size) ?? response.body;
   let blob: Blob;
@@ -151,9 +175,8 @@ async function fetchRuntimeFile(url: string, option: string, expected: string | 
     const bytes = body && (await unpacked(body, MAX_RUNTIME_FILE_BYTES));
     blob = bytes ? await new Response(bounded(bytes, MAX_RUNTIME_FILE_BYTES)).blob() : new Blob([]);
   } catch (error) {
-    throw new Error(`${url} could not be read (${(error as Error).message}: a damaged or cut-off download?); set ${option} to where it is served`);
+    throw unreadable(url, option, (error as Error).message);
   }
-  if (expected) await checkRuntimeFile(url, blob, expected);
   return blob;
 }
 

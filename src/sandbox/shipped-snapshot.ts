@@ -9,6 +9,7 @@ import { isNode } from '../is-node.js';
 import type { SnapshotData } from '../protocol.js';
 import { bounded, unpacked } from './byte-streams.js';
 import type { DownloadProgress } from './download-progress.js';
+import { downloadInWorker } from './download-worker.js';
 import { isHtmlPage } from './downloads.js';
 
 /**
@@ -38,6 +39,10 @@ const MAX_SNAPSHOT_BYTES = 256e6;
  * server may send it unpacked: then the bytes are the snapshot itself.
  */
 async function download(url: URL, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
+  // In the download worker where there is one (its garbage does not stay in the page's heap).
+  const inWorker = await downloadInWorker(url.href, MAX_SNAPSHOT_BYTES, progress);
+  if (inWorker?.kind === 'file') return inWorker.blob;
+  if (inWorker && !(inWorker.kind === 'failed' && inWorker.stage === 'fetch')) return undefined;
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;

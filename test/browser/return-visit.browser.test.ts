@@ -231,6 +231,21 @@ describe('a first visit with the snapshot shipped with the package', () => {
     }
   }, TEST_TIMEOUT_MS);
 
+  test("downloads the runtime's big files and the snapshot in a worker of their own, so their bytes never pass through the page's heap", async () => {
+    const fresh = await browser.newContext();
+    try {
+      const host = await HostPage.open(fresh, server.origin);
+      expect((await host.create()).bootPath).toBe('snapshot');
+      // The page's own resource timeline lists what the page fetched itself (a worker keeps its own).
+      const fetched = await host.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+      expect(fetched).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide-lock.json.gz']));
+      expect(fetched.filter((name) => /pyodide\.asm|python_stdlib|sandbox-snapshot/.test(name ?? ''))).toEqual([]);
+      await host.close();
+    } finally {
+      await fresh.close();
+    }
+  }, TEST_TIMEOUT_MS);
+
   test('an app that does not serve it boots Python normally', async () => {
     const fresh = await browser.newContext();
     try {

@@ -238,7 +238,7 @@ describe('a first visit with the snapshot shipped with the package', () => {
       expect((await host.create()).bootPath).toBe('snapshot');
       // The page's own resource timeline lists what the page fetched itself (a worker keeps its own).
       const fetched = await host.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
-      expect(fetched).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide-lock.json.gz']));
+      expect(fetched).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide-lock.json.zst']));
       expect(fetched.filter((name) => /pyodide\.asm|python_stdlib|sandbox-snapshot/.test(name ?? ''))).toEqual([]);
       await host.close();
     } finally {

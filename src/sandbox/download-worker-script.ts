@@ -1,0 +1,37 @@
+/**
+ * The download worker's script (see download-worker.ts): fetches one URL per request, counts its
+ * wire bytes as they arrive, unpacks it as the page would (byte-streams.ts: zstd, gzip or as it
+ * is), bounds what it unpacks to, and answers with a Blob. Built into the library inline (Vite's
+ * `?worker&inline`), so an app's bundler has no file to copy.
+ */
+import { bounded, unpacked } from './byte-streams.js';
+import type { Answer, Request } from './download-worker.js';
+
+const post = (answer: Answer) => postMessage(answer);
+
+addEventListener('message', async (event: MessageEvent<Request>) => {
+  const { id, url, maxBytes } = event.data;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    return post({ id, end: { kind: 'failed', stage: 'fetch', message: (error as Error).message } });
+  }
+  const html = /^text\/html/i.test(response.headers.get('content-type') ?? '');
+  if (!response.ok || html) return post({ id, end: { kind: 'refused', status: response.status, html } });
+  post({ id, head: { length: response.headers.get('content-length'), encoding: response.headers.get('content-encoding') } });
+  try {
+    const wire = response.body?.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          post({ id, bytes: chunk.byteLength });
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const body = wire && (await unpacked(wire, maxBytes));
+    post({ id, end: { kind: 'file', blob: body ? await new Response(bounded(body, maxBytes)).blob() : new Blob([]) } });
+  } catch (error) {
+    post({ id, end: { kind: 'failed', stage: 'read', message: (error as Error).message } });
+  }
+});

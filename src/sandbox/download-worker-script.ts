@@ -5,11 +5,11 @@
  * `?worker&inline`), so an app's bundler has no file to copy.
  */
 import { bounded, unpacked } from './byte-streams.js';
-import type { Answer, Request } from './download-worker.js';
+import type { DownloadAnswer, DownloadRequest } from './download-worker.js';
 
-const post = (answer: Answer) => postMessage(answer);
+const post = (answer: DownloadAnswer) => postMessage(answer);
 
-addEventListener('message', async (event: MessageEvent<Request>) => {
+addEventListener('message', async (event: MessageEvent<DownloadRequest>) => {
   const { id, url, maxBytes } = event.data;
   let response: Response;
   try {

@@ -23,14 +23,14 @@ export type WorkerDownload =
   | { kind: 'failed'; stage: 'fetch' | 'read'; message: string };
 
 /** What the page asks the worker (download-worker-script.ts): one URL (absolute), its decompressed size bounded. */
-export interface Request {
+export interface DownloadRequest {
   id: number;
   url: string;
   maxBytes: number;
 }
 
 /** What the worker answers, per request: the head, byte counts as they arrive, then the end. */
-export type Answer = { id: number } & (
+export type DownloadAnswer = { id: number } & (
   | { head: { length: string | null; encoding: string | null } }
   | { bytes: number }
   | { end: WorkerDownload }
@@ -55,7 +55,7 @@ function startWorker(): { worker: Worker; pending: Map<number, Pending> } {
     pending.delete(id);
     if (pending.size === 0) stop(started);
   };
-  worker.onmessage = ({ data }: MessageEvent<Answer>) => {
+  worker.onmessage = ({ data }: MessageEvent<DownloadAnswer>) => {
     const request = pending.get(data.id);
     if (!request) return;
     if ('head' in data) request.onHead(data.head);
@@ -98,6 +98,6 @@ export function downloadInWorker(url: string, maxBytes: number, progress?: Downl
       },
     };
     pending.set(id, request);
-    worker.postMessage({ id, url, maxBytes } satisfies Request);
+    worker.postMessage({ id, url, maxBytes } satisfies DownloadRequest);
   });
 }

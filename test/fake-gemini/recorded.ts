@@ -4,12 +4,24 @@
  * Every container format (vercel/ai JSON and chunk lists, googleapis/js-genai replays, pydantic-ai
  * VCR cassettes) becomes the same list of exchanges; the model's JSON stays as recorded.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
 import YAML from 'yaml';
 import type { Content, WireResponse } from './wire.js';
 
 export const RECORDED_DIR = fileURLToPath(new URL('../../../shared/eval/recorded-gemini/', import.meta.url));
+
+/**
+ * Why suites on the recordings are skipped (a clone without `../shared`, as users have), or
+ * undefined when the folder is there. CI always has it.
+ */
+export const RECORDED_MISSING: string | undefined = existsSync(RECORDED_DIR) ? undefined : `skipped: the recordings are not in ${RECORDED_DIR} (../shared/eval/recorded-gemini beside the repository)`;
+
+/** A suite on the recordings: skipped, saying why, where they are not there. */
+export function describeRecorded(name: string, suite: () => void): void {
+  describe.skipIf(RECORDED_MISSING)(RECORDED_MISSING ? `${name} (${RECORDED_MISSING})` : name, suite);
+}
 
 /** One generateContent request and what came back. */
 export interface Exchange {
@@ -88,6 +100,7 @@ export function exchangesOf(file: string): Exchange[] {
 
 /** Every generateContent exchange in the folder, file by file. */
 export function allExchanges(): Exchange[] {
+  if (RECORDED_MISSING) return [];
   return readdirSync(RECORDED_DIR)
     .filter((file) => !file.endsWith('.SOURCE.txt') && file !== 'README.md')
     .sort()

@@ -96,6 +96,24 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
     }
   });
 
+  test('the service worker is registered once the first answer is complete, not while Python is loading or a first answer waits for it', async () => {
+    const server = await startStaticServer({ root: DIST, crossOriginIsolated: true });
+    try {
+      const page = await newPage();
+      const registered = () => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration()));
+      await page.goto(`${server.origin}/index.html`);
+      await pickDemo(page, 'primes');
+      expect(await registered()).toBe(false);
+      await waitForSandbox(page);
+      // Python is up; its precache (20 files into Cache Storage) waits for the answer.
+      expect(await registered()).toBe(false);
+      await sendAndWait(page);
+      await expect.poll(registered, { timeout: 10_000 }).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('the service worker precaches only files the page loads: no Node builds, no Vite plugin', () => {
     const source = readFileSync(`${DIST}/sw.js`, 'utf8');
     const list = JSON.parse(/const PRECACHE = (\[[^\]]*\])/.exec(source)![1]) as string[];

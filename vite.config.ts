@@ -7,11 +7,11 @@
  * - `vite build` (site): the static demo page (index.html, assets/), the standalone widget bundle
  *   (widget.js) and the offline service worker (sw.js). Run it after the lib build.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type BuildOptions, type Plugin, build, defineConfig } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -19,45 +19,28 @@ const root = dirname(fileURLToPath(import.meta.url));
 export const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 /**
- * The runtime files also shipped zstd-packed (`<name>.zst` beside each): static hosts and `vite
- * preview` send files as they are, and these three are 10.9 MB as they are, 3.2 MB packed. The
- * browser build loads the `.zst` ones and decompresses them as they stream in
- * (src/sandbox/byte-streams.ts); Node, and a runtime set by `indexURL`, use the plain files.
- * python_stdlib.zip is compressed already (its entries are deflated).
+ * The runtime files also shipped gzipped (`<name>.gz` beside each): static hosts and `vite preview`
+ * send files as they are, and these three are 10.9 MB as they are, 3.9 MB gzipped. The browser
+ * build loads the `.gz` ones and decompresses them as they stream in (src/sandbox/byte-streams.ts);
+ * Node, and a runtime set by `indexURL`, use the plain files. python_stdlib.zip is compressed already.
  */
-export const PACKED_PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
+export const GZIPPED_PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
 
-/** The runtime files as a browser page loads them: the packed ones under their `.zst` names. */
-export const BROWSER_PYODIDE_FILES = PYODIDE_FILES.map((file) => (PACKED_PYODIDE_FILES.includes(file) ? `${file}.zst` : file));
+/** The runtime files as a browser page loads them: the gzipped ones under their `.gz` names. */
+export const BROWSER_PYODIDE_FILES = PYODIDE_FILES.map((file) => (GZIPPED_PYODIDE_FILES.includes(file) ? `${file}.gz` : file));
 
 const pyodideFile = (file: string) => readFileSync(join(root, 'node_modules/pyodide', file));
 
-let packed: Map<string, Buffer> | undefined;
-/**
- * Each of PACKED_PYODIDE_FILES zstd-packed (scripts/zstd-pack.mjs), by its `.zst` name. Packing
- * takes seconds and this config is loaded by every build and test run, so each result is kept in
- * node_modules/.cache/ under the SHA-256 of what it packs.
- */
-function packedRuntime(): Map<string, Buffer> {
-  packed ??= new Map(PACKED_PYODIDE_FILES.map((file) => [`${file}.zst`, zstdPacked(join(root, 'node_modules/pyodide', file))]));
-  return packed;
-}
-
-function zstdPacked(path: string): Buffer {
-  const cache = join(root, 'node_modules/.cache/zstd-packed');
-  const cached = join(cache, `${createHash('sha256').update(readFileSync(path)).digest('hex')}.zst`);
-  if (!existsSync(cached)) {
-    mkdirSync(cache, { recursive: true });
-    // Synchronous for the config's sake; the packer itself is asynchronous (WebAssembly).
-    execFileSync(process.execPath, [join(root, 'scripts/zstd-pack.mjs'), path, `${cached}.${process.pid}.tmp`], { stdio: 'inherit' });
-    renameSync(`${cached}.${process.pid}.tmp`, cached);
-  }
-  return readFileSync(cached);
+let gzipped: Map<string, Buffer> | undefined;
+/** Each of GZIPPED_PYODIDE_FILES gzipped (level 9; deterministic: no name, no time), by its `.gz` name. */
+function gzippedRuntime(): Map<string, Buffer> {
+  gzipped ??= new Map(GZIPPED_PYODIDE_FILES.map((file) => [`${file}.gz`, gzipSync(pyodideFile(file), { level: 9 })]));
+  return gzipped;
 }
 
 /**
  * The SHA-256 (hex) of each runtime file this build copies into dist/pyodide/, by file name (of
- * the plain files: a packed one is checked once decompressed). The library gets them as
+ * the plain files: a gzipped one is checked once decompressed). The library gets them as
  * `__PYODIDE_RUNTIME_SHA256__` and checks what the CDN fallback downloads, or a Cache Storage
  * copy of that, against them (src/sandbox/runtime-integrity.ts).
  */
@@ -66,14 +49,14 @@ export function pyodideRuntimeSha256(): Record<string, string> {
 }
 
 /**
- * The size in bytes of each runtime file in dist/pyodide/, plain and packed, by file name: the
+ * The size in bytes of each runtime file in dist/pyodide/, plain and gzipped, by file name: the
  * library's download progress uses them where a response has no usable Content-Length
  * (`__PYODIDE_RUNTIME_BYTES__`, src/sandbox/runtime-sizes.ts).
  */
 export function pyodideRuntimeBytes(): Record<string, number> {
   const plain = PYODIDE_FILES.map((file) => [file, pyodideFile(file).length] as const);
-  const zst = [...packedRuntime()].map(([name, bytes]) => [name, bytes.length] as const);
-  return Object.fromEntries([...plain, ...zst]);
+  const packed = [...gzippedRuntime()].map(([name, bytes]) => [name, bytes.length] as const);
+  return Object.fromEntries([...plain, ...packed]);
 }
 
 /** The build-time constants describing the runtime (its hashes and sizes), for the library and the tests. */
@@ -94,12 +77,12 @@ function copyPyodideRuntime(outDir: string): Plugin {
       const target = join(outDir, 'pyodide');
       mkdirSync(target, { recursive: true });
       for (const file of PYODIDE_FILES) copyFileSync(join(root, 'node_modules/pyodide', file), join(target, file));
-      for (const [name, bytes] of packedRuntime()) writeFileSync(join(target, name), bytes);
+      for (const [name, bytes] of gzippedRuntime()) writeFileSync(join(target, name), bytes);
       // The npm package of Pyodide carries no license file; its files here are MPL-2.0 and unmodified.
       const { version, license } = JSON.parse(readFileSync(join(root, 'node_modules/pyodide/package.json'), 'utf8'));
       writeFileSync(
         join(target, 'NOTICE.md'),
-        `# Pyodide ${version}\n\nThe files in this folder are Pyodide ${version}'s runtime from its npm package \`pyodide\`, unmodified (the \`.zst\` files are the same files packed with Zstandard; \`sandbox-snapshot.bin.zst\` is a memory image of it made by this package's build). License: ${license} (https://mozilla.org/MPL/2.0/). Source: https://github.com/pyodide/pyodide/tree/${version}\n`,
+        `# Pyodide ${version}\n\nThe files in this folder are Pyodide ${version}'s runtime from its npm package \`pyodide\`, unmodified (the \`.gz\` files are the same files gzipped; \`sandbox-snapshot.bin.gz\` is a memory image of it made by this package's build). License: ${license} (https://mozilla.org/MPL/2.0/). Source: https://github.com/pyodide/pyodide/tree/${version}\n`,
       );
     },
   };
@@ -276,7 +259,7 @@ function widgetDevAlias(): Plugin {
         // Served as built, untouched: Vite's module transforms would break the worker and Pyodide.
         const built = /^\/src\/sandbox\/(worker\.js|pyodide\/[\w.-]+)$/.exec(path);
         if (built && existsSync(join(root, 'dist', built[1]))) {
-          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.zst': 'application/zstd' }[extname(path)] ?? 'text/javascript';
+          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.gz': 'application/gzip' }[extname(path)] ?? 'text/javascript';
           res.writeHead(200, { 'Content-Type': type, ...ISOLATION_HEADERS }).end(readFileSync(join(root, 'dist', built[1])));
           return;
         }

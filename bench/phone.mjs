@@ -175,7 +175,7 @@ async function whenText(locator, text, t0, timeoutMs = 180_000) {
  */
 async function sandboxVisit(browser, site, withoutShippedSnapshot = false, cpu = 'renderer') {
   const { context, page } = await phonePage(browser, cpu);
-  if (withoutShippedSnapshot) await context.route('**/sandbox-snapshot.bin.zst', (route) => route.fulfill({ status: 404, body: '' }));
+  if (withoutShippedSnapshot) await context.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: '' }));
   // When the widget's Python is ready, and when its code cell shows (ms since navigation).
   await page.addInitScript(() => {
     document.addEventListener('cec-sandbox-ready', () => (window.benchReadyMs = performance.now()), { once: true });

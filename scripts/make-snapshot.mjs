@@ -1,17 +1,17 @@
 /**
- * Builds the snapshot shipped in the package (dist/pyodide/sandbox-snapshot.bin.zst): the Node
+ * Builds the snapshot shipped in the package (dist/pyodide/sandbox-snapshot.bin.gz): the Node
  * build boots Python once with this build's runtime and Python sources, exactly as a browser's
- * first boot would, and keeps its memory snapshot, zstd-packed (scripts/zstd-pack.mjs). A first visit restores it instead of
+ * first boot would, and keeps its memory snapshot, gzipped. A first visit restores it instead of
  * booting (src/sandbox/shipped-snapshot.ts). Run after the lib build (`npm run build` does).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zstdPack } from './zstd-pack.mjs';
+import { gzipSync } from 'node:zlib';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const target = join(dist, 'pyodide', 'sandbox-snapshot.bin.zst');
+const target = join(dist, 'pyodide', 'sandbox-snapshot.bin.gz');
 const { PythonSandbox } = await import(join(dist, 'index.node.js'));
 
 const directory = mkdtempSync(join(tmpdir(), 'sandbox-snapshot-'));
@@ -22,9 +22,9 @@ try {
   const [file] = readdirSync(directory).filter((name) => name.endsWith('.bin'));
   if (!file) throw new Error('the boot made no snapshot');
   const snapshot = readFileSync(join(directory, file));
-  writeFileSync(target, await zstdPack(snapshot));
+  writeFileSync(target, gzipSync(snapshot, { level: 9 }));
   const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
-  console.log(`dist/pyodide/sandbox-snapshot.bin.zst: ${mb(statSync(target).size)} (${mb(snapshot.length)} unpacked)`);
+  console.log(`dist/pyodide/sandbox-snapshot.bin.gz: ${mb(statSync(target).size)} (${mb(snapshot.length)} unpacked)`);
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

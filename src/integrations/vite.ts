@@ -21,8 +21,8 @@ const NAME = 'pyodide-code-execution';
 /** What the sandbox fetches from beside its module, as a URL path ends and as a path inside dist/. */
 const SERVED_URL = /(?:^|\/)(?:worker\.js|pyodide\/[\w.-]+)$/;
 const SERVED_RAW = /^(worker\.js|pyodide[/\\][\w.-]+)$/;
-// `.zst` files are sent as they are (no Content-Encoding): the sandbox decompresses them as they stream in.
-const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.zst': 'application/zstd' };
+// `.gz` files are sent as they are (no Content-Encoding): the sandbox decompresses them as they stream in.
+const TYPES: Record<string, string> = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.gz': 'application/gzip' };
 
 /** Serves the sandbox's worker and Pyodide runtime untransformed in `vite` dev, and keeps the package out of pre-bundling. */
 export function pythonSandbox(): Plugin {

@@ -25,25 +25,25 @@ export function bundledWorkerUrl(): URL {
 
 /**
  * Pyodide's runtime files shipped with the package, as browsers load them: the three big text and
- * wasm files zstd-packed (vite.config.ts `PACKED_PYODIDE_FILES`), decompressed as they stream in.
+ * wasm files gzipped (vite.config.ts `GZIPPED_PYODIDE_FILES`), decompressed as they stream in.
  * Node reads the plain files beside them (through `indexURL`).
  */
 export function bundledRuntime(): RuntimeUrls {
   return {
     pyodideMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.mjs', import.meta.url)).href,
-    asmMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs.zst', import.meta.url)).href,
-    wasm: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm.zst', import.meta.url)).href,
+    asmMjs: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.mjs.gz', import.meta.url)).href,
+    wasm: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide.asm.wasm.gz', import.meta.url)).href,
     stdlib: absolute(new URL(/* @vite-ignore */ './pyodide/python_stdlib.zip', import.meta.url)).href,
-    lockFile: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json.zst', import.meta.url)).href,
+    lockFile: absolute(new URL(/* @vite-ignore */ './pyodide/pyodide-lock.json.gz', import.meta.url)).href,
   };
 }
 
 /**
- * The interpreter snapshot made when the package was built (scripts/make-snapshot.mjs), zstd-packed:
+ * The interpreter snapshot made when the package was built (scripts/make-snapshot.mjs), gzipped:
  * a first visit restores it instead of booting Python.
  */
 export function bundledSnapshotUrl(): URL {
-  return absolute(new URL(/* @vite-ignore */ './pyodide/sandbox-snapshot.bin.zst', import.meta.url));
+  return absolute(new URL(/* @vite-ignore */ './pyodide/sandbox-snapshot.bin.gz', import.meta.url));
 }
 
 /** The Pyodide version shipped (and built against): the CDN fallback fetches exactly this one. */

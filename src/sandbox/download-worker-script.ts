@@ -1,6 +1,6 @@
 /**
  * The download worker's script (see download-worker.ts): fetches one URL per request, counts its
- * wire bytes as they arrive, unpacks it as the page would (byte-streams.ts: zstd, gzip or as it
+ * wire bytes as they arrive, unpacks it as the page would (byte-streams.ts: gzip or as it
  * is), bounds what it unpacks to, and answers with a Blob. Built into the library inline (Vite's
  * `?worker&inline`), so an app's bundler has no file to copy.
  */
@@ -29,7 +29,7 @@ addEventListener('message', async (event: MessageEvent<DownloadRequest>) => {
         },
       }),
     );
-    const body = wire && (await unpacked(wire, maxBytes));
+    const body = wire && (await unpacked(wire));
     post({ id, end: { kind: 'file', blob: body ? await new Response(bounded(body, maxBytes)).blob() : new Blob([]) } });
   } catch (error) {
     post({ id, end: { kind: 'failed', stage: 'read', message: (error as Error).message } });

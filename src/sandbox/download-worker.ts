@@ -76,7 +76,7 @@ function stop(started: { worker: Worker }): void {
 }
 
 /**
- * `url` fetched and unpacked (zstd or gzip) in the download worker, at most `maxBytes` once
+ * `url` fetched and unpacked (gunzipped) in the download worker, at most `maxBytes` once
  * decompressed; `progress` counts its wire bytes (`knownBytes`: its size as recorded at build
  * time, see {@link DownloadProgress.track}). Undefined when no worker could do it: the caller
  * reads the file itself.

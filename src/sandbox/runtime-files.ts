@@ -13,7 +13,7 @@
  * the build recorded, whether downloaded or stored: a file that differs fails the load, naming it
  * and both hashes, and is never stored; a stored one that differs is downloaded again.
  *
- * A packed file (the package ships its big ones zstd-packed, as `.zst`) is decompressed while it
+ * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it
  * streams in; hashes, storage and the worker only ever see the decompressed bytes.
  */
 import type { RuntimeFiles } from '../protocol.js';
@@ -140,7 +140,7 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
 }
 
 /**
- * One runtime file, decompressed as it arrives if it is packed (zstd or gzip). A dev server or an SPA fallback
+ * One runtime file, decompressed as it arrives if it is gzip. A dev server or an SPA fallback
  * answers a missing file with the app's HTML page and status 200; that is said here, naming the
  * file and the option, instead of failing later on `<`. With `expected`, a file whose
  * (decompressed) bytes differ is refused.
@@ -172,7 +172,7 @@ async function readInPage(url: string, option: string, size: number | undefined,
   const body = progress?.track(response, size) ?? response.body;
   let blob: Blob;
   try {
-    const bytes = body && (await unpacked(body, MAX_RUNTIME_FILE_BYTES));
+    const bytes = body && (await unpacked(body));
     blob = bytes ? await new Response(bounded(bytes, MAX_RUNTIME_FILE_BYTES)).blob() : new Blob([]);
   } catch (error) {
     throw unreadable(url, option, (error as Error).message);

@@ -4,7 +4,7 @@
  */
 import type { RuntimeUrls } from './runtime-files.js';
 
-/** Set by the build (vite.config.ts, vitest.config.ts): the size of each file in dist/pyodide/, plain and `.zst`, by name. */
+/** Set by the build (vite.config.ts, vitest.config.ts): the size of each file in dist/pyodide/, plain and `.gz`, by name. */
 declare const __PYODIDE_RUNTIME_BYTES__: Readonly<Record<string, number>>;
 
 /** The expected size of each runtime file as it arrives, by role; a missing one is unknown. */
@@ -24,5 +24,5 @@ const sizes = (name: (file: string) => string): RuntimeSizes =>
 /** The official files (the CDN fallback: checked to be the very files this package was built with). */
 export const OFFICIAL_RUNTIME_BYTES: RuntimeSizes = sizes((file) => file);
 
-/** The package's own copy as the browser build loads it: packed where a `.zst` was shipped. */
-export const SHIPPED_RUNTIME_BYTES: RuntimeSizes = sizes((file) => (__PYODIDE_RUNTIME_BYTES__[`${file}.zst`] === undefined ? file : `${file}.zst`));
+/** The package's own copy as the browser build loads it: gzipped where a `.gz` was shipped. */
+export const SHIPPED_RUNTIME_BYTES: RuntimeSizes = sizes((file) => (__PYODIDE_RUNTIME_BYTES__[`${file}.gz`] === undefined ? file : `${file}.gz`));

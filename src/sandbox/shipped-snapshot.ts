@@ -19,7 +19,7 @@ import { isHtmlPage } from './downloads.js';
 export async function loadShippedSnapshot(url: URL, progress?: DownloadProgress): Promise<SnapshotData | undefined> {
   try {
     if (!isNode) return await download(url, progress);
-    const body = await unpacked(new Blob([await readLocal(url)]).stream(), MAX_SNAPSHOT_BYTES);
+    const body = await unpacked(new Blob([await readLocal(url)]).stream());
     return body && new Uint8Array(await new Response(bounded(body, MAX_SNAPSHOT_BYTES)).arrayBuffer());
   } catch {
     return undefined;
@@ -46,6 +46,6 @@ async function download(url: URL, progress: DownloadProgress | undefined): Promi
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;
-  const body = await unpacked(progress?.track(response) ?? response.body, MAX_SNAPSHOT_BYTES);
+  const body = await unpacked(progress?.track(response) ?? response.body);
   return body && new Response(bounded(body, MAX_SNAPSHOT_BYTES)).blob();
 }

@@ -17,8 +17,8 @@ import { REPO_ROOT, requireLibBuild } from './support/repo.js';
 const TEST_TIMEOUT_MS = 180_000;
 const RUNTIME_CACHE = 'python-sandbox-runtime';
 const SNAPSHOT_CACHE = 'python-sandbox-snapshots';
-/** The runtime files under the URLs the package's copy is loaded from: the big ones packed (stored decompressed). */
-const RUNTIME_FILES = ['pyodide.mjs', 'pyodide.asm.mjs.zst', 'pyodide.asm.wasm.zst', 'python_stdlib.zip', 'pyodide-lock.json.zst'];
+/** The runtime files under the URLs the package's copy is loaded from: the big ones gzipped (stored decompressed). */
+const RUNTIME_FILES = ['pyodide.mjs', 'pyodide.asm.mjs.gz', 'pyodide.asm.wasm.gz', 'python_stdlib.zip', 'pyodide-lock.json.gz'];
 
 let browser: Browser;
 let server: StaticServer;
@@ -86,11 +86,11 @@ function storedRuntime(): Promise<Record<string, [string | null, number]>> {
   }, RUNTIME_CACHE);
 }
 
-/** Replaces the stored `pyodide.asm.mjs(.zst)` with a script that throws, keeping its build header. */
+/** Replaces the stored `pyodide.asm.mjs(.gz)` with a script that throws, keeping its build header. */
 function damageStoredRuntime(): Promise<void> {
   return inPage(async (name) => {
     const cache = await caches.open(name);
-    const request = (await cache.keys()).find((r) => r.url.endsWith('/pyodide.asm.mjs.zst')) as Request;
+    const request = (await cache.keys()).find((r) => r.url.endsWith('/pyodide.asm.mjs.gz')) as Request;
     const stored = (await cache.match(request)) as Response;
     await cache.put(request, new Response('throw new Error("damaged");', { headers: stored.headers }));
   }, RUNTIME_CACHE);
@@ -102,8 +102,8 @@ describe('return visits (one browser context, in order)', () => {
     const runtime = await storedRuntime();
     expect(Object.keys(runtime).sort()).toEqual([...RUNTIME_FILES].sort());
     expect(new Set(Object.values(runtime).map(([build]) => build)).size).toBe(1);
-    // Stored as the worker takes it: decompressed (9.6 MB, the .zst is 2.9 MB).
-    expect(runtime['pyodide.asm.wasm.zst'][1]).toBeGreaterThan(9_000_000);
+    // Stored as the worker takes it: decompressed (9.6 MB, the .gz is 3.6 MB).
+    expect(runtime['pyodide.asm.wasm.gz'][1]).toBeGreaterThan(9_000_000);
     const snapshots = await inPage(async (name) => (await (await caches.open(name)).keys()).length, SNAPSHOT_CACHE);
     expect(snapshots).toBe(1);
   }, TEST_TIMEOUT_MS);
@@ -117,14 +117,14 @@ describe('return visits (one browser context, in order)', () => {
     expect(lastProgress.snapshot?.[0]).toMatch(/Restoring Python from a snapshot.*\| Python is ready \(restored from a snapshot\)$/);
   });
 
-  test('a first load reports its download in bytes up to the total, counting the packed runtime as it comes over the wire; a return visit downloads too little to report', () => {
+  test('a first load reports its download in bytes up to the total, counting the gzipped runtime as it comes over the wire; a return visit downloads too little to report', () => {
     const first = downloadReports(lastProgress.fresh?.[0] ?? '');
     expect(first.length).toBeGreaterThan(0);
     const [loaded, total] = first.at(-1)!;
     expect(loaded).toBe(total);
-    // The packed runtime is 5.7 MB (its files as they are: 13.5 MB).
-    expect(total).toBeGreaterThan(5.5);
-    expect(total).toBeLessThan(6);
+    // The gzipped runtime is 6.4 MB (its files as they are: 13.5 MB).
+    expect(total).toBeGreaterThan(6);
+    expect(total).toBeLessThan(7);
     expect(downloadReports(lastProgress.snapshot?.[0] ?? '')).toEqual([]);
   });
 
@@ -157,8 +157,8 @@ describe('return visits (one browser context, in order)', () => {
       await context.unroute('**/dist/pyodide/pyodide.mjs');
     }
     const after = await storedRuntime();
-    expect(after['pyodide.asm.mjs.zst'][0]).not.toBe(before['pyodide.asm.mjs.zst'][0]);
-    expect(after['pyodide.asm.mjs.zst'][1]).toBeGreaterThan(1_000_000);
+    expect(after['pyodide.asm.mjs.gz'][0]).not.toBe(before['pyodide.asm.mjs.gz'][0]);
+    expect(after['pyodide.asm.mjs.gz'][1]).toBeGreaterThan(1_000_000);
   }, TEST_TIMEOUT_MS);
 
   test('a damaged stored runtime fails one boot, is dropped, and the next visit loads it again', async () => {
@@ -172,7 +172,7 @@ describe('return visits (one browser context, in order)', () => {
       await host.close();
     }
     expect((await visit()).result).toBe('2');
-    expect((await storedRuntime())['pyodide.asm.mjs.zst'][1]).toBeGreaterThan(1_000_000);
+    expect((await storedRuntime())['pyodide.asm.mjs.gz'][1]).toBeGreaterThan(1_000_000);
   }, TEST_TIMEOUT_MS);
 
   test('a damaged stored snapshot means a normal boot, and a new snapshot replaces it', async () => {
@@ -213,16 +213,16 @@ describe('a first visit with the snapshot shipped with the package', () => {
       const created = await host.create();
       expect(created.bootPath).toBe('snapshot');
       expect(created.progress.join(' | ')).toMatch(/Restoring Python/);
-      // The runtime and the shipped snapshot download together, one byte count: 5.7 + 3.8 MB.
+      // The runtime and the shipped snapshot download together, one byte count: 6.4 + 5.2 MB.
       const [loaded, total] = downloadReports(created.progress.join(' | ')).at(-1)!;
       expect(loaded).toBe(total);
-      expect(total).toBeGreaterThan(9);
+      expect(total).toBeGreaterThan(11);
       const r = await host.run('import time, sys\ntime.tzname, time.timezone, time.strftime("%Z", time.localtime(0)), sys.platform');
       expect(r.result).toBe("(('UTC-0500', 'UTC-0400'), 18000, 'UTC-0500', 'emscripten')");
       await host.whenIdle();
       await host.close();
       // The next visit restores it from Cache Storage, even with the shipped file gone.
-      await fresh.route('**/sandbox-snapshot.bin.zst', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      await fresh.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: 'gone' }));
       const again = await HostPage.open(fresh, server.origin);
       expect((await again.create()).bootPath).toBe('snapshot');
       await again.close();
@@ -238,7 +238,7 @@ describe('a first visit with the snapshot shipped with the package', () => {
       expect((await host.create()).bootPath).toBe('snapshot');
       // The page's own resource timeline lists what the page fetched itself (a worker keeps its own).
       const fetched = await host.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
-      expect(fetched).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide-lock.json.zst']));
+      expect(fetched).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide-lock.json.gz']));
       expect(fetched.filter((name) => /pyodide\.asm|python_stdlib|sandbox-snapshot/.test(name ?? ''))).toEqual([]);
       await host.close();
     } finally {
@@ -249,7 +249,7 @@ describe('a first visit with the snapshot shipped with the package', () => {
   test('an app that does not serve it boots Python normally', async () => {
     const fresh = await browser.newContext();
     try {
-      await fresh.route('**/sandbox-snapshot.bin.zst', (route) => route.fulfill({ status: 404, body: 'not here' }));
+      await fresh.route('**/sandbox-snapshot.bin.gz', (route) => route.fulfill({ status: 404, body: 'not here' }));
       const host = await HostPage.open(fresh, server.origin);
       expect((await host.create()).bootPath).toBe('fresh');
       expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });

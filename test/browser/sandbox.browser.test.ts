@@ -69,12 +69,12 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       expect(ctx.interruptible).toBe(true);
     });
 
-    test('Python boots from the packed runtime beside the library, with no failed requests', async () => {
+    test('Python boots from the gzipped runtime beside the library, with no failed requests', async () => {
       const wasm = site.server.requests.filter((r) => r.path.includes('/pyodide.asm.wasm'));
       expect(wasm.length).toBeGreaterThan(0);
-      // Only the packed copies are downloaded (2.9 MB instead of 9.6 MB), decompressed in the page.
+      // Only the gzipped copies are downloaded (3.6 MB instead of 9.6 MB), decompressed in the page.
       for (const file of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide-lock.json']) {
-        expect(site.server.countRequests(`/dist/pyodide/${file}.zst`), file).toBeGreaterThan(0);
+        expect(site.server.countRequests(`/dist/pyodide/${file}.gz`), file).toBeGreaterThan(0);
         expect(site.server.countRequests((r) => r.path === `/dist/pyodide/${file}`), file).toBe(0);
       }
       expect(site.server.countRequests('/dist/worker.js')).toBeGreaterThan(0);
@@ -216,8 +216,8 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
     const cdnRequests: string[] = [];
     await context.route(/\/dist\/pyodide\/[^/]+$/, (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
-      // The package's own copy (its big files packed) is not served.
-      return RUNTIME.includes(file.replace(/\.zst$/, '')) ? route.fulfill({ status: 404, body: 'not here' }) : route.fallback();
+      // The package's own copy (its big files gzipped) is not served.
+      return RUNTIME.includes(file.replace(/\.gz$/, '')) ? route.fulfill({ status: 404, body: 'not here' }) : route.fallback();
     });
     await context.route(/^https:\/\/cdn\.jsdelivr\.net\/pyodide\//, (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
@@ -248,8 +248,8 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
 });
 
 /**
- * Issue 25: the package's own runtime is loaded zstd-packed; a runtime set by `indexURL` — a CDN or
- * a self-hosted copy of Pyodide, with no `.zst` files — is loaded as it is, with no setting.
+ * Issue 25: the package's own runtime is loaded gzipped; a runtime set by `indexURL` — a CDN or
+ * a self-hosted copy of Pyodide, with no `.gz` files — is loaded as it is, with no setting.
  */
 describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
@@ -259,7 +259,7 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
     context = undefined;
   });
 
-  test('boots from its plain files, asking for no .zst file', async () => {
+  test('boots from its plain files, asking for no .gz file', async () => {
     context = await browser.newContext();
     const page = await HostPage.open(context, site.server.origin);
     const before = site.server.requests.length;
@@ -267,6 +267,6 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
     expect(await page.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
     const asked = site.server.requests.slice(before).map((r) => r.path);
     expect(asked).toContain('/node_modules/pyodide/pyodide.asm.wasm');
-    expect(asked.filter((path) => path.endsWith('.zst'))).toEqual([]);
+    expect(asked.filter((path) => path.endsWith('.gz'))).toEqual([]);
   });
 });

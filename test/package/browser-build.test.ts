@@ -29,8 +29,8 @@ describe.each(['index.js', 'sandbox.js'])('the browser build, %s', (entry) => {
 
   test('names the worker and each runtime file with a literal new URL(…, import.meta.url) a bundler copies', () => {
     const all = [...graph.values()].join('\n');
-    // The big runtime files as the browser loads them: zstd-packed (static hosts send files as they are).
-    for (const file of ['./worker.js', './pyodide/pyodide.mjs', './pyodide/pyodide.asm.mjs.zst', './pyodide/pyodide.asm.wasm.zst', './pyodide/python_stdlib.zip', './pyodide/pyodide-lock.json.zst']) {
+    // The big runtime files as the browser loads them: gzipped (static hosts send files as they are).
+    for (const file of ['./worker.js', './pyodide/pyodide.mjs', './pyodide/pyodide.asm.mjs.gz', './pyodide/pyodide.asm.wasm.gz', './pyodide/python_stdlib.zip', './pyodide/pyodide-lock.json.gz']) {
       expect(all).toContain(`new URL("${file}", import.meta.url)`);
     }
     expect(all).not.toContain('@vite-ignore */ "./');

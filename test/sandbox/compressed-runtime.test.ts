@@ -1,15 +1,14 @@
 /**
- * Issue 25: the package ships its big runtime files zstd-packed, because `vite preview` and plain
- * static hosts send files as they are; the loader decompresses them while they stream in (and a
- * gzipped one too), takes a plain Pyodide folder (a CDN, a self-hosted copy) as it is, checks what
- * it must check on the decompressed bytes, and counts the bytes as they arrive for the progress bar.
+ * Issue 25: the package ships its big runtime files gzipped, because `vite preview` and plain
+ * static hosts send files as they are; the loader decompresses them while they stream in, takes a
+ * plain Pyodide folder (a CDN, a self-hosted copy) as it is, checks what it must check on the
+ * decompressed bytes, and counts the bytes as they arrive for the progress bar.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { compress, init } from '@bokuweb/zstd-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadProgress } from '../../src/sandbox/download-progress.js';
 import { loadRuntime, runtimeIn, type RuntimeUrls } from '../../src/sandbox/runtime-files.js';
@@ -18,53 +17,42 @@ import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from '../../src/sandbox
 
 const genuine = (file: string) => readFileSync(new URL(`../../node_modules/pyodide/${file}`, import.meta.url));
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-const PACKED = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
-/** What the build ships: dist/pyodide/<file>.zst (vite.config.ts). */
-const shipped = (file: string) => readFileSync(new URL(`../../dist/pyodide/${file}.zst`, import.meta.url));
-let zstd: (bytes: Uint8Array, level?: number) => Uint8Array;
+const GZIPPED = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
+const bomb = gzipSync(Buffer.alloc(100e6), { level: 9 });
+const packed = new Map(GZIPPED.map((file) => [`${file}.gz`, gzipSync(genuine(file), { level: 9 })]));
 
 let server: Server;
 let origin: string;
 beforeAll(async () => {
-  await init();
-  zstd = (bytes, level = 3) => compress(bytes, level);
-  const tampered = zstd(Buffer.concat([genuine('pyodide.asm.wasm'), Buffer.from('tampered')]));
-  const bomb = zstd(Buffer.alloc(100e6));
-  // A frame header that asks for a 1 GB window (and holds nothing else).
-  const hugeWindow = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (20 << 3) | 0, ...new Array(16).fill(0)]);
-  // /plain/<file>: the pyodide package's files; /packed/<file>.zst: as the build ships them, sent
-  // as they are; /gzipped/<file>.zst: gzipped instead; /encoded/<file>.zst: gzipped, sent with
-  // Content-Encoding (the client sees the plain bytes); /tampered/<file>.zst: packed after one
-  // comment was added to the wasm; /bomb/<file>.zst: the wasm is 100 MB of zeros packed (a few
-  // kB); /window/<file>.zst: the wasm is a frame asking for a 1 GB window; any other folder: as /packed/.
+  // /plain/<file>: the pyodide package's files; /packed/<file>.gz: gzipped, sent as they are;
+  // /encoded/<file>.gz: gzipped, sent with Content-Encoding (the client sees the plain bytes);
+  // /tampered/<file>.gz: gzipped after one comment was added to the wasm; /bomb/<file>.gz: the
+  // wasm is 100 MB of zeros gzipped (100 kB); any other folder: as /packed/.
   server = createServer((req, res) => {
     const [, folder, file] = (req.url ?? '').match(/^\/(\w+)\/([\w.-]+)$/) ?? [];
-    const plain = file?.replace(/\.zst$/, '');
-    if (!folder || !plain || !['pyodide.mjs', 'python_stdlib.zip', ...PACKED].includes(plain)) return res.writeHead(404).end();
-    if (folder === 'plain' || !file.endsWith('.zst')) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(genuine(plain));
-    const wasm = plain === 'pyodide.asm.wasm';
+    const plain = file?.replace(/\.gz$/, '');
+    if (!folder || !plain || !['pyodide.mjs', 'python_stdlib.zip', ...GZIPPED].includes(plain)) return res.writeHead(404).end();
+    if (folder === 'plain' || !file.endsWith('.gz')) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(genuine(plain));
     const body =
-      folder === 'gzipped' || folder === 'encoded' ? gzipSync(genuine(plain))
-      : folder === 'tampered' && wasm ? tampered
-      : folder === 'bomb' && wasm ? bomb
-      : folder === 'window' && wasm ? hugeWindow
-      : shipped(plain);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', ...(folder === 'encoded' && { 'content-encoding': 'gzip' }) }).end(body);
+      folder === 'tampered' && plain === 'pyodide.asm.wasm' ? gzipSync(Buffer.concat([genuine(plain), Buffer.from('tampered')]))
+      : folder === 'bomb' && plain === 'pyodide.asm.wasm' ? bomb
+      : packed.get(file);
+    res.writeHead(200, { 'content-type': 'application/gzip', ...(folder === 'encoded' && { 'content-encoding': 'gzip' }) }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-/** A folder laid out as the package ships it: the three big files under their `.zst` names. */
+/** A folder laid out as the package ships it: the three big files under their `.gz` names. */
 function packedIn(folder: string): RuntimeUrls {
   const plain = runtimeIn(`${origin}/${folder}/`);
-  return { ...plain, asmMjs: `${plain.asmMjs}.zst`, wasm: `${plain.wasm}.zst`, lockFile: `${plain.lockFile}.zst` };
+  return { ...plain, asmMjs: `${plain.asmMjs}.gz`, wasm: `${plain.wasm}.gz`, lockFile: `${plain.lockFile}.gz` };
 }
 
 const bytesOf = async (blob: Blob | Uint8Array) => new Uint8Array(blob instanceof Blob ? await blob.arrayBuffer() : blob);
 
-describe('the packed runtime', () => {
+describe('the gzipped runtime', () => {
   it('is decompressed as it loads: the worker gets the very bytes of the plain files', async () => {
     const { files } = await loadRuntime(packedIn('packed'), undefined, false, 'indexURL');
     expect(sha256(await bytesOf(files.wasm))).toBe(sha256(genuine('pyodide.asm.wasm')));
@@ -72,46 +60,32 @@ describe('the packed runtime', () => {
     expect(files.lockFile).toBe(genuine('pyodide-lock.json').toString('utf8'));
   });
 
-  it('is decompressed when a host sends it gzipped instead', async () => {
-    const { files } = await loadRuntime(packedIn('gzipped'), undefined, false, 'indexURL');
-    expect(sha256(await bytesOf(files.wasm))).toBe(sha256(genuine('pyodide.asm.wasm')));
-  });
-
-  it('is taken as it is when the host already decoded it (Content-Encoding)', async () => {
+  it('is taken as it is when the host already decoded it (Content-Encoding: gzip on a .gz)', async () => {
     const { files } = await loadRuntime(packedIn('encoded'), undefined, false, 'indexURL');
     expect(sha256(await bytesOf(files.wasm))).toBe(sha256(genuine('pyodide.asm.wasm')));
   });
 
-  it('is checked once decompressed: a tampered .zst is refused, naming it and both hashes', async () => {
+  it('is checked once decompressed: a tampered .gz is refused, naming it and both hashes', async () => {
     const urls = packedIn('tampered');
     const refused = loadRuntime(urls, undefined, false, 'indexURL', SHIPPED_RUNTIME_SHA256);
     await expect(refused).rejects.toBeInstanceOf(RuntimeIntegrityError);
     await expect(refused).rejects.toThrow(`${urls.wasm} is not the file this package was built with (SHA-256 expected ${SHIPPED_RUNTIME_SHA256.wasm}, got `);
   });
 
-  it('is refused, naming it, when it unpacks to more than any runtime file holds (a zstd bomb), before it is all in memory', async () => {
+  it('is refused, naming it, when it unpacks to more than any runtime file holds (a gzip bomb), before it is all in memory', async () => {
     const urls = packedIn('bomb');
     await expect(loadRuntime(urls, undefined, false, 'indexURL')).rejects.toThrow(`${urls.wasm} could not be read (more than 64 MB`);
   });
 
-  it('is refused, naming it, when its frame asks for a larger window than any runtime file, before the decoder allocates it', async () => {
-    const urls = packedIn('window');
-    await expect(loadRuntime(urls, undefined, false, 'indexURL')).rejects.toThrow(`${urls.wasm} could not be read (a zstd frame that needs a 1074 MB window, more than 64 MB`);
-  });
-
   it('has the size the build recorded for it, which the progress uses', () => {
     for (const [role, file] of [['asmMjs', 'pyodide.asm.mjs'], ['wasm', 'pyodide.asm.wasm'], ['lockFile', 'pyodide-lock.json']] as const) {
-      expect(SHIPPED_RUNTIME_BYTES[role]).toBe(shipped(file).length);
+      expect(SHIPPED_RUNTIME_BYTES[role]).toBe(packed.get(`${file}.gz`)!.length);
       expect(OFFICIAL_RUNTIME_BYTES[role]).toBe(genuine(file).length);
     }
   });
-
-  it('is at least 20% smaller on the wire than gzip -9 would make it', () => {
-    for (const file of ['pyodide.asm.wasm', 'pyodide.asm.mjs']) expect(shipped(file).length, file).toBeLessThan(0.85 * gzipSync(genuine(file), { level: 9 }).length);
-  });
 });
 
-describe('a plain Pyodide folder (a CDN, a self-hosted copy): no .zst files', () => {
+describe('a plain Pyodide folder (a CDN, a self-hosted copy): no .gz files', () => {
   it('loads as it is', async () => {
     const { files } = await loadRuntime(runtimeIn(`${origin}/plain/`), undefined, false, 'indexURL');
     expect(sha256(await bytesOf(files.wasm))).toBe(sha256(genuine('pyodide.asm.wasm')));
@@ -125,7 +99,7 @@ describe('download progress', () => {
     const progress = new DownloadProgress((bytes) => reports.push(bytes));
     // A folder of its own: the loader loads each set of URLs once per page.
     await loadRuntime(packedIn('counted'), undefined, false, 'indexURL', undefined, { sizes: SHIPPED_RUNTIME_BYTES, progress });
-    const wire = genuine('pyodide.mjs').length + genuine('python_stdlib.zip').length + PACKED.reduce((sum, file) => sum + shipped(file).length, 0);
+    const wire = genuine('pyodide.mjs').length + genuine('python_stdlib.zip').length + GZIPPED.reduce((sum, file) => sum + packed.get(`${file}.gz`)!.length, 0);
     expect(reports.length).toBeGreaterThan(1);
     expect(reports.at(-1)).toEqual({ loaded: wire, total: wire });
     expect(reports.every((r, i) => r.loaded <= r.total && (i === 0 || r.loaded >= reports[i - 1].loaded))).toBe(true);

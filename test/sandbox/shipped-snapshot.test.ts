@@ -1,5 +1,5 @@
 /**
- * The snapshot built into the package (scripts/make-snapshot.mjs, dist/pyodide/sandbox-snapshot.bin.zst):
+ * The snapshot built into the package (scripts/make-snapshot.mjs, dist/pyodide/sandbox-snapshot.bin.gz):
  * a first boot with an empty snapshot store restores it instead of booting, the interpreter it
  * gives behaves like a fresh one, and it is used only where it fits. Needs the built `dist/`.
  */
@@ -12,7 +12,7 @@ import { PNG_1X1_BASE64 } from '../support/png.js';
 import { loadShippedSnapshot } from '../../src/sandbox/shipped-snapshot.js';
 import { it } from '../support/sandbox-fixture.js';
 
-const SHIPPED = fileURLToPath(new URL('../../dist/pyodide/sandbox-snapshot.bin.zst', import.meta.url));
+const SHIPPED = fileURLToPath(new URL('../../dist/pyodide/sandbox-snapshot.bin.gz', import.meta.url));
 const PYODIDE = fileURLToPath(new URL('../../dist/pyodide/', import.meta.url));
 const emptyStore = () => ({ directory: mkdtempSync(join(tmpdir(), 'shipped-')) });
 
@@ -75,7 +75,7 @@ describe('the shipped snapshot', () => {
   });
 
   it('that is missing (an app build left it out) means a normal boot, not an error', async () => {
-    expect(await loadShippedSnapshot(new URL('file:///nonexistent/sandbox-snapshot.bin.zst'))).toBeUndefined();
+    expect(await loadShippedSnapshot(new URL('file:///nonexistent/sandbox-snapshot.bin.gz'))).toBeUndefined();
   });
 
   it('is not used when snapshots are off', async ({ createSandbox }) => {

@@ -117,8 +117,8 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
   test('the service worker precaches only files the page loads: no Node builds, no Vite plugin', () => {
     const source = readFileSync(`${DIST}/sw.js`, 'utf8');
     const list = JSON.parse(/const PRECACHE = (\[[^\]]*\])/.exec(source)![1]) as string[];
-    expect(list).toEqual(expect.arrayContaining(['./index.html', './widget.js', './worker.js', './pyodide/pyodide.asm.wasm.zst', './demos/index.json']));
-    // The page loads the packed runtime: the plain copies (for Node) would be 10.9 MB for nothing.
+    expect(list).toEqual(expect.arrayContaining(['./index.html', './widget.js', './worker.js', './pyodide/pyodide.asm.wasm.gz', './demos/index.json']));
+    // The page loads the gzipped runtime: the plain copies (for Node) would be 10.9 MB for nothing.
     expect(list.filter((url) => /\/pyodide\.asm\.(wasm|mjs)$|pyodide-lock\.json$/.test(url))).toEqual([]);
     expect(list.filter((url) => /\.node\.js$|^\.\/(vite|index|sandbox)\.js$|sandbox-entry/.test(url))).toEqual([]);
   });

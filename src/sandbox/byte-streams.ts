@@ -57,7 +57,8 @@ export function counted(body: ReadableStream<Uint8Array>, onBytes: (n: number) =
 }
 
 /**
- * `body`, failing once more than `maxBytes` have passed: a small gzip can unpack to gigabytes, so a decompressed stream is bounded before it is kept in memory.
+ * `body`, failing once more than `maxBytes` have passed: a small gzip can unpack to gigabytes,
+ * so a decompressed stream is bounded before it is kept in memory.
  */
 export function bounded(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
   let total = 0;

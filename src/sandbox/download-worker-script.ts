@@ -14,8 +14,8 @@ addEventListener('message', async (event: MessageEvent<DownloadRequest>) => {
   let response: Response;
   try {
     response = await fetch(url);
-  } catch (error) {
-    return post({ id, end: { kind: 'failed', stage: 'fetch', message: (error as Error).message } });
+  } catch {
+    return post({ id, end: 'unreachable' });
   }
   const html = /^text\/html/i.test(response.headers.get('content-type') ?? '');
   if (!response.ok || html) return post({ id, end: { kind: 'refused', status: response.status, html } });
@@ -32,6 +32,6 @@ addEventListener('message', async (event: MessageEvent<DownloadRequest>) => {
     const body = wire && (await unpacked(wire));
     post({ id, end: { kind: 'file', blob: body ? await new Response(bounded(body, maxBytes)).blob() : new Blob([]) } });
   } catch (error) {
-    post({ id, end: { kind: 'failed', stage: 'read', message: (error as Error).message } });
+    post({ id, end: { kind: 'failed', message: (error as Error).message } });
   }
 });

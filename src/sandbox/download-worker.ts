@@ -19,8 +19,8 @@ export type WorkerDownload =
   | { kind: 'file'; blob: Blob }
   /** An HTTP error status, or an HTML page (a dev server's or an SPA's fallback), not the file. */
   | { kind: 'refused'; status: number; html: boolean }
-  /** No answer (offline, blocked), or a body that could not be read or was too big. */
-  | { kind: 'failed'; stage: 'fetch' | 'read'; message: string };
+  /** A body that could not be read, or was too big. */
+  | { kind: 'failed'; message: string };
 
 /** What the page asks the worker (download-worker-script.ts): one URL (absolute), its decompressed size bounded. */
 export interface DownloadRequest {
@@ -29,11 +29,14 @@ export interface DownloadRequest {
   maxBytes: number;
 }
 
-/** What the worker answers, per request: the head, byte counts as they arrive, then the end. */
+/**
+ * What the worker answers, per request: the head, byte counts as they arrive, then the end
+ * (`unreachable`: no answer, offline or blocked, which the page may still reach).
+ */
 export type DownloadAnswer = { id: number } & (
   | { head: { length: string | null; encoding: string | null } }
   | { bytes: number }
-  | { end: WorkerDownload }
+  | { end: WorkerDownload | 'unreachable' }
 );
 
 interface Pending {
@@ -60,7 +63,7 @@ function startWorker(): { worker: Worker; pending: Map<number, Pending> } {
     if (!request) return;
     if ('head' in data) request.onHead(data.head);
     else if ('bytes' in data) request.onBytes?.(data.bytes);
-    else finish(data.id, data.end);
+    else finish(data.id, data.end === 'unreachable' ? undefined : data.end);
   };
   // The script did not start (CSP, WebKit's COEP rule) or the worker died: each caller reads its file in the page.
   worker.onerror = (event) => {
@@ -78,8 +81,8 @@ function stop(started: { worker: Worker }): void {
 /**
  * `url` fetched and unpacked (gunzipped) in the download worker, at most `maxBytes` once
  * decompressed; `progress` counts its wire bytes (`knownBytes`: its size as recorded at build
- * time, see {@link DownloadProgress.track}). Undefined when no worker could do it: the caller
- * reads the file itself.
+ * time, see {@link DownloadProgress.track}). Undefined when no worker could do it, or it could
+ * not reach the file (the page may: a service worker of its own): the caller reads it itself.
  */
 export function downloadInWorker(url: string, maxBytes: number, progress?: DownloadProgress, knownBytes?: number): Promise<WorkerDownload | undefined> {
   if (typeof Worker !== 'function') return Promise.resolve(undefined);

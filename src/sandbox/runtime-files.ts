@@ -13,8 +13,8 @@
  * the build recorded, whether downloaded or stored: a file that differs fails the load, naming it
  * and both hashes, and is never stored; a stored one that differs is downloaded again.
  *
- * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it
- * streams in; hashes, storage and the worker only ever see the decompressed bytes.
+ * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it streams in;
+ * hashes, storage and the worker only ever see the decompressed bytes.
  */
 import type { RuntimeFiles } from '../protocol.js';
 import { bounded, unpacked } from './byte-streams.js';
@@ -32,7 +32,7 @@ const BUILD_HEADER = 'x-python-sandbox-build';
 /** The most any runtime file may hold once decompressed (the largest, the wasm, is 9.6 MB). */
 const MAX_RUNTIME_FILE_BYTES = 64e6;
 
-/** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be packed. */
+/** Where each runtime file is (a bundler may have renamed each one, so not one folder); any may be gzipped. */
 export interface RuntimeUrls {
   pyodideMjs: string;
   asmMjs: string;
@@ -157,7 +157,7 @@ async function fetchRuntimeFile(url: string, option: string, expected: string | 
  */
 async function readInWorker(url: string, option: string, size: number | undefined, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
   const download = await downloadInWorker(url, MAX_RUNTIME_FILE_BYTES, progress, size);
-  if (!download || (download.kind === 'failed' && download.stage === 'fetch')) return undefined;
+  if (!download) return undefined;
   if (download.kind === 'file') return download.blob;
   if (download.kind === 'refused') throw assetRefused(url, option, download.status, download.html);
   throw unreadable(url, option, download.message);

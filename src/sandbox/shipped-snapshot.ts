@@ -41,8 +41,7 @@ const MAX_SNAPSHOT_BYTES = 256e6;
 async function download(url: URL, progress: DownloadProgress | undefined): Promise<Blob | undefined> {
   // In the download worker where there is one (its garbage does not stay in the page's heap).
   const inWorker = await downloadInWorker(url.href, MAX_SNAPSHOT_BYTES, progress);
-  if (inWorker?.kind === 'file') return inWorker.blob;
-  if (inWorker && !(inWorker.kind === 'failed' && inWorker.stage === 'fetch')) return undefined;
+  if (inWorker) return inWorker.kind === 'file' ? inWorker.blob : undefined;
   const response = await fetch(url);
   // An app's build that left it out: its server answers 404, or its HTML page.
   if (!response.ok || !response.body || isHtmlPage(response)) return undefined;

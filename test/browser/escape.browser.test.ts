@@ -237,15 +237,13 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
   }, ATTEMPT_TIMEOUT_MS);
 
-  // The page's pauses under this attack are measured in the floods suite, which runs alone.
-  test('after runs that each replace 5,000 empty files with long names, a restart takes under 1 s and reaches nothing', async () => {
+  // How long the restart takes, and the page's pauses, are measured in the floods suite, which runs
+  // alone: timed here, beside other suites on a shared machine, it measured the machine.
+  test('after runs that each replace 5,000 empty files with long names, a restart answers and reaches nothing', async () => {
     const { host } = ctx.world;
     for (let run = 0; run < 8; run++) expect((await host.runCounted(MIRROR_FLOOD, {}, ID)).outcome).toBe('OUTCOME_OK');
     expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    // The run's own duration, timed in the page, includes waiting for the replacement and its files.
-    const next = await host.run('1 + 1', {}, ID);
-    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-    expect(next.durationMs).toBeLessThan(1000);
+    expect(await host.run('1 + 1', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
     await expectNoEscape(ctx.world, await attempt(ctx.world, '2 + 2', { sandboxId: ID }));
     await host.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)', {}, ID);
   }, 4 * ATTEMPT_TIMEOUT_MS);

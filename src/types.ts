@@ -136,7 +136,7 @@ export interface SandboxOptions extends PyodideSource {
   snapshotCache?: SnapshotCache;
   /**
    * Restore the first boot from the snapshot built into the package when `snapshotCache` holds
-   * none yet (a first visit): about 0.6 s instead of a 2.5 s boot, for 5.2 MB more to download.
+   * none yet (a first visit): about 0.6 s instead of a 2.5 s boot, for 3.7 MB more to download.
    * Default true; used only with the package's own runtime (not with `indexURL`), and only if it
    * fits this exact build (otherwise Python boots normally).
    */

@@ -11,12 +11,13 @@ import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
-import { StagingFolder, toLocalPath } from './node-paths.js';
+import { StagingFolder, localFile, toLocalPath } from './node-paths.js';
 import { OutputBelowPython } from './output-below.js';
 import { type IndexPackages, PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
+import { type DataSegment, dataSegments } from './wasm-data.js';
 import { refreshTimeZone } from './time-zone.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
@@ -152,6 +153,9 @@ export class PyodideEngine implements WorkerApi {
   async boot(config: BootConfig): Promise<BootInfo> {
     // A Blob snapshot is read while the runtime loads.
     const given = config.snapshot && readSnapshot(config.snapshot);
+    // What snapshots are stored against (snapshot.ts), read while the runtime loads too.
+    const segments = config.snapshot || config.makeSnapshot ? this.wasmData(config) : undefined;
+    segments?.catch(() => undefined);
     const module = await this.loadPyodideModule(config);
     // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
     this.packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
@@ -164,8 +168,8 @@ export class PyodideEngine implements WorkerApi {
     };
     const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
-    const restored = given ? await this.restore(module, options, key, await given) : { restored: false as const };
-    const snapshot = restored.restored ? undefined : await this.bootFresh(module, options, key, config.makeSnapshot);
+    const restored = given && segments ? await this.restore(module, options, key, await given, segments) : { restored: false as const };
+    const snapshot = restored.restored ? undefined : await this.bootFresh(module, options, key, config.makeSnapshot && segments);
     const bootPath: BootInfo['bootPath'] = restored.restored ? 'snapshot' : 'fresh';
     this.startRunner(config);
     this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromSnapshot : PROGRESS.ready);
@@ -176,8 +180,14 @@ export class PyodideEngine implements WorkerApi {
   }
 
   /** Restores a snapshot made for this runtime and these Python sources; says why not otherwise. */
-  private async restore(module: PyodideModule, options: LoadOptions, key: SnapshotKey, bytes: Uint8Array | { rejected: string }): Promise<{ restored: true } | { restored: false; rejected?: string }> {
-    const unwrapped = 'rejected' in bytes ? bytes : unwrapSnapshot(key, bytes);
+  private async restore(module: PyodideModule, options: LoadOptions, key: SnapshotKey, bytes: Uint8Array | { rejected: string }, segments: Promise<DataSegment[]>): Promise<{ restored: true } | { restored: false; rejected?: string }> {
+    if ('rejected' in bytes) return { restored: false, rejected: bytes.rejected };
+    let unwrapped: ReturnType<typeof unwrapSnapshot>;
+    try {
+      unwrapped = unwrapSnapshot(key, bytes, await segments);
+    } catch (error) {
+      return { restored: false, rejected: `the runtime's wasm could not be read: ${(error as Error)?.message ?? error}` };
+    }
     if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
     this.progress('boot', PROGRESS.restoring);
     try {
@@ -193,22 +203,32 @@ export class PyodideEngine implements WorkerApi {
     return { restored: true };
   }
 
-  /** A normal boot; with `makeSnapshot`, returns the snapshot of the interpreter with the runner imported. */
-  private async bootFresh(module: PyodideModule, options: LoadOptions, key: SnapshotKey, makeSnapshot: boolean | undefined): Promise<Uint8Array | undefined> {
+  /**
+   * A normal boot; with `makeSnapshot` (the wasm's data segments, which the snapshot is stored
+   * against), returns the snapshot of the interpreter with the runner imported.
+   */
+  private async bootFresh(module: PyodideModule, options: LoadOptions, key: SnapshotKey, makeSnapshot: Promise<DataSegment[]> | false | undefined): Promise<Uint8Array | undefined> {
     this.progress('boot', PROGRESS.loadingRuntime);
-    this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: makeSnapshot });
+    // Awaited first: from the boot to the snapshot nothing may yield to a JS callback. Unreadable, no snapshot.
+    const segments = makeSnapshot ? await makeSnapshot.catch(() => undefined) : undefined;
+    this.pyodide = await module.loadPyodide({ ...options, _makeSnapshot: !!segments });
     this.writeSources();
     this.pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
-    if (!makeSnapshot) return undefined;
+    if (!segments) return undefined;
     this.pyodide.runPython('import gc; gc.collect()');
     zeroFreeMemory((this.pyodide as unknown as { _module: CHeap })._module);
     // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
-    const snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot());
+    const snapshot = wrapSnapshot(key, this.pyodide.makeMemorySnapshot(), segments);
     // While snapshotting, Pyodide's `js` is a recording proxy of globalThis, on which getters
     // such as `self` throw "Illegal invocation"; this interpreter lives on (as the spare), so
     // its `js` becomes globalThis itself, as in every restored one.
     this.pyodide.registerJsModule('js', globalThis);
     return snapshot;
+  }
+
+  /** The runtime's wasm data segments (wasm-data.ts): handed in (browsers) or read from disk (Node). */
+  private async wasmData(config: BootConfig): Promise<DataSegment[]> {
+    return dataSegments(config.runtime?.wasm ?? (await localFile(new URL('pyodide.asm.wasm', config.indexURL).href)));
   }
 
   /** Installs the sandbox's patches and the cell runner, with the host's limits. */

@@ -12,6 +12,12 @@ export async function toLocalPath(url: string): Promise<string> {
   return url.endsWith('/') && !path.endsWith('/') ? `${path}/` : path;
 }
 
+/** A file of the local runtime (Node), as a Blob read only where it is sliced. */
+export async function localFile(url: string): Promise<Blob> {
+  const { openAsBlob } = await import(/* @vite-ignore */ 'node:fs');
+  return openAsBlob(await toLocalPath(url));
+}
+
 /**
  * Pyodide's `packageCacheDir` in Node, one per interpreter. Pyodide installs a wheel it finds
  * there without any check, and writes there each wheel it downloads; so the folder has a name

@@ -31,7 +31,7 @@ async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(url));
 }
 
-/** The most the shipped snapshot may unpack to (it is 15.6 MB): more is not the file, and is not kept. */
+/** The most the shipped snapshot may unpack to (it is 13 MB): more is not the file, and is not kept. */
 const MAX_SNAPSHOT_BYTES = 256e6;
 
 /**

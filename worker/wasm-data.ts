@@ -1,0 +1,108 @@
+/**
+ * What a wasm module writes into its memory when it is instantiated: its active data segments
+ * (CPython's static data: frozen modules, Unicode tables, type objects; 3.2 MB for Pyodide 314).
+ * A memory snapshot holds them again, almost unchanged, so snapshot.ts stores the snapshot as its
+ * difference from them: the same bytes compress to 30% less (5.2 → 3.7 MB gzipped).
+ *
+ * Only the section headers and the data section are read: from a Blob, by slices, so the 9.6 MB
+ * module is never copied whole.
+ */
+import type { Bytes } from '../src/protocol.js';
+
+/** Bytes that instantiation writes at `address` of memory 0. */
+export interface DataSegment {
+  address: number;
+  bytes: Uint8Array;
+}
+
+const DATA_SECTION = 11;
+const I32_CONST = 0x41;
+const END = 0x0b;
+
+/**
+ * The module's active data segments with constant addresses, in order (a segment placed by a
+ * global, in a relocatable module, is left out: its address is not known before instantiation).
+ * Throws on a module that is not well formed.
+ */
+export async function dataSegments(wasm: Bytes): Promise<DataSegment[]> {
+  const read = async (start: number, end: number) => (wasm instanceof Blob ? new Uint8Array(await wasm.slice(start, end).arrayBuffer()) : wasm.subarray(start, end));
+  const size = wasm instanceof Blob ? wasm.size : wasm.length;
+  const head = await read(0, 8);
+  if (head.length < 8 || head[0] !== 0 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d) throw new Error('not a WebAssembly module');
+  let at = 8;
+  while (at < size) {
+    // A section: its id, then its length as an unsigned LEB128 of at most 5 bytes.
+    const header = new Reader(await read(at, Math.min(at + 6, size)));
+    const id = header.byte();
+    const length = header.u32();
+    const start = at + header.at;
+    if (start + length > size) throw new Error('a wasm section runs past the end of the module');
+    if (id === DATA_SECTION) return parseDataSection(await read(start, start + length));
+    at = start + length;
+  }
+  return [];
+}
+
+function parseDataSection(section: Uint8Array): DataSegment[] {
+  const r = new Reader(section);
+  const segments: DataSegment[] = [];
+  for (let count = r.u32(); count > 0; count--) {
+    const flags = r.u32();
+    let address: number | undefined;
+    if (flags === 0 || flags === 2) {
+      const memory = flags === 2 ? r.u32() : 0;
+      address = r.byte() === I32_CONST ? r.i32() >>> 0 : undefined;
+      // Anything but `i32.const N; end` (a global's value) is skipped to its end.
+      if (address === undefined || r.byte() !== END) {
+        address = undefined;
+        while (r.byte() !== END);
+      }
+      if (memory !== 0) address = undefined;
+    } else if (flags !== 1) {
+      throw new Error(`unknown data segment kind ${flags}`);
+    }
+    const length = r.u32();
+    const bytes = r.bytes(length);
+    if (address !== undefined) segments.push({ address, bytes });
+  }
+  return segments;
+}
+
+class Reader {
+  at = 0;
+  constructor(private readonly data: Uint8Array) {}
+
+  byte(): number {
+    if (this.at >= this.data.length) throw new Error('a wasm section ends early');
+    return this.data[this.at++];
+  }
+
+  u32(): number {
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.byte();
+      value += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return value;
+    }
+    throw new Error('a wasm LEB128 number is too long');
+  }
+
+  i32(): number {
+    let value = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.byte();
+      value |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80 && shift < 35);
+    if (b & 0x80) throw new Error('a wasm LEB128 number is too long');
+    return shift < 32 && b & 0x40 ? value | (-1 << shift) : value;
+  }
+
+  bytes(length: number): Uint8Array {
+    if (this.at + length > this.data.length) throw new Error('a wasm data segment runs past its section');
+    this.at += length;
+    return this.data.subarray(this.at - length, this.at);
+  }
+}

@@ -14,6 +14,7 @@ import { fileParts } from './file-parts.js';
 import { historyForMode } from './history-for-mode.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
+import { unlessAborted } from './unless-aborted.js';
 
 export interface UserEntry {
   kind: 'user';
@@ -324,15 +325,6 @@ export class Conversation {
     this.entries = [...this.entries];
     this.onChange();
   };
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (what `promise` does then is not waited for). */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function isPlainText(part: Part): part is Part & { text: string } {

@@ -232,7 +232,46 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
   });
 
-  test('Stop cancels it: nothing is sent when Python is up', async () => {
+  test("goes to the model at once: the reply and its code stream in while Python loads, and the code runs once Python is up", async () => {
+    const page = await newPage();
+    await holdPython(page);
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 10_000 }).toContain('simple trial-division check');
+    await expect.poll(() => page.locator('#chat0 .cell').count()).toBe(1);
+    expect(await page.locator('#chat0 .cell').innerText()).toContain('def is_prime(n):');
+    // The code waits for Python.
+    expect(await transcriptText(page, '#chat0')).not.toContain('5117');
+
+    releasePython();
+    await waitIdle(page, '#chat0');
+    expect(await page.locator('#chat0 .cell pre.output').innerText()).toContain('5117');
+  });
+
+  test('a boot that fails while the reply streams fails its run with a readable error and a Retry', async () => {
+    const page = await newPage();
+    // The runtime's files are held, then refused once the reply has streamed in.
+    const refused = new Promise<void>((resolve) => (releasePython = resolve));
+    await page.context().route(/\/pyodide\//, async (route) => {
+      await refused;
+      await route.fulfill({ status: 404, body: 'gone' }).catch(() => undefined);
+    });
+    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    await expect.poll(() => page.locator('#chat0 .cell').count(), { timeout: 10_000 }).toBe(1);
+    releasePython();
+    await expect.poll(() => page.locator('#chat0 [data-entry="error"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await waitIdle(page, '#chat0');
+    expect(await page.locator('#chat0 [data-entry="error"]').count()).toBe(1);
+    const error = await page.locator('#chat0 [data-entry="error"]').innerText();
+    expect(error).toMatch(/Python/);
+    expect(error).toMatch(/Retry/);
+    expect(await transcriptText(page, '#chat0')).not.toContain('5117');
+  });
+
+  test('Stop while Python loads: its code never runs once Python is up', async () => {
     const page = await newPage();
     await holdPython(page);
     await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
@@ -245,7 +284,7 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     releasePython();
     await waitForSandbox(page, '#chat0');
     await page.waitForTimeout(1_000);
-    expect(await page.locator('#chat0 [data-entry="model"]').count()).toBe(0);
+    expect(await page.locator('#chat0 .cell pre.output').count()).toBe(0);
     expect(await transcriptText(page, '#chat0')).not.toContain('5117');
   });
 });

@@ -35,6 +35,8 @@ import { ChatErrorEvent, MessageCompleteEvent, SandboxReadyEvent } from './event
 import { type ActiveDemo, DemoController } from './demo-controller.js';
 import { renderEntry } from './render-entry.js';
 import { SandboxController } from './sandbox-controller.js';
+import { BootingSandbox } from '../booting-sandbox.js';
+import { resolveLimits } from '../../sandbox/limits.js';
 import { FollowOutput } from './follow-output.js';
 import { SavedSlot } from './saved-slot.js';
 
@@ -159,6 +161,8 @@ export class CodeExecChat extends LitElement {
   private restoring: Promise<void> = Promise.resolve();
   /** A message was sent from this page: only then does the status region speak (a restored answer is not news). */
   private sentHere = false;
+  /** A boot that failed while a message was being answered, until the message ends. */
+  private bootFailure: unknown;
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
   private filesToRestore: Attachment[] = [];
   private readonly demos = new DemoController(this);
@@ -173,8 +177,12 @@ export class CodeExecChat extends LitElement {
       void this.writeRestoredFiles(sandbox);
       this.dispatchEvent(new SandboxReadyEvent(sandbox));
     },
-    // Reported once per attempt, with a Retry that boots again.
-    failed: (error) => this.reportError(describeError(error), 'reboot'),
+    // Reported once per attempt, with a Retry that boots again; during a message, by the run that
+    // needed Python (its error resends the message), or after the message if nothing ran.
+    failed: (error) => {
+      if (this.conversation.busy) this.bootFailure = error;
+      else this.reportError(describeError(error), 'reboot');
+    },
     disposing: () => {
       this.conversation.stop();
       this.blobUrls.revokeAll();
@@ -351,17 +359,23 @@ export class CodeExecChat extends LitElement {
     const model = this.demos.active?.recording.model ?? this.model;
     this.sentHere = true;
     this.followOutput.resume();
-    // On screen at once, with Stop, even while Python is still loading: the boot is the send's first step.
-    const sending = this.conversation.send(message, async () => {
-      if (execution !== 'local') return { client, model, execution };
+    // On screen at once, with Stop, even while Python is still loading. The model is asked at once
+    // too; its first run waits for Python (BootingSandbox). Files to attach need Python first.
+    const python = async () => {
       const sandbox = await this.python.ensure();
       await this.writeRestoredFiles(sandbox);
-      return { client, model, execution, sandbox };
+      return sandbox;
+    };
+    const sending = this.conversation.send(message, async () => {
+      if (execution !== 'local') return { client, model, execution };
+      if (this.python.current || message.attachments.length > 0) return { client, model, execution, sandbox: await python() };
+      return { client, model, execution, sandbox: new BootingSandbox(python, { timeoutMs: resolveLimits().timeoutMs }) };
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     this.save();
     const sent = await sending;
     this.save();
+    this.reportBootFailureLeftUnsaid();
     if (!sent) {
       // Python did not start (reported, with a Retry): the message goes back in the box, nothing typed is lost.
       this.putBack(message);
@@ -400,6 +414,13 @@ export class CodeExecChat extends LitElement {
     }
     this.reportError({ title: 'Add a Gemini API key to chat', detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).', retryable: false, fix: 'api-key' });
     this.settings()?.open('key');
+  }
+
+  /** A boot that failed during the message the conversation did not report (no code ran): said now, with a Retry that boots again. */
+  private reportBootFailureLeftUnsaid(): void {
+    const failure = this.bootFailure;
+    this.bootFailure = undefined;
+    if (failure !== undefined && this.conversation.entries.at(-1)?.kind !== 'error') this.reportError(describeError(failure), 'reboot');
   }
 
   private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {

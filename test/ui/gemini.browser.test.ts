@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { Recording } from '../../src/ui/replay/recording.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
-import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
+import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
 import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from './ui-support.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
@@ -80,6 +80,41 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     expect(await error.count()).toBe(0);
     // The conversation has the one message, once.
     expect(await page.locator('#chat0 .turn.user').count()).toBe(1);
+  });
+
+  test('Python failing to start while an answer without code streams is said once the answer ends, with a Retry', async () => {
+    let refuse!: () => void;
+    const refused = new Promise<void>((resolve) => (refuse = resolve));
+    world.fake.script([
+      {
+        reply: streamReply([[text('No code needed:')], [text(' 2 + 2 is 4.')]], {
+          // The boot fails between the answer's two chunks.
+          beforeChunk: async (index) => {
+            if (index !== 1) return;
+            refuse();
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+          },
+        }),
+      },
+    ]);
+    const context = await world.newContext({ viewport: { width: 1000, height: 900 } });
+    await context.route(/\/pyodide\//, async (route) => {
+      await refused;
+      await route.fulfill({ status: 404, body: 'gone' }).catch(() => undefined);
+    });
+    const page = await context.newPage();
+    await page.goto(`${world.server.origin}${PAGE}?`);
+    await page.waitForFunction(() => customElements.get('code-exec-chat'));
+    await page.evaluate(() => {
+      (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
+    });
+    await type(page, 'What is 2 + 2?');
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('2 + 2 is 4.');
+    const errors = page.locator('#chat0 .error[role="alert"]');
+    await expect.poll(() => errors.count()).toBe(1);
+    expect(await errors.innerText()).toContain('Python could not start');
+    expect(await errors.locator('button.retry').count()).toBe(1);
   });
 
   test('a rejected key says so and points to the settings', async () => {

@@ -11,11 +11,12 @@
  * `BENCH_ONLY=browser-cost` runs only these (with `BENCH_QUICK=1`: a round each), to iterate.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { withBenchPage, withFreshBenchPage } from './bench-page.mjs';
+import { browserPid, rendererPids } from './cpu-throttle.mjs';
 
 /** The goals of issue 27. */
 export const COST_GOALS = { humanEvalRatio: 1.0, smallRunsRatio: 1.1, memoryRatio: 1.1, persistentReturnRatio: 0.25, afterKillMs: 150 };
@@ -93,32 +94,15 @@ async function settledPss(tag) {
  * in the renderer process of their document, so the page's renderer, the frame's (if Chromium
  * gives the opaque-origin frame its own) and every worker are counted; the browser, GPU and
  * utility processes are the same for both contestants and are left out. Renderers are found as
- * the descendants of the tagged browser process (through the zygote) with `--type=renderer`.
+ * the descendants of the tagged browser process (through the zygote) with `--type=renderer`
+ * (cpu-throttle.mjs finds them, for the phone's throttle too).
  * The browser is launched without Chromium's spare renderer (an empty process kept ready for the
  * next navigation: not the page's, and the same for both), see SPARE_RENDERER_OFF.
  */
 export function rendererPss(tag) {
-  const procs = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((pid) => {
-    try {
-      // Chromium's child processes rewrite their title: arguments joined by spaces, not NULs.
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
-      return { pid, ppid, cmdline };
-    } catch {
-      return undefined; // gone meanwhile
-    }
-  }).filter(Boolean);
-  const root = procs.find((p) => p.cmdline.includes(`--bench-tag=${tag}`) && !p.cmdline.includes('--type='));
-  if (!root) throw new Error(`no browser process tagged ${tag}`);
-  const family = new Set([root.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!family.has(p.pid) && family.has(p.ppid)) (family.add(p.pid), (grew = true));
-  }
-  // Not the page's: headless Chromium's own UI renderer (--top-chrome-webui), the same in every browser.
-  const renderers = procs.filter((p) => family.has(p.pid) && p.cmdline.includes('--type=renderer') && !p.cmdline.includes('--top-chrome-webui'));
-  const each = renderers.map(({ pid }) => Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024);
-  return { mb: each.reduce((sum, mb) => sum + mb, 0), processes: renderers.length, each };
+  const pids = rendererPids(browserPid(tag));
+  const each = pids.map((pid) => Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024);
+  return { mb: each.reduce((sum, mb) => sum + mb, 0), processes: pids.length, each };
 }
 
 /**

@@ -54,7 +54,11 @@ export interface RuntimeFiles {
   pyodideMjs: Bytes;
   asmMjs: Bytes;
   wasm: Bytes;
-  stdlib: Bytes;
+  /**
+   * The standard library. Absent while a first visit still downloads it (it comes last): the
+   * worker restores a snapshot without it, and `WorkerApi.installStdlib` brings it.
+   */
+  stdlib?: Bytes;
   lockFile: string;
 }
 
@@ -155,6 +159,11 @@ export interface RestoredFile {
 /** The worker's API, exposed with comlink on the `rpc` port. */
 export interface WorkerApi {
   boot(config: BootConfig): Promise<BootInfo>;
+  /**
+   * The standard library, when the boot config came without it; may come before, during or after
+   * `boot`. Resolves once Python can import from it: the host runs nothing before.
+   */
+  installStdlib(stdlib: Bytes): Promise<void>;
   run(request: RunRequest): Promise<WorkerRunResult>;
   /**
    * Cancels the awaiting asyncio task of run `runId`, if that run is still going (no-op otherwise).

@@ -18,6 +18,7 @@ import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 import { type DataSegment, dataSegments } from './wasm-data.js';
+import { LateStdlib } from './late-stdlib.js';
 import { refreshTimeZone } from './time-zone.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
@@ -60,6 +61,8 @@ export class PyodideEngine implements WorkerApi {
   private readonly packageRequests = new Map<number, { resolve(data: Bytes): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
   private readonly indexRequests = new Map<number, { resolve(packages: IndexPackages): void; reject(error: Error): void }>();
+  /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
+  private readonly stdlib = new LateStdlib();
 
   constructor(
     private readonly events: PortLike,
@@ -132,7 +135,8 @@ export class PyodideEngine implements WorkerApi {
       };
     }
     const { runtime } = config;
-    installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName));
+    if (runtime.stdlib) this.stdlib.arrive(runtime.stdlib);
+    installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName), () => this.stdlib.forPyodide());
     hideImportScripts();
     const [module, asm] = await Promise.all([importModule<PyodideModule>(runtime.pyodideMjs), importModule<{ default: unknown }>(runtime.asmMjs)]);
     return {
@@ -179,6 +183,11 @@ export class PyodideEngine implements WorkerApi {
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 
+  async installStdlib(stdlib: Bytes): Promise<void> {
+    this.stdlib.arrive(stdlib);
+    await this.stdlib.whenInstalled();
+  }
+
   /** Restores a snapshot made for this runtime and these Python sources; says why not otherwise. */
   private async restore(module: PyodideModule, options: LoadOptions, key: SnapshotKey, bytes: Uint8Array | { rejected: string }, segments: Promise<DataSegment[]>): Promise<{ restored: true } | { restored: false; rejected?: string }> {
     if ('rejected' in bytes) return { restored: false, rejected: bytes.rejected };
@@ -191,7 +200,7 @@ export class PyodideEngine implements WorkerApi {
     if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
     this.progress('boot', PROGRESS.restoring);
     try {
-      this.pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+      this.pyodide = await this.stdlib.restore(() => module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body }));
     } catch (error) {
       return { restored: false, rejected: `restore failed: ${(error as Error)?.message ?? error}` };
     }

@@ -15,12 +15,11 @@ export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 
 export type PackageFetcher = (fileName: string) => Promise<Bytes>;
 
-export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher): void {
+/** `stdlib`: the standard library's bytes when Pyodide asks for them (they may still be on their way, see engine.ts). */
+export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher, stdlib: () => Promise<Bytes>): void {
   const wasmUrl = `${VIRTUAL_INDEX_URL}pyodide.asm.wasm`;
-  const served = new Map([
-    [wasmUrl, { body: runtime.wasm, type: 'application/wasm' }],
-    [`${VIRTUAL_INDEX_URL}python_stdlib.zip`, { body: runtime.stdlib, type: 'application/zip' }],
-  ]);
+  const stdlibUrl = `${VIRTUAL_INDEX_URL}python_stdlib.zip`;
+  const served = new Map([[wasmUrl, { body: runtime.wasm, type: 'application/wasm' }]]);
   const network = globalThis.origin !== 'null' ? globalThis.fetch.bind(globalThis) : undefined;
   // Blob bodies: read as they stream, never copied here.
   const serve = ({ body, type }: { body: Bytes; type: string }) => new Response(body, { headers: { 'content-type': type } });
@@ -28,6 +27,7 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
   precompileWasm(Promise.resolve(serve({ body: runtime.wasm, type: 'application/wasm' })), (response) => servedWasm.has(response));
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url === stdlibUrl) return serve({ body: await stdlib(), type: 'application/zip' });
     const file = served.get(url);
     if (file) {
       const response = serve(file);

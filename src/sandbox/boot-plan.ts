@@ -36,6 +36,8 @@ export interface BootPlan {
   maxStreamedChars: number;
   maxMessageChars: number;
   packages?: PackageBroker;
+  /** The standard library while it downloads (`config.runtime.stdlib` is set once it is in). */
+  stdlib?: Promise<Blob>;
   /** The package index's simple API root (`packageIndex`, checked), or undefined when off. */
   packageIndex?: string;
   onBooted?: (info: BootInfo) => void;
@@ -56,6 +58,10 @@ export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Pr
       maxMessageChars: plan.maxMessageChars,
       onProgress,
       signal,
+      // Read once the config is ready (the runtime loads while the worker starts), like packages.
+      get stdlib() {
+        return plan.stdlib;
+      },
       // Read when a request comes: the broker is made while the first worker starts.
       get packages() {
         return plan.packages;
@@ -92,6 +98,7 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
       boot.config.indexURL = fallback.indexURL;
     }
     boot.config.runtime = runtime.files;
+    boot.stdlib = runtime.stdlib;
     // A stored runtime that does not boot (damaged storage) must not fail every visit after.
     boot.onBootFailed = () => runtime.forget();
   } catch (error) {

@@ -15,6 +15,10 @@
  *
  * A gzipped file (the package ships its big ones as `.gz`) is decompressed while it streams in;
  * hashes, storage and the worker only ever see the decompressed bytes.
+ *
+ * Downloaded, the standard library comes after the wasm and Pyodide's JavaScript: on a slow link
+ * they arrive first, and the wasm compiles and a snapshot restores while the standard library is
+ * on its way (worker/late-stdlib.ts). The runtime is loaded without waiting for it.
  */
 import type { RuntimeFiles } from '../protocol.js';
 import { bounded, unpacked } from './byte-streams.js';
@@ -55,7 +59,10 @@ export interface RuntimeDownload {
 
 /** A loaded runtime. */
 export interface LoadedRuntime {
+  /** `files.stdlib` is set once the standard library is in (from storage: at once). */
   files: RuntimeFiles;
+  /** The standard library, which may still be downloading. */
+  stdlib: Promise<Blob>;
   /** Stores what came from the network for return visits (call once a boot has shown it works). */
   keep(): void;
   /** Drops this runtime (from memory and storage), so the next load fetches it again (call when a boot failed). */
@@ -80,9 +87,14 @@ export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefine
   const key = `${urls.join('|')}${expected ? '|checked' : ''}`;
   return loadOnce(loaded, key, async () => {
     const { blobs, keep, stored } = await load(urls, persist, option, expected ?? [], fetching);
-    const [pyodideMjs, asmMjs, wasm, stdlib, lockFile] = blobs;
+    const stdlib = blobs[3];
+    stdlib.catch(() => undefined); // said by the boot that waits for it
+    const [pyodideMjs, asmMjs, wasm, lockFile] = await Promise.all([blobs[0], blobs[1], blobs[2], blobs[4]]);
+    const files: RuntimeFiles = { pyodideMjs, asmMjs, wasm, lockFile: await lockFile.text(), ...(stored && { stdlib: await stdlib }) };
+    void stdlib.then((blob) => (files.stdlib = blob), () => undefined);
     return {
-      files: { pyodideMjs, asmMjs, wasm, stdlib, lockFile: await lockFile.text() },
+      files,
+      stdlib,
       keep,
       forget() {
         loaded.delete(key);
@@ -93,7 +105,8 @@ export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefine
 }
 
 interface Loaded {
-  blobs: Blob[];
+  /** In `urls`' order; the standard library's may still be downloading when the others are in. */
+  blobs: Promise<Blob>[];
   keep(): void;
   /** Whether any of it came from Cache Storage. */
   stored: boolean;
@@ -102,16 +115,26 @@ interface Loaded {
 /** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked); `sizes[i]`: its size as it arrives, if known. */
 async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[], fetching: { sizes: (number | undefined)[]; progress?: DownloadProgress }): Promise<Loaded> {
   // The big files (1–3) in the download worker, when there is one; the two small ones, fetched on every visit, in the page.
-  const fetchAt = (indexes: number[]) => Promise.all(indexes.map((i) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress, i >= 1 && i <= 3)));
+  const fetchOne = (i: number) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress, i >= 1 && i <= 3);
+  const fetchAt = (indexes: number[]) => Promise.all(indexes.map(fetchOne));
+  // The standard library once Pyodide's JavaScript and the wasm are in (see the top of this file).
+  const fetchBig = () => {
+    const code = fetchAt([1, 2]);
+    return [code.then(([asmMjs]) => asmMjs), code.then(([, wasm]) => wasm), code.then(() => fetchOne(3))];
+  };
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
-  if (!cache) return { blobs: await fetchAt([0, 1, 2, 3, 4]), keep() {}, stored: false };
+  if (!cache) {
+    const [asmMjs, wasm, stdlib] = fetchBig();
+    const [pyodideMjs, lockFile] = [fetchOne(0), fetchOne(4)];
+    return { blobs: [pyodideMjs, asmMjs, wasm, stdlib, lockFile], keep() {}, stored: false };
+  }
   // The identity (pyodide.mjs) and the lock file; the big files.
   const [small, big] = [[0, 4], [1, 2, 3]];
   const fetchingIdentity = fetchAt(small);
   const stored = await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
   // Nothing stored (a first visit): the big files download beside the identity, not after it.
-  const fetchingBig = stored ? undefined : fetchAt(big);
-  fetchingBig?.catch(() => undefined); // awaited below, unless the identity fails first
+  const fetchingBig = stored ? undefined : fetchBig();
+  for (const blob of fetchingBig ?? []) blob.catch(() => undefined); // awaited by the caller, unless the identity fails first
   let online: Blob[];
   try {
     online = await fetchingIdentity;
@@ -120,21 +143,21 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
     if (error instanceof RuntimeIntegrityError) throw error;
     // Unreachable (offline): a stored runtime is as good as it was.
     const offline = stored && (await storedFiles(cache, urls, expected));
-    if (offline) return { blobs: offline.blobs, keep() {}, stored: true };
+    if (offline) return { blobs: offline.blobs.map((blob) => Promise.resolve(blob)), keep() {}, stored: true };
     throw error;
   }
   const [current, lockFile] = online;
   // pyodide.mjs embeds Pyodide's version and build id.
   const build = await sha256Hex(await current.arrayBuffer());
-  const usable = stored?.build === build ? stored.blobs : undefined;
-  const blobs = [current, ...(usable ?? (await (fetchingBig ?? fetchAt(big)))), lockFile];
+  const usable = stored?.build === build ? stored.blobs.map((blob) => Promise.resolve(blob)) : undefined;
+  const blobs = [Promise.resolve(current), ...(usable ?? fetchingBig ?? fetchBig()), Promise.resolve(lockFile)];
   let kept = false;
   const keep = () => {
     if (kept) return;
     kept = true;
     // What was fetched: the lock file may change without the build (a custom one).
     const fetched = usable ? [0, 4] : [0, 1, 2, 3, 4];
-    void put(cache, fetched.map((i) => urls[i]), fetched.map((i) => blobs[i]), build);
+    void Promise.all(fetched.map((i) => blobs[i])).then((files) => put(cache, fetched.map((i) => urls[i]), files, build), () => undefined);
   };
   return { blobs, keep, stored: !!usable };
 }

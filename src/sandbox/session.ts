@@ -29,6 +29,11 @@ export interface SessionOptions {
   maxMessageChars: number;
   /** How long a worker may take to answer a call or to take a run before it is taken as silent. */
   callTimeoutMs: number;
+  /**
+   * The standard library while it downloads (a first visit downloads it last): when the boot
+   * config's runtime comes without it, handed over as it arrives, and the boot ends once Python has it.
+   */
+  stdlib?: Promise<Blob>;
 }
 
 /** What the host counts of the current run, to stop a worker that sends more than it may. */
@@ -46,8 +51,8 @@ interface RunWatch {
  * message time per run (measured on a 2 ms HumanEval program), more than the rest of the run's bookkeeping.
  */
 function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
-  const { boot, run, cancel, reset, writeFile, writeFiles, readFile, listFiles } = remote;
-  return { boot, run, cancel, reset, writeFile, writeFiles, readFile, listFiles };
+  const { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles } = remote;
+  return { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles };
 }
 
 export class WorkerSession {
@@ -209,8 +214,12 @@ export class WorkerSession {
         const bytes = await blobsToBytes(config);
         return session.remote.boot(transfer(bytes.value, bytes.transfer));
       });
+      const installing = config.runtime && !config.runtime.stdlib && options.stdlib ? installStdlib(session, options.stdlib, worker.readsBlobs) : undefined;
+      installing?.catch(() => undefined); // awaited below, unless the boot fails first
       const booted = await Promise.race([session.untilDeath(boot), timeout]);
       if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
+      const installed = installing && (await Promise.race([session.untilDeath(installing), timeout]));
+      if (installed && 'died' in installed) throw new SandboxBootError(`The sandbox worker died while booting (${installed.died}).`);
       session.info = validateBootInfo(booted.value);
       // So "Python is ready" reaches onProgress before the boot resolves.
       await session.progress.until(session.info.progressEvents);
@@ -237,4 +246,17 @@ export class WorkerSession {
     this.markDead(reason);
     await this.worker.terminate();
   }
+}
+
+/** Hands the standard library to a worker that booted without it, once it has downloaded. */
+async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, readsBlobs: Promise<boolean>): Promise<void> {
+  let blob: Blob;
+  try {
+    blob = await stdlib;
+  } catch (error) {
+    throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error)?.message ?? error}`);
+  }
+  if (await readsBlobs) return session.remote.installStdlib(blob);
+  const bytes = await blobsToBytes(blob);
+  return session.remote.installStdlib(transfer(bytes.value, bytes.transfer));
 }

@@ -98,7 +98,7 @@ describe('download progress', () => {
     const reports: Array<{ loaded: number; total: number }> = [];
     const progress = new DownloadProgress((bytes) => reports.push(bytes));
     // A folder of its own: the loader loads each set of URLs once per page.
-    await loadRuntime(packedIn('counted'), undefined, false, 'indexURL', undefined, { sizes: SHIPPED_RUNTIME_BYTES, progress });
+    await (await loadRuntime(packedIn('counted'), undefined, false, 'indexURL', undefined, { sizes: SHIPPED_RUNTIME_BYTES, progress })).stdlib;
     const wire = genuine('pyodide.mjs').length + genuine('python_stdlib.zip').length + GZIPPED.reduce((sum, file) => sum + packed.get(`${file}.gz`)!.length, 0);
     expect(reports.length).toBeGreaterThan(1);
     expect(reports.at(-1)).toEqual({ loaded: wire, total: wire });

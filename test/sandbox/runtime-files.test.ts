@@ -17,10 +17,24 @@ let identityAnswered = false;
 const builds = new Map<string, string>();
 /** In folder `first`, pyodide.mjs is answered only once the wasm was asked for (or after a second): a loader that waits for it first shows. */
 let answerIdentity: (() => void) | undefined;
+/** In folder `late`, the wasm is answered after 300 ms, and the standard library when the test says. */
+const late = { wasmAnswered: false, stdlibAskedAfterWasm: undefined as boolean | undefined, answerStdlib: undefined as (() => void) | undefined };
 beforeAll(async () => {
   server = createServer((req, res) => {
     const path = req.url ?? '';
     requests.push({ path, identityAnswered });
+    if (path === '/rt/late/pyodide.asm.wasm') {
+      setTimeout(() => {
+        late.wasmAnswered = true;
+        res.writeHead(200, { 'content-type': 'application/wasm' }).end('late/pyodide.asm.wasm');
+      }, 300);
+      return;
+    }
+    if (path === '/rt/late/python_stdlib.zip') {
+      late.stdlibAskedAfterWasm = late.wasmAnswered;
+      late.answerStdlib = () => res.writeHead(200, { 'content-type': 'application/zip' }).end('late/python_stdlib.zip');
+      return;
+    }
     // An SPA fallback: every path answers 200 with the app's page.
     if (path.startsWith('/spa/')) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>app</title>');
     const [, folder, name] = path.match(/^\/rt\/(\w+)\/([\w.-]+)$/) ?? [];
@@ -42,6 +56,15 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('loadRuntime', () => {
+  it('asks for the standard library once the wasm is in, and is loaded without waiting for it', async () => {
+    const runtime = await loadRuntime(runtimeIn(`${origin}/rt/late/`), undefined, false, 'indexURL');
+    await expect.poll(() => late.stdlibAskedAfterWasm).toBe(true);
+    expect(runtime.files.stdlib).toBeUndefined();
+    late.answerStdlib?.();
+    expect(await (await runtime.stdlib).text()).toBe('late/python_stdlib.zip');
+    expect(runtime.files.stdlib).toBe(await runtime.stdlib);
+  });
+
   it('names the file and the option to set when the server answers it with an HTML page', async () => {
     await expect(loadRuntime(runtimeIn(`${origin}/spa/pyodide/`), undefined, false, 'indexURL')).rejects.toThrow(/\/spa\/pyodide\/pyodide\.mjs answered with an HTML page.*; set indexURL to where it is served/);
   });
@@ -106,7 +129,7 @@ describe('loadRuntime with Cache Storage', () => {
     first.forget();
     builds.set('rebuilt', 'build 2');
     requests = [];
-    await loadRuntime(runtimeIn(`${origin}/rt/rebuilt/`), undefined, true, 'indexURL');
+    await (await loadRuntime(runtimeIn(`${origin}/rt/rebuilt/`), undefined, true, 'indexURL')).stdlib;
     expect(paths()).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']));
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * On a first visit the standard library (2.5 MB) is downloaded last, so that the wasm compiles and
+ * the snapshot restores while it is on its way instead of after it. A restore does not read it:
+ * the snapshot holds every module the interpreter had imported, and zipimport's table of the
+ * rest. So a restore that would wait for it is given an empty zip, and the real one is written
+ * over it when it comes; the host runs no code before then (`WorkerApi.installStdlib`). A fresh
+ * boot imports from it, so it waits for the real one.
+ */
+import type { PyodideInterface } from 'pyodide';
+import type { Bytes } from '../src/protocol.js';
+
+/** A zip with no entries: its end-of-central-directory record alone. */
+const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
+
+export class LateStdlib {
+  private bytes: Bytes | undefined;
+  private readonly arrived: Promise<Bytes>;
+  private resolveArrived!: (bytes: Bytes) => void;
+  private restoring = false;
+  private servedEmpty = false;
+  /** Settles once no interpreter is left with the empty zip (rejects if the real one could not be written). */
+  private installed: Promise<void> = Promise.resolve();
+
+  constructor() {
+    this.arrived = new Promise((resolve) => (this.resolveArrived = resolve));
+  }
+
+  /** The real standard library (with the runtime, or later); only the first is kept. */
+  arrive(bytes: Bytes): void {
+    if (this.bytes) return;
+    this.bytes = bytes;
+    this.resolveArrived(bytes);
+  }
+
+  /** What Pyodide gets when it asks for `python_stdlib.zip`: during a restore, an empty zip if the real one is not here yet. */
+  forPyodide(): Promise<Bytes> {
+    if (this.bytes || !this.restoring) return this.arrived;
+    this.servedEmpty = true;
+    return Promise.resolve(EMPTY_ZIP.slice());
+  }
+
+  /** Runs a restore (`load`); an interpreter that got the empty zip gets the real one written over it when it comes. */
+  async restore(load: () => Promise<PyodideInterface>): Promise<PyodideInterface> {
+    this.restoring = true;
+    this.servedEmpty = false;
+    let pyodide: PyodideInterface;
+    try {
+      pyodide = await load();
+    } finally {
+      this.restoring = false;
+    }
+    if (this.servedEmpty) this.installed = this.arrived.then((bytes) => writeOver(pyodide, bytes));
+    this.installed.catch(() => undefined); // said by whenInstalled
+    return pyodide;
+  }
+
+  /** Settles once Python can import from the real standard library. */
+  whenInstalled(): Promise<void> {
+    return this.installed;
+  }
+}
+
+async function writeOver(pyodide: PyodideInterface, stdlib: Bytes): Promise<void> {
+  const bytes = stdlib instanceof Uint8Array ? stdlib : new Uint8Array(await stdlib.arrayBuffer());
+  const path = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('.zip'))") as string;
+  pyodide.FS.writeFile(path, bytes);
+  // zipimport re-reads the archive's table, in case anything looked at the empty one.
+  pyodide.runPython('import importlib; importlib.invalidate_caches()');
+}

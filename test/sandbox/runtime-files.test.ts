@@ -133,3 +133,42 @@ describe('loadRuntime with Cache Storage', () => {
     expect(paths()).toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']));
   });
 });
+
+describe('loadRuntime with Cache Storage and the stored hint (localStorage)', () => {
+  const original = { caches: globalThis.caches, localStorage: globalThis.localStorage };
+  let opened = false;
+  let first: Awaited<ReturnType<typeof loadRuntime>>;
+  beforeAll(() => {
+    const storage = memoryCacheStorage();
+    // Cache Storage that takes its time to open, as the first time in a profile does.
+    globalThis.caches = { open: async (name: string) => ((await new Promise((resolve) => setTimeout(resolve, 200))), (opened = true), storage.open(name)) } as unknown as CacheStorage;
+    const items = new Map<string, string>();
+    globalThis.localStorage = { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) } as Storage;
+  });
+  afterAll(() => {
+    globalThis.caches = original.caches;
+    globalThis.localStorage = original.localStorage;
+  });
+  beforeEach(() => {
+    requests = [];
+    opened = false;
+  });
+  const asked = (name: string) => requests.some((r) => r.path.endsWith(`/${name}`));
+
+  it('a first visit asks for the runtime before Cache Storage has opened', async () => {
+    const loading = loadRuntime(runtimeIn(`${origin}/rt/hinted/`), undefined, true, 'indexURL');
+    await expect.poll(() => asked('pyodide.asm.wasm')).toBe(true);
+    expect(opened).toBe(false);
+    first = await loading;
+    first.keep();
+  });
+
+  it('once the runtime is stored, a visit asks Cache Storage first and downloads only pyodide.mjs and the lock file', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the first test's keep() stores in the background
+    first.forget(); // from the page's memory only: it was downloaded, not taken from storage
+    requests = [];
+    const runtime = await loadRuntime(runtimeIn(`${origin}/rt/hinted/`), undefined, true, 'indexURL');
+    expect(requests.map((r) => r.path.split('/').pop()).sort()).toEqual(['pyodide-lock.json', 'pyodide.mjs']);
+    expect(await new Response(runtime.files.wasm).text()).toBe('hinted/pyodide.asm.wasm');
+  });
+});

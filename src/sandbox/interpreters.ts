@@ -3,7 +3,6 @@
  * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
  * return visits). The sandbox asks for a replacement; how it is found is decided here.
  */
-import { neverStored } from './stored-hint.js';
 import type { SnapshotData } from '../protocol.js';
 import type { LoadProgress } from '../types.js';
 import { type BootPlan, startSession } from './boot-plan.js';
@@ -60,9 +59,7 @@ export class Interpreters {
    */
   static async start(boot: BootPlan, options: InterpreterOptions, snapshots: SnapshotStore, prepared: Promise<void>): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
     const stored = snapshots.load();
-    // Nothing ever stored here (stored-hint.ts): the shipped snapshot downloads at once, not after the lookup.
-    const early = !isNode && neverStored() ? options.shipped?.() : undefined;
-    const shipped = stored.then((snapshot) => (snapshot ? undefined : (early ?? options.shipped?.())));
+    const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
     const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
     const config = Promise.all([prepared, given]).then(([, snapshot]) => ({
       snapshot,

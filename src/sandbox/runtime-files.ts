@@ -26,7 +26,6 @@ import type { DownloadProgress } from './download-progress.js';
 import { downloadInWorker } from './download-worker.js';
 import { assetRefused, fetchAsset, loadOnce, openCache, sha256Hex } from './downloads.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
-import { markStored, neverStored } from './stored-hint.js';
 import type { RuntimeSizes } from './runtime-sizes.js';
 
 /** The Cache Storage cache holding runtime files, each under its own URL. */
@@ -123,20 +122,18 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
     const code = fetchAt([1, 2]);
     return [code.then(([asmMjs]) => asmMjs), code.then(([, wasm]) => wasm), code.then(() => fetchOne(3))];
   };
-  // The identity (pyodide.mjs) and the lock file; the big files.
-  const [small, big] = [[0, 4], [1, 2, 3]];
-  // Nothing ever stored here (stored-hint.ts): all of it downloads at once, Cache Storage or not.
-  const early = !persist || neverStored() ? { identity: fetchAt(small), big: fetchBig() } : undefined;
-  for (const blob of early?.big ?? []) blob.catch(() => undefined); // awaited by the caller, unless the identity fails first
   const cache = persist ? await openCache(RUNTIME_CACHE_NAME) : undefined;
   if (!cache) {
-    const { identity, big: [asmMjs, wasm, stdlib] } = early ?? { identity: fetchAt(small), big: fetchBig() };
-    return { blobs: [identity.then(([pyodideMjs]) => pyodideMjs), asmMjs, wasm, stdlib, identity.then(([, lockFile]) => lockFile)], keep() {}, stored: false };
+    const [asmMjs, wasm, stdlib] = fetchBig();
+    const [pyodideMjs, lockFile] = [fetchOne(0), fetchOne(4)];
+    return { blobs: [pyodideMjs, asmMjs, wasm, stdlib, lockFile], keep() {}, stored: false };
   }
-  const fetchingIdentity = early?.identity ?? fetchAt(small);
-  const stored = early ? undefined : await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
+  // The identity (pyodide.mjs) and the lock file; the big files.
+  const [small, big] = [[0, 4], [1, 2, 3]];
+  const fetchingIdentity = fetchAt(small);
+  const stored = await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
   // Nothing stored (a first visit): the big files download beside the identity, not after it.
-  const fetchingBig = stored ? undefined : (early?.big ?? fetchBig());
+  const fetchingBig = stored ? undefined : fetchBig();
   for (const blob of fetchingBig ?? []) blob.catch(() => undefined); // awaited by the caller, unless the identity fails first
   let online: Blob[];
   try {
@@ -145,7 +142,7 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
     // A file that is not the expected one is said, not covered up with a stored copy.
     if (error instanceof RuntimeIntegrityError) throw error;
     // Unreachable (offline): a stored runtime is as good as it was.
-    const offline = (stored || early) && (await storedFiles(cache, urls, expected));
+    const offline = stored && (await storedFiles(cache, urls, expected));
     if (offline) return { blobs: offline.blobs.map((blob) => Promise.resolve(blob)), keep() {}, stored: true };
     throw error;
   }
@@ -230,7 +227,6 @@ async function storedFiles(cache: Cache, urls: string[], expected: readonly (str
 async function put(cache: Cache, urls: string[], files: Blob[], build: string): Promise<void> {
   try {
     await Promise.all(urls.map((url, i) => cache.put(url, new Response(files[i], { headers: { 'content-type': files[i].type || 'application/octet-stream', [BUILD_HEADER]: build } }))));
-    markStored();
   } catch {
     // Quota or private mode: the next visit fetches again.
   }

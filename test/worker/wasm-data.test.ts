@@ -44,6 +44,20 @@ describe("a wasm module's data segments", () => {
     expect(segments.reduce((sum, s) => sum + s.bytes.length, 0)).toBeGreaterThan(1e6);
   });
 
+  it("reads a Blob in a few slices, not one per section header (a stored Blob's reads go to disk)", async () => {
+    const wasm = await openAsBlob(createRequire(import.meta.url).resolve('pyodide/pyodide.asm.wasm'));
+    let slices = 0;
+    const counted = new Proxy(wasm, {
+      get(target, property) {
+        if (property === 'slice') return (...args: Parameters<Blob['slice']>) => (slices++, target.slice(...args));
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect((await dataSegments(counted)).length).toBe((await dataSegments(wasm)).length);
+    expect(slices).toBeLessThanOrEqual(4);
+  });
+
   it.each([
     ['bytes that are not a wasm module', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])],
     ['a module cut inside its data section', MODULE.subarray(0, 24)],

@@ -19,7 +19,6 @@ export type PackageFetcher = (fileName: string) => Promise<Bytes>;
 export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: PackageFetcher, stdlib: () => Promise<Bytes>): void {
   const wasmUrl = `${VIRTUAL_INDEX_URL}pyodide.asm.wasm`;
   const stdlibUrl = `${VIRTUAL_INDEX_URL}python_stdlib.zip`;
-  const served = new Map([[wasmUrl, { body: runtime.wasm, type: 'application/wasm' }]]);
   const network = globalThis.origin !== 'null' ? globalThis.fetch.bind(globalThis) : undefined;
   // Blob bodies: read as they stream, never copied here.
   const serve = ({ body, type }: { body: Bytes; type: string }) => new Response(body, { headers: { 'content-type': type } });
@@ -28,10 +27,9 @@ export function installRuntimeFetch(runtime: RuntimeFiles, fetchPackage: Package
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (url === stdlibUrl) return serve({ body: await stdlib(), type: 'application/zip' });
-    const file = served.get(url);
-    if (file) {
-      const response = serve(file);
-      if (url === wasmUrl) servedWasm.add(response);
+    if (url === wasmUrl) {
+      const response = serve({ body: runtime.wasm, type: 'application/wasm' });
+      servedWasm.add(response);
       return response;
     }
     if (url.startsWith(VIRTUAL_PACKAGE_URL)) return packageFromHost(url, fetchPackage);

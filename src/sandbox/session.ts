@@ -209,11 +209,7 @@ export class WorkerSession {
       });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const boot = worker.readsBlobs.then(async (readsBlobs) => {
-        if (readsBlobs) return session.remote.boot(config);
-        const bytes = await blobsToBytes(config);
-        return session.remote.boot(transfer(bytes.value, bytes.transfer));
-      });
+      const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
       const installing = config.runtime && !config.runtime.stdlib && options.stdlib ? installStdlib(session, options.stdlib, worker.readsBlobs) : undefined;
       installing?.catch(() => undefined); // awaited below, unless the boot fails first
       const booted = await Promise.race([session.untilDeath(boot), timeout]);
@@ -248,6 +244,13 @@ export class WorkerSession {
   }
 }
 
+/** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
+async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
+  if (await readsBlobs) return value;
+  const bytes = await blobsToBytes(value);
+  return transfer(bytes.value, bytes.transfer);
+}
+
 /** Hands the standard library to a worker that booted without it, once it has downloaded. */
 async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, readsBlobs: Promise<boolean>): Promise<void> {
   let blob: Blob;
@@ -256,7 +259,5 @@ async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, read
   } catch (error) {
     throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error)?.message ?? error}`);
   }
-  if (await readsBlobs) return session.remote.installStdlib(blob);
-  const bytes = await blobsToBytes(blob);
-  return session.remote.installStdlib(transfer(bytes.value, bytes.transfer));
+  return session.remote.installStdlib(await forWorker(blob, readsBlobs));
 }

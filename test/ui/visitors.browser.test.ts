@@ -215,12 +215,18 @@ describe('the keyboard', { timeout: TIMEOUT_MS }, () => {
 describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
 
-  test('is on screen at once, with Stop, and is answered once Python is up', async () => {
+  /** The primes demo's first message, sent from a page whose Python is held loading. */
+  async function sendPrimesWhilePythonLoads(): Promise<Page> {
     const page = await newPage();
     await holdPython(page);
     await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
     await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
     await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    return page;
+  }
+
+  test('is on screen at once, with Stop, and is answered once Python is up', async () => {
+    const page = await sendPrimesWhilePythonLoads();
     await expect.poll(() => page.locator('#chat0 [data-entry="user"]').count(), { timeout: 2_000 }).toBe(1);
     expect(await page.locator('#chat0 [data-entry="user"]').innerText()).toContain('first 50 prime numbers');
     expect(await page.locator('#chat0 cec-composer button[aria-label="Stop"]').isVisible()).toBe(true);
@@ -233,11 +239,7 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
   });
 
   test("goes to the model at once: the reply and its code stream in while Python loads, and the code runs once Python is up", async () => {
-    const page = await newPage();
-    await holdPython(page);
-    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
-    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
-    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    const page = await sendPrimesWhilePythonLoads();
     await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 10_000 }).toContain('simple trial-division check');
     await expect.poll(() => page.locator('#chat0 .cell').count()).toBe(1);
     expect(await page.locator('#chat0 .cell').innerText()).toContain('def is_prime(n):');
@@ -272,11 +274,7 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
   });
 
   test('Stop while Python loads: its code never runs once Python is up', async () => {
-    const page = await newPage();
-    await holdPython(page);
-    await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
-    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
-    await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
+    const page = await sendPrimesWhilePythonLoads();
     await page.locator('#chat0 cec-composer button[aria-label="Stop"]').click({ timeout: 2_000 });
     await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 2_000 }).toContain('Stopped.');
     await expect.poll(() => page.locator('#chat0 cec-composer button[aria-label="Send message"]').count()).toBe(1);

@@ -4,11 +4,30 @@
  * first boot would, and keeps its memory snapshot, gzipped. A first visit restores it instead of
  * booting (src/sandbox/shipped-snapshot.ts). Run after the lib build (`npm run build` does).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
+/**
+ * Python binds `pyodide.ffi.run_sync` once, when it first starts, to a working one only where the
+ * JavaScript runtime has JSPI; a snapshot keeps that choice. A first visit's imports wait for the
+ * standard library through it (worker/late-stdlib.ts), so the shipped snapshot is made with JSPI:
+ * on by default from Node 24, behind a flag before. (Where a browser has no JSPI, the bound
+ * `run_sync` says it cannot switch stacks, as Pyodide's own does when not entered through
+ * `callPromising`, and runs wait for the standard library before they start.)
+ */
+const hasJspi = () => 'Suspending' in WebAssembly || 'Suspender' in WebAssembly;
+if (!hasJspi()) {
+  const probe = "process.exit('Suspending' in WebAssembly || 'Suspender' in WebAssembly ? 0 : 1)";
+  // Node 22: --experimental-wasm-jspi; Node 20: --experimental-wasm-stack-switching (the older API, which Pyodide also takes).
+  const flag = ['--experimental-wasm-jspi', '--experimental-wasm-stack-switching'].find((f) => spawnSync(process.execPath, [f, '-e', probe]).status === 0);
+  if (!flag) throw new Error(`Node ${process.version} has no WebAssembly JSPI, even behind a flag: the shipped snapshot needs it (use Node 20 or newer)`);
+  const { status } = spawnSync(process.execPath, [flag, fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const target = join(dist, 'pyodide', 'sandbox-snapshot.bin.gz');

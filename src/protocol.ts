@@ -160,10 +160,11 @@ export interface RestoredFile {
 export interface WorkerApi {
   boot(config: BootConfig): Promise<BootInfo>;
   /**
-   * The standard library, when the boot config came without it; may come before, during or after
-   * `boot`. Resolves once Python can import from it: the host runs nothing before.
+   * The standard library, when the boot config came without it (or why it will not come); may come
+   * before, during or after `boot`. Resolves once Python can import from it. Runs may start before:
+   * an import from it waits inside the run (worker/late-stdlib.ts).
    */
-  installStdlib(stdlib: Bytes): Promise<void>;
+  installStdlib(stdlib: Bytes | { failed: string }): Promise<void>;
   run(request: RunRequest): Promise<WorkerRunResult>;
   /**
    * Cancels the awaiting asyncio task of run `runId`, if that run is still going (no-op otherwise).

@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { PyProxy } from 'pyodide/ffi';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
@@ -19,6 +19,7 @@ import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 import { type DataSegment, dataSegments } from './wasm-data.js';
 import { LateStdlib } from './late-stdlib.js';
+import { TrampolinePick } from './trampoline.js';
 import { refreshTimeZone } from './time-zone.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
@@ -31,7 +32,7 @@ interface PyodideModule {
 
 /** A Python object proxy with the runner's methods (see worker/python/runner.py). */
 interface RunnerProxy extends PyProxy {
-  execute(code: string): string | (PyProxy & PromiseLike<string>);
+  execute: ((code: string) => string | (PyProxy & PromiseLike<string>)) & Pick<PyCallable, 'callPromising'>;
   cancel(): boolean;
   reset(): void;
   list_files(): string;
@@ -63,6 +64,8 @@ export class PyodideEngine implements WorkerApi {
   private readonly indexRequests = new Map<number, { resolve(packages: IndexPackages): void; reject(error: Error): void }>();
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
+  /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
+  private readonly trampoline = new TrampolinePick();
 
   constructor(
     private readonly events: PortLike,
@@ -143,7 +146,7 @@ export class PyodideEngine implements WorkerApi {
       ...module,
       extra: {
         indexURL: VIRTUAL_INDEX_URL,
-        createPyodideModule: asm.default,
+        createPyodideModule: this.trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]),
         packageBaseUrl: VIRTUAL_PACKAGE_URL,
         lockFileContents: config.lockFileContents ?? runtime.lockFile,
       },
@@ -183,8 +186,9 @@ export class PyodideEngine implements WorkerApi {
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 
-  async installStdlib(stdlib: Bytes): Promise<void> {
-    this.stdlib.arrive(stdlib);
+  async installStdlib(stdlib: Bytes | { failed: string }): Promise<void> {
+    if ('failed' in stdlib) this.stdlib.fail(stdlib.failed);
+    else this.stdlib.arrive(stdlib);
     await this.stdlib.whenInstalled();
   }
 
@@ -200,12 +204,17 @@ export class PyodideEngine implements WorkerApi {
     if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
     this.progress('boot', PROGRESS.restoring);
     try {
-      this.pyodide = await this.stdlib.restore(() => module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body }));
+      this.pyodide = await this.stdlib.restore(async () => {
+        const pyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+        this.trampoline.putBack();
+        return pyodide;
+      });
     } catch (error) {
       return { restored: false, rejected: `restore failed: ${(error as Error)?.message ?? error}` };
     }
     // The file system is not part of a snapshot; lazily imported modules need their files.
     this.writeSources();
+    this.stdlib.holdImports(this.pyodide);
     // Every restore starts from the same random state. (The runner's setup orders sys.path.)
     this.pyodide.runPython('import random; random.seed()');
     refreshTimeZone(this.pyodide);
@@ -297,14 +306,18 @@ export class PyodideEngine implements WorkerApi {
   }
 
   private async execute(request: RunRequest): Promise<Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'>> {
-    const failure = await this.packages.loadFor(request.code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
-    if (failure) {
-      const message = `PackageLoadError: ${failure.message}\n`;
-      this.stream({ stream: 'stderr', text: message });
-      return { status: 'error', output: message, stdout: '', stderr: message, error: { name: 'PackageLoadError', message: failure.message, traceback: message }, images: [], files: [] };
-    }
+    const { code } = request;
+    let mode: 'sync' | 'promising';
     try {
-      const started = this.runner.execute(request.code);
+      // Top-level await, or a package's loader, would reach the standard library where Python cannot wait for it.
+      mode = await this.stdlib.runMode(() => mayAwait(code) || this.packages.mayLoadFor(code));
+    } catch (error) {
+      return this.failBeforeRun('ImportError', `Python's standard library could not be loaded: ${(error as Error)?.message ?? error}`);
+    }
+    const failure = await this.packages.loadFor(code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
+    if (failure) return this.failBeforeRun('PackageLoadError', failure.message);
+    try {
+      const started = mode === 'promising' ? ((await this.runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : this.runner.execute(code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
       const current = this.current!;
@@ -321,6 +334,13 @@ export class PyodideEngine implements WorkerApi {
     } catch (error) {
       return this.fatal(error);
     }
+  }
+
+  /** A run that failed before its code started: the error is its only output. */
+  private failBeforeRun(name: string, message: string): Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'> {
+    const text = `${name}: ${message}\n`;
+    this.stream({ stream: 'stderr', text });
+    return { status: 'error', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [] };
   }
 
   /** Output from below Python's `sys.stdout` (see output-below.ts); outside a run it has nowhere to go. */
@@ -418,4 +438,9 @@ export class PyodideEngine implements WorkerApi {
     // No walk: nothing is known removed yet (alive, the next run's walk reports what this one changed).
     return { status: alive ? 'error' : 'fatal', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [], ...(alive && { removedFiles: [] }) };
   }
+}
+
+/** Whether `code` may use top-level `await` (the runner's own test: worker/python/runner.py). */
+function mayAwait(code: string): boolean {
+  return code.includes('await') || code.includes('async');
 }

@@ -3,10 +3,13 @@
  * the snapshot restores while it is on its way instead of after it. A restore does not read it:
  * the snapshot holds every module the interpreter had imported, and zipimport's table of the
  * rest. So a restore that would wait for it is given an empty zip, and the real one is written
- * over it when it comes; the host runs no code before then (`WorkerApi.installStdlib`). A fresh
- * boot imports from it, so it waits for the real one.
+ * over it when it comes. Until then runs may start: an import of a module in the zip waits for
+ * it inside the run (worker/python/late_stdlib.py), which takes JSPI (`callPromising`); a run
+ * that could get where Python cannot wait (no JSPI, top-level `await`, a package to load) waits
+ * for the zip before it starts. A fresh boot imports from it, so it waits for the real one.
  */
 import type { PyodideInterface } from 'pyodide';
+import type { PyCallable } from 'pyodide/ffi';
 import type { Bytes } from '../src/protocol.js';
 
 /** A zip with no entries: its end-of-central-directory record alone. */
@@ -16,20 +19,38 @@ export class LateStdlib {
   private bytes: Bytes | undefined;
   private readonly arrived: Promise<Bytes>;
   private resolveArrived!: (bytes: Bytes) => void;
+  private rejectArrived!: (error: Error) => void;
   private restoring = false;
   private servedEmpty = false;
   /** Settles once no interpreter is left with the empty zip (rejects if the real one could not be written). */
   private installed: Promise<void> = Promise.resolve();
 
   constructor() {
-    this.arrived = new Promise((resolve) => (this.resolveArrived = resolve));
+    this.arrived = new Promise((resolve, reject) => {
+      this.resolveArrived = resolve;
+      this.rejectArrived = reject;
+    });
+    this.arrived.catch(() => undefined); // said by whenInstalled
   }
+
+  /** Whether an interpreter still has the empty zip (the real one not written yet, nor failed). */
+  get pending(): boolean {
+    return this.waiting;
+  }
+  private waiting = false;
+  /** Whether Python can wait for a JS promise mid-run (JSPI), once asked. */
+  private canWait: Promise<boolean> | undefined;
 
   /** The real standard library (with the runtime, or later); only the first is kept. */
   arrive(bytes: Bytes): void {
     if (this.bytes) return;
     this.bytes = bytes;
     this.resolveArrived(bytes);
+  }
+
+  /** The real standard library will not come (the host could not download it); `message` says why. */
+  fail(message: string): void {
+    if (!this.bytes) this.rejectArrived(new Error(message));
   }
 
   /** What Pyodide gets when it asks for `python_stdlib.zip`: during a restore, an empty zip if the real one is not here yet. */
@@ -49,9 +70,45 @@ export class LateStdlib {
     } finally {
       this.restoring = false;
     }
-    if (this.servedEmpty) this.installed = this.arrived.then((bytes) => writeOver(pyodide, bytes));
+    if (this.servedEmpty) {
+      this.waiting = true;
+      this.installed = this.arrived.then((bytes) => writeOver(pyodide, bytes));
+      this.installed.then(
+        () => (this.waiting = false),
+        () => (this.waiting = false),
+      );
+    }
     this.installed.catch(() => undefined); // said by whenInstalled
     return pyodide;
+  }
+
+  /**
+   * After a restore, once the sandbox's Python modules are written: an import from the missing zip
+   * waits for it (worker/python/late_stdlib.py).
+   */
+  holdImports(pyodide: PyodideInterface): void {
+    if (!this.waiting) return;
+    const module = pyodide.pyimport('late_stdlib');
+    module.wait_for(this.installed);
+    this.installed.then(
+      () => module.done(),
+      () => undefined, // the finder stays, and says why the import fails
+    ).finally(() => module.destroy());
+    const canWait = module.can_wait as PyCallable;
+    this.canWait = (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
+  }
+
+  /**
+   * How a run starts: `'sync'` once the zip is in; `'promising'` while it is not and imports can
+   * wait for it inside the run (call the runner with `callPromising`). A run for which `mustHaveIt`
+   * says so, or where Python cannot wait, waits here for the zip. Rejects if the zip could not be
+   * written or downloaded.
+   */
+  async runMode(mustHaveIt: () => boolean): Promise<'sync' | 'promising'> {
+    if (!this.waiting) return 'sync';
+    if (!mustHaveIt() && (await this.canWait)) return 'promising';
+    await this.installed;
+    return 'sync';
   }
 
   /** Settles once Python can import from the real standard library. */

@@ -131,6 +131,12 @@ export class PackageIndex {
   }
 
   /** Loads what `code` imports; returns a failure naming the packages that did not load. */
+  /** Whether `code` may need a package loaded before it runs (no parse: see `loadFor`). */
+  mayLoadFor(code: string): boolean {
+    const words = wordsOfImportStatements(code);
+    return this.mentionsUnloaded(words) || this.mentionsUnknown(words);
+  }
+
   async loadFor(code: string, onProgress: (p: LoadProgress) => void, packageBaseUrl: string): Promise<PackageFailure | undefined> {
     const words = wordsOfImportStatements(code);
     const fromLock = this.mentionsUnloaded(words);

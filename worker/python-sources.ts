@@ -6,6 +6,7 @@ import capturePy from './python/capture.py?raw';
 import cellsPy from './python/cells.py?raw';
 import figuresPy from './python/figures.py?raw';
 import interruptsPy from './python/interrupts.py?raw';
+import lateStdlibPy from './python/late_stdlib.py?raw';
 import runnerPy from './python/runner.py?raw';
 import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
@@ -22,6 +23,7 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'cells.py': cellsPy,
   'figures.py': figuresPy,
   'interrupts.py': interruptsPy,
+  'late_stdlib.py': lateStdlibPy,
   'rejections.py': rejectionsPy,
   'restored.py': restoredPy,
   'runner.py': runnerPy,

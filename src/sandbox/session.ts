@@ -210,12 +210,10 @@ export class WorkerSession {
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
-      const installing = config.runtime && !config.runtime.stdlib && options.stdlib ? installStdlib(session, options.stdlib, worker.readsBlobs) : undefined;
-      installing?.catch(() => undefined); // awaited below, unless the boot fails first
+      // Not awaited: runs may start before it is in (worker/late-stdlib.ts); one that fails is said by the run that needed it.
+      if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
       const booted = await Promise.race([session.untilDeath(boot), timeout]);
       if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
-      const installed = installing && (await Promise.race([session.untilDeath(installing), timeout]));
-      if (installed && 'died' in installed) throw new SandboxBootError(`The sandbox worker died while booting (${installed.died}).`);
       session.info = validateBootInfo(booted.value);
       // So "Python is ready" reaches onProgress before the boot resolves.
       await session.progress.until(session.info.progressEvents);
@@ -251,13 +249,13 @@ async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> 
   return transfer(bytes.value, bytes.transfer);
 }
 
-/** Hands the standard library to a worker that booted without it, once it has downloaded. */
+/** Hands the standard library to a worker that booted without it once it has downloaded, or says why it will not come. */
 async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, readsBlobs: Promise<boolean>): Promise<void> {
   let blob: Blob;
   try {
     blob = await stdlib;
   } catch (error) {
-    throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error)?.message ?? error}`);
+    return session.remote.installStdlib({ failed: (error as Error)?.message ?? String(error) });
   }
   return session.remote.installStdlib(await forWorker(blob, readsBlobs));
 }

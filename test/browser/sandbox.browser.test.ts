@@ -270,3 +270,71 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
     expect(asked.filter((path) => path.endsWith('.gz'))).toEqual([]);
   });
 });
+
+/**
+ * Issue 25: on a first visit the standard library's zip comes last; Python is up before it, and a
+ * run that needs nothing from it does not wait for it. Chromium has JSPI, so an import from the
+ * zip waits inside the run (worker/late-stdlib.ts).
+ */
+describe("a first visit's standard library, downloaded last", { timeout: TEST_TIMEOUT_MS }, () => {
+  const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
+  let context: BrowserContext | undefined;
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  /** A fresh page whose `python_stdlib.zip` is answered only when `answer` is called. */
+  async function openWithStdlibHeld(): Promise<{ page: HostPage; answer: (how: 'serve' | 'fail') => void }> {
+    context = await browser.newContext();
+    let answer!: (how: 'serve' | 'fail') => void;
+    const answered = new Promise<'serve' | 'fail'>((resolve) => (answer = resolve));
+    await context.route('**/python_stdlib.zip', async (route) => ((await answered) === 'serve' ? route.fallback() : route.fulfill({ status: 503, body: 'unavailable' })));
+    return { page: await HostPage.open(context, site.server.origin), answer };
+  }
+
+  const pendingAfter = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+
+  test('create() resolves and a run that imports nothing new finishes before it arrives', async () => {
+    const { page, answer } = await openWithStdlibHeld();
+    try {
+      await page.create();
+      expect(await page.run('import math\nsum(range(10)) + math.floor(0.5)')).toMatchObject({ outcome: 'OUTCOME_OK', result: '45' });
+    } finally {
+      answer('serve');
+    }
+  });
+
+  test('a run that imports from it waits for it, then runs', async () => {
+    const { page, answer } = await openWithStdlibHeld();
+    await page.create();
+    const run = page.start('import statistics\nstatistics.mean([1, 2])').then((ticket) => page.finish(ticket));
+    expect(await pendingAfter(run, 1_000)).toBe('pending');
+    answer('serve');
+    expect(await run).toMatchObject({ outcome: 'OUTCOME_OK', result: '1.5' });
+  });
+
+  test("an error raised inside the standard library before it arrives gets its traceback, without the library's source lines", async () => {
+    const { page, answer } = await openWithStdlibHeld();
+    try {
+      await page.create();
+      const r = await page.run("import json\njson.loads('{')");
+      expect(r.outcome).toBe('OUTCOME_FAILED');
+      expect(r.error?.name).toBe('JSONDecodeError');
+      expect(r.error?.traceback).toMatch(/File "\/lib\/python\d+\.zip\/json\/decoder\.py", line \d+, in raw_decode/);
+    } finally {
+      answer('serve');
+    }
+  });
+
+  test('when it cannot be downloaded, a run that imports from it fails saying so, and the interpreter goes on', async () => {
+    const { page, answer } = await openWithStdlibHeld();
+    await page.create();
+    answer('fail');
+    const r = await page.run('import statistics');
+    expect(r.outcome).toBe('OUTCOME_FAILED');
+    expect(r.error?.name).toBe('ImportError');
+    expect(r.error?.message).toMatch(/standard library could not be loaded.*503/);
+    expect(await page.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+  });
+});

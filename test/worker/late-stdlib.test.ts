@@ -1,12 +1,19 @@
 /**
  * worker/late-stdlib.ts with a real interpreter: a restore that gets an empty standard library
  * imports from the real one once it is written over it; a fresh boot waits for the real one.
+ * Until it is in, an import from it waits inside the run where Python can wait (JSPI: Node 22+,
+ * the second pass of `npm test`), and runs wait for it before they start where it cannot (Node 20).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadPyodide } from 'pyodide';
+import { loadPyodide, type PyodideInterface } from 'pyodide';
+import type { PyCallable } from 'pyodide/ffi';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LateStdlib } from '../../worker/late-stdlib.js';
+
+const LATE_STDLIB_PY = readFileSync(new URL('../../worker/python/late_stdlib.py', import.meta.url), 'utf8');
+/** Whether this Node has JavaScript promise integration, so Python can wait for a promise mid-run. */
+const JSPI = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function';
 
 const STDLIB = new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('pyodide/python_stdlib.zip')));
 /** Where Pyodide is told the standard library is: fetched, so the test's fetch answers it. */
@@ -32,6 +39,29 @@ function serveFrom(late: LateStdlib): void {
 }
 
 const restore = (late: LateStdlib) => late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
+
+/** A restore on the empty zip with the sandbox's import hold in place, as worker/engine.ts makes one. */
+async function restoreHoldingImports(late: LateStdlib): Promise<PyodideInterface> {
+  serveFrom(late);
+  const pyodide = await restore(late);
+  pyodide.FS.mkdirTree('/opt/sandbox');
+  pyodide.FS.writeFile('/opt/sandbox/late_stdlib.py', LATE_STDLIB_PY);
+  pyodide.runPython("import sys; sys.path.insert(0, '/opt/sandbox')");
+  late.holdImports(pyodide);
+  return pyodide;
+}
+
+/** Runs `code` as the engine does in `mode`, returning the value of its `result`. */
+async function runAs(pyodide: PyodideInterface, mode: 'sync' | 'promising', code: string): Promise<unknown> {
+  const run = pyodide.runPython('def run(code):\n    scope = {}\n    exec(code, scope)\n    return scope.get("result")\nrun') as PyCallable;
+  try {
+    return mode === 'promising' ? await run.callPromising(code) : run(code);
+  } finally {
+    run.destroy();
+  }
+}
+
+const settledWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
 
 describe('a standard library that comes after the rest', () => {
   it('a restore does not wait for it, and imports from it once it is written in', async () => {
@@ -66,4 +96,71 @@ describe('a standard library that comes after the rest', () => {
     await serving;
     expect(served).toBe(true);
   });
+});
+
+describe('runs while the standard library is still coming', () => {
+  it.runIf(JSPI)('(JSPI) a run may start at once, and an import from the zip waits inside it until the zip is written in', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    expect(await late.runMode(() => false)).toBe('promising');
+    const run = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 2])');
+    expect(await settledWithin(run, 100)).toBe(false);
+    late.arrive(STDLIB);
+    expect(await run).toBe(1.5);
+  }, 60_000);
+
+  it.runIf(JSPI)('(JSPI) a module the snapshot holds imports without waiting', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    expect(await runAs(pyodide, 'promising', 'import json\nresult = json.dumps([1])')).toBe('[1]');
+  }, 60_000);
+
+  it.runIf(JSPI)('(JSPI) a zip that will not come fails the import, saying why', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    late.fail('HTTP 503 for python_stdlib.zip');
+    await expect(runAs(pyodide, 'promising', 'import statistics')).rejects.toThrow(/ImportError: cannot import 'statistics': Python's standard library could not be loaded \(.*HTTP 503 for python_stdlib\.zip/);
+  }, 60_000);
+
+  it('a run that must have the zip (top-level await, a package to load) waits for it before it starts', async () => {
+    const late = new LateStdlib();
+    await restoreHoldingImports(late);
+    const mode = late.runMode(() => true);
+    expect(await settledWithin(mode, 100)).toBe(false);
+    late.arrive(STDLIB);
+    expect(await mode).toBe('sync');
+  }, 60_000);
+
+  it('a run that must have a zip that will not come is told why', async () => {
+    const late = new LateStdlib();
+    await restoreHoldingImports(late);
+    late.fail('HTTP 503 for python_stdlib.zip');
+    await expect(late.runMode(() => true)).rejects.toThrow('HTTP 503 for python_stdlib.zip');
+  }, 60_000);
+
+  it.runIf(!JSPI)('(no JSPI) every run waits for the zip before it starts', async () => {
+    const late = new LateStdlib();
+    await restoreHoldingImports(late);
+    const mode = late.runMode(() => false);
+    expect(await settledWithin(mode, 100)).toBe(false);
+    late.arrive(STDLIB);
+    expect(await mode).toBe('sync');
+  }, 60_000);
+
+  it('an import from the missing zip where Python cannot wait (a plain call) fails, saying the zip is still coming', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    await expect(runAs(pyodide, 'sync', 'import statistics')).rejects.toThrow("cannot import 'statistics' yet: Python's standard library is still downloading");
+  }, 60_000);
+
+  it('once the zip is in, the hold is gone from sys.meta_path', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    const holds = () => pyodide.runPython('import sys; sum(type(f).__name__ == "LateStdlibFinder" for f in sys.meta_path)');
+    expect(holds()).toBe(1);
+    late.arrive(STDLIB);
+    await late.whenInstalled();
+    expect(holds()).toBe(0);
+    expect(await late.runMode(() => false)).toBe('sync');
+  }, 60_000);
 });

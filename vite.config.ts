@@ -26,9 +26,6 @@ export const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.was
  */
 export const GZIPPED_PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
 
-/** The runtime files as a browser page loads them: the gzipped ones under their `.gz` names. */
-export const BROWSER_PYODIDE_FILES = PYODIDE_FILES.map((file) => (GZIPPED_PYODIDE_FILES.includes(file) ? `${file}.gz` : file));
-
 const pyodideFile = (file: string) => readFileSync(join(root, 'node_modules/pyodide', file));
 
 let gzipped: Map<string, Buffer> | undefined;
@@ -272,9 +269,11 @@ function widgetDevAlias(): Plugin {
 /**
  * Fills public/sw.js's precache list and version with what the browser page loads, and nothing
  * else: the page and its chunks (index.html, assets/), the files copied from public/ (demos,
- * icon), the widget, the sandbox worker and Pyodide's runtime files. The library's own entries
- * (index.js, sandbox.js and their chunks, the Node builds, the Vite plugin) sit in the same dist/
- * but no page loads them, so a visitor never downloads them.
+ * icon), the widget and the sandbox worker. The library's own entries (index.js, sandbox.js and
+ * their chunks, the Node builds, the Vite plugin) sit in the same dist/ but no page loads them.
+ * Nor is Pyodide's runtime here: the sandbox keeps the files it downloaded in Cache Storage itself
+ * (src/sandbox/runtime-files.ts) and boots from them offline; precached, the runtime went down the
+ * wire a second time on a first visit (6.5 MB).
  * Wheels vendored later by scripts/vendor-pyodide.mjs are cached on first use instead.
  */
 function writePrecacheList(outDir: string): void {
@@ -286,8 +285,7 @@ function writePrecacheList(outDir: string): void {
     file.startsWith('assets/') ||
     fromPublic.has(file) ||
     file === 'widget.js' ||
-    file === 'worker.js' ||
-    (file.startsWith('pyodide/') && BROWSER_PYODIDE_FILES.includes(file.slice('pyodide/'.length)));
+    file === 'worker.js';
   const urls = listFiles(outDir)
     .filter((file) => pageLoads(file) && !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js')
     .map((file) => `./${file}`)

@@ -194,9 +194,26 @@ async function sandboxVisit(browser, site, withoutShippedSnapshot = false, cpu =
     const sentMs = Date.now() - t0;
     const firstOutputMs = await whenText(page.locator('code-exec-chat .cell pre.output'), PRIMES_OUTPUT, t0);
     const readyMs = Math.round(await page.evaluate(() => window.benchReadyMs));
+    await untilLinkIdle(site);
     return { ms: firstOutputMs, cardsMs, sentMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Waits, after the first output, until nothing has gone down the link for `quietMs`: a visit's
+ * bytes are all it downloads (the sandbox's standard library may still be on its way at its first
+ * output, and the service worker registers after the first answer), not what came before the output.
+ */
+async function untilLinkIdle(site, quietMs = 1_500, capMs = 60_000) {
+  const start = Date.now();
+  let last = site.bytesWritten();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs && Date.now() - start < capMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = site.bytesWritten();
+    if (now !== last) [last, quietSince] = [now, Date.now()];
   }
 }
 
@@ -210,6 +227,7 @@ async function rawVisit(browser, site, rawPath, cpu = 'renderer') {
     await page.goto(`${site.origin}${rawPath}`, { waitUntil: 'commit' });
     const firstOutputMs = await whenText(page.locator('#output'), PRIMES_OUTPUT, t0);
     const readyMs = Math.round(await page.evaluate(() => window.rawReadyMs));
+    await untilLinkIdle(site);
     return { ms: firstOutputMs, readyMs, bytes: site.bytesWritten() - before, requests: site.takeLog() };
   } finally {
     await context.close();
@@ -351,7 +369,7 @@ export function phoneTable(phone) {
   const stopped = phone.throttle ? `, stopped ${(phone.throttle.stoppedShare * 100).toFixed(1)}% of the time` : '';
   lines.push(
     '',
-    `Chromium ${phone.chromium}, ${phone.raw.length} rounds (CDP reference: ${phone.cdp?.raw?.length ?? 0}); times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; files under 10 kB are left out of the file table, not the totals. CPU ×4 on every thread of the browser's renderer processes (bench/cpu-throttle.mjs: SIGSTOP/SIGCONT, 5 ms of every 20 ms running${stopped}): a loop ran ${x(slow?.renderer.main)} as long on the page's main thread and ${x(slow?.renderer.worker)} in a worker (1-minute load average ${phone.calibration?.loadAverage?.toFixed(1)} then: other work on the machine slows the unthrottled loop and shrinks the ratios). CDP's throttle (\`Emulation.setCPUThrottlingRate\`, the reference rows) slows the main thread only: ${x(slow?.cdp.main)} there, ${x(slow?.cdp.worker)} in a worker, where Python runs on both sides.`,
+    `Chromium ${phone.chromium}, ${phone.raw.length} rounds (CDP reference: ${phone.cdp?.raw?.length ?? 0}); times from navigation. The link (bench/phone-link.mjs) carries every request of the page, its frame, workers and service worker; a visit's bytes are every byte down the link until it has been idle 1.5 s after the first output (the sandbox's standard library may still be downloading at its first output); files under 10 kB are left out of the file table, not the totals. CPU ×4 on every thread of the browser's renderer processes (bench/cpu-throttle.mjs: SIGSTOP/SIGCONT, 5 ms of every 20 ms running${stopped}): a loop ran ${x(slow?.renderer.main)} as long on the page's main thread and ${x(slow?.renderer.worker)} in a worker (1-minute load average ${phone.calibration?.loadAverage?.toFixed(1)} then: other work on the machine slows the unthrottled loop and shrinks the ratios). CDP's throttle (\`Emulation.setCPUThrottlingRate\`, the reference rows) slows the main thread only: ${x(slow?.cdp.main)} there, ${x(slow?.cdp.worker)} in a worker, where Python runs on both sides.`,
   );
   return lines.join('\n');
 }

@@ -121,7 +121,10 @@ export class PyodideEngine implements WorkerApi {
 
   private async loadPyodideModule(config: BootConfig): Promise<PyodideModule & { extra: Record<string, unknown> }> {
     if (!config.runtime) {
-      const module = (await import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href)) as PyodideModule;
+      const [module, asm] = await Promise.all([
+        import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href) as Promise<PyodideModule>,
+        import(/* @vite-ignore */ new URL('pyodide.asm.mjs', config.indexURL).href) as Promise<{ default: unknown }>,
+      ]);
       // Node: wheels come from the host too, which checks each against the lock file (Pyodide
       // checks no hash in Node). The host hands in the lock file's text.
       routePackagesToHost((fileName) => this.fetchPackageFromHost(fileName));
@@ -130,6 +133,7 @@ export class PyodideEngine implements WorkerApi {
         ...module,
         extra: {
           indexURL: await toLocalPath(config.indexURL),
+          createPyodideModule: this.trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]),
           packageBaseUrl: VIRTUAL_PACKAGE_URL,
           packageCacheDir: this.staging?.path,
           lockFileURL: config.lockFileURL,

@@ -210,6 +210,32 @@ print(a.copies, a.handles, a.refused)`;
     }, TIMEOUT_MS);
   });
 
+  describe.skipIf(engine.missing)("a first visit whose standard library comes late (COOP + COEP)", () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const ctx = usePage(true, {
+      '/dist/pyodide/python_stdlib.zip': async (_req, res) => {
+        await released;
+        res.writeHead(200, { 'content-type': 'application/zip' }).end(readFileSync(join(REPO_ROOT, 'dist/pyodide/python_stdlib.zip')));
+        return 200;
+      },
+    });
+    afterAll(() => release());
+
+    test('Python is up before it; a run that needs nothing from it finishes before it only where Python can wait for it (JSPI); an import from it runs once it is in', async () => {
+      await ctx.host.create();
+      const jspi = await ctx.page().evaluate(() => 'Suspending' in WebAssembly);
+      const first = ctx.host.run('6 * 7');
+      const imported = ctx.host.run('import statistics\nstatistics.mean([1, 2])');
+      const early = await Promise.race([first, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), jspi ? 20_000 : 1_000))]);
+      if (jspi) expect(early).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      else expect(early).toBe('waiting');
+      release();
+      expect(await first).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      expect(await imported).toMatchObject({ outcome: 'OUTCOME_OK', result: '1.5' });
+    }, TIMEOUT_MS);
+  });
+
   describe.skipIf(engine.missing)('the host against a hostile worker (COOP + COEP)', () => {
     const ctx = usePage(true);
     const bounded = ctx.sandbox('bounded');

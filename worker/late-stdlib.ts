@@ -34,9 +34,6 @@ export class LateStdlib {
   }
 
   /** Whether an interpreter still has the empty zip (the real one not written yet, nor failed). */
-  get pending(): boolean {
-    return this.waiting;
-  }
   private waiting = false;
   /** Whether Python can wait for a JS promise mid-run (JSPI), once asked. */
   private canWait: Promise<boolean> | undefined;
@@ -90,10 +87,12 @@ export class LateStdlib {
     if (!this.waiting) return;
     const module = pyodide.pyimport('late_stdlib');
     module.wait_for(this.installed);
-    this.installed.then(
-      () => module.done(),
-      () => undefined, // the finder stays, and says why the import fails
-    ).finally(() => module.destroy());
+    this.installed
+      .then(
+        () => module.done(),
+        (error: Error) => module.failed(String(error?.message ?? error)), // the finder stays, and says why an import fails
+      )
+      .finally(() => module.destroy());
     const canWait = module.can_wait as PyCallable;
     this.canWait = (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
   }

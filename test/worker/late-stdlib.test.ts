@@ -122,6 +122,15 @@ describe('runs while the standard library is still coming', () => {
     await expect(runAs(pyodide, 'promising', 'import statistics')).rejects.toThrow(/ImportError: cannot import 'statistics': Python's standard library could not be loaded \(.*HTTP 503 for python_stdlib\.zip/);
   }, 60_000);
 
+  it('once the zip is known not to come, an import from it says why, even where Python cannot wait', async () => {
+    const late = new LateStdlib();
+    const pyodide = await restoreHoldingImports(late);
+    late.fail('HTTP 503 for python_stdlib.zip');
+    await late.whenInstalled().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(runAs(pyodide, 'sync', 'import statistics')).rejects.toThrow("cannot import 'statistics': Python's standard library could not be loaded (HTTP 503 for python_stdlib.zip)");
+  }, 60_000);
+
   it('a run that must have the zip (top-level await, a package to load) waits for it before it starts', async () => {
     const late = new LateStdlib();
     await restoreHoldingImports(late);

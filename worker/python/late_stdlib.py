@@ -26,11 +26,15 @@ class LateStdlibFinder:
     def __init__(self, arrival: Any):
         # A JS promise: resolves once the real zip is written, rejects if it cannot be.
         self.arrival = arrival
+        # Why the zip will not come, once that is known.
+        self.failure: str | None = None
         self.archive = next((p for p in sys.path if p.startswith("/lib/python") and p.endswith(".zip")), None)
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
         if self.archive is None or not self._in_archive(name):
             return None
+        if self.failure is not None:
+            raise ImportError(f"cannot import {name!r}: Python's standard library could not be loaded ({self.failure})", name=name)
         if not can_run_sync():
             raise ImportError(f"cannot import {name!r} yet: Python's standard library is still downloading", name=name)
         try:
@@ -79,6 +83,12 @@ def wait_for(arrival: Any) -> None:
     _finder = LateStdlibFinder(arrival)
     sys.meta_path.insert(0, _finder)
     linecache.getlines = _getlines_while_missing
+
+
+def failed(message: str) -> None:
+    """The zip will not come: an import from it fails at once, saying ``message``."""
+    if _finder is not None:
+        _finder.failure = message
 
 
 def done() -> None:

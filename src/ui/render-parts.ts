@@ -95,6 +95,8 @@ export interface RenderContext {
   inProgress?: boolean;
   /** The message was stopped: a cell it left without a result says "stopped", not "not run". */
   stopped?: boolean;
+  /** Python is still loading: the running cell says it waits for it. */
+  pythonLoading?: boolean;
   /** Copy a cell's code; the button is hidden when absent. */
   onCopy?: (text: string) => void;
   /** Code just copied: its cell's button says "Copied". */
@@ -148,7 +150,7 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   const live = running ? ctx.liveOutput : undefined;
   return html`
     <div class="cell ${running ? 'running' : ''}" role="group" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
-      ${renderCellHeader(cell.result, running, ctx.onCopy ? { copy: () => ctx.onCopy?.(cell.code), copied: ctx.copied === cell.code } : undefined, cell.notRun, Boolean(ctx.stopped) && !cell.result)}
+      ${renderCellHeader(cell.result, running && ctx.pythonLoading ? 'waiting' : running, ctx.onCopy ? { copy: () => ctx.onCopy?.(cell.code), copied: ctx.copied === cell.code } : undefined, cell.notRun, Boolean(ctx.stopped) && !cell.result)}
       <pre class="code" tabindex="0" role="group" aria-label="Python code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
       ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx, () => `Figure ${++count.figures} from cell ${count.cells}`))}</div>` : nothing}
@@ -156,7 +158,7 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   `;
 }
 
-function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean, copy: { copy(): void; copied: boolean } | undefined, notRun = false, stopped = false): TemplateResult {
+function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean | 'waiting', copy: { copy(): void; copied: boolean } | undefined, notRun = false, stopped = false): TemplateResult {
   return html`
     <header class="cell-head">
       <span class="lang">Python</span>
@@ -168,7 +170,8 @@ function renderCellHeader(result: CodeExecutionResult | undefined, running: bool
 }
 
 /** The badge's label and style for an outcome (exported for tests and the scratchpad). */
-export function outcomeLabel(result: CodeExecutionResult | undefined, running: boolean): { label: string; tone: 'ok' | 'failed' | 'timeout' | 'running' | 'idle' } {
+export function outcomeLabel(result: CodeExecutionResult | undefined, running: boolean | 'waiting'): { label: string; tone: 'ok' | 'failed' | 'timeout' | 'running' | 'idle' } {
+  if (running === 'waiting') return { label: 'waiting for Python', tone: 'running' };
   if (running) return { label: 'running', tone: 'running' };
   switch (result?.outcome) {
     case 'OUTCOME_OK':
@@ -184,7 +187,7 @@ export function outcomeLabel(result: CodeExecutionResult | undefined, running: b
   }
 }
 
-function outcomeBadge(result: CodeExecutionResult | undefined, running: boolean): TemplateResult {
+function outcomeBadge(result: CodeExecutionResult | undefined, running: boolean | 'waiting'): TemplateResult {
   const { label, tone } = outcomeLabel(result, running);
   return html`<span class="badge ${tone}">${tone === 'running' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}</span>`;
 }

@@ -258,6 +258,16 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     expect(await page.locator('#chat0 .cell pre.output').innerText()).toContain('5117');
   });
 
+  test('its code cell says it waits for Python while Python loads, not that it is running', async () => {
+    const page = await sendPrimesWhilePythonLoads();
+    const badge = page.locator('#chat0 .cell .badge');
+    await expect.poll(() => badge.innerText(), { timeout: 10_000 }).toBe('waiting for Python');
+
+    releasePython();
+    await waitIdle(page, '#chat0');
+    expect(await badge.innerText()).toBe('ok');
+  });
+
   test('a boot that fails while the reply streams fails its run with a readable error and a Retry', async () => {
     const page = await newPage();
     // The runtime's files are held, then refused once the reply has streamed in.

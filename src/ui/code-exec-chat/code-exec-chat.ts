@@ -707,7 +707,7 @@ export class CodeExecChat extends LitElement {
   private renderTranscript() {
     return this.conversation.entries.map((entry) =>
       renderEntry(entry, {
-        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => void this.copy(text), copied: this._copied, onEnlarge: (figure) => void this.enlarge(figure) },
+        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => void this.copy(text), copied: this._copied, onEnlarge: (figure) => void this.enlarge(figure), pythonLoading: this.python.loading },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
         headingLevel: this.level(1),

@@ -41,6 +41,11 @@ export class SandboxController implements ReactiveController {
     return this.booted;
   }
 
+  /** Whether Python is loading now: a run asked for meanwhile waits for it. */
+  get loading(): boolean {
+    return this.boot !== undefined && this.booted === undefined;
+  }
+
   /** Boots the sandbox (once) and resolves with it. */
   ensure(): Promise<PythonSandbox> {
     if (this.boot) return this.boot;

@@ -63,6 +63,16 @@ async function runAs(pyodide: PyodideInterface, mode: 'sync' | 'promising', code
 
 const settledWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
 
+/** A run asked for while the zip is missing (`mustHaveIt` as the engine says it) starts only once the zip is in. */
+async function expectRunWaitsForZip(mustHaveIt: () => boolean): Promise<void> {
+  const late = new LateStdlib();
+  await restoreHoldingImports(late);
+  const mode = late.runMode(mustHaveIt);
+  expect(await settledWithin(mode, 100)).toBe(false);
+  late.arrive(STDLIB);
+  expect(await mode).toBe('sync');
+}
+
 describe('a standard library that comes after the rest', () => {
   it('a restore does not wait for it, and imports from it once it is written in', async () => {
     const late = new LateStdlib();
@@ -131,14 +141,7 @@ describe('runs while the standard library is still coming', () => {
     await expect(runAs(pyodide, 'sync', 'import statistics')).rejects.toThrow("cannot import 'statistics': Python's standard library could not be loaded (HTTP 503 for python_stdlib.zip)");
   }, 60_000);
 
-  it('a run that must have the zip (top-level await, a package to load) waits for it before it starts', async () => {
-    const late = new LateStdlib();
-    await restoreHoldingImports(late);
-    const mode = late.runMode(() => true);
-    expect(await settledWithin(mode, 100)).toBe(false);
-    late.arrive(STDLIB);
-    expect(await mode).toBe('sync');
-  }, 60_000);
+  it('a run that must have the zip (top-level await, a package to load) waits for it before it starts', () => expectRunWaitsForZip(() => true), 60_000);
 
   it('a run that must have a zip that will not come is told why', async () => {
     const late = new LateStdlib();
@@ -147,14 +150,7 @@ describe('runs while the standard library is still coming', () => {
     await expect(late.runMode(() => true)).rejects.toThrow('HTTP 503 for python_stdlib.zip');
   }, 60_000);
 
-  it.runIf(!JSPI)('(no JSPI) every run waits for the zip before it starts', async () => {
-    const late = new LateStdlib();
-    await restoreHoldingImports(late);
-    const mode = late.runMode(() => false);
-    expect(await settledWithin(mode, 100)).toBe(false);
-    late.arrive(STDLIB);
-    expect(await mode).toBe('sync');
-  }, 60_000);
+  it.runIf(!JSPI)('(no JSPI) every run waits for the zip before it starts', () => expectRunWaitsForZip(() => false), 60_000);
 
   it('an import from the missing zip where Python cannot wait (a plain call) fails, saying the zip is still coming', async () => {
     const late = new LateStdlib();

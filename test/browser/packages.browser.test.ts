@@ -47,6 +47,27 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     }
   });
 
+  test("on a first visit, a cell that loads a lock-file package waits for the late standard library (the loader needs it), then imports", async () => {
+    const context = await browser.newContext();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await context.route('**/python_stdlib.zip', async (route) => {
+      await released;
+      await route.fallback();
+    });
+    try {
+      const host = await openSandbox(context);
+      const run = host.start('import tinypkg\ntinypkg.greet("late")').then((ticket) => host.finish(ticket));
+      // The host may download the wheel meanwhile (package-broker.ts prefetches); the cell waits.
+      expect(await Promise.race([run, new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_000))])).toBe('waiting');
+      release();
+      expect(await run).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello late'" });
+    } finally {
+      release();
+      await context.close();
+    }
+  });
+
   test("with isolation: 'worker' (trusted code), the worker fetches the lock-file wheel itself", async () => {
     const context = await browser.newContext();
     try {

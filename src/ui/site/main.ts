@@ -12,11 +12,11 @@ if (theme === 'light' || theme === 'dark') {
 
 // Only the built site has a service worker (sw.js is in public/; the dev server would cache stale modules).
 // It is registered after the chat's Python is up, once the first answer is complete or 10 s later,
-// whichever comes first: its precache, fetched beside the page's own first download, took the
-// runtime a second time (up to 6.6 MB more on the phone bench's 9 Mbit/s link, and connections
-// the page was waiting for), and its install (20 files into Cache Storage) would compete with a
-// first answer waiting for Python. By then the files are in the HTTP cache, so precaching them
-// is a revalidation. A boot that never comes still registers it, a minute on.
+// whichever comes first: its precache, fetched beside the page's own first download, took
+// connections the page was waiting for (and, while it held Pyodide's runtime, 6.6 MB more on the
+// phone bench's 9 Mbit/s link), and its install would compete with a first answer waiting for
+// Python. By then the files are in the HTTP cache, so precaching them is a revalidation. A boot
+// that never comes still registers it, a minute on.
 if ('serviceWorker' in navigator && !import.meta.env.DEV) {
   let registered = false;
   const register = () => {

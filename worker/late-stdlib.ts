@@ -24,6 +24,10 @@ export class LateStdlib {
   private servedEmpty = false;
   /** Settles once no interpreter is left with the empty zip (rejects if the real one could not be written). */
   private installed: Promise<void> = Promise.resolve();
+  /** Whether an interpreter still has the empty zip (the real one neither written yet nor failed). */
+  private waiting = false;
+  /** Whether Python can wait for a JS promise mid-run (JSPI), once asked. */
+  private canWait: Promise<boolean> | undefined;
 
   constructor() {
     this.arrived = new Promise((resolve, reject) => {
@@ -32,11 +36,6 @@ export class LateStdlib {
     });
     this.arrived.catch(() => undefined); // said by whenInstalled
   }
-
-  /** Whether an interpreter still has the empty zip (the real one not written yet, nor failed). */
-  private waiting = false;
-  /** Whether Python can wait for a JS promise mid-run (JSPI), once asked. */
-  private canWait: Promise<boolean> | undefined;
 
   /** The real standard library (with the runtime, or later); only the first is kept. */
   arrive(bytes: Bytes): void {
@@ -70,10 +69,8 @@ export class LateStdlib {
     if (this.servedEmpty) {
       this.waiting = true;
       this.installed = this.arrived.then((bytes) => writeOver(pyodide, bytes));
-      this.installed.then(
-        () => (this.waiting = false),
-        () => (this.waiting = false),
-      );
+      const settled = () => (this.waiting = false);
+      this.installed.then(settled, settled);
     }
     this.installed.catch(() => undefined); // said by whenInstalled
     return pyodide;

@@ -195,6 +195,20 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
   });
 });
 
+/** A fresh browser context (a first visit) per call, closed after the test. */
+function useFreshContext(): () => Promise<BrowserContext> {
+  let contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    contexts = [];
+  });
+  return async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context;
+  };
+}
+
 /**
  * Issue 24, item 8: when the package's own runtime is missing (a build that left it out), the
  * runtime comes from the official CDN, and only if every file is the one this package was built
@@ -204,15 +218,11 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
 describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
   const RUNTIME = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
-  let context: BrowserContext | undefined;
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const newContext = useFreshContext();
 
   /** A page whose library finds no runtime of its own, and a CDN that changes `tampered` (if any). */
   async function openWithoutOwnRuntime(tampered?: string): Promise<{ page: HostPage; cdnRequests: string[] }> {
-    context = await browser.newContext();
+    const context = await newContext();
     const cdnRequests: string[] = [];
     await context.route(/\/dist\/pyodide\/[^/]+$/, (route) => {
       const file = new URL(route.request().url()).pathname.split('/').pop()!;
@@ -253,14 +263,10 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
  */
 describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
-  let context: BrowserContext | undefined;
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const newContext = useFreshContext();
 
   test('boots from its plain files, asking for no .gz file', async () => {
-    context = await browser.newContext();
+    const context = await newContext();
     const page = await HostPage.open(context, site.server.origin);
     const before = site.server.requests.length;
     await page.create({ indexURL: '/node_modules/pyodide/', warmSpare: false, snapshotCache: 'off' });
@@ -278,15 +284,11 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
  */
 describe("a first visit's standard library, downloaded last", { timeout: TEST_TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });
-  let context: BrowserContext | undefined;
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const newContext = useFreshContext();
 
   /** A fresh page whose `python_stdlib.zip` is answered only when `answer` is called. */
   async function openWithStdlibHeld(): Promise<{ page: HostPage; answer: (how: 'serve' | 'fail') => void }> {
-    context = await browser.newContext();
+    const context = await newContext();
     let answer!: (how: 'serve' | 'fail') => void;
     const answered = new Promise<'serve' | 'fail'>((resolve) => (answer = resolve));
     await context.route('**/python_stdlib.zip', async (route) => ((await answered) === 'serve' ? route.fallback() : route.fulfill({ status: 503, body: 'unavailable' })));

@@ -7,7 +7,7 @@
  * would serve, and swap a wheel's bytes (`tampered`) while its page keeps the genuine SHA-256.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -54,8 +54,13 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
   );
   const projectOf = (fileName: string) => normalize(fileName.split('-')[0]);
   const requests: string[] = [];
+  // Every URL starts with a name of this server's own: the broker keeps wheels by URL in a folder
+  // other processes share, and a later server on the same port would otherwise find them there.
+  const root = `/${randomUUID()}`;
   const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const asked = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    if (!asked.startsWith(`${root}/`)) return void response.writeHead(404).end('not found');
+    const path = asked.slice(root.length);
     requests.push(path);
     response.setHeader('access-control-allow-origin', '*');
     const page = /^\/simple\/([a-z0-9-]+)\/$/.exec(path);
@@ -87,8 +92,8 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
   });
   const listening = await listenOnLoopback(server);
   return {
-    indexUrl: `${listening.origin}/simple/`,
-    lockBaseUrl: `${listening.origin}/lock/`,
+    indexUrl: `${listening.origin}${root}/simple/`,
+    lockBaseUrl: `${listening.origin}${root}/lock/`,
     requests,
     sha256: (fileName) => hash(bytes.get(fileName)!),
     wheelOf: (project) => wheels.find((name) => projectOf(name) === normalize(project))!,

@@ -223,8 +223,8 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
 
   /** The primes demo's first message, sent from a page whose Python is held loading. */
-  async function sendPrimesWhilePythonLoads(): Promise<Page> {
-    const page = await newPage();
+  async function sendPrimesWhilePythonLoads(options: BrowserContextOptions = {}): Promise<Page> {
+    const page = await newPage(options);
     await holdPython(page);
     await page.goto(`${site.server.origin}${PLAIN}?demo=/dist/demos/primes.json`);
     await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
@@ -266,6 +266,19 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     releasePython();
     await waitIdle(page, '#chat0');
     expect(await badge.innerText()).toBe('ok');
+  });
+
+  test("its code cell's header stays in view while the code scrolls under it, so the badge can be read on a phone", async () => {
+    const page = await sendPrimesWhilePythonLoads({ viewport: { width: 390, height: 640 } });
+    await expect.poll(() => page.locator('#chat0 .cell .badge').innerText(), { timeout: 10_000 }).toBe('waiting for Python');
+    await page.waitForTimeout(300);
+    const tops = await page.locator('#chat0 .transcript').evaluate((transcript) => {
+      const cell = transcript.querySelector('.cell')!;
+      return { transcript: transcript.getBoundingClientRect().top, cell: cell.getBoundingClientRect().top, head: cell.querySelector('.cell-head')!.getBoundingClientRect().top };
+    });
+    // The transcript follows the output, so the cell's own top has scrolled out of view.
+    expect(tops.cell).toBeLessThan(tops.transcript);
+    expect(tops.head).toBeGreaterThanOrEqual(tops.transcript - 1);
   });
 
   test('a boot that fails while the reply streams fails its run with a readable error and a Retry', async () => {

@@ -96,12 +96,18 @@ export const transcriptStyles = css`
     border-radius: var(--_radius-sm);
     background: var(--_code-bg);
     margin: 0.75em 0;
+    /* clip, not hidden: a hidden overflow would make the cell the scroller its sticky header sticks to. */
     overflow: hidden;
+    overflow: clip;
   }
   .cell.running {
     border-color: color-mix(in srgb, var(--_accent) 55%, var(--_border));
   }
+  /* Stays at the top of the transcript while a long cell scrolls under it: its outcome and Copy stay in view. */
   .cell-head {
+    position: sticky;
+    top: 0;
+    z-index: 1;
     display: flex;
     align-items: center;
     gap: 0.6em;

@@ -6,21 +6,24 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAILURE_MEMORY_MS, PackageBroker } from '../../src/sandbox/package-broker.js';
+import { ownPathPrefix } from '../support/loopback.js';
 
 const WHEEL = new Uint8Array(2 * 1024 * 1024).fill(7);
 let server: Server;
 let baseUrl: string;
 const hits = new Map<string, number>();
 
+const own = ownPathPrefix();
+
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const name = req.url!.slice(1);
+    const name = own.within(req.url)?.slice(1) ?? '';
     hits.set(name, (hits.get(name) ?? 0) + 1);
     if (name === 'present-1.0-py3-none-any.whl') res.end(WHEEL);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${own.prefix}/`;
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 

@@ -7,11 +7,11 @@
  * would serve, and swap a wheel's bytes (`tampered`) while its page keeps the genuine SHA-256.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { listenOnLoopback } from './loopback.js';
+import { listenOnLoopback, ownPathPrefix } from './loopback.js';
 
 export const INDEX_WHEELS_DIR = join(import.meta.dirname, '../../node_modules/.cache/python-index-wheels');
 
@@ -54,13 +54,10 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
   );
   const projectOf = (fileName: string) => normalize(fileName.split('-')[0]);
   const requests: string[] = [];
-  // Every URL starts with a name of this server's own: the broker keeps wheels by URL in a folder
-  // other processes share, and a later server on the same port would otherwise find them there.
-  const root = `/${randomUUID()}`;
+  const own = ownPathPrefix();
   const server = createServer((request, response) => {
-    const asked = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (!asked.startsWith(`${root}/`)) return void response.writeHead(404).end('not found');
-    const path = asked.slice(root.length);
+    const path = own.within(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    if (path === undefined) return void response.writeHead(404).end('not found');
     requests.push(path);
     response.setHeader('access-control-allow-origin', '*');
     const page = /^\/simple\/([a-z0-9-]+)\/$/.exec(path);
@@ -92,8 +89,8 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
   });
   const listening = await listenOnLoopback(server);
   return {
-    indexUrl: `${listening.origin}${root}/simple/`,
-    lockBaseUrl: `${listening.origin}${root}/lock/`,
+    indexUrl: `${listening.origin}${own.prefix}/simple/`,
+    lockBaseUrl: `${listening.origin}${own.prefix}/lock/`,
     requests,
     sha256: (fileName) => hash(bytes.get(fileName)!),
     wheelOf: (project) => wheels.find((name) => projectOf(name) === normalize(project))!,

@@ -2,6 +2,7 @@
  * Test servers listen on a free port of 127.0.0.1. Browsers keep connections open, so closing
  * also ends them: otherwise `close()` would wait for them to time out.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -35,4 +36,14 @@ export async function listenOnLoopback(server: Server, onConnection?: (socket: S
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+/**
+ * A path prefix of one server's own, for servers of wheels: the package broker keeps wheels by URL
+ * in a folder other processes share (src/sandbox/wheel-store.ts), so a server that got an earlier
+ * one's port (another test file, the other `npm test` pass) would otherwise find its wheels there.
+ */
+export function ownPathPrefix(): { prefix: string; within(url: string | undefined): string | undefined } {
+  const prefix = `/${randomUUID()}`;
+  return { prefix, within: (url) => (url?.startsWith(`${prefix}/`) ? url.slice(prefix.length) : undefined) };
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listenOnLoopback } from './loopback.js';
+import { listenOnLoopback, ownPathPrefix } from './loopback.js';
 
 export const TINY_PACKAGE = 'tinypkg';
 export const TINY_WHEEL = `${TINY_PACKAGE}-1.0.0-py3-none-any.whl`;
@@ -61,9 +61,11 @@ export async function serveTinyWheel({ tampered = false } = {}): Promise<WheelSe
     shared_library: false,
   };
   const requests: string[] = [];
+  const own = ownPathPrefix();
   const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.url === `/${WHEEL}`) {
+    const path = own.within(req.url) ?? '';
+    requests.push(path);
+    if (path === `/${WHEEL}`) {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' });
       res.end(served);
     } else {
@@ -72,7 +74,7 @@ export async function serveTinyWheel({ tampered = false } = {}): Promise<WheelSe
   });
   const listening = await listenOnLoopback(server);
   return {
-    baseUrl: `${listening.origin}/`,
+    baseUrl: `${listening.origin}${own.prefix}/`,
     lockFileContents: JSON.stringify(lock),
     requests,
     close: listening.close,

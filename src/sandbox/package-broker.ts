@@ -174,7 +174,9 @@ export class PackageBroker {
 
   private async downloadVerified(entry: LockEntry): Promise<Blob> {
     const url = entry.url ?? new URL(entry.file_name, this.baseUrl()).href;
-    const store = await openWheelStore();
+    // Only wheels that can be checked are kept or taken: the store is not trusted (in Node it is a
+    // folder of the temporary directory, which other users of the machine share).
+    const store = entry.sha256 && globalThis.crypto?.subtle ? await openWheelStore() : undefined;
     const stored = await store?.match(url);
     if (stored && (await matches(entry, stored))) return new Blob([stored]);
     const data = await readSource(url);

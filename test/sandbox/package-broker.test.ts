@@ -6,6 +6,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAILURE_MEMORY_MS, PackageBroker } from '../../src/sandbox/package-broker.js';
+import { openWheelStore } from '../../src/sandbox/wheel-store.js';
 import { ownPathPrefix } from '../support/loopback.js';
 
 const WHEEL = new Uint8Array(2 * 1024 * 1024).fill(7);
@@ -43,6 +44,13 @@ describe('PackageBroker', () => {
     expect(hits.get('present-1.0-py3-none-any.whl')).toBe(1);
     expect(new Set(wheels).size).toBe(1);
     expect(new Uint8Array(await wheels[0].arrayBuffer())).toEqual(WHEEL);
+  });
+
+  it('never takes a wheel the lock file gives no SHA-256 from the wheel store, which anyone may have written', async () => {
+    await (await openWheelStore())!.put(`${baseUrl}present-1.0-py3-none-any.whl`, new Uint8Array([1, 2, 3]).buffer);
+    const wheel = await broker().fetch('present-1.0-py3-none-any.whl');
+    expect(new Uint8Array(await wheel.arrayBuffer())).toEqual(WHEEL);
+    expect(hits.get('present-1.0-py3-none-any.whl')).toBe(1);
   });
 
   it('remembers a failed download: asking again reaches no server', async () => {

@@ -33,10 +33,20 @@ async function openCacheStore(): Promise<WheelStore | undefined> {
 }
 
 async function openFolderStore(): Promise<WheelStore> {
-  const { mkdir, readFile, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+  const { lstat, mkdir, readFile, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
   const { tmpdir } = await import(/* @vite-ignore */ 'node:os');
   const { join } = await import(/* @vite-ignore */ 'node:path');
-  const folder = join(tmpdir(), CACHE_NAME);
+  const uid = process.getuid?.();
+  // One folder per user, written only once it is known to be this user's own directory: another
+  // user may have made one of that name first, or a link to a folder of theirs choosing.
+  const folder = join(tmpdir(), uid === undefined ? CACHE_NAME : `${CACHE_NAME}-${uid}`);
+  const ownFolder = async () => {
+    await mkdir(folder, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    const stat = await lstat(folder);
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid);
+  };
   // One file per URL: sources never mix, and a URL needs no escaping to be a file name.
   const fileOf = async (url: string) => join(folder, `${await sha256Hex(new TextEncoder().encode(url))}.whl`);
   return {
@@ -50,7 +60,7 @@ async function openFolderStore(): Promise<WheelStore> {
     },
     async put(url, data) {
       try {
-        await mkdir(folder, { recursive: true });
+        if (!(await ownFolder())) return;
         // Written aside, then renamed: another process never reads half a wheel.
         const file = await fileOf(url);
         const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;

@@ -3,13 +3,30 @@
  * 26). Pyodide 314.0.7 checks nothing in Node, so a package server that swaps a wheel used to run
  * its code. The server here answers with a modified tinypkg while the lock keeps the genuine hash.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { it } from '../support/sandbox-fixture.js';
 import { openWheelStore } from '../../src/sandbox/wheel-store.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
+
+/** This user's folder of kept wheels, in the temporary directory (src/sandbox/wheel-store.ts). */
+const KEPT_WHEELS = `python-sandbox-wheels-${process.getuid!()}`;
+
+/** Runs `fn` with TMPDIR (where the staging and kept-wheel folders go) set to a new folder, removed after. */
+async function inTemporaryDirectory(fn: (temporary: string) => Promise<void>): Promise<void> {
+  const previous = process.env.TMPDIR;
+  const temporary = mkdtempSync(join(tmpdir(), 'wheel-folders-'));
+  process.env.TMPDIR = temporary;
+  try {
+    await fn(temporary);
+  } finally {
+    process.env.TMPDIR = previous;
+    if (previous === undefined) delete process.env.TMPDIR;
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
 
 let tampered: WheelServer;
 let genuine: WheelServer;
@@ -79,21 +96,29 @@ describe('wheel verification in Node', () => {
     }
   });
 
-  it("leaves no wheel in Pyodide's own folder, which only this user may open; the verified one is kept apart", async ({ createSandbox }) => {
-    const previous = process.env.TMPDIR;
-    const temporary = mkdtempSync(join(tmpdir(), 'wheel-folders-'));
-    process.env.TMPDIR = temporary;
-    try {
+  it("leaves no wheel in Pyodide's own folder, which only this user may open; the verified one is kept apart, in a folder of this user's", async ({ createSandbox }) => {
+    await inTemporaryDirectory(async (temporary) => {
       const sandbox = await createSandbox({ packageBaseUrl: genuine.baseUrl, lockFileContents: genuine.lockFileContents, warmSpare: false });
       expect((await sandbox.run('import tinypkg\ntinypkg.ANSWER')).result).toBe('42');
       const [staging] = readdirSync(temporary).filter((name) => name.startsWith('python-sandbox-staging-'));
       expect(readdirSync(join(temporary, staging))).toEqual([]);
       expect(statSync(join(temporary, staging)).mode & 0o777).toBe(0o700);
-      expect(readdirSync(join(temporary, 'python-sandbox-wheels')).filter((name) => name.endsWith('.whl'))).toHaveLength(1);
+      expect(readdirSync(join(temporary, KEPT_WHEELS)).filter((name) => name.endsWith('.whl'))).toHaveLength(1);
+      expect(statSync(join(temporary, KEPT_WHEELS)).mode & 0o777).toBe(0o700);
+    });
+  });
+
+  it('writes no wheel through a link someone put where its folder of kept wheels goes', async ({ createSandbox }) => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'wheel-elsewhere-'));
+    try {
+      await inTemporaryDirectory(async (temporary) => {
+        symlinkSync(elsewhere, join(temporary, KEPT_WHEELS));
+        const sandbox = await createSandbox({ packageBaseUrl: genuine.baseUrl, lockFileContents: genuine.lockFileContents, warmSpare: false });
+        expect((await sandbox.run('import tinypkg\ntinypkg.ANSWER')).result).toBe('42');
+        expect(readdirSync(elsewhere)).toEqual([]);
+      });
     } finally {
-      process.env.TMPDIR = previous;
-      if (previous === undefined) delete process.env.TMPDIR;
-      rmSync(temporary, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });

@@ -5,7 +5,7 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import type { BootConfig, BootInfo, Bytes, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerEvent, WorkerRunResult } from '../src/protocol.js';
+import { type BootConfig, type BootInfo, type Bytes, type HostEvent, type PortLike, type RestoredFile, type RunRequest, SIGINT, type WorkerApi, type WorkerEvent, type WorkerRunResult } from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
@@ -218,7 +218,7 @@ export class PyodideEngine implements WorkerApi {
     }
     // The file system is not part of a snapshot; lazily imported modules need their files.
     this.writeSources();
-    this.stdlib.holdImports(this.pyodide);
+    this.stdlib.holdImports(this.pyodide, () => this.takeInterrupt());
     // Every restore starts from the same random state. (The runner's setup orders sys.path.)
     this.pyodide.runPython('import random; random.seed()');
     refreshTimeZone(this.pyodide);
@@ -370,6 +370,11 @@ export class PyodideEngine implements WorkerApi {
    */
   private clearInterrupt(): void {
     if (this.interruptView) Atomics.store(this.interruptView, 0, 0);
+  }
+
+  /** Whether the host asked to stop the run (a SIGINT in the buffer), clearing it. */
+  private takeInterrupt(): boolean {
+    return !!this.interruptView && Atomics.exchange(this.interruptView, 0, 0) === SIGINT;
   }
 
   /** Clears the interrupt buffer and connects it to Python, or disconnects it. */

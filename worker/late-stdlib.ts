@@ -12,6 +12,9 @@ import type { PyodideInterface } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
 import type { Bytes } from '../src/protocol.js';
 
+/** How often a run waiting for the zip looks whether it was stopped. */
+const STOP_POLL_MS = 50;
+
 /** A zip with no entries: its end-of-central-directory record alone. */
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
@@ -78,12 +81,24 @@ export class LateStdlib {
 
   /**
    * After a restore, once the sandbox's Python modules are written: an import from the missing zip
-   * waits for it (worker/python/late_stdlib.py).
+   * waits for it (worker/python/late_stdlib.py), or until `takeInterrupt` says the run was
+   * stopped (it is asked every `STOP_POLL_MS`: a suspended run checks no interrupt buffer itself).
    */
-  holdImports(pyodide: PyodideInterface): void {
+  holdImports(pyodide: PyodideInterface, takeInterrupt: () => boolean = () => false): void {
     if (!this.waiting) return;
     const module = pyodide.pyimport('late_stdlib');
-    module.wait_for(this.installed);
+    const installed = this.installed;
+    // Resolves true if the run was stopped first, false once the zip is in; rejects if it will not come.
+    const arrivalOrStop = () =>
+      new Promise<boolean>((resolve, reject) => {
+        const poll = setInterval(() => {
+          if (!takeInterrupt()) return;
+          clearInterval(poll);
+          resolve(true);
+        }, STOP_POLL_MS);
+        installed.then(() => resolve(false), reject).finally(() => clearInterval(poll));
+      });
+    module.wait_for(arrivalOrStop);
     this.installed
       .then(
         () => module.done(),

@@ -316,6 +316,19 @@ describe("a first visit's standard library, downloaded last", { timeout: TEST_TI
     expect(await run).toMatchObject({ outcome: 'OUTCOME_OK', result: '1.5' });
   });
 
+  test('a run stopped while an import waits for it ends at once, and the interpreter keeps its state', async () => {
+    const { page, answer } = await openWithStdlibHeld();
+    try {
+      await page.create();
+      await page.run('x = "kept"');
+      const r = await page.run('import statistics', { timeoutMs: 1000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      expect(await page.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'kept'" });
+    } finally {
+      answer('serve');
+    }
+  });
+
   test("an error raised inside the standard library before it arrives gets its traceback, without the library's source lines", async () => {
     const { page, answer } = await openWithStdlibHeld();
     try {

@@ -41,13 +41,13 @@ function serveFrom(late: LateStdlib): void {
 const restore = (late: LateStdlib) => late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
 
 /** A restore on the empty zip with the sandbox's import hold in place, as worker/engine.ts makes one. */
-async function restoreHoldingImports(late: LateStdlib): Promise<PyodideInterface> {
+async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boolean): Promise<PyodideInterface> {
   serveFrom(late);
   const pyodide = await restore(late);
   pyodide.FS.mkdirTree('/opt/sandbox');
   pyodide.FS.writeFile('/opt/sandbox/late_stdlib.py', LATE_STDLIB_PY);
   pyodide.runPython("import sys; sys.path.insert(0, '/opt/sandbox')");
-  late.holdImports(pyodide);
+  late.holdImports(pyodide, takeInterrupt);
   return pyodide;
 }
 
@@ -117,6 +117,24 @@ describe('runs while the standard library is still coming', () => {
     expect(await settledWithin(run, 100)).toBe(false);
     late.arrive(STDLIB);
     expect(await run).toBe(1.5);
+  }, 60_000);
+
+  it.runIf(JSPI)('(JSPI) a stop while an import waits ends the run with KeyboardInterrupt at once, and a later import waits again, then runs', async () => {
+    const late = new LateStdlib();
+    let stopAsked = false;
+    const pyodide = await restoreHoldingImports(late, () => {
+      const asked = stopAsked;
+      stopAsked = false;
+      return asked;
+    });
+    const stopped = runAs(pyodide, 'promising', 'import statistics');
+    expect(await settledWithin(stopped, 100)).toBe(false);
+    stopAsked = true;
+    await expect(stopped).rejects.toThrow(/KeyboardInterrupt/);
+    const later = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 3])');
+    expect(await settledWithin(later, 100)).toBe(false);
+    late.arrive(STDLIB);
+    expect(await later).toBe(2);
   }, 60_000);
 
   it.runIf(JSPI)('(JSPI) a module the snapshot holds imports without waiting', async () => {

@@ -24,7 +24,8 @@ class LateStdlibFinder:
     """First on ``sys.meta_path`` while the zip is missing: holds an import of a module in it until it is in."""
 
     def __init__(self, arrival: Any):
-        # A JS promise: resolves once the real zip is written, rejects if it cannot be.
+        # A JS function returning a promise: true if the run was stopped first, false once the
+        # real zip is written; it rejects if the zip cannot be.
         self.arrival = arrival
         # Why the zip will not come, once that is known.
         self.failure: str | None = None
@@ -38,9 +39,11 @@ class LateStdlibFinder:
         if not can_run_sync():
             raise ImportError(f"cannot import {name!r} yet: Python's standard library is still downloading", name=name)
         try:
-            run_sync(self.arrival)
+            stopped = run_sync(self.arrival())
         except Exception as error:
             raise ImportError(f"cannot import {name!r}: Python's standard library could not be loaded ({error})", name=name) from None
+        if stopped:
+            raise KeyboardInterrupt
         return None  # the path finders now find it in the real zip
 
     def _in_archive(self, name: str) -> bool:
@@ -77,7 +80,7 @@ def can_wait(resolved: Any) -> bool:
 
 
 def wait_for(arrival: Any) -> None:
-    """Holds imports from the standard library until ``arrival`` settles (see the module's doc)."""
+    """Holds imports from the standard library until the promise ``arrival()`` returns settles (see the module's doc)."""
     global _finder
     done()
     _finder = LateStdlibFinder(arrival)

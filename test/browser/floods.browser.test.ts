@@ -49,7 +49,10 @@ describe.each(ENGINES)('$name', (engine) => {
     return { stallMs, streamedChars: r.streamed.reduce((n, c) => n + c.text.length, 0) };
   }
 
-  describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a cross-origin-isolated page (COOP + COEP)', () => {
+  // A pause is timed on a shared two-core machine, so a test over the bound is tried once more (one
+  // WebKit round read 259 ms where 4–53 ms is usual); a flood that reaches the page pauses it for
+  // seconds on every try (55–63 s unbounded).
+  describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a cross-origin-isolated page (COOP + COEP)', { retry: 1 }, () => {
     test('300 images fail the run and replace the worker; the page never pauses 200 ms', async () => {
       const images = "images: Array.from({ length: 300 }, () => ({ mimeType: 'image/png', data: 'iVBORw0KGgo=' }))";
       const { stallMs } = await floodAndRecover('300 images', tamperWithNextResult(images), /300 images \(at most 20 per run\)/);

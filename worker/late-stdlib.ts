@@ -99,7 +99,7 @@ export class LateStdlib {
         installed.then(() => resolve(false), reject).finally(() => clearInterval(poll));
       });
     module.wait_for(arrivalOrStop);
-    this.installed
+    installed
       .then(
         () => module.done(),
         (error: Error) => module.failed(String(error?.message ?? error)), // the finder stays, and says why an import fails

@@ -176,7 +176,7 @@ export class PackageBroker {
     const url = entry.url ?? new URL(entry.file_name, this.baseUrl()).href;
     // Only wheels that can be checked are kept or taken: the store is not trusted (in Node it is a
     // folder of the temporary directory, which other users of the machine share).
-    const store = entry.sha256 && globalThis.crypto?.subtle ? await openWheelStore() : undefined;
+    const store = checkable(entry) ? await openWheelStore() : undefined;
     const stored = await store?.match(url);
     if (stored && (await matches(entry, stored))) return new Blob([stored]);
     const data = await readSource(url);
@@ -199,8 +199,12 @@ async function readSource(url: string): Promise<ArrayBuffer> {
   return (await readCapped(await fetchOk(url), MAX_PACKAGE_BYTES_PER_RUN, url)).buffer;
 }
 
+/** Whether a wheel's bytes can be checked here: it has a SHA-256, and this context can hash (an insecure one cannot; Pyodide still checks it in the worker). */
+function checkable(entry: LockEntry): entry is LockEntry & { sha256: string } {
+  return !!entry.sha256 && !!globalThis.crypto?.subtle;
+}
+
 async function matches(entry: LockEntry, data: ArrayBuffer): Promise<boolean> {
-  if (!entry.sha256) return true;
-  if (!globalThis.crypto?.subtle) return true; // insecure context: Pyodide still checks it in the worker
+  if (!checkable(entry)) return true;
   return (await sha256Hex(data)) === entry.sha256;
 }

@@ -25,9 +25,17 @@ export interface EscapeTargets {
 export interface EscapeAttempt {
   name: string;
   code: (t: EscapeTargets) => string;
-  /** `fails` (default): the run must end OUTCOME_FAILED. `harmless`: either outcome. */
+  /** `fails` (default): the run must end blocked (see BLOCKED_OUTCOMES). `harmless`: any outcome. */
   expect?: 'fails' | 'harmless';
 }
+
+/**
+ * How a `fails` attempt may end: it raised, or it hung until the run's deadline stopped it (a
+ * hang reaches nothing and returns nothing). On a loaded CI machine Firefox once held the nested
+ * Worker attempt in JS past both its own 10 s wait and the 20 s deadline. What must never happen
+ * is OUTCOME_OK.
+ */
+export const BLOCKED_OUTCOMES = ['OUTCOME_FAILED', 'OUTCOME_DEADLINE_EXCEEDED'];
 
 /** Python helpers several attempts share (awaiting IndexedDB requests and worker messages). */
 const WAIT_FOR = `

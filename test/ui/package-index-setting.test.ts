@@ -8,6 +8,11 @@ import '../../src/ui/cec-settings/define.js';
 import type { CecSettings } from '../../src/ui/cec-settings/cec-settings.js';
 import { PackageIndexChoice } from '../../src/ui/package-index-choice.js';
 
+// Node 25+ has a localStorage of its own (undefined without --localstorage-file), and vitest puts
+// no jsdom global over one that exists: these tests use jsdom's, as a page would have.
+const { jsdom } = globalThis as unknown as { jsdom: { window: Window } };
+Object.defineProperty(globalThis, 'localStorage', { value: jsdom.window.localStorage, configurable: true });
+
 afterEach(() => {
   document.body.replaceChildren();
   localStorage.clear();

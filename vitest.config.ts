@@ -13,7 +13,7 @@ const EXAMPLES = ['test/package/examples.test.ts'];
 const BROWSER = ['**/*.browser.test.ts'];
 
 /**
- * The second pass of `npm test` (scripts/test-node24.mjs) sets these: which installed package
+ * The later passes of `npm test` (scripts/test-on-node.mjs) set these: which installed package
  * answers `import '@google/genai'` (the SDK 3.x alias), and that only the Node suites run.
  */
 const sdkPackage = process.env.TEST_GENAI_PACKAGE;

@@ -1,6 +1,6 @@
 /**
  * Which `@google/genai` the tests run against: this repository's own (2.x), or the 3.x that
- * `npm test`'s second pass puts in its place (scripts/test-node24.mjs, vitest.config.ts).
+ * `npm test`'s later passes put in its place (scripts/test-on-node.mjs, vitest.config.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -21,7 +21,7 @@ export const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.was
 /**
  * The runtime files also shipped gzipped (`<name>.gz` beside each): static hosts and `vite preview`
  * send files as they are, and these three are 10.9 MB as they are, 3.9 MB gzipped. The browser
- * build loads the `.gz` ones and decompresses them as they stream in (src/sandbox/byte-streams.ts);
+ * build loads the `.gz` ones and decompresses them as they stream in (src/sandbox/downloads/byte-streams.ts);
  * Node, and a runtime set by `indexURL`, use the plain files. python_stdlib.zip is compressed already.
  */
 export const GZIPPED_PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'pyodide-lock.json'];
@@ -39,7 +39,7 @@ function gzippedRuntime(): Map<string, Buffer> {
  * The SHA-256 (hex) of each runtime file this build copies into dist/pyodide/, by file name (of
  * the plain files: a gzipped one is checked once decompressed). The library gets them as
  * `__PYODIDE_RUNTIME_SHA256__` and checks what the CDN fallback downloads, or a Cache Storage
- * copy of that, against them (src/sandbox/runtime-integrity.ts).
+ * copy of that, against them (src/sandbox/runtime/runtime-integrity.ts).
  */
 export function pyodideRuntimeSha256(): Record<string, string> {
   return Object.fromEntries(PYODIDE_FILES.map((file) => [file, createHash('sha256').update(pyodideFile(file)).digest('hex')]));
@@ -48,7 +48,7 @@ export function pyodideRuntimeSha256(): Record<string, string> {
 /**
  * The size in bytes of each runtime file in dist/pyodide/, plain and gzipped, by file name: the
  * library's download progress uses them where a response has no usable Content-Length
- * (`__PYODIDE_RUNTIME_BYTES__`, src/sandbox/runtime-sizes.ts).
+ * (`__PYODIDE_RUNTIME_BYTES__`, src/sandbox/runtime/runtime-sizes.ts).
  */
 export function pyodideRuntimeBytes(): Record<string, number> {
   const plain = PYODIDE_FILES.map((file) => [file, pyodideFile(file).length] as const);
@@ -124,7 +124,7 @@ function besideOthers(outDir: string, minify = false): BuildOptions {
 /**
  * The library's entries: everything (index), the sandbox alone (sandbox, no @google/genai) and
  * the Vite plugin for apps (vite). Chunks sit beside the entries, because the sandbox finds its
- * worker and runtime relative to its own module (src/sandbox/bundled-assets.ts).
+ * worker and runtime relative to its own module (src/sandbox/runtime/bundled-assets.ts).
  * `@google/genai` is a peer dependency: the app's own copy, so its classes are the app's.
  */
 function libBuild(outDir: string, fileNames: string, entries = ['index', 'sandbox', 'vite']): BuildOptions {
@@ -157,7 +157,7 @@ function nodeLibrary(outDir: string): Plugin {
 
 /**
  * The library names its worker and runtime with `new URL(/* @vite-ignore *\/ './…', import.meta.url)`
- * (src/sandbox/bundled-assets.ts): the comment stops this repository's builds from rewriting them,
+ * (src/sandbox/runtime/bundled-assets.ts): the comment stops this repository's builds from rewriting them,
  * and must not reach dist, where it would stop apps' Vite builds from copying the files.
  */
 function stripViteIgnore(): Plugin {
@@ -272,7 +272,7 @@ function widgetDevAlias(): Plugin {
  * icon), the widget and the sandbox worker. The library's own entries (index.js, sandbox.js and
  * their chunks, the Node builds, the Vite plugin) sit in the same dist/ but no page loads them.
  * Nor is Pyodide's runtime here: the sandbox keeps the files it downloaded in Cache Storage itself
- * (src/sandbox/runtime-files.ts) and boots from them offline; precached, the runtime went down the
+ * (src/sandbox/runtime/runtime-files.ts) and boots from them offline; precached, the runtime went down the
  * wire a second time on a first visit (6.5 MB).
  * Wheels vendored later by scripts/vendor-pyodide.mjs are cached on first use instead.
  */

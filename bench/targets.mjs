@@ -174,7 +174,7 @@ export async function chromiumPackages({ browser, site, wheels, rounds, log }) {
 
 /**
  * Node: a fresh process with an empty wheel cache (the broker's verified wheels,
- * `python-sandbox-wheels` under the process's TMPDIR: src/sandbox/wheel-store.ts), then a new
+ * `python-sandbox-wheels` under the process's TMPDIR: src/sandbox/packages/wheel-store.ts), then a new
  * process sharing it. `preloadPackages` is not measured: the
  * sandbox only uses it in frame isolation (browsers).
  */

@@ -1,7 +1,7 @@
 /**
  * Service worker of the demo site: after one visit the page, the widget, the sandbox worker and
  * the recorded demos come from its cache, and Pyodide's runtime from the sandbox's own (it keeps
- * what it downloaded: src/sandbox/runtime-files.ts), so demos run with the network cut.
+ * what it downloaded: src/sandbox/runtime/runtime-files.ts), so demos run with the network cut.
  *
  * - Pages (navigations): network first, so a new build shows up; the cache when offline.
  * - Everything else from this origin: cache first, filled on install (the list below is written

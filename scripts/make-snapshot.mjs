@@ -2,7 +2,7 @@
  * Builds the snapshot shipped in the package (dist/pyodide/sandbox-snapshot.bin.gz): the Node
  * build boots Python once with this build's runtime and Python sources, exactly as a browser's
  * first boot would, and keeps its memory snapshot, gzipped. A first visit restores it instead of
- * booting (src/sandbox/shipped-snapshot.ts). Run after the lib build (`npm run build` does).
+ * booting (src/sandbox/runtime/shipped-snapshot.ts). Run after the lib build (`npm run build` does).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

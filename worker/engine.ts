@@ -12,7 +12,7 @@ import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { StagingFolder, localFile, toLocalPath } from './node-paths.js';
-import { OutputBelowPython } from './output-below.js';
+import { FdOutput } from './fd-output.js';
 import { type IndexPackages, PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
@@ -38,7 +38,7 @@ interface RunnerProxy extends PyProxy {
   list_files(): string;
   forget_workdir(): void;
   mark_restored(path: string): void;
-  /** The run's output capture; only where its flag for output from below is (see output-below.ts). */
+  /** The run's output capture; only where its flag for output from below is (see fd-output.ts). */
   capture: PyProxy & { below_address: number };
 }
 
@@ -46,7 +46,7 @@ export class PyodideEngine implements WorkerApi {
   private pyodide!: PyodideInterface;
   private runner!: RunnerProxy;
   private packages!: PackageIndex;
-  private outputBelow!: OutputBelowPython;
+  private outputBelow!: FdOutput;
   private packageBaseUrl = '';
   /** Node: Pyodide's wheel folder (see node-paths.ts). */
   private staging: StagingFolder | undefined;
@@ -267,7 +267,7 @@ export class PyodideEngine implements WorkerApi {
       recursion_limit: config.recursionLimit,
     };
     const filesChanged = watchFileChanges(this.pyodide.FS as unknown as WatchedFS);
-    const outputBelow = new OutputBelowPython(() => this.memory() as Int8Array, config.maxOutputBytes);
+    const outputBelow = new FdOutput(() => this.memory() as Int8Array, config.maxOutputBytes);
     this.runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged, () => outputBelow.take()) as RunnerProxy;
     runnerModule.destroy();
     const { capture } = this.runner;
@@ -347,7 +347,7 @@ export class PyodideEngine implements WorkerApi {
     return { status: 'error', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [] };
   }
 
-  /** Output from below Python's `sys.stdout` (see output-below.ts); outside a run it has nowhere to go. */
+  /** Output from below Python's `sys.stdout` (see fd-output.ts); outside a run it has nowhere to go. */
   private rawOutput(stream: 'stdout' | 'stderr', text: string): void {
     if (this.current) this.outputBelow.write({ stream, text }, (chunk) => this.stream(chunk));
   }

@@ -1,7 +1,7 @@
 /**
  * Loads the packages a cell imports before the cell runs: from the lock file, and, where the
  * sandbox has a package index (`packageIndex`), imports that neither the lock file nor the
- * interpreter provides, which the host resolves and checks (src/sandbox/package-broker.ts).
+ * interpreter provides, which the host resolves and checks (src/sandbox/packages/package-broker.ts).
  * Pyodide's own loader only logs a failed download and resolves anyway, so the result is checked
  * against `loadedPackages` and a failure names the package.
  */

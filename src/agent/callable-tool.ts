@@ -4,9 +4,9 @@
  * {@link createCodeExecutionChat} to show each run.
  */
 import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
-import { planCall } from './call-executor.js';
+import { planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
-import { RUN_PYTHON, runPythonDeclaration } from './run-python-tool.js';
+import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox } from './types.js';
 
 export interface SandboxToolOptions {

@@ -4,8 +4,8 @@
 export { createCodeExecutionChat, CodeExecutionChat } from './chat.js';
 export { generateWithCodeExecution } from './generate.js';
 export { sandboxAsCallableTool, type SandboxToolOptions } from './callable-tool.js';
-export { RUN_PYTHON, runPythonDeclaration, type RunPythonDeclarationOptions } from './run-python-tool.js';
-export { MAX_LISTED_FILES_PER_RUN, MAX_LISTED_FILE_NAME_CHARS, listedFiles, type ListedFiles } from './run-files.js';
+export { RUN_PYTHON, runPythonDeclaration, type RunPythonDeclarationOptions } from './run-python/tool.js';
+export { MAX_LISTED_FILES_PER_RUN, MAX_LISTED_FILE_NAME_CHARS, listedFiles, type ListedFiles } from './run-python/files.js';
 export { partKind, type PartKind } from './transcript.js';
 export { isApiError, isAbortError } from './errors.js';
 export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
@@ -27,9 +27,10 @@ export type {
 export { connectLiveCodeExecution, createLiveCodeExecution, LiveCodeExecution } from './live/live-session.js';
 export { isNotRunCode } from './live/live-transcript.js';
 export { DEFAULT_MAX_PENDING_CALLS } from './live/live-calls.js';
-export type { ConnectLiveCodeExecutionOptions, LiveCloseInfo, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
+export type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
 export type {
   LiveCallCancelledEvent,
+  LiveCloseInfo,
   LiveClosedEvent,
   LiveCodeExecutionEvent,
   LiveErrorEvent,

@@ -5,7 +5,7 @@
 import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
-import { RUN_PYTHON, runPythonDeclaration } from './run-python-tool.js';
+import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode, GenAIClient, LocalExecutionOptions, LocalFunction, ServerExecutionOptions } from './types.js';
 
 export const DEFAULT_MAX_STEPS = 10;

@@ -1,24 +1,24 @@
 import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
-import { Arrivals } from './arrivals.js';
-import { type BootPlan, prepareRuntime, resolveIsolation } from './boot-plan.js';
-import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './bundled-assets.js';
-import { DownloadProgress, downloadingMessage } from './download-progress.js';
-import { loadShippedSnapshot } from './shipped-snapshot.js';
-import { preparePackagesInNode } from './node-packages.js';
+import { LateMessages } from './session/late-messages.js';
+import { type BootPlan, prepareRuntime, resolveIsolation } from './runtime/boot-plan.js';
+import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './runtime/bundled-assets.js';
+import { DownloadProgress, downloadingMessage } from './downloads/download-progress.js';
+import { loadShippedSnapshot } from './runtime/shipped-snapshot.js';
+import { preparePackagesInNode } from './packages/node-packages.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
-import { Interpreters } from './interpreters.js';
+import { Interpreters } from './session/interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
-import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './outcomes.js';
-import { toWorkdirPath } from './paths.js';
+import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
+import { toWorkdirPath } from './workdir-paths.js';
 import { RunStopper } from './run-stopper.js';
-import type { WorkerSession } from './session.js';
-import { openSnapshotStore } from './snapshot-store.js';
-import { validateBytes, validateFileList, validateRunResult } from './validate.js';
+import type { WorkerSession } from './session/worker-session.js';
+import { openSnapshotStore } from './runtime/snapshot-store.js';
+import { validateBytes, validateFileList, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
-import { runtimeIn } from './runtime-files.js';
+import { runtimeIn } from './runtime/runtime-urls.js';
 import { isNode } from '../is-node.js';
 import { defaultRuntimeUrl } from '../pyodide-defaults.js';
-import { resolvePackageIndex } from './package-index-option.js';
+import { resolvePackageIndex } from './packages/package-index-option.js';
 
 interface ActiveRun {
   runId: number;
@@ -310,10 +310,10 @@ export class PythonSandbox {
     // Everything streamed is kept: if the worker has to be killed it is all the output there is.
     const streamed: OutputChunk[] = [];
     // Streamed chunks use their own port and may trail the result: it waits (briefly) for the rest.
-    const arrivals = new Arrivals();
+    const lateChunks = new LateMessages();
     const onOutput = (chunk: OutputChunk) => {
       streamed.push(chunk);
-      arrivals.arrived();
+      lateChunks.arrived();
       try {
         options.onOutput?.(chunk);
       } catch {
@@ -344,7 +344,7 @@ export class PythonSandbox {
       );
       const settled = 'died' in answer ? { crash: answer.died } : answer.value;
       if ('result' in settled) {
-        await arrivals.until(settled.result.streamedChunks);
+        await lateChunks.until(settled.result.streamedChunks);
         // A fatal run's changes are never known: the files stay as the last finished run left them.
         if (settled.result.status !== 'fatal') this.workdir.afterRun(settled.result.files, settled.result.removedFiles);
       }

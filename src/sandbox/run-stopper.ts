@@ -3,8 +3,8 @@
  * KeyboardInterrupt where the worker is interruptible, re-sent until the run ends; a cancel for a
  * pending top-level `await`; and once the grace period is over, the worker is terminated.
  */
-import type { StopReason } from './outcomes.js';
-import type { WorkerSession } from './session.js';
+import type { StopReason } from './run-results.js';
+import type { WorkerSession } from './session/worker-session.js';
 
 /** Pyodide reads and clears the interrupt buffer in two steps, so a SIGINT written in between is lost (measured: ~3%). */
 const REARM_MS = 150;

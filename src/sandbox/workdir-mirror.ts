@@ -13,7 +13,7 @@
 import type { RestoredFile } from '../protocol.js';
 import type { FileOutput } from '../types.js';
 import { base64Size, base64ToBytes } from './base64.js';
-import { toWorkdirPath } from './paths.js';
+import { toWorkdirPath } from './workdir-paths.js';
 
 /** Files that runs wrote which a restart writes back, at most (what `writeFile` wrote is not counted). */
 export const MIRROR_MAX_RUN_FILES = 1000;

@@ -7,7 +7,7 @@
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
 import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type ExecutionMode, type GenAIClient, type AgentSandbox, createCodeExecutionChat } from '../agent/index.js';
-import { type ListedFiles, listedFiles } from '../agent/run-files.js';
+import { type ListedFiles, listedFiles } from '../agent/run-python/files.js';
 import type { OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
 import { fileParts } from './file-parts.js';

@@ -3,7 +3,7 @@
  * (`MAX_LISTED_FILES_PER_RUN`), the rest counted.
  */
 import type { Part } from '@google/genai';
-import { type ListedFiles, unlistedFilesNote } from '../agent/run-files.js';
+import { type ListedFiles, unlistedFilesNote } from '../agent/run-python/files.js';
 import type { FileOutput } from '../types.js';
 import { literalInline } from './markdown-literal.js';
 

@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
-import { MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-files.js';
+import { MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { MODEL, clientFor, functionResponses, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { useAgentFixture } from './helpers.js';

@@ -1,7 +1,7 @@
 /** The run_python contract: its declaration, its arguments and the function response it builds. */
 import { describe, expect, it } from 'vitest';
-import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-files.js';
-import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python-tool.js';
+import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
+import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python/tool.js';
 import type { FileOutput, RunResult } from '../../src/types.js';
 
 const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1 };

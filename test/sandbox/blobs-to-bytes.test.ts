@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { blobsToBytes } from '../../src/sandbox/blobs-to-bytes.js';
+import { blobsToBytes } from '../../src/sandbox/session/blobs-to-bytes.js';
 
 describe('blobsToBytes (for a worker that cannot read Blobs)', () => {
   test('replaces every Blob in plain objects and arrays by its bytes, and lists their buffers to transfer', async () => {

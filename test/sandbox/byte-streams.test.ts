@@ -1,10 +1,10 @@
 /**
- * How the sandbox reads a packed file as it streams in (src/sandbox/byte-streams.ts): the first
+ * How the sandbox reads a packed file as it streams in (src/sandbox/downloads/byte-streams.ts): the first
  * bytes decide whether it is gzip, however the network cuts the stream into chunks.
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { unpacked } from '../../src/sandbox/byte-streams.js';
+import { unpacked } from '../../src/sandbox/downloads/byte-streams.js';
 
 const TEXT = new TextEncoder().encode('print("hello")\n'.repeat(20_000));
 

@@ -10,10 +10,11 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadProgress } from '../../src/sandbox/download-progress.js';
-import { loadRuntime, runtimeIn, type RuntimeUrls } from '../../src/sandbox/runtime-files.js';
-import { RuntimeIntegrityError, SHIPPED_RUNTIME_SHA256 } from '../../src/sandbox/runtime-integrity.js';
-import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from '../../src/sandbox/runtime-sizes.js';
+import { DownloadProgress } from '../../src/sandbox/downloads/download-progress.js';
+import { loadRuntime } from '../../src/sandbox/runtime/runtime-files.js';
+import { runtimeIn, type RuntimeUrls } from '../../src/sandbox/runtime/runtime-urls.js';
+import { RuntimeIntegrityError, SHIPPED_RUNTIME_SHA256 } from '../../src/sandbox/runtime/runtime-integrity.js';
+import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from '../../src/sandbox/runtime/runtime-sizes.js';
 
 const genuine = (file: string) => readFileSync(new URL(`../../node_modules/pyodide/${file}`, import.meta.url));
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');

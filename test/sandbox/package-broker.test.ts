@@ -5,8 +5,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FAILURE_MEMORY_MS, PackageBroker } from '../../src/sandbox/package-broker.js';
-import { openWheelStore } from '../../src/sandbox/wheel-store.js';
+import { FAILURE_MEMORY_MS, PackageBroker } from '../../src/sandbox/packages/package-broker.js';
+import { openWheelStore } from '../../src/sandbox/packages/wheel-store.js';
 import { ownPathPrefix } from '../support/loopback.js';
 
 const WHEEL = new Uint8Array(2 * 1024 * 1024).fill(7);

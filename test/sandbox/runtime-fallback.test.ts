@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type BootPlan, prepareRuntime } from '../../src/sandbox/boot-plan.js';
-import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/bundled-assets.js';
-import { runtimeIn } from '../../src/sandbox/runtime-files.js';
+import { type BootPlan, prepareRuntime } from '../../src/sandbox/runtime/boot-plan.js';
+import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/runtime/bundled-assets.js';
+import { runtimeIn } from '../../src/sandbox/runtime/runtime-urls.js';
 import { defaultRuntimeUrl } from '../../src/pyodide-defaults.js';
 import type { LoadProgress } from '../../src/types.js';
 

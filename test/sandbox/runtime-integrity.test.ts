@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type BootPlan, prepareRuntime } from '../../src/sandbox/boot-plan.js';
-import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/bundled-assets.js';
-import { runtimeIn } from '../../src/sandbox/runtime-files.js';
+import { type BootPlan, prepareRuntime } from '../../src/sandbox/runtime/boot-plan.js';
+import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/runtime/bundled-assets.js';
+import { runtimeIn } from '../../src/sandbox/runtime/runtime-urls.js';
 
 const FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 const genuine = (file: string) => readFileSync(new URL(`../../node_modules/pyodide/${file}`, import.meta.url));

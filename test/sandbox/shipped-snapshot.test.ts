@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect } from 'vitest';
 import { PNG_1X1_BASE64 } from '../support/png.js';
-import { loadShippedSnapshot } from '../../src/sandbox/shipped-snapshot.js';
+import { loadShippedSnapshot } from '../../src/sandbox/runtime/shipped-snapshot.js';
 import { it } from '../support/sandbox-fixture.js';
 
 const SHIPPED = fileURLToPath(new URL('../../dist/pyodide/sandbox-snapshot.bin.gz', import.meta.url));

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { it } from '../support/sandbox-fixture.js';
-import { openWheelStore } from '../../src/sandbox/wheel-store.js';
+import { openWheelStore } from '../../src/sandbox/packages/wheel-store.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 
-/** This user's folder of kept wheels, in the temporary directory (src/sandbox/wheel-store.ts). */
+/** This user's folder of kept wheels, in the temporary directory (src/sandbox/packages/wheel-store.ts). */
 const KEPT_WHEELS = `python-sandbox-wheels-${process.getuid!()}`;
 
 /** Runs `fn` with TMPDIR (where the staging and kept-wheel folders go) set to a new folder, removed after. */

@@ -40,7 +40,7 @@ export async function listenOnLoopback(server: Server, onConnection?: (socket: S
 
 /**
  * A path prefix of one server's own, for servers of wheels: the package broker keeps wheels by URL
- * in a folder other processes share (src/sandbox/wheel-store.ts), so a server that got an earlier
+ * in a folder other processes share (src/sandbox/packages/wheel-store.ts), so a server that got an earlier
  * one's port (another test file, the other `npm test` pass) would otherwise find its wheels there.
  */
 export function ownPathPrefix(): { prefix: string; within(url: string | undefined): string | undefined } {

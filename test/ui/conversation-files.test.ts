@@ -4,7 +4,7 @@
  * the rest counted. The widget's Conversation in Node, with the fake Gemini and a scripted sandbox.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-files.js';
+import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { Conversation } from '../../src/ui/conversation.js';
 import { toSaved } from '../../src/ui/saved-conversation.js';
 import type { FileOutput } from '../../src/types.js';

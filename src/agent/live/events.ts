@@ -6,7 +6,6 @@
  */
 import type { Content, LiveServerGoAway, LiveServerSessionResumptionUpdate, Part, UsageMetadata } from '@google/genai';
 import type { FunctionResponseEvent, OutputEvent, RunEndEvent, RunStartEvent } from '../events.js';
-import type { LiveCloseInfo } from './types.js';
 
 /** The server accepted the setup: the session is open. */
 export interface LiveSetupCompleteEvent {
@@ -82,6 +81,15 @@ export interface LiveGoAwayEvent {
 export interface LiveSessionResumptionEvent {
   type: 'session-resumption-update';
   update: LiveServerSessionResumptionUpdate;
+}
+
+/** Why a Live session ended. */
+export interface LiveCloseInfo {
+  /** `server` (the socket closed: the server ended it, or the network), `client` ({@link LiveCodeExecution.close}), `sandbox` (the sandbox was disposed). */
+  by: 'server' | 'client' | 'sandbox';
+  /** The WebSocket close code, when the socket reported one. */
+  code?: number;
+  reason: string;
 }
 
 /** The session ended; running cells were stopped and queued calls dropped. */

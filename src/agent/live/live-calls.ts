@@ -8,7 +8,7 @@
  * call that cannot be answered is reported instead of run.
  */
 import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@google/genai';
-import { type CallContext, type CallOutcome, planCall, planError } from '../call-executor.js';
+import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 
 export const DEFAULT_MAX_PENDING_CALLS = 16;

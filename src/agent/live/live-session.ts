@@ -5,13 +5,13 @@
  * connecting yourself and wire {@link LiveCodeExecution} in (its config, its callbacks, `attach`).
  */
 import type { Content, FunctionResponse, LiveCallbacks, LiveConnectConfig, LiveSendClientContentParameters, LiveServerMessage, Part, ToolListUnion } from '@google/genai';
-import { RUN_PYTHON, runPythonDeclaration } from '../run-python-tool.js';
+import { RUN_PYTHON, runPythonDeclaration } from '../run-python/tool.js';
 import { GEMINI_API_VERSION, resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
-import type { LiveCodeExecutionEvent } from './events.js';
 import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
 import { LiveTranscript } from './live-transcript.js';
-import type { ConnectLiveCodeExecutionOptions, LiveCloseInfo, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
+import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
+import type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
 
 /**
  * Why a connection can end before its setup is answered. The Live endpoint's URL carries the

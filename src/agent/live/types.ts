@@ -58,12 +58,3 @@ export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOption
   /** The socket's error and close callbacks, passed through. */
   callbacks?: Pick<LiveCallbacks, 'onopen' | 'onerror' | 'onclose'>;
 }
-
-/** Why a Live session ended. */
-export interface LiveCloseInfo {
-  /** `server` (the socket closed: the server ended it, or the network), `client` ({@link LiveCodeExecution.close}), `sandbox` (the sandbox was disposed). */
-  by: 'server' | 'client' | 'sandbox';
-  /** The WebSocket close code, when the socket reported one. */
-  code?: number;
-  reason: string;
-}

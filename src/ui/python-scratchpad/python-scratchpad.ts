@@ -5,8 +5,8 @@
  */
 import { Language, Outcome, type Part, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import { listedFiles } from '../../agent/run-files.js';
-import { toParts } from '../../sandbox/parts.js';
+import { listedFiles } from '../../agent/run-python/files.js';
+import { toParts } from '../../agent/run-python/parts.js';
 import type { OutputChunk, RunOptions, RunResult } from '../../types.js';
 import { BlobUrls } from '../blob-urls.js';
 import { fileParts } from '../file-parts.js';

@@ -1,0 +1,36 @@
+/**
+ * The handle on a started worker, whatever hosts it (spawn.ts: Node, browser, isolation frame).
+ * Its own module so that each host's starter depends on it, not on the others.
+ */
+
+import type { Endpoint } from 'comlink';
+import type { PortLike } from '../../protocol.js';
+
+/** Where a browser worker runs: inside a sandboxed opaque-origin frame, or as the page's own worker. */
+export type Isolation = 'frame' | 'worker';
+
+export interface SpawnedWorker {
+  /** Host end of the calls channel (comlink). */
+  rpc: Endpoint;
+  /** Host end of the events channel (validated plain messages). */
+  events: PortLike;
+  /**
+   * Whether `interrupt()` raises KeyboardInterrupt (a SharedArrayBuffer is shared with Python).
+   * A frame reports it once its worker has started (in practice long before Python has booted);
+   * until then it is false, and a stop terminates.
+   */
+  readonly interruptible: boolean;
+  /**
+   * Whether the worker can read a Blob it is handed, known once it has started. False for
+   * WebKit's isolated worker (a data: worker, see isolation-frame.ts): it is handed bytes instead
+   * (`blobs-to-bytes.ts`).
+   */
+  readonly readsBlobs: Promise<boolean>;
+  interrupt(): void;
+  /** Hard stop. */
+  terminate(): Promise<void>;
+  /** Called once if the worker dies on its own (crash, `process.exit`, uncaught error). */
+  onExit(listener: (reason: string) => void): void;
+  /** Keeps a Node process alive while a call is in flight; returns the release. No-op in browsers. */
+  hold(): () => void;
+}

@@ -1,0 +1,132 @@
+/**
+ * Where interpreter snapshots are kept between boots: in memory (this page or process), in the
+ * browser's Cache Storage (return visits), or in a folder (Node, when asked). The worker
+ * validates what it is given, so a store only moves bytes.
+ */
+import { isNode } from '../../is-node.js';
+import type { SnapshotData } from '../../protocol.js';
+import type { SnapshotCache } from '../../types.js';
+
+export interface SnapshotStore {
+  load(): Promise<SnapshotData | undefined>;
+  save(data: SnapshotData): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** One snapshot per runtime location, shared by every sandbox of this page or process. */
+const memory = new Map<string, SnapshotData>();
+
+class MemoryStore implements SnapshotStore {
+  constructor(private readonly key: string) {}
+  async load() {
+    return memory.get(this.key);
+  }
+  async save(data: SnapshotData) {
+    memory.set(this.key, data);
+  }
+  async clear() {
+    memory.delete(this.key);
+  }
+}
+
+const CACHE_NAME = 'python-sandbox-snapshots';
+
+class CacheStorageStore implements SnapshotStore {
+  private readonly request: string;
+  constructor(key: string) {
+    // Cache Storage wants http(s) URLs; this one is never fetched.
+    this.request = `https://snapshot.invalid/${encodeURIComponent(key)}`;
+  }
+  async load() {
+    const response = await (await caches.open(CACHE_NAME)).match(this.request);
+    // A Blob of the stored body: the worker reads it; this thread never holds the bytes.
+    return response?.blob();
+  }
+  async save(data: SnapshotData) {
+    await (await caches.open(CACHE_NAME)).put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+  }
+  async clear() {
+    await (await caches.open(CACHE_NAME)).delete(this.request);
+  }
+}
+
+/**
+ * Cache Storage, and this page's memory beside it: where storing fails (Safari's private
+ * browsing, a full quota, an automation session after a reload), later sandboxes of the same
+ * page still restore instead of booting fully.
+ */
+class PersistentStore implements SnapshotStore {
+  constructor(
+    private readonly stored: SnapshotStore,
+    private readonly kept: SnapshotStore,
+  ) {}
+  async load() {
+    return (await this.stored.load().catch(() => undefined)) ?? this.kept.load();
+  }
+  async save(data: SnapshotData) {
+    await this.kept.save(data);
+    await this.stored.save(data);
+  }
+  async clear() {
+    await this.kept.clear();
+    await this.stored.clear();
+  }
+}
+
+class DirectoryStore implements SnapshotStore {
+  constructor(
+    private readonly directory: string,
+    private readonly key: string,
+  ) {}
+  private async file() {
+    const { join } = await import(/* @vite-ignore */ 'node:path');
+    const name = `snapshot-${[...this.key].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7).toString(16)}.bin`;
+    return join(this.directory, name);
+  }
+  async load() {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    try {
+      return new Uint8Array(await readFile(await this.file()));
+    } catch {
+      return undefined;
+    }
+  }
+  async save(data: SnapshotData) {
+    const { mkdir, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await mkdir(this.directory, { recursive: true });
+    const file = await this.file();
+    // Write then rename, so a reader never sees half a snapshot.
+    await writeFile(`${file}.tmp`, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+    await rename(`${file}.tmp`, file);
+  }
+  async clear() {
+    const { rm } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await rm(await this.file(), { force: true });
+  }
+}
+
+class NoStore implements SnapshotStore {
+  async load() {
+    return undefined;
+  }
+  async save() {}
+  async clear() {}
+}
+
+/**
+ * Picks the store for a setting; `key` identifies the runtime (its indexURL), the worker checks
+ * versions. A store that fails (quota, private mode) degrades to no snapshot, never to an error.
+ */
+export function openSnapshotStore(setting: SnapshotCache | undefined, key: string): SnapshotStore {
+  let store: SnapshotStore;
+  if (setting === 'off') store = new NoStore();
+  // A folder is Node's (a browser build has no file system code at all).
+  else if (typeof setting === 'object') store = isNode ? new DirectoryStore(setting.directory, key) : new NoStore();
+  else if (setting === 'memory' || typeof caches === 'undefined') store = new MemoryStore(key);
+  else store = new PersistentStore(new CacheStorageStore(key), new MemoryStore(key));
+  return {
+    load: () => store.load().catch(() => undefined),
+    save: (data) => store.save(data).catch(() => undefined),
+    clear: () => store.clear().catch(() => undefined),
+  };
+}

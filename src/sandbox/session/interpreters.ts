@@ -1,0 +1,154 @@
+/**
+ * Where a sandbox's interpreters come from: the first boot, the warm spare that stands by to
+ * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
+ * return visits). The sandbox asks for a replacement; how it is found is decided here.
+ */
+import type { SnapshotData } from '../../protocol.js';
+import type { LoadProgress } from '../../types.js';
+import { type BootPlan, startSession } from '../runtime/boot-plan.js';
+import type { WorkerSession } from './worker-session.js';
+import { isNode } from '../../is-node.js';
+import type { SnapshotStore } from '../runtime/snapshot-store.js';
+
+/** How long a new sandbox waits for a first run before booting its spare anyway. */
+const SPARE_DELAY_MS = 1500;
+
+/**
+ * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
+ * `false` never, `auto` from the start where a stop must terminate the worker (no
+ * SharedArrayBuffer) and in Node, and otherwise (browsers where `interrupt()` keeps the
+ * interpreter) only after the first replacement: there a replacement is rare (code that ignores
+ * KeyboardInterrupt, a fatal error, the memory limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
+ */
+export type SparePolicy = boolean | 'auto';
+
+export interface InterpreterOptions {
+  warmSpare: SparePolicy;
+  onProgress?: (p: LoadProgress) => void;
+  /** The snapshot shipped with the package, for a first boot when the store has none. */
+  shipped?: () => Promise<SnapshotData | undefined>;
+}
+
+export class Interpreters {
+  /** A booting or booted interpreter standing by. */
+  private spare: Promise<WorkerSession | undefined> | undefined;
+  /** Until it fires, the spare waits for a first run to finish (the spare's boot competes for the CPU). */
+  private spareTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends a spare's boot when the sandbox is disposed. */
+  private readonly spareAbort = new AbortController();
+  /** A valid snapshot for booting quickly (undefined until one is made or loaded). */
+  private snapshot: SnapshotData | undefined;
+  /** The latest snapshot write (Cache Storage or disk). */
+  private saving: Promise<void> = Promise.resolve();
+  private disposed = false;
+  /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
+  private keepSpare: boolean;
+
+  private constructor(
+    private readonly boot: BootPlan,
+    private readonly options: InterpreterOptions,
+    private readonly snapshots: SnapshotStore,
+    interruptible: boolean,
+  ) {
+    this.keepSpare = options.warmSpare === 'auto' ? isNode || !interruptible : options.warmSpare;
+  }
+
+  /**
+   * Boots the first interpreter. The stored snapshot and `prepared` (isolated mode: the runtime)
+   * load while the worker starts; the spare is scheduled once it is up.
+   */
+  static async start(boot: BootPlan, options: InterpreterOptions, snapshots: SnapshotStore, prepared: Promise<void>): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
+    const stored = snapshots.load();
+    const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
+    const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
+    const config = Promise.all([prepared, given]).then(([, snapshot]) => ({
+      snapshot,
+      // Applies only if the worker boots fresh. With a spare from the start (Node, `true`), the
+      // spare makes the snapshot, so the first boot is not slowed by it; a browser's `auto` may
+      // keep no spare, so there the first boot makes it.
+      makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
+    }));
+    const session = await startSession(boot, config, options.onProgress);
+    const interpreters = new Interpreters(boot, options, snapshots, session.interruptible);
+    interpreters.adopt(session, await given, !(await stored));
+    if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
+    return { interpreters, session };
+  }
+
+  /** A run has finished: a spare still waiting for it may boot now. */
+  runFinished(): void {
+    if (this.spareTimer !== undefined) this.startSpare();
+  }
+
+  /**
+   * An interpreter for the one being thrown away: the warm spare if it is alive, else a new
+   * boot. A new spare starts behind it.
+   */
+  async replacement(): Promise<WorkerSession> {
+    // The replacement starts the next spare itself; a deferred one would boot beside it.
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    // Taken before any await, so a spare started meanwhile is not overwritten (and orphaned).
+    const pending = this.spare;
+    this.spare = undefined;
+    const spare = await pending;
+    const session = spare?.alive ? spare : await startSession(this.boot, { snapshot: this.snapshot, makeSnapshot: false }, this.options.onProgress);
+    // `auto`: a sandbox that needed one replacement keeps a spare for the next.
+    if (this.options.warmSpare === 'auto') this.keepSpare = true;
+    if (this.keepSpare && !this.disposed) this.startSpare();
+    return session;
+  }
+
+  /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */
+  async whenIdle(): Promise<void> {
+    if (this.keepSpare) this.startSpare();
+    await this.spare;
+    await this.saving;
+  }
+
+  /** Stops the spare (booting or booted). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.spareTimer);
+    this.spareAbort.abort();
+    await (await this.spare)?.terminate('disposed');
+  }
+
+  private startSpare(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
+    if (this.disposed || this.spare) return;
+    const given = this.snapshot;
+    this.spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
+      (session) => {
+        if (this.disposed) {
+          void session.terminate('disposed');
+          return undefined;
+        }
+        this.adopt(session, given);
+        return session;
+      },
+      () => undefined, // a failed spare only means the next restart boots normally
+    );
+  }
+
+  /**
+   * Keeps a snapshot a session made, or drops one it rejected. `unstored`: `given` is not in the
+   * store (the shipped one); if it fit, it is stored like one made here, for return visits.
+   */
+  private adopt(session: WorkerSession, given: SnapshotData | undefined, unstored = false): void {
+    const info = session.info;
+    if (info?.snapshot) {
+      // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
+      this.snapshot = isNode ? (info.snapshot as Uint8Array<ArrayBuffer>) : new Blob([info.snapshot as BlobPart]);
+      this.saving = this.snapshots.save(this.snapshot);
+      info.snapshot = undefined;
+    } else if (info?.bootPath === 'snapshot') {
+      this.snapshot = given;
+      if (unstored && given) this.saving = this.snapshots.save(given);
+    } else if (given && info?.snapshotRejected) {
+      this.snapshot = undefined;
+      void this.snapshots.clear();
+    }
+  }
+}

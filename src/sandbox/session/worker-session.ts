@@ -1,0 +1,261 @@
+/**
+ * One booted interpreter: a worker, its calls channel and its events channel.
+ * The sandbox replaces a session wholesale when the interpreter must be thrown away.
+ */
+import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
+import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../protocol.js';
+import { isShowableProgress } from '../../progress-messages.js';
+import type { LoadProgress, OutputChunk } from '../../types.js';
+import { LateMessages } from './late-messages.js';
+import { blobsToBytes } from './blobs-to-bytes.js';
+import { SandboxBootError } from '../errors.js';
+import type { PackageBroker } from '../packages/package-broker.js';
+import { WheelAllowance } from '../packages/wheel-allowance.js';
+import { spawnWorker } from '../isolation/spawn.js';
+import type { Isolation, SpawnedWorker } from '../isolation/spawned-worker.js';
+import { parseWorkerEvent, validateBootInfo } from './worker-answers.js';
+
+export interface SessionOptions {
+  isolation: Isolation;
+  bootTimeoutMs: number;
+  onProgress?: (p: LoadProgress) => void;
+  /** Serves wheels to an isolated worker. */
+  packages?: PackageBroker;
+  /** Aborting ends the boot at once (a disposed sandbox's spare). */
+  signal?: AbortSignal;
+  /** Streamed output one run may send (characters); a worker that sends more is stopped. */
+  maxStreamedChars: number;
+  /** The most text one message may carry (isolated mode: checked in the frame, off the page's thread). */
+  maxMessageChars: number;
+  /** How long a worker may take to answer a call or to take a run before it is taken as silent. */
+  callTimeoutMs: number;
+  /**
+   * The standard library while it downloads (a first visit downloads it last): when the boot
+   * config's runtime comes without it, handed over as it arrives, and the boot ends once Python has it.
+   */
+  stdlib?: Promise<Blob>;
+}
+
+/** What the host counts of the current run, to stop a worker that sends more than it may. */
+interface RunWatch {
+  runId: number;
+  listener?: (chunk: OutputChunk) => void;
+  streamedChars: number;
+  /** Until the worker says it took the run. */
+  startTimer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The worker's methods, each read once. comlink makes a new proxy on every property read, and
+ * registers it for finalization: reading `remote.run` on every run cost ~60 µs of host and
+ * message time per run (measured on a 2 ms HumanEval program), more than the rest of the run's bookkeeping.
+ */
+function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
+  const { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles } = remote;
+  return { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles };
+}
+
+export class WorkerSession {
+  /** Settles (never rejects) with a reason when the worker dies or is terminated. */
+  readonly died: Promise<string>;
+  info: BootInfo | undefined;
+  private dead = false;
+  private markDead!: (reason: string) => void;
+  private current: RunWatch | undefined;
+  private booting = true;
+  private readonly progress = new LateMessages();
+  /** Bounds on the wheels this interpreter is handed. */
+  private readonly wheelAllowance = new WheelAllowance();
+
+  private constructor(
+    private readonly worker: SpawnedWorker,
+    readonly remote: RemoteObject<WorkerApi>,
+    private readonly options: SessionOptions,
+  ) {
+    this.died = new Promise((resolve) => {
+      this.markDead = (reason) => {
+        if (this.dead) return;
+        this.dead = true;
+        resolve(reason);
+      };
+    });
+    // A worker reported dead (or erroring) is taken as dead: stop it for good, so nothing of it lingers.
+    worker.onExit((reason) => void this.terminate(reason));
+    worker.events.addEventListener('message', (event) => void this.onEvent((event as MessageEvent).data));
+    worker.events.start();
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** `work`'s value, or why the worker died first (a call to a dead worker would never settle). */
+  untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }> {
+    return Promise.race([work.then((value) => ({ value })), this.died.then((died) => ({ died }))]);
+  }
+
+  /** Whether `interrupt()` keeps the interpreter (else a stop means terminate). */
+  get interruptible(): boolean {
+    return this.worker.interruptible && !!this.info?.interruptible;
+  }
+
+  interrupt(): void {
+    this.worker.interrupt();
+  }
+
+  /**
+   * Run `runId` begins: its live output goes to `listener` (other runs' output is dropped), and
+   * the worker must take it within `callTimeoutMs` or it is stopped as silent (a worker that
+   * closed itself says nothing at all).
+   */
+  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
+    this.endRun();
+    const startTimer = setTimeout(() => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`), this.options.callTimeoutMs);
+    this.current = { runId, listener, streamedChars: 0, startTimer };
+    this.wheelAllowance.beginRun();
+  }
+
+  /** The current run is over: later output and package requests are refused. */
+  endRun(): void {
+    clearTimeout(this.current?.startTimer);
+    this.current = undefined;
+  }
+
+  /** Events come from the untrusted side: parsed, then acted on only if they fit. */
+  private async onEvent(data: unknown): Promise<void> {
+    const event = parseWorkerEvent(data);
+    if (!event) return;
+    const run = this.current?.runId === (event as { runId?: number }).runId ? this.current : undefined;
+    if (event.type === 'run-started') {
+      clearTimeout(run?.startTimer);
+    } else if (event.type === 'output') {
+      if (!run) return;
+      run.streamedChars += event.text.length;
+      if (run.streamedChars > this.options.maxStreamedChars) {
+        void this.terminate(`it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`);
+        return;
+      }
+      run.listener?.({ stream: event.stream, text: event.text });
+    } else if (event.type === 'progress') {
+      this.progress.arrived();
+      // Shown only while there is something to show progress of, and only in the engine's words.
+      if (!this.booting && !this.current) return;
+      if (!isShowableProgress(event.message, this.options.packages && ((name) => this.options.packages!.knows(name)))) return;
+      this.options.onProgress?.({ phase: event.phase, message: event.message });
+    } else if (event.type === 'package-request') {
+      const reply: HostEvent = { type: 'package-response', requestId: event.requestId };
+      const readsBlobs = await this.worker.readsBlobs;
+      try {
+        if (!this.options.packages) throw new Error('packages are not served to this worker');
+        if (!this.current) throw new Error('packages are served only while a run is going');
+        const copies = !readsBlobs;
+        this.wheelAllowance.ask(event.fileName, copies);
+        const wheel = await this.options.packages.fetch(event.fileName);
+        this.wheelAllowance.take(event.fileName, wheel.size, copies);
+        reply.data = wheel;
+      } catch (error) {
+        reply.error = (error as Error).message;
+      }
+      if (readsBlobs) this.worker.events.postMessage(reply);
+      else {
+        const bytes = await blobsToBytes(reply);
+        this.worker.events.postMessage(bytes.value, bytes.transfer);
+      }
+    } else if (event.type === 'index-request') {
+      const reply: HostEvent = { type: 'index-response', requestId: event.requestId };
+      try {
+        if (!this.options.packages) throw new Error('packages are not served to this worker');
+        if (!this.current) throw new Error('packages are served only while a run is going');
+        this.wheelAllowance.askIndex();
+        Object.assign(reply, await this.options.packages.fromIndex(event.names));
+      } catch (error) {
+        reply.error = (error as Error).message;
+      }
+      this.worker.events.postMessage(reply);
+    }
+  }
+
+  /** Spawns a worker and boots Python in it; throws `SandboxBootError` on failure or timeout. */
+  static async start(workerUrl: URL, configReady: BootConfig | Promise<BootConfig>, options: SessionOptions): Promise<WorkerSession> {
+    // The worker starts while the config (snapshot, runtime bytes) is still loading.
+    const spawning = spawnWorker(workerUrl, options.isolation, options.maxMessageChars);
+    let spawnTimer: ReturnType<typeof setTimeout> | undefined;
+    const spawnTimeout = new Promise<never>((_, reject) => {
+      spawnTimer = setTimeout(() => reject(new Error(`no answer within ${options.bootTimeoutMs} ms`)), options.bootTimeoutMs);
+    });
+    const [spawned, configured] = await Promise.allSettled([Promise.race([spawning, spawnTimeout]), configReady]);
+    clearTimeout(spawnTimer);
+    // A spawn that finishes after its timeout must not leave a worker behind.
+    if (spawned.status === 'rejected') void spawning.then((late) => late.terminate(), () => undefined);
+    if (spawned.status === 'rejected') {
+      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`);
+    }
+    const worker = spawned.value;
+    if (configured.status === 'rejected') {
+      await worker.terminate();
+      throw configured.reason;
+    }
+    const config = configured.value;
+    const session = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(worker.rpc)), options);
+    const release = worker.hold();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => void session.terminate('boot aborted');
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new SandboxBootError(`Python did not start within ${options.bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`)),
+          options.bootTimeoutMs,
+        );
+      });
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
+      // Not awaited: runs may start before it is in (worker/late-stdlib.ts); one that fails is said by the run that needed it.
+      if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
+      const booted = await Promise.race([session.untilDeath(boot), timeout]);
+      if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
+      session.info = validateBootInfo(booted.value);
+      // So "Python is ready" reaches onProgress before the boot resolves.
+      await session.progress.until(session.info.progressEvents);
+      session.booting = false;
+      return session;
+    } catch (error) {
+      await session.terminate('boot failed');
+      if (error instanceof SandboxBootError) throw error;
+      throw new SandboxBootError(`Python failed to start: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      release();
+    }
+  }
+
+  /** Keeps a Node process alive for the duration of a call. */
+  hold(): () => void {
+    return this.worker.hold();
+  }
+
+  async terminate(reason: string): Promise<void> {
+    this.endRun();
+    this.markDead(reason);
+    await this.worker.terminate();
+  }
+}
+
+/** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
+async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
+  if (await readsBlobs) return value;
+  const bytes = await blobsToBytes(value);
+  return transfer(bytes.value, bytes.transfer);
+}
+
+/** Hands the standard library to a worker that booted without it once it has downloaded, or says why it will not come. */
+async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, readsBlobs: Promise<boolean>): Promise<void> {
+  let blob: Blob;
+  try {
+    blob = await stdlib;
+  } catch (error) {
+    return session.remote.installStdlib({ failed: (error as Error)?.message ?? String(error) });
+  }
+  return session.remote.installStdlib(await forWorker(blob, readsBlobs));
+}

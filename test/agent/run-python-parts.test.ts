@@ -1,0 +1,37 @@
+/** (code, result) → the parts Gemini's server-side code execution produces. */
+import { describe, expect, it } from 'vitest';
+import { resultOutputText, toParts } from '../../src/agent/run-python/parts.js';
+import type { RunResult } from '../../src/types.js';
+
+const base: RunResult = { outcome: 'OUTCOME_OK', output: '5117\n', stdout: '5117\n', stderr: '', images: [], files: [], stateLost: false, durationMs: 3 };
+
+describe('toParts', () => {
+  it('produces executableCode then codeExecutionResult, as server-side execution does', () => {
+    expect(toParts('print(5117)', base)).toEqual([
+      { executableCode: { code: 'print(5117)', language: 'PYTHON' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '5117\n' } },
+    ]);
+  });
+
+  it('adds one inlineData part per image', () => {
+    const parts = toParts('plot()', { ...base, images: [{ mimeType: 'image/png', data: 'AAA=' }, { mimeType: 'image/jpeg', data: 'BBB=' }] });
+    expect(parts.slice(2)).toEqual([{ inlineData: { data: 'AAA=', mimeType: 'image/png' } }, { inlineData: { data: 'BBB=', mimeType: 'image/jpeg' } }]);
+  });
+
+  it('keeps the failed outcome', () => {
+    const failed: RunResult = { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', output: 'partial\n' };
+    expect(toParts('x', failed)[1].codeExecutionResult?.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+  });
+});
+
+describe('resultOutputText', () => {
+  it('echoes the trailing expression after the output, as a REPL does', () => {
+    expect(resultOutputText({ ...base, output: 'hi\n', result: '42' })).toBe('hi\n42\n');
+  });
+
+  it('adds the traceback when the output does not already hold it', () => {
+    const error = { name: 'TimeoutError', message: 'too slow', traceback: 'TimeoutError: too slow\n' };
+    expect(resultOutputText({ ...base, output: 'partial', error })).toBe('partial\nTimeoutError: too slow\n');
+    expect(resultOutputText({ ...base, output: 'TimeoutError: too slow\n', error })).toBe('TimeoutError: too slow\n');
+  });
+});

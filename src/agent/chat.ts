@@ -4,6 +4,8 @@
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { appendUserTurn, checkHistory } from './history.js';
+import { InteractionConversation, type InteractionsSetup, resolveInteractions } from './interactions/conversation.js';
+import type { InteractionHistory } from './interactions/types.js';
 import { type LoopInput, type LoopResult, codeExecutionLoop, runCodeExecutionLoop } from './loop.js';
 import { type AgentSetup, requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
@@ -29,7 +31,12 @@ import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from '.
 export function createCodeExecutionChat(options: CodeExecutionChatOptions): CodeExecutionChat {
   const history = structuredClone(options.history ?? []);
   checkHistory(history);
-  return new CodeExecutionChat(resolveSetup(options), history, options.files ?? []);
+  const setup = resolveSetup(options);
+  const interactions = resolveInteractions(options);
+  if (interactions ? history.length > 0 : options.interactionHistory !== undefined) {
+    throw new TypeError(interactions ? 'history holds generateContent turns; an api: "interactions" chat takes interactionHistory' : 'interactionHistory needs api: "interactions"');
+  }
+  return new CodeExecutionChat(setup, history, options.files ?? [], interactions && { api: interactions, history: options.interactionHistory });
 }
 
 /**
@@ -46,15 +53,19 @@ export class CodeExecutionChat {
   /** Attachment names written so far: the run_python description lists them. */
   private readonly files: string[];
   private queue: Promise<void> = Promise.resolve();
+  /** Set for `api: 'interactions'`: the conversation is kept there, as steps. */
+  private readonly interactions: InteractionConversation | undefined;
 
   /** @internal Use {@link createCodeExecutionChat}. */
   constructor(
     private readonly setup: AgentSetup,
     history: Content[],
     files: readonly string[],
+    interactions?: { api: InteractionsSetup; history: InteractionHistory | undefined },
   ) {
     this.history = history;
     this.files = [...new Set(files)];
+    this.interactions = interactions && new InteractionConversation(setup, interactions.api, interactions.history, this.files);
   }
 
   /**
@@ -76,6 +87,7 @@ export class CodeExecutionChat {
   async sendMessage(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
     const release = await this.lock();
     try {
+      if (this.interactions) return await this.interactions.send(params);
       const input = await this.prepare(params, false);
       const result = await runCodeExecutionLoop(input);
       this.commit(result, input.contents.length);
@@ -95,6 +107,7 @@ export class CodeExecutionChat {
    */
   async sendMessageStream(params: CodeExecutionMessageParameters): Promise<AsyncGenerator<GenerateContentResponse>> {
     const release = await this.lock();
+    if (this.interactions) return this.interactions.openMessageStream(params, release);
     let input: LoopInput;
     try {
       input = await this.prepare(params, true);
@@ -109,9 +122,24 @@ export class CodeExecutionChat {
   /**
    * The API history: what is sent to the model, with raw function-call and function-response
    * turns and thought signatures. Deep copies.
+   *
+   * @throws {TypeError} on an `api: 'interactions'` chat, which keeps steps: use {@link CodeExecutionChat.getInteractionHistory}.
    */
   getHistory(): Content[] {
+    if (this.interactions) throw new TypeError('An api: "interactions" chat keeps Interactions steps, not Contents: use getInteractionHistory()');
     return structuredClone(this.history);
+  }
+
+  /**
+   * The conversation of an `api: 'interactions'` chat: every step sent and received (thoughts
+   * with their signatures, calls and results), and with `store: true` the stored interaction it
+   * continues from. Pass it back as `interactionHistory` to resume. Deep copies.
+   *
+   * @throws {TypeError} on an `api: 'generateContent'` chat: use {@link CodeExecutionChat.getHistory}.
+   */
+  getInteractionHistory(): InteractionHistory {
+    if (!this.interactions) throw new TypeError('getInteractionHistory() is for api: "interactions" chats; this one keeps Contents: use getHistory()');
+    return this.interactions.getHistory();
   }
 
   private async *streamMessage(input: LoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {

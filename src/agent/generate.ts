@@ -3,6 +3,7 @@
  */
 import { type Content, type ContentListUnion, type GenerateContentResponse, type PartListUnion, createUserContent } from '@google/genai';
 import { appendUserTurn, checkHistory } from './history.js';
+import { generateOnInteractions, resolveInteractions } from './interactions/conversation.js';
 import { runCodeExecutionLoop } from './loop.js';
 import { requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { GenerateWithCodeExecutionParameters } from './types.js';
@@ -28,7 +29,10 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
   const setup = resolveSetup(params);
   let contents = toContents(params.contents);
   const attachments = params.attachments ?? [];
+  const interactions = resolveInteractions(params);
   if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
+  // The Interactions API keeps no Contents: the exchange's steps are not returned as automaticFunctionCallingHistory.
+  if (interactions) return generateOnInteractions(setup, interactions, contents, attachments.map((attachment) => attachment.name));
   const { response, contents: history } = await runCodeExecutionLoop({
     client: setup.client,
     model: setup.model,

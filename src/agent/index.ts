@@ -53,3 +53,7 @@ export type {
   StepEvent,
   StepStartEvent,
 } from './events.js';
+export { InteractionError, isInteractionError, type InteractionErrorReason } from './interactions/errors.js';
+export { INTERACTION_LIMITS } from './interactions/limits.js';
+export type { GeminiApi } from './interactions/conversation.js';
+export type { InteractionHistory, InteractionStep, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';

@@ -4,6 +4,8 @@
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
 import type { RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
+import type { GeminiApi } from './interactions/conversation.js';
+import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
 
 /**
  * What the loop needs from a sandbox. `PythonSandbox` satisfies it; tests may pass a scripted one.
@@ -22,6 +24,8 @@ export interface GenAIClient {
   readonly models: Pick<Models, 'generateContent' | 'generateContentStream'>;
   /** True for a Vertex AI client: its API version is left as the client has it. */
   readonly vertexai?: boolean;
+  /** The Interactions API (`api: 'interactions'`): `create` and `get` of SDK 2.32 or 3.x. */
+  readonly interactions?: InteractionsClient;
 }
 
 /** What a local function handler receives besides its arguments. */
@@ -76,11 +80,19 @@ export interface ServerExecutionOptions {
 }
 
 /** Options shared by the chat and the one-shot form. */
-export interface CodeExecutionBaseOptions {
+export interface CodeExecutionBaseOptions extends InteractionsModeOptions {
   /** The `@google/genai` client (`new GoogleGenAI(...)`). */
   ai: GenAIClient;
   /** Model name, e.g. `gemini-2.5-flash`. */
   model: string;
+  /**
+   * The API the loop speaks: `'generateContent'` (the default) or `'interactions'`
+   * (`ai.interactions.create`, Google's recommended API for new apps). Both give the same
+   * transcript parts and events; on the Interactions API the chat keeps steps instead of
+   * `Content`s (`getInteractionHistory()`), and `config` is translated (settings without a
+   * counterpart are refused with a TypeError that names them).
+   */
+  api?: GeminiApi;
   /** Generation config; our tools are added to `config.tools`. */
   config?: GenerateContentConfig;
   /**
@@ -98,8 +110,10 @@ export interface CodeExecutionBaseOptions {
 /** Options of {@link createCodeExecutionChat}. */
 export type CodeExecutionChatOptions = CodeExecutionBaseOptions &
   (LocalExecutionOptions | ServerExecutionOptions) & {
-    /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. */
+    /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. `api: 'generateContent'` only. */
     history?: Content[];
+    /** Earlier steps of an `api: 'interactions'` chat (from `getInteractionHistory()`); copied. */
+    interactionHistory?: InteractionHistory;
     /**
      * Names of files already in the sandbox's working directory (a resumed chat's attachments),
      * so the `run_python` description lists them from the first message.

@@ -1,0 +1,129 @@
+/**
+ * The Interactions side of a chat and of the one-shot form: checks `api` and `store`, turns a
+ * message into its `user_input` step, runs the loop and keeps the history it returns, all or
+ * nothing, as the generateContent chat does.
+ */
+import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { type AgentSetup, userTurn } from '../setup.js';
+import type { CodeExecutionMessageParameters } from '../types.js';
+import { checkInteractionHistory, userInputStep, withSteps } from './history.js';
+import { type InteractionLoopInput, type InteractionLoopResult, interactionLoop, openStream, runInteractionLoop } from './interaction-loop.js';
+import { interactionRequestFields } from './tools.js';
+import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './types.js';
+
+/** Which API the loop speaks: `generateContent` (the default) or the Interactions API. */
+export type GeminiApi = 'generateContent' | 'interactions';
+
+/** The Interactions options, checked. */
+export interface InteractionsSetup {
+  client: InteractionsClient;
+  store: boolean;
+}
+
+/**
+ * The Interactions setup when `options.api` is `'interactions'`, else undefined.
+ *
+ * @throws {TypeError} an unknown `api`, a client without `interactions`, or a `store` that is not a boolean.
+ */
+export function resolveInteractions(options: { api?: GeminiApi; ai: { interactions?: InteractionsClient } } & InteractionsModeOptions): InteractionsSetup | undefined {
+  const api = options.api ?? 'generateContent';
+  if (api !== 'generateContent' && api !== 'interactions') throw new TypeError(`api must be "generateContent" or "interactions"; got ${JSON.stringify(api)}`);
+  if (api === 'generateContent') {
+    if (options.store !== undefined) throw new TypeError('store applies to api: "interactions" only');
+    return undefined;
+  }
+  const client = options.ai.interactions;
+  if (typeof client?.create !== 'function' || typeof client.get !== 'function') throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
+  if (options.store !== undefined && typeof options.store !== 'boolean') throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
+  return { client, store: options.store ?? false };
+}
+
+/** The chat's conversation on the Interactions API. */
+export class InteractionConversation {
+  private history: InteractionHistory;
+
+  constructor(
+    private readonly setup: AgentSetup,
+    private readonly api: InteractionsSetup,
+    history: InteractionHistory | undefined,
+    /** The chat's attachment names (shared): the run_python description lists them. */
+    private readonly files: string[],
+  ) {
+    this.history = checkInteractionHistory(history);
+  }
+
+  /** Sends a message and keeps its steps when it completes. */
+  async send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
+    const input = await this.prepare(params, false);
+    const result = await runInteractionLoop(input);
+    this.history = result.history;
+    return result.response;
+  }
+
+  /**
+   * Opens the first request's stream (a failure rejects here, as in the SDK), then streams the
+   * message; `release` is called when the stream ends, fails or is left.
+   */
+  async openMessageStream(params: CodeExecutionMessageParameters, release: () => void): Promise<AsyncGenerator<GenerateContentResponse>> {
+    let input: InteractionLoopInput;
+    try {
+      input = await this.prepare(params, true);
+      input.firstStream = await openStream(input, input.history);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return this.streamMessage(input, release);
+  }
+
+  /** The steps so far (a deep copy). */
+  getHistory(): InteractionHistory {
+    return structuredClone(this.history);
+  }
+
+  private async *streamMessage(input: InteractionLoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
+    try {
+      const result: InteractionLoopResult = yield* interactionLoop(input);
+      this.history = result.history;
+    } finally {
+      release();
+    }
+  }
+
+  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<InteractionLoopInput> {
+    const { setup } = this;
+    const turn = await userTurn(setup, params.message, params.attachments);
+    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
+    const config: GenerateContentConfig = { ...setup.config, ...params.config };
+    return loopInput(setup, this.api, interactionRequestFields(setup, config, this.files), withSteps(this.history, [userInputStep(turn.parts ?? [])]), stream);
+  }
+}
+
+/**
+ * The one-shot form on the Interactions API: `contents` (user and model turns of text and
+ * media) become steps, then the loop runs as for a chat's first message.
+ */
+export async function generateOnInteractions(setup: AgentSetup, api: InteractionsSetup, contents: Content[], files: readonly string[]): Promise<GenerateContentResponse> {
+  const steps = contents.map((content) => (content.role === 'model' ? modelOutputStep(content) : userInputStep(content.parts ?? [])));
+  const input = loopInput(setup, api, interactionRequestFields(setup, setup.config, files), { steps }, false);
+  return (await runInteractionLoop(input)).response;
+}
+
+function loopInput(setup: AgentSetup, api: InteractionsSetup, fields: InteractionLoopInput['fields'], history: InteractionHistory, stream: boolean): InteractionLoopInput {
+  return {
+    client: api.client,
+    model: setup.model,
+    fields,
+    history,
+    store: api.store,
+    maxSteps: setup.maxSteps,
+    stream,
+    calls: { sandbox: setup.sandbox, functions: setup.functions },
+    emit: setup.emit,
+  };
+}
+
+/** A model turn of the caller's `contents` as a `model_output` step (its text and media). */
+function modelOutputStep(content: Content): InteractionHistory['steps'][number] {
+  return { type: 'model_output', content: userInputStep(content.parts ?? []).content };
+}

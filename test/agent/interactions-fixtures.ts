@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { type CodeExecutionChatOptions, createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor } from '../fake-interactions/scenarios.js';
 import { FakeInteractions, type FakeInteractionsOptions } from '../fake-interactions/server.js';
+import type { AgentSandbox } from '../../src/agent/index.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 /** One fake Interactions server for the test file; its script, log and stored interactions are reset before each test. */
@@ -26,7 +27,7 @@ export function printingSandbox(output = '42\n'): ScriptedSandbox {
 type ChatExtras = Partial<Omit<CodeExecutionChatOptions, 'ai' | 'api'>>;
 
 /** A local-mode chat on the Interactions API, on the fake. */
-export function localChat(fake: FakeInteractions, sandbox = printingSandbox(), extra: ChatExtras = {}) {
+export function localChat(fake: FakeInteractions, sandbox: AgentSandbox = printingSandbox(), extra: ChatExtras = {}) {
   return createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, api: 'interactions', sandbox, ...extra } as CodeExecutionChatOptions);
 }
 

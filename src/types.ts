@@ -174,6 +174,7 @@ export interface SandboxOptions extends PyodideSource {
   packageIndex?: string | false;
 }
 
+/** The options of one `run()`. */
 export interface RunOptions {
   /** Overrides `limits.timeoutMs` for this run. */
   timeoutMs?: number;

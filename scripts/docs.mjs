@@ -2,7 +2,7 @@
 /**
  * `npm run docs`: the API reference in docs/api/ (gitignored), written by TypeDoc from the TSDoc of the
  * package's public entries, with the options in typedoc.json; it fails on an exported symbol without
- * a doc comment. Arguments are passed on to TypeDoc (`npm run docs -- --watch`).
+ * a doc comment. Arguments are passed on to TypeDoc (`npm run docs -- --out /tmp/api`).
  *
  * TypeDoc drives TypeScript's compiler API, which TypeScript 7 (the repository's `typescript`, a native
  * compiler) no longer has. TypeDoc gets TypeScript 6 instead: the devDependency `typescript-api` (an npm

@@ -10,8 +10,8 @@ import { requestConfig, resolveSetup } from '../../src/agent/setup.js';
 import { MODEL, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 import { SDK_MAJOR, SDK_VERSION } from '../support/genai-sdk.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
-import { collect } from './helpers.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
+import { collect } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, lastTurn, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { partsOf, useAgentFixture } from './helpers.js';
+import { partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 let fake: FakeGemini;

@@ -7,7 +7,7 @@ import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat, isAbortError, isApiError } from '../../src/agent/index.js';
 import { MODEL, apiError, clientFor, outputOf, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { eventLog, kindsOf, partsOf, useAgentFixture } from './helpers.js';
+import { eventLog, kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;

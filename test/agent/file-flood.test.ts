@@ -8,7 +8,7 @@ import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { MODEL, clientFor, functionResponses, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { useAgentFixture } from './helpers.js';
+import { useAgentFixture } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;

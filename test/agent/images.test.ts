@@ -7,7 +7,7 @@ import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { GEMINI_3, MODEL, clientFor, functionResponses, lastTurn, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { DISPLAY_PNG_CODE, kindsOf, partsOf, useAgentFixture } from './helpers.js';
+import { DISPLAY_PNG_CODE, kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;

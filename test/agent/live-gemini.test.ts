@@ -6,8 +6,8 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat, partKind } from '../../src/agent/index.js';
+import { withSandbox } from '../support/fixtures.js';
 
 const apiKey = process.env.GEMINI_API_KEY;
 const SEED = 'What is the sum of the first 50 prime numbers? Generate and run code.';
@@ -16,15 +16,12 @@ describe.skipIf(!apiKey)('live Gemini API (skipped: needs GEMINI_API_KEY and int
   const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
 
   it('answers the seed prompt with locally executed code', async () => {
-    const sandbox = await PythonSandbox.create();
-    try {
+    await withSandbox(undefined, async (sandbox) => {
       const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'local', sandbox });
       const parts = (await chat.sendMessage({ message: SEED })).candidates?.[0]?.content?.parts ?? [];
       expect(parts.map(partKind)).toContain('codeExecutionResult');
       expect(parts.map((p) => p.text ?? '').join('')).toContain('5117');
-    } finally {
-      await sandbox.dispose();
-    }
+    });
   }, 120_000);
 
   it('answers the seed prompt with server-side code execution', async () => {

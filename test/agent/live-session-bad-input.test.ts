@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLive } from '../fake-live/server.js';
 import { type Connected, cancellation, connect, runPythonCall, toolCall } from '../fake-live/scenarios.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeLive;
 let session: Connected | undefined;

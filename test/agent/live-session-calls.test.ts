@@ -3,23 +3,24 @@
  * (`ai.live.connect`) and the fake Live server: the response on the wire, several calls in one
  * message, a cancellation mid-run, and the session's life tied to the sandbox's.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { type FunctionDeclaration, Type } from '@google/genai';
 import { FakeLive } from '../fake-live/server.js';
 import { type Connected, cancellation, connect, runPythonCall, toolCall, turnComplete } from '../fake-live/scenarios.js';
-import { BOOT_TIMEOUT_MS, createSandbox } from './helpers.js';
+import { AGENT_SANDBOX_OPTIONS } from '../support/agent-fixtures.js';
+import { BOOT_TIMEOUT_MS, it, useSandbox } from '../support/fixtures.js';
 
 let fake: FakeLive;
 let sandbox: PythonSandbox;
 let session: Connected | undefined;
 
 beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeLive.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
+  fake = await FakeLive.start();
+});
+afterAll(() => fake?.close());
+useSandbox(AGENT_SANDBOX_OPTIONS, (made) => {
+  sandbox = made;
 });
 
 afterEach(async () => {
@@ -156,8 +157,8 @@ describe('a Live session with code execution', () => {
 });
 
 describe('a Live session whose sandbox is disposed', () => {
-  it('closes the session at the next call, answering nothing', async () => {
-    const own = await createSandbox();
+  it('closes the session at the next call, answering nothing', async ({ createSandbox }) => {
+    const own = await createSandbox(AGENT_SANDBOX_OPTIONS);
     const { server, waitFor } = await connect(fake, { sandbox: own });
     await own.dispose();
     server.send(toolCall(runPythonCall('late', 'print(1)')));

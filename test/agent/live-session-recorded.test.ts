@@ -11,7 +11,7 @@ import type { Content, FunctionDeclaration } from '@google/genai';
 import { isNotRunCode } from '../../src/agent/index.js';
 import { FakeLive } from '../fake-live/server.js';
 import { type Connected, RECORDED_DIR, type RecordedFrame, connect, readWebsocketLog, recordedPath } from '../fake-live/scenarios.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 const LOG = 'js-genai__live-api-executablecode-before-toolcall.websocket.log';
 const path = recordedPath(LOG);

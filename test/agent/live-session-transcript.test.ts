@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveCodeExecutionEvent, connectLiveCodeExecution, isNotRunCode } from '../../src/agent/index.js';
 import { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, connect, modelTurn, turnComplete } from '../fake-live/scenarios.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeLive;
 let session: Connected | undefined;

@@ -20,16 +20,18 @@ import {
   text,
 } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
-import { BOOT_TIMEOUT_MS, createSandbox, eventLog, kindsOf, partsOf } from './helpers.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { AGENT_SANDBOX_OPTIONS, eventLog, kindsOf, partsOf } from '../support/agent-fixtures.js';
+import { useSandbox } from '../support/fixtures.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
 beforeAll(async () => {
-  [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-}, BOOT_TIMEOUT_MS);
-afterAll(async () => {
-  await Promise.all([fake?.close(), sandbox?.dispose()]);
+  fake = await FakeGemini.start();
+});
+afterAll(() => fake?.close());
+useSandbox(AGENT_SANDBOX_OPTIONS, (made) => {
+  sandbox = made;
 });
 beforeEach(async () => {
   fake.reset();

@@ -7,7 +7,7 @@ import type { PythonSandbox } from '../../dist/index.node.js';
 import { generateWithCodeExecution, sandboxAsCallableTool } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, functionResponses, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { kindsOf, partsOf, useAgentFixture } from './helpers.js';
+import { kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;

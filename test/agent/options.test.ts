@@ -2,7 +2,7 @@
 import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { createCodeExecutionChat, sandboxAsCallableTool } from '../../src/agent/index.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 describe('options', () => {
   const ai = new GoogleGenAI({ apiKey: 'unused', apiVersion: 'v1beta' });

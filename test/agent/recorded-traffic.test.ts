@@ -17,8 +17,8 @@ import { type Exchange, allExchanges, asOneResponse, describeRecorded, sseEvents
 import { clientFor } from '../fake-gemini/scenarios.js';
 import type { Reply } from '../fake-gemini/server.js';
 import type { WireResponse } from '../fake-gemini/wire.js';
-import { collect, partsOf, useRecordedFake } from './helpers.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { collect, partsOf, useRecordedFake } from '../support/agent-fixtures.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 /** Streamed call arguments are refused by design (server-side-calls.test.ts). */
 const exchanges = allExchanges().filter((e) => !e.file.includes('partialargs'));

@@ -8,7 +8,7 @@ import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, SEED_PROMPT, clientFor, declaredFunctions, reply, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { Part } from '../fake-gemini/wire.js';
-import { collect, kindsOf, partsOf, useAgentFixture } from './helpers.js';
+import { collect, kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 let fake: FakeGemini;

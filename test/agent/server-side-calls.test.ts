@@ -8,8 +8,8 @@ import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { openCalls } from '../../src/agent/server-side-calls.js';
 import { RECORDED_MISSING, asOneResponse, chunkLines, describeRecorded, jsGenaiInteractions } from '../fake-gemini/recorded.js';
 import { MODEL, clientFor } from '../fake-gemini/scenarios.js';
-import { collect, partsOf, useRecordedFake } from './helpers.js';
-import { ScriptedSandbox } from './scripted-sandbox.js';
+import { collect, partsOf, useRecordedFake } from '../support/agent-fixtures.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 /** A server-side MCP tool: the model's turn streams the server's call, its response, then the answer. */
 const MCP = RECORDED_MISSING ? [] : jsGenaiInteractions('js-genai__server-side-mcp-stream-gemini25flash.json')[0].events;

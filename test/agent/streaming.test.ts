@@ -7,7 +7,7 @@ import type { PythonSandbox } from '../../dist/index.node.js';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, functionResponses, reply, runPythonCall, streamReply, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
-import { collect, kindsOf, useAgentFixture } from './helpers.js';
+import { collect, kindsOf, useAgentFixture } from '../support/agent-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;

@@ -19,11 +19,11 @@ import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS } from '../support/forge
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../support/static-server.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
-import { BLOCKED_OUTCOMES, ESCAPE_ATTEMPTS } from './support/escape-attempts.js';
-import { WHEELS_PATH, isLockFileWheel } from './support/escape-world.js';
-import { useHostPage } from './support/engine-host.js';
-import { API_PATH, type Secrets, makeSecrets, secretApi, secretsIn } from './support/secrets.js';
-import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+import { BLOCKED_OUTCOMES, ESCAPE_ATTEMPTS } from '../support/browser/escape-attempts.js';
+import { WHEELS_PATH, isLockFileWheel } from '../support/browser/escape-world.js';
+import { useHostPage } from '../support/browser/engine-host.js';
+import { API_PATH, type Secrets, makeSecrets, secretApi, secretsIn } from '../support/browser/secrets.js';
+import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 120_000;

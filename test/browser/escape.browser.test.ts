@@ -14,15 +14,15 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PythonSandbox } from '../../dist/index.node.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { launchChromium } from '../support/chromium.js';
-import { BLOCKED_OUTCOMES, ESCAPE_ATTEMPTS, type EscapeAttempt } from './support/escape-attempts.js';
-import type { HarnessResult } from './support/host-page.js';
-import { type EscapeWorld, LOCK_FILE_NAMES, WHEELS_PATH, attempt, closeEscapeWorld, describeOutcome, expectNoEscape, openEscapeWorld, secretsIn } from './support/escape-world.js';
+import { BLOCKED_OUTCOMES, ESCAPE_ATTEMPTS, type EscapeAttempt } from '../support/browser/escape-attempts.js';
+import type { HarnessResult } from '../support/browser/host-page.js';
+import { type EscapeWorld, LOCK_FILE_NAMES, WHEELS_PATH, attempt, closeEscapeWorld, describeOutcome, expectNoEscape, openEscapeWorld, secretsIn } from '../support/browser/escape-world.js';
 import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MIRROR_FLOOD, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
-import { REPO_ROOT, requireLibBuild } from './support/repo.js';
-import { callApiFromPage } from './support/secrets.js';
+import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
+import { withSandbox } from '../support/fixtures.js';
+import { callApiFromPage } from '../support/browser/secrets.js';
 
 /** Boots take 3–7 s on a shared 2-core machine; a world boots a sandbox and its warm spare. */
 const SETUP_TIMEOUT_MS = 180_000;
@@ -334,8 +334,7 @@ describe('CONTROL: without the frame (isolation: worker) the attempts DO escape'
  */
 describe('OUT OF SCOPE: Node mode is not isolated', () => {
   test('Python in a Node sandbox reaches the network and the file system', async () => {
-    const sandbox = await PythonSandbox.create({ warmSpare: false });
-    try {
+    await withSandbox({ warmSpare: false }, async (sandbox) => {
       canary.reset();
       const r = await sandbox.run(
         [
@@ -348,8 +347,6 @@ describe('OUT OF SCOPE: Node mode is not isolated', () => {
       expect(r.outcome).toBe('OUTCOME_OK');
       expect(r.stdout).toMatch(/^200 \{ v\d+/);
       expect(canary.count).toBe(1);
-    } finally {
-      await sandbox.dispose();
-    }
+    });
   }, ATTEMPT_TIMEOUT_MS);
 });

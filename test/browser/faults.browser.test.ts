@@ -14,9 +14,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
-import { BOOT_TIMEOUT_MS, expectNextRunWorks, type FaultContext, measure, measurements, runFault, useFaultPage } from './support/fault-page.js';
-import type { HarnessResult, HostPage } from './support/host-page.js';
-import { requireLibBuild } from './support/repo.js';
+import { BOOT_TIMEOUT_MS, expectNextRunWorks, type FaultContext, measure, measurements, runFault, useFaultPage } from '../support/browser/fault-page.js';
+import type { HarnessResult, HostPage } from '../support/browser/host-page.js';
+import { requireLibBuild } from '../support/browser/repo.js';
 
 /** A deadline long enough for a loaded machine to start the code, short enough to keep tests quick. */
 const DEADLINE_MS = 2000;

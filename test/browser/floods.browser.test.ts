@@ -13,8 +13,8 @@ import type { Engine } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { webkit } from '../support/engines/webkit.js';
 import { MIRROR_FLOOD, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
-import { useHostPage } from './support/engine-host.js';
-import { requireLibBuild } from './support/repo.js';
+import { useHostPage } from '../support/browser/engine-host.js';
+import { requireLibBuild } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 120_000;
 /** Issue 15: the longest the page's main thread may pause while a flood is stopped (unbounded, these floods stalled it 55–63 s). */

@@ -14,7 +14,7 @@ import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
 import { cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
-import { REPO_ROOT } from './support/repo.js';
+import { REPO_ROOT } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 90_000;
 const GENAI_BUNDLE = `${REPO_ROOT}test-results/live-browser/genai.js`;

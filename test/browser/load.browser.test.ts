@@ -8,8 +8,8 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { HostPage } from './support/host-page.js';
-import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+import { HostPage } from '../support/browser/host-page.js';
+import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 
 const SANDBOXES = 8;
 const ids = Array.from({ length: SANDBOXES }, (_, i) => `sandbox-${i}`);

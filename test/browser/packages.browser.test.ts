@@ -10,7 +10,7 @@ import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
-import { HostPage, type PlainSandboxOptions } from './support/host-page.js';
+import { HostPage, type PlainSandboxOptions } from '../support/browser/host-page.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WHEEL_PATH = '/tinypkg-1.0.0-py3-none-any.whl';

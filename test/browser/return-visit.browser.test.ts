@@ -11,8 +11,8 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { HostPage } from './support/host-page.js';
-import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+import { HostPage } from '../support/browser/host-page.js';
+import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 
 const TEST_TIMEOUT_MS = 180_000;
 const RUNTIME_CACHE = 'python-sandbox-runtime';

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { launchChromium } from '../support/chromium.js';
 import type { StaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { HostPage } from './support/host-page.js';
+import { HostPage } from '../support/browser/host-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,8 +7,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { HostPage } from './support/host-page.js';
-import { REPO_ROOT, requireLibBuild } from './support/repo.js';
+import { HostPage } from '../support/browser/host-page.js';
+import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 
 const TEST_TIMEOUT_MS = 60_000;
 /** Ignores KeyboardInterrupt: only a terminate stops it. */

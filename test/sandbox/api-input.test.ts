@@ -1,12 +1,12 @@
 /** Bad input to the API gets a clear error, not a hang. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { PythonSandbox, SandboxDisposedError } from '../../dist/index.node.js';
+import { it, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  sandbox = await PythonSandbox.create();
+useSandbox(undefined, (made) => {
+  sandbox = made;
 });
-afterAll(() => sandbox?.dispose());
 
 describe('bad input', () => {
   it.each([42, undefined, null, { code: 'x' }])('rejects non-string code %j with a TypeError', async (code) => {
@@ -32,8 +32,8 @@ describe('bad input', () => {
 });
 
 describe('dispose', () => {
-  it('rejects later calls with SandboxDisposedError', async () => {
-    const own = await PythonSandbox.create({ warmSpare: false });
+  it('rejects later calls with SandboxDisposedError', async ({ createSandbox }) => {
+    const own = await createSandbox({ warmSpare: false });
     await own.dispose();
     await expect(own.run('1')).rejects.toBeInstanceOf(SandboxDisposedError);
     await expect(own.writeFile('a.txt', 'x')).rejects.toThrow(/disposed/);

@@ -2,15 +2,14 @@
  * Limits and faults: each ends with an honest outcome, says whether state survived, and the very
  * next run works.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { PythonSandbox, type RunResult } from '../../dist/index.node.js';
-import { it } from '../support/sandbox-fixture.js';
+import { describe, expect } from 'vitest';
+import type { PythonSandbox, RunResult } from '../../dist/index.node.js';
+import { it, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  sandbox = await PythonSandbox.create();
+useSandbox(undefined, (made) => {
+  sandbox = made;
 });
-afterAll(() => sandbox?.dispose());
 
 /** Sets a marker global, runs `code`, and reports whether the marker survived. */
 async function runAfterMarker(code: string, timeoutMs = 600): Promise<{ r: RunResult; markerKept: boolean }> {
@@ -38,17 +37,13 @@ describe('deadline', () => {
     expect(markerKept).toBe(true);
   });
 
-  it('interrupts time.sleep between two of its 50 ms slices, so ten sleeps past the deadline keep Python even with a 250 ms grace', async () => {
+  it('interrupts time.sleep between two of its 50 ms slices, so ten sleeps past the deadline keep Python even with a 250 ms grace', async ({ createSandbox }) => {
     // Pyodide reads the interrupt buffer only every 50th event check; without a check per slice,
     // a sleeping run was interrupted up to ~600 ms late (6 of 20 lost their state at 250 ms).
-    const strict = await PythonSandbox.create({ limits: { interruptGraceMs: 250 }, warmSpare: false });
-    try {
-      await strict.run('import time');
-      for (let i = 0; i < 10; i++) {
-        expect(await strict.run('time.sleep(100)', { timeoutMs: 200 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
-      }
-    } finally {
-      await strict.dispose();
+    const strict = await createSandbox({ limits: { interruptGraceMs: 250 }, warmSpare: false });
+    await strict.run('import time');
+    for (let i = 0; i < 10; i++) {
+      expect(await strict.run('time.sleep(100)', { timeoutMs: 200 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
     }
   });
 
@@ -194,10 +189,9 @@ describe('memory', () => {
 describe('a deadline that passes before a top-level await cell has started', () => {
   let patient: PythonSandbox;
   // A long grace period: compiling the cell below is C code, which an interrupt cannot stop.
-  beforeAll(async () => {
-    patient = await PythonSandbox.create({ limits: { interruptGraceMs: 20_000 } });
+  useSandbox({ limits: { interruptGraceMs: 20_000 } }, (made) => {
+    patient = made;
   });
-  afterAll(() => patient?.dispose());
 
   it('ends the run as a timeout and keeps globals', async () => {
     await patient.run('marker = "kept"');

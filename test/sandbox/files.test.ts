@@ -1,12 +1,12 @@
 /** Files in and out of the working directory. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.node.js';
+import { describe, expect, it } from 'vitest';
+import type { PythonSandbox } from '../../dist/index.node.js';
+import { useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  sandbox = await PythonSandbox.create({ limits: { maxFileBytes: 1000 } });
+useSandbox({ limits: { maxFileBytes: 1000 } }, (made) => {
+  sandbox = made;
 });
-afterAll(() => sandbox?.dispose());
 
 const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
 
@@ -90,10 +90,9 @@ describe('files after the interpreter is replaced', () => {
   /** Swallows KeyboardInterrupt, so the deadline ends in a terminate and a new interpreter. */
   const KILLED = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
   let restarting: PythonSandbox;
-  beforeAll(async () => {
-    restarting = await PythonSandbox.create({ limits: { maxFileBytes: 1000, maxTotalFileBytes: 2000, interruptGraceMs: 200 } });
+  useSandbox({ limits: { maxFileBytes: 1000, maxTotalFileBytes: 2000, interruptGraceMs: 200 } }, (made) => {
+    restarting = made;
   });
-  afterAll(() => restarting?.dispose());
 
   /** Runs code that must be terminated, and returns its result. */
   async function kill() {

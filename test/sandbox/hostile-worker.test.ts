@@ -4,8 +4,9 @@
  * time or memory, stays responsive, replaces the worker, says so in the run, and carries on.
  * (The browser suite repeats the protocol attacks in a sandboxed frame.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoadProgress, type OutputChunk, PythonSandbox, type RunResult } from '../../dist/index.node.js';
+import { describe, expect, it } from 'vitest';
+import type { LoadProgress, OutputChunk, PythonSandbox, RunResult } from '../../dist/index.node.js';
+import { useSandbox } from '../support/fixtures.js';
 import { FORGED_PROGRESS, FORGE_PROGRESS, GO_SILENT, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 
 /** Long enough for an idle worker on a loaded 2-core machine; short enough for a test. */
@@ -13,10 +14,9 @@ const CALL_TIMEOUT_MS = 3000;
 
 let sandbox: PythonSandbox;
 const progress: LoadProgress[] = [];
-beforeAll(async () => {
-  sandbox = await PythonSandbox.create({ limits: { callTimeoutMs: CALL_TIMEOUT_MS }, onProgress: (p) => progress.push(p) });
+useSandbox({ limits: { callTimeoutMs: CALL_TIMEOUT_MS }, onProgress: (p) => progress.push(p) }, (made) => {
+  sandbox = made;
 });
-afterAll(() => sandbox?.dispose());
 
 /** The longest the host's event loop went without a turn while `fn` ran (sampled every 10 ms). */
 async function longestStall<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {

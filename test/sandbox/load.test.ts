@@ -8,8 +8,9 @@
  * - the Python memory still held (tracemalloc's current traced size, started after the warm-up):
  *   what the later runs allocated and never freed, byte-exact.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PythonSandbox, type RunResult } from '../../dist/index.node.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { PythonSandbox, RunResult } from '../../dist/index.node.js';
+import { useSandbox } from '../support/fixtures.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const MIB = 1024 * 1024;
@@ -54,11 +55,12 @@ async function runKind(kind: Kind, i: number): Promise<void> {
   KINDS[kind].check(r, i);
 }
 
+useSandbox({ warmSpare: false }, (made) => {
+  sandbox = made;
+});
 beforeAll(async () => {
-  sandbox = await PythonSandbox.create({ warmSpare: false });
   await sandbox.run(`import base64\nclass Dot:\n    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`);
 });
-afterAll(() => sandbox?.dispose());
 
 describe('1,000 sequential runs in one sandbox', () => {
   test('hold no more memory after 1,000 runs than after the first 100', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PackageBroker } from '../../src/sandbox/packages/package-broker.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
-import { it } from '../support/sandbox-fixture.js';
+import { it } from '../support/fixtures.js';
 
 const missing = indexWheelsMissing();
 let index: FakeIndex;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { LoadProgress } from '../../dist/index.node.js';
-import { it } from '../support/sandbox-fixture.js';
+import { it } from '../support/fixtures.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 
 let wheels: WheelServer;

@@ -1,13 +1,13 @@
 /** The sandbox's run semantics in Node (worker_threads), against the built library. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSandbox } from '../../dist/index.node.js';
+import { describe, expect, it } from 'vitest';
+import type { PythonSandbox } from '../../dist/index.node.js';
+import { useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
-beforeAll(async () => {
-  // No spare: these runs never restart, and a booting spare would compete for the CPU.
-  sandbox = await PythonSandbox.create({ warmSpare: false });
+// No spare: these runs never restart, and a booting spare would compete for the CPU.
+useSandbox({ warmSpare: false }, (made) => {
+  sandbox = made;
 });
-afterAll(() => sandbox?.dispose());
 
 describe('run', () => {
   it('returns OUTCOME_OK with what the code printed', async () => {

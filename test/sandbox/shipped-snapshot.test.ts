@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect } from 'vitest';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 import { loadShippedSnapshot } from '../../src/sandbox/runtime/shipped-snapshot.js';
-import { it } from '../support/sandbox-fixture.js';
+import { it } from '../support/fixtures.js';
 
 const SHIPPED = fileURLToPath(new URL('../../dist/pyodide/sandbox-snapshot.bin.gz', import.meta.url));
 const PYODIDE = fileURLToPath(new URL('../../dist/pyodide/', import.meta.url));

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
+import type { SandboxOptions } from '../../dist/index.node.js';
+import { withSandbox } from '../support/fixtures.js';
 
 function snapshotDir() {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-snapshots-'));
@@ -22,15 +23,6 @@ async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
     if (value) return value;
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function withSandbox<T>(options: SandboxOptions, use: (sandbox: PythonSandbox) => Promise<T>): Promise<T> {
-  const sandbox = await PythonSandbox.create(options);
-  try {
-    return await use(sandbox);
-  } finally {
-    await sandbox.dispose();
   }
 }
 
@@ -119,9 +111,8 @@ describe('boot snapshots', () => {
 
 describe('warm spare', () => {
   it('replaces a killed interpreter with the standing spare, and keeps one standing', async () => {
-    const sandbox = await PythonSandbox.create({ snapshotCache: 'memory', limits: { interruptGraceMs: 200 } });
     const stubborn = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
-    try {
+    await withSandbox({ snapshotCache: 'memory', limits: { interruptGraceMs: 200 } }, async (sandbox) => {
       for (let kill = 0; kill < 2; kill++) {
         // Let the spare finish booting (on a first boot it also makes the snapshot).
         await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -132,8 +123,6 @@ describe('warm spare', () => {
       }
       // The first spare booted fresh (making the snapshot); the second was restored from it.
       expect(sandbox.bootPath).toBe('snapshot');
-    } finally {
-      await sandbox.dispose();
-    }
+    });
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { it } from '../support/sandbox-fixture.js';
+import { it } from '../support/fixtures.js';
 import { openWheelStore } from '../../src/sandbox/packages/wheel-store.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 

@@ -3,7 +3,7 @@
  * MessagePorts, but it can patch `MessagePort.prototype.postMessage` and collect every port the
  * engine posts on (the events port on the next print, the calls port on the next answer).
  */
-import type { EscapeTargets } from '../browser/support/escape-attempts.js';
+import type { EscapeTargets } from './browser/escape-attempts.js';
 
 /** Run 1: start collecting ports (and the run ids the engine uses). */
 export const CAPTURE_PORTS = `import js

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { DIST, SERVE_ROOT, blockNonLocal, pickDemo, requireBuild, sendAndWait, waitForSandbox } from './ui-support.js';
+import { DIST, SERVE_ROOT, blockNonLocal, pickDemo, requireBuild, sendAndWait, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 120_000;
 const HOST = '/test/ui/pages/host.html';

@@ -8,7 +8,7 @@ import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/
 import { Conversation } from '../../src/ui/conversation.js';
 import { toSaved } from '../../src/ui/saved-conversation.js';
 import type { FileOutput } from '../../src/types.js';
-import { ScriptedSandbox } from '../agent/scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { Conversation, type ConversationSetup } from '../../src/ui/conversation.js';
-import { ScriptedSandbox } from '../agent/scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MODEL, clientFor, reply, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 

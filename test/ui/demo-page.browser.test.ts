@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { DIST, blockNonLocal, runInChat, collectLog, pickDemo, requireBuild, screenshot, sendAndWait, transcriptText, waitForSandbox } from './ui-support.js';
+import { DIST, blockNonLocal, runInChat, collectLog, pickDemo, requireBuild, screenshot, sendAndWait, transcriptText, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 let browser: Browser;

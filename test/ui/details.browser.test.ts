@@ -10,7 +10,7 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, pickDemo, sendAndWait, useChromium, waitForSandbox } from './ui-support.js';
+import { SERVE_ROOT, pickDemo, sendAndWait, useChromium, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';

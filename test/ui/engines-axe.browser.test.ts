@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { playDemoInPage } from '../support/engines/play-demo.js';
-import { type Driver, clickOn, countOf, firefox, sandboxReady, until, useEngine, webkit } from './engine-drivers.js';
+import { type Driver, clickOn, countOf, firefox, sandboxReady, until, useEngine, webkit } from '../support/engines/drivers.js';
 
 const TIMEOUT_MS = 150_000;
 const HOST = '/test/ui/pages/host.html?demos-url=/dist/demos/index.json';

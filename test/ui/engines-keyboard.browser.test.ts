@@ -1,14 +1,14 @@
 /**
  * Issue 25, item 5, in every engine: Chromium (Playwright), Firefox ESR (WebDriver BiDi,
  * puppeteer-core) and WebKitGTK (WebDriver, selenium-webdriver), with real mouse clicks and key
- * presses from each driver (engine-drivers.ts): Esc after a mouse click on Send stops the run, a
+ * presses from each driver (test/support/engines/drivers.ts): Esc after a mouse click on Send stops the run, a
  * demo pick puts focus in the message box, the mode switch takes arrows, and Esc then Tab leaves
  * the scratchpad. An engine that is not installed is skipped, saying so.
  *
  * Needs the built site (`npm run build`).
  */
 import { describe, expect, test } from 'vitest';
-import { chromium, clickOn, countOf, firefox, focusPath, focusedMode, sandboxReady, textareaValue, until, useEngine, webkit } from './engine-drivers.js';
+import { chromium, clickOn, countOf, firefox, focusPath, focusedMode, sandboxReady, textareaValue, until, useEngine, webkit } from '../support/engines/drivers.js';
 
 const TIMEOUT_MS = 150_000;
 const PLAIN = '/test/ui/pages/plain.html';

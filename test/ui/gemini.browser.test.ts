@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import type { Recording } from '../../src/ui/replay/recording.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
-import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from './ui-support.js';
+import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from '../support/widget-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 90_000;

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { DIST, SERVE_ROOT, useChromium, waitForSandbox } from './ui-support.js';
+import { DIST, SERVE_ROOT, useChromium, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';

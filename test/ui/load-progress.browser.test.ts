@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { DIST, blockNonLocal, requireBuild } from './ui-support.js';
+import { DIST, blockNonLocal, requireBuild } from '../support/widget-page.js';
 
 let browser: Browser;
 let server: StaticServer;

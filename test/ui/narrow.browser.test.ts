@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, screenshot, useChromium } from './ui-support.js';
+import { SERVE_ROOT, screenshot, useChromium } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 60_000;
 const HOST = '/test/ui/pages/host.html';

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, functionResponses, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
-import { collectLog, indexedDbContents, screenshot, sendAndWait, transcriptText, useFakeGemini } from './ui-support.js';
+import { collectLog, indexedDbContents, screenshot, sendAndWait, transcriptText, useFakeGemini } from '../support/widget-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 120_000;

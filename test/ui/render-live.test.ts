@@ -9,7 +9,7 @@ import { render } from 'lit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLiveCodeExecution } from '../../src/agent/index.js';
 import { renderParts } from '../../src/ui/render-parts.js';
-import { ScriptedSandbox } from '../agent/scripted-sandbox.js';
+import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let drawn: HTMLElement;
 

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { DIST, SERVE_ROOT, blockNonLocal, collectLog, pickDemo, requireBuild, sendAndWait, transcriptText, waitForSandbox, waitIdle } from './ui-support.js';
+import { DIST, SERVE_ROOT, blockNonLocal, collectLog, pickDemo, requireBuild, sendAndWait, transcriptText, waitForSandbox, waitIdle } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';

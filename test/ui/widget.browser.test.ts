@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { type FakeIndex, indexWheelsMissing, startFakeIndex } from '../support/fake-pypi.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, collectLog, runInChat, sendAndWait, screenshot, transcriptText, useChromium, waitForSandbox, waitIdle } from './ui-support.js';
+import { SERVE_ROOT, collectLog, runInChat, sendAndWait, screenshot, transcriptText, useChromium, waitForSandbox, waitIdle } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const PAGE = '/test/ui/pages/plain.html';

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { SandboxOptions } from '../../../src/types.js';
-import type { Engine, EnginePage } from '../../support/engines/engine.js';
-import { type StaticServer, type StaticServerOptions, startStaticServer } from '../../support/static-server.js';
+import type { Engine, EnginePage } from '../engines/engine.js';
+import { type StaticServer, type StaticServerOptions, startStaticServer } from '../static-server.js';
 import { type CountedResult, HOST_PAGE_PATH, type HarnessResult } from './host-page.js';
 import { REPO_ROOT } from './repo.js';
 

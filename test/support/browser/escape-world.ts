@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { CanaryHit, CanaryServer } from '../../support/canary-server.js';
-import { type ServedRequest, type StaticServer, startStaticServer } from '../../support/static-server.js';
+import type { CanaryHit, CanaryServer } from '../canary-server.js';
+import { type ServedRequest, type StaticServer, startStaticServer } from '../static-server.js';
 import type { EscapeTargets } from './escape-attempts.js';
 import { type HarnessResult, HostPage, LISTENER_PAGE_PATH, type PlainSandboxOptions } from './host-page.js';
 import { REPO_ROOT } from './repo.js';

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { type StaticServer, startStaticServer } from '../../support/static-server.js';
+import { type StaticServer, startStaticServer } from '../static-server.js';
 import { type HarnessResult, HostPage, type PlainSandboxOptions } from './host-page.js';
 import { REPO_ROOT } from './repo.js';
 

@@ -10,10 +10,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { RunResult } from '../../src/types.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { FakeGemini } from '../fake-gemini/server.js';
-import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { launchChromium } from './chromium.js';
+import { type StaticServer, startStaticServer } from './static-server.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Served as the site root for test pages (which load /dist/widget.js). `UI_ROOT` points elsewhere
  * (a folder with a copy of dist/ and a link to test/) when other builds keep rewriting dist/.

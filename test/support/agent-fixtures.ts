@@ -1,34 +1,29 @@
 /** Shared pieces of the agent tests: the real sandbox, event capture, transcript shapes. */
 import type { GenerateContentResponse, Part } from '@google/genai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { PythonSandbox, type SandboxLimits } from '../../dist/index.node.js';
+import type { PythonSandbox, SandboxOptions } from '../../dist/index.node.js';
 import { type CodeExecutionEvent, partKind } from '../../src/agent/index.js';
 import { FakeGemini } from '../fake-gemini/server.js';
+import { useSandbox } from './fixtures.js';
 
-/** The real sandbox from the built library (Pyodide in a worker thread). */
-export function createSandbox(limits: Partial<SandboxLimits> = {}): Promise<PythonSandbox> {
-  return PythonSandbox.create({ limits: { timeoutMs: 20_000, ...limits } });
-}
-
-/** Pyodide boots in ~2.5 s; hooks that create a sandbox get this long. */
-export const BOOT_TIMEOUT_MS = 60_000;
+/** The agent suites' sandbox options: a run deadline long enough for a loaded machine. */
+export const AGENT_SANDBOX_OPTIONS: SandboxOptions = { limits: { timeoutMs: 20_000 } };
 
 /**
  * One fake Gemini server and one real sandbox per test file (a boot costs seconds); the fake's
  * script and request log are reset before each test.
  */
 export function useAgentFixture(started: (fixture: { fake: FakeGemini; sandbox: PythonSandbox }) => void): void {
-  let fixture: { fake: FakeGemini; sandbox: PythonSandbox } | undefined;
+  let fake: FakeGemini | undefined;
   beforeAll(async () => {
-    const [fake, sandbox] = await Promise.all([FakeGemini.start(), createSandbox()]);
-    fixture = { fake, sandbox };
-    started(fixture);
-  }, BOOT_TIMEOUT_MS);
-  afterAll(async () => {
-    await Promise.all([fixture?.fake.close(), fixture?.sandbox.dispose()]);
+    fake = await FakeGemini.start();
   });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  useSandbox(AGENT_SANDBOX_OPTIONS, (sandbox) => started({ fake: fake!, sandbox }));
   beforeEach(() => {
-    fixture?.fake.reset();
+    fake?.reset();
   });
 }
 

@@ -9,11 +9,11 @@ import { afterAll, afterEach } from 'vitest';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { Key, Origin } from 'selenium-webdriver';
-import { launchChromium } from '../support/chromium.js';
-import { type CallAnswer, EVALUATE, unwrap } from '../support/engines/engine.js';
-import { type WebKit, launchWebKit, webkitMissing } from '../support/engines/webkit.js';
-import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, requireBuild } from './ui-support.js';
+import { launchChromium } from '../chromium.js';
+import { type CallAnswer, EVALUATE, unwrap } from './engine.js';
+import { type WebKit, launchWebKit, webkitMissing } from './webkit.js';
+import { useStaticServer } from '../use-static-server.js';
+import { SERVE_ROOT, requireBuild } from '../widget-page.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 

@@ -1,0 +1,50 @@
+/**
+ * The sandbox fixtures every suite that makes a sandbox in Node uses: one made per test
+ * (`it`'s `createSandbox`), one shared by a test file (`useSandbox`), or one for the length of a
+ * callback (`withSandbox`, where a test needs one gone before it makes the next). Each sandbox is
+ * disposed when its test, file or callback ends, passed or failed, without a try/finally in the test.
+ */
+import { afterAll, it as base, beforeAll } from 'vitest';
+import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
+
+/** Pyodide boots in ~2.5 s, far longer on a loaded machine; hooks that create a sandbox get this long. */
+export const BOOT_TIMEOUT_MS = 60_000;
+
+/** `it` with a `createSandbox` fixture: each sandbox a test creates is disposed after it. */
+export const it = base.extend<{ createSandbox: (options?: SandboxOptions) => Promise<PythonSandbox> }>({
+  // The empty pattern is required: vitest reads which fixtures a fixture uses from its destructuring.
+  createSandbox: async ({}, use) => {
+    const made: PythonSandbox[] = [];
+    await use(async (options) => {
+      const sandbox = await PythonSandbox.create(options);
+      made.push(sandbox);
+      return sandbox;
+    });
+    await Promise.all(made.map((sandbox) => sandbox.dispose()));
+  },
+});
+
+/**
+ * One sandbox for the test file (or the `describe` it is called in), made before its tests and
+ * disposed after them. `started` receives it, as a file's `let sandbox` is usually filled.
+ */
+export function useSandbox(options: SandboxOptions | undefined, started: (sandbox: PythonSandbox) => void): void {
+  let sandbox: PythonSandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await PythonSandbox.create(options);
+    started(sandbox);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await sandbox?.dispose();
+  });
+}
+
+/** A sandbox for the length of `use`, disposed when it settles (a test that boots one after another). */
+export async function withSandbox<T>(options: SandboxOptions | undefined, use: (sandbox: PythonSandbox) => Promise<T>): Promise<T> {
+  const sandbox = await PythonSandbox.create(options);
+  try {
+    return await use(sandbox);
+  } finally {
+    await sandbox.dispose();
+  }
+}

@@ -55,5 +55,4 @@ export type {
 } from './events.js';
 export { InteractionError, isInteractionError, type InteractionErrorReason } from './interactions/errors.js';
 export { INTERACTION_LIMITS } from './interactions/limits.js';
-export type { GeminiApi } from './interactions/conversation.js';
-export type { InteractionHistory, InteractionStep, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
+export type { GeminiApi, InteractionHistory, InteractionStep, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';

@@ -4,15 +4,16 @@
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
 import type { RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
-import type { GeminiApi } from './interactions/conversation.js';
-import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
+import type { GeminiApi, InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
 
 /**
  * What the loop needs from a sandbox. `PythonSandbox` satisfies it; tests may pass a scripted one.
  */
 export interface AgentSandbox {
   readonly limits: Readonly<Pick<SandboxLimits, 'timeoutMs'>>;
+  /** Runs `code` and resolves with its result; errors in the code are results (`OUTCOME_FAILED`), not rejections. */
   run(code: string, options?: RunOptions): Promise<RunResult>;
+  /** Writes a file into the working directory (attachments go there before the message is sent). */
   writeFile(path: string, data: Uint8Array): Promise<void>;
 }
 
@@ -41,7 +42,9 @@ export interface LocalFunctionContext {
  * The handler's return value becomes `{ output: value }` in the function response; a throw becomes `{ error: message }`.
  */
 export interface LocalFunction {
+  /** The declaration the model sees (`name`, `description`, parameters). */
   declaration: FunctionDeclaration;
+  /** Answers a call: receives the call's arguments; may return a promise. */
   handler: (args: Record<string, unknown>, context: LocalFunctionContext) => unknown;
 }
 

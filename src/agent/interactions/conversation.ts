@@ -9,10 +9,7 @@ import type { CodeExecutionMessageParameters } from '../types.js';
 import { checkInteractionHistory, userInputStep, withSteps } from './history.js';
 import { type InteractionLoopInput, type InteractionLoopResult, interactionLoop, openStream, runInteractionLoop } from './interaction-loop.js';
 import { interactionRequestFields } from './tools.js';
-import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './types.js';
-
-/** Which API the loop speaks: `generateContent` (the default) or the Interactions API. */
-export type GeminiApi = 'generateContent' | 'interactions';
+import type { GeminiApi, InteractionHistory, InteractionsClient, InteractionsModeOptions } from './types.js';
 
 /** The Interactions options, checked. */
 export interface InteractionsSetup {

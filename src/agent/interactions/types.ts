@@ -4,6 +4,9 @@
  */
 import type { GoogleGenAI, Interactions } from '@google/genai';
 
+/** Which API the loop speaks: `generateContent` (the default) or the Interactions API. */
+export type GeminiApi = 'generateContent' | 'interactions';
+
 /**
  * What the loop needs of `ai.interactions`: `create` (JSON and streamed) and `get` (to resume a
  * cut stream). A `GoogleGenAI` instance of SDK 2.32 or 3.x satisfies it.

@@ -9,6 +9,7 @@ import type { CodeExecutionEvent } from './events.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox } from './types.js';
 
+/** Options of {@link sandboxAsCallableTool}. */
 export interface SandboxToolOptions {
   /** Images inside `functionResponse.parts` (Gemini 3 only). Default false: images follow the responses as parts. */
   multimodalFunctionResponse?: boolean;

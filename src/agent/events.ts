@@ -71,4 +71,5 @@ export interface MaxStepsEvent {
 /** The events a call reports while it is answered (shared with Live sessions). */
 export type CallEvent = RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent;
 
+/** Every event the chat and the one-shot form report through their `onEvent` option. */
 export type CodeExecutionEvent = StepStartEvent | StepEvent | RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent | MaxStepsEvent;

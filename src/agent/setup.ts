@@ -8,6 +8,7 @@ import type { CodeExecutionEvent } from './events.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode, GenAIClient, LocalExecutionOptions, LocalFunction, ServerExecutionOptions } from './types.js';
 
+/** Most model requests per message when `maxSteps` is not given. */
 export const DEFAULT_MAX_STEPS = 10;
 
 /**

@@ -8,6 +8,13 @@ import { FinishReason, GenerateContentResponse, type GenerateContentResponseUsag
 /** Part kinds a UI renders, in the order they appear (used to compare the two modes). */
 export type PartKind = 'text' | 'thought' | 'executableCode' | 'codeExecutionResult' | 'inlineData' | 'functionCall' | 'functionResponse' | 'other';
 
+/**
+ * The kind of a transcript part, for renderers: `thought` for text flagged as a thought, `other`
+ * for anything not listed in {@link PartKind}.
+ *
+ * @param part A part of a response's `candidates[0].content.parts`.
+ * @returns Its kind.
+ */
 export function partKind(part: Part): PartKind {
   if (typeof part.text === 'string') return part.thought ? 'thought' : 'text';
   if (part.executableCode) return 'executableCode';

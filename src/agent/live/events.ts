@@ -104,6 +104,7 @@ export interface LiveErrorEvent {
   message: string;
 }
 
+/** Every event a Live session reports through its `onEvent` option. */
 export type LiveCodeExecutionEvent =
   | LiveSetupCompleteEvent
   | LiveTextEvent

@@ -11,6 +11,7 @@ import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@g
 import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 
+/** Most calls waiting or running at once when `maxPendingCalls` is not given. */
 export const DEFAULT_MAX_PENDING_CALLS = 16;
 /** Longest call id and function name accepted (real ids are ~35 characters). */
 const MAX_ID_CHARS = 256;

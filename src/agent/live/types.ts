@@ -10,14 +10,20 @@ import type { LiveCodeExecutionEvent } from './events.js';
  * 3.x alike. A `Session` from `ai.live.connect` satisfies it.
  */
 export interface LiveSessionLike {
+  /** Sends user turns (text, media) to the model. */
   sendClientContent(params: LiveSendClientContentParameters): void;
+  /** Sends function responses answering the model's tool calls. */
   sendToolResponse(params: LiveSendToolResponseParameters): void;
+  /** Closes the socket. */
   close(): void;
 }
 
 /** What {@link connectLiveCodeExecution} needs from the client: a `GoogleGenAI` instance satisfies it. */
 export interface LiveGenAIClient {
-  readonly live: { connect(params: LiveConnectParameters): Promise<LiveSessionLike> };
+  readonly live: {
+    /** Opens a Live session (the SDK's `ai.live.connect`). */
+    connect(params: LiveConnectParameters): Promise<LiveSessionLike>;
+  };
 }
 
 /** Options shared by {@link createLiveCodeExecution} and {@link connectLiveCodeExecution}. */

@@ -6,6 +6,7 @@ import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../../types.js';
 import { listedFiles } from './files.js';
 
+/** The name of the function the model calls to run Python (`run_python`). */
 export const RUN_PYTHON = 'run_python';
 
 /** Told to the model whenever the interpreter was replaced during a run. */
@@ -15,6 +16,7 @@ export const STATE_LOST_NOTE =
 /** The libraries Pyodide loads on first import (named so the model does not try to pip install them). */
 const LIBRARIES = 'numpy, pandas, matplotlib, scipy, sympy, scikit-learn (sklearn), pillow (PIL), statsmodels, networkx, beautifulsoup4, pyyaml, regex';
 
+/** What {@link runPythonDeclaration} puts into the description: the time limit and the files. */
 export interface RunPythonDeclarationOptions {
   /** Per-run wall time (the sandbox's `limits.timeoutMs`). */
   timeoutMs: number;

@@ -19,6 +19,23 @@ export interface SandboxHooks {
   disposing(): void;
 }
 
+/** The element's attributes that say where Python's files come from (relative to the page). */
+export interface SandboxUrls {
+  readonly pyodideUrl: string | undefined;
+  readonly packagesUrl: string | undefined;
+  readonly workerUrl: string | undefined;
+}
+
+/** The options of a boot: `urls`, and the package index if one is in use, resolved against the page's base URL. */
+export function bootOptions(urls: SandboxUrls, packageIndex: string | undefined): Omit<SandboxOptions, 'onProgress'> {
+  return {
+    ...(urls.pyodideUrl && { indexURL: new URL(urls.pyodideUrl, document.baseURI).href }),
+    ...(urls.packagesUrl && { packageBaseUrl: new URL(urls.packagesUrl, document.baseURI).href }),
+    ...(urls.workerUrl && { workerUrl: new URL(urls.workerUrl, document.baseURI) }),
+    ...(packageIndex && { packageIndex: new URL(packageIndex, document.baseURI).href }),
+  };
+}
+
 export class SandboxController implements ReactiveController {
   /** The boot in flight or done; undefined before the first, after a failed one and after disposal. */
   private boot: Promise<PythonSandbox> | undefined;

@@ -91,7 +91,13 @@ export type WorkerEvent =
   | { type: 'progress'; phase: LoadProgress['phase']; message: string }
   | { type: 'package-request'; requestId: number; fileName: string }
   /** Top-level imports that neither the lock file nor the interpreter provides, for the package index. */
-  | { type: 'index-request'; requestId: number; names: string[] };
+  | {
+      type: 'index-request';
+      requestId: number;
+      names: string[];
+      /** Set by the host's check, never taken from the worker: why the request does not fit (it is answered with this, not dropped). */
+      refused?: string;
+    };
 
 /** Host → worker, on the events port. */
 export type HostEvent = PackageResponse | IndexResponse;

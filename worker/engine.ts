@@ -319,7 +319,7 @@ export class PyodideEngine implements WorkerApi {
       return this.failBeforeRun('ImportError', `Python's standard library could not be loaded: ${(error as Error)?.message ?? error}`);
     }
     const failure = await this.packages.loadFor(code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
-    if (failure) return this.failBeforeRun('PackageLoadError', failure.message);
+    if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
     try {
       const started = mode === 'promising' ? ((await this.runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : this.runner.execute(code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;

@@ -9,6 +9,7 @@ import type { PyodideInterface } from 'pyodide';
 import { PROGRESS } from '../src/progress-messages.js';
 import type { LoadProgress } from '../src/types.js';
 import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../src/wheel-refusal.js';
+import { refuseIndexNames } from './index-names.js';
 import { VIRTUAL_PACKAGE_URL } from './runtime-fetch.js';
 
 interface LockPackage {
@@ -19,6 +20,8 @@ interface LockPackage {
 export interface PackageFailure {
   packages: string[];
   message: string;
+  /** The error's name, when not `PackageLoadError`. */
+  name?: string;
 }
 
 /** What the host's package index said to load (see `IndexResponse`). */
@@ -147,6 +150,8 @@ export class PackageIndex {
     const unknown = fromIndex ? this.unknownIn(imports) : [];
     let index: IndexPackages = { lock: [], wheels: [] };
     if (unknown.length > 0) {
+      const refused = refuseIndexNames(unknown);
+      if (refused) return { packages: unknown, ...refused };
       onProgress({ phase: 'packages', message: PROGRESS.askingIndex });
       try {
         index = await this.askIndex!(unknown);

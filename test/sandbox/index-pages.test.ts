@@ -70,9 +70,15 @@ describe("the worker's index requests", () => {
   test('are taken only as a few Python identifiers', async () => {
     const { parseWorkerEvent } = await import('../../src/sandbox/session/worker-answers.js');
     expect(parseWorkerEvent({ type: 'index-request', requestId: 1, names: ['tabulate', 'docx', 'tabulate'] })).toEqual({ type: 'index-request', requestId: 1, names: ['tabulate', 'docx'] });
-    for (const names of [[], ['../x'], ['a b'], ['x'.repeat(101)], Array.from({ length: 17 }, (_, i) => `m${i}`), 'tabulate', [7]]) {
-      expect(parseWorkerEvent({ type: 'index-request', requestId: 1, names })).toBeUndefined();
+  });
+
+  test('that do not fit are refused with a reason the host answers with, never dropped', async () => {
+    const { parseWorkerEvent } = await import('../../src/sandbox/session/worker-answers.js');
+    for (const names of [[], ['../x'], ['a b'], ['café'], ['x'.repeat(101)], Array.from({ length: 17 }, (_, i) => `m${i}`), 'tabulate', [7]]) {
+      const event = parseWorkerEvent({ type: 'index-request', requestId: 1, names });
+      expect(event).toMatchObject({ type: 'index-request', requestId: 1, names: [], refused: expect.any(String) });
     }
+    expect(parseWorkerEvent({ type: 'index-request', requestId: -1, names: ['a'] })).toBeUndefined();
   });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PackageBroker } from '../../src/sandbox/packages/package-broker.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
+import type { PythonSandbox } from '../../dist/index.node.js';
 import { it } from '../support/fixtures.js';
 
 const missing = indexWheelsMissing();
@@ -105,6 +106,40 @@ describe.skipIf(!!missing)(missing ? `packages from a package index (skipped: ${
     const r = await sandbox.run('import tabulate');
     expect(r.error?.name).toBe('ModuleNotFoundError');
     expect(index.requests.length).toBe(before);
+  });
+
+  describe('every request for the index is answered (an honest cell never waits for its deadline)', () => {
+    const stillThere = async (sandbox: PythonSandbox) => {
+      expect(await sandbox.run('kept')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7', stateLost: false });
+    };
+
+    it('a cell importing more modules than one request may name fails at once, saying the bound', async ({ createSandbox }) => {
+      const sandbox = await createSandbox(optionsFor(index));
+      await sandbox.run('kept = 7');
+      const r = await sandbox.run(Array.from({ length: 17 }, (_, i) => `import absent_${i}`).join('\n'), { timeoutMs: 20_000 });
+      expect(r.error?.name).toBe('PackageLoadError');
+      expect(r.error?.message).toMatch(/17 modules .*at most 16/);
+      expect(r.outcome).toBe('OUTCOME_FAILED');
+      await stillThere(sandbox);
+    });
+
+    it('a non-ASCII import name is a ModuleNotFoundError at once, saying why the index was not asked', async ({ createSandbox }) => {
+      const sandbox = await createSandbox(optionsFor(index));
+      await sandbox.run('kept = 7');
+      const r = await sandbox.run('import café', { timeoutMs: 20_000 });
+      expect(r.error?.name).toBe('ModuleNotFoundError');
+      expect(r.error?.message).toMatch(/café.*not a name a package index is asked for/);
+      await stillThere(sandbox);
+    });
+
+    it('an import name over 100 characters is a ModuleNotFoundError at once, saying why the index was not asked', async ({ createSandbox }) => {
+      const sandbox = await createSandbox(optionsFor(index));
+      await sandbox.run('kept = 7');
+      const r = await sandbox.run(`import ${'x'.repeat(101)}`, { timeoutMs: 20_000 });
+      expect(r.error?.name).toBe('ModuleNotFoundError');
+      expect(r.error?.message).toMatch(/not a name a package index is asked for/);
+      await stillThere(sandbox);
+    });
   });
 
   it('modules the interpreter has (the standard library, files in the working directory) are never asked of the index', async ({ createSandbox }) => {

@@ -44,10 +44,15 @@ export function parseWorkerEvent(data: unknown): WorkerEvent | undefined {
     case 'package-request':
       if (!isCount(data.requestId) || !isString(data.fileName)) return undefined;
       return { type: 'package-request', requestId: data.requestId, fileName: data.fileName.slice(0, 300) };
-    case 'index-request':
-      if (!isCount(data.requestId) || !Array.isArray(data.names) || data.names.length === 0 || data.names.length > MAX_INDEX_NAMES_PER_REQUEST) return undefined;
-      if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name))) return undefined;
+    case 'index-request': {
+      if (!isCount(data.requestId)) return undefined;
+      // A request that does not fit is still answered (refused), so the run waiting for it ends at once.
+      const refused = (why: string) => ({ type: 'index-request' as const, requestId: data.requestId as number, names: [], refused: why });
+      if (!Array.isArray(data.names) || data.names.length === 0) return refused('the request named no module');
+      if (data.names.length > MAX_INDEX_NAMES_PER_REQUEST) return refused(`at most ${MAX_INDEX_NAMES_PER_REQUEST} modules per package index request; this one named ${data.names.length}`);
+      if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name))) return refused('a package index is asked only for ASCII Python identifiers of up to 100 characters');
       return { type: 'index-request', requestId: data.requestId, names: [...new Set(data.names as string[])] };
+    }
     default:
       return undefined;
   }

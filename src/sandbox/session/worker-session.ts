@@ -166,6 +166,7 @@ export class WorkerSession {
       try {
         if (!this.options.packages) throw new Error('packages are not served to this worker');
         if (!this.current) throw new Error('packages are served only while a run is going');
+        if (event.refused) throw new Error(event.refused);
         this.wheelAllowance.askIndex();
         Object.assign(reply, await this.options.packages.fromIndex(event.names));
       } catch (error) {

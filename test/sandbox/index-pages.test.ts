@@ -9,10 +9,17 @@ import { type Listening, listenOnLoopback } from '../support/loopback.js';
 
 const SHA = 'a'.repeat(64);
 const pages: Record<string, { type?: string; body: string | Buffer }> = {};
+/** Paths answered with a redirect to another (`Location` as given). */
+const redirects: Record<string, string> = {};
+/** Every path asked, in order, with the headers that came with it. */
+const asked: Array<{ path: string; headers: Record<string, string | string[] | undefined> }> = [];
 let server: Listening;
 beforeAll(async () => {
   server = await listenOnLoopback(
     createServer((request, response) => {
+      asked.push({ path: request.url ?? '', headers: request.headers });
+      const location = redirects[request.url ?? ''];
+      if (location) return void response.writeHead(302, { location }).end();
       const page = pages[request.url ?? ''];
       if (!page) return void response.writeHead(404).end();
       response.writeHead(200, { 'content-type': page.type ?? 'application/vnd.pypi.simple.v1+json' }).end(page.body);
@@ -63,6 +70,35 @@ describe('the package index client', () => {
     const bounded = client(1);
     await bounded.files('a');
     await expect(bounded.files('a')).rejects.toThrow(/more than 1 requests to the package index/);
+  });
+});
+
+describe('redirects from the index', () => {
+  test('are followed, and file URLs resolve against the page they led to', async () => {
+    pages['/simple/moved/'] = { body: JSON.stringify({ files: [file({ url: 'f/a-1.0-py3-none-any.whl' })] }) };
+    redirects['/simple/m/'] = '/simple/moved/';
+    const [entry] = (await client().files('m'))!;
+    expect(entry.url).toBe(`${server.origin}/simple/moved/f/a-1.0-py3-none-any.whl`);
+  });
+
+  test('a redirect loop is refused after 5 redirects, not the 20 a browser would follow', async () => {
+    redirects['/simple/loop/'] = '/simple/loop/';
+    const before = asked.length;
+    await expect(client(64).files('loop')).rejects.toThrow(/redirected more than 5 times/);
+    expect(asked.length - before).toBe(6);
+  });
+
+  test('each redirect counts as a request against the bound', async () => {
+    redirects['/simple/hop/'] = '/simple/hop2/';
+    redirects['/simple/hop2/'] = '/simple/a/';
+    const before = asked.length;
+    await expect(client(2).files('hop')).rejects.toThrow(/more than 2 requests to the package index/);
+    expect(asked.length - before).toBe(2);
+  });
+
+  test('a redirect to a URL that is not http(s) is refused', async () => {
+    redirects['/simple/elsewhere/'] = 'file:///etc/passwd';
+    await expect(client().files('elsewhere')).rejects.toThrow(/redirected to a file: URL; refused/);
   });
 });
 

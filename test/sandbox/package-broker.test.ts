@@ -13,6 +13,8 @@ const WHEEL = new Uint8Array(2 * 1024 * 1024).fill(7);
 let server: Server;
 let baseUrl: string;
 const hits = new Map<string, number>();
+/** The headers of the last request the server got. */
+let lastHeaders: Record<string, string | string[] | undefined> = {};
 
 const own = ownPathPrefix();
 /** Compared as bytes: `toEqual` on 2 MB takes seconds. */
@@ -22,6 +24,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const name = own.within(req.url)?.slice(1) ?? '';
     hits.set(name, (hits.get(name) ?? 0) + 1);
+    lastHeaders = req.headers;
     if (name === 'present-1.0-py3-none-any.whl') res.end(WHEEL);
     else res.writeHead(404).end();
   });
@@ -78,6 +81,19 @@ describe('PackageBroker', () => {
     const b = broker();
     await expect(b.fetch('../api/secret')).rejects.toThrow(/not a package of the lock file/);
     expect(hits.size).toBe(0);
+  });
+
+  it('asks the package server with no cookies, no referrer and nothing from the HTTP cache (what a browser would send: Node sends neither)', async () => {
+    const asked = vi.spyOn(globalThis, 'fetch');
+    try {
+      await broker().fetch('present-1.0-py3-none-any.whl');
+      expect(asked).toHaveBeenCalledTimes(1);
+      expect(asked.mock.calls[0][1]).toMatchObject({ credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
+    } finally {
+      asked.mockRestore();
+    }
+    expect(lastHeaders.cookie).toBeUndefined();
+    expect(lastHeaders.referer).toBeUndefined();
   });
 
   it('knows the names of the lock file, and no others', () => {

@@ -17,7 +17,8 @@
 import { isNode } from '../../is-node.js';
 import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../wheel-refusal.js';
 import { distributionFor, normalizeName } from './distribution-names.js';
-import { fetchOk, readCapped, sha256Hex } from '../downloads/checked-fetch.js';
+import { readCapped, sha256Hex } from '../downloads/checked-fetch.js';
+import { fetchPackageFile } from '../downloads/package-fetch.js';
 import { IndexClient } from './package-index/index-pages.js';
 import type { LockInfo } from './package-index/target-environment.js';
 import { MAX_PACKAGE_BYTES_PER_RUN } from './wheel-allowance.js';
@@ -196,7 +197,12 @@ async function readSource(url: string): Promise<ArrayBuffer> {
     const data = await readFile(new URL(url));
     return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   }
-  return (await readCapped(await fetchOk(url), MAX_PACKAGE_BYTES_PER_RUN, url)).buffer;
+  const response = await fetchPackageFile(url);
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
+  }
+  return (await readCapped(response, MAX_PACKAGE_BYTES_PER_RUN, url)).buffer;
 }
 
 /** Whether a wheel's bytes can be checked here: it has a SHA-256, and this context can hash (an insecure one cannot; Pyodide still checks it in the worker). */

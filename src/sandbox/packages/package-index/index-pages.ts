@@ -3,9 +3,11 @@
  * PEP 658 / 714 metadata file beside a wheel. Everything the index sends is bounded before it is
  * parsed (page and metadata sizes, requests per resolution) and checked before it is used: file
  * URLs are resolved against the page that gave them and must be http(s), each file must carry a
- * SHA-256, and metadata with a hash must match it. No cookies or referrer go to the index.
+ * SHA-256, and metadata with a hash must match it. No cookies or referrer go to the index, and
+ * each redirect counts as a request (package-fetch.ts).
  */
 import { readCapped, sha256Hex } from '../../downloads/checked-fetch.js';
+import { RefusedRequest, fetchPackageFile } from '../../downloads/package-fetch.js';
 import type { IndexFile, IndexSource } from './dependency-resolver.js';
 
 /** A project page's JSON: numpy's, with every release and platform, is about 1 MB. */
@@ -61,12 +63,17 @@ export class IndexClient implements IndexSource {
     return new TextDecoder().decode(bytes);
   }
 
+  /** Counts a request (each redirect hop is one); throws past the bound, before anything is sent. */
+  private spend = (): void => {
+    if (++this.requests > this.maxRequests) throw new RefusedRequest(`more than ${this.maxRequests} requests to the package index in one run`);
+  };
+
   private async get(url: URL, accept: string): Promise<Response> {
-    if (++this.requests > this.maxRequests) throw new Error(`more than ${this.maxRequests} requests to the package index in one run`);
     try {
-      return await fetch(url, { headers: { accept }, credentials: 'omit', referrerPolicy: 'no-referrer', signal: this.signal });
+      return await fetchPackageFile(url, { accept, signal: this.signal, spend: this.spend });
     } catch (error) {
-      if (this.signal.aborted) throw new Error('the package index took too long (the time for packages per run is over)');
+      if (error instanceof RefusedRequest) throw error;
+      if (this.signal.aborted) throw new Error(abortMessage(this.signal));
       throw new Error(`could not reach the package index at ${url.href} (${(error as Error)?.message ?? error})`);
     }
   }
@@ -99,4 +106,11 @@ function checkedFile(entry: unknown, base: string): IndexFile | undefined {
     metadataSha256: typeof metadataSha256 === 'string' && SHA256.test(metadataSha256.toLowerCase()) ? metadataSha256.toLowerCase() : undefined,
     size: typeof file.size === 'number' && Number.isSafeInteger(file.size) && file.size >= 0 ? file.size : undefined,
   };
+}
+
+/** Why the index's answer was not waited for: the signal's reason says (the time bound, the run's end, a disposed sandbox). */
+export function abortMessage(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  if (reason instanceof Error && reason.name !== 'TimeoutError' && reason.name !== 'AbortError') return reason.message;
+  return 'the package index took too long (the time for packages per run is over)';
 }

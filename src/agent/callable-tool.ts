@@ -11,7 +11,11 @@ import type { AgentSandbox } from './types.js';
 
 /** Options of {@link sandboxAsCallableTool}. */
 export interface SandboxToolOptions {
-  /** Images inside `functionResponse.parts` (Gemini 3 only). Default false: images follow the responses as parts. */
+  /**
+   * Images inside `functionResponse.parts`, for models that take multimodal function responses.
+   * Default false: images follow the responses as parts, which every model takes (the SDK sends
+   * these requests itself, so a refusal cannot be answered by sending them again another way).
+   */
   multimodalFunctionResponse?: boolean;
   /** File names already in the working directory, listed in the tool description. */
   files?: readonly string[];
@@ -36,7 +40,7 @@ export interface SandboxToolOptions {
  * @example
  * ```ts
  * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
- * const chat = ai.chats.create({ model: 'gemini-2.5-flash', config: { tools: [sandboxAsCallableTool(sandbox)] } });
+ * const chat = ai.chats.create({ model: 'gemini-flash-latest', config: { tools: [sandboxAsCallableTool(sandbox)] } });
  * const res = await chat.sendMessage({ message: 'Plot sin(x)' });
  * ```
  */

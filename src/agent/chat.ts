@@ -6,7 +6,8 @@ import type { Content, GenerateContentConfig, GenerateContentResponse } from '@g
 import { appendUserTurn, checkHistory } from './history.js';
 import { InteractionConversation, type InteractionsSetup, resolveInteractions } from './interactions/conversation.js';
 import type { InteractionHistory } from './interactions/types.js';
-import { type LoopInput, type LoopResult, codeExecutionLoop, runCodeExecutionLoop } from './loop.js';
+import { type LoopInput, type LoopResult, codeExecutionLoop, openStep, runCodeExecutionLoop } from './loop.js';
+import { type ResponseImages, responseImages } from './response-images.js';
 import { type AgentSetup, requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
 
@@ -23,7 +24,7 @@ import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from '.
  * ```ts
  * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
  * const sandbox = await PythonSandbox.create();
- * const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', sandbox });
+ * const chat = createCodeExecutionChat({ ai, model: 'gemini-flash-latest', sandbox });
  * const res = await chat.sendMessage({ message: 'What is the sum of the first 50 primes? Run code.' });
  * for (const part of res.candidates?.[0]?.content?.parts ?? []) render(part); // text, executableCode, codeExecutionResult, inlineData
  * ```
@@ -53,6 +54,8 @@ export class CodeExecutionChat {
   /** Attachment names written so far: the run_python description lists them. */
   private readonly files: string[];
   private queue: Promise<void> = Promise.resolve();
+  /** Where run images go; a refusal of images inside function responses switches it for the rest of the chat. */
+  private readonly images: ResponseImages;
   /** Set for `api: 'interactions'`: the conversation is kept there, as steps. */
   private readonly interactions: InteractionConversation | undefined;
 
@@ -65,6 +68,7 @@ export class CodeExecutionChat {
   ) {
     this.history = history;
     this.files = [...new Set(files)];
+    this.images = responseImages(setup.multimodalFunctionResponse);
     this.interactions = interactions && new InteractionConversation(setup, interactions.api, interactions.history, this.files);
   }
 
@@ -111,7 +115,7 @@ export class CodeExecutionChat {
     let input: LoopInput;
     try {
       input = await this.prepare(params, true);
-      input.firstStream = await input.client.models.generateContentStream({ model: input.model, contents: input.contents, config: input.config });
+      input.firstStream = await openStep(input, input.contents);
     } catch (error) {
       release();
       throw error;
@@ -163,7 +167,8 @@ export class CodeExecutionChat {
       contents: appendUserTurn(this.history, turn),
       maxSteps: setup.maxSteps,
       stream,
-      calls: { sandbox: setup.sandbox, functions: setup.functions, multimodalFunctionResponse: setup.multimodalFunctionResponse },
+      calls: { sandbox: setup.sandbox, functions: setup.functions },
+      images: this.images,
       emit: setup.emit,
     };
   }

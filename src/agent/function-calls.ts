@@ -23,7 +23,7 @@ export interface CallContext {
   /** Unset in server mode, where `run_python` is not declared. */
   sandbox: AgentSandbox | undefined;
   functions: ReadonlyMap<string, LocalFunction>;
-  /** Images inside `functionResponse.parts` (Gemini 3) rather than after the responses. */
+  /** Images inside `functionResponse.parts` rather than after the responses (see response-images.ts). */
   multimodalFunctionResponse: boolean;
   signal: AbortSignal | undefined;
   step: number;

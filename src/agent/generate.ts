@@ -5,6 +5,7 @@ import { type Content, type ContentListUnion, type GenerateContentResponse, type
 import { appendUserTurn, checkHistory } from './history.js';
 import { generateOnInteractions, resolveInteractions } from './interactions/conversation.js';
 import { runCodeExecutionLoop } from './loop.js';
+import { responseImages } from './response-images.js';
 import { requestConfig, resolveSetup, userTurn } from './setup.js';
 import type { GenerateWithCodeExecutionParameters } from './types.js';
 
@@ -22,7 +23,7 @@ import type { GenerateWithCodeExecutionParameters } from './types.js';
  *
  * @example
  * ```ts
- * const res = await generateWithCodeExecution({ ai, model: 'gemini-2.5-flash', sandbox, contents: 'Plot sin(x)' });
+ * const res = await generateWithCodeExecution({ ai, model: 'gemini-flash-latest', sandbox, contents: 'Plot sin(x)' });
  * ```
  */
 export async function generateWithCodeExecution(params: GenerateWithCodeExecutionParameters): Promise<GenerateContentResponse> {
@@ -39,7 +40,8 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
     config: requestConfig(setup, setup.config, attachments.map((attachment) => attachment.name)),
     contents,
     maxSteps: setup.maxSteps,
-    calls: { sandbox: setup.sandbox, functions: setup.functions, multimodalFunctionResponse: setup.multimodalFunctionResponse },
+    calls: { sandbox: setup.sandbox, functions: setup.functions },
+    images: responseImages(setup.multimodalFunctionResponse),
     emit: setup.emit,
   });
   response.automaticFunctionCallingHistory = history;

@@ -9,6 +9,7 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
 import { type CallContext, type CallOutcome, planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
+import { type ResponseImages, sendWithImageFallback } from './response-images.js';
 import { openCalls, rejectStreamedArguments } from './server-side-calls.js';
 import { mergeStreamedResponses } from './stream-merge.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from './transcript.js';
@@ -24,8 +25,13 @@ export interface LoopInput {
   contents: Content[];
   maxSteps: number;
   stream: boolean;
-  /** How calls are answered (sandbox, user functions, image style); `step` is filled in per step. */
-  calls: Omit<CallContext, 'step' | 'emit' | 'signal'>;
+  /** How calls are answered (sandbox, user functions); `step` is filled in per step. */
+  calls: Omit<CallContext, 'step' | 'emit' | 'signal' | 'multimodalFunctionResponse'>;
+  /**
+   * Where run images go (the chat's, shared by its messages): a request refused for its
+   * function-response parts is re-sent once in the fallback shape, which `contents` then keeps.
+   */
+  images: ResponseImages;
   emit: (event: CodeExecutionEvent) => void;
   /**
    * The first step's stream, opened by the caller, so that a failing first request rejects
@@ -54,7 +60,7 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     emit({ type: 'step-start', step });
     const source = step === 1 ? input.firstStream : undefined;
     const streamed = stream ? yield* streamStep(input, contents, usage, transcript, source) : undefined;
-    const response = streamed?.response ?? (await client.models.generateContent({ model, contents, config }));
+    const response = streamed?.response ?? (await sendWithImageFallback(contents, input.images, () => client.models.generateContent({ model, contents, config })));
     signal?.throwIfAborted();
     last = response;
     usage = addUsage(usage, response.usageMetadata);
@@ -71,7 +77,7 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     if (content && parts.length > 0) contents.push(content.role ? content : { ...content, role: 'model' });
     emit({ type: 'step', step, content: structuredClone(content ?? { role: 'model', parts: [] }), functionCalls: structuredClone(calls), usageMetadata: response.usageMetadata });
 
-    const outcomes = yield* answerCalls(shown, ours, { ...input.calls, step, emit, signal }, transcript);
+    const outcomes = yield* answerCalls(shown, ours, { ...input.calls, multimodalFunctionResponse: input.images.inside, step, emit, signal }, transcript);
     if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
     contents.push(functionResponseTurn(outcomes));
 
@@ -83,6 +89,15 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
       return { contents, response: transcriptResponse(transcript, last, usage, finish) };
     }
   }
+}
+
+/**
+ * Opens one streamed model request for `contents` (the chat opens the first itself, so that a
+ * failing first request rejects `sendMessageStream`). A refusal of function-response parts
+ * rewrites `contents` in place and opens the stream again (see {@link sendWithImageFallback}).
+ */
+export function openStep(input: Pick<LoopInput, 'client' | 'model' | 'config' | 'images'>, contents: Content[]): Promise<AsyncGenerator<GenerateContentResponse>> {
+  return sendWithImageFallback(contents, input.images, () => input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
 }
 
 /** Runs the loop without streaming and resolves with its result. */
@@ -107,7 +122,7 @@ async function* streamStep(
   transcript: Part[],
   opened: AsyncGenerator<GenerateContentResponse> | undefined,
 ): AsyncGenerator<GenerateContentResponse, { response: GenerateContentResponse; held: Part[]; open: Set<Part> }, undefined> {
-  const source = opened ?? (await input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
+  const source = opened ?? (await openStep(input, contents));
   const chunks: GenerateContentResponse[] = [];
   const turn: Part[] = [];
   let open = new Set<Part>();

@@ -27,7 +27,8 @@ export interface AgentSetup {
   mode: ExecutionMode;
   sandbox: AgentSandbox | undefined;
   functions: ReadonlyMap<string, LocalFunction>;
-  multimodalFunctionResponse: boolean;
+  /** The caller's choice; unset: images inside function responses until the API refuses them (see response-images.ts). */
+  multimodalFunctionResponse: boolean | undefined;
   maxSteps: number;
   config: GenerateContentConfig;
   /** `onEvent`, made safe: a throwing listener cannot break the loop (and leave history half-done). */
@@ -36,7 +37,7 @@ export interface AgentSetup {
 
 export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
   if (!options || typeof options.ai?.models?.generateContent !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
-  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a model name such as "gemini-2.5-flash"');
+  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a model name such as "gemini-flash-latest"');
   const mode: ExecutionMode = options.execution ?? 'local';
   if (mode !== 'local' && mode !== 'server') throw new TypeError(`execution must be "local" or "server"; got ${JSON.stringify(mode)}`);
   if (mode === 'local' && typeof options.sandbox?.run !== 'function') {
@@ -51,7 +52,7 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
     mode,
     sandbox: mode === 'local' ? options.sandbox : undefined,
     functions,
-    multimodalFunctionResponse: options.multimodalFunctionResponse ?? /gemini-3/.test(options.model),
+    multimodalFunctionResponse: options.multimodalFunctionResponse,
     maxSteps,
     config: options.config ?? {},
     emit: safeListener(options.onEvent),

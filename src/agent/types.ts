@@ -68,9 +68,12 @@ export interface LocalExecutionOptions {
   /** The sandbox the code runs in. The caller owns it (creates and disposes it). */
   sandbox: AgentSandbox;
   /**
-   * Send images produced by the code inside `functionResponse.parts` (a Gemini 3 feature).
-   * Default: true when the model name matches `/gemini-3/`; otherwise images follow the
-   * function responses as ordinary `inlineData` parts of the same user turn.
+   * Where images produced by the code go when they are sent back to the model. Unset (the
+   * default): inside `functionResponse.parts` (multimodal function responses); if the API refuses
+   * a request carrying them (HTTP 400 INVALID_ARGUMENT, as models without the feature do), that
+   * request is sent once more with the images as ordinary `inlineData` parts after the function
+   * responses of the same user turn, and the chat keeps that shape, in its history too, from then
+   * on. `true`: always inside, never falling back (the 400 is thrown). `false`: always after.
    */
   multimodalFunctionResponse?: boolean;
 }
@@ -86,7 +89,11 @@ export interface ServerExecutionOptions {
 export interface CodeExecutionBaseOptions extends InteractionsModeOptions {
   /** The `@google/genai` client (`new GoogleGenAI(...)`). */
   ai: GenAIClient;
-  /** Model name, e.g. `gemini-2.5-flash`. */
+  /**
+   * Model name, e.g. `gemini-flash-latest`: an alias that Google points at a current model and
+   * does not retire. For reproducible results pin a version (a response's `modelVersion` names
+   * the model that answered).
+   */
   model: string;
   /**
    * The API the loop speaks: `'generateContent'` (the default) or `'interactions'`

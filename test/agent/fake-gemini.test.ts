@@ -3,8 +3,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Content } from '@google/genai';
-import { GEMINI_3, MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import { GEMINI_25, MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
+import { FUNCTION_RESPONSE_PARTS_REFUSAL } from '../fake-gemini/validate.js';
 
 let fake: FakeGemini;
 beforeAll(async () => {
@@ -38,10 +39,10 @@ describe('fake Gemini service', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it('rejects a Gemini 3 function-call turn rebuilt without its thought signature (400 INVALID_ARGUMENT)', async () => {
+  it('rejects a function-call turn rebuilt without its thought signature (400 INVALID_ARGUMENT)', async () => {
     const turn = await signedCallTurn();
     const rebuilt: Content = { role: 'model', parts: [{ functionCall: turn.parts?.[0].functionCall }] };
-    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, rebuilt, responseTurn('c1')], GEMINI_3)).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('missing a thought_signature') });
+    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, rebuilt, responseTurn('c1')])).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('missing a thought_signature') });
   });
 
   it('rejects a function response whose id does not match the call', async () => {
@@ -55,10 +56,21 @@ describe('fake Gemini service', () => {
     await expect(send([{ role: 'user', parts: [{ text: 'a' }] }, { role: 'user', parts: [{ text: 'b' }] }])).rejects.toMatchObject({ status: 400, message: expect.stringContaining('alternate') });
   });
 
-  it('rejects multimodal function responses for models before Gemini 3', async () => {
+  it('takes a Gemini 2.5 function-call turn back without a signature, as the recorded 2.5 traffic shows', async () => {
+    const unsigned: Content = { role: 'model', parts: [runPythonCall('print(1)', 'c1')] };
+    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, unsigned, responseTurn('c1')], GEMINI_25)).resolves.toBeDefined();
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('takes images inside function responses from current models, and refuses them for Gemini 2.5 with a bare 400 INVALID_ARGUMENT body', async () => {
     const turn = await signedCallTurn();
     const withImage: Content = { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'run_python', response: {}, parts: [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }] } }] };
-    await expect(send([{ role: 'user', parts: [{ text: 'Run.' }] }, turn, withImage])).rejects.toMatchObject({ status: 400, message: expect.stringContaining('multimodal function responses') });
+    const contents = [{ role: 'user', parts: [{ text: 'Run.' }] }, turn, withImage];
+    await expect(send(contents)).resolves.toBeDefined();
+
+    const res = await fetch(`${fake.baseUrl}/v1beta/models/${GEMINI_25}:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': 'test-key' }, body: JSON.stringify({ contents }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 400, message: FUNCTION_RESPONSE_PARTS_REFUSAL, status: 'INVALID_ARGUMENT' } });
   });
 
   it('requires the x-goog-api-key header', async () => {

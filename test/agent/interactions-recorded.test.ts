@@ -15,6 +15,8 @@ const ctx = useFakeInteractions();
 const STEP1 = 'vercel-ai__interactions-function-call-step1.chunks.txt';
 const STEP2 = 'vercel-ai__interactions-function-call-step2.chunks.txt';
 const STATELESS = 'vercel-ai__interactions-stateless-turn2.chunks.txt';
+/** The model the Interactions traffic was recorded from: the replays below send what it was sent. */
+const RECORDED_MODEL = 'gemini-2.5-flash';
 
 /** Each event's type with its keys (and its step's or delta's type and keys), sorted: the shape without the values. */
 const shapeOf = (event: Record<string, unknown>) => {
@@ -30,14 +32,14 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
   it("the fake's events for a thought and a function call have the recorded stream's shapes, in its order", () => {
     const recorded = recordedEvents(STEP1);
     const signature = String((recorded[3].delta as { signature: string }).signature);
-    const fake = eventsFor('v1_x', 'gemini-2.5-flash', interaction('requires_action', [thought(signature), runPython('print(1)', '61nzpsv4')], (recorded.at(-1)!.interaction as { usage: never }).usage));
+    const fake = eventsFor('v1_x', RECORDED_MODEL, interaction('requires_action', [thought(signature), runPython('print(1)', '61nzpsv4')], (recorded.at(-1)!.interaction as { usage: never }).usage));
     const strip = (shape: string) => shape.replace(/,?(created|updated|service_tier)/g, '');
     expect(fake.map(shapeOf).map(strip)).toEqual(recorded.map(shapeOf).map(strip));
   });
 
   it("the fake's text output events have the recorded answer's shapes", () => {
     const recorded = recordedEvents(STEP2);
-    const fake = eventsFor('v1_y', 'gemini-2.5-flash', interaction('completed', [thought('c2ln'), modelOutput('The weather in San Francisco right now is sunny.')]));
+    const fake = eventsFor('v1_y', RECORDED_MODEL, interaction('completed', [thought('c2ln'), modelOutput('The weather in San Francisco right now is sunny.')]));
     expect(new Set(fake.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, '')))).toEqual(new Set(recorded.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, ''))));
   });
 
@@ -58,7 +60,7 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
         reply: { raw: { status: 200, contentType: 'text/event-stream', body: recordedStreamBody(STEP2) } },
       },
     ]);
-    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: 'gemini-2.5-flash', api: 'interactions', sandbox: printingSandbox() });
+    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: RECORDED_MODEL, api: 'interactions', sandbox: printingSandbox() });
     const chunks = await collect(await chat.sendMessageStream({ message: 'Weather?' }));
     const parts = chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
     expect(kindsOf(parts)).toEqual(['executableCode', 'codeExecutionResult', 'text', 'text']);
@@ -76,7 +78,7 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
       { reply: { raw: { status: 200, contentType: 'application/json', body } } },
       { reply: { raw: { status: 200, contentType: 'application/json', body: JSON.stringify(recordedInteraction('vercel-ai__interactions-function-call-step2.json')) } } },
     ]);
-    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: 'gemini-2.5-flash', api: 'interactions', sandbox: printingSandbox() });
+    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: RECORDED_MODEL, api: 'interactions', sandbox: printingSandbox() });
     const res = await chat.sendMessage({ message: 'Weather?' });
     expect(kindsOf(partsOf(res))).toEqual(['executableCode', 'codeExecutionResult', 'text']);
     expectCleanRun(fake);
@@ -86,7 +88,7 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
     const { fake } = ctx;
     fake.acceptSignature(String((recordedEvents(STATELESS)[3].delta as { signature: string }).signature));
     fake.script([{ reply: { raw: { status: 200, contentType: 'text/event-stream', body: recordedStreamBody(STATELESS) } } }]);
-    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: 'gemini-2.5-flash', api: 'interactions', execution: 'server' });
+    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: RECORDED_MODEL, api: 'interactions', execution: 'server' });
     const chunks = await collect(await chat.sendMessageStream({ message: 'Landmark?' }));
     expect(chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []).map((part) => part.text).join('')).toContain('Sagrada Familia');
     expect(chat.getInteractionHistory().previousInteractionId).toBeUndefined();

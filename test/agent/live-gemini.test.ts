@@ -17,7 +17,7 @@ describe.skipIf(!apiKey)('live Gemini API (skipped: needs GEMINI_API_KEY and int
 
   it('answers the seed prompt with locally executed code', async () => {
     await withSandbox(undefined, async (sandbox) => {
-      const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'local', sandbox });
+      const chat = createCodeExecutionChat({ ai, model: 'gemini-flash-latest', execution: 'local', sandbox });
       const parts = (await chat.sendMessage({ message: SEED })).candidates?.[0]?.content?.parts ?? [];
       expect(parts.map(partKind)).toContain('codeExecutionResult');
       expect(parts.map((p) => p.text ?? '').join('')).toContain('5117');
@@ -25,7 +25,7 @@ describe.skipIf(!apiKey)('live Gemini API (skipped: needs GEMINI_API_KEY and int
   }, 120_000);
 
   it('answers the seed prompt with server-side code execution', async () => {
-    const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'server' });
+    const chat = createCodeExecutionChat({ ai, model: 'gemini-flash-latest', execution: 'server' });
     const parts = (await chat.sendMessage({ message: SEED })).candidates?.[0]?.content?.parts ?? [];
     expect(parts.map(partKind)).toContain('codeExecutionResult');
     expect(parts.map((p) => p.text ?? '').join('')).toContain('5117');

@@ -11,8 +11,8 @@ describe('options', () => {
 
   it('needs a sandbox in local mode, and none in server mode', () => {
     // @ts-expect-error: local mode without a sandbox is a type error too.
-    expect(() => createCodeExecutionChat({ ai, model: 'gemini-2.5-flash' })).toThrow(/needs a sandbox/);
-    expect(() => createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'server' })).not.toThrow();
+    expect(() => createCodeExecutionChat({ ai, model: 'gemini-flash-latest' })).toThrow(/needs a sandbox/);
+    expect(() => createCodeExecutionChat({ ai, model: 'gemini-flash-latest', execution: 'server' })).not.toThrow();
   });
 
   it('checks maxSteps, function names and history', () => {

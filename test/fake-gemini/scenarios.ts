@@ -7,10 +7,13 @@ import { FinishReason, type FunctionResponse, GoogleGenAI, type HttpOptions, Lan
 import type { FakeGemini, Reply, ScriptedTurn } from './server.js';
 import type { Content, Part, RecordedRequest, WireResponse } from './wire.js';
 
-/** A Gemini 2.5 model name: images go after function responses. */
-export const MODEL = 'gemini-2.5-flash';
-/** A Gemini 3 model name: multimodal function responses. */
-export const GEMINI_3 = 'gemini-3-flash-preview';
+/** The model the tests talk to: the library's default alias, a current model to the fake. */
+export const MODEL = 'gemini-flash-latest';
+/**
+ * An old model, for tests of what models before Gemini 3 do (validate.ts, `isLegacyModel`):
+ * they refuse images inside function responses and take function calls back unsigned.
+ */
+export const GEMINI_25 = 'gemini-2.5-flash';
 
 /** The real SDK client, pointed at the fake server. */
 export function clientFor(fake: FakeGemini, httpOptions: HttpOptions = {}): GoogleGenAI {

@@ -5,6 +5,23 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Content, Part, RecordedRequest } from './wire.js';
 
+/**
+ * Models before Gemini 3 (`gemini-1.*`, `gemini-2.*`), which differ in what they accept: they
+ * refuse images inside function responses and code execution beside function declarations, and
+ * take function calls back unsigned. Every other name (`gemini-3*`, `gemini-4*`, the `-latest`
+ * aliases) is treated as a current model.
+ */
+export function isLegacyModel(model: string): boolean {
+  return /^gemini-[12][.-]/.test(model);
+}
+
+/**
+ * What a model without multimodal function responses answers, as a bare 400 INVALID_ARGUMENT
+ * body, in the words quoted for Gemini 2.5 in google-gemini/gemini-cli#19436.
+ */
+export const FUNCTION_RESPONSE_PARTS_REFUSAL =
+  'Unable to submit request because `function_response.parts` is not supported for this model. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/function-calling';
+
 /** Parts the server sent with a thought signature, by signature: they must come back verbatim. */
 export type IssuedSignatures = ReadonlyMap<string, Part>;
 
@@ -31,7 +48,7 @@ function checkTurns(contents: Content[]): string | undefined {
 
 /**
  * Signatures come back on the parts they were issued with. A function-call turn without one is
- * refused on Gemini 3 only: 2.5 calls often carry none, and the live API took them back unsigned
+ * refused except on legacy models: 2.5 calls often carry none, and the live API took them back unsigned
  * (recorded: vercel-ai__function-call-roundtrip-gemini25flashlite.json).
  */
 function checkSignatures(contents: Content[], issued: IssuedSignatures, model: string): string | undefined {
@@ -39,7 +56,7 @@ function checkSignatures(contents: Content[], issued: IssuedSignatures, model: s
     if (content.role !== 'model') continue;
     const parts = content.parts ?? [];
     const firstCall = parts.findIndex((part) => part.functionCall);
-    if (firstCall >= 0 && !parts[firstCall].thoughtSignature && /gemini-3/.test(model)) {
+    if (firstCall >= 0 && !parts[firstCall].thoughtSignature && !isLegacyModel(model)) {
       return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${parts[firstCall].functionCall?.name}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
     }
     for (const [p, part] of parts.entries()) {
@@ -68,7 +85,7 @@ function checkFunctionResponses(contents: Content[], model: string): string | un
         if (!response) return `contents[${index}]: no function response has id ${JSON.stringify(call.id)} (function call ${call.name}).`;
         if (response.name !== call.name) return `contents[${index}]: function response name ${JSON.stringify(response.name)} does not match function call name ${JSON.stringify(call.name)}.`;
         if (typeof response.response !== 'object' || response.response === null) return `contents[${index}]: function response for ${call.name} needs a response object.`;
-        if (response.parts?.length && !/gemini-3/.test(model)) return `contents[${index}]: multimodal function responses (functionResponse.parts) are not supported by model ${model}.`;
+        if (response.parts?.length && isLegacyModel(model)) return FUNCTION_RESPONSE_PARTS_REFUSAL;
       }
     }
     if (content.role === 'model' && parts.some((part) => part.functionCall)) {
@@ -83,7 +100,7 @@ function checkTools(request: RecordedRequest): string | undefined {
   const tools = request.body.tools ?? [];
   const hasCodeExecution = tools.some((tool) => tool.codeExecution);
   const hasFunctions = tools.some((tool) => tool.functionDeclarations?.length);
-  if (hasCodeExecution && hasFunctions && !/gemini-3/.test(request.model)) return 'Tool use with function calling is unsupported by the model when code execution is enabled.';
+  if (hasCodeExecution && hasFunctions && isLegacyModel(request.model)) return 'Tool use with function calling is unsupported by the model when code execution is enabled.';
   for (const tool of tools) {
     for (const declaration of tool.functionDeclarations ?? []) {
       if (!declaration.name || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(declaration.name)) return `Invalid function name ${JSON.stringify(declaration.name)}.`;

@@ -24,24 +24,31 @@ export type {
   LocalFunctionContext,
   ServerExecutionOptions,
 } from './types.js';
-export { connectLiveCodeExecution, createLiveCodeExecution, LiveCodeExecution } from './live/live-session.js';
+export { connectLiveCodeExecution, createLiveCodeExecution, DEFAULT_MAX_RECONNECT_ATTEMPTS, LiveCodeExecution } from './live/live-session.js';
+export { LIVE_DEFAULTS } from './live/live-config.js';
 export { isNotRunCode } from './live/live-transcript.js';
 export { DEFAULT_MAX_PENDING_CALLS } from './live/live-calls.js';
 export type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
 export type {
+  LiveAudioEvent,
   LiveCallCancelledEvent,
+  LiveCallUndeliveredEvent,
   LiveCloseInfo,
   LiveClosedEvent,
   LiveCodeExecutionEvent,
   LiveErrorEvent,
   LiveGoAwayEvent,
+  LiveInteractionStatusEvent,
   LiveInterruptedEvent,
   LiveModelPartEvent,
+  LiveReconnectedEvent,
+  LiveReconnectingEvent,
   LiveRejectedEvent,
   LiveSessionResumptionEvent,
   LiveSetupCompleteEvent,
   LiveTextEvent,
   LiveTurnCompleteEvent,
+  LiveWaitingForInputEvent,
 } from './live/events.js';
 export type {
   CodeExecutionEvent,

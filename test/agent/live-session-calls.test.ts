@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { type FunctionDeclaration, Type } from '@google/genai';
 import { FakeLive } from '../fake-live/server.js';
-import { type Connected, cancellation, connect, runPythonCall, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { type Connected, LIVE_MODEL, cancellation, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { AGENT_SANDBOX_OPTIONS } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS, it, useSandbox } from '../support/fixtures.js';
 
@@ -36,6 +36,9 @@ async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promi
   return session;
 }
 
+/** The seed question's code, with no package to load (tests run offline). */
+const PRIMES_CODE = 'primes = [n for n in range(2, 300) if all(n % d for d in range(2, n))][:50]\nprint(sum(primes))';
+
 const weather: FunctionDeclaration = {
   name: 'get_weather',
   description: 'The weather in a city',
@@ -46,10 +49,35 @@ describe('a Live session with code execution', () => {
   it('declares run_python and the app functions in the setup frame', async () => {
     const { server } = await open({ functions: [{ declaration: weather, handler: () => 'sunny' }] });
     const setup = server.framesOf('setup')[0]!.message.setup;
-    expect(setup.model).toBe('models/gemini-live-2.5-flash-preview');
+    expect(setup.model).toBe(`models/${LIVE_MODEL}`);
     const names = setup.tools.flatMap((tool: { functionDeclarations?: { name: string }[] }) => tool.functionDeclarations?.map((fn) => fn.name) ?? []);
     expect(names).toEqual(['run_python', 'get_weather']);
     expect(server.url).toMatch(/\?key=test-key$/);
+  });
+
+  it('answers a typed question by running code, the transcript holding the spoken words, the code and its result', async () => {
+    const { live, server, waitFor } = await open();
+    live.sendText('What is the sum of the first 50 primes? Run code.');
+    await server.next('clientContent');
+    server.send(spoken('Let me work that out.'));
+    server.send(toolCall(runPythonCall('primes', PRIMES_CODE)));
+    expect((await server.next('toolResponse')).message.toolResponse.functionResponses[0].response).toEqual({ outcome: 'OUTCOME_OK', output: '5117\n' });
+    server.send(spoken('The sum is 5117.'));
+    server.send(turnComplete());
+    await waitFor('turn-complete');
+    expect(live.getTranscript()).toEqual([
+      { role: 'user', parts: [{ text: 'What is the sum of the first 50 primes? Run code.' }] },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Let me work that out.' },
+          { executableCode: { code: PRIMES_CODE, language: 'PYTHON', id: 'primes' } },
+          { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '5117\n', id: 'primes' } },
+          { text: 'The sum is 5117.' },
+        ],
+      },
+    ]);
+    expect(fake.failures).toEqual([]);
   });
 
   it('answers a run_python call with the chat loop function response, the call id copied', async () => {
@@ -144,8 +172,8 @@ describe('a Live session with code execution', () => {
     expect(server.framesOf('toolResponse')).toEqual([]);
   });
 
-  it('stops the running cell when the server closes the socket', async () => {
-    const { server, waitFor } = await open();
+  it('stops the running cell when the server closes the socket and reconnecting is off', async () => {
+    const { server, waitFor } = await open({ maxReconnectAttempts: 0 });
     server.send(toolCall(runPythonCall('spin', 'print("go", flush=True)\nwhile True:\n    pass')));
     await waitFor('output');
     server.close(1011, 'Internal error');

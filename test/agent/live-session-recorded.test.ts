@@ -27,7 +27,7 @@ describe.skipIf(!path)(`the recorded Live session (skipped: ${LOG} is not in ${R
     recorded = readWebsocketLog(path!);
     const setup = JSON.parse(recorded[0]!.text).setup;
     const declaration: FunctionDeclaration = setup.tools[0].functionDeclarations[0];
-    fake = await FakeLive.start({ autoSetup: false });
+    fake = await FakeLive.start({ autoSetup: false, audioOnly: false });
     // The recording's client sent its turn before setupComplete arrived; SDK 2.x waits for
     // setupComplete before connect resolves, so setupComplete answers the setup, and every other
     // server frame follows the client frames recorded before it. All go out verbatim.
@@ -39,7 +39,13 @@ describe.skipIf(!path)(`the recorded Live session (skipped: ${LOG} is not in ${R
       ...clientFrames.slice(1).map((frame) => ({ await: kindOf(frame) })),
       ...rest.map((frame) => ({ send: frame.text })),
     ]);
-    session = await connect(fake, { sandbox, functions: [{ declaration, handler: () => 'Sunny, 18 °C' }] });
+    // The recording's model (shut down since) and its text-only config, as recorded.
+    session = await connect(fake, {
+      model: setup.model.replace(/^models\//, ''),
+      config: { responseModalities: setup.generationConfig?.responseModalities, inputAudioTranscription: undefined, outputAudioTranscription: undefined, contextWindowCompression: undefined, sessionResumption: undefined },
+      sandbox,
+      functions: [{ declaration, handler: () => 'Sunny, 18 °C' }],
+    });
     session.live.sendText(JSON.parse(recorded[1]!.text).clientContent.turns[0].parts[0].text);
     await session.server.next('toolResponse');
     transcript = session.live.getTranscript();
@@ -56,7 +62,8 @@ describe.skipIf(!path)(`the recorded Live session (skipped: ${LOG} is not in ${R
     expect(ours.model).toBe(theirs.model);
     const declarations = ours.tools.flatMap((tool: { functionDeclarations?: unknown[] }) => tool.functionDeclarations ?? []);
     expect(declarations.map((fn: { name: string }) => fn.name)).toEqual(['run_python', 'get_current_weather']);
-    expect(declarations[1]).toEqual(theirs.tools[0].functionDeclarations[0]);
+    // Sent as declared, with the behavior made explicit (3.8 would take an omitted one as NON_BLOCKING).
+    expect(declarations[1]).toEqual({ ...theirs.tools[0].functionDeclarations[0], behavior: 'BLOCKING' });
   });
 
   it('sends the user turn byte for byte as recorded', () => {

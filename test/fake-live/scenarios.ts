@@ -8,7 +8,8 @@ import { GoogleGenAI } from '@google/genai';
 import { type ConnectLiveCodeExecutionOptions, type LiveCodeExecution, type LiveCodeExecutionEvent, connectLiveCodeExecution } from '../../src/agent/index.js';
 import { API_VERSION, type FakeLive, type FakeLiveConnection } from './server.js';
 
-export const LIVE_MODEL = 'gemini-live-2.5-flash-preview';
+/** Today's default Live model (GA September 2026): audio only, NON_BLOCKING unless declared otherwise. */
+export const LIVE_MODEL = 'gemini-3.8-live';
 
 /** The real SDK client, pointed at the fake Live server. */
 export function liveClient(fake: FakeLive): GoogleGenAI {
@@ -37,8 +38,19 @@ export function modelTurn(...parts: object[]): object {
   return { serverContent: { modelTurn: { parts } } };
 }
 
-export function turnComplete(): object {
-  return { serverContent: { turnComplete: true }, usageMetadata: { promptTokenCount: 10, responseTokenCount: 5, totalTokenCount: 15 } };
+/** The end of the model's turn; `extra` adds serverContent fields (`interactionStatus`, `turnCompleteReason`…). */
+export function turnComplete(extra: object = {}): object {
+  return { serverContent: { turnComplete: true, ...extra }, usageMetadata: { promptTokenCount: 10, responseTokenCount: 5, totalTokenCount: 15 } };
+}
+
+/** A piece of the model's speech, as today's models send it: an audio chunk with its transcription. */
+export function spoken(text: string): object {
+  return { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'AAAAAA==' } }] }, outputTranscription: { text } } };
+}
+
+/** A piece of the user's transcribed speech. */
+export function heard(text: string, finished?: boolean): object {
+  return { serverContent: { inputTranscription: { text, ...(finished !== undefined && { finished }) } } };
 }
 
 /** A session connected to the fake through the real SDK, its server side, and every event. */
@@ -50,7 +62,7 @@ export interface Connected {
   waitFor<T extends LiveCodeExecutionEvent['type']>(type: T, timeoutMs?: number): Promise<Extract<LiveCodeExecutionEvent, { type: T }>>;
 }
 
-export async function connect(fake: FakeLive, options: Omit<ConnectLiveCodeExecutionOptions, 'ai' | 'model'>): Promise<Connected> {
+export async function connect(fake: FakeLive, options: Omit<ConnectLiveCodeExecutionOptions, 'ai' | 'model'> & { model?: string }): Promise<Connected> {
   const events: LiveCodeExecutionEvent[] = [];
   const listeners = new Set<() => void>();
   const server = fake.connection();

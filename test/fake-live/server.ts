@@ -10,12 +10,41 @@
  * wait for a client frame, send server messages, or close), and tests may also drive a connection
  * directly. It checks what the real service would refuse (wrong path or no key, no setup first,
  * a tool response for an unknown, answered or cancelled call id) and lists it in `failures`.
+ *
+ * It speaks as today's Live models do (gemini-3.8-live): audio only (a setup asking for TEXT is
+ * closed with the service's 1007 text), a function declared without `behavior` is NON_BLOCKING,
+ * a response to a NON_BLOCKING call needs a valid `scheduling` (an invalid one closes the session
+ * with 1007), `parametersJsonSchema` is listed as a failure (Live is reported to ignore it), and
+ * when the setup asks for `sessionResumption` it sends handles: resumable after the setup, each
+ * turn's end and each answered call, not resumable while a call is open. A setup with a handle
+ * resumes that session: an unknown handle is refused (1008), and so is a resume while an earlier
+ * connection of the session is still open (1011, as maintainers report). `goAway` closes the
+ * connection when its time is up (1011, the text users report).
  */
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 export const API_VERSION = 'v1beta';
+
+/** Close texts of the real service, as reported (see /work/shared/eval/recorded-gemini/live/quoted__live-error-closes.md). */
+export const CLOSE_TEXT = {
+  textModality: 'The requested combination of response modalities (TEXT) is not supported by the model',
+  deadline: 'Deadline expired before operation could complete.',
+  sessionNotFound: 'BidiGenerateContent session not found',
+  /** Not a captured text: the form protobuf's JSON parser gives an unknown enum value. */
+  badScheduling: (value: string) => `Invalid value at 'tool_response.function_responses[0].scheduling' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionResponse.Scheduling), "${value}"`,
+  /** Not a captured text: maintainers report only the code (1011) of a resume while the session is open. */
+  stillOpen: 'fake-live: the session is still open on another connection',
+} as const;
+
+const SCHEDULINGS = ['SILENT', 'WHEN_IDLE', 'INTERRUPT'];
+
+/** One Live session on the fake: the connections that served it, and the handles it gave out. */
+export interface FakeSession {
+  id: number;
+  connections: FakeLiveConnection[];
+}
 export const LIVE_PATH = `/ws/google.ai.generativelanguage.${API_VERSION}.GenerativeService.BidiGenerateContent`;
 
 /** The kinds of client frames. */
@@ -43,6 +72,20 @@ export type Step =
 
 export class FakeLiveConnection {
   readonly frames: ClientFrame[] = [];
+  /** The session it serves (set once the setup is accepted). */
+  session: FakeSession | undefined;
+  /** The handle its setup resumed from, if any. */
+  resumedFrom: string | undefined;
+  /** Whether the setup asked for resumption handles. */
+  resumption = false;
+  /** Declared functions' behavior by name (NON_BLOCKING where the declaration has none, as on 3.8). */
+  readonly behaviors = new Map<string, string>();
+  /** From the moment either side started closing (a closing socket no longer holds the session). */
+  get isClosed(): boolean {
+    return this.socket.readyState !== WebSocket.OPEN;
+  }
+  /** Hands out a new handle for this connection's session (set by the server). */
+  newHandle: () => string = () => 'handle';
   /** Call ids sent in `toolCall`s and not yet answered or cancelled. */
   readonly openCalls = new Map<string, string>();
   readonly cancelledCalls = new Set<string>();
@@ -97,6 +140,24 @@ export class FakeLiveConnection {
       this.cancelledCalls.add(id);
     }
     this.socket.send(raw);
+    // The service cannot be resumed while a call is open; it can once a turn has ended.
+    if (asList(parsed?.toolCall?.functionCalls).length > 0) this.resumptionUpdate();
+    else if (parsed?.serverContent?.turnComplete === true) this.resumptionUpdate();
+  }
+
+  /** Sends `sessionResumptionUpdate` (when the setup asked for it): a new handle, or `resumable: false` while a call is open. */
+  resumptionUpdate(): void {
+    if (!this.resumption || this.isClosed) return;
+    const update = this.openCalls.size > 0 ? { resumable: false } : { newHandle: this.newHandle(), resumable: true };
+    this.socket.send(`${JSON.stringify({ sessionResumptionUpdate: update }, null, 2)}\n`);
+  }
+
+  /** Sends `goAway` and closes the connection as the service does when the time is up, unless the client closed it first. */
+  goAway(timeLeftMs: number): void {
+    this.send({ goAway: { timeLeft: `${timeLeftMs / 1000}s` } });
+    setTimeout(() => {
+      if (!this.isClosed) this.close(1011, CLOSE_TEXT.deadline);
+    }, timeLeftMs).unref();
   }
 
   /** Plays scenario steps in order. */
@@ -110,7 +171,7 @@ export class FakeLiveConnection {
   }
 
   close(code = 1000, reason = ''): void {
-    this.socket.close(code, reason);
+    if (!this.isClosed) this.socket.close(code, reason);
   }
 
   private receive(raw: string): void {
@@ -129,6 +190,9 @@ export class FakeLiveConnection {
     if (!Array.isArray(responses) || responses.length === 0) return void this.failures.push('a toolResponse without functionResponses');
     for (const response of responses) {
       const id = response?.id;
+      const scheduling = response?.scheduling;
+      if (scheduling !== undefined && !SCHEDULINGS.includes(scheduling)) return this.close(1007, CLOSE_TEXT.badScheduling(String(scheduling)));
+      if (this.behaviors.get(this.openCalls.get(id) ?? '') === 'NON_BLOCKING' && scheduling === undefined) this.failures.push(`the response to the NON_BLOCKING call ${id} has no scheduling`);
       if (this.cancelledCalls.has(id)) this.failures.push(`a response to the cancelled call ${id}`);
       else if (this.answeredCalls.has(id)) this.failures.push(`a second response to the call ${id}`);
       else if (!this.openCalls.has(id)) this.failures.push(`a response to an unknown call id ${String(id)}`);
@@ -137,18 +201,27 @@ export class FakeLiveConnection {
       this.openCalls.delete(id);
       this.answeredCalls.add(id);
     }
+    if (this.openCalls.size === 0) this.resumptionUpdate();
   }
 }
 
 export interface FakeLiveOptions {
-  /** Answer `setup` with `{ setupComplete: {} }` before the script runs. Default true. */
+  /** Answer `setup` with `{ setupComplete: {} }` (after its checks) before the script runs. Default true. */
   autoSetup?: boolean;
+  /** Refuse a setup that asks for TEXT output, as every current Live model does. Default true. */
+  audioOnly?: boolean;
 }
 
 export class FakeLive {
   readonly connections: FakeLiveConnection[] = [];
   /** What the real service would have refused, and scenario errors. */
   readonly failures: string[] = [];
+  /** Sessions by the handles they gave out. */
+  readonly sessions = new Map<string, FakeSession>();
+  /** When set, every setup is closed with this (a service that is down, or refuses the key). */
+  refuseSetups: { code: number; reason: string } | undefined;
+  private sessionCount = 0;
+  private handleCount = 0;
   private steps: Step[] = [];
   private readonly waiting: ((connection: FakeLiveConnection) => void)[] = [];
 
@@ -159,7 +232,7 @@ export class FakeLive {
 
   static async start(options: FakeLiveOptions = {}): Promise<FakeLive> {
     const server = createServer((_req, res) => res.writeHead(404).end());
-    const fake = new FakeLive(server, { autoSetup: options.autoSetup ?? true });
+    const fake = new FakeLive(server, { autoSetup: options.autoSetup ?? true, audioOnly: options.audioOnly ?? true });
     const wss = new WebSocketServer({ server });
     wss.on('connection', (socket, request) => fake.accept(socket, request));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -184,6 +257,7 @@ export class FakeLive {
 
   reset(): void {
     this.steps = [];
+    this.refuseSetups = undefined;
     this.failures.length = 0;
   }
 
@@ -210,13 +284,60 @@ export class FakeLive {
     const steps = this.steps;
     void (async () => {
       try {
-        if (this.options.autoSetup) await connection.play([{ await: 'setup' }, { send: { setupComplete: {} } }]);
+        if (this.options.autoSetup && !this.setUp(connection, (await connection.next('setup')).message.setup)) return;
         this.waiting.shift()?.(connection);
         await connection.play(steps);
       } catch (error) {
         this.failures.push(`scenario: ${(error as Error).message}`);
       }
     })();
+  }
+
+  /** Checks a setup as the service would, joins or starts its session, and answers it; false when it closed the connection instead. */
+  private setUp(connection: FakeLiveConnection, setup: any): boolean {
+    if (this.refuseSetups) {
+      connection.close(this.refuseSetups.code, this.refuseSetups.reason);
+      return false;
+    }
+    if (this.options.audioOnly && asList(setup?.generationConfig?.responseModalities).includes('TEXT')) {
+      connection.close(1007, CLOSE_TEXT.textModality);
+      return false;
+    }
+    const threeEight = /gemini-3\.8/.test(String(setup?.model));
+    for (const tool of asList(setup?.tools)) {
+      for (const fn of asList(tool?.functionDeclarations)) {
+        if (fn?.parametersJsonSchema !== undefined) this.failures.push(`${fn.name} is declared with parametersJsonSchema, which Live ignores`);
+        connection.behaviors.set(fn?.name, fn?.behavior ?? (threeEight ? 'NON_BLOCKING' : 'BLOCKING'));
+      }
+    }
+    const resumption = setup?.sessionResumption;
+    let session: FakeSession;
+    if (typeof resumption?.handle === 'string') {
+      const found = this.sessions.get(resumption.handle);
+      if (!found) {
+        connection.close(1008, CLOSE_TEXT.sessionNotFound);
+        return false;
+      }
+      if (found.connections.some((other) => !other.isClosed)) {
+        connection.close(1011, CLOSE_TEXT.stillOpen);
+        return false;
+      }
+      session = found;
+      connection.resumedFrom = resumption.handle;
+    } else {
+      session = { id: ++this.sessionCount, connections: [] };
+    }
+    session.connections.push(connection);
+    connection.session = session;
+    connection.resumption = typeof resumption === 'object' && resumption !== null;
+    connection.newHandle = () => {
+      const handle = `handle-${session.id}-${++this.handleCount}`;
+      this.sessions.set(handle, session);
+      return handle;
+    };
+    connection.send({ setupComplete: {} });
+    connection.resumptionUpdate();
+    return true;
   }
 }
 

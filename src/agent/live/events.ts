@@ -13,13 +13,33 @@ export interface LiveSetupCompleteEvent {
   sessionId?: string;
 }
 
-/** Model text, as it streams (one event per text part received). */
+/**
+ * Words, as they stream: the model's (its text parts, or the transcription of its speech) and the
+ * user's (the transcription of their speech). One event per piece received; the transcript joins
+ * the pieces of a turn into one text part.
+ */
 export interface LiveTextEvent {
   type: 'text';
   turn: number;
   text: string;
+  /** Whose words: `user` only for transcribed speech (typed turns are the app's own). */
+  role: 'model' | 'user';
+  /** From `outputTranscription` / `inputTranscription` (spoken words) rather than a text part. */
+  transcription: boolean;
   /** A thought summary rather than the answer. */
   thought: boolean;
+}
+
+/**
+ * Model audio, as it streams: one event per audio part (`audio/pcm;rate=24000`, 16-bit little-endian
+ * mono, base64). Play pieces in order; drop what is queued on `interrupted`.
+ */
+export interface LiveAudioEvent {
+  type: 'audio';
+  turn: number;
+  mimeType: string;
+  /** Base64, as the server sent it. */
+  data: string;
 }
 
 /**
@@ -57,12 +77,46 @@ export interface LiveRejectedEvent {
   reason: string;
 }
 
+/**
+ * A call whose response never reached the model: the connection it arrived on was replaced (the
+ * session reconnected) before it was answered, and the resumed session does not know the call.
+ * `ran`: it ran to the end, and its result is in the transcript marked `partMetadata.notDelivered`;
+ * `refused`: it was answered with an error without running; `queued`: it had not started and was
+ * not run. The model was not told: say so with `sendText` if the user should not have to ask again.
+ */
+export interface LiveCallUndeliveredEvent {
+  type: 'call-undelivered';
+  turn: number;
+  callId: string;
+  name: string;
+  was: 'ran' | 'refused' | 'queued';
+  reason: string;
+}
+
 /** The model finished its turn. `content` is the turn's transcript (same shape as the other modes). */
 export interface LiveTurnCompleteEvent {
   type: 'turn-complete';
   turn: number;
   content: Content;
+  /** `serverContent.turnCompleteReason` when the server gave one (`NEED_MORE_INPUT`, `MALFORMED_FUNCTION_CALL`…). */
+  reason?: string;
   usageMetadata?: UsageMetadata;
+}
+
+/**
+ * `serverContent.interactionStatus`: `IN_PROGRESS` while the model still works (extended thinking
+ * in the background), `IDLE` once it has finished everything. Sent with `turnComplete`.
+ */
+export interface LiveInteractionStatusEvent {
+  type: 'interaction-status';
+  turn: number;
+  status: string;
+}
+
+/** The model is not generating because it expects the user to go on (`serverContent.waitingForInput`). */
+export interface LiveWaitingForInputEvent {
+  type: 'waiting-for-input';
+  turn: number;
 }
 
 /** The user interrupted the model's generation (the server said `interrupted`). */
@@ -77,10 +131,29 @@ export interface LiveGoAwayEvent {
   goAway: LiveServerGoAway;
 }
 
-/** A new session resumption handle (only when `sessionResumption` was configured). */
+/** A session resumption update (handles come when `sessionResumption` is configured, as it is by default). */
 export interface LiveSessionResumptionEvent {
   type: 'session-resumption-update';
   update: LiveServerSessionResumptionUpdate;
+}
+
+/**
+ * The connection is being replaced: after `goAway`, or when it closed unexpectedly, the session
+ * reconnects with its latest resumption handle. The transcript, the sandbox and running code carry
+ * on; what the app sends meanwhile is queued (text) or dropped (audio and video).
+ */
+export interface LiveReconnectingEvent {
+  type: 'reconnecting';
+  /** 1 for the first try of this reconnect. */
+  attempt: number;
+  reason: string;
+}
+
+/** The session is resumed on a new connection. */
+export interface LiveReconnectedEvent {
+  type: 'reconnected';
+  attempt: number;
+  sessionId?: string;
 }
 
 /** Why a Live session ended. */
@@ -108,6 +181,7 @@ export interface LiveErrorEvent {
 export type LiveCodeExecutionEvent =
   | LiveSetupCompleteEvent
   | LiveTextEvent
+  | LiveAudioEvent
   | LiveModelPartEvent
   | RunStartEvent
   | OutputEvent
@@ -115,9 +189,14 @@ export type LiveCodeExecutionEvent =
   | FunctionResponseEvent
   | LiveCallCancelledEvent
   | LiveRejectedEvent
+  | LiveCallUndeliveredEvent
   | LiveTurnCompleteEvent
+  | LiveInteractionStatusEvent
+  | LiveWaitingForInputEvent
   | LiveInterruptedEvent
   | LiveGoAwayEvent
   | LiveSessionResumptionEvent
+  | LiveReconnectingEvent
+  | LiveReconnectedEvent
   | LiveClosedEvent
   | LiveErrorEvent;

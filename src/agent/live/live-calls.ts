@@ -6,6 +6,11 @@
  *
  * Everything from the server is hostile: ids and names are bounded, the queue is bounded, and a
  * call that cannot be answered is reported instead of run.
+ *
+ * A call belongs to the connection it arrived on. When the session moves to a new connection (a
+ * resumed session), the server's state predates any call still open, so such a call cannot be
+ * answered there: a running one finishes (its cell is not killed) and is reported as not
+ * delivered, a queued one is not run.
  */
 import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@google/genai';
 import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
@@ -29,8 +34,10 @@ export interface LiveCallsOptions {
   turn: () => number;
   /** Adds our parts to the transcript. */
   show: (parts: Part[]) => void;
-  /** Sends one function response. */
-  respond: (response: FunctionResponse) => void;
+  /** The connection calls arrive on now (a number that changes when the session reconnects). */
+  connection: () => number;
+  /** Sends one function response for a call that arrived on `connection`; false when it could not be delivered. */
+  respond: (response: FunctionResponse, connection: number) => boolean;
   /** The sandbox was disposed: the session should end. */
   sandboxGone: (message: string) => void;
   maxPending: number;
@@ -39,7 +46,12 @@ export interface LiveCallsOptions {
 interface Pending {
   controller: AbortController;
   running: boolean;
+  /** The connection the call arrived on. */
+  connection: number;
 }
+
+/** The `partMetadata` key of a result whose response never reached the model. */
+export const NOT_DELIVERED = 'notDelivered';
 
 export class LiveCalls {
   private readonly pending = new Map<string, Pending>();
@@ -108,7 +120,7 @@ export class LiveCalls {
     if (this.pending.size >= this.options.maxPending) {
       return this.answerNow(call, `Too many calls at once: at most ${this.options.maxPending} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`);
     }
-    const entry: Pending = { controller: new AbortController(), running: false };
+    const entry: Pending = { controller: new AbortController(), running: false, connection: this.options.connection() };
     this.pending.set(id, entry);
     this.queue = this.queue
       .then(() => this.run(call, entry))
@@ -119,6 +131,11 @@ export class LiveCalls {
     const id = call.id!;
     // Cancelled while it waited, or the session ended.
     if (entry.controller.signal.aborted) return;
+    if (entry.connection !== this.options.connection()) {
+      this.pending.delete(id);
+      this.answered.add(id);
+      return this.undelivered(call, 'queued', 'The connection it arrived on was replaced before it started, and the resumed session does not know the call: it was not run.');
+    }
     entry.running = true;
     const ctx = this.context(entry.controller.signal);
     const planned = planCall(call, ctx);
@@ -141,19 +158,29 @@ export class LiveCalls {
     }
     this.pending.delete(id);
     this.answered.add(id);
-    this.options.show(outcome.transcript);
-    this.options.respond(outcome.response.functionResponse!);
+    this.deliver(call, outcome, entry.connection, 'ran');
+  }
+
+  /** Sends the response and shows the outcome, marked when the response could not be delivered. */
+  private deliver(call: FunctionCall, outcome: CallOutcome, connection: number, was: 'ran' | 'refused', shown: Part[] = []): void {
+    const delivered = this.options.respond(outcome.response.functionResponse!, connection);
+    this.options.show([...shown, ...(delivered ? outcome.transcript : outcome.transcript.map(markNotDelivered))]);
+    if (!delivered) {
+      this.undelivered(call, was, 'The connection it arrived on closed before the response was sent, and the resumed session does not know the call: the model never saw this result.');
+    }
+  }
+
+  private undelivered(call: FunctionCall, was: 'ran' | 'refused' | 'queued', reason: string): void {
+    this.options.emit({ type: 'call-undelivered', turn: this.options.turn(), callId: call.id!, name: call.name ?? '', was, reason });
   }
 
   /** Answers a call that will not run (bad arguments, queue full) with an error, at once. */
   private answerNow(call: FunctionCall, error: string): void {
     this.answered.add(call.id!);
+    const connection = this.options.connection();
     void planError(call, error, this.context(undefined))
       .execute()
-      .then((outcome) => {
-        this.options.show([{ functionCall: structuredClone(call) }, ...outcome.transcript]);
-        this.options.respond(outcome.response.functionResponse!);
-      });
+      .then((outcome) => this.deliver(call, outcome, connection, 'refused', [{ functionCall: structuredClone(call) }]));
   }
 
   private context(signal: AbortSignal | undefined): CallContext {
@@ -163,6 +190,12 @@ export class LiveCalls {
   private reject(callId: string | undefined, reason: string): void {
     this.options.emit({ type: 'rejected', turn: this.options.turn(), ...(callId !== undefined && { callId }), reason });
   }
+}
+
+/** A result part as the transcript shows it when its response never reached the model. */
+function markNotDelivered(part: Part): Part {
+  if (!part.codeExecutionResult && !part.functionResponse) return part;
+  return { ...part, partMetadata: { ...part.partMetadata, [NOT_DELIVERED]: true } };
 }
 
 /** The transcript's result for a run that was stopped before it finished (no result exists to show). */
@@ -191,10 +224,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_CHARS;
-}
-
-function idOf(raw: unknown): string | undefined {
-  return isObject(raw) && isId(raw.id) ? raw.id : undefined;
 }
 
 function describe(value: unknown): string {

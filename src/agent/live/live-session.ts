@@ -1,39 +1,78 @@
 /**
  * Code execution in a Gemini Live session (`ai.live.connect`, WebSocket): the model calls
  * `run_python`, the sandbox runs it, and the session answers the `toolCall` with the same function
- * response the chat loop sends. Either connect through {@link connectLiveCodeExecution}, or keep
- * connecting yourself and wire {@link LiveCodeExecution} in (its config, its callbacks, `attach`).
+ * response the chat loop sends. Either connect through {@link connectLiveCodeExecution} (which
+ * also resumes the session on a new connection when the server ends one), or keep connecting
+ * yourself and wire {@link LiveCodeExecution} in (its config, its callbacks, `attach`).
  */
-import type { Content, FunctionResponse, LiveCallbacks, LiveConnectConfig, LiveSendClientContentParameters, LiveServerMessage, Part, ToolListUnion } from '@google/genai';
-import { RUN_PYTHON, runPythonDeclaration } from '../run-python/tool.js';
-import { GEMINI_API_VERSION, resolveFunctions, safeListener } from '../setup.js';
+import {
+  Behavior,
+  type Content,
+  type FunctionDeclaration,
+  type FunctionResponse,
+  FunctionResponseScheduling,
+  type LiveCallbacks,
+  type LiveConnectConfig,
+  type LiveSendClientContentParameters,
+  type LiveSendRealtimeInputParameters,
+  type LiveServerMessage,
+  type Part,
+} from '@google/genai';
+import { runPythonDeclaration } from '../run-python/tool.js';
+import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
-import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
-import { LiveTranscript } from './live-transcript.js';
+import { explainClose, isResumableClose } from './close-reasons.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
+import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
+import { liveConnectConfig, resumeWith, serverRunsCode, wantsResumption } from './live-config.js';
+import { isNonBlocking, liveDeclaration } from './live-declarations.js';
+import { LiveTranscript } from './live-transcript.js';
+import { Resumption } from './resumption.js';
+import { readServerContent } from './server-content.js';
 import type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
 
+/** Tries per reconnect when `maxReconnectAttempts` is not given. */
+export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 3;
+/** Waits between tries of one reconnect: the first is at once, then these (the last repeats). */
+const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
 /**
- * Why a connection can end before its setup is answered. The Live endpoint's URL carries the
- * client's API version, which a session cannot override; SDK 3.x defaults to `v1`, whose published
- * schema has no `BidiGenerateContent`.
+ * After `goAway`, how long the session waits at most for the open calls to be answered on the old
+ * connection before it moves (the server's `timeLeft`, bounded, less a margin so the old socket is
+ * closed by us: the server aborts a connection kept open past its deadline).
  */
-const BEFORE_SETUP = `The Live session closed before its setup was answered: check the model name, and that the client was created with apiVersion: '${GEMINI_API_VERSION}' (@google/genai 3.x defaults to 'v1', which has no Live endpoint in Google's published API schema).`;
+const MAX_DRAIN_MS = 120_000;
+const DEFAULT_DRAIN_MS = 10_000;
+const DRAIN_MARGIN_MS = 1_000;
+/** Client messages held while the session reconnects; beyond this, sending throws. */
+const MAX_HELD_MESSAGES = 32;
 
-/** Model parts read from one server message; a real one holds a few. */
-const MAX_PARTS_PER_MESSAGE = 256;
+const SCHEDULINGS: readonly string[] = [FunctionResponseScheduling.SILENT, FunctionResponseScheduling.WHEN_IDLE, FunctionResponseScheduling.INTERRUPT];
+const BEHAVIORS: readonly string[] = [Behavior.BLOCKING, Behavior.NON_BLOCKING];
+
+/** How a connection is made: `ai.live.connect` with the model filled in. */
+type Connector = (config: LiveConnectConfig, callbacks: LiveCallbacks) => Promise<LiveSessionLike>;
+
+/** One WebSocket connection of the session. */
+interface Connection {
+  id: number;
+  session: LiveSessionLike | undefined;
+  /** Whether the server answered its setup: a close before that is a refused connection. */
+  setUp: boolean;
+  /** Resolves when the socket closes, with the reason explained. */
+  closed: Promise<{ code?: number; reason: string }>;
+}
 
 /**
  * Prepares code execution for one Live session that you connect yourself: pass
  * `live.connectConfig(config)` and `live.callbacks(yours)` to `ai.live.connect`, then
- * `live.attach(session)`. {@link connectLiveCodeExecution} does all three.
+ * `live.attach(session)`. {@link connectLiveCodeExecution} does all three, and reconnects.
  *
- * @throws {TypeError} the sandbox or a function is malformed (the message names it).
+ * @throws {TypeError} the sandbox, a function or an option is malformed (the message names it).
  *
  * @example
  * ```ts
- * const live = createLiveCodeExecution({ sandbox, onEvent: (e) => e.type === 'text' && show(e.text) });
- * const session = await ai.live.connect({ model, config: live.connectConfig({ responseModalities: [Modality.TEXT] }), callbacks: live.callbacks({ onmessage: playAudio }) });
+ * const live = createLiveCodeExecution({ sandbox, onEvent: (e) => e.type === 'text' && show(e.role, e.text) });
+ * const session = await ai.live.connect({ model: 'gemini-3.8-live', config: live.connectConfig(), callbacks: live.callbacks() });
  * live.attach(session);
  * live.sendText('Plot a sine wave');
  * ```
@@ -42,45 +81,46 @@ export function createLiveCodeExecution(options: LiveCodeExecutionOptions): Live
   if (typeof options?.sandbox?.run !== 'function') throw new TypeError('A Live session needs a sandbox: pass sandbox: await PythonSandbox.create()');
   const maxPending = options.maxPendingCalls ?? DEFAULT_MAX_PENDING_CALLS;
   if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError(`maxPendingCalls must be a whole number of at least 1; got ${String(options.maxPendingCalls)}`);
+  if (options.runPythonBehavior !== undefined && !BEHAVIORS.includes(options.runPythonBehavior)) {
+    throw new TypeError(`runPythonBehavior must be BLOCKING or NON_BLOCKING; got ${String(options.runPythonBehavior)}`);
+  }
+  if (options.scheduling !== undefined && !SCHEDULINGS.includes(options.scheduling)) {
+    // The API reference once spelled it INTERRUPTED; the service closes the session (1007) on that.
+    throw new TypeError(`scheduling must be SILENT, WHEN_IDLE or INTERRUPT; got ${String(options.scheduling)}`);
+  }
   return new LiveCodeExecution(options, resolveFunctions(options.functions, true), maxPending);
 }
 
 /**
  * Connects a Live session whose model runs Python in `sandbox`, through the caller's
- * `@google/genai` client, and resolves once the server has accepted the setup.
+ * `@google/genai` client, and resolves once the server has accepted the setup. The session asks
+ * for AUDIO with transcription of both sides (every current Live model is audio-only), and
+ * outlives its connections: on `goAway`, or when a connection drops, it resumes on a new one.
  *
- * @param options The client (`ai`), `model`, the SDK's connect `config` (our tools are added to
- *   `config.tools`), the `sandbox`, your `functions`, `onEvent`, and `onMessage` for every raw
- *   server message (audio, transcriptions).
- * @returns The open session: send with `sendText`/`sendClientContent`, read `getTranscript()`,
- *   end with `close()`.
- * @throws {TypeError} an option is malformed; whatever `ai.live.connect` throws (a refused socket).
+ * @param options The client (`ai`), `model`, the SDK's connect `config` (defaults filled in, our
+ *   tools added to `config.tools`), the `sandbox`, your `functions`, `onEvent`, and `onMessage`
+ *   for every raw server message.
+ * @returns The open session: send with `sendText`/`sendClientContent`/`sendRealtimeInput`, read
+ *   `getTranscript()`, end with `close()`.
+ * @throws {TypeError} an option is malformed. `LiveConnectError` the server refused the setup (the
+ *   message says why: a TEXT modality, a wrong API version…); whatever `ai.live.connect` throws.
  *
  * @example
  * ```ts
  * const ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta' });
- * const live = await connectLiveCodeExecution({ ai, model: 'gemini-live-2.5-flash-preview', sandbox,
- *   config: { responseModalities: [Modality.TEXT] }, onEvent: (e) => e.type === 'text' && show(e.text) });
+ * const live = await connectLiveCodeExecution({ ai, model: 'gemini-3.8-live', sandbox,
+ *   onEvent: (e) => { if (e.type === 'text') show(e.role, e.text); else if (e.type === 'audio') play(e.data); } });
  * live.sendText('What is the sum of the first 50 primes? Run code.');
  * ```
  */
 export async function connectLiveCodeExecution(options: ConnectLiveCodeExecutionOptions): Promise<LiveCodeExecution> {
   if (typeof options?.ai?.live?.connect !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
-  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a Live model name such as "gemini-live-2.5-flash-preview"');
+  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a Live model name such as "gemini-3.8-live"');
+  const attempts = options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
+  if (!Number.isInteger(attempts) || attempts < 0) throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
   const live = createLiveCodeExecution(options);
-  const onMessage = safeListener(options.onMessage);
-  const connecting = options.ai.live.connect({
-    model: options.model,
-    config: live.connectConfig(options.config),
-    callbacks: live.callbacks({ ...options.callbacks, onmessage: onMessage }),
-  });
-  // The SDK's connect never settles when the server closes the socket before answering the setup.
-  const opened = await Promise.race([connecting.then((session) => ({ session })), live.closed.then((info) => ({ info }))]);
-  if ('info' in opened) {
-    connecting.then((session) => session.close(), () => undefined);
-    throw Object.assign(new Error(`The Live session could not be opened: ${opened.info.reason}`), { name: 'LiveConnectError' });
-  }
-  live.attach(opened.session);
+  const { ai, model } = options;
+  await live.open((config, callbacks) => ai.live.connect({ model, config, callbacks }), options.config ?? {}, { ...options.callbacks, onmessage: safeListener(options.onMessage) }, attempts);
   return live;
 }
 
@@ -88,31 +128,43 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
  * One Live session's code execution: answers its tool calls from the sandbox, stops a run the
  * server cancels, keeps the transcript, and ties the session's life to the sandbox's.
  *
- * Transcript: `getTranscript()` holds user turns as sent and model turns in the shape of the other
- * modes: model text, our runs as `executableCode` + `codeExecutionResult` (+ `inlineData`) paired
- * by the call's id, your functions as `functionCall` + `functionResponse`, and server-side
+ * Transcript: `getTranscript()` holds user turns (as sent, or as their speech was transcribed)
+ * and model turns in the shape of the other modes: the model's words (its output transcription,
+ * or text parts), our runs as `executableCode` + `codeExecutionResult` (+ `inlineData`) paired by
+ * the call's id, your functions as `functionCall` + `functionResponse`, and server-side
  * `codeExecution` parts passed through. A model `executableCode` part that nobody runs (the
- * session has no `codeExecution` tool: Live models draft their calls as Python first) is kept,
- * marked with `partMetadata.notRun` ({@link isNotRunCode}). Audio parts are left out (they come
- * through `onMessage`).
+ * session has no `codeExecution` tool: Live models may draft their calls as Python first) is kept,
+ * marked with `partMetadata.notRun` ({@link isNotRunCode}). Audio stays out (`audio` events).
  *
- * Lifetime: when the socket closes, running code is stopped and queued calls are dropped; when
- * the sandbox turns out to be disposed (at the next call), the session is closed. Closing never
- * disposes the sandbox: the caller owns it.
+ * Lifetime: a session made by {@link connectLiveCodeExecution} moves to a new connection when the
+ * server sends `goAway` or a connection drops, resuming with its latest handle; running code goes
+ * on. When the session ends (closed, or resuming failed), running code is stopped and queued
+ * calls are dropped; when the sandbox turns out to be disposed (at the next call), the session is
+ * closed. Closing never disposes the sandbox: the caller owns it.
  */
 export class LiveCodeExecution {
   /** Resolves when the session has ended, saying why. */
   readonly closed: Promise<LiveCloseInfo>;
   private readonly emit: (event: LiveCodeExecutionEvent) => void;
   private readonly calls: LiveCalls;
+  private readonly declarations: FunctionDeclaration[];
+  private readonly scheduling: FunctionResponseScheduling;
   private transcript = new LiveTranscript(false);
-  private current: LiveSessionLike | undefined;
+  private config: LiveConnectConfig = {};
+  private resumption = new Resumption();
+  private connection: Connection | undefined;
+  private connections = 0;
+  /** Set by {@link connectLiveCodeExecution}: how to reconnect, and how often to try. */
+  private reconnector: { connect: Connector; yours: Partial<LiveCallbacks>; attempts: number } | undefined;
+  /** `draining`: `goAway` came, the session moves once its calls are answered; `reconnecting`: between connections. */
+  private state: 'open' | 'draining' | 'reconnecting' = 'open';
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
   /** Responses finished before `attach` (only possible when a call arrives with the setup). */
   private readonly outbox: FunctionResponse[] = [];
+  /** Client messages sent while reconnecting, for the next connection. */
+  private readonly held: ((session: LiveSessionLike) => void)[] = [];
   private turn = 1;
   private ended: LiveCloseInfo | undefined;
-  /** Whether the server answered the setup: a close before it is a refused connection. */
-  private setUp = false;
   private resolveClosed!: (info: LiveCloseInfo) => void;
 
   /** @internal Use {@link createLiveCodeExecution} or {@link connectLiveCodeExecution}. */
@@ -125,67 +177,71 @@ export class LiveCodeExecution {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
+    const run = runPythonDeclaration({ timeoutMs: options.sandbox.limits.timeoutMs, files: [] });
+    this.declarations = [liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING), ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING))];
+    this.scheduling = options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE;
     this.calls = new LiveCalls({
       context: { sandbox: options.sandbox, functions, multimodalFunctionResponse: options.multimodalFunctionResponse ?? false, emit: this.emit },
       emit: this.emit,
       turn: () => this.turn,
       show: (parts) => this.transcript.addOwn(parts),
-      respond: (response) => this.respond(response),
+      connection: () => this.connection?.id ?? 0,
+      respond: (response, connection) => this.respond(response, connection),
       sandboxGone: (reason) => this.end({ by: 'sandbox', reason }),
       maxPending,
     });
   }
 
   /**
-   * The connect config with `run_python` and your functions added to `config.tools` (a copy).
-   * If `config.tools` enables `codeExecution`, the model's code parts are taken as run by the server.
+   * The connect config: yours with the Live defaults filled in (AUDIO, input and output
+   * transcription, a sliding context window, session resumption: each unless your config has the
+   * key) and `run_python` and your functions added to `config.tools` (a copy). Declarations go out
+   * with `parameters` (Live ignores `parametersJsonSchema`) and an explicit `behavior`. If
+   * `config.tools` enables `codeExecution`, the model's code parts are taken as run by the server.
    *
    * @throws {TypeError} `config.tools` already declares `run_python`, or holds a CallableTool.
    */
   connectConfig(config: LiveConnectConfig = {}): LiveConnectConfig {
-    const tools: ToolListUnion = [...(config.tools ?? [])];
-    if (tools.some((tool) => 'callTool' in tool)) throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
-    if (tools.some((tool) => 'functionDeclarations' in tool && tool.functionDeclarations?.some((fn) => fn.name === RUN_PYTHON))) {
-      throw new TypeError(`"${RUN_PYTHON}" is declared by the session itself; give your function another name`);
-    }
-    this.transcript = new LiveTranscript(tools.some((tool) => 'codeExecution' in tool && tool.codeExecution !== undefined));
-    const run = runPythonDeclaration({ timeoutMs: this.options.sandbox.limits.timeoutMs, files: [] });
-    tools.push({ functionDeclarations: [run, ...[...this.functions.values()].map((fn) => fn.declaration)] });
-    return { ...config, tools };
+    this.config = liveConnectConfig(config, structuredClone(this.declarations));
+    this.transcript = new LiveTranscript(serverRunsCode(config));
+    this.resumption = new Resumption(config.sessionResumption?.handle);
+    return this.config;
   }
 
   /** Callbacks for `ai.live.connect`: ours first, then yours (`onmessage` gets every message). */
   callbacks(yours: Partial<LiveCallbacks> = {}): LiveCallbacks {
-    return {
-      onopen: () => yours.onopen?.(),
-      onmessage: (message) => {
-        this.handleMessage(message);
-        yours.onmessage?.(message);
-      },
-      onerror: (event) => {
-        this.emit({ type: 'error', message: `The Live connection reported an error: ${errorText(event)}` });
-        yours.onerror?.(event);
-      },
-      onclose: (event) => {
-        const reason = String(event?.reason ?? '').slice(0, 1_000) || 'The connection closed.';
-        this.end({ by: 'server', ...(typeof event?.code === 'number' && { code: event.code }), reason: this.setUp ? reason : `${reason} ${BEFORE_SETUP}` });
-        yours.onclose?.(event);
-      },
-    };
+    return this.newConnection(yours).callbacks;
   }
 
   /** The session `ai.live.connect` returned: responses go to it from now on. */
   attach(session: LiveSessionLike): void {
-    if (this.current) throw new TypeError('attach() was already called: one LiveCodeExecution serves one session');
-    this.current = session;
+    const connection = this.connection;
+    if (!connection) throw new TypeError('Call callbacks() and pass them to ai.live.connect before attach()');
+    if (connection.session) throw new TypeError('attach() was already called: one LiveCodeExecution serves one session');
+    connection.session = session;
+    connection.setUp = true;
     // The socket may have closed while connect was resolving.
     if (this.ended) return session.close();
-    for (const response of this.outbox.splice(0)) this.respond(response);
+    for (const response of this.outbox.splice(0)) this.respond(response, connection.id);
   }
 
-  /** The SDK session, once attached. */
+  /**
+   * @internal Connects through `connect` and keeps the session alive across connections
+   * ({@link connectLiveCodeExecution} calls it).
+   */
+  async open(connect: Connector, config: LiveConnectConfig, yours: Partial<LiveCallbacks>, attempts: number): Promise<void> {
+    this.reconnector = { connect, yours, attempts };
+    const outcome = await this.dial(this.connectConfig(config));
+    if ('reason' in outcome) {
+      this.end({ by: 'server', ...(outcome.code !== undefined && { code: outcome.code }), reason: outcome.reason });
+      throw Object.assign(new Error(`The Live session could not be opened: ${outcome.reason}`), { name: 'LiveConnectError' });
+    }
+    this.attach(outcome.session);
+  }
+
+  /** The SDK session of the current connection, once attached. */
   get session(): LiveSessionLike | undefined {
-    return this.current;
+    return this.connection?.session;
   }
 
   /** True once the session has ended. */
@@ -193,16 +249,43 @@ export class LiveCodeExecution {
     return this.ended !== undefined;
   }
 
+  /** The latest resumption handle the server marked resumable (a new session can resume from it). */
+  get resumptionHandle(): string | undefined {
+    return this.resumption.handle;
+  }
+
   /** Sends a user message (text) and ends the user's turn. */
   sendText(text: string): void {
     this.sendClientContent({ turns: text, turnComplete: true });
   }
 
-  /** `session.sendClientContent`, with the turns recorded in the transcript. */
+  /**
+   * `session.sendClientContent`, with the turns recorded in the transcript. While the session
+   * reconnects, the message is held and sent on the new connection.
+   *
+   * @throws {TypeError} the session has ended, or too many messages are held while it reconnects.
+   */
   sendClientContent(params: LiveSendClientContentParameters): void {
-    const session = this.requireOpen();
-    session.sendClientContent(params);
+    this.send((session) => session.sendClientContent(params));
     for (const content of userContents(params.turns)) this.transcript.addUser(content);
+  }
+
+  /**
+   * `session.sendRealtimeInput`: audio (16-bit PCM, 16 kHz, `audio/pcm;rate=16000`), video frames,
+   * `audioStreamEnd`, activity marks, or `text` (recorded as a user turn). The user's speech
+   * reaches the transcript through its input transcription. While the session reconnects, text is
+   * held for the new connection and audio and video are dropped (late audio is worse than a gap).
+   *
+   * @throws {TypeError} the session has ended, or the SDK session has no `sendRealtimeInput`.
+   */
+  sendRealtimeInput(params: LiveSendRealtimeInputParameters): void {
+    const media = params.audio !== undefined || params.video !== undefined || params.media !== undefined;
+    if (this.state === 'reconnecting' && media && !this.ended) return;
+    this.send((session) => {
+      if (typeof session.sendRealtimeInput !== 'function') throw new TypeError('This SDK session has no sendRealtimeInput');
+      session.sendRealtimeInput(params);
+    });
+    if (typeof params.text === 'string' && params.text !== '') this.transcript.addUser({ role: 'user', parts: [{ text: params.text }] });
   }
 
   /** The transcript so far: user turns and model turns (see the class comment). Deep copies. */
@@ -215,67 +298,215 @@ export class LiveCodeExecution {
     this.end({ by: 'client', reason: 'Closed by the app.' });
   }
 
-  /** Acts on one server message (the `onmessage` of {@link LiveCodeExecution.callbacks} calls this). */
+  /** Acts on one server message of the current connection (the `onmessage` of {@link LiveCodeExecution.callbacks} calls this). */
   handleMessage(message: LiveServerMessage): void {
     if (this.ended || !isObject(message)) return;
-    if (isObject(message.setupComplete)) this.setUp = true;
-    if (isObject(message.setupComplete)) this.emit({ type: 'setup-complete', ...(typeof message.setupComplete.sessionId === 'string' && { sessionId: message.setupComplete.sessionId }) });
-    if (isObject(message.serverContent)) this.serverContent(message);
-    if (isObject(message.toolCall)) this.calls.receive(message.toolCall.functionCalls);
+    if (isObject(message.setupComplete)) this.setupComplete(message.setupComplete);
+    if (isObject(message.serverContent) && readServerContent(message.serverContent, message.usageMetadata, { transcript: this.transcript, emit: this.emit, turn: this.turn })) this.turn++;
+    if (isObject(message.toolCall)) {
+      // A handle from before this call would resume a session that never saw it.
+      this.resumption.resumableNow = false;
+      this.calls.receive(message.toolCall.functionCalls);
+    }
     if (isObject(message.toolCallCancellation)) this.calls.cancel(message.toolCallCancellation.ids);
-    if (isObject(message.goAway)) this.emit({ type: 'go-away', goAway: structuredClone(message.goAway) });
-    if (isObject(message.sessionResumptionUpdate)) this.emit({ type: 'session-resumption-update', update: structuredClone(message.sessionResumptionUpdate) });
+    if (isObject(message.sessionResumptionUpdate)) this.resumptionUpdate(message.sessionResumptionUpdate);
+    if (isObject(message.goAway)) this.goAway(message.goAway);
   }
 
-  private serverContent(message: LiveServerMessage): void {
-    const content = message.serverContent!;
-    const turn = this.turn;
-    const parts = isObject(content.modelTurn) && Array.isArray(content.modelTurn.parts) ? content.modelTurn.parts : [];
-    for (const part of this.transcript.addModelParts(parts.slice(0, MAX_PARTS_PER_MESSAGE))) this.emitPart(part, turn);
-    if (content.interrupted === true) this.emit({ type: 'interrupted', turn });
-    if (content.turnComplete === true) {
-      this.emit({ type: 'turn-complete', turn, content: this.transcript.endTurn(), ...(isObject(message.usageMetadata) && { usageMetadata: structuredClone(message.usageMetadata) }) });
-      this.turn++;
+  private setupComplete(setup: Record<string, any>): void {
+    if (this.connection) this.connection.setUp = true;
+    // Once per session: a resumed connection reports `reconnected` instead.
+    if (this.connections === 1) this.emit({ type: 'setup-complete', ...(typeof setup.sessionId === 'string' && { sessionId: setup.sessionId.slice(0, 256) }) });
+  }
+
+  private resumptionUpdate(raw: Record<string, any>): void {
+    const read = this.resumption.read(raw);
+    if (read.ok) this.emit({ type: 'session-resumption-update', update: read.update });
+    else this.emit({ type: 'rejected', turn: this.turn, reason: read.reason });
+    this.moveIfDrained();
+  }
+
+  /** The server will close this connection: answer what is open on it, then move to a new one. */
+  private goAway(raw: Record<string, any>): void {
+    this.emit({ type: 'go-away', goAway: typeof raw.timeLeft === 'string' ? { timeLeft: raw.timeLeft.slice(0, 32) } : {} });
+    if (!this.canResume() || this.state !== 'open') return;
+    this.state = 'draining';
+    const left = Math.min(durationMs(raw.timeLeft) ?? DEFAULT_DRAIN_MS, MAX_DRAIN_MS);
+    this.drainTimer = setTimeout(() => void this.reconnect('the time goAway gave ran out before the open calls were answered'), Math.max(0, left - DRAIN_MARGIN_MS));
+    this.moveIfDrained();
+  }
+
+  /** After `goAway`: moves once no call is open and the server has said the session can be resumed as it is. */
+  private moveIfDrained(): void {
+    if (this.state === 'draining' && this.calls.size === 0 && this.resumption.resumableNow) void this.reconnect('the server sent goAway');
+  }
+
+  private canResume(): boolean {
+    return this.reconnector !== undefined && this.reconnector.attempts > 0 && wantsResumption(this.config);
+  }
+
+  /** A new connection record, current from now on, and its callbacks. */
+  private newConnection(yours: Partial<LiveCallbacks>): Connection & { callbacks: LiveCallbacks } {
+    let resolveClosed!: (info: { code?: number; reason: string }) => void;
+    const connection: Connection = { id: ++this.connections, session: undefined, setUp: false, closed: new Promise((resolve) => (resolveClosed = resolve)) };
+    this.connection = connection;
+    const current = () => this.connection === connection && !this.ended;
+    const callbacks: LiveCallbacks = {
+      onopen: () => yours.onopen?.(),
+      onmessage: (message) => {
+        // A replaced connection's late messages are not this session's any more.
+        if (!current()) return;
+        this.handleMessage(message);
+        yours.onmessage?.(message);
+      },
+      onerror: (event) => {
+        if (current()) this.emit({ type: 'error', message: `The Live connection reported an error: ${errorText(event)}` });
+        yours.onerror?.(event);
+      },
+      onclose: (event) => {
+        const info = { ...(typeof event?.code === 'number' && { code: event.code }), reason: explainClose(event?.reason, !connection.setUp) };
+        resolveClosed(info);
+        if (current() && connection.setUp) this.connectionLost(info);
+        else if (current() && !this.reconnector) this.end({ by: 'server', ...info });
+        yours.onclose?.(event);
+      },
+    };
+    return Object.assign(connection, { callbacks });
+  }
+
+  /** Connects once: the session, or why the server closed the socket before answering the setup. */
+  private async dial(config: LiveConnectConfig): Promise<{ session: LiveSessionLike } | { code?: number; reason: string }> {
+    const { connect, yours } = this.reconnector!;
+    const connection = this.newConnection(yours);
+    const connecting = connect(config, connection.callbacks);
+    // The SDK's connect never settles when the server closes the socket before answering the setup.
+    const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed]);
+    if ('reason' in outcome) connecting.then((session) => session.close(), () => undefined);
+    else connection.setUp = true;
+    return outcome;
+  }
+
+  /** The current connection closed after its setup, not by us. */
+  private connectionLost(info: { code?: number; reason: string }): void {
+    const worthIt = this.state === 'draining' || isResumableClose(info.code);
+    if (this.canResume() && this.resumption.handle !== undefined && worthIt) {
+      void this.reconnect(`the connection closed${info.code === undefined ? '' : ` (${info.code})`}: ${info.reason}`);
+    } else {
+      this.end({ by: 'server', ...info });
     }
   }
 
-  private emitPart(part: Part, turn: number): void {
-    if (typeof part.text === 'string') this.emit({ type: 'text', turn, text: part.text, thought: part.thought === true });
-    else this.emit({ type: 'model-part', turn, part: structuredClone(part), notRun: part.partMetadata?.notRun === true });
+  /**
+   * Moves the session to a new connection resumed from the latest handle, trying up to
+   * `maxReconnectAttempts` times. Calls still open on the old connection cannot be answered on the
+   * new one (its state predates them): they finish and are reported as not delivered.
+   */
+  private async reconnect(why: string): Promise<void> {
+    if (this.state === 'reconnecting' || this.ended) return;
+    this.state = 'reconnecting';
+    clearTimeout(this.drainTimer);
+    // The server refuses to resume a session whose earlier socket is still open, so close it first.
+    const old = this.connection;
+    this.connection = undefined;
+    try {
+      old?.session?.close();
+    } catch {
+      // Already closed.
+    }
+    // A model turn cut off by the move has ended: its words so far stay.
+    this.transcript.endTurn();
+    const { attempts } = this.reconnector!;
+    let reason = why;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      this.emit({ type: 'reconnecting', attempt, reason });
+      if (attempt > 1) await delay(RETRY_DELAYS_MS[Math.min(attempt - 2, RETRY_DELAYS_MS.length - 1)]!);
+      if (this.ended) return;
+      let outcome: Awaited<ReturnType<LiveCodeExecution['dial']>>;
+      try {
+        outcome = await this.dial(resumeWith(this.config, this.resumption.handle!));
+      } catch (error) {
+        outcome = { reason: errorText(error) };
+      }
+      if (this.ended) {
+        if ('session' in outcome) outcome.session.close();
+        return;
+      }
+      if ('session' in outcome) return this.resumed(outcome.session, attempt);
+      reason = `${outcome.code === undefined ? '' : `${outcome.code} `}${outcome.reason}`;
+      // The server refused the handle or the setup: another try would be refused the same way.
+      if (!isResumableClose(outcome.code)) break;
+    }
+    this.end({ by: 'server', reason: `The Live session could not be resumed on a new connection: ${reason}` });
   }
 
-  private respond(response: FunctionResponse): void {
-    if (this.ended) return;
-    if (!this.current) {
-      this.outbox.push(response);
+  private resumed(session: LiveSessionLike, attempt: number): void {
+    this.connection!.session = session;
+    this.state = 'open';
+    this.resumption.resumableNow = false;
+    this.emit({ type: 'reconnected', attempt });
+    for (const send of this.held.splice(0)) this.sendNow(session, send);
+  }
+
+  /** Sends a client message now, or holds it while the session reconnects. */
+  private send(message: (session: LiveSessionLike) => void): void {
+    if (this.ended) throw new TypeError(`The Live session has ended (${this.ended.reason})`);
+    if (this.state === 'reconnecting') {
+      if (this.held.length >= MAX_HELD_MESSAGES) throw new TypeError(`The Live session is reconnecting and already holds ${MAX_HELD_MESSAGES} messages for the new connection`);
+      this.held.push(message);
       return;
     }
+    const session = this.connection?.session;
+    if (!session) throw new TypeError('The Live session is not connected yet: call attach(session) first');
+    this.sendNow(session, message, true);
+  }
+
+  private sendNow(session: LiveSessionLike, message: (session: LiveSessionLike) => void, rethrow = false): void {
     try {
-      this.current.sendToolResponse({ functionResponses: [response] });
+      message(session);
+      // The server's state now holds input that no handle covers yet.
+      this.resumption.resumableNow = false;
+    } catch (error) {
+      if (rethrow) throw error;
+      this.emit({ type: 'error', message: `A message held during the reconnect could not be sent: ${errorText(error)}` });
+    }
+  }
+
+  /** Sends one function response if the call's connection is still the current one; false when it cannot be delivered. */
+  private respond(response: FunctionResponse, connection: number): boolean {
+    if (this.ended || this.connection?.id !== connection) return false;
+    const session = this.connection.session;
+    if (!session) {
+      this.outbox.push(response);
+      return true;
+    }
+    const declaration = this.declarations.find((fn) => fn.name === response.name);
+    const sent: FunctionResponse = declaration && isNonBlocking(declaration) ? { ...response, scheduling: this.scheduling } : response;
+    try {
+      session.sendToolResponse({ functionResponses: [sent] });
     } catch (error) {
       this.emit({ type: 'error', message: `The response to call ${response.id ?? '(no id)'} could not be sent: ${errorText(error)}` });
+      return false;
     }
+    // Only a handle issued after this response covers it.
+    this.resumption.resumableNow = false;
+    return true;
   }
 
   private end(info: LiveCloseInfo): void {
     if (this.ended) return;
     this.ended = info;
+    clearTimeout(this.drainTimer);
+    this.held.length = 0;
     this.calls.stopAll(`The Live session ended: ${info.reason}`);
     if (info.by !== 'server') {
       try {
-        this.current?.close();
+        this.connection?.session?.close();
       } catch {
         // Already closed: nothing left to tell the server.
       }
     }
     this.emit({ type: 'closed', info });
     this.resolveClosed(info);
-  }
-
-  private requireOpen(): LiveSessionLike {
-    if (this.ended) throw new TypeError(`The Live session has ended (${this.ended.reason})`);
-    if (!this.current) throw new TypeError('The Live session is not connected yet: call attach(session) first');
-    return this.current;
   }
 }
 
@@ -288,6 +519,16 @@ function userContents(turns: LiveSendClientContentParameters['turns']): Content[
   // A list of parts (or strings) is one user turn, as the SDK reads it.
   const parts = (list as (string | Part)[]).map((item) => (typeof item === 'string' ? { text: item } : item));
   return [{ role: 'user', parts }];
+}
+
+/** A protobuf Duration as JSON (`"50s"`, `"1.5s"`) in milliseconds. */
+function durationMs(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(\d{1,6}(?:\.\d{1,9})?)s$/.exec(value) : null;
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isObject(value: unknown): value is Record<string, any> {

@@ -1,7 +1,17 @@
 /**
  * Public option types of code execution in Live sessions (`ai.live.connect`). Types only.
  */
-import type { LiveCallbacks, LiveConnectConfig, LiveConnectParameters, LiveSendClientContentParameters, LiveSendToolResponseParameters, LiveServerMessage } from '@google/genai';
+import type {
+  Behavior,
+  FunctionResponseScheduling,
+  LiveCallbacks,
+  LiveConnectConfig,
+  LiveConnectParameters,
+  LiveSendClientContentParameters,
+  LiveSendRealtimeInputParameters,
+  LiveSendToolResponseParameters,
+  LiveServerMessage,
+} from '@google/genai';
 import type { AgentSandbox, LocalFunction } from '../types.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 
@@ -14,6 +24,8 @@ export interface LiveSessionLike {
   sendClientContent(params: LiveSendClientContentParameters): void;
   /** Sends function responses answering the model's tool calls. */
   sendToolResponse(params: LiveSendToolResponseParameters): void;
+  /** Sends realtime input (audio, video, text); needed only by {@link LiveCodeExecution.sendRealtimeInput}. */
+  sendRealtimeInput?(params: LiveSendRealtimeInputParameters): void;
   /** Closes the socket. */
   close(): void;
 }
@@ -49,16 +61,42 @@ export interface LiveCodeExecutionOptions {
    * an error response at once instead of a place in the queue.
    */
   maxPendingCalls?: number;
+  /**
+   * How `run_python` is declared (default `BLOCKING`): the model waits for the result before it
+   * goes on, so an answer that needs code is spoken once the code has run. `NON_BLOCKING` lets the
+   * model keep talking while the cell runs; the result then reaches it as `scheduling` says.
+   * (Your functions keep their own `behavior`; one without is declared `BLOCKING`, as Live models
+   * before `gemini-3.8-live` took it, where 3.8 would take it as `NON_BLOCKING`.)
+   */
+  runPythonBehavior?: Behavior;
+  /**
+   * How the response to a `NON_BLOCKING` call is fitted into the conversation (default
+   * `WHEN_IDLE`: once the model has finished what it is saying; `INTERRUPT`: at once; `SILENT`:
+   * added to the context without a reply). Responses to `BLOCKING` calls carry none.
+   */
+  scheduling?: FunctionResponseScheduling;
 }
 
 /** Options of {@link connectLiveCodeExecution}: the client, the model, and the SDK's connect config. */
 export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOptions {
   /** The `@google/genai` client (`new GoogleGenAI(...)`, with `apiVersion` set). */
   ai: LiveGenAIClient;
-  /** A Live model, e.g. `gemini-live-2.5-flash-preview`. */
+  /** A Live model, e.g. `gemini-3.8-live`. */
   model: string;
-  /** The SDK's connect config; `run_python` and `functions` are added to `config.tools`. */
+  /**
+   * The SDK's connect config; `run_python` and `functions` are added to `config.tools`. Unless the
+   * config has the key (set it to `undefined` to turn one off), the session asks for AUDIO output,
+   * input and output transcription, a sliding context window and session resumption
+   * (`LIVE_DEFAULTS`). A `sessionResumption.handle` resumes an earlier session.
+   */
   config?: LiveConnectConfig;
+  /**
+   * Tries per reconnect (default `DEFAULT_MAX_RECONNECT_ATTEMPTS`, 3). The server ends each
+   * connection after about 10 minutes (`goAway` first) and networks drop: the session then
+   * reconnects with its latest resumption handle, keeping the transcript, the sandbox and running
+   * code. 0 turns this off: the session ends with its first connection.
+   */
+  maxReconnectAttempts?: number;
   /** Every raw server message, after the session has acted on it (audio, transcriptions…). */
   onMessage?: (message: LiveServerMessage) => void;
   /** The socket's error and close callbacks, passed through. */

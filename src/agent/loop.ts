@@ -9,6 +9,7 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
 import { type CallContext, type CallOutcome, planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
+import { explainModelNotFound } from './model-name.js';
 import { type ResponseImages, sendWithImageFallback } from './response-images.js';
 import { openCalls, rejectStreamedArguments } from './server-side-calls.js';
 import { mergeStreamedResponses } from './stream-merge.js';
@@ -60,7 +61,7 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     emit({ type: 'step-start', step });
     const source = step === 1 ? input.firstStream : undefined;
     const streamed = stream ? yield* streamStep(input, contents, usage, transcript, source) : undefined;
-    const response = streamed?.response ?? (await sendWithImageFallback(contents, input.images, () => client.models.generateContent({ model, contents, config })));
+    const response = streamed?.response ?? (await request(input, contents, () => client.models.generateContent({ model, contents, config })));
     signal?.throwIfAborted();
     last = response;
     usage = addUsage(usage, response.usageMetadata);
@@ -93,11 +94,23 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
 
 /**
  * Opens one streamed model request for `contents` (the chat opens the first itself, so that a
- * failing first request rejects `sendMessageStream`). A refusal of function-response parts
- * rewrites `contents` in place and opens the stream again (see {@link sendWithImageFallback}).
+ * failing first request rejects `sendMessageStream`).
  */
 export function openStep(input: Pick<LoopInput, 'client' | 'model' | 'config' | 'images'>, contents: Content[]): Promise<AsyncGenerator<GenerateContentResponse>> {
-  return sendWithImageFallback(contents, input.images, () => input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
+  return request(input, contents, () => input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
+}
+
+/**
+ * One model request: a refusal of function-response parts rewrites `contents` in place and sends
+ * again (see {@link sendWithImageFallback}); a model the API does not serve gets an error that says
+ * what to do (see {@link explainModelNotFound}).
+ */
+async function request<T>(input: Pick<LoopInput, 'model' | 'images'>, contents: Content[], send: () => Promise<T>): Promise<T> {
+  try {
+    return await sendWithImageFallback(contents, input.images, send);
+  } catch (error) {
+    throw explainModelNotFound(error, input.model);
+  }
 }
 
 /** Runs the loop without streaming and resolves with its result. */

@@ -5,6 +5,7 @@
 import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
+import { SUGGESTED_MODEL } from './model-name.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode, GenAIClient, LocalExecutionOptions, LocalFunction, ServerExecutionOptions } from './types.js';
 
@@ -37,7 +38,7 @@ export interface AgentSetup {
 
 export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
   if (!options || typeof options.ai?.models?.generateContent !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
-  if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a model name such as "gemini-flash-latest"');
+  if (typeof options.model !== 'string' || options.model === '') throw new TypeError(`model must be a model name such as ${JSON.stringify(SUGGESTED_MODEL)}`);
   const mode: ExecutionMode = options.execution ?? 'local';
   if (mode !== 'local' && mode !== 'server') throw new TypeError(`execution must be "local" or "server"; got ${JSON.stringify(mode)}`);
   if (mode === 'local' && typeof options.sandbox?.run !== 'function') {

@@ -71,6 +71,11 @@ export function apiError(code: number, status: string, message: string): Reply {
   return { error: { code, status, message } };
 }
 
+/** The API's 404 text for a model it does not serve, worded as recorded (pydantic-ai__error404-unknown-model.yaml). */
+export function modelNotFoundMessage(model: string): string {
+  return `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ModelService.ListModels to see the list of available models and their supported methods.`;
+}
+
 /** The last turn the client sent. */
 export function lastTurn(request: RecordedRequest): Content {
   const content = request.body.contents.at(-1);

@@ -3,6 +3,7 @@
  * interaction that ended in a status that is not an answer, a server that broke the protocol or
  * a bound, and the API's refusal of code execution beside function tools.
  */
+import { explainModelNotFound } from '../model-name.js';
 
 /** Why an {@link InteractionError} was thrown. */
 export type InteractionErrorReason =
@@ -51,9 +52,10 @@ const TOOL_MIX_REFUSAL = /include_server_side_tool_invocations/;
 
 /**
  * The error to throw for an error from `interactions.create`: the tool-mix 400 as an
- * {@link InteractionError} that says what to do, anything else unchanged.
+ * {@link InteractionError} that says what to do, a model the API does not serve as the SDK's
+ * error with a message that says what to do ({@link explainModelNotFound}), anything else unchanged.
  */
-export function explainCreateError(error: unknown): unknown {
+export function explainCreateError(error: unknown, model: string): unknown {
   const status = (error as { status?: unknown } | null)?.status;
   const message = error instanceof Error ? error.message : '';
   if (status === 400 && TOOL_MIX_REFUSAL.test(message)) {
@@ -63,7 +65,7 @@ export function explainCreateError(error: unknown): unknown {
       { cause: error },
     );
   }
-  return error;
+  return explainModelNotFound(error, model);
 }
 
 /** Text from the server, cut to a length that is safe to put in an error message. */

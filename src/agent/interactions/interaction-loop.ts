@@ -151,7 +151,7 @@ export async function openStream(input: InteractionLoopInput, history: Interacti
     return await input.client.create({ ...createParams(input, history), stream: true }, requestOptions(input));
   } catch (error) {
     input.fields.signal?.throwIfAborted();
-    throw explainCreateError(error);
+    throw explainCreateError(error, input.model);
   }
 }
 
@@ -162,7 +162,7 @@ async function createOnce(input: InteractionLoopInput, history: InteractionHisto
     interaction = await input.client.create({ ...createParams(input, history), stream: false }, requestOptions(input));
   } catch (error) {
     input.fields.signal?.throwIfAborted();
-    throw explainCreateError(error);
+    throw explainCreateError(error, input.model);
   }
   if (typeof interaction !== 'object' || interaction === null) throw new InteractionError('protocol', `The interaction response is not an object: ${quoted(interaction, 80)}`);
   const { id, status, steps, usage } = interaction as { id?: unknown; status?: unknown; steps?: unknown; usage?: unknown };

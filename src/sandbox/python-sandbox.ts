@@ -252,6 +252,8 @@ export class PythonSandbox {
     if (this.disposed) return;
     this.disposed = true;
     this.active?.stop('interrupt');
+    // Downloads and index resolutions under way stop now, not when their servers finish.
+    this.boot.packages?.dispose();
     const [session] = await Promise.all([this.ready.catch(() => undefined), this.interpreters.dispose()]);
     await session?.terminate('disposed');
   }

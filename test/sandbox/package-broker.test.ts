@@ -51,6 +51,15 @@ describe('PackageBroker', () => {
     expect(sameBytes(await wheels[0].arrayBuffer(), WHEEL)).toBe(true);
   });
 
+  it('keeps nothing of a wheel once it is handed over: the next request gets it again, and its size is known', async () => {
+    const b = broker();
+    const first = await b.fetch('present-1.0-py3-none-any.whl');
+    const second = await b.fetch('present-1.0-py3-none-any.whl');
+    expect(second).not.toBe(first);
+    expect(hits.get('present-1.0-py3-none-any.whl')).toBe(2);
+    expect(b.knownSize('present-1.0-py3-none-any.whl')).toBe(WHEEL.byteLength);
+  });
+
   it('never takes a wheel the lock file gives no SHA-256 from the wheel store, which anyone may have written', async () => {
     await (await openWheelStore())!.put(`${baseUrl}present-1.0-py3-none-any.whl`, new Uint8Array([1, 2, 3]).buffer);
     const wheel = await broker().fetch('present-1.0-py3-none-any.whl');

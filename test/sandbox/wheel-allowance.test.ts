@@ -39,6 +39,13 @@ describe('WheelAllowance', () => {
     expect(() => handout.take('big.whl', 20 * MB, false)).not.toThrow();
   });
 
+  it('refuses a wheel whose size is known before it is read again, once it would pass the bytes per run', () => {
+    const handout = new WheelAllowance();
+    const reserved = Array.from({ length: 12 }, () => handout.ask('big.whl', false, 20 * MB));
+    expect(() => handout.ask('big.whl', false, 20 * MB)).toThrow(/MB of packages per run/);
+    expect(() => handout.take('big.whl', 20 * MB, false, reserved[0])).not.toThrow();
+  });
+
   it(`answers at most ${MAX_PACKAGE_REQUESTS_PER_RUN} requests per run`, () => {
     const handout = new WheelAllowance();
     for (let i = 0; i < MAX_PACKAGE_REQUESTS_PER_RUN; i++) handout.ask(`w${i}.whl`, false);

@@ -64,8 +64,11 @@ export function loadOnce<T>(loads: Map<string, Promise<T>>, key: string, load: (
   return pending;
 }
 
-/** A response's body, refused past `maxBytes` (its stated length is checked first, then what arrives). */
-export async function readCapped(response: Response, maxBytes: number, what: string): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * A response's body, refused past `maxBytes` (its stated length is checked first, then what
+ * arrives); each chunk is also taken from `budget` when given (several downloads sharing one bound).
+ */
+export async function readCapped(response: Response, maxBytes: number, what: string, budget?: { take(n: number): void }): Promise<Uint8Array<ArrayBuffer>> {
   const tooBig = () => new Error(`${what} is over ${maxBytes} bytes; refused`);
   const stated = Number(response.headers.get('content-length'));
   if (Number.isFinite(stated) && stated > maxBytes) {
@@ -83,6 +86,12 @@ export async function readCapped(response: Response, maxBytes: number, what: str
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
       throw tooBig();
+    }
+    try {
+      budget?.take(value.byteLength);
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw error;
     }
     chunks.push(value);
   }

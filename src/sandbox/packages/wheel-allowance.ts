@@ -34,16 +34,30 @@ export class WheelAllowance {
     if (++this.indexRequests > MAX_INDEX_REQUESTS_PER_RUN) throw new Error(`at most ${MAX_INDEX_REQUESTS_PER_RUN} package index requests per run`);
   }
 
-  /** Before fetching `fileName` for the current run; throws when the request is over a bound. */
-  ask(fileName: string, copies: boolean): void {
+  /**
+   * Before fetching `fileName` for the current run; throws when the request is over a bound.
+   * `knownBytes`, the wheel's size when it was handed over before, is reserved at once, so
+   * requests that would go over the bytes per run are refused before the wheel is read again.
+   * Returns what was reserved, for `take`.
+   */
+  ask(fileName: string, copies: boolean, knownBytes?: number): number {
     if (++this.requests > MAX_PACKAGE_REQUESTS_PER_RUN) throw new Error(`at most ${MAX_PACKAGE_REQUESTS_PER_RUN} package downloads per run`);
     if (copies && this.copied.has(fileName)) throw new Error(`${fileName} was already handed to this interpreter`);
+    if (knownBytes === undefined) return 0;
+    if (this.bytes + knownBytes > MAX_PACKAGE_BYTES_PER_RUN) throw this.overBytes();
+    this.bytes += knownBytes;
+    return knownBytes;
   }
 
   /** Once the wheel is in hand, before handing it over; throws when it would go over the bytes per run. */
-  take(fileName: string, bytes: number, copies: boolean): void {
-    if (this.bytes + bytes > MAX_PACKAGE_BYTES_PER_RUN) throw new Error(`at most ${MAX_PACKAGE_BYTES_PER_RUN / 1024 / 1024} MB of packages per run`);
+  take(fileName: string, bytes: number, copies: boolean, reserved = 0): void {
+    this.bytes -= reserved;
+    if (this.bytes + bytes > MAX_PACKAGE_BYTES_PER_RUN) throw this.overBytes();
     this.bytes += bytes;
     if (copies) this.copied.add(fileName);
+  }
+
+  private overBytes(): Error {
+    return new Error(`at most ${MAX_PACKAGE_BYTES_PER_RUN / 1024 / 1024} MB of packages per run`);
   }
 }

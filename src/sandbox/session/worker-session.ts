@@ -43,6 +43,8 @@ interface RunWatch {
   streamedChars: number;
   /** Until the worker says it took the run. */
   startTimer?: ReturnType<typeof setTimeout>;
+  /** Aborted when the run ends: the downloads and index resolution it asked for stop (unless another waits for them). */
+  over: AbortController;
 }
 
 /**
@@ -111,13 +113,14 @@ export class WorkerSession {
   beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
     this.endRun();
     const startTimer = setTimeout(() => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`), this.options.callTimeoutMs);
-    this.current = { runId, listener, streamedChars: 0, startTimer };
+    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController() };
     this.wheelAllowance.beginRun();
   }
 
   /** The current run is over: later output and package requests are refused. */
   endRun(): void {
     clearTimeout(this.current?.startTimer);
+    this.current?.over.abort(new Error('the run ended before its packages came'));
     this.current = undefined;
   }
 
@@ -149,9 +152,9 @@ export class WorkerSession {
         if (!this.options.packages) throw new Error('packages are not served to this worker');
         if (!this.current) throw new Error('packages are served only while a run is going');
         const copies = !readsBlobs;
-        this.wheelAllowance.ask(event.fileName, copies);
-        const wheel = await this.options.packages.fetch(event.fileName);
-        this.wheelAllowance.take(event.fileName, wheel.size, copies);
+        const reserved = this.wheelAllowance.ask(event.fileName, copies, this.options.packages.knownSize(event.fileName));
+        const wheel = await this.options.packages.fetch(event.fileName, this.current.over.signal);
+        this.wheelAllowance.take(event.fileName, wheel.size, copies, reserved);
         reply.data = wheel;
       } catch (error) {
         reply.error = (error as Error).message;
@@ -168,7 +171,7 @@ export class WorkerSession {
         if (!this.current) throw new Error('packages are served only while a run is going');
         if (event.refused) throw new Error(event.refused);
         this.wheelAllowance.askIndex();
-        Object.assign(reply, await this.options.packages.fromIndex(event.names));
+        Object.assign(reply, await this.options.packages.fromIndex(event.names, this.current.over.signal));
       } catch (error) {
         reply.error = (error as Error).message;
       }

@@ -71,6 +71,8 @@ export interface ResolveOptions {
   lockName(normalized: string): string | undefined;
   /** Most distributions one resolution may take from the index. */
   maxDistributions: number;
+  /** Stops the resolution between its steps (its time bound, the run's end). */
+  signal?: AbortSignal;
 }
 
 /** Resolves the distributions `names` (as asked: import names mapped to distributions by the caller). */
@@ -80,6 +82,7 @@ export async function resolveFromIndex(names: readonly string[], source: IndexSo
   const order: ResolvedWheel[] = [];
   const queue: Wanted[] = names.map((name) => ({ name, specifier: '', extras: [] }));
   while (queue.length) {
+    options.signal?.throwIfAborted();
     const wanted = queue.shift()!;
     if (!isDistributionName(wanted.name)) throw new ResolveError(wanted.name.slice(0, 100), `not a valid package name: ${JSON.stringify(wanted.name.slice(0, 100))}`);
     const project = normalizeName(wanted.name);

@@ -84,6 +84,8 @@ export class FakeLiveConnection {
   get isClosed(): boolean {
     return this.socket.readyState !== WebSocket.OPEN;
   }
+  /** The resumable handles sent on this connection, in order. */
+  readonly handles: string[] = [];
   /** Hands out a new handle for this connection's session (set by the server). */
   newHandle: () => string = () => 'handle';
   /** Call ids sent in `toolCall`s and not yet answered or cancelled. */
@@ -149,6 +151,7 @@ export class FakeLiveConnection {
   resumptionUpdate(): void {
     if (!this.resumption || this.isClosed) return;
     const update = this.openCalls.size > 0 ? { resumable: false } : { newHandle: this.newHandle(), resumable: true };
+    if (update.newHandle) this.handles.push(update.newHandle);
     this.socket.send(`${JSON.stringify({ sessionResumptionUpdate: update }, null, 2)}\n`);
   }
 

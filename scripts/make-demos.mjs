@@ -100,7 +100,7 @@ const demos = [
 
 mkdirSync(out, { recursive: true });
 for (const demo of demos) {
-  const recording = { format: 'code-exec-chat/recording@1', title: demo.title, description: demo.description, model: 'gemini-2.5-flash', execution: 'local', messages: demo.messages };
+  const recording = { format: 'code-exec-chat/recording@1', title: demo.title, description: demo.description, model: 'gemini-flash-latest', execution: 'local', messages: demo.messages };
   writeFileSync(join(out, demo.file), `${JSON.stringify(recording, null, 2)}\n`);
 }
 writeFileSync(join(out, 'index.json'), `${JSON.stringify(demos.map(({ id, title, description, file }) => ({ id, title, description, url: file })), null, 2)}\n`);

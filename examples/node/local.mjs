@@ -6,7 +6,7 @@ import { PythonSandbox, createCodeExecutionChat } from 'pyodide-code-execution';
 const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY, httpOptions: { baseUrl: process.env.GEMINI_BASE_URL } });
 const sandbox = await PythonSandbox.create();
 try {
-  const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'local', sandbox });
+  const chat = createCodeExecutionChat({ ai, model: 'gemini-flash-latest', execution: 'local', sandbox });
   const res = await chat.sendMessage({ message: 'What is the sum of the first 50 prime numbers? Generate and run code.' });
   for (const part of res.candidates?.[0]?.content?.parts ?? []) {
     if (part.text) console.log(part.text);

@@ -4,7 +4,7 @@ import { GoogleGenAI } from '@google/genai';
 import { createCodeExecutionChat } from 'pyodide-code-execution';
 
 const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY, httpOptions: { baseUrl: process.env.GEMINI_BASE_URL } });
-const chat = createCodeExecutionChat({ ai, model: 'gemini-2.5-flash', execution: 'server' });
+const chat = createCodeExecutionChat({ ai, model: 'gemini-flash-latest', execution: 'server' });
 const res = await chat.sendMessage({ message: 'What is the sum of the first 50 prime numbers? Generate and run code.' });
 for (const part of res.candidates?.[0]?.content?.parts ?? []) {
   if (part.text) console.log(part.text);

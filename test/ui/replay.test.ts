@@ -15,7 +15,7 @@ import { fillTemplate } from '../../src/ui/replay/template.js';
 const recording: Recording = {
   format: RECORDING_FORMAT,
   title: 'Test',
-  model: 'gemini-2.5-flash',
+  model: 'gemini-flash-latest',
   execution: 'local',
   messages: [
     {

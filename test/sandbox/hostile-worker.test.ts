@@ -141,18 +141,22 @@ describe('files restored into a new interpreter', () => {
     expect(await sandbox.run('import hostmod_restored\nhostmod_restored.VALUE')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7' });
   });
 
-  // Issue 24, items 2-4: what the host keeps of the working directory, and what it writes back.
-  it('restarts within 1 s after runs that each replaced 5,000 empty files with long names', async () => {
+  // What the host keeps of the working directory, and what it writes back, stays bounded.
+  it('restarts within 1 s (or three plain restarts, on a loaded machine) after runs that each replaced 5,000 empty files with long names', async () => {
+    /** Replaces the interpreter and times the next run, which waits for the new one. */
+    const timedRestart = async () => {
+      expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+      const started = performance.now();
+      expect(await sandbox.run('1 + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+      return performance.now() - started;
+    };
+    const plainMs = await timedRestart();
     const batch = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
     for (let run = 0; run < 8; run++) expect((await sandbox.run(batch)).outcome).toBe('OUTCOME_OK');
-    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
-    const started = performance.now();
-    const next = await sandbox.run('1 + 1');
-    const restartMs = performance.now() - started;
-    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-    expect(restartMs).toBeLessThan(1000);
+    // Shared cores slow every restart alike; a working directory that grew without bound slows only this one.
+    expect(await timedRestart()).toBeLessThan(Math.max(1000, 3 * plainMs));
     await sandbox.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)');
-  }, 120_000);
+  }, 240_000);
 
   it('does not bring back a file the host wrote and a run deleted, even when the run\'s walk stopped at its cap', async () => {
     await sandbox.writeFile('secret.csv', 'a,b\n1,2\n');

@@ -7,6 +7,7 @@
  */
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import type { ExecutionMode } from '../../agent/index.js';
+import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -37,8 +38,11 @@ import { StatusController } from './status-controller.js';
 import { modeForKey, renderTitleBar } from './title-bar.js';
 import { renderWelcome } from './welcome.js';
 
-/** The model used when the `model` attribute is absent. */
-export const DEFAULT_MODEL = 'gemini-2.5-flash';
+/**
+ * The model used when the `model` attribute is absent: an alias Google does not retire, since an
+ * embedded widget outlives any pinned model version.
+ */
+export const DEFAULT_MODEL = SUGGESTED_MODEL;
 
 /**
  * The chat element. Attributes are listed on the properties below; everything else it offers:

@@ -8,6 +8,7 @@
  */
 import type { Content } from '@google/genai';
 import type { ExecutionMode } from '../../agent/index.js';
+import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import { base64ToBytes } from '../../sandbox/base64.js';
 
 /** The format tag; bump on incompatible changes. */
@@ -70,7 +71,7 @@ export function parseRecording(value: unknown): Recording {
       if (attachment.text === undefined && attachment.base64 === undefined && attachment.url === undefined) fail(`messages[${i}].attachments[${a}] needs text, base64 or url`);
     }
   }
-  return { model: 'gemini-2.5-flash', ...r } as Recording;
+  return { model: SUGGESTED_MODEL, ...r } as Recording;
 }
 
 /** Fetches and checks a recording. */

@@ -93,7 +93,7 @@ export default defineConfig(({ mode }) => {
       publicDir: false,
       define: libraryDefines('browser'),
       build: { ...libBuild(outDir, '[name].js'), emptyOutDir: true, license: { fileName: 'licenses/library.md' } },
-      plugins: [copyPyodideRuntime(outDir), stripViteIgnore(), nodeLibrary(outDir), workerBundle(outDir)],
+      plugins: [copyPyodideRuntime(outDir), stripViteIgnore(), nodeLibrary(outDir), workerBundle(outDir), integrationEntries(outDir)],
     };
   }
   // Site: the demo page (index.html + assets/), the standalone widget bundle (widget.js) and the
@@ -151,6 +151,57 @@ function nodeLibrary(outDir: string): Plugin {
     async closeBundle() {
       await build({ configFile: false, logLevel: 'warn', define: libraryDefines('node'), build: { ...libBuild(outDir, '[name].node.js', ['index', 'sandbox']), license: { fileName: 'licenses/library.node.md' } }, plugins: [stripViteIgnore()] });
       writeFileSync(join(outDir, 'index.node.d.ts'), "export * from './index.js';\n");
+    },
+  };
+}
+
+/**
+ * The integrations, each built alone so that what it leaves out stays out: mcp.js and cli.js (the
+ * MCP server and its command line, Node) and ai-sdk.js (the AI SDK tool, any runtime). They reuse
+ * run_python's text helpers, whose module also imports @google/genai for the Gemini parts: with
+ * external modules taken as free of side effects, that unused import is dropped, so neither entry
+ * needs @google/genai. The MCP server takes PythonSandbox from sandbox.node.js (one copy of the
+ * sandbox, the same class an app imports from `pyodide-code-execution/sandbox`); the MCP SDK and
+ * `ai` are the app's own (dependency and optional peer), never bundled.
+ */
+function integrationEntries(outDir: string): Plugin {
+  const sandboxEntry = join(root, 'src/sandbox-entry.ts');
+  const sandboxAsBuilt: Plugin = {
+    name: 'sandbox-as-built',
+    // Before Vite's own resolver, which would otherwise resolve the import to the source file.
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (resolved?.id === sandboxEntry) return { id: './sandbox.node.js', external: true };
+      return resolved;
+    },
+  };
+  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
+  const integration = (entries: Record<string, string>, target: 'node' | 'any', external: (string | RegExp)[], plugins: Plugin[] = []) =>
+    build({
+      configFile: false,
+      logLevel: 'warn',
+      define: { ...buildTarget(target), __PACKAGE_VERSION__: JSON.stringify(version) },
+      plugins,
+      build: {
+        ...besideOthers(outDir),
+        lib: { entry: Object.fromEntries(Object.entries(entries).map(([name, source]) => [name, join(root, source)])), formats: ['es'] },
+        rollupOptions: {
+          external: [/^node:/, /^@google\/genai($|\/)/, ...external],
+          treeshake: { moduleSideEffects: 'no-external' },
+          output: { entryFileNames: '[name].js', chunkFileNames: 'mcp-[name]-[hash].js' },
+        },
+      },
+    });
+  return {
+    name: 'integration-entries',
+    apply: 'build',
+    async closeBundle() {
+      await integration({ mcp: 'src/integrations/mcp/index.ts', cli: 'src/integrations/mcp/bin.ts' }, 'node', [/^@modelcontextprotocol\/sdk($|\/)/], [sandboxAsBuilt]);
+      await integration({ 'ai-sdk': 'src/integrations/ai-sdk/index.ts' }, 'any', [/^ai($|\/)/]);
+      // Typed for this repository's tests, as index.node.d.ts is; the package's `types` conditions name the d.ts files under integrations/.
+      writeFileSync(join(outDir, 'mcp.d.ts'), "export * from './integrations/mcp/index.js';\n");
+      writeFileSync(join(outDir, 'ai-sdk.d.ts'), "export * from './integrations/ai-sdk/index.js';\n");
     },
   };
 }

@@ -1,0 +1,161 @@
+/**
+ * The Vercel AI SDK adapter (`pyodide-code-execution/ai-sdk`): `run_python` as an AI SDK tool for
+ * `generateText` / `streamText` (server or browser) and for `useChat`'s `onToolCall` in the page.
+ * `ai` (7.x) is an optional peer dependency, loaded only by this entry.
+ *
+ * @example
+ * ```ts
+ * import { generateText, stepCountIs } from 'ai';
+ * import { PythonSandbox } from 'pyodide-code-execution/sandbox';
+ * import { pythonTool } from 'pyodide-code-execution/ai-sdk';
+ *
+ * const sandbox = await PythonSandbox.create();
+ * const { text } = await generateText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(5),
+ *   prompt: 'What is the sum of the first 50 primes? Run code.' });
+ * ```
+ */
+import { type FlexibleSchema, type Tool, jsonSchema, tool } from 'ai';
+import type { OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
+import { type RunPlace, currentPlace, runPythonDescription } from '../shared/description.js';
+import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
+
+export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
+export type { RunPlace } from '../shared/description.js';
+
+/** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
+export interface PythonToolSandbox {
+  readonly limits: Readonly<Pick<SandboxLimits, 'timeoutMs'>>;
+  /** Runs `code`; errors in the code are results, not rejections. */
+  run(code: string, options?: RunOptions): Promise<RunResult>;
+}
+
+/** The tool's input, as the model sends it. */
+export interface PythonToolInput {
+  /** Python source to run. */
+  code: string;
+}
+
+/** Options of {@link pythonTool} and {@link pythonToolDefinition}. */
+export interface PythonToolOptions {
+  /** The description the model reads. Default: the agent loop's own `run_python` manual, naming the per-run time and `files`. */
+  description?: string;
+  /** Names of files already in the working directory, told to the model in the default description. */
+  files?: readonly string[];
+  /** Per-run wall time; default the sandbox's `limits.timeoutMs` (for a definition without a sandbox, 30 s). */
+  timeoutMs?: number;
+  /** Longest `code` accepted, in characters. Default 1,000,000. */
+  maxCodeChars?: number;
+  /** Where the default description says the code runs. Default: `'server'` in Node, `'browser'` in a page or worker. */
+  place?: RunPlace;
+  /** Live output of each run (the whole output is in the result as well). */
+  onOutput?: (chunk: OutputChunk) => void;
+}
+
+/** The tool reads no context (`ToolExecutionOptions.context`): any is accepted. */
+export type ToolContext = Record<string, unknown>;
+
+/** Default of {@link PythonToolOptions.maxCodeChars}. */
+export const DEFAULT_MAX_CODE_CHARS = 1_000_000;
+
+/**
+ * The `run_python` tool, run by the AI SDK: `execute` runs the call's code in `sandbox` (stopped
+ * by the call's `abortSignal`), and `toModelOutput` gives the model the run's text and images.
+ * Register it under the name `run_python` (its description calls it that).
+ * @param sandbox The sandbox the code runs in; the caller creates and disposes it.
+ * @param options Description, per-run time, bounds, live output.
+ * @returns An AI SDK tool for `generateText`, `streamText` or an `Agent`.
+ * @example
+ * ```ts
+ * const result = await streamText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(5), prompt });
+ * ```
+ */
+export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
+  const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
+  return tool<PythonToolInput, PythonToolOutput, ToolContext>({
+    ...definitionParts({ ...options, timeoutMs }),
+    execute: (input, { abortSignal }) => runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal }),
+  });
+}
+
+/**
+ * The same tool without `execute`, for a server whose model calls it while the browser runs the
+ * code (`useChat`'s `onToolCall` with {@link runPythonToolCall}, then `addToolOutput`). The server
+ * still needs the definition: `convertToModelMessages` turns the browser's output into the model's
+ * view with its `toModelOutput`.
+ * @param options Description, per-run time (told to the model), bounds.
+ * @returns An AI SDK tool without `execute`.
+ */
+export function pythonToolDefinition(options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
+  return tool<PythonToolInput, PythonToolOutput, ToolContext>({ ...definitionParts({ place: 'browser', ...options }), outputSchema: OUTPUT_SCHEMA });
+}
+
+/**
+ * Runs one `run_python` call: what `pythonTool`'s `execute` does, for code that executes tool
+ * calls itself (`useChat`'s `onToolCall` in the page).
+ * @param sandbox The sandbox to run in.
+ * @param input The call's input; checked, as it comes from a model.
+ * @param options Per-run time, bounds, live output, and the call's `abortSignal` (aborting stops the run).
+ * @returns The run as tool output.
+ * @throws {TypeError} the input has no usable `code`; the AI SDK reports it to the model as a tool error.
+ * @throws the abort reason, when `abortSignal` aborted the run.
+ */
+export async function runPythonToolCall(
+  sandbox: PythonToolSandbox,
+  input: unknown,
+  options: PythonToolOptions & { abortSignal?: AbortSignal } = {},
+): Promise<PythonToolOutput> {
+  const checked = checkInput(input, options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS);
+  if (!checked.success) throw checked.error;
+  const result = await sandbox.run(checked.value.code, { signal: options.abortSignal, timeoutMs: options.timeoutMs, onOutput: options.onOutput });
+  // A run stopped by the caller's abort is not a result to hand the model: the step was abandoned.
+  options.abortSignal?.throwIfAborted();
+  return toPythonToolOutput(result);
+}
+
+/** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */
+function definitionParts(options: PythonToolOptions) {
+  const maxCodeChars = options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS;
+  const description =
+    options.description ?? runPythonDescription({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files, place: options.place ?? currentPlace() });
+  const inputSchema: FlexibleSchema<PythonToolInput> = jsonSchema<PythonToolInput>(
+    {
+      type: 'object',
+      properties: { code: { type: 'string', description: 'Python source to run.', maxLength: maxCodeChars } },
+      required: ['code'],
+      additionalProperties: false,
+    },
+    { validate: (value) => checkInput(value, maxCodeChars) },
+  );
+  return { description, inputSchema, toModelOutput: ({ output }: { output: unknown }) => pythonToolModelOutput(output) };
+}
+
+type Checked = { success: true; value: PythonToolInput } | { success: false; error: TypeError };
+
+function checkInput(value: unknown, maxCodeChars: number): Checked {
+  const code = (value as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return { success: false, error: new TypeError('run_python needs a "code" argument: a string of Python source.') };
+  if (code.trim() === '') return { success: false, error: new TypeError('The "code" argument of run_python is empty; send the Python source to run.') };
+  if (code.length > maxCodeChars)
+    return {
+      success: false,
+      error: new TypeError(
+        `The "code" argument of run_python is ${code.length.toLocaleString('en-US')} characters; at most ${maxCodeChars.toLocaleString('en-US')} are accepted.`,
+      ),
+    };
+  return { success: true, value: { code } };
+}
+
+const OUTPUT_SCHEMA = jsonSchema<PythonToolOutput>({
+  type: 'object',
+  properties: {
+    outcome: { type: 'string', enum: ['OUTCOME_OK', 'OUTCOME_FAILED', 'OUTCOME_DEADLINE_EXCEEDED'] },
+    text: { type: 'string' },
+    images: {
+      type: 'array',
+      items: { type: 'object', properties: { mimeType: { type: 'string' }, data: { type: 'string' } }, required: ['mimeType', 'data'] },
+    },
+    files: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'number' } }, required: ['name', 'size'] } },
+    stateLost: { type: 'boolean' },
+  },
+  required: ['outcome', 'text', 'images', 'files', 'stateLost'],
+});

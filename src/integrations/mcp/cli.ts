@@ -1,0 +1,152 @@
+/**
+ * The command line: `pyodide-code-execution mcp [flags]` serves MCP on stdio, or with
+ * `--http <port>` over streamable HTTP. Flags map one to one onto the server's options and the
+ * sandbox's limits (`--timeout-ms` is `limits.timeoutMs`, and so on). Nothing but MCP goes to
+ * stdout while serving stdio; messages go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
+import type { SandboxLimits } from '../../types.js';
+import { type HttpMcpServerOptions, serveHttp } from './http.js';
+import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
+import { serveStdio } from './stdio.js';
+
+/** What the command line asks for. */
+export type CliCommand = { kind: 'help' } | { kind: 'stdio'; options: PythonMcpServerOptions } | { kind: 'http'; options: HttpMcpServerOptions };
+
+const LIMIT_FLAGS = Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as keyof SandboxLimits] as const);
+
+/** The usage text of `pyodide-code-execution mcp --help`. */
+export function usage(): string {
+  const limits = LIMIT_FLAGS.map(([flag, key]) => `  --${flag} <n>`.padEnd(32) + `limits.${key} (default ${DEFAULT_LIMITS[key]})`);
+  return [
+    'Usage: pyodide-code-execution mcp [options]',
+    '',
+    'Serves Python (Pyodide) as MCP tools run_python, write_file, read_file and reset: on stdio,',
+    'or over streamable HTTP with --http. Python runs in a Node worker thread, which is not an',
+    'isolation boundary: run untrusted code only inside a container or OS-level sandbox.',
+    '',
+    'Options:',
+    '  --http <port>                 serve streamable HTTP at http://<host>:<port>/mcp (0: any free port)',
+    '  --host <address>              address to listen on with --http (default 127.0.0.1)',
+    '  --allowed-host <name>         a Host/Origin name accepted over HTTP (repeatable; default: loopback names)',
+    `  --max-sessions <n>            sessions at once over HTTP (default ${MCP_DEFAULTS.maxSessions})`,
+    `  --idle-minutes <n>            close a session after this long without calls; 0: never (default ${MCP_DEFAULTS.idleMinutes})`,
+    `  --max-code-chars <n>          longest code of one call (default ${MCP_DEFAULTS.maxCodeChars})`,
+    '  --package-index <url>         a PEP 691 index for imports the lock file lacks (default: off)',
+    '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
+    '  --warm-spare                  keep a second interpreter per session for fast restarts',
+    ...limits,
+    '  -h, --help                    this text',
+  ].join('\n');
+}
+
+/**
+ * Reads the command line (the arguments after the program's name).
+ * @throws {TypeError} an unknown command or flag, or a value that is not a number where one is needed.
+ */
+export function parseCommandLine(argv: readonly string[]): CliCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
+  if (command !== 'mcp') throw new TypeError(`Unknown command "${command}"; the one command is "mcp".`);
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      http: { type: 'string' },
+      host: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-sessions': { type: 'string' },
+      'idle-minutes': { type: 'string' },
+      'max-code-chars': { type: 'string' },
+      'package-index': { type: 'string' },
+      'snapshot-dir': { type: 'string' },
+      'warm-spare': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
+    },
+  });
+  if (values.help) return { kind: 'help' };
+  const flag = (name: string) => values[name as keyof typeof values] as string | undefined;
+  const limits: Partial<SandboxLimits> = {};
+  for (const [name, key] of LIMIT_FLAGS) {
+    const value = flag(name);
+    if (value !== undefined) limits[key] = numberFlag(name, value);
+  }
+  const options: PythonMcpServerOptions = {
+    limits,
+    packageIndex: flag('package-index') ?? false,
+    ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
+    ...(values['warm-spare'] && { warmSpare: true }),
+    ...optionalNumber('max-sessions', flag('max-sessions'), 'maxSessions'),
+    ...optionalNumber('idle-minutes', flag('idle-minutes'), 'idleMinutes'),
+    ...optionalNumber('max-code-chars', flag('max-code-chars'), 'maxCodeChars'),
+  };
+  const http = flag('http');
+  if (http === undefined) {
+    if (values.host !== undefined || values['allowed-host'] !== undefined) throw new TypeError('--host and --allowed-host go with --http.');
+    return { kind: 'stdio', options };
+  }
+  return {
+    kind: 'http',
+    options: {
+      ...options,
+      port: numberFlag('http', http),
+      ...(values.host !== undefined && { host: values.host }),
+      ...(values['allowed-host'] && { allowedHosts: values['allowed-host'] }),
+    },
+  };
+}
+
+/**
+ * Runs the command line: serves until stdin closes (stdio) or a SIGINT/SIGTERM, then resolves
+ * with the exit code.
+ * @param argv The arguments after the program's name, e.g. `['mcp', '--http', '3000']`.
+ */
+export async function runCommandLine(argv: readonly string[]): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage()}\n`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    // With no command at all the help is a mistake's answer, so it goes to stderr like other errors.
+    (argv.length === 0 ? process.stderr : process.stdout).write(`${usage()}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  let server: RunningMcpServer;
+  try {
+    if (command.kind === 'http') {
+      const http = await serveHttp(command.options);
+      process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
+      server = http;
+    } else {
+      server = await serveStdio(command.options);
+    }
+  } catch (error) {
+    process.stderr.write(`pyodide-code-execution: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const stop = () => void server.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await server.closed;
+  return 0;
+}
+
+function numberFlag(name: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new TypeError(`--${name} takes a number; got "${value}".`);
+  return number;
+}
+
+function optionalNumber<K extends keyof PythonMcpServerOptions>(name: string, value: string | undefined, key: K): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: numberFlag(name, value) } as Partial<Record<K, number>>);
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

@@ -1,0 +1,60 @@
+/**
+ * Tool results as MCP content: a run as its text and one `image` block per image, a file as text,
+ * an image or a base64 resource.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RunResult } from '../../types.js';
+import { runResultText } from '../shared/run-text.js';
+
+/** The result of a `run_python` call: the run's text (see `runResultText`), then its images. */
+export function runContent(result: RunResult, note?: string): CallToolResult {
+  const text = runResultText(result);
+  return {
+    content: [
+      { type: 'text', text: note ? `${note}\n\n${text}` : text },
+      ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType })),
+    ],
+  };
+}
+
+/** A tool error: the call did not do its job (bad arguments, a sandbox that could not start or was reset). */
+export function toolError(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+/** A plain confirmation. */
+export function toolText(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }] };
+}
+
+const IMAGE_TYPES: [RegExp, string, number[]][] = [
+  [/\.png$/i, 'image/png', [0x89, 0x50, 0x4e, 0x47]],
+  [/\.jpe?g$/i, 'image/jpeg', [0xff, 0xd8, 0xff]],
+  [/\.gif$/i, 'image/gif', [0x47, 0x49, 0x46, 0x38]],
+  [/\.webp$/i, 'image/webp', [0x52, 0x49, 0x46, 0x46]],
+];
+
+/**
+ * The result of a `read_file` call. An image is one only if its name and its first bytes agree, so
+ * a client never renders bytes it was told are something else.
+ */
+export function fileContent(path: string, bytes: Uint8Array): CallToolResult {
+  const image = IMAGE_TYPES.find(([name, , magic]) => name.test(path) && magic.every((byte, i) => bytes[i] === byte));
+  if (image) return { content: [{ type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType: image[1] }] };
+  const text = utf8(bytes);
+  if (text !== undefined) return { content: [{ type: 'text', text }] };
+  const uri = `file:///home/pyodide/${path
+    .replace(/^\/home\/pyodide\/?/, '')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/')}`;
+  return { content: [{ type: 'resource', resource: { uri, mimeType: 'application/octet-stream', blob: Buffer.from(bytes).toString('base64') } }] };
+}
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

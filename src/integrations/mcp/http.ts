@@ -1,0 +1,219 @@
+/**
+ * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`): one SDK transport and one server per MCP
+ * session, each with its own sandbox, within the session bounds. Before a request reaches a
+ * transport its body is read within `maxMessageBytes`, and on a loopback address its Host and
+ * Origin must name this machine: a web page the user visits can neither drive the server from
+ * another origin nor reach it by DNS rebinding.
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ErrorCode, type RequestId, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
+import { createSessionServer } from './server.js';
+import { SessionLimitError, SessionRegistry } from './sessions.js';
+
+/** Options of the HTTP server. */
+export interface HttpMcpServerOptions extends PythonMcpServerOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Address to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /**
+   * Host names the `Host` and `Origin` headers may carry. Default: `localhost`, `127.0.0.1` and
+   * `[::1]` when listening on a loopback address; any otherwise (a container's published port).
+   */
+  allowedHosts?: string[];
+}
+
+/** A running HTTP server. */
+export interface RunningHttpMcpServer extends RunningMcpServer {
+  /** The endpoint clients connect to, e.g. `http://127.0.0.1:3000/mcp`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+}
+
+/** The path of the MCP endpoint. */
+export const MCP_PATH = '/mcp';
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+interface Connection {
+  transport: StreamableHTTPServerTransport;
+  server: Server;
+}
+
+/**
+ * Serves MCP over streamable HTTP.
+ * @param options The port, address and server options.
+ * @returns The running server, once it listens.
+ * @throws {TypeError | RangeError} an option out of range.
+ */
+export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningHttpMcpServer> {
+  const resolved = resolveServerOptions(options);
+  const host = options.host ?? '127.0.0.1';
+  const allowed = options.allowedHosts ?? (isLoopback(host) ? LOOPBACK_HOSTS : undefined);
+  const connections = new Map<string, Connection>();
+  const registry = new SessionRegistry(resolved.sessions, resolved.createSandbox, (id) => {
+    void connections.get(id)?.transport.close();
+  });
+
+  const forget = (id: string) => {
+    connections.delete(id);
+    void registry.close(id);
+  };
+
+  const newSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+    const id = randomUUID();
+    try {
+      registry.open(id);
+    } catch (error) {
+      if (!(error instanceof SessionLimitError)) throw error;
+      return sendError(res, 503, ErrorCode.InternalError, error.message, requestIdOf(body));
+    }
+    const session = registry.get(id);
+    if (!session) return;
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
+    const server = createSessionServer(session, resolved.tools);
+    server.onclose = () => forget(id);
+    connections.set(id, { transport, server });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+    // The transport refused the initialize (a missing Accept header, say): no session began.
+    if (transport.sessionId === undefined) await transport.close();
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== MCP_PATH) return sendError(res, 404, ErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
+    if (allowed && !(hostAllowed(req.headers.host, allowed) && originAllowed(req.headers.origin, allowed))) {
+      return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    if (Array.isArray(sessionId)) return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: one Mcp-Session-Id header.');
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = await readJsonBody(req, resolved.maxMessageBytes);
+      if (!read.ok) return sendError(res, read.status, read.code, read.message);
+      body = read.json;
+    }
+    if (sessionId !== undefined) {
+      const connection = connections.get(sessionId);
+      // The spec's answer to an unknown or closed session: the client starts a new one.
+      if (!connection) return sendError(res, 404, -32001, 'Session not found; initialize a new session.', requestIdOf(body));
+      return connection.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendError(
+        res,
+        400,
+        ErrorCode.InvalidRequest,
+        'Bad Request: no Mcp-Session-Id header; start a session with an initialize request.',
+        requestIdOf(body),
+      );
+    }
+    return newSession(req, res, body);
+  };
+
+  const http: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 500, ErrorCode.InternalError, `Internal error: ${(error as Error)?.message ?? String(error)}`);
+      else res.end();
+    });
+  });
+  // Each session needs a connection or two (a POST, the GET stream); the rest is refused by the OS backlog.
+  http.maxConnections = resolved.sessions.maxSessions * 4 + 16;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  let done!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const close = () => {
+    closing ??= (async () => {
+      await Promise.all([...connections.values()].map(({ transport }) => transport.close().catch(() => {})));
+      await registry.closeAll();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      done();
+    })();
+    return closing;
+  };
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return { url: `http://${urlHost}:${port}${MCP_PATH}`, port, close, closed };
+}
+
+type BodyRead = { ok: true; json: unknown } | { ok: false; status: number; code: number; message: string };
+
+/** The request's JSON body, read within `maxBytes` (a longer one is refused before it is held). */
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+  const tooLarge: BodyRead = {
+    ok: false,
+    status: 413,
+    code: ErrorCode.InvalidRequest,
+    message: `Message over ${maxBytes.toLocaleString('en-US')} bytes; it was not read.`,
+  };
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBytes) {
+    req.resume();
+    return tooLarge;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      req.resume();
+      return tooLarge;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { ok: true, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, code: ErrorCode.ParseError, message: 'Parse error: the body is not JSON.' };
+  }
+}
+
+function sendError(res: ServerResponse, status: number, code: number, message: string, id?: RequestId): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', ...(id !== undefined && { id }), error: { code, message } }));
+}
+
+function requestIdOf(body: unknown): RequestId | undefined {
+  const id = (body as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : undefined;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The host name of a `Host` header (`name:port`, `[v6]:port`), lower-cased. */
+function hostName(header: string): string {
+  return header.toLowerCase().replace(/:\d+$/, '');
+}
+
+function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  return header !== undefined && allowed.includes(hostName(header));
+}
+
+/** No Origin (a program, not a browser) is fine; a browser's must be this machine. */
+function originAllowed(header: string | undefined, allowed: readonly string[]): boolean {
+  if (header === undefined) return true;
+  try {
+    return allowed.includes(new URL(header).host.toLowerCase().replace(/:\d+$/, ''));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The MCP server of one session: the official SDK's `Server` with the four tools, answering from
+ * that session's sandbox. Tool calls whose arguments are unusable get tool errors (`isError`), as
+ * the SDK's own `McpServer` answers them, so a model can fix its call; requests that are not valid
+ * MCP are answered with JSON-RPC errors by the SDK and the transports.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  type CallToolResult,
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type ProgressToken,
+  type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { LoadProgress } from '../../types.js';
+import { fileContent, runContent, toolError, toolText } from './content.js';
+import type { SessionSandbox } from './sessions.js';
+import { type ToolBounds, ToolArgumentError, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
+
+declare const __PACKAGE_VERSION__: string | undefined;
+/** The package's version, set by the build (vite.config.ts). */
+const VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0';
+
+/** The name the server gives in `initialize`. */
+export const SERVER_NAME = 'pyodide-code-execution';
+
+const INSTRUCTIONS =
+  'Python (Pyodide) with state kept between calls: run_python runs code, write_file and read_file move files in and out of its working directory, reset starts over.';
+
+/**
+ * A server for one MCP session. Connect it to one transport (`server.connect(transport)`).
+ * @param session The session's sandbox.
+ * @param bounds The per-run time told to the model, and the argument bounds.
+ * @returns The SDK server; closing it does not close the session.
+ */
+export function createSessionServer(session: SessionSandbox, bounds: ToolBounds): Server {
+  // The low-level Server: the tools' JSON Schemas and argument checks are this package's own, so
+  // no schema library is needed and every bound is checked before anything is decoded.
+  const server = new Server({ name: SERVER_NAME, version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const tools = toolDefinitions(bounds);
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    let call: ToolCall;
+    try {
+      call = parseToolCall(request.params.name, request.params.arguments, bounds);
+    } catch (error) {
+      if (error instanceof ToolArgumentError) return toolError(`Input validation error: ${error.message}`);
+      throw error;
+    }
+    const progress = progressSender(extra._meta?.progressToken, extra.sendNotification);
+    try {
+      return await callTool(session, call, extra.signal, progress);
+    } catch (error) {
+      return toolError(describeFailure(error, extra.signal));
+    }
+  });
+  return server;
+}
+
+async function callTool(
+  session: SessionSandbox,
+  call: ToolCall,
+  signal: AbortSignal,
+  onProgress: ((progress: LoadProgress) => void) | undefined,
+): Promise<CallToolResult> {
+  switch (call.tool) {
+    case 'run_python': {
+      const result = await session.use((sandbox) => sandbox.run(call.code, { signal }), { signal, onProgress });
+      return runContent(result, session.takeDroppedNote());
+    }
+    case 'write_file': {
+      await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
+      return toolText(`Wrote ${call.path}.`);
+    }
+    case 'read_file': {
+      const bytes = await session.use((sandbox) => sandbox.readFile(call.path), { signal, onProgress });
+      return fileContent(call.path, bytes);
+    }
+    case 'reset':
+      await session.reset();
+      return toolText('Python was reset: the next call starts a new interpreter with an empty working directory.');
+  }
+}
+
+/** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
+function describeFailure(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return 'The call was cancelled.';
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  switch (name) {
+    case 'SandboxFileNotFoundError':
+      return message;
+    case 'SandboxDisposedError':
+      return 'Python was reset or closed while this call ran; call again to use a new interpreter.';
+    case 'SessionClosedError':
+      return message;
+    case 'SandboxBootError':
+      return `Python could not start: ${message}`;
+    case 'TypeError':
+    case 'RangeError':
+      // The sandbox's own argument checks (a path outside the working directory, for one).
+      return message;
+    default:
+      return `${name}: ${message}`;
+  }
+}
+
+/**
+ * Sends `notifications/progress` for a call that asked for them (it sent a progressToken): each
+ * of the sandbox's boot and package messages, numbered, as progress must increase.
+ */
+function progressSender(
+  token: ProgressToken | undefined,
+  send: (notification: ServerNotification) => Promise<void>,
+): ((progress: LoadProgress) => void) | undefined {
+  if (token === undefined) return undefined;
+  let step = 0;
+  return (progress) => {
+    step += 1;
+    send({ method: 'notifications/progress', params: { progressToken: token, progress: step, message: progress.message } }).catch(() => {
+      // The client went away; the call's own answer will fail the same way.
+    });
+  };
+}

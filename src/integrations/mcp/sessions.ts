@@ -1,0 +1,211 @@
+/**
+ * One `PythonSandbox` per MCP session, and the bounds on them: at most `maxSessions` sessions at
+ * once (an interpreter is ~100 MB), and a session with no call for `idleMs` is handed to the
+ * transport to close. A session's sandbox boots on its first call, so a client that only lists
+ * the tools costs no interpreter.
+ */
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import type { LoadProgress } from '../../types.js';
+
+/** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
+export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
+
+/** Thrown when a new session would go past `maxSessions`. */
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+}
+
+/** Calls one session may have running or queued at once; one more is refused (each holds its arguments, up to megabytes). */
+export const MAX_CALLS_PER_SESSION = 16;
+
+/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. */
+export class SessionClosedError extends Error {
+  override name = 'SessionClosedError';
+}
+
+/** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
+export function idleNote(idleMs: number): string {
+  return `This session's Python interpreter was closed after ${formatMinutes(idleMs)} without calls, and this run started a new one: variables, imports and files from earlier calls are gone.`;
+}
+
+/** One MCP session's Python: booted on first use, replaced by `reset()`, dropped when idle. */
+export class SessionSandbox {
+  private current: Promise<PythonSandbox> | undefined;
+  private readonly listeners = new Set<(progress: LoadProgress) => void>();
+  private busy = 0;
+  private lastActive = Date.now();
+  private closed = false;
+  private droppedNote: string | undefined;
+
+  constructor(private readonly create: CreateSandbox) {}
+
+  /**
+   * Runs `use` with this session's sandbox, booting one first if there is none. `onProgress`
+   * hears the boot's and package loads' progress while the call lasts. An abort stops the wait
+   * for the boot (the boot goes on, for the next call); `use` itself takes the signal as it can.
+   * @throws {SessionClosedError} the session was closed.
+   */
+  async use<T>(use: (sandbox: PythonSandbox) => Promise<T>, options: { signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void } = {}): Promise<T> {
+    if (this.closed) throw new SessionClosedError('This session is closed.');
+    if (this.busy >= MAX_CALLS_PER_SESSION)
+      throw new SessionClosedError(`This session has ${MAX_CALLS_PER_SESSION} calls running or queued already; wait for them to finish.`);
+    const { signal, onProgress } = options;
+    this.busy++;
+    if (onProgress) this.listeners.add(onProgress);
+    try {
+      const sandbox = await untilAborted(this.sandbox(), signal);
+      return await use(sandbox);
+    } finally {
+      if (onProgress) this.listeners.delete(onProgress);
+      this.busy--;
+      this.lastActive = Date.now();
+    }
+  }
+
+  /** The note for a run that started a new interpreter after the old one was dropped while idle, once. */
+  takeDroppedNote(): string | undefined {
+    const note = this.current ? this.droppedNote : undefined;
+    if (note) this.droppedNote = undefined;
+    return note;
+  }
+
+  /** Disposes the interpreter (and its files); the next call boots a new one. */
+  async reset(): Promise<void> {
+    this.droppedNote = undefined;
+    this.lastActive = Date.now();
+    await this.dispose();
+  }
+
+  /** Disposes an idle interpreter to free its memory, keeping the session; the next run says what was lost. */
+  async dropInterpreter(note: string): Promise<void> {
+    if (!this.current) return;
+    this.droppedNote = note;
+    await this.dispose();
+  }
+
+  /** Milliseconds since the last call ended, or 0 while a call is running. */
+  idleFor(now = Date.now()): number {
+    return this.busy > 0 ? 0 : now - this.lastActive;
+  }
+
+  /** Whether an interpreter is booted or booting. */
+  get hasInterpreter(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Disposes the interpreter; later calls throw `SessionClosedError`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.dispose();
+  }
+
+  private sandbox(): Promise<PythonSandbox> {
+    if (!this.current) {
+      const booting = this.create((progress) => {
+        for (const listener of this.listeners) listener(progress);
+      });
+      this.current = booting;
+      // A failed boot is not kept: the next call tries again.
+      booting.catch(() => {
+        if (this.current === booting) this.current = undefined;
+      });
+    }
+    return this.current;
+  }
+
+  private async dispose(): Promise<void> {
+    const old = this.current;
+    this.current = undefined;
+    const sandbox = await old?.catch(() => undefined);
+    await sandbox?.dispose();
+  }
+}
+
+/** The bounds of a {@link SessionRegistry}. */
+export interface SessionBounds {
+  /** Sessions held at once; one more is refused with `SessionLimitError`. */
+  maxSessions: number;
+  /** A session with no call for this long is passed to `onIdle`; 0: never. */
+  idleMs: number;
+}
+
+/** The sessions of one server, by id, within {@link SessionBounds}. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, SessionSandbox>();
+  private readonly timer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * @param onIdle Called for each session idle past `bounds.idleMs` (each sweep, until it is closed or used).
+   */
+  constructor(
+    private readonly bounds: SessionBounds,
+    private readonly create: CreateSandbox,
+    private readonly onIdle: (id: string, session: SessionSandbox) => void,
+  ) {
+    if (bounds.idleMs > 0) {
+      this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, bounds.idleMs / 4)));
+      this.timer.unref();
+    }
+  }
+
+  /** Sessions held now. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * A new session under `id`.
+   * @throws {SessionLimitError} `maxSessions` are held already.
+   */
+  open(id: string): SessionSandbox {
+    if (this.sessions.size >= this.bounds.maxSessions) {
+      throw new SessionLimitError(
+        `This server holds its maximum of ${this.bounds.maxSessions} sessions; close one (or wait for an idle one to be closed${this.bounds.idleMs > 0 ? ` after ${formatMinutes(this.bounds.idleMs)}` : ''}) and connect again.`,
+      );
+    }
+    const session = new SessionSandbox(this.create);
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  /** The session under `id`, if held. */
+  get(id: string): SessionSandbox | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Closes and forgets the session under `id`. */
+  async close(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    this.sessions.delete(id);
+    await session?.close();
+  }
+
+  /** Passes each session idle past the bound to `onIdle`. */
+  sweep(now = Date.now()): void {
+    if (this.bounds.idleMs <= 0) return;
+    for (const [id, session] of this.sessions) if (session.idleFor(now) >= this.bounds.idleMs) this.onIdle(id, session);
+  }
+
+  /** Closes every session and stops the idle sweep. */
+  async closeAll(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const ids = [...this.sessions.keys()];
+    await Promise.all(ids.map((id) => this.close(id)));
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function formatMinutes(ms: number): string {
+  const minutes = ms / 60_000;
+  const text = Number.isInteger(minutes) ? String(minutes) : minutes.toFixed(1);
+  return `${text} ${minutes === 1 ? 'minute' : 'minutes'}`;
+}

@@ -1,0 +1,193 @@
+/**
+ * MCP over stdio: newline-delimited JSON-RPC on stdin and stdout. The SDK's own stdio transport
+ * buffers a whole line before looking at it and closes the connection on one over its bound, and
+ * it drops a line that is not JSON-RPC without an answer. This one keeps serving: a line over
+ * `maxMessageBytes` is skipped as it streams in (never held) and answered with an error, and so
+ * is a line that is not JSON or not a JSON-RPC message.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
+import { createSessionServer } from './server.js';
+import { SessionRegistry, idleNote } from './sessions.js';
+
+/** A stdio transport that bounds each message and answers unusable ones. */
+export class BoundedStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  /** The pieces of the current line, while it is within the bound. */
+  private pieces: Buffer[] = [];
+  private pieceBytes = 0;
+  /** Set while the rest of an over-long line is skipped: its first and last bytes, for its id. */
+  private skipping: { head: Buffer; tail: Buffer } | undefined;
+  private closed = false;
+
+  /**
+   * @param maxMessageBytes Longest line taken, in bytes.
+   */
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly stdin: Readable = process.stdin,
+    private readonly stdout: Writable = process.stdout,
+  ) {}
+
+  /** Starts reading stdin; its end closes the transport. */
+  async start(): Promise<void> {
+    this.stdin.on('data', this.onData);
+    this.stdin.on('error', this.onStreamError);
+    this.stdin.on('end', this.onEnd);
+  }
+
+  /** Writes one message as a line. */
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stdout.write(`${JSON.stringify(message)}\n`)) resolve();
+      else this.stdout.once('drain', resolve);
+    });
+  }
+
+  /** Stops reading. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stdin.off('data', this.onData);
+    this.stdin.off('error', this.onStreamError);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.pause();
+    this.pieces = [];
+    this.onclose?.();
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    let rest = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    while (rest.length > 0) {
+      const newline = rest.indexOf(0x0a);
+      const piece = newline === -1 ? rest : rest.subarray(0, newline);
+      this.take(piece);
+      if (newline === -1) break;
+      this.endLine();
+      rest = rest.subarray(newline + 1);
+    }
+  };
+
+  private readonly onStreamError = (error: Error): void => {
+    this.onerror?.(error);
+  };
+
+  private readonly onEnd = (): void => {
+    void this.close();
+  };
+
+  private take(piece: Buffer): void {
+    if (this.skipping) {
+      this.skipping.tail = lastBytes(Buffer.concat([this.skipping.tail, piece]), ID_WINDOW);
+      return;
+    }
+    if (this.pieceBytes + piece.length > this.maxMessageBytes) {
+      const line = Buffer.concat([...this.pieces, piece]);
+      this.skipping = { head: line.subarray(0, ID_WINDOW), tail: lastBytes(line, ID_WINDOW) };
+      this.pieces = [];
+      this.pieceBytes = 0;
+      return;
+    }
+    this.pieces.push(piece);
+    this.pieceBytes += piece.length;
+  }
+
+  private endLine(): void {
+    if (this.skipping) {
+      const { head, tail } = this.skipping;
+      this.skipping = undefined;
+      this.answerError(
+        idOfCutLine(head.toString('latin1'), tail.toString('latin1')),
+        ErrorCode.InvalidRequest,
+        `Message over ${this.maxMessageBytes.toLocaleString('en-US')} bytes; it was not read.`,
+      );
+      return;
+    }
+    const line = Buffer.concat(this.pieces).toString('utf8').replace(/\r$/, '');
+    this.pieces = [];
+    this.pieceBytes = 0;
+    if (line.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.answerError(undefined, ErrorCode.ParseError, 'Parse error: the line is not JSON.');
+      return;
+    }
+    const parsed = JSONRPCMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      this.answerError(requestIdOf(json), ErrorCode.InvalidRequest, 'Invalid request: not a JSON-RPC 2.0 message.');
+      return;
+    }
+    this.onmessage?.(parsed.data);
+  }
+
+  private answerError(id: RequestId | undefined, code: number, message: string): void {
+    this.onerror?.(new Error(message));
+    const answer = { jsonrpc: '2.0' as const, ...(id !== undefined && { id }), error: { code, message } };
+    this.send(answer as JSONRPCMessage).catch(() => {});
+  }
+}
+
+/** Bytes kept of each end of an over-long line, to find its id. */
+const ID_WINDOW = 256;
+
+function lastBytes(bytes: Buffer, count: number): Buffer {
+  return bytes.length <= count ? bytes : Buffer.from(bytes.subarray(bytes.length - count));
+}
+
+const ID_VALUE = String.raw`(-?\d{1,15}|"(?:[^"\\]|\\.){0,100}")`;
+/** `{"jsonrpc":"2.0","id":…,` at the start, or `"id":…}` at the end: both can only be the top-level id. */
+const ID_AT_START = new RegExp(String.raw`^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*${ID_VALUE}\s*,`);
+const ID_AT_END = new RegExp(String.raw`[,{]\s*"id"\s*:\s*${ID_VALUE}\s*\}\s*$`);
+
+/** The request id of a line that was too long to parse, where its ends show it (the SDK's clients write it last). */
+export function idOfCutLine(head: string, tail: string): RequestId | undefined {
+  const match = ID_AT_START.exec(head) ?? ID_AT_END.exec(tail.replace(/\r$/, ''));
+  if (!match) return undefined;
+  const value = JSON.parse(match[1]) as RequestId;
+  return typeof value === 'number' && !Number.isSafeInteger(value) ? undefined : value;
+}
+
+function requestIdOf(json: unknown): RequestId | undefined {
+  const id = (json as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : undefined;
+}
+
+/**
+ * Serves MCP on this process's stdin and stdout: one session, whose interpreter is dropped (and
+ * booted again on the next call, which says so) after `idleMinutes` without calls.
+ * @param options The server's options.
+ * @param io Streams to use instead of the process's (tests).
+ * @returns The running server.
+ * @throws {TypeError | RangeError} an option out of range.
+ */
+export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
+  const resolved = resolveServerOptions(options);
+  const registry = new SessionRegistry({ maxSessions: 1, idleMs: resolved.sessions.idleMs }, resolved.createSandbox, (_id, session) => {
+    if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
+  });
+  const server = createSessionServer(registry.open('stdio'), resolved.tools);
+  const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
+  let done!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await server.close().catch(() => {});
+      await registry.closeAll();
+      done();
+    })();
+    return closing;
+  };
+  server.onclose = () => void close();
+  await server.connect(transport);
+  return { close, closed };
+}

@@ -1,0 +1,121 @@
+/**
+ * The AI SDK adapter (dist/ai-sdk.js) with the AI SDK's own mock model: `generateText` runs the
+ * model's `run_python` call in a real sandbox and feeds the run back, text and images, in the
+ * next model call's prompt.
+ */
+import { generateText, stepCountIs } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
+import { beforeEach, describe, expect, test } from 'vitest';
+import type { PythonSandbox } from '../../dist/index.node.js';
+import { pythonTool, pythonToolDefinition, pythonToolModelOutput } from '../../dist/ai-sdk.js';
+import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { useSandbox } from '../support/fixtures.js';
+import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
+
+let sandbox: PythonSandbox;
+useSandbox({ warmSpare: false }, (made) => {
+  sandbox = made;
+});
+
+beforeEach(async () => {
+  await sandbox.reset();
+});
+
+const USAGE = {
+  inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 1, text: 1, reasoning: undefined },
+};
+
+/** A model that calls run_python with `code` once, then answers "done". */
+function modelCalling(input: unknown) {
+  return new MockLanguageModelV4({
+    doGenerate: [
+      {
+        content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'run_python', input: JSON.stringify(input) }],
+        finishReason: { unified: 'tool-calls', raw: undefined },
+        usage: USAGE,
+        warnings: [],
+      },
+      { content: [{ type: 'text', text: 'done' }], finishReason: { unified: 'stop', raw: undefined }, usage: USAGE, warnings: [] },
+    ],
+  });
+}
+
+/** The tool result the second model call was sent. */
+function toolResultSent(model: MockLanguageModelV4): Record<string, unknown> {
+  const prompt = model.doGenerateCalls[1]?.prompt ?? [];
+  const message = prompt.find((m) => m.role === 'tool');
+  const part = (message?.content as { type: string }[] | undefined)?.find((p) => p.type === 'tool-result');
+  if (!part) throw new Error(`no tool result in the second prompt: ${JSON.stringify(prompt)}`);
+  return part as unknown as Record<string, unknown>;
+}
+
+test("generateText runs the model's call and sends the run's text back in the next prompt", async () => {
+  const model = modelCalling({ code: 'x = 6 * 7\nprint("x is", x)\nx' });
+  const result = await generateText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(3), prompt: 'compute' });
+  expect(result.text).toBe('done');
+  expect(model.doGenerateCalls).toHaveLength(2);
+  expect(toolResultSent(model)).toMatchObject({
+    toolCallId: 'call-1',
+    toolName: 'run_python',
+    output: { type: 'content', value: [{ type: 'text', text: 'x is 42\n42' }] },
+  });
+  // State is the sandbox's: the next call sees x.
+  expect((await sandbox.run('x')).result).toBe('42');
+});
+
+test('an image the run displays reaches the model as a media part of the tool result', async () => {
+  const model = modelCalling({ code: DISPLAY_PNG_CODE });
+  await generateText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(3), prompt: 'draw' });
+  const { output } = toolResultSent(model) as { output: { value: { type: string; mediaType?: string; data?: { type: string; data: string } }[] } };
+  expect(output.value[0]).toMatchObject({ type: 'text', text: 'drawn' });
+  expect(output.value[1]).toMatchObject({ type: 'file', mediaType: 'image/png', data: { type: 'data' } });
+  expect(pngSize(output.value[1].data?.data ?? '')).toEqual({ width: 1, height: 1 });
+});
+
+test('input that is not usable code goes back to the model as a tool error', async () => {
+  const model = modelCalling({ code: 42 });
+  await generateText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(3), prompt: 'compute' });
+  expect(toolResultSent(model)).toMatchObject({ output: { type: 'error-text', value: expect.stringContaining('"code"') } });
+});
+
+test("the call's abortSignal stops the run, and the sandbox keeps its state", async () => {
+  await sandbox.run('kept = 1');
+  const controller = new AbortController();
+  const model = modelCalling({ code: 'while True: pass' });
+  const started = Date.now();
+  const running = generateText({ model, tools: { run_python: pythonTool(sandbox) }, stopWhen: stepCountIs(3), prompt: 'spin', abortSignal: controller.signal });
+  setTimeout(() => controller.abort(), 1000);
+  await expect(running).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect((await sandbox.run('kept')).result).toBe('1');
+});
+
+describe('the definition and the model output', () => {
+  test('in Node the description says the code runs on the server; the definition for a browser says browser and has no execute', () => {
+    expect(pythonTool(sandbox).description).toContain('(Pyodide, on the server)');
+    const definition = pythonToolDefinition();
+    expect(definition.description).toContain("(Pyodide, in the user's browser)");
+    expect(definition.execute).toBeUndefined();
+  });
+
+  test('output that came from a browser is checked: only well-formed raster images pass', () => {
+    const output = pythonToolModelOutput({
+      text: 'hi',
+      images: [
+        { mimeType: 'image/png', data: PNG_1X1_BASE64 },
+        { mimeType: 'image/svg+xml', data: 'PHN2Zy8+' },
+        { mimeType: 'image/png', data: 'not base64!' },
+        'junk',
+      ],
+    });
+    expect(output).toEqual({
+      type: 'content',
+      value: [
+        { type: 'text', text: 'hi' },
+        { type: 'file', mediaType: 'image/png', data: { type: 'data', data: PNG_1X1_BASE64 } },
+      ],
+    });
+    expect(pythonToolModelOutput(null)).toEqual({ type: 'content', value: [{ type: 'text', text: '(the tool returned no text)' }] });
+  });
+});

@@ -1,0 +1,74 @@
+/** The MCP server's checks that need no interpreter: tool arguments, the command line, cut lines' ids. */
+import { describe, expect, test } from 'vitest';
+import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
+import { resolveServerOptions } from '../../src/integrations/mcp/options.js';
+import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
+import { ToolArgumentError, parseToolCall } from '../../src/integrations/mcp/tools.js';
+
+const BOUNDS = { timeoutMs: 30_000, maxCodeChars: 100, maxFileBytes: 10 };
+
+describe('tool arguments', () => {
+  test('run_python takes code within the bound, and refuses code over it, empty or not a string', () => {
+    expect(parseToolCall('run_python', { code: 'print(1)', extra: true }, BOUNDS)).toEqual({ tool: 'run_python', code: 'print(1)' });
+    expect(() => parseToolCall('run_python', { code: 'x'.repeat(101) }, BOUNDS)).toThrow(/101 characters; at most 100/);
+    expect(() => parseToolCall('run_python', { code: '  ' }, BOUNDS)).toThrow(/empty/);
+    expect(() => parseToolCall('run_python', { code: ['x'] }, BOUNDS)).toThrow(/must be a string; got an array/);
+    expect(() => parseToolCall('run_python', undefined, BOUNDS)).toThrow(ToolArgumentError);
+  });
+
+  test('write_file bounds the decoded size, before and after decoding', () => {
+    expect(parseToolCall('write_file', { path: 'a.txt', content: 'héllo' }, BOUNDS)).toEqual({ tool: 'write_file', path: 'a.txt', data: 'héllo' });
+    expect(() => parseToolCall('write_file', { path: 'a.txt', content: 'ééééé6' }, BOUNDS)).toThrow(/11 bytes; write_file takes at most 10/);
+    const tenBytes = Buffer.alloc(10, 1).toString('base64');
+    expect(parseToolCall('write_file', { path: 'b', content: tenBytes, encoding: 'base64' }, BOUNDS)).toMatchObject({ data: new Uint8Array(10).fill(1) });
+    // 20 base64 characters is over 4/3 of 10 bytes, refused before decoding.
+    expect(() => parseToolCall('write_file', { path: 'b', content: 'A'.repeat(20), encoding: 'base64' }, BOUNDS)).toThrow(/at most 16/);
+    expect(() => parseToolCall('write_file', { path: 'b', content: 'not base64!', encoding: 'base64' }, BOUNDS)).toThrow(/not valid base64/);
+    expect(() => parseToolCall('write_file', { path: 'b', content: 'x', encoding: 'latin-1' }, BOUNDS)).toThrow(/"utf-8" or "base64"/);
+  });
+
+  test('paths are bounded and must not be empty; unknown tools are named', () => {
+    expect(() => parseToolCall('read_file', { path: 'p'.repeat(1025) }, BOUNDS)).toThrow(/at most 1,024/);
+    expect(() => parseToolCall('read_file', { path: '' }, BOUNDS)).toThrow(/empty/);
+    expect(() => parseToolCall('rm_rf', {}, BOUNDS)).toThrow(/Unknown tool "rm_rf"; the tools are run_python, write_file, read_file, reset/);
+  });
+});
+
+describe('the command line', () => {
+  test('stdio by default; every limit has its flag', () => {
+    expect(parseCommandLine(['mcp', '--timeout-ms', '5000', '--max-output-bytes', '4096', '--package-index', 'https://pypi.org/simple/'])).toEqual({
+      kind: 'stdio',
+      options: { limits: { timeoutMs: 5000, maxOutputBytes: 4096 }, packageIndex: 'https://pypi.org/simple/' },
+    });
+    expect(parseCommandLine(['mcp'])).toEqual({ kind: 'stdio', options: { limits: {}, packageIndex: false } });
+  });
+
+  test('--http with its session bounds and host', () => {
+    expect(parseCommandLine(['mcp', '--http', '3000', '--host', '0.0.0.0', '--max-sessions', '2', '--idle-minutes', '0.5', '--allowed-host', 'box'])).toEqual({
+      kind: 'http',
+      options: { limits: {}, packageIndex: false, maxSessions: 2, idleMinutes: 0.5, port: 3000, host: '0.0.0.0', allowedHosts: ['box'] },
+    });
+  });
+
+  test('unknown commands and flags, and values that are not numbers, are refused', () => {
+    expect(() => parseCommandLine(['serve'])).toThrow(/Unknown command "serve"/);
+    expect(() => parseCommandLine(['mcp', '--timeout', '5'])).toThrow(/--timeout/);
+    expect(() => parseCommandLine(['mcp', '--timeout-ms', 'soon'])).toThrow(/--timeout-ms takes a number/);
+    expect(() => parseCommandLine(['mcp', '--host', '0.0.0.0'])).toThrow(/go with --http/);
+  });
+
+  test('out-of-range values are refused before anything starts, naming the setting', () => {
+    expect(() => resolveServerOptions({ limits: { timeoutMs: -1 } })).toThrow(/timeoutMs must be/);
+    expect(() => resolveServerOptions({ maxSessions: 0 })).toThrow(/maxSessions must be/);
+    expect(() => resolveServerOptions({ maxSessions: 1.5 })).toThrow(/whole number/);
+  });
+});
+
+describe('the id of a stdio line too long to read', () => {
+  test('is found at either end, where only the top-level id can be', () => {
+    expect(idOfCutLine('{"jsonrpc":"2.0","method":"tools/call","params":{"x":"aaa', 'aaa"}},"id":7}')).toBe(7);
+    expect(idOfCutLine('{"jsonrpc":"2.0","id":"req-1","method":"tools/call","params":{"x":"aaa', 'aaa"}}}')).toBe('req-1');
+    expect(idOfCutLine('{"method":"tools/call","params":{"x":"aaa', 'aaa","id":3}}}')).toBeUndefined();
+    expect(idOfCutLine('{"method":"x","params":"', 'aaa"}')).toBeUndefined();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The MCP server over streamable HTTP: the built CLI with `--http 0`, driven by the official SDK
+ * client; raw `fetch` for what no SDK client sends. Each describe has its own server process,
+ * started with the flags its tests need.
+ */
+import { request } from 'node:http';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { type Connection, type HttpServerProcess, connectHttp, initializeLine, startHttpServer, textOf } from '../support/mcp.js';
+
+/** Headers a streamable HTTP client sends with each POST. */
+const POST_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+
+function useServer(flags: string[]): () => HttpServerProcess {
+  let server: HttpServerProcess | undefined;
+  beforeAll(async () => {
+    server = await startHttpServer(flags);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the server did not start');
+    return server;
+  };
+}
+
+describe('a server with room for several sessions', () => {
+  const server = useServer(['--max-code-chars', '1000', '--max-file-bytes', '1000']);
+  let a: Connection;
+  let b: Connection;
+  beforeAll(async () => {
+    a = await connectHttp(server().url);
+    b = await connectHttp(server().url);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  test('lists the four tools', async () => {
+    const { tools } = await a.client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+  });
+
+  test('runs code keeping state across calls', async () => {
+    await a.call('run_python', { code: 'total = 40' });
+    expect(textOf(await a.call('run_python', { code: 'total += 2\ntotal' }))).toBe('42');
+  });
+
+  test('an image comes back as image content', async () => {
+    const result = await a.call('run_python', { code: DISPLAY_PNG_CODE });
+    expect(result.content.map((block) => block.type)).toEqual(['text', 'image']);
+    expect(result.content[1].mimeType).toBe('image/png');
+  });
+
+  test('writes then reads a file', async () => {
+    await a.call('write_file', { path: 'notes.md', content: '# hi\n' });
+    expect(textOf(await a.call('read_file', { path: 'notes.md' }))).toBe('# hi\n');
+  });
+
+  test("two clients' sessions see neither each other's variables nor files", async () => {
+    await a.call('run_python', { code: 'secret = "only a"' });
+    await a.call('write_file', { path: 'secret.txt', content: 'only a' });
+    const variable = await b.call('run_python', { code: 'secret' });
+    expect(textOf(variable)).toContain("NameError: name 'secret' is not defined");
+    const file = await b.call('read_file', { path: 'secret.txt' });
+    expect(file.isError).toBe(true);
+    expect(textOf(await a.call('run_python', { code: 'secret' }))).toBe("'only a'");
+  });
+
+  test('a cancelled run stops, and the session runs again with its state', async () => {
+    await b.call('run_python', { code: 'before = 7' });
+    const controller = new AbortController();
+    const long = b.call('run_python', { code: 'while True: pass' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 1000);
+    await expect(long).rejects.toThrow();
+    const started = Date.now();
+    expect(textOf(await b.call('run_python', { code: 'before * 6' }))).toBe('42');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test('an oversized file is a tool error, and the session keeps serving', async () => {
+    const result = await a.call('write_file', { path: 'big.txt', content: 'x'.repeat(1001) });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('at most 1,000');
+    expect(textOf(await a.call('run_python', { code: '2 ** 10' }))).toBe('1024');
+  });
+
+  test('a body that is not JSON, or over the bound, gets a JSON-RPC error, and the server keeps serving', async () => {
+    const garbage = await fetch(server().url, { method: 'POST', headers: POST_HEADERS, body: '{oops' });
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toMatchObject({ jsonrpc: '2.0', error: { code: ErrorCode.ParseError } });
+    // The bound here is ~71 KB (6 × 1,000 code characters, plus 64 KiB).
+    const huge = await fetch(server().url, {
+      method: 'POST',
+      headers: POST_HEADERS,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(200_000) } }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { message: expect.stringContaining('not read') } });
+    const stranger = await fetch(server().url, {
+      method: 'POST',
+      headers: POST_HEADERS,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
+    expect(stranger.status).toBe(400);
+    expect(textOf(await a.call('run_python', { code: '"alive"' }))).toBe("'alive'");
+  });
+
+  test('a request naming another site in Host or Origin is refused (DNS rebinding, cross-site pages)', async () => {
+    const url = new URL(server().url);
+    // fetch sets Host itself; a rebound name reaches the server only this way (as through a DNS answer).
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { ...POST_HEADERS, Host: `attacker.example:${url.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(initializeLine(1));
+    });
+    expect(rebound).toBe(403);
+    const crossSite = await fetch(url, { method: 'POST', headers: { ...POST_HEADERS, Origin: 'https://attacker.example' }, body: initializeLine(1) });
+    expect(crossSite.status).toBe(403);
+  });
+});
+
+describe('a server with room for one session, closed after 2 idle seconds', () => {
+  const server = useServer(['--max-sessions', '1', '--idle-minutes', String(2 / 60)]);
+
+  test('a second session is refused with a clear MCP error while the first is open', async () => {
+    const first = await connectHttp(server().url);
+    try {
+      await expect(connectHttp(server().url)).rejects.toThrow(/maximum of 1 sessions/);
+    } finally {
+      await first.close();
+    }
+    // Closing the first (DELETE) frees its place.
+    const again = await connectHttp(server().url);
+    await again.close();
+  });
+
+  test('an idle session is closed, its place freed, and a call on it told to start a new one', async () => {
+    const idle = await connectHttp(server().url);
+    try {
+      expect(textOf(await idle.call('run_python', { code: '1' }))).toBe('1');
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      await expect(idle.call('run_python', { code: '2' })).rejects.toThrow(/Session not found/);
+      const next = await connectHttp(server().url);
+      expect(textOf(await next.call('run_python', { code: '3' }))).toBe('3');
+      await next.close();
+    } finally {
+      await idle.close();
+    }
+  });
+});

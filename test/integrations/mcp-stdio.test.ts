@@ -1,0 +1,151 @@
+/**
+ * The MCP server over stdio, as a client runs it: the built CLI spawned by the official SDK
+ * client. One server for the file (its one session keeps state across tests, as a client's
+ * would); tests that need a fresh interpreter or other flags spawn their own.
+ */
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { type Connection, connectStdio, initializeLine, rawStdio, textOf } from '../support/mcp.js';
+import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
+
+let mcp: Connection;
+
+beforeAll(async () => {
+  mcp = await connectStdio(['--max-code-chars', '1000']);
+}, BOOT_TIMEOUT_MS);
+
+afterAll(async () => {
+  await mcp?.close();
+});
+
+test('lists run_python, write_file, read_file and reset, with their schemas', async () => {
+  const { tools } = await mcp.client.listTools();
+  expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+  const run = tools[0];
+  expect(run.inputSchema).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 1000 } } });
+  expect(run.description).toContain('on the server');
+  expect(run.description).not.toContain('browser');
+});
+
+test('runs code and keeps its state across calls', async () => {
+  expect(textOf(await mcp.call('run_python', { code: 'counter = 41' }))).toBe('(no output)');
+  const result = await mcp.call('run_python', { code: 'counter += 1\nprint("counter is", counter)\ncounter * 2' });
+  expect(result.isError).toBeFalsy();
+  expect(textOf(result)).toBe('counter is 42\n84');
+});
+
+test('a Python error is the run text (traceback and outcome), not a tool error', async () => {
+  const result = await mcp.call('run_python', { code: '1 / 0' });
+  expect(result.isError).toBeFalsy();
+  expect(textOf(result)).toMatch(/ZeroDivisionError: division by zero[\s\S]*Outcome: OUTCOME_FAILED/);
+});
+
+test('an image comes back as MCP image content', async () => {
+  const result = await mcp.call('run_python', { code: DISPLAY_PNG_CODE });
+  expect(result.content[0]).toMatchObject({ type: 'text', text: 'drawn' });
+  expect(result.content[1]).toMatchObject({ type: 'image', mimeType: 'image/png' });
+  expect(pngSize(result.content[1].data ?? '')).toEqual({ width: 1, height: 1 });
+});
+
+test('writes a file, Python reads it, and read_file returns what Python wrote', async () => {
+  expect(textOf(await mcp.call('write_file', { path: 'data/in.txt', content: 'héllo' }))).toBe('Wrote data/in.txt.');
+  const run = await mcp.call('run_python', { code: '_ = open("out.txt", "w").write(open("data/in.txt").read().upper())' });
+  expect(textOf(run)).toBe('(no output)\n\nFiles written: out.txt (6 bytes)');
+  expect(await mcp.call('read_file', { path: 'out.txt' })).toEqual({ content: [{ type: 'text', text: 'HÉLLO' }] });
+});
+
+test('binary files go in as base64 and come back as a resource, images as images', async () => {
+  await mcp.call('write_file', { path: 'blob.bin', content: Buffer.from([0, 255, 1]).toString('base64'), encoding: 'base64' });
+  const blob = await mcp.call('read_file', { path: 'blob.bin' });
+  expect(blob.content[0]).toMatchObject({ type: 'resource', resource: { uri: 'file:///home/pyodide/blob.bin', blob: 'AP8B' } });
+  await mcp.call('write_file', { path: 'dot.png', content: PNG_1X1_BASE64, encoding: 'base64' });
+  expect((await mcp.call('read_file', { path: 'dot.png' })).content[0]).toEqual({ type: 'image', data: PNG_1X1_BASE64, mimeType: 'image/png' });
+});
+
+test('reading a missing file is a tool error naming it', async () => {
+  const result = await mcp.call('read_file', { path: 'nope.txt' });
+  expect(result.isError).toBe(true);
+  expect(textOf(result)).toContain('nope.txt');
+});
+
+test('a cancelled run stops, and the session keeps working with its state', async () => {
+  await mcp.call('run_python', { code: 'kept = "still here"' });
+  const controller = new AbortController();
+  const started = Date.now();
+  const long = mcp.call('run_python', { code: 'import time\ntime.sleep(100)' }, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 1000);
+  await expect(long).rejects.toThrow();
+  // The next run waits for nothing: the sleeping run was interrupted, not left queued.
+  const after = await mcp.call('run_python', { code: 'kept' });
+  expect(textOf(after)).toBe("'still here'");
+  expect(Date.now() - started).toBeLessThan(20_000);
+});
+
+test('oversized code is a tool error, and the server keeps serving', async () => {
+  const result = await mcp.call('run_python', { code: `x = "${'a'.repeat(1000)}"` });
+  expect(result.isError).toBe(true);
+  expect(textOf(result)).toMatch(/Input validation error: .*1,006 characters; at most 1,000/);
+  expect(textOf(await mcp.call('run_python', { code: '6 * 7' }))).toBe('42');
+});
+
+test('a malformed tools/call is a JSON-RPC error, and the server keeps serving', async () => {
+  const { CallToolResultSchema } = await import('@modelcontextprotocol/sdk/types.js');
+  const malformed = mcp.client.request({ method: 'tools/call', params: { name: 42 } } as never, CallToolResultSchema);
+  // The SDK answers a request its schema rejects with a JSON-RPC error naming the bad field.
+  await expect(malformed).rejects.toSatisfy((error: unknown) => error instanceof McpError && /"name"/.test(error.message));
+  const wrongType = await mcp.call('run_python', { code: 42 });
+  expect(wrongType.isError).toBe(true);
+  expect(textOf(wrongType)).toContain('must be a string; got a number');
+  const unknown = await mcp.call('run_java', { code: 'x' });
+  expect(unknown.isError).toBe(true);
+  expect(textOf(unknown)).toContain('Unknown tool "run_java"');
+  expect(textOf(await mcp.call('run_python', { code: '1 + 1' }))).toBe('2');
+});
+
+describe('a fresh session', () => {
+  let fresh: Connection;
+  beforeAll(async () => {
+    fresh = await connectStdio();
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  test('the first call reports the boot as progress notifications', async () => {
+    const progress: { progress: number; message?: string }[] = [];
+    const result = await fresh.call('run_python', { code: '"booted"' }, { onprogress: (p) => progress.push(p) });
+    expect(textOf(result)).toBe("'booted'");
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
+    expect(progress.at(-1)?.message).toMatch(/Python is ready/);
+  });
+
+  test('reset starts a new interpreter with an empty working directory', async () => {
+    await fresh.call('run_python', { code: 'gone = 1\nopen("f.txt", "w").write("x")' });
+    expect(textOf(await fresh.call('reset'))).toContain('new interpreter');
+    const after = await fresh.call('run_python', { code: 'import os\nprint("gone" in globals(), os.listdir("."))' });
+    expect(textOf(after)).toBe('False []');
+  });
+});
+
+describe('bytes no SDK client sends', () => {
+  test('a line that is not JSON gets a parse error, one over the bound an error with its id, and the server keeps serving', async () => {
+    const raw = rawStdio(['--max-code-chars', '1000', '--max-file-bytes', '1000']);
+    try {
+      raw.send('{this is not json');
+      expect(await raw.answer(undefined)).toMatchObject({ error: { code: ErrorCode.ParseError } });
+      raw.send(initializeLine(1));
+      expect(await raw.answer(1)).toMatchObject({ result: { serverInfo: { name: 'pyodide-code-execution' } } });
+      raw.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      // The bound is ~71 KB here (6 × 1,000 code characters, plus 64 KiB); this line is 200 KB, id last as the SDK writes it.
+      raw.send(`{"jsonrpc":"2.0","method":"tools/call","params":{"name":"run_python","arguments":{"code":"${'a'.repeat(200_000)}"}},"id":7}`);
+      expect(await raw.answer(7)).toMatchObject({ error: { code: ErrorCode.InvalidRequest, message: expect.stringContaining('not read') } });
+      raw.send(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }));
+      expect(await raw.answer(8)).toMatchObject({ result: { tools: expect.any(Array) } });
+    } finally {
+      await raw.stop();
+    }
+  });
+});

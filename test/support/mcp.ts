@@ -1,0 +1,134 @@
+/**
+ * MCP test helpers: the built CLI (dist/cli.js) spawned and driven by the official SDK Client over
+ * stdio or streamable HTTP, a raw stdio connection for bytes no SDK client would send, and the
+ * pieces of a tool result the tests look at.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+/** The package's bin, as built. */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** A tool result as the SDK client returns it. */
+export interface ToolResult {
+  content: { type: string; text?: string; data?: string; mimeType?: string; resource?: { uri: string; blob?: string; mimeType?: string } }[];
+  isError?: boolean;
+}
+
+/** A connected client and how to end it (and, for stdio, its server process). */
+export interface Connection {
+  client: Client;
+  call(name: string, args?: Record<string, unknown>, options?: Parameters<Client['callTool']>[2]): Promise<ToolResult>;
+  close(): Promise<void>;
+}
+
+function connection(client: Client, close: () => Promise<void>): Connection {
+  return { client, close, call: async (name, args = {}, options) => (await client.callTool({ name, arguments: args }, undefined, options)) as ToolResult };
+}
+
+/** The CLI on stdio (`mcp` plus `flags`), connected to a new SDK client. */
+export async function connectStdio(flags: string[] = []): Promise<Connection> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...flags], stderr: 'pipe' });
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(transport);
+  return connection(client, () => client.close());
+}
+
+/** The CLI serving streamable HTTP on a free port; `url` is its endpoint. */
+export interface HttpServerProcess {
+  url: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `mcp --http 0` with `flags` and resolves once it says where it listens. */
+export async function startHttpServer(flags: string[] = []): Promise<HttpServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'mcp', '--http', '0', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      stderr += text;
+      const match = /at (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
+  });
+  return { url, stderr: () => stderr, stop: () => stopProcess(child) };
+}
+
+/** A new SDK client of the HTTP server at `url`. */
+export async function connectHttp(url: string): Promise<Connection> {
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  await client.connect(transport);
+  return connection(client, async () => {
+    // Ends the session on the server (DELETE), as a well-behaved client does.
+    await transport.terminateSession().catch(() => {});
+    await client.close();
+  });
+}
+
+/** The CLI on stdio with raw pipes: lines in, parsed JSON lines out. */
+export interface RawStdio {
+  send(line: string): void;
+  /** The next message whose `id` is `id` (or, with `undefined`, the next without an id). */
+  answer(id: number | string | undefined): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** Spawns the CLI on stdio for bytes no SDK client sends. */
+export function rawStdio(flags: string[] = []): RawStdio {
+  const child = spawn(process.execPath, [CLI, 'mcp', ...flags], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const messages: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  let buffer = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (text: string) => {
+    buffer += text;
+    for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
+      messages.push(JSON.parse(buffer.slice(0, newline)));
+      buffer = buffer.slice(newline + 1);
+    }
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const answer = async (id: number | string | undefined) => {
+    for (;;) {
+      const index = messages.findIndex((message) => message.id === id);
+      if (index !== -1) return messages.splice(index, 1)[0];
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { send: (line) => child.stdin?.write(`${line}\n`), answer, stop: () => stopProcess(child) };
+}
+
+/** The initialize request a client sends first, as one line. */
+export function initializeLine(id: number): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
+}
+
+/** The text blocks of a result, joined. */
+export function textOf(result: ToolResult): string {
+  return result.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text)
+    .join('\n');
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -3,10 +3,11 @@
  * a connected session with its events, and the reader of recorded `.websocket.log` files.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { GoogleGenAI } from '@google/genai';
 import { type ConnectLiveCodeExecutionOptions, type LiveCodeExecution, type LiveCodeExecutionEvent, connectLiveCodeExecution } from '../../src/agent/index.js';
-import { API_VERSION, type FakeLive, type FakeLiveConnection } from './server.js';
+import { API_VERSION, type ClientKind, type FakeLive, type FakeLiveConnection, type Step } from './server.js';
 
 /** Today's default Live model (GA September 2026): audio only, NON_BLOCKING unless declared otherwise. */
 export const LIVE_MODEL = 'gemini-3.8-live';
@@ -131,4 +132,30 @@ export function readWebsocketLog(path: string): RecordedFrame[] {
     while (bytes[at] === 0x0a) at++;
   }
   return frames;
+}
+
+/** One message of a recorded cassette (pydantic-ai's realtime recorder): what the client sent or received. */
+export interface CassetteMessage {
+  direction: 'sent' | 'received';
+  data: Record<string, any>;
+}
+
+/** Reads a pydantic-ai realtime cassette (`interactions: [{ kind: message, direction, data }]`). */
+export function readCassette(path: string): CassetteMessage[] {
+  const cassette = parse(readFileSync(path, 'utf8')) as { interactions: { kind: string; direction: 'sent' | 'received'; data: Record<string, any> }[] };
+  return cassette.interactions.filter((entry) => entry.kind === 'message').map(({ direction, data }) => ({ direction, data }));
+}
+
+/** The client frame kind of a recorded sent message (the Python SDK writes some keys in snake_case). */
+export function sentKind(data: Record<string, unknown>): ClientKind {
+  const key = Object.keys(data)[0]!.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+  return key as ClientKind;
+}
+
+/**
+ * The script that replays a cassette (for a fake without `autoSetup`): every received message sent
+ * verbatim, in order, each after the client frames recorded before it (the setup first).
+ */
+export function replayScript(messages: readonly CassetteMessage[]): Step[] {
+  return messages.map((message) => (message.direction === 'sent' ? { await: sentKind(message.data) } : { send: message.data }));
 }

@@ -1,0 +1,64 @@
+/**
+ * The integrations as a user installs them: the packed package in an empty project (its
+ * dependencies and peers linked from this repository's, no network). The `bin` serves MCP on
+ * stdio to the official SDK client, and both entries resolve by their package paths in Node.
+ * Needs the built `dist/`.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { PACKAGE_NAME as NAME, linkDependencies, packPackage, unpackPackage } from '../support/packed-package.js';
+
+let app: string;
+let bin: string;
+
+beforeAll(() => {
+  app = mkdtempSync(join(tmpdir(), 'packed-mcp-'));
+  const tarball = packPackage(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  const modules = join(app, 'node_modules');
+  const installed = unpackPackage(tarball, modules);
+  linkDependencies(installed, modules);
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  bin = join(installed, manifest.bin[NAME]);
+  // What npm does for a bin on install.
+  chmodSync(bin, 0o755);
+}, 240_000);
+afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+test('the bin, run as a program, serves run_python over stdio', async () => {
+  expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: bin, args: ['mcp'], cwd: app, stderr: 'pipe' }));
+  try {
+    const result = await client.callTool({ name: 'run_python', arguments: { code: 'import sys\nsys.platform, 6 * 7' } });
+    expect(result.content).toEqual([{ type: 'text', text: "('emscripten', 42)" }]);
+  } finally {
+    await client.close();
+  }
+}, 120_000);
+
+test('pyodide-code-execution/mcp and /ai-sdk resolve in Node by their package paths', () => {
+  writeFileSync(
+    join(app, 'entries.mjs'),
+    `const mcp = await import('${NAME}/mcp');
+const ai = await import('${NAME}/ai-sdk');
+console.log(JSON.stringify([typeof mcp.serveHttp, typeof mcp.serveStdio, typeof ai.pythonTool, typeof ai.pythonToolDefinition]));`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, ['entries.mjs'], { cwd: app, encoding: 'utf8' }))).toEqual(['function', 'function', 'function', 'function']);
+});
+
+test('the help names every flag, and a wrong flag exits 2 with it', () => {
+  expect(execFileSync(bin, ['mcp', '--help'], { encoding: 'utf8' })).toMatch(/--http <port>[\s\S]*--max-sessions[\s\S]*--timeout-ms/);
+  let status = 0;
+  try {
+    execFileSync(bin, ['mcp', '--no-such-flag'], { stdio: 'pipe' });
+  } catch (error) {
+    status = (error as { status: number }).status;
+  }
+  expect(status).toBe(2);
+});

@@ -1,7 +1,9 @@
 /**
  * A Live session in Chromium with the default frame isolation: the real SDK's browser WebSocket to
  * the fake Live server (test/fake-live), the built library (dist/index.js), Python in the
- * sandboxed frame. An answered call and a cancellation mid-run, as in Node.
+ * sandboxed frame, the default config on gemini-3.8-live. An answered call with the spoken words
+ * around it, a cancellation mid-run, and a goAway that moves the session to a new connection
+ * with the Python state kept, as in Node.
  *
  * Needs `npm run build`. @google/genai's web build has a CommonJS dependency, so it is bundled
  * once into test-results/live-browser/ for the page's import map.
@@ -13,7 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
-import { cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { cancellation, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { REPO_ROOT } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 90_000;
@@ -73,6 +75,37 @@ describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }
     server.send(toolCall(runPythonCall('browser-1', 'print(6 * 7)')));
     const frame = await server.next('toolResponse', 30_000);
     expect(frame.message).toEqual({ toolResponse: { functionResponses: [{ id: 'browser-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }] } });
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('keeps the spoken words, the code and its result in the transcript', async () => {
+    await page.evaluate(() => (window as any).liveHarness.sendText('Six times seven?'));
+    await server.next('clientContent');
+    server.send(spoken('Let me check.'));
+    server.send(toolCall(runPythonCall('t1', 'print(6 * 7)')));
+    await server.next('toolResponse', 30_000);
+    server.send(spoken('It is 42.'));
+    server.send(turnComplete());
+    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.transcript().length)).toBe(2);
+    const [, model] = await page.evaluate(() => (window as any).liveHarness.transcript());
+    expect(model.parts.map((part: { text?: string; executableCode?: unknown; codeExecutionResult?: { output: string } }) => part.text ?? part.codeExecutionResult?.output ?? 'code')).toEqual([
+      'Let me check.',
+      'code',
+      '42\n',
+      'It is 42.',
+    ]);
+  });
+
+  it('moves to a new connection on goAway, and a later call sees the earlier cell variables', async () => {
+    server.send(toolCall(runPythonCall('set', 'kept = 6 * 7')));
+    await server.next('toolResponse', 30_000);
+    const next = fake.connection();
+    server.goAway(5_000);
+    const resumed = await next;
+    expect(resumed.framesOf('setup')[0]!.message.setup.sessionResumption.handle).toBe(server.handles.at(-1));
+    resumed.send(toolCall(runPythonCall('get', 'print(kept)')));
+    const frame = await resumed.next('toolResponse', 30_000);
+    expect(frame.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'get', response: { output: '42\n' } });
     expect(fake.failures).toEqual([]);
   });
 

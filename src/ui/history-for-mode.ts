@@ -4,16 +4,20 @@
  * Local mode's API history holds `run_python` function calls and their responses; server mode
  * declares no such function, so those turns are rewritten into what server-side execution itself
  * produces (executableCode + codeExecutionResult inside the model turn). Server mode's history
- * already uses those parts, which local mode can send as they are.
+ * already uses those parts, which local mode can send as they are. Images a run produced follow
+ * its result, whether they travelled inside the function response or after it.
  */
 import { type Content, Language, Outcome, type Part } from '@google/genai';
 import type { ExecutionMode } from '../agent/index.js';
+import { moveImagesOut } from '../agent/response-images.js';
 
 const RUN_PYTHON = 'run_python';
 
 export function historyForMode(history: readonly Content[], mode: ExecutionMode): Content[] {
   const copy = structuredClone(history) as Content[];
   if (mode === 'local') return copy;
+  // Images inside function responses (the default shape) come out as parts after them, as older models take them.
+  for (const [index, turn] of copy.entries()) copy[index] = moveImagesOut(turn);
   const out: Content[] = [];
   for (let i = 0; i < copy.length; i++) {
     const turn = copy[i];

@@ -79,6 +79,24 @@ describe('historyForMode', () => {
       { text: 'It is 1.' },
     ]);
   });
+
+  test('images that went inside the function response follow the run result too', () => {
+    const history = historyForMode(
+      [
+        { role: 'user', parts: [{ text: 'plot' }] },
+        { role: 'model', parts: [{ functionCall: { id: 'c1', name: 'run_python', args: { code: 'plot()' } } }] },
+        { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '', images: 1 }, parts: [{ inlineData: { mimeType: 'image/png', data: 'AA' } }] } }] },
+        { role: 'model', parts: [{ text: 'Done.' }] },
+      ],
+      'server',
+    );
+    expect(history[1].parts).toEqual([
+      { executableCode: { language: 'PYTHON', code: 'plot()' } },
+      { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '' } },
+      { inlineData: { mimeType: 'image/png', data: 'AA' } },
+      { text: 'Done.' },
+    ]);
+  });
 });
 
 describe('error messages', () => {

@@ -28,6 +28,7 @@ import { GOALS, chromiumPackages, chromiumSlowVisits, chromiumVisits, evaluateTa
 import { phoneFirstVisits, phoneTable, phoneTargets } from './phone.mjs';
 import { engineVisits } from './engines.mjs';
 import { benchBrowserCost } from './browser-cost.mjs';
+import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -81,7 +82,7 @@ results.machine.loadAverage.end = loadavg()[0];
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
-console.log((ONLY ? [targetsTable(results)] : PHONE_ONLY ? [targetsTable(results), phoneTable(results.phone)] : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results)]).join('\n\n'));
+console.log((ONLY ? [targetsTable(results)] : PHONE_ONLY ? [targetsTable(results), phoneTable(results.phone)] : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results), mcpTable(results.node?.mcp)]).join('\n\n'));
 
 async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
@@ -92,6 +93,7 @@ async function benchNode() {
   const humanEval = programs && (await pairedRounds(targets, programs, COUNTS.humanEvalRounds, 'HumanEval', log));
   const prints = await pairedRounds(targets, [PRINT_100K], COUNTS.printRounds, 'print', (line) => log(`node ${line}`));
   const out = { visits, packages, humanEval, prints };
+  out.mcp = await benchMcp({ distDir: build.distDir, counts: QUICK ? MCP_QUICK_COUNTS : MCP_COUNTS, log });
   for (const kind of ['sandbox', 'raw']) {
     log(`node ${kind}: warm measurements`);
     const warm = await measureWarm(targets[kind], COUNTS, (step) => log(`node ${kind}: ${step}`));

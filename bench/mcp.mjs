@@ -1,0 +1,115 @@
+/**
+ * The MCP server's costs beside raw Pyodide in this process: "start to first result" (spawning
+ * `dist/cli.js mcp` on stdio, the SDK client's initialize, the session's interpreter booting from
+ * the shipped snapshot, one `run_python`) against `RawPyodide.start()` plus one run; and one
+ * call's round trip (`run_python` of `x = 1` through the client, stdio and the server) against
+ * raw Pyodide's `run`. mcp-run-python (pydantic's MCP server on Pyodide) needs Deno, which this
+ * machine cannot install, so it is not a contestant.
+ *
+ * Alone: `node bench/mcp.mjs` (after `npm run build`; `BENCH_QUICK=1` for a handful of samples).
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { RawPyodide } from './raw-pyodide.mjs';
+import { median, percentile, repeat } from './suite.mjs';
+
+const pyodideModule = createRequire(import.meta.url).resolve('pyodide/pyodide.mjs');
+const ASSIGN = 'x = 1';
+
+/** Rounds of each measurement: starts are seconds each, round trips milliseconds. */
+export const MCP_COUNTS = { starts: 5, roundTrips: 300 };
+export const MCP_QUICK_COUNTS = { starts: 1, roundTrips: 30 };
+
+/**
+ * @param {{ distDir: string, counts?: { starts: number, roundTrips: number }, log?: (line: string) => void }} options
+ * @returns {Promise<{ mcp: Record<string, number>, raw: Record<string, number>, samples: Record<string, number[]> }>}
+ */
+export async function benchMcp({ distDir, counts = MCP_COUNTS, log = () => {} }) {
+  const cli = join(distDir, 'cli.js');
+  const mcpStarts = [];
+  const rawStarts = [];
+  // Alternating, so a slow moment of the machine falls on both.
+  for (let i = 0; i < counts.starts; i++) {
+    log(`mcp: start ${i + 1} of ${counts.starts}`);
+    const mcp = await startMcp(cli);
+    mcpStarts.push(mcp.ms);
+    await mcp.client.close();
+    const raw = await startRaw();
+    rawStarts.push(raw.ms);
+    await raw.target.dispose();
+  }
+  log('mcp: round trips');
+  const { client } = await startMcp(cli);
+  const raw = (await startRaw()).target;
+  try {
+    const call = () => client.callTool({ name: 'run_python', arguments: { code: ASSIGN } });
+    await repeat(20, call);
+    await repeat(20, () => raw.run(ASSIGN));
+    const mcpTrips = await repeat(counts.roundTrips, () => timed(call));
+    const rawTrips = await repeat(counts.roundTrips, () => timed(() => raw.run(ASSIGN)));
+    return {
+      mcp: { startMs: median(mcpStarts), roundTripMedianMs: median(mcpTrips), roundTripP99Ms: percentile(mcpTrips, 99) },
+      raw: { startMs: median(rawStarts), roundTripMedianMs: median(rawTrips), roundTripP99Ms: percentile(rawTrips, 99) },
+      samples: { mcpStarts, rawStarts, mcpTrips, rawTrips },
+    };
+  } finally {
+    await client.close();
+    await raw.dispose();
+  }
+}
+
+/** The Markdown table of {@link benchMcp}'s results. */
+export function mcpTable(results) {
+  if (!results) return '';
+  const ms = (value) => (value === undefined ? '—' : value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(2)} ms`);
+  const ratio = (a, b) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(1)}×`);
+  const rows = [
+    ['MCP server start to first result (stdio) vs raw Pyodide boot + first run', 'startMs'],
+    ['One call round trip (`x = 1`), median', 'roundTripMedianMs'],
+    ['One call round trip, p99', 'roundTripP99Ms'],
+  ];
+  return [
+    '| Metric | MCP server | Raw Pyodide (same process) | ÷ |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(([label, key]) => `| ${label} | ${ms(results.mcp[key])} | ${ms(results.raw[key])} | ${ratio(results.mcp[key], results.raw[key])} |`),
+  ].join('\n');
+}
+
+async function startMcp(cli) {
+  const started = performance.now();
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp'], stderr: 'ignore' }));
+  const result = await client.callTool({ name: 'run_python', arguments: { code: '1 + 1' } });
+  const ms = performance.now() - started;
+  if (result.content?.[0]?.text !== '2') throw new Error(`the first MCP run did not return 2: ${JSON.stringify(result)}`);
+  return { client, ms };
+}
+
+async function startRaw() {
+  const started = performance.now();
+  const target = await RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl: pathToFileURL(pyodideModule).href });
+  const result = await target.run('1 + 1');
+  const ms = performance.now() - started;
+  if (!result.ok) throw new Error(`the first raw run failed: ${result.error}`);
+  return { target, ms };
+}
+
+async function timed(fn) {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+  const results = await benchMcp({
+    distDir,
+    counts: process.env.BENCH_QUICK === '1' ? MCP_QUICK_COUNTS : MCP_COUNTS,
+    log: (line) => console.error(`[bench] ${line}`),
+  });
+  console.log(mcpTable(results));
+  process.exit(0);
+}

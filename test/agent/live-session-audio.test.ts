@@ -65,7 +65,11 @@ describe('the default config on gemini-3.8-live', () => {
     const setup = setupOf(await open());
     const [runPython] = setup.tools.at(-1).functionDeclarations;
     expect(runPython).not.toHaveProperty('parametersJsonSchema');
-    expect(runPython.parameters).toEqual({ type: 'OBJECT', properties: { code: { type: 'STRING', description: 'Python source to run.' } }, required: ['code'] });
+    expect(runPython.parameters).toEqual({
+      type: 'OBJECT',
+      properties: { code: { type: 'STRING', description: 'Python source to run.' } },
+      required: ['code'],
+    });
     expect(runPython.behavior).toBe('BLOCKING');
     expect(fake.failures).toEqual([]);
   });
@@ -74,7 +78,12 @@ describe('the default config on gemini-3.8-live', () => {
     const declaration = {
       name: 'lookup',
       description: 'Looks a word up',
-      parametersJsonSchema: { type: 'object', properties: { word: { type: 'string' }, limit: { type: ['integer', 'null'], minimum: 1 } }, required: ['word'], additionalProperties: false },
+      parametersJsonSchema: {
+        type: 'object',
+        properties: { word: { type: 'string' }, limit: { type: ['integer', 'null'], minimum: 1 } },
+        required: ['word'],
+        additionalProperties: false,
+      },
     };
     const setup = setupOf(await open({ functions: [{ declaration, handler: () => 'found' }] }));
     expect(setup.tools.at(-1).functionDeclarations[1]).toEqual({
@@ -192,7 +201,9 @@ describe('function responses on gemini-3.8-live', () => {
   });
 
   it('refuses the scheduling spelling INTERRUPTED before connecting (the service closes with 1007 on it)', () => {
-    expect(() => createLiveCodeExecution({ sandbox, scheduling: 'INTERRUPTED' as FunctionResponseScheduling })).toThrow(/SILENT, WHEN_IDLE or INTERRUPT; got INTERRUPTED/);
+    expect(() => createLiveCodeExecution({ sandbox, scheduling: 'INTERRUPTED' as FunctionResponseScheduling })).toThrow(
+      /SILENT, WHEN_IDLE or INTERRUPT; got INTERRUPTED/,
+    );
   });
 });
 
@@ -206,7 +217,13 @@ describe('input and refusals', () => {
 
   it('fails a TEXT modality connect with an error that says current Live models are audio-only', async () => {
     const events: LiveCodeExecutionEvent[] = [];
-    const connecting = connectLiveCodeExecution({ ai: liveClient(fake), model: LIVE_MODEL, sandbox, config: { responseModalities: [Modality.TEXT] }, onEvent: (e) => events.push(e) });
+    const connecting = connectLiveCodeExecution({
+      ai: liveClient(fake),
+      model: LIVE_MODEL,
+      sandbox,
+      config: { responseModalities: [Modality.TEXT] },
+      onEvent: (e) => events.push(e),
+    });
     await expect(connecting).rejects.toMatchObject({
       name: 'LiveConnectError',
       message: expect.stringMatching(/response modalities \(TEXT\) is not supported by the model.*answer in audio only.*output transcription/),

@@ -13,7 +13,16 @@ import type { FunctionDeclaration } from '@google/genai';
 import { FunctionResponseScheduling } from '@google/genai';
 import type { LiveCodeExecutionEvent } from '../../src/agent/index.js';
 import { FakeLive } from '../fake-live/server.js';
-import { type CassetteMessage, type Connected, RECORDED_DIR, connect, readCassette, readWebsocketLog, recordedPath, replayScript } from '../fake-live/scenarios.js';
+import {
+  type CassetteMessage,
+  type Connected,
+  RECORDED_DIR,
+  connect,
+  readCassette,
+  readWebsocketLog,
+  recordedPath,
+  replayScript,
+} from '../fake-live/scenarios.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 const FOLDER = `${RECORDED_DIR}live/`;
@@ -29,12 +38,19 @@ async function replay(messages: CassetteMessage[], options: Partial<Parameters<t
   const setup = messages[0]!.data.setup;
   const fake = await FakeLive.start({ autoSetup: false });
   fake.script(replayScript(messages));
-  const session = await connect(fake, { model: setup.model.replace(/^models\//, ''), sandbox, ...options, config: { systemInstruction: setup.systemInstruction, ...options.config } });
+  const session = await connect(fake, {
+    model: setup.model.replace(/^models\//, ''),
+    sandbox,
+    ...options,
+    config: { systemInstruction: setup.systemInstruction, ...options.config },
+  });
   return { fake, session };
 }
 
 function declarationsOf(session: Connected): FunctionDeclaration[] {
-  return session.server.framesOf('setup')[0]!.message.setup.tools.flatMap((tool: { functionDeclarations?: FunctionDeclaration[] }) => tool.functionDeclarations ?? []);
+  return session.server
+    .framesOf('setup')[0]!
+    .message.setup.tools.flatMap((tool: { functionDeclarations?: FunctionDeclaration[] }) => tool.functionDeclarations ?? []);
 }
 
 /** The words of each model turn, its text parts joined. */
@@ -137,7 +153,10 @@ describe.skipIf(!NON_BLOCKING)(`a NON_BLOCKING call on 2.5 native audio (skipped
 
   it('keeps what the model said while the call ran and after its result, turn by turn', () => {
     // Our response lands among the words of the first turn wherever it was sent: join each turn's words.
-    expect(modelTexts(session)).toEqual(["I'm now searching for flights to Lisbon. It might take a moment.", 'The cheapest flight is KLM 1234 at 9:15 for 180 euros.']);
+    expect(modelTexts(session)).toEqual([
+      "I'm now searching for flights to Lisbon. It might take a moment.",
+      'The cheapest flight is KLM 1234 at 9:15 for 180 euros.',
+    ]);
     expect(count(session.events, 'interrupted')).toBe(1);
   });
 });
@@ -153,7 +172,10 @@ describe.skipIf(!IMAGE)(`a typed question about an image on gemini-3.8-live (ski
     ({ fake, session } = await replay(messages, {}));
     const turn = messages.find((message) => message.data.client_content)!.data.client_content.turns[0];
     const [image, question] = turn.parts;
-    session.live.sendClientContent({ turns: [{ role: 'user', parts: [{ inlineData: { data: image.inlineData.data, mimeType: image.inlineData.mime_type } }, question] }], turnComplete: true });
+    session.live.sendClientContent({
+      turns: [{ role: 'user', parts: [{ inlineData: { data: image.inlineData.data, mimeType: image.inlineData.mime_type } }, question] }],
+      turnComplete: true,
+    });
     ended = await session.waitFor('turn-complete');
   });
 

@@ -95,6 +95,20 @@ describe('a Live session across connections', () => {
     expect(fake.failures).toEqual([]);
   });
 
+  it('moves when the time goAway gave runs out, reporting a cell still running then as not delivered', async () => {
+    const { server, waitFor } = await open();
+    server.send(toolCall(runPythonCall('long', 'import time\ntime.sleep(1.5)\nprint("late")')));
+    await waitFor('run-start');
+    const next = fake.connection();
+    // Moves a second before the server's deadline: at once here, with the cell still running.
+    server.goAway(1_200);
+    const resumed = await next;
+    expect(await waitFor('call-undelivered', 30_000)).toMatchObject({ callId: 'long', was: 'ran' });
+    expect(server.framesOf('toolResponse')).toEqual([]);
+    expect(resumed.framesOf('toolResponse')).toEqual([]);
+    expect(fake.failures).toEqual([]);
+  });
+
   it('lets a cell running when the connection drops finish, and reports its result as not delivered', async () => {
     const { server, live, waitFor } = await open();
     server.send(toolCall(runPythonCall('cut', 'import time\nprint("started", flush=True)\ntime.sleep(0.5)\nleft_over = 1\nprint("finished")')));
@@ -103,7 +117,10 @@ describe('a Live session across connections', () => {
     server.close(1011, 'Internal error encountered.');
     const resumed = await next;
     expect(await waitFor('call-undelivered', 30_000)).toMatchObject({ callId: 'cut', name: 'run_python', was: 'ran' });
-    const result = live.getTranscript().flatMap((content) => content.parts ?? []).find((part) => part.codeExecutionResult?.id === 'cut');
+    const result = live
+      .getTranscript()
+      .flatMap((content) => content.parts ?? [])
+      .find((part) => part.codeExecutionResult?.id === 'cut');
     expect(result).toEqual({ codeExecutionResult: { outcome: 'OUTCOME_OK', output: 'started\nfinished\n', id: 'cut' }, partMetadata: { notDelivered: true } });
     // Nothing was sent for it on the new connection (the resumed session never saw the call), and its work is done.
     expect(resumed.framesOf('toolResponse')).toEqual([]);
@@ -126,7 +143,10 @@ describe('a Live session across connections', () => {
     fake.sessions.clear();
     server.close(1011, 'Internal error encountered.');
     const { info } = await waitFor('closed');
-    expect(info).toMatchObject({ by: 'server', reason: expect.stringMatching(/could not be resumed on a new connection: 1008 BidiGenerateContent session not found/) });
+    expect(info).toMatchObject({
+      by: 'server',
+      reason: expect.stringMatching(/could not be resumed on a new connection: 1008 BidiGenerateContent session not found/),
+    });
   });
 
   it('gives up after maxReconnectAttempts tries and stops the running cell', async () => {

@@ -29,12 +29,17 @@ export const LIVE_DEFAULTS: Readonly<LiveConnectConfig> = {
  */
 export function liveConnectConfig(config: LiveConnectConfig, declarations: FunctionDeclaration[]): LiveConnectConfig {
   const tools: ToolListUnion = [...(config.tools ?? [])];
-  if (tools.some((tool) => 'callTool' in tool)) throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
+  if (tools.some((tool) => 'callTool' in tool))
+    throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
   if (tools.some((tool) => 'functionDeclarations' in tool && tool.functionDeclarations?.some((fn) => fn.name === RUN_PYTHON))) {
     throw new TypeError(`"${RUN_PYTHON}" is declared by the session itself; give your function another name`);
   }
   tools.push({ functionDeclarations: declarations });
-  const defaults = Object.fromEntries(Object.entries(LIVE_DEFAULTS).filter(([key]) => !Object.hasOwn(config, key)).map(([key, value]) => [key, structuredClone(value)]));
+  const defaults = Object.fromEntries(
+    Object.entries(LIVE_DEFAULTS)
+      .filter(([key]) => !Object.hasOwn(config, key))
+      .map(([key, value]) => [key, structuredClone(value)]),
+  );
   return { ...defaults, ...config, tools };
 }
 

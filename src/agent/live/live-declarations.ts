@@ -62,7 +62,9 @@ function toSchema(json: unknown, where: string, depth: number): Schema {
     else if ((NUMBERS as readonly string[]).includes(key)) (schema as Record<string, unknown>)[key] = Number(value);
     else if ((COUNTS as readonly string[]).includes(key)) (schema as Record<string, unknown>)[key] = String(value);
     else if (!IGNORED.has(key)) {
-      throw new TypeError(`${where} uses the JSON Schema keyword "${key}", which a Live session cannot send: declare parameters (the SDK's Schema, type: Type.OBJECT …) instead of parametersJsonSchema`);
+      throw new TypeError(
+        `${where} uses the JSON Schema keyword "${key}", which a Live session cannot send: declare parameters (the SDK's Schema, type: Type.OBJECT …) instead of parametersJsonSchema`,
+      );
     }
   }
   return schema;

@@ -168,11 +168,7 @@ export class LiveCodeExecution {
   private resolveClosed!: (info: LiveCloseInfo) => void;
 
   /** @internal Use {@link createLiveCodeExecution} or {@link connectLiveCodeExecution}. */
-  constructor(
-    private readonly options: LiveCodeExecutionOptions,
-    private readonly functions: ReadonlyMap<string, LocalFunction>,
-    maxPending: number,
-  ) {
+  constructor(options: LiveCodeExecutionOptions, functions: ReadonlyMap<string, LocalFunction>, maxPending: number) {
     this.emit = safeListener(options.onEvent);
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;

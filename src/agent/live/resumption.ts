@@ -35,7 +35,8 @@ export class Resumption {
     this.handle = newHandle;
     this.resumableNow = true;
     const update: LiveServerSessionResumptionUpdate = { newHandle, resumable: true };
-    if (typeof raw.lastConsumedClientMessageIndex === 'string' && raw.lastConsumedClientMessageIndex.length <= 32) update.lastConsumedClientMessageIndex = raw.lastConsumedClientMessageIndex;
+    if (typeof raw.lastConsumedClientMessageIndex === 'string' && raw.lastConsumedClientMessageIndex.length <= 32)
+      update.lastConsumedClientMessageIndex = raw.lastConsumedClientMessageIndex;
     return { ok: true, update };
   }
 }

@@ -147,6 +147,8 @@ describe('a Live session across connections', () => {
       by: 'server',
       reason: expect.stringMatching(/could not be resumed on a new connection: 1008 BidiGenerateContent session not found/),
     });
+    // The API-version hint is for a first connection only.
+    expect(info.reason).not.toMatch(/apiVersion/);
   });
 
   it('gives up after maxReconnectAttempts tries and stops the running cell', async () => {

@@ -159,8 +159,8 @@ export class LiveCodeExecution {
   /** `draining`: `goAway` came, the session moves once its calls are answered; `reconnecting`: between connections. */
   private state: 'open' | 'draining' | 'reconnecting' = 'open';
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Responses finished before `attach` (only possible when a call arrives with the setup). */
-  private readonly outbox: FunctionResponse[] = [];
+  /** Responses finished before the connection's session was known (only possible when a call arrives with the setup). */
+  private outbox: { response: FunctionResponse; connection: number }[] = [];
   /** Client messages sent while reconnecting, for the next connection. */
   private readonly held: ((session: LiveSessionLike) => void)[] = [];
   private turn = 1;
@@ -214,11 +214,18 @@ export class LiveCodeExecution {
     const connection = this.connection;
     if (!connection) throw new TypeError('Call callbacks() and pass them to ai.live.connect before attach()');
     if (connection.session) throw new TypeError('attach() was already called: one LiveCodeExecution serves one session');
+    this.bind(connection, session);
+  }
+
+  /** Makes `session` the connection's, and sends what was answered before it was known. */
+  private bind(connection: Connection, session: LiveSessionLike): void {
     connection.session = session;
     connection.setUp = true;
     // The socket may have closed while connect was resolving.
     if (this.ended) return session.close();
-    for (const response of this.outbox.splice(0)) this.respond(response, connection.id);
+    const waiting = this.outbox.filter((entry) => entry.connection === connection.id);
+    this.outbox = [];
+    for (const { response } of waiting) this.respond(response, connection.id);
   }
 
   /**
@@ -360,7 +367,8 @@ export class LiveCodeExecution {
         yours.onerror?.(event);
       },
       onclose: (event) => {
-        const info = { ...(typeof event?.code === 'number' && { code: event.code }), reason: explainClose(event?.reason, !connection.setUp) };
+        // The API-version hint is for a first connection; a resume that fails has other causes.
+        const info = { ...(typeof event?.code === 'number' && { code: event.code }), reason: explainClose(event?.reason, !connection.setUp && connection.id === 1) };
         resolveClosed(info);
         if (current() && connection.setUp) this.connectionLost(info);
         else if (current() && !this.reconnector) this.end({ by: 'server', ...info });
@@ -436,8 +444,8 @@ export class LiveCodeExecution {
   }
 
   private resumed(session: LiveSessionLike, attempt: number): void {
-    this.connection!.session = session;
     this.state = 'open';
+    this.bind(this.connection!, session);
     this.resumption.resumableNow = false;
     this.emit({ type: 'reconnected', attempt });
     for (const send of this.held.splice(0)) this.sendNow(session, send);
@@ -472,7 +480,7 @@ export class LiveCodeExecution {
     if (this.ended || this.connection?.id !== connection) return false;
     const session = this.connection.session;
     if (!session) {
-      this.outbox.push(response);
+      this.outbox.push({ response, connection });
       return true;
     }
     const declaration = this.declarations.find((fn) => fn.name === response.name);

@@ -6,7 +6,17 @@
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
-import { type Attachment, type CodeExecutionChat, type CodeExecutionEvent, type ExecutionMode, type GenAIClient, type AgentSandbox, createCodeExecutionChat } from '../agent/index.js';
+import {
+  type AgentSandbox,
+  type Attachment,
+  type CodeExecutionChat,
+  type CodeExecutionEvent,
+  type ExecutionMode,
+  type GeminiApi,
+  type GenAIClient,
+  type InteractionHistory,
+  createCodeExecutionChat,
+} from '../agent/index.js';
 import { type ListedFiles, listedFiles } from '../agent/run-python/files.js';
 import type { OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
@@ -77,6 +87,8 @@ export interface ConversationSetup {
   client: GenAIClient;
   model: string;
   execution: ExecutionMode;
+  /** The API messages go through (default generateContent). */
+  api?: GeminiApi;
   sandbox?: AgentSandbox;
 }
 
@@ -107,8 +119,12 @@ export class Conversation {
     return this.sent;
   }
 
-  /** The API history (what the model sees). */
+  /**
+   * The API history (what the model sees) of a generateContent chat. An Interactions chat keeps
+   * steps instead, which are not saved: it gives none, and after a reload the model starts afresh.
+   */
   history(): Content[] {
+    if (this.setup?.api === 'interactions') return [];
     return this.chat?.getHistory() ?? structuredClone(this.restoredHistory);
   }
 
@@ -142,18 +158,32 @@ export class Conversation {
    * `sending` is the message being sent, already on screen: its files are not "attached earlier".
    */
   configure(setup: ConversationSetup, sending?: UserEntry): CodeExecutionChat {
-    const same = this.setup && this.setup.client === setup.client && this.setup.model === setup.model && this.setup.execution === setup.execution && this.setup.sandbox === setup.sandbox;
+    const previous = this.setup;
+    const same = previous && previous.client === setup.client && previous.model === setup.model && previous.execution === setup.execution && previous.api === setup.api && previous.sandbox === setup.sandbox;
     if (same && this.chat) return this.chat;
-    const history = historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution);
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
     const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
-    const base = { ai: setup.client, model: setup.model, history, files, onEvent: this.onEvent };
+    const base = { ai: setup.client, model: setup.model, files, onEvent: this.onEvent, ...this.carriedHistory(setup) };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
         : createCodeExecutionChat({ ...base, execution: 'local', sandbox: setup.sandbox! });
     this.setup = setup;
     return this.chat;
+  }
+
+  /**
+   * What a new chat for `setup` continues from. generateContent history carries over to
+   * generateContent (rewritten for the execution mode); Interactions steps carry over only to an
+   * Interactions chat whose code runs where it ran (their run_python calls need that tool). The two
+   * APIs' histories do not convert into each other: across them the model starts afresh.
+   */
+  private carriedHistory(setup: ConversationSetup): { api?: GeminiApi; history?: Content[]; interactionHistory?: InteractionHistory } {
+    const previous = this.setup;
+    const wasInteractions = previous?.api === 'interactions' && this.chat !== undefined;
+    if (setup.api !== 'interactions') return { history: wasInteractions ? [] : historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution) };
+    const keep = wasInteractions && previous?.execution === setup.execution;
+    return { api: 'interactions', ...(keep && { interactionHistory: this.chat!.getInteractionHistory() }) };
   }
 
   /** Starts over: empty transcript and history. */

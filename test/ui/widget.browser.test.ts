@@ -108,6 +108,19 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     expect(await transcript.evaluate((el) => el.scrollTop)).toBe(0);
   });
 
+  test('with api="interactions" a recorded demo still plays on generateContent, and Settings offers the choice as a labelled select', async () => {
+    const { page } = await openPlainPage(ctx.server.origin, 'api=interactions&demo=/dist/demos/primes.json');
+    await waitForSandbox(page, '#chat0');
+    await demoReady(page);
+    await sendAndWait(page, '#chat0');
+    expect(await transcriptText(page, '#chat0')).toContain('is 5117.');
+    await page.locator('#chat0 button[aria-label="Settings"]').click();
+    const api = page.locator('#chat0 cec-settings').getByRole('combobox', { name: 'API' });
+    expect(await api.inputValue()).toBe('interactions');
+    await api.focus();
+    expect(await api.evaluate((el) => (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toContain('replay on generateContent');
+  });
+
   test('two widgets on one page each have their own Python', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'count=2&demo=/dist/demos/primes.json');
     await waitForSandbox(page, '#chat0');

@@ -55,7 +55,8 @@ export const settingsStyles = css`
     font-size: 0.88em;
     font-weight: 600;
   }
-  label.field input {
+  label.field input,
+  label.field select {
     font-weight: 400;
   }
   .record {

@@ -1,5 +1,5 @@
 /**
- * `<cec-settings>`: the widget's settings dialog: the API key, the model, the recorded demos and
+ * `<cec-settings>`: the widget's settings dialog: the API key, the model and the API, the recorded demos and
  * saving the conversation as a demo. It holds no state of its own; it shows what it is given and
  * says what the reader chose through events.
  *
@@ -7,6 +7,7 @@
  * @event cec-key-forget - from the key form: forget the remembered key.
  * @event cec-demo-select - from the demo picker: a demo to play.
  * @event cec-model-change - {@link ModelChangeEvent}: a new model name.
+ * @event cec-api-change - {@link ApiChangeEvent}: the API messages go through.
  * @event cec-save-recording - {@link SaveRecordingEvent}: save the conversation as a demo.
  * @event cec-package-index-change - {@link PackageIndexChangeEvent}: install packages from the package index on request, or not.
  */
@@ -16,7 +17,8 @@ import { closeIcon } from '../icons.js';
 import type { DemoListing } from '../replay/recording.js';
 import { controls } from '../styles/theme.js';
 import { settingsStyles } from './cec-settings.styles.js';
-import { ModelChangeEvent, PackageIndexChangeEvent, SaveRecordingEvent } from './events.js';
+import type { GeminiApi } from '../../agent/index.js';
+import { ApiChangeEvent, ModelChangeEvent, PackageIndexChangeEvent, SaveRecordingEvent } from './events.js';
 
 export class CecSettings extends LitElement {
   static override styles = [controls, settingsStyles];
@@ -25,6 +27,8 @@ export class CecSettings extends LitElement {
     hasKey: { type: Boolean, attribute: 'has-key' },
     remembered: { type: Boolean },
     model: { type: String },
+    api: { type: String },
+    demoPlaying: { type: Boolean, attribute: 'demo-playing' },
     demos: { attribute: false },
     canRecord: { type: Boolean, attribute: 'can-record' },
     packageIndex: { type: String, attribute: 'package-index' },
@@ -36,6 +40,10 @@ export class CecSettings extends LitElement {
   /** The key is remembered on this device. */
   declare remembered: boolean;
   declare model: string;
+  /** The API messages go through. */
+  declare api: GeminiApi;
+  /** A recorded demo is playing: it answers on generateContent whatever the API choice. */
+  declare demoPlaying: boolean;
   declare demos: DemoListing[];
   /** There is a conversation to save as a demo. */
   declare canRecord: boolean;
@@ -49,6 +57,8 @@ export class CecSettings extends LitElement {
     this.hasKey = false;
     this.remembered = false;
     this.model = '';
+    this.api = 'generateContent';
+    this.demoPlaying = false;
     this.demos = [];
     this.canRecord = false;
     this.packageIndex = '';
@@ -94,6 +104,16 @@ export class CecSettings extends LitElement {
         </section>
         <section>
           <label class="field">Model <input type="text" .value=${this.model} spellcheck="false" @change=${(e: Event) => this.dispatchEvent(new ModelChangeEvent((e.target as HTMLInputElement).value.trim()))} /></label>
+        </section>
+        <section>
+          <label class="field"
+            >API
+            <select name="api" aria-describedby="api-hint" .value=${this.api} @change=${(e: Event) => this.dispatchEvent(new ApiChangeEvent((e.target as HTMLSelectElement).value as GeminiApi))}>
+              <option value="generateContent" ?selected=${this.api !== 'interactions'}>generateContent</option>
+              <option value="interactions" ?selected=${this.api === 'interactions'}>Interactions</option>
+            </select></label
+          >
+          <p class="muted" id="api-hint">${this.demoPlaying ? 'Recorded demos replay on generateContent, the API they were recorded on.' : 'The Interactions API keeps the conversation as steps: changing the API, or where code runs, starts the model afresh, and such a chat cannot be saved as a demo.'}</p>
         </section>
         ${this.packageIndex ? this.renderPackageIndex() : nothing}
         ${this.demos.length > 0

@@ -6,7 +6,7 @@
  * share it with other code on the page.
  */
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import type { ExecutionMode } from '../../agent/index.js';
+import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
 import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { BlobUrls } from '../blob-urls.js';
@@ -14,7 +14,7 @@ import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { Figure } from '../render-parts.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
-import type { ModelChangeEvent, PackageIndexChangeEvent } from '../cec-settings/events.js';
+import type { ApiChangeEvent, ModelChangeEvent, PackageIndexChangeEvent } from '../cec-settings/events.js';
 import { PYPI_SIMPLE_URL, PackageIndexChoice } from '../package-index-choice.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
 import type { ReadableError } from '../error-message.js';
@@ -72,6 +72,7 @@ export class CodeExecChat extends LitElement {
   static override properties = {
     model: { type: String, attribute: 'model' },
     execution: { type: String, attribute: 'execution' },
+    api: { type: String, attribute: 'api' },
     pyodideUrl: { type: String, attribute: 'pyodide-url' },
     packagesUrl: { type: String, attribute: 'packages-url' },
     packageIndex: { type: String, attribute: 'package-index' },
@@ -92,6 +93,13 @@ export class CodeExecChat extends LitElement {
   declare model: string;
   /** Where the model's code runs: `local` (this browser) or `server` (Gemini's code execution tool). */
   declare execution: ExecutionMode;
+  /**
+   * The Gemini API messages go through: `generateContent` (the default) or `interactions`.
+   * Recorded demos replay on generateContent, the API they were recorded on. An Interactions
+   * conversation is not carried across a reload or a change of API or of where code runs (the
+   * model starts afresh; the transcript stays), and cannot be saved as a demo.
+   */
+  declare api: GeminiApi;
   /** Folder with Pyodide's runtime files (`indexURL`). Default: `pyodide/` beside the widget script. */
   declare pyodideUrl: string | undefined;
   /** Where package wheels come from (`packageBaseUrl`). Default: the Pyodide CDN. */
@@ -181,13 +189,14 @@ export class CodeExecChat extends LitElement {
   private readonly sender = new SendController(
     this,
     { conversation: this.conversation, python: this.python, savedChat: this.savedChat, keys: this.keys, demos: this.demos, status: this.status, followOutput: this.followOutput },
-    { execution: () => this.effectiveExecution, composer: () => this.composer(), reportError: (error, retry) => this.reportError(error, retry) },
+    { execution: () => this.effectiveExecution, api: () => this.effectiveApi, composer: () => this.composer(), reportError: (error, retry) => this.reportError(error, retry) },
   );
 
   constructor() {
     super();
     this.model = DEFAULT_MODEL;
     this.execution = 'local';
+    this.api = 'generateContent';
     this.apiKey = '';
     this.heading = 'Python chat';
     this.headingLevel = 2;
@@ -268,9 +277,21 @@ export class CodeExecChat extends LitElement {
     if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
     if (changed.has('demosUrl') && this.demosUrl) void this.demos.loadList(this.demosUrl);
     if (changed.has('execution') && changed.get('execution') !== undefined && this.conversation.entries.length > 0) {
-      this.conversation.notice(this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.');
+      const where = this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.';
+      // Interactions steps hold run_python calls only the other mode declares: that chat starts afresh.
+      this.conversation.notice(this.effectiveApi === 'interactions' ? `${where} The model does not see the messages above.` : where);
       this.savedChat.save();
     }
+    const apiSwitched = changed.has('api') && changed.get('api') !== undefined && (changed.get('api') === 'interactions') !== (this.api === 'interactions');
+    if (apiSwitched && !this.demos.active && this.conversation.entries.length > 0) {
+      this.conversation.notice(`Messages now go through the ${this.api === 'interactions' ? 'Interactions' : 'generateContent'} API; the model does not see the messages above.`);
+      this.savedChat.save();
+    }
+  }
+
+  /** The API of the next message: a demo's replay answers generateContent requests only. */
+  private get effectiveApi(): GeminiApi {
+    return !this.demos.active && this.api === 'interactions' ? 'interactions' : 'generateContent';
   }
 
   private get effectiveExecution(): ExecutionMode {
@@ -396,12 +417,15 @@ export class CodeExecChat extends LitElement {
         ?has-key=${hasKey}
         .remembered=${this.keys.remembered}
         .model=${this.model}
+        .api=${this.api}
+        ?demo-playing=${this.demos.active !== undefined}
         .demos=${this.demos.list}
-        ?can-record=${this.conversation.sentMessages.length > 0}
+        ?can-record=${this.conversation.sentMessages.length > 0 && this.effectiveApi === 'generateContent'}
         @cec-key-submit=${this.keys.onKeySubmit}
         @cec-key-forget=${this.keys.onKeyForget}
         @cec-demo-select=${this.demos.onSelect}
         @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
+        @cec-api-change=${(e: ApiChangeEvent) => (this.api = e.detail.api)}
         @cec-save-recording=${() => this.downloadRecording()}
         package-index=${this.indexOffered() ?? ''}
         ?package-index-on=${this.indexChoice.on}

@@ -5,7 +5,7 @@
  * told how it went. (No lifecycle of its own, so not a Lit ReactiveController.)
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { ExecutionMode } from '../../agent/index.js';
+import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import { BootingSandbox } from '../booting-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -40,6 +40,8 @@ export interface SendParts {
 export interface SendHooks {
   /** Where code runs now (a demo's recording decides while one plays). */
   execution(): ExecutionMode;
+  /** The API messages go through now (generateContent while a demo plays: the replay answers only that). */
+  api(): GeminiApi;
   composer(): CecComposer | null;
   /** Shows an error in the transcript and tells the page; `reboot`: its Retry boots Python again. */
   reportError(error: ReadableError, retry?: 'reboot'): void;
@@ -69,6 +71,7 @@ export class SendController {
     }
     this.parts.status.messageSent();
     const execution = this.hooks.execution();
+    const api = this.hooks.api();
     const model = this.parts.demos.active?.recording.model ?? this.host.model;
     this.parts.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading. The model is asked at once
@@ -79,9 +82,9 @@ export class SendController {
       return sandbox;
     };
     const sending = conversation.send(message, async () => {
-      if (execution !== 'local') return { client, model, execution };
-      if (python.current || message.attachments.length > 0) return { client, model, execution, sandbox: await pythonWithFiles() };
-      return { client, model, execution, sandbox: new BootingSandbox(pythonWithFiles, { timeoutMs: resolveLimits().timeoutMs }) };
+      if (execution !== 'local') return { client, model, execution, api };
+      if (python.current || message.attachments.length > 0) return { client, model, execution, api, sandbox: await pythonWithFiles() };
+      return { client, model, execution, api, sandbox: new BootingSandbox(pythonWithFiles, { timeoutMs: resolveLimits().timeoutMs }) };
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     savedChat.save();

@@ -149,3 +149,23 @@ describe('bytes no SDK client sends', () => {
     }
   });
 });
+
+describe('an idle stdio session', () => {
+  let idle: Connection;
+  beforeAll(async () => {
+    idle = await connectStdio(['--idle-minutes', String(1 / 60)]);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await idle?.close();
+  });
+
+  test('loses its interpreter after the idle time, and the next run says what is gone', async () => {
+    await idle.call('run_python', { code: 'before_idle = 1' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const text = textOf(await idle.call('run_python', { code: 'before_idle' }));
+    expect(text).toMatch(/^This session's Python interpreter was closed after 1 second without calls/);
+    expect(text).toContain("NameError: name 'before_idle' is not defined");
+    // Said once: the run after that is an ordinary one.
+    expect(textOf(await idle.call('run_python', { code: '1' }))).toBe('1');
+  });
+});

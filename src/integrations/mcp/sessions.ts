@@ -204,8 +204,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
+/** "15 minutes", "1.5 minutes", or under a minute "20 seconds". */
 function formatMinutes(ms: number): string {
-  const minutes = ms / 60_000;
-  const text = Number.isInteger(minutes) ? String(minutes) : minutes.toFixed(1);
-  return `${text} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  }
+  const minutes = Math.round(ms / 6000) / 10;
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }

@@ -6,10 +6,11 @@
  * the set Pyodide was built and tested with. One pass, no backtracking: the first version picked
  * for a name stays, and a later requirement it does not meet is a conflict, said as such.
  */
-import { parse, rcompare, satisfies, valid } from '@renovatebot/pep440';
-import { type Requirement, parsePipRequirementsLine } from 'pip-requirements-js';
+import { compare, parse, satisfies, valid } from '@renovatebot/pep440';
 import { isDistributionName, normalizeName } from '../distribution-names.js';
-import { type IndexEnvironment, admitsPython, evaluateMarker, wheelKind, wheelTags } from './target-environment.js';
+import { Pacer } from './pacer.js';
+import { type ParsedRequirement, REQUIREMENT_BOUNDS, RequirementError, type Wanted, applicable, parseRequirements } from './requirements.js';
+import { type IndexEnvironment, admitsPython, wheelKind, wheelTags } from './target-environment.js';
 
 /** One file of a project's page (PEP 691), as the client checked it. */
 export interface IndexFile {
@@ -58,13 +59,6 @@ export class ResolveError extends Error {
   }
 }
 
-interface Wanted {
-  name: string;
-  specifier: string;
-  extras: string[];
-  requiredBy?: string;
-}
-
 export interface ResolveOptions {
   env: IndexEnvironment;
   /** Lock-file package name of a normalized distribution name, if the lock has it. */
@@ -75,15 +69,28 @@ export interface ResolveOptions {
   signal?: AbortSignal;
 }
 
-/** Resolves the distributions `names` (as asked: import names mapped to distributions by the caller). */
+/**
+ * Resolves the distributions `names` (as asked: import names mapped to distributions by the caller).
+ * Linear in what the index sends: each distribution's requirements are parsed once, an extra asked
+ * of a chosen one only evaluates them, and the work yields to the event loop every few ms (pacer.ts).
+ */
 export async function resolveFromIndex(names: readonly string[], source: IndexSource, options: ResolveOptions): Promise<Resolution> {
+  const pacer = new Pacer(options.signal);
   const lock = new Set<string>();
-  const chosen = new Map<string, ResolvedWheel & { extras: Set<string>; requires: string[] }>();
+  const chosen = new Map<string, ResolvedWheel & { extras: Set<string>; requirements: ParsedRequirement[] }>();
   const order: ResolvedWheel[] = [];
   const queue: Wanted[] = names.map((name) => ({ name, specifier: '', extras: [] }));
-  while (queue.length) {
-    options.signal?.throwIfAborted();
-    const wanted = queue.shift()!;
+  const wants = async (project: string, requirements: readonly ParsedRequirement[], extras: readonly string[]) => {
+    try {
+      return await applicable(project, requirements, extras, options.env, pacer);
+    } catch (error) {
+      throw error instanceof RequirementError ? new ResolveError(project, error.message) : error;
+    }
+  };
+  // An index, not a cursor into an array that shifts: a long queue stays linear.
+  for (let next = 0; next < queue.length; next++) {
+    await pacer.step();
+    const wanted = queue[next];
     if (!isDistributionName(wanted.name)) throw new ResolveError(wanted.name.slice(0, 100), `not a valid package name: ${JSON.stringify(wanted.name.slice(0, 100))}`);
     const project = normalizeName(wanted.name);
     const fromLock = options.lockName(project);
@@ -93,60 +100,117 @@ export async function resolveFromIndex(names: readonly string[], source: IndexSo
     }
     const known = chosen.get(project);
     if (known) {
-      if (wanted.specifier && !satisfies(known.version, wanted.specifier)) {
+      if (wanted.specifier && !safeSatisfies(known.version, wanted.specifier)) {
         throw new ResolveError(project, `${project} ${known.version} was picked, but ${wanted.requiredBy ?? 'the code'} needs ${project}${wanted.specifier}`);
       }
-      const newExtras = wanted.extras.map(normalizeName).filter((extra) => !known.extras.has(extra));
+      const newExtras = [...new Set(wanted.extras.map(normalizeName))].filter((extra) => !known.extras.has(extra));
+      if (known.extras.size + newExtras.length > REQUIREMENT_BOUNDS.maxExtras) {
+        throw new ResolveError(project, `more than ${REQUIREMENT_BOUNDS.maxExtras} extras of ${project} were asked for in one run; refused`);
+      }
       for (const extra of newExtras) known.extras.add(extra);
-      if (newExtras.length) queue.push(...dependencies(known.requires, newExtras, project, options.env));
+      if (newExtras.length) queue.push(...(await wants(project, known.requirements, newExtras)));
       continue;
     }
     if (chosen.size >= options.maxDistributions) throw new ResolveError(project, `more than ${options.maxDistributions} packages from the index in one run`);
     const files = await source.files(project);
     if (!files) throw new ResolveError(project, `${project} is not on the package index${wanted.requiredBy ? ` (required by ${wanted.requiredBy})` : ''}`);
-    const pick = pickWheel(project, files, wanted.specifier, options.env);
+    const pick = await pickWheel(project, files, wanted.specifier, options.env, pacer);
     const metadata = pick.file.hasMetadata ? parseMetadata(await source.metadata(pick.file)) : { requires: [], requiresPython: undefined };
     if (!admitsPython(metadata.requiresPython, options.env)) {
       throw new ResolveError(project, `${project} ${pick.version} needs Python ${metadata.requiresPython}; Pyodide has ${options.env.pythonVersion}`);
     }
     const extras = new Set(wanted.extras.map(normalizeName));
-    const entry = { project, version: pick.version, file: pick.file, extras, requires: metadata.requires };
-    chosen.set(project, entry);
+    if (extras.size > REQUIREMENT_BOUNDS.maxExtras) throw new ResolveError(project, `more than ${REQUIREMENT_BOUNDS.maxExtras} extras of ${project} were asked for in one run; refused`);
+    let requirements: ParsedRequirement[];
+    try {
+      requirements = await parseRequirements(project, metadata.requires, pacer);
+    } catch (error) {
+      throw error instanceof RequirementError ? new ResolveError(project, error.message) : error;
+    }
+    chosen.set(project, { project, version: pick.version, file: pick.file, extras, requirements });
     order.push({ project, version: pick.version, file: pick.file });
-    queue.push(...dependencies(metadata.requires, ['', ...extras], project, options.env));
+    queue.push(...(await wants(project, requirements, ['', ...extras])));
   }
   // Dependencies were found after what needs them; installing them first changes nothing for
   // Pyodide (it installs before importing), but keeps the list readable.
   return { lock: [...lock], wheels: order.reverse() };
 }
 
-/** The highest version admitted by `specifier` (final releases before pre-releases) with a wheel Pyodide can install. */
-export function pickWheel(project: string, files: readonly IndexFile[], specifier: string, env: IndexEnvironment): { version: string; file: IndexFile } {
+/**
+ * The highest version admitted by `specifier` (final releases before pre-releases) with a wheel
+ * Pyodide can install. Linear in the page, yielding as it goes: a page may hold tens of thousands
+ * of files (before, grouping them was quadratic, and sorting every version parsed each one again
+ * per comparison).
+ */
+export async function pickWheel(project: string, files: readonly IndexFile[], specifier: string, env: IndexEnvironment, pacer = new Pacer()): Promise<{ version: string; file: IndexFile }> {
   const byVersion = new Map<string, IndexFile[]>();
+  const validVersions = new Map<string, boolean>();
   for (const file of files) {
+    await pacer.step();
     const tags = wheelTags(file.filename);
-    if (!tags || normalizeName(tags.name) !== project || !valid(tags.version)) continue;
+    if (!tags || normalizeName(tags.name) !== project) continue;
     const version = tags.version;
-    byVersion.set(version, [...(byVersion.get(version) ?? []), file]);
+    let isValid = validVersions.get(version);
+    if (isValid === undefined) validVersions.set(version, (isValid = !!valid(version)));
+    if (!isValid) continue;
+    const group = byVersion.get(version);
+    if (group) group.push(file);
+    else byVersion.set(version, [file]);
   }
-  const versions = [...byVersion.keys()].filter((version) => !specifier || safeSatisfies(version, specifier)).sort(rcompare);
-  const finals = versions.filter((version) => !isPreRelease(version));
-  for (const version of [...finals, ...versions.filter(isPreRelease)]) {
-    const usable = byVersion.get(version)!.filter((file) => !file.yanked && admitsPython(file.requiresPython, env));
-    // Pyodide's own build first: it may be faster than the pure-Python fallback.
-    const file = usable.find((f) => wheelKind(f.filename, env) === 'platform') ?? usable.find((f) => wheelKind(f.filename, env) === 'pure');
-    if (file) return { version, file };
+  // Many files share a Requires-Python: each distinct one is read once.
+  const admitted = new Map<string | undefined, boolean>();
+  const admits = (requiresPython: string | undefined) => {
+    let yes = admitted.get(requiresPython);
+    if (yes === undefined) admitted.set(requiresPython, (yes = admitsPython(requiresPython, env)));
+    return yes;
+  };
+  const usableFile = async (group: readonly IndexFile[]) => {
+    let pure: IndexFile | undefined;
+    for (const file of group) {
+      await pacer.step();
+      if (file.yanked || !admits(file.requiresPython)) continue;
+      const kind = wheelKind(file.filename, env);
+      // Pyodide's own build first: it may be faster than the pure-Python fallback.
+      if (kind === 'platform') return file;
+      if (kind === 'pure') pure ??= file;
+    }
+    return pure;
+  };
+  const candidates: string[] = [];
+  let best: { version: string; file: IndexFile; pre: boolean } | undefined;
+  for (const [version, group] of byVersion) {
+    await pacer.step();
+    if (specifier && !safeSatisfies(version, specifier)) continue;
+    candidates.push(version);
+    const pre = isPreRelease(version);
+    if (best && !best.pre && pre) continue;
+    if (best && best.pre === pre && compare(version, best.version) <= 0) continue;
+    const file = await usableFile(group);
+    if (file) best = { version, file, pre };
   }
-  if (versions.length === 0) {
-    const any = byVersion.size ? ` (it has ${[...byVersion.keys()].sort(rcompare).slice(0, 5).join(', ')})` : ' (it has no wheels)';
+  if (best) return { version: best.version, file: best.file };
+  if (candidates.length === 0) {
+    const any = byVersion.size ? ` (it has ${highest([...byVersion.keys()], 5).join(', ')})` : ' (it has no wheels)';
     throw new ResolveError(project, `no version of ${project}${specifier ? ` matches ${specifier}` : ''} on the package index${any}`);
   }
-  const latest = versions[0];
+  const [latest] = highest(candidates, 1);
   const tags = [...new Set(byVersion.get(latest)!.map((file) => file.filename.slice(0, -4).split('-').slice(-3).join('-')))];
   throw new ResolveError(
     project,
     `no wheel of ${project} fits Pyodide (pure-Python py3-none-any, or ${env.cpythonTag}-${env.platformTag}, for Python ${env.pythonVersion}); ${project} ${latest} offers only: ${tags.slice(0, 12).join(', ')}`,
   );
+}
+
+/** The `count` highest of `versions`, highest first, in `count` passes (no sort of them all). */
+function highest(versions: readonly string[], count: number): string[] {
+  const left = [...versions];
+  const top: string[] = [];
+  while (top.length < count && left.length) {
+    let at = 0;
+    for (let i = 1; i < left.length; i++) if (compare(left[i], left[at]) > 0) at = i;
+    top.push(...left.splice(at, 1));
+  }
+  return top;
 }
 
 function safeSatisfies(version: string, specifier: string): boolean {
@@ -175,24 +239,4 @@ export function parseMetadata(text: string): { requires: string[]; requiresPytho
     else if (key === 'requires-python') requiresPython = match[2].trim();
   }
   return { requires, requiresPython };
-}
-
-/** The requirements that apply to Pyodide, for the extras asked for ('' stands for none). */
-function dependencies(requires: readonly string[], extras: readonly string[], requiredBy: string, env: IndexEnvironment): Wanted[] {
-  const wanted: Wanted[] = [];
-  for (const line of requires) {
-    let requirement: Requirement | null;
-    try {
-      requirement = parsePipRequirementsLine(line);
-    } catch {
-      throw new ResolveError(requiredBy, `${requiredBy} has a requirement that cannot be read: ${JSON.stringify(line.slice(0, 200))}`);
-    }
-    if (!requirement || (requirement.type !== 'ProjectName' && requirement.type !== 'ProjectURL')) continue;
-    const marker = requirement.environmentMarkerTree;
-    if (marker && !extras.some((extra) => evaluateMarker(marker, env, extra))) continue;
-    if (requirement.type === 'ProjectURL') throw new ResolveError(requiredBy, `${requiredBy} requires ${requirement.name} from a URL, which is not installed from an index`);
-    const specifier = (requirement.versionSpec ?? []).map((spec) => `${spec.operator}${spec.version}`).join(',');
-    wanted.push({ name: requirement.name, specifier, extras: requirement.extras ?? [], requiredBy });
-  }
-  return wanted;
 }

@@ -9,6 +9,7 @@
 import { readCapped, sha256Hex } from '../../downloads/checked-fetch.js';
 import { RefusedRequest, fetchPackageFile } from '../../downloads/package-fetch.js';
 import type { IndexFile, IndexSource } from './dependency-resolver.js';
+import { Pacer } from './pacer.js';
 
 /** A project page's JSON: numpy's, with every release and platform, is about 1 MB. */
 export const MAX_INDEX_PAGE_BYTES = 8 * 1024 * 1024;
@@ -51,7 +52,15 @@ export class IndexClient implements IndexSource {
     const files = (page as { files?: unknown })?.files;
     if (!Array.isArray(files)) throw new Error(`the package index sent a page for ${project} without a file list`);
     const base = response.url || url.href;
-    return files.flatMap((file) => checkedFile(file, base) ?? []);
+    // Tens of thousands of entries fit in a page: checked a slice at a time.
+    const pacer = new Pacer(this.signal);
+    const checked: IndexFile[] = [];
+    for (const file of files) {
+      await pacer.step();
+      const entry = checkedFile(file, base);
+      if (entry) checked.push(entry);
+    }
+    return checked;
   }
 
   async metadata(file: IndexFile): Promise<string> {

@@ -13,7 +13,7 @@ import { type WatchedFS, watchFileChanges } from './file-changes.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { StagingFolder, localFile, toLocalPath } from './node-paths.js';
 import { FdOutput } from './fd-output.js';
-import { type IndexPackages, PackageIndex } from './packages.js';
+import { type IndexPackages, IndexWaitStopped, PackageIndex } from './packages.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
@@ -21,6 +21,9 @@ import { type DataSegment, dataSegments } from './wasm-data.js';
 import { LateStdlib } from './late-stdlib.js';
 import { TrampolinePick } from './trampoline.js';
 import { refreshTimeZone } from './time-zone.js';
+
+/** How often a run waiting for the host's package index looks whether it was stopped (as late-stdlib.ts does). */
+const STOP_POLL_MS = 50;
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
 type LoadOptions = Record<string, unknown>;
@@ -62,6 +65,8 @@ export class PyodideEngine implements WorkerApi {
   private readonly packageRequests = new Map<number, { resolve(data: Bytes): void; reject(error: Error): void }>();
   private packageRequestSeq = 0;
   private readonly indexRequests = new Map<number, { resolve(packages: IndexPackages): void; reject(error: Error): void }>();
+  /** Ends the current run's wait for the package index, as a stop (see `askIndex`). */
+  private stopIndexWait: (() => void) | undefined;
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
@@ -110,11 +115,39 @@ export class PyodideEngine implements WorkerApi {
     });
   }
 
-  /** Imports neither the lock file nor the interpreter provides, resolved by the host's package index. */
+  /**
+   * Imports neither the lock file nor the interpreter provides, resolved by the host's package
+   * index. The wait is stoppable, so a stop keeps the interpreter: a run waiting here runs no
+   * Python, so nothing reads the interrupt buffer but this wait (every `STOP_POLL_MS`), and the
+   * host's `cancel` ends it too (where there is no buffer).
+   */
   private askIndex(names: string[]): Promise<IndexPackages> {
+    if (this.current?.cancelRequested) return Promise.reject(new IndexWaitStopped());
     const requestId = ++this.packageRequestSeq;
     return new Promise((resolve, reject) => {
-      this.indexRequests.set(requestId, { resolve, reject });
+      const settle = () => {
+        clearInterval(poll);
+        this.indexRequests.delete(requestId);
+        if (this.stopIndexWait === stop) this.stopIndexWait = undefined;
+      };
+      const stop = () => {
+        settle();
+        reject(new IndexWaitStopped());
+      };
+      const poll = setInterval(() => {
+        if (this.takeInterrupt()) stop();
+      }, STOP_POLL_MS);
+      this.stopIndexWait = stop;
+      this.indexRequests.set(requestId, {
+        resolve: (packages) => {
+          settle();
+          resolve(packages);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       this.post({ type: 'index-request', requestId, names });
     });
   }
@@ -319,6 +352,7 @@ export class PyodideEngine implements WorkerApi {
       return this.failBeforeRun('ImportError', `Python's standard library could not be loaded: ${(error as Error)?.message ?? error}`);
     }
     const failure = await this.packages.loadFor(code, (p) => this.progress(p.phase, p.message), this.packageBaseUrl);
+    if (failure?.interrupted) return { ...this.failBeforeRun(failure.name ?? 'KeyboardInterrupt', failure.message), status: 'interrupted' };
     if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
     try {
       const started = mode === 'promising' ? ((await this.runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : this.runner.execute(code);
@@ -361,6 +395,10 @@ export class PyodideEngine implements WorkerApi {
   cancel(runId: number): boolean {
     if (this.current?.runId !== runId) return false;
     this.current.cancelRequested = true;
+    if (this.stopIndexWait) {
+      this.stopIndexWait();
+      return true;
+    }
     return this.current.cancelAwait?.() ?? false;
   }
 

@@ -22,6 +22,16 @@ export interface PackageFailure {
   message: string;
   /** The error's name, when not `PackageLoadError`. */
   name?: string;
+  /** The run was stopped while it waited for the host's package index: it ends as interrupted, its interpreter kept. */
+  interrupted?: boolean;
+}
+
+/** The wait for the host's package index was ended by a stop (an interrupt, the deadline). */
+export class IndexWaitStopped extends Error {
+  constructor() {
+    super('the run was stopped while the host resolved its packages from the package index');
+    this.name = 'KeyboardInterrupt';
+  }
 }
 
 /** What the host's package index said to load (see `IndexResponse`). */
@@ -157,6 +167,7 @@ export class PackageIndex {
         index = await this.askIndex!(unknown);
       } catch (error) {
         onProgress({ phase: 'ready', message: PROGRESS.packagesFailed });
+        if (error instanceof IndexWaitStopped) return { packages: unknown, name: error.name, message: error.message, interrupted: true };
         const list = unknown.map((name) => `"import ${name}"`).join(', ');
         return { packages: unknown, message: `Could not install a package for ${list} from the package index: ${(error as Error)?.message ?? error}` };
       }

@@ -8,10 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { PackageBroker } from '../../src/sandbox/packages/package-broker.js';
 import { type FakeIndex, indexWheelsMissing, lockWith, startFakeIndex } from '../support/fake-pypi.js';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { it } from '../support/fixtures.js';
+import { type Listening, listenOnLoopback } from '../support/loopback.js';
 
 const missing = indexWheelsMissing();
 let index: FakeIndex;
@@ -139,6 +141,33 @@ describe.skipIf(!!missing)(missing ? `packages from a package index (skipped: ${
       expect(r.error?.name).toBe('ModuleNotFoundError');
       expect(r.error?.message).toMatch(/not a name a package index is asked for/);
       await stillThere(sandbox);
+    });
+  });
+
+  describe('a stop while the index resolves (an index that never answers)', () => {
+    let silent: Listening;
+    beforeAll(async () => {
+      silent = await listenOnLoopback(createServer(() => undefined));
+    });
+    afterAll(() => silent?.close());
+
+    it('at the deadline: the run stops and the interpreter keeps its state, and Python is not blamed', async ({ createSandbox }) => {
+      const sandbox = await createSandbox({ ...optionsFor(index), packageIndex: `${silent.origin}/simple/` });
+      await sandbox.run('kept = 7');
+      const r = await sandbox.run('import never_answered', { timeoutMs: 2000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      expect(r.error?.message).toMatch(/Variables are kept/);
+      expect(r.error?.message).not.toMatch(/Python did not stop/);
+      expect(await sandbox.run('kept')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7', stateLost: false });
+    });
+
+    it('at interrupt(): the run stops as interrupted and the interpreter keeps its state', async ({ createSandbox }) => {
+      const sandbox = await createSandbox({ ...optionsFor(index), packageIndex: `${silent.origin}/simple/` });
+      await sandbox.run('kept = 7');
+      const r = await sandbox.run('import never_answered_either', { signal: AbortSignal.timeout(1500), timeoutMs: 20_000 });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'KeyboardInterrupt' } });
+      expect(r.error?.message).toMatch(/Variables are kept/);
+      expect(await sandbox.run('kept')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7', stateLost: false });
     });
   });
 

@@ -169,3 +169,22 @@ describe('an idle stdio session', () => {
     expect(textOf(await idle.call('run_python', { code: '1' }))).toBe('1');
   });
 });
+
+describe('a file over the bound', () => {
+  let small: Connection;
+  beforeAll(async () => {
+    small = await connectStdio(['--max-file-bytes', '1000']);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  test('that a run wrote is refused by read_file, naming its size, before it is read', async () => {
+    await small.call('run_python', { code: '_ = open("big.bin", "wb").write(b"x" * 5000)' });
+    const result = await small.call('read_file', { path: './big.bin' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe('big.bin is 5,000 bytes; read_file returns at most 1,000. Read a part of it with run_python.');
+    expect(textOf(await small.call('read_file', { path: '/home/pyodide/sub/../big.bin' }))).toContain('5,000 bytes');
+    expect(textOf(await small.call('read_file', { path: '../etc/passwd' }))).toContain('outside the working directory');
+  });
+});

@@ -12,6 +12,8 @@ import {
   type ProgressToken,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
 import { fileContent, runContent, toolError, toolText } from './content.js';
 import type { SessionSandbox } from './sessions.js';
@@ -49,7 +51,7 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
     }
     const progress = progressSender(extra._meta?.progressToken, extra.sendNotification);
     try {
-      return await callTool(session, call, extra.signal, progress);
+      return await callTool(session, call, bounds.maxFileBytes, extra.signal, progress);
     } catch (error) {
       return toolError(describeFailure(error, extra.signal));
     }
@@ -60,6 +62,7 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
 async function callTool(
   session: SessionSandbox,
   call: ToolCall,
+  maxFileBytes: number,
   signal: AbortSignal,
   onProgress: ((progress: LoadProgress) => void) | undefined,
 ): Promise<CallToolResult> {
@@ -72,14 +75,28 @@ async function callTool(
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
       return toolText(`Wrote ${call.path}.`);
     }
-    case 'read_file': {
-      const bytes = await session.use((sandbox) => sandbox.readFile(call.path), { signal, onProgress });
-      return fileContent(call.path, bytes);
-    }
+    case 'read_file':
+      return session.use((sandbox) => readBounded(sandbox, toWorkdirPath(call.path), maxFileBytes), { signal, onProgress });
     case 'reset':
       await session.reset();
       return toolText('Python was reset: the next call starts a new interpreter with an empty working directory.');
   }
+}
+
+/**
+ * A file's contents, if within `maxFileBytes`. The sandbox's `readFile` returns a file whatever
+ * its size (a run may write hundreds of megabytes), so the listing's size is checked first, and
+ * the bytes again after, before anything is encoded for the client.
+ */
+async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: number): Promise<CallToolResult> {
+  const tooLarge = (size: number) =>
+    toolError(
+      `${path} is ${size.toLocaleString('en-US')} bytes; read_file returns at most ${maxFileBytes.toLocaleString('en-US')}. Read a part of it with run_python.`,
+    );
+  const listed = (await sandbox.listFiles()).find((file) => file.path === path);
+  if (listed && listed.size > maxFileBytes) return tooLarge(listed.size);
+  const bytes = await sandbox.readFile(path);
+  return bytes.length > maxFileBytes ? tooLarge(bytes.length) : fileContent(path, bytes);
 }
 
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */

@@ -4,7 +4,8 @@
  * serves (pure-Python ones Pyodide installs as they are, and lxml's CPython-only wheel as the
  * one that does not fit), with pip, into node_modules/.cache/python-index-wheels. Idempotent: a
  * second call checks a marker and returns at once. Prints the folder on success; on failure exits
- * 1 saying what is missing. Used by .ci/run and by the test itself.
+ * 1 saying what is missing. Used by scripts/prepare-test-machine.mjs (the first step of npm test)
+ * and by the test itself.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * seaborn) for the machine's own `python3`, into node_modules/.cache/python-real-libraries, for
  * test/python/real-libraries.test.ts. Idempotent: a second call checks a marker and returns at
  * once. Prints the folder on success; on failure exits 1 saying what is missing.
- * Used by .ci/run and by the test itself.
+ * Used by scripts/prepare-test-machine.mjs (the first step of npm test) and by the test itself.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

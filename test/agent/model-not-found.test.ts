@@ -62,6 +62,7 @@ describe('Interactions API: a model the API does not serve', () => {
     const chat = localChat(ctx.fake, sandbox, { model: GONE });
     const error = await rejection(stream ? chat.sendMessageStream({ message: 'Hi.' }).then(collect) : chat.sendMessage({ message: 'Hi.' }));
 
+    expect(isApiError(error)).toBe(true);
     expect(error.status).toBe(404);
     expect(error.message.startsWith(ADVICE)).toBe(true);
     expect(error.message).toContain(modelNotFoundMessage(GONE));

@@ -44,8 +44,8 @@ interface LockEntry {
   size?: number;
 }
 
-/** What a run may take from a package index: distributions, requests (pages and metadata, each redirect one), time. */
-export const INDEX_BOUNDS = { maxDistributions: 24, maxRequests: 64, timeMs: 60_000 } as const;
+/** What a run may take from a package index: distributions, requests (pages and metadata, each redirect one), time, and the bytes of its wheels together (counted as they stream, decoded). */
+export const INDEX_BOUNDS = { maxDistributions: 24, maxRequests: 64, timeMs: 60_000, maxBytes: MAX_PACKAGE_BYTES_PER_RUN } as const;
 export type IndexBounds = { -readonly [K in keyof typeof INDEX_BOUNDS]: number };
 
 /** What the worker loads for imports the lock file does not provide. */
@@ -163,14 +163,14 @@ export class PackageBroker {
       signal,
     });
     const stated = resolution.wheels.reduce((sum, wheel) => sum + (wheel.file.size ?? 0), 0);
-    if (stated > MAX_PACKAGE_BYTES_PER_RUN) throw new Error(`the packages from the index come to ${stated} bytes, over ${MAX_PACKAGE_BYTES_PER_RUN} per run`);
+    if (stated > this.bounds.maxBytes) throw new Error(`the packages from the index come to ${stated} bytes, over ${this.bounds.maxBytes} per run`);
     const wheels = resolution.wheels.map(({ project, file }) => {
       const entry: LockEntry = { name: project, file_name: `${INDEX_WHEEL_PREFIX}${file.filename}`, sha256: file.sha256, url: file.url, size: file.size };
       if (!this.indexWheels.has(entry.file_name)) this.indexWheels.set(entry.file_name, entry);
       return this.indexWheels.get(entry.file_name)!;
     });
     // Counted as they stream, all together: a page may state no sizes, or false ones.
-    const budget = new ByteBudget(MAX_PACKAGE_BYTES_PER_RUN, 'the packages from the index');
+    const budget = new ByteBudget(this.bounds.maxBytes, 'the packages from the index');
     try {
       await Promise.all(wheels.map((entry) => this.download(entry, signal, budget)));
     } catch (error) {

@@ -4,9 +4,12 @@
  * 200 ms, and a resolution past a bound fails saying which (not the time bound, a minute later).
  * The metadata and pages are generated; the pause is the longest gap between 5 ms timer ticks.
  */
+import { createServer } from 'node:http';
 import { describe, expect, test } from 'vitest';
+import { PackageBroker } from '../../src/sandbox/packages/package-broker.js';
 import { type IndexFile, type IndexSource, resolveFromIndex } from '../../src/sandbox/packages/package-index/dependency-resolver.js';
 import { environmentOf } from '../../src/sandbox/packages/package-index/target-environment.js';
+import { listenOnLoopback } from '../support/loopback.js';
 
 const env = environmentOf({ python: '3.14.2', abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3' });
 const options = { env, lockName: () => undefined, maxDistributions: 24 };
@@ -93,5 +96,27 @@ describe('resolving never freezes the host', () => {
     const { pauseMs, outcome } = await longestPause(() => resolveFromIndex(['many'], index({ many: { files } }), options));
     expect(outcome).toMatchObject({ wheels: [{ project: 'many', version: '299.99' }] });
     expect(pauseMs).toBeLessThan(200);
+  });
+
+  test('through the host: an index on loopback serving 300 chained extras fails at the extras bound, with no pause of 200 ms', async () => {
+    const metadata = ['Name: chain', ...chainOfExtras(300).map((line) => `Requires-Dist: ${line}`), '', ''].join('\n');
+    const server = await listenOnLoopback(
+      createServer((request, response) => {
+        if (request.url === '/simple/chain/') {
+          const file = { filename: 'chain-1.0-py3-none-any.whl', url: '/files/chain-1.0-py3-none-any.whl', hashes: { sha256: SHA }, 'core-metadata': true };
+          return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify({ files: [file] }));
+        }
+        if (request.url === '/files/chain-1.0-py3-none-any.whl.metadata') return void response.writeHead(200).end(metadata);
+        response.writeHead(404).end();
+      }),
+    );
+    try {
+      const broker = new PackageBroker(JSON.stringify({ packages: {} }), () => `${server.origin}/lock/`, `${server.origin}/simple/`);
+      const { pauseMs, outcome } = await longestPause(() => broker.fromIndex(['chain']));
+      expect(String(outcome)).toMatch(/more than 64 extras of chain were asked for in one run/);
+      expect(pauseMs).toBeLessThan(200);
+    } finally {
+      await server.close();
+    }
   });
 });

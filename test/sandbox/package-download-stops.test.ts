@@ -3,6 +3,7 @@
  * them any more: at the index's time bound, when the run that asked ends, and at `dispose()`.
  * The server sends a wheel's first bytes and never the rest.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +100,29 @@ describe('wheel downloads stop', () => {
     again.catch(() => undefined);
     await stalledRequest('/index-files/slow-1.0-py3-none-any.whl');
     packages.dispose();
+  });
+
+  it('so a Node host exits once its sandbox is disposed, while the index still holds a wheel open', { timeout: 120_000 }, async () => {
+    stalled.length = 0;
+    const library = new URL('../../dist/index.node.js', import.meta.url).href;
+    const script = `
+      const { PythonSandbox } = await import(${JSON.stringify(library)});
+      const sandbox = await PythonSandbox.create({ packageIndex: ${JSON.stringify(`${base}simple/`)}, warmSpare: false });
+      const run = sandbox.run('import slow', { timeoutMs: 60_000 });
+      setTimeout(async () => { await sandbox.dispose(); console.log('disposed'); }, 3000);
+      await run.catch(() => undefined);
+    `;
+    const host = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    host.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => host.on('exit', resolve));
+    try {
+      const request = await stalledRequest('/index-files/slow-1.0-py3-none-any.whl');
+      await within(request.closed, 60_000, 'closing the request');
+      await within(exited, 15_000, 'the host exiting');
+      expect(output).toContain('disposed');
+    } finally {
+      host.kill();
+    }
   });
 });

@@ -3,11 +3,11 @@
  * model's `run_python` call in a real sandbox and feeds the run back, text and images, in the
  * next model call's prompt.
  */
-import { generateText, stepCountIs } from 'ai';
+import { convertToModelMessages, generateText, stepCountIs } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { pythonTool, pythonToolDefinition, pythonToolModelOutput } from '../../dist/ai-sdk.js';
+import { pythonTool, pythonToolDefinition, pythonToolModelOutput, runPythonToolCall } from '../../dist/ai-sdk.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { useSandbox } from '../support/fixtures.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
@@ -117,5 +117,28 @@ describe('the definition and the model output', () => {
       ],
     });
     expect(pythonToolModelOutput(null)).toEqual({ type: 'content', value: [{ type: 'text', text: '(the tool returned no text)' }] });
+  });
+});
+
+test("useChat's server half: the browser's output becomes text and image parts through the definition's toModelOutput", async () => {
+  const output = await runPythonToolCall(sandbox, { code: DISPLAY_PNG_CODE });
+  const tools = { run_python: pythonToolDefinition() };
+  const messages = await convertToModelMessages(
+    [
+      { role: 'user', parts: [{ type: 'text', text: 'draw' }] },
+      { role: 'assistant', parts: [{ type: 'tool-run_python', toolCallId: 'call-1', state: 'output-available', input: { code: DISPLAY_PNG_CODE }, output }] },
+    ] as never,
+    { tools },
+  );
+  const result = messages.flatMap((message) => (message.role === 'tool' ? message.content : [])).find((part) => part.type === 'tool-result');
+  expect(result).toMatchObject({
+    toolCallId: 'call-1',
+    output: {
+      type: 'content',
+      value: [
+        { type: 'text', text: 'drawn' },
+        { type: 'file', mediaType: 'image/png' },
+      ],
+    },
   });
 });

@@ -24,6 +24,7 @@ beforeAll(async () => {
         const file = { filename: 'slow-1.0-py3-none-any.whl', url: `${own.prefix}/index-files/slow-1.0-py3-none-any.whl`, hashes: { sha256: createHash('sha256').update('x').digest('hex') } };
         return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify({ files: [file] }));
       }
+      if (path === '/simple/mute/') return; // never answered
       if (path?.endsWith('.whl')) {
         stalled.push({ path, closed: new Promise((resolve) => response.on('close', () => resolve())) });
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000000' });
@@ -39,9 +40,9 @@ afterAll(() => server?.close());
 const lock = JSON.stringify({ packages: { stall: { name: 'stall', file_name: 'stall-1.0-py3-none-any.whl', imports: ['stall'] } } });
 const broker = (bounds = {}) => new PackageBroker(lock, () => `${base}lock/`, `${base}simple/`, bounds);
 
-/** The stalled request for `path`, once the server has it. */
-async function stalledRequest(path: string): Promise<{ closed: Promise<void> }> {
-  for (let i = 0; i < 200; i++) {
+/** The stalled request for `path`, once the server has it (within `waitMs`). */
+async function stalledRequest(path: string, waitMs = 5000): Promise<{ closed: Promise<void> }> {
+  for (let i = 0; i < waitMs / 25; i++) {
     const found = stalled.find((request) => request.path === path);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -85,6 +86,11 @@ describe('wheel downloads stop', () => {
     await within(request.closed, 2000, 'closing the request');
   });
 
+  it("at the index's time bound while resolving: the failure says the index took too long, not a download", async () => {
+    const packages = broker({ timeMs: 1000 });
+    await expect(within(packages.fromIndex(['mute']), 5000, 'the refusal')).rejects.toThrow(/the package index took too long/);
+  });
+
   it('when the run that asked for an index resolution ends: the resolution stops and is not remembered as a failure', async () => {
     const packages = broker();
     const run = new AbortController();
@@ -117,7 +123,8 @@ describe('wheel downloads stop', () => {
     host.stdout.on('data', (chunk: Buffer) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => host.on('exit', resolve));
     try {
-      const request = await stalledRequest('/index-files/slow-1.0-py3-none-any.whl');
+      // The host boots Python first: seconds, more on a loaded machine.
+      const request = await stalledRequest('/index-files/slow-1.0-py3-none-any.whl', 90_000);
       await within(request.closed, 60_000, 'closing the request');
       await within(exited, 15_000, 'the host exiting');
       expect(output).toContain('disposed');

@@ -161,6 +161,11 @@ export class PackageBroker {
       lockName: (name) => this.byNormalizedName.get(name),
       maxDistributions: this.bounds.maxDistributions,
       signal,
+    }).catch((error: unknown) => {
+      // Stopped between steps: said as what stopped it, not as the signal's own words.
+      if (!signal.aborted || error !== signal.reason) throw error;
+      const reason = signal.reason as Error | undefined;
+      throw new Error(reason?.name === 'TimeoutError' ? `resolving the packages from the index took over ${this.bounds.timeMs / 1000} s` : abortMessage(signal));
     });
     const stated = resolution.wheels.reduce((sum, wheel) => sum + (wheel.file.size ?? 0), 0);
     if (stated > this.bounds.maxBytes) throw new Error(`the packages from the index come to ${stated} bytes, over ${this.bounds.maxBytes} per run`);

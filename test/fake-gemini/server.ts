@@ -14,6 +14,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { type IssuedSignatures, validateRequest } from './validate.js';
 import type { Part, RecordedRequest, WireRequest, WireResponse } from './wire.js';
+import { delay, json, readBody } from '../support/http-replies.js';
 
 /** How the fake model answers one request. */
 export type Reply =
@@ -197,22 +198,4 @@ export class FakeGemini {
     if (record) this.failures.push(`${code} ${status}: ${message}`);
     json(res, code, { error: { code, message, status } });
   }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-  res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { eventsFor } from './scenarios.js';
 import { validateCreate } from './validate.js';
 import type { CreateBody, RecordedRequest, ScriptedInteraction, Step } from './wire.js';
+import { delay, json, readBody } from '../support/http-replies.js';
 
 /** How the fake model answers one create request. */
 export type Reply =
@@ -208,22 +209,4 @@ export class FakeInteractions {
     if (record) this.failures.push(`${code} ${status}: ${message}`);
     json(res, code, { error: { code, message, status } });
   }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-  res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,35 +6,21 @@
  * code, so the sandbox is scripted.
  */
 import { Behavior, FunctionResponseScheduling, Modality, Type } from '@google/genai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LiveCodeExecutionEvent, connectLiveCodeExecution, createLiveCodeExecution } from '../../src/agent/index.js';
 import { MAX_TEXT_PART_BYTES } from '../../src/agent/live/live-transcript.js';
-import { FakeLive } from '../fake-live/server.js';
+import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, connect, heard, liveClient, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeLive;
-let session: Connected | undefined;
 const sandbox = new ScriptedSandbox(() => ({ output: '5117\n' }));
 
-beforeAll(async () => {
-  fake = await FakeLive.start();
+const live = useFakeLive((made) => {
+  fake = made;
 });
-
-afterAll(async () => {
-  await fake?.close();
-});
-
-afterEach(() => {
-  session?.live.close();
-  session = undefined;
-  fake.reset();
-});
-
-async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> {
-  session = await connect(fake, { sandbox, ...options });
-  return session;
-}
+const open = (options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> => live.open({ sandbox, ...options });
 
 function setupOf(connected: Connected): Record<string, any> {
   return connected.server.framesOf('setup')[0]!.message.setup;
@@ -182,7 +168,7 @@ describe('the transcript and events of an audio session', () => {
 describe('function responses on gemini-3.8-live', () => {
   it('sends a NON_BLOCKING run_python response with the scheduling asked for', async () => {
     const { server } = await open({ runPythonBehavior: Behavior.NON_BLOCKING, scheduling: FunctionResponseScheduling.INTERRUPT });
-    expect(setupOf(session!).tools.at(-1).functionDeclarations[0].behavior).toBe('NON_BLOCKING');
+    expect(setupOf(live.session!).tools.at(-1).functionDeclarations[0].behavior).toBe('NON_BLOCKING');
     server.send(toolCall(runPythonCall('nb1', 'print(1)')));
     const frame = await server.next('toolResponse');
     expect(frame.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'nb1', scheduling: 'INTERRUPT' });

@@ -3,26 +3,16 @@
  * is reported (`rejected`) without running, and nothing is lost or answered twice. The sandbox is
  * scripted: what matters is which calls reach it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeLive } from '../fake-live/server.js';
-import { type Connected, cancellation, connect, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeLive } from '../fake-live/server.js';
+import { type Connected, cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeLive;
-let session: Connected | undefined;
 
-beforeAll(async () => {
-  fake = await FakeLive.start();
-});
-
-afterAll(async () => {
-  await fake?.close();
-});
-
-afterEach(() => {
-  session?.live.close();
-  session = undefined;
-  fake.reset();
+const live = useFakeLive((made) => {
+  fake = made;
 });
 
 /** A sandbox that prints what it ran; `hold` makes runs wait until released (or aborted). */
@@ -33,9 +23,8 @@ function echoSandbox(hold?: Promise<void>): ScriptedSandbox {
   });
 }
 
-async function open(sandbox: ScriptedSandbox, maxPendingCalls?: number): Promise<Connected> {
-  session = await connect(fake, { sandbox, ...(maxPendingCalls !== undefined && { maxPendingCalls }) });
-  return session;
+function open(sandbox: ScriptedSandbox, maxPendingCalls?: number): Promise<Connected> {
+  return live.open({ sandbox, ...(maxPendingCalls !== undefined && { maxPendingCalls }) });
 }
 
 function responses(server: Connected['server']): { id: string; name: string; response: Record<string, unknown> }[] {
@@ -82,7 +71,7 @@ describe('bad input from a Live server', () => {
     expect(await waitFor('rejected')).toMatchObject({ callId: 'dup', reason: expect.stringMatching(/already used/) });
     await server.next('toolResponse');
     server.send(toolCall(runPythonCall('dup', 'third')));
-    await expect.poll(() => session!.events.filter((event) => event.type === 'rejected').length).toBe(2);
+    await expect.poll(() => live.session!.events.filter((event) => event.type === 'rejected').length).toBe(2);
     expect(sandbox.runs).toEqual(['first']);
     expect(responses(server).map((response) => response.id)).toEqual(['dup']);
     expect(fake.failures).toEqual([]);
@@ -96,7 +85,7 @@ describe('bad input from a Live server', () => {
     server.send(toolCall(runPythonCall('early', 'late code'), runPythonCall('fine', 'ok')));
     await server.next('toolResponse');
     expect(sandbox.runs).toEqual(['ok']);
-    expect(session!.events.filter((event) => event.type === 'rejected').map((event) => (event as { reason: string }).reason)).toEqual([
+    expect(live.session!.events.filter((event) => event.type === 'rejected').map((event) => (event as { reason: string }).reason)).toEqual([
       expect.stringMatching(/not waiting or running/),
       'the call was already cancelled',
     ]);

@@ -3,38 +3,30 @@
  * (`ai.live.connect`) and the fake Live server: the response on the wire, several calls in one
  * message, a cancellation mid-run, and the session's life tied to the sandbox's.
  */
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { type FunctionDeclaration, Type } from '@google/genai';
-import { FakeLive } from '../fake-live/server.js';
+import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, cancellation, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
-import { AGENT_SANDBOX_OPTIONS } from '../support/agent-fixtures.js';
+import { AGENT_SANDBOX_OPTIONS, useFakeLive } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS, it, useSandbox } from '../support/fixtures.js';
 
 let fake: FakeLive;
 let sandbox: PythonSandbox;
-let session: Connected | undefined;
 
-beforeAll(async () => {
-  fake = await FakeLive.start();
+const live = useFakeLive((made) => {
+  fake = made;
 });
-afterAll(() => fake?.close());
 useSandbox(AGENT_SANDBOX_OPTIONS, (made) => {
   sandbox = made;
 });
 
 afterEach(async () => {
-  session?.live.close();
-  session = undefined;
-  fake.reset();
   // Nothing left running for the next test.
   await sandbox.run('None');
 });
 
-async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> {
-  session = await connect(fake, { sandbox, ...options });
-  return session;
-}
+const open = (options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> => live.open({ sandbox, ...options });
 
 /** The seed question's code, with no package to load (tests run offline). */
 const PRIMES_CODE = 'primes = [n for n in range(2, 300) if all(n % d for d in range(2, n))][:50]\nprint(sum(primes))';
@@ -156,7 +148,7 @@ describe('a Live session with code execution', () => {
     await server.next('toolResponse');
     const last = await server.next('toolResponse');
     expect(last.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'last', response: { output: 'last\n' } });
-    expect(session!.live.getTranscript().flatMap((c) => c.parts ?? []).some((p) => p.executableCode?.code?.includes('should not run'))).toBe(false);
+    expect(live.session!.live.getTranscript().flatMap((c) => c.parts ?? []).some((p) => p.executableCode?.code?.includes('should not run'))).toBe(false);
   });
 
   it('stops the running cell when the app closes the session', async () => {

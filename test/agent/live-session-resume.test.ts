@@ -5,36 +5,28 @@
  * time, otherwise reported as not delivered. Resuming that keeps failing ends the session with a
  * reason. Real sandbox (the state across the reconnect is the point), fake Live server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
+import type { FakeLive, FakeLiveConnection } from '../fake-live/server.js';
 import { type Connected, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
-import { AGENT_SANDBOX_OPTIONS } from '../support/agent-fixtures.js';
+import { AGENT_SANDBOX_OPTIONS, useFakeLive } from '../support/agent-fixtures.js';
 import { it, useSandbox } from '../support/fixtures.js';
 
 let fake: FakeLive;
 let sandbox: PythonSandbox;
-let session: Connected | undefined;
 
-beforeAll(async () => {
-  fake = await FakeLive.start();
+const live = useFakeLive((made) => {
+  fake = made;
 });
-afterAll(() => fake?.close());
 useSandbox(AGENT_SANDBOX_OPTIONS, (made) => {
   sandbox = made;
 });
 
 afterEach(async () => {
-  session?.live.close();
-  session = undefined;
-  fake.reset();
   await sandbox.run('None');
 });
 
-async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> {
-  session = await connect(fake, { sandbox, ...options });
-  return session;
-}
+const open = (options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> => live.open({ sandbox, ...options });
 
 /** Answers one run_python call on `server` and returns its response. */
 async function ask(server: FakeLiveConnection, id: string, code: string): Promise<Record<string, unknown>> {

@@ -5,34 +5,20 @@
  * sandbox is scripted.
  */
 import { GoogleGenAI } from '@google/genai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LiveCodeExecutionEvent, connectLiveCodeExecution, isNotRunCode } from '../../src/agent/index.js';
-import { FakeLive } from '../fake-live/server.js';
+import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, connect, modelTurn, turnComplete } from '../fake-live/scenarios.js';
+import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 let fake: FakeLive;
-let session: Connected | undefined;
 const sandbox = new ScriptedSandbox(() => ({}));
 
-beforeAll(async () => {
-  fake = await FakeLive.start();
+const live = useFakeLive((made) => {
+  fake = made;
 });
-
-afterAll(async () => {
-  await fake?.close();
-});
-
-afterEach(() => {
-  session?.live.close();
-  session = undefined;
-  fake.reset();
-});
-
-async function open(options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> {
-  session = await connect(fake, { sandbox, ...options });
-  return session;
-}
+const open = (options: Partial<Parameters<typeof connect>[1]> = {}): Promise<Connected> => live.open({ sandbox, ...options });
 
 const serverCode = { executableCode: { language: 'PYTHON', code: 'print(2 + 2)' } };
 const serverResult = { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '4\n' } };

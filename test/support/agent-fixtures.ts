@@ -1,9 +1,11 @@
 /** Shared pieces of the agent tests: the real sandbox, event capture, transcript shapes. */
 import type { GenerateContentResponse, Part } from '@google/genai';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { PythonSandbox, SandboxOptions } from '../../dist/index.node.js';
 import { type CodeExecutionEvent, partKind } from '../../src/agent/index.js';
 import { FakeGemini } from '../fake-gemini/server.js';
+import { type Connected, connect } from '../fake-live/scenarios.js';
+import { FakeLive } from '../fake-live/server.js';
 import { useSandbox } from './fixtures.js';
 
 /** The agent suites' sandbox options: a run deadline long enough for a loaded machine. */
@@ -71,4 +73,40 @@ export async function collect(stream: AsyncIterable<GenerateContentResponse>): P
   const chunks: GenerateContentResponse[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
+}
+
+/** What {@link useFakeLive} gives a test file. */
+export interface FakeLiveWorld {
+  /** Connects a session to the file's fake Live server; it is closed after the test. */
+  open(options: Parameters<typeof connect>[1]): Promise<Connected>;
+  /** The session the running test opened last, if any. */
+  readonly session: Connected | undefined;
+}
+
+/**
+ * One fake Live server per test file (`started` receives it). After each test the session the
+ * test opened is closed and the fake's script and frames are reset.
+ */
+export function useFakeLive(started: (fake: FakeLive) => void): FakeLiveWorld {
+  let fake: FakeLive | undefined;
+  let session: Connected | undefined;
+  beforeAll(async () => {
+    fake = await FakeLive.start();
+    started(fake);
+  });
+  afterAll(() => fake?.close());
+  afterEach(() => {
+    session?.live.close();
+    session = undefined;
+    fake?.reset();
+  });
+  return {
+    open: async (options) => {
+      session = await connect(fake!, options);
+      return session;
+    },
+    get session() {
+      return session;
+    },
+  };
 }

@@ -22,6 +22,7 @@ import type { OutputChunk } from '../types.js';
 import { type ReadableError, describeError, describeRefusal } from './error-message.js';
 import { fileParts } from './file-parts.js';
 import { historyForMode } from './history-for-mode.js';
+import { appendOutput } from './live-output.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
 import { unlessAborted } from './unless-aborted.js';
@@ -211,6 +212,24 @@ export class Conversation {
     this.onChange();
   }
 
+  /**
+   * Adds a turn made elsewhere (a voice session's) at the end of the transcript, with an id. The
+   * caller may change it in place later and then call {@link Conversation.changed}. It is not part
+   * of the history the chat's model sees.
+   */
+  append(entry: EntryData): Entry {
+    const added = { ...entry, id: this.nextId++ } as Entry;
+    this.entries = [...this.entries, added];
+    this.onChange();
+    return added;
+  }
+
+  /** Redraws after entries were changed in place (see {@link Conversation.append}). */
+  changed(): void {
+    this.entries = [...this.entries];
+    this.onChange();
+  }
+
   /** Removes an entry (a dismissed or handled error). */
   remove(id: number): void {
     this.entries = this.entries.filter((entry) => entry.id !== id);
@@ -341,10 +360,7 @@ export class Conversation {
     if (event.type === 'run-start') {
       model.live = [];
     } else if (event.type === 'output') {
-      const last = model.live.at(-1);
-      // Joined per stream, so a chatty loop does not make thousands of spans.
-      if (last && last.stream === event.chunk.stream) model.live = [...model.live.slice(0, -1), { stream: last.stream, text: last.text + event.chunk.text }];
-      else model.live = [...model.live, event.chunk];
+      model.live = appendOutput(model.live, event.chunk);
     } else if (event.type === 'run-end') {
       this.pendingFiles = event.result.files.length > 0 ? listedFiles(event.result.files) : undefined;
       if (event.result.stateLost) this.stateLost = true;

@@ -35,6 +35,8 @@ import { FollowOutput } from './follow-output.js';
 import { SavedChatController } from './saved-chat-controller.js';
 import { SendController } from './send-controller.js';
 import { StatusController } from './status-controller.js';
+import { renderVoiceBar, voiceStyles } from './voice-bar.js';
+import { DEFAULT_LIVE_MODEL, VoiceController } from './voice-controller.js';
 import { modeForKey, renderTitleBar } from './title-bar.js';
 import { renderWelcome } from './welcome.js';
 
@@ -67,10 +69,11 @@ export const DEFAULT_MODEL = SUGGESTED_MODEL;
  * @csspart composer - The message box and its buttons.
  */
 export class CodeExecChat extends LitElement {
-  static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles];
+  static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles, voiceStyles];
 
   static override properties = {
     model: { type: String, attribute: 'model' },
+    liveModel: { type: String, attribute: 'live-model' },
     execution: { type: String, attribute: 'execution' },
     api: { type: String, attribute: 'api' },
     pyodideUrl: { type: String, attribute: 'pyodide-url' },
@@ -91,6 +94,8 @@ export class CodeExecChat extends LitElement {
 
   /** Gemini model name. */
   declare model: string;
+  /** The Gemini Live model the microphone button talks to (default `gemini-3.8-live`). */
+  declare liveModel: string;
   /** Where the model's code runs: `local` (this browser) or `server` (Gemini's code execution tool). */
   declare execution: ExecutionMode;
   /**
@@ -191,6 +196,8 @@ export class CodeExecChat extends LitElement {
     { conversation: this.conversation, python: this.python, savedChat: this.savedChat, keys: this.keys, demos: this.demos, status: this.status, followOutput: this.followOutput },
     { execution: () => this.effectiveExecution, api: () => this.effectiveApi, composer: () => this.composer(), reportError: (error, retry) => this.reportError(error, retry) },
   );
+
+  private readonly voice = new VoiceController(this, this.conversation, { client: () => (this.demos.active ? undefined : this.keys.currentClient()), sandbox: () => this.python.ensure(), model: () => this.liveModel || DEFAULT_LIVE_MODEL, reportError: (error) => this.reportError(error) });
 
   constructor() {
     super();
@@ -396,10 +403,11 @@ export class CodeExecChat extends LitElement {
         <section class="transcript" part="transcript" aria-label="Conversation" tabindex="0" @scroll=${this.followOutput.onScroll}>
           <div class="column">${this.conversation.entries.length === 0 ? this.welcome(demo, execution, hasKey) : this.renderTranscript()}</div>
         </section>
-        <div class="visually-hidden" role="status" data-phase>${this.status.text}</div>
+        <div class="visually-hidden" role="status" data-phase>${this.voice.statusText || this.status.text}</div>
 
         <div class="bottom" part="composer">
           <div class="column">
+            ${renderVoiceBar(this.voice, Boolean(demo))}
             <cec-composer
               .busy=${busy}
               .hint=${runtimeHint(execution, this.python.current?.versions.python)}

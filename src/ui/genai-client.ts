@@ -7,9 +7,12 @@ import { GEMINI_API_VERSION } from '../agent/index.js';
 import { createReplayFetch, type ReplayFetchOptions } from './replay/replay-fetch.js';
 import type { Recording } from './replay/recording.js';
 
-/** A live client. `baseUrl` points at a proxy (or a test server) instead of Google's endpoint. */
-export function liveClient(apiKey: string, baseUrl?: string): GoogleGenAI {
-  return new GoogleGenAI({ apiKey, apiVersion: GEMINI_API_VERSION, ...(baseUrl && { httpOptions: { baseUrl } }) });
+/**
+ * A live client. `baseUrl` points at a proxy (or a test server) instead of Google's endpoint;
+ * `apiVersion` is for a Live session with an ephemeral token (`v1alpha`, the version that takes one).
+ */
+export function liveClient(apiKey: string, baseUrl?: string, apiVersion: string = GEMINI_API_VERSION): GoogleGenAI {
+  return new GoogleGenAI({ apiKey, apiVersion, ...(baseUrl && { httpOptions: { baseUrl } }) });
 }
 
 /** A client whose every request is answered by `recording`; it never touches the network. */

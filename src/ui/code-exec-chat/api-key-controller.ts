@@ -62,11 +62,25 @@ export class ApiKeyController {
     const cacheKey = demo ? `demo:${demo.url}` : `live:${this.effectiveKey}:${this.host.baseUrl ?? ''}`;
     if (this.client?.key === cacheKey) return this.client.value;
     if (!demo && !this.effectiveKey) return undefined;
-    // The SDK needs an absolute base URL; the attribute may be relative to the page (a same-origin proxy).
-    const baseUrl = this.host.baseUrl ? new URL(this.host.baseUrl, document.baseURI).href.replace(/\/$/, '') : undefined;
-    const value = demo ? replayClient(demo.recording) : liveClient(this.effectiveKey, baseUrl);
+    const value = demo ? replayClient(demo.recording) : liveClient(this.effectiveKey, this.baseUrl());
     this.client = { key: cacheKey, value };
     return value;
+  }
+
+  /**
+   * The client for a voice (Live) session: undefined without a key or while a demo plays (a
+   * recording has no voice). An ephemeral token (`auth_tokens/…`) connects on `v1alpha`, the only
+   * API version that takes one.
+   */
+  voiceClient(): GoogleGenAI | undefined {
+    const key = this.effectiveKey;
+    if (this.demos.active || !key) return undefined;
+    return liveClient(key, this.baseUrl(), key.startsWith('auth_tokens/') ? 'v1alpha' : undefined);
+  }
+
+  /** The SDK needs an absolute base URL; the attribute may be relative to the page (a same-origin proxy). */
+  private baseUrl(): string | undefined {
+    return this.host.baseUrl ? new URL(this.host.baseUrl, document.baseURI).href.replace(/\/$/, '') : undefined;
   }
 
   /**

@@ -197,7 +197,7 @@ export class CodeExecChat extends LitElement {
     { execution: () => this.effectiveExecution, api: () => this.effectiveApi, composer: () => this.composer(), reportError: (error, retry) => this.reportError(error, retry) },
   );
 
-  private readonly voice = new VoiceController(this, this.conversation, { client: () => (this.demos.active ? undefined : this.keys.currentClient()), sandbox: () => this.python.ensure(), model: () => this.liveModel || DEFAULT_LIVE_MODEL, reportError: (error) => this.reportError(error) });
+  private readonly voice = new VoiceController(this, this.conversation, { client: () => this.keys.voiceClient(), sandbox: () => this.python.ensure(), model: () => this.liveModel || DEFAULT_LIVE_MODEL, reportError: (error) => this.reportError(error) });
 
   constructor() {
     super();

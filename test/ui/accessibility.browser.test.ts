@@ -6,9 +6,9 @@
  *
  * Needs the built site (`npm run build`).
  */
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { expectNoViolations } from '../support/axe.js';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { DIST, SERVE_ROOT, blockNonLocal, pickDemo, requireBuild, sendAndWait, waitForSandbox } from '../support/widget-page.js';
@@ -17,7 +17,6 @@ const TIMEOUT_MS = 120_000;
 const HOST = '/test/ui/pages/host.html';
 const PLAIN = '/test/ui/pages/plain.html';
 const DEMOS = '/dist/demos/index.json';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let browser: Browser;
 let site: StaticServer;
 let root: StaticServer;
@@ -48,32 +47,6 @@ async function open(url: string, colorScheme: 'light' | 'dark', options: { reduc
 
 function hostPage(colorScheme: 'light' | 'dark', query = `demos-url=${DEMOS}`): Promise<Page> {
   return open(`${root.origin}${HOST}?${query}`, colorScheme);
-}
-
-interface Violation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe over the whole page (the widget's shadow roots included) and returns violations of impact moderate or above. */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResult> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 200)}`) }));
-  });
-}
-
-/** Fails with every violation spelled out, so the failure says what to fix. */
-async function expectNoViolations(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, violations.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.join('\n  ')}`).join('\n')).toEqual([]);
 }
 
 /** Plays a demo from the welcome's picker to its answer. */

@@ -92,7 +92,7 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
 
   const button = () => page.locator('#chat0 button.voice-button');
   const bar = () => page.locator('#chat0 .voice-bar');
-  const audioCount = async (name: 'played' | 'interrupted') => Number(await bar().getAttribute(`data-audio-${name}`));
+  const audioCount = async (name: 'played' | 'ended' | 'interrupted') => Number(await bar().getAttribute(`data-audio-${name}`));
 
   /** Presses the microphone button and returns the fake's side of the session. */
   async function talk(): Promise<FakeLiveConnection> {
@@ -137,6 +137,8 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     expect(await cell.innerText()).toContain('print(6 * 7)');
     expect(await cell.locator('pre.output').innerText()).toContain('42');
     await expect.poll(() => audioCount('played')).toBe(2);
+    // Both chunks played to their end: the queue advanced (the browser mutes the output, not the clock).
+    await expect.poll(() => audioCount('ended'), { timeout: 5_000 }).toBe(2);
     await expect.poll(() => bar().getAttribute('data-voice-state'), { timeout: 5_000 }).toBe('listening');
     await expectNoViolations(page);
     expect(fake.failures).toEqual([]);
@@ -151,6 +153,7 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     server.send(speaking('This will take a while, I am still talking.', 5));
     await expect.poll(() => audioCount('played')).toBe(1);
     expect(await audioCount('interrupted')).toBe(0);
+    expect(await audioCount('ended')).toBe(0);
 
     server.send({ serverContent: { interrupted: true } });
     server.send(cancellation('spin'));
@@ -167,6 +170,17 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     await expect.poll(() => button().getAttribute('aria-pressed')).toBe('false');
     expect((await server.closed).code).toBeGreaterThan(0);
     expect(fake.failures).toEqual([]);
+  });
+
+  test('where the AudioWorklet cannot load (a CSP without blob:), the ScriptProcessor fallback streams the same frames', async () => {
+    await openWidget(() => {
+      AudioWorklet.prototype.addModule = () => Promise.reject(new DOMException('Refused by the page CSP', 'SecurityError'));
+    });
+    const server = await talk();
+    await expect.poll(() => server.framesOf('realtimeInput').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+    const frames = server.framesOf('realtimeInput').map((frame) => frame.message.realtimeInput.audio);
+    expect(new Set(frames.map((audio) => `${audio.mimeType} ${Buffer.from(audio.data, 'base64').length}`))).toEqual(new Set(['audio/pcm;rate=16000 3200']));
+    expect(Math.max(...frames.map((audio) => rms(audio.data)))).toBeGreaterThan(0.01);
   });
 
   test('a key the Live API refuses: the server close reason is shown', async () => {

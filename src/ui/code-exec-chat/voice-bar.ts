@@ -17,8 +17,9 @@ const VISIBLE: Record<VoiceController['state'], string> = {
 
 export function renderVoiceBar(voice: VoiceController, disabled: boolean): TemplateResult {
   const on = voice.state !== 'off';
-  const { played, interrupted } = voice.stats;
-  return html`<div class="voice-bar" data-voice-state=${voice.state} data-audio-played=${played} data-audio-interrupted=${interrupted}>
+  // The counters are for the page's tests: what was scheduled, played to its end, and cut off.
+  const { played, ended, interrupted } = voice.stats;
+  return html`<div class="voice-bar" data-voice-state=${voice.state} data-audio-played=${played} data-audio-ended=${ended} data-audio-interrupted=${interrupted}>
     <button type="button" class="ghost voice-button" aria-pressed=${on ? 'true' : 'false'} aria-label="Voice conversation" title=${on ? 'End the voice conversation (Esc)' : 'Talk with Gemini'} ?disabled=${disabled && !on} @click=${voice.toggle}>
       ${micIcon}
     </button>

@@ -55,7 +55,7 @@ export class VoiceController implements ReactiveController {
   /** Counts sessions, so a start that ends while it awaits does not carry on. */
   private generation = 0;
   /** Kept after a session ends, for the page's tests (`data-audio-*`). */
-  private lastStats: PlaybackStats = { played: 0, dropped: 0, interrupted: 0 };
+  private lastStats: PlaybackStats = { played: 0, ended: 0, dropped: 0, interrupted: 0 };
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,

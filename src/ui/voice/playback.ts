@@ -17,6 +17,8 @@ export const MAX_QUEUED_SECONDS = 60;
 export interface PlaybackStats {
   /** Chunks scheduled. */
   played: number;
+  /** Chunks that played to their end (the queue advanced). */
+  ended: number;
   /** Chunks dropped: too long, malformed, or beyond {@link MAX_QUEUED_SECONDS}. */
   dropped: number;
   /** Times `stop()` cut audio that was playing or queued. */
@@ -24,7 +26,7 @@ export interface PlaybackStats {
 }
 
 export class Playback {
-  readonly stats: PlaybackStats = { played: 0, dropped: 0, interrupted: 0 };
+  readonly stats: PlaybackStats = { played: 0, ended: 0, dropped: 0, interrupted: 0 };
   private readonly sources = new Set<AudioBufferSourceNode>();
   /** When the queued audio ends, on the context's clock. */
   private endsAt = 0;
@@ -59,6 +61,7 @@ export class Playback {
     source.connect(this.context.destination);
     const wasPlaying = this.playing;
     source.onended = () => {
+      this.stats.ended++;
       this.sources.delete(source);
       if (!this.playing) this.onChange();
     };

@@ -101,6 +101,7 @@ export class VoiceController implements ReactiveController {
   async start(): Promise<void> {
     const client = this.hooks.client();
     if (!client) return this.hooks.reportError(new VoiceError('no-key').readable);
+    if (typeof AudioContext !== 'function') return this.hooks.reportError(new VoiceError('no-audio-support').readable);
     const generation = ++this.generation;
     // Made while the click is handled: a context made after an await starts suspended (autoplay policy).
     this.playback = new Playback(new AudioContext(), () => this.refresh());

@@ -223,7 +223,7 @@ export function wordsOfImportStatements(code: string): string[] {
   let scanned = 0; // a second keyword on a line already taken adds nothing (and keeps this linear)
   for (const keyword of code.matchAll(/\b(?:import|from)\b/g)) {
     if (keyword.index < scanned) continue;
-    const line = /(?:[^\n\\]|\\(?:\r\n|[^]))*/y;
+    const line = /(?:[^\n\\]|\\(?:\r\n|[\s\S]))*/y;
     line.lastIndex = keyword.index;
     line.exec(code);
     scanned = line.lastIndex;

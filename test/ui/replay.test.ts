@@ -2,7 +2,7 @@
  * The replay provider and record mode, in Node: the real @google/genai client and the real agent
  * loop run against a recording, with a scripted sandbox standing in for Python.
  */
-import type { Content } from '@google/genai';
+import type { Content, Part } from '@google/genai';
 import { describe, expect, test } from 'vitest';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
 import type { RunResult } from '../../src/types.js';
@@ -82,7 +82,7 @@ describe('replay provider', () => {
     for (const stream of [false, true]) {
       const sandbox = scriptedSandbox('5\n');
       const chat = createCodeExecutionChat({ ai: replayClient(recording, { chunkDelayMs: 0 }), model: 'any-model', sandbox });
-      let parts;
+      let parts: Part[];
       if (stream) {
         parts = [];
         for await (const chunk of await chat.sendMessageStream({ message: 'sum?' })) parts.push(...(chunk.candidates?.[0]?.content?.parts ?? []));

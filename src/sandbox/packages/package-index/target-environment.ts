@@ -98,13 +98,13 @@ export function evaluateMarker(marker: EnvironmentMarker, env: IndexEnvironment,
       : evaluateMarker(node.left, env, extra) || evaluateMarker(node.right, env, extra);
   }
   const leaf = marker as { left: string; operator: string; right: string };
-  const valueOf = (side: string): string | undefined => {
+  const sideValue = (side: string): string | undefined => {
     if (isQuoted(side)) return unquote(side);
     if (side === 'extra') return extra;
     return env.markers[side];
   };
-  let left = valueOf(leaf.left);
-  let right = valueOf(leaf.right);
+  let left = sideValue(leaf.left);
+  let right = sideValue(leaf.right);
   if (left === undefined || right === undefined) return false;
   if (leaf.left === 'extra' || leaf.right === 'extra') {
     left = normalizeName(left);

@@ -27,6 +27,7 @@ import { chatStyles } from './code-exec-chat.styles.js';
 import { composerPlaceholder, runtimeHint, stopNotice } from './composer-texts.js';
 import { ChatErrorEvent, type MessageCompleteEvent, SandboxReadyEvent } from './events.js';
 import { type ActiveDemo, DemoController } from './demo-controller.js';
+import { EscapeKey } from './escape-key.js';
 import { FileDrop } from './file-drop.js';
 import { renderFigureViewer } from './figure-viewer.js';
 import { renderEntry } from './render-entry.js';
@@ -201,6 +202,13 @@ export class CodeExecChat extends LitElement {
 
   constructor() {
     super();
+    // Esc ends the voice session, else stops the message in flight (Python loading for it included).
+    new EscapeKey(this, () => {
+      if (this.voice.state !== 'off') this.voice.end();
+      else if (this.conversation.busy) this.stop();
+      else return false;
+      return true;
+    });
     this.model = DEFAULT_MODEL;
     this.execution = 'local';
     this.api = 'generateContent';
@@ -265,16 +273,6 @@ export class CodeExecChat extends LitElement {
     this.demos.downloadRecording();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('keydown', this.onHostKeyDown);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onHostKeyDown);
-  }
-
   protected override firstUpdated(): void {
     if (this.execution === 'local' || this.demo) this.python.start();
     this.savedChat.restore();
@@ -321,15 +319,6 @@ export class CodeExecChat extends LitElement {
   private composer(): CecComposer | null {
     return this.renderRoot.querySelector('cec-composer');
   }
-
-  /** Esc stops the message in flight (Python loading for it included) wherever focus is in the widget; an open dialog keeps its own Esc. */
-  private readonly onHostKeyDown = (event: KeyboardEvent): void => {
-    const inOpenDialog = event.composedPath().some((target) => target instanceof HTMLDialogElement && target.open);
-    if (event.key === 'Escape' && this.conversation.busy && !inOpenDialog) {
-      event.preventDefault();
-      this.stop();
-    }
-  };
 
   private onSubmit(event: ComposerSubmitEvent): void {
     const { text, attachments } = event.detail;

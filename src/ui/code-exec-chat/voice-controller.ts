@@ -3,8 +3,8 @@
  * key, the `live-model` model). The microphone streams to the session, the model's audio plays,
  * and its transcribed words and code cells land in the same transcript as typed turns. When the
  * user speaks over the model (the server says `interrupted`) playback stops at once; a cell running
- * then is stopped by the session itself, on the server's `toolCallCancellation`. Esc or the button
- * ends the session.
+ * then is stopped by the session itself, on the server's `toolCallCancellation`. The button, or Esc
+ * (escape-key.ts), ends the session.
  */
 import type { GoogleGenAI } from '@google/genai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -75,27 +75,17 @@ export class VoiceController implements ReactiveController {
     return this.playback?.stats ?? this.lastStats;
   }
 
-  hostConnected(): void {
-    this.host.addEventListener('keydown', this.onKeyDown);
-  }
+  hostConnected(): void {}
 
+  /** A widget taken off the page lets go of the microphone. */
   hostDisconnected(): void {
-    this.host.removeEventListener('keydown', this.onKeyDown);
-    this.end();
+    if (this.state !== 'off') this.end();
   }
 
   /** The button: starts a session, or ends the one that is on. */
   readonly toggle = (): void => {
     if (this.state === 'off') void this.start();
     else this.end();
-  };
-
-  /** Esc ends the session (an open dialog keeps its own Esc). */
-  private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || this.state === 'off') return;
-    if (event.composedPath().some((target) => target instanceof HTMLDialogElement && target.open)) return;
-    event.preventDefault();
-    this.end();
   };
 
   async start(): Promise<void> {

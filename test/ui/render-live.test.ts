@@ -21,6 +21,8 @@ beforeAll(async () => {
   const sandbox = new ScriptedSandbox(() => ({ output: '42\n', stdout: '42\n' }));
   const live = createLiveCodeExecution({ sandbox });
   const responses: unknown[] = [];
+  // As an app wires its own connection: callbacks() for ai.live.connect, then attach() of the session it returned.
+  live.callbacks();
   live.attach({ sendClientContent: () => undefined, sendToolResponse: (response) => responses.push(response), close: () => undefined });
   live.handleMessage(message({ setupComplete: {} }));
   live.handleMessage(message({ serverContent: { modelTurn: { parts: [{ executableCode: { language: 'PYTHON', code: 'print(default_api.run_python(code="print(6 * 7)"))' } }] } } }));

@@ -27,10 +27,38 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
  * `required`: the tests fail without it (the others' suites are skipped with a message).
  */
 const NEEDS = [
-  { name: 'Chromium', override: 'CHROMIUM_PATH', path: '/usr/bin/chromium', apt: 'chromium', required: true, elsewhere: 'set CHROMIUM_PATH to a Chrome or Chromium, or run `npx playwright-core install chromium` where its download is reachable' },
-  { name: 'Firefox ESR', override: 'FIREFOX_PATH', path: '/usr/bin/firefox-esr', apt: 'firefox-esr', required: false, elsewhere: 'set FIREFOX_PATH to a Firefox (ESR or newer)' },
-  { name: 'WebKitWebDriver', override: 'WEBKIT_DRIVER_PATH', path: '/usr/bin/WebKitWebDriver', apt: 'webkit2gtk-driver', required: false, elsewhere: "set WEBKIT_DRIVER_PATH to WebKitGTK's WebKitWebDriver (Linux only)" },
-  { name: 'MiniBrowser', override: 'WEBKIT_BROWSER_PATH', path: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', apt: 'webkit2gtk-driver', required: false, elsewhere: "set WEBKIT_BROWSER_PATH to WebKitGTK's MiniBrowser (Linux only)" },
+  {
+    name: 'Chromium',
+    override: 'CHROMIUM_PATH',
+    path: '/usr/bin/chromium',
+    apt: 'chromium',
+    required: true,
+    elsewhere: 'set CHROMIUM_PATH to a Chrome or Chromium, or run `npx playwright-core install chromium` where its download is reachable',
+  },
+  {
+    name: 'Firefox ESR',
+    override: 'FIREFOX_PATH',
+    path: '/usr/bin/firefox-esr',
+    apt: 'firefox-esr',
+    required: false,
+    elsewhere: 'set FIREFOX_PATH to a Firefox (ESR or newer)',
+  },
+  {
+    name: 'WebKitWebDriver',
+    override: 'WEBKIT_DRIVER_PATH',
+    path: '/usr/bin/WebKitWebDriver',
+    apt: 'webkit2gtk-driver',
+    required: false,
+    elsewhere: "set WEBKIT_DRIVER_PATH to WebKitGTK's WebKitWebDriver (Linux only)",
+  },
+  {
+    name: 'MiniBrowser',
+    override: 'WEBKIT_BROWSER_PATH',
+    path: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+    apt: 'webkit2gtk-driver',
+    required: false,
+    elsewhere: "set WEBKIT_BROWSER_PATH to WebKitGTK's MiniBrowser (Linux only)",
+  },
   { name: 'Xvfb', path: '/usr/bin/Xvfb', apt: 'xvfb', required: false, elsewhere: 'install Xvfb at /usr/bin/Xvfb (Linux only)' },
   { name: 'python3', command: 'python3', apt: 'python3', required: true, elsewhere: 'install Python 3 and put python3 on PATH' },
 ];
@@ -72,7 +100,8 @@ if (missing.length > 0 && canApt && aptPackages(missing).length > 0) {
   const packages = aptPackages(missing);
   console.log(`Installing ${packages.join(', ')} with apt-get for the tests (once; a minute or two)...`);
   // Quiet: apt's progress goes nowhere, its errors still show.
-  const apt = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  const apt = (args) =>
+    spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
   if (!(apt(['update', '-qq']) && apt(['install', '-y', '-qq', ...packages]))) console.error('apt-get failed (see above)');
   missing = missingNow();
 }
@@ -81,7 +110,10 @@ if (missing.length > 0 && canApt && aptPackages(missing).length > 0) {
 // try its download (a no-op once there; fails without access to Playwright's CDN).
 if (missing.some((need) => need.name === 'Chromium')) {
   console.log(`Chromium: ${check(NEEDS[0]).where} does not exist; trying Playwright's own download (npx playwright-core install chromium, about 170 MB)...`);
-  const playwright = spawnSync(process.execPath, [join(REPO, 'node_modules/playwright-core/cli.js'), 'install', 'chromium'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const playwright = spawnSync(process.execPath, [join(REPO, 'node_modules/playwright-core/cli.js'), 'install', 'chromium'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (playwright.status === 0) missing = missing.filter((need) => need.name !== 'Chromium');
   else {
     const output = `${playwright.stdout ?? ''}\n${playwright.stderr ?? ''}`.split('\n');
@@ -97,7 +129,9 @@ function describe(need) {
 /** The exact commands or settings that would supply `needs`, one a line. */
 function howToInstall(needs) {
   const apt = onPath('apt-get');
-  const lines = needs.filter((need) => need.overridden).map((need) => `${need.where} does not exist: point ${need.override} at ${need.name}${apt ? ', or unset it and install as below' : ''}`);
+  const lines = needs
+    .filter((need) => need.overridden)
+    .map((need) => `${need.where} does not exist: point ${need.override} at ${need.name}${apt ? ', or unset it and install as below' : ''}`);
   if (apt) lines.push(`${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y ${[...new Set(needs.map((need) => need.apt))].join(' ')}`);
   else lines.push(...needs.filter((need) => !need.overridden).map((need) => `${need.name}: ${need.elsewhere}`));
   return lines.map((line) => `  ${line}`).join('\n');

@@ -10,7 +10,7 @@ import { Interpreters } from './session/interpreters.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { toWorkdirPath } from './workdir-paths.js';
-import { RunStopper } from './run-stopper.js';
+import { mayAwait, RunStopper } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
 import { validateBytes, validateFileList, validateRunResult } from './session/worker-answers.js';
@@ -323,7 +323,7 @@ export class PythonSandbox {
       }
     };
 
-    const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs);
+    const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs, mayAwait(code));
     const stop = (reason: StopReason) => stopper.stop(reason);
     this.active = { runId, stop };
     const deadline = setTimeout(() => stop('timeout'), timeoutMs);

@@ -8,8 +8,20 @@ import type { WorkerSession } from './session/worker-session.js';
 
 /** Pyodide reads and clears the interrupt buffer in two steps, so a SIGINT written in between is lost (measured: ~3%). */
 const REARM_MS = 150;
-/** Without SharedArrayBuffer nothing reaches running Python: terminate soon (unless an await is unwinding). */
+/**
+ * Without SharedArrayBuffer nothing reaches running Python: code that cannot be awaiting is
+ * terminated soon. Not code that may be awaiting: its cancel's answer is a round trip between
+ * threads, which a loaded machine can hold up past this.
+ */
 const UNINTERRUPTIBLE_GRACE_MS = 100;
+
+/**
+ * Whether `code` may be parked in a top-level `await` (the worker's and the runner's own test: only
+ * such code is compiled with top-level await, worker/python/runner.py).
+ */
+export function mayAwait(code: string): boolean {
+  return code.includes('await') || code.includes('async');
+}
 
 export class RunStopper {
   /** Why the run was stopped, once it was. */
@@ -19,10 +31,12 @@ export class RunStopper {
   /** Set once the run has ended, so a late answer cannot start a timer. */
   private over = false;
 
+  /** `awaits`: the run's code may use top-level `await` (see `mayAwait`). */
   constructor(
     private readonly session: WorkerSession,
     private readonly runId: number,
     private readonly graceMs: number,
+    private readonly awaits: boolean,
   ) {}
 
   stop(reason: StopReason): void {
@@ -33,13 +47,14 @@ export class RunStopper {
     // Written again until the run ends, so it sticks; a late one is ignored by the runner outside
     // user code and cleared by the worker before every call.
     if (session.interruptible) this.rearm = setInterval(() => session.interrupt(), REARM_MS);
-    const grace = session.interruptible ? this.graceMs : Math.min(this.graceMs, UNINTERRUPTIBLE_GRACE_MS);
-    this.terminateAfter(grace);
+    // A run that may be awaiting waits the whole grace for the cancel's answer: a healthy
+    // interpreter whose answer is merely slow must not be replaced.
+    this.terminateAfter(session.interruptible || this.awaits ? this.graceMs : Math.min(this.graceMs, UNINTERRUPTIBLE_GRACE_MS));
     // Frees a top-level `await` (the worker's event loop is idle then); unanswered while Python is busy.
     session.remote.cancel(this.runId).then(
       (cancelling) => {
-        // An await being cancelled unwinds by itself: it gets the grace an interrupt gets, not the short one.
-        if (cancelling === true && grace < this.graceMs) this.terminateAfter(this.graceMs);
+        // An await being cancelled unwinds by itself: it gets the whole grace from the answer on.
+        if (cancelling === true) this.terminateAfter(this.graceMs);
       },
       () => undefined,
     );

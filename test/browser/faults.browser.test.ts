@@ -250,6 +250,13 @@ describe('faults in a page without cross-origin isolation: the terminate path', 
     latencyLabel: 'plain, await asyncio.sleep (cancel)',
   });
 
+  // The worker answers the cancel only after a callback that holds it 0.5 s across the deadline,
+  // as a starved worker would: still healthy, so the interpreter must not be replaced.
+  faultTest(ctx, 'an await whose cancel is answered late (its worker busy across the deadline) is cancelled, not replaced, and globals survive', {
+    code: `import asyncio, time\ndef busy():\n    t = time.monotonic()\n    while time.monotonic() - t < 0.5: pass\nasyncio.get_running_loop().call_later(${(DEADLINE_MS - 300) / 1000}, busy)\nawait asyncio.sleep(100)`,
+    reports: { outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false },
+  });
+
   faultTest(ctx, 'a cancelled await that cleans up for 0.5 s gets the full grace period, not the short one, and globals survive', {
     code: 'import asyncio, time\ntry:\n    await asyncio.sleep(100)\nfinally:\n    t = time.monotonic()\n    while time.monotonic() - t < 0.5: pass\n    print("cleaned up")',
     reports: { outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false },

@@ -1,0 +1,92 @@
+/**
+ * When a stopped run's worker is terminated (src/sandbox/run-stopper.ts), on fake timers with a
+ * stand-in session. Without SharedArrayBuffer only a cancel reaches Python, for a run parked in a
+ * top-level `await`; its answer may be slow on a loaded machine, and a healthy interpreter must
+ * not be replaced for that (faults.browser.test.ts shows it in Chromium).
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { mayAwait, RunStopper } from '../../src/sandbox/run-stopper.js';
+import type { WorkerSession } from '../../src/sandbox/session/worker-session.js';
+
+const GRACE_MS = 1000;
+
+/** A session whose cancel is answered `answer` after `answerMs` (never, if undefined). */
+function fakeSession(interruptible: boolean, answerMs?: number, answer = true) {
+  const terminated: number[] = [];
+  const started = Date.now();
+  const session = {
+    interruptible,
+    interrupt: vi.fn(),
+    terminate: vi.fn(async () => {
+      terminated.push(Date.now() - started);
+    }),
+    remote: {
+      cancel: vi.fn(() => new Promise<boolean>((resolve) => (answerMs === undefined ? undefined : setTimeout(() => resolve(answer), answerMs)))),
+    },
+  };
+  return { session: session as unknown as WorkerSession, terminated };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('without an interrupt buffer', () => {
+  test('code that cannot be awaiting is terminated 100 ms after the stop', async () => {
+    const { session, terminated } = fakeSession(false);
+    new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass')).stop('timeout');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([100]);
+  });
+
+  test('an await whose cancel is answered after 300 ms is not terminated, and gets the whole grace from the answer on', async () => {
+    const { session, terminated } = fakeSession(false, 300);
+    const stopper = new RunStopper(session, 1, GRACE_MS, mayAwait('import asyncio\nawait asyncio.sleep(100)'));
+    stopper.stop('timeout');
+    await vi.advanceTimersByTimeAsync(1200);
+    expect(terminated).toEqual([]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([300 + GRACE_MS]); // the cancelled task never ended
+  });
+
+  test('an await that ends after its cancel is never terminated', async () => {
+    const { session, terminated } = fakeSession(false, 300);
+    const stopper = new RunStopper(session, 1, GRACE_MS, true);
+    stopper.stop('timeout');
+    await vi.advanceTimersByTimeAsync(350);
+    stopper.end();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([]);
+  });
+
+  test('code that may be awaiting but never answers (busy Python) is terminated after the whole grace', async () => {
+    const { session, terminated } = fakeSession(false);
+    new RunStopper(session, 1, GRACE_MS, true).stop('timeout');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([GRACE_MS]);
+  });
+
+  test('a cancel that found no await yet (answered false) leaves the grace as it was', async () => {
+    const { session, terminated } = fakeSession(false, 50, false);
+    new RunStopper(session, 1, GRACE_MS, true).stop('timeout');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([GRACE_MS]);
+  });
+});
+
+test('with an interrupt buffer: the grace, restarted when the cancel is answered', async () => {
+  const { session, terminated } = fakeSession(true, 300);
+  new RunStopper(session, 1, GRACE_MS, true).stop('interrupt');
+  await vi.advanceTimersByTimeAsync(5000);
+  expect(terminated).toEqual([300 + GRACE_MS]);
+  expect(vi.mocked(session.interrupt).mock.calls.length).toBeGreaterThan(1); // re-sent until the run ends
+});
+
+test("mayAwait is the runner's test for top-level await", () => {
+  expect(mayAwait('await x')).toBe(true);
+  expect(mayAwait('async with a: pass')).toBe(true);
+  expect(mayAwait('while True: pass')).toBe(false);
+});

@@ -14,7 +14,6 @@ import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { Figure } from '../render-parts.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
-import type { ApiChangeEvent, ModelChangeEvent, PackageIndexChangeEvent } from '../cec-settings/events.js';
 import { PYPI_SIMPLE_URL, PackageIndexChoice } from '../package-index-choice.js';
 import { Conversation, type ErrorEntry } from '../conversation.js';
 import type { ReadableError } from '../error-message.js';
@@ -35,7 +34,9 @@ import { SandboxController, bootOptions } from './sandbox-controller.js';
 import { FollowOutput } from './follow-output.js';
 import { SavedChatController } from './saved-chat-controller.js';
 import { SendController } from './send-controller.js';
+import { renderSettingsPanel } from './settings-panel.js';
 import { StatusController } from './status-controller.js';
+import { apiSwitchNotice, executionSwitchNotice } from './switch-notices.js';
 import { renderVoiceBar, voiceStyles } from './voice-bar.js';
 import { DEFAULT_LIVE_MODEL, VoiceController } from './voice-controller.js';
 import { modeForKey, renderTitleBar } from './title-bar.js';
@@ -281,17 +282,11 @@ export class CodeExecChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
     if (changed.has('demosUrl') && this.demosUrl) void this.demos.loadList(this.demosUrl);
-    if (changed.has('execution') && changed.get('execution') !== undefined && this.conversation.entries.length > 0) {
-      const where = this.execution === 'server' ? 'Code now runs on Gemini\'s servers (server-side code execution).' : 'Code now runs here, in your browser.';
-      // Interactions steps hold run_python calls only the other mode declares: that chat starts afresh.
-      this.conversation.notice(this.effectiveApi === 'interactions' ? `${where} The model does not see the messages above.` : where);
-      this.savedChat.save();
-    }
-    const apiSwitched = changed.has('api') && changed.get('api') !== undefined && (changed.get('api') === 'interactions') !== (this.api === 'interactions');
-    if (apiSwitched && !this.demos.active && this.conversation.entries.length > 0) {
-      this.conversation.notice(`Messages now go through the ${this.api === 'interactions' ? 'Interactions' : 'generateContent'} API; the model does not see the messages above.`);
-      this.savedChat.save();
-    }
+    if (this.conversation.entries.length === 0) return;
+    const executionNote = changed.has('execution') && changed.get('execution') !== undefined ? executionSwitchNotice(this.execution, this.effectiveApi) : undefined;
+    const apiNote = changed.has('api') && !this.demos.active ? apiSwitchNotice(changed.get('api'), this.api) : undefined;
+    for (const note of [executionNote, apiNote]) if (note) this.conversation.notice(note);
+    if (executionNote || apiNote) this.savedChat.save();
   }
 
   /** The API of the next message: a demo's replay answers generateContent requests only. */
@@ -410,27 +405,20 @@ export class CodeExecChat extends LitElement {
         </div>
         ${this.fileDrop.dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
       </div>
-      <cec-settings
-        ?has-key=${hasKey}
-        .remembered=${this.keys.remembered}
-        .model=${this.model}
-        .api=${this.api}
-        ?demo-playing=${this.demos.active !== undefined}
-        .demos=${this.demos.list}
-        ?can-record=${this.conversation.sentMessages.length > 0 && this.effectiveApi === 'generateContent'}
-        @cec-key-submit=${this.keys.onKeySubmit}
-        @cec-key-forget=${this.keys.onKeyForget}
-        @cec-demo-select=${this.demos.onSelect}
-        @cec-model-change=${(e: ModelChangeEvent) => (this.model = e.detail.model || DEFAULT_MODEL)}
-        @cec-api-change=${(e: ApiChangeEvent) => (this.api = e.detail.api)}
-        @cec-save-recording=${() => this.downloadRecording()}
-        package-index=${this.indexOffered() ?? ''}
-        ?package-index-on=${this.indexChoice.on}
-        @cec-package-index-change=${(e: PackageIndexChangeEvent) => {
-          this.indexChoice.set(e.detail.on);
-          this.requestUpdate();
-        }}
-      ></cec-settings>
+      ${renderSettingsPanel({
+        hasKey,
+        keys: this.keys,
+        model: this.model,
+        api: this.api,
+        demos: this.demos,
+        canRecord: this.conversation.sentMessages.length > 0 && this.effectiveApi === 'generateContent',
+        packageIndex: this.indexOffered(),
+        indexChoice: this.indexChoice,
+        onModel: (model) => (this.model = model || DEFAULT_MODEL),
+        onApi: (api) => (this.api = api),
+        onSaveRecording: () => this.downloadRecording(),
+        onPackageIndexChange: () => this.requestUpdate(),
+      })}
       ${this._enlarged ? renderFigureViewer(this._enlarged, () => (this._enlarged = undefined)) : nothing}
     `;
   }

@@ -149,7 +149,13 @@ function nodeLibrary(outDir: string): Plugin {
     name: 'node-library',
     apply: 'build',
     async closeBundle() {
-      await build({ configFile: false, logLevel: 'warn', define: libraryDefines('node'), build: { ...libBuild(outDir, '[name].node.js', ['index', 'sandbox']), license: { fileName: 'licenses/library.node.md' } }, plugins: [stripViteIgnore()] });
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        define: libraryDefines('node'),
+        build: { ...libBuild(outDir, '[name].node.js', ['index', 'sandbox']), license: { fileName: 'licenses/library.node.md' } },
+        plugins: [stripViteIgnore()],
+      });
       writeFileSync(join(outDir, 'index.node.d.ts'), "export * from './index.js';\n");
     },
   };
@@ -308,7 +314,9 @@ function widgetDevAlias(): Plugin {
         // Served as built, untouched: Vite's module transforms would break the worker and Pyodide.
         const built = /^\/src\/sandbox\/(worker\.js|pyodide\/[\w.-]+)$/.exec(path);
         if (built && existsSync(join(root, 'dist', built[1]))) {
-          const type = { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.gz': 'application/gzip' }[extname(path)] ?? 'text/javascript';
+          const type =
+            { '.wasm': 'application/wasm', '.zip': 'application/zip', '.json': 'application/json', '.gz': 'application/gzip' }[extname(path)] ??
+            'text/javascript';
           res.writeHead(200, { 'Content-Type': type, ...ISOLATION_HEADERS }).end(readFileSync(join(root, 'dist', built[1])));
           return;
         }
@@ -333,11 +341,7 @@ function writePrecacheList(outDir: string): void {
   if (!existsSync(swPath)) return;
   const fromPublic = new Set(listFiles(join(root, 'public')));
   const pageLoads = (file: string) =>
-    file === 'index.html' ||
-    file.startsWith('assets/') ||
-    fromPublic.has(file) ||
-    file === 'widget.js' ||
-    file === 'worker.js';
+    file === 'index.html' || file.startsWith('assets/') || fromPublic.has(file) || file === 'widget.js' || file === 'worker.js';
   const urls = listFiles(outDir)
     .filter((file) => pageLoads(file) && !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js')
     .map((file) => `./${file}`)

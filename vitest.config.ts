@@ -33,11 +33,17 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: process.env.TEST_REPORT ?? 'test-results/vitest.json' }]],
     projects: nodeSuitesOnly
       ? [
-          { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+          {
+            extends: true,
+            test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } },
+          },
           { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 1 } } },
         ]
       : [
-          { extends: true, test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } } },
+          {
+            extends: true,
+            test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } },
+          },
           { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
           { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 2 } } },
           { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 3 } } },

@@ -20,7 +20,8 @@ async function createSandbox(options = {}, onProgress = undefined) {
 
 const TARGETS = {
   sandbox: (onProgress, options) => createSandbox(options, onProgress),
-  raw: (onProgress) => RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl, indexURL: new URL('./', pyodideUrl).href, onProgress }),
+  raw: (onProgress) =>
+    RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl, indexURL: new URL('./', pyodideUrl).href, onProgress }),
 };
 
 window.bench = {
@@ -28,11 +29,15 @@ window.bench = {
   /** One visit of this page: create (sandbox with `options`, or raw) until `run('1+1')` returned. */
   visit: (kind, options) => visit((onProgress) => TARGETS[kind](onProgress, options)),
   /** `print` 100,000 lines in the default sandbox and raw Pyodide, in pairs (see suite.mjs). */
-  pairedPrints: (rounds) => pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, [PRINT_100K], rounds, 'print', (line) => console.log(`bench ${line}`)),
+  pairedPrints: (rounds) =>
+    pairedRounds({ sandbox: () => TARGETS.sandbox(), raw: () => TARGETS.raw() }, [PRINT_100K], rounds, 'print', (line) => console.log(`bench ${line}`)),
   /** `create(options)`, then the first `import tinypkg`. */
   importVisit: (options) => importVisit(() => createSandbox(options)),
   /** `programs` in the sandbox (default options, or `options`) and raw Pyodide, in pairs (see suite.mjs), `rounds` rounds. */
-  pairedRuns: (programs, rounds, name, options) => pairedRounds({ sandbox: () => TARGETS.sandbox(undefined, options), raw: () => TARGETS.raw() }, programs, rounds, name, (line) => console.log(`bench ${line}`)),
+  pairedRuns: (programs, rounds, name, options) =>
+    pairedRounds({ sandbox: () => TARGETS.sandbox(undefined, options), raw: () => TARGETS.raw() }, programs, rounds, name, (line) =>
+      console.log(`bench ${line}`),
+    ),
   /** `count` forced terminates, then `count` fatal errors, in one default sandbox (suite.mjs). */
   async restarts(count) {
     const target = await TARGETS.sandbox();

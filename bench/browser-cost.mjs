@@ -35,10 +35,23 @@ export async function benchBrowserCost({ launch, launchOptions, site, plainSite,
   const out = {};
   const browser = await launch();
   try {
-    out.smallRuns = await withFreshBenchPage(browser, site, (page) => page.evaluate(([p, r]) => window.bench.pairedRuns(p, r, 'small runs'), [SMALL_RUNS, counts.smallRunRounds]), (line) => log(`chromium ${line}`));
-    if (programs) out.humanEval = await withFreshBenchPage(browser, site, (page) => page.evaluate(([p, r]) => window.bench.pairedRuns(p, r, 'HumanEval'), [programs, counts.humanEvalRounds]), (line) => log(`chromium ${line}`));
+    out.smallRuns = await withFreshBenchPage(
+      browser,
+      site,
+      (page) => page.evaluate(([p, r]) => window.bench.pairedRuns(p, r, 'small runs'), [SMALL_RUNS, counts.smallRunRounds]),
+      (line) => log(`chromium ${line}`),
+    );
+    if (programs)
+      out.humanEval = await withFreshBenchPage(
+        browser,
+        site,
+        (page) => page.evaluate(([p, r]) => window.bench.pairedRuns(p, r, 'HumanEval'), [programs, counts.humanEvalRounds]),
+        (line) => log(`chromium ${line}`),
+      );
     log('chromium: restarts after a forced stop, page without COOP/COEP (cannot interrupt)');
-    out.plainRestarts = await withFreshBenchPage(browser, plainSite, (page) => page.evaluate((n) => window.bench.restarts(n), counts.restarts), undefined, { isolated: false });
+    out.plainRestarts = await withFreshBenchPage(browser, plainSite, (page) => page.evaluate((n) => window.bench.restarts(n), counts.restarts), undefined, {
+      isolated: false,
+    });
     log('chromium: restarts after a forced stop, isolated page (spare made after the first)');
     out.isolatedRestarts = await withFreshBenchPage(browser, site, (page) => page.evaluate((n) => window.bench.restarts(n), counts.restarts));
   } finally {
@@ -69,7 +82,9 @@ async function memoryRounds({ launch, site, programs, rounds, log }) {
           await page.evaluate(() => window.bench.release());
           return { afterBoot, afterHumanEval };
         });
-        log(`chromium memory round ${round + 1}: ${kind} ${sample.afterBoot.mb.toFixed(0)} MB after boot, ${sample.afterHumanEval?.mb.toFixed(0)} MB after HumanEval (renderers: ${sample.afterBoot.each.map((mb) => mb.toFixed(0)).join(' + ')} MB)`);
+        log(
+          `chromium memory round ${round + 1}: ${kind} ${sample.afterBoot.mb.toFixed(0)} MB after boot, ${sample.afterHumanEval?.mb.toFixed(0)} MB after HumanEval (renderers: ${sample.afterBoot.each.map((mb) => mb.toFixed(0)).join(' + ')} MB)`,
+        );
         out[kind].push({ ...sample, round });
       } finally {
         await browser.close();
@@ -127,7 +142,8 @@ async function persistentVisits({ launchOptions, site, rounds, log }) {
         await visitOnce();
         const sample = await visitOnce();
         log(`chromium persistent-profile return visit, round ${round + 1}: ${kind} ${sample.ms.toFixed(0)} ms (${sample.bootPath})`);
-        if (kind === 'sandbox' && (sample.bootPath !== 'snapshot' || sample.isolation !== 'frame')) throw new Error(`persistent return visit: ${sample.bootPath} boot, ${sample.isolation} isolation`);
+        if (kind === 'sandbox' && (sample.bootPath !== 'snapshot' || sample.isolation !== 'frame'))
+          throw new Error(`persistent return visit: ${sample.bootPath} boot, ${sample.isolation} isolation`);
         out[kind].push({ ...sample, round });
       } finally {
         rmSync(profile, { recursive: true, force: true });
@@ -140,13 +156,52 @@ async function persistentVisits({ launchOptions, site, rounds, log }) {
 /** The rows of issue 27 for the targets table, through targets.mjs's `compare` and `absolute`. */
 export function browserCostRows(cost, { compare, absolute }) {
   if (!cost) return;
-  if (cost.humanEval) compare('Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter', "Chromium: `isolation: 'frame'` (default)", cost.humanEval.sandbox, cost.humanEval.raw, 'raw Pyodide, same page', COST_GOALS.humanEvalRatio);
-  compare('Per-run overhead: 100 small runs (`x = i * 2`), one interpreter', "Chromium: `isolation: 'frame'` (default)", cost.smallRuns.sandbox, cost.smallRuns.raw, 'raw Pyodide, same page', COST_GOALS.smallRunsRatio);
+  if (cost.humanEval)
+    compare(
+      'Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter',
+      "Chromium: `isolation: 'frame'` (default)",
+      cost.humanEval.sandbox,
+      cost.humanEval.raw,
+      'raw Pyodide, same page',
+      COST_GOALS.humanEvalRatio,
+    );
+  compare(
+    'Per-run overhead: 100 small runs (`x = i * 2`), one interpreter',
+    "Chromium: `isolation: 'frame'` (default)",
+    cost.smallRuns.sandbox,
+    cost.smallRuns.raw,
+    'raw Pyodide, same page',
+    COST_GOALS.smallRunsRatio,
+  );
   const mb = (key) => (s) => s[key] && { ms: s[key].mb, round: s.round };
-  const MEMORY = 'Renderer memory (PSS of the page\'s renderer processes), a browser per contestant';
-  compare(MEMORY, 'Chromium, default options: after boot (settled)', cost.memory.sandbox.map(mb('afterBoot')), cost.memory.raw.map(mb('afterBoot')), 'raw Pyodide, its own browser', COST_GOALS.memoryRatio, 'MB');
-  if (cost.memory.sandbox[0]?.afterHumanEval) compare(MEMORY, 'Chromium, default options: after the HumanEval pass', cost.memory.sandbox.map(mb('afterHumanEval')), cost.memory.raw.map(mb('afterHumanEval')), 'raw Pyodide, its own browser', COST_GOALS.memoryRatio, 'MB');
-  compare('1. Return visit in a persistent profile (browser closed and relaunched)', "Chromium: `isolation: 'frame'` (default)", cost.persistentVisits.sandbox, cost.persistentVisits.raw, 'raw, relaunched on its profile', COST_GOALS.persistentReturnRatio);
+  const MEMORY = "Renderer memory (PSS of the page's renderer processes), a browser per contestant";
+  compare(
+    MEMORY,
+    'Chromium, default options: after boot (settled)',
+    cost.memory.sandbox.map(mb('afterBoot')),
+    cost.memory.raw.map(mb('afterBoot')),
+    'raw Pyodide, its own browser',
+    COST_GOALS.memoryRatio,
+    'MB',
+  );
+  if (cost.memory.sandbox[0]?.afterHumanEval)
+    compare(
+      MEMORY,
+      'Chromium, default options: after the HumanEval pass',
+      cost.memory.sandbox.map(mb('afterHumanEval')),
+      cost.memory.raw.map(mb('afterHumanEval')),
+      'raw Pyodide, its own browser',
+      COST_GOALS.memoryRatio,
+      'MB',
+    );
+  compare(
+    '1. Return visit in a persistent profile (browser closed and relaunched)',
+    "Chromium: `isolation: 'frame'` (default)",
+    cost.persistentVisits.sandbox,
+    cost.persistentVisits.raw,
+    'raw, relaunched on its profile',
+    COST_GOALS.persistentReturnRatio,
+  );
 }
 
 /**

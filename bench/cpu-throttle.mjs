@@ -39,7 +39,9 @@ export function rendererPids(rootPid, known = new Map()) {
   for (const pid of alive) {
     if (known.has(pid)) continue;
     try {
-      const ppid = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ')[1];
+      const ppid = readFileSync(`/proc/${pid}/stat`, 'latin1')
+        .replace(/^.*\) /s, '')
+        .split(' ')[1];
       known.set(pid, { ppid, renderer: false });
     } catch {
       // gone meanwhile
@@ -48,7 +50,7 @@ export function rendererPids(rootPid, known = new Map()) {
   // Parents have lower pids mostly, not always (pid wrap-around): grow the family until it stops.
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, p] of known) if (!family.has(pid) && family.has(p.ppid)) (family.add(pid), (grew = true));
+    for (const [pid, p] of known) if (!family.has(pid) && family.has(p.ppid)) family.add(pid), (grew = true);
   }
   const out = [];
   for (const pid of family) {
@@ -106,7 +108,10 @@ export function continueRenderers(rootPid) {
  */
 export async function startCpuThrottle({ rootPid, factor, periodMs = PERIOD_MS }) {
   if (!(factor > 1)) throw new Error(`CPU throttle factor must be above 1, got ${factor}`);
-  const child = fork(fileURLToPath(import.meta.url), ['--cycle', String(rootPid), String(factor), String(periodMs)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--cycle', String(rootPid), String(factor), String(periodMs)], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let stats;
   child.on('message', (message) => typeof message === 'object' && (stats = message));
@@ -180,7 +185,10 @@ function cycle(rootPid, factor, periodMs) {
   let stoppedMs = 0;
   let maxRenderers = 0;
   let statsWanted = false;
-  const parentAlive = () => readFileSync('/proc/self/stat', 'latin1').replace(/^.*\) /s, '').split(' ')[1] === String(parentPid);
+  const parentAlive = () =>
+    readFileSync('/proc/self/stat', 'latin1')
+      .replace(/^.*\) /s, '')
+      .split(' ')[1] === String(parentPid);
   // IPC messages arrive on the event loop: the cycle gives it a turn every period (setImmediate).
   process.on('message', () => (statsWanted = true));
   process.on('disconnect', () => {

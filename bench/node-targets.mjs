@@ -14,6 +14,7 @@ export async function nodeTargets(distDir, sandboxOptions = {}) {
   const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.node.js')).href);
   return {
     sandbox: async (onProgress) => sandboxTarget(await PythonSandbox.create({ ...sandboxOptions, onProgress: onProgress && ((p) => onProgress(p.message)) })),
-    raw: (onProgress) => RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl: pathToFileURL(pyodideModule).href, onProgress }),
+    raw: (onProgress) =>
+      RawPyodide.start({ workerUrl: new URL('./raw-worker.mjs', import.meta.url), pyodideUrl: pathToFileURL(pyodideModule).href, onProgress }),
   };
 }

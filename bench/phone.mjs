@@ -143,7 +143,11 @@ async function calibrate(browser, rootPid, reps = 3) {
   }
   const of = (kind, thread) => median(samples.map((s) => s.slowdown[kind][thread]));
   // Other work on the machine (its 1-minute load average) makes the unthrottled loop slower and the ratios smaller.
-  return { loadAverage: loadavg()[0], samples, slowdown: { renderer: { main: of('renderer', 'main'), worker: of('renderer', 'worker') }, cdp: { main: of('cdp', 'main'), worker: of('cdp', 'worker') } } };
+  return {
+    loadAverage: loadavg()[0],
+    samples,
+    slowdown: { renderer: { main: of('renderer', 'main'), worker: of('renderer', 'worker') }, cdp: { main: of('cdp', 'main'), worker: of('cdp', 'worker') } },
+  };
 }
 
 /** The calibration loop's times (cpu-calibration.mjs) in a fresh phone page. */
@@ -161,7 +165,10 @@ async function phoneLoopTimes(browser, cpu) {
 async function whenText(locator, text, t0, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const found = await locator.first().textContent({ timeout: 1000 }).catch(() => '');
+    const found = await locator
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
     if (found?.includes(text)) return Date.now() - t0;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -256,7 +263,9 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRou
     out.calibration = await calibrate(browser, rootPid);
     const x = (n) => `${n.toFixed(2)}×`;
     const { renderer, cdp } = out.calibration.slowdown;
-    log(`  loop slowdown, every renderer thread throttled: main thread ${x(renderer.main)}, worker ${x(renderer.worker)}; CDP: main thread ${x(cdp.main)}, worker ${x(cdp.worker)} (load average ${out.calibration.loadAverage.toFixed(1)})`);
+    log(
+      `  loop slowdown, every renderer thread throttled: main thread ${x(renderer.main)}, worker ${x(renderer.worker)}; CDP: main thread ${x(cdp.main)}, worker ${x(cdp.worker)} (load average ${out.calibration.loadAverage.toFixed(1)})`,
+    );
     throttle = await startCpuThrottle({ rootPid, factor: PHONE.cpuThrottlingRate });
     for (let round = 0; round < rounds; round++) {
       for (const kind of [...kinds.slice(round % 3), ...kinds.slice(0, round % 3)]) {
@@ -268,7 +277,9 @@ export async function phoneFirstVisits({ launchChromium, distDir, rounds, cdpRou
     }
     out.throttle = await throttle.stop();
     const t = out.throttle;
-    log(`  throttle: ${t.cycles} cycles, renderers stopped ${(t.stoppedShare * 100).toFixed(1)}% of the time, running parts ${t.meanRunMs.toFixed(1)} ms on average, at most ${t.maxRenderers} renderers at once${t.niced ? '' : ', cycler not prioritized (no permission for nice −20)'}`);
+    log(
+      `  throttle: ${t.cycles} cycles, renderers stopped ${(t.stoppedShare * 100).toFixed(1)}% of the time, running parts ${t.meanRunMs.toFixed(1)} ms on average, at most ${t.maxRenderers} renderers at once${t.niced ? '' : ', cycler not prioritized (no permission for nice −20)'}`,
+    );
     for (let round = 0; round < cdpRounds; round++) {
       for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
         log(`phone first visit, CDP throttle (main thread only), round ${round + 1}/${cdpRounds}: ${kind}`);
@@ -307,7 +318,8 @@ function perRound(samples, references, value) {
 export function phoneTargets(phone, goals) {
   if (!phone) return [];
   const rows = [];
-  const TIME = '5. Phone first visit (CPU ×4 on every renderer thread, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
+  const TIME =
+    '5. Phone first visit (CPU ×4 on every renderer thread, 9 Mbit/s, 150 ms RTT, 390×844, fresh context): page opened → first Python output of the primes demo';
   const BYTES = '5. Phone first visit: bytes on the wire (every request, service worker included)';
   const variants = [
     ['sandbox', 'Demo page as `npm start` serves it (shipped snapshot)', true, phone],
@@ -323,16 +335,33 @@ export function phoneTargets(phone, goals) {
     const timeRatios = perRound(samples, from.raw, ms);
     const timeRatio = median(timeRatios);
     rows.push({
-      target: TIME, where, value: median(samples.map(ms)), unit: 'ms', n: samples.length, range: range(samples.map(ms)),
-      reference: median(from.raw.map(ms)), referenceLabel: from === phone ? 'raw Pyodide, same server and link' : 'raw Pyodide, same link, CDP throttle', ratio: timeRatio, perRound: timeRatios, ratioRange: range(timeRatios),
+      target: TIME,
+      where,
+      value: median(samples.map(ms)),
+      unit: 'ms',
+      n: samples.length,
+      range: range(samples.map(ms)),
+      reference: median(from.raw.map(ms)),
+      referenceLabel: from === phone ? 'raw Pyodide, same server and link' : 'raw Pyodide, same link, CDP throttle',
+      ratio: timeRatio,
+      perRound: timeRatios,
+      ratioRange: range(timeRatios),
       ...(withGoal ? { goal: `≤ ${goals.phoneFirstVisitRatio}× raw`, met: timeRatio <= goals.phoneFirstVisitRatio } : { goal: 'reference', met: undefined }),
     });
     if (only === 'time') continue;
     const byteRatios = perRound(samples, from.raw, bytes);
     const byteRatio = median(byteRatios);
     rows.push({
-      target: BYTES, where, value: median(samples.map(bytes)) / 1e6, unit: 'MB', n: samples.length,
-      reference: median(from.raw.map(bytes)) / 1e6, referenceLabel: 'raw Pyodide', ratio: byteRatio, perRound: byteRatios, ratioRange: range(byteRatios),
+      target: BYTES,
+      where,
+      value: median(samples.map(bytes)) / 1e6,
+      unit: 'MB',
+      n: samples.length,
+      reference: median(from.raw.map(bytes)) / 1e6,
+      referenceLabel: 'raw Pyodide',
+      ratio: byteRatio,
+      perRound: byteRatios,
+      ratioRange: range(byteRatios),
       ...(withGoal ? { goal: `≤ ${goals.phoneBytesRatio}× raw`, met: byteRatio <= goals.phoneBytesRatio } : { goal: 'reference', met: undefined }),
     });
   }
@@ -344,9 +373,16 @@ export function phoneTable(phone) {
   if (!phone) return '';
   const s = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : `${(ms / 1000).toFixed(1)} s`);
   const mb = (bytes) => (bytes === undefined ? '—' : `${(bytes / 1e6).toFixed(2)} MB`);
-  const names = [['sandbox', 'Sandbox: demo page (shipped snapshot)'], ['sandboxBooted', 'Sandbox: snapshot not served'], ['raw', 'Raw Pyodide']];
+  const names = [
+    ['sandbox', 'Sandbox: demo page (shipped snapshot)'],
+    ['sandboxBooted', 'Sandbox: snapshot not served'],
+    ['raw', 'Raw Pyodide'],
+  ];
   const present = names.filter(([name]) => phone[name]?.length);
-  const cdpNames = [['sandbox', 'CDP throttle (main thread only): sandbox demo page'], ['raw', 'CDP throttle (main thread only): raw Pyodide']].filter(([name]) => phone.cdp?.[name]?.length);
+  const cdpNames = [
+    ['sandbox', 'CDP throttle (main thread only): sandbox demo page'],
+    ['raw', 'CDP throttle (main thread only): raw Pyodide'],
+  ].filter(([name]) => phone.cdp?.[name]?.length);
   const lines = [
     '### Phone first visit: phases (medians)',
     '',
@@ -356,7 +392,9 @@ export function phoneTable(phone) {
   const lastByte = (sample) => Math.max(...(sample.requests ?? []).map((r) => r.endMs ?? 0), 0) || undefined;
   for (const [samples, label] of [...present.map(([name, label]) => [phone[name], label]), ...cdpNames.map(([name, label]) => [phone.cdp[name], label])]) {
     const m = (key) => median(samples.map((x) => x[key]));
-    lines.push(`| ${label} | ${s(m('cardsMs'))} | ${s(m('sentMs'))} | ${s(m('readyMs'))} | ${s(m('ms'))} | ${s(median(samples.map(lastByte)))} | ${mb(m('bytes'))} |`);
+    lines.push(
+      `| ${label} | ${s(m('cardsMs'))} | ${s(m('sentMs'))} | ${s(m('readyMs'))} | ${s(m('ms'))} | ${s(median(samples.map(lastByte)))} | ${mb(m('bytes'))} |`,
+    );
   }
   const files = [...new Set(present.flatMap(([name]) => phone[name].flatMap((x) => (x.requests ?? []).map((r) => r.path))))];
   lines.push('', `| File | ${present.map(([, label]) => label).join(' | ')} |`, `| --- |${present.map(() => ' --- |').join('')}`);

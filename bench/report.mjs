@@ -15,14 +15,23 @@ const ROWS = [
 ];
 
 export function markdownTable(results) {
-  const header = ['Metric', 'Node: sandbox', 'Node: raw Pyodide', 'Node: sandbox ÷ raw', 'Chromium: sandbox', 'Chromium: raw Pyodide', 'Chromium: sandbox ÷ raw'];
+  const header = [
+    'Metric',
+    'Node: sandbox',
+    'Node: raw Pyodide',
+    'Node: sandbox ÷ raw',
+    'Chromium: sandbox',
+    'Chromium: raw Pyodide',
+    'Chromium: sandbox ÷ raw',
+  ];
   const lines = [row(header), row(header.map(() => '---'))];
   for (const [label, key, unit] of ROWS) {
     const cells = [label];
     for (const env of ['node', 'chromium']) {
       const sandbox = results[env]?.sandbox?.[key];
       const raw = results[env]?.raw?.[key];
-      if (unit === 'count') cells.push(`${sandbox ?? '—'} of ${results.machine.counts.interrupts}`, `${raw ?? '—'} of ${results.machine.counts.interrupts}`, '');
+      if (unit === 'count')
+        cells.push(`${sandbox ?? '—'} of ${results.machine.counts.interrupts}`, `${raw ?? '—'} of ${results.machine.counts.interrupts}`, '');
       else cells.push(formatValue(sandbox, unit), formatValue(raw, unit), formatRatio(sandbox, raw));
     }
     lines.push(row(cells));
@@ -59,7 +68,10 @@ export function targetsTable(results) {
   let previous;
   for (const r of results.targets) {
     const requests = r.requests === undefined ? '' : ` · ${formatCount(r.requests / r.n)} wheel request${r.requests === r.n ? '' : 's'} per visit`;
-    const value = r.value === undefined ? '—' : `${formatValue(r.value, r.unit)}${requests}${r.range ? ` (${formatValue(r.range[0], r.unit)}–${formatValue(r.range[1], r.unit)})` : ''}`;
+    const value =
+      r.value === undefined
+        ? '—'
+        : `${formatValue(r.value, r.unit)}${requests}${r.range ? ` (${formatValue(r.range[0], r.unit)}–${formatValue(r.range[1], r.unit)})` : ''}`;
     const reference = r.reference === undefined ? '—' : `${formatValue(r.reference, r.unit)} (${r.referenceLabel})`;
     const ratio = r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×${r.ratioRange ? ` (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})` : ''}`;
     const met = r.met === undefined ? '' : r.met ? '✅ met' : '❌ not met';
@@ -71,16 +83,16 @@ export function targetsTable(results) {
     ...lines,
     '',
     `Times are medians, in brackets their range (kills). Ratios: each round measured every variant once, back to back, in rotating order; the ratio is the median over rounds of each round's own sandbox ÷ reference, in brackets the lowest and highest round. ${m.counts.visitRounds} rounds of visits (1 first + ${m.counts.returnVisits} return visits per round and variant; ${m.counts.slowVisitRounds} over the slow link), ${m.counts.packageRounds} of package imports, ${m.counts.humanEvalRounds} of HumanEval (each program run in both targets back to back, the order alternating), ${m.counts.restarts} kills and fatal errors each.`,
-    'Visits: `create()` until `run(\'1+1\')` returned, timed inside the page or process. Raw Pyodide: a module worker (Node: worker_threads) doing `loadPyodide()` then `runPythonAsync(\'1+1\')`, from the same files. Chromium default options are `isolation: \'frame\'` (a sandboxed iframe; checked for every sample). Return visits are new pages in the same browser context (HTTP cache, V8 code cache and Cache Storage warm); the static server answers with `Cache-Control: no-cache`, so cached files are revalidated (304).',
-    'Issue 27 (browser-cost.mjs): HumanEval and the 100 small runs pair the default sandbox with raw Pyodide in one page, like Node\'s. Memory: the summed PSS (/proc/PID/smaps_rollup) of the renderer processes of a browser launched for one contestant (found as descendants of its browser process; Chromium\'s spare renderer off, its UI renderer left out), 1 s after the target settled, then after the HumanEval pass. Persistent profile: `launchPersistentContext` on a new folder, a first visit, the browser closed and launched again on it, the visit timed.',
-    'Kills: a run that swallows `KeyboardInterrupt` with `timeoutMs: 200`, after `whenIdle()` (any spare booted); the killed run resolves after the interrupt grace. Chromium: on a page without COOP/COEP the default keeps a spare from the start; on an isolated page the first replacement restores from the snapshot and later ones take the spare made after it (`warmSpare: \'auto\'`). Packages: a pure-Python wheel served from localhost with `packageBaseUrl` + `lockFileContents`, `warmSpare: false` so no spare boot competes with the timed import; `import tinypkg` is run right after `create()` resolves. Wheel requests are counted at the wheel server.',
+    "Visits: `create()` until `run('1+1')` returned, timed inside the page or process. Raw Pyodide: a module worker (Node: worker_threads) doing `loadPyodide()` then `runPythonAsync('1+1')`, from the same files. Chromium default options are `isolation: 'frame'` (a sandboxed iframe; checked for every sample). Return visits are new pages in the same browser context (HTTP cache, V8 code cache and Cache Storage warm); the static server answers with `Cache-Control: no-cache`, so cached files are revalidated (304).",
+    "Issue 27 (browser-cost.mjs): HumanEval and the 100 small runs pair the default sandbox with raw Pyodide in one page, like Node's. Memory: the summed PSS (/proc/PID/smaps_rollup) of the renderer processes of a browser launched for one contestant (found as descendants of its browser process; Chromium's spare renderer off, its UI renderer left out), 1 s after the target settled, then after the HumanEval pass. Persistent profile: `launchPersistentContext` on a new folder, a first visit, the browser closed and launched again on it, the visit timed.",
+    "Kills: a run that swallows `KeyboardInterrupt` with `timeoutMs: 200`, after `whenIdle()` (any spare booted); the killed run resolves after the interrupt grace. Chromium: on a page without COOP/COEP the default keeps a spare from the start; on an isolated page the first replacement restores from the snapshot and later ones take the spare made after it (`warmSpare: 'auto'`). Packages: a pure-Python wheel served from localhost with `packageBaseUrl` + `lockFileContents`, `warmSpare: false` so no spare boot competes with the timed import; `import tinypkg` is run right after `create()` resolves. Wheel requests are counted at the wheel server.",
     machineLine(m),
   ].join('\n');
 }
 
 /** Where a visit's time goes, from the progress messages (medians per column: they need not add up to the total). */
 export function phaseTable(results) {
-  const header = ['Visit', 'Start → `loadPyodide` called ᵃ', '`loadPyodide` (boot or restore) ᵇ', 'Runner setup + boot reply ᶜ', 'First `run(\'1+1\')`', 'Total'];
+  const header = ['Visit', 'Start → `loadPyodide` called ᵃ', '`loadPyodide` (boot or restore) ᵇ', 'Runner setup + boot reply ᶜ', "First `run('1+1')`", 'Total'];
   const lines = ['### Where the visit time goes', '', row(header), row(header.map(() => '---'))];
   const variants = [
     ['Node sandbox', results.node.visits?.sandbox],
@@ -147,14 +159,32 @@ export function formatRatio(value, reference) {
 
 /** Firefox and WebKit: first and return visits of the default sandbox beside a cold raw Pyodide boot (engines.mjs). */
 export function enginesTable(results) {
-  const header = ['Engine', 'Raw Pyodide, cold boot + `1+1`', 'Sandbox, first visit', 'first ÷ raw', 'Sandbox, return visit', 'return ÷ raw', 'Return visit measured in'];
+  const header = [
+    'Engine',
+    'Raw Pyodide, cold boot + `1+1`',
+    'Sandbox, first visit',
+    'first ÷ raw',
+    'Sandbox, return visit',
+    'return ÷ raw',
+    'Return visit measured in',
+  ];
   const lines = ['### Firefox and WebKit (cross-origin isolated page, default frame isolation)', '', row(header), row(header.map(() => '---'))];
   const chromium = results.chromium?.visits;
   if (chromium) {
     const raw = median(chromium.raw.first.map((s) => s.ms));
     const first = median(chromium.frame.first.map((s) => s.ms));
     const back = median(chromium.frame.return.map((s) => s.ms));
-    lines.push(row(['Chromium (from the targets above)', formatValue(raw, 'ms'), formatValue(first, 'ms'), formatRatio(first, raw), formatValue(back, 'ms'), formatRatio(back, raw), 'a new page, same context']));
+    lines.push(
+      row([
+        'Chromium (from the targets above)',
+        formatValue(raw, 'ms'),
+        formatValue(first, 'ms'),
+        formatRatio(first, raw),
+        formatValue(back, 'ms'),
+        formatRatio(back, raw),
+        'a new page, same context',
+      ]),
+    );
   }
   for (const [name, visits] of Object.entries(results.engines ?? {})) {
     const raw = median(visits.raw.map((s) => s.ms));
@@ -162,8 +192,13 @@ export function enginesTable(results) {
     const back = median(visits.return.map((s) => s.ms));
     const where = [...new Set(visits.return.map((s) => s.returnIn))].join(', ');
     const paths = visits.return.every((s) => s.bootPath === 'snapshot') ? '' : ' (not every return visit restored a snapshot)';
-    lines.push(row([name, formatValue(raw, 'ms'), formatValue(first, 'ms'), formatRatio(first, raw), formatValue(back, 'ms'), formatRatio(back, raw), where + paths]));
+    lines.push(
+      row([name, formatValue(raw, 'ms'), formatValue(first, 'ms'), formatRatio(first, raw), formatValue(back, 'ms'), formatRatio(back, raw), where + paths]),
+    );
   }
-  lines.push('', 'Visits are `create()` until `run("1+1")` returned, timed in the page; medians over the rounds. Firefox ESR through WebDriver BiDi (a fresh browser context per round), WebKitGTK through WebDriver under Xvfb with SharedArrayBuffer on (a fresh browser per round).');
+  lines.push(
+    '',
+    'Visits are `create()` until `run("1+1")` returned, timed in the page; medians over the rounds. Firefox ESR through WebDriver BiDi (a fresh browser context per round), WebKitGTK through WebDriver under Xvfb with SharedArrayBuffer on (a fresh browser per round).',
+  );
   return lines.join('\n');
 }

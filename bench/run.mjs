@@ -44,8 +44,34 @@ const PHONE_ONLY = process.env.BENCH_PHONE === '1';
  * rounds one slow or fast raw boot moved a ratio past its goal.
  */
 const COUNTS = QUICK
-  ? { visitRounds: 1, slowVisitRounds: 1, returnVisits: 1, packageRounds: 1, humanEvalRounds: 1, smallRunRounds: 3, memoryRounds: 1, roundTrips: 50, interrupts: 3, restarts: 2, printRounds: 1, cpu: 1, phoneRounds: 1, phoneCdpRounds: 1 }
-  : { visitRounds: 5, slowVisitRounds: 3, returnVisits: 2, packageRounds: 5, humanEvalRounds: 7, smallRunRounds: 15, memoryRounds: 3, ...DEFAULT_COUNTS, phoneRounds: 3, phoneCdpRounds: 1 };
+  ? {
+      visitRounds: 1,
+      slowVisitRounds: 1,
+      returnVisits: 1,
+      packageRounds: 1,
+      humanEvalRounds: 1,
+      smallRunRounds: 3,
+      memoryRounds: 1,
+      roundTrips: 50,
+      interrupts: 3,
+      restarts: 2,
+      printRounds: 1,
+      cpu: 1,
+      phoneRounds: 1,
+      phoneCdpRounds: 1,
+    }
+  : {
+      visitRounds: 5,
+      slowVisitRounds: 3,
+      returnVisits: 2,
+      packageRounds: 5,
+      humanEvalRounds: 7,
+      smallRunRounds: 15,
+      memoryRounds: 3,
+      ...DEFAULT_COUNTS,
+      phoneRounds: 3,
+      phoneCdpRounds: 1,
+    };
 const log = (message) => console.error(`[bench] ${message}`);
 
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
@@ -70,7 +96,14 @@ try {
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
   }
-  if (!ONLY) results.phone = await phoneFirstVisits({ launchChromium: chromiumLauncher.launchChromium, distDir: build.distDir, rounds: COUNTS.phoneRounds, cdpRounds: COUNTS.phoneCdpRounds, log });
+  if (!ONLY)
+    results.phone = await phoneFirstVisits({
+      launchChromium: chromiumLauncher.launchChromium,
+      distDir: build.distDir,
+      rounds: COUNTS.phoneRounds,
+      cdpRounds: COUNTS.phoneCdpRounds,
+      log,
+    });
 } finally {
   await wheels.close();
   build.remove();
@@ -82,7 +115,14 @@ results.machine.loadAverage.end = loadavg()[0];
 
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
-console.log((ONLY ? [targetsTable(results)] : PHONE_ONLY ? [targetsTable(results), phoneTable(results.phone)] : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results), mcpTable(results.node?.mcp)]).join('\n\n'));
+console.log(
+  (ONLY
+    ? [targetsTable(results)]
+    : PHONE_ONLY
+      ? [targetsTable(results), phoneTable(results.phone)]
+      : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results), mcpTable(results.node?.mcp)]
+  ).join('\n\n'),
+);
 
 async function benchNode() {
   const visits = await nodeVisits({ distDir: build.distDir, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
@@ -154,12 +194,22 @@ async function benchChromium() {
     const visits = await chromiumVisits({ browser, site, rounds: COUNTS.visitRounds, returnVisits: COUNTS.returnVisits, log });
     const slowVisits = await chromiumSlowVisits({ browser, site, rounds: COUNTS.slowVisitRounds, log });
     const packages = await chromiumPackages({ browser, site, wheels, rounds: COUNTS.packageRounds, log });
-    const prints = await withFreshBenchPage(browser, site, (page) => page.evaluate((rounds) => window.bench.pairedPrints(rounds), COUNTS.printRounds), (line) => log(`chromium ${line}`));
+    const prints = await withFreshBenchPage(
+      browser,
+      site,
+      (page) => page.evaluate((rounds) => window.bench.pairedPrints(rounds), COUNTS.printRounds),
+      (line) => log(`chromium ${line}`),
+    );
     // create() without options: chromiumVisits checked that every such sandbox ran in a sandboxed iframe.
     const out = { defaultIsolation: visits.frame.first[0].isolation, visits: { ...visits, slowVisits }, packages, prints, cost };
     for (const kind of ['sandbox', 'raw']) {
       log(`chromium ${kind}: warm measurements (default options)`);
-      const warm = await withFreshBenchPage(browser, site, (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]), (line) => log(`chromium ${line}`));
+      const warm = await withFreshBenchPage(
+        browser,
+        site,
+        (page) => page.evaluate(([k, counts]) => window.bench.measureWarm(k, counts), [kind, COUNTS]),
+        (line) => log(`chromium ${line}`),
+      );
       // The general table's sandbox column is the default create(), i.e. frame isolation.
       out[kind] = summarize(kind === 'raw' ? visits.raw : visits.frame, warm, prints[kind]);
     }

@@ -131,7 +131,10 @@ export async function chromiumSlowVisits({ browser, site, rounds, log }) {
           await cdp.send('Network.enable');
           await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
         };
-        out[name].push({ ...(await withBenchPage(context, site, (page) => page.evaluate(([k, o]) => window.bench.visit(k, o), [kind, options]), undefined, throttle)), round });
+        out[name].push({
+          ...(await withBenchPage(context, site, (page) => page.evaluate(([k, o]) => window.bench.visit(k, o), [kind, options]), undefined, throttle)),
+          round,
+        });
       });
     }
   }
@@ -141,7 +144,14 @@ export async function chromiumSlowVisits({ browser, site, rounds, log }) {
 /** Bytes the context's pages and workers receive (headers and bodies), from now on. */
 function countBytes(context) {
   const sizes = [];
-  context.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize, () => 0)));
+  context.on('requestfinished', (request) =>
+    sizes.push(
+      request.sizes().then(
+        (s) => s.responseHeadersSize + s.responseBodySize,
+        () => 0,
+      ),
+    ),
+  );
   return { total: async () => (await Promise.all(sizes)).reduce((sum, n) => sum + n, 0) };
 }
 
@@ -163,7 +173,9 @@ export async function chromiumPackages({ browser, site, wheels, rounds, log }) {
       const options = { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, ...PACKAGE_VARIANTS[name] };
       await withContext(browser, async (context) => {
         for (const visitKind of ['first', 'return']) {
-          const sample = await countingWheelRequests(wheels, () => withBenchPage(context, site, (page) => page.evaluate((o) => window.bench.importVisit(o), options)));
+          const sample = await countingWheelRequests(wheels, () =>
+            withBenchPage(context, site, (page) => page.evaluate((o) => window.bench.importVisit(o), options)),
+          );
           out[name][visitKind].push({ ...sample, round });
         }
       });
@@ -184,9 +196,17 @@ export async function nodePackages({ distDir, wheels, rounds, log }) {
     log(`node packages, round ${round + 1}/${rounds}`);
     const home = mkdtempSync(join(tmpdir(), 'bench-packages-'));
     try {
-      const sandboxOptions = { packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, snapshotCache: { directory: join(home, 'snapshots') } };
+      const sandboxOptions = {
+        packageBaseUrl: wheels.baseUrl,
+        lockFileContents: wheels.lockFileContents,
+        warmSpare: false,
+        snapshotCache: { directory: join(home, 'snapshots') },
+      };
       for (const visitKind of ['first', 'return']) {
-        const sample = await countingWheelRequests(wheels, async () => (await visitsInProcess({ kind: 'sandbox', distDir, measure: 'import', sandboxOptions }, { TMPDIR: home }))[0]);
+        const sample = await countingWheelRequests(
+          wheels,
+          async () => (await visitsInProcess({ kind: 'sandbox', distDir, measure: 'import', sandboxOptions }, { TMPDIR: home }))[0],
+        );
         out.withoutPreload[visitKind].push({ ...sample, round });
       }
     } finally {
@@ -260,7 +280,21 @@ export function evaluateTargets(results) {
     const ratio = median(perRound);
     // No goal: a row for reference (a trade-off shown beside the targets).
     const goal = goalRatio === undefined ? { goal: 'reference', met: undefined } : { goal: `≤ ${goalRatio}× raw`, met: ratio <= goalRatio };
-    rows.push({ target, where, value, unit, n: samples.length, reference, referenceLabel, referenceN: references.length, ratio, ratioOfMedians: value / reference, perRound, ratioRange: range(perRound), ...goal });
+    rows.push({
+      target,
+      where,
+      value,
+      unit,
+      n: samples.length,
+      reference,
+      referenceLabel,
+      referenceN: references.length,
+      ratio,
+      ratioOfMedians: value / reference,
+      perRound,
+      ratioRange: range(perRound),
+      ...goal,
+    });
   };
   const absolute = (target, where, samples, goalMs) => {
     const value = median(samples);
@@ -268,34 +302,90 @@ export function evaluateTargets(results) {
     rows.push({ target, where, value, unit: 'ms', n: samples.length, range: range(samples), ...goal });
   };
   // BENCH_ONLY=browser-cost: issue 27's rows alone.
-  const KILL = '3. After a forced terminate: killed run resolved → next `run(\'1+1\')` returned';
-  const FATAL = '3. After a fatal error (`os._exit(0)`): its run resolved → next `run(\'1+1\')` returned';
+  const KILL = "3. After a forced terminate: killed run resolved → next `run('1+1')` returned";
+  const FATAL = "3. After a fatal error (`os._exit(0)`): its run resolved → next `run('1+1')` returned";
   if (!node.visits) {
     browserCostRows(chromium.cost, { compare, absolute });
     browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
     return rows;
   }
 
-  const RETURN = '1. Return visit: `create()` → `run(\'1+1\')` returned, boot snapshot stored';
-  compare(RETURN, 'Node: new process, `snapshotCache: { directory }`', node.visits.sandbox.return, node.visits.raw.return, 'raw, 2nd boot in the same process', GOALS.returnVisitRatio);
-  compare(RETURN, 'Node: same process (2nd visit)', node.visits.sandbox.returnSameProcess, node.visits.raw.return, 'raw, 2nd boot in the same process', GOALS.returnVisitRatio);
-  compare(RETURN, "Chromium: `isolation: 'frame'` (default)", chromium.visits.frame.return, chromium.visits.raw.return, 'raw, 2nd page in the same context', GOALS.returnVisitRatio);
-  compare(RETURN, "Chromium: `isolation: 'worker'`", chromium.visits.worker.return, chromium.visits.raw.return, 'raw, 2nd page in the same context', GOALS.returnVisitRatio);
+  const RETURN = "1. Return visit: `create()` → `run('1+1')` returned, boot snapshot stored";
+  compare(
+    RETURN,
+    'Node: new process, `snapshotCache: { directory }`',
+    node.visits.sandbox.return,
+    node.visits.raw.return,
+    'raw, 2nd boot in the same process',
+    GOALS.returnVisitRatio,
+  );
+  compare(
+    RETURN,
+    'Node: same process (2nd visit)',
+    node.visits.sandbox.returnSameProcess,
+    node.visits.raw.return,
+    'raw, 2nd boot in the same process',
+    GOALS.returnVisitRatio,
+  );
+  compare(
+    RETURN,
+    "Chromium: `isolation: 'frame'` (default)",
+    chromium.visits.frame.return,
+    chromium.visits.raw.return,
+    'raw, 2nd page in the same context',
+    GOALS.returnVisitRatio,
+  );
+  compare(
+    RETURN,
+    "Chromium: `isolation: 'worker'`",
+    chromium.visits.worker.return,
+    chromium.visits.raw.return,
+    'raw, 2nd page in the same context',
+    GOALS.returnVisitRatio,
+  );
 
-  const FIRST = '2. First visit: `create()` → `run(\'1+1\')` returned, nothing stored (the shipped snapshot restored)';
+  const FIRST = "2. First visit: `create()` → `run('1+1')` returned, nothing stored (the shipped snapshot restored)";
   compare(FIRST, 'Node: fresh process, empty snapshot folder', node.visits.sandbox.first, node.visits.raw.first, 'raw, fresh process', GOALS.firstVisitRatio);
-  compare(FIRST, "Chromium: `isolation: 'frame'` (default), fresh context", chromium.visits.frame.first, chromium.visits.raw.first, 'raw, fresh context', GOALS.firstVisitRatio);
-  compare(FIRST, "Chromium: `isolation: 'worker'`, fresh context", chromium.visits.worker.first, chromium.visits.raw.first, 'raw, fresh context', GOALS.firstVisitRatio);
+  compare(
+    FIRST,
+    "Chromium: `isolation: 'frame'` (default), fresh context",
+    chromium.visits.frame.first,
+    chromium.visits.raw.first,
+    'raw, fresh context',
+    GOALS.firstVisitRatio,
+  );
+  compare(
+    FIRST,
+    "Chromium: `isolation: 'worker'`, fresh context",
+    chromium.visits.worker.first,
+    chromium.visits.raw.first,
+    'raw, fresh context',
+    GOALS.firstVisitRatio,
+  );
   for (const [name, visits] of Object.entries(results.engines ?? {})) {
     compare(FIRST, `${name}: default options, fresh profile`, visits.first, visits.raw, 'raw, fresh profile', GOALS.firstVisitRatio);
   }
   const FIRST_BOOTED = '2. First visit without the shipped snapshot (`shippedSnapshot: false`: Python boots)';
   compare(FIRST_BOOTED, "Chromium: `isolation: 'frame'`, fresh context", chromium.visits.frameBooted.first, chromium.visits.raw.first, 'raw, fresh context');
   const bytes = (samples) => median(samples.map((s) => s.bytes));
-  for (const [name, label] of [['frame', 'default (shipped snapshot)'], ['frameBooted', '`shippedSnapshot: false`']]) {
+  for (const [name, label] of [
+    ['frame', 'default (shipped snapshot)'],
+    ['frameBooted', '`shippedSnapshot: false`'],
+  ]) {
     const value = bytes(chromium.visits[name].first);
     const reference = bytes(chromium.visits.raw.first);
-    rows.push({ target: '2. Bytes received on a first visit (page, runtime, snapshot)', where: `Chromium: ${label}`, value: value / 1e6, unit: 'MB', n: chromium.visits[name].first.length, reference: reference / 1e6, referenceLabel: 'raw Pyodide', ratio: value / reference, goal: 'reference', met: undefined });
+    rows.push({
+      target: '2. Bytes received on a first visit (page, runtime, snapshot)',
+      where: `Chromium: ${label}`,
+      value: value / 1e6,
+      unit: 'MB',
+      n: chromium.visits[name].first.length,
+      reference: reference / 1e6,
+      referenceLabel: 'raw Pyodide',
+      ratio: value / reference,
+      goal: 'reference',
+      met: undefined,
+    });
   }
   if (chromium.visits.slowVisits) {
     const SLOW = '2. First visit over an emulated 20 Mbit/s link';
@@ -304,7 +394,14 @@ export function evaluateTargets(results) {
   }
 
   if (node.humanEval) {
-    compare('Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter', 'Node', node.humanEval.sandbox, node.humanEval.raw, 'raw Pyodide, same programs', GOALS.humanEvalRatio);
+    compare(
+      'Per-run overhead: the 164 HumanEval programs, one `run` each, in one interpreter',
+      'Node',
+      node.humanEval.sandbox,
+      node.humanEval.raw,
+      'raw Pyodide, same programs',
+      GOALS.humanEvalRatio,
+    );
   }
   browserCostRows(chromium.cost, { compare, absolute });
 
@@ -316,21 +413,52 @@ export function evaluateTargets(results) {
   absolute(FATAL, 'Node', node.sandbox.samples.afterFatalMs, GOALS.afterKillMs);
   browserRestartRows(chromium.cost, { absolute }, KILL, FATAL);
 
-  const imports = (samples) => ({ value: median(samples.map((s) => s.importMs)), n: samples.length, requests: samples.reduce((sum, s) => sum + s.wheelRequests, 0) });
+  const imports = (samples) => ({
+    value: median(samples.map((s) => s.importMs)),
+    n: samples.length,
+    requests: samples.reduce((sum, s) => sum + s.wheelRequests, 0),
+  });
   const packages = [
     ["Chromium: `isolation: 'frame'` (default)", chromium.packages],
     ['Node', node.packages],
   ];
   for (const [where, measured] of packages) {
     const without = imports(measured.withoutPreload.first);
-    rows.push({ target: '4. First `import tinypkg` right after `create()`, first visit, no preload', where, unit: 'ms', ...without, goal: 'reference', met: undefined });
+    rows.push({
+      target: '4. First `import tinypkg` right after `create()`, first visit, no preload',
+      where,
+      unit: 'ms',
+      ...without,
+      goal: 'reference',
+      met: undefined,
+    });
     if (measured.withPreload) {
       const preload = imports(measured.withPreload.first);
       const perRound = roundRatios(measured.withPreload.first, measured.withoutPreload.first, (s) => s.importMs);
       const ratio = median(perRound);
-      rows.push({ target: "… with `preloadPackages: ['tinypkg']`", where, unit: 'ms', ...preload, reference: without.value, referenceLabel: 'no preload', ratio, ratioOfMedians: preload.value / without.value, perRound, ratioRange: range(perRound), goal: '< 1× no preload', met: ratio < 1 });
+      rows.push({
+        target: "… with `preloadPackages: ['tinypkg']`",
+        where,
+        unit: 'ms',
+        ...preload,
+        reference: without.value,
+        referenceLabel: 'no preload',
+        ratio,
+        ratioOfMedians: preload.value / without.value,
+        perRound,
+        ratioRange: range(perRound),
+        goal: '< 1× no preload',
+        met: ratio < 1,
+      });
     } else {
-      rows.push({ target: "… with `preloadPackages: ['tinypkg']`", where, unit: 'ms', value: undefined, goal: 'not applicable: preloading is frame isolation only', met: undefined });
+      rows.push({
+        target: "… with `preloadPackages: ['tinypkg']`",
+        where,
+        unit: 'ms',
+        value: undefined,
+        goal: 'not applicable: preloading is frame isolation only',
+        met: undefined,
+      });
     }
     for (const [variant, label] of [
       ['withoutPreload', 'no preload'],
@@ -338,7 +466,14 @@ export function evaluateTargets(results) {
     ]) {
       if (!measured[variant]) continue;
       const again = imports(measured[variant].return);
-      rows.push({ target: `4. Return visit, first \`import tinypkg\` (${label})`, where, unit: 'ms', ...again, goal: '0 wheel requests', met: again.requests === 0 });
+      rows.push({
+        target: `4. Return visit, first \`import tinypkg\` (${label})`,
+        where,
+        unit: 'ms',
+        ...again,
+        goal: '0 wheel requests',
+        met: again.requests === 0,
+      });
     }
   }
   return rows;

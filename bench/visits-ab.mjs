@@ -13,7 +13,10 @@ const [server, chromiumLauncher] = await Promise.all(['static-server.ts', 'chrom
 const [rootA, rootB, rounds = '5'] = process.argv.slice(2);
 const sites = await Promise.all([rootA, rootB].map((root) => server.startStaticServer({ root, crossOriginIsolated: true })));
 const browser = await chromiumLauncher.launchChromium();
-const out = [{ first: [], again: [] }, { first: [], again: [] }];
+const out = [
+  { first: [], again: [] },
+  { first: [], again: [] },
+];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   for (let round = 0; round < Number(rounds); round++) {
@@ -25,7 +28,10 @@ try {
       });
     }
   }
-  for (const [i, root] of [rootA, rootB].entries()) console.log(`${root}: first visit ${median(out[i].first).toFixed(0)} ms [${out[i].first.map((x) => x.toFixed(0))}], return visit ${median(out[i].again).toFixed(0)} ms [${out[i].again.map((x) => x.toFixed(0))}]`);
+  for (const [i, root] of [rootA, rootB].entries())
+    console.log(
+      `${root}: first visit ${median(out[i].first).toFixed(0)} ms [${out[i].first.map((x) => x.toFixed(0))}], return visit ${median(out[i].again).toFixed(0)} ms [${out[i].again.map((x) => x.toFixed(0))}]`,
+    );
 } finally {
   await browser.close();
   await Promise.all(sites.map((s) => s.close()));

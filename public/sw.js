@@ -18,7 +18,9 @@
  * stored once, from this origin or a versioned CDN path, so nothing else can match in its place.
  */
 const VERSION = 'dev' /* __BUILD_VERSION__ */;
-const PRECACHE = [/* __PRECACHE_URLS__ */];
+const PRECACHE = [
+  /* __PRECACHE_URLS__ */
+];
 const CACHE = `code-exec-chat-${VERSION}`;
 const MATCH = { ignoreVary: true, ignoreSearch: true };
 

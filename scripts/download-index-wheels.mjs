@@ -12,7 +12,20 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const INDEX_WHEELS = ['tabulate', 'openpyxl', 'et_xmlfile', 'pypdf', 'sympy', 'mpmath', 'lxml', 'seaborn', 'fpdf2', 'reportlab', 'python-docx', 'defusedxml'];
+export const INDEX_WHEELS = [
+  'tabulate',
+  'openpyxl',
+  'et_xmlfile',
+  'pypdf',
+  'sympy',
+  'mpmath',
+  'lxml',
+  'seaborn',
+  'fpdf2',
+  'reportlab',
+  'python-docx',
+  'defusedxml',
+];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'node_modules/.cache/python-index-wheels');
 const marker = join(target, 'downloaded.json');
@@ -29,14 +42,38 @@ mkdirSync(partial, { recursive: true });
 try {
   for (const name of INDEX_WHEELS) {
     // --retries 0: where only a local mirror answers, an unreachable index fails at once.
-    execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-input', '--retries', '0', '--no-deps', '--only-binary=:all:', '-d', partial, name], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
-    });
+    execFileSync(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'download',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--retries',
+        '0',
+        '--no-deps',
+        '--only-binary=:all:',
+        '-d',
+        partial,
+        name,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
   }
 } catch (error) {
   rmSync(partial, { recursive: true, force: true });
-  console.error(`pip could not download the wheels of ${INDEX_WHEELS.join(', ')}: ${String(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ')}`);
+  console.error(
+    `pip could not download the wheels of ${INDEX_WHEELS.join(', ')}: ${String(error.stderr ?? error.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ')}`,
+  );
   process.exit(1);
 }
 if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) {

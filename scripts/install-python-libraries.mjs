@@ -40,13 +40,23 @@ mkdirSync(dirname(target), { recursive: true });
 try {
   // --retries 0: where only a local mirror answers, an unreachable index fails at once instead
   // of after minutes of back-off.
-  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--retries', '0', '--target', partial, ...PACKAGES], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
+  execFileSync(
+    'python3',
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--retries', '0', '--target', partial, ...PACKAGES],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
 } catch (error) {
   rmSync(partial, { recursive: true, force: true });
-  fail(`pip could not install ${PACKAGES.join(', ')} for python3 ${python}: ${String(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ')}`);
+  fail(
+    `pip could not install ${PACKAGES.join(', ')} for python3 ${python}: ${String(error.stderr ?? error.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ')}`,
+  );
 }
 rmSync(target, { recursive: true, force: true });
 renameSync(partial, target);

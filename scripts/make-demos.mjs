@@ -56,7 +56,7 @@ const demos = [
           model(text("Let me look at the file's structure first."), call(py('sales-peek'))),
           model(
             text(
-              'Each row is one product\'s sales in one region for one month, so revenue is `units × unit_price`. ' +
+              "Each row is one product's sales in one region for one month, so revenue is `units × unit_price`. " +
                 "I'll total it by month and region with the standard library, then draw a stacked bar chart. " +
                 'Plotting libraries may not be available offline, so the chart is drawn pixel by pixel and encoded as a PNG.',
             ),
@@ -82,7 +82,9 @@ const demos = [
         text: 'Make an amortization table for a $250,000 mortgage at 6.5% a year over 30 years. Show the first 12 months and yearly totals, and save the full schedule as a CSV file.',
         turns: [
           model(
-            text("I'll use the standard annuity formula for the monthly payment, then step through all 360 months, charging interest on the remaining balance."),
+            text(
+              "I'll use the standard annuity formula for the monthly payment, then step through all 360 months, charging interest on the remaining balance.",
+            ),
             call(py('loan')),
           ),
           // The answer points at the output instead of repeating its tables (the cell shows them).
@@ -100,8 +102,22 @@ const demos = [
 
 mkdirSync(out, { recursive: true });
 for (const demo of demos) {
-  const recording = { format: 'code-exec-chat/recording@1', title: demo.title, description: demo.description, model: 'gemini-flash-latest', execution: 'local', messages: demo.messages };
+  const recording = {
+    format: 'code-exec-chat/recording@1',
+    title: demo.title,
+    description: demo.description,
+    model: 'gemini-flash-latest',
+    execution: 'local',
+    messages: demo.messages,
+  };
   writeFileSync(join(out, demo.file), `${JSON.stringify(recording, null, 2)}\n`);
 }
-writeFileSync(join(out, 'index.json'), `${JSON.stringify(demos.map(({ id, title, description, file }) => ({ id, title, description, url: file })), null, 2)}\n`);
+writeFileSync(
+  join(out, 'index.json'),
+  `${JSON.stringify(
+    demos.map(({ id, title, description, file }) => ({ id, title, description, url: file })),
+    null,
+    2,
+  )}\n`,
+);
 console.log(`Wrote ${demos.length} demos to ${out}`);

@@ -33,7 +33,10 @@ function findNode() {
   const binary = join(folder, 'node_modules', name, ...(process.platform === 'win32' ? ['node.exe'] : ['bin', 'node']));
   if (!existsSync(binary)) {
     console.log(`Installing Node ${NODE_MAJOR} (${name}) from the npm registry into ${folder}`);
-    execFileSync('npm', ['install', '--prefix', folder, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${name}@${NODE_MAJOR}`], { stdio: 'inherit', shell: process.platform === 'win32' });
+    execFileSync('npm', ['install', '--prefix', folder, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${name}@${NODE_MAJOR}`], {
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
   }
   return binary;
 }

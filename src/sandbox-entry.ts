@@ -21,4 +21,3 @@ export type {
   FileOutput,
   FileInfo,
 } from './types.js';
-

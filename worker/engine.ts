@@ -5,7 +5,19 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { type BootConfig, type BootInfo, type Bytes, type HostEvent, type PortLike, type RestoredFile, type RunRequest, SIGINT, type WorkerApi, type WorkerEvent, type WorkerRunResult } from '../src/protocol.js';
+import {
+  type BootConfig,
+  type BootInfo,
+  type Bytes,
+  type HostEvent,
+  type PortLike,
+  type RestoredFile,
+  type RunRequest,
+  SIGINT,
+  type WorkerApi,
+  type WorkerEvent,
+  type WorkerRunResult,
+} from '../src/protocol.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
@@ -94,7 +106,8 @@ export class PyodideEngine implements WorkerApi {
     if (event?.type === 'index-response') {
       const pending = this.indexRequests.get(event.requestId);
       this.indexRequests.delete(event.requestId);
-      if (event.error !== undefined || !Array.isArray(event.lock) || !Array.isArray(event.wheels)) pending?.reject(new Error(event.error ?? 'package index request failed'));
+      if (event.error !== undefined || !Array.isArray(event.lock) || !Array.isArray(event.wheels))
+        pending?.reject(new Error(event.error ?? 'package index request failed'));
       else pending?.resolve({ lock: event.lock, wheels: event.wheels });
       return;
     }
@@ -176,7 +189,11 @@ export class PyodideEngine implements WorkerApi {
     }
     const { runtime } = config;
     if (runtime.stdlib) this.stdlib.arrive(runtime.stdlib);
-    installRuntimeFetch(runtime, (fileName) => this.fetchPackageFromHost(fileName), () => this.stdlib.forPyodide());
+    installRuntimeFetch(
+      runtime,
+      (fileName) => this.fetchPackageFromHost(fileName),
+      () => this.stdlib.forPyodide(),
+    );
     hideImportScripts();
     const [module, asm] = await Promise.all([importModule<PyodideModule>(runtime.pyodideMjs), importModule<{ default: unknown }>(runtime.asmMjs)]);
     return {
@@ -219,7 +236,15 @@ export class PyodideEngine implements WorkerApi {
     this.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromSnapshot : PROGRESS.ready);
     const pythonVersion = this.pyodide.runPython('import sys; sys.version.split()[0]') as string;
     const snapshotRejected = restored.restored ? undefined : restored.rejected;
-    const info: BootInfo = { pyodideVersion: this.pyodide.version, pythonVersion, interruptible: !!this.interruptView, bootPath, snapshotRejected, snapshot, progressEvents: this.progressPosted };
+    const info: BootInfo = {
+      pyodideVersion: this.pyodide.version,
+      pythonVersion,
+      interruptible: !!this.interruptView,
+      bootPath,
+      snapshotRejected,
+      snapshot,
+      progressEvents: this.progressPosted,
+    };
     return snapshot ? transfer(info, [snapshot.buffer]) : info;
   }
 
@@ -230,7 +255,13 @@ export class PyodideEngine implements WorkerApi {
   }
 
   /** Restores a snapshot made for this runtime and these Python sources; says why not otherwise. */
-  private async restore(module: PyodideModule, options: LoadOptions, key: SnapshotKey, bytes: Uint8Array | { rejected: string }, segments: Promise<DataSegment[]>): Promise<{ restored: true } | { restored: false; rejected?: string }> {
+  private async restore(
+    module: PyodideModule,
+    options: LoadOptions,
+    key: SnapshotKey,
+    bytes: Uint8Array | { rejected: string },
+    segments: Promise<DataSegment[]>,
+  ): Promise<{ restored: true } | { restored: false; rejected?: string }> {
     if ('rejected' in bytes) return { restored: false, rejected: bytes.rejected };
     let unwrapped: ReturnType<typeof unwrapSnapshot>;
     try {
@@ -262,7 +293,12 @@ export class PyodideEngine implements WorkerApi {
    * A normal boot; with `makeSnapshot` (the wasm's data segments, which the snapshot is stored
    * against), returns the snapshot of the interpreter with the runner imported.
    */
-  private async bootFresh(module: PyodideModule, options: LoadOptions, key: SnapshotKey, makeSnapshot: Promise<DataSegment[]> | false | undefined): Promise<Uint8Array | undefined> {
+  private async bootFresh(
+    module: PyodideModule,
+    options: LoadOptions,
+    key: SnapshotKey,
+    makeSnapshot: Promise<DataSegment[]> | false | undefined,
+  ): Promise<Uint8Array | undefined> {
     this.progress('boot', PROGRESS.loadingRuntime);
     // Awaited first: from the boot to the snapshot nothing may yield to a JS callback. Unreadable, no snapshot.
     const segments = makeSnapshot ? await makeSnapshot.catch(() => undefined) : undefined;
@@ -355,7 +391,8 @@ export class PyodideEngine implements WorkerApi {
     if (failure?.interrupted) return { ...this.failBeforeRun(failure.name ?? 'KeyboardInterrupt', failure.message), status: 'interrupted' };
     if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
     try {
-      const started = mode === 'promising' ? ((await this.runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : this.runner.execute(code);
+      const started =
+        mode === 'promising' ? ((await this.runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : this.runner.execute(code);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
       const current = this.current!;
@@ -483,7 +520,16 @@ export class PyodideEngine implements WorkerApi {
     }
     const text = `${name}: ${message}\n`;
     // No walk: nothing is known removed yet (alive, the next run's walk reports what this one changed).
-    return { status: alive ? 'error' : 'fatal', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [], ...(alive && { removedFiles: [] }) };
+    return {
+      status: alive ? 'error' : 'fatal',
+      output: text,
+      stdout: '',
+      stderr: text,
+      error: { name, message, traceback: text },
+      images: [],
+      files: [],
+      ...(alive && { removedFiles: [] }),
+    };
   }
 }
 

@@ -174,7 +174,9 @@ export class PackageIndex {
     }
     if (missing.length === 0 && index.lock.length === 0 && index.wheels.length === 0) return undefined;
     const names = [...new Set([...missing.map((m) => m.packageName), ...index.lock])];
-    const wheelUrls = index.wheels.map((fileName) => `${VIRTUAL_PACKAGE_URL}${INDEX_WHEEL_PREFIX}${encodeURIComponent(fileName.slice(INDEX_WHEEL_PREFIX.length))}`);
+    const wheelUrls = index.wheels.map(
+      (fileName) => `${VIRTUAL_PACKAGE_URL}${INDEX_WHEEL_PREFIX}${encodeURIComponent(fileName.slice(INDEX_WHEEL_PREFIX.length))}`,
+    );
     const errors: string[] = [];
     try {
       await this.staging?.beforeLoad();
@@ -188,7 +190,9 @@ export class PackageIndex {
       await this.staging?.afterLoad().catch(() => undefined);
     }
     const loaded = this.pyodide.loadedPackages as Record<string, string>;
-    const failed = [...missing, ...index.lock.map((packageName) => ({ packageName, importName: unknown.join(', ') }))].filter((m) => !(m.packageName in loaded));
+    const failed = [...missing, ...index.lock.map((packageName) => ({ packageName, importName: unknown.join(', ') }))].filter(
+      (m) => !(m.packageName in loaded),
+    );
     const loadedUrls = new Set(Object.values(loaded));
     const failedWheels = wheelUrls.filter((url) => !loadedUrls.has(url));
     if (failedWheels.length > 0 && failed.length === 0) {

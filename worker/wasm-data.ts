@@ -27,7 +27,8 @@ const END = 0x0b;
  * Throws on a module that is not well formed.
  */
 export async function dataSegments(wasm: Bytes): Promise<DataSegment[]> {
-  const read = async (start: number, end: number) => (wasm instanceof Blob ? new Uint8Array(await wasm.slice(start, end).arrayBuffer()) : wasm.subarray(start, end));
+  const read = async (start: number, end: number) =>
+    wasm instanceof Blob ? new Uint8Array(await wasm.slice(start, end).arrayBuffer()) : wasm.subarray(start, end);
   const size = wasm instanceof Blob ? wasm.size : wasm.length;
   let window = { start: 0, bytes: await read(0, Math.min(WINDOW, size)) };
   const head = window.bytes;

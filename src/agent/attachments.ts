@@ -19,8 +19,10 @@ const TEXT_MIME = /^(text\/.+|application\/(json|xml|csv|x-yaml|yaml|x-python|ja
 export function checkAttachments(attachments: readonly Attachment[]): void {
   const names = new Set<string>();
   for (const [index, attachment] of attachments.entries()) {
-    if (!attachment || typeof attachment.name !== 'string' || attachment.name.trim() === '') throw new TypeError(`attachments[${index}].name must be a non-empty file name`);
-    if (typeof attachment.mimeType !== 'string' || attachment.mimeType === '') throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv"`);
+    if (!attachment || typeof attachment.name !== 'string' || attachment.name.trim() === '')
+      throw new TypeError(`attachments[${index}].name must be a non-empty file name`);
+    if (typeof attachment.mimeType !== 'string' || attachment.mimeType === '')
+      throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv"`);
     if (!(attachment.data instanceof Uint8Array)) throw new TypeError(`attachments[${index}].data must be a Uint8Array`);
     if (names.has(attachment.name)) throw new TypeError(`Two attachments are named "${attachment.name}"; file names must be unique`);
     names.add(attachment.name);
@@ -49,7 +51,10 @@ function partsFor(attachment: Attachment, mode: ExecutionMode): Part[] {
     return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${where}\n\`\`\`\n${text}${cut}\n\`\`\``)];
   }
   if (INLINE_MIME.test(mime)) {
-    return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${where}`), createPartFromBase64(toBase64(data), mime)];
+    return [
+      createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${where}`),
+      createPartFromBase64(toBase64(data), mime),
+    ];
   }
   const reach = mode === 'local' ? where : ' Its contents could not be shown to you.';
   return [createPartFromText(`Attached file ${JSON.stringify(name)} (${mime}, ${data.byteLength} bytes).${reach}`)];

@@ -35,7 +35,11 @@ export function createCodeExecutionChat(options: CodeExecutionChatOptions): Code
   const setup = resolveSetup(options);
   const interactions = resolveInteractions(options);
   if (interactions ? history.length > 0 : options.interactionHistory !== undefined) {
-    throw new TypeError(interactions ? 'history holds generateContent turns; an api: "interactions" chat takes interactionHistory' : 'interactionHistory needs api: "interactions"');
+    throw new TypeError(
+      interactions
+        ? 'history holds generateContent turns; an api: "interactions" chat takes interactionHistory'
+        : 'interactionHistory needs api: "interactions"',
+    );
   }
   return new CodeExecutionChat(setup, history, options.files ?? [], interactions && { api: interactions, history: options.interactionHistory });
 }

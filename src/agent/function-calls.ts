@@ -53,7 +53,10 @@ export function planCall(call: FunctionCall, ctx: CallContext): PlannedCall {
     const parsed = parseRunPythonArgs(call.args);
     if (parsed.ok) {
       const sandbox = ctx.sandbox;
-      return { announce: withCallId(createPartFromExecutableCode(parsed.code, Language.PYTHON), call.id), execute: () => runPython(call, parsed.code, sandbox, ctx) };
+      return {
+        announce: withCallId(createPartFromExecutableCode(parsed.code, Language.PYTHON), call.id),
+        execute: () => runPython(call, parsed.code, sandbox, ctx),
+      };
     }
     return answerWith(call, { error: parsed.error }, true, ctx);
   }

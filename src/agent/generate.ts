@@ -33,11 +33,21 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
   const interactions = resolveInteractions(params);
   if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
   // The Interactions API keeps no Contents: the exchange's steps are not returned as automaticFunctionCallingHistory.
-  if (interactions) return generateOnInteractions(setup, interactions, contents, attachments.map((attachment) => attachment.name));
+  if (interactions)
+    return generateOnInteractions(
+      setup,
+      interactions,
+      contents,
+      attachments.map((attachment) => attachment.name),
+    );
   const { response, contents: history } = await runCodeExecutionLoop({
     client: setup.client,
     model: setup.model,
-    config: requestConfig(setup, setup.config, attachments.map((attachment) => attachment.name)),
+    config: requestConfig(
+      setup,
+      setup.config,
+      attachments.map((attachment) => attachment.name),
+    ),
     contents,
     maxSteps: setup.maxSteps,
     calls: { sandbox: setup.sandbox, functions: setup.functions },

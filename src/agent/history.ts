@@ -18,7 +18,8 @@ export function appendUserTurn(history: readonly Content[], content: Content): C
 /** Checks history handed in by the caller: every turn is a `user` or `model` turn with parts. */
 export function checkHistory(history: readonly Content[]): void {
   for (const [index, content] of history.entries()) {
-    if (content?.role !== 'user' && content?.role !== 'model') throw new TypeError(`history[${index}].role must be "user" or "model"; got ${JSON.stringify(content?.role)}`);
+    if (content?.role !== 'user' && content?.role !== 'model')
+      throw new TypeError(`history[${index}].role must be "user" or "model"; got ${JSON.stringify(content?.role)}`);
     if (!Array.isArray(content.parts)) throw new TypeError(`history[${index}].parts must be an array of parts`);
   }
 }

@@ -76,7 +76,13 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
     const calls = shown.flatMap((part) => (ours.has(part) ? [part.functionCall!] : []));
     // The model's turn goes into history verbatim: thought signatures must come back unchanged.
     if (content && parts.length > 0) contents.push(content.role ? content : { ...content, role: 'model' });
-    emit({ type: 'step', step, content: structuredClone(content ?? { role: 'model', parts: [] }), functionCalls: structuredClone(calls), usageMetadata: response.usageMetadata });
+    emit({
+      type: 'step',
+      step,
+      content: structuredClone(content ?? { role: 'model', parts: [] }),
+      functionCalls: structuredClone(calls),
+      usageMetadata: response.usageMetadata,
+    });
 
     const outcomes = yield* answerCalls(shown, ours, { ...input.calls, multimodalFunctionResponse: input.images.inside, step, emit, signal }, transcript);
     if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
@@ -96,7 +102,10 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
  * Opens one streamed model request for `contents` (the chat opens the first itself, so that a
  * failing first request rejects `sendMessageStream`).
  */
-export function openStep(input: Pick<LoopInput, 'client' | 'model' | 'config' | 'images'>, contents: Content[]): Promise<AsyncGenerator<GenerateContentResponse>> {
+export function openStep(
+  input: Pick<LoopInput, 'client' | 'model' | 'config' | 'images'>,
+  contents: Content[],
+): Promise<AsyncGenerator<GenerateContentResponse>> {
   return request(input, contents, () => input.client.models.generateContentStream({ model: input.model, contents, config: input.config }));
 }
 
@@ -163,7 +172,12 @@ async function* streamStep(
  * each call's announcement before it runs and its transcript parts after; other parts are yielded
  * where they stand.
  */
-async function* answerCalls(parts: Part[], ours: Set<Part>, ctx: CallContext, transcript: Part[]): AsyncGenerator<GenerateContentResponse, CallOutcome[], undefined> {
+async function* answerCalls(
+  parts: Part[],
+  ours: Set<Part>,
+  ctx: CallContext,
+  transcript: Part[],
+): AsyncGenerator<GenerateContentResponse, CallOutcome[], undefined> {
   const outcomes: CallOutcome[] = [];
   const show = (shown: Part[]) => {
     transcript.push(...shown);

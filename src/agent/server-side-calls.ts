@@ -17,7 +17,9 @@ export function openCalls(parts: readonly Part[]): Set<Part> {
     if (part.functionCall) open.push(part);
     const response = part.functionResponse;
     if (!response) continue;
-    const index = open.findIndex(({ functionCall: call }) => (call!.id !== undefined && response.id !== undefined ? call!.id === response.id : call!.name === response.name));
+    const index = open.findIndex(({ functionCall: call }) =>
+      call!.id !== undefined && response.id !== undefined ? call!.id === response.id : call!.name === response.name,
+    );
     if (index >= 0) open.splice(index, 1);
   }
   return new Set(open);

@@ -7,7 +7,16 @@ import { attachmentParts, checkAttachments, writeAttachments } from './attachmen
 import type { CodeExecutionEvent } from './events.js';
 import { SUGGESTED_MODEL } from './model-name.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
-import type { AgentSandbox, Attachment, CodeExecutionBaseOptions, ExecutionMode, GenAIClient, LocalExecutionOptions, LocalFunction, ServerExecutionOptions } from './types.js';
+import type {
+  AgentSandbox,
+  Attachment,
+  CodeExecutionBaseOptions,
+  ExecutionMode,
+  GenAIClient,
+  LocalExecutionOptions,
+  LocalFunction,
+  ServerExecutionOptions,
+} from './types.js';
 
 /** Most model requests per message when `maxSteps` is not given. */
 export const DEFAULT_MAX_STEPS = 10;
@@ -37,7 +46,8 @@ export interface AgentSetup {
 }
 
 export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
-  if (!options || typeof options.ai?.models?.generateContent !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
+  if (!options || typeof options.ai?.models?.generateContent !== 'function')
+    throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
   if (typeof options.model !== 'string' || options.model === '') throw new TypeError(`model must be a model name such as ${JSON.stringify(SUGGESTED_MODEL)}`);
   const mode: ExecutionMode = options.execution ?? 'local';
   if (mode !== 'local' && mode !== 'server') throw new TypeError(`execution must be "local" or "server"; got ${JSON.stringify(mode)}`);
@@ -94,7 +104,8 @@ export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, 
   const declarations = [...setup.functions.values()].map((fn) => fn.declaration);
   const tools: ToolUnion[] = [...(config.tools ?? [])];
   // The SDK would switch to its own automatic function calling, which cannot be mixed with our declarations.
-  if (tools.some((tool) => 'callTool' in tool)) throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
+  if (tools.some((tool) => 'callTool' in tool))
+    throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
   if (setup.mode === 'local' && setup.sandbox) {
     tools.push({ functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files }), ...declarations] });
   } else {

@@ -3,7 +3,14 @@
  */
 import type { GenerateContentResponseUsageMetadata } from '@google/genai';
 
-const COUNTS = ['promptTokenCount', 'candidatesTokenCount', 'thoughtsTokenCount', 'toolUsePromptTokenCount', 'cachedContentTokenCount', 'totalTokenCount'] as const;
+const COUNTS = [
+  'promptTokenCount',
+  'candidatesTokenCount',
+  'thoughtsTokenCount',
+  'toolUsePromptTokenCount',
+  'cachedContentTokenCount',
+  'totalTokenCount',
+] as const;
 
 /** Sums the token counts of two usages (per-modality details are not summed and are left out). */
 export function addUsage(

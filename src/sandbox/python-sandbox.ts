@@ -78,9 +78,10 @@ export class PythonSandbox {
     const isolation = resolveIsolation(options.isolation);
     // The caller's URLs are relative to the page (Node: the working directory), not to this module.
     const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
-    const runtime: BootPlan['runtime'] = options.indexURL === undefined
-      ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
-      : { urls: runtimeIn(new URL(options.indexURL, base).href) };
+    const runtime: BootPlan['runtime'] =
+      options.indexURL === undefined
+        ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
+        : { urls: runtimeIn(new URL(options.indexURL, base).href) };
     const indexURL = new URL('.', runtime.urls.pyodideMjs).href;
     const packageIndex = resolvePackageIndex(options.packageIndex, base);
     const config: BootPlan['config'] = {
@@ -110,13 +111,19 @@ export class PythonSandbox {
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // Browsers: what a first visit waits for is downloads; their bytes are the progress.
     const { onProgress } = options;
-    const downloads = onProgress && !isNode ? new DownloadProgress((bytes) => onProgress({ phase: 'boot', message: downloadingMessage(bytes), bytes })) : undefined;
+    const downloads =
+      onProgress && !isNode ? new DownloadProgress((bytes) => onProgress({ phase: 'boot', message: downloadingMessage(bytes), bytes })) : undefined;
     // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
     const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options, downloads);
     // The snapshot built into the package fits only the package's own runtime.
     const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
     const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
-    const { interpreters, session } = await Interpreters.start(boot, { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped }, snapshots, prepared);
+    const { interpreters, session } = await Interpreters.start(
+      boot,
+      { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped },
+      snapshots,
+      prepared,
+    );
     return new PythonSandbox(session, boot, limits, interpreters);
   }
 
@@ -278,7 +285,8 @@ export class PythonSandbox {
     const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
     try {
       const answer = await session.untilDeath(fn());
-      if ('died' in answer) throw new SandboxError(`The sandbox worker stopped during ${what}() (${answer.died}). It is replaced by the next call; variables are gone.`);
+      if ('died' in answer)
+        throw new SandboxError(`The sandbox worker stopped during ${what}() (${answer.died}). It is replaced by the next call; variables are gone.`);
       return answer.value;
     } finally {
       clearTimeout(silent);
@@ -361,7 +369,15 @@ export class PythonSandbox {
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
       void this.replace(session, 'replaced');
-      return lostRun({ fatal, streamed, stopReason: stopper.reason, timeoutMs, durationMs, crash: 'crash' in settled ? settled.crash : undefined, filesNote: this.workdir.describeRestore() });
+      return lostRun({
+        fatal,
+        streamed,
+        stopReason: stopper.reason,
+        timeoutMs,
+        durationMs,
+        crash: 'crash' in settled ? settled.crash : undefined,
+        filesNote: this.workdir.describeRestore(),
+      });
     } finally {
       stopper.end();
       session.endRun();

@@ -16,7 +16,11 @@ export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefine
   if (r.status === 'interrupted' && stopReason) {
     // The KeyboardInterrupt traceback shows where the code was; the note says why it stopped.
     const error = stopReason === 'timeout' ? timeoutError(timeoutMs, false) : interruptedError(false);
-    return { ...withNote(base, error), outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED', error: { ...error, traceback: r.error?.traceback ?? '' } };
+    return {
+      ...withNote(base, error),
+      outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
+      error: { ...error, traceback: r.error?.traceback ?? '' },
+    };
   }
   return { ...base, outcome: 'OUTCOME_FAILED', error: r.error };
 }
@@ -43,7 +47,12 @@ export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, cr
   if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
   else if (stopReason === 'interrupt') error = interruptedError(true);
   else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
-  else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`, traceback: '' };
+  else
+    error = {
+      name: 'SandboxCrash',
+      message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`,
+      traceback: '',
+    };
   error = { ...error, message: `${error.message} ${filesNote}` };
   return {
     outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
@@ -69,7 +78,9 @@ export function overMemory(result: RunResult, heapBytes: number, maxMemoryBytes:
 }
 
 export function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
-  const restarted = stateLost ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
+  const restarted = stateLost
+    ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.'
+    : ' Variables are kept.';
   return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatDuration(timeoutMs)}.${restarted}`, traceback: '' };
 }
 

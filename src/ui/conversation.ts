@@ -160,7 +160,13 @@ export class Conversation {
    */
   configure(setup: ConversationSetup, sending?: UserEntry): CodeExecutionChat {
     const previous = this.setup;
-    const same = previous && previous.client === setup.client && previous.model === setup.model && previous.execution === setup.execution && previous.api === setup.api && previous.sandbox === setup.sandbox;
+    const same =
+      previous &&
+      previous.client === setup.client &&
+      previous.model === setup.model &&
+      previous.execution === setup.execution &&
+      previous.api === setup.api &&
+      previous.sandbox === setup.sandbox;
     if (same && this.chat) return this.chat;
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
     const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
@@ -182,7 +188,8 @@ export class Conversation {
   private carriedHistory(setup: ConversationSetup): { api?: GeminiApi; history?: Content[]; interactionHistory?: InteractionHistory } {
     const previous = this.setup;
     const wasInteractions = previous?.api === 'interactions' && this.chat !== undefined;
-    if (setup.api !== 'interactions') return { history: wasInteractions ? [] : historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution) };
+    if (setup.api !== 'interactions')
+      return { history: wasInteractions ? [] : historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution) };
     const keep = wasInteractions && previous?.execution === setup.execution;
     return { api: 'interactions', ...(keep && { interactionHistory: this.chat!.getInteractionHistory() }) };
   }
@@ -268,7 +275,12 @@ export class Conversation {
    */
   async send(message: SentMessage, prepare: () => Promise<ConversationSetup>): Promise<boolean> {
     if (this.busy) return false;
-    const user: UserEntry = { kind: 'user', id: this.nextId++, text: message.text, attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.data.byteLength })) };
+    const user: UserEntry = {
+      kind: 'user',
+      id: this.nextId++,
+      text: message.text,
+      attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.data.byteLength })),
+    };
     const model: ModelEntry = { kind: 'model', id: this.nextId++, parts: [], state: 'streaming', live: [] };
     this.entries = [...this.entries, user, model];
     this.current = model;
@@ -306,7 +318,8 @@ export class Conversation {
         if (this.noteForModel === note) this.noteForModel = undefined;
       }
       const refusal = describeRefusal({ finishReason, blockReason, partCount: model.parts.length });
-      if (refusal) this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: refusal, ...(refusal.retryable && empty && { retry: message }) }];
+      if (refusal)
+        this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: refusal, ...(refusal.retryable && empty && { retry: message }) }];
     } catch (error) {
       user.dropped = true;
       if (!prepared && !abort.signal.aborted) {
@@ -314,7 +327,10 @@ export class Conversation {
         this.entries = this.entries.filter((entry) => entry !== user && entry !== model);
       } else if (abort.signal.aborted) {
         model.state = 'stopped';
-        this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: 'Stopped. This message and its answer were left out of the conversation the model sees.' }];
+        this.entries = [
+          ...this.entries,
+          { kind: 'notice', id: this.nextId++, text: 'Stopped. This message and its answer were left out of the conversation the model sees.' },
+        ];
       } else {
         model.state = 'failed';
         const readable = describeError(error);

@@ -41,7 +41,12 @@ export function historyForMode(history: readonly Content[], mode: ExecutionMode)
       const response = responses.find((r) => r.functionResponse?.id === call.id) ?? responses.shift();
       const result = response?.functionResponse?.response ?? {};
       parts.push({ executableCode: { language: Language.PYTHON, code: String(call.args?.code ?? '') } });
-      parts.push({ codeExecutionResult: { outcome: (result.outcome as Outcome | undefined) ?? Outcome.OUTCOME_OK, output: [result.output, result.error].filter((v) => typeof v === 'string').join('\n') } });
+      parts.push({
+        codeExecutionResult: {
+          outcome: (result.outcome as Outcome | undefined) ?? Outcome.OUTCOME_OK,
+          output: [result.output, result.error].filter((v) => typeof v === 'string').join('\n'),
+        },
+      });
     }
     parts.push(...followUp);
     push(out, { role: 'model', parts });

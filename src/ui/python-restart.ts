@@ -5,7 +5,8 @@
  */
 
 /** The divider after a message during which a run lost the interpreter. The model learns it from the run's result. */
-export const PYTHON_RESTARTED_DURING_MESSAGE = 'Python restarted during this message: variables from earlier cells are gone. Files are as the last finished run left them.';
+export const PYTHON_RESTARTED_DURING_MESSAGE =
+  'Python restarted during this message: variables from earlier cells are gone. Files are as the last finished run left them.';
 
 /** Which attached files a restored conversation could put back into the working directory. */
 export interface RestoredFiles {
@@ -18,7 +19,8 @@ export interface RestoredFiles {
 /** The divider shown where a restored conversation continues in a new interpreter. */
 export function restartDivider(files: RestoredFiles): string {
   const sentences = ['Python restarted (the page was reloaded): variables from earlier cells and files the code wrote are gone.'];
-  if (files.restored.length > 0) sentences.push(`${files.restored.length === 1 ? 'The file you attached is' : 'Files you attached are'} restored: ${list(files.restored)}.`);
+  if (files.restored.length > 0)
+    sentences.push(`${files.restored.length === 1 ? 'The file you attached is' : 'Files you attached are'} restored: ${list(files.restored)}.`);
   if (files.dropped.length > 0) sentences.push(`Too large to keep, attach again if needed: ${list(files.dropped)}.`);
   return sentences.join(' ');
 }
@@ -28,7 +30,9 @@ export function restartDivider(files: RestoredFiles): string {
  * trusting variables that are gone (it would otherwise find out from a NameError, a step later).
  */
 export function restartNoteForModel(files: RestoredFiles): string {
-  const sentences = ['[Note from the app: the Python interpreter was restarted since the previous message (the page was reloaded). Variables, imports and functions from earlier runs are gone, and so are files the code wrote.'];
+  const sentences = [
+    '[Note from the app: the Python interpreter was restarted since the previous message (the page was reloaded). Variables, imports and functions from earlier runs are gone, and so are files the code wrote.',
+  ];
   if (files.restored.length > 0) sentences.push(`Files in the working directory: ${files.restored.map((name) => JSON.stringify(name)).join(', ')}.`);
   if (files.dropped.length > 0) sentences.push(`These attached files could not be restored: ${files.dropped.map((name) => JSON.stringify(name)).join(', ')}.`);
   return `${sentences.join(' ')}]`;

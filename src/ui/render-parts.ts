@@ -48,7 +48,14 @@ export function groupParts(parts: readonly Part[]): Block[] {
     } else if (part.executableCode) {
       mediaTarget = undefined;
       const { code = '', language = 'PYTHON', id } = part.executableCode;
-      blocks.push({ type: 'cell', code, language: String(language), ...(id !== undefined && { id }), media: [], ...(isNotRunCode(part) && { notRun: true as const }) });
+      blocks.push({
+        type: 'cell',
+        code,
+        language: String(language),
+        ...(id !== undefined && { id }),
+        media: [],
+        ...(isNotRunCode(part) && { notRun: true as const }),
+      });
     } else if (part.codeExecutionResult) {
       const result = part.codeExecutionResult;
       const cell = findCellFor(blocks, result);
@@ -68,7 +75,9 @@ export function groupParts(parts: readonly Part[]): Block[] {
     } else if (part.functionResponse) {
       mediaTarget = undefined;
       const response = part.functionResponse;
-      const call = [...blocks].reverse().find((b): b is Extract<Block, { type: 'call' }> => b.type === 'call' && !b.response && (response.id === undefined || b.call.id === response.id));
+      const call = [...blocks]
+        .reverse()
+        .find((b): b is Extract<Block, { type: 'call' }> => b.type === 'call' && !b.response && (response.id === undefined || b.call.id === response.id));
       if (call) call.response = response;
       else blocks.push({ type: 'call', call: { name: response.name, id: response.id }, response });
     }
@@ -158,7 +167,13 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
   `;
 }
 
-function renderCellHeader(result: CodeExecutionResult | undefined, running: boolean | 'waiting', copy: { copy(): void; copied: boolean } | undefined, notRun = false, stopped = false): TemplateResult {
+function renderCellHeader(
+  result: CodeExecutionResult | undefined,
+  running: boolean | 'waiting',
+  copy: { copy(): void; copied: boolean } | undefined,
+  notRun = false,
+  stopped = false,
+): TemplateResult {
   return html`
     <header class="cell-head">
       <span class="lang">Python</span>
@@ -170,7 +185,10 @@ function renderCellHeader(result: CodeExecutionResult | undefined, running: bool
 }
 
 /** The badge's label and style for an outcome (exported for tests and the scratchpad). */
-export function outcomeLabel(result: CodeExecutionResult | undefined, running: boolean | 'waiting'): { label: string; tone: 'ok' | 'failed' | 'timeout' | 'running' | 'idle' } {
+export function outcomeLabel(
+  result: CodeExecutionResult | undefined,
+  running: boolean | 'waiting',
+): { label: string; tone: 'ok' | 'failed' | 'timeout' | 'running' | 'idle' } {
   if (running === 'waiting') return { label: 'waiting for Python', tone: 'running' };
   if (running) return { label: 'running', tone: 'running' };
   switch (result?.outcome) {
@@ -271,6 +289,13 @@ export function formatBytes(bytes: number): string {
 }
 
 function extensionFor(mimeType: string): string {
-  const known: Record<string, string> = { 'text/csv': 'csv', 'text/plain': 'txt', 'application/json': 'json', 'image/png': 'png', 'image/jpeg': 'jpg', 'application/pdf': 'pdf' };
+  const known: Record<string, string> = {
+    'text/csv': 'csv',
+    'text/plain': 'txt',
+    'application/json': 'json',
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'application/pdf': 'pdf',
+  };
   return known[mimeType] ?? 'bin';
 }

@@ -98,7 +98,12 @@ function capMedia(part: Part): Part {
 function saveMessage(message: SentMessage): SavedMessage {
   return {
     text: message.text,
-    attachments: message.attachments.map(({ name, mimeType, data }) => ({ name, mimeType, size: data.byteLength, ...(data.byteLength <= MAX_SAVED_FILE_BYTES && { data: data.slice() }) })),
+    attachments: message.attachments.map(({ name, mimeType, data }) => ({
+      name,
+      mimeType,
+      size: data.byteLength,
+      ...(data.byteLength <= MAX_SAVED_FILE_BYTES && { data: data.slice() }),
+    })),
   };
 }
 
@@ -120,7 +125,10 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
     }
   }
   // Bytes that were not kept come back empty: the message still counts (record mode lines messages up with turns).
-  const sent: SentMessage[] = value.sent.map((message) => ({ text: message.text, attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })) }));
+  const sent: SentMessage[] = value.sent.map((message) => ({
+    text: message.text,
+    attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })),
+  }));
   return { execution: value.execution, entries, history: value.history, sent, files: attachedFiles(value.sent) };
 }
 
@@ -145,9 +153,21 @@ function isSavedConversation(value: unknown): value is SavedConversation {
   const v = value as Partial<SavedConversation>;
   if (v.format !== SAVED_FORMAT || (v.execution !== 'local' && v.execution !== 'server')) return false;
   if (!Array.isArray(v.entries) || !Array.isArray(v.history) || !Array.isArray(v.sent)) return false;
-  const entriesOk = v.entries.every((e) => typeof e === 'object' && e !== null && ENTRY_KINDS.has(e.kind) && (e.kind !== 'model' || Array.isArray(e.parts)) && (e.kind !== 'user' || Array.isArray(e.attachments)));
+  const entriesOk = v.entries.every(
+    (e) =>
+      typeof e === 'object' &&
+      e !== null &&
+      ENTRY_KINDS.has(e.kind) &&
+      (e.kind !== 'model' || Array.isArray(e.parts)) &&
+      (e.kind !== 'user' || Array.isArray(e.attachments)),
+  );
   const historyOk = v.history.every((c) => (c?.role === 'user' || c?.role === 'model') && Array.isArray(c.parts));
-  const sentOk = v.sent.every((m) => typeof m?.text === 'string' && Array.isArray(m.attachments) && m.attachments.every((a) => typeof a?.name === 'string' && (a.data === undefined || a.data instanceof Uint8Array)));
+  const sentOk = v.sent.every(
+    (m) =>
+      typeof m?.text === 'string' &&
+      Array.isArray(m.attachments) &&
+      m.attachments.every((a) => typeof a?.name === 'string' && (a.data === undefined || a.data instanceof Uint8Array)),
+  );
   return entriesOk && historyOk && sentOk;
 }
 

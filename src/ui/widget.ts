@@ -17,7 +17,15 @@ export { SandboxReadyEvent, ChatErrorEvent, MessageCompleteEvent } from './code-
 export { PythonScratchpad, type ScratchpadSandbox } from './python-scratchpad/python-scratchpad.js';
 export { renderParts, groupParts, type Block, type RenderContext } from './render-parts.js';
 export { createReplayFetch, type ReplayFetchOptions } from './replay/replay-fetch.js';
-export { RECORDING_FORMAT, parseRecording, loadRecording, type Recording, type RecordedMessage, type RecordedAttachment, type DemoListing } from './replay/recording.js';
+export {
+  RECORDING_FORMAT,
+  parseRecording,
+  loadRecording,
+  type Recording,
+  type RecordedMessage,
+  type RecordedAttachment,
+  type DemoListing,
+} from './replay/recording.js';
 export { recordingFromSession } from './replay/recorder.js';
 export { liveClient, replayClient } from './genai-client.js';
 export { PythonSandbox } from '../sandbox/python-sandbox.js';

@@ -66,7 +66,7 @@ describe(`API versions (@google/genai ${SDK_VERSION})`, () => {
     expect(fake.requests[0].apiVersion).toBe('v1');
   });
 
-  test('the client\'s other HTTP options (base URL, headers) still apply to the pinned requests', async () => {
+  test("the client's other HTTP options (base URL, headers) still apply to the pinned requests", async () => {
     fake.script([{ reply: reply([text('ok')]) }]);
     const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: fake.baseUrl, headers: { 'x-app': 'mine' } } });
     await createCodeExecutionChat({ ai, model: MODEL, execution: 'server' }).sendMessage({ message: 'hi' });

@@ -70,7 +70,9 @@ describe('attachments', () => {
 
   it('rejects a malformed attachment before sending anything', async () => {
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox });
-    await expect(chat.sendMessage({ message: 'Hi', attachments: [{ name: '', mimeType: 'text/plain', data: new Uint8Array() }] })).rejects.toThrow(/name must be a non-empty file name/);
+    await expect(chat.sendMessage({ message: 'Hi', attachments: [{ name: '', mimeType: 'text/plain', data: new Uint8Array() }] })).rejects.toThrow(
+      /name must be a non-empty file name/,
+    );
     expect(fake.requests).toHaveLength(0);
     expect(chat.getHistory()).toEqual([]);
   });

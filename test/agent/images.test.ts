@@ -20,12 +20,17 @@ useAgentFixture((started) => ({ fake, sandbox } = started));
 
 const REFUSED = `400 INVALID_ARGUMENT: ${FUNCTION_RESPONSE_PARTS_REFUSAL}`;
 const isPng = (base64: string | undefined) => atob(base64 ?? '').startsWith('\x89PNG');
-const streamedText = (chunks: Awaited<ReturnType<typeof collect>>) => chunks.flatMap(partsOf).map((part) => part.text ?? '').join('');
+const streamedText = (chunks: Awaited<ReturnType<typeof collect>>) =>
+  chunks
+    .flatMap(partsOf)
+    .map((part) => part.text ?? '')
+    .join('');
 /** The first key of each part of a turn (its kind on the wire). */
 const shape = (content: Content | undefined) => content?.parts?.map((part) => Object.keys(part)[0]);
 /** Where the images are in a request's last turn. */
 const inside = (request: RecordedRequest) => shape(lastTurn(request))?.join() === 'functionResponse' && functionResponses(request)[0].parts?.length === 1;
-const after = (request: RecordedRequest) => shape(lastTurn(request))?.join() === 'functionResponse,inlineData' && functionResponses(request)[0].parts === undefined;
+const after = (request: RecordedRequest) =>
+  shape(lastTurn(request))?.join() === 'functionResponse,inlineData' && functionResponses(request)[0].parts === undefined;
 
 /** The model draws once, then answers. */
 function drawing(id = 'img') {
@@ -111,7 +116,19 @@ describe('a model that refuses images inside function responses', () => {
     const history: Content[] = [
       { role: 'user', parts: [{ text: 'Draw.' }] },
       { role: 'model', parts: [runPythonCall('draw()', 'old')] },
-      { role: 'user', parts: [{ functionResponse: { id: 'old', name: 'run_python', response: { outcome: 'OUTCOME_OK', images: 1 }, parts: [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }] } }] },
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              id: 'old',
+              name: 'run_python',
+              response: { outcome: 'OUTCOME_OK', images: 1 },
+              parts: [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }],
+            },
+          },
+        ],
+      },
       { role: 'model', parts: [{ text: 'Drawn.' }] },
     ];
     fake.script([{ reply: streamReply([[text('Hello again.')]]) }]);
@@ -120,7 +137,13 @@ describe('a model that refuses images inside function responses', () => {
 
     expect(streamedText(chunks)).toBe('Hello again.');
     expect(fake.failures).toEqual([REFUSED]);
-    expect(fake.requests[1].body.contents[2]).toEqual({ role: 'user', parts: [{ functionResponse: { id: 'old', name: 'run_python', response: { outcome: 'OUTCOME_OK', images: 1 } } }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }] });
+    expect(fake.requests[1].body.contents[2]).toEqual({
+      role: 'user',
+      parts: [
+        { functionResponse: { id: 'old', name: 'run_python', response: { outcome: 'OUTCOME_OK', images: 1 } } },
+        { inlineData: { mimeType: 'image/png', data: 'AA==' } },
+      ],
+    });
     expect(chat.getHistory()[2]).toEqual(fake.requests[1].body.contents[2]);
   });
 
@@ -136,7 +159,11 @@ describe('a model that refuses images inside function responses', () => {
     fake.script(drawing());
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: GEMINI_25, sandbox, multimodalFunctionResponse: true });
 
-    await expect(chat.sendMessage({ message: 'Draw.' })).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('function_response.parts') });
+    await expect(chat.sendMessage({ message: 'Draw.' })).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 400,
+      message: expect.stringContaining('function_response.parts'),
+    });
     expect(fake.requests).toHaveLength(2);
     expect(chat.getHistory()).toEqual([]);
   });
@@ -144,7 +171,10 @@ describe('a model that refuses images inside function responses', () => {
 
 describe('400s that are not about images', () => {
   it('are not retried when the request carries no function-response parts', async () => {
-    fake.script([{ reply: reply([runPythonCall('print(1)', 'p1')]) }, { reply: apiError(400, 'INVALID_ARGUMENT', 'Thinking level MINIMAL is not supported for this model.') }]);
+    fake.script([
+      { reply: reply([runPythonCall('print(1)', 'p1')]) },
+      { reply: apiError(400, 'INVALID_ARGUMENT', 'Thinking level MINIMAL is not supported for this model.') },
+    ]);
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox });
 
     await expect(chat.sendMessage({ message: 'Print 1.' })).rejects.toMatchObject({ name: 'ApiError', status: 400 });

@@ -36,7 +36,14 @@ describe('local mode on the Interactions API', () => {
     expect(parts[1].codeExecutionResult).toEqual({ outcome: 'OUTCOME_OK', output: '42\n', id: 'call-1' });
     expect(parts[2].text).toBe('It is 42.');
     expect(res.candidates?.[0]?.finishReason).toBe(FinishReason.STOP);
-    expect(functionResults(fake.requests[1])).toEqual([{ type: 'function_result', call_id: 'call-1', name: 'run_python', result: [{ type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: '42\n' }) }] }]);
+    expect(functionResults(fake.requests[1])).toEqual([
+      {
+        type: 'function_result',
+        call_id: 'call-1',
+        name: 'run_python',
+        result: [{ type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: '42\n' }) }],
+      },
+    ]);
     expectCleanRun(fake);
   });
 
@@ -48,7 +55,14 @@ describe('local mode on the Interactions API', () => {
       { reply: reply('completed', [modelOutput('Stored x.')]) },
       {
         expect: (request) => {
-          expect(inputOf(request).map((step) => step.type)).toEqual(['user_input', 'thought', 'function_call', 'function_result', 'model_output', 'user_input']);
+          expect(inputOf(request).map((step) => step.type)).toEqual([
+            'user_input',
+            'thought',
+            'function_call',
+            'function_result',
+            'model_output',
+            'user_input',
+          ]);
           expect(inputOf(request)[1]).toEqual({ type: 'thought', signature });
           expect(request.body.previous_interaction_id).toBeUndefined();
         },
@@ -68,24 +82,34 @@ describe('local mode on the Interactions API', () => {
 
     expect(partsOf(second).at(-1)?.text).toBe('x is 42.');
     expect(sandbox.runs).toEqual(['x = 6 * 7', 'print(x)']);
-    expect(chat.getInteractionHistory().steps.map((step) => step.type)).toEqual(["user_input", "thought", "function_call", "function_result", "model_output", "user_input", "function_call", "function_result", "model_output"]);
+    expect(chat.getInteractionHistory().steps.map((step) => step.type)).toEqual([
+      'user_input',
+      'thought',
+      'function_call',
+      'function_result',
+      'model_output',
+      'user_input',
+      'function_call',
+      'function_result',
+      'model_output',
+    ]);
     expectCleanRun(fake);
   });
 
   it('returns an image to the model as an image block of the function result, and shows it as inlineData', async () => {
     const { fake } = ctx;
     const png = Buffer.from('fake png bytes').toString('base64');
-    fake.script([
-      { reply: reply('requires_action', [runPython('plot()', 'img-1')]) },
-      { reply: reply('completed', [modelOutput('Here is the plot.')]) },
-    ]);
+    fake.script([{ reply: reply('requires_action', [runPython('plot()', 'img-1')]) }, { reply: reply('completed', [modelOutput('Here is the plot.')]) }]);
     const sandbox = new ScriptedSandbox(() => ({ output: 'drawn\n', images: [{ mimeType: 'image/png', data: png }] }));
     const res = await localChat(fake, sandbox).sendMessage({ message: 'Plot it.' });
 
     expect(kindsOf(partsOf(res))).toEqual(['executableCode', 'codeExecutionResult', 'inlineData', 'text']);
     expect(partsOf(res)[2].inlineData).toEqual({ mimeType: 'image/png', data: png });
     const [result] = functionResults(fake.requests[1]);
-    expect(result.result).toEqual([{ type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: 'drawn\n', images: 1 }) }, { type: 'image', data: png, mime_type: 'image/png' }]);
+    expect(result.result).toEqual([
+      { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: 'drawn\n', images: 1 }) },
+      { type: 'image', data: png, mime_type: 'image/png' },
+    ]);
     expectCleanRun(fake);
   });
 
@@ -126,7 +150,12 @@ describe('local mode on the Interactions API', () => {
     fake.script([
       { reply: reply('requires_action', [runPython('print(1)', 'm1')]) },
       {
-        expect: (request) => expect(inputOf(request).map((step) => step.type).slice(-2)).toEqual(['function_result', 'user_input']),
+        expect: (request) =>
+          expect(
+            inputOf(request)
+              .map((step) => step.type)
+              .slice(-2),
+          ).toEqual(['function_result', 'user_input']),
         reply: reply('completed', [modelOutput('Continuing.')]),
       },
     ]);

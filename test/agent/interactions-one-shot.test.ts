@@ -6,7 +6,19 @@
 import { FinishReason } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { generateWithCodeExecution } from '../../src/agent/index.js';
-import { MODEL, clientFor, codeCall, codeResult, declaredTools, functionResults, inputOf, modelOutput, reply, resultJson, runPython } from '../fake-interactions/scenarios.js';
+import {
+  MODEL,
+  clientFor,
+  codeCall,
+  codeResult,
+  declaredTools,
+  functionResults,
+  inputOf,
+  modelOutput,
+  reply,
+  resultJson,
+  runPython,
+} from '../fake-interactions/scenarios.js';
 import { kindsOf, partsOf } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { expectCleanRun, printingSandbox, useFakeInteractions } from './interactions-fixtures.js';
@@ -49,7 +61,13 @@ describe('generateWithCodeExecution on the Interactions API', () => {
           expect(inputOf(request)).toEqual([
             { type: 'user_input', content: [{ type: 'text', text: 'Remember 6.' }] },
             { type: 'model_output', content: [{ type: 'text', text: 'Noted.' }] },
-            { type: 'user_input', content: [{ type: 'text', text: 'Multiply it by the number in n.txt.' }, { type: 'text', text: expect.stringContaining('saved in the working directory as "n.txt"') }] },
+            {
+              type: 'user_input',
+              content: [
+                { type: 'text', text: 'Multiply it by the number in n.txt.' },
+                { type: 'text', text: expect.stringContaining('saved in the working directory as "n.txt"') },
+              ],
+            },
           ]),
         reply: reply('completed', [modelOutput('42.')]),
       },

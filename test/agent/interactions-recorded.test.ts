@@ -26,21 +26,33 @@ const shapeOf = (event: Record<string, unknown>) => {
 
 /** The recorded step-1 stream with its getWeather call renamed to run_python and new arguments, every other byte kept. */
 const step1AsRunPython = () =>
-  recordedStreamBody(STEP1).replace('"name":"getWeather"', '"name":"run_python"').replace(JSON.stringify(JSON.stringify({ location: 'San Francisco' })), JSON.stringify(JSON.stringify({ code: 'print(6 * 7)' })));
+  recordedStreamBody(STEP1)
+    .replace('"name":"getWeather"', '"name":"run_python"')
+    .replace(JSON.stringify(JSON.stringify({ location: 'San Francisco' })), JSON.stringify(JSON.stringify({ code: 'print(6 * 7)' })));
 
 describeRecordedInteractions('recorded Interactions traffic', () => {
   it("the fake's events for a thought and a function call have the recorded stream's shapes, in its order", () => {
     const recorded = recordedEvents(STEP1);
     const signature = String((recorded[3].delta as { signature: string }).signature);
-    const fake = eventsFor('v1_x', RECORDED_MODEL, interaction('requires_action', [thought(signature), runPython('print(1)', '61nzpsv4')], (recorded.at(-1)!.interaction as { usage: never }).usage));
+    const fake = eventsFor(
+      'v1_x',
+      RECORDED_MODEL,
+      interaction('requires_action', [thought(signature), runPython('print(1)', '61nzpsv4')], (recorded.at(-1)!.interaction as { usage: never }).usage),
+    );
     const strip = (shape: string) => shape.replace(/,?(created|updated|service_tier)/g, '');
     expect(fake.map(shapeOf).map(strip)).toEqual(recorded.map(shapeOf).map(strip));
   });
 
   it("the fake's text output events have the recorded answer's shapes", () => {
     const recorded = recordedEvents(STEP2);
-    const fake = eventsFor('v1_y', RECORDED_MODEL, interaction('completed', [thought('c2ln'), modelOutput('The weather in San Francisco right now is sunny.')]));
-    expect(new Set(fake.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, '')))).toEqual(new Set(recorded.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, ''))));
+    const fake = eventsFor(
+      'v1_y',
+      RECORDED_MODEL,
+      interaction('completed', [thought('c2ln'), modelOutput('The weather in San Francisco right now is sunny.')]),
+    );
+    expect(new Set(fake.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, '')))).toEqual(
+      new Set(recorded.map(shapeOf).map((shape) => shape.replace(/,?(created|updated|service_tier|usage)/g, ''))),
+    );
   });
 
   it('replays the recorded call (requires_action, one arguments_delta, signature "", no event ids) and the recorded answer through the loop', async () => {
@@ -64,7 +76,12 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
     const chunks = await collect(await chat.sendMessageStream({ message: 'Weather?' }));
     const parts = chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
     expect(kindsOf(parts)).toEqual(['executableCode', 'codeExecutionResult', 'text', 'text']);
-    expect(parts.slice(2).map((part) => part.text).join('')).toBe('The weather in San Francisco right now is sunny with a temperature of 27 degrees Celsius.');
+    expect(
+      parts
+        .slice(2)
+        .map((part) => part.text)
+        .join(''),
+    ).toBe('The weather in San Francisco right now is sunny with a temperature of 27 degrees Celsius.');
     expect(chunks.at(-1)?.usageMetadata?.totalTokenCount).toBe(133 + 180);
     expectCleanRun(fake);
   });
@@ -76,7 +93,11 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
     fake.acceptSignature(String((step1.steps as Array<{ signature?: string }>)[0].signature));
     fake.script([
       { reply: { raw: { status: 200, contentType: 'application/json', body } } },
-      { reply: { raw: { status: 200, contentType: 'application/json', body: JSON.stringify(recordedInteraction('vercel-ai__interactions-function-call-step2.json')) } } },
+      {
+        reply: {
+          raw: { status: 200, contentType: 'application/json', body: JSON.stringify(recordedInteraction('vercel-ai__interactions-function-call-step2.json')) },
+        },
+      },
     ]);
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: RECORDED_MODEL, api: 'interactions', sandbox: printingSandbox() });
     const res = await chat.sendMessage({ message: 'Weather?' });
@@ -90,7 +111,12 @@ describeRecordedInteractions('recorded Interactions traffic', () => {
     fake.script([{ reply: { raw: { status: 200, contentType: 'text/event-stream', body: recordedStreamBody(STATELESS) } } }]);
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: RECORDED_MODEL, api: 'interactions', execution: 'server' });
     const chunks = await collect(await chat.sendMessageStream({ message: 'Landmark?' }));
-    expect(chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []).map((part) => part.text).join('')).toContain('Sagrada Familia');
+    expect(
+      chunks
+        .flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? [])
+        .map((part) => part.text)
+        .join(''),
+    ).toContain('Sagrada Familia');
     expect(chat.getInteractionHistory().previousInteractionId).toBeUndefined();
   });
 

@@ -18,7 +18,13 @@ describe('server mode on the Interactions API', () => {
     fake.script([
       {
         expect: (request) => expect(declaredTools(request)).toEqual(['code_execution']),
-        reply: reply('completed', [thought(fake.newSignature()), modelOutput('Computing.'), codeCall('print(5117)', 'x1'), codeResult('5117\n', 'x1'), modelOutput('The sum is 5117.')]),
+        reply: reply('completed', [
+          thought(fake.newSignature()),
+          modelOutput('Computing.'),
+          codeCall('print(5117)', 'x1'),
+          codeResult('5117\n', 'x1'),
+          modelOutput('The sum is 5117.'),
+        ]),
       },
     ]);
     const res = await serverChat(fake).sendMessage({ message: 'Sum of the first 50 primes?' });
@@ -31,7 +37,9 @@ describe('server mode on the Interactions API', () => {
 
   it('maps is_error to OUTCOME_FAILED', async () => {
     const { fake } = ctx;
-    fake.script([{ reply: reply('completed', [codeCall('1/0', 'e1'), codeResult('ZeroDivisionError: division by zero', 'e1', true), modelOutput('It failed.')]) }]);
+    fake.script([
+      { reply: reply('completed', [codeCall('1/0', 'e1'), codeResult('ZeroDivisionError: division by zero', 'e1', true), modelOutput('It failed.')]) },
+    ]);
     const parts = partsOf(await serverChat(fake).sendMessage({ message: 'Divide.' }));
     expect(parts[1].codeExecutionResult).toEqual({ outcome: 'OUTCOME_FAILED', output: 'ZeroDivisionError: division by zero', id: 'e1' });
   });
@@ -49,7 +57,13 @@ describe('server mode on the Interactions API', () => {
       {
         reply: reply('completed', [
           codeCall('plot()', 'p1'),
-          codeResult([{ type: 'text', text: 'drawn\n' }, { type: 'image', data: PNG, mime_type: 'image/png' }], 'p1'),
+          codeResult(
+            [
+              { type: 'text', text: 'drawn\n' },
+              { type: 'image', data: PNG, mime_type: 'image/png' },
+            ],
+            'p1',
+          ),
           modelOutput('Here:', { data: PNG, mime_type: 'image/png' }),
         ]),
       },
@@ -78,7 +92,9 @@ describe('server mode on the Interactions API', () => {
       { reply: reply('requires_action', [functionCall('lookup', { key: 'a' }, 'l1')]) },
       { reply: reply('completed', [codeCall('print(1)', 'c1'), codeResult('1\n', 'c1'), modelOutput('Done.')]) },
     ]);
-    const chat = serverChat(fake, { functions: [{ declaration: { name: 'lookup', parametersJsonSchema: { type: 'object' } }, handler: (args) => `value of ${String(args.key)}` }] });
+    const chat = serverChat(fake, {
+      functions: [{ declaration: { name: 'lookup', parametersJsonSchema: { type: 'object' } }, handler: (args) => `value of ${String(args.key)}` }],
+    });
     const res = await chat.sendMessage({ message: 'Look up a.' });
     expect(kindsOf(partsOf(res))).toEqual(['functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'text']);
     expectCleanRun(fake);

@@ -12,20 +12,26 @@ import { localChat, useFakeInteractions } from './interactions-fixtures.js';
 const ctx = useFakeInteractions();
 
 async function failure(promise: Promise<unknown>): Promise<InteractionError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(InteractionError);
   return error as InteractionError;
 }
 
 describe('interaction statuses', () => {
-  it.each(['failed', 'cancelled', 'budget_exceeded', 'requires_continuation', 'some_future_status'])('%s ends the message with an InteractionError (reason status) and leaves history as it was', async (status) => {
-    const { fake } = ctx;
-    fake.script([{ reply: reply(status, [modelOutput('partial')]) }]);
-    const chat = localChat(fake);
-    const error = await failure(chat.sendMessage({ message: 'Hi.' }));
-    expect(error).toMatchObject({ reason: 'status', status });
-    expect(chat.getInteractionHistory().steps).toEqual([]);
-  });
+  it.each(['failed', 'cancelled', 'budget_exceeded', 'requires_continuation', 'some_future_status'])(
+    '%s ends the message with an InteractionError (reason status) and leaves history as it was',
+    async (status) => {
+      const { fake } = ctx;
+      fake.script([{ reply: reply(status, [modelOutput('partial')]) }]);
+      const chat = localChat(fake);
+      const error = await failure(chat.sendMessage({ message: 'Hi.' }));
+      expect(error).toMatchObject({ reason: 'status', status });
+      expect(chat.getInteractionHistory().steps).toEqual([]);
+    },
+  );
 
   it('incomplete without calls is an answer cut short: MAX_TOKENS, history kept', async () => {
     const { fake } = ctx;
@@ -60,7 +66,10 @@ describe('a hostile or broken server', () => {
 
   it('a result for an unknown call id is left out of history, so the next request is not refused', async () => {
     const { fake } = ctx;
-    fake.script([{ reply: reply('completed', [codeResult('stray', 'nobody'), modelOutput('Hello.')]) }, { reply: reply('completed', [modelOutput('Again.')]) }]);
+    fake.script([
+      { reply: reply('completed', [codeResult('stray', 'nobody'), modelOutput('Hello.')]) },
+      { reply: reply('completed', [modelOutput('Again.')]) },
+    ]);
     const chat = localChat(fake);
     await chat.sendMessage({ message: 'Hi.' });
     expect(chat.getInteractionHistory().steps.map((step) => step.type)).toEqual(['user_input', 'model_output']);
@@ -79,12 +88,23 @@ describe('a hostile or broken server', () => {
 
   it('a stream event for a step never started is a protocol error and rolls back', async () => {
     const { fake } = ctx;
-    fake.script([{ reply: { events: [{ event_type: 'interaction.created', interaction: { id: '', status: 'in_progress' } }, { event_type: 'step.delta', index: 7, delta: { type: 'text', text: 'x' } }] } }]);
+    fake.script([
+      {
+        reply: {
+          events: [
+            { event_type: 'interaction.created', interaction: { id: '', status: 'in_progress' } },
+            { event_type: 'step.delta', index: 7, delta: { type: 'text', text: 'x' } },
+          ],
+        },
+      },
+    ]);
     const chat = localChat(fake);
     const stream = await chat.sendMessageStream({ message: 'Hi.' });
-    const error = await failure((async () => {
-      for await (const _ of stream) void _;
-    })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    );
     expect(error.reason).toBe('protocol');
     expect(chat.getInteractionHistory().steps).toEqual([]);
   });
@@ -95,9 +115,11 @@ describe('a hostile or broken server', () => {
     fake.script([{ reply: { events: noise } }]);
     const chat = localChat(fake);
     const stream = await chat.sendMessageStream({ message: 'Hi.' });
-    const error = await failure((async () => {
-      for await (const _ of stream) void _;
-    })());
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    );
     expect(error.reason).toBe('limit');
   }, 60_000);
 
@@ -119,6 +141,14 @@ describe('a hostile or broken server', () => {
   it('refuses a client without ai.interactions, and generateContent history, with a TypeError', () => {
     const ai = { models: clientFor(ctx.fake).models };
     expect(() => createCodeExecutionChat({ ai, model: MODEL, api: 'interactions', execution: 'server' })).toThrow(/ai.interactions/);
-    expect(() => createCodeExecutionChat({ ai: clientFor(ctx.fake), model: MODEL, api: 'interactions', execution: 'server', history: [{ role: 'user', parts: [{ text: 'x' }] }] })).toThrow(/interactionHistory/);
+    expect(() =>
+      createCodeExecutionChat({
+        ai: clientFor(ctx.fake),
+        model: MODEL,
+        api: 'interactions',
+        execution: 'server',
+        history: [{ role: 'user', parts: [{ text: 'x' }] }],
+      }),
+    ).toThrow(/interactionHistory/);
   });
 });

@@ -16,7 +16,10 @@ describe('streaming on the Interactions API', () => {
   it('streams text deltas, then the run, then the answer (local mode), with one finishReason at the end', async () => {
     const { fake } = ctx;
     fake.script([
-      { expect: (request) => expect(request.stream).toBe(true), reply: reply('requires_action', [thought(fake.newSignature()), modelOutput('Let me compute.'), runPython('print(6 * 7)', 's1')]) },
+      {
+        expect: (request) => expect(request.stream).toBe(true),
+        reply: reply('requires_action', [thought(fake.newSignature()), modelOutput('Let me compute.'), runPython('print(6 * 7)', 's1')]),
+      },
       { reply: (request) => reply('completed', [modelOutput(`The answer is ${String(resultJson(request).output).trim()}.`)]) },
     ]);
     const chat = localChat(fake);
@@ -45,7 +48,11 @@ describe('streaming on the Interactions API', () => {
     fake.script([{ reply: reply('completed', [modelOutput('A long answer, cut in the middle.')], { cutAfter: 4, eventIds: true }) }]);
     const chat = localChat(fake, printingSandbox(), { store: true });
     const chunks = await collect(await chat.sendMessageStream({ message: 'Talk.' }));
-    expect(partsOfChunks(chunks).map((part) => part.text).join('')).toBe('A long answer, cut in the middle.');
+    expect(
+      partsOfChunks(chunks)
+        .map((part) => part.text)
+        .join(''),
+    ).toBe('A long answer, cut in the middle.');
     const resume = fake.requests[1];
     expect(resume).toMatchObject({ method: 'GET', stream: true });
     expect(resume.url).toContain('last_event_id=evt-4');
@@ -54,7 +61,10 @@ describe('streaming on the Interactions API', () => {
 
   it('rolls a cut stream back where it cannot be resumed (store: false): history unchanged, the error thrown', async () => {
     const { fake } = ctx;
-    fake.script([{ reply: reply('completed', [modelOutput('Cut here, never finished.')], { cutAfter: 4 }) }, { reply: reply('completed', [modelOutput('Fine.')]) }]);
+    fake.script([
+      { reply: reply('completed', [modelOutput('Cut here, never finished.')], { cutAfter: 4 }) },
+      { reply: reply('completed', [modelOutput('Fine.')]) },
+    ]);
     const chat = localChat(fake);
     const stream = await chat.sendMessageStream({ message: 'Talk.' });
     await expect(collect(stream)).rejects.toThrow();

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type LiveCodeExecutionEvent, connectLiveCodeExecution, createLiveCodeExecution } from '../../src/agent/index.js';
 import { MAX_TEXT_PART_BYTES } from '../../src/agent/live/live-transcript.js';
 import type { FakeLive } from '../fake-live/server.js';
-import { type Connected, LIVE_MODEL, connect, heard, liveClient, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { type Connected, LIVE_MODEL, type connect, heard, liveClient, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 

@@ -142,13 +142,24 @@ describe('a Live session with code execution', () => {
 
   it('drops a queued call that is cancelled before it starts, and runs the rest', async () => {
     const { server, waitFor } = await open();
-    server.send(toolCall(runPythonCall('slow', 'import time\ntime.sleep(0.3)'), runPythonCall('queued', 'print("should not run")'), runPythonCall('last', 'print("last")')));
+    server.send(
+      toolCall(
+        runPythonCall('slow', 'import time\ntime.sleep(0.3)'),
+        runPythonCall('queued', 'print("should not run")'),
+        runPythonCall('last', 'print("last")'),
+      ),
+    );
     server.send(cancellation('queued'));
     expect(await waitFor('call-cancelled')).toMatchObject({ callId: 'queued', was: 'queued' });
     await server.next('toolResponse');
     const last = await server.next('toolResponse');
     expect(last.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'last', response: { output: 'last\n' } });
-    expect(live.session!.live.getTranscript().flatMap((c) => c.parts ?? []).some((p) => p.executableCode?.code?.includes('should not run'))).toBe(false);
+    expect(
+      live
+        .session!.live.getTranscript()
+        .flatMap((c) => c.parts ?? [])
+        .some((p) => p.executableCode?.code?.includes('should not run')),
+    ).toBe(false);
   });
 
   it('stops the running cell when the app closes the session', async () => {
@@ -177,13 +188,17 @@ describe('a Live session with code execution', () => {
 });
 
 describe('a Live session whose sandbox is disposed', () => {
-  it('closes the session at the next call, answering nothing', async ({ createSandbox }) => {
-    const own = await createSandbox(AGENT_SANDBOX_OPTIONS);
-    const { server, waitFor } = await connect(fake, { sandbox: own });
-    await own.dispose();
-    server.send(toolCall(runPythonCall('late', 'print(1)')));
-    expect((await waitFor('closed')).info.by).toBe('sandbox');
-    await server.closed;
-    expect(server.framesOf('toolResponse')).toEqual([]);
-  }, BOOT_TIMEOUT_MS);
+  it(
+    'closes the session at the next call, answering nothing',
+    async ({ createSandbox }) => {
+      const own = await createSandbox(AGENT_SANDBOX_OPTIONS);
+      const { server, waitFor } = await connect(fake, { sandbox: own });
+      await own.dispose();
+      server.send(toolCall(runPythonCall('late', 'print(1)')));
+      expect((await waitFor('closed')).info.by).toBe('sandbox');
+      await server.closed;
+      expect(server.framesOf('toolResponse')).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 });

@@ -42,7 +42,13 @@ describe.skipIf(!path)(`the recorded Live session (skipped: ${LOG} is not in ${R
     // The recording's model (shut down since) and its text-only config, as recorded.
     session = await connect(fake, {
       model: setup.model.replace(/^models\//, ''),
-      config: { responseModalities: setup.generationConfig?.responseModalities, inputAudioTranscription: undefined, outputAudioTranscription: undefined, contextWindowCompression: undefined, sessionResumption: undefined },
+      config: {
+        responseModalities: setup.generationConfig?.responseModalities,
+        inputAudioTranscription: undefined,
+        outputAudioTranscription: undefined,
+        contextWindowCompression: undefined,
+        sessionResumption: undefined,
+      },
       sandbox,
       functions: [{ declaration, handler: () => 'Sunny, 18 °C' }],
     });
@@ -88,7 +94,11 @@ describe.skipIf(!path)(`the recorded Live session (skipped: ${LOG} is not in ${R
 
   it('shows the call and its response after the unrun code in the transcript', () => {
     expect(transcript.map((content) => content.role)).toEqual(['user', 'model']);
-    expect(transcript[1]!.parts!.map((part) => Object.keys(part).filter((key) => key !== 'partMetadata')[0])).toEqual(['executableCode', 'functionCall', 'functionResponse']);
+    expect(transcript[1]!.parts!.map((part) => Object.keys(part).filter((key) => key !== 'partMetadata')[0])).toEqual([
+      'executableCode',
+      'functionCall',
+      'functionResponse',
+    ]);
   });
 });
 

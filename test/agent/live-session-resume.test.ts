@@ -8,7 +8,7 @@
 import { afterEach, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import type { FakeLive, FakeLiveConnection } from '../fake-live/server.js';
-import { type Connected, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { type Connected, type connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { AGENT_SANDBOX_OPTIONS, useFakeLive } from '../support/agent-fixtures.js';
 import { it, useSandbox } from '../support/fixtures.js';
 

@@ -8,7 +8,7 @@ import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { type LiveCodeExecutionEvent, connectLiveCodeExecution, isNotRunCode } from '../../src/agent/index.js';
 import type { FakeLive } from '../fake-live/server.js';
-import { type Connected, LIVE_MODEL, connect, modelTurn, turnComplete } from '../fake-live/scenarios.js';
+import { type Connected, LIVE_MODEL, type connect, modelTurn, turnComplete } from '../fake-live/scenarios.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 

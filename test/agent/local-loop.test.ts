@@ -152,7 +152,11 @@ describe('local execution loop', () => {
     expect(outputs).toBeGreaterThanOrEqual(1);
     // Output events come between run-start and run-end, never after.
     expect(types).toEqual(['step-start', 'step', 'run-start', ...Array(outputs).fill('output'), 'run-end', 'step-start', 'step']);
-    expect(log.events.find((event) => event.type === 'output')).toMatchObject({ step: 1, callId: 'r1', chunk: { stream: 'stdout', text: expect.stringMatching(/^one/) } });
+    expect(log.events.find((event) => event.type === 'output')).toMatchObject({
+      step: 1,
+      callId: 'r1',
+      chunk: { stream: 'stdout', text: expect.stringMatching(/^one/) },
+    });
     const end = log.events.find((event) => event.type === 'run-end');
     expect(end).toMatchObject({ type: 'run-end', step: 1, callId: 'r1', result: { outcome: 'OUTCOME_OK', output: 'one\ntwo\n' } });
     expectCleanRun();
@@ -263,7 +267,11 @@ describe('local execution loop', () => {
       sandbox,
       functions: [
         {
-          declaration: { name: 'get_rate', description: 'Exchange rate from USD', parametersJsonSchema: { type: 'object', properties: { currency: { type: 'string' } } } },
+          declaration: {
+            name: 'get_rate',
+            description: 'Exchange rate from USD',
+            parametersJsonSchema: { type: 'object', properties: { currency: { type: 'string' } } },
+          },
           handler: async (args) => ({ currency: args.currency, rate: 0.9 }),
         },
         {
@@ -275,7 +283,15 @@ describe('local execution loop', () => {
       ],
     });
     const res = await chat.sendMessage({ message: 'Convert 100 USD to EUR.' });
-    expect(kindsOf(partsOf(res))).toEqual(['functionCall', 'functionResponse', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'text']);
+    expect(kindsOf(partsOf(res))).toEqual([
+      'functionCall',
+      'functionResponse',
+      'functionCall',
+      'functionResponse',
+      'executableCode',
+      'codeExecutionResult',
+      'text',
+    ]);
     expectCleanRun();
   });
 
@@ -284,7 +300,11 @@ describe('local execution loop', () => {
     const restarted = new ScriptedSandbox(() => ({
       outcome: 'OUTCOME_DEADLINE_EXCEEDED',
       output: '',
-      error: { name: 'TimeoutError', message: 'Execution exceeded the time limit of 30 s. Python did not stop when interrupted, so the interpreter was restarted.', traceback: '' },
+      error: {
+        name: 'TimeoutError',
+        message: 'Execution exceeded the time limit of 30 s. Python did not stop when interrupted, so the interpreter was restarted.',
+        traceback: '',
+      },
       stateLost: true,
     }));
     fake.script([
@@ -292,7 +312,11 @@ describe('local execution loop', () => {
       {
         expect: (request) => {
           const response = functionResponses(request)[0].response;
-          expect(response).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true, error: expect.stringContaining('TimeoutError: Execution exceeded') });
+          expect(response).toMatchObject({
+            outcome: 'OUTCOME_DEADLINE_EXCEEDED',
+            stateLost: true,
+            error: expect.stringContaining('TimeoutError: Execution exceeded'),
+          });
           expect(String(response?.note)).toContain('variables, imports and functions from earlier runs are gone');
         },
         reply: reply([text('The loop never ends.')]),

@@ -16,7 +16,10 @@ const NOT_FOUND = { error: { code: 404, status: 'NOT_FOUND', message: modelNotFo
 const sandbox = new ScriptedSandbox(() => ({}));
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { status?: number }> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof Error)) throw new Error('expected a rejection with an Error');
   return error;
 }

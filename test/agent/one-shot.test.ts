@@ -5,7 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { generateWithCodeExecution, sandboxAsCallableTool } from '../../src/agent/index.js';
-import { MODEL, SEED_PROMPT, clientFor, functionResponses, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
+import {
+  MODEL,
+  SEED_PROMPT,
+  clientFor,
+  functionResponses,
+  outputOf,
+  reply,
+  runPythonCall,
+  seedLocalTurns,
+  seedServerTurns,
+  text,
+} from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
 
@@ -91,4 +102,3 @@ describe('sandboxAsCallableTool', () => {
     expect(String(parts[2].functionResponse?.response?.error)).toContain('needs a "code" argument');
   });
 });
-

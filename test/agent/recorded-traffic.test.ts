@@ -42,7 +42,9 @@ function asRunPython(events: WireResponse[]): WireResponse[] {
       ...candidate,
       content: candidate.content && {
         ...candidate.content,
-        parts: candidate.content.parts?.map((part) => (ours.has(part) ? { ...part, functionCall: { ...part.functionCall, name: 'run_python', args: { code: 'print(6 * 7)' } } } : part)),
+        parts: candidate.content.parts?.map((part) =>
+          ours.has(part) ? { ...part, functionCall: { ...part.functionCall, name: 'run_python', args: { code: 'print(6 * 7)' } } } : part,
+        ),
       },
     })),
   }));
@@ -73,14 +75,19 @@ describeRecorded('recorded Gemini traffic', () => {
 
     it.each(withCalls.map((e) => [label(e), e] as const))('%s: signatures and ids come back unchanged, each call answered by its id', async (_name, e) => {
       const recorded = asRunPython(e.events);
-      ctx.fake.script([{ reply: replyFor(e, recorded, stream) }, { reply: { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Done.' }] }, finishReason: 'STOP' as never }] } } }]);
+      ctx.fake.script([
+        { reply: replyFor(e, recorded, stream) },
+        { reply: { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Done.' }] }, finishReason: 'STOP' as never }] } } },
+      ]);
       await send(e, 'local', stream);
       expect(ctx.fake.failures).toEqual([]);
       expect(ctx.fake.requests).toHaveLength(2);
       const [, modelTurn, responses] = ctx.fake.requests[1].body.contents;
       const sentCalls = (modelTurn.parts ?? []).filter((part) => part.functionCall);
       const recordedCalls = partsOfEvents(recorded).filter((part) => part.functionCall);
-      expect(sentCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, part.functionCall?.name])).toEqual(recordedCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, 'run_python']));
+      expect(sentCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, part.functionCall?.name])).toEqual(
+        recordedCalls.map((part) => [part.thoughtSignature, part.functionCall?.id, 'run_python']),
+      );
       const answered = (responses.parts ?? []).filter((part) => part.functionResponse).map((part) => part.functionResponse?.id);
       expect(answered).toEqual(recordedCalls.map((part) => part.functionCall?.id));
       // Every signed part of the turn, not only the calls, goes back with its signature.
@@ -95,10 +102,20 @@ describeRecorded('recorded Gemini traffic', () => {
       expect(ctx.fake.failures).toEqual([]);
       expect(ctx.fake.requests).toHaveLength(1);
       const recorded = partsOfEvents(e.events);
-      const kinds = (list: Part[]) => list.filter((part) => part.text === undefined).map((part) => Object.keys(part).filter((key) => key !== 'thoughtSignature' && key !== 'thought'));
+      const kinds = (list: Part[]) =>
+        list.filter((part) => part.text === undefined).map((part) => Object.keys(part).filter((key) => key !== 'thoughtSignature' && key !== 'thought'));
       expect(kinds(parts)).toEqual(kinds(recorded));
       expect(parts.map((part) => part.text ?? '').join('')).toBe(recorded.map((part) => part.text ?? '').join(''));
-      const nonText = (list: Part[]) => list.filter((part) => part.text === undefined).map(({ executableCode, codeExecutionResult, inlineData, functionCall, functionResponse }) => ({ executableCode, codeExecutionResult, inlineData, functionCall, functionResponse }));
+      const nonText = (list: Part[]) =>
+        list
+          .filter((part) => part.text === undefined)
+          .map(({ executableCode, codeExecutionResult, inlineData, functionCall, functionResponse }) => ({
+            executableCode,
+            codeExecutionResult,
+            inlineData,
+            functionCall,
+            functionResponse,
+          }));
       expect(nonText(parts)).toEqual(nonText(recorded));
     });
   });
@@ -106,7 +123,13 @@ describeRecorded('recorded Gemini traffic', () => {
   describe.each([false, true])('recorded errors through the loop (stream: %s)', (stream) => {
     it.each(errors.map((e) => [label(e), e] as const))('%s: rejects with the API status and message, history untouched', async (_name, e) => {
       // As recorded: on the streaming endpoint, plain JSON with an event-stream content type.
-      ctx.fake.script([{ reply: { raw: { status: e.status, contentType: stream ? 'text/event-stream' : 'application/json; charset=UTF-8', body: JSON.stringify(e.error, null, 2) } } }]);
+      ctx.fake.script([
+        {
+          reply: {
+            raw: { status: e.status, contentType: stream ? 'text/event-stream' : 'application/json; charset=UTF-8', body: JSON.stringify(e.error, null, 2) },
+          },
+        },
+      ]);
       const chat = chatFor(e, 'local');
       const sent = stream ? chat.sendMessageStream({ message: 'Go.' }).then(collect) : chat.sendMessage({ message: 'Go.' });
       await expect(sent).rejects.toMatchObject({ name: 'ApiError', status: e.status, message: expect.stringContaining(e.error!.error.message.slice(0, 40)) });
@@ -121,7 +144,11 @@ describeRecorded('recorded Gemini traffic', () => {
     it('streams byte for byte: CRLF-framed data: events, no [DONE], JSON spaced as Google sends it', async () => {
       const e = find('pydantic-ai__code-execution-stream-gemini3flash.yaml');
       ctx.fake.script([{ reply: { raw: { status: 200, contentType: 'text/event-stream', body: e.raw! } } }]);
-      const res = await fetch(`${ctx.fake.baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }) });
+      const res = await fetch(`${ctx.fake.baseUrl}/v1beta/models/m:streamGenerateContent?alt=sse`, {
+        method: 'POST',
+        headers: { 'x-goog-api-key': 'k' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
+      });
       const body = await res.text();
       expect(body).toBe(e.raw);
       expect(body).toMatch(/^data: \{"candidates": \[/);
@@ -136,7 +163,9 @@ describeRecorded('recorded Gemini traffic', () => {
       expect(find('pydantic-ai__max-tokens-no-parts-gemini25pro.yaml').events[0].candidates?.[0]?.content).toEqual({ role: 'model' });
       const g3 = partsOfEvents(find('pydantic-ai__code-execution-stream-gemini3flash.yaml').events);
       expect(g3.find((part) => part.executableCode)?.executableCode?.id).toBe(g3.find((part) => part.codeExecutionResult)?.codeExecutionResult?.id);
-      expect(partsOfEvents(find('pydantic-ai__code-execution-gemini25pro.yaml').events).find((part) => part.executableCode)?.executableCode?.id).toBeUndefined();
+      expect(
+        partsOfEvents(find('pydantic-ai__code-execution-gemini25pro.yaml').events).find((part) => part.executableCode)?.executableCode?.id,
+      ).toBeUndefined();
       expect(partsOfEvents(find('vercel-ai__code-execution-two-results-reported.json').events).filter((part) => part.codeExecutionResult)).toHaveLength(2);
     });
 

@@ -14,7 +14,13 @@ describe('toParts', () => {
   });
 
   it('adds one inlineData part per image', () => {
-    const parts = toParts('plot()', { ...base, images: [{ mimeType: 'image/png', data: 'AAA=' }, { mimeType: 'image/jpeg', data: 'BBB=' }] });
+    const parts = toParts('plot()', {
+      ...base,
+      images: [
+        { mimeType: 'image/png', data: 'AAA=' },
+        { mimeType: 'image/jpeg', data: 'BBB=' },
+      ],
+    });
     expect(parts.slice(2)).toEqual([{ inlineData: { data: 'AAA=', mimeType: 'image/png' } }, { inlineData: { data: 'BBB=', mimeType: 'image/jpeg' } }]);
   });
 

@@ -10,8 +10,28 @@ describe('run_python contract', () => {
   it('describes the environment, the attached files and the time limit', () => {
     const declaration = runPythonDeclaration({ timeoutMs: 30_000, files: ['sales.csv'] });
     expect(declaration.name).toBe('run_python');
-    expect(declaration.parametersJsonSchema).toEqual({ type: 'object', properties: { code: { type: 'string', description: 'Python source to run.' } }, required: ['code'] });
-    for (const phrase of ['Python 3.14', 'Pyodide', 'State persists', '"sales.csv"', 'numpy', 'pandas', 'matplotlib', 'scipy', 'sympy', 'scikit-learn', 'pillow', 'plt.show()', 'display(obj)', '30 s', 'no network']) {
+    expect(declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: { code: { type: 'string', description: 'Python source to run.' } },
+      required: ['code'],
+    });
+    for (const phrase of [
+      'Python 3.14',
+      'Pyodide',
+      'State persists',
+      '"sales.csv"',
+      'numpy',
+      'pandas',
+      'matplotlib',
+      'scipy',
+      'sympy',
+      'scikit-learn',
+      'pillow',
+      'plt.show()',
+      'display(obj)',
+      '30 s',
+      'no network',
+    ]) {
       expect(declaration.description).toContain(phrase);
     }
   });
@@ -29,7 +49,11 @@ describe('run_python contract', () => {
     const failed = runResultResponse({
       ...ok,
       outcome: 'OUTCOME_FAILED',
-      error: { name: 'ZeroDivisionError', message: 'division by zero', traceback: 'Traceback (most recent call last):\n  File "<exec>", line 1\nZeroDivisionError: division by zero\n' },
+      error: {
+        name: 'ZeroDivisionError',
+        message: 'division by zero',
+        traceback: 'Traceback (most recent call last):\n  File "<exec>", line 1\nZeroDivisionError: division by zero\n',
+      },
       files: [{ path: 'out.csv', mimeType: 'text/csv', data: '', size: 12 }],
     });
     expect(failed).toEqual({
@@ -42,8 +66,13 @@ describe('run_python contract', () => {
     expect(runResultResponse(ok)).not.toHaveProperty('stateLost');
   });
 
-  it('lists at most MAX_LISTED_FILES_PER_RUN of a run\'s 5,000 files and counts the rest', () => {
-    const files: FileOutput[] = Array.from({ length: 5000 }, (_, i) => ({ path: `out/${'n'.repeat(200)}-${i}.txt`, mimeType: 'text/plain', data: 'eA==', size: 1 }));
+  it("lists at most MAX_LISTED_FILES_PER_RUN of a run's 5,000 files and counts the rest", () => {
+    const files: FileOutput[] = Array.from({ length: 5000 }, (_, i) => ({
+      path: `out/${'n'.repeat(200)}-${i}.txt`,
+      mimeType: 'text/plain',
+      data: 'eA==',
+      size: 1,
+    }));
     const response = runResultResponse({ ...ok, files });
     expect(MAX_LISTED_FILES_PER_RUN).toBe(20);
     expect(response.files).toHaveLength(MAX_LISTED_FILES_PER_RUN);

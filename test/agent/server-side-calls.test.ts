@@ -56,7 +56,12 @@ describeRecorded('calls on recorded traffic', () => {
       const recorded = asOneResponse(MCP).candidates![0].content!.parts!;
       const turn = chat.getHistory()[1];
       expect(turn.parts?.slice(0, 2)).toEqual(recorded.slice(0, 2));
-      expect(turn.parts?.[2].text).toBe(recorded.slice(2).map((part) => part.text).join(''));
+      expect(turn.parts?.[2].text).toBe(
+        recorded
+          .slice(2)
+          .map((part) => part.text)
+          .join(''),
+      );
     });
 
     it('not streamed: makes no extra request and keeps the turn in order', async () => {
@@ -74,7 +79,9 @@ describeRecorded('calls on recorded traffic', () => {
     it('are refused with a message that names the setting, sending nothing more and leaving history as it was', async () => {
       ctx.fake.script([{ reply: { chunks: PARTIAL_ARGS } }]);
       const chat = chatFor();
-      await expect(collect(await chat.sendMessageStream({ message: 'Read the theme and the screens.' }))).rejects.toThrow(/partialArgs.*streamFunctionCallArguments/);
+      await expect(collect(await chat.sendMessageStream({ message: 'Read the theme and the screens.' }))).rejects.toThrow(
+        /partialArgs.*streamFunctionCallArguments/,
+      );
       expect(ctx.fake.requests).toHaveLength(1);
       expect(chat.getHistory()).toEqual([]);
     });

@@ -88,7 +88,11 @@ describe('cpu-throttle', () => {
 
   /** A Node process that starts the throttle on the stand-in browser and then idles. */
   const startInAnotherProcess = () =>
-    spawn(process.execPath, ['--input-type=module', '-e', `import { startCpuThrottle } from ${JSON.stringify(THROTTLE_MODULE)}; await startCpuThrottle({ rootPid: ${browser.pid}, factor: 4 }); setInterval(() => {}, 1000);`]);
+    spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `import { startCpuThrottle } from ${JSON.stringify(THROTTLE_MODULE)}; await startCpuThrottle({ rootPid: ${browser.pid}, factor: 4 }); setInterval(() => {}, 1000);`,
+    ]);
 
   it('continues the renderers at once when the process that started it gets SIGTERM', async () => {
     const starter = startInAnotherProcess();

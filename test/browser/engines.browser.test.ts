@@ -43,7 +43,12 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
   beforeAll(async () => {
     if (engine.missing) return;
     requireLibBuild();
-    [canary, wheels, tamperedWheels, tamperedIndex] = await Promise.all([startCanaryServer(), serveTinyWheel(), serveTinyWheel({ tampered: true }), indexMissing ? undefined : startFakeIndex({ tampered: ['tabulate'] })]);
+    [canary, wheels, tamperedWheels, tamperedIndex] = await Promise.all([
+      startCanaryServer(),
+      serveTinyWheel(),
+      serveTinyWheel({ tampered: true }),
+      indexMissing ? undefined : startFakeIndex({ tampered: ['tabulate'] }),
+    ]);
   }, TIMEOUT_MS);
   afterAll(async () => {
     await engine.close();
@@ -57,58 +62,98 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
 
     // A first visit: Python is restored from the snapshot shipped with the package, and the tests
     // below run in that interpreter (issue 11).
-    test(`the default sandbox (frame isolation) starts from the shipped snapshot${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`, async () => {
-      expect(await ctx.host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents })).toMatchObject({ interruptible: interrupts, bootPath: 'snapshot' });
-      expect(await ctx.host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
-      expect((await ctx.host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
-    }, TIMEOUT_MS);
+    test(
+      `the default sandbox (frame isolation) starts from the shipped snapshot${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`,
+      async () => {
+        expect(await ctx.host.create({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents })).toMatchObject({
+          interruptible: interrupts,
+          bootPath: 'snapshot',
+        });
+        expect(await ctx.host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
+        expect((await ctx.host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
+      },
+      TIMEOUT_MS,
+    );
 
-    test(interrupts ? 'while True past a 2 s deadline is interrupted, and globals survive' : 'while True past a 2 s deadline is terminated, saying the state is lost', async () => {
-      expect(await ctx.host.run('while True: pass', { timeoutMs: 2000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: !interrupts });
-      expect(await ctx.host.run('x')).toMatchObject(interrupts ? { outcome: 'OUTCOME_OK', result: '41' } : { outcome: 'OUTCOME_FAILED', error: { name: 'NameError' } });
-    }, TIMEOUT_MS);
+    test(
+      interrupts
+        ? 'while True past a 2 s deadline is interrupted, and globals survive'
+        : 'while True past a 2 s deadline is terminated, saying the state is lost',
+      async () => {
+        expect(await ctx.host.run('while True: pass', { timeoutMs: 2000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: !interrupts });
+        expect(await ctx.host.run('x')).toMatchObject(
+          interrupts ? { outcome: 'OUTCOME_OK', result: '41' } : { outcome: 'OUTCOME_FAILED', error: { name: 'NameError' } },
+        );
+      },
+      TIMEOUT_MS,
+    );
 
     test('output written below sys.stdout (os.write, sys.__stdout__) is returned in order with print', async () => {
       const r = await ctx.host.run('import os, sys\nprint("a")\nos.write(1, b"b\\n")\nprint("c", file=sys.__stdout__)\nprint("d")');
       expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'a\nb\nc\nd\n' });
     });
 
-    test('files written by the host are read by the code, and files the code writes come back', async () => {
-      await ctx.host.writeFile('in.txt', 'from the host');
-      const r = await ctx.host.run('open("out.txt", "w").write(open("in.txt").read().upper())');
-      expect(r.files.map((f) => [f.path, Buffer.from(f.data, 'base64').toString()])).toEqual([['out.txt', 'FROM THE HOST']]);
-    }, TIMEOUT_MS);
+    test(
+      'files written by the host are read by the code, and files the code writes come back',
+      async () => {
+        await ctx.host.writeFile('in.txt', 'from the host');
+        const r = await ctx.host.run('open("out.txt", "w").write(open("in.txt").read().upper())');
+        expect(r.files.map((f) => [f.path, Buffer.from(f.data, 'base64').toString()])).toEqual([['out.txt', 'FROM THE HOST']]);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('a lock-file package is fetched by the host and imported', async () => {
-      expect(await ctx.host.run('import tinypkg\ntinypkg.greet("engine")')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello engine'" });
-    }, TIMEOUT_MS);
+    test(
+      'a lock-file package is fetched by the host and imported',
+      async () => {
+        expect(await ctx.host.run('import tinypkg\ntinypkg.greet("engine")')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'hello engine'" });
+      },
+      TIMEOUT_MS,
+    );
 
     // Issue 26: the package server swaps the wheel; the lock file keeps the genuine SHA-256.
-    test("a lock-file wheel whose SHA-256 does not match the lock file's is refused, and the next run works", async () => {
-      const sandbox = ctx.sandbox('tampered-lock');
-      await sandbox.create({ packageBaseUrl: tamperedWheels.baseUrl, lockFileContents: tamperedWheels.lockFileContents, warmSpare: false });
-      const r = await sandbox.run('import tinypkg\nprint("imported", tinypkg.ANSWER)');
-      expect(r.error?.name).toBe('PackageLoadError');
-      expect(r.error?.message).toMatch(/tinypkg.*SHA-256 .* did not match the lock file/s);
-      expect(r.output).not.toContain('imported');
-      expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    }, TIMEOUT_MS);
+    test(
+      "a lock-file wheel whose SHA-256 does not match the lock file's is refused, and the next run works",
+      async () => {
+        const sandbox = ctx.sandbox('tampered-lock');
+        await sandbox.create({ packageBaseUrl: tamperedWheels.baseUrl, lockFileContents: tamperedWheels.lockFileContents, warmSpare: false });
+        const r = await sandbox.run('import tinypkg\nprint("imported", tinypkg.ANSWER)');
+        expect(r.error?.name).toBe('PackageLoadError');
+        expect(r.error?.message).toMatch(/tinypkg.*SHA-256 .* did not match the lock file/s);
+        expect(r.output).not.toContain('imported');
+        expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      },
+      TIMEOUT_MS,
+    );
 
-    test.skipIf(!!indexMissing)(indexMissing ? `an index wheel with a swapped SHA-256 (skipped: ${indexMissing})` : "a package-index wheel whose SHA-256 does not match the index's is refused, and the next run works", async () => {
-      const sandbox = ctx.sandbox('tampered-index');
-      await sandbox.create({ packageIndex: tamperedIndex!.indexUrl, packageBaseUrl: tamperedIndex!.lockBaseUrl, lockFileContents: lockWith(tamperedIndex!), warmSpare: false });
-      const r = await sandbox.run('import tabulate\nprint("imported")');
-      expect(r.error?.name).toBe('PackageLoadError');
-      expect(r.error?.message).toMatch(/tabulate .*SHA-256 does not match the package index's; refused, not installed/);
-      expect(r.output).not.toContain('imported');
-      expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    }, TIMEOUT_MS);
+    test.skipIf(!!indexMissing)(
+      indexMissing
+        ? `an index wheel with a swapped SHA-256 (skipped: ${indexMissing})`
+        : "a package-index wheel whose SHA-256 does not match the index's is refused, and the next run works",
+      async () => {
+        const sandbox = ctx.sandbox('tampered-index');
+        await sandbox.create({
+          packageIndex: tamperedIndex!.indexUrl,
+          packageBaseUrl: tamperedIndex!.lockBaseUrl,
+          lockFileContents: lockWith(tamperedIndex!),
+          warmSpare: false,
+        });
+        const r = await sandbox.run('import tabulate\nprint("imported")');
+        expect(r.error?.name).toBe('PackageLoadError');
+        expect(r.error?.message).toMatch(/tabulate .*SHA-256 does not match the package index's; refused, not installed/);
+        expect(r.output).not.toContain('imported');
+        expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      },
+      TIMEOUT_MS,
+    );
 
     // Issue 24, item 6: WebKit's isolated page runs the worker from a data: URL, which cannot read
     // Blobs, so the host hands it copies: 64 requests for one wheel were 64 copies.
-    test('40 forged requests for one wheel get at most one copy of its bytes (Blob handles cost nothing)', async () => {
-      expect((await ctx.host.run(CAPTURE_PORTS)).outcome).toBe('OUTCOME_OK');
-      const forge = `import js, asyncio
+    test(
+      '40 forged requests for one wheel get at most one copy of its bytes (Blob handles cost nothing)',
+      async () => {
+        expect((await ctx.host.run(CAPTURE_PORTS)).outcome).toBe('OUTCOME_OK');
+        const forge = `import js, asyncio
 js.eval("""(() => {
   const counts = self.__wheelAnswers = { copies: 0, handles: 0, refused: 0 };
   for (const port of self.__ports) {
@@ -125,54 +170,95 @@ js.eval("""(() => {
 await asyncio.sleep(1.5)
 a = js.__wheelAnswers
 print(a.copies, a.handles, a.refused)`;
-      const r = await ctx.host.run(forge);
-      expect(r.outcome).toBe('OUTCOME_OK');
-      const [copies, handles, refused] = r.stdout.trim().split(' ').map(Number);
-      console.log(`${engine.name}: ${copies} copies, ${handles} handles, ${refused} refused`);
-      expect(copies).toBeLessThanOrEqual(1);
-      expect(copies + handles + refused).toBeGreaterThan(0);
-    }, TIMEOUT_MS);
+        const r = await ctx.host.run(forge);
+        expect(r.outcome).toBe('OUTCOME_OK');
+        const [copies, handles, refused] = r.stdout.trim().split(' ').map(Number);
+        console.log(`${engine.name}: ${copies} copies, ${handles} handles, ${refused} refused`);
+        expect(copies).toBeLessThanOrEqual(1);
+        expect(copies + handles + refused).toBeGreaterThan(0);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('an image displayed by the code comes back', async () => {
-      const r = await ctx.host.run(`import base64\nclass Dot:\n    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")\ndisplay(Dot())`);
-      expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
-    }, TIMEOUT_MS);
+    test(
+      'an image displayed by the code comes back',
+      async () => {
+        const r = await ctx.host.run(`import base64\nclass Dot:\n    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")\ndisplay(Dot())`);
+        expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('a second sandbox of the page boots from the snapshot the first made', async () => {
-      await ctx.host.whenIdle();
-      expect(await ctx.sandbox('second').create({ warmSpare: false })).toMatchObject({ bootPath: 'snapshot' });
-      expect(await ctx.sandbox('second').run('import sys\nsys.platform')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'emscripten'" });
-    }, TIMEOUT_MS);
+    test(
+      'a second sandbox of the page boots from the snapshot the first made',
+      async () => {
+        await ctx.host.whenIdle();
+        expect(await ctx.sandbox('second').create({ warmSpare: false })).toMatchObject({ bootPath: 'snapshot' });
+        expect(await ctx.sandbox('second').run('import sys\nsys.platform')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'emscripten'" });
+      },
+      TIMEOUT_MS,
+    );
 
-    test("isolation: 'worker' (trusted code) boots and runs code", async () => {
-      expect(await ctx.sandbox('trusted').create({ isolation: 'worker', warmSpare: false })).toMatchObject({ bootPath: expect.any(String) });
-      expect(await ctx.sandbox('trusted').run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    }, TIMEOUT_MS);
+    test(
+      "isolation: 'worker' (trusted code) boots and runs code",
+      async () => {
+        expect(await ctx.sandbox('trusted').create({ isolation: 'worker', warmSpare: false })).toMatchObject({ bootPath: expect.any(String) });
+        expect(await ctx.sandbox('trusted').run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      },
+      TIMEOUT_MS,
+    );
 
     test.each([
       ['js.fetch', (url: string) => `import js\nawait js.fetch("${url}/fetch")`],
       ['pyodide.http.pyfetch', (url: string) => `import pyodide.http\nawait pyodide.http.pyfetch("${url}/pyfetch")`],
-      ['a WebSocket', (url: string) => `import js, asyncio\nws = js.WebSocket.new("${url.replace('http', 'ws')}/ws")\nawait asyncio.sleep(0.5)\nprint(ws.readyState)`],
-      ['a nested blob: worker with the original fetch', (url: string) => `import js\nsrc = "fetch('${url}/nested').catch(() => 0)"\nw = js.Worker.new(js.URL.createObjectURL(js.Blob.new([src], {"type": "text/javascript"})))\nimport asyncio\nawait asyncio.sleep(0.5)`],
-      ['a nested data: worker with the original fetch', (url: string) => `import js, urllib.parse\nsrc = "fetch('${url}/nested-data').catch(() => 0)"\nw = js.Worker.new("data:text/javascript," + urllib.parse.quote(src))\nimport asyncio\nawait asyncio.sleep(0.5)`],
-      ['a data: module import', (url: string) => `import js, urllib.parse\nsrc = "await fetch('${url}/data-module').catch(() => 0)"\nawait js.eval("(u) => import(u)")("data:text/javascript," + urllib.parse.quote(src))`],
-    ])('%s to the canary reaches nothing', async (_name, code) => {
-      canary.reset();
-      await ctx.host.run(code(canary.url));
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(canary.count).toBe(0);
-      expect(canary.connections).toBe(0);
-    }, TIMEOUT_MS);
+      [
+        'a WebSocket',
+        (url: string) => `import js, asyncio\nws = js.WebSocket.new("${url.replace('http', 'ws')}/ws")\nawait asyncio.sleep(0.5)\nprint(ws.readyState)`,
+      ],
+      [
+        'a nested blob: worker with the original fetch',
+        (url: string) =>
+          `import js\nsrc = "fetch('${url}/nested').catch(() => 0)"\nw = js.Worker.new(js.URL.createObjectURL(js.Blob.new([src], {"type": "text/javascript"})))\nimport asyncio\nawait asyncio.sleep(0.5)`,
+      ],
+      [
+        'a nested data: worker with the original fetch',
+        (url: string) =>
+          `import js, urllib.parse\nsrc = "fetch('${url}/nested-data').catch(() => 0)"\nw = js.Worker.new("data:text/javascript," + urllib.parse.quote(src))\nimport asyncio\nawait asyncio.sleep(0.5)`,
+      ],
+      [
+        'a data: module import',
+        (url: string) =>
+          `import js, urllib.parse\nsrc = "await fetch('${url}/data-module').catch(() => 0)"\nawait js.eval("(u) => import(u)")("data:text/javascript," + urllib.parse.quote(src))`,
+      ],
+    ])(
+      '%s to the canary reaches nothing',
+      async (_name, code) => {
+        canary.reset();
+        await ctx.host.run(code(canary.url));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(canary.count).toBe(0);
+        expect(canary.connections).toBe(0);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('the sandbox runs in a sandboxed frame with an opaque origin', async () => {
-      const r = await ctx.host.run('import js\n(js.self.origin, js.location.protocol)');
-      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: expect.stringMatching(/^\('null', '(blob|data):'\)$/) });
-    }, TIMEOUT_MS);
+    test(
+      'the sandbox runs in a sandboxed frame with an opaque origin',
+      async () => {
+        const r = await ctx.host.run('import js\n(js.self.origin, js.location.protocol)');
+        expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: expect.stringMatching(/^\('null', '(blob|data):'\)$/) });
+      },
+      TIMEOUT_MS,
+    );
 
-    test('an interpreter that replaced a lost one reaches the worker\'s globals through js (js.self)', async () => {
-      expect(await ctx.host.run('import os\nos._exit(1)')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
-      expect(await ctx.host.run('import js\njs.self.origin')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'null'" });
-    }, TIMEOUT_MS);
+    test(
+      "an interpreter that replaced a lost one reaches the worker's globals through js (js.self)",
+      async () => {
+        expect(await ctx.host.run('import os\nos._exit(1)')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+        expect(await ctx.host.run('import js\njs.self.origin')).toMatchObject({ outcome: 'OUTCOME_OK', result: "'null'" });
+      },
+      TIMEOUT_MS,
+    );
   });
 
   /**
@@ -194,23 +280,30 @@ print(a.copies, a.handles, a.refused)`;
       await ctx.host.create({ packageBaseUrl: ctx.server().origin + WHEELS_PATH });
     }, TIMEOUT_MS);
 
-    test.each(ESCAPE_ATTEMPTS)('$name', async (a) => {
-      canary.reset();
-      ctx.server().clearRequests();
-      api.calls.length = 0;
-      const r = await ctx.host.run(a.code({ canary: canary.url, canaryWs: canary.wsUrl, host: ctx.server().origin }), { timeoutMs: 20_000 });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(canary.hits, 'requests that reached the canary').toEqual([]);
-      expect(canary.connections, 'TCP connections to the canary').toBe(0);
-      expect(secretsIn(r, secrets!), 'secrets in the run result').toEqual([]);
-      expect(api.calls, "calls to the host origin's API").toEqual([]);
-      expect(ctx.server().requests.filter((q) => !isLockFileWheel(q)), 'host requests other than lock-file wheels').toEqual([]);
-      expect(await ctx.page().call('unexpectedMessages'), 'messages the host page did not expect').toEqual([]);
-      if ((a.expect ?? 'fails') === 'fails') expect(BLOCKED_OUTCOMES, r.output).toContain(r.outcome);
-    }, TIMEOUT_MS);
+    test.each(ESCAPE_ATTEMPTS)(
+      '$name',
+      async (a) => {
+        canary.reset();
+        ctx.server().clearRequests();
+        api.calls.length = 0;
+        const r = await ctx.host.run(a.code({ canary: canary.url, canaryWs: canary.wsUrl, host: ctx.server().origin }), { timeoutMs: 20_000 });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(canary.hits, 'requests that reached the canary').toEqual([]);
+        expect(canary.connections, 'TCP connections to the canary').toBe(0);
+        expect(secretsIn(r, secrets!), 'secrets in the run result').toEqual([]);
+        expect(api.calls, "calls to the host origin's API").toEqual([]);
+        expect(
+          ctx.server().requests.filter((q) => !isLockFileWheel(q)),
+          'host requests other than lock-file wheels',
+        ).toEqual([]);
+        expect(await ctx.page().call('unexpectedMessages'), 'messages the host page did not expect').toEqual([]);
+        if ((a.expect ?? 'fails') === 'fails') expect(BLOCKED_OUTCOMES, r.output).toContain(r.outcome);
+      },
+      TIMEOUT_MS,
+    );
   });
 
-  describe.skipIf(engine.missing)("a first visit whose standard library comes late (COOP + COEP)", () => {
+  describe.skipIf(engine.missing)('a first visit whose standard library comes late (COOP + COEP)', () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const ctx = usePage(true, {
@@ -222,18 +315,22 @@ print(a.copies, a.handles, a.refused)`;
     });
     afterAll(() => release());
 
-    test('Python is up before it; a run that needs nothing from it finishes before it only where Python can wait for it (JSPI); an import from it runs once it is in', async () => {
-      await ctx.host.create();
-      const jspi = await ctx.page().evaluate(() => 'Suspending' in WebAssembly);
-      const first = ctx.host.run('6 * 7');
-      const imported = ctx.host.run('import statistics\nstatistics.mean([1, 2])');
-      const early = await Promise.race([first, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), jspi ? 20_000 : 1_000))]);
-      if (jspi) expect(early).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-      else expect(early).toBe('waiting');
-      release();
-      expect(await first).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-      expect(await imported).toMatchObject({ outcome: 'OUTCOME_OK', result: '1.5' });
-    }, TIMEOUT_MS);
+    test(
+      'Python is up before it; a run that needs nothing from it finishes before it only where Python can wait for it (JSPI); an import from it runs once it is in',
+      async () => {
+        await ctx.host.create();
+        const jspi = await ctx.page().evaluate(() => 'Suspending' in WebAssembly);
+        const first = ctx.host.run('6 * 7');
+        const imported = ctx.host.run('import statistics\nstatistics.mean([1, 2])');
+        const early = await Promise.race([first, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), jspi ? 20_000 : 1_000))]);
+        if (jspi) expect(early).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+        else expect(early).toBe('waiting');
+        release();
+        expect(await first).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+        expect(await imported).toMatchObject({ outcome: 'OUTCOME_OK', result: '1.5' });
+      },
+      TIMEOUT_MS,
+    );
   });
 
   describe.skipIf(engine.missing)('the host against a hostile worker (COOP + COEP)', () => {
@@ -243,12 +340,16 @@ print(a.copies, a.handles, a.refused)`;
       if (!engine.missing) await bounded.create({ limits: { callTimeoutMs: 3000, maxTotalFileBytes: 5 * 1024 * 1024 } });
     }, TIMEOUT_MS);
 
-    test('forged progress lines never reach the page', async () => {
-      expect((await bounded.run(FORGE_PROGRESS)).outcome).toBe('OUTCOME_OK');
-      const shown = (await bounded.progress()).join('\n');
-      expect(shown).not.toContain(FORGED_PROGRESS);
-      expect(shown).not.toContain('your-api-key-expired');
-    }, TIMEOUT_MS);
+    test(
+      'forged progress lines never reach the page',
+      async () => {
+        expect((await bounded.run(FORGE_PROGRESS)).outcome).toBe('OUTCOME_OK');
+        const shown = (await bounded.progress()).join('\n');
+        expect(shown).not.toContain(FORGED_PROGRESS);
+        expect(shown).not.toContain('your-api-key-expired');
+      },
+      TIMEOUT_MS,
+    );
   });
 
   describe.skipIf(engine.missing)('the demo page (COOP + COEP)', () => {
@@ -264,11 +365,15 @@ print(a.copies, a.handles, a.refused)`;
       await server?.close();
     });
 
-    test('replays the primes demo, computing 5117 in the page\'s Python', async () => {
-      const { transcript, okBadges } = await page.evaluate(playDemoInPage, 'primes', 90_000);
-      expect(transcript).toContain('The sum of the first 50 prime numbers is 5117.');
-      expect(okBadges).toBe(1);
-    }, TIMEOUT_MS);
+    test(
+      "replays the primes demo, computing 5117 in the page's Python",
+      async () => {
+        const { transcript, okBadges } = await page.evaluate(playDemoInPage, 'primes', 90_000);
+        expect(transcript).toContain('The sum of the first 50 prime numbers is 5117.');
+        expect(okBadges).toBe(1);
+      },
+      TIMEOUT_MS,
+    );
   });
 
   /**
@@ -283,10 +388,12 @@ print(a.copies, a.handles, a.refused)`;
     beforeAll(async () => {
       if (engine.missing) return;
       const recording = readFileSync(join(REPO_ROOT, RECORDING), 'utf8').replaceAll('canary.invalid', new URL(canary.origin).host);
-      const routes = { '/aimed.recording.json': (_req: unknown, res: ServerResponse) => {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(recording);
-        return 200;
-      } };
+      const routes = {
+        '/aimed.recording.json': (_req: unknown, res: ServerResponse) => {
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(recording);
+          return 200;
+        },
+      };
       server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated: true, routes });
       page = await engine.open(`${server.origin}/test/ui/pages/plain.html?demo=/aimed.recording.json`, null);
     }, TIMEOUT_MS);
@@ -295,25 +402,33 @@ print(a.copies, a.handles, a.refused)`;
       await server?.close();
     });
 
-    test('a recorded answer with media, a hostile file name and quoted output loads nothing from the canary', async () => {
-      canary.reset();
-      const played = await page.evaluate(playDemoInPage, null, 90_000);
-      expect(played.transcript).toContain('was not returned');
-      expect(played.transcript).toContain(`<video poster="${canary.origin}/template-output"></video>`);
-      expect(played.loaders).toBe(0);
-      expect(canary.hits, 'requests that reached the canary').toEqual([]);
-      expect(canary.connections, 'TCP connections to the canary').toBe(0);
-    }, TIMEOUT_MS);
+    test(
+      'a recorded answer with media, a hostile file name and quoted output loads nothing from the canary',
+      async () => {
+        canary.reset();
+        const played = await page.evaluate(playDemoInPage, null, 90_000);
+        expect(played.transcript).toContain('was not returned');
+        expect(played.transcript).toContain(`<video poster="${canary.origin}/template-output"></video>`);
+        expect(played.loaders).toBe(0);
+        expect(canary.hits, 'requests that reached the canary').toEqual([]);
+        expect(canary.connections, 'TCP connections to the canary').toBe(0);
+      },
+      TIMEOUT_MS,
+    );
   });
 
   describe.skipIf(engine.missing)('a page without cross-origin isolation', () => {
     const ctx = usePage(false);
 
-    test('boots without interrupts, and a stop past the deadline terminates and says so', async () => {
-      expect(await ctx.host.create()).toMatchObject({ interruptible: false });
-      expect(await ctx.host.run('y = 1\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-      expect(await ctx.host.run('while True: pass', { timeoutMs: 1000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
-      expect(await ctx.host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    }, TIMEOUT_MS);
+    test(
+      'boots without interrupts, and a stop past the deadline terminates and says so',
+      async () => {
+        expect(await ctx.host.create()).toMatchObject({ interruptible: false });
+        expect(await ctx.host.run('y = 1\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+        expect(await ctx.host.run('while True: pass', { timeoutMs: 1000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+        expect(await ctx.host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      },
+      TIMEOUT_MS,
+    );
   });
 });

@@ -18,7 +18,17 @@ import { type CanaryServer, startCanaryServer } from '../support/canary-server.j
 import { launchChromium } from '../support/chromium.js';
 import { BLOCKED_OUTCOMES, ESCAPE_ATTEMPTS, type EscapeAttempt } from '../support/browser/escape-attempts.js';
 import type { HarnessResult } from '../support/browser/host-page.js';
-import { type EscapeWorld, LOCK_FILE_NAMES, WHEELS_PATH, attempt, closeEscapeWorld, describeOutcome, expectNoEscape, openEscapeWorld, secretsIn } from '../support/browser/escape-world.js';
+import {
+  type EscapeWorld,
+  LOCK_FILE_NAMES,
+  WHEELS_PATH,
+  attempt,
+  closeEscapeWorld,
+  describeOutcome,
+  expectNoEscape,
+  openEscapeWorld,
+  secretsIn,
+} from '../support/browser/escape-world.js';
 import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MIRROR_FLOOD, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
 import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 import { withSandbox } from '../support/fixtures.js';
@@ -86,7 +96,7 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
     expect(r.result).toBe("('null', 'blob:')");
   });
 
-  test('each sandbox frame runs out of process (its own renderer, away from the host page\'s memory)', async () => {
+  test("each sandbox frame runs out of process (its own renderer, away from the host page's memory)", async () => {
     const { host } = ctx.world;
     // CDP lists out-of-process iframes as targets of type 'iframe' (in-process frames are not targets).
     const cdp = await host.page.context().newCDPSession(host.page);
@@ -102,28 +112,36 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
     await cdp.detach();
   });
 
-  test('forged protocol messages on every port Python can find are dropped or refused', async () => {
-    const { world } = ctx;
-    await world.host.create({ packageBaseUrl: `${world.targets.host}${WHEELS_PATH}` }, 'forger');
-    try {
-      expect((await world.host.run(CAPTURE_PORTS, {}, 'forger')).outcome).toBe('OUTCOME_OK');
-      const trace = await attempt(world, forgeOnPorts(world.targets), { sandboxId: 'forger' });
-      expect(trace.result.output).toBe('2 ports forged on\n'); // the events port and the calls port
-      expect(JSON.stringify(trace.result)).not.toContain('FORGED');
-      expect((await world.host.progress('forger')).join('\n')).not.toContain('FORGED');
-      await expectNoEscape(world, trace);
-      expect(await world.host.run('print("still fine")', {}, 'forger')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'still fine\n' });
-    } finally {
-      await world.host.dispose('forger');
-    }
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'forged protocol messages on every port Python can find are dropped or refused',
+    async () => {
+      const { world } = ctx;
+      await world.host.create({ packageBaseUrl: `${world.targets.host}${WHEELS_PATH}` }, 'forger');
+      try {
+        expect((await world.host.run(CAPTURE_PORTS, {}, 'forger')).outcome).toBe('OUTCOME_OK');
+        const trace = await attempt(world, forgeOnPorts(world.targets), { sandboxId: 'forger' });
+        expect(trace.result.output).toBe('2 ports forged on\n'); // the events port and the calls port
+        expect(JSON.stringify(trace.result)).not.toContain('FORGED');
+        expect((await world.host.progress('forger')).join('\n')).not.toContain('FORGED');
+        await expectNoEscape(world, trace);
+        expect(await world.host.run('print("still fine")', {}, 'forger')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'still fine\n' });
+      } finally {
+        await world.host.dispose('forger');
+      }
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test.each(ESCAPE_ATTEMPTS)(`${label}: $name`, async (a: EscapeAttempt) => {
-    const trace = await attempt(ctx.world, a.code(ctx.world.targets));
-    outcomes.push(`[${label}] ${a.name}: ${describeOutcome(trace.result)}`);
-    await expectNoEscape(ctx.world, trace);
-    if ((a.expect ?? 'fails') === 'fails') expect(BLOCKED_OUTCOMES, trace.result.output).toContain(trace.result.outcome);
-  }, ATTEMPT_TIMEOUT_MS);
+  test.each(ESCAPE_ATTEMPTS)(
+    `${label}: $name`,
+    async (a: EscapeAttempt) => {
+      const trace = await attempt(ctx.world, a.code(ctx.world.targets));
+      outcomes.push(`[${label}] ${a.name}: ${describeOutcome(trace.result)}`);
+      await expectNoEscape(ctx.world, trace);
+      if ((a.expect ?? 'fails') === 'fails') expect(BLOCKED_OUTCOMES, trace.result.output).toContain(trace.result.outcome);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
   return ctx;
 }
@@ -131,16 +149,20 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
 describe('isolated sandbox in a cross-origin-isolated page (COOP + COEP)', () => {
   const ctx = escapeTests('COOP+COEP', true);
 
-  test('isolation keeps normal use working: print, result, errors, and an interrupt that keeps globals', async () => {
-    const { host } = ctx.world;
-    expect(await host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
-    expect((await host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
-    const ticket = await host.start('while True: pass', { timeoutMs: 30_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await host.interrupt();
-    expect(await host.finish(ticket)).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'KeyboardInterrupt' } });
-    expect(await host.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: '41' });
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'isolation keeps normal use working: print, result, errors, and an interrupt that keeps globals',
+    async () => {
+      const { host } = ctx.world;
+      expect(await host.run('x = 41\nprint("hello")\nx + 1')).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n', result: '42' });
+      expect((await host.run('1 / 0')).error?.name).toBe('ZeroDivisionError');
+      const ticket = await host.start('while True: pass', { timeoutMs: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await host.interrupt();
+      expect(await host.finish(ticket)).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'KeyboardInterrupt' } });
+      expect(await host.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: '41' });
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 });
 
 /**
@@ -150,51 +172,63 @@ describe('isolated sandbox in a cross-origin-isolated page (COOP + COEP)', () =>
 describe('the host against a hostile worker (COOP + COEP)', () => {
   const ctx = useWorld(true);
 
-  test('a malformed answer to run() fails the run and replaces the worker', async () => {
-    const { host } = ctx.world;
-    await host.create({ warmSpare: false }, 'liar');
-    try {
-      const r = await host.run(tamperWithNextAnswer("{ id: m.id, type: 'RAW', value: { status: 'ok', output: 42 } }"), {}, 'liar');
-      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
-      expect(await host.run('6 * 7', {}, 'liar')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
-    } finally {
-      await host.dispose('liar');
-    }
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a malformed answer to run() fails the run and replaces the worker',
+    async () => {
+      const { host } = ctx.world;
+      await host.create({ warmSpare: false }, 'liar');
+      try {
+        const r = await host.run(tamperWithNextAnswer("{ id: m.id, type: 'RAW', value: { status: 'ok', output: 42 } }"), {}, 'liar');
+        expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+        expect(await host.run('6 * 7', {}, 'liar')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
+      } finally {
+        await host.dispose('liar');
+      }
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('an uncaught error in the worker stops it for good (its frame is removed) and the next run says stateLost', async () => {
-    const { host } = ctx.world;
-    // Counted once the world's sandbox has its spare, which would otherwise add a frame meanwhile.
-    await host.whenIdle();
-    const before = await host.sandboxFrameCount();
-    await host.create({ warmSpare: false }, 'crasher');
-    try {
-      expect((await host.run(UNCAUGHT_WORKER_ERROR, {}, 'crasher')).outcome).toBe('OUTCOME_OK');
-      await expect.poll(() => host.sandboxFrameCount()).toBe(before);
-      expect(await host.run('x', {}, 'crasher')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'NameError' } });
-    } finally {
-      await host.dispose('crasher');
-    }
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'an uncaught error in the worker stops it for good (its frame is removed) and the next run says stateLost',
+    async () => {
+      const { host } = ctx.world;
+      // Counted once the world's sandbox has its spare, which would otherwise add a frame meanwhile.
+      await host.whenIdle();
+      const before = await host.sandboxFrameCount();
+      await host.create({ warmSpare: false }, 'crasher');
+      try {
+        expect((await host.run(UNCAUGHT_WORKER_ERROR, {}, 'crasher')).outcome).toBe('OUTCOME_OK');
+        await expect.poll(() => host.sandboxFrameCount()).toBe(before);
+        expect(await host.run('x', {}, 'crasher')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'NameError' } });
+      } finally {
+        await host.dispose('crasher');
+      }
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
   /** A worker that dies between runs is replaced once, for every later call, and leaves nothing behind. */
-  test('after the worker died between runs, later runs keep globals, file calls work, and dispose() removes every frame', async () => {
-    const { host } = ctx.world;
-    const before = await host.sandboxFrameCount();
-    await host.create({ warmSpare: false }, 'idle-death');
-    try {
-      expect((await host.run(UNCAUGHT_WORKER_ERROR, {}, 'idle-death')).outcome).toBe('OUTCOME_OK');
-      await expect.poll(() => host.sandboxFrameCount()).toBe(before);
-      expect(await host.run('x', {}, 'idle-death')).toMatchObject({ stateLost: true });
-      expect(await host.run('y = 1', {}, 'idle-death')).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
-      expect(await host.run('y', {}, 'idle-death')).toMatchObject({ outcome: 'OUTCOME_OK', result: '1', stateLost: false });
-      await host.writeFile('notes.txt', 'hi', 'idle-death');
-      expect(await host.listFiles('idle-death')).toEqual([{ path: 'notes.txt', size: 2 }]);
-    } finally {
-      await host.dispose('idle-death');
-    }
-    expect(await host.sandboxFrameCount()).toBe(before);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'after the worker died between runs, later runs keep globals, file calls work, and dispose() removes every frame',
+    async () => {
+      const { host } = ctx.world;
+      const before = await host.sandboxFrameCount();
+      await host.create({ warmSpare: false }, 'idle-death');
+      try {
+        expect((await host.run(UNCAUGHT_WORKER_ERROR, {}, 'idle-death')).outcome).toBe('OUTCOME_OK');
+        await expect.poll(() => host.sandboxFrameCount()).toBe(before);
+        expect(await host.run('x', {}, 'idle-death')).toMatchObject({ stateLost: true });
+        expect(await host.run('y = 1', {}, 'idle-death')).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
+        expect(await host.run('y', {}, 'idle-death')).toMatchObject({ outcome: 'OUTCOME_OK', result: '1', stateLost: false });
+        await host.writeFile('notes.txt', 'hi', 'idle-death');
+        expect(await host.listFiles('idle-death')).toEqual([{ path: 'notes.txt', size: 2 }]);
+      } finally {
+        await host.dispose('idle-death');
+      }
+      expect(await host.sandboxFrameCount()).toBe(before);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 });
 
 /**
@@ -217,78 +251,119 @@ describe('the host against a misbehaving worker (COOP + COEP)', () => {
     expect(await ctx.world.host.run('6 * 7', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
   }
 
-  test('a worker that closed itself is noticed when it does not take the next run (limits.callTimeoutMs), not at the run deadline', async () => {
-    const { host } = ctx.world;
-    // Closed just after this run has answered (a closed worker says nothing, not even that it closed).
-    expect((await host.run('import js\njs.eval("setTimeout(() => close(), 50)")', {}, ID)).outcome).toBe('OUTCOME_OK');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const r = await host.run('1', { timeoutMs: 60_000 }, ID);
-    expect(r.durationMs).toBeLessThan(CALL_TIMEOUT_MS + 5000);
-    await expectReplacedAndWorking(r, /did not take the run within 3000 ms/);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a worker that closed itself is noticed when it does not take the next run (limits.callTimeoutMs), not at the run deadline',
+    async () => {
+      const { host } = ctx.world;
+      // Closed just after this run has answered (a closed worker says nothing, not even that it closed).
+      expect((await host.run('import js\njs.eval("setTimeout(() => close(), 50)")', {}, ID)).outcome).toBe('OUTCOME_OK');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const r = await host.run('1', { timeoutMs: 60_000 }, ID);
+      expect(r.durationMs).toBeLessThan(CALL_TIMEOUT_MS + 5000);
+      await expectReplacedAndWorking(r, /did not take the run within 3000 ms/);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('a module the standard library imports only if present, written before a restart, does not re-infect the new interpreter', async () => {
-    const { host } = ctx.world;
-    const infect = 'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError\n';
-    await host.run(`open("_hashlib.py", "w").write(${JSON.stringify(infect)})`, {}, ID);
-    expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    const trace = await attempt(ctx.world, 'import hashlib\nprint("hello")', { sandboxId: ID });
-    await expectNoEscape(ctx.world, trace);
-    expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a module the standard library imports only if present, written before a restart, does not re-infect the new interpreter',
+    async () => {
+      const { host } = ctx.world;
+      const infect =
+        'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError\n';
+      await host.run(`open("_hashlib.py", "w").write(${JSON.stringify(infect)})`, {}, ID);
+      expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
+      const trace = await attempt(ctx.world, 'import hashlib\nprint("hello")', { sandboxId: ID });
+      await expectNoEscape(ctx.world, trace);
+      expect(trace.result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'hello\n' });
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
   // How long the restart takes, and the page's pauses, are measured in the floods suite, which runs
   // alone: timed here, beside other suites on a shared machine, it measured the machine.
-  test('after runs that each replace 5,000 empty files with long names, a restart answers and reaches nothing', async () => {
-    const { host } = ctx.world;
-    for (let run = 0; run < 8; run++) expect((await host.runCounted(MIRROR_FLOOD, {}, ID)).outcome).toBe('OUTCOME_OK');
-    expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    expect(await host.run('1 + 1', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-    await expectNoEscape(ctx.world, await attempt(ctx.world, '2 + 2', { sandboxId: ID }));
-    await host.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)', {}, ID);
-  }, 4 * ATTEMPT_TIMEOUT_MS);
+  test(
+    'after runs that each replace 5,000 empty files with long names, a restart answers and reaches nothing',
+    async () => {
+      const { host } = ctx.world;
+      for (let run = 0; run < 8; run++) expect((await host.runCounted(MIRROR_FLOOD, {}, ID)).outcome).toBe('OUTCOME_OK');
+      expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
+      expect(await host.run('1 + 1', {}, ID)).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+      await expectNoEscape(ctx.world, await attempt(ctx.world, '2 + 2', { sandboxId: ID }));
+      await host.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)', {}, ID);
+    },
+    4 * ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('a file the host wrote and a run deleted does not come back after a restart, even when the walk stopped at its cap', async () => {
-    const { host } = ctx.world;
-    await host.writeFile('secret.csv', 'a,b\n1,2\n', ID);
-    await host.run('import os\nos.makedirs("many", exist_ok=True)\nfor i in range(5000): open(f"many/{i}", "w").close()\nos.remove("secret.csv")', {}, ID);
-    expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    const trace = await attempt(ctx.world, 'import os\nos.path.exists("secret.csv")', { sandboxId: ID });
-    expect(trace.result.result).toBe('False');
-    await expectNoEscape(ctx.world, trace);
-    await host.run('import shutil\nshutil.rmtree("many", ignore_errors=True)', {}, ID);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a file the host wrote and a run deleted does not come back after a restart, even when the walk stopped at its cap',
+    async () => {
+      const { host } = ctx.world;
+      await host.writeFile('secret.csv', 'a,b\n1,2\n', ID);
+      await host.run('import os\nos.makedirs("many", exist_ok=True)\nfor i in range(5000): open(f"many/{i}", "w").close()\nos.remove("secret.csv")', {}, ID);
+      expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
+      const trace = await attempt(ctx.world, 'import os\nos.path.exists("secret.csv")', { sandboxId: ID });
+      expect(trace.result.result).toBe('False');
+      await expectNoEscape(ctx.world, trace);
+      await host.run('import shutil\nshutil.rmtree("many", ignore_errors=True)', {}, ID);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('a host file rewritten at the same size with its stamp put back keeps the new content after a restart', async () => {
-    const { host } = ctx.world;
-    await host.writeFile('config.txt', 'mode=safe\n', ID);
-    await host.run('import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))', {}, ID);
-    expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
-    const trace = await attempt(ctx.world, 'open("config.txt").read()', { sandboxId: ID });
-    expect(trace.result.result).toBe("'mode=EVIL\\n'");
-    await expectNoEscape(ctx.world, trace);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a host file rewritten at the same size with its stamp put back keeps the new content after a restart',
+    async () => {
+      const { host } = ctx.world;
+      await host.writeFile('config.txt', 'mode=safe\n', ID);
+      await host.run(
+        'import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))',
+        {},
+        ID,
+      );
+      expect((await host.run('import os\nos._exit(0)', {}, ID)).stateLost).toBe(true);
+      const trace = await attempt(ctx.world, 'open("config.txt").read()', { sandboxId: ID });
+      expect(trace.result.result).toBe("'mode=EVIL\\n'");
+      await expectNoEscape(ctx.world, trace);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('forged progress lines never reach the page (free text, or a package the lock file does not have)', async () => {
-    const { host } = ctx.world;
-    expect((await host.run(FORGE_PROGRESS, {}, ID)).outcome).toBe('OUTCOME_OK');
-    const shown = (await host.progress(ID)).join('\n');
-    expect(shown).not.toContain(FORGED_PROGRESS);
-    expect(shown).not.toContain('your-api-key-expired');
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'forged progress lines never reach the page (free text, or a package the lock file does not have)',
+    async () => {
+      const { host } = ctx.world;
+      expect((await host.run(FORGE_PROGRESS, {}, ID)).outcome).toBe('OUTCOME_OK');
+      const shown = (await host.progress(ID)).join('\n');
+      expect(shown).not.toContain(FORGED_PROGRESS);
+      expect(shown).not.toContain('your-api-key-expired');
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('a wheel that failed to download reaches the package server once, however often Python asks', async () => {
-    const trace = await attempt(ctx.world, 'import pyodide_js\nfor _ in range(20):\n    await pyodide_js.loadPackage("micropip")', { sandboxId: ID });
-    await expectNoEscape(ctx.world, trace);
-    expect(trace.hostRequests.filter((r) => r.path.startsWith(`${WHEELS_PATH}micropip-`))).toHaveLength(1);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a wheel that failed to download reaches the package server once, however often Python asks',
+    async () => {
+      const trace = await attempt(ctx.world, 'import pyodide_js\nfor _ in range(20):\n    await pyodide_js.loadPackage("micropip")', { sandboxId: ID });
+      await expectNoEscape(ctx.world, trace);
+      expect(trace.hostRequests.filter((r) => r.path.startsWith(`${WHEELS_PATH}micropip-`))).toHaveLength(1);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
-  test('a run asking for 100 different wheels reaches the package server at most 64 times', async () => {
-    const names = [...LOCK_FILE_NAMES].slice(0, 100).map((file) => file.split('-')[0]);
-    const trace = await attempt(ctx.world, `import pyodide_js\nfrom pyodide.ffi import to_js\nawait pyodide_js.loadPackage(to_js(${JSON.stringify(names)}))`, { sandboxId: ID });
-    await expectNoEscape(ctx.world, trace);
-    expect(trace.hostRequests.filter((r) => r.path.startsWith(WHEELS_PATH)).length).toBeLessThanOrEqual(64);
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'a run asking for 100 different wheels reaches the package server at most 64 times',
+    async () => {
+      const names = [...LOCK_FILE_NAMES].slice(0, 100).map((file) => file.split('-')[0]);
+      const trace = await attempt(
+        ctx.world,
+        `import pyodide_js\nfrom pyodide.ffi import to_js\nawait pyodide_js.loadPackage(to_js(${JSON.stringify(names)}))`,
+        { sandboxId: ID },
+      );
+      await expectNoEscape(ctx.world, trace);
+      expect(trace.hostRequests.filter((r) => r.path.startsWith(WHEELS_PATH)).length).toBeLessThanOrEqual(64);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 });
 
 describe('isolated sandbox in a page without cross-origin isolation', () => {
@@ -309,22 +384,30 @@ describe('CONTROL: without the frame (isolation: worker) the attempts DO escape'
     control('pyodide.http.pyfetch of the canary'),
     control('a data: URL module whose code fetches the canary'),
     control('js.Function("return fetch(canary)")()'),
-  ])('CONTROL: $name reaches the canary', async (a: EscapeAttempt) => {
-    const trace = await attempt(ctx.world, a.code(ctx.world.targets));
-    outcomes.push(`[CONTROL isolation: worker] ${a.name}: ${describeOutcome(trace.result)}; canary hits ${trace.canaryHits.length}`);
-    expect(trace.canaryHits.length).toBeGreaterThan(0);
-  }, ATTEMPT_TIMEOUT_MS);
+  ])(
+    'CONTROL: $name reaches the canary',
+    async (a: EscapeAttempt) => {
+      const trace = await attempt(ctx.world, a.code(ctx.world.targets));
+      outcomes.push(`[CONTROL isolation: worker] ${a.name}: ${describeOutcome(trace.result)}; canary hits ${trace.canaryHits.length}`);
+      expect(trace.canaryHits.length).toBeGreaterThan(0);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 
   test.each([
     { name: "a credentialed fetch to the host origin's API", secret: 'api' },
     { name: "the host origin's Cache Storage (read and write)", secret: 'cache' },
     { name: "the host origin's OPFS (navigator.storage.getDirectory)", secret: 'opfs' },
     { name: "the host origin's IndexedDB (read, write, delete)", secret: 'indexedDB' },
-  ] as const)('CONTROL: $name reads the secret', async ({ name, secret }) => {
-    const trace = await attempt(ctx.world, control(name).code(ctx.world.targets));
-    outcomes.push(`[CONTROL isolation: worker] ${name}: ${describeOutcome(trace.result)}`);
-    expect(secretsIn(trace.result, ctx.world.secrets)).toEqual([ctx.world.secrets[secret]]);
-  }, ATTEMPT_TIMEOUT_MS);
+  ] as const)(
+    'CONTROL: $name reads the secret',
+    async ({ name, secret }) => {
+      const trace = await attempt(ctx.world, control(name).code(ctx.world.targets));
+      outcomes.push(`[CONTROL isolation: worker] ${name}: ${describeOutcome(trace.result)}`);
+      expect(secretsIn(trace.result, ctx.world.secrets)).toEqual([ctx.world.secrets[secret]]);
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 });
 
 /**
@@ -333,20 +416,24 @@ describe('CONTROL: without the frame (isolation: worker) the attempts DO escape'
  * untrusted code in Node only inside an OS-level sandbox (a container without credentials).
  */
 describe('OUT OF SCOPE: Node mode is not isolated', () => {
-  test('Python in a Node sandbox reaches the network and the file system', async () => {
-    await withSandbox({ warmSpare: false }, async (sandbox) => {
-      canary.reset();
-      const r = await sandbox.run(
-        [
-          'import js',
-          `r = await js.fetch("${canary.url}/from-node")`,
-          'fs = await js.eval("import(\'node:fs\')")',
-          `print(r.status, fs.readFileSync("${REPO_ROOT}package.json", "utf8")[:40].split()[0], js.process.version)`,
-        ].join('\n'),
-      );
-      expect(r.outcome).toBe('OUTCOME_OK');
-      expect(r.stdout).toMatch(/^200 \{ v\d+/);
-      expect(canary.count).toBe(1);
-    });
-  }, ATTEMPT_TIMEOUT_MS);
+  test(
+    'Python in a Node sandbox reaches the network and the file system',
+    async () => {
+      await withSandbox({ warmSpare: false }, async (sandbox) => {
+        canary.reset();
+        const r = await sandbox.run(
+          [
+            'import js',
+            `r = await js.fetch("${canary.url}/from-node")`,
+            'fs = await js.eval("import(\'node:fs\')")',
+            `print(r.status, fs.readFileSync("${REPO_ROOT}package.json", "utf8")[:40].split()[0], js.process.version)`,
+          ].join('\n'),
+        );
+        expect(r.outcome).toBe('OUTCOME_OK');
+        expect(r.stdout).toMatch(/^200 \{ v\d+/);
+        expect(canary.count).toBe(1);
+      });
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
 });

@@ -55,7 +55,11 @@ function killRunningFrame(host: HostPage): Promise<void> {
 }
 
 /** Runs `code` while probing the page's main thread; returns the result and the slowest round trip. */
-async function runWhileProbing(host: HostPage, code: string, timeoutMs: number): Promise<{ r: Awaited<ReturnType<HostPage['finish']>>; slowestRoundTripMs: number }> {
+async function runWhileProbing(
+  host: HostPage,
+  code: string,
+  timeoutMs: number,
+): Promise<{ r: Awaited<ReturnType<HostPage['finish']>>; slowestRoundTripMs: number }> {
   const ticket = await host.start(code, { timeoutMs });
   let slowestRoundTripMs = 0;
   let done = false;
@@ -83,15 +87,19 @@ interface Fault {
 
 /** One test: a marker global, the fault, an honest report, globals kept or lost as reported, a working next run. */
 function faultTest(ctx: FaultContext, name: string, fault: Fault): void {
-  test(name, async () => {
-    const timeoutMs = fault.timeoutMs ?? DEADLINE_MS;
-    const trace = await runFault(ctx.host, fault.code, timeoutMs);
-    if (fault.latencyLabel) measure(fault.latencyLabel, trace, timeoutMs);
-    expect(trace.r).toMatchObject(fault.reports);
-    if (fault.outputKeeps) expect(trace.r.output).toContain(fault.outputKeeps);
-    expect(trace.markerKept).toBe(!fault.reports.stateLost);
-    expectNextRunWorks(trace);
-  }, TEST_TIMEOUT_MS);
+  test(
+    name,
+    async () => {
+      const timeoutMs = fault.timeoutMs ?? DEADLINE_MS;
+      const trace = await runFault(ctx.host, fault.code, timeoutMs);
+      if (fault.latencyLabel) measure(fault.latencyLabel, trace, timeoutMs);
+      expect(trace.r).toMatchObject(fault.reports);
+      if (fault.outputKeeps) expect(trace.r.output).toContain(fault.outputKeeps);
+      expect(trace.markerKept).toBe(!fault.reports.stateLost);
+      expectNextRunWorks(trace);
+    },
+    TEST_TIMEOUT_MS,
+  );
 }
 
 /** Removes the running frame 500 ms into an endless run: the run must fail at once, not at its deadline. */
@@ -135,7 +143,11 @@ describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt pa
 
   faultTest(ctx, 'a long C-level operation ignores the interrupt: the worker is replaced after the grace period', {
     code: 'print("before")\nsum(range(10**13))',
-    reports: { outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true, error: { message: expect.stringMatching(/restarted; variables from earlier runs are gone/) } },
+    reports: {
+      outcome: 'OUTCOME_DEADLINE_EXCEEDED',
+      stateLost: true,
+      error: { message: expect.stringMatching(/restarted; variables from earlier runs are gone/) },
+    },
     outputKeeps: 'before',
     latencyLabel: 'COOP+COEP, sum(range(10**13)) (interrupt ignored, terminate)',
   });
@@ -146,10 +158,14 @@ describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt pa
     latencyLabel: 'COOP+COEP, bare except swallowing KeyboardInterrupt (terminate)',
   });
 
-  test('json.dumps of a list nested 2,000 deep still works (the C stack holds it)', async () => {
-    const r = await ctx.host.run('import json\nx = []\nfor _ in range(2000): x = [x]\nlen(json.dumps(x))');
-    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '4002' });
-  }, TEST_TIMEOUT_MS);
+  test(
+    'json.dumps of a list nested 2,000 deep still works (the C stack holds it)',
+    async () => {
+      const r = await ctx.host.run('import json\nx = []\nfor _ in range(2000): x = [x]\nlen(json.dumps(x))');
+      expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: '4002' });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   faultTest(ctx, 'json.dumps of a list nested 100,000 deep overflows the C stack: the run fails and the interpreter is replaced', {
     code: 'import json\nx = []\nfor _ in range(100_000): x = [x]\njson.dumps(x)',
@@ -175,27 +191,37 @@ describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt pa
     reports: { outcome: 'OUTCOME_FAILED', stateLost: false, error: { name: 'MemoryError' } },
   });
 
-  test('appending 100 MB bytearrays until MemoryError fails cleanly, and the interpreter left holding ~4 GB is replaced', async () => {
-    const code = 'chunks = []\nwhile True:\n    chunks.append(bytearray(100 * 2**20))';
-    const { r, slowestRoundTripMs } = await runWhileProbing(ctx.host, code, 120_000);
-    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'MemoryError' } });
-    // Wasm memory never shrinks: over limits.maxMemoryBytes (2 GiB) the interpreter is replaced.
-    expect(r.stateLost).toBe(true);
-    expect(r.output).toMatch(/over limits\.maxMemoryBytes/);
-    expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
-    const next = await ctx.host.run('print("next run")\n6 * 7', { timeoutMs: 60_000 });
-    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    measurements.push(`COOP+COEP, allocation loop to MemoryError: ${Math.round(r.durationMs)} ms; slowest page round trip meanwhile ${Math.round(slowestRoundTripMs)} ms`);
-  }, TEST_TIMEOUT_MS);
+  test(
+    'appending 100 MB bytearrays until MemoryError fails cleanly, and the interpreter left holding ~4 GB is replaced',
+    async () => {
+      const code = 'chunks = []\nwhile True:\n    chunks.append(bytearray(100 * 2**20))';
+      const { r, slowestRoundTripMs } = await runWhileProbing(ctx.host, code, 120_000);
+      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'MemoryError' } });
+      // Wasm memory never shrinks: over limits.maxMemoryBytes (2 GiB) the interpreter is replaced.
+      expect(r.stateLost).toBe(true);
+      expect(r.output).toMatch(/over limits\.maxMemoryBytes/);
+      expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
+      const next = await ctx.host.run('print("next run")\n6 * 7', { timeoutMs: 60_000 });
+      expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      measurements.push(
+        `COOP+COEP, allocation loop to MemoryError: ${Math.round(r.durationMs)} ms; slowest page round trip meanwhile ${Math.round(slowestRoundTripMs)} ms`,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('limits.maxMemoryBytes counts the wasm heap only: 200 MB of JS ArrayBuffers made from Python are not counted (out of scope)', async () => {
-    await ctx.host.create({ warmSpare: false, limits: { maxMemoryBytes: 64 * 1024 * 1024 } }, 'tight');
-    const inWasm = await ctx.host.run('keep = [bytearray(50 * 2**20) for _ in range(4)]', {}, 'tight');
-    expect(inWasm.stateLost).toBe(true);
-    expect(inWasm.output).toMatch(/over limits\.maxMemoryBytes/);
-    const inJs = await ctx.host.run('import js\nkeep = [js.ArrayBuffer.new(50 * 2**20) for _ in range(4)]\nsum(b.byteLength for b in keep)', {}, 'tight');
-    expect(inJs).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, result: String(200 * 2 ** 20) });
-  }, TEST_TIMEOUT_MS);
+  test(
+    'limits.maxMemoryBytes counts the wasm heap only: 200 MB of JS ArrayBuffers made from Python are not counted (out of scope)',
+    async () => {
+      await ctx.host.create({ warmSpare: false, limits: { maxMemoryBytes: 64 * 1024 * 1024 } }, 'tight');
+      const inWasm = await ctx.host.run('keep = [bytearray(50 * 2**20) for _ in range(4)]', {}, 'tight');
+      expect(inWasm.stateLost).toBe(true);
+      expect(inWasm.output).toMatch(/over limits\.maxMemoryBytes/);
+      const inJs = await ctx.host.run('import js\nkeep = [js.ArrayBuffer.new(50 * 2**20) for _ in range(4)]\nsum(b.byteLength for b in keep)', {}, 'tight');
+      expect(inJs).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, result: String(200 * 2 ** 20) });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   /** 50 MB of output ends capped (head, note, tail), streams no more than the cap, and never stalls the page. */
   async function expectCappedAndResponsive(code: string, label: string): Promise<void> {
@@ -209,19 +235,31 @@ describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt pa
     expect(slowestRoundTripMs).toBeLessThan(RESPONSIVE_MS);
   }
 
-  test('print("x" * 50_000_000) returns capped output and the page stays responsive', async () => {
-    await expectCappedAndResponsive('print("x" * 50_000_000)\nprint("end")', 'one 50 MB print');
-  }, TEST_TIMEOUT_MS);
+  test(
+    'print("x" * 50_000_000) returns capped output and the page stays responsive',
+    async () => {
+      await expectCappedAndResponsive('print("x" * 50_000_000)\nprint("end")', 'one 50 MB print');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('a loop printing 50 MB in 500,000 lines returns capped output and the page stays responsive', async () => {
-    await expectCappedAndResponsive('for i in range(500_000):\n    print("x" * 99)\nprint("end")', '50 MB printed in 500,000 lines');
-  }, TEST_TIMEOUT_MS);
+  test(
+    'a loop printing 50 MB in 500,000 lines returns capped output and the page stays responsive',
+    async () => {
+      await expectCappedAndResponsive('for i in range(500_000):\n    print("x" * 99)\nprint("end")', '50 MB printed in 500,000 lines');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works', async () => {
-    expect((await ctx.host.run('marker = "kept"')).outcome).toBe('OUTCOME_OK');
-    await killMidRun(ctx, 'COOP+COEP');
-    expect((await ctx.host.run("globals().get('marker')")).result).toBeUndefined();
-  }, TEST_TIMEOUT_MS);
+  test(
+    'a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works',
+    async () => {
+      expect((await ctx.host.run('marker = "kept"')).outcome).toBe('OUTCOME_OK');
+      await killMidRun(ctx, 'COOP+COEP');
+      expect((await ctx.host.run("globals().get('marker')")).result).toBeUndefined();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('faults in a page without cross-origin isolation: the terminate path', () => {
@@ -276,9 +314,13 @@ describe('faults in a page without cross-origin isolation: the terminate path', 
     reports: { outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SystemExit' } },
   });
 
-  test('a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works', async () => {
-    await killMidRun(ctx, 'plain');
-  }, TEST_TIMEOUT_MS);
+  test(
+    'a worker killed from outside mid-run (its frame removed) fails the run at once with stateLost, and the next run works',
+    async () => {
+      await killMidRun(ctx, 'plain');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 /**
@@ -289,28 +331,40 @@ describe('faults in a page without cross-origin isolation: the terminate path', 
 describe('frames removed by the host page (COOP + COEP)', () => {
   const ctx = useFaultPage(() => browser, true, { create: false });
 
-  test('a removed running frame is noticed at once, not at the deadline', async () => {
-    await ctx.host.create();
-    const ticket = await ctx.host.start('while True: pass', { timeoutMs: 20_000 });
-    await sleep(500);
-    await killRunningFrame(ctx.host);
-    const r = await ctx.host.finish(ticket);
-    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
-    expect(r.durationMs).toBeLessThan(5000);
-  }, TEST_TIMEOUT_MS);
+  test(
+    'a removed running frame is noticed at once, not at the deadline',
+    async () => {
+      await ctx.host.create();
+      const ticket = await ctx.host.start('while True: pass', { timeoutMs: 20_000 });
+      await sleep(500);
+      await killRunningFrame(ctx.host);
+      const r = await ctx.host.finish(ticket);
+      expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true });
+      expect(r.durationMs).toBeLessThan(5000);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("after the spare's frame was removed before it was ready, a restart still works", async () => {
-    await ctx.host.removeFramesBeyond(1);
-    await ctx.host.create();
-    const stopped = await ctx.host.run('sum(range(10**13))', { timeoutMs: DEADLINE_MS });
-    expect(stopped).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
-    const next = await within(60_000, ctx.host.run('6 * 7'));
-    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-  }, TEST_TIMEOUT_MS);
+  test(
+    "after the spare's frame was removed before it was ready, a restart still works",
+    async () => {
+      await ctx.host.removeFramesBeyond(1);
+      await ctx.host.create();
+      const stopped = await ctx.host.run('sum(range(10**13))', { timeoutMs: DEADLINE_MS });
+      expect(stopped).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+      const next = await within(60_000, ctx.host.run('6 * 7'));
+      expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("after the spare's frame was removed before it was ready, dispose() still resolves", async () => {
-    await ctx.host.removeFramesBeyond(1);
-    await ctx.host.create();
-    await within(30_000, ctx.host.dispose());
-  }, TEST_TIMEOUT_MS);
+  test(
+    "after the spare's frame was removed before it was ready, dispose() still resolves",
+    async () => {
+      await ctx.host.removeFramesBeyond(1);
+      await ctx.host.create();
+      await within(30_000, ctx.host.dispose());
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -40,19 +40,27 @@ async function pageWhere(initScript: string): Promise<HostPage> {
   return HostPage.open(context, server.origin);
 }
 
-test('a cross-origin-isolated engine without SharedArrayBuffer (WebKitGTK) boots without interrupts, and a stop terminates', async () => {
-  const host = await pageWhere('delete globalThis.SharedArrayBuffer');
-  expect(await host.crossOriginIsolated()).toBe(true);
-  const started = performance.now();
-  expect(await host.create({ limits: { bootTimeoutMs: BOOT_TIMEOUT_MS } })).toMatchObject({ interruptible: false });
-  expect(performance.now() - started).toBeLessThan(BOOT_TIMEOUT_MS / 2);
-  expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-  expect(await host.run('while True: pass', { timeoutMs: 500 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
-}, TEST_TIMEOUT_MS);
+test(
+  'a cross-origin-isolated engine without SharedArrayBuffer (WebKitGTK) boots without interrupts, and a stop terminates',
+  async () => {
+    const host = await pageWhere('delete globalThis.SharedArrayBuffer');
+    expect(await host.crossOriginIsolated()).toBe(true);
+    const started = performance.now();
+    expect(await host.create({ limits: { bootTimeoutMs: BOOT_TIMEOUT_MS } })).toMatchObject({ interruptible: false });
+    expect(performance.now() - started).toBeLessThan(BOOT_TIMEOUT_MS / 2);
+    expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+    expect(await host.run('while True: pass', { timeoutMs: 500 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
+  },
+  TEST_TIMEOUT_MS,
+);
 
-test('a frame that cannot start its worker fails the boot within seconds, saying why', async () => {
-  const host = await pageWhere("globalThis.Worker = function () { throw new Error('workers are refused here'); }");
-  const started = performance.now();
-  await expect(host.create({ limits: { bootTimeoutMs: BOOT_TIMEOUT_MS } })).rejects.toThrow(/SandboxBootError.*workers are refused here/s);
-  expect(performance.now() - started).toBeLessThan(10_000);
-}, TEST_TIMEOUT_MS);
+test(
+  'a frame that cannot start its worker fails the boot within seconds, saying why',
+  async () => {
+    const host = await pageWhere("globalThis.Worker = function () { throw new Error('workers are refused here'); }");
+    const started = performance.now();
+    await expect(host.create({ limits: { bootTimeoutMs: BOOT_TIMEOUT_MS } })).rejects.toThrow(/SandboxBootError.*workers are refused here/s);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  },
+  TEST_TIMEOUT_MS,
+);

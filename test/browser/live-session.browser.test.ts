@@ -74,7 +74,9 @@ describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }
     await server.next('clientContent');
     server.send(toolCall(runPythonCall('browser-1', 'print(6 * 7)')));
     const frame = await server.next('toolResponse', 30_000);
-    expect(frame.message).toEqual({ toolResponse: { functionResponses: [{ id: 'browser-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }] } });
+    expect(frame.message).toEqual({
+      toolResponse: { functionResponses: [{ id: 'browser-1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '42\n' } }] },
+    });
     expect(fake.failures).toEqual([]);
   });
 
@@ -88,12 +90,12 @@ describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }
     server.send(turnComplete());
     await expect.poll(() => page.evaluate(() => (window as any).liveHarness.transcript().length)).toBe(2);
     const [, model] = await page.evaluate(() => (window as any).liveHarness.transcript());
-    expect(model.parts.map((part: { text?: string; executableCode?: unknown; codeExecutionResult?: { output: string } }) => part.text ?? part.codeExecutionResult?.output ?? 'code')).toEqual([
-      'Let me check.',
-      'code',
-      '42\n',
-      'It is 42.',
-    ]);
+    expect(
+      model.parts.map(
+        (part: { text?: string; executableCode?: unknown; codeExecutionResult?: { output: string } }) =>
+          part.text ?? part.codeExecutionResult?.output ?? 'code',
+      ),
+    ).toEqual(['Let me check.', 'code', '42\n', 'It is 42.']);
   });
 
   it('moves to a new connection on goAway, and a later call sees the earlier cell variables', async () => {
@@ -111,9 +113,13 @@ describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }
 
   it('stops a cancelled run and sends no response for it', async () => {
     server.send(toolCall(runPythonCall('spin', 'print("started", flush=True)\nwhile True:\n    pass')));
-    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.events.some((e: { type: string }) => e.type === 'output')), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => (window as any).liveHarness.events.some((e: { type: string }) => e.type === 'output')), { timeout: 30_000 })
+      .toBe(true);
     server.send(cancellation('spin'));
-    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.events.find((e: { type: string }) => e.type === 'call-cancelled'))).toMatchObject({ callId: 'spin', was: 'running' });
+    await expect
+      .poll(() => page.evaluate(() => (window as any).liveHarness.events.find((e: { type: string }) => e.type === 'call-cancelled')))
+      .toMatchObject({ callId: 'spin', was: 'running' });
     // Not cross-origin isolated, so the worker is replaced after the interrupt grace: still well within a few seconds.
     const after = await page.evaluate(() => (window as any).liveHarness.runNow('1 + 1'));
     expect(after.result).toBe('2');

@@ -47,7 +47,7 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
     }
   });
 
-  test("on a first visit, a cell that loads a lock-file package waits for the late standard library (the loader needs it), then imports", async () => {
+  test('on a first visit, a cell that loads a lock-file package waits for the late standard library (the loader needs it), then imports', async () => {
     const context = await browser.newContext();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -126,43 +126,47 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
 
 /** Issue 26: imports the lock file does not provide, from a loopback package index of real wheels. */
 const indexMissing = indexWheelsMissing();
-describe.skipIf(!!indexMissing)(indexMissing ? `packages from a package index (skipped: ${indexMissing})` : 'packages from a package index, in the isolated sandbox', { timeout: 90_000 }, () => {
-  let index: FakeIndex;
-  let tamperedIndex: FakeIndex;
-  beforeAll(async () => {
-    [index, tamperedIndex] = await Promise.all([startFakeIndex(), startFakeIndex({ tampered: ['tabulate'] })]);
-  });
-  afterAll(() => Promise.all([index?.close(), tamperedIndex?.close()]));
+describe.skipIf(!!indexMissing)(
+  indexMissing ? `packages from a package index (skipped: ${indexMissing})` : 'packages from a package index, in the isolated sandbox',
+  { timeout: 90_000 },
+  () => {
+    let index: FakeIndex;
+    let tamperedIndex: FakeIndex;
+    beforeAll(async () => {
+      [index, tamperedIndex] = await Promise.all([startFakeIndex(), startFakeIndex({ tampered: ['tabulate'] })]);
+    });
+    afterAll(() => Promise.all([index?.close(), tamperedIndex?.close()]));
 
-  const openWithIndex = async (context: BrowserContext, from: FakeIndex) => {
-    const host = await HostPage.open(context, server.origin);
-    await host.create({ packageIndex: from.indexUrl, packageBaseUrl: from.lockBaseUrl, lockFileContents: lockWith(from), warmSpare: false });
-    return host;
-  };
+    const openWithIndex = async (context: BrowserContext, from: FakeIndex) => {
+      const host = await HostPage.open(context, server.origin);
+      await host.create({ packageIndex: from.indexUrl, packageBaseUrl: from.lockBaseUrl, lockFileContents: lockWith(from), warmSpare: false });
+      return host;
+    };
 
-  test('openpyxl and its et_xmlfile come from the index, fetched and checked by the host, and write an .xlsx', async () => {
-    const context = await browser.newContext();
-    try {
-      const host = await openWithIndex(context, index);
-      const r = await host.run('import openpyxl\nwb = openpyxl.Workbook()\nwb.active.append(["q", 3])\nwb.save("out.xlsx")');
-      expect(r.error).toBeUndefined();
-      expect(r.files.map((f) => f.path)).toEqual(['out.xlsx']);
-      expect(index.requests).toContain('/simple/et-xmlfile/');
-    } finally {
-      await context.close();
-    }
-  });
+    test('openpyxl and its et_xmlfile come from the index, fetched and checked by the host, and write an .xlsx', async () => {
+      const context = await browser.newContext();
+      try {
+        const host = await openWithIndex(context, index);
+        const r = await host.run('import openpyxl\nwb = openpyxl.Workbook()\nwb.active.append(["q", 3])\nwb.save("out.xlsx")');
+        expect(r.error).toBeUndefined();
+        expect(r.files.map((f) => f.path)).toEqual(['out.xlsx']);
+        expect(index.requests).toContain('/simple/et-xmlfile/');
+      } finally {
+        await context.close();
+      }
+    });
 
-  test("an index wheel whose SHA-256 does not match the index's is refused, and the next run works", async () => {
-    const context = await browser.newContext();
-    try {
-      const host = await openWithIndex(context, tamperedIndex);
-      const r = await host.run('import tabulate\nprint("imported")');
-      expect(r.error?.name).toBe('PackageLoadError');
-      expect(r.error?.message).toMatch(/tabulate .*SHA-256 does not match the package index's; refused, not installed/);
-      expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
-    } finally {
-      await context.close();
-    }
-  });
-});
+    test("an index wheel whose SHA-256 does not match the index's is refused, and the next run works", async () => {
+      const context = await browser.newContext();
+      try {
+        const host = await openWithIndex(context, tamperedIndex);
+        const r = await host.run('import tabulate\nprint("imported")');
+        expect(r.error?.name).toBe('PackageLoadError');
+        expect(r.error?.message).toMatch(/tabulate .*SHA-256 does not match the package index's; refused, not installed/);
+        expect(await host.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      } finally {
+        await context.close();
+      }
+    });
+  },
+);

@@ -75,7 +75,10 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       // Only the gzipped copies are downloaded (3.6 MB instead of 9.6 MB), decompressed in the page.
       for (const file of ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'pyodide-lock.json']) {
         expect(site.server.countRequests(`/dist/pyodide/${file}.gz`), file).toBeGreaterThan(0);
-        expect(site.server.countRequests((r) => r.path === `/dist/pyodide/${file}`), file).toBe(0);
+        expect(
+          site.server.countRequests((r) => r.path === `/dist/pyodide/${file}`),
+          file,
+        ).toBe(0);
       }
       expect(site.server.countRequests('/dist/worker.js')).toBeGreaterThan(0);
       const failed = site.server.requests.filter((r) => r.status >= 400 && r.path !== '/favicon.ico');
@@ -121,12 +124,7 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
 
     test('display() of an object with _repr_png_ returns its PNG as an image', async () => {
       const r = await ctx.page.run(
-        [
-          'import base64',
-          'class Dot:',
-          `    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`,
-          'display(Dot())',
-        ].join('\n'),
+        ['import base64', 'class Dot:', `    def _repr_png_(self): return base64.b64decode("${PNG_1X1_BASE64}")`, 'display(Dot())'].join('\n'),
       );
       expect(r.outcome).toBe('OUTCOME_OK');
       expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]);
@@ -235,7 +233,15 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
       if (!RUNTIME.includes(file)) return route.fulfill({ status: 404 });
       const genuine = readFileSync(`${REPO_ROOT}node_modules/pyodide/${file}`);
       const body = file === tampered ? Buffer.concat([genuine, Buffer.from('\n// tampered\n')]) : genuine;
-      return route.fulfill({ status: 200, body, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'content-type': file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('js') ? 'text/javascript' : 'application/octet-stream' } });
+      return route.fulfill({
+        status: 200,
+        body,
+        headers: {
+          'access-control-allow-origin': '*',
+          'cross-origin-resource-policy': 'cross-origin',
+          'content-type': file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('js') ? 'text/javascript' : 'application/octet-stream',
+        },
+      });
     });
     return { page: await HostPage.open(context, site.server.origin), cdnRequests };
   }
@@ -253,7 +259,9 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
       () => 'booted',
       (error: Error) => error.message,
     );
-    expect(created).toMatch(/pyodide\.mjs is not the file this package was built with \(SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused, not stored/);
+    expect(created).toMatch(
+      /pyodide\.mjs is not the file this package was built with \(SHA-256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused, not stored/,
+    );
   });
 });
 
@@ -291,11 +299,14 @@ describe("a first visit's standard library, downloaded last", { timeout: TEST_TI
     const context = await newContext();
     let answer!: (how: 'serve' | 'fail') => void;
     const answered = new Promise<'serve' | 'fail'>((resolve) => (answer = resolve));
-    await context.route('**/python_stdlib.zip', async (route) => ((await answered) === 'serve' ? route.fallback() : route.fulfill({ status: 503, body: 'unavailable' })));
+    await context.route('**/python_stdlib.zip', async (route) =>
+      (await answered) === 'serve' ? route.fallback() : route.fulfill({ status: 503, body: 'unavailable' }),
+    );
     return { page: await HostPage.open(context, site.server.origin), answer };
   }
 
-  const pendingAfter = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
+  const pendingAfter = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([promise, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))]);
 
   test('create() resolves and a run that imports nothing new finishes before it arrives', async () => {
     const { page, answer } = await openWithStdlibHeld();

@@ -16,7 +16,9 @@ export const RECORDED_DIR = fileURLToPath(new URL('../../../shared/eval/recorded
  * Why suites on the recordings are skipped (a clone without `../shared`, as users have), or
  * undefined when the folder is there. CI always has it.
  */
-export const RECORDED_MISSING: string | undefined = existsSync(RECORDED_DIR) ? undefined : `skipped: the recordings are not in ${RECORDED_DIR} (../shared/eval/recorded-gemini beside the repository)`;
+export const RECORDED_MISSING: string | undefined = existsSync(RECORDED_DIR)
+  ? undefined
+  : `skipped: the recordings are not in ${RECORDED_DIR} (../shared/eval/recorded-gemini beside the repository)`;
 
 /** A suite on the recordings: skipped, saying why, where they are not there. */
 export function describeRecorded(name: string, suite: () => void): void {
@@ -57,37 +59,88 @@ export function exchangesOf(file: string): Exchange[] {
   const base = { file };
   const exchange = (index: number, stream: boolean, status: number, body: unknown, request?: Exchange['request'], raw?: string): Exchange =>
     status === 200
-      ? { ...base, index, stream, status, events: stream ? (raw !== undefined ? sseEvents(raw) : (body as WireResponse[])) : [body as WireResponse], request, raw }
+      ? {
+          ...base,
+          index,
+          stream,
+          status,
+          events: stream ? (raw !== undefined ? sseEvents(raw) : (body as WireResponse[])) : [body as WireResponse],
+          request,
+          raw,
+        }
       : { ...base, index, stream, status, events: [], error: body as Exchange['error'], request };
   if (file.endsWith('.chunks.txt')) {
-    return [exchange(0, true, 200, read(file).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line)))];
+    return [
+      exchange(
+        0,
+        true,
+        200,
+        read(file)
+          .split('\n')
+          .filter((line) => line.trim())
+          .map((line) => JSON.parse(line)),
+      ),
+    ];
   }
   if (file.startsWith('js-genai__') && file.endsWith('.json')) {
-    const replay = JSON.parse(read(file)) as { interactions: Array<{ request: { url: string; bodySegments?: unknown[] }; response: { statusCode: number; bodySegments: unknown[] } }> };
+    const replay = JSON.parse(read(file)) as {
+      interactions: Array<{ request: { url: string; bodySegments?: unknown[] }; response: { statusCode: number; bodySegments: unknown[] } }>;
+    };
     return replay.interactions
       .filter((i) => isGenerate(i.request.url))
       .map((i, index) => {
         const stream = i.request.url.includes('streamGenerateContent');
-        return exchange(index, stream, i.response.statusCode, stream && i.response.statusCode === 200 ? i.response.bodySegments : i.response.bodySegments[0], i.request.bodySegments?.[0] as Exchange['request']);
+        return exchange(
+          index,
+          stream,
+          i.response.statusCode,
+          stream && i.response.statusCode === 200 ? i.response.bodySegments : i.response.bodySegments[0],
+          i.request.bodySegments?.[0] as Exchange['request'],
+        );
       });
   }
   if (file.endsWith('.yaml')) {
-    const cassette = YAML.parse(read(file)) as { interactions: Array<{ request: { uri: string; parsed_body?: unknown }; response: { status: { code: number }; body?: { string?: string }; parsed_body?: unknown } }> };
+    const cassette = YAML.parse(read(file)) as {
+      interactions: Array<{
+        request: { uri: string; parsed_body?: unknown };
+        response: { status: { code: number }; body?: { string?: string }; parsed_body?: unknown };
+      }>;
+    };
     return cassette.interactions
       .filter((i) => isGenerate(i.request.uri))
       .map((i, index) => {
         const stream = i.request.uri.includes('streamGenerateContent');
-        return exchange(index, stream, i.response.status.code, i.response.parsed_body, i.request.parsed_body as Exchange['request'], stream ? i.response.body?.string : undefined);
+        return exchange(
+          index,
+          stream,
+          i.response.status.code,
+          i.response.parsed_body,
+          i.request.parsed_body as Exchange['request'],
+          stream ? i.response.body?.string : undefined,
+        );
       });
   }
   if (file.startsWith('vercel-ai__') && file.endsWith('.json')) {
     const body = JSON.parse(read(file)) as Record<string, unknown>;
     if (Array.isArray(body.calls)) {
       // Two shapes: { url, requestBody, responseStatus, responseBody } and { request: { url, body }, response: { status, body } }.
-      type Call = { url?: string; requestBody?: Exchange['request']; responseStatus?: number; responseBody?: unknown; request?: { url: string; body: Exchange['request'] }; response?: { status: number; body: unknown } };
+      type Call = {
+        url?: string;
+        requestBody?: Exchange['request'];
+        responseStatus?: number;
+        responseBody?: unknown;
+        request?: { url: string; body: Exchange['request'] };
+        response?: { status: number; body: unknown };
+      };
       return (body.calls as Call[]).map((call, index) => {
         const url = call.url ?? call.request?.url ?? '';
-        return exchange(index, url.includes('streamGenerateContent'), call.responseStatus ?? call.response?.status ?? 200, call.responseBody ?? call.response?.body, call.requestBody ?? call.request?.body);
+        return exchange(
+          index,
+          url.includes('streamGenerateContent'),
+          call.responseStatus ?? call.response?.status ?? 200,
+          call.responseBody ?? call.response?.body,
+          call.requestBody ?? call.request?.body,
+        );
       });
     }
     if ('candidates' in body) return [exchange(0, false, 200, body)];

@@ -118,10 +118,23 @@ export class FakeGemini {
       return this.fail(res, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
     const stream = match[3] === 'streamGenerateContent';
-    const request: RecordedRequest = { apiVersion: match[1] as RecordedRequest['apiVersion'], model: decodeURIComponent(match[2]), stream, url: url.pathname + url.search, headers: req.headers, body };
+    const request: RecordedRequest = {
+      apiVersion: match[1] as RecordedRequest['apiVersion'],
+      model: decodeURIComponent(match[2]),
+      stream,
+      url: url.pathname + url.search,
+      headers: req.headers,
+      body,
+    };
     this.requests.push(request);
 
-    if (!req.headers['x-goog-api-key']) return this.fail(res, 403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+    if (!req.headers['x-goog-api-key'])
+      return this.fail(
+        res,
+        403,
+        'PERMISSION_DENIED',
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     if (stream && url.searchParams.get('alt') !== 'sse') return this.fail(res, 400, 'INVALID_ARGUMENT', 'fake-gemini: streaming requests must use alt=sse');
     const invalid = validateRequest(request, this.issued);
     if (invalid) return this.fail(res, 400, 'INVALID_ARGUMENT', invalid);
@@ -156,10 +169,18 @@ export class FakeGemini {
       return this.sendEvents(res, [response]);
     }
     if (!stream) return this.fail(res, 400, 'FAILED_PRECONDITION', 'fake-gemini: this turn is scripted as a stream, but the client did not stream');
-    await this.sendEvents(res, reply.chunks.map((chunk) => this.sign(chunk)), reply);
+    await this.sendEvents(
+      res,
+      reply.chunks.map((chunk) => this.sign(chunk)),
+      reply,
+    );
   }
 
-  private async sendEvents(res: ServerResponse, events: WireResponse[], options: { cutAfter?: number; delayMs?: number; beforeChunk?: (index: number) => Promise<void> } = {}): Promise<void> {
+  private async sendEvents(
+    res: ServerResponse,
+    events: WireResponse[],
+    options: { cutAfter?: number; delayMs?: number; beforeChunk?: (index: number) => Promise<void> } = {},
+  ): Promise<void> {
     const { cutAfter, delayMs = 0, beforeChunk } = options;
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const [index, event] of events.entries()) {

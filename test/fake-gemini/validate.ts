@@ -33,13 +33,17 @@ export function validateRequest(request: RecordedRequest, issued: IssuedSignatur
 
 function checkTurns(contents: Content[]): string | undefined {
   for (const [index, content] of contents.entries()) {
-    if (content.role !== 'user' && content.role !== 'model') return `Please use a valid role: user, model. (contents[${index}].role = ${JSON.stringify(content.role)})`;
-    if (!Array.isArray(content.parts) || content.parts.length === 0) return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.`;
+    if (content.role !== 'user' && content.role !== 'model')
+      return `Please use a valid role: user, model. (contents[${index}].role = ${JSON.stringify(content.role)})`;
+    if (!Array.isArray(content.parts) || content.parts.length === 0)
+      return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.`;
     for (const [p, part] of content.parts.entries()) {
       const data = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult'].filter((key) => key in part);
-      if (data.length !== 1) return `* GenerateContentRequest.contents[${index}].parts[${p}].data: must have exactly one data field; got ${data.join(', ') || 'none'}`;
+      if (data.length !== 1)
+        return `* GenerateContentRequest.contents[${index}].parts[${p}].data: must have exactly one data field; got ${data.join(', ') || 'none'}`;
     }
-    if (index > 0 && contents[index - 1].role === content.role) return `Please ensure that multiturn requests alternate between user and model (contents[${index - 1}] and contents[${index}] are both ${content.role}).`;
+    if (index > 0 && contents[index - 1].role === content.role)
+      return `Please ensure that multiturn requests alternate between user and model (contents[${index - 1}] and contents[${index}] are both ${content.role}).`;
   }
   if (contents[0].role !== 'user') return 'Please ensure that the conversation starts with a user turn.';
   if (contents.at(-1)?.role !== 'user') return 'Please ensure that the last turn is a user turn (or a function response).';
@@ -63,7 +67,8 @@ function checkSignatures(contents: Content[], issued: IssuedSignatures, model: s
       if (!part.thoughtSignature) continue;
       const original = issued.get(part.thoughtSignature);
       if (!original) return `Corrupted thought signature at contents[${index}].parts[${p}].`;
-      if (!isDeepStrictEqual(stripUndefined(part), stripUndefined(original))) return `Thought signature at contents[${index}].parts[${p}] does not belong to this part (model turns must be sent back unchanged).`;
+      if (!isDeepStrictEqual(stripUndefined(part), stripUndefined(original)))
+        return `Thought signature at contents[${index}].parts[${p}] does not belong to this part (model turns must be sent back unchanged).`;
     }
   }
   return undefined;
@@ -76,21 +81,25 @@ function checkFunctionResponses(contents: Content[], model: string): string | un
     if (content.role === 'user' && responses.length > 0) {
       const previous = contents[index - 1];
       const calls = (previous?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
-      if (previous?.role !== 'model' || calls.length === 0) return `contents[${index}]: a function response turn must come right after a model turn with function calls.`;
+      if (previous?.role !== 'model' || calls.length === 0)
+        return `contents[${index}]: a function response turn must come right after a model turn with function calls.`;
       if (calls.length !== responses.length) {
         return `Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn (contents[${index}]: ${responses.length} responses for ${calls.length} calls).`;
       }
       for (const [i, call] of calls.entries()) {
         const response = call.id !== undefined ? responses.find((r) => r.id === call.id) : responses[i];
         if (!response) return `contents[${index}]: no function response has id ${JSON.stringify(call.id)} (function call ${call.name}).`;
-        if (response.name !== call.name) return `contents[${index}]: function response name ${JSON.stringify(response.name)} does not match function call name ${JSON.stringify(call.name)}.`;
-        if (typeof response.response !== 'object' || response.response === null) return `contents[${index}]: function response for ${call.name} needs a response object.`;
+        if (response.name !== call.name)
+          return `contents[${index}]: function response name ${JSON.stringify(response.name)} does not match function call name ${JSON.stringify(call.name)}.`;
+        if (typeof response.response !== 'object' || response.response === null)
+          return `contents[${index}]: function response for ${call.name} needs a response object.`;
         if (response.parts?.length && isLegacyModel(model)) return FUNCTION_RESPONSE_PARTS_REFUSAL;
       }
     }
     if (content.role === 'model' && parts.some((part) => part.functionCall)) {
       const next = contents[index + 1];
-      if (!next?.parts?.some((part) => part.functionResponse)) return `contents[${index + 1}]: a model turn with function calls must be followed by a user turn with their function responses.`;
+      if (!next?.parts?.some((part) => part.functionResponse))
+        return `contents[${index + 1}]: a model turn with function calls must be followed by a user turn with their function responses.`;
     }
   }
   return undefined;
@@ -100,7 +109,8 @@ function checkTools(request: RecordedRequest): string | undefined {
   const tools = request.body.tools ?? [];
   const hasCodeExecution = tools.some((tool) => tool.codeExecution);
   const hasFunctions = tools.some((tool) => tool.functionDeclarations?.length);
-  if (hasCodeExecution && hasFunctions && isLegacyModel(request.model)) return 'Tool use with function calling is unsupported by the model when code execution is enabled.';
+  if (hasCodeExecution && hasFunctions && isLegacyModel(request.model))
+    return 'Tool use with function calling is unsupported by the model when code execution is enabled.';
   for (const tool of tools) {
     for (const declaration of tool.functionDeclarations ?? []) {
       if (!declaration.name || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/.test(declaration.name)) return `Invalid function name ${JSON.stringify(declaration.name)}.`;

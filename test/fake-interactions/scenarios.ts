@@ -19,7 +19,10 @@ export function thought(signature: string, summary?: string): Step {
 }
 
 export function modelOutput(text: string, ...images: Array<{ data: string; mime_type: string }>): Step {
-  return { type: 'model_output', content: [...(text ? [{ type: 'text' as const, text }] : []), ...images.map((image) => ({ type: 'image' as const, ...image }))] };
+  return {
+    type: 'model_output',
+    content: [...(text ? [{ type: 'text' as const, text }] : []), ...images.map((image) => ({ type: 'image' as const, ...image }))],
+  };
 }
 
 export function functionCall(name: string, args: Record<string, unknown>, id: string): Step {
@@ -35,7 +38,11 @@ export function codeCall(code: string, id: string, language = 'python'): Step {
 }
 
 /** A server-side run's result: text, or (SDK 3.x's shape) content blocks with images. */
-export function codeResult(result: string | Array<{ type: 'text'; text: string } | { type: 'image'; data: string; mime_type: string }>, callId: string, isError?: boolean): Step {
+export function codeResult(
+  result: string | Array<{ type: 'text'; text: string } | { type: 'image'; data: string; mime_type: string }>,
+  callId: string,
+  isError?: boolean,
+): Step {
   return { type: 'code_execution_result', call_id: callId, result, ...(isError !== undefined && { is_error: isError }) } as Step;
 }
 
@@ -99,7 +106,10 @@ export function eventsFor(id: string, model: string, scripted: ScriptedInteracti
     }
     events.push({ index, event_type: 'step.stop' });
   }
-  events.push({ interaction: { id, status: scripted.status, ...(scripted.usage && { usage: scripted.usage }), object: 'interaction', model }, event_type: 'interaction.completed' });
+  events.push({
+    interaction: { id, status: scripted.status, ...(scripted.usage && { usage: scripted.usage }), object: 'interaction', model },
+    event_type: 'interaction.completed',
+  });
   return options.eventIds ? events.map((event, n) => ({ ...event, event_id: `evt-${n + 1}` })) : events;
 }
 

@@ -117,7 +117,13 @@ export class FakeInteractions {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const create = /^\/(v1|v1beta|v1alpha)\/interactions$/.exec(url.pathname);
     const get = /^\/(v1|v1beta|v1alpha)\/interactions\/([^/]+)$/.exec(url.pathname);
-    if (!req.headers['x-goog-api-key']) return this.fail(res, 403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+    if (!req.headers['x-goog-api-key'])
+      return this.fail(
+        res,
+        403,
+        'PERMISSION_DENIED',
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     if (req.method === 'GET' && get) return this.resume(req, res, url, get[1], decodeURIComponent(get[2]));
     if (req.method !== 'POST' || !create) return this.fail(res, 404, 'NOT_FOUND', `fake-interactions: no route for ${req.method} ${url.pathname}`);
     let body: CreateBody;
@@ -126,12 +132,20 @@ export class FakeInteractions {
     } catch {
       return this.fail(res, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
-    const request: RecordedRequest = { method: 'POST', apiVersion: create[1], stream: body.stream === true, url: url.pathname + url.search, headers: req.headers, body };
+    const request: RecordedRequest = {
+      method: 'POST',
+      apiVersion: create[1],
+      stream: body.stream === true,
+      url: url.pathname + url.search,
+      headers: req.headers,
+      body,
+    };
     this.requests.push(request);
 
     const previous = body.previous_interaction_id ? this.stored.get(body.previous_interaction_id) : undefined;
     if (body.previous_interaction_id && !previous) return this.fail(res, 404, 'NOT_FOUND', `Interaction ${body.previous_interaction_id} not found.`);
-    if (previous?.hasBuiltInToolSteps) return this.fail(res, 501, 'NOT_IMPLEMENTED', 'Continuing an interaction whose steps hold built-in tool steps is not implemented.');
+    if (previous?.hasBuiltInToolSteps)
+      return this.fail(res, 501, 'NOT_IMPLEMENTED', 'Continuing an interaction whose steps hold built-in tool steps is not implemented.');
     const refusal = validateCreate(body, { stored: previous?.steps ?? [], issued: this.issued, toolMixModels: this.options.toolMixModels });
     if (refusal) return this.fail(res, refusal.code, refusal.status, refusal.message);
     const turn = this.turns.shift();
@@ -170,7 +184,15 @@ export class FakeInteractions {
       const steps = [...(previous?.steps ?? []), ...input, ...reply.interaction.steps];
       this.stored.set(id, { steps, events, hasBuiltInToolSteps: steps.some((step) => /^(code_execution|google_search|url_context)_/.test(step.type)) });
     }
-    if (!body.stream) return json(res, 200, { id, status: reply.interaction.status, model: body.model, object: 'interaction', steps: reply.interaction.steps, ...(reply.interaction.usage && { usage: reply.interaction.usage }) });
+    if (!body.stream)
+      return json(res, 200, {
+        id,
+        status: reply.interaction.status,
+        model: body.model,
+        object: 'interaction',
+        steps: reply.interaction.steps,
+        ...(reply.interaction.usage && { usage: reply.interaction.usage }),
+      });
     return this.sendEvents(res, events, reply.cutAfter);
   }
 

@@ -16,7 +16,19 @@ export interface Refusal {
 export const TOOL_MIX_MESSAGE = 'Please enable tool_config.include_server_side_tool_invocations to use Built-in tools with Function calling.';
 
 /** Step types the fake knows; others in input are refused as the API refuses an unknown oneof. */
-const STEP_TYPES = new Set(['user_input', 'model_output', 'thought', 'function_call', 'function_result', 'code_execution_call', 'code_execution_result', 'google_search_call', 'google_search_result', 'url_context_call', 'url_context_result']);
+const STEP_TYPES = new Set([
+  'user_input',
+  'model_output',
+  'thought',
+  'function_call',
+  'function_result',
+  'code_execution_call',
+  'code_execution_result',
+  'google_search_call',
+  'google_search_result',
+  'url_context_call',
+  'url_context_result',
+]);
 
 export interface ValidationContext {
   /** Steps the server holds for `previous_interaction_id` (input and output of the stored chain). */
@@ -31,13 +43,28 @@ export function validateCreate(body: CreateBody, ctx: ValidationContext): Refusa
   const bad = (message: string): Refusal => ({ code: 400, status: 'INVALID_ARGUMENT', message });
   if (typeof body.model !== 'string' || body.model === '') return bad('model is required.');
   for (const key of Object.keys(body)) {
-    if (!['model', 'input', 'tools', 'system_instruction', 'generation_config', 'previous_interaction_id', 'store', 'stream', 'background', 'response_format'].includes(key)) return bad(`Unknown parameter '${key}'.`);
+    if (
+      ![
+        'model',
+        'input',
+        'tools',
+        'system_instruction',
+        'generation_config',
+        'previous_interaction_id',
+        'store',
+        'stream',
+        'background',
+        'response_format',
+      ].includes(key)
+    )
+      return bad(`Unknown parameter '${key}'.`);
   }
   if (body.store === false && body.previous_interaction_id) return bad('previous_interaction_id cannot be used with store=false.');
   const input = typeof body.input === 'string' ? [{ type: 'user_input', content: [{ type: 'text', text: body.input }] } as Step] : body.input;
   if (!Array.isArray(input) || input.length === 0) return bad('input is required.');
   for (const [index, step] of input.entries()) {
-    if (!step || typeof step !== 'object' || !STEP_TYPES.has(step.type)) return bad(`input[${index}]: unknown step type ${JSON.stringify((step as { type?: unknown })?.type)}.`);
+    if (!step || typeof step !== 'object' || !STEP_TYPES.has(step.type))
+      return bad(`input[${index}]: unknown step type ${JSON.stringify((step as { type?: unknown })?.type)}.`);
   }
   return checkTools(body, [...ctx.stored, ...input], ctx) ?? checkCalls([...ctx.stored, ...input], ctx.stored.length) ?? checkSignatures(input, ctx.issued);
 }
@@ -47,13 +74,17 @@ function checkTools(body: CreateBody, conversation: Step[], ctx: ValidationConte
   const functions = tools.filter((tool) => tool.type === 'function');
   const builtIn = tools.filter((tool) => tool.type !== 'function');
   for (const tool of functions) {
-    if (typeof tool.name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,127}$/.test(tool.name)) return { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid function name ${JSON.stringify(tool.name)}.` };
+    if (typeof tool.name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,127}$/.test(tool.name))
+      return { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid function name ${JSON.stringify(tool.name)}.` };
   }
-  if (functions.length > 0 && builtIn.length > 0 && ctx.toolMixModels.test(body.model ?? '')) return { code: 400, status: 'INVALID_ARGUMENT', message: TOOL_MIX_MESSAGE };
+  if (functions.length > 0 && builtIn.length > 0 && ctx.toolMixModels.test(body.model ?? ''))
+    return { code: 400, status: 'INVALID_ARGUMENT', message: TOOL_MIX_MESSAGE };
   const needsFunctions = conversation.some((step) => step.type === 'function_call' || step.type === 'function_result');
-  if (needsFunctions && functions.length === 0) return { code: 400, status: 'INVALID_ARGUMENT', message: 'The conversation has function calls, but the request declares no function tools.' };
+  if (needsFunctions && functions.length === 0)
+    return { code: 400, status: 'INVALID_ARGUMENT', message: 'The conversation has function calls, but the request declares no function tools.' };
   const needsCodeExecution = conversation.some((step) => step.type === 'code_execution_call');
-  if (needsCodeExecution && !builtIn.some((tool) => tool.type === 'code_execution')) return { code: 400, status: 'INVALID_ARGUMENT', message: 'The conversation has code execution steps, but the request does not enable code_execution.' };
+  if (needsCodeExecution && !builtIn.some((tool) => tool.type === 'code_execution'))
+    return { code: 400, status: 'INVALID_ARGUMENT', message: 'The conversation has code execution steps, but the request does not enable code_execution.' };
   return undefined;
 }
 
@@ -66,12 +97,21 @@ function checkCalls(conversation: Step[], storedCount: number): Refusal | undefi
     if (step.type === 'function_call') open.set(step.id, step);
     if (step.type === 'function_result') {
       if (!open.has(step.call_id)) {
-        return { code: 400, status: 'INVALID_ARGUMENT', message: `${where}: function_result call_id ${JSON.stringify(step.call_id)} does not match any function_call${answered.has(step.call_id) ? ' still open (answered twice)' : ''}.` };
+        return {
+          code: 400,
+          status: 'INVALID_ARGUMENT',
+          message: `${where}: function_result call_id ${JSON.stringify(step.call_id)} does not match any function_call${answered.has(step.call_id) ? ' still open (answered twice)' : ''}.`,
+        };
       }
       open.delete(step.call_id);
       answered.add(step.call_id);
     }
-    if (step.type === 'user_input' && open.size > 0) return { code: 400, status: 'INVALID_ARGUMENT', message: `${where}: function_call ${JSON.stringify([...open.keys()][0])} has no function_result before the next user input.` };
+    if (step.type === 'user_input' && open.size > 0)
+      return {
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: `${where}: function_call ${JSON.stringify([...open.keys()][0])} has no function_result before the next user input.`,
+      };
   }
   if (open.size > 0) return { code: 400, status: 'INVALID_ARGUMENT', message: `function_call ${JSON.stringify([...open.keys()][0])} has no function_result.` };
   return undefined;
@@ -82,7 +122,8 @@ function checkSignatures(input: Step[], issued: ReadonlySet<string>): Refusal | 
   for (const [index, step] of input.entries()) {
     if (step.type !== 'thought' && step.type !== 'function_call') continue;
     const signature = (step as { signature?: string }).signature;
-    if (step.type === 'thought' && signature === undefined) return { code: 400, status: 'INVALID_ARGUMENT', message: `input[${index}]: thought step without its signature.` };
+    if (step.type === 'thought' && signature === undefined)
+      return { code: 400, status: 'INVALID_ARGUMENT', message: `input[${index}]: thought step without its signature.` };
     if (signature && !issued.has(signature)) return { code: 400, status: 'INVALID_ARGUMENT', message: `input[${index}]: Corrupted thought signature.` };
   }
   return undefined;

@@ -33,7 +33,8 @@ export const CLOSE_TEXT = {
   deadline: 'Deadline expired before operation could complete.',
   sessionNotFound: 'BidiGenerateContent session not found',
   /** Not a captured text: the form protobuf's JSON parser gives an unknown enum value. */
-  badScheduling: (value: string) => `Invalid value at 'tool_response.function_responses[0].scheduling' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionResponse.Scheduling), "${value}"`,
+  badScheduling: (value: string) =>
+    `Invalid value at 'tool_response.function_responses[0].scheduling' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionResponse.Scheduling), "${value}"`,
   /** Not a captured text: maintainers report only the code (1011) of a resume while the session is open. */
   stillOpen: 'fake-live: the session is still open on another connection',
 } as const;
@@ -180,7 +181,8 @@ export class FakeLiveConnection {
   private receive(raw: string): void {
     const message = safeParse(raw);
     const keys = message && typeof message === 'object' ? Object.keys(message) : [];
-    const kind: ClientKind = keys.length === 1 && ['setup', 'clientContent', 'realtimeInput', 'toolResponse'].includes(keys[0]!) ? (keys[0] as ClientKind) : 'other';
+    const kind: ClientKind =
+      keys.length === 1 && ['setup', 'clientContent', 'realtimeInput', 'toolResponse'].includes(keys[0]!) ? (keys[0] as ClientKind) : 'other';
     if (kind === 'other') this.failures.push(`a frame that is not one client message: ${raw.slice(0, 200)}`);
     if (this.frames.length === 0 && kind !== 'setup') this.failures.push(`the first frame is ${kind}, not setup`);
     if (kind === 'toolResponse') this.checkToolResponse(message.toolResponse);
@@ -195,11 +197,13 @@ export class FakeLiveConnection {
       const id = response?.id;
       const scheduling = response?.scheduling;
       if (scheduling !== undefined && !SCHEDULINGS.includes(scheduling)) return this.close(1007, CLOSE_TEXT.badScheduling(String(scheduling)));
-      if (this.behaviors.get(this.openCalls.get(id) ?? '') === 'NON_BLOCKING' && scheduling === undefined) this.failures.push(`the response to the NON_BLOCKING call ${id} has no scheduling`);
+      if (this.behaviors.get(this.openCalls.get(id) ?? '') === 'NON_BLOCKING' && scheduling === undefined)
+        this.failures.push(`the response to the NON_BLOCKING call ${id} has no scheduling`);
       if (this.cancelledCalls.has(id)) this.failures.push(`a response to the cancelled call ${id}`);
       else if (this.answeredCalls.has(id)) this.failures.push(`a second response to the call ${id}`);
       else if (!this.openCalls.has(id)) this.failures.push(`a response to an unknown call id ${String(id)}`);
-      else if (this.openCalls.get(id) !== response.name) this.failures.push(`the response to ${id} names ${response.name}, the call named ${this.openCalls.get(id)}`);
+      else if (this.openCalls.get(id) !== response.name)
+        this.failures.push(`the response to ${id} names ${response.name}, the call named ${this.openCalls.get(id)}`);
       if (typeof response?.response !== 'object' || response.response === null) this.failures.push(`the response to ${id} has no response object`);
       this.openCalls.delete(id);
       this.answeredCalls.add(id);

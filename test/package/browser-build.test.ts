@@ -30,18 +30,25 @@ describe.each(['index.js', 'sandbox.js'])('the browser build, %s', (entry) => {
   test('names the worker and each runtime file with a literal new URL(…, import.meta.url) a bundler copies', () => {
     const all = [...graph.values()].join('\n');
     // The big runtime files as the browser loads them: gzipped (static hosts send files as they are).
-    for (const file of ['./worker.js', './pyodide/pyodide.mjs', './pyodide/pyodide.asm.mjs.gz', './pyodide/pyodide.asm.wasm.gz', './pyodide/python_stdlib.zip', './pyodide/pyodide-lock.json.gz']) {
+    for (const file of [
+      './worker.js',
+      './pyodide/pyodide.mjs',
+      './pyodide/pyodide.asm.mjs.gz',
+      './pyodide/pyodide.asm.wasm.gz',
+      './pyodide/python_stdlib.zip',
+      './pyodide/pyodide-lock.json.gz',
+    ]) {
       expect(all).toContain(`new URL("${file}", import.meta.url)`);
     }
     expect(all).not.toContain('@vite-ignore */ "./');
   });
 
-  test("holds no path of the machine that built it", () => {
+  test('holds no path of the machine that built it', () => {
     for (const [file, source] of graph) expect(source, file).not.toContain(REPO);
   });
 });
 
-test('the main entry leaves @google/genai to the app (a peer dependency: one copy, the app\'s classes)', () => {
+test("the main entry leaves @google/genai to the app (a peer dependency: one copy, the app's classes)", () => {
   expect(readFileSync(join(DIST, 'index.js'), 'utf8')).toMatch(/from ["']@google\/genai["']/);
   expect([...moduleGraph('sandbox.js').values()].join('\n')).not.toMatch(/@google\/genai["']/);
 });

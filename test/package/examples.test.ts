@@ -47,7 +47,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+  for (const cleanup of cleanups.reverse())
+    await Promise.resolve()
+      .then(cleanup)
+      .catch(() => undefined);
   // Installs or builds still running (a filtered run, a failed test) end with the file.
   await Promise.all([...children].map(stopProcess));
   await browser?.close();
@@ -65,11 +68,15 @@ describe('examples/node', () => {
     expect(stdout.trim()).toBe('42');
   }, 120_000);
 
-  test.each(['tsconfig.json', 'tsconfig.node16.json'])('main.ts type-checks with %s (no DOM lib)', async (config) => {
-    const { compilerOptions } = JSON.parse(readFileSync(join(app, config), 'utf8'));
-    expect(compilerOptions.lib).toEqual(['es2022']);
-    await run(process.execPath, [tsc(app), '--noEmit', '-p', config], app, 120_000);
-  }, 120_000);
+  test.each(['tsconfig.json', 'tsconfig.node16.json'])(
+    'main.ts type-checks with %s (no DOM lib)',
+    async (config) => {
+      const { compilerOptions } = JSON.parse(readFileSync(join(app, config), 'utf8'));
+      expect(compilerOptions.lib).toEqual(['es2022']);
+      await run(process.execPath, [tsc(app), '--noEmit', '-p', config], app, 120_000);
+    },
+    120_000,
+  );
 
   test.each(['tsconfig.json', 'tsconfig.node16.json'])(
     "with %s and skipLibCheck off, the package's own declarations need no DOM",
@@ -111,28 +118,36 @@ describe('examples/cdn', () => {
   });
 
   for (const isolated of [false, true]) {
-    test(`index.html imports the sandbox from another origin and runs Python (${label(isolated)})`, async () => {
-      const server = await startStaticServer({ root: site, crossOriginIsolated: isolated });
-      try {
-        cdn.clearRequests();
-        await expectPythonRuns(`${server.origin}/index.html`, isolated);
-        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
-      } finally {
-        await server.close();
-      }
-    }, PAGE_MS);
+    test(
+      `index.html imports the sandbox from another origin and runs Python (${label(isolated)})`,
+      async () => {
+        const server = await startStaticServer({ root: site, crossOriginIsolated: isolated });
+        try {
+          cdn.clearRequests();
+          await expectPythonRuns(`${server.origin}/index.html`, isolated);
+          expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
+        } finally {
+          await server.close();
+        }
+      },
+      PAGE_MS,
+    );
 
-    test(`widget.html loads <code-exec-chat> from another origin and its Python boots (${label(isolated)})`, async () => {
-      const server = await startStaticServer({ root: site, crossOriginIsolated: isolated });
-      try {
-        cdn.clearRequests();
-        const page = await expectPythonRuns(`${server.origin}/widget.html`, isolated);
-        expect(page.upgraded).toBe(true);
-        expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
-      } finally {
-        await server.close();
-      }
-    }, PAGE_MS);
+    test(
+      `widget.html loads <code-exec-chat> from another origin and its Python boots (${label(isolated)})`,
+      async () => {
+        const server = await startStaticServer({ root: site, crossOriginIsolated: isolated });
+        try {
+          cdn.clearRequests();
+          const page = await expectPythonRuns(`${server.origin}/widget.html`, isolated);
+          expect(page.upgraded).toBe(true);
+          expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
+        } finally {
+          await server.close();
+        }
+      },
+      PAGE_MS,
+    );
   }
 });
 
@@ -150,16 +165,20 @@ describe('examples/vite', () => {
   const vite = (...args: string[]) => [join(app, 'node_modules/vite/bin/vite.js'), ...args];
 
   for (const isolated of [false, true]) {
-    test(`vite dev serves a page that runs Python (${label(isolated)})`, async () => {
-      const port = await freePort();
-      const config = isolated ? 'vite.config.ts' : 'vite.plugin-only.config.ts';
-      const server = await startProcess(process.execPath, vite('--config', config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'), app);
-      try {
-        await expectPythonRuns(`http://127.0.0.1:${port}/`, isolated);
-      } finally {
-        await server.stop();
-      }
-    }, PAGE_MS + 60_000);
+    test(
+      `vite dev serves a page that runs Python (${label(isolated)})`,
+      async () => {
+        const port = await freePort();
+        const config = isolated ? 'vite.config.ts' : 'vite.plugin-only.config.ts';
+        const server = await startProcess(process.execPath, vite('--config', config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'), app);
+        try {
+          await expectPythonRuns(`http://127.0.0.1:${port}/`, isolated);
+        } finally {
+          await server.stop();
+        }
+      },
+      PAGE_MS + 60_000,
+    );
   }
 
   describe('vite build', () => {
@@ -174,17 +193,21 @@ describe('examples/vite', () => {
 /** A static build in `dir()`, served with and without COOP/COEP: its page runs Python with the runtime it copied. */
 function builtSiteRunsPython(dir: () => string): void {
   for (const isolated of [false, true]) {
-    test(`the built site runs Python (${label(isolated)})`, async () => {
-      const server = await startStaticServer({ root: dir(), crossOriginIsolated: isolated });
-      try {
-        await expectPythonRuns(`${server.origin}/index.html`, isolated);
-        // The bundler copied the gzipped runtime under hashed names (Vite `pyodide.asm.wasm-<hash>.gz`,
-        // webpack `<hash>.gz`) and the page loaded it.
-        expect(server.countRequests((r) => r.path.endsWith('.gz') && r.status === 200)).toBeGreaterThan(0);
-      } finally {
-        await server.close();
-      }
-    }, PAGE_MS);
+    test(
+      `the built site runs Python (${label(isolated)})`,
+      async () => {
+        const server = await startStaticServer({ root: dir(), crossOriginIsolated: isolated });
+        try {
+          await expectPythonRuns(`${server.origin}/index.html`, isolated);
+          // The bundler copied the gzipped runtime under hashed names (Vite `pyodide.asm.wasm-<hash>.gz`,
+          // webpack `<hash>.gz`) and the page loaded it.
+          expect(server.countRequests((r) => r.path.endsWith('.gz') && r.status === 200)).toBeGreaterThan(0);
+        } finally {
+          await server.close();
+        }
+      },
+      PAGE_MS,
+    );
   }
 }
 
@@ -227,9 +250,13 @@ describe('examples/next', () => {
       });
 
       for (const isolated of [false, true]) {
-        test(`the app runs Python (${label(isolated)})`, async () => {
-          await expectPythonRuns(`${isolated ? origin : plainOrigin}/`, isolated);
-        }, PAGE_MS);
+        test(
+          `the app runs Python (${label(isolated)})`,
+          async () => {
+            await expectPythonRuns(`${isolated ? origin : plainOrigin}/`, isolated);
+          },
+          PAGE_MS,
+        );
       }
     });
   }

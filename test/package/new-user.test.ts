@@ -82,7 +82,11 @@ describe(`a new user on Node ${process.versions.node} with @google/genai ${SDK_V
 
   test('runs the local example: Gemini asks, this process runs the Python, on the default API version', async () => {
     fake.reset().script(seedLocalTurns());
-    const { stdout } = await run(process.execPath, ['local.mjs'], { cwd: app, env: { ...process.env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: fake.baseUrl }, timeout: 120_000 });
+    const { stdout } = await run(process.execPath, ['local.mjs'], {
+      cwd: app,
+      env: { ...process.env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: fake.baseUrl },
+      timeout: 120_000,
+    });
     expect(stdout).toContain('[OUTCOME_OK]\n5117');
     expect(stdout).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(fake.requests.map((request) => request.apiVersion)).toEqual(['v1beta', 'v1beta']);
@@ -91,7 +95,11 @@ describe(`a new user on Node ${process.versions.node} with @google/genai ${SDK_V
 
   test('runs the server example: Google runs the Python, on the default API version', async () => {
     fake.reset().script(seedServerTurns());
-    const { stdout } = await run(process.execPath, ['server.mjs'], { cwd: app, env: { ...process.env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: fake.baseUrl }, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['server.mjs'], {
+      cwd: app,
+      env: { ...process.env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: fake.baseUrl },
+      timeout: 60_000,
+    });
     expect(stdout).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(fake.requests.map((request) => request.apiVersion)).toEqual(['v1beta']);
     expect(fake.failures).toEqual([]);

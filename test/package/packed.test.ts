@@ -38,17 +38,25 @@ console.log(JSON.stringify(r.result));`,
   test('names the license of every package bundled into it, Mozilla Public License ones with where their source is', () => {
     const dist = join(app, 'node_modules', NAME, 'dist');
     const widget = readFileSync(join(dist, 'licenses/widget.md'), 'utf8');
-    for (const bundled of ['lit', 'marked', 'dompurify', 'highlight.js', 'comlink', 'pip-requirements-js', 'pyodide']) expect(widget, bundled).toContain(`## ${bundled} - `);
+    for (const bundled of ['lit', 'marked', 'dompurify', 'highlight.js', 'comlink', 'pip-requirements-js', 'pyodide'])
+      expect(widget, bundled).toContain(`## ${bundled} - `);
     expect(readFileSync(join(dist, 'licenses/library.md'), 'utf8')).toContain('## pip-requirements-js - 1.0.3 (MPL-2.0)');
     expect(readFileSync(join(dist, 'licenses/worker.md'), 'utf8')).toContain('## comlink - ');
     expect(readFileSync(join(dist, 'pyodide/NOTICE.md'), 'utf8')).toMatch(/License: MPL-2\.0 .* Source: https:\/\/github\.com\/pyodide\/pyodide\/tree\/\d/);
   });
 
-  test.each(['worker.js', 'widget.js', 'pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm.gz', 'pyodide/pyodide.asm.mjs.gz', 'pyodide/pyodide-lock.json.gz', 'pyodide/pyodide.mjs', 'pyodide/pyodide-lock.json', 'package.json'])(
-    '%s resolves by its package path, as a bundler resolves an asset import',
-    (asset) => {
-      const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);
-      expect(resolved).toBe(join(app, 'node_modules', NAME, asset === 'package.json' ? '' : 'dist', asset));
-    },
-  );
+  test.each([
+    'worker.js',
+    'widget.js',
+    'pyodide/pyodide.asm.wasm',
+    'pyodide/pyodide.asm.wasm.gz',
+    'pyodide/pyodide.asm.mjs.gz',
+    'pyodide/pyodide-lock.json.gz',
+    'pyodide/pyodide.mjs',
+    'pyodide/pyodide-lock.json',
+    'package.json',
+  ])('%s resolves by its package path, as a bundler resolves an asset import', (asset) => {
+    const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);
+    expect(resolved).toBe(join(app, 'node_modules', NAME, asset === 'package.json' ? '' : 'dist', asset));
+  });
 });

@@ -29,7 +29,9 @@ const PLT = 'import matplotlib.pyplot as plt\n';
 const SCENARIOS: Record<string, string[]> = {
   openFigure: [`${PLT}plt.figure(figsize=(6, 4), dpi=50)\nplt.plot([1, 2, 3])`, 'plt.get_fignums()'],
   backend: ['import matplotlib\nmatplotlib.get_backend()'],
-  shows: [`${PLT}plt.figure(figsize=(6, 3), dpi=50)\nplt.plot([1, 2])\nplt.show()\nplt.figure(figsize=(3, 6), dpi=50)\nplt.plot([2, 1])\nplt.show()\nlen(plt.get_fignums())`],
+  shows: [
+    `${PLT}plt.figure(figsize=(6, 3), dpi=50)\nplt.plot([1, 2])\nplt.show()\nplt.figure(figsize=(3, 6), dpi=50)\nplt.plot([2, 1])\nplt.show()\nlen(plt.get_fignums())`,
+  ],
   severalOpen: [`${PLT}for inches in (2, 4, 6):\n    plt.figure(figsize=(inches, 3), dpi=50)\n    plt.plot([1, 2, 3])`],
   displayFigure: [`${PLT}fig, ax = plt.subplots(figsize=(4, 3), dpi=50)\nax.plot([1, 2])\ndisplay(fig)`],
   semicolon: [`${PLT}plt.plot([1, 2, 3]);`],

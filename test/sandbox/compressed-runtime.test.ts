@@ -35,9 +35,11 @@ beforeAll(async () => {
     if (!folder || !plain || !['pyodide.mjs', 'python_stdlib.zip', ...GZIPPED].includes(plain)) return res.writeHead(404).end();
     if (folder === 'plain' || !file.endsWith('.gz')) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(genuine(plain));
     const body =
-      folder === 'tampered' && plain === 'pyodide.asm.wasm' ? gzipSync(Buffer.concat([genuine(plain), Buffer.from('tampered')]))
-      : folder === 'bomb' && plain === 'pyodide.asm.wasm' ? bomb
-      : packed.get(file);
+      folder === 'tampered' && plain === 'pyodide.asm.wasm'
+        ? gzipSync(Buffer.concat([genuine(plain), Buffer.from('tampered')]))
+        : folder === 'bomb' && plain === 'pyodide.asm.wasm'
+          ? bomb
+          : packed.get(file);
     res.writeHead(200, { 'content-type': 'application/gzip', ...(folder === 'encoded' && { 'content-encoding': 'gzip' }) }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,7 +81,11 @@ describe('the gzipped runtime', () => {
   });
 
   it('has the size the build recorded for it, which the progress uses', () => {
-    for (const [role, file] of [['asmMjs', 'pyodide.asm.mjs'], ['wasm', 'pyodide.asm.wasm'], ['lockFile', 'pyodide-lock.json']] as const) {
+    for (const [role, file] of [
+      ['asmMjs', 'pyodide.asm.mjs'],
+      ['wasm', 'pyodide.asm.wasm'],
+      ['lockFile', 'pyodide-lock.json'],
+    ] as const) {
       expect(SHIPPED_RUNTIME_BYTES[role]).toBe(packed.get(`${file}.gz`)!.length);
       expect(OFFICIAL_RUNTIME_BYTES[role]).toBe(genuine(file).length);
     }

@@ -5,7 +5,13 @@
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { describe, expect, test } from 'vitest';
 import { environmentOf, evaluateMarker, wheelKind } from '../../src/sandbox/packages/package-index/target-environment.js';
-import { type IndexFile, type IndexSource, ResolveError, parseMetadata, resolveFromIndex } from '../../src/sandbox/packages/package-index/dependency-resolver.js';
+import {
+  type IndexFile,
+  type IndexSource,
+  ResolveError,
+  parseMetadata,
+  resolveFromIndex,
+} from '../../src/sandbox/packages/package-index/dependency-resolver.js';
 
 const env = environmentOf({ python: '3.14.2', abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3' });
 const LOCK = new Map([
@@ -32,7 +38,14 @@ function fakeIndex(projects: Record<string, FakeProject>): IndexSource & { asked
         (spec.tags ?? ['py3-none-any']).map((tag): IndexFile => {
           const filename = `${project.replace(/-/g, '_')}-${version}-${tag}.whl`;
           metadata.set(filename, [`Name: ${project}`, `Version: ${version}`, ...(spec.requires ?? []).map((r) => `Requires-Dist: ${r}`), ''].join('\n'));
-          return { filename, url: `https://index.test/files/${filename}`, sha256: '0'.repeat(64), yanked: !!spec.yanked, requiresPython: spec.requiresPython, hasMetadata: true };
+          return {
+            filename,
+            url: `https://index.test/files/${filename}`,
+            sha256: '0'.repeat(64),
+            yanked: !!spec.yanked,
+            requiresPython: spec.requiresPython,
+            hasMetadata: true,
+          };
         }),
       );
     },
@@ -83,14 +96,20 @@ describe('resolving from the index', () => {
   });
 
   test("dependencies the lock file provides come from the lock (seaborn's numpy, pandas, matplotlib)", async () => {
-    const index = fakeIndex({ seaborn: { '0.13.2': { requires: ['numpy!=1.24.0,>=1.20', 'pandas>=1.2', 'matplotlib!=3.6.1,>=3.4', 'pytest; extra == "dev"'] } } });
+    const index = fakeIndex({
+      seaborn: { '0.13.2': { requires: ['numpy!=1.24.0,>=1.20', 'pandas>=1.2', 'matplotlib!=3.6.1,>=3.4', 'pytest; extra == "dev"'] } },
+    });
     const r = await resolveFromIndex(['seaborn'], index, options);
     expect(r.lock.sort()).toEqual(['matplotlib', 'numpy', 'pandas']);
     expect(index.asked).toEqual(['seaborn']);
   });
 
   test('markers false for Pyodide and extras not asked for are dropped', async () => {
-    const index = fakeIndex({ pypdf: { '6.0.0': { requires: ["typing_extensions >= 4.0; python_version < '3.11'", 'cryptography; extra == "crypto"', 'pywin32; sys_platform == "win32"'] } } });
+    const index = fakeIndex({
+      pypdf: {
+        '6.0.0': { requires: ["typing_extensions >= 4.0; python_version < '3.11'", 'cryptography; extra == "crypto"', 'pywin32; sys_platform == "win32"'] },
+      },
+    });
     const r = await resolveFromIndex(['pypdf'], index, options);
     expect(r.wheels.map((w) => w.project)).toEqual(['pypdf']);
   });

@@ -37,7 +37,9 @@ describe('deadline', () => {
     expect(markerKept).toBe(true);
   });
 
-  it('interrupts time.sleep between two of its 50 ms slices, so ten sleeps past the deadline keep Python even with a 250 ms grace', async ({ createSandbox }) => {
+  it('interrupts time.sleep between two of its 50 ms slices, so ten sleeps past the deadline keep Python even with a 250 ms grace', async ({
+    createSandbox,
+  }) => {
     // Pyodide reads the interrupt buffer only every 50th event check; without a check per slice,
     // a sleeping run was interrupted up to ~600 ms late (6 of 20 lost their state at 250 ms).
     const strict = await createSandbox({ limits: { interruptGraceMs: 250 }, warmSpare: false });
@@ -178,7 +180,7 @@ describe('memory', () => {
   }, 120_000);
 
   it('replaces an interpreter left holding more than maxMemoryBytes after a successful run', async ({ createSandbox }) => {
-    const small = await createSandbox({ warmSpare: false, limits: { maxMemoryBytes: 128 * 2**20 } });
+    const small = await createSandbox({ warmSpare: false, limits: { maxMemoryBytes: 128 * 2 ** 20 } });
     const r = await small.run('big = bytearray(300 * 2**20)\nlen(big)');
     expect(r).toMatchObject({ outcome: 'OUTCOME_OK', result: String(300 * 2 ** 20), stateLost: true });
     expect(r.stderr).toMatch(/restarted to free it/);
@@ -198,7 +200,11 @@ describe('a deadline that passes before a top-level await cell has started', () 
     // Compiling 5,000 lines outlasts the 30 ms deadline, so the cancel reaches the worker before the cell's task has taken a step.
     const code = `import asyncio\n${'x = 1\n'.repeat(5000)}await asyncio.sleep(100)`;
     const r = await patient.run(code, { timeoutMs: 30 });
-    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false, error: { name: 'TimeoutError', message: 'Execution exceeded the time limit of 30 ms. Variables are kept.' } });
+    expect(r).toMatchObject({
+      outcome: 'OUTCOME_DEADLINE_EXCEEDED',
+      stateLost: false,
+      error: { name: 'TimeoutError', message: 'Execution exceeded the time limit of 30 ms. Variables are kept.' },
+    });
     expect((await patient.run('marker')).result).toBe("'kept'");
   });
 });

@@ -46,11 +46,17 @@ describe('files', () => {
 
   it('returns files a run only truncated, re-stamped or wrote through mmap', async () => {
     await sandbox.run('for name in "tuv": open(f"{name}.txt", "w").write("0123")');
-    const r = await sandbox.run('import os, mmap\nos.truncate("t.txt", 1)\nos.utime("u.txt", (1, 1))\nwith open("v.txt", "r+b") as f:\n    m = mmap.mmap(f.fileno(), 0); m[0:1] = b"V"; m.close()');
-    expect(r.files.map((f) => [f.path, decode(f.data)])).toEqual([['t.txt', '0'], ['u.txt', '0123'], ['v.txt', 'V123']]);
+    const r = await sandbox.run(
+      'import os, mmap\nos.truncate("t.txt", 1)\nos.utime("u.txt", (1, 1))\nwith open("v.txt", "r+b") as f:\n    m = mmap.mmap(f.fileno(), 0); m[0:1] = b"V"; m.close()',
+    );
+    expect(r.files.map((f) => [f.path, decode(f.data)])).toEqual([
+      ['t.txt', '0'],
+      ['u.txt', '0123'],
+      ['v.txt', 'V123'],
+    ]);
   });
 
-  it('does not report a file given with writeFile as the next run\'s', async () => {
+  it("does not report a file given with writeFile as the next run's", async () => {
     await sandbox.run('1');
     await sandbox.writeFile('given.txt', 'from the host');
     expect((await sandbox.run('1')).files).toEqual([]);
@@ -124,12 +130,14 @@ describe('files after the interpreter is replaced', () => {
     expect((await restarting.run('import os\nos.path.exists("grows.bin")')).result).toBe('False');
   });
 
-  it('keeps runs\' files only up to maxTotalFileBytes in all, but every file given with writeFile', async () => {
+  it("keeps runs' files only up to maxTotalFileBytes in all, but every file given with writeFile", async () => {
     await restarting.writeFile('given.bin', new Uint8Array(5000));
     await restarting.run('for i in range(3): open(f"part{i}.bin", "wb").write(b"x" * 900)');
     const r = await kill();
     expect(r.error?.message).toMatch(/part2\.bin, which could not be kept/);
-    const sizes = await restarting.run('import os\n[os.path.getsize(p) if os.path.exists(p) else None for p in ("given.bin", "part0.bin", "part1.bin", "part2.bin")]');
+    const sizes = await restarting.run(
+      'import os\n[os.path.getsize(p) if os.path.exists(p) else None for p in ("given.bin", "part0.bin", "part1.bin", "part2.bin")]',
+    );
     expect(sizes.result).toBe('[5000, 900, 900, None]');
   });
 });

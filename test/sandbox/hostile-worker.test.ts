@@ -85,7 +85,10 @@ describe('a silent worker', () => {
   it('fails writeFile at limits.callTimeoutMs, and the next run works and says stateLost', async () => {
     expect((await sandbox.run(GO_SILENT)).outcome).toBe('OUTCOME_OK');
     const started = performance.now();
-    await expect(sandbox.writeFile('notes.txt', 'hi')).rejects.toMatchObject({ name: 'SandboxError', message: expect.stringMatching(/did not answer writeFile\(\) within 3000 ms \(limits\.callTimeoutMs\)/) });
+    await expect(sandbox.writeFile('notes.txt', 'hi')).rejects.toMatchObject({
+      name: 'SandboxError',
+      message: expect.stringMatching(/did not answer writeFile\(\) within 3000 ms \(limits\.callTimeoutMs\)/),
+    });
     expect(performance.now() - started).toBeLessThan(CALL_TIMEOUT_MS + 2000);
     expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: true });
   });
@@ -117,7 +120,8 @@ describe('files restored into a new interpreter', () => {
 
   // Issue 24, item 1: _hashlib is absent from Pyodide, so hashlib's `import _hashlib` looked in the working directory.
   it('cannot re-infect the new interpreter through a module the standard library imports only if present', async () => {
-    const infect = 'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError("no OpenSSL here")\n';
+    const infect =
+      'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError("no OpenSSL here")\n';
     await sandbox.run(`open("_hashlib.py", "w").write(${JSON.stringify(infect)})`);
     expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
     expect((await sandbox.listFiles()).map((f) => f.path)).toContain('_hashlib.py');
@@ -151,14 +155,15 @@ describe('files restored into a new interpreter', () => {
       return performance.now() - started;
     };
     const plainMs = await timedRestart();
-    const batch = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
+    const batch =
+      'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
     for (let run = 0; run < 8; run++) expect((await sandbox.run(batch)).outcome).toBe('OUTCOME_OK');
     // Shared cores slow every restart alike; a working directory that grew without bound slows only this one.
     expect(await timedRestart()).toBeLessThan(Math.max(1000, 3 * plainMs));
     await sandbox.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)');
   }, 240_000);
 
-  it('does not bring back a file the host wrote and a run deleted, even when the run\'s walk stopped at its cap', async () => {
+  it("does not bring back a file the host wrote and a run deleted, even when the run's walk stopped at its cap", async () => {
     await sandbox.writeFile('secret.csv', 'a,b\n1,2\n');
     const r = await sandbox.run('import os\nos.makedirs("many", exist_ok=True)\nfor i in range(5000): open(f"many/{i}", "w").close()\nos.remove("secret.csv")');
     expect(r.outcome).toBe('OUTCOME_OK');
@@ -169,7 +174,8 @@ describe('files restored into a new interpreter', () => {
 
   it('keeps what a run wrote into a host file after a restart, even when it put the size and stamp back', async () => {
     await sandbox.writeFile('config.txt', 'mode=safe\n');
-    const rewrite = 'import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))';
+    const rewrite =
+      'import os\nst = os.stat("config.txt")\nopen("config.txt", "w").write("mode=EVIL\\n")\nos.utime("config.txt", ns=(st.st_atime_ns, st.st_mtime_ns))';
     const r = await sandbox.run(rewrite);
     expect(r.files.map((f) => f.path)).toContain('config.txt');
     expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);

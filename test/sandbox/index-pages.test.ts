@@ -29,19 +29,41 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const client = (maxRequests = 10) => new IndexClient(`${server.origin}/simple/`, AbortSignal.timeout(10_000), maxRequests);
-const file = (over: Record<string, unknown>) => ({ filename: 'a-1.0-py3-none-any.whl', url: '../../files/a-1.0-py3-none-any.whl', hashes: { sha256: SHA }, ...over });
+const file = (over: Record<string, unknown>) => ({
+  filename: 'a-1.0-py3-none-any.whl',
+  url: '../../files/a-1.0-py3-none-any.whl',
+  hashes: { sha256: SHA },
+  ...over,
+});
 
 describe('the package index client', () => {
   test('resolves relative file URLs against the page, and reads hashes, Requires-Python and metadata keys', async () => {
     pages['/simple/a/'] = { body: JSON.stringify({ files: [file({ 'requires-python': '>=3.9', 'core-metadata': { sha256: SHA } })] }) };
     expect(await client().files('a')).toEqual([
-      { filename: 'a-1.0-py3-none-any.whl', url: `${server.origin}/files/a-1.0-py3-none-any.whl`, sha256: SHA, requiresPython: '>=3.9', yanked: false, hasMetadata: true, metadataSha256: SHA, size: undefined },
+      {
+        filename: 'a-1.0-py3-none-any.whl',
+        url: `${server.origin}/files/a-1.0-py3-none-any.whl`,
+        sha256: SHA,
+        requiresPython: '>=3.9',
+        yanked: false,
+        hasMetadata: true,
+        metadataSha256: SHA,
+        size: undefined,
+      },
     ]);
   });
 
   test('drops files without a SHA-256, with a non-http(s) URL, or that are not wheels', async () => {
     pages['/simple/b/'] = {
-      body: JSON.stringify({ files: [file({ hashes: {} }), file({ url: 'javascript:alert(1)' }), file({ url: 'file:///etc/passwd' }), file({ filename: 'a-1.0.tar.gz' }), file({ filename: '../../x.whl' })] }),
+      body: JSON.stringify({
+        files: [
+          file({ hashes: {} }),
+          file({ url: 'javascript:alert(1)' }),
+          file({ url: 'file:///etc/passwd' }),
+          file({ filename: 'a-1.0.tar.gz' }),
+          file({ filename: '../../x.whl' }),
+        ],
+      }),
     };
     expect(await client().files('b')).toEqual([]);
   });
@@ -105,7 +127,11 @@ describe('redirects from the index', () => {
 describe("the worker's index requests", () => {
   test('are taken only as a few Python identifiers', async () => {
     const { parseWorkerEvent } = await import('../../src/sandbox/session/worker-answers.js');
-    expect(parseWorkerEvent({ type: 'index-request', requestId: 1, names: ['tabulate', 'docx', 'tabulate'] })).toEqual({ type: 'index-request', requestId: 1, names: ['tabulate', 'docx'] });
+    expect(parseWorkerEvent({ type: 'index-request', requestId: 1, names: ['tabulate', 'docx', 'tabulate'] })).toEqual({
+      type: 'index-request',
+      requestId: 1,
+      names: ['tabulate', 'docx'],
+    });
   });
 
   test('that do not fit are refused with a reason the host answers with, never dropped', async () => {

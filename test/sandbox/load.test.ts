@@ -27,9 +27,18 @@ f"{pyodide_js._module.HEAP8.length} {tracemalloc.get_traced_memory()[0] if trace
 
 /** The kinds of run, each checked for what it must return. */
 const KINDS = {
-  output: { code: (i: number) => `print("run ${i}")\n${i} * 2`, check: (r: RunResult, i: number) => expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: `run ${i}\n`, result: String(i * 2) }) },
-  error: { code: (i: number) => `raise ValueError("failure ${i}")`, check: (r: RunResult) => expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ValueError' } }) },
-  file: { code: (i: number) => `with open("out.txt", "w") as f:\n    f.write("line ${i}\\n" * 1000)`, check: (r: RunResult) => expect(r.files.map((f) => f.path)).toEqual(['out.txt']) },
+  output: {
+    code: (i: number) => `print("run ${i}")\n${i} * 2`,
+    check: (r: RunResult, i: number) => expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: `run ${i}\n`, result: String(i * 2) }),
+  },
+  error: {
+    code: (i: number) => `raise ValueError("failure ${i}")`,
+    check: (r: RunResult) => expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ValueError' } }),
+  },
+  file: {
+    code: (i: number) => `with open("out.txt", "w") as f:\n    f.write("line ${i}\\n" * 1000)`,
+    check: (r: RunResult) => expect(r.files.map((f) => f.path)).toEqual(['out.txt']),
+  },
   image: { code: () => 'display(Dot())', check: (r: RunResult) => expect(r.images).toEqual([{ mimeType: 'image/png', data: PNG_1X1_BASE64 }]) },
 } as const;
 type Kind = keyof typeof KINDS;
@@ -79,16 +88,20 @@ describe('1,000 sequential runs in one sandbox', () => {
     expect(after.pythonHeldBytes).toBeLessThan(1 * MIB);
   }, 300_000);
 
-  test.each(Object.keys(KINDS) as Kind[])('a run of kind "%s" holds under 1 KiB once it is over', async (kind) => {
-    for (let i = 0; i < 20; i++) await runKind(kind, i);
-    await sandbox.run('import tracemalloc\ntracemalloc.stop()\ntracemalloc.start()');
-    const before = await measure();
-    for (let i = 0; i < 200; i++) await runKind(kind, i);
-    const after = await measure();
-    const perRun = (after.pythonHeldBytes - before.pythonHeldBytes) / 200;
-    console.log(`${kind}: ${perRun.toFixed(0)} bytes held per run`);
-    expect(perRun).toBeLessThan(1024);
-  }, 300_000);
+  test.each(Object.keys(KINDS) as Kind[])(
+    'a run of kind "%s" holds under 1 KiB once it is over',
+    async (kind) => {
+      for (let i = 0; i < 20; i++) await runKind(kind, i);
+      await sandbox.run('import tracemalloc\ntracemalloc.stop()\ntracemalloc.start()');
+      const before = await measure();
+      for (let i = 0; i < 200; i++) await runKind(kind, i);
+      const after = await measure();
+      const perRun = (after.pythonHeldBytes - before.pythonHeldBytes) / 200;
+      console.log(`${kind}: ${perRun.toFixed(0)} bytes held per run`);
+      expect(perRun).toBeLessThan(1024);
+    },
+    300_000,
+  );
 
   /**
    * Cell sources go into `linecache` (for tracebacks); the runner keeps only recent ones, so

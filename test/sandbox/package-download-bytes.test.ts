@@ -26,7 +26,12 @@ beforeAll(async () => {
       const path = own.within(request.url);
       const page = /^\/simple\/(\w+)\/$/.exec(path ?? '')?.[1];
       if (page === 'bomb' || page === 'liar') {
-        const file = { filename: `${page}-1.0-py3-none-any.whl`, url: `${own.prefix}/files/${page}.whl`, hashes: { sha256: sha(Buffer.alloc(64 * MB)) }, ...(page === 'liar' && { size: 1000 }) };
+        const file = {
+          filename: `${page}-1.0-py3-none-any.whl`,
+          url: `${own.prefix}/files/${page}.whl`,
+          hashes: { sha256: sha(Buffer.alloc(64 * MB)) },
+          ...(page === 'liar' && { size: 1000 }),
+        };
         return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify({ files: [file] }));
       }
       const wheel = /^\/files\/(\w+)\.whl$/.exec(path ?? '')?.[1];
@@ -52,7 +57,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const broker = (bounds = {}) => new PackageBroker(JSON.stringify({ packages: {} }), () => `${server.origin}${own.prefix}/lock/`, `${server.origin}${own.prefix}/simple/`, bounds);
+const broker = (bounds = {}) =>
+  new PackageBroker(JSON.stringify({ packages: {} }), () => `${server.origin}${own.prefix}/lock/`, `${server.origin}${own.prefix}/simple/`, bounds);
 
 describe("the index's wheels, in bytes", () => {
   it('a gzip-encoded wheel that unpacks past the bound is stopped there, counted decoded', async () => {

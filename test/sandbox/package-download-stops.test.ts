@@ -21,7 +21,11 @@ beforeAll(async () => {
     createServer((request: IncomingMessage, response) => {
       const path = own.within(request.url);
       if (path === '/simple/slow/') {
-        const file = { filename: 'slow-1.0-py3-none-any.whl', url: `${own.prefix}/index-files/slow-1.0-py3-none-any.whl`, hashes: { sha256: createHash('sha256').update('x').digest('hex') } };
+        const file = {
+          filename: 'slow-1.0-py3-none-any.whl',
+          url: `${own.prefix}/index-files/slow-1.0-py3-none-any.whl`,
+          hashes: { sha256: createHash('sha256').update('x').digest('hex') },
+        };
         return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify({ files: [file] }));
       }
       if (path === '/simple/mute/') return; // never answered

@@ -44,7 +44,9 @@ describe.skipIf(!!missing)(missing ? `packages from a package index (skipped: ${
 
   it('openpyxl writes an .xlsx that comes back as a file, with et_xmlfile resolved from the index', async ({ createSandbox }) => {
     const sandbox = await createSandbox(optionsFor(index));
-    const r = await sandbox.run('import openpyxl\nwb = openpyxl.Workbook()\nwb.active.append(["q", 3])\nwb.save("out.xlsx")\nimport et_xmlfile\nprint(et_xmlfile.__name__)');
+    const r = await sandbox.run(
+      'import openpyxl\nwb = openpyxl.Workbook()\nwb.active.append(["q", 3])\nwb.save("out.xlsx")\nimport et_xmlfile\nprint(et_xmlfile.__name__)',
+    );
     expect(r.error).toBeUndefined();
     expect(index.requests).toContain('/simple/et-xmlfile/');
     const file = r.files.find((f) => f.path === 'out.xlsx');
@@ -54,7 +56,9 @@ describe.skipIf(!!missing)(missing ? `packages from a package index (skipped: ${
 
   it('pypdf writes a PDF, and reads an attached one', async ({ createSandbox }) => {
     const sandbox = await createSandbox(optionsFor(index));
-    const written = await sandbox.run('from pypdf import PdfWriter\nw = PdfWriter()\nw.add_blank_page(width=200, height=100)\nw.add_blank_page(width=300, height=100)\nw.write("made.pdf")');
+    const written = await sandbox.run(
+      'from pypdf import PdfWriter\nw = PdfWriter()\nw.add_blank_page(width=200, height=100)\nw.add_blank_page(width=300, height=100)\nw.write("made.pdf")',
+    );
     expect(written.error).toBeUndefined();
     const pdf = written.files.find((f) => f.path === 'made.pdf');
     expect(Buffer.from(pdf!.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');

@@ -17,7 +17,12 @@ afterAll(() => wheels?.close());
 describe('packages', () => {
   it('loads a package named in the lock file when the code imports it, reporting progress', async ({ createSandbox }) => {
     const progress: LoadProgress[] = [];
-    const sandbox = await createSandbox({ packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents, warmSpare: false, onProgress: (p) => progress.push(p) });
+    const sandbox = await createSandbox({
+      packageBaseUrl: wheels.baseUrl,
+      lockFileContents: wheels.lockFileContents,
+      warmSpare: false,
+      onProgress: (p) => progress.push(p),
+    });
     const r = await sandbox.run('import tinypkg\ntinypkg.greet("wheel"), tinypkg.ANSWER');
     expect(r.outcome).toBe('OUTCOME_OK');
     expect(r.result).toBe("('hello wheel', 42)");

@@ -20,7 +20,13 @@ const SHA = '0'.repeat(64);
 
 /** An index of one project per entry: its files (one pure wheel of 1.0 unless given) and its `Requires-Dist` lines. */
 function index(projects: Record<string, { requires?: string[]; files?: IndexFile[] }>): IndexSource {
-  const wheel = (project: string): IndexFile => ({ filename: `${project}-1.0-py3-none-any.whl`, url: `https://index.test/${project}-1.0-py3-none-any.whl`, sha256: SHA, yanked: false, hasMetadata: true });
+  const wheel = (project: string): IndexFile => ({
+    filename: `${project}-1.0-py3-none-any.whl`,
+    url: `https://index.test/${project}-1.0-py3-none-any.whl`,
+    sha256: SHA,
+    yanked: false,
+    hasMetadata: true,
+  });
   return {
     async files(project) {
       const spec = projects[project];
@@ -87,13 +93,24 @@ describe('resolving never freezes the host', () => {
   });
 
   test('a requirement line of 100 kB is refused before it is parsed', async () => {
-    const { pauseMs, outcome } = await longestPause(() => resolveFromIndex(['long'], index({ long: { requires: [`a; ${'python_version >= "3" and '.repeat(4000)}os_name == "posix"`] } }), options));
+    const { pauseMs, outcome } = await longestPause(() =>
+      resolveFromIndex(['long'], index({ long: { requires: [`a; ${'python_version >= "3" and '.repeat(4000)}os_name == "posix"`] } }), options),
+    );
     expect(String(outcome)).toMatch(/long has a requirement of \d+ characters, more than 500; refused/);
     expect(pauseMs).toBeLessThan(200);
   });
 
   test('a project page of 30,000 files of one version (about 5 MB) is picked from with no pause of 200 ms', async () => {
-    const files = Array.from({ length: 30_000 }, (_, i): IndexFile => ({ filename: `huge-1.0-${i}-cp311-cp311-manylinux_2_28_x86_64.whl`, url: `https://index.test/huge-1.0-${i}.whl`, sha256: SHA, yanked: false, hasMetadata: true }));
+    const files = Array.from(
+      { length: 30_000 },
+      (_, i): IndexFile => ({
+        filename: `huge-1.0-${i}-cp311-cp311-manylinux_2_28_x86_64.whl`,
+        url: `https://index.test/huge-1.0-${i}.whl`,
+        sha256: SHA,
+        yanked: false,
+        hasMetadata: true,
+      }),
+    );
     files.push({ filename: 'huge-1.0-py3-none-any.whl', url: 'https://index.test/huge-1.0-py3-none-any.whl', sha256: SHA, yanked: false, hasMetadata: true });
     const { pauseMs, outcome } = await longestPause(() => resolveFromIndex(['huge'], index({ huge: { files } }), options));
     expect(outcome).toMatchObject({ wheels: [{ project: 'huge', file: { filename: 'huge-1.0-py3-none-any.whl' } }] });
@@ -101,7 +118,16 @@ describe('resolving never freezes the host', () => {
   });
 
   test('a project page of 30,000 versions is picked from with no pause of 200 ms', async () => {
-    const files = Array.from({ length: 30_000 }, (_, i): IndexFile => ({ filename: `many-${Math.floor(i / 100)}.${i % 100}-py3-none-any.whl`, url: `https://index.test/many-${i}.whl`, sha256: SHA, yanked: false, hasMetadata: true }));
+    const files = Array.from(
+      { length: 30_000 },
+      (_, i): IndexFile => ({
+        filename: `many-${Math.floor(i / 100)}.${i % 100}-py3-none-any.whl`,
+        url: `https://index.test/many-${i}.whl`,
+        sha256: SHA,
+        yanked: false,
+        hasMetadata: true,
+      }),
+    );
     const { pauseMs, outcome } = await longestPause(() => resolveFromIndex(['many'], index({ many: { files } }), options));
     expect(outcome).toMatchObject({ wheels: [{ project: 'many', version: '299.99' }] });
     expect(pauseMs).toBeLessThan(200);

@@ -177,7 +177,9 @@ describe('output', () => {
 
   it('streams every line written below sys.stdout that the result holds (each at once, so not always in order with print)', async () => {
     let streamed = '';
-    const r = await sandbox.run('import os\nfor i in range(200):\n    print(i)\n    os.write(1, f"low {i}\\n".encode())', { onOutput: (c) => (streamed += c.text) });
+    const r = await sandbox.run('import os\nfor i in range(200):\n    print(i)\n    os.write(1, f"low {i}\\n".encode())', {
+      onOutput: (c) => (streamed += c.text),
+    });
     expect(r.stdout).toBe(Array.from({ length: 200 }, (_, i) => `${i}\nlow ${i}\n`).join(''));
     expect(streamed).toHaveLength(r.output.length);
     for (let i = 0; i < 200; i++) expect(streamed).toContain(`low ${i}\n`);
@@ -238,7 +240,8 @@ describe('output', () => {
 
 describe('images', () => {
   // The smallest valid PNG (1x1), so no imaging library is needed.
-  const PNG = 'b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x08\\x06\\x00\\x00\\x00\\x1f\\x15\\xc4\\x89\\x00\\x00\\x00\\rIDATx\\x9cc\\xf8\\x0f\\x00\\x00\\x01\\x01\\x00\\x05\\x18\\xd8N\\x00\\x00\\x00\\x00IEND\\xaeB`\\x82"';
+  const PNG =
+    'b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x08\\x06\\x00\\x00\\x00\\x1f\\x15\\xc4\\x89\\x00\\x00\\x00\\rIDATx\\x9cc\\xf8\\x0f\\x00\\x00\\x01\\x01\\x00\\x05\\x18\\xd8N\\x00\\x00\\x00\\x00IEND\\xaeB`\\x82"';
 
   it('returns objects with _repr_png_ passed to display() as PNG images', async () => {
     const r = await sandbox.run(`class Pic:\n    def _repr_png_(self):\n        return ${PNG}\ndisplay(Pic())`);

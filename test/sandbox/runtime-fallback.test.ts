@@ -42,7 +42,9 @@ describe('the runtime in a browser', () => {
     expect(boot.config.indexURL).toBe(CDN);
     expect(JSON.parse(boot.config.runtime!.lockFile).info.platform).toMatch(/^emscripten/);
     expect(requested.filter((url) => url.startsWith(CDN))).toHaveLength(5);
-    expect(progress.map((p) => p.message).join('\n')).toMatch(new RegExp(`answered with an HTML page.*loading Pyodide ${BUNDLED_PYODIDE_VERSION.replaceAll('.', '\\.')} from ${CDN.replaceAll('.', '\\.')}`));
+    expect(progress.map((p) => p.message).join('\n')).toMatch(
+      new RegExp(`answered with an HTML page.*loading Pyodide ${BUNDLED_PYODIDE_VERSION.replaceAll('.', '\\.')} from ${CDN.replaceAll('.', '\\.')}`),
+    );
   });
 
   it('set by indexURL, is never replaced by the CDN: a missing file fails the boot, naming it and the option', async () => {

@@ -67,11 +67,15 @@ describe('loadRuntime', () => {
   });
 
   it('names the file and the option to set when the server answers it with an HTML page', async () => {
-    await expect(loadRuntime(runtimeIn(`${origin}/spa/pyodide/`), undefined, false, 'indexURL')).rejects.toThrow(/\/spa\/pyodide\/pyodide\.mjs answered with an HTML page.*; set indexURL to where it is served/);
+    await expect(loadRuntime(runtimeIn(`${origin}/spa/pyodide/`), undefined, false, 'indexURL')).rejects.toThrow(
+      /\/spa\/pyodide\/pyodide\.mjs answered with an HTML page.*; set indexURL to where it is served/,
+    );
   });
 
   it('names the file, the status and the option to set when it is missing', async () => {
-    await expect(loadRuntime(runtimeIn(`${origin}/missing/`), undefined, false, 'indexURL')).rejects.toThrow(/\/missing\/pyodide\.mjs answered HTTP 404; set indexURL to where it is served/);
+    await expect(loadRuntime(runtimeIn(`${origin}/missing/`), undefined, false, 'indexURL')).rejects.toThrow(
+      /\/missing\/pyodide\.mjs answered HTTP 404; set indexURL to where it is served/,
+    );
   });
 });
 

@@ -39,7 +39,10 @@ beforeEach(() => {
 
 /** The sandbox's plan for the package's own copy (not served here) with the "CDN" as its fallback. */
 function fallbackPlan(cdn: string): BootPlan {
-  return { runtime: { urls: runtimeIn(`${origin}/app/assets/`), fallback: { indexURL: cdn, version: BUNDLED_PYODIDE_VERSION } }, config: { indexURL: `${origin}/app/assets/` } } as BootPlan;
+  return {
+    runtime: { urls: runtimeIn(`${origin}/app/assets/`), fallback: { indexURL: cdn, version: BUNDLED_PYODIDE_VERSION } },
+    config: { indexURL: `${origin}/app/assets/` },
+  } as BootPlan;
 }
 
 const bytes = async (blob: Blob | Uint8Array) => new Uint8Array(blob instanceof Blob ? await blob.arrayBuffer() : blob);
@@ -85,7 +88,9 @@ describe('the CDN fallback on a page that cannot hash', () => {
 
   it('refuses to run unchecked files and says why (no crypto.subtle outside a secure context)', async () => {
     vi.stubGlobal('crypto', {});
-    await expect(prepareRuntime(fallbackPlan(`${origin}/cdn/insecure/none/`), { snapshotCache: 'off' })).rejects.toThrow(/pyodide\.mjs against the SHA-256 this package was built with: this page is not a secure context/);
+    await expect(prepareRuntime(fallbackPlan(`${origin}/cdn/insecure/none/`), { snapshotCache: 'off' })).rejects.toThrow(
+      /pyodide\.mjs against the SHA-256 this package was built with: this page is not a secure context/,
+    );
   });
 });
 
@@ -113,7 +118,8 @@ describe('the CDN fallback with Cache Storage', () => {
   it('downloads again a stored file whose bytes differ (stored before files were checked), and does not use it', async () => {
     const cdn = `${origin}/cdn/again/`;
     const build = sha256(genuine('pyodide.mjs'));
-    const store = (file: string, body: Uint8Array) => entries.set(`${cdn}${file}`, new Response(new Uint8Array(body), { headers: { 'x-python-sandbox-build': build } }));
+    const store = (file: string, body: Uint8Array) =>
+      entries.set(`${cdn}${file}`, new Response(new Uint8Array(body), { headers: { 'x-python-sandbox-build': build } }));
     for (const file of ['pyodide.asm.mjs', 'python_stdlib.zip']) store(file, genuine(file));
     store('pyodide.asm.wasm', tampered('pyodide.asm.wasm'));
     const boot = fallbackPlan(cdn);

@@ -54,7 +54,9 @@ describe('the shipped snapshot', () => {
   });
 
   it('starts each interpreter from its own random state', async ({ createSandbox }) => {
-    const draws = await Promise.all([0, 1].map(async () => (await (await createSandbox({ snapshotCache: emptyStore(), warmSpare: false })).run('import random\nrandom.random()')).result));
+    const draws = await Promise.all(
+      [0, 1].map(async () => (await (await createSandbox({ snapshotCache: emptyStore(), warmSpare: false })).run('import random\nrandom.random()')).result),
+    );
     expect(draws[0]).not.toBe(draws[1]);
   });
 

@@ -11,7 +11,10 @@ import { withSandbox } from '../support/fixtures.js';
 
 function snapshotDir() {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-snapshots-'));
-  const file = () => readdirSync(directory).filter((f) => f.endsWith('.bin')).map((f) => join(directory, f))[0];
+  const file = () =>
+    readdirSync(directory)
+      .filter((f) => f.endsWith('.bin'))
+      .map((f) => join(directory, f))[0];
   // The store's own path: not the snapshot shipped with the package (shipped-snapshot.test.ts).
   return { options: { snapshotCache: { directory }, warmSpare: false, shippedSnapshot: false } satisfies SandboxOptions, file };
 }

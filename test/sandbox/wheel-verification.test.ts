@@ -96,7 +96,9 @@ describe('wheel verification in Node', () => {
     }
   });
 
-  it("leaves no wheel in Pyodide's own folder, which only this user may open; the verified one is kept apart, in a folder of this user's", async ({ createSandbox }) => {
+  it("leaves no wheel in Pyodide's own folder, which only this user may open; the verified one is kept apart, in a folder of this user's", async ({
+    createSandbox,
+  }) => {
     await inTemporaryDirectory(async (temporary) => {
       const sandbox = await createSandbox({ packageBaseUrl: genuine.baseUrl, lockFileContents: genuine.lockFileContents, warmSpare: false });
       expect((await sandbox.run('import tinypkg\ntinypkg.ANSWER')).result).toBe('42');

@@ -45,7 +45,10 @@ describe('WorkdirMirror bounds (issue 24)', () => {
 
   it(`writes back at most ${MIRROR_MAX_RUN_FILES} files that runs wrote, however small, and names the rest as lost`, () => {
     const mirror = new WorkdirMirror(25 * MB);
-    mirror.afterRun(Array.from({ length: MIRROR_MAX_RUN_FILES + 500 }, (_, i) => runFile(`f${i}.txt`, 0)), []);
+    mirror.afterRun(
+      Array.from({ length: MIRROR_MAX_RUN_FILES + 500 }, (_, i) => runFile(`f${i}.txt`, 0)),
+      [],
+    );
     expect(mirror.size).toBe(MIRROR_MAX_RUN_FILES);
     expect(mirror.describeRestore()).toMatch(/and 495 more, which could not be kept/);
   });
@@ -53,7 +56,10 @@ describe('WorkdirMirror bounds (issue 24)', () => {
   it('bounds the characters of the names it keeps', () => {
     const mirror = new WorkdirMirror(25 * MB);
     const long = (i: number) => `${'d'.repeat(200)}/${'n'.repeat(600)}-${i}.txt`;
-    mirror.afterRun(Array.from({ length: 1000 }, (_, i) => runFile(long(i), 0)), []);
+    mirror.afterRun(
+      Array.from({ length: 1000 }, (_, i) => runFile(long(i), 0)),
+      [],
+    );
     const kept = names(mirror);
     expect(kept.reduce((sum, path) => sum + path.length, 0)).toBeLessThanOrEqual(MIRROR_MAX_PATH_CHARS);
     expect(kept.length).toBeLessThan(1000);

@@ -24,7 +24,12 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 200)}`) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 200)}`),
+      }));
   });
 }
 

@@ -22,7 +22,11 @@ export function indexWheelsMissing(): string | undefined {
     execFileSync('node', [join(import.meta.dirname, '../../scripts/download-index-wheels.mjs')], { stdio: ['ignore', 'ignore', 'pipe'] });
     return undefined;
   } catch (error) {
-    return `the real wheels of the loopback package index are missing: scripts/download-index-wheels.mjs failed (${String((error as { stderr?: Buffer }).stderr ?? error).trim().slice(0, 300)})`;
+    return `the real wheels of the loopback package index are missing: scripts/download-index-wheels.mjs failed (${String(
+      (error as { stderr?: Buffer }).stderr ?? error,
+    )
+      .trim()
+      .slice(0, 300)})`;
   }
 }
 
@@ -48,9 +52,19 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
   const bytes = new Map(wheels.map((name) => [name, readFileSync(join(INDEX_WHEELS_DIR, name))]));
   const hash = (data: Buffer) => createHash('sha256').update(data).digest('hex');
   const metadata = new Map<string, string>(
-    Object.entries(JSON.parse(
-      execFileSync('python3', ['-c', 'import sys, zipfile, json\nout = {}\nfor p in sys.argv[1:]:\n    z = zipfile.ZipFile(p)\n    out[p.rsplit("/", 1)[-1]] = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()\nprint(json.dumps(out))', ...wheels.map((name) => join(INDEX_WHEELS_DIR, name))], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-    ) as Record<string, string>),
+    Object.entries(
+      JSON.parse(
+        execFileSync(
+          'python3',
+          [
+            '-c',
+            'import sys, zipfile, json\nout = {}\nfor p in sys.argv[1:]:\n    z = zipfile.ZipFile(p)\n    out[p.rsplit("/", 1)[-1]] = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()\nprint(json.dumps(out))',
+            ...wheels.map((name) => join(INDEX_WHEELS_DIR, name)),
+          ],
+          { encoding: 'utf8', maxBuffer: 64 << 20 },
+        ),
+      ) as Record<string, string>,
+    ),
   );
   const projectOf = (fileName: string) => normalize(fileName.split('-')[0]);
   const requests: string[] = [];
@@ -79,7 +93,8 @@ export async function startFakeIndex({ tampered = [] as string[] } = {}): Promis
       return void response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(body);
     }
     const file = /^\/(?:files|lock)\/([^/]+)$/.exec(path)?.[1];
-    if (file?.endsWith('.metadata') && metadata.has(file.slice(0, -9))) return void response.writeHead(200, { 'content-type': 'text/plain' }).end(metadata.get(file.slice(0, -9)));
+    if (file?.endsWith('.metadata') && metadata.has(file.slice(0, -9)))
+      return void response.writeHead(200, { 'content-type': 'text/plain' }).end(metadata.get(file.slice(0, -9)));
     const wheel = file && bytes.get(file);
     if (wheel) {
       const served = tampered.includes(projectOf(file)) ? Buffer.concat([wheel.subarray(0, -1), Buffer.from([wheel.at(-1)! ^ 1])]) : wheel;

@@ -121,4 +121,5 @@ print("forging progress")`;
  * 24): it replaces its last batch with 5,000 empty files with ~880-character paths (the walk stops
  * at its 5,000-file cap; empty files cost nothing against the byte budget).
  */
-export const MIRROR_FLOOD = 'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
+export const MIRROR_FLOOD =
+  'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';

@@ -62,7 +62,10 @@ export async function routeGeminiTo(context: BrowserContext, fake: FakeGemini, p
   const forward = async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
     const request = route.request();
     if (request.method() === 'OPTIONS') {
-      return route.fulfill({ status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' } });
+      return route.fulfill({
+        status: 204,
+        headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' },
+      });
     }
     const url = new URL(request.url());
     const path = url.pathname.replace(proxyPath, '');
@@ -139,10 +142,13 @@ export function indexedDbContents(page: Page): Promise<string> {
       for (const storeName of db.objectStoreNames) {
         const store = db.transaction(storeName, 'readonly').objectStore(storeName);
         const [keys, values] = await Promise.all(
-          [store.getAllKeys(), store.getAll()].map((request) => new Promise<unknown[]>((resolve, reject) => {
-            request.onsuccess = () => resolve(request.result as unknown[]);
-            request.onerror = () => reject(request.error);
-          })),
+          [store.getAllKeys(), store.getAll()].map(
+            (request) =>
+              new Promise<unknown[]>((resolve, reject) => {
+                request.onsuccess = () => resolve(request.result as unknown[]);
+                request.onerror = () => reject(request.error);
+              }),
+          ),
         );
         keys.forEach((key, i) => (dump[`${name}/${storeName}/${String(key)}`] = values[i]));
       }
@@ -178,7 +184,11 @@ export function useFakeGemini(timeoutMs: number): FakeGeminiWorld {
   } as FakeGeminiWorld;
   beforeAll(async () => {
     requireBuild();
-    [world.browser, world.server, world.fake] = await Promise.all([launchChromium(), startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true }), FakeGemini.start()]);
+    [world.browser, world.server, world.fake] = await Promise.all([
+      launchChromium(),
+      startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true }),
+      FakeGemini.start(),
+    ]);
   }, timeoutMs);
   afterAll(async () => {
     await Promise.all([world.browser?.close(), world.server?.close(), world.fake?.close()]);

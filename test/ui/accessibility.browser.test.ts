@@ -24,7 +24,11 @@ let context: BrowserContext | undefined;
 
 beforeAll(async () => {
   requireBuild();
-  [browser, site, root] = await Promise.all([launchChromium(), startStaticServer({ root: DIST, crossOriginIsolated: true }), startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true })]);
+  [browser, site, root] = await Promise.all([
+    launchChromium(),
+    startStaticServer({ root: DIST, crossOriginIsolated: true }),
+    startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true }),
+  ]);
 }, TIMEOUT_MS);
 
 afterAll(async () => {
@@ -79,7 +83,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoViolations(page);
     });
 
-    test('a chart demo\'s figure enlarged in its dialog', async () => {
+    test("a chart demo's figure enlarged in its dialog", async () => {
       const page = await hostPage(scheme);
       await playDemo(page, 'sales');
       await page.locator('#chat0 button.enlarge').first().click();
@@ -123,7 +127,8 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
         for (const el of root.querySelectorAll('*')) {
           const inside = inTranscript || Boolean(el.closest('.transcript'));
           const role = el.getAttribute('role') ?? '';
-          if (el.hasAttribute('aria-live') || ['status', 'alert', 'log'].includes(role)) found.push({ role: role || `aria-live=${el.getAttribute('aria-live')}`, inTranscript: inside, text: (el.textContent ?? '').trim().slice(0, 60) });
+          if (el.hasAttribute('aria-live') || ['status', 'alert', 'log'].includes(role))
+            found.push({ role: role || `aria-live=${el.getAttribute('aria-live')}`, inTranscript: inside, text: (el.textContent ?? '').trim().slice(0, 60) });
           if (el.shadowRoot) walk(el.shadowRoot, inside);
         }
       };
@@ -172,7 +177,7 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
     expect(await chat.locator('.transcript').getByRole('heading', { name: 'Gemini', exact: true, level: 3 }).count()).toBe(1);
   });
 
-  test('heading-level sets the title\'s level, and the welcome\'s heading is one below', async () => {
+  test("heading-level sets the title's level, and the welcome's heading is one below", async () => {
     const page = await hostPage('light', `heading-level=4&demos-url=${DEMOS}`);
     const chat = page.locator('#chat0');
     await expect.poll(() => chat.getByRole('heading', { name: 'Python chat', level: 4 }).count()).toBe(1);
@@ -190,7 +195,11 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
   test('straight in the body of a page without landmarks, the widget adds none: no main, banner or contentinfo', async () => {
     const page = await open(`${root.origin}${PLAIN}`, 'light');
     await page.waitForFunction(() => Boolean(document.querySelector('#chat0')?.shadowRoot?.querySelector('.transcript')));
-    expect({ main: await page.getByRole('main').count(), banner: await page.getByRole('banner').count(), contentinfo: await page.getByRole('contentinfo').count() }).toEqual({ main: 0, banner: 0, contentinfo: 0 });
+    expect({
+      main: await page.getByRole('main').count(),
+      banner: await page.getByRole('banner').count(),
+      contentinfo: await page.getByRole('contentinfo').count(),
+    }).toEqual({ main: 0, banner: 0, contentinfo: 0 });
   });
 
   test('straight in the body of a page, the open settings dialog adds no banner', async () => {
@@ -204,7 +213,9 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
   test('code and output boxes are in the tab order and named', async () => {
     const page = await hostPage('light');
     await playDemo(page, 'primes');
-    const boxes = await page.locator('#chat0 .transcript :is(pre.code, pre.output)').evaluateAll((els) => els.map((el) => ({ tabIndex: (el as HTMLElement).tabIndex, name: el.getAttribute('aria-label') })));
+    const boxes = await page
+      .locator('#chat0 .transcript :is(pre.code, pre.output)')
+      .evaluateAll((els) => els.map((el) => ({ tabIndex: (el as HTMLElement).tabIndex, name: el.getAttribute('aria-label') })));
     expect(boxes.length).toBeGreaterThan(1);
     expect(boxes.filter((box) => box.tabIndex !== 0 || !box.name)).toEqual([]);
   });
@@ -227,7 +238,7 @@ describe('contrast', { timeout: TIMEOUT_MS }, () => {
           return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
         };
         const backdrop = (el: Element): string => {
-          for (let at: Element | null = el; at; at = at.parentElement ?? ((at.getRootNode() as ShadowRoot).host ?? null)) {
+          for (let at: Element | null = el; at; at = at.parentElement ?? (at.getRootNode() as ShadowRoot).host ?? null) {
             const colour = getComputedStyle(at).backgroundColor;
             if (rgb(colour)[3] !== 0) return colour;
           }
@@ -255,7 +266,10 @@ describe('motion and forced colours', { timeout: TIMEOUT_MS }, () => {
       const probe = document.createElement('div');
       probe.innerHTML = '<span class="spinner"></span><div class="typing"><span></span><span></span><span></span></div>';
       column.append(probe);
-      const result = { spinner: getComputedStyle(probe.querySelector('.spinner')!).animationName, typing: getComputedStyle(probe.querySelector('.typing span')!).animationName };
+      const result = {
+        spinner: getComputedStyle(probe.querySelector('.spinner')!).animationName,
+        typing: getComputedStyle(probe.querySelector('.typing span')!).animationName,
+      };
       probe.remove();
       return result;
     });
@@ -277,18 +291,20 @@ describe('motion and forced colours', { timeout: TIMEOUT_MS }, () => {
       const marked = await radios.evaluateAll((buttons) => {
         const transparent = (colour: string) => colour === 'transparent' || /rgba\(.*,\s*0\)$/.test(colour);
         const backdrop = (start: Element | null): string => {
-          for (let el = start; el; el = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null)) {
+          for (let el = start; el; el = el.parentElement ?? (el.getRootNode() as ShadowRoot).host ?? null) {
             const colour = getComputedStyle(el).backgroundColor;
             if (!transparent(colour)) return colour;
           }
           return 'Canvas';
         };
-        return Object.fromEntries(buttons.map((b) => {
-          const style = getComputedStyle(b);
-          const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor);
-          const border = style.borderTopStyle !== 'none' && parseFloat(style.borderTopWidth) > 0 && !transparent(style.borderTopColor);
-          return [b.getAttribute('aria-checked'), outline || border || backdrop(b) !== backdrop(b.parentElement)];
-        }));
+        return Object.fromEntries(
+          buttons.map((b) => {
+            const style = getComputedStyle(b);
+            const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor);
+            const border = style.borderTopStyle !== 'none' && parseFloat(style.borderTopWidth) > 0 && !transparent(style.borderTopColor);
+            return [b.getAttribute('aria-checked'), outline || border || backdrop(b) !== backdrop(b.parentElement)];
+          }),
+        );
       });
       expect(marked).toEqual({ true: true, false: false });
     });

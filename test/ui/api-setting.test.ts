@@ -34,7 +34,7 @@ describe('the API in Settings', () => {
     expect(element.shadowRoot!.getElementById(control.getAttribute('aria-describedby')!)?.textContent).toContain('starts the model afresh');
   });
 
-  test('shows the current choice and says the reader\'s', async () => {
+  test("shows the current choice and says the reader's", async () => {
     const element = await settings({ api: 'interactions' });
     const control = select(element);
     expect(control.value).toBe('interactions');

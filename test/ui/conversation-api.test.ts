@@ -20,7 +20,13 @@ beforeEach(() => gemini.reset());
 const interactions = useFakeInteractions();
 
 const sandbox = new ScriptedSandbox(() => ({}));
-const onInteractions = (model = MODEL): ConversationSetup => ({ client: interactionsClient(interactions.fake), model, execution: 'local', api: 'interactions', sandbox });
+const onInteractions = (model = MODEL): ConversationSetup => ({
+  client: interactionsClient(interactions.fake),
+  model,
+  execution: 'local',
+  api: 'interactions',
+  sandbox,
+});
 const onGenerateContent = (): ConversationSetup => ({ client: geminiClient(gemini), model: MODEL, execution: 'local', sandbox });
 const say = (conversation: Conversation, words: string, setup: ConversationSetup) => conversation.send({ text: words, attachments: [] }, async () => setup);
 
@@ -37,7 +43,10 @@ describe('the widget conversation on the Interactions API', () => {
   });
 
   test('carries its steps over a change of model', async () => {
-    interactions.fake.script([{ reply: interactionReply('completed', [modelOutput('Hello.')]) }, { reply: interactionReply('completed', [modelOutput('Again.')]) }]);
+    interactions.fake.script([
+      { reply: interactionReply('completed', [modelOutput('Hello.')]) },
+      { reply: interactionReply('completed', [modelOutput('Again.')]) },
+    ]);
     const conversation = new Conversation(() => undefined);
     await say(conversation, 'Hi.', onInteractions());
     await say(conversation, 'And?', onInteractions('gemini-pro-latest'));
@@ -56,6 +65,10 @@ describe('the widget conversation on the Interactions API', () => {
     gemini.script([{ reply: reply([text('Back.')]) }]);
     await say(conversation, 'Third.', onGenerateContent());
     expect(gemini.requests[1].body.contents).toEqual([{ role: 'user', parts: [{ text: 'Third.' }] }]);
-    expect(conversation.entries.filter((entry) => entry.kind === 'model').map((entry) => entry.kind === 'model' && entry.state)).toEqual(['done', 'done', 'done']);
+    expect(conversation.entries.filter((entry) => entry.kind === 'model').map((entry) => entry.kind === 'model' && entry.state)).toEqual([
+      'done',
+      'done',
+      'done',
+    ]);
   });
 });

@@ -14,7 +14,12 @@ import { FakeGemini } from '../fake-gemini/server.js';
 
 const FILES = 5000;
 /** One-byte files with long names, as the flood in issue 24 wrote them. */
-const flood: FileOutput[] = Array.from({ length: FILES }, (_, i) => ({ path: `${'long-name-'.repeat(20)}${i}.txt`, mimeType: 'text/plain', data: 'eA==', size: 1 }));
+const flood: FileOutput[] = Array.from({ length: FILES }, (_, i) => ({
+  path: `${'long-name-'.repeat(20)}${i}.txt`,
+  mimeType: 'text/plain',
+  data: 'eA==',
+  size: 1,
+}));
 
 let fake: FakeGemini;
 beforeAll(async () => {

@@ -9,7 +9,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
-import { DIST, blockNonLocal, runInChat, collectLog, pickDemo, requireBuild, screenshot, sendAndWait, transcriptText, waitForSandbox } from '../support/widget-page.js';
+import {
+  DIST,
+  blockNonLocal,
+  runInChat,
+  collectLog,
+  pickDemo,
+  requireBuild,
+  screenshot,
+  sendAndWait,
+  transcriptText,
+  waitForSandbox,
+} from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 let browser: Browser;
@@ -32,7 +43,9 @@ afterEach(async () => {
   context = undefined;
 });
 
-async function openDemoPage(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; query?: string } = {}): Promise<{ page: Page; log: string[]; blocked: string[] }> {
+async function openDemoPage(
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; query?: string } = {},
+): Promise<{ page: Page; log: string[]; blocked: string[] }> {
   context = await browser.newContext({ viewport: options.viewport ?? { width: 1360, height: 860 }, colorScheme: options.colorScheme ?? 'light' });
   const blocked = await blockNonLocal(context);
   const page = await context.newPage();
@@ -43,7 +56,7 @@ async function openDemoPage(options: { colorScheme?: 'light' | 'dark'; viewport?
 }
 
 describe('the demo page', { timeout: TIMEOUT_MS }, () => {
-  test('shows the chat, the demo picker and the scratchpad, which runs in the chat\'s Python', async () => {
+  test("shows the chat, the demo picker and the scratchpad, which runs in the chat's Python", async () => {
     const { page, log } = await openDemoPage();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await expect.poll(() => page.locator('code-exec-chat .welcome cec-demo-picker button[data-demo]').count()).toBe(3);
@@ -56,7 +69,9 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
     const unnamed = await page.evaluate(() => {
       const found: string[] = [];
       const walk = (root: Document | ShadowRoot) => {
-        for (const el of root.querySelectorAll<HTMLElement>('button, input:not([type=hidden]):not([aria-hidden=true]), textarea, select, [role=radio], [role=progressbar]')) {
+        for (const el of root.querySelectorAll<HTMLElement>(
+          'button, input:not([type=hidden]):not([aria-hidden=true]), textarea, select, [role=radio], [role=progressbar]',
+        )) {
           const id = el.id && (el.getRootNode() as Document | ShadowRoot).querySelector(`label[for="${el.id}"]`);
           const name = el.getAttribute('aria-label') || el.textContent?.trim() || el.closest('label')?.textContent?.trim() || id;
           if (!name) found.push(el.outerHTML.slice(0, 80));

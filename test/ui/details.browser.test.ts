@@ -42,7 +42,9 @@ function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     let el: Element | null = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el ? `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''}${el.getAttribute('aria-label') ? `[${el.getAttribute('aria-label')}]` : ''}` : 'none';
+    return el
+      ? `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''}${el.getAttribute('aria-label') ? `[${el.getAttribute('aria-label')}]` : ''}`
+      : 'none';
   });
 }
 
@@ -63,7 +65,12 @@ describe('details', { timeout: TIMEOUT_MS }, () => {
   test('at 280 px an aligned output table keeps its lines and scrolls sideways, in a focusable named box', async () => {
     const page = await salesDemo(280);
     const box = page.locator('#chat0 pre.output', { hasText: 'Month' }).first();
-    const shape = await box.evaluate((pre) => ({ whiteSpace: getComputedStyle(pre).whiteSpace, scrolls: pre.scrollWidth > pre.clientWidth, tabIndex: (pre as HTMLElement).tabIndex, name: pre.getAttribute('aria-label') }));
+    const shape = await box.evaluate((pre) => ({
+      whiteSpace: getComputedStyle(pre).whiteSpace,
+      scrolls: pre.scrollWidth > pre.clientWidth,
+      tabIndex: (pre as HTMLElement).tabIndex,
+      name: pre.getAttribute('aria-label'),
+    }));
     expect(shape).toEqual({ whiteSpace: 'pre', scrolls: true, tabIndex: 0, name: 'Output' });
   });
 
@@ -145,7 +152,10 @@ describe('a drop', { timeout: TIMEOUT_MS }, () => {
 
   test('of an offered and a refused file attaches the offered one', async () => {
     const page = await open(PLAIN);
-    await drop(page, [['data.csv', ''], ['photo.heic', 'image/heic']]);
+    await drop(page, [
+      ['data.csv', ''],
+      ['photo.heic', 'image/heic'],
+    ]);
     await expect.poll(() => page.locator('#chat0 cec-composer .chip').allInnerTexts()).toEqual([expect.stringContaining('data.csv')]);
     expect(await page.locator('#chat0 .error').innerText()).toContain('photo.heic');
   });

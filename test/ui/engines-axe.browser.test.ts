@@ -27,7 +27,13 @@ async function violations(page: Driver): Promise<string[]> {
     const result = await w.axe!.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-      .map((v) => `${v.impact} ${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' ')}`);
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} ${v.nodes
+            .slice(0, 3)
+            .map((n) => JSON.stringify(n.target))
+            .join(' ')}`,
+      );
   }, AXE_SOURCE);
 }
 
@@ -41,35 +47,54 @@ describe.each([firefox(), webkit()])('$name', (engine) => {
       return page;
     }
 
-    test('the welcome, in a page with its own header, main and h1; then the settings dialog open', async () => {
-      const page = await hostPage();
-      expect(await violations(page)).toEqual([]);
-      await clickOn(page, 'button[aria-label="Settings"]');
-      await until('the settings dialog', async () => (await page.evaluate(countOf, 'dialog[open]')) === 1);
-      expect(await violations(page)).toEqual([]);
-    }, TIMEOUT_MS);
+    test(
+      'the welcome, in a page with its own header, main and h1; then the settings dialog open',
+      async () => {
+        const page = await hostPage();
+        expect(await violations(page)).toEqual([]);
+        await clickOn(page, 'button[aria-label="Settings"]');
+        await until('the settings dialog', async () => (await page.evaluate(countOf, 'dialog[open]')) === 1);
+        expect(await violations(page)).toEqual([]);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('axe walks the widget\'s shadow root in this engine: a nameless button planted there is found', async () => {
-      const page = await hostPage();
-      await page.evaluate(() => {
-        document.querySelector('#chat0')!.shadowRoot!.querySelector('.transcript .column')!.append(Object.assign(document.createElement('button'), { className: 'planted' }));
-      });
-      expect((await violations(page)).join('\n')).toMatch(/critical button-name: .*planted/);
-    }, TIMEOUT_MS);
+    test(
+      "axe walks the widget's shadow root in this engine: a nameless button planted there is found",
+      async () => {
+        const page = await hostPage();
+        await page.evaluate(() => {
+          document
+            .querySelector('#chat0')!
+            .shadowRoot!.querySelector('.transcript .column')!
+            .append(Object.assign(document.createElement('button'), { className: 'planted' }));
+        });
+        expect((await violations(page)).join('\n')).toMatch(/critical button-name: .*planted/);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('a played chart demo (sales); then its figure enlarged in the dialog', async () => {
-      const page = await hostPage();
-      await page.evaluate(playDemoInPage, 'sales', 120_000);
-      expect(await violations(page)).toEqual([]);
-      await clickOn(page, 'button.enlarge');
-      await until('the figure dialog', async () => (await page.evaluate(countOf, 'dialog.figure-viewer[open]')) === 1);
-      expect(await violations(page)).toEqual([]);
-    }, TIMEOUT_MS);
+    test(
+      'a played chart demo (sales); then its figure enlarged in the dialog',
+      async () => {
+        const page = await hostPage();
+        await page.evaluate(playDemoInPage, 'sales', 120_000);
+        expect(await violations(page)).toEqual([]);
+        await clickOn(page, 'button.enlarge');
+        await until('the figure dialog', async () => (await page.evaluate(countOf, 'dialog.figure-viewer[open]')) === 1);
+        expect(await violations(page)).toEqual([]);
+      },
+      TIMEOUT_MS,
+    );
 
-    test('the demo page with its scratchpad', async () => {
-      const page = await pages.open('/dist/index.html');
-      await until('Python', () => page.evaluate(sandboxReady, '#chat'), 120_000);
-      expect(await violations(page)).toEqual([]);
-    }, TIMEOUT_MS);
+    test(
+      'the demo page with its scratchpad',
+      async () => {
+        const page = await pages.open('/dist/index.html');
+        await until('Python', () => page.evaluate(sandboxReady, '#chat'), 120_000);
+        expect(await violations(page)).toEqual([]);
+      },
+      TIMEOUT_MS,
+    );
   });
 });

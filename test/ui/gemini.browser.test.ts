@@ -10,7 +10,18 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { Recording } from '../../src/ui/replay/recording.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
-import { SEED_PROMPT, apiError, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, streamReply, text } from '../fake-gemini/scenarios.js';
+import {
+  SEED_PROMPT,
+  apiError,
+  lastTurn,
+  outputOf,
+  reply,
+  runPythonCall,
+  seedLocalTurns,
+  seedServerTurns,
+  streamReply,
+  text,
+} from '../fake-gemini/scenarios.js';
 import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from '../support/widget-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
@@ -142,11 +153,13 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     await expect.poll(() => page.locator('#chat0 cec-settings dialog').evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
     expect(await page.locator('#chat0 cec-composer textarea').inputValue()).toBe('hello again');
     expect(await page.locator('#chat0 .error[role="alert"]').last().innerText()).toContain('Your message is still in the box');
-    expect(await page.evaluate(() => {
-      let el: Element | null = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.getAttribute('name');
-    })).toBe('key');
+    expect(
+      await page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.getAttribute('name');
+      }),
+    ).toBe('key');
   });
 
   test('record mode: a live session saved as a recording replays, running the code again', async () => {
@@ -179,7 +192,8 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
       {
         expect: (request) => {
           const parts = lastTurn(request).parts ?? [];
-          if (!parts.some((part) => part.text?.includes('Attached file "sales.csv"') && part.text.includes('north,10'))) throw new Error('the CSV is not shown to the model');
+          if (!parts.some((part) => part.text?.includes('Attached file "sales.csv"') && part.text.includes('north,10')))
+            throw new Error('the CSV is not shown to the model');
           if (!parts.some((part) => part.inlineData?.mimeType === 'image/png')) throw new Error('the image is not shown to the model');
         },
         reply: reply([runPythonCall('import os\nprint(open("sales.csv").read().strip().splitlines()[1], sorted(os.listdir(".")))')]),
@@ -188,7 +202,9 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
     ]);
     const { page } = await openChat('');
     await waitForSandbox(page, '#chat0');
-    await page.locator('#chat0 cec-composer input[type=file]').setInputFiles({ name: 'sales.csv', mimeType: '', buffer: Buffer.from('region,total\nnorth,10\n') });
+    await page
+      .locator('#chat0 cec-composer input[type=file]')
+      .setInputFiles({ name: 'sales.csv', mimeType: '', buffer: Buffer.from('region,total\nnorth,10\n') });
     // Drag and drop onto the chat.
     const dataTransfer = await page.evaluateHandle((png) => {
       const transfer = new DataTransfer();
@@ -197,12 +213,17 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
     }, PNG_1X1);
     await page.locator('#chat0 .frame').dispatchEvent('dragover', { dataTransfer });
     await page.locator('#chat0 .frame').dispatchEvent('drop', { dataTransfer });
-    await expect.poll(() => page.locator('#chat0 cec-composer .chip').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
+    await expect
+      .poll(() => page.locator('#chat0 cec-composer .chip').allInnerTexts())
+      .toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
     await type(page, 'What is in the file?');
     await sendAndWait(page, '#chat0');
     expect(world.fake.failures).toEqual([]);
     expect(await transcriptText(page, '#chat0')).toContain("The file says: north,10 ['dot.png', 'sales.csv']");
-    expect(await page.locator('#chat0 .turn.user .file-pill').allInnerTexts()).toEqual([expect.stringContaining('sales.csv'), expect.stringContaining('dot.png')]);
+    expect(await page.locator('#chat0 .turn.user .file-pill').allInnerTexts()).toEqual([
+      expect.stringContaining('sales.csv'),
+      expect.stringContaining('dot.png'),
+    ]);
   });
 
   test('switching to server execution carries the conversation over', async () => {
@@ -211,8 +232,10 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
       {
         expect: (request) => {
           const contents = request.body.contents;
-          if (contents.some((content) => content.parts?.some((part) => part.functionCall || part.functionResponse))) throw new Error('run_python turns were sent to server mode');
-          if (!contents.some((content) => content.parts?.some((part) => part.codeExecutionResult?.output?.includes('5117')))) throw new Error('the earlier result is missing');
+          if (contents.some((content) => content.parts?.some((part) => part.functionCall || part.functionResponse)))
+            throw new Error('run_python turns were sent to server mode');
+          if (!contents.some((content) => content.parts?.some((part) => part.codeExecutionResult?.output?.includes('5117'))))
+            throw new Error('the earlier result is missing');
         },
         reply: reply([text('Yes: 5117 is odd.')]),
       },

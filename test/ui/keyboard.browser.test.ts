@@ -71,7 +71,10 @@ describe('the scratchpad', { timeout: TIMEOUT_MS }, () => {
     const hint = await page.locator('python-scratchpad textarea').evaluate((area) => {
       const ids = (area.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
       const root = area.getRootNode() as ShadowRoot;
-      return ids.map((id) => root.getElementById(id)).filter((el): el is HTMLElement => Boolean(el)).map((el) => ({ text: el.innerText, visible: el.checkVisibility() }));
+      return ids
+        .map((id) => root.getElementById(id))
+        .filter((el): el is HTMLElement => Boolean(el))
+        .map((el) => ({ text: el.innerText, visible: el.checkVisibility() }));
     });
     expect(hint).toEqual([{ text: expect.stringMatching(/Esc then Tab leaves/), visible: true }]);
   });
@@ -100,8 +103,13 @@ describe('the execution mode switch (ARIA radio pattern)', { timeout: TIMEOUT_MS
 
   test('only the checked mode is in the tab order', async () => {
     const page = await plainPage();
-    const tabIndexes = await page.locator('#chat0 .segmented [role=radio]').evaluateAll((radios) => radios.map((r) => [r.getAttribute('data-mode'), (r as HTMLElement).tabIndex]));
-    expect(tabIndexes).toEqual([['local', 0], ['server', -1]]);
+    const tabIndexes = await page
+      .locator('#chat0 .segmented [role=radio]')
+      .evaluateAll((radios) => radios.map((r) => [r.getAttribute('data-mode'), (r as HTMLElement).tabIndex]));
+    expect(tabIndexes).toEqual([
+      ['local', 0],
+      ['server', -1],
+    ]);
   });
 
   test('arrow keys move to the other mode and select it; Home and End go to the first and last', async () => {

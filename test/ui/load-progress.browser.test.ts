@@ -48,7 +48,11 @@ describe('the load progress bar', { timeout: 60_000 }, () => {
   test('fills by the bytes downloaded, and never moves back when the boot steps follow', async () => {
     const page = await pageWithBar();
     try {
-      const download = (loaded: number) => ({ phase: 'boot', message: `Downloading Python (${(loaded / 1e6).toFixed(1)} of 12.6 MB)`, bytes: { loaded, total: 12.6e6 } });
+      const download = (loaded: number) => ({
+        phase: 'boot',
+        message: `Downloading Python (${(loaded / 1e6).toFixed(1)} of 12.6 MB)`,
+        bytes: { loaded, total: 12.6e6 },
+      });
       const quarter = await show(page, download(3.15e6));
       expect(quarter.label).toContain('Downloading Python (3.1 of 12.6 MB)');
       const half = await show(page, download(6.3e6));

@@ -24,7 +24,11 @@ interface Box {
 
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 /** `inner` lies within `outer` (to half a pixel). */
-const inside = (inner: Box, outer: Box) => inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+const inside = (inner: Box, outer: Box) =>
+  inner.x >= outer.x - 0.5 &&
+  inner.y >= outer.y - 0.5 &&
+  inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+  inner.y + inner.height <= outer.y + outer.height + 0.5;
 
 describe('the widget in a narrow sidebar on a 1280 px page', { timeout: TIMEOUT_MS }, () => {
   const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
@@ -48,10 +52,12 @@ describe('the widget in a narrow sidebar on a 1280 px page', { timeout: TIMEOUT_
     test(`${width} px: no control of the title bar covers the title`, async () => {
       const page = await sidebar(width);
       const title = await box(page, '#chat0 .brand .titles > :first-child');
-      const controls = await page.locator('#chat0 .top button').evaluateAll((buttons) => buttons.map((b) => {
-        const r = b.getBoundingClientRect();
-        return { name: b.getAttribute('aria-label') ?? b.textContent?.trim() ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
-      }));
+      const controls = await page.locator('#chat0 .top button').evaluateAll((buttons) =>
+        buttons.map((b) => {
+          const r = b.getBoundingClientRect();
+          return { name: b.getAttribute('aria-label') ?? b.textContent?.trim() ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      );
       expect(controls.filter((control) => overlaps(control, title)).map((c) => c.name)).toEqual([]);
       // Nor is the title cut off by its own box.
       expect(await page.locator('#chat0 .brand .titles > :first-child').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
@@ -73,10 +79,12 @@ describe('the widget in a narrow sidebar on a 1280 px page', { timeout: TIMEOUT_
   test('400 px: all three demo cards are visible without scrolling', async () => {
     const page = await sidebar(400);
     const transcript = await box(page, '#chat0 .transcript');
-    const cards = await page.locator('#chat0 .welcome cec-demo-picker button[data-demo]').evaluateAll((buttons) => buttons.map((b) => {
-      const r = b.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height };
-    }));
+    const cards = await page.locator('#chat0 .welcome cec-demo-picker button[data-demo]').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const r = b.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    );
     expect(cards.map((card) => inside(card, transcript))).toEqual([true, true, true]);
   });
 });

@@ -99,9 +99,14 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
         expect: (request) => {
           const contents = request.body.contents;
           if (contents[0].parts?.at(-1)?.text !== SEED_PROMPT) throw new Error('the first message is missing');
-          if (!contents.some((content) => content.parts?.some((part) => part.functionResponse?.response?.output === '5117\n'))) throw new Error('the earlier run is missing');
-          const note = lastTurn(request).parts?.map((part) => part.text ?? '').join('\n') ?? '';
-          if (!/interpreter was restarted/.test(note) || !note.endsWith('Is that number odd?')) throw new Error(`the restart note or the message is missing: ${note}`);
+          if (!contents.some((content) => content.parts?.some((part) => part.functionResponse?.response?.output === '5117\n')))
+            throw new Error('the earlier run is missing');
+          const note =
+            lastTurn(request)
+              .parts?.map((part) => part.text ?? '')
+              .join('\n') ?? '';
+          if (!/interpreter was restarted/.test(note) || !note.endsWith('Is that number odd?'))
+            throw new Error(`the restart note or the message is missing: ${note}`);
         },
         reply: reply([text('Yes: 5117 is odd.')]),
       },
@@ -113,7 +118,9 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
 
   test('writes the attached files into the new interpreter', async () => {
     const page = await openChat();
-    await page.locator(`${CHAT} cec-composer input[type=file]`).setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('region,total\nnorth,10\n') });
+    await page
+      .locator(`${CHAT} cec-composer input[type=file]`)
+      .setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('region,total\nnorth,10\n') });
     await expect.poll(() => page.locator(`${CHAT} cec-composer .chip`).count()).toBe(1);
     world.fake.script([{ reply: reply([text('Got the file.')]) }]);
     await say(page, 'Here is my data.');
@@ -175,10 +182,7 @@ describe('large media', { timeout: TIMEOUT_MS }, () => {
 describe('faults while chatting', { timeout: TIMEOUT_MS }, () => {
   test('a fatal interpreter error (os._exit) keeps the transcript, and the next message works', async () => {
     const page = await openChat();
-    world.fake.script([
-      { reply: reply([runPythonCall('x = 41\nprint("x is set")')]) },
-      { reply: reply([text('Done: x is set.')]) },
-    ]);
+    world.fake.script([{ reply: reply([runPythonCall('x = 41\nprint("x is set")')]) }, { reply: reply([text('Done: x is set.')]) }]);
     await say(page, 'Set x.');
     world.fake.script([
       { reply: reply([runPythonCall('import os\nos._exit(0)')]) },
@@ -198,7 +202,8 @@ describe('faults while chatting', { timeout: TIMEOUT_MS }, () => {
     await say(page, 'Does Python still work?');
     expect(world.fake.failures).toEqual([]);
     const transcript = await transcriptText(page, CHAT);
-    for (const line of ['Set x.', 'Done: x is set.', 'Exit the interpreter.', 'Python was restarted; x is gone.', 'Still working: 42.']) expect(transcript).toContain(line);
+    for (const line of ['Set x.', 'Done: x is set.', 'Exit the interpreter.', 'Python was restarted; x is gone.', 'Still working: 42.'])
+      expect(transcript).toContain(line);
     // The saved copy has all of it too.
     expect(await indexedDbContents(page)).toContain('Still working: 42.');
     await screenshot(page, 'after-fatal-error');
@@ -225,7 +230,10 @@ describe('what is stored', { timeout: TIMEOUT_MS }, () => {
     await page.evaluate(() => document.querySelector('#chat0')!.removeAttribute('storage-key'));
     world.fake.script([{ reply: reply([text('Yes.')]) }]);
     await say(page, 'Is that odd?');
-    expect(Object.keys(JSON.parse(await indexedDbContents(page))).sort()).toEqual(['code-exec-chat/conversations/article-42', 'code-exec-chat/conversations/chat0']);
+    expect(Object.keys(JSON.parse(await indexedDbContents(page))).sort()).toEqual([
+      'code-exec-chat/conversations/article-42',
+      'code-exec-chat/conversations/chat0',
+    ]);
   });
 
   test('the API key is not in IndexedDB', async () => {
@@ -248,7 +256,13 @@ describe('what is stored', { timeout: TIMEOUT_MS }, () => {
   test('where storage is blocked, the chat says the conversation is not saved, and goes on', async () => {
     const context = await world.newContext();
     // As in a sandboxed frame without allow-same-origin: touching indexedDB throws.
-    await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => { throw new DOMException('The operation is insecure.', 'SecurityError'); } }));
+    await context.addInitScript(() =>
+      Object.defineProperty(window, 'indexedDB', {
+        get: () => {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      }),
+    );
     const page = await context.newPage();
     await page.goto(`${world.server.origin}${PAGE}?execution=server`);
     await giveKey(page);

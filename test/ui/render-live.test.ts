@@ -25,7 +25,11 @@ beforeAll(async () => {
   live.callbacks();
   live.attach({ sendClientContent: () => undefined, sendToolResponse: (response) => responses.push(response), close: () => undefined });
   live.handleMessage(message({ setupComplete: {} }));
-  live.handleMessage(message({ serverContent: { modelTurn: { parts: [{ executableCode: { language: 'PYTHON', code: 'print(default_api.run_python(code="print(6 * 7)"))' } }] } } }));
+  live.handleMessage(
+    message({
+      serverContent: { modelTurn: { parts: [{ executableCode: { language: 'PYTHON', code: 'print(default_api.run_python(code="print(6 * 7)"))' } }] } },
+    }),
+  );
   live.handleMessage(message({ toolCall: { functionCalls: [{ id: 'c1', name: 'run_python', args: { code: 'print(6 * 7)' } }] } }));
   while (responses.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   live.handleMessage(message({ serverContent: { modelTurn: { parts: [{ text: 'Six times seven is **42**.' }] } } }));

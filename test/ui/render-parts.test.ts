@@ -44,7 +44,7 @@ describe('groupParts', () => {
     expect(blocks[0]).not.toHaveProperty('result');
   });
 
-  test('a result after only a drafted cell is shown on its own, not as the draft\'s', () => {
+  test("a result after only a drafted cell is shown on its own, not as the draft's", () => {
     const blocks = groupParts([
       { executableCode: { code: 'draft' }, partMetadata: { notRun: true } },
       { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '1' } },
@@ -65,7 +65,13 @@ describe('historyForMode', () => {
       [
         { role: 'user', parts: [{ text: 'sum?' }] },
         { role: 'model', parts: [{ text: 'ok' }, { functionCall: { id: 'c1', name: 'run_python', args: { code: 'print(1)' } }, thoughtSignature: 'sig' }] },
-        { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '1\n' } } }, { inlineData: { mimeType: 'image/png', data: 'AA' } }] },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '1\n' } } },
+            { inlineData: { mimeType: 'image/png', data: 'AA' } },
+          ],
+        },
         { role: 'model', parts: [{ text: 'It is 1.' }] },
       ],
       'server',
@@ -85,7 +91,19 @@ describe('historyForMode', () => {
       [
         { role: 'user', parts: [{ text: 'plot' }] },
         { role: 'model', parts: [{ functionCall: { id: 'c1', name: 'run_python', args: { code: 'plot()' } } }] },
-        { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '', images: 1 }, parts: [{ inlineData: { mimeType: 'image/png', data: 'AA' } }] } }] },
+        {
+          role: 'user',
+          parts: [
+            {
+              functionResponse: {
+                id: 'c1',
+                name: 'run_python',
+                response: { outcome: 'OUTCOME_OK', output: '', images: 1 },
+                parts: [{ inlineData: { mimeType: 'image/png', data: 'AA' } }],
+              },
+            },
+          ],
+        },
         { role: 'model', parts: [{ text: 'Done.' }] },
       ],
       'server',
@@ -100,10 +118,15 @@ describe('historyForMode', () => {
 });
 
 describe('error messages', () => {
-  const apiError = (status: number, message: string) => Object.assign(new Error(JSON.stringify({ error: { code: status, message } })), { name: 'ApiError', status });
+  const apiError = (status: number, message: string) =>
+    Object.assign(new Error(JSON.stringify({ error: { code: status, message } })), { name: 'ApiError', status });
 
   test('say what happened and where the fix is', () => {
-    expect(describeError(apiError(400, 'API key not valid. Please pass a valid API key.'))).toMatchObject({ title: 'The API key was not accepted', fix: 'api-key', retryable: false });
+    expect(describeError(apiError(400, 'API key not valid. Please pass a valid API key.'))).toMatchObject({
+      title: 'The API key was not accepted',
+      fix: 'api-key',
+      retryable: false,
+    });
     expect(describeError(apiError(429, 'Resource exhausted'))).toMatchObject({ title: 'Quota exceeded or rate limited', retryable: true });
     expect(describeError(apiError(503, 'overloaded')).detail).toContain('HTTP 503');
     expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ title: 'Could not reach Gemini' });
@@ -115,8 +138,8 @@ describe('error messages', () => {
     expect(describeRefusal({ finishReason: 'STOP', partCount: 2 })).toBeUndefined();
   });
 
-  test('an empty answer with SDK 3.x\'s MALFORMED_RESPONSE says the answer was malformed, not that nothing came', () => {
-    expect(describeRefusal({ finishReason: 'MALFORMED_RESPONSE', partCount: 0 })).toMatchObject({ title: 'The model\'s answer was malformed', retryable: true });
+  test("an empty answer with SDK 3.x's MALFORMED_RESPONSE says the answer was malformed, not that nothing came", () => {
+    expect(describeRefusal({ finishReason: 'MALFORMED_RESPONSE', partCount: 0 })).toMatchObject({ title: "The model's answer was malformed", retryable: true });
     expect(describeRefusal({ finishReason: 'MALFORMED_RESPONSE', partCount: 0 })?.detail).toContain('MALFORMED_RESPONSE');
   });
 
@@ -124,7 +147,7 @@ describe('error messages', () => {
     expect(describeRefusal({ finishReason: 'MAX_TOKENS', partCount: 0 })?.title).toBe('The answer hit the output limit');
   });
 
-  test('an empty answer with an unknown finish reason is shown as empty, whatever the reason\'s name', () => {
+  test("an empty answer with an unknown finish reason is shown as empty, whatever the reason's name", () => {
     expect(describeRefusal({ finishReason: 'toString', partCount: 0 })?.title).toBe('The model returned nothing');
     expect(describeRefusal({ finishReason: 'SOMETHING_NEW', partCount: 0 })?.title).toBe('The model returned nothing');
   });

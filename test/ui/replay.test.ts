@@ -74,7 +74,12 @@ describe('replay provider', () => {
   test('streams text in small deltas and keeps other parts whole', () => {
     const chunks = chunkParts([{ text: 'one two three four five six' }, { functionCall: { name: 'run_python', args: {} } }], 10);
     expect(chunks.length).toBeGreaterThan(2);
-    expect(chunks.slice(0, -1).map((c) => c[0].text).join('')).toBe('one two three four five six');
+    expect(
+      chunks
+        .slice(0, -1)
+        .map((c) => c[0].text)
+        .join(''),
+    ).toBe('one two three four five six');
     expect(chunks.at(-1)?.[0].functionCall?.name).toBe('run_python');
   });
 
@@ -101,7 +106,11 @@ describe('replay provider', () => {
     const chat = createCodeExecutionChat({ ai: replayClient(recording, { chunkDelayMs: 0 }), model: 'm', sandbox: scriptedSandbox('') });
     await chat.sendMessage({ message: 'sum?' });
     await chat.sendMessage({ message: 'again' });
-    await expect(chat.sendMessage({ message: 'third' })).rejects.toMatchObject({ name: 'ApiError', status: 400, message: expect.stringContaining('no answer for message 3') });
+    await expect(chat.sendMessage({ message: 'third' })).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 400,
+      message: expect.stringContaining('no answer for message 3'),
+    });
   });
 
   test('only answers generateContent routes', async () => {

@@ -30,7 +30,13 @@ describe('saving a conversation', () => {
   test('comes back as it was: transcript, API history verbatim, messages sent, mode', () => {
     const entries: Entry[] = [
       { kind: 'user', id: 1, text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', size: 4 }] },
-      { kind: 'model', id: 2, state: 'done', live: [], parts: [{ executableCode: { code: 'print(2 + 3)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '5\n' } }, { text: 'It is 5.' }] },
+      {
+        kind: 'model',
+        id: 2,
+        state: 'done',
+        live: [],
+        parts: [{ executableCode: { code: 'print(2 + 3)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK' as never, output: '5\n' } }, { text: 'It is 5.' }],
+      },
       { kind: 'notice', id: 3, text: 'Python restarted', divider: true },
     ];
     const sent = [{ text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }];
@@ -47,16 +53,29 @@ describe('saving a conversation', () => {
     const file = { mimeType: 'text/csv', displayName: 'big.csv', data: base64OfSize(MAX_SAVED_MEDIA_BYTES + 1024) };
     const model: Entry = { kind: 'model', id: 1, state: 'done', live: [], parts: [{ inlineData: small }, { inlineData: large }, { inlineData: file }] };
     const [entry] = roundTrip(toSaved(snapshot([model]), 'local'))!.entries;
-    expect(entry.kind === 'model' && entry.parts.map((part) => part.inlineData)).toEqual([small, { mimeType: 'image/png' }, { mimeType: 'text/csv', displayName: 'big.csv' }]);
+    expect(entry.kind === 'model' && entry.parts.map((part) => part.inlineData)).toEqual([
+      small,
+      { mimeType: 'image/png' },
+      { mimeType: 'text/csv', displayName: 'big.csv' },
+    ]);
   });
 
   test('attached files keep their bytes up to the cap, only their name above it', () => {
     const sent = [
-      { text: 'one', attachments: [{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array(10) }, { name: 'huge.bin', mimeType: 'application/octet-stream', data: new Uint8Array(MAX_SAVED_FILE_BYTES + 1) }] },
+      {
+        text: 'one',
+        attachments: [
+          { name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array(10) },
+          { name: 'huge.bin', mimeType: 'application/octet-stream', data: new Uint8Array(MAX_SAVED_FILE_BYTES + 1) },
+        ],
+      },
       { text: 'two', attachments: [{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }] },
     ];
     const saved = toSaved(snapshot([], sent), 'local');
-    expect(saved.sent[0].attachments.map((a) => [a.name, a.size, a.data?.byteLength])).toEqual([['small.csv', 10, 10], ['huge.bin', MAX_SAVED_FILE_BYTES + 1, undefined]]);
+    expect(saved.sent[0].attachments.map((a) => [a.name, a.size, a.data?.byteLength])).toEqual([
+      ['small.csv', 10, 10],
+      ['huge.bin', MAX_SAVED_FILE_BYTES + 1, undefined],
+    ]);
     const loaded = roundTrip(saved)!;
     // The latest version of each name is the one written back.
     expect(loaded.files.restore).toEqual([{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }]);
@@ -104,7 +123,9 @@ describe('saving a conversation', () => {
 describe('what is said after Python restarted', () => {
   test('the divider and the note to the model name the files that are back and those that are not', () => {
     const files = { restored: ['sales.csv'], dropped: ['huge.bin'] };
-    expect(restartDivider(files)).toMatch(/^Python restarted .*variables from earlier cells .* are gone\. The file you attached is restored: sales\.csv\. .*huge\.bin\.$/);
+    expect(restartDivider(files)).toMatch(
+      /^Python restarted .*variables from earlier cells .* are gone\. The file you attached is restored: sales\.csv\. .*huge\.bin\.$/,
+    );
     expect(restartNoteForModel(files)).toContain('Files in the working directory: "sales.csv".');
     expect(restartNoteForModel(files)).toContain('could not be restored: "huge.bin"');
     expect(restartDivider({ restored: [], dropped: [] })).not.toContain('attached');

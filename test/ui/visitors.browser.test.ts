@@ -12,7 +12,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { DIST, SERVE_ROOT, blockNonLocal, collectLog, pickDemo, requireBuild, sendAndWait, transcriptText, waitForSandbox, waitIdle } from '../support/widget-page.js';
+import {
+  DIST,
+  SERVE_ROOT,
+  blockNonLocal,
+  collectLog,
+  pickDemo,
+  requireBuild,
+  sendAndWait,
+  transcriptText,
+  waitForSandbox,
+  waitIdle,
+} from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const PLAIN = '/test/ui/pages/plain.html';
@@ -90,9 +101,11 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
       await server.close();
 
       await page.reload();
-      await page.waitForFunction(() => Boolean(customElements.get('code-exec-chat')), undefined, { timeout: 15_000 }).catch(() => {
-        throw new Error(`<code-exec-chat> was not defined offline:\n${log.join('\n')}`);
-      });
+      await page
+        .waitForFunction(() => Boolean(customElements.get('code-exec-chat')), undefined, { timeout: 15_000 })
+        .catch(() => {
+          throw new Error(`<code-exec-chat> was not defined offline:\n${log.join('\n')}`);
+        });
       await waitForSandbox(page);
       await pickDemo(page, 'primes');
       await sendAndWait(page);
@@ -245,7 +258,7 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
   });
 
-  test("goes to the model at once: the reply and its code stream in while Python loads, and the code runs once Python is up", async () => {
+  test('goes to the model at once: the reply and its code stream in while Python loads, and the code runs once Python is up', async () => {
     const page = await sendPrimesWhilePythonLoads();
     await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 10_000 }).toContain('simple trial-division check');
     await expect.poll(() => page.locator('#chat0 .cell').count()).toBe(1);
@@ -274,7 +287,11 @@ describe('a message sent while Python loads', { timeout: TIMEOUT_MS }, () => {
     await page.waitForTimeout(300);
     const tops = await page.locator('#chat0 .transcript').evaluate((transcript) => {
       const cell = transcript.querySelector('.cell')!;
-      return { transcript: transcript.getBoundingClientRect().top, cell: cell.getBoundingClientRect().top, head: cell.querySelector('.cell-head')!.getBoundingClientRect().top };
+      return {
+        transcript: transcript.getBoundingClientRect().top,
+        cell: cell.getBoundingClientRect().top,
+        head: cell.querySelector('.cell-head')!.getBoundingClientRect().top,
+      };
     });
     // The transcript follows the output, so the cell's own top has scrolled out of view.
     expect(tops.cell).toBeLessThan(tops.transcript);

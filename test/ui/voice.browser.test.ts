@@ -24,7 +24,8 @@ const TIMEOUT_MS = 120_000;
 const QUESTION = 'What is six times seven? Run code.';
 const WAV = `${REPO_ROOT}test-results/voice/question.wav`;
 const espeak = spawnSync('espeak-ng', ['--version']).status === 0;
-if (!espeak) console.warn('voice.browser.test.ts is skipped: espeak-ng is missing (apt-get install espeak-ng), so no spoken question can be made for the fake microphone');
+if (!espeak)
+  console.warn('voice.browser.test.ts is skipped: espeak-ng is missing (apt-get install espeak-ng), so no spoken question can be made for the fake microphone');
 
 /** `seconds` of a 440 Hz tone as base64 PCM16 at 24 kHz: the model's "speech". */
 function tone(seconds: number): string {
@@ -36,7 +37,9 @@ function tone(seconds: number): string {
 
 /** Words the model speaks, with their audio, as today's models send them. */
 function speaking(text: string, seconds = 0.3): object {
-  return { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: tone(seconds) } }] }, outputTranscription: { text } } };
+  return {
+    serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: tone(seconds) } }] }, outputTranscription: { text } },
+  };
 }
 
 /** Root mean square of base64 PCM16, 0..1. */
@@ -60,7 +63,12 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     mkdirSync(`${REPO_ROOT}test-results/voice`, { recursive: true });
     const made = spawnSync('espeak-ng', ['-w', WAV, QUESTION]);
     if (made.status !== 0) throw new Error(`espeak-ng failed: ${made.stderr}`);
-    const args = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${WAV}`, '--autoplay-policy=no-user-gesture-required'];
+    const args = [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${WAV}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ];
     [browser, site, fake] = await Promise.all([launchChromium({ args }), startStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true }), FakeLive.start()]);
   }, TIMEOUT_MS);
 
@@ -185,7 +193,7 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
 
   test('a key the Live API refuses: the server close reason is shown', async () => {
     await openWidget();
-    fake.refuseSetups = { code: 1008, reason: 'Method doesn\'t allow unregistered callers. Please use API key for Live access.' };
+    fake.refuseSetups = { code: 1008, reason: "Method doesn't allow unregistered callers. Please use API key for Live access." };
     await button().click();
     await expect.poll(() => page.locator('#chat0 [data-entry=error]').innerText(), { timeout: 20_000 }).toContain('unregistered callers');
     expect(await page.locator('#chat0 [data-entry=error]').innerText()).toContain('The voice session could not start');
@@ -194,8 +202,16 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
 
   test('microphone refused, missing, or an insecure page: each says what to do', async () => {
     const cases: [string, () => void, string][] = [
-      ['denied', () => (navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))), 'Microphone access was denied'],
-      ['missing', () => (navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))), 'No microphone found'],
+      [
+        'denied',
+        () => (navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))),
+        'Microphone access was denied',
+      ],
+      [
+        'missing',
+        () => (navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))),
+        'No microphone found',
+      ],
       [
         'insecure',
         () => {
@@ -210,7 +226,16 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
       log = collectLog(page);
       await openWidget(init);
       await button().click();
-      await expect.poll(() => page.locator('#chat0 [data-entry=error]').innerText().catch(() => ''), { timeout: 10_000, message: name }).toContain(expected);
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('#chat0 [data-entry=error]')
+              .innerText()
+              .catch(() => ''),
+          { timeout: 10_000, message: name },
+        )
+        .toContain(expected);
       expect(await button().getAttribute('aria-pressed')).toBe('false');
       await page.close();
     }

@@ -35,7 +35,16 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
   test('a progress bar says what is happening while Python loads', async () => {
     const { page } = await openPlainPage(ctx.server.origin, '');
     const progress = page.locator('#chat0 cec-load-progress');
-    await expect.poll(() => progress.locator('.message').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/Python|runtime/);
+    await expect
+      .poll(
+        () =>
+          progress
+            .locator('.message')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toMatch(/Python|runtime/);
     expect(await progress.locator('[role=progressbar]').getAttribute('aria-valuetext')).toBeTruthy();
     await screenshot(page, 'loading');
     await waitForSandbox(page, '#chat0');
@@ -45,7 +54,9 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
 
   test("the page styles the widget's regions through ::part()", async () => {
     const { page } = await openPlainPage(ctx.server.origin, '');
-    await page.addStyleTag({ content: 'code-exec-chat::part(header) { display: none } code-exec-chat::part(transcript) { outline: 3px solid rgb(255, 0, 0) }' });
+    await page.addStyleTag({
+      content: 'code-exec-chat::part(header) { display: none } code-exec-chat::part(transcript) { outline: 3px solid rgb(255, 0, 0) }',
+    });
     const chat = page.locator('#chat0');
     await expect.poll(() => chat.locator('header.top').isVisible()).toBe(false);
     expect(await chat.locator('.transcript').evaluate((e) => getComputedStyle(e).outlineColor)).toBe('rgb(255, 0, 0)');
@@ -97,7 +108,8 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     await demoReady(page);
     await sendAndWait(page, '#chat0');
     const transcript = page.locator('#chat0 .transcript');
-    const gap = () => transcript.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight }));
+    const gap = () =>
+      transcript.evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight }));
     await expect.poll(async () => (await gap()).fromBottom).toBeLessThan(2);
     expect((await gap()).overflow).toBeGreaterThan(100);
     await transcript.evaluate((el) => el.scrollTo({ top: 0 }));
@@ -118,14 +130,18 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     const api = page.locator('#chat0 cec-settings').getByRole('combobox', { name: 'API' });
     expect(await api.inputValue()).toBe('interactions');
     await api.focus();
-    expect(await api.evaluate((el) => (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toContain('replay on generateContent');
+    expect(await api.evaluate((el) => (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toContain(
+      'replay on generateContent',
+    );
   });
 
   test('two widgets on one page each have their own Python', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'count=2&demo=/dist/demos/primes.json');
     await waitForSandbox(page, '#chat0');
     await waitForSandbox(page, '#chat1');
-    expect(await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).sandbox !== (document.querySelector('#chat1') as CodeExecChat).sandbox)).toBe(true);
+    expect(
+      await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).sandbox !== (document.querySelector('#chat1') as CodeExecChat).sandbox),
+    ).toBe(true);
     await demoReady(page, '#chat0');
     await demoReady(page, '#chat1');
     // Both run at once.
@@ -211,7 +227,9 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
       const md = [...host.shadowRoot!.querySelectorAll('.md')];
       const drop = md.flatMap((m) => [...m.querySelectorAll('p')]).find((p) => p.textContent?.includes('Drop files'));
       return {
-        classes: md.flatMap((m) => [...m.querySelectorAll('[class]')].flatMap((el) => [...el.classList])).filter((name) => !/^(md-code|hljs(-[\w-]+)?|[\w-]+_)$/.test(name)),
+        classes: md
+          .flatMap((m) => [...m.querySelectorAll('[class]')].flatMap((el) => [...el.classList]))
+          .filter((name) => !/^(md-code|hljs(-[\w-]+)?|[\w-]+_)$/.test(name)),
         dropPosition: drop ? getComputedStyle(drop).position : 'missing',
         highlighted: md.some((m) => m.querySelector('pre.md-code code.hljs .hljs-keyword')),
       };
@@ -242,7 +260,9 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
     page.locator('#chat0').evaluate((host) => {
       const root = host.shadowRoot!;
       return {
-        media: root.querySelectorAll('.md :is(video, audio, source, track, picture, object, embed, iframe, frame, link, meta, base, input, svg, image, marquee)').length,
+        media: root.querySelectorAll(
+          '.md :is(video, audio, source, track, picture, object, embed, iframe, frame, link, meta, base, input, svg, image, marquee)',
+        ).length,
         backgrounds: root.querySelectorAll('.md [background], .md [style], .md [srcset], .md [poster], .md [ping]').length,
         canaryLinks: [...root.querySelectorAll('.md a')].filter((a) => (a.getAttribute('href') ?? '').includes('canary')).length,
         fakeHeadings: [...root.querySelectorAll('.md :is(h1, h2, h3)')].filter((h) => /session expired/i.test(h.textContent ?? '')).length,
@@ -274,7 +294,11 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
   test("a patched print in one conversation cannot send anything out through the next one's recorded answer", async () => {
     const { page, blocked } = await openWithGuard('demo=/dist/demos/primes.json');
     await demoReady(page);
-    await runInChat(page, `import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print('<video poster="http://${CANARY}/next-conversation"></video>', *a, **k)`, '#chat0');
+    await runInChat(
+      page,
+      `import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print('<video poster="http://${CANARY}/next-conversation"></video>', *a, **k)`,
+      '#chat0',
+    );
     await page.locator('#chat0 button[aria-label="New chat"]').click();
     await demoReady(page);
     await sendAndWait(page, '#chat0');
@@ -291,7 +315,8 @@ describe('nothing leaves the page through the widget', { timeout: TIMEOUT_MS }, 
  * inherits the page's policy, so the recommendation must leave the sandbox working.
  */
 describe('under the recommended page CSP', { timeout: TIMEOUT_MS }, () => {
-  const RECOMMENDED_CSP = "img-src 'self' data: blob:; media-src 'none'; object-src 'none'; connect-src 'self' https://generativelanguage.googleapis.com https://cdn.jsdelivr.net";
+  const RECOMMENDED_CSP =
+    "img-src 'self' data: blob:; media-src 'none'; object-src 'none'; connect-src 'self' https://generativelanguage.googleapis.com https://cdn.jsdelivr.net";
   const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true, headers: { 'Content-Security-Policy': RECOMMENDED_CSP } });
 
   test('the widget boots Python, replays a demo live, and nothing it shows is refused or fetched', async () => {
@@ -331,28 +356,32 @@ describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
 
 /** Issue 26: the reader turns the package index on in Settings; the next Python installs from it. */
 const indexMissing = indexWheelsMissing();
-describe.skipIf(!!indexMissing)(indexMissing ? `the package index setting (skipped: ${indexMissing})` : 'the package index setting', { timeout: TIMEOUT_MS }, () => {
-  const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
-  let index: FakeIndex;
-  beforeAll(async () => {
-    index = await startFakeIndex();
-  });
-  afterAll(() => index?.close());
+describe.skipIf(!!indexMissing)(
+  indexMissing ? `the package index setting (skipped: ${indexMissing})` : 'the package index setting',
+  { timeout: TIMEOUT_MS },
+  () => {
+    const ctx = useStaticServer({ root: SERVE_ROOT, crossOriginIsolated: true });
+    let index: FakeIndex;
+    beforeAll(async () => {
+      index = await startFakeIndex();
+    });
+    afterAll(() => index?.close());
 
-  test('off at first; turned on in Settings it is remembered, and the next Python installs an import from the index', async () => {
-    const { page } = await openPlainPage(ctx.server.origin, `package-index=${encodeURIComponent(index.indexUrl)}`);
-    await waitForSandbox(page, '#chat0');
-    expect((await runInChat(page, 'import tabulate', '#chat0')).error?.name).toBe('ModuleNotFoundError');
-    expect(index.requests).toEqual([]);
-    await page.locator('#chat0 button[aria-label="Settings"]').click();
-    const toggle = page.locator('#chat0 cec-settings input[name="package-index"]');
-    expect(await toggle.isChecked()).toBe(false);
-    await toggle.check();
-    await page.reload();
-    await waitForSandbox(page, '#chat0');
-    const r = await runInChat(page, 'from tabulate import tabulate\nprint(tabulate([["x", 1]]))', '#chat0');
-    expect(r.error).toBeUndefined();
-    expect(r.stdout).toBe('-  -\nx  1\n-  -\n');
-    expect(index.requests).toContain('/simple/tabulate/');
-  });
-});
+    test('off at first; turned on in Settings it is remembered, and the next Python installs an import from the index', async () => {
+      const { page } = await openPlainPage(ctx.server.origin, `package-index=${encodeURIComponent(index.indexUrl)}`);
+      await waitForSandbox(page, '#chat0');
+      expect((await runInChat(page, 'import tabulate', '#chat0')).error?.name).toBe('ModuleNotFoundError');
+      expect(index.requests).toEqual([]);
+      await page.locator('#chat0 button[aria-label="Settings"]').click();
+      const toggle = page.locator('#chat0 cec-settings input[name="package-index"]');
+      expect(await toggle.isChecked()).toBe(false);
+      await toggle.check();
+      await page.reload();
+      await waitForSandbox(page, '#chat0');
+      const r = await runInChat(page, 'from tabulate import tabulate\nprint(tabulate([["x", 1]]))', '#chat0');
+      expect(r.error).toBeUndefined();
+      expect(r.stdout).toBe('-  -\nx  1\n-  -\n');
+      expect(index.requests).toContain('/simple/tabulate/');
+    });
+  },
+);

@@ -66,7 +66,10 @@ describe('file changes', () => {
 
   // Issue 24, item 4: a stamp and a size can be put back; the write itself cannot be hidden.
   it.each([
-    ['rewriting at the same size, then putting the stamp back', 'st = os.stat("old.txt")\nopen("old.txt", "w").write("9876543210")\nos.utime("old.txt", ns=(st.st_atime_ns, st.st_mtime_ns))'],
+    [
+      'rewriting at the same size, then putting the stamp back',
+      'st = os.stat("old.txt")\nopen("old.txt", "w").write("9876543210")\nos.utime("old.txt", ns=(st.st_atime_ns, st.st_mtime_ns))',
+    ],
     ['writing at an offset through a descriptor', 'fd = os.open("old.txt", os.O_WRONLY); os.write(fd, b"z"); os.close(fd)'],
     ['truncating an open file', 'f = open("old.txt", "r+"); f.truncate(1); f.close()'],
     ['truncating by path', 'os.truncate("old.txt", 2)'],

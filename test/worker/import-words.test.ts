@@ -45,12 +45,15 @@ describe('words of import statements', () => {
   });
 
   const programs = humanEvalPrograms();
-  it.skipIf(!programs)(`includes every module find_imports names in the HumanEval programs${programs ? '' : ' (skipped: ../shared/eval/HumanEval.jsonl.gz is not beside the repository)'}`, () => {
-    for (const code of programs!) {
-      const words = new Set(wordsOfImportStatements(code));
-      for (const name of findImports(code)) expect(words, code.slice(0, 80)).toContain(name);
-    }
-  });
+  it.skipIf(!programs)(
+    `includes every module find_imports names in the HumanEval programs${programs ? '' : ' (skipped: ../shared/eval/HumanEval.jsonl.gz is not beside the repository)'}`,
+    () => {
+      for (const code of programs!) {
+        const words = new Set(wordsOfImportStatements(code));
+        for (const name of findImports(code)) expect(words, code.slice(0, 80)).toContain(name);
+      }
+    },
+  );
 
   it('leaves out words of prose, comments and code outside import statements', () => {
     const code = 'def count(xs):\n    """Counts to six."""\n    six = 6  # six of them\n    return six\n';

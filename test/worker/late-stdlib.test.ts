@@ -38,7 +38,8 @@ function serveFrom(late: LateStdlib): void {
   }) as typeof fetch;
 }
 
-const restore = (late: LateStdlib) => late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
+const restore = (late: LateStdlib) =>
+  late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
 
 /** A restore on the empty zip with the sandbox's import hold in place, as worker/engine.ts makes one. */
 async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boolean): Promise<PyodideInterface> {
@@ -61,7 +62,14 @@ async function runAs(pyodide: PyodideInterface, mode: 'sync' | 'promising', code
   }
 }
 
-const settledWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
+const settledWithin = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
 
 /** A run asked for while the zip is missing (`mustHaveIt` as the engine says it) starts only once the zip is in. */
 async function expectRunWaitsForZip(mustHaveIt: () => boolean): Promise<void> {
@@ -109,46 +117,64 @@ describe('a standard library that comes after the rest', () => {
 });
 
 describe('runs while the standard library is still coming', () => {
-  it.runIf(JSPI)('(JSPI) a run may start at once, and an import from the zip waits inside it until the zip is written in', async () => {
-    const late = new LateStdlib();
-    const pyodide = await restoreHoldingImports(late);
-    expect(await late.runMode(() => false)).toBe('promising');
-    const run = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 2])');
-    expect(await settledWithin(run, 100)).toBe(false);
-    late.arrive(STDLIB);
-    expect(await run).toBe(1.5);
-  }, 60_000);
+  it.runIf(JSPI)(
+    '(JSPI) a run may start at once, and an import from the zip waits inside it until the zip is written in',
+    async () => {
+      const late = new LateStdlib();
+      const pyodide = await restoreHoldingImports(late);
+      expect(await late.runMode(() => false)).toBe('promising');
+      const run = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 2])');
+      expect(await settledWithin(run, 100)).toBe(false);
+      late.arrive(STDLIB);
+      expect(await run).toBe(1.5);
+    },
+    60_000,
+  );
 
-  it.runIf(JSPI)('(JSPI) a stop while an import waits ends the run with KeyboardInterrupt at once, and a later import waits again, then runs', async () => {
-    const late = new LateStdlib();
-    let stopAsked = false;
-    const pyodide = await restoreHoldingImports(late, () => {
-      const asked = stopAsked;
-      stopAsked = false;
-      return asked;
-    });
-    const stopped = runAs(pyodide, 'promising', 'import statistics');
-    expect(await settledWithin(stopped, 100)).toBe(false);
-    stopAsked = true;
-    await expect(stopped).rejects.toThrow(/KeyboardInterrupt/);
-    const later = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 3])');
-    expect(await settledWithin(later, 100)).toBe(false);
-    late.arrive(STDLIB);
-    expect(await later).toBe(2);
-  }, 60_000);
+  it.runIf(JSPI)(
+    '(JSPI) a stop while an import waits ends the run with KeyboardInterrupt at once, and a later import waits again, then runs',
+    async () => {
+      const late = new LateStdlib();
+      let stopAsked = false;
+      const pyodide = await restoreHoldingImports(late, () => {
+        const asked = stopAsked;
+        stopAsked = false;
+        return asked;
+      });
+      const stopped = runAs(pyodide, 'promising', 'import statistics');
+      expect(await settledWithin(stopped, 100)).toBe(false);
+      stopAsked = true;
+      await expect(stopped).rejects.toThrow(/KeyboardInterrupt/);
+      const later = runAs(pyodide, 'promising', 'import statistics\nresult = statistics.mean([1, 3])');
+      expect(await settledWithin(later, 100)).toBe(false);
+      late.arrive(STDLIB);
+      expect(await later).toBe(2);
+    },
+    60_000,
+  );
 
-  it.runIf(JSPI)('(JSPI) a module the snapshot holds imports without waiting', async () => {
-    const late = new LateStdlib();
-    const pyodide = await restoreHoldingImports(late);
-    expect(await runAs(pyodide, 'promising', 'import json\nresult = json.dumps([1])')).toBe('[1]');
-  }, 60_000);
+  it.runIf(JSPI)(
+    '(JSPI) a module the snapshot holds imports without waiting',
+    async () => {
+      const late = new LateStdlib();
+      const pyodide = await restoreHoldingImports(late);
+      expect(await runAs(pyodide, 'promising', 'import json\nresult = json.dumps([1])')).toBe('[1]');
+    },
+    60_000,
+  );
 
-  it.runIf(JSPI)('(JSPI) a zip that will not come fails the import, saying why', async () => {
-    const late = new LateStdlib();
-    const pyodide = await restoreHoldingImports(late);
-    late.fail('HTTP 503 for python_stdlib.zip');
-    await expect(runAs(pyodide, 'promising', 'import statistics')).rejects.toThrow(/ImportError: cannot import 'statistics': Python's standard library could not be loaded \(.*HTTP 503 for python_stdlib\.zip/);
-  }, 60_000);
+  it.runIf(JSPI)(
+    '(JSPI) a zip that will not come fails the import, saying why',
+    async () => {
+      const late = new LateStdlib();
+      const pyodide = await restoreHoldingImports(late);
+      late.fail('HTTP 503 for python_stdlib.zip');
+      await expect(runAs(pyodide, 'promising', 'import statistics')).rejects.toThrow(
+        /ImportError: cannot import 'statistics': Python's standard library could not be loaded \(.*HTTP 503 for python_stdlib\.zip/,
+      );
+    },
+    60_000,
+  );
 
   it('once the zip is known not to come, an import from it says why, even where Python cannot wait', async () => {
     const late = new LateStdlib();
@@ -156,7 +182,9 @@ describe('runs while the standard library is still coming', () => {
     late.fail('HTTP 503 for python_stdlib.zip');
     await late.whenInstalled().catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 0));
-    await expect(runAs(pyodide, 'sync', 'import statistics')).rejects.toThrow("cannot import 'statistics': Python's standard library could not be loaded (HTTP 503 for python_stdlib.zip)");
+    await expect(runAs(pyodide, 'sync', 'import statistics')).rejects.toThrow(
+      "cannot import 'statistics': Python's standard library could not be loaded (HTTP 503 for python_stdlib.zip)",
+    );
   }, 60_000);
 
   it('a run that must have the zip (top-level await, a package to load) waits for it before it starts', () => expectRunWaitsForZip(() => true), 60_000);

@@ -23,7 +23,7 @@ function fakeCreate(pick: number) {
 }
 
 describe('the trampoline pick', () => {
-  it('is put back after a restore overwrote it with the snapshot maker\'s', async () => {
+  it("is put back after a restore overwrote it with the snapshot maker's", async () => {
     const pick = new TrampolinePick();
     const { create, module, word } = fakeCreate(7);
     await pick.wrap(create)({});

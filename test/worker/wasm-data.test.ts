@@ -32,7 +32,9 @@ describe("a wasm module's data segments", () => {
   });
 
   it('is what instantiation writes into memory', async () => {
-    const { instance } = await WebAssembly.instantiate(new Uint8Array([...MODULE.subarray(0, 13), ...[0x07, 0x07, 0x01, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00], ...MODULE.subarray(13)]));
+    const { instance } = await WebAssembly.instantiate(
+      new Uint8Array([...MODULE.subarray(0, 13), ...[0x07, 0x07, 0x01, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00], ...MODULE.subarray(13)]),
+    );
     const memory = new Uint8Array((instance.exports.mem as WebAssembly.Memory).buffer);
     for (const { address, bytes } of await dataSegments(MODULE)) expect(memory.subarray(address, address + bytes.length)).toEqual(bytes);
   });

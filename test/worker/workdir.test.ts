@@ -51,7 +51,8 @@ len(files)
   });
 
   it('reports a file the watch saw written even when its stamp and size were put back', () => {
-    const paths = pyodide.runPython(`
+    const paths = pyodide
+      .runPython(`
 import os, workdir
 before = workdir.snapshot("/wd", 100)
 st = os.stat("/wd/tick.txt")
@@ -60,7 +61,8 @@ with open("/wd/tick.txt", "w") as f:
 os.utime("/wd/tick.txt", ns=(st.st_atime_ns, st.st_mtime_ns))
 files, _, _, before = workdir.changed_files("/wd", before, 10**6, 10**7, 100, workdir.written_paths("/wd", '["/wd/tick.txt"]'))
 [f["path"] for f in files]
-`).toJs();
+`)
+      .toJs();
     expect(paths).toEqual(['tick.txt']);
   });
 

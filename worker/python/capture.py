@@ -150,10 +150,7 @@ class OutputCapture:
         self._absorb()
         if not self.dropped_bytes:
             return self.head + list(self.tail)
-        note = (
-            f"\n[... {self.dropped_bytes:,} bytes of output omitted: the output limit is "
-            f"{self.max_bytes:,} bytes; the first and last parts are shown ...]\n"
-        )
+        note = f"\n[... {self.dropped_bytes:,} bytes of output omitted: the output limit is {self.max_bytes:,} bytes; the first and last parts are shown ...]\n"
         return self.head + [("stderr", note)] + list(self.tail)
 
     def result(self) -> dict[str, str]:

@@ -10,8 +10,8 @@ node is made and none needs a location.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import inspect
 import textwrap

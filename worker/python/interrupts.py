@@ -6,9 +6,9 @@ ends; these keep a late one from breaking the runner, and let a sleeping cell be
 
 from __future__ import annotations
 
+import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
 import contextlib
 import signal
-import _signal  # the C functions: signal.signal's enum wrapping is a cost on every run
 import sys
 import time
 from typing import Any

@@ -54,8 +54,7 @@ class RestoredFiles(importlib.abc.MetaPathFinder):
         if spec is None or not spec.origin or not self._unchanged(spec.origin):
             return None
         raise ModuleNotFoundError(
-            f"No module named {name!r}: {spec.origin} was written back after the interpreter was "
-            "replaced, and is not imported until a cell writes it again",
+            f"No module named {name!r}: {spec.origin} was written back after the interpreter was replaced, and is not imported until a cell writes it again",
             name=name,
         )
 

@@ -67,7 +67,7 @@ def written_paths(root: str, changes: str | None) -> set[str] | None:
     for path in json.loads(changes) if changes else []:
         full = os.path.normpath(os.path.join(root, path))
         if full.startswith(prefix):
-            written.add(full[len(prefix):])
+            written.add(full[len(prefix) :])
     return written
 
 

@@ -18,8 +18,14 @@ export function openFunctionCalls(steps: readonly InteractionStep[], interaction
   const open = new Map<string, Interactions.FunctionCallStep>();
   for (const step of steps) {
     if (step.type === 'function_call') {
-      if (typeof step.id !== 'string' || step.id === '') throw new InteractionError('protocol', `The model called ${JSON.stringify(String(step.name).slice(0, 64))} without a call id, so no result could answer it.`, { interactionId });
-      if (open.has(step.id)) throw new InteractionError('protocol', `The model sent two calls with the id ${JSON.stringify(step.id.slice(0, 64))}.`, { interactionId });
+      if (typeof step.id !== 'string' || step.id === '')
+        throw new InteractionError(
+          'protocol',
+          `The model called ${JSON.stringify(String(step.name).slice(0, 64))} without a call id, so no result could answer it.`,
+          { interactionId },
+        );
+      if (open.has(step.id))
+        throw new InteractionError('protocol', `The model sent two calls with the id ${JSON.stringify(step.id.slice(0, 64))}.`, { interactionId });
       open.set(step.id, step);
     } else if (step.type === 'function_result') {
       open.delete(step.call_id);

@@ -22,7 +22,9 @@ export interface InteractionsSetup {
  *
  * @throws {TypeError} an unknown `api`, a client without `interactions`, or a `store` that is not a boolean.
  */
-export function resolveInteractions(options: { api?: GeminiApi; ai: { interactions?: InteractionsClient } } & InteractionsModeOptions): InteractionsSetup | undefined {
+export function resolveInteractions(
+  options: { api?: GeminiApi; ai: { interactions?: InteractionsClient } } & InteractionsModeOptions,
+): InteractionsSetup | undefined {
   const api = options.api ?? 'generateContent';
   if (api !== 'generateContent' && api !== 'interactions') throw new TypeError(`api must be "generateContent" or "interactions"; got ${JSON.stringify(api)}`);
   if (api === 'generateContent') {
@@ -30,8 +32,10 @@ export function resolveInteractions(options: { api?: GeminiApi; ai: { interactio
     return undefined;
   }
   const client = options.ai.interactions;
-  if (typeof client?.create !== 'function' || typeof client.get !== 'function') throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
-  if (options.store !== undefined && typeof options.store !== 'boolean') throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
+  if (typeof client?.create !== 'function' || typeof client.get !== 'function')
+    throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
+  if (options.store !== undefined && typeof options.store !== 'boolean')
+    throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
   return { client, store: options.store ?? false };
 }
 
@@ -100,13 +104,24 @@ export class InteractionConversation {
  * The one-shot form on the Interactions API: `contents` (user and model turns of text and
  * media) become steps, then the loop runs as for a chat's first message.
  */
-export async function generateOnInteractions(setup: AgentSetup, api: InteractionsSetup, contents: Content[], files: readonly string[]): Promise<GenerateContentResponse> {
+export async function generateOnInteractions(
+  setup: AgentSetup,
+  api: InteractionsSetup,
+  contents: Content[],
+  files: readonly string[],
+): Promise<GenerateContentResponse> {
   const steps = contents.map((content) => (content.role === 'model' ? modelOutputStep(content) : userInputStep(content.parts ?? [])));
   const input = loopInput(setup, api, interactionRequestFields(setup, setup.config, files), { steps }, false);
   return (await runInteractionLoop(input)).response;
 }
 
-function loopInput(setup: AgentSetup, api: InteractionsSetup, fields: InteractionLoopInput['fields'], history: InteractionHistory, stream: boolean): InteractionLoopInput {
+function loopInput(
+  setup: AgentSetup,
+  api: InteractionsSetup,
+  fields: InteractionLoopInput['fields'],
+  history: InteractionHistory,
+  stream: boolean,
+): InteractionLoopInput {
   return {
     client: api.client,
     model: setup.model,

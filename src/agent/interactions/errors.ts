@@ -70,6 +70,6 @@ export function explainCreateError(error: unknown, model: string): unknown {
 
 /** Text from the server, cut to a length that is safe to put in an error message. */
 export function quoted(text: unknown, max = 300): string {
-  const value = typeof text === 'string' ? text : JSON.stringify(text) ?? String(text);
+  const value = typeof text === 'string' ? text : (JSON.stringify(text) ?? String(text));
   return value.length > max ? `${value.slice(0, max)}…` : value;
 }

@@ -53,10 +53,12 @@ export function checkInteractionHistory(history: InteractionHistory | undefined)
   if (history === undefined) return { steps: [] };
   if (!history || !Array.isArray(history.steps)) throw new TypeError('interactionHistory.steps must be an array of steps (from getInteractionHistory())');
   for (const [index, step] of history.steps.entries()) {
-    if (typeof step !== 'object' || step === null || typeof step.type !== 'string') throw new TypeError(`interactionHistory.steps[${index}] must be a step with a type`);
+    if (typeof step !== 'object' || step === null || typeof step.type !== 'string')
+      throw new TypeError(`interactionHistory.steps[${index}] must be a step with a type`);
   }
   const { storedSteps, previousInteractionId } = history;
-  if (previousInteractionId !== undefined && (typeof previousInteractionId !== 'string' || previousInteractionId === '')) throw new TypeError('interactionHistory.previousInteractionId must be a non-empty string');
+  if (previousInteractionId !== undefined && (typeof previousInteractionId !== 'string' || previousInteractionId === ''))
+    throw new TypeError('interactionHistory.previousInteractionId must be a non-empty string');
   if (storedSteps !== undefined && (!Number.isInteger(storedSteps) || storedSteps < 0 || storedSteps > history.steps.length)) {
     throw new RangeError(`interactionHistory.storedSteps must be a whole number from 0 to the number of steps; got ${String(storedSteps)}`);
   }

@@ -80,11 +80,18 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
     const open = openFunctionCalls(read.steps, read.id);
     if (!ANSWERED.has(status) && status !== 'incomplete') throw statusError(read);
     if (status === 'incomplete' && open.length > 0) throw statusError(read, 'with function calls it could not finish');
-    if (status === 'requires_action' && open.length === 0) throw new InteractionError('protocol', 'The interaction requires action but holds no function call to answer.', { status, interactionId: read.id });
+    if (status === 'requires_action' && open.length === 0)
+      throw new InteractionError('protocol', 'The interaction requires action but holds no function call to answer.', { status, interactionId: read.id });
 
     history = withModelSteps(history, read.steps, input.store ? read.id : undefined);
     const calls = open.map(asFunctionCall);
-    emit({ type: 'step', step, content: { role: 'model', parts: stepsAsParts(read.steps) }, functionCalls: structuredClone(calls), usageMetadata: usageMetadata(read.usage) });
+    emit({
+      type: 'step',
+      step,
+      content: { role: 'model', parts: stepsAsParts(read.steps) },
+      functionCalls: structuredClone(calls),
+      usageMetadata: usageMetadata(read.usage),
+    });
 
     // What is left to show, in order, with each of our calls answered where it stands.
     const ctx: CallContext = { ...input.calls, multimodalFunctionResponse: true, step, emit, signal };
@@ -164,11 +171,14 @@ async function createOnce(input: InteractionLoopInput, history: InteractionHisto
     input.fields.signal?.throwIfAborted();
     throw explainCreateError(error, input.model);
   }
-  if (typeof interaction !== 'object' || interaction === null) throw new InteractionError('protocol', `The interaction response is not an object: ${quoted(interaction, 80)}`);
+  if (typeof interaction !== 'object' || interaction === null)
+    throw new InteractionError('protocol', `The interaction response is not an object: ${quoted(interaction, 80)}`);
   const { id, status, steps, usage } = interaction as { id?: unknown; status?: unknown; steps?: unknown; usage?: unknown };
   const list = steps === undefined ? [] : steps;
   if (!Array.isArray(list) || list.some((step) => typeof step !== 'object' || step === null || typeof (step as { type?: unknown }).type !== 'string')) {
-    throw new InteractionError('protocol', 'The interaction response has steps that are not steps with a type.', { interactionId: typeof id === 'string' ? id : undefined });
+    throw new InteractionError('protocol', 'The interaction response has steps that are not steps with a type.', {
+      interactionId: typeof id === 'string' ? id : undefined,
+    });
   }
   const budget = new ResponseBudget();
   budget.steps(list.length);
@@ -186,7 +196,8 @@ async function createOnce(input: InteractionLoopInput, history: InteractionHisto
 function resumer(input: InteractionLoopInput) {
   if (!input.store) return undefined;
   const { api_version } = input.fields;
-  return (id: string, lastEventId: string) => input.client.get(id, { stream: true, last_event_id: lastEventId, ...(api_version && { api_version }) }, requestOptions(input));
+  return (id: string, lastEventId: string) =>
+    input.client.get(id, { stream: true, last_event_id: lastEventId, ...(api_version && { api_version }) }, requestOptions(input));
 }
 
 /** The model's steps as parts, for the `step` event: transcript parts, with calls as `functionCall` parts. */
@@ -197,7 +208,14 @@ function stepsAsParts(steps: readonly InteractionStep[]): Part[] {
 /** The candidate metadata of the message's last response, in the generateContent shape. */
 function lastResponse(read: ReadInteraction, model: string, finishReason: FinishReason): GenerateContentResponse {
   return Object.assign(new GenerateContentResponse(), {
-    candidates: [{ finishReason, ...(finishReason === FinishReason.MAX_TOKENS && { finishMessage: 'The interaction ended incomplete (status "incomplete"), for example at max_output_tokens.' }) }],
+    candidates: [
+      {
+        finishReason,
+        ...(finishReason === FinishReason.MAX_TOKENS && {
+          finishMessage: 'The interaction ended incomplete (status "incomplete"), for example at max_output_tokens.',
+        }),
+      },
+    ],
     modelVersion: model,
     ...(read.id && { responseId: read.id }),
   });
@@ -210,7 +228,8 @@ function statusError(read: ReadInteraction, detail?: string): InteractionError {
     failed: 'failed on the server',
     cancelled: 'was cancelled',
     budget_exceeded: 'ran out of its budget',
-    requires_continuation: 'stopped at the per-request decode limit and was not continued (the SDK continues it unless automatic_continuation is off, or it could not)',
+    requires_continuation:
+      'stopped at the per-request decode limit and was not continued (the SDK continues it unless automatic_continuation is off, or it could not)',
     incomplete: 'ended incomplete',
   };
   const said = what[status] ?? `ended in status ${quoted(status, 40)}, which this library does not know`;

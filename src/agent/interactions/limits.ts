@@ -23,17 +23,20 @@ export class ResponseBudget {
   private chars = 0;
 
   event(): void {
-    if (++this.events > INTERACTION_LIMITS.maxEvents) throw new InteractionError('limit', `The interaction stream sent more than ${INTERACTION_LIMITS.maxEvents} events; stopped reading it.`);
+    if (++this.events > INTERACTION_LIMITS.maxEvents)
+      throw new InteractionError('limit', `The interaction stream sent more than ${INTERACTION_LIMITS.maxEvents} events; stopped reading it.`);
   }
 
   /** Spends `count` characters of content. */
   spend(count: number): void {
     this.chars += count;
-    if (this.chars > INTERACTION_LIMITS.maxChars) throw new InteractionError('limit', `The interaction's steps hold more than ${INTERACTION_LIMITS.maxChars} characters; stopped reading it.`);
+    if (this.chars > INTERACTION_LIMITS.maxChars)
+      throw new InteractionError('limit', `The interaction's steps hold more than ${INTERACTION_LIMITS.maxChars} characters; stopped reading it.`);
   }
 
   steps(count: number): void {
-    if (count > INTERACTION_LIMITS.maxSteps) throw new InteractionError('limit', `The interaction has more than ${INTERACTION_LIMITS.maxSteps} steps; stopped reading it.`);
+    if (count > INTERACTION_LIMITS.maxSteps)
+      throw new InteractionError('limit', `The interaction has more than ${INTERACTION_LIMITS.maxSteps} steps; stopped reading it.`);
   }
 }
 

@@ -48,7 +48,8 @@ export function codePart(step: Interactions.CodeExecutionCallStep): Part {
 export function resultParts(step: Interactions.CodeExecutionResultStep): Part[] {
   const result: unknown = step.result;
   const blocks = Array.isArray(result) ? (result as Interactions.Content[]) : [];
-  const output = typeof result === 'string' ? result : blocks.flatMap((block) => (block?.type === 'text' && typeof block.text === 'string' ? [block.text] : [])).join('');
+  const output =
+    typeof result === 'string' ? result : blocks.flatMap((block) => (block?.type === 'text' && typeof block.text === 'string' ? [block.text] : [])).join('');
   const outcome = step.is_error ? Outcome.OUTCOME_FAILED : Outcome.OUTCOME_OK;
   return [
     { codeExecutionResult: { outcome, output, ...(step.call_id && { id: step.call_id }) } },

@@ -54,7 +54,8 @@ export async function* readInteractionStream(source: StreamSource): AsyncGenerat
       source.signal?.throwIfAborted();
       const { id, lastEventId } = assembler;
       // Only a cut connection is resumed: not a bound reached, nor a broken event.
-      const resumable = source.resume && id && lastEventId && !assembler.completed && !isOwnCheck(error) && !(error instanceof InteractionError && error.reason === 'limit');
+      const resumable =
+        source.resume && id && lastEventId && !assembler.completed && !isOwnCheck(error) && !(error instanceof InteractionError && error.reason === 'limit');
       if (!resumable || resumes >= INTERACTION_LIMITS.maxResumes) throw error;
       events = await source.resume!(id, lastEventId);
     }
@@ -118,7 +119,13 @@ export class StepAssembler {
       case 'interaction.completed':
         return this.complete(event.interaction);
       case 'error':
-        throw ownCheck(new InteractionError('protocol', `The interaction stream reported an error: ${quoted(event.error?.code ?? '')} ${quoted(event.error?.message ?? '')}`.trim(), { interactionId: this.id }));
+        throw ownCheck(
+          new InteractionError(
+            'protocol',
+            `The interaction stream reported an error: ${quoted(event.error?.code ?? '')} ${quoted(event.error?.message ?? '')}`.trim(),
+            { interactionId: this.id },
+          ),
+        );
       case 'step.start':
         return this.start(event.index, event.step);
       case 'step.delta':
@@ -257,7 +264,8 @@ export class StepAssembler {
     } catch {
       throw this.broken(`function call ${JSON.stringify(open.step.id)} with arguments that are not JSON: ${quoted(text, 120)}`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw this.broken(`function call ${JSON.stringify(open.step.id)} with arguments that are not an object`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw this.broken(`function call ${JSON.stringify(open.step.id)} with arguments that are not an object`);
     open.step.arguments = parsed as Record<string, unknown>;
   }
 
@@ -269,7 +277,8 @@ export class StepAssembler {
   }
 
   private index(index: unknown): number {
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= INTERACTION_LIMITS.maxSteps) throw this.broken(`a step index of ${quoted(index, 20)}`);
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= INTERACTION_LIMITS.maxSteps)
+      throw this.broken(`a step index of ${quoted(index, 20)}`);
     return index;
   }
 

@@ -20,7 +20,19 @@ export interface InteractionRequestFields {
 }
 
 /** Config keys translated below; any other key set is refused, so no setting is silently dropped. */
-const TRANSLATED = new Set(['systemInstruction', 'temperature', 'topP', 'seed', 'maxOutputTokens', 'stopSequences', 'thinkingConfig', 'toolConfig', 'tools', 'abortSignal', 'httpOptions']);
+const TRANSLATED = new Set([
+  'systemInstruction',
+  'temperature',
+  'topP',
+  'seed',
+  'maxOutputTokens',
+  'stopSequences',
+  'thinkingConfig',
+  'toolConfig',
+  'tools',
+  'abortSignal',
+  'httpOptions',
+]);
 
 /**
  * The request fields for `config`, with our tools: local mode declares `run_python` (its
@@ -35,7 +47,8 @@ export function interactionRequestFields(setup: AgentSetup, config: GenerateCont
   }
   const functions = [...setup.functions.values()].map((fn) => functionTool(fn.declaration));
   const tools: Interactions.Tool[] = [...(config.tools ?? []).map(builtInTool)];
-  if (setup.mode === 'local' && setup.sandbox) tools.push(functionTool(runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files })), ...functions);
+  if (setup.mode === 'local' && setup.sandbox)
+    tools.push(functionTool(runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files })), ...functions);
   else tools.push({ type: 'code_execution' }, ...functions);
 
   const generation: Interactions.GenerationConfig = {};
@@ -66,7 +79,12 @@ export function interactionRequestFields(setup: AgentSetup, config: GenerateCont
 /** A function declaration as an Interactions function tool; `parameters` is JSON Schema there. */
 export function functionTool(declaration: FunctionDeclaration): Interactions.Function {
   const parameters = declaration.parametersJsonSchema ?? (declaration.parameters && jsonSchemaOf(declaration.parameters));
-  return { type: 'function', name: declaration.name, ...(declaration.description !== undefined && { description: declaration.description }), ...(parameters !== undefined && { parameters }) };
+  return {
+    type: 'function',
+    name: declaration.name,
+    ...(declaration.description !== undefined && { description: declaration.description }),
+    ...(parameters !== undefined && { parameters }),
+  };
 }
 
 /** An OpenAPI `Schema` (types in capitals: `OBJECT`) as JSON Schema (`object`). */
@@ -86,7 +104,8 @@ function builtInTool(tool: unknown): Interactions.Tool {
   const keys = Object.keys(entry).filter((key) => entry[key] !== undefined);
   if (keys.length === 1 && keys[0] === 'googleSearch') return { type: 'google_search' };
   if (keys.length === 1 && keys[0] === 'urlContext') return { type: 'url_context' };
-  if (keys.length === 1 && keys[0] === 'codeExecution') throw new TypeError('config.tools: code execution is added by the loop (execution: "server"); do not list it');
+  if (keys.length === 1 && keys[0] === 'codeExecution')
+    throw new TypeError('config.tools: code execution is added by the loop (execution: "server"); do not list it');
   throw unsupported(`config.tools entry ${JSON.stringify(keys)} (googleSearch and urlContext are translated; pass functions as functions: [...])`);
 }
 

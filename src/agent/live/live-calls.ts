@@ -118,7 +118,10 @@ export class LiveCalls {
       return this.answerNow(call, `The arguments of ${name || 'a call'} must be a JSON object; got ${describe(raw.args)}. Call it again with an object.`);
     }
     if (this.pending.size >= this.options.maxPending) {
-      return this.answerNow(call, `Too many calls at once: at most ${this.options.maxPending} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`);
+      return this.answerNow(
+        call,
+        `Too many calls at once: at most ${this.options.maxPending} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`,
+      );
     }
     const entry: Pending = { controller: new AbortController(), running: false, connection: this.options.connection() };
     this.pending.set(id, entry);
@@ -134,7 +137,11 @@ export class LiveCalls {
     if (entry.connection !== this.options.connection()) {
       this.pending.delete(id);
       this.answered.add(id);
-      return this.undelivered(call, 'queued', 'The connection it arrived on was replaced before it started, and the resumed session does not know the call: it was not run.');
+      return this.undelivered(
+        call,
+        'queued',
+        'The connection it arrived on was replaced before it started, and the resumed session does not know the call: it was not run.',
+      );
     }
     entry.running = true;
     const ctx = this.context(entry.controller.signal);
@@ -166,7 +173,11 @@ export class LiveCalls {
     const delivered = this.options.respond(outcome.response.functionResponse!, connection);
     this.options.show([...shown, ...(delivered ? outcome.transcript : outcome.transcript.map(markNotDelivered))]);
     if (!delivered) {
-      this.undelivered(call, was, 'The connection it arrived on closed before the response was sent, and the resumed session does not know the call: the model never saw this result.');
+      this.undelivered(
+        call,
+        was,
+        'The connection it arrived on closed before the response was sent, and the resumed session does not know the call: the model never saw this result.',
+      );
     }
   }
 

@@ -80,7 +80,8 @@ interface Connection {
 export function createLiveCodeExecution(options: LiveCodeExecutionOptions): LiveCodeExecution {
   if (typeof options?.sandbox?.run !== 'function') throw new TypeError('A Live session needs a sandbox: pass sandbox: await PythonSandbox.create()');
   const maxPending = options.maxPendingCalls ?? DEFAULT_MAX_PENDING_CALLS;
-  if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError(`maxPendingCalls must be a whole number of at least 1; got ${String(options.maxPendingCalls)}`);
+  if (!Number.isInteger(maxPending) || maxPending < 1)
+    throw new RangeError(`maxPendingCalls must be a whole number of at least 1; got ${String(options.maxPendingCalls)}`);
   if (options.runPythonBehavior !== undefined && !BEHAVIORS.includes(options.runPythonBehavior)) {
     throw new TypeError(`runPythonBehavior must be BLOCKING or NON_BLOCKING; got ${String(options.runPythonBehavior)}`);
   }
@@ -117,10 +118,16 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
   if (typeof options?.ai?.live?.connect !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
   if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a Live model name such as "gemini-3.8-live"');
   const attempts = options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
-  if (!Number.isInteger(attempts) || attempts < 0) throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
+  if (!Number.isInteger(attempts) || attempts < 0)
+    throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
   const live = createLiveCodeExecution(options);
   const { ai, model } = options;
-  await live.open((config, callbacks) => ai.live.connect({ model, config, callbacks }), options.config ?? {}, { ...options.callbacks, onmessage: safeListener(options.onMessage) }, attempts);
+  await live.open(
+    (config, callbacks) => ai.live.connect({ model, config, callbacks }),
+    options.config ?? {},
+    { ...options.callbacks, onmessage: safeListener(options.onMessage) },
+    attempts,
+  );
   return live;
 }
 
@@ -174,7 +181,10 @@ export class LiveCodeExecution {
       this.resolveClosed = resolve;
     });
     const run = runPythonDeclaration({ timeoutMs: options.sandbox.limits.timeoutMs, files: [] });
-    this.declarations = [liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING), ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING))];
+    this.declarations = [
+      liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING),
+      ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING)),
+    ];
     this.scheduling = options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE;
     this.calls = new LiveCalls({
       context: { sandbox: options.sandbox, functions, multimodalFunctionResponse: options.multimodalFunctionResponse ?? false, emit: this.emit },
@@ -305,7 +315,11 @@ export class LiveCodeExecution {
   handleMessage(message: LiveServerMessage): void {
     if (this.ended || !isObject(message)) return;
     if (isObject(message.setupComplete)) this.setupComplete(message.setupComplete);
-    if (isObject(message.serverContent) && readServerContent(message.serverContent, message.usageMetadata, { transcript: this.transcript, emit: this.emit, turn: this.turn })) this.turn++;
+    if (
+      isObject(message.serverContent) &&
+      readServerContent(message.serverContent, message.usageMetadata, { transcript: this.transcript, emit: this.emit, turn: this.turn })
+    )
+      this.turn++;
     if (isObject(message.toolCall)) {
       // A handle from before this call would resume a session that never saw it.
       this.resumption.resumableNow = false;
@@ -335,7 +349,10 @@ export class LiveCodeExecution {
     if (!this.canResume() || this.state !== 'open') return;
     this.state = 'draining';
     const left = Math.min(durationMs(raw.timeLeft) ?? DEFAULT_DRAIN_MS, MAX_DRAIN_MS);
-    this.drainTimer = setTimeout(() => void this.reconnect('the time goAway gave ran out before the open calls were answered'), Math.max(0, left - DRAIN_MARGIN_MS));
+    this.drainTimer = setTimeout(
+      () => void this.reconnect('the time goAway gave ran out before the open calls were answered'),
+      Math.max(0, left - DRAIN_MARGIN_MS),
+    );
     this.moveIfDrained();
   }
 
@@ -368,7 +385,10 @@ export class LiveCodeExecution {
       },
       onclose: (event) => {
         // The API-version hint is for a first connection; a resume that fails has other causes.
-        const info = { ...(typeof event?.code === 'number' && { code: event.code }), reason: explainClose(event?.reason, !connection.setUp && connection.id === 1) };
+        const info = {
+          ...(typeof event?.code === 'number' && { code: event.code }),
+          reason: explainClose(event?.reason, !connection.setUp && connection.id === 1),
+        };
         resolveClosed(info);
         if (current() && connection.setUp) this.connectionLost(info);
         else if (current() && !this.reconnector) this.end({ by: 'server', ...info });
@@ -385,7 +405,11 @@ export class LiveCodeExecution {
     const connecting = connect(config, connection.callbacks);
     // The SDK's connect never settles when the server closes the socket before answering the setup.
     const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed]);
-    if ('reason' in outcome) connecting.then((session) => session.close(), () => undefined);
+    if ('reason' in outcome)
+      connecting.then(
+        (session) => session.close(),
+        () => undefined,
+      );
     else connection.setUp = true;
     return outcome;
   }
@@ -455,7 +479,8 @@ export class LiveCodeExecution {
   private send(message: (session: LiveSessionLike) => void): void {
     if (this.ended) throw new TypeError(`The Live session has ended (${this.ended.reason})`);
     if (this.state === 'reconnecting') {
-      if (this.held.length >= MAX_HELD_MESSAGES) throw new TypeError(`The Live session is reconnecting and already holds ${MAX_HELD_MESSAGES} messages for the new connection`);
+      if (this.held.length >= MAX_HELD_MESSAGES)
+        throw new TypeError(`The Live session is reconnecting and already holds ${MAX_HELD_MESSAGES} messages for the new connection`);
       this.held.push(message);
       return;
     }

@@ -26,9 +26,12 @@ export interface RunPythonDeclarationOptions {
 
 /** The `run_python` declaration. Its description is the model's only manual for the sandbox. */
 export function runPythonDeclaration(options: RunPythonDeclarationOptions): FunctionDeclaration {
-  const files = options.files.length > 0 ? `Files in the working directory: ${options.files.map((name) => JSON.stringify(name)).join(', ')}.` : 'The working directory starts empty.';
+  const files =
+    options.files.length > 0
+      ? `Files in the working directory: ${options.files.map((name) => JSON.stringify(name)).join(', ')}.`
+      : 'The working directory starts empty.';
   const description = [
-    'Runs Python 3.14 code (Pyodide, in the user\'s browser) and returns its output.',
+    "Runs Python 3.14 code (Pyodide, in the user's browser) and returns its output.",
     'State persists between calls: variables, imports and functions defined earlier are still there.',
     `Files are read and written in the current working directory. ${files}`,
     `These libraries load on import: ${LIBRARIES}. There is no network access and pip is not available.`,

@@ -30,7 +30,9 @@ export async function fetchAsset(url: string | URL, option: string): Promise<Res
 /** The error for one of the sandbox's own files answered with an HTTP error status or an HTML page (see {@link fetchAsset}). */
 export function assetRefused(url: string | URL, option: string, status: number, html: boolean): Error {
   if (status < 200 || status > 299) return new Error(`${url} answered HTTP ${status}; set ${option} to where it is served`);
-  return new Error(`${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?); set ${option} to where it is served`);
+  return new Error(
+    `${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?); set ${option} to where it is served`,
+  );
 }
 
 /** Whether a server answered with a page (a dev server's or an SPA's fallback for a missing file), not the file asked for. */

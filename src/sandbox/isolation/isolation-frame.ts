@@ -115,13 +115,14 @@ parent.postMessage({ type: 'python-sandbox-frame-ready' }, '*');
 `;
 
 /** The frame's policy; `nonce` lets its one inline script run. */
-const csp = (nonce: string) => [
-  "default-src 'none'",
-  // The frame script (by nonce), the worker and Pyodide (blob: URLs, or data: URLs in WebKit), Pyodide's wasm and its use of eval.
-  `script-src 'nonce-${nonce}' blob: data: 'unsafe-eval' 'wasm-unsafe-eval'`,
-  'worker-src blob: data:',
-  "connect-src 'none'",
-].join('; ');
+const csp = (nonce: string) =>
+  [
+    "default-src 'none'",
+    // The frame script (by nonce), the worker and Pyodide (blob: URLs, or data: URLs in WebKit), Pyodide's wasm and its use of eval.
+    `script-src 'nonce-${nonce}' blob: data: 'unsafe-eval' 'wasm-unsafe-eval'`,
+    'worker-src blob: data:',
+    "connect-src 'none'",
+  ].join('; ');
 
 /**
  * A fresh nonce per frame. Not a hash of the script: hashing is asynchronous, on the critical
@@ -188,8 +189,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
     if (message?.type === 'started') {
       interruptible = message.interruptible === true;
       knowReadsBlobs((message as { readsBlobs?: unknown }).readsBlobs !== false);
-    }
-    else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
+    } else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
   };
   // Resolves once the frame has its ports: calls posted from then on queue until the worker listens.
   const handedOver = new Promise<void>((resolve, reject) => {
@@ -199,7 +199,11 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
       window.removeEventListener('message', onReady);
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
-        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [rpc.port2, events.port2, control.port2]);
+        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [
+          rpc.port2,
+          events.port2,
+          control.port2,
+        ]);
         resolve();
       }, reject);
     };

@@ -13,7 +13,8 @@ import { PackageBroker } from './package-broker.js';
 
 /** `base`: what the caller's relative paths and URLs are relative to (`file://` + the working directory). */
 export async function preparePackagesInNode(boot: BootPlan, options: SandboxOptions, base: string): Promise<void> {
-  const lockFile = options.lockFileContents ?? (await readLockFile(new URL(options.lockFileURL ?? 'pyodide-lock.json', options.lockFileURL ? base : boot.config.indexURL)));
+  const lockFile =
+    options.lockFileContents ?? (await readLockFile(new URL(options.lockFileURL ?? 'pyodide-lock.json', options.lockFileURL ? base : boot.config.indexURL)));
   boot.config.lockFileContents = lockFile;
   // Pyodide refuses both; the text is the one the broker checks against.
   boot.config.lockFileURL = undefined;

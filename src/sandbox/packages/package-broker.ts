@@ -124,7 +124,11 @@ export class PackageBroker {
 
   /** Whether `name` is a package of the lock file or one resolved from the index (progress lines may name only those). */
   knows(name: string): boolean {
-    return this.byName.has(name) || this.indexWheels.has(`${INDEX_WHEEL_PREFIX}${name}`) || [...this.indexWheels.values()].some((entry) => entry.name === normalizeName(name));
+    return (
+      this.byName.has(name) ||
+      this.indexWheels.has(`${INDEX_WHEEL_PREFIX}${name}`) ||
+      [...this.indexWheels.values()].some((entry) => entry.name === normalizeName(name))
+    );
   }
 
   /**
@@ -154,7 +158,10 @@ export class PackageBroker {
     if (!this.index) throw new Error('no package index is configured (the packageIndex option is off)');
     if (!globalThis.crypto?.subtle) throw new Error('packages from an index are installed only where their SHA-256 can be checked (a secure context)');
     // Loaded on first use: the PEP 440 / PEP 508 libraries are most of the resolver's size.
-    const [{ resolveFromIndex }, { environmentOf }] = await Promise.all([import('./package-index/dependency-resolver.js'), import('./package-index/target-environment.js')]);
+    const [{ resolveFromIndex }, { environmentOf }] = await Promise.all([
+      import('./package-index/dependency-resolver.js'),
+      import('./package-index/target-environment.js'),
+    ]);
     const client = new IndexClient(this.index, signal, this.bounds.maxRequests);
     const resolution = await resolveFromIndex(importNames.map(distributionFor), client, {
       env: environmentOf(this.lockInfo),
@@ -165,7 +172,9 @@ export class PackageBroker {
       // Stopped between steps: said as what stopped it, not as the signal's own words.
       if (!signal.aborted || error !== signal.reason) throw error;
       const reason = signal.reason as Error | undefined;
-      throw new Error(reason?.name === 'TimeoutError' ? `resolving the packages from the index took over ${this.bounds.timeMs / 1000} s` : abortMessage(signal));
+      throw new Error(
+        reason?.name === 'TimeoutError' ? `resolving the packages from the index took over ${this.bounds.timeMs / 1000} s` : abortMessage(signal),
+      );
     });
     const stated = resolution.wheels.reduce((sum, wheel) => sum + (wheel.file.size ?? 0), 0);
     if (stated > this.bounds.maxBytes) throw new Error(`the packages from the index come to ${stated} bytes, over ${this.bounds.maxBytes} per run`);
@@ -181,7 +190,9 @@ export class PackageBroker {
     } catch (error) {
       if (!signal.aborted) throw error;
       const reason = signal.reason as Error | undefined;
-      throw new Error(reason?.name === 'TimeoutError' ? `the packages from the index took over ${this.bounds.timeMs / 1000} s to download` : abortMessage(signal));
+      throw new Error(
+        reason?.name === 'TimeoutError' ? `the packages from the index took over ${this.bounds.timeMs / 1000} s to download` : abortMessage(signal),
+      );
     }
     return { lock: resolution.lock, wheels: wheels.map((entry) => entry.file_name) };
   }
@@ -278,7 +289,10 @@ async function readSource(url: string, signal: AbortSignal, statedSize?: number,
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`could not fetch ${url} (HTTP ${response.status})`);
   }
-  const max = statedSize !== undefined && Number.isSafeInteger(statedSize) && statedSize >= 0 ? Math.min(statedSize, MAX_PACKAGE_BYTES_PER_RUN) : MAX_PACKAGE_BYTES_PER_RUN;
+  const max =
+    statedSize !== undefined && Number.isSafeInteger(statedSize) && statedSize >= 0
+      ? Math.min(statedSize, MAX_PACKAGE_BYTES_PER_RUN)
+      : MAX_PACKAGE_BYTES_PER_RUN;
   return (await readCapped(response, max, url, budget)).buffer;
 }
 

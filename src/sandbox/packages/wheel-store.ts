@@ -37,7 +37,8 @@ export function cacheStore(cache: Cache, bounds: WheelStoreBounds = WHEEL_STORE_
       return {};
     }
   };
-  const writeUsage = (usage: Record<string, number>) => cache.put(USAGE_KEY, new Response(JSON.stringify(usage), { headers: { 'content-type': 'application/json' } }));
+  const writeUsage = (usage: Record<string, number>) =>
+    cache.put(USAGE_KEY, new Response(JSON.stringify(usage), { headers: { 'content-type': 'application/json' } }));
   const touch = async (url: string) => {
     const usage = await readUsage();
     usage[url] = Date.now();

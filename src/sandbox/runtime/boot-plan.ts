@@ -47,7 +47,12 @@ export interface BootPlan {
 
 type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
 
-export async function startSession(plan: BootPlan, snapshot: SnapshotChoice | Promise<SnapshotChoice>, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<WorkerSession> {
+export async function startSession(
+  plan: BootPlan,
+  snapshot: SnapshotChoice | Promise<SnapshotChoice>,
+  onProgress?: (p: LoadProgress) => void,
+  signal?: AbortSignal,
+): Promise<WorkerSession> {
   const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
   let session: WorkerSession;
   try {
@@ -94,8 +99,14 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
       runtime = await loadRuntime(urls, options.lockFileURL, persist, 'indexURL', undefined, { sizes: fallback ? SHIPPED_RUNTIME_BYTES : undefined, progress });
     } catch (error) {
       if (!fallback) throw error;
-      options.onProgress?.({ phase: 'boot', message: `Pyodide's runtime is not served with the app (${(error as Error).message}); loading Pyodide ${fallback.version} from ${fallback.indexURL}` });
-      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL', SHIPPED_RUNTIME_SHA256, { sizes: OFFICIAL_RUNTIME_BYTES, progress });
+      options.onProgress?.({
+        phase: 'boot',
+        message: `Pyodide's runtime is not served with the app (${(error as Error).message}); loading Pyodide ${fallback.version} from ${fallback.indexURL}`,
+      });
+      runtime = await loadRuntime(runtimeIn(fallback.indexURL), options.lockFileURL, persist, 'indexURL', SHIPPED_RUNTIME_SHA256, {
+        sizes: OFFICIAL_RUNTIME_BYTES,
+        progress,
+      });
       boot.config.indexURL = fallback.indexURL;
     }
     boot.config.runtime = runtime.files;
@@ -106,7 +117,11 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
     throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error).message}`);
   }
   let version = '';
-  const packages = new PackageBroker(options.lockFileContents ?? boot.config.runtime.lockFile, () => options.packageBaseUrl ?? defaultPackageBaseUrl(version), boot.packageIndex);
+  const packages = new PackageBroker(
+    options.lockFileContents ?? boot.config.runtime.lockFile,
+    () => options.packageBaseUrl ?? defaultPackageBaseUrl(version),
+    boot.packageIndex,
+  );
   boot.packages = packages;
   // With an explicit source, downloads can start before Python boots; the CDN default needs the version.
   if (options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
@@ -121,7 +136,8 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
 
 /** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */
 export function resolveIsolation(isolation: SandboxOptions['isolation']): Isolation {
-  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker') throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
+  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker')
+    throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
   if (isNode) return 'worker';
   return isolation ?? 'frame';
 }

@@ -64,7 +64,14 @@ const loaded = new Map<string, Promise<LoadedRuntime>>();
  * have (a custom `lockFileURL` is not checked); a file that differs fails the load with a
  * {@link RuntimeIntegrityError}. `download`: progress of what is downloaded (a first visit's wait).
  */
-export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefined, persist: boolean, option: string, digests?: RuntimeDigests, download: RuntimeDownload = {}): Promise<LoadedRuntime> {
+export function loadRuntime(
+  runtime: RuntimeUrls,
+  lockFileURL: string | undefined,
+  persist: boolean,
+  option: string,
+  digests?: RuntimeDigests,
+  download: RuntimeDownload = {},
+): Promise<LoadedRuntime> {
   // Order: the build's identity first, the lock file last (see RuntimeFiles for the rest).
   const urls = [runtime.pyodideMjs, runtime.asmMjs, runtime.wasm, runtime.stdlib, lockFileURL ?? runtime.lockFile];
   const expected = digests && [digests.pyodideMjs, digests.asmMjs, digests.wasm, digests.stdlib, lockFileURL === undefined ? digests.lockFile : undefined];
@@ -77,7 +84,10 @@ export function loadRuntime(runtime: RuntimeUrls, lockFileURL: string | undefine
     stdlib.catch(() => undefined); // said by the boot that waits for it
     const [pyodideMjs, asmMjs, wasm, lockFile] = await Promise.all([blobs[0], blobs[1], blobs[2], blobs[4]]);
     const files: RuntimeFiles = { pyodideMjs, asmMjs, wasm, lockFile: await lockFile.text(), ...(stored && { stdlib: await stdlib }) };
-    void stdlib.then((blob) => (files.stdlib = blob), () => undefined);
+    void stdlib.then(
+      (blob) => (files.stdlib = blob),
+      () => undefined,
+    );
     return {
       files,
       stdlib,
@@ -99,7 +109,13 @@ interface Loaded {
 }
 
 /** `expected[i]`: the SHA-256 `urls[i]` must have (none: not checked); `sizes[i]`: its size as it arrives, if known. */
-async function load(urls: string[], persist: boolean, option: string, expected: readonly (string | undefined)[], fetching: { sizes: (number | undefined)[]; progress?: DownloadProgress }): Promise<Loaded> {
+async function load(
+  urls: string[],
+  persist: boolean,
+  option: string,
+  expected: readonly (string | undefined)[],
+  fetching: { sizes: (number | undefined)[]; progress?: DownloadProgress },
+): Promise<Loaded> {
   // The big files (1–3) in the download worker, when there is one; the two small ones, fetched on every visit, in the page.
   const fetchOne = (i: number) => fetchRuntimeFile(urls[i], option, expected[i], fetching.sizes[i], fetching.progress, i >= 1 && i <= 3);
   const fetchAt = (indexes: number[]) => Promise.all(indexes.map(fetchOne));
@@ -115,9 +131,16 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
     return { blobs: [pyodideMjs, asmMjs, wasm, stdlib, lockFile], keep() {}, stored: false };
   }
   // The identity (pyodide.mjs) and the lock file; the big files.
-  const [small, big] = [[0, 4], [1, 2, 3]];
+  const [small, big] = [
+    [0, 4],
+    [1, 2, 3],
+  ];
   const fetchingIdentity = fetchAt(small);
-  const stored = await storedFiles(cache, big.map((i) => urls[i]), big.map((i) => expected[i]));
+  const stored = await storedFiles(
+    cache,
+    big.map((i) => urls[i]),
+    big.map((i) => expected[i]),
+  );
   // Nothing stored (a first visit): the big files download beside the identity, not after it.
   const fetchingBig = stored ? undefined : fetchBig();
   for (const blob of fetchingBig ?? []) blob.catch(() => undefined); // awaited by the caller, unless the identity fails first
@@ -143,7 +166,16 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
     kept = true;
     // What was fetched: the lock file may change without the build (a custom one).
     const fetched = usable ? [0, 4] : [0, 1, 2, 3, 4];
-    void Promise.all(fetched.map((i) => blobs[i])).then((files) => put(cache, fetched.map((i) => urls[i]), files, build), () => undefined);
+    void Promise.all(fetched.map((i) => blobs[i])).then(
+      (files) =>
+        put(
+          cache,
+          fetched.map((i) => urls[i]),
+          files,
+          build,
+        ),
+      () => undefined,
+    );
   };
   return { blobs, keep, stored: !!usable };
 }
@@ -154,7 +186,14 @@ async function load(urls: string[], persist: boolean, option: string, expected: 
  * file and the option, instead of failing later on `<`. With `expected`, a file whose
  * (decompressed) bytes differ is refused.
  */
-async function fetchRuntimeFile(url: string, option: string, expected: string | undefined, size: number | undefined, progress: DownloadProgress | undefined, big: boolean): Promise<Blob> {
+async function fetchRuntimeFile(
+  url: string,
+  option: string,
+  expected: string | undefined,
+  size: number | undefined,
+  progress: DownloadProgress | undefined,
+  big: boolean,
+): Promise<Blob> {
   const blob = (big && (await readInWorker(url, option, size, progress))) || (await readInPage(url, option, size, progress));
   if (expected) await checkRuntimeFile(url, blob, expected);
   return blob;
@@ -212,7 +251,11 @@ async function storedFiles(cache: Cache, urls: string[], expected: readonly (str
 
 async function put(cache: Cache, urls: string[], files: Blob[], build: string): Promise<void> {
   try {
-    await Promise.all(urls.map((url, i) => cache.put(url, new Response(files[i], { headers: { 'content-type': files[i].type || 'application/octet-stream', [BUILD_HEADER]: build } }))));
+    await Promise.all(
+      urls.map((url, i) =>
+        cache.put(url, new Response(files[i], { headers: { 'content-type': files[i].type || 'application/octet-stream', [BUILD_HEADER]: build } })),
+      ),
+    );
   } catch {
     // Quota or private mode: the next visit fetches again.
   }

@@ -41,7 +41,9 @@ export class RuntimeIntegrityError extends Error {
  */
 export async function checkRuntimeFile(url: string, blob: Blob, expected: string): Promise<void> {
   if (!globalThis.crypto?.subtle) {
-    throw new Error(`cannot check ${url} against the SHA-256 this package was built with: this page is not a secure context (https or localhost), where browsers offer crypto.subtle; serve the package's own runtime files`);
+    throw new Error(
+      `cannot check ${url} against the SHA-256 this package was built with: this page is not a secure context (https or localhost), where browsers offer crypto.subtle; serve the package's own runtime files`,
+    );
   }
   const actual = await sha256Hex(await blob.arrayBuffer());
   if (actual !== expected) throw new RuntimeIntegrityError(url, expected, actual);

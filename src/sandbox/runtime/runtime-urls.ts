@@ -15,5 +15,11 @@ export interface RuntimeUrls {
 /** The runtime files in one folder, under Pyodide's own names (`indexURL`, a CDN, a self-hosted copy). */
 export function runtimeIn(indexURL: string): RuntimeUrls {
   const at = (name: string) => new URL(name, indexURL).href;
-  return { pyodideMjs: at('pyodide.mjs'), asmMjs: at('pyodide.asm.mjs'), wasm: at('pyodide.asm.wasm'), stdlib: at('python_stdlib.zip'), lockFile: at('pyodide-lock.json') };
+  return {
+    pyodideMjs: at('pyodide.mjs'),
+    asmMjs: at('pyodide.asm.mjs'),
+    wasm: at('pyodide.asm.wasm'),
+    stdlib: at('python_stdlib.zip'),
+    lockFile: at('pyodide-lock.json'),
+  };
 }

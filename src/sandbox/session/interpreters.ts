@@ -57,7 +57,12 @@ export class Interpreters {
    * Boots the first interpreter. The stored snapshot and `prepared` (isolated mode: the runtime)
    * load while the worker starts; the spare is scheduled once it is up.
    */
-  static async start(boot: BootPlan, options: InterpreterOptions, snapshots: SnapshotStore, prepared: Promise<void>): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
+  static async start(
+    boot: BootPlan,
+    options: InterpreterOptions,
+    snapshots: SnapshotStore,
+    prepared: Promise<void>,
+  ): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
     const stored = snapshots.load();
     const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
     const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);

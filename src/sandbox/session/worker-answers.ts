@@ -49,8 +49,10 @@ export function parseWorkerEvent(data: unknown): WorkerEvent | undefined {
       // A request that does not fit is still answered (refused), so the run waiting for it ends at once.
       const refused = (why: string) => ({ type: 'index-request' as const, requestId: data.requestId as number, names: [], refused: why });
       if (!Array.isArray(data.names) || data.names.length === 0) return refused('the request named no module');
-      if (data.names.length > MAX_INDEX_NAMES_PER_REQUEST) return refused(`at most ${MAX_INDEX_NAMES_PER_REQUEST} modules per package index request; this one named ${data.names.length}`);
-      if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name))) return refused('a package index is asked only for ASCII Python identifiers of up to 100 characters');
+      if (data.names.length > MAX_INDEX_NAMES_PER_REQUEST)
+        return refused(`at most ${MAX_INDEX_NAMES_PER_REQUEST} modules per package index request; this one named ${data.names.length}`);
+      if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name)))
+        return refused('a package index is asked only for ASCII Python identifiers of up to 100 characters');
       return { type: 'index-request', requestId: data.requestId, names: [...new Set(data.names as string[])] };
     }
     default:
@@ -91,15 +93,20 @@ export type ResultLimits = Pick<SandboxLimits, 'maxOutputBytes' | 'maxFileBytes'
  * Sizes are checked on string lengths before anything is decoded.
  */
 export function validateRunResult(v: unknown, limits: ResultLimits): WorkerRunResult {
-  if (!isObject(v) || !['ok', 'error', 'interrupted', 'fatal'].includes(v.status as string) || !isCount(v.streamedChunks) || !isCount(v.heapBytes)) fail('run result');
+  if (!isObject(v) || !['ok', 'error', 'interrupted', 'fatal'].includes(v.status as string) || !isCount(v.streamedChunks) || !isCount(v.heapBytes))
+    fail('run result');
   if (!Array.isArray(v.images) || !Array.isArray(v.files)) fail('run result');
   if (v.images.length > MAX_IMAGES_PER_RUN) tooMuch(`${v.images.length} images (at most ${MAX_IMAGES_PER_RUN} per run)`);
   if (v.files.length > MAX_FILES_PER_RUN) tooMuch(`${v.files.length} files (at most ${MAX_FILES_PER_RUN} per run)`);
   const perItem = base64Length(limits.maxFileBytes);
   const total = base64Length(limits.maxTotalFileBytes);
-  for (const [what, list] of [['images', v.images], ['files', v.files]] as const) {
+  for (const [what, list] of [
+    ['images', v.images],
+    ['files', v.files],
+  ] as const) {
     const sum = list.reduce((n: number, item: unknown) => n + (isObject(item) && isString(item.data) ? item.data.length : 0), 0);
-    if (sum > total) tooMuch(`${list.length} ${what} totalling ${formatBytes((sum / 4) * 3)} (limits.maxTotalFileBytes is ${formatBytes(limits.maxTotalFileBytes)})`);
+    if (sum > total)
+      tooMuch(`${list.length} ${what} totalling ${formatBytes((sum / 4) * 3)} (limits.maxTotalFileBytes is ${formatBytes(limits.maxTotalFileBytes)})`);
   }
   const max = maxOutputFieldChars(limits);
   return {

@@ -112,7 +112,10 @@ export class WorkerSession {
    */
   beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
     this.endRun();
-    const startTimer = setTimeout(() => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`), this.options.callTimeoutMs);
+    const startTimer = setTimeout(
+      () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
+      this.options.callTimeoutMs,
+    );
     this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController() };
     this.wheelAllowance.beginRun();
   }
@@ -135,7 +138,9 @@ export class WorkerSession {
       if (!run) return;
       run.streamedChars += event.text.length;
       if (run.streamedChars > this.options.maxStreamedChars) {
-        void this.terminate(`it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`);
+        void this.terminate(
+          `it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`,
+        );
         return;
       }
       run.listener?.({ stream: event.stream, text: event.text });
@@ -190,7 +195,11 @@ export class WorkerSession {
     const [spawned, configured] = await Promise.allSettled([Promise.race([spawning, spawnTimeout]), configReady]);
     clearTimeout(spawnTimer);
     // A spawn that finishes after its timeout must not leave a worker behind.
-    if (spawned.status === 'rejected') void spawning.then((late) => late.terminate(), () => undefined);
+    if (spawned.status === 'rejected')
+      void spawning.then(
+        (late) => late.terminate(),
+        () => undefined,
+      );
     if (spawned.status === 'rejected') {
       throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`);
     }
@@ -207,7 +216,12 @@ export class WorkerSession {
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new SandboxBootError(`Python did not start within ${options.bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`)),
+          () =>
+            reject(
+              new SandboxBootError(
+                `Python did not start within ${options.bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`,
+              ),
+            ),
           options.bootTimeoutMs,
         );
       });
@@ -217,7 +231,8 @@ export class WorkerSession {
       // Not awaited: runs may start before it is in (worker/late-stdlib.ts); one that fails is said by the run that needed it.
       if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
       const booted = await Promise.race([session.untilDeath(boot), timeout]);
-      if ('died' in booted) throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
+      if ('died' in booted)
+        throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);
       // So "Python is ready" reaches onProgress before the boot resolves.
       await session.progress.until(session.info.progressEvents);

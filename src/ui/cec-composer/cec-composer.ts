@@ -56,7 +56,12 @@ export class CecComposer extends LitElement {
     // Dropped files get the picker's check: only the types it offers.
     const all = [...files];
     const refused = all.filter((file) => !isAcceptedFile(file));
-    if (refused.length > 0) this.dispatchEvent(new ComposerAttachErrorEvent(`${refused.map((file) => file.name).join(', ')}: not attached. Only CSV, text and image files can be attached (${ACCEPTED_FILES.replaceAll(',', ', ')}).`));
+    if (refused.length > 0)
+      this.dispatchEvent(
+        new ComposerAttachErrorEvent(
+          `${refused.map((file) => file.name).join(', ')}: not attached. Only CSV, text and image files can be attached (${ACCEPTED_FILES.replaceAll(',', ', ')}).`,
+        ),
+      );
     try {
       const added = await readAttachments(all.filter(isAcceptedFile), this.attachments);
       this.attachments = [...this.attachments, ...added];
@@ -104,8 +109,9 @@ export class CecComposer extends LitElement {
     const canSend = !this.disabled && (this.value.trim() !== '' || this.attachments.length > 0);
     return html`
       <div class="box">
-        ${this.attachments.length > 0
-          ? html`<div class="chips" aria-label="Attached files">
+        ${
+          this.attachments.length > 0
+            ? html`<div class="chips" aria-label="Attached files">
               ${this.attachments.map(
                 (a) => html`<span class="chip"
                   ><span>${a.name}</span><span class="size">${formatBytes(a.data.byteLength)}</span
@@ -113,7 +119,8 @@ export class CecComposer extends LitElement {
                 >`,
               )}
             </div>`
-          : nothing}
+            : nothing
+        }
         <div class="row">
           <button class="icon" type="button" aria-label="Attach files" title="Attach CSV, text or image files" ?disabled=${this.disabled} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}>
             ${paperclipIcon}

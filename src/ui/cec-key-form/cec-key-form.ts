@@ -44,12 +44,14 @@ export class CecKeyForm extends LitElement {
 
   override render() {
     return html`
-      ${this.hasKey
-        ? html`<div class="saved">
+      ${
+        this.hasKey
+          ? html`<div class="saved">
             <span>A key is set ${this.remembered ? '(remembered on this device)' : '(for this page only)'}.</span>
             <button type="button" class="danger" @click=${() => this.dispatchEvent(new KeyForgetEvent())}>Forget key</button>
           </div>`
-        : nothing}
+          : nothing
+      }
       <form @submit=${this.onSubmit}>
         <label class="field"
           >${this.hasKey ? 'Replace the Gemini API key' : 'Gemini API key'}

@@ -116,12 +116,14 @@ export class CecSettings extends LitElement {
           <p class="muted" id="api-hint">${this.demoPlaying ? 'Recorded demos replay on generateContent, the API they were recorded on.' : 'The Interactions API keeps the conversation as steps: changing the API, or where code runs, starts the model afresh, and such a chat cannot be saved as a demo.'}</p>
         </section>
         ${this.packageIndex ? this.renderPackageIndex() : nothing}
-        ${this.demos.length > 0
-          ? html`<section>
+        ${
+          this.demos.length > 0
+            ? html`<section>
               <h3>Recorded demos</h3>
               <cec-demo-picker compact .demos=${this.demos}></cec-demo-picker>
             </section>`
-          : nothing}
+            : nothing
+        }
         <section>
           <h3>Record</h3>
           <div class="record">

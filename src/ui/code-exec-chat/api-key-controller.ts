@@ -100,7 +100,12 @@ export class ApiKeyController {
         return;
       }
     }
-    this.hooks.reportError({ title: 'Add a Gemini API key to chat', detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).', retryable: false, fix: 'api-key' });
+    this.hooks.reportError({
+      title: 'Add a Gemini API key to chat',
+      detail: 'Your message is still in the box. Enter your key in Settings, or pick one of the recorded demos there (they work offline, without a key).',
+      retryable: false,
+      fix: 'api-key',
+    });
     this.hooks.settings()?.open('key');
   }
 

@@ -195,11 +195,29 @@ export class CodeExecChat extends LitElement {
   private readonly status = new StatusController(this, this.conversation, () => this.python.progressVisible);
   private readonly sender = new SendController(
     this,
-    { conversation: this.conversation, python: this.python, savedChat: this.savedChat, keys: this.keys, demos: this.demos, status: this.status, followOutput: this.followOutput },
-    { execution: () => this.effectiveExecution, api: () => this.effectiveApi, composer: () => this.composer(), reportError: (error, retry) => this.reportError(error, retry) },
+    {
+      conversation: this.conversation,
+      python: this.python,
+      savedChat: this.savedChat,
+      keys: this.keys,
+      demos: this.demos,
+      status: this.status,
+      followOutput: this.followOutput,
+    },
+    {
+      execution: () => this.effectiveExecution,
+      api: () => this.effectiveApi,
+      composer: () => this.composer(),
+      reportError: (error, retry) => this.reportError(error, retry),
+    },
   );
 
-  private readonly voice = new VoiceController(this, this.conversation, { client: () => this.keys.voiceClient(), sandbox: () => this.python.ensure(), model: () => this.liveModel || DEFAULT_LIVE_MODEL, reportError: (error) => this.reportError(error) });
+  private readonly voice = new VoiceController(this, this.conversation, {
+    client: () => this.keys.voiceClient(),
+    sandbox: () => this.python.ensure(),
+    model: () => this.liveModel || DEFAULT_LIVE_MODEL,
+    reportError: (error) => this.reportError(error),
+  });
 
   constructor() {
     super();
@@ -283,7 +301,8 @@ export class CodeExecChat extends LitElement {
     if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
     if (changed.has('demosUrl') && this.demosUrl) void this.demos.loadList(this.demosUrl);
     if (this.conversation.entries.length === 0) return;
-    const executionNote = changed.has('execution') && changed.get('execution') !== undefined ? executionSwitchNotice(this.execution, this.effectiveApi) : undefined;
+    const executionNote =
+      changed.has('execution') && changed.get('execution') !== undefined ? executionSwitchNotice(this.execution, this.effectiveApi) : undefined;
     const apiNote = changed.has('api') && !this.demos.active ? apiSwitchNotice(changed.get('api'), this.api) : undefined;
     for (const note of [executionNote, apiNote]) if (note) this.conversation.notice(note);
     if (executionNote || apiNote) this.savedChat.save();
@@ -430,13 +449,28 @@ export class CodeExecChat extends LitElement {
 
   private welcome(demo: ActiveDemo | undefined, execution: ExecutionMode, hasKey: boolean) {
     const { demos, keys } = this;
-    return renderWelcome({ demo, demos: demos.list, execution, hasKey, needKey: keys.needed, level: (depth) => this.level(depth), onDemoSelect: demos.onSelect, onKeySubmit: keys.onKeySubmit });
+    return renderWelcome({
+      demo,
+      demos: demos.list,
+      execution,
+      hasKey,
+      needKey: keys.needed,
+      level: (depth) => this.level(depth),
+      onDemoSelect: demos.onSelect,
+      onKeySubmit: keys.onKeySubmit,
+    });
   }
 
   private renderTranscript() {
     return this.conversation.entries.map((entry) =>
       renderEntry(entry, {
-        render: { downloadUrl: this.blobUrls.urlFor, onCopy: (text) => void this.status.copy(text), copied: this.status.copied, onEnlarge: (figure) => void this.enlarge(figure), pythonLoading: this.python.loading },
+        render: {
+          downloadUrl: this.blobUrls.urlFor,
+          onCopy: (text) => void this.status.copy(text),
+          copied: this.status.copied,
+          onEnlarge: (figure) => void this.enlarge(figure),
+          pythonLoading: this.python.loading,
+        },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
         headingLevel: this.level(1),

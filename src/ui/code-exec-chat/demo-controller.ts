@@ -167,7 +167,9 @@ export class DemoController {
     const demo = this.active;
     const next = demo?.recording.messages[sent];
     if (!demo || !next) return undefined;
-    const attachments = await Promise.all((next.attachments ?? []).map(async (a) => ({ name: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })));
+    const attachments = await Promise.all(
+      (next.attachments ?? []).map(async (a) => ({ name: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })),
+    );
     return { text: next.text, attachments };
   }
 }

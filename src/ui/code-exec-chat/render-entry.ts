@@ -24,7 +24,9 @@ export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult
     case 'error':
       return renderError(entry, actions);
     case 'notice':
-      return entry.divider ? html`<div class="divider" role="note" data-entry="divider"><span>${entry.text}</span></div>` : html`<p class="notice" role="note">${entry.text}</p>`;
+      return entry.divider
+        ? html`<div class="divider" role="note" data-entry="divider"><span>${entry.text}</span></div>`
+        : html`<p class="notice" role="note">${entry.text}</p>`;
   }
 }
 
@@ -38,9 +40,11 @@ function renderUser(entry: UserEntry, level: number): TemplateResult {
     ${speaker('You', level)}
     <div class="bubble">
       ${entry.text ? html`<p class="user-text">${entry.text}</p>` : nothing}
-      ${entry.attachments.length > 0
-        ? html`<div class="user-files">${entry.attachments.map((a) => html`<span class="file-pill" title=${a.mimeType}>${paperclipIcon}${a.name} <span class="size">${formatBytes(a.size)}</span></span>`)}</div>`
-        : nothing}
+      ${
+        entry.attachments.length > 0
+          ? html`<div class="user-files">${entry.attachments.map((a) => html`<span class="file-pill" title=${a.mimeType}>${paperclipIcon}${a.name} <span class="size">${formatBytes(a.size)}</span></span>`)}</div>`
+          : nothing
+      }
     </div>
   </div>`;
 }

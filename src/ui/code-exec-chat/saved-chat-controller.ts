@@ -87,7 +87,11 @@ export class SavedChatController {
     try {
       await Promise.all(files.map((file) => sandbox.writeFile(file.name, file.data)));
     } catch (error) {
-      this.hooks.reportError({ title: 'Could not restore the attached files', detail: `${describeError(error).detail} Attach them again if the code needs them.`, retryable: false });
+      this.hooks.reportError({
+        title: 'Could not restore the attached files',
+        detail: `${describeError(error).detail} Attach them again if the code needs them.`,
+        retryable: false,
+      });
     }
   }
 

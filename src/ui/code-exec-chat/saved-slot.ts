@@ -48,6 +48,8 @@ export class SavedSlot {
     console.warn('code-exec-chat: could not save the conversation:', error);
     if (this.failureShown) return;
     this.failureShown = true;
-    this.onFirstFailure(`This conversation cannot be saved in this browser (${error instanceof Error ? error.message : String(error)}); it lasts until the page is closed.`);
+    this.onFirstFailure(
+      `This conversation cannot be saved in this browser (${error instanceof Error ? error.message : String(error)}); it lasts until the page is closed.`,
+    );
   }
 }

@@ -71,11 +71,13 @@ export function renderTitleBar(view: TitleBarView): TemplateResult {
         <button type="button" class="ghost" aria-label="Settings" title="Settings" @click=${view.onSettings}>${gearIcon}</button>
       </div>
     </div>
-    ${demo
-      ? html`<div class="demo-bar" part="demo-bar">
+    ${
+      demo
+        ? html`<div class="demo-bar" part="demo-bar">
           <span><strong>Demo</strong> · ${demo.recording.title}</span>
           <button type="button" class="ghost" ?disabled=${busy} @click=${view.onExitDemo}>Exit demo</button>
         </div>`
-      : nothing}
+        : nothing
+    }
   `;
 }

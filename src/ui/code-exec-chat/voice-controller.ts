@@ -116,7 +116,11 @@ export class VoiceController implements ReactiveController {
     } catch (error) {
       if (generation !== this.generation) return;
       this.end();
-      this.hooks.reportError(error instanceof VoiceError ? error.readable : { title: 'The voice session could not start', detail: String((error as Error)?.message ?? error).slice(0, MAX_REASON_CHARS), retryable: false });
+      this.hooks.reportError(
+        error instanceof VoiceError
+          ? error.readable
+          : { title: 'The voice session could not start', detail: String((error as Error)?.message ?? error).slice(0, MAX_REASON_CHARS), retryable: false },
+      );
     }
   }
 

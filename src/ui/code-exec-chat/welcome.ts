@@ -37,23 +37,27 @@ export function renderWelcome(view: WelcomeView): TemplateResult {
   }
   return html`<section class="welcome">
     <div class="welcome-title" role="heading" aria-level=${level(1)}>Ask a question that needs code</div>
-    <p>Gemini writes Python and ${view.execution === 'server' ? 'runs it on Google\'s servers' : 'it runs right here, in your browser (Pyodide, in a sandboxed worker)'}. Attach CSV, text or image files and the code can read them by name.</p>
+    <p>Gemini writes Python and ${view.execution === 'server' ? "runs it on Google's servers" : 'it runs right here, in your browser (Pyodide, in a sandboxed worker)'}. Attach CSV, text or image files and the code can read them by name.</p>
     <div class="welcome-grid ${hasKey || demos.length === 0 ? 'single' : ''}">
-      ${demos.length > 0
-        ? html`<div class="panel">
+      ${
+        demos.length > 0
+          ? html`<div class="panel">
             <div class="panel-title" role="heading" aria-level=${level(2)}>Try a recorded demo</div>
             <p class="muted">No key needed, works offline.</p>
             <cec-demo-picker .demos=${demos} @cec-demo-select=${view.onDemoSelect}></cec-demo-picker>
           </div>`
-        : nothing}
-      ${hasKey
-        ? nothing
-        : html`<div class="panel">
+          : nothing
+      }
+      ${
+        hasKey
+          ? nothing
+          : html`<div class="panel">
             <div class="panel-title" role="heading" aria-level=${level(2)}>Chat with Gemini</div>
             <p class="muted">Bring your own API key from Google AI Studio.</p>
             ${view.needKey ? html`<p class="need-key" role="alert">Add your key here to send your message (it is still in the box), or try a recorded demo.</p>` : nothing}
             <cec-key-form @cec-key-submit=${view.onKeySubmit}></cec-key-form>
-          </div>`}
+          </div>`
+      }
     </div>
   </section>`;
 }

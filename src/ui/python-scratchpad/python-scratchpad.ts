@@ -81,7 +81,10 @@ export class PythonScratchpad extends LitElement {
       const result = await sandbox.run(code, {
         onOutput: (chunk) => {
           const last = this._live.at(-1);
-          this._live = last && last.stream === chunk.stream ? [...this._live.slice(0, -1), { stream: chunk.stream, text: last.text + chunk.text }] : [...this._live, chunk];
+          this._live =
+            last && last.stream === chunk.stream
+              ? [...this._live.slice(0, -1), { stream: chunk.stream, text: last.text + chunk.text }]
+              : [...this._live, chunk];
         },
       });
       this.blobUrls.revokeAll();
@@ -121,7 +124,9 @@ export class PythonScratchpad extends LitElement {
   private link(id: string | undefined): void {
     this.unlink();
     if (!id) return;
-    const target = (this.getRootNode() as Document | ShadowRoot).getElementById(id) as (HTMLElement & { sandbox?: ScratchpadSandbox; ensureSandbox?: () => Promise<ScratchpadSandbox> }) | null;
+    const target = (this.getRootNode() as Document | ShadowRoot).getElementById(id) as
+      | (HTMLElement & { sandbox?: ScratchpadSandbox; ensureSandbox?: () => Promise<ScratchpadSandbox> })
+      | null;
     if (!target) return;
     this.linked = target;
     target.addEventListener('cec-sandbox-ready', this.onSandboxReady);
@@ -160,7 +165,7 @@ export class PythonScratchpad extends LitElement {
     return html`
       <div class="title-bar">
         <h2>${this.heading}</h2>
-        <span class="status"><span class="dot ${ready ? 'ready' : ''}"></span>${ready ? 'Shares the chat\'s Python' : 'Waiting for Python…'}</span>
+        <span class="status"><span class="dot ${ready ? 'ready' : ''}"></span>${ready ? "Shares the chat's Python" : 'Waiting for Python…'}</span>
       </div>
       <div class="body">
         <label class="visually-hidden" for="code">Python code</label>
@@ -172,9 +177,11 @@ export class PythonScratchpad extends LitElement {
           <span class="hint keys-only" id="keys"><span>Ctrl+Enter runs</span> · <span>Esc stops</span> · <span>Tab indents; Esc then Tab leaves the editor</span></span>
         </div>
         <div class="result" aria-live="polite">
-          ${this._parts.length > 0
-            ? renderParts(this._parts, { downloadUrl: this.blobUrls.urlFor, liveOutput: this._live, inProgress: this._running })
-            : html`<p class="empty">${ready ? 'Output appears here.' : nothing}</p>`}
+          ${
+            this._parts.length > 0
+              ? renderParts(this._parts, { downloadUrl: this.blobUrls.urlFor, liveOutput: this._live, inProgress: this._running })
+              : html`<p class="empty">${ready ? 'Output appears here.' : nothing}</p>`
+          }
         </div>
       </div>
     `;

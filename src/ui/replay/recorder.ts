@@ -26,9 +26,17 @@ export function modelTurnsByMessage(history: readonly Content[]): Content[][] {
   return messages;
 }
 
-export function recordingFromSession(input: { title: string; description?: string; model: string; execution: ExecutionMode; history: readonly Content[]; sent: readonly SentMessage[] }): Recording {
+export function recordingFromSession(input: {
+  title: string;
+  description?: string;
+  model: string;
+  execution: ExecutionMode;
+  history: readonly Content[];
+  sent: readonly SentMessage[];
+}): Recording {
   const turns = modelTurnsByMessage(input.history);
-  if (turns.length !== input.sent.length) throw new Error(`The session log (${input.sent.length} messages) does not match the chat history (${turns.length}); start a new chat and record again.`);
+  if (turns.length !== input.sent.length)
+    throw new Error(`The session log (${input.sent.length} messages) does not match the chat history (${turns.length}); start a new chat and record again.`);
   return {
     format: RECORDING_FORMAT,
     title: input.title,

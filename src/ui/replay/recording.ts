@@ -68,7 +68,8 @@ export function parseRecording(value: unknown): Recording {
     }
     for (const [a, attachment] of (message.attachments ?? []).entries()) {
       if (typeof attachment?.name !== 'string' || typeof attachment.mimeType !== 'string') fail(`messages[${i}].attachments[${a}] needs name and mimeType`);
-      if (attachment.text === undefined && attachment.base64 === undefined && attachment.url === undefined) fail(`messages[${i}].attachments[${a}] needs text, base64 or url`);
+      if (attachment.text === undefined && attachment.base64 === undefined && attachment.url === undefined)
+        fail(`messages[${i}].attachments[${a}] needs text, base64 or url`);
     }
   }
   return { model: SUGGESTED_MODEL, ...r } as Recording;

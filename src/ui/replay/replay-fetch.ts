@@ -56,13 +56,24 @@ export function createReplayFetch(recording: Recording, options: ReplayFetchOpti
     const { message, step } = turnIndexFor(contents);
     const turn = recording.messages[message]?.turns[step];
     if (!turn) {
-      const where = message >= recording.messages.length ? `message ${message + 1} (the demo has ${recording.messages.length})` : `step ${step + 1} of message ${message + 1}`;
-      return errorResponse(400, 'FAILED_PRECONDITION', `The recorded demo "${recording.title}" has no answer for ${where}. Restart the demo, or add an API key to chat live.`);
+      const where =
+        message >= recording.messages.length
+          ? `message ${message + 1} (the demo has ${recording.messages.length})`
+          : `step ${step + 1} of message ${message + 1}`;
+      return errorResponse(
+        400,
+        'FAILED_PRECONDITION',
+        `The recorded demo "${recording.title}" has no answer for ${where}. Restart the demo, or add an API key to chat live.`,
+      );
     }
     const content = fillTurn(structuredClone(turn), contents);
     const modelVersion = recording.model;
     if (route[2] === 'generateContent') return jsonResponse(responseFor(content.parts ?? [], modelVersion, true));
-    return sseResponse(chunkParts(content.parts ?? [], chunkChars).map((parts, i, all) => responseFor(parts, modelVersion, i === all.length - 1)), chunkDelayMs, init?.signal ?? undefined);
+    return sseResponse(
+      chunkParts(content.parts ?? [], chunkChars).map((parts, i, all) => responseFor(parts, modelVersion, i === all.length - 1)),
+      chunkDelayMs,
+      init?.signal ?? undefined,
+    );
   };
 }
 

@@ -43,6 +43,8 @@ export function fillTurn(turn: Content, contents: readonly Content[]): Content {
   const response = latestFunctionResponse(contents);
   return {
     ...turn,
-    parts: (turn.parts ?? []).map((part) => (typeof part.text === 'string' && !part.thought ? { ...part, text: fillTemplate(part.text, response) } : { ...part })),
+    parts: (turn.parts ?? []).map((part) =>
+      typeof part.text === 'string' && !part.thought ? { ...part, text: fillTemplate(part.text, response) } : { ...part },
+    ),
   };
 }

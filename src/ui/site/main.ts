@@ -24,9 +24,13 @@ if ('serviceWorker' in navigator && !import.meta.env.DEV) {
     registered = true;
     navigator.serviceWorker.register('./sw.js').catch((error: unknown) => console.warn('Offline support is unavailable:', error));
   };
-  document.addEventListener('cec-sandbox-ready', () => {
-    document.addEventListener('cec-message-complete', register, { once: true });
-    setTimeout(register, 10_000);
-  }, { once: true });
+  document.addEventListener(
+    'cec-sandbox-ready',
+    () => {
+      document.addEventListener('cec-message-complete', register, { once: true });
+      setTimeout(register, 10_000);
+    },
+    { once: true },
+  );
   setTimeout(register, 60_000);
 }

@@ -11,12 +11,24 @@ export type VoiceErrorReason = 'insecure-page' | 'no-audio-support' | 'permissio
 const MAX_REASON_CHARS = 300;
 
 const TEXTS: Record<VoiceErrorReason, Omit<ReadableError, 'retryable'>> = {
-  'insecure-page': { title: 'Voice needs a secure page', detail: 'Browsers give the microphone only to pages served over HTTPS (or from localhost). Open this page over HTTPS to talk.' },
+  'insecure-page': {
+    title: 'Voice needs a secure page',
+    detail: 'Browsers give the microphone only to pages served over HTTPS (or from localhost). Open this page over HTTPS to talk.',
+  },
   'no-audio-support': { title: 'This browser cannot record audio', detail: 'It has no microphone access (navigator.mediaDevices). Type your message instead.' },
-  'permission-denied': { title: 'Microphone access was denied', detail: "Allow the microphone for this site in the browser's address bar or settings, then press the microphone button again." },
-  'no-microphone': { title: 'No microphone found', detail: 'Connect a microphone (or pick one in your system settings), then press the microphone button again.' },
+  'permission-denied': {
+    title: 'Microphone access was denied',
+    detail: "Allow the microphone for this site in the browser's address bar or settings, then press the microphone button again.",
+  },
+  'no-microphone': {
+    title: 'No microphone found',
+    detail: 'Connect a microphone (or pick one in your system settings), then press the microphone button again.',
+  },
   'microphone-busy': { title: 'The microphone could not be opened', detail: 'Another application may be using it. Close it, then try again.' },
-  'no-key': { title: 'Add a Gemini API key to talk', detail: 'Voice connects to the Gemini Live API with your key. Enter it in Settings (recorded demos have no voice).' },
+  'no-key': {
+    title: 'Add a Gemini API key to talk',
+    detail: 'Voice connects to the Gemini Live API with your key. Enter it in Settings (recorded demos have no voice).',
+  },
   'connect-refused': { title: 'The voice session could not start', detail: '' },
 };
 
@@ -44,6 +56,9 @@ export class VoiceError extends Error {
   /** The Live server refused the session (a key without Live access, an unknown model…): its reason, bounded. */
   static connectRefused(error: unknown, model: string): VoiceError {
     const message = String((error as Error)?.message ?? error).slice(0, MAX_REASON_CHARS);
-    return new VoiceError('connect-refused', `${message} Check that your key has access to the Live API and to the model ${model.slice(0, 100)} (the live-model attribute).`);
+    return new VoiceError(
+      'connect-refused',
+      `${message} Check that your key has access to the Live API and to the model ${model.slice(0, 100)} (the live-model attribute).`,
+    );
   }
 }

@@ -99,7 +99,10 @@ export class VoiceTurns {
     const parts = content.parts ?? [];
     let entry = this.entries[index];
     if (!entry || (entry.kind === 'user') !== (content.role === 'user')) {
-      const data = content.role === 'user' ? { kind: 'user' as const, text: '', attachments: [] } : { kind: 'model' as const, parts: [], state: 'streaming' as const, live: [] };
+      const data =
+        content.role === 'user'
+          ? { kind: 'user' as const, text: '', attachments: [] }
+          : { kind: 'model' as const, parts: [], state: 'streaming' as const, live: [] };
       entry = this.conversation.append(data) as UserEntry | ModelEntry;
       this.entries[index] = entry;
     }

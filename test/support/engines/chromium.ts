@@ -17,14 +17,24 @@ export function chromium(): Engine {
       const context = await (await browser).newContext();
       const page = await context.newPage();
       const ready = async () => {
-        if (api !== null) await page.waitForFunction((name) => (window as never as Record<string, unknown>)[name] ?? (window as never as Record<string, unknown>)[`${name}Error`], api);
+        if (api !== null)
+          await page.waitForFunction(
+            (name) => (window as never as Record<string, unknown>)[name] ?? (window as never as Record<string, unknown>)[`${name}Error`],
+            api,
+          );
       };
       await page.goto(url);
       await ready();
       type Api = Record<string, (...x: unknown[]) => unknown>;
       return {
-        call: <T>(method: string, ...args: unknown[]) => page.evaluate(([a, m, x]) => (window as never as Record<string, Api>)[a as string][m as string](...(x as unknown[])), [api, method, args] as const) as Promise<T>,
-        evaluate: <T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A) => page.evaluate(([source, x]) => (0, eval)(`(${source})`)(...x), [fn.toString(), args] as const) as Promise<T>,
+        call: <T>(method: string, ...args: unknown[]) =>
+          page.evaluate(([a, m, x]) => (window as never as Record<string, Api>)[a as string][m as string](...(x as unknown[])), [
+            api,
+            method,
+            args,
+          ] as const) as Promise<T>,
+        evaluate: <T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A) =>
+          page.evaluate(([source, x]) => (0, eval)(`(${source})`)(...x), [fn.toString(), args] as const) as Promise<T>,
         async reload() {
           await page.reload();
           await ready();

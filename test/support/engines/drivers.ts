@@ -110,7 +110,14 @@ export function firefox(): EngineUnderTest {
 
 export function webkit(): EngineUnderTest {
   const open = new Set<WebKit>();
-  const keys: Record<Keys, string[]> = { Escape: [Key.ESCAPE], Tab: [Key.TAB], 'Shift+Tab': [Key.SHIFT, Key.TAB], Enter: [Key.ENTER], ArrowRight: [Key.ARROW_RIGHT], ArrowLeft: [Key.ARROW_LEFT] };
+  const keys: Record<Keys, string[]> = {
+    Escape: [Key.ESCAPE],
+    Tab: [Key.TAB],
+    'Shift+Tab': [Key.SHIFT, Key.TAB],
+    Enter: [Key.ENTER],
+    ArrowRight: [Key.ARROW_RIGHT],
+    ArrowLeft: [Key.ARROW_LEFT],
+  };
   return {
     name: 'WebKit',
     missing: webkitMissing(),
@@ -121,7 +128,12 @@ export function webkit(): EngineUnderTest {
       await driver.get(url);
       return {
         evaluate: async (fn, ...args) => unwrap((await driver.executeAsyncScript(EVALUATE, fn.toString(), args)) as CallAnswer, 'evaluate'),
-        click: (x, y) => driver.actions({ async: true }).move({ x: Math.round(x), y: Math.round(y), origin: Origin.VIEWPORT }).click().perform(),
+        click: (x, y) =>
+          driver
+            .actions({ async: true })
+            .move({ x: Math.round(x), y: Math.round(y), origin: Origin.VIEWPORT })
+            .click()
+            .perform(),
         press(key) {
           const actions = driver.actions({ async: true });
           for (const k of keys[key]) actions.keyDown(k);

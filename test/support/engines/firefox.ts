@@ -20,14 +20,21 @@ export function firefox(): Engine {
       const context = await (await browser).createBrowserContext();
       const page = await context.newPage();
       const ready = async () => {
-        if (api !== null) await page.waitForFunction((name) => (window as never as Record<string, unknown>)[name] ?? (window as never as Record<string, unknown>)[`${name}Error`], {}, api);
+        if (api !== null)
+          await page.waitForFunction(
+            (name) => (window as never as Record<string, unknown>)[name] ?? (window as never as Record<string, unknown>)[`${name}Error`],
+            {},
+            api,
+          );
       };
       await page.goto(url);
       await ready();
       type Api = Record<string, (...x: unknown[]) => unknown>;
       return {
-        call: <T>(method: string, ...args: unknown[]) => page.evaluate((a, m, x) => (window as never as Record<string, Api>)[a as string][m](...x), api, method, args) as Promise<T>,
-        evaluate: <T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A) => page.evaluate(fn as never, ...(args as unknown as never[])) as Promise<T>,
+        call: <T>(method: string, ...args: unknown[]) =>
+          page.evaluate((a, m, x) => (window as never as Record<string, Api>)[a as string][m](...x), api, method, args) as Promise<T>,
+        evaluate: <T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A) =>
+          page.evaluate(fn as never, ...(args as unknown as never[])) as Promise<T>,
         async reload() {
           await page.reload();
           await ready();

@@ -54,7 +54,9 @@ export async function playDemoInPage(id: string | null, timeoutMs: number): Prom
   while (roots.length > 0) {
     const root = roots.shift()!;
     okBadges += root.querySelectorAll('.cell .badge.ok').length;
-    loaders += root.querySelectorAll('.md :is(video, audio, source, track, picture, object, embed, iframe, frame, link, meta, base, input, svg, image, marquee), .md [background], .md [style], .md [srcset], .md [poster], .md [ping]').length;
+    loaders += root.querySelectorAll(
+      '.md :is(video, audio, source, track, picture, object, embed, iframe, frame, link, meta, base, input, svg, image, marquee), .md [background], .md [style], .md [srcset], .md [poster], .md [ping]',
+    ).length;
     loaders += [...root.querySelectorAll('.md a')].filter((a) => /canary|127\.0\.0\.1/.test(a.getAttribute('href') ?? '')).length;
     loaders += [...root.querySelectorAll('.md :is(h1, h2, h3)')].filter((h) => /session expired/i.test(h.textContent ?? '')).length;
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);

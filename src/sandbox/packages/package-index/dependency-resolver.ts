@@ -91,7 +91,8 @@ export async function resolveFromIndex(names: readonly string[], source: IndexSo
   for (let next = 0; next < queue.length; next++) {
     await pacer.step();
     const wanted = queue[next];
-    if (!isDistributionName(wanted.name)) throw new ResolveError(wanted.name.slice(0, 100), `not a valid package name: ${JSON.stringify(wanted.name.slice(0, 100))}`);
+    if (!isDistributionName(wanted.name))
+      throw new ResolveError(wanted.name.slice(0, 100), `not a valid package name: ${JSON.stringify(wanted.name.slice(0, 100))}`);
     const project = normalizeName(wanted.name);
     const fromLock = options.lockName(project);
     if (fromLock) {
@@ -120,7 +121,8 @@ export async function resolveFromIndex(names: readonly string[], source: IndexSo
       throw new ResolveError(project, `${project} ${pick.version} needs Python ${metadata.requiresPython}; Pyodide has ${options.env.pythonVersion}`);
     }
     const extras = new Set(wanted.extras.map(normalizeName));
-    if (extras.size > REQUIREMENT_BOUNDS.maxExtras) throw new ResolveError(project, `more than ${REQUIREMENT_BOUNDS.maxExtras} extras of ${project} were asked for in one run; refused`);
+    if (extras.size > REQUIREMENT_BOUNDS.maxExtras)
+      throw new ResolveError(project, `more than ${REQUIREMENT_BOUNDS.maxExtras} extras of ${project} were asked for in one run; refused`);
     let requirements: ParsedRequirement[];
     try {
       requirements = await parseRequirements(project, metadata.requires, pacer);
@@ -142,7 +144,13 @@ export async function resolveFromIndex(names: readonly string[], source: IndexSo
  * of files (before, grouping them was quadratic, and sorting every version parsed each one again
  * per comparison).
  */
-export async function pickWheel(project: string, files: readonly IndexFile[], specifier: string, env: IndexEnvironment, pacer = new Pacer()): Promise<{ version: string; file: IndexFile }> {
+export async function pickWheel(
+  project: string,
+  files: readonly IndexFile[],
+  specifier: string,
+  env: IndexEnvironment,
+  pacer = new Pacer(),
+): Promise<{ version: string; file: IndexFile }> {
   const byVersion = new Map<string, IndexFile[]>();
   const validVersions = new Map<string, boolean>();
   for (const file of files) {

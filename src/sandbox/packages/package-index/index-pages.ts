@@ -41,7 +41,10 @@ export class IndexClient implements IndexSource {
     }
     if (!response.ok) throw new Error(`the package index answered HTTP ${response.status} for ${url.href}`);
     const type = response.headers.get('content-type') ?? '';
-    if (!/^application\/(vnd\.pypi\.simple\.v1\+)?json/i.test(type)) throw new Error(`the package index answered ${url.href} with ${type.slice(0, 80) || 'no content type'}, not PEP 691 JSON (is it a PyPI-compatible index?)`);
+    if (!/^application\/(vnd\.pypi\.simple\.v1\+)?json/i.test(type))
+      throw new Error(
+        `the package index answered ${url.href} with ${type.slice(0, 80) || 'no content type'}, not PEP 691 JSON (is it a PyPI-compatible index?)`,
+      );
     const text = new TextDecoder().decode(await readCapped(response, MAX_INDEX_PAGE_BYTES, `the index page of ${project}`));
     let page: unknown;
     try {
@@ -68,7 +71,8 @@ export class IndexClient implements IndexSource {
     const response = await this.get(new URL(url), 'text/plain, */*;q=0.1');
     if (!response.ok) throw new Error(`the package index answered HTTP ${response.status} for the metadata of ${file.filename}`);
     const bytes = await readCapped(response, MAX_METADATA_BYTES, `the metadata of ${file.filename}`);
-    if (file.metadataSha256 && (await sha256Hex(bytes)) !== file.metadataSha256) throw new Error(`the metadata of ${file.filename} does not match its SHA-256 on the package index; refused`);
+    if (file.metadataSha256 && (await sha256Hex(bytes)) !== file.metadataSha256)
+      throw new Error(`the metadata of ${file.filename} does not match its SHA-256 on the package index; refused`);
     return new TextDecoder().decode(bytes);
   }
 

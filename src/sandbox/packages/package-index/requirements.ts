@@ -45,10 +45,12 @@ export class RequirementError extends Error {}
 
 /** Parses `project`'s `Requires-Dist` lines once each (bounded first, yielding between lines). */
 export async function parseRequirements(project: string, lines: readonly string[], pacer: Pacer): Promise<ParsedRequirement[]> {
-  if (lines.length > REQUIREMENT_BOUNDS.maxLines) throw new RequirementError(`${project}'s metadata has ${lines.length} requirements, more than ${REQUIREMENT_BOUNDS.maxLines}; refused`);
+  if (lines.length > REQUIREMENT_BOUNDS.maxLines)
+    throw new RequirementError(`${project}'s metadata has ${lines.length} requirements, more than ${REQUIREMENT_BOUNDS.maxLines}; refused`);
   const parsed: ParsedRequirement[] = [];
   for (const line of lines) {
-    if (line.length > REQUIREMENT_BOUNDS.maxLineChars) throw new RequirementError(`${project} has a requirement of ${line.length} characters, more than ${REQUIREMENT_BOUNDS.maxLineChars}; refused`);
+    if (line.length > REQUIREMENT_BOUNDS.maxLineChars)
+      throw new RequirementError(`${project} has a requirement of ${line.length} characters, more than ${REQUIREMENT_BOUNDS.maxLineChars}; refused`);
     await pacer.step();
     let requirement: Requirement | null;
     try {
@@ -58,7 +60,13 @@ export async function parseRequirements(project: string, lines: readonly string[
     }
     if (!requirement || (requirement.type !== 'ProjectName' && requirement.type !== 'ProjectURL')) continue;
     const specifier = requirement.type === 'ProjectName' ? (requirement.versionSpec ?? []).map((spec) => `${spec.operator}${spec.version}`).join(',') : '';
-    parsed.push({ name: requirement.name, specifier, extras: requirement.extras ?? [], marker: requirement.environmentMarkerTree, fromUrl: requirement.type === 'ProjectURL' });
+    parsed.push({
+      name: requirement.name,
+      specifier,
+      extras: requirement.extras ?? [],
+      marker: requirement.environmentMarkerTree,
+      fromUrl: requirement.type === 'ProjectURL',
+    });
   }
   return parsed;
 }
@@ -67,7 +75,13 @@ export async function parseRequirements(project: string, lines: readonly string[
  * The requirements that apply to Pyodide for any of `extras` ('' stands for none), evaluating
  * only the parsed markers. `project` is the distribution they are of.
  */
-export async function applicable(project: string, requirements: readonly ParsedRequirement[], extras: readonly string[], env: IndexEnvironment, pacer: Pacer): Promise<Wanted[]> {
+export async function applicable(
+  project: string,
+  requirements: readonly ParsedRequirement[],
+  extras: readonly string[],
+  env: IndexEnvironment,
+  pacer: Pacer,
+): Promise<Wanted[]> {
   const wanted: Wanted[] = [];
   for (const requirement of requirements) {
     await pacer.step();

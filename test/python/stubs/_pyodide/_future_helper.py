@@ -1,5 +1,6 @@
 """Pyodide 314.0.7's ``_pyodide/_future_helper.py`` (pure Python, copied as is): rejections.py patches ``set_exception``."""
 
+
 def set_result(fut, val):
     if fut.done():
         return

@@ -4,7 +4,7 @@
  * suites run everything; see README "Browsers"). Firefox ESR through WebDriver BiDi; WebKitGTK
  * (Safari's engine) through WebDriver, with SharedArrayBuffer as Safari has it on isolated pages,
  * and without it as this build has it by default. An engine that is not installed is skipped,
- * saying so (`.ci/run` installs all of them).
+ * saying so (`npm test` installs all of them: scripts/prepare-test-machine.mjs).
  */
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';

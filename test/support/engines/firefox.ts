@@ -1,7 +1,7 @@
 /**
  * Firefox for browser tests, through WebDriver BiDi (puppeteer-core): Playwright's client cannot
  * drive a stock Firefox, and no test tool may download its own browser here. Debian's Firefox ESR
- * at `/usr/bin/firefox-esr` (or `FIREFOX_PATH`); `.ci/run` installs it.
+ * at `/usr/bin/firefox-esr` (or `FIREFOX_PATH`); `npm test` installs it (scripts/prepare-test-machine.mjs).
  */
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';

@@ -2,7 +2,7 @@
  * Launches WebKit for browser tests: WebKitGTK (Safari's engine, Debian's `webkit2gtk-driver`)
  * through WebDriver (`selenium-webdriver`, the maintained WebDriver client; Playwright's cannot
  * drive a stock WebKit). WebKitWebDriver starts MiniBrowser, which has no headless mode, so each
- * launch starts its own Xvfb display. `.ci/run` installs both.
+ * launch starts its own Xvfb display. `npm test` installs both (scripts/prepare-test-machine.mjs).
  *
  * `sharedArrayBuffer`: WebKitGTK enables SharedArrayBuffer only with `JSC_useSharedArrayBuffer=1`
  * (Safari enables it on cross-origin isolated pages); without it, the engine reports

@@ -55,10 +55,10 @@ export async function blockNonLocal(context: BrowserContext): Promise<string[]> 
 }
 
 /**
- * Answers the page's Gemini requests from the fake server: those to Google's endpoint (with CORS
+ * Answers the page's Gemini requests from a fake server (generateContent or Interactions): those to Google's endpoint (with CORS
  * headers, as Google sends) and those to `proxyPath` on the page's own origin (the `base-url` case).
  */
-export async function routeGeminiTo(context: BrowserContext, fake: FakeGemini, proxyPath = '/gemini-proxy'): Promise<void> {
+export async function routeGeminiTo(context: BrowserContext, fake: { baseUrl: string }, proxyPath = '/gemini-proxy'): Promise<void> {
   const forward = async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
     const request = route.request();
     if (request.method() === 'OPTIONS') {

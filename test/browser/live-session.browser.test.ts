@@ -6,7 +6,8 @@
  * with the Python state kept, as in Node.
  *
  * Needs `npm run build`. @google/genai's web build has a CommonJS dependency, so it is bundled
- * once into test-results/live-browser/ for the page's import map.
+ * once into test-results/live-browser/ for the page's import map. Every test runs with both SDKs
+ * the library supports in the page: 2.x (`@google/genai`) and 3.x (the `genai-sdk-3` alias).
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -19,7 +20,11 @@ import { cancellation, runPythonCall, spoken, toolCall, turnComplete } from '../
 import { REPO_ROOT } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 90_000;
-const GENAI_BUNDLE = `${REPO_ROOT}test-results/live-browser/genai.js`;
+/** The SDK builds the page may load, by the `sdk` query parameter of live.html. */
+const SDKS = [
+  { sdk: '2', entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs` },
+  { sdk: '3', entry: `${REPO_ROOT}node_modules/genai-sdk-3/dist/web/index.mjs` },
+];
 
 let browser: Browser;
 let site: StaticServer;
@@ -30,15 +35,13 @@ const log: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      outDir: `${REPO_ROOT}test-results/live-browser`,
-      emptyOutDir: true,
-      lib: { entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs`, formats: ['es'], fileName: () => 'genai.js' },
-    },
-  });
+  for (const { sdk, entry } of SDKS) {
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      build: { outDir: `${REPO_ROOT}test-results/live-browser/sdk${sdk}`, emptyOutDir: true, lib: { entry, formats: ['es'], fileName: () => 'genai.js' } },
+    });
+  }
   [browser, site, fake] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT }), FakeLive.start()]);
 }, TIMEOUT_MS);
 
@@ -46,13 +49,14 @@ afterAll(async () => {
   await Promise.all([browser?.close(), site?.close(), fake?.close()]);
 });
 
-beforeEach(async ({ onTestFailed }) => {
+/** Opens live.html with one SDK build and connects it to the fake. */
+async function openPage(sdk: string, onTestFailed: (handler: () => void) => void): Promise<void> {
   log.length = 0;
   onTestFailed(() => console.error(`Browser console:\n${log.join('\n')}`));
   page = await browser.newPage();
   page.on('console', (message) => log.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
-  await page.goto(`${site.origin}/test/browser/pages/live.html`);
+  await page.goto(`${site.origin}/test/browser/pages/live.html?sdk=${sdk}`);
   await page.waitForFunction(() => (window as any).liveHarness ?? (window as any).liveHarnessError);
   const loadError = await page.evaluate(() => (window as any).liveHarnessError);
   if (loadError) throw new Error(`The page failed to load: ${loadError}`);
@@ -60,7 +64,7 @@ beforeEach(async ({ onTestFailed }) => {
   const opened = await page.evaluate((baseUrl) => (window as any).liveHarness.connect(baseUrl), fake.baseUrl);
   expect(opened.isolation).toBe(1);
   server = await connection;
-}, TIMEOUT_MS);
+}
 
 afterEach(async () => {
   await page?.evaluate(() => (window as any).liveHarness?.close()).catch(() => undefined);
@@ -68,7 +72,9 @@ afterEach(async () => {
   fake.reset();
 });
 
-describe('a Live session in Chromium (frame isolation)', { timeout: TIMEOUT_MS }, () => {
+describe.each(SDKS)('a Live session in Chromium (frame isolation), SDK $sdk.x in the page', { timeout: TIMEOUT_MS }, ({ sdk }) => {
+  beforeEach(({ onTestFailed }) => openPage(sdk, onTestFailed), TIMEOUT_MS);
+
   it('answers a run_python call from the sandboxed frame with the call id copied', async () => {
     await page.evaluate(() => (window as any).liveHarness.sendText('Six times seven?'));
     await server.next('clientContent');

@@ -117,6 +117,25 @@ describe.each(SDKS)('a Live session in Chromium (frame isolation), SDK $sdk.x in
     expect(fake.failures).toEqual([]);
   });
 
+  it('answers a cell running at goAway on the old connection, then moves to the new one', async () => {
+    const harnessEvents = () => page.evaluate(() => (window as any).liveHarness.events.map((e: { type: string }) => e.type) as string[]);
+    server.send(toolCall(runPythonCall('slow', 'import time\ntime.sleep(0.5)\nprint("done")')));
+    await expect.poll(async () => (await harnessEvents()).includes('run-start'), { timeout: 30_000 }).toBe(true);
+    const next = fake.connection();
+    server.goAway(10_000);
+    const response = await server.next('toolResponse', 30_000);
+    expect(response.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'slow', response: { output: 'done\n' } });
+    await next;
+    await expect.poll(async () => (await harnessEvents()).includes('reconnected'), { timeout: 30_000 }).toBe(true);
+    expect((await harnessEvents()).filter((type) => type === 'call-undelivered')).toEqual([]);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('fails a TEXT modality connect with an error that says current Live models are audio-only', async () => {
+    const refused = await page.evaluate((baseUrl) => (window as any).liveHarness.connectWithText(baseUrl), fake.baseUrl);
+    expect(refused).toMatchObject({ name: 'LiveConnectError', message: expect.stringMatching(/\(TEXT\) is not supported by the model.*audio only/) });
+  });
+
   it('stops a cancelled run and sends no response for it', async () => {
     server.send(toolCall(runPythonCall('spin', 'print("started", flush=True)\nwhile True:\n    pass')));
     await expect

@@ -3,7 +3,7 @@
  * The first step of `npm test`: gives a fresh machine what the tests need, or stops at once
  * saying how to get it, rather than letting every browser test fail.
  *
- * - Browsers, Xvfb and python3: the tests use Debian's Chromium, Firefox ESR and WebKitGTK
+ * - Browsers, Xvfb, python3 and espeak-ng (the voice test's spoken question): the tests use Debian's Chromium, Firefox ESR and WebKitGTK
  *   (WebKitWebDriver + MiniBrowser under Xvfb) at fixed paths or the env overrides below, and
  *   python3 to build test wheels. On Debian/Ubuntu as root, what is missing is installed with
  *   apt-get (one update, one install). Elsewhere Chromium may come from Playwright's own
@@ -61,6 +61,7 @@ const NEEDS = [
   },
   { name: 'Xvfb', path: '/usr/bin/Xvfb', apt: 'xvfb', required: false, elsewhere: 'install Xvfb at /usr/bin/Xvfb (Linux only)' },
   { name: 'python3', command: 'python3', apt: 'python3', required: true, elsewhere: 'install Python 3 and put python3 on PATH' },
+  { name: 'espeak-ng', command: 'espeak-ng', apt: 'espeak-ng', required: false, elsewhere: 'install espeak-ng (the voice test speaks its question with it)' },
 ];
 
 function onPath(command) {

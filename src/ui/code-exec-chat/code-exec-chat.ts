@@ -409,7 +409,7 @@ export class CodeExecChat extends LitElement {
         <div class="visually-hidden" role="status" data-phase>${this.voice.statusText || this.status.text}</div>
 
         <div class="bottom" part="composer">
-          <div class="column">
+          <div class="column composer-row">
             ${renderVoiceBar(this.voice, Boolean(demo))}
             <cec-composer
               .busy=${busy}

@@ -28,12 +28,25 @@ export function renderVoiceBar(voice: VoiceController, disabled: boolean): Templ
 }
 
 export const voiceStyles = css`
+  /* The microphone sits beside the message box, not on a row of its own: a row would push the
+     welcome's demo cards out of a short sidebar. */
+  .composer-row {
+    display: flex;
+    align-items: flex-start;
+    gap: 6px;
+  }
+  .composer-row cec-composer {
+    flex: 1;
+    min-width: 0;
+  }
   .voice-bar {
     display: flex;
+    flex-direction: column;
     align-items: center;
-    gap: 8px;
-    margin-bottom: 6px;
-    min-height: 32px;
+    gap: 2px;
+    margin-top: 10px;
+    max-width: 88px;
+    text-align: center;
   }
   .voice-button svg {
     width: 18px;

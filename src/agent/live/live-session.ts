@@ -21,46 +21,19 @@ import {
 import { runPythonDeclaration } from '../run-python/tool.js';
 import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
-import { explainClose, isResumableClose } from './close-reasons.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
-import { liveConnectConfig, resumeWith, serverRunsCode, wantsResumption } from './live-config.js';
+import { liveConnectConfig, serverRunsCode } from './live-config.js';
+import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, errorText, LiveConnections } from './live-connections.js';
 import { isNonBlocking, liveDeclaration } from './live-declarations.js';
 import { LiveTranscript } from './live-transcript.js';
-import { Resumption } from './resumption.js';
 import { readServerContent } from './server-content.js';
 import type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
 
-/** Tries per reconnect when `maxReconnectAttempts` is not given. */
-export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 3;
-/** Waits between tries of one reconnect: the first is at once, then these (the last repeats). */
-const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
-/**
- * After `goAway`, how long the session waits at most for the open calls to be answered on the old
- * connection before it moves (the server's `timeLeft`, bounded, less a margin so the old socket is
- * closed by us: the server aborts a connection kept open past its deadline).
- */
-const MAX_DRAIN_MS = 120_000;
-const DEFAULT_DRAIN_MS = 10_000;
-const DRAIN_MARGIN_MS = 1_000;
-/** Client messages held while the session reconnects; beyond this, sending throws. */
-const MAX_HELD_MESSAGES = 32;
+export { DEFAULT_MAX_RECONNECT_ATTEMPTS };
 
 const SCHEDULINGS: readonly string[] = [FunctionResponseScheduling.SILENT, FunctionResponseScheduling.WHEN_IDLE, FunctionResponseScheduling.INTERRUPT];
 const BEHAVIORS: readonly string[] = [Behavior.BLOCKING, Behavior.NON_BLOCKING];
-
-/** How a connection is made: `ai.live.connect` with the model filled in. */
-type Connector = (config: LiveConnectConfig, callbacks: LiveCallbacks) => Promise<LiveSessionLike>;
-
-/** One WebSocket connection of the session. */
-interface Connection {
-  id: number;
-  session: LiveSessionLike | undefined;
-  /** Whether the server answered its setup: a close before that is a refused connection. */
-  setUp: boolean;
-  /** Resolves when the socket closes, with the reason explained. */
-  closed: Promise<{ code?: number; reason: string }>;
-}
 
 /**
  * Prepares code execution for one Live session that you connect yourself: pass
@@ -156,20 +129,10 @@ export class LiveCodeExecution {
   private readonly calls: LiveCalls;
   private readonly declarations: FunctionDeclaration[];
   private readonly scheduling: FunctionResponseScheduling;
+  private readonly link: LiveConnections;
   private transcript = new LiveTranscript(false);
-  private config: LiveConnectConfig = {};
-  private resumption = new Resumption();
-  private connection: Connection | undefined;
-  private connections = 0;
-  /** Set by {@link connectLiveCodeExecution}: how to reconnect, and how often to try. */
-  private reconnector: { connect: Connector; yours: Partial<LiveCallbacks>; attempts: number } | undefined;
-  /** `draining`: `goAway` came, the session moves once its calls are answered; `reconnecting`: between connections. */
-  private state: 'open' | 'draining' | 'reconnecting' = 'open';
-  private drainTimer: ReturnType<typeof setTimeout> | undefined;
   /** Responses finished before the connection's session was known (only possible when a call arrives with the setup). */
   private outbox: { response: FunctionResponse; connection: number }[] = [];
-  /** Client messages sent while reconnecting, for the next connection. */
-  private readonly held: ((session: LiveSessionLike) => void)[] = [];
   private turn = 1;
   private ended: LiveCloseInfo | undefined;
   private resolveClosed!: (info: LiveCloseInfo) => void;
@@ -186,12 +149,21 @@ export class LiveCodeExecution {
       ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING)),
     ];
     this.scheduling = options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE;
+    this.link = new LiveConnections({
+      message: (message) => this.handleMessage(message),
+      emit: this.emit,
+      openCalls: () => this.calls.size,
+      // A model turn cut off by the move has ended: its words so far stay.
+      endTurn: () => this.transcript.endTurn(),
+      bound: (connection) => this.flushOutbox(connection),
+      end: (info) => this.end(info),
+    });
     this.calls = new LiveCalls({
       context: { sandbox: options.sandbox, functions, multimodalFunctionResponse: options.multimodalFunctionResponse ?? false, emit: this.emit },
       emit: this.emit,
       turn: () => this.turn,
       show: (parts) => this.transcript.addOwn(parts),
-      connection: () => this.connection?.id ?? 0,
+      connection: () => this.link.current?.id ?? 0,
       respond: (response, connection) => this.respond(response, connection),
       sandboxGone: (reason) => this.end({ by: 'sandbox', reason }),
       maxPending,
@@ -208,34 +180,20 @@ export class LiveCodeExecution {
    * @throws {TypeError} `config.tools` already declares `run_python`, or holds a CallableTool.
    */
   connectConfig(config: LiveConnectConfig = {}): LiveConnectConfig {
-    this.config = liveConnectConfig(config, structuredClone(this.declarations));
+    const full = liveConnectConfig(config, structuredClone(this.declarations));
+    this.link.configure(full);
     this.transcript = new LiveTranscript(serverRunsCode(config));
-    this.resumption = new Resumption(config.sessionResumption?.handle);
-    return this.config;
+    return full;
   }
 
   /** Callbacks for `ai.live.connect`: ours first, then yours (`onmessage` gets every message). */
   callbacks(yours: Partial<LiveCallbacks> = {}): LiveCallbacks {
-    return this.newConnection(yours).callbacks;
+    return this.link.callbacks(yours);
   }
 
   /** The session `ai.live.connect` returned: responses go to it from now on. */
   attach(session: LiveSessionLike): void {
-    const connection = this.connection;
-    if (!connection) throw new TypeError('Call callbacks() and pass them to ai.live.connect before attach()');
-    if (connection.session) throw new TypeError('attach() was already called: one LiveCodeExecution serves one session');
-    this.bind(connection, session);
-  }
-
-  /** Makes `session` the connection's, and sends what was answered before it was known. */
-  private bind(connection: Connection, session: LiveSessionLike): void {
-    connection.session = session;
-    connection.setUp = true;
-    // The socket may have closed while connect was resolving.
-    if (this.ended) return session.close();
-    const waiting = this.outbox.filter((entry) => entry.connection === connection.id);
-    this.outbox = [];
-    for (const { response } of waiting) this.respond(response, connection.id);
+    this.link.attach(session);
   }
 
   /**
@@ -243,18 +201,16 @@ export class LiveCodeExecution {
    * ({@link connectLiveCodeExecution} calls it).
    */
   async open(connect: Connector, config: LiveConnectConfig, yours: Partial<LiveCallbacks>, attempts: number): Promise<void> {
-    this.reconnector = { connect, yours, attempts };
-    const outcome = await this.dial(this.connectConfig(config));
-    if ('reason' in outcome) {
-      this.end({ by: 'server', ...(outcome.code !== undefined && { code: outcome.code }), reason: outcome.reason });
-      throw Object.assign(new Error(`The Live session could not be opened: ${outcome.reason}`), { name: 'LiveConnectError' });
-    }
-    this.attach(outcome.session);
+    this.connectConfig(config);
+    const refused = await this.link.open(connect, yours, attempts);
+    if (!refused) return;
+    this.end({ by: 'server', ...(refused.code !== undefined && { code: refused.code }), reason: refused.reason });
+    throw Object.assign(new Error(`The Live session could not be opened: ${refused.reason}`), { name: 'LiveConnectError' });
   }
 
   /** The SDK session of the current connection, once attached. */
   get session(): LiveSessionLike | undefined {
-    return this.connection?.session;
+    return this.link.current?.session;
   }
 
   /** True once the session has ended. */
@@ -264,7 +220,7 @@ export class LiveCodeExecution {
 
   /** The latest resumption handle the server marked resumable (a new session can resume from it). */
   get resumptionHandle(): string | undefined {
-    return this.resumption.handle;
+    return this.link.resumption.handle;
   }
 
   /** Sends a user message (text) and ends the user's turn. */
@@ -293,7 +249,7 @@ export class LiveCodeExecution {
    */
   sendRealtimeInput(params: LiveSendRealtimeInputParameters): void {
     const media = params.audio !== undefined || params.video !== undefined || params.media !== undefined;
-    if (this.state === 'reconnecting' && media && !this.ended) return;
+    if (this.link.reconnecting && media && !this.ended) return;
     this.send((session) => {
       if (typeof session.sendRealtimeInput !== 'function') throw new TypeError('This SDK session has no sendRealtimeInput');
       session.sendRealtimeInput(params);
@@ -322,188 +278,48 @@ export class LiveCodeExecution {
       this.turn++;
     if (isObject(message.toolCall)) {
       // A handle from before this call would resume a session that never saw it.
-      this.resumption.resumableNow = false;
+      this.link.resumption.resumableNow = false;
       this.calls.receive(message.toolCall.functionCalls);
     }
     if (isObject(message.toolCallCancellation)) this.calls.cancel(message.toolCallCancellation.ids);
     if (isObject(message.sessionResumptionUpdate)) this.resumptionUpdate(message.sessionResumptionUpdate);
-    if (isObject(message.goAway)) this.goAway(message.goAway);
+    if (isObject(message.goAway)) {
+      const { timeLeft } = message.goAway;
+      this.emit({ type: 'go-away', goAway: typeof timeLeft === 'string' ? { timeLeft: timeLeft.slice(0, 32) } : {} });
+      this.link.goAway(timeLeft);
+    }
   }
 
   private setupComplete(setup: Record<string, any>): void {
-    if (this.connection) this.connection.setUp = true;
+    this.link.setupComplete();
     // Once per session: a resumed connection reports `reconnected` instead.
-    if (this.connections === 1) this.emit({ type: 'setup-complete', ...(typeof setup.sessionId === 'string' && { sessionId: setup.sessionId.slice(0, 256) }) });
+    if (this.link.isFirst) this.emit({ type: 'setup-complete', ...(typeof setup.sessionId === 'string' && { sessionId: setup.sessionId.slice(0, 256) }) });
   }
 
   private resumptionUpdate(raw: Record<string, any>): void {
-    const read = this.resumption.read(raw);
+    const read = this.link.resumption.read(raw);
     if (read.ok) this.emit({ type: 'session-resumption-update', update: read.update });
     else this.emit({ type: 'rejected', turn: this.turn, reason: read.reason });
-    this.moveIfDrained();
+    this.link.moveIfDrained();
   }
 
-  /** The server will close this connection: answer what is open on it, then move to a new one. */
-  private goAway(raw: Record<string, any>): void {
-    this.emit({ type: 'go-away', goAway: typeof raw.timeLeft === 'string' ? { timeLeft: raw.timeLeft.slice(0, 32) } : {} });
-    if (!this.canResume() || this.state !== 'open') return;
-    this.state = 'draining';
-    const left = Math.min(durationMs(raw.timeLeft) ?? DEFAULT_DRAIN_MS, MAX_DRAIN_MS);
-    this.drainTimer = setTimeout(
-      () => void this.reconnect('the time goAway gave ran out before the open calls were answered'),
-      Math.max(0, left - DRAIN_MARGIN_MS),
-    );
-    this.moveIfDrained();
-  }
-
-  /** After `goAway`: moves once no call is open and the server has said the session can be resumed as it is. */
-  private moveIfDrained(): void {
-    if (this.state === 'draining' && this.calls.size === 0 && this.resumption.resumableNow) void this.reconnect('the server sent goAway');
-  }
-
-  private canResume(): boolean {
-    return this.reconnector !== undefined && this.reconnector.attempts > 0 && wantsResumption(this.config);
-  }
-
-  /** A new connection record, current from now on, and its callbacks. */
-  private newConnection(yours: Partial<LiveCallbacks>): Connection & { callbacks: LiveCallbacks } {
-    let resolveClosed!: (info: { code?: number; reason: string }) => void;
-    const connection: Connection = { id: ++this.connections, session: undefined, setUp: false, closed: new Promise((resolve) => (resolveClosed = resolve)) };
-    this.connection = connection;
-    const current = () => this.connection === connection && !this.ended;
-    const callbacks: LiveCallbacks = {
-      onopen: () => yours.onopen?.(),
-      onmessage: (message) => {
-        // A replaced connection's late messages are not this session's any more.
-        if (!current()) return;
-        this.handleMessage(message);
-        yours.onmessage?.(message);
-      },
-      onerror: (event) => {
-        if (current()) this.emit({ type: 'error', message: `The Live connection reported an error: ${errorText(event)}` });
-        yours.onerror?.(event);
-      },
-      onclose: (event) => {
-        // The API-version hint is for a first connection; a resume that fails has other causes.
-        const info = {
-          ...(typeof event?.code === 'number' && { code: event.code }),
-          reason: explainClose(event?.reason, !connection.setUp && connection.id === 1),
-        };
-        resolveClosed(info);
-        if (current() && connection.setUp) this.connectionLost(info);
-        else if (current() && !this.reconnector) this.end({ by: 'server', ...info });
-        yours.onclose?.(event);
-      },
-    };
-    return Object.assign(connection, { callbacks });
-  }
-
-  /** Connects once: the session, or why the server closed the socket before answering the setup. */
-  private async dial(config: LiveConnectConfig): Promise<{ session: LiveSessionLike } | { code?: number; reason: string }> {
-    const { connect, yours } = this.reconnector!;
-    const connection = this.newConnection(yours);
-    const connecting = connect(config, connection.callbacks);
-    // The SDK's connect never settles when the server closes the socket before answering the setup.
-    const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed]);
-    if ('reason' in outcome)
-      connecting.then(
-        (session) => session.close(),
-        () => undefined,
-      );
-    else connection.setUp = true;
-    return outcome;
-  }
-
-  /** The current connection closed after its setup, not by us. */
-  private connectionLost(info: { code?: number; reason: string }): void {
-    const worthIt = this.state === 'draining' || isResumableClose(info.code);
-    if (this.canResume() && this.resumption.handle !== undefined && worthIt) {
-      void this.reconnect(`the connection closed${info.code === undefined ? '' : ` (${info.code})`}: ${info.reason}`);
-    } else {
-      this.end({ by: 'server', ...info });
-    }
-  }
-
-  /**
-   * Moves the session to a new connection resumed from the latest handle, trying up to
-   * `maxReconnectAttempts` times. Calls still open on the old connection cannot be answered on the
-   * new one (its state predates them): they finish and are reported as not delivered.
-   */
-  private async reconnect(why: string): Promise<void> {
-    if (this.state === 'reconnecting' || this.ended) return;
-    this.state = 'reconnecting';
-    clearTimeout(this.drainTimer);
-    // The server refuses to resume a session whose earlier socket is still open, so close it first.
-    const old = this.connection;
-    this.connection = undefined;
-    try {
-      old?.session?.close();
-    } catch {
-      // Already closed.
-    }
-    // A model turn cut off by the move has ended: its words so far stay.
-    this.transcript.endTurn();
-    const { attempts } = this.reconnector!;
-    let reason = why;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      this.emit({ type: 'reconnecting', attempt, reason });
-      if (attempt > 1) await delay(RETRY_DELAYS_MS[Math.min(attempt - 2, RETRY_DELAYS_MS.length - 1)]!);
-      if (this.ended) return;
-      let outcome: Awaited<ReturnType<LiveCodeExecution['dial']>>;
-      try {
-        outcome = await this.dial(resumeWith(this.config, this.resumption.handle!));
-      } catch (error) {
-        outcome = { reason: errorText(error) };
-      }
-      if (this.ended) {
-        if ('session' in outcome) outcome.session.close();
-        return;
-      }
-      if ('session' in outcome) return this.resumed(outcome.session, attempt);
-      reason = `${outcome.code === undefined ? '' : `${outcome.code} `}${outcome.reason}`;
-      // The server refused the handle or the setup: another try would be refused the same way.
-      if (!isResumableClose(outcome.code)) break;
-    }
-    this.end({ by: 'server', reason: `The Live session could not be resumed on a new connection: ${reason}` });
-  }
-
-  private resumed(session: LiveSessionLike, attempt: number): void {
-    this.state = 'open';
-    this.bind(this.connection!, session);
-    this.resumption.resumableNow = false;
-    this.emit({ type: 'reconnected', attempt });
-    for (const send of this.held.splice(0)) this.sendNow(session, send);
-  }
-
-  /** Sends a client message now, or holds it while the session reconnects. */
   private send(message: (session: LiveSessionLike) => void): void {
     if (this.ended) throw new TypeError(`The Live session has ended (${this.ended.reason})`);
-    if (this.state === 'reconnecting') {
-      if (this.held.length >= MAX_HELD_MESSAGES)
-        throw new TypeError(`The Live session is reconnecting and already holds ${MAX_HELD_MESSAGES} messages for the new connection`);
-      this.held.push(message);
-      return;
-    }
-    const session = this.connection?.session;
-    if (!session) throw new TypeError('The Live session is not connected yet: call attach(session) first');
-    this.sendNow(session, message, true);
+    this.link.send(message);
   }
 
-  private sendNow(session: LiveSessionLike, message: (session: LiveSessionLike) => void, rethrow = false): void {
-    try {
-      message(session);
-      // The server's state now holds input that no handle covers yet.
-      this.resumption.resumableNow = false;
-    } catch (error) {
-      if (rethrow) throw error;
-      this.emit({ type: 'error', message: `A message held during the reconnect could not be sent: ${errorText(error)}` });
-    }
+  /** Sends the responses answered before `connection`'s session was known. */
+  private flushOutbox(connection: number): void {
+    const waiting = this.outbox.filter((entry) => entry.connection === connection);
+    this.outbox = [];
+    for (const { response } of waiting) this.respond(response, connection);
   }
 
   /** Sends one function response if the call's connection is still the current one; false when it cannot be delivered. */
   private respond(response: FunctionResponse, connection: number): boolean {
-    if (this.ended || this.connection?.id !== connection) return false;
-    const session = this.connection.session;
+    const current = this.link.current;
+    if (this.ended || current?.id !== connection) return false;
+    const session = current.session;
     if (!session) {
       this.outbox.push({ response, connection });
       return true;
@@ -517,23 +333,15 @@ export class LiveCodeExecution {
       return false;
     }
     // Only a handle issued after this response covers it.
-    this.resumption.resumableNow = false;
+    this.link.resumption.resumableNow = false;
     return true;
   }
 
   private end(info: LiveCloseInfo): void {
     if (this.ended) return;
     this.ended = info;
-    clearTimeout(this.drainTimer);
-    this.held.length = 0;
     this.calls.stopAll(`The Live session ended: ${info.reason}`);
-    if (info.by !== 'server') {
-      try {
-        this.connection?.session?.close();
-      } catch {
-        // Already closed: nothing left to tell the server.
-      }
-    }
+    this.link.shutdown(info.by !== 'server');
     this.emit({ type: 'closed', info });
     this.resolveClosed(info);
   }
@@ -550,22 +358,6 @@ function userContents(turns: LiveSendClientContentParameters['turns']): Content[
   return [{ role: 'user', parts }];
 }
 
-/** A protobuf Duration as JSON (`"50s"`, `"1.5s"`) in milliseconds. */
-function durationMs(value: unknown): number | undefined {
-  const match = typeof value === 'string' ? /^(\d{1,6}(?:\.\d{1,9})?)s$/.exec(value) : null;
-  return match ? Number(match[1]) * 1000 : undefined;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function errorText(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  const inner = (value as { error?: unknown; message?: unknown } | undefined)?.error ?? (value as { message?: unknown } | undefined)?.message;
-  return inner instanceof Error ? inner.message : String(inner ?? value);
 }

@@ -40,6 +40,11 @@ export interface ScriptedTurn {
 export interface FakeInteractionsOptions {
   /** Models that refuse code execution beside function tools with the real 400 (default: the two the issue threads name). */
   toolMixModels?: RegExp;
+  /**
+   * Answers browsers' cross-origin requests (preflight, CORS and CORP headers), so a page can
+   * stream from the fake directly: a routed request is read whole, so it cannot be cut mid-stream.
+   */
+  cors?: boolean;
 }
 
 interface StoredInteraction {
@@ -65,7 +70,10 @@ export class FakeInteractions {
 
   static async start(options: FakeInteractionsOptions = {}): Promise<FakeInteractions> {
     const server = createServer();
-    const fake = new FakeInteractions(server, { toolMixModels: options.toolMixModels ?? /^gemini-3\.6-flash|^gemini-3\.5-flash-lite/ });
+    const fake = new FakeInteractions(server, {
+      toolMixModels: options.toolMixModels ?? /^gemini-3\.6-flash|^gemini-3\.5-flash-lite/,
+      cors: options.cors ?? false,
+    });
     server.on('request', (req, res) => void fake.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
@@ -114,6 +122,15 @@ export class FakeInteractions {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
+    if (this.options.cors) {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('cross-origin-resource-policy', 'cross-origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST' });
+        res.end();
+        return;
+      }
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const create = /^\/(v1|v1beta|v1alpha)\/interactions$/.exec(url.pathname);
     const get = /^\/(v1|v1beta|v1alpha)\/interactions\/([^/]+)$/.exec(url.pathname);

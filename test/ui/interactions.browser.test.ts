@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { FakeInteractions } from '../fake-interactions/server.js';
-import { codeCall, codeResult, modelOutput, reply, resultJson, runPython, thought } from '../fake-interactions/scenarios.js';
+import { codeCall, codeResult, functionResults, inputOf, modelOutput, reply, resultJson, runPython, thought } from '../fake-interactions/scenarios.js';
+import { DISPLAY_PNG_1X1_PY, PNG_1X1_BASE64 } from '../support/png.js';
 import { routeGeminiTo, sendAndWait, transcriptText, useFakeGemini, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
@@ -16,12 +17,13 @@ const world = useFakeGemini(TIMEOUT_MS);
 let fake: FakeInteractions;
 
 beforeAll(async () => {
-  fake = await FakeInteractions.start();
+  // CORS, so the cut-stream test's page can stream from the fake directly.
+  fake = await FakeInteractions.start({ cors: true });
 });
 afterAll(() => fake?.close());
 
 /** A page whose widget speaks the Interactions API (plus `query`), with a key, its requests going to the fake. */
-async function openChat(query: string) {
+async function openChat(query = '') {
   const context = await world.newContext({ viewport: { width: 1000, height: 900 } }, false);
   await routeGeminiTo(context, fake);
   const page = await context.newPage();
@@ -80,5 +82,82 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
     expect(await page.locator('#chat0 .cell .badge').first().textContent()).toMatch(/error|failed/i);
     expect(fake.failures).toEqual([]);
     expect(fake.requests[0]?.body?.tools).toEqual([{ type: 'code_execution' }]);
+  });
+
+  test('returns an image the code displayed to the model as an image block of the function result, and shows it in the cell', async () => {
+    fake.reset();
+    fake.script([
+      { reply: reply('requires_action', [runPython(DISPLAY_PNG_1X1_PY, 'img1')]) },
+      {
+        expect: (request) =>
+          expect(functionResults(request)[0]?.result).toEqual([
+            { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: '', images: 1 }) },
+            { type: 'image', data: PNG_1X1_BASE64, mime_type: 'image/png' },
+          ]),
+        reply: reply('completed', [modelOutput('A single dot.')]),
+      },
+    ]);
+    const page = await openChat();
+    await waitForSandbox(page, '#chat0');
+    await page.locator('#chat0 cec-composer textarea').fill('Draw a dot.');
+    await sendAndWait(page, '#chat0');
+
+    expect(await page.locator('#chat0 .cell img.figure').getAttribute('src')).toBe(`data:image/png;base64,${PNG_1X1_BASE64}`);
+    expect(await transcriptText(page, '#chat0')).toContain('A single dot.');
+    expect(fake.failures).toEqual([]);
+    expect(fake.remaining).toBe(0);
+  });
+
+  test('tells the model about a file the code wrote and offers it as a download in the cell', async () => {
+    fake.reset();
+    fake.script([
+      { reply: reply('requires_action', [runPython('open("out.csv", "w").write("a,b\\n1,2\\n")', 'f1')]) },
+      {
+        expect: (request) => expect(resultJson(request).files).toEqual([{ name: 'out.csv', size: 8 }]),
+        reply: reply('completed', [modelOutput('Saved out.csv.')]),
+      },
+    ]);
+    const page = await openChat();
+    await waitForSandbox(page, '#chat0');
+    await page.locator('#chat0 cec-composer textarea').fill('Write a CSV.');
+    await sendAndWait(page, '#chat0');
+
+    const link = page.locator('#chat0 .cell a.file');
+    expect(await link.locator('.file-name').innerText()).toBe('out.csv');
+    expect(await link.getAttribute('download')).toBe('out.csv');
+    const href = await link.getAttribute('href');
+    expect(await page.evaluate((url) => fetch(url!).then((response) => response.text()), href)).toBe('a,b\n1,2\n');
+    expect(fake.failures).toEqual([]);
+    expect(fake.remaining).toBe(0);
+  });
+
+  test('reports a stream cut mid-answer, leaves the message out of what the model sees, and answers the next one', async () => {
+    fake.reset();
+    fake.script([
+      // Four events: created, status, the step's start and half its text; then the connection drops.
+      { reply: reply('completed', [modelOutput('Cut here, never finished.')], { cutAfter: 4 }) },
+      { reply: reply('completed', [modelOutput('Fine this time.')]) },
+    ]);
+    // Straight to the fake (not routed): a routed response is read whole, so it could not be cut mid-stream.
+    const page = await openChat(`&base-url=${encodeURIComponent(fake.baseUrl)}`);
+    await waitForSandbox(page, '#chat0');
+    const box = page.locator('#chat0 cec-composer textarea');
+    await box.fill('Talk.');
+    await sendAndWait(page, '#chat0');
+
+    // The half that arrived stays on screen, with the failure after it.
+    expect(await transcriptText(page, '#chat0')).toContain('Cut here, nev');
+    const error = page.locator('#chat0 .error[role="alert"]');
+    expect(await error.innerText()).toMatch(/network|connection/i);
+    expect(await error.locator('button.retry').count()).toBe(1);
+    await box.fill('Again.');
+    await sendAndWait(page, '#chat0');
+
+    expect(await transcriptText(page, '#chat0')).toContain('Fine this time.');
+    expect(fake.requests.filter((request) => request.method === 'POST').map((request) => inputOf(request).map((step) => step.type))).toEqual([
+      ['user_input'],
+      ['user_input'],
+    ]);
+    expect(fake.failures).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
+import { MAX_SESSION_CALL_IDS } from '../../src/agent/live/live-calls.js';
 
 let fake: FakeLive;
 
@@ -25,6 +26,10 @@ function echoSandbox(hold?: Promise<void>): ScriptedSandbox {
 
 function open(sandbox: ScriptedSandbox, maxPendingCalls?: number): Promise<Connected> {
   return live.open({ sandbox, ...(maxPendingCalls !== undefined && { maxPendingCalls }) });
+}
+
+function rejectedReasons(session: Connected): string[] {
+  return session.events.flatMap((event) => (event.type === 'rejected' ? [event.reason] : []));
 }
 
 function responses(server: Connected['server']): { id: string; name: string; response: Record<string, unknown> }[] {
@@ -89,6 +94,52 @@ describe('bad input from a Live server', () => {
       expect.stringMatching(/not waiting or running/),
       'the call was already cancelled',
     ]);
+  });
+
+  it('does not run a call whose id was cancelled, however many other ids were cancelled since', async () => {
+    const sandbox = echoSandbox();
+    const { server, waitFor } = await open(sandbox);
+    server.send(cancellation('target'));
+    await waitFor('rejected');
+    const junk = Array.from({ length: 1_001 }, (_, index) => `junk${index}`);
+    for (let at = 0; at < junk.length; at += 128) server.send(cancellation(...junk.slice(at, at + 128)));
+    await expect.poll(() => rejectedReasons(live.session!).length).toBe(1_002);
+    server.send(toolCall(runPythonCall('target', 'late code'), runPythonCall('after', 'ok')));
+    await server.next('toolResponse');
+    expect(sandbox.runs).toEqual(['ok']);
+    expect(rejectedReasons(live.session!).at(-1)).toBe('the call was already cancelled');
+  });
+
+  it('runs and answers a replayed id once, however many other calls came between', async () => {
+    const sandbox = echoSandbox();
+    const { server } = await open(sandbox);
+    server.send(toolCall(runPythonCall('replayed', 'first')));
+    await server.next('toolResponse');
+    const others = Array.from({ length: 1_001 }, (_, index) => ({ id: `other${index}`, name: 'unknown_fn', args: {} }));
+    for (let at = 0; at < others.length; at += 128) {
+      server.send(toolCall(...others.slice(at, at + 128)));
+      await expect.poll(() => responses(server).length, { timeout: 30_000 }).toBe(1 + Math.min(at + 128, others.length));
+    }
+    server.send(toolCall(runPythonCall('replayed', 'again')));
+    await expect.poll(() => rejectedReasons(live.session!)).toEqual(['the id was already used by an earlier call']);
+    expect(sandbox.runs).toEqual(['first']);
+    expect(responses(server).filter((response) => response.id === 'replayed')).toHaveLength(1);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it(`ends the session, saying why, once it has seen ${MAX_SESSION_CALL_IDS.toLocaleString('en')} call ids, rather than forget one`, async () => {
+    const sandbox = echoSandbox();
+    const { server, live: session } = await open(sandbox);
+    server.send(cancellation('target'));
+    for (let at = 1; at < MAX_SESSION_CALL_IDS; at += 128) {
+      server.send(cancellation(...Array.from({ length: Math.min(128, MAX_SESSION_CALL_IDS - at) }, (_, index) => `junk${at + index}`)));
+    }
+    server.send(cancellation('one-too-many'));
+    server.send(toolCall(runPythonCall('target', 'late code')));
+    const info = await session.closed;
+    expect(info).toEqual({ by: 'limit', reason: expect.stringMatching(/has seen 100000 call ids .*start a new session/) });
+    expect(sandbox.runs).toEqual([]);
+    await server.closed;
   });
 
   it('bounds a flood of calls: the queue takes maxPendingCalls, the rest get an error at once, every call is answered once', async () => {

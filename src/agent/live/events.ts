@@ -158,8 +158,13 @@ export interface LiveReconnectedEvent {
 
 /** Why a Live session ended. */
 export interface LiveCloseInfo {
-  /** `server` (the socket closed: the server ended it, or the network), `client` ({@link LiveCodeExecution.close}), `sandbox` (the sandbox was disposed). */
-  by: 'server' | 'client' | 'sandbox';
+  /**
+   * `server` (the socket closed: the server ended it, or the network), `client`
+   * ({@link LiveCodeExecution.close}), `sandbox` (the sandbox was disposed), `limit` (the session
+   * reached a bound it cannot go past safely, such as the call ids one session remembers; the
+   * reason says which).
+   */
+  by: 'server' | 'client' | 'sandbox' | 'limit';
   /** The WebSocket close code, when the socket reported one. */
   code?: number;
   reason: string;

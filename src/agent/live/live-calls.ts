@@ -21,8 +21,14 @@ export const DEFAULT_MAX_PENDING_CALLS = 16;
 /** Longest call id and function name accepted (real ids are ~35 characters). */
 const MAX_ID_CHARS = 256;
 const MAX_NAME_CHARS = 256;
-/** Ids remembered as answered or cancelled, to refuse a repeated one; the oldest are forgotten. */
-const MAX_REMEMBERED_IDS = 1_000;
+/**
+ * Call ids one session remembers (every id it was sent in a call or a cancellation, for as long as
+ * it lives, so that no id runs or is answered twice), and the characters they may hold together.
+ * Reaching either ends the session (`by: 'limit'`) rather than forget an id: at one call a second
+ * that is over a day of calls; real ids are ~35 characters, so the count binds first.
+ */
+export const MAX_SESSION_CALL_IDS = 100_000;
+export const MAX_SESSION_CALL_ID_CHARS = 8_000_000;
 /** Calls or cancelled ids read from one message; the rest are refused (a real message holds a few). */
 const MAX_IDS_PER_MESSAGE = 128;
 
@@ -40,6 +46,8 @@ export interface LiveCallsOptions {
   respond: (response: FunctionResponse, connection: number) => boolean;
   /** The sandbox was disposed: the session should end. */
   sandboxGone: (message: string) => void;
+  /** The session has seen as many call ids as it can remember: it should end. */
+  idsExhausted: (message: string) => void;
   maxPending: number;
 }
 
@@ -55,8 +63,8 @@ export const NOT_DELIVERED = 'notDelivered';
 
 export class LiveCalls {
   private readonly pending = new Map<string, Pending>();
-  private readonly answered = new RecentIds(MAX_REMEMBERED_IDS);
-  private readonly cancelled = new RecentIds(MAX_REMEMBERED_IDS);
+  /** Every id seen in a call (`used`) or a cancellation (`cancelled`), for the session's life. */
+  private readonly ids = new SessionIds(MAX_SESSION_CALL_IDS, MAX_SESSION_CALL_ID_CHARS);
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -83,7 +91,7 @@ export class LiveCalls {
       }
       const entry = this.pending.get(id);
       // Remembered either way: a call that arrives later with this id is not run.
-      this.cancelled.add(id);
+      if (!this.remember(id, 'cancelled')) return;
       if (!entry) {
         this.reject(id, 'cancellation of a call that is not waiting or running (already answered, or unknown)');
         continue;
@@ -107,11 +115,15 @@ export class LiveCalls {
   }
 
   private accept(raw: unknown): void {
+    // The id bound may have ended the session at an earlier call of the same message.
+    if (this.stopped) return;
     if (!isObject(raw)) return this.reject(undefined, 'a function call that is not an object');
     const id = raw.id;
     if (!isId(id)) return this.reject(undefined, 'a call without a usable id (a string of 1 to 256 characters) cannot be answered');
-    if (this.cancelled.has(id)) return this.reject(id, 'the call was already cancelled');
-    if (this.pending.has(id) || this.answered.has(id)) return this.reject(id, 'the id was already used by an earlier call');
+    const seen = this.ids.get(id);
+    if (seen === 'cancelled') return this.reject(id, 'the call was already cancelled');
+    if (seen === 'used') return this.reject(id, 'the id was already used by an earlier call');
+    if (!this.remember(id, 'used')) return;
     const name = typeof raw.name === 'string' ? raw.name.slice(0, MAX_NAME_CHARS) : '';
     const call: FunctionCall = { id, name, ...(isObject(raw.args) && { args: raw.args }) };
     if (raw.args !== undefined && !isObject(raw.args)) {
@@ -136,7 +148,6 @@ export class LiveCalls {
     if (entry.controller.signal.aborted) return;
     if (entry.connection !== this.options.connection()) {
       this.pending.delete(id);
-      this.answered.add(id);
       return this.undelivered(
         call,
         'queued',
@@ -164,7 +175,6 @@ export class LiveCalls {
       outcome = await planError(call, `The sandbox could not run this call: ${message(error)}`, ctx).execute();
     }
     this.pending.delete(id);
-    this.answered.add(id);
     this.deliver(call, outcome, entry.connection, 'ran');
   }
 
@@ -187,11 +197,19 @@ export class LiveCalls {
 
   /** Answers a call that will not run (bad arguments, queue full) with an error, at once. */
   private answerNow(call: FunctionCall, error: string): void {
-    this.answered.add(call.id!);
     const connection = this.options.connection();
     void planError(call, error, this.context(undefined))
       .execute()
       .then((outcome) => this.deliver(call, outcome, connection, 'refused', [{ functionCall: structuredClone(call) }]));
+  }
+
+  /** Remembers `id` for the session's life; at the bound, ends the session instead (false). */
+  private remember(id: string, as: 'used' | 'cancelled'): boolean {
+    if (this.ids.set(id, as)) return true;
+    this.options.idsExhausted(
+      `The Live session has seen ${this.ids.size} call ids (${this.ids.chars} characters), the most one session remembers so that no call runs twice; start a new session`,
+    );
+    return false;
   }
 
   private context(signal: AbortSignal | undefined): CallContext {
@@ -215,17 +233,29 @@ function stoppedResult(id: string, reason: unknown): Part {
   return { codeExecutionResult: { outcome: Outcome.OUTCOME_FAILED, output: `Stopped: ${why}`, id }, partMetadata: { cancelled: true } };
 }
 
-/** A set that forgets its oldest entries beyond `limit`. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly limit: number) {}
-  add(id: string): void {
-    this.ids.delete(id);
-    this.ids.add(id);
-    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+/** Ids and what became of them, never forgotten: bounded by count and characters, full rather than forgetful. */
+class SessionIds {
+  private readonly ids = new Map<string, 'used' | 'cancelled'>();
+  /** Characters of the ids held. */
+  chars = 0;
+  constructor(
+    private readonly maxIds: number,
+    private readonly maxChars: number,
+  ) {}
+  get size(): number {
+    return this.ids.size;
   }
-  has(id: string): boolean {
-    return this.ids.has(id);
+  get(id: string): 'used' | 'cancelled' | undefined {
+    return this.ids.get(id);
+  }
+  /** Records `id` as `state`; false (nothing recorded) when a new id would pass a bound. */
+  set(id: string, state: 'used' | 'cancelled'): boolean {
+    if (!this.ids.has(id)) {
+      if (this.ids.size >= this.maxIds || this.chars + id.length > this.maxChars) return false;
+      this.chars += id.length;
+    }
+    this.ids.set(id, state);
+    return true;
   }
 }
 

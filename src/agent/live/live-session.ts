@@ -166,6 +166,7 @@ export class LiveCodeExecution {
       connection: () => this.link.current?.id ?? 0,
       respond: (response, connection) => this.respond(response, connection),
       sandboxGone: (reason) => this.end({ by: 'sandbox', reason }),
+      idsExhausted: (reason) => this.end({ by: 'limit', reason }),
       maxPending,
     });
   }

@@ -22,6 +22,7 @@ import type { Recording } from '../replay/recording.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { ApiKeyController } from './api-key-controller.js';
+import { type ChatAttributes, chatProperties } from './attributes.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import { composerPlaceholder, runtimeHint, stopNotice } from './composer-texts.js';
 import { ChatErrorEvent, type MessageCompleteEvent, SandboxReadyEvent } from './events.js';
@@ -48,8 +49,11 @@ import { renderWelcome } from './welcome.js';
  */
 export const DEFAULT_MODEL = SUGGESTED_MODEL;
 
+/** The element's attributes as typed properties ({@link ChatAttributes}, in attributes.ts). */
+export interface CodeExecChat extends ChatAttributes {}
+
 /**
- * The chat element. Attributes are listed on the properties below; everything else it offers:
+ * The chat element. Its attributes are documented on {@link ChatAttributes}; everything else it offers:
  *
  * @event cec-sandbox-ready - {@link SandboxReadyEvent}: the widget's Python booted; `detail.sandbox` shares it.
  * @event cec-error - {@link ChatErrorEvent}: a message failed or Python could not start; `detail.error` says why.
@@ -70,82 +74,11 @@ export const DEFAULT_MODEL = SUGGESTED_MODEL;
  * @csspart transcript - The scrolling conversation.
  * @csspart composer - The message box and its buttons.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: Lit defines the attributes' accessors from `properties`; the interface above only types them.
 export class CodeExecChat extends LitElement {
   static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles, voiceStyles];
 
-  static override properties = {
-    model: { type: String, attribute: 'model' },
-    liveModel: { type: String, attribute: 'live-model' },
-    execution: { type: String, attribute: 'execution' },
-    api: { type: String, attribute: 'api' },
-    pyodideUrl: { type: String, attribute: 'pyodide-url' },
-    packagesUrl: { type: String, attribute: 'packages-url' },
-    packageIndex: { type: String, attribute: 'package-index' },
-    workerUrl: { type: String, attribute: 'worker-url' },
-    apiKey: { type: String, attribute: 'api-key' },
-    baseUrl: { type: String, attribute: 'base-url' },
-    demo: { type: String, attribute: 'demo' },
-    demosUrl: { type: String, attribute: 'demos-url' },
-    theme: { type: String, attribute: 'theme', reflect: true },
-    heading: { type: String, attribute: 'heading' },
-    headingLevel: { type: Number, attribute: 'heading-level' },
-    storageKey: { type: String, attribute: 'storage-key' },
-    persist: { type: String, attribute: 'persist' },
-    _enlarged: { state: true },
-  };
-
-  /** Gemini model name. */
-  declare model: string;
-  /** The Gemini Live model the microphone button talks to (default `gemini-3.8-live`). */
-  declare liveModel: string;
-  /** Where the model's code runs: `local` (this browser) or `server` (Gemini's code execution tool). */
-  declare execution: ExecutionMode;
-  /**
-   * The Gemini API messages go through: `generateContent` (the default) or `interactions`.
-   * Recorded demos replay on generateContent, the API they were recorded on. An Interactions
-   * conversation is not carried across a reload or a change of API or of where code runs (the
-   * model starts afresh; the transcript stays), and cannot be saved as a demo.
-   */
-  declare api: GeminiApi;
-  /** Folder with Pyodide's runtime files (`indexURL`). Default: `pyodide/` beside the widget script. */
-  declare pyodideUrl: string | undefined;
-  /** Where package wheels come from (`packageBaseUrl`). Default: the Pyodide CDN. */
-  declare packagesUrl: string | undefined;
-  /**
-   * The Python package index Settings offers for imports the lock file does not provide
-   * (`packageIndex`); the reader turns it on there (off by default, remembered in this browser).
-   * Default: PyPI. `none`: Settings offers no index.
-   */
-  declare packageIndex: string | undefined;
-  /** The sandbox worker script. Default: `worker.js` beside the widget script. */
-  declare workerUrl: string | undefined;
-  /**
-   * Gemini API key. Prefer setting the property from script: an `api-key` attribute is visible in
-   * the page's HTML to anyone who can read it. Either way the key is held in memory only.
-   */
-  declare apiKey: string;
-  /** Gemini API base URL (e.g. a proxy that adds the key server-side). Default: Google's endpoint. */
-  declare baseUrl: string | undefined;
-  /** URL of a recorded demo to load (a `code-exec-chat/recording@1` JSON file). */
-  declare demo: string | undefined;
-  /** URL of a demo index (`[{ id, title, description, url }]`): offers the demos as a picker. */
-  declare demosUrl: string | undefined;
-  /** `light`, `dark`, or absent to follow the OS setting. */
-  declare theme: 'light' | 'dark' | 'auto' | undefined;
-  /** Title in the header. */
-  declare heading: string;
-  /**
-   * The level of the title's heading (default 2: the host page keeps its own `h1`); the welcome and
-   * each turn ("You", "Gemini") are headed one level below it.
-   */
-  declare headingLevel: number;
-  /**
-   * Under which key this widget's conversation is kept in the page's IndexedDB. Default: the
-   * element's `id`, else `default`. Give each widget of a site its own key.
-   */
-  declare storageKey: string | undefined;
-  /** `off`: keep nothing in the browser's storage (the conversation lasts as long as the page). */
-  declare persist: string | undefined;
+  static override properties = { ...chatProperties, _enlarged: { state: true } };
 
   /** The figure shown larger in the viewer dialog. */
   declare private _enlarged: Figure | undefined;

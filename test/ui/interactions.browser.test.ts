@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { FakeInteractions } from '../fake-interactions/server.js';
 import { codeCall, codeResult, functionResults, inputOf, modelOutput, reply, resultJson, runPython, thought } from '../fake-interactions/scenarios.js';
-import { DISPLAY_PNG_1X1_PY, PNG_1X1_BASE64 } from '../support/png.js';
+import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { pngSize } from '../support/png.js';
 import { routeGeminiTo, sendAndWait, transcriptText, useFakeGemini, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
@@ -86,14 +87,11 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
 
   test('returns an image the code displayed to the model as an image block of the function result, and shows it in the cell', async () => {
     fake.reset();
+    const sent: unknown[] = [];
     fake.script([
-      { reply: reply('requires_action', [runPython(DISPLAY_PNG_1X1_PY, 'img1')]) },
+      { reply: reply('requires_action', [runPython(DISPLAY_PNG_CODE, 'img1')]) },
       {
-        expect: (request) =>
-          expect(functionResults(request)[0]?.result).toEqual([
-            { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: '', images: 1 }) },
-            { type: 'image', data: PNG_1X1_BASE64, mime_type: 'image/png' },
-          ]),
+        expect: (request) => sent.push(...((functionResults(request)[0]?.result as unknown[]) ?? [])),
         reply: reply('completed', [modelOutput('A single dot.')]),
       },
     ]);
@@ -102,7 +100,13 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
     await page.locator('#chat0 cec-composer textarea').fill('Draw a dot.');
     await sendAndWait(page, '#chat0');
 
-    expect(await page.locator('#chat0 .cell img.figure').getAttribute('src')).toBe(`data:image/png;base64,${PNG_1X1_BASE64}`);
+    expect(sent).toEqual([
+      { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: 'drawn\n', images: 1 }) },
+      { type: 'image', data: expect.any(String), mime_type: 'image/png' },
+    ]);
+    const png = (sent[1] as { data: string }).data;
+    expect(pngSize(png)).toEqual({ width: 1, height: 1 });
+    expect(await page.locator('#chat0 .cell img.figure').getAttribute('src')).toBe(`data:image/png;base64,${png}`);
     expect(await transcriptText(page, '#chat0')).toContain('A single dot.');
     expect(fake.failures).toEqual([]);
     expect(fake.remaining).toBe(0);

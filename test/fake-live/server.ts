@@ -148,6 +148,11 @@ export class FakeLiveConnection {
     else if (parsed?.serverContent?.turnComplete === true) this.resumptionUpdate();
   }
 
+  /** Sends a binary frame (the service sends text; a hostile server may not). */
+  sendBinary(bytes: Uint8Array): void {
+    this.socket.send(bytes, { binary: true });
+  }
+
   /** Sends `sessionResumptionUpdate` (when the setup asked for it): a new handle, or `resumable: false` while a call is open. */
   resumptionUpdate(): void {
     if (!this.resumption || this.isClosed) return;

@@ -15,6 +15,7 @@
 import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@google/genai';
 import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
+import { measureJson } from './json-size.js';
 
 /** Most calls waiting or running at once when `maxPendingCalls` is not given. */
 export const DEFAULT_MAX_PENDING_CALLS = 16;
@@ -29,6 +30,13 @@ const MAX_NAME_CHARS = 256;
  */
 export const MAX_SESSION_CALL_IDS = 100_000;
 export const MAX_SESSION_CALL_ID_CHARS = 8_000_000;
+/**
+ * Deepest nesting and most bytes (as JSON) of one call's arguments; a call past either is answered
+ * with an error, not run. Code the model writes is well under it; deeper values overflow the stack
+ * of `structuredClone` and `JSON.stringify`.
+ */
+export const MAX_CALL_ARGS_DEPTH = 64;
+export const MAX_CALL_ARGS_BYTES = 1024 * 1024;
 /** Calls or cancelled ids read from one message; the rest are refused (a real message holds a few). */
 const MAX_IDS_PER_MESSAGE = 128;
 
@@ -73,17 +81,36 @@ export class LiveCalls {
   /** `toolCall.functionCalls` from the server. */
   receive(functionCalls: unknown): void {
     if (this.stopped) return;
-    if (!Array.isArray(functionCalls)) return this.reject(undefined, 'toolCall.functionCalls is not a list');
+    if (!Array.isArray(functionCalls)) {
+      this.reject(undefined, 'toolCall.functionCalls is not a list');
+      return;
+    }
     // One report for the excess, not one each: the count is the server's to choose.
     const excess = functionCalls.length - MAX_IDS_PER_MESSAGE;
     if (excess > 0) this.reject(undefined, `${excess} calls beyond the first ${MAX_IDS_PER_MESSAGE} of one message were not run`);
     for (const raw of functionCalls.slice(0, MAX_IDS_PER_MESSAGE)) this.accept(raw);
   }
 
+  /**
+   * Calls of a message that could not be read (too deep): each with a usable, new id is answered
+   * with `error` without running. Returns the ids answered.
+   */
+  refuse(functionCalls: unknown, error: string): string[] {
+    if (this.stopped || !Array.isArray(functionCalls)) return [];
+    const answered: string[] = [];
+    for (const raw of functionCalls.slice(0, MAX_IDS_PER_MESSAGE)) {
+      if (this.accept(raw, error)) answered.push((raw as FunctionCall).id!);
+    }
+    return answered;
+  }
+
   /** `toolCallCancellation.ids` from the server: stops those calls; they get no response. */
   cancel(ids: unknown): void {
     if (this.stopped) return;
-    if (!Array.isArray(ids)) return this.reject(undefined, 'toolCallCancellation.ids is not a list');
+    if (!Array.isArray(ids)) {
+      this.reject(undefined, 'toolCallCancellation.ids is not a list');
+      return;
+    }
     for (const id of ids.slice(0, MAX_IDS_PER_MESSAGE)) {
       if (!isId(id)) {
         this.reject(undefined, 'a cancelled id that is not a string of 1 to 256 characters');
@@ -114,21 +141,21 @@ export class LiveCalls {
     return this.pending.size;
   }
 
-  private accept(raw: unknown): void {
+  /** Checks a call and queues it, or answers it with an error (`refusal`, when given); false when it was only reported. */
+  private accept(raw: unknown, refusal?: string): boolean {
     // The id bound may have ended the session at an earlier call of the same message.
-    if (this.stopped) return;
+    if (this.stopped) return false;
     if (!isObject(raw)) return this.reject(undefined, 'a function call that is not an object');
     const id = raw.id;
     if (!isId(id)) return this.reject(undefined, 'a call without a usable id (a string of 1 to 256 characters) cannot be answered');
     const seen = this.ids.get(id);
     if (seen === 'cancelled') return this.reject(id, 'the call was already cancelled');
     if (seen === 'used') return this.reject(id, 'the id was already used by an earlier call');
-    if (!this.remember(id, 'used')) return;
+    if (!this.remember(id, 'used')) return false;
     const name = typeof raw.name === 'string' ? raw.name.slice(0, MAX_NAME_CHARS) : '';
-    const call: FunctionCall = { id, name, ...(isObject(raw.args) && { args: raw.args }) };
-    if (raw.args !== undefined && !isObject(raw.args)) {
-      return this.answerNow(call, `The arguments of ${name || 'a call'} must be a JSON object; got ${describe(raw.args)}. Call it again with an object.`);
-    }
+    const problem = refusal ?? this.argsProblem(name, raw.args);
+    const call: FunctionCall = { id, name, ...(problem === undefined && isObject(raw.args) && { args: raw.args }) };
+    if (problem !== undefined) return this.answerNow(call, problem);
     if (this.pending.size >= this.options.maxPending) {
       return this.answerNow(
         call,
@@ -140,6 +167,19 @@ export class LiveCalls {
     this.queue = this.queue
       .then(() => this.run(call, entry))
       .catch((error: unknown) => this.options.emit({ type: 'error', message: `Call ${id} failed: ${message(error)}` }));
+    return true;
+  }
+
+  /** Why a call's arguments cannot be used, if they cannot. */
+  private argsProblem(name: string, args: unknown): string | undefined {
+    if (args === undefined) return undefined;
+    const what = `The arguments of ${name || 'a call'}`;
+    if (!isObject(args)) return `${what} must be a JSON object; got ${describe(args)}. Call it again with an object.`;
+    const size = measureJson(args, MAX_CALL_ARGS_DEPTH, MAX_CALL_ARGS_BYTES);
+    if (size.ok) return undefined;
+    return size.tooDeep
+      ? `${what} are nested deeper than ${MAX_CALL_ARGS_DEPTH} levels, so the call was not run. Call it again with simpler arguments.`
+      : `${what} are larger than ${MAX_CALL_ARGS_BYTES} bytes, so the call was not run. Call it again with smaller arguments.`;
   }
 
   private async run(call: FunctionCall, entry: Pending): Promise<void> {
@@ -196,11 +236,12 @@ export class LiveCalls {
   }
 
   /** Answers a call that will not run (bad arguments, queue full) with an error, at once. */
-  private answerNow(call: FunctionCall, error: string): void {
+  private answerNow(call: FunctionCall, error: string): true {
     const connection = this.options.connection();
     void planError(call, error, this.context(undefined))
       .execute()
       .then((outcome) => this.deliver(call, outcome, connection, 'refused', [{ functionCall: structuredClone(call) }]));
+    return true;
   }
 
   /** Remembers `id` for the session's life; at the bound, ends the session instead (false). */
@@ -216,8 +257,9 @@ export class LiveCalls {
     return { ...this.options.context, signal, step: this.options.turn() };
   }
 
-  private reject(callId: string | undefined, reason: string): void {
+  private reject(callId: string | undefined, reason: string): false {
     this.options.emit({ type: 'rejected', turn: this.options.turn(), ...(callId !== undefined && { callId }), reason });
+    return false;
   }
 }
 

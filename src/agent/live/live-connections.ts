@@ -6,6 +6,7 @@
 import type { LiveCallbacks, LiveConnectConfig, LiveServerMessage } from '@google/genai';
 import { explainClose, isResumableClose } from './close-reasons.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
+import type { DialHooks, DroppedFrame } from './frame-guard.js';
 import { resumeWith, wantsResumption } from './live-config.js';
 import { Resumption } from './resumption.js';
 import type { LiveSessionLike } from './types.js';
@@ -25,8 +26,8 @@ const DRAIN_MARGIN_MS = 1_000;
 /** Client messages held while the session reconnects; beyond this, sending throws. */
 const MAX_HELD_MESSAGES = 32;
 
-/** How a connection is made: `ai.live.connect` with the model filled in. */
-export type Connector = (config: LiveConnectConfig, callbacks: LiveCallbacks) => Promise<LiveSessionLike>;
+/** How a connection is made: `ai.live.connect` with the model filled in, its frames guarded through `hooks` where the SDK allows. */
+export type Connector = (config: LiveConnectConfig, callbacks: LiveCallbacks, hooks: DialHooks) => Promise<LiveSessionLike>;
 
 /** Why a connection closed, as the session reports it. */
 export interface ClosedSocket {
@@ -42,12 +43,16 @@ export interface Connection {
   setUp: boolean;
   /** Resolves when the socket closes, with the reason explained. */
   closed: Promise<ClosedSocket>;
+  /** What the frame guard reports for this connection. */
+  hooks: DialHooks;
 }
 
 /** What the connections need from the session that owns them. */
 export interface ConnectionsOwner {
   /** A message of the current connection. */
   message(message: LiveServerMessage): void;
+  /** A frame of the current connection that the frame guard dropped. */
+  dropped(frame: DroppedFrame): void;
   emit(event: LiveCodeExecutionEvent): void;
   /** How many calls are still open: after `goAway` the move waits for them. */
   openCalls(): number;
@@ -192,15 +197,31 @@ export class LiveConnections {
   /** A new connection record, current from now on, and its callbacks. */
   private newConnection(yours: Partial<LiveCallbacks>): Connection & { callbacks: LiveCallbacks } {
     let resolveClosed!: (info: ClosedSocket) => void;
-    const connection: Connection = { id: ++this.count, session: undefined, setUp: false, closed: new Promise((resolve) => (resolveClosed = resolve)) };
-    this.connection = connection;
     const current = () => this.connection === connection && !this.ended;
+    const connection: Connection = {
+      id: ++this.count,
+      session: undefined,
+      setUp: false,
+      closed: new Promise((resolve) => (resolveClosed = resolve)),
+      hooks: {
+        dropped: (frame) => {
+          if (current()) this.owner.dropped(frame);
+        },
+        socket: () => undefined,
+      },
+    };
+    this.connection = connection;
     const callbacks: LiveCallbacks = {
       onopen: () => yours.onopen?.(),
       onmessage: (message) => {
         // A replaced connection's late messages are not this session's any more.
         if (!current()) return;
-        this.owner.message(message);
+        // The SDK calls this from a promise it drops: a throw would be an unhandled rejection.
+        try {
+          this.owner.message(message);
+        } catch (error) {
+          this.owner.emit({ type: 'error', message: `A Live message could not be handled: ${errorText(error)}` });
+        }
         yours.onmessage?.(message);
       },
       onerror: (event) => {
@@ -226,7 +247,7 @@ export class LiveConnections {
   private async dial(config: LiveConnectConfig): Promise<{ session: LiveSessionLike } | ClosedSocket> {
     const { connect, yours } = this.reconnector!;
     const connection = this.newConnection(yours);
-    const connecting = connect(config, connection.callbacks);
+    const connecting = connect(config, connection.callbacks, connection.hooks);
     // The SDK's connect never settles when the server closes the socket before answering the setup.
     const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed]);
     if ('reason' in outcome)

@@ -22,6 +22,7 @@ import { runPythonDeclaration } from '../run-python/tool.js';
 import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
+import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
 import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
 import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, errorText, LiveConnections } from './live-connections.js';
@@ -96,7 +97,8 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
   const live = createLiveCodeExecution(options);
   const { ai, model } = options;
   await live.open(
-    (config, callbacks) => ai.live.connect({ model, config, callbacks }),
+    // Each dial through a guarded view of ai.live: frames the SDK cannot parse never reach it.
+    (config, callbacks, hooks) => (guardedLive(ai.live, hooks) ?? ai.live).connect({ model, config, callbacks }),
     options.config ?? {},
     { ...options.callbacks, onmessage: safeListener(options.onMessage) },
     attempts,
@@ -151,6 +153,7 @@ export class LiveCodeExecution {
     this.scheduling = options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE;
     this.link = new LiveConnections({
       message: (message) => this.handleMessage(message),
+      dropped: (frame) => this.dropped(frame),
       emit: this.emit,
       openCalls: () => this.calls.size,
       // A model turn cut off by the move has ended: its words so far stay.
@@ -268,27 +271,50 @@ export class LiveCodeExecution {
     this.end({ by: 'client', reason: 'Closed by the app.' });
   }
 
-  /** Acts on one server message of the current connection (the `onmessage` of {@link LiveCodeExecution.callbacks} calls this). */
+  /**
+   * Acts on one server message of the current connection (the `onmessage` of
+   * {@link LiveCodeExecution.callbacks} calls this). Never throws: a field that cannot be read is
+   * reported as an `error` event and skipped, and the message's other fields are still acted on.
+   */
   handleMessage(message: LiveServerMessage): void {
     if (this.ended || !isObject(message)) return;
-    if (isObject(message.setupComplete)) this.setupComplete(message.setupComplete);
-    if (
-      isObject(message.serverContent) &&
-      readServerContent(message.serverContent, message.usageMetadata, { transcript: this.transcript, emit: this.emit, turn: this.turn })
-    )
-      this.turn++;
-    if (isObject(message.toolCall)) {
+    this.read(message, 'setupComplete', (setup) => this.setupComplete(setup));
+    this.read(message, 'serverContent', (content) => {
+      if (readServerContent(content, message.usageMetadata, { transcript: this.transcript, emit: this.emit, turn: this.turn })) this.turn++;
+    });
+    this.read(message, 'toolCall', (toolCall) => {
       // A handle from before this call would resume a session that never saw it.
       this.link.resumption.resumableNow = false;
-      this.calls.receive(message.toolCall.functionCalls);
-    }
-    if (isObject(message.toolCallCancellation)) this.calls.cancel(message.toolCallCancellation.ids);
-    if (isObject(message.sessionResumptionUpdate)) this.resumptionUpdate(message.sessionResumptionUpdate);
-    if (isObject(message.goAway)) {
-      const { timeLeft } = message.goAway;
+      this.calls.receive(toolCall.functionCalls);
+    });
+    this.read(message, 'toolCallCancellation', (cancellation) => this.calls.cancel(cancellation.ids));
+    this.read(message, 'sessionResumptionUpdate', (update) => this.resumptionUpdate(update));
+    this.read(message, 'goAway', (goAway) => {
+      const { timeLeft } = goAway;
       this.emit({ type: 'go-away', goAway: typeof timeLeft === 'string' ? { timeLeft: timeLeft.slice(0, 32) } : {} });
       this.link.goAway(timeLeft);
+    });
+  }
+
+  /** Acts on one field of a message, if it is an object; a throw is reported and the field skipped. */
+  private read(message: LiveServerMessage, key: keyof LiveServerMessage, act: (value: Record<string, any>) => void): void {
+    const value: unknown = message[key];
+    if (!isObject(value)) return;
+    try {
+      act(value);
+    } catch (error) {
+      this.emit({ type: 'error', message: `The Live message's ${key} could not be read and was skipped: ${errorText(error)}` });
     }
+  }
+
+  /** A frame the guard dropped: reported, and the calls of a message too deep to read answered with an error. */
+  private dropped(frame: DroppedFrame): void {
+    if (this.ended) return;
+    if (frame.calls === undefined) return this.emit({ type: 'error', message: frame.reason });
+    this.link.resumption.resumableNow = false;
+    const refusal = `The message holding this call was nested deeper than ${MAX_LIVE_MESSAGE_DEPTH} levels, so it could not be read and the call was not run. Call it again with simpler arguments.`;
+    const ids = this.calls.refuse(frame.calls, refusal);
+    this.emit({ type: 'error', message: ids.length > 0 ? `${frame.reason}; the calls in it were answered with an error: ${ids.join(', ')}` : frame.reason });
   }
 
   private setupComplete(setup: Record<string, any>): void {

@@ -3,7 +3,9 @@
  * the packed package (`npm pack`) as its `pyodide-code-execution` dependency, installed from the
  * npm registry (`npm install`), built with its own tool, served, and opened in headless Chromium,
  * where the page must run `6 * 7` in Python and show 42. Pages are opened with and without
- * COOP/COEP: isolated pages get an interruptible sandbox, others a working one.
+ * COOP/COEP: isolated pages get an interruptible sandbox, others a working one. examples/next-ai-sdk
+ * is a `useChat` page instead: its route streams the fake Gemini server (test/fake-gemini) through
+ * `@ai-sdk/google`, and the page runs the model's `run_python` call and sends the output back.
  *
  * No asset may come from the CDN: the library falls back to jsDelivr for a runtime it cannot find
  * beside itself, so a page that shows 42 with no request there found the package's own files.
@@ -11,13 +13,17 @@
  * Needs the built `dist/` and the npm registry (the default npm cache makes reruns quick).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import type { RecordedRequest } from '../fake-gemini/wire.js';
 import { launchChromium } from '../support/chromium.js';
 import { type Listening, listenOnLoopback } from '../support/loopback.js';
 import { PACKAGE_NAME, REPO, packPackage, unpackPackage } from '../support/packed-package.js';
@@ -41,7 +47,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'examples-'));
   tarball = packPackage(work);
   // Every example installs at once (network and disk, mostly): each describe waits for its own.
-  for (const name of ['node', 'vite', 'webpack', 'next']) installs.set(name, install(name));
+  for (const name of ['node', 'vite', 'webpack', 'next', 'next-ai-sdk']) installs.set(name, install(name));
   for (const installing of installs.values()) installing.catch(() => undefined);
   browser = await launchChromium();
 }, 120_000);
@@ -54,8 +60,9 @@ afterAll(async () => {
   // Installs or builds still running (a filtered run, a failed test) end with the file.
   await Promise.all([...children].map(stopProcess));
   await browser?.close();
-  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 3 });
-}, 60_000);
+  // Five installed apps, hundreds of MB each: deleting them took over two minutes on a busy machine.
+  if (work) await rm(work, { recursive: true, force: true, maxRetries: 3 });
+}, 300_000);
 
 describe('examples/node', () => {
   let app: string;
@@ -262,6 +269,86 @@ describe('examples/next', () => {
   }
 });
 
+describe('examples/next-ai-sdk', () => {
+  const question = 'What is 6 * 7? Run code.';
+  let fake: FakeGemini;
+  let server: Awaited<ReturnType<typeof startProcess>> | undefined;
+  /** What the page showed once the model's answer arrived, and what it fetched. */
+  let shown: { output: string | undefined; answer: string | undefined; requests: string[] };
+
+  beforeAll(
+    async () => {
+      const app = await installs.get('next-ai-sdk')!;
+      fake = await FakeGemini.start();
+      cleanups.push(() => fake.close());
+      fake.script([
+        {
+          expect: (request) => {
+            if (!request.body.tools?.some((tool) => tool.functionDeclarations?.some((declaration) => declaration.name === 'run_python')))
+              throw new Error('run_python is not declared');
+          },
+          reply: reply([runPythonCall('print(6 * 7)', 'call-1')]),
+        },
+        { reply: (request) => reply([text(`6 * 7 is ${String(runPythonResponse(request)?.content).trim()}.`)]) },
+      ]);
+      const next = join(app, 'node_modules/next/dist/bin/next');
+      await run(process.execPath, [next, 'build'], app, BUILD_MS);
+      const port = await freePort();
+      // The route's model is @ai-sdk/google, pointed at the fake by the example's base-URL variable.
+      server = await startProcess(process.execPath, [next, 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
+        GOOGLE_GENERATIVE_AI_API_KEY: 'test-key',
+        GOOGLE_GENERATIVE_AI_BASE_URL: `${fake.baseUrl}/v1beta`,
+      });
+
+      const context = await browser.newContext();
+      const requests: string[] = [];
+      context.on('request', (r) => requests.push(r.url()));
+      try {
+        const page = await context.newPage();
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.getByRole('textbox').fill(question);
+        await page.getByRole('button', { name: 'Send' }).click();
+        const answer = page.locator('.message.assistant p').filter({ hasText: '6 * 7 is' });
+        await answer.waitFor({ timeout: PAGE_MS - 15_000 }).catch((error: Error) => {
+          throw new Error(`no answer shown: ${error.message}\nfake-gemini: ${JSON.stringify(fake.failures)}\n${tail(server?.output() ?? '')}`);
+        });
+        shown = { output: (await page.locator('.run-python .output').textContent()) ?? undefined, answer: (await answer.textContent()) ?? undefined, requests };
+      } finally {
+        await context.close();
+      }
+    },
+    INSTALL_MS + BUILD_MS + PAGE_MS,
+  );
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("the model's run_python call runs in the page, which shows its output", () => {
+    expect(shown.output).toBe('42');
+    // Python ran in the browser: the page fetched the package's own runtime (the route has no execute).
+    expect(shown.requests.some((url) => url.includes('/_next/static/') && url.endsWith('.gz'))).toBe(true);
+    expect(shown.requests.filter((url) => url.includes('cdn.jsdelivr.net'))).toEqual([]);
+  });
+
+  test("the output goes back to the model as the call's function response", () => {
+    expect(fake.failures).toEqual([]);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests.map((request) => request.stream)).toEqual([true, true]);
+    expect(fake.requests[1].body.contents[0].parts).toEqual([{ text: question }]);
+    expect(runPythonResponse(fake.requests[1])).toEqual({ name: 'run_python', content: '42' });
+  });
+
+  test("the model's answer after the run is shown", () => {
+    expect(shown.answer).toBe('6 * 7 is 42.');
+  });
+});
+
+/** The `response` of the run_python function response in the last turn of `request`. */
+function runPythonResponse(request: RecordedRequest): Record<string, unknown> | undefined {
+  const parts = request.body.contents.at(-1)?.parts ?? [];
+  return parts.find((part) => part.functionResponse?.name === 'run_python')?.functionResponse?.response;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function label(isolated: boolean): string {
@@ -348,8 +435,8 @@ interface CommandError extends Error {
 /** Every process started here, so teardown can end those still running (each is its own process group). */
 const children = new Set<ChildProcess>();
 
-function launch(command: string, args: string[], cwd: string): ChildProcess {
-  const child = spawn(command, args, { cwd, env: childEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(command, args, { cwd, env: { ...childEnv(), ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -407,9 +494,9 @@ function tail(text: string, lines = 40): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-/** A long-running server process, once it answers on its `--port`. */
-async function startProcess(command: string, args: string[], cwd: string): Promise<{ stop(): Promise<void> }> {
-  const child = launch(command, args, cwd);
+/** A long-running server process, once it answers on its `--port`; `output()` is what it printed. */
+async function startProcess(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void>; output(): string }> {
+  const child = launch(command, args, cwd, env);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -426,7 +513,7 @@ async function startProcess(command: string, args: string[], cwd: string): Promi
       () => true,
       () => false,
     );
-    if (answered) return { stop };
+    if (answered) return { stop, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -63,7 +63,7 @@ afterEach(({ task }) => {
 
 const kinds = (parts: Part[] = []) => parts.map(partKind);
 
-describe.each(GENAI_SDKS)('an Interactions chat in Chromium (frame isolation), SDK $sdk.x in the page', { timeout: TIMEOUT_MS }, ({ sdk }) => {
+describe.each(GENAI_SDKS)('an Interactions chat in Chromium (frame isolation), SDK $label in the page', { timeout: TIMEOUT_MS }, ({ sdk }) => {
   let page: Page;
 
   beforeAll(async () => {

@@ -5,27 +5,21 @@
  * around it, a cancellation mid-run, and a goAway that moves the session to a new connection
  * with the Python state kept, as in Node.
  *
- * Needs `npm run build`. @google/genai's web build has a CommonJS dependency, so it is bundled
- * once into test-results/live-browser/ for the page's import map. Every test runs with both SDKs
- * the library supports in the page: 2.x (`@google/genai`) and 3.x (the `genai-sdk-3` alias).
+ * Needs `npm run build`. Every test runs with both SDKs the library supports in the page: 2.x
+ * (`@google/genai`) and 3.x (the `genai-sdk-3` alias), picked by the page's import map
+ * (test/support/browser/genai-sdks.ts).
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
 import { cancellation, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { REPO_ROOT } from '../support/browser/repo.js';
+import { GENAI_SDKS, bundleGenaiSdks } from '../support/browser/genai-sdks.js';
 
 const TIMEOUT_MS = 90_000;
-/** The SDK builds the page may load, by the `sdk` query parameter of live.html. */
-const SDKS = [
-  { sdk: '2', entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs` },
-  { sdk: '3', entry: `${REPO_ROOT}node_modules/genai-sdk-3/dist/web/index.mjs` },
-];
-
 let browser: Browser;
 let site: StaticServer;
 let fake: FakeLive;
@@ -35,13 +29,7 @@ const log: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(`${REPO_ROOT}dist/index.js`)) throw new Error('dist/index.js is missing: run `npm run build` first');
-  for (const { sdk, entry } of SDKS) {
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      build: { outDir: `${REPO_ROOT}test-results/live-browser/sdk${sdk}`, emptyOutDir: true, lib: { entry, formats: ['es'], fileName: () => 'genai.js' } },
-    });
-  }
+  await bundleGenaiSdks();
   [browser, site, fake] = await Promise.all([launchChromium(), startStaticServer({ root: REPO_ROOT }), FakeLive.start()]);
 }, TIMEOUT_MS);
 
@@ -72,7 +60,7 @@ afterEach(async () => {
   fake.reset();
 });
 
-describe.each(SDKS)('a Live session in Chromium (frame isolation), SDK $sdk.x in the page', { timeout: TIMEOUT_MS }, ({ sdk }) => {
+describe.each(GENAI_SDKS)('a Live session in Chromium (frame isolation), SDK $label in the page', { timeout: TIMEOUT_MS }, ({ sdk }) => {
   beforeEach(({ onTestFailed }) => openPage(sdk, onTestFailed), TIMEOUT_MS);
 
   it('answers a run_python call from the sandboxed frame with the call id copied', async () => {

@@ -7,9 +7,10 @@
 import { build } from 'vite';
 import { REPO_ROOT } from './repo.js';
 
+/** `sdk`: the page's `?sdk=`; `label`: for test names (`$label`; `$sdk.x` would read a property `x`). */
 export const GENAI_SDKS = [
-  { sdk: '2', entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs` },
-  { sdk: '3', entry: `${REPO_ROOT}node_modules/genai-sdk-3/dist/web/index.mjs` },
+  { sdk: '2', label: '2.x', entry: `${REPO_ROOT}node_modules/@google/genai/dist/web/index.mjs` },
+  { sdk: '3', label: '3.x', entry: `${REPO_ROOT}node_modules/genai-sdk-3/dist/web/index.mjs` },
 ];
 
 /** Bundles each SDK's web build to where the import map points (`/test-results/genai-browser/sdk<n>/genai.js`). */

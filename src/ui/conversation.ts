@@ -15,6 +15,7 @@ import {
   type GeminiApi,
   type GenAIClient,
   type InteractionHistory,
+  type InteractionStep,
   createCodeExecutionChat,
 } from '../agent/index.js';
 import { type ListedFiles, listedFiles } from '../agent/run-python/files.js';
@@ -69,10 +70,21 @@ export type Entry = UserEntry | ModelEntry | ErrorEntry | NoticeEntry;
 export type EntryData = WithoutId<Entry>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
+/**
+ * An Interactions chat's steps (the whole conversation: the widget does not store interactions),
+ * with where its code ran: its `run_python` calls need that tool, so they go on only in that mode.
+ */
+export interface InteractionSteps {
+  execution: ExecutionMode;
+  steps: InteractionStep[];
+}
+
 /** What a conversation is made of, for saving: the transcript, the API history and the messages sent. */
 export interface ConversationSnapshot {
   entries: readonly Entry[];
   history: Content[];
+  /** Set when the conversation is on the Interactions API. */
+  interactions?: InteractionSteps;
   sent: readonly SentMessage[];
 }
 
@@ -80,6 +92,7 @@ export interface ConversationSnapshot {
 export interface RestoredConversation {
   entries: readonly EntryData[];
   history: Content[];
+  interactions?: InteractionSteps;
   sent: readonly SentMessage[];
 }
 
@@ -106,6 +119,8 @@ export class Conversation {
   private readonly sent: SentMessage[] = [];
   /** History to continue from when the chat is (re)created: a restored conversation's. */
   private restoredHistory: Content[] = [];
+  /** Steps a restored Interactions conversation continues from (by the first chat, if it is on Interactions in the same mode). */
+  private restoredSteps: InteractionSteps | undefined;
   /** Said to the model with the next message that goes through (e.g. that Python restarted). */
   private noteForModel: string | undefined;
   /** A run of the message in flight lost the interpreter (crash, fatal error, forced stop). */
@@ -120,10 +135,7 @@ export class Conversation {
     return this.sent;
   }
 
-  /**
-   * The API history (what the model sees) of a generateContent chat. An Interactions chat keeps
-   * steps instead, which are not saved: it gives none, and after a reload the model starts afresh.
-   */
+  /** The API history (what the model sees) of a generateContent chat. An Interactions chat keeps steps instead (see {@link snapshot}): it gives none. */
   history(): Content[] {
     if (this.setup?.api === 'interactions') return [];
     return this.chat?.getHistory() ?? structuredClone(this.restoredHistory);
@@ -131,7 +143,15 @@ export class Conversation {
 
   /** The conversation as it stands, for saving. Live objects: the caller copies what it keeps. */
   snapshot(): ConversationSnapshot {
-    return { entries: this.entries, history: this.history(), sent: this.sent };
+    const interactions = this.interactionSteps();
+    return { entries: this.entries, history: this.history(), ...(interactions && { interactions }), sent: this.sent };
+  }
+
+  /** The Interactions steps the next message continues from, with the mode they were made in. */
+  private interactionSteps(): InteractionSteps | undefined {
+    if (!this.chat) return this.restoredSteps;
+    if (this.setup?.api !== 'interactions') return undefined;
+    return { execution: this.setup.execution, steps: this.chat.getInteractionHistory().steps };
   }
 
   /**
@@ -142,6 +162,7 @@ export class Conversation {
     this.clear();
     this.entries = saved.entries.map((entry) => ({ ...entry, id: this.nextId++ }) as Entry);
     this.restoredHistory = structuredClone(saved.history);
+    this.restoredSteps = saved.interactions && structuredClone(saved.interactions);
     this.sent.push(...saved.sent);
     this.onChange();
   }
@@ -182,10 +203,14 @@ export class Conversation {
   /**
    * What a new chat for `setup` continues from. generateContent history carries over to
    * generateContent (rewritten for the execution mode); Interactions steps carry over only to an
-   * Interactions chat whose code runs where it ran (their run_python calls need that tool). The two
-   * APIs' histories do not convert into each other: across them the model starts afresh.
+   * Interactions chat whose code runs where it ran (their run_python calls need that tool); so do
+   * a restored conversation's. The two APIs' histories do not convert into each other: across them
+   * the model starts afresh.
    */
   private carriedHistory(setup: ConversationSetup): { api?: GeminiApi; history?: Content[]; interactionHistory?: InteractionHistory } {
+    const restored = this.restoredSteps;
+    if (!this.chat && setup.api === 'interactions' && restored?.execution === setup.execution)
+      return { api: 'interactions', interactionHistory: { steps: restored.steps } };
     const previous = this.setup;
     const wasInteractions = previous?.api === 'interactions' && this.chat !== undefined;
     if (setup.api !== 'interactions')
@@ -200,6 +225,7 @@ export class Conversation {
     this.entries = [];
     this.sent.length = 0;
     this.restoredHistory = [];
+    this.restoredSteps = undefined;
     this.noteForModel = undefined;
     this.chat = undefined;
     this.setup = undefined;

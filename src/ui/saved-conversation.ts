@@ -1,17 +1,20 @@
 /**
  * The saved form of a conversation (one IndexedDB record per widget, see `conversation-store.ts`):
- * the transcript as shown, the API history the next message continues from, the messages sent
- * (record mode needs them), the execution mode, and the attached files: names always, bytes when
- * small, so they can be written into the new interpreter after a reload. Never the API key.
+ * the transcript as shown, the API history the next message continues from (Contents, or an
+ * Interactions chat's steps), the messages sent (record mode needs them), the execution mode, and
+ * the attached files: names always, bytes when small, so they can be written into the new
+ * interpreter after a reload. Never the API key.
  *
  * Size: images and files in the transcript over {@link MAX_SAVED_MEDIA_BYTES} are dropped (the
  * transcript says so where they were). Attached files over {@link MAX_SAVED_FILE_BYTES} keep their
  * name only. The API history is kept whole: it is what the model sees, and the API's own request
- * size limit already bounds it.
+ * size limit already bounds it. Interactions steps over {@link MAX_SAVED_STEPS_CHARS} are not
+ * kept (the model then starts afresh after a reload): unlike Contents they are checked here only
+ * for their shape, and read back from storage anything else on the page could have written.
  */
 import type { Content, Part } from '@google/genai';
-import type { Attachment, ExecutionMode } from '../agent/index.js';
-import type { ConversationSnapshot, EntryData, RestoredConversation } from './conversation.js';
+import type { Attachment, ExecutionMode, InteractionStep } from '../agent/index.js';
+import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './conversation.js';
 import type { RestoredFiles } from './python-restart.js';
 import type { SentMessage } from './replay/recorder.js';
 
@@ -23,6 +26,15 @@ export const MAX_SAVED_MEDIA_BYTES = 1024 * 1024;
 
 /** Largest attached file whose bytes are saved (to write it again after a reload). */
 export const MAX_SAVED_FILE_BYTES = 5 * 1024 * 1024;
+
+/** Largest Interactions steps saved, as JSON text (images sent back to the model make them large). */
+export const MAX_SAVED_STEPS_CHARS = 8 * 1024 * 1024;
+
+/** Most Interactions steps read back. */
+export const MAX_SAVED_STEPS = 10_000;
+
+/** A step's `type` as the API names them (`user_input`, `function_result`…). */
+const STEP_TYPE = /^[a-z][a-z_]{0,63}$/;
 
 /** Said where an in-flight message was cut off by a reload. */
 export const INTERRUPTED_BY_RELOAD = 'The page was reloaded before this message was answered. It was left out of the conversation the model sees.';
@@ -48,6 +60,8 @@ export interface SavedConversation {
   execution: ExecutionMode;
   entries: EntryData[];
   history: Content[];
+  /** An Interactions chat's steps (absent when it was on generateContent, or they were too large). */
+  interactions?: InteractionSteps;
   sent: SavedMessage[];
 }
 
@@ -69,8 +83,16 @@ export function toSaved(snapshot: ConversationSnapshot, execution: ExecutionMode
     execution,
     entries: snapshot.entries.map(saveEntry),
     history: structuredClone(snapshot.history),
+    ...(snapshot.interactions && savedSteps(snapshot.interactions)),
     sent: snapshot.sent.map(saveMessage),
   };
+}
+
+/** A JSON copy of the steps, when they are small enough to keep. */
+function savedSteps({ execution, steps }: InteractionSteps): { interactions: InteractionSteps } | undefined {
+  const text = JSON.stringify(steps);
+  if (text.length > MAX_SAVED_STEPS_CHARS || steps.length > MAX_SAVED_STEPS) return undefined;
+  return { interactions: { execution, steps: JSON.parse(text) as InteractionStep[] } };
 }
 
 /** Only the fields worth keeping: no live output, no retry payloads (they hold file bytes). */
@@ -129,7 +151,31 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
     text: message.text,
     attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })),
   }));
-  return { execution: value.execution, entries, history: value.history, sent, files: attachedFiles(value.sent) };
+  const interactions = value.interactions && loadedSteps(value.interactions);
+  if (interactions === null) return undefined;
+  return { execution: value.execution, entries, history: value.history, ...(interactions && { interactions }), sent, files: attachedFiles(value.sent) };
+}
+
+/**
+ * Saved steps, checked: an array of bounded size and count, of objects with a step `type`, and
+ * plain JSON (a structured clone from storage may hold anything, cycles included). `null` when not.
+ */
+function loadedSteps(value: unknown): InteractionSteps | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { execution, steps } = value as Partial<InteractionSteps>;
+  if ((execution !== 'local' && execution !== 'server') || !Array.isArray(steps) || steps.length > MAX_SAVED_STEPS) return null;
+  let text: string;
+  try {
+    text = JSON.stringify(steps);
+  } catch {
+    return null;
+  }
+  if (text.length > MAX_SAVED_STEPS_CHARS) return null;
+  const copy = JSON.parse(text) as unknown[];
+  const shaped = copy.every(
+    (step) => typeof step === 'object' && step !== null && !Array.isArray(step) && STEP_TYPE.test(String((step as { type?: unknown }).type)),
+  );
+  return shaped ? { execution, steps: copy as InteractionStep[] } : null;
 }
 
 /** The latest version of each attached file name: its bytes, or the note that they were not kept. */

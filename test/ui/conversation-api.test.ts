@@ -71,4 +71,29 @@ describe('the widget conversation on the Interactions API', () => {
       'done',
     ]);
   });
+
+  test('a restored Interactions conversation continues from its saved steps where its code ran, and starts afresh elsewhere', async () => {
+    interactions.fake.script([{ reply: interactionReply('completed', [modelOutput('Hello.')]) }]);
+    const first = new Conversation(() => undefined);
+    await say(first, 'Hi.', onInteractions());
+    const saved = first.snapshot();
+    expect(saved.interactions).toEqual({
+      execution: 'local',
+      steps: [expect.objectContaining({ type: 'user_input' }), expect.objectContaining({ type: 'model_output' })],
+    });
+
+    interactions.fake.script([
+      { reply: interactionReply('completed', [modelOutput('Again.')]) },
+      { reply: interactionReply('completed', [modelOutput('Fresh.')]) },
+    ]);
+    const reloaded = new Conversation(() => undefined);
+    reloaded.restore(saved);
+    await say(reloaded, 'And?', onInteractions());
+    expect(inputOf(interactions.fake.requests[1]).map((step) => step.type)).toEqual(['user_input', 'model_output', 'user_input']);
+
+    const elsewhere = new Conversation(() => undefined);
+    elsewhere.restore(saved);
+    await say(elsewhere, 'On the server?', { ...onInteractions(), execution: 'server' });
+    expect(inputOf(interactions.fake.requests[2]).map((step) => step.type)).toEqual(['user_input']);
+  });
 });

@@ -5,6 +5,7 @@
  *
  * Needs the built site (`npm run build`).
  */
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { FakeInteractions } from '../fake-interactions/server.js';
@@ -29,11 +30,16 @@ async function openChat(query = '') {
   await routeGeminiTo(context, fake);
   const page = await context.newPage();
   await page.goto(`${world.server.origin}/test/ui/pages/plain.html?api=interactions${query}`);
+  await giveKey(page);
+  return page;
+}
+
+/** The key is held in memory only: every page load is given it again. */
+async function giveKey(page: Page): Promise<void> {
   await page.waitForFunction(() => customElements.get('code-exec-chat'));
   await page.evaluate(() => {
     (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
   });
-  return page;
 }
 
 describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
@@ -162,6 +168,32 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
       ['user_input'],
       ['user_input'],
     ]);
+    expect(fake.failures).toEqual([]);
+  });
+
+  test('continues a saved chat after a reload from its saved steps, telling the model Python restarted', async () => {
+    fake.reset();
+    fake.script([
+      { reply: reply('requires_action', [thought(fake.newSignature()), runPython('x = 6 * 7\nprint(x)', 'c1')]) },
+      { reply: reply('completed', [modelOutput('It is 42.')]) },
+      { reply: reply('completed', [modelOutput('Still here.')]) },
+    ]);
+    const page = await openChat();
+    await waitForSandbox(page, '#chat0');
+    const box = page.locator('#chat0 cec-composer textarea');
+    await box.fill('What is 6 * 7? Run code.');
+    await sendAndWait(page, '#chat0');
+    await page.reload();
+    await giveKey(page);
+    await expect.poll(() => page.locator('#chat0 [data-entry="divider"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await transcriptText(page, '#chat0')).toContain('It is 42.');
+    await box.fill('Are you still there?');
+    await sendAndWait(page, '#chat0');
+
+    expect(await transcriptText(page, '#chat0')).toContain('Still here.');
+    const input = inputOf(fake.requests[2]);
+    expect(input.map((step) => step.type)).toEqual(['user_input', 'thought', 'function_call', 'function_result', 'model_output', 'user_input']);
+    expect(JSON.stringify(input.at(-1))).toMatch(/Python.*restarted/);
     expect(fake.failures).toEqual([]);
   });
 });

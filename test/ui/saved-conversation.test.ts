@@ -6,7 +6,17 @@ import type { Content } from '@google/genai';
 import { describe, expect, test } from 'vitest';
 import type { ConversationSnapshot, Entry } from '../../src/ui/conversation.js';
 import { restartDivider, restartNoteForModel } from '../../src/ui/python-restart.js';
-import { INTERRUPTED_BY_RELOAD, MAX_SAVED_FILE_BYTES, MAX_SAVED_MEDIA_BYTES, SAVED_FORMAT, fromSaved, toSaved } from '../../src/ui/saved-conversation.js';
+import {
+  INTERRUPTED_BY_RELOAD,
+  MAX_SAVED_FILE_BYTES,
+  MAX_SAVED_MEDIA_BYTES,
+  MAX_SAVED_STEPS,
+  MAX_SAVED_STEPS_CHARS,
+  SAVED_FORMAT,
+  fromSaved,
+  toSaved,
+} from '../../src/ui/saved-conversation.js';
+import type { InteractionStep } from '../../src/agent/index.js';
 
 const history: Content[] = [
   { role: 'user', parts: [{ text: 'sum?' }] },
@@ -117,6 +127,46 @@ describe('saving a conversation', () => {
     expect(roundTrip({ ...good, entries: [{ kind: 'model' }] })).toBeUndefined();
     expect(roundTrip(good)?.execution).toBe('local');
     expect(good.format).toBe(SAVED_FORMAT);
+  });
+});
+
+const steps: InteractionStep[] = [
+  { type: 'user_input', content: [{ type: 'text', text: 'sum?' }] },
+  { type: 'function_call', id: 'c1', name: 'run_python', arguments: { code: 'print(2 + 3)' } },
+  { type: 'function_result', call_id: 'c1', name: 'run_python', result: [{ type: 'text', text: '{"outcome":"OUTCOME_OK","output":"5\\n"}' }] },
+  { type: 'model_output', content: [{ type: 'text', text: 'It is 5.' }] },
+] as InteractionStep[];
+
+describe('saving an Interactions conversation', () => {
+  test('its steps come back verbatim with the mode they ran in', () => {
+    const loaded = roundTrip(toSaved({ entries: [], history: [], interactions: { execution: 'server', steps }, sent: [] }, 'server'));
+    expect(loaded?.interactions).toEqual({ execution: 'server', steps });
+  });
+
+  test('steps over the cap are not kept, the rest of the conversation is', () => {
+    const huge = [{ type: 'user_input', content: [{ type: 'text', text: 'x'.repeat(MAX_SAVED_STEPS_CHARS) }] }] as InteractionStep[];
+    const saved = toSaved({ entries: [], history: [], interactions: { execution: 'local', steps: huge }, sent: [] }, 'local');
+    expect(saved.interactions).toBeUndefined();
+    expect(roundTrip(saved)?.execution).toBe('local');
+  });
+
+  test('a record whose steps are not plain JSON steps within the bounds is ignored', () => {
+    const good = toSaved({ entries: [], history: [], interactions: { execution: 'local', steps }, sent: [] }, 'local');
+    const cyclic: Record<string, unknown> = { type: 'user_input' };
+    cyclic.self = cyclic;
+    for (const interactions of [
+      { execution: 'local', steps: [cyclic] },
+      { execution: 'local', steps: [{ type: '<img src=x>' }] },
+      { execution: 'local', steps: [null] },
+      { execution: 'local', steps: [['user_input']] },
+      { execution: 'local', steps: Array.from({ length: MAX_SAVED_STEPS + 1 }, () => ({ type: 'thought' })) },
+      { execution: 'local', steps: [{ type: 'user_input', content: [{ type: 'text', text: 'x'.repeat(MAX_SAVED_STEPS_CHARS) }] }] },
+      { execution: 'elsewhere', steps },
+      { execution: 'local', steps: 'user_input' },
+    ]) {
+      expect(roundTrip({ ...good, interactions })).toBeUndefined();
+    }
+    expect(roundTrip(good)?.interactions?.steps).toEqual(steps);
   });
 });
 

@@ -36,8 +36,8 @@ export interface ChatAttributes {
   /**
    * The Gemini API messages go through: `generateContent` (the default) or `interactions`.
    * Recorded demos replay on generateContent, the API they were recorded on. An Interactions
-   * conversation is not carried across a reload or a change of API or of where code runs (the
-   * model starts afresh; the transcript stays), and cannot be saved as a demo.
+   * conversation's steps are saved with it and continue after a reload; across a change of API or
+   * of where code runs the model starts afresh (the transcript stays). It cannot be saved as a demo.
    */
   api: GeminiApi;
   /** Folder with Pyodide's runtime files (`indexURL`). Default: `pyodide/` beside the widget script. */

@@ -271,76 +271,90 @@ describe('examples/next', () => {
 
 describe('examples/next-ai-sdk', () => {
   const question = 'What is 6 * 7? Run code.';
-  let fake: FakeGemini;
-  let server: Awaited<ReturnType<typeof startProcess>> | undefined;
-  /** What the page showed once the model's answer arrived, and what it fetched. */
-  let shown: { output: string | undefined; answer: string | undefined; requests: string[] };
+  let app: string;
+  beforeAll(async () => {
+    app = await installs.get('next-ai-sdk')!;
+  }, INSTALL_MS);
 
-  beforeAll(
-    async () => {
-      const app = await installs.get('next-ai-sdk')!;
-      fake = await FakeGemini.start();
-      cleanups.push(() => fake.close());
-      fake.script([
-        {
-          expect: (request) => {
-            if (!request.body.tools?.some((tool) => tool.functionDeclarations?.some((declaration) => declaration.name === 'run_python')))
-              throw new Error('run_python is not declared');
-          },
-          reply: reply([runPythonCall('print(6 * 7)', 'call-1')]),
+  for (const bundler of ['turbopack', 'webpack'] as const) {
+    describe(`next build (${bundler}), next start and a chat in Chromium`, () => {
+      let fake: FakeGemini | undefined;
+      let server: Awaited<ReturnType<typeof startProcess>> | undefined;
+      /** What the page showed once the model's answer arrived, and what it fetched. */
+      let shown: { output: string | undefined; answer: string | undefined; requests: string[] };
+
+      beforeAll(
+        async () => {
+          const gemini = await FakeGemini.start();
+          fake = gemini;
+          gemini.script([
+            {
+              expect: (request) => {
+                if (!request.body.tools?.some((tool) => tool.functionDeclarations?.some((declaration) => declaration.name === 'run_python')))
+                  throw new Error('run_python is not declared');
+              },
+              reply: reply([runPythonCall('print(6 * 7)', 'call-1')]),
+            },
+            { reply: (request) => reply([text(`6 * 7 is ${String(runPythonResponse(request)?.content).trim()}.`)]) },
+          ]);
+          const next = join(app, 'node_modules/next/dist/bin/next');
+          await run(process.execPath, [next, 'build', ...(bundler === 'webpack' ? ['--webpack'] : [])], app, BUILD_MS);
+          const port = await freePort();
+          // The route's model is @ai-sdk/google, pointed at the fake by the example's base-URL variable.
+          server = await startProcess(process.execPath, [next, 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
+            GOOGLE_GENERATIVE_AI_API_KEY: 'test-key',
+            GOOGLE_GENERATIVE_AI_BASE_URL: `${gemini.baseUrl}/v1beta`,
+          });
+
+          const context = await browser.newContext();
+          const requests: string[] = [];
+          context.on('request', (r) => requests.push(r.url()));
+          try {
+            const page = await context.newPage();
+            await page.goto(`http://127.0.0.1:${port}/`);
+            await page.getByRole('textbox').fill(question);
+            await page.getByRole('button', { name: 'Send' }).click();
+            const answer = page.locator('.message.assistant p').filter({ hasText: '6 * 7 is' });
+            await answer.waitFor({ timeout: PAGE_MS - 15_000 }).catch((error: Error) => {
+              throw new Error(`no answer shown: ${error.message}\nfake-gemini: ${JSON.stringify(gemini.failures)}\n${tail(server?.output() ?? '')}`);
+            });
+            shown = {
+              output: (await page.locator('.run-python .output').textContent()) ?? undefined,
+              answer: (await answer.textContent()) ?? undefined,
+              requests,
+            };
+          } finally {
+            await context.close();
+          }
         },
-        { reply: (request) => reply([text(`6 * 7 is ${String(runPythonResponse(request)?.content).trim()}.`)]) },
-      ]);
-      const next = join(app, 'node_modules/next/dist/bin/next');
-      await run(process.execPath, [next, 'build'], app, BUILD_MS);
-      const port = await freePort();
-      // The route's model is @ai-sdk/google, pointed at the fake by the example's base-URL variable.
-      server = await startProcess(process.execPath, [next, 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
-        GOOGLE_GENERATIVE_AI_API_KEY: 'test-key',
-        GOOGLE_GENERATIVE_AI_BASE_URL: `${fake.baseUrl}/v1beta`,
+        BUILD_MS + 60_000 + PAGE_MS,
+      );
+      // The other bundler's build replaces .next/.
+      afterAll(async () => {
+        await server?.stop();
+        await fake?.close();
       });
 
-      const context = await browser.newContext();
-      const requests: string[] = [];
-      context.on('request', (r) => requests.push(r.url()));
-      try {
-        const page = await context.newPage();
-        await page.goto(`http://127.0.0.1:${port}/`);
-        await page.getByRole('textbox').fill(question);
-        await page.getByRole('button', { name: 'Send' }).click();
-        const answer = page.locator('.message.assistant p').filter({ hasText: '6 * 7 is' });
-        await answer.waitFor({ timeout: PAGE_MS - 15_000 }).catch((error: Error) => {
-          throw new Error(`no answer shown: ${error.message}\nfake-gemini: ${JSON.stringify(fake.failures)}\n${tail(server?.output() ?? '')}`);
-        });
-        shown = { output: (await page.locator('.run-python .output').textContent()) ?? undefined, answer: (await answer.textContent()) ?? undefined, requests };
-      } finally {
-        await context.close();
-      }
-    },
-    INSTALL_MS + BUILD_MS + PAGE_MS,
-  );
-  afterAll(async () => {
-    await server?.stop();
-  });
+      test("the model's run_python call runs in the page, which shows its output", () => {
+        expect(shown.output).toBe('42');
+        // Python ran in the browser: the page fetched the package's own runtime (the route has no execute).
+        expect(shown.requests.some((url) => url.includes('/_next/static/') && url.endsWith('.gz'))).toBe(true);
+        expect(shown.requests.filter((url) => url.includes('cdn.jsdelivr.net'))).toEqual([]);
+      });
 
-  test("the model's run_python call runs in the page, which shows its output", () => {
-    expect(shown.output).toBe('42');
-    // Python ran in the browser: the page fetched the package's own runtime (the route has no execute).
-    expect(shown.requests.some((url) => url.includes('/_next/static/') && url.endsWith('.gz'))).toBe(true);
-    expect(shown.requests.filter((url) => url.includes('cdn.jsdelivr.net'))).toEqual([]);
-  });
+      test("the output goes back to the model as the call's function response", () => {
+        expect(fake!.failures).toEqual([]);
+        expect(fake!.requests).toHaveLength(2);
+        expect(fake!.requests.map((request) => request.stream)).toEqual([true, true]);
+        expect(fake!.requests[1].body.contents[0].parts).toEqual([{ text: question }]);
+        expect(runPythonResponse(fake!.requests[1])).toEqual({ name: 'run_python', content: '42' });
+      });
 
-  test("the output goes back to the model as the call's function response", () => {
-    expect(fake.failures).toEqual([]);
-    expect(fake.requests).toHaveLength(2);
-    expect(fake.requests.map((request) => request.stream)).toEqual([true, true]);
-    expect(fake.requests[1].body.contents[0].parts).toEqual([{ text: question }]);
-    expect(runPythonResponse(fake.requests[1])).toEqual({ name: 'run_python', content: '42' });
-  });
-
-  test("the model's answer after the run is shown", () => {
-    expect(shown.answer).toBe('6 * 7 is 42.');
-  });
+      test("the model's answer after the run is shown", () => {
+        expect(shown.answer).toBe('6 * 7 is 42.');
+      });
+    });
+  }
 });
 
 /** The `response` of the run_python function response in the last turn of `request`. */

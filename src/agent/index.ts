@@ -24,7 +24,13 @@ export type {
   LocalFunctionContext,
   ServerExecutionOptions,
 } from './types.js';
-export { connectLiveCodeExecution, createLiveCodeExecution, DEFAULT_MAX_RECONNECT_ATTEMPTS, LiveCodeExecution } from './live/live-session.js';
+export {
+  connectLiveCodeExecution,
+  createLiveCodeExecution,
+  DEFAULT_MAX_RECONNECT_ATTEMPTS,
+  DEFAULT_SETUP_TIMEOUT_MS,
+  LiveCodeExecution,
+} from './live/live-session.js';
 export { LIVE_DEFAULTS } from './live/live-config.js';
 export { isNotRunCode } from './live/live-transcript.js';
 export { DEFAULT_MAX_PENDING_CALLS } from './live/live-calls.js';

@@ -9,7 +9,7 @@ import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { createLiveCodeExecution, type LiveCodeExecutionEvent } from '../../src/agent/index.js';
 import { MAX_LIVE_MESSAGE_BYTES, MAX_LIVE_MESSAGE_DEPTH } from '../../src/agent/live/frame-guard.js';
-import { type Connected, LIVE_MODEL, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { type Connected, connect, LIVE_MODEL, runPythonCall, toolCall } from '../fake-live/scenarios.js';
 import { API_VERSION, type FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
@@ -133,5 +133,39 @@ describe('a session the app connects itself (no frame guard: its own handler is 
     } finally {
       session.close();
     }
+  });
+});
+
+describe('a Live server that never answers the setup', () => {
+  it('fails the connect after setupTimeoutMs with a LiveConnectError, and closes the socket', async () => {
+    fake.silent = true;
+    const started = Date.now();
+    const connecting = connect(fake, { sandbox: echoSandbox(), setupTimeoutMs: 300 });
+    await expect(connecting).rejects.toMatchObject({
+      name: 'LiveConnectError',
+      message: 'The Live session could not be opened: the server never answered the setup within 300 ms (setupTimeoutMs); the socket was closed',
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await fake.connections.at(-1)!.closed;
+  });
+
+  it('counts a reconnect whose setup is never answered as a failed try, and ends the session saying so', async () => {
+    const session = await live.open({ sandbox: echoSandbox(), setupTimeoutMs: 300, maxReconnectAttempts: 1 });
+    await expect.poll(() => session.live.resumptionHandle).toBeDefined();
+    fake.silent = true;
+    session.server.goAway(5_000);
+    const info = await session.live.closed;
+    expect(info).toEqual({
+      by: 'server',
+      reason:
+        'The Live session could not be resumed on a new connection: the server never answered the setup within 300 ms (setupTimeoutMs); the socket was closed',
+    });
+    await fake.connections.at(-1)!.closed;
+  });
+
+  it.each([0, 1.5, Number.NaN, 2 ** 31])('refuses setupTimeoutMs %s', async (setupTimeoutMs) => {
+    await expect(live.open({ sandbox: echoSandbox(), setupTimeoutMs })).rejects.toThrow(
+      /setupTimeoutMs must be a whole number of milliseconds from 1 to 2147483647/,
+    );
   });
 });

@@ -232,6 +232,8 @@ export class FakeLive {
   readonly sessions = new Map<string, FakeSession>();
   /** When set, every setup is closed with this (a service that is down, or refuses the key). */
   refuseSetups: { code: number; reason: string } | undefined;
+  /** When set, new connections are accepted and never answered (not the setup, nothing else), nor closed. */
+  silent = false;
   private sessionCount = 0;
   private handleCount = 0;
   private steps: Step[] = [];
@@ -270,6 +272,7 @@ export class FakeLive {
   reset(): void {
     this.steps = [];
     this.refuseSetups = undefined;
+    this.silent = false;
     this.failures.length = 0;
   }
 
@@ -293,6 +296,8 @@ export class FakeLive {
     }
     if (!new URLSearchParams(query).get('key')) this.failures.push('a connection without ?key=');
     this.connections.push(connection);
+    // A silent connection is still the next one a test waits for.
+    if (this.silent) return void this.waiting.shift()?.(connection);
     const steps = this.steps;
     void (async () => {
       try {

@@ -13,6 +13,12 @@ import type { LiveSessionLike } from './types.js';
 
 /** Tries per reconnect when `maxReconnectAttempts` is not given. */
 export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 3;
+/**
+ * How long a dial waits for the server to answer the setup when `setupTimeoutMs` is not given. The
+ * service answers within a second or two; a server that never does would otherwise leave the
+ * connect pending forever while the SDK holds the socket.
+ */
+export const DEFAULT_SETUP_TIMEOUT_MS = 30_000;
 /** Waits between tries of one reconnect: the first is at once, then these (the last repeats). */
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
 /**
@@ -43,6 +49,10 @@ export interface Connection {
   setUp: boolean;
   /** Resolves when the socket closes, with the reason explained. */
   closed: Promise<ClosedSocket>;
+  /** Closes the socket before the SDK has a session for it (known when the frame guard made it). */
+  closeSocket?: () => void;
+  /** Given up on (its setup took too long): its late callbacks are ignored. */
+  abandoned?: boolean;
   /** What the frame guard reports for this connection. */
   hooks: DialHooks;
 }
@@ -72,7 +82,7 @@ export class LiveConnections {
   private connection: Connection | undefined;
   private count = 0;
   /** Set by {@link LiveConnections.open}: how to reconnect, and how often to try. */
-  private reconnector: { connect: Connector; yours: Partial<LiveCallbacks>; attempts: number } | undefined;
+  private reconnector: { connect: Connector; yours: Partial<LiveCallbacks>; attempts: number; setupTimeoutMs: number } | undefined;
   /** `draining`: `goAway` came, the session moves once its calls are answered; `reconnecting`: between connections. */
   private state: 'open' | 'draining' | 'reconnecting' = 'open';
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
@@ -121,8 +131,8 @@ export class LiveConnections {
    *
    * @returns Why the server closed the socket before answering the setup, or nothing once connected.
    */
-  async open(connect: Connector, yours: Partial<LiveCallbacks>, attempts: number): Promise<ClosedSocket | undefined> {
-    this.reconnector = { connect, yours, attempts };
+  async open(connect: Connector, yours: Partial<LiveCallbacks>, attempts: number, setupTimeoutMs: number): Promise<ClosedSocket | undefined> {
+    this.reconnector = { connect, yours, attempts, setupTimeoutMs };
     const outcome = await this.dial(this.config);
     if ('reason' in outcome) return outcome;
     this.attach(outcome.session);
@@ -197,7 +207,7 @@ export class LiveConnections {
   /** A new connection record, current from now on, and its callbacks. */
   private newConnection(yours: Partial<LiveCallbacks>): Connection & { callbacks: LiveCallbacks } {
     let resolveClosed!: (info: ClosedSocket) => void;
-    const current = () => this.connection === connection && !this.ended;
+    const current = () => this.connection === connection && !this.ended && !connection.abandoned;
     const connection: Connection = {
       id: ++this.count,
       session: undefined,
@@ -207,7 +217,9 @@ export class LiveConnections {
         dropped: (frame) => {
           if (current()) this.owner.dropped(frame);
         },
-        socket: () => undefined,
+        socket: (close) => {
+          connection.closeSocket = close;
+        },
       },
     };
     this.connection = connection;
@@ -243,19 +255,35 @@ export class LiveConnections {
     return Object.assign(connection, { callbacks });
   }
 
-  /** Connects once: the session, or why the server closed the socket before answering the setup. */
+  /**
+   * Connects once: the session, or why there is none (the server closed the socket before
+   * answering the setup, or did not answer it within `setupTimeoutMs`: the socket is then closed).
+   */
   private async dial(config: LiveConnectConfig): Promise<{ session: LiveSessionLike } | ClosedSocket> {
-    const { connect, yours } = this.reconnector!;
+    const { connect, yours, setupTimeoutMs } = this.reconnector!;
     const connection = this.newConnection(yours);
     const connecting = connect(config, connection.callbacks, connection.hooks);
-    // The SDK's connect never settles when the server closes the socket before answering the setup.
-    const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed]);
-    if ('reason' in outcome)
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<ClosedSocket>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ reason: `the server never answered the setup within ${setupTimeoutMs} ms (setupTimeoutMs); the socket was closed` }),
+        setupTimeoutMs,
+      );
+    });
+    // The SDK's connect (2.x) never settles when the server closes the socket before answering the setup.
+    const outcome = await Promise.race([connecting.then((session) => ({ session })), connection.closed, timedOut]).finally(() => clearTimeout(timer));
+    if ('reason' in outcome) {
+      connection.abandoned = true;
+      try {
+        connection.closeSocket?.();
+      } catch {
+        // Already closed.
+      }
       connecting.then(
         (session) => session.close(),
         () => undefined,
       );
-    else connection.setUp = true;
+    } else connection.setUp = true;
     return outcome;
   }
 

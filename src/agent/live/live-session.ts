@@ -25,16 +25,18 @@ import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
 import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
-import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, errorText, LiveConnections } from './live-connections.js';
+import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS, errorText, LiveConnections } from './live-connections.js';
 import { isNonBlocking, liveDeclaration } from './live-declarations.js';
 import { LiveTranscript } from './live-transcript.js';
 import { readServerContent } from './server-content.js';
 import type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
 
-export { DEFAULT_MAX_RECONNECT_ATTEMPTS };
+export { DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS };
 
 const SCHEDULINGS: readonly string[] = [FunctionResponseScheduling.SILENT, FunctionResponseScheduling.WHEN_IDLE, FunctionResponseScheduling.INTERRUPT];
 const BEHAVIORS: readonly string[] = [Behavior.BLOCKING, Behavior.NON_BLOCKING];
+/** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Prepares code execution for one Live session that you connect yourself: pass
@@ -78,7 +80,8 @@ export function createLiveCodeExecution(options: LiveCodeExecutionOptions): Live
  * @returns The open session: send with `sendText`/`sendClientContent`/`sendRealtimeInput`, read
  *   `getTranscript()`, end with `close()`.
  * @throws {TypeError} an option is malformed. `LiveConnectError` the server refused the setup (the
- *   message says why: a TEXT modality, a wrong API version…); whatever `ai.live.connect` throws.
+ *   message says why: a TEXT modality, a wrong API version…) or did not answer it within
+ *   `setupTimeoutMs`; whatever `ai.live.connect` throws.
  *
  * @example
  * ```ts
@@ -94,6 +97,9 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
   const attempts = options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 0)
     throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
+  const setupTimeoutMs = options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+  if (!Number.isInteger(setupTimeoutMs) || setupTimeoutMs < 1 || setupTimeoutMs > MAX_TIMER_MS)
+    throw new RangeError(`setupTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${String(options.setupTimeoutMs)}`);
   const live = createLiveCodeExecution(options);
   const { ai, model } = options;
   await live.open(
@@ -101,7 +107,7 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
     (config, callbacks, hooks) => (guardedLive(ai.live, hooks) ?? ai.live).connect({ model, config, callbacks }),
     options.config ?? {},
     { ...options.callbacks, onmessage: safeListener(options.onMessage) },
-    attempts,
+    { attempts, setupTimeoutMs },
   );
   return live;
 }
@@ -204,9 +210,14 @@ export class LiveCodeExecution {
    * @internal Connects through `connect` and keeps the session alive across connections
    * ({@link connectLiveCodeExecution} calls it).
    */
-  async open(connect: Connector, config: LiveConnectConfig, yours: Partial<LiveCallbacks>, attempts: number): Promise<void> {
+  async open(
+    connect: Connector,
+    config: LiveConnectConfig,
+    yours: Partial<LiveCallbacks>,
+    bounds: { attempts: number; setupTimeoutMs: number },
+  ): Promise<void> {
     this.connectConfig(config);
-    const refused = await this.link.open(connect, yours, attempts);
+    const refused = await this.link.open(connect, yours, bounds.attempts, bounds.setupTimeoutMs);
     if (!refused) return;
     this.end({ by: 'server', ...(refused.code !== undefined && { code: refused.code }), reason: refused.reason });
     throw Object.assign(new Error(`The Live session could not be opened: ${refused.reason}`), { name: 'LiveConnectError' });

@@ -97,6 +97,13 @@ export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOption
    * code. 0 turns this off: the session ends with its first connection.
    */
   maxReconnectAttempts?: number;
+  /**
+   * How long each connection (the first, and each reconnect's) waits for the server to answer the
+   * setup, in milliseconds (default `DEFAULT_SETUP_TIMEOUT_MS`, 30,000; a whole number from 1 to
+   * 2^31 - 1). Past it the socket is closed: the first connection fails with a `LiveConnectError`
+   * saying the server never answered the setup, a reconnect counts it as a failed try.
+   */
+  setupTimeoutMs?: number;
   /** Every raw server message, after the session has acted on it (audio, transcriptions…). */
   onMessage?: (message: LiveServerMessage) => void;
   /** The socket's error and close callbacks, passed through. */

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FakeLive } from '../fake-live/server.js';
-import { type Connected, cancellation, runPythonCall, toolCall } from '../fake-live/scenarios.js';
+import { type Connected, cancellation, modelTurn, runPythonCall, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MAX_SESSION_CALL_IDS } from '../../src/agent/live/live-calls.js';
+import { MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_PART_BYTES } from '../../src/agent/live/live-transcript.js';
 
 let fake: FakeLive;
 
@@ -183,5 +184,49 @@ describe('bad input from a Live server', () => {
     server.send(toolCall({ id: 'n1', name: 'n'.repeat(10_000), args: {} }));
     await server.next('toolResponse');
     expect(responses(server)[0]!.name).toHaveLength(256);
+  });
+});
+
+describe('the transcript under a flood', () => {
+  /** The transcript's size as JSON (every test floods with ASCII, so characters are bytes). */
+  const size = (session: Connected) => JSON.stringify(session.live.getTranscript()).length;
+  const errorsOf = (session: Connected) => session.events.flatMap((event) => (event.type === 'error' ? [event.message] : []));
+
+  it(`stays within ${MAX_TRANSCRIPT_BYTES} bytes while the model streams far more text, dropping its oldest parts and saying so once`, async () => {
+    const session = await open(echoSandbox());
+    // Each piece is its own part (thought and answer alternate), so the 64 KiB bound of a part does not cap the flood.
+    const piece = (index: number) => ({ text: `${index} ${'x'.repeat(60_000)}`, ...(index % 2 === 0 && { thought: true }) });
+    for (let message = 0; message < 6; message++) session.server.send(modelTurn(...Array.from({ length: 100 }, (_, index) => piece(message * 100 + index))));
+    session.server.send(turnComplete());
+    await session.waitFor('turn-complete');
+    expect(size(session)).toBeLessThanOrEqual(MAX_TRANSCRIPT_BYTES);
+    const parts = session.live.getTranscript().at(-1)!.parts!;
+    expect(parts.at(-1)!.text).toMatch(/^599 x/);
+    expect(errorsOf(session)).toEqual([`The transcript passed ${MAX_TRANSCRIPT_BYTES} bytes: its oldest turns are dropped from now on`]);
+  });
+
+  it(`stays within ${MAX_TRANSCRIPT_BYTES} bytes through a flood of excess calls with large arguments`, async () => {
+    let release!: () => void;
+    const session = await open(echoSandbox(new Promise((resolve) => (release = resolve))), 1);
+    const code = 'x'.repeat(900_000);
+    for (let message = 0; message < 5; message++) {
+      session.server.send(toolCall(...Array.from({ length: 10 }, (_, index) => runPythonCall(`big${message * 10 + index}`, code))));
+    }
+    await expect.poll(() => responses(session.server).length, { timeout: 30_000 }).toBe(49);
+    expect(size(session)).toBeLessThanOrEqual(MAX_TRANSCRIPT_BYTES);
+    expect(errorsOf(session)).toEqual([`The transcript passed ${MAX_TRANSCRIPT_BYTES} bytes: its oldest turns are dropped from now on`]);
+    release();
+    await expect.poll(() => responses(session.server).length).toBe(50);
+  });
+
+  it(`keeps a part over ${MAX_TRANSCRIPT_PART_BYTES} bytes as a text part saying it was left out`, async () => {
+    const session = await open(echoSandbox());
+    session.server.send(modelTurn({ text: 'x'.repeat(MAX_TRANSCRIPT_PART_BYTES), partMetadata: { kind: 'huge' } }));
+    session.server.send(turnComplete());
+    const { content } = await session.waitFor('turn-complete');
+    expect(content.parts).toEqual([
+      { text: `[A part larger than ${MAX_TRANSCRIPT_PART_BYTES} bytes was left out of the transcript.]`, partMetadata: { omitted: true } },
+    ]);
+    expect(errorsOf(session)).toEqual([`A part larger than ${MAX_TRANSCRIPT_PART_BYTES} bytes was left out of the transcript`]);
   });
 });

@@ -9,6 +9,7 @@ import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { createLiveCodeExecution, type LiveCodeExecutionEvent } from '../../src/agent/index.js';
 import { MAX_LIVE_MESSAGE_BYTES, MAX_LIVE_MESSAGE_DEPTH } from '../../src/agent/live/frame-guard.js';
+import { MAX_CALL_ARGS_DEPTH } from '../../src/agent/live/live-calls.js';
 import { type Connected, connect, LIVE_MODEL, runPythonCall, toolCall } from '../fake-live/scenarios.js';
 import { API_VERSION, type FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
 import { useFakeLive } from '../support/agent-fixtures.js';
@@ -114,22 +115,41 @@ describe('frames no Live server should send', () => {
 });
 
 describe('a session the app connects itself (no frame guard: its own handler is guarded)', () => {
-  it(`reports a model part nested ${DEEP.toLocaleString('en')} deep that it could not read, and answers the next call`, async () => {
-    const events: LiveCodeExecutionEvent[] = [];
-    const sandbox = echoSandbox();
+  /** A session wired in by hand, through an SDK client whose frames are not guarded. */
+  async function openByHand(sandbox: ScriptedSandbox, events: LiveCodeExecutionEvent[]) {
     const session = createLiveCodeExecution({ sandbox, onEvent: (event) => events.push(event) });
     const ai = new GoogleGenAI({ apiKey: 'test-key', apiVersion: API_VERSION, httpOptions: { baseUrl: fake.baseUrl } });
     const connection = fake.connection();
     session.attach(await ai.live.connect({ model: LIVE_MODEL, config: session.connectConfig(), callbacks: session.callbacks() }));
-    const server = await connection;
+    return { session, server: await connection };
+  }
+
+  it('reports a field of a message it cannot read, and acts on the message’s other fields', async () => {
+    const events: LiveCodeExecutionEvent[] = [];
+    const sandbox = echoSandbox();
+    const { session, server } = await openByHand(sandbox, events);
     try {
-      server.send(`{"serverContent":{"modelTurn":{"parts":[{"text":"hi","x":${nested(DEEP)}}]}}}`);
-      server.send(`{"toolCall":{"functionCalls":[{"id":"deep","name":"run_python","args":{"x":${nested(DEEP)}}}]}}`);
-      server.send(toolCall(runPythonCall('good', 'print(1)')));
-      await expect.poll(() => responses(server).map((response) => response.id)).toEqual(['deep', 'good']);
-      expect(responses(server)[0]!.response.error).toMatch(/nested deeper than 64 levels/);
+      const call = JSON.stringify(runPythonCall('good', 'print(1)'));
+      server.send(`{"serverContent":{"turnComplete":true},"usageMetadata":${nested(DEEP)},"toolCall":{"functionCalls":[${call}]}}`);
+      await expect.poll(() => responses(server).map((response) => response.id)).toEqual(['good']);
       expect(errors(events)).toEqual([expect.stringMatching(/^The Live message's serverContent could not be read and was skipped: /)]);
       expect(sandbox.runs).toEqual(['print(1)']);
+    } finally {
+      session.close();
+    }
+  });
+
+  it(`answers a call whose arguments are nested ${DEEP.toLocaleString('en')} deep with an error, without running it`, async () => {
+    const events: LiveCodeExecutionEvent[] = [];
+    const sandbox = echoSandbox();
+    const { session, server } = await openByHand(sandbox, events);
+    try {
+      server.send(`{"toolCall":{"functionCalls":[{"id":"deep","name":"run_python","args":{"x":${nested(DEEP)}}}]}}`);
+      await expect.poll(() => responses(server).map((response) => response.id)).toEqual(['deep']);
+      expect(responses(server)[0]!.response.error).toBe(
+        `The arguments of run_python are nested deeper than ${MAX_CALL_ARGS_DEPTH} levels, so the call was not run. Call it again with simpler arguments.`,
+      );
+      expect(sandbox.runs).toEqual([]);
     } finally {
       session.close();
     }

@@ -138,7 +138,7 @@ export class LiveCodeExecution {
   private readonly declarations: FunctionDeclaration[];
   private readonly scheduling: FunctionResponseScheduling;
   private readonly link: LiveConnections;
-  private transcript = new LiveTranscript(false);
+  private transcript: LiveTranscript;
   /** Responses finished before the connection's session was known (only possible when a call arrives with the setup). */
   private outbox: { response: FunctionResponse; connection: number }[] = [];
   private turn = 1;
@@ -148,6 +148,7 @@ export class LiveCodeExecution {
   /** @internal Use {@link createLiveCodeExecution} or {@link connectLiveCodeExecution}. */
   constructor(options: LiveCodeExecutionOptions, functions: ReadonlyMap<string, LocalFunction>, maxPending: number) {
     this.emit = safeListener(options.onEvent);
+    this.transcript = this.newTranscript(false);
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -192,7 +193,7 @@ export class LiveCodeExecution {
   connectConfig(config: LiveConnectConfig = {}): LiveConnectConfig {
     const full = liveConnectConfig(config, structuredClone(this.declarations));
     this.link.configure(full);
-    this.transcript = new LiveTranscript(serverRunsCode(config));
+    this.transcript = this.newTranscript(serverRunsCode(config));
     return full;
   }
 
@@ -326,6 +327,10 @@ export class LiveCodeExecution {
     const refusal = `The message holding this call was nested deeper than ${MAX_LIVE_MESSAGE_DEPTH} levels, so it could not be read and the call was not run. Call it again with simpler arguments.`;
     const ids = this.calls.refuse(frame.calls, refusal);
     this.emit({ type: 'error', message: ids.length > 0 ? `${frame.reason}; the calls in it were answered with an error: ${ids.join(', ')}` : frame.reason });
+  }
+
+  private newTranscript(serverRuns: boolean): LiveTranscript {
+    return new LiveTranscript(serverRuns, (message) => this.emit({ type: 'error', message }));
   }
 
   private setupComplete(setup: Record<string, any>): void {

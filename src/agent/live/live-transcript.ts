@@ -5,6 +5,7 @@
  * their parts where they happen; the model's spoken words come from its output transcription.
  */
 import type { Content, Part } from '@google/genai';
+import { measureJson } from './json-size.js';
 import { cutToBytes, utf8Bytes } from './utf8.js';
 
 /** The `partMetadata` key that marks an `executableCode` part nobody ran. */
@@ -12,6 +13,26 @@ export const NOT_RUN = 'notRun';
 
 /** Most parts kept in the whole transcript; older turns are dropped beyond it (the server is not trusted to be brief). */
 export const MAX_TRANSCRIPT_PARTS = 5_000;
+
+/**
+ * Most bytes (each part measured as JSON) kept in the whole transcript; older turns are dropped
+ * beyond it, as beyond {@link MAX_TRANSCRIPT_PARTS}, and the first drop is reported. An hour of
+ * speech is about 60 KB: what fills it is code, results and images.
+ */
+export const MAX_TRANSCRIPT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Most bytes of one part (as JSON) and its deepest nesting. A larger or deeper part (a hostile
+ * server's, or a run's image over ~6 MB) is kept as a text part saying it was left out, marked
+ * `partMetadata.omitted`. Half the transcript, so that one part never empties it.
+ */
+export const MAX_TRANSCRIPT_PART_BYTES = MAX_TRANSCRIPT_BYTES / 2;
+const MAX_PART_DEPTH = 64;
+/** What a turn costs besides its parts (`{"role":"model","parts":[]},`). */
+const TURN_BYTES = 32;
+
+/** The `partMetadata` key of a part left out for its size or depth. */
+const OMITTED = 'omitted';
 
 /**
  * Most UTF-8 bytes of one text part. Streamed pieces (text parts, transcription chunks) join into
@@ -39,20 +60,30 @@ export class LiveTranscript {
   /** The user turn the input transcription is filling, until the model's turn ends. */
   private speaking: Content | undefined;
   private partCount = 0;
+  /** Bytes of all parts kept (as JSON). */
+  private byteCount = 0;
   /** UTF-8 bytes of each text part that streamed pieces join into. */
   private readonly bytes = new WeakMap<Part, number>();
+  /** What each part kept costs (as JSON). */
+  private readonly costs = new WeakMap<Part, number>();
+  /** What was reported: each kind of drop once. */
+  private readonly reported = new Set<string>();
 
   /**
    * @param serverRunsCode The session enabled Gemini's `codeExecution` tool: the model's
    *   `executableCode` parts are run by the server, so they are not marked.
+   * @param report Told once when the byte bound first drops old turns, and once of parts left out for each reason.
    */
-  constructor(private readonly serverRunsCode: boolean) {}
+  constructor(
+    private readonly serverRunsCode: boolean,
+    private readonly report: (message: string) => void = () => undefined,
+  ) {}
 
   /** A user turn, as sent. */
   addUser(content: Content): void {
     this.current = undefined;
     this.speaking = undefined;
-    this.push({ role: 'user', parts: structuredClone(content.parts ?? []) });
+    this.push({ role: 'user', parts: (content.parts ?? []).map((part) => this.copy(part)) });
   }
 
   /**
@@ -94,7 +125,7 @@ export class LiveTranscript {
         if (text) kept.push({ text, ...(raw.thought === true && { thought: true }) });
         continue;
       }
-      const part = structuredClone(raw);
+      const part = this.copy(raw);
       if (part.executableCode && !this.serverRunsCode) part.partMetadata = { ...part.partMetadata, [NOT_RUN]: true };
       kept.push(part);
       this.addPart(this.openModelTurn(), part);
@@ -104,7 +135,7 @@ export class LiveTranscript {
 
   /** Parts of our own (a run's code and result, a function call and its response). */
   addOwn(parts: readonly Part[]): void {
-    for (const part of parts) this.addPart(this.openModelTurn(), structuredClone(part));
+    for (const part of parts) this.addPart(this.openModelTurn(), this.copy(part));
   }
 
   /** Ends the model's turn and returns it (empty when the model said nothing). */
@@ -140,27 +171,68 @@ export class LiveTranscript {
     if (kept.length < text.length) part.partMetadata = { ...part.partMetadata, [TRUNCATED]: true };
     if (kept === '' && !joins) return '';
     part.text += kept;
-    this.bytes.set(part, used + utf8Bytes(kept));
-    if (!joins) this.addPart(content, part);
+    const added = utf8Bytes(kept);
+    this.bytes.set(part, used + added);
+    if (!joins) {
+      this.addPart(content, part);
+      return kept;
+    }
+    // Escaping may make the JSON longer than the UTF-8: counted as the part grows, close enough.
+    this.costs.set(part, (this.costs.get(part) ?? 0) + added);
+    this.byteCount += added;
+    this.trim();
     return kept;
+  }
+
+  /** A copy of `part` to keep, or a text part saying it was left out (too large or too deep to keep). */
+  private copy(part: Part): Part {
+    const size = measureJson(part, MAX_PART_DEPTH, MAX_TRANSCRIPT_PART_BYTES);
+    if (size.ok) return structuredClone(part);
+    const why = size.tooDeep ? `nested deeper than ${MAX_PART_DEPTH} levels` : `larger than ${MAX_TRANSCRIPT_PART_BYTES} bytes`;
+    this.tell(`A part ${why} was left out of the transcript`);
+    return { text: `[A part ${why} was left out of the transcript.]`, partMetadata: { [OMITTED]: true } };
   }
 
   private addPart(content: Content, part: Part): void {
     content.parts!.push(part);
-    this.partCount++;
+    this.count(part);
     this.trim();
   }
 
   private push(content: Content): void {
     this.contents.push(content);
-    this.partCount += content.parts?.length ?? 0;
+    this.byteCount += TURN_BYTES;
+    for (const part of content.parts ?? []) this.count(part);
     this.trim();
   }
 
+  private count(part: Part): void {
+    const size = measureJson(part, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const cost = size.ok ? size.bytes : 0;
+    this.costs.set(part, cost);
+    this.byteCount += cost;
+    this.partCount++;
+  }
+
+  private tell(message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.report(message);
+  }
+
+  private uncount(parts: readonly Part[]): void {
+    for (const part of parts) this.byteCount -= this.costs.get(part) ?? 0;
+    this.partCount -= parts.length;
+  }
+
+  /** Drops the oldest turns (the oldest parts of a lone turn) until both bounds hold. */
   private trim(): void {
-    while (this.partCount > MAX_TRANSCRIPT_PARTS) {
-      if (this.contents.length > 1) this.partCount -= this.contents.shift()!.parts?.length ?? 0;
-      else if (this.contents[0]?.parts?.shift()) this.partCount--;
+    if (this.byteCount > MAX_TRANSCRIPT_BYTES) this.tell(`The transcript passed ${MAX_TRANSCRIPT_BYTES} bytes: its oldest turns are dropped from now on`);
+    while (this.partCount > MAX_TRANSCRIPT_PARTS || this.byteCount > MAX_TRANSCRIPT_BYTES) {
+      if (this.contents.length > 1) {
+        this.uncount(this.contents.shift()!.parts ?? []);
+        this.byteCount -= TURN_BYTES;
+      } else if (this.contents[0]?.parts?.length) this.uncount(this.contents[0].parts.splice(0, 1));
       else break;
     }
   }

@@ -132,9 +132,13 @@ export class FakeLiveConnection {
     return this.frames.filter((frame) => frame.kind === kind);
   }
 
-  /** Sends a server message; objects go out pretty-printed with a trailing newline, as the service sends them. */
+  /**
+   * Sends a server message. Objects go out as the service sends them: pretty-printed with a
+   * trailing newline, in a binary frame (a browser's socket hands them over as Blobs). A string
+   * goes out as written, in a text frame (scenarios write malformed ones on purpose).
+   */
   send(message: object | string): void {
-    const raw = typeof message === 'string' ? message : `${JSON.stringify(message, null, 2)}\n`;
+    const raw = typeof message === 'string' ? message : serviceFrame(message);
     const parsed: any = typeof message === 'string' ? safeParse(message) : message;
     // Scenarios send malformed messages on purpose: only well-formed calls are tracked.
     for (const call of asList(parsed?.toolCall?.functionCalls)) if (typeof call?.id === 'string') this.openCalls.set(call.id, call.name);
@@ -142,13 +146,13 @@ export class FakeLiveConnection {
       this.openCalls.delete(id);
       this.cancelledCalls.add(id);
     }
-    this.socket.send(raw);
+    this.socket.send(raw, { binary: typeof raw !== 'string' });
     // The service cannot be resumed while a call is open; it can once a turn has ended.
     if (asList(parsed?.toolCall?.functionCalls).length > 0) this.resumptionUpdate();
     else if (parsed?.serverContent?.turnComplete === true) this.resumptionUpdate();
   }
 
-  /** Sends a binary frame (the service sends text; a hostile server may not). */
+  /** Sends a binary frame of any bytes (the service's are UTF-8 JSON; a hostile server's may not be). */
   sendBinary(bytes: Uint8Array): void {
     this.socket.send(bytes, { binary: true });
   }
@@ -158,7 +162,7 @@ export class FakeLiveConnection {
     if (!this.resumption || this.isClosed) return;
     const update = this.openCalls.size > 0 ? { resumable: false } : { newHandle: this.newHandle(), resumable: true };
     if (update.newHandle) this.handles.push(update.newHandle);
-    this.socket.send(`${JSON.stringify({ sessionResumptionUpdate: update }, null, 2)}\n`);
+    this.socket.send(serviceFrame({ sessionResumptionUpdate: update }), { binary: true });
   }
 
   /** Sends `goAway` and closes the connection as the service does when the time is up, unless the client closed it first. */
@@ -368,4 +372,9 @@ function safeParse(raw: string): any {
 
 function asList(value: unknown): any[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** A server message as the service frames it: pretty-printed JSON and a newline, as UTF-8 bytes. */
+function serviceFrame(message: object): Buffer {
+  return Buffer.from(`${JSON.stringify(message, null, 2)}\n`);
 }

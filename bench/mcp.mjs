@@ -3,8 +3,8 @@
  * `dist/cli.js mcp` on stdio, the SDK client's initialize, the session's interpreter booting from
  * the shipped snapshot, one `run_python`) against `RawPyodide.start()` plus one run; and one
  * call's round trip (`run_python` of `x = 1` through the client, stdio and the server) against
- * raw Pyodide's `run`. mcp-run-python (pydantic's MCP server on Pyodide) needs Deno, which this
- * machine cannot install, so it is not a contestant.
+ * raw Pyodide's `run`. mcp-run-python (pydantic's MCP server on Pyodide, run with Deno) is not a
+ * contestant: it is not on this machine's package mirror.
  *
  * Alone: `node bench/mcp.mjs` (after `npm run build`; `BENCH_QUICK=1` for a handful of samples).
  */

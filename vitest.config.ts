@@ -6,6 +6,8 @@ import { pyodideRuntimeDefines } from './vite.config.js';
  * their browsers and interpreters do not count as pauses.
  */
 const FLOODS = ['test/browser/floods.browser.test.ts'];
+/** The page's pauses under a hostile package index (≤ 200 ms): alone too, for the same reason. */
+const INDEX_PAUSES = ['test/browser/hostile-index.browser.test.ts'];
 const HOSTILE_WORKER = ['test/sandbox/hostile-worker.test.ts'];
 /** Installs and builds example apps (npm, webpack, Next.js): minutes of both cores, so last and alone. */
 const EXAMPLES = ['test/package/examples.test.ts'];
@@ -42,11 +44,17 @@ export default defineConfig({
       : [
           {
             extends: true,
-            test: { name: 'suites', include: ['test/**/*.test.ts'], exclude: [...FLOODS, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } },
+            test: {
+              name: 'suites',
+              include: ['test/**/*.test.ts'],
+              exclude: [...FLOODS, ...INDEX_PAUSES, ...HOSTILE_WORKER, ...EXAMPLES],
+              sequence: { groupOrder: 0 },
+            },
           },
           { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
-          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 2 } } },
-          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 3 } } },
+          { extends: true, test: { name: 'index-pauses', include: INDEX_PAUSES, sequence: { groupOrder: 2 } } },
+          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 3 } } },
+          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 4 } } },
         ],
   },
 });

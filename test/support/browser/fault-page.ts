@@ -58,6 +58,10 @@ export interface FaultTrace {
 
 /** Sets a marker global, runs `code`, then checks the marker and that a plain run works. */
 export async function runFault(host: HostPage, code: string, timeoutMs: number): Promise<FaultTrace> {
+  // The fault before this one may have replaced the interpreter: the next spare boots first, so
+  // that the stop measured here does not share two loaded cores with a boot (a cancelled await
+  // then took over a second to answer and as long to unwind, and was replaced: the grace is 1 s).
+  await host.whenIdle();
   expect((await host.run('marker = "kept"')).outcome).toBe('OUTCOME_OK');
   const r = await host.run(code, { timeoutMs });
   const started = performance.now();

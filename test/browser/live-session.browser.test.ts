@@ -82,14 +82,17 @@ describe.each(GENAI_SDKS)('a Live session in Chromium (frame isolation), SDK $la
     await server.next('toolResponse', 30_000);
     server.send(spoken('It is 42.'));
     server.send(turnComplete());
-    await expect.poll(() => page.evaluate(() => (window as any).liveHarness.transcript().length)).toBe(2);
-    const [, model] = await page.evaluate(() => (window as any).liveHarness.transcript());
-    expect(
-      model.parts.map(
-        (part: { text?: string; executableCode?: unknown; codeExecutionResult?: { output: string } }) =>
-          part.text ?? part.codeExecutionResult?.output ?? 'code',
-      ),
-    ).toEqual(['Let me check.', 'code', '42\n', 'It is 42.']);
+    // The model turn exists from its first words on: wait for its last ones (frames are read in order, asynchronously).
+    const modelParts = async () => {
+      const turns = await page.evaluate(() => (window as any).liveHarness.transcript());
+      return turns.length === 2
+        ? turns[1].parts.map(
+            (part: { text?: string; executableCode?: unknown; codeExecutionResult?: { output: string } }) =>
+              part.text ?? part.codeExecutionResult?.output ?? 'code',
+          )
+        : [];
+    };
+    await expect.poll(modelParts).toEqual(['Let me check.', 'code', '42\n', 'It is 42.']);
   });
 
   it('moves to a new connection on goAway, and a later call sees the earlier cell variables', async () => {

@@ -230,9 +230,13 @@ export class FakeInteractions {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const [index, event] of events.entries()) {
       if (cutAfter !== undefined && index >= cutAfter) {
-        // A dropped connection mid-body: the client's read fails.
-        await delay(5);
-        res.socket?.destroy();
+        // A connection closed mid-body (no last chunk): the client reads what was sent, then its
+        // read fails. A pause first, so the events sent reach the client in a read of their own (a
+        // browser fails a read that ends the body early as a whole, its bytes with it), then a FIN,
+        // not a reset: a reset can reach a loaded client before it has read them, and they are lost.
+        await delay(250);
+        res.socket?.end();
+        setTimeout(() => res.socket?.destroy(), 1_000).unref();
         return;
       }
       if (res.destroyed) return;

@@ -14,7 +14,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { type IssuedSignatures, validateRequest } from './validate.js';
 import type { Part, RecordedRequest, WireRequest, WireResponse } from './wire.js';
-import { delay, json, readBody } from '../support/http-replies.js';
+import { cutMidBody, delay, json, readBody } from '../support/http-replies.js';
 
 /** How the fake model answers one request. */
 export type Reply =
@@ -186,8 +186,7 @@ export class FakeGemini {
     for (const [index, event] of events.entries()) {
       if (cutAfter !== undefined && index >= cutAfter) {
         // A dropped connection mid-body: the client's read fails ("terminated").
-        await delay(5);
-        res.socket?.destroy();
+        await cutMidBody(res);
         return;
       }
       if (index > 0 && delayMs > 0) await delay(delayMs);

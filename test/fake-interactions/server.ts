@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { eventsFor } from './scenarios.js';
 import { validateCreate } from './validate.js';
 import type { CreateBody, RecordedRequest, ScriptedInteraction, Step } from './wire.js';
-import { delay, json, readBody } from '../support/http-replies.js';
+import { cutMidBody, json, readBody } from '../support/http-replies.js';
 
 /** How the fake model answers one create request. */
 export type Reply =
@@ -230,13 +230,7 @@ export class FakeInteractions {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const [index, event] of events.entries()) {
       if (cutAfter !== undefined && index >= cutAfter) {
-        // A connection closed mid-body (no last chunk): the client reads what was sent, then its
-        // read fails. A pause first, so the events sent reach the client in a read of their own (a
-        // browser fails a read that ends the body early as a whole, its bytes with it), then a FIN,
-        // not a reset: a reset can reach a loaded client before it has read them, and they are lost.
-        await delay(250);
-        res.socket?.end();
-        setTimeout(() => res.socket?.destroy(), 1_000).unref();
+        await cutMidBody(res);
         return;
       }
       if (res.destroyed) return;

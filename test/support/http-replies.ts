@@ -20,3 +20,15 @@ export function readBody(req: IncomingMessage): Promise<string> {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Ends a streamed response mid-body (no last chunk), so the client reads what was sent and then
+ * its read fails. A pause first, so the events sent reach the client in a read of their own (a
+ * browser fails a read that ends the body early as a whole, its bytes with it), then a FIN, not a
+ * reset: a reset can reach a loaded client before it has read them, and they are lost.
+ */
+export async function cutMidBody(res: ServerResponse): Promise<void> {
+  await delay(250);
+  res.socket?.end();
+  setTimeout(() => res.socket?.destroy(), 1_000).unref();
+}

@@ -1,5 +1,5 @@
 /**
- * Issue 27: what every run and every megabyte costs in the browser (Chromium, default options:
+ * What every run and every megabyte costs in the browser (Chromium, default options:
  * the isolation frame), side by side with raw Pyodide (bench/raw-worker.mjs):
  *   - HumanEval 164 and 100 small runs (`x = i * 2`), both targets in one page, paired
  *     (suite.mjs `pairedRounds`);
@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { withBenchPage, withFreshBenchPage } from './bench-page.mjs';
 import { browserPid, rendererPids } from './cpu-throttle.mjs';
 
-/** The goals of issue 27. */
+/** The browser-cost goals. */
 export const COST_GOALS = { humanEvalRatio: 1.0, smallRunsRatio: 1.1, memoryRatio: 1.1, persistentReturnRatio: 0.25, afterKillMs: 150 };
 
 /** Chromium keeps an empty renderer ready for the next navigation; memory is measured without it. */
@@ -28,7 +28,7 @@ const SPARE_RENDERER_OFF = '--disable-features=SpareRendererForSitePerProcess';
 export const SMALL_RUNS = Array.from({ length: 100 }, (_, i) => `x = ${i} * 2`);
 
 /**
- * Everything of issue 27 in Chromium. `launch(args)` starts a browser (test/support/chromium.ts);
+ * Every browser-cost measurement in Chromium. `launch(args)` starts a browser (test/support/chromium.ts);
  * `site` serves the bench page cross-origin isolated, `plainSite` without COOP/COEP.
  */
 export async function benchBrowserCost({ launch, launchOptions, site, plainSite, programs, counts, log }) {
@@ -153,8 +153,8 @@ async function persistentVisits({ launchOptions, site, rounds, log }) {
   return out;
 }
 
-/** The rows of issue 27 for the targets table, through targets.mjs's `compare` and `absolute`. */
-export function browserCostRows(cost, { compare, absolute }) {
+/** The browser-cost rows of the targets table, through targets.mjs's `compare`. */
+export function browserCostRows(cost, { compare }) {
   if (!cost) return;
   if (cost.humanEval)
     compare(

@@ -1,5 +1,5 @@
 /**
- * Issue 25's phone first visit: the demo site as the README serves it (`npm start`: `vite preview`
+ * The phone first visit: the demo site as the README serves it (`npm start`: `vite preview`
  * of dist/), opened on an emulated phone — Chromium, CPU ×4 on every thread of its renderer
  * processes (cpu-throttle.mjs), 9 Mbit/s down, 1.5 Mbit/s up, 150 ms RTT (phone-link.mjs),
  * 390×844, a fresh context (nothing cached) — until the first Python output of the primes demo

@@ -1,7 +1,7 @@
 /**
  * The reference the sandbox is compared with: the least code that runs Python in a worker.
- * `loadPyodide`, then `runPythonAsync` per message (top-level `await` works, as in the sandbox; the
- * reference issue 27 names), stdout collected through the fastest handler.
+ * `loadPyodide`, then `runPythonAsync` per message (top-level `await` works, as in the sandbox),
+ * stdout collected through the fastest handler.
  * Runs as a browser module Worker and as a Node worker_threads Worker (same file).
  *
  * Protocol: {type:'boot', pyodideUrl, indexURL?, interruptBuffer?} → {type:'progress', message}… {type:'ready'}

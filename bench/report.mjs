@@ -61,10 +61,10 @@ function machineLine(m) {
   return `Machine: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, Chromium ${m.chromium}, Pyodide ${m.pyodide}, ${m.date}; whole bench ${m.benchSeconds} s${load}${m.quick ? ' (BENCH_QUICK: too few samples to trust)' : ''}.`;
 }
 
-/** Issue 6's targets (rows from targets.mjs `evaluateTargets`), met or not. */
+/** The targets (rows from targets.mjs `evaluateTargets`), met or not. */
 export function targetsTable(results) {
   const header = ['Target', 'Where', 'Sandbox', 'Compared with', 'Ratio (range over rounds)', 'Goal', 'Met'];
-  const lines = ['### Targets (issues 6, 11 and 27)', '', row(header), row(header.map(() => '---'))];
+  const lines = ['### Targets', '', row(header), row(header.map(() => '---'))];
   let previous;
   for (const r of results.targets) {
     const requests = r.requests === undefined ? '' : ` · ${formatCount(r.requests / r.n)} wheel request${r.requests === r.n ? '' : 's'} per visit`;
@@ -84,7 +84,7 @@ export function targetsTable(results) {
     '',
     `Times are medians, in brackets their range (kills). Ratios: each round measured every variant once, back to back, in rotating order; the ratio is the median over rounds of each round's own sandbox ÷ reference, in brackets the lowest and highest round. ${m.counts.visitRounds} rounds of visits (1 first + ${m.counts.returnVisits} return visits per round and variant; ${m.counts.slowVisitRounds} over the slow link), ${m.counts.packageRounds} of package imports, ${m.counts.humanEvalRounds} of HumanEval (each program run in both targets back to back, the order alternating), ${m.counts.restarts} kills and fatal errors each.`,
     "Visits: `create()` until `run('1+1')` returned, timed inside the page or process. Raw Pyodide: a module worker (Node: worker_threads) doing `loadPyodide()` then `runPythonAsync('1+1')`, from the same files. Chromium default options are `isolation: 'frame'` (a sandboxed iframe; checked for every sample). Return visits are new pages in the same browser context (HTTP cache, V8 code cache and Cache Storage warm); the static server answers with `Cache-Control: no-cache`, so cached files are revalidated (304).",
-    "Issue 27 (browser-cost.mjs): HumanEval and the 100 small runs pair the default sandbox with raw Pyodide in one page, like Node's. Memory: the summed PSS (/proc/PID/smaps_rollup) of the renderer processes of a browser launched for one contestant (found as descendants of its browser process; Chromium's spare renderer off, its UI renderer left out), 1 s after the target settled, then after the HumanEval pass. Persistent profile: `launchPersistentContext` on a new folder, a first visit, the browser closed and launched again on it, the visit timed.",
+    "Browser cost (browser-cost.mjs): HumanEval and the 100 small runs pair the default sandbox with raw Pyodide in one page, like Node's. Memory: the summed PSS (/proc/PID/smaps_rollup) of the renderer processes of a browser launched for one contestant (found as descendants of its browser process; Chromium's spare renderer off, its UI renderer left out), 1 s after the target settled, then after the HumanEval pass. Persistent profile: `launchPersistentContext` on a new folder, a first visit, the browser closed and launched again on it, the visit timed.",
     "Kills: a run that swallows `KeyboardInterrupt` with `timeoutMs: 200`, after `whenIdle()` (any spare booted); the killed run resolves after the interrupt grace. Chromium: on a page without COOP/COEP the default keeps a spare from the start; on an isolated page the first replacement restores from the snapshot and later ones take the spare made after it (`warmSpare: 'auto'`). Packages: a pure-Python wheel served from localhost with `packageBaseUrl` + `lockFileContents`, `warmSpare: false` so no spare boot competes with the timed import; `import tinypkg` is run right after `create()` resolves. Wheel requests are counted at the wheel server.",
     machineLine(m),
   ].join('\n');

@@ -1,11 +1,11 @@
 /**
  * `npm run bench` (after `npm run build`): the sandbox against raw Pyodide in a worker, in Node
  * (worker_threads) and in headless Chromium (a cross-origin-isolated page), plus native python3
- * for CPU-bound code. Prints two Markdown tables (stdout) — issue 6's targets (targets.mjs) with a
+ * for CPU-bound code. Prints two Markdown tables (stdout) — the targets (targets.mjs) with a
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
- * `BENCH_ONLY=browser-cost` runs only issue 27's browser rows (browser-cost.mjs).
- * `BENCH_PHONE=1` runs only issue 25's phone first visit (phone.mjs; 1 round with BENCH_QUICK).
+ * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs).
+ * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
@@ -160,7 +160,7 @@ function summarize(visits, warm, prints) {
   };
 }
 
-/** Issue 27's rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */
+/** The browser-cost rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */
 async function benchCost() {
   const site = await server.startStaticServer({ root: build.root, crossOriginIsolated: true });
   const plainSite = await server.startStaticServer({ root: build.root });

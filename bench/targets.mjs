@@ -1,5 +1,5 @@
 /**
- * Issues 6 and 11's targets, measured side by side with raw Pyodide in the same run:
+ * The speed and first-visit targets, measured side by side with raw Pyodide in the same run:
  *   1. return visit and 2. first visit — `create()` until `run('1+1')` returned (suite.mjs `visit`);
  *   3. a working interpreter after a kill — from `measureWarm` (suite.mjs); `print` 100,000 lines
  *      (suite.mjs `pairedRounds`, like HumanEval);
@@ -22,7 +22,7 @@ import { median } from './suite.mjs';
 const execFileAsync = promisify(execFile);
 const VISITS_SCRIPT = fileURLToPath(new URL('./visits.mjs', import.meta.url));
 
-/** The goals of issues 6, 11 and 25 (the phone rows: phone.mjs `phoneTargets`). */
+/** The goals (the phone rows: phone.mjs `phoneTargets`). */
 export const GOALS = {
   returnVisitRatio: 0.25,
   firstVisitRatio: 0.4,
@@ -72,7 +72,7 @@ export async function nodeVisits({ distDir, rounds, returnVisits, log }) {
 /**
  * What each Chromium variant creates: [kind, sandbox options]. `frame` is `create()` with no
  * options (the default); `frameBooted` is the same without the shipped snapshot, so a first visit
- * boots Python as before issue 11 (the trade-off: fewer bytes, more CPU).
+ * boots Python without the shipped snapshot (the trade-off: fewer bytes, more CPU).
  */
 const CHROMIUM_VARIANTS = {
   frame: ['sandbox', {}],
@@ -115,7 +115,7 @@ export async function chromiumVisits({ browser, site, rounds, returnVisits, log 
 const SLOW_LINK = { offline: false, latency: 20, downloadThroughput: 2.5e6, uploadThroughput: 2.5e6 };
 
 /**
- * First visits over a 20 Mbit/s link (issue 11: does shipping the snapshot still pay?): the default
+ * First visits over a 20 Mbit/s link (does shipping the snapshot still pay?): the default
  * sandbox, the sandbox without the shipped snapshot, raw Pyodide; a fresh context each.
  */
 export async function chromiumSlowVisits({ browser, site, rounds, log }) {
@@ -301,7 +301,7 @@ export function evaluateTargets(results) {
     const goal = goalMs === undefined ? { goal: 'reference', met: undefined } : { goal: `≤ ${goalMs} ms`, met: value <= goalMs };
     rows.push({ target, where, value, unit: 'ms', n: samples.length, range: range(samples), ...goal });
   };
-  // BENCH_ONLY=browser-cost: issue 27's rows alone.
+  // BENCH_ONLY=browser-cost: the browser-cost rows alone.
   const KILL = "3. After a forced terminate: killed run resolved → next `run('1+1')` returned";
   const FATAL = "3. After a fatal error (`os._exit(0)`): its run resolved → next `run('1+1')` returned";
   if (!node.visits) {

@@ -1,5 +1,5 @@
 /**
- * Issue 24: an honest run that writes 5,000 one-byte files with long names (every sandbox limit
+ * An honest run that writes 5,000 one-byte files with long names (every sandbox limit
  * respected) must not reach the model as 5,000 listed files. The real sandbox and the fake Gemini.
  */
 import { expect, test } from 'vitest';

@@ -96,7 +96,7 @@ describe('cpu-throttle', () => {
 
   it('continues the renderers at once when the process that started it gets SIGTERM', async () => {
     const starter = startInAnotherProcess();
-    const exited = new Promise((resolve) => starter.once('exit', (code, signal) => resolve(signal)));
+    const exited = new Promise((resolve) => starter.once('exit', (_code, signal) => resolve(signal)));
     try {
       await until(() => state(renderer) === 'T');
       starter.kill('SIGTERM');

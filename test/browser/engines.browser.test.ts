@@ -61,7 +61,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
     const ctx = usePage(true);
 
     // A first visit: Python is restored from the snapshot shipped with the package, and the tests
-    // below run in that interpreter (issue 11).
+    // below run in that interpreter.
     test(
       `the default sandbox (frame isolation) starts from the shipped snapshot${interrupts ? ', interruptible,' : ' without interrupts'} and runs code`,
       async () => {
@@ -111,7 +111,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       TIMEOUT_MS,
     );
 
-    // Issue 26: the package server swaps the wheel; the lock file keeps the genuine SHA-256.
+    // The package server swaps the wheel; the lock file keeps the genuine SHA-256.
     test(
       "a lock-file wheel whose SHA-256 does not match the lock file's is refused, and the next run works",
       async () => {
@@ -147,7 +147,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts }) => {
       TIMEOUT_MS,
     );
 
-    // Issue 24, item 6: WebKit's isolated page runs the worker from a data: URL, which cannot read
+    // WebKit's isolated page runs the worker from a data: URL, which cannot read
     // Blobs, so the host hands it copies: 64 requests for one wheel were 64 copies.
     test(
       '40 forged requests for one wheel get at most one copy of its bytes (Blob handles cost nothing)',
@@ -377,7 +377,7 @@ print(a.copies, a.handles, a.refused)`;
   });
 
   /**
-   * Issue 15 in this engine: the widget renders a recorded answer full of elements that would load
+   * Hostile output in this engine: the widget renders a recorded answer full of elements that would load
    * from the canary, a hostile file name and `{{output}}` quoting the sandbox's print; the canary
    * (here a local server, `canary.invalid` in the recording) must see nothing.
    */

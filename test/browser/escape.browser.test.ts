@@ -1,5 +1,5 @@
 /**
- * Escape suite (issue 5): model-written Python is untrusted, so in a browser it must not reach the
+ * Escape suite: model-written Python is untrusted, so in a browser it must not reach the
  * network, the host origin's credentials or storage, the host page, or another tab.
  *
  * Real Chromium. The host origin holds secrets (cookie, localStorage, IndexedDB, Cache Storage,
@@ -232,7 +232,7 @@ describe('the host against a hostile worker (COOP + COEP)', () => {
 });
 
 /**
- * A worker that misbehaves (issue 15): the host notices it, the worker is replaced, the run says
+ * A worker that misbehaves: the host notices it, the worker is replaced, the run says
  * so, and the next run works. Also what the worker may make the host fetch, and show. (Floods,
  * and the page's responsiveness under them, are floods.browser.test.ts.)
  */

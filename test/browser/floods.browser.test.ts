@@ -1,5 +1,5 @@
 /**
- * Floods from a hostile worker (issue 15), in every engine: a worker that sends more than an honest
+ * Floods from a hostile worker, in every engine: a worker that sends more than an honest
  * one ever does is stopped before the host decodes or keeps anything, the run says so, the next
  * run works, and the page's main thread never pauses for more than 200 ms meanwhile.
  *
@@ -17,7 +17,7 @@ import { useHostPage } from '../support/browser/engine-host.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 120_000;
-/** Issue 15: the longest the page's main thread may pause while a flood is stopped (unbounded, these floods stalled it 55–63 s). */
+/** The longest the page's main thread may pause while a flood is stopped (unbounded, these floods stalled it 55–63 s). */
 const MAX_PAGE_STALL_MS = 200;
 /** What a run may stream to the page: two 32 KB caps of output, and the cut notes. */
 const MAX_STREAMED_CHARS = 32 * 1024 * 2 + 64 * 1024;
@@ -90,7 +90,7 @@ describe.each(ENGINES)('$name', (engine) => {
       TIMEOUT_MS,
     );
 
-    // Issue 24, item 5: an honest run within every limit, 5,000 one-byte files with long names.
+    // An honest run within every limit, 5,000 one-byte files with long names.
     test(
       'a run that writes 5,000 one-byte files with long names never pauses the page 200 ms',
       async () => {
@@ -130,7 +130,7 @@ describe.each(ENGINES)('$name', (engine) => {
       TIMEOUT_MS,
     );
 
-    // Issue 24, item 9: an honest run (no tampering), one line of 40 MB below sys.stdout.
+    // An honest run (no tampering), one line of 40 MB below sys.stdout.
     test(
       'one 40 MB line written below sys.stdout is capped by characters: Python is kept and the page never pauses 200 ms',
       async () => {

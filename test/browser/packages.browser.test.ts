@@ -124,7 +124,7 @@ describe('packages in the isolated sandbox', { timeout: 90_000 }, () => {
   });
 });
 
-/** Issue 26: imports the lock file does not provide, from a loopback package index of real wheels. */
+/** Imports the lock file does not provide, from a loopback package index of real wheels. */
 const indexMissing = indexWheelsMissing();
 describe.skipIf(!!indexMissing)(
   indexMissing ? `packages from a package index (skipped: ${indexMissing})` : 'packages from a package index, in the isolated sandbox',

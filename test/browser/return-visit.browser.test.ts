@@ -230,7 +230,7 @@ test(
 );
 
 /**
- * Issue 11: a first visit restores the snapshot built into the package instead of booting, in a
+ * A first visit restores the snapshot built into the package instead of booting, in a
  * context of its own (nothing stored), and keeps it for the next visit.
  */
 describe('a first visit with the snapshot shipped with the package', () => {

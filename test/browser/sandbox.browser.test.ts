@@ -208,7 +208,7 @@ function useFreshContext(): () => Promise<BrowserContext> {
 }
 
 /**
- * Issue 24, item 8: when the package's own runtime is missing (a build that left it out), the
+ * When the package's own runtime is missing (a build that left it out), the
  * runtime comes from the official CDN, and only if every file is the one this package was built
  * with. The CDN is played by the test's routing: the genuine files of node_modules/pyodide, one
  * tampered on request.
@@ -266,7 +266,7 @@ describe('the CDN fallback in a page', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
 });
 
 /**
- * Issue 25: the package's own runtime is loaded gzipped; a runtime set by `indexURL` — a CDN or
+ * The package's own runtime is loaded gzipped; a runtime set by `indexURL` — a CDN or
  * a self-hosted copy of Pyodide, with no `.gz` files — is loaded as it is, with no setting.
  */
 describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS }, () => {
@@ -286,7 +286,7 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
 });
 
 /**
- * Issue 25: on a first visit the standard library's zip comes last; Python is up before it, and a
+ * On a first visit the standard library's zip comes last; Python is up before it, and a
  * run that needs nothing from it does not wait for it. Chromium has JSPI, so an import from the
  * zip waits inside the run (worker/late-stdlib.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 25: the package ships its big runtime files gzipped, because `vite preview` and plain
+ * The package ships its big runtime files gzipped, because `vite preview` and plain
  * static hosts send files as they are; the loader decompresses them while they stream in, takes a
  * plain Pyodide folder (a CDN, a self-hosted copy) as it is, checks what it must check on the
  * decompressed bytes, and counts the bytes as they arrive for the progress bar.

@@ -1,5 +1,5 @@
 /**
- * The host against a worker that misbehaves on purpose (issue 15): Python patches the worker's
+ * The host against a worker that misbehaves on purpose: Python patches the worker's
  * `postMessage` and sends what no honest worker sends. The host bounds all of it before spending
  * time or memory, stays responsive, replaces the worker, says so in the run, and carries on.
  * (The browser suite repeats the protocol attacks in a sandboxed frame.)
@@ -118,7 +118,7 @@ describe('files restored into a new interpreter', () => {
     expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'True True\n' });
   });
 
-  // Issue 24, item 1: _hashlib is absent from Pyodide, so hashlib's `import _hashlib` looked in the working directory.
+  // _hashlib is absent from Pyodide, so hashlib's `import _hashlib` looked in the working directory.
   it('cannot re-infect the new interpreter through a module the standard library imports only if present', async () => {
     const infect =
       'import builtins\n_print = builtins.print\nbuiltins.print = lambda *a, **k: _print("[re-infected after restart]", *a, **k)\nraise ImportError("no OpenSSL here")\n';

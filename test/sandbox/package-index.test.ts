@@ -1,5 +1,5 @@
 /**
- * Packages from a Python package index on request (issue 26), end to end in the Node sandbox:
+ * Packages from a Python package index on request, end to end in the Node sandbox:
  * real pure-Python wheels (fetched from the machine's pip mirror by
  * scripts/download-index-wheels.mjs) served by a loopback PEP 691 index with PEP 658 metadata.
  * The lock file's own wheels come from Pyodide's CDN, which cannot be reached here, so the lock

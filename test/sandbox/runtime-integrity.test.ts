@@ -1,5 +1,5 @@
 /**
- * Issue 24: the CDN fallback runs only the runtime this package was built with. A local server
+ * The CDN fallback runs only the runtime this package was built with. A local server
  * stands in for the CDN and serves the pyodide package's files, one of them tampered on request;
  * Cache Storage is an in-memory stand-in (the real one: return-visit.browser.test.ts).
  */

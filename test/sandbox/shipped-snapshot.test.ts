@@ -32,7 +32,7 @@ describe('the shipped snapshot', () => {
     const messages: string[] = [];
     const sandbox = await createSandbox({ snapshotCache, warmSpare: false, onProgress: (p) => messages.push(p.message) });
     expect(sandbox.bootPath).toBe('snapshot');
-    // A first visit: nothing came from a cache, and the progress does not say it did (issue 25).
+    // A first visit: nothing came from a cache, and the progress does not say it did.
     expect(messages.join(' | ')).not.toMatch(/cache/i);
     expect(messages.at(-1)).toBe('Python is ready (restored from a snapshot)');
     expect(await sandbox.run('import sys\nsys.platform, 6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: "('emscripten', 42)" });

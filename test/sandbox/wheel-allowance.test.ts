@@ -5,7 +5,7 @@ import { MAX_PACKAGE_BYTES_PER_RUN, MAX_PACKAGE_REQUESTS_PER_RUN, WheelAllowance
 const MB = 1024 * 1024;
 
 describe('WheelAllowance', () => {
-  // Issue 24, item 6: WebKit's isolated data: worker made the host copy one cached 20 MB wheel 64 times (1.34 GB).
+  // WebKit's isolated data: worker made the host copy one cached 20 MB wheel 64 times (1.34 GB).
   it('hands a worker that gets copies each wheel once per interpreter', () => {
     const handout = new WheelAllowance();
     handout.ask('big-1.0-py3-none-any.whl', true);

@@ -40,7 +40,7 @@ describe('WorkdirMirror', () => {
   });
 });
 
-describe('WorkdirMirror bounds (issue 24)', () => {
+describe('WorkdirMirror bounds', () => {
   const names = (mirror: WorkdirMirror) => [...mirror.files()].map(({ path }) => path);
 
   it(`writes back at most ${MIRROR_MAX_RUN_FILES} files that runs wrote, however small, and names the rest as lost`, () => {

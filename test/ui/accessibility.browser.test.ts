@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 6–7 and the accessibility suite: axe-core (injected into the page; it walks open
+ * The accessibility suite: axe-core (injected into the page; it walks open
  * shadow roots by itself) over the widget in each state people meet it in, light and dark, on a
  * third-party-like page with its own `header`, `main` and `h1` (test/ui/pages/host.html), and
  * the demo page's scratchpad. Violations of impact moderate or above fail, listed with their nodes.

@@ -13,7 +13,7 @@ import { MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/sce
 import { FakeGemini } from '../fake-gemini/server.js';
 
 const FILES = 5000;
-/** One-byte files with long names, as the flood in issue 24 wrote them. */
+/** One-byte files with long names, as an honest run's flood writes them. */
 const flood: FileOutput[] = Array.from({ length: FILES }, (_, i) => ({
   path: `${'long-name-'.repeat(20)}${i}.txt`,
   mimeType: 'text/plain',

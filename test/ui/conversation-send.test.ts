@@ -1,5 +1,5 @@
 /**
- * A message is on screen, and can be stopped, before what it needs is ready (issue 25, item 4):
+ * A message is on screen, and can be stopped, before what it needs is ready:
  * `Conversation.send` shows it, then waits for its setup (the widget boots Python there). The
  * widget's Conversation in Node, with the fake Gemini and a scripted sandbox.
  */

@@ -129,7 +129,7 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
     expect(text).toContain('72 rows');
     expect(text).toContain('684,228');
     // The answer quotes the live output's summary line as text (a code span), never as Markdown or
-    // HTML, and does not repeat the table the cell shows (issue 25).
+    // HTML, and does not repeat the table the cell shows.
     expect(await page.locator('code-exec-chat .md code').last().innerText()).toMatch(/^Best month: /);
     expect(await page.locator('code-exec-chat .md table').count()).toBe(0);
     expect(text.split('684,228').length - 1).toBe(1);
@@ -149,7 +149,7 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
     expect(csv.split(/\r?\n/)[0]).toBe('month,payment,principal,interest,balance');
     expect(csv.trim().split(/\r?\n/)).toHaveLength(361);
     const text = await transcriptText(page);
-    // Shown once, in the cell's output: the answer points at it instead of repeating it (issue 25).
+    // Shown once, in the cell's output: the answer points at it instead of repeating it.
     expect(text.split('Monthly payment: $1,580.17')).toHaveLength(2);
     // Yearly totals for every one of the 30 years (9 of them before).
     expect(text).toMatch(/\b30\s+18,310\.96\s+651\.08\s+0\.00\b/);

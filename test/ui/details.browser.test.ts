@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 8, in Chromium: the smaller things visitors notice. A stopped cell says so; output
+ * In Chromium, the smaller things visitors notice. A stopped cell says so; output
  * tables stay aligned in a narrow widget; figures are named and can be enlarged by keyboard; Copy
  * says it copied; keyboard hints stay off touch screens; the files a message carried are drawn
  * without an emoji font; a drop accepts only what the file picker offers; a message sent without a

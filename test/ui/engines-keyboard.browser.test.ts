@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 5, in every engine: Chromium (Playwright), Firefox ESR (WebDriver BiDi,
+ * Keyboard use in every engine: Chromium (Playwright), Firefox ESR (WebDriver BiDi,
  * puppeteer-core) and WebKitGTK (WebDriver, selenium-webdriver), with real mouse clicks and key
  * presses from each driver (test/support/engines/drivers.ts): Esc after a mouse click on Send stops the run, a
  * demo pick puts focus in the message box, the mode switch takes arrows, and Esc then Tab leaves

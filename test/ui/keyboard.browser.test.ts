@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 5 (the rest), in Chromium: the demo page's scratchpad lets Tab leave it (Esc,
+ * Keyboard use in Chromium: the demo page's scratchpad lets Tab leave it (Esc,
  * then Tab, as CodeMirror does) and says so in a hint that describes the editor; the execution
  * mode switch follows the ARIA radio pattern (one tab stop, arrows, Home and End).
  * test/ui/engines-keyboard.browser.test.ts repeats the scratchpad's in Firefox and WebKit.

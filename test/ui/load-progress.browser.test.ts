@@ -1,5 +1,5 @@
 /**
- * Issue 25: a first visit's wait is mostly downloads, and the progress bar shows them by their
+ * A first visit's wait is mostly downloads, and the progress bar shows them by their
  * bytes instead of sitting at one step. The built widget (dist/widget.js) in headless Chromium:
  * the bar as the sandbox's progress events drive it, and the events a real first visit sends.
  */

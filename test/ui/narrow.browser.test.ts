@@ -1,5 +1,5 @@
 /**
- * Issue 25, item 3: the widget in a narrow container on a wide page (a 1280 px page with the
+ * The widget in a narrow container on a wide page (a 1280 px page with the
  * widget in a sidebar, test/ui/pages/host.html) lays itself out by its own width: the title is not
  * covered by the mode switch, the settings gear stays inside the widget, and the welcome's first
  * demo card is on screen without scrolling. Measured with bounding boxes.

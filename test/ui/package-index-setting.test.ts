@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /**
- * The widget's Settings offer the package index (issue 26): off until the reader turns it on,
+ * The widget's Settings offer the package index: off until the reader turns it on,
  * naming the server the package names go to, and remembered in this browser.
  */
 import { afterEach, describe, expect, test } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The widget where people meet it (issue 25): the demo site offline after one visit to a server
+ * The widget where people meet it: the demo site offline after one visit to a server
  * that sends `Vary: Origin`, a visible fallback when the widget's script cannot load, the welcome
  * opening at its top, the keyboard (one Send/Stop control, Esc, focus after a demo pick), and a
  * message sent while Python is still loading.
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
-import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { startStaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
 import {
   DIST,

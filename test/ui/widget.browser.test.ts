@@ -185,7 +185,7 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
   });
 
-  // Issue 24, item 5: 5,000 one-byte files with long names were 5,000 links, multi-megabyte
+  // 5,000 one-byte files with long names were 5,000 links, multi-megabyte
   // requests on every later turn and a 7.4 s main-thread stall.
   test('a run that writes 5,000 files shows at most 20 download links, counts the rest, and never stalls the page for long', async () => {
     const { page } = await openPlainPage(ctx.server.origin, 'demo=/test/ui/pages/files-flood.recording.json');
@@ -239,7 +239,7 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
 });
 
 /**
- * Nothing leaves the page through the widget (issue 15): the sandbox and the model choose text,
+ * Nothing leaves the page through the widget: the sandbox and the model choose text,
  * file names and output, and the page must never fetch what they name. Every non-local request is
  * aborted and recorded by the test's context; none may go to the canary host.
  */
@@ -354,7 +354,7 @@ describe('on a page without COOP/COEP', { timeout: TIMEOUT_MS }, () => {
   });
 });
 
-/** Issue 26: the reader turns the package index on in Settings; the next Python installs from it. */
+/** The reader turns the package index on in Settings; the next Python installs from it. */
 const indexMissing = indexWheelsMissing();
 describe.skipIf(!!indexMissing)(
   indexMissing ? `the package index setting (skipped: ${indexMissing})` : 'the package index setting',

@@ -64,7 +64,7 @@ describe('file changes', () => {
     expect(takeChanged()).not.toBeNull();
   });
 
-  // Issue 24, item 4: a stamp and a size can be put back; the write itself cannot be hidden.
+  // A stamp and a size can be put back; the write itself cannot be hidden.
   it.each([
     [
       'rewriting at the same size, then putting the stamp back',

@@ -8,6 +8,7 @@
  * JSON object. Anything else is dropped and reported to the session, which emits an `error` event
  * (and answers the calls of a message too deep to read with an error).
  */
+import { isObject } from './json-object.js';
 import { jsonTextTooDeep } from './json-size.js';
 import { utf8Bytes } from './utf8.js';
 
@@ -109,7 +110,9 @@ export function checkFrame(data: unknown): string | DroppedFrame {
   if (jsonTextTooDeep(text, MAX_LIVE_MESSAGE_DEPTH)) {
     // V8 parses any depth; only the calls are read from it, so that they can be answered.
     const reason = `A Live message nested deeper than ${MAX_LIVE_MESSAGE_DEPTH} levels was dropped`;
-    const calls = parse(text)?.toolCall?.functionCalls;
+    const parsed = parse(text);
+    const toolCall = isObject(parsed) ? parsed.toolCall : undefined;
+    const calls = isObject(toolCall) ? toolCall.functionCalls : undefined;
     return calls === undefined ? { reason } : { reason, calls };
   }
   const message = parse(text);
@@ -122,7 +125,7 @@ function tooBig(bytes: number): DroppedFrame {
   return { reason: `A Live message of ${bytes} bytes (more than ${MAX_LIVE_MESSAGE_BYTES}) was dropped` };
 }
 
-function parse(text: string): any {
+function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

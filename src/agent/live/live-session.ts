@@ -23,6 +23,7 @@ import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
+import { isObject } from './json-object.js';
 import { DEFAULT_MAX_PENDING_CALLS, LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
 import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS, errorText, LiveConnections } from './live-connections.js';
@@ -309,7 +310,7 @@ export class LiveCodeExecution {
   }
 
   /** Acts on one field of a message, if it is an object; a throw is reported and the field skipped. */
-  private read(message: LiveServerMessage, key: keyof LiveServerMessage, act: (value: Record<string, any>) => void): void {
+  private read(message: LiveServerMessage, key: keyof LiveServerMessage, act: (value: Record<string, unknown>) => void): void {
     const value: unknown = message[key];
     if (!isObject(value)) return;
     try {
@@ -333,13 +334,13 @@ export class LiveCodeExecution {
     return new LiveTranscript(serverRuns, (message) => this.emit({ type: 'error', message }));
   }
 
-  private setupComplete(setup: Record<string, any>): void {
+  private setupComplete(setup: Record<string, unknown>): void {
     this.link.setupComplete();
     // Once per session: a resumed connection reports `reconnected` instead.
     if (this.link.isFirst) this.emit({ type: 'setup-complete', ...(typeof setup.sessionId === 'string' && { sessionId: setup.sessionId.slice(0, 256) }) });
   }
 
-  private resumptionUpdate(raw: Record<string, any>): void {
+  private resumptionUpdate(raw: Record<string, unknown>): void {
     const read = this.link.resumption.read(raw);
     if (read.ok) this.emit({ type: 'session-resumption-update', update: read.update });
     else this.emit({ type: 'rejected', turn: this.turn, reason: read.reason });
@@ -399,8 +400,4 @@ function userContents(turns: LiveSendClientContentParameters['turns']): Content[
   // A list of parts (or strings) is one user turn, as the SDK reads it.
   const parts = (list as (string | Part)[]).map((item) => (typeof item === 'string' ? { text: item } : item));
   return [{ role: 'user', parts }];
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@
  */
 import type { UsageMetadata } from '@google/genai';
 import type { LiveCodeExecutionEvent } from './events.js';
+import { isObject } from './json-object.js';
 import type { LiveTranscript } from './live-transcript.js';
 
 /** Model parts read from one server message; a real one holds a few. */
@@ -19,7 +20,7 @@ export interface ServerContentContext {
 }
 
 /** Acts on `content`; returns true when it completed the model's turn. */
-export function readServerContent(content: Record<string, any>, usageMetadata: unknown, ctx: ServerContentContext): boolean {
+export function readServerContent(content: Record<string, unknown>, usageMetadata: unknown, ctx: ServerContentContext): boolean {
   const { transcript, emit, turn } = ctx;
   const parts: unknown[] = isObject(content.modelTurn) && Array.isArray(content.modelTurn.parts) ? content.modelTurn.parts.slice(0, MAX_PARTS_PER_MESSAGE) : [];
   for (const part of parts) {
@@ -72,8 +73,4 @@ function transcriptionOf(value: unknown): { text: string; finished: boolean } | 
 
 function label(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value.slice(0, MAX_LABEL_CHARS) : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -18,7 +18,7 @@ const LIMIT_FLAGS = Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as
 
 /** The usage text of `pyodide-code-execution mcp --help`. */
 export function usage(): string {
-  const limits = LIMIT_FLAGS.map(([flag, key]) => `  --${flag} <n>`.padEnd(32) + `limits.${key} (default ${DEFAULT_LIMITS[key]})`);
+  const limits = LIMIT_FLAGS.map(([flag, key]) => `${`  --${flag} <n>`.padEnd(32)}limits.${key} (default ${DEFAULT_LIMITS[key]})`);
   return [
     'Usage: pyodide-code-execution mcp [options]',
     '',

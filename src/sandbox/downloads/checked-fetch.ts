@@ -23,12 +23,12 @@ export async function fetchAsset(url: string | URL, option: string): Promise<Res
   } catch (error) {
     throw new Error(`could not fetch ${url} (${(error as Error).message}); set ${option} to where it is served`);
   }
-  if (!response.ok || isHtmlPage(response)) throw assetRefused(url, option, response.status, isHtmlPage(response));
+  if (!response.ok || isHtmlPage(response)) throw assetRefused(url, option, response.status);
   return response;
 }
 
 /** The error for one of the sandbox's own files answered with an HTTP error status or an HTML page (see {@link fetchAsset}). */
-export function assetRefused(url: string | URL, option: string, status: number, html: boolean): Error {
+export function assetRefused(url: string | URL, option: string, status: number): Error {
   if (status < 200 || status > 299) return new Error(`${url} answered HTTP ${status}; set ${option} to where it is served`);
   return new Error(
     `${url} answered with an HTML page, not the file (is it missing there, with the app's page served instead?); set ${option} to where it is served`,

@@ -18,7 +18,7 @@ addEventListener('message', async (event: MessageEvent<DownloadRequest>) => {
     return post({ id, end: 'unreachable' });
   }
   const html = /^text\/html/i.test(response.headers.get('content-type') ?? '');
-  if (!response.ok || html) return post({ id, end: { kind: 'refused', status: response.status, html } });
+  if (!response.ok || html) return post({ id, end: { kind: 'refused', status: response.status } });
   post({ id, head: { length: response.headers.get('content-length'), encoding: response.headers.get('content-encoding') } });
   try {
     const wire = response.body?.pipeThrough(

@@ -18,7 +18,7 @@ export type WorkerDownload =
   /** The server answered with the file: its bytes, unpacked if they were packed. */
   | { kind: 'file'; blob: Blob }
   /** An HTTP error status, or an HTML page (a dev server's or an SPA's fallback), not the file. */
-  | { kind: 'refused'; status: number; html: boolean }
+  | { kind: 'refused'; status: number }
   /** A body that could not be read, or was too big. */
   | { kind: 'failed'; message: string };
 

@@ -207,7 +207,7 @@ async function readInWorker(url: string, option: string, size: number | undefine
   const download = await downloadInWorker(url, MAX_RUNTIME_FILE_BYTES, progress, size);
   if (!download) return undefined;
   if (download.kind === 'file') return download.blob;
-  if (download.kind === 'refused') throw assetRefused(url, option, download.status, download.html);
+  if (download.kind === 'refused') throw assetRefused(url, option, download.status);
   throw unreadable(url, option, download.message);
 }
 

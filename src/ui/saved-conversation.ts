@@ -9,8 +9,9 @@
  * transcript says so where they were). Attached files over {@link MAX_SAVED_FILE_BYTES} keep their
  * name only. The API history is kept whole: it is what the model sees, and the API's own request
  * size limit already bounds it. Interactions steps over {@link MAX_SAVED_STEPS_CHARS} are not
- * kept (the model then starts afresh after a reload): unlike Contents they are checked here only
- * for their shape, and read back from storage anything else on the page could have written.
+ * kept: the record says so, and after a reload the reader is told that the model starts afresh.
+ * Unlike Contents, steps are checked here only for their shape, and read back from storage
+ * anything else on the page could have written.
  */
 import type { Content, Part } from '@google/genai';
 import type { Attachment, ExecutionMode, InteractionStep } from '../agent/index.js';
@@ -39,6 +40,10 @@ const STEP_TYPE = /^[a-z][a-z_]{0,63}$/;
 /** Said where an in-flight message was cut off by a reload. */
 export const INTERRUPTED_BY_RELOAD = 'The page was reloaded before this message was answered. It was left out of the conversation the model sees.';
 
+/** Said where a restored Interactions chat's steps were too large to keep. */
+export const STEPS_NOT_KEPT =
+  'This chat was too long to keep what the model had seen of it: the transcript is back, but the model starts afresh from your next message.';
+
 /** An attached file as saved: `data` is absent when it was too large to keep. */
 export interface SavedAttachment {
   name: string;
@@ -62,12 +67,16 @@ export interface SavedConversation {
   history: Content[];
   /** An Interactions chat's steps (absent when it was on generateContent, or they were too large). */
   interactions?: InteractionSteps;
+  /** An Interactions chat whose steps were over the caps, and so not kept. */
+  interactionsNotKept?: true;
   sent: SavedMessage[];
 }
 
 /** A saved conversation, checked and ready to put back. */
 export interface LoadedConversation extends RestoredConversation {
   execution: ExecutionMode;
+  /** The conversation was on the Interactions API and its steps were too large to keep: the model starts afresh. */
+  interactionsNotKept: boolean;
   /** The attached files to write into a new interpreter (the latest of each name), and those not kept. */
   files: { restore: Attachment[] } & RestoredFiles;
 }
@@ -88,10 +97,11 @@ export function toSaved(snapshot: ConversationSnapshot, execution: ExecutionMode
   };
 }
 
-/** A JSON copy of the steps, when they are small enough to keep. */
-function savedSteps({ execution, steps }: InteractionSteps): { interactions: InteractionSteps } | undefined {
+/** A JSON copy of the steps when they are small enough to keep, else the mark that they were not. */
+function savedSteps({ execution, steps }: InteractionSteps): Pick<SavedConversation, 'interactions' | 'interactionsNotKept'> {
+  if (steps.length > MAX_SAVED_STEPS) return { interactionsNotKept: true };
   const text = JSON.stringify(steps);
-  if (text.length > MAX_SAVED_STEPS_CHARS || steps.length > MAX_SAVED_STEPS) return undefined;
+  if (text.length > MAX_SAVED_STEPS_CHARS) return { interactionsNotKept: true };
   return { interactions: { execution, steps: JSON.parse(text) as InteractionStep[] } };
 }
 
@@ -153,7 +163,15 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
   }));
   const interactions = value.interactions && loadedSteps(value.interactions);
   if (interactions === null) return undefined;
-  return { execution: value.execution, entries, history: value.history, ...(interactions && { interactions }), sent, files: attachedFiles(value.sent) };
+  return {
+    execution: value.execution,
+    entries,
+    history: value.history,
+    ...(interactions && { interactions }),
+    interactionsNotKept: value.interactionsNotKept === true,
+    sent,
+    files: attachedFiles(value.sent),
+  };
 }
 
 /**

@@ -8,11 +8,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
+import { MAX_SAVED_STEPS_CHARS, STEPS_NOT_KEPT } from '../../src/ui/saved-conversation.js';
 import { FakeInteractions } from '../fake-interactions/server.js';
 import { codeCall, codeResult, functionResults, inputOf, modelOutput, reply, resultJson, runPython, thought } from '../fake-interactions/scenarios.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { pngSize } from '../support/png.js';
-import { routeGeminiTo, sendAndWait, transcriptText, useFakeGemini, waitForSandbox } from '../support/widget-page.js';
+import { indexedDbContents, routeGeminiTo, sendAndWait, transcriptText, useFakeGemini, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 90_000;
 const world = useFakeGemini(TIMEOUT_MS);
@@ -183,6 +184,8 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
     const box = page.locator('#chat0 cec-composer textarea');
     await box.fill('What is 6 * 7? Run code.');
     await sendAndWait(page, '#chat0');
+    // The answered turn is stored a moment after it shows (IndexedDB).
+    await expect.poll(() => indexedDbContents(page), { timeout: 10_000 }).toContain('It is 42.');
     await page.reload();
     await giveKey(page);
     await expect.poll(() => page.locator('#chat0 [data-entry="divider"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -194,6 +197,29 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
     const input = inputOf(fake.requests[2]);
     expect(input.map((step) => step.type)).toEqual(['user_input', 'thought', 'function_call', 'function_result', 'model_output', 'user_input']);
     expect(JSON.stringify(input.at(-1))).toMatch(/Python.*restarted/);
+    expect(fake.failures).toEqual([]);
+  });
+
+  test('says after a reload that the model starts afresh when the chat was too long to keep its steps', async () => {
+    fake.reset();
+    // A thought signature longer than the saved steps' cap (8 MiB of JSON): the transcript is kept, the steps are not.
+    const huge = 'A'.repeat(MAX_SAVED_STEPS_CHARS + 1024);
+    fake.acceptSignature(huge);
+    fake.script([{ reply: reply('completed', [thought(huge), modelOutput('It is 42.')]) }, { reply: reply('completed', [modelOutput('Hello again.')]) }]);
+    const page = await openChat('&execution=server');
+    const box = page.locator('#chat0 cec-composer textarea');
+    await box.fill('What is 6 * 7?');
+    await sendAndWait(page, '#chat0');
+    await expect.poll(() => indexedDbContents(page), { timeout: 10_000 }).toContain('interactionsNotKept');
+    await page.reload();
+    await giveKey(page);
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 20_000 }).toContain(STEPS_NOT_KEPT);
+    expect(await transcriptText(page, '#chat0')).toContain('It is 42.');
+    await box.fill('Are you still there?');
+    await sendAndWait(page, '#chat0');
+
+    expect(await transcriptText(page, '#chat0')).toContain('Hello again.');
+    expect(inputOf(fake.requests[1]).map((step) => step.type)).toEqual(['user_input']);
     expect(fake.failures).toEqual([]);
   });
 });

@@ -143,11 +143,27 @@ describe('saving an Interactions conversation', () => {
     expect(loaded?.interactions).toEqual({ execution: 'server', steps });
   });
 
-  test('steps over the cap are not kept, the rest of the conversation is', () => {
+  test('its steps come back marked as kept', () => {
+    const loaded = roundTrip(toSaved({ entries: [], history: [], interactions: { execution: 'local', steps }, sent: [] }, 'local'));
+    expect(loaded?.interactionsNotKept).toBe(false);
+  });
+
+  test('steps over the size cap are not kept, the rest of the conversation is, and it says so', () => {
     const huge = [{ type: 'user_input', content: [{ type: 'text', text: 'x'.repeat(MAX_SAVED_STEPS_CHARS) }] }] as InteractionStep[];
     const saved = toSaved({ entries: [], history: [], interactions: { execution: 'local', steps: huge }, sent: [] }, 'local');
     expect(saved.interactions).toBeUndefined();
-    expect(roundTrip(saved)?.execution).toBe('local');
+    expect(roundTrip(saved)).toMatchObject({ execution: 'local', interactionsNotKept: true });
+  });
+
+  test('steps over the count cap are not kept, and it says so', () => {
+    const many = Array.from({ length: MAX_SAVED_STEPS + 1 }, () => ({ type: 'thought' })) as InteractionStep[];
+    const saved = toSaved({ entries: [], history: [], interactions: { execution: 'server', steps: many }, sent: [] }, 'server');
+    expect(saved.interactions).toBeUndefined();
+    expect(roundTrip(saved)?.interactionsNotKept).toBe(true);
+  });
+
+  test('a generateContent conversation has no steps to lose', () => {
+    expect(roundTrip(toSaved(snapshot([]), 'local'))?.interactionsNotKept).toBe(false);
   });
 
   test('a record whose steps are not plain JSON steps within the bounds is ignored', () => {

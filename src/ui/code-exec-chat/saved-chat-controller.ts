@@ -11,7 +11,7 @@ import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { Conversation } from '../conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { restartDivider, restartNoteForModel } from '../python-restart.js';
-import { toSaved } from '../saved-conversation.js';
+import { STEPS_NOT_KEPT, toSaved } from '../saved-conversation.js';
 import { SavedSlot } from './saved-slot.js';
 
 /** The element's public properties the saved conversation reads and writes. */
@@ -114,6 +114,7 @@ export class SavedChatController {
       if (screenTaken()) return;
     }
     this.conversation.restore(saved);
+    if (saved.interactionsNotKept) this.conversation.notice(STEPS_NOT_KEPT);
     // Saved by this page (a demo hid it for a while): same interpreter, nothing restarted.
     if (this.slot.savedHere) return;
     if (saved.execution === 'local') {

@@ -5,6 +5,7 @@
  */
 import type { FunctionCall, Interactions } from '@google/genai';
 import type { CallOutcome } from '../function-calls.js';
+import { isObject } from '../json-object.js';
 import { InteractionError } from './errors.js';
 import type { InteractionStep } from './types.js';
 
@@ -37,8 +38,7 @@ export function openFunctionCalls(steps: readonly InteractionStep[], interaction
 /** A call step as the executor takes it; arguments that are not an object reach it as none, so the model is told to fix them. */
 export function asFunctionCall(step: Interactions.FunctionCallStep): FunctionCall {
   const args = step.arguments;
-  const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
-  return { id: step.id, name: typeof step.name === 'string' ? step.name : '', ...(isObject && { args: args as Record<string, unknown> }) };
+  return { id: step.id, name: typeof step.name === 'string' ? step.name : '', ...(isObject(args) && { args }) };
 }
 
 /** The `function_result` step answering `call`: the executor's response object as JSON text, then its images as image blocks. */

@@ -16,7 +16,7 @@ import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@g
 import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 import { measureJson } from './json-size.js';
-import { isObject } from './json-object.js';
+import { isObject } from '../json-object.js';
 
 /** Most calls waiting or running at once when `maxPendingCalls` is not given. */
 export const DEFAULT_MAX_PENDING_CALLS = 16;

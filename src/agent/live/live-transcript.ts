@@ -5,6 +5,7 @@
  * their parts where they happen; the model's spoken words come from its output transcription.
  */
 import type { Content, Part } from '@google/genai';
+import { isObject } from '../json-object.js';
 import { measureJson } from './json-size.js';
 import { cutToBytes, utf8Bytes } from './utf8.js';
 
@@ -239,7 +240,7 @@ export class LiveTranscript {
 }
 
 function isPart(value: unknown): value is Part {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isObject(value);
 }
 
 function isAudio(part: Part): boolean {

@@ -10,6 +10,7 @@ export type {
   RunResult,
   RunOptions,
   SandboxOptions,
+  DenoBoundary,
   SandboxLimits,
   PyodideSource,
   SnapshotCache,

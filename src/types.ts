@@ -151,11 +151,21 @@ export interface SandboxOptions extends PyodideSource {
    */
   warmSpare?: boolean | 'auto';
   /**
-   * Browsers only. `frame` (default): the worker runs in a sandboxed, opaque-origin iframe whose
-   * Content Security Policy allows no network; the host hands in Pyodide and serves wheels
-   * (see SECURITY.md). `worker`: a plain same-origin worker (trusted code only). Node ignores it.
+   * Where Python runs, and so what its code can reach (see SECURITY.md and docs/node.md).
+   *
+   * Browsers: `frame` (default): the worker runs in a sandboxed, opaque-origin iframe whose
+   * Content Security Policy allows no network; the host hands in Pyodide and serves wheels.
+   * `worker`: a plain same-origin worker (trusted code only).
+   *
+   * Node: `worker` (default, and what `frame` means there): a worker thread, no boundary at all
+   * (trusted code only: Python can reach files, environment, network and processes through `js`).
+   * `deno`: a Deno process whose permissions are the boundary: no file outside the runtime's
+   * folders, no environment variable, no network, no subprocess, unless `deno` opens them. For
+   * untrusted code; needs Deno (`npm install deno`, or `deno.path`).
    */
-  isolation?: 'frame' | 'worker';
+  isolation?: 'frame' | 'worker' | 'deno';
+  /** With `isolation: 'deno'` (Node): where Deno is and what the process may reach beyond the runtime. */
+  deno?: DenoBoundary;
   /**
    * Packages to download as soon as the runtime is known (in parallel with the first runs), e.g.
    * `['numpy', 'pandas', 'matplotlib']`. Imports are still loaded on demand; this only starts the
@@ -172,6 +182,21 @@ export interface SandboxOptions extends PyodideSource {
    * code chooses (see SECURITY.md). The index must answer with CORS in browsers.
    */
   packageIndex?: string | false;
+}
+
+/**
+ * What a Deno process running Python (`isolation: 'deno'`) may reach beyond the package's own
+ * runtime files. Everything is closed unless listed here.
+ */
+export interface DenoBoundary {
+  /** The Deno executable. Default: the `deno` npm package beside this one, else `deno` on the PATH. */
+  path?: string;
+  /** Network access: `true` for any host, or a list of `host` / `host:port`. Default: none. */
+  allowNet?: boolean | readonly string[];
+  /** Folders (absolute paths) the process may also read. Default: none. */
+  allowRead?: readonly string[];
+  /** Folders (absolute paths) the process may write. Default: none. */
+  allowWrite?: readonly string[];
 }
 
 /** The options of one `run()`. */

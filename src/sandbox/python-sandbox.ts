@@ -75,7 +75,6 @@ export class PythonSandbox {
    */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
     const limits = resolveLimits(options.limits);
-    const isolation = resolveIsolation(options.isolation);
     // The caller's URLs are relative to the page (Node: the working directory), not to this module.
     const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
     const runtime: BootPlan['runtime'] =
@@ -97,11 +96,12 @@ export class PythonSandbox {
       maxFilesPerRun: MAX_FILES_PER_RUN,
       packageIndex: packageIndex !== undefined,
     };
+    const workerUrl = options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base);
     const boot: BootPlan = {
-      workerUrl: options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base),
+      workerUrl,
       runtime,
       config,
-      isolation,
+      isolation: resolveIsolation(options, [workerUrl, new URL(indexURL)]),
       bootTimeoutMs: limits.bootTimeoutMs,
       callTimeoutMs: limits.callTimeoutMs,
       maxStreamedChars: maxStreamedChars(limits),
@@ -138,6 +138,11 @@ export class PythonSandbox {
   /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
   get bootPath(): BootPath {
     return this.session.info?.bootPath ?? 'fresh';
+  }
+
+  /** Where Python runs (`SandboxOptions.isolation` as resolved): `frame` or `worker` in browsers, `worker` or `deno` in Node. */
+  get isolation(): 'frame' | 'worker' | 'deno' {
+    return typeof this.boot.isolation === 'object' ? 'deno' : this.boot.isolation;
   }
 
   /** Whether `interrupt()` can stop Python while keeping its state (SharedArrayBuffer available). */

@@ -92,10 +92,17 @@ test("the call's abortSignal stops the run, and the sandbox keeps its state", as
 });
 
 describe('the definition and the model output', () => {
-  test('in Node the description says the code runs on the server; the definition for a browser says browser and has no execute', () => {
-    expect(pythonTool(sandbox).description).toContain('(Pyodide, on the server)');
+  test('the description tells the truth about where the code runs and its network; the definition for a browser has no execute', () => {
+    const thread = pythonTool(sandbox).description;
+    expect(thread).toContain('in a worker thread of the server');
+    expect(thread).toContain('not isolated from its machine');
+    expect(thread).not.toContain('no network access');
+    const deno = pythonTool({ limits: sandbox.limits, isolation: 'deno', run: (code) => sandbox.run(code) }).description;
+    expect(deno).toContain('in a locked-down Deno process');
+    expect(deno).toContain('There is no network access');
     const definition = pythonToolDefinition();
     expect(definition.description).toContain("(Pyodide, in the user's browser)");
+    expect(definition.description).toContain('There is no network access');
     expect(definition.execute).toBeUndefined();
   });
 

@@ -4,10 +4,10 @@
  * stdio to the official SDK client, and both entries resolve by their package paths in Node.
  * Needs the built `dist/`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -15,10 +15,11 @@ import { PACKAGE_NAME as NAME, linkDependencies, packPackage, unpackPackage } fr
 
 let app: string;
 let bin: string;
+let tarball: string;
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'packed-mcp-'));
-  const tarball = packPackage(app);
+  tarball = packPackage(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   const modules = join(app, 'node_modules');
   const installed = unpackPackage(tarball, modules);
@@ -61,4 +62,27 @@ test('the help names every flag, and a wrong flag exits 2 with it', () => {
     status = (error as { status: number }).status;
   }
   expect(status).toBe(2);
+});
+
+test('without Deno (an optional peer dependency), the command stops at once with the line that installs it', () => {
+  const bare = mkdtempSync(join(tmpdir(), 'packed-mcp-no-deno-'));
+  try {
+    const modules = join(bare, 'node_modules');
+    const installed = unpackPackage(tarball, modules);
+    linkDependencies(installed, modules, ['deno']);
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    // A PATH with Node and nothing else, so no deno is found there either.
+    const run = spawnSync(process.execPath, [join(installed, manifest.bin[NAME]), 'mcp'], {
+      cwd: bare,
+      encoding: 'utf8',
+      env: { PATH: dirname(process.execPath) },
+      input: '',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('npm install deno');
+    expect(run.stderr).toContain('--isolation worker');
+    expect(run.stdout).toBe('');
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
 });

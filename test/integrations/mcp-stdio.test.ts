@@ -25,7 +25,9 @@ test('lists run_python, write_file, read_file and reset, with their schemas', as
   expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
   const run = tools[0];
   expect(run.inputSchema).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 1000 } } });
-  expect(run.description).toContain('on the server');
+  // The truth about where the code runs: the default command's Deno process, without network.
+  expect(run.description).toContain('in a locked-down Deno process');
+  expect(run.description).toContain('There is no network access');
   expect(run.description).not.toContain('browser');
 });
 

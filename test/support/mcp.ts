@@ -78,20 +78,33 @@ export interface RawStdio {
   send(line: string): void;
   /** The next message whose `id` is `id` (or, with `undefined`, the next without an id). */
   answer(id: number | string | undefined): Promise<Record<string, unknown>>;
+  /** Every line the server wrote to stdout so far, parsed (a line that is not JSON as `{ notJson: text }`). */
+  seen(): readonly Record<string, unknown>[];
+  /** Whether the server process is still running. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
-/** Spawns the CLI on stdio for bytes no SDK client sends. */
-export function rawStdio(flags: string[] = []): RawStdio {
-  const child = spawn(process.execPath, [CLI, 'mcp', ...flags], { stdio: ['pipe', 'pipe', 'ignore'] });
+/** Spawns the CLI on stdio for bytes no SDK client sends; `env` replaces the environment it inherits. */
+export function rawStdio(flags: string[] = [], env?: NodeJS.ProcessEnv): RawStdio {
+  const child = spawn(process.execPath, [CLI, 'mcp', ...flags], { stdio: ['pipe', 'pipe', 'ignore'], env });
   const messages: Record<string, unknown>[] = [];
+  const all: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   let buffer = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (text: string) => {
     buffer += text;
     for (let newline = buffer.indexOf('\n'); newline !== -1; newline = buffer.indexOf('\n')) {
-      messages.push(JSON.parse(buffer.slice(0, newline)));
+      const line = buffer.slice(0, newline);
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        message = { notJson: line };
+      }
+      messages.push(message);
+      all.push(message);
       buffer = buffer.slice(newline + 1);
     }
     for (const wake of waiters.splice(0)) wake();
@@ -103,7 +116,18 @@ export function rawStdio(flags: string[] = []): RawStdio {
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
-  return { send: (line) => child.stdin?.write(`${line}\n`), answer, stop: () => stopProcess(child) };
+  return {
+    send: (line) => child.stdin?.write(`${line}\n`),
+    answer,
+    seen: () => all,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop: () => stopProcess(child),
+  };
+}
+
+/** A `tools/call` request as one line. */
+export function toolCallLine(id: number, name: string, args: Record<string, unknown>): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 }
 
 /** The initialize request a client sends first, as one line. */

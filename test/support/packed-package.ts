@@ -31,10 +31,11 @@ export function unpackPackage(tarball: string, modules: string): string {
   return target;
 }
 
-/** Links the package's dependencies and peer dependencies from this repository's node_modules (no network). */
-export function linkDependencies(packageDir: string, modules: string): void {
+/** Links the package's dependencies and peer dependencies from this repository's node_modules (no network), but those in `except`. */
+export function linkDependencies(packageDir: string, modules: string, except: readonly string[] = []): void {
   const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   for (const dependency of Object.keys({ ...dependencies, ...peerDependencies })) {
+    if (except.includes(dependency)) continue;
     mkdirSync(join(modules, dependency, '..'), { recursive: true });
     symlinkSync(join(REPO, 'node_modules', dependency), join(modules, dependency), 'dir');
   }

@@ -25,6 +25,8 @@ export type { RunPlace } from '../shared/description.js';
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
   readonly limits: Readonly<Pick<SandboxLimits, 'timeoutMs'>>;
+  /** Where it runs (`PythonSandbox.isolation`): sets where the default description says the code runs. */
+  readonly isolation?: 'frame' | 'worker' | 'deno';
   /** Runs `code`; errors in the code are results, not rejections. */
   run(code: string, options?: RunOptions): Promise<RunResult>;
 }
@@ -45,7 +47,7 @@ export interface PythonToolOptions {
   timeoutMs?: number;
   /** Longest `code` accepted, in characters. Default 1,000,000. */
   maxCodeChars?: number;
-  /** Where the default description says the code runs. Default: `'server'` in Node, `'browser'` in a page or worker. */
+  /** Where the default description says the code runs. Default: from the sandbox's `isolation` (`'deno'`; `'server'` for a Node worker thread), else `'server'` in Node, `'browser'` in a page or worker. */
   place?: RunPlace;
   /** Live output of each run (the whole output is in the result as well). */
   onOutput?: (chunk: OutputChunk) => void;
@@ -72,7 +74,7 @@ export const DEFAULT_MAX_CODE_CHARS = 1_000_000;
 export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
   const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
-    ...definitionParts({ ...options, timeoutMs }),
+    ...definitionParts({ place: placeOf(sandbox), ...options, timeoutMs }),
     execute: (input, { abortSignal }) => runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal }),
   });
 }
@@ -110,6 +112,11 @@ export async function runPythonToolCall(
   // A run stopped by the caller's abort is not a result to hand the model: the step was abandoned.
   options.abortSignal?.throwIfAborted();
   return toPythonToolOutput(result);
+}
+
+/** Where a sandbox's code runs, as its description tells the model. */
+function placeOf(sandbox: PythonToolSandbox): RunPlace | undefined {
+  return sandbox.isolation === 'deno' ? 'deno' : undefined;
 }
 
 /** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */

@@ -4,12 +4,14 @@
  * sandbox's limits (`--timeout-ms` is `limits.timeoutMs`, and so on). Nothing but MCP goes to
  * stdout while serving stdio; messages go to stderr.
  */
+import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { SandboxLimits } from '../../types.js';
 import { type HttpMcpServerOptions, serveHttp } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
 import { serveStdio } from './stdio.js';
+import { boundaryNotice, checkBoundary } from './boundary.js';
 
 /** What the command line asks for. */
 export type CliCommand = { kind: 'help' } | { kind: 'stdio'; options: PythonMcpServerOptions } | { kind: 'http'; options: HttpMcpServerOptions };
@@ -23,8 +25,8 @@ export function usage(): string {
     'Usage: pyodide-code-execution mcp [options]',
     '',
     'Serves Python (Pyodide) as MCP tools run_python, write_file, read_file and reset: on stdio,',
-    'or over streamable HTTP with --http. Python runs in a Node worker thread, which is not an',
-    'isolation boundary: run untrusted code only inside a container or OS-level sandbox.',
+    'or over streamable HTTP with --http. Python runs in a Deno process whose permissions allow no',
+    'file outside its runtime, no environment, no network and no processes (needs `npm install deno`).',
     '',
     'Options:',
     '  --http <port>                 serve streamable HTTP at http://<host>:<port>/mcp (0: any free port)',
@@ -36,6 +38,11 @@ export function usage(): string {
     '  --package-index <url>         a PEP 691 index for imports the lock file lacks (default: off)',
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
+    '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
+    '  --allow-read <dir>            let Python read this folder through js.Deno (repeatable)',
+    '  --allow-write <dir>           let Python write this folder through js.Deno (repeatable)',
+    '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
+    '  --isolation <deno|worker>     worker: a Node worker thread, no boundary; trusted code only (default deno)',
     ...limits,
     '  -h, --help                    this text',
   ].join('\n');
@@ -50,7 +57,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
   if (command !== 'mcp') throw new TypeError(`Unknown command "${command}"; the one command is "mcp".`);
   const { values } = parseArgs({
-    args: rest,
+    // Deno's own spelling: a bare --allow-net opens every host.
+    args: rest.map((arg) => (arg === '--allow-net' ? '--allow-net=' : arg)),
     strict: true,
     allowPositionals: false,
     options: {
@@ -63,6 +71,11 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'package-index': { type: 'string' },
       'snapshot-dir': { type: 'string' },
       'warm-spare': { type: 'boolean' },
+      'allow-net': { type: 'string', multiple: true },
+      'allow-read': { type: 'string', multiple: true },
+      'allow-write': { type: 'string', multiple: true },
+      deno: { type: 'string' },
+      isolation: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
     },
@@ -82,6 +95,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     ...optionalNumber('max-sessions', flag('max-sessions'), 'maxSessions'),
     ...optionalNumber('idle-minutes', flag('idle-minutes'), 'idleMinutes'),
     ...optionalNumber('max-code-chars', flag('max-code-chars'), 'maxCodeChars'),
+    ...boundaryFlags(values),
   };
   const http = flag('http');
   if (http === undefined) {
@@ -119,6 +133,8 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   }
   let server: RunningMcpServer;
   try {
+    await checkBoundary(command.options);
+    for (const line of boundaryNotice(command.options)) process.stderr.write(`pyodide-code-execution: ${line}\n`);
     if (command.kind === 'http') {
       const http = await serveHttp(command.options);
       process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
@@ -135,6 +151,30 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   process.once('SIGTERM', stop);
   await server.closed;
   return 0;
+}
+
+/** `--isolation`, `--deno` and the `--allow-*` flags, as the server's `isolation` and `deno` options. */
+function boundaryFlags(values: Record<string, unknown>): Pick<PythonMcpServerOptions, 'isolation' | 'deno'> {
+  const isolation = values.isolation as string | undefined;
+  if (isolation !== undefined && isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`--isolation takes deno or worker; got "${isolation}".`);
+  const net = values['allow-net'] as string[] | undefined;
+  const hosts = net?.flatMap((value) => value.split(',')).filter(Boolean);
+  const folders = (name: string) => {
+    const list = values[name] as string[] | undefined;
+    for (const folder of list ?? []) if (!isAbsolute(folder)) throw new TypeError(`--${name} takes an absolute folder; got "${folder}".`);
+    return list;
+  };
+  const deno = {
+    ...(values.deno !== undefined && { path: values.deno as string }),
+    ...(net !== undefined && { allowNet: hosts?.length && !net.includes('') ? hosts : true }),
+    ...(values['allow-read'] !== undefined && { allowRead: folders('allow-read') }),
+    ...(values['allow-write'] !== undefined && { allowWrite: folders('allow-write') }),
+  };
+  if (isolation === 'worker') {
+    if (Object.keys(deno).length > 0) throw new TypeError('--deno and --allow-* apply to the Deno process; --isolation worker has no boundary to open.');
+    return { isolation };
+  }
+  return Object.keys(deno).length > 0 ? { deno } : {};
 }
 
 function numberFlag(name: string, value: string): number {

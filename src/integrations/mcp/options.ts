@@ -5,7 +5,7 @@
  */
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
-import type { SandboxLimits, SnapshotCache } from '../../types.js';
+import type { DenoBoundary, SandboxLimits, SnapshotCache } from '../../types.js';
 import type { CreateSandbox, SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -29,6 +29,15 @@ export interface PythonMcpServerOptions {
   idleMinutes?: number;
   /** Longest `code` of a `run_python` call, in characters. Default 1,000,000. */
   maxCodeChars?: number;
+  /**
+   * Where Python runs. `'deno'` (default): a Deno process whose permissions are the boundary: the
+   * code reaches no file outside the runtime, no environment variable, no network, no process and
+   * not the MCP channel, unless `deno` opens them; needs Deno (`npm install deno`). `'worker'`: a
+   * Node worker thread with this process's rights, for trusted code only.
+   */
+  isolation?: 'deno' | 'worker';
+  /** What the Deno process may reach besides the runtime (network, folders) and where Deno is. Default: nothing. */
+  deno?: DenoBoundary;
 }
 
 /** Defaults of the options that are not the sandbox's own. */
@@ -56,11 +65,20 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   const packageIndex = options.packageIndex ?? false;
   // A UTF-16 unit is at most 6 characters of JSON (\u0000); base64 is 4/3 of the bytes; 64 KiB for the rest of the message.
   const maxMessageBytes = Math.max(maxCodeChars * 6, Math.ceil(limits.maxFileBytes / 3) * 4) + 64 * 1024;
+  const isolation = options.isolation ?? 'deno';
+  if (isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`isolation must be 'deno' or 'worker'; got ${String(isolation)}`);
+  const deno = isolation === 'deno' ? (options.deno ?? {}) : undefined;
   const createSandbox: CreateSandbox = (onProgress) =>
-    PythonSandbox.create({ limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, onProgress });
+    PythonSandbox.create({ limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, onProgress, isolation, deno });
   return {
     limits,
-    tools: { timeoutMs: limits.timeoutMs, maxCodeChars, maxFileBytes: limits.maxFileBytes },
+    tools: {
+      timeoutMs: limits.timeoutMs,
+      maxCodeChars,
+      maxFileBytes: limits.maxFileBytes,
+      place: deno ? 'deno' : 'server',
+      network: deno ? (deno.allowNet ?? false) : true,
+    },
     sessions: { maxSessions, idleMs: idleMinutes * 60_000 },
     maxMessageBytes,
     createSandbox,

@@ -4,7 +4,7 @@
  * checked and sizes bounded before anything is decoded or handed to the sandbox.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { runPythonDescription } from '../shared/description.js';
+import { type RunPlace, runPythonDescription } from '../shared/description.js';
 
 /** The names of the tools. */
 export const TOOL_NAMES = ['run_python', 'write_file', 'read_file', 'reset'] as const;
@@ -22,6 +22,9 @@ export interface ToolBounds {
   maxCodeChars: number;
   /** Largest file `write_file` writes and `read_file` returns, in bytes (the sandbox's `maxFileBytes`). */
   maxFileBytes: number;
+  /** Where the code runs and what network it has, told to the model. Default: a Deno process without network. */
+  place?: RunPlace;
+  network?: boolean | readonly string[];
 }
 
 const FILE_TOOLS_NOTE =
@@ -34,7 +37,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
     {
       name: 'run_python',
       title: 'Run Python',
-      description: `${runPythonDescription({ timeoutMs: bounds.timeoutMs, place: 'server' })} ${FILE_TOOLS_NOTE}`,
+      description: `${runPythonDescription({ timeoutMs: bounds.timeoutMs, place: bounds.place ?? 'deno', network: bounds.network })} ${FILE_TOOLS_NOTE}`,
       inputSchema: {
         type: 'object',
         properties: { code: { type: 'string', maxLength: bounds.maxCodeChars, description: 'Python source to run.' } },

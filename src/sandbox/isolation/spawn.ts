@@ -1,6 +1,7 @@
 /**
  * Starts a worker behind one small interface, whatever hosts it: a Node `worker_threads` Worker,
- * a browser module Worker, or (isolated mode) a Worker inside a sandboxed, opaque-origin iframe.
+ * a browser module Worker, (isolated mode) a Worker inside a sandboxed, opaque-origin iframe, or
+ * (Node, `isolation: 'deno'`) a Worker inside a Deno process whose permissions are the boundary.
  * The session never asks which.
  */
 import { isNode } from '../../is-node.js';
@@ -10,6 +11,12 @@ import type { Isolation, SpawnedWorker } from './spawned-worker.js';
 
 /** `maxMessageChars`: the largest message a frame lets through to the page (see isolation-frame.ts). */
 export function spawnWorker(url: URL, isolation: Isolation, maxMessageChars: number): Promise<SpawnedWorker> {
+  if (isNode && typeof isolation === 'object') {
+    // Imported only here: a browser build never reaches it (isNode is false there).
+    return import('./deno-process.js').then(({ spawnDenoProcess }) =>
+      spawnDenoProcess(url, { boundary: isolation.deno, runtimeFolders: isolation.runtimeFolders, maxMessageChars }),
+    );
+  }
   if (isNode) return spawnNodeWorker(url);
   return isolation === 'frame' ? spawnInFrame(url, maxMessageChars) : Promise.resolve(spawnBrowserWorker(url));
 }

@@ -6,8 +6,14 @@
 import type { Endpoint } from 'comlink';
 import type { PortLike } from '../../protocol.js';
 
-/** Where a browser worker runs: inside a sandboxed opaque-origin frame, or as the page's own worker. */
-export type Isolation = 'frame' | 'worker';
+import type { DenoBoundary } from '../../types.js';
+
+/**
+ * Where a worker runs. Browsers: inside a sandboxed opaque-origin frame, or as the page's own
+ * worker. Node: a worker thread (`worker`), or a Deno process (`deno`) that may read
+ * `runtimeFolders` (the worker script's and the runtime's) and what `boundary` opens.
+ */
+export type Isolation = 'frame' | 'worker' | { deno: DenoBoundary; runtimeFolders: string[] };
 
 export interface SpawnedWorker {
   /** Host end of the calls channel (comlink). */

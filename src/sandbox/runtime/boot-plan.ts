@@ -3,7 +3,7 @@
  */
 import type { BootConfig, BootInfo } from '../../protocol.js';
 import { defaultPackageBaseUrl } from '../../pyodide-defaults.js';
-import type { LoadProgress, SandboxOptions } from '../../types.js';
+import type { DenoBoundary, LoadProgress, SandboxOptions } from '../../types.js';
 import { SandboxBootError } from '../errors.js';
 import { PackageBroker } from '../packages/package-broker.js';
 import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
@@ -134,10 +134,41 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
   };
 }
 
-/** Browsers isolate by default; Node has no iframe (and no isolation: see SECURITY.md). */
-export function resolveIsolation(isolation: SandboxOptions['isolation']): Isolation {
-  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker')
-    throw new TypeError(`isolation must be 'frame' or 'worker'; got ${String(isolation)}`);
+/**
+ * Browsers isolate in a frame by default; Node runs a worker thread (no boundary: see SECURITY.md)
+ * unless asked for a Deno process, which may read `runtimeFolders` (the worker script's and the
+ * runtime's file: URLs) and what `options.deno` opens.
+ */
+export function resolveIsolation(options: Pick<SandboxOptions, 'isolation' | 'deno'>, runtimeFolders: readonly URL[]): Isolation {
+  const { isolation } = options;
+  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker' && isolation !== 'deno')
+    throw new TypeError(`isolation must be 'frame', 'worker' or 'deno'; got ${String(isolation)}`);
+  if (isolation === 'deno') {
+    if (!isNode) throw new TypeError("isolation: 'deno' is for Node (a Deno process); in browsers use 'frame'");
+    return { deno: checkDenoBoundary(options.deno ?? {}), runtimeFolders: runtimeFolders.map(localFolder) };
+  }
+  if (options.deno !== undefined) throw new TypeError("the deno option applies only with isolation: 'deno'");
   if (isNode) return 'worker';
   return isolation ?? 'frame';
+}
+
+/** The folder of a file: URL, as an absolute path (Deno's permissions take paths). */
+function localFolder(url: URL): string {
+  if (url.protocol !== 'file:') throw new TypeError(`isolation: 'deno' needs the worker and the runtime on disk; got ${url.href}`);
+  return decodeURIComponent(new URL('.', url).pathname);
+}
+
+function checkDenoBoundary(boundary: DenoBoundary): DenoBoundary {
+  const folders = (name: string, value: unknown) => {
+    if (value === undefined) return;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.startsWith('/') && !v.includes(',')))
+      throw new TypeError(`deno.${name} must be a list of absolute paths without commas`);
+  };
+  folders('allowRead', boundary.allowRead);
+  folders('allowWrite', boundary.allowWrite);
+  const net = boundary.allowNet;
+  if (net !== undefined && typeof net !== 'boolean' && !(Array.isArray(net) && net.every((v) => typeof v === 'string' && /^[\w.:[\]-]+$/.test(v))))
+    throw new TypeError('deno.allowNet must be true, false or a list of host or host:port');
+  if (boundary.path !== undefined && typeof boundary.path !== 'string') throw new TypeError('deno.path must be a string');
+  return boundary;
 }

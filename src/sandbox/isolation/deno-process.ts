@@ -1,0 +1,149 @@
+/**
+ * `isolation: 'deno'` (Node): the worker runs inside a Deno process whose permissions are the
+ * boundary, an OS process that may read the package's own files and nothing else: no other file,
+ * no environment variable, no network, no subprocess, no FFI, unless the app opens one
+ * (`DenoBoundary`). Its stdin and stdout are /dev/null, its environment is empty, and the
+ * sandbox's channels cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
+ * the process is the hard stop; interrupts reach Python through the relay.
+ */
+import type { DenoBoundary } from '../../types.js';
+import { findDeno } from './deno-binary.js';
+import { denoRelaySource } from './deno-relay.js';
+import { wireCodec } from './process-wire.js';
+import type { SpawnedWorker } from './spawned-worker.js';
+
+/** The most bytes one message from the worker may carry (a snapshot is about 30 MB; a file at most `maxFileBytes`). */
+const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+/** The tail of the process's stderr kept for an exit's reason; the rest is dropped, never shown. */
+const STDERR_TAIL_CHARS = 2000;
+
+export interface DenoSpawnOptions {
+  boundary: DenoBoundary;
+  /** Folders the process must read: the worker script's and the runtime's. */
+  runtimeFolders: string[];
+  maxMessageChars: number;
+}
+
+/** The `deno run` flags for a boundary: only what is asked is allowed. */
+export function denoPermissionFlags(boundary: DenoBoundary, runtimeFolders: string[]): string[] {
+  const list = (values: readonly string[]) => values.join(',');
+  const flags = [`--allow-read=${list([...runtimeFolders, ...(boundary.allowRead ?? [])])}`];
+  if (boundary.allowWrite?.length) flags.push(`--allow-write=${list(boundary.allowWrite)}`);
+  if (boundary.allowNet === true) flags.push('--allow-net');
+  else if (Array.isArray(boundary.allowNet) && boundary.allowNet.length > 0) flags.push(`--allow-net=${list(boundary.allowNet)}`);
+  return flags;
+}
+
+export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Promise<SpawnedWorker> {
+  const [{ spawn }, { MessageChannel }, deno] = await Promise.all([
+    import(/* @vite-ignore */ 'node:child_process'),
+    import(/* @vite-ignore */ 'node:worker_threads'),
+    findDeno(options.boundary.path),
+  ]);
+  const { encode, decode } = wireCodec();
+  const relay = denoRelaySource({ workerUrl: url.href, maxMessageChars: options.maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES });
+  const args = [
+    'run',
+    '--quiet',
+    '--no-prompt',
+    '--no-config',
+    '--no-lock',
+    '--no-npm',
+    '--no-remote',
+    ...denoPermissionFlags(options.boundary, options.runtimeFolders),
+    `data:text/javascript;base64,${Buffer.from(relay).toString('base64')}`,
+  ];
+  const child = spawn(deno, args, {
+    // The working folder is one it may read anyway: Deno.cwd() needs no permission.
+    cwd: options.runtimeFolders[0],
+    // Nothing of the host's environment: no keys, no tokens, no HOME.
+    env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  const rpc = new MessageChannel();
+  const events = new MessageChannel();
+  let exitListener: ((reason: string) => void) | undefined;
+  let exited = false;
+  let stderrTail = '';
+  const exit = (reason: string) => {
+    if (exited) return;
+    exited = true;
+    exitListener?.(reason);
+  };
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    stderrTail = (stderrTail + text).slice(-STDERR_TAIL_CHARS);
+  });
+  child.on('error', (error: Error) => exit(`Deno could not start: ${error.message}`));
+  child.on('exit', (code, signal) => {
+    const detail = stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
+    exit(`the Deno process exited (${signal ?? `code ${code}`})${detail}`);
+  });
+  child.on('message', (message: unknown) => {
+    if (!Array.isArray(message) || typeof message[1] !== 'string') return;
+    const [channel, text] = message as [string, string];
+    if (channel === 'exit') {
+      exit(text);
+      child.kill('SIGKILL');
+    } else if (channel === 'rpc' || channel === 'events') {
+      let data: unknown;
+      try {
+        data = decode(text);
+      } catch {
+        return;
+      }
+      (channel === 'rpc' ? rpc : events).port2.postMessage(data);
+    }
+  });
+  const forward = (name: 'rpc' | 'events') => (event: unknown) => {
+    if (exited || !child.connected) return;
+    child.send([name, encode(event)]);
+  };
+  rpc.port2.on('message', forward('rpc'));
+  events.port2.on('message', forward('events'));
+  // As with a worker thread: an idle sandbox must not keep Node alive, a pending call must.
+  const handles = [rpc.port1, events.port1, rpc.port2, events.port2];
+  const unref = () => {
+    handles.forEach((h) => h.unref());
+    child.unref();
+    child.channel?.unref();
+  };
+  unref();
+  let holds = 0;
+  return {
+    rpc: rpc.port1,
+    events: events.port1,
+    interruptible: true,
+    readsBlobs: Promise.resolve(false),
+    interrupt() {
+      if (!exited && child.connected) child.send(['interrupt']);
+    },
+    async terminate() {
+      exited = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await gone;
+      }
+      rpc.port2.close();
+      events.port2.close();
+    },
+    onExit(listener) {
+      exitListener = listener;
+    },
+    hold() {
+      if (holds++ === 0) {
+        handles.forEach((h) => h.ref());
+        child.ref();
+        child.channel?.ref();
+      }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--holds === 0) unref();
+      };
+    },
+  };
+}

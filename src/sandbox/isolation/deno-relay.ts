@@ -1,0 +1,74 @@
+/**
+ * The script the Deno process runs (deno-process.ts), as a data: URL: it starts the Python worker
+ * as a Deno Worker, which inherits the process's permissions (read access to the package's own
+ * files, nothing else unless the app opens it), and relays the worker's two channels to the Node
+ * host over Node's IPC channel. Python reaches neither that channel (a worker has no
+ * `process.send`) nor the process's stdin and stdout (both /dev/null).
+ *
+ * Kept small: everything it does is listed here. It obeys two commands from the host: a message
+ * for a channel, and `interrupt` (Python's KeyboardInterrupt, through the buffer it shares with
+ * the worker). A message from the worker carrying more text than any honest answer, or more
+ * bytes than `maxMessageBytes`, stops the worker and the process, like the frame's gate.
+ */
+import { SIGINT } from '../../protocol.js';
+import { wireCodec } from './process-wire.js';
+
+/** What the relay needs to know. */
+export interface RelaySettings {
+  workerUrl: string;
+  maxMessageChars: number;
+  maxMessageBytes: number;
+}
+
+/** The relay's source (an ES module for `deno run`). */
+export function denoRelaySource(settings: RelaySettings): string {
+  return `
+import process from 'node:process';
+const settings = ${JSON.stringify(settings)};
+const { encode, decode } = (${wireCodec.toString()})();
+const exit = (reason) => {
+  process.send(['exit', reason]);
+  setTimeout(() => process.exit(1), 50);
+};
+/** Text characters and bytes of a message, counted until over the limits. */
+function tooLarge(data) {
+  const stack = [data];
+  let chars = 0;
+  let bytes = 0;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') chars += value.length;
+    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes += value.byteLength;
+    else if (value && typeof value === 'object') for (const key in value) { chars += 1; stack.push(value[key]); }
+    else chars += 1;
+    if (chars > settings.maxMessageChars || bytes > settings.maxMessageBytes) return true;
+  }
+  return false;
+}
+const worker = new Worker(settings.workerUrl, { type: 'module', name: 'python-sandbox' });
+worker.addEventListener('error', (event) => {
+  event.preventDefault();
+  exit('worker error: ' + (event.message || 'failed to load the worker script'));
+});
+const interrupt = new Uint8Array(new SharedArrayBuffer(1));
+const channels = { rpc: new MessageChannel(), events: new MessageChannel() };
+worker.postMessage({ type: 'init', rpc: channels.rpc.port2, events: channels.events.port2, interruptBuffer: interrupt.buffer },
+  [channels.rpc.port2, channels.events.port2]);
+for (const [name, channel] of Object.entries(channels)) {
+  channel.port1.onmessage = (event) => {
+    if (tooLarge(event.data)) {
+      worker.terminate();
+      return exit('it sent a message of more than ' + settings.maxMessageChars + ' characters or ' + settings.maxMessageBytes + ' bytes, more than any answer within its limits; it was stopped as misbehaving');
+    }
+    process.send([name, encode(event.data)]);
+  };
+}
+process.on('message', (message) => {
+  if (!Array.isArray(message)) return;
+  const [command, text] = message;
+  if (command === 'interrupt') Atomics.store(interrupt, 0, ${SIGINT});
+  else if ((command === 'rpc' || command === 'events') && typeof text === 'string') channels[command].port1.postMessage(decode(text));
+});
+process.on('disconnect', () => process.exit(0));
+`;
+}

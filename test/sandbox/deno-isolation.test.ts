@@ -1,0 +1,86 @@
+/**
+ * `isolation: 'deno'` in Node: Python in a Deno process whose permissions are the boundary. It is
+ * the same sandbox as the worker thread (state, files, images, stops that keep the interpreter),
+ * reaches nothing of the machine unless `deno` opens it, and says clearly when Deno is missing.
+ * The hostile side (files, environment, network, processes, the MCP channel) is mcp-escape.test.ts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect } from 'vitest';
+import { PythonSandbox } from '../../dist/index.node.js';
+import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { it, useSandbox } from '../support/fixtures.js';
+
+describe('a sandbox in a Deno process', () => {
+  let sandbox: PythonSandbox;
+  useSandbox({ isolation: 'deno' }, (made) => {
+    sandbox = made;
+  });
+
+  it('runs Python, keeps state across runs, and says where it runs', async () => {
+    expect(sandbox.isolation).toBe('deno');
+    expect(sandbox.interruptible).toBe(true);
+    await sandbox.run('total = 40');
+    const result = await sandbox.run('total += 2\nprint("total", total)\ntotal');
+    expect(result).toMatchObject({ outcome: 'OUTCOME_OK', stdout: 'total 42\n', result: '42', stateLost: false });
+  });
+
+  it('stops a run at its deadline and keeps the interpreter', async () => {
+    await sandbox.run('kept = "still here"');
+    const stopped = await sandbox.run('while True: pass', { timeoutMs: 300 });
+    expect(stopped).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect((await sandbox.run('kept')).result).toBe("'still here'");
+  });
+
+  it('moves bytes both ways: files in and out, images', async () => {
+    const bytes = new Uint8Array(256).map((_, i) => i);
+    await sandbox.writeFile('in.bin', bytes);
+    const result = await sandbox.run('data = open("in.bin", "rb").read()\nopen("out.bin", "wb").write(data[::-1])\nsum(data)');
+    expect(result.result).toBe(String((255 * 256) / 2));
+    expect(Array.from(await sandbox.readFile('out.bin'))).toEqual(Array.from(bytes).reverse());
+    const shown = await sandbox.run(DISPLAY_PNG_CODE);
+    expect(shown.images[0]?.mimeType).toBe('image/png');
+  });
+
+  it('reaches no file, environment variable or network of the machine', async () => {
+    const tries = await sandbox.run(
+      [
+        'import js',
+        'for attempt in (lambda: js.Deno.readTextFileSync("/etc/hostname"), lambda: js.Deno.env.get("PATH"), lambda: js.Deno.Command.new("/usr/bin/id").outputSync()):',
+        '    try: attempt(); print("reached")',
+        '    except Exception as e: print(type(e).__name__, str(e).split(":")[0])',
+      ].join('\n'),
+    );
+    expect(tries.stdout).toBe('JsException NotCapable\n'.repeat(3));
+  });
+});
+
+describe('opening the boundary', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'deno-allow-read-'));
+  writeFileSync(join(folder, 'shared.txt'), 'opened on purpose');
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('deno.allowRead lets Python read that folder, and nothing beside it', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'deno', deno: { allowRead: [folder] } });
+    const read = await sandbox.run(`import js\njs.Deno.readTextFileSync(${JSON.stringify(join(folder, 'shared.txt'))})`);
+    expect(read.result).toBe("'opened on purpose'");
+    const beside = await sandbox.run('import js\njs.Deno.readTextFileSync("/etc/hostname")');
+    expect(beside.error?.message).toContain('NotCapable');
+  });
+});
+
+describe('bad options', () => {
+  it('are refused before anything starts, naming what is wrong', async () => {
+    await expect(PythonSandbox.create({ isolation: 'deno', deno: { allowRead: ['relative/folder'] } })).rejects.toThrow(
+      /deno.allowRead must be a list of absolute paths/,
+    );
+    await expect(PythonSandbox.create({ isolation: 'deno', deno: { allowNet: ['http://x'] } })).rejects.toThrow(/deno.allowNet/);
+    await expect(PythonSandbox.create({ deno: {} })).rejects.toThrow(/only with isolation: 'deno'/);
+    await expect(PythonSandbox.create({ isolation: 'nope' as 'deno' })).rejects.toThrow(/'frame', 'worker' or 'deno'/);
+  });
+
+  it('a missing Deno is a boot error with the install line', async () => {
+    await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: '/nonexistent/deno' } })).rejects.toThrow(/npm install deno/);
+  });
+});

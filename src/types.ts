@@ -193,10 +193,11 @@ export interface DenoBoundary {
   path?: string;
   /** Network access: `true` for any host, or a list of `host` / `host:port`. Default: none. */
   allowNet?: boolean | readonly string[];
-  /** Folders (absolute paths) the process may also read. Default: none. */
+  /**
+   * Folders (absolute paths) the process may also read; Python reads them with `fetch` of their
+   * `file:` URLs (the worker has neither `Deno` nor `process`, so nothing can write). Default: none.
+   */
   allowRead?: readonly string[];
-  /** Folders (absolute paths) the process may write. Default: none. */
-  allowWrite?: readonly string[];
 }
 
 /** The options of one `run()`. */

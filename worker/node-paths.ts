@@ -4,10 +4,9 @@
  */
 import { isNode } from '../src/is-node.js';
 
-/** Node (and Pyodide under Deno, which takes Node's paths) wants file paths where browsers want URLs. */
+/** Node wants file paths where browsers want URLs. */
 export async function toLocalPath(url: string): Promise<string> {
-  // A browser worker never sees a file: URL here: its runtime is handed in.
-  if (!url.startsWith('file:')) return url;
+  if (!isNode || !url.startsWith('file:')) return url;
   const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url');
   const path = fileURLToPath(url);
   return url.endsWith('/') && !path.endsWith('/') ? `${path}/` : path;
@@ -15,7 +14,7 @@ export async function toLocalPath(url: string): Promise<string> {
 
 /** A file of the local runtime (Node; Deno, see deno-process.ts), as a Blob read only where it is sliced. */
 export async function localFile(url: string): Promise<Blob> {
-  // Deno's worker is browser-like (isNode is false) and fetches file: URLs it may read.
+  // The worker in a Deno process is a browser worker (deno-relay.ts) that may fetch the runtime's file: URLs.
   if (!isNode) return (await fetch(url)).blob();
   const { openAsBlob } = await import(/* @vite-ignore */ 'node:fs');
   return openAsBlob(await toLocalPath(url));

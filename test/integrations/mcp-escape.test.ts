@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
-import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { initializeLine, type RawStdio, rawStdio, toolCallLine } from '../support/mcp.js';
 
 const SECRET = 'SSH-KEY-CANARY-7f3a';
@@ -43,66 +42,82 @@ const ELICITATION = JSON.stringify({
 });
 
 /**
- * The battery, as one cell: each attempt's outcome as `escaped: …` or `blocked: …`, printed as
- * JSON. `hostile` adds the attempts that would end or corrupt an unguarded server (kill, stdout).
+ * The attempts, each a Python expression (awaited if it is a promise). Those under `hostile`
+ * would end or corrupt an unguarded server (kill, stdout), so the unguarded run leaves them out.
  */
-function battery(hostile: boolean): string {
-  const paths = JSON.stringify({ key: join(home, '.ssh', 'id_ed25519'), outside, canary: canary.url, elicitation: `${ELICITATION}\n` });
+function attempts(hostile: boolean): Record<string, string> {
+  const key = JSON.stringify(join(home, '.ssh', 'id_ed25519'));
+  const line = JSON.stringify(`${ELICITATION}\n`);
+  return {
+    'file via fetch(file:)': `(await js.fetch('file://' + ${key})).text()`,
+    'file via node:fs': `(await node('fs')).readFileSync(${key}, utf8())`,
+    'file via Deno': `js.Deno.readTextFileSync(${key})`,
+    'environment via node:process': `(await node('process')).default.env.GEMINI_API_KEY`,
+    'environment via Deno': `js.Deno.env.get('GEMINI_API_KEY')`,
+    'network via fetch': `js.fetch(${JSON.stringify(canary.url)})`,
+    'network via node:http': `http_get(await node('http'), ${JSON.stringify(canary.url)})`,
+    'write outside via node:fs': `(await node('fs')).writeFileSync(${JSON.stringify(outside)}, 'x')`,
+    'write outside via Deno': `js.Deno.writeTextFileSync(${JSON.stringify(outside)}, 'x')`,
+    'process via node:child_process': `(await node('child_process')).execSync('/usr/bin/id', utf8())`,
+    'process via Deno': `js.Deno.Command.new('/usr/bin/id').outputSync()`,
+    'native code via Deno.dlopen': `js.Deno.dlopen('libc.so.6', to_js({}))`,
+    ...(hostile && {
+      'stdout via process.stdout': `(await node('process')).default.stdout.write(${line})`,
+      'stdout via /dev/fd/1': `(await node('fs')).writeFileSync('/dev/fd/1', ${line})`,
+      'stdout via Deno': `js.Deno.stdout.writeSync(js.TextEncoder.new().encode(${line}))`,
+      'stdin via /dev/stdin': `(await node('fs')).readFileSync('/dev/stdin', utf8())`,
+      'IPC channel via process.send': `(await node('process')).default.send(['rpc', '{}'])`,
+      'kill the server via process.kill': `(await node('process')).default.kill((await node('process')).default.ppid, 'SIGKILL')`,
+      'kill the server via Deno': `js.Deno.kill(js.Deno.ppid, 'SIGKILL')`,
+    }),
+  };
+}
+
+/** One attempt as a cell: prints `escaped: <what it got>` or `blocked: <the error>`. */
+function attemptCell(expression: string): string {
   return `
-import js, json
+import js
 from pyodide.ffi import create_proxy, to_js
-p = json.loads(${JSON.stringify(paths)})
-report = {}
-async def attempt(name, fn):
-    try:
-        value = fn()
-        if hasattr(value, 'then'):
-            value = await value
-        report[name] = 'escaped: ' + str(value)[:100]
-    except BaseException as e:
-        report[name] = 'blocked: ' + type(e).__name__ + ': ' + str(e)[:160]
-node = lambda name: js.process.getBuiltinModule(name)
+async def node(name):
+    return await js.eval(f"import('node:{name}')")
 utf8 = lambda: to_js({'encoding': 'utf8'}, dict_converter=js.Object.fromEntries)
-def http_get(url):
+def http_get(http, url):
     def executor(resolve, reject):
-        request = node('http').get(url, create_proxy(lambda response: resolve(response.statusCode)))
+        request = http.get(url, create_proxy(lambda response: resolve(response.statusCode)))
         request.on('error', create_proxy(lambda error: reject(error)))
     return js.Promise.new(create_proxy(executor))
-await attempt('file via Deno', lambda: js.Deno.readTextFileSync(p['key']))
-await attempt('file via node:fs', lambda: node('fs').readFileSync(p['key'], utf8()))
-await attempt('environment via Deno', lambda: js.Deno.env.get('GEMINI_API_KEY'))
-await attempt('environment via process.env', lambda: js.process.env.GEMINI_API_KEY)
-await attempt('network via fetch', lambda: js.fetch(p['canary']))
-await attempt('network via node:http', lambda: http_get(p['canary']))
-await attempt('write outside via Deno', lambda: js.Deno.writeTextFileSync(p['outside'], 'x'))
-await attempt('write outside via node:fs', lambda: node('fs').writeFileSync(p['outside'], 'x'))
-await attempt('process via Deno', lambda: js.TextDecoder.new().decode(js.Deno.Command.new('/usr/bin/id').outputSync().stdout))
-await attempt('process via node:child_process', lambda: node('child_process').execSync('/usr/bin/id', utf8()))
-await attempt('native code via Deno.dlopen', lambda: js.Deno.dlopen('libc.so.6', to_js({})))
-if ${hostile ? 'True' : 'False'}:
-    await attempt('stdout via Deno', lambda: js.Deno.stdout.writeSync(js.TextEncoder.new().encode(p['elicitation'])))
-    await attempt('stdout via process.stdout', lambda: js.process.stdout.write(p['elicitation']))
-    await attempt('stdout via /dev/fd/1', lambda: js.Deno.writeTextFileSync('/dev/fd/1', p['elicitation']))
-    await attempt('stdin via Deno', lambda: js.Deno.stdin.readSync(js.Uint8Array.new(64)))
-    await attempt('IPC channel via process.send', lambda: js.process.send(['rpc', '{}']))
-    await attempt('kill the server via Deno', lambda: js.Deno.kill(js.Deno.ppid, 'SIGKILL'))
-    await attempt('kill the server via process.kill', lambda: js.process.kill(js.process.ppid, 'SIGKILL'))
-print(json.dumps(report))
+try:
+    value = ${expression}
+    while hasattr(value, 'then'):
+        value = await value
+    print('escaped: ' + str(value)[:100])
+except BaseException as e:
+    print('blocked: ' + type(e).__name__ + ': ' + str(e)[:160])
 `;
 }
 
-/** Runs the battery in a server started with `flags`; returns each attempt's outcome. */
+/**
+ * Runs each attempt as its own call (an attempt that crashes the interpreter ends only itself);
+ * returns each one's outcome: `escaped: …`, `blocked: …`, or `crashed: …` (the sandbox restarted).
+ */
 async function runBattery(server: RawStdio, hostile: boolean): Promise<Record<string, string>> {
   server.send(initializeLine(1));
   await server.answer(1);
   server.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-  server.send(toolCallLine(2, 'run_python', { code: battery(hostile) }));
-  const answer = (await server.answer(2)) as { result?: { content?: { type: string; text?: string }[] } };
-  const text = answer.result?.content?.find((block) => block.type === 'text')?.text ?? '';
-  const line = text.split('\n').find((candidate) => candidate.startsWith('{'));
-  if (!line) throw new Error(`the battery printed no report: ${text.slice(0, 2000)}`);
-  return JSON.parse(line);
+  const report: Record<string, string> = {};
+  let id = 100;
+  for (const [name, expression] of Object.entries(attempts(hostile))) {
+    server.send(toolCallLine(++id, 'run_python', { code: attemptCell(expression) }));
+    const answer = (await server.answer(id)) as { result?: { content?: { type: string; text?: string }[] } };
+    const text = answer.result?.content?.find((block) => block.type === 'text')?.text ?? '';
+    const outcome = /^(escaped|blocked): .*/m.exec(text)?.[0];
+    report[name] = outcome ?? `crashed: ${text.slice(0, 200)}`;
+  }
+  return report;
 }
+
+/** Nineteen calls, some of which crash and restart the interpreter (seconds each on a loaded machine). */
+const BATTERY_TIMEOUT_MS = 240_000;
 
 const environment = () => ({ PATH: process.env.PATH, HOME: home, GEMINI_API_KEY: API_KEY });
 
@@ -115,7 +130,7 @@ describe('the default command (Python in a Deno process)', () => {
     server = rawStdio([], environment());
     report = await runBattery(server, true);
     if (process.env.SHOW_ESCAPES) console.log(report);
-  }, BOOT_TIMEOUT_MS);
+  }, BATTERY_TIMEOUT_MS);
 
   afterAll(async () => {
     await server?.stop();
@@ -124,9 +139,11 @@ describe('the default command (Python in a Deno process)', () => {
   test('blocks every attempt at the machine: files, environment, network, writes, processes, native code', () => {
     // Writes to stdout and reads of stdin are judged by what the client saw (below): they go to /dev/null.
     const machine = Object.entries(report).filter(([name]) => !/^std(out|in)/.test(name));
-    expect(machine).toHaveLength(14);
+    expect(machine).toHaveLength(15);
     // An environment read that returns nothing is not an escape; the key itself must never appear.
     expect(machine.filter(([, outcome]) => outcome.startsWith('escaped') && outcome !== 'escaped: None')).toEqual([]);
+    // Each attempt failed at the boundary (a permission, or an API the worker does not have), not by chance.
+    for (const [, outcome] of machine) expect(outcome).toMatch(/NotCapable|Deno is not defined|AttributeError: Deno/);
     expect(JSON.stringify(report)).not.toContain(API_KEY);
     expect(JSON.stringify(report)).not.toContain(SECRET);
   });
@@ -138,8 +155,8 @@ describe('the default command (Python in a Deno process)', () => {
   });
 
   test('Python cannot speak MCP to the client, read its messages, or end the server', async () => {
-    // stdin is /dev/null: a read is at its end at once, the client's lines never pass through it.
-    expect(report['stdin via Deno']).toBe('escaped: jsnull');
+    // stdin is /dev/null: a read finds nothing, the client's lines never pass through it.
+    expect(report['stdin via /dev/stdin']).toMatch(/^blocked|^crashed|^escaped: $/);
     expect(server.seen().filter((message) => message.method !== undefined || message.notJson !== undefined)).toEqual([]);
     expect(server.alive()).toBe(true);
     server.send(toolCallLine(3, 'run_python', { code: '6 * 7' }));
@@ -156,10 +173,14 @@ describe('--isolation worker (trusted code only), the same battery without the b
       try {
         const report = await runBattery(server, false);
         expect(report['file via node:fs']).toContain(SECRET);
-        expect(report['environment via process.env']).toContain(API_KEY);
+        expect(report['environment via node:process']).toContain(API_KEY);
         expect(report['process via node:child_process']).toMatch(/^escaped: uid=/);
         expect(report['write outside via node:fs']).toMatch(/^escaped/);
-        server.send(toolCallLine(3, 'run_python', { code: `import js; js.process.stdout.write(${JSON.stringify(`${ELICITATION}\n`)})` }));
+        server.send(
+          toolCallLine(3, 'run_python', {
+            code: `import js; (await js.eval("import('node:process')")).default.stdout.write(${JSON.stringify(`${ELICITATION}\n`)})`,
+          }),
+        );
         await server.answer(3);
         expect(server.seen().some((message) => message.method === 'elicitation/create')).toBe(true);
       } finally {
@@ -167,6 +188,6 @@ describe('--isolation worker (trusted code only), the same battery without the b
         rmSync(outside, { force: true });
       }
     },
-    BOOT_TIMEOUT_MS,
+    BATTERY_TIMEOUT_MS,
   );
 });

@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { it, useSandbox } from '../support/fixtures.js';
+import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 
 describe('a sandbox in a Deno process', () => {
   let sandbox: PythonSandbox;
@@ -43,16 +44,33 @@ describe('a sandbox in a Deno process', () => {
     expect(shown.images[0]?.mimeType).toBe('image/png');
   });
 
-  it('reaches no file, environment variable or network of the machine', async () => {
+  it('reaches no file or network of the machine, and has neither Deno nor process', async () => {
     const tries = await sandbox.run(
       [
         'import js',
-        'for attempt in (lambda: js.Deno.readTextFileSync("/etc/hostname"), lambda: js.Deno.env.get("PATH"), lambda: js.Deno.Command.new("/usr/bin/id").outputSync()):',
-        '    try: attempt(); print("reached")',
+        'print(js.eval("typeof Deno + \' \' + typeof process"))',
+        'for url in ("file:///etc/hostname", "http://127.0.0.1:8080/"):',
+        '    try: await js.fetch(url); print("reached")',
         '    except Exception as e: print(type(e).__name__, str(e).split(":")[0])',
       ].join('\n'),
     );
-    expect(tries.stdout).toBe('JsException NotCapable\n'.repeat(3));
+    expect(tries.stdout).toBe(`undefined undefined\n${'JsException NotCapable\n'.repeat(2)}`);
+  });
+});
+
+describe('packages', () => {
+  let wheels: WheelServer;
+  beforeAll(async () => {
+    wheels = await serveTinyWheel();
+  });
+  afterAll(() => wheels?.close());
+
+  it('load on import through the host, which fetches and checks them: the process itself has no network', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'deno', packageBaseUrl: wheels.baseUrl, lockFileContents: wheels.lockFileContents });
+    const result = await sandbox.run('import tinypkg\ntinypkg.greet("wheel"), tinypkg.ANSWER');
+    expect(result.output).toBe('');
+    expect(result).toMatchObject({ outcome: 'OUTCOME_OK', result: "('hello wheel', 42)" });
+    expect(wheels.requests).toContain('/tinypkg-1.0.0-py3-none-any.whl');
   });
 });
 
@@ -63,9 +81,9 @@ describe('opening the boundary', () => {
 
   it('deno.allowRead lets Python read that folder, and nothing beside it', async ({ createSandbox }) => {
     const sandbox = await createSandbox({ isolation: 'deno', deno: { allowRead: [folder] } });
-    const read = await sandbox.run(`import js\njs.Deno.readTextFileSync(${JSON.stringify(join(folder, 'shared.txt'))})`);
+    const read = await sandbox.run(`import js\nawait (await js.fetch(${JSON.stringify(`file://${join(folder, 'shared.txt')}`)})).text()`);
     expect(read.result).toBe("'opened on purpose'");
-    const beside = await sandbox.run('import js\njs.Deno.readTextFileSync("/etc/hostname")');
+    const beside = await sandbox.run('import js\nawait js.fetch("file:///etc/hostname")');
     expect(beside.error?.message).toContain('NotCapable');
   });
 });

@@ -18,7 +18,6 @@ export function boundaryNotice(options: Pick<PythonMcpServerOptions, 'isolation'
     'Python runs in a Deno process: no file outside its runtime, no environment variable, no process, no MCP channel, and',
     net ? `network access OPENED (--allow-net) to ${net}.` : 'no network.',
     ...(deno.allowRead?.length ? [`Reading OPENED (--allow-read): ${deno.allowRead.join(', ')}`] : []),
-    ...(deno.allowWrite?.length ? [`Writing OPENED (--allow-write): ${deno.allowWrite.join(', ')}`] : []),
   ];
 }
 

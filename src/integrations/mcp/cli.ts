@@ -39,8 +39,7 @@ export function usage(): string {
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
-    '  --allow-read <dir>            let Python read this folder through js.Deno (repeatable)',
-    '  --allow-write <dir>           let Python write this folder through js.Deno (repeatable)',
+    '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
     '  --isolation <deno|worker>     worker: a Node worker thread, no boundary; trusted code only (default deno)',
     ...limits,
@@ -73,7 +72,6 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'warm-spare': { type: 'boolean' },
       'allow-net': { type: 'string', multiple: true },
       'allow-read': { type: 'string', multiple: true },
-      'allow-write': { type: 'string', multiple: true },
       deno: { type: 'string' },
       isolation: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -168,7 +166,6 @@ function boundaryFlags(values: Record<string, unknown>): Pick<PythonMcpServerOpt
     ...(values.deno !== undefined && { path: values.deno as string }),
     ...(net !== undefined && { allowNet: hosts?.length && !net.includes('') ? hosts : true }),
     ...(values['allow-read'] !== undefined && { allowRead: folders('allow-read') }),
-    ...(values['allow-write'] !== undefined && { allowWrite: folders('allow-write') }),
   };
   if (isolation === 'worker') {
     if (Object.keys(deno).length > 0) throw new TypeError('--deno and --allow-* apply to the Deno process; --isolation worker has no boundary to open.');

@@ -1,8 +1,8 @@
 /**
  * `isolation: 'deno'` (Node): the worker runs inside a Deno process whose permissions are the
  * boundary, an OS process that may read the package's own files and nothing else: no other file,
- * no environment variable, no network, no subprocess, no FFI, unless the app opens one
- * (`DenoBoundary`). Its stdin and stdout are /dev/null, its environment is empty, and the
+ * no environment variable, no network, no subprocess, no FFI, unless the app opens reading or the
+ * network (`DenoBoundary`). The worker inside has neither `Deno` nor `process` (deno-relay.ts). Its stdin and stdout are /dev/null, its environment is empty, and the
  * sandbox's channels cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
  * the process is the hard stop; interrupts reach Python through the relay.
  */
@@ -28,7 +28,6 @@ export interface DenoSpawnOptions {
 export function denoPermissionFlags(boundary: DenoBoundary, runtimeFolders: string[]): string[] {
   const list = (values: readonly string[]) => values.join(',');
   const flags = [`--allow-read=${list([...runtimeFolders, ...(boundary.allowRead ?? [])])}`];
-  if (boundary.allowWrite?.length) flags.push(`--allow-write=${list(boundary.allowWrite)}`);
   if (boundary.allowNet === true) flags.push('--allow-net');
   else if (Array.isArray(boundary.allowNet) && boundary.allowNet.length > 0) flags.push(`--allow-net=${list(boundary.allowNet)}`);
   return flags;
@@ -75,7 +74,11 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   child.stderr?.on('data', (text: string) => {
     stderrTail = (stderrTail + text).slice(-STDERR_TAIL_CHARS);
   });
-  child.on('error', (error: Error) => exit(`Deno could not start: ${error.message}`));
+  let started = false;
+  child.once('spawn', () => {
+    started = true;
+  });
+  child.on('error', (error: Error) => exit(started ? `the Deno process's channel failed: ${error.message}` : `Deno could not start: ${error.message}`));
   child.on('exit', (code, signal) => {
     const detail = stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
     exit(`the Deno process exited (${signal ?? `code ${code}`})${detail}`);

@@ -45,15 +45,25 @@ function tooLarge(data) {
   }
   return false;
 }
-const worker = new Worker(settings.workerUrl, { type: 'module', name: 'python-sandbox' });
+// Deno gives every worker Node's \`process\` and its own \`Deno\`; the worker runs without both, as a
+// browser worker does. Pyodide, seeing either, would take Node's paths and write each wheel to a
+// cache folder the process may not write; Python has two ways fewer to the process (each still
+// checked by the permissions). It reads the runtime with fetch of file: URLs it may read.
+const bootstrap = 'delete globalThis.process; delete globalThis.Deno; await import(' + JSON.stringify(settings.workerUrl) + ');';
+const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });
 worker.addEventListener('error', (event) => {
   event.preventDefault();
   exit('worker error: ' + (event.message || 'failed to load the worker script'));
 });
 const interrupt = new Uint8Array(new SharedArrayBuffer(1));
 const channels = { rpc: new MessageChannel(), events: new MessageChannel() };
-worker.postMessage({ type: 'init', rpc: channels.rpc.port2, events: channels.events.port2, interruptBuffer: interrupt.buffer },
-  [channels.rpc.port2, channels.events.port2]);
+// The worker says when its script has loaded (worker/endpoint.ts); a message before that could be lost.
+worker.addEventListener('message', function loaded(event) {
+  if (event.data?.type !== 'python-sandbox-worker-loaded') return;
+  worker.removeEventListener('message', loaded);
+  worker.postMessage({ type: 'init', rpc: channels.rpc.port2, events: channels.events.port2, interruptBuffer: interrupt.buffer },
+    [channels.rpc.port2, channels.events.port2]);
+});
 for (const [name, channel] of Object.entries(channels)) {
   channel.port1.onmessage = (event) => {
     if (tooLarge(event.data)) {

@@ -165,7 +165,6 @@ function checkDenoBoundary(boundary: DenoBoundary): DenoBoundary {
       throw new TypeError(`deno.${name} must be a list of absolute paths without commas`);
   };
   folders('allowRead', boundary.allowRead);
-  folders('allowWrite', boundary.allowWrite);
   const net = boundary.allowNet;
   if (net !== undefined && typeof net !== 'boolean' && !(Array.isArray(net) && net.every((v) => typeof v === 'string' && /^[\w.:[\]-]+$/.test(v))))
     throw new TypeError('deno.allowNet must be true, false or a list of host or host:port');

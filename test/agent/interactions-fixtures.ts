@@ -1,6 +1,6 @@
 /** Shared pieces of the Interactions tests: one fake server per file, a chat on it, clean-run checks. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { type CodeExecutionChatOptions, createCodeExecutionChat } from '../../src/agent/index.js';
+import { type CodeExecutionChatOptions, InteractionError, createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor } from '../fake-interactions/scenarios.js';
 import { FakeInteractions, type FakeInteractionsOptions } from '../fake-interactions/server.js';
 import type { AgentSandbox } from '../../src/agent/index.js';
@@ -40,4 +40,14 @@ export function serverChat(fake: FakeInteractions, extra: ChatExtras = {}) {
 export function expectCleanRun(fake: FakeInteractions): void {
   expect(fake.failures).toEqual([]);
   expect(fake.remaining).toBe(0);
+}
+
+/** The InteractionError `promise` rejects with (it must reject with one). */
+export async function failure(promise: Promise<unknown>): Promise<InteractionError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InteractionError);
+  return error as InteractionError;
 }

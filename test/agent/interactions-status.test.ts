@@ -4,21 +4,12 @@
  */
 import { FinishReason } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { InteractionError, createCodeExecutionChat } from '../../src/agent/index.js';
+import { createCodeExecutionChat } from '../../src/agent/index.js';
 import { MODEL, clientFor, codeResult, modelOutput, reply, runPython } from '../fake-interactions/scenarios.js';
 import { partsOf } from '../support/agent-fixtures.js';
-import { localChat, useFakeInteractions } from './interactions-fixtures.js';
+import { failure, localChat, useFakeInteractions } from './interactions-fixtures.js';
 
 const ctx = useFakeInteractions();
-
-async function failure(promise: Promise<unknown>): Promise<InteractionError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InteractionError);
-  return error as InteractionError;
-}
 
 describe('interaction statuses', () => {
   it.each(['failed', 'cancelled', 'budget_exceeded', 'requires_continuation', 'some_future_status'])(

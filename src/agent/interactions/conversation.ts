@@ -6,6 +6,7 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { type AgentSetup, userTurn } from '../setup.js';
 import type { CodeExecutionMessageParameters } from '../types.js';
+import { boundedInteractions } from './event-bytes.js';
 import { checkInteractionHistory, userInputStep, withSteps } from './history.js';
 import { type InteractionLoopInput, type InteractionLoopResult, interactionLoop, openStream, runInteractionLoop } from './interaction-loop.js';
 import { interactionRequestFields } from './tools.js';
@@ -36,7 +37,7 @@ export function resolveInteractions(
     throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
   if (options.store !== undefined && typeof options.store !== 'boolean')
     throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
-  return { client, store: options.store ?? false };
+  return { client: boundedInteractions(client), store: options.store ?? false };
 }
 
 /** The chat's conversation on the Interactions API. */

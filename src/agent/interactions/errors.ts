@@ -47,6 +47,16 @@ export function isInteractionError(error: unknown): error is InteractionError {
   return error instanceof Error && error.name === 'InteractionError' && typeof (error as { reason?: unknown }).reason === 'string';
 }
 
+/**
+ * `error`, or the {@link InteractionError} it wraps: the SDK reports an error its stream's body
+ * raised (the event byte bound) as a connection error with ours as `cause`.
+ */
+export function ownInteractionError(error: unknown): unknown {
+  for (let at = error, depth = 0; depth < 4 && typeof at === 'object' && at !== null; at = (at as { cause?: unknown }).cause, depth++)
+    if (isInteractionError(at)) return at;
+  return error;
+}
+
 /** The API's 400 for a built-in tool beside function tools (quoted in googleapis/js-genai#1768, python-genai#2761). */
 const TOOL_MIX_REFUSAL = /include_server_side_tool_invocations/;
 

@@ -15,7 +15,7 @@ import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
 import { InteractionError, explainCreateError, quoted } from './errors.js';
 import { withModelSteps, withSteps, requestInput } from './history.js';
-import { ResponseBudget, contentChars } from './limits.js';
+import { ResponseBudget } from './limits.js';
 import { type ReadInteraction, readInteractionStream } from './stream-reader.js';
 import { stepParts, usageMetadata } from './steps-to-parts.js';
 import type { InteractionRequestFields } from './tools.js';
@@ -182,7 +182,7 @@ async function createOnce(input: InteractionLoopInput, history: InteractionHisto
   }
   const budget = new ResponseBudget();
   budget.steps(list.length);
-  budget.spend(contentChars(list));
+  budget.spend(list);
   return {
     id: typeof id === 'string' ? id : '',
     status: typeof status === 'string' ? status : undefined,

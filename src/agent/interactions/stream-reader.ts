@@ -10,8 +10,8 @@
  * caller rolls the message back.
  */
 import type { Interactions, Part } from '@google/genai';
-import { InteractionError, quoted } from './errors.js';
-import { INTERACTION_LIMITS, ResponseBudget, contentChars } from './limits.js';
+import { InteractionError, ownInteractionError, quoted } from './errors.js';
+import { INTERACTION_LIMITS, ResponseBudget } from './limits.js';
 import { codePart, contentParts, resultParts, stepParts } from './steps-to-parts.js';
 import type { InteractionStep } from './types.js';
 
@@ -50,8 +50,9 @@ export async function* readInteractionStream(source: StreamSource): AsyncGenerat
       }
       if (assembler.completed) return assembler.finish();
       throw new InteractionError('protocol', 'The interaction stream ended before interaction.completed.', { interactionId: assembler.id });
-    } catch (error) {
+    } catch (caught) {
       source.signal?.throwIfAborted();
+      const error = ownInteractionError(caught);
       const { id, lastEventId } = assembler;
       // Only a cut connection is resumed: not a bound reached, nor a broken event.
       const resumable =
@@ -163,7 +164,7 @@ export class StepAssembler {
     // A completed event may carry the steps itself; they count only where no step events came.
     if (this.hop.size === 0 && Array.isArray(interaction?.steps) && interaction.steps.length > 0) {
       this.budget.steps(this.steps.length + interaction.steps.length);
-      this.budget.spend(contentChars(interaction.steps));
+      this.budget.spend(interaction.steps);
       this.firstUnshown ??= this.steps.length;
       for (const step of interaction.steps) this.steps.push({ step: structuredClone(step), argumentFragments: [], stopped: true });
     }
@@ -175,7 +176,7 @@ export class StepAssembler {
     if (this.hop.has(at)) throw this.broken(`a second step.start for step ${at}`);
     if (typeof step !== 'object' || step === null || typeof (step as { type?: unknown }).type !== 'string') throw this.broken(`step ${at} without a type`);
     this.budget.steps(this.steps.length + 1);
-    this.budget.spend(contentChars(step));
+    this.budget.spend(step);
     const open: OpenStep = { step: structuredClone(step) as InteractionStep, argumentFragments: [], stopped: false };
     if (open.step.type === 'function_call') this.firstUnshown ??= this.steps.length;
     this.steps.push(open);
@@ -187,7 +188,7 @@ export class StepAssembler {
   private delta(index: unknown, delta: unknown): Part[] {
     const open = this.open(index, 'step.delta');
     if (typeof delta !== 'object' || delta === null) throw this.broken(`a step.delta without a delta for step ${String(index)}`);
-    this.budget.spend(contentChars(delta));
+    this.budget.spend(delta);
     const step = open.step;
     const change = delta as Interactions.StepDelta['delta'];
     switch (change.type) {

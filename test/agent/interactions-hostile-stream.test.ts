@@ -1,0 +1,97 @@
+/**
+ * A hostile Interactions server's responses are bounded before they cost memory, time or runs:
+ * content counted at any depth, a stalled stream given up, one response's calls capped, one
+ * event's bytes bounded while it is read. Each ends in a clear error or an answer the model can
+ * act on, with the chat's history as it was.
+ */
+import { describe, expect, it } from 'vitest';
+import { INTERACTION_LIMITS } from '../../src/agent/index.js';
+import { collect } from '../support/agent-fixtures.js';
+import { eventsFor, interaction, modelOutput, reply } from '../fake-interactions/scenarios.js';
+import { boundEventBytes } from '../../src/agent/interactions/event-bytes.js';
+import { failure, localChat, useFakeInteractions } from './interactions-fixtures.js';
+
+const ctx = useFakeInteractions();
+
+/** `leaf` inside `depth` levels of objects. */
+function nested(depth: number, leaf: unknown): unknown {
+  let value = leaf;
+  for (let level = 0; level < depth; level++) value = { deeper: value };
+  return value;
+}
+
+/** An SSE body of `text`, sent in chunks of `size` bytes. */
+function body(text: string, size = 1000): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, (at += size)));
+    },
+  });
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ bytes: number; error?: unknown }> {
+  let bytes = 0;
+  try {
+    for await (const chunk of stream) bytes += chunk.length;
+    return { bytes };
+  } catch (error) {
+    return { bytes, error };
+  }
+}
+
+describe('content at any depth counts against maxChars', () => {
+  it.each([true, false])(
+    'content over maxChars nested 40 levels deep is refused (limit), nothing kept (streamed: %s)',
+    async (streamed) => {
+      const { fake } = ctx;
+      // Two steps of just over half the bound each, so that no one event passes maxEventBytes.
+      const deep = () => ({ type: 'hologram', beams: nested(40, 'x'.repeat(INTERACTION_LIMITS.maxChars / 2 + 1)) }) as never;
+      fake.script([{ reply: reply('completed', [modelOutput('Hi.'), deep(), deep()]) }]);
+      const chat = localChat(fake);
+      const sent = streamed ? chat.sendMessageStream({ message: 'Hi.' }).then(collect) : chat.sendMessage({ message: 'Hi.' });
+      const error = await failure(sent);
+      expect(error.reason).toBe('limit');
+      expect(error.message).toMatch(/more than 67108864 characters/);
+      expect(chat.getInteractionHistory().steps).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('a step nested deeper than maxDepth is refused (limit), not walked or cloned', async () => {
+    const { fake } = ctx;
+    fake.script([{ reply: reply('completed', [{ type: 'hologram', beams: nested(INTERACTION_LIMITS.maxDepth + 1, 'x') } as never]) }]);
+    const chat = localChat(fake);
+    const error = await failure(chat.sendMessageStream({ message: 'Hi.' }).then(collect));
+    expect(error).toMatchObject({ reason: 'limit', message: expect.stringMatching(/nested deeper than 100 levels/) });
+    expect(chat.getInteractionHistory().steps).toEqual([]);
+  });
+});
+
+describe('one event is bounded in bytes while it is read', () => {
+  it('passes events within the bound, whatever their line ends (LF, CRLF, CR)', async () => {
+    const event = (n: number, end: string) => `event: step.delta${end}data: ${'x'.repeat(n)}${end}${end}`;
+    const text = [event(900, '\n'), event(900, '\r\n'), event(900, '\r'), event(900, '\n')].join('');
+    expect(await readAll(boundEventBytes(body(text, 7), 1000))).toEqual({ bytes: text.length });
+  });
+
+  it('fails as soon as one event passes the bound, without reading the rest of it', async () => {
+    const read = await readAll(boundEventBytes(body(`data: ${'x'.repeat(1_000_000)}\n\n`), 10_000));
+    expect(read.error).toMatchObject({ name: 'InteractionError', reason: 'limit', message: expect.stringMatching(/more than 10000 bytes/) });
+    expect(read.bytes).toBeLessThanOrEqual(10_000);
+  });
+
+  it('a chat refuses an event over maxEventBytes (limit) even when it parses to almost nothing', async () => {
+    const { fake } = ctx;
+    // Whitespace: before the bound, the SDK buffered and parsed all of it, and the message completed.
+    const padded = `{"event_type":"interaction.status_update","status":"in_progress"${' '.repeat(INTERACTION_LIMITS.maxEventBytes)}}`;
+    const [created, ...rest] = eventsFor('', 'm', interaction('completed', [modelOutput('Hi.')]));
+    fake.script([{ reply: { events: [created, padded, ...rest] } }]);
+    const chat = localChat(fake);
+    const error = await failure(chat.sendMessageStream({ message: 'Hi.' }).then(collect));
+    expect(error).toMatchObject({ reason: 'limit', message: expect.stringMatching(/an event of more than 67108864 bytes/) });
+    expect(chat.getInteractionHistory().steps).toEqual([]);
+  }, 60_000);
+});

@@ -33,7 +33,7 @@ export {
 } from './live/live-session.js';
 export { LIVE_DEFAULTS } from './live/live-config.js';
 export { isNotRunCode } from './live/live-transcript.js';
-export { DEFAULT_MAX_PENDING_CALLS } from './live/live-calls.js';
+export { DEFAULT_MAX_PENDING_CALLS } from './function-calls.js';
 export type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
 export type {
   LiveAudioEvent,

@@ -5,11 +5,11 @@
  * act on, with the chat's history as it was.
  */
 import { describe, expect, it } from 'vitest';
-import { INTERACTION_LIMITS } from '../../src/agent/index.js';
+import { DEFAULT_MAX_PENDING_CALLS, INTERACTION_LIMITS } from '../../src/agent/index.js';
 import { collect } from '../support/agent-fixtures.js';
-import { eventsFor, interaction, modelOutput, reply } from '../fake-interactions/scenarios.js';
+import { eventsFor, functionResults, interaction, modelOutput, reply, resultJson, runPython } from '../fake-interactions/scenarios.js';
 import { boundEventBytes } from '../../src/agent/interactions/event-bytes.js';
-import { failure, localChat, useFakeInteractions } from './interactions-fixtures.js';
+import { expectCleanRun, failure, localChat, printingSandbox, useFakeInteractions } from './interactions-fixtures.js';
 
 const ctx = useFakeInteractions();
 
@@ -94,4 +94,23 @@ describe('one event is bounded in bytes while it is read', () => {
     expect(error).toMatchObject({ reason: 'limit', message: expect.stringMatching(/an event of more than 67108864 bytes/) });
     expect(chat.getInteractionHistory().steps).toEqual([]);
   }, 60_000);
+});
+
+describe('the calls of one response are capped', () => {
+  it.each([true, false])('runs the first DEFAULT_MAX_PENDING_CALLS calls and answers the rest with an error, as Live does (streamed: %s)', async (streamed) => {
+    const { fake } = ctx;
+    const calls = Array.from({ length: 40 }, (_, n) => runPython(`print(${n})`, `c${n}`));
+    fake.script([{ reply: reply('requires_action', calls) }, { reply: reply('completed', [modelOutput('Done.')]) }]);
+    const sandbox = printingSandbox();
+    const chat = localChat(fake, sandbox);
+    await (streamed ? chat.sendMessageStream({ message: 'Print.' }).then(collect) : chat.sendMessage({ message: 'Print.' }));
+    expect(sandbox.runs).toHaveLength(DEFAULT_MAX_PENDING_CALLS);
+    expect(sandbox.runs.at(-1)).toBe(`print(${DEFAULT_MAX_PENDING_CALLS - 1})`);
+    // Every call is answered, in order: the server refuses a response with calls left open.
+    expect(functionResults(fake.requests[1]).map((result) => result.call_id)).toEqual(calls.map((call) => (call as { id: string }).id));
+    expect(resultJson(fake.requests[1], DEFAULT_MAX_PENDING_CALLS).error).toMatch(
+      /^Too many calls at once: at most 16 may wait or run, so this call was not run/,
+    );
+    expectCleanRun(fake);
+  });
 });

@@ -9,7 +9,7 @@
  */
 import { FinishReason, type FunctionCall, GenerateContentResponse, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import type { CodeExecutionEvent } from '../events.js';
-import { type CallContext, planCall } from '../function-calls.js';
+import { type CallContext, DEFAULT_MAX_PENDING_CALLS, planCall, planError, tooManyCalls } from '../function-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
 import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
@@ -104,7 +104,11 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
         continue;
       }
       const call = modelStep as (typeof open)[number];
-      const planned = planCall(asFunctionCall(call), ctx);
+      // Calls past the most at once are answered with an error, as Live answers them, not run.
+      const planned =
+        results.length < DEFAULT_MAX_PENDING_CALLS
+          ? planCall(asFunctionCall(call), ctx)
+          : planError(asFunctionCall(call), tooManyCalls(DEFAULT_MAX_PENDING_CALLS), ctx);
       yield show([planned.announce]);
       const outcome = await planned.execute();
       results.push(functionResultStep(call, outcome));

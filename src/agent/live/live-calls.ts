@@ -13,13 +13,11 @@
  * delivered, a queued one is not run.
  */
 import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@google/genai';
-import { type CallContext, type CallOutcome, planCall, planError } from '../function-calls.js';
+import { type CallContext, type CallOutcome, planCall, planError, tooManyCalls } from '../function-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 import { measureJson } from './json-size.js';
 import { isObject } from '../json-object.js';
 
-/** Most calls waiting or running at once when `maxPendingCalls` is not given. */
-export const DEFAULT_MAX_PENDING_CALLS = 16;
 /** Longest call id and function name accepted (real ids are ~35 characters). */
 const MAX_ID_CHARS = 256;
 const MAX_NAME_CHARS = 256;
@@ -158,10 +156,7 @@ export class LiveCalls {
     const call: FunctionCall = { id, name, ...(problem === undefined && isObject(raw.args) && { args: raw.args }) };
     if (problem !== undefined) return this.answerNow(call, problem);
     if (this.pending.size >= this.options.maxPending) {
-      return this.answerNow(
-        call,
-        `Too many calls at once: at most ${this.options.maxPending} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`,
-      );
+      return this.answerNow(call, tooManyCalls(this.options.maxPending));
     }
     const entry: Pending = { controller: new AbortController(), running: false, connection: this.options.connection() };
     this.pending.set(id, entry);

@@ -67,5 +67,5 @@ export type {
   StepStartEvent,
 } from './events.js';
 export { InteractionError, isInteractionError, type InteractionErrorReason } from './interactions/errors.js';
-export { INTERACTION_LIMITS } from './interactions/limits.js';
+export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, INTERACTION_LIMITS } from './interactions/limits.js';
 export type { GeminiApi, InteractionHistory, InteractionStep, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';

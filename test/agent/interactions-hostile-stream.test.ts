@@ -4,12 +4,12 @@
  * event's bytes bounded while it is read. Each ends in a clear error or an answer the model can
  * act on, with the chat's history as it was.
  */
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PENDING_CALLS, INTERACTION_LIMITS } from '../../src/agent/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MAX_PENDING_CALLS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, INTERACTION_LIMITS, createCodeExecutionChat } from '../../src/agent/index.js';
 import { collect } from '../support/agent-fixtures.js';
-import { eventsFor, functionResults, interaction, modelOutput, reply, resultJson, runPython } from '../fake-interactions/scenarios.js';
+import { MODEL, clientFor, eventsFor, functionResults, interaction, modelOutput, reply, resultJson, runPython } from '../fake-interactions/scenarios.js';
 import { boundEventBytes } from '../../src/agent/interactions/event-bytes.js';
-import { expectCleanRun, failure, localChat, printingSandbox, useFakeInteractions } from './interactions-fixtures.js';
+import { expectCleanRun, failure, localChat, printingSandbox, serverChat, useFakeInteractions } from './interactions-fixtures.js';
 
 const ctx = useFakeInteractions();
 
@@ -112,5 +112,32 @@ describe('the calls of one response are capped', () => {
       /^Too many calls at once: at most 16 may wait or run, so this call was not run/,
     );
     expectCleanRun(fake);
+  });
+});
+
+describe('a stream that goes quiet fails after streamIdleTimeoutMs', () => {
+  it('a stream stalled mid-event fails (limit) after streamIdleTimeoutMs, its connection closed, nothing kept', async () => {
+    const { fake } = ctx;
+    const events = eventsFor('', MODEL, interaction('completed', [modelOutput('Never finished.')]));
+    fake.script([{ reply: { events, stallAfter: 3 } }, { reply: reply('completed', [modelOutput('Fine.')]) }]);
+    const chat = localChat(fake, printingSandbox(), { streamIdleTimeoutMs: 300 });
+    const started = Date.now();
+    const error = await failure(chat.sendMessageStream({ message: 'Hi.' }).then(collect));
+    expect(error).toMatchObject({ reason: 'limit', message: 'The interaction stream sent nothing for 300 ms (streamIdleTimeoutMs); stopped reading it.' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(chat.getInteractionHistory().steps).toEqual([]);
+    await vi.waitFor(() => expect(fake.openResponses).toBe(0));
+    // Not resumed; the chat goes on.
+    await chat.sendMessage({ message: 'Again.' });
+    expect(fake.requests.map((request) => request.method)).toEqual(['POST', 'POST']);
+  }, 10_000);
+
+  it('defaults to 5 minutes and takes whole milliseconds, on api: "interactions" only', () => {
+    expect(DEFAULT_STREAM_IDLE_TIMEOUT_MS).toBe(300_000);
+    expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 1.5 })).toThrow(/streamIdleTimeoutMs must be a whole number of milliseconds/);
+    expect(() => createCodeExecutionChat({ ai: clientFor(ctx.fake), model: MODEL, execution: 'server', streamIdleTimeoutMs: 1000 })).toThrow(
+      /streamIdleTimeoutMs applies to api: "interactions" only/,
+    );
   });
 });

@@ -22,8 +22,11 @@ import { cutMidBody, json, readBody } from '../support/http-replies.js';
 export type Reply =
   /** An interaction: the JSON body, or its events when the client streams. `cutAfter`: drop the connection after that many events. */
   | { interaction: ScriptedInteraction; cutAfter?: number; eventIds?: boolean }
-  /** Events sent as they are (streaming requests only), for protocol violations. */
-  | { events: unknown[]; cutAfter?: number; status?: ScriptedInteraction }
+  /**
+   * Events sent as they are (streaming requests only), for protocol violations. `stallAfter`: after
+   * that many events, send the start of the next one and then nothing (until the client goes away).
+   */
+  | { events: unknown[]; cutAfter?: number; stallAfter?: number; status?: ScriptedInteraction }
   /** A body sent byte for byte (a recording). */
   | { raw: { status: number; contentType: string; body: string } }
   /** An HTTP error with the API's error body. */
@@ -96,6 +99,11 @@ export class FakeInteractions {
     this.turns = [];
     this.stored.clear();
     return this;
+  }
+
+  /** Responses still open (a client that closed its connection has none). */
+  get openResponses(): number {
+    return this.open.size;
   }
 
   get remaining(): number {
@@ -188,7 +196,7 @@ export class FakeInteractions {
     const store = body.store !== false;
     if ('events' in reply) {
       if (!body.stream) return this.fail(res, 400, 'FAILED_PRECONDITION', 'fake-interactions: this turn is scripted as events, but the client did not stream');
-      return this.sendEvents(res, reply.events as Array<Record<string, unknown>>, reply.cutAfter);
+      return this.sendEvents(res, reply.events as Array<Record<string, unknown>>, reply.cutAfter, reply.stallAfter);
     }
     const id = store ? `v1_fake-${++this.seq}` : '';
     for (const step of reply.interaction.steps) {
@@ -226,9 +234,13 @@ export class FakeInteractions {
     return this.sendEvents(res, stored.events.slice(from));
   }
 
-  private async sendEvents(res: ServerResponse, events: Array<Record<string, unknown>>, cutAfter?: number): Promise<void> {
+  private async sendEvents(res: ServerResponse, events: Array<Record<string, unknown>>, cutAfter?: number, stallAfter?: number): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const [index, event] of events.entries()) {
+      if (stallAfter !== undefined && index >= stallAfter) {
+        res.write(`data: ${JSON.stringify(event).slice(0, 20)}`);
+        return;
+      }
       if (cutAfter !== undefined && index >= cutAfter) {
         await cutMidBody(res);
         return;

@@ -6,7 +6,9 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { type AgentSetup, userTurn } from '../setup.js';
 import type { CodeExecutionMessageParameters } from '../types.js';
+import { timerOption } from '../timer-option.js';
 import { boundedInteractions } from './event-bytes.js';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './limits.js';
 import { checkInteractionHistory, userInputStep, withSteps } from './history.js';
 import { type InteractionLoopInput, type InteractionLoopResult, interactionLoop, openStream, runInteractionLoop } from './interaction-loop.js';
 import { interactionRequestFields } from './tools.js';
@@ -16,12 +18,14 @@ import type { GeminiApi, InteractionHistory, InteractionsClient, InteractionsMod
 export interface InteractionsSetup {
   client: InteractionsClient;
   store: boolean;
+  streamIdleTimeoutMs: number;
 }
 
 /**
  * The Interactions setup when `options.api` is `'interactions'`, else undefined.
  *
- * @throws {TypeError} an unknown `api`, a client without `interactions`, or a `store` that is not a boolean.
+ * @throws {TypeError} an unknown `api`, a client without `interactions`, a `store` that is not a boolean, or Interactions options without `api: 'interactions'`.
+ * @throws {RangeError} a `streamIdleTimeoutMs` that is not a delay `setTimeout` takes.
  */
 export function resolveInteractions(
   options: { api?: GeminiApi; ai: { interactions?: InteractionsClient } } & InteractionsModeOptions,
@@ -29,7 +33,8 @@ export function resolveInteractions(
   const api = options.api ?? 'generateContent';
   if (api !== 'generateContent' && api !== 'interactions') throw new TypeError(`api must be "generateContent" or "interactions"; got ${JSON.stringify(api)}`);
   if (api === 'generateContent') {
-    if (options.store !== undefined) throw new TypeError('store applies to api: "interactions" only');
+    for (const name of ['store', 'streamIdleTimeoutMs'] as const)
+      if (options[name] !== undefined) throw new TypeError(`${name} applies to api: "interactions" only`);
     return undefined;
   }
   const client = options.ai.interactions;
@@ -37,7 +42,8 @@ export function resolveInteractions(
     throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
   if (options.store !== undefined && typeof options.store !== 'boolean')
     throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
-  return { client: boundedInteractions(client), store: options.store ?? false };
+  const streamIdleTimeoutMs = timerOption('streamIdleTimeoutMs', options.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS);
+  return { client: boundedInteractions(client), store: options.store ?? false, streamIdleTimeoutMs };
 }
 
 /** The chat's conversation on the Interactions API. */
@@ -129,6 +135,8 @@ function loopInput(
     fields,
     history,
     store: api.store,
+    streamIdleTimeoutMs: api.streamIdleTimeoutMs,
+    streamStop: new AbortController(),
     maxSteps: setup.maxSteps,
     stream,
     calls: { sandbox: setup.sandbox, functions: setup.functions },

@@ -11,6 +11,7 @@ import { FinishReason, type FunctionCall, GenerateContentResponse, type Generate
 import type { CodeExecutionEvent } from '../events.js';
 import { type CallContext, DEFAULT_MAX_PENDING_CALLS, planCall, planError, tooManyCalls } from '../function-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
+import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
 import { InteractionError, explainCreateError, quoted } from './errors.js';
@@ -28,6 +29,10 @@ export interface InteractionLoopInput {
   /** The history with the message's `user_input` step at its end. */
   history: InteractionHistory;
   store: boolean;
+  /** How long a stream may send no whole event (see `streamIdleTimeoutMs`). */
+  streamIdleTimeoutMs: number;
+  /** Closes the message's requests when a stream went quiet for that long (which ends the message). */
+  streamStop: AbortController;
   maxSteps: number;
   stream: boolean;
   /** How calls are answered (sandbox, user functions); `step` is filled in per step. */
@@ -65,7 +70,13 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
     let streamed = 0;
     if (stream) {
       const events = step === 1 && input.firstStream ? input.firstStream : await openStream(input, history);
-      const reader = readInteractionStream({ events, resume: resumer(input), signal });
+      const reader = readInteractionStream({
+        events,
+        resume: resumer(input),
+        signal,
+        idleTimeoutMs: input.streamIdleTimeoutMs,
+        stop: (reason) => input.streamStop.abort(reason),
+      });
       let next = await reader.next();
       for (; !next.done; next = await reader.next()) yield show(next.value, { usageMetadata: usage });
       read = next.value;
@@ -153,7 +164,7 @@ function createParams(input: InteractionLoopInput, history: InteractionHistory) 
 }
 
 function requestOptions(input: InteractionLoopInput) {
-  return input.fields.signal ? { fetch_options: { signal: input.fields.signal } } : undefined;
+  return { fetch_options: { signal: anySignal([input.fields.signal, input.streamStop.signal]) } };
 }
 
 /** Opens a streamed interaction for the history as it stands (also used by the chat for the first step). */

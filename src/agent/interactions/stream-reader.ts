@@ -36,6 +36,10 @@ export interface StreamSource {
   /** Reopens the stream after the event with `lastEventId`; unset when the interaction is not stored (nothing to resume). */
   resume?: (id: string, lastEventId: string) => Promise<AsyncIterable<unknown>>;
   signal?: AbortSignal;
+  /** How long the stream may send no whole event before reading fails (reason `limit`). */
+  idleTimeoutMs: number;
+  /** Closes the stream's connection (called when it went quiet, with the error thrown). */
+  stop?: (reason: Error) => void;
 }
 
 /** Reads the stream to its end; yields the transcript parts that can be shown as they arrive. */
@@ -44,9 +48,19 @@ export async function* readInteractionStream(source: StreamSource): AsyncGenerat
   let events = source.events;
   for (let resumes = 0; ; resumes++) {
     try {
-      for await (const event of events) {
-        const shown = assembler.accept(event);
-        if (shown.length > 0) yield shown;
+      const iterator = events[Symbol.asyncIterator]();
+      let ended = false;
+      try {
+        for (;;) {
+          const next = await nextWithin(iterator, source);
+          if (next.done) break;
+          const shown = assembler.accept(next.value);
+          if (shown.length > 0) yield shown;
+        }
+        ended = true;
+      } finally {
+        // Left early (a check failed, the caller stopped, the stream went quiet): close it, without waiting on a read that may never end.
+        if (!ended) iterator.return?.().catch(() => undefined);
       }
       if (assembler.completed) return assembler.finish();
       throw new InteractionError('protocol', 'The interaction stream ended before interaction.completed.', { interactionId: assembler.id });
@@ -61,6 +75,27 @@ export async function* readInteractionStream(source: StreamSource): AsyncGenerat
       events = await source.resume!(id, lastEventId);
     }
   }
+}
+
+/**
+ * The iterator's next event, or an {@link InteractionError} (reason `limit`) once
+ * `idleTimeoutMs` pass without one; the connection is then closed through `stop`.
+ */
+function nextWithin<T>(iterator: AsyncIterator<T>, source: Pick<StreamSource, 'idleTimeoutMs' | 'stop'>): Promise<IteratorResult<T>> {
+  const next = iterator.next();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const quiet = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = ownCheck(
+        new InteractionError('limit', `The interaction stream sent nothing for ${source.idleTimeoutMs} ms (streamIdleTimeoutMs); stopped reading it.`),
+      );
+      // The read left behind fails when the connection closes: nobody waits for it.
+      next.catch(() => undefined);
+      source.stop?.(error);
+      reject(error);
+    }, source.idleTimeoutMs);
+  });
+  return Promise.race([next, quiet]).finally(() => clearTimeout(timer));
 }
 
 /** Errors raised by the checks below (not by the connection): never resumed. */

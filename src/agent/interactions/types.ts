@@ -43,4 +43,10 @@ export interface InteractionsModeOptions {
    * A cut stream is resumed (`interactions.get(id, { stream: true, last_event_id })`) only when stored.
    */
   store?: boolean;
+  /**
+   * How long a streamed response may go without a whole event before the message fails with an
+   * `InteractionError` (reason `limit`) and its connection is closed; default
+   * {@link DEFAULT_STREAM_IDLE_TIMEOUT_MS} (5 minutes). Whole milliseconds from 1.
+   */
+  streamIdleTimeoutMs?: number;
 }

@@ -25,6 +25,7 @@ import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
 import { isObject } from '../json-object.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../function-calls.js';
+import { timerOption } from '../timer-option.js';
 import { LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
 import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS, errorText, LiveConnections } from './live-connections.js';
@@ -37,8 +38,6 @@ export { DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS };
 
 const SCHEDULINGS: readonly string[] = [FunctionResponseScheduling.SILENT, FunctionResponseScheduling.WHEN_IDLE, FunctionResponseScheduling.INTERRUPT];
 const BEHAVIORS: readonly string[] = [Behavior.BLOCKING, Behavior.NON_BLOCKING];
-/** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Prepares code execution for one Live session that you connect yourself: pass
@@ -99,9 +98,7 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
   const attempts = options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 0)
     throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
-  const setupTimeoutMs = options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
-  if (!Number.isInteger(setupTimeoutMs) || setupTimeoutMs < 1 || setupTimeoutMs > MAX_TIMER_MS)
-    throw new RangeError(`setupTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${String(options.setupTimeoutMs)}`);
+  const setupTimeoutMs = timerOption('setupTimeoutMs', options.setupTimeoutMs, DEFAULT_SETUP_TIMEOUT_MS);
   const live = createLiveCodeExecution(options);
   const { ai, model } = options;
   await live.open(

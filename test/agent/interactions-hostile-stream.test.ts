@@ -9,6 +9,7 @@ import { DEFAULT_MAX_PENDING_CALLS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, INTERACTION_
 import { collect } from '../support/agent-fixtures.js';
 import { MODEL, clientFor, eventsFor, functionResults, interaction, modelOutput, reply, resultJson, runPython } from '../fake-interactions/scenarios.js';
 import { boundEventBytes } from '../../src/agent/interactions/event-bytes.js';
+import { contentChars } from '../../src/agent/interactions/limits.js';
 import { expectCleanRun, failure, localChat, printingSandbox, serverChat, useFakeInteractions } from './interactions-fixtures.js';
 
 const ctx = useFakeInteractions();
@@ -59,6 +60,12 @@ describe('content at any depth counts against maxChars', () => {
     },
     60_000,
   );
+
+  it('counts strings and keys at every depth, and every other value as one', () => {
+    expect(contentChars(nested(40, 'x'.repeat(1000)))).toBe(40 * 'deeper'.length + 40 + 1000);
+    expect(contentChars([0, true, null, {}, []])).toBe(6);
+    expect(contentChars(nested(INTERACTION_LIMITS.maxDepth + 1, 'x'))).toBeUndefined();
+  });
 
   it('a step nested deeper than maxDepth is refused (limit), not walked or cloned', async () => {
     const { fake } = ctx;

@@ -14,7 +14,10 @@ export const INTERACTION_LIMITS = Object.freeze({
    * one event may hold at most what a whole response may (`maxChars`).
    */
   maxEventBytes: 64 * 1024 * 1024,
-  /** Characters of step content (text, arguments, image data, results, and their keys), at any depth, in one response. */
+  /**
+   * Characters of step content (text, arguments, image data, results, and their keys), at any
+   * depth, in one response; every other value (a number, an object…) counts as one.
+   */
   maxChars: 64 * 1024 * 1024,
   /**
    * Deepest nesting of objects and arrays in one step or delta. Real steps nest a few levels plus
@@ -62,16 +65,17 @@ export class ResponseBudget {
 }
 
 /**
- * Characters of the strings in `value`, values and object keys, however deep (a walk with its own
- * stack of one frame per level, not recursion, so no depth is left uncounted); undefined when it
- * nests deeper than {@link INTERACTION_LIMITS}.maxDepth.
+ * Characters of the strings in `value`, values and object keys, and one for every other value (a
+ * number, `null`, an object or array: each costs memory however short), however deep (a walk with
+ * its own stack of one frame per level, not recursion, so no depth is left uncounted); undefined
+ * when it nests deeper than {@link INTERACTION_LIMITS}.maxDepth.
  */
 export function contentChars(value: unknown): number | undefined {
   let total = 0;
   /** The containers being walked, outermost first: their children (values, or keys of an object) and the next one to visit. */
   const frames: Array<{ container: unknown[] | Record<string, unknown>; keys: readonly (string | number)[] | undefined; next: number }> = [];
   const enter = (item: unknown): boolean => {
-    if (typeof item === 'string') total += item.length;
+    total += typeof item === 'string' ? item.length : 1;
     if (typeof item !== 'object' || item === null) return true;
     if (frames.length >= INTERACTION_LIMITS.maxDepth) return false;
     const keys = Array.isArray(item) ? undefined : Object.keys(item);

@@ -60,7 +60,10 @@ export async function* readInteractionStream(source: StreamSource): AsyncGenerat
         ended = true;
       } finally {
         // Left early (a check failed, the caller stopped, the stream went quiet): close it, without waiting on a read that may never end.
-        if (!ended) iterator.return?.().catch(() => undefined);
+        if (!ended)
+          void Promise.resolve()
+            .then(() => iterator.return?.())
+            .catch(() => undefined);
       }
       if (assembler.completed) return assembler.finish();
       throw new InteractionError('protocol', 'The interaction stream ended before interaction.completed.', { interactionId: assembler.id });

@@ -1,6 +1,7 @@
-/** The MCP server's checks that need no interpreter: tool arguments, the command line, cut lines' ids. */
+/** The MCP server's checks that need no interpreter: tool arguments, the command line, allowed Host names, cut lines' ids. */
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
+import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
 import { resolveServerOptions } from '../../src/integrations/mcp/options.js';
 import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
 import { ToolArgumentError, parseToolCall } from '../../src/integrations/mcp/tools.js';
@@ -61,6 +62,30 @@ describe('the command line', () => {
     expect(() => resolveServerOptions({ limits: { timeoutMs: -1 } })).toThrow(/timeoutMs must be/);
     expect(() => resolveServerOptions({ maxSessions: 0 })).toThrow(/maxSessions must be/);
     expect(() => resolveServerOptions({ maxSessions: 1.5 })).toThrow(/whole number/);
+  });
+});
+
+describe('the Host and Origin an HTTP request may name', () => {
+  test('listening on every address (a container), a rebinding name is refused; loopback and configured names pass', () => {
+    for (const wildcard of ['0.0.0.0', '::']) {
+      const allowed = allowedHostNames(wildcard, ['Box', 'fd00::1']);
+      expect(hostAndOriginAllowed('evil.example:3000', undefined, allowed)).toBe(false);
+      expect(hostAndOriginAllowed('0.0.0.0:3000', undefined, allowed)).toBe(false);
+      expect(hostAndOriginAllowed('127.0.0.1:3000', undefined, allowed)).toBe(true);
+      expect(hostAndOriginAllowed('[::1]:3000', undefined, allowed)).toBe(true);
+      expect(hostAndOriginAllowed('box:8080', undefined, allowed)).toBe(true);
+      expect(hostAndOriginAllowed('[fd00::1]:3000', undefined, allowed)).toBe(true);
+    }
+  });
+
+  test("the listen address is its own name, with or without a port; a browser's Origin must name an allowed host too", () => {
+    const allowed = allowedHostNames('127.0.0.2');
+    expect(hostAndOriginAllowed('127.0.0.2:3000', undefined, allowed)).toBe(true);
+    expect(hostAndOriginAllowed('127.0.0.2', 'http://127.0.0.2:3000', allowed)).toBe(true);
+    expect(hostAndOriginAllowed('127.0.0.2:3000', 'https://evil.example', allowed)).toBe(false);
+    expect(hostAndOriginAllowed('127.0.0.2:3000', 'null', allowed)).toBe(false);
+    expect(hostAndOriginAllowed(undefined, undefined, allowed)).toBe(false);
+    expect(hostAndOriginAllowed('[::1]:3000', undefined, allowedHostNames('::1'))).toBe(true);
   });
 });
 

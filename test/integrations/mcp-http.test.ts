@@ -3,12 +3,11 @@
  * client; raw `fetch` for what no SDK client sends. Each describe has its own server process,
  * started with the flags its tests need.
  */
-import { request } from 'node:http';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
-import { type Connection, type HttpServerProcess, connectHttp, initializeLine, startHttpServer, textOf } from '../support/mcp.js';
+import { type Connection, type HttpServerProcess, connectHttp, initializeLine, postWithHost, startHttpServer, textOf } from '../support/mcp.js';
 
 /** Headers a streamable HTTP client sends with each POST. */
 const POST_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
@@ -111,18 +110,26 @@ describe('a server with room for several sessions', () => {
 
   test('a request naming another site in Host or Origin is refused (DNS rebinding, cross-site pages)', async () => {
     const url = new URL(server().url);
-    // fetch sets Host itself; a rebound name reaches the server only this way (as through a DNS answer).
-    const rebound = await new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { ...POST_HEADERS, Host: `attacker.example:${url.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end(initializeLine(1));
-    });
-    expect(rebound).toBe(403);
+    expect(await postWithHost(server().url, `attacker.example:${url.port}`, initializeLine(1))).toBe(403);
     const crossSite = await fetch(url, { method: 'POST', headers: { ...POST_HEADERS, Origin: 'https://attacker.example' }, body: initializeLine(1) });
     expect(crossSite.status).toBe(403);
+  });
+});
+
+describe('a server listening on another loopback address, with a name allowed', () => {
+  const server = useServer(['--host', '127.0.0.2', '--allowed-host', 'python-box']);
+
+  test('answers its own URL, and the allowed name, but not a rebinding name', async () => {
+    const url = new URL(server().url);
+    expect(url.hostname).toBe('127.0.0.2');
+    const own = await connectHttp(server().url);
+    try {
+      expect((await own.client.listTools()).tools).toHaveLength(4);
+    } finally {
+      await own.close();
+    }
+    expect(await postWithHost(server().url, `python-box:${url.port}`, initializeLine(1))).toBe(200);
+    expect(await postWithHost(server().url, `attacker.example:${url.port}`, initializeLine(1))).toBe(403);
   });
 });
 

@@ -4,6 +4,7 @@
  * pieces of a tool result the tests look at.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -70,6 +71,22 @@ export async function connectHttp(url: string): Promise<Connection> {
     // Ends the session on the server (DELETE), as a well-behaved client does.
     await transport.terminateSession().catch(() => {});
     await client.close();
+  });
+}
+
+/**
+ * The HTTP status of `body` POSTed to `url` with the `Host` header `host` (fetch sets Host itself;
+ * a rebound name reaches a server only this way, as through a DNS answer).
+ */
+export function postWithHost(url: string, host: string, body: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Host: host };
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 

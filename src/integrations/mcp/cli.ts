@@ -31,7 +31,7 @@ export function usage(): string {
     'Options:',
     '  --http <port>                 serve streamable HTTP at http://<host>:<port>/mcp (0: any free port)',
     '  --host <address>              address to listen on with --http (default 127.0.0.1)',
-    '  --allowed-host <name>         a Host/Origin name accepted over HTTP (repeatable; default: loopback names)',
+    '  --allowed-host <name>         a further Host/Origin name accepted over HTTP (repeatable; always: loopback names and --host)',
     `  --max-sessions <n>            sessions at once over HTTP (default ${MCP_DEFAULTS.maxSessions})`,
     `  --idle-minutes <n>            close a session after this long without calls; 0: never (default ${MCP_DEFAULTS.idleMinutes})`,
     `  --max-code-chars <n>          longest code of one call (default ${MCP_DEFAULTS.maxCodeChars})`,

@@ -1,9 +1,8 @@
 /**
  * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`): one SDK transport and one server per MCP
  * session, each with its own sandbox, within the session bounds. Before a request reaches a
- * transport its body is read within `maxMessageBytes`, and on a loopback address its Host and
- * Origin must name this machine: a web page the user visits can neither drive the server from
- * another origin nor reach it by DNS rebinding.
+ * transport its body is read within `maxMessageBytes`, and its Host and Origin must name this
+ * machine, the listen address or a configured name, whatever the address (host-check.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
@@ -11,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, type RequestId, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { SessionLimitError, SessionRegistry } from './sessions.js';
@@ -22,8 +22,9 @@ export interface HttpMcpServerOptions extends PythonMcpServerOptions {
   /** Address to listen on. Default `127.0.0.1`. */
   host?: string;
   /**
-   * Host names the `Host` and `Origin` headers may carry. Default: `localhost`, `127.0.0.1` and
-   * `[::1]` when listening on a loopback address; any otherwise (a container's published port).
+   * Host names the `Host` and `Origin` headers may carry besides `localhost`, `127.0.0.1`, `[::1]`
+   * and the listen address (unless it is `0.0.0.0` or `::`), e.g. the name other containers reach
+   * this one by. Any other name is refused with `403`, so DNS rebinding finds no way in.
    */
   allowedHosts?: string[];
 }
@@ -39,8 +40,6 @@ export interface RunningHttpMcpServer extends RunningMcpServer {
 /** The path of the MCP endpoint. */
 export const MCP_PATH = '/mcp';
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
 interface Connection {
   transport: StreamableHTTPServerTransport;
   server: Server;
@@ -55,7 +54,7 @@ interface Connection {
 export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningHttpMcpServer> {
   const resolved = resolveServerOptions(options);
   const host = options.host ?? '127.0.0.1';
-  const allowed = options.allowedHosts ?? (isLoopback(host) ? LOOPBACK_HOSTS : undefined);
+  const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
   const registry = new SessionRegistry(resolved.sessions, resolved.createSandbox, (id) => {
     void connections.get(id)?.transport.close();
@@ -89,7 +88,7 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== MCP_PATH) return sendError(res, 404, ErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
-    if (allowed && !(hostAllowed(req.headers.host, allowed) && originAllowed(req.headers.origin, allowed))) {
+    if (!hostAndOriginAllowed(req.headers.host, req.headers.origin, allowed)) {
       return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
     }
     const sessionId = req.headers['mcp-session-id'];
@@ -149,8 +148,7 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
     })();
     return closing;
   };
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { url: `http://${urlHost}:${port}${MCP_PATH}`, port, close, closed };
+  return { url: `http://${urlHostOf(host)}:${port}${MCP_PATH}`, port, close, closed };
 }
 
 type BodyRead = { ok: true; json: unknown } | { ok: false; status: number; code: number; message: string };
@@ -193,27 +191,4 @@ function sendError(res: ServerResponse, status: number, code: number, message: s
 function requestIdOf(body: unknown): RequestId | undefined {
   const id = (body as { id?: unknown } | null | undefined)?.id;
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : undefined;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
-
-/** The host name of a `Host` header (`name:port`, `[v6]:port`), lower-cased. */
-function hostName(header: string): string {
-  return header.toLowerCase().replace(/:\d+$/, '');
-}
-
-function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
-  return header !== undefined && allowed.includes(hostName(header));
-}
-
-/** No Origin (a program, not a browser) is fine; a browser's must be this machine. */
-function originAllowed(header: string | undefined, allowed: readonly string[]): boolean {
-  if (header === undefined) return true;
-  try {
-    return allowed.includes(new URL(header).host.toLowerCase().replace(/:\d+$/, ''));
-  } catch {
-    return false;
-  }
 }

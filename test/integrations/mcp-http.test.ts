@@ -7,7 +7,7 @@ import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
-import { type Connection, type HttpServerProcess, connectHttp, initializeLine, postWithHost, startHttpServer, textOf } from '../support/mcp.js';
+import { type Connection, type HttpServerProcess, connectHttp, initializeLine, pingStatus, postWithHost, startHttpServer, textOf } from '../support/mcp.js';
 
 /** Headers a streamable HTTP client sends with each POST. */
 const POST_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
@@ -133,19 +133,55 @@ describe('a server listening on another loopback address, with a name allowed', 
   });
 });
 
+describe('a server with room for two sessions', () => {
+  const server = useServer(['--max-sessions', '2']);
+
+  test('clients that leave without DELETE do not lock it out: a new client takes the place of the longest idle session', async () => {
+    const oldest = await connectHttp(server().url);
+    const newer = await connectHttp(server().url);
+    await oldest.leave();
+    await newer.leave();
+    const next = await connectHttp(server().url);
+    expect((await next.client.listTools()).tools).toHaveLength(4);
+    expect(await pingStatus(server().url, oldest.sessionId)).toBe(404);
+    expect(await pingStatus(server().url, newer.sessionId)).toBe(200);
+    await Promise.all([next.close(), newer.close()]);
+  });
+
+  test('a session whose client still listens is kept while one whose client left is evicted, though it is newer', async () => {
+    const staying = await connectHttp(server().url);
+    const leaving = await connectHttp(server().url);
+    await leaving.leave();
+    // The SDK client opens its GET stream just after initializing; a call's round trip lets it arrive.
+    await staying.client.ping();
+    const next = await connectHttp(server().url);
+    expect(await pingStatus(server().url, leaving.sessionId)).toBe(404);
+    expect((await staying.client.listTools()).tools).toHaveLength(4);
+    await Promise.all([next.close(), staying.close()]);
+  });
+});
+
 describe('a server with room for one session, closed after 2 idle seconds', () => {
   const server = useServer(['--max-sessions', '1', '--idle-minutes', String(2 / 60)]);
 
-  test('a second session is refused with a clear MCP error while the first is open', async () => {
+  test('a second session is refused with a clear MCP error while the first runs a call, and takes its place once it is idle', async () => {
     const first = await connectHttp(server().url);
     try {
-      await expect(connectHttp(server().url)).rejects.toThrow(/maximum of 1 sessions/);
+      expect(textOf(await first.call('run_python', { code: '1' }))).toBe('1');
+      const controller = new AbortController();
+      const running = first.call('run_python', { code: 'import time\ntime.sleep(60)' }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(connectHttp(server().url)).rejects.toThrow(/maximum of 1 sessions, each running a call/);
+      controller.abort();
+      await expect(running).rejects.toThrow();
+      // Runs of a session queue: once this one answers, the stopped one has ended on the server.
+      expect(textOf(await first.call('run_python', { code: '2' }))).toBe('2');
+      const second = await connectHttp(server().url);
+      expect(await pingStatus(server().url, first.sessionId)).toBe(404);
+      await second.close();
     } finally {
       await first.close();
     }
-    // Closing the first (DELETE) frees its place.
-    const again = await connectHttp(server().url);
-    await again.close();
   });
 
   test('an idle session is closed, its place freed, and a call on it told to start a new one', async () => {

@@ -62,16 +62,35 @@ export async function startHttpServer(flags: string[] = []): Promise<HttpServerP
   return { url, stderr: () => stderr, stop: () => stopProcess(child) };
 }
 
+/** A connection over HTTP, with its session's id. */
+export interface HttpConnection extends Connection {
+  sessionId: string;
+  /** Closes the client without ending its session (no DELETE), as the SDK's `close()` does. */
+  leave(): Promise<void>;
+}
+
 /** A new SDK client of the HTTP server at `url`. */
-export async function connectHttp(url: string): Promise<Connection> {
+export async function connectHttp(url: string): Promise<HttpConnection> {
   const client = new Client({ name: 'test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(url));
   await client.connect(transport);
-  return connection(client, async () => {
+  const close = async () => {
     // Ends the session on the server (DELETE), as a well-behaved client does.
     await transport.terminateSession().catch(() => {});
     await client.close();
+  };
+  return { ...connection(client, close), sessionId: transport.sessionId ?? '', leave: () => client.close() };
+}
+
+/** The HTTP status of a `ping` in session `sessionId` (404: the server holds no such session). */
+export async function pingStatus(url: string, sessionId: string): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sessionId },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
   });
+  await response.body?.cancel();
+  return response.status;
 }
 
 /**

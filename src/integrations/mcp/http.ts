@@ -43,6 +43,8 @@ export const MCP_PATH = '/mcp';
 interface Connection {
   transport: StreamableHTTPServerTransport;
   server: Server;
+  /** Open GET streams: a client still listening, whose session is evicted last. */
+  streams: number;
 }
 
 /**
@@ -56,9 +58,17 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
-  const registry = new SessionRegistry(resolved.sessions, resolved.createSandbox, (id) => {
-    void connections.get(id)?.transport.close();
-  });
+  const registry = new SessionRegistry(
+    resolved.sessions,
+    resolved.createSandbox,
+    (id) => {
+      // Forgotten at once, so a request on it gets 404 rather than a closing transport.
+      const connection = connections.get(id);
+      connections.delete(id);
+      void connection?.transport.close();
+    },
+    (id) => (connections.get(id)?.streams ?? 0) > 0,
+  );
 
   const forget = (id: string) => {
     connections.delete(id);
@@ -78,7 +88,7 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
     const server = createSessionServer(session, resolved.tools);
     server.onclose = () => forget(id);
-    connections.set(id, { transport, server });
+    connections.set(id, { transport, server, streams: 0 });
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
     // The transport refused the initialize (a missing Accept header, say): no session began.
@@ -103,6 +113,10 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
       const connection = connections.get(sessionId);
       // The spec's answer to an unknown or closed session: the client starts a new one.
       if (!connection) return sendError(res, 404, -32001, 'Session not found; initialize a new session.', requestIdOf(body));
+      if (req.method === 'GET') {
+        connection.streams++;
+        res.once('close', () => connection.streams--);
+      }
       return connection.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {

@@ -23,7 +23,7 @@ export interface PythonMcpServerOptions {
    * each session's memory (~90 MB).
    */
   warmSpare?: boolean;
-  /** Sessions held at once (HTTP); one more is refused with an MCP error. Default 8. */
+  /** Sessions held at once (HTTP); one more takes the place of the longest idle one, or is refused with an MCP error if all are running calls. Default 8. */
   maxSessions?: number;
   /** Minutes without a call after which a session is closed (HTTP) or its interpreter dropped (stdio). 0: never. Default 15. */
   idleMinutes?: number;

@@ -1,8 +1,10 @@
 /**
  * One `PythonSandbox` per MCP session, and the bounds on them: at most `maxSessions` sessions at
  * once (an interpreter is ~100 MB), and a session with no call for `idleMs` is handed to the
- * transport to close. A session's sandbox boots on its first call, so a client that only lists
- * the tools costs no interpreter.
+ * transport to close. Clients may leave without ending their session (the SDK's `close()` sends
+ * no DELETE), so a new session at the bound takes the place of the longest idle one rather than
+ * being refused. A session's sandbox boots on its first call, so a client that only lists the
+ * tools costs no interpreter.
  */
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { LoadProgress } from '../../types.js';
@@ -10,7 +12,7 @@ import type { LoadProgress } from '../../types.js';
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
 export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
 
-/** Thrown when a new session would go past `maxSessions`. */
+/** Thrown when a new session would go past `maxSessions` and every held session is running a call. */
 export class SessionLimitError extends Error {
   override name = 'SessionLimitError';
 }
@@ -88,6 +90,11 @@ export class SessionSandbox {
     return this.busy > 0 ? 0 : now - this.lastActive;
   }
 
+  /** Whether a call is running or queued. */
+  get running(): boolean {
+    return this.busy > 0;
+  }
+
   /** Whether an interpreter is booted or booting. */
   get hasInterpreter(): boolean {
     return this.current !== undefined;
@@ -123,7 +130,7 @@ export class SessionSandbox {
 
 /** The bounds of a {@link SessionRegistry}. */
 export interface SessionBounds {
-  /** Sessions held at once; one more is refused with `SessionLimitError`. */
+  /** Sessions held at once; one more takes the place of the longest idle one, or is refused with `SessionLimitError` if all are running calls. */
   maxSessions: number;
   /** A session with no call for this long is passed to `onIdle`; 0: never. */
   idleMs: number;
@@ -135,12 +142,16 @@ export class SessionRegistry {
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   /**
-   * @param onIdle Called for each session idle past `bounds.idleMs` (each sweep, until it is closed or used).
+   * @param onIdle Called for each session idle past `bounds.idleMs` (each sweep, until it is closed
+   * or used), and for one evicted by `open` (already closed and forgotten): close its transport.
+   * @param hasClient Whether a client still listens on a session (an open stream): such sessions
+   * are evicted only when no idle session without one is left.
    */
   constructor(
     private readonly bounds: SessionBounds,
     private readonly create: CreateSandbox,
     private readonly onIdle: (id: string, session: SessionSandbox) => void,
+    private readonly hasClient: (id: string) => boolean = () => false,
   ) {
     if (bounds.idleMs > 0) {
       this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, bounds.idleMs / 4)));
@@ -154,15 +165,12 @@ export class SessionRegistry {
   }
 
   /**
-   * A new session under `id`.
-   * @throws {SessionLimitError} `maxSessions` are held already.
+   * A new session under `id`. At `maxSessions`, the idle session whose client has left (else any
+   * idle one) with the longest time without calls is closed and passed to `onIdle` to make room.
+   * @throws {SessionLimitError} `maxSessions` are held and every one is running a call.
    */
   open(id: string): SessionSandbox {
-    if (this.sessions.size >= this.bounds.maxSessions) {
-      throw new SessionLimitError(
-        `This server holds its maximum of ${this.bounds.maxSessions} sessions; close one (or wait for an idle one to be closed${this.bounds.idleMs > 0 ? ` after ${formatMinutes(this.bounds.idleMs)}` : ''}) and connect again.`,
-      );
-    }
+    if (this.sessions.size >= this.bounds.maxSessions) this.evictOne();
     const session = new SessionSandbox(this.create);
     this.sessions.set(id, session);
     return session;
@@ -178,6 +186,25 @@ export class SessionRegistry {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
     await session?.close();
+  }
+
+  private evictOne(): void {
+    const now = Date.now();
+    let victim: { id: string; session: SessionSandbox; listened: boolean; idle: number } | undefined;
+    for (const [id, session] of this.sessions) {
+      if (session.running) continue;
+      const candidate = { id, session, listened: this.hasClient(id), idle: session.idleFor(now) };
+      // One whose client has left goes before one a client still listens on; then the longest idle.
+      if (!victim || (candidate.listened === victim.listened ? candidate.idle > victim.idle : victim.listened)) victim = candidate;
+    }
+    if (!victim) {
+      throw new SessionLimitError(
+        `This server holds its maximum of ${this.bounds.maxSessions} sessions, each running a call; wait for one to finish and connect again.`,
+      );
+    }
+    this.sessions.delete(victim.id);
+    void victim.session.close();
+    this.onIdle(victim.id, victim.session);
   }
 
   /** Passes each session idle past the bound to `onIdle`. */

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -107,6 +108,45 @@ export function postWithHost(url: string, host: string, body: string): Promise<n
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A slowloris connection: a request sent a byte at a time. */
+export interface StalledRequest {
+  /** Whether the server has not closed it. */
+  readonly open: boolean;
+  /** Milliseconds from its start to the server closing it. */
+  readonly closed: Promise<number>;
+  stop(): void;
+}
+
+/**
+ * Connects to `url` (from `localAddress`, another loopback address for another client machine) and
+ * sends a POST one byte every `everyMs`: its headers, or with `body` the headers at once and then
+ * the body that never completes.
+ */
+export function stalledRequest(url: string, options: { localAddress?: string; body?: boolean; everyMs?: number } = {}): StalledRequest {
+  const { hostname, port, pathname } = new URL(url);
+  const started = Date.now();
+  const socket = connect({ host: hostname, port: Number(port), localAddress: options.localAddress });
+  socket.on('error', () => {});
+  const head = `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`;
+  let trickle = options.body ? '{"x":"'.padEnd(100_000, 'x') : head;
+  if (options.body) socket.write(head);
+  const timer = setInterval(() => {
+    socket.write(trickle.slice(0, 1));
+    trickle = trickle.slice(1) || trickle;
+  }, options.everyMs ?? 5000);
+  socket.write(trickle.slice(0, 1));
+  trickle = trickle.slice(1);
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - started)));
+  void closed.then(() => clearInterval(timer));
+  return {
+    get open() {
+      return !socket.destroyed;
+    },
+    closed,
+    stop: () => socket.destroy(),
+  };
 }
 
 /** The CLI on stdio with raw pipes: lines in, parsed JSON lines out. */

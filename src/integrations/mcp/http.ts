@@ -2,7 +2,8 @@
  * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`): one SDK transport and one server per MCP
  * session, each with its own sandbox, within the session bounds. Before a request reaches a
  * transport its body is read within `maxMessageBytes`, and its Host and Origin must name this
- * machine, the listen address or a configured name, whatever the address (host-check.ts).
+ * machine, the listen address or a configured name, whatever the address (host-check.ts). Slow
+ * or idle connections cannot lock clients out (connection-guard.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, type RequestId, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
@@ -50,10 +52,11 @@ interface Connection {
 /**
  * Serves MCP over streamable HTTP.
  * @param options The port, address and server options.
+ * @param connectionBounds Connection bounds over the defaults (tests shorten the timeouts).
  * @returns The running server, once it listens.
  * @throws {TypeError | RangeError} an option out of range.
  */
-export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningHttpMcpServer> {
+export async function serveHttp(options: HttpMcpServerOptions, connectionBounds: Partial<ConnectionBounds> = {}): Promise<RunningHttpMcpServer> {
   const resolved = resolveServerOptions(options);
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
@@ -69,6 +72,10 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
   );
+
+  // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
+  const maxConnections = resolved.sessions.maxSessions * 4 + 16;
+  const guardBounds = { maxConnections, maxPerAddress: Math.ceil(maxConnections / 2), ...CONNECTION_TIMEOUTS, ...connectionBounds };
 
   const forget = (id: string) => {
     connections.delete(id);
@@ -109,6 +116,7 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
       if (!read.ok) return sendError(res, read.status, read.code, read.message);
       body = read.json;
     }
+    guard.serving(res);
     if (sessionId !== undefined) {
       const connection = connections.get(sessionId);
       // The spec's answer to an unknown or closed session: the client starts a new one.
@@ -137,12 +145,15 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
       else res.end();
     });
   });
-  // Each session needs a connection or two (a POST, the GET stream); the rest is refused by the OS backlog.
-  http.maxConnections = resolved.sessions.maxSessions * 4 + 16;
+  const guard = new ConnectionGuard(http, guardBounds);
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    const failed = (error: Error) => {
+      guard.stop();
+      reject(error);
+    };
+    http.once('error', failed);
     http.listen(options.port, host, () => {
-      http.off('error', reject);
+      http.off('error', failed);
       resolve();
     });
   });
@@ -156,6 +167,7 @@ export async function serveHttp(options: HttpMcpServerOptions): Promise<RunningH
     closing ??= (async () => {
       await Promise.all([...connections.values()].map(({ transport }) => transport.close().catch(() => {})));
       await registry.closeAll();
+      guard.stop();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       done();

@@ -3,7 +3,9 @@
  * `dist/cli.js mcp` on stdio, the SDK client's initialize, the session's interpreter booting from
  * the shipped snapshot, one `run_python`) against `RawPyodide.start()` plus one run; and one
  * call's round trip (`run_python` of `x = 1` through the client, stdio and the server) against
- * raw Pyodide's `run`. mcp-run-python (pydantic's MCP server on Pyodide, run with Deno) is not a
+ * raw Pyodide's `run`. The server is measured twice: as it runs by default, behind its boundary
+ * (a Deno process), and with `--isolation worker` (a worker thread, no boundary), so the
+ * boundary's cost is the ratio of the two. mcp-run-python (pydantic's MCP server on Pyodide, run with Deno) is not a
  * contestant: it is not on this machine's package mirror.
  *
  * Alone: `node bench/mcp.mjs` (after `npm run build`; `BENCH_QUICK=1` for a handful of samples).
@@ -30,36 +32,51 @@ export const MCP_QUICK_COUNTS = { starts: 1, roundTrips: 30 };
 export async function benchMcp({ distDir, counts = MCP_COUNTS, log = () => {} }) {
   const cli = join(distDir, 'cli.js');
   const mcpStarts = [];
+  const threadStarts = [];
   const rawStarts = [];
-  // Alternating, so a slow moment of the machine falls on both.
+  // Alternating, so a slow moment of the machine falls on all three.
   for (let i = 0; i < counts.starts; i++) {
     log(`mcp: start ${i + 1} of ${counts.starts}`);
-    const mcp = await startMcp(cli);
-    mcpStarts.push(mcp.ms);
-    await mcp.client.close();
+    for (const [flags, starts] of [
+      [[], mcpStarts],
+      [THREAD, threadStarts],
+    ]) {
+      const mcp = await startMcp(cli, flags);
+      starts.push(mcp.ms);
+      await mcp.client.close();
+    }
     const raw = await startRaw();
     rawStarts.push(raw.ms);
     await raw.target.dispose();
   }
   log('mcp: round trips');
-  const { client } = await startMcp(cli);
+  const { client } = await startMcp(cli, []);
+  const thread = (await startMcp(cli, THREAD)).client;
   const raw = (await startRaw()).target;
   try {
-    const call = () => client.callTool({ name: 'run_python', arguments: { code: ASSIGN } });
-    await repeat(20, call);
+    const call = (on) => () => on.callTool({ name: 'run_python', arguments: { code: ASSIGN } });
+    await repeat(20, call(client));
+    await repeat(20, call(thread));
     await repeat(20, () => raw.run(ASSIGN));
-    const mcpTrips = await repeat(counts.roundTrips, () => timed(call));
+    const mcpTrips = await repeat(counts.roundTrips, () => timed(call(client)));
+    const threadTrips = await repeat(counts.roundTrips, () => timed(call(thread)));
     const rawTrips = await repeat(counts.roundTrips, () => timed(() => raw.run(ASSIGN)));
+    const summary = (starts, trips) => ({ startMs: median(starts), roundTripMedianMs: median(trips), roundTripP99Ms: percentile(trips, 99) });
     return {
-      mcp: { startMs: median(mcpStarts), roundTripMedianMs: median(mcpTrips), roundTripP99Ms: percentile(mcpTrips, 99) },
-      raw: { startMs: median(rawStarts), roundTripMedianMs: median(rawTrips), roundTripP99Ms: percentile(rawTrips, 99) },
-      samples: { mcpStarts, rawStarts, mcpTrips, rawTrips },
+      mcp: summary(mcpStarts, mcpTrips),
+      thread: summary(threadStarts, threadTrips),
+      raw: summary(rawStarts, rawTrips),
+      samples: { mcpStarts, threadStarts, rawStarts, mcpTrips, threadTrips, rawTrips },
     };
   } finally {
     await client.close();
+    await thread.close();
     await raw.dispose();
   }
 }
+
+/** The server without its boundary, for the boundary's cost. */
+const THREAD = ['--isolation', 'worker'];
 
 /** The Markdown table of {@link benchMcp}'s results. */
 export function mcpTable(results) {
@@ -71,17 +88,21 @@ export function mcpTable(results) {
     ['One call round trip (`x = 1`), median', 'roundTripMedianMs'],
     ['One call round trip, p99', 'roundTripP99Ms'],
   ];
+  const cells = (key) => [results.mcp[key], results.thread?.[key], results.raw[key]];
   return [
-    '| Metric | MCP server | Raw Pyodide (same process) | ÷ |',
-    '| --- | --- | --- | --- |',
-    ...rows.map(([label, key]) => `| ${label} | ${ms(results.mcp[key])} | ${ms(results.raw[key])} | ${ratio(results.mcp[key], results.raw[key])} |`),
+    '| Metric | MCP server (Deno boundary, default) | MCP server (`--isolation worker`) | Raw Pyodide (same process) | boundary ÷ worker | boundary ÷ raw |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(([label, key]) => {
+      const [deno, thread, raw] = cells(key);
+      return `| ${label} | ${ms(deno)} | ${ms(thread)} | ${ms(raw)} | ${ratio(deno, thread)} | ${ratio(deno, raw)} |`;
+    }),
   ].join('\n');
 }
 
-async function startMcp(cli) {
+async function startMcp(cli, flags) {
   const started = performance.now();
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp'], stderr: 'ignore' }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...flags], stderr: 'ignore' }));
   const result = await client.callTool({ name: 'run_python', arguments: { code: '1 + 1' } });
   const ms = performance.now() - started;
   if (result.content?.[0]?.text !== '2') throw new Error(`the first MCP run did not return 2: ${JSON.stringify(result)}`);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { it, useSandbox } from '../support/fixtures.js';
+import { sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
 
 describe('a sandbox in a Deno process', () => {
@@ -55,6 +56,18 @@ describe('a sandbox in a Deno process', () => {
       ].join('\n'),
     );
     expect(tries.stdout).toBe(`undefined undefined\n${'JsException NotCapable\n'.repeat(2)}`);
+  });
+});
+
+describe('a worker that misbehaves in the process', () => {
+  it('is stopped by the relay when one message carries more than any answer, before it crosses to the host', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'deno' });
+    await sandbox.run('kept = 1');
+    // 60 files sharing one 8 MB string: 480 million characters once serialized for the pipe.
+    const r = await sandbox.run(tamperWithNextResult(sharedFiles(60, 6 * 1024 * 1024)));
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
+    expect(r.error?.message).toMatch(/a message of more than \d+ characters .* stopped as misbehaving/);
+    expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
   });
 });
 

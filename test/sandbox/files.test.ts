@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { useSandbox } from '../support/fixtures.js';
+import { SWALLOWS_INTERRUPTS } from '../support/workdir-entries.js';
 
 let sandbox: PythonSandbox;
 useSandbox({ limits: { maxFileBytes: 1000 } }, (made) => {
@@ -93,8 +94,6 @@ describe('files', () => {
 });
 
 describe('files after the interpreter is replaced', () => {
-  /** Swallows KeyboardInterrupt, so the deadline ends in a terminate and a new interpreter. */
-  const KILLED = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
   let restarting: PythonSandbox;
   useSandbox({ limits: { maxFileBytes: 1000, maxTotalFileBytes: 2000, interruptGraceMs: 200 } }, (made) => {
     restarting = made;
@@ -102,7 +101,7 @@ describe('files after the interpreter is replaced', () => {
 
   /** Runs code that must be terminated, and returns its result. */
   async function kill() {
-    const r = await restarting.run(KILLED, { timeoutMs: 300 });
+    const r = await restarting.run(SWALLOWS_INTERRUPTS, { timeoutMs: 300 });
     expect(r.stateLost).toBe(true);
     return r;
   }

@@ -76,3 +76,50 @@ len(files)
     expect(count).toBeGreaterThan(0);
   });
 });
+
+/** `code` in /wd2 (made empty), then what it asks for, as JSON. */
+const inFreshFolder = (code: string) =>
+  JSON.parse(pyodide.runPython(`import json, os, shutil, workdir\nshutil.rmtree("/wd2", ignore_errors=True)\nos.makedirs("/wd2")\n${code}`) as string);
+
+describe('entries that are not regular files', () => {
+  it('passes over symlinks and devices, naming each once, and lists only files', () => {
+    const [first, again, listed] = inFreshFolder(`
+os.symlink("/dev/urandom", "/wd2/urandom")
+os.symlink("/wd2", "/wd2/self")
+open("/wd2/out.txt", "w").write("out")
+files, notes, removed, now = workdir.changed_files("/wd2", {}, 10**6, 10**7, 100, None)
+first = [[f["path"] for f in files], notes, removed]
+files, notes, removed, now = workdir.changed_files("/wd2", now, 10**6, 10**7, 100, None)
+json.dumps([first, [[f["path"] for f in files], notes, removed], workdir.list_files("/wd2", 100)])
+`);
+    expect(first).toEqual([
+      ['out.txt'],
+      ['[self not returned: a symbolic link, not a regular file]', '[urandom not returned: a symbolic link, not a regular file]'],
+      [],
+    ]);
+    expect(again).toEqual([['out.txt'], [], []]);
+    expect(listed).toEqual([{ path: 'out.txt', size: 3 }]);
+  });
+
+  it('omits a file it cannot read, and returns the others', () => {
+    const [paths, omitted] = inFreshFolder(`
+open("/wd2/a.txt", "w").write("a")
+open("/wd2/b.txt", "w").write("b")
+os.chmod("/wd2/a.txt", 0)
+files = workdir.changed_files("/wd2", {}, 10**6, 10**7, 100, None)[0]
+json.dumps([[f["path"] for f in files], [f.get("omitted") for f in files]])
+`);
+    expect(paths).toEqual(['a.txt', 'b.txt']);
+    expect(omitted).toEqual([expect.stringMatching(/^could not be read/), null]);
+  });
+
+  it('does not count a symlink that went away as a removed file', () => {
+    const removed = inFreshFolder(`
+os.symlink("/nowhere", "/wd2/link")
+before = workdir.snapshot("/wd2", 100)
+os.remove("/wd2/link")
+json.dumps(workdir.changed_files("/wd2", before, 10**6, 10**7, 100, None)[2])
+`);
+    expect(removed).toEqual([]);
+  });
+});

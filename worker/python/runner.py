@@ -72,6 +72,8 @@ class Runner:
         self.cell_source_chars = 0
         # The working directory as the last run left it (None: walk it again before the next run).
         self.before: dict[str, tuple[int, int]] | None = None
+        # What changed in runs whose walk failed (files_changed's answer): the next walk returns it.
+        self.unwalked: str | None = None
         # Whether any file may have changed since the last call (worker/file-changes.ts): a run
         # that changed none needs no walk to find its files.
         self.files_changed = files_changed
@@ -182,15 +184,15 @@ class Runner:
                 text = text[:MAX_RESULT_REPR] + f"... [repr truncated: {len(text):,} characters]"
             record["result"] = text
         removed: list[str] | None = None
+        changes = "*"
         try:
             before = self.before or {}
-            changes = self.files_changed()
+            changes = workdir.merge_changes(self.unwalked, self.files_changed())
             if self.before is not None and changes is None:
                 files, notes = [], []
                 removed = None if len(before) >= self.limits.max_files else []
             else:
                 # The walk that finds this run's changes is also the next run's starting point.
-                self.before = None
                 files, notes, removed, self.before = workdir.changed_files(
                     WORKDIR,
                     before,
@@ -199,8 +201,13 @@ class Runner:
                     self.limits.max_files,
                     workdir.written_paths(WORKDIR, changes),
                 )
+            self.unwalked = None
         except Exception as files_error:
-            files, notes = [], [f"[could not list changed files: {files_error!r}]"]
+            # Nothing is known removed: no removedFiles would tell the host the walk hit its cap,
+            # and it would count every file it keeps as lost. The next walk starts from the same
+            # ``before``, with this run's changes, so it returns what this run changed.
+            files, notes, removed = [], [f"[could not list changed files: {files_error!r}]"], []
+            self.unwalked = changes
         if figures.collector.skipped:
             notes.append(f"[{figures.collector.skipped} more images not returned: {figures.collector.skip_reason}]")
         for note in notes:

@@ -184,6 +184,13 @@ export interface WorkerApi {
    * not imported until a cell writes it (worker/python/restored.py).
    */
   writeFiles(files: RestoredFile[]): void;
-  readFile(path: string): Uint8Array;
+  /** A regular file's bytes, or only its size when it has more than `maxBytes` (nothing is copied). */
+  readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge;
   listFiles(): FileInfo[];
+}
+
+/** `readFile`'s answer for a file over its `maxBytes`. */
+export interface FileTooLarge {
+  tooLarge: true;
+  size: number;
 }

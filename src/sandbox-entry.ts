@@ -4,7 +4,7 @@
  */
 export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
-export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, ProtocolError } from './sandbox/errors.js';
+export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, SandboxFileTooLargeError, ProtocolError } from './sandbox/errors.js';
 export type {
   RunOutcome,
   RunResult,
@@ -21,4 +21,5 @@ export type {
   ImageOutput,
   FileOutput,
   FileInfo,
+  ReadFileOptions,
 } from './types.js';

@@ -210,6 +210,16 @@ export interface RunOptions {
   onOutput?: (chunk: OutputChunk) => void;
 }
 
+/** Options of one `readFile` call. */
+export interface ReadFileOptions {
+  /**
+   * The most bytes the file may have. A larger one is refused inside the interpreter before any
+   * of it is copied, and the call rejects with `SandboxFileTooLargeError` (its `size` says how
+   * large). Without it the whole file is returned, whatever its size.
+   */
+  maxBytes?: number;
+}
+
 /** An entry of `listFiles()`. */
 export interface FileInfo {
   path: string;

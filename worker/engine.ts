@@ -9,6 +9,7 @@ import {
   type BootConfig,
   type BootInfo,
   type Bytes,
+  type FileTooLarge,
   type HostEvent,
   type PortLike,
   type RestoredFile,
@@ -33,6 +34,7 @@ import { type DataSegment, dataSegments } from './wasm-data.js';
 import { LateStdlib } from './late-stdlib.js';
 import { TrampolinePick } from './trampoline.js';
 import { refreshTimeZone } from './time-zone.js';
+import { type ReadableFS, readWorkdirFile } from './workdir-read.js';
 
 /** How often a run waiting for the host's package index looks whether it was stopped (as late-stdlib.ts does). */
 const STOP_POLL_MS = 50;
@@ -482,13 +484,10 @@ export class PyodideEngine implements WorkerApi {
     if (files.some(({ path }) => path.endsWith('.py'))) this.pyodide.runPython('import importlib; importlib.invalidate_caches()');
   }
 
-  readFile(path: string): Uint8Array {
-    try {
-      return this.pyodide.FS.readFile(`${WORKDIR}/${path}`) as Uint8Array;
-    } catch {
-      // The name crosses the boundary (instanceof does not): the host turns it into SandboxFileNotFoundError.
-      throw Object.assign(new Error(`No such file in the working directory: ${path}`), { name: 'FileNotFoundError' });
-    }
+  readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge {
+    const answer = readWorkdirFile(this.pyodide.FS as unknown as ReadableFS, `${WORKDIR}/${path}`, maxBytes);
+    // The bytes are a copy of the file already: handed over, not copied again.
+    return answer instanceof Uint8Array ? transfer(answer, [answer.buffer]) : answer;
   }
 
   listFiles(): FileInfo[] {

@@ -35,3 +35,16 @@ export class SandboxFileNotFoundError extends SandboxError {
     super(`No such file in the working directory: ${path}`);
   }
 }
+
+/** `readFile` of a file larger than the call's `maxBytes`: nothing of it was copied out of the interpreter. */
+export class SandboxFileTooLargeError extends SandboxError {
+  override name = 'SandboxFileTooLargeError';
+  constructor(
+    readonly path: string,
+    /** The file's size in bytes. */
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is ${size} bytes, over the ${maxBytes} bytes this read takes at most`);
+  }
+}

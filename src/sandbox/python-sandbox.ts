@@ -1,4 +1,4 @@
-import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
 import { type BootPlan, prepareRuntime, resolveIsolation } from './runtime/boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './runtime/bundled-assets.js';
@@ -13,7 +13,7 @@ import { toWorkdirPath } from './workdir-paths.js';
 import { mayAwait, RunStopper } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
-import { validateBytes, validateFileList, validateRunResult } from './session/worker-answers.js';
+import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
 import { runtimeIn } from './runtime/runtime-urls.js';
 import { isNode } from '../is-node.js';
@@ -223,23 +223,29 @@ export class PythonSandbox {
   }
 
   /**
-   * Reads a file from the working directory.
+   * Reads a file from the working directory: a regular file, reached without symlinks.
+   * @param options `maxBytes`: refuse a larger file without copying it (see {@link ReadFileOptions}).
    * @throws {TypeError} a path outside the working directory.
+   * @throws {RangeError} a `maxBytes` that is not a count of bytes.
    * @throws {SandboxFileNotFoundError} no such file.
+   * @throws {SandboxFileTooLargeError} the file has more than `options.maxBytes` bytes.
    * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  readFile(path: string): Promise<Uint8Array> {
+  readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
+    const { maxBytes } = options;
     let relative: string;
     try {
       relative = toWorkdirPath(path);
+      if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0))
+        throw new RangeError(`maxBytes must be a whole number of bytes, 0 or more; got ${String(maxBytes)}`);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.enqueue(async () => {
       const session = await this.live();
       try {
-        return validateBytes(await this.call(session, 'readFile', () => session.remote.readFile(relative)));
+        return validateFileRead(await this.call<unknown>(session, 'readFile', () => session.remote.readFile(relative, maxBytes)), relative, maxBytes);
       } catch (error) {
         if ((error as Error)?.name === 'FileNotFoundError') throw new SandboxFileNotFoundError(relative);
         throw error;

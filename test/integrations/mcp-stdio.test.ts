@@ -189,4 +189,19 @@ describe('a file over the bound', () => {
     expect(textOf(await small.call('read_file', { path: '/home/pyodide/sub/../big.bin' }))).toContain('5,000 bytes');
     expect(textOf(await small.call('read_file', { path: '../etc/passwd' }))).toContain('outside the working directory');
   });
+
+  test('past the 5,000-entry listing is refused inside the interpreter, without being copied out', async () => {
+    // The walk lists the root's files, then many/ (5,000 files, its cap): zz/big.bin is never listed.
+    const write =
+      'import os\nos.makedirs("many")\nos.makedirs("zz")\nfor i in range(5000): open(f"many/{i}", "w").close()\nwith open("zz/big.bin", "wb") as f:\n    for _ in range(256): f.write(b"x" * 2**20)';
+    await small.call('run_python', { code: write });
+    const peakBefore = small.peakRssBytes!();
+    const started = performance.now();
+    const result = await small.call('read_file', { path: 'zz/big.bin' });
+    const elapsedMs = performance.now() - started;
+    expect(textOf(result)).toBe('zz/big.bin is 268,435,456 bytes; read_file returns at most 1,000. Read a part of it with run_python.');
+    // Copied out, the file took 1.7 s and raised the server's peak by more than its 256 MiB.
+    expect(small.peakRssBytes!() - peakBefore).toBeLessThan(64 * 2 ** 20);
+    expect(elapsedMs).toBeLessThan(1000);
+  });
 });

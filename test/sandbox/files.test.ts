@@ -87,6 +87,28 @@ describe('files', () => {
     await expect(sandbox.readFile('missing.txt')).rejects.toMatchObject({ name: 'SandboxFileNotFoundError', path: 'missing.txt' });
   });
 
+  it('refuses a file over maxBytes with its size, returning one within it', async () => {
+    await sandbox.run('open("sized.bin", "wb").write(b"x" * 5000)');
+    await expect(sandbox.readFile('sized.bin', { maxBytes: 4999 })).rejects.toMatchObject({
+      name: 'SandboxFileTooLargeError',
+      path: 'sized.bin',
+      size: 5000,
+      maxBytes: 4999,
+    });
+    expect((await sandbox.readFile('sized.bin', { maxBytes: 5000 })).length).toBe(5000);
+    await expect(sandbox.readFile('sized.bin', { maxBytes: -1 })).rejects.toThrow(RangeError);
+  });
+
+  it('reads no symlink, device or path through a symlinked folder, as no file of the working directory', async () => {
+    await sandbox.run(
+      'import os\nos.makedirs("real", exist_ok=True)\nopen("real/in.txt", "w").write("in")\nos.symlink("real", "via")\nos.symlink("real/in.txt", "alias.txt")\nos.symlink("/dev/urandom", "noise")',
+    );
+    for (const path of ['via/in.txt', 'alias.txt', 'noise', 'real']) {
+      await expect(sandbox.readFile(path), path).rejects.toMatchObject({ name: 'SandboxFileNotFoundError', path });
+    }
+    expect(new TextDecoder().decode(await sandbox.readFile('real/in.txt'))).toBe('in');
+  });
+
   it.each(['../etc/passwd', '/etc/passwd', '', 'a/../../x'])('refuses the path %j outside the working directory', async (path) => {
     await expect(sandbox.writeFile(path, 'x')).rejects.toThrow(TypeError);
     await expect(sandbox.readFile(path)).rejects.toThrow(TypeError);

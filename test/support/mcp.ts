@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -25,6 +26,8 @@ export interface Connection {
   client: Client;
   call(name: string, args?: Record<string, unknown>, options?: Parameters<Client['callTool']>[2]): Promise<ToolResult>;
   close(): Promise<void>;
+  /** The server process's peak resident memory so far, in bytes (stdio, on Linux). */
+  peakRssBytes?(): number;
 }
 
 function connection(client: Client, close: () => Promise<void>): Connection {
@@ -36,7 +39,14 @@ export async function connectStdio(flags: string[] = []): Promise<Connection> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...flags], stderr: 'pipe' });
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(transport);
-  return connection(client, () => client.close());
+  return { ...connection(client, () => client.close()), peakRssBytes: () => peakRssBytes(transport.pid) };
+}
+
+/** VmHWM of process `pid` (Linux's /proc), in bytes. */
+function peakRssBytes(pid: number | null): number {
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+  if (kib === undefined) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(kib) * 1024;
 }
 
 /** The CLI serving streamable HTTP on a free port; `url` is its endpoint. */

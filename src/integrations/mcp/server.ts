@@ -12,6 +12,7 @@ import {
   type ProgressToken,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
@@ -83,20 +84,18 @@ async function callTool(
   }
 }
 
-/**
- * A file's contents, if within `maxFileBytes`. The sandbox's `readFile` returns a file whatever
- * its size (a run may write hundreds of megabytes), so the listing's size is checked first, and
- * the bytes again after, before anything is encoded for the client.
- */
+/** A file's contents, if within `maxFileBytes`: a larger file is refused inside the interpreter, before it is copied. */
 async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: number): Promise<CallToolResult> {
-  const tooLarge = (size: number) =>
-    toolError(
+  try {
+    return fileContent(path, await sandbox.readFile(path, { maxBytes: maxFileBytes }));
+  } catch (error) {
+    // By name, as errors are matched across bundles (describeFailure).
+    if ((error as Error)?.name !== 'SandboxFileTooLargeError') throw error;
+    const { size } = error as SandboxFileTooLargeError;
+    return toolError(
       `${path} is ${size.toLocaleString('en-US')} bytes; read_file returns at most ${maxFileBytes.toLocaleString('en-US')}. Read a part of it with run_python.`,
     );
-  const listed = (await sandbox.listFiles()).find((file) => file.path === path);
-  if (listed && listed.size > maxFileBytes) return tooLarge(listed.size);
-  const bytes = await sandbox.readFile(path);
-  return bytes.length > maxFileBytes ? tooLarge(bytes.length) : fileContent(path, bytes);
+  }
 }
 
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */

@@ -6,7 +6,7 @@
 import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../types.js';
 import { base64Length, base64Size, isBase64 } from '../base64.js';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME } from '../packages/distribution-names.js';
 import { MAX_INDEX_NAMES_PER_REQUEST } from '../packages/wheel-allowance.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
@@ -147,9 +147,17 @@ export function validateBootInfo(v: unknown): BootInfo {
   };
 }
 
-export function validateBytes(v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) fail('file contents');
-  return v;
+/**
+ * `readFile`'s answer: the bytes, at most `maxBytes` of them. A file the worker says (or shows) is
+ * larger is refused with its size; a size is taken only as a count.
+ */
+export function validateFileRead(v: unknown, path: string, maxBytes: number | undefined): Uint8Array {
+  if (v instanceof Uint8Array) {
+    if (maxBytes !== undefined && v.length > maxBytes) throw new SandboxFileTooLargeError(path, v.length, maxBytes);
+    return v;
+  }
+  if (maxBytes === undefined || !isObject(v) || v.tooLarge !== true || !isCount(v.size) || v.size <= maxBytes) fail('file contents');
+  throw new SandboxFileTooLargeError(path, v.size, maxBytes);
 }
 
 export function validateFileList(v: unknown): FileInfo[] {

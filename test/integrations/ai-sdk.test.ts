@@ -125,6 +125,28 @@ describe('the definition and the model output', () => {
     });
     expect(pythonToolModelOutput(null)).toEqual({ type: 'content', value: [{ type: 'text', text: '(the tool returned no text)' }] });
   });
+
+  test('images are passed on up to 10 MiB each and 25 MiB together; the others are named in a note, with why', () => {
+    // One string (flat, as a parsed body gives it), referenced twenty times: 800,000,000 characters of base64 in one output.
+    const huge = Buffer.alloc(40_000_000, 'A').toString('latin1');
+    const started = performance.now();
+    const flooded = pythonToolModelOutput({ text: 'hi', images: Array.from({ length: 20 }, () => ({ mimeType: 'image/png', data: huge })) });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(flooded.type === 'content' && flooded.value.map((part) => part.type)).toEqual(['text', 'text']);
+    const note = flooded.type === 'content' && flooded.value[1].type === 'text' ? flooded.value[1].text : '';
+    expect(note.split('\n')).toHaveLength(20);
+    expect(note).toContain('[image 1 (image/png, 30,000,000 bytes) left out: larger than the 10,485,760 bytes one image may have]');
+
+    const nine = 'A'.repeat(12_000_000); // 9,000,000 bytes
+    const output = pythonToolModelOutput({ text: 'hi', images: [nine, nine, nine, PNG_1X1_BASE64].map((data) => ({ mimeType: 'image/png', data })) });
+    expect(output.type === 'content' && output.value.map((part) => (part.type === 'text' ? part.text : part.type))).toEqual([
+      'hi',
+      'file',
+      'file',
+      'file',
+      '[image 3 (image/png, 9,000,000 bytes) left out: the images before it come to 18,000,000 bytes, and 26,214,400 is the most passed on]',
+    ]);
+  });
 });
 
 test("useChat's server half: the browser's output becomes text and image parts through the definition's toModelOutput", async () => {

@@ -6,6 +6,7 @@
 import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
 import { planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
+import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox } from './types.js';
 
@@ -55,7 +56,7 @@ export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToo
   };
   return {
     async tool(): Promise<Tool> {
-      return { functionDeclarations: [runPythonDeclaration({ timeoutMs: sandbox.limits.timeoutMs, files: options.files ?? [] })] };
+      return { functionDeclarations: [runPythonDeclaration({ timeoutMs: sandbox.limits.timeoutMs, files: options.files ?? [], ...placeOf(sandbox) })] };
     },
     async callTool(calls: FunctionCall[]): Promise<Part[]> {
       const responses: Part[] = [];

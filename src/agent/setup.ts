@@ -6,6 +6,7 @@ import { type Content, type GenerateContentConfig, type PartListUnion, type Tool
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
 import { SUGGESTED_MODEL } from './model-name.js';
+import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type {
   AgentSandbox,
@@ -107,7 +108,9 @@ export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, 
   if (tools.some((tool) => 'callTool' in tool))
     throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
   if (setup.mode === 'local' && setup.sandbox) {
-    tools.push({ functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files }), ...declarations] });
+    tools.push({
+      functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox) }), ...declarations],
+    });
   } else {
     tools.push({ codeExecution: {} });
     if (declarations.length > 0) tools.push({ functionDeclarations: declarations });

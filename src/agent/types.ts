@@ -15,6 +15,8 @@ export interface AgentSandbox {
   run(code: string, options?: RunOptions): Promise<RunResult>;
   /** Writes a file into the working directory (attachments go there before the message is sent). */
   writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Where it runs (`PythonSandbox.isolation`): what the `run_python` description tells the model of its place and network. */
+  readonly isolation?: 'frame' | 'worker' | 'deno';
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The run_python contract: its declaration, its arguments and the function response it builds. */
 import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
+import { placeOf } from '../../src/agent/run-python/place.js';
 import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python/tool.js';
 import type { FileOutput, RunResult } from '../../src/types.js';
 
@@ -34,6 +35,23 @@ describe('run_python contract', () => {
     ]) {
       expect(declaration.description).toContain(phrase);
     }
+  });
+
+  it('tells the truth about where the code runs and its network, from the sandbox it runs in', () => {
+    const describe = (sandbox: Parameters<typeof placeOf>[0]) => runPythonDeclaration({ timeoutMs: 30_000, files: [], ...placeOf(sandbox) }).description;
+    // These tests run in Node: a worker thread there is not isolated and has the network.
+    for (const thread of [describe({ isolation: 'worker' }), describe({}), describe(undefined)]) {
+      expect(thread).toContain("in a worker thread of the server's Node.js process, not isolated from its machine");
+      expect(thread).toContain('Network requests work through pyodide.http.pyfetch');
+      expect(thread).not.toContain('browser');
+    }
+    const deno = describe({ isolation: 'deno' });
+    expect(deno).toContain('in a locked-down Deno process');
+    expect(deno).toContain('There is no network access');
+    const hosts = runPythonDeclaration({ timeoutMs: 30_000, files: [], place: 'deno', network: ['api.example.com'] }).description;
+    expect(hosts).toContain('pyfetch to api.example.com only');
+    // The declaration's own default is the browser's frame: no network.
+    expect(runPythonDeclaration({ timeoutMs: 30_000, files: [] }).description).toContain("(Pyodide, in the user's browser) and returns its output. State");
   });
 
   it('rejects missing, non-string and empty code', () => {

@@ -18,6 +18,7 @@ import {
   type LiveServerMessage,
   type Part,
 } from '@google/genai';
+import { placeOf } from '../run-python/place.js';
 import { runPythonDeclaration } from '../run-python/tool.js';
 import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
@@ -151,7 +152,7 @@ export class LiveCodeExecution {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    const run = runPythonDeclaration({ timeoutMs: options.sandbox.limits.timeoutMs, files: [] });
+    const run = runPythonDeclaration({ timeoutMs: options.sandbox.limits.timeoutMs, files: [], ...placeOf(options.sandbox) });
     this.declarations = [
       liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING),
       ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING)),

@@ -5,6 +5,7 @@
 import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../../types.js';
 import { listedFiles } from './files.js';
+import { type RunPlace, networkSentence, placePhrase } from './place.js';
 
 /** The name of the function the model calls to run Python (`run_python`). */
 export const RUN_PYTHON = 'run_python';
@@ -22,6 +23,10 @@ export interface RunPythonDeclarationOptions {
   timeoutMs: number;
   /** Names of the files the user attached, already in the working directory. */
   files: readonly string[];
+  /** Where the code runs (`placeOf(sandbox)`). Default `'browser'`. */
+  place?: RunPlace;
+  /** The code's network: `false` (default) none, `true` any host, a list those hosts. */
+  network?: boolean | readonly string[];
 }
 
 /** The `run_python` declaration. Its description is the model's only manual for the sandbox. */
@@ -31,10 +36,10 @@ export function runPythonDeclaration(options: RunPythonDeclarationOptions): Func
       ? `Files in the working directory: ${options.files.map((name) => JSON.stringify(name)).join(', ')}.`
       : 'The working directory starts empty.';
   const description = [
-    "Runs Python 3.14 code (Pyodide, in the user's browser) and returns its output.",
+    `Runs Python 3.14 code ${placePhrase(options.place ?? 'browser')} and returns its output.`,
     'State persists between calls: variables, imports and functions defined earlier are still there.',
     `Files are read and written in the current working directory. ${files}`,
-    `These libraries load on import: ${LIBRARIES}. There is no network access and pip is not available.`,
+    `These libraries load on import: ${LIBRARIES}. ${networkSentence(options.network ?? false)}`,
     'Print what you need to see; the value of a trailing expression is returned as `result`.',
     'Plots come back as images: call plt.show() or leave figures open at the end. Use display(obj) to return a PIL image.',
     `Each call may run for at most ${formatSeconds(options.timeoutMs)}.`,

@@ -16,11 +16,12 @@
  */
 import { type FlexibleSchema, type Tool, jsonSchema, tool } from 'ai';
 import type { OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
-import { type RunPlace, currentPlace, runPythonDescription } from '../shared/description.js';
+import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
+import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 
 export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
-export type { RunPlace } from '../shared/description.js';
+export type { RunPlace } from '../../agent/run-python/place.js';
 
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
@@ -74,7 +75,7 @@ export const DEFAULT_MAX_CODE_CHARS = 1_000_000;
 export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
   const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
-    ...definitionParts({ place: placeOf(sandbox), ...options, timeoutMs }),
+    ...definitionParts({ ...options, timeoutMs }, sandbox),
     execute: (input, { abortSignal }) => runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal }),
   });
 }
@@ -114,16 +115,19 @@ export async function runPythonToolCall(
   return toPythonToolOutput(result);
 }
 
-/** Where a sandbox's code runs, as its description tells the model. */
-function placeOf(sandbox: PythonToolSandbox): RunPlace | undefined {
-  return sandbox.isolation === 'deno' ? 'deno' : undefined;
+/** The default description: the loop's own manual, with where the code runs (the sandbox's, or `place`). */
+function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undefined): string {
+  const where = placeOf(sandbox);
+  const place = options.place ?? where.place;
+  // An explicit place without a sandbox: the network that place has by default.
+  const network = options.place === undefined || sandbox ? where.network : place === 'server';
+  return runPythonDeclaration({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files ?? [], place, network }).description ?? '';
 }
 
 /** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */
-function definitionParts(options: PythonToolOptions) {
+function definitionParts(options: PythonToolOptions, sandbox?: PythonToolSandbox) {
   const maxCodeChars = options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS;
-  const description =
-    options.description ?? runPythonDescription({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files, place: options.place ?? currentPlace() });
+  const description = options.description ?? describe(options, sandbox);
   const inputSchema: FlexibleSchema<PythonToolInput> = jsonSchema<PythonToolInput>(
     {
       type: 'object',

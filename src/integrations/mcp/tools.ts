@@ -4,7 +4,8 @@
  * checked and sizes bounded before anything is decoded or handed to the sandbox.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type RunPlace, runPythonDescription } from '../shared/description.js';
+import type { RunPlace } from '../../agent/run-python/place.js';
+import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 
 /** The names of the tools. */
 export const TOOL_NAMES = ['run_python', 'write_file', 'read_file', 'reset'] as const;
@@ -37,7 +38,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
     {
       name: 'run_python',
       title: 'Run Python',
-      description: `${runPythonDescription({ timeoutMs: bounds.timeoutMs, place: bounds.place ?? 'deno', network: bounds.network })} ${FILE_TOOLS_NOTE}`,
+      description: `${runPythonDeclaration({ timeoutMs: bounds.timeoutMs, files: [], place: bounds.place ?? 'deno', network: bounds.network ?? false }).description} ${FILE_TOOLS_NOTE}`,
       inputSchema: {
         type: 'object',
         properties: { code: { type: 'string', maxLength: bounds.maxCodeChars, description: 'Python source to run.' } },

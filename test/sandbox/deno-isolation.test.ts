@@ -4,6 +4,7 @@
  * reaches nothing of the machine unless `deno` opens it, and says clearly when Deno is missing.
  * The hostile side (files, environment, network, processes, the MCP channel) is mcp-escape.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,18 @@ describe('a sandbox in a Deno process', () => {
     );
     expect(tries.stdout).toBe(`undefined undefined\n${'JsException NotCapable\n'.repeat(2)}`);
   });
+});
+
+describe('the host process', () => {
+  it('is not kept alive by an idle sandbox in a Deno process (nor its warm spare)', () => {
+    const script = `import { PythonSandbox } from ${JSON.stringify(new URL('../../dist/index.node.js', import.meta.url).href)};
+const sandbox = await PythonSandbox.create({ isolation: 'deno' });
+console.log((await sandbox.run('6 * 7')).result);`;
+    // Not disposed on purpose: Node must end once nothing is pending, as with a worker thread.
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 45_000 });
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe('42');
+  }, 60_000);
 });
 
 describe('a worker that misbehaves in the process', () => {

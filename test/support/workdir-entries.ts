@@ -2,6 +2,7 @@
  * Entries a cell can leave in the working directory that are not regular files, for the tests of
  * the walk that finds a run's files (in Node and in browsers: the same worker code runs in both).
  */
+import { expect } from 'vitest';
 
 /** Code that swallows KeyboardInterrupt, so a deadline ends in a terminate and a new interpreter. */
 export const SWALLOWS_INTERRUPTS = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
@@ -34,3 +35,24 @@ export const NOT_FILES = ['lib', 'loop', 'nowhere', 'random', 'stdlib.txt', 'ura
 
 /** Under this, the walk of `NOT_FILES_CELL` is fast (it took 20-50 s, or never ended, reading a device). */
 export const NOT_FILES_RUN_MS = 5000;
+
+/** What a run of {@link NOT_FILES_CELL} returns, in Node or from a page. */
+interface NotFilesRun {
+  error?: unknown;
+  stateLost: boolean;
+  durationMs: number;
+  output: string;
+  files: { path: string; omitted?: unknown }[];
+}
+
+/** The run of {@link NOT_FILES_CELL} passed over every entry that is not a file, naming each, and returned the real ones quickly. */
+export function expectNotFilesPassedOver(r: NotFilesRun): void {
+  expect(r.error).toBeUndefined();
+  expect(r.stateLost).toBe(false);
+  expect(r.durationMs).toBeLessThan(NOT_FILES_RUN_MS);
+  expect(r.files.map((f) => [f.path, f.omitted === undefined])).toEqual([
+    ['big.bin', false],
+    ['report.txt', true],
+  ]);
+  for (const name of NOT_FILES) expect(r.output).toContain(`[${name} not returned: `);
+}

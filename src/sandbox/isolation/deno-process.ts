@@ -10,7 +10,7 @@ import type { DenoBoundary } from '../../types.js';
 import { findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
-import type { SpawnedWorker } from './spawned-worker.js';
+import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 
 /** The most bytes one message from the worker may carry (a snapshot is about 30 MB; a file at most `maxFileBytes`). */
 const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
@@ -111,9 +111,9 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     handles.forEach((h) => h.unref());
     child.unref();
     child.channel?.unref();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
   };
   unref();
-  let holds = 0;
   return {
     rpc: rpc.port1,
     events: events.port1,
@@ -135,18 +135,11 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     onExit(listener) {
       exitListener = listener;
     },
-    hold() {
-      if (holds++ === 0) {
-        handles.forEach((h) => h.ref());
-        child.ref();
-        child.channel?.ref();
-      }
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--holds === 0) unref();
-      };
-    },
+    hold: nodeHolds(() => {
+      handles.forEach((h) => h.ref());
+      child.ref();
+      child.channel?.ref();
+      (child.stderr as { ref?: () => void } | null)?.ref?.();
+    }, unref),
   };
 }

@@ -7,7 +7,7 @@
 import { isNode } from '../../is-node.js';
 import { SIGINT, type WorkerInit } from '../../protocol.js';
 import { spawnInFrame } from './isolation-frame.js';
-import type { Isolation, SpawnedWorker } from './spawned-worker.js';
+import { type Isolation, type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 
 /** `maxMessageChars`: the largest message a frame lets through to the page (see isolation-frame.ts). */
 export function spawnWorker(url: URL, isolation: Isolation, maxMessageChars: number): Promise<SpawnedWorker> {
@@ -82,8 +82,6 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   // An idle sandbox must not keep a Node process alive; a pending call must. (Listeners added
   // to a port ref it again, so the first hold's release is what unrefs everything.)
   const handles = [worker, rpc.port1, events.port1];
-  const unref = () => handles.forEach((h) => h.unref());
-  let holds = 0;
   return {
     rpc: rpc.port1,
     events: events.port1,
@@ -97,14 +95,9 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
     onExit(listener) {
       exitListener = listener;
     },
-    hold() {
-      if (holds++ === 0) handles.forEach((h) => h.ref());
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--holds === 0) unref();
-      };
-    },
+    hold: nodeHolds(
+      () => handles.forEach((h) => h.ref()),
+      () => handles.forEach((h) => h.unref()),
+    ),
   };
 }

@@ -40,3 +40,20 @@ export interface SpawnedWorker {
   /** Keeps a Node process alive while a call is in flight; returns the release. No-op in browsers. */
   hold(): () => void;
 }
+
+/**
+ * `hold()` for a Node host, whose handles keep the process alive while referenced: the first hold
+ * refs them, the last release unrefs them; a release is counted once.
+ */
+export function nodeHolds(ref: () => void, unref: () => void): () => () => void {
+  let holds = 0;
+  return () => {
+    if (holds++ === 0) ref();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds === 0) unref();
+    };
+  };
+}

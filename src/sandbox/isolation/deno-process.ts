@@ -19,7 +19,7 @@ const STDERR_TAIL_CHARS = 2000;
 
 export interface DenoSpawnOptions {
   boundary: DenoBoundary;
-  /** Folders the process must read: the worker script's and the runtime's. */
+  /** Folders the process must read, as file: URLs: the worker script's and the runtime's. */
   runtimeFolders: string[];
   maxMessageChars: number;
 }
@@ -34,11 +34,13 @@ export function denoPermissionFlags(boundary: DenoBoundary, runtimeFolders: stri
 }
 
 export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Promise<SpawnedWorker> {
-  const [{ spawn }, { MessageChannel }, deno] = await Promise.all([
+  const [{ spawn }, { MessageChannel }, { fileURLToPath }, deno] = await Promise.all([
     import(/* @vite-ignore */ 'node:child_process'),
     import(/* @vite-ignore */ 'node:worker_threads'),
+    import(/* @vite-ignore */ 'node:url'),
     findDeno(options.boundary.path),
   ]);
+  const runtimeFolders = options.runtimeFolders.map((url) => fileURLToPath(url));
   const { encode, decode } = wireCodec();
   const relay = denoRelaySource({ workerUrl: url.href, maxMessageChars: options.maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES });
   const args = [
@@ -49,12 +51,12 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     '--no-lock',
     '--no-npm',
     '--no-remote',
-    ...denoPermissionFlags(options.boundary, options.runtimeFolders),
+    ...denoPermissionFlags(options.boundary, runtimeFolders),
     `data:text/javascript;base64,${Buffer.from(relay).toString('base64')}`,
   ];
   const child = spawn(deno, args, {
     // The working folder is one it may read anyway: Deno.cwd() needs no permission.
-    cwd: options.runtimeFolders[0],
+    cwd: runtimeFolders[0],
     // Nothing of the host's environment: no keys, no tokens, no HOME.
     env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

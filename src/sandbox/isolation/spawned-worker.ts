@@ -11,7 +11,7 @@ import type { DenoBoundary } from '../../types.js';
 /**
  * Where a worker runs. Browsers: inside a sandboxed opaque-origin frame, or as the page's own
  * worker. Node: a worker thread (`worker`), or a Deno process (`deno`) that may read
- * `runtimeFolders` (the worker script's and the runtime's) and what `boundary` opens.
+ * `runtimeFolders` (file: URLs of the worker script's and the runtime's folders) and what `boundary` opens.
  */
 export type Isolation = 'frame' | 'worker' | { deno: DenoBoundary; runtimeFolders: string[] };
 

@@ -145,23 +145,24 @@ export function resolveIsolation(options: Pick<SandboxOptions, 'isolation' | 'de
     throw new TypeError(`isolation must be 'frame', 'worker' or 'deno'; got ${String(isolation)}`);
   if (isolation === 'deno') {
     if (!isNode) throw new TypeError("isolation: 'deno' is for Node (a Deno process); in browsers use 'frame'");
-    return { deno: checkDenoBoundary(options.deno ?? {}), runtimeFolders: runtimeFolders.map(localFolder) };
+    return { deno: checkDenoBoundary(options.deno ?? {}), runtimeFolders: runtimeFolders.map(fileFolder) };
   }
   if (options.deno !== undefined) throw new TypeError("the deno option applies only with isolation: 'deno'");
   if (isNode) return 'worker';
   return isolation ?? 'frame';
 }
 
-/** The folder of a file: URL, as an absolute path (Deno's permissions take paths). */
-function localFolder(url: URL): string {
+/** The folder of a file: URL (deno-process.ts turns it into the path Deno's permissions take). */
+function fileFolder(url: URL): string {
   if (url.protocol !== 'file:') throw new TypeError(`isolation: 'deno' needs the worker and the runtime on disk; got ${url.href}`);
-  return decodeURIComponent(new URL('.', url).pathname);
+  return new URL('.', url).href;
 }
 
 function checkDenoBoundary(boundary: DenoBoundary): DenoBoundary {
   const folders = (name: string, value: unknown) => {
     if (value === undefined) return;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.startsWith('/') && !v.includes(',')))
+    // Absolute on POSIX or Windows; a comma would split Deno's list.
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(v) && !v.includes(',')))
       throw new TypeError(`deno.${name} must be a list of absolute paths without commas`);
   };
   folders('allowRead', boundary.allowRead);

@@ -83,6 +83,12 @@ export interface WorkerInit {
   interruptBuffer?: SharedArrayBuffer;
 }
 
+/** A top-level import name as the worker may ask the package index for it (a Python identifier, bounded). */
+export const IMPORT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+/** Imports one `index-request` may name (an honest worker names those of one cell). */
+export const MAX_INDEX_NAMES_PER_REQUEST = 16;
+
 /** Worker → host, on the events port. */
 export type WorkerEvent =
   /** Sent as soon as the worker takes run `runId`: a worker that never does is silent or gone. */

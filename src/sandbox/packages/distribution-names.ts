@@ -27,8 +27,6 @@ export const DISTRIBUTION_OF_IMPORT: Readonly<Record<string, string>> = {
   google: 'protobuf',
 };
 
-/** A top-level import name as the worker may ask for it (a Python identifier, bounded). */
-export const IMPORT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 /** A distribution name as PEP 508 allows it (bounded). */
 const DISTRIBUTION_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
 

@@ -11,8 +11,6 @@ export const MAX_PACKAGE_REQUESTS_PER_RUN = 64;
 /** Bytes of wheels one run may be handed: numpy, pandas, scipy and matplotlib together are about 40 MB. */
 export const MAX_PACKAGE_BYTES_PER_RUN = 256 * 1024 * 1024;
 
-/** Imports one request to the package index may name (an honest worker names those of one cell). */
-export const MAX_INDEX_NAMES_PER_REQUEST = 16;
 /** Requests to the package index one run may make: each names packages to a server, a channel out. */
 export const MAX_INDEX_REQUESTS_PER_RUN = 2;
 

@@ -7,8 +7,7 @@ import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../types.js';
 import { base64Length, base64Size, isBase64 } from '../base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
-import { IMPORT_NAME } from '../packages/distribution-names.js';
-import { MAX_INDEX_NAMES_PER_REQUEST } from '../packages/wheel-allowance.js';
+import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../protocol.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -1,0 +1,65 @@
+/**
+ * The house as CONTRIBUTING.md draws it: folders follow the data path and imports point one way,
+ * down it (integrations → ui → agent → sandbox → worker); the worker takes from `src/` only the
+ * contract and the few modules both sides share; and files stay small. Reads the sources as text.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REPO } from '../support/packed-package.js';
+
+/** The data path, top first: a file may import from its own layer and those below it. */
+const LAYERS = ['src/integrations', 'src/ui', 'src/agent', 'src/sandbox', 'worker'];
+
+/** What the worker may import from `src/`: the contract, the public types, and small shared helpers. */
+const WORKER_MAY_USE = ['src/protocol.ts', 'src/types.ts', 'src/is-node.ts', 'src/progress-messages.ts', 'src/pyodide-defaults.ts', 'src/wheel-refusal.ts'];
+
+/** Files still over the 400-line bound, to be split; the list may only shrink. */
+const STILL_TOO_LONG = [
+  'src/agent/live/live-session.ts',
+  'src/sandbox/python-sandbox.ts',
+  'src/ui/code-exec-chat/code-exec-chat.ts',
+  'src/ui/conversation.ts',
+  'worker/engine.ts',
+];
+
+function sources(folder: string, extension: string): string[] {
+  return readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith(extension) && !name.endsWith('.d.ts'))
+    .map((name) => join(folder, name));
+}
+
+/** Each relative import of a file, as a path from the repository's root (`.js` read as `.ts`). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(REPO, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => match[1]);
+  return specifiers.map((specifier) => normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts'));
+}
+
+const layerOf = (file: string) => LAYERS.findIndex((layer) => file.startsWith(`${layer}/`));
+const code = [...sources('src', '.ts'), ...sources('worker', '.ts')];
+
+describe('the source layout', () => {
+  test('no import climbs back up the data path', () => {
+    const upward = code.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => layerOf(file) !== -1 && layerOf(target) !== -1 && layerOf(target) < layerOf(file))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
+  test('the worker takes from src/ only the contract and the shared helpers', () => {
+    const reached = sources('worker', '.ts').flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('src/') && !WORKER_MAY_USE.includes(target))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(reached).toEqual([]);
+  });
+
+  test('no file in src/ or worker/ grows past 400 lines (the few still over it are listed to be split)', () => {
+    const long = [...code, ...sources('worker/python', '.py')].filter((file) => readFileSync(join(REPO, file), 'utf8').split('\n').length - 1 > 400).sort();
+    expect(long).toEqual([...STILL_TOO_LONG].sort());
+  });
+});

@@ -1,13 +1,14 @@
 import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
-import { type BootPlan, prepareRuntime, resolveIsolation } from './runtime/boot-plan.js';
-import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledSnapshotUrl, bundledWorkerUrl } from './runtime/bundled-assets.js';
+import { type BootPlan, prepareRuntime } from './runtime/boot-plan.js';
+import { planBoot } from './runtime/plan-boot.js';
+import { bundledSnapshotUrl } from './runtime/bundled-assets.js';
 import { DownloadProgress, downloadingMessage } from './downloads/download-progress.js';
 import { loadShippedSnapshot } from './runtime/shipped-snapshot.js';
 import { preparePackagesInNode } from './packages/node-packages.js';
 import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
 import { Interpreters } from './session/interpreters.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, checkLimit, maxMessageChars, maxStreamedChars, resolveLimits } from './limits.js';
+import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { toWorkdirPath } from './workdir-paths.js';
 import { mayAwait, RunStopper } from './run-stopper.js';
@@ -15,10 +16,7 @@ import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
 import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
-import { runtimeIn } from './runtime/runtime-urls.js';
 import { isNode } from '../is-node.js';
-import { defaultRuntimeUrl } from '../pyodide-defaults.js';
-import { resolvePackageIndex } from './packages/package-index-option.js';
 
 interface ActiveRun {
   runId: number;
@@ -77,37 +75,8 @@ export class PythonSandbox {
     const limits = resolveLimits(options.limits);
     // The caller's URLs are relative to the page (Node: the working directory), not to this module.
     const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
-    const runtime: BootPlan['runtime'] =
-      options.indexURL === undefined
-        ? { urls: bundledRuntime(), fallback: { indexURL: defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION), version: BUNDLED_PYODIDE_VERSION } }
-        : { urls: runtimeIn(new URL(options.indexURL, base).href) };
-    const indexURL = new URL('.', runtime.urls.pyodideMjs).href;
-    const packageIndex = resolvePackageIndex(options.packageIndex, base);
-    const config: BootPlan['config'] = {
-      indexURL,
-      packageBaseUrl: options.packageBaseUrl,
-      lockFileURL: options.lockFileURL,
-      lockFileContents: options.lockFileContents,
-      recursionLimit: limits.recursionLimit,
-      maxOutputBytes: limits.maxOutputBytes,
-      maxFileBytes: limits.maxFileBytes,
-      maxTotalFileBytes: limits.maxTotalFileBytes,
-      maxImagesPerRun: MAX_IMAGES_PER_RUN,
-      maxFilesPerRun: MAX_FILES_PER_RUN,
-      packageIndex: packageIndex !== undefined,
-    };
-    const workerUrl = options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base);
-    const boot: BootPlan = {
-      workerUrl,
-      runtime,
-      config,
-      isolation: resolveIsolation(options, [workerUrl, new URL(indexURL)]),
-      bootTimeoutMs: limits.bootTimeoutMs,
-      callTimeoutMs: limits.callTimeoutMs,
-      maxStreamedChars: maxStreamedChars(limits),
-      maxMessageChars: maxMessageChars(limits),
-      packageIndex,
-    };
+    const boot = planBoot(options, limits, base);
+    const { indexURL } = boot.config;
     const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
     // Browsers: what a first visit waits for is downloads; their bytes are the progress.
     const { onProgress } = options;

@@ -3,7 +3,7 @@
  */
 import type { BootConfig, BootInfo } from '../../protocol.js';
 import { defaultPackageBaseUrl } from '../../pyodide-defaults.js';
-import type { DenoBoundary, LoadProgress, SandboxOptions } from '../../types.js';
+import type { LoadProgress, SandboxOptions } from '../../types.js';
 import { SandboxBootError } from '../errors.js';
 import { PackageBroker } from '../packages/package-broker.js';
 import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
@@ -12,7 +12,6 @@ import type { DownloadProgress } from '../downloads/download-progress.js';
 import { SHIPPED_RUNTIME_SHA256 } from './runtime-integrity.js';
 import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from './runtime-sizes.js';
 import { WorkerSession } from '../session/worker-session.js';
-import { isNode } from '../../is-node.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 
 /** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
@@ -132,43 +131,4 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
     version = info.pyodideVersion;
     if (first && !options.packageBaseUrl && options.preloadPackages) packages.preload(options.preloadPackages);
   };
-}
-
-/**
- * Browsers isolate in a frame by default; Node runs a worker thread (no boundary: see SECURITY.md)
- * unless asked for a Deno process, which may read `runtimeFolders` (the worker script's and the
- * runtime's file: URLs) and what `options.deno` opens.
- */
-export function resolveIsolation(options: Pick<SandboxOptions, 'isolation' | 'deno'>, runtimeFolders: readonly URL[]): Isolation {
-  const { isolation } = options;
-  if (isolation !== undefined && isolation !== 'frame' && isolation !== 'worker' && isolation !== 'deno')
-    throw new TypeError(`isolation must be 'frame', 'worker' or 'deno'; got ${String(isolation)}`);
-  if (isolation === 'deno') {
-    if (!isNode) throw new TypeError("isolation: 'deno' is for Node (a Deno process); in browsers use 'frame'");
-    return { deno: checkDenoBoundary(options.deno ?? {}), runtimeFolders: runtimeFolders.map(fileFolder) };
-  }
-  if (options.deno !== undefined) throw new TypeError("the deno option applies only with isolation: 'deno'");
-  if (isNode) return 'worker';
-  return isolation ?? 'frame';
-}
-
-/** The folder of a file: URL (deno-process.ts turns it into the path Deno's permissions take). */
-function fileFolder(url: URL): string {
-  if (url.protocol !== 'file:') throw new TypeError(`isolation: 'deno' needs the worker and the runtime on disk; got ${url.href}`);
-  return new URL('.', url).href;
-}
-
-function checkDenoBoundary(boundary: DenoBoundary): DenoBoundary {
-  const folders = (name: string, value: unknown) => {
-    if (value === undefined) return;
-    // Absolute on POSIX or Windows; a comma would split Deno's list.
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(v) && !v.includes(',')))
-      throw new TypeError(`deno.${name} must be a list of absolute paths without commas`);
-  };
-  folders('allowRead', boundary.allowRead);
-  const net = boundary.allowNet;
-  if (net !== undefined && typeof net !== 'boolean' && !(Array.isArray(net) && net.every((v) => typeof v === 'string' && /^[\w.:[\]-]+$/.test(v))))
-    throw new TypeError('deno.allowNet must be true, false or a list of host or host:port');
-  if (boundary.path !== undefined && typeof boundary.path !== 'string') throw new TypeError('deno.path must be a string');
-  return boundary;
 }

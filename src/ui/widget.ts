@@ -13,6 +13,7 @@ import './code-exec-chat/define.js';
 import './python-scratchpad/define.js';
 
 export type { ChatAttributes } from './code-exec-chat/attributes.js';
+export type { CodeExecChatElement } from './code-exec-chat/element-api.js';
 export { CodeExecChat, DEFAULT_MODEL } from './code-exec-chat/code-exec-chat.js';
 export { SandboxReadyEvent, ChatErrorEvent, MessageCompleteEvent } from './code-exec-chat/events.js';
 export { PythonScratchpad, type ScratchpadSandbox } from './python-scratchpad/python-scratchpad.js';

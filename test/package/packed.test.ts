@@ -1,15 +1,16 @@
 /**
  * The npm package as a user gets it: `npm pack`, unpacked into an empty project's node_modules
  * beside its dependencies (linked from this repository's, so no network is needed), then used
- * from Node ESM and resolved the way bundlers resolve asset imports. Needs the built `dist/`.
+ * from Node ESM, resolved the way bundlers resolve asset imports, and type-checked as a
+ * TypeScript page that embeds the widget. Needs the built `dist/`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PACKAGE_NAME as NAME, linkDependencies, packPackage, unpackPackage } from '../support/packed-package.js';
+import { PACKAGE_NAME as NAME, REPO, linkDependencies, packPackage, unpackPackage } from '../support/packed-package.js';
 
 let app: string;
 
@@ -59,4 +60,52 @@ console.log(JSON.stringify(r.result));`,
     const resolved = createRequire(join(app, 'main.mjs')).resolve(`${NAME}/${asset}`);
     expect(resolved).toBe(join(app, 'node_modules', NAME, asset === 'package.json' ? '' : 'dist', asset));
   });
+});
+
+/** A page's script that embeds the widget, as TypeScript users write it: each line must type-check. */
+const WIDGET_PAGE = `import 'pyodide-code-execution/widget.js';
+const chat = document.querySelector('code-exec-chat')!;
+chat.apiKey = 'k';
+chat.execution = 'server';
+chat.headingLevel = 3;
+const sandbox = await chat.ensureSandbox();
+await sandbox.run('6 * 7');
+await chat.send('Plot a sine wave', [{ name: 'data.csv', mimeType: 'text/csv', data: new Uint8Array(1) }]);
+chat.addEventListener('cec-error', (event) => console.log(event.detail.error.title));
+document.createElement('code-exec-chat').stop();
+export {};
+`;
+
+/** Misuses that must not compile, each in its own file, with the error TypeScript gives. */
+const WIDGET_MISUSES: Record<string, { code: string; error: string }> = {
+  'number-key.ts': { code: "document.querySelector('code-exec-chat')!.apiKey = 42;", error: 'TS2322' },
+  'misspelt-property.ts': { code: "document.querySelector('code-exec-chat')!.apikey = 'k';", error: 'TS2551' },
+  'unknown-mode.ts': { code: "document.querySelector('code-exec-chat')!.execution = 'cloud';", error: 'TS2322' },
+};
+
+describe("the widget's types", () => {
+  test('a page using <code-exec-chat> through `widget.js` type-checks, and misusing it does not', () => {
+    const project = join(app, 'widget-types');
+    mkdirSync(project, { recursive: true });
+    // A bundler project's usual settings; no `lit` is installed: the widget bundles it.
+    const compilerOptions = {
+      target: 'es2022',
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      lib: ['es2022', 'dom'],
+      types: [],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+    };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
+    writeFileSync(join(project, 'page.ts'), WIDGET_PAGE);
+    for (const [file, { code }] of Object.entries(WIDGET_MISUSES))
+      writeFileSync(join(project, file), `import 'pyodide-code-execution/widget.js';\n${code}\nexport {};\n`);
+    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+    /** The error codes TypeScript gave in `file`. */
+    const errorsIn = (file: string) => [...tsc.stdout.matchAll(new RegExp(`^${file}\\(.*error (TS\\d+)`, 'gm'))].map((match) => match[1]);
+    expect(errorsIn('page.ts'), tsc.stdout).toEqual([]);
+    for (const [file, { error }] of Object.entries(WIDGET_MISUSES)) expect(errorsIn(file), file).toEqual([error]);
+  }, 60_000);
 });

@@ -53,8 +53,11 @@ export interface ChatAttributes {
   /** The sandbox worker script. Default: `worker.js` beside the widget script. */
   workerUrl: string | undefined;
   /**
-   * Gemini API key. Prefer setting the property from script: an `api-key` attribute is visible in
-   * the page's HTML to anyone who can read it. Either way the key is held in memory only.
+   * The page's Gemini API key. Prefer setting the property from script: an `api-key` attribute is
+   * visible in the page's HTML to anyone who can read it. The page's key is held in memory only,
+   * never stored. A key the reader enters in the widget (the welcome or Settings) replaces it (this
+   * property becomes `''`) and is kept in `localStorage` only when they tick "Remember on this
+   * device". No key goes into a URL or to the sandbox.
    */
   apiKey: string;
   /** Gemini API base URL (e.g. a proxy that adds the key server-side). Default: Google's endpoint. */

@@ -24,6 +24,7 @@ import { transcriptStyles } from '../styles/transcript.js';
 import { ApiKeyController } from './api-key-controller.js';
 import { type ChatAttributes, chatProperties } from './attributes.js';
 import { chatStyles } from './code-exec-chat.styles.js';
+import type { CodeExecChatElement } from './element-api.js';
 import { composerPlaceholder, runtimeHint, stopNotice } from './composer-texts.js';
 import { ChatErrorEvent, type MessageCompleteEvent, SandboxReadyEvent } from './events.js';
 import { type ActiveDemo, DemoController } from './demo-controller.js';
@@ -53,7 +54,8 @@ export const DEFAULT_MODEL = SUGGESTED_MODEL;
 export interface CodeExecChat extends ChatAttributes {}
 
 /**
- * The chat element. Its attributes are documented on {@link ChatAttributes}; everything else it offers:
+ * The chat element. Its attributes are documented on {@link ChatAttributes}, its properties and
+ * methods on {@link CodeExecChatElement}; everything else it offers:
  *
  * @event cec-sandbox-ready - {@link SandboxReadyEvent}: the widget's Python booted; `detail.sandbox` shares it.
  * @event cec-error - {@link ChatErrorEvent}: a message failed or Python could not start; `detail.error` says why.
@@ -75,7 +77,7 @@ export interface CodeExecChat extends ChatAttributes {}
  * @csspart composer - The message box and its buttons.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: Lit defines the attributes' accessors from `properties`; the interface above only types them.
-export class CodeExecChat extends LitElement {
+export class CodeExecChat extends LitElement implements CodeExecChatElement {
   static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles, voiceStyles];
 
   static override properties = { ...chatProperties, _enlarged: { state: true } };
@@ -169,32 +171,27 @@ export class CodeExecChat extends LitElement {
     this.headingLevel = 2;
   }
 
-  /** The sandbox, once it has booted (see {@link CodeExecChat.ensureSandbox}). */
+  // The public members below are documented on CodeExecChatElement (element-api.ts).
   get sandbox(): PythonSandbox | undefined {
     return this.python.current;
   }
 
-  /** The recorded demo being played, if any. */
   get activeDemo(): Recording | undefined {
     return this.demos.active?.recording;
   }
 
-  /** Boots this widget's sandbox (once) and resolves with it. */
   ensureSandbox(): Promise<PythonSandbox> {
     return this.python.ensure();
   }
 
-  /** Sends a message as if typed (attachments are written to the sandbox in local mode). */
   async send(text: string, attachments: SentMessage['attachments'] = []): Promise<void> {
     await this.sender.send({ text, attachments });
   }
 
-  /** Stops the message in flight; code running for it is interrupted. */
   stop(): void {
     this.conversation.stop();
   }
 
-  /** Starts a new conversation (Python variables and files are kept). The saved conversation is deleted. */
   clear(): void {
     this.clearTranscript();
     // In a demo, New restarts the demo: the live conversation it hides is not what is being cleared.
@@ -202,25 +199,18 @@ export class CodeExecChat extends LitElement {
     void this.demos.prefill();
   }
 
-  /** Loads a recorded demo: its model turns answer, its code runs live here. */
   loadDemo(url: string): Promise<void> {
     return this.demos.load(url);
   }
 
-  /** Leaves the demo: messages go to Gemini again (with an API key). */
   exitDemo(): void {
     this.demos.exit();
   }
 
-  /**
-   * The session so far as a recording (record mode): replaying it answers with the same model
-   * turns while the code runs live again.
-   */
   exportRecording(options: { title?: string; description?: string } = {}): Recording {
     return this.demos.exportRecording(options);
   }
 
-  /** Downloads {@link CodeExecChat.exportRecording} as a JSON file. */
   downloadRecording(): void {
     this.demos.downloadRecording();
   }

@@ -5,12 +5,13 @@ import '../cec-key-form/define.js';
 import '../cec-load-progress/define.js';
 import '../cec-settings/define.js';
 import { CodeExecChat } from './code-exec-chat.js';
+import type { CodeExecChatElement } from './element-api.js';
 
 export { CodeExecChat };
 if (!customElements.get('code-exec-chat')) customElements.define('code-exec-chat', CodeExecChat);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'code-exec-chat': CodeExecChat;
+    'code-exec-chat': CodeExecChatElement;
   }
 }

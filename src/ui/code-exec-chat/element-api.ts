@@ -1,0 +1,40 @@
+/**
+ * `<code-exec-chat>` as a page's TypeScript sees it: what `document.querySelector('code-exec-chat')`
+ * returns. An interface over `HTMLElement`, not the Lit class, so a page's types need no `lit` (the
+ * widget bundles it); the class implements it, so the two cannot drift apart.
+ */
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import type { SentMessage } from '../replay/recorder.js';
+import type { Recording } from '../replay/recording.js';
+import type { ChatAttributes } from './attributes.js';
+
+/**
+ * The chat element: its attributes as typed properties ({@link ChatAttributes}), and what else it
+ * offers. Its events (`cec-sandbox-ready`, `cec-error`, `cec-message-complete`) are typed for
+ * `addEventListener`.
+ */
+export interface CodeExecChatElement extends HTMLElement, ChatAttributes {
+  /** The sandbox, once it has booted (see {@link CodeExecChatElement.ensureSandbox}). */
+  readonly sandbox: PythonSandbox | undefined;
+  /** The recorded demo being played, if any. */
+  readonly activeDemo: Recording | undefined;
+  /** Boots this widget's sandbox (once) and resolves with it. */
+  ensureSandbox(): Promise<PythonSandbox>;
+  /** Sends a message as if typed (attachments are written to the sandbox in local mode). */
+  send(text: string, attachments?: SentMessage['attachments']): Promise<void>;
+  /** Stops the message in flight; code running for it is interrupted. */
+  stop(): void;
+  /** Starts a new conversation (Python variables and files are kept). The saved conversation is deleted. */
+  clear(): void;
+  /** Loads a recorded demo: its model turns answer, its code runs live here. */
+  loadDemo(url: string): Promise<void>;
+  /** Leaves the demo: messages go to Gemini again (with an API key). */
+  exitDemo(): void;
+  /**
+   * The session so far as a recording (record mode): replaying it answers with the same model
+   * turns while the code runs live again.
+   */
+  exportRecording(options?: { title?: string; description?: string }): Recording;
+  /** Downloads {@link CodeExecChatElement.exportRecording} as a JSON file. */
+  downloadRecording(): void;
+}

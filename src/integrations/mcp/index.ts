@@ -13,18 +13,12 @@
  * console.log(server.url);   // http://127.0.0.1:3000/mcp
  * ```
  */
-export { serveStdio, BoundedStdioTransport } from './stdio.js';
-export { serveHttp, MCP_PATH, type HttpMcpServerOptions, type RunningHttpMcpServer } from './http.js';
-export { createSessionServer, SERVER_NAME } from './server.js';
-export {
-  SessionSandbox,
-  SessionRegistry,
-  SessionLimitError,
-  SessionClosedError,
-  MAX_CALLS_PER_SESSION,
-  type CreateSandbox,
-  type SessionBounds,
-} from './sessions.js';
-export { resolveServerOptions, MCP_DEFAULTS, type PythonMcpServerOptions, type ResolvedServerOptions, type RunningMcpServer } from './options.js';
-export { toolDefinitions, parseToolCall, ToolArgumentError, TOOL_NAMES, MAX_PATH_CHARS, type ToolName, type ToolBounds, type ToolCall } from './tools.js';
-export { runCommandLine, parseCommandLine, usage, type CliCommand } from './cli.js';
+// What docs/mcp.md documents, and the types and errors of those functions and classes. The command
+// line's parser, the stdio transport, the tool schemas and the defaults stay internal (cli.ts and
+// bin.ts import them directly), so they can change without a major version.
+export { serveStdio } from './stdio.js';
+export { serveHttp, type HttpMcpServerOptions, type RunningHttpMcpServer } from './http.js';
+export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
+export { createSessionServer } from './server.js';
+export type { ToolBounds } from './tools.js';
+export { SessionSandbox, SessionRegistry, SessionLimitError, SessionClosedError, type CreateSandbox, type SessionBounds } from './sessions.js';

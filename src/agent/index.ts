@@ -12,13 +12,17 @@ export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
 export { ATTACHMENT_PREVIEW_BYTES } from './attachments.js';
 export type {
   AgentSandbox,
+  ApiOptions,
   Attachment,
+  ChatHistoryOptions,
   CodeExecutionBaseOptions,
   CodeExecutionChatOptions,
   CodeExecutionMessageParameters,
   ExecutionMode,
   GenAIClient,
+  GenerateContentApiOptions,
   GenerateWithCodeExecutionParameters,
+  InteractionsApiOptions,
   LocalExecutionOptions,
   LocalFunction,
   LocalFunctionContext,

@@ -4,7 +4,7 @@
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
 import type { RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
-import type { GeminiApi, InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
+import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
 
 /**
  * What the loop needs from a sandbox. `PythonSandbox` satisfies it; tests may pass a scripted one.
@@ -87,8 +87,8 @@ export interface ServerExecutionOptions {
   multimodalFunctionResponse?: undefined;
 }
 
-/** Options shared by the chat and the one-shot form. */
-export interface CodeExecutionBaseOptions extends InteractionsModeOptions {
+/** Options shared by the chat and the one-shot form (the API's own options are in {@link ApiOptions}). */
+export interface CodeExecutionBaseOptions {
   /** The `@google/genai` client (`new GoogleGenAI(...)`). */
   ai: GenAIClient;
   /**
@@ -97,14 +97,6 @@ export interface CodeExecutionBaseOptions extends InteractionsModeOptions {
    * the model that answered).
    */
   model: string;
-  /**
-   * The API the loop speaks: `'generateContent'` (the default) or `'interactions'`
-   * (`ai.interactions.create`, Google's recommended API for new apps). Both give the same
-   * transcript parts and events; on the Interactions API the chat keeps steps instead of
-   * `Content`s (`getInteractionHistory()`), and `config` is translated (settings without a
-   * counterpart are refused with a TypeError that names them).
-   */
-  api?: GeminiApi;
   /** Generation config; our tools are added to `config.tools`. */
   config?: GenerateContentConfig;
   /**
@@ -119,13 +111,48 @@ export interface CodeExecutionBaseOptions extends InteractionsModeOptions {
   onEvent?: (event: CodeExecutionEvent) => void;
 }
 
+/**
+ * The API the loop speaks, with the options only that API has: `'generateContent'` (the default)
+ * or `'interactions'` (`ai.interactions.create`, Google's recommended API for new apps). Both give
+ * the same transcript parts and events; on the Interactions API the chat keeps steps instead of
+ * `Content`s (`getInteractionHistory()`), and `config` is translated (settings without a
+ * counterpart are refused with a TypeError that names them). An option of the other API does not
+ * compile.
+ */
+export type ApiOptions = GenerateContentApiOptions | InteractionsApiOptions;
+
+/** `api: 'generateContent'` (or unset): no Interactions options. */
+export interface GenerateContentApiOptions {
+  api?: 'generateContent';
+  store?: never;
+  streamIdleTimeoutMs?: never;
+}
+
+/** `api: 'interactions'` and its options. */
+export interface InteractionsApiOptions extends InteractionsModeOptions {
+  api: 'interactions';
+}
+
+/** The chat's earlier conversation, in the shape its API keeps. */
+export type ChatHistoryOptions =
+  | {
+      api?: 'generateContent';
+      /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. */
+      history?: Content[];
+      interactionHistory?: never;
+    }
+  | {
+      api: 'interactions';
+      history?: never;
+      /** Earlier steps of an `api: 'interactions'` chat (from `getInteractionHistory()`); copied. */
+      interactionHistory?: InteractionHistory;
+    };
+
 /** Options of {@link createCodeExecutionChat}. */
 export type CodeExecutionChatOptions = CodeExecutionBaseOptions &
+  ApiOptions &
+  ChatHistoryOptions &
   (LocalExecutionOptions | ServerExecutionOptions) & {
-    /** Earlier turns (API-valid `Content`s, e.g. from `getHistory()`); copied. `api: 'generateContent'` only. */
-    history?: Content[];
-    /** Earlier steps of an `api: 'interactions'` chat (from `getInteractionHistory()`); copied. */
-    interactionHistory?: InteractionHistory;
     /**
      * Names of files already in the sandbox's working directory (a resumed chat's attachments),
      * so the `run_python` description lists them from the first message.
@@ -141,6 +168,7 @@ export interface CodeExecutionMessageParameters extends SendMessageParameters {
 
 /** Parameters of {@link generateWithCodeExecution}. */
 export type GenerateWithCodeExecutionParameters = CodeExecutionBaseOptions &
+  ApiOptions &
   (LocalExecutionOptions | ServerExecutionOptions) & {
     /** The request, as for `ai.models.generateContent`. */
     contents: ContentListUnion;

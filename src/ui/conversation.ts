@@ -9,12 +9,12 @@ import type { Content, GenerateContentResponse, Part } from '@google/genai';
 import {
   type AgentSandbox,
   type Attachment,
+  type ChatHistoryOptions,
   type CodeExecutionChat,
   type CodeExecutionEvent,
   type ExecutionMode,
   type GeminiApi,
   type GenAIClient,
-  type InteractionHistory,
   type InteractionStep,
   createCodeExecutionChat,
 } from '../agent/index.js';
@@ -207,7 +207,7 @@ export class Conversation {
    * a restored conversation's. The two APIs' histories do not convert into each other: across them
    * the model starts afresh.
    */
-  private carriedHistory(setup: ConversationSetup): { api?: GeminiApi; history?: Content[]; interactionHistory?: InteractionHistory } {
+  private carriedHistory(setup: ConversationSetup): ChatHistoryOptions {
     const restored = this.restoredSteps;
     if (!this.chat && setup.api === 'interactions' && restored?.execution === setup.execution)
       return { api: 'interactions', interactionHistory: { steps: restored.steps } };

@@ -143,6 +143,8 @@ describe('a stream that goes quiet fails after streamIdleTimeoutMs', () => {
     expect(DEFAULT_STREAM_IDLE_TIMEOUT_MS).toBe(300_000);
     expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 0 })).toThrow(RangeError);
     expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 1.5 })).toThrow(/streamIdleTimeoutMs must be a whole number of milliseconds/);
+    // Does not compile (an option of the other API); JavaScript callers get the TypeError.
+    // @ts-expect-error streamIdleTimeoutMs needs api: 'interactions'
     expect(() => createCodeExecutionChat({ ai: clientFor(ctx.fake), model: MODEL, execution: 'server', streamIdleTimeoutMs: 1000 })).toThrow(
       /streamIdleTimeoutMs applies to api: "interactions" only/,
     );

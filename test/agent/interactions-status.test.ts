@@ -133,6 +133,8 @@ describe('a hostile or broken server', () => {
     const ai = { models: clientFor(ctx.fake).models };
     expect(() => createCodeExecutionChat({ ai, model: MODEL, api: 'interactions', execution: 'server' })).toThrow(/ai.interactions/);
     expect(() =>
+      // Does not compile (generateContent history on an Interactions chat); JavaScript callers get the TypeError.
+      // @ts-expect-error history needs api: 'generateContent'
       createCodeExecutionChat({
         ai: clientFor(ctx.fake),
         model: MODEL,

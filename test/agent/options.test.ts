@@ -22,6 +22,19 @@ describe('options', () => {
     expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, history: [{ role: 'system', parts: [] }] })).toThrow(/role must be "user" or "model"/);
   });
 
+  it("refuses the other API's options: a compile error in TypeScript, a TypeError in JavaScript", () => {
+    const steps = { steps: [] };
+    // @ts-expect-error: store is an Interactions option.
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, store: true })).toThrow(/store applies to api: "interactions" only/);
+    // @ts-expect-error: interactionHistory needs api: 'interactions'.
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, interactionHistory: steps })).toThrow(/interactionHistory needs api: "interactions"/);
+    // @ts-expect-error: history (Contents) is generateContent's.
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, api: 'interactions', history: [{ role: 'user', parts: [{ text: 'x' }] }] })).toThrow(
+      /takes interactionHistory/,
+    );
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, api: 'interactions', store: true, interactionHistory: steps })).not.toThrow();
+  });
+
   it('refuses a CallableTool in config.tools (the SDK would take over the calls)', async () => {
     const chat = createCodeExecutionChat({ ai, model: 'm', sandbox, config: { tools: [sandboxAsCallableTool(sandbox)] } });
     await expect(chat.sendMessage({ message: 'hi' })).rejects.toThrow(/cannot hold a CallableTool/);

@@ -15,14 +15,43 @@ export const ATTACHMENT_PREVIEW_BYTES = 32 * 1024;
 const INLINE_MIME = /^(image\/(png|jpeg|webp|heic|heif|gif)|application\/pdf|audio\/.+|video\/.+)$/;
 const TEXT_MIME = /^(text\/.+|application\/(json|xml|csv|x-yaml|yaml|x-python|javascript|x-ndjson|sql|toml))$/;
 
+const BY_EXTENSION: Record<string, string> = {
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  json: 'application/json',
+  py: 'text/x-python',
+  xml: 'application/xml',
+  yaml: 'application/yaml',
+  yml: 'application/yaml',
+  log: 'text/plain',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+/**
+ * A file's MIME type as the loop reads it: by its extension where known (browsers often leave
+ * `File.type` empty for CSV and code files, or say `application/vnd.ms-excel` for CSV), else the
+ * type given, else `application/octet-stream`.
+ * @example `mimeTypeOf({ name: 'sales.csv', type: '' })` is `'text/csv'`.
+ */
+export function mimeTypeOf(file: { name: string; type?: string }): string {
+  const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
+  return BY_EXTENSION[extension] ?? (file.type || 'application/octet-stream');
+}
+
 /** Checks attachments before anything is written or sent. */
 export function checkAttachments(attachments: readonly Attachment[]): void {
   const names = new Set<string>();
   for (const [index, attachment] of attachments.entries()) {
     if (!attachment || typeof attachment.name !== 'string' || attachment.name.trim() === '')
       throw new TypeError(`attachments[${index}].name must be a non-empty file name`);
-    if (typeof attachment.mimeType !== 'string' || attachment.mimeType === '')
-      throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv"`);
+    if (typeof attachment.mimeType !== 'string')
+      throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv", or "" to go by the file name`);
     if (!(attachment.data instanceof Uint8Array)) throw new TypeError(`attachments[${index}].data must be a Uint8Array`);
     if (names.has(attachment.name)) throw new TypeError(`Two attachments are named "${attachment.name}"; file names must be unique`);
     names.add(attachment.name);
@@ -42,7 +71,8 @@ export function attachmentParts(attachments: readonly Attachment[], mode: Execut
 function partsFor(attachment: Attachment, mode: ExecutionMode): Part[] {
   const { name, mimeType, data } = attachment;
   const where = mode === 'local' ? ` It is saved in the working directory as ${JSON.stringify(name)}.` : '';
-  const mime = mimeType.toLowerCase().split(';')[0].trim();
+  // An empty type (a browser's File.type for a CSV) goes by the name, as the widget's picker does.
+  const mime = (mimeType || mimeTypeOf({ name })).toLowerCase().split(';')[0].trim();
   if (isText(mime, name)) {
     const limit = mode === 'local' ? ATTACHMENT_PREVIEW_BYTES : Infinity;
     const shown = data.byteLength > limit ? data.subarray(0, limit) : data;

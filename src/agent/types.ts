@@ -57,6 +57,11 @@ export interface LocalFunction {
 export interface Attachment {
   /** File name in the working directory, e.g. `sales.csv`. */
   name: string;
+  /**
+   * The file's type, e.g. `text/csv`. May be `''`, as a browser's `File.type` often is for CSV and
+   * code files: the name's extension decides then ({@link mimeTypeOf}), so
+   * `{ name: file.name, mimeType: file.type, data }` works for any picked file.
+   */
   mimeType: string;
   data: Uint8Array;
 }

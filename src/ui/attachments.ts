@@ -2,7 +2,7 @@
  * Files the user attaches (picker or drag and drop), read into the agent loop's `Attachment`
  * shape. Browsers often leave `File.type` empty for CSV and code files, so the extension decides then.
  */
-import type { Attachment } from '../agent/index.js';
+import { type Attachment, mimeTypeOf } from '../agent/index.js';
 
 /** What the file picker offers: data, text and images. */
 export const ACCEPTED_FILES = '.csv,.tsv,.txt,.json,.md,.py,.xml,.yaml,.yml,.log,text/*,image/png,image/jpeg,image/gif,image/webp';
@@ -21,29 +21,6 @@ export function isAcceptedFile(file: { name: string; type: string }): boolean {
 
 /** Largest attachment accepted (the sandbox keeps files in memory). */
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
-
-const BY_EXTENSION: Record<string, string> = {
-  csv: 'text/csv',
-  tsv: 'text/tab-separated-values',
-  txt: 'text/plain',
-  md: 'text/markdown',
-  json: 'application/json',
-  py: 'text/x-python',
-  xml: 'application/xml',
-  yaml: 'application/yaml',
-  yml: 'application/yaml',
-  log: 'text/plain',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-};
-
-export function mimeTypeOf(file: { name: string; type: string }): string {
-  const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
-  return BY_EXTENSION[extension] ?? (file.type || 'application/octet-stream');
-}
 
 /** Reads files into attachments; names are made unique (`data (2).csv`) since they become file names in the sandbox. */
 export async function readAttachments(files: Iterable<File>, existing: readonly Attachment[] = []): Promise<Attachment[]> {

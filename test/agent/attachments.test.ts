@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { createCodeExecutionChat } from '../../src/agent/index.js';
+import { createCodeExecutionChat, mimeTypeOf } from '../../src/agent/index.js';
 import { MODEL, clientFor, lastTurn, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { partsOf, useAgentFixture } from '../support/agent-fixtures.js';
@@ -66,6 +66,24 @@ describe('attachments', () => {
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, execution: 'server' });
     await chat.sendMessage({ message: 'What is the total?', attachments });
     expect(fake.failures).toEqual([]);
+  });
+
+  it("takes a browser File's empty type for a CSV, going by the name (text/csv, shown as text)", async () => {
+    fake.script([
+      {
+        expect: (request) => {
+          const parts = lastTurn(request).parts ?? [];
+          expect(parts[0].text).toContain('Attached file "sales.csv" (text/csv,');
+          expect(parts[0].text).toContain(CSV);
+        },
+        reply: reply([text('Seen.')]),
+      },
+    ]);
+    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, execution: 'server' });
+    await chat.sendMessage({ message: 'Look', attachments: [{ name: 'sales.csv', mimeType: '', data: encoder.encode(CSV) }] });
+    expect(fake.failures).toEqual([]);
+    expect(mimeTypeOf({ name: 'notes.PY', type: '' })).toBe('text/x-python');
+    expect(mimeTypeOf({ name: 'blob', type: '' })).toBe('application/octet-stream');
   });
 
   it('rejects a malformed attachment before sending anything', async () => {

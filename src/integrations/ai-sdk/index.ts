@@ -17,7 +17,7 @@
 import { type FlexibleSchema, type Tool, jsonSchema, tool } from 'ai';
 import type { OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
-import { runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { DEFAULT_MAX_CODE_CHARS, runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 
 export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
@@ -58,7 +58,7 @@ export interface PythonToolOptions {
 export type ToolContext = Record<string, unknown>;
 
 /** Default of {@link PythonToolOptions.maxCodeChars}. */
-export const DEFAULT_MAX_CODE_CHARS = 1_000_000;
+export { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
 
 /**
  * The `run_python` tool, run by the AI SDK: `execute` runs the call's code in `sandbox` (stopped

@@ -3,6 +3,7 @@
  * the sandbox's limits, the argument and message bounds, the session bounds, and the factory of
  * each session's sandbox.
  */
+import { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxLimits, SnapshotCache } from '../../types.js';
@@ -41,7 +42,7 @@ export interface PythonMcpServerOptions {
 }
 
 /** Defaults of the options that are not the sandbox's own. */
-export const MCP_DEFAULTS = { maxSessions: 8, idleMinutes: 15, maxCodeChars: 1_000_000 } as const;
+export const MCP_DEFAULTS = { maxSessions: 8, idleMinutes: 15, maxCodeChars: DEFAULT_MAX_CODE_CHARS } as const;
 
 /** Everything the transports need, resolved from {@link PythonMcpServerOptions}. */
 export interface ResolvedServerOptions {

@@ -2,13 +2,12 @@
  * A chat whose model can run Python: `ai.chats`-shaped, with the code execution loop inside
  * each message.
  */
-import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
-import { appendUserTurn, checkHistory } from './history.js';
+import type { Content, GenerateContentResponse } from '@google/genai';
+import { ContentsConversation } from './contents-conversation.js';
+import { checkHistory } from './history.js';
 import { InteractionConversation, type InteractionsSetup, resolveInteractions } from './interactions/conversation.js';
 import type { InteractionHistory } from './interactions/types.js';
-import { type LoopInput, type LoopResult, codeExecutionLoop, openStep, runCodeExecutionLoop } from './loop.js';
-import { type ResponseImages, responseImages } from './response-images.js';
-import { type AgentSetup, requestConfig, resolveSetup, userTurn } from './setup.js';
+import { type AgentSetup, resolveSetup } from './setup.js';
 import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
 
 /**
@@ -54,26 +53,22 @@ export function createCodeExecutionChat(options: CodeExecutionChatOptions): Code
  * meanwhile did run: the sandbox keeps its variables and files.)
  */
 export class CodeExecutionChat {
-  private history: Content[];
-  /** Attachment names written so far: the run_python description lists them. */
-  private readonly files: string[];
   private queue: Promise<void> = Promise.resolve();
-  /** Where run images go; a refusal of images inside function responses switches it for the rest of the chat. */
-  private readonly images: ResponseImages;
-  /** Set for `api: 'interactions'`: the conversation is kept there, as steps. */
-  private readonly interactions: InteractionConversation | undefined;
+  /** The conversation, kept as its API keeps it: `Content`s (generateContent) or steps (Interactions). */
+  private readonly conversation: ContentsConversation | InteractionConversation;
 
   /** @internal Use {@link createCodeExecutionChat}. */
   constructor(
-    private readonly setup: AgentSetup,
+    setup: AgentSetup,
     history: Content[],
     files: readonly string[],
     interactions?: { api: InteractionsSetup; history: InteractionHistory | undefined },
   ) {
-    this.history = history;
-    this.files = [...new Set(files)];
-    this.images = responseImages(setup.multimodalFunctionResponse);
-    this.interactions = interactions && new InteractionConversation(setup, interactions.api, interactions.history, this.files);
+    // Attachment names written so far, shared with the conversation: the run_python description lists them.
+    const names = [...new Set(files)];
+    this.conversation = interactions
+      ? new InteractionConversation(setup, interactions.api, interactions.history, names)
+      : new ContentsConversation(setup, history, names);
   }
 
   /**
@@ -95,11 +90,7 @@ export class CodeExecutionChat {
   async sendMessage(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
     const release = await this.lock();
     try {
-      if (this.interactions) return await this.interactions.send(params);
-      const input = await this.prepare(params, false);
-      const result = await runCodeExecutionLoop(input);
-      this.commit(result, input.contents.length);
-      return result.response;
+      return await this.conversation.send(params);
     } finally {
       release();
     }
@@ -115,16 +106,7 @@ export class CodeExecutionChat {
    */
   async sendMessageStream(params: CodeExecutionMessageParameters): Promise<AsyncGenerator<GenerateContentResponse>> {
     const release = await this.lock();
-    if (this.interactions) return this.interactions.openMessageStream(params, release);
-    let input: LoopInput;
-    try {
-      input = await this.prepare(params, true);
-      input.firstStream = await openStep(input, input.contents);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    return this.streamMessage(input, release);
+    return this.conversation.openMessageStream(params, release);
   }
 
   /**
@@ -134,8 +116,9 @@ export class CodeExecutionChat {
    * @throws {TypeError} on an `api: 'interactions'` chat, which keeps steps: use {@link CodeExecutionChat.getInteractionHistory}.
    */
   getHistory(): Content[] {
-    if (this.interactions) throw new TypeError('An api: "interactions" chat keeps Interactions steps, not Contents: use getInteractionHistory()');
-    return structuredClone(this.history);
+    if (!(this.conversation instanceof ContentsConversation))
+      throw new TypeError('An api: "interactions" chat keeps Interactions steps, not Contents: use getInteractionHistory()');
+    return this.conversation.getHistory();
   }
 
   /**
@@ -146,40 +129,9 @@ export class CodeExecutionChat {
    * @throws {TypeError} on an `api: 'generateContent'` chat: use {@link CodeExecutionChat.getHistory}.
    */
   getInteractionHistory(): InteractionHistory {
-    if (!this.interactions) throw new TypeError('getInteractionHistory() is for api: "interactions" chats; this one keeps Contents: use getHistory()');
-    return this.interactions.getHistory();
-  }
-
-  private async *streamMessage(input: LoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
-    try {
-      const result = yield* codeExecutionLoop(input);
-      this.commit(result, input.contents.length);
-    } finally {
-      release();
-    }
-  }
-
-  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<LoopInput> {
-    const { setup } = this;
-    const turn = await userTurn(setup, params.message, params.attachments);
-    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
-    const config: GenerateContentConfig = { ...setup.config, ...params.config };
-    return {
-      client: setup.client,
-      model: setup.model,
-      config: requestConfig(setup, config, this.files),
-      contents: appendUserTurn(this.history, turn),
-      maxSteps: setup.maxSteps,
-      stream,
-      calls: { sandbox: setup.sandbox, functions: setup.functions },
-      images: this.images,
-      emit: setup.emit,
-    };
-  }
-
-  /** Keeps the message's turns, unless the model returned nothing at all (then the message is dropped, as the SDK's curated history does). */
-  private commit(result: LoopResult, sentLength: number): void {
-    if (result.contents.length > sentLength) this.history = result.contents;
+    if (!(this.conversation instanceof InteractionConversation))
+      throw new TypeError('getInteractionHistory() is for api: "interactions" chats; this one keeps Contents: use getHistory()');
+    return this.conversation.getHistory();
   }
 
   /** One message at a time; resolves with the release of the lock. */

@@ -12,6 +12,7 @@ import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './limits.js';
 import { checkInteractionHistory, userInputStep, withSteps } from './history.js';
 import { type InteractionLoopInput, type InteractionLoopResult, interactionLoop, openStream, runInteractionLoop } from './interaction-loop.js';
 import { interactionRequestFields } from './tools.js';
+import type { ChatConversation } from '../chat-conversation.js';
 import type { GeminiApi, InteractionHistory, InteractionsClient, InteractionsModeOptions } from './types.js';
 
 /** The Interactions options, checked. */
@@ -47,7 +48,7 @@ export function resolveInteractions(
 }
 
 /** The chat's conversation on the Interactions API. */
-export class InteractionConversation {
+export class InteractionConversation implements ChatConversation {
   private history: InteractionHistory;
 
   constructor(

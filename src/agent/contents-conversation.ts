@@ -1,0 +1,82 @@
+/**
+ * The chat's conversation on the generateContent API: the history as `Content`s, one message
+ * through the code execution loop, committed only when the message ends (see `CodeExecutionChat`).
+ * Its counterpart on the Interactions API is `InteractionConversation`.
+ */
+import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { appendUserTurn } from './history.js';
+import { type LoopInput, type LoopResult, codeExecutionLoop, openStep, runCodeExecutionLoop } from './loop.js';
+import { type ResponseImages, responseImages } from './response-images.js';
+import { type AgentSetup, requestConfig, userTurn } from './setup.js';
+import type { ChatConversation } from './chat-conversation.js';
+import type { CodeExecutionMessageParameters } from './types.js';
+
+export class ContentsConversation implements ChatConversation {
+  /** Where run images go; a refusal of images inside function responses switches it for the rest of the chat. */
+  private readonly images: ResponseImages;
+
+  constructor(
+    private readonly setup: AgentSetup,
+    private history: Content[],
+    /** The chat's attachment names (shared): the run_python description lists them. */
+    private readonly files: string[],
+  ) {
+    this.images = responseImages(setup.multimodalFunctionResponse);
+  }
+
+  async send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
+    const input = await this.prepare(params, false);
+    const result = await runCodeExecutionLoop(input);
+    this.commit(result, input.contents.length);
+    return result.response;
+  }
+
+  async openMessageStream(params: CodeExecutionMessageParameters, release: () => void): Promise<AsyncGenerator<GenerateContentResponse>> {
+    let input: LoopInput;
+    try {
+      input = await this.prepare(params, true);
+      input.firstStream = await openStep(input, input.contents);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return this.streamMessage(input, release);
+  }
+
+  /** The API history, deep-copied. */
+  getHistory(): Content[] {
+    return structuredClone(this.history);
+  }
+
+  private async *streamMessage(input: LoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
+    try {
+      const result = yield* codeExecutionLoop(input);
+      this.commit(result, input.contents.length);
+    } finally {
+      release();
+    }
+  }
+
+  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<LoopInput> {
+    const { setup } = this;
+    const turn = await userTurn(setup, params.message, params.attachments);
+    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
+    const config: GenerateContentConfig = { ...setup.config, ...params.config };
+    return {
+      client: setup.client,
+      model: setup.model,
+      config: requestConfig(setup, config, this.files),
+      contents: appendUserTurn(this.history, turn),
+      maxSteps: setup.maxSteps,
+      stream,
+      calls: { sandbox: setup.sandbox, functions: setup.functions },
+      images: this.images,
+      emit: setup.emit,
+    };
+  }
+
+  /** Keeps the message's turns, unless the model returned nothing at all (then the message is dropped, as the SDK's curated history does). */
+  private commit(result: LoopResult, sentLength: number): void {
+    if (result.contents.length > sentLength) this.history = result.contents;
+  }
+}

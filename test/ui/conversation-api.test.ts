@@ -4,7 +4,8 @@
  * (the two histories do not convert). In Node, with the fake servers and a scripted sandbox.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { Conversation, type ConversationSetup } from '../../src/ui/conversation.js';
+import { Conversation } from '../../src/ui/state/conversation.js';
+import type { ConversationSetup } from '../../src/ui/state/entries.js';
 import { MODEL, clientFor as geminiClient, reply, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 import { clientFor as interactionsClient, inputOf, modelOutput, reply as interactionReply } from '../fake-interactions/scenarios.js';

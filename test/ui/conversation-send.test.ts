@@ -4,7 +4,8 @@
  * widget's Conversation in Node, with the fake Gemini and a scripted sandbox.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { Conversation, type ConversationSetup } from '../../src/ui/conversation.js';
+import { Conversation } from '../../src/ui/state/conversation.js';
+import type { ConversationSetup } from '../../src/ui/state/entries.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MODEL, clientFor, reply, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';

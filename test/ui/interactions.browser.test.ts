@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
-import { MAX_SAVED_STEPS_CHARS, STEPS_NOT_KEPT } from '../../src/ui/saved-conversation.js';
+import { MAX_SAVED_STEPS_CHARS, STEPS_NOT_KEPT } from '../../src/ui/state/saved-conversation.js';
 import { FakeInteractions } from '../fake-interactions/server.js';
 import { codeCall, codeResult, functionResults, inputOf, modelOutput, reply, resultJson, runPython, thought } from '../fake-interactions/scenarios.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';

@@ -1,7 +1,7 @@
 /** The pure parts of the UI: grouping parts into blocks, carrying history across modes, error wording. */
 import { describe, expect, test } from 'vitest';
 import { describeError, describeRefusal } from '../../src/ui/error-message.js';
-import { historyForMode } from '../../src/ui/history-for-mode.js';
+import { historyForMode } from '../../src/ui/state/history-for-mode.js';
 import { groupParts, outcomeLabel } from '../../src/ui/render-parts.js';
 
 describe('groupParts', () => {

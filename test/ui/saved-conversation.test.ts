@@ -4,7 +4,7 @@
  */
 import type { Content } from '@google/genai';
 import { describe, expect, test } from 'vitest';
-import type { ConversationSnapshot, Entry } from '../../src/ui/conversation.js';
+import type { ConversationSnapshot, Entry } from '../../src/ui/state/entries.js';
 import { restartDivider, restartNoteForModel } from '../../src/ui/python-restart.js';
 import {
   INTERRUPTED_BY_RELOAD,
@@ -15,7 +15,7 @@ import {
   SAVED_FORMAT,
   fromSaved,
   toSaved,
-} from '../../src/ui/saved-conversation.js';
+} from '../../src/ui/state/saved-conversation.js';
 import type { InteractionStep } from '../../src/agent/index.js';
 
 const history: Content[] = [

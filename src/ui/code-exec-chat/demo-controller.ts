@@ -10,9 +10,10 @@ import type { ExecutionMode } from '../../agent/index.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { DemoSelectEvent } from '../cec-demo-picker/events.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
-import type { Conversation } from '../conversation.js';
+import type { Conversation } from '../state/conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
-import { type SentMessage, recordingFromSession } from '../replay/recorder.js';
+import { recordingFromSession } from '../replay/recorder.js';
+import type { SentMessage } from '../state/entries.js';
 import { type DemoListing, type Recording, attachmentBytes, loadRecording } from '../replay/recording.js';
 
 /** A demo being played. `url` is absolute: its attachments' URLs are relative to it. */

@@ -4,7 +4,7 @@
  * widget bundles it); the class implements it, so the two cannot drift apart.
  */
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { SentMessage } from '../replay/recorder.js';
+import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
 import type { ChatAttributes } from './attributes.js';
 

@@ -3,7 +3,7 @@
  * renderer), errors with their actions, and notices.
  */
 import { type TemplateResult, html, nothing } from 'lit';
-import type { Entry, ErrorEntry, ModelEntry, UserEntry } from '../conversation.js';
+import type { Entry, ErrorEntry, ModelEntry, UserEntry } from '../state/entries.js';
 import { paperclipIcon } from '../icons.js';
 import { type RenderContext, formatBytes, renderParts } from '../render-parts.js';
 

@@ -8,10 +8,10 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Attachment, ExecutionMode } from '../../agent/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { Conversation } from '../conversation.js';
+import type { Conversation } from '../state/conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
 import { restartDivider, restartNoteForModel } from '../python-restart.js';
-import { STEPS_NOT_KEPT, toSaved } from '../saved-conversation.js';
+import { STEPS_NOT_KEPT, toSaved } from '../state/saved-conversation.js';
 import { SavedSlot } from './saved-slot.js';
 
 /** The element's public properties the saved conversation reads and writes. */

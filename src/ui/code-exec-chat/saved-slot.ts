@@ -2,8 +2,8 @@
  * This widget's saved conversation in the page's IndexedDB: under which key it lives, saving,
  * loading and forgetting it, and telling the reader once when the browser will not keep it.
  */
-import { ConversationStore } from '../conversation-store.js';
-import { type LoadedConversation, type SavedConversation, fromSaved } from '../saved-conversation.js';
+import { ConversationStore } from '../state/conversation-store.js';
+import { type LoadedConversation, type SavedConversation, fromSaved } from '../state/saved-conversation.js';
 
 export class SavedSlot {
   private readonly store = new ConversationStore();

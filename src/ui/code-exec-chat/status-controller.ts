@@ -5,7 +5,7 @@
  * a Lit ReactiveController.)
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { Conversation } from '../conversation.js';
+import type { Conversation } from '../state/conversation.js';
 
 export class StatusController {
   /** Code just copied (its button says "Copied" for a moment). */

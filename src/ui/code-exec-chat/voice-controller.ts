@@ -10,7 +10,7 @@ import type { GoogleGenAI } from '@google/genai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type LiveCodeExecution, type LiveCodeExecutionEvent, connectLiveCodeExecution } from '../../agent/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { Conversation } from '../conversation.js';
+import type { Conversation } from '../state/conversation.js';
 import type { ReadableError } from '../error-message.js';
 import { type MicCapture, startMicCapture } from '../voice/mic-capture.js';
 import { INPUT_MIME_TYPE } from '../voice/pcm.js';

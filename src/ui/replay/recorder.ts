@@ -7,13 +7,8 @@
  */
 import type { Content } from '@google/genai';
 import type { ExecutionMode } from '../../agent/index.js';
+import type { SentMessage } from '../state/entries.js';
 import { RECORDING_FORMAT, type RecordedAttachment, type Recording } from './recording.js';
-
-/** A message as the widget sent it. */
-export interface SentMessage {
-  text: string;
-  attachments: { name: string; mimeType: string; data: Uint8Array }[];
-}
 
 /** The model turns of each user message in `history`, in order. */
 export function modelTurnsByMessage(history: readonly Content[]): Content[][] {

@@ -6,7 +6,8 @@
  */
 import type { Content } from '@google/genai';
 import type { LiveCodeExecutionEvent } from '../../agent/index.js';
-import type { Conversation, Entry, ModelEntry, UserEntry } from '../conversation.js';
+import type { Conversation } from '../state/conversation.js';
+import type { Entry, ModelEntry, UserEntry } from '../state/entries.js';
 import { appendOutput } from '../live-output.js';
 
 /** How often at most the transcript is read again while words stream (it is copied on each read). */

@@ -8,8 +8,8 @@
  * its result, whether they travelled inside the function response or after it.
  */
 import { type Content, Language, Outcome, type Part } from '@google/genai';
-import type { ExecutionMode } from '../agent/index.js';
-import { moveImagesOut } from '../agent/response-images.js';
+import type { ExecutionMode } from '../../agent/index.js';
+import { moveImagesOut } from '../../agent/response-images.js';
 
 const RUN_PYTHON = 'run_python';
 

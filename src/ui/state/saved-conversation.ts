@@ -14,10 +14,10 @@
  * anything else on the page could have written.
  */
 import type { Content, Part } from '@google/genai';
-import type { Attachment, ExecutionMode, InteractionStep } from '../agent/index.js';
-import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './conversation.js';
-import type { RestoredFiles } from './python-restart.js';
-import type { SentMessage } from './replay/recorder.js';
+import type { Attachment, ExecutionMode, InteractionStep } from '../../agent/index.js';
+import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
+import type { RestoredFiles } from '../python-restart.js';
+import type { SentMessage } from './entries.js';
 
 /** The format tag; bump on incompatible changes (older records are then ignored). */
 export const SAVED_FORMAT = 'code-exec-chat/conversation@1';

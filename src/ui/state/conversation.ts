@@ -6,106 +6,27 @@
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
-import {
-  type AgentSandbox,
-  type Attachment,
-  type ChatHistoryOptions,
-  type CodeExecutionChat,
-  type CodeExecutionEvent,
-  type ExecutionMode,
-  type GeminiApi,
-  type GenAIClient,
-  type InteractionStep,
-  createCodeExecutionChat,
-} from '../agent/index.js';
-import { type ListedFiles, listedFiles } from '../agent/run-python/files.js';
-import type { OutputChunk } from '../types.js';
-import { type ReadableError, describeError, describeRefusal } from './error-message.js';
-import { fileParts } from './file-parts.js';
+import { type Attachment, type ChatHistoryOptions, type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
+import { type ListedFiles, listedFiles } from '../../agent/run-python/files.js';
+import { type ReadableError, describeError, describeRefusal } from '../error-message.js';
+import { fileParts } from '../file-parts.js';
 import { historyForMode } from './history-for-mode.js';
-import { appendOutput } from './live-output.js';
-import { PYTHON_RESTARTED_DURING_MESSAGE } from './python-restart.js';
-import type { SentMessage } from './replay/recorder.js';
-import { unlessAborted } from './unless-aborted.js';
+import { appendOutput } from '../live-output.js';
+import { PYTHON_RESTARTED_DURING_MESSAGE } from '../python-restart.js';
+import { unlessAborted } from '../unless-aborted.js';
+import type {
+  ConversationSetup,
+  ConversationSnapshot,
+  Entry,
+  EntryData,
+  InteractionSteps,
+  ModelEntry,
+  RestoredConversation,
+  SentMessage,
+  UserEntry,
+} from './entries.js';
 
-export interface UserEntry {
-  kind: 'user';
-  id: number;
-  text: string;
-  attachments: { name: string; mimeType: string; size: number }[];
-  /** Stopped or failed messages are not part of what the model sees. */
-  dropped?: boolean;
-}
-
-export interface ModelEntry {
-  kind: 'model';
-  id: number;
-  parts: Part[];
-  state: 'streaming' | 'done' | 'stopped' | 'failed';
-  /** Output of the cell running now (cleared when its result arrives). */
-  live: OutputChunk[];
-}
-
-export interface ErrorEntry {
-  kind: 'error';
-  id: number;
-  error: ReadableError;
-  /** The message to send again (absent when retrying cannot help). */
-  retry?: SentMessage;
-  /** Retrying means starting Python again (it failed to boot). */
-  reboot?: boolean;
-}
-
-export interface NoticeEntry {
-  kind: 'notice';
-  id: number;
-  text: string;
-  /** Drawn as a divider: something changed under the conversation (Python restarted). */
-  divider?: boolean;
-}
-
-export type Entry = UserEntry | ModelEntry | ErrorEntry | NoticeEntry;
-
-/** An entry as saved: without its id (ids are per page load). */
-export type EntryData = WithoutId<Entry>;
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
-/**
- * An Interactions chat's steps (the whole conversation: the widget does not store interactions),
- * with where its code ran: its `run_python` calls need that tool, so they go on only in that mode.
- */
-export interface InteractionSteps {
-  execution: ExecutionMode;
-  steps: InteractionStep[];
-}
-
-/** What a conversation is made of, for saving: the transcript, the API history and the messages sent. */
-export interface ConversationSnapshot {
-  entries: readonly Entry[];
-  history: Content[];
-  /** Set when the conversation is on the Interactions API. */
-  interactions?: InteractionSteps;
-  sent: readonly SentMessage[];
-}
-
-/** A saved conversation to put back (see {@link Conversation.restore}). */
-export interface RestoredConversation {
-  entries: readonly EntryData[];
-  history: Content[];
-  interactions?: InteractionSteps;
-  sent: readonly SentMessage[];
-}
-
-/** What the chat is created with. A change of any of these starts a new underlying chat (history carried over). */
-export interface ConversationSetup {
-  client: GenAIClient;
-  model: string;
-  execution: ExecutionMode;
-  /** The API messages go through (default generateContent). */
-  api?: GeminiApi;
-  sandbox?: AgentSandbox;
-}
-
+/** The widget's conversation: its transcript (the view model it renders) and the chat behind it. */
 export class Conversation {
   entries: Entry[] = [];
   /** True while a message is in flight. */

@@ -1,0 +1,92 @@
+/**
+ * The widget's state, as types: the transcript's entries, a message as it was sent, what a
+ * conversation is made of for saving and restoring, and what a chat is set up with. No code.
+ */
+import type { Content, Part } from '@google/genai';
+import type { AgentSandbox, ExecutionMode, GeminiApi, GenAIClient, InteractionStep } from '../../agent/index.js';
+import type { OutputChunk } from '../../types.js';
+import type { ReadableError } from '../error-message.js';
+
+/** A message as the widget sent it. */
+export interface SentMessage {
+  text: string;
+  attachments: { name: string; mimeType: string; data: Uint8Array }[];
+}
+
+export interface UserEntry {
+  kind: 'user';
+  id: number;
+  text: string;
+  attachments: { name: string; mimeType: string; size: number }[];
+  /** Stopped or failed messages are not part of what the model sees. */
+  dropped?: boolean;
+}
+
+export interface ModelEntry {
+  kind: 'model';
+  id: number;
+  parts: Part[];
+  state: 'streaming' | 'done' | 'stopped' | 'failed';
+  /** Output of the cell running now (cleared when its result arrives). */
+  live: OutputChunk[];
+}
+
+export interface ErrorEntry {
+  kind: 'error';
+  id: number;
+  error: ReadableError;
+  /** The message to send again (absent when retrying cannot help). */
+  retry?: SentMessage;
+  /** Retrying means starting Python again (it failed to boot). */
+  reboot?: boolean;
+}
+
+export interface NoticeEntry {
+  kind: 'notice';
+  id: number;
+  text: string;
+  /** Drawn as a divider: something changed under the conversation (Python restarted). */
+  divider?: boolean;
+}
+
+export type Entry = UserEntry | ModelEntry | ErrorEntry | NoticeEntry;
+
+/** An entry as saved: without its id (ids are per page load). */
+export type EntryData = WithoutId<Entry>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/**
+ * An Interactions chat's steps (the whole conversation: the widget does not store interactions),
+ * with where its code ran: its `run_python` calls need that tool, so they go on only in that mode.
+ */
+export interface InteractionSteps {
+  execution: ExecutionMode;
+  steps: InteractionStep[];
+}
+
+/** What a conversation is made of, for saving: the transcript, the API history and the messages sent. */
+export interface ConversationSnapshot {
+  entries: readonly Entry[];
+  history: Content[];
+  /** Set when the conversation is on the Interactions API. */
+  interactions?: InteractionSteps;
+  sent: readonly SentMessage[];
+}
+
+/** A saved conversation to put back (see {@link Conversation.restore}). */
+export interface RestoredConversation {
+  entries: readonly EntryData[];
+  history: Content[];
+  interactions?: InteractionSteps;
+  sent: readonly SentMessage[];
+}
+
+/** What the chat is created with. A change of any of these starts a new underlying chat (history carried over). */
+export interface ConversationSetup {
+  client: GenAIClient;
+  model: string;
+  execution: ExecutionMode;
+  /** The API messages go through (default generateContent). */
+  api?: GeminiApi;
+  sandbox?: AgentSandbox;
+}

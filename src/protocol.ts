@@ -143,6 +143,12 @@ export interface BootInfo {
 export interface RunRequest {
   runId: number;
   code: string;
+  /**
+   * The run's deadline, from when the worker takes it. A worker without the interrupt buffer
+   * raises KeyboardInterrupt itself once it passes (worker/deadline-signal.ts); the host's own
+   * deadline, a little earlier, still decides the outcome and terminates after the grace.
+   */
+  timeoutMs?: number;
 }
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */

@@ -23,6 +23,7 @@ import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { FileInfo, LoadProgress, OutputChunk } from '../src/types.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
+import { DeadlineSignal } from './deadline-signal.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { StagingFolder, localFile, toLocalPath } from './node-paths.js';
 import { FdOutput } from './fd-output.js';
@@ -68,6 +69,8 @@ export class PyodideEngine implements WorkerApi {
   /** Node: Pyodide's wheel folder (see node-paths.ts). */
   private staging: StagingFolder | undefined;
   private readonly interruptView: Uint8Array | undefined;
+  /** Without a shared buffer: the run's own deadline stands in for it (see deadline-signal.ts). */
+  private readonly deadline: DeadlineSignal | undefined;
   private interruptsOn = false;
   private progressPosted = 0;
   /**
@@ -91,6 +94,7 @@ export class PyodideEngine implements WorkerApi {
     interruptBuffer: SharedArrayBuffer | undefined,
   ) {
     this.interruptView = interruptBuffer ? new Uint8Array(interruptBuffer) : undefined;
+    this.deadline = interruptBuffer ? undefined : new DeadlineSignal();
     events.addEventListener('message', (event) => this.onHostEvent(event.data as HostEvent));
     events.start();
   }
@@ -362,10 +366,14 @@ export class PyodideEngine implements WorkerApi {
     this.outputBelow.begin();
     this.post({ type: 'run-started', runId: request.runId });
     this.clearInterrupt();
+    // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would
+    // strike the event loop's own code between the task's steps (see `execute`).
+    this.deadline?.arm(mayAwait(request.code) ? undefined : request.timeoutMs);
     try {
       const result = await this.execute(request);
       return { ...result, streamedChunks: current.chunks, heapBytes: this.heapBytes() };
     } finally {
+      this.deadline?.disarm();
       this.current = undefined;
       this.listenForInterrupts(true);
     }
@@ -449,18 +457,21 @@ export class PyodideEngine implements WorkerApi {
     if (this.interruptView) Atomics.store(this.interruptView, 0, 0);
   }
 
-  /** Whether the host asked to stop the run (a SIGINT in the buffer), clearing it. */
+  /** Whether the run must stop: the host asked (a SIGINT in the buffer, cleared here), or its deadline passed. */
   private takeInterrupt(): boolean {
-    return !!this.interruptView && Atomics.exchange(this.interruptView, 0, 0) === SIGINT;
+    if (this.interruptView) return Atomics.exchange(this.interruptView, 0, 0) === SIGINT;
+    return !!this.deadline?.passed;
   }
 
-  /** Clears the interrupt buffer and connects it to Python, or disconnects it. */
+  /** Clears the interrupt buffer and connects it (or the deadline in its place) to Python, or disconnects it. */
   private listenForInterrupts(on: boolean): void {
     this.clearInterrupt();
     // Only on a change: after os._exit() any call into Pyodide throws.
-    if (!this.interruptView || this.interruptsOn === on) return;
+    if (this.interruptsOn === on) return;
     this.interruptsOn = on;
-    this.pyodide.setInterruptBuffer(on ? this.interruptView : (undefined as unknown as Uint8Array));
+    // Pyodide reads only `[0]` of the buffer it is given (and writes 0 back): the deadline answers that.
+    const buffer = (this.interruptView ?? this.deadline) as Uint8Array;
+    this.pyodide.setInterruptBuffer(on ? buffer : (undefined as unknown as Uint8Array));
   }
 
   reset(): void {

@@ -114,7 +114,10 @@ export class PythonSandbox {
     return typeof this.boot.isolation === 'object' ? 'deno' : this.boot.isolation;
   }
 
-  /** Whether `interrupt()` can stop Python while keeping its state (SharedArrayBuffer available). */
+  /**
+   * Whether `interrupt()` and an aborted signal can stop Python while keeping its state
+   * (SharedArrayBuffer available). A run past its deadline keeps its state either way.
+   */
   get interruptible(): boolean {
     return this.session.interruptible;
   }
@@ -315,6 +318,7 @@ export class PythonSandbox {
     const stop = (reason: StopReason) => stopper.stop(reason);
     this.active = { runId, stop };
     const deadline = setTimeout(() => stop('timeout'), timeoutMs);
+    const deadlineAt = performance.now() + timeoutMs;
     const onAbort = () => stop('interrupt');
     if (options.signal?.aborted || stoppedEarly) onAbort();
     options.signal?.addEventListener('abort', onAbort);
@@ -324,7 +328,7 @@ export class PythonSandbox {
     try {
       const answer = await session.untilDeath(
         session.remote
-          .run({ runId, code })
+          .run({ runId, code, timeoutMs })
           .then((reply) => validateRunResult(reply, this.limits))
           .then(
             (result) => ({ result }),
@@ -340,7 +344,10 @@ export class PythonSandbox {
       }
       const durationMs = performance.now() - started;
       if ('result' in settled && settled.result.status !== 'fatal') {
-        const result: RunResult = { ...fromWorker(settled.result, stopper.reason, timeoutMs), stateLost, durationMs };
+        // A worker that stops at its own deadline (no interrupt buffer) may answer before this
+        // page's timer, held up by a busy page, fires.
+        const reason = stopper.reason ?? (settled.result.status === 'interrupted' && performance.now() >= deadlineAt ? 'timeout' : undefined);
+        const result: RunResult = { ...fromWorker(settled.result, reason, timeoutMs), stateLost, durationMs };
         if (settled.result.heapBytes <= this.limits.maxMemoryBytes) return result;
         // Wasm memory never shrinks: the only way to give it back is a new interpreter.
         void this.replace(session, 'memory limit');

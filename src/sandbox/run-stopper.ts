@@ -1,7 +1,9 @@
 /**
  * How a run is stopped (its deadline, `interrupt()`, an aborted signal), one path for all three:
  * KeyboardInterrupt where the worker is interruptible, re-sent until the run ends; a cancel for a
- * pending top-level `await`; and once the grace period is over, the worker is terminated.
+ * pending top-level `await`; and once the grace period is over, the worker is terminated. A
+ * worker that is not interruptible raises KeyboardInterrupt itself at the run's deadline
+ * (worker/deadline-signal.ts), so a deadline gets the whole grace everywhere.
  */
 import type { StopReason } from './run-results.js';
 import type { WorkerSession } from './session/worker-session.js';
@@ -9,9 +11,10 @@ import type { WorkerSession } from './session/worker-session.js';
 /** Pyodide reads and clears the interrupt buffer in two steps, so a SIGINT written in between is lost (measured: ~3%). */
 const REARM_MS = 150;
 /**
- * Without SharedArrayBuffer nothing reaches running Python: code that cannot be awaiting is
- * terminated soon. Not code that may be awaiting: its cancel's answer is a round trip between
- * threads, which a loaded machine can hold up past this.
+ * Without SharedArrayBuffer nothing from outside reaches running Python: code that cannot be
+ * awaiting, stopped by `interrupt()` or an abort, is terminated soon. Not code that may be
+ * awaiting: its cancel's answer is a round trip between threads, which a loaded machine can hold
+ * up past this. Nor a run past its deadline, which the worker stops itself.
  */
 const UNINTERRUPTIBLE_GRACE_MS = 100;
 
@@ -48,8 +51,10 @@ export class RunStopper {
     // user code and cleared by the worker before every call.
     if (session.interruptible) this.rearm = setInterval(() => session.interrupt(), REARM_MS);
     // A run that may be awaiting waits the whole grace for the cancel's answer: a healthy
-    // interpreter whose answer is merely slow must not be replaced.
-    this.terminateAfter(session.interruptible || this.awaits ? this.graceMs : Math.min(this.graceMs, UNINTERRUPTIBLE_GRACE_MS));
+    // interpreter whose answer is merely slow must not be replaced. So does one past its
+    // deadline: the worker raises KeyboardInterrupt itself then, even without a shared buffer.
+    const keepsState = session.interruptible || this.awaits || reason === 'timeout';
+    this.terminateAfter(keepsState ? this.graceMs : Math.min(this.graceMs, UNINTERRUPTIBLE_GRACE_MS));
     // Frees a top-level `await` (the worker's event loop is idle then); unanswered while Python is busy.
     session.remote.cancel(this.runId).then(
       (cancelling) => {

@@ -1,8 +1,9 @@
 /**
  * When a stopped run's worker is terminated (src/sandbox/run-stopper.ts), on fake timers with a
- * stand-in session. Without SharedArrayBuffer only a cancel reaches Python, for a run parked in a
- * top-level `await`; its answer may be slow on a loaded machine, and a healthy interpreter must
- * not be replaced for that (faults.browser.test.ts shows it in Chromium).
+ * stand-in session. Without SharedArrayBuffer only a cancel reaches Python from outside, for a run
+ * parked in a top-level `await`; its answer may be slow on a loaded machine, and a healthy
+ * interpreter must not be replaced for that (faults.browser.test.ts shows it in Chromium). A run
+ * past its deadline stops itself there (deadlines.browser.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { mayAwait, RunStopper } from '../../src/sandbox/run-stopper.js';
@@ -35,11 +36,18 @@ afterEach(() => {
 });
 
 describe('without an interrupt buffer', () => {
-  test('code that cannot be awaiting is terminated 100 ms after the stop', async () => {
+  test('code that cannot be awaiting is terminated 100 ms after an interrupt', async () => {
+    const { session, terminated } = fakeSession(false);
+    new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass')).stop('interrupt');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(terminated).toEqual([100]);
+  });
+
+  test('code past its deadline gets the whole grace to stop itself (worker/deadline-signal.ts) before it is terminated', async () => {
     const { session, terminated } = fakeSession(false);
     new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass')).stop('timeout');
     await vi.advanceTimersByTimeAsync(5000);
-    expect(terminated).toEqual([100]);
+    expect(terminated).toEqual([GRACE_MS]);
   });
 
   test('an await whose cancel is answered after 300 ms is not terminated, and gets the whole grace from the answer on', async () => {

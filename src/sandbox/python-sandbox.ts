@@ -10,7 +10,7 @@ import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './
 import { Interpreters } from './session/interpreters.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
-import { toWorkdirPath } from './workdir-paths.js';
+import { checkMaxBytes, fileBytes, toWorkdirPath } from './workdir-paths.js';
 import { mayAwait, RunStopper } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
@@ -183,7 +183,7 @@ export class PythonSandbox {
     let bytes: Uint8Array;
     try {
       relative = toWorkdirPath(path);
-      bytes = toBytes(data);
+      bytes = fileBytes(data);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -209,8 +209,7 @@ export class PythonSandbox {
     let relative: string;
     try {
       relative = toWorkdirPath(path);
-      if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0))
-        throw new RangeError(`maxBytes must be a whole number of bytes, 0 or more; got ${String(maxBytes)}`);
+      checkMaxBytes(maxBytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -398,10 +397,4 @@ export class PythonSandbox {
     this.session = session;
     return session;
   }
-}
-
-function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data === 'string') return new TextEncoder().encode(data);
-  if (data instanceof Uint8Array) return data;
-  throw new TypeError('File data must be a Uint8Array or a string');
 }

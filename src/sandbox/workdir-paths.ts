@@ -26,3 +26,16 @@ export function toWorkdirPath(path: unknown): string {
   if (parts.length === 0) throw new TypeError(`File path "${path}" names the working directory, not a file`);
   return parts.join('/');
 }
+
+/** File data as the worker writes it: bytes as given, text as UTF-8. */
+export function fileBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError('File data must be a Uint8Array or a string');
+}
+
+/** A read's byte bound (`ReadFileOptions.maxBytes`), checked. */
+export function checkMaxBytes(maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0))
+    throw new RangeError(`maxBytes must be a whole number of bytes, 0 or more; got ${String(maxBytes)}`);
+}

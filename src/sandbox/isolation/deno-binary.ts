@@ -7,8 +7,21 @@
 /** The install line a missing Deno is answered with. */
 export const DENO_INSTALL_HINT = 'npm install deno';
 
-/** The executable's path, or a clear error. */
-export async function findDeno(given: string | undefined): Promise<string> {
+/** Paths found so far, by the path given: every interpreter's start asks, and the answer does not change. */
+const found = new Map<string | undefined, Promise<string>>();
+
+/** The executable's path, or a clear error (not remembered, so installing Deno later works). */
+export function findDeno(given: string | undefined): Promise<string> {
+  let path = found.get(given);
+  if (!path) {
+    path = lookUp(given);
+    found.set(given, path);
+    path.catch(() => found.delete(given));
+  }
+  return path;
+}
+
+async function lookUp(given: string | undefined): Promise<string> {
   const { accessSync, constants } = await import(/* @vite-ignore */ 'node:fs');
   if (given !== undefined) {
     try {

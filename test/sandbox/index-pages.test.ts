@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { IndexClient, MAX_INDEX_PAGE_BYTES } from '../../src/sandbox/packages/package-index/index-pages.js';
+import { MAX_INDEX_PAGE_BYTES } from '../../src/sandbox/packages/package-index/index-page-files.js';
+import { IndexClient } from '../../src/sandbox/packages/package-index/index-pages.js';
 import { type Listening, listenOnLoopback } from '../support/loopback.js';
 
 const SHA = 'a'.repeat(64);

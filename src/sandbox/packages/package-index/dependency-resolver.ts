@@ -8,7 +8,7 @@
  */
 import { compare, parse, satisfies, valid } from '@renovatebot/pep440';
 import { isDistributionName, normalizeName } from '../distribution-names.js';
-import { Pacer } from './pacer.js';
+import { Pacer } from '../../downloads/pacer.js';
 import { type ParsedRequirement, REQUIREMENT_BOUNDS, RequirementError, type Wanted, applicable, parseRequirements } from './requirements.js';
 import { type IndexEnvironment, admitsPython, wheelKind, wheelTags } from './target-environment.js';
 

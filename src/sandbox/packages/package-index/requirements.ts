@@ -8,7 +8,7 @@
  * evaluates the parsed markers.
  */
 import { type EnvironmentMarker, type Requirement, parsePipRequirementsLine } from 'pip-requirements-js';
-import type { Pacer } from './pacer.js';
+import type { Pacer } from '../../downloads/pacer.js';
 import { type IndexEnvironment, evaluateMarker } from './target-environment.js';
 
 /** Far above real metadata (a package's own extras included), far below a freeze. */

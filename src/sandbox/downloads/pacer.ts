@@ -1,7 +1,8 @@
 /**
- * Gives the event loop back during long work on what an index sent (parsing requirements,
- * grouping a page's files): the host is a page's main thread or a Node server, and a hostile index
- * can make the work long, so no step of it may hold the thread for more than a slice.
+ * Gives the event loop back during long work on what a server sent (reading a body whose chunks
+ * have all arrived, parsing requirements, grouping a page's files): the host is a page's main
+ * thread or a Node server, and a hostile index can make the work long, so no step of it may hold
+ * the thread for more than a slice.
  */
 
 /** The longest the work runs before it yields: well under a frame's budget of pauses a user notices. */

@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { pyodideRuntimeDefines } from './vite.config.js';
 
 /**
- * Measure the host's pauses under floods (≤ 200 ms): each runs alone, after the other suites, so
- * their browsers and interpreters do not count as pauses.
+ * Measure the host's pauses under floods (≤ 200 ms): each runs alone, and first, so no other
+ * suite's browsers and interpreters (nor one left behind) count as pauses.
  */
 const FLOODS = ['test/browser/floods.browser.test.ts'];
 /** The page's pauses under a hostile package index (≤ 200 ms): alone too, for the same reason. */
@@ -48,12 +48,12 @@ export default defineConfig({
               name: 'suites',
               include: ['test/**/*.test.ts'],
               exclude: [...FLOODS, ...INDEX_PAUSES, ...HOSTILE_WORKER, ...EXAMPLES],
-              sequence: { groupOrder: 0 },
+              sequence: { groupOrder: 3 },
             },
           },
-          { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 1 } } },
-          { extends: true, test: { name: 'index-pauses', include: INDEX_PAUSES, sequence: { groupOrder: 2 } } },
-          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 3 } } },
+          { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 0 } } },
+          { extends: true, test: { name: 'index-pauses', include: INDEX_PAUSES, sequence: { groupOrder: 1 } } },
+          { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 2 } } },
           { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 4 } } },
         ],
   },

@@ -3,8 +3,8 @@
  * Node major, given as the argument (`node scripts/test-on-node.mjs 26 [vitest args]`), with
  * `@google/genai` 3.x, where the first pass ran everything on the machine's Node with the SDK 2.x
  * this repository installs as `@google/genai`. Together they are the tested matrix: Node 20 +
- * SDK 2.32, then Node 24 and Node 26 (the newest, npm's `latest` today) with SDK 3.x (which
- * needs Node >= 22).
+ * SDK 2.32, then Node 26 (the newest, npm's `latest` today) with SDK 3.x (which needs
+ * Node >= 22); Node 24 runs on demand.
  *
  * The Node binary is the machine's own `node` if its major is that one, else `NODE<major>_PATH`,
  * else the official binary from the npm registry (`node-<platform>-<arch>@<major>`), installed

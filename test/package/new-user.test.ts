@@ -1,6 +1,6 @@
 /**
  * A new user's project: it already has `@google/genai` (the version under test: 2.x in npm test's
- * first pass on the machine's Node, 3.x in its passes on Node 24 and 26), then installs the packed
+ * first pass on the machine's Node, 3.x in its pass on Node 26), then installs the packed
  * package with npm, as the README says, and runs examples/node's agent examples against the fake
  * Gemini server with a client left on the SDK's default API version.
  * Needs the built `dist/` and the npm registry (the default npm cache makes reruns quick).

@@ -61,62 +61,75 @@ async function playDemo(page: Page, id: string): Promise<void> {
   await sendAndWait(page, '#chat0');
 }
 
-for (const scheme of ['light', 'dark'] as const) {
-  describe(`axe, ${scheme} theme: no violation of impact moderate or above`, { timeout: TIMEOUT_MS }, () => {
-    test('the welcome, embedded in a page with its own header, main and h1', async () => {
-      const page = await hostPage(scheme);
-      await expect.poll(() => page.locator('#chat0 .welcome cec-demo-picker button[data-demo]').count(), { timeout: 20_000 }).toBe(3);
-      await expectNoViolations(page);
-    });
-
-    test('a played chart demo (sales)', async () => {
-      const page = await hostPage(scheme);
-      await playDemo(page, 'sales');
-      expect(await page.locator('#chat0 img.figure').count()).toBeGreaterThan(0);
-      await expectNoViolations(page);
-    });
-
-    test('a played download demo (loan)', async () => {
-      const page = await hostPage(scheme);
-      await playDemo(page, 'loan');
-      expect(await page.locator('#chat0 a.file').count()).toBeGreaterThan(0);
-      await expectNoViolations(page);
-    });
-
-    test("a chart demo's figure enlarged in its dialog", async () => {
-      const page = await hostPage(scheme);
-      await playDemo(page, 'sales');
-      await page.locator('#chat0 button.enlarge').first().click();
-      await expect.poll(() => page.locator('#chat0 dialog.figure-viewer').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
-      await expectNoViolations(page);
-    });
-
-    test('the welcome after a message sent without a key (its note and the focused key field)', async () => {
-      const page = await hostPage(scheme);
-      await page.locator('#chat0 cec-composer textarea').fill('What is 2 + 2?');
-      await page.locator('#chat0 cec-composer textarea').press('Enter');
-      await expect.poll(() => page.locator('#chat0 .welcome .need-key').count()).toBe(1);
-      await expectNoViolations(page);
-    });
-
-    test('the settings dialog open', async () => {
-      const page = await hostPage(scheme);
-      await page.locator('#chat0 button[aria-label="Settings"]').click();
-      await expect.poll(() => page.locator('#chat0 cec-settings dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
-      await expectNoViolations(page);
-    });
-
-    test('the demo page with its scratchpad, its keyboard hint shown', async () => {
-      const page = await open(`${site.origin}/index.html`, scheme);
-      await waitForSandbox(page);
-      expect(await page.locator('python-scratchpad .hint').isVisible()).toBe(true);
-      await page.locator('python-scratchpad textarea').fill('print(6 * 7)');
-      await page.locator('python-scratchpad button[aria-label="Run code"]').click();
-      await expect.poll(() => page.locator('python-scratchpad pre.output').innerText()).toContain('42');
-      await expectNoViolations(page);
-    });
-  });
+/** CSS transitions still running in the page and in every shadow root. */
+function runningTransitions(): number {
+  const roots: (Document | ShadowRoot)[] = [document];
+  for (const root of roots) for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  return roots.flatMap((root) => root.getAnimations()).filter((a) => a instanceof CSSTransition && a.playState === 'running').length;
 }
+
+/**
+ * Axe in the light theme, then in the dark one, on the same page: the themes are CSS media
+ * queries, so once the switch's transitions (120 ms) have ended the page is what a fresh page in
+ * that scheme shows, for one Python boot and one played demo instead of two.
+ */
+async function expectNoViolationsInEitherTheme(page: Page): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect.poll(() => page.evaluate(runningTransitions)).toBe(0);
+    await expectNoViolations(page);
+  }
+}
+
+describe('axe, light and dark themes: no violation of impact moderate or above', { timeout: TIMEOUT_MS }, () => {
+  test('the welcome, embedded in a page with its own header, main and h1', async () => {
+    const page = await hostPage('light');
+    await expect.poll(() => page.locator('#chat0 .welcome cec-demo-picker button[data-demo]').count(), { timeout: 20_000 }).toBe(3);
+    await expectNoViolationsInEitherTheme(page);
+  });
+
+  test('a played chart demo (sales), then its figure enlarged in its dialog', async () => {
+    const page = await hostPage('light');
+    await playDemo(page, 'sales');
+    expect(await page.locator('#chat0 img.figure').count()).toBeGreaterThan(0);
+    await expectNoViolationsInEitherTheme(page);
+    await page.locator('#chat0 button.enlarge').first().click();
+    await expect.poll(() => page.locator('#chat0 dialog.figure-viewer').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+    await expectNoViolationsInEitherTheme(page);
+  });
+
+  test('a played download demo (loan)', async () => {
+    const page = await hostPage('light');
+    await playDemo(page, 'loan');
+    expect(await page.locator('#chat0 a.file').count()).toBeGreaterThan(0);
+    await expectNoViolationsInEitherTheme(page);
+  });
+
+  test('the welcome after a message sent without a key (its note and the focused key field)', async () => {
+    const page = await hostPage('light');
+    await page.locator('#chat0 cec-composer textarea').fill('What is 2 + 2?');
+    await page.locator('#chat0 cec-composer textarea').press('Enter');
+    await expect.poll(() => page.locator('#chat0 .welcome .need-key').count()).toBe(1);
+    await expectNoViolationsInEitherTheme(page);
+  });
+
+  test('the settings dialog open', async () => {
+    const page = await hostPage('light');
+    await page.locator('#chat0 button[aria-label="Settings"]').click();
+    await expect.poll(() => page.locator('#chat0 cec-settings dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+    await expectNoViolationsInEitherTheme(page);
+  });
+
+  test('the demo page with its scratchpad, its keyboard hint shown', async () => {
+    const page = await open(`${site.origin}/index.html`, 'light');
+    await waitForSandbox(page);
+    expect(await page.locator('python-scratchpad .hint').isVisible()).toBe(true);
+    await page.locator('python-scratchpad textarea').fill('print(6 * 7)');
+    await page.locator('python-scratchpad button[aria-label="Run code"]').click();
+    await expect.poll(() => page.locator('python-scratchpad pre.output').innerText()).toContain('42');
+    await expectNoViolationsInEitherTheme(page);
+  });
+});
 
 describe('screen readers', { timeout: TIMEOUT_MS }, () => {
   /** Every element in the widget's shadow roots that a screen reader treats as live: `[aria-live]`, status, alert, log. */

@@ -7,7 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadProgress, OutputChunk, PythonSandbox, RunResult } from '../../dist/index.node.js';
 import { useSandbox } from '../support/fixtures.js';
-import { FORGED_PROGRESS, FORGE_PROGRESS, GO_SILENT, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
+import {
+  FORGED_PROGRESS,
+  FORGE_PROGRESS,
+  GO_SILENT,
+  MIRROR_FLOOD,
+  MIRROR_FLOOD_RUNS,
+  floodOutput,
+  sharedFiles,
+  tamperWithNextResult,
+} from '../support/forgery.js';
 
 /** Long enough for an idle worker on a loaded 2-core machine; short enough for a test. */
 const CALL_TIMEOUT_MS = 3000;
@@ -155,9 +164,7 @@ describe('files restored into a new interpreter', () => {
       return performance.now() - started;
     };
     const plainMs = await timedRestart();
-    const batch =
-      'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
-    for (let run = 0; run < 8; run++) expect((await sandbox.run(batch)).outcome).toBe('OUTCOME_OK');
+    for (let run = 0; run < MIRROR_FLOOD_RUNS; run++) expect((await sandbox.run(MIRROR_FLOOD)).outcome).toBe('OUTCOME_OK');
     // Shared cores slow every restart alike; a working directory that grew without bound slows only this one.
     expect(await timedRestart()).toBeLessThan(Math.max(1000, 3 * plainMs));
     await sandbox.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)');

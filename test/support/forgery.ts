@@ -117,9 +117,15 @@ js.eval("""(() => {
 print("forging progress")`;
 
 /**
- * An honest run within every limit that floods the host's copy of the working directory (issue
- * 24): it replaces its last batch with 5,000 empty files with ~880-character paths (the walk stops
- * at its 5,000-file cap; empty files cost nothing against the byte budget).
+ * An honest run within every limit that floods the host's copy of the working directory: it
+ * replaces its last batch with 5,000 empty files with ~880-character paths (the walk stops at its
+ * 5,000-file cap; empty files cost nothing against the byte budget).
  */
 export const MIRROR_FLOOD =
   'import os, shutil\nshutil.rmtree("batch", ignore_errors=True)\nbase = "batch/" + "/".join(["d" * 200] * 4)\nos.makedirs(base)\nfor i in range(5000): open(f"{base}/{i:05d}", "w").close()';
+/**
+ * How many MIRROR_FLOOD runs the end-to-end tests make before a restart: enough to replace a batch
+ * twice. That the copy does not grow over many runs is workdir-mirror.test.ts's (8 runs, in
+ * milliseconds); each run here costs seconds of both cores.
+ */
+export const MIRROR_FLOOD_RUNS = 3;

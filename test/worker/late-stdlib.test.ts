@@ -41,7 +41,7 @@ function serveFrom(late: LateStdlib): void {
 const restore = (late: LateStdlib) =>
   late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
 
-/** A restore on the empty zip with the sandbox's import hold in place, as worker/engine.ts makes one. */
+/** A restore on the empty zip with the sandbox's import hold in place, as worker/boot.ts makes one. */
 async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boolean): Promise<PyodideInterface> {
   serveFrom(late);
   const pyodide = await restore(late);

@@ -1,0 +1,182 @@
+/**
+ * Boots the interpreter in named steps: load Pyodide's module, restore the given snapshot (if it
+ * fits), else boot fresh (making a snapshot if asked), then start the runner.
+ */
+import { transfer } from 'comlink';
+import type { PyodideInterface } from 'pyodide';
+import type { BootConfig, BootInfo } from '../src/protocol.js';
+import { PROGRESS } from '../src/progress-messages.js';
+import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
+import type { OutputChunk } from '../src/types.js';
+import { FdOutput } from './fd-output.js';
+import { type WatchedFS, watchFileChanges } from './file-changes.js';
+import { type CHeap, zeroFreeMemory } from './free-memory.js';
+import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
+import type { Interrupts } from './interrupts.js';
+import { type StagingFolder, localFile } from './node-paths.js';
+import type { Outbox } from './outbox.js';
+import { type IndexPackages, PackageIndex } from './packages.js';
+import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
+import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
+import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
+import { refreshTimeZone } from './time-zone.js';
+import { type DataSegment, dataSegments } from './wasm-data.js';
+
+/** What the boot uses of the engine's parts. */
+export interface BootParts extends ModuleParts {
+  outbox: Outbox;
+  interrupts: Interrupts;
+  /** Asks the host's package index (see host-requests.ts). */
+  askIndex(names: string[]): Promise<IndexPackages>;
+  /** Output from C code, which bypasses `sys.stdout` (see runs.ts). */
+  rawOutput(stream: 'stdout' | 'stderr', text: string): void;
+  /** Output the runner captured (see runs.ts). */
+  stream(chunk: OutputChunk): void;
+}
+
+export async function bootInterpreter(config: BootConfig, parts: BootParts): Promise<{ interpreter: Interpreter; info: BootInfo }> {
+  // A Blob snapshot is read while the runtime loads.
+  const given = config.snapshot && readSnapshot(config.snapshot);
+  // What snapshots are stored against (snapshot.ts), read while the runtime loads too.
+  const segments = config.snapshot || config.makeSnapshot ? wasmData(config) : undefined;
+  segments?.catch(() => undefined);
+  const module = await loadPyodideModule(config, parts);
+  // For messages: the source the user configured (in isolated mode the worker sees a virtual one).
+  const packageBaseUrl = config.packageBaseUrl ?? defaultPackageBaseUrl(module.version);
+  const options: LoadOptions = {
+    ...module.extra,
+    env: { HOME: WORKDIR, MPLBACKEND: 'module://sandbox_mpl_backend' },
+    // Output from C code bypasses sys.stdout; send it into the same capture.
+    stdout: (line: string) => parts.rawOutput('stdout', `${line}\n`),
+    stderr: (line: string) => parts.rawOutput('stderr', `${line}\n`),
+  };
+  const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
+
+  const restored = given && segments ? await restore(parts, module, options, key, await given, segments) : { restored: false as const };
+  const fresh = restored.restored ? undefined : await bootFresh(parts, module, options, key, config.makeSnapshot && segments);
+  const pyodide = restored.restored ? restored.pyodide : fresh!.pyodide;
+  const snapshot = fresh?.snapshot;
+  const bootPath: BootInfo['bootPath'] = restored.restored ? 'snapshot' : 'fresh';
+  const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl };
+  parts.outbox.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromSnapshot : PROGRESS.ready);
+  const pythonVersion = pyodide.runPython('import sys; sys.version.split()[0]') as string;
+  const snapshotRejected = restored.restored ? undefined : restored.rejected;
+  const info: BootInfo = {
+    pyodideVersion: pyodide.version,
+    pythonVersion,
+    interruptible: parts.interrupts.fromHost,
+    bootPath,
+    snapshotRejected,
+    snapshot,
+    progressEvents: parts.outbox.progressPosted,
+  };
+  return { interpreter, info: snapshot ? transfer(info, [snapshot.buffer]) : info };
+}
+
+/** Restores a snapshot made for this runtime and these Python sources; says why not otherwise. */
+async function restore(
+  parts: BootParts,
+  module: PyodideModule,
+  options: LoadOptions,
+  key: SnapshotKey,
+  bytes: Uint8Array | { rejected: string },
+  segments: Promise<DataSegment[]>,
+): Promise<{ restored: true; pyodide: PyodideInterface } | { restored: false; rejected?: string }> {
+  if ('rejected' in bytes) return { restored: false, rejected: bytes.rejected };
+  let unwrapped: ReturnType<typeof unwrapSnapshot>;
+  try {
+    unwrapped = unwrapSnapshot(key, bytes, await segments);
+  } catch (error) {
+    return { restored: false, rejected: `the runtime's wasm could not be read: ${(error as Error)?.message ?? error}` };
+  }
+  if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
+  parts.outbox.progress('boot', PROGRESS.restoring);
+  let pyodide: PyodideInterface;
+  try {
+    pyodide = await parts.stdlib.restore(async () => {
+      const restoredPyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+      parts.trampoline.putBack();
+      return restoredPyodide;
+    });
+  } catch (error) {
+    return { restored: false, rejected: `restore failed: ${(error as Error)?.message ?? error}` };
+  }
+  // The file system is not part of a snapshot; lazily imported modules need their files.
+  writeSources(pyodide);
+  parts.stdlib.holdImports(pyodide, () => parts.interrupts.take());
+  // Every restore starts from the same random state. (The runner's setup orders sys.path.)
+  pyodide.runPython('import random; random.seed()');
+  refreshTimeZone(pyodide);
+  return { restored: true, pyodide };
+}
+
+/**
+ * A normal boot; with `makeSnapshot` (the wasm's data segments, which the snapshot is stored
+ * against), also the snapshot of the interpreter with the runner imported.
+ */
+async function bootFresh(
+  parts: BootParts,
+  module: PyodideModule,
+  options: LoadOptions,
+  key: SnapshotKey,
+  makeSnapshot: Promise<DataSegment[]> | false | undefined,
+): Promise<{ pyodide: PyodideInterface; snapshot?: Uint8Array }> {
+  parts.outbox.progress('boot', PROGRESS.loadingRuntime);
+  // Awaited first: from the boot to the snapshot nothing may yield to a JS callback. Unreadable, no snapshot.
+  const segments = makeSnapshot ? await makeSnapshot.catch(() => undefined) : undefined;
+  const pyodide = await module.loadPyodide({ ...options, _makeSnapshot: !!segments });
+  writeSources(pyodide);
+  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(SANDBOX_PYTHON_DIR)}); import runner`);
+  if (!segments) return { pyodide };
+  pyodide.runPython('import gc; gc.collect()');
+  zeroFreeMemory((pyodide as unknown as { _module: CHeap })._module);
+  // Taken before any JS callback reaches Python: a snapshot cannot hold JS objects.
+  const snapshot = wrapSnapshot(key, pyodide.makeMemorySnapshot(), segments);
+  // While snapshotting, Pyodide's `js` is a recording proxy of globalThis, on which getters
+  // such as `self` throw "Illegal invocation"; this interpreter lives on (as the spare), so
+  // its `js` becomes globalThis itself, as in every restored one.
+  pyodide.registerJsModule('js', globalThis);
+  return { pyodide, snapshot };
+}
+
+/** The runtime's wasm data segments (wasm-data.ts): handed in (browsers) or read from disk (Node). */
+async function wasmData(config: BootConfig): Promise<DataSegment[]> {
+  return dataSegments(config.runtime?.wasm ?? (await localFile(new URL('pyodide.asm.wasm', config.indexURL).href)));
+}
+
+/** Installs the sandbox's patches and the cell runner, with the host's limits. */
+function startRunner(
+  parts: BootParts,
+  config: BootConfig,
+  pyodide: PyodideInterface,
+  staging: StagingFolder | undefined,
+): Pick<Interpreter, 'runner' | 'outputBelow' | 'packages'> {
+  parts.outbox.progress('boot', PROGRESS.startingRunner);
+  const runnerModule = pyodide.pyimport('runner');
+  const emit = (stream: string, text: string) => parts.stream({ stream: stream === 'stderr' ? 'stderr' : 'stdout', text });
+  const limits = {
+    max_output_bytes: config.maxOutputBytes,
+    max_file_bytes: config.maxFileBytes,
+    max_total_file_bytes: config.maxTotalFileBytes,
+    max_images: config.maxImagesPerRun,
+    max_files: config.maxFilesPerRun,
+    recursion_limit: config.recursionLimit,
+  };
+  const filesChanged = watchFileChanges(pyodide.FS as unknown as WatchedFS);
+  const outputBelow = new FdOutput(() => memoryOf(pyodide) as Int8Array, config.maxOutputBytes);
+  const runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged, () => outputBelow.take()) as RunnerProxy;
+  runnerModule.destroy();
+  const { capture } = runner;
+  outputBelow.connect(capture.below_address);
+  capture.destroy();
+  const packages = new PackageIndex(pyodide, staging, config.packageIndex ? (names) => parts.askIndex(names) : undefined);
+  parts.interrupts.listen(pyodide, true);
+  return { runner, outputBelow, packages };
+}
+
+function writeSources(pyodide: PyodideInterface): void {
+  const { FS } = pyodide;
+  FS.mkdirTree(SANDBOX_PYTHON_DIR);
+  FS.mkdirTree(WORKDIR);
+  for (const [name, source] of Object.entries(PYTHON_SOURCES)) FS.writeFile(`${SANDBOX_PYTHON_DIR}/${name}`, source);
+}

@@ -1,0 +1,76 @@
+/**
+ * Loads Pyodide's module, the first step of the boot: from the index URL (Node), or from the
+ * runtime's bytes the host fetched (browsers, isolated mode), with wheels asked of the host.
+ */
+import type { PyodideInterface } from 'pyodide';
+import type { BootConfig, Bytes } from '../src/protocol.js';
+import type { LateStdlib } from './late-stdlib.js';
+import { StagingFolder, toLocalPath } from './node-paths.js';
+import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
+import type { TrampolinePick } from './trampoline.js';
+
+/** What `loadPyodide` is given: the module's own options and the sandbox's. */
+export type LoadOptions = Record<string, unknown>;
+type LoadPyodide = (options: LoadOptions) => Promise<PyodideInterface>;
+export interface PyodideModule {
+  loadPyodide: LoadPyodide;
+  version: string;
+}
+
+/** The module, the options it is to be loaded with, and (Node) Pyodide's wheel folder (see node-paths.ts). */
+export interface LoadedModule extends PyodideModule {
+  extra: LoadOptions;
+  staging?: StagingFolder;
+}
+
+/** What loading the module uses of the engine's parts. */
+export interface ModuleParts {
+  /** Asks the host for a wheel (see host-requests.ts). */
+  fetchPackage(fileName: string): Promise<Bytes>;
+  trampoline: TrampolinePick;
+  stdlib: LateStdlib;
+}
+
+export async function loadPyodideModule(config: BootConfig, parts: ModuleParts): Promise<LoadedModule> {
+  const { trampoline, stdlib } = parts;
+  if (!config.runtime) {
+    const [module, asm] = await Promise.all([
+      import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href) as Promise<PyodideModule>,
+      import(/* @vite-ignore */ new URL('pyodide.asm.mjs', config.indexURL).href) as Promise<{ default: unknown }>,
+    ]);
+    // Node: wheels come from the host too, which checks each against the lock file (Pyodide
+    // checks no hash in Node). The host hands in the lock file's text.
+    routePackagesToHost((fileName) => parts.fetchPackage(fileName));
+    const staging = await StagingFolder.create();
+    return {
+      ...module,
+      staging,
+      extra: {
+        indexURL: await toLocalPath(config.indexURL),
+        createPyodideModule: trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]),
+        packageBaseUrl: VIRTUAL_PACKAGE_URL,
+        packageCacheDir: staging?.path,
+        lockFileURL: config.lockFileURL,
+        lockFileContents: config.lockFileContents,
+      },
+    };
+  }
+  const { runtime } = config;
+  if (runtime.stdlib) stdlib.arrive(runtime.stdlib);
+  installRuntimeFetch(
+    runtime,
+    (fileName) => parts.fetchPackage(fileName),
+    () => stdlib.forPyodide(),
+  );
+  hideImportScripts();
+  const [module, asm] = await Promise.all([importModule<PyodideModule>(runtime.pyodideMjs), importModule<{ default: unknown }>(runtime.asmMjs)]);
+  return {
+    ...module,
+    extra: {
+      indexURL: VIRTUAL_INDEX_URL,
+      createPyodideModule: trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]),
+      packageBaseUrl: VIRTUAL_PACKAGE_URL,
+      lockFileContents: config.lockFileContents ?? runtime.lockFile,
+    },
+  };
+}

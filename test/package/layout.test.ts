@@ -15,7 +15,7 @@ const LAYERS = ['src/integrations', 'src/ui', 'src/agent', 'src/sandbox', 'worke
 const WORKER_MAY_USE = ['src/protocol.ts', 'src/types.ts', 'src/is-node.ts', 'src/progress-messages.ts', 'src/pyodide-defaults.ts', 'src/wheel-refusal.ts'];
 
 /** Files still over the 400-line bound, to be split; the list may only shrink. */
-const STILL_TOO_LONG = ['src/agent/live/live-session.ts', 'src/ui/code-exec-chat/code-exec-chat.ts'];
+const STILL_TOO_LONG = ['src/ui/code-exec-chat/code-exec-chat.ts'];
 
 function sources(folder: string, extension: string): string[] {
   return readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' })

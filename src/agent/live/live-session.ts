@@ -9,14 +9,12 @@ import {
   Behavior,
   type Content,
   type FunctionDeclaration,
-  type FunctionResponse,
   FunctionResponseScheduling,
   type LiveCallbacks,
   type LiveConnectConfig,
   type LiveSendClientContentParameters,
   type LiveSendRealtimeInputParameters,
   type LiveServerMessage,
-  type Part,
 } from '@google/genai';
 import { placeOf } from '../run-python/place.js';
 import { runPythonDeclaration } from '../run-python/tool.js';
@@ -30,8 +28,9 @@ import { timerOption } from '../timer-option.js';
 import { LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
 import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS, errorText, LiveConnections } from './live-connections.js';
-import { isNonBlocking, liveDeclaration } from './live-declarations.js';
-import { LiveTranscript } from './live-transcript.js';
+import { liveDeclaration } from './live-declarations.js';
+import { LiveResponses } from './live-responses.js';
+import { LiveTranscript, userContents } from './live-transcript.js';
 import { readServerContent } from './server-content.js';
 import type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveSessionLike } from './types.js';
 
@@ -136,11 +135,9 @@ export class LiveCodeExecution {
   private readonly emit: (event: LiveCodeExecutionEvent) => void;
   private readonly calls: LiveCalls;
   private readonly declarations: FunctionDeclaration[];
-  private readonly scheduling: FunctionResponseScheduling;
   private readonly link: LiveConnections;
+  private readonly responses: LiveResponses;
   private transcript: LiveTranscript;
-  /** Responses finished before the connection's session was known (only possible when a call arrives with the setup). */
-  private outbox: { response: FunctionResponse; connection: number }[] = [];
   private turn = 1;
   private ended: LiveCloseInfo | undefined;
   private resolveClosed!: (info: LiveCloseInfo) => void;
@@ -157,7 +154,6 @@ export class LiveCodeExecution {
       liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING),
       ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING)),
     ];
-    this.scheduling = options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE;
     this.link = new LiveConnections({
       message: (message) => this.handleMessage(message),
       dropped: (frame) => this.dropped(frame),
@@ -165,8 +161,15 @@ export class LiveCodeExecution {
       openCalls: () => this.calls.size,
       // A model turn cut off by the move has ended: its words so far stay.
       endTurn: () => this.transcript.endTurn(),
-      bound: (connection) => this.flushOutbox(connection),
+      bound: (connection) => this.responses.flush(connection),
       end: (info) => this.end(info),
+    });
+    this.responses = new LiveResponses({
+      link: this.link,
+      declarations: this.declarations,
+      scheduling: options.scheduling ?? FunctionResponseScheduling.WHEN_IDLE,
+      emit: this.emit,
+      ended: () => this.ended !== undefined,
     });
     this.calls = new LiveCalls({
       context: { sandbox: options.sandbox, functions, multimodalFunctionResponse: options.multimodalFunctionResponse ?? false, emit: this.emit },
@@ -174,7 +177,7 @@ export class LiveCodeExecution {
       turn: () => this.turn,
       show: (parts) => this.transcript.addOwn(parts),
       connection: () => this.link.current?.id ?? 0,
-      respond: (response, connection) => this.respond(response, connection),
+      respond: (response, connection) => this.responses.respond(response, connection),
       sandboxGone: (reason) => this.end({ by: 'sandbox', reason }),
       idsExhausted: (reason) => this.end({ by: 'limit', reason }),
       maxPending,
@@ -351,35 +354,6 @@ export class LiveCodeExecution {
     this.link.send(message);
   }
 
-  /** Sends the responses answered before `connection`'s session was known. */
-  private flushOutbox(connection: number): void {
-    const waiting = this.outbox.filter((entry) => entry.connection === connection);
-    this.outbox = [];
-    for (const { response } of waiting) this.respond(response, connection);
-  }
-
-  /** Sends one function response if the call's connection is still the current one; false when it cannot be delivered. */
-  private respond(response: FunctionResponse, connection: number): boolean {
-    const current = this.link.current;
-    if (this.ended || current?.id !== connection) return false;
-    const session = current.session;
-    if (!session) {
-      this.outbox.push({ response, connection });
-      return true;
-    }
-    const declaration = this.declarations.find((fn) => fn.name === response.name);
-    const sent: FunctionResponse = declaration && isNonBlocking(declaration) ? { ...response, scheduling: this.scheduling } : response;
-    try {
-      session.sendToolResponse({ functionResponses: [sent] });
-    } catch (error) {
-      this.emit({ type: 'error', message: `The response to call ${response.id ?? '(no id)'} could not be sent: ${errorText(error)}` });
-      return false;
-    }
-    // Only a handle issued after this response covers it.
-    this.link.resumption.resumableNow = false;
-    return true;
-  }
-
   private end(info: LiveCloseInfo): void {
     if (this.ended) return;
     this.ended = info;
@@ -388,15 +362,4 @@ export class LiveCodeExecution {
     this.emit({ type: 'closed', info });
     this.resolveClosed(info);
   }
-}
-
-/** The user turns of a `sendClientContent` call, as the transcript records them. */
-function userContents(turns: LiveSendClientContentParameters['turns']): Content[] {
-  if (turns === undefined || turns === null) return [];
-  if (typeof turns === 'string') return [{ role: 'user', parts: [{ text: turns }] }];
-  const list = Array.isArray(turns) ? turns : [turns];
-  if (list.every((item) => typeof item === 'object' && item !== null && 'parts' in item)) return list as Content[];
-  // A list of parts (or strings) is one user turn, as the SDK reads it.
-  const parts = (list as (string | Part)[]).map((item) => (typeof item === 'string' ? { text: item } : item));
-  return [{ role: 'user', parts }];
 }

@@ -4,7 +4,7 @@
  * codeExecutionResult, inlineData). Model parts pass through as the server sent them; our runs add
  * their parts where they happen; the model's spoken words come from its output transcription.
  */
-import type { Content, Part } from '@google/genai';
+import type { Content, LiveSendClientContentParameters, Part } from '@google/genai';
 import { isObject } from '../json-object.js';
 import { measureJson } from './json-size.js';
 import { cutToBytes, utf8Bytes } from './utf8.js';
@@ -249,4 +249,15 @@ function isAudio(part: Part): boolean {
 
 function isPlainText(part: Part): boolean {
   return typeof part.text === 'string' && Object.keys(part).every((key) => key === 'text' || key === 'thought');
+}
+
+/** The user turns of a `sendClientContent` call, as the transcript records them. */
+export function userContents(turns: LiveSendClientContentParameters['turns']): Content[] {
+  if (turns === undefined || turns === null) return [];
+  if (typeof turns === 'string') return [{ role: 'user', parts: [{ text: turns }] }];
+  const list = Array.isArray(turns) ? turns : [turns];
+  if (list.every((item) => typeof item === 'object' && item !== null && 'parts' in item)) return list as Content[];
+  // A list of parts (or strings) is one user turn, as the SDK reads it.
+  const parts = (list as (string | Part)[]).map((item) => (typeof item === 'string' ? { text: item } : item));
+  return [{ role: 'user', parts }];
 }

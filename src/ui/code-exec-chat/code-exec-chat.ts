@@ -9,39 +9,30 @@ import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
 import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { Figure } from '../render-parts.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
-import { PYPI_SIMPLE_URL, PackageIndexChoice } from '../package-index-choice.js';
-import { Conversation } from '../state/conversation.js';
+import { PYPI_SIMPLE_URL } from '../package-index-choice.js';
 import type { ErrorEntry } from '../state/entries.js';
 import type { ReadableError } from '../error-message.js';
 import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
-import { ApiKeyController } from './api-key-controller.js';
 import { type ChatAttributes, chatProperties } from './attributes.js';
+import { chatControllers } from './chat-controllers.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import type { CodeExecChatElement } from './element-api.js';
 import { composerPlaceholder, runtimeHint, stopNotice } from './composer-texts.js';
 import { ChatErrorEvent, type MessageCompleteEvent, SandboxReadyEvent } from './events.js';
-import { type ActiveDemo, DemoController } from './demo-controller.js';
+import type { ActiveDemo } from './demo-controller.js';
 import { EscapeKey } from './escape-key.js';
-import { FileDrop } from './file-drop.js';
 import { renderFigureViewer } from './figure-viewer.js';
 import { renderEntry } from './render-entry.js';
-import { SandboxController, bootOptions } from './sandbox-controller.js';
-import { FollowOutput } from './follow-output.js';
-import { SavedChatController } from './saved-chat-controller.js';
-import { SendController } from './send-controller.js';
 import { renderSettingsPanel } from './settings-panel.js';
-import { StatusController } from './status-controller.js';
 import { apiSwitchNotice, executionSwitchNotice } from './switch-notices.js';
 import { renderVoiceBar, voiceStyles } from './voice-bar.js';
-import { DEFAULT_LIVE_MODEL, VoiceController } from './voice-controller.js';
 import { modeForKey, renderTitleBar } from './title-bar.js';
 import { renderWelcome } from './welcome.js';
 
@@ -86,81 +77,22 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
   /** The figure shown larger in the viewer dialog. */
   declare private _enlarged: Figure | undefined;
 
-  private readonly indexChoice = new PackageIndexChoice();
-  private readonly blobUrls = new BlobUrls();
-  private readonly conversation = new Conversation(() => this.requestUpdate());
-  private readonly demos = new DemoController(this, this.conversation, {
+  private readonly parts = chatControllers(this, {
     clearTranscript: () => this.clearTranscript(),
     execution: () => this.effectiveExecution,
-    startPython: () => this.python.start(),
-    restoreSaved: () => this.savedChat.restore(),
-    reportError: (error) => this.reportError(error),
+    api: () => this.effectiveApi,
+    reportError: (error, retry) => this.reportError(error, retry),
     composer: () => this.composer(),
     settings: () => this.settings(),
-  });
-  private readonly savedChat = new SavedChatController(this, this.conversation, {
-    execution: () => this.effectiveExecution,
-    demoPlaying: () => Boolean(this.demos.active),
-    sandbox: () => this.python.current,
-    startPython: () => this.python.start(),
-    reportError: (error) => this.reportError(error),
-  });
-  private readonly keys = new ApiKeyController(this, this.demos, {
-    welcomeShown: () => this.conversation.entries.length === 0,
-    settings: () => this.settings(),
-    reportError: (error) => this.reportError(error),
-  });
-  private readonly python = new SandboxController(this, {
-    options: () => bootOptions(this, this.indexChoice.on ? this.indexOffered() : undefined),
-    ready: (sandbox) => {
-      void this.savedChat.writeRestoredFiles(sandbox);
-      this.dispatchEvent(new SandboxReadyEvent(sandbox));
-    },
-    failed: (error) => this.sender.bootFailed(error),
-    disposing: () => {
-      this.conversation.stop();
-      this.blobUrls.revokeAll();
-    },
-  });
-  private readonly followOutput = new FollowOutput(
-    this,
-    () => this.renderRoot.querySelector<HTMLElement>('.transcript'),
-    () => this.conversation.entries.length > 0,
-  );
-  private readonly fileDrop = new FileDrop(this, () => this.composer());
-  private readonly status = new StatusController(this, this.conversation, () => this.python.progressVisible);
-  private readonly sender = new SendController(
-    this,
-    {
-      conversation: this.conversation,
-      python: this.python,
-      savedChat: this.savedChat,
-      keys: this.keys,
-      demos: this.demos,
-      status: this.status,
-      followOutput: this.followOutput,
-    },
-    {
-      execution: () => this.effectiveExecution,
-      api: () => this.effectiveApi,
-      composer: () => this.composer(),
-      reportError: (error, retry) => this.reportError(error, retry),
-    },
-  );
-
-  private readonly voice = new VoiceController(this, this.conversation, {
-    client: () => this.keys.voiceClient(),
-    sandbox: () => this.python.ensure(),
-    model: () => this.liveModel || DEFAULT_LIVE_MODEL,
-    reportError: (error) => this.reportError(error),
+    indexOffered: () => this.indexOffered(),
   });
 
   constructor() {
     super();
     // Esc ends the voice session, else stops the message in flight (Python loading for it included).
     new EscapeKey(this, () => {
-      if (this.voice.state !== 'off') this.voice.end();
-      else if (this.conversation.busy) this.stop();
+      if (this.parts.voice.state !== 'off') this.parts.voice.end();
+      else if (this.parts.conversation.busy) this.stop();
       else return false;
       return true;
     });
@@ -174,82 +106,82 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
 
   // The public members below are documented on CodeExecChatElement (element-api.ts).
   get sandbox(): PythonSandbox | undefined {
-    return this.python.current;
+    return this.parts.python.current;
   }
 
   get activeDemo(): Recording | undefined {
-    return this.demos.active?.recording;
+    return this.parts.demos.active?.recording;
   }
 
   ensureSandbox(): Promise<PythonSandbox> {
-    return this.python.ensure();
+    return this.parts.python.ensure();
   }
 
   async send(text: string, attachments: SentMessage['attachments'] = []): Promise<void> {
-    await this.sender.send({ text, attachments });
+    await this.parts.sender.send({ text, attachments });
   }
 
   stop(): void {
-    this.conversation.stop();
+    this.parts.conversation.stop();
   }
 
   clear(): void {
     this.clearTranscript();
     // In a demo, New restarts the demo: the live conversation it hides is not what is being cleared.
-    if (!this.demos.active) this.savedChat.forget();
-    void this.demos.prefill();
+    if (!this.parts.demos.active) this.parts.savedChat.forget();
+    void this.parts.demos.prefill();
   }
 
   loadDemo(url: string): Promise<void> {
-    return this.demos.load(url);
+    return this.parts.demos.load(url);
   }
 
   exitDemo(): void {
-    this.demos.exit();
+    this.parts.demos.exit();
   }
 
   exportRecording(options: { title?: string; description?: string } = {}): Recording {
-    return this.demos.exportRecording(options);
+    return this.parts.demos.exportRecording(options);
   }
 
   downloadRecording(): void {
-    this.demos.downloadRecording();
+    this.parts.demos.downloadRecording();
   }
 
   protected override firstUpdated(): void {
-    if (this.execution === 'local' || this.demo) this.python.start();
-    this.savedChat.restore();
+    if (this.execution === 'local' || this.demo) this.parts.python.start();
+    this.parts.savedChat.restore();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('demo') && this.demo) void this.loadDemo(this.demo);
-    if (changed.has('demosUrl') && this.demosUrl) void this.demos.loadList(this.demosUrl);
-    if (this.conversation.entries.length === 0) return;
+    if (changed.has('demosUrl') && this.demosUrl) void this.parts.demos.loadList(this.demosUrl);
+    if (this.parts.conversation.entries.length === 0) return;
     const executionNote =
       changed.has('execution') && changed.get('execution') !== undefined ? executionSwitchNotice(this.execution, this.effectiveApi) : undefined;
-    const apiNote = changed.has('api') && !this.demos.active ? apiSwitchNotice(changed.get('api'), this.api) : undefined;
-    for (const note of [executionNote, apiNote]) if (note) this.conversation.notice(note);
-    if (executionNote || apiNote) this.savedChat.save();
+    const apiNote = changed.has('api') && !this.parts.demos.active ? apiSwitchNotice(changed.get('api'), this.api) : undefined;
+    for (const note of [executionNote, apiNote]) if (note) this.parts.conversation.notice(note);
+    if (executionNote || apiNote) this.parts.savedChat.save();
   }
 
   /** The API of the next message: a demo's replay answers generateContent requests only. */
   private get effectiveApi(): GeminiApi {
-    return !this.demos.active && this.api === 'interactions' ? 'interactions' : 'generateContent';
+    return !this.parts.demos.active && this.api === 'interactions' ? 'interactions' : 'generateContent';
   }
 
   private get effectiveExecution(): ExecutionMode {
-    return this.demos.active?.recording.execution ?? (this.execution === 'server' ? 'server' : 'local');
+    return this.parts.demos.active?.recording.execution ?? (this.execution === 'server' ? 'server' : 'local');
   }
 
   private reportError(error: ReadableError, retry?: SentMessage | 'reboot'): void {
-    this.conversation.showError(error, retry);
+    this.parts.conversation.showError(error, retry);
     this.dispatchEvent(new ChatErrorEvent(error));
   }
 
   /** An empty transcript: the conversation goes, and the object URLs of its files with it. */
   private clearTranscript(): void {
-    this.conversation.clear();
-    this.blobUrls.revokeAll();
+    this.parts.conversation.clear();
+    this.parts.blobUrls.revokeAll();
   }
 
   // ---- UI events ----
@@ -260,17 +192,17 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
 
   private onSubmit(event: ComposerSubmitEvent): void {
     const { text, attachments } = event.detail;
-    void this.sender.send({ text, attachments });
+    void this.parts.sender.send({ text, attachments });
   }
 
   private onRetry(entry: ErrorEntry): void {
     if (entry.reboot) {
-      this.conversation.remove(entry.id);
-      this.python.start();
+      this.parts.conversation.remove(entry.id);
+      this.parts.python.start();
       return;
     }
-    const message = this.conversation.takeRetry(entry.id);
-    if (message) void this.sender.send(message);
+    const message = this.parts.conversation.takeRetry(entry.id);
+    if (message) void this.parts.sender.send(message);
   }
 
   private settings(): CecSettings | null {
@@ -283,7 +215,7 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
 
   private onModeChange(mode: ExecutionMode): void {
     this.execution = mode;
-    if (mode === 'local') this.python.start();
+    if (mode === 'local') this.parts.python.start();
   }
 
   /** The ARIA radio pattern: one tab stop (the checked mode); arrows, Home and End move to a mode and select it. */
@@ -291,7 +223,7 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
     const mode = modeForKey(event, this.effectiveExecution);
     if (!mode) return;
     event.preventDefault();
-    if (mode === this.effectiveExecution || this.conversation.busy || this.demos.active) return;
+    if (mode === this.effectiveExecution || this.parts.conversation.busy || this.parts.demos.active) return;
     this.onModeChange(mode);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.segmented [data-mode="${mode}"]`)?.focus());
   };
@@ -305,12 +237,12 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
   // ---- rendering ----
 
   override render() {
-    const busy = this.conversation.busy;
-    const demo = this.demos.active;
-    const hasKey = Boolean(this.keys.effectiveKey);
+    const busy = this.parts.conversation.busy;
+    const demo = this.parts.demos.active;
+    const hasKey = Boolean(this.parts.keys.effectiveKey);
     const execution = this.effectiveExecution;
     return html`
-      <div class="frame" @dragover=${this.fileDrop.onDragOver} @dragleave=${this.fileDrop.onDragLeave} @drop=${this.fileDrop.onDrop}>
+      <div class="frame" @dragover=${this.parts.fileDrop.onDragOver} @dragleave=${this.parts.fileDrop.onDragLeave} @drop=${this.parts.fileDrop.onDrop}>
         ${renderTitleBar({
           heading: this.heading,
           headingLevel: this.level(0),
@@ -324,39 +256,39 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
           onSettings: () => this.openSettings(),
           onExitDemo: () => this.exitDemo(),
         })}
-        <cec-load-progress class="progress" part="progress" .progress=${this.python.progress} ?hidden=${!this.python.progressVisible}></cec-load-progress>
+        <cec-load-progress class="progress" part="progress" .progress=${this.parts.python.progress} ?hidden=${!this.parts.python.progressVisible}></cec-load-progress>
 
         <!-- A region, not a main landmark (the host page has its own) and not a live region: the status below announces phases, not every streamed word. Focusable, so the keyboard scrolls it. -->
-        <section class="transcript" part="transcript" aria-label="Conversation" tabindex="0" @scroll=${this.followOutput.onScroll}>
-          <div class="column">${this.conversation.entries.length === 0 ? this.welcome(demo, execution, hasKey) : this.renderTranscript()}</div>
+        <section class="transcript" part="transcript" aria-label="Conversation" tabindex="0" @scroll=${this.parts.followOutput.onScroll}>
+          <div class="column">${this.parts.conversation.entries.length === 0 ? this.welcome(demo, execution, hasKey) : this.renderTranscript()}</div>
         </section>
-        <div class="visually-hidden" role="status" data-phase>${this.voice.statusText || this.status.text}</div>
+        <div class="visually-hidden" role="status" data-phase>${this.parts.voice.statusText || this.parts.status.text}</div>
 
         <div class="bottom" part="composer">
           <div class="column composer-row">
-            ${renderVoiceBar(this.voice, Boolean(demo))}
+            ${renderVoiceBar(this.parts.voice, Boolean(demo))}
             <cec-composer
               .busy=${busy}
-              .hint=${runtimeHint(execution, this.python.current?.versions.python)}
+              .hint=${runtimeHint(execution, this.parts.python.current?.versions.python)}
               .notice=${stopNotice(execution)}
-              .placeholder=${composerPlaceholder(demo, this.conversation.sentMessages.length, hasKey)}
+              .placeholder=${composerPlaceholder(demo, this.parts.conversation.sentMessages.length, hasKey)}
               @cec-submit=${this.onSubmit}
               @cec-stop=${() => this.stop()}
               @cec-attach-error=${(e: CustomEvent<{ message: string }>) => this.reportError({ title: 'Could not attach the file', detail: e.detail.message, retryable: false })}
             ></cec-composer>
           </div>
         </div>
-        ${this.fileDrop.dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
+        ${this.parts.fileDrop.dragging ? html`<div class="drop" aria-hidden="true"><span>Drop files to attach them</span></div>` : nothing}
       </div>
       ${renderSettingsPanel({
         hasKey,
-        keys: this.keys,
+        keys: this.parts.keys,
         model: this.model,
         api: this.api,
-        demos: this.demos,
-        canRecord: this.conversation.sentMessages.length > 0 && this.effectiveApi === 'generateContent',
+        demos: this.parts.demos,
+        canRecord: this.parts.conversation.sentMessages.length > 0 && this.effectiveApi === 'generateContent',
         packageIndex: this.indexOffered(),
-        indexChoice: this.indexChoice,
+        indexChoice: this.parts.indexChoice,
         onModel: (model) => (this.model = model || DEFAULT_MODEL),
         onApi: (api) => (this.api = api),
         onSaveRecording: () => this.downloadRecording(),
@@ -372,7 +304,7 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
   }
 
   private welcome(demo: ActiveDemo | undefined, execution: ExecutionMode, hasKey: boolean) {
-    const { demos, keys } = this;
+    const { demos, keys } = this.parts;
     return renderWelcome({
       demo,
       demos: demos.list,
@@ -386,14 +318,14 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
   }
 
   private renderTranscript() {
-    return this.conversation.entries.map((entry) =>
+    return this.parts.conversation.entries.map((entry) =>
       renderEntry(entry, {
         render: {
-          downloadUrl: this.blobUrls.urlFor,
-          onCopy: (text) => void this.status.copy(text),
-          copied: this.status.copied,
+          downloadUrl: this.parts.blobUrls.urlFor,
+          onCopy: (text) => void this.parts.status.copy(text),
+          copied: this.parts.status.copied,
           onEnlarge: (figure) => void this.enlarge(figure),
-          pythonLoading: this.python.loading,
+          pythonLoading: this.parts.python.loading,
         },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),

@@ -36,6 +36,7 @@ export {
   LiveCodeExecution,
 } from './live/live-session.js';
 export { LIVE_DEFAULTS } from './live/live-config.js';
+export { LiveConnectError } from './live/live-errors.js';
 export { isNotRunCode } from './live/live-transcript.js';
 export { DEFAULT_MAX_PENDING_CALLS } from './function-calls.js';
 export type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';

@@ -1,43 +1,63 @@
 /**
- * Infrastructure failures are thrown with a `name` (which survives any boundary, unlike
- * `instanceof`) and a message that says what to change. Errors in the user's Python are data
- * on the `RunResult`, never thrown.
+ * The sandbox's infrastructure failures, each with a message that says what to change: kinds of
+ * the library's one error family (see src/errors.ts; `SandboxError.isInstance(e)` recognises
+ * them across copies and realms). Errors in the user's Python are data on the `RunResult`, never
+ * thrown.
  */
-export class SandboxError extends Error {
+import { CodeExecutionError, type CodeExecutionErrorOptions } from '../errors.js';
+
+/** A failure of the sandbox itself. `code`: `'sandbox'`, or the kind's own (below). */
+export class SandboxError extends CodeExecutionError {
+  static override readonly kind: string = 'SandboxError';
   override name = 'SandboxError';
+  constructor(message: string, options: CodeExecutionErrorOptions = { code: 'sandbox' }) {
+    super(message, options);
+  }
 }
 
-/** Python could not start (assets missing, wrong MIME type, boot timeout). */
+/** Python could not start (assets missing, wrong MIME type, boot timeout). `code: 'boot-failed'`. */
 export class SandboxBootError extends SandboxError {
+  static override readonly kind: string = 'SandboxBootError';
   override name = 'SandboxBootError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'boot-failed', cause: options?.cause });
+  }
 }
 
-/** The sandbox was disposed; create a new one. */
+/** The sandbox was disposed; create a new one. `code: 'disposed'`. */
 export class SandboxDisposedError extends SandboxError {
+  static override readonly kind: string = 'SandboxDisposedError';
   override name = 'SandboxDisposedError';
   constructor() {
-    super('This PythonSandbox was disposed; create a new one with PythonSandbox.create()');
+    super('This PythonSandbox was disposed; create a new one with PythonSandbox.create()', { code: 'disposed' });
   }
 }
 
 /**
  * The worker broke the protocol: an answer or event that does not fit, or more than the limits
  * allow. The worker is replaced; a run reports it as `SandboxCrash`, other calls throw it.
+ * `code: 'protocol'`, retryable (the next call goes to a new interpreter).
  */
 export class ProtocolError extends SandboxError {
+  static override readonly kind: string = 'ProtocolError';
   override name = 'ProtocolError';
-}
-
-/** `readFile` of a path that is not in the working directory. */
-export class SandboxFileNotFoundError extends SandboxError {
-  override name = 'SandboxFileNotFoundError';
-  constructor(readonly path: string) {
-    super(`No such file in the working directory: ${path}`);
+  constructor(message: string) {
+    super(message, { code: 'protocol', retryable: true });
   }
 }
 
-/** `readFile` of a file larger than the call's `maxBytes`: nothing of it was copied out of the interpreter. */
+/** `readFile` of a path that is not in the working directory. `code: 'file-not-found'`. */
+export class SandboxFileNotFoundError extends SandboxError {
+  static override readonly kind: string = 'SandboxFileNotFoundError';
+  override name = 'SandboxFileNotFoundError';
+  constructor(readonly path: string) {
+    super(`No such file in the working directory: ${path}`, { code: 'file-not-found' });
+  }
+}
+
+/** `readFile` of a file larger than the call's `maxBytes`: nothing of it was copied out of the interpreter. `code: 'file-too-large'`. */
 export class SandboxFileTooLargeError extends SandboxError {
+  static override readonly kind: string = 'SandboxFileTooLargeError';
   override name = 'SandboxFileTooLargeError';
   constructor(
     readonly path: string,
@@ -45,6 +65,14 @@ export class SandboxFileTooLargeError extends SandboxError {
     readonly size: number,
     readonly maxBytes: number,
   ) {
-    super(`${path} is ${size} bytes, over the ${maxBytes} bytes this read takes at most`);
+    super(`${path} is ${size} bytes, over the ${maxBytes} bytes this read takes at most`, { code: 'file-too-large' });
   }
+}
+
+/** A call's worker stopped during it (`code: 'worker-stopped'`): retryable, the next call gets a new interpreter. */
+export function workerStopped(call: string, died: string): SandboxError {
+  return new SandboxError(`The sandbox worker stopped during ${call}() (${died}). It is replaced by the next call; variables are gone.`, {
+    code: 'worker-stopped',
+    retryable: true,
+  });
 }

@@ -6,7 +6,7 @@ import { bundledSnapshotUrl } from './runtime/bundled-assets.js';
 import { DownloadProgress, downloadingMessage } from './downloads/download-progress.js';
 import { loadShippedSnapshot } from './runtime/shipped-snapshot.js';
 import { preparePackagesInNode } from './packages/node-packages.js';
-import { SandboxDisposedError, SandboxError, SandboxFileNotFoundError } from './errors.js';
+import { SandboxDisposedError, SandboxFileNotFoundError, workerStopped } from './errors.js';
 import { Interpreters } from './session/interpreters.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
@@ -267,8 +267,7 @@ export class PythonSandbox {
     const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
     try {
       const answer = await session.untilDeath(fn());
-      if ('died' in answer)
-        throw new SandboxError(`The sandbox worker stopped during ${what}() (${answer.died}). It is replaced by the next call; variables are gone.`);
+      if ('died' in answer) throw workerStopped(what, answer.died);
       return answer.value;
     } finally {
       clearTimeout(silent);

@@ -3,6 +3,7 @@
  * interaction that ended in a status that is not an answer, a server that broke the protocol or
  * a bound, and the API's refusal of code execution beside function tools.
  */
+import { CodeExecutionError } from '../../errors.js';
 import { explainModelNotFound } from '../model-name.js';
 
 /** Why an {@link InteractionError} was thrown. */
@@ -20,12 +21,14 @@ export type InteractionErrorReason =
   | 'tool-mix';
 
 /**
- * An Interactions API message that could not be completed. Recognise it by `name`
- * (`'InteractionError'`, see {@link isInteractionError}); the chat's history is as it was before
- * the message. API errors the SDK raises itself (HTTP status errors) pass through unchanged,
- * except the tool-mix 400, which becomes this error with the SDK's error as `cause`.
+ * An Interactions API message that could not be completed; recognise it with
+ * `InteractionError.isInstance(error)`. The chat's history is as it was before the message. API
+ * errors the SDK raises itself (HTTP status errors) pass through unchanged, except the tool-mix
+ * 400, which becomes this error with the SDK's error as `cause`. `code` is `interaction-` and the
+ * reason (`interaction-status`…); an interaction that ended `failed` is `retryable`.
  */
-export class InteractionError extends Error {
+export class InteractionError extends CodeExecutionError {
+  static override readonly kind: string = 'InteractionError';
   override readonly name = 'InteractionError';
   /** What went wrong (see {@link InteractionErrorReason}). */
   readonly reason: InteractionErrorReason;
@@ -35,16 +38,22 @@ export class InteractionError extends Error {
   readonly interactionId: string | undefined;
 
   constructor(reason: InteractionErrorReason, message: string, details: { status?: string; interactionId?: string; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, { code: `interaction-${reason}`, retryable: reason === 'status' && details.status === 'failed', cause: details.cause });
     this.reason = reason;
     this.status = details.status;
     this.interactionId = details.interactionId || undefined;
   }
 }
 
-/** True for an {@link InteractionError} (by name and fields: it may come from another copy of this library). */
+/**
+ * True for an {@link InteractionError}, also from another copy of this library or realm, or from
+ * a copy older than the error family (by name and fields).
+ * @deprecated Use `InteractionError.isInstance(error)`; this alias goes in the next minor version.
+ */
 export function isInteractionError(error: unknown): error is InteractionError {
-  return error instanceof Error && error.name === 'InteractionError' && typeof (error as { reason?: unknown }).reason === 'string';
+  if (InteractionError.isInstance(error)) return true;
+  const e = error as { name?: unknown; reason?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.name === 'InteractionError' && typeof e.reason === 'string';
 }
 
 /**

@@ -29,6 +29,7 @@ import { LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
 import { type Connector, DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_SETUP_TIMEOUT_MS, errorText, LiveConnections } from './live-connections.js';
 import { liveDeclaration } from './live-declarations.js';
+import { LiveConnectError } from './live-errors.js';
 import { LiveResponses } from './live-responses.js';
 import { LiveTranscript, userContents } from './live-transcript.js';
 import { readServerContent } from './server-content.js';
@@ -80,8 +81,8 @@ export function createLiveCodeExecution(options: LiveCodeExecutionOptions): Live
  *   for every raw server message.
  * @returns The open session: send with `sendText`/`sendClientContent`/`sendRealtimeInput`, read
  *   `getTranscript()`, end with `close()`.
- * @throws {TypeError} an option is malformed. `LiveConnectError` the server refused the setup (the
- *   message says why: a TEXT modality, a wrong API version…) or did not answer it within
+ * @throws {TypeError} an option is malformed. {@link LiveConnectError} the server refused the setup
+ *   (the message says why: a TEXT modality, a wrong API version…) or did not answer it within
  *   `setupTimeoutMs`; whatever `ai.live.connect` throws.
  *
  * @example
@@ -224,7 +225,7 @@ export class LiveCodeExecution {
     const refused = await this.link.open(connect, yours, bounds.attempts, bounds.setupTimeoutMs);
     if (!refused) return;
     this.end({ by: 'server', ...(refused.code !== undefined && { code: refused.code }), reason: refused.reason });
-    throw Object.assign(new Error(`The Live session could not be opened: ${refused.reason}`), { name: 'LiveConnectError' });
+    throw new LiveConnectError(refused.reason, refused.code);
   }
 
   /** The SDK session of the current connection, once attached. */

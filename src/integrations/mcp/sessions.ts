@@ -6,23 +6,32 @@
  * being refused. A session's sandbox boots on its first call, so a client that only lists the
  * tools costs no interpreter.
  */
+import { CodeExecutionError } from '../../errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { LoadProgress } from '../../types.js';
 
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
 export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
 
-/** Thrown when a new session would go past `maxSessions` and every held session is running a call. */
-export class SessionLimitError extends Error {
+/** Thrown when a new session would go past `maxSessions` and every held session is running a call. `code: 'session-limit'`, retryable (later). */
+export class SessionLimitError extends CodeExecutionError {
+  static override readonly kind: string = 'SessionLimitError';
   override name = 'SessionLimitError';
+  constructor(message: string) {
+    super(message, { code: 'session-limit', retryable: true });
+  }
 }
 
 /** Calls one session may have running or queued at once; one more is refused (each holds its arguments, up to megabytes). */
 export const MAX_CALLS_PER_SESSION = 16;
 
-/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. */
-export class SessionClosedError extends Error {
+/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. `code: 'session-closed'`. */
+export class SessionClosedError extends CodeExecutionError {
+  static override readonly kind: string = 'SessionClosedError';
   override name = 'SessionClosedError';
+  constructor(message: string) {
+    super(message, { code: 'session-closed' });
+  }
 }
 
 /** Told to the model when a run starts a new interpreter because the old one was closed while idle. */

@@ -39,8 +39,14 @@ describe.each(ENGINES)('$name', (engine) => {
   }, TIMEOUT_MS);
   afterAll(() => engine.close());
 
-  /** Runs `code` (which arms a flood), expects the worker replaced for `reason`, and returns the page's longest pause. */
+  /**
+   * Runs `code` (which arms a flood), expects the worker replaced for `reason`, and returns the
+   * page's longest pause. It floods an idle sandbox: from the first replacement on, a warm spare
+   * boots behind each one, and in Firefox a spare booting while the 8 MB flood was stopped paused
+   * the page 392-811 ms (52-72 ms with no spare booting), which times the spare, not the flood.
+   */
   async function floodAndRecover(flood: string, code: string, reason: RegExp): Promise<{ stallMs: number; streamedChars: number }> {
+    await bounded.whenIdle();
     const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run(code));
     pauses.push(`${engine.name}, ${flood}: ${Math.round(stallMs)} ms`);
     expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });

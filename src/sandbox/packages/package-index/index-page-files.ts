@@ -27,11 +27,11 @@ export async function pageBytes(response: Response, url: string, project: string
   return readCapped(response, MAX_INDEX_PAGE_BYTES, `the index page of ${project}`);
 }
 
-/** The page's `files` array, or an error naming what is wrong with the page. */
-export function fileEntries(text: string, project: string): unknown[] {
+/** The `files` array of the page's bytes, or an error naming what is wrong with the page. */
+export function fileEntries(bytes: Uint8Array, project: string): unknown[] {
   let page: unknown;
   try {
-    page = JSON.parse(text);
+    page = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new Error(`the package index sent a page for ${project} that is not JSON`);
   }

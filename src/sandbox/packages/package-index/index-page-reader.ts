@@ -49,7 +49,7 @@ export async function readIndexPage(
   const response = await fetchHere();
   const bytes = await pageBytes(response, url, project);
   if (!bytes) return undefined;
-  const entries = fileEntries(new TextDecoder().decode(bytes), project);
+  const entries = fileEntries(bytes, project);
   // Tens of thousands of entries fit in a page: checked a slice at a time.
   const pacer = new Pacer(signal);
   const checked: IndexFile[] = [];

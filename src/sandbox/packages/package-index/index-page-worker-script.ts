@@ -25,7 +25,7 @@ addEventListener('message', async (event: MessageEvent<IndexPageRequest>) => {
   try {
     const bytes = await pageBytes(response, url, project);
     if (!bytes) return post({ absent: true });
-    const entries = fileEntries(new TextDecoder().decode(bytes), project);
+    const entries = fileEntries(bytes, project);
     let batch: NonNullable<ReturnType<typeof checkedFile>>[] = [];
     for (const entry of entries) {
       const file = checkedFile(entry, response.url || url);

@@ -136,10 +136,12 @@ describe.each(GENAI_SDKS)('a Live session in Chromium (frame isolation), SDK $la
     await expect
       .poll(() => page.evaluate(() => (window as any).liveHarness.events.find((e: { type: string }) => e.type === 'call-cancelled')))
       .toMatchObject({ callId: 'spin', was: 'running' });
-    // Not cross-origin isolated, so the worker is replaced after the interrupt grace: still well within a few seconds.
+    // Not cross-origin isolated, so the worker is replaced after the interrupt grace. Only the
+    // cancel ends the loop this soon (its own 30 s deadline would end it otherwise); the bound
+    // leaves room for a replacement's boot on a loaded machine (5.6 s seen in CI).
     const after = await page.evaluate(() => (window as any).liveHarness.runNow('1 + 1'));
     expect(after.result).toBe('2');
-    expect(after.ms).toBeLessThan(5_000);
+    expect(after.ms).toBeLessThan(15_000);
     expect(server.framesOf('toolResponse')).toEqual([]);
     expect(fake.failures).toEqual([]);
   });

@@ -12,6 +12,8 @@ const AT_BOTTOM_PX = 40;
 
 export class FollowOutput implements ReactiveController {
   private following = true;
+  /** Where the scroller was at the last scroll event or follow, to tell a reader's scroll up from growth. */
+  private lastTop = 0;
   /** Whether the last update showed a conversation (so going back to the welcome scrolls it to its top). */
   private hadOutput = false;
   private resizeObserver: ResizeObserver | undefined;
@@ -33,17 +35,24 @@ export class FollowOutput implements ReactiveController {
     this.following = true;
   }
 
-  /** The scroller's `scroll` listener: following stops while the reader is away from the bottom. */
+  /**
+   * The scroller's `scroll` listener: following stops when the reader scrolls up and resumes when
+   * they are back at the bottom. Only a move up stops it: scroll events arrive a frame late, and by
+   * then the output may have grown past the follow's own scroll, which is not the reader leaving.
+   */
   readonly onScroll = (event: Event): void => {
     const el = event.target as HTMLElement;
-    this.following = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    const top = el.scrollTop;
+    if (el.scrollHeight - top - el.clientHeight < AT_BOTTOM_PX) this.following = true;
+    else if (top < this.lastTop) this.following = false;
+    this.lastTop = top;
   };
 
   hostUpdated(): void {
     const hasOutput = this.hasOutput();
     const scroller = this.scroller();
     // Back to the welcome (New): from its top, wherever the conversation had scrolled to.
-    if (this.hadOutput && !hasOutput && scroller) scroller.scrollTop = 0;
+    if (this.hadOutput && !hasOutput && scroller) this.lastTop = scroller.scrollTop = 0;
     this.hadOutput = hasOutput;
     this.follow();
     const column = this.scroller()?.firstElementChild;
@@ -60,6 +69,8 @@ export class FollowOutput implements ReactiveController {
 
   private follow(): void {
     const scroller = this.scroller();
-    if (this.following && scroller && this.hasOutput()) scroller.scrollTop = scroller.scrollHeight;
+    if (!this.following || !scroller || !this.hasOutput()) return;
+    scroller.scrollTop = scroller.scrollHeight;
+    this.lastTop = scroller.scrollTop;
   }
 }

@@ -149,6 +149,12 @@ export interface RunRequest {
    * deadline, a little earlier, still decides the outcome and terminates after the grace.
    */
   timeoutMs?: number;
+  /**
+   * Whether the code may use top-level `await` (decided once, by the host: `mayAwait` in
+   * src/sandbox/run-stopper.ts). Only such code is compiled with top-level await and run where it
+   * can wait; it is stopped by the host's cancel, never by a KeyboardInterrupt at its deadline.
+   */
+  mayAwait: boolean;
 }
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */

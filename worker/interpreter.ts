@@ -6,7 +6,7 @@ import type { PackageIndex } from './packages.js';
 
 /** A Python object proxy with the runner's methods (see worker/python/runner.py). */
 export interface RunnerProxy extends PyProxy {
-  execute: ((code: string) => string | (PyProxy & PromiseLike<string>)) & Pick<PyCallable, 'callPromising'>;
+  execute: ((code: string, mayAwait: boolean) => string | (PyProxy & PromiseLike<string>)) & Pick<PyCallable, 'callPromising'>;
   cancel(): boolean;
   reset(): void;
   list_files(): string;

@@ -47,7 +47,7 @@ export class Runs {
     this.interrupts.clear();
     // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would
     // strike the event loop's own code between the task's steps (see `execute`).
-    this.interrupts.armDeadline(mayAwait(request.code) ? undefined : request.timeoutMs);
+    this.interrupts.armDeadline(request.mayAwait ? undefined : request.timeoutMs);
     try {
       const result = await this.execute(request);
       return { ...result, streamedChunks: current.chunks, heapBytes: memoryOf(this.py.pyodide)?.length ?? 0 };
@@ -82,7 +82,7 @@ export class Runs {
     let mode: 'sync' | 'promising';
     try {
       // Top-level await, or a package's loader, would reach the standard library where Python cannot wait for it.
-      mode = await this.stdlib.runMode(() => mayAwait(code) || packages.mayLoadFor(code));
+      mode = await this.stdlib.runMode(() => request.mayAwait || packages.mayLoadFor(code));
     } catch (error) {
       return this.failBeforeRun('ImportError', `Python's standard library could not be loaded: ${(error as Error)?.message ?? error}`);
     }
@@ -90,7 +90,10 @@ export class Runs {
     if (failure?.interrupted) return { ...this.failBeforeRun(failure.name ?? 'KeyboardInterrupt', failure.message), status: 'interrupted' };
     if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
     try {
-      const started = mode === 'promising' ? ((await runner.execute.callPromising(code)) as ReturnType<RunnerProxy['execute']>) : runner.execute(code);
+      const started =
+        mode === 'promising'
+          ? ((await runner.execute.callPromising(code, request.mayAwait)) as ReturnType<RunnerProxy['execute']>)
+          : runner.execute(code, request.mayAwait);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.
       const current = this.current!;
@@ -151,9 +154,4 @@ export class Runs {
       ...(alive && { removedFiles: [] }),
     };
   }
-}
-
-/** Whether `code` may use top-level `await` (the runner's own test: worker/python/runner.py). */
-function mayAwait(code: string): boolean {
-  return code.includes('await') || code.includes('async');
 }

@@ -312,7 +312,8 @@ export class PythonSandbox {
       }
     };
 
-    const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs, mayAwait(code));
+    const awaits = mayAwait(code);
+    const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs, awaits);
     const stop = (reason: StopReason) => stopper.stop(reason);
     this.active = { runId, stop };
     const deadline = setTimeout(() => stop('timeout'), timeoutMs);
@@ -326,7 +327,7 @@ export class PythonSandbox {
     try {
       const answer = await session.untilDeath(
         session.remote
-          .run({ runId, code, timeoutMs })
+          .run({ runId, code, timeoutMs, mayAwait: awaits })
           .then((reply) => validateRunResult(reply, this.limits))
           .then(
             (result) => ({ result }),

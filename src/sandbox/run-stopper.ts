@@ -19,8 +19,9 @@ const REARM_MS = 150;
 const UNINTERRUPTIBLE_GRACE_MS = 100;
 
 /**
- * Whether `code` may be parked in a top-level `await` (the worker's and the runner's own test: only
- * such code is compiled with top-level await, worker/python/runner.py).
+ * Whether `code` may be parked in a top-level `await`: the one rule, sent with the run
+ * (`RunRequest.mayAwait`), by which the worker and the runner (worker/python/runner.py) decide how
+ * to compile, run and stop it. Cheap and generous: code that never says either word cannot await.
  */
 export function mayAwait(code: string): boolean {
   return code.includes('await') || code.includes('async');

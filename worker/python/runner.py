@@ -90,15 +90,17 @@ class Runner:
 
     # -- one run ---------------------------------------------------------------------------
 
-    def execute(self, code: str) -> str | asyncio.Task:
-        """Runs ``code``. Returns the JSON record, or a Task for code with top-level ``await``."""
+    def execute(self, code: str, may_await: bool) -> str | asyncio.Task:
+        """Runs ``code``. Returns the JSON record, or a Task for code with top-level ``await``.
+
+        ``may_await`` is the host's rule (``RunRequest.mayAwait``): top-level await needs a compiler
+        flag that costs ~10% of a compile, so only code that may use it gets it.
+        """
         self.cell_count += 1
         filename = f"<cell {self.cell_count}>"
         self._begin()
         try:
-            # Top-level await needs a compiler flag that costs ~10% of a compile; code that never
-            # says "await" or "async" cannot use it.
-            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if "await" in code or "async" in code else 0
+            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if may_await else 0
             cell = cells.Cell(code, filename, flags)
         except BaseException as error:  # SyntaxError, or an interrupt while compiling
             return self._finish(error=error)

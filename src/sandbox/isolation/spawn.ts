@@ -30,27 +30,34 @@ function interruptBuffer(): { buffer?: SharedArrayBuffer; interrupt(): void } {
   return { buffer, interrupt: () => Atomics.store(view, 0, SIGINT) };
 }
 
-function initMessage(rpc: WorkerInit['rpc'], events: WorkerInit['events'], buffer: SharedArrayBuffer | undefined): WorkerInit {
-  return { type: 'init', rpc, events, interruptBuffer: buffer };
+/** A port both ends of the protocol accept: the browser's `MessagePort` and `node:worker_threads`'. */
+type Port = WorkerInit['rpc'] & WorkerInit['events'];
+
+/**
+ * Hands a new worker its two channels and, where it exists, the interrupt buffer: the part of a
+ * `SpawnedWorker` a browser worker and a Node worker share.
+ */
+function connect<P extends Port>(makeChannel: () => { port1: P; port2: P }, post: (init: WorkerInit, transfer: P[]) => void) {
+  const rpc = makeChannel();
+  const events = makeChannel();
+  const sab = interruptBuffer();
+  post({ type: 'init', rpc: rpc.port2, events: events.port2, interruptBuffer: sab.buffer }, [rpc.port2, events.port2]);
+  return { rpc: rpc.port1, events: events.port1, interruptible: !!sab.buffer, readsBlobs: Promise.resolve(true), interrupt: sab.interrupt };
 }
 
 function spawnBrowserWorker(url: URL): SpawnedWorker {
   const worker = new Worker(url, { type: 'module', name: 'python-sandbox' });
-  const rpc = new MessageChannel();
-  const events = new MessageChannel();
-  const sab = interruptBuffer();
-  worker.postMessage(initMessage(rpc.port2, events.port2, sab.buffer), [rpc.port2, events.port2]);
+  const ports = connect(
+    () => new MessageChannel(),
+    (init, transfer) => worker.postMessage(init, transfer),
+  );
   let exitListener: ((reason: string) => void) | undefined;
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     exitListener?.(`worker error: ${event.message || 'failed to load the worker script'}`);
   });
   return {
-    rpc: rpc.port1,
-    events: events.port1,
-    interruptible: !!sab.buffer,
-    readsBlobs: Promise.resolve(true),
-    interrupt: sab.interrupt,
+    ...ports,
     async terminate() {
       worker.terminate();
     },
@@ -65,10 +72,10 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   const { Worker, MessageChannel } = await import(/* @vite-ignore */ 'node:worker_threads');
   // execArgv: the parent's flags (e.g. --input-type, --eval) are not for a worker script.
   const worker = new Worker(url, { name: 'python-sandbox', execArgv: [] });
-  const rpc = new MessageChannel();
-  const events = new MessageChannel();
-  const sab = interruptBuffer();
-  worker.postMessage(initMessage(rpc.port2, events.port2, sab.buffer), [rpc.port2, events.port2]);
+  const ports = connect(
+    () => new MessageChannel(),
+    (init, transfer) => worker.postMessage(init, transfer),
+  );
   let exitListener: ((reason: string) => void) | undefined;
   let exited = false;
   // An 'error' event without a listener would crash the host process.
@@ -81,13 +88,9 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
   });
   // An idle sandbox must not keep a Node process alive; a pending call must. (Listeners added
   // to a port ref it again, so the first hold's release is what unrefs everything.)
-  const handles = [worker, rpc.port1, events.port1];
+  const handles = [worker, ports.rpc, ports.events];
   return {
-    rpc: rpc.port1,
-    events: events.port1,
-    interruptible: !!sab.buffer,
-    readsBlobs: Promise.resolve(true),
-    interrupt: sab.interrupt,
+    ...ports,
     async terminate() {
       exited = true;
       await worker.terminate();

@@ -55,10 +55,13 @@ export class FollowOutput implements ReactiveController {
     if (this.hadOutput && !hasOutput && scroller) this.lastTop = scroller.scrollTop = 0;
     this.hadOutput = hasOutput;
     this.follow();
-    const column = this.scroller()?.firstElementChild;
-    if (column && !this.resizeObserver) {
+    // The column grows with output; the scroller itself gets shorter when the composer below it
+    // grows (its own element, which updates after this one): either leaves the end out of view.
+    const column = scroller?.firstElementChild;
+    if (scroller && column && !this.resizeObserver) {
       this.resizeObserver = new ResizeObserver(() => this.follow());
       this.resizeObserver.observe(column);
+      this.resizeObserver.observe(scroller);
     }
   }
 

@@ -155,18 +155,21 @@ describe('files restored into a new interpreter', () => {
   });
 
   // What the host keeps of the working directory, and what it writes back, stays bounded.
-  it('restarts within 1 s (or three plain restarts, on a loaded machine) after runs that each replaced 5,000 empty files with long names', async () => {
-    /** Replaces the interpreter and times the next run, which waits for the new one. */
+  it('restarts as quickly after many runs that each replaced 5,000 empty files with long names as after one', async () => {
+    /** Replaces the interpreter and times the next run, which waits for the new one and its files. */
     const timedRestart = async () => {
       expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
       const started = performance.now();
       expect(await sandbox.run('1 + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
       return performance.now() - started;
     };
-    const plainMs = await timedRestart();
-    for (let run = 0; run < MIRROR_FLOOD_RUNS; run++) expect((await sandbox.run(MIRROR_FLOOD)).outcome).toBe('OUTCOME_OK');
-    // Shared cores slow every restart alike; a working directory that grew without bound slows only this one.
-    expect(await timedRestart()).toBeLessThan(Math.max(1000, 3 * plainMs));
+    expect((await sandbox.run(MIRROR_FLOOD)).outcome).toBe('OUTCOME_OK');
+    const afterOneMs = await timedRestart();
+    for (let run = 1; run < MIRROR_FLOOD_RUNS; run++) expect((await sandbox.run(MIRROR_FLOOD)).outcome).toBe('OUTCOME_OK');
+    // Both restarts bring back the same 5,000 files, unless the host's copy kept every batch (then
+    // this one restores MIRROR_FLOOD_RUNS times as many). Compared with each other, not with a
+    // restart without files: restoring 5,000 files is real work, and a loaded machine stretches it.
+    expect(await timedRestart()).toBeLessThan(Math.max(1000, 2 * afterOneMs));
     await sandbox.run('import shutil\nshutil.rmtree("batch", ignore_errors=True)');
   }, 240_000);
 

@@ -103,10 +103,20 @@ export type WorkerEvent =
       names: string[];
       /** Set by the host's check, never taken from the worker: why the request does not fit (it is answered with this, not dropped). */
       refused?: string;
+    }
+  /** Python awaits `default_api.<name>(...)`: `args` is a JSON object's text. */
+  | {
+      type: 'function-call';
+      runId: number;
+      callId: number;
+      name: string;
+      args: string;
+      /** Set by the host's check, never taken from the worker (as for `index-request`). */
+      refused?: string;
     };
 
 /** Host → worker, on the events port. */
-export type HostEvent = PackageResponse | IndexResponse;
+export type HostEvent = PackageResponse | IndexResponse | FunctionResult;
 
 export interface PackageResponse {
   type: 'package-response';
@@ -155,6 +165,24 @@ export interface RunRequest {
    * can wait; it is stopped by the host's cancel, never by a KeyboardInterrupt at its deadline.
    */
   mayAwait: boolean;
+  /** The page's functions Python may call in this run (`default_api`): names and positional parameter order. */
+  functions?: FunctionSpec[];
+}
+
+/** A `RunOptions.functions` entry as the worker knows it: no handler, no schema. */
+export interface FunctionSpec {
+  name: string;
+  /** The schema's `properties` in order: where positional arguments go. */
+  params: string[];
+  description?: string;
+}
+
+/** The host's answer to a `function-call`: the handler's value as JSON (absent: `None`), or why the call failed. */
+export interface FunctionResult {
+  type: 'function-result';
+  callId: number;
+  result?: string;
+  error?: string;
 }
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */

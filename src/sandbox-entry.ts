@@ -10,6 +10,7 @@ export type {
   RunOutcome,
   RunResult,
   RunOptions,
+  SandboxFunction,
   SandboxOptions,
   DenoBoundary,
   SandboxLimits,

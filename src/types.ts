@@ -90,6 +90,8 @@ export interface SandboxLimits {
    * sent. A worker that does not is taken as hung or gone: it is replaced and the call fails.
    */
   callTimeoutMs: number;
+  /** How long one call of a `RunOptions.functions` handler may take; then Python's call raises and the handler's signal aborts. */
+  functionTimeoutMs: number;
 }
 
 /** Progress while Python or packages load. */
@@ -208,6 +210,31 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Live output while the code runs; everything also lands in the result. */
   onOutput?: (chunk: OutputChunk) => void;
+  /**
+   * The page's functions this run's Python may call, as `await default_api.name(...)` (see
+   * {@link SandboxFunction}). Checked when the run starts: a bad entry throws before anything runs.
+   */
+  functions?: readonly SandboxFunction[];
+}
+
+/**
+ * A function of the page that the sandbox's Python calls with `await default_api.<name>(...)`.
+ * Arguments and results cross as JSON; arguments are checked against `parameters` before the
+ * handler runs.
+ */
+export interface SandboxFunction {
+  /** An ASCII Python identifier, not a keyword, not starting with `_`. */
+  name: string;
+  /** Shown by Python's `help()`. */
+  description?: string;
+  /** A JSON Schema for the arguments object (`type: 'object'`, `properties`, `required`); positional arguments follow `properties`' order. */
+  parameters?: Record<string, unknown>;
+  /**
+   * Runs the call. Its value is sent back as JSON (`undefined` is `None`); a throw becomes
+   * `default_api.FunctionCallError` in Python with its message. `signal` aborts when the call times
+   * out (`limits.functionTimeoutMs`) or the run is stopped or ends.
+   */
+  handler(args: Record<string, unknown>, context: { signal: AbortSignal }): unknown;
 }
 
 /** Options of one `readFile` call. */

@@ -1,13 +1,14 @@
 /**
  * The engine inside the worker: boots Pyodide, runs cells through the Python runner, and answers
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
- * boot.ts, runs.ts, file-calls.ts, host-requests.ts and interrupts.ts.
+ * boot.ts, runs.ts, file-calls.ts, host-requests.ts, function-calls.ts and interrupts.ts.
  */
 import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo } from '../src/types.js';
 import { bootInterpreter } from './boot.js';
 import { listFiles, readFile, writeFiles } from './file-calls.js';
 import { HostRequests } from './host-requests.js';
+import { WorkerFunctions } from './function-calls.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './interrupts.js';
 import { LateStdlib } from './late-stdlib.js';
@@ -21,6 +22,7 @@ export class PyodideEngine implements WorkerApi {
   private readonly interrupts: Interrupts;
   private readonly host: HostRequests;
   private readonly runs: Runs;
+  private readonly functions: WorkerFunctions;
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
@@ -30,8 +32,12 @@ export class PyodideEngine implements WorkerApi {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
     this.host = new HostRequests(this.outbox, () => this.interrupts.take());
-    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host);
-    events.addEventListener('message', (event) => this.host.onHostEvent(event.data as HostEvent));
+    this.functions = new WorkerFunctions(this.outbox);
+    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions);
+    events.addEventListener('message', (event) => {
+      this.host.onHostEvent(event.data as HostEvent);
+      this.functions.onHostEvent(event.data as HostEvent);
+    });
     events.start();
   }
 

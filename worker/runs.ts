@@ -6,6 +6,7 @@
 import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
 import type { OutputChunk } from '../src/types.js';
 import type { HostRequests } from './host-requests.js';
+import type { WorkerFunctions } from './function-calls.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './interrupts.js';
 import type { LateStdlib } from './late-stdlib.js';
@@ -27,6 +28,7 @@ export class Runs {
     private readonly interrupts: Interrupts,
     private readonly stdlib: LateStdlib,
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
+    private readonly functions: Pick<WorkerFunctions, 'begin' | 'end'>,
   ) {}
 
   /** The booted interpreter that runs from now on use. */
@@ -53,6 +55,7 @@ export class Runs {
       return { ...result, streamedChunks: current.chunks, heapBytes: memoryOf(this.py.pyodide)?.length ?? 0 };
     } finally {
       this.interrupts.disarmDeadline();
+      this.functions.end();
       this.current = undefined;
       this.interrupts.listen(this.py.pyodide, true);
     }
@@ -89,6 +92,11 @@ export class Runs {
     const failure = await packages.loadFor(code, (p) => this.outbox.progress(p.phase, p.message), this.py.packageBaseUrl);
     if (failure?.interrupted) return { ...this.failBeforeRun(failure.name ?? 'KeyboardInterrupt', failure.message), status: 'interrupted' };
     if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
+    try {
+      this.functions.begin(this.py.pyodide, request.runId, request.functions ?? []);
+    } catch (error) {
+      return this.failBeforeRun('RuntimeError', `default_api could not be set up: ${(error as Error)?.message ?? error}`);
+    }
     try {
       const started =
         mode === 'promising'

@@ -12,6 +12,7 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   interruptGraceMs: 1000,
   bootTimeoutMs: 120_000,
   callTimeoutMs: 15_000,
+  functionTimeoutMs: 30_000,
 });
 
 /** Images one run returns at most (the worker skips more, with a note). */
@@ -23,6 +24,19 @@ export const MAX_FILES_PER_RUN = 5000;
 /** Longest wall time one run may be given: a day. Anything longer is a bug in the caller. */
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Bounds on `RunOptions.functions` calls. A loop over a few dozen records fits; a runaway loop
+ * does not. Concurrent calls past the cap wait their turn (so `asyncio.gather` of many still works).
+ * Sizes are JSON text in characters, checked before anything is parsed.
+ */
+export const FUNCTION_LIMITS = Object.freeze({
+  maxFunctionsPerRun: 128,
+  maxCallsPerRun: 100,
+  maxConcurrentCalls: 8,
+  maxArgsChars: 1024 * 1024,
+  maxResultChars: 1024 * 1024,
+});
+
 const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   timeoutMs: [1, MAX_TIMEOUT_MS],
   maxOutputBytes: [256, 256 * 1024 * 1024],
@@ -33,6 +47,7 @@ const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   interruptGraceMs: [0, 60_000],
   bootTimeoutMs: [1000, 30 * 60 * 1000],
   callTimeoutMs: [100, 10 * 60 * 1000],
+  functionTimeoutMs: [1, MAX_TIMEOUT_MS],
 };
 
 /** Checks one limit and returns it; throws a `RangeError` that names the setting. */

@@ -11,17 +11,14 @@ import { Interpreters } from './session/interpreters.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { checkMaxBytes, fileBytes, toWorkdirPath } from './workdir-paths.js';
-import { mayAwait, RunStopper } from './run-stopper.js';
+import { type ActiveRun, mayAwait, RunStopper } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
 import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
 import { isNode } from '../is-node.js';
-
-interface ActiveRun {
-  runId: number;
-  stop(reason: StopReason): void;
-}
+import { type FunctionSpec, functionSpecs } from './functions/function-specs.js';
+import { FunctionCalls } from './functions/function-calls.js';
 
 /**
  * Runs untrusted Python in a Pyodide interpreter hosted in a worker, and returns results shaped
@@ -131,22 +128,24 @@ export class PythonSandbox {
    * Runs `code` and resolves with its result. Never rejects for errors in the code (they are
    * `OUTCOME_FAILED` results), nor for a worker that had to be replaced (`stateLost: true`).
    * @param code Python source; a trailing expression's repr becomes `result`; top-level `await` works.
-   * @param options `timeoutMs` (default `limits.timeoutMs`), `onOutput` for live output, `signal` to stop it.
+   * @param options `timeoutMs` (default `limits.timeoutMs`), `onOutput` for live output, `signal` to stop it, `functions` Python may await.
    * @returns The run's record, shaped for Gemini's `codeExecutionResult` (see `toParts`).
-   * @throws {TypeError | RangeError} `code` is not a string, or `timeoutMs` is out of range.
+   * @throws {TypeError | RangeError} `code` is not a string, `timeoutMs` is out of range, or a `functions` entry is malformed (named).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
     if (typeof code !== 'string') return Promise.reject(new TypeError(`code must be a string; got ${typeof code}`));
     let timeoutMs: number;
+    let functions: FunctionSpec[];
     try {
       timeoutMs = options.timeoutMs === undefined ? this.limits.timeoutMs : checkLimit('timeoutMs', options.timeoutMs);
+      functions = functionSpecs(options.functions);
     } catch (error) {
       return Promise.reject(error);
     }
     // Downloads start now, while earlier runs finish or the interpreter boots.
     this.boot.packages?.prefetch(code);
-    return this.enqueue(() => this.runNow(code, timeoutMs, options));
+    return this.enqueue(() => this.runNow(code, timeoutMs, options, functions));
   }
 
   /**
@@ -283,7 +282,7 @@ export class PythonSandbox {
     return this.replace(session, 'dead');
   }
 
-  private async runNow(code: string, timeoutMs: number, options: RunOptions): Promise<RunResult> {
+  private async runNow(code: string, timeoutMs: number, options: RunOptions, functions: FunctionSpec[]): Promise<RunResult> {
     const started = performance.now();
     const runId = ++this.runSeq;
     // A stop that comes while this run waits for an interpreter (a restart) cancels it outright.
@@ -323,11 +322,11 @@ export class PythonSandbox {
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
-    session.beginRun(runId, onOutput);
+    session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits.functionTimeoutMs) : undefined);
     try {
       const answer = await session.untilDeath(
         session.remote
-          .run({ runId, code, timeoutMs, mayAwait: awaits })
+          .run({ runId, code, timeoutMs, mayAwait: awaits, ...(functions.length > 0 && { functions }) })
           .then((reply) => validateRunResult(reply, this.limits))
           .then(
             (result) => ({ result }),

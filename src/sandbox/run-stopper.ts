@@ -27,6 +27,12 @@ export function mayAwait(code: string): boolean {
   return code.includes('await') || code.includes('async');
 }
 
+/** The run going on, as the handle stops it (`interrupt()`, an abort, `dispose()`). */
+export interface ActiveRun {
+  runId: number;
+  stop(reason: StopReason): void;
+}
+
 export class RunStopper {
   /** Why the run was stopped, once it was. */
   reason: StopReason | undefined;
@@ -47,6 +53,7 @@ export class RunStopper {
     if (this.reason || this.over) return;
     this.reason = reason;
     const { session } = this;
+    session.stopFunctionCalls(reason);
     session.interrupt();
     // Written again until the run ends, so it sticks; a late one is ignored by the runner outside
     // user code and cleared by the worker before every call.

@@ -18,6 +18,7 @@ function fakeSession(interruptible: boolean, answerMs?: number, answer = true) {
   const session = {
     interruptible,
     interrupt: vi.fn(),
+    stopFunctionCalls: vi.fn(),
     terminate: vi.fn(async () => {
       terminated.push(Date.now() - started);
     }),

@@ -8,7 +8,7 @@ import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits 
 import { base64Length, base64Size, isBase64 } from '../base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../protocol.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
+import { FUNCTION_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -53,6 +53,16 @@ export function parseWorkerEvent(data: unknown): WorkerEvent | undefined {
       if (!data.names.every((name) => isString(name) && IMPORT_NAME.test(name)))
         return refused('a package index is asked only for ASCII Python identifiers of up to 100 characters');
       return { type: 'index-request', requestId: data.requestId, names: [...new Set(data.names as string[])] };
+    }
+    case 'function-call': {
+      if (!isCount(data.runId) || !isCount(data.callId)) return undefined;
+      // Answered even when it does not fit (refused), so the Python call waiting for it raises at once.
+      const call = { type: 'function-call' as const, runId: data.runId, callId: data.callId, name: '', args: '{}' };
+      if (!isString(data.name) || !IMPORT_NAME.test(data.name)) return { ...call, refused: 'a function is called by its name, a Python identifier' };
+      if (!isString(data.args)) return { ...call, name: data.name, refused: 'the arguments are not JSON text' };
+      if (data.args.length > FUNCTION_LIMITS.maxArgsChars)
+        return { ...call, name: data.name, refused: `the arguments are over ${FUNCTION_LIMITS.maxArgsChars} characters of JSON` };
+      return { ...call, name: data.name, args: data.args };
     }
     default:
       return undefined;

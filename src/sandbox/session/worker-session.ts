@@ -14,6 +14,7 @@ import { WheelAllowance } from '../packages/wheel-allowance.js';
 import { spawnWorker } from '../isolation/spawn.js';
 import type { Isolation, SpawnedWorker } from '../isolation/spawned-worker.js';
 import { parseWorkerEvent, validateBootInfo } from './worker-answers.js';
+import { answerFunctionCall, type FunctionCalls } from '../functions/function-calls.js';
 
 export interface SessionOptions {
   isolation: Isolation;
@@ -45,6 +46,8 @@ interface RunWatch {
   startTimer?: ReturnType<typeof setTimeout>;
   /** Aborted when the run ends: the downloads and index resolution it asked for stop (unless another waits for them). */
   over: AbortController;
+  /** The page's functions this run may call (`RunOptions.functions`). */
+  functions?: FunctionCalls;
 }
 
 /**
@@ -110,13 +113,13 @@ export class WorkerSession {
    * the worker must take it within `callTimeoutMs` or it is stopped as silent (a worker that
    * closed itself says nothing at all).
    */
-  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined): void {
+  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined, functions?: FunctionCalls): void {
     this.endRun();
     const startTimer = setTimeout(
       () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
       this.options.callTimeoutMs,
     );
-    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController() };
+    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController(), functions };
     this.wheelAllowance.beginRun();
   }
 
@@ -124,7 +127,13 @@ export class WorkerSession {
   endRun(): void {
     clearTimeout(this.current?.startTimer);
     this.current?.over.abort(new Error('the run ended before its packages came'));
+    this.current?.functions?.stop('the run ended');
     this.current = undefined;
+  }
+
+  /** The current run is being stopped: its pending function calls' signals abort. */
+  stopFunctionCalls(reason: string): void {
+    this.current?.functions?.stop(`the run was stopped (${reason})`);
   }
 
   /** Events come from the untrusted side: parsed, then acted on only if they fit. */
@@ -181,6 +190,8 @@ export class WorkerSession {
         reply.error = (error as Error).message;
       }
       this.worker.events.postMessage(reply);
+    } else if (event.type === 'function-call') {
+      this.worker.events.postMessage(await answerFunctionCall(run?.functions, event));
     }
   }
 

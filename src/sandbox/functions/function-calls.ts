@@ -1,0 +1,126 @@
+/**
+ * The host's side of `default_api` calls: one run's functions, answered for the worker's
+ * `function-call` events. Everything the worker sends is checked before a handler runs: the run is
+ * the current one, the name is one of its functions, the arguments are a JSON object within
+ * bounds that fits the function's schema, and the run's limits (FUNCTION_LIMITS) are not spent.
+ */
+import type { FunctionResult, WorkerEvent } from '../../protocol.js';
+import type { SandboxFunction } from '../../types.js';
+import { FUNCTION_LIMITS } from '../limits.js';
+import { schemaProblems } from './schema-check.js';
+
+type FunctionCallEvent = Extract<WorkerEvent, { type: 'function-call' }>;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The answer to a `function-call`: `calls` are the functions of the run the event names (undefined:
+ * that run is not the current one, or it has none), and nothing runs for a call that does not fit.
+ */
+export async function answerFunctionCall(calls: FunctionCalls | undefined, event: FunctionCallEvent): Promise<FunctionResult> {
+  if (!calls) return { type: 'function-result', callId: event.callId, error: 'functions are called only while their run is going' };
+  return calls.answer(event);
+}
+
+export class FunctionCalls {
+  private readonly byName = new Map<string, SandboxFunction>();
+  private started = 0;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  /** Aborted when the run is stopped or ends: every pending handler's signal follows it. */
+  private readonly over = new AbortController();
+
+  constructor(
+    functions: readonly SandboxFunction[],
+    private readonly timeoutMs: number,
+  ) {
+    for (const fn of functions) this.byName.set(fn.name, fn);
+  }
+
+  /** Answers one call; a refusal or a failure is an `error` Python raises. */
+  async answer(event: FunctionCallEvent): Promise<FunctionResult> {
+    const reply: FunctionResult = { type: 'function-result', callId: event.callId };
+    try {
+      const result = await this.call(event);
+      if (result !== undefined) reply.result = result;
+    } catch (error) {
+      reply.error = messageOf(error);
+    }
+    return reply;
+  }
+
+  /** The run was stopped or is over: pending handlers' signals abort, and later calls are refused. */
+  stop(reason: string): void {
+    if (!this.over.signal.aborted) this.over.abort(new Error(reason));
+  }
+
+  private async call(event: FunctionCallEvent): Promise<string | undefined> {
+    if (event.refused) throw new Error(event.refused);
+    const fn = this.byName.get(event.name);
+    if (!fn) throw new Error(`there is no function "${event.name}" in this run (this run's functions: ${[...this.byName.keys()].join(', ') || 'none'})`);
+    if (this.over.signal.aborted) throw new Error(messageOf(this.over.signal.reason));
+    if (++this.started > FUNCTION_LIMITS.maxCallsPerRun)
+      throw new Error(`at most ${FUNCTION_LIMITS.maxCallsPerRun} function calls per run; call again in a later run, or fetch more per call`);
+    if (event.args.length > FUNCTION_LIMITS.maxArgsChars)
+      throw new Error(`the arguments of ${fn.name} are over ${FUNCTION_LIMITS.maxArgsChars} characters of JSON`);
+    let args: unknown;
+    try {
+      args = JSON.parse(event.args);
+    } catch {
+      throw new Error(`the arguments of ${fn.name} are not valid JSON`);
+    }
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`the arguments of ${fn.name} must be an object of named values`);
+    if (fn.parameters) {
+      const problems = schemaProblems(fn.parameters, args);
+      if (problems.length > 0) throw new TypeError(`the arguments do not fit ${fn.name}'s parameters: ${problems.join('; ')}`);
+    }
+    await this.turn();
+    try {
+      return await this.run(fn, args as Record<string, unknown>);
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+
+  /** Waits for one of the `maxConcurrentCalls` places. */
+  private async turn(): Promise<void> {
+    if (this.running >= FUNCTION_LIMITS.maxConcurrentCalls) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.running++;
+    if (this.over.signal.aborted) throw new Error(messageOf(this.over.signal.reason));
+  }
+
+  private async run(fn: SandboxFunction, args: Record<string, unknown>): Promise<string | undefined> {
+    const controller = new AbortController();
+    const onOver = () => controller.abort(this.over.signal.reason);
+    this.over.signal.addEventListener('abort', onOver);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`${fn.name} did not finish within ${this.timeoutMs} ms (limits.functionTimeoutMs)`)),
+      this.timeoutMs,
+    );
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
+    try {
+      const handled = Promise.resolve().then(() => fn.handler(args, { signal: controller.signal }));
+      // A handler that throws after its call timed out or was stopped is no unhandled rejection.
+      handled.catch(() => undefined);
+      const value = await Promise.race([handled, aborted]);
+      return toJson(fn.name, value);
+    } finally {
+      clearTimeout(timer);
+      this.over.signal.removeEventListener('abort', onOver);
+    }
+  }
+}
+
+/** A handler's value as JSON text for Python (undefined: `None`). */
+function toJson(name: string, value: unknown): string | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new Error(`${name} returned a value that is not JSON-serialisable: ${messageOf(error)}`);
+  }
+  if (text !== undefined && text.length > FUNCTION_LIMITS.maxResultChars)
+    throw new Error(`${name} returned ${text.length} characters of JSON, over ${FUNCTION_LIMITS.maxResultChars}`);
+  return text;
+}

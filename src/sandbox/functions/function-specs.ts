@@ -1,0 +1,45 @@
+/** `RunOptions.functions` checked when a run starts, and what the worker is told of them. */
+import type { FunctionSpec } from '../../protocol.js';
+import type { SandboxFunction } from '../../types.js';
+
+export type { FunctionSpec };
+import { FUNCTION_LIMITS } from '../limits.js';
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
+const KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+);
+/** `default_api`'s own name for errors, which a function may not shadow. */
+const RESERVED = new Set(['FunctionCallError']);
+
+/**
+ * The run's functions as the worker gets them; throws a `TypeError` or `RangeError` naming the
+ * first bad entry (nothing runs then).
+ */
+export function functionSpecs(functions: unknown): FunctionSpec[] {
+  if (functions === undefined) return [];
+  if (!Array.isArray(functions)) throw new TypeError('functions must be an array of { name, handler } objects');
+  if (functions.length > FUNCTION_LIMITS.maxFunctionsPerRun)
+    throw new RangeError(`at most ${FUNCTION_LIMITS.maxFunctionsPerRun} functions per run; got ${functions.length}`);
+  const seen = new Set<string>();
+  return functions.map((fn: SandboxFunction, i) => {
+    const label = `functions[${i}]`;
+    if (typeof fn !== 'object' || fn === null) throw new TypeError(`${label} must be an object with name and handler`);
+    const { name, parameters, description } = fn;
+    if (typeof name !== 'string' || !IDENTIFIER.test(name) || KEYWORDS.has(name) || RESERVED.has(name))
+      throw new TypeError(
+        `${label}.name must be an ASCII Python identifier (a letter first, up to 100 characters, not a keyword, not FunctionCallError); got ${JSON.stringify(name)}`,
+      );
+    if (seen.has(name)) throw new TypeError(`${label}: a second function named "${name}"`);
+    seen.add(name);
+    if (typeof fn.handler !== 'function') throw new TypeError(`${label} ("${name}"): handler must be a function`);
+    if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)))
+      throw new TypeError(`${label} ("${name}"): parameters must be a JSON Schema object`);
+    if (description !== undefined && typeof description !== 'string') throw new TypeError(`${label} ("${name}"): description must be a string`);
+    const properties = parameters?.properties;
+    const params = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+    return { name, params, ...(description && { description: description.slice(0, 4000) }) };
+  });
+}

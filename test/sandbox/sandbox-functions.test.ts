@@ -1,0 +1,216 @@
+/**
+ * The page's functions, called from the sandbox's Python with `await default_api.<name>(...)`
+ * (`RunOptions.functions`), in Node against the built library; and the host's checks of the
+ * worker's `function-call` messages, tested on the checking functions themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
+import { FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
+import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
+import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
+import { useSandbox } from '../support/fixtures.js';
+
+let sandbox: PythonSandbox;
+// A short per-call timeout, so the timeout test is quick; no spare: these runs never restart.
+useSandbox({ warmSpare: false, limits: { functionTimeoutMs: 1500 } }, (made) => {
+  sandbox = made;
+});
+
+const salesData: SandboxFunction = {
+  name: 'get_sales_data',
+  description: 'Sales of one region.',
+  parameters: { type: 'object', properties: { region: { type: 'string', enum: ['north', 'south'] }, month: { type: 'integer' } }, required: ['region'] },
+  handler: ({ region, month }) => ({ region, month: month ?? null, total: region === 'north' ? 120 : 80 }),
+};
+
+/** A function whose calls are counted, and which never ends until its signal aborts. */
+function hanging() {
+  const seen = { calls: 0, aborted: [] as unknown[] };
+  const fn: SandboxFunction = {
+    name: 'wait_forever',
+    handler: (_args, { signal }) =>
+      new Promise((_, reject) => {
+        seen.calls++;
+        signal.addEventListener('abort', () => {
+          seen.aborted.push(signal.reason);
+          reject(signal.reason);
+        });
+      }),
+  };
+  return { fn, seen };
+}
+
+describe('functions from the page', () => {
+  it('are awaited from Python, twelve in a loop, and return dicts', async () => {
+    const r = await sandbox.run(
+      'import default_api\nrows = []\nfor m in range(12):\n    rows.append(await default_api.get_sales_data(region="north", month=m))\n[type(rows[0]).__name__, rows[11]["month"], sum(r["total"] for r in rows)]',
+      { functions: [salesData] },
+    );
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.result).toBe("['dict', 11, 1440]");
+  });
+
+  it('take positional arguments in the order of the schema, and `from default_api import`', async () => {
+    const r = await sandbox.run('from default_api import get_sales_data\n(await get_sales_data("south", 3))', { functions: [salesData] });
+    expect(r.result).toBe("{'region': 'south', 'month': 3, 'total': 80}");
+    const tooMany = await sandbox.run('await get_sales_data("south", 3, 4)', { functions: [salesData] });
+    expect(tooMany.error?.name).toBe('TypeError');
+    expect(tooMany.error?.message).toMatch(/takes 2 positional arguments but 3 were given/);
+  });
+
+  it('keep helpers of an earlier cell working while later runs pass the function again', async () => {
+    await sandbox.run('async def north():\n    return (await default_api.get_sales_data(region="north"))["total"]', { functions: [salesData] });
+    expect((await sandbox.run('await north()', { functions: [salesData] })).result).toBe('120');
+    const without = await sandbox.run('await north()');
+    expect(without.outcome).toBe('OUTCOME_FAILED');
+    expect(without.error?.name).toBe('FunctionCallError');
+    expect(without.error?.message).toMatch(/get_sales_data is not available in this run/);
+  });
+
+  it('give None for undefined, and a Python exception with the message for a throw', async () => {
+    const functions: SandboxFunction[] = [
+      { name: 'nothing', handler: () => undefined },
+      {
+        name: 'broken',
+        handler: async () => {
+          throw new Error('the warehouse is closed');
+        },
+      },
+      { name: 'cyclic', handler: () => BigInt(1) },
+    ];
+    const r = await sandbox.run(
+      'out = [await default_api.nothing()]\ntry:\n    await default_api.broken()\nexcept default_api.FunctionCallError as e:\n    out.append(str(e))\ntry:\n    await default_api.cyclic()\nexcept RuntimeError as e:\n    out.append("json" if "JSON" in str(e) else str(e))\nout',
+      { functions },
+    );
+    expect(r.result).toBe("[None, 'broken: the warehouse is closed', 'json']");
+  });
+
+  it('refuse arguments that do not fit the schema, without running the handler', async () => {
+    let ran = 0;
+    const fn = { ...salesData, handler: () => ran++ };
+    const r = await sandbox.run('await default_api.get_sales_data(region="east")', { functions: [fn] });
+    expect(r.error?.name).toBe('FunctionCallError');
+    expect(r.error?.message).toMatch(/arguments\.region: must be one of \["north","south"\]/);
+    const missing = await sandbox.run('await default_api.get_sales_data(month=2)', { functions: [fn] });
+    expect(missing.error?.message).toMatch(/missing required "region"/);
+    expect(ran).toBe(0);
+  });
+
+  it('say which functions there are for an unknown name', async () => {
+    const r = await sandbox.run('await default_api.get_weather()', { functions: [salesData] });
+    expect(r.error?.name).toBe('AttributeError');
+    expect(r.error?.message).toMatch(/no function 'get_weather' in this run \(available: get_sales_data\)/);
+  });
+
+  it('tell the model to use await when a call is not awaited (nothing is sent)', async () => {
+    let ran = 0;
+    const fn = { ...salesData, handler: () => ran++ };
+    const r = await sandbox.run('x = default_api.get_sales_data(region="north")\nx["total"]', { functions: [fn] });
+    expect(r.error?.name).toBe('TypeError');
+    expect(r.error?.message).toMatch(/without await.*write `await default_api\.get_sales_data\(\.\.\.\)`/);
+    const dropped = await sandbox.run('default_api.get_sales_data(region="north")\nNone', { functions: [fn] });
+    expect(dropped.stderr).toMatch(/Warning: default_api\.get_sales_data\(\.\.\.\) was called without await/);
+    expect(ran).toBe(0);
+  });
+
+  it('stop at the calls-per-run cap', async () => {
+    let ran = 0;
+    const fn: SandboxFunction = { name: 'tick', handler: () => ++ran };
+    const r = await sandbox.run(
+      'n = 0\ntry:\n    for _ in range(150):\n        await default_api.tick()\n        n += 1\nexcept default_api.FunctionCallError as e:\n    print(e)\nn',
+      {
+        functions: [fn],
+      },
+    );
+    expect(r.result).toBe(String(FUNCTION_LIMITS.maxCallsPerRun));
+    expect(r.stdout).toMatch(/at most 100 function calls per run/);
+    expect(ran).toBe(FUNCTION_LIMITS.maxCallsPerRun);
+  });
+
+  it('run at most maxConcurrentCalls handlers at once; more wait their turn', async () => {
+    let running = 0;
+    let most = 0;
+    const fn: SandboxFunction = {
+      name: 'slow',
+      handler: async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        return 1;
+      },
+    };
+    const r = await sandbox.run('import asyncio\nsum(await asyncio.gather(*[default_api.slow() for _ in range(20)]))', { functions: [fn] });
+    expect(r.result).toBe('20');
+    expect(most).toBe(FUNCTION_LIMITS.maxConcurrentCalls);
+  });
+
+  it('time a call out after limits.functionTimeoutMs: Python raises, the handler signal aborts', async () => {
+    const { fn, seen } = hanging();
+    const r = await sandbox.run('try:\n    await default_api.wait_forever()\nexcept default_api.FunctionCallError as e:\n    print(e)\n"after"', {
+      functions: [fn],
+    });
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.stdout).toMatch(/did not finish within 1500 ms \(limits\.functionTimeoutMs\)/);
+    expect(r.result).toBe("'after'");
+    expect(seen.aborted).toHaveLength(1);
+  });
+
+  it('end a run stopped while a call is pending, aborting the handler and keeping globals', async () => {
+    for (const how of ['interrupt', 'deadline'] as const) {
+      const { fn, seen } = hanging();
+      await sandbox.run(`kept_${how} = 7`);
+      const running = sandbox.run('await default_api.wait_forever()', { functions: [fn], ...(how === 'deadline' && { timeoutMs: 400 }) });
+      if (how === 'interrupt') {
+        while (seen.calls === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        sandbox.interrupt();
+      }
+      const r = await running;
+      expect(r.outcome).toBe(how === 'interrupt' ? 'OUTCOME_FAILED' : 'OUTCOME_DEADLINE_EXCEEDED');
+      expect(r.stateLost).toBe(false);
+      expect(seen.aborted).toHaveLength(1);
+      expect(String(seen.aborted[0])).toMatch(/the run was stopped/);
+      expect((await sandbox.run(`kept_${how}`)).result).toBe('7');
+    }
+  });
+
+  it('refuse a bad functions entry when the run starts, naming it, with nothing run', async () => {
+    await expect(sandbox.run('x = 1', { functions: [{ name: 'not-valid', handler: () => 1 }] })).rejects.toThrow(
+      /functions\[0\]\.name must be an ASCII Python identifier/,
+    );
+    await expect(sandbox.run('x = 1', { functions: [salesData, { name: 'class', handler: () => 1 }] })).rejects.toThrow(/functions\[1\]/);
+    await expect(sandbox.run('x = 1', { functions: [{ name: 'f' } as unknown as SandboxFunction] })).rejects.toThrow(TypeError);
+  });
+});
+
+describe("the host's checks of a worker's function calls", () => {
+  const call = (name: string, args = '{}') => ({ type: 'function-call' as const, runId: 1, callId: 9, name, args });
+
+  it('refuses a name that is not one of the run’s functions, running nothing', async () => {
+    let ran = 0;
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    const reply = await calls.answer(call('fetch_secrets'));
+    expect(reply).toEqual({ type: 'function-result', callId: 9, error: expect.stringMatching(/no function "fetch_secrets" in this run/) });
+    expect(ran).toBe(0);
+  });
+
+  it('refuses huge arguments before parsing them, and arguments that are not an object', async () => {
+    const huge = parseWorkerEvent({ ...call('allowed'), args: 'x'.repeat(FUNCTION_LIMITS.maxArgsChars + 1) });
+    expect(huge).toMatchObject({ type: 'function-call', name: 'allowed', args: '{}', refused: expect.stringMatching(/over/) });
+    let ran = 0;
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    expect((await calls.answer(huge as ReturnType<typeof call>)).error).toMatch(/over 1048576 characters/);
+    expect((await calls.answer(call('allowed', '[1,2]'))).error).toMatch(/must be an object/);
+    expect((await calls.answer(call('allowed', '{"a":'))).error).toMatch(/not valid JSON/);
+    expect(parseWorkerEvent({ ...call('allowed'), name: 'os.system' })).toMatchObject({ refused: expect.any(String) });
+    expect(ran).toBe(0);
+  });
+
+  it('refuses a call for a run that is not the current one, or one already over', async () => {
+    let ran = 0;
+    expect((await answerFunctionCall(undefined, call('allowed'))).error).toMatch(/only while their run is going/);
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    calls.stop('the run ended');
+    expect((await calls.answer(call('allowed'))).error).toMatch(/the run ended/);
+    expect(ran).toBe(0);
+  });
+});

@@ -1,0 +1,128 @@
+"""The page's functions for the current run (``RunOptions.functions``), called with ``await``.
+
+``await default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
+and returns the handler's value, decoded from JSON. The module persists between runs; each run
+sets which functions are available, so a helper from an earlier cell keeps working as long as
+the later run passes its function again.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import sys as _sys
+from collections.abc import Callable as _Callable
+from collections.abc import Coroutine as _Coroutine
+from typing import Any as _Any
+
+# Set by the worker: (name, args_json) -> a JS Promise of '{"result": json}' or '{"error": message}'.
+_call: _Callable[[str, str], _Any] | None = None
+# This run's functions: name -> parameter names in order (where positional arguments go).
+_current: dict[str, list[str]] = {}
+_made: dict[str, _Callable[..., _Any]] = {}
+
+
+class FunctionCallError(RuntimeError):
+    """A function of the page failed: it raised, its arguments were refused, or a limit was reached."""
+
+
+def _connect(call: _Callable[[str, str], _Any]) -> None:
+    global _call
+    _call = call
+
+
+def _begin_run(specs_json: str) -> None:
+    global _current
+    specs = _json.loads(specs_json)
+    _current = {spec["name"]: list(spec["params"]) for spec in specs}
+    module = _sys.modules[__name__]
+    for spec in specs:
+        name = spec["name"]
+        function = _made.get(name) or _make(name)
+        function.__doc__ = spec.get("description")
+        _made[name] = function
+        setattr(module, name, function)
+
+
+def __getattr__(name: str) -> _Any:
+    available = ", ".join(sorted(_current)) or "none"
+    raise AttributeError(f"default_api has no function {name!r} in this run (available: {available})")
+
+
+def __dir__() -> list[str]:
+    return sorted([*_current, "FunctionCallError"])
+
+
+def _make(name: str) -> _Callable[..., _Any]:
+    def function(*args: _Any, **kwargs: _Any) -> _PendingCall:
+        return _PendingCall(name, _invoke(name, args, kwargs))
+
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = __name__
+    return function
+
+
+async def _invoke(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> _Any:
+    params = _current.get(name)
+    if params is None or _call is None:
+        available = ", ".join(sorted(_current)) or "none"
+        raise FunctionCallError(f"default_api.{name} is not available in this run (available: {available})")
+    if len(args) > len(params):
+        raise TypeError(f"{name}() takes {len(params)} positional arguments but {len(args)} were given")
+    merged = dict(zip(params, args, strict=False))
+    for key in kwargs:
+        if key in merged:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+    merged.update(kwargs)
+    try:
+        args_json = _json.dumps(merged, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"the arguments of {name}() must be JSON values: {error}") from None
+    answer = _json.loads(await _call(name, args_json))
+    if "error" in answer:
+        raise FunctionCallError(f"{name}: {answer['error']}")
+    return _json.loads(answer["result"]) if "result" in answer else None
+
+
+def _hint(name: str) -> str:
+    return f"default_api.{name}(...) was called without await, so it did not run: write `await default_api.{name}(...)`"
+
+
+class _PendingCall(_Coroutine):
+    """A call not yet awaited. Used as a value it raises a hint; never awaited, it prints one (and nothing was sent)."""
+
+    __slots__ = ("_awaited", "_coro", "_name")
+
+    def __init__(self, name: str, coro: _Coroutine) -> None:
+        self._name = name
+        self._coro = coro
+        self._awaited = False
+
+    def __await__(self):  # noqa: ANN204
+        self._awaited = True
+        return (yield from self._coro.__await__())
+
+    def send(self, value: _Any) -> _Any:
+        self._awaited = True
+        return self._coro.send(value)
+
+    def throw(self, *args: _Any) -> _Any:
+        self._awaited = True
+        return self._coro.throw(*args)
+
+    def close(self) -> None:
+        self._awaited = True
+        self._coro.close()
+
+    def __del__(self) -> None:
+        if not self._awaited:
+            self._coro.close()
+            print(f"Warning: {_hint(self._name)}", file=_sys.stderr)
+
+    def __repr__(self) -> str:
+        return f"<{_hint(self._name)}>"
+
+    def _misused(self, *_args: _Any) -> _Any:
+        raise TypeError(_hint(self._name))
+
+    __getitem__ = __iter__ = __len__ = __bool__ = __contains__ = _misused
+    __getattr__ = _misused

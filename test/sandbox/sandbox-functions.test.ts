@@ -182,6 +182,66 @@ describe('functions from the page', () => {
   });
 });
 
+/**
+ * Python finds the worker's events port (patching `MessagePort.prototype.postMessage`, as
+ * test/support/forgery.ts does, with Node's `globalThis`), posts `function-call`s of its own on
+ * it, and prints the host's answers to them.
+ */
+const FORGE_CALLS = `import asyncio, sys, js
+from pyodide.ffi import to_js
+js.eval("""(() => {
+  const g = globalThis;
+  g.__ports = []; g.__runIds = []; g.__answers = [];
+  const post = (g.__post = MessagePort.prototype.postMessage);
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.type === 'output' && !g.__ports.includes(this)) {
+      g.__ports.push(this);
+      g.__runIds.push(m.runId);
+      this.addEventListener('message', (e) => {
+        if (e.data && e.data.type === 'function-result' && e.data.callId >= 1e6) g.__answers.push(JSON.stringify(e.data));
+      });
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("this run")
+sys.stdout.flush()
+this_run = max(js.__runIds)
+forged = [
+    (this_run, "not_in_run", "{}"),
+    (this_run, "counted", "[" * 1_100_000),
+    (this_run - 1, "counted", "{}"),
+    (this_run, "counted", "{}"),
+]
+for i, (run_id, name, args) in enumerate(forged):
+    for port in js.__ports:
+        port.postMessage(to_js({"type": "function-call", "runId": run_id, "callId": 10**6 + i, "name": name, "args": args}, dict_converter=js.Object.fromEntries))
+await asyncio.sleep(0.5)
+js.eval("MessagePort.prototype.postMessage = globalThis.__post")
+for a in js.__answers:
+    print(a)`;
+
+describe('a worker that forges function calls', () => {
+  it('gets refusals for a name not in the run, huge arguments and a finished run; no handler runs for them', async () => {
+    let ran = 0;
+    const counted: SandboxFunction = { name: 'counted', handler: () => ++ran };
+    const r = await sandbox.run(FORGE_CALLS, { functions: [counted] });
+    expect(r.error?.traceback ?? '').toBe('');
+    expect(r.outcome).toBe('OUTCOME_OK');
+    const answers = r.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { callId: number; error?: string; result?: string });
+    const byId = new Map(answers.map((a) => [a.callId - 1e6, a]));
+    expect(byId.get(0)?.error).toMatch(/no function "not_in_run" in this run/);
+    expect(byId.get(1)?.error).toMatch(/arguments are over 1048576 characters/);
+    expect(byId.get(2)?.error).toMatch(/only while their run is going/);
+    // The control: a well-formed call for the current run is as good as Python's own.
+    expect(byId.get(3)).toMatchObject({ result: '1' });
+    expect(ran).toBe(1);
+  });
+});
+
 describe("the host's checks of a worker's function calls", () => {
   const call = (name: string, args = '{}') => ({ type: 'function-call' as const, runId: 1, callId: 9, name, args });
 

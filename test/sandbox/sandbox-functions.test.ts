@@ -41,9 +41,9 @@ function hanging() {
 }
 
 describe('functions from the page', () => {
-  it('are awaited from Python, twelve in a loop, and return dicts', async () => {
+  it('are awaited from Python, twelve in a loop, and return dicts (no import needed)', async () => {
     const r = await sandbox.run(
-      'import default_api\nrows = []\nfor m in range(12):\n    rows.append(await default_api.get_sales_data(region="north", month=m))\n[type(rows[0]).__name__, rows[11]["month"], sum(r["total"] for r in rows)]',
+      'rows = []\nfor m in range(12):\n    rows.append(await default_api.get_sales_data(region="north", month=m))\n[type(rows[0]).__name__, rows[11]["month"], sum(r["total"] for r in rows)]',
       { functions: [salesData] },
     );
     expect(r.outcome).toBe('OUTCOME_OK');
@@ -272,5 +272,29 @@ describe("the host's checks of a worker's function calls", () => {
     calls.stop('the run ended');
     expect((await calls.answer(call('allowed'))).error).toMatch(/the run ended/);
     expect(ran).toBe(0);
+  });
+
+  it('refuses a result over maxResultChars of JSON, and checks nested schemas without eval', async () => {
+    const calls = new FunctionCalls(
+      [
+        { name: 'big', handler: () => 'x'.repeat(FUNCTION_LIMITS.maxResultChars) },
+        {
+          name: 'typed',
+          parameters: {
+            type: 'OBJECT',
+            properties: { rows: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer', minimum: 0 } }, required: ['n'] } } },
+            additionalProperties: false,
+          },
+          handler: () => 'ok',
+        },
+      ],
+      1000,
+    );
+    expect((await calls.answer(call('big'))).error).toMatch(/returned 1048578 characters of JSON, over 1048576/);
+    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).error).toMatch(
+      /arguments\.rows\[1\]\.n: must be at least 0; arguments\.rows\[2\]: missing required "n"/,
+    );
+    expect((await calls.answer(call('typed', '{"rows":[],"extra":1}'))).error).toMatch(/arguments\.extra: not a parameter \(known: rows\)/);
+    expect(await calls.answer(call('typed', '{"rows":[{"n":2}]}'))).toEqual({ type: 'function-result', callId: 9, result: '"ok"' });
   });
 });

@@ -3,11 +3,13 @@
 ``await default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
 and returns the handler's value, decoded from JSON. The module persists between runs; each run
 sets which functions are available, so a helper from an earlier cell keeps working as long as
-the later run passes its function again.
+the later run passes its function again. Once a run has functions, ``default_api`` is a builtin
+name: no import is needed.
 """
 
 from __future__ import annotations
 
+import builtins as _builtins
 import json as _json
 import sys as _sys
 from collections.abc import Callable as _Callable
@@ -35,6 +37,8 @@ def _begin_run(specs_json: str) -> None:
     specs = _json.loads(specs_json)
     _current = {spec["name"]: list(spec["params"]) for spec in specs}
     module = _sys.modules[__name__]
+    # Gemini's code names `default_api` without importing it; a cell may still shadow the name.
+    _builtins.default_api = module
     for spec in specs:
         name = spec["name"]
         function = _made.get(name) or _make(name)

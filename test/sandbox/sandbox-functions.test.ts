@@ -110,6 +110,12 @@ describe('functions from the page', () => {
     expect(r.error?.message).toMatch(/without await.*write `await default_api\.get_sales_data\(\.\.\.\)`/);
     const dropped = await sandbox.run('default_api.get_sales_data(region="north")\nNone', { functions: [fn] });
     expect(dropped.stderr).toMatch(/Warning: default_api\.get_sales_data\(\.\.\.\) was called without await/);
+    const last = await sandbox.run('default_api.get_sales_data(region="north")', { functions: [fn] });
+    expect(last.outcome).toBe('OUTCOME_OK');
+    expect(last.result).toMatch(/was called without await, so it did not run/);
+    const attribute = await sandbox.run('default_api.get_sales_data(region="north").total', { functions: [fn] });
+    expect(attribute.error?.name).toBe('AttributeError');
+    expect(attribute.error?.message).toMatch(/write `await default_api\.get_sales_data/);
     expect(ran).toBe(0);
   });
 

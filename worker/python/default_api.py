@@ -128,5 +128,8 @@ class _PendingCall(_Coroutine):
     def _misused(self, *_args: _Any) -> _Any:
         raise TypeError(_hint(self._name))
 
+    def __getattr__(self, attribute: str) -> _Any:
+        # An AttributeError, so `hasattr` (the runner's display checks, for one) still answers.
+        raise AttributeError(f"{attribute!r}: {_hint(self._name)}")
+
     __getitem__ = __iter__ = __len__ = __bool__ = __contains__ = _misused
-    __getattr__ = _misused

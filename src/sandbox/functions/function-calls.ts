@@ -7,7 +7,7 @@
 import type { FunctionResult, WorkerEvent } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
 import { FUNCTION_LIMITS } from '../limits.js';
-import { schemaProblems } from './schema-check.js';
+import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';
 
 type FunctionCallEvent = Extract<WorkerEvent, { type: 'function-call' }>;
 
@@ -24,6 +24,7 @@ export async function answerFunctionCall(calls: FunctionCalls | undefined, event
 
 export class FunctionCalls {
   private readonly byName = new Map<string, SandboxFunction>();
+  private readonly checks = new Map<string, Promise<ArgumentsCheck>>();
   private started = 0;
   private running = 0;
   private readonly queue: (() => void)[] = [];
@@ -71,7 +72,7 @@ export class FunctionCalls {
     }
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new Error(`the arguments of ${fn.name} must be an object of named values`);
     if (fn.parameters) {
-      const problems = schemaProblems(fn.parameters, args);
+      const problems = (await this.checkOf(fn))(args);
       if (problems.length > 0) throw new TypeError(`the arguments do not fit ${fn.name}'s parameters: ${problems.join('; ')}`);
     }
     await this.turn();
@@ -81,6 +82,16 @@ export class FunctionCalls {
       this.running--;
       this.queue.shift()?.();
     }
+  }
+
+  /** `fn`'s arguments check, made on its first call. */
+  private checkOf(fn: SandboxFunction): Promise<ArgumentsCheck> {
+    let check = this.checks.get(fn.name);
+    if (!check) {
+      check = argumentsCheck(fn.parameters ?? {});
+      this.checks.set(fn.name, check);
+    }
+    return check;
   }
 
   /** Waits for one of the `maxConcurrentCalls` places. */

@@ -62,6 +62,19 @@ export interface FunctionResponseEvent {
   isError: boolean;
 }
 
+/** The model's Python called one of the app's functions (`callableFrom: 'code'` or `'both'`) during a `run_python` run. */
+export interface CodeCallEvent {
+  type: 'code-call';
+  step: number;
+  /** The `run_python` call whose code made this call. */
+  callId: string | undefined;
+  name: string;
+  args: Record<string, unknown>;
+  /** The handler's error message, when it threw. */
+  error?: string;
+  durationMs: number;
+}
+
 /** The step limit was reached before the model answered without calls. */
 export interface MaxStepsEvent {
   type: 'max-steps';
@@ -69,7 +82,7 @@ export interface MaxStepsEvent {
 }
 
 /** The events a call reports while it is answered (shared with Live sessions). */
-export type CallEvent = RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent;
+export type CallEvent = RunStartEvent | OutputEvent | CodeCallEvent | RunEndEvent | FunctionResponseEvent;
 
 /** Every event the chat and the one-shot form report through their `onEvent` option. */
-export type CodeExecutionEvent = StepStartEvent | StepEvent | RunStartEvent | OutputEvent | RunEndEvent | FunctionResponseEvent | MaxStepsEvent;
+export type CodeExecutionEvent = StepStartEvent | StepEvent | RunStartEvent | OutputEvent | CodeCallEvent | RunEndEvent | FunctionResponseEvent | MaxStepsEvent;

@@ -13,6 +13,7 @@ import {
   createPartFromExecutableCode,
   createPartFromFunctionResponse,
 } from '@google/genai';
+import { calledByModel, sandboxFunctions } from './run-python/code-functions.js';
 import { runPythonCall, withCallId } from './run-python/executor.js';
 import type { RunResult } from '../types.js';
 import type { CallEvent } from './events.js';
@@ -72,8 +73,8 @@ export function planCall(call: FunctionCall, ctx: CallContext): PlannedCall {
     return answerWith(call, { error: parsed.error }, true, ctx);
   }
   const fn = ctx.functions.get(name);
-  if (fn) return { announce: callPart(call), execute: () => callFunction(call, fn, ctx) };
-  const known = [...(ctx.sandbox ? [RUN_PYTHON] : []), ...ctx.functions.keys()];
+  if (fn && calledByModel(fn)) return { announce: callPart(call), execute: () => callFunction(call, fn, ctx) };
+  const known = [...(ctx.sandbox ? [RUN_PYTHON] : []), ...[...ctx.functions.values()].filter(calledByModel).map((f) => f.declaration.name)];
   const available = known.length > 0 ? `Available functions: ${known.join(', ')}.` : 'No functions are available.';
   return answerWith(call, { error: `Unknown function "${name}". ${available}` }, true, ctx);
 }
@@ -84,7 +85,8 @@ export function planError(call: FunctionCall, message: string, ctx: CallContext)
 }
 
 async function runPython(call: FunctionCall, code: string, sandbox: AgentSandbox, ctx: CallContext): Promise<CallOutcome> {
-  const { result, transcript } = await runPythonCall(call, code, sandbox, ctx);
+  const functions = sandboxFunctions(ctx.functions, { step: ctx.step, callId: call.id, signal: ctx.signal, emit: ctx.emit });
+  const { result, transcript } = await runPythonCall(call, code, sandbox, ctx, functions);
   return {
     response: functionResponsePart(call, runResultResponse(result), ctx.multimodalFunctionResponse ? responseImages(result) : []),
     followUp: ctx.multimodalFunctionResponse ? [] : result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
@@ -96,7 +98,7 @@ async function callFunction(call: FunctionCall, fn: LocalFunction, ctx: CallCont
   let response: Record<string, unknown>;
   let isError = false;
   try {
-    response = { output: await fn.handler(call.args ?? {}, { call, signal: ctx.signal }) };
+    response = { output: await fn.handler(call.args ?? {}, { call, signal: ctx.signal, from: 'model' }) };
   } catch (error) {
     ctx.signal?.throwIfAborted();
     response = { error: errorMessage(error) };

@@ -6,6 +6,7 @@ import { type Content, type GenerateContentConfig, type PartListUnion, type Tool
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
 import { SUGGESTED_MODEL } from './model-name.js';
+import { codeDeclarations, modelDeclarations } from './run-python/code-functions.js';
 import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type {
@@ -79,10 +80,25 @@ export function resolveFunctions(list: readonly LocalFunction[] | undefined, dec
     if (!name || typeof fn.handler !== 'function') throw new TypeError('Each entry of functions needs a declaration with a name and a handler function');
     if (name === RUN_PYTHON && declaresRunPython) throw new TypeError(`"${RUN_PYTHON}" is declared by the loop itself; give your function another name`);
     if (functions.has(name)) throw new TypeError(`Two functions are named "${name}"`);
+    checkCallableFrom(fn, declaresRunPython);
     functions.set(name, fn);
   }
   return functions;
 }
+
+/** `callableFrom` is one of its three values, and code may call a function only where it runs here, by a Python name. */
+function checkCallableFrom(fn: LocalFunction, declaresRunPython: boolean): void {
+  const name = fn.declaration.name;
+  if (fn.callableFrom === undefined || fn.callableFrom === 'model') return;
+  if (fn.callableFrom !== 'code' && fn.callableFrom !== 'both')
+    throw new TypeError(`callableFrom of "${name}" must be "model", "code" or "both"; got ${JSON.stringify(fn.callableFrom)}`);
+  if (!declaresRunPython) throw new TypeError(`"${name}" is callable from code, which needs execution "local" (the model's Python runs here)`);
+  if (!PYTHON_NAME.test(name ?? ''))
+    throw new TypeError(`"${name}" is callable from code, so its name must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
+}
+
+/** A name Python can call as `default_api.<name>`. */
+const PYTHON_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 /** A listener made safe: a throwing listener cannot break the loop (and leave history half-done). */
 export function safeListener<E>(listener: ((event: E) => void) | undefined): (event: E) => void {
@@ -102,14 +118,17 @@ export function safeListener<E>(listener: ((event: E) => void) | undefined): (ev
  * On the Gemini Developer API the request goes to {@link GEMINI_API_VERSION} unless `config.httpOptions.apiVersion` says otherwise.
  */
 export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): GenerateContentConfig {
-  const declarations = [...setup.functions.values()].map((fn) => fn.declaration);
+  const declarations = modelDeclarations(setup.functions);
   const tools: ToolUnion[] = [...(config.tools ?? [])];
   // The SDK would switch to its own automatic function calling, which cannot be mixed with our declarations.
   if (tools.some((tool) => 'callTool' in tool))
     throw new TypeError('config.tools cannot hold a CallableTool here: pass local functions as functions: [{ declaration, handler }]');
   if (setup.mode === 'local' && setup.sandbox) {
     tools.push({
-      functionDeclarations: [runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox) }), ...declarations],
+      functionDeclarations: [
+        runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox), functions: codeDeclarations(setup.functions) }),
+        ...declarations,
+      ],
     });
   } else {
     tools.push({ codeExecution: {} });

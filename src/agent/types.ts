@@ -33,10 +33,15 @@ export interface GenAIClient {
 
 /** What a local function handler receives besides its arguments. */
 export interface LocalFunctionContext {
-  /** The model's call, as received. */
+  /** The model's call, as received; for a call from the model's Python, its name and arguments (no id). */
   call: FunctionCall;
-  /** Aborted when the caller aborts the message (`config.abortSignal`). */
+  /**
+   * Aborted when the caller aborts the message (`config.abortSignal`); for a call from code, also
+   * when the run is stopped or ends, or the call passes the sandbox's `limits.functionTimeoutMs`.
+   */
   signal: AbortSignal | undefined;
+  /** Who called: the model directly, or the model's Python (`await default_api.name(...)`). Unset means `'model'`. */
+  from?: 'model' | 'code';
 }
 
 /**
@@ -46,6 +51,13 @@ export interface LocalFunctionContext {
 export interface LocalFunction {
   /** The declaration the model sees (`name`, `description`, parameters). */
   declaration: FunctionDeclaration;
+  /**
+   * Who may call it. `'model'` (the default, as before code mode): the model, one round trip per
+   * call. `'code'`: only the model's Python, as `await default_api.name(...)` in a `run_python`
+   * run, its arguments checked against the declaration's schema and its result staying in the
+   * sandbox unless printed (local execution only). `'both'`: either.
+   */
+  callableFrom?: 'model' | 'code' | 'both';
   /** Answers a call: receives the call's arguments; may return a promise. */
   handler: (args: Record<string, unknown>, context: LocalFunctionContext) => unknown;
 }

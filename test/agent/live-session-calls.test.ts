@@ -47,6 +47,25 @@ describe('a Live session with code execution', () => {
     expect(server.url).toMatch(/\?key=test-key$/);
   });
 
+  it('lets the code call an app function marked callableFrom "code": one tool call, twelve calls from Python', async () => {
+    const cities: string[] = [];
+    const handler = ({ city }: Record<string, unknown>) => {
+      cities.push(String(city));
+      return { city, sky: 'sunny' };
+    };
+    const { server } = await open({ functions: [{ declaration: weather, callableFrom: 'code', handler }] });
+    const declarations: { name: string; description?: string }[] = server
+      .framesOf('setup')[0]!
+      .message.setup.tools.flatMap((tool: { functionDeclarations?: { name: string; description?: string }[] }) => tool.functionDeclarations ?? []);
+    expect(declarations.map((fn) => fn.name)).toEqual(['run_python']);
+    expect(declarations[0].description).toContain('await default_api.get_weather(city: str): The weather in a city');
+    const code = 'skies = [(await default_api.get_weather(city=f"c{i}"))["sky"] for i in range(12)]\nprint(len(skies), set(skies))';
+    server.send(toolCall(runPythonCall('w', code)));
+    expect((await server.next('toolResponse')).message.toolResponse.functionResponses[0].response).toEqual({ outcome: 'OUTCOME_OK', output: "12 {'sunny'}\n" });
+    expect(cities).toEqual(Array.from({ length: 12 }, (_, i) => `c${i}`));
+    expect(fake.failures).toEqual([]);
+  });
+
   it('answers a typed question by running code, the transcript holding the spoken words, the code and its result', async () => {
     const { live, server, waitFor } = await open();
     live.sendText('What is the sum of the first 50 primes? Run code.');

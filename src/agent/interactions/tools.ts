@@ -5,6 +5,7 @@
  * the caller gives in both modes. The API keeps none of it between requests, so it is resent each time.
  */
 import type { ContentUnion, FunctionDeclaration, GenerateContentConfig, Interactions, Part, Schema } from '@google/genai';
+import { codeDeclarations, modelDeclarations } from '../run-python/code-functions.js';
 import { placeOf } from '../run-python/place.js';
 import { runPythonDeclaration } from '../run-python/tool.js';
 import { type AgentSetup, GEMINI_API_VERSION } from '../setup.js';
@@ -46,10 +47,15 @@ export function interactionRequestFields(setup: AgentSetup, config: GenerateCont
   for (const [key, value] of Object.entries(config)) {
     if (value !== undefined && !TRANSLATED.has(key)) throw unsupported(`config.${key}`);
   }
-  const functions = [...setup.functions.values()].map((fn) => functionTool(fn.declaration));
+  const functions = modelDeclarations(setup.functions).map(functionTool);
   const tools: Interactions.Tool[] = [...(config.tools ?? []).map(builtInTool)];
   if (setup.mode === 'local' && setup.sandbox)
-    tools.push(functionTool(runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox) })), ...functions);
+    tools.push(
+      functionTool(
+        runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox), functions: codeDeclarations(setup.functions) }),
+      ),
+      ...functions,
+    );
   else tools.push({ type: 'code_execution' }, ...functions);
 
   const generation: Interactions.GenerationConfig = {};

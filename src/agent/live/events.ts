@@ -1,11 +1,11 @@
 /**
  * Events of a Live code execution session, delivered through `onEvent`. Types only.
  *
- * Runs report through the chat loop's own events (`run-start`, `output`, `run-end`,
+ * Runs report through the chat loop's own events (`run-start`, `output`, `code-call`, `run-end`,
  * `function-response`), whose `step` is here the Live turn (1-based: it counts `turnComplete`s).
  */
 import type { Content, LiveServerGoAway, LiveServerSessionResumptionUpdate, Part, UsageMetadata } from '@google/genai';
-import type { FunctionResponseEvent, OutputEvent, RunEndEvent, RunStartEvent } from '../events.js';
+import type { CodeCallEvent, FunctionResponseEvent, OutputEvent, RunEndEvent, RunStartEvent } from '../events.js';
 
 /** The server accepted the setup: the session is open. */
 export interface LiveSetupCompleteEvent {
@@ -190,6 +190,7 @@ export type LiveCodeExecutionEvent =
   | LiveModelPartEvent
   | RunStartEvent
   | OutputEvent
+  | CodeCallEvent
   | RunEndEvent
   | FunctionResponseEvent
   | LiveCallCancelledEvent

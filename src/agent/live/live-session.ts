@@ -16,6 +16,7 @@ import {
   type LiveSendRealtimeInputParameters,
   type LiveServerMessage,
 } from '@google/genai';
+import { codeDeclarations, modelDeclarations } from '../run-python/code-functions.js';
 import { placeOf } from '../run-python/place.js';
 import { runPythonDeclaration } from '../run-python/tool.js';
 import { resolveFunctions, safeListener } from '../setup.js';
@@ -150,10 +151,15 @@ export class LiveCodeExecution {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    const run = runPythonDeclaration({ timeoutMs: options.sandbox.limits.timeoutMs, files: [], ...placeOf(options.sandbox) });
+    const run = runPythonDeclaration({
+      timeoutMs: options.sandbox.limits.timeoutMs,
+      files: [],
+      ...placeOf(options.sandbox),
+      functions: codeDeclarations(functions),
+    });
     this.declarations = [
       liveDeclaration(run, options.runPythonBehavior ?? Behavior.BLOCKING),
-      ...[...functions.values()].map((fn) => liveDeclaration(fn.declaration, Behavior.BLOCKING)),
+      ...modelDeclarations(functions).map((declaration) => liveDeclaration(declaration, Behavior.BLOCKING)),
     ];
     this.link = new LiveConnections({
       message: (message) => this.handleMessage(message),

@@ -4,7 +4,7 @@
  * Interactions `function_result`, a Live tool response) is each loop's own business.
  */
 import type { FunctionCall, Part } from '@google/genai';
-import type { RunResult } from '../../types.js';
+import type { RunResult, SandboxFunction } from '../../types.js';
 import type { CallEvent } from '../events.js';
 import type { AgentSandbox } from '../types.js';
 import { toParts } from './parts.js';
@@ -22,8 +22,17 @@ export interface RunPythonOutcome {
   transcript: Part[];
 }
 
-/** Runs `code` for `call`, emitting `run-start`, `output` and `run-end`. Throws only when the caller aborts. */
-export async function runPythonCall(call: FunctionCall, code: string, sandbox: AgentSandbox, ctx: RunPythonContext): Promise<RunPythonOutcome> {
+/**
+ * Runs `code` for `call`, emitting `run-start`, `output` and `run-end`; `functions`: the app's
+ * functions its Python may call (code mode). Throws only when the caller aborts.
+ */
+export async function runPythonCall(
+  call: FunctionCall,
+  code: string,
+  sandbox: AgentSandbox,
+  ctx: RunPythonContext,
+  functions: readonly SandboxFunction[] = [],
+): Promise<RunPythonOutcome> {
   const { step, signal } = ctx;
   ctx.emit({ type: 'run-start', step, callId: call.id, code });
   // Live chunks can be delivered after the run has resolved; those are dropped so that no
@@ -31,6 +40,7 @@ export async function runPythonCall(call: FunctionCall, code: string, sandbox: A
   let ended = false;
   const result = await sandbox.run(code, {
     signal,
+    ...(functions.length > 0 && { functions }),
     onOutput: (chunk) => {
       if (!ended) ctx.emit({ type: 'output', step, callId: call.id, chunk });
     },

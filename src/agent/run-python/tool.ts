@@ -4,6 +4,7 @@
  */
 import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../../types.js';
+import { codeFunctionsSentence } from './code-functions.js';
 import { listedFiles } from './files.js';
 import { type RunPlace, networkSentence, placePhrase } from './place.js';
 
@@ -30,6 +31,8 @@ export interface RunPythonDeclarationOptions {
   place?: RunPlace;
   /** The code's network: `false` (default) none, `true` any host, a list those hosts. */
   network?: boolean | readonly string[];
+  /** The app's functions the code may call (code mode), listed as Python signatures. */
+  functions?: readonly FunctionDeclaration[];
 }
 
 /** The `run_python` declaration. Its description is the model's only manual for the sandbox. */
@@ -46,7 +49,10 @@ export function runPythonDeclaration(options: RunPythonDeclarationOptions): Func
     'Print what you need to see; the value of a trailing expression is returned as `result`.',
     'Plots come back as images: call plt.show() or leave figures open at the end. Use display(obj) to return a PIL image.',
     `Each call may run for at most ${formatSeconds(options.timeoutMs)}.`,
-  ].join(' ');
+    codeFunctionsSentence(options.functions ?? []),
+  ]
+    .filter(Boolean)
+    .join(' ');
   return {
     name: RUN_PYTHON,
     description,

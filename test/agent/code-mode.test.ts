@@ -1,0 +1,177 @@
+/**
+ * Code mode in the chat: functions the app marks `callableFrom: 'code'` are called by the model's
+ * Python (`await default_api.name(...)`) inside one `run_python` run, not by the model one round
+ * trip at a time. Against the fake Gemini server and the real sandbox.
+ */
+import type { FunctionDeclaration } from '@google/genai';
+import { describe, expect, it } from 'vitest';
+import type { PythonSandbox } from '../../dist/index.node.js';
+import { type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat } from '../../src/agent/index.js';
+import { MODEL, clientFor, declaredFunctions, functionCall, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import type { FakeGemini } from '../fake-gemini/server.js';
+import type { RecordedRequest } from '../fake-gemini/wire.js';
+import { functionResults, modelOutput, reply as interactionReply, resultJson, runPython } from '../fake-interactions/scenarios.js';
+import { useAgentFixture } from '../support/agent-fixtures.js';
+import { localChat, useFakeInteractions } from './interactions-fixtures.js';
+
+let fake: FakeGemini;
+let sandbox: PythonSandbox;
+useAgentFixture((fixture) => ({ fake, sandbox } = fixture));
+const interactions = useFakeInteractions();
+
+const REGIONS = Array.from({ length: 12 }, (_, i) => `region-${i + 1}`);
+
+const SALES: FunctionDeclaration = {
+  name: 'get_sales_data',
+  description: 'Monthly sales of one region, in euros.',
+  parametersJsonSchema: { type: 'object', properties: { region: { type: 'string' } }, required: ['region'] },
+};
+
+/** get_sales_data, its calls counted: region-N sold N euros a month for three months. */
+function salesFunction(callableFrom: LocalFunction['callableFrom']) {
+  const calls: string[] = [];
+  const fn: LocalFunction = {
+    declaration: SALES,
+    callableFrom,
+    handler: ({ region }) => {
+      calls.push(String(region));
+      const n = Number(String(region).split('-')[1]);
+      if (!Number.isInteger(n)) throw new Error(`No region named ${String(region)}`);
+      return { region, months: [n, n, n] };
+    },
+  };
+  return { fn, calls };
+}
+
+/** The model's one cell: every region's total, printed as one line. */
+const SUMMARY_CODE = [
+  `totals = {}`,
+  `for region in ${JSON.stringify(REGIONS)}:`,
+  `    data = await default_api.get_sales_data(region=region)`,
+  `    totals[region] = sum(data["months"])`,
+  `best = max(totals, key=totals.get)`,
+  `print(f"{len(totals)} regions, best {best} with {totals[best]}")`,
+].join('\n');
+
+function runPythonDescription(request: RecordedRequest): string {
+  const declarations = (request.body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
+  return declarations.find((declaration) => declaration.name === 'run_python')?.description ?? '';
+}
+
+describe('a function callable from code', () => {
+  it('is called 12 times by one cell: the model makes one run_python call and gets back only the output', async () => {
+    const { fn, calls } = salesFunction('code');
+    const events: CodeExecutionEvent[] = [];
+    fake.script([
+      {
+        expect: (request) => {
+          // Not one of the model's own functions: listed in run_python's description as Python.
+          expect(declaredFunctions(request)).toEqual(['run_python']);
+          expect(runPythonDescription(request)).toContain('await default_api.get_sales_data(region: str): Monthly sales of one region, in euros.');
+        },
+        reply: reply([runPythonCall(SUMMARY_CODE, 'c1')]),
+      },
+      { reply: (request) => reply([text(`Answer: ${outputOf(request).trim()}`)]) },
+    ]);
+    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [fn], onEvent: (e) => events.push(e) });
+    const res = await chat.sendMessage({ message: 'Which region sells most?' });
+
+    expect(calls).toEqual(REGIONS);
+    expect(fake.requests).toHaveLength(2);
+    expect(functionResponses(fake.requests[1])).toEqual([
+      { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '12 regions, best region-12 with 36\n' } },
+    ]);
+    expect(res.text).toBe('Answer: 12 regions, best region-12 with 36');
+    const codeCalls = events.filter((e) => e.type === 'code-call');
+    expect(codeCalls).toHaveLength(12);
+    expect(codeCalls[0]).toMatchObject({ type: 'code-call', step: 1, callId: 'c1', name: 'get_sales_data', args: { region: 'region-1' } });
+    expect(fake.failures).toEqual([]);
+  });
+
+  it("raises the handler's error in Python, and refuses arguments its schema does not allow without calling it", async () => {
+    const { fn, calls } = salesFunction('code');
+    const code = [
+      'try:',
+      '    await default_api.get_sales_data(region="nowhere")',
+      'except default_api.FunctionCallError as error:',
+      '    print("handler:", error)',
+      'try:',
+      '    await default_api.get_sales_data(region=7)',
+      'except Exception as error:',
+      '    print("refused:", type(error).__name__)',
+    ].join('\n');
+    fake.script([{ reply: reply([runPythonCall(code, 'c1')]) }, { reply: reply([text('Done.')]) }]);
+    await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [fn] }).sendMessage({ message: 'Try.' });
+
+    const output = outputOf(fake.requests[1]);
+    expect(output).toContain('handler: get_sales_data: No region named nowhere');
+    expect(output).toContain('refused: FunctionCallError');
+    expect(calls).toEqual(['nowhere']);
+  });
+
+  it('is unknown to the model when only code may call it, and offered both ways with "both"', async () => {
+    const codeOnly = salesFunction('code');
+    fake.script([
+      { reply: reply([functionCall('get_sales_data', { region: 'region-1' }, 'f1')]) },
+      {
+        expect: (request) => {
+          expect(String(functionResponses(request)[0].response?.error)).toContain('Unknown function "get_sales_data". Available functions: run_python.');
+        },
+        reply: reply([text('I cannot.')]),
+      },
+    ]);
+    await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [codeOnly.fn] }).sendMessage({ message: 'Sales?' });
+    expect(codeOnly.calls).toEqual([]);
+
+    fake.reset();
+    const both = salesFunction('both');
+    fake.script([
+      {
+        expect: (request) => {
+          expect(declaredFunctions(request)).toEqual(['run_python', 'get_sales_data']);
+          expect(runPythonDescription(request)).toContain('default_api.get_sales_data(region: str)');
+        },
+        reply: reply([functionCall('get_sales_data', { region: 'region-2' }, 'f1')]),
+      },
+      { reply: reply([runPythonCall('print((await default_api.get_sales_data(region="region-3"))["months"])', 'c1')]) },
+      { reply: (request) => reply([text(outputOf(request))]) },
+    ]);
+    const res = await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [both.fn] }).sendMessage({ message: 'Sales?' });
+    expect(both.calls).toEqual(['region-2', 'region-3']);
+    expect(res.text).toBe('[3, 3, 3]\n');
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('is refused where it cannot apply: server execution, a name Python cannot call, an unknown callableFrom', () => {
+    const { fn } = salesFunction('code');
+    const ai = clientFor(fake);
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, execution: 'server', functions: [fn] })).toThrow(/needs execution "local"/);
+    const dashed = { ...fn, declaration: { ...SALES, name: 'get-sales' } };
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [dashed] })).toThrow(/must be a Python identifier/);
+    const odd = { ...fn, callableFrom: 'python' as unknown as 'code' };
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [odd] })).toThrow(/must be "model", "code" or "both"/);
+  });
+
+  it('works the same on the Interactions API: one function_call, 12 calls from code, the output alone in its function_result', async () => {
+    const { fn, calls } = salesFunction('code');
+    const { fake: server } = interactions;
+    server.script([
+      {
+        expect: (request) => {
+          const tools = (request.body.tools ?? []) as { type: string; name?: string; description?: string }[];
+          expect(tools.map((tool) => tool.name)).toEqual(['run_python']);
+          expect(tools[0].description).toContain('await default_api.get_sales_data(region: str)');
+        },
+        reply: interactionReply('requires_action', [runPython(SUMMARY_CODE, 'c1')]),
+      },
+      { reply: (request) => interactionReply('completed', [modelOutput(String(resultJson(request).output))]) },
+    ]);
+    const res = await localChat(server, sandbox, { functions: [fn] }).sendMessage({ message: 'Which region sells most?' });
+    expect(calls).toEqual(REGIONS);
+    expect(server.requests).toHaveLength(2);
+    expect(functionResults(server.requests[1])).toHaveLength(1);
+    expect(resultJson(server.requests[1])).toEqual({ outcome: 'OUTCOME_OK', output: '12 regions, best region-12 with 36\n' });
+    expect(res.text).toBe('12 regions, best region-12 with 36\n');
+    expect(server.failures).toEqual([]);
+  });
+});

@@ -88,6 +88,18 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock }) => {
       TIMEOUT_MS,
     );
 
+    test(
+      "the page's functions are awaited from Python, and a deadline while one is pending keeps the interpreter",
+      async () => {
+        const code = 'rows = [await default_api.get_sales_data(region=f"r{i}") for i in range(12)]\nlen(rows), sum(sum(r["months"]) for r in rows)';
+        expect(await ctx.host.run(code, { pageFunctions: ['get_sales_data'] })).toMatchObject({ outcome: 'OUTCOME_OK', result: '(12, 72)' });
+        const pending = await ctx.host.run('await default_api.wait_for_ever()', { timeoutMs: 2000, pageFunctions: ['wait_for_ever'] });
+        expect(pending).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+        expect(await ctx.host.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: '41' });
+      },
+      TIMEOUT_MS,
+    );
+
     // Without SharedArrayBuffer too: the worker interrupts itself at its deadline.
     test(
       'while True past a 2 s deadline is interrupted, and globals survive',

@@ -69,6 +69,12 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       expect(ctx.interruptible).toBe(true);
     });
 
+    test("the page's functions are awaited from Python through the frame: twelve calls from one cell", async () => {
+      const code = 'rows = [await default_api.get_sales_data(region=f"r{i}") for i in range(12)]\nlen(rows), sum(sum(r["months"]) for r in rows)';
+      expect(await ctx.page.run(code, { pageFunctions: ['get_sales_data'] })).toMatchObject({ outcome: 'OUTCOME_OK', result: '(12, 72)' });
+      expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageCalls: string[] }).__pageCalls)).toHaveLength(12);
+    });
+
     test('Python boots from the gzipped runtime beside the library, with no failed requests', async () => {
       const wasm = site.server.requests.filter((r) => r.path.includes('/pyodide.asm.wasm'));
       expect(wasm.length).toBeGreaterThan(0);
@@ -134,6 +140,14 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
   describe('stopping code (a fresh sandbox per test)', () => {
     const ctx = useSandboxPage(site, 'fresh');
 
+    test('a deadline while a page function is pending aborts its handler and keeps the interpreter', async () => {
+      await ctx.page.run('kept = 1');
+      const r = await ctx.page.run('await default_api.wait_for_ever()', { timeoutMs: 1000, pageFunctions: ['wait_for_ever'] });
+      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+      expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageAborts: number }).__pageAborts)).toBe(1);
+      expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+    });
+
     test('an endless loop past the deadline is interrupted and earlier globals survive', async () => {
       await ctx.page.run('x = "kept"');
       const r = await ctx.page.run('while True: pass', { timeoutMs: 1000 });
@@ -174,6 +188,14 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
 
   // The worker's own interrupt at a deadline (loops, time.sleep), keeping state, is
   // deadlines.browser.test.ts's, in every engine.
+
+  test('a deadline while a page function is pending aborts its handler and keeps the interpreter', async () => {
+    await ctx.page.run('kept = 1');
+    const r = await ctx.page.run('await default_api.wait_for_ever()', { timeoutMs: 1000, pageFunctions: ['wait_for_ever'] });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageAborts: number }).__pageAborts)).toBe(1);
+    expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
 
   test('code that swallows the interrupt is stopped by replacing the interpreter, which starts with fresh globals', async () => {
     await ctx.page.run('x = 1');

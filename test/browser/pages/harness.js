@@ -6,6 +6,34 @@
  */
 const MAX_STREAMED_CHARS = 1 << 20;
 
+/**
+ * The page's functions a run may be given by name (`options.pageFunctions`), since handlers cannot
+ * cross page.evaluate. Their calls are counted in `window.__pageCalls`, aborts in `window.__pageAborts`.
+ */
+const PAGE_FUNCTIONS = {
+  get_sales_data: {
+    name: 'get_sales_data',
+    description: 'Monthly sales of one region.',
+    parameters: { type: 'object', properties: { region: { type: 'string' } }, required: ['region'] },
+    handler: ({ region }) => {
+      window.__pageCalls.push(region);
+      return { region, months: [1, 2, 3] };
+    },
+  },
+  wait_for_ever: {
+    name: 'wait_for_ever',
+    handler: (_args, { signal }) =>
+      new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => {
+          window.__pageAborts++;
+          reject(signal.reason);
+        }),
+      ),
+  },
+};
+window.__pageCalls = [];
+window.__pageAborts = 0;
+
 export async function installHarness() {
   const { PythonSandbox } = await import('/dist/sandbox.js');
   const sandboxes = new Map();
@@ -28,7 +56,9 @@ export async function installHarness() {
       chars += chunk.text.length;
       streamed.push({ stream: chunk.stream, text: chunk.text.slice(0, MAX_STREAMED_CHARS) });
     };
-    const result = await get(id).run(code, { ...options, onOutput });
+    const { pageFunctions, ...rest } = options;
+    const functions = pageFunctions?.map((name) => PAGE_FUNCTIONS[name]);
+    const result = await get(id).run(code, { ...rest, onOutput, ...(functions && { functions }) });
     return { ...result, streamed };
   };
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { SandboxOptions } from '../../../src/types.js';
 import type { Engine, EnginePage } from '../engines/engine.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../static-server.js';
-import { type CountedResult, HOST_PAGE_PATH, type HarnessResult } from './host-page.js';
+import { type CountedResult, HOST_PAGE_PATH, type HarnessResult, type PlainRunOptions } from './host-page.js';
 import { REPO_ROOT } from './repo.js';
 
 const TIMEOUT_MS = 120_000;
@@ -17,7 +17,7 @@ type Plain = Omit<SandboxOptions, 'onProgress'>;
 export function harness(page: () => EnginePage, id = 'main') {
   return {
     create: (options: Plain = {}) => page().call<{ interruptible: boolean; bootPath: string }>('create', options, id),
-    run: (code: string, options: { timeoutMs?: number } = {}) => page().call<HarnessResult>('run', code, options, id),
+    run: (code: string, options: PlainRunOptions = {}) => page().call<HarnessResult>('run', code, options, id),
     /** `run`, answered with counts only (a large result is not copied out of the page). */
     runCounted: (code: string, options: { timeoutMs?: number } = {}) => page().call<CountedResult>('runCounted', code, options, id),
     writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),

@@ -9,7 +9,10 @@ export const HOST_PAGE_PATH = '/test/browser/pages/host.html';
 export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
 
 /** What crosses page.evaluate: no callbacks, no AbortSignal. */
-export type PlainRunOptions = Pick<RunOptions, 'timeoutMs'>;
+export type PlainRunOptions = Pick<RunOptions, 'timeoutMs'> & {
+  /** The page's functions (pages/harness.js PAGE_FUNCTIONS) the run's Python may await, by name. */
+  pageFunctions?: ('get_sales_data' | 'wait_for_ever')[];
+};
 export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 /** A run's result plus the chunks its `onOutput` received. */
 export type HarnessResult = RunResult & { streamed: OutputChunk[] };

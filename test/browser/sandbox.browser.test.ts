@@ -140,13 +140,7 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
   describe('stopping code (a fresh sandbox per test)', () => {
     const ctx = useSandboxPage(site, 'fresh');
 
-    test('a deadline while a page function is pending aborts its handler and keeps the interpreter', async () => {
-      await ctx.page.run('kept = 1');
-      const r = await ctx.page.run('await default_api.wait_for_ever()', { timeoutMs: 1000, pageFunctions: ['wait_for_ever'] });
-      expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
-      expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageAborts: number }).__pageAborts)).toBe(1);
-      expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-    });
+    test('a deadline while a page function is pending aborts its handler and keeps the interpreter', () => deadlineDuringPageFunction(ctx.page));
 
     test('an endless loop past the deadline is interrupted and earlier globals survive', async () => {
       await ctx.page.run('x = "kept"');
@@ -189,13 +183,7 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
   // The worker's own interrupt at a deadline (loops, time.sleep), keeping state, is
   // deadlines.browser.test.ts's, in every engine.
 
-  test('a deadline while a page function is pending aborts its handler and keeps the interpreter', async () => {
-    await ctx.page.run('kept = 1');
-    const r = await ctx.page.run('await default_api.wait_for_ever()', { timeoutMs: 1000, pageFunctions: ['wait_for_ever'] });
-    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
-    expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageAborts: number }).__pageAborts)).toBe(1);
-    expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
-  });
+  test('a deadline while a page function is pending aborts its handler and keeps the interpreter', () => deadlineDuringPageFunction(ctx.page));
 
   test('code that swallows the interrupt is stopped by replacing the interpreter, which starts with fresh globals', async () => {
     await ctx.page.run('x = 1');
@@ -205,6 +193,15 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
     expect(await ctx.page.run("'x' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: 'False' });
   });
 });
+
+/** `kept = 1`, a run awaiting a page function that never answers past its 1 s deadline, then `kept` again. */
+async function deadlineDuringPageFunction(page: HostPage): Promise<void> {
+  await page.run('kept = 1');
+  const r = await page.run('await default_api.wait_for_ever()', { timeoutMs: 1000, pageFunctions: ['wait_for_ever'] });
+  expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+  expect(await page.page.evaluate(() => (window as unknown as { __pageAborts: number }).__pageAborts)).toBe(1);
+  expect(await page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+}
 
 /** A fresh browser context (a first visit) per call, closed after the test. */
 function useFreshContext(): () => Promise<BrowserContext> {

@@ -3,7 +3,7 @@
  * model's `run_python` call in a real sandbox and feeds the run back, text and images, in the
  * next model call's prompt.
  */
-import { convertToModelMessages, generateText, stepCountIs } from 'ai';
+import { convertToModelMessages, generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
@@ -169,5 +169,74 @@ test("useChat's server half: the browser's output becomes text and image parts t
         { type: 'file', mediaType: 'image/png' },
       ],
     },
+  });
+});
+
+describe('code mode: AI SDK tools called from the code', () => {
+  /** get_sales_data as an AI SDK tool, its calls counted: region-N sold N a month for three months. */
+  function salesTool() {
+    const calls: { region: string; toolCallId: string }[] = [];
+    const getSales = tool({
+      description: 'Monthly sales of one region.',
+      inputSchema: jsonSchema<{ region: string }>({ type: 'object', properties: { region: { type: 'string' } }, required: ['region'] }),
+      execute: async ({ region }, { toolCallId }) => {
+        calls.push({ region, toolCallId });
+        const n = Number(region.split('-')[1]);
+        return { region, months: [n, n, n] };
+      },
+    });
+    return { getSales, calls };
+  }
+
+  const SUMMARY_CODE = [
+    'totals = {}',
+    'for i in range(1, 13):',
+    '    data = await default_api.get_sales_data(region=f"region-{i}")',
+    '    totals[data["region"]] = sum(data["months"])',
+    'best = max(totals, key=totals.get)',
+    'print(f"{len(totals)} regions, best {best} with {totals[best]}")',
+  ].join('\n');
+
+  test("generateText: one run_python call runs the tool 12 times, and the model gets back only the run's output", async () => {
+    const { getSales, calls } = salesTool();
+    const model = modelCalling({ code: SUMMARY_CODE });
+    const run = pythonTool(sandbox, { tools: { get_sales_data: getSales } });
+    expect(run.description).toContain('await default_api.get_sales_data(region: str): Monthly sales of one region.');
+    await generateText({ model, tools: { run_python: run }, stopWhen: stepCountIs(3), prompt: 'Which region sells most?' });
+    expect(calls.map((call) => call.region)).toEqual(Array.from({ length: 12 }, (_, i) => `region-${i + 1}`));
+    expect(calls[0].toolCallId).toBe('call-1/get_sales_data-1');
+    expect(model.doGenerateCalls).toHaveLength(2);
+    expect(model.doGenerateCalls[0].tools?.map((t) => t.name)).toEqual(['run_python']);
+    expect(toolResultSent(model)).toMatchObject({ output: { type: 'content', value: [{ type: 'text', text: '12 regions, best region-12 with 36' }] } });
+  });
+
+  test('arguments its input schema refuses never reach execute; a throwing execute raises in Python', async () => {
+    const { getSales, calls } = salesTool();
+    const failing = tool({
+      inputSchema: jsonSchema<Record<string, unknown>>({ type: 'object', properties: {} }),
+      execute: async (): Promise<string> => {
+        throw new Error('the warehouse is closed');
+      },
+    });
+    const code = [
+      'for call in (lambda: default_api.get_sales_data(region=7), lambda: default_api.stock()):',
+      '    try:',
+      '        await call()',
+      '    except default_api.FunctionCallError as error:',
+      '        print(type(error).__name__, "-", str(error)[:60])',
+    ].join('\n');
+    const r = await runPythonToolCall(sandbox, { code }, { tools: { get_sales_data: getSales, stock: failing } });
+    expect(r.text).toContain('FunctionCallError - get_sales_data: the arguments do not fit');
+    expect(r.text).toContain('FunctionCallError - stock: the warehouse is closed');
+    expect(calls).toEqual([]);
+  });
+
+  test('tools are checked when the tool is made: a name Python cannot call, or no execute where the code runs', () => {
+    const { getSales } = salesTool();
+    expect(() => pythonTool(sandbox, { tools: { 'get-sales': getSales } })).toThrow(/must be a Python identifier/);
+    const { execute: _, ...definitionOnly } = getSales;
+    expect(() => pythonTool(sandbox, { tools: { get_sales_data: definitionOnly } })).toThrow(/needs an execute function/);
+    // A server's definition, whose browser runs the code, lists them without execute.
+    expect(pythonToolDefinition({ tools: { get_sales_data: definitionOnly } }).description).toContain('default_api.get_sales_data(region: str)');
   });
 });

@@ -14,14 +14,16 @@
  *   prompt: 'What is the sum of the first 50 primes? Run code.' });
  * ```
  */
-import { type FlexibleSchema, type Tool, jsonSchema, tool } from 'ai';
+import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
 import type { OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
 import { DEFAULT_MAX_CODE_CHARS, runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 
 export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 export type { RunPlace } from '../../agent/run-python/place.js';
+export type { CodeTools } from './code-tools.js';
 
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
@@ -52,6 +54,15 @@ export interface PythonToolOptions {
   place?: RunPlace;
   /** Live output of each run (the whole output is in the result as well). */
   onOutput?: (chunk: OutputChunk) => void;
+  /**
+   * Code mode: AI SDK tools the model's Python calls as `await default_api.<name>(...)` inside a
+   * run, as many times as it needs, instead of one model step per call; only what the code prints
+   * goes back to the model. Keyed by the name Python calls (a Python identifier); each needs
+   * `execute` where the code runs. Their input schemas check the arguments (in the sandbox, before
+   * `execute`) and appear in the default description as Python signatures. Pass them here, not
+   * also in `generateText`'s `tools`, unless the model should call them directly too.
+   */
+  tools?: CodeTools;
 }
 
 /** The tool reads no context (`ToolExecutionOptions.context`): any is accepted. */
@@ -74,9 +85,11 @@ export { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
  */
 export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
   const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
+  if (options.tools) codeToolDeclarations(options.tools, true);
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
     ...definitionParts({ ...options, timeoutMs }, sandbox),
-    execute: (input, { abortSignal }) => runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal }),
+    execute: (input, { abortSignal, toolCallId, messages, context }) =>
+      runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal, toolCallId, messages, context }),
   });
 }
 
@@ -105,11 +118,17 @@ export function pythonToolDefinition(options: PythonToolOptions = {}): Tool<Pyth
 export async function runPythonToolCall(
   sandbox: PythonToolSandbox,
   input: unknown,
-  options: PythonToolOptions & { abortSignal?: AbortSignal } = {},
+  options: PythonToolOptions & Partial<Pick<ToolExecutionOptions<unknown>, 'abortSignal' | 'toolCallId' | 'messages' | 'context'>> = {},
 ): Promise<PythonToolOutput> {
   const checked = checkInput(input, options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS);
   if (!checked.success) throw checked.error;
-  const result = await sandbox.run(checked.value.code, { signal: options.abortSignal, timeoutMs: options.timeoutMs, onOutput: options.onOutput });
+  const functions = options.tools ? await codeToolFunctions(options.tools, options) : [];
+  const result = await sandbox.run(checked.value.code, {
+    signal: options.abortSignal,
+    timeoutMs: options.timeoutMs,
+    onOutput: options.onOutput,
+    ...(functions.length > 0 && { functions }),
+  });
   // A run stopped by the caller's abort is not a result to hand the model: the step was abandoned.
   options.abortSignal?.throwIfAborted();
   return toPythonToolOutput(result);
@@ -121,7 +140,8 @@ function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undef
   const place = options.place ?? where.place;
   // An explicit place without a sandbox: the network that place has by default.
   const network = options.place === undefined || sandbox ? where.network : place === 'server';
-  return runPythonDeclaration({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files ?? [], place, network }).description ?? '';
+  const functions = codeToolDeclarations(options.tools ?? {}, false);
+  return runPythonDeclaration({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files ?? [], place, network, functions }).description ?? '';
 }
 
 /** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */

@@ -6,6 +6,7 @@ import { type Content, type GenerateContentConfig, type PartListUnion, type Tool
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
 import { SUGGESTED_MODEL } from './model-name.js';
+import { isFunctionName } from '../sandbox/functions/function-specs.js';
 import { codeDeclarations, modelDeclarations } from './run-python/code-functions.js';
 import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
@@ -93,12 +94,9 @@ function checkCallableFrom(fn: LocalFunction, declaresRunPython: boolean): void 
   if (fn.callableFrom !== 'code' && fn.callableFrom !== 'both')
     throw new TypeError(`callableFrom of "${name}" must be "model", "code" or "both"; got ${JSON.stringify(fn.callableFrom)}`);
   if (!declaresRunPython) throw new TypeError(`"${name}" is callable from code, which needs execution "local" (the model's Python runs here)`);
-  if (!PYTHON_NAME.test(name ?? ''))
+  if (!isFunctionName(name))
     throw new TypeError(`"${name}" is callable from code, so its name must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
 }
-
-/** A name Python can call as `default_api.<name>`. */
-const PYTHON_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 /** A listener made safe: a throwing listener cannot break the loop (and leave history half-done). */
 export function safeListener<E>(listener: ((event: E) => void) | undefined): (event: E) => void {

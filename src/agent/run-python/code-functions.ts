@@ -5,6 +5,7 @@
  * latter as Python signatures, and the sandbox functions a run gets for them.
  */
 import type { FunctionDeclaration, Schema } from '@google/genai';
+import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import type { SandboxFunction } from '../../types.js';
 import type { CodeCallEvent } from '../events.js';
 import type { LocalFunction } from '../types.js';
@@ -56,7 +57,7 @@ export function sandboxFunctions(functions: ReadonlyMap<string, LocalFunction>, 
         const report = (outcome: { error?: string }) =>
           ctx.emit({ type: 'code-call', step: ctx.step, callId: ctx.callId, name, args, ...outcome, durationMs: performance.now() - started });
         // The handler stops for the run's end or the call's timeout (the sandbox's signal) and for the message's abort.
-        const both = ctx.signal ? AbortSignal.any([signal, ctx.signal]) : signal;
+        const both = anySignal([signal, ctx.signal]);
         try {
           const value = await fn.handler(args, { call: { name, args }, signal: both, from: 'code' });
           report({});

@@ -5,14 +5,13 @@
  * signatures `run_python`'s description lists.
  */
 import { type Tool, type ToolExecutionOptions, asSchema } from 'ai';
+import { anySignal } from '../../sandbox/downloads/abort-signals.js';
+import { isFunctionName } from '../../sandbox/functions/function-specs.js';
 import type { SandboxFunction } from '../../types.js';
 
 /** AI SDK tools the model's code may call, by the name Python calls them. Each needs `execute`. */
 // biome-ignore lint/suspicious/noExplicitAny: any tool, whatever its input, output and context types.
 export type CodeTools = Record<string, Tool<any, any, any>>;
-
-/** A name Python can call as `default_api.<name>`. */
-const PYTHON_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 /** What `run_python`'s description needs of a code tool: the shape of a function declaration. */
 export interface CodeToolDeclaration {
@@ -30,7 +29,7 @@ export interface CodeToolDeclaration {
  */
 export function codeToolDeclarations(tools: CodeTools, executes: boolean): CodeToolDeclaration[] {
   return Object.entries(tools).map(([name, tool]) => {
-    if (!PYTHON_NAME.test(name)) throw new TypeError(`tools: "${name}" must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
+    if (!isFunctionName(name)) throw new TypeError(`tools: "${name}" must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
     if (executes && typeof tool?.execute !== 'function')
       throw new TypeError(`tools: "${name}" needs an execute function: the sandbox runs it when the code calls it`);
     const schema = asSchema(tool.inputSchema).jsonSchema;
@@ -57,7 +56,7 @@ export async function codeToolFunctions(tools: CodeTools, outer: Partial<ToolExe
             toolCallId: `${outer.toolCallId ?? 'run_python'}/${name}-${++calls}`,
             messages: outer.messages ?? [],
             context: outer.context,
-            abortSignal: outer.abortSignal ? AbortSignal.any([signal, outer.abortSignal]) : signal,
+            abortSignal: anySignal([signal, outer.abortSignal]),
           }),
         ),
     })),

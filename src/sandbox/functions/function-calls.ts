@@ -6,6 +6,7 @@
  */
 import type { FunctionResult, WorkerEvent } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
+import { untilAborted } from '../downloads/abort-signals.js';
 import { FUNCTION_LIMITS } from '../limits.js';
 import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';
 
@@ -109,12 +110,11 @@ export class FunctionCalls {
       () => controller.abort(new Error(`${fn.name} did not finish within ${this.timeoutMs} ms (limits.functionTimeoutMs)`)),
       this.timeoutMs,
     );
-    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason)));
     try {
       const handled = Promise.resolve().then(() => fn.handler(args, { signal: controller.signal }));
       // A handler that throws after its call timed out or was stopped is no unhandled rejection.
       handled.catch(() => undefined);
-      const value = await Promise.race([handled, aborted]);
+      const value = await untilAborted(handled, controller.signal);
       return toJson(fn.name, value);
     } finally {
       clearTimeout(timer);

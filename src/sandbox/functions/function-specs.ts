@@ -1,9 +1,9 @@
 /** `RunOptions.functions` checked when a run starts, and what the worker is told of them. */
 import type { FunctionSpec } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
+import { FUNCTION_LIMITS } from '../limits.js';
 
 export type { FunctionSpec };
-import { FUNCTION_LIMITS } from '../limits.js';
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 const KEYWORDS = new Set(
@@ -13,6 +13,11 @@ const KEYWORDS = new Set(
 );
 /** `default_api`'s own name for errors, which a function may not shadow. */
 const RESERVED = new Set(['FunctionCallError']);
+
+/** Whether Python can call `name` as `default_api.<name>`: an ASCII identifier, a letter first, not a keyword. */
+export function isFunctionName(name: unknown): name is string {
+  return typeof name === 'string' && IDENTIFIER.test(name) && !KEYWORDS.has(name) && !RESERVED.has(name);
+}
 
 /**
  * The run's functions as the worker gets them; throws a `TypeError` or `RangeError` naming the
@@ -28,7 +33,7 @@ export function functionSpecs(functions: unknown): FunctionSpec[] {
     const label = `functions[${i}]`;
     if (typeof fn !== 'object' || fn === null) throw new TypeError(`${label} must be an object with name and handler`);
     const { name, parameters, description } = fn;
-    if (typeof name !== 'string' || !IDENTIFIER.test(name) || KEYWORDS.has(name) || RESERVED.has(name))
+    if (!isFunctionName(name))
       throw new TypeError(
         `${label}.name must be an ASCII Python identifier (a letter first, up to 100 characters, not a keyword, not FunctionCallError); got ${JSON.stringify(name)}`,
       );

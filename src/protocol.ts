@@ -183,6 +183,8 @@ export interface FunctionResult {
   callId: number;
   result?: string;
   error?: string;
+  /** The run was stopped while the call was pending: a call Python waits for in place raises KeyboardInterrupt. */
+  stopped?: true;
 }
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */

@@ -32,7 +32,7 @@ export class PyodideEngine implements WorkerApi {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
     this.host = new HostRequests(this.outbox, () => this.interrupts.take());
-    this.functions = new WorkerFunctions(this.outbox);
+    this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts);
     this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions);
     events.addEventListener('message', (event) => {
       this.host.onHostEvent(event.data as HostEvent);

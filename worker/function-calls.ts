@@ -1,67 +1,132 @@
 /**
  * The page's functions as the run's Python calls them (`default_api`, worker/python/default_api.py):
- * each awaited call is a `function-call` to the host, answered by a `function-result`. Only the
- * current run's functions are reachable, and only while it runs.
+ * each call is a `function-call` to the host, answered by a `function-result`. Only the current
+ * run's functions are reachable, and only while it runs. A call from async code is awaited on
+ * Pyodide's event loop; one from plain code waits in place (JSPI: the run was entered through
+ * `callPromising`), and since suspended Python reads no interrupt, that wait also ends on a stop.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { PyProxy } from 'pyodide/ffi';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
+import type { Interrupts } from './interrupts.js';
 import type { Outbox } from './outbox.js';
+
+/** How often a call waited for in place looks whether the run was stopped (as host-requests.ts does). */
+const STOP_POLL_MS = 50;
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
-  _connect(call: (name: string, args: string) => Promise<string>): void;
+  _connect(call: (name: string, args: string, inPlace: boolean) => Promise<string>, resumed: () => void): void;
   _begin_run(specs: string): void;
+  _can_wait: PyCallable;
 }
+
+interface PendingCall {
+  settle(answer: string): void;
+  inPlace: boolean;
+}
+
+const STOPPED = JSON.stringify({ stopped: true });
 
 export class WorkerFunctions {
   private module: DefaultApiModule | undefined;
+  private pyodide: PyodideInterface | undefined;
+  /** Whether Python can wait for a promise in place (JSPI), asked once. */
+  private canWait: Promise<boolean> | undefined;
   private runId: number | undefined;
   private callSeq = 0;
-  /** Python calls waiting for the host: each gets its answer as JSON (`{result?}` or `{error}`). */
-  private readonly pending = new Map<number, (answer: string) => void>();
+  /** Python calls waiting for the host: each gets its answer as JSON (`{result?}`, `{error}` or `{stopped}`). */
+  private readonly pending = new Map<number, PendingCall>();
 
-  constructor(private readonly outbox: Outbox) {}
+  /**
+   * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
+   * off while Python waits in place: a SIGINT landing as it resumes would strike the wait's own
+   * machinery and wedge the run, so Python turns them back on itself, in its own frame.
+   */
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly mustStop: () => boolean,
+    private readonly interrupts: Pick<Interrupts, 'listen'>,
+  ) {}
 
   /**
    * Run `runId` begins with `functions` (maybe none). `default_api` is imported for the first run
    * that has functions; once it is, every run sets its table, so a function of an earlier run says
-   * it is not available.
+   * it is not available. Resolves whether the run should be entered through `callPromising`, so
+   * plain code's calls can wait in place: it has functions, no top-level `await` (that run is a
+   * task on the event loop, where Python cannot wait in place) and the engine has JSPI.
    */
-  begin(pyodide: PyodideInterface, runId: number, functions: FunctionSpec[]): void {
+  async begin(pyodide: PyodideInterface, runId: number, functions: FunctionSpec[], mayAwait: boolean): Promise<boolean> {
     this.runId = runId;
-    if (!this.module && functions.length === 0) return;
+    if (!this.module && functions.length === 0) return false;
     if (!this.module) {
+      this.pyodide = pyodide;
       this.module = pyodide.pyimport('default_api') as DefaultApiModule;
-      this.module._connect((name, args) => this.call(name, args));
+      this.module._connect(
+        (name, args, inPlace) => this.call(name, args, inPlace),
+        () => this.interrupts.listen(pyodide, true),
+      );
     }
     this.module._begin_run(JSON.stringify(functions));
+    if (functions.length === 0 || mayAwait) return false;
+    this.canWait ??= (this.module._can_wait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false);
+    return this.canWait;
+  }
+
+  /**
+   * The host cancels the run: a call waited for in place ends now, and Python raises
+   * KeyboardInterrupt (later ones see `mustStop`). Whether one was waiting.
+   */
+  stop(): boolean {
+    let waiting = false;
+    for (const [callId, call] of this.pending) {
+      if (!call.inPlace) continue;
+      waiting = true;
+      this.pending.delete(callId);
+      call.settle(STOPPED);
+    }
+    return waiting;
   }
 
   /** The run is over: calls still waiting end with an error (their Python task is gone or being cancelled). */
   end(): void {
     this.runId = undefined;
-    for (const settle of this.pending.values()) settle(JSON.stringify({ error: 'the run ended before the call was answered' }));
+    for (const call of this.pending.values()) call.settle(JSON.stringify({ error: 'the run ended before the call was answered' }));
     this.pending.clear();
   }
 
   /** A message from the host: a call's answer; anything else is ignored. */
   onHostEvent(event: HostEvent): void {
     if (event?.type !== 'function-result') return;
-    const settle = this.pending.get(event.callId);
-    if (!settle) return;
+    const call = this.pending.get(event.callId);
+    if (!call) return;
     this.pending.delete(event.callId);
+    if (event.stopped && call.inPlace) return call.settle(STOPPED);
     const answer = typeof event.error === 'string' ? { error: event.error } : typeof event.result === 'string' ? { result: event.result } : {};
-    settle(JSON.stringify(answer));
+    call.settle(JSON.stringify(answer));
   }
 
-  private call(name: string, args: string): Promise<string> {
+  private call(name: string, args: string, inPlace: boolean): Promise<string> {
     const { runId } = this;
     if (runId === undefined) return Promise.resolve(JSON.stringify({ error: 'functions are called only while their run is going' }));
+    if (inPlace && this.mustStop()) return Promise.resolve(STOPPED);
     const callId = ++this.callSeq;
+    if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
     return new Promise((resolve) => {
-      this.pending.set(callId, resolve);
+      // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline.
+      const poll = inPlace ? setInterval(() => this.mustStop() && this.settle(callId, STOPPED), STOP_POLL_MS) : undefined;
+      const settle = (answer: string) => {
+        clearInterval(poll);
+        resolve(answer);
+      };
+      this.pending.set(callId, { settle, inPlace });
       this.outbox.post({ type: 'function-call', runId, callId, name, args });
     });
+  }
+
+  private settle(callId: number, answer: string): void {
+    const call = this.pending.get(callId);
+    this.pending.delete(callId);
+    call?.settle(answer);
   }
 }

@@ -13,6 +13,7 @@ import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
 import restoredPy from './python/restored.py?raw';
 import stdinPy from './python/stdin.py?raw';
+import suspendPy from './python/suspend.py?raw';
 import tracebacksPy from './python/tracebacks.py?raw';
 import workdirPy from './python/workdir.py?raw';
 
@@ -31,6 +32,7 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,
+  'suspend.py': suspendPy,
   'tracebacks.py': tracebacksPy,
   'workdir.py': workdirPy,
 };

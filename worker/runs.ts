@@ -28,7 +28,7 @@ export class Runs {
     private readonly interrupts: Interrupts,
     private readonly stdlib: LateStdlib,
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
-    private readonly functions: Pick<WorkerFunctions, 'begin' | 'end'>,
+    private readonly functions: Pick<WorkerFunctions, 'begin' | 'stop' | 'end'>,
   ) {}
 
   /** The booted interpreter that runs from now on use. */
@@ -65,6 +65,7 @@ export class Runs {
     if (this.current?.runId !== runId) return false;
     this.current.cancelRequested = true;
     if (this.host.stopIndexWait()) return true;
+    if (this.functions.stop()) return true;
     return this.current.cancelAwait?.() ?? false;
   }
 
@@ -83,6 +84,8 @@ export class Runs {
     const { code } = request;
     const { runner, packages } = this.py;
     let mode: 'sync' | 'promising';
+    // Whether the page's functions are called from plain code, waiting in place (see function-calls.ts).
+    let callsInPlace: boolean;
     try {
       // Top-level await, or a package's loader, would reach the standard library where Python cannot wait for it.
       mode = await this.stdlib.runMode(() => request.mayAwait || packages.mayLoadFor(code));
@@ -93,13 +96,13 @@ export class Runs {
     if (failure?.interrupted) return { ...this.failBeforeRun(failure.name ?? 'KeyboardInterrupt', failure.message), status: 'interrupted' };
     if (failure) return this.failBeforeRun(failure.name ?? 'PackageLoadError', failure.message);
     try {
-      this.functions.begin(this.py.pyodide, request.runId, request.functions ?? []);
+      callsInPlace = await this.functions.begin(this.py.pyodide, request.runId, request.functions ?? [], request.mayAwait);
     } catch (error) {
       return this.failBeforeRun('RuntimeError', `default_api could not be set up: ${(error as Error)?.message ?? error}`);
     }
     try {
       const started =
-        mode === 'promising'
+        mode === 'promising' || callsInPlace
           ? ((await runner.execute.callPromising(code, request.mayAwait)) as ReturnType<RunnerProxy['execute']>)
           : runner.execute(code, request.mayAwait);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { plainPageFunctionCalls } from '../support/browser/page-function-calls.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
@@ -35,13 +36,13 @@ const indexMissing = indexWheelsMissing();
  * the hostile worker): the escape attempts, a late standard library, the demo page and the widget
  * take the same path as in WebKit with one, and ran there (about 100 s of a two-core machine).
  */
-const ENGINES: { engine: Engine; interrupts: boolean; everyBlock: boolean }[] = [
-  { engine: firefox(), interrupts: true, everyBlock: true },
-  { engine: webkit({ sharedArrayBuffer: true }), interrupts: true, everyBlock: true },
-  { engine: webkit({ sharedArrayBuffer: false }), interrupts: false, everyBlock: false },
+const ENGINES: { engine: Engine; interrupts: boolean; everyBlock: boolean; jspi: boolean }[] = [
+  { engine: firefox(), interrupts: true, everyBlock: true, jspi: true },
+  { engine: webkit({ sharedArrayBuffer: true }), interrupts: true, everyBlock: true, jspi: false },
+  { engine: webkit({ sharedArrayBuffer: false }), interrupts: false, everyBlock: false, jspi: false },
 ];
 
-describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock }) => {
+describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock, jspi }) => {
   /** A block whose path does not depend on the SharedArrayBuffer: defined once per engine, not per configuration. */
   const describeOncePerEngine = (name: string, fn: () => void) => {
     if (everyBlock) describe.skipIf(engine.missing)(name, fn);
@@ -451,6 +452,18 @@ print(a.copies, a.handles, a.refused)`;
         expect(await ctx.host.run('y = 1\n6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
         expect(await ctx.host.run('while True: pass', { timeoutMs: 1000 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
         expect(await ctx.host.run('y * 42')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+      },
+      TIMEOUT_MS,
+    );
+
+    // A plain page has no SharedArrayBuffer in either WebKit configuration: once per engine.
+    test.runIf(everyBlock)(
+      jspi
+        ? "plain calls of the page's functions wait in place inside a helper (JSPI); a deadline or an interrupt while one waits keeps the interpreter"
+        : "plain calls of the page's functions raise AwaitRequired, telling the model to await (no JSPI); awaited calls work",
+      async () => {
+        expect(await ctx.page().evaluate(() => 'Suspending' in WebAssembly), 'whether the engine has JSPI, as this test is named').toBe(jspi);
+        await plainPageFunctionCalls(ctx.host, jspi);
       },
       TIMEOUT_MS,
     );

@@ -14,6 +14,7 @@ import { launchChromium } from '../support/chromium.js';
 import type { StaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
 import { HostPage } from '../support/browser/host-page.js';
+import { plainPageFunctionCalls } from '../support/browser/page-function-calls.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,6 +75,8 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       expect(await ctx.page.run(code, { pageFunctions: ['get_sales_data'] })).toMatchObject({ outcome: 'OUTCOME_OK', result: '(12, 72)' });
       expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageCalls: string[] }).__pageCalls)).toHaveLength(12);
     });
+
+    test(PLAIN_CALLS, () => plainPageFunctionCalls(ctx.page, true));
 
     test('Python boots from the gzipped runtime beside the library, with no failed requests', async () => {
       const wasm = site.server.requests.filter((r) => r.path.includes('/pyodide.asm.wasm'));
@@ -185,6 +188,8 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
 
   test('a deadline while a page function is pending aborts its handler and keeps the interpreter', () => deadlineDuringPageFunction(ctx.page));
 
+  test(PLAIN_CALLS, () => plainPageFunctionCalls(ctx.page, true));
+
   test('code that swallows the interrupt is stopped by replacing the interpreter, which starts with fresh globals', async () => {
     await ctx.page.run('x = 1');
     const r = await ctx.page.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 1000 });
@@ -193,6 +198,10 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
     expect(await ctx.page.run("'x' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: 'False' });
   });
 });
+
+/** Chromium has JSPI (137+). */
+const PLAIN_CALLS =
+  "plain calls of the page's functions wait in place inside a helper (JSPI); a deadline or an interrupt while one waits keeps the interpreter";
 
 /** `kept = 1`, a run awaiting a page function that never answers past its 1 s deadline, then `kept` again. */
 async function deadlineDuringPageFunction(page: HostPage): Promise<void> {

@@ -8,7 +8,7 @@ import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
 import { FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
-import { useSandbox } from '../support/fixtures.js';
+import { JSPI, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
 // A short per-call timeout, so the timeout test is quick; no spare: these runs never restart.
@@ -102,21 +102,29 @@ describe('functions from the page', () => {
     expect(r.error?.message).toMatch(/no function 'get_weather' in this run \(available: get_sales_data\)/);
   });
 
-  it('tell the model to use await when a call is not awaited (nothing is sent)', async () => {
+  it('in async code, tell the model to use await when a call is not awaited (nothing is sent)', async () => {
     let ran = 0;
     const fn = { ...salesData, handler: () => ran++ };
-    const r = await sandbox.run('x = default_api.get_sales_data(region="north")\nx["total"]', { functions: [fn] });
+    // A cell that uses `await` is async code: its calls are awaitables, for gather and tasks.
+    const run = (code: string) => sandbox.run(`import asyncio\nawait asyncio.sleep(0)\n${code}`, { functions: [fn] });
+    const r = await run('x = default_api.get_sales_data(region="north")\nx["total"]');
     expect(r.error?.name).toBe('TypeError');
     expect(r.error?.message).toMatch(/without await.*write `await default_api\.get_sales_data\(\.\.\.\)`/);
-    const dropped = await sandbox.run('default_api.get_sales_data(region="north")\nNone', { functions: [fn] });
+    const dropped = await run('default_api.get_sales_data(region="north")\nNone');
     expect(dropped.stderr).toMatch(/Warning: default_api\.get_sales_data\(\.\.\.\) was called without await/);
-    const last = await sandbox.run('default_api.get_sales_data(region="north")', { functions: [fn] });
-    expect(last.outcome).toBe('OUTCOME_OK');
-    expect(last.result).toMatch(/was called without await, so it did not run/);
-    const attribute = await sandbox.run('default_api.get_sales_data(region="north").total', { functions: [fn] });
+    const shown = await run('shown = repr(default_api.get_sales_data(region="north"))\nprint(shown)');
+    expect(shown.stdout).toMatch(/was called without await, so it did not run/);
+    const attribute = await run('total = default_api.get_sales_data(region="north").total');
     expect(attribute.error?.name).toBe('AttributeError');
     expect(attribute.error?.message).toMatch(/write `await default_api\.get_sales_data/);
     expect(ran).toBe(0);
+  });
+
+  it('gather awaitable calls from async code', async () => {
+    const r = await sandbox.run('import asyncio\n[r["total"] for r in await asyncio.gather(*[default_api.get_sales_data(x) for x in ("north", "south")])]', {
+      functions: [salesData],
+    });
+    expect(r.result).toBe('[120, 80]');
   });
 
   it('stop at the calls-per-run cap', async () => {
@@ -304,5 +312,43 @@ describe("the host's checks of a worker's function calls", () => {
       /arguments: Property "extra" does not match additional properties schema/,
     );
     expect(await calls.answer(call('typed', '{"rows":[{"n":2}]}'))).toEqual({ type: 'function-result', callId: 9, result: '"ok"' });
+  });
+});
+
+/**
+ * Gemini writes tool calls as plain Python (`print(default_api.name(arg=...))`). From plain code
+ * (a cell without `await`, a helper, a lambda) a call waits for the page in place where the engine
+ * can pause Python (JSPI: Node 22+); elsewhere it raises AwaitRequired, telling the model to await.
+ */
+describe('functions called from plain code', () => {
+  const helperCell = 'def total(region):\n    return default_api.get_sales_data(region=region)["total"]\nprint(sorted(map(total, ["north", "south"])))';
+
+  it.runIf(JSPI)('(JSPI) wait in place: inside a helper, a map and a loop, results as dicts', async () => {
+    const r = await sandbox.run(`${helperCell}\nprint(type(default_api.get_sales_data("north")).__name__)`, { functions: [salesData] });
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.stdout).toBe('[80, 120]\ndict\n');
+  });
+
+  it.runIf(JSPI)('(JSPI) a stop while such a call is pending ends the run with KeyboardInterrupt, globals kept', async () => {
+    const { fn, seen } = hanging();
+    await sandbox.run('kept = 7');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const stopped = await sandbox.run('default_api.wait_forever()', { functions: [fn], signal: controller.signal });
+    expect(stopped.error?.name).toBe('KeyboardInterrupt');
+    expect(stopped.stateLost).toBe(false);
+    expect(seen.aborted).toHaveLength(1);
+    const late = await sandbox.run('default_api.wait_forever()', { functions: [fn], timeoutMs: 500 });
+    expect(late.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(late.stateLost).toBe(false);
+    expect((await sandbox.run('kept')).result).toBe('7');
+  });
+
+  it.runIf(!JSPI)('(no JSPI) raise AwaitRequired, telling the model to await, and send nothing', async () => {
+    let ran = 0;
+    const r = await sandbox.run(helperCell, { functions: [{ ...salesData, handler: () => ran++ }] });
+    expect(r.error?.name).toBe('AwaitRequired');
+    expect(r.error?.message).toMatch(/must be awaited here.*Write `await default_api\.get_sales_data\(\.\.\.\)`/);
+    expect(ran).toBe(0);
   });
 });

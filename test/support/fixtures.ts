@@ -10,6 +10,9 @@ import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
 /** Pyodide boots in ~2.5 s, far longer on a loaded machine; hooks that create a sandbox get this long. */
 export const BOOT_TIMEOUT_MS = 60_000;
 
+/** Whether this Node has JavaScript promise integration (Node 22+), so Python can wait for a promise mid-run. */
+export const JSPI = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function';
+
 /** `it` with a `createSandbox` fixture: each sandbox a test creates is disposed after it. */
 export const it = base.extend<{ createSandbox: (options?: SandboxOptions) => Promise<PythonSandbox> }>({
   // The empty pattern is required: vitest reads which fixtures a fixture uses from its destructuring.

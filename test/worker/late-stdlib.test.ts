@@ -10,10 +10,10 @@ import { loadPyodide, type PyodideInterface } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LateStdlib } from '../../worker/late-stdlib.js';
+import { JSPI } from '../support/fixtures.js';
 
-const LATE_STDLIB_PY = readFileSync(new URL('../../worker/python/late_stdlib.py', import.meta.url), 'utf8');
-/** Whether this Node has JavaScript promise integration, so Python can wait for a promise mid-run. */
-const JSPI = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function';
+/** The hold's module and the one it imports, as worker/boot.ts writes them. */
+const SOURCES = ['late_stdlib.py', 'suspend.py'].map((name) => [name, readFileSync(new URL(`../../worker/python/${name}`, import.meta.url), 'utf8')] as const);
 
 const STDLIB = new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('pyodide/python_stdlib.zip')));
 /** Where Pyodide is told the standard library is: fetched, so the test's fetch answers it. */
@@ -46,7 +46,7 @@ async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boo
   serveFrom(late);
   const pyodide = await restore(late);
   pyodide.FS.mkdirTree('/opt/sandbox');
-  pyodide.FS.writeFile('/opt/sandbox/late_stdlib.py', LATE_STDLIB_PY);
+  for (const [name, text] of SOURCES) pyodide.FS.writeFile(`/opt/sandbox/${name}`, text);
   pyodide.runPython("import sys; sys.path.insert(0, '/opt/sandbox')");
   late.holdImports(pyodide, takeInterrupt);
   return pyodide;

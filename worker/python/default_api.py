@@ -1,23 +1,41 @@
-"""The page's functions for the current run (``RunOptions.functions``), called with ``await``.
+"""The page's functions for the current run (``RunOptions.functions``).
 
-``await default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
-and returns the handler's value, decoded from JSON. The module persists between runs; each run
-sets which functions are available, so a helper from an earlier cell keeps working as long as
-the later run passes its function again. Once a run has functions, ``default_api`` is a builtin
-name: no import is needed.
+``default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
+and returns the handler's value, decoded from JSON. Called from async code (an ``async def``, or a
+cell that uses ``await``) a call is awaitable, so ``await``, ``asyncio.gather`` and tasks work;
+called from plain code (a cell without ``await``, a helper, a loop, a ``lambda``) it waits for the
+answer in place, where the engine can pause Python for JavaScript (JSPI: the worker enters such
+runs through ``callPromising``). Where it cannot, such a call is an awaitable inside a task (a cell
+that uses ``await``) and raises ``AwaitRequired`` elsewhere, both saying to ``await`` it.
+
+The module persists between runs; each run sets which functions are available, so a helper from
+an earlier cell keeps working as long as the later run passes its function again. Once a run has
+functions, ``default_api`` is a builtin name: no import is needed.
 """
 
 from __future__ import annotations
 
+import asyncio as _asyncio
 import builtins as _builtins
+import inspect as _inspect
 import json as _json
 import sys as _sys
 from collections.abc import Callable as _Callable
 from collections.abc import Coroutine as _Coroutine
 from typing import Any as _Any
 
-# Set by the worker: (name, args_json) -> a JS Promise of '{"result": json}' or '{"error": message}'.
-_call: _Callable[[str, str], _Any] | None = None
+from pyodide.ffi import can_run_sync as _can_run_sync
+from pyodide.ffi import run_sync as _run_sync
+
+from suspend import can_wait as _can_wait  # noqa: F401  (the worker asks it: worker/function-calls.ts)
+
+# Set by the worker: (name, args_json, in_place) -> a JS Promise of '{"result": json}',
+# '{"error": message}' or, for a call waited for in place, '{"stopped": true}' once the run is stopped.
+_call: _Callable[[str, str, bool], _Any] | None = None
+# Set by the worker: called once Python is back from waiting in place (interrupts are off meanwhile).
+_resumed: _Callable[[], None] | None = None
+# Code whose calls are awaitable: coroutines and async generators (a cell using `await` is one).
+_ASYNC_CODE = _inspect.CO_COROUTINE | _inspect.CO_ASYNC_GENERATOR | _inspect.CO_ITERABLE_COROUTINE
 # This run's functions: name -> parameter names in order (where positional arguments go).
 _current: dict[str, list[str]] = {}
 _made: dict[str, _Callable[..., _Any]] = {}
@@ -27,9 +45,14 @@ class FunctionCallError(RuntimeError):
     """A function of the page failed: it raised, its arguments were refused, or a limit was reached."""
 
 
-def _connect(call: _Callable[[str, str], _Any]) -> None:
-    global _call
+class AwaitRequired(RuntimeError):
+    """A call from plain code where this engine cannot wait for the page in place: it must be awaited."""
+
+
+def _connect(call: _Callable[[str, str, bool], _Any], resumed: _Callable[[], None]) -> None:
+    global _call, _resumed
     _call = call
+    _resumed = resumed
 
 
 def _begin_run(specs_json: str) -> None:
@@ -53,12 +76,16 @@ def __getattr__(name: str) -> _Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*_current, "FunctionCallError"])
+    return sorted([*_current, "AwaitRequired", "FunctionCallError"])
 
 
 def _make(name: str) -> _Callable[..., _Any]:
-    def function(*args: _Any, **kwargs: _Any) -> _PendingCall:
-        return _PendingCall(name, _invoke(name, args, kwargs))
+    def function(*args: _Any, **kwargs: _Any) -> _Any:
+        # Inside a task (a cell using `await`) plain code cannot wait in place either: an awaitable
+        # is what can still work there, and it says to `await` it if used as a value.
+        if _sys._getframe(1).f_code.co_flags & _ASYNC_CODE or (not _can_run_sync() and _in_task()):
+            return _PendingCall(name, _invoke(name, args, kwargs))
+        return _invoke_in_place(name, args, kwargs)
 
     function.__name__ = function.__qualname__ = name
     function.__module__ = __name__
@@ -66,6 +93,34 @@ def _make(name: str) -> _Callable[..., _Any]:
 
 
 async def _invoke(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> _Any:
+    args_json = _encode(name, args, kwargs)
+    return _decode(name, await _call(name, args_json, False))
+
+
+def _in_task() -> bool:
+    try:
+        return _asyncio.current_task() is not None
+    except RuntimeError:  # no running event loop
+        return False
+
+
+def _invoke_in_place(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> _Any:
+    if not _can_run_sync():
+        raise AwaitRequired(
+            f"default_api.{name}(...) must be awaited here: this JavaScript engine cannot pause Python to wait for the page (it lacks JSPI). "
+            f"Write `await default_api.{name}(...)`, and make a function that calls it `async def` and await that too."
+        )
+    args_json = _encode(name, args, kwargs)
+    try:
+        answer = _run_sync(_call(name, args_json, True))
+    finally:
+        # Back in this frame: a stop's KeyboardInterrupt lands here, not in the machinery of the wait.
+        if _resumed is not None:
+            _resumed()
+    return _decode(name, answer)
+
+
+def _encode(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> str:
     params = _current.get(name)
     if params is None or _call is None:
         available = ", ".join(sorted(_current)) or "none"
@@ -78,10 +133,15 @@ async def _invoke(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) ->
             raise TypeError(f"{name}() got multiple values for argument {key!r}")
     merged.update(kwargs)
     try:
-        args_json = _json.dumps(merged, allow_nan=False)
+        return _json.dumps(merged, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise TypeError(f"the arguments of {name}() must be JSON values: {error}") from None
-    answer = _json.loads(await _call(name, args_json))
+
+
+def _decode(name: str, answer_json: str) -> _Any:
+    answer = _json.loads(answer_json)
+    if answer.get("stopped"):
+        raise KeyboardInterrupt
     if "error" in answer:
         raise FunctionCallError(f"{name}: {answer['error']}")
     return _json.loads(answer["result"]) if "result" in answer else None

@@ -19,6 +19,8 @@ from typing import Any
 # In the snapshot (Pyodide imports it at startup): nothing here may need the missing zip.
 from pyodide.ffi import can_run_sync, run_sync
 
+from suspend import can_wait  # noqa: F401  (the worker asks it here: worker/late-stdlib.ts)
+
 
 class LateStdlibFinder:
     """First on ``sys.meta_path`` while the zip is missing: holds an import of a module in it until it is in."""
@@ -62,21 +64,6 @@ def _getlines_while_missing(filename: str, module_globals: Any = None) -> list[s
     if _finder is not None and _finder.archive is not None and filename.startswith(_finder.archive + "/"):
         return []
     return _getlines(filename, module_globals)
-
-
-def can_wait(resolved: Any) -> bool:
-    """Whether this call (entered through ``callPromising``) can wait for a JS promise: ``resolved`` is one that has settled.
-
-    ``run_sync`` is bound once, when the interpreter first starts: a snapshot made where there was
-    no JSPI keeps one that always fails (scripts/make-snapshot.mjs makes the shipped one with JSPI).
-    """
-    if not can_run_sync():
-        return False
-    try:
-        run_sync(resolved)
-    except RuntimeError:
-        return False
-    return True
 
 
 def wait_for(arrival: Any) -> None:

@@ -1,5 +1,5 @@
 /**
- * Code mode: the app's functions called from the model's Python (`await default_api.name(...)`)
+ * Code mode: the app's functions called from the model's Python (`default_api.name(...)`, awaited or not)
  * rather than by the model one round trip at a time. Which functions the model calls directly and
  * which its code calls (`LocalFunction.callableFrom`), how `run_python`'s description presents the
  * latter as Python signatures, and the sandbox functions a run gets for them.
@@ -129,7 +129,8 @@ export function codeFunctionsSentence(declarations: readonly FunctionDeclaration
     return `await default_api.${pythonSignature(declaration)}${about ? `: ${about}` : ''}`;
   });
   return [
-    'Your code can call these functions of the app, with await (also inside functions you define, made async):',
+    'Your code can call these functions of the app. Awaiting them works everywhere (in functions you define, make those async);',
+    'a plain call without await also works in most browsers, and where it cannot it raises default_api.AwaitRequired:',
     `${listed.join('; ')}.`,
     'They take keyword arguments and return JSON values (dict, list, str, numbers); a failed call raises default_api.FunctionCallError.',
     'Their results stay in the sandbox unless you print them, so call them in a loop and print only the summary you need.',

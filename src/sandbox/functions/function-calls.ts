@@ -47,6 +47,7 @@ export class FunctionCalls {
       if (result !== undefined) reply.result = result;
     } catch (error) {
       reply.error = messageOf(error);
+      if (this.over.signal.aborted) reply.stopped = true;
     }
     return reply;
   }

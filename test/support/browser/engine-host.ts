@@ -20,6 +20,10 @@ export function harness(page: () => EnginePage, id = 'main') {
     run: (code: string, options: PlainRunOptions = {}) => page().call<HarnessResult>('run', code, options, id),
     /** `run`, answered with counts only (a large result is not copied out of the page). */
     runCounted: (code: string, options: { timeoutMs?: number } = {}) => page().call<CountedResult>('runCounted', code, options, id),
+    /** `run` begun: its ticket for `finish`, so a test can act while it runs. */
+    start: (code: string, options: PlainRunOptions = {}) => page().call<number>('start', code, options, id),
+    finish: (ticket: number) => page().call<HarnessResult>('finish', ticket),
+    interrupt: () => page().call<void>('interrupt', id),
     writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
     progress: () => page().call<string[]>('progress', id),
     /** Until the warm spare has booted and stored its snapshot. */

@@ -11,6 +11,7 @@ export type {
   RunResult,
   RunOptions,
   SandboxFunction,
+  ConfirmCall,
   SandboxOptions,
   DenoBoundary,
   SandboxLimits,

@@ -90,8 +90,16 @@ export interface SandboxLimits {
    * sent. A worker that does not is taken as hung or gone: it is replaced and the call fails.
    */
   callTimeoutMs: number;
-  /** How long one call of a `RunOptions.functions` handler may take; then Python's call raises and the handler's signal aborts. */
+  /**
+   * How long one call of a `RunOptions.functions` handler may take; then Python's call raises and
+   * the handler's signal aborts. The wait for a function's `confirm` does not count: a person may
+   * take long, so only the run's own deadline and a stop bound it.
+   */
   functionTimeoutMs: number;
+  /** Calls of `RunOptions.functions` one run may make; the call over it raises in Python and its handler does not run. */
+  maxFunctionCalls: number;
+  /** Handlers of `RunOptions.functions` running at once; calls over it wait their turn (so `asyncio.gather` of many still works). */
+  maxConcurrentFunctionCalls: number;
 }
 
 /** Progress while Python or packages load. */
@@ -235,7 +243,21 @@ export interface SandboxFunction {
    * out (`limits.functionTimeoutMs`) or the run is stopped or ends.
    */
   handler(args: Record<string, unknown>, context: { signal: AbortSignal }): unknown;
+  /**
+   * Asked before each call's handler runs, once the call has passed the host's checks (name, size,
+   * JSON, schema): only `true` lets it run. `false` (or anything else) and a throw keep the handler
+   * from running, and Python's call raises `default_api.FunctionCallError` saying the user declined
+   * (for a throw: its message). Omit it for a function that needs no approval (one that only reads).
+   */
+  confirm?: ConfirmCall;
 }
+
+/**
+ * The approval of one call from the sandbox's Python, before its handler runs: `call` is the
+ * function's name and its checked arguments; `signal` aborts when the run is stopped or ends (its
+ * deadline bounds the wait, `limits.functionTimeoutMs` does not). Resolve `true` to let it run.
+ */
+export type ConfirmCall = (call: { name: string; args: Record<string, unknown> }, context: { signal: AbortSignal }) => boolean | PromiseLike<boolean>;
 
 /** Options of one `readFile` call. */
 export interface ReadFileOptions {

@@ -13,6 +13,8 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   bootTimeoutMs: 120_000,
   callTimeoutMs: 15_000,
   functionTimeoutMs: 30_000,
+  maxFunctionCalls: 100,
+  maxConcurrentFunctionCalls: 8,
 });
 
 /** Images one run returns at most (the worker skips more, with a note). */
@@ -25,14 +27,11 @@ export const MAX_FILES_PER_RUN = 5000;
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Bounds on `RunOptions.functions` calls. A loop over a few dozen records fits; a runaway loop
- * does not. Concurrent calls past the cap wait their turn (so `asyncio.gather` of many still works).
- * Sizes are JSON text in characters, checked before anything is parsed.
+ * Fixed bounds on `RunOptions.functions` (the calls per run and at once are `limits`). Sizes are
+ * JSON text in characters, checked before anything is parsed.
  */
 export const FUNCTION_LIMITS = Object.freeze({
   maxFunctionsPerRun: 128,
-  maxCallsPerRun: 100,
-  maxConcurrentCalls: 8,
   maxArgsChars: 1024 * 1024,
   maxResultChars: 1024 * 1024,
 });
@@ -48,13 +47,19 @@ const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   bootTimeoutMs: [1000, 30 * 60 * 1000],
   callTimeoutMs: [100, 10 * 60 * 1000],
   functionTimeoutMs: [1, MAX_TIMEOUT_MS],
+  maxFunctionCalls: [1, 100_000],
+  maxConcurrentFunctionCalls: [1, 1000],
 };
+
+/** Limits that count things, so a fraction is a mistake. */
+const COUNTS: ReadonlySet<keyof SandboxLimits> = new Set(['maxFunctionCalls', 'maxConcurrentFunctionCalls']);
 
 /** Checks one limit and returns it; throws a `RangeError` that names the setting. */
 export function checkLimit(name: keyof SandboxLimits, value: unknown): number {
   const [min, max] = RANGES[name];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a number from ${min} to ${max}; got ${String(value)}`);
+  const whole = COUNTS.has(name);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}; got ${String(value)}`);
   }
   return value;
 }

@@ -322,7 +322,7 @@ export class PythonSandbox {
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
-    session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits.functionTimeoutMs) : undefined);
+    session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits) : undefined);
     try {
       const answer = await session.untilDeath(
         session.remote

@@ -31,4 +31,11 @@ describe('resolveLimits', () => {
   it('names the setting in the error for an out-of-range value', () => {
     expect(() => resolveLimits({ maxOutputBytes: 10 })).toThrow(/maxOutputBytes must be a number from 256/);
   });
+
+  it('takes the function call caps (100 per run, 8 at once by default) as whole numbers', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({ maxFunctionCalls: 100, maxConcurrentFunctionCalls: 8 });
+    expect(resolveLimits({ maxFunctionCalls: 5, maxConcurrentFunctionCalls: 1 })).toMatchObject({ maxFunctionCalls: 5, maxConcurrentFunctionCalls: 1 });
+    expect(() => resolveLimits({ maxFunctionCalls: 0 })).toThrow(/maxFunctionCalls must be a whole number from 1 to 100000/);
+    expect(() => resolveLimits({ maxConcurrentFunctionCalls: 2.5 })).toThrow(/maxConcurrentFunctionCalls must be a whole number from 1/);
+  });
 });

@@ -5,14 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
-import { FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
+import { DEFAULT_LIMITS, FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
 import { JSPI, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
-// A short per-call timeout, so the timeout test is quick; no spare: these runs never restart.
-useSandbox({ warmSpare: false, limits: { functionTimeoutMs: 1500 } }, (made) => {
+// A short per-call timeout, so the timeout test is quick, and caps other than the defaults, so the
+// tests show they are read from limits; no spare: these runs never restart.
+const LIMITS = { functionTimeoutMs: 1500, maxFunctionCalls: 30, maxConcurrentFunctionCalls: 3 };
+useSandbox({ warmSpare: false, limits: LIMITS }, (made) => {
   sandbox = made;
 });
 
@@ -127,21 +129,21 @@ describe('functions from the page', () => {
     expect(r.result).toBe('[120, 80]');
   });
 
-  it('stop at the calls-per-run cap', async () => {
+  it('stop at limits.maxFunctionCalls per run', async () => {
     let ran = 0;
     const fn: SandboxFunction = { name: 'tick', handler: () => ++ran };
     const r = await sandbox.run(
-      'n = 0\ntry:\n    for _ in range(150):\n        await default_api.tick()\n        n += 1\nexcept default_api.FunctionCallError as e:\n    print(e)\nn',
+      'n = 0\ntry:\n    for _ in range(50):\n        await default_api.tick()\n        n += 1\nexcept default_api.FunctionCallError as e:\n    print(e)\nn',
       {
         functions: [fn],
       },
     );
-    expect(r.result).toBe(String(FUNCTION_LIMITS.maxCallsPerRun));
-    expect(r.stdout).toMatch(/at most 100 function calls per run/);
-    expect(ran).toBe(FUNCTION_LIMITS.maxCallsPerRun);
+    expect(r.result).toBe(String(LIMITS.maxFunctionCalls));
+    expect(r.stdout).toMatch(/at most 30 function calls per run \(limits\.maxFunctionCalls\)/);
+    expect(ran).toBe(LIMITS.maxFunctionCalls);
   });
 
-  it('run at most maxConcurrentCalls handlers at once; more wait their turn', async () => {
+  it('run at most limits.maxConcurrentFunctionCalls handlers at once; more wait their turn', async () => {
     let running = 0;
     let most = 0;
     const fn: SandboxFunction = {
@@ -155,7 +157,7 @@ describe('functions from the page', () => {
     };
     const r = await sandbox.run('import asyncio\nsum(await asyncio.gather(*[default_api.slow() for _ in range(20)]))', { functions: [fn] });
     expect(r.result).toBe('20');
-    expect(most).toBe(FUNCTION_LIMITS.maxConcurrentCalls);
+    expect(most).toBe(LIMITS.maxConcurrentFunctionCalls);
   });
 
   it('time a call out after limits.functionTimeoutMs: Python raises, the handler signal aborts', async () => {
@@ -185,6 +187,72 @@ describe('functions from the page', () => {
       expect(String(seen.aborted[0])).toMatch(/the run was stopped/);
       expect((await sandbox.run(`kept_${how}`)).result).toBe('7');
     }
+  });
+
+  it('ask confirm after the checks and before the handler: only true runs it, a decline or a throw raise in Python', async () => {
+    const asked: unknown[] = [];
+    const sent: string[] = [];
+    const answers: Record<string, () => unknown> = {
+      'a@example.com': () => true,
+      'b@example.com': () => false,
+      'c@example.com': () => Promise.reject(new Error('the approver is offline')),
+      'd@example.com': () => 'yes',
+    };
+    const sendEmail: SandboxFunction = {
+      name: 'send_email',
+      parameters: { type: 'object', properties: { to: { type: 'string' } }, required: ['to'] },
+      handler: ({ to }) => sent.push(String(to)),
+      confirm: (call, { signal }) => {
+        asked.push(call);
+        expect(signal.aborted).toBe(false);
+        return answers[String(call.args.to)]() as boolean;
+      },
+    };
+    const r = await sandbox.run(
+      [
+        'for to in ["a@example.com", "b@example.com", "c@example.com", "d@example.com", 7]:',
+        '    try:',
+        '        await default_api.send_email(to=to)',
+        '        print("sent", to)',
+        '    except default_api.FunctionCallError as e:',
+        '        print(e)',
+      ].join('\n'),
+      { functions: [sendEmail] },
+    );
+    expect(r.stdout.split('\n')).toEqual([
+      'sent a@example.com',
+      'send_email: the user declined this call of send_email; it did not run',
+      'send_email: the approver is offline',
+      'send_email: the user declined this call of send_email; it did not run',
+      expect.stringMatching(/arguments do not fit send_email's parameters/),
+      '',
+    ]);
+    expect(sent).toEqual(['a@example.com']);
+    // The schema refusal was never asked about.
+    expect(asked).toEqual(['a', 'b', 'c', 'd'].map((x) => ({ name: 'send_email', args: { to: `${x}@example.com` } })));
+    await expect(sandbox.run('x = 1', { functions: [{ ...sendEmail, confirm: true as unknown as SandboxFunction['confirm'] }] })).rejects.toThrow(
+      /confirm must be a function/,
+    );
+  });
+
+  it('wait for confirm past limits.functionTimeoutMs, until the run ends: its signal aborts then and globals stay', async () => {
+    let ran = 0;
+    const slowYes: SandboxFunction = { name: 'slow_yes', handler: () => ++ran, confirm: () => new Promise((resolve) => setTimeout(() => resolve(true), 2000)) };
+    expect((await sandbox.run('await default_api.slow_yes()', { functions: [slowYes] })).result).toBe('1');
+
+    const reasons: unknown[] = [];
+    const never: SandboxFunction = {
+      name: 'never_answered',
+      handler: () => ++ran,
+      confirm: (_call, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(reasons.push(signal.reason)))),
+    };
+    await sandbox.run('kept_confirm = 9');
+    const r = await sandbox.run('await default_api.never_answered()', { functions: [never], timeoutMs: 2000 });
+    expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
+    expect(r.stateLost).toBe(false);
+    expect(String(reasons[0])).toMatch(/the run was stopped/);
+    expect(ran).toBe(1);
+    expect((await sandbox.run('kept_confirm')).result).toBe('9');
   });
 
   it('refuse a bad functions entry when the run starts, naming it, with nothing run', async () => {
@@ -258,10 +326,11 @@ describe('a worker that forges function calls', () => {
 
 describe("the host's checks of a worker's function calls", () => {
   const call = (name: string, args = '{}') => ({ type: 'function-call' as const, runId: 1, callId: 9, name, args });
+  const limits = { ...DEFAULT_LIMITS, functionTimeoutMs: 1000 };
 
   it('refuses a name that is not one of the run’s functions, running nothing', async () => {
     let ran = 0;
-    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
     const reply = await calls.answer(call('fetch_secrets'));
     expect(reply).toEqual({ type: 'function-result', callId: 9, error: expect.stringMatching(/no function "fetch_secrets" in this run/) });
     expect(ran).toBe(0);
@@ -271,7 +340,7 @@ describe("the host's checks of a worker's function calls", () => {
     const huge = parseWorkerEvent({ ...call('allowed'), args: 'x'.repeat(FUNCTION_LIMITS.maxArgsChars + 1) });
     expect(huge).toMatchObject({ type: 'function-call', name: 'allowed', args: '{}', refused: expect.stringMatching(/over/) });
     let ran = 0;
-    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
     expect((await calls.answer(huge as ReturnType<typeof call>)).error).toMatch(/over 1048576 characters/);
     expect((await calls.answer(call('allowed', '[1,2]'))).error).toMatch(/must be an object/);
     expect((await calls.answer(call('allowed', '{"a":'))).error).toMatch(/not valid JSON/);
@@ -282,7 +351,7 @@ describe("the host's checks of a worker's function calls", () => {
   it('refuses a call for a run that is not the current one, or one already over', async () => {
     let ran = 0;
     expect((await answerFunctionCall(undefined, call('allowed'))).error).toMatch(/only while their run is going/);
-    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], 1000);
+    const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
     calls.stop('the run ended');
     expect((await calls.answer(call('allowed'))).error).toMatch(/the run ended/);
     expect(ran).toBe(0);
@@ -302,7 +371,7 @@ describe("the host's checks of a worker's function calls", () => {
           handler: () => 'ok',
         },
       ],
-      1000,
+      limits,
     );
     expect((await calls.answer(call('big'))).error).toMatch(/returned 1048578 characters of JSON, over 1048576/);
     expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).error).toMatch(

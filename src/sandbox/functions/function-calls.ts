@@ -2,15 +2,21 @@
  * The host's side of `default_api` calls: one run's functions, answered for the worker's
  * `function-call` events. Everything the worker sends is checked before a handler runs: the run is
  * the current one, the name is one of its functions, the arguments are a JSON object within
- * bounds that fits the function's schema, and the run's limits (FUNCTION_LIMITS) are not spent.
+ * bounds that fits the function's schema, and the run's limits (`maxFunctionCalls`) are not spent;
+ * then the function's `confirm` (approval.ts) decides, and the handler waits for one of the
+ * `maxConcurrentFunctionCalls` places.
  */
 import type { FunctionResult, WorkerEvent } from '../../protocol.js';
-import type { SandboxFunction } from '../../types.js';
+import type { SandboxFunction, SandboxLimits } from '../../types.js';
 import { untilAborted } from '../downloads/abort-signals.js';
 import { FUNCTION_LIMITS } from '../limits.js';
+import { approve } from './approval.js';
 import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';
 
 type FunctionCallEvent = Extract<WorkerEvent, { type: 'function-call' }>;
+
+/** The sandbox limits that bound a run's calls. */
+export type FunctionCallLimits = Pick<SandboxLimits, 'functionTimeoutMs' | 'maxFunctionCalls' | 'maxConcurrentFunctionCalls'>;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -34,7 +40,7 @@ export class FunctionCalls {
 
   constructor(
     functions: readonly SandboxFunction[],
-    private readonly timeoutMs: number,
+    private readonly limits: FunctionCallLimits,
   ) {
     for (const fn of functions) this.byName.set(fn.name, fn);
   }
@@ -62,8 +68,10 @@ export class FunctionCalls {
     const fn = this.byName.get(event.name);
     if (!fn) throw new Error(`there is no function "${event.name}" in this run (this run's functions: ${[...this.byName.keys()].join(', ') || 'none'})`);
     if (this.over.signal.aborted) throw new Error(messageOf(this.over.signal.reason));
-    if (++this.started > FUNCTION_LIMITS.maxCallsPerRun)
-      throw new Error(`at most ${FUNCTION_LIMITS.maxCallsPerRun} function calls per run; call again in a later run, or fetch more per call`);
+    if (++this.started > this.limits.maxFunctionCalls)
+      throw new Error(
+        `at most ${this.limits.maxFunctionCalls} function calls per run (limits.maxFunctionCalls); call again in a later run, or fetch more per call`,
+      );
     if (event.args.length > FUNCTION_LIMITS.maxArgsChars)
       throw new Error(`the arguments of ${fn.name} are over ${FUNCTION_LIMITS.maxArgsChars} characters of JSON`);
     let args: unknown;
@@ -77,8 +85,11 @@ export class FunctionCalls {
       const problems = (await this.checkOf(fn))(args);
       if (problems.length > 0) throw new TypeError(`the arguments do not fit ${fn.name}'s parameters: ${problems.join('; ')}`);
     }
+    // Before taking a place: a call waiting for a person does not hold up the others.
+    await approve(fn, args as Record<string, unknown>, this.over.signal);
     await this.turn();
     try {
+      if (this.over.signal.aborted) throw new Error(messageOf(this.over.signal.reason));
       return await this.run(fn, args as Record<string, unknown>);
     } finally {
       this.running--;
@@ -96,20 +107,20 @@ export class FunctionCalls {
     return check;
   }
 
-  /** Waits for one of the `maxConcurrentCalls` places. */
+  /** Waits for one of the `maxConcurrentFunctionCalls` places. */
   private async turn(): Promise<void> {
-    if (this.running >= FUNCTION_LIMITS.maxConcurrentCalls) await new Promise<void>((resolve) => this.queue.push(resolve));
+    if (this.running >= this.limits.maxConcurrentFunctionCalls) await new Promise<void>((resolve) => this.queue.push(resolve));
     this.running++;
-    if (this.over.signal.aborted) throw new Error(messageOf(this.over.signal.reason));
   }
 
   private async run(fn: SandboxFunction, args: Record<string, unknown>): Promise<string | undefined> {
     const controller = new AbortController();
     const onOver = () => controller.abort(this.over.signal.reason);
     this.over.signal.addEventListener('abort', onOver);
+    const { functionTimeoutMs } = this.limits;
     const timer = setTimeout(
-      () => controller.abort(new Error(`${fn.name} did not finish within ${this.timeoutMs} ms (limits.functionTimeoutMs)`)),
-      this.timeoutMs,
+      () => controller.abort(new Error(`${fn.name} did not finish within ${functionTimeoutMs} ms (limits.functionTimeoutMs)`)),
+      functionTimeoutMs,
     );
     try {
       const handled = Promise.resolve().then(() => fn.handler(args, { signal: controller.signal }));

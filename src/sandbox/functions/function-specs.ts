@@ -40,6 +40,7 @@ export function functionSpecs(functions: unknown): FunctionSpec[] {
     if (seen.has(name)) throw new TypeError(`${label}: a second function named "${name}"`);
     seen.add(name);
     if (typeof fn.handler !== 'function') throw new TypeError(`${label} ("${name}"): handler must be a function`);
+    if (fn.confirm !== undefined && typeof fn.confirm !== 'function') throw new TypeError(`${label} ("${name}"): confirm must be a function`);
     if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)))
       throw new TypeError(`${label} ("${name}"): parameters must be a JSON Schema object`);
     if (description !== undefined && typeof description !== 'string') throw new TypeError(`${label} ("${name}"): description must be a string`);

@@ -87,10 +87,15 @@ export function resolveFunctions(list: readonly LocalFunction[] | undefined, dec
   return functions;
 }
 
-/** `callableFrom` is one of its three values, and code may call a function only where it runs here, by a Python name. */
+/** `callableFrom` is one of its three values, and code may call a function only where it runs here, by a Python name; `confirm` only where code calls it. */
 function checkCallableFrom(fn: LocalFunction, declaresRunPython: boolean): void {
   const name = fn.declaration.name;
-  if (fn.callableFrom === undefined || fn.callableFrom === 'model') return;
+  if (fn.confirm !== undefined && typeof fn.confirm !== 'function') throw new TypeError(`confirm of "${name}" must be a function`);
+  if (fn.callableFrom === undefined || fn.callableFrom === 'model') {
+    // A confirm that would never be asked is a gate the app believes in but does not have.
+    if (fn.confirm) throw new TypeError(`"${name}" has confirm, which is asked only for calls from code; set callableFrom to "code" or "both"`);
+    return;
+  }
   if (fn.callableFrom !== 'code' && fn.callableFrom !== 'both')
     throw new TypeError(`callableFrom of "${name}" must be "model", "code" or "both"; got ${JSON.stringify(fn.callableFrom)}`);
   if (!declaresRunPython) throw new TypeError(`"${name}" is callable from code, which needs execution "local" (the model's Python runs here)`);

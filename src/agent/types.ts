@@ -2,7 +2,7 @@
  * Public option and parameter types of the agent loop. Types only.
  */
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
-import type { RunOptions, RunResult, SandboxLimits } from '../types.js';
+import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
 import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
 
@@ -60,6 +60,14 @@ export interface LocalFunction {
   callableFrom?: 'model' | 'code' | 'both';
   /** Answers a call: receives the call's arguments; may return a promise. */
   handler: (args: Record<string, unknown>, context: LocalFunctionContext) => unknown;
+  /**
+   * Asked before each call from the model's Python runs the handler (the sandbox's
+   * `SandboxFunction.confirm`): only `true` lets it run; `false` or a throw raise
+   * `default_api.FunctionCallError` in Python instead, and the `code-call` event has the refusal as
+   * its `error`. Its `signal` also aborts with the message's abort; the wait is bounded by the run's
+   * deadline, not `limits.functionTimeoutMs`. Calls by the model directly are not asked.
+   */
+  confirm?: ConfirmCall;
 }
 
 /**

@@ -3,45 +3,23 @@
  * Python (`await default_api.name(...)`) inside one `run_python` run, not by the model one round
  * trip at a time. Against the fake Gemini server and the real sandbox.
  */
-import type { FunctionDeclaration } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat } from '../../src/agent/index.js';
+import { type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat, isAbortError } from '../../src/agent/index.js';
 import { MODEL, clientFor, declaredFunctions, functionCall, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { RecordedRequest } from '../fake-gemini/wire.js';
 import { functionResults, modelOutput, reply as interactionReply, resultJson, runPython } from '../fake-interactions/scenarios.js';
 import { useAgentFixture } from '../support/agent-fixtures.js';
+import { SALES, TROUBLES, TROUBLE_SANDBOX_OPTIONS, salesFunction, troubleCell, troubled } from '../support/code-call-troubles.js';
 import { localChat, useFakeInteractions } from './interactions-fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
-useAgentFixture((fixture) => ({ fake, sandbox } = fixture));
+useAgentFixture((fixture) => ({ fake, sandbox } = fixture), TROUBLE_SANDBOX_OPTIONS);
 const interactions = useFakeInteractions();
 
 const REGIONS = Array.from({ length: 12 }, (_, i) => `region-${i + 1}`);
-
-const SALES: FunctionDeclaration = {
-  name: 'get_sales_data',
-  description: 'Monthly sales of one region, in euros.',
-  parametersJsonSchema: { type: 'object', properties: { region: { type: 'string' } }, required: ['region'] },
-};
-
-/** get_sales_data, its calls counted: region-N sold N euros a month for three months. */
-function salesFunction(callableFrom: LocalFunction['callableFrom']) {
-  const calls: string[] = [];
-  const fn: LocalFunction = {
-    declaration: SALES,
-    callableFrom,
-    handler: ({ region }) => {
-      calls.push(String(region));
-      const n = Number(String(region).split('-')[1]);
-      if (!Number.isInteger(n)) throw new Error(`No region named ${String(region)}`);
-      return { region, months: [n, n, n] };
-    },
-  };
-  return { fn, calls };
-}
 
 /** The model's one cell: every region's total, printed as one line. */
 const SUMMARY_CODE = [
@@ -88,27 +66,6 @@ describe('a function callable from code', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it("raises the handler's error in Python, and refuses arguments its schema does not allow without calling it", async () => {
-    const { fn, calls } = salesFunction('code');
-    const code = [
-      'try:',
-      '    await default_api.get_sales_data(region="nowhere")',
-      'except default_api.FunctionCallError as error:',
-      '    print("handler:", error)',
-      'try:',
-      '    await default_api.get_sales_data(region=7)',
-      'except Exception as error:',
-      '    print("refused:", type(error).__name__)',
-    ].join('\n');
-    fake.script([{ reply: reply([runPythonCall(code, 'c1')]) }, { reply: reply([text('Done.')]) }]);
-    await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [fn] }).sendMessage({ message: 'Try.' });
-
-    const output = outputOf(fake.requests[1]);
-    expect(output).toContain('handler: get_sales_data: No region named nowhere');
-    expect(output).toContain('refused: FunctionCallError');
-    expect(calls).toEqual(['nowhere']);
-  });
-
   it('is unknown to the model when only code may call it, and offered both ways with "both"', async () => {
     const codeOnly = salesFunction('code');
     fake.script([
@@ -142,7 +99,7 @@ describe('a function callable from code', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it('is refused where it cannot apply: server execution, a name Python cannot call, an unknown callableFrom', () => {
+  it('is refused where it cannot apply: server execution, a name Python cannot call, an unknown callableFrom, a confirm never asked', () => {
     const { fn } = salesFunction('code');
     const ai = clientFor(fake);
     expect(() => createCodeExecutionChat({ ai, model: MODEL, execution: 'server', functions: [fn] })).toThrow(/needs execution "local"/);
@@ -150,6 +107,9 @@ describe('a function callable from code', () => {
     expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [dashed] })).toThrow(/must be a Python identifier/);
     const odd = { ...fn, callableFrom: 'python' as unknown as 'code' };
     expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [odd] })).toThrow(/must be "model", "code" or "both"/);
+    // A confirm is asked only for calls from code: on a function only the model calls it would gate nothing.
+    const gated = { ...fn, callableFrom: 'model' as const, confirm: () => true };
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [gated] })).toThrow(/confirm, which is asked only for calls from code/);
   });
 
   it('works the same on the Interactions API: one function_call, 12 calls from code, the output alone in its function_result', async () => {
@@ -173,5 +133,56 @@ describe('a function callable from code', () => {
     expect(resultJson(server.requests[1])).toEqual({ outcome: 'OUTCOME_OK', output: '12 regions, best region-12 with 36\n' });
     expect(res.text).toBe('12 regions, best region-12 with 36\n');
     expect(server.failures).toEqual([]);
+  });
+});
+
+describe.each(['generateContent', 'interactions'] as const)('a call from code that goes wrong (%s API)', (api) => {
+  /** A chat on `api`'s fake whose model runs `cell`, then `print(state)`, then answers: the outputs of both runs. */
+  async function converse(cell: string, functions: LocalFunction[], events: CodeExecutionEvent[], abortSignal?: AbortSignal) {
+    const onEvent = (e: CodeExecutionEvent) => events.push(e);
+    const message = { message: 'Go.', ...(abortSignal && { config: { abortSignal } }) };
+    if (api === 'generateContent') {
+      fake.script([{ reply: reply([runPythonCall(cell, 'c1')]) }, { reply: reply([runPythonCall('print(state)', 'c2')]) }, { reply: reply([text('Done.')]) }]);
+      await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions, onEvent }).sendMessage(message);
+      return [outputOf(fake.requests[1]), outputOf(fake.requests[2])];
+    }
+    const { fake: server } = interactions;
+    server.script([
+      { reply: interactionReply('requires_action', [runPython(cell, 'c1')]) },
+      { reply: interactionReply('requires_action', [runPython('print(state)', 'c2')]) },
+      { reply: interactionReply('completed', [modelOutput('Done.')]) },
+    ]);
+    await localChat(server, sandbox, { functions, onEvent }).sendMessage(message);
+    return [resultJson(server.requests[1]).output, resultJson(server.requests[2]).output];
+  }
+
+  it.each(TROUBLES)('$case raises in Python, and the interpreter keeps its state for the next run_python call', async (trouble) => {
+    const { functions, seen } = troubled();
+    const events: CodeExecutionEvent[] = [];
+    const [first, second] = await converse(troubleCell(trouble.call, trouble.case), functions, events);
+    expect(first).toMatch(trouble.output);
+    expect(second).toBe(`${trouble.case}\n`);
+    trouble.check(seen, events);
+    const ends = events.filter((e) => e.type === 'run-end');
+    expect(ends.map((e) => e.result.stateLost)).toEqual([false, false]);
+  });
+
+  it("stops a call pending when the message is aborted: the handler's signal aborts, the interpreter keeps its state", async () => {
+    const { functions, seen } = troubled();
+    const controller = new AbortController();
+    const events: CodeExecutionEvent[] = [];
+    const stopping = converse(troubleCell('await default_api.wait_forever()', 'stopped'), functions, events, controller.signal);
+    while (seen.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    expect(
+      isAbortError(
+        await stopping.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    ).toBe(true);
+    expect(seen.aborted).toHaveLength(1);
+    expect(await sandbox.run('state')).toMatchObject({ result: "'stopped'", stateLost: false });
   });
 });

@@ -9,6 +9,7 @@ import { type FunctionDeclaration, Type } from '@google/genai';
 import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, cancellation, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { AGENT_SANDBOX_OPTIONS, useFakeLive } from '../support/agent-fixtures.js';
+import { TROUBLES, TROUBLE_SANDBOX_OPTIONS, troubleCell, troubled } from '../support/code-call-troubles.js';
 import { BOOT_TIMEOUT_MS, it, useSandbox } from '../support/fixtures.js';
 
 let fake: FakeLive;
@@ -17,7 +18,7 @@ let sandbox: PythonSandbox;
 const live = useFakeLive((made) => {
   fake = made;
 });
-useSandbox(AGENT_SANDBOX_OPTIONS, (made) => {
+useSandbox(TROUBLE_SANDBOX_OPTIONS, (made) => {
   sandbox = made;
 });
 
@@ -63,6 +64,36 @@ describe('a Live session with code execution', () => {
     server.send(toolCall(runPythonCall('w', code)));
     expect((await server.next('toolResponse')).message.toolResponse.functionResponses[0].response).toEqual({ outcome: 'OUTCOME_OK', output: "12 {'sunny'}\n" });
     expect(cities).toEqual(Array.from({ length: 12 }, (_, i) => `c${i}`));
+    expect(fake.failures).toEqual([]);
+  });
+
+  it.each(TROUBLES)('raises $case in the code calling an app function, and keeps the interpreter for the next call', async (trouble) => {
+    const { functions, seen } = troubled();
+    const { server, events } = await open({ functions });
+    const outputOf = async (id: string, code: string) => {
+      server.send(toolCall(runPythonCall(id, code)));
+      return (await server.next('toolResponse')).message.toolResponse.functionResponses[0].response.output;
+    };
+    expect(await outputOf('t', troubleCell(trouble.call, trouble.case))).toMatch(trouble.output);
+    expect(await outputOf('s', 'print(state)')).toBe(`${trouble.case}\n`);
+    trouble.check(seen, events);
+    const ends = events.flatMap((event) => (event.type === 'run-end' ? [event.result.stateLost] : []));
+    expect(ends).toEqual([false, false]);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it("aborts a pending app function's signal when its run is cancelled, and keeps the interpreter", async () => {
+    const { functions, seen } = troubled();
+    const { server, waitFor } = await open({ functions });
+    server.send(toolCall(runPythonCall('t', troubleCell('await default_api.wait_forever()', 'cancelled'))));
+    while (seen.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    server.send(cancellation('t'));
+    expect(await waitFor('call-cancelled')).toMatchObject({ callId: 't', was: 'running' });
+    expect(seen.aborted).toHaveLength(1);
+    server.send(toolCall(runPythonCall('s', 'print(state)')));
+    expect((await server.next('toolResponse')).message.toolResponse.functionResponses).toEqual([
+      { id: 's', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: 'cancelled\n' } },
+    ]);
     expect(fake.failures).toEqual([]);
   });
 

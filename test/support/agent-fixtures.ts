@@ -13,9 +13,13 @@ export const AGENT_SANDBOX_OPTIONS: SandboxOptions = { limits: { timeoutMs: 20_0
 
 /**
  * One fake Gemini server and one real sandbox per test file (a boot costs seconds); the fake's
- * script and request log are reset before each test.
+ * script and request log are reset before each test. `options`: the sandbox's, for a file that
+ * needs other limits.
  */
-export function useAgentFixture(started: (fixture: { fake: FakeGemini; sandbox: PythonSandbox }) => void): void {
+export function useAgentFixture(
+  started: (fixture: { fake: FakeGemini; sandbox: PythonSandbox }) => void,
+  options: SandboxOptions = AGENT_SANDBOX_OPTIONS,
+): void {
   let fake: FakeGemini | undefined;
   beforeAll(async () => {
     fake = await FakeGemini.start();
@@ -23,7 +27,7 @@ export function useAgentFixture(started: (fixture: { fake: FakeGemini; sandbox: 
   afterAll(async () => {
     await fake?.close();
   });
-  useSandbox(AGENT_SANDBOX_OPTIONS, (sandbox) => started({ fake: fake!, sandbox }));
+  useSandbox(options, (sandbox) => started({ fake: fake!, sandbox }));
   beforeEach(() => {
     fake?.reset();
   });

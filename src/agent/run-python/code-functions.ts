@@ -6,7 +6,8 @@
  */
 import type { FunctionDeclaration, Schema } from '@google/genai';
 import { anySignal } from '../../sandbox/downloads/abort-signals.js';
-import type { SandboxFunction } from '../../types.js';
+import { declinedMessage } from '../../sandbox/functions/approval.js';
+import type { ConfirmCall, SandboxFunction } from '../../types.js';
 import type { CodeCallEvent } from '../events.js';
 import type { LocalFunction } from '../types.js';
 
@@ -52,6 +53,7 @@ export function sandboxFunctions(functions: ReadonlyMap<string, LocalFunction>, 
       name,
       description: fn.declaration.description,
       parameters: parametersOf(fn.declaration),
+      ...(fn.confirm && { confirm: confirmOf(fn.confirm, ctx, name) }),
       handler: async (args, { signal }) => {
         const started = performance.now();
         const report = (outcome: { error?: string }) =>
@@ -69,6 +71,28 @@ export function sandboxFunctions(functions: ReadonlyMap<string, LocalFunction>, 
       },
     };
   });
+}
+
+/**
+ * The function's `confirm` for the sandbox: its signal also follows the message's abort, and a
+ * refusal (a decline or a throw) is reported as a `code-call` event whose handler did not run.
+ */
+function confirmOf(confirm: ConfirmCall, ctx: CodeCallContext, name: string): ConfirmCall {
+  return async (call, { signal }) => {
+    const started = performance.now();
+    let refusal: string | undefined;
+    try {
+      const approved = (await confirm(call, { signal: anySignal([signal, ctx.signal]) })) === true;
+      if (!approved) refusal = declinedMessage(name);
+      return approved;
+    } catch (error) {
+      refusal = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      if (refusal !== undefined)
+        ctx.emit({ type: 'code-call', step: ctx.step, callId: ctx.callId, name, args: call.args, error: refusal, durationMs: performance.now() - started });
+    }
+  };
 }
 
 /** The declaration's parameters as JSON Schema: `parametersJsonSchema` as given, or `parameters` (Gemini's Schema) translated. */

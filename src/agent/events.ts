@@ -70,7 +70,7 @@ export interface CodeCallEvent {
   callId: string | undefined;
   name: string;
   args: Record<string, unknown>;
-  /** The handler's error message, when it threw. */
+  /** The handler's error message, when it threw; or the refusal, when the function's `confirm` declined or threw (the handler did not run). */
   error?: string;
   durationMs: number;
 }

@@ -231,6 +231,43 @@ describe('code mode: AI SDK tools called from the code', () => {
     expect(calls).toEqual([]);
   });
 
+  test('a tool with needsApproval runs only when confirm says true; a declined call raises in Python and execute never runs', async () => {
+    const sent: string[] = [];
+    const asked: unknown[] = [];
+    const sendEmail = tool({
+      inputSchema: jsonSchema<{ to: string }>({ type: 'object', properties: { to: { type: 'string' } }, required: ['to'] }),
+      // Internal addresses need no approval: needsApproval's function decides per call.
+      needsApproval: async ({ to }) => !to.endsWith('@example.com'),
+      execute: async ({ to }) => sent.push(to),
+    });
+    const { getSales, calls } = salesTool();
+    const confirm = (call: { name: string; args: Record<string, unknown> }) => {
+      asked.push(call);
+      return false;
+    };
+    const code = [
+      'await default_api.get_sales_data(region="region-1")',
+      'for to in ("boss@example.com", "press@elsewhere.org"):',
+      '    try:',
+      '        await default_api.send_email(to=to)',
+      '        print("sent", to)',
+      '    except default_api.FunctionCallError as error:',
+      '        print(error)',
+    ].join('\n');
+    const model = modelCalling({ code });
+    const run = pythonTool(sandbox, { tools: { get_sales_data: getSales, send_email: sendEmail }, confirm });
+    await generateText({ model, tools: { run_python: run }, stopWhen: stepCountIs(3), prompt: 'Mail them.' });
+    expect(toolResultSent(model)).toMatchObject({
+      output: { value: [{ type: 'text', text: 'sent boss@example.com\nsend_email: the user declined this call of send_email; it did not run' }] },
+    });
+    expect(sent).toEqual(['boss@example.com']);
+    // Only the call needsApproval flagged was asked about; get_sales_data has no needsApproval.
+    expect(asked).toEqual([{ name: 'send_email', args: { to: 'press@elsewhere.org' } }]);
+    expect(calls).toHaveLength(1);
+    // Without confirm, a tool with needsApproval is refused when the tool is made.
+    expect(() => pythonTool(sandbox, { tools: { send_email: sendEmail } })).toThrow(/has needsApproval, so pythonTool needs a confirm function/);
+  });
+
   test('tools are checked when the tool is made: a name Python cannot call, or no execute where the code runs', () => {
     const { getSales } = salesTool();
     expect(() => pythonTool(sandbox, { tools: { 'get-sales': getSales } })).toThrow(/must be a Python identifier/);

@@ -7,7 +7,7 @@
 import { type Tool, type ToolExecutionOptions, asSchema } from 'ai';
 import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import { isFunctionName } from '../../sandbox/functions/function-specs.js';
-import type { SandboxFunction } from '../../types.js';
+import type { ConfirmCall, SandboxFunction } from '../../types.js';
 
 /** AI SDK tools the model's code may call, by the name Python calls them. Each needs `execute`. */
 // biome-ignore lint/suspicious/noExplicitAny: any tool, whatever its input, output and context types.
@@ -23,15 +23,16 @@ export interface CodeToolDeclaration {
 /**
  * Checks `tools` and returns their declarations. A schema the AI SDK gives only asynchronously
  * is described without parameters (the sandbox still checks calls against it once resolved).
- * `executes`: the tools run here, so each needs `execute` (a definition for a server whose
- * browser runs the code does not).
- * @throws {TypeError} a name Python cannot call, or a tool without `execute` where one is needed.
+ * `executes`: the tools run here, so each needs `execute`, and one with `needsApproval` needs
+ * `confirm` (a definition for a server whose browser runs the code needs neither).
+ * @throws {TypeError} a name Python cannot call, or a tool without `execute` or `confirm` where one is needed.
  */
-export function codeToolDeclarations(tools: CodeTools, executes: boolean): CodeToolDeclaration[] {
+export function codeToolDeclarations(tools: CodeTools, executes: boolean, confirm?: ConfirmCall): CodeToolDeclaration[] {
   return Object.entries(tools).map(([name, tool]) => {
     if (!isFunctionName(name)) throw new TypeError(`tools: "${name}" must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
     if (executes && typeof tool?.execute !== 'function')
       throw new TypeError(`tools: "${name}" needs an execute function: the sandbox runs it when the code calls it`);
+    if (executes) checkApproval(name, tool, confirm);
     const schema = asSchema(tool.inputSchema).jsonSchema;
     const parametersJsonSchema = isThenable(schema) ? undefined : (schema as Record<string, unknown>);
     return { name, description: textOf(tool.description), parametersJsonSchema };
@@ -39,27 +40,61 @@ export function codeToolDeclarations(tools: CodeTools, executes: boolean): CodeT
 }
 
 /**
+ * A tool with `needsApproval` never runs unapproved: inside a run the AI SDK cannot pause for its
+ * approval step, so `confirm` is how the app approves, and without it the tool is refused.
+ */
+function checkApproval(name: string, tool: CodeTools[string], confirm: ConfirmCall | undefined): void {
+  if (tool.needsApproval && typeof confirm !== 'function')
+    throw new TypeError(`tools: "${name}" has needsApproval, so pythonTool needs a confirm function to approve its calls from code`);
+}
+
+/**
  * The sandbox functions of one `run_python` call: each tool's `execute`, handed the outer call's
  * messages and context, a tool call id of its own and a signal that aborts with the run's end,
- * the call's timeout or the outer step's abort.
+ * the call's timeout or the outer step's abort. A tool with `needsApproval` (true, or its function
+ * answering true for the call) is asked of `confirm` first.
  */
-export async function codeToolFunctions(tools: CodeTools, outer: Partial<ToolExecutionOptions<unknown>>): Promise<SandboxFunction[]> {
+export async function codeToolFunctions(
+  tools: CodeTools,
+  outer: Partial<ToolExecutionOptions<unknown>> & { confirm?: ConfirmCall },
+): Promise<SandboxFunction[]> {
   let calls = 0;
+  // One id per call, shared by needsApproval and execute: the sandbox hands both the same args object.
+  const ids = new WeakMap<object, string>();
+  const idOf = (name: string, args: Record<string, unknown>) => {
+    let id = ids.get(args);
+    if (id === undefined) ids.set(args, (id = `${outer.toolCallId ?? 'run_python'}/${name}-${++calls}`));
+    return id;
+  };
+  const { confirm } = outer;
   return Promise.all(
-    Object.entries(tools).map(async ([name, tool]) => ({
-      name,
-      description: textOf(tool.description),
-      parameters: (await asSchema(tool.inputSchema).jsonSchema) as Record<string, unknown>,
-      handler: (args: Record<string, unknown>, { signal }: { signal: AbortSignal }) =>
-        lastValue(
-          tool.execute?.(args, {
-            toolCallId: `${outer.toolCallId ?? 'run_python'}/${name}-${++calls}`,
-            messages: outer.messages ?? [],
-            context: outer.context,
-            abortSignal: anySignal([signal, outer.abortSignal]),
+    Object.entries(tools).map(async ([name, tool]): Promise<SandboxFunction> => {
+      checkApproval(name, tool, confirm);
+      const needsApproval = tool.needsApproval;
+      return {
+        name,
+        description: textOf(tool.description),
+        parameters: (await asSchema(tool.inputSchema).jsonSchema) as Record<string, unknown>,
+        ...(needsApproval &&
+          confirm && {
+            confirm: async (call, context) => {
+              const asks =
+                typeof needsApproval !== 'function' ||
+                (await needsApproval(call.args, { toolCallId: idOf(name, call.args), messages: outer.messages ?? [], context: outer.context }));
+              return !asks || confirm(call, context);
+            },
           }),
-        ),
-    })),
+        handler: (args, { signal }) =>
+          lastValue(
+            tool.execute?.(args, {
+              toolCallId: idOf(name, args),
+              messages: outer.messages ?? [],
+              context: outer.context,
+              abortSignal: anySignal([signal, outer.abortSignal]),
+            }),
+          ),
+      };
+    }),
   );
 }
 

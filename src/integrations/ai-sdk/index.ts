@@ -15,7 +15,7 @@
  * ```
  */
 import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
-import type { OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
+import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
 import { DEFAULT_MAX_CODE_CHARS, runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
@@ -24,6 +24,7 @@ import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from
 export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 export type { RunPlace } from '../../agent/run-python/place.js';
 export type { CodeTools } from './code-tools.js';
+export type { ConfirmCall } from '../../types.js';
 
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
@@ -63,6 +64,15 @@ export interface PythonToolOptions {
    * also in `generateText`'s `tools`, unless the model should call them directly too.
    */
   tools?: CodeTools;
+  /**
+   * Approves calls from code of the `tools` that have `needsApproval` (`true`, or its function
+   * answering true for the call), before their `execute` runs: only `true` lets one run; `false` or
+   * a throw raise `default_api.FunctionCallError` in Python saying it was declined. The AI SDK's own
+   * approval step cannot pause a run, so a tool with `needsApproval` and no `confirm` is refused
+   * (`TypeError` when the tool is made). Tools without `needsApproval` are not asked about. Its
+   * `signal` aborts when the run is stopped or ends; the run's deadline bounds the wait.
+   */
+  confirm?: ConfirmCall;
 }
 
 /** The tool reads no context (`ToolExecutionOptions.context`): any is accepted. */
@@ -85,7 +95,7 @@ export { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
  */
 export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
   const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
-  if (options.tools) codeToolDeclarations(options.tools, true);
+  if (options.tools) codeToolDeclarations(options.tools, true, options.confirm);
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
     ...definitionParts({ ...options, timeoutMs }, sandbox),
     execute: (input, { abortSignal, toolCallId, messages, context }) =>

@@ -20,7 +20,8 @@ const LIMIT_FLAGS = Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as
 
 /** The usage text of `pyodide-code-execution mcp --help`. */
 export function usage(): string {
-  const limits = LIMIT_FLAGS.map(([flag, key]) => `${`  --${flag} <n>`.padEnd(32)}limits.${key} (default ${DEFAULT_LIMITS[key]})`);
+  // A flag longer than the column still gets a space before its meaning.
+  const limits = LIMIT_FLAGS.map(([flag, key]) => `${`  --${flag} <n>`.padEnd(31)} limits.${key} (default ${DEFAULT_LIMITS[key]})`);
   return [
     'Usage: pyodide-code-execution mcp [options]',
     '',

@@ -256,6 +256,7 @@ export interface SandboxFunction {
  * The approval of one call from the sandbox's Python, before its handler runs: `call` is the
  * function's name and its checked arguments; `signal` aborts when the run is stopped or ends (its
  * deadline bounds the wait, `limits.functionTimeoutMs` does not). Resolve `true` to let it run.
+ * The arguments come from the model's code: show them to a person as text, never as markup.
  */
 export type ConfirmCall = (call: { name: string; args: Record<string, unknown> }, context: { signal: AbortSignal }) => boolean | PromiseLike<boolean>;
 

@@ -122,6 +122,33 @@ export function seedLocalTurns(): ScriptedTurn[] {
   ];
 }
 
+/** examples/node/code-mode.mjs's model: one cell that calls the app's functions for every region, awaited so that it runs on every Node. */
+export const GROWTH_CODE = [
+  'growth = {}',
+  'for region in await default_api.list_regions():',
+  '    months = (await default_api.get_sales_data(region=region))["months"]',
+  '    last_year, this_year = sum(months[:12]), sum(months[12:])',
+  '    growth[region] = round(100 * (this_year - last_year) / last_year, 1)',
+  'for region, pct in sorted(growth.items(), key=lambda kv: -kv[1])[:3]:',
+  '    print(f"{region}: {pct:+.1f}%")',
+].join('\n');
+
+/** Code mode: the app's functions are not the model's own; run_python's description lists them, and one cell calls them. */
+export function codeModeTurns(): ScriptedTurn[] {
+  return [
+    {
+      expect: (request) => {
+        const declared = declaredFunctions(request);
+        if (declared.join() !== 'run_python') throw new Error(`the model should see run_python only; it sees ${declared.join(', ')}`);
+        const description = request.body.tools?.[0]?.functionDeclarations?.[0]?.description ?? '';
+        if (!description.includes('default_api.get_sales_data(region: str)')) throw new Error('run_python does not list get_sales_data');
+      },
+      reply: reply([text("I'll fetch every region's sales in one cell and compare the two years."), runPythonCall(GROWTH_CODE, 'call-1')]),
+    },
+    { reply: (request) => reply([text(`Year-on-year growth, top three:\n${outputOf(request).trim()}`)]) },
+  ];
+}
+
 /** Server mode: Gemini runs the code itself and returns the parts in one response. */
 export function seedServerTurns(): ScriptedTurn[] {
   return [

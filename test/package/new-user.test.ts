@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { seedLocalTurns, seedServerTurns } from '../fake-gemini/scenarios.js';
+import { codeModeTurns, seedLocalTurns, seedServerTurns } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 import { SDK_VERSION } from '../support/genai-sdk.js';
 import { PACKAGE_NAME, REPO, packPackage } from '../support/packed-package.js';
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await npm(['install', `@google/genai@${SDK_VERSION}`], app);
   sdkWarnings = warnings((await npm(['install'], app)).stderr);
   packageInstall = await npm(['install', tarball], app);
-  for (const file of ['local.mjs', 'server.mjs']) copyFileSync(join(REPO, 'examples', 'node', file), join(app, file));
+  for (const file of ['local.mjs', 'server.mjs', 'code-mode.mjs']) copyFileSync(join(REPO, 'examples', 'node', file), join(app, file));
   fake = await FakeGemini.start();
 }, INSTALL_MS * 2);
 
@@ -90,6 +90,19 @@ describe(`a new user on Node ${process.versions.node} with @google/genai ${SDK_V
     expect(stdout).toContain('[OUTCOME_OK]\n5117');
     expect(stdout).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(fake.requests.map((request) => request.apiVersion)).toEqual(['v1beta', 'v1beta']);
+    expect(fake.failures).toEqual([]);
+  }, 120_000);
+
+  test("runs the code-mode example: one cell calls the app's functions for twelve regions, one model round trip", async () => {
+    fake.reset().script(codeModeTurns());
+    const { stdout } = await run(process.execPath, ['code-mode.mjs'], {
+      cwd: app,
+      env: { ...process.env, GEMINI_API_KEY: 'test-key', GEMINI_BASE_URL: fake.baseUrl },
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('[OUTCOME_OK]\nwest: +24.6%\nlakes: +19.3%\neast: +18.3%');
+    expect(stdout).toContain("(the model's code called get_sales_data 12 times)");
+    expect(fake.requests).toHaveLength(2);
     expect(fake.failures).toEqual([]);
   }, 120_000);
 

@@ -11,6 +11,7 @@ import { type TemplateResult, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { isNotRunCode } from '../agent/index.js';
 import type { OutputChunk } from '../types.js';
+import { type CellCalls, type ShownCall, callText, callsCaption, moreLine } from './cell-calls.js';
 import { highlightCode } from './highlight.js';
 import { enlargeIcon } from './icons.js';
 import { renderMarkdown } from './markdown.js';
@@ -104,6 +105,8 @@ export interface RenderContext {
   inProgress?: boolean;
   /** The message was stopped: a cell it left without a result says "stopped", not "not run". */
   stopped?: boolean;
+  /** The page functions each cell's code called (code mode), by the cell's number among the cells that ran (from 0). */
+  calls?: readonly CellCalls[];
   /** Python is still loading: the running cell says it waits for it. */
   pythonLoading?: boolean;
   /** Copy a cell's code; the button is hidden when absent. */
@@ -124,16 +127,17 @@ export interface Figure {
 export function renderParts(parts: readonly Part[], ctx: RenderContext): TemplateResult {
   const blocks = groupParts(parts);
   const lastCell = blocks.findLastIndex((b) => b.type === 'cell' && !b.notRun);
-  const count = { cells: 0, figures: 0 };
+  const count = { cells: 0, runs: 0, figures: 0 };
   return html`${blocks.map((block, index) => {
     if (block.type === 'cell') count.cells++;
     return renderBlock(block, ctx, index === lastCell, count);
   })}`;
 }
 
-/** Cells and figures so far in these parts: figures are named by their number and their cell's. */
+/** Cells, cells that ran (drafts do not) and figures so far in these parts: figures are named by their number and their cell's. */
 interface Count {
   cells: number;
+  runs: number;
   figures: number;
 }
 
@@ -157,14 +161,35 @@ function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean, coun
 function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, isLastCell: boolean, count: Count): TemplateResult {
   const running = !cell.result && isLastCell && Boolean(ctx.inProgress);
   const live = running ? ctx.liveOutput : undefined;
+  const run = cell.notRun ? -1 : count.runs++;
+  const calls = ctx.calls?.find((c) => c.cell === run);
   return html`
     <div class="cell ${running ? 'running' : ''}" role="group" aria-label=${cell.notRun ? 'Python code the model wrote, not run' : 'Python code cell'} aria-busy=${running ? 'true' : 'false'}>
       ${renderCellHeader(cell.result, running && ctx.pythonLoading ? 'waiting' : running, ctx.onCopy ? { copy: () => ctx.onCopy?.(cell.code), copied: ctx.copied === cell.code } : undefined, cell.notRun, Boolean(ctx.stopped) && !cell.result)}
       <pre class="code" tabindex="0" role="group" aria-label="Python code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
+      ${calls ? renderCalls(calls) : nothing}
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
       ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx, () => `Figure ${++count.figures} from cell ${count.cells}`))}</div>` : nothing}
     </div>
   `;
+}
+
+/** The page functions the cell's code called: a list of text lines (hostile arguments are never HTML), its outcome in words. */
+function renderCalls(calls: CellCalls): TemplateResult {
+  const more = moreLine(calls);
+  return html`<div class="cell-calls">
+    <p class="calls-caption">${callsCaption(calls)}</p>
+    <ol aria-label="Function calls from this code">
+      ${calls.shown.map(renderCodeCall)}
+      ${more ? html`<li class="more">${more}</li>` : nothing}
+    </ol>
+  </div>`;
+}
+
+function renderCodeCall(call: ShownCall): TemplateResult {
+  const { signature, outcome, time } = callText(call);
+  const failed = call.error !== undefined;
+  return html`<li class=${failed ? 'failed' : 'ok'}><code class="call-signature">${signature}</code> <span class="call-outcome">${outcome}</span> <span class="call-time">${time}</span></li>`;
 }
 
 function renderCellHeader(

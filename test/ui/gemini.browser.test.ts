@@ -23,6 +23,7 @@ import {
   text,
 } from '../fake-gemini/scenarios.js';
 import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from '../support/widget-page.js';
+import { axeViolations } from '../support/axe.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 90_000;
@@ -182,6 +183,60 @@ describe('local execution against the fake Gemini', { timeout: TIMEOUT_MS }, () 
     await sendAndWait(page, '#chat0');
     expect(await transcriptText(page, '#chat0')).toContain('The sum of the first 50 prime numbers is 5117.');
     expect(world.fake.requests.length).toBe(before);
+  });
+});
+
+describe("code mode: the page's functions called from the model's Python", { timeout: TIMEOUT_MS }, () => {
+  test('one run_python call whose code calls a page function 3 times: the cell lists the three calls, in a 400 px sidebar in the dark', async () => {
+    const code = 'total = 0\nfor region in ["north", "south", "<b>east</b>"]:\n    total += await default_api.get_sales(region=region)\nprint(total)';
+    world.fake.script([
+      { reply: reply([text('Adding up the regions.'), runPythonCall(code, 'call-1')]) },
+      { reply: (request) => reply([text(`The total is ${outputOf(request).trim()}.`)]) },
+    ]);
+    const { page, log } = await openChat('', 'dark');
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.evaluate(() => {
+      (document.querySelector('#chat0') as CodeExecChat).functions = [
+        {
+          declaration: {
+            name: 'get_sales',
+            description: 'Units sold in a region.',
+            parametersJsonSchema: { type: 'object', properties: { region: { type: 'string' } } },
+          },
+          callableFrom: 'code',
+          handler: ({ region }) => ({ north: 10, south: 20 })[region as string] ?? 12,
+        },
+      ];
+    });
+    await waitForSandbox(page, '#chat0');
+    await type(page, 'Total sales?');
+    await sendAndWait(page, '#chat0');
+    expect(world.fake.failures).toEqual([]);
+    // One run_python call, one cell; the model saw the printed total only.
+    expect(world.fake.requests).toHaveLength(2);
+    expect(await transcriptText(page, '#chat0')).toContain('The total is 42.');
+    const calls = page.locator('#chat0 .cell .cell-calls');
+    expect(await calls.locator('.calls-caption').innerText()).toBe('3 function calls');
+    const items = calls.getByRole('list', { name: 'Function calls from this code' }).getByRole('listitem');
+    expect(await items.allInnerTexts()).toEqual([
+      expect.stringMatching(/^get_sales\(region="north"\) ok \d+ ms$/),
+      expect.stringMatching(/^get_sales\(region="south"\) ok \d+ ms$/),
+      expect.stringMatching(/^get_sales\(region="<b>east<\/b>"\) ok \d+ ms$/),
+    ]);
+    // Inside the cell, under its code and before its output; the markup in an argument is text.
+    expect(await page.locator('#chat0 .cell > :is(pre.code, .cell-calls, pre.output)').evaluateAll((els) => els.map((el) => el.className))).toEqual([
+      'code',
+      'cell-calls',
+      'output',
+    ]);
+    expect(await calls.locator('b').count()).toBe(0);
+    // Fits the sidebar: nothing wider than the list.
+    expect(await calls.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // The test page's own structure (it has no main landmark) is not the widget's business.
+    const violations = (await axeViolations(page)).filter((v) => !['landmark-one-main', 'region'].includes(v.id));
+    expect(violations).toEqual([]);
+    expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+    await screenshot(page, 'code-mode-calls-dark-400');
   });
 });
 

@@ -6,7 +6,8 @@
  * share it with other code on the page.
  */
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
+import type { ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
+import { resolveFunctions } from '../../agent/setup.js';
 import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -19,6 +20,7 @@ import type { ReadableError } from '../error-message.js';
 import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
+import { cellCallsStyles } from '../styles/cell-calls.js';
 import { transcriptStyles } from '../styles/transcript.js';
 import { type ChatAttributes, chatProperties } from './attributes.js';
 import { chatControllers } from './chat-controllers.js';
@@ -70,12 +72,14 @@ export interface CodeExecChat extends ChatAttributes {}
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: Lit defines the attributes' accessors from `properties`; the interface above only types them.
 export class CodeExecChat extends LitElement implements CodeExecChatElement {
-  static override styles = [themeTokens, controls, titleBar, transcriptStyles, ...chatStyles, voiceStyles];
+  static override styles = [themeTokens, controls, titleBar, transcriptStyles, cellCallsStyles, ...chatStyles, voiceStyles];
 
   static override properties = { ...chatProperties, _enlarged: { state: true } };
 
   /** The figure shown larger in the viewer dialog. */
   declare private _enlarged: Figure | undefined;
+
+  private pageFunctions: readonly LocalFunction[] = Object.freeze([]);
 
   private readonly parts = chatControllers(this, {
     clearTranscript: () => this.clearTranscript(),
@@ -111,6 +115,17 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
 
   get activeDemo(): Recording | undefined {
     return this.parts.demos.active?.recording;
+  }
+
+  get functions(): readonly LocalFunction[] {
+    return this.pageFunctions;
+  }
+
+  set functions(value: readonly LocalFunction[]) {
+    const list = Object.freeze([...(value ?? [])]);
+    // Checked as a chat whose code runs here would check them: the page hears of a mistake now, not at the next message.
+    resolveFunctions(list, true);
+    this.pageFunctions = list;
   }
 
   ensureSandbox(): Promise<PythonSandbox> {

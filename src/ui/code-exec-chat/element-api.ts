@@ -3,6 +3,7 @@
  * returns. An interface over `HTMLElement`, not the Lit class, so a page's types need no `lit` (the
  * widget bundles it); the class implements it, so the two cannot drift apart.
  */
+import type { LocalFunction } from '../../agent/types.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
@@ -18,6 +19,17 @@ export interface CodeExecChatElement extends HTMLElement, ChatAttributes {
   readonly sandbox: PythonSandbox | undefined;
   /** The recorded demo being played, if any. */
   readonly activeDemo: Recording | undefined;
+  /**
+   * The page's functions, as the chat takes them (`{ declaration, handler, callableFrom }`): the
+   * model calls them, or its Python does (`await default_api.name(...)`, `callableFrom: 'code'` or
+   * `'both'`), and each call from code is listed inside its cell. A property only (functions cannot
+   * be attributes). Checked when set (a bad entry throws a TypeError here); the element keeps a
+   * frozen copy, so assign a new list to change it. A new list applies from the next message (the
+   * one in flight keeps the functions it started with), and the conversation carries over. While
+   * code runs on Gemini's servers, code-only functions are left out and `'both'` ones are offered
+   * to the model only. Default: none.
+   */
+  functions: readonly LocalFunction[];
   /** Boots this widget's sandbox (once) and resolves with it. */
   ensureSandbox(): Promise<PythonSandbox>;
   /** Sends a message as if typed (attachments are written to the sandbox in local mode). */

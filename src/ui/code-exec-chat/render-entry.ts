@@ -8,7 +8,7 @@ import { paperclipIcon } from '../icons.js';
 import { type RenderContext, formatBytes, renderParts } from '../render-parts.js';
 
 export interface EntryActions {
-  render: Omit<RenderContext, 'liveOutput' | 'inProgress' | 'stopped'>;
+  render: Omit<RenderContext, 'liveOutput' | 'inProgress' | 'stopped' | 'calls'>;
   onRetry(entry: ErrorEntry): void;
   onFix(fix: 'api-key' | 'model'): void;
   /** The level of each turn's heading ("You", "Gemini"): one below the widget's title. */
@@ -61,7 +61,7 @@ function renderModel(entry: ModelEntry, actions: EntryActions): TemplateResult |
     <div class="answer">
       ${speaker('Gemini', actions.headingLevel)}
       ${waiting ? html`<div class="typing" role="img" aria-label="Gemini is thinking"><span></span><span></span><span></span></div>` : nothing}
-      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, inProgress: streaming, stopped: entry.state === 'stopped' })}
+      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, calls: entry.calls, inProgress: streaming, stopped: entry.state === 'stopped' })}
       ${entry.state === 'stopped' ? html`<p class="state-note">Stopped</p>` : nothing}
     </div>
   </article>`;

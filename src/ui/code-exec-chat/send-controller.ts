@@ -5,7 +5,7 @@
  * told how it went. (No lifecycle of its own, so not a Lit ReactiveController.)
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
+import type { ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import { BootingSandbox } from '../booting-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -20,9 +20,10 @@ import type { SandboxController } from './sandbox-controller.js';
 import type { SavedChatController } from './saved-chat-controller.js';
 import type { StatusController } from './status-controller.js';
 
-/** The element: its model, and the events it dispatches. */
+/** The element: its model and functions, and the events it dispatches. */
 export interface SendHost extends ReactiveControllerHost, EventTarget {
   readonly model: string;
+  readonly functions: readonly LocalFunction[];
 }
 
 /** The element's parts a message goes through. */
@@ -73,6 +74,7 @@ export class SendController {
     const execution = this.hooks.execution();
     const api = this.hooks.api();
     const model = this.parts.demos.active?.recording.model ?? this.host.model;
+    const functions = this.host.functions;
     this.parts.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading. The model is asked at once
     // too; its first run waits for Python (BootingSandbox). Files to attach need Python first.
@@ -82,9 +84,9 @@ export class SendController {
       return sandbox;
     };
     const sending = conversation.send(message, async () => {
-      if (execution !== 'local') return { client, model, execution, api };
-      if (python.current || message.attachments.length > 0) return { client, model, execution, api, sandbox: await pythonWithFiles() };
-      return { client, model, execution, api, sandbox: new BootingSandbox(pythonWithFiles, { timeoutMs: resolveLimits().timeoutMs }) };
+      if (execution !== 'local') return { client, model, execution, api, functions };
+      if (python.current || message.attachments.length > 0) return { client, model, execution, api, functions, sandbox: await pythonWithFiles() };
+      return { client, model, execution, api, functions, sandbox: new BootingSandbox(pythonWithFiles, { timeoutMs: resolveLimits().timeoutMs }) };
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     savedChat.save();

@@ -6,8 +6,17 @@
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
-import { type Attachment, type ChatHistoryOptions, type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
+import {
+  type Attachment,
+  type ChatHistoryOptions,
+  type CodeExecutionChat,
+  type CodeExecutionEvent,
+  type ExecutionMode,
+  type LocalFunction,
+  createCodeExecutionChat,
+} from '../../agent/index.js';
 import { type ListedFiles, listedFiles } from '../../agent/run-python/files.js';
+import { addCodeCall } from '../cell-calls.js';
 import { type ReadableError, describeError, describeRefusal } from '../error-message.js';
 import { fileParts } from '../file-parts.js';
 import { historyForMode } from './history-for-mode.js';
@@ -46,6 +55,8 @@ export class Conversation {
   private noteForModel: string | undefined;
   /** A run of the message in flight lost the interpreter (crash, fatal error, forced stop). */
   private stateLost = false;
+  /** Runs of the message in flight so far: the n-th run is the n-th code cell, where its calls are listed. */
+  private runs = 0;
   private nextId = 1;
 
   /** @param onChange called whenever `entries` or `busy` change (the element re-renders). */
@@ -108,11 +119,13 @@ export class Conversation {
       previous.model === setup.model &&
       previous.execution === setup.execution &&
       previous.api === setup.api &&
-      previous.sandbox === setup.sandbox;
+      previous.sandbox === setup.sandbox &&
+      previous.functions === setup.functions;
     if (same && this.chat) return this.chat;
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
     const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
-    const base = { ai: setup.client, model: setup.model, files, onEvent: this.onEvent, ...this.carriedHistory(setup) };
+    const functions = functionsFor(setup.functions ?? [], setup.execution);
+    const base = { ai: setup.client, model: setup.model, files, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
@@ -233,6 +246,7 @@ export class Conversation {
     this.current = model;
     this.pendingFiles = undefined;
     this.stateLost = false;
+    this.runs = 0;
     this.busy = true;
     const abort = new AbortController();
     this.abort = abort;
@@ -321,7 +335,10 @@ export class Conversation {
     const model = this.current;
     if (!model) return;
     if (event.type === 'run-start') {
+      this.runs++;
       model.live = [];
+    } else if (event.type === 'code-call') {
+      model.calls = addCodeCall(model.calls ?? [], this.runs - 1, event);
     } else if (event.type === 'output') {
       model.live = appendOutput(model.live, event.chunk);
     } else if (event.type === 'run-end') {
@@ -334,6 +351,16 @@ export class Conversation {
     this.entries = [...this.entries];
     this.onChange();
   };
+}
+
+/**
+ * The page's functions for a chat whose code runs in `execution`. On Gemini's servers no code can
+ * call the page: code-only functions are left out and `both` ones are the model's only, so the
+ * page's list works in either mode.
+ */
+function functionsFor(functions: readonly LocalFunction[], execution: ExecutionMode): LocalFunction[] {
+  if (execution === 'local') return [...functions];
+  return functions.filter((fn) => fn.callableFrom !== 'code').map((fn) => (fn.callableFrom === 'both' ? { ...fn, callableFrom: 'model' as const } : fn));
 }
 
 function isPlainText(part: Part): part is Part & { text: string } {

@@ -3,8 +3,9 @@
  * conversation is made of for saving and restoring, and what a chat is set up with. No code.
  */
 import type { Content, Part } from '@google/genai';
-import type { AgentSandbox, ExecutionMode, GeminiApi, GenAIClient, InteractionStep } from '../../agent/index.js';
+import type { AgentSandbox, ExecutionMode, GeminiApi, GenAIClient, InteractionStep, LocalFunction } from '../../agent/index.js';
 import type { OutputChunk } from '../../types.js';
+import type { CellCalls } from '../cell-calls.js';
 import type { ReadableError } from '../error-message.js';
 
 /** A message as the widget sent it. */
@@ -29,6 +30,8 @@ export interface ModelEntry {
   state: 'streaming' | 'done' | 'stopped' | 'failed';
   /** Output of the cell running now (cleared when its result arrives). */
   live: OutputChunk[];
+  /** The page functions each cell's code called (code mode), by cell: UI state beside the parts. */
+  calls?: CellCalls[];
 }
 
 export interface ErrorEntry {
@@ -89,4 +92,6 @@ export interface ConversationSetup {
   /** The API messages go through (default generateContent). */
   api?: GeminiApi;
   sandbox?: AgentSandbox;
+  /** The page's functions (the element's `functions`); a new list starts a new chat. */
+  functions?: readonly LocalFunction[];
 }

@@ -15,6 +15,7 @@
  */
 import type { Content, Part } from '@google/genai';
 import type { Attachment, ExecutionMode, InteractionStep } from '../../agent/index.js';
+import { checkedCellCalls } from '../cell-calls.js';
 import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
 import type { RestoredFiles } from '../python-restart.js';
 import type { SentMessage } from './entries.js';
@@ -111,7 +112,7 @@ function saveEntry(entry: ConversationSnapshot['entries'][number]): EntryData {
     case 'user':
       return { kind: 'user', text: entry.text, attachments: entry.attachments.map((a) => ({ ...a })), ...(entry.dropped && { dropped: true }) };
     case 'model':
-      return { kind: 'model', parts: entry.parts.map(capMedia), state: entry.state, live: [] };
+      return { kind: 'model', parts: entry.parts.map(capMedia), state: entry.state, live: [], ...(entry.calls && { calls: structuredClone(entry.calls) }) };
     case 'error':
       return { kind: 'error', error: { ...entry.error } };
     case 'notice':
@@ -147,7 +148,8 @@ function saveMessage(message: SentMessage): SavedMessage {
 export function fromSaved(value: unknown): LoadedConversation | undefined {
   if (!isSavedConversation(value)) return undefined;
   const entries: EntryData[] = [];
-  for (const entry of value.entries) {
+  for (const saved of value.entries) {
+    const entry = saved.kind === 'model' ? withCheckedCalls(saved) : saved;
     if (entry.kind === 'model' && entry.state === 'streaming') {
       const user = entries.at(-1);
       if (user?.kind === 'user') entries[entries.length - 1] = { ...user, dropped: true };
@@ -172,6 +174,13 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
     sent,
     files: attachedFiles(value.sent),
   };
+}
+
+/** A model entry whose calls (code mode's, per cell) are checked again; calls that are not a valid list are dropped. */
+function withCheckedCalls(entry: Extract<EntryData, { kind: 'model' }>): EntryData {
+  const { calls, ...rest } = entry;
+  const checked = checkedCellCalls(calls);
+  return checked ? { ...rest, calls: checked } : rest;
 }
 
 /**

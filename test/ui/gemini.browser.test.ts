@@ -208,6 +208,27 @@ describe("code mode: the page's functions called from the model's Python", { tim
         },
       ];
     });
+    // Checked when set; a list set before the element was defined (here: made in an inert document) is taken over when it upgrades.
+    expect(
+      await page.evaluate(() => {
+        const handler = () => 1;
+        const refused = (() => {
+          try {
+            (document.querySelector('#chat0') as CodeExecChat).functions = [{ declaration: { name: 'not a name' }, callableFrom: 'code', handler }];
+          } catch (error) {
+            return String(error);
+          }
+        })();
+        const early = document.implementation.createHTMLDocument('').createElement('code-exec-chat') as CodeExecChat;
+        early.functions = [{ declaration: { name: 'early' }, callableFrom: 'code', handler }];
+        early.setAttribute('execution', 'server');
+        early.setAttribute('persist', 'off');
+        document.body.append(early);
+        const taken = { names: early.functions.map((fn) => fn.declaration.name), frozen: Object.isFrozen(early.functions) };
+        early.remove();
+        return { refused, taken, kept: (document.querySelector('#chat0') as CodeExecChat).functions.length };
+      }),
+    ).toEqual({ refused: expect.stringContaining('TypeError'), taken: { names: ['early'], frozen: true }, kept: 1 });
     await waitForSandbox(page, '#chat0');
     await type(page, 'Total sales?');
     await sendAndWait(page, '#chat0');

@@ -106,6 +106,12 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
     this.apiKey = '';
     this.heading = 'Python chat';
     this.headingLevel = 2;
+    // A list the page set before the element was defined is an own property hiding the accessor: taken over (and checked).
+    if (Object.hasOwn(this, 'functions')) {
+      const early = this.functions;
+      delete (this as Partial<this>).functions;
+      this.functions = early;
+    }
   }
 
   // The public members below are documented on CodeExecChatElement (element-api.ts).

@@ -7,14 +7,16 @@
  * <code-exec-chat demos-url="demos/index.json"></code-exec-chat>
  * ```
  *
- * The sandbox finds its worker (`worker.js`) and Pyodide (`pyodide/`) beside this file.
+ * The sandbox finds its worker (`worker.js`) and Pyodide (`pyodide/`) beside this file. Its
+ * published types are `widget-api.ts` (no Lit); a change of these exports goes there too.
  */
 import './code-exec-chat/define.js';
 import './python-scratchpad/define.js';
 
 export type { ChatAttributes } from './code-exec-chat/attributes.js';
 export type { CodeExecChatElement } from './code-exec-chat/element-api.js';
-export { CodeExecChat, DEFAULT_MODEL } from './code-exec-chat/code-exec-chat.js';
+export { DEFAULT_MODEL } from './code-exec-chat/attributes.js';
+export { CodeExecChat } from './code-exec-chat/code-exec-chat.js';
 export { SandboxReadyEvent, ChatErrorEvent, MessageCompleteEvent } from './code-exec-chat/events.js';
 export { PythonScratchpad, type ScratchpadSandbox } from './python-scratchpad/python-scratchpad.js';
 export { renderParts, groupParts, type Block, type RenderContext } from './render-parts.js';

@@ -63,7 +63,7 @@ console.log(JSON.stringify(r.result));`,
 });
 
 /** A page's script that embeds the widget, as TypeScript users write it: each line must type-check. */
-const WIDGET_PAGE = `import 'pyodide-code-execution/widget.js';
+const WIDGET_PAGE = `import { CodeExecChat, DEFAULT_MODEL, type PythonScratchpad } from 'pyodide-code-execution/widget.js';
 const chat = document.querySelector('code-exec-chat')!;
 chat.apiKey = 'k';
 chat.execution = 'server';
@@ -73,6 +73,11 @@ await sandbox.run('6 * 7');
 await chat.send('Plot a sine wave', [{ name: 'data.csv', mimeType: 'text/csv', data: new Uint8Array(1) }]);
 chat.addEventListener('cec-error', (event) => console.log(event.detail.error.title));
 document.createElement('code-exec-chat').stop();
+chat.functions = [{ declaration: { name: 'get_sales' }, callableFrom: 'code', handler: ({ region }) => String(region) }];
+const scratchpad: PythonScratchpad = document.createElement('python-scratchpad');
+scratchpad.for = chat.id;
+const fresh: CodeExecChat = new CodeExecChat();
+fresh.model = DEFAULT_MODEL;
 export {};
 `;
 
@@ -84,28 +89,36 @@ const WIDGET_MISUSES: Record<string, { code: string; error: string }> = {
 };
 
 describe("the widget's types", () => {
-  test('a page using <code-exec-chat> through `widget.js` type-checks, and misusing it does not', () => {
-    const project = join(app, 'widget-types');
-    mkdirSync(project, { recursive: true });
-    // A bundler project's usual settings; no `lit` is installed: the widget bundles it.
-    const compilerOptions = {
-      target: 'es2022',
-      module: 'esnext',
-      moduleResolution: 'bundler',
-      lib: ['es2022', 'dom'],
-      types: [],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-    };
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
-    writeFileSync(join(project, 'page.ts'), WIDGET_PAGE);
-    for (const [file, { code }] of Object.entries(WIDGET_MISUSES))
-      writeFileSync(join(project, file), `import 'pyodide-code-execution/widget.js';\n${code}\nexport {};\n`);
-    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
-    /** The error codes TypeScript gave in `file`. */
-    const errorsIn = (file: string) => [...tsc.stdout.matchAll(new RegExp(`^${file}\\(.*error (TS\\d+)`, 'gm'))].map((match) => match[1]);
-    expect(errorsIn('page.ts'), tsc.stdout).toEqual([]);
-    for (const [file, { error }] of Object.entries(WIDGET_MISUSES)) expect(errorsIn(file), file).toEqual([error]);
-  }, 60_000);
+  // skipLibCheck off: the published declarations themselves are checked, and they import no `lit`.
+  test.each([true, false])(
+    'a page using <code-exec-chat> through `widget.js` type-checks, and misusing it does not (skipLibCheck: %s)',
+    (skipLibCheck) => {
+      const project = join(app, `widget-types-${skipLibCheck}`);
+      mkdirSync(project, { recursive: true });
+      // A bundler project's usual settings; no `lit` is installed: the widget bundles it.
+      const compilerOptions = {
+        target: 'es2022',
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        lib: ['es2022', 'dom'],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck,
+      };
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
+      writeFileSync(join(project, 'page.ts'), WIDGET_PAGE);
+      for (const [file, { code }] of Object.entries(WIDGET_MISUSES))
+        writeFileSync(join(project, file), `import 'pyodide-code-execution/widget.js';\n${code}\nexport {};\n`);
+      const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+      /** The error codes TypeScript gave in `file`. */
+      const errorsIn = (file: string) => [...tsc.stdout.matchAll(new RegExp(`^${file}\\(.*error (TS\\d+)`, 'gm'))].map((match) => match[1]);
+      expect(errorsIn('page.ts'), tsc.stdout).toEqual([]);
+      for (const [file, { error }] of Object.entries(WIDGET_MISUSES)) expect(errorsIn(file), file).toEqual([error]);
+      // And none anywhere else: in the package's declarations, or in what they import.
+      const elsewhere = tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line) && !Object.keys(WIDGET_MISUSES).some((file) => line.startsWith(file)));
+      expect(elsewhere).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -3,6 +3,13 @@
  * Lit turns the map into reactive accessors on the element; the interface types and documents them.
  */
 import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
+import { SUGGESTED_MODEL } from '../../agent/model-name.js';
+
+/**
+ * The model used when the `model` attribute is absent: an alias Google does not retire, since an
+ * embedded widget outlives any pinned model version.
+ */
+export const DEFAULT_MODEL = SUGGESTED_MODEL;
 
 /** Lit's property declarations for {@link ChatAttributes}. */
 export const chatProperties = {

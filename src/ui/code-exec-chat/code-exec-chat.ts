@@ -8,7 +8,6 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import type { ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
 import { resolveFunctions } from '../../agent/setup.js';
-import { SUGGESTED_MODEL } from '../../agent/model-name.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { ComposerSubmitEvent } from '../cec-composer/events.js';
@@ -22,7 +21,7 @@ import type { Recording } from '../replay/recording.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { cellCallsStyles } from '../styles/cell-calls.js';
 import { transcriptStyles } from '../styles/transcript.js';
-import { type ChatAttributes, chatProperties } from './attributes.js';
+import { type ChatAttributes, DEFAULT_MODEL, chatProperties } from './attributes.js';
 import { chatControllers } from './chat-controllers.js';
 import { chatStyles } from './code-exec-chat.styles.js';
 import type { CodeExecChatElement } from './element-api.js';
@@ -38,11 +37,7 @@ import { renderVoiceBar, voiceStyles } from './voice-bar.js';
 import { modeForKey, renderTitleBar } from './title-bar.js';
 import { renderWelcome } from './welcome.js';
 
-/**
- * The model used when the `model` attribute is absent: an alias Google does not retire, since an
- * embedded widget outlives any pinned model version.
- */
-export const DEFAULT_MODEL = SUGGESTED_MODEL;
+export { DEFAULT_MODEL };
 
 /** The element's attributes as typed properties ({@link ChatAttributes}, in attributes.ts). */
 export interface CodeExecChat extends ChatAttributes {}

@@ -1,17 +1,10 @@
-/** Registers `<code-exec-chat>` and the elements it renders. */
+/** Registers `<code-exec-chat>` and the elements it renders. Its tag's type is declared with the published types (`widget-api.ts`). */
 import '../cec-composer/define.js';
 import '../cec-demo-picker/define.js';
 import '../cec-key-form/define.js';
 import '../cec-load-progress/define.js';
 import '../cec-settings/define.js';
 import { CodeExecChat } from './code-exec-chat.js';
-import type { CodeExecChatElement } from './element-api.js';
 
 export { CodeExecChat };
 if (!customElements.get('code-exec-chat')) customElements.define('code-exec-chat', CodeExecChat);
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'code-exec-chat': CodeExecChatElement;
-  }
-}

@@ -7,20 +7,17 @@ import { Language, Outcome, type Part, createPartFromCodeExecutionResult, create
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { listedFiles } from '../../agent/run-python/files.js';
 import { toParts } from '../../agent/run-python/parts.js';
-import type { OutputChunk, RunOptions, RunResult } from '../../types.js';
+import type { OutputChunk, RunResult } from '../../types.js';
 import { BlobUrls } from '../blob-urls.js';
 import { fileParts } from '../file-parts.js';
 import type { SandboxReadyEvent } from '../code-exec-chat/events.js';
 import { renderParts } from '../render-parts.js';
 import { controls, themeTokens, titleBar } from '../styles/theme.js';
 import { transcriptStyles } from '../styles/transcript.js';
+import type { PythonScratchpadElement, ScratchpadSandbox } from './element-api.js';
 import { scratchpadStyles } from './python-scratchpad.styles.js';
 
-/** What the scratchpad needs from a sandbox (`PythonSandbox` has it). */
-export interface ScratchpadSandbox {
-  run(code: string, options?: RunOptions): Promise<RunResult>;
-  interrupt(): void;
-}
+export type { ScratchpadSandbox };
 
 const EXAMPLE = `# Same interpreter as the chat:
 # its variables and files are here.
@@ -29,7 +26,7 @@ print(sorted(os.listdir(".")))
 [n for n in dir() if not n.startswith("_")]
 `;
 
-export class PythonScratchpad extends LitElement {
+export class PythonScratchpad extends LitElement implements PythonScratchpadElement {
   static override styles = [themeTokens, controls, titleBar, transcriptStyles, scratchpadStyles];
 
   static override properties = {

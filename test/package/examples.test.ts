@@ -148,6 +148,7 @@ describe('examples/cdn', () => {
           cdn.clearRequests();
           const page = await expectPythonRuns(`${server.origin}/widget.html`, isolated);
           expect(page.upgraded).toBe(true);
+          expect(page.functions, "the page's functions, set before the element was defined, are the widget's").toBe('2');
           expect(cdn.countRequests('/dist/pyodide/pyodide.asm.wasm.gz')).toBeGreaterThan(0);
         } finally {
           await server.close();
@@ -391,6 +392,8 @@ interface PageOutcome {
   state: string | undefined;
   result: string | undefined;
   interruptible: string | undefined;
+  /** How many page functions the widget holds once upgraded (widget.html). */
+  functions: string | undefined;
   crossOriginIsolated: boolean;
   upgraded: boolean;
 }
@@ -418,6 +421,7 @@ async function expectPythonRuns(url: string, isolated: boolean): Promise<PageOut
         state: document.body?.dataset.state,
         result: document.querySelector('#result')?.textContent ?? undefined,
         interruptible: document.body?.dataset.interruptible,
+        functions: document.body?.dataset.functions,
         crossOriginIsolated: self.crossOriginIsolated,
         upgraded: customElements.get('code-exec-chat') !== undefined && document.querySelector('code-exec-chat')?.shadowRoot != null,
       }));

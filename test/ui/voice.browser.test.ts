@@ -113,10 +113,21 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     return server;
   }
 
-  test('the spoken question reaches the fake as 16 kHz PCM; the answer shows its words and cell, and its audio plays', async () => {
+  test("the spoken question reaches the fake as 16 kHz PCM; the answer shows its words and cell (which calls the page's function), and its audio plays", async () => {
     await openWidget();
+    // Code mode: a page function only the model's Python may call.
+    await page.evaluate(() => {
+      const chat = document.querySelector('#chat0') as HTMLElement & { functions: unknown[] };
+      const parametersJsonSchema = { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, required: ['a', 'b'] };
+      const times = ({ a, b }: Record<string, number>) => a * b;
+      chat.functions = [{ declaration: { name: 'times', description: 'a times b', parametersJsonSchema }, callableFrom: 'code', handler: times }];
+    });
     const server = await talk();
-    expect(server.framesOf('setup')[0]!.message.setup.model).toBe(`models/${LIVE_MODEL}`);
+    const setup = server.framesOf('setup')[0]!.message.setup;
+    expect(setup.model).toBe(`models/${LIVE_MODEL}`);
+    const declarations = setup.tools.flatMap((tool: { functionDeclarations?: { name: string; description: string }[] }) => tool.functionDeclarations ?? []);
+    expect(declarations.map((declaration: { name: string }) => declaration.name)).toEqual(['run_python']);
+    expect(declarations[0].description).toContain('default_api.times(a: int, b: int): a times b');
     expect(await page.locator('#chat0 [role=status][data-phase]').innerText()).toBe('Listening');
 
     // A second of microphone audio: 100 ms frames of 1,600 samples, and the question is not silence.
@@ -130,7 +141,8 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
 
     server.send(heard(QUESTION, true));
     server.send(speaking('Let me compute that.'));
-    server.send(toolCall(runPythonCall('v1', 'print(6 * 7)')));
+    // A plain call: Chromium has JSPI, so it waits for the page in place.
+    server.send(toolCall(runPythonCall('v1', 'print(default_api.times(a=6, b=7))')));
     const answered = await server.next('toolResponse', 30_000);
     expect(answered.message.toolResponse.functionResponses[0]).toMatchObject({ id: 'v1', response: { output: '42\n' } });
     server.send(speaking('Six times seven is 42.'));
@@ -142,8 +154,9 @@ describe.skipIf(!espeak)('voice mode (Chromium, fake microphone, fake Live serve
     expect(text).toContain('Let me compute that.');
     const cell = page.locator('#chat0 .turn.model .cell');
     expect(await cell.count()).toBe(1);
-    expect(await cell.innerText()).toContain('print(6 * 7)');
+    expect(await cell.innerText()).toContain('print(default_api.times(a=6, b=7))');
     expect(await cell.locator('pre.output').innerText()).toContain('42');
+    expect(await cell.innerText()).toMatch(/times\(a=6, b=7\)\s+ok/);
     await expect.poll(() => audioCount('played')).toBe(2);
     // Both chunks played to their end: the queue advanced (the browser mutes the output, not the clock).
     await expect.poll(() => audioCount('ended'), { timeout: 5_000 }).toBe(2);

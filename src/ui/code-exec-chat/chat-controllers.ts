@@ -94,6 +94,7 @@ export function chatControllers(host: CodeExecChat, hooks: ChatHooks) {
     client: () => keys.voiceClient(),
     sandbox: () => python.ensure(),
     model: () => host.liveModel || DEFAULT_LIVE_MODEL,
+    functions: () => host.functions,
     reportError: (error) => hooks.reportError(error),
   });
   return { indexChoice, blobUrls, conversation, demos, savedChat, keys, python, followOutput, fileDrop, status, sender, voice };

@@ -3,12 +3,13 @@
  * key, the `live-model` model). The microphone streams to the session, the model's audio plays,
  * and its transcribed words and code cells land in the same transcript as typed turns. When the
  * user speaks over the model (the server says `interrupted`) playback stops at once; a cell running
- * then is stopped by the session itself, on the server's `toolCallCancellation`. The button, or Esc
- * (escape-key.ts), ends the session.
+ * then is stopped by the session itself, on the server's `toolCallCancellation`. The page's
+ * functions (`functions`) go to the session as they are when it starts: Live runs the code here, so
+ * code-only ones are callable from its cells. The button, or Esc (escape-key.ts), ends the session.
  */
 import type { GoogleGenAI } from '@google/genai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type LiveCodeExecution, type LiveCodeExecutionEvent, connectLiveCodeExecution } from '../../agent/index.js';
+import { type LiveCodeExecution, type LiveCodeExecutionEvent, type LocalFunction, connectLiveCodeExecution } from '../../agent/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { Conversation } from '../state/conversation.js';
 import type { ReadableError } from '../error-message.js';
@@ -42,6 +43,8 @@ export interface VoiceHooks {
   sandbox(): Promise<PythonSandbox>;
   /** The Live model (`live-model`). */
   model(): string;
+  /** The page's functions (the element's `functions`), as a session starts. */
+  functions(): readonly LocalFunction[];
   reportError(error: ReadableError): void;
 }
 
@@ -105,7 +108,8 @@ export class VoiceController implements ReactiveController {
       const model = this.hooks.model();
       let live: LiveCodeExecution;
       try {
-        live = await connectLiveCodeExecution({ ai: client, model, sandbox, onEvent: (event) => this.onEvent(event) });
+        const functions = [...this.hooks.functions()];
+        live = await connectLiveCodeExecution({ ai: client, model, sandbox, functions, onEvent: (event) => this.onEvent(event) });
       } catch (error) {
         throw VoiceError.connectRefused(error, model);
       }

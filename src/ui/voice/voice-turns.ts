@@ -8,6 +8,7 @@ import type { Content } from '@google/genai';
 import type { LiveCodeExecutionEvent } from '../../agent/index.js';
 import type { Conversation } from '../state/conversation.js';
 import type { Entry, ModelEntry, UserEntry } from '../state/entries.js';
+import { addCodeCall } from '../cell-calls.js';
 import { appendOutput } from '../live-output.js';
 
 /** How often at most the transcript is read again while words stream (it is copied on each read). */
@@ -45,6 +46,16 @@ export class VoiceTurns {
         const model = this.lastModel();
         if (model) {
           model.live = appendOutput(model.live, event.chunk);
+          this.conversation.changed();
+        }
+        return;
+      }
+      case 'code-call': {
+        // The call belongs to the running cell: the last code of the last model turn (read at run-start).
+        const model = this.lastModel();
+        const cell = (model?.parts.filter((part) => part.executableCode).length ?? 0) - 1;
+        if (model && cell >= 0) {
+          model.calls = addCodeCall(model.calls ?? [], cell, event);
           this.conversation.changed();
         }
         return;

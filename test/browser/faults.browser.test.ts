@@ -1,6 +1,6 @@
 /**
- * Faults in real Chromium, default isolation (the sandboxed frame). Each test: a fresh page and
- * sandbox, a marker global, the fault, then the next run. Each fault must end with an honest
+ * Faults in real Chromium, default isolation (the sandboxed frame). Each test: a marker global,
+ * the fault, then the next run, on the sandbox the block's tests share (support/browser/fault-page.ts). Each fault must end with an honest
  * outcome (OUTCOME_DEADLINE_EXCEEDED for a stopped run, OUTCOME_FAILED for an error), say truly
  * whether globals survived (`stateLost`), and leave a sandbox whose next run works.
  *
@@ -222,6 +222,7 @@ describe('faults in a cross-origin-isolated page (COOP + COEP): the interrupt pa
       expect(inWasm.output).toMatch(/over limits\.maxMemoryBytes/);
       const inJs = await ctx.host.run('import js\nkeep = [js.ArrayBuffer.new(50 * 2**20) for _ in range(4)]\nsum(b.byteLength for b in keep)', {}, 'tight');
       expect(inJs).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, result: String(200 * 2 ** 20) });
+      await ctx.host.dispose('tight');
     },
     TEST_TIMEOUT_MS,
   );

@@ -42,6 +42,13 @@ let tarball: string;
 let browser: Browser;
 const cleanups: Array<() => unknown> = [];
 const installs = new Map<string, Promise<string>>();
+/**
+ * Builds started as soon as their app is installed, one after another beside the tests: this file
+ * runs alone, and the tests before a build's describe (type checks, pages) leave it a core. Each
+ * describe waits for its own; an app's second build (next --webpack) waits for its first's tests.
+ */
+const builds = new Map<string, Promise<unknown>>();
+let lastBuild: Promise<unknown> = Promise.resolve();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'examples-'));
@@ -49,6 +56,8 @@ beforeAll(async () => {
   // Every example installs at once (network and disk, mostly): each describe waits for its own.
   for (const name of ['node', 'vite', 'webpack', 'next', 'next-ai-sdk']) installs.set(name, install(name));
   for (const installing of installs.values()) installing.catch(() => undefined);
+  buildEarly('webpack', (app) => [join(app, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production']);
+  for (const name of ['next', 'next-ai-sdk']) buildEarly(name, (app) => [nextBin(app), 'build']);
   browser = await launchChromium();
 }, 120_000);
 
@@ -223,7 +232,7 @@ describe('examples/webpack', () => {
   let app: string;
   beforeAll(async () => {
     app = await installs.get('webpack')!;
-    await run(process.execPath, [join(app, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], app, BUILD_MS);
+    await builds.get('webpack');
   }, INSTALL_MS + BUILD_MS);
 
   builtSiteRunsPython(() => join(app, 'dist'));
@@ -242,10 +251,9 @@ describe('examples/next', () => {
       let server: { stop(): Promise<void> } | undefined;
       let proxy: Listening | undefined;
       beforeAll(async () => {
-        const next = join(app, 'node_modules/next/dist/bin/next');
-        await run(process.execPath, [next, 'build', ...(bundler === 'webpack' ? ['--webpack'] : [])], app, BUILD_MS);
+        await nextBuild('next', app, bundler);
         const port = await freePort();
-        server = await startProcess(process.execPath, [next, 'start', '--hostname', '127.0.0.1', '--port', String(port)], app);
+        server = await startProcess(process.execPath, [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app);
         origin = `http://127.0.0.1:${port}`;
         // next.config.ts sends COOP/COEP; the same app without them is seen through a proxy that drops them.
         proxy = await startHeaderDroppingProxy(port);
@@ -298,11 +306,10 @@ describe('examples/next-ai-sdk', () => {
             },
             { reply: (request) => reply([text(`6 * 7 is ${String(runPythonResponse(request)?.content).trim()}.`)]) },
           ]);
-          const next = join(app, 'node_modules/next/dist/bin/next');
-          await run(process.execPath, [next, 'build', ...(bundler === 'webpack' ? ['--webpack'] : [])], app, BUILD_MS);
+          await nextBuild('next-ai-sdk', app, bundler);
           const port = await freePort();
           // The route's model is @ai-sdk/google, pointed at the fake by the example's base-URL variable.
-          server = await startProcess(process.execPath, [next, 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
+          server = await startProcess(process.execPath, [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
             GOOGLE_GENERATIVE_AI_API_KEY: 'test-key',
             GOOGLE_GENERATIVE_AI_BASE_URL: `${gemini.baseUrl}/v1beta`,
           });
@@ -381,6 +388,25 @@ async function install(name: string): Promise<string> {
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app, INSTALL_MS);
   return app;
+}
+
+/** Builds `name` (installed) with `args(app)` after the builds started before it; see `builds`. */
+function buildEarly(name: string, args: (app: string) => string[]): void {
+  const building = Promise.all([installs.get(name)!, lastBuild.catch(() => undefined)]).then(([app]) => run(process.execPath, args(app), app, BUILD_MS));
+  building.catch(() => undefined);
+  builds.set(name, building);
+  lastBuild = building;
+}
+
+/** `next build` of `app`: with Turbopack, the one started early; with webpack, now (it replaces .next/). */
+async function nextBuild(name: string, app: string, bundler: 'turbopack' | 'webpack'): Promise<void> {
+  if (bundler === 'turbopack') await builds.get(name);
+  else await run(process.execPath, [nextBin(app), 'build', '--webpack'], app, BUILD_MS);
+}
+
+/** The example's own Next.js command line. */
+function nextBin(app: string): string {
+  return join(app, 'node_modules/next/dist/bin/next');
 }
 
 /** The example's own TypeScript compiler. */

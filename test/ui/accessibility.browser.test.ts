@@ -150,11 +150,46 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
     });
   }
 
-  test('after a played answer, the transcript is not a live region and holds none', async () => {
-    const page = await hostPage('light');
-    await playDemo(page, 'primes');
-    expect(await page.locator('#chat0 .transcript').getAttribute('aria-live')).toBeNull();
-    expect((await liveRegions(page)).filter((region) => region.inTranscript)).toEqual([]);
+  /**
+   * These only read the page a played answer leaves, so they share one: a played demo is a Python
+   * boot and a conversation (about 7 s of two loaded cores each).
+   */
+  describe('after a played answer', () => {
+    let played: Promise<Page> | undefined;
+    let playedContext: BrowserContext | undefined;
+    /** The page with the played answer, played in the first test that asks (expect.poll needs a test). */
+    const playedPage = () =>
+      (played ??= (async () => {
+        const page = await hostPage('light');
+        // Taken from the per-test `context` (closed after each test): this one is closed after the block.
+        [playedContext, context] = [context, undefined];
+        await playDemo(page, 'primes');
+        return page;
+      })());
+    afterAll(async () => {
+      await playedContext?.close();
+    });
+
+    test('the transcript is not a live region and holds none', async () => {
+      const page = await playedPage();
+      expect(await page.locator('#chat0 .transcript').getAttribute('aria-live')).toBeNull();
+      expect((await liveRegions(page)).filter((region) => region.inTranscript)).toEqual([]);
+    });
+
+    test('each turn is headed by who speaks, one level below the title', async () => {
+      const chat = (await playedPage()).locator('#chat0');
+      expect(await chat.getByRole('heading', { name: 'Python chat', level: 2 }).count()).toBe(1);
+      expect(await chat.locator('.transcript').getByRole('heading', { name: 'You', exact: true, level: 3 }).count()).toBe(1);
+      expect(await chat.locator('.transcript').getByRole('heading', { name: 'Gemini', exact: true, level: 3 }).count()).toBe(1);
+    });
+
+    test('code and output boxes are in the tab order and named', async () => {
+      const boxes = await (await playedPage())
+        .locator('#chat0 .transcript :is(pre.code, pre.output)')
+        .evaluateAll((els) => els.map((el) => ({ tabIndex: (el as HTMLElement).tabIndex, name: el.getAttribute('aria-label') })));
+      expect(boxes.length).toBeGreaterThan(1);
+      expect(boxes.filter((box) => box.tabIndex !== 0 || !box.name)).toEqual([]);
+    });
   });
 
   test('one polite status region announces the phases: "Running code", then "Answer ready"', async () => {
@@ -179,15 +214,6 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
     expect(said.at(-1)).toBe('Answer ready');
     // Phases, not the transcript: a handful of short messages, no code and no partial sentences.
     expect(said.length).toBeLessThanOrEqual(8);
-  });
-
-  test('each turn is headed by who speaks, one level below the title', async () => {
-    const page = await hostPage('light');
-    await playDemo(page, 'primes');
-    const chat = page.locator('#chat0');
-    expect(await chat.getByRole('heading', { name: 'Python chat', level: 2 }).count()).toBe(1);
-    expect(await chat.locator('.transcript').getByRole('heading', { name: 'You', exact: true, level: 3 }).count()).toBe(1);
-    expect(await chat.locator('.transcript').getByRole('heading', { name: 'Gemini', exact: true, level: 3 }).count()).toBe(1);
   });
 
   test("heading-level sets the title's level, and the welcome's heading is one below", async () => {
@@ -221,16 +247,6 @@ describe('screen readers', { timeout: TIMEOUT_MS }, () => {
     await expect.poll(() => page.locator('#chat0 cec-settings dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
     // The chat's own title bar is no banner either (see the test above); this is the dialog's head.
     expect(await page.locator('#chat0 cec-settings dialog').getByRole('banner').count()).toBe(0);
-  });
-
-  test('code and output boxes are in the tab order and named', async () => {
-    const page = await hostPage('light');
-    await playDemo(page, 'primes');
-    const boxes = await page
-      .locator('#chat0 .transcript :is(pre.code, pre.output)')
-      .evaluateAll((els) => els.map((el) => ({ tabIndex: (el as HTMLElement).tabIndex, name: el.getAttribute('aria-label') })));
-    expect(boxes.length).toBeGreaterThan(1);
-    expect(boxes.filter((box) => box.tabIndex !== 0 || !box.name)).toEqual([]);
   });
 });
 

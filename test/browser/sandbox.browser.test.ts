@@ -3,8 +3,8 @@
  * Chromium, served with and without cross-origin isolation. Isolation decides how a run is
  * stopped: a SharedArrayBuffer interrupt that keeps globals, or replacing the worker.
  *
- * Needs `npm run build` first. Tests that stop code get a fresh sandbox each; tests that only run
- * code share one (each uses its own names), since boots dominate the time.
+ * Needs `npm run build` first. A block's tests share one sandbox (tests that only run code use
+ * their own names; each stop must leave it working), since boots dominate the time.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import type { StaticServer } from '../support/static-server.js';
 import { useStaticServer } from '../support/use-static-server.js';
 import { HostPage } from '../support/browser/host-page.js';
 import { plainPageFunctionCalls } from '../support/browser/page-function-calls.js';
+import { type SharedSandbox, useSharedSandbox } from '../support/browser/shared-sandbox.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,25 +35,31 @@ afterAll(async () => {
 });
 
 /**
- * A page with a booted sandbox: `fresh` gives each test its own (tests that stop or replace the
- * interpreter), `shared` boots one for the block (tests that only run code: boots are the slow part).
+ * A page with a booted sandbox: `shared` boots one for the block (tests that only run code: boots
+ * are the slow part); `stops` shares one too, between tests that stop or replace the interpreter
+ * and check that the next run works, each starting on an idle sandbox, with a fresh page after a
+ * failed test (support/browser/shared-sandbox.ts).
  */
-function useSandboxPage(holder: { server: StaticServer }, scope: 'fresh' | 'shared') {
+function useSandboxPage(holder: { server: StaticServer }, scope: 'stops' | 'shared') {
   const context = {} as { page: HostPage; interruptible: boolean };
-  const open = async () => {
+  if (scope === 'stops') {
+    const shared = useSharedSandbox({} as SharedSandbox, () => HostPage.open(browser, holder.server.origin), { timeoutMs: TEST_TIMEOUT_MS });
+    return {
+      get page() {
+        return shared.host;
+      },
+      get interruptible() {
+        return shared.interruptible;
+      },
+    };
+  }
+  beforeAll(async () => {
     context.page = await HostPage.open(browser, holder.server.origin);
     ({ interruptible: context.interruptible } = await context.page.create());
-  };
-  const close = async () => {
+  }, TEST_TIMEOUT_MS);
+  afterAll(async () => {
     await context.page?.close();
-  };
-  if (scope === 'fresh') {
-    beforeEach(open, TEST_TIMEOUT_MS);
-    afterEach(close);
-  } else {
-    beforeAll(open, TEST_TIMEOUT_MS);
-    afterAll(close);
-  }
+  });
   beforeEach(({ onTestFailed, task }) => {
     onTestFailed(() => console.error(`Browser console during "${task.name}":\n${context.page.log.join('\n')}`));
   });
@@ -140,8 +147,8 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
     });
   });
 
-  describe('stopping code (a fresh sandbox per test)', () => {
-    const ctx = useSandboxPage(site, 'fresh');
+  describe('stopping code (one sandbox, each stop leaving it working for the next test)', () => {
+    const ctx = useSandboxPage(site, 'stops');
 
     test('a deadline while a page function is pending aborts its handler and keeps the interpreter', () => deadlineDuringPageFunction(ctx.page));
 
@@ -176,7 +183,7 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
 });
 
 describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS }, () => {
-  const ctx = useSandboxPage(useStaticServer({ root: REPO_ROOT, crossOriginIsolated: false }), 'fresh');
+  const ctx = useSandboxPage(useStaticServer({ root: REPO_ROOT, crossOriginIsolated: false }), 'stops');
 
   test('the page is not crossOriginIsolated and the sandbox is not interruptible', async () => {
     expect(await ctx.page.crossOriginIsolated()).toBe(false);

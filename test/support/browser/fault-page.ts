@@ -1,24 +1,18 @@
 /**
  * Fault tests in Chromium: a describe block gets its own static server and browser context (so
- * boot snapshots cached in the context make later boots fast). With a sandbox to create, the block
- * shares one host page and its booted default sandbox (isolation: 'frame', warm spare on): every
- * fault must leave a sandbox whose next run works, which each test checks, so the next test may
- * start on it (a page and two interpreters per test cost about 3 s of CPU). Each test starts once
- * that sandbox is idle (a spare promoted by the test before has a new one behind it), and after a
- * failed test the next one gets a fresh page, so one failure does not fail the tests after it.
- * `create: false` gives each test a fresh page and leaves creating the sandbox to the test.
+ * boot snapshots cached in the context make later boots fast), and its tests share one host page
+ * with a booted default sandbox (isolation: 'frame', warm spare on; see shared-sandbox.ts).
  */
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type StaticServer, startStaticServer } from '../static-server.js';
 import { type HarnessResult, HostPage, type PlainSandboxOptions } from './host-page.js';
 import { REPO_ROOT } from './repo.js';
+import { type SharedSandbox, useSharedSandbox } from './shared-sandbox.js';
 
-export interface FaultContext {
+export interface FaultContext extends SharedSandbox {
   server: StaticServer;
   context: BrowserContext;
-  host: HostPage;
-  interruptible: boolean;
 }
 
 /** Boots take 3–7 s on a shared 2-core machine, more while other suites run. */
@@ -31,33 +25,15 @@ export function useFaultPage(
   { sandbox = {}, create = true }: { sandbox?: PlainSandboxOptions; create?: boolean } = {},
 ): FaultContext {
   const ctx = {} as FaultContext;
-  /** The shared page is opened again before the next test (set after a failure, and for every test without `create`). */
-  let stale = true;
   beforeAll(async () => {
     ctx.server = await startStaticServer({ root: REPO_ROOT, crossOriginIsolated });
     ctx.context = await browser().newContext();
   }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
-    await ctx.host?.close();
     await ctx.context?.close();
     await ctx.server?.close();
   });
-  beforeEach(async ({ onTestFailed, task }) => {
-    if (stale) {
-      await ctx.host?.close();
-      ctx.host = await HostPage.open(ctx.context, ctx.server.origin);
-      if (create) ({ interruptible: ctx.interruptible } = await ctx.host.create(sandbox));
-      stale = !create;
-    }
-    if (create) await ctx.host.whenIdle();
-    const host = ctx.host;
-    const logStart = host.log.length;
-    onTestFailed(() => {
-      stale = true;
-      console.error(`Browser console during "${task.name}":\n${host.log.slice(logStart).join('\n')}`);
-    });
-  }, BOOT_TIMEOUT_MS);
-  return ctx;
+  return useSharedSandbox(ctx, () => HostPage.open(ctx.context, ctx.server.origin), { sandbox, create, timeoutMs: BOOT_TIMEOUT_MS });
 }
 
 /** What happened to a fault run and the runs around it. */

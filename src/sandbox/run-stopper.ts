@@ -18,13 +18,16 @@ const REARM_MS = 150;
  */
 const UNINTERRUPTIBLE_GRACE_MS = 100;
 
+/** `await` or `async` as a word: not `asyncio`, which a cell names without awaiting anything. */
+const AWAIT_WORD = /\b(?:await|async)\b/;
+
 /**
  * Whether `code` may be parked in a top-level `await`: the one rule, sent with the run
  * (`RunRequest.mayAwait`), by which the worker and the runner (worker/python/runner.py) decide how
  * to compile, run and stop it. Cheap and generous: code that never says either word cannot await.
  */
 export function mayAwait(code: string): boolean {
-  return code.includes('await') || code.includes('async');
+  return AWAIT_WORD.test(code);
 }
 
 /** The run going on, as the handle stops it (`interrupt()`, an abort, `dispose()`). */

@@ -98,4 +98,8 @@ test("mayAwait is the runner's test for top-level await", () => {
   expect(mayAwait('await x')).toBe(true);
   expect(mayAwait('async with a: pass')).toBe(true);
   expect(mayAwait('while True: pass')).toBe(false);
+  // Naming the module is not awaiting: such a cell runs (and stops) as plain code, and its plain
+  // calls of the page's functions can wait in place.
+  expect(mayAwait('import asyncio\nasyncio.run(main())')).toBe(false);
+  expect(mayAwait('x = 1\nawait asyncio.sleep(0)')).toBe(true);
 });

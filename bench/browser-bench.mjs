@@ -6,6 +6,7 @@
 import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { PRINT_100K } from './programs.mjs';
+import { measureCodeCalls } from './code-calls.mjs';
 import { importVisit, measureWarm, pairedRounds, repeat, restartAfterFatal, restartAfterTerminate, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
@@ -63,5 +64,14 @@ window.bench = {
     await held.settle?.();
   },
   release: () => held?.dispose(),
+  /** Code mode: one call's round trip from Python to a page function (code-calls.mjs), `create(options)`; says what create() made. */
+  async codeCalls(options, counts) {
+    const before = document.querySelectorAll('iframe[sandbox]').length;
+    let frame;
+    const created = (options) =>
+      PythonSandbox.create(options).then((sandbox) => ((frame = document.querySelectorAll('iframe[sandbox]').length > before), sandbox));
+    const measured = await measureCodeCalls({ create: created }, options, counts);
+    return { ...measured, isolation: frame ? 'frame' : 'worker' };
+  },
 };
 let held;

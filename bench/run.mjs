@@ -4,7 +4,8 @@
  * for CPU-bound code. Prints two Markdown tables (stdout) — the targets (targets.mjs) with a
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
- * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs).
+ * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
+ * only code mode's (code-mode.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -29,12 +30,13 @@ import { phoneFirstVisits, phoneTable, phoneTargets } from './phone.mjs';
 import { engineVisits } from './engines.mjs';
 import { benchBrowserCost } from './browser-cost.mjs';
 import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
+import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'browser-cost') throw new Error(`BENCH_ONLY=${ONLY}: the only choice is browser-cost`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode'].includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost and code-mode`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -88,13 +90,15 @@ const started = performance.now();
 const results = { machine: await describeMachine(), targets: [], node: {}, chromium: {}, engines: {}, native: {}, phone: undefined };
 const wheels = await tinyWheel.serveTinyWheel();
 try {
-  if (ONLY) results.chromium = { cost: await benchCost() };
+  if (ONLY === 'browser-cost') results.chromium = { cost: await benchCost() };
+  else if (ONLY === 'code-mode') results.codeMode = await codeMode();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
     results.node = await benchNode();
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
+    results.codeMode = await codeMode();
   }
   if (!ONLY)
     results.phone = await phoneFirstVisits({
@@ -108,8 +112,8 @@ try {
   await wheels.close();
   build.remove();
 }
-results.machine.chromium ??= results.phone?.chromium;
-results.targets = [...(PHONE_ONLY ? [] : evaluateTargets(results)), ...phoneTargets(results.phone, GOALS)];
+results.machine.chromium ??= results.phone?.chromium ?? results.codeMode?.chromium?.version;
+results.targets = [...(PHONE_ONLY ? [] : evaluateTargets(results)), ...codeModeTargets(results.codeMode, GOALS), ...phoneTargets(results.phone, GOALS)];
 results.machine.benchSeconds = Math.round((performance.now() - started) / 1000);
 results.machine.loadAverage.end = loadavg()[0];
 
@@ -117,10 +121,18 @@ writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(resu
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
 console.log(
   (ONLY
-    ? [targetsTable(results)]
+    ? [targetsTable(results), codeModeTable(results.codeMode)]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
-      : [targetsTable(results), phaseTable(results), phoneTable(results.phone), markdownTable(results), enginesTable(results), mcpTable(results.node?.mcp)]
+      : [
+          targetsTable(results),
+          phaseTable(results),
+          phoneTable(results.phone),
+          markdownTable(results),
+          enginesTable(results),
+          mcpTable(results.node?.mcp),
+          codeModeTable(results.codeMode),
+        ]
   ).join('\n\n'),
 );
 
@@ -158,6 +170,18 @@ function summarize(visits, warm, prints) {
     ...warm,
     samples: { ...warm.samples, readyMs, snapshotReadyMs, printMs },
   };
+}
+
+/** Code mode's rows (code-mode.mjs): a call's round trip in Node and Chromium, the model traffic of one task. */
+function codeMode() {
+  return benchCodeMode({
+    distDir: build.distDir,
+    root: build.root,
+    counts: QUICK ? CODE_MODE_QUICK_COUNTS : CODE_MODE_COUNTS,
+    launchChromium: chromiumLauncher.launchChromium,
+    startStaticServer: server.startStaticServer,
+    log,
+  });
 }
 
 /** The browser-cost rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */

@@ -31,6 +31,8 @@ export const GOALS = {
   printRatio: 1.25,
   phoneFirstVisitRatio: 0.6,
   phoneBytesRatio: 1,
+  /** Code mode: one call's round trip from Python to a page function and back, p50, Chromium frame isolation. */
+  codeCallP50Ms: 1,
 };
 
 /**

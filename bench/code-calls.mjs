@@ -5,7 +5,9 @@
  * timed inside Python (`time.perf_counter()` around the one call), so the host's run round trip
  * is not in it. Two forms: awaited (`await default_api.ping(i=i)` in an async cell) and plain
  * (`default_api.ping(i=i)` in a cell without `await`: it waits in place, where the engine has
- * JSPI). The floor: the same loop around `await asyncio.sleep(0)`, no call.
+ * JSPI). Two floors: the same loop around `await asyncio.sleep(0)` (one turn of Pyodide's event
+ * loop), and around awaiting an already resolved JavaScript promise (what an awaited call's answer
+ * costs Python once it is in the worker), no call.
  */
 
 /** The page's function: a small dict back, its argument checked against the schema. */
@@ -22,11 +24,12 @@ function loopCell(calls, form) {
     awaited: 'r = await default_api.ping(i=i)',
     plain: 'r = default_api.ping(i=i)',
     floor: 'r = {"i": i}\n    await asyncio.sleep(0)',
+    promise: 'r = {"i": await Promise.resolve(i)}',
   }[form];
   return [
-    // Only the floor names asyncio: a cell that says `async` or `await` anywhere is run as a task
-    // (the host's mayAwait rule), where a plain call cannot wait in place.
-    form === 'floor' ? 'import asyncio, time' : 'import time',
+    // Only the floors name asyncio and js: a cell that says `async` or `await` anywhere is run as a
+    // task (the host's mayAwait rule), where a plain call cannot wait in place.
+    { floor: 'import asyncio, time', promise: 'import time\nfrom js import Promise' }[form] ?? 'import time',
     '_times = []',
     `for i in range(${calls}):`,
     '    t0 = time.perf_counter()',
@@ -42,7 +45,7 @@ const CAN_WAIT = ['try:', '    default_api.ping(i=0)', '    waits = True', 'exce
 
 /**
  * `PythonSandbox.create(options)` once, then for each form the warm-up and the timed loop, in one
- * run each. Returns `{ isolation, jspi, forms: { awaited, plain?, floor } }`, each form's per-call
+ * run each. Returns `{ isolation, jspi, forms: { awaited, plain?, floor, promise } }`, each form's per-call
  * times in ms (plain is left out where the engine lacks JSPI).
  */
 export async function measureCodeCalls(PythonSandbox, options, { warmup, calls }) {
@@ -58,7 +61,7 @@ export async function measureCodeCalls(PythonSandbox, options, { warmup, calls }
     // A plain call waits in place only inside a function run through JSPI: a plain run checks it.
     const jspi = (await run(CAN_WAIT)) === 'True';
     const forms = {};
-    for (const form of ['floor', 'awaited', ...(jspi ? ['plain'] : [])]) {
+    for (const form of ['floor', 'promise', 'awaited', ...(jspi ? ['plain'] : [])]) {
       await run(loopCell(warmup, form));
       forms[form] = JSON.parse(await run(loopCell(calls, form)));
       if (forms[form].length !== calls) throw new Error(`${form}: ${forms[form].length} of ${calls} calls timed`);

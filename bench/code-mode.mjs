@@ -96,7 +96,7 @@ async function chromiumRoundTrips({ root, counts, launchChromium, startStaticSer
 /** Per form: each round's p50 and p95, and their medians over rounds. */
 function summarize(rounds) {
   const out = { jspi: rounds.every((r) => r.jspi), forms: {} };
-  for (const form of ['floor', 'awaited', 'plain']) {
+  for (const form of ['floor', 'promise', 'awaited', 'plain']) {
     const measured = rounds.map((r) => r.forms[form]).filter(Boolean);
     if (!measured.length) continue;
     const p50s = measured.map((times) => percentile(times, 50));
@@ -225,15 +225,15 @@ export function codeModeTable(codeMode) {
   const lines = [
     '### Code mode',
     '',
-    '| Where | Awaited call p50 | p95 | Plain call (JSPI) p50 | p95 | Floor: `await asyncio.sleep(0)` p50 |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Where | Awaited call p50 | p95 | Plain call (JSPI) p50 | p95 | Floor: `await asyncio.sleep(0)` p50 | Floor: `await` a resolved JS promise p50 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   const variants = [...CHROMIUM_VARIANTS.map(([key, label]) => [label, codeMode.chromium?.[key]]), ['Node (worker thread)', codeMode.node]];
   for (const [label, measured] of variants) {
     if (!measured) continue;
-    const { awaited, plain, floor } = measured.forms;
+    const { awaited, plain, floor, promise } = measured.forms;
     const plainCells = plain ? [ms(plain.p50), ms(plain.p95)] : ['— (no JSPI)', '—'];
-    lines.push(`| ${label} | ${ms(awaited?.p50)} | ${ms(awaited?.p95)} | ${plainCells.join(' | ')} | ${ms(floor?.p50)} |`);
+    lines.push(`| ${label} | ${ms(awaited?.p50)} | ${ms(awaited?.p95)} | ${plainCells.join(' | ')} | ${ms(floor?.p50)} | ${ms(promise?.p50)} |`);
   }
   const c = codeMode.counts;
   lines.push(

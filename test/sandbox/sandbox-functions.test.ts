@@ -398,7 +398,7 @@ describe('functions called from plain code', () => {
     expect(r.stdout).toBe('[80, 120]\ndict\n');
   });
 
-  it.runIf(JSPI)('(JSPI) a stop while such a call is pending ends the run with KeyboardInterrupt, globals kept', async () => {
+  it.runIf(JSPI)('(JSPI) a stop while such a call is pending ends the run with KeyboardInterrupt, and a deadline in time.sleep too; globals kept', async () => {
     const { fn, seen } = hanging();
     await sandbox.run('kept = 7');
     const controller = new AbortController();
@@ -407,6 +407,9 @@ describe('functions called from plain code', () => {
     expect(stopped.error?.name).toBe('KeyboardInterrupt');
     expect(stopped.stateLost).toBe(false);
     expect(seen.aborted).toHaveLength(1);
+    // Such a run is entered through callPromising, where Pyodide's own time.sleep would wait on its event loop, and a stop there wedged the run.
+    const sleeping = await sandbox.run('import time\ndefault_api.get_sales_data("north")\ntime.sleep(5)', { functions: [salesData], timeoutMs: 500 });
+    expect(sleeping).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
     const late = await sandbox.run('default_api.wait_forever()', { functions: [fn], timeoutMs: 500 });
     expect(late.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');
     expect(late.stateLost).toBe(false);

@@ -27,8 +27,8 @@ function loopCell(calls, form) {
     promise: 'r = {"i": await Promise.resolve(i)}',
   }[form];
   return [
-    // Only the floors name asyncio and js: a cell that says `async` or `await` anywhere is run as a
-    // task (the host's mayAwait rule), where a plain call cannot wait in place.
+    // Only the floors import asyncio and js: a cell that awaits runs as a task, where a plain call
+    // cannot wait in place.
     { floor: 'import asyncio, time', promise: 'import time\nfrom js import Promise' }[form] ?? 'import time',
     '_times = []',
     `for i in range(${calls}):`,

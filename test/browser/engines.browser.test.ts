@@ -461,7 +461,7 @@ print(a.copies, a.handles, a.refused)`;
     );
 
     // A plain page has no SharedArrayBuffer in either WebKit configuration: once per engine.
-    test.runIf(everyBlock)(
+    testOncePerEngine?.(
       jspi
         ? "plain calls of the page's functions wait in place inside a helper (JSPI); a deadline or an interrupt while one waits keeps the interpreter"
         : "plain calls of the page's functions raise AwaitRequired, telling the model to await (no JSPI); awaited calls work",

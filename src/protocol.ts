@@ -140,6 +140,11 @@ export interface BootInfo {
   pythonVersion: string;
   /** Whether the SharedArrayBuffer interrupt buffer is installed. */
   interruptible: boolean;
+  /**
+   * Without the buffer: whether runs yield to the worker now and then (JSPI: worker/yielding-stops.ts),
+   * so a stop from outside (a cancel) keeps the interpreter.
+   */
+  yieldsForStops?: boolean;
   /** `snapshot`: restored from the given snapshot; `fresh`: a full boot. */
   bootPath: 'snapshot' | 'fresh';
   /** Why a given snapshot was not used (stale version, corrupt bytes, restore failure). */

@@ -15,6 +15,8 @@ import { SIGINT } from '../src/protocol.js';
  * the interrupt would escape the runner.
  */
 const REARM_MS = 150;
+/** How often a run that yields for stops is asked to (worker/yielding-stops.ts): a stop waits at most about this long. */
+const YIELD_EVERY_MS = 50;
 
 export class DeadlineSignal {
   private deadline = Number.POSITIVE_INFINITY;
@@ -22,6 +24,15 @@ export class DeadlineSignal {
   private takenAt = Number.NEGATIVE_INFINITY;
   /** Whether the last read answered SIGINT (Python writes 0 back after every read). */
   private answeredSigint = false;
+  /** When the run next yields for a stop (never, unless `yieldWith` is on). */
+  private nextYield = Number.POSITIVE_INFINITY;
+  private yieldSignal = 0;
+
+  /** The run yields for stops, asked with `signal` every `YIELD_EVERY_MS` (none: it does not). */
+  yieldWith(signal: number | undefined): void {
+    this.yieldSignal = signal ?? 0;
+    this.nextYield = signal === undefined ? Number.POSITIVE_INFINITY : performance.now() + YIELD_EVERY_MS;
+  }
 
   /** The current run's deadline: `timeoutMs` from now (none if it is not a finite number). */
   arm(timeoutMs: number | undefined): void {
@@ -32,6 +43,7 @@ export class DeadlineSignal {
   /** The run is over: no interrupt fires outside it. */
   disarm(): void {
     this.deadline = Number.POSITIVE_INFINITY;
+    this.yieldWith(undefined);
   }
 
   get passed(): boolean {
@@ -42,7 +54,10 @@ export class DeadlineSignal {
   get 0(): number {
     const now = performance.now();
     this.answeredSigint = now >= this.deadline && now - this.takenAt >= REARM_MS;
-    return this.answeredSigint ? SIGINT : 0;
+    if (this.answeredSigint) return SIGINT;
+    if (now < this.nextYield) return 0;
+    this.nextYield = now + YIELD_EVERY_MS;
+    return this.yieldSignal;
   }
 
   /**

@@ -9,6 +9,7 @@ import { bootInterpreter } from './boot.js';
 import { listFiles, readFile, writeFiles } from './file-calls.js';
 import { HostRequests } from './host-requests.js';
 import { WorkerFunctions } from './function-calls.js';
+import { YieldingStops } from './yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './interrupts.js';
 import { LateStdlib } from './late-stdlib.js';
@@ -23,6 +24,7 @@ export class PyodideEngine implements WorkerApi {
   private readonly host: HostRequests;
   private readonly runs: Runs;
   private readonly functions: WorkerFunctions;
+  private readonly stops: YieldingStops;
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
@@ -33,7 +35,8 @@ export class PyodideEngine implements WorkerApi {
     this.interrupts = new Interrupts(interruptBuffer);
     this.host = new HostRequests(this.outbox, () => this.interrupts.take());
     this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts);
-    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions);
+    this.stops = new YieldingStops(() => this.runs.cancelRequested);
+    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops);
     events.addEventListener('message', (event) => {
       this.host.onHostEvent(event.data as HostEvent);
       this.functions.onHostEvent(event.data as HostEvent);
@@ -54,7 +57,9 @@ export class PyodideEngine implements WorkerApi {
     });
     this.py = interpreter;
     this.runs.attach(interpreter);
-    return info;
+    // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
+    const yieldsForStops = !this.interrupts.fromHost && (await this.stops.connect(interpreter.pyodide));
+    return { ...info, yieldsForStops };
   }
 
   async installStdlib(stdlib: Bytes | { failed: string }): Promise<void> {

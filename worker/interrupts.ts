@@ -26,6 +26,11 @@ export class Interrupts {
     this.deadline?.arm(timeoutMs);
   }
 
+  /** Asks the run to yield for stops with `signal` (see yielding-stops.ts); only where there is no shared buffer. */
+  yieldWith(signal: number | undefined): void {
+    this.deadline?.yieldWith(signal);
+  }
+
   disarmDeadline(): void {
     this.deadline?.disarm();
   }

@@ -13,6 +13,7 @@ import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
 import restoredPy from './python/restored.py?raw';
 import stdinPy from './python/stdin.py?raw';
+import stopsPy from './python/stops.py?raw';
 import suspendPy from './python/suspend.py?raw';
 import tracebacksPy from './python/tracebacks.py?raw';
 import workdirPy from './python/workdir.py?raw';
@@ -32,6 +33,7 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,
+  'stops.py': stopsPy,
   'suspend.py': suspendPy,
   'tracebacks.py': tracebacksPy,
   'workdir.py': workdirPy,

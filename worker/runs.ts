@@ -7,6 +7,7 @@ import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
 import type { OutputChunk } from '../src/types.js';
 import type { HostRequests } from './host-requests.js';
 import type { WorkerFunctions } from './function-calls.js';
+import type { YieldingStops } from './yielding-stops.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './interrupts.js';
 import type { LateStdlib } from './late-stdlib.js';
@@ -21,7 +22,7 @@ export class Runs {
    * asked and how to cancel its pending top-level `await` (a cancel that comes before the `await`
    * is pending, while packages load, is applied once it is).
    */
-  private current: { runId: number; chunks: number; cancelRequested: boolean; cancelAwait?: () => boolean } | undefined;
+  private current: { runId: number; chunks: number; cancelRequested: boolean; yields: boolean; cancelAwait?: () => boolean } | undefined;
 
   constructor(
     private readonly outbox: Outbox,
@@ -29,6 +30,7 @@ export class Runs {
     private readonly stdlib: LateStdlib,
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
     private readonly functions: Pick<WorkerFunctions, 'begin' | 'stop' | 'end'>,
+    private readonly stops: Pick<YieldingStops, 'on' | 'signal' | 'begin' | 'end'>,
   ) {}
 
   /** The booted interpreter that runs from now on use. */
@@ -42,7 +44,8 @@ export class Runs {
   }
 
   async run(request: RunRequest): Promise<WorkerRunResult> {
-    const current = { runId: request.runId, chunks: 0, cancelRequested: false };
+    // A top-level await runs as a task, stopped by cancelling it: it does not yield.
+    const current = { runId: request.runId, chunks: 0, cancelRequested: false, yields: this.stops.on && !request.mayAwait };
     this.current = current;
     this.py.outputBelow.begin();
     this.outbox.post({ type: 'run-started', runId: request.runId });
@@ -50,11 +53,16 @@ export class Runs {
     // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would
     // strike the event loop's own code between the task's steps (see `execute`).
     this.interrupts.armDeadline(request.mayAwait ? undefined : request.timeoutMs);
+    if (current.yields) {
+      this.stops.begin();
+      this.interrupts.yieldWith(this.stops.signal);
+    }
     try {
       const result = await this.execute(request);
       return { ...result, streamedChunks: current.chunks, heapBytes: memoryOf(this.py.pyodide)?.length ?? 0 };
     } finally {
       this.interrupts.disarmDeadline();
+      if (current.yields) this.stops.end();
       this.functions.end();
       this.current = undefined;
       this.interrupts.listen(this.py.pyodide, true);
@@ -66,6 +74,8 @@ export class Runs {
     this.current.cancelRequested = true;
     if (this.host.stopIndexWait()) return true;
     if (this.functions.stop()) return true;
+    // Python takes the cancel at its next yield (within about 50 ms), raising KeyboardInterrupt.
+    if (this.current.yields) return true;
     return this.current.cancelAwait?.() ?? false;
   }
 
@@ -102,7 +112,7 @@ export class Runs {
     }
     try {
       const started =
-        mode === 'promising' || callsInPlace
+        mode === 'promising' || callsInPlace || this.current!.yields
           ? ((await runner.execute.callPromising(code, request.mayAwait)) as ReturnType<RunnerProxy['execute']>)
           : runner.execute(code, request.mayAwait);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;

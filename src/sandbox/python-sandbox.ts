@@ -112,8 +112,9 @@ export class PythonSandbox {
   }
 
   /**
-   * Whether `interrupt()` and an aborted signal can stop Python while keeping its state
-   * (SharedArrayBuffer available). A run past its deadline keeps its state either way.
+   * Whether there is a SharedArrayBuffer interrupt buffer (a cross-origin isolated page, Node) for
+   * `interrupt()` and an aborted signal. Without one they keep Python's state where the engine has
+   * JSPI (Python yields for stops); a run past its deadline keeps it either way.
    */
   get interruptible(): boolean {
     return this.session.interruptible;

@@ -460,6 +460,21 @@ print(a.copies, a.handles, a.refused)`;
       TIMEOUT_MS,
     );
 
+    testOncePerEngine?.(
+      jspi
+        ? 'interrupt() during a busy loop keeps the interpreter: Python yields for stops (JSPI)'
+        : 'interrupt() during a busy loop replaces the interpreter: nothing reaches Python without JSPI',
+      async () => {
+        await ctx.host.run('kept = 1');
+        const ticket = await ctx.host.start('while True: pass');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await ctx.host.interrupt();
+        expect(await ctx.host.finish(ticket)).toMatchObject({ stateLost: !jspi });
+        expect(await ctx.host.run("'kept' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: jspi ? 'True' : 'False' });
+      },
+      TIMEOUT_MS,
+    );
+
     // A plain page has no SharedArrayBuffer in either WebKit configuration: once per engine.
     testOncePerEngine?.(
       jspi

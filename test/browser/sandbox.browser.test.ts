@@ -197,9 +197,24 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
 
   test(PLAIN_CALLS, () => plainPageFunctionCalls(ctx.page, true));
 
-  test('code that swallows the interrupt is stopped by replacing the interpreter, which starts with fresh globals', async () => {
+  test('interrupt() during pure-Python loops keeps the interpreter: Python yields for stops (JSPI)', async () => {
+    await ctx.page.run('kept = 1\ndef spin():\n    while True: pass\ndef gen():\n    while True: yield 1');
+    const swallowing = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
+    // The last swallows KeyboardInterrupt inside its try; the stop lands again at its next line outside it.
+    for (const code of ['while True: pass', 'spin()', '[i for i in range(10**12) if i < 0]', 'sum(gen())', swallowing]) {
+      const ticket = await ctx.page.start(code);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await ctx.page.interrupt();
+      const r = await ctx.page.finish(ticket);
+      console.info(`stop of ${code}: ${r.durationMs.toFixed(0)} ms, ${r.stateLost ? 'state lost' : 'state kept'}`);
+      expect(r, code).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt' } });
+    }
+    expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
+  test('C code that never checks for a stop (sum over a huge range) is stopped by replacing the interpreter, which starts with fresh globals', async () => {
     await ctx.page.run('x = 1');
-    const r = await ctx.page.run('while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass', { timeoutMs: 1000 });
+    const r = await ctx.page.run('sum(range(10**18))', { timeoutMs: 1000 });
     expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: true });
     expect(r.durationMs).toBeLessThan(5000); // deadline + interruptGraceMs (1 s) + terminate
     expect(await ctx.page.run("'x' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: 'False' });

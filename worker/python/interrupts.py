@@ -11,6 +11,7 @@ import contextlib
 import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import capture
@@ -29,14 +30,25 @@ def ignore() -> None:
     _signal.signal(signal.SIGINT, _ignore_sigint)
 
 
+# Whether the user's code is running (inside ``interruptible``); stops.py yields only then.
+user_code = False
+# Called as the user's code ends (stops.py disarms its events there).
+on_leave: list[Callable[[], None]] = []
+
+
 @contextlib.contextmanager
 def interruptible():
     """KeyboardInterrupt is raised only while the user's code runs."""
+    global user_code
     _signal.signal(signal.SIGINT, signal.default_int_handler)
+    user_code = True
     try:
         yield
     finally:
+        user_code = False
         ignore()
+        for leave in on_leave:
+            leave()
 
 
 try:

@@ -104,6 +104,11 @@ export class WorkerSession {
     return this.worker.interruptible && !!this.info?.interruptible;
   }
 
+  /** Without the buffer: whether a stop still reaches Python, at its next yield (JSPI), keeping the interpreter. */
+  get yieldsForStops(): boolean {
+    return !!this.info?.yieldsForStops;
+  }
+
   interrupt(): void {
     this.worker.interrupt();
   }

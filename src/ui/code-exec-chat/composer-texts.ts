@@ -15,7 +15,11 @@ export function runtimeHint(execution: ExecutionMode, pythonVersion: string | un
   return pythonVersion ? `Python ${pythonVersion.split(' ')[0]} in your browser` : 'Python in your browser';
 }
 
-/** Said when Stop does more than stop: without cross-origin isolation it restarts Python. */
+/**
+ * Said when Stop does more than stop: it restarts Python where neither cross-origin isolation (a
+ * shared interrupt buffer) nor JSPI (Python yielding for stops) lets a stop reach it.
+ */
 export function stopNotice(execution: ExecutionMode): string {
-  return execution === 'local' && !globalThis.crossOriginIsolated ? 'Stop restarts Python on this page (no cross-origin isolation)' : '';
+  const stopsKeepState = globalThis.crossOriginIsolated || typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function';
+  return execution === 'local' && !stopsKeepState ? 'Stop restarts Python on this page (no cross-origin isolation)' : '';
 }

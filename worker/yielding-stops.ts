@@ -1,0 +1,61 @@
+/**
+ * Stops that keep the interpreter on a page without a shared interrupt buffer, where Python can
+ * wait for a promise (JSPI): a run is entered through `callPromising`, Python yields to this
+ * worker's event loop every `YIELD_EVERY_MS` (worker/python/stops.py), and a `cancel` taken during
+ * a yield makes Python raise KeyboardInterrupt in the user's code. Without JSPI, or with the buffer,
+ * nothing here is on.
+ */
+import type { PyodideInterface } from 'pyodide';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
+
+interface StopsModule extends PyProxy {
+  connect(wait: () => Promise<boolean>): boolean;
+  begin(): void;
+  end(): void;
+  YIELD_SIGNAL: number;
+}
+
+export class YieldingStops {
+  private module: StopsModule | undefined;
+
+  /** `mustStop`: whether the current run was cancelled (or its deadline passed). */
+  constructor(private readonly mustStop: () => boolean) {}
+
+  /** Whether runs yield: set up once after boot, where there is no buffer; false where Python cannot wait. */
+  async connect(pyodide: PyodideInterface): Promise<boolean> {
+    const canWait = pyodide.pyimport('suspend').can_wait as PyCallable;
+    const jspi = await (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
+    if (!jspi) return false;
+    const module = pyodide.pyimport('stops') as StopsModule;
+    // One macrotask: messages that arrived (a cancel) are taken before Python goes on.
+    const wait = () =>
+      new Promise<boolean>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          channel.port1.close();
+          resolve(this.mustStop());
+        };
+        channel.port2.postMessage(null);
+      });
+    if (!module.connect(wait)) return false;
+    this.module = module;
+    return true;
+  }
+
+  /** The signal number Python's yields answer to (none: runs do not yield). */
+  get signal(): number | undefined {
+    return this.module?.YIELD_SIGNAL;
+  }
+
+  get on(): boolean {
+    return !!this.module;
+  }
+
+  begin(): void {
+    this.module?.begin();
+  }
+
+  end(): void {
+    this.module?.end();
+  }
+}

@@ -27,14 +27,18 @@ export class YieldingStops {
     const jspi = await (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
     if (!jspi) return false;
     const module = pyodide.pyimport('stops') as StopsModule;
-    // One macrotask: messages that arrived (a cancel) are taken before Python goes on.
+    // One macrotask: messages that arrived (a cancel) are taken before Python goes on. One channel
+    // for all yields: a message forged onto it only ends a wait early.
+    const channel = new MessageChannel();
+    let waiting: (() => void) | undefined;
+    channel.port1.onmessage = () => {
+      const wake = waiting;
+      waiting = undefined;
+      wake?.();
+    };
     const wait = () =>
       new Promise<boolean>((resolve) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => {
-          channel.port1.close();
-          resolve(this.mustStop());
-        };
+        waiting = () => resolve(this.mustStop());
         channel.port2.postMessage(null);
       });
     if (!module.connect(wait)) return false;

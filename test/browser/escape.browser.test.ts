@@ -120,7 +120,13 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
       try {
         expect((await world.host.run(CAPTURE_PORTS, {}, 'forger')).outcome).toBe('OUTCOME_OK');
         const trace = await attempt(world, forgeOnPorts(world.targets), { sandboxId: 'forger' });
-        expect(trace.result.output).toBe('2 ports forged on\n'); // the events port and the calls port
+        // At least the events port and the calls port (so the forgeries reached the protocol); on a
+        // page without cross-origin isolation in an engine with JSPI, also the worker's own channels
+        // (the one Python yields through for stops: a message there only ends a yield early).
+        const isolatedOnly = (await world.host.crossOriginIsolated()) || !(await world.host.page.evaluate(() => 'Suspending' in WebAssembly));
+        const forgedOn = Number(/^(\d+) ports forged on\n$/.exec(trace.result.output)?.[1]);
+        if (isolatedOnly) expect(forgedOn).toBe(2);
+        else expect(forgedOn).toBeGreaterThanOrEqual(3);
         expect(JSON.stringify(trace.result)).not.toContain('FORGED');
         expect((await world.host.progress('forger')).join('\n')).not.toContain('FORGED');
         await expectNoEscape(world, trace);

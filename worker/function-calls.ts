@@ -6,8 +6,9 @@
  * `callPromising`), and since suspended Python reads no interrupt, that wait also ends on a stop.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { PyCallable, PyProxy } from 'pyodide/ffi';
+import type { PyProxy } from 'pyodide/ffi';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
+import { canWait } from './can-wait.js';
 import type { Interrupts } from './interrupts.js';
 import type { Outbox } from './outbox.js';
 
@@ -18,7 +19,6 @@ const STOP_POLL_MS = 50;
 interface DefaultApiModule extends PyProxy {
   _connect(call: (name: string, args: string, inPlace: boolean) => Promise<string>, resumed: () => void): void;
   _begin_run(specs: string): void;
-  _can_wait: PyCallable;
 }
 
 interface PendingCall {
@@ -69,7 +69,7 @@ export class WorkerFunctions {
     }
     this.module._begin_run(JSON.stringify(functions));
     if (functions.length === 0 || mayAwait) return false;
-    this.canWait ??= (this.module._can_wait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false);
+    this.canWait ??= canWait(pyodide);
     return this.canWait;
   }
 

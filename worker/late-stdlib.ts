@@ -9,8 +9,8 @@
  * for the zip before it starts. A fresh boot imports from it, so it waits for the real one.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { PyCallable } from 'pyodide/ffi';
 import type { Bytes } from '../src/protocol.js';
+import { canWait } from './can-wait.js';
 
 /** How often a run waiting for the zip looks whether it was stopped. */
 const STOP_POLL_MS = 50;
@@ -105,8 +105,7 @@ export class LateStdlib {
         (error: Error) => module.failed(String(error?.message ?? error)), // the finder stays, and says why an import fails
       )
       .finally(() => module.destroy());
-    const canWait = module.can_wait as PyCallable;
-    this.canWait = (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
+    this.canWait = canWait(pyodide);
   }
 
   /**

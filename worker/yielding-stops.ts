@@ -6,7 +6,8 @@
  * nothing here is on.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { PyCallable, PyProxy } from 'pyodide/ffi';
+import type { PyProxy } from 'pyodide/ffi';
+import { canWait } from './can-wait.js';
 
 interface StopsModule extends PyProxy {
   connect(wait: () => Promise<boolean>): boolean;
@@ -23,9 +24,7 @@ export class YieldingStops {
 
   /** Whether runs yield: set up once after boot, where there is no buffer; false where Python cannot wait. */
   async connect(pyodide: PyodideInterface): Promise<boolean> {
-    const canWait = pyodide.pyimport('suspend').can_wait as PyCallable;
-    const jspi = await (canWait.callPromising(Promise.resolve()) as Promise<boolean>).then(Boolean, () => false).finally(() => canWait.destroy());
-    if (!jspi) return false;
+    if (!(await canWait(pyodide))) return false;
     const module = pyodide.pyimport('stops') as StopsModule;
     // One macrotask: messages that arrived (a cancel) are taken before Python goes on. One channel
     // for all yields: a message forged onto it only ends a wait early.

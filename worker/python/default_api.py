@@ -27,8 +27,6 @@ from typing import Any as _Any
 from pyodide.ffi import can_run_sync as _can_run_sync
 from pyodide.ffi import run_sync as _run_sync
 
-from suspend import can_wait as _can_wait  # noqa: F401  (the worker asks it: worker/function-calls.ts)
-
 # Set by the worker: (name, args_json, in_place) -> a JS Promise of '{"result": json}',
 # '{"error": message}' or, for a call waited for in place, '{"stopped": true}' once the run is stopped.
 _call: _Callable[[str, str, bool], _Any] | None = None

@@ -19,8 +19,6 @@ from typing import Any
 # In the snapshot (Pyodide imports it at startup): nothing here may need the missing zip.
 from pyodide.ffi import can_run_sync, run_sync
 
-from suspend import can_wait  # noqa: F401  (the worker asks it here: worker/late-stdlib.ts)
-
 
 class LateStdlibFinder:
     """First on ``sys.meta_path`` while the zip is missing: holds an import of a module in it until it is in."""

@@ -6,6 +6,7 @@
 import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
 import { planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
+import { type ImagesOption, resolveImages } from './images-option.js';
 import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox } from './types.js';
@@ -13,9 +14,16 @@ import type { AgentSandbox } from './types.js';
 /** Options of {@link sandboxAsCallableTool}. */
 export interface SandboxToolOptions {
   /**
-   * Images inside `functionResponse.parts`, for models that take multimodal function responses.
-   * Default false: images follow the responses as parts, which every model takes (the SDK sends
-   * these requests itself, so a refusal cannot be answered by sending them again another way).
+   * Where images the code produced go back to the model ({@link ImagesOption}): `'inside'`
+   * `functionResponse.parts`, for models that take multimodal function responses, or `'after'` the
+   * responses as ordinary parts of the same turn, which every model takes. Default `'auto'`, which
+   * here is `'after'`: the SDK sends these requests itself, so a refusal of images inside could
+   * not be answered by sending the request again the other way.
+   */
+  images?: ImagesOption;
+  /**
+   * `true` is `images: 'inside'`, `false` is `images: 'after'`.
+   * @deprecated Use `images`; this name goes in the next minor version.
    */
   multimodalFunctionResponse?: boolean;
   /** File names already in the working directory, listed in the tool description. */
@@ -30,8 +38,9 @@ export interface SandboxToolOptions {
  * get an error response the model can correct.
  *
  * @param sandbox Where the code runs (a `PythonSandbox` or anything with its `run`/`writeFile`).
- * @param options Images in function responses, file names to declare, and run events.
+ * @param options Where images go, file names to declare, and run events.
  * @returns A tool for `config.tools`.
+ * @throws {TypeError} a malformed `images`, or both `images` and `multimodalFunctionResponse`.
  *
  * Use it with `ai.chats`: both SDK READMEs announce that the next major drops automatic function
  * calling from `ai.models.generateContent`, and chats keep it. The requests are the SDK's own, so
@@ -46,7 +55,7 @@ export interface SandboxToolOptions {
  * ```
  */
 export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToolOptions = {}): CallableTool {
-  const multimodalFunctionResponse = options.multimodalFunctionResponse ?? false;
+  const imagesInside = resolveImages(options, ['auto', 'inside', 'after'], 'after') === 'inside';
   const emit = (event: CodeExecutionEvent) => {
     try {
       options.onEvent?.(event);
@@ -62,7 +71,7 @@ export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToo
       const responses: Part[] = [];
       const followUp: Part[] = [];
       for (const call of calls.filter((c) => c.name === RUN_PYTHON)) {
-        const outcome = await planCall(call, { sandbox, functions: new Map(), multimodalFunctionResponse, signal: undefined, step: 0, emit }).execute();
+        const outcome = await planCall(call, { sandbox, functions: new Map(), imagesInside, signal: undefined, step: 0, emit }).execute();
         responses.push(outcome.response);
         followUp.push(...outcome.followUp);
       }

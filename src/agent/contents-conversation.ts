@@ -21,7 +21,7 @@ export class ContentsConversation implements ChatConversation {
     /** The chat's attachment names (shared): the run_python description lists them. */
     private readonly files: string[],
   ) {
-    this.images = responseImages(setup.multimodalFunctionResponse);
+    this.images = responseImages(setup.images);
   }
 
   async send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {

@@ -35,8 +35,8 @@ export interface CallContext {
   /** Unset in server mode, where `run_python` is not declared. */
   sandbox: AgentSandbox | undefined;
   functions: ReadonlyMap<string, LocalFunction>;
-  /** Images inside `functionResponse.parts` rather than after the responses (see response-images.ts). */
-  multimodalFunctionResponse: boolean;
+  /** Images inside `functionResponse.parts` rather than after the responses, as `followUp` (see images-option.ts). */
+  imagesInside: boolean;
   signal: AbortSignal | undefined;
   step: number;
   emit: (event: CallEvent) => void;
@@ -88,8 +88,8 @@ async function runPython(call: FunctionCall, code: string, sandbox: AgentSandbox
   const functions = sandboxFunctions(ctx.functions, { step: ctx.step, callId: call.id, signal: ctx.signal, emit: ctx.emit });
   const { result, transcript } = await runPythonCall(call, code, sandbox, ctx, functions);
   return {
-    response: functionResponsePart(call, runResultResponse(result), ctx.multimodalFunctionResponse ? responseImages(result) : []),
-    followUp: ctx.multimodalFunctionResponse ? [] : result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
+    response: functionResponsePart(call, runResultResponse(result), ctx.imagesInside ? responseImages(result) : []),
+    followUp: ctx.imagesInside ? [] : result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
     transcript,
   };
 }

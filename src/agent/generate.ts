@@ -51,7 +51,7 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
     contents,
     maxSteps: setup.maxSteps,
     calls: { sandbox: setup.sandbox, functions: setup.functions },
-    images: responseImages(setup.multimodalFunctionResponse),
+    images: responseImages(setup.images),
     emit: setup.emit,
   });
   response.automaticFunctionCallingHistory = history;

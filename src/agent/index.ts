@@ -9,6 +9,7 @@ export { MAX_LISTED_FILES_PER_RUN, MAX_LISTED_FILE_NAME_CHARS, listedFiles, type
 export { partKind, type PartKind } from './transcript.js';
 export { isApiError, isAbortError } from './errors.js';
 export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
+export type { ImagesOption } from './images-option.js';
 export { ATTACHMENT_PREVIEW_BYTES, mimeTypeOf } from './attachments.js';
 export type {
   AgentSandbox,

@@ -27,7 +27,7 @@ export interface LoopInput {
   maxSteps: number;
   stream: boolean;
   /** How calls are answered (sandbox, user functions); `step` is filled in per step. */
-  calls: Omit<CallContext, 'step' | 'emit' | 'signal' | 'multimodalFunctionResponse'>;
+  calls: Omit<CallContext, 'step' | 'emit' | 'signal' | 'imagesInside'>;
   /**
    * Where run images go (the chat's, shared by its messages): a request refused for its
    * function-response parts is re-sent once in the fallback shape, which `contents` then keeps.
@@ -84,7 +84,7 @@ export async function* codeExecutionLoop(input: LoopInput): AsyncGenerator<Gener
       usageMetadata: response.usageMetadata,
     });
 
-    const outcomes = yield* answerCalls(shown, ours, { ...input.calls, multimodalFunctionResponse: input.images.inside, step, emit, signal }, transcript);
+    const outcomes = yield* answerCalls(shown, ours, { ...input.calls, imagesInside: input.images.inside, step, emit, signal }, transcript);
     if (calls.length === 0) return { contents, response: transcriptResponse(transcript, last, usage) };
     contents.push(functionResponseTurn(outcomes));
 

@@ -8,18 +8,19 @@
  */
 import type { Content, Part } from '@google/genai';
 import { isApiError } from './errors.js';
+import type { ImagesOption } from './images-option.js';
 
 /** A chat's image shape, shared by its messages: a fallback holds for the rest of the chat. */
 export interface ResponseImages {
   /** Images go inside `functionResponse.parts`; false: after the responses. */
   inside: boolean;
-  /** A refused request may be re-sent with the images moved out (not when the caller chose `multimodalFunctionResponse: true`). */
+  /** A refused request may be re-sent with the images moved out (`images: 'auto'` only). */
   readonly canFallBack: boolean;
 }
 
-/** The starting shape for the caller's `multimodalFunctionResponse` (true, false, or unset: inside, falling back when refused). */
-export function responseImages(option: boolean | undefined): ResponseImages {
-  return { inside: option !== false, canFallBack: option !== true };
+/** The starting shape for the caller's `images` (`'auto'`: inside, falling back when refused). */
+export function responseImages(option: ImagesOption): ResponseImages {
+  return { inside: option !== 'after', canFallBack: option === 'auto' };
 }
 
 /**

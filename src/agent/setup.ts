@@ -5,6 +5,7 @@
 import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
+import { type ImagesOption, resolveImages } from './images-option.js';
 import { SUGGESTED_MODEL } from './model-name.js';
 import { isFunctionName } from '../sandbox/functions/function-specs.js';
 import { codeDeclarations, modelDeclarations } from './run-python/code-functions.js';
@@ -40,8 +41,8 @@ export interface AgentSetup {
   mode: ExecutionMode;
   sandbox: AgentSandbox | undefined;
   functions: ReadonlyMap<string, LocalFunction>;
-  /** The caller's choice; unset: images inside function responses until the API refuses them (see response-images.ts). */
-  multimodalFunctionResponse: boolean | undefined;
+  /** Where run images go back to the model (local mode; see response-images.ts). */
+  images: ImagesOption;
   maxSteps: number;
   config: GenerateContentConfig;
   /** `onEvent`, made safe: a throwing listener cannot break the loop (and leave history half-done). */
@@ -60,13 +61,15 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a whole number of at least 1; got ${String(options.maxSteps)}`);
   const functions = resolveFunctions(options.functions, mode === 'local');
+  if (mode === 'server' && (options.images !== undefined || options.multimodalFunctionResponse !== undefined))
+    throw new TypeError('images applies to execution "local" only (server mode sends no function responses)');
   return {
     client: options.ai,
     model: options.model,
     mode,
     sandbox: mode === 'local' ? options.sandbox : undefined,
     functions,
-    multimodalFunctionResponse: options.multimodalFunctionResponse,
+    images: resolveImages(options, ['auto', 'inside', 'after'], 'after'),
     maxSteps,
     config: options.config ?? {},
     emit: safeListener(options.onEvent),

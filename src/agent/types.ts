@@ -4,6 +4,7 @@
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
 import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
+import type { ImagesOption } from './images-option.js';
 import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
 
 /**
@@ -95,12 +96,18 @@ export interface LocalExecutionOptions {
   /** The sandbox the code runs in. The caller owns it (creates and disposes it). */
   sandbox: AgentSandbox;
   /**
-   * Where images produced by the code go when they are sent back to the model. Unset (the
-   * default): inside `functionResponse.parts` (multimodal function responses); if the API refuses
-   * a request carrying them (HTTP 400 INVALID_ARGUMENT, as models without the feature do), that
-   * request is sent once more with the images as ordinary `inlineData` parts after the function
-   * responses of the same user turn, and the chat keeps that shape, in its history too, from then
-   * on. `true`: always inside, never falling back (the 400 is thrown). `false`: always after.
+   * Where images the code produced go back to the model ({@link ImagesOption}). Default `'auto'`:
+   * inside the function responses; if the API refuses a request carrying them with HTTP 400 (as
+   * models without multimodal function responses do), that request is sent once more with the
+   * images right after the function responses (`inlineData` parts of the same user turn, or a
+   * `user_input` step after the `function_result` steps on the Interactions API), and the chat keeps
+   * that shape, in its history too, from then on. `'inside'`: always inside, never falling back
+   * (the refusal is thrown). `'after'`: always after.
+   */
+  images?: ImagesOption;
+  /**
+   * `true` is `images: 'inside'`, `false` is `images: 'after'`.
+   * @deprecated Use `images`; this name goes in the next minor version.
    */
   multimodalFunctionResponse?: boolean;
 }
@@ -109,6 +116,7 @@ export interface LocalExecutionOptions {
 export interface ServerExecutionOptions {
   execution: 'server';
   sandbox?: undefined;
+  images?: undefined;
   multimodalFunctionResponse?: undefined;
 }
 

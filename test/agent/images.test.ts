@@ -37,7 +37,7 @@ function drawing(id = 'img') {
   return [{ reply: reply([runPythonCall(DISPLAY_PNG_CODE, id)]) }, { reply: reply([text('A 1x1 image.')]) }];
 }
 
-describe('images inside function responses (the default)', () => {
+describe("images inside function responses (the default, images: 'auto')", () => {
   it('puts images inside functionResponse.parts when the model takes them', async () => {
     fake.script(drawing());
     const res = await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox }).sendMessage({ message: 'Draw.' });
@@ -51,12 +51,14 @@ describe('images inside function responses (the default)', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it('sends images after the responses on any model when multimodalFunctionResponse is false', async () => {
-    fake.script(drawing());
+  it("sends images after the responses on any model with images: 'after', or the deprecated multimodalFunctionResponse: false", async () => {
+    fake.script([...drawing(), ...drawing()]);
+    await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, images: 'after' }).sendMessage({ message: 'Draw.' });
     await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, multimodalFunctionResponse: false }).sendMessage({ message: 'Draw.' });
 
     expect(after(fake.requests[1])).toBe(true);
     expect(isPng(lastTurn(fake.requests[1]).parts?.[1].inlineData?.data)).toBe(true);
+    expect(after(fake.requests[3])).toBe(true);
     expect(fake.failures).toEqual([]);
   });
 });
@@ -155,18 +157,21 @@ describe('a model that refuses images inside function responses', () => {
     expect(res.automaticFunctionCallingHistory?.map(shape)[2]).toEqual(['functionResponse', 'inlineData']);
   });
 
-  it('with multimodalFunctionResponse: true, the refusal is thrown as the ApiError and history is rolled back', async () => {
-    fake.script(drawing());
-    const chat = createCodeExecutionChat({ ai: clientFor(fake), model: GEMINI_25, sandbox, multimodalFunctionResponse: true });
+  it.each([{ images: 'inside' as const }, { multimodalFunctionResponse: true }])(
+    'with %o, the refusal is thrown as the ApiError and history is rolled back',
+    async (option) => {
+      fake.script(drawing());
+      const chat = createCodeExecutionChat({ ai: clientFor(fake), model: GEMINI_25, sandbox, ...option });
 
-    await expect(chat.sendMessage({ message: 'Draw.' })).rejects.toMatchObject({
-      name: 'ApiError',
-      status: 400,
-      message: expect.stringContaining('function_response.parts'),
-    });
-    expect(fake.requests).toHaveLength(2);
-    expect(chat.getHistory()).toEqual([]);
-  });
+      await expect(chat.sendMessage({ message: 'Draw.' })).rejects.toMatchObject({
+        name: 'ApiError',
+        status: 400,
+        message: expect.stringContaining('function_response.parts'),
+      });
+      expect(fake.requests).toHaveLength(2);
+      expect(chat.getHistory()).toEqual([]);
+    },
+  );
 });
 
 describe('400s that are not about images', () => {

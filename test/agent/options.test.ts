@@ -35,6 +35,14 @@ describe('options', () => {
     expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, api: 'interactions', store: true, interactionHistory: steps })).not.toThrow();
   });
 
+  it('takes images in local mode only, and one of its names at a time', () => {
+    // @ts-expect-error: server mode sends no function responses.
+    expect(() => createCodeExecutionChat({ ai, model: 'm', execution: 'server', images: 'after' })).toThrow(/images applies to execution "local" only/);
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, images: 'after', multimodalFunctionResponse: false })).toThrow(/not both/);
+    // @ts-expect-error: not a value of images.
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, images: 'before' })).toThrow(/images must be "auto" or "inside" or "after"; got "before"/);
+  });
+
   it('refuses a CallableTool in config.tools (the SDK would take over the calls)', async () => {
     const chat = createCodeExecutionChat({ ai, model: 'm', sandbox, config: { tools: [sandboxAsCallableTool(sandbox)] } });
     await expect(chat.sendMessage({ message: 'hi' })).rejects.toThrow(/cannot hold a CallableTool/);

@@ -66,7 +66,28 @@ export function validateCreate(body: CreateBody, ctx: ValidationContext): Refusa
     if (!step || typeof step !== 'object' || !STEP_TYPES.has(step.type))
       return bad(`input[${index}]: unknown step type ${JSON.stringify((step as { type?: unknown })?.type)}.`);
   }
-  return checkTools(body, [...ctx.stored, ...input], ctx) ?? checkCalls([...ctx.stored, ...input], ctx.stored.length) ?? checkSignatures(input, ctx.issued);
+  return (
+    checkTools(body, [...ctx.stored, ...input], ctx) ??
+    checkCalls([...ctx.stored, ...input], ctx.stored.length) ??
+    checkSignatures(input, ctx.issued) ??
+    checkResultImages(input, body.model)
+  );
+}
+
+/**
+ * The 400 of a model without multimodal function results. Images inside a `function_result` are
+ * documented for Gemini 3; no recording shows what the Interactions API answers an older model,
+ * so this is modelled on generateContent's refusal (fake-gemini/validate.ts).
+ */
+export const RESULT_IMAGES_REFUSAL = 'Image content in function_result is not supported for this model.';
+
+function checkResultImages(input: Step[], model: string): Refusal | undefined {
+  if (!/^gemini-[12][.-]/.test(model)) return undefined;
+  for (const [index, step] of input.entries()) {
+    if (step.type === 'function_result' && Array.isArray(step.result) && step.result.some((block) => (block as { type?: unknown }).type === 'image'))
+      return { code: 400, status: 'INVALID_ARGUMENT', message: `input[${index}]: ${RESULT_IMAGES_REFUSAL}` };
+  }
+  return undefined;
 }
 
 function checkTools(body: CreateBody, conversation: Step[], ctx: ValidationContext): Refusal | undefined {

@@ -1,7 +1,7 @@
 /**
  * The model's `function_call` steps as the executor's `FunctionCall`s, and each answer as the
- * `function_result` step that goes back: the response object as JSON text, the run's images as
- * image blocks (the Interactions API takes multimodal function results from every model).
+ * `function_result` step that goes back: the response object as JSON text, then the run's images
+ * as image blocks when they go inside (result-images.ts).
  */
 import type { FunctionCall, Interactions } from '@google/genai';
 import type { CallOutcome } from '../function-calls.js';

@@ -4,6 +4,7 @@
  * nothing, as the generateContent chat does.
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { type ResponseImages, responseImages } from '../response-images.js';
 import { type AgentSetup, userTurn } from '../setup.js';
 import type { CodeExecutionMessageParameters } from '../types.js';
 import { timerOption } from '../timer-option.js';
@@ -50,6 +51,8 @@ export function resolveInteractions(
 /** The chat's conversation on the Interactions API. */
 export class InteractionConversation implements ChatConversation {
   private history: InteractionHistory;
+  /** Where run images go; a refusal of images inside function results switches it for the rest of the chat. */
+  private readonly images: ResponseImages;
 
   constructor(
     private readonly setup: AgentSetup,
@@ -59,6 +62,7 @@ export class InteractionConversation implements ChatConversation {
     private readonly files: string[],
   ) {
     this.history = checkInteractionHistory(history);
+    this.images = responseImages(setup.images);
   }
 
   /** Sends a message and keeps its steps when it completes. */
@@ -77,7 +81,7 @@ export class InteractionConversation implements ChatConversation {
     let input: InteractionLoopInput;
     try {
       input = await this.prepare(params, true);
-      input.firstStream = await openStream(input, input.history);
+      ({ events: input.firstStream, history: input.history } = await openStream(input, input.history));
     } catch (error) {
       release();
       throw error;
@@ -104,7 +108,8 @@ export class InteractionConversation implements ChatConversation {
     const turn = await userTurn(setup, params.message, params.attachments);
     for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
     const config: GenerateContentConfig = { ...setup.config, ...params.config };
-    return loopInput(setup, this.api, interactionRequestFields(setup, config, this.files), withSteps(this.history, [userInputStep(turn.parts ?? [])]), stream);
+    const history = withSteps(this.history, [userInputStep(turn.parts ?? [])]);
+    return loopInput(setup, this.api, interactionRequestFields(setup, config, this.files), history, stream, this.images);
   }
 }
 
@@ -119,7 +124,7 @@ export async function generateOnInteractions(
   files: readonly string[],
 ): Promise<GenerateContentResponse> {
   const steps = contents.map((content) => (content.role === 'model' ? modelOutputStep(content) : userInputStep(content.parts ?? [])));
-  const input = loopInput(setup, api, interactionRequestFields(setup, setup.config, files), { steps }, false);
+  const input = loopInput(setup, api, interactionRequestFields(setup, setup.config, files), { steps }, false, responseImages(setup.images));
   return (await runInteractionLoop(input)).response;
 }
 
@@ -129,6 +134,7 @@ function loopInput(
   fields: InteractionLoopInput['fields'],
   history: InteractionHistory,
   stream: boolean,
+  images: ResponseImages,
 ): InteractionLoopInput {
   return {
     client: api.client,
@@ -141,6 +147,7 @@ function loopInput(
     maxSteps: setup.maxSteps,
     stream,
     calls: { sandbox: setup.sandbox, functions: setup.functions },
+    images,
     emit: setup.emit,
   };
 }

@@ -14,6 +14,8 @@ import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcri
 import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
+import { answerSteps, sendWithResultImageFallback } from './result-images.js';
+import type { ResponseImages } from '../response-images.js';
 import { InteractionError, explainCreateError, quoted } from './errors.js';
 import { withModelSteps, withSteps, requestInput } from './history.js';
 import { ResponseBudget } from './limits.js';
@@ -36,7 +38,9 @@ export interface InteractionLoopInput {
   maxSteps: number;
   stream: boolean;
   /** How calls are answered (sandbox, user functions); `step` is filled in per step. */
-  calls: Omit<CallContext, 'step' | 'emit' | 'signal' | 'multimodalFunctionResponse'>;
+  calls: Omit<CallContext, 'step' | 'emit' | 'signal' | 'imagesInside'>;
+  /** Where run images go (shared by a chat's messages: a fallback holds for the rest of the chat). */
+  images: ResponseImages;
   emit: (event: CodeExecutionEvent) => void;
   /** The first step's stream, opened by the caller so that a failing first request rejects `sendMessageStream` itself. */
   firstStream?: AsyncIterable<unknown>;
@@ -69,7 +73,9 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
     /** How many of the response's steps the stream showed already (those before its first function call). */
     let streamed = 0;
     if (stream) {
-      const events = step === 1 && input.firstStream ? input.firstStream : await openStream(input, history);
+      let events: AsyncIterable<unknown>;
+      if (step === 1 && input.firstStream) events = input.firstStream;
+      else ({ events, history } = await openStream(input, history));
       const reader = readInteractionStream({
         events,
         resume: resumer(input),
@@ -82,7 +88,7 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
       read = next.value;
       streamed = read.shown;
     } else {
-      read = await createOnce(input, history);
+      ({ read, history } = await createOnce(input, history));
     }
     signal?.throwIfAborted();
     usage = addUsage(usage, usageMetadata(read.usage));
@@ -105,9 +111,10 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
     });
 
     // What is left to show, in order, with each of our calls answered where it stands.
-    const ctx: CallContext = { ...input.calls, multimodalFunctionResponse: true, step, emit, signal };
+    const ctx: CallContext = { ...input.calls, imagesInside: input.images.inside, step, emit, signal };
     const ours = new Set<InteractionStep>(open);
     const results: InteractionStep[] = [];
+    const followUp: Part[] = [];
     for (const modelStep of read.steps.slice(streamed)) {
       if (!ours.has(modelStep)) {
         const parts = stepParts(modelStep);
@@ -123,9 +130,10 @@ export async function* interactionLoop(input: InteractionLoopInput): AsyncGenera
       yield show([planned.announce]);
       const outcome = await planned.execute();
       results.push(functionResultStep(call, outcome));
+      followUp.push(...outcome.followUp);
       yield show(outcome.transcript);
     }
-    history = withSteps(history, results);
+    history = withSteps(history, answerSteps(results, followUp));
 
     const last = lastResponse(read, input.model, status === 'incomplete' ? FinishReason.MAX_TOKENS : FinishReason.STOP);
     if (open.length === 0) {
@@ -167,10 +175,22 @@ function requestOptions(input: InteractionLoopInput) {
   return { fetch_options: { signal: anySignal([input.fields.signal, input.streamStop.signal]) } };
 }
 
-/** Opens a streamed interaction for the history as it stands (also used by the chat for the first step). */
-export async function openStream(input: InteractionLoopInput, history: InteractionHistory): Promise<AsyncIterable<unknown>> {
+/**
+ * Opens a streamed interaction for the history as it stands (also used by the chat for the first
+ * step); `history` is what was sent, the images of results moved out if the API refused them inside.
+ */
+export async function openStream(
+  input: InteractionLoopInput,
+  history: InteractionHistory,
+): Promise<{ events: AsyncIterable<unknown>; history: InteractionHistory }> {
+  const sent = await create(input, history, (params) => input.client.create({ ...params, stream: true }, requestOptions(input)));
+  return { events: sent.value, history: sent.history };
+}
+
+/** Sends one create request (see {@link sendWithResultImageFallback}); an error is explained. */
+async function create<T>(input: InteractionLoopInput, history: InteractionHistory, send: (params: ReturnType<typeof createParams>) => Promise<T>) {
   try {
-    return await input.client.create({ ...createParams(input, history), stream: true }, requestOptions(input));
+    return await sendWithResultImageFallback(history, input.store, input.images, (sent) => send(createParams(input, sent)));
   } catch (error) {
     input.fields.signal?.throwIfAborted();
     throw explainCreateError(error, input.model);
@@ -178,14 +198,9 @@ export async function openStream(input: InteractionLoopInput, history: Interacti
 }
 
 /** Creates one interaction (not streamed) and checks it before anything of it is kept. */
-async function createOnce(input: InteractionLoopInput, history: InteractionHistory): Promise<ReadInteraction> {
-  let interaction: unknown;
-  try {
-    interaction = await input.client.create({ ...createParams(input, history), stream: false }, requestOptions(input));
-  } catch (error) {
-    input.fields.signal?.throwIfAborted();
-    throw explainCreateError(error, input.model);
-  }
+async function createOnce(input: InteractionLoopInput, history: InteractionHistory): Promise<{ read: ReadInteraction; history: InteractionHistory }> {
+  const sent = await create(input, history, (params) => input.client.create({ ...params, stream: false }, requestOptions(input)));
+  const interaction: unknown = sent.value;
   if (typeof interaction !== 'object' || interaction === null)
     throw new InteractionError('protocol', `The interaction response is not an object: ${quoted(interaction, 80)}`);
   const { id, status, steps, usage } = interaction as { id?: unknown; status?: unknown; steps?: unknown; usage?: unknown };
@@ -198,13 +213,14 @@ async function createOnce(input: InteractionLoopInput, history: InteractionHisto
   const budget = new ResponseBudget();
   budget.steps(list.length);
   budget.spend(list);
-  return {
+  const read: ReadInteraction = {
     id: typeof id === 'string' ? id : '',
     status: typeof status === 'string' ? status : undefined,
     steps: list as InteractionStep[],
     shown: 0,
     usage: typeof usage === 'object' && usage !== null ? (usage as ReadInteraction['usage']) : undefined,
   };
+  return { read, history: sent.history };
 }
 
 /** Reopens a cut stream where the interaction is stored (with `store: false` there is nothing to reopen). */

@@ -19,6 +19,7 @@ import {
 import { codeDeclarations, modelDeclarations } from '../run-python/code-functions.js';
 import { placeOf } from '../run-python/place.js';
 import { runPythonDeclaration } from '../run-python/tool.js';
+import { resolveImages } from '../images-option.js';
 import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
@@ -147,6 +148,7 @@ export class LiveCodeExecution {
   /** @internal Use {@link createLiveCodeExecution} or {@link connectLiveCodeExecution}. */
   constructor(options: LiveCodeExecutionOptions, functions: ReadonlyMap<string, LocalFunction>, maxPending: number) {
     this.emit = safeListener(options.onEvent);
+    const imagesInside = resolveImages(options, ['auto', 'inside'], 'auto') === 'inside';
     this.transcript = this.newTranscript(false);
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
@@ -179,7 +181,7 @@ export class LiveCodeExecution {
       ended: () => this.ended !== undefined,
     });
     this.calls = new LiveCalls({
-      context: { sandbox: options.sandbox, functions, multimodalFunctionResponse: options.multimodalFunctionResponse ?? false, emit: this.emit },
+      context: { sandbox: options.sandbox, functions, imagesInside, emit: this.emit },
       emit: this.emit,
       turn: () => this.turn,
       show: (parts) => this.transcript.addOwn(parts),

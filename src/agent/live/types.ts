@@ -12,6 +12,7 @@ import type {
   LiveSendToolResponseParameters,
   LiveServerMessage,
 } from '@google/genai';
+import type { ImagesOption } from '../images-option.js';
 import type { AgentSandbox, LocalFunction } from '../types.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 
@@ -50,9 +51,19 @@ export interface LiveCodeExecutionOptions {
    */
   onEvent?: (event: LiveCodeExecutionEvent) => void;
   /**
-   * Send images the code produced inside `functionResponse.parts`. Default false: Live models are
-   * not documented to take them, and a rejected message ends the whole session; the response then
-   * says how many images there were, and the transcript shows them.
+   * Where images the code produced go back to the model ({@link ImagesOption}; `'after'` does not
+   * exist on Live). `'inside'`: in `functionResponse.parts`. Default `'auto'`, which on Live sends
+   * no image: the response says how many there were, and the transcript shows them. A refused
+   * tool response closes the whole session (1007), where a call can be answered only once and the
+   * resumed session no longer knows it, so nothing can be sent again another way; and no Live
+   * model is documented to take images in a function response. Images as ordinary input after the
+   * response would go as client content, which interrupts the model's speech and which
+   * `gemini-3.1-flash-live` takes only to seed a session's history.
+   */
+  images?: Exclude<ImagesOption, 'after'>;
+  /**
+   * `true` is `images: 'inside'`, `false` is `images: 'auto'` (no image sent).
+   * @deprecated Use `images`; this name goes in the next minor version.
    */
   multimodalFunctionResponse?: boolean;
   /**

@@ -15,7 +15,7 @@ import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from '.
  * default) or on Gemini's servers (`execution: 'server'`). Both return the same transcript shape.
  *
  * @param options The client (`ai`), `model`, `execution`, the `sandbox` for local runs, and the
- *   optional history, config, local functions, `maxSteps` and `onEvent`.
+ *   optional history, config, local functions, `limits` and `onEvent`.
  * @returns A chat that owns its history; nothing is sent until {@link CodeExecutionChat.sendMessage}.
  * @throws {TypeError | RangeError} an option or a history entry is malformed (the message names it).
  *

@@ -20,12 +20,6 @@ import type { CallEvent } from './events.js';
 import { RUN_PYTHON, parseRunPythonArgs, runResultResponse } from './run-python/tool.js';
 import type { AgentSandbox, LocalFunction } from './types.js';
 
-/**
- * Most calls waiting or running at once: of one Live session when `maxPendingCalls` is not given,
- * and of one Interactions response. A call beyond it is answered with {@link tooManyCalls}, not run.
- */
-export const DEFAULT_MAX_PENDING_CALLS = 16;
-
 /** The error a call beyond the most calls at once (`max`) is answered with. */
 export function tooManyCalls(max: number): string {
   return `Too many calls at once: at most ${max} may wait or run, so this call was not run. Call it again once the earlier calls are answered.`;

@@ -3,6 +3,7 @@
  * and the user turn with its attachments.
  */
 import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
+import { readLimits } from '../agent-limits.js';
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
 import { type ImagesOption, resolveImages } from './images-option.js';
@@ -13,6 +14,7 @@ import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type {
   AgentSandbox,
+  ApiOptions,
   Attachment,
   CodeExecutionBaseOptions,
   ExecutionMode,
@@ -22,7 +24,7 @@ import type {
   ServerExecutionOptions,
 } from './types.js';
 
-/** Most model requests per message when `maxSteps` is not given. */
+/** Most model requests per message when `limits.maxSteps` is not given. */
 export const DEFAULT_MAX_STEPS = 10;
 
 /**
@@ -49,7 +51,7 @@ export interface AgentSetup {
   emit: (event: CodeExecutionEvent) => void;
 }
 
-export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
+export function resolveSetup(options: CodeExecutionBaseOptions & ApiOptions & (LocalExecutionOptions | ServerExecutionOptions)): AgentSetup {
   if (!options || typeof options.ai?.models?.generateContent !== 'function')
     throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
   if (typeof options.model !== 'string' || options.model === '') throw new TypeError(`model must be a model name such as ${JSON.stringify(SUGGESTED_MODEL)}`);
@@ -58,8 +60,15 @@ export function resolveSetup(options: CodeExecutionBaseOptions & (LocalExecution
   if (mode === 'local' && typeof options.sandbox?.run !== 'function') {
     throw new TypeError('execution "local" needs a sandbox: pass sandbox: await PythonSandbox.create() (or use execution: "server")');
   }
-  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`maxSteps must be a whole number of at least 1; got ${String(options.maxSteps)}`);
+  const interactions = options.api === 'interactions';
+  const limits = readLimits(
+    interactions ? 'the agent loop on api: "interactions"' : 'the agent loop on api: "generateContent"',
+    options.limits,
+    interactions ? ['maxSteps', 'streamIdleTimeoutMs'] : ['maxSteps'],
+    [{ from: 'maxSteps', to: 'maxSteps', value: options.maxSteps }],
+  );
+  const maxSteps = limits.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new RangeError(`limits.maxSteps must be a whole number of at least 1; got ${String(limits.maxSteps)}`);
   const functions = resolveFunctions(options.functions, mode === 'local');
   if (mode === 'server' && (options.images !== undefined || options.multimodalFunctionResponse !== undefined))
     throw new TypeError('images applies to execution "local" only (server mode sends no function responses)');

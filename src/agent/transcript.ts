@@ -62,6 +62,6 @@ export function transcriptResponse(
 
 /** How the transcript ends when the step limit stops the loop. */
 export function maxStepsFinish(maxSteps: number): { finishReason: FinishReason; finishMessage: string; part: Part } {
-  const finishMessage = `Stopped after ${maxSteps} steps (maxSteps) before the model gave a final answer. The last results were kept; send another message to let it continue.`;
+  const finishMessage = `Stopped after ${maxSteps} steps (limits.maxSteps) before the model gave a final answer. The last results were kept; send another message to let it continue.`;
   return { finishReason: FinishReason.TOO_MANY_TOOL_CALLS, finishMessage, part: createPartFromText(`\n\n[${finishMessage}]`) };
 }

@@ -2,6 +2,7 @@
  * Public option and parameter types of the agent loop. Types only.
  */
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
+import type { AgentLimits, GenerateContentLimits, InteractionsLimits } from '../agent-limits.js';
 import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../types.js';
 import type { CodeExecutionEvent } from './events.js';
 import type { ImagesOption } from './images-option.js';
@@ -132,11 +133,7 @@ export interface CodeExecutionBaseOptions {
   model: string;
   /** Generation config; our tools are added to `config.tools`. */
   config?: GenerateContentConfig;
-  /**
-   * Most model requests per message (default 10). Each step is one model response plus the
-   * calls it asked for. When the last step still asks for calls, they run, the transcript ends
-   * with a notice and `finishReason` is `TOO_MANY_TOOL_CALLS`.
-   */
+  /** @deprecated Use `limits.maxSteps` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxSteps?: number;
   /** Functions the model may call besides `run_python` (declared in both modes). */
   functions?: LocalFunction[];
@@ -157,6 +154,11 @@ export type ApiOptions = GenerateContentApiOptions | InteractionsApiOptions;
 /** `api: 'generateContent'` (or unset): no Interactions options. */
 export interface GenerateContentApiOptions {
   api?: 'generateContent';
+  /**
+   * The loop's limits: `maxSteps` (see {@link AgentLimits}). Not the sandbox's: those are given to
+   * `PythonSandbox.create({ limits })`.
+   */
+  limits?: GenerateContentLimits;
   store?: never;
   streamIdleTimeoutMs?: never;
 }
@@ -164,6 +166,11 @@ export interface GenerateContentApiOptions {
 /** `api: 'interactions'` and its options. */
 export interface InteractionsApiOptions extends InteractionsModeOptions {
   api: 'interactions';
+  /**
+   * The loop's limits: `maxSteps`, `streamIdleTimeoutMs` (see {@link AgentLimits}). Not the
+   * sandbox's: those are given to `PythonSandbox.create({ limits })`.
+   */
+  limits?: InteractionsLimits;
 }
 
 /** The chat's earlier conversation, in the shape its API keeps. */

@@ -122,15 +122,18 @@ describe('the calls of one response are capped', () => {
   });
 });
 
-describe('a stream that goes quiet fails after streamIdleTimeoutMs', () => {
-  it('a stream stalled mid-event fails (limit) after streamIdleTimeoutMs, its connection closed, nothing kept', async () => {
+describe('a stream that goes quiet fails after limits.streamIdleTimeoutMs', () => {
+  it('a stream stalled mid-event fails (limit) after limits.streamIdleTimeoutMs, its connection closed, nothing kept', async () => {
     const { fake } = ctx;
     const events = eventsFor('', MODEL, interaction('completed', [modelOutput('Never finished.')]));
     fake.script([{ reply: { events, stallAfter: 3 } }, { reply: reply('completed', [modelOutput('Fine.')]) }]);
-    const chat = localChat(fake, printingSandbox(), { streamIdleTimeoutMs: 300 });
+    const chat = localChat(fake, printingSandbox(), { limits: { streamIdleTimeoutMs: 300 } });
     const started = Date.now();
     const error = await failure(chat.sendMessageStream({ message: 'Hi.' }).then(collect));
-    expect(error).toMatchObject({ reason: 'limit', message: 'The interaction stream sent nothing for 300 ms (streamIdleTimeoutMs); stopped reading it.' });
+    expect(error).toMatchObject({
+      reason: 'limit',
+      message: 'The interaction stream sent nothing for 300 ms (limits.streamIdleTimeoutMs); stopped reading it.',
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(chat.getInteractionHistory().steps).toEqual([]);
     await vi.waitFor(() => expect(fake.openResponses).toBe(0));
@@ -141,11 +144,18 @@ describe('a stream that goes quiet fails after streamIdleTimeoutMs', () => {
 
   it('defaults to 5 minutes and takes whole milliseconds, on api: "interactions" only', () => {
     expect(DEFAULT_STREAM_IDLE_TIMEOUT_MS).toBe(300_000);
-    expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 0 })).toThrow(RangeError);
-    expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 1.5 })).toThrow(/streamIdleTimeoutMs must be a whole number of milliseconds/);
+    expect(() => serverChat(ctx.fake, { limits: { streamIdleTimeoutMs: 0 } })).toThrow(RangeError);
+    expect(() => serverChat(ctx.fake, { limits: { streamIdleTimeoutMs: 1.5 } })).toThrow(/limits.streamIdleTimeoutMs must be a whole number of milliseconds/);
+    // The deprecated top-level name is read the same way.
+    expect(() => serverChat(ctx.fake, { streamIdleTimeoutMs: 1.5 })).toThrow(/limits.streamIdleTimeoutMs must be a whole number of milliseconds/);
     // Does not compile (an option of the other API); JavaScript callers get the TypeError.
+    const ai = clientFor(ctx.fake);
     // @ts-expect-error streamIdleTimeoutMs needs api: 'interactions'
-    expect(() => createCodeExecutionChat({ ai: clientFor(ctx.fake), model: MODEL, execution: 'server', streamIdleTimeoutMs: 1000 })).toThrow(
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, execution: 'server', limits: { streamIdleTimeoutMs: 1000 } })).toThrow(
+      /limits.streamIdleTimeoutMs is not a limit of the agent loop on api: "generateContent" \(its limits: maxSteps\)/,
+    );
+    // @ts-expect-error streamIdleTimeoutMs needs api: 'interactions'
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, execution: 'server', streamIdleTimeoutMs: 1000 })).toThrow(
       /streamIdleTimeoutMs applies to api: "interactions" only/,
     );
   });

@@ -145,7 +145,7 @@ describe('local mode on the Interactions API', () => {
     expectCleanRun(fake);
   });
 
-  it('stops at maxSteps with the notice and TOO_MANY_TOOL_CALLS, keeping the results for the next message', async () => {
+  it('stops at limits.maxSteps with the notice and TOO_MANY_TOOL_CALLS, keeping the results for the next message', async () => {
     const { fake } = ctx;
     fake.script([
       { reply: reply('requires_action', [runPython('print(1)', 'm1')]) },
@@ -159,7 +159,7 @@ describe('local mode on the Interactions API', () => {
         reply: reply('completed', [modelOutput('Continuing.')]),
       },
     ]);
-    const chat = localChat(fake, printingSandbox(), { maxSteps: 1 });
+    const chat = localChat(fake, printingSandbox(), { limits: { maxSteps: 1 } });
     const res = await chat.sendMessage({ message: 'Loop.' });
     expect(res.candidates?.[0]?.finishReason).toBe(FinishReason.TOO_MANY_TOOL_CALLS);
     expect(partsOf(res).at(-1)?.text).toContain('Stopped after 1 steps');

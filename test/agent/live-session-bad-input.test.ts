@@ -10,6 +10,7 @@ import { useFakeLive } from '../support/agent-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MAX_SESSION_CALL_IDS } from '../../src/agent/live/live-calls.js';
 import { MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_PART_BYTES } from '../../src/agent/live/live-transcript.js';
+import { createLiveCodeExecution } from '../../src/agent/index.js';
 
 let fake: FakeLive;
 
@@ -26,7 +27,7 @@ function echoSandbox(hold?: Promise<void>): ScriptedSandbox {
 }
 
 function open(sandbox: ScriptedSandbox, maxPendingCalls?: number): Promise<Connected> {
-  return live.open({ sandbox, ...(maxPendingCalls !== undefined && { maxPendingCalls }) });
+  return live.open({ sandbox, limits: { maxPendingCalls } });
 }
 
 function rejectedReasons(session: Connected): string[] {
@@ -143,7 +144,7 @@ describe('bad input from a Live server', () => {
     await server.closed;
   });
 
-  it('bounds a flood of calls: the queue takes maxPendingCalls, the rest get an error at once, every call is answered once', async () => {
+  it('bounds a flood of calls: the queue takes limits.maxPendingCalls, the rest get an error at once, every call is answered once', async () => {
     let release!: () => void;
     const sandbox = echoSandbox(new Promise((resolve) => (release = resolve)));
     const { server } = await open(sandbox, 3);
@@ -156,6 +157,17 @@ describe('bad input from a Live server', () => {
     expect(sandbox.runs).toEqual(['f0', 'f1', 'f2']);
     expect(new Set(responses(server).map((response) => response.id))).toEqual(new Set(ids));
     expect(fake.failures).toEqual([]);
+  });
+
+  it('checks limits.maxPendingCalls, and reads the deprecated top-level maxPendingCalls the same way', () => {
+    const sandbox = echoSandbox();
+    expect(() => createLiveCodeExecution({ sandbox, limits: { maxPendingCalls: 0 } })).toThrow(
+      'limits.maxPendingCalls must be a whole number of at least 1; got 0',
+    );
+    expect(() => createLiveCodeExecution({ sandbox, maxPendingCalls: 1.5 })).toThrow('limits.maxPendingCalls must be a whole number of at least 1; got 1.5');
+    expect(() => createLiveCodeExecution({ sandbox, maxPendingCalls: 2, limits: { maxPendingCalls: 2 } })).toThrow(
+      'maxPendingCalls and limits.maxPendingCalls are both given',
+    );
   });
 
   it('reports a toolCall whose functionCalls is not a list, and answers the next good call', async () => {

@@ -226,7 +226,7 @@ describe('a Live session with code execution', () => {
   });
 
   it('stops the running cell when the server closes the socket and reconnecting is off', async () => {
-    const { server, waitFor } = await open({ maxReconnectAttempts: 0 });
+    const { server, waitFor } = await open({ limits: { maxReconnectAttempts: 0 } });
     server.send(toolCall(runPythonCall('spin', 'print("go", flush=True)\nwhile True:\n    pass')));
     await waitFor('output');
     server.close(1011, 'Internal error');

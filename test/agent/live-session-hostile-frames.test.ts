@@ -157,19 +157,19 @@ describe('a session the app connects itself (no frame guard: its own handler is 
 });
 
 describe('a Live server that never answers the setup', () => {
-  it('fails the connect after setupTimeoutMs with a LiveConnectError, and closes the socket', async () => {
+  it('fails the connect after limits.setupTimeoutMs with a LiveConnectError, and closes the socket', async () => {
     fake.silent = true;
     const started = Date.now();
-    const connecting = connect(fake, { sandbox: echoSandbox(), setupTimeoutMs: 300 });
+    const connecting = connect(fake, { sandbox: echoSandbox(), limits: { setupTimeoutMs: 300 } });
     await expect(connecting).rejects.toMatchObject({
       name: 'LiveConnectError',
-      message: 'The Live session could not be opened: the server never answered the setup within 300 ms (setupTimeoutMs); the socket was closed',
+      message: 'The Live session could not be opened: the server never answered the setup within 300 ms (limits.setupTimeoutMs); the socket was closed',
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     await fake.connections.at(-1)!.closed;
   });
 
-  it('counts a reconnect whose setup is never answered as a failed try, and ends the session saying so', async () => {
+  it('counts a reconnect whose setup is never answered as a failed try, and ends the session saying so (the deprecated top-level names)', async () => {
     const session = await live.open({ sandbox: echoSandbox(), setupTimeoutMs: 300, maxReconnectAttempts: 1 });
     await expect.poll(() => session.live.resumptionHandle).toBeDefined();
     fake.silent = true;
@@ -178,14 +178,24 @@ describe('a Live server that never answers the setup', () => {
     expect(info).toEqual({
       by: 'server',
       reason:
-        'The Live session could not be resumed on a new connection: the server never answered the setup within 300 ms (setupTimeoutMs); the socket was closed',
+        'The Live session could not be resumed on a new connection: the server never answered the setup within 300 ms (limits.setupTimeoutMs); the socket was closed',
     });
     await fake.connections.at(-1)!.closed;
   });
 
-  it.each([0, 1.5, Number.NaN, 2 ** 31])('refuses setupTimeoutMs %s', async (setupTimeoutMs) => {
-    await expect(live.open({ sandbox: echoSandbox(), setupTimeoutMs })).rejects.toThrow(
-      /setupTimeoutMs must be a whole number of milliseconds from 1 to 2147483647/,
+  it.each([0, 1.5, Number.NaN, 2 ** 31])('refuses limits.setupTimeoutMs %s', async (setupTimeoutMs) => {
+    await expect(live.open({ sandbox: echoSandbox(), limits: { setupTimeoutMs } })).rejects.toThrow(
+      /limits.setupTimeoutMs must be a whole number of milliseconds from 1 to 2147483647/,
+    );
+  });
+
+  it('refuses a limit given under both names, and one that only connecting takes given to createLiveCodeExecution', async () => {
+    await expect(live.open({ sandbox: echoSandbox(), setupTimeoutMs: 300, limits: { setupTimeoutMs: 300 } })).rejects.toThrow(
+      'setupTimeoutMs and limits.setupTimeoutMs are both given; keep limits.setupTimeoutMs (setupTimeoutMs is deprecated)',
+    );
+    // @ts-expect-error: setupTimeoutMs is connectLiveCodeExecution's.
+    expect(() => createLiveCodeExecution({ sandbox: echoSandbox(), limits: { setupTimeoutMs: 300 } })).toThrow(
+      'limits.setupTimeoutMs is not a limit of createLiveCodeExecution (its limits: maxPendingCalls)',
     );
   });
 });

@@ -143,8 +143,8 @@ describe('a Live session across connections', () => {
     expect(info.reason).not.toMatch(/apiVersion/);
   });
 
-  it('gives up after maxReconnectAttempts tries and stops the running cell', async () => {
-    const { server, events, waitFor } = await open({ maxReconnectAttempts: 2 });
+  it('gives up after limits.maxReconnectAttempts tries and stops the running cell', async () => {
+    const { server, events, waitFor } = await open({ limits: { maxReconnectAttempts: 2 } });
     server.send(toolCall(runPythonCall('spin', 'print("go", flush=True)\nwhile True:\n    pass')));
     await waitFor('output');
     fake.refuseSetups = { code: 1011, reason: 'Internal error encountered.' };

@@ -97,7 +97,7 @@ describe('the transcript of a Live session', () => {
   });
 
   it('passes goAway and sessionResumptionUpdate through when reconnecting is off', async () => {
-    const { server, waitFor } = await open({ maxReconnectAttempts: 0 });
+    const { server, waitFor } = await open({ limits: { maxReconnectAttempts: 0 } });
     server.send({ goAway: { timeLeft: '10s' } });
     expect((await waitFor('go-away')).goAway).toEqual({ timeLeft: '10s' });
     expect((await waitFor('session-resumption-update')).update).toEqual({ newHandle: expect.stringMatching(/^handle-/), resumable: true });
@@ -105,7 +105,7 @@ describe('the transcript of a Live session', () => {
 
   it('hands every raw message to onMessage after acting on it', async () => {
     const seen: unknown[] = [];
-    const { server, waitFor } = await open({ maxReconnectAttempts: 0, onMessage: (message) => seen.push(message) });
+    const { server, waitFor } = await open({ limits: { maxReconnectAttempts: 0 }, onMessage: (message) => seen.push(message) });
     server.send({ goAway: { timeLeft: '5s' } });
     await waitFor('go-away');
     // setupComplete, the first resumption handle, goAway.

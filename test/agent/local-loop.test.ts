@@ -44,7 +44,7 @@ function expectCleanRun(): void {
   expect(fake.remaining).toBe(0);
 }
 
-function newChat(options: { maxSteps?: number; onEvent?: Parameters<typeof createCodeExecutionChat>[0]['onEvent'] } = {}) {
+function newChat(options: { limits?: { maxSteps?: number }; onEvent?: Parameters<typeof createCodeExecutionChat>[0]['onEvent'] } = {}) {
   return createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, ...options });
 }
 
@@ -209,7 +209,7 @@ describe('local execution loop', () => {
     }
   });
 
-  it('stops at maxSteps with a notice and TOO_MANY_TOOL_CALLS, and the next message continues', async () => {
+  it('stops at limits.maxSteps with a notice and TOO_MANY_TOOL_CALLS, and the next message continues', async () => {
     fake.script([
       { reply: reply([runPythonCall('n = 1\nprint(n)', 's1')]) },
       { reply: reply([runPythonCall('n += 1\nprint(n)', 's2')]) },
@@ -223,12 +223,12 @@ describe('local execution loop', () => {
       },
     ]);
     const log = eventLog();
-    const chat = newChat({ maxSteps: 2, onEvent: log.onEvent });
+    const chat = newChat({ limits: { maxSteps: 2 }, onEvent: log.onEvent });
     const res = await chat.sendMessage({ message: 'Count forever.' });
 
     const parts = partsOf(res);
     expect(kindsOf(parts)).toEqual(['executableCode', 'codeExecutionResult', 'executableCode', 'codeExecutionResult', 'text']);
-    expect(parts[4].text).toContain('Stopped after 2 steps (maxSteps)');
+    expect(parts[4].text).toContain('Stopped after 2 steps (limits.maxSteps)');
     expect(res.candidates?.[0]?.finishReason).toBe(FinishReason.TOO_MANY_TOOL_CALLS);
     expect(log.events.at(-1)).toEqual({ type: 'max-steps', maxSteps: 2 });
     expect(fake.requests).toHaveLength(2);

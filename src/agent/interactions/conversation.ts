@@ -5,6 +5,7 @@
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { type ResponseImages, responseImages } from '../response-images.js';
+import { type InteractionsLimits, readLimits } from '../../agent-limits.js';
 import { type AgentSetup, userTurn } from '../setup.js';
 import type { CodeExecutionMessageParameters } from '../types.js';
 import { timerOption } from '../timer-option.js';
@@ -27,10 +28,10 @@ export interface InteractionsSetup {
  * The Interactions setup when `options.api` is `'interactions'`, else undefined.
  *
  * @throws {TypeError} an unknown `api`, a client without `interactions`, a `store` that is not a boolean, or Interactions options without `api: 'interactions'`.
- * @throws {RangeError} a `streamIdleTimeoutMs` that is not a delay `setTimeout` takes.
+ * @throws {RangeError} a `limits.streamIdleTimeoutMs` that is not a delay `setTimeout` takes.
  */
 export function resolveInteractions(
-  options: { api?: GeminiApi; ai: { interactions?: InteractionsClient } } & InteractionsModeOptions,
+  options: { api?: GeminiApi; ai: { interactions?: InteractionsClient }; limits?: InteractionsLimits } & InteractionsModeOptions,
 ): InteractionsSetup | undefined {
   const api = options.api ?? 'generateContent';
   if (api !== 'generateContent' && api !== 'interactions') throw new TypeError(`api must be "generateContent" or "interactions"; got ${JSON.stringify(api)}`);
@@ -44,7 +45,13 @@ export function resolveInteractions(
     throw new TypeError('api "interactions" needs a client with ai.interactions (GoogleGenAI from @google/genai 2.32 or later)');
   if (options.store !== undefined && typeof options.store !== 'boolean')
     throw new TypeError(`store must be true or false; got ${JSON.stringify(options.store)}`);
-  const streamIdleTimeoutMs = timerOption('streamIdleTimeoutMs', options.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS);
+  const limits = readLimits(
+    'the agent loop on api: "interactions"',
+    options.limits,
+    ['maxSteps', 'streamIdleTimeoutMs'],
+    [{ from: 'streamIdleTimeoutMs', to: 'streamIdleTimeoutMs', value: options.streamIdleTimeoutMs }],
+  );
+  const streamIdleTimeoutMs = timerOption('limits.streamIdleTimeoutMs', limits.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS);
   return { client: boundedInteractions(client), store: options.store ?? false, streamIdleTimeoutMs };
 }
 

@@ -12,7 +12,7 @@ export type InteractionErrorReason =
   | 'status'
   /** The server sent something the protocol does not allow (a call without id, a result for no call, an error event, malformed events). */
   | 'protocol'
-  /** The server sent more than the bounds allow (event bytes, characters, nesting, events, steps: see {@link INTERACTION_LIMITS}), or a stream sent nothing for `streamIdleTimeoutMs`. */
+  /** The server sent more than the bounds allow (event bytes, characters, nesting, events, steps: see {@link INTERACTION_LIMITS}), or a stream sent nothing for `limits.streamIdleTimeoutMs`. */
   | 'limit'
   /**
    * The API refused a built-in tool (code execution) beside function tools and asked for

@@ -9,7 +9,8 @@
  */
 import { FinishReason, type FunctionCall, GenerateContentResponse, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import type { CodeExecutionEvent } from '../events.js';
-import { type CallContext, DEFAULT_MAX_PENDING_CALLS, planCall, planError, tooManyCalls } from '../function-calls.js';
+import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
+import { type CallContext, planCall, planError, tooManyCalls } from '../function-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
 import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import { addUsage } from '../usage.js';
@@ -31,7 +32,7 @@ export interface InteractionLoopInput {
   /** The history with the message's `user_input` step at its end. */
   history: InteractionHistory;
   store: boolean;
-  /** How long a stream may send no whole event (see `streamIdleTimeoutMs`). */
+  /** How long a stream may send no whole event (see `limits.streamIdleTimeoutMs`). */
   streamIdleTimeoutMs: number;
   /** Closes the message's requests when a stream went quiet for that long (which ends the message). */
   streamStop: AbortController;

@@ -33,7 +33,7 @@ export const INTERACTION_LIMITS = Object.freeze({
 
 /**
  * How long a stream may send nothing (no whole event) before the message fails, when
- * `streamIdleTimeoutMs` is not given. Generous: a thinking model may stay silent for minutes
+ * `limits.streamIdleTimeoutMs` is not given. Generous: a thinking model may stay silent for minutes
  * before its first step, and a stream that stalled costs only this wait.
  */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;

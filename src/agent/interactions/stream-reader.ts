@@ -90,7 +90,7 @@ function nextWithin<T>(iterator: AsyncIterator<T>, source: Pick<StreamSource, 'i
   const quiet = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = ownCheck(
-        new InteractionError('limit', `The interaction stream sent nothing for ${source.idleTimeoutMs} ms (streamIdleTimeoutMs); stopped reading it.`),
+        new InteractionError('limit', `The interaction stream sent nothing for ${source.idleTimeoutMs} ms (limits.streamIdleTimeoutMs); stopped reading it.`),
       );
       // The read left behind fails when the connection closes: nobody waits for it.
       next.catch(() => undefined);

@@ -44,9 +44,8 @@ export interface InteractionsModeOptions {
    */
   store?: boolean;
   /**
-   * How long a streamed response may go without a whole event before the message fails with an
-   * `InteractionError` (reason `limit`) and its connection is closed; default
-   * {@link DEFAULT_STREAM_IDLE_TIMEOUT_MS} (5 minutes). Whole milliseconds from 1.
+   * @deprecated Use `limits.streamIdleTimeoutMs` (the same meaning); this name goes in the next
+   * minor version. Both at once is a TypeError.
    */
   streamIdleTimeoutMs?: number;
 }

@@ -11,10 +11,10 @@ import { resumeWith, wantsResumption } from './live-config.js';
 import { Resumption } from './resumption.js';
 import type { LiveSessionLike } from './types.js';
 
-/** Tries per reconnect when `maxReconnectAttempts` is not given. */
+/** Tries per reconnect when `limits.maxReconnectAttempts` is not given. */
 export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 3;
 /**
- * How long a dial waits for the server to answer the setup when `setupTimeoutMs` is not given. The
+ * How long a dial waits for the server to answer the setup when `limits.setupTimeoutMs` is not given. The
  * service answers within a second or two; a server that never does would otherwise leave the
  * connect pending forever while the SDK holds the socket.
  */
@@ -257,7 +257,7 @@ export class LiveConnections {
 
   /**
    * Connects once: the session, or why there is none (the server closed the socket before
-   * answering the setup, or did not answer it within `setupTimeoutMs`: the socket is then closed).
+   * answering the setup, or did not answer it within `limits.setupTimeoutMs`: the socket is then closed).
    */
   private async dial(config: LiveConnectConfig): Promise<{ session: LiveSessionLike } | ClosedSocket> {
     const { connect, yours, setupTimeoutMs } = this.reconnector!;
@@ -266,7 +266,7 @@ export class LiveConnections {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<ClosedSocket>((resolve) => {
       timer = setTimeout(
-        () => resolve({ reason: `the server never answered the setup within ${setupTimeoutMs} ms (setupTimeoutMs); the socket was closed` }),
+        () => resolve({ reason: `the server never answered the setup within ${setupTimeoutMs} ms (limits.setupTimeoutMs); the socket was closed` }),
         setupTimeoutMs,
       );
     });
@@ -299,7 +299,7 @@ export class LiveConnections {
 
   /**
    * Moves the session to a new connection resumed from the latest handle, trying up to
-   * `maxReconnectAttempts` times. Calls still open on the old connection cannot be answered on the
+   * `limits.maxReconnectAttempts` times. Calls still open on the old connection cannot be answered on the
    * new one (its state predates them): they finish and are reported as not delivered.
    */
   private async reconnect(why: string): Promise<void> {

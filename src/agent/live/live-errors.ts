@@ -3,7 +3,7 @@ import { CodeExecutionError } from '../../errors.js';
 
 /**
  * The server refused a Live session's setup (the message says why: a TEXT modality, a wrong API
- * version…) or did not answer it within `setupTimeoutMs`. `code: 'live-connect'`; recognise it
+ * version…) or did not answer it within `limits.setupTimeoutMs`. `code: 'live-connect'`; recognise it
  * with `LiveConnectError.isInstance(error)`.
  */
 export class LiveConnectError extends CodeExecutionError {

@@ -25,7 +25,7 @@ import type { LocalFunction } from '../types.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
 import { isObject } from '../json-object.js';
-import { DEFAULT_MAX_PENDING_CALLS } from '../function-calls.js';
+import { type ConnectLiveLimits, DEFAULT_MAX_PENDING_CALLS, readLimits } from '../../agent-limits.js';
 import { timerOption } from '../timer-option.js';
 import { LiveCalls } from './live-calls.js';
 import { liveConnectConfig, serverRunsCode } from './live-config.js';
@@ -59,9 +59,10 @@ const BEHAVIORS: readonly string[] = [Behavior.BLOCKING, Behavior.NON_BLOCKING];
  */
 export function createLiveCodeExecution(options: LiveCodeExecutionOptions): LiveCodeExecution {
   if (typeof options?.sandbox?.run !== 'function') throw new TypeError('A Live session needs a sandbox: pass sandbox: await PythonSandbox.create()');
-  const maxPending = options.maxPendingCalls ?? DEFAULT_MAX_PENDING_CALLS;
+  const limits = liveLimits(options);
+  const maxPending = limits.maxPendingCalls ?? DEFAULT_MAX_PENDING_CALLS;
   if (!Number.isInteger(maxPending) || maxPending < 1)
-    throw new RangeError(`maxPendingCalls must be a whole number of at least 1; got ${String(options.maxPendingCalls)}`);
+    throw new RangeError(`limits.maxPendingCalls must be a whole number of at least 1; got ${String(limits.maxPendingCalls)}`);
   if (options.runPythonBehavior !== undefined && !BEHAVIORS.includes(options.runPythonBehavior)) {
     throw new TypeError(`runPythonBehavior must be BLOCKING or NON_BLOCKING; got ${String(options.runPythonBehavior)}`);
   }
@@ -85,7 +86,7 @@ export function createLiveCodeExecution(options: LiveCodeExecutionOptions): Live
  *   `getTranscript()`, end with `close()`.
  * @throws {TypeError} an option is malformed. {@link LiveConnectError} the server refused the setup
  *   (the message says why: a TEXT modality, a wrong API version…) or did not answer it within
- *   `setupTimeoutMs`; whatever `ai.live.connect` throws.
+ *   `limits.setupTimeoutMs`; whatever `ai.live.connect` throws.
  *
  * @example
  * ```ts
@@ -98,10 +99,11 @@ export function createLiveCodeExecution(options: LiveCodeExecutionOptions): Live
 export async function connectLiveCodeExecution(options: ConnectLiveCodeExecutionOptions): Promise<LiveCodeExecution> {
   if (typeof options?.ai?.live?.connect !== 'function') throw new TypeError('ai must be a GoogleGenAI client (new GoogleGenAI({ apiKey }))');
   if (typeof options.model !== 'string' || options.model === '') throw new TypeError('model must be a Live model name such as "gemini-3.8-live"');
-  const attempts = options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
+  const limits = liveLimits(options);
+  const attempts = limits.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 0)
-    throw new RangeError(`maxReconnectAttempts must be a whole number of at least 0; got ${String(options.maxReconnectAttempts)}`);
-  const setupTimeoutMs = timerOption('setupTimeoutMs', options.setupTimeoutMs, DEFAULT_SETUP_TIMEOUT_MS);
+    throw new RangeError(`limits.maxReconnectAttempts must be a whole number of at least 0; got ${String(limits.maxReconnectAttempts)}`);
+  const setupTimeoutMs = timerOption('limits.setupTimeoutMs', limits.setupTimeoutMs, DEFAULT_SETUP_TIMEOUT_MS);
   const live = createLiveCodeExecution(options);
   const { ai, model } = options;
   await live.open(
@@ -112,6 +114,22 @@ export async function connectLiveCodeExecution(options: ConnectLiveCodeExecution
     { attempts, setupTimeoutMs },
   );
   return live;
+}
+
+/** The session's limits, from `limits` and the deprecated top-level names; connecting takes three, creating one. */
+function liveLimits(options: LiveCodeExecutionOptions | ConnectLiveCodeExecutionOptions): ConnectLiveLimits {
+  const connects = 'ai' in options;
+  const legacy = options as Partial<ConnectLiveCodeExecutionOptions>;
+  return readLimits(
+    connects ? 'connectLiveCodeExecution' : 'createLiveCodeExecution',
+    options.limits,
+    connects ? ['maxPendingCalls', 'maxReconnectAttempts', 'setupTimeoutMs'] : ['maxPendingCalls'],
+    [
+      { from: 'maxPendingCalls', to: 'maxPendingCalls', value: legacy.maxPendingCalls },
+      { from: 'maxReconnectAttempts', to: 'maxReconnectAttempts', value: connects ? legacy.maxReconnectAttempts : undefined },
+      { from: 'setupTimeoutMs', to: 'setupTimeoutMs', value: connects ? legacy.setupTimeoutMs : undefined },
+    ],
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   LiveServerMessage,
 } from '@google/genai';
 import type { ImagesOption } from '../images-option.js';
+import type { ConnectLiveLimits, LiveLimits } from '../../agent-limits.js';
 import type { AgentSandbox, LocalFunction } from '../types.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 
@@ -67,10 +68,11 @@ export interface LiveCodeExecutionOptions {
    */
   multimodalFunctionResponse?: boolean;
   /**
-   * Most calls waiting or running at once (default {@link DEFAULT_MAX_PENDING_CALLS}). Calls are
-   * answered one at a time, in order, since they share the interpreter; a call beyond this gets
-   * an error response at once instead of a place in the queue.
+   * The session's limits: `maxPendingCalls` (see `AgentLimits`). Not the sandbox's: those are
+   * given to `PythonSandbox.create({ limits })`.
    */
+  limits?: LiveLimits;
+  /** @deprecated Use `limits.maxPendingCalls` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxPendingCalls?: number;
   /**
    * How `run_python` is declared (default `BLOCKING`): the model waits for the result before it
@@ -89,7 +91,12 @@ export interface LiveCodeExecutionOptions {
 }
 
 /** Options of {@link connectLiveCodeExecution}: the client, the model, and the SDK's connect config. */
-export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOptions {
+export interface ConnectLiveCodeExecutionOptions extends Omit<LiveCodeExecutionOptions, 'limits'> {
+  /**
+   * The session's limits: `maxPendingCalls`, `maxReconnectAttempts`, `setupTimeoutMs` (see
+   * `AgentLimits`). Not the sandbox's: those are given to `PythonSandbox.create({ limits })`.
+   */
+  limits?: ConnectLiveLimits;
   /** The `@google/genai` client (`new GoogleGenAI(...)`, with `apiVersion` set). */
   ai: LiveGenAIClient;
   /** A Live model, e.g. `gemini-3.8-live`. */
@@ -101,19 +108,9 @@ export interface ConnectLiveCodeExecutionOptions extends LiveCodeExecutionOption
    * (`LIVE_DEFAULTS`). A `sessionResumption.handle` resumes an earlier session.
    */
   config?: LiveConnectConfig;
-  /**
-   * Tries per reconnect (default `DEFAULT_MAX_RECONNECT_ATTEMPTS`, 3). The server ends each
-   * connection after about 10 minutes (`goAway` first) and networks drop: the session then
-   * reconnects with its latest resumption handle, keeping the transcript, the sandbox and running
-   * code. 0 turns this off: the session ends with its first connection.
-   */
+  /** @deprecated Use `limits.maxReconnectAttempts` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxReconnectAttempts?: number;
-  /**
-   * How long each connection (the first, and each reconnect's) waits for the server to answer the
-   * setup, in milliseconds (default `DEFAULT_SETUP_TIMEOUT_MS`, 30,000; a whole number from 1 to
-   * 2^31 - 1). Past it the socket is closed: the first connection fails with a `LiveConnectError`
-   * saying the server never answered the setup, a reconnect counts it as a failed try.
-   */
+  /** @deprecated Use `limits.setupTimeoutMs` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   setupTimeoutMs?: number;
   /** Every raw server message, after the session has acted on it (audio, transcriptions…). */
   onMessage?: (message: LiveServerMessage) => void;

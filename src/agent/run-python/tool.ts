@@ -8,9 +8,6 @@ import { codeFunctionsSentence } from './code-functions.js';
 import { listedFiles } from './files.js';
 import { type RunPlace, networkSentence, placePhrase } from './place.js';
 
-/** The longest `code` a `run_python` tool outside the Gemini loop takes by default (MCP, the AI SDK), in characters. */
-export const DEFAULT_MAX_CODE_CHARS = 1_000_000;
-
 /** The name of the function the model calls to run Python (`run_python`). */
 export const RUN_PYTHON = 'run_python';
 

@@ -17,7 +17,8 @@
 import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
 import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
-import { DEFAULT_MAX_CODE_CHARS, runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
+import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 
@@ -79,7 +80,7 @@ export interface PythonToolOptions {
 export type ToolContext = Record<string, unknown>;
 
 /** Default of {@link PythonToolOptions.maxCodeChars}. */
-export { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
+export { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
 
 /**
  * The `run_python` tool, run by the AI SDK: `execute` runs the call's code in `sandbox` (stopped

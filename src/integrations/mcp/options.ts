@@ -3,7 +3,7 @@
  * the sandbox's limits, the argument and message bounds, the session bounds, and the factory of
  * each session's sandbox.
  */
-import { DEFAULT_MAX_CODE_CHARS } from '../../agent/run-python/tool.js';
+import { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxLimits, SnapshotCache } from '../../types.js';

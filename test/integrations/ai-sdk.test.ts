@@ -106,6 +106,38 @@ describe('the definition and the model output', () => {
     expect(definition.execute).toBeUndefined();
   });
 
+  test('takes limits.maxCodeChars and limits.timeoutMs; the deprecated top-level names still work; both at once is a TypeError', async () => {
+    const schemaOf = (definition: ReturnType<typeof pythonToolDefinition>) => (definition.inputSchema as { jsonSchema: unknown }).jsonSchema;
+    const limited = pythonToolDefinition({ limits: { maxCodeChars: 50, timeoutMs: 7_000 } });
+    expect(schemaOf(limited)).toMatchObject({ properties: { code: { maxLength: 50 } } });
+    expect(limited.description).toContain('Each call may run for at most 7 s.');
+    const legacy = pythonToolDefinition({ maxCodeChars: 50, timeoutMs: 7_000 });
+    expect(schemaOf(legacy)).toEqual(schemaOf(limited));
+    expect(legacy.description).toBe(limited.description);
+    // Each run gets the tool's timeoutMs, under either name (a stand-in sandbox records what it was asked).
+    const asked: (number | undefined)[] = [];
+    const recording = {
+      limits: { timeoutMs: 30_000 },
+      run: (code: string, options?: { timeoutMs?: number }) => (asked.push(options?.timeoutMs), sandbox.run(code)),
+    };
+    await runPythonToolCall(recording, { code: '1' }, { limits: { timeoutMs: 7_000 } });
+    await runPythonToolCall(recording, { code: '1' }, { timeoutMs: 6_000 });
+    await pythonTool(recording, { limits: { timeoutMs: 5_000 } }).execute?.({ code: '1' }, { toolCallId: 'c', messages: [], context: {} });
+    expect(asked).toEqual([7_000, 6_000, 5_000]);
+    // Checked before the sandbox is asked to run anything.
+    await expect(runPythonToolCall(sandbox, { code: 'x'.repeat(51) }, { limits: { maxCodeChars: 50 } })).rejects.toThrow(
+      /51 characters; at most 50 are accepted/,
+    );
+    await expect(runPythonToolCall(sandbox, { code: 'x'.repeat(51) }, { maxCodeChars: 50 })).rejects.toThrow(/at most 50 are accepted/);
+    expect(() => pythonTool(sandbox, { timeoutMs: 1_000, limits: { timeoutMs: 1_000 } })).toThrow(
+      'timeoutMs and limits.timeoutMs are both given; keep limits.timeoutMs (timeoutMs is deprecated)',
+    );
+    // @ts-expect-error: maxOutputBytes is the sandbox's.
+    expect(() => pythonToolDefinition({ limits: { maxOutputBytes: 1 } })).toThrow(
+      /limits.maxOutputBytes is not a limit of the AI SDK tool \(its limits: maxCodeChars, timeoutMs\); the sandbox's/,
+    );
+  });
+
   test('output that came from a browser is checked: only well-formed raster images pass', () => {
     const output = pythonToolModelOutput({
       text: 'hi',

@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
-import { resolveServerOptions } from '../../src/integrations/mcp/options.js';
+import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
+import { SessionClosedError, SessionSandbox } from '../../src/integrations/mcp/sessions.js';
 import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
 import { ToolArgumentError, parseToolCall } from '../../src/integrations/mcp/tools.js';
 
@@ -44,10 +45,17 @@ describe('the command line', () => {
     expect(parseCommandLine(['mcp'])).toEqual({ kind: 'stdio', options: { limits: {}, packageIndex: false } });
   });
 
-  test('--http with its session bounds and host', () => {
-    expect(parseCommandLine(['mcp', '--http', '3000', '--host', '0.0.0.0', '--max-sessions', '2', '--idle-minutes', '0.5', '--allowed-host', 'box'])).toEqual({
+  test("--http with its host; the server's limit flags set the same limits as the sandbox's, --idle-minutes in minutes", () => {
+    const argv = ['--http', '3000', '--host', '0.0.0.0', '--max-sessions', '2', '--idle-minutes', '0.5', '--max-pending-calls', '4', '--max-code-chars', '500'];
+    expect(parseCommandLine(['mcp', ...argv, '--allowed-host', 'box'])).toEqual({
       kind: 'http',
-      options: { limits: {}, packageIndex: false, maxSessions: 2, idleMinutes: 0.5, port: 3000, host: '0.0.0.0', allowedHosts: ['box'] },
+      options: {
+        limits: { maxSessions: 2, idleMs: 30_000, maxPendingCalls: 4, maxCodeChars: 500 },
+        packageIndex: false,
+        port: 3000,
+        host: '0.0.0.0',
+        allowedHosts: ['box'],
+      },
     });
   });
 
@@ -60,8 +68,44 @@ describe('the command line', () => {
 
   test('out-of-range values are refused before anything starts, naming the setting', () => {
     expect(() => resolveServerOptions({ limits: { timeoutMs: -1 } })).toThrow(/timeoutMs must be/);
-    expect(() => resolveServerOptions({ maxSessions: 0 })).toThrow(/maxSessions must be/);
-    expect(() => resolveServerOptions({ maxSessions: 1.5 })).toThrow(/whole number/);
+    expect(() => resolveServerOptions({ limits: { maxSessions: 0 } })).toThrow(/limits.maxSessions must be/);
+    expect(() => resolveServerOptions({ limits: { maxSessions: 1.5 } })).toThrow(/whole number/);
+    expect(() => resolveServerOptions({ limits: { maxPendingCalls: 0 } })).toThrow(/limits.maxPendingCalls must be/);
+    expect(() => resolveServerOptions({ limits: { idleMs: -1 } })).toThrow(/limits.idleMs must be/);
+    // @ts-expect-error: an unknown limit.
+    expect(() => resolveServerOptions({ limits: { maxSesions: 2 } })).toThrow(/Unknown limit "maxSesions"/);
+  });
+});
+
+describe("the server's limits", () => {
+  test("limits holds the server's and the sandbox's, each to its owner; defaults fill the rest", () => {
+    const limits = { maxSessions: 3, idleMs: 90_000, maxCodeChars: 500, maxPendingCalls: 4, timeoutMs: 5_000 } satisfies PythonMcpServerOptions['limits'];
+    const resolved = resolveServerOptions({ limits });
+    expect(resolved.sessions).toEqual({ maxSessions: 3, idleMs: 90_000, maxPendingCalls: 4 });
+    expect(resolved.tools).toMatchObject({ maxCodeChars: 500, timeoutMs: 5_000 });
+    expect(resolved.limits.timeoutMs).toBe(5_000);
+    expect(resolved.limits).not.toHaveProperty('maxSessions');
+    expect(resolveServerOptions().sessions).toEqual({ maxSessions: 8, idleMs: 15 * 60_000, maxPendingCalls: 16 });
+    expect(MCP_DEFAULTS).toEqual({ maxSessions: 8, idleMs: 900_000, maxCodeChars: 1_000_000, maxPendingCalls: 16 });
+  });
+
+  test('the deprecated top-level maxSessions, idleMinutes (minutes) and maxCodeChars still work; with their limits field too it is a TypeError', () => {
+    const resolved = resolveServerOptions({ maxSessions: 2, idleMinutes: 0.5, maxCodeChars: 300 });
+    expect(resolved.sessions).toEqual({ maxSessions: 2, idleMs: 30_000, maxPendingCalls: 16 });
+    expect(resolved.tools.maxCodeChars).toBe(300);
+    expect(() => resolveServerOptions({ idleMinutes: 1, limits: { idleMs: 60_000 } })).toThrow(
+      'idleMinutes and limits.idleMs are both given; keep limits.idleMs (idleMinutes is deprecated)',
+    );
+    expect(() => resolveServerOptions({ maxCodeChars: 1, limits: { maxCodeChars: 1 } })).toThrow(TypeError);
+  });
+
+  test('a session takes limits.maxPendingCalls calls at once and refuses the next', async () => {
+    const session = new SessionSandbox(() => new Promise(() => {}), 2);
+    void session.use(async () => undefined);
+    void session.use(async () => undefined);
+    await expect(session.use(async () => undefined)).rejects.toThrow(
+      new SessionClosedError('This session has 2 calls running or queued already (limits.maxPendingCalls); wait for them to finish.'),
+    );
   });
 });
 

@@ -17,7 +17,7 @@
 import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
 import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
-import { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
+import { DEFAULT_MAX_CODE_CHARS, type PythonToolLimits, readLimits } from '../../agent-limits.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
@@ -26,6 +26,7 @@ export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, to
 export type { RunPlace } from '../../agent/run-python/place.js';
 export type { CodeTools } from './code-tools.js';
 export type { ConfirmCall } from '../../types.js';
+export type { AgentLimits, PythonToolLimits } from '../../agent-limits.js';
 
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
@@ -48,9 +49,15 @@ export interface PythonToolOptions {
   description?: string;
   /** Names of files already in the working directory, told to the model in the default description. */
   files?: readonly string[];
-  /** Per-run wall time; default the sandbox's `limits.timeoutMs` (for a definition without a sandbox, 30 s). */
+  /**
+   * The tool's limits: `maxCodeChars`, `timeoutMs` (see `AgentLimits`). `timeoutMs` overrides the
+   * sandbox's own `limits.timeoutMs` for this tool's runs; the sandbox's other limits are given to
+   * `PythonSandbox.create({ limits })`.
+   */
+  limits?: PythonToolLimits;
+  /** @deprecated Use `limits.timeoutMs` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   timeoutMs?: number;
-  /** Longest `code` accepted, in characters. Default 1,000,000. */
+  /** @deprecated Use `limits.maxCodeChars` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxCodeChars?: number;
   /** Where the default description says the code runs. Default: from the sandbox's `isolation` (`'deno'`; `'server'` for a Node worker thread), else `'server'` in Node, `'browser'` in a page or worker. */
   place?: RunPlace;
@@ -79,7 +86,7 @@ export interface PythonToolOptions {
 /** The tool reads no context (`ToolExecutionOptions.context`): any is accepted. */
 export type ToolContext = Record<string, unknown>;
 
-/** Default of {@link PythonToolOptions.maxCodeChars}. */
+/** Default of `limits.maxCodeChars`. */
 export { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
 
 /**
@@ -95,12 +102,13 @@ export { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
  * ```
  */
 export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
-  const timeoutMs = options.timeoutMs ?? sandbox.limits.timeoutMs;
+  const given = withLimits(options);
+  const resolved = { ...given, limits: { ...given.limits, timeoutMs: given.limits.timeoutMs ?? sandbox.limits.timeoutMs } };
   if (options.tools) codeToolDeclarations(options.tools, true, options.confirm);
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
-    ...definitionParts({ ...options, timeoutMs }, sandbox),
+    ...definitionParts(resolved, sandbox),
     execute: (input, { abortSignal, toolCallId, messages, context }) =>
-      runPythonToolCall(sandbox, input, { ...options, timeoutMs, abortSignal, toolCallId, messages, context }),
+      runPythonToolCall(sandbox, input, { ...resolved, abortSignal, toolCallId, messages, context }),
   });
 }
 
@@ -113,7 +121,10 @@ export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOption
  * @returns An AI SDK tool without `execute`.
  */
 export function pythonToolDefinition(options: PythonToolOptions = {}): Tool<PythonToolInput, PythonToolOutput, ToolContext> {
-  return tool<PythonToolInput, PythonToolOutput, ToolContext>({ ...definitionParts({ place: 'browser', ...options }), outputSchema: OUTPUT_SCHEMA });
+  return tool<PythonToolInput, PythonToolOutput, ToolContext>({
+    ...definitionParts({ place: 'browser', ...withLimits(options) }),
+    outputSchema: OUTPUT_SCHEMA,
+  });
 }
 
 /**
@@ -131,18 +142,37 @@ export async function runPythonToolCall(
   input: unknown,
   options: PythonToolOptions & Partial<Pick<ToolExecutionOptions<unknown>, 'abortSignal' | 'toolCallId' | 'messages' | 'context'>> = {},
 ): Promise<PythonToolOutput> {
-  const checked = checkInput(input, options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS);
+  const { limits } = withLimits(options);
+  const checked = checkInput(input, limits.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS);
   if (!checked.success) throw checked.error;
   const functions = options.tools ? await codeToolFunctions(options.tools, options) : [];
   const result = await sandbox.run(checked.value.code, {
     signal: options.abortSignal,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: limits.timeoutMs,
     onOutput: options.onOutput,
     ...(functions.length > 0 && { functions }),
   });
   // A run stopped by the caller's abort is not a result to hand the model: the step was abandoned.
   options.abortSignal?.throwIfAborted();
   return toPythonToolOutput(result);
+}
+
+/**
+ * `options` with its limits read: the deprecated top-level names moved into `limits`.
+ * @throws {TypeError} `limits` holds a field the tool does not take, or one is given under both names.
+ */
+function withLimits<O extends PythonToolOptions>(options: O): Omit<O, 'timeoutMs' | 'maxCodeChars'> & { limits: PythonToolLimits } {
+  const { timeoutMs, maxCodeChars, ...rest } = options;
+  const limits = readLimits(
+    'the AI SDK tool',
+    options.limits,
+    ['maxCodeChars', 'timeoutMs'],
+    [
+      { from: 'timeoutMs', to: 'timeoutMs', value: timeoutMs },
+      { from: 'maxCodeChars', to: 'maxCodeChars', value: maxCodeChars },
+    ],
+  );
+  return { ...rest, limits };
 }
 
 /** The default description: the loop's own manual, with where the code runs (the sandbox's, or `place`). */
@@ -152,12 +182,12 @@ function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undef
   // An explicit place without a sandbox: the network that place has by default.
   const network = options.place === undefined || sandbox ? where.network : place === 'server';
   const functions = codeToolDeclarations(options.tools ?? {}, false);
-  return runPythonDeclaration({ timeoutMs: options.timeoutMs ?? 30_000, files: options.files ?? [], place, network, functions }).description ?? '';
+  return runPythonDeclaration({ timeoutMs: options.limits?.timeoutMs ?? 30_000, files: options.files ?? [], place, network, functions }).description ?? '';
 }
 
 /** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */
 function definitionParts(options: PythonToolOptions, sandbox?: PythonToolSandbox) {
-  const maxCodeChars = options.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS;
+  const maxCodeChars = options.limits?.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS;
   const description = options.description ?? describe(options, sandbox);
   const inputSchema: FlexibleSchema<PythonToolInput> = jsonSchema<PythonToolInput>(
     {

@@ -1,13 +1,14 @@
 /**
  * The command line: `pyodide-code-execution mcp [flags]` serves MCP on stdio, or with
- * `--http <port>` over streamable HTTP. Flags map one to one onto the server's options and the
- * sandbox's limits (`--timeout-ms` is `limits.timeoutMs`, and so on). Nothing but MCP goes to
- * stdout while serving stdio; messages go to stderr.
+ * `--http <port>` over streamable HTTP. Flags map one to one onto the server's options and its
+ * `limits`, the server's and the sandbox's alike (`--timeout-ms` is `limits.timeoutMs`,
+ * `--max-sessions` is `limits.maxSessions`; `--idle-minutes` sets `limits.idleMs`, in minutes as a
+ * person types them). Nothing but MCP goes to stdout while serving stdio; messages go to stderr.
  */
 import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
-import type { SandboxLimits } from '../../types.js';
+import type { McpServerLimits } from '../../agent-limits.js';
 import { type HttpMcpServerOptions, serveHttp } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
 import { serveStdio } from './stdio.js';
@@ -16,12 +17,22 @@ import { boundaryNotice, checkBoundary } from './boundary.js';
 /** What the command line asks for. */
 export type CliCommand = { kind: 'help' } | { kind: 'stdio'; options: PythonMcpServerOptions } | { kind: 'http'; options: HttpMcpServerOptions };
 
-const LIMIT_FLAGS = Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as keyof SandboxLimits] as const);
+/** The server's own limits with their meaning, then the sandbox's: each flag sets `limits.<name>`. */
+const SERVER_LIMIT_FLAGS = [
+  ['maxSessions', 'sessions at once over HTTP'],
+  ['maxCodeChars', 'longest code of one call'],
+  ['maxPendingCalls', 'calls one session may have running or queued'],
+] as const;
+const LIMIT_FLAGS = [...SERVER_LIMIT_FLAGS.map(([key]) => key), ...(Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[])].map(
+  (key) => [kebab(key), key] as const,
+);
 
 /** The usage text of `pyodide-code-execution mcp --help`. */
 export function usage(): string {
   // A flag longer than the column still gets a space before its meaning.
-  const limits = LIMIT_FLAGS.map(([flag, key]) => `${`  --${flag} <n>`.padEnd(31)} limits.${key} (default ${DEFAULT_LIMITS[key]})`);
+  const line = (flag: string, meaning: string) => `${`  --${flag} <n>`.padEnd(31)} ${meaning}`;
+  const server = SERVER_LIMIT_FLAGS.map(([key, meaning]) => line(kebab(key), `${meaning}: limits.${key} (default ${MCP_DEFAULTS[key]})`));
+  const sandbox = Object.entries(DEFAULT_LIMITS).map(([key, value]) => line(kebab(key), `limits.${key} (default ${value})`));
   return [
     'Usage: pyodide-code-execution mcp [options]',
     '',
@@ -33,9 +44,11 @@ export function usage(): string {
     '  --http <port>                 serve streamable HTTP at http://<host>:<port>/mcp (0: any free port)',
     '  --host <address>              address to listen on with --http (default 127.0.0.1)',
     '  --allowed-host <name>         a further Host/Origin name accepted over HTTP (repeatable; always: loopback names and --host)',
-    `  --max-sessions <n>            sessions at once over HTTP (default ${MCP_DEFAULTS.maxSessions})`,
-    `  --idle-minutes <n>            close a session after this long without calls; 0: never (default ${MCP_DEFAULTS.idleMinutes})`,
-    `  --max-code-chars <n>          longest code of one call (default ${MCP_DEFAULTS.maxCodeChars})`,
+    ...server,
+    line(
+      'idle-minutes',
+      `close a session after this many minutes without calls (0: never): limits.idleMs, in minutes (default ${MCP_DEFAULTS.idleMs / 60_000})`,
+    ),
     '  --package-index <url>         a PEP 691 index for imports the lock file lacks (default: off)',
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
@@ -43,7 +56,7 @@ export function usage(): string {
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
     '  --isolation <deno|worker>     worker: a Node worker thread, no boundary; trusted code only (default deno)',
-    ...limits,
+    ...sandbox,
     '  -h, --help                    this text',
   ].join('\n');
 }
@@ -65,9 +78,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       http: { type: 'string' },
       host: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
-      'max-sessions': { type: 'string' },
       'idle-minutes': { type: 'string' },
-      'max-code-chars': { type: 'string' },
       'package-index': { type: 'string' },
       'snapshot-dir': { type: 'string' },
       'warm-spare': { type: 'boolean' },
@@ -81,19 +92,18 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   });
   if (values.help) return { kind: 'help' };
   const flag = (name: string) => values[name as keyof typeof values] as string | undefined;
-  const limits: Partial<SandboxLimits> = {};
+  const limits: McpServerLimits = {};
   for (const [name, key] of LIMIT_FLAGS) {
     const value = flag(name);
     if (value !== undefined) limits[key] = numberFlag(name, value);
   }
+  const idleMinutes = flag('idle-minutes');
+  if (idleMinutes !== undefined) limits.idleMs = numberFlag('idle-minutes', idleMinutes) * 60_000;
   const options: PythonMcpServerOptions = {
     limits,
     packageIndex: flag('package-index') ?? false,
     ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
     ...(values['warm-spare'] && { warmSpare: true }),
-    ...optionalNumber('max-sessions', flag('max-sessions'), 'maxSessions'),
-    ...optionalNumber('idle-minutes', flag('idle-minutes'), 'idleMinutes'),
-    ...optionalNumber('max-code-chars', flag('max-code-chars'), 'maxCodeChars'),
     ...boundaryFlags(values),
   };
   const http = flag('http');
@@ -179,10 +189,6 @@ function numberFlag(name: string, value: string): number {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number)) throw new TypeError(`--${name} takes a number; got "${value}".`);
   return number;
-}
-
-function optionalNumber<K extends keyof PythonMcpServerOptions>(name: string, value: string | undefined, key: K): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: numberFlag(name, value) } as Partial<Record<K, number>>);
 }
 
 function kebab(name: string): string {

@@ -19,6 +19,7 @@
 export { serveStdio } from './stdio.js';
 export { serveHttp, type HttpMcpServerOptions, type RunningHttpMcpServer } from './http.js';
 export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
+export type { AgentLimits, McpServerLimits } from '../../agent-limits.js';
 export { createSessionServer } from './server.js';
 export type { ToolBounds } from './tools.js';
 export { SessionSandbox, SessionRegistry, SessionLimitError, SessionClosedError, type CreateSandbox, type SessionBounds } from './sessions.js';

@@ -3,7 +3,7 @@
  * the sandbox's limits, the argument and message bounds, the session bounds, and the factory of
  * each session's sandbox.
  */
-import { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
+import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent-limits.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxLimits, SnapshotCache } from '../../types.js';
@@ -12,8 +12,12 @@ import type { ToolBounds } from './tools.js';
 
 /** Options of the MCP server, for stdio and HTTP alike. */
 export interface PythonMcpServerOptions {
-  /** The sandbox's limits (`SandboxLimits`), for every session's sandbox. Default: `DEFAULT_LIMITS`. */
-  limits?: Partial<SandboxLimits>;
+  /**
+   * The limits, in one object as the command line's flags set them: the server's own
+   * (`maxSessions`, `idleMs`, `maxCodeChars`, `maxPendingCalls`: see `AgentLimits`) and the
+   * sandbox's (`SandboxLimits`, for every session's sandbox; default `DEFAULT_LIMITS`).
+   */
+  limits?: McpServerLimits;
   /** A PEP 691 package index for imports the lock file lacks, or `false` (default): lock-file packages only. */
   packageIndex?: string | false;
   /** Where boot snapshots are kept (`SandboxOptions.snapshotCache`). Default `'auto'`: memory, for later sessions of this process. */
@@ -24,11 +28,11 @@ export interface PythonMcpServerOptions {
    * each session's memory (~90 MB).
    */
   warmSpare?: boolean;
-  /** Sessions held at once (HTTP); one more takes the place of the longest idle one, or is refused with an MCP error if all are running calls. Default 8. */
+  /** @deprecated Use `limits.maxSessions` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxSessions?: number;
-  /** Minutes without a call after which a session is closed (HTTP) or its interpreter dropped (stdio). 0: never. Default 15. */
+  /** @deprecated Use `limits.idleMs`, in milliseconds (this one is minutes); this name goes in the next minor version. Both at once is a TypeError. */
   idleMinutes?: number;
-  /** Longest `code` of a `run_python` call, in characters. Default 1,000,000. */
+  /** @deprecated Use `limits.maxCodeChars` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   maxCodeChars?: number;
   /**
    * Where Python runs. `'deno'` (default): a Deno process whose permissions are the boundary: the
@@ -41,8 +45,11 @@ export interface PythonMcpServerOptions {
   deno?: DenoBoundary;
 }
 
-/** Defaults of the options that are not the sandbox's own. */
-export const MCP_DEFAULTS = { maxSessions: 8, idleMinutes: 15, maxCodeChars: DEFAULT_MAX_CODE_CHARS } as const;
+/** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
+export const MCP_DEFAULTS = { maxSessions: 8, idleMs: 15 * 60_000, maxCodeChars: DEFAULT_MAX_CODE_CHARS, maxPendingCalls: DEFAULT_MAX_PENDING_CALLS } as const;
+
+/** The server's own limits, beside the sandbox's in `limits`. */
+const SERVER_LIMITS = ['maxSessions', 'idleMs', 'maxCodeChars', 'maxPendingCalls'] as const;
 
 /** Everything the transports need, resolved from {@link PythonMcpServerOptions}. */
 export interface ResolvedServerOptions {
@@ -59,10 +66,22 @@ export interface ResolvedServerOptions {
  * @throws {TypeError | RangeError} an unknown limit or a value out of range (the message names it).
  */
 export function resolveServerOptions(options: PythonMcpServerOptions = {}): ResolvedServerOptions {
-  const limits = resolveLimits(options.limits);
-  const maxSessions = whole('maxSessions', options.maxSessions ?? MCP_DEFAULTS.maxSessions, 1, 1000);
-  const idleMinutes = number('idleMinutes', options.idleMinutes ?? MCP_DEFAULTS.idleMinutes, 0, 7 * 24 * 60);
-  const maxCodeChars = whole('maxCodeChars', options.maxCodeChars ?? MCP_DEFAULTS.maxCodeChars, 1, 64 * 1024 * 1024);
+  const { maxSessions: sessionsGiven, idleMs: idleGiven, maxCodeChars: codeGiven, maxPendingCalls: pendingGiven, ...sandboxLimits } = options.limits ?? {};
+  const limits = resolveLimits(sandboxLimits);
+  const server = readLimits(
+    'the MCP server',
+    { maxSessions: sessionsGiven, idleMs: idleGiven, maxCodeChars: codeGiven, maxPendingCalls: pendingGiven },
+    SERVER_LIMITS,
+    [
+      { from: 'maxSessions', to: 'maxSessions', value: options.maxSessions },
+      { from: 'idleMinutes', to: 'idleMs', value: options.idleMinutes, convert: (minutes) => minutes * 60_000 },
+      { from: 'maxCodeChars', to: 'maxCodeChars', value: options.maxCodeChars },
+    ],
+  );
+  const maxSessions = whole('limits.maxSessions', server.maxSessions ?? MCP_DEFAULTS.maxSessions, 1, 1000);
+  const idleMs = number('limits.idleMs', server.idleMs ?? MCP_DEFAULTS.idleMs, 0, 7 * 24 * 60 * 60_000);
+  const maxCodeChars = whole('limits.maxCodeChars', server.maxCodeChars ?? MCP_DEFAULTS.maxCodeChars, 1, 64 * 1024 * 1024);
+  const maxPendingCalls = whole('limits.maxPendingCalls', server.maxPendingCalls ?? MCP_DEFAULTS.maxPendingCalls, 1, 1000);
   const packageIndex = options.packageIndex ?? false;
   // A UTF-16 unit is at most 6 characters of JSON (\u0000); base64 is 4/3 of the bytes; 64 KiB for the rest of the message.
   const maxMessageBytes = Math.max(maxCodeChars * 6, Math.ceil(limits.maxFileBytes / 3) * 4) + 64 * 1024;
@@ -80,7 +99,7 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       place: deno ? 'deno' : 'server',
       network: deno ? (deno.allowNet ?? false) : true,
     },
-    sessions: { maxSessions, idleMs: idleMinutes * 60_000 },
+    sessions: { maxSessions, idleMs, maxPendingCalls },
     maxMessageBytes,
     createSandbox,
   };

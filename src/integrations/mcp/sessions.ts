@@ -6,6 +6,7 @@
  * being refused. A session's sandbox boots on its first call, so a client that only lists the
  * tools costs no interpreter.
  */
+import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
 import { CodeExecutionError } from '../../errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { LoadProgress } from '../../types.js';
@@ -21,9 +22,6 @@ export class SessionLimitError extends CodeExecutionError {
     super(message, { code: 'session-limit', retryable: true });
   }
 }
-
-/** Calls one session may have running or queued at once; one more is refused (each holds its arguments, up to megabytes). */
-export const MAX_CALLS_PER_SESSION = 16;
 
 /** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. `code: 'session-closed'`. */
 export class SessionClosedError extends CodeExecutionError {
@@ -48,7 +46,14 @@ export class SessionSandbox {
   private closed = false;
   private droppedNote: string | undefined;
 
-  constructor(private readonly create: CreateSandbox) {}
+  /**
+   * @param maxPendingCalls Calls this session may have running or queued at once; one more is
+   * refused (each holds its arguments, up to megabytes).
+   */
+  constructor(
+    private readonly create: CreateSandbox,
+    private readonly maxPendingCalls: number = DEFAULT_MAX_PENDING_CALLS,
+  ) {}
 
   /**
    * Runs `use` with this session's sandbox, booting one first if there is none. `onProgress`
@@ -58,8 +63,10 @@ export class SessionSandbox {
    */
   async use<T>(use: (sandbox: PythonSandbox) => Promise<T>, options: { signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void } = {}): Promise<T> {
     if (this.closed) throw new SessionClosedError('This session is closed.');
-    if (this.busy >= MAX_CALLS_PER_SESSION)
-      throw new SessionClosedError(`This session has ${MAX_CALLS_PER_SESSION} calls running or queued already; wait for them to finish.`);
+    if (this.busy >= this.maxPendingCalls)
+      throw new SessionClosedError(
+        `This session has ${this.maxPendingCalls} calls running or queued already (limits.maxPendingCalls); wait for them to finish.`,
+      );
     const { signal, onProgress } = options;
     this.busy++;
     if (onProgress) this.listeners.add(onProgress);
@@ -143,6 +150,8 @@ export interface SessionBounds {
   maxSessions: number;
   /** A session with no call for this long is passed to `onIdle`; 0: never. */
   idleMs: number;
+  /** Calls one session may have running or queued at once; one more is refused. Default {@link DEFAULT_MAX_PENDING_CALLS}. */
+  maxPendingCalls?: number;
 }
 
 /** The sessions of one server, by id, within {@link SessionBounds}. */
@@ -180,7 +189,7 @@ export class SessionRegistry {
    */
   open(id: string): SessionSandbox {
     if (this.sessions.size >= this.bounds.maxSessions) this.evictOne();
-    const session = new SessionSandbox(this.create);
+    const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls);
     this.sessions.set(id, session);
     return session;
   }

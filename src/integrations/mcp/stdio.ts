@@ -161,7 +161,7 @@ function requestIdOf(json: unknown): RequestId | undefined {
 
 /**
  * Serves MCP on this process's stdin and stdout: one session, whose interpreter is dropped (and
- * booted again on the next call, which says so) after `idleMinutes` without calls.
+ * booted again on the next call, which says so) after `limits.idleMs` without calls.
  * @param options The server's options.
  * @param io Streams to use instead of the process's (tests).
  * @returns The running server.
@@ -169,7 +169,7 @@ function requestIdOf(json: unknown): RequestId | undefined {
  */
 export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
   const resolved = resolveServerOptions(options);
-  const registry = new SessionRegistry({ maxSessions: 1, idleMs: resolved.sessions.idleMs }, resolved.createSandbox, (_id, session) => {
+  const registry = new SessionRegistry({ ...resolved.sessions, maxSessions: 1 }, resolved.createSandbox, (_id, session) => {
     if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
   });
   const server = createSessionServer(registry.open('stdio'), resolved.tools);

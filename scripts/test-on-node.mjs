@@ -50,6 +50,11 @@ console.log(`\nAgain: the Node suites on Node ${version} with @google/genai ${sd
 const { status, signal } = spawnSync(node, [join(REPO, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(3)], {
   cwd: REPO,
   stdio: 'inherit',
-  env: { ...process.env, TEST_GENAI_PACKAGE: 'genai-sdk-3', TEST_NODE_SUITES_ONLY: '1', TEST_REPORT: `test-results/vitest-node${NODE_MAJOR}.json` },
+  env: {
+    ...process.env,
+    TEST_GENAI_PACKAGE: 'genai-sdk-3',
+    TEST_NODE_SUITES_ONLY: '1',
+    TEST_REPORT: process.env.TEST_REPORT ?? `test-results/vitest-node${NODE_MAJOR}.json`,
+  },
 });
 process.exit(status ?? (signal ? 1 : 0));

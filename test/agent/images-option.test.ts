@@ -45,6 +45,8 @@ function describeStep(step: Step): string {
   return `${step.type}${images.length > 0 ? '+image' : ''}`;
 }
 
+/** A chat's steps once a refused request was sent again with its images after the results. */
+const STEPS_AFTER_FALLBACK = ['user_input', 'function_call', 'function_result', 'user_input+image', 'model_output'];
 describe('images on the Interactions API', () => {
   it("'after': a user_input step of the images right after the function results", async () => {
     const { fake } = ctx;
@@ -65,13 +67,7 @@ describe('images on the Interactions API', () => {
     expect(fake.failures).toEqual([expect.stringContaining(RESULT_IMAGES_REFUSAL)]);
     expect(answer(fake.requests[1])).toEqual(['function_result+image']);
     expect(answer(fake.requests[2])).toEqual(['function_result', 'user_input+image']);
-    expect(chat.getInteractionHistory().steps.map(describeStep)).toEqual([
-      'user_input',
-      'function_call',
-      'function_result',
-      'user_input+image',
-      'model_output',
-    ]);
+    expect(chat.getInteractionHistory().steps.map(describeStep)).toEqual(STEPS_AFTER_FALLBACK);
 
     fake.reset().script(draws('img-2'));
     await chat.sendMessage({ message: 'Again.' });
@@ -89,13 +85,7 @@ describe('images on the Interactions API', () => {
     expect(fake.failures).toHaveLength(1);
     expect(inputOf(fake.requests[2]).map(describeStep)).toEqual(['function_result', 'user_input+image']);
     expect(fake.requests[2].body.previous_interaction_id).toBe(fake.requests[1].body.previous_interaction_id);
-    expect(chat.getInteractionHistory().steps.map(describeStep)).toEqual([
-      'user_input',
-      'function_call',
-      'function_result',
-      'user_input+image',
-      'model_output',
-    ]);
+    expect(chat.getInteractionHistory().steps.map(describeStep)).toEqual(STEPS_AFTER_FALLBACK);
   });
 
   it("'inside' never falls back: the refusal is thrown and the history is as before", async () => {

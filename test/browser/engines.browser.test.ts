@@ -11,6 +11,10 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { plainPageFunctionCalls } from '../support/browser/page-function-calls.js';
+import { cancellationKeepsState } from '../support/browser/live-cancellation.js';
+import { bundleGenaiSdks } from '../support/browser/genai-sdks.js';
+import { FakeLive } from '../fake-live/server.js';
+import { expectStateKept, stopWidgetRunInPage } from '../support/engines/widget-stop.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import type { Engine, EnginePage } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
@@ -51,6 +55,8 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock, jspi }
   };
   /** The same for a test (called as `testOncePerEngine?.(...)`). */
   const testOncePerEngine = everyBlock ? test : undefined;
+  /** A test only where the engine has JSPI (Firefox here): elsewhere the host page's stops say what happens. */
+  const testWithJspi = jspi ? test : undefined;
   let canary: CanaryServer;
   let wheels: WheelServer;
   let tamperedWheels: WheelServer;
@@ -471,6 +477,50 @@ print(a.copies, a.handles, a.refused)`;
         await ctx.host.interrupt();
         expect(await ctx.host.finish(ticket)).toMatchObject({ stateLost: !jspi });
         expect(await ctx.host.run("'kept' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: jspi ? 'True' : 'False' });
+      },
+      TIMEOUT_MS,
+    );
+
+    testOncePerEngine?.(
+      jspi
+        ? 'an aborted signal during a busy loop keeps the interpreter: Python yields for stops (JSPI)'
+        : 'an aborted signal during a busy loop replaces the interpreter: nothing reaches Python without JSPI',
+      async () => {
+        await ctx.host.run('kept = 1');
+        expect(await ctx.host.run('while True: pass', { abortAfterMs: 500 })).toMatchObject({ stateLost: !jspi, error: { name: 'KeyboardInterrupt' } });
+        expect(await ctx.host.run("'kept' in globals()")).toMatchObject({ outcome: 'OUTCOME_OK', result: jspi ? 'True' : 'False' });
+      },
+      TIMEOUT_MS,
+    );
+
+    // Where the engine has JSPI, the stops of the widget and of a Live session, each in a page of its own.
+    testWithJspi?.(
+      "the widget's Stop during a busy loop keeps Python and its variables (JSPI)",
+      async () => {
+        const page = await engine.open(`${ctx.server().origin}/test/ui/pages/plain.html?demo=/test/ui/pages/stop.recording.json`, null);
+        try {
+          expectStateKept(await page.evaluate(stopWidgetRunInPage, 90_000));
+        } finally {
+          await page.close();
+        }
+      },
+      TIMEOUT_MS,
+    );
+
+    testWithJspi?.(
+      "a Live session's toolCallCancellation during a busy loop keeps Python and its variables (JSPI)",
+      async () => {
+        const [fake] = await Promise.all([FakeLive.start(), bundleGenaiSdks(['2'])]);
+        const page = await engine.open(`${ctx.server().origin}/test/browser/pages/live.html?sdk=2`, 'liveHarness');
+        try {
+          const connection = fake.connection();
+          expect(await page.call('connect', fake.baseUrl)).toMatchObject({ isolation: 1, interruptible: false });
+          await cancellationKeepsState((fn) => page.evaluate(fn), await connection);
+          expect(fake.failures).toEqual([]);
+        } finally {
+          await page.close();
+          await fake.close();
+        }
       },
       TIMEOUT_MS,
     );

@@ -2,8 +2,9 @@
  * A Live session in Chromium with the default frame isolation: the real SDK's browser WebSocket to
  * the fake Live server (test/fake-live), the built library (dist/index.js), Python in the
  * sandboxed frame, the default config on gemini-3.8-live. An answered call with the spoken words
- * around it, a cancellation mid-run, and a goAway that moves the session to a new connection
- * with the Python state kept, as in Node.
+ * around it, a cancellation mid-run that keeps Python's state on this page without cross-origin
+ * isolation (Chromium has JSPI), and a goAway that moves the session to a new connection with the
+ * Python state kept, as in Node.
  *
  * Needs `npm run build`. Every test runs with both SDKs the library supports in the page: 2.x
  * (`@google/genai`) and 3.x (the `genai-sdk-3` alias), picked by the page's import map
@@ -15,7 +16,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { FakeLive, type FakeLiveConnection } from '../fake-live/server.js';
-import { cancellation, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
+import { cancellationKeepsState } from '../support/browser/live-cancellation.js';
 import { REPO_ROOT } from '../support/browser/repo.js';
 import { GENAI_SDKS, bundleGenaiSdks } from '../support/browser/genai-sdks.js';
 
@@ -127,22 +129,9 @@ describe.each(GENAI_SDKS)('a Live session in Chromium (frame isolation), SDK $la
     expect(refused).toMatchObject({ name: 'LiveConnectError', message: expect.stringMatching(/\(TEXT\) is not supported by the model.*audio only/) });
   });
 
-  it('stops a cancelled run and sends no response for it', async () => {
-    server.send(toolCall(runPythonCall('spin', 'print("started", flush=True)\nwhile True:\n    pass')));
-    await expect
-      .poll(() => page.evaluate(() => (window as any).liveHarness.events.some((e: { type: string }) => e.type === 'output')), { timeout: 30_000 })
-      .toBe(true);
-    server.send(cancellation('spin'));
-    await expect
-      .poll(() => page.evaluate(() => (window as any).liveHarness.events.find((e: { type: string }) => e.type === 'call-cancelled')))
-      .toMatchObject({ callId: 'spin', was: 'running' });
-    // Not cross-origin isolated, so the worker is replaced after the interrupt grace. Only the
-    // cancel ends the loop this soon (its own 30 s deadline would end it otherwise); the bound
-    // leaves room for a replacement's boot on a loaded machine (5.6 s seen in CI).
-    const after = await page.evaluate(() => (window as any).liveHarness.runNow('1 + 1'));
-    expect(after.result).toBe('2');
-    expect(after.ms).toBeLessThan(15_000);
-    expect(server.framesOf('toolResponse')).toEqual([]);
+  // A plain page: Chromium has JSPI, so Python yields for stops and the cancel keeps it.
+  it('stops a cancelled run and sends no response for it; Python keeps its variables (JSPI)', async () => {
+    await cancellationKeepsState((fn) => page.evaluate(fn), server);
     expect(fake.failures).toEqual([]);
   });
 });

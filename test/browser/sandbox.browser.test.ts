@@ -212,6 +212,13 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
     expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
   });
 
+  test("an aborted signal during a busy loop keeps the interpreter: the run's own signal takes the same yields (JSPI)", async () => {
+    await ctx.page.run('kept = 1');
+    const r = await ctx.page.run('while True: pass', { abortAfterMs: 400 });
+    expect(r).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt' } });
+    expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
   test('C code that never checks for a stop (sum over a huge range) is stopped by replacing the interpreter, which starts with fresh globals', async () => {
     await ctx.page.run('x = 1');
     const r = await ctx.page.run('sum(range(10**18))', { timeoutMs: 1000 });

@@ -56,9 +56,11 @@ export async function installHarness() {
       chars += chunk.text.length;
       streamed.push({ stream: chunk.stream, text: chunk.text.slice(0, MAX_STREAMED_CHARS) });
     };
-    const { pageFunctions, ...rest } = options;
+    const { pageFunctions, abortAfterMs, ...rest } = options;
     const functions = pageFunctions?.map((name) => PAGE_FUNCTIONS[name]);
-    const result = await get(id).run(code, { ...rest, onOutput, ...(functions && { functions }) });
+    // A signal that aborts `abortAfterMs` after the run began (an AbortSignal cannot cross page.evaluate).
+    const signal = abortAfterMs === undefined ? undefined : AbortSignal.timeout(abortAfterMs);
+    const result = await get(id).run(code, { ...rest, onOutput, ...(functions && { functions }), ...(signal && { signal }) });
     return { ...result, streamed };
   };
 

@@ -4,6 +4,7 @@
  * library supports. Their web builds have a CommonJS dependency, so each is bundled once into
  * test-results/genai-browser/ for the map.
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { build } from 'vite';
 import { REPO_ROOT } from './repo.js';
 
@@ -13,13 +14,29 @@ export const GENAI_SDKS = [
   { sdk: '3', label: '3.x', entry: `${REPO_ROOT}node_modules/genai-sdk-3/dist/web/index.mjs` },
 ];
 
-/** Bundles each SDK's web build to where the import map points (`/test-results/genai-browser/sdk<n>/genai.js`). */
-export async function bundleGenaiSdks(): Promise<void> {
-  for (const { sdk, entry } of GENAI_SDKS) {
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      build: { outDir: `${REPO_ROOT}test-results/genai-browser/sdk${sdk}`, emptyOutDir: true, lib: { entry, formats: ['es'], fileName: () => 'genai.js' } },
-    });
+/**
+ * Bundles each SDK's web build (those of `sdks`, all by default) to where the import map points
+ * (`/test-results/genai-browser/sdk<n>/genai.js`). Built beside it and moved in place when it
+ * differs: another suite running at the same time may be loading it.
+ */
+export async function bundleGenaiSdks(sdks: readonly string[] = GENAI_SDKS.map(({ sdk }) => sdk)): Promise<void> {
+  for (const { sdk, entry } of GENAI_SDKS.filter(({ sdk }) => sdks.includes(sdk))) {
+    const outDir = `${REPO_ROOT}test-results/genai-browser/sdk${sdk}`;
+    const building = `${outDir}.${process.pid}`;
+    try {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        publicDir: false,
+        build: { outDir: building, emptyOutDir: true, lib: { entry, formats: ['es'], fileName: () => 'genai.js' } },
+      });
+      const built = readFileSync(`${building}/genai.js`);
+      if (!existsSync(`${outDir}/genai.js`) || !readFileSync(`${outDir}/genai.js`).equals(built)) {
+        mkdirSync(outDir, { recursive: true });
+        renameSync(`${building}/genai.js`, `${outDir}/genai.js`);
+      }
+    } finally {
+      rmSync(building, { recursive: true, force: true });
+    }
   }
 }

@@ -12,6 +12,8 @@ export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
 export type PlainRunOptions = Pick<RunOptions, 'timeoutMs'> & {
   /** The page's functions (pages/harness.js PAGE_FUNCTIONS) the run's Python may await, by name. */
   pageFunctions?: ('get_sales_data' | 'wait_for_ever')[];
+  /** The run's `signal` aborts this many ms after the run began. */
+  abortAfterMs?: number;
 };
 export type PlainSandboxOptions = Omit<SandboxOptions, 'onProgress'>;
 /** A run's result plus the chunks its `onOutput` received. */

@@ -26,8 +26,10 @@ import {
   closeEscapeWorld,
   describeOutcome,
   expectNoEscape,
+  expectNothingLate,
   openEscapeWorld,
   secretsIn,
+  startBatch,
 } from '../support/browser/escape-world.js';
 import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MIRROR_FLOOD, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
 import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
@@ -138,16 +140,22 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
     ATTEMPT_TIMEOUT_MS,
   );
 
+  // One batch: each attempt is checked as its run ends, and stragglers once after the last.
+  let batchStarted = false;
   test.each(ESCAPE_ATTEMPTS)(
     `${label}: $name`,
     async (a: EscapeAttempt) => {
-      const trace = await attempt(ctx.world, a.code(ctx.world.targets));
+      if (!batchStarted) startBatch(ctx.world);
+      batchStarted = true;
+      const trace = await attempt(ctx.world, a.code(ctx.world.targets), { settle: false });
       outcomes.push(`[${label}] ${a.name}: ${describeOutcome(trace.result)}`);
       await expectNoEscape(ctx.world, trace);
       if ((a.expect ?? 'fails') === 'fails') expect(BLOCKED_OUTCOMES, trace.result.output).toContain(trace.result.outcome);
     },
     ATTEMPT_TIMEOUT_MS,
   );
+
+  test(`${label}: nothing any attempt sent after its run ended reached anyone`, () => expectNothingLate(ctx.world), ATTEMPT_TIMEOUT_MS);
 
   return ctx;
 }

@@ -35,20 +35,26 @@ export interface EscapeWorld {
   /** Another tab of the host origin. */
   listener: Page;
   secrets: Secrets;
-  /** Calls to `/api/secret` (from anyone) since the last attempt began. */
+  /** Calls to `/api/secret` (from anyone) since the last attempt or batch began. */
   apiCalls: { cookie: boolean }[];
   /** The host origin's storage right after seeding. */
   baseline: StorageState;
   targets: EscapeTargets;
 }
 
-/** What reached anyone during one attempt. */
-export interface AttemptTrace {
-  result: HarnessResult;
+/** What reached anyone during one attempt, or during a batch of them. */
+export interface Reached {
   canaryHits: CanaryHit[];
   canaryConnections: number;
   /** Requests the host origin's server got during the attempt. */
   hostRequests: ServedRequest[];
+  /** Calls to `/api/secret` during the attempt. */
+  apiCalls: { cookie: boolean }[];
+}
+
+/** One attempt: its run's result and what reached anyone meanwhile. */
+export interface AttemptTrace extends Reached {
+  result: HarnessResult;
 }
 
 export async function openEscapeWorld(
@@ -98,14 +104,51 @@ export async function closeEscapeWorld(world: EscapeWorld | undefined): Promise<
   await world.server.close();
 }
 
-/** Runs `code` in the world's sandbox (or the one named `sandboxId`) with fresh counters, then waits for stragglers. */
-export async function attempt(world: EscapeWorld, code: string, { timeoutMs = 20_000, sandboxId = 'main' } = {}): Promise<AttemptTrace> {
+/**
+ * Runs `code` in the world's sandbox (or the one named `sandboxId`) with fresh counters, then waits
+ * SETTLE_MS for stragglers. With `settle: false` (one of a batch) it neither clears the counters
+ * nor waits: its trace is what arrived during its run, and what any attempt of the batch sends
+ * later is caught by {@link expectNothingLate} after the last (one wait per batch, not per attempt).
+ */
+export async function attempt(world: EscapeWorld, code: string, { timeoutMs = 20_000, sandboxId = 'main', settle = true } = {}): Promise<AttemptTrace> {
+  if (settle) startBatch(world);
+  const before = {
+    hits: world.canary.hits.length,
+    connections: world.canary.connections,
+    requests: world.server.requests.length,
+    apiCalls: world.apiCalls.length,
+  };
+  const result = await world.host.run(code, { timeoutMs }, sandboxId);
+  if (settle) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return {
+    result,
+    canaryHits: world.canary.hits.slice(before.hits),
+    canaryConnections: world.canary.connections - before.connections,
+    hostRequests: world.server.requests.slice(before.requests),
+    apiCalls: world.apiCalls.slice(before.apiCalls),
+  };
+}
+
+/** Clears the world's counters: before a batch of `attempt(..., { settle: false })`, and before each attempt that settles. */
+export function startBatch(world: EscapeWorld): void {
   world.canary.reset();
   world.server.clearRequests();
   world.apiCalls.length = 0;
-  const result = await world.host.run(code, { timeoutMs }, sandboxId);
+}
+
+/**
+ * After a batch: SETTLE_MS later, nothing reached anyone since {@link startBatch}, so a request an
+ * attempt sent after its run ended (a fetch from a timer, a WebSocket retry) still fails the suite.
+ */
+export async function expectNothingLate(world: EscapeWorld): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  return { result, canaryHits: [...world.canary.hits], canaryConnections: world.canary.connections, hostRequests: [...world.server.requests] };
+  const { canary, server, apiCalls } = world;
+  await expectNoEscape(world, {
+    canaryHits: [...canary.hits],
+    canaryConnections: canary.connections,
+    hostRequests: [...server.requests],
+    apiCalls: [...apiCalls],
+  });
 }
 
 /** A host request the sandbox may cause: a lock-file wheel from the configured package source. */
@@ -114,11 +157,11 @@ export function isLockFileWheel(request: ServedRequest): boolean {
 }
 
 /** Nothing got out: no network, no secret, no storage change, no message to the page or another tab. */
-export async function expectNoEscape(world: EscapeWorld, trace: AttemptTrace): Promise<void> {
+export async function expectNoEscape(world: EscapeWorld, trace: Reached & { result?: HarnessResult }): Promise<void> {
   expect(trace.canaryHits, 'requests that reached the canary').toEqual([]);
   expect(trace.canaryConnections, 'TCP connections to the canary').toBe(0);
-  expect(secretsIn(trace.result, world.secrets), 'secrets in the run result').toEqual([]);
-  expect(world.apiCalls, "calls to the host origin's API").toEqual([]);
+  if (trace.result) expect(secretsIn(trace.result, world.secrets), 'secrets in the run result').toEqual([]);
+  expect(trace.apiCalls, "calls to the host origin's API").toEqual([]);
   expect(
     trace.hostRequests.filter((r) => !isLockFileWheel(r)),
     'host requests other than lock-file wheels',

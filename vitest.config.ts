@@ -10,8 +10,8 @@ const FLOODS = ['test/browser/floods.browser.test.ts'];
 const INDEX_PAUSES = ['test/browser/hostile-index.browser.test.ts'];
 const HOSTILE_WORKER = ['test/sandbox/hostile-worker.test.ts'];
 /**
- * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last,
- * with nothing that times pauses (`npm test` runs it beside the Node suites on Node 26: scripts/run-tests.mjs).
+ * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
+ * here; `npm test` runs it beside the other suites at a low CPU priority instead (scripts/test.mjs).
  */
 const EXAMPLES = ['test/package/examples.test.ts'];
 /** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */

@@ -30,10 +30,14 @@ import { PACKAGE_NAME, REPO, packPackage, unpackPackage } from '../support/packe
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 
 const EXAMPLES = join(REPO, 'examples');
-const INSTALL_MS = 300_000;
-const BUILD_MS = 300_000;
+/**
+ * Bounds against a hang, not speeds: `npm test` runs this file at a low CPU priority beside the
+ * other suites (scripts/test.mjs), which may leave it little of the machine for minutes.
+ */
+const INSTALL_MS = 600_000;
+const BUILD_MS = 600_000;
 /** A first visit boots Pyodide from nothing (no cached runtime, no snapshot). */
-const PAGE_MS = 120_000;
+const PAGE_MS = 240_000;
 const ISOLATION_HEADERS = ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'];
 const { version: VERSION } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
@@ -43,8 +47,8 @@ let browser: Browser;
 const cleanups: Array<() => unknown> = [];
 const installs = new Map<string, Promise<string>>();
 /**
- * Builds started as soon as their app is installed, one after another beside the tests: this file
- * runs alone, and the tests before a build's describe (type checks, pages) leave it a core. Each
+ * Builds started as soon as their app is installed, one after another beside the tests: the tests
+ * before a build's describe (type checks, pages) leave it a core. Each
  * describe waits for its own; an app's second build (next --webpack) waits for its first's tests.
  */
 const builds = new Map<string, Promise<unknown>>();

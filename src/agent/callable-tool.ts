@@ -7,6 +7,7 @@ import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
 import { planCall } from './function-calls.js';
 import type { CodeExecutionEvent } from './events.js';
 import { type ImagesOption, resolveImages } from './images-option.js';
+import { resolveExistingFiles } from './run-python/existing-files.js';
 import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
 import type { AgentSandbox } from './types.js';
@@ -26,7 +27,9 @@ export interface SandboxToolOptions {
    * @deprecated Use `images`; this name goes in the next minor version.
    */
   multimodalFunctionResponse?: boolean;
-  /** File names already in the working directory, listed in the tool description. */
+  /** Paths (relative to the working directory) of files already in the sandbox, listed in the tool description. */
+  existingFiles?: readonly string[];
+  /** @deprecated Use `existingFiles` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   files?: readonly string[];
   /** Run progress and live output (`run-start`, `output`, `run-end`, `function-response`). */
   onEvent?: (event: CodeExecutionEvent) => void;
@@ -38,9 +41,9 @@ export interface SandboxToolOptions {
  * get an error response the model can correct.
  *
  * @param sandbox Where the code runs (a `PythonSandbox` or anything with its `run`/`writeFile`).
- * @param options Where images go, file names to declare, and run events.
+ * @param options Where images go, files already in the sandbox to declare, and run events.
  * @returns A tool for `config.tools`.
- * @throws {TypeError} a malformed `images`, or both `images` and `multimodalFunctionResponse`.
+ * @throws {TypeError} a malformed `images` or `existingFiles`, or an option given under both its names.
  *
  * Use it with `ai.chats`: both SDK READMEs announce that the next major drops automatic function
  * calling from `ai.models.generateContent`, and chats keep it. The requests are the SDK's own, so
@@ -56,6 +59,7 @@ export interface SandboxToolOptions {
  */
 export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToolOptions = {}): CallableTool {
   const imagesInside = resolveImages(options, ['auto', 'inside', 'after'], 'after') === 'inside';
+  const existingFiles = resolveExistingFiles(options);
   const emit = (event: CodeExecutionEvent) => {
     try {
       options.onEvent?.(event);
@@ -65,7 +69,7 @@ export function sandboxAsCallableTool(sandbox: AgentSandbox, options: SandboxToo
   };
   return {
     async tool(): Promise<Tool> {
-      return { functionDeclarations: [runPythonDeclaration({ timeoutMs: sandbox.limits.timeoutMs, files: options.files ?? [], ...placeOf(sandbox) })] };
+      return { functionDeclarations: [runPythonDeclaration({ timeoutMs: sandbox.limits.timeoutMs, existingFiles, ...placeOf(sandbox) })] };
     },
     async callTool(calls: FunctionCall[]): Promise<Part[]> {
       const responses: Part[] = [];

@@ -7,6 +7,7 @@ import { ContentsConversation } from './contents-conversation.js';
 import { checkHistory } from './history.js';
 import { InteractionConversation, type InteractionsSetup, resolveInteractions } from './interactions/conversation.js';
 import type { InteractionHistory } from './interactions/types.js';
+import { resolveExistingFiles } from './run-python/existing-files.js';
 import { type AgentSetup, resolveSetup } from './setup.js';
 import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
 
@@ -32,6 +33,7 @@ export function createCodeExecutionChat(options: CodeExecutionChatOptions): Code
   const history = structuredClone(options.history ?? []);
   checkHistory(history);
   const setup = resolveSetup(options);
+  const existingFiles = resolveExistingFiles(options);
   const interactions = resolveInteractions(options);
   if (interactions ? history.length > 0 : options.interactionHistory !== undefined) {
     throw new TypeError(
@@ -40,7 +42,7 @@ export function createCodeExecutionChat(options: CodeExecutionChatOptions): Code
         : 'interactionHistory needs api: "interactions"',
     );
   }
-  return new CodeExecutionChat(setup, history, options.files ?? [], interactions && { api: interactions, history: options.interactionHistory });
+  return new CodeExecutionChat(setup, history, existingFiles, interactions && { api: interactions, history: options.interactionHistory });
 }
 
 /**

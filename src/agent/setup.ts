@@ -128,11 +128,11 @@ export function safeListener<E>(listener: ((event: E) => void) | undefined): (ev
 
 /**
  * The config for one request: `config` with our tool added to `config.tools`.
- * Local mode declares `run_python` (its description lists `files`) beside the user's functions;
+ * Local mode declares `run_python` (its description lists `existingFiles`) beside the user's functions;
  * server mode adds `{ codeExecution: {} }` (and the user's functions, which only Gemini 3 accepts alongside it).
  * On the Gemini Developer API the request goes to {@link GEMINI_API_VERSION} unless `config.httpOptions.apiVersion` says otherwise.
  */
-export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): GenerateContentConfig {
+export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, existingFiles: readonly string[]): GenerateContentConfig {
   const declarations = modelDeclarations(setup.functions);
   const tools: ToolUnion[] = [...(config.tools ?? [])];
   // The SDK would switch to its own automatic function calling, which cannot be mixed with our declarations.
@@ -141,7 +141,12 @@ export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, 
   if (setup.mode === 'local' && setup.sandbox) {
     tools.push({
       functionDeclarations: [
-        runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox), functions: codeDeclarations(setup.functions) }),
+        runPythonDeclaration({
+          timeoutMs: setup.sandbox.limits.timeoutMs,
+          existingFiles,
+          ...placeOf(setup.sandbox),
+          functions: codeDeclarations(setup.functions),
+        }),
         ...declarations,
       ],
     });

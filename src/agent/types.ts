@@ -194,10 +194,13 @@ export type CodeExecutionChatOptions = CodeExecutionBaseOptions &
   ChatHistoryOptions &
   (LocalExecutionOptions | ServerExecutionOptions) & {
     /**
-     * Names of files already in the sandbox's working directory (a resumed chat's attachments),
-     * so the `run_python` description lists them from the first message.
+     * Paths (relative to the working directory) of files already in the sandbox, such as a resumed
+     * chat's attachments, so the `run_python` description lists them from the first message.
+     * Attachments sent later are added. (Not `RunResult.files`, the files a run wrote.)
      */
-    files?: string[];
+    existingFiles?: readonly string[];
+    /** @deprecated Use `existingFiles` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
+    files?: readonly string[];
   };
 
 /** Parameters of `sendMessage` / `sendMessageStream`: the SDK's, plus attachments. */

@@ -9,7 +9,7 @@ const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '
 
 describe('run_python contract', () => {
   it('describes the environment, the attached files and the time limit', () => {
-    const declaration = runPythonDeclaration({ timeoutMs: 30_000, files: ['sales.csv'] });
+    const declaration = runPythonDeclaration({ timeoutMs: 30_000, existingFiles: ['sales.csv'] });
     expect(declaration.name).toBe('run_python');
     expect(declaration.parametersJsonSchema).toEqual({
       type: 'object',
@@ -38,7 +38,7 @@ describe('run_python contract', () => {
   });
 
   it('tells the truth about where the code runs and its network, from the sandbox it runs in', () => {
-    const describe = (sandbox: Parameters<typeof placeOf>[0]) => runPythonDeclaration({ timeoutMs: 30_000, files: [], ...placeOf(sandbox) }).description;
+    const describe = (sandbox: Parameters<typeof placeOf>[0]) => runPythonDeclaration({ timeoutMs: 30_000, ...placeOf(sandbox) }).description;
     // These tests run in Node: a worker thread there is not isolated and has the network.
     for (const thread of [describe({ isolation: 'worker' }), describe({}), describe(undefined)]) {
       expect(thread).toContain("in a worker thread of the server's Node.js process, not isolated from its machine");
@@ -48,10 +48,10 @@ describe('run_python contract', () => {
     const deno = describe({ isolation: 'deno' });
     expect(deno).toContain('in a locked-down Deno process');
     expect(deno).toContain('There is no network access');
-    const hosts = runPythonDeclaration({ timeoutMs: 30_000, files: [], place: 'deno', network: ['api.example.com'] }).description;
+    const hosts = runPythonDeclaration({ timeoutMs: 30_000, place: 'deno', network: ['api.example.com'] }).description;
     expect(hosts).toContain('pyfetch to api.example.com only');
     // The declaration's own default is the browser's frame: no network.
-    expect(runPythonDeclaration({ timeoutMs: 30_000, files: [] }).description).toContain("(Pyodide, in the user's browser) and returns its output. State");
+    expect(runPythonDeclaration({ timeoutMs: 30_000 }).description).toContain("(Pyodide, in the user's browser) and returns its output. State");
   });
 
   it('rejects missing, non-string and empty code', () => {

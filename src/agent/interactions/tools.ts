@@ -38,12 +38,12 @@ const TRANSLATED = new Set([
 
 /**
  * The request fields for `config`, with our tools: local mode declares `run_python` (its
- * description lists `files`) and the caller's functions; server mode adds `{ type: 'code_execution' }`
+ * description lists `existingFiles`) and the caller's functions; server mode adds `{ type: 'code_execution' }`
  * and the caller's functions.
  *
  * @throws {TypeError} a config setting with no Interactions counterpart here (named in the message).
  */
-export function interactionRequestFields(setup: AgentSetup, config: GenerateContentConfig, files: readonly string[]): InteractionRequestFields {
+export function interactionRequestFields(setup: AgentSetup, config: GenerateContentConfig, existingFiles: readonly string[]): InteractionRequestFields {
   for (const [key, value] of Object.entries(config)) {
     if (value !== undefined && !TRANSLATED.has(key)) throw unsupported(`config.${key}`);
   }
@@ -52,7 +52,12 @@ export function interactionRequestFields(setup: AgentSetup, config: GenerateCont
   if (setup.mode === 'local' && setup.sandbox)
     tools.push(
       functionTool(
-        runPythonDeclaration({ timeoutMs: setup.sandbox.limits.timeoutMs, files, ...placeOf(setup.sandbox), functions: codeDeclarations(setup.functions) }),
+        runPythonDeclaration({
+          timeoutMs: setup.sandbox.limits.timeoutMs,
+          existingFiles,
+          ...placeOf(setup.sandbox),
+          functions: codeDeclarations(setup.functions),
+        }),
       ),
       ...functions,
     );

@@ -173,7 +173,6 @@ export class LiveCodeExecution {
     });
     const run = runPythonDeclaration({
       timeoutMs: options.sandbox.limits.timeoutMs,
-      files: [],
       ...placeOf(options.sandbox),
       functions: codeDeclarations(functions),
     });

@@ -5,6 +5,7 @@
 import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../../types.js';
 import { codeFunctionsSentence } from './code-functions.js';
+import { resolveExistingFiles } from './existing-files.js';
 import { listedFiles } from './files.js';
 import { type RunPlace, networkSentence, placePhrase } from './place.js';
 
@@ -22,8 +23,10 @@ const LIBRARIES = 'numpy, pandas, matplotlib, scipy, sympy, scikit-learn (sklear
 export interface RunPythonDeclarationOptions {
   /** Per-run wall time (the sandbox's `limits.timeoutMs`). */
   timeoutMs: number;
-  /** Names of the files the user attached, already in the working directory. */
-  files: readonly string[];
+  /** Paths (relative to the working directory) of files already in the sandbox, such as the user's attachments. Default: none. */
+  existingFiles?: readonly string[];
+  /** @deprecated Use `existingFiles` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
+  files?: readonly string[];
   /** Where the code runs (`placeOf(sandbox)`). Default `'browser'`. */
   place?: RunPlace;
   /** The code's network: `false` (default) none, `true` any host, a list those hosts. */
@@ -32,12 +35,14 @@ export interface RunPythonDeclarationOptions {
   functions?: readonly FunctionDeclaration[];
 }
 
-/** The `run_python` declaration. Its description is the model's only manual for the sandbox. */
+/**
+ * The `run_python` declaration. Its description is the model's only manual for the sandbox.
+ * @throws {TypeError} a malformed `existingFiles`, or both it and `files`.
+ */
 export function runPythonDeclaration(options: RunPythonDeclarationOptions): FunctionDeclaration {
+  const existing = resolveExistingFiles(options);
   const files =
-    options.files.length > 0
-      ? `Files in the working directory: ${options.files.map((name) => JSON.stringify(name)).join(', ')}.`
-      : 'The working directory starts empty.';
+    existing.length > 0 ? `Files in the working directory: ${existing.map((path) => JSON.stringify(path)).join(', ')}.` : 'The working directory starts empty.';
   const description = [
     `Runs Python 3.14 code ${placePhrase(options.place ?? 'browser')} and returns its output.`,
     'State persists between calls: variables, imports and functions defined earlier are still there.',

@@ -18,6 +18,7 @@ import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, 
 import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
 import { DEFAULT_MAX_CODE_CHARS, type PythonToolLimits, readLimits } from '../../agent-limits.js';
+import { resolveExistingFiles } from '../../agent/run-python/existing-files.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
@@ -45,9 +46,11 @@ export interface PythonToolInput {
 
 /** Options of {@link pythonTool} and {@link pythonToolDefinition}. */
 export interface PythonToolOptions {
-  /** The description the model reads. Default: the agent loop's own `run_python` manual, naming the per-run time and `files`. */
+  /** The description the model reads. Default: the agent loop's own `run_python` manual, naming the per-run time and `existingFiles`. */
   description?: string;
-  /** Names of files already in the working directory, told to the model in the default description. */
+  /** Paths (relative to the working directory) of files already in the sandbox, told to the model in the default description. */
+  existingFiles?: readonly string[];
+  /** @deprecated Use `existingFiles` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
   files?: readonly string[];
   /**
    * The tool's limits: `maxCodeChars`, `timeoutMs` (see `AgentLimits`). `timeoutMs` overrides the
@@ -176,19 +179,21 @@ function withLimits<O extends PythonToolOptions>(options: O): Omit<O, 'timeoutMs
 }
 
 /** The default description: the loop's own manual, with where the code runs (the sandbox's, or `place`). */
-function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undefined): string {
+function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undefined, existingFiles: readonly string[]): string {
   const where = placeOf(sandbox);
   const place = options.place ?? where.place;
   // An explicit place without a sandbox: the network that place has by default.
   const network = options.place === undefined || sandbox ? where.network : place === 'server';
   const functions = codeToolDeclarations(options.tools ?? {}, false);
-  return runPythonDeclaration({ timeoutMs: options.limits?.timeoutMs ?? 30_000, files: options.files ?? [], place, network, functions }).description ?? '';
+  return runPythonDeclaration({ timeoutMs: options.limits?.timeoutMs ?? 30_000, existingFiles, place, network, functions }).description ?? '';
 }
 
 /** Description, input schema (with its check) and `toModelOutput`: everything but `execute`. */
 function definitionParts(options: PythonToolOptions, sandbox?: PythonToolSandbox) {
   const maxCodeChars = options.limits?.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS;
-  const description = options.description ?? describe(options, sandbox);
+  // Checked even when the caller's own description leaves it unused: a bad option is a mistake either way.
+  const existingFiles = resolveExistingFiles(options);
+  const description = options.description ?? describe(options, sandbox, existingFiles);
   const inputSchema: FlexibleSchema<PythonToolInput> = jsonSchema<PythonToolInput>(
     {
       type: 'object',

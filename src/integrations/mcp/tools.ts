@@ -38,7 +38,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
     {
       name: 'run_python',
       title: 'Run Python',
-      description: `${runPythonDeclaration({ timeoutMs: bounds.timeoutMs, files: [], place: bounds.place ?? 'deno', network: bounds.network ?? false }).description} ${FILE_TOOLS_NOTE}`,
+      description: `${runPythonDeclaration({ timeoutMs: bounds.timeoutMs, place: bounds.place ?? 'deno', network: bounds.network ?? false }).description} ${FILE_TOOLS_NOTE}`,
       inputSchema: {
         type: 'object',
         properties: { code: { type: 'string', maxLength: bounds.maxCodeChars, description: 'Python source to run.' } },

@@ -3,7 +3,7 @@
  * parts: text files as text, images and PDFs as inline data, anything else as a note naming the file.
  */
 import { type Part, createPartFromBase64, createPartFromText } from '@google/genai';
-import type { AgentSandbox, Attachment, ExecutionMode } from './types.js';
+import type { AgentSandbox, Attachment, AttachmentContent, ExecutionMode } from './types.js';
 
 /**
  * In local mode a text file's contents are shown up to this many bytes; the model can read the rest
@@ -44,32 +44,50 @@ export function mimeTypeOf(file: { name: string; type?: string }): string {
   return BY_EXTENSION[extension] ?? (file.type || 'application/octet-stream');
 }
 
-/** Checks attachments before anything is written or sent. */
-export function checkAttachments(attachments: readonly Attachment[]): void {
-  const names = new Set<string>();
-  for (const [index, attachment] of attachments.entries()) {
-    if (!attachment || typeof attachment.name !== 'string' || attachment.name.trim() === '')
-      throw new TypeError(`attachments[${index}].name must be a non-empty file name`);
+/** An attachment once checked: its path under the one name, whichever the caller used. */
+export type CheckedAttachment = AttachmentContent & { path: string };
+
+/**
+ * Checks attachments before anything is written or sent.
+ * @returns Each with its `path` (from the deprecated `name` where that was given).
+ * @throws {TypeError} a missing, empty or twice-given path, a type that is not a string, data that is not bytes, or a path given twice.
+ */
+export function checkAttachments(attachments: readonly Attachment[]): CheckedAttachment[] {
+  const paths = new Set<string>();
+  return attachments.map((attachment, index) => {
+    const given = (attachment ?? {}) as Partial<Record<'path' | 'name', unknown>>;
+    if (given.path !== undefined && given.name !== undefined)
+      throw new TypeError(`attachments[${index}] has both path and name; keep path (name is deprecated)`);
+    const path = given.path ?? given.name;
+    const field = given.path === undefined && given.name !== undefined ? 'name' : 'path';
+    if (typeof path !== 'string' || path.trim() === '')
+      throw new TypeError(`attachments[${index}].${field} must be a non-empty path relative to the working directory`);
     if (typeof attachment.mimeType !== 'string')
       throw new TypeError(`attachments[${index}].mimeType must be a MIME type such as "text/csv", or "" to go by the file name`);
     if (!(attachment.data instanceof Uint8Array)) throw new TypeError(`attachments[${index}].data must be a Uint8Array`);
-    if (names.has(attachment.name)) throw new TypeError(`Two attachments are named "${attachment.name}"; file names must be unique`);
-    names.add(attachment.name);
-  }
+    if (paths.has(path)) throw new TypeError(`Two attachments have the path "${path}"; paths must be unique`);
+    paths.add(path);
+    return { path, mimeType: attachment.mimeType, data: attachment.data };
+  });
+}
+
+/** An attachment's path, under either of its names (the attachment is checked already). */
+export function attachmentPath(attachment: Attachment): string {
+  return attachment.path !== undefined ? attachment.path : attachment.name;
 }
 
 /** Writes the attachments into the sandbox working directory, in order. */
-export async function writeAttachments(sandbox: AgentSandbox, attachments: readonly Attachment[]): Promise<void> {
-  for (const attachment of attachments) await sandbox.writeFile(attachment.name, attachment.data);
+export async function writeAttachments(sandbox: AgentSandbox, attachments: readonly CheckedAttachment[]): Promise<void> {
+  for (const attachment of attachments) await sandbox.writeFile(attachment.path, attachment.data);
 }
 
 /** The parts that show the attachments to the model. */
-export function attachmentParts(attachments: readonly Attachment[], mode: ExecutionMode): Part[] {
+export function attachmentParts(attachments: readonly CheckedAttachment[], mode: ExecutionMode): Part[] {
   return attachments.flatMap((attachment) => partsFor(attachment, mode));
 }
 
-function partsFor(attachment: Attachment, mode: ExecutionMode): Part[] {
-  const { name, mimeType, data } = attachment;
+function partsFor(attachment: CheckedAttachment, mode: ExecutionMode): Part[] {
+  const { path: name, mimeType, data } = attachment;
   const where = mode === 'local' ? ` It is saved in the working directory as ${JSON.stringify(name)}.` : '';
   // An empty type (a browser's File.type for a CSV) goes by the name, as the widget's picker does.
   const mime = (mimeType || mimeTypeOf({ name })).toLowerCase().split(';')[0].trim();

@@ -4,6 +4,7 @@
  * Its counterpart on the Interactions API is `InteractionConversation`.
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { attachmentPath } from './attachments.js';
 import { appendUserTurn } from './history.js';
 import { type LoopInput, type LoopResult, codeExecutionLoop, openStep, runCodeExecutionLoop } from './loop.js';
 import { type ResponseImages, responseImages } from './response-images.js';
@@ -60,7 +61,7 @@ export class ContentsConversation implements ChatConversation {
   private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<LoopInput> {
     const { setup } = this;
     const turn = await userTurn(setup, params.message, params.attachments);
-    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
+    for (const path of (params.attachments ?? []).map(attachmentPath)) if (!this.files.includes(path)) this.files.push(path);
     const config: GenerateContentConfig = { ...setup.config, ...params.config };
     return {
       client: setup.client,

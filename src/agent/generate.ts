@@ -2,6 +2,7 @@
  * The one-shot form: like `ai.models.generateContent`, with the code execution loop inside.
  */
 import { type Content, type ContentListUnion, type GenerateContentResponse, type PartListUnion, createUserContent } from '@google/genai';
+import { attachmentPath } from './attachments.js';
 import { appendUserTurn, checkHistory } from './history.js';
 import { generateOnInteractions, resolveInteractions } from './interactions/conversation.js';
 import { runCodeExecutionLoop } from './loop.js';
@@ -33,21 +34,11 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
   const interactions = resolveInteractions(params);
   if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
   // The Interactions API keeps no Contents: the exchange's steps are not returned as automaticFunctionCallingHistory.
-  if (interactions)
-    return generateOnInteractions(
-      setup,
-      interactions,
-      contents,
-      attachments.map((attachment) => attachment.name),
-    );
+  if (interactions) return generateOnInteractions(setup, interactions, contents, attachments.map(attachmentPath));
   const { response, contents: history } = await runCodeExecutionLoop({
     client: setup.client,
     model: setup.model,
-    config: requestConfig(
-      setup,
-      setup.config,
-      attachments.map((attachment) => attachment.name),
-    ),
+    config: requestConfig(setup, setup.config, attachments.map(attachmentPath)),
     contents,
     maxSteps: setup.maxSteps,
     calls: { sandbox: setup.sandbox, functions: setup.functions },

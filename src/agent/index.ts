@@ -12,10 +12,12 @@ export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
 export type { ImagesOption } from './images-option.js';
 export type { AgentLimits, ConnectLiveLimits, GenerateContentLimits, InteractionsLimits, LiveLimits } from '../agent-limits.js';
 export { ATTACHMENT_PREVIEW_BYTES, mimeTypeOf } from './attachments.js';
+export { attachmentsFromFiles, MAX_ATTACHMENT_BYTES, type AttachmentsFromFilesOptions, type FileLike } from './attachments-from-files.js';
 export type {
   AgentSandbox,
   ApiOptions,
   Attachment,
+  AttachmentContent,
   ChatHistoryOptions,
   CodeExecutionBaseOptions,
   CodeExecutionChatOptions,

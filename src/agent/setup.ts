@@ -163,9 +163,9 @@ export function requestConfig(setup: AgentSetup, config: GenerateContentConfig, 
  * then the message. Throws before anything is sent if an attachment is malformed.
  */
 export async function userTurn(setup: AgentSetup, message: PartListUnion | undefined, attachments: readonly Attachment[] = []): Promise<Content> {
-  checkAttachments(attachments);
-  if (setup.mode === 'local' && setup.sandbox) await writeAttachments(setup.sandbox, attachments);
-  const parts = attachmentParts(attachments, setup.mode);
+  const checked = checkAttachments(attachments);
+  if (setup.mode === 'local' && setup.sandbox) await writeAttachments(setup.sandbox, checked);
+  const parts = attachmentParts(checked, setup.mode);
   const messageParts = message === undefined ? [] : (createUserContent(structuredClone(message)).parts ?? []);
   if (parts.length + messageParts.length === 0) throw new TypeError('A message needs text, parts or attachments');
   return { role: 'user', parts: [...parts, ...messageParts] };

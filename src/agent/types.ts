@@ -73,18 +73,37 @@ export interface LocalFunction {
 }
 
 /**
- * A file sent with a message. In local mode it is written into the sandbox working directory
- * (as `name`) and shown to the model; in server mode it is only shown to the model.
+ * A file sent with a message: `{ path, mimeType, data }`. In local mode it is written into the
+ * sandbox's working directory at `path` and shown to the model; in server mode it is only shown
+ * to the model. A file's place is `path` everywhere: here, in `RunResult.files`, in `listFiles()`,
+ * in what the model is told of a run's files, and in the MCP server's file tools.
+ *
+ * `name` in place of `path` is the deprecated earlier shape, taken for one minor version; both,
+ * or neither, does not compile. {@link attachmentsFromFiles} makes attachments from a browser's
+ * picked or dropped files.
  */
-export interface Attachment {
-  /** File name in the working directory, e.g. `sales.csv`. */
-  name: string;
+export type Attachment = AttachmentContent &
+  (
+    | {
+        /** Path relative to the working directory, `/`-separated, e.g. `sales.csv` or `data/sales.csv`. */
+        path: string;
+        name?: undefined;
+      }
+    | {
+        /** @deprecated Use `path` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
+        name: string;
+        path?: undefined;
+      }
+  );
+
+/** What an {@link Attachment} holds besides its path: its type and its bytes. */
+export interface AttachmentContent {
   /**
    * The file's type, e.g. `text/csv`. May be `''`, as a browser's `File.type` often is for CSV and
-   * code files: the name's extension decides then ({@link mimeTypeOf}), so
-   * `{ name: file.name, mimeType: file.type, data }` works for any picked file.
+   * code files: the path's extension decides then ({@link mimeTypeOf}).
    */
   mimeType: string;
+  /** The file's bytes. (Outputs, `RunResult.files`, carry base64 instead: a result is plain JSON.) */
   data: Uint8Array;
 }
 

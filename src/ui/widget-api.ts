@@ -10,7 +10,8 @@ import type { RenderContext } from './blocks.js';
 import type { CodeExecChatElement } from './code-exec-chat/element-api.js';
 import type { PythonScratchpadElement } from './python-scratchpad/element-api.js';
 
-export type { LocalFunction, LocalFunctionContext } from '../agent/index.js';
+export type { Attachment, AttachmentContent, LocalFunction, LocalFunctionContext } from '../agent/index.js';
+export { attachmentsFromFiles } from '../agent/attachments-from-files.js';
 export { type ChatAttributes, DEFAULT_MODEL } from './code-exec-chat/attributes.js';
 export type { CodeExecChatElement, PythonScratchpadElement };
 export type { ScratchpadSandbox } from './python-scratchpad/element-api.js';

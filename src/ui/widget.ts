@@ -33,3 +33,5 @@ export {
 export { recordingFromSession } from './replay/recorder.js';
 export { liveClient, replayClient } from './genai-client.js';
 export { PythonSandbox } from '../sandbox/python-sandbox.js';
+// The files a page hands to send(), read as the widget's own picker reads them.
+export { attachmentsFromFiles } from '../agent/attachments-from-files.js';

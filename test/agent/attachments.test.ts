@@ -18,8 +18,8 @@ const encoder = new TextEncoder();
 const CSV = 'month,total\njan,10\nfeb,12\nmar,20\n';
 const PNG = Uint8Array.from(atob(PNG_1X1_BASE64), (c) => c.charCodeAt(0));
 const attachments = [
-  { name: 'sales.csv', mimeType: 'text/csv', data: encoder.encode(CSV) },
-  { name: 'logo.png', mimeType: 'image/png', data: PNG },
+  { path: 'sales.csv', mimeType: 'text/csv', data: encoder.encode(CSV) },
+  { path: 'logo.png', mimeType: 'image/png', data: PNG },
 ];
 
 describe('attachments', () => {
@@ -80,7 +80,7 @@ describe('attachments', () => {
       },
     ]);
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, execution: 'server' });
-    await chat.sendMessage({ message: 'Look', attachments: [{ name: 'sales.csv', mimeType: '', data: encoder.encode(CSV) }] });
+    await chat.sendMessage({ message: 'Look', attachments: [{ path: 'sales.csv', mimeType: '', data: encoder.encode(CSV) }] });
     expect(fake.failures).toEqual([]);
     expect(mimeTypeOf({ name: 'notes.PY', type: '' })).toBe('text/x-python');
     expect(mimeTypeOf({ name: 'blob', type: '' })).toBe('application/octet-stream');
@@ -88,8 +88,8 @@ describe('attachments', () => {
 
   it('rejects a malformed attachment before sending anything', async () => {
     const chat = createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox });
-    await expect(chat.sendMessage({ message: 'Hi', attachments: [{ name: '', mimeType: 'text/plain', data: new Uint8Array() }] })).rejects.toThrow(
-      /name must be a non-empty file name/,
+    await expect(chat.sendMessage({ message: 'Hi', attachments: [{ path: '', mimeType: 'text/plain', data: new Uint8Array() }] })).rejects.toThrow(
+      /path must be a non-empty path relative to the working directory/,
     );
     expect(fake.requests).toHaveLength(0);
     expect(chat.getHistory()).toEqual([]);

@@ -1,11 +1,20 @@
 /**
- * One file shape in and out: `existingFiles` names the files already in the sandbox on every entry
+ * One file shape in and out: a file's place is its `path` (relative to the working directory) in
+ * attachments as in outputs; `existingFiles` names the files already in the sandbox on every entry
  * that tells the model of them (`files`, its old name, is a deprecated alias; `RunResult.files`
- * keeps the name for a run's outputs).
+ * keeps the name for a run's outputs); a browser's files become attachments through one helper.
  */
-import { GenerateContentResponse, type GenerateContentParameters } from '@google/genai';
-import { describe, expect, it } from 'vitest';
-import { type CodeExecutionChatOptions, createCodeExecutionChat, runPythonDeclaration, sandboxAsCallableTool } from '../../src/agent/index.js';
+import { type Content, GenerateContentResponse, type GenerateContentParameters } from '@google/genai';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type Attachment,
+  attachmentsFromFiles,
+  type CodeExecutionChatOptions,
+  createCodeExecutionChat,
+  MAX_ATTACHMENT_BYTES,
+  runPythonDeclaration,
+  sandboxAsCallableTool,
+} from '../../src/agent/index.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 const sandbox = new ScriptedSandbox(() => ({}));
@@ -55,5 +64,76 @@ describe('files already in the sandbox: existingFiles', () => {
     expect(() => runPythonDeclaration({ timeoutMs: 1000, files: ['a'], existingFiles: ['a'] })).toThrow(both);
     // @ts-expect-error: paths, not a path.
     expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, existingFiles: 'a.csv' })).toThrow('existingFiles must be an array of paths');
+  });
+});
+
+describe('attachments: { path, mimeType, data }', () => {
+  it('are written at their path and shown to the model by it; run_python lists them from then on', async () => {
+    const { ai, requests } = recordingClient();
+    const local = new ScriptedSandbox(() => ({}));
+    const chat = createCodeExecutionChat({ ai, model: 'm', sandbox: local });
+    await chat.sendMessage({ message: 'hi', attachments: [{ path: 'data/sales.csv', mimeType: '', data: new TextEncoder().encode('a,b\n') }] });
+    expect([...local.files.keys()]).toEqual(['data/sales.csv']);
+    const [turn] = requests[0].contents as Content[];
+    expect(turn.parts?.[0].text).toContain('Attached file "data/sales.csv" (text/csv, 4 bytes). It is saved in the working directory as "data/sales.csv".');
+    expect(described(requests[0])).toContain('Files in the working directory: "data/sales.csv".');
+  });
+
+  it('still take the deprecated name; both names, or neither, do not compile and are a TypeError', async () => {
+    const { ai, requests } = recordingClient();
+    const local = new ScriptedSandbox(() => ({}));
+    const chat = createCodeExecutionChat({ ai, model: 'm', sandbox: local });
+    const data = new Uint8Array(1);
+    await chat.sendMessage({ message: 'hi', attachments: [{ name: 'old.txt', mimeType: 'text/plain', data }] });
+    expect([...local.files.keys()]).toEqual(['old.txt']);
+    expect(described(requests[0])).toContain('"old.txt"');
+
+    // @ts-expect-error: path and name at once.
+    await expect(chat.sendMessage({ message: 'hi', attachments: [{ path: 'a', name: 'a', mimeType: '', data }] })).rejects.toThrow(
+      'attachments[0] has both path and name; keep path (name is deprecated)',
+    );
+    // @ts-expect-error: neither.
+    await expect(chat.sendMessage({ message: 'hi', attachments: [{ mimeType: '', data }] })).rejects.toThrow(
+      'attachments[0].path must be a non-empty path relative to the working directory',
+    );
+    await expect(
+      chat.sendMessage({
+        message: 'hi',
+        attachments: [
+          { path: 'a', mimeType: '', data },
+          { name: 'a', mimeType: '', data },
+        ],
+      }),
+    ).rejects.toThrow('Two attachments have the path "a"; paths must be unique');
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe("a browser's files as attachments: attachmentsFromFiles", () => {
+  const file = (name: string, text: string, type = '') => new File([text], name, { type });
+
+  it('types them by extension where the browser left File.type empty, and gives each a path of its own', async () => {
+    const read = await attachmentsFromFiles(
+      [file('sales.csv', 'a,b\n'), file('C:\\Users\\me\\sales.csv', 'c'), file('photo.jpg', 'x', 'image/jpeg'), file('notes', 'n')],
+      {
+        existingFiles: ['photo.jpg'],
+      },
+    );
+    expect(read.map(({ path, mimeType }) => [path, mimeType])).toEqual([
+      ['sales.csv', 'text/csv'],
+      ['sales (2).csv', 'text/csv'],
+      ['photo (2).jpg', 'image/jpeg'],
+      ['notes', 'application/octet-stream'],
+    ]);
+    expect(new TextDecoder().decode(read[0].data)).toBe('a,b\n');
+    // What it returns is what sendMessage takes, and its path is a string to read.
+    expectTypeOf(read).toExtend<Attachment[]>();
+    expectTypeOf(read[0].path).toEqualTypeOf<string>();
+  });
+
+  it('refuses a file over maxBytes before reading any', async () => {
+    const big = { name: 'big.bin', type: '', size: MAX_ATTACHMENT_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) };
+    await expect(attachmentsFromFiles([file('a.txt', 'a'), big])).rejects.toThrow(new RangeError('big.bin is larger than 20 MB'));
+    await expect(attachmentsFromFiles([file('a.txt', 'abc')], { maxBytes: 2 })).rejects.toThrow(RangeError);
   });
 });

@@ -83,7 +83,7 @@ describe('generateWithCodeExecution on the Interactions API', () => {
         { role: 'model', parts: [{ text: 'Noted.' }] },
         { role: 'user', parts: [{ text: 'Multiply it by the number in n.txt.' }] },
       ],
-      attachments: [{ name: 'n.txt', mimeType: 'text/plain', data: new TextEncoder().encode('7') }],
+      attachments: [{ path: 'n.txt', mimeType: 'text/plain', data: new TextEncoder().encode('7') }],
     });
 
     expect(res.text).toBe('42.');

@@ -123,13 +123,13 @@ describe('record mode', () => {
   test('a recorded session replays to the same transcript', async () => {
     const sandbox = scriptedSandbox('5\n');
     const chat = createCodeExecutionChat({ ai: replayClient(recording, { chunkDelayMs: 0 }), model: 'm', sandbox });
-    await chat.sendMessage({ message: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] });
+    await chat.sendMessage({ message: 'sum?', attachments: [{ path: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] });
     const recorded = recordingFromSession({
       title: 'Recorded',
       model: 'm',
       execution: 'local',
       history: chat.getHistory(),
-      sent: [{ text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }],
+      sent: [{ text: 'sum?', attachments: [{ path: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }],
     });
     const parsed = parseRecording(JSON.parse(JSON.stringify(recorded)));
     expect(parsed.messages[0].attachments).toEqual([{ name: 'a.csv', mimeType: 'text/csv', text: 'x\n1\n' }]);

@@ -49,7 +49,7 @@ describe('saving a conversation', () => {
       },
       { kind: 'notice', id: 3, text: 'Python restarted', divider: true },
     ];
-    const sent = [{ text: 'sum?', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }];
+    const sent = [{ text: 'sum?', attachments: [{ path: 'a.csv', mimeType: 'text/csv', data: new TextEncoder().encode('x\n1\n') }] }];
     const loaded = roundTrip(toSaved(snapshot(entries, sent), 'local'));
     expect(loaded?.execution).toBe('local');
     expect(loaded?.entries).toEqual(entries.map(({ id: _id, ...rest }) => rest));
@@ -75,11 +75,11 @@ describe('saving a conversation', () => {
       {
         text: 'one',
         attachments: [
-          { name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array(10) },
-          { name: 'huge.bin', mimeType: 'application/octet-stream', data: new Uint8Array(MAX_SAVED_FILE_BYTES + 1) },
+          { path: 'small.csv', mimeType: 'text/csv', data: new Uint8Array(10) },
+          { path: 'huge.bin', mimeType: 'application/octet-stream', data: new Uint8Array(MAX_SAVED_FILE_BYTES + 1) },
         ],
       },
-      { text: 'two', attachments: [{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }] },
+      { text: 'two', attachments: [{ path: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }] },
     ];
     const saved = toSaved(snapshot([], sent), 'local');
     expect(saved.sent[0].attachments.map((a) => [a.name, a.size, a.data?.byteLength])).toEqual([
@@ -88,12 +88,12 @@ describe('saving a conversation', () => {
     ]);
     const loaded = roundTrip(saved)!;
     // The latest version of each name is the one written back.
-    expect(loaded.files.restore).toEqual([{ name: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }]);
+    expect(loaded.files.restore).toEqual([{ path: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }]);
     expect(loaded.files.dropped).toEqual(['huge.bin']);
   });
 
   test('live output and retry payloads (which hold file bytes) are not saved', () => {
-    const retry = { text: 'again', attachments: [{ name: 'a.csv', mimeType: 'text/csv', data: new Uint8Array(3) }] };
+    const retry = { text: 'again', attachments: [{ path: 'a.csv', mimeType: 'text/csv', data: new Uint8Array(3) }] };
     const entries: Entry[] = [
       { kind: 'model', id: 1, state: 'done', parts: [{ text: 'hi' }], live: [{ stream: 'stdout', text: 'partial' }] },
       { kind: 'error', id: 2, error: { title: 'Gemini is unavailable right now', detail: 'HTTP 503', retryable: true }, retry },

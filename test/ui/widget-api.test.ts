@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, expectTypeOf, test } from 'vitest';
 import type * as Bundle from '../../src/ui/widget.js';
 import type * as Published from '../../src/ui/widget-api.js';
 import { REPO } from '../support/packed-package.js';
@@ -32,4 +32,9 @@ test.skipIf(!existsSync(join(REPO, 'dist/ui/widget-api.d.ts')))('the published d
   };
   visit(join(REPO, 'dist/ui/widget-api.d.ts'));
   expect(seen.size).toBeGreaterThan(10);
+});
+
+test("the element's send takes the chat's attachments ({ path, mimeType, data }, as attachmentsFromFiles makes them)", () => {
+  expectTypeOf<Published.CodeExecChat['send']>().parameter(1).toEqualTypeOf<readonly Published.Attachment[] | undefined>();
+  expectTypeOf<Awaited<ReturnType<typeof Published.attachmentsFromFiles>>>().toExtend<Published.Attachment[]>();
 });

@@ -4,6 +4,7 @@
  * nothing, as the generateContent chat does.
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
+import { attachmentPath } from '../attachments.js';
 import { type ResponseImages, responseImages } from '../response-images.js';
 import { type InteractionsLimits, readLimits } from '../../agent-limits.js';
 import { type AgentSetup, userTurn } from '../setup.js';
@@ -113,7 +114,7 @@ export class InteractionConversation implements ChatConversation {
   private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<InteractionLoopInput> {
     const { setup } = this;
     const turn = await userTurn(setup, params.message, params.attachments);
-    for (const attachment of params.attachments ?? []) if (!this.files.includes(attachment.name)) this.files.push(attachment.name);
+    for (const path of (params.attachments ?? []).map(attachmentPath)) if (!this.files.includes(path)) this.files.push(path);
     const config: GenerateContentConfig = { ...setup.config, ...params.config };
     const history = withSteps(this.history, [userInputStep(turn.parts ?? [])]);
     return loopInput(setup, this.api, interactionRequestFields(setup, config, this.files), history, stream, this.images);

@@ -5,8 +5,9 @@
  * focus stays on it when a click on Send turns it into Stop.
  */
 import { LitElement, html, nothing } from 'lit';
-import type { Attachment } from '../../agent/index.js';
-import { ACCEPTED_FILES, isAcceptedFile, readAttachments } from '../attachments.js';
+import type { CheckedAttachment } from '../../agent/attachments.js';
+import { attachmentsFromFiles } from '../../agent/attachments-from-files.js';
+import { ACCEPTED_FILES, isAcceptedFile } from '../attachments.js';
 import { paperclipIcon } from '../icons.js';
 import { formatBytes } from '../render-parts.js';
 import { controls } from '../styles/theme.js';
@@ -29,7 +30,7 @@ export class CecComposer extends LitElement {
   /** The text in the box. */
   declare value: string;
   /** Files staged for the next message. */
-  declare attachments: Attachment[];
+  declare attachments: CheckedAttachment[];
   /** A message is in flight: the Send button becomes Stop. */
   declare busy: boolean;
   /** Nothing can be sent (e.g. no API key yet). */
@@ -63,7 +64,7 @@ export class CecComposer extends LitElement {
         ),
       );
     try {
-      const added = await readAttachments(all.filter(isAcceptedFile), this.attachments);
+      const added = await attachmentsFromFiles(all.filter(isAcceptedFile), { existingFiles: this.attachments.map((a) => a.path) });
       this.attachments = [...this.attachments, ...added];
     } catch (error) {
       this.dispatchEvent(new ComposerAttachErrorEvent((error as Error).message));
@@ -101,8 +102,8 @@ export class CecComposer extends LitElement {
     input.value = '';
   }
 
-  private removeAttachment(name: string): void {
-    this.attachments = this.attachments.filter((a) => a.name !== name);
+  private removeAttachment(path: string): void {
+    this.attachments = this.attachments.filter((a) => a.path !== path);
   }
 
   override render() {
@@ -114,8 +115,8 @@ export class CecComposer extends LitElement {
             ? html`<div class="chips" aria-label="Attached files">
               ${this.attachments.map(
                 (a) => html`<span class="chip"
-                  ><span>${a.name}</span><span class="size">${formatBytes(a.data.byteLength)}</span
-                  ><button type="button" aria-label="Remove ${a.name}" @click=${() => this.removeAttachment(a.name)}>✕</button></span
+                  ><span>${a.path}</span><span class="size">${formatBytes(a.data.byteLength)}</span
+                  ><button type="button" aria-label="Remove ${a.path}" @click=${() => this.removeAttachment(a.path)}>✕</button></span
                 >`,
               )}
             </div>`

@@ -1,9 +1,9 @@
 /** Events of `<cec-composer>`. All bubble and cross shadow roots (`composed`). */
-import type { Attachment } from '../../agent/index.js';
+import type { CheckedAttachment } from '../../agent/attachments.js';
 
 export interface ComposerSubmitDetail {
   text: string;
-  attachments: Attachment[];
+  attachments: CheckedAttachment[];
 }
 
 /** The user sent a message (Enter or the Send button). */

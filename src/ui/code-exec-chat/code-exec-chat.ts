@@ -6,7 +6,8 @@
  * share it with other code on the page.
  */
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import type { ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
+import { checkAttachments } from '../../agent/attachments.js';
+import type { Attachment, ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
 import { resolveFunctions } from '../../agent/setup.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
@@ -133,8 +134,8 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
     return this.parts.python.ensure();
   }
 
-  async send(text: string, attachments: SentMessage['attachments'] = []): Promise<void> {
-    await this.parts.sender.send({ text, attachments });
+  async send(text: string, attachments: readonly Attachment[] = []): Promise<void> {
+    await this.parts.sender.send({ text, attachments: checkAttachments(attachments) });
   }
 
   stop(): void {

@@ -169,7 +169,7 @@ export class DemoController {
     const next = demo?.recording.messages[sent];
     if (!demo || !next) return undefined;
     const attachments = await Promise.all(
-      (next.attachments ?? []).map(async (a) => ({ name: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })),
+      (next.attachments ?? []).map(async (a) => ({ path: a.name, mimeType: a.mimeType, data: await attachmentBytes(a, demo.url) })),
     );
     return { text: next.text, attachments };
   }

@@ -3,9 +3,8 @@
  * returns. An interface over `HTMLElement`, not the Lit class, so a page's types need no `lit` (the
  * widget bundles it); the class implements it, so the two cannot drift apart.
  */
-import type { LocalFunction } from '../../agent/types.js';
+import type { Attachment, LocalFunction } from '../../agent/types.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
 import type { ChatAttributes } from './attributes.js';
 
@@ -32,8 +31,12 @@ export interface CodeExecChatElement extends HTMLElement, ChatAttributes {
   functions: readonly LocalFunction[];
   /** Boots this widget's sandbox (once) and resolves with it. */
   ensureSandbox(): Promise<PythonSandbox>;
-  /** Sends a message as if typed (attachments are written to the sandbox in local mode). */
-  send(text: string, attachments?: SentMessage['attachments']): Promise<void>;
+  /**
+   * Sends a message as if typed. Attachments are the chat's (`{ path, mimeType, data }`, e.g. from
+   * `attachmentsFromFiles`), written to the sandbox in local mode; a malformed one rejects with a
+   * TypeError before anything is sent.
+   */
+  send(text: string, attachments?: readonly Attachment[]): Promise<void>;
   /** Stops the message in flight; code running for it is interrupted. */
   stop(): void;
   /** Starts a new conversation (Python variables and files are kept). The saved conversation is deleted. */

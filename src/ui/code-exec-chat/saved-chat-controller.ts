@@ -6,7 +6,8 @@
  * when to restore.)
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { Attachment, ExecutionMode } from '../../agent/index.js';
+import type { CheckedAttachment } from '../../agent/attachments.js';
+import type { ExecutionMode } from '../../agent/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { Conversation } from '../state/conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
@@ -46,7 +47,7 @@ export class SavedChatController {
   /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
   private restoring: Promise<void> = Promise.resolve();
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
-  private filesToRestore: Attachment[] = [];
+  private filesToRestore: CheckedAttachment[] = [];
 
   constructor(
     private readonly host: SavedChatHost,
@@ -85,7 +86,7 @@ export class SavedChatController {
     const files = this.filesToRestore.splice(0);
     if (files.length === 0) return;
     try {
-      await Promise.all(files.map((file) => sandbox.writeFile(file.name, file.data)));
+      await Promise.all(files.map((file) => sandbox.writeFile(file.path, file.data)));
     } catch (error) {
       this.hooks.reportError({
         title: 'Could not restore the attached files',

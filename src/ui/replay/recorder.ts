@@ -47,7 +47,7 @@ export function recordingFromSession(input: {
 }
 
 function recordAttachment(attachment: SentMessage['attachments'][number]): RecordedAttachment {
-  const { name, mimeType, data } = attachment;
+  const { path: name, mimeType, data } = attachment;
   if (/^text\/|json|csv/.test(mimeType)) return { name, mimeType, text: new TextDecoder().decode(data) };
   let binary = '';
   for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));

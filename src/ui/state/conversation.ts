@@ -7,7 +7,6 @@
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
 import {
-  type Attachment,
   type ChatHistoryOptions,
   type CodeExecutionChat,
   type CodeExecutionEvent,
@@ -125,7 +124,7 @@ export class Conversation {
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
     const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
     const functions = functionsFor(setup.functions ?? [], setup.execution);
-    const base = { ai: setup.client, model: setup.model, files, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
+    const base = { ai: setup.client, model: setup.model, existingFiles: files, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
@@ -239,7 +238,7 @@ export class Conversation {
       kind: 'user',
       id: this.nextId++,
       text: message.text,
-      attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, size: a.data.byteLength })),
+      attachments: message.attachments.map((a) => ({ name: a.path, mimeType: a.mimeType, size: a.data.byteLength })),
     };
     const model: ModelEntry = { kind: 'model', id: this.nextId++, parts: [], state: 'streaming', live: [] };
     this.entries = [...this.entries, user, model];
@@ -259,10 +258,13 @@ export class Conversation {
     try {
       const chat = this.configure(await unlessAborted(prepare(), abort.signal), user);
       prepared = true;
-      const attachments: Attachment[] = message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data }));
       const text = message.text.trim() || 'See the attached files.';
       const note = this.noteForModel;
-      const stream = await chat.sendMessageStream({ message: note ? [note, text] : text, attachments, config: { abortSignal: abort.signal } });
+      const stream = await chat.sendMessageStream({
+        message: note ? [note, text] : text,
+        attachments: message.attachments,
+        config: { abortSignal: abort.signal },
+      });
       for await (const chunk of stream) {
         this.absorb(model, chunk);
         finishReason = chunk.candidates?.[0]?.finishReason ?? finishReason;

@@ -4,6 +4,7 @@
  */
 import type { Content, Part } from '@google/genai';
 import type { AgentSandbox, ExecutionMode, GeminiApi, GenAIClient, InteractionStep, LocalFunction } from '../../agent/index.js';
+import type { CheckedAttachment } from '../../agent/attachments.js';
 import type { OutputChunk } from '../../types.js';
 import type { CellCalls } from '../cell-calls.js';
 import type { ReadableError } from '../error-message.js';
@@ -11,7 +12,8 @@ import type { ReadableError } from '../error-message.js';
 /** A message as the widget sent it. */
 export interface SentMessage {
   text: string;
-  attachments: { name: string; mimeType: string; data: Uint8Array }[];
+  /** In the chat's own shape (`Attachment`'s path form); saved and recorded under `name`, as those formats have it. */
+  attachments: CheckedAttachment[];
 }
 
 export interface UserEntry {

@@ -14,7 +14,8 @@
  * anything else on the page could have written.
  */
 import type { Content, Part } from '@google/genai';
-import type { Attachment, ExecutionMode, InteractionStep } from '../../agent/index.js';
+import type { CheckedAttachment } from '../../agent/attachments.js';
+import type { ExecutionMode, InteractionStep } from '../../agent/index.js';
 import { checkedCellCalls } from '../cell-calls.js';
 import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
 import type { RestoredFiles } from '../python-restart.js';
@@ -79,7 +80,7 @@ export interface LoadedConversation extends RestoredConversation {
   /** The conversation was on the Interactions API and its steps were too large to keep: the model starts afresh. */
   interactionsNotKept: boolean;
   /** The attached files to write into a new interpreter (the latest of each name), and those not kept. */
-  files: { restore: Attachment[] } & RestoredFiles;
+  files: { restore: CheckedAttachment[] } & RestoredFiles;
 }
 
 /**
@@ -131,8 +132,8 @@ function capMedia(part: Part): Part {
 function saveMessage(message: SentMessage): SavedMessage {
   return {
     text: message.text,
-    attachments: message.attachments.map(({ name, mimeType, data }) => ({
-      name,
+    attachments: message.attachments.map(({ path, mimeType, data }) => ({
+      name: path,
       mimeType,
       size: data.byteLength,
       ...(data.byteLength <= MAX_SAVED_FILE_BYTES && { data: data.slice() }),
@@ -161,7 +162,7 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
   // Bytes that were not kept come back empty: the message still counts (record mode lines messages up with turns).
   const sent: SentMessage[] = value.sent.map((message) => ({
     text: message.text,
-    attachments: message.attachments.map((a) => ({ name: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })),
+    attachments: message.attachments.map((a) => ({ path: a.name, mimeType: a.mimeType, data: a.data ?? new Uint8Array(0) })),
   }));
   const interactions = value.interactions && loadedSteps(value.interactions);
   if (interactions === null) return undefined;
@@ -209,13 +210,13 @@ function loadedSteps(value: unknown): InteractionSteps | null {
 function attachedFiles(messages: readonly SavedMessage[]): LoadedConversation['files'] {
   const latest = new Map<string, SavedAttachment>();
   for (const message of messages) for (const attachment of message.attachments) latest.set(attachment.name, attachment);
-  const restore: Attachment[] = [];
+  const restore: CheckedAttachment[] = [];
   const dropped: string[] = [];
   for (const a of latest.values()) {
-    if (a.data) restore.push({ name: a.name, mimeType: a.mimeType, data: a.data });
+    if (a.data) restore.push({ path: a.name, mimeType: a.mimeType, data: a.data });
     else dropped.push(a.name);
   }
-  return { restore, restored: restore.map((a) => a.name), dropped };
+  return { restore, restored: restore.map((a) => a.path), dropped };
 }
 
 const ENTRY_KINDS = new Set(['user', 'model', 'error', 'notice']);

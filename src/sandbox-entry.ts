@@ -4,6 +4,7 @@
  */
 export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
+export { fileOutputBytes } from './sandbox/file-output-bytes.js';
 export { CodeExecutionError, type CodeExecutionErrorOptions } from './errors.js';
 export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, SandboxFileTooLargeError, ProtocolError } from './sandbox/errors.js';
 export type {

@@ -26,12 +26,18 @@ export interface ImageOutput {
   data: string;
 }
 
-/** A file the run created or changed in the working directory. */
+/**
+ * A file the run created or changed in the working directory. Its place is `path`, as for an
+ * attachment and in `listFiles()`.
+ */
 export interface FileOutput {
   /** Path relative to the working directory, `/`-separated. */
   path: string;
   mimeType: string;
-  /** Base64 contents; empty when `omitted` says why. */
+  /**
+   * Base64 contents (a result is plain JSON data); `fileOutputBytes(file)` decodes them. Empty
+   * when `omitted` says why.
+   */
   data: string;
   /** Size in bytes of the file in the sandbox. */
   size: number;

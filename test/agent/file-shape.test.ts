@@ -15,6 +15,9 @@ import {
   runPythonDeclaration,
   sandboxAsCallableTool,
 } from '../../src/agent/index.js';
+import { runResultResponse } from '../../src/agent/run-python/tool.js';
+import { fileOutputBytes } from '../../src/sandbox-entry.js';
+import type { RunResult } from '../../src/types.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 const sandbox = new ScriptedSandbox(() => ({}));
@@ -135,5 +138,23 @@ describe("a browser's files as attachments: attachmentsFromFiles", () => {
     const big = { name: 'big.bin', type: '', size: MAX_ATTACHMENT_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) };
     await expect(attachmentsFromFiles([file('a.txt', 'a'), big])).rejects.toThrow(new RangeError('big.bin is larger than 20 MB'));
     await expect(attachmentsFromFiles([file('a.txt', 'abc')], { maxBytes: 2 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe("a run's files: base64 in the result, bytes through fileOutputBytes", () => {
+  it('decodes a returned file, and gives undefined for one whose contents were omitted', () => {
+    expect(fileOutputBytes({ path: 'a.txt', mimeType: 'text/plain', size: 2, data: 'aGk=' })).toEqual(new TextEncoder().encode('hi'));
+    expect(
+      fileOutputBytes({ path: 'big.bin', mimeType: 'application/octet-stream', size: 1e9, data: '', omitted: 'over limits.maxFileBytes' }),
+    ).toBeUndefined();
+    expect(() => fileOutputBytes({ mimeType: 'image/png', data: 'not base64!' })).toThrow(new TypeError('file.data is not base64'));
+    // The bytes may be missing, so the type says so.
+    expectTypeOf(fileOutputBytes).returns.toEqualTypeOf<Uint8Array | undefined>();
+  });
+
+  it('tells the model of them by path, as RunResult.files has it', () => {
+    const result: Omit<RunResult, 'files'> = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], stateLost: false, durationMs: 1 };
+    const response = runResultResponse({ ...result, files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }] });
+    expect(response.files).toEqual([{ path: 'out/a.csv', size: 1 }]);
   });
 });

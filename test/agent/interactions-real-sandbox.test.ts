@@ -21,7 +21,7 @@ describe('local mode on the Interactions API, real sandbox', () => {
     fake.script([
       { reply: reply('requires_action', [runPython('total = sum(range(10))\nopen("total.txt", "w").write(str(total))', 'a1')]) },
       {
-        expect: (request) => expect(resultJson(request).files).toEqual([{ name: 'total.txt', size: 2 }]),
+        expect: (request) => expect(resultJson(request).files).toEqual([{ path: 'total.txt', size: 2 }]),
         reply: reply('completed', [modelOutput('Saved.')]),
       },
       { reply: reply('requires_action', [runPython('print(total * 2)', 'a2')]) },

@@ -78,7 +78,7 @@ describe('run_python contract', () => {
       outcome: 'OUTCOME_FAILED',
       output: '',
       error: 'Traceback (most recent call last):\n  File "<exec>", line 1\nZeroDivisionError: division by zero',
-      files: [{ name: 'out.csv', size: 12 }],
+      files: [{ path: 'out.csv', size: 12 }],
     });
     expect(runResultResponse({ ...ok, stateLost: true })).toMatchObject({ stateLost: true, note: expect.stringContaining('restarted') });
     expect(runResultResponse(ok)).not.toHaveProperty('stateLost');
@@ -99,11 +99,11 @@ describe('run_python contract', () => {
     expect(JSON.stringify(response).length).toBeLessThan(5_000);
   });
 
-  it('shortens a long file name for the model, keeping its start and extension', () => {
+  it('shortens a long file path for the model, keeping its start and extension', () => {
     const path = `${'a'.repeat(300)}.csv`;
-    const [listed] = runResultResponse({ ...ok, files: [{ path, mimeType: 'text/csv', data: '', size: 3 }] }).files as { name: string }[];
-    expect(listed.name).toHaveLength(MAX_LISTED_FILE_NAME_CHARS);
-    expect(listed.name).toMatch(/^a+…a+\.csv$/);
+    const [listed] = runResultResponse({ ...ok, files: [{ path, mimeType: 'text/csv', data: '', size: 3 }] }).files as { path: string }[];
+    expect(listed.path).toHaveLength(MAX_LISTED_FILE_NAME_CHARS);
+    expect(listed.path).toMatch(/^a+…a+\.csv$/);
   });
 
   it('says nothing of unlisted files when a run wrote no more than the bound', () => {

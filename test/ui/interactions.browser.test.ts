@@ -124,7 +124,7 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
     fake.script([
       { reply: reply('requires_action', [runPython('open("out.csv", "w").write("a,b\\n1,2\\n")', 'f1')]) },
       {
-        expect: (request) => expect(resultJson(request).files).toEqual([{ name: 'out.csv', size: 8 }]),
+        expect: (request) => expect(resultJson(request).files).toEqual([{ path: 'out.csv', size: 8 }]),
         reply: reply('completed', [modelOutput('Saved out.csv.')]),
       },
     ]);

@@ -92,7 +92,7 @@ export function runResultResponse(result: RunResult): Record<string, unknown> {
   if (result.files.length > 0) {
     // Bounded: the response is sent again with the history on every later turn.
     const { files, unlisted } = listedFiles(result.files);
-    response.files = files.map((file) => ({ name: file.path, size: file.size }));
+    response.files = files.map((file) => ({ path: file.path, size: file.size }));
     if (unlisted > 0) response.filesNotListed = unlisted;
   }
   if (result.images.length > 0) response.images = result.images.length;

@@ -23,7 +23,7 @@ import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
 import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 
-export { type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
+export { type PythonToolFile, type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 export type { RunPlace } from '../../agent/run-python/place.js';
 export type { CodeTools } from './code-tools.js';
 export type { ConfirmCall } from '../../types.js';
@@ -231,7 +231,10 @@ const OUTPUT_SCHEMA = jsonSchema<PythonToolOutput>({
       type: 'array',
       items: { type: 'object', properties: { mimeType: { type: 'string' }, data: { type: 'string' } }, required: ['mimeType', 'data'] },
     },
-    files: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'number' } }, required: ['name', 'size'] } },
+    files: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, size: { type: 'number' }, name: { type: 'string' } }, required: ['path', 'size'] },
+    },
     stateLost: { type: 'boolean' },
   },
   required: ['outcome', 'text', 'images', 'files', 'stateLost'],

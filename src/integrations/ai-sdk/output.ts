@@ -17,10 +17,20 @@ export interface PythonToolOutput {
   text: string;
   /** matplotlib figures and `display()`ed images, base64. */
   images: ImageOutput[];
-  /** The files the run wrote (at most 20 listed, names shortened), with their sizes in bytes. */
-  files: { name: string; size: number }[];
+  /** The files the run wrote (at most 20 listed, paths shortened), with their sizes in bytes. */
+  files: PythonToolFile[];
   /** The interpreter was replaced during the run: earlier globals are gone. */
   stateLost: boolean;
+}
+
+/** A file a run wrote, as {@link PythonToolOutput} lists it. */
+export interface PythonToolFile {
+  /** Path relative to the working directory (shortened past 120 characters), as `RunResult.files` has it. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** @deprecated The same as `path`, under its earlier name; it goes in the next minor version. */
+  name: string;
 }
 
 /** The tool output of a run. */
@@ -29,7 +39,7 @@ export function toPythonToolOutput(result: RunResult): PythonToolOutput {
     outcome: result.outcome,
     text: runResultText(result),
     images: result.images.map(({ mimeType, data }) => ({ mimeType, data })),
-    files: listedFiles(result.files).files.map((file) => ({ name: file.path, size: file.size })),
+    files: listedFiles(result.files).files.map((file) => ({ path: file.path, size: file.size, name: file.path })),
     stateLost: result.stateLost,
   };
 }

@@ -15,6 +15,7 @@ export interface FileLike {
   readonly name: string;
   readonly type: string;
   readonly size: number;
+  /** The file's bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

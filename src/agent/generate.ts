@@ -3,6 +3,7 @@
  */
 import { type Content, type ContentListUnion, type GenerateContentResponse, type PartListUnion, createUserContent } from '@google/genai';
 import { attachmentPath } from './attachments.js';
+import { resolveExistingFiles } from './run-python/existing-files.js';
 import { appendUserTurn, checkHistory } from './history.js';
 import { generateOnInteractions, resolveInteractions } from './interactions/conversation.js';
 import { runCodeExecutionLoop } from './loop.js';
@@ -31,14 +32,16 @@ export async function generateWithCodeExecution(params: GenerateWithCodeExecutio
   const setup = resolveSetup(params);
   let contents = toContents(params.contents);
   const attachments = params.attachments ?? [];
+  const existingFiles = resolveExistingFiles({ existingFiles: params.existingFiles });
   const interactions = resolveInteractions(params);
   if (attachments.length > 0) contents = appendUserTurn(contents, await userTurn(setup, undefined, attachments));
+  const files = [...new Set([...existingFiles, ...attachments.map(attachmentPath)])];
   // The Interactions API keeps no Contents: the exchange's steps are not returned as automaticFunctionCallingHistory.
-  if (interactions) return generateOnInteractions(setup, interactions, contents, attachments.map(attachmentPath));
+  if (interactions) return generateOnInteractions(setup, interactions, contents, files);
   const { response, contents: history } = await runCodeExecutionLoop({
     client: setup.client,
     model: setup.model,
-    config: requestConfig(setup, setup.config, attachments.map(attachmentPath)),
+    config: requestConfig(setup, setup.config, files),
     contents,
     maxSteps: setup.maxSteps,
     calls: { sandbox: setup.sandbox, functions: setup.functions },

@@ -236,4 +236,6 @@ export type GenerateWithCodeExecutionParameters = CodeExecutionBaseOptions &
     contents: ContentListUnion;
     /** Files to send with the last user turn. */
     attachments?: Attachment[];
+    /** Paths (relative to the working directory) of files already in the sandbox, listed in `run_python`'s description beside the attachments. */
+    existingFiles?: readonly string[];
   };

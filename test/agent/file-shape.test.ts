@@ -1,7 +1,7 @@
 /**
  * One file shape in and out: a file's place is its `path` (relative to the working directory) in
  * attachments as in outputs; `existingFiles` names the files already in the sandbox on every entry
- * that tells the model of them (`files`, its old name, is a deprecated alias; `RunResult.files`
+ * that tells the model of them (the chat, the one-shot form, Live, the callable tool) (`files`, its old name, is a deprecated alias; `RunResult.files`
  * keeps the name for a run's outputs); a browser's files become attachments through one helper.
  */
 import { type Content, GenerateContentResponse, type GenerateContentParameters } from '@google/genai';
@@ -11,6 +11,8 @@ import {
   attachmentsFromFiles,
   type CodeExecutionChatOptions,
   createCodeExecutionChat,
+  createLiveCodeExecution,
+  generateWithCodeExecution,
   MAX_ATTACHMENT_BYTES,
   runPythonDeclaration,
   sandboxAsCallableTool,
@@ -53,6 +55,23 @@ describe('files already in the sandbox: existingFiles', () => {
     expect(tool.functionDeclarations?.[0].description).toContain('Files in the working directory: "a.txt".');
     expect(runPythonDeclaration({ timeoutMs: 1000, existingFiles: ['b.txt'] }).description).toContain('"b.txt"');
     expect(runPythonDeclaration({ timeoutMs: 1000 }).description).toContain('The working directory starts empty.');
+  });
+
+  it('lists them on the one-shot form (beside its attachments) and on Live too', async () => {
+    const { ai, requests } = recordingClient();
+    const data = new Uint8Array(1);
+    await generateWithCodeExecution({
+      ai,
+      model: 'm',
+      sandbox,
+      contents: 'hi',
+      existingFiles: ['a.csv'],
+      attachments: [{ path: 'b.txt', mimeType: '', data }],
+    });
+    expect(described(requests[0])).toContain('Files in the working directory: "a.csv", "b.txt".');
+    const live = createLiveCodeExecution({ sandbox, existingFiles: ['a.csv'] }).connectConfig();
+    const [tool] = (live.tools ?? []) as { functionDeclarations?: { description?: string }[] }[];
+    expect(tool?.functionDeclarations?.[0]?.description).toContain('Files in the working directory: "a.csv".');
   });
 
   it('still takes the deprecated files; both names at once, or a list that is not of strings, is a TypeError', async () => {

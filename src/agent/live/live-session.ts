@@ -173,6 +173,7 @@ export class LiveCodeExecution {
     });
     const run = runPythonDeclaration({
       timeoutMs: options.sandbox.limits.timeoutMs,
+      existingFiles: options.existingFiles,
       ...placeOf(options.sandbox),
       functions: codeDeclarations(functions),
     });

@@ -47,6 +47,11 @@ export interface LiveCodeExecutionOptions {
   /** Functions the model may call besides `run_python`, answered in the page. */
   functions?: LocalFunction[];
   /**
+   * Paths (relative to the working directory) of files already in the sandbox, such as a typed
+   * chat's attachments, listed in `run_python`'s description. Default: none.
+   */
+  existingFiles?: readonly string[];
+  /**
    * Progress: model text as it streams, live output of running code, results, turn ends,
    * interruptions, cancellations, `goAway`, the session's end. A throwing listener is ignored.
    */

@@ -109,7 +109,8 @@ export class VoiceController implements ReactiveController {
       let live: LiveCodeExecution;
       try {
         const functions = [...this.hooks.functions()];
-        live = await connectLiveCodeExecution({ ai: client, model, sandbox, functions, onEvent: (event) => this.onEvent(event) });
+        const existingFiles = this.conversation.attachedFiles();
+        live = await connectLiveCodeExecution({ ai: client, model, sandbox, functions, existingFiles, onEvent: (event) => this.onEvent(event) });
       } catch (error) {
         throw VoiceError.connectRefused(error, model);
       }

@@ -106,6 +106,11 @@ export class Conversation {
     this.noteForModel = note;
   }
 
+  /** Paths of the files attached so far (still in the sandbox, restored after a reload), but those of `sending`. */
+  attachedFiles(sending?: UserEntry): string[] {
+    return this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
+  }
+
   /**
    * Uses these settings from the next message on; the conversation so far is carried over.
    * `sending` is the message being sent, already on screen: its files are not "attached earlier".
@@ -122,9 +127,9 @@ export class Conversation {
       previous.functions === setup.functions;
     if (same && this.chat) return this.chat;
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
-    const files = this.entries.flatMap((entry) => (entry.kind === 'user' && entry !== sending ? entry.attachments.map((a) => a.name) : []));
+    const existingFiles = this.attachedFiles(sending);
     const functions = functionsFor(setup.functions ?? [], setup.execution);
-    const base = { ai: setup.client, model: setup.model, existingFiles: files, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
+    const base = { ai: setup.client, model: setup.model, existingFiles, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })

@@ -63,14 +63,16 @@ console.log(JSON.stringify(r.result));`,
 });
 
 /** A page's script that embeds the widget, as TypeScript users write it: each line must type-check. */
-const WIDGET_PAGE = `import { CodeExecChat, DEFAULT_MODEL, type PythonScratchpad } from 'pyodide-code-execution/widget.js';
+const WIDGET_PAGE = `import { CodeExecChat, DEFAULT_MODEL, type PythonScratchpad, attachmentsFromFiles } from 'pyodide-code-execution/widget.js';
 const chat = document.querySelector('code-exec-chat')!;
 chat.apiKey = 'k';
 chat.execution = 'server';
 chat.headingLevel = 3;
 const sandbox = await chat.ensureSandbox();
 await sandbox.run('6 * 7');
-await chat.send('Plot a sine wave', [{ name: 'data.csv', mimeType: 'text/csv', data: new Uint8Array(1) }]);
+await chat.send('Plot a sine wave', [{ path: 'data.csv', mimeType: 'text/csv', data: new Uint8Array(1) }]);
+await chat.send('Sum it', await attachmentsFromFiles(document.querySelector('input')?.files ?? []));
+await chat.send('The earlier shape', [{ name: 'old.csv', mimeType: '', data: new Uint8Array(1) }]);
 chat.addEventListener('cec-error', (event) => console.log(event.detail.error.title));
 document.createElement('code-exec-chat').stop();
 chat.functions = [{ declaration: { name: 'get_sales' }, callableFrom: 'code', handler: ({ region }) => String(region) }];
@@ -86,6 +88,10 @@ const WIDGET_MISUSES: Record<string, { code: string; error: string }> = {
   'number-key.ts': { code: "document.querySelector('code-exec-chat')!.apiKey = 42;", error: 'TS2322' },
   'misspelt-property.ts': { code: "document.querySelector('code-exec-chat')!.apikey = 'k';", error: 'TS2551' },
   'unknown-mode.ts': { code: "document.querySelector('code-exec-chat')!.execution = 'cloud';", error: 'TS2322' },
+  'attachment-two-names.ts': {
+    code: "await document.querySelector('code-exec-chat')!.send('x', [{ path: 'a', name: 'a', mimeType: '', data: new Uint8Array(1) }]);",
+    error: 'TS2322',
+  },
 };
 
 describe("the widget's types", () => {

@@ -36,7 +36,7 @@ export interface AttachmentsFromFilesOptions {
  * @param files The files, in order.
  * @param options Paths already taken, and the largest file to read.
  * @returns The attachments, in the files' order.
- * @throws {RangeError} a file larger than `maxBytes` (checked before any file is read).
+ * @throws {RangeError} a file larger than `maxBytes` (checked before any file is read), or a `maxBytes` that is not a number of bytes.
  * @example
  * ```ts
  * input.addEventListener('change', async () => {
@@ -50,6 +50,8 @@ export async function attachmentsFromFiles(
   options: AttachmentsFromFilesOptions = {},
 ): Promise<(AttachmentContent & { path: string })[]> {
   const maxBytes = options.maxBytes ?? MAX_ATTACHMENT_BYTES;
+  // NaN would compare false with every size and so bound nothing.
+  if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) throw new RangeError(`maxBytes must be a number of bytes; got ${String(maxBytes)}`);
   const list = Array.from(files);
   const large = list.find((file) => file.size > maxBytes);
   if (large) throw new RangeError(`${large.name} is larger than ${formatMiB(maxBytes)}`);

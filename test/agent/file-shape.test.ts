@@ -157,6 +157,7 @@ describe("a browser's files as attachments: attachmentsFromFiles", () => {
     const big = { name: 'big.bin', type: '', size: MAX_ATTACHMENT_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) };
     await expect(attachmentsFromFiles([file('a.txt', 'a'), big])).rejects.toThrow(new RangeError('big.bin is larger than 20 MB'));
     await expect(attachmentsFromFiles([file('a.txt', 'abc')], { maxBytes: 2 })).rejects.toThrow(RangeError);
+    await expect(attachmentsFromFiles([file('a.txt', 'abc')], { maxBytes: Number.NaN })).rejects.toThrow('maxBytes must be a number of bytes; got NaN');
   });
 });
 

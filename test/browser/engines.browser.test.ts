@@ -554,5 +554,59 @@ print(a.copies, a.handles, a.refused)`;
       },
       TIMEOUT_MS,
     );
+
+    // Without JSPI a stop from outside terminates the worker. WebKitGTK's terminate() (and removing
+    // the frame) ends a thread spinning in WebAssembly only once it calls into JavaScript: Python
+    // does at its interrupt checks (worker/deadline-signal.ts), C code that never checks
+    // (`sum(range(10**18))`) does not, and keeps a core until the page closes. A thread left
+    // behind would slow every stop after it (seconds, then minutes) and keep burning a core.
+    if (!jspi)
+      testOncePerEngine?.(
+        "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time (+0.5 s), and leave no core busy",
+        async () => {
+          const page = ctx.page();
+          const cpuOver = async (ms: number) => {
+            const start = page.cpuSeconds!();
+            await new Promise((resolve) => setTimeout(resolve, ms));
+            return (page.cpuSeconds!() - start) / (ms / 1000);
+          };
+          /** Cores over 2 s once a boot's compiling (a second or two after it) is over: the first window under 0.1, else the quietest of five. */
+          const settledCores = async () => {
+            let least = Number.POSITIVE_INFINITY;
+            for (let i = 0; i < 5 && least >= 0.1; i++) least = Math.min(least, await cpuOver(2000));
+            return least;
+          };
+          await ctx.host.whenIdle();
+          const before = await settledCores();
+          const times: number[] = [];
+          for (let i = 0; i < 10; i++) {
+            // Each stop finds the warm spare booted, as one a few seconds after the last does. A
+            // thread left spinning shows here first: every boot after it is slower.
+            const booting = Date.now();
+            await ctx.host.whenIdle();
+            expect(Date.now() - booting, `the warm spare's boot before stop ${i + 1}`).toBeLessThan(15_000);
+            const ticket = await ctx.host.start('while True: pass');
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            const back = await page.evaluate(async (ticket: number) => {
+              const start = performance.now();
+              window.harness!.interrupt('main');
+              const { stateLost } = await window.harness!.finish(ticket);
+              const { result } = await window.harness!.run('6 * 7', {}, 'main');
+              return { stateLost, result, ms: performance.now() - start };
+            }, ticket);
+            expect(back).toMatchObject({ stateLost: true, result: '42' });
+            times.push(Math.round(back.ms));
+          }
+          await ctx.host.whenIdle();
+          const after = await settledCores();
+          console.log(
+            `${engine.name}: interrupt to next result ${times.join(', ')} ms; web process ${before.toFixed(2)} cores before, ${after.toFixed(2)} after`,
+          );
+          // Give or take 0.5 s: a stop takes about 0.15 s, and a loaded machine once made one of them 0.42 s.
+          for (const ms of times) expect(ms).toBeLessThanOrEqual(Math.min(2 * times[0]! + 500, 3000));
+          expect(after, 'cores the web process uses after the stops, against before them').toBeLessThanOrEqual(before + 0.25);
+        },
+        TIMEOUT_MS,
+      );
   });
 });

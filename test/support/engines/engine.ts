@@ -11,6 +11,11 @@ export interface EnginePage {
   evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T>;
   /** Loads the page again (a return visit: same profile, caches kept where the engine keeps them) and waits for its API. */
   reload(): Promise<void>;
+  /**
+   * CPU seconds used so far by the processes that run the page's content, where the harness can
+   * read them (WebKit: its WebKitWebProcess).
+   */
+  cpuSeconds?(): number;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder, type WebDriver } from 'selenium-webdriver';
 import { CALL_API, EVALUATE, type CallAnswer, type Engine, unwrap } from './engine.js';
+import { descendantsCpuSeconds } from './process-cpu.js';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 const BROWSER = process.env.WEBKIT_BROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -50,6 +51,8 @@ export function webkit(options: { sharedArrayBuffer: boolean }): Engine {
           await driver.navigate().refresh();
           await ready();
         },
+        // WebKitWebDriver starts MiniBrowser, which starts the web process running the page and its workers.
+        cpuSeconds: () => descendantsCpuSeconds(browser.driverPid, 'WebKitWebProces'),
         async close() {
           open.delete(browser);
           await browser.close();
@@ -64,6 +67,8 @@ export function webkit(options: { sharedArrayBuffer: boolean }): Engine {
 
 export interface WebKit {
   driver: WebDriver;
+  /** WebKitWebDriver's process, which MiniBrowser and its web process descend from. */
+  driverPid: number;
   close(): Promise<void>;
 }
 
@@ -77,7 +82,8 @@ export async function launchWebKit(options: { sharedArrayBuffer: boolean }): Pro
     const display = await startXvfb(children);
     const port = await freePort();
     const env = { ...process.env, DISPLAY: display, JSC_useSharedArrayBuffer: options.sharedArrayBuffer ? '1' : '0' };
-    children.push(spawn(DRIVER, [`--port=${port}`], { env, stdio: 'ignore' }));
+    const driverProcess = spawn(DRIVER, [`--port=${port}`], { env, stdio: 'ignore' });
+    children.push(driverProcess);
     await untilListening(port);
     const driver = await new Builder()
       .usingServer(`http://127.0.0.1:${port}`)
@@ -86,6 +92,7 @@ export async function launchWebKit(options: { sharedArrayBuffer: boolean }): Pro
     await driver.manage().setTimeouts({ script: 180_000 });
     return {
       driver,
+      driverPid: driverProcess.pid!,
       async close() {
         await driver.quit().catch(() => undefined);
         stopAll();

@@ -27,6 +27,8 @@ export class DeadlineSignal {
   /** When the run next yields for a stop (never, unless `yieldWith` is on). */
   private nextYield = Number.POSITIVE_INFINITY;
   private yieldSignal = 0;
+  /** Answers nothing (Python is in machinery a signal must not strike: see interrupts.ts `listen`). */
+  muted = false;
 
   /** The run yields for stops, asked with `signal` every `YIELD_EVERY_MS` (none: it does not). */
   yieldWith(signal: number | undefined): void {
@@ -52,6 +54,7 @@ export class DeadlineSignal {
 
   /** What Python reads: SIGINT once the deadline has passed, again every `REARM_MS` until the run ends. */
   get 0(): number {
+    if (this.muted) return 0;
     const now = performance.now();
     this.answeredSigint = now >= this.deadline && now - this.takenAt >= REARM_MS;
     if (this.answeredSigint) return SIGINT;

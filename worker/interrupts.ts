@@ -49,14 +49,21 @@ export class Interrupts {
     return !!this.deadline?.passed;
   }
 
-  /** Clears the interrupt buffer and connects it (or the deadline in its place) to Python, or disconnects it. */
+  /**
+   * Clears the interrupt buffer and connects it to Python, or disconnects it. The deadline in its
+   * place is connected once and then only muted: CPython's check keeps calling into JavaScript,
+   * the one place where WebKit's `terminate()` ends a worker spinning in WebAssembly (a cancelled
+   * `await` whose code then loops would otherwise keep its core for the page's life).
+   */
   listen(pyodide: PyodideInterface, on: boolean): void {
     this.clear();
+    if (this.deadline) this.deadline.muted = !on;
+    const connect = on || (!!this.deadline && this.on);
     // Only on a change: after os._exit() any call into Pyodide throws.
-    if (this.on === on) return;
-    this.on = on;
+    if (this.on === connect) return;
+    this.on = connect;
     // Pyodide reads only `[0]` of the buffer it is given (and writes 0 back): the deadline answers that.
     const buffer = (this.view ?? this.deadline) as Uint8Array;
-    pyodide.setInterruptBuffer(on ? buffer : (undefined as unknown as Uint8Array));
+    pyodide.setInterruptBuffer(connect ? buffer : (undefined as unknown as Uint8Array));
   }
 }

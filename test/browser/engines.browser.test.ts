@@ -562,7 +562,7 @@ print(a.copies, a.handles, a.refused)`;
     // behind would slow every stop after it (seconds, then minutes) and keep burning a core.
     if (!jspi)
       testOncePerEngine?.(
-        "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time (+0.5 s), and leave no core busy",
+        "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time (+0.5 s), and leave no core busy, nor does a cancelled await that then loops",
         async () => {
           const page = ctx.page();
           const cpuOver = async (ms: number) => {
@@ -597,6 +597,12 @@ print(a.copies, a.handles, a.refused)`;
             expect(back).toMatchObject({ stateLost: true, result: '42' });
             times.push(Math.round(back.ms));
           }
+          // A cancelled await whose code then loops: the cancel cannot stop it, so it is terminated
+          // after the grace (5 s here), with Python's interrupt check muted but still called.
+          const cancelled = await ctx.host.start('import asyncio\ntry:\n    await asyncio.sleep(100)\nexcept asyncio.CancelledError:\n    while True: pass');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await ctx.host.interrupt();
+          expect(await ctx.host.finish(cancelled)).toMatchObject({ stateLost: true });
           await ctx.host.whenIdle();
           const after = await settledCores();
           console.log(

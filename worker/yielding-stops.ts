@@ -11,8 +11,6 @@ import { canWait } from './can-wait.js';
 
 interface StopsModule extends PyProxy {
   connect(wait: () => Promise<boolean>): boolean;
-  begin(): void;
-  end(): void;
   YIELD_SIGNAL: number;
 }
 
@@ -52,13 +50,5 @@ export class YieldingStops {
 
   get on(): boolean {
     return !!this.module;
-  }
-
-  begin(): void {
-    this.module?.begin();
-  }
-
-  end(): void {
-    this.module?.end();
   }
 }

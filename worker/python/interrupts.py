@@ -32,7 +32,7 @@ def ignore() -> None:
 
 # Whether the user's code is running (inside ``interruptible``); stops.py yields only then.
 user_code = False
-# Called as the user's code ends (stops.py disarms its events there).
+# Called as the user's code ends (stops.py disarms its events and puts its handler back there).
 on_leave: list[Callable[[], None]] = []
 
 

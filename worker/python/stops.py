@@ -41,7 +41,6 @@ _EVENTS = _monitoring.events.LINE | _monitoring.events.JUMP
 _wait: Callable[[], Any] | None = None
 _armed: list[CodeType] = []
 _busy = False
-_on = False
 
 
 def connect(wait: Callable[[], Any]) -> bool:
@@ -53,28 +52,24 @@ def connect(wait: Callable[[], Any]) -> bool:
         return False
     _monitoring.register_callback(TOOL_ID, _monitoring.events.LINE, _on_event)
     _monitoring.register_callback(TOOL_ID, _monitoring.events.JUMP, _on_event)
-    interrupts.on_leave.append(_disarm)
+    _signal.signal(YIELD_SIGNAL, _on_signal)
+    interrupts.on_leave.append(_leave)
     _wait = wait
     return True
 
 
-def begin() -> None:
-    """A run that yields begins: the handler is put back (user code may have replaced it)."""
-    global _on
-    _signal.signal(YIELD_SIGNAL, _on_signal)
-    _on = True
-
-
-def end() -> None:
-    global _on
-    _on = False
+def _leave() -> None:
+    # As the user's code ends, not per run from the worker (a call into Python cost about 0.1 ms of
+    # every run). Only runs that yield are sent the signal (the worker's interrupt object), so the
+    # handler can stay between runs; the cell may have replaced it.
     _disarm()
+    _signal.signal(YIELD_SIGNAL, _on_signal)
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     # Only in the user's code: the runner's own work after it (formatting a traceback in the
     # standard library) must not yield, nor raise.
-    if _busy or not _on or not interrupts.user_code:
+    if _busy or not interrupts.user_code:
         return
     depth = 0
     while frame is not None and depth < ARMED_DEPTH:

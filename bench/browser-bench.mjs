@@ -7,6 +7,7 @@ import { PythonSandbox } from '/dist/sandbox.js';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { PRINT_100K } from './programs.mjs';
 import { measureCodeCalls } from './code-calls.mjs';
+import { measureStops } from './stop-runs.mjs';
 import { importVisit, measureWarm, pairedRounds, repeat, restartAfterFatal, restartAfterTerminate, sandboxTarget, visit } from './suite.mjs';
 
 const pyodideUrl = new URL('/dist/pyodide/pyodide.mjs', location.href).href;
@@ -64,6 +65,8 @@ window.bench = {
     await held.settle?.();
   },
   release: () => held?.dispose(),
+  /** Stops on a plain page, the default sandbox against the same with its yields off (stop-runs.mjs). */
+  stops: (programs, counts) => measureStops(createSandbox, { programs, counts, log: (line) => console.log(`bench stops: ${line}`) }),
   /** Code mode: one call's round trip from Python to a page function (code-calls.mjs), `create(options)`; says what create() made. */
   async codeCalls(options, counts) {
     const before = document.querySelectorAll('iframe[sandbox]').length;

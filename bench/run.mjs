@@ -5,7 +5,7 @@
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
- * only code mode's (code-mode.mjs).
+ * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -31,12 +31,14 @@ import { engineVisits } from './engines.mjs';
 import { benchBrowserCost } from './browser-cost.mjs';
 import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
+import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode'].includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost and code-mode`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode and stops`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -92,6 +94,7 @@ const wheels = await tinyWheel.serveTinyWheel();
 try {
   if (ONLY === 'browser-cost') results.chromium = { cost: await benchCost() };
   else if (ONLY === 'code-mode') results.codeMode = await codeMode();
+  else if (ONLY === 'stops') results.stops = await stops();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
@@ -99,6 +102,7 @@ try {
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
+    results.stops = await stops();
   }
   if (!ONLY)
     results.phone = await phoneFirstVisits({
@@ -112,8 +116,13 @@ try {
   await wheels.close();
   build.remove();
 }
-results.machine.chromium ??= results.phone?.chromium ?? results.codeMode?.chromium?.version;
-results.targets = [...(PHONE_ONLY ? [] : evaluateTargets(results)), ...codeModeTargets(results.codeMode, GOALS), ...phoneTargets(results.phone, GOALS)];
+results.machine.chromium ??= results.phone?.chromium ?? results.codeMode?.chromium?.version ?? results.stops?.chromium;
+results.targets = [
+  ...(PHONE_ONLY ? [] : evaluateTargets(results)),
+  ...codeModeTargets(results.codeMode, GOALS),
+  ...stopsTargets(results.stops),
+  ...phoneTargets(results.phone, GOALS),
+];
 results.machine.benchSeconds = Math.round((performance.now() - started) / 1000);
 results.machine.loadAverage.end = loadavg()[0];
 
@@ -121,7 +130,7 @@ writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(resu
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
 console.log(
   (ONLY
-    ? [targetsTable(results), codeModeTable(results.codeMode)]
+    ? [targetsTable(results), codeModeTable(results.codeMode), stopsTable(results.stops)]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
       : [
@@ -132,6 +141,7 @@ console.log(
           enginesTable(results),
           mcpTable(results.node?.mcp),
           codeModeTable(results.codeMode),
+          stopsTable(results.stops),
         ]
   ).join('\n\n'),
 );
@@ -178,6 +188,19 @@ function codeMode() {
     distDir: build.distDir,
     root: build.root,
     counts: QUICK ? CODE_MODE_QUICK_COUNTS : CODE_MODE_COUNTS,
+    launchChromium: chromiumLauncher.launchChromium,
+    startStaticServer: server.startStaticServer,
+    log,
+  });
+}
+
+/** The plain page's stops (stops.mjs): yields for stops against the same page without them, in Chromium. */
+function stops() {
+  return benchStops({
+    root: build.root,
+    distDir: build.distDir,
+    counts: QUICK ? STOPS_QUICK_COUNTS : STOPS_COUNTS,
+    programs: humanEvalPrograms(),
     launchChromium: chromiumLauncher.launchChromium,
     startStaticServer: server.startStaticServer,
     log,

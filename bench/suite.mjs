@@ -89,7 +89,8 @@ export async function importVisit(create) {
 
 /**
  * Runs every program in both targets (made by `create.sandbox` and `create.raw`, one interpreter
- * each), in `rounds` rounds, after an unmeasured warm-up. Each program runs in both back to back,
+ * each; or any two keys of `create`, the samples keyed alike), in `rounds` rounds, after an
+ * unmeasured warm-up. Each program runs in both back to back,
  * the order alternating from program to program and round to round, so the machine's load
  * drifting (this is a shared machine) weighs on both alike; measured one after the other, even a
  * pure-Python CPU row has read 1.4×. Each sample is one round's total for one target, tagged
@@ -97,26 +98,28 @@ export async function importVisit(create) {
  * `name` labels the log lines and errors.
  */
 export async function pairedRounds(create, programs, rounds, name, log = () => {}) {
-  const targets = { sandbox: await create.sandbox(), raw: await create.raw() };
-  await targets.sandbox.settle?.();
-  const samples = { sandbox: [], raw: [] };
+  const kinds = Object.keys(create);
+  const targets = {};
+  for (const kind of kinds) targets[kind] = await create[kind]();
+  for (const kind of kinds) await targets[kind].settle?.();
+  const samples = Object.fromEntries(kinds.map((kind) => [kind, []]));
   try {
-    for (const kind of ['sandbox', 'raw']) for (const code of programs.slice(0, 20)) await targets[kind].run(code); // warm-up
+    for (const kind of kinds) for (const code of programs.slice(0, 20)) await targets[kind].run(code); // warm-up
     for (let round = 0; round < rounds; round++) {
-      const totals = { sandbox: 0, raw: 0 };
+      const totals = Object.fromEntries(kinds.map((kind) => [kind, 0]));
       for (const [index, code] of programs.entries()) {
-        for (const kind of (index + round) % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
+        for (const kind of (index + round) % 2 ? kinds.toReversed() : kinds) {
           const started = performance.now();
           const r = await targets[kind].run(code);
           totals[kind] += performance.now() - started;
           if (!r.ok) throw new Error(`${name} program ${index} failed in ${kind}: ${r.error}`);
         }
       }
-      for (const kind of ['sandbox', 'raw']) samples[kind].push({ ms: totals[kind], round });
-      log(`${name} round ${round + 1}: sandbox ${totals.sandbox.toFixed(0)} ms, raw ${totals.raw.toFixed(0)} ms`);
+      for (const kind of kinds) samples[kind].push({ ms: totals[kind], round });
+      log(`${name} round ${round + 1}: ${kinds.map((kind) => `${kind} ${totals[kind].toFixed(0)} ms`).join(', ')}`);
     }
   } finally {
-    await Promise.all([targets.sandbox.dispose(), targets.raw.dispose()]);
+    await Promise.all(kinds.map((kind) => targets[kind].dispose()));
   }
   return samples;
 }

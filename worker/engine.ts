@@ -58,7 +58,7 @@ export class PyodideEngine implements WorkerApi {
     this.py = interpreter;
     this.runs.attach(interpreter);
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
-    const yieldsForStops = !this.interrupts.fromHost && (await this.stops.connect(interpreter.pyodide));
+    const yieldsForStops = !this.interrupts.fromHost && !yieldsTurnedOff() && (await this.stops.connect(interpreter.pyodide));
     return { ...info, yieldsForStops };
   }
 
@@ -99,4 +99,13 @@ export class PyodideEngine implements WorkerApi {
     this.interrupts.clear();
     return listFiles(this.py);
   }
+}
+
+/**
+ * The bench's baseline (bench/stops.mjs): a worker script that sets this global before the
+ * worker's own code runs has no yields, as plain pages had before them. Not an option: only the
+ * worker script's author can set it before boot.
+ */
+function yieldsTurnedOff(): boolean {
+  return (globalThis as { __sandboxYieldsOff?: unknown }).__sandboxYieldsOff === true;
 }

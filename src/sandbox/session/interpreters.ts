@@ -15,10 +15,11 @@ const SPARE_DELAY_MS = 1500;
 
 /**
  * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
- * `false` never, `auto` from the start where a stop must terminate the worker (no
- * SharedArrayBuffer) and in Node, and otherwise (browsers where `interrupt()` keeps the
- * interpreter) only after the first replacement: there a replacement is rare (code that ignores
- * KeyboardInterrupt, a fatal error, the memory limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
+ * `false` never, `auto` from the start where a stop must terminate the worker (neither a
+ * SharedArrayBuffer nor JSPI yields) and in Node, and otherwise (browsers where `interrupt()`
+ * keeps the interpreter) only after the first replacement: there a replacement is rare (code that
+ * ignores KeyboardInterrupt, C code that never returns to Python, a fatal error, the memory
+ * limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
  */
 export type SparePolicy = boolean | 'auto';
 
@@ -48,9 +49,9 @@ export class Interpreters {
     private readonly boot: BootPlan,
     private readonly options: InterpreterOptions,
     private readonly snapshots: SnapshotStore,
-    interruptible: boolean,
+    stopsKeepState: boolean,
   ) {
-    this.keepSpare = options.warmSpare === 'auto' ? isNode || !interruptible : options.warmSpare;
+    this.keepSpare = options.warmSpare === 'auto' ? isNode || !stopsKeepState : options.warmSpare;
   }
 
   /**
@@ -74,7 +75,7 @@ export class Interpreters {
       makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
     }));
     const session = await startSession(boot, config, options.onProgress);
-    const interpreters = new Interpreters(boot, options, snapshots, session.interruptible);
+    const interpreters = new Interpreters(boot, options, snapshots, session.interruptible || session.yieldsForStops);
     interpreters.adopt(session, await given, !(await stored));
     if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };

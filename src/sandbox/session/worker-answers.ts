@@ -149,6 +149,7 @@ export function validateBootInfo(v: unknown): BootInfo {
     pyodideVersion: /^[\w.+-]{1,40}$/.test(v.pyodideVersion) ? v.pyodideVersion : fail('version'),
     pythonVersion: v.pythonVersion.slice(0, 40),
     interruptible: v.interruptible === true,
+    yieldsForStops: v.yieldsForStops === true,
     bootPath: v.bootPath,
     snapshotRejected: v.snapshotRejected === undefined ? undefined : text(v.snapshotRejected, 500, 'snapshot note'),
     snapshot: v.snapshot as Uint8Array | undefined,

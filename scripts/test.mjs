@@ -38,8 +38,8 @@ function step(command, args, { prefix, report, lowPriority } = {}) {
   return new Promise((resolve) => {
     const env = report ? { ...process.env, TEST_REPORT: `test-results/${report}` } : process.env;
     const child = spawn(command, args, { cwd: REPO, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-    // Before it starts its own processes, which inherit it (nice 10: a tenth of a default process's share).
-    if (lowPriority && child.pid) setPriority(child.pid, 10);
+    // Before it starts its own processes, which inherit it (nice 19: about 1.5% of a default process's share).
+    if (lowPriority && child.pid) setPriority(child.pid, 19);
     if (prefix) {
       prefixLines(child.stdout, process.stdout, prefix);
       prefixLines(child.stderr, process.stderr, prefix);

@@ -484,6 +484,18 @@ print(a.copies, a.handles, a.refused)`;
       TIMEOUT_MS,
     );
 
+    // Before any test here replaces the interpreter (after a replacement a spare is kept everywhere).
+    testOncePerEngine?.(
+      jspi
+        ? 'no warm spare from the start: a stop keeps the interpreter here (JSPI), so a second one would be 90 MB for nothing'
+        : 'a warm spare from the start: every stop terminates here (no JSPI)',
+      async () => {
+        await ctx.host.whenIdle();
+        expect(await ctx.page().evaluate(() => document.querySelectorAll('iframe[sandbox]').length)).toBe(jspi ? 1 : 2);
+      },
+      TIMEOUT_MS,
+    );
+
     testOncePerEngine?.(
       jspi
         ? 'interrupt() during a busy loop keeps the interpreter: Python yields for stops (JSPI)'
@@ -562,7 +574,7 @@ print(a.copies, a.handles, a.refused)`;
     // behind would slow every stop after it (seconds, then minutes) and keep burning a core.
     if (!jspi)
       testOncePerEngine?.(
-        "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time (+0.5 s), and leave no core busy, nor does a cancelled await that then loops",
+        "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time (+1 s), and leave no core busy, nor does a cancelled await that then loops",
         async () => {
           const page = ctx.page();
           const cpuOver = async (ms: number) => {
@@ -608,8 +620,10 @@ print(a.copies, a.handles, a.refused)`;
           console.log(
             `${engine.name}: interrupt to next result ${times.join(', ')} ms; web process ${before.toFixed(2)} cores before, ${after.toFixed(2)} after`,
           );
-          // Give or take 0.5 s: a stop takes about 0.15 s, and a loaded machine once made one of them 0.42 s.
-          for (const ms of times) expect(ms).toBeLessThanOrEqual(Math.min(2 * times[0]! + 500, 3000));
+          // Give or take 1 s: a stop takes about 0.15 s, and a loaded machine made one of them 0.42 s,
+          // and in the full suite 1.0 s against a first of 0.24 s. A thread left spinning grows
+          // them to seconds, then minutes (the 3 s bound), and shows in the cores after.
+          for (const ms of times) expect(ms).toBeLessThanOrEqual(Math.min(2 * times[0]! + 1000, 3000));
           expect(after, 'cores the web process uses after the stops, against before them').toBeLessThanOrEqual(before + 0.25);
         },
         TIMEOUT_MS,

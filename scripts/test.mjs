@@ -8,10 +8,10 @@
  *    the page's pauses under a hostile index, the Node hostile-worker suite: vitest.config.ts).
  * 2. At once: the rest on this Node, two files at a time, and the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a low CPU
- *    priority, nice 10. The examples take the CPU the suites leave and a tenth of a core the
- *    suites want, so the suites' timing bounds hold as they did with the examples last and alone
- *    (189 s of about 1.6 cores then). Not beside step 1: the floods' 200 ms pause bound failed
- *    there. The examples' lines are prefixed `[examples]`.
+ *    priority, nice 19. The examples take the CPU the suites leave and barely any the suites
+ *    want, so the suites' timing bounds hold as they did with the examples last and alone (189 s
+ *    of about 1.6 cores then). Not beside step 1: the floods' 200 ms pause bound failed there.
+ *    The examples' lines are prefixed `[examples]`.
  * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
  *    suite last and alone.
  *

@@ -250,8 +250,10 @@ export class WorkerSession {
       if ('died' in booted)
         throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);
-      // So "Python is ready" reaches onProgress before the boot resolves.
-      await session.progress.until(session.info.progressEvents);
+      // So "Python is ready" reaches onProgress before the boot resolves. Progress travels on the
+      // events port, which a loaded machine can deliver seconds after the reply: waited for as
+      // long as a boot may take, not the 1 s a run's late output gets.
+      await session.untilDeath(session.progress.until(session.info.progressEvents, options.bootTimeoutMs));
       session.booting = false;
       return session;
     } catch (error) {

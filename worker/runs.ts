@@ -8,6 +8,7 @@ import type { OutputChunk } from '../src/types.js';
 import type { HostRequests } from './host-requests.js';
 import type { WorkerFunctions } from './function-calls.js';
 import type { YieldingStops } from './yielding-stops.js';
+import { enterPromising } from './enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './interrupts.js';
 import type { LateStdlib } from './late-stdlib.js';
@@ -111,7 +112,7 @@ export class Runs {
     try {
       const started =
         mode === 'promising' || callsInPlace || this.current!.yields
-          ? ((await runner.execute.callPromising(code, request.mayAwait)) as ReturnType<RunnerProxy['execute']>)
+          ? await enterPromising<ReturnType<RunnerProxy['execute']>>(this.py.pyodide, runner.execute, code, request.mayAwait)
           : runner.execute(code, request.mayAwait);
       if (typeof started === 'string') return JSON.parse(started) as WorkerRunResult;
       // Top-level await: the task runs on Pyodide's event loop, leaving this worker free to take `cancel`.

@@ -73,7 +73,12 @@ export function targetsTable(results) {
         ? '—'
         : `${formatValue(r.value, r.unit)}${requests}${r.range ? ` (${formatValue(r.range[0], r.unit)}–${formatValue(r.range[1], r.unit)})` : ''}`;
     const reference = r.reference === undefined ? '—' : `${formatValue(r.reference, r.unit)} (${r.referenceLabel})`;
-    const ratio = r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×${r.ratioRange ? ` (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})` : ''}`;
+    // Goals of a few percent get a third decimal: 1.021× would read as 1.02× and "not met".
+    const digits = r.ratioDigits ?? 2;
+    const ratio =
+      r.ratio === undefined
+        ? '—'
+        : `${r.ratio.toFixed(digits)}×${r.ratioRange ? ` (${r.ratioRange[0].toFixed(digits)}–${r.ratioRange[1].toFixed(digits)})` : ''}`;
     const met = r.met === undefined ? '' : r.met ? '✅ met' : '❌ not met';
     lines.push(row([r.target === previous ? '〃' : r.target, r.where, value, reference, ratio, r.goal, met]));
     previous = r.target;

@@ -5,7 +5,7 @@
  * stops.mjs): the page as it was before them, where a stop terminates the worker (after at most
  * 100 ms) and a warm spare takes over, without the variables. What the yields cost: HumanEval
  * and a pure-Python loop of 2 to 3 s (suite.mjs `pairedRounds`). What they buy: the time from
- * `interrupt()` 300–349 ms into `while True: pass` to the run's end, and from a 300 ms deadline
+ * `interrupt()` 300–374 ms into `while True: pass` to the run's end, and from a 300 ms deadline
  * on the same loop to the run's end; each also to the end of the next `run('1+1')` (a replaced
  * interpreter is restored first). The two alternate sample by sample; each stop starts on a
  * settled sandbox (a replacement's spare booted).
@@ -55,13 +55,13 @@ export async function measureStops(create, { programs, counts, log }) {
 
 /**
  * `interrupt()` into a busy loop: until the run ended, and until the next `1+1` returned. The
- * `sample`th stop comes a little later each time, over one yield period (50 ms, worker/deadline-signal.ts),
+ * `sample`th stop comes a little later each time, over one yield period (75 ms, worker/deadline-signal.ts),
  * so the stops do not all fall at the same point between two yields.
  */
 async function timeInterrupt(target, sample) {
   await settled(target);
   const run = target.run(ENDLESS_LOOP, { timeoutMs: 60_000 });
-  await sleep(LOOP_MS_BEFORE_STOP + ((sample * 37) % 50));
+  await sleep(LOOP_MS_BEFORE_STOP + ((sample * 37) % 75));
   const stopped = performance.now();
   target.interrupt();
   const r = await run;

@@ -14,7 +14,8 @@ import { NO_YIELDS_WORKER } from './stop-runs.mjs';
 import { median, percentile } from './suite.mjs';
 import { roundRatios } from './targets.mjs';
 
-export const STOPS_COUNTS = { humanEvalRounds: 7, loopRounds: 7, stops: 20 };
+/** 11 paired rounds: with 7, the loop's rounds spread ±4% on the shared bench machine, twice the goal's margin. */
+export const STOPS_COUNTS = { humanEvalRounds: 11, loopRounds: 11, stops: 20 };
 export const STOPS_QUICK_COUNTS = { humanEvalRounds: 1, loopRounds: 1, stops: 3 };
 /** The goals: the yields cost at most 2% of a run; a stop or deadline ends the run within 100 ms (p95). */
 export const STOPS_GOALS = { ratio: 1.02, p95Ms: 100 };
@@ -66,6 +67,7 @@ export function stopsTargets(stops) {
       referenceLabel: BASELINE,
       ratio,
       ratioRange: [Math.min(...perRound), Math.max(...perRound)],
+      ratioDigits: 3,
       goal: `≤ ${STOPS_GOALS.ratio}× ${BASELINE}`,
       met: ratio <= STOPS_GOALS.ratio,
     });
@@ -80,7 +82,7 @@ export function stopsTargets(stops) {
     rows.push({ target, where: WHERE, value, unit: 'ms', n: values.length, reference: percentile(reference, 95), referenceLabel: `${BASELINE}, p95`, ...goal });
   };
   const { interrupt, deadline } = stops.stops;
-  p95('Stops on a plain page: `interrupt()` 300–349 ms into `while True: pass` → the run ended, p95', interrupt, 'toEndMs', STOPS_GOALS.p95Ms);
+  p95('Stops on a plain page: `interrupt()` 300–374 ms into `while True: pass` → the run ended, p95', interrupt, 'toEndMs', STOPS_GOALS.p95Ms);
   p95("〃 → the next `run('1+1')` returned, p95", interrupt, 'toNextMs');
   p95('Stops on a plain page: a 300 ms deadline on `while True: pass` → the run ended, p95', deadline, 'toEndMs', STOPS_GOALS.p95Ms);
   p95("〃 → the next `run('1+1')` returned, p95", deadline, 'toNextMs');
@@ -98,7 +100,7 @@ export function stopsTable(stops) {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [stop, label] of [
-    ['interrupt', '`interrupt()` 300–349 ms into `while True: pass`'],
+    ['interrupt', '`interrupt()` 300–374 ms into `while True: pass`'],
     ['deadline', 'a 300 ms deadline on `while True: pass`'],
   ]) {
     for (const [key, what] of [

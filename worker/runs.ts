@@ -73,7 +73,7 @@ export class Runs {
     this.current.cancelRequested = true;
     if (this.host.stopIndexWait()) return true;
     if (this.functions.stop()) return true;
-    // Python takes the cancel at its next yield (within about 50 ms), raising KeyboardInterrupt.
+    // Python takes the cancel at its next yield (within about 75 ms), raising KeyboardInterrupt.
     if (this.current.yields) return true;
     return this.current.cancelAwait?.() ?? false;
   }

@@ -262,7 +262,7 @@ describe("code mode: the page's functions called from the model's Python", { tim
 });
 
 describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, () => {
-  test('picked and dropped files reach the code by name and are shown to the model', async () => {
+  test("picked and dropped files, and a File the page hands to the element's send(), reach the code by name and are shown to the model", async () => {
     const PNG_1X1 = PNG_1X1_BASE64;
     world.fake.script([
       {
@@ -275,6 +275,17 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
         reply: reply([runPythonCall('import os\nprint(open("sales.csv").read().strip().splitlines()[1], sorted(os.listdir(".")))')]),
       },
       { reply: (request) => reply([text(`The file says: ${outputOf(request).trim()}`)]) },
+      // The page's own send(), with a File as a browser makes it (a CSV gets an empty type).
+      {
+        expect: (request) => {
+          const parts = lastTurn(request).parts ?? [];
+          if (!parts.some((part) => part.text === 'And this one?')) throw new Error('the text sent by send() is missing');
+          if (!parts.some((part) => part.text?.includes('Attached file "costs.csv"') && part.text.includes('south,7')))
+            throw new Error('the CSV handed to send() is not shown to the model');
+        },
+        reply: reply([runPythonCall('print(open("costs.csv").read().split()[1])')]),
+      },
+      { reply: (request) => reply([text(`That one says: ${outputOf(request).trim()}`)]) },
     ]);
     const { page } = await openChat('');
     await waitForSandbox(page, '#chat0');
@@ -300,6 +311,16 @@ describe('attachments, mode switch and key storage', { timeout: TIMEOUT_MS }, ()
       expect.stringContaining('sales.csv'),
       expect.stringContaining('dot.png'),
     ]);
+
+    // A string, so the test runner leaves the page's own import() alone.
+    await page.evaluate(`(async () => {
+      const { attachmentsFromFiles } = await import('/dist/widget.js');
+      const files = await attachmentsFromFiles([new File(['region,total\\nsouth,7\\n'], 'costs.csv')]);
+      await document.querySelector('#chat0').send('And this one?', files);
+    })()`);
+    expect(world.fake.failures).toEqual([]);
+    expect(await transcriptText(page, '#chat0')).toContain('That one says: south,7');
+    expect(await page.locator('#chat0 .turn.user .file-pill').allInnerTexts()).toContainEqual(expect.stringContaining('costs.csv'));
   });
 
   test('switching to server execution carries the conversation over', async () => {

@@ -17,26 +17,31 @@ const STOP_POLL_MS = 50;
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
-  _connect(call: (name: string, args: string, inPlace: boolean) => Promise<string>, resumed: () => void): void;
+  _connect(call: (name: string, args: string, inPlace: boolean) => number | string, resumed: () => void): void;
   _begin_run(specs: string): void;
+  _answer: PyProxy & ((callId: number, answer: string) => void);
 }
 
-interface PendingCall {
-  settle(answer: string): void;
-  inPlace: boolean;
-}
-
-const STOPPED = JSON.stringify({ stopped: true });
+/**
+ * A call's answer as Python decodes it (default_api.py `_decode`): a letter, then its text. Not
+ * JSON around JSON: the result is decoded once, in Python.
+ */
+const STOPPED = 's';
+const failed = (message: string) => `e${message}`;
 
 export class WorkerFunctions {
   private module: DefaultApiModule | undefined;
   private pyodide: PyodideInterface | undefined;
   /** Whether Python can wait for a promise in place (JSPI), asked once. */
   private canWait: Promise<boolean> | undefined;
+  /** `default_api._answer`, read once: hands a call's answer to the Python future waiting for it. */
+  private answer: ((callId: number, answer: string) => void) | undefined;
   private runId: number | undefined;
   private callSeq = 0;
-  /** Python calls waiting for the host: each gets its answer as JSON (`{result?}`, `{error}` or `{stopped}`). */
-  private readonly pending = new Map<number, PendingCall>();
+  /** Python calls waiting for the host, each with whether it waits in place. */
+  private readonly pending = new Map<number, { inPlace: boolean }>();
+  /** While calls wait in place: looks every STOP_POLL_MS whether the run was stopped. */
+  private poll: ReturnType<typeof setInterval> | undefined;
 
   /**
    * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
@@ -62,6 +67,7 @@ export class WorkerFunctions {
     if (!this.module) {
       this.pyodide = pyodide;
       this.module = pyodide.pyimport('default_api') as DefaultApiModule;
+      this.answer = this.module._answer;
       this.module._connect(
         (name, args, inPlace) => this.call(name, args, inPlace),
         () => this.interrupts.listen(pyodide, true),
@@ -82,8 +88,7 @@ export class WorkerFunctions {
     for (const [callId, call] of this.pending) {
       if (!call.inPlace) continue;
       waiting = true;
-      this.pending.delete(callId);
-      call.settle(STOPPED);
+      this.settle(callId, STOPPED);
     }
     return waiting;
   }
@@ -91,8 +96,7 @@ export class WorkerFunctions {
   /** The run is over: calls still waiting end with an error (their Python task is gone or being cancelled). */
   end(): void {
     this.runId = undefined;
-    for (const call of this.pending.values()) call.settle(JSON.stringify({ error: 'the run ended before the call was answered' }));
-    this.pending.clear();
+    for (const callId of this.pending.keys()) this.settle(callId, failed('the run ended before the call was answered'));
   }
 
   /** A message from the host: a call's answer; anything else is ignored. */
@@ -100,33 +104,42 @@ export class WorkerFunctions {
     if (event?.type !== 'function-result') return;
     const call = this.pending.get(event.callId);
     if (!call) return;
-    this.pending.delete(event.callId);
-    if (event.stopped && call.inPlace) return call.settle(STOPPED);
-    const answer = typeof event.error === 'string' ? { error: event.error } : typeof event.result === 'string' ? { result: event.result } : {};
-    call.settle(JSON.stringify(answer));
+    if (event.stopped && call.inPlace) return this.settle(event.callId, STOPPED);
+    const answer = typeof event.error === 'string' ? failed(event.error) : typeof event.result === 'string' ? `r${event.result}` : 'n';
+    this.settle(event.callId, answer);
   }
 
-  private call(name: string, args: string, inPlace: boolean): Promise<string> {
+  /** Sends a call: its number, whose answer goes to `default_api._answer`, or its answer at once. */
+  private call(name: string, args: string, inPlace: boolean): number | string {
     const { runId } = this;
-    if (runId === undefined) return Promise.resolve(JSON.stringify({ error: 'functions are called only while their run is going' }));
-    if (inPlace && this.mustStop()) return Promise.resolve(STOPPED);
+    if (runId === undefined) return failed('functions are called only while their run is going');
+    if (inPlace && this.mustStop()) return STOPPED;
     const callId = ++this.callSeq;
     if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
-    return new Promise((resolve) => {
-      // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline.
-      const poll = inPlace ? setInterval(() => this.mustStop() && this.settle(callId, STOPPED), STOP_POLL_MS) : undefined;
-      const settle = (answer: string) => {
-        clearInterval(poll);
-        resolve(answer);
-      };
-      this.pending.set(callId, { settle, inPlace });
-      this.outbox.post({ type: 'function-call', runId, callId, name, args });
-    });
+    // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline. One
+    // interval for all the calls in a row, not one per call.
+    if (inPlace) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
+    this.pending.set(callId, { inPlace });
+    this.outbox.post({ type: 'function-call', runId, callId, name, args });
+    return callId;
+  }
+
+  private pollStops(): void {
+    let inPlace = false;
+    for (const call of this.pending.values()) inPlace ||= call.inPlace;
+    if (!inPlace) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    } else if (this.mustStop()) this.stop();
   }
 
   private settle(callId: number, answer: string): void {
-    const call = this.pending.get(callId);
-    this.pending.delete(callId);
-    call?.settle(answer);
+    if (!this.pending.delete(callId)) return;
+    try {
+      this.answer?.(callId, answer);
+    } catch {
+      // Python raised as it took the answer (a stop's KeyboardInterrupt): the run is ending, as
+      // with Pyodide's own handlers of a Promise's answer.
+    }
   }
 }

@@ -105,11 +105,34 @@ def _answer(number: int, answer: str) -> None:
         future.set_result(answer)
 
 
+class _AtOnce:
+    """The loop of a future waited for in place: runs its done callbacks as soon as it is resolved.
+
+    `run_sync` waits on a future through a done callback that resolves the JS Promise Python is
+    suspended on. A future of the event loop schedules that callback (Pyodide's webloop: two
+    MessageChannel hops and a JSPI entry, about 0.25 ms in Chromium); this one calls it when the
+    worker hands in the answer. Nothing else holds such a future, and the event loop is idle while
+    Python waits in place, so nothing runs out of turn.
+    """
+
+    def get_debug(self) -> bool:
+        return False
+
+    def call_soon(self, callback: _Callable[..., _Any], *args: _Any, context: _Any = None) -> None:
+        if context is None:
+            callback(*args)
+        else:
+            context.run(callback, *args)
+
+
+_AT_ONCE = _AtOnce()
+
+
 def _send(name: str, args_json: str, in_place: bool) -> str | _asyncio.Future[str]:
     ticket = _call(name, args_json, in_place)
     if isinstance(ticket, str):
         return ticket
-    future = _waiting[ticket] = _asyncio.Future()
+    future = _waiting[ticket] = _asyncio.Future(loop=_AT_ONCE) if in_place else _asyncio.Future()
     return future
 
 

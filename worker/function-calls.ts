@@ -6,7 +6,7 @@
  * `callPromising`), and since suspended Python reads no interrupt, that wait also ends on a stop.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { PyProxy } from 'pyodide/ffi';
+import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
 import { canWait } from './can-wait.js';
 import type { Interrupts } from './interrupts.js';
@@ -19,7 +19,7 @@ const STOP_POLL_MS = 50;
 interface DefaultApiModule extends PyProxy {
   _connect(call: (name: string, args: string, inPlace: boolean) => number | string, resumed: () => void): void;
   _begin_run(specs: string): void;
-  _answer: PyProxy & ((callId: number, answer: string) => void);
+  _answer: PyCallable;
 }
 
 /**
@@ -35,7 +35,9 @@ export class WorkerFunctions {
   /** Whether Python can wait for a promise in place (JSPI), asked once. */
   private canWait: Promise<boolean> | undefined;
   /** `default_api._answer`, read once: hands a call's answer to the Python future waiting for it. */
-  private answer: ((callId: number, answer: string) => void) | undefined;
+  private answer: PyCallable | undefined;
+  /** Whether an awaited call's answer enters Python through JSPI (`callPromising`), as the event loop's callbacks do. */
+  private promising = false;
   private runId: number | undefined;
   private callSeq = 0;
   /** Python calls waiting for the host, each with whether it waits in place. */
@@ -74,9 +76,10 @@ export class WorkerFunctions {
       );
     }
     this.module._begin_run(JSON.stringify(functions));
-    if (functions.length === 0 || mayAwait) return false;
+    if (functions.length === 0) return false;
     this.canWait ??= canWait(pyodide);
-    return this.canWait;
+    this.promising = await this.canWait;
+    return !mayAwait && this.promising;
   }
 
   /**
@@ -133,13 +136,26 @@ export class WorkerFunctions {
     } else if (this.mustStop()) this.stop();
   }
 
+  /**
+   * Hands Python a call's answer. A call waited for in place resumes once this returns. An awaited
+   * one's task goes on inside `_answer`, entered as the event loop enters its callbacks: through
+   * JSPI where the engine has it, so that the task can still wait in place.
+   */
   private settle(callId: number, answer: string): void {
-    if (!this.pending.delete(callId)) return;
+    const call = this.pending.get(callId);
+    if (!call || !this.answer) return;
+    this.pending.delete(callId);
     try {
-      this.answer?.(callId, answer);
+      if (!call.inPlace && this.promising) void (this.answer.callPromising(callId, answer) as Promise<void>).catch(ignore);
+      else this.answer(callId, answer);
     } catch {
-      // Python raised as it took the answer (a stop's KeyboardInterrupt): the run is ending, as
-      // with Pyodide's own handlers of a Promise's answer.
+      ignore();
     }
   }
 }
+
+/**
+ * What Python raised as it took an answer is the run's own end: a stop's KeyboardInterrupt, or a
+ * task's SystemExit, which the task has already taken as its result (asyncio raises them on).
+ */
+function ignore(): void {}

@@ -101,8 +101,23 @@ def _make(name: str) -> _Callable[..., _Any]:
 def _answer(number: int, answer: str) -> None:
     future = _waiting.pop(number, None)
     # A cancelled task has cancelled its future: the answer has no one left to take it.
-    if future is not None and not future.done():
+    if future is None or future.done():
+        return
+    if not isinstance(future, _AwaitedCall):
         future.set_result(answer)
+        return
+    _STEPS.taken = taken = []
+    try:
+        future.set_result(answer)
+    finally:
+        _STEPS.taken = None
+    loop = future.get_loop()
+    # As Pyodide's webloop does before each callback (pyodide/webloop.py `run_handle`): each entry
+    # through JSPI runs on a thread state of its own, which must know its running loop.
+    getattr(loop, "_install_running_loop", lambda: None)()
+    getattr(loop, "_install_asyncgen_hooks", lambda: None)()
+    for callback, args, context in taken:
+        _asyncio.Handle(callback, args, loop, context=context)._run()
 
 
 class _AtOnce:
@@ -128,11 +143,51 @@ class _AtOnce:
 _AT_ONCE = _AtOnce()
 
 
+class _Steps:
+    """Where an awaited call's future schedules its done callbacks (the awaiting task's wakeup).
+
+    While `_answer` resolves the future they are taken, and `_answer` runs them then: the worker
+    calls it through JSPI (`callPromising`), so the task goes on as from the event loop, able to
+    wait in place. Through Pyodide's webloop the wakeup took about 0.25 ms more (call_soon makes a
+    JS callback, then two MessageChannel hops and a JSPI entry). At any other time (a cancelled
+    call) they go to the event loop as usual.
+    """
+
+    taken: list[tuple[_Callable[..., _Any], tuple[_Any, ...], _Any]] | None = None
+
+    def get_debug(self) -> bool:
+        return False
+
+    def call_soon(self, callback: _Callable[..., _Any], *args: _Any, context: _Any = None) -> None:
+        if self.taken is not None:
+            self.taken.append((callback, args, context))
+        else:
+            self.loop.call_soon(callback, *args, context=context)
+
+    @property
+    def loop(self) -> _asyncio.AbstractEventLoop:
+        return _asyncio.get_event_loop()
+
+
+_STEPS = _Steps()
+
+
+class _AwaitedCall(_asyncio.Future):
+    """An awaited call's future: of the event loop for whoever awaits it, its callbacks through `_STEPS`."""
+
+    def __init__(self) -> None:
+        super().__init__(loop=_STEPS)  # type: ignore[arg-type]
+        self._event_loop = _STEPS.loop
+
+    def get_loop(self) -> _asyncio.AbstractEventLoop:
+        return self._event_loop
+
+
 def _send(name: str, args_json: str, in_place: bool) -> str | _asyncio.Future[str]:
     ticket = _call(name, args_json, in_place)
     if isinstance(ticket, str):
         return ticket
-    future = _waiting[ticket] = _asyncio.Future(loop=_AT_ONCE) if in_place else _asyncio.Future()
+    future = _waiting[ticket] = _asyncio.Future(loop=_AT_ONCE) if in_place else _AwaitedCall()
     return future
 
 

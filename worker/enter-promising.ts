@@ -2,8 +2,9 @@
  * `callPromising` (Python entered so that it can wait for promises in place, JSPI) without the
  * macrotask Pyodide waits before entering. Pyodide waits so that a call made from inside Python
  * starts only after that Python has returned; the worker calls this only from its own tasks, with
- * no Python on the stack, and on a plain page every run is entered this way (so that it can yield
- * for stops): the wait cost each run one trip through the worker's event loop.
+ * no Python on the stack. On a plain page every run is entered this way (so that it can yield for
+ * stops), and so is every awaited code-mode call's answer: the wait cost each one trip through the
+ * worker's event loop.
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';

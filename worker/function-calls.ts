@@ -9,6 +9,7 @@ import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
 import { canWait } from './can-wait.js';
+import { enterPromising } from './enter-promising.js';
 import type { Interrupts } from './interrupts.js';
 import type { Outbox } from './outbox.js';
 
@@ -107,7 +108,8 @@ export class WorkerFunctions {
     if (event?.type !== 'function-result') return;
     const call = this.pending.get(event.callId);
     if (!call) return;
-    if (event.stopped && call.inPlace) return this.settle(event.callId, STOPPED);
+    // Stopped: a call waited for in place raises KeyboardInterrupt, an awaited one's task is cancelled.
+    if (event.stopped) return this.settle(event.callId, STOPPED);
     const answer = typeof event.error === 'string' ? failed(event.error) : typeof event.result === 'string' ? `r${event.result}` : 'n';
     this.settle(event.callId, answer);
   }
@@ -146,7 +148,7 @@ export class WorkerFunctions {
     if (!call || !this.answer) return;
     this.pending.delete(callId);
     try {
-      if (!call.inPlace && this.promising) void (this.answer.callPromising(callId, answer) as Promise<void>).catch(ignore);
+      if (!call.inPlace && this.promising && this.pyodide) void enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore);
       else this.answer(callId, answer);
     } catch {
       ignore();

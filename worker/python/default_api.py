@@ -108,7 +108,12 @@ def _answer(number: int, answer: str) -> None:
         return
     _STEPS.taken = taken = []
     try:
-        future.set_result(answer)
+        # The run is being stopped ("s"): the awaiting task ends as a stopped task does, with
+        # CancelledError, whether this answer or the run's own cancel reaches the worker first.
+        if answer == "s":
+            future.cancel()
+        else:
+            future.set_result(answer)
     finally:
         _STEPS.taken = None
     loop = future.get_loop()

@@ -121,6 +121,10 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
       await world.host.create({ packageBaseUrl: `${world.targets.host}${WHEELS_PATH}` }, 'forger');
       try {
         expect((await world.host.run(CAPTURE_PORTS, {}, 'forger')).outcome).toBe('OUTCOME_OK');
+        // Long enough to yield for stops (every 75 ms) where Python does: that channel posts only
+        // then. It prints, so the forger still tells its own run's id (the last printing run's + 1).
+        const busy = 'import time\nstart = time.perf_counter()\nwhile time.perf_counter() - start < 0.3:\n    pass\nprint("yielded")';
+        expect((await world.host.run(busy, {}, 'forger')).outcome).toBe('OUTCOME_OK');
         const trace = await attempt(world, forgeOnPorts(world.targets), { sandboxId: 'forger' });
         // At least the events port and the calls port (so the forgeries reached the protocol); on a
         // page without cross-origin isolation in an engine with JSPI, also the worker's own channels

@@ -2,10 +2,10 @@
  * Fast start: boots are snapshotted and later restored. The worker validates every snapshot, so
  * a stale or corrupt one only costs a normal boot.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxOptions } from '../../dist/index.node.js';
 import { withSandbox } from '../support/fixtures.js';
 
@@ -16,7 +16,25 @@ function snapshotDir() {
       .filter((f) => f.endsWith('.bin'))
       .map((f) => join(directory, f))[0];
   // The store's own path: not the snapshot shipped with the package (shipped-snapshot.test.ts).
-  return { options: { snapshotCache: { directory }, warmSpare: false, shippedSnapshot: false } satisfies SandboxOptions, file };
+  return { directory, options: { snapshotCache: { directory }, warmSpare: false, shippedSnapshot: false } satisfies SandboxOptions, file };
+}
+
+/**
+ * One first boot into an empty store, and the snapshot it stored: a test that starts from a stored
+ * snapshot gets a copy (a first boot and its snapshot take ~5 s).
+ */
+let firstBoot: { bootPath: string; stored: string };
+beforeAll(async () => {
+  const { options, file } = snapshotDir();
+  const bootPath = await withSandbox(options, async (sandbox) => (await waitFor(file), sandbox.bootPath));
+  firstBoot = { bootPath, stored: file()! };
+}, 60_000);
+
+/** A store that already holds the snapshot a first boot made. */
+function storedSnapshotDir() {
+  const dir = snapshotDir();
+  copyFileSync(firstBoot.stored, join(dir.directory, basename(firstBoot.stored)));
+  return dir;
 }
 
 async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
@@ -30,17 +48,13 @@ async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
 }
 
 describe('boot snapshots', () => {
-  it('makes and stores a snapshot on the first boot', async () => {
-    const { options, file } = snapshotDir();
-    await withSandbox(options, async (sandbox) => {
-      expect(sandbox.bootPath).toBe('fresh');
-      await waitFor(file);
-    });
+  it('makes and stores a snapshot on the first boot', () => {
+    expect(firstBoot.bootPath).toBe('fresh');
+    expect(readFileSync(firstBoot.stored).length).toBeGreaterThan(1_000_000);
   });
 
   it('restores a later boot from the snapshot, with a working runner', async () => {
-    const { options, file } = snapshotDir();
-    await withSandbox(options, async () => waitFor(file));
+    const { options } = storedSnapshotDir();
     await withSandbox(options, async (sandbox) => {
       expect(sandbox.bootPath).toBe('snapshot');
       const r = await sandbox.run('import sys\nprint("hi", file=sys.stderr)\nopen("out.txt", "w").write("x")\n6 * 7');
@@ -65,8 +79,7 @@ describe('boot snapshots', () => {
   });
 
   it('falls back to a normal boot from a corrupt snapshot, and replaces it', async () => {
-    const { options, file } = snapshotDir();
-    await withSandbox(options, async () => waitFor(file));
+    const { options, file } = storedSnapshotDir();
     const bytes = readFileSync(file());
     bytes.fill(0xab, 4096, 8192);
     bytes.fill(0xcd, bytes.length - 4096);
@@ -87,8 +100,7 @@ describe('boot snapshots', () => {
   });
 
   it('ignores a snapshot made by another Pyodide version', async () => {
-    const { options, file } = snapshotDir();
-    await withSandbox(options, async () => waitFor(file));
+    const { options, file } = storedSnapshotDir();
     const bytes = readFileSync(file());
     const header = bytes.subarray(8, 8 + bytes.readUInt32LE(4));
     const stale = Buffer.from(header.toString('utf8').replace(/"pyodideVersion":"[^"]+"/, (m) => m.replace(/\d/g, '9')));
@@ -102,8 +114,7 @@ describe('boot snapshots', () => {
   });
 
   it('gives each restored interpreter its own random state', async () => {
-    const { options, file } = snapshotDir();
-    await withSandbox(options, async () => waitFor(file));
+    const { options } = storedSnapshotDir();
     const draws = [];
     for (let i = 0; i < 2; i++) {
       draws.push(await withSandbox(options, async (sandbox) => (await sandbox.run('import random\nrandom.random()')).result));
@@ -117,8 +128,8 @@ describe('warm spare', () => {
     const stubborn = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
     await withSandbox({ snapshotCache: 'memory', limits: { interruptGraceMs: 200 } }, async (sandbox) => {
       for (let kill = 0; kill < 2; kill++) {
-        // Let the spare finish booting (on a first boot it also makes the snapshot).
-        await new Promise((resolve) => setTimeout(resolve, 5000));
+        // The spare has booted (on a first boot, the snapshot is also stored).
+        await sandbox.whenIdle();
         await sandbox.run('marker = 1');
         expect((await sandbox.run(stubborn, { timeoutMs: 300 })).stateLost).toBe(true);
         const next = await sandbox.run('"marker" in globals()');

@@ -9,6 +9,8 @@ const FLOODS = ['test/browser/floods.browser.test.ts'];
 /** The page's pauses under a hostile package index (≤ 200 ms): alone too, for the same reason. */
 const INDEX_PAUSES = ['test/browser/hostile-index.browser.test.ts'];
 const HOSTILE_WORKER = ['test/sandbox/hostile-worker.test.ts'];
+/** WebKit's stops that terminate, timed against each other, and its process's CPU read: alone too. */
+const WEBKIT_STOPS = ['test/browser/webkit-stops.browser.test.ts'];
 /**
  * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
  * here; `npm test` runs it beside the other suites at a low CPU priority instead (scripts/test.mjs).
@@ -50,14 +52,15 @@ export default defineConfig({
             test: {
               name: 'suites',
               include: ['test/**/*.test.ts'],
-              exclude: [...FLOODS, ...INDEX_PAUSES, ...HOSTILE_WORKER, ...EXAMPLES],
-              sequence: { groupOrder: 3 },
+              exclude: [...FLOODS, ...INDEX_PAUSES, ...HOSTILE_WORKER, ...WEBKIT_STOPS, ...EXAMPLES],
+              sequence: { groupOrder: 4 },
             },
           },
           { extends: true, test: { name: 'floods', include: FLOODS, sequence: { groupOrder: 0 } } },
           { extends: true, test: { name: 'index-pauses', include: INDEX_PAUSES, sequence: { groupOrder: 1 } } },
           { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 2 } } },
-          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 4 } } },
+          { extends: true, test: { name: 'webkit-stops', include: WEBKIT_STOPS, sequence: { groupOrder: 3 } } },
+          { extends: true, test: { name: 'examples', include: EXAMPLES, sequence: { groupOrder: 5 } } },
         ],
   },
 });

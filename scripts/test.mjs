@@ -5,7 +5,8 @@
  *    mostly waiting on the network and disk) beside the build and the type check; then lint
  *    (ruff's install needs the python3 that the set-up may install).
  * 1. `vitest run` on this Node with SDK 2.x, the suites that time pauses, each alone (the floods,
- *    the page's pauses under a hostile index, the Node hostile-worker suite: vitest.config.ts).
+ *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
+ *    stops: vitest.config.ts).
  * 2. At once: the rest on this Node, two files at a time, and the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a low CPU
  *    priority, nice 19. The examples take the CPU the suites leave and barely any the suites
@@ -76,7 +77,7 @@ for (const name of oldReports) rmSync(join(RESULTS, name));
 const vitest = (projects, options) => step(process.execPath, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
 const passed = [];
 // 1. The suites that time pauses, alone.
-passed.push(await vitest(['floods', 'index-pauses', 'hostile-worker'], { report: 'vitest-alone.json' }));
+passed.push(await vitest(['floods', 'index-pauses', 'hostile-worker', 'webkit-stops'], { report: 'vitest-alone.json' }));
 // 2. The rest on this Node, the examples beside it at a low priority.
 passed.push(...(await Promise.all([vitest(['suites']), vitest(['examples'], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })])));
 // 3. The Node suites on Node 26.

@@ -65,7 +65,7 @@ export class RunStopper {
     // interpreter whose answer is merely slow must not be replaced. So does one past its
     // deadline: the worker raises KeyboardInterrupt itself then, even without a shared buffer.
     // So does one whose Python yields for stops (JSPI without the buffer): it takes the cancel at its next yield.
-    const keepsState = session.interruptible || session.yieldsForStops || this.awaits || reason === 'timeout';
+    const keepsState = session.stopsKeepState || this.awaits || reason === 'timeout';
     this.terminateAfter(keepsState ? this.graceMs : Math.min(this.graceMs, UNINTERRUPTIBLE_GRACE_MS));
     // Frees a top-level `await` (the worker's event loop is idle then); unanswered while Python is busy.
     session.remote.cancel(this.runId).then(

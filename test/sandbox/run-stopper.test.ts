@@ -17,6 +17,7 @@ function fakeSession(interruptible: boolean, answerMs?: number, answer = true) {
   const started = Date.now();
   const session = {
     interruptible,
+    stopsKeepState: interruptible,
     interrupt: vi.fn(),
     stopFunctionCalls: vi.fn(),
     terminate: vi.fn(async () => {

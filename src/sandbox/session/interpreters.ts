@@ -75,7 +75,7 @@ export class Interpreters {
       makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
     }));
     const session = await startSession(boot, config, options.onProgress);
-    const interpreters = new Interpreters(boot, options, snapshots, session.interruptible || session.yieldsForStops);
+    const interpreters = new Interpreters(boot, options, snapshots, session.stopsKeepState);
     interpreters.adopt(session, await given, !(await stored));
     if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };

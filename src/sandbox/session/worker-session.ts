@@ -109,6 +109,11 @@ export class WorkerSession {
     return !!this.info?.yieldsForStops;
   }
 
+  /** Whether a stop from outside (`interrupt()`, an abort) reaches running Python and keeps it: through the buffer, or at a yield. */
+  get stopsKeepState(): boolean {
+    return this.interruptible || this.yieldsForStops;
+  }
+
   interrupt(): void {
     this.worker.interrupt();
   }

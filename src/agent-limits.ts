@@ -11,6 +11,7 @@
  * a value it did not mean.
  */
 import { DEFAULT_LIMITS } from './sandbox/limits.js';
+import { refuseBothNames } from './renamed-option.js';
 import type { SandboxLimits } from './types.js';
 
 /** The longest `code` a `run_python` tool outside the Gemini loop takes by default (MCP, the AI SDK), in characters. */
@@ -115,8 +116,7 @@ export function readLimits<K extends keyof AgentLimits>(
   }
   for (const alias of aliases) {
     if (alias.value === undefined) continue;
-    if (given[alias.to] !== undefined)
-      throw new TypeError(`${alias.from} and limits.${alias.to} are both given; keep limits.${alias.to} (${alias.from} is deprecated)`);
+    refuseBothNames({ name: `limits.${alias.to}`, value: given[alias.to] }, { name: alias.from, value: alias.value });
     given[alias.to] = alias.convert && typeof alias.value === 'number' ? alias.convert(alias.value) : alias.value;
   }
   return given as Pick<AgentLimits, K>;

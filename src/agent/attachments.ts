@@ -4,6 +4,7 @@
  */
 import { type Part, createPartFromBase64, createPartFromText } from '@google/genai';
 import type { AgentSandbox, Attachment, AttachmentContent, ExecutionMode } from './types.js';
+import { refuseBothNames } from '../renamed-option.js';
 
 /**
  * In local mode a text file's contents are shown up to this many bytes; the model can read the rest
@@ -56,8 +57,7 @@ export function checkAttachments(attachments: readonly Attachment[]): CheckedAtt
   const paths = new Set<string>();
   return attachments.map((attachment, index) => {
     const given = (attachment ?? {}) as Partial<Record<'path' | 'name', unknown>>;
-    if (given.path !== undefined && given.name !== undefined)
-      throw new TypeError(`attachments[${index}] has both path and name; keep path (name is deprecated)`);
+    refuseBothNames({ name: `attachments[${index}].path`, value: given.path }, { name: `attachments[${index}].name`, value: given.name });
     const path = given.path ?? given.name;
     const field = given.path === undefined && given.name !== undefined ? 'name' : 'path';
     if (typeof path !== 'string' || path.trim() === '')

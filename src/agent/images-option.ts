@@ -3,6 +3,7 @@
  * default on every entry (chat and one-shot on both APIs, `sandboxAsCallableTool`, Live), and its
  * deprecated boolean name.
  */
+import { refuseBothNames } from '../renamed-option.js';
 
 /**
  * Where images a `run_python` run produced (matplotlib figures, `display()`ed images) go when its
@@ -39,7 +40,7 @@ export function resolveImages<T extends ImagesOption>(
   aliasFalse: T,
 ): T {
   const { images, multimodalFunctionResponse: alias } = options;
-  if (images !== undefined && alias !== undefined) throw new TypeError('Give images or the deprecated multimodalFunctionResponse, not both');
+  refuseBothNames({ name: 'images', value: images }, { name: 'multimodalFunctionResponse', value: alias });
   if (alias !== undefined) {
     if (typeof alias !== 'boolean') throw new TypeError(`multimodalFunctionResponse must be true or false; got ${JSON.stringify(alias)}`);
     return alias ? ('inside' as T) : aliasFalse;

@@ -80,7 +80,7 @@ describe('files already in the sandbox: existingFiles', () => {
     expect(described(requests[0])).toContain('"old.csv"');
     expect(runPythonDeclaration({ timeoutMs: 1000, files: ['old.csv'] }).description).toContain('"old.csv"');
 
-    const both = 'existingFiles and files are both given; keep existingFiles (files is deprecated)';
+    const both = 'files and existingFiles are both given; keep existingFiles (files is deprecated)';
     expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, files: ['a'], existingFiles: ['a'] })).toThrow(both);
     expect(() => sandboxAsCallableTool(sandbox, { files: ['a'], existingFiles: ['a'] })).toThrow(both);
     expect(() => runPythonDeclaration({ timeoutMs: 1000, files: ['a'], existingFiles: ['a'] })).toThrow(both);
@@ -112,7 +112,7 @@ describe('attachments: { path, mimeType, data }', () => {
 
     // @ts-expect-error: path and name at once.
     await expect(chat.sendMessage({ message: 'hi', attachments: [{ path: 'a', name: 'a', mimeType: '', data }] })).rejects.toThrow(
-      'attachments[0] has both path and name; keep path (name is deprecated)',
+      'attachments[0].name and attachments[0].path are both given; keep attachments[0].path (attachments[0].name is deprecated)',
     );
     // @ts-expect-error: neither.
     await expect(chat.sendMessage({ message: 'hi', attachments: [{ mimeType: '', data }] })).rejects.toThrow(

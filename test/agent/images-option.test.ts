@@ -131,7 +131,9 @@ describe('images from sandboxAsCallableTool', () => {
   });
 
   it('refuses both names at once, and a value that is not one of the three', () => {
-    expect(() => sandboxAsCallableTool(drawing(), { images: 'inside', multimodalFunctionResponse: true })).toThrow(/not both/);
+    expect(() => sandboxAsCallableTool(drawing(), { images: 'inside', multimodalFunctionResponse: true })).toThrow(
+      'multimodalFunctionResponse and images are both given; keep images (multimodalFunctionResponse is deprecated)',
+    );
     // @ts-expect-error not a value of images
     expect(() => sandboxAsCallableTool(drawing(), { images: true })).toThrow(/images must be "auto" or "inside" or "after"/);
   });

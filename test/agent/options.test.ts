@@ -102,7 +102,9 @@ describe('options', () => {
   it('takes images in local mode only, and one of its names at a time', () => {
     // @ts-expect-error: server mode sends no function responses.
     expect(() => createCodeExecutionChat({ ai, model: 'm', execution: 'server', images: 'after' })).toThrow(/images applies to execution "local" only/);
-    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, images: 'after', multimodalFunctionResponse: false })).toThrow(/not both/);
+    expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, images: 'after', multimodalFunctionResponse: false })).toThrow(
+      'multimodalFunctionResponse and images are both given; keep images (multimodalFunctionResponse is deprecated)',
+    );
     // @ts-expect-error: not a value of images.
     expect(() => createCodeExecutionChat({ ai, model: 'm', sandbox, images: 'before' })).toThrow(/images must be "auto" or "inside" or "after"; got "before"/);
   });

@@ -11,7 +11,7 @@ describe('the AI SDK tool and files', () => {
     expect(pythonToolDefinition({ existingFiles: ['data/sales.csv'] }).description).toContain('Files in the working directory: "data/sales.csv".');
     expect(pythonToolDefinition({ files: ['old.csv'] }).description).toContain('Files in the working directory: "old.csv".');
     expect(() => pythonToolDefinition({ existingFiles: ['a'], files: ['a'], description: 'mine' })).toThrow(
-      'existingFiles and files are both given; keep existingFiles (files is deprecated)',
+      'files and existingFiles are both given; keep existingFiles (files is deprecated)',
     );
   });
 

@@ -4,6 +4,7 @@
  * tool), so it no longer shares `files` with `RunResult.files` (a run's outputs); and its
  * deprecated name.
  */
+import { refuseBothNames } from '../../renamed-option.js';
 
 /**
  * The caller's `existingFiles`, or the deprecated `files`, checked: paths relative to the
@@ -12,8 +13,7 @@
  */
 export function resolveExistingFiles(options: { existingFiles?: unknown; files?: unknown }): readonly string[] {
   const { existingFiles, files } = options;
-  if (existingFiles !== undefined && files !== undefined)
-    throw new TypeError('existingFiles and files are both given; keep existingFiles (files is deprecated)');
+  refuseBothNames({ name: 'existingFiles', value: existingFiles }, { name: 'files', value: files });
   const [name, value] = files !== undefined ? ['files', files] : ['existingFiles', existingFiles];
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((path) => typeof path === 'string'))

@@ -16,6 +16,21 @@ const WEBKIT_STOPS = ['test/browser/webkit-stops.browser.test.ts'];
  * here; `npm test` runs it beside the other suites at a low CPU priority instead (scripts/test.mjs).
  */
 const EXAMPLES = ['test/package/examples.test.ts'];
+/**
+ * Node suites the Node 26 pass leaves to the first: their subject is the same bytes and checks on
+ * every Node (the snapshot store and the shipped snapshot's choice, which every other suite's boot
+ * restores from on both; the package index, wheel checks and download bounds, whose fetches
+ * packages.test.ts and package-download-bytes.test.ts make on both; the working directory's walk,
+ * which is Python's). About 120 s of a test file at a time there.
+ */
+const FIRST_PASS_ONLY = [
+  'test/sandbox/snapshot.test.ts',
+  'test/sandbox/shipped-snapshot.test.ts',
+  'test/sandbox/package-index.test.ts',
+  'test/sandbox/wheel-verification.test.ts',
+  'test/sandbox/package-download-stops.test.ts',
+  'test/sandbox/workdir-walk.test.ts',
+];
 /** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */
 const BROWSER = ['**/*.browser.test.ts'];
 
@@ -42,7 +57,12 @@ export default defineConfig({
       ? [
           {
             extends: true,
-            test: { name: 'node', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...HOSTILE_WORKER, ...EXAMPLES], sequence: { groupOrder: 0 } },
+            test: {
+              name: 'node',
+              include: ['test/**/*.test.ts'],
+              exclude: [...BROWSER, ...HOSTILE_WORKER, ...EXAMPLES, ...FIRST_PASS_ONLY],
+              sequence: { groupOrder: 0 },
+            },
           },
           { extends: true, test: { name: 'hostile-worker', include: HOSTILE_WORKER, sequence: { groupOrder: 1 } } },
         ]

@@ -14,7 +14,7 @@
  *    of about 1.6 cores then). Not beside step 1: the floods' 200 ms pause bound failed there.
  *    The examples' lines are prefixed `[examples]`.
  * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
- *    suite last and alone.
+ *    suite last and alone, but for those whose subject is the same on every Node (vitest.config.ts).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (.ci/run adds them up; older ones
  * are removed first). A failed set-up step ends it; a failed test pass does not stop the later

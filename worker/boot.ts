@@ -10,7 +10,7 @@ import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { OutputChunk } from '../src/types.js';
 import { FdOutput } from './fd-output.js';
 import { type WatchedFS, watchFileChanges } from './file-changes.js';
-import { useLinearBasename } from './path-basename.js';
+import { useLinearPaths } from './linear-paths.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './interrupts.js';
@@ -163,7 +163,7 @@ function startRunner(
     max_files: config.maxFilesPerRun,
     recursion_limit: config.recursionLimit,
   };
-  useLinearBasename((pyodide as unknown as { _module: Parameters<typeof useLinearBasename>[0] })._module);
+  useLinearPaths((pyodide as unknown as { _module: Parameters<typeof useLinearPaths>[0] })._module);
   const filesChanged = watchFileChanges(pyodide.FS as unknown as WatchedFS);
   const outputBelow = new FdOutput(() => memoryOf(pyodide) as Int8Array, config.maxOutputBytes);
   const runner = runnerModule.setup(emit, JSON.stringify(limits), filesChanged, () => outputBelow.take()) as RunnerProxy;

@@ -18,10 +18,8 @@ export function basename(path: string): string {
 /** What `PATH.dirname` answers: the path before the last name, without its last slash; `.` for none, `/` for the root. */
 export function dirname(path: string): string {
   const root = path.startsWith('/') ? '/' : '';
-  const end = Math.max(endOfLastName(path), root.length);
-  const slash = path.lastIndexOf('/', end - 1);
-  const dir = slash >= root.length ? path.slice(root.length, slash) : '';
-  return !root && slash < 0 ? '.' : root + dir;
+  const slash = path.lastIndexOf('/', Math.max(endOfLastName(path), root.length) - 1);
+  return slash >= root.length ? path.slice(0, slash) : root || '.';
 }
 
 /** Where the last name ends: the path's length less its trailing slashes. */

@@ -2,7 +2,7 @@
  * Fast start: boots are snapshotted and later restored. The worker validates every snapshot, so
  * a stale or corrupt one only costs a normal boot.
  */
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ async function waitFor<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
 describe('boot snapshots', () => {
   it('makes and stores a snapshot on the first boot', () => {
     expect(firstBoot.bootPath).toBe('fresh');
-    expect(readFileSync(firstBoot.stored).length).toBeGreaterThan(1_000_000);
+    expect(statSync(firstBoot.stored).size).toBeGreaterThan(1_000_000);
   });
 
   it('restores a later boot from the snapshot, with a working runner', async () => {

@@ -10,14 +10,30 @@
 
 const KINDS = Symbol.for('pyodide-code-execution.error-kinds');
 
+/** What {@link CodeExecutionError}'s constructor takes beside the message. */
 export interface CodeExecutionErrorOptions {
   /** What went wrong, stable across versions (see each kind). */
   code: string;
   /** Whether the same call may succeed when tried again unchanged. */
   retryable?: boolean;
+  /** The error that led to this one, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
+/**
+ * The base of every error this library throws for its own reasons; each kind (`SandboxError`,
+ * `PackageLoadError`, …) extends it. Match on `code` and check with `isInstance`, not `instanceof`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sandbox.run(code);
+ * } catch (error) {
+ *   if (CodeExecutionError.isInstance(error) && error.retryable) await sandbox.run(code);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class CodeExecutionError extends Error {
   /** The kind a subclass declares; marks its errors for {@link CodeExecutionError.isInstance}. */
   static readonly kind: string = 'CodeExecutionError';

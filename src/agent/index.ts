@@ -66,6 +66,7 @@ export type {
   LiveWaitingForInputEvent,
 } from './live/events.js';
 export type {
+  CodeCallEvent,
   CodeExecutionEvent,
   FunctionResponseEvent,
   MaxStepsEvent,

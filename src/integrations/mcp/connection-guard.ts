@@ -11,7 +11,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** The bounds of a {@link ConnectionGuard}. */
+/** Bounds on the HTTP server's connections (`serveHttp`'s second argument; each field defaults when left out). */
 export interface ConnectionBounds {
   /** Connections at once. */
   maxConnections: number;

@@ -18,6 +18,7 @@
 // bin.ts import them directly), so they can change without a major version.
 export { serveStdio } from './stdio.js';
 export { serveHttp, type HttpMcpServerOptions, type RunningHttpMcpServer } from './http.js';
+export type { ConnectionBounds } from './connection-guard.js';
 export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
 export type { AgentLimits, McpServerLimits } from '../../agent-limits.js';
 export { createSessionServer } from './server.js';

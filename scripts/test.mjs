@@ -5,10 +5,12 @@
  *    mostly waiting on the network and disk) beside the build, the type check and the API
  *    reference (`npm run docs`); then lint (ruff's install needs the python3 that the set-up may
  *    install).
- * 1. `vitest run` on this Node with SDK 2.x, the suites that time pauses, each alone (the floods,
+ *    Beside them, the Node binaries of the passes (scripts/node-binary.mjs): this script starts on
+ *    any Node (the machine's own may be older than the package supports) and runs none of the tests.
+ * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
  *    stops: vitest.config.ts).
- * 2. At once: the rest on this Node, two files at a time, and the example projects (installs,
+ * 2. At once: the rest on Node 24, two files at a time, and the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a low CPU
  *    priority, nice 19. The examples take the CPU the suites leave and barely any the suites
  *    want, so the suites' timing bounds hold as they did with the examples last and alone (189 s
@@ -16,6 +18,7 @@
  *    The examples' lines are prefixed `[examples]`.
  * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
  *    suite last and alone, but for those whose subject is the same on every Node (vitest.config.ts).
+ * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (.ci/run adds them up; older ones
  * are removed first). A failed set-up step ends it; a failed test pass does not stop the later
@@ -26,10 +29,33 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary } from './node-binary.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(REPO, 'test-results');
 const script = (name) => join(REPO, 'scripts', name);
 const VITEST = join(REPO, 'node_modules', 'vitest', 'vitest.mjs');
+/** The first pass's Node, then the later passes' (scripts/test-on-node.mjs finds them installed). */
+const PASS_NODES = [24, 26, 22];
+/**
+ * Node 22, the oldest supported, runs the suites that take the library's main paths end to end
+ * (runs, files, packages, code mode, the AI SDK tool, the MCP server on both transports, the packed
+ * package in a new project) and those that branch on JSPI, which Node 22 lacks (the page's
+ * functions, the late standard library): 65-125 s of two files at once.
+ */
+const NODE22_SUBSET = [
+  'test/sandbox/run.test.ts',
+  'test/sandbox/files.test.ts',
+  'test/sandbox/packages.test.ts',
+  'test/sandbox/sandbox-functions.test.ts',
+  'test/worker/late-stdlib.test.ts',
+  'test/agent/local-loop.test.ts',
+  'test/agent/code-mode.test.ts',
+  'test/integrations/ai-sdk.test.ts',
+  'test/integrations/mcp-stdio.test.ts',
+  'test/integrations/mcp-http.test.ts',
+  'test/package/new-user.test.ts',
+];
 
 /**
  * Runs `command` in the repository; resolves whether it exited 0. With a `prefix`, its output is
@@ -66,22 +92,31 @@ function prefixLines(from, to, prefix) {
 const node = (...args) => step(process.execPath, args);
 const npmRun = (name) => step('npm', ['run', name]);
 
-// 0. Set-up beside the build and the type check; then lint.
+// 0. Set-up beside the build and the type check, and the Node binaries of the passes (installed
+// from the npm registry unless the machine has them: about 5 s each); then lint.
 const setUp = node(script('prepare-test-machine.mjs'));
+const nodes = Promise.all(PASS_NODES.map(nodeBinary)).catch((error) => console.error(error.message));
 // The API reference too, which fails on an undocumented export (about 10 s).
 const built = (await npmRun('build')) && (await npmRun('typecheck')) && (await npmRun('docs'));
-if (!((await setUp) && built && (await npmRun('lint')))) process.exit(1);
+const [node24] = (await nodes) ?? [];
+if (!((await setUp) && built && node24 && (await npmRun('lint')))) process.exit(1);
 
-const RESULTS = join(REPO, 'test-results');
 const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter((name) => /^vitest.*\.json$/.test(name)) : [];
 for (const name of oldReports) rmSync(join(RESULTS, name));
 
-const vitest = (projects, options) => step(process.execPath, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
-const passed = [];
+console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
+const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
+/** Each pass's report, and whether it passed. */
+const passes = [];
+const pass = async (report, run) => passes.push({ report, passed: await run });
 // 1. The suites that time pauses, alone.
-passed.push(await vitest(['floods', 'index-pauses', 'hostile-worker', 'webkit-stops'], { report: 'vitest-alone.json' }));
-// 2. The rest on this Node, the examples beside it at a low priority.
-passed.push(...(await Promise.all([vitest(['suites']), vitest(['examples'], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })])));
-// 3. The Node suites on Node 26.
-passed.push(await node(script('test-on-node.mjs'), '26'));
-process.exit(passed.every(Boolean) ? 0 : 1);
+await pass('vitest-alone.json', vitest(['floods', 'index-pauses', 'hostile-worker', 'webkit-stops'], { report: 'vitest-alone.json' }));
+// 2. The rest, the examples beside them at a low priority.
+await Promise.all([
+  pass('vitest.json', vitest(['suites'], { report: 'vitest.json' })),
+  pass('vitest-examples.json', vitest(['examples'], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })),
+]);
+// 3. The Node suites on Node 26; 4. the Node 22 subset.
+await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));
+await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
+process.exit(passes.every((each) => each.passed) ? 0 : 1);

@@ -1,8 +1,8 @@
 /**
  * worker/late-stdlib.ts with a real interpreter: a restore that gets an empty standard library
  * imports from the real one once it is written over it; a fresh boot waits for the real one.
- * Until it is in, an import from it waits inside the run where Python can wait (JSPI: Node 22+,
- * the later passes of `npm test`), and runs wait for it before they start where it cannot (Node 20).
+ * Until it is in, an import from it waits inside the run where Python can wait (JSPI: Node 24 and
+ * 26 in `npm test`), and runs wait for it before they start where it cannot (its Node 22 pass).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -374,13 +374,49 @@ describe("the host's checks of a worker's function calls", () => {
       limits,
     );
     expect((await calls.answer(call('big'))).error).toMatch(/returned 1048578 characters of JSON, over 1048576/);
-    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).error).toMatch(
-      /arguments\.rows\.1\.n: -1 is less than 0\.; arguments\.rows\.2: Instance does not have required property "n"/,
-    );
+    // The first problem found: the check stops there (its cost stays linear in the arguments' size).
+    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).error).toMatch(/arguments\.rows\.1\.n: -1 is less than 0\.$/);
+    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{}]}'))).error).toMatch(/arguments\.rows\.1: Instance does not have required property "n"/);
     expect((await calls.answer(call('typed', '{"rows":[],"extra":1}'))).error).toMatch(
       /arguments: Property "extra" does not match additional properties schema/,
     );
     expect(await calls.answer(call('typed', '{"rows":[{"n":2}]}'))).toEqual({ type: 'function-result', callId: 9, result: '"ok"' });
+  });
+  it('refuses huge failing arguments as fast as it accepts fitting ones of the same size (no check compares every problem with every other)', async () => {
+    const schemas: Record<string, Record<string, unknown>> = {
+      numbers: { type: 'object', properties: { ids: { type: 'array', items: { type: 'number' } } } },
+      items: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } } },
+      enums: { type: 'object', properties: { ids: { type: 'array', items: { enum: [1, 2] } } } },
+      closed: { type: 'object', properties: { ids: { type: 'array' } }, additionalProperties: false },
+      unique: { type: 'object', properties: { ids: { type: 'array', uniqueItems: true } } },
+    };
+    const calls = new FunctionCalls(
+      Object.entries(schemas).map(([name, parameters]) => ({ name, parameters, handler: () => 'ran' })),
+      limits,
+    );
+    const timed = async (name: string, args: unknown) => {
+      const start = performance.now();
+      const reply = await calls.answer(call(name, JSON.stringify(args)));
+      return { reply, ms: performance.now() - start };
+    };
+    for (const count of [24_000, 60_000, 340_000]) {
+      // The control: the same check passing arguments of the same size, in the same run.
+      const fitting = await timed('numbers', { ids: Array(count).fill(0) });
+      expect(fitting.reply.result).toBe('"ran"');
+      const bound = 3 * fitting.ms + 100;
+      const failing = [
+        await timed('items', { ids: Array(count).fill(0) }),
+        await timed('enums', { ids: Array(count).fill(0) }),
+        await timed('unique', { ids: count <= 60_000 ? Array.from({ length: count }, (_, i) => ({ i })) : Array(count).fill(0) }),
+      ];
+      if (count <= 60_000) failing.push(await timed('closed', Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1]))));
+      for (const { reply, ms } of failing) {
+        expect(reply.error).toMatch(/the arguments do not fit|uniqueItems/);
+        expect(reply.error!.length).toBeLessThan(2_000);
+        expect(ms, `${count} items: ${reply.error?.slice(0, 80)}`).toBeLessThan(bound);
+      }
+    }
+    expect((await timed('unique', { ids: [1, 2, 2] })).reply.error).toMatch(/Duplicate items/);
   });
 });
 

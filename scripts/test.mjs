@@ -20,9 +20,10 @@
  *    suite last and alone, but for those whose subject is the same on every Node (vitest.config.ts).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
- * Each pass writes its own report, `test-results/vitest*.json` (.ci/run adds them up; older ones
- * are removed first). A failed set-up step ends it; a failed test pass does not stop the later
- * ones, so one run reports everything, and the exit code says whether all passed.
+ * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
+ * failed set-up step ends it; a failed test pass does not stop the later ones, so one run reports
+ * everything. It ends with the totals and every failed test (scripts/test-summary.mjs), and the
+ * exit code says whether all passed.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -30,9 +31,9 @@ import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeBinary } from './node-binary.mjs';
+import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS = join(REPO, 'test-results');
 const script = (name) => join(REPO, 'scripts', name);
 const VITEST = join(REPO, 'node_modules', 'vitest', 'vitest.mjs');
 /** The first pass's Node, then the later passes' (scripts/test-on-node.mjs finds them installed). */
@@ -101,7 +102,7 @@ const built = (await npmRun('build')) && (await npmRun('typecheck')) && (await n
 const [node24] = (await nodes) ?? [];
 if (!((await setUp) && built && node24 && (await npmRun('lint')))) process.exit(1);
 
-const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter((name) => /^vitest.*\.json$/.test(name)) : [];
+const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter(isReport) : [];
 for (const name of oldReports) rmSync(join(RESULTS, name));
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
@@ -119,4 +120,8 @@ await Promise.all([
 // 3. The Node suites on Node 26; 4. the Node 22 subset.
 await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));
 await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
-process.exit(passes.every((each) => each.passed) ? 0 : 1);
+
+// Last, so that a failure names itself at the end of the log.
+const failedPasses = passes.filter((each) => !each.passed).map((each) => each.report);
+console.log(`\n${summaryLines(RESULTS, failedPasses).join('\n')}`);
+process.exit(failedPasses.length === 0 ? 0 : 1);

@@ -5,7 +5,8 @@
  *
  * The pause is wall-clock time between 10 ms timer ticks, so another suite's browsers competing
  * for this machine's two cores would count as the host's own: vitest.config.ts runs this file
- * alone, after every other.
+ * alone, first, and the bound grows by three times the page's idle pause measured just before
+ * (support/browser/pause-bound.ts), for the machine's other load.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium } from '../support/engines/chromium.js';
@@ -14,6 +15,7 @@ import { firefox } from '../support/engines/firefox.js';
 import { webkit } from '../support/engines/webkit.js';
 import { MIRROR_FLOOD, MIRROR_FLOOD_RUNS, floodOutput, sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { useHostPage } from '../support/browser/engine-host.js';
+import { type PauseAgainstIdle, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 120_000;
@@ -37,6 +39,10 @@ const ENGINES: Engine[] = [chromium(), firefox(), webkit({ sharedArrayBuffer: tr
 describe.each(ENGINES)('$name', (engine) => {
   const ctx = useHostPage(engine, true);
   const bounded = ctx.sandbox('bounded');
+  /** The page's longest pause while `fn` runs, and its bound against the idle page's just before. */
+  const pausesDuring = <T>(fn: () => Promise<T>) => pauseAgainstIdle((watched) => bounded.longestStallDuring(watched), MAX_PAGE_STALL_MS, fn);
+  /** The pause is under its bound, saying the numbers if not. */
+  const expectNoLongPause = (pauses: PauseAgainstIdle<unknown>) => expect(pauses.stallMs, pauseReport(pauses)).toBeLessThan(pauses.boundMs);
   beforeAll(async () => {
     if (engine.missing) return;
     requireLibBuild();
@@ -51,14 +57,15 @@ describe.each(ENGINES)('$name', (engine) => {
    * boots behind each one, and in Firefox a spare booting while the 8 MB flood was stopped paused
    * the page 392-811 ms (52-72 ms with no spare booting), which times the spare, not the flood.
    */
-  async function floodAndRecover(flood: string, code: string, reason: RegExp): Promise<{ stallMs: number; streamedChars: number }> {
+  async function floodAndRecover(flood: string, code: string, reason: RegExp): Promise<{ timed: PauseAgainstIdle<unknown>; streamedChars: number }> {
     await bounded.whenIdle();
-    const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run(code));
-    pauses.push(`${engine.name}, ${flood}: ${Math.round(stallMs)} ms`);
+    const timed = await pausesDuring(() => bounded.run(code));
+    const r = timed.value;
+    pauses.push(`${engine.name}, ${flood}: ${pauseReport(timed)}`);
     expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
     expect(r.error?.message).toMatch(reason);
     expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
-    return { stallMs, streamedChars: r.streamed.reduce((n, c) => n + c.text.length, 0) };
+    return { timed, streamedChars: r.streamed.reduce((n, c) => n + c.text.length, 0) };
   }
 
   // A pause is timed on a shared two-core machine, so a test over the bound is tried once more (one
@@ -69,8 +76,8 @@ describe.each(ENGINES)('$name', (engine) => {
       '300 images fail the run and replace the worker; the page never pauses 200 ms',
       async () => {
         const images = "images: Array.from({ length: 300 }, () => ({ mimeType: 'image/png', data: 'iVBORw0KGgo=' }))";
-        const { stallMs } = await floodAndRecover('300 images', tamperWithNextResult(images), /300 images \(at most 20 per run\)/);
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        const { timed } = await floodAndRecover('300 images', tamperWithNextResult(images), /300 images \(at most 20 per run\)/);
+        expectNoLongPause(timed);
       },
       TIMEOUT_MS,
     );
@@ -82,12 +89,12 @@ describe.each(ENGINES)('$name', (engine) => {
       '%s (over the limits) stop the worker in its frame; the page never pauses 200 ms',
       async (name, count, bytes) => {
         // The frame measured the message and stopped the worker: the page never had to receive it.
-        const { stallMs } = await floodAndRecover(
+        const { timed } = await floodAndRecover(
           name,
           tamperWithNextResult(sharedFiles(count, bytes)),
           /sent a message of more than \d+ characters, more than any answer within its limits/,
         );
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        expectNoLongPause(timed);
       },
       TIMEOUT_MS,
     );
@@ -95,9 +102,9 @@ describe.each(ENGINES)('$name', (engine) => {
     test(
       '300 output events of 1 MB stop the worker after at most two caps reached the page; the page never pauses 200 ms',
       async () => {
-        const { stallMs, streamedChars } = await floodAndRecover('300 output events of 1 MB', floodOutput(300, 1 << 20), /streamed more than .* characters/);
+        const { timed, streamedChars } = await floodAndRecover('300 output events of 1 MB', floodOutput(300, 1 << 20), /streamed more than .* characters/);
         expect(streamedChars).toBeLessThanOrEqual(MAX_STREAMED_CHARS);
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        expectNoLongPause(timed);
       },
       TIMEOUT_MS,
     );
@@ -108,10 +115,10 @@ describe.each(ENGINES)('$name', (engine) => {
       async () => {
         const code =
           'import os\nbase = "many/" + "n" * 200\nos.makedirs(base, exist_ok=True)\nfor i in range(5000): open(f"{base}/{\'f\' * 200}-{i:05d}", "w").write("x")';
-        const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.runCounted(code));
-        pauses.push(`${engine.name}, 5,000 files with long names: ${Math.round(stallMs)} ms`);
-        expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, files: 5000 });
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        const timed = await pausesDuring(() => bounded.runCounted(code));
+        pauses.push(`${engine.name}, 5,000 files with long names: ${pauseReport(timed)}`);
+        expect(timed.value).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, files: 5000 });
+        expectNoLongPause(timed);
         await bounded.run('import shutil\nshutil.rmtree("many")');
       },
       TIMEOUT_MS,
@@ -120,23 +127,24 @@ describe.each(ENGINES)('$name', (engine) => {
     test(
       `${MIRROR_FLOOD_RUNS} runs that each replace 5,000 empty files with long names never pause the page 200 ms, and a restart after them answers within seconds, not a minute`,
       async () => {
-        const { value: outcomes, stallMs } = await bounded.longestStallDuring(async () => {
+        const timed = await pausesDuring(async () => {
           const seen: string[] = [];
           for (let run = 0; run < MIRROR_FLOOD_RUNS; run++) seen.push((await bounded.runCounted(MIRROR_FLOOD)).outcome);
           return seen;
         });
-        pauses.push(`${engine.name}, ${MIRROR_FLOOD_RUNS} runs of 5,000 long-named files: ${Math.round(stallMs)} ms`);
-        expect(outcomes).toEqual(Array(MIRROR_FLOOD_RUNS).fill('OUTCOME_OK'));
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        pauses.push(`${engine.name}, ${MIRROR_FLOOD_RUNS} runs of 5,000 long-named files: ${pauseReport(timed)}`);
+        expect(timed.value).toEqual(Array(MIRROR_FLOOD_RUNS).fill('OUTCOME_OK'));
+        expectNoLongPause(timed);
         expect((await bounded.run('import os\nos._exit(0)')).stateLost).toBe(true);
         // The run's own duration, timed in the page, includes waiting for the replacement and its files.
         const next = await bounded.run('6 * 7');
         pauses.push(`${engine.name}, the restart after them: the next run took ${Math.round(next.durationMs)} ms`);
         expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
         // Before the write-back was bounded this restart took 53 s. Now 0.3-1 s alone, but up to 2.3 s
-        // on a first round here (the replacement boots while the page writes the files back): the
-        // bound catches the unbounded write-back, and the speed itself is not a unit test's to time.
-        expect(next.durationMs).toBeLessThan(5000);
+        // on a first round here (the replacement boots while the page writes the files back), more
+        // on a loaded machine: the bound catches the unbounded write-back, and the speed itself is
+        // not a unit test's to time.
+        expect(next.durationMs).toBeLessThan(15_000);
         await bounded.run('import shutil\nshutil.rmtree("batch")');
       },
       TIMEOUT_MS,
@@ -146,12 +154,13 @@ describe.each(ENGINES)('$name', (engine) => {
     test(
       'one 40 MB line written below sys.stdout is capped by characters: Python is kept and the page never pauses 200 ms',
       async () => {
-        const { value: r, stallMs } = await bounded.longestStallDuring(() => bounded.run('import os\nos.write(1, b"A" * 40_000_000 + b"\\n")'));
-        pauses.push(`${engine.name}, one 40 MB line below sys.stdout: ${Math.round(stallMs)} ms`);
+        const timed = await pausesDuring(() => bounded.run('import os\nos.write(1, b"A" * 40_000_000 + b"\\n")'));
+        const r = timed.value;
+        pauses.push(`${engine.name}, one 40 MB line below sys.stdout: ${pauseReport(timed)}`);
         expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
         expect(r.output).toContain('more output written below sys.stdout was dropped');
         expect(r.streamed.reduce((n, c) => n + c.text.length, 0)).toBeLessThanOrEqual(MAX_STREAMED_CHARS);
-        expect(stallMs).toBeLessThan(MAX_PAGE_STALL_MS);
+        expectNoLongPause(timed);
         expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
       },
       TIMEOUT_MS,

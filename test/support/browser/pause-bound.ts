@@ -1,0 +1,37 @@
+/**
+ * A bound on a page's longest main-thread pause that a busy machine does not break. A pause is
+ * wall-clock time between timer ticks, so other processes on the machine delay a tick with nothing
+ * blocking the page: 200 ms bounds failed at 212 ms on a loaded machine. The control is the same
+ * page's longest pause while idle, measured just before in the same run: the bound is the test's
+ * own plus three times that. Idle pauses are a few milliseconds on a quiet machine, so the bound
+ * stays the test's own there; work that blocks the page (seconds, as these bounds once caught)
+ * still fails it.
+ */
+
+/** Watches a page's longest pause while `fn` runs (HostPage and the engine hosts' `longestStallDuring`). */
+export type StallWatch = <T>(fn: () => Promise<T>) => Promise<{ value: T; stallMs: number }>;
+
+/** How long the control watches the idle page. */
+const CONTROL_MS = 1000;
+const IDLE_MULTIPLIER = 3;
+
+export interface PauseAgainstIdle<T> {
+  value: T;
+  /** The longest pause while `fn` ran. */
+  stallMs: number;
+  /** The longest pause of the idle page just before. */
+  idleStallMs: number;
+  /** `boundMs` plus three times `idleStallMs`: what `stallMs` must stay under. */
+  boundMs: number;
+}
+
+/** Watches the idle page for a second, then `fn`; see above. */
+export async function pauseAgainstIdle<T>(watch: StallWatch, boundMs: number, fn: () => Promise<T>): Promise<PauseAgainstIdle<T>> {
+  const { stallMs: idleStallMs } = await watch(() => new Promise((resolve) => setTimeout(resolve, CONTROL_MS)));
+  const { value, stallMs } = await watch(fn);
+  return { value, stallMs, idleStallMs, boundMs: boundMs + IDLE_MULTIPLIER * idleStallMs };
+}
+
+/** For the failure message: the pause, the control and the bound. */
+export const pauseReport = ({ stallMs, idleStallMs, boundMs }: PauseAgainstIdle<unknown>) =>
+  `longest pause ${Math.round(stallMs)} ms; idle just before ${Math.round(idleStallMs)} ms; bound ${Math.round(boundMs)} ms`;

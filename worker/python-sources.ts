@@ -12,6 +12,7 @@ import runnerPy from './python/runner.py?raw';
 import rejectionsPy from './python/rejections.py?raw';
 import mplBackendPy from './python/sandbox_mpl_backend.py?raw';
 import restoredPy from './python/restored.py?raw';
+import runTasksPy from './python/run_tasks.py?raw';
 import stdinPy from './python/stdin.py?raw';
 import stopsPy from './python/stops.py?raw';
 import suspendPy from './python/suspend.py?raw';
@@ -30,6 +31,7 @@ export const PYTHON_SOURCES: Record<string, string> = {
   'late_stdlib.py': lateStdlibPy,
   'rejections.py': rejectionsPy,
   'restored.py': restoredPy,
+  'run_tasks.py': runTasksPy,
   'runner.py': runnerPy,
   'sandbox_mpl_backend.py': mplBackendPy,
   'stdin.py': stdinPy,

@@ -25,6 +25,7 @@ import figures
 import interrupts
 import rejections
 import restored
+import run_tasks
 import stdin
 import tracebacks
 import workdir
@@ -155,6 +156,7 @@ class Runner:
             linecache.cache.pop(old, None)
 
     def _begin(self) -> None:
+        run_tasks.begin()
         self.capture.begin()
         figures.collector.begin()
         sys.stdout, sys.stderr = self.stdout, self.stderr
@@ -168,6 +170,7 @@ class Runner:
 
     def _finish(self, value: Any = None, error: BaseException | None = None) -> str:
         interrupts.ignore()  # again, in case one struck mid-switch
+        run_tasks.end()
         record: dict[str, Any] = {"status": "ok"}
         try:
             figures.collector.capture_pyplot()
@@ -272,6 +275,7 @@ def setup(
     figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
     interrupts.install()
     rejections.install()
+    run_tasks.install()
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)

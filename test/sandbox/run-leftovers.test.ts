@@ -1,0 +1,76 @@
+/**
+ * Nothing of a run outlives it: the asyncio tasks a cell starts end with its run. A leftover task
+ * neither computes between runs nor calls the page's functions as a later run, and a task that
+ * swallows its cancellation is never woken again.
+ */
+import { describe, expect } from 'vitest';
+import type { SandboxFunction } from '../../dist/index.node.js';
+import { it } from '../support/fixtures.js';
+
+/** The cores this process (and so an in-process worker's Python) used over `ms` of idle waiting. */
+async function coresOver(ms: number): Promise<number> {
+  const before = process.cpuUsage();
+  const start = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000 / (performance.now() - start);
+}
+
+const SPINNERS = `
+import asyncio
+async def spin():
+    while True:
+        sum(range(20_000))
+        await asyncio.sleep(0)
+async def stubborn():
+    while True:
+        try:
+            sum(range(20_000))
+            await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            pass
+tasks = [asyncio.ensure_future(spin()), asyncio.ensure_future(stubborn())]
+await asyncio.sleep(0.1)
+`;
+
+describe("a run's leftover tasks", () => {
+  it('use no CPU once their run has ended, even one that swallows CancelledError', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'worker', warmSpare: false });
+    expect((await sandbox.run(SPINNERS)).outcome).toBe('OUTCOME_OK');
+    expect(await coresOver(2_000)).toBeLessThan(0.25);
+    // The state is kept, and the tasks are over or frozen: none is running.
+    const after = await sandbox.run('print([t.cancelled() for t in tasks], tasks[1].done())');
+    expect(after.stdout).toBe('[True, False] False\n');
+  });
+
+  it('that calls a page function during a later run is refused: the later run calls nothing', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'worker', warmSpare: false });
+    const calls: { toolCallId?: string; args: unknown }[] = [];
+    const record: SandboxFunction = {
+      name: 'record',
+      parameters: { type: 'object', properties: { n: { type: 'integer' } } },
+      handler: (args) => {
+        calls.push({ args });
+        return 'ok';
+      },
+    };
+    const first = await sandbox.run(
+      `
+import asyncio
+async def later():
+    await asyncio.sleep(0.3)
+    await default_api.record(n=1)
+task = asyncio.ensure_future(later())
+`,
+      { functions: [record] },
+    );
+    expect(first.outcome).toBe('OUTCOME_OK');
+    // The later run waits past the leftover task's call, with the same function available.
+    const second = await sandbox.run('import asyncio\nawait asyncio.sleep(0.8)\nprint(task.cancelled())', { functions: [record] });
+    expect(second.stdout).toBe('True\n');
+    expect(calls).toEqual([]);
+    // Its own calls still go through.
+    expect((await sandbox.run('print(await default_api.record(n=2))', { functions: [record] })).stdout).toBe('ok\n');
+    expect(calls).toEqual([{ args: { n: 2 } }]);
+  });
+});

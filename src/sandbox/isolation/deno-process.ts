@@ -12,8 +12,17 @@ import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
 import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 
-/** The most bytes one message from the worker may carry (a snapshot is about 30 MB; a file at most `maxFileBytes`). */
-const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+/**
+ * The most bytes one message from the worker may carry. Honest messages with bytes are the boot's
+ * snapshot (the memory of a fresh interpreter: 13 MB shipped, some tens of MB with more loaded)
+ * and `readFile`'s answer (a file of the working directory); a run's files and images cross as
+ * text, bounded by `maxMessageChars`. 128 MiB is a few times the snapshot and a file larger than
+ * any the limits let a run return (`maxFileBytes`, 10 MiB by default). A message costs the host's
+ * main thread about 11 ms and 5 MB per MiB (129 MiB: 1.5 s, +650 MB; 360 MiB: 11.8 s, +2.3 GB), so
+ * a larger one stops the worker, as `readFile` of a larger file does (with `maxBytes` at most this,
+ * the worker refuses it instead).
+ */
+export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 /** The tail of the process's stderr kept for an exit's reason; the rest is dropped, never shown. */
 const STDERR_TAIL_CHARS = 2000;
 

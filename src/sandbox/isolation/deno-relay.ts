@@ -7,11 +7,13 @@
  *
  * Kept small: everything it does is listed here. It obeys two commands from the host: a message
  * for a channel, and `interrupt` (Python's KeyboardInterrupt, through the buffer it shares with
- * the worker). A message from the worker carrying more text than any honest answer, or more
- * bytes than `maxMessageBytes`, stops the worker and the process, like the frame's gate.
+ * the worker). A message from the worker that costs the host more than any honest answer, or
+ * that no honest worker sends (relay-gate.ts), stops the worker and the process, like the
+ * frame's gate.
  */
 import { SIGINT } from '../../protocol.js';
 import { wireCodec } from './process-wire.js';
+import { gateRefusal } from './relay-gate.js';
 
 /** What the relay needs to know. */
 export interface RelaySettings {
@@ -30,21 +32,8 @@ const exit = (reason) => {
   process.send(['exit', reason]);
   setTimeout(() => process.exit(1), 50);
 };
-/** Text characters and bytes of a message, counted until over the limits. */
-function tooLarge(data) {
-  const stack = [data];
-  let chars = 0;
-  let bytes = 0;
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (typeof value === 'string') chars += value.length;
-    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes += value.byteLength;
-    else if (value && typeof value === 'object') for (const key in value) { chars += 1; stack.push(value[key]); }
-    else chars += 1;
-    if (chars > settings.maxMessageChars || bytes > settings.maxMessageBytes) return true;
-  }
-  return false;
-}
+process.on('disconnect', () => process.exit(0));
+const refusal = ${gateRefusal.toString()};
 // Deno gives every worker Node's \`process\` and its own \`Deno\`; the worker runs without both, as a
 // browser worker does. Pyodide, seeing either, would take Node's paths and write each wheel to a
 // cache folder the process may not write; Python has two ways fewer to the process (each still
@@ -66,9 +55,10 @@ worker.addEventListener('message', function loaded(event) {
 });
 for (const [name, channel] of Object.entries(channels)) {
   channel.port1.onmessage = (event) => {
-    if (tooLarge(event.data)) {
+    const refused = refusal(event.data, settings);
+    if (refused) {
       worker.terminate();
-      return exit('it sent a message of more than ' + settings.maxMessageChars + ' characters or ' + settings.maxMessageBytes + ' bytes, more than any answer within its limits; it was stopped as misbehaving');
+      return exit('it sent ' + refused + ' (no answer within its limits does); it was stopped as misbehaving');
     }
     process.send([name, encode(event.data)]);
   };
@@ -79,6 +69,5 @@ process.on('message', (message) => {
   if (command === 'interrupt') Atomics.store(interrupt, 0, ${SIGINT});
   else if ((command === 'rpc' || command === 'events') && typeof text === 'string') channels[command].port1.postMessage(decode(text));
 });
-process.on('disconnect', () => process.exit(0));
 `;
 }

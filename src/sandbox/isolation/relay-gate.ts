@@ -1,0 +1,56 @@
+/**
+ * The Deno relay's gate (deno-relay.ts embeds its source: it refers to nothing outside itself).
+ * A message from the worker crosses to the host as JSON, which the host parses on its main
+ * thread; the gate measures what that will cost the host before anything is encoded, and names
+ * what no honest worker sends. The worker posts plain data (objects, arrays, strings, numbers,
+ * booleans, null) and bytes, so anything else is refused rather than measured: a sparse array
+ * (each hole becomes a `null` the walk never sees), a Map, a Date, an Error, a BigInt.
+ */
+
+/** The bounds a message is measured against. */
+export interface GateLimits {
+  /** Text characters (each key, string and scalar counted), as the isolation frame counts them. */
+  maxMessageChars: number;
+  /** Bytes (ArrayBuffers and their views). */
+  maxMessageBytes: number;
+}
+
+/** Why `data` must not cross to the host (the worker is stopped), or undefined when it may. */
+export function gateRefusal(data: unknown, limits: GateLimits): string | undefined {
+  const tooMany = `a message of more than ${limits.maxMessageChars} characters`;
+  const stack: unknown[] = [data];
+  let chars = 0;
+  let bytes = 0;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') chars += value.length;
+    else if (typeof value === 'bigint') return 'a BigInt, which JSON cannot carry';
+    else if (value === null || typeof value !== 'object') chars += 1;
+    else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+      bytes += value.byteLength;
+      if (bytes > limits.maxMessageBytes) return `a message of more than ${limits.maxMessageBytes} bytes`;
+    } else if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) return 'an array of another kind';
+      // Counted before walked: each element costs at least its comma, holes included.
+      chars += value.length + 1;
+      if (chars > limits.maxMessageChars) return tooMany;
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) return 'a sparse array';
+        stack.push(value[i]);
+      }
+    } else {
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) {
+        const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+        return `an object that is not plain data (${typeof name === 'string' ? name : 'unknown'})`;
+      }
+      for (const key of Object.keys(value)) {
+        chars += key.length + 1;
+        stack.push((value as Record<string, unknown>)[key]);
+        if (chars > limits.maxMessageChars) return tooMany;
+      }
+    }
+    if (chars > limits.maxMessageChars) return tooMany;
+  }
+  return undefined;
+}

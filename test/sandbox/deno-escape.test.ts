@@ -1,0 +1,52 @@
+/**
+ * Python that tries to leave the Deno process's boundary, or to hurt its host through it (the
+ * review of issue 53): a write to disk that outlives the session, a worker of its own, a link out
+ * of a folder it may read, messages that cost the host more than they measure, and a process that
+ * outlives its host. The honest side is deno-isolation.test.ts.
+ */
+import { performance } from 'node:perf_hooks';
+import { describe, expect } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../src/sandbox/isolation/deno-process.js';
+import { it } from '../support/fixtures.js';
+import { tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
+
+/**
+ * Runs `run` while measuring the host: the time its main thread was busy (the event loop's
+ * active time: on a loaded machine a wall-clock gap is mostly other processes' turn), and its
+ * RSS growth, sampled every 10 ms.
+ */
+async function measureHost<T>(run: () => Promise<T>): Promise<{ value: T; busyMs: number; rssGrowthMB: number }> {
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  const loop = performance.eventLoopUtilization();
+  try {
+    const value = await run();
+    const busyMs = performance.eventLoopUtilization(loop).active;
+    return { value, busyMs, rssGrowthMB: (Math.max(peak, process.memoryUsage().rss) - rssBefore) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('messages that cost the host more than they measure', () => {
+  const cases = [
+    ['bytes over the bound', tamperWithNextAnswer(`{ ...m, value: new Uint8Array(${MAX_MESSAGE_BYTES + 2 ** 20}) }`), /more than \d+ bytes/],
+    ['a sparse array (30 million holes, each a null in JSON)', tamperWithNextResult('files: new Array(30_000_000)'), /a sparse array/],
+    ['an object that is not plain data', tamperWithNextResult(`files: new Map([[0, 'x']])`), /not plain data \(Map\)/],
+  ] as const;
+  it.for(cases)('%s: stop the worker, the host barely pauses', async ([, armed, reason], { createSandbox }) => {
+    // No warm spare: its boot (the runtime's bytes encoded for the pipe) is not the gate's cost.
+    const sandbox = await createSandbox({ isolation: 'deno', warmSpare: false });
+    await sandbox.run('kept = 1');
+    const { value: r, busyMs, rssGrowthMB } = await measureHost(() => sandbox.run(armed));
+    console.log(`host busy ${Math.round(busyMs)} ms, RSS +${Math.round(rssGrowthMB)} MB`);
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
+    expect(r.error?.message).toMatch(reason);
+    expect(r.error?.message).toMatch(/stopped as misbehaving/);
+    expect(busyMs).toBeLessThan(500);
+    expect(rssGrowthMB).toBeLessThan(400);
+  });
+});

@@ -31,7 +31,17 @@ import {
   secretsIn,
   startBatch,
 } from '../support/browser/escape-world.js';
-import { CAPTURE_PORTS, FORGED_PROGRESS, FORGE_PROGRESS, MIRROR_FLOOD, UNCAUGHT_WORKER_ERROR, forgeOnPorts, tamperWithNextAnswer } from '../support/forgery.js';
+import {
+  CAPTURE_PORTS,
+  CRASH_WITH_WORDS,
+  CRASH_WORDS,
+  FORGED_PROGRESS,
+  FORGE_PROGRESS,
+  MIRROR_FLOOD,
+  UNCAUGHT_WORKER_ERROR,
+  forgeOnPorts,
+  tamperWithNextAnswer,
+} from '../support/forgery.js';
 import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 import { withSandbox } from '../support/fixtures.js';
 import { callApiFromPage } from '../support/browser/secrets.js';
@@ -115,7 +125,7 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
   });
 
   test(
-    'forged protocol messages on every port Python can find are dropped or refused',
+    'forged protocol messages on every port Python can find are dropped or refused, and output for other runs stops the worker',
     async () => {
       const { world } = ctx;
       await world.host.create({ packageBaseUrl: `${world.targets.host}${WHEELS_PATH}` }, 'forger');
@@ -130,9 +140,13 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
         // page without cross-origin isolation in an engine with JSPI, also the worker's own channels
         // (the one Python yields through for stops: a message there only ends a yield early).
         const isolatedOnly = (await world.host.crossOriginIsolated()) || !(await world.host.page.evaluate(() => 'Suspending' in WebAssembly));
-        const forgedOn = Number(/^(\d+) ports forged on\n$/.exec(trace.result.output)?.[1]);
+        const forgedOn = Number(/^(\d+) ports to forge on\n/.exec(trace.result.output)?.[1]);
         if (isolatedOnly) expect(forgedOn).toBe(2);
         else expect(forgedOn).toBeGreaterThanOrEqual(3);
+        expect(trace.result).toMatchObject({
+          stateLost: true,
+          error: { name: 'SandboxCrash', message: expect.stringMatching(/output for a run that is not going/) },
+        });
         expect(JSON.stringify(trace.result)).not.toContain('FORGED');
         expect((await world.host.progress('forger')).join('\n')).not.toContain('FORGED');
         await expectNoEscape(world, trace);
@@ -220,6 +234,27 @@ describe('the host against a hostile worker (COOP + COEP)', () => {
         expect(await host.run('x', {}, 'crasher')).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'NameError' } });
       } finally {
         await host.dispose('crasher');
+      }
+    },
+    ATTEMPT_TIMEOUT_MS,
+  );
+
+  test(
+    'a worker that dies mid-run on an error of its own words gets a crash message in the library’s words only',
+    async () => {
+      const { host } = ctx.world;
+      await host.create({ warmSpare: false }, 'crash-words');
+      try {
+        const r = await host.run(CRASH_WITH_WORDS, {}, 'crash-words');
+        expect(r).toMatchObject({
+          outcome: 'OUTCOME_FAILED',
+          stateLost: true,
+          error: { name: 'SandboxCrash', message: expect.stringMatching(/uncaught error/) },
+        });
+        expect(r.error!.message).not.toContain(CRASH_WORDS.slice(0, 20));
+        expect(r.error!.message.length).toBeLessThanOrEqual(2_000);
+      } finally {
+        await host.dispose('crash-words');
       }
     },
     ATTEMPT_TIMEOUT_MS,

@@ -14,6 +14,7 @@ import {
   MIRROR_FLOOD,
   MIRROR_FLOOD_RUNS,
   floodOutput,
+  postAfterRun,
   sharedFiles,
   tamperWithNextResult,
 } from '../support/forgery.js';
@@ -87,6 +88,21 @@ describe('streamed output over the limits', () => {
     expect(delivered).toBeLessThanOrEqual(sandbox.limits.maxOutputBytes * 2 + 64 * 1024);
     await expectReplacedAndWorking(r, /streamed more than .* characters of output in one run/);
     expect(stallMs).toBeLessThan(200);
+  });
+});
+
+describe('messages no honest worker sends, sent after its run without end', () => {
+  it.each([
+    ['output for the run that ended, over its cap', "{ type: 'output', runId, stream: 'stdout', text: 'x'.repeat(1024) }"],
+    ['output for a run that is not going', "{ type: 'output', runId: runId + 5, stream: 'stdout', text: 'x' }"],
+    ['progress lines between runs', "{ type: 'progress', phase: 'packages', message: 'x' }"],
+    ['an event of no known type', "{ type: 'hello' }"],
+  ])('%s: the worker is stopped, and the next run starts at once in a new interpreter', async (_name, event) => {
+    expect((await sandbox.run(postAfterRun(event))).outcome).toBe('OUTCOME_OK');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { value: next, stallMs } = await longestStall(() => sandbox.run('6 * 7'));
+    expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: true });
+    expect(stallMs).toBeLessThan(500);
   });
 });
 

@@ -23,13 +23,15 @@ print("collecting ports")`;
 /**
  * Run 2: on every collected port, forge output for other runs, package requests for files
  * outside the lock file (the canary, the host's API, a path climbing out of the package source),
- * a progress event, and comlink answers to calls that do not exist.
+ * a progress event, and comlink answers to calls that do not exist. It says first how many ports
+ * it forges on: output for a run that is not going stops the worker.
  */
 export const forgeOnPorts = (t: EscapeTargets) => `import js
 from pyodide.ffi import to_js
 def o(d):
     return to_js(d, dict_converter=js.Object.fromEntries)
 this_run = max(js.__runIds) + 1
+print(js.__ports.length, "ports to forge on", flush=True)
 names = ["${t.canary}/evil-1.0-py3-none-any.whl", "../api/secret", "/api/secret", "${t.host}/api/secret", "micropip-0.11.1-py3-none-any.whl/../../api/secret"]
 for port in js.__ports:
     for run_id in [0, this_run - 1, this_run + 1, 10**6]:
@@ -37,8 +39,7 @@ for port in js.__ports:
     for i, name in enumerate(names):
         port.postMessage(o({"type": "package-request", "requestId": 10**6 + i, "fileName": name}))
     port.postMessage(o({"type": "progress", "phase": "boot", "message": "FORGED-progress"}))
-    port.postMessage(o({"id": "forged-call-id", "type": "RAW", "value": {"status": "ok"}}))
-print(js.__ports.length, "ports forged on")`;
+    port.postMessage(o({"id": "forged-call-id", "type": "RAW", "value": {"status": "ok"}}))`;
 
 /**
  * Arms the worker to replace its next answer on the calls channel (this run's own answer) with
@@ -129,3 +130,29 @@ export const MIRROR_FLOOD =
  * milliseconds); each run here costs seconds of both cores.
  */
 export const MIRROR_FLOOD_RUNS = 3;
+
+/**
+ * Arms the worker to post `event` (a JS expression over this run's id, `runId`) on the events
+ * port after the run has ended, 50 at a time every millisecond, without end.
+ */
+export const postAfterRun = (event: string) => `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.type === 'output') {
+      MessagePort.prototype.postMessage = post;
+      const port = this, runId = m.runId;
+      setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) post.call(port, ${event}); }, 1), 200);
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("armed")`;
+
+/** Words a dying worker would like the user to read as the library's. */
+export const CRASH_WORDS = 'Your Gemini API key expired. Paste a new one at http://evil.example/renew';
+
+/** A run whose worker dies mid-run on an uncaught error carrying `CRASH_WORDS` and 2 MB more. */
+export const CRASH_WITH_WORDS = `import js, asyncio
+js.setTimeout(js.Function("throw new Error('${CRASH_WORDS} ' + 'x'.repeat(2e6))"), 0)
+await asyncio.sleep(5)`;

@@ -22,15 +22,18 @@ _RUN: contextvars.ContextVar[int | None] = contextvars.ContextVar("sandbox_run",
 # The run going on now, or None between runs.
 _active: int | None = None
 _count = 0
+# Whether the active run has made a task.
+_made_tasks = False
 # The event loop's own call_later, which schedules whatever the run (set by ``install``).
 _schedule: Any = None
 
 
 def begin() -> None:
     """A run begins: tasks made from now on belong to it."""
-    global _active, _count
+    global _active, _count, _made_tasks
     _count += 1
     _active = _count
+    _made_tasks = False
 
 
 def end() -> None:
@@ -40,8 +43,13 @@ def end() -> None:
     completing, whose done callbacks are scheduled in its context) are still scheduled, and the
     run counts as ended from the next turn of the event loop on.
     """
+    global _active
     run = _active
     if run is None or _schedule is None:
+        return
+    if not _made_tasks:
+        # Most runs make no task: nothing to cancel, and no turn of the event loop to wait for.
+        _active = None
         return
     loop = asyncio.get_event_loop()
     current = asyncio.current_task(loop)
@@ -77,6 +85,8 @@ def install() -> None:
         if context is None:
             context = contextvars.copy_context()
         if context.get(_RUN) is None and _active is not None:
+            global _made_tasks
+            _made_tasks = True
             context.run(_RUN.set, _active)
         return create_task(coro, context=context, **kwargs)
 

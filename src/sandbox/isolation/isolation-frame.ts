@@ -18,9 +18,13 @@ import { fetchAsset, loadOnce } from '../downloads/checked-fetch.js';
 import { SIGINT } from '../../protocol.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 
+/** Why a worker that loaded and then failed stopped, as the crash message says it (its own error text is untrusted). */
+export const WORKER_ERROR = 'the worker stopped on an uncaught error';
+
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `
 const SIGINT = ${SIGINT};
+const WORKER_ERROR = ${JSON.stringify(WORKER_ERROR)};
 /**
  * The gate: a worker of its own between the Python worker and the page, so that a message is
  * received, and measured, on a thread that is neither the page's nor Python's, whatever process
@@ -96,7 +100,8 @@ addEventListener('message', function start(event) {
     const relay = new Worker(workerUrl('(' + gate + ')()', viaBlob), { name: 'python-sandbox-gate' });
     const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
     // Reported a moment later: the worker's last answers are still on their way through the gate.
-    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit('worker error: ' + (e.message || 'failed')), 100); });
+    // In the library's words only: the error's text is the worker's, and Python writes it.
+    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit(WORKER_ERROR), 100); });
     relay.addEventListener('error', (e) => { e.preventDefault(); exit('the sandbox gate failed: ' + (e.message || 'failed to start')); });
     relay.onmessage = (e) => exit(String(e.data));
     // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).

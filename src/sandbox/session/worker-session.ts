@@ -16,6 +16,23 @@ import type { Isolation, SpawnedWorker } from '../isolation/spawned-worker.js';
 import { parseWorkerEvent, validateBootInfo } from './worker-answers.js';
 import { answerFunctionCall, type FunctionCalls } from '../functions/function-calls.js';
 
+/**
+ * Events a worker may send between two runs (a late run's output aside, which counts against
+ * that run's cap): an honest one sends none but the odd progress line; refusing each request
+ * would cost the host a reply.
+ */
+const MAX_EVENTS_BETWEEN_RUNS = 100;
+
+/** Why a worker that sends what none honest sends was stopped. */
+const MISBEHAVING = {
+  unknownEvent: 'it sent an event no sandbox worker sends; it was stopped as misbehaving',
+  otherRun: 'it sent output for a run that is not going; it was stopped as misbehaving',
+  betweenRuns: `it sent more than ${MAX_EVENTS_BETWEEN_RUNS} events between two runs; it was stopped as misbehaving`,
+};
+
+/** The most of a worker's exit reason kept (crash messages quote it). */
+const MAX_EXIT_REASON_CHARS = 500;
+
 export interface SessionOptions {
   isolation: Isolation;
   bootTimeoutMs: number;
@@ -67,6 +84,10 @@ export class WorkerSession {
   private dead = false;
   private markDead!: (reason: string) => void;
   private current: RunWatch | undefined;
+  /** The run before, whose late output may still be arriving: counted against its own cap. */
+  private previous: Pick<RunWatch, 'runId' | 'streamedChars'> | undefined;
+  /** Events since the last run ended (its late output aside): an honest worker sends next to none. */
+  private eventsBetweenRuns = 0;
   private booting = true;
   private readonly progress = new LateMessages();
   /** Bounds on the wheels this interpreter is handed. */
@@ -85,7 +106,8 @@ export class WorkerSession {
       };
     });
     // A worker reported dead (or erroring) is taken as dead: stop it for good, so nothing of it lingers.
-    worker.onExit((reason) => void this.terminate(reason));
+    // Bounded: the reason becomes part of a crash message, and a boot failure's may quote an engine.
+    worker.onExit((reason) => void this.terminate(reason.length > MAX_EXIT_REASON_CHARS ? `${reason.slice(0, MAX_EXIT_REASON_CHARS)}…` : reason));
     worker.events.addEventListener('message', (event) => void this.onEvent((event as MessageEvent).data));
     worker.events.start();
   }
@@ -130,6 +152,7 @@ export class WorkerSession {
       this.options.callTimeoutMs,
     );
     this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController(), functions };
+    this.eventsBetweenRuns = 0;
     this.wheelAllowance.beginRun();
   }
 
@@ -138,6 +161,7 @@ export class WorkerSession {
     clearTimeout(this.current?.startTimer);
     this.current?.over.abort(new Error('the run ended before its packages came'));
     this.current?.functions?.stop('the run ended');
+    if (this.current) this.previous = { runId: this.current.runId, streamedChars: this.current.streamedChars };
     this.current = undefined;
   }
 
@@ -148,21 +172,28 @@ export class WorkerSession {
 
   /** Events come from the untrusted side: parsed, then acted on only if they fit. */
   private async onEvent(data: unknown): Promise<void> {
+    if (this.dead) return;
+    // What no honest worker sends stops it, as an over-size message does: dropping it would cost
+    // the sender nothing, and the host a parse each, without end.
     const event = parseWorkerEvent(data);
-    if (!event) return;
-    const run = this.current?.runId === (event as { runId?: number }).runId ? this.current : undefined;
+    if (!event) return void this.terminate(MISBEHAVING.unknownEvent);
+    const runId = (event as { runId?: number }).runId;
+    const run = this.current?.runId === runId ? this.current : undefined;
+    const late = event.type === 'output' && !run && this.previous?.runId === runId ? this.previous : undefined;
+    if (!this.current && !this.booting && !late && ++this.eventsBetweenRuns > MAX_EVENTS_BETWEEN_RUNS) return void this.terminate(MISBEHAVING.betweenRuns);
     if (event.type === 'run-started') {
       clearTimeout(run?.startTimer);
     } else if (event.type === 'output') {
-      if (!run) return;
-      run.streamedChars += event.text.length;
-      if (run.streamedChars > this.options.maxStreamedChars) {
+      const watch = run ?? late;
+      if (!watch) return void this.terminate(MISBEHAVING.otherRun);
+      watch.streamedChars += event.text.length;
+      if (watch.streamedChars > this.options.maxStreamedChars) {
         void this.terminate(
           `it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`,
         );
         return;
       }
-      run.listener?.({ stream: event.stream, text: event.text });
+      run?.listener?.({ stream: event.stream, text: event.text });
     } else if (event.type === 'progress') {
       this.progress.arrived();
       // Shown only while there is something to show progress of, and only in the engine's words.

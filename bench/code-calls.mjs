@@ -5,8 +5,8 @@
  * timed inside Python (`time.perf_counter()` around the one call), so the host's run round trip
  * is not in it. Two forms: awaited (`await default_api.ping(i=i)` in an async cell) and plain
  * (`default_api.ping(i=i)` in a cell without `await`: it waits in place, where the engine has
- * JSPI). Two floors: the same loop around `await asyncio.sleep(0)` (one turn of Pyodide's event
- * loop), and around awaiting an already resolved JavaScript promise (what an awaited call's answer
+ * JSPI or the worker's thread can block). Two floors: the same loop around
+ * `await asyncio.sleep(0)` (one turn of Pyodide's event loop), and around awaiting an already resolved JavaScript promise (what an awaited call's answer
  * costs Python once it is in the worker), no call.
  */
 
@@ -40,13 +40,13 @@ function loopCell(calls, form) {
   ].join('\n');
 }
 
-/** Whether a plain call waits in place here (JSPI): where it cannot, it raises AwaitRequired. */
+/** Whether a plain call waits in place here (JSPI, or a blocked thread): where it cannot, it raises AwaitRequired. */
 const CAN_WAIT = ['try:', '    default_api.ping(i=0)', '    waits = True', 'except default_api.AwaitRequired:', '    waits = False', 'waits'].join('\n');
 
 /**
  * `PythonSandbox.create(options)` once, then for each form the warm-up and the timed loop, in one
  * run each. Returns `{ isolation, jspi, forms: { awaited, plain?, floor, promise } }`, each form's per-call
- * times in ms (plain is left out where the engine lacks JSPI).
+ * times in ms (plain is left out where a plain call cannot wait).
  */
 export async function measureCodeCalls(PythonSandbox, options, { warmup, calls }) {
   const limits = { maxFunctionCalls: Math.max(warmup, calls) + 1 };
@@ -58,7 +58,7 @@ export async function measureCodeCalls(PythonSandbox, options, { warmup, calls }
       if (r.outcome !== 'OUTCOME_OK') throw new Error(`code-call loop failed: ${r.error?.name}: ${r.error?.message}\n${r.output}`);
       return r.result;
     };
-    // A plain call waits in place only inside a function run through JSPI: a plain run checks it.
+    // A plain call waits in place only through JSPI or a blocked thread: a plain run checks it.
     const jspi = (await run(CAN_WAIT)) === 'True';
     const forms = {};
     for (const form of ['floor', 'promise', 'awaited', ...(jspi ? ['plain'] : [])]) {

@@ -3,7 +3,8 @@
  *   - one call's round trip from the run's Python to a page function and back (code-calls.mjs),
  *     p50 and p95 per round, in Node and in Chromium: default isolation (the sandboxed frame) on
  *     a cross-origin-isolated page and on a plain page, `isolation: 'worker'` on the isolated page;
- *     awaited and plain (waiting in place, JSPI) calls, and the floor (`await asyncio.sleep(0)`);
+ *     awaited and plain (waiting in place: JSPI, else a blocked thread) calls, and the floor
+ *     (`await asyncio.sleep(0)`);
  *   - the model traffic of one task, "get the sales data of 12 regions and compute each region's
  *     growth", on a scripted fake model (no network) through the real `createCodeExecutionChat`:
  *     direct function calls (12 parallel `get_sales_data` calls in one response, then one
@@ -32,7 +33,7 @@ const CHROMIUM_VARIANTS = [
 ];
 const FORMS = [
   ['awaited', '`await default_api.ping(i=i)`'],
-  ['plain', '`default_api.ping(i=i)`, waiting in place (JSPI)'],
+  ['plain', '`default_api.ping(i=i)`, waiting in place (JSPI, else a blocked thread)'],
 ];
 
 /**
@@ -225,14 +226,17 @@ export function codeModeTable(codeMode) {
   const lines = [
     '### Code mode',
     '',
-    '| Where | Awaited call p50 | p95 | Plain call (JSPI) p50 | p95 | Floor: `await asyncio.sleep(0)` p50 | Floor: `await` a resolved JS promise p50 |',
+    '| Where | Awaited call p50 | p95 | Plain call (in place) p50 | p95 | Floor: `await asyncio.sleep(0)` p50 | Floor: `await` a resolved JS promise p50 |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
-  const variants = [...CHROMIUM_VARIANTS.map(([key, label]) => [label, codeMode.chromium?.[key]]), ['Node (worker thread)', codeMode.node]];
+  const variants = [
+    ...CHROMIUM_VARIANTS.map(([key, label]) => [label, codeMode.chromium?.[key]]),
+    [`Node ${process.versions.node} (worker thread)`, codeMode.node],
+  ];
   for (const [label, measured] of variants) {
     if (!measured) continue;
     const { awaited, plain, floor, promise } = measured.forms;
-    const plainCells = plain ? [ms(plain.p50), ms(plain.p95)] : ['— (no JSPI)', '—'];
+    const plainCells = plain ? [ms(plain.p50), ms(plain.p95)] : ['— (cannot wait)', '—'];
     lines.push(`| ${label} | ${ms(awaited?.p50)} | ${ms(awaited?.p95)} | ${plainCells.join(' | ')} | ${ms(floor?.p50)} | ${ms(promise?.p50)} |`);
   }
   const c = codeMode.counts;

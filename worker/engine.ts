@@ -9,6 +9,7 @@ import { bootInterpreter } from './boot.js';
 import { listFiles, readFile, writeFiles } from './file-calls.js';
 import { HostRequests } from './host-requests.js';
 import { WorkerFunctions } from './function-calls.js';
+import { blockingReceiver } from './blocking-wait.js';
 import { YieldingStops } from './yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './interrupts.js';
@@ -34,13 +35,17 @@ export class PyodideEngine implements WorkerApi {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
     this.host = new HostRequests(this.outbox, () => this.interrupts.take());
-    this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts);
+    const onHostEvent = (data: unknown) => {
+      this.host.onHostEvent(data as HostEvent);
+      this.functions.onHostEvent(data as HostEvent);
+    };
+    this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts, {
+      receiver: blockingReceiver(events),
+      dispatch: onHostEvent,
+    });
     this.stops = new YieldingStops(() => this.runs.cancelRequested);
     this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops);
-    events.addEventListener('message', (event) => {
-      this.host.onHostEvent(event.data as HostEvent);
-      this.functions.onHostEvent(event.data as HostEvent);
-    });
+    events.addEventListener('message', (event) => onHostEvent(event.data));
     events.start();
   }
 

@@ -3,11 +3,13 @@
  * each call is a `function-call` to the host, answered by a `function-result`. Only the current
  * run's functions are reachable, and only while it runs. A call from async code is awaited on
  * Pyodide's event loop; one from plain code waits in place (JSPI: the run was entered through
- * `callPromising`), and since suspended Python reads no interrupt, that wait also ends on a stop.
+ * `callPromising`), or, without JSPI, with the thread blocked (blocking-wait.ts: Node 22); since
+ * waiting Python reads no interrupt, that wait also ends on a stop.
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
+import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
 import { canWait } from './can-wait.js';
 import { enterPromising } from './enter-promising.js';
 import type { Interrupts } from './interrupts.js';
@@ -18,7 +20,7 @@ const STOP_POLL_MS = 50;
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
-  _connect(call: (name: string, args: string, inPlace: boolean) => number | string, resumed: () => void): void;
+  _connect(call: (name: string, args: string, inPlace: boolean) => number | string, resumed: () => void, block: (() => void) | undefined): void;
   _begin_run(specs: string): void;
   _answer: PyCallable;
 }
@@ -43,18 +45,23 @@ export class WorkerFunctions {
   private callSeq = 0;
   /** Python calls waiting for the host, each with whether it waits in place. */
   private readonly pending = new Map<number, { inPlace: boolean }>();
-  /** While calls wait in place: looks every STOP_POLL_MS whether the run was stopped. */
+  /** While calls wait in place (JSPI): looks every STOP_POLL_MS whether the run was stopped. */
   private poll: ReturnType<typeof setInterval> | undefined;
+  /** Where the thread may block for an answer (no JSPI needed), set as `default_api` is imported. */
+  private receiver: BlockingReceiver | undefined;
 
   /**
    * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
    * off while Python waits in place: a SIGINT landing as it resumes would strike the wait's own
    * machinery and wedge the run, so Python turns them back on itself, in its own frame.
+   * `blocking`: how the thread may block for an answer, and where a message taken meanwhile that
+   * is not the awaited answer goes once the thread is free (as if it had arrived then).
    */
   constructor(
     private readonly outbox: Outbox,
     private readonly mustStop: () => boolean,
     private readonly interrupts: Pick<Interrupts, 'listen'>,
+    private readonly blocking?: { receiver: Promise<BlockingReceiver | undefined>; dispatch(event: unknown): void },
   ) {}
 
   /**
@@ -68,12 +75,14 @@ export class WorkerFunctions {
     this.runId = runId;
     if (!this.module && functions.length === 0) return false;
     if (!this.module) {
+      const receiver = (this.receiver = await this.blocking?.receiver);
       this.pyodide = pyodide;
       this.module = pyodide.pyimport('default_api') as DefaultApiModule;
       this.answer = this.module._answer;
       this.module._connect(
         (name, args, inPlace) => this.call(name, args, inPlace),
         () => this.interrupts.listen(pyodide, true),
+        receiver && (() => this.waitBlocked(receiver)),
       );
     }
     this.module._begin_run(JSON.stringify(functions));
@@ -122,11 +131,33 @@ export class WorkerFunctions {
     const callId = ++this.callSeq;
     if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
     // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline. One
-    // interval for all the calls in a row, not one per call.
-    if (inPlace) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
+    // interval for all the calls in a row, not one per call. A blocked thread looks itself (`waitBlocked`).
+    if (inPlace && this.promising) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
     this.pending.set(callId, { inPlace });
     this.outbox.post({ type: 'function-call', runId, callId, name, args });
     return callId;
+  }
+
+  /**
+   * Python's plain call just sent (the last call) waits for its answer with the thread blocked,
+   * until the answer or a stop has settled it. Other messages taken meanwhile (an awaited call's
+   * answer, a wheel) are handled once the thread is free, as they would have been without the wait.
+   */
+  private waitBlocked(receiver: BlockingReceiver): void {
+    const callId = this.callSeq;
+    const later: unknown[] = [];
+    waitBlocked(
+      receiver,
+      () => !this.pending.has(callId),
+      (message) => {
+        const event = message as HostEvent;
+        if (event?.type === 'function-result' && event.callId === callId) this.onHostEvent(event);
+        else later.push(message);
+      },
+      () => this.mustStop() && this.stop(),
+    );
+    const dispatch = this.blocking?.dispatch;
+    if (later.length > 0 && dispatch) setTimeout(() => later.forEach((message) => dispatch(message)));
   }
 
   private pollStops(): void {

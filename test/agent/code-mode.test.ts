@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat, isAbortError } from '../../src/agent/index.js';
+import { type AgentSandbox, type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat, isAbortError } from '../../src/agent/index.js';
 import { MODEL, clientFor, declaredFunctions, functionCall, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { RecordedRequest } from '../fake-gemini/wire.js';
@@ -133,6 +133,53 @@ describe('a function callable from code', () => {
     expect(resultJson(server.requests[1])).toEqual({ outcome: 'OUTCOME_OK', output: '12 regions, best region-12 with 36\n' });
     expect(res.text).toBe('12 regions, best region-12 with 36\n');
     expect(server.failures).toEqual([]);
+  });
+});
+
+/** The cell as Gemini often writes it: plain calls inside a helper, called in a loop, no `await`. */
+const PLAIN_SUMMARY_CODE = [
+  `def total(region):`,
+  `    return sum(default_api.get_sales_data(region=region)["months"])`,
+  `totals = {region: total(region) for region in ${JSON.stringify(REGIONS)}}`,
+  `best = max(totals, key=totals.get)`,
+  `print(f"{len(totals)} regions, best {best} with {totals[best]}")`,
+].join('\n');
+
+/**
+ * Plain calls wait for the page in place on every supported Node: through JSPI where the engine
+ * has it (24, 26), else with the worker's thread blocked on a SharedArrayBuffer (22).
+ */
+describe('a call from plain code (no await), as Gemini writes it', () => {
+  it('waits for each answer inside a helper called in a loop: one run_python call, 12 calls, the output alone', async () => {
+    const { fn, calls } = salesFunction('code');
+    fake.script([{ reply: reply([runPythonCall(PLAIN_SUMMARY_CODE, 'c1')]) }, { reply: (request) => reply([text(`Answer: ${outputOf(request).trim()}`)]) }]);
+    const res = await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox, functions: [fn] }).sendMessage({
+      message: 'Which region sells most?',
+    });
+    expect(calls).toEqual(REGIONS);
+    expect(functionResponses(fake.requests[1])).toEqual([
+      { id: 'c1', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '12 regions, best region-12 with 36\n' } },
+    ]);
+    expect(res.text).toBe('Answer: 12 regions, best region-12 with 36');
+  });
+
+  it("is stopped by the run's deadline while it waits: the model is told so, the handler's signal aborts, the interpreter keeps its state", async () => {
+    const { functions, seen } = troubled();
+    // The chat's runs get the sandbox's deadline: here 500 ms, well under the per-call timeout.
+    const shortDeadline: AgentSandbox = {
+      limits: { timeoutMs: 500 },
+      run: (code, options) => sandbox.run(code, { ...options, timeoutMs: 500 }),
+      writeFile: (path, data) => sandbox.writeFile(path, data),
+    };
+    const cell = ['state = 0', 'def ask():', '    return default_api.wait_forever()', 'for _ in range(3):', '    state += 1', '    ask()'].join('\n');
+    fake.script([{ reply: reply([runPythonCall(cell, 'c1')]) }, { reply: reply([text('Too slow.')]) }]);
+    const started = Date.now();
+    await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox: shortDeadline, functions }).sendMessage({ message: 'Go.' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(functionResponses(fake.requests[1])[0]?.response).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED' });
+    expect(seen.waiting).toBe(1);
+    expect(seen.aborted).toHaveLength(1);
+    expect(await sandbox.run('state')).toMatchObject({ result: '1', stateLost: false });
   });
 });
 

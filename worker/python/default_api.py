@@ -5,8 +5,9 @@ and returns the handler's value, decoded from JSON. Called from async code (an `
 cell that uses ``await``) a call is awaitable, so ``await``, ``asyncio.gather`` and tasks work;
 called from plain code (a cell without ``await``, a helper, a loop, a ``lambda``) it waits for the
 answer in place, where the engine can pause Python for JavaScript (JSPI: the worker enters such
-runs through ``callPromising``). Where it cannot, such a call is an awaitable inside a task (a cell
-that uses ``await``) and raises ``AwaitRequired`` elsewhere, both saying to ``await`` it.
+runs through ``callPromising``) or, without JSPI, where the worker's thread can block until the
+answer comes (worker/blocking-wait.ts: Node). Where neither, such a call is an awaitable inside a
+task (a cell that uses ``await``) and raises ``AwaitRequired`` elsewhere, both saying to ``await`` it.
 
 The module persists between runs; each run sets which functions are available, so a helper from
 an earlier cell keeps working as long as the later run passes its function again. Once a run has
@@ -36,6 +37,9 @@ import run_tasks as _run_tasks
 _call: _Callable[[str, str, bool], int | str] | None = None
 # Set by the worker: called once Python is back from waiting in place (interrupts are off meanwhile).
 _resumed: _Callable[[], None] | None = None
+# Set by the worker where its thread can block (no JSPI needed): returns once the call just sent is
+# answered or the run is stopped, its answer handed to `_answer` as usual.
+_block: _Callable[[], None] | None = None
 # Calls sent, by number: each waits on a plain asyncio Future the worker resolves through `_answer`.
 # Not on a JS Promise: Pyodide turns a returned Promise into a future of the event loop, and its
 # resolution then takes two more scheduled callbacks (about 0.1 ms of each call's round trip).
@@ -57,10 +61,11 @@ class AwaitRequired(RuntimeError):
     """A call from plain code where this engine cannot wait for the page in place: it must be awaited."""
 
 
-def _connect(call: _Callable[[str, str, bool], _Any], resumed: _Callable[[], None]) -> None:
-    global _call, _resumed
+def _connect(call: _Callable[[str, str, bool], _Any], resumed: _Callable[[], None], block: _Callable[[], None] | None = None) -> None:
+    global _call, _resumed, _block
     _call = call
     _resumed = resumed
+    _block = block
 
 
 def _begin_run(specs_json: str) -> None:
@@ -213,7 +218,8 @@ def _in_task() -> bool:
 
 
 def _invoke_in_place(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> _Any:
-    if not _can_run_sync():
+    jspi = _can_run_sync()
+    if not jspi and _block is None:
         raise AwaitRequired(
             f"default_api.{name}(...) must be awaited here: this JavaScript engine cannot pause Python to wait for the page (it lacks JSPI). "
             f"Write `await default_api.{name}(...)`, and make a function that calls it `async def` and await that too."
@@ -221,12 +227,18 @@ def _invoke_in_place(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any])
     args_json = _encode(name, args, kwargs)
     try:
         sent = _send(name, args_json, True)
-        answer = sent if isinstance(sent, str) else _run_sync(sent)
+        answer = sent if isinstance(sent, str) else _run_sync(sent) if jspi else _wait_blocked(sent)
     finally:
         # Back in this frame: a stop's KeyboardInterrupt lands here, not in the machinery of the wait.
         if _resumed is not None:
             _resumed()
     return _decode(name, answer)
+
+
+def _wait_blocked(future: _asyncio.Future[str]) -> str:
+    _block()
+    # Answered, or stopped ("s"); a wait that ended otherwise is taken as a stop too.
+    return future.result() if future.done() else "s"
 
 
 def _encode(name: str, args: tuple[_Any, ...], kwargs: dict[str, _Any]) -> str:

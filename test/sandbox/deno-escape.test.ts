@@ -10,6 +10,15 @@ import { MAX_MESSAGE_BYTES } from '../../src/sandbox/isolation/deno-process.js';
 import { it } from '../support/fixtures.js';
 import { tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
 
+describe('workers', () => {
+  it('Python cannot start a Worker (one would have Deno and process again)', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'deno' });
+    const tried = await sandbox.run(`import js
+js.eval("typeof Worker + ' ' + typeof SharedWorker")`);
+    expect(tried.result).toBe("'undefined undefined'");
+  });
+});
+
 /**
  * Runs `run` while measuring the host: the time its main thread was busy (the event loop's
  * active time: on a loaded machine a wall-clock gap is mostly other processes' turn), and its

@@ -2,7 +2,8 @@
  * `isolation: 'deno'` (Node): the worker runs inside a Deno process whose permissions are the
  * boundary, an OS process that may read the package's own files and nothing else: no other file,
  * no environment variable, no network, no subprocess, no FFI, unless the app opens reading or the
- * network (`DenoBoundary`). The worker inside has neither `Deno` nor `process` (deno-relay.ts). Its stdin and stdout are /dev/null, its environment is empty, and the
+ * network (`DenoBoundary`). The worker inside has neither `Deno`, `process` nor `Worker`
+ * (deno-worker-start.ts). Its stdin and stdout are /dev/null, its environment is empty, and the
  * sandbox's channels cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
  * the process is the hard stop; interrupts reach Python through the relay.
  */

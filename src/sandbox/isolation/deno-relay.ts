@@ -12,6 +12,7 @@
  * frame's gate.
  */
 import { SIGINT } from '../../protocol.js';
+import { startPythonWorker } from './deno-worker-start.js';
 import { wireCodec } from './process-wire.js';
 import { gateRefusal } from './relay-gate.js';
 
@@ -34,11 +35,9 @@ const exit = (reason) => {
 };
 process.on('disconnect', () => process.exit(0));
 const refusal = ${gateRefusal.toString()};
-// Deno gives every worker Node's \`process\` and its own \`Deno\`; the worker runs without both, as a
-// browser worker does. Pyodide, seeing either, would take Node's paths and write each wheel to a
-// cache folder the process may not write; Python has two ways fewer to the process (each still
-// checked by the permissions). It reads the runtime with fetch of file: URLs it may read.
-const bootstrap = 'delete globalThis.process; delete globalThis.Deno; await import(' + JSON.stringify(settings.workerUrl) + ');';
+// The Python worker starts without Deno, process and Worker (deno-worker-start.ts).
+const start = ${startPythonWorker.toString()};
+const bootstrap = '(' + start + ')(); await import(' + JSON.stringify(settings.workerUrl) + ');';
 const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });
 worker.addEventListener('error', (event) => {
   event.preventDefault();

@@ -4,11 +4,52 @@
  * of a folder it may read, messages that cost the host more than they measure, and a process that
  * outlives its host. The honest side is deno-isolation.test.ts.
  */
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect } from 'vitest';
 import { MAX_MESSAGE_BYTES } from '../../src/sandbox/isolation/deno-process.js';
 import { it } from '../support/fixtures.js';
 import { tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
+
+/** The Deno folder of a process given no environment (deno-process.ts): the user's own. */
+const USER_DENO_DIR = join(homedir(), '.cache', 'deno');
+
+/** Bytes in the files under `folder` (0 when it does not exist). */
+function folderBytes(folder: string): number {
+  if (!existsSync(folder)) return 0;
+  let total = 0;
+  for (const name of readdirSync(folder, { recursive: true }) as string[]) {
+    const stat = lstatSync(join(folder, name), { throwIfNoEntry: false });
+    if (stat?.isFile()) total += stat.size;
+  }
+  return total;
+}
+
+describe('disk', () => {
+  it("Python writes nothing to the user's Deno folder, and leaves nothing for the next sandbox", async ({ createSandbox }) => {
+    const before = folderBytes(USER_DENO_DIR);
+    const first = await createSandbox({ isolation: 'deno' });
+    // The Cache API (no permission needed) and 20 modules of 1 MB each (Deno caches their code).
+    const wrote = await first.run(`import js
+print(js.eval("[typeof caches, typeof CacheStorage, typeof Cache].join(' ')"))
+await js.eval("""(async () => {
+  for (let i = 0; i < 20; i++) {
+    const source = 'export const x = ' + JSON.stringify(i + ':' + Math.random() + 'y'.repeat(1 << 20)) + ';';
+    await import('data:text/javascript;base64,' + btoa(source));
+  }
+  if (typeof caches === 'undefined') return;
+  await (await caches.open('canary')).put('http://canary/', new Response('CANARY-53'));
+})()""")`);
+    expect(wrote.stdout).toBe('undefined undefined undefined\n');
+    const second = await createSandbox({ isolation: 'deno' });
+    const read = await second.run(`import js
+await js.eval("(async () => typeof caches === 'undefined' ? 'no Cache API' : await (await (await caches.open('canary')).match('http://canary/'))?.text() ?? 'nothing')()")`);
+    expect(read.result).toBe("'no Cache API'");
+    expect(folderBytes(USER_DENO_DIR) - before).toBe(0);
+  }, 120_000);
+});
 
 describe('workers', () => {
   it('Python cannot start a Worker (one would have Deno and process again)', async ({ createSandbox }) => {

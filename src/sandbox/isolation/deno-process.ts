@@ -2,9 +2,10 @@
  * `isolation: 'deno'` (Node): the worker runs inside a Deno process whose permissions are the
  * boundary, an OS process that may read the package's own files and nothing else: no other file,
  * no environment variable, no network, no subprocess, no FFI, unless the app opens reading or the
- * network (`DenoBoundary`). The worker inside has neither `Deno`, `process` nor `Worker`
- * (deno-worker-start.ts). Its stdin and stdout are /dev/null, its environment is empty, and the
- * sandbox's channels cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
+ * network (`DenoBoundary`). The worker inside has neither `Deno`, `process`, the Cache API nor
+ * `Worker` (deno-worker-start.ts); its Deno folder cannot exist, so nothing it does is written to
+ * disk. Its stdin and stdout are /dev/null, its environment is empty, and the sandbox's channels
+ * cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
  * the process is the hard stop; interrupts reach Python through the relay.
  */
 import type { DenoBoundary } from '../../types.js';
@@ -44,10 +45,11 @@ export function denoPermissionFlags(boundary: DenoBoundary, runtimeFolders: stri
 }
 
 export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Promise<SpawnedWorker> {
-  const [{ spawn }, { MessageChannel }, { fileURLToPath }, deno] = await Promise.all([
+  const [{ spawn }, { MessageChannel }, { fileURLToPath }, { join }, deno] = await Promise.all([
     import(/* @vite-ignore */ 'node:child_process'),
     import(/* @vite-ignore */ 'node:worker_threads'),
     import(/* @vite-ignore */ 'node:url'),
+    import(/* @vite-ignore */ 'node:path'),
     findDeno(options.boundary.path),
   ]);
   const runtimeFolders = options.runtimeFolders.map((url) => fileURLToPath(url));
@@ -67,8 +69,10 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   const child = spawn(deno, args, {
     // The working folder is one it may read anyway: Deno.cwd() needs no permission.
     cwd: runtimeFolders[0],
-    // Nothing of the host's environment: no keys, no tokens, no HOME.
-    env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    // Nothing of the host's environment: no keys, no tokens, no HOME. DENO_DIR names a folder that
+    // cannot exist (inside the executable, a file): Deno keeps its caches in memory, so nothing the
+    // worker does (a dynamic import's code cache, the Cache API) is written to the user's disk.
+    env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', DENO_DIR: join(deno, 'no-deno-dir') },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'json',
   });

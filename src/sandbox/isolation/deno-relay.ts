@@ -35,7 +35,7 @@ const exit = (reason) => {
 };
 process.on('disconnect', () => process.exit(0));
 const refusal = ${gateRefusal.toString()};
-// The Python worker starts without Deno, process and Worker (deno-worker-start.ts).
+// The Python worker starts without Deno, process, the Cache API and Worker (deno-worker-start.ts).
 const start = ${startPythonWorker.toString()};
 const bootstrap = '(' + start + ')(); await import(' + JSON.stringify(settings.workerUrl) + ');';
 const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });

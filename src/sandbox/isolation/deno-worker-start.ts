@@ -5,6 +5,8 @@
  *
  * - `Deno` and `process`: Pyodide, seeing either, would take Node's paths (and write each wheel to
  *   a cache folder the process may not write); Python has two ways fewer to the process.
+ * - `caches` (and `Cache`, `CacheStorage`): the Cache API writes to disk without any permission,
+ *   and what it stores outlives the process (read back by the next sandbox).
  * - `Worker`: a worker Python started would have `Deno` and `process` again. Pyodide starts none.
  */
 
@@ -14,5 +16,5 @@
  */
 export function startPythonWorker(): void {
   const scope = globalThis as unknown as Record<string, unknown>;
-  for (const name of ['process', 'Deno', 'Worker']) delete scope[name];
+  for (const name of ['process', 'Deno', 'caches', 'Cache', 'CacheStorage', 'Worker']) delete scope[name];
 }

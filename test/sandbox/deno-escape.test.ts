@@ -4,12 +4,12 @@
  * of a folder it may read, messages that cost the host more than they measure, and a process that
  * outlives its host. The honest side is deno-isolation.test.ts.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { describe, expect } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../../src/sandbox/isolation/deno-process.js';
+import { afterAll, describe, expect } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../src/sandbox/isolation/relay-gate.js';
 import { it } from '../support/fixtures.js';
 import { tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
 
@@ -57,6 +57,27 @@ describe('workers', () => {
     const tried = await sandbox.run(`import js
 js.eval("typeof Worker + ' ' + typeof SharedWorker")`);
     expect(tried.result).toBe("'undefined undefined'");
+  });
+});
+
+describe('a link inside a folder it may read', () => {
+  const root = mkdtempSync(join(tmpdir(), 'deno-links-'));
+  mkdirSync(join(root, 'granted'));
+  writeFileSync(join(root, 'outside.txt'), 'SECRET-OUTSIDE');
+  writeFileSync(join(root, 'granted', 'inside.txt'), 'opened on purpose');
+  symlinkSync(join(root, 'outside.txt'), join(root, 'granted', 'out-link.txt'));
+  symlinkSync('inside.txt', join(root, 'granted', 'in-link.txt'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is followed only to a file inside a granted folder', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ isolation: 'deno', deno: { allowRead: [join(root, 'granted')] } });
+    const read = await sandbox.run(`import js
+for name in ("inside.txt", "in-link.txt", "out-link.txt", "../outside.txt"):
+    try: print(name, await (await js.fetch("file://${root}/granted/" + name)).text())
+    except Exception as e: print(name, type(e).__name__, str(e).split(":")[0])`);
+    expect(read.stdout).toBe(
+      'inside.txt opened on purpose\nin-link.txt opened on purpose\nout-link.txt JsException NotCapable\n../outside.txt JsException NotCapable\n',
+    );
   });
 });
 

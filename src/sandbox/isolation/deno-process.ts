@@ -3,28 +3,19 @@
  * boundary, an OS process that may read the package's own files and nothing else: no other file,
  * no environment variable, no network, no subprocess, no FFI, unless the app opens reading or the
  * network (`DenoBoundary`). The worker inside has neither `Deno`, `process`, the Cache API nor
- * `Worker` (deno-worker-start.ts); its Deno folder cannot exist, so nothing it does is written to
- * disk. Its stdin and stdout are /dev/null, its environment is empty, and the sandbox's channels
- * cross Node's IPC pipe, which Python cannot reach (deno-relay.ts). Killing
- * the process is the hard stop; interrupts reach Python through the relay.
+ * `Worker`, and reads through a link only inside what it may read (deno-worker-start.ts); its
+ * Deno folder cannot exist, so nothing it does is written to disk. Its stdin and stdout are
+ * /dev/null, its environment is empty, and the sandbox's channels cross Node's IPC pipe, which
+ * Python cannot reach (deno-relay.ts). Killing the process is the hard stop; interrupts reach
+ * Python through the relay.
  */
 import type { DenoBoundary } from '../../types.js';
 import { findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
+import { MAX_MESSAGE_BYTES } from './relay-gate.js';
 import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 
-/**
- * The most bytes one message from the worker may carry. Honest messages with bytes are the boot's
- * snapshot (the memory of a fresh interpreter: 13 MB shipped, some tens of MB with more loaded)
- * and `readFile`'s answer (a file of the working directory); a run's files and images cross as
- * text, bounded by `maxMessageChars`. 128 MiB is a few times the snapshot and a file larger than
- * any the limits let a run return (`maxFileBytes`, 10 MiB by default). A message costs the host's
- * main thread about 11 ms and 5 MB per MiB (129 MiB: 1.5 s, +650 MB; 360 MiB: 11.8 s, +2.3 GB), so
- * a larger one stops the worker, as `readFile` of a larger file does (with `maxBytes` at most this,
- * the worker refuses it instead).
- */
-export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 /** The tail of the process's stderr kept for an exit's reason; the rest is dropped, never shown. */
 const STDERR_TAIL_CHARS = 2000;
 
@@ -54,7 +45,8 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   ]);
   const runtimeFolders = options.runtimeFolders.map((url) => fileURLToPath(url));
   const { encode, decode } = wireCodec();
-  const relay = denoRelaySource({ workerUrl: url.href, maxMessageChars: options.maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES });
+  const readFolders = [...runtimeFolders, ...(options.boundary.allowRead ?? [])];
+  const relay = denoRelaySource({ workerUrl: url.href, maxMessageChars: options.maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES, readFolders });
   const args = [
     'run',
     '--quiet',

@@ -21,6 +21,8 @@ export interface RelaySettings {
   workerUrl: string;
   maxMessageChars: number;
   maxMessageBytes: number;
+  /** Folders the process may read (paths): the worker's file: fetches stay inside them. */
+  readFolders: string[];
 }
 
 /** The relay's source (an ES module for `deno run`). */
@@ -35,9 +37,10 @@ const exit = (reason) => {
 };
 process.on('disconnect', () => process.exit(0));
 const refusal = ${gateRefusal.toString()};
-// The Python worker starts without Deno, process, the Cache API and Worker (deno-worker-start.ts).
+// The Python worker starts without Deno, process, the Cache API and Worker, and reads file: URLs
+// only inside the folders it may read (deno-worker-start.ts).
 const start = ${startPythonWorker.toString()};
-const bootstrap = '(' + start + ')(); await import(' + JSON.stringify(settings.workerUrl) + ');';
+const bootstrap = '(' + start + ')(' + JSON.stringify({ readFolders: settings.readFolders }) + '); await import(' + JSON.stringify(settings.workerUrl) + ');';
 const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });
 worker.addEventListener('error', (event) => {
   event.preventDefault();

@@ -9,13 +9,15 @@
  * with it (where the frame is cross-origin isolated), starts the gate that relays the worker's two
  * channels, and obeys one command from the host: `interrupt`. Terminating is removing the frame.
  *
- * The relay (a second worker in the frame, the gate) is where a message's size is checked: a
+ * The relay (a second worker in the frame, the gate) is where a message's cost is checked: a
  * browser deserializes a message on the receiving thread before anyone can look at it (about
  * 2 ms per MB), so a worker's message over `maxMessageChars` (more text than any honest answer
- * within the limits) stops the worker on the gate's thread, and never reaches the page's.
+ * within the limits) or `MAX_MESSAGE_BYTES`, or one no honest worker sends (a Map, an Error, a
+ * sparse array: relay-gate.ts), stops the worker on the gate's thread, and never reaches the page's.
  */
 import { fetchAsset, loadOnce } from '../downloads/checked-fetch.js';
 import { SIGINT } from '../../protocol.js';
+import { MAX_MESSAGE_BYTES, gateRefusal } from './relay-gate.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 
 /** Why a worker that loaded and then failed stopped, as the crash message says it (its own error text is untrusted). */
@@ -25,38 +27,38 @@ export const WORKER_ERROR = 'the worker stopped on an uncaught error';
 const FRAME_SCRIPT = `
 const SIGINT = ${SIGINT};
 const WORKER_ERROR = ${JSON.stringify(WORKER_ERROR)};
+const MAX_MESSAGE_BYTES = ${MAX_MESSAGE_BYTES};
 /**
  * The gate: a worker of its own between the Python worker and the page, so that a message is
  * received, and measured, on a thread that is neither the page's nor Python's, whatever process
- * the engine gives the frame. It relays both channels and stops at a message carrying more text
- * than any honest answer.
+ * the engine gives the frame. It relays both channels and stops at a message that would cost the
+ * page more than any honest answer, or that no honest worker sends.
  */
 function gate() {
-  /** A message's size in characters of text (1 per other value), counted until over the limit; and its ArrayBuffers, to pass on without a copy. */
-  function measure(data, limit) {
+  const refusal = ${gateRefusal.toString()};
+  /** A message's ArrayBuffers, to pass on without a copy. */
+  function buffersOf(data) {
     const buffers = [];
     const keep = (buffer) => { if (buffer instanceof ArrayBuffer && !buffers.includes(buffer)) buffers.push(buffer); };
     const stack = [data];
-    let size = 0;
-    while (stack.length > 0 && size <= limit) {
+    while (stack.length > 0) {
       const value = stack.pop();
-      size += typeof value === 'string' ? value.length : 1;
       if (value instanceof ArrayBuffer) keep(value);
       else if (ArrayBuffer.isView(value)) keep(value.buffer);
-      else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const key in value) { stack.push(value[key]); if (++size > limit) break; }
+      else if (value && typeof value === 'object' && !(value instanceof Blob)) for (const key in value) stack.push(value[key]);
     }
-    return { size, buffers };
+    return buffers;
   }
   onmessage = (start) => {
-    const { pairs, maxMessageChars } = start.data;
+    const { pairs, limits } = start.data;
     for (const [host, worker] of pairs) {
       worker.onmessage = (e) => {
-        const { size, buffers } = measure(e.data, maxMessageChars);
-        if (size <= maxMessageChars) return host.postMessage(e.data, buffers);
-        postMessage('it sent a message of more than ' + maxMessageChars + ' characters, more than any answer within its limits; it was stopped as misbehaving');
+        const refused = refusal(e.data, limits);
+        if (!refused) return host.postMessage(e.data, buffersOf(e.data));
+        postMessage('it sent ' + refused + ' (no answer within its limits does); it was stopped as misbehaving');
         close();
       };
-      host.onmessage = (e) => worker.postMessage(e.data, measure(e.data, Infinity).buffers);
+      host.onmessage = (e) => worker.postMessage(e.data, buffersOf(e.data));
     }
   };
 }
@@ -109,7 +111,7 @@ addEventListener('message', function start(event) {
     const view = buffer && new Uint8Array(buffer);
     const toRpc = new MessageChannel();
     const toEvents = new MessageChannel();
-    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], maxMessageChars }, [rpc, toRpc.port1, events, toEvents.port1]);
+    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], limits: { maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES } }, [rpc, toRpc.port1, events, toEvents.port1]);
     worker.postMessage({ type: 'init', rpc: toRpc.port2, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, toEvents.port2]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
     control.postMessage({ type: 'started', interruptible: !!buffer, readsBlobs: viaBlob });

@@ -1,8 +1,9 @@
 /**
- * The Deno relay's gate (deno-relay.ts embeds its source: it refers to nothing outside itself).
- * A message from the worker crosses to the host as JSON, which the host parses on its main
- * thread; the gate measures what that will cost the host before anything is encoded, and names
- * what no honest worker sends. The worker posts plain data (objects, arrays, strings, numbers,
+ * The gate every message from an untrusted worker passes before the host receives it: the Deno
+ * relay's (deno-relay.ts) and the isolation frame's (isolation-frame.ts) both embed its source,
+ * so it refers to nothing outside itself. The receiver decodes a message on its main thread (the
+ * host parses the relay's JSON; the page deserializes the frame's structured clone), so the gate
+ * measures what that will cost before it is sent on, and names what no honest worker sends. The worker posts plain data (objects, arrays, strings, numbers,
  * booleans, null) and bytes, so anything else is refused rather than measured: a sparse array
  * (each hole becomes a `null` the walk never sees), a Map, a Date, an Error, a BigInt.
  */
@@ -39,7 +40,8 @@ export function gateRefusal(data: unknown, limits: GateLimits): string | undefin
     else if (typeof value === 'bigint') return 'a BigInt, which JSON cannot carry';
     else if (value === null || typeof value !== 'object') chars += 1;
     else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-      bytes += value.byteLength;
+      // A view crosses with its whole buffer.
+      bytes += ArrayBuffer.isView(value) ? value.buffer.byteLength : value.byteLength;
       if (bytes > limits.maxMessageBytes) return `a message of more than ${limits.maxMessageBytes} bytes`;
     } else if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype) return 'an array of another kind';

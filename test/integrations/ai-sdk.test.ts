@@ -6,6 +6,8 @@
 import { convertToModelMessages, generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { z as z3 } from 'zod';
+import { z as z4 } from 'zod/v4';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { pythonTool, pythonToolDefinition, pythonToolModelOutput, runPythonToolCall } from '../../dist/ai-sdk.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
@@ -268,6 +270,36 @@ describe('code mode: AI SDK tools called from the code', () => {
     expect(r.text).toContain('FunctionCallError - get_sales_data: the arguments do not fit');
     expect(r.text).toContain('FunctionCallError - stock: the warehouse is closed');
     expect(calls).toEqual([]);
+  });
+
+  test.each([
+    ['zod 3', z3],
+    ['zod/v4', z4],
+  ] as const)("with %s, execute gets only what the tool's own schema parses to: refinements refuse, transforms and defaults apply", async (_name, z) => {
+    const reads: unknown[] = [];
+    const readNote = tool({
+      inputSchema: (z as typeof z4).object({
+        path: (z as typeof z4)
+          .string()
+          .refine((path) => !path.split('/').includes('..'), 'path must not climb out of the notes folder')
+          .transform((path) => `notes/${path}`),
+        lines: (z as typeof z4).number().int().default(10),
+      }),
+      execute: async (input) => {
+        reads.push(input);
+        return 'ok';
+      },
+    });
+    const code = [
+      'for path in ("../../../home/user/.ssh/id_ed25519", "todo.txt"):',
+      '    try:',
+      '        print(await default_api.read_note(path=path))',
+      '    except default_api.FunctionCallError as error:',
+      '        print("refused:", "must not climb out" in str(error))',
+    ].join('\n');
+    const r = await runPythonToolCall(sandbox, { code }, { tools: { read_note: readNote } });
+    expect(r.text).toContain('refused: True\nok');
+    expect(reads).toEqual([{ path: 'notes/todo.txt', lines: 10 }]);
   });
 
   test('a tool with needsApproval runs only when confirm says true; a declined call raises in Python and execute never runs', async () => {

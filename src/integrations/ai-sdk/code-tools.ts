@@ -71,22 +71,32 @@ export async function codeToolFunctions(
     Object.entries(tools).map(async ([name, tool]): Promise<SandboxFunction> => {
       checkApproval(name, tool, confirm);
       const needsApproval = tool.needsApproval;
+      const schema = asSchema(tool.inputSchema);
+      // The tool's own schema parses the arguments (zod's refinements, transforms and defaults
+      // included), once per call: needsApproval and execute get what it parsed to, as the AI SDK gives them.
+      const parsed = new WeakMap<object, Promise<unknown>>();
+      const input = (args: Record<string, unknown>) => {
+        let value = parsed.get(args);
+        if (value === undefined) parsed.set(args, (value = parseInput(name, schema, args)));
+        return value;
+      };
       return {
         name,
         description: textOf(tool.description),
-        parameters: (await asSchema(tool.inputSchema).jsonSchema) as Record<string, unknown>,
+        parameters: (await schema.jsonSchema) as Record<string, unknown>,
         ...(needsApproval &&
           confirm && {
             confirm: async (call, context) => {
+              const value = await input(call.args);
               const asks =
                 typeof needsApproval !== 'function' ||
-                (await needsApproval(call.args, { toolCallId: idOf(name, call.args), messages: outer.messages ?? [], context: outer.context }));
+                (await needsApproval(value, { toolCallId: idOf(name, call.args), messages: outer.messages ?? [], context: outer.context }));
               return !asks || confirm(call, context);
             },
           }),
-        handler: (args, { signal }) =>
+        handler: async (args, { signal }) =>
           lastValue(
-            tool.execute?.(args, {
+            tool.execute?.(await input(args), {
               toolCallId: idOf(name, args),
               messages: outer.messages ?? [],
               context: outer.context,
@@ -96,6 +106,18 @@ export async function codeToolFunctions(
       };
     }),
   );
+}
+
+/** The most of a schema's refusal said to Python: the refused value is the code's, and may be large. */
+const MAX_REFUSAL_CHARS = 1_000;
+
+/** `args` as the tool's schema parses them; throws its refusal (Python raises it) where it does not. */
+async function parseInput(name: string, schema: ReturnType<typeof asSchema>, args: Record<string, unknown>): Promise<unknown> {
+  if (!schema.validate) return args;
+  const result = await schema.validate(args);
+  if (result.success) return result.value;
+  const why = result.error?.message ?? String(result.error);
+  throw new TypeError(`the arguments do not fit ${name}'s input schema: ${why.length > MAX_REFUSAL_CHARS ? `${why.slice(0, MAX_REFUSAL_CHARS)}…` : why}`);
 }
 
 /** A tool's result: its value, or for a streaming `execute` (an async iterable of preliminary results) the last one. */

@@ -4,7 +4,8 @@
  * of a folder it may read, messages that cost the host more than they measure, and a process that
  * outlives its host. The honest side is deno-isolation.test.ts.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -121,3 +122,60 @@ describe('messages that cost the host more than they measure', () => {
     expect(rssGrowthMB).toBeLessThan(400);
   });
 });
+
+describe('the host killed', () => {
+  /** Whether `pid` is gone (a zombie no one reaps counts as gone). */
+  const gone = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+    } catch {
+      return true;
+    }
+  };
+
+  it('takes its Deno processes with it within 5 s, while Python floods the relay', async () => {
+    const script = `import { PythonSandbox } from ${JSON.stringify(new URL('../../dist/index.node.js', import.meta.url).href)};
+const sandbox = await PythonSandbox.create({ isolation: 'deno' });
+await sandbox.run(${JSON.stringify(FLOOD)});
+console.log('flooding');
+setInterval(() => {}, 1000);`;
+    const host = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const children: number[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        host.stdout.on('data', (text: Buffer) => text.includes('flooding') && resolve());
+        host.once('exit', () => reject(new Error('the host exited early')));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const listed = spawnSync('ps', ['-o', 'pid=', '--ppid', String(host.pid)], { encoding: 'utf8' }).stdout;
+      children.push(...listed.split('\n').filter(Boolean).map(Number));
+      expect(children.length).toBeGreaterThan(0);
+      host.kill('SIGKILL');
+      const killedAt = Date.now();
+      while (!children.every(gone) && Date.now() - killedAt < 5000) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(children.filter((pid) => !gone(pid))).toEqual([]);
+    } finally {
+      host.kill('SIGKILL');
+      for (const pid of children.filter((p) => !gone(p))) process.kill(pid, 'SIGKILL');
+    }
+  }, 90_000);
+});
+
+/**
+ * Python's JS keeps the relay busy: after this run's answer, answers of 1 MB to a call that does
+ * not exist (the host drops them), 20 every turn of the worker's loop.
+ */
+const FLOOD = `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, t) {
+    if (m && m.id && m.type === 'RAW') {
+      MessagePort.prototype.postMessage = post;
+      const port = this, forged = { id: 'no-such-call', type: 'RAW', value: 'x'.repeat(1 << 20) };
+      const flood = () => { for (let i = 0; i < 20; i++) post.call(port, forged); setTimeout(flood, 0); };
+      setTimeout(flood, 0);
+    }
+    return post.call(this, m, t);
+  };
+})()""")
+print("flooding")`;

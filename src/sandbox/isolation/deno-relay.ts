@@ -9,7 +9,7 @@
  * for a channel, and `interrupt` (Python's KeyboardInterrupt, through the buffer it shares with
  * the worker). A message from the worker that costs the host more than any honest answer, or
  * that no honest worker sends (relay-gate.ts), stops the worker and the process, like the
- * frame's gate.
+ * frame's gate. The process ends with its host, even while the worker floods it.
  */
 import { SIGINT } from '../../protocol.js';
 import { startPythonWorker } from './deno-worker-start.js';
@@ -36,6 +36,13 @@ const exit = (reason) => {
   setTimeout(() => process.exit(1), 50);
 };
 process.on('disconnect', () => process.exit(0));
+// With its host gone the process must end, but 'disconnect' can wait behind a flood of the
+// worker's messages (147 s once): each message, and a timer, check whether it was reparented.
+const parent = Deno.ppid;
+const orphaned = () => {
+  if (Deno.ppid !== parent) process.exit(0);
+};
+setInterval(orphaned, 250);
 const refusal = ${gateRefusal.toString()};
 // The Python worker starts without Deno, process, the Cache API and Worker, and reads file: URLs
 // only inside the folders it may read (deno-worker-start.ts).
@@ -57,6 +64,7 @@ worker.addEventListener('message', function loaded(event) {
 });
 for (const [name, channel] of Object.entries(channels)) {
   channel.port1.onmessage = (event) => {
+    orphaned();
     const refused = refusal(event.data, settings);
     if (refused) {
       worker.terminate();

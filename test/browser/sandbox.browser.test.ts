@@ -6,6 +6,7 @@
  * Needs `npm run build` first. A block's tests share one sandbox (tests that only run code use
  * their own names; each stop must leave it working), since boots dominate the time.
  */
+import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -81,6 +82,19 @@ describe('in a cross-origin-isolated page (COOP + COEP)', { timeout: TEST_TIMEOU
       const code = 'rows = [await default_api.get_sales_data(region=f"r{i}") for i in range(12)]\nlen(rows), sum(sum(r["months"]) for r in rows)';
       expect(await ctx.page.run(code, { pageFunctions: ['get_sales_data'] })).toMatchObject({ outcome: 'OUTCOME_OK', result: '(12, 72)' });
       expect(await ctx.page.page.evaluate(() => (window as unknown as { __pageCalls: string[] }).__pageCalls)).toHaveLength(12);
+    });
+
+    test('arguments of 24,000, 60,000 and 340,000 items that fail the schema are refused within the deadline, the page never paused 1 s', async () => {
+      for (const count of [24_000, 60_000, 340_000]) {
+        const code = `try:\n    await default_api.count_ids(ids=[0] * ${count})\nexcept default_api.FunctionCallError as error:\n    print(str(error)[:50])`;
+        const timed = await pauseAgainstIdle(
+          (fn) => ctx.page.longestStallDuring(fn),
+          1000,
+          () => ctx.page.run(code, { pageFunctions: ['count_ids'], timeoutMs: 3000 }),
+        );
+        expect(timed.value).toMatchObject({ outcome: 'OUTCOME_OK', stdout: "count_ids: the arguments do not fit count_ids's pa\n" });
+        expect(timed.stallMs, `${count} items: ${pauseReport(timed)}`).toBeLessThan(timed.boundMs);
+      }
     });
 
     test(PLAIN_CALLS, () => plainPageFunctionCalls(ctx.page, true));

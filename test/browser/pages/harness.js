@@ -20,6 +20,12 @@ const PAGE_FUNCTIONS = {
       return { region, months: [1, 2, 3] };
     },
   },
+  count_ids: {
+    name: 'count_ids',
+    description: 'How many ids there are.',
+    parameters: { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } }, required: ['ids'] },
+    handler: ({ ids }) => ids.length,
+  },
   wait_for_ever: {
     name: 'wait_for_ever',
     handler: (_args, { signal }) =>

@@ -70,6 +70,18 @@ console.log((await sandbox.run('6 * 7')).result);`;
     expect(run.signal).toBeNull();
     expect(run.stdout.trim()).toBe('42');
   }, 60_000);
+
+  it('is kept alive while a disposal waits for the process to end', () => {
+    const script = `import { PythonSandbox } from ${JSON.stringify(new URL('../../dist/index.node.js', import.meta.url).href)};
+const first = await PythonSandbox.create({ isolation: 'deno', warmSpare: false });
+await first.dispose();
+console.log('disposed');
+const second = await PythonSandbox.create({ isolation: 'deno', warmSpare: false });
+console.log((await second.run('6 * 7')).result);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 45_000 });
+    expect(run.stdout.trim().split('\n')).toEqual(['disposed', '42']);
+    expect(run.status).toBe(0);
+  }, 60_000);
 });
 
 describe('a worker that misbehaves in the process', () => {

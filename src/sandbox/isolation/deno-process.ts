@@ -134,6 +134,8 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
       exited = true;
       if (child.exitCode === null && child.signalCode === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
+        // Awaited, the exit must keep Node alive: an unref'd child let `await dispose()` end the script (exit code 13).
+        child.ref();
         child.kill('SIGKILL');
         await gone;
       }

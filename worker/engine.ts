@@ -9,7 +9,7 @@ import { bootInterpreter } from './boot.js';
 import { listFiles, readFile, writeFiles } from './file-calls.js';
 import { HostRequests } from './host-requests.js';
 import { WorkerFunctions } from './function-calls.js';
-import { blockingReceiver } from './blocking-wait.js';
+import type { BlockingReceiver } from './blocking-wait.js';
 import { YieldingStops } from './yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './interrupts.js';
@@ -31,7 +31,8 @@ export class PyodideEngine implements WorkerApi {
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
   private readonly trampoline = new TrampolinePick();
 
-  constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined) {
+  /** `receiver`: where plain calls may wait for an answer with the thread blocked (blocking-wait.ts). */
+  constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined, receiver?: BlockingReceiver) {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
     this.host = new HostRequests(this.outbox, () => this.interrupts.take());
@@ -40,7 +41,7 @@ export class PyodideEngine implements WorkerApi {
       this.functions.onHostEvent(data as HostEvent);
     };
     this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts, {
-      receiver: blockingReceiver(events),
+      receiver,
       dispatch: onHostEvent,
     });
     this.stops = new YieldingStops(() => this.runs.cancelRequested);

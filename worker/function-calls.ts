@@ -3,7 +3,7 @@
  * each call is a `function-call` to the host, answered by a `function-result`. Only the current
  * run's functions are reachable, and only while it runs. A call from async code is awaited on
  * Pyodide's event loop; one from plain code waits in place (JSPI: the run was entered through
- * `callPromising`), or, without JSPI, with the thread blocked (blocking-wait.ts: Node 22); since
+ * `callPromising`), or, without JSPI, with the thread blocked (blocking-wait.ts: Node 22, WebKit on an isolated page); since
  * waiting Python reads no interrupt, that wait also ends on a stop.
  */
 import type { PyodideInterface } from 'pyodide';
@@ -47,21 +47,20 @@ export class WorkerFunctions {
   private readonly pending = new Map<number, { inPlace: boolean }>();
   /** While calls wait in place (JSPI): looks every STOP_POLL_MS whether the run was stopped. */
   private poll: ReturnType<typeof setInterval> | undefined;
-  /** Where the thread may block for an answer (no JSPI needed), set as `default_api` is imported. */
-  private receiver: BlockingReceiver | undefined;
 
   /**
    * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
    * off while Python waits in place: a SIGINT landing as it resumes would strike the wait's own
    * machinery and wedge the run, so Python turns them back on itself, in its own frame.
-   * `blocking`: how the thread may block for an answer, and where a message taken meanwhile that
-   * is not the awaited answer goes once the thread is free (as if it had arrived then).
+   * `blocking`: how the thread may block for an answer (none: it may not), and where a message
+   * taken meanwhile that is not the awaited answer goes once the thread is free (as if it had
+   * arrived then).
    */
   constructor(
     private readonly outbox: Outbox,
     private readonly mustStop: () => boolean,
     private readonly interrupts: Pick<Interrupts, 'listen'>,
-    private readonly blocking?: { receiver: Promise<BlockingReceiver | undefined>; dispatch(event: unknown): void },
+    private readonly blocking?: { receiver: BlockingReceiver | undefined; dispatch(event: unknown): void },
   ) {}
 
   /**
@@ -75,7 +74,7 @@ export class WorkerFunctions {
     this.runId = runId;
     if (!this.module && functions.length === 0) return false;
     if (!this.module) {
-      const receiver = (this.receiver = await this.blocking?.receiver);
+      const receiver = this.blocking?.receiver;
       this.pyodide = pyodide;
       this.module = pyodide.pyimport('default_api') as DefaultApiModule;
       this.answer = this.module._answer;
@@ -134,6 +133,8 @@ export class WorkerFunctions {
     // interval for all the calls in a row, not one per call. A blocked thread looks itself (`waitBlocked`).
     if (inPlace && this.promising) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
     this.pending.set(callId, { inPlace });
+    // Python waits for it with the thread blocked: its answer must not be queued behind the wait.
+    if (inPlace && !this.promising) this.blocking?.receiver?.expect?.(callId);
     this.outbox.post({ type: 'function-call', runId, callId, name, args });
     return callId;
   }

@@ -111,6 +111,18 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock, jspi }
       TIMEOUT_MS,
     );
 
+    // With a SharedArrayBuffer but no JSPI (WebKit), the worker's thread blocks for the answer (worker/answer-relay.ts).
+    test(
+      jspi || interrupts
+        ? `plain calls of the page's functions wait in place inside a helper and a loop (${jspi ? 'JSPI' : 'a blocked thread'}); a deadline or an interrupt while one waits keeps the interpreter`
+        : "plain calls of the page's functions raise AwaitRequired, telling the model to await (no JSPI, no SharedArrayBuffer); awaited calls work",
+      async () => {
+        await plainPageFunctionCalls(ctx.host, jspi || interrupts);
+        expect(await ctx.host.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: '41' });
+      },
+      TIMEOUT_MS,
+    );
+
     // Without SharedArrayBuffer too: the worker interrupts itself at its deadline.
     test(
       'while True past a 2 s deadline is interrupted, and globals survive',
@@ -560,7 +572,7 @@ print(a.copies, a.handles, a.refused)`;
     // A plain page has no SharedArrayBuffer in either WebKit configuration: once per engine.
     testOncePerEngine?.(
       jspi
-        ? "plain calls of the page's functions wait in place inside a helper (JSPI); a deadline or an interrupt while one waits keeps the interpreter"
+        ? "plain calls of the page's functions wait in place inside a helper and a loop (JSPI); a deadline or an interrupt while one waits keeps the interpreter"
         : "plain calls of the page's functions raise AwaitRequired, telling the model to await (no JSPI); awaited calls work",
       async () => {
         expect(await ctx.page().evaluate(() => 'Suspending' in WebAssembly), 'whether the engine has JSPI, as this test is named').toBe(jspi);

@@ -244,7 +244,7 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
 
 /** Chromium has JSPI (137+). */
 const PLAIN_CALLS =
-  "plain calls of the page's functions wait in place inside a helper (JSPI); a deadline or an interrupt while one waits keeps the interpreter";
+  "plain calls of the page's functions wait in place inside a helper and a loop (JSPI); a deadline or an interrupt while one waits keeps the interpreter";
 
 /** `kept = 1`, a run awaiting a page function that never answers past its 1 s deadline, then `kept` again. */
 async function deadlineDuringPageFunction(page: HostPage): Promise<void> {

@@ -6,8 +6,9 @@ cell that uses ``await``) a call is awaitable, so ``await``, ``asyncio.gather`` 
 called from plain code (a cell without ``await``, a helper, a loop, a ``lambda``) it waits for the
 answer in place, where the engine can pause Python for JavaScript (JSPI: the worker enters such
 runs through ``callPromising``) or, without JSPI, where the worker's thread can block until the
-answer comes (worker/blocking-wait.ts: Node). Where neither, such a call is an awaitable inside a
-task (a cell that uses ``await``) and raises ``AwaitRequired`` elsewhere, both saying to ``await`` it.
+answer comes (worker/blocking-wait.ts: Node, WebKit on a cross-origin-isolated page). Where
+neither, such a call is an awaitable inside a task (a cell that uses ``await``) and raises
+``AwaitRequired`` elsewhere, both saying to ``await`` it.
 
 The module persists between runs; each run sets which functions are available, so a helper from
 an earlier cell keeps working as long as the later run passes its function again. Once a run has

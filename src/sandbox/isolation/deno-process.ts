@@ -87,8 +87,10 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     started = true;
   });
   child.on('error', (error: Error) => exit(started ? `the Deno process's channel failed: ${error.message}` : `Deno could not start: ${error.message}`));
+  // Until the worker speaks, Deno's stderr says why it could not start; after, Python can write there.
+  let heard = false;
   child.on('exit', (code, signal) => {
-    const detail = stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
+    const detail = !heard && stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '';
     exit(`the Deno process exited (${signal ?? `code ${code}`})${detail}`);
   });
   child.on('message', (message: unknown) => {
@@ -98,6 +100,7 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
       exit(text);
       child.kill('SIGKILL');
     } else if (channel === 'rpc' || channel === 'events') {
+      heard = true;
       let data: unknown;
       try {
         data = decode(text);

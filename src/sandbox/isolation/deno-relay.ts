@@ -15,6 +15,7 @@ import { SIGINT } from '../../protocol.js';
 import { startPythonWorker } from './deno-worker-start.js';
 import { wireCodec } from './process-wire.js';
 import { gateRefusal } from './relay-gate.js';
+import { WORKER_ERROR } from './worker-error.js';
 
 /** What the relay needs to know. */
 export interface RelaySettings {
@@ -49,16 +50,19 @@ const refusal = ${gateRefusal.toString()};
 const start = ${startPythonWorker.toString()};
 const bootstrap = '(' + start + ')(' + JSON.stringify({ readFolders: settings.readFolders }) + '); await import(' + JSON.stringify(settings.workerUrl) + ');';
 const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });
+// Once the worker's script has loaded, its error's text is Python's: the crash is told in the library's words.
+let loaded = false;
 worker.addEventListener('error', (event) => {
   event.preventDefault();
-  exit('worker error: ' + (event.message || 'failed to load the worker script'));
+  exit(loaded ? ${JSON.stringify(WORKER_ERROR)} : 'worker error: ' + String(event.message || 'failed to load the worker script').slice(0, 500));
 });
 const interrupt = new Uint8Array(new SharedArrayBuffer(1));
 const channels = { rpc: new MessageChannel(), events: new MessageChannel() };
 // The worker says when its script has loaded (worker/endpoint.ts); a message before that could be lost.
-worker.addEventListener('message', function loaded(event) {
+worker.addEventListener('message', function onLoaded(event) {
   if (event.data?.type !== 'python-sandbox-worker-loaded') return;
-  worker.removeEventListener('message', loaded);
+  worker.removeEventListener('message', onLoaded);
+  loaded = true;
   worker.postMessage({ type: 'init', rpc: channels.rpc.port2, events: channels.events.port2, interruptBuffer: interrupt.buffer },
     [channels.rpc.port2, channels.events.port2]);
 });

@@ -18,10 +18,8 @@
 import { fetchAsset, loadOnce } from '../downloads/checked-fetch.js';
 import { SIGINT } from '../../protocol.js';
 import { MAX_MESSAGE_BYTES, gateRefusal } from './relay-gate.js';
+import { WORKER_ERROR } from './worker-error.js';
 import type { SpawnedWorker } from './spawned-worker.js';
-
-/** Why a worker that loaded and then failed stopped, as the crash message says it (its own error text is untrusted). */
-export const WORKER_ERROR = 'the worker stopped on an uncaught error';
 
 /** Runs inside the frame. Kept small: everything it does is listed here. */
 const FRAME_SCRIPT = `

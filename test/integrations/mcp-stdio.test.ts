@@ -55,7 +55,10 @@ test('writes a file, Python reads it, and read_file returns what Python wrote', 
   expect(textOf(await mcp.call('write_file', { path: 'data/in.txt', content: 'héllo' }))).toBe('Wrote data/in.txt.');
   const run = await mcp.call('run_python', { code: '_ = open("out.txt", "w").write(open("data/in.txt").read().upper())' });
   expect(textOf(run)).toBe('(no output)\n\nFiles written: out.txt (6 bytes)');
-  expect(await mcp.call('read_file', { path: 'out.txt' })).toEqual({ content: [{ type: 'text', text: 'HÉLLO' }] });
+  expect(await mcp.call('read_file', { path: 'out.txt' })).toEqual({
+    content: [{ type: 'text', text: 'HÉLLO' }],
+    structuredContent: { path: 'out.txt', size: 6, mimeType: 'text/plain; charset=utf-8' },
+  });
 });
 
 test('binary files go in as base64 and come back as a resource, images as images', async () => {
@@ -64,6 +67,53 @@ test('binary files go in as base64 and come back as a resource, images as images
   expect(blob.content[0]).toMatchObject({ type: 'resource', resource: { uri: 'file:///home/pyodide/blob.bin', blob: 'AP8B' } });
   await mcp.call('write_file', { path: 'dot.png', content: PNG_1X1_BASE64, encoding: 'base64' });
   expect((await mcp.call('read_file', { path: 'dot.png' })).content[0]).toEqual({ type: 'image', data: PNG_1X1_BASE64, mimeType: 'image/png' });
+});
+
+describe('structured results', () => {
+  test('run_python, write_file and read_file declare an output schema; reset, whose text is never JSON, has none', async () => {
+    const { tools } = await mcp.client.listTools();
+    const schemas = Object.fromEntries(tools.map((tool) => [tool.name, tool.outputSchema]));
+    expect(schemas.run_python).toMatchObject({ type: 'object', required: expect.arrayContaining(['outcome', 'output', 'stateLost']) });
+    expect(schemas.write_file).toMatchObject({ type: 'object', required: ['path', 'size'] });
+    expect(schemas.read_file).toMatchObject({ type: 'object', required: ['path', 'size'] });
+    expect(schemas.reset).toBeUndefined();
+  });
+
+  // The SDK client checks each structuredContent against the listed schema (it threw otherwise).
+  test.each([
+    ['x + 1', '42', { result: '42', output: '' }],
+    ['print(sum(range(10)))', '45', { output: '45\n' }],
+    ['[1, 2]', '[1, 2]', { result: '[1, 2]' }],
+    ['None', '(no output)', { output: '' }],
+  ])('%s: the text is the run, and structuredContent is an object even where the text is JSON', async (code, text, fields) => {
+    await mcp.call('run_python', { code: 'x = 41' });
+    const result = await mcp.call('run_python', { code });
+    expect(textOf(result)).toBe(text);
+    expect(result.structuredContent).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false, images: [], files: [], unlistedFiles: 0, ...fields });
+    expect(result.structuredContent?.durationMs).toEqual(expect.any(Number));
+  });
+
+  test('a traceback is in error, an image is named in images (its data stays an image block), files have their sizes', async () => {
+    const failed = await mcp.call('run_python', { code: '1 / 0' });
+    expect(failed.structuredContent).toMatchObject({
+      outcome: 'OUTCOME_FAILED',
+      error: { name: 'ZeroDivisionError', message: 'division by zero', traceback: expect.stringContaining('ZeroDivisionError') },
+    });
+    expect(failed.structuredContent).not.toHaveProperty('result');
+    const drawn = await mcp.call('run_python', { code: DISPLAY_PNG_CODE });
+    expect(drawn.structuredContent).toMatchObject({ images: [{ mimeType: 'image/png' }] });
+    expect(JSON.stringify(drawn.structuredContent)).not.toContain(drawn.content[1].data);
+    const wrote = await mcp.call('run_python', { code: '_ = open("n.json", "w").write("42")' });
+    expect(wrote.structuredContent).toMatchObject({ files: [{ path: 'n.json', size: 2 }] });
+  });
+
+  test('a text file holding JSON is read as text, with the file described in structuredContent', async () => {
+    expect((await mcp.call('write_file', { path: 'n.json', content: '[1, 2]' })).structuredContent).toEqual({ path: 'n.json', size: 6 });
+    expect(await mcp.call('read_file', { path: 'n.json' })).toEqual({
+      content: [{ type: 'text', text: '[1, 2]' }],
+      structuredContent: { path: 'n.json', size: 6, mimeType: 'text/plain; charset=utf-8' },
+    });
+  });
 });
 
 test('reading a missing file is a tool error naming it', async () => {

@@ -19,6 +19,7 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export interface ToolResult {
   content: { type: string; text?: string; data?: string; mimeType?: string; resource?: { uri: string; blob?: string; mimeType?: string } }[];
   isError?: boolean;
+  structuredContent?: Record<string, unknown>;
 }
 
 /** A connected client and how to end it (and, for stdio, its server process). */

@@ -1,12 +1,17 @@
 /**
  * Tool results as MCP content: a run as its text and one `image` block per image, a file as text,
- * an image or a base64 resource.
+ * an image or a base64 resource; each with its structured result (structured.ts) beside it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunResult } from '../../types.js';
 import { runResultText } from '../shared/run-text.js';
+import { runStructured } from './structured.js';
 
-/** The result of a `run_python` call: the run's text (see `runResultText`), then its images. */
+/**
+ * The result of a `run_python` call: the run's text (see `runResultText`), then its images, and
+ * the run's fields as `structuredContent`.
+ * @param note Said before the text: the interpreter was closed while idle, so earlier state is gone.
+ */
 export function runContent(result: RunResult, note?: string): CallToolResult {
   const text = runResultText(result);
   return {
@@ -14,7 +19,13 @@ export function runContent(result: RunResult, note?: string): CallToolResult {
       { type: 'text', text: note ? `${note}\n\n${text}` : text },
       ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType })),
     ],
+    structuredContent: runStructured(result, note !== undefined),
   };
+}
+
+/** The result of a `write_file` call. */
+export function writtenContent(path: string, size: number): CallToolResult {
+  return { content: [{ type: 'text', text: `Wrote ${path}.` }], structuredContent: { path, size } };
 }
 
 /** A tool error: the call did not do its job (bad arguments, a sandbox that could not start or was reset). */
@@ -26,6 +37,9 @@ export function toolError(message: string): CallToolResult {
 export function toolText(text: string): CallToolResult {
   return { content: [{ type: 'text', text }] };
 }
+
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const BINARY_TYPE = 'application/octet-stream';
 
 const IMAGE_TYPES: [RegExp, string, number[]][] = [
   [/\.png$/i, 'image/png', [0x89, 0x50, 0x4e, 0x47]],
@@ -39,16 +53,21 @@ const IMAGE_TYPES: [RegExp, string, number[]][] = [
  * a client never renders bytes it was told are something else.
  */
 export function fileContent(path: string, bytes: Uint8Array): CallToolResult {
+  // Always an object: a text file holding `42` would otherwise be taken for JSON by some clients.
+  const structured = (mimeType: string) => ({ path, size: bytes.length, mimeType });
   const image = IMAGE_TYPES.find(([name, , magic]) => name.test(path) && magic.every((byte, i) => bytes[i] === byte));
-  if (image) return { content: [{ type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType: image[1] }] };
+  if (image) return { content: [{ type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType: image[1] }], structuredContent: structured(image[1]) };
   const text = utf8(bytes);
-  if (text !== undefined) return { content: [{ type: 'text', text }] };
+  if (text !== undefined) return { content: [{ type: 'text', text }], structuredContent: structured(TEXT_TYPE) };
   const uri = `file:///home/pyodide/${path
     .replace(/^\/home\/pyodide\/?/, '')
     .split('/')
     .map(encodeURIComponent)
     .join('/')}`;
-  return { content: [{ type: 'resource', resource: { uri, mimeType: 'application/octet-stream', blob: Buffer.from(bytes).toString('base64') } }] };
+  return {
+    content: [{ type: 'resource', resource: { uri, mimeType: BINARY_TYPE, blob: Buffer.from(bytes).toString('base64') } }],
+    structuredContent: structured(BINARY_TYPE),
+  };
 }
 
 function utf8(bytes: Uint8Array): string | undefined {

@@ -16,7 +16,7 @@ import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
-import { fileContent, runContent, toolError, toolText } from './content.js';
+import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from './sessions.js';
 import { type ToolBounds, ToolArgumentError, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
 
@@ -74,7 +74,7 @@ async function callTool(
     }
     case 'write_file': {
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
-      return toolText(`Wrote ${call.path}.`);
+      return writtenContent(call.path, typeof call.data === 'string' ? Buffer.byteLength(call.data, 'utf8') : call.data.length);
     }
     case 'read_file':
       return session.use((sandbox) => readBounded(sandbox, toWorkdirPath(call.path), maxFileBytes), { signal, onProgress });

@@ -6,6 +6,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { RunPlace } from '../../agent/run-python/place.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
 
 /** The names of the tools. */
 export const TOOL_NAMES = ['run_python', 'write_file', 'read_file', 'reset'] as const;
@@ -44,6 +45,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
         properties: { code: { type: 'string', maxLength: bounds.maxCodeChars, description: 'Python source to run.' } },
         required: ['code'],
       },
+      outputSchema: RUN_OUTPUT_SCHEMA,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     {
@@ -59,6 +61,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
         },
         required: ['path', 'content'],
       },
+      outputSchema: FILE_OUTPUT_SCHEMA,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     },
     {
@@ -67,6 +70,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
       description:
         'Returns a file from the Python working directory: UTF-8 text as text, PNG, JPEG, GIF and WebP as images, anything else as a base64 resource.',
       inputSchema: { type: 'object', properties: { path }, required: ['path'] },
+      outputSchema: FILE_OUTPUT_SCHEMA,
       annotations: { readOnlyHint: true },
     },
     {

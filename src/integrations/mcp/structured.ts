@@ -1,0 +1,95 @@
+/**
+ * The tools' structured results (`structuredContent`) and the output schemas that declare them in
+ * `tools/list`. A result is always an object: some clients (Gemini CLI) otherwise parse the first
+ * text block as JSON and fail on `42` or `[1, 2]`, and clients that read fields get fields. The
+ * text blocks stay what a model reads (the agent loop's own text, images as image blocks); the
+ * fields say the same with the names a `RunResult` has, so a client that passes only the
+ * structured result to its model loses nothing but the images' pixels.
+ */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { listedFiles } from '../../agent/run-python/files.js';
+import type { RunOutcome, RunResult } from '../../types.js';
+
+/** `structuredContent` of a `run_python` result: one run, as `RunResult` names its parts. */
+export type RunStructuredContent = {
+  /** `OUTCOME_OK`, `OUTCOME_FAILED` (the code raised) or `OUTCOME_DEADLINE_EXCEEDED`. */
+  outcome: RunOutcome;
+  /** stdout and stderr interleaved in the order written (capped, head and tail kept). */
+  output: string;
+  /** `repr()` of the trailing expression's value, when there is one and it is not None. */
+  result?: string;
+  /** The exception, when the code raised or was stopped. */
+  error?: { name: string; message: string; traceback: string };
+  /** The images, in the order of the result's image blocks (which carry their data). */
+  images: { mimeType: string }[];
+  /** The files the run wrote (at most 20, names shortened past 120 characters), with their sizes in bytes. */
+  files: { path: string; size: number }[];
+  /** Files the run wrote beyond those listed. */
+  unlistedFiles: number;
+  /** True when this run did not see earlier calls' state: the interpreter was replaced during it, or was closed while idle before it. */
+  stateLost: boolean;
+  /** Wall time of the run, in milliseconds. */
+  durationMs: number;
+};
+
+/** `structuredContent` of a `write_file` or `read_file` result: the file, not its bytes (those are in the content block). */
+export type FileStructuredContent = {
+  /** The path as the call named it. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** `text/plain; charset=utf-8`, an image type, or `application/octet-stream`, as the content block has it (`read_file`). */
+  mimeType?: string;
+};
+
+type OutputSchema = NonNullable<Tool['outputSchema']>;
+
+const FILES = { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, size: { type: 'integer' } }, required: ['path', 'size'] } };
+
+/** The output schema of `run_python`. */
+export const RUN_OUTPUT_SCHEMA: OutputSchema = {
+  type: 'object',
+  properties: {
+    outcome: { type: 'string', enum: ['OUTCOME_OK', 'OUTCOME_FAILED', 'OUTCOME_DEADLINE_EXCEEDED'] },
+    output: { type: 'string', description: 'stdout and stderr interleaved' },
+    result: { type: 'string', description: "repr() of the trailing expression's value, if any and not None" },
+    error: {
+      type: 'object',
+      properties: { name: { type: 'string' }, message: { type: 'string' }, traceback: { type: 'string' } },
+      required: ['name', 'message', 'traceback'],
+    },
+    images: { type: 'array', items: { type: 'object', properties: { mimeType: { type: 'string' } }, required: ['mimeType'] } },
+    files: FILES,
+    unlistedFiles: { type: 'integer' },
+    stateLost: { type: 'boolean', description: 'variables and imports from earlier calls are gone' },
+    durationMs: { type: 'number' },
+  },
+  required: ['outcome', 'output', 'images', 'files', 'unlistedFiles', 'stateLost', 'durationMs'],
+};
+
+/** The output schema of `write_file` and `read_file`. */
+export const FILE_OUTPUT_SCHEMA: OutputSchema = {
+  type: 'object',
+  properties: { path: { type: 'string' }, size: { type: 'integer' }, mimeType: { type: 'string' } },
+  required: ['path', 'size'],
+};
+
+/**
+ * The structured result of one run.
+ * @param result The run.
+ * @param stateReset Whether the session's interpreter was closed while idle before this run.
+ */
+export function runStructured(result: RunResult, stateReset = false): RunStructuredContent {
+  const { files, unlisted } = listedFiles(result.files);
+  return {
+    outcome: result.outcome,
+    output: result.output,
+    ...(result.result !== undefined && { result: result.result }),
+    ...(result.error && { error: { name: result.error.name, message: result.error.message, traceback: result.error.traceback } }),
+    images: result.images.map(({ mimeType }) => ({ mimeType })),
+    files: files.map(({ path, size }) => ({ path, size })),
+    unlistedFiles: unlisted,
+    stateLost: result.stateLost || stateReset,
+    durationMs: result.durationMs,
+  };
+}

@@ -6,6 +6,14 @@ export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
 export { fileOutputBytes } from './sandbox/file-output-bytes.js';
 export { CodeExecutionError, type CodeExecutionErrorOptions } from './errors.js';
+// MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client).
+export {
+  mcpFunctions,
+  type McpFunction,
+  type McpFunctionsOptions,
+  type McpToolClient,
+  type McpToolInfo,
+} from './integrations/mcp-tools/index.js';
 export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, SandboxFileTooLargeError, ProtocolError } from './sandbox/errors.js';
 export type {
   RunOutcome,

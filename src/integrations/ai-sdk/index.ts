@@ -15,7 +15,8 @@
  * ```
  */
 import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
-import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxLimits } from '../../types.js';
+import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxFunction, SandboxLimits } from '../../types.js';
+import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
 import { DEFAULT_MAX_CODE_CHARS, type PythonToolLimits, readLimits } from '../../agent-limits.js';
 import { resolveExistingFiles } from '../../agent/run-python/existing-files.js';
@@ -76,6 +77,12 @@ export interface PythonToolOptions {
    */
   tools?: CodeTools;
   /**
+   * Code mode with the sandbox's own function entries (`SandboxFunction`, as `run(code,
+   * { functions })` takes them; `mcpFunctions` makes them from MCP servers): called from Python as
+   * `default_api.<name>(...)` like `tools`, each with its own `confirm`. A name in both is a TypeError.
+   */
+  functions?: readonly SandboxFunction[];
+  /**
    * Approves calls from code of the `tools` that have `needsApproval` (`true`, or its function
    * answering true for the call), before their `execute` runs: only `true` lets one run; `false` or
    * a throw raise `default_api.FunctionCallError` in Python saying it was declined. The AI SDK's own
@@ -108,6 +115,7 @@ export function pythonTool(sandbox: PythonToolSandbox, options: PythonToolOption
   const given = withLimits(options);
   const resolved = { ...given, limits: { ...given.limits, timeoutMs: given.limits.timeoutMs ?? sandbox.limits.timeoutMs } };
   if (options.tools) codeToolDeclarations(options.tools, true, options.confirm);
+  checkFunctions(options);
   return tool<PythonToolInput, PythonToolOutput, ToolContext>({
     ...definitionParts(resolved, sandbox),
     execute: (input, { abortSignal, toolCallId, messages, context }) =>
@@ -148,7 +156,7 @@ export async function runPythonToolCall(
   const { limits } = withLimits(options);
   const checked = checkInput(input, limits.maxCodeChars ?? DEFAULT_MAX_CODE_CHARS);
   if (!checked.success) throw checked.error;
-  const functions = options.tools ? await codeToolFunctions(options.tools, options) : [];
+  const functions = [...(options.tools ? await codeToolFunctions(options.tools, options) : []), ...(options.functions ?? [])];
   const result = await sandbox.run(checked.value.code, {
     signal: options.abortSignal,
     timeoutMs: limits.timeoutMs,
@@ -158,6 +166,16 @@ export async function runPythonToolCall(
   // A run stopped by the caller's abort is not a result to hand the model: the step was abandoned.
   options.abortSignal?.throwIfAborted();
   return toPythonToolOutput(result);
+}
+
+/**
+ * `functions` are valid sandbox functions whose names `tools` does not also take.
+ * @throws {TypeError} a bad entry (as `run` would throw), or a name in both.
+ */
+function checkFunctions(options: PythonToolOptions): void {
+  for (const { name } of functionSpecs(options.functions)) {
+    if (options.tools && Object.hasOwn(options.tools, name)) throw new TypeError(`"${name}" is both in tools and in functions; give it once`);
+  }
 }
 
 /**
@@ -184,7 +202,10 @@ function describe(options: PythonToolOptions, sandbox: PythonToolSandbox | undef
   const place = options.place ?? where.place;
   // An explicit place without a sandbox: the network that place has by default.
   const network = options.place === undefined || sandbox ? where.network : place === 'server';
-  const functions = codeToolDeclarations(options.tools ?? {}, false);
+  const functions = [
+    ...codeToolDeclarations(options.tools ?? {}, false),
+    ...(options.functions ?? []).map((fn) => ({ name: fn.name, description: fn.description, parametersJsonSchema: fn.parameters })),
+  ];
   return runPythonDeclaration({ timeoutMs: options.limits?.timeoutMs ?? 30_000, existingFiles, place, network, functions }).description ?? '';
 }
 

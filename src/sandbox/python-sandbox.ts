@@ -316,14 +316,13 @@ export class PythonSandbox {
     const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs, awaits);
     const stop = (reason: StopReason) => stopper.stop(reason);
     this.active = { runId, stop };
-    const deadline = setTimeout(() => stop('timeout'), timeoutMs);
-    const deadlineAt = performance.now() + timeoutMs;
+    stopper.armDeadline(timeoutMs);
     const onAbort = () => stop('interrupt');
     if (options.signal?.aborted || stoppedEarly) onAbort();
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
-    session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits) : undefined);
+    session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits) : undefined, () => stopper.workerStarted());
     try {
       const answer = await session.untilDeath(
         session.remote
@@ -345,7 +344,7 @@ export class PythonSandbox {
       if ('result' in settled && settled.result.status !== 'fatal') {
         // A worker that stops at its own deadline (no interrupt buffer) may answer before this
         // page's timer, held up by a busy page, fires.
-        const reason = stopper.reason ?? (settled.result.status === 'interrupted' && performance.now() >= deadlineAt ? 'timeout' : undefined);
+        const reason = stopper.reason ?? (settled.result.status === 'interrupted' && stopper.pastDeadline ? 'timeout' : undefined);
         const result: RunResult = { ...fromWorker(settled.result, reason, timeoutMs), stateLost, durationMs };
         if (settled.result.heapBytes <= this.limits.maxMemoryBytes) return result;
         // Wasm memory never shrinks: the only way to give it back is a new interpreter.
@@ -368,7 +367,6 @@ export class PythonSandbox {
       stopper.end();
       session.endRun();
       this.interpreters.runFinished();
-      clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
       if (this.active?.runId === runId) this.active = undefined;
       release();

@@ -43,6 +43,9 @@ export class RunStopper {
   private rearm: ReturnType<typeof setInterval> | undefined;
   /** Set once the run has ended, so a late answer cannot start a timer. */
   private over = false;
+  private deadline: ReturnType<typeof setTimeout> | undefined;
+  private deadlineAt = Number.POSITIVE_INFINITY;
+  private timeoutMs = Number.POSITIVE_INFINITY;
 
   /** `awaits`: the run's code may use top-level `await` (see `mayAwait`). */
   constructor(
@@ -77,9 +80,36 @@ export class RunStopper {
     );
   }
 
+  /**
+   * The run's deadline, `timeoutMs`: its timer starts when the worker says it took the run
+   * (`workerStarted`), which is when the worker arms its own. On a loaded machine a run can reach a
+   * busy worker a second late; counted from the send, that second would come off the run's time,
+   * and off the grace a worker that stops itself at its deadline has to do so. (A worker that
+   * never takes the run is stopped at `limits.callTimeoutMs` as silent.)
+   */
+  armDeadline(timeoutMs: number): void {
+    this.timeoutMs = timeoutMs;
+    this.deadlineAt = performance.now() + timeoutMs;
+  }
+
+  /** The worker took the run: its deadline's timer starts. */
+  workerStarted(): void {
+    if (this.reason || this.over || this.deadline !== undefined) return;
+    this.deadline = setTimeout(() => this.stop('timeout'), this.timeoutMs);
+  }
+
+  /**
+   * Whether the run's deadline, counted from when it was sent, has passed: a worker that stops
+   * itself at its own deadline (which is no earlier) may answer before the timer fires.
+   */
+  get pastDeadline(): boolean {
+    return performance.now() >= this.deadlineAt;
+  }
+
   /** The run is over: nothing more is sent or terminated on its account. */
   end(): void {
     this.over = true;
+    clearTimeout(this.deadline);
     clearTimeout(this.graceTimer);
     clearInterval(this.rearm);
   }

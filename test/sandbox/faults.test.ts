@@ -49,6 +49,17 @@ describe('deadline', () => {
     }
   });
 
+  it('counts the deadline from when a busy worker takes the run, so a run that reaches it 1.5 s late still stops with its globals', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox({ limits: { interruptGraceMs: 300 }, warmSpare: false });
+    // The worker's thread is busy for 1.5 s right after this run (JavaScript, as a loaded machine would hold it up).
+    await sandbox.run('import js\nkept = 1\njs.setTimeout(js.Function("const t = Date.now(); while (Date.now() - t < 1500) {}"), 0)');
+    const r = await sandbox.run('while True: pass', { timeoutMs: 500 });
+    expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect((await sandbox.run('kept')).result).toBe('1');
+  });
+
   it('stops await asyncio.sleep(100) by cancelling the task, keeping globals', async () => {
     const { r, markerKept } = await runAfterMarker('import asyncio\nprint("waiting")\nawait asyncio.sleep(100)');
     expect(r.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');

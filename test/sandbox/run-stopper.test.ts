@@ -45,6 +45,25 @@ describe('without an interrupt buffer', () => {
     expect(terminated).toEqual([100]);
   });
 
+  test('the deadline counts from when the worker took the run: one that reached a busy worker 1.5 s late still gets its whole time and grace', async () => {
+    const { session, terminated } = fakeSession(false);
+    const stopper = new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass'));
+    stopper.armDeadline(2000);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(session.interrupt).not.toHaveBeenCalled();
+    stopper.workerStarted();
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(session.interrupt).not.toHaveBeenCalled();
+    // Counted from when it was sent, the deadline has passed: a worker that stopped itself is a timeout.
+    expect(stopper.pastDeadline).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(stopper.reason).toBe('timeout');
+    await vi.advanceTimersByTimeAsync(GRACE_MS - 1);
+    expect(terminated).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(terminated).toEqual([3500 + GRACE_MS]);
+  });
+
   test('code past its deadline gets the whole grace to stop itself (worker/deadline-signal.ts) before it is terminated', async () => {
     const { session, terminated } = fakeSession(false);
     new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass')).stop('timeout');

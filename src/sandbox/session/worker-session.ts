@@ -65,6 +65,8 @@ interface RunWatch {
   over: AbortController;
   /** The page's functions this run may call (`RunOptions.functions`). */
   functions?: FunctionCalls;
+  /** Told once the worker says it took the run. */
+  onStarted?: () => void;
 }
 
 /**
@@ -141,17 +143,17 @@ export class WorkerSession {
   }
 
   /**
-   * Run `runId` begins: its live output goes to `listener` (other runs' output is dropped), and
-   * the worker must take it within `callTimeoutMs` or it is stopped as silent (a worker that
-   * closed itself says nothing at all).
+   * Run `runId` begins: its live output goes to `listener`, and the worker must take it within
+   * `callTimeoutMs` or it is stopped as silent (a worker that closed itself says nothing at all);
+   * `onStarted` is told when it does.
    */
-  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined, functions?: FunctionCalls): void {
+  beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined, functions?: FunctionCalls, onStarted?: () => void): void {
     this.endRun();
     const startTimer = setTimeout(
       () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
       this.options.callTimeoutMs,
     );
-    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController(), functions };
+    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController(), functions, onStarted };
     this.eventsBetweenRuns = 0;
     this.wheelAllowance.beginRun();
   }
@@ -182,7 +184,10 @@ export class WorkerSession {
     const late = event.type === 'output' && !run && this.previous?.runId === runId ? this.previous : undefined;
     if (!this.current && !this.booting && !late && ++this.eventsBetweenRuns > MAX_EVENTS_BETWEEN_RUNS) return void this.terminate(MISBEHAVING.betweenRuns);
     if (event.type === 'run-started') {
-      clearTimeout(run?.startTimer);
+      if (run?.startTimer === undefined) return;
+      clearTimeout(run.startTimer);
+      run.startTimer = undefined;
+      run.onStarted?.();
     } else if (event.type === 'output') {
       const watch = run ?? late;
       if (!watch) return void this.terminate(MISBEHAVING.otherRun);

@@ -4,7 +4,7 @@
  * stdio to the official SDK client, and both entries resolve by their package paths in Node.
  * Needs the built `dist/`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,25 +67,37 @@ test('the help names every flag, and a wrong flag exits 2 with it', () => {
   expect(status).toBe(2);
 });
 
-test('without Deno (an optional peer dependency), the command stops at once with the line that installs it', () => {
+test('without Deno (an optional peer dependency), the command serves all the same, and every call answers with the line that installs it', async () => {
   const bare = mkdtempSync(join(tmpdir(), 'packed-mcp-no-deno-'));
+  const client = new Client({ name: 'test', version: '1.0.0' });
   try {
     const modules = join(bare, 'node_modules');
     const installed = unpackPackage(tarball, modules);
     linkDependencies(installed, modules, ['deno']);
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     // A PATH with Node and nothing else, so no deno is found there either.
-    const run = spawnSync(process.execPath, [join(installed, manifest.bin[NAME]), 'mcp'], {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(installed, manifest.bin[NAME]), 'mcp'],
       cwd: bare,
-      encoding: 'utf8',
       env: { PATH: dirname(process.execPath) },
-      input: '',
+      stderr: 'pipe',
     });
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('npm install deno');
-    expect(run.stderr).toContain('--isolation worker');
-    expect(run.stdout).toBe('');
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('run_python');
+    const result = await client.callTool({ name: 'run_python', arguments: { code: '1 + 1' } });
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0].text;
+    expect(text).toContain('npm install deno');
+    expect(text).toContain('--isolation worker');
+    // Said on stderr too, for whoever reads it.
+    expect(stderr).toContain('npm install deno');
   } finally {
+    await client.close();
     rmSync(bare, { recursive: true, force: true });
   }
-});
+}, 60_000);

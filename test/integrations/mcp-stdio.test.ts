@@ -7,7 +7,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
-import { type Connection, connectStdio, initializeLine, rawStdio, textOf } from '../support/mcp.js';
+import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
 
 let mcp: Connection;
@@ -198,6 +198,47 @@ describe('bytes no SDK client sends', () => {
       expect(await raw.answer(8)).toMatchObject({ result: { tools: expect.any(Array) } });
     } finally {
       await raw.stop();
+    }
+  });
+});
+
+describe('leaving', () => {
+  test('a client closing stdin after Python started ends the server with status 0', async () => {
+    const raw = rawStdio();
+    raw.send(initializeLine(1));
+    await raw.answer(1);
+    raw.send(toolCallLine(2, 'run_python', { code: 'x = 1' }));
+    expect(await raw.answer(2)).toMatchObject({ result: { structuredContent: { outcome: 'OUTCOME_OK' } } });
+    // Deno's process was alive here; the issue saw status 13 (a top-level await left unsettled).
+    expect(await raw.end()).toBe(0);
+  });
+});
+
+describe('without Deno', () => {
+  const bare = denolessCli();
+  let client: Connection;
+  beforeAll(async () => {
+    client = await connectStdio([], bare);
+  }, BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await client?.close();
+    bare.remove();
+  });
+
+  test('the server still starts and lists its tools, and every call is a tool error with the install line and the way out', async () => {
+    expect((await client.client.listTools()).tools).toHaveLength(4);
+    for (const [tool, args] of [
+      ['run_python', { code: 'x + 1' }],
+      ['write_file', { path: 'a.txt', content: 'a' }],
+    ] as const) {
+      const result = await client.call(tool, args);
+      expect(result.isError).toBe(true);
+      const text = textOf(result);
+      expect(text).toContain('Deno was not found');
+      expect(text).toContain('npm install deno');
+      expect(text).toContain('--isolation worker to run trusted code only');
+      // What the way out gives up.
+      expect(text).toContain("the server's own Node process with its rights (your files, environment variables, network, processes and the MCP channel)");
     }
   });
 });

@@ -6,7 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -14,6 +16,31 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 /** The package's bin, as built. */
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** The CLI without Deno: where to run it, and the environment (PATH holding Node alone) in which it finds none. */
+export interface DenolessCli {
+  cli: string;
+  env: Record<string, string>;
+  remove(): void;
+}
+
+/**
+ * The built CLI in a package folder of its own with no `deno` package beside it (a copy of dist/,
+ * its runtime linked, the MCP SDK its one dependency linked), as a user has it who did not install
+ * Deno. Run with `env`, whose PATH holds Node alone, it finds no Deno.
+ */
+export function denolessCli(): DenolessCli {
+  const root = mkdtempSync(join(tmpdir(), 'mcp-no-deno-'));
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+  const pkg = join(root, 'node_modules', 'pyodide-code-execution');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), readFileSync(join(dist, '..', 'package.json')));
+  cpSync(dist, join(pkg, 'dist'), { recursive: true, filter: (source) => source !== join(dist, 'pyodide') });
+  symlinkSync(join(dist, 'pyodide'), join(pkg, 'dist', 'pyodide'), 'dir');
+  mkdirSync(join(root, 'node_modules', '@modelcontextprotocol'));
+  symlinkSync(join(dist, '..', 'node_modules', '@modelcontextprotocol', 'sdk'), join(root, 'node_modules', '@modelcontextprotocol', 'sdk'), 'dir');
+  return { cli: join(pkg, 'dist', 'cli.js'), env: { PATH: dirname(process.execPath) }, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
 
 /** A tool result as the SDK client returns it. */
 export interface ToolResult {
@@ -35,9 +62,9 @@ function connection(client: Client, close: () => Promise<void>): Connection {
   return { client, close, call: async (name, args = {}, options) => (await client.callTool({ name, arguments: args }, undefined, options)) as ToolResult };
 }
 
-/** The CLI on stdio (`mcp` plus `flags`), connected to a new SDK client. */
-export async function connectStdio(flags: string[] = []): Promise<Connection> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...flags], stderr: 'pipe' });
+/** The CLI on stdio (`mcp` plus `flags`), connected to a new SDK client; `cli` and `env` another build's (see {@link denolessCli}). */
+export async function connectStdio(flags: string[] = [], other?: Pick<DenolessCli, 'cli' | 'env'>): Promise<Connection> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [other?.cli ?? CLI, 'mcp', ...flags], stderr: 'pipe', env: other?.env });
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(transport);
   return { ...connection(client, () => client.close()), peakRssBytes: () => peakRssBytes(transport.pid) };
@@ -169,6 +196,8 @@ export interface RawStdio {
   seen(): readonly Record<string, unknown>[];
   /** Whether the server process is still running. */
   alive(): boolean;
+  /** Closes the server's stdin, as a client that leaves does, and resolves with its exit code. */
+  end(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -208,6 +237,11 @@ export function rawStdio(flags: string[] = [], env?: NodeJS.ProcessEnv): RawStdi
     answer,
     seen: () => all,
     alive: () => child.exitCode === null && child.signalCode === null,
+    end: () => {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.stdin?.end();
+      return exited;
+    },
     stop: () => stopProcess(child),
   };
 }

@@ -13,9 +13,14 @@ import { type HttpMcpServerOptions, serveHttp } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
 import { serveStdio } from './stdio.js';
 import { boundaryNotice, checkBoundary } from './boundary.js';
+import { type DownstreamServer, downstreamFlags } from '../mcp-gateway/config.js';
+import { connectDownstream } from '../mcp-gateway/downstream.js';
 
 /** What the command line asks for. */
-export type CliCommand = { kind: 'help' } | { kind: 'stdio'; options: PythonMcpServerOptions } | { kind: 'http'; options: HttpMcpServerOptions };
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'stdio'; options: PythonMcpServerOptions; servers?: DownstreamServer[] }
+  | { kind: 'http'; options: HttpMcpServerOptions; servers?: DownstreamServer[] };
 
 /** The server's own limits with their meaning, then the sandbox's: each flag sets `limits.<name>`. */
 const SERVER_LIMIT_FLAGS = [
@@ -56,6 +61,8 @@ export function usage(): string {
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
     '  --isolation <deno|worker>     worker: a Node worker thread, no boundary; trusted code only (default deno)',
+    '  --mcp-server <name>=<cmd|url> a downstream MCP server whose tools Python calls as default_api.<name>__<tool> (repeatable)',
+    '  --mcp-config <file>           downstream MCP servers from an mcpServers JSON file (Claude Desktop, Cursor, Gemini CLI)',
     ...sandbox,
     '  -h, --help                    this text',
   ].join('\n');
@@ -86,6 +93,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'allow-read': { type: 'string', multiple: true },
       deno: { type: 'string' },
       isolation: { type: 'string' },
+      'mcp-server': { type: 'string', multiple: true },
+      'mcp-config': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
     },
@@ -106,10 +115,11 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     ...(values['warm-spare'] && { warmSpare: true }),
     ...boundaryFlags(values),
   };
+  const servers = downstreamFlags(values);
   const http = flag('http');
   if (http === undefined) {
     if (values.host !== undefined || values['allowed-host'] !== undefined) throw new TypeError('--host and --allowed-host go with --http.');
-    return { kind: 'stdio', options };
+    return { kind: 'stdio', options, ...servers };
   }
   return {
     kind: 'http',
@@ -119,6 +129,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       ...(values.host !== undefined && { host: values.host }),
       ...(values['allowed-host'] && { allowedHosts: values['allowed-host'] }),
     },
+    ...servers,
   };
 }
 
@@ -141,9 +152,16 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   let server: RunningMcpServer;
+  // Downstream servers start only when configured; their notices and stderr go to stderr, never stdout.
+  const downstream = command.servers && (await connectDownstream(command.servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`)));
+  if (downstream) command.options.functions = downstream.functions;
   try {
-    await checkBoundary(command.options);
     for (const line of boundaryNotice(command.options)) process.stderr.write(`pyodide-code-execution: ${line}\n`);
+    // Served all the same: a client shows a server that exits as "failed to connect", and nobody reads its stderr;
+    // every call answers with this message instead (boundary.ts).
+    await checkBoundary(command.options).catch((error: Error) => {
+      process.stderr.write(`pyodide-code-execution: ${error.message} Serving anyway: every call answers with this.\n`);
+    });
     if (command.kind === 'http') {
       const http = await serveHttp(command.options);
       process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
@@ -153,12 +171,14 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     process.stderr.write(`pyodide-code-execution: ${(error as Error).message}\n`);
+    await downstream?.close();
     return 2;
   }
   const stop = () => void server.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await server.closed;
+  await downstream?.close();
   return 0;
 }
 

@@ -6,7 +6,10 @@
 import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent-limits.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
-import type { DenoBoundary, SandboxLimits, SnapshotCache } from '../../types.js';
+import type { DenoBoundary, SandboxFunction, SandboxLimits, SnapshotCache } from '../../types.js';
+import { functionSpecs } from '../../sandbox/functions/function-specs.js';
+import { withFunctions } from '../mcp-gateway/with-functions.js';
+import { checkBoundary } from './boundary.js';
 import type { CreateSandbox, SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -43,6 +46,12 @@ export interface PythonMcpServerOptions {
   isolation?: 'deno' | 'worker';
   /** What the Deno process may reach besides the runtime (network, folders) and where Deno is. Default: nothing. */
   deno?: DenoBoundary;
+  /**
+   * Code mode: functions the Python of `run_python` calls as `default_api.<name>(...)`, listed in its
+   * description (`SandboxFunction`s; `mcpFunctions` makes them from MCP servers' tools, as the command
+   * line's `--mcp-server` and `--mcp-config` do). Default: none.
+   */
+  functions?: readonly SandboxFunction[];
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
@@ -88,8 +97,22 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   const isolation = options.isolation ?? 'deno';
   if (isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`isolation must be 'deno' or 'worker'; got ${String(isolation)}`);
   const deno = isolation === 'deno' ? (options.deno ?? {}) : undefined;
-  const createSandbox: CreateSandbox = (onProgress) =>
-    PythonSandbox.create({ limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, onProgress, isolation, deno });
+  const createSandbox: CreateSandbox = async (onProgress) => {
+    // Before each start, so a missing Deno is every call's answer rather than the server's exit.
+    await checkBoundary({ isolation, deno });
+    return PythonSandbox.create({
+      limits,
+      packageIndex,
+      snapshotCache: options.snapshotCache,
+      warmSpare: options.warmSpare ?? false,
+      onProgress,
+      isolation,
+      deno,
+    });
+  };
+  // A bad entry throws here, not at the first run.
+  functionSpecs(options.functions);
+  const functions = options.functions ?? [];
   return {
     limits,
     tools: {
@@ -98,10 +121,11 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       maxFileBytes: limits.maxFileBytes,
       place: deno ? 'deno' : 'server',
       network: deno ? (deno.allowNet ?? false) : true,
+      functions: functions.map((fn) => ({ name: fn.name, description: fn.description, parametersJsonSchema: fn.parameters })),
     },
     sessions: { maxSessions, idleMs, maxPendingCalls },
     maxMessageBytes,
-    createSandbox,
+    createSandbox: async (onProgress) => withFunctions(await createSandbox(onProgress), functions),
   };
 }
 

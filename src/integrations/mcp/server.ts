@@ -16,6 +16,7 @@ import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
+import { WORKER_ALTERNATIVE } from './boundary.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from './sessions.js';
 import { type ToolBounds, ToolArgumentError, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
@@ -54,7 +55,7 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
     try {
       return await callTool(session, call, bounds.maxFileBytes, extra.signal, progress);
     } catch (error) {
-      return toolError(describeFailure(error, extra.signal));
+      return toolError(describeFailure(error, extra.signal, bounds.place ?? 'deno'));
     }
   });
   return server;
@@ -99,7 +100,7 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
 }
 
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
-function describeFailure(error: unknown, signal: AbortSignal): string {
+function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
   switch (name) {
@@ -109,8 +110,11 @@ function describeFailure(error: unknown, signal: AbortSignal): string {
       return 'Python was reset or closed while this call ran; call again to use a new interpreter.';
     case 'SessionClosedError':
       return message;
+    case 'BoundaryUnavailableError':
+      return message;
     case 'SandboxBootError':
-      return `Python could not start: ${message}`;
+      // Deno there but not starting is as blocking as Deno missing: offer the same way out.
+      return `Python could not start: ${message}${place === 'deno' ? ` ${WORKER_ALTERNATIVE}` : ''}`;
     case 'TypeError':
     case 'RangeError':
       // The sandbox's own argument checks (a path outside the working directory, for one).

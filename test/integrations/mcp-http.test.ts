@@ -108,6 +108,28 @@ describe('a server with room for several sessions', () => {
     expect(textOf(await a.call('run_python', { code: '"alive"' }))).toBe("'alive'");
   });
 
+  test("a GET before initialize is 405 (no stream without a session), and the session's GET after it opens the stream, as the AI SDK's client does them", async () => {
+    const early = await fetch(server().url, { headers: { Accept: 'text/event-stream' } });
+    expect(early.status).toBe(405);
+    expect(early.headers.get('allow')).toBe('POST');
+    await early.body?.cancel();
+    const initialized = await fetch(server().url, { method: 'POST', headers: POST_HEADERS, body: initializeLine(1) });
+    const sessionId = initialized.headers.get('mcp-session-id') ?? '';
+    await initialized.body?.cancel();
+    const session = { 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-06-18' };
+    const notified = await fetch(server().url, {
+      method: 'POST',
+      headers: { ...POST_HEADERS, ...session },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    });
+    expect(notified.status).toBe(202);
+    const stream = await fetch(server().url, { headers: { Accept: 'text/event-stream', ...session } });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await stream.body?.cancel();
+    await fetch(server().url, { method: 'DELETE', headers: session });
+  });
+
   test('a request naming another site in Host or Origin is refused (DNS rebinding, cross-site pages)', async () => {
     const url = new URL(server().url);
     expect(await postWithHost(server().url, `attacker.example:${url.port}`, initializeLine(1))).toBe(403);

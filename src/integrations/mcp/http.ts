@@ -127,6 +127,12 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
       }
       return connection.transport.handleRequest(req, res, body);
     }
+    if (req.method === 'GET') {
+      // The spec's answer when the server offers no stream at this GET (none before a session): 405,
+      // which clients that open their GET stream first (the AI SDK's) take as "try after initialize".
+      res.setHeader('Allow', 'POST');
+      return sendError(res, 405, ErrorCode.InvalidRequest, 'Method Not Allowed: no stream before a session; start one with an initialize request.');
+    }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(
         res,

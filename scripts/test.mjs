@@ -50,6 +50,7 @@ const NODE22_SUBSET = [
   'test/sandbox/packages.test.ts',
   'test/sandbox/sandbox-functions.test.ts',
   'test/worker/late-stdlib.test.ts',
+  'test/worker/blocking-wait.test.ts',
   'test/agent/local-loop.test.ts',
   'test/agent/code-mode.test.ts',
   'test/integrations/ai-sdk.test.ts',

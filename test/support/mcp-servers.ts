@@ -4,7 +4,7 @@
  * with the official SDK's client; and a small server of the SDK's own, in process, whose tools a
  * test writes (a slow one, one that answers garbage) and whose received messages it reads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +87,31 @@ export async function inProcessServer(define: (server: McpServer) => void): Prom
 /** The methods of the notifications among `messages`. */
 export function notificationMethods(messages: readonly JSONRPCMessage[]): string[] {
   return messages.filter((message) => 'method' in message && !('id' in message)).map((message) => (message as { method: string }).method);
+}
+
+/** This package's MCP server (the built CLI, `mcp` plus `flags`) on stdio, with `env` added to the SDK's default environment. */
+export async function connectGateway(flags: string[], env: Record<string, string> = {}): Promise<ReferenceConnection> {
+  const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...flags], env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = new Client({ name: 'gateway-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, pid: transport.pid ?? -1, stderr: () => stderr, close: () => client.close() };
+}
+
+/** The processes whose parent is `pid` and whose command line contains `text` (Linux's /proc). */
+export function childProcesses(pid: number, text: string): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+  return children.filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
 }

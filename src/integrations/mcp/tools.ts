@@ -27,6 +27,8 @@ export interface ToolBounds {
   /** Where the code runs and what network it has, told to the model. Default: a Deno process without network. */
   place?: RunPlace;
   network?: boolean | readonly string[];
+  /** Functions the code may call (code mode), listed in `run_python`'s description as Python signatures. */
+  functions?: readonly { name: string; description?: string; parametersJsonSchema?: Record<string, unknown> }[];
 }
 
 const FILE_TOOLS_NOTE =
@@ -39,7 +41,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
     {
       name: 'run_python',
       title: 'Run Python',
-      description: `${runPythonDeclaration({ timeoutMs: bounds.timeoutMs, place: bounds.place ?? 'deno', network: bounds.network ?? false }).description} ${FILE_TOOLS_NOTE}`,
+      description: `${runPythonDeclaration({ timeoutMs: bounds.timeoutMs, place: bounds.place ?? 'deno', network: bounds.network ?? false, functions: bounds.functions }).description} ${FILE_TOOLS_NOTE}`,
       inputSchema: {
         type: 'object',
         properties: { code: { type: 'string', maxLength: bounds.maxCodeChars, description: 'Python source to run.' } },

@@ -11,7 +11,7 @@ import { Interpreters } from './session/interpreters.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { checkMaxBytes, fileBytes, toWorkdirPath } from './workdir-paths.js';
-import { type ActiveRun, mayAwait, RunStopper } from './run-stopper.js';
+import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
 import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
@@ -287,14 +287,15 @@ export class PythonSandbox {
     const started = performance.now();
     const runId = ++this.runSeq;
     // A stop that comes while this run waits for an interpreter (a restart) cancels it outright.
-    let stoppedEarly: StopReason | undefined;
-    this.active = { runId, stop: (reason) => (stoppedEarly ??= reason) };
-    if (options.signal?.aborted) stoppedEarly = 'interrupt';
+    const waiting = new WaitingRun(runId, options.signal);
+    this.active = waiting;
     // Died between runs: replaced for every later call too, not just this run.
-    const session = await this.live();
+    const session = await Promise.race([this.live(), waiting.stopped]);
+    waiting.done();
+    const stoppedEarly = waiting.reason;
     const stateLost = this.lostUnreported;
     this.lostUnreported = false;
-    if (stoppedEarly === 'interrupt') {
+    if (!session || stoppedEarly === 'interrupt') {
       if (this.active?.runId === runId) this.active = undefined;
       return interruptedBeforeStart(stateLost, performance.now() - started);
     }

@@ -36,6 +36,38 @@ export interface ActiveRun {
   stop(reason: StopReason): void;
 }
 
+/**
+ * A run waiting for its interpreter (a restart booting: seconds in WebKit with no spare): a stop
+ * from outside (`interrupt()`, an aborted signal) ends the wait at once, and the run with it,
+ * rather than once Python is back.
+ */
+export class WaitingRun implements ActiveRun {
+  reason: StopReason | undefined;
+  /** Resolves (to nothing) when the run is stopped from outside. */
+  readonly stopped: Promise<undefined>;
+  private wake!: () => void;
+  private readonly onAbort = () => this.stop('interrupt');
+
+  constructor(
+    readonly runId: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.stopped = new Promise((resolve) => (this.wake = () => resolve(undefined)));
+    if (signal?.aborted) this.stop('interrupt');
+    signal?.addEventListener('abort', this.onAbort);
+  }
+
+  stop(reason: StopReason): void {
+    this.reason ??= reason;
+    if (reason === 'interrupt') this.wake();
+  }
+
+  /** The wait is over. */
+  done(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
 export class RunStopper {
   /** Why the run was stopped, once it was. */
   reason: StopReason | undefined;

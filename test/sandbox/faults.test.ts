@@ -125,11 +125,20 @@ describe('stopping on request', () => {
     expect(killed.stateLost).toBe(true);
     // The replacement boots now (no spare); this run waits for it.
     const waiting = own.run('while True: pass', { timeoutMs: 60_000 });
-    setTimeout(() => own.interrupt(), 100);
+    const aborted = own.run('while True: pass', { timeoutMs: 60_000, signal: AbortSignal.timeout(150) });
+    let interruptAt = Number.NaN;
+    setTimeout(() => {
+      interruptAt = performance.now();
+      own.interrupt();
+    }, 100);
     const r = await waiting;
+    const stoppedAt = performance.now();
     expect(r.error?.name).toBe('KeyboardInterrupt');
     expect(r.error?.message).toMatch(/before it started/);
+    expect((await aborted).error?.message).toMatch(/before it started/);
+    // At once, not once Python is back: the next run waits out the rest of the boot.
     expect((await own.run('1 + 1')).result).toBe('2');
+    expect(stoppedAt - interruptAt).toBeLessThan(performance.now() - stoppedAt);
   });
 
   it('a signal aborted before the run starts stops it at once', async () => {

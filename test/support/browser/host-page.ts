@@ -11,7 +11,7 @@ export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
 /** What crosses page.evaluate: no callbacks, no AbortSignal. */
 export type PlainRunOptions = Pick<RunOptions, 'timeoutMs'> & {
   /** The page's functions (pages/harness.js PAGE_FUNCTIONS) the run's Python may await, by name. */
-  pageFunctions?: ('get_sales_data' | 'wait_for_ever')[];
+  pageFunctions?: ('get_sales_data' | 'count_ids' | 'wait_for_ever')[];
   /** The run's `signal` aborts this many ms after the run began. */
   abortAfterMs?: number;
 };

@@ -7,11 +7,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { type ReferenceConnection, childProcesses, connectGateway, referenceServerPath, temporaryFolder } from '../support/mcp-servers.js';
 
 const folder = temporaryFolder('gateway-files-');
 const state = temporaryFolder('gateway-state-');
 let gateway: ReferenceConnection;
+/** The mcpServers JSON file of the downstream servers. */
+let config: string;
 
 /** The text of a run_python call's result. */
 async function runPython(code: string): Promise<string> {
@@ -24,7 +27,7 @@ async function runPython(code: string): Promise<string> {
 
 beforeAll(async () => {
   for (const name of ['a.csv', 'b.csv', 'c.txt']) writeFileSync(join(folder.path, name), `${name}\n`);
-  const config = join(state.path, 'mcp.json');
+  config = join(state.path, 'mcp.json');
   writeFileSync(
     config,
     JSON.stringify({
@@ -98,4 +101,20 @@ describe('the MCP server with downstream servers', () => {
     expect(await runPython('print(await default_api.everything__echo(message="back"))')).toContain('Echo: back');
     expect(childProcesses(gateway.pid, 'server-everything')).not.toContain(everything);
   }, 60_000);
+
+  it("serves the same over Streamable HTTP: each session's Python calls both downstream servers", async () => {
+    const http = await startHttpServer(['--mcp-config', config]);
+    try {
+      const sessions = await Promise.all([connectHttp(http.url), connectHttp(http.url)]);
+      const code = [
+        `listed = (await default_api.files__list_directory(path=${JSON.stringify(folder.path)}))["content"].count("[FILE]")`,
+        'graph = await default_api.memory__read_graph()',
+        'print(f"{listed} files, graph of {type(graph[\'entities\']).__name__}")',
+      ].join('\n');
+      for (const session of sessions) expect(textOf(await session.call('run_python', { code }))).toContain('3 files, graph of list');
+      await Promise.all(sessions.map((session) => session.close()));
+    } finally {
+      await http.stop();
+    }
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ const SLOW_NODE = [
   'test/package/examples.test.ts',
   'test/package/new-user.test.ts',
   'test/integrations/mcp-packed.test.ts',
+  'test/integrations/mcp-gemini-cli.test.ts',
   'test/sandbox/hostile-worker.test.ts',
   'test/sandbox/snapshot.test.ts',
   'test/sandbox/shipped-snapshot.test.ts',

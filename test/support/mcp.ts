@@ -3,10 +3,10 @@
  * stdio or streamable HTTP, a raw stdio connection for bytes no SDK client would send, and the
  * pieces of a tool result the tests look at.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,25 @@ export function denolessCli(): DenolessCli {
   mkdirSync(join(root, 'node_modules', '@modelcontextprotocol'));
   symlinkSync(join(dist, '..', 'node_modules', '@modelcontextprotocol', 'sdk'), join(root, 'node_modules', '@modelcontextprotocol', 'sdk'), 'dir');
   return { cli: join(pkg, 'dist', 'cli.js'), env: { PATH: dirname(process.execPath) }, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The Gemini CLI version the client test drives (the one issue 54 met). */
+export const GEMINI_CLI_VERSION = '0.61.0';
+
+/**
+ * `@google/gemini-cli` from the npm registry, installed once into node_modules/.cache/gemini-cli
+ * (as scripts/node-binary.mjs installs Node): its entry script, or why it is missing.
+ */
+export function installGeminiCli(): { script: string; missing?: undefined } | { script?: undefined; missing: string } {
+  const folder = fileURLToPath(new URL('../../node_modules/.cache/gemini-cli/', import.meta.url));
+  const pkg = join(folder, 'node_modules', '@google', 'gemini-cli');
+  const script = join(pkg, 'bundle', 'gemini.js');
+  const installed = () => existsSync(script) && JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version === GEMINI_CLI_VERSION;
+  if (installed()) return { script };
+  const args = ['install', '--prefix', folder, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `@google/gemini-cli@${GEMINI_CLI_VERSION}`];
+  const run = spawnSync('npm', args, { encoding: 'utf8', timeout: 180_000 });
+  if (installed()) return { script };
+  return { missing: `@google/gemini-cli@${GEMINI_CLI_VERSION} (npm ${args.join(' ')} failed: ${(run.stderr || run.error?.message || '').trim().slice(-300)})` };
 }
 
 /** A tool result as the SDK client returns it. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { initializeLine, type RawStdio, rawStdio, toolCallLine } from '../support/mcp.js';
+import { referenceServerPath } from '../support/mcp-servers.js';
 
 const SECRET = 'SSH-KEY-CANARY-7f3a';
 const API_KEY = 'fake-gemini-key-canary-91c2';
@@ -121,13 +122,22 @@ const BATTERY_TIMEOUT_MS = 240_000;
 
 const environment = () => ({ PATH: process.env.PATH, HOME: home, GEMINI_API_KEY: API_KEY });
 
-describe('the default command (Python in a Deno process)', () => {
+/** The default command alone, and as a code-mode gateway with a downstream server (whose tools Python may call, and nothing more). */
+const COMMANDS = [
+  { label: 'the default command (Python in a Deno process)', flags: [] as string[] },
+  {
+    label: 'the default command with a downstream MCP server connected',
+    flags: ['--mcp-server', `everything=${process.execPath} ${referenceServerPath('everything')}`],
+  },
+];
+
+describe.each(COMMANDS)('$label', ({ flags }) => {
   let server: RawStdio;
   let report: Record<string, string>;
 
   beforeAll(async () => {
     canary.reset();
-    server = rawStdio([], environment());
+    server = rawStdio(flags, environment());
     report = await runBattery(server, true);
     if (process.env.SHOW_ESCAPES) console.log(report);
   }, BATTERY_TIMEOUT_MS);
@@ -161,6 +171,13 @@ describe('the default command (Python in a Deno process)', () => {
     expect(server.alive()).toBe(true);
     server.send(toolCallLine(3, 'run_python', { code: '6 * 7' }));
     expect(JSON.stringify(await server.answer(3))).toContain('42');
+  });
+
+  test.runIf(flags.length > 0)("reaches the downstream server's tools only, which never see the server's environment", async () => {
+    server.send(toolCallLine(4, 'run_python', { code: 'print(await default_api.everything__get_env())' }));
+    const answer = JSON.stringify(await server.answer(4));
+    expect(answer).toContain('PATH');
+    expect(answer).not.toContain(API_KEY);
   });
 });
 

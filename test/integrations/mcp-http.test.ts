@@ -223,3 +223,23 @@ describe('a server with room for one session, closed after 2 idle seconds', () =
     }
   });
 });
+
+describe('a server whose sessions close after 6 idle seconds', () => {
+  const server = useServer(['--idle-minutes', String(6 / 60)]);
+
+  test('an idle session gives its interpreter back after a third of that, keeps the session, and its next run says state was reset', async () => {
+    const client = await connectHttp(server().url);
+    try {
+      await client.call('run_python', { code: 'kept = 1' });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The same session (no 404), a new interpreter.
+      const after = await client.call('run_python', { code: 'kept' });
+      expect(textOf(after)).toMatch(/^This session's Python interpreter was closed after 2 seconds without calls/);
+      expect(textOf(after)).toContain("NameError: name 'kept' is not defined");
+      expect(after.structuredContent).toMatchObject({ stateLost: true });
+      expect(textOf(await client.call('run_python', { code: 'kept = 2\nkept' }))).toBe('2');
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './c
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { SessionLimitError, SessionRegistry } from './sessions.js';
+import { SessionLimitError, SessionRegistry, interpreterIdleMs } from './sessions.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {
@@ -62,7 +62,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
   const registry = new SessionRegistry(
-    resolved.sessions,
+    { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
     resolved.createSandbox,
     (id) => {
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.

@@ -1,7 +1,8 @@
 /**
  * One `PythonSandbox` per MCP session, and the bounds on them: at most `maxSessions` sessions at
- * once (an interpreter is ~100 MB), and a session with no call for `idleMs` is handed to the
- * transport to close. Clients may leave without ending their session (the SDK's `close()` sends
+ * once (an interpreter is ~100 MB, ~360 MB with the Deno boundary), a session with no call for
+ * `interpreterIdleMs` gives its interpreter back, and one with no call for `idleMs` is handed to
+ * the transport to close. Clients may leave without ending their session (the SDK's `close()` sends
  * no DELETE), so a new session at the bound takes the place of the longest idle one rather than
  * being refused. A session's sandbox boots on its first call, so a client that only lists the
  * tools costs no interpreter.
@@ -152,6 +153,21 @@ export interface SessionBounds {
   idleMs: number;
   /** Calls one session may have running or queued at once; one more is refused. Default {@link DEFAULT_MAX_PENDING_CALLS}. */
   maxPendingCalls?: number;
+  /**
+   * A session with no call for this long (and less than `idleMs`) gives its interpreter back,
+   * keeping the session: its next run boots a new one and says that earlier state is gone. 0 or
+   * unset: never (the session keeps it until `idleMs`).
+   */
+  interpreterIdleMs?: number;
+}
+
+/**
+ * When an HTTP session gives its interpreter back: after a third of its idle time (5 of the
+ * default 15 minutes). Most clients never end their session, so a one-off use would otherwise
+ * hold an interpreter (about 360 MB with the Deno boundary) until the session closes.
+ */
+export function interpreterIdleMs(idleMs: number): number {
+  return idleMs / 3;
 }
 
 /** The sessions of one server, by id, within {@link SessionBounds}. */
@@ -172,7 +188,8 @@ export class SessionRegistry {
     private readonly hasClient: (id: string) => boolean = () => false,
   ) {
     if (bounds.idleMs > 0) {
-      this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, bounds.idleMs / 4)));
+      const first = bounds.interpreterIdleMs ? Math.min(bounds.idleMs, bounds.interpreterIdleMs) : bounds.idleMs;
+      this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, first / 4)));
       this.timer.unref();
     }
   }
@@ -225,10 +242,15 @@ export class SessionRegistry {
     this.onIdle(victim.id, victim.session);
   }
 
-  /** Passes each session idle past the bound to `onIdle`. */
+  /** Passes each session idle past the bound to `onIdle`; one idle past `interpreterIdleMs` gives back its interpreter. */
   sweep(now = Date.now()): void {
     if (this.bounds.idleMs <= 0) return;
-    for (const [id, session] of this.sessions) if (session.idleFor(now) >= this.bounds.idleMs) this.onIdle(id, session);
+    const dropAfter = this.bounds.interpreterIdleMs ?? 0;
+    for (const [id, session] of this.sessions) {
+      const idle = session.idleFor(now);
+      if (idle >= this.bounds.idleMs) this.onIdle(id, session);
+      else if (dropAfter > 0 && idle >= dropAfter && session.hasInterpreter) void session.dropInterpreter(idleNote(dropAfter));
+    }
   }
 
   /** Closes every session and stops the idle sweep. */

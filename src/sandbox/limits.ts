@@ -26,15 +26,7 @@ export const MAX_FILES_PER_RUN = 5000;
 /** Longest wall time one run may be given: a day. Anything longer is a bug in the caller. */
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Fixed bounds on `RunOptions.functions` (the calls per run and at once are `limits`). Sizes are
- * JSON text in characters, checked before anything is parsed.
- */
-export const FUNCTION_LIMITS = Object.freeze({
-  maxFunctionsPerRun: 128,
-  maxArgsChars: 1024 * 1024,
-  maxResultChars: 1024 * 1024,
-});
+export { FUNCTION_LIMITS } from '../protocol.js';
 
 const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   timeoutMs: [1, MAX_TIMEOUT_MS],

@@ -7,6 +7,7 @@
 import type { FunctionDeclaration, Schema } from '@google/genai';
 import { anySignal } from '../../sandbox/downloads/abort-signals.js';
 import { declinedMessage } from '../../sandbox/functions/approval.js';
+import { pythonSignature as signatureOf } from '../../sandbox/functions/python-signature.js';
 import type { ConfirmCall, SandboxFunction } from '../../types.js';
 import type { CodeCallEvent } from '../events.js';
 import type { LocalFunction } from '../types.js';
@@ -122,41 +123,59 @@ function jsonSchemaOf(schema: Schema): Record<string, unknown> {
   return out;
 }
 
-const PYTHON_TYPES: Record<string, string> = { string: 'str', integer: 'int', number: 'float', boolean: 'bool', array: 'list', object: 'dict', null: 'None' };
-
-/** A JSON Schema's type as a Python annotation (`Any` where it says nothing usable). */
-function pythonType(schema: unknown): string {
-  const type = (schema as { type?: unknown } | undefined)?.type;
-  const types = (Array.isArray(type) ? type : [type]).filter((t): t is string => typeof t === 'string' && t in PYTHON_TYPES).map((t) => PYTHON_TYPES[t]);
-  return types.length === 0 ? 'Any' : types.join(' | ');
-}
-
 /** `name(region: str, year: int = None)`: the declaration as the model's Python calls it. */
 export function pythonSignature(declaration: FunctionDeclaration): string {
-  const parameters = parametersOf(declaration) as { properties?: Record<string, unknown>; required?: unknown } | undefined;
-  const required = new Set(Array.isArray(parameters?.required) ? parameters.required : []);
-  const entries = Object.entries(parameters?.properties ?? {});
-  // Required parameters first, as Python needs them before those with a default.
-  const ordered = [...entries.filter(([key]) => required.has(key)), ...entries.filter(([key]) => !required.has(key))];
-  const params = ordered.map(([key, schema]) => `${key}: ${pythonType(schema)}${required.has(key) ? '' : ' = None'}`);
-  return `${declaration.name}(${params.join(', ')})`;
+  return signatureOf(declaration.name ?? '', parametersOf(declaration));
 }
 
 /** The longest description of one function the `run_python` description repeats (a declaration's text is the app's, not bounded elsewhere). */
 const MAX_DESCRIPTION_CHARS = 500;
 
+/**
+ * The longest listing of signatures `run_python`'s description carries (every request repeats it):
+ * past it, many functions (several MCP servers' tools) would cost more than code mode saves, so
+ * the description names them by group and says how to look one up from Python instead.
+ */
+export const MAX_LISTED_CHARS = 16_000;
+
+/** How many names without a `<group>__` prefix a short listing still names. */
+const MAX_NAMED = 40;
+
 /** The sentences `run_python`'s description adds for the functions the code may call (none: nothing). */
-export function codeFunctionsSentence(declarations: readonly FunctionDeclaration[]): string {
+export function codeFunctionsSentence(declarations: readonly FunctionDeclaration[], maxListedChars = MAX_LISTED_CHARS): string {
   if (declarations.length === 0) return '';
   const listed = declarations.map((declaration) => {
     const about = (declaration.description ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_DESCRIPTION_CHARS);
     return `await default_api.${pythonSignature(declaration)}${about ? `: ${about}` : ''}`;
   });
-  return [
-    'Your code can call these functions of the app. Awaiting them works everywhere (in functions you define, make those async);',
-    'a plain call without await also works in most browsers, and where it cannot it raises default_api.AwaitRequired:',
-    `${listed.join('; ')}.`,
+  const listing = `${listed.join('; ')}.`;
+  const calling =
+    'Awaiting them works everywhere (in functions you define, make those async); a plain call without await also works in most browsers, and where it cannot it raises default_api.AwaitRequired';
+  const using = [
     'They take keyword arguments and return JSON values (dict, list, str, numbers); a failed call raises default_api.FunctionCallError.',
     'Their results stay in the sandbox unless you print them, so call them in a loop and print only the summary you need.',
+  ];
+  if (listing.length <= maxListedChars) return [`Your code can call these functions of the app. ${calling}:`, listing, ...using].join(' ');
+  return [
+    `Your code can call ${declarations.length} functions of the app in default_api, too many to list here: ${groupsOf(declarations)}.`,
+    'Look up what the task needs from Python: print([name for name in dir(default_api) if "issue" in name]) finds names,',
+    "and help(default_api.<name>) prints one's parameters and description.",
+    `${calling}.`,
+    ...using,
   ].join(' ');
+}
+
+/** The functions by their `<group>__` prefix (an MCP server's name) with counts, then the others by name. */
+function groupsOf(declarations: readonly FunctionDeclaration[]): string {
+  const groups = new Map<string, number>();
+  const alone: string[] = [];
+  for (const { name = '' } of declarations) {
+    const at = name.indexOf('__');
+    if (at > 0) groups.set(name.slice(0, at), (groups.get(name.slice(0, at)) ?? 0) + 1);
+    else alone.push(name);
+  }
+  const parts = [...groups].map(([group, count]) => `${group}__… (${count})`);
+  if (alone.length > 0)
+    parts.push(alone.length <= MAX_NAMED ? alone.join(', ') : `${alone.slice(0, MAX_NAMED).join(', ')} and ${alone.length - MAX_NAMED} more`);
+  return parts.join(', ');
 }

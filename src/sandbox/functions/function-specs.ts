@@ -2,6 +2,7 @@
 import type { FunctionSpec } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
 import { FUNCTION_LIMITS } from '../limits.js';
+import { pythonSignature } from './python-signature.js';
 
 export type { FunctionSpec };
 
@@ -46,6 +47,8 @@ export function functionSpecs(functions: unknown): FunctionSpec[] {
     if (description !== undefined && typeof description !== 'string') throw new TypeError(`${label} ("${name}"): description must be a string`);
     const properties = parameters?.properties;
     const params = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
-    return { name, params, ...(description && { description: description.slice(0, 4000) }) };
+    // What help(default_api.<name>) prints: the call as run_python's description writes it, then what it does.
+    const help = description ? `${pythonSignature(name, parameters)}\n\n${description}` : pythonSignature(name, parameters);
+    return { name, params, description: help.slice(0, 4000) };
   });
 }

@@ -5,11 +5,14 @@
  * call's round trip (`run_python` of `x = 1` through the client, stdio and the server) against
  * raw Pyodide's `run`. The server is measured twice: as it runs by default, behind its boundary
  * (a Deno process), and with `--isolation worker` (a worker thread, no boundary), so the
- * boundary's cost is the ratio of the two. mcp-run-python (pydantic's MCP server on Pyodide, run with Deno) is not a
+ * boundary's cost is the ratio of the two. Beside each start, the memory of the server and the
+ * processes it started (summed PSS, Linux): before the first call, and after its result (the
+ * difference is what a session's interpreter costs). mcp-run-python (pydantic's MCP server on Pyodide, run with Deno) is not a
  * contestant: it is not on this machine's package mirror.
  *
  * Alone: `node bench/mcp.mjs` (after `npm run build`; `BENCH_QUICK=1` for a handful of samples).
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,15 +37,21 @@ export async function benchMcp({ distDir, counts = MCP_COUNTS, log = () => {} })
   const mcpStarts = [];
   const threadStarts = [];
   const rawStarts = [];
+  /** Per start: the server's processes' PSS after the first result, and its growth over the server before the call. */
+  const memory = { mcp: [], thread: [], mcpSession: [], threadSession: [] };
   // Alternating, so a slow moment of the machine falls on all three.
   for (let i = 0; i < counts.starts; i++) {
     log(`mcp: start ${i + 1} of ${counts.starts}`);
-    for (const [flags, starts] of [
-      [[], mcpStarts],
-      [THREAD, threadStarts],
+    for (const [flags, starts, name] of [
+      [[], mcpStarts, 'mcp'],
+      [THREAD, threadStarts, 'thread'],
     ]) {
       const mcp = await startMcp(cli, flags);
       starts.push(mcp.ms);
+      if (mcp.memory) {
+        memory[name].push(mcp.memory.after);
+        memory[`${name}Session`].push(mcp.memory.after - mcp.memory.before);
+      }
       await mcp.client.close();
     }
     const raw = await startRaw();
@@ -61,12 +70,17 @@ export async function benchMcp({ distDir, counts = MCP_COUNTS, log = () => {} })
     const mcpTrips = await repeat(counts.roundTrips, () => timed(call(client)));
     const threadTrips = await repeat(counts.roundTrips, () => timed(call(thread)));
     const rawTrips = await repeat(counts.roundTrips, () => timed(() => raw.run(ASSIGN)));
-    const summary = (starts, trips) => ({ startMs: median(starts), roundTripMedianMs: median(trips), roundTripP99Ms: percentile(trips, 99) });
+    const summary = (starts, trips, bytes = [], sessionBytes = []) => ({
+      startMs: median(starts),
+      roundTripMedianMs: median(trips),
+      roundTripP99Ms: percentile(trips, 99),
+      ...(bytes.length > 0 && { memoryBytes: median(bytes), sessionBytes: median(sessionBytes) }),
+    });
     return {
-      mcp: summary(mcpStarts, mcpTrips),
-      thread: summary(threadStarts, threadTrips),
+      mcp: summary(mcpStarts, mcpTrips, memory.mcp, memory.mcpSession),
+      thread: summary(threadStarts, threadTrips, memory.thread, memory.threadSession),
       raw: summary(rawStarts, rawTrips),
-      samples: { mcpStarts, threadStarts, rawStarts, mcpTrips, threadTrips, rawTrips },
+      samples: { mcpStarts, threadStarts, rawStarts, mcpTrips, threadTrips, rawTrips, ...memory },
     };
   } finally {
     await client.close();
@@ -88,6 +102,11 @@ export function mcpTable(results) {
     ['One call round trip (`x = 1`), median', 'roundTripMedianMs'],
     ['One call round trip, p99', 'roundTripP99Ms'],
   ];
+  const mb = (value) => (value === undefined ? '—' : `${Math.round(value / 2 ** 20)} MiB`);
+  const memoryRows = [
+    ['Memory after the first result: the server and the processes it started (PSS)', 'memoryBytes'],
+    ["of which the session's interpreter (over the server before its first call)", 'sessionBytes'],
+  ];
   const cells = (key) => [results.mcp[key], results.thread?.[key], results.raw[key]];
   return [
     '| Metric | MCP server (Deno boundary, default) | MCP server (`--isolation worker`) | Raw Pyodide (same process) | boundary ÷ worker | boundary ÷ raw |',
@@ -96,17 +115,56 @@ export function mcpTable(results) {
       const [deno, thread, raw] = cells(key);
       return `| ${label} | ${ms(deno)} | ${ms(thread)} | ${ms(raw)} | ${ratio(deno, thread)} | ${ratio(deno, raw)} |`;
     }),
+    ...memoryRows
+      .filter(([, key]) => results.mcp[key] !== undefined)
+      .map(([label, key]) => {
+        const [deno, thread] = cells(key);
+        return `| ${label} | ${mb(deno)} | ${mb(thread)} | — | ${ratio(deno, thread)} | — |`;
+      }),
   ].join('\n');
 }
 
 async function startMcp(cli, flags) {
   const started = performance.now();
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...flags], stderr: 'ignore' }));
+  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...flags], stderr: 'ignore' });
+  await client.connect(transport);
+  // Read outside the timed span would change nothing: the call below waits for the boot anyway.
+  const before = treePssBytes(transport.pid);
   const result = await client.callTool({ name: 'run_python', arguments: { code: '1 + 1' } });
   const ms = performance.now() - started;
   if (result.content?.[0]?.text !== '2') throw new Error(`the first MCP run did not return 2: ${JSON.stringify(result)}`);
-  return { client, ms };
+  const after = treePssBytes(transport.pid);
+  return { client, ms, memory: before !== undefined && after !== undefined ? { before, after } : undefined };
+}
+
+/** The summed PSS of process `pid` and every process under it (Linux's /proc), or undefined elsewhere. */
+function treePssBytes(pid) {
+  if (process.platform !== 'linux' || !pid) return undefined;
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent is the 2nd field after the command, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const queue = [pid]; queue.length > 0; ) {
+    const next = queue.pop();
+    queue.push(...(children.get(next) ?? []));
+    try {
+      const kib = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${next}/smaps_rollup`, 'latin1'))?.[1];
+      total += Number(kib ?? 0) * 1024;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 async function startRaw() {

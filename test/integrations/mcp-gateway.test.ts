@@ -6,6 +6,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { type ReferenceConnection, childProcesses, connectGateway, referenceServerPath, temporaryFolder } from '../support/mcp-servers.js';
@@ -117,4 +118,19 @@ describe('the MCP server with downstream servers', () => {
       await http.stop();
     }
   }, 90_000);
+
+  it("does not run a downstream server's output-schema patterns on its answers (they could hold the gateway for minutes)", async () => {
+    const server = fileURLToPath(new URL('../support/backtracking-mcp-server.mjs', import.meta.url));
+    const own = await connectGateway(['--mcp-server', `evil=${process.execPath} ${server}`]);
+    try {
+      const started = performance.now();
+      const result = (await own.client.callTool({ name: 'run_python', arguments: { code: 'print((await default_api.evil__shout())["s"][-3:])' } })) as {
+        content: { text?: string }[];
+      };
+      expect(result.content[0].text).toContain('aa!');
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });

@@ -9,11 +9,24 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 
 /** The most of one server's stderr passed on; past it, one line says the rest is dropped. */
 const MAX_STDERR_BYTES = 256 * 1024;
+
+/**
+ * The client's check of structured results against a tool's `outputSchema`, left out: both come
+ * from the server, so the check proves nothing, and the SDK's default (Ajv) would run the server's
+ * regular expressions on the server's data in this process (one written to backtrack would hold
+ * it). The result is bounded and passed on as data instead (mcp-tools/results.ts).
+ */
+const TRUSTING_NOTHING: jsonSchemaValidator = {
+  getValidator<T>(): JsonSchemaValidator<T> {
+    return (input) => ({ valid: true, data: input as T, errorMessage: undefined });
+  },
+};
 
 /** Connected downstream servers and their tools as code-mode functions. */
 export interface Downstream {
@@ -99,7 +112,7 @@ class Connection {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ name: 'pyodide-code-execution', version: '1.0.0' });
+    const client = new Client({ name: 'pyodide-code-execution', version: '1.0.0' }, { jsonSchemaValidator: TRUSTING_NOTHING });
     const transport =
       'url' in this.server
         ? new StreamableHTTPClientTransport(new URL(this.server.url), { requestInit: { headers: this.server.headers } })

@@ -1,14 +1,15 @@
 /**
  * Which downstream servers the gateway starts: only those the user configured, read from the
  * `mcpServers` JSON of Claude Desktop, Cursor and Gemini CLI and from `--mcp-server` flags, each
- * entry checked before anything starts.
+ * entry checked before anything starts; and what connecting them leaves out.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downstreamFlags, serverFromFlag, serversFromJson } from '../../src/integrations/mcp-gateway/config.js';
+import { connectDownstream } from '../../src/integrations/mcp-gateway/downstream.js';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
-import { temporaryFolder } from '../support/mcp-servers.js';
+import { startEverythingOverHttp, temporaryFolder } from '../support/mcp-servers.js';
 
 describe('the mcpServers JSON', () => {
   it("reads Claude Desktop's command entries, Cursor's url and Gemini CLI's httpUrl, and leaves disabled ones out", () => {
@@ -65,4 +66,24 @@ describe('the command line', () => {
     // Without them, nothing is configured and nothing starts.
     expect(parseCommandLine(['mcp'])).toEqual({ kind: 'stdio', options: { limits: {}, packageIndex: false } });
   });
+});
+
+describe('connecting', () => {
+  it('leaves out, and names, the tools past the 128 a run takes, and a server it cannot reach', async () => {
+    const everything = await startEverythingOverHttp();
+    const lines: string[] = [];
+    try {
+      const servers = Array.from({ length: 10 }, (_, i) => ({ name: `copy${i}`, url: everything.url, headers: {} }));
+      const downstream = await connectDownstream([...servers, { name: 'gone', url: 'http://127.0.0.1:9/mcp', headers: {} }], (line) => lines.push(line));
+      try {
+        expect(downstream.functions).toHaveLength(128);
+        expect(lines.some((line) => /^130 downstream tools, over the 128 a run takes: left out copy9__\w+, copy9__\w+$/.test(line))).toBe(true);
+        expect(lines.some((line) => line.startsWith('MCP server "gone" could not be reached and is left out'))).toBe(true);
+      } finally {
+        await downstream.close();
+      }
+    } finally {
+      await everything.stop();
+    }
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { FUNCTION_LIMITS } from '../../sandbox/limits.js';
 import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 
@@ -69,7 +70,15 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
     }),
   );
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
-  const functions = lists.flat();
+  const all = lists.flat();
+  const functions = all.slice(0, FUNCTION_LIMITS.maxFunctionsPerRun);
+  if (all.length > functions.length)
+    log(
+      `${all.length} downstream tools, over the ${functions.length} a run takes: left out ${all
+        .slice(functions.length)
+        .map((fn) => fn.name)
+        .join(', ')}`,
+    );
   return { functions, close: async () => void (await Promise.all(connections.map((connection) => connection.close()))) };
 }
 

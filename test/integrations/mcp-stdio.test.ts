@@ -57,7 +57,7 @@ test('writes a file, Python reads it, and read_file returns what Python wrote', 
   expect(textOf(run)).toBe('(no output)\n\nFiles written: out.txt (6 bytes)');
   expect(await mcp.call('read_file', { path: 'out.txt' })).toEqual({
     content: [{ type: 'text', text: 'HÉLLO' }],
-    structuredContent: { path: 'out.txt', size: 6, mimeType: 'text/plain; charset=utf-8' },
+    structuredContent: { path: 'out.txt', size: 6, mimeType: 'text/plain; charset=utf-8', text: 'HÉLLO' },
   });
 });
 
@@ -107,12 +107,14 @@ describe('structured results', () => {
     expect(wrote.structuredContent).toMatchObject({ files: [{ path: 'n.json', size: 2 }] });
   });
 
-  test('a text file holding JSON is read as text, with the file described in structuredContent', async () => {
+  test('a text file holding JSON is read as text, and structuredContent has the file and its text (some clients give their model only that)', async () => {
     expect((await mcp.call('write_file', { path: 'n.json', content: '[1, 2]' })).structuredContent).toEqual({ path: 'n.json', size: 6 });
     expect(await mcp.call('read_file', { path: 'n.json' })).toEqual({
       content: [{ type: 'text', text: '[1, 2]' }],
-      structuredContent: { path: 'n.json', size: 6, mimeType: 'text/plain; charset=utf-8' },
+      structuredContent: { path: 'n.json', size: 6, mimeType: 'text/plain; charset=utf-8', text: '[1, 2]' },
     });
+    // An image: its bytes only in the image block.
+    expect((await mcp.call('read_file', { path: 'dot.png' })).structuredContent).toEqual({ path: 'dot.png', size: 70, mimeType: 'image/png' });
   });
 });
 
@@ -255,9 +257,11 @@ describe('an idle stdio session', () => {
   test('loses its interpreter after the idle time, and the next run says what is gone', async () => {
     await idle.call('run_python', { code: 'before_idle = 1' });
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const text = textOf(await idle.call('run_python', { code: 'before_idle' }));
+    const result = await idle.call('run_python', { code: 'before_idle' });
+    const text = textOf(result);
     expect(text).toMatch(/^This session's Python interpreter was closed after 1 second without calls/);
     expect(text).toContain("NameError: name 'before_idle' is not defined");
+    expect(result.structuredContent).toMatchObject({ stateLost: true, note: expect.stringMatching(/^This session's Python interpreter was closed/) });
     // Said once: the run after that is an ordinary one.
     expect(textOf(await idle.call('run_python', { code: '1' }))).toBe('1');
   });

@@ -19,7 +19,7 @@ export function runContent(result: RunResult, note?: string): CallToolResult {
       { type: 'text', text: note ? `${note}\n\n${text}` : text },
       ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType })),
     ],
-    structuredContent: runStructured(result, note !== undefined),
+    structuredContent: runStructured(result, note),
   };
 }
 
@@ -58,7 +58,7 @@ export function fileContent(path: string, bytes: Uint8Array): CallToolResult {
   const image = IMAGE_TYPES.find(([name, , magic]) => name.test(path) && magic.every((byte, i) => bytes[i] === byte));
   if (image) return { content: [{ type: 'image', data: Buffer.from(bytes).toString('base64'), mimeType: image[1] }], structuredContent: structured(image[1]) };
   const text = utf8(bytes);
-  if (text !== undefined) return { content: [{ type: 'text', text }], structuredContent: structured(TEXT_TYPE) };
+  if (text !== undefined) return { content: [{ type: 'text', text }], structuredContent: { ...structured(TEXT_TYPE), text } };
   const uri = `file:///home/pyodide/${path
     .replace(/^\/home\/pyodide\/?/, '')
     .split('/')

@@ -1,13 +1,14 @@
 /**
  * The tools' structured results (`structuredContent`) and the output schemas that declare them in
  * `tools/list`. A result is always an object: some clients (Gemini CLI) otherwise parse the first
- * text block as JSON and fail on `42` or `[1, 2]`, and clients that read fields get fields. The
- * text blocks stay what a model reads (the agent loop's own text, images as image blocks); the
- * fields say the same with the names a `RunResult` has, so a client that passes only the
- * structured result to its model loses nothing but the images' pixels.
+ * text block as JSON and fail on `42` or `[1, 2]`, and clients that read fields get fields. Others
+ * (Claude Code 2.1.332, seen; Codex and opencode, said) give their model the structured result in
+ * place of the text blocks, keeping the image blocks; so the fields carry everything the text
+ * says, with the names a `RunResult` has, and a file's text too.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { listedFiles } from '../../agent/run-python/files.js';
+import { STATE_LOST_NOTE } from '../../agent/run-python/tool.js';
 import type { RunOutcome, RunResult } from '../../types.js';
 
 /** `structuredContent` of a `run_python` result: one run, as `RunResult` names its parts. */
@@ -28,6 +29,8 @@ export type RunStructuredContent = {
   unlistedFiles: number;
   /** True when this run did not see earlier calls' state: the interpreter was replaced during it, or was closed while idle before it. */
   stateLost: boolean;
+  /** What was lost and what to do, in the words the text has, when `stateLost`. */
+  note?: string;
   /** Wall time of the run, in milliseconds. */
   durationMs: number;
 };
@@ -40,6 +43,8 @@ export type FileStructuredContent = {
   size: number;
   /** `text/plain; charset=utf-8`, an image type, or `application/octet-stream`, as the content block has it (`read_file`). */
   mimeType?: string;
+  /** A UTF-8 file's text, as the text block has it (`read_file`), for clients that give their model only this object. */
+  text?: string;
 };
 
 type OutputSchema = NonNullable<Tool['outputSchema']>;
@@ -62,6 +67,7 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
     files: FILES,
     unlistedFiles: { type: 'integer' },
     stateLost: { type: 'boolean', description: 'variables and imports from earlier calls are gone' },
+    note: { type: 'string', description: 'what was lost and what to do, when stateLost' },
     durationMs: { type: 'number' },
   },
   required: ['outcome', 'output', 'images', 'files', 'unlistedFiles', 'stateLost', 'durationMs'],
@@ -70,17 +76,23 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
 /** The output schema of `write_file` and `read_file`. */
 export const FILE_OUTPUT_SCHEMA: OutputSchema = {
   type: 'object',
-  properties: { path: { type: 'string' }, size: { type: 'integer' }, mimeType: { type: 'string' } },
+  properties: {
+    path: { type: 'string' },
+    size: { type: 'integer' },
+    mimeType: { type: 'string' },
+    text: { type: 'string', description: "a UTF-8 file's text" },
+  },
   required: ['path', 'size'],
 };
 
 /**
  * The structured result of one run.
  * @param result The run.
- * @param stateReset Whether the session's interpreter was closed while idle before this run.
+ * @param note Said when the session's interpreter was closed while idle before this run.
  */
-export function runStructured(result: RunResult, stateReset = false): RunStructuredContent {
+export function runStructured(result: RunResult, note?: string): RunStructuredContent {
   const { files, unlisted } = listedFiles(result.files);
+  const notes = [note, result.stateLost ? STATE_LOST_NOTE : undefined].filter((line) => line !== undefined);
   return {
     outcome: result.outcome,
     output: result.output,
@@ -89,7 +101,8 @@ export function runStructured(result: RunResult, stateReset = false): RunStructu
     images: result.images.map(({ mimeType }) => ({ mimeType })),
     files: files.map(({ path, size }) => ({ path, size })),
     unlistedFiles: unlisted,
-    stateLost: result.stateLost || stateReset,
+    stateLost: notes.length > 0,
+    ...(notes.length > 0 && { note: notes.join(' ') }),
     durationMs: result.durationMs,
   };
 }

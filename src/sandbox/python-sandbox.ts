@@ -354,6 +354,7 @@ export class PythonSandbox {
       }
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
+      if (session.lastWords) streamed.push({ stream: 'stderr', text: `[the worker's own last error: ${session.lastWords}]\n` });
       void this.replace(session, 'replaced');
       return lostRun({
         fatal,

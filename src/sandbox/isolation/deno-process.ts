@@ -70,13 +70,13 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   });
   const rpc = new MessageChannel();
   const events = new MessageChannel();
-  let exitListener: ((reason: string) => void) | undefined;
+  let exitListener: ((reason: string, workerText?: string) => void) | undefined;
   let exited = false;
   let stderrTail = '';
-  const exit = (reason: string) => {
+  const exit = (reason: string, workerText?: string) => {
     if (exited) return;
     exited = true;
-    exitListener?.(reason);
+    exitListener?.(reason, workerText);
   };
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => {
@@ -95,9 +95,9 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   });
   child.on('message', (message: unknown) => {
     if (!Array.isArray(message) || typeof message[1] !== 'string') return;
-    const [channel, text] = message as [string, string];
+    const [channel, text, workerText] = message as [string, string, unknown];
     if (channel === 'exit') {
-      exit(text);
+      exit(text, typeof workerText === 'string' ? workerText : undefined);
       child.kill('SIGKILL');
     } else if (channel === 'rpc' || channel === 'events') {
       heard = true;

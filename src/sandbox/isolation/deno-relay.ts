@@ -32,8 +32,8 @@ export function denoRelaySource(settings: RelaySettings): string {
 import process from 'node:process';
 const settings = ${JSON.stringify(settings)};
 const { encode, decode } = (${wireCodec.toString()})();
-const exit = (reason) => {
-  process.send(['exit', reason]);
+const exit = (reason, workerText) => {
+  process.send(['exit', reason, workerText]);
   setTimeout(() => process.exit(1), 50);
 };
 process.on('disconnect', () => process.exit(0));
@@ -54,7 +54,8 @@ const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { ty
 let loaded = false;
 worker.addEventListener('error', (event) => {
   event.preventDefault();
-  exit(loaded ? ${JSON.stringify(WORKER_ERROR)} : 'worker error: ' + String(event.message || 'failed to load the worker script').slice(0, 500));
+  const text = String(event.message || 'failed to load the worker script').slice(0, 500);
+  exit(loaded ? ${JSON.stringify(WORKER_ERROR)} : 'worker error: ' + text, loaded ? text : undefined);
 });
 const interrupt = new Uint8Array(new SharedArrayBuffer(1));
 const channels = { rpc: new MessageChannel(), events: new MessageChannel() };

@@ -98,10 +98,10 @@ addEventListener('message', function start(event) {
   }
   function connect(worker, viaBlob) {
     const relay = new Worker(workerUrl('(' + gate + ')()', viaBlob), { name: 'python-sandbox-gate' });
-    const exit = (reason) => { worker.terminate(); control.postMessage({ type: 'exit', reason }); };
+    const exit = (reason, workerText) => { worker.terminate(); control.postMessage({ type: 'exit', reason, workerText }); };
     // Reported a moment later: the worker's last answers are still on their way through the gate.
     // In the library's words only: the error's text is the worker's, and Python writes it.
-    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit(WORKER_ERROR), 100); });
+    worker.addEventListener('error', (e) => { e.preventDefault(); setTimeout(() => exit(WORKER_ERROR, String(e.message || '').slice(0, 500)), 100); });
     relay.addEventListener('error', (e) => { e.preventDefault(); exit('the sandbox gate failed: ' + (e.message || 'failed to start')); });
     relay.onmessage = (e) => exit(String(e.data));
     // An engine may report crossOriginIsolated and still have no SharedArrayBuffer (WebKitGTK).
@@ -165,15 +165,17 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
 
   // Something else may remove the frame (a framework owning the DOM, an extension): that kills
   // the worker, and the session must hear of it at once, not at the next deadline.
-  let exitListener: ((reason: string) => void) | undefined;
+  let exitListener: ((reason: string, workerText?: string) => void) | undefined;
   let exitReason: string | undefined;
+  let exitText: string | undefined;
   let removed = false;
   let failStart: (error: Error) => void = () => {};
-  const exit = (reason: string) => {
+  const exit = (reason: string, workerText?: string) => {
     if (exitReason) return;
     exitReason = reason;
+    exitText = workerText;
     failStart(new Error(reason));
-    exitListener?.(reason);
+    exitListener?.(reason, workerText);
   };
   const observer = new MutationObserver(() => {
     if (frame.isConnected || removed) return;
@@ -190,11 +192,12 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   let knowReadsBlobs: (reads: boolean) => void = () => {};
   const readsBlobs = new Promise<boolean>((resolve) => (knowReadsBlobs = resolve));
   control.port1.onmessage = (event: MessageEvent) => {
-    const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown };
+    const message = event.data as { type?: unknown; interruptible?: unknown; reason?: unknown; workerText?: unknown };
     if (message?.type === 'started') {
       interruptible = message.interruptible === true;
       knowReadsBlobs((message as { readsBlobs?: unknown }).readsBlobs !== false);
-    } else if (message?.type === 'exit' && !removed) exit(String(message.reason).slice(0, 500));
+    } else if (message?.type === 'exit' && !removed)
+      exit(String(message.reason).slice(0, 500), typeof message.workerText === 'string' ? message.workerText.slice(0, 500) : undefined);
   };
   // Resolves once the frame has its ports: calls posted from then on queue until the worker listens.
   const handedOver = new Promise<void>((resolve, reject) => {
@@ -238,7 +241,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
     },
     onExit(listener) {
       exitListener = listener;
-      if (exitReason) listener(exitReason);
+      if (exitReason) listener(exitReason, exitText);
     },
     hold: () => () => {},
   };

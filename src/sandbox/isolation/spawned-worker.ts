@@ -35,8 +35,12 @@ export interface SpawnedWorker {
   interrupt(): void;
   /** Hard stop. */
   terminate(): Promise<void>;
-  /** Called once if the worker dies on its own (crash, `process.exit`, uncaught error). */
-  onExit(listener: (reason: string) => void): void;
+  /**
+   * Called once if the worker dies on its own (crash, `process.exit`, uncaught error): `reason` in
+   * the library's words; `workerText`, what the worker's own error said (untrusted, at most 500
+   * characters), for the run's output only.
+   */
+  onExit(listener: (reason: string, workerText?: string) => void): void;
   /** Keeps a Node process alive while a call is in flight; returns the release. No-op in browsers. */
   hold(): () => void;
 }

@@ -83,6 +83,8 @@ export class WorkerSession {
   /** Settles (never rejects) with a reason when the worker dies or is terminated. */
   readonly died: Promise<string>;
   info: BootInfo | undefined;
+  /** What the worker's own last error said, if it died of one: untrusted text, for the run's output only. */
+  lastWords: string | undefined;
   private dead = false;
   private markDead!: (reason: string) => void;
   private current: RunWatch | undefined;
@@ -109,7 +111,10 @@ export class WorkerSession {
     });
     // A worker reported dead (or erroring) is taken as dead: stop it for good, so nothing of it lingers.
     // Bounded: the reason becomes part of a crash message, and a boot failure's may quote an engine.
-    worker.onExit((reason) => void this.terminate(reason.length > MAX_EXIT_REASON_CHARS ? `${reason.slice(0, MAX_EXIT_REASON_CHARS)}…` : reason));
+    worker.onExit((reason, workerText) => {
+      this.lastWords = workerText?.slice(0, MAX_EXIT_REASON_CHARS);
+      void this.terminate(reason.length > MAX_EXIT_REASON_CHARS ? `${reason.slice(0, MAX_EXIT_REASON_CHARS)}…` : reason);
+    });
     worker.events.addEventListener('message', (event) => void this.onEvent((event as MessageEvent).data));
     worker.events.start();
   }

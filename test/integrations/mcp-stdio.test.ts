@@ -245,6 +245,23 @@ describe('without Deno', () => {
   });
 });
 
+describe('with a Deno that does not run', () => {
+  test('a call is a tool error at once, with Deno\'s failure and the way out (not the boot timeout, minutes later)', async () => {
+    const broken = await connectStdio(['--deno', '/bin/false']);
+    try {
+      const started = Date.now();
+      const result = await broken.call('run_python', { code: 'x + 1' });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/^Python cannot run: .*Deno \(\/bin\/false\) does not run: deno --version failed \(1\)/);
+      expect(textOf(result)).toContain('--isolation worker to run trusted code only');
+      // Before, the boot waited out limits.bootTimeoutMs (120 s) and then blamed the runtime's files.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
 describe('an idle stdio session', () => {
   let idle: Connection;
   beforeAll(async () => {

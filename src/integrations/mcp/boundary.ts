@@ -2,6 +2,7 @@
  * What the command line says on stderr at start about where Python runs and what it can reach,
  * and the check that Deno is there, made before each interpreter starts.
  */
+import { execFile } from 'node:child_process';
 import { DENO_INSTALL_HINT, findDeno } from '../../sandbox/isolation/deno-binary.js';
 import type { PythonMcpServerOptions } from './options.js';
 
@@ -49,4 +50,37 @@ export async function checkBoundary(options: Pick<PythonMcpServerOptions, 'isola
       `Python cannot run: this server runs it in a Deno process, whose permissions keep the code from your files, environment, network and processes, and ${missing} ${WORKER_ALTERNATIVE}`,
     );
   }
+}
+
+/** Deno executables seen to run, by path: asked once per process. */
+const runs = new Map<string, Promise<void>>();
+
+/**
+ * Resolves when the Deno found runs (`deno --version`), checked once per path and process. Meant
+ * to run beside an interpreter's boot, so a working Deno costs no time: one that cannot run (a
+ * broken install, another platform's binary) would otherwise be found only when the boot times
+ * out, minutes later, with no word of Deno.
+ * @throws {BoundaryUnavailableError} the executable did not run; the message has its error and the `--isolation worker` way out.
+ */
+export async function checkDenoRuns(options: Pick<PythonMcpServerOptions, 'isolation' | 'deno'>): Promise<void> {
+  if (options.isolation === 'worker') return;
+  const deno = await findDeno(options.deno?.path);
+  let check = runs.get(deno);
+  if (!check) {
+    check = new Promise<void>((resolve, reject) => {
+      execFile(deno, ['--version'], { timeout: 30_000, encoding: 'utf8' }, (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const why = `${error.killed ? 'did not answer within 30 s' : `failed (${error.code ?? error.signal ?? error.message})`}${stderr.trim() ? `: ${stderr.trim().slice(0, 300)}` : ''}`;
+        reject(
+          new BoundaryUnavailableError(
+            `Python cannot run: this server runs it in a Deno process, and Deno (${deno}) does not run: deno --version ${why}. Reinstall it (${DENO_INSTALL_HINT} beside this package) or pass --deno <path> of one that runs; then call again. ${WORKER_ALTERNATIVE}`,
+          ),
+        );
+      });
+    });
+    runs.set(deno, check);
+    // Not remembered when it failed, so a Deno fixed later is seen by the next call.
+    check.catch(() => runs.delete(deno));
+  }
+  return check;
 }

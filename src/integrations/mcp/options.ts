@@ -9,7 +9,7 @@ import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SnapshotCache } from '../../types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { withFunctions } from '../mcp-gateway/with-functions.js';
-import { checkBoundary } from './boundary.js';
+import { checkBoundary, checkDenoRuns } from './boundary.js';
 import type { CreateSandbox, SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -100,7 +100,7 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   const createSandbox: CreateSandbox = async (onProgress) => {
     // Before each start, so a missing Deno is every call's answer rather than the server's exit.
     await checkBoundary({ isolation, deno });
-    return PythonSandbox.create({
+    const creating = PythonSandbox.create({
       limits,
       packageIndex,
       snapshotCache: options.snapshotCache,
@@ -109,6 +109,16 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       isolation,
       deno,
     });
+    // Beside the boot: a Deno that cannot run fails the call at once (a sandbox booted all the same is let go).
+    const denoRuns = checkDenoRuns({ isolation, deno }).catch((error: unknown) => {
+      void creating.then(
+        (sandbox) => sandbox.dispose(),
+        () => {},
+      );
+      throw error;
+    });
+    const [sandbox] = await Promise.all([creating, denoRuns]);
+    return sandbox;
   };
   // A bad entry throws here, not at the first run.
   functionSpecs(options.functions);

@@ -89,17 +89,6 @@ export const IMPORT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 /** Imports one `index-request` may name (an honest worker names those of one cell). */
 export const MAX_INDEX_NAMES_PER_REQUEST = 16;
 
-/**
- * Fixed bounds on `RunOptions.functions` (the calls per run and at once are `limits`). Sizes are
- * JSON text in characters, checked before anything is parsed; the worker sizes the buffer a
- * blocked call's answer is written into by `maxResultChars` (worker/answer-relay.ts).
- */
-export const FUNCTION_LIMITS = Object.freeze({
-  maxFunctionsPerRun: 128,
-  maxArgsChars: 1024 * 1024,
-  maxResultChars: 1024 * 1024,
-});
-
 /** Worker → host, on the events port. */
 export type WorkerEvent =
   /** Sent as soon as the worker takes run `runId`: a worker that never does is silent or gone. */

@@ -12,7 +12,15 @@ import { REPO } from '../support/packed-package.js';
 const LAYERS = ['src/integrations', 'src/ui', 'src/agent', 'src/sandbox', 'worker'];
 
 /** What the worker may import from `src/`: the contract, the public types, and small shared helpers. */
-const WORKER_MAY_USE = ['src/protocol.ts', 'src/types.ts', 'src/is-node.ts', 'src/progress-messages.ts', 'src/pyodide-defaults.ts', 'src/wheel-refusal.ts'];
+const WORKER_MAY_USE = [
+  'src/protocol.ts',
+  'src/types.ts',
+  'src/is-node.ts',
+  'src/progress-messages.ts',
+  'src/pyodide-defaults.ts',
+  'src/wheel-refusal.ts',
+  'src/function-limits.ts',
+];
 
 function sources(folder: string, extension: string): string[] {
   return readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' })

@@ -8,7 +8,9 @@
  * minutes) and keep burning a core.
  *
  * It times stops against each other and reads the web process's CPU, so vitest.config.ts runs it
- * alone, before the other suites: under their load one stop took 0.9 s against a first of 0.24 s.
+ * alone, before the other suites. A leak grows from stop to stop, so the later stops' median is held
+ * to the earlier ones': single stops vary on a loaded machine (one took 377 ms against a first of
+ * 149 ms with a second `npm test` beside it) with nothing left behind.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { useHostPage } from '../support/browser/engine-host.js';
@@ -23,7 +25,7 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
   afterAll(() => engine.close());
 
   test(
-    "ten interrupts in a row of a busy loop (terminated: no JSPI) each bring the next result within 3 s and twice the first one's time, and leave no core busy, nor does a cancelled await that then loops",
+    'ten interrupts in a row of a busy loop (terminated: no JSPI): the last five bring the next result as fast as the first five (medians, within twice), and leave no core busy, nor does a cancelled await that then loops',
     async () => {
       requireLibBuild();
       // A 5 s grace for the cancelled await below; the busy loops are terminated after 100 ms whatever it is.
@@ -70,7 +72,12 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
       await ctx.host.whenIdle();
       const after = await settledCores();
       console.log(`${engine.name}: interrupt to next result ${times.join(', ')} ms; web process ${before.toFixed(2)} cores before, ${after.toFixed(2)} after`);
-      for (const ms of times) expect(ms).toBeLessThanOrEqual(Math.min(2 * times[0]!, 3000));
+      const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
+      expect(median(times.slice(5)), `the last five stops against the first five: ${times.join(', ')} ms`).toBeLessThanOrEqual(
+        2 * median(times.slice(0, 5)) + 100,
+      );
+      // A hang still fails: a stop that never comes back is seconds, then minutes.
+      for (const ms of times) expect(ms).toBeLessThan(15_000);
       expect(after, 'cores the web process uses after the stops, against before them').toBeLessThanOrEqual(before + 0.25);
     },
     TIMEOUT_MS,

@@ -139,4 +139,10 @@ describe('bad options', () => {
   it('a missing Deno is a boot error with the install line', async () => {
     await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: '/nonexistent/deno' } })).rejects.toThrow(/npm install deno/);
   });
+
+  it('a Deno that exits at once fails the boot with its exit, not at the boot timeout (its exit came before the session listened)', async () => {
+    await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: '/bin/false' }, limits: { bootTimeoutMs: 30_000 } })).rejects.toThrow(
+      /the Deno process exited \(code 1\)/,
+    );
+  });
 });

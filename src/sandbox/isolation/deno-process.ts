@@ -71,11 +71,14 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   const rpc = new MessageChannel();
   const events = new MessageChannel();
   let exitListener: ((reason: string, workerText?: string) => void) | undefined;
+  // An exit that comes before the session listens (a Deno that dies at spawn) is told to it when it does.
   let exited = false;
+  let exitedWith: [reason: string, workerText?: string] | undefined;
   let stderrTail = '';
   const exit = (reason: string, workerText?: string) => {
     if (exited) return;
     exited = true;
+    exitedWith = [reason, workerText];
     exitListener?.(reason, workerText);
   };
   child.stderr?.setEncoding('utf8');
@@ -147,6 +150,7 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     },
     onExit(listener) {
       exitListener = listener;
+      if (exitedWith) listener(...exitedWith);
     },
     hold: nodeHolds(() => {
       handles.forEach((h) => h.ref());

@@ -246,7 +246,7 @@ describe('without Deno', () => {
 });
 
 describe('with a Deno that does not run', () => {
-  test('a call is a tool error at once, with Deno\'s failure and the way out (not the boot timeout, minutes later)', async () => {
+  test("a call is a tool error at once, with Deno's failure and the way out (not the boot timeout, minutes later)", async () => {
     const broken = await connectStdio(['--deno', '/bin/false']);
     try {
       const started = Date.now();

@@ -39,8 +39,9 @@ describe('a wait with the thread blocked (Node)', () => {
       () => false,
     );
     expect(taken.map((m) => m.type)).toEqual(['output', 'function-result']);
-    // Taken within the longest sleep (5 ms) of being sent, and some room for a loaded machine.
-    expect(lateMs).toBeLessThan(20);
+    // Taken within the longest sleep (5 ms) of being sent on a quiet machine; the bound is room for
+    // a loaded one (45 ms seen with a second npm test beside it), and still fails a wait that sleeps for seconds.
+    expect(lateMs).toBeLessThan(250);
     await sender.terminate();
     port1.close();
   });
@@ -60,7 +61,7 @@ describe('a wait with the thread blocked (Node)', () => {
         return now >= stopAt;
       },
     );
-    expect(seenLate).toBeLessThan(20);
+    expect(seenLate).toBeLessThan(250);
     port1.close();
   });
 });

@@ -29,15 +29,17 @@ const PAGE_FUNCTIONS = {
   wait_for_ever: {
     name: 'wait_for_ever',
     handler: (_args, { signal }) =>
-      new Promise((_resolve, reject) =>
+      new Promise((_resolve, reject) => {
+        window.__pageWaits++;
         signal.addEventListener('abort', () => {
           window.__pageAborts++;
           reject(signal.reason);
-        }),
-      ),
+        });
+      }),
   },
 };
 window.__pageCalls = [];
+window.__pageWaits = 0;
 window.__pageAborts = 0;
 
 export async function installHarness() {

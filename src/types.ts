@@ -272,7 +272,8 @@ export interface ReadFileOptions {
   /**
    * The most bytes the file may have. A larger one is refused inside the interpreter before any
    * of it is copied, and the call rejects with `SandboxFileTooLargeError` (its `size` says how
-   * large). Without it the whole file is returned, whatever its size.
+   * large). Without it, and never above it, the bound is 128 MiB, the most one message from the
+   * worker may carry: a larger file is refused the same way, and the interpreter keeps its state.
    */
   maxBytes?: number;
 }

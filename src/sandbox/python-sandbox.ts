@@ -10,7 +10,7 @@ import { SandboxDisposedError, SandboxFileNotFoundError, workerStopped } from '.
 import { Interpreters } from './session/interpreters.js';
 import { checkLimit, resolveLimits } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
-import { checkMaxBytes, fileBytes, toWorkdirPath } from './workdir-paths.js';
+import { fileBytes, readBound, toWorkdirPath } from './workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
 import { openSnapshotStore } from './runtime/snapshot-store.js';
@@ -205,11 +205,11 @@ export class PythonSandbox {
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
   readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
-    const { maxBytes } = options;
     let relative: string;
+    let maxBytes: number;
     try {
       relative = toWorkdirPath(path);
-      checkMaxBytes(maxBytes);
+      maxBytes = readBound(options.maxBytes);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,4 +1,5 @@
 import { WORKDIR } from '../pyodide-defaults.js';
+import { MAX_MESSAGE_BYTES } from './isolation/relay-gate.js';
 
 /**
  * Normalizes a user-supplied file path to one relative to the working directory.
@@ -34,8 +35,14 @@ export function fileBytes(data: Uint8Array | string): Uint8Array {
   throw new TypeError('File data must be a Uint8Array or a string');
 }
 
-/** A read's byte bound (`ReadFileOptions.maxBytes`), checked. */
-export function checkMaxBytes(maxBytes: number | undefined): void {
+/**
+ * A read's byte bound (`ReadFileOptions.maxBytes`), checked, and never above what one message
+ * from the worker may carry: without it a larger file would cross the frame's gate or the Deno
+ * relay only to be refused there, stopping the worker and losing its state; with it the worker
+ * refuses the file itself and the interpreter keeps everything.
+ */
+export function readBound(maxBytes: number | undefined): number {
   if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0))
     throw new RangeError(`maxBytes must be a whole number of bytes, 0 or more; got ${String(maxBytes)}`);
+  return Math.min(maxBytes ?? MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES);
 }

@@ -69,6 +69,15 @@ test('binary files go in as base64 and come back as a resource, images as images
   expect((await mcp.call('read_file', { path: 'dot.png' })).content[0]).toEqual({ type: 'image', data: PNG_1X1_BASE64, mimeType: 'image/png' });
 });
 
+test('keeps a helper the model saved in skills/ importable after its interpreter is replaced', async () => {
+  const { tools } = await mcp.client.listTools();
+  expect(tools[0].description).toContain('skills/<name>.py');
+  const save = 'import os\nos.makedirs("skills", exist_ok=True)\n_ = open("skills/tally.py", "w").write("def tally(xs):\\n    return sum(xs)\\n")';
+  expect((await mcp.call('run_python', { code: save })).isError).toBeFalsy();
+  expect((await mcp.call('run_python', { code: 'import os\nos._exit(0)' })).structuredContent).toMatchObject({ stateLost: true });
+  expect(textOf(await mcp.call('run_python', { code: 'from skills.tally import tally\ntally([40, 2])' }))).toBe('42');
+});
+
 describe('structured results', () => {
   test('run_python, write_file and read_file declare an output schema; reset, whose text is never JSON, has none', async () => {
     const { tools } = await mcp.client.listTools();

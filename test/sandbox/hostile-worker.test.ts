@@ -170,6 +170,28 @@ describe('files restored into a new interpreter', () => {
     expect(await sandbox.run('import hostmod_restored\nhostmod_restored.VALUE')).toMatchObject({ outcome: 'OUTCOME_OK', result: '7' });
   });
 
+  // skills/ is where a model keeps its helpers: the one folder whose restored modules import.
+  it('imports a helper a run kept in skills/ after a restart, as skills.<name>, and no other restored module', async () => {
+    const helper = 'import csv\ndef summary(rows):\n    return f"{len(rows)} rows via {csv.__name__}"\n';
+    await sandbox.run(`import os\nos.makedirs("skills", exist_ok=True)\nopen("skills/summary.py", "w").write(${JSON.stringify(helper)})`);
+    await sandbox.run('open("loose_helper.py", "w").write("VALUE = 1\\n")');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    const r = await sandbox.run('import skills.summary\nfrom skills.summary import summary\nprint(summary([1, 2]), skills.summary.__file__)');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stdout: '2 rows via csv /home/pyodide/skills/summary.py\n' });
+    // A top-level name stays refused, skills/ present or not.
+    const loose = await sandbox.run('import loose_helper');
+    expect(loose).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ModuleNotFoundError' } });
+    expect(loose.error?.message).toContain('skills.<name>');
+    await sandbox.run('import os, shutil\nshutil.rmtree("skills")\nos.remove("loose_helper.py")');
+  });
+
+  it('refuses a restored top-level skills.py: the exemption is the folder, not the name', async () => {
+    await sandbox.run('open("skills.py", "w").write("print(\'INFECTED\')")');
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    expect(await sandbox.run('import skills')).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ModuleNotFoundError' } });
+    await sandbox.run('import os\nos.remove("skills.py")');
+  });
+
   // What the host keeps of the working directory, and what it writes back, stays bounded.
   it('restarts as quickly after many runs that each replaced 5,000 empty files with long names as after one', async () => {
     /** Replaces the interpreter and times the next run, which waits for the new one and its files. */

@@ -8,6 +8,12 @@ replace the standard library's, but a name the standard library imports only if 
 still resolve to a restored file, and so would a module a package imports optionally. This finder
 refuses any module whose file was restored and is unchanged since: the new interpreter imports
 no code it did not write itself.
+
+One exemption, on purpose: the ``skills`` package (``skills/`` in the working directory), where
+the model keeps helpers for later calls. ``import skills.summary`` imports a restored
+``skills/summary.py``; nothing imports a name in that package unless a cell asks for it by name,
+and no standard-library or optional module is named ``skills.*``, so it re-infects nothing that
+did not ask. A restored top-level ``skills.py`` is still refused: the exemption is the folder.
 """
 
 from __future__ import annotations
@@ -16,6 +22,15 @@ import importlib.abc
 import importlib.machinery
 import os
 import sys
+
+SKILLS = "skills"
+
+
+def _is_skill(name: str, origin: str) -> bool:
+    """``name`` is the skills package or a module in it, found in a ``skills`` folder."""
+    if name.partition(".")[0] != SKILLS:
+        return False
+    return SKILLS in os.path.normpath(origin).split(os.sep)[:-1]
 
 
 class RestoredFiles(importlib.abc.MetaPathFinder):
@@ -51,10 +66,11 @@ class RestoredFiles(importlib.abc.MetaPathFinder):
         if not self._stamps:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or not spec.origin or not self._unchanged(spec.origin):
+        if spec is None or not spec.origin or _is_skill(name, spec.origin) or not self._unchanged(spec.origin):
             return None
         raise ModuleNotFoundError(
-            f"No module named {name!r}: {spec.origin} was written back after the interpreter was replaced, and is not imported until a cell writes it again",
+            f"No module named {name!r}: {spec.origin} was written back after the interpreter was replaced, "
+            "and is not imported until a cell writes it again (helpers kept in skills/ import as skills.<name>)",
             name=name,
         )
 

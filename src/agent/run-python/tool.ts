@@ -16,6 +16,12 @@ export const RUN_PYTHON = 'run_python';
 export const STATE_LOST_NOTE =
   'The Python interpreter was restarted during this run: variables, imports and functions from earlier runs are gone (files in the working directory are kept). Re-run any setup you still need.';
 
+/**
+ * Where the model keeps helpers for later calls: a restored `skills/` imports after a restart,
+ * where the interpreter's other restored modules do not (worker/python/restored.py).
+ */
+const SKILLS_SENTENCE = 'Save reusable helpers as skills/<name>.py and import them as skills.<name>: they stay importable after a restart.';
+
 /** The libraries Pyodide loads on first import (named so the model does not try to pip install them). */
 const LIBRARIES = 'numpy, pandas, matplotlib, scipy, sympy, scikit-learn (sklearn), pillow (PIL), statsmodels, networkx, beautifulsoup4, pyyaml, regex';
 
@@ -46,7 +52,7 @@ export function runPythonDeclaration(options: RunPythonDeclarationOptions): Func
   const description = [
     `Runs Python 3.14 code ${placePhrase(options.place ?? 'browser')} and returns its output.`,
     'State persists between calls: variables, imports and functions defined earlier are still there.',
-    `Files are read and written in the current working directory. ${files}`,
+    `Files are read and written in the current working directory. ${files} ${SKILLS_SENTENCE}`,
     `These libraries load on import: ${LIBRARIES}. ${networkSentence(options.network ?? false)}`,
     'Print what you need to see; the value of a trailing expression is returned as `result`.',
     'Plots come back as images: call plt.show() or leave figures open at the end. Use display(obj) to return a PIL image.',

@@ -5,7 +5,8 @@
  * breakdown of boot time, then the general comparison — and writes bench/results.json.
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
- * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs).
+ * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs);
+ * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -32,13 +33,14 @@ import { benchBrowserCost } from './browser-cost.mjs';
 import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
+import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode and stops`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops and mcp-tools`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -95,6 +97,7 @@ try {
   if (ONLY === 'browser-cost') results.chromium = { cost: await benchCost() };
   else if (ONLY === 'code-mode') results.codeMode = await codeMode();
   else if (ONLY === 'stops') results.stops = await stops();
+  else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
@@ -103,6 +106,7 @@ try {
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
     results.stops = await stops();
+    results.mcpTools = await mcpTools();
   }
   if (!ONLY)
     results.phone = await phoneFirstVisits({
@@ -116,7 +120,7 @@ try {
   await wheels.close();
   build.remove();
 }
-results.machine.chromium ??= results.phone?.chromium ?? results.codeMode?.chromium?.version ?? results.stops?.chromium;
+results.machine.chromium ??= results.phone?.chromium ?? results.codeMode?.chromium?.version ?? results.stops?.chromium ?? results.mcpTools?.chromium?.version;
 results.targets = [
   ...(PHONE_ONLY ? [] : evaluateTargets(results)),
   ...codeModeTargets(results.codeMode, GOALS),
@@ -130,7 +134,7 @@ writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(resu
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
 console.log(
   (ONLY
-    ? [targetsTable(results), codeModeTable(results.codeMode), stopsTable(results.stops)]
+    ? [targetsTable(results), codeModeTable(results.codeMode), stopsTable(results.stops), mcpToolsTable(results.mcpTools)]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
       : [
@@ -142,6 +146,7 @@ console.log(
           mcpTable(results.node?.mcp),
           codeModeTable(results.codeMode),
           stopsTable(results.stops),
+          mcpToolsTable(results.mcpTools),
         ]
   ).join('\n\n'),
 );
@@ -201,6 +206,18 @@ function stops() {
     distDir: build.distDir,
     counts: QUICK ? STOPS_QUICK_COUNTS : STOPS_COUNTS,
     programs: humanEvalPrograms(),
+    launchChromium: chromiumLauncher.launchChromium,
+    startStaticServer: server.startStaticServer,
+    log,
+  });
+}
+
+/** Code mode over MCP (mcp-tools.mjs): the model traffic of two tasks through real MCP servers, an MCP call's round trip from Python in Node and Chromium. */
+function mcpTools() {
+  return benchMcpTools({
+    distDir: build.distDir,
+    root: build.root,
+    counts: QUICK ? MCP_TOOLS_QUICK_COUNTS : MCP_TOOLS_COUNTS,
     launchChromium: chromiumLauncher.launchChromium,
     startStaticServer: server.startStaticServer,
     log,

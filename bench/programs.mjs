@@ -15,10 +15,12 @@ export const ENDLESS_LOOP = 'while True: pass';
 
 /**
  * Forces the terminate path everywhere. A plain `time.sleep(100)` is not enough: in a
- * cross-origin-isolated browser page Pyodide's sleep wakes up for KeyboardInterrupt, so the
- * sandbox would interrupt it instead of replacing the worker.
+ * cross-origin-isolated browser page Pyodide's sleep wakes up for KeyboardInterrupt, and a
+ * deadline raises `TimeoutError` where the worker stops itself (a page with JSPI, Node), so the
+ * sandbox would stop it and keep the interpreter. Swallowing every exception leaves only the
+ * terminate.
  */
-export const STUBBORN_SLEEP = ['import time', 'while True:', '    try: time.sleep(100)', '    except KeyboardInterrupt: pass'].join('\n');
+export const STUBBORN_SLEEP = ['import time', 'while True:', '    try: time.sleep(100)', '    except BaseException: pass'].join('\n');
 
 export const PRINT_100K = 'for i in range(100000): print(i)';
 

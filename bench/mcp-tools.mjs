@@ -82,7 +82,7 @@ async function chromiumRoundTrips({ root, counts, launchChromium, startStaticSer
           const context = await browser.newContext();
           try {
             const page = await context.newPage();
-            page.on('console', (message) => message.type() === 'error' && log(`chromium: ${message.text()}`));
+            page.on('response', (response) => response.status() >= 400 && log(`chromium: ${response.status()} for ${response.url()}`));
             await page.goto(`${sites[site].origin}/bench/pages/mcp-tools.html`);
             await page.waitForFunction(() => window.mcpBench ?? window.mcpBenchError);
             const state = await page.evaluate(() => ({ error: window.mcpBenchError, isolated: crossOriginIsolated }));
@@ -211,6 +211,8 @@ export function mcpToolsTable(results) {
       ratioRow('direct', 'code', 'Direct (first row) ÷ code mode'),
       ratioRow('directParallel', 'code', 'Direct (second row) ÷ code mode'),
       ratioRow('directMany', 'codeMany', 'Six servers: direct ÷ code mode with discovery'),
+      '',
+      `\`run_python\`'s description: ${t.direct.description.length} characters beside the direct modes' ${t.direct.tools} declared tools, ${t.code.description.length} with the ${t.code.tools} tools' signatures listed, ${t.codeMany.description.length} with ${t.codeMany.tools} tools named by server only (discovery on demand).`,
     );
   }
   const trips = [

@@ -391,7 +391,10 @@ export async function mcpTraffic(distDir, log = () => {}) {
         );
         const functions = mode.startsWith('direct') ? await directFunctions(mcpFunctions, servers) : await mcpFunctions(servers);
         const model = mode === 'codeMany' ? spec.code(true) : mode === 'directMany' ? spec.direct() : mode === 'code' ? spec.code(false) : spec[mode]();
-        out[task][mode] = await converse({ createCodeExecutionChat, sandbox, functions, model, message: spec.message, counter });
+        out[task][mode] = {
+          ...(await converse({ createCodeExecutionChat, sandbox, functions, model, message: spec.message, counter })),
+          tools: functions.length,
+        };
       }
       const answers = new Set(Object.values(out[task]).map((m) => m.answer));
       if (answers.size !== 1) throw new Error(`${task}: the modes answered differently:\n${[...answers].join('\n---\n')}`);

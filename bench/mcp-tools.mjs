@@ -73,7 +73,10 @@ async function chromiumRoundTrips({ root, counts, launchChromium, startStaticSer
   try {
     for (let round = 0; round < counts.rounds; round++) {
       const everything = await startEverythingOverHttp();
-      const browser = await launchChromium();
+      const browser = await launchChromium().catch(async (error) => {
+        await everything.stop();
+        throw error;
+      });
       version = browser.version();
       try {
         for (let i = 0; i < CHROMIUM_VARIANTS.length; i++) {
@@ -187,7 +190,7 @@ const TASKS = [
 const GRAPH_LABELS = {
   direct: 'Direct tool calls: `search_nodes`, then `open_nodes` twice, one per response',
   directParallel: 'Direct tool calls: the whole graph at once (`read_graph`)',
-  directMany: 'Direct tool calls as the first row, six servers connected (73 tools declared)',
+  directMany: 'Direct tool calls as the first row, six servers connected ({tools} tools declared)',
 };
 
 /** The tables: each task's traffic, then the round trips. */
@@ -206,7 +209,8 @@ export function mcpToolsTable(results) {
       '| --- | --- | --- | --- | --- | --- | --- |',
       ...MODES.map(([mode, label]) => {
         const m = t[mode];
-        return `| ${(task === 'graph' && GRAPH_LABELS[mode]) || label} | ${m.requests} | ${m.toolCalls} | ${m.contentsBytes} | ${m.requestBytes} | ${m.responseBytes} | ${m.toolBytes} |`;
+        const named = ((task === 'graph' && GRAPH_LABELS[mode]) || label).replace('{tools}', m.tools);
+        return `| ${named} | ${m.requests} | ${m.toolCalls} | ${m.contentsBytes} | ${m.requestBytes} | ${m.responseBytes} | ${m.toolBytes} |`;
       }),
       ratioRow('direct', 'code', 'Direct (first row) ÷ code mode'),
       ratioRow('directParallel', 'code', 'Direct (second row) ÷ code mode'),

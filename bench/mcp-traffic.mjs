@@ -315,11 +315,12 @@ async function directFunctions(mcpFunctions, servers) {
   return out;
 }
 
+/** The modes, as [key, label]; `{tools}` in a label stands for the number of tools offered. */
 export const MODES = [
   ['direct', 'Direct tool calls, one call per model response'],
   ['directParallel', 'Direct tool calls, independent calls in one response'],
   ['code', 'Code mode, one `run_python` cell'],
-  ['directMany', 'Direct tool calls, one per response, six servers connected (73 tools declared)'],
+  ['directMany', 'Direct tool calls, one per response, six servers connected ({tools} tools declared)'],
   ['codeMany', 'Code mode, six servers connected: discovery on demand (a `dir()`/`help()` cell first)'],
 ];
 
@@ -337,8 +338,9 @@ export async function mcpTraffic(distDir, log = () => {}) {
   writeFileSync(join(folder, 'archive', 'old.txt'), 'archived\n');
   writeFileSync(join(folder, 'memory.jsonl'), memoryGraph());
   const clients = [];
-  const sandbox = await PythonSandbox.create();
+  let sandbox;
   try {
+    sandbox = await PythonSandbox.create();
     const connect = async (...args) => {
       const client = await connectServer(...args);
       clients.push(client);
@@ -404,7 +406,7 @@ export async function mcpTraffic(distDir, log = () => {}) {
     return out;
   } finally {
     await Promise.all(clients.map((client) => client.close()));
-    await sandbox.dispose();
+    await sandbox?.dispose();
     rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -3,13 +3,14 @@
  * `mcpServers` JSON of Claude Desktop, Cursor and Gemini CLI and from `--mcp-server` flags, each
  * entry checked before anything starts; and what connecting them leaves out.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downstreamFlags, serverFromFlag, serversFromJson } from '../../src/integrations/mcp-gateway/config.js';
 import { connectDownstream } from '../../src/integrations/mcp-gateway/downstream.js';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { startEverythingOverHttp, temporaryFolder } from '../support/mcp-servers.js';
+import { REPO } from '../support/packed-package.js';
 
 describe('the mcpServers JSON', () => {
   it("reads Claude Desktop's command entries, Cursor's url and Gemini CLI's httpUrl, and leaves disabled ones out", () => {
@@ -65,6 +66,31 @@ describe('the command line', () => {
     }
     // Without them, nothing is configured and nothing starts.
     expect(parseCommandLine(['mcp'])).toEqual({ kind: 'stdio', options: { limits: {}, packageIndex: false } });
+  });
+});
+
+describe("examples/mcp's gateway set-up", () => {
+  it("reads its file as written, and each client's entry and command start the gateway with that file", () => {
+    const readme = readFileSync(join(REPO, 'examples/mcp/README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## As a gateway'), readme.indexOf('## Any client'));
+    const [gatewayFile, ...entries] = [...section.matchAll(/^```json\n([\s\S]*?)^```/gm)].map((match) => match[1]);
+    expect(serversFromJson(gatewayFile, 'python-gateway.json').map((server) => server.name)).toEqual(['files', 'memory']);
+    const commands = [
+      ...entries.map((entry) => (JSON.parse(entry) as { mcpServers: Record<string, { args: string[] }> }).mcpServers.python.args),
+      ...[...section.matchAll(/^(?:claude|gemini) mcp add .* -- (.*)$/gm)].map((match) => match[1].split(' ')),
+    ];
+    expect(commands).toHaveLength(3);
+    const folder = temporaryFolder('gateway-example-');
+    try {
+      const file = join(folder.path, 'python-gateway.json');
+      writeFileSync(file, gatewayFile);
+      for (const args of commands) {
+        const argv = args.slice(args.indexOf('mcp')).map((arg) => (arg.endsWith('/.config/python-gateway.json') ? file : arg));
+        expect(parseCommandLine(argv)).toMatchObject({ kind: 'stdio', servers: [{ name: 'files' }, { name: 'memory' }] });
+      }
+    } finally {
+      folder.remove();
+    }
   });
 });
 

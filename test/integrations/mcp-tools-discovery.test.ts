@@ -52,7 +52,7 @@ it('names the servers in run_python’s description instead of every signature, 
       },
       reply: reply([
         runPythonCall(
-          'print([n for n in dir(default_api) if "graph" in n])\nhelp(default_api.memory__read_graph)\nprint(await default_api.memory__read_graph())',
+          'print(*default_api.search_tools("read graph"), sep="\\n")\nhelp(default_api.memory__read_graph)\nprint(await default_api.memory__read_graph())',
           'c1',
         ),
       ]),
@@ -63,12 +63,13 @@ it('names the servers in run_python’s description instead of every signature, 
 
   expect(description).toContain('Your code can call 72 functions of the app in default_api, too many to list here:');
   expect(description).toContain('everything__… (13), memory__… (9), files__… (14), everything_b__… (13), memory_b__… (9), files_b__… (14)');
+  expect(description).toContain('default_api.search_tools("issue")');
   expect(description).toContain('help(default_api.<name>)');
   expect(description).not.toContain('read_graph');
   console.info(`[mcp-tools] 72 tools: run_python's description lists them in ${full.length} chars, names them in ${description.length}`);
   expect(description.length * 4).toBeLessThan(full.length);
 
-  expect(res.text).toContain("['memory__read_graph', 'memory_b__read_graph']");
+  expect(res.text).toContain('memory__read_graph(): Read the entire knowledge graph\nmemory_b__read_graph(): Read the entire knowledge graph\n');
   // help() shows the call as the full listing would have written it, then the server's description.
   expect(res.text).toMatch(/memory__read_graph\(\)\s+Read the entire knowledge graph/);
   expect(res.text).toContain("{'entities': [], 'relations': []}");

@@ -104,6 +104,20 @@ describe('functions from the page', () => {
     expect(r.error?.message).toMatch(/no function 'get_weather' in this run \(available: get_sales_data\)/);
   });
 
+  it('are found by search_tools: every word of the query in the name or description, one line each', async () => {
+    const orders: SandboxFunction = { name: 'list_orders', description: 'Orders of a region.\nPaged, newest first.', handler: () => [] };
+    const functions = [salesData, orders, hanging().fn];
+    const found = async (query: string) => (await sandbox.run(`default_api.search_tools(${JSON.stringify(query)})`, { functions })).result;
+    expect(await found('REGION')).toBe("['get_sales_data(region: str, month: int = None): Sales of one region.', 'list_orders(): Orders of a region.']");
+    expect(await found('sales north')).toBe('[]');
+    expect(await found('wait')).toBe("['wait_forever()']");
+    expect(await found('')).toMatch(/^\['get_sales_data.*', 'list_orders.*', 'wait_forever\(\)'\]$/);
+    // A function of the run by that name is the run's; the next run has the helper back.
+    const own: SandboxFunction = { name: 'search_tools', handler: () => 'the app’s own' };
+    expect((await sandbox.run('await default_api.search_tools()', { functions: [own] })).result).toBe("'the app’s own'");
+    expect((await sandbox.run('default_api.search_tools("sales")', { functions: [salesData] })).result).toContain('get_sales_data(');
+  });
+
   it('in async code, tell the model to use await when a call is not awaited (nothing is sent)', async () => {
     let ran = 0;
     const fn = { ...salesData, handler: () => ran++ };

@@ -76,6 +76,8 @@ def _begin_run(specs_json: str) -> None:
     module = _sys.modules[__name__]
     # Gemini's code names `default_api` without importing it; a cell may still shadow the name.
     _builtins.default_api = module
+    # A function of the run may be named search_tools: it wins for that run, the helper for the next.
+    module.search_tools = _SEARCH_TOOLS
     for spec in specs:
         name = spec["name"]
         function = _made.get(name) or _make(name)
@@ -90,7 +92,30 @@ def __getattr__(name: str) -> _Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*_current, "AwaitRequired", "FunctionCallError"])
+    return sorted({*_current, "AwaitRequired", "FunctionCallError", "search_tools"})
+
+
+def search_tools(query: str = "") -> list[str]:
+    """This run's functions whose name or description has every word of ``query`` (any case).
+
+    One line each: the call, then the first line of what it does (cut at 150 characters). Where
+    run_python's description has too many functions to list, this is how the model finds one
+    without reading every description (help() then shows the whole of it).
+    """
+    words = str(query).lower().split()
+    found = []
+    for name in sorted(_current):
+        doc = getattr(_made.get(name), "__doc__", None) or name
+        if not all(word in doc.lower() for word in words):
+            continue
+        call, _, about = doc.partition("\n\n")
+        first = next((line.strip() for line in about.splitlines() if line.strip()), "")
+        found.append(f"{call}: {first[:150]}" if first else call)
+    return found
+
+
+# Kept apart from the module's name, which a run's own search_tools replaces for that run.
+_SEARCH_TOOLS = search_tools
 
 
 def _make(name: str) -> _Callable[..., _Any]:

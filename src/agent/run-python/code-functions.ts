@@ -158,7 +158,7 @@ export function codeFunctionsSentence(declarations: readonly FunctionDeclaration
   if (listing.length <= maxListedChars) return [`Your code can call these functions of the app. ${calling}:`, listing, ...using].join(' ');
   return [
     `Your code can call ${declarations.length} functions of the app in default_api, too many to list here: ${groupsOf(declarations)}.`,
-    'Look up what the task needs from Python: print([name for name in dir(default_api) if "issue" in name]) finds names,',
+    'Look up what the task needs from Python: print(default_api.search_tools("issue")) lists the functions whose name or description has the word, one line each,',
     "and help(default_api.<name>) prints one's parameters and description.",
     `${calling}.`,
     ...using,

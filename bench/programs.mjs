@@ -14,13 +14,12 @@ export const IMPORT_TINY = 'import tinypkg\ntinypkg.ANSWER';
 export const ENDLESS_LOOP = 'while True: pass';
 
 /**
- * Forces the terminate path everywhere. A plain `time.sleep(100)` is not enough: in a
- * cross-origin-isolated browser page Pyodide's sleep wakes up for KeyboardInterrupt, and a
- * deadline raises `TimeoutError` where the worker stops itself (a page with JSPI, Node), so the
- * sandbox would stop it and keep the interpreter. Swallowing every exception leaves only the
- * terminate.
+ * Forces the terminate path everywhere: C code that never returns to Python, so no interrupt
+ * check and no yield for stops is reached. Python code that swallows every exception is not
+ * enough: where the engine has JSPI, a stop taken at each yield lands again and again until it
+ * falls outside the `try`, and the interpreter is kept.
  */
-export const STUBBORN_SLEEP = ['import time', 'while True:', '    try: time.sleep(100)', '    except BaseException: pass'].join('\n');
+export const UNSTOPPABLE = 'sum(range(10**13))';
 
 export const PRINT_100K = 'for i in range(100000): print(i)';
 

@@ -9,7 +9,7 @@
  * `PythonSandbox` (via `sandboxTarget`) and `RawPyodide` are measured by the same code.
  * Every measurement checks its run did what was meant, so an error path is never timed by mistake.
  */
-import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, STUBBORN_SLEEP } from './programs.mjs';
+import { ASSIGN, CPU_PRIMES, ENDLESS_LOOP, FATAL_EXIT, IMPORT_TINY, ONE_PLUS_ONE, UNSTOPPABLE } from './programs.mjs';
 
 export const DEFAULT_COUNTS = { roundTrips: 1000, interrupts: 10, restarts: 3, printRounds: 7, cpu: 3 };
 const RESTART_DEADLINE_MS = 200;
@@ -196,7 +196,7 @@ async function interruptLatencies(target, count) {
 export async function restartAfterTerminate(target) {
   await settled(target);
   const start = performance.now();
-  const lost = await target.run(STUBBORN_SLEEP, { timeoutMs: RESTART_DEADLINE_MS });
+  const lost = await target.run(UNSTOPPABLE, { timeoutMs: RESTART_DEADLINE_MS });
   const resolved = performance.now();
   if (!lost.stateLost) throw new Error(`expected the worker to be replaced: ${JSON.stringify(lost)}`);
   await expectTwo(target);

@@ -14,6 +14,8 @@ export interface RestoredFiles {
   restored: readonly string[];
   /** Too large to keep in the browser's storage: gone until attached again. */
   dropped: readonly string[];
+  /** Helpers the code kept in `skills/`, written again too (they import as `skills.<name>`). */
+  skills?: readonly string[];
 }
 
 /** The divider shown where a restored conversation continues in a new interpreter. */
@@ -22,6 +24,7 @@ export function restartDivider(files: RestoredFiles): string {
   if (files.restored.length > 0)
     sentences.push(`${files.restored.length === 1 ? 'The file you attached is' : 'Files you attached are'} restored: ${list(files.restored)}.`);
   if (files.dropped.length > 0) sentences.push(`Too large to keep, attach again if needed: ${list(files.dropped)}.`);
+  if (files.skills?.length) sentences.push(`The code's helpers in skills/ are restored: ${list(files.skills)}.`);
   return sentences.join(' ');
 }
 
@@ -35,6 +38,8 @@ export function restartNoteForModel(files: RestoredFiles): string {
   ];
   if (files.restored.length > 0) sentences.push(`Files in the working directory: ${files.restored.map((name) => JSON.stringify(name)).join(', ')}.`);
   if (files.dropped.length > 0) sentences.push(`These attached files could not be restored: ${files.dropped.map((name) => JSON.stringify(name)).join(', ')}.`);
+  if (files.skills?.length)
+    sentences.push(`Your helpers in skills/ are back (import skills.<name>): ${files.skills.map((name) => JSON.stringify(name)).join(', ')}.`);
   return `${sentences.join(' ')}]`;
 }
 

@@ -139,6 +139,24 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     expect(await transcriptText(page, CHAT)).toContain('The second line is north,10.');
   });
 
+  test("brings back the code's helpers in skills/, importable in the new interpreter", async () => {
+    const page = await openChat();
+    const save = 'import os\nos.makedirs("skills", exist_ok=True)\n_ = open("skills/tally.py", "w").write("def tally(xs):\\n    return sum(xs)\\n")';
+    world.fake.script([{ reply: reply([runPythonCall(save)]) }, { reply: reply([text('Saved the helper.')]) }]);
+    await say(page, 'Keep a helper.');
+    await expect.poll(() => indexedDbContents(page), { timeout: 10_000 }).toContain('Saved the helper.');
+    await reload(page);
+    await restored(page);
+    expect(await page.locator(`${CHAT} .divider`).innerText()).toContain('skills/tally.py');
+    world.fake.script([
+      { reply: reply([runPythonCall('from skills.tally import tally\nprint(tally([40, 2]))')]) },
+      { reply: (request) => reply([text(`It says ${outputOf(request).trim()}.`)]) },
+    ]);
+    await say(page, 'Use it.');
+    expect(world.fake.failures).toEqual([]);
+    expect(await transcriptText(page, CHAT)).toContain('It says 42.');
+  });
+
   test('in the middle of an answer keeps the question, marked as left out of the conversation', async () => {
     const page = await openChat();
     world.fake.script([{ reply: { hang: true } }]);

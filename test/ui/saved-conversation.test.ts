@@ -2,7 +2,7 @@
  * The saved form of a conversation, in Node: what goes into IndexedDB (copied through structured
  * clone, as IndexedDB does) and what comes back out. The browser round trip is in persistence.browser.test.ts.
  */
-import type { Content } from '@google/genai';
+import type { Content, Part } from '@google/genai';
 import { describe, expect, test } from 'vitest';
 import type { ConversationSnapshot, Entry } from '../../src/ui/state/entries.js';
 import { restartDivider, restartNoteForModel } from '../../src/ui/python-restart.js';
@@ -90,6 +90,19 @@ describe('saving a conversation', () => {
     // The latest version of each name is the one written back.
     expect(loaded.files.restore).toEqual([{ path: 'small.csv', mimeType: 'text/csv', data: new Uint8Array([1, 2, 3]) }]);
     expect(loaded.files.dropped).toEqual(['huge.bin']);
+  });
+
+  test("the code's helpers in skills/ come back too: the latest of each, and nothing else the code wrote", () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const file = (path: string, text: string) => ({ inlineData: { mimeType: 'text/x-python', displayName: path, data: b64(text) } });
+    const model = (id: number, parts: Part[]): Entry => ({ kind: 'model', id, state: 'done', live: [], parts });
+    const entries: Entry[] = [
+      model(1, [file('skills/summary.py', 'v = 1\n'), file('helpers.py', 'x = 1\n'), file('skills/sub/deep.py', 'x\n'), file('skills/../csv.py', 'x\n')]),
+      model(2, [file('skills/summary.py', 'v = 2\n'), { inlineData: { mimeType: 'text/x-python', displayName: 'skills/big.py' } }]),
+    ];
+    const loaded = roundTrip(toSaved(snapshot(entries), 'local'))!;
+    expect(loaded.files.restore).toEqual([{ path: 'skills/summary.py', mimeType: 'text/x-python', data: new TextEncoder().encode('v = 2\n') }]);
+    expect(loaded.files.skills).toEqual(['skills/summary.py']);
   });
 
   test('live output and retry payloads (which hold file bytes) are not saved', () => {
@@ -195,5 +208,8 @@ describe('what is said after Python restarted', () => {
     expect(restartNoteForModel(files)).toContain('Files in the working directory: "sales.csv".');
     expect(restartNoteForModel(files)).toContain('could not be restored: "huge.bin"');
     expect(restartDivider({ restored: [], dropped: [] })).not.toContain('attached');
+    const skills = { restored: [], dropped: [], skills: ['skills/summary.py'] };
+    expect(restartDivider(skills)).toContain("The code's helpers in skills/ are restored: skills/summary.py.");
+    expect(restartNoteForModel(skills)).toContain('Your helpers in skills/ are back (import skills.<name>): "skills/summary.py".');
   });
 });

@@ -3,7 +3,8 @@
  * the transcript as shown, the API history the next message continues from (Contents, or an
  * Interactions chat's steps), the messages sent (record mode needs them), the execution mode, and
  * the attached files: names always, bytes when small, so they can be written into the new
- * interpreter after a reload. Never the API key.
+ * interpreter after a reload, with the helpers the code kept in `skills/` (from the transcript's
+ * file parts). Never the API key.
  *
  * Size: images and files in the transcript over {@link MAX_SAVED_MEDIA_BYTES} are dropped (the
  * transcript says so where they were). Attached files over {@link MAX_SAVED_FILE_BYTES} keep their
@@ -16,6 +17,7 @@
 import type { Content, Part } from '@google/genai';
 import type { CheckedAttachment } from '../../agent/attachments.js';
 import type { ExecutionMode, InteractionStep } from '../../agent/index.js';
+import { base64ToBytes, isBase64 } from '../../sandbox/base64.js';
 import { checkedCellCalls } from '../cell-calls.js';
 import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
 import type { RestoredFiles } from '../python-restart.js';
@@ -79,7 +81,7 @@ export interface LoadedConversation extends RestoredConversation {
   execution: ExecutionMode;
   /** The conversation was on the Interactions API and its steps were too large to keep: the model starts afresh. */
   interactionsNotKept: boolean;
-  /** The attached files to write into a new interpreter (the latest of each name), and those not kept. */
+  /** The attached files and skills to write into a new interpreter (the latest of each name), and attached files not kept. */
   files: { restore: CheckedAttachment[] } & RestoredFiles;
 }
 
@@ -173,8 +175,31 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
     ...(interactions && { interactions }),
     interactionsNotKept: value.interactionsNotKept === true,
     sent,
-    files: attachedFiles(value.sent),
+    files: withSkills(attachedFiles(value.sent), entries),
   };
+}
+
+/** A helper the code kept for later (`import skills.summary`); nothing else a run wrote is written back. */
+const SKILL_PATH = /^skills\/[A-Za-z_][A-Za-z0-9_]*\.py$/;
+
+/**
+ * The files, and the latest version of each skill a run wrote, as its cell's file part kept it
+ * (one over the transcript's cap has no bytes, and is not written back). A skill a later run
+ * deleted comes back: the transcript shows what runs wrote, not what they removed.
+ */
+function withSkills(files: LoadedConversation['files'], entries: readonly EntryData[]): LoadedConversation['files'] {
+  const skills = new Map<string, CheckedAttachment>();
+  for (const entry of entries) {
+    if (entry.kind !== 'model') continue;
+    for (const { inlineData: file } of entry.parts) {
+      const path = file?.displayName;
+      if (path && SKILL_PATH.test(path) && typeof file.data === 'string' && isBase64(file.data))
+        skills.set(path, { path, mimeType: 'text/x-python', data: base64ToBytes(file.data) });
+    }
+  }
+  const attached = new Set(files.restored);
+  const kept = [...skills.values()].filter((skill) => !attached.has(skill.path));
+  return { ...files, restore: [...files.restore, ...kept], skills: kept.map((skill) => skill.path) };
 }
 
 /** A model entry whose calls (code mode's, per cell) are checked again; calls that are not a valid list are dropped. */

@@ -14,7 +14,8 @@
  * `default_api.<server>__<tool>` and printing only the answer's lines), with the task's server
  * alone (its signatures listed in `run_python`'s description); and with six servers connected (73
  * tools), directly and in code mode, where the listing passes the description's bound and the
- * model first looks the tools up with `dir()` and `help()` (discovery on demand: one more request).
+ * model first looks the tools up as the description says, `default_api.search_tools(query)` then
+ * `help()` of each tool its cell calls (discovery on demand: one more request).
  * Every mode must give the same answer.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -284,8 +285,9 @@ function codeModel(cell, toAnswer, lookup) {
   };
 }
 
-const lookupCell = (server, names) =>
-  [`print([name for name in dir(default_api) if name.startswith("${server}__")])`, ...names.map((name) => `help(default_api.${server}__${name})`)].join('\n');
+/** The look-up cell: the tools whose name or description has `query` (one line each), then help() of each tool the task's cell calls. */
+const lookupCell = (query, server, names) =>
+  [`print(*default_api.search_tools(${JSON.stringify(query)}), sep="\\n")`, ...names.map((name) => `help(default_api.${server}__${name})`)].join('\n');
 
 /** A client that counts its `callTool` calls. */
 function counted(client, counter) {
@@ -321,7 +323,7 @@ export const MODES = [
   ['directParallel', 'Direct tool calls, independent calls in one response'],
   ['code', 'Code mode, one `run_python` cell'],
   ['directMany', 'Direct tool calls, one per response, six servers connected ({tools} tools declared)'],
-  ['codeMany', 'Code mode, six servers connected: discovery on demand (a `dir()`/`help()` cell first)'],
+  ['codeMany', 'Code mode, six servers connected: discovery on demand (a `search_tools()`/`help()` cell first)'],
 ];
 
 /**
@@ -360,7 +362,8 @@ export async function mcpTraffic(distDir, log = () => {}) {
         server: { files },
         direct: () => directFilesModel(reports, false),
         directParallel: () => directFilesModel(reports, true),
-        code: (lookup) => codeModel(filesCell(reports), filesFromOutput, lookup && lookupCell('files', ['search_files', 'get_file_info', 'read_text_file'])),
+        code: (lookup) =>
+          codeModel(filesCell(reports), filesFromOutput, lookup && lookupCell('files__', 'files', ['search_files', 'get_file_info', 'read_text_file'])),
       },
       graph: {
         message: 'Which projects are led by people who work at companies based in Berlin?',
@@ -377,7 +380,7 @@ export async function mcpTraffic(distDir, log = () => {}) {
                   .split('\n')
                   .map((line) => line.split('\t')),
               ),
-            lookup && lookupCell('memory', ['read_graph']),
+            lookup && lookupCell('memory__', 'memory', ['read_graph']),
           ),
       },
     };

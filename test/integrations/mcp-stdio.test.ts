@@ -3,11 +3,13 @@
  * client. One server for the file (its one session keeps state across tests, as a client's
  * would); tests that need a fresh interpreter or other flags spawn their own.
  */
+import { readdirSync } from 'node:fs';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
+import { temporaryFolder } from '../support/mcp-servers.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
 
 let mcp: Connection;
@@ -269,6 +271,35 @@ describe('with a Deno that does not run', () => {
       await broken.close();
     }
   });
+});
+
+describe('a skills folder (--skills-dir)', () => {
+  test(
+    "keeps the model's skills/<name>.py for the next session's process, and nothing else it wrote",
+    async () => {
+      const folder = temporaryFolder('mcp-skills-');
+      try {
+        const first = await connectStdio(['--skills-dir', folder.path]);
+        try {
+          const code =
+            'import os\nos.makedirs("skills/deep", exist_ok=True)\nfor p in ["skills/tally.py", "skills/deep/x.py", "notes.py"]:\n    open(p, "w").write("def tally(xs):\\n    return sum(xs)\\n")';
+          expect((await first.call('run_python', { code })).isError).toBeFalsy();
+        } finally {
+          await first.close();
+        }
+        expect(readdirSync(folder.path)).toEqual(['tally.py']);
+        const second = await connectStdio(['--skills-dir', folder.path]);
+        try {
+          expect(textOf(await second.call('run_python', { code: 'from skills.tally import tally\ntally([40, 2])' }))).toBe('42');
+        } finally {
+          await second.close();
+        }
+      } finally {
+        folder.remove();
+      }
+    },
+    3 * BOOT_TIMEOUT_MS,
+  );
 });
 
 describe('an idle stdio session', () => {

@@ -56,6 +56,7 @@ export function usage(): string {
     ),
     '  --package-index <url>         a PEP 691 index for imports the lock file lacks (default: off)',
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
+    "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
@@ -88,6 +89,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'idle-minutes': { type: 'string' },
       'package-index': { type: 'string' },
       'snapshot-dir': { type: 'string' },
+      'skills-dir': { type: 'string' },
       'warm-spare': { type: 'boolean' },
       'allow-net': { type: 'string', multiple: true },
       'allow-read': { type: 'string', multiple: true },
@@ -112,6 +114,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     limits,
     packageIndex: flag('package-index') ?? false,
     ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
+    ...(flag('skills-dir') !== undefined && { skillsDirectory: flag('skills-dir') as string }),
     ...(values['warm-spare'] && { warmSpare: true }),
     ...boundaryFlags(values),
   };

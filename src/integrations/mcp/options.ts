@@ -10,6 +10,7 @@ import type { DenoBoundary, SandboxFunction, SandboxLimits, SnapshotCache } from
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { withFunctions } from '../mcp-gateway/with-functions.js';
 import { checkBoundary, checkDenoRuns } from './boundary.js';
+import { withSkillsFolder } from './skills-folder.js';
 import type { CreateSandbox, SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -52,6 +53,13 @@ export interface PythonMcpServerOptions {
    * line's `--mcp-server` and `--mcp-config` do). Default: none.
    */
   functions?: readonly SandboxFunction[];
+  /**
+   * A folder where the model's helpers (`skills/<name>.py`) are kept across sessions: each new
+   * interpreter gets its `<name>.py` files in `skills/`, and each run's new or changed ones are
+   * saved there (at most 100, each within `limits.maxFileBytes`). Every session shares it.
+   * Default: none (skills last as long as the session's working directory).
+   */
+  skillsDirectory?: string;
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
@@ -135,7 +143,17 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
     },
     sessions: { maxSessions, idleMs, maxPendingCalls },
     maxMessageBytes,
-    createSandbox: async (onProgress) => withFunctions(await createSandbox(onProgress), functions),
+    createSandbox: async (onProgress) => {
+      const sandbox = await createSandbox(onProgress);
+      const skills = options.skillsDirectory;
+      if (skills === undefined) return withFunctions(sandbox, functions);
+      try {
+        return withFunctions(await withSkillsFolder(sandbox, skills, limits.maxFileBytes), functions);
+      } catch (error) {
+        await sandbox.dispose();
+        throw error;
+      }
+    },
   };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * `skillsDirectory` (`--skills-dir`): the model's helpers in `skills/` kept in a folder of the
+ * server's machine, so that a later session (the next stdio process, another HTTP session)
+ * imports them as `skills.<name>`. Each new interpreter gets the folder's `<name>.py` files in
+ * `skills/`, written as the host's files; each run's new or changed `skills/<name>.py` goes back
+ * into the folder. Only plain names cross, in both directions: never a path the code chose.
+ */
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { base64ToBytes } from '../../sandbox/base64.js';
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import type { FileOutput } from '../../types.js';
+
+/** A skill's file name in the folder: `skills.<name>` in Python. */
+const SKILL_FILE = /^[A-Za-z_][A-Za-z0-9_]{0,99}\.py$/;
+/** The most skills the folder takes from runs (a run may write thousands of files). */
+const MAX_SKILLS = 100;
+
+/**
+ * `sandbox` with the folder's skills written in, and its `run` saving the skills it writes.
+ * @param maxFileBytes A larger file is neither written in nor saved (the sandbox's `maxFileBytes`).
+ */
+export async function withSkillsFolder(sandbox: PythonSandbox, folder: string, maxFileBytes: number): Promise<PythonSandbox> {
+  for (const name of await skillNames(folder)) {
+    const data = await readFile(join(folder, name)).catch(() => undefined);
+    if (data && data.length <= maxFileBytes) await sandbox.writeFile(`skills/${name}`, data);
+  }
+  return new Proxy(sandbox, {
+    get(target, key) {
+      if (key === 'run') {
+        return async (...args: Parameters<PythonSandbox['run']>) => {
+          const result = await target.run(...args);
+          await saveSkills(folder, result.files, maxFileBytes);
+          return result;
+        };
+      }
+      // The class keeps private state: its methods run on the sandbox itself, not the proxy.
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The skills a run wrote, into the folder (whole files: written beside, then renamed in place). */
+async function saveSkills(folder: string, files: readonly FileOutput[], maxFileBytes: number): Promise<void> {
+  const written = files.filter((file) => !file.omitted && file.path.startsWith('skills/') && SKILL_FILE.test(file.path.slice('skills/'.length)));
+  if (written.length === 0) return;
+  try {
+    await mkdir(folder, { recursive: true });
+    const present = new Set(await skillNames(folder));
+    for (const file of written) {
+      const name = file.path.slice('skills/'.length);
+      const data = base64ToBytes(file.data);
+      if (data.length > maxFileBytes || (!present.has(name) && present.size >= MAX_SKILLS)) continue;
+      const beside = join(folder, `.${name}.${process.pid}.tmp`);
+      await writeFile(beside, data);
+      await rename(beside, join(folder, name));
+      present.add(name);
+    }
+  } catch (error) {
+    // The run's result stands: a folder that cannot be written costs the later sessions only.
+    process.stderr.write(`pyodide-code-execution: skills not saved to ${folder}: ${(error as Error).message}\n`);
+  }
+}
+
+/** The skill files in the folder (none when it does not exist yet). */
+async function skillNames(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && SKILL_FILE.test(entry.name))
+    .map((entry) => entry.name)
+    .slice(0, MAX_SKILLS);
+}

@@ -46,8 +46,16 @@ export interface BootConfig extends PyodideSource {
  */
 export type Bytes = Blob | Uint8Array<ArrayBuffer>;
 
-/** Snapshot bytes (see `Bytes`). */
-export type SnapshotData = Bytes;
+/** Snapshot bytes (see `Bytes`), or (Node) a gzipped snapshot file that the worker reads itself. */
+export type SnapshotData = Bytes | SnapshotFile;
+
+/**
+ * A gzipped snapshot on disk (Node), as a file: URL inside the runtime's folder: the worker reads
+ * it itself, so its megabytes never cross to the worker, nor, as base64 text, a Deno process's pipe.
+ */
+export interface SnapshotFile {
+  gzippedFile: string;
+}
 
 /** Pyodide's runtime files, as handed to an isolated worker (see `Bytes`). */
 export interface RuntimeFiles {

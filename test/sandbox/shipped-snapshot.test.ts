@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect } from 'vitest';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 import { loadShippedSnapshot } from '../../src/sandbox/runtime/shipped-snapshot.js';
@@ -74,6 +74,11 @@ describe('the shipped snapshot', () => {
 
   it('is not used with a runtime of the caller (indexURL), which it may not fit', async ({ createSandbox }) => {
     expect((await createSandbox({ snapshotCache: emptyStore(), warmSpare: false, indexURL: PYODIDE })).bootPath).toBe('fresh');
+  });
+
+  it("is handed to Node's worker as its file, which the worker reads: its megabytes never cross to it, nor a Deno process's pipe", async () => {
+    const url = pathToFileURL(SHIPPED);
+    expect(await loadShippedSnapshot(url)).toEqual({ gzippedFile: url.href });
   });
 
   it('that is missing (an app build left it out) means a normal boot, not an error', async () => {

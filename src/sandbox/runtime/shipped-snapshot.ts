@@ -6,29 +6,34 @@
  * just means a normal boot.
  */
 import { isNode } from '../../is-node.js';
-import type { SnapshotData } from '../../protocol.js';
+import type { SnapshotData, SnapshotFile } from '../../protocol.js';
 import { bounded, unpacked } from '../downloads/byte-streams.js';
 import type { DownloadProgress } from '../downloads/download-progress.js';
 import { downloadInWorker } from '../downloads/download-worker.js';
 import { isHtmlPage } from '../downloads/checked-fetch.js';
 
 /**
- * The shipped snapshot's bytes (Node) or Blob (browsers), or undefined when there is none to use.
- * `progress` counts the download (browsers).
+ * The shipped snapshot: its file, which the worker reads (Node, and a Deno process, which may read
+ * the runtime's folder), or its Blob (browsers); undefined when there is none to use. `progress`
+ * counts the download (browsers).
  */
 export async function loadShippedSnapshot(url: URL, progress?: DownloadProgress): Promise<SnapshotData | undefined> {
   try {
     if (!isNode) return await download(url, progress);
-    const body = await unpacked(new Blob([await readLocal(url)]).stream());
-    return body && new Uint8Array(await new Response(bounded(body, MAX_SNAPSHOT_BYTES)).arrayBuffer());
+    const { access } = await import(/* @vite-ignore */ 'node:fs/promises');
+    await access(url);
+    return { gzippedFile: url.href };
   } catch {
     return undefined;
   }
 }
 
-async function readLocal(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+/** The bytes of a snapshot file (for a store that keeps bytes, `snapshotCache: { directory }`). */
+export async function snapshotFileBytes(file: SnapshotFile): Promise<Uint8Array<ArrayBuffer>> {
   const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
-  return new Uint8Array(await readFile(url));
+  const body = await unpacked(new Blob([await readFile(new URL(file.gzippedFile))]).stream());
+  if (!body) throw new Error('the snapshot file is empty');
+  return new Uint8Array(await new Response(bounded(body, MAX_SNAPSHOT_BYTES)).arrayBuffer());
 }
 
 /** The most the shipped snapshot may unpack to (it is 13 MB): more is not the file, and is not kept. */

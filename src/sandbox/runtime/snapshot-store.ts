@@ -6,6 +6,7 @@
 import { isNode } from '../../is-node.js';
 import type { SnapshotData } from '../../protocol.js';
 import type { SnapshotCache } from '../../types.js';
+import { snapshotFileBytes } from './shipped-snapshot.js';
 
 export interface SnapshotStore {
   load(): Promise<SnapshotData | undefined>;
@@ -96,7 +97,8 @@ class DirectoryStore implements SnapshotStore {
     await mkdir(this.directory, { recursive: true });
     const file = await this.file();
     // Write then rename, so a reader never sees half a snapshot.
-    await writeFile(`${file}.tmp`, data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()));
+    const bytes = data instanceof Uint8Array ? data : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : await snapshotFileBytes(data);
+    await writeFile(`${file}.tmp`, bytes);
     await rename(`${file}.tmp`, file);
   }
   async clear() {

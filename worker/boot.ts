@@ -5,6 +5,7 @@
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
 import type { BootConfig, BootInfo } from '../src/protocol.js';
+import { isNode } from '../src/is-node.js';
 import { PROGRESS } from '../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
 import type { OutputChunk } from '../src/types.js';
@@ -14,14 +15,14 @@ import { useLinearPaths } from './linear-paths.js';
 import { type CHeap, zeroFreeMemory } from './free-memory.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './interrupts.js';
-import { type StagingFolder, localFile } from './node-paths.js';
+import { type StagingFolder, localFile, localStream } from './node-paths.js';
 import type { Outbox } from './outbox.js';
 import { type IndexPackages, PackageIndex } from './packages.js';
 import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
 import { refreshTimeZone } from './time-zone.js';
-import { type DataSegment, dataSegments } from './wasm-data.js';
+import { type DataSegment, dataSegments, dataSegmentsOfStream } from './wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
 export interface BootParts extends ModuleParts {
@@ -92,10 +93,20 @@ async function restore(
   }
   if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
   parts.outbox.progress('boot', PROGRESS.restoring);
+  // Pyodide keeps its options as long as the interpreter lives: the memory (30 MB) is handed over
+  // once, through a thenable Pyodide awaits, so those options do not keep it too.
+  let body: Uint8Array | undefined = unwrapped.body;
+  const loadSnapshot = {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: Pyodide awaits the option, and its result is not kept with it.
+    then(resolve: (body: Uint8Array | undefined) => void) {
+      resolve(body);
+      body = undefined;
+    },
+  };
   let pyodide: PyodideInterface;
   try {
     pyodide = await parts.stdlib.restore(async () => {
-      const restoredPyodide = await module.loadPyodide({ ...options, _loadSnapshot: unwrapped.body });
+      const restoredPyodide = await module.loadPyodide({ ...options, _loadSnapshot: loadSnapshot });
       parts.trampoline.putBack();
       return restoredPyodide;
     });
@@ -140,9 +151,11 @@ async function bootFresh(
   return { pyodide, snapshot };
 }
 
-/** The runtime's wasm data segments (wasm-data.ts): handed in (browsers) or read from disk (Node). */
+/** The runtime's wasm data segments (wasm-data.ts): handed in (browsers), read from disk by slices (Node) or as it streams (Deno). */
 async function wasmData(config: BootConfig): Promise<DataSegment[]> {
-  return dataSegments(config.runtime?.wasm ?? (await localFile(new URL('pyodide.asm.wasm', config.indexURL).href)));
+  if (config.runtime) return dataSegments(config.runtime.wasm);
+  const url = new URL('pyodide.asm.wasm', config.indexURL).href;
+  return isNode ? dataSegments(await localFile(url)) : dataSegmentsOfStream(await localStream(url));
 }
 
 /** Installs the sandbox's patches and the cell runner, with the host's limits. */

@@ -20,6 +20,14 @@ export async function localFile(url: string): Promise<Blob> {
   return openAsBlob(await toLocalPath(url));
 }
 
+/** A file of the local runtime as a stream (Deno's `fetch` of a file reads it whole: a Blob of it would hold it all). */
+export async function localStream(url: string): Promise<ReadableStream<Uint8Array>> {
+  if (isNode) return (await localFile(url)).stream();
+  const { body } = await fetch(url);
+  if (!body) throw new Error(`${url} has no body`);
+  return body;
+}
+
 /**
  * Pyodide's `packageCacheDir` in Node, one per interpreter. Pyodide installs a wheel it finds
  * there without any check, and writes there each wheel it downloads; so the folder has a name

@@ -8,6 +8,8 @@ import type { LateStdlib } from './late-stdlib.js';
 import { StagingFolder, toLocalPath } from './node-paths.js';
 import { VIRTUAL_INDEX_URL, VIRTUAL_PACKAGE_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import type { TrampolinePick } from './trampoline.js';
+import { precompileWasm } from './wasm-precompile.js';
+import { isNode } from '../src/is-node.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
 export type LoadOptions = Record<string, unknown>;
@@ -34,6 +36,11 @@ export interface ModuleParts {
 export async function loadPyodideModule(config: BootConfig, parts: ModuleParts): Promise<LoadedModule> {
   const { trampoline, stdlib } = parts;
   if (!config.runtime) {
+    // A Deno worker (a browser worker reading the runtime's files): the wasm compiles while the rest loads.
+    if (!isNode) {
+      const wasmUrl = new URL('pyodide.asm.wasm', config.indexURL).href;
+      precompileWasm(fetch(wasmUrl), (response) => response.url === wasmUrl);
+    }
     const [module, asm] = await Promise.all([
       import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href) as Promise<PyodideModule>,
       import(/* @vite-ignore */ new URL('pyodide.asm.mjs', config.indexURL).href) as Promise<{ default: unknown }>,

@@ -51,6 +51,79 @@ export async function dataSegments(wasm: Bytes): Promise<DataSegment[]> {
   return [];
 }
 
+/**
+ * The same, from the module's bytes as they stream (a Deno worker's `fetch` of a file reads it
+ * whole, where a Blob read by slices would hold all 9.6 MB): the data section is kept, the rest
+ * passes through.
+ */
+export async function dataSegmentsOfStream(body: ReadableStream<Uint8Array>): Promise<DataSegment[]> {
+  const input = new StreamInput(body.getReader());
+  try {
+    const head = await input.take(8);
+    if (head.length < 8 || head[0] !== 0 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d) throw new Error('not a WebAssembly module');
+    // Sections: an id, then a length as an unsigned LEB128 of at most 5 bytes.
+    for (let id = await input.byte(); id !== undefined; id = await input.byte()) {
+      const header: number[] = [];
+      do header.push((await input.byte()) ?? 0);
+      while (header[header.length - 1] & 0x80 && header.length < 5);
+      const length = new Reader(new Uint8Array(header)).u32();
+      if (id !== DATA_SECTION) {
+        if ((await input.skip(length)) < length) throw new Error('a wasm section runs past the end of the module');
+        continue;
+      }
+      const section = await input.take(length);
+      if (section.length < length) throw new Error('a wasm section runs past the end of the module');
+      return parseDataSection(section);
+    }
+    return [];
+  } finally {
+    input.cancel();
+  }
+}
+
+/** A stream read in order: bytes taken (copied) or skipped. */
+class StreamInput {
+  private chunk: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  /** Up to `n` bytes passed to `into` (fewer only at the end); returns how many. */
+  private async pass(n: number, into?: Uint8Array): Promise<number> {
+    let done = 0;
+    while (done < n) {
+      if (this.at === this.chunk.length) {
+        const next = await this.reader.read();
+        if (next.done) break;
+        this.chunk = next.value;
+        this.at = 0;
+      }
+      const k = Math.min(n - done, this.chunk.length - this.at);
+      into?.set(this.chunk.subarray(this.at, this.at + k), done);
+      done += k;
+      this.at += k;
+    }
+    return done;
+  }
+
+  async take(n: number): Promise<Uint8Array> {
+    const bytes = new Uint8Array(n);
+    return bytes.subarray(0, await this.pass(n, bytes));
+  }
+
+  skip(n: number): Promise<number> {
+    return this.pass(n);
+  }
+
+  /** The next byte, or undefined at the end. */
+  async byte(): Promise<number | undefined> {
+    return (await this.take(1))[0];
+  }
+
+  cancel(): void {
+    void this.reader.cancel().catch(() => undefined);
+  }
+}
+
 function parseDataSection(section: Uint8Array): DataSegment[] {
   const r = new Reader(section);
   const segments: DataSegment[] = [];

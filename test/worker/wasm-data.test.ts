@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { dataSegments } from '../../worker/wasm-data.js';
+import { dataSegments, dataSegmentsOfStream } from '../../worker/wasm-data.js';
 
 /** A module with one memory and three data segments: active at 16, passive, active (memory 0 named) at 1000. */
 const MODULE = new Uint8Array([
@@ -39,6 +39,25 @@ describe("a wasm module's data segments", () => {
     for (const { address, bytes } of await dataSegments(MODULE)) expect(memory.subarray(address, address + bytes.length)).toEqual(bytes);
   });
 
+  it('reads the same from a stream, whatever its chunks', async () => {
+    const oneByteChunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of MODULE) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    expect(await dataSegmentsOfStream(oneByteChunks)).toEqual(await dataSegments(MODULE));
+    const wasm = await openAsBlob(createRequire(import.meta.url).resolve('pyodide/pyodide.asm.wasm'));
+    // Compared as Buffers: a deep equality over megabytes, element by element, takes minutes.
+    const flat = (segments: { address: number; bytes: Uint8Array }[]) => ({
+      addresses: segments.map((s) => s.address),
+      bytes: Buffer.concat(segments.map((s) => s.bytes)),
+    });
+    const [streamed, sliced] = [flat(await dataSegmentsOfStream(wasm.stream())), flat(await dataSegments(wasm))];
+    expect(streamed.addresses).toEqual(sliced.addresses);
+    expect(streamed.bytes.equals(sliced.bytes)).toBe(true);
+  });
+
   it("finds Pyodide's static data, from the address Emscripten starts it at", async () => {
     const wasm = await openAsBlob(createRequire(import.meta.url).resolve('pyodide/pyodide.asm.wasm'));
     const segments = await dataSegments(wasm);
@@ -65,5 +84,6 @@ describe("a wasm module's data segments", () => {
     ['a module cut inside its data section', MODULE.subarray(0, 24)],
   ])('refuses %s', async (_name, bytes) => {
     await expect(dataSegments(bytes)).rejects.toThrow();
+    await expect(dataSegmentsOfStream(new Blob([bytes]).stream())).rejects.toThrow();
   });
 });

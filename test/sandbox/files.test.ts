@@ -65,7 +65,8 @@ describe('files', () => {
 
   it('reports a file that code left running wrote between runs in the next run', async () => {
     await sandbox.run('import asyncio\nasyncio.get_event_loop().call_later(0.05, lambda: open("late.txt", "w").write("late"))');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Waits for the write itself, not a fixed time: a loaded machine may run the callback late.
+    await expect.poll(async () => (await sandbox.listFiles()).map((f) => f.path), { timeout: 20_000, interval: 50 }).toContain('late.txt');
     expect((await sandbox.run('1')).files.map((f) => f.path)).toEqual(['late.txt']);
   });
 

@@ -12,7 +12,7 @@
  *
  * Everything runs one thing at a time: the machine has 2 cores, and parallel work would skew it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,16 @@ import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
+import { nodeBinary } from '../scripts/node-binary.mjs';
+
+// The bench measures a supported Node (22 or later): started on an older one, it runs itself on
+// Node 24, found or installed as npm test's first pass finds it (scripts/node-binary.mjs).
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  const { binary, version } = await nodeBinary(24);
+  console.error(`[bench] Node ${process.version} is past its end of life: running on Node ${version}`);
+  const { status, signal } = spawnSync(binary, process.argv.slice(1), { stdio: 'inherit' });
+  process.exit(status ?? (signal ? 1 : 0));
+}
 
 const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -17,9 +17,10 @@
  * In the whole bench: `BENCH_ONLY=code-mode npm run bench`.
  */
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { withFreshBenchPage } from './bench-page.mjs';
 import { measureCodeCalls } from './code-calls.mjs';
+import { runAloneIfMain } from './run-alone.mjs';
 import { median, percentile } from './suite.mjs';
 
 export const CODE_MODE_COUNTS = { rounds: 3, warmup: 100, calls: 1000 };
@@ -261,28 +262,4 @@ export function codeModeTable(codeMode) {
   return lines.join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { runnerImport } = await import('vite');
-  const { freezeBuild } = await import('./frozen-build.mjs');
-  const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-  const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
-  const [{ launchChromium }, { startStaticServer }] = await Promise.all([helper('chromium.ts'), helper('static-server.ts')]);
-  const parts = process.argv.slice(2);
-  const build = freezeBuild();
-  try {
-    const results = await benchCodeMode({
-      distDir: build.distDir,
-      root: build.root,
-      counts: process.env.BENCH_QUICK === '1' ? CODE_MODE_QUICK_COUNTS : CODE_MODE_COUNTS,
-      parts: parts.length ? parts : undefined,
-      launchChromium,
-      startStaticServer,
-      log: (line) => console.error(`[bench] ${line}`),
-    });
-    console.log(codeModeTable(results));
-    if (process.env.BENCH_JSON) console.log(JSON.stringify(results));
-  } finally {
-    build.remove();
-  }
-  process.exit(0);
-}
+await runAloneIfMain(import.meta.url, { bench: benchCodeMode, table: codeModeTable, counts: CODE_MODE_COUNTS, quickCounts: CODE_MODE_QUICK_COUNTS });

@@ -12,13 +12,12 @@
  * without arguments; `BENCH_QUICK=1` for a handful of samples). Run the Chromium part under the
  * browser lock. In the whole bench: `BENCH_ONLY=mcp-tools npm run bench`.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { measureMcpCalls } from './mcp-calls.mjs';
-import { MODES, connectServer, mcpTraffic, serverPath } from './mcp-traffic.mjs';
+import { MODES, connectServer, mcpTraffic } from './mcp-traffic.mjs';
+import { runAloneIfMain } from './run-alone.mjs';
 import { median, percentile } from './suite.mjs';
 
 export const MCP_TOOLS_COUNTS = { rounds: 3, warmup: 30, calls: 300 };
@@ -35,12 +34,21 @@ const CHROMIUM_VARIANTS = [
   ['plainWorker', "Chromium: `isolation: 'worker'`, page without COOP/COEP, Streamable HTTP", 'plain', { isolation: 'worker' }],
 ];
 
-/** Every part asked for (`parts`: 'traffic', 'node', 'chromium'); Chromium needs `root` (the frozen build), `launchChromium` and `startStaticServer`. */
-export async function benchMcpTools({ distDir, root, counts, parts = ['traffic', 'node', 'chromium'], launchChromium, startStaticServer, log }) {
+/** Every part asked for (`parts`: 'traffic', 'node', 'chromium'); Chromium needs `root` (the frozen build) and the test harness's `launchChromium`, `startStaticServer` and `startEverythingOverHttp`. */
+export async function benchMcpTools({
+  distDir,
+  root,
+  counts,
+  parts = ['traffic', 'node', 'chromium'],
+  launchChromium,
+  startStaticServer,
+  startEverythingOverHttp,
+  log,
+}) {
   const out = { counts };
   if (parts.includes('traffic')) out.traffic = await mcpTraffic(distDir, log);
   if (parts.includes('node')) out.node = await nodeRoundTrips(distDir, counts, log);
-  if (parts.includes('chromium')) out.chromium = await chromiumRoundTrips({ root, counts, launchChromium, startStaticServer, log });
+  if (parts.includes('chromium')) out.chromium = await chromiumRoundTrips({ root, counts, launchChromium, startStaticServer, startEverythingOverHttp, log });
   return out;
 }
 
@@ -65,7 +73,7 @@ async function nodeRoundTrips(distDir, counts, log) {
 }
 
 /** Per round one browser and one server-everything over HTTP; a fresh context, page and MCP session per variant. */
-async function chromiumRoundTrips({ root, counts, launchChromium, startStaticServer, log }) {
+async function chromiumRoundTrips({ root, counts, launchChromium, startStaticServer, startEverythingOverHttp, log }) {
   await bundleMcpClient(root);
   const sites = { isolated: await startStaticServer({ root, crossOriginIsolated: true }), plain: await startStaticServer({ root }) };
   const rounds = Object.fromEntries(CHROMIUM_VARIANTS.map(([key]) => [key, []]));
@@ -144,44 +152,6 @@ async function bundleMcpClient(root) {
   }
 }
 
-/** server-everything over Streamable HTTP (its own Express server, CORS open) on a free port; `url` is its endpoint. */
-async function startEverythingOverHttp() {
-  const port = await freePort();
-  const child = spawn(process.execPath, [serverPath('everything'), 'streamableHttp'], {
-    env: { PATH: process.env.PATH, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  await new Promise((resolve, reject) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text) => {
-      stderr += text;
-      if (stderr.includes(`listening on port ${port}`)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server-everything exited (${code}): ${stderr}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill();
-      await exited;
-    },
-  };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const TASKS = [
   ['files', 'Task: the 3 largest of 25 files in 11 folders, summarised (server-filesystem)'],
   ['graph', 'Task: projects led by people at companies based in Berlin (server-memory, 78 entities, 112 relations)'],
@@ -243,28 +213,4 @@ export function mcpToolsTable(results) {
   return lines.join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { runnerImport } = await import('vite');
-  const { freezeBuild } = await import('./frozen-build.mjs');
-  const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-  const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
-  const [{ launchChromium }, { startStaticServer }] = await Promise.all([helper('chromium.ts'), helper('static-server.ts')]);
-  const parts = process.argv.slice(2);
-  const build = freezeBuild();
-  try {
-    const results = await benchMcpTools({
-      distDir: build.distDir,
-      root: build.root,
-      counts: process.env.BENCH_QUICK === '1' ? MCP_TOOLS_QUICK_COUNTS : MCP_TOOLS_COUNTS,
-      parts: parts.length ? parts : undefined,
-      launchChromium,
-      startStaticServer,
-      log: (line) => console.error(`[bench] ${line}`),
-    });
-    console.log(mcpToolsTable(results));
-    if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(results, null, 2)}\n`);
-  } finally {
-    build.remove();
-  }
-  process.exit(0);
-}
+await runAloneIfMain(import.meta.url, { bench: benchMcpTools, table: mcpToolsTable, counts: MCP_TOOLS_COUNTS, quickCounts: MCP_TOOLS_QUICK_COUNTS });

@@ -18,7 +18,6 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { runnerImport } from 'vite';
 import { withFreshBenchPage } from './bench-page.mjs';
 import { CPU_PRIMES, PRINT_100K } from './programs.mjs';
 import { freezeBuild } from './frozen-build.mjs';
@@ -34,6 +33,7 @@ import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
+import { testSupport } from './run-alone.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -93,9 +93,8 @@ const log = (message) => console.error(`[bench] ${message}`);
 if (!existsSync(`${REPO_ROOT}dist/index.node.js`)) throw new Error('dist/index.node.js is missing: run `npm run build` first');
 
 // The test helpers are TypeScript; vite (already a dev dependency) loads them for this plain-JS script.
-const helper = async (name) => (await runnerImport(`${REPO_ROOT}test/support/${name}`, { configFile: false, logLevel: 'silent' })).module;
-const [server, chromiumLauncher, tinyWheel, firefoxEngine, webkitEngine] = await Promise.all(
-  ['static-server.ts', 'chromium.ts', 'tiny-wheel.ts', 'engines/firefox.ts', 'engines/webkit.ts'].map(helper),
+const [server, chromiumLauncher, tinyWheel, firefoxEngine, webkitEngine, mcpServers] = await Promise.all(
+  ['static-server.ts', 'chromium.ts', 'tiny-wheel.ts', 'engines/firefox.ts', 'engines/webkit.ts', 'mcp-servers.ts'].map(testSupport),
 );
 const build = freezeBuild();
 const { DEFAULT_LIMITS } = await import(pathToFileURL(join(build.distDir, 'index.node.js')).href);
@@ -230,6 +229,7 @@ function mcpTools() {
     counts: QUICK ? MCP_TOOLS_QUICK_COUNTS : MCP_TOOLS_COUNTS,
     launchChromium: chromiumLauncher.launchChromium,
     startStaticServer: server.startStaticServer,
+    startEverythingOverHttp: mcpServers.startEverythingOverHttp,
     log,
   });
 }

@@ -15,10 +15,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { RawPyodide } from './raw-pyodide.mjs';
+import { runAloneIfMain } from './run-alone.mjs';
 import { median, percentile, repeat } from './suite.mjs';
 
 const pyodideModule = createRequire(import.meta.url).resolve('pyodide/pyodide.mjs');
@@ -182,13 +183,4 @@ async function timed(fn) {
   return performance.now() - started;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
-  const results = await benchMcp({
-    distDir,
-    counts: process.env.BENCH_QUICK === '1' ? MCP_QUICK_COUNTS : MCP_COUNTS,
-    log: (line) => console.error(`[bench] ${line}`),
-  });
-  console.log(mcpTable(results));
-  process.exit(0);
-}
+await runAloneIfMain(import.meta.url, { bench: benchMcp, table: mcpTable, counts: MCP_COUNTS, quickCounts: MCP_QUICK_COUNTS });

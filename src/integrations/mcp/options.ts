@@ -125,8 +125,15 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       );
       throw error;
     });
-    const [sandbox] = await Promise.all([creating, denoRuns]);
-    return sandbox;
+    try {
+      const [sandbox] = await Promise.all([creating, denoRuns]);
+      return sandbox;
+    } catch (error) {
+      // A Deno that does not run also fails the boot, often first (it exits at spawn): the
+      // check's verdict, which names Deno's own failure, is the one to tell.
+      await denoRuns;
+      throw error;
+    }
   };
   // A bad entry throws here, not at the first run.
   functionSpecs(options.functions);

@@ -3,6 +3,7 @@
  * a first boot with an empty snapshot store restores it instead of booting, the interpreter it
  * gives behaves like a fresh one, and it is used only where it fits. Needs the built `dist/`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,18 @@ describe('the shipped snapshot', () => {
     await sandbox.whenIdle();
     expect(readdirSync(snapshotCache.directory).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
   });
+
+  it('is in the store once dispose() resolves, so a script that exits then leaves it for the next process', async () => {
+    const snapshotCache = emptyStore();
+    const script = `import { PythonSandbox } from ${JSON.stringify(new URL('../../dist/index.node.js', import.meta.url).href)};
+const sandbox = await PythonSandbox.create({ snapshotCache: ${JSON.stringify(snapshotCache)}, warmSpare: false });
+console.log((await sandbox.run('6 * 7')).result);
+await sandbox.dispose();
+process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout.trim()).toBe('42');
+    expect(readdirSync(snapshotCache.directory).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+  }, 90_000);
 
   it('gives an interpreter that keeps state, returns files and images, stops on a deadline, and reports errors', async ({ createSandbox }) => {
     const sandbox = await createSandbox({ snapshotCache: emptyStore(), warmSpare: false });

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type McpToolClient, type PythonSandbox, mcpFunctions } from '../../dist/index.node.js';
+import { BRANCHING_TOOLS, PLAIN_TOOL, cellCalling } from '../support/branching-schemas.mjs';
 import { useSandbox } from '../support/fixtures.js';
 import { type InProcessServer, connectReferenceServer, inProcessServer, notificationMethods } from '../support/mcp-servers.js';
 
@@ -136,6 +137,23 @@ describe('a server that misbehaves is a Python exception', () => {
   });
 });
 
+/** Watches the event loop from now: `stop()` gives the longest gap between 10 ms ticks, in ms. */
+function eventLoopWatch(): { stop(): number } {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
+}
+
 /** A client listing `tools` (as a server might), answering each call with the arguments it got. */
 function listing(tools: unknown[]): McpToolClient & { calls: unknown[] } {
   const calls: unknown[] = [];
@@ -171,8 +189,13 @@ describe('what a server lists is read with care', () => {
     }
   });
 
-  it("drops the schema's regular expressions (which the host would run) and an oversized schema, and keeps the rest", async () => {
-    const evil = { type: 'object', properties: { s: { type: 'string', pattern: '^(a+)+$', maxLength: 100 } }, required: ['s'] };
+  it("keeps the schema's top level only: no regular expression (which the host would run), no nesting, nothing oversized", async () => {
+    const evil = {
+      type: 'object',
+      properties: { s: { type: 'string', pattern: '^(a+)+$', maxLength: 100 }, tags: { type: 'array', items: { type: 'string' }, maxItems: 3 } },
+      required: ['s'],
+      additionalProperties: false,
+    };
     const huge = {
       type: 'object',
       properties: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`p${i}`, { type: 'string', description: 'x'.repeat(20) }])),
@@ -182,13 +205,48 @@ describe('what a server lists is read with care', () => {
       { name: 'huge', inputSchema: huge },
     ]);
     const [evilFn, hugeFn] = await mcpFunctions(client);
-    expect(evilFn.parameters).toEqual({ type: 'object', properties: { s: { type: 'string', maxLength: 100 } }, required: ['s'] });
+    expect(evilFn.parameters).toEqual({
+      type: 'object',
+      properties: { s: { type: 'string', maxLength: 100 }, tags: { type: 'array', maxItems: 3 } },
+      required: ['s'],
+      additionalProperties: false,
+    });
     expect(hugeFn.parameters).toEqual({ type: 'object' });
     const started = performance.now();
-    const r = await sandbox.run(`print(await default_api.evil(s="${'a'.repeat(40)}!"))\nawait default_api.evil(s=1)`, { functions: [evilFn] });
+    const cell = [
+      `print(await default_api.evil(s="${'a'.repeat(40)}!", tags=[1]))`,
+      'for wrong in [dict(s=1), dict(s="a", tags=[1, 2, 3, 4]), dict(s="a", other=1)]:',
+      '    try:',
+      '        await default_api.evil(**wrong)',
+      '    except default_api.FunctionCallError as error:',
+      '        print(str(error).split("parameters: ")[1][:40])',
+    ].join('\n');
+    const r = await sandbox.run(cell, { functions: [evilFn] });
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(r.stdout).toBe('ok\n');
-    expect(r.error?.message).toMatch(/evil's parameters: arguments\.s/);
+    // The item's type inside `tags` is the server's to check; the top-level bounds are the host's.
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual(['ok', 'arguments.s: Instance type "number" is i', 'arguments.tags: Array has too many items', 'arguments: Property "other" does not mat']);
+  });
+
+  it("checks a call in one look at each argument whatever the schema: chains that branch 2^30 ways, and a 60 KB schema against a 1 MB argument", async () => {
+    const tools = [PLAIN_TOOL, ...BRANCHING_TOOLS];
+    const client = listing(tools);
+    const functions = await mcpFunctions(client);
+    // The control: the same kind of call on a plain schema, in this run, on this machine.
+    let started = performance.now();
+    expect((await sandbox.run(cellCalling([PLAIN_TOOL]), { functions })).stdout).toBe('lookup_plain ok\n');
+    const controlMs = performance.now() - started;
+    for (const tool of BRANCHING_TOOLS) {
+      const watch = eventLoopWatch();
+      started = performance.now();
+      const r = await sandbox.run(cellCalling([tool]), { functions, timeoutMs: 15_000 });
+      const tookMs = performance.now() - started;
+      const pauseMs = watch.stop();
+      expect(r.stdout, tool.name).toBe(`${tool.name} ok\n`);
+      // Before: the first chain never answered (2^30 checks on the host's thread) and the deadline never fired.
+      expect(tookMs, `${tool.name}: ${Math.round(tookMs)} ms against the plain call's ${Math.round(controlMs)} ms`).toBeLessThan(10 * controlMs + 2_000);
+      expect(pauseMs, `${tool.name}: the host's longest pause`).toBeLessThan(1_000);
+    }
+    expect(client.calls).toHaveLength(tools.length);
   });
 
   it('offers only the tools `include` lets through, and asks `confirm` before a call reaches the server', async () => {

@@ -1,41 +1,46 @@
 /**
- * A tool's `inputSchema` as the sandbox may use it. The schema is the server's, so hostile data:
- * bounded in size and depth, and without `pattern` and `patternProperties`, whose regular
- * expressions the host would run on the model's arguments (one written to backtrack could hold the
- * page's thread for minutes). The server still checks its own input, patterns and all.
+ * A tool's `inputSchema` as the sandbox may use it: the host checks the model's arguments against
+ * it before a call leaves, and shows its parameters as the Python signature. The schema is the
+ * server's, so hostile data, and a JSON Schema validator's work is not bounded by the schema's
+ * size: a 2 KB chain of `$ref`s under `anyOf`, `allOf` or `oneOf` makes it try every branch (2^30
+ * for 30 links), and `pattern` runs the server's regular expressions. So the host keeps the top
+ * level only: which parameters there are, which are required, and each one's own constraints that
+ * take no subschema (its `type`, `enum`, bounds, `maxLength`…). Nested shapes, references, branches
+ * and regular expressions are the server's to check, as it must anyway; checking one call then
+ * costs one look at each top-level argument.
  */
 
 /** The most characters of JSON one tool's schema may have. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;
 
-/** The deepest a schema may nest. */
-const MAX_DEPTH = 32;
-
-/** Keywords whose value is one schema. */
-const ONE = new Set([
-  'items',
-  'additionalProperties',
-  'not',
-  'if',
-  'then',
-  'else',
-  'contains',
-  'propertyNames',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'additionalItems',
+/** A parameter's own constraints, each checked in one step per argument (no subschema, no pattern). */
+const PARAMETER_KEYWORDS = new Set([
+  'type',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'title',
+  'description',
+  'default',
 ]);
-/** Keywords whose value is a list of schemas. */
-const LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/** Keywords whose value maps names (kept as they are) to schemas. */
-const MAP = new Set(['properties', '$defs', 'definitions', 'dependentSchemas']);
 
 /** The parameters of a tool without a usable schema: any named arguments, checked by the server. */
 const ANY_OBJECT = { type: 'object' };
 
 /**
- * `schema` copied for use, or `{ type: 'object' }` where it is not an object schema, is too large
- * or nests too deep (the tool still works; the server checks its input).
+ * The top level of `schema` (see above), or `{ type: 'object' }` where it is not an object schema
+ * or is over {@link MAX_SCHEMA_CHARS} (the tool still works; the server checks its input).
  */
 export function usableSchema(schema: unknown): Record<string, unknown> {
   if (!isRecord(schema) || schema.type !== 'object') return ANY_OBJECT;
@@ -46,30 +51,24 @@ export function usableSchema(schema: unknown): Record<string, unknown> {
     return ANY_OBJECT;
   }
   if (size > MAX_SCHEMA_CHARS) return ANY_OBJECT;
-  return (copy(schema, 0) as Record<string, unknown> | undefined) ?? ANY_OBJECT;
+  const out: Record<string, unknown> = { type: 'object' };
+  if (isRecord(schema.properties)) {
+    // A parameter whose schema is `true`, a `$ref` or only branches is kept as "any value".
+    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [name, ownConstraints(property)]));
+  }
+  if (Array.isArray(schema.required)) out.required = schema.required.filter((name) => typeof name === 'string');
+  // Without patternProperties (whose names are patterns), `false` would refuse what they allowed.
+  if (typeof schema.additionalProperties === 'boolean' && !('patternProperties' in schema)) out.additionalProperties = schema.additionalProperties;
+  for (const key of ['minProperties', 'maxProperties', 'description'])
+    if (typeof schema[key] === 'number' || (key === 'description' && typeof schema[key] === 'string')) out[key] = schema[key];
+  return out;
 }
 
-/** One schema (or `true`/`false`) without the regex keywords; `undefined` when it nests too deep. */
-function copy(schema: unknown, depth: number): unknown {
-  if (depth > MAX_DEPTH) return undefined;
-  if (!isRecord(schema)) return schema;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === 'pattern' || key === 'patternProperties') continue;
-    // Without patternProperties (its names are patterns too), additionalProperties would refuse what it allowed.
-    if (key === 'additionalProperties' && 'patternProperties' in schema) continue;
-    const copied = ONE.has(key)
-      ? copy(value, depth + 1)
-      : LIST.has(key) && Array.isArray(value)
-        ? value.map((item) => copy(item, depth + 1))
-        : MAP.has(key) && isRecord(value)
-          ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, copy(item, depth + 1)]))
-          : value;
-    if (copied === undefined || (Array.isArray(copied) && copied.includes(undefined))) return undefined;
-    if (MAP.has(key) && isRecord(copied) && Object.values(copied).includes(undefined)) return undefined;
-    out[key] = copied;
-  }
-  return out;
+/** A parameter's schema cut to the keywords that take no subschema; `false` stays (that parameter is refused). */
+function ownConstraints(property: unknown): unknown {
+  if (typeof property === 'boolean') return property;
+  if (!isRecord(property)) return {};
+  return Object.fromEntries(Object.entries(property).filter(([key]) => PARAMETER_KEYWORDS.has(key)));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

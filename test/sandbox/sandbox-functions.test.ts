@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
-import { DEFAULT_LIMITS, FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
+import { FUNCTION_LIMITS } from '../../src/function-limits.js';
+import { DEFAULT_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
 import { JSPI, useSandbox } from '../support/fixtures.js';

@@ -4,6 +4,7 @@
  * expressions the host would run on the model's arguments (one written to backtrack could hold the
  * page's thread for minutes). The server still checks its own input, patterns and all.
  */
+import { isObject } from '../../json-object.js';
 
 /** The most characters of JSON one tool's schema may have. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;
@@ -38,7 +39,7 @@ const ANY_OBJECT = { type: 'object' };
  * or nests too deep (the tool still works; the server checks its input).
  */
 export function usableSchema(schema: unknown): Record<string, unknown> {
-  if (!isRecord(schema) || schema.type !== 'object') return ANY_OBJECT;
+  if (!isObject(schema) || schema.type !== 'object') return ANY_OBJECT;
   let size: number;
   try {
     size = JSON.stringify(schema).length;
@@ -52,7 +53,7 @@ export function usableSchema(schema: unknown): Record<string, unknown> {
 /** One schema (or `true`/`false`) without the regex keywords; `undefined` when it nests too deep. */
 function copy(schema: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return undefined;
-  if (!isRecord(schema)) return schema;
+  if (!isObject(schema)) return schema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'pattern' || key === 'patternProperties') continue;
@@ -62,16 +63,12 @@ function copy(schema: unknown, depth: number): unknown {
       ? copy(value, depth + 1)
       : LIST.has(key) && Array.isArray(value)
         ? value.map((item) => copy(item, depth + 1))
-        : MAP.has(key) && isRecord(value)
+        : MAP.has(key) && isObject(value)
           ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, copy(item, depth + 1)]))
           : value;
     if (copied === undefined || (Array.isArray(copied) && copied.includes(undefined))) return undefined;
-    if (MAP.has(key) && isRecord(copied) && Object.values(copied).includes(undefined)) return undefined;
+    if (MAP.has(key) && isObject(copied) && Object.values(copied).includes(undefined)) return undefined;
     out[key] = copied;
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
 /** `RunOptions.functions` checked when a run starts, and what the worker is told of them. */
 import type { FunctionSpec } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
-import { FUNCTION_LIMITS } from '../limits.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { pythonSignature } from './python-signature.js';
 
 export type { FunctionSpec };

@@ -20,6 +20,7 @@ const WORKER_MAY_USE = [
   'src/pyodide-defaults.ts',
   'src/wheel-refusal.ts',
   'src/function-limits.ts',
+  'src/default-api-names.ts',
 ];
 
 function sources(folder: string, extension: string): string[] {

@@ -347,6 +347,9 @@ describe('code mode: AI SDK tools called from the code', () => {
       expect(() => pythonTool(sandbox, { tools: { [name]: getSales } })).toThrow(
         `tools: "${name}" must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools)`,
       );
+      expect(() => pythonTool(sandbox, { functions: [{ name, handler: () => 1 }] })).toThrow(
+        `functions[0].name must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools); got "${name}"`,
+      );
     }
     const { execute: _, ...definitionOnly } = getSales;
     expect(() => pythonTool(sandbox, { tools: { get_sales_data: definitionOnly } })).toThrow(/needs an execute function/);

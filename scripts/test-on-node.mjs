@@ -1,6 +1,6 @@
 /**
  * The later passes of `npm test`: the Node suites (every test that drives no browser, but
- * vitest.config.ts's FIRST_PASS_ONLY, whose subject is the same on every Node) on another
+ * FIRST_PASS_ONLY in test/passes.mjs, whose subject is the same on every Node) on another
  * Node major, given as the argument (`node scripts/test-on-node.mjs 26 [vitest args]`), with
  * `@google/genai` 3.x, where the first pass ran everything on Node 24 with the SDK 2.x this
  * repository installs as `@google/genai`. Together they are the tested matrix: Node 24 + SDK 2.32,

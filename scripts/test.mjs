@@ -9,7 +9,7 @@
  *    any Node (the machine's own may be older than the package supports) and runs none of the tests.
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
- *    stops: vitest.config.ts).
+ *    stops). Which test runs in which pass is test/passes.mjs.
  * 2. At once: the rest on Node 24, two files at a time, and the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a low CPU
  *    priority, nice 19. The examples take the CPU the suites leave and barely any the suites
@@ -17,7 +17,7 @@
  *    of about 1.6 cores then). Not beside step 1: the floods' 200 ms pause bound failed there.
  *    The examples' lines are prefixed `[examples]`.
  * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
- *    suite last and alone, but for those whose subject is the same on every Node (vitest.config.ts).
+ *    suite last and alone, but for those whose subject is the same on every Node (FIRST_PASS_ONLY).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
@@ -30,6 +30,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALONE, EXAMPLES, NODE22_SUBSET, REST } from '../test/passes.mjs';
 import { nodeBinary } from './node-binary.mjs';
 import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
 
@@ -38,27 +39,6 @@ const script = (name) => join(REPO, 'scripts', name);
 const VITEST = join(REPO, 'node_modules', 'vitest', 'vitest.mjs');
 /** The first pass's Node, then the later passes' (scripts/test-on-node.mjs finds them installed). */
 const PASS_NODES = [24, 26, 22];
-/**
- * Node 22, the oldest supported, runs the suites that take the library's main paths end to end
- * (runs, files, packages, code mode, the AI SDK tool, the MCP server on both transports, the packed
- * package in a new project) and those that branch on JSPI, which Node 22 lacks (the page's
- * functions, the late standard library): 65-125 s of two files at once.
- */
-const NODE22_SUBSET = [
-  'test/sandbox/run.test.ts',
-  'test/sandbox/files.test.ts',
-  'test/sandbox/packages.test.ts',
-  'test/sandbox/sandbox-functions.test.ts',
-  'test/worker/late-stdlib.test.ts',
-  'test/worker/blocking-wait.test.ts',
-  'test/agent/local-loop.test.ts',
-  'test/agent/code-mode.test.ts',
-  'test/integrations/ai-sdk.test.ts',
-  'test/integrations/mcp-stdio.test.ts',
-  'test/integrations/mcp-http.test.ts',
-  'test/package/new-user.test.ts',
-];
-
 /**
  * Runs `command` in the repository; resolves whether it exited 0. With a `prefix`, its output is
  * piped and each line prefixed; with a `report`, vitest writes its JSON report there;
@@ -112,11 +92,12 @@ const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...pro
 const passes = [];
 const pass = async (report, run) => passes.push({ report, passed: await run });
 // 1. The suites that time pauses, alone.
-await pass('vitest-alone.json', vitest(['floods', 'index-pauses', 'hostile-worker', 'webkit-stops'], { report: 'vitest-alone.json' }));
+const alone = ALONE.map((suite) => suite.name);
+await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
 // 2. The rest, the examples beside them at a low priority.
 await Promise.all([
-  pass('vitest.json', vitest(['suites'], { report: 'vitest.json' })),
-  pass('vitest-examples.json', vitest(['examples'], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })),
+  pass('vitest.json', vitest([REST], { report: 'vitest.json' })),
+  pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })),
 ]);
 // 3. The Node suites on Node 26; 4. the Node 22 subset.
 await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));

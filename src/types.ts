@@ -238,7 +238,7 @@ export interface RunOptions {
  * handler runs.
  */
 export interface SandboxFunction {
-  /** An ASCII Python identifier, not a keyword, not starting with `_`. */
+  /** An ASCII Python identifier, not a keyword, not starting with `_`, none of `default_api`'s own names (`AwaitRequired`, `FunctionCallError`, `search_tools`). */
   name: string;
   /** Shown by Python's `help()`. */
   description?: string;

@@ -8,6 +8,7 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
+import { DEFAULT_API_OWN_NAMES } from '../src/default-api-names.js';
 import type { FunctionSpec, HostEvent } from '../src/protocol.js';
 import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
 import { canWait } from './can-wait.js';
@@ -20,7 +21,12 @@ const STOP_POLL_MS = 50;
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
-  _connect(call: (name: string, args: string, inPlace: boolean) => number | string, resumed: () => void, block: (() => void) | undefined): void;
+  _connect(
+    call: (name: string, args: string, inPlace: boolean) => number | string,
+    resumed: () => void,
+    block: (() => void) | undefined,
+    ownNames: string,
+  ): void;
   _begin_run(specs: string): void;
   _answer: PyCallable;
 }
@@ -82,6 +88,7 @@ export class WorkerFunctions {
         (name, args, inPlace) => this.call(name, args, inPlace),
         () => this.interrupts.listen(pyodide, true),
         receiver && (() => this.waitBlocked(receiver)),
+        JSON.stringify(DEFAULT_API_OWN_NAMES),
       );
     }
     this.module._begin_run(JSON.stringify(functions));

@@ -4,7 +4,7 @@
  * {@link createCodeExecutionChat} to show each run.
  */
 import type { CallableTool, FunctionCall, Part, Tool } from '@google/genai';
-import { planCall } from './function-calls.js';
+import { planCall } from './model-calls.js';
 import type { CodeExecutionEvent } from './events.js';
 import { type ImagesOption, resolveImages } from './images-option.js';
 import { resolveExistingFiles } from './run-python/existing-files.js';

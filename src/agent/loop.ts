@@ -7,7 +7,7 @@
  * returned contents only when it completes, which is how a failure leaves history as it was.
  */
 import type { Content, GenerateContentConfig, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai';
-import { type CallContext, type CallOutcome, planCall } from './function-calls.js';
+import { type CallContext, type CallOutcome, planCall } from './model-calls.js';
 import type { CodeExecutionEvent } from './events.js';
 import { explainModelNotFound } from './model-name.js';
 import { type ResponseImages, sendWithImageFallback } from './response-images.js';

@@ -8,7 +8,7 @@ import { attachmentParts, checkAttachments, writeAttachments } from './attachmen
 import type { CodeExecutionEvent } from './events.js';
 import { type ImagesOption, resolveImages } from './images-option.js';
 import { SUGGESTED_MODEL } from './model-name.js';
-import { isFunctionName } from '../sandbox/functions/function-specs.js';
+import { functionNameProblem } from '../sandbox/functions/function-specs.js';
 import { codeDeclarations, modelDeclarations } from './run-python/code-functions.js';
 import { placeOf } from './run-python/place.js';
 import { RUN_PYTHON, runPythonDeclaration } from './run-python/tool.js';
@@ -111,8 +111,8 @@ function checkCallableFrom(fn: LocalFunction, declaresRunPython: boolean): void 
   if (fn.callableFrom !== 'code' && fn.callableFrom !== 'both')
     throw new TypeError(`callableFrom of "${name}" must be "model", "code" or "both"; got ${JSON.stringify(fn.callableFrom)}`);
   if (!declaresRunPython) throw new TypeError(`"${name}" is callable from code, which needs execution "local" (the model's Python runs here)`);
-  if (!isFunctionName(name))
-    throw new TypeError(`"${name}" is callable from code, so its name must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
+  const problem = functionNameProblem(name);
+  if (problem !== undefined) throw new TypeError(`"${name}" is callable from code, so its name ${problem}`);
 }
 
 /** A listener made safe: a throwing listener cannot break the loop (and leave history half-done). */

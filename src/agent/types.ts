@@ -57,7 +57,8 @@ export interface LocalFunction {
    * Who may call it. `'model'` (the default, as before code mode): the model, one round trip per
    * call. `'code'`: only the model's Python, as `await default_api.name(...)` in a `run_python`
    * run, its arguments checked against the declaration's schema and its result staying in the
-   * sandbox unless printed (local execution only). `'both'`: either.
+   * sandbox unless printed (local execution only; the name one Python can call, none of
+   * `default_api`'s own: `AwaitRequired`, `FunctionCallError`, `search_tools`). `'both'`: either.
    */
   callableFrom?: 'model' | 'code' | 'both';
   /** Answers a call: receives the call's arguments; may return a promise. */

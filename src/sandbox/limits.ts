@@ -26,8 +26,6 @@ export const MAX_FILES_PER_RUN = 5000;
 /** Longest wall time one run may be given: a day. Anything longer is a bug in the caller. */
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-export { FUNCTION_LIMITS } from '../function-limits.js';
-
 const RANGES: Record<keyof SandboxLimits, [min: number, max: number]> = {
   timeoutMs: [1, MAX_TIMEOUT_MS],
   maxOutputBytes: [256, 256 * 1024 * 1024],

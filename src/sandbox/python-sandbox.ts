@@ -1,7 +1,7 @@
 import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
 import { type BootPlan, prepareRuntime } from './runtime/boot-plan.js';
-import { planBoot } from './runtime/plan-boot.js';
+import { planBoot } from './runtime/sandbox-options.js';
 import { bundledSnapshotUrl } from './runtime/bundled-assets.js';
 import { DownloadProgress, downloadingMessage } from './downloads/download-progress.js';
 import { loadShippedSnapshot } from './runtime/shipped-snapshot.js';

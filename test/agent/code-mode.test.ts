@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { type AgentSandbox, type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat, isAbortError } from '../../src/agent/index.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
 import { MODEL, clientFor, declaredFunctions, functionCall, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { RecordedRequest } from '../fake-gemini/wire.js';
@@ -99,12 +100,21 @@ describe('a function callable from code', () => {
     expect(fake.failures).toEqual([]);
   });
 
-  it('is refused where it cannot apply: server execution, a name Python cannot call, an unknown callableFrom, a confirm never asked', () => {
+  it('is refused where it cannot apply: server execution, a name Python cannot call or default_api has, an unknown callableFrom, a confirm never asked', () => {
     const { fn } = salesFunction('code');
     const ai = clientFor(fake);
     expect(() => createCodeExecutionChat({ ai, model: MODEL, execution: 'server', functions: [fn] })).toThrow(/needs execution "local"/);
     const dashed = { ...fn, declaration: { ...SALES, name: 'get-sales' } };
-    expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [dashed] })).toThrow(/must be a Python identifier/);
+    expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [dashed] })).toThrow(
+      /"get-sales" is callable from code, so its name must be an ASCII Python identifier/,
+    );
+    // default_api's own names are taken: a function named AwaitRequired would replace the exception Python raises.
+    for (const name of DEFAULT_API_OWN_NAMES) {
+      const own = { ...fn, declaration: { ...SALES, name } };
+      expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [own] })).toThrow(
+        `"${name}" is callable from code, so its name must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools)`,
+      );
+    }
     const odd = { ...fn, callableFrom: 'python' as unknown as 'code' };
     expect(() => createCodeExecutionChat({ ai, model: MODEL, sandbox, functions: [odd] })).toThrow(/must be "model", "code" or "both"/);
     // A confirm is asked only for calls from code: on a function only the model calls it would gate nothing.

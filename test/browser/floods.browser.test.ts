@@ -4,7 +4,7 @@
  * run works, and the page's main thread never pauses for more than 200 ms meanwhile.
  *
  * The pause is wall-clock time between 10 ms timer ticks, so another suite's browsers competing
- * for this machine's two cores would count as the host's own: vitest.config.ts runs this file
+ * for this machine's two cores would count as the host's own: test/passes.mjs runs this file
  * alone, first, and the bound grows by three times the page's idle pause measured just before
  * (support/browser/pause-bound.ts), for the machine's other load.
  */

@@ -7,7 +7,7 @@
  * a core until the page closes. A thread left behind would slow every stop after it (seconds, then
  * minutes) and keep burning a core.
  *
- * It times stops against each other and reads the web process's CPU, so vitest.config.ts runs it
+ * It times stops against each other and reads the web process's CPU, so test/passes.mjs runs it
  * alone, before the other suites. A leak grows from stop to stop, so the later stops' median is held
  * to the earlier ones': single stops vary on a loaded machine (one took 377 ms against a first of
  * 149 ms with a second `npm test` beside it) with nothing left behind.

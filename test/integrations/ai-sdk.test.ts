@@ -10,6 +10,7 @@ import { z as z3 } from 'zod';
 import { z as z4 } from 'zod/v4';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { pythonTool, pythonToolDefinition, pythonToolModelOutput, runPythonToolCall } from '../../dist/ai-sdk.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { useSandbox } from '../support/fixtures.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
@@ -339,9 +340,17 @@ describe('code mode: AI SDK tools called from the code', () => {
     expect(() => pythonTool(sandbox, { tools: { send_email: sendEmail } })).toThrow(/has needsApproval, so pythonTool needs a confirm function/);
   });
 
-  test('tools are checked when the tool is made: a name Python cannot call, or no execute where the code runs', () => {
+  test('tools are checked when the tool is made: a name Python cannot call or default_api has, or no execute where the code runs', () => {
     const { getSales } = salesTool();
-    expect(() => pythonTool(sandbox, { tools: { 'get-sales': getSales } })).toThrow(/must be a Python identifier/);
+    expect(() => pythonTool(sandbox, { tools: { 'get-sales': getSales } })).toThrow(/"get-sales" must be an ASCII Python identifier/);
+    for (const name of DEFAULT_API_OWN_NAMES) {
+      expect(() => pythonTool(sandbox, { tools: { [name]: getSales } })).toThrow(
+        `tools: "${name}" must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools)`,
+      );
+      expect(() => pythonTool(sandbox, { functions: [{ name, handler: () => 1 }] })).toThrow(
+        `functions[0].name must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools); got "${name}"`,
+      );
+    }
     const { execute: _, ...definitionOnly } = getSales;
     expect(() => pythonTool(sandbox, { tools: { get_sales_data: definitionOnly } })).toThrow(/needs an execute function/);
     // A server's definition, whose browser runs the code, lists them without execute.

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type McpToolClient, type PythonSandbox, mcpFunctions } from '../../dist/index.node.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
 import { BRANCHING_TOOLS, PLAIN_TOOL, cellCalling } from '../support/branching-schemas.mjs';
 import { useSandbox } from '../support/fixtures.js';
 import { type InProcessServer, connectReferenceServer, inProcessServer, notificationMethods } from '../support/mcp-servers.js';
@@ -182,6 +183,10 @@ describe('what a server lists is read with care', () => {
       'a_b',
       'long'.repeat(25),
     ]);
+    // default_api's own names, from the list the sandbox refuses them by: renamed alone, kept behind a server's name.
+    const own = DEFAULT_API_OWN_NAMES.map((name) => ({ name, inputSchema: { type: 'object' } }));
+    expect((await mcpFunctions(listing(own))).map((fn) => fn.name)).toEqual(DEFAULT_API_OWN_NAMES.map((name) => `${name}_`));
+    expect((await mcpFunctions({ shop: listing(own) })).map((fn) => fn.name)).toEqual(DEFAULT_API_OWN_NAMES.map((name) => `shop__${name}`));
     const two = await mcpFunctions({ shop: listing(tools.slice(0, 2)), shop_a: listing(tools.slice(0, 1)) });
     expect(two.map((fn) => fn.name)).toEqual(['shop__get_item', 'shop__get_item_2', 'shop_a__get_item']);
     for (const bad of ['my__files', 'files_', '_files', 'my-files', '']) {

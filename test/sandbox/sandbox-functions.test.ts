@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
-import { DEFAULT_LIMITS, FUNCTION_LIMITS } from '../../src/sandbox/limits.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
+import { FUNCTION_LIMITS } from '../../src/function-limits.js';
+import { DEFAULT_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
 import { JSPI, useSandbox } from '../support/fixtures.js';
@@ -112,10 +114,18 @@ describe('functions from the page', () => {
     expect(await found('sales north')).toBe('[]');
     expect(await found('wait')).toBe("['wait_forever()']");
     expect(await found('')).toMatch(/^\['get_sales_data.*', 'list_orders.*', 'wait_forever\(\)'\]$/);
-    // A function of the run by that name is the run's; the next run has the helper back.
-    const own: SandboxFunction = { name: 'search_tools', handler: () => 'the app’s own' };
-    expect((await sandbox.run('await default_api.search_tools()', { functions: [own] })).result).toBe("'the app’s own'");
-    expect((await sandbox.run('default_api.search_tools("sales")', { functions: [salesData] })).result).toContain('get_sales_data(');
+  });
+
+  it("keep default_api's own names: dir() lists them beside the run's functions, and no function may take one", async () => {
+    // Every listed name is one Python defines: the list and default_api.py cannot drift apart unseen.
+    const listed = await sandbox.run('dir(default_api), [name for name in dir(default_api) if not hasattr(default_api, name)]', { functions: [salesData] });
+    const names = [...DEFAULT_API_OWN_NAMES, 'get_sales_data'].sort().map((name) => `'${name}'`);
+    expect(listed.result).toBe(`([${names.join(', ')}], [])`);
+    for (const name of DEFAULT_API_OWN_NAMES) {
+      await expect(sandbox.run('x = 1', { functions: [salesData, { name, handler: () => 1 }] })).rejects.toThrow(
+        `functions[1].name must not be one of default_api's own names (AwaitRequired, FunctionCallError, search_tools); got "${name}"`,
+      );
+    }
   });
 
   it('in async code, tell the model to use await when a call is not awaited (nothing is sent)', async () => {
@@ -271,7 +281,7 @@ describe('functions from the page', () => {
 
   it('refuse a bad functions entry when the run starts, naming it, with nothing run', async () => {
     await expect(sandbox.run('x = 1', { functions: [{ name: 'not-valid', handler: () => 1 }] })).rejects.toThrow(
-      /functions\[0\]\.name must be an ASCII Python identifier/,
+      /functions\[0\]\.name must be an ASCII Python identifier \(a letter first, up to 100 characters, not a keyword\); got "not-valid"/,
     );
     await expect(sandbox.run('x = 1', { functions: [salesData, { name: 'class', handler: () => 1 }] })).rejects.toThrow(/functions\[1\]/);
     await expect(sandbox.run('x = 1', { functions: [{ name: 'f' } as unknown as SandboxFunction] })).rejects.toThrow(TypeError);

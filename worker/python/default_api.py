@@ -52,6 +52,9 @@ _ASYNC_CODE = _inspect.CO_COROUTINE | _inspect.CO_ASYNC_GENERATOR | _inspect.CO_
 # This run's functions: name -> parameter names in order (where positional arguments go).
 _current: dict[str, list[str]] = {}
 _made: dict[str, _Callable[..., _Any]] = {}
+# The module's own names (src/default-api-names.ts, handed over by the worker): the host refuses a
+# function of one, so none of them is ever replaced by a run's function.
+_own: frozenset[str] = frozenset()
 
 
 class FunctionCallError(RuntimeError):
@@ -62,11 +65,12 @@ class AwaitRequired(RuntimeError):
     """A call from plain code where this engine cannot wait for the page in place: it must be awaited."""
 
 
-def _connect(call: _Callable[[str, str, bool], _Any], resumed: _Callable[[], None], block: _Callable[[], None] | None = None) -> None:
-    global _call, _resumed, _block
+def _connect(call: _Callable[[str, str, bool], _Any], resumed: _Callable[[], None], block: _Callable[[], None] | None, own_names_json: str) -> None:
+    global _call, _resumed, _block, _own
     _call = call
     _resumed = resumed
     _block = block
+    _own = frozenset(_json.loads(own_names_json))
 
 
 def _begin_run(specs_json: str) -> None:
@@ -76,8 +80,6 @@ def _begin_run(specs_json: str) -> None:
     module = _sys.modules[__name__]
     # Gemini's code names `default_api` without importing it; a cell may still shadow the name.
     _builtins.default_api = module
-    # A function of the run may be named search_tools: it wins for that run, the helper for the next.
-    module.search_tools = _SEARCH_TOOLS
     for spec in specs:
         name = spec["name"]
         function = _made.get(name) or _make(name)
@@ -92,7 +94,7 @@ def __getattr__(name: str) -> _Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*_current, "AwaitRequired", "FunctionCallError", "search_tools"})
+    return sorted({*_current, *_own})
 
 
 def search_tools(query: str = "") -> list[str]:
@@ -112,10 +114,6 @@ def search_tools(query: str = "") -> list[str]:
         first = next((line.strip() for line in about.splitlines() if line.strip()), "")
         found.append(f"{call}: {first[:150]}" if first else call)
     return found
-
-
-# Kept apart from the module's name, which a run's own search_tools replaces for that run.
-_SEARCH_TOOLS = search_tools
 
 
 def _make(name: str) -> _Callable[..., _Any]:

@@ -4,8 +4,8 @@
  * as image blocks when they go inside (result-images.ts).
  */
 import type { FunctionCall, Interactions } from '@google/genai';
-import type { CallOutcome } from '../function-calls.js';
-import { isObject } from '../json-object.js';
+import type { CallOutcome } from '../model-calls.js';
+import { isObject } from '../../json-object.js';
 import { InteractionError } from './errors.js';
 import type { InteractionStep } from './types.js';
 

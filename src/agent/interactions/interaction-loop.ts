@@ -10,9 +10,9 @@
 import { FinishReason, type FunctionCall, GenerateContentResponse, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import type { CodeExecutionEvent } from '../events.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
-import { type CallContext, planCall, planError, tooManyCalls } from '../function-calls.js';
+import { type CallContext, planCall, planError, tooManyCalls } from '../model-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
-import { anySignal } from '../../sandbox/downloads/abort-signals.js';
+import { anySignal } from '../../sandbox/abort-signals.js';
 import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
 import { answerSteps, sendWithResultImageFallback } from './result-images.js';

@@ -24,7 +24,7 @@ import { resolveFunctions, safeListener } from '../setup.js';
 import type { LocalFunction } from '../types.js';
 import type { LiveCloseInfo, LiveCodeExecutionEvent } from './events.js';
 import { type DroppedFrame, guardedLive, MAX_LIVE_MESSAGE_DEPTH } from './frame-guard.js';
-import { isObject } from '../json-object.js';
+import { isObject } from '../../json-object.js';
 import { type ConnectLiveLimits, DEFAULT_MAX_PENDING_CALLS, readLimits } from '../../agent-limits.js';
 import { timerOption } from '../timer-option.js';
 import { LiveCalls } from './live-calls.js';

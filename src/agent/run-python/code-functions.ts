@@ -5,9 +5,9 @@
  * latter as Python signatures, and the sandbox functions a run gets for them.
  */
 import type { FunctionDeclaration, Schema } from '@google/genai';
-import { anySignal } from '../../sandbox/downloads/abort-signals.js';
+import { anySignal } from '../../sandbox/abort-signals.js';
 import { declinedMessage } from '../../sandbox/functions/approval.js';
-import { pythonSignature as signatureOf } from '../../sandbox/functions/python-signature.js';
+import { pythonSignature } from '../../sandbox/functions/python-signature.js';
 import type { ConfirmCall, SandboxFunction } from '../../types.js';
 import type { CodeCallEvent } from '../events.js';
 import type { LocalFunction } from '../types.js';
@@ -123,11 +123,6 @@ function jsonSchemaOf(schema: Schema): Record<string, unknown> {
   return out;
 }
 
-/** `name(region: str, year: int = None)`: the declaration as the model's Python calls it. */
-export function pythonSignature(declaration: FunctionDeclaration): string {
-  return signatureOf(declaration.name ?? '', parametersOf(declaration));
-}
-
 /** The longest description of one function the `run_python` description repeats (a declaration's text is the app's, not bounded elsewhere). */
 const MAX_DESCRIPTION_CHARS = 500;
 
@@ -146,7 +141,7 @@ export function codeFunctionsSentence(declarations: readonly FunctionDeclaration
   if (declarations.length === 0) return '';
   const listed = declarations.map((declaration) => {
     const about = (declaration.description ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_DESCRIPTION_CHARS);
-    return `await default_api.${pythonSignature(declaration)}${about ? `: ${about}` : ''}`;
+    return `await default_api.${pythonSignature(declaration.name ?? '', parametersOf(declaration))}${about ? `: ${about}` : ''}`;
   });
   const listing = `${listed.join('; ')}.`;
   const calling =

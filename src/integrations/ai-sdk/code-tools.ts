@@ -5,8 +5,8 @@
  * signatures `run_python`'s description lists.
  */
 import { type Tool, type ToolExecutionOptions, asSchema } from 'ai';
-import { anySignal } from '../../sandbox/downloads/abort-signals.js';
-import { isFunctionName } from '../../sandbox/functions/function-specs.js';
+import { anySignal } from '../../sandbox/abort-signals.js';
+import { functionNameProblem } from '../../sandbox/functions/function-specs.js';
 import type { ConfirmCall, SandboxFunction } from '../../types.js';
 
 /** AI SDK tools the model's code may call, by the name Python calls them. Each needs `execute`. */
@@ -29,7 +29,8 @@ export interface CodeToolDeclaration {
  */
 export function codeToolDeclarations(tools: CodeTools, executes: boolean, confirm?: ConfirmCall): CodeToolDeclaration[] {
   return Object.entries(tools).map(([name, tool]) => {
-    if (!isFunctionName(name)) throw new TypeError(`tools: "${name}" must be a Python identifier (letters, digits, _; not starting with _ or a digit)`);
+    const problem = functionNameProblem(name);
+    if (problem !== undefined) throw new TypeError(`tools: "${name}" ${problem}`);
     if (executes && typeof tool?.execute !== 'function')
       throw new TypeError(`tools: "${name}" needs an execute function: the sandbox runs it when the code calls it`);
     if (executes) checkApproval(name, tool, confirm);

@@ -70,7 +70,8 @@ export interface PythonToolOptions {
   /**
    * Code mode: AI SDK tools the model's Python calls as `await default_api.<name>(...)` inside a
    * run, as many times as it needs, instead of one model step per call; only what the code prints
-   * goes back to the model. Keyed by the name Python calls (a Python identifier); each needs
+   * goes back to the model. Keyed by the name Python calls (a Python identifier, none of
+   * `default_api`'s own: `AwaitRequired`, `FunctionCallError`, `search_tools`); each needs
    * `execute` where the code runs. Their input schemas check the arguments (in the sandbox, before
    * `execute`) and appear in the default description as Python signatures. Pass them here, not
    * also in `generateText`'s `tools`, unless the model should call them directly too.

@@ -6,6 +6,7 @@
  * only calls the tools of those configured here.
  */
 import { readFileSync } from 'node:fs';
+import { isObject } from '../../json-object.js';
 import { isServerName } from '../mcp-tools/names.js';
 
 /** One downstream server: a process spoken to on stdio, or a Streamable HTTP endpoint. */
@@ -30,9 +31,9 @@ export function serversFromJson(text: string, source: string): DownstreamServer[
     throw new TypeError(`${source} is not JSON: ${(error as Error).message}`);
   }
   const servers = (parsed as { mcpServers?: unknown } | null)?.mcpServers;
-  if (!isRecord(servers)) throw new TypeError(`${source} has no "mcpServers" object`);
+  if (!isObject(servers)) throw new TypeError(`${source} has no "mcpServers" object`);
   return Object.entries(servers)
-    .filter(([, entry]) => !(isRecord(entry) && entry.disabled === true))
+    .filter(([, entry]) => !(isObject(entry) && entry.disabled === true))
     .map(([name, entry]) => serverOf(name, entry, `${source}: mcpServers.${name}`));
 }
 
@@ -78,7 +79,7 @@ export function checkServers(servers: readonly DownstreamServer[]): DownstreamSe
 function serverOf(name: string, entry: unknown, where: string): DownstreamServer {
   if (!isServerName(name))
     throw new TypeError(`${where}: "${name}" cannot name a server in Python (a letter first, then letters, digits and single underscores, up to 40)`);
-  if (!isRecord(entry)) throw new TypeError(`${where} must be an object`);
+  if (!isObject(entry)) throw new TypeError(`${where} must be an object`);
   if (entry.type === 'sse') throw new TypeError(`${where}: SSE servers are not supported; give its Streamable HTTP URL`);
   const url = entry.httpUrl ?? entry.url;
   if (url !== undefined) {
@@ -94,12 +95,8 @@ function serverOf(name: string, entry: unknown, where: string): DownstreamServer
 
 function strings(value: unknown, where: string): Record<string, string> {
   if (value === undefined) return {};
-  if (!isRecord(value) || !Object.values(value).every((item) => typeof item === 'string')) throw new TypeError(`${where} must map names to strings`);
+  if (!isObject(value) || !Object.values(value).every((item) => typeof item === 'string')) throw new TypeError(`${where} must map names to strings`);
   return { ...(value as Record<string, string>) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { FUNCTION_LIMITS } from '../../sandbox/limits.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 

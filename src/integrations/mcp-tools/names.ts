@@ -14,8 +14,11 @@ const MAX_NAME_CHARS = 100;
 /** A server's name: letters and digits in words joined by single underscores, a letter first. */
 const SERVER_NAME = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*$/;
 
-/** Names a tool may not take without a server name: the loop's own tool and `default_api`'s own. */
-const TAKEN = new Set(['run_python', 'AwaitRequired', 'FunctionCallError']);
+/**
+ * The loop's own tool, which a tool may not be named without a server name either (`default_api`'s
+ * own names, src/default-api-names.ts, are refused by `isFunctionName`).
+ */
+const RUN_PYTHON = 'run_python';
 
 /**
  * Whether `name` can name a server in Python: `github`, `my_files`; not `my__files`, `_x`, `x_`.
@@ -36,7 +39,7 @@ export function pythonNames(tools: readonly string[], server: string | undefined
     let stem = tool.replace(/[^A-Za-z0-9_]/g, '_');
     // Standing alone, a name must start with a letter and not be a keyword or a name already taken.
     if (!prefix && !/^[A-Za-z]/.test(stem)) stem = `tool_${stem}`;
-    if (!prefix && (!isFunctionName(stem) || TAKEN.has(stem))) stem = `${stem}_`;
+    if (!prefix && (!isFunctionName(stem) || stem === RUN_PYTHON)) stem = `${stem}_`;
     const base = `${prefix}${stem}`.slice(0, MAX_NAME_CHARS);
     let name = base;
     for (let n = 2; used.has(name) || !isFunctionName(name); n++) name = `${base.slice(0, MAX_NAME_CHARS - String(n).length - 1)}_${n}`;

@@ -12,7 +12,8 @@
  * - `isError`: an `Error` whose message is the server's text (up to `MAX_ERROR_CHARS`), which
  *   Python raises as `default_api.FunctionCallError`.
  */
-import { FUNCTION_LIMITS } from '../../sandbox/limits.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { isObject } from '../../json-object.js';
 
 /** The most characters of strings one result may carry to Python (the sandbox's bound for a result). */
 export const MAX_RESULT_CHARS = FUNCTION_LIMITS.maxResultChars;
@@ -36,10 +37,10 @@ const RESOURCE_FIELDS = ['uri', 'mimeType', 'text', 'blob'] as const;
  * @throws {Error} the server reported an error (`isError`), or the result is not one or is too large.
  */
 export function pythonValue(result: unknown): unknown {
-  if (!isRecord(result)) throw new Error("the server's answer is not a tool result");
+  if (!isObject(result)) throw new Error("the server's answer is not a tool result");
   const budget = new Budget();
   if (result.isError === true) throw new Error(errorText(result.content));
-  if (isRecord(result.structuredContent)) return budget.json(result.structuredContent);
+  if (isObject(result.structuredContent)) return budget.json(result.structuredContent);
   // The protocol's earliest result shape, which the SDK still accepts.
   if (!('content' in result) && 'toolResult' in result) return budget.json(result.toolResult);
   const content = result.content;
@@ -53,7 +54,7 @@ export function pythonValue(result: unknown): unknown {
 /** The text of an error result's text blocks, bounded (what Python's exception says). */
 export function errorText(content: unknown): string {
   const texts = (Array.isArray(content) ? content.slice(0, MAX_BLOCKS) : [])
-    .filter((block): block is { text: string } => isRecord(block) && block.type === 'text' && typeof block.text === 'string')
+    .filter((block): block is { text: string } => isObject(block) && block.type === 'text' && typeof block.text === 'string')
     .map((block) => block.text.slice(0, MAX_ERROR_CHARS));
   return bounded(texts.join('\n').trim() || 'the server reported an error without a message');
 }
@@ -64,12 +65,12 @@ export function bounded(text: string): string {
 }
 
 function blockValue(block: unknown, budget: Budget): unknown {
-  if (!isRecord(block)) return { type: 'unknown' };
+  if (!isObject(block)) return { type: 'unknown' };
   const type = typeof block.type === 'string' ? block.type.slice(0, 100) : 'unknown';
   if (type === 'text') return budget.string(block.text);
   const out: Record<string, string> = { type };
   const fields = BLOCK_FIELDS[type];
-  const source = type === 'resource' && isRecord(block.resource) ? block.resource : block;
+  const source = type === 'resource' && isObject(block.resource) ? block.resource : block;
   for (const field of type === 'resource' ? RESOURCE_FIELDS : (fields ?? [])) {
     if (typeof source[field] === 'string') out[field] = budget.string(source[field]);
   }
@@ -103,8 +104,4 @@ class Budget {
     if (this.used > MAX_RESULT_CHARS)
       throw new Error(`the server returned more than ${MAX_RESULT_CHARS.toLocaleString('en-US')} characters; ask it for less per call`);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

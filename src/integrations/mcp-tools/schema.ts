@@ -10,6 +10,8 @@
  * costs one look at each top-level argument.
  */
 
+import { isObject } from '../../json-object.js';
+
 /** The most characters of JSON one tool's schema may have. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;
 
@@ -43,7 +45,7 @@ const ANY_OBJECT = { type: 'object' };
  * or is over {@link MAX_SCHEMA_CHARS} (the tool still works; the server checks its input).
  */
 export function usableSchema(schema: unknown): Record<string, unknown> {
-  if (!isRecord(schema) || schema.type !== 'object') return ANY_OBJECT;
+  if (!isObject(schema) || schema.type !== 'object') return ANY_OBJECT;
   let size: number;
   try {
     size = JSON.stringify(schema).length;
@@ -52,7 +54,7 @@ export function usableSchema(schema: unknown): Record<string, unknown> {
   }
   if (size > MAX_SCHEMA_CHARS) return ANY_OBJECT;
   const out: Record<string, unknown> = { type: 'object' };
-  if (isRecord(schema.properties)) {
+  if (isObject(schema.properties)) {
     // A parameter whose schema is `true`, a `$ref` or only branches is kept as "any value".
     out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [name, ownConstraints(property)]));
   }
@@ -67,10 +69,6 @@ export function usableSchema(schema: unknown): Record<string, unknown> {
 /** A parameter's schema cut to the keywords that take no subschema; `false` stays (that parameter is refused). */
 function ownConstraints(property: unknown): unknown {
   if (typeof property === 'boolean') return property;
-  if (!isRecord(property)) return {};
+  if (!isObject(property)) return {};
   return Object.fromEntries(Object.entries(property).filter(([key]) => PARAMETER_KEYWORDS.has(key)));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

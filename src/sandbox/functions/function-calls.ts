@@ -8,8 +8,8 @@
  */
 import type { FunctionResult, WorkerEvent } from '../../protocol.js';
 import type { SandboxFunction, SandboxLimits } from '../../types.js';
-import { untilAborted } from '../downloads/abort-signals.js';
-import { FUNCTION_LIMITS } from '../limits.js';
+import { untilAborted } from '../abort-signals.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { approve } from './approval.js';
 import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';
 

@@ -1,7 +1,8 @@
 /** `RunOptions.functions` checked when a run starts, and what the worker is told of them. */
+import { DEFAULT_API_OWN_NAMES } from '../../default-api-names.js';
 import type { FunctionSpec } from '../../protocol.js';
 import type { SandboxFunction } from '../../types.js';
-import { FUNCTION_LIMITS } from '../limits.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { pythonSignature } from './python-signature.js';
 
 export type { FunctionSpec };
@@ -12,12 +13,23 @@ const KEYWORDS = new Set(
     ' ',
   ),
 );
-/** `default_api`'s own name for errors, which a function may not shadow. */
-const RESERVED = new Set(['FunctionCallError']);
+const OWN_NAMES = new Set(DEFAULT_API_OWN_NAMES);
 
-/** Whether Python can call `name` as `default_api.<name>`: an ASCII identifier, a letter first, not a keyword. */
+/**
+ * Why Python cannot call `name` as `default_api.<name>`, worded to follow the name's subject
+ * (`functions[0].name must …`); undefined where it can. The sandbox, the chat and the AI SDK tool
+ * word their refusals with it.
+ */
+export function functionNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name) || KEYWORDS.has(name))
+    return 'must be an ASCII Python identifier (a letter first, up to 100 characters, not a keyword)';
+  if (OWN_NAMES.has(name)) return `must not be one of default_api's own names (${DEFAULT_API_OWN_NAMES.join(', ')})`;
+  return undefined;
+}
+
+/** Whether Python can call `name` as `default_api.<name>`: an ASCII identifier, a letter first, not a keyword, not one of default_api's own. */
 export function isFunctionName(name: unknown): name is string {
-  return typeof name === 'string' && IDENTIFIER.test(name) && !KEYWORDS.has(name) && !RESERVED.has(name);
+  return functionNameProblem(name) === undefined;
 }
 
 /**
@@ -34,10 +46,8 @@ export function functionSpecs(functions: unknown): FunctionSpec[] {
     const label = `functions[${i}]`;
     if (typeof fn !== 'object' || fn === null) throw new TypeError(`${label} must be an object with name and handler`);
     const { name, parameters, description } = fn;
-    if (!isFunctionName(name))
-      throw new TypeError(
-        `${label}.name must be an ASCII Python identifier (a letter first, up to 100 characters, not a keyword, not FunctionCallError); got ${JSON.stringify(name)}`,
-      );
+    const problem = functionNameProblem(name);
+    if (problem !== undefined) throw new TypeError(`${label}.name ${problem}; got ${JSON.stringify(name)}`);
     if (seen.has(name)) throw new TypeError(`${label}: a second function named "${name}"`);
     seen.add(name);
     if (typeof fn.handler !== 'function') throw new TypeError(`${label} ("${name}"): handler must be a function`);

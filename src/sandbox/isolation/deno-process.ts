@@ -3,7 +3,7 @@
  * boundary, an OS process that may read the package's own files and nothing else: no other file,
  * no environment variable, no network, no subprocess, no FFI, unless the app opens reading or the
  * network (`DenoBoundary`). The worker inside has neither `Deno`, `process`, the Cache API nor
- * `Worker`, and reads through a link only inside what it may read (deno-worker-start.ts); its
+ * `Worker`, and reads through a link only inside what it may read (deno-worker-lockdown.ts); its
  * Deno folder cannot exist, so nothing it does is written to disk. Its stdin and stdout are
  * /dev/null, its environment is empty, and the sandbox's channels cross Node's IPC pipe, which
  * Python cannot reach (deno-relay.ts). Killing the process is the hard stop; interrupts reach

@@ -12,7 +12,7 @@
  * frame's gate. The process ends with its host, even while the worker floods it.
  */
 import { SIGINT } from '../../protocol.js';
-import { startPythonWorker } from './deno-worker-start.js';
+import { lockDownWorkerScope } from './deno-worker-lockdown.js';
 import { wireCodec } from './process-wire.js';
 import { gateRefusal } from './relay-gate.js';
 import { WORKER_ERROR } from './worker-error.js';
@@ -46,9 +46,9 @@ const orphaned = () => {
 setInterval(orphaned, 250);
 const refusal = ${gateRefusal.toString()};
 // The Python worker starts without Deno, process, the Cache API and Worker, and reads file: URLs
-// only inside the folders it may read (deno-worker-start.ts).
-const start = ${startPythonWorker.toString()};
-const bootstrap = '(' + start + ')(' + JSON.stringify({ readFolders: settings.readFolders }) + '); await import(' + JSON.stringify(settings.workerUrl) + ');';
+// only inside the folders it may read (deno-worker-lockdown.ts).
+const lockDown = ${lockDownWorkerScope.toString()};
+const bootstrap = '(' + lockDown + ')(' + JSON.stringify({ readFolders: settings.readFolders }) + '); await import(' + JSON.stringify(settings.workerUrl) + ');';
 const worker = new Worker('data:text/javascript;base64,' + btoa(bootstrap), { type: 'module', name: 'python-sandbox' });
 // Once the worker's script has loaded, its error's text is Python's: the crash is told in the library's words.
 let loaded = false;

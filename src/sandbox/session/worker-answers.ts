@@ -8,11 +8,12 @@ import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits 
 import { base64Length, base64Size, isBase64 } from '../base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../protocol.js';
-import { FUNCTION_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
+import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { isObject } from '../../json-object.js';
+import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(what: string): never {
   throw new ProtocolError(`The sandbox worker sent a malformed ${what}`);

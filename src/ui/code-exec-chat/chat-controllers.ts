@@ -2,7 +2,8 @@
  * The chat element's controllers, built in one place and wired to each other. Each reaches the
  * ones built after it through closures, which run only once all exist.
  */
-import type { ExecutionMode, GeminiApi } from '../../agent/index.js';
+import type { LitElement } from 'lit';
+import type { ExecutionMode, GeminiApi, LocalFunction } from '../../agent/index.js';
 import { BlobUrls } from '../blob-urls.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
@@ -10,17 +11,27 @@ import type { ReadableError } from '../error-message.js';
 import { PackageIndexChoice } from '../package-index-choice.js';
 import { Conversation } from '../state/conversation.js';
 import type { SentMessage } from '../state/entries.js';
-import { ApiKeyController } from './api-key-controller.js';
-import type { CodeExecChat } from './code-exec-chat.js';
-import { DemoController } from './demo-controller.js';
+import { type ApiKeyHost, ApiKeyController } from './api-key-controller.js';
+import { type DemoHost, DemoController } from './demo-controller.js';
 import { SandboxReadyEvent } from './events.js';
 import { FileDrop } from './file-drop.js';
 import { FollowOutput } from './follow-output.js';
-import { SandboxController, bootOptions } from './sandbox-controller.js';
-import { SavedChatController } from './saved-chat-controller.js';
-import { SendController } from './send-controller.js';
+import { SandboxController, type SandboxUrls, bootOptions } from './sandbox-controller.js';
+import { SavedChatController, type SavedChatHost } from './saved-chat-controller.js';
+import { SendController, type SendHost } from './send-controller.js';
 import { StatusController } from './status-controller.js';
 import { DEFAULT_LIVE_MODEL, VoiceController } from './voice-controller.js';
+
+/**
+ * The element as its controllers see it: what each of them asks of it, together (the element
+ * itself, code-exec-chat.ts, builds them, so they name no type of it).
+ */
+export type ChatHost = LitElement &
+  DemoHost &
+  SavedChatHost &
+  ApiKeyHost &
+  SendHost &
+  SandboxUrls & { readonly liveModel: string; readonly functions: readonly LocalFunction[] };
 
 /** What the controllers ask of the element beyond its public members. */
 export interface ChatHooks {
@@ -36,7 +47,7 @@ export interface ChatHooks {
   indexOffered(): string | undefined;
 }
 
-export function chatControllers(host: CodeExecChat, hooks: ChatHooks) {
+export function chatControllers(host: ChatHost, hooks: ChatHooks) {
   const indexChoice = new PackageIndexChoice();
   const blobUrls = new BlobUrls();
   const conversation = new Conversation(() => host.requestUpdate());

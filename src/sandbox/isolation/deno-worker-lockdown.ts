@@ -14,8 +14,8 @@
  * folder would otherwise lead out of it.
  */
 
-/** What the bootstrap needs: the folders the process may read (paths). */
-export interface WorkerStartSettings {
+/** What the lockdown needs: the folders the process may read (paths). */
+export interface LockdownSettings {
   readFolders: string[];
 }
 
@@ -23,7 +23,7 @@ export interface WorkerStartSettings {
  * Runs inside the Deno worker, before the worker script is imported (by the caller: a dynamic
  * import here would be rewritten where this module is transformed, as under vitest).
  */
-export function startPythonWorker(settings: WorkerStartSettings): void {
+export function lockDownWorkerScope(settings: LockdownSettings): void {
   const scope = globalThis as unknown as Record<string, unknown>;
   const deno = scope.Deno as {
     realPathSync(path: string): string;

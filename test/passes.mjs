@@ -1,0 +1,129 @@
+/**
+ * Which test runs in which pass: the one place that says it, read by vitest.config.ts (the passes
+ * of `npm test` as vitest projects), vitest.quick.config.ts (`npm run test:quick`) and
+ * scripts/test.mjs (which projects each pass runs, on which Node). A suite that must run alone, or
+ * skip a Node, is one edit here. Paths are from the repository's root.
+ *
+ * `npm test`'s passes (scripts/test.mjs):
+ * 1. Node 24, `@google/genai` 2.x: each suite of `ALONE`, alone, in that order.
+ * 2. Node 24: every other suite, two files at a time (`REST`), with `EXAMPLES` beside them.
+ * 3. Node 26, SDK 3.x: the Node suites (no `*.browser.test.ts`) but `FIRST_PASS_ONLY` and
+ *    `EXAMPLES`, then those of `ALONE` that are Node suites, each alone.
+ * 4. Node 22, SDK 3.x: `NODE22_SUBSET`, as pass 3 runs them.
+ */
+
+/** Every test. */
+const ALL = 'test/**/*.test.ts';
+/** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */
+const BROWSER = '**/*.browser.test.ts';
+const isBrowserSuite = (file) => file.endsWith('.browser.test.ts');
+
+/**
+ * Suites that bound the host's pauses or time stops against each other: each runs alone, first, on
+ * Node 24, so no other suite's browsers and interpreters (nor one left behind) count against them.
+ * `name` is its vitest project.
+ */
+export const ALONE = [
+  /** The host's pauses under floods (≤ 200 ms). */
+  { name: 'floods', files: ['test/browser/floods.browser.test.ts'] },
+  /** The page's pauses under a hostile package index (≤ 200 ms). */
+  { name: 'index-pauses', files: ['test/browser/hostile-index.browser.test.ts'] },
+  { name: 'hostile-worker', files: ['test/sandbox/hostile-worker.test.ts'] },
+  /** WebKit's stops that terminate, timed against each other, and its process's CPU read. */
+  { name: 'webkit-stops', files: ['test/browser/webkit-stops.browser.test.ts'] },
+];
+
+/** The project of the first pass's other suites. */
+export const REST = 'suites';
+
+/**
+ * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
+ * in a plain `vitest run`; `npm test` runs it beside `REST` at a low CPU priority instead.
+ */
+export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.ts'] };
+
+/**
+ * Node suites the later passes (another Node, SDK 3.x) leave to the first: their subject is the
+ * same bytes and checks on every Node (the snapshot store and the shipped snapshot's choice, which
+ * every other suite's boot restores from on both; the package index, wheel checks and download
+ * bounds, whose fetches packages.test.ts and package-download-bytes.test.ts make on both; the
+ * working directory's walk, which is Python's). About 120 s of a test file at a time there.
+ */
+export const FIRST_PASS_ONLY = [
+  'test/sandbox/snapshot.test.ts',
+  'test/sandbox/shipped-snapshot.test.ts',
+  'test/sandbox/package-index.test.ts',
+  'test/sandbox/wheel-verification.test.ts',
+  'test/sandbox/package-download-stops.test.ts',
+  'test/sandbox/workdir-walk.test.ts',
+];
+
+/**
+ * Node 22, the oldest supported, runs the suites that take the library's main paths end to end
+ * (runs, files, packages, code mode, the AI SDK tool, the MCP server on both transports, the packed
+ * package in a new project) and those that branch on JSPI, which Node 22 lacks (the page's
+ * functions, the late standard library): 65-125 s of two files at once.
+ */
+export const NODE22_SUBSET = [
+  'test/sandbox/run.test.ts',
+  'test/sandbox/files.test.ts',
+  'test/sandbox/packages.test.ts',
+  'test/sandbox/sandbox-functions.test.ts',
+  'test/worker/late-stdlib.test.ts',
+  'test/worker/blocking-wait.test.ts',
+  'test/agent/local-loop.test.ts',
+  'test/agent/code-mode.test.ts',
+  'test/integrations/ai-sdk.test.ts',
+  'test/integrations/mcp-stdio.test.ts',
+  'test/integrations/mcp-http.test.ts',
+  'test/package/new-user.test.ts',
+];
+
+/**
+ * `npm run test:quick`, the inner loop, leaves out the Node suites that take minutes (package
+ * installs, hostile floods, second interpreters) and runs `QUICK_CHROMIUM` as its one browser pass.
+ */
+export const QUICK_SKIPS = [
+  'test/package/examples.test.ts',
+  'test/package/new-user.test.ts',
+  'test/integrations/mcp-packed.test.ts',
+  'test/integrations/mcp-gemini-cli.test.ts',
+  'test/sandbox/hostile-worker.test.ts',
+  'test/sandbox/snapshot.test.ts',
+  'test/sandbox/shipped-snapshot.test.ts',
+  'test/sandbox/deno-isolation.test.ts',
+  'test/integrations/mcp-escape.test.ts',
+];
+/** The sandbox and the widget in Chromium. */
+export const QUICK_CHROMIUM = ['test/browser/sandbox.browser.test.ts', 'test/ui/widget.browser.test.ts'];
+
+const project = (name, include, exclude, groupOrder) => ({
+  extends: true,
+  test: { name, include, ...(exclude && { exclude }), ...(groupOrder !== undefined && { sequence: { groupOrder } }) },
+});
+const aloneFiles = ALONE.flatMap((suite) => suite.files);
+
+/** The first pass's vitest projects, in the order they run: `ALONE`, `REST`, `EXAMPLES`. */
+export function firstPassProjects() {
+  return [
+    ...ALONE.map((suite, order) => project(suite.name, suite.files, undefined, order)),
+    project(REST, [ALL], [...aloneFiles, ...EXAMPLES.files], ALONE.length),
+    project(EXAMPLES.name, EXAMPLES.files, undefined, ALONE.length + 1),
+  ];
+}
+
+/** The later passes' vitest projects: the Node suites, then those of `ALONE` that run in Node, each alone. */
+export function nodePassProjects() {
+  const aloneInNode = ALONE.map((suite) => ({ ...suite, files: suite.files.filter((file) => !isBrowserSuite(file)) })).filter(
+    (suite) => suite.files.length > 0,
+  );
+  return [
+    project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY], 0),
+    ...aloneInNode.map((suite, order) => project(suite.name, suite.files, undefined, order + 1)),
+  ];
+}
+
+/** `npm run test:quick`'s projects. */
+export function quickProjects() {
+  return [project('node', [ALL], [BROWSER, ...QUICK_SKIPS]), project('chromium', QUICK_CHROMIUM)];
+}

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { DENO_INSTALL_HINT, findDeno } from '../../sandbox/isolation/deno-binary.js';
+import { BoundaryUnavailableError } from './errors.js';
 import type { PythonMcpServerOptions } from './options.js';
 
 /** The lines said at start, each a whole sentence (each is prefixed with the program's name): the boundary, and each thing the flags opened. */
@@ -23,11 +24,6 @@ export function boundaryNotice(options: Pick<PythonMcpServerOptions, 'isolation'
 /** What `--isolation worker` gives up, said wherever it is offered as the way out. */
 export const WORKER_ALTERNATIVE =
   "Or restart the server with --isolation worker to run trusted code only: Python then runs in the server's own Node process with its rights (your files, environment variables, network, processes and the MCP channel), without the Deno boundary.";
-
-/** Thrown for every call while the boundary cannot start; its message is the tool error, install line first. */
-export class BoundaryUnavailableError extends Error {
-  override name = 'BoundaryUnavailableError';
-}
 
 /**
  * Resolves when the Deno the server will use is there (or Python runs without it). Asked before

@@ -15,7 +15,8 @@ import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './c
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { SessionLimitError, SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { SessionLimitError } from './errors.js';
+import { SessionRegistry, interpreterIdleMs } from './sessions.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {
@@ -87,7 +88,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     try {
       registry.open(id);
     } catch (error) {
-      if (!(error instanceof SessionLimitError)) throw error;
+      if (!SessionLimitError.isInstance(error)) throw error;
       return sendError(res, 503, ErrorCode.InternalError, error.message, requestIdOf(body));
     }
     const session = registry.get(id);

@@ -17,9 +17,10 @@ import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
+import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from './sessions.js';
-import { type ToolBounds, ToolArgumentError, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
+import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
 
 declare const __PACKAGE_VERSION__: string | undefined;
 /** The package's version, set by the build (vite.config.ts). */
@@ -48,7 +49,7 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
     try {
       call = parseToolCall(request.params.name, request.params.arguments, bounds);
     } catch (error) {
-      if (error instanceof ToolArgumentError) return toolError(`Input validation error: ${error.message}`);
+      if (ToolArgumentError.isInstance(error)) return toolError(`Input validation error: ${error.message}`);
       throw error;
     }
     const progress = progressSender(extra._meta?.progressToken, extra.sendNotification);
@@ -102,16 +103,14 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
 function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
+  // The server's own errors say what happened, and what to do, in their message.
+  if (SessionClosedError.isInstance(error) || BoundaryUnavailableError.isInstance(error)) return error.message;
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
   switch (name) {
     case 'SandboxFileNotFoundError':
       return message;
     case 'SandboxDisposedError':
       return 'Python was reset or closed while this call ran; call again to use a new interpreter.';
-    case 'SessionClosedError':
-      return message;
-    case 'BoundaryUnavailableError':
-      return message;
     case 'SandboxBootError':
       // Deno there but not starting is as blocking as Deno missing: offer the same way out.
       return `Python could not start: ${message}${place === 'deno' ? ` ${WORKER_ALTERNATIVE}` : ''}`;

@@ -8,30 +8,13 @@
  * tools costs no interpreter.
  */
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
-import { CodeExecutionError } from '../../errors.js';
+import { untilAborted } from '../../sandbox/downloads/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { LoadProgress } from '../../types.js';
+import { SessionClosedError, SessionLimitError } from './errors.js';
 
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
 export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
-
-/** Thrown when a new session would go past `maxSessions` and every held session is running a call. `code: 'session-limit'`, retryable (later). */
-export class SessionLimitError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionLimitError';
-  override name = 'SessionLimitError';
-  constructor(message: string) {
-    super(message, { code: 'session-limit', retryable: true });
-  }
-}
-
-/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. `code: 'session-closed'`. */
-export class SessionClosedError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionClosedError';
-  override name = 'SessionClosedError';
-  constructor(message: string) {
-    super(message, { code: 'session-closed' });
-  }
-}
 
 /** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
 export function idleNote(idleMs: number): string {
@@ -259,16 +242,6 @@ export class SessionRegistry {
     const ids = [...this.sessions.keys()];
     await Promise.all(ids.map((id) => this.close(id)));
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** "15 minutes", "1.5 minutes", or under a minute "20 seconds". */

@@ -6,6 +6,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { RunPlace } from '../../agent/run-python/place.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { ToolArgumentError } from './errors.js';
 import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
 
 /** The names of the tools. */
@@ -91,11 +92,6 @@ export type ToolCall =
   | { tool: 'write_file'; path: string; data: Uint8Array | string }
   | { tool: 'read_file'; path: string }
   | { tool: 'reset' };
-
-/** Thrown for arguments a call cannot run with; its message is the tool error the client gets. */
-export class ToolArgumentError extends Error {
-  override name = 'ToolArgumentError';
-}
 
 /**
  * Checks a call's name and arguments against the tool definitions and the bounds.

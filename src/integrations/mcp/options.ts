@@ -9,7 +9,7 @@ import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SnapshotCache } from '../../types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { withFunctions } from '../mcp-gateway/with-functions.js';
-import { checkBoundary, checkDenoRuns } from './boundary.js';
+import { boundaryUnavailable } from './boundary.js';
 import { withSkillsFolder } from './skills-folder.js';
 import type { CreateSandbox, SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
@@ -106,33 +106,19 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   if (isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`isolation must be 'deno' or 'worker'; got ${String(isolation)}`);
   const deno = isolation === 'deno' ? (options.deno ?? {}) : undefined;
   const createSandbox: CreateSandbox = async (onProgress) => {
-    // Before each start, so a missing Deno is every call's answer rather than the server's exit.
-    await checkBoundary({ isolation, deno });
-    const creating = PythonSandbox.create({
-      limits,
-      packageIndex,
-      snapshotCache: options.snapshotCache,
-      warmSpare: options.warmSpare ?? false,
-      onProgress,
-      isolation,
-      deno,
-    });
-    // Beside the boot: a Deno that cannot run fails the call at once (a sandbox booted all the same is let go).
-    const denoRuns = checkDenoRuns({ isolation, deno }).catch((error: unknown) => {
-      void creating.then(
-        (sandbox) => sandbox.dispose(),
-        () => {},
-      );
-      throw error;
-    });
     try {
-      const [sandbox] = await Promise.all([creating, denoRuns]);
-      return sandbox;
+      return await PythonSandbox.create({
+        limits,
+        packageIndex,
+        snapshotCache: options.snapshotCache,
+        warmSpare: options.warmSpare ?? false,
+        onProgress,
+        isolation,
+        deno,
+      });
     } catch (error) {
-      // A Deno that does not run also fails the boot, often first (it exits at spawn): the
-      // check's verdict, which names Deno's own failure, is the one to tell.
-      await denoRuns;
-      throw error;
+      // Deno missing or not running: every call's answer says so in the server's words, rather than the server's exit.
+      throw boundaryUnavailable(error, deno?.path) ?? error;
     }
   };
   // A bad entry throws here, not at the first run.

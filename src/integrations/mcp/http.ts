@@ -15,6 +15,7 @@ import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './c
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
+import { sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
 import { SessionRegistry, interpreterIdleMs } from './sessions.js';
 
@@ -64,7 +65,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   const connections = new Map<string, Connection>();
   const registry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
-    resolved.createSandbox,
+    sandboxMaker(resolved),
     (id) => {
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.
       const connection = connections.get(id);
@@ -72,6 +73,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
+    sessionSetup(resolved),
   );
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.

@@ -42,7 +42,12 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
   // The low-level Server: the tools' JSON Schemas and argument checks are this package's own, so
   // no schema library is needed and every bound is checked before anything is decoded.
   const server = new Server({ name: SERVER_NAME, version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  const tools = toolDefinitions(bounds);
+  // run_python's description lists the functions its runs get: the session's.
+  const listed =
+    session.functions.length > 0
+      ? session.functions.map(({ name, description, parameters }) => ({ name, description, parametersJsonSchema: parameters }))
+      : bounds.functions;
+  const tools = toolDefinitions({ ...bounds, functions: listed });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     let call: ToolCall;
@@ -71,8 +76,10 @@ async function callTool(
 ): Promise<CallToolResult> {
   switch (call.tool) {
     case 'run_python': {
-      const result = await session.use((sandbox) => sandbox.run(call.code, { signal }), { signal, onProgress });
-      return runContent(result, session.takeDroppedNote());
+      // The run calls the session's functions (code mode); the skills it wrote are kept after it.
+      const result = await session.use((sandbox) => sandbox.run(call.code, { signal, functions: session.functions }), { signal, onProgress });
+      const notKept = await session.skills?.keep(result.files);
+      return runContent(result, session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
     }
     case 'write_file': {
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
@@ -84,6 +91,10 @@ async function callTool(
       await session.reset();
       return toolText('Python was reset: the next call starts a new interpreter with an empty working directory.');
   }
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  return notes.filter(Boolean).join(' ') || undefined;
 }
 
 /** A file's contents, if within `maxFileBytes`: a larger file is refused inside the interpreter, before it is copied. */

@@ -16,50 +16,47 @@ const SKILL_FILE = /^[A-Za-z_][A-Za-z0-9_]{0,99}\.py$/;
 /** The most skills the folder takes from runs (a run may write thousands of files). */
 const MAX_SKILLS = 100;
 
-/**
- * `sandbox` with the folder's skills written in, and its `run` saving the skills it writes.
- * @param maxFileBytes A larger file is neither written in nor saved (the sandbox's `maxFileBytes`).
- */
-export async function withSkillsFolder(sandbox: PythonSandbox, folder: string, maxFileBytes: number): Promise<PythonSandbox> {
-  for (const name of await skillNames(folder)) {
-    const data = await readFile(join(folder, name)).catch(() => undefined);
-    if (data && data.length <= maxFileBytes) await sandbox.writeFile(`skills/${name}`, data);
-  }
-  return new Proxy(sandbox, {
-    get(target, key) {
-      if (key === 'run') {
-        return async (...args: Parameters<PythonSandbox['run']>) => {
-          const result = await target.run(...args);
-          await saveSkills(folder, result.files, maxFileBytes);
-          return result;
-        };
-      }
-      // The class keeps private state: its methods run on the sandbox itself, not the proxy.
-      const value = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+/** A skills folder: written into each new interpreter, and kept from each run. */
+export class SkillsFolder {
+  /**
+   * @param folder The folder on this machine (made when a skill is first kept).
+   * @param maxFileBytes A larger file is neither written in nor kept (the sandbox's `maxFileBytes`).
+   */
+  constructor(
+    readonly folder: string,
+    private readonly maxFileBytes: number,
+  ) {}
 
-/** The skills a run wrote, into the folder (whole files: written beside, then renamed in place). */
-async function saveSkills(folder: string, files: readonly FileOutput[], maxFileBytes: number): Promise<void> {
-  const written = files.filter((file) => !file.omitted && file.path.startsWith('skills/') && SKILL_FILE.test(file.path.slice('skills/'.length)));
-  if (written.length === 0) return;
-  try {
-    await mkdir(folder, { recursive: true });
-    const present = new Set(await skillNames(folder));
-    for (const file of written) {
-      const name = file.path.slice('skills/'.length);
-      const data = base64ToBytes(file.data);
-      if (data.length > maxFileBytes || (!present.has(name) && present.size >= MAX_SKILLS)) continue;
-      const beside = join(folder, `.${name}.${process.pid}.tmp`);
-      await writeFile(beside, data);
-      await rename(beside, join(folder, name));
-      present.add(name);
+  /** Writes the folder's skills into `skills/` of a new interpreter, as the host's files. */
+  async writeInto(sandbox: PythonSandbox): Promise<string | undefined> {
+    for (const name of await skillNames(this.folder)) {
+      const data = await readFile(join(this.folder, name)).catch(() => undefined);
+      if (data && data.length <= this.maxFileBytes) await sandbox.writeFile(`skills/${name}`, data);
     }
-  } catch (error) {
-    // The run's result stands: a folder that cannot be written costs the later sessions only.
-    process.stderr.write(`pyodide-code-execution: skills not saved to ${folder}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+
+  /** Keeps the skills a run wrote in the folder (whole files: written beside, then renamed in place). */
+  async keep(files: readonly FileOutput[]): Promise<string | undefined> {
+    const written = files.filter((file) => !file.omitted && file.path.startsWith('skills/') && SKILL_FILE.test(file.path.slice('skills/'.length)));
+    if (written.length === 0) return undefined;
+    try {
+      await mkdir(this.folder, { recursive: true });
+      const present = new Set(await skillNames(this.folder));
+      for (const file of written) {
+        const name = file.path.slice('skills/'.length);
+        const data = base64ToBytes(file.data);
+        if (data.length > this.maxFileBytes || (!present.has(name) && present.size >= MAX_SKILLS)) continue;
+        const beside = join(this.folder, `.${name}.${process.pid}.tmp`);
+        await writeFile(beside, data);
+        await rename(beside, join(this.folder, name));
+        present.add(name);
+      }
+    } catch (error) {
+      // The run's result stands: a folder that cannot be written costs the later sessions only.
+      process.stderr.write(`pyodide-code-execution: skills not saved to ${this.folder}: ${(error as Error).message}\n`);
+    }
+    return undefined;
   }
 }
 

@@ -28,7 +28,10 @@ export interface ToolBounds {
   /** Where the code runs and what network it has, told to the model. Default: a Deno process without network. */
   place?: RunPlace;
   network?: boolean | readonly string[];
-  /** Functions the code may call (code mode), listed in `run_python`'s description as Python signatures. */
+  /**
+   * Functions listed in `run_python`'s description as Python signatures, when the session has none.
+   * @deprecated Give them to the session (`SessionSandbox`'s `setup.functions`): its runs then call them, and its server lists them.
+   */
   functions?: readonly { name: string; description?: string; parametersJsonSchema?: Record<string, unknown> }[];
 }
 

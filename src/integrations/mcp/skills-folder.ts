@@ -3,16 +3,16 @@
  * server's machine, so that a later session (the next stdio process, another HTTP session)
  * imports them as `skills.<name>`. Each new interpreter gets the folder's `<name>.py` files in
  * `skills/`, written as the host's files; each run's new or changed `skills/<name>.py` goes back
- * into the folder. Only plain names cross, in both directions: never a path the code chose.
+ * into the folder. Only skills' plain names cross, in both directions (skill-files.ts): never a
+ * path the code chose, never `__init__.py`.
  */
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isSkillFile, isSkillPath } from '../../agent/run-python/skill-files.js';
 import { base64ToBytes } from '../../sandbox/base64.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput } from '../../types.js';
 
-/** A skill's file name in the folder: `skills.<name>` in Python. */
-const SKILL_FILE = /^[A-Za-z_][A-Za-z0-9_]{0,99}\.py$/;
 /** The most skills the folder takes from runs (a run may write thousands of files). */
 const MAX_SKILLS = 100;
 
@@ -38,7 +38,7 @@ export class SkillsFolder {
 
   /** Keeps the skills a run wrote in the folder (whole files: written beside, then renamed in place). */
   async keep(files: readonly FileOutput[]): Promise<string | undefined> {
-    const written = files.filter((file) => !file.omitted && file.path.startsWith('skills/') && SKILL_FILE.test(file.path.slice('skills/'.length)));
+    const written = files.filter((file) => !file.omitted && isSkillPath(file.path));
     if (written.length === 0) return undefined;
     try {
       await mkdir(this.folder, { recursive: true });
@@ -64,7 +64,7 @@ export class SkillsFolder {
 async function skillNames(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
   return entries
-    .filter((entry) => entry.isFile() && SKILL_FILE.test(entry.name))
+    .filter((entry) => entry.isFile() && isSkillFile(entry.name))
     .map((entry) => entry.name)
     .slice(0, MAX_SKILLS);
 }

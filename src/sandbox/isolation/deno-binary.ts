@@ -36,13 +36,7 @@ const found = new Map<string | undefined, Promise<string>>();
 
 /** The executable's path, or a clear error (not remembered, so installing Deno later works). */
 export function findDeno(given: string | undefined): Promise<string> {
-  let path = found.get(given);
-  if (!path) {
-    path = lookUp(given);
-    found.set(given, path);
-    path.catch(() => found.delete(given));
-  }
-  return path;
+  return remembered(found, given, lookUp);
 }
 
 async function lookUp(given: string | undefined): Promise<string> {
@@ -96,13 +90,18 @@ const runs = new Map<string, Promise<void>>();
  * @throws {DenoUnavailableError} `code: 'deno-does-not-run'`: it failed, or did not answer within 30 s.
  */
 export function checkDenoRuns(deno: string): Promise<void> {
-  let check = runs.get(deno);
-  if (!check) {
-    check = versionCheck(deno);
-    runs.set(deno, check);
-    check.catch(() => runs.delete(deno));
+  return remembered(runs, deno, versionCheck);
+}
+
+/** `make(key)`, made once per key and remembered unless it fails (so a Deno installed or fixed later is seen). */
+function remembered<K, T>(cache: Map<K, Promise<T>>, key: K, make: (key: K) => Promise<T>): Promise<T> {
+  let promise = cache.get(key);
+  if (!promise) {
+    promise = make(key);
+    cache.set(key, promise);
+    promise.catch(() => cache.delete(key));
   }
-  return check;
+  return promise;
 }
 
 async function versionCheck(deno: string): Promise<void> {

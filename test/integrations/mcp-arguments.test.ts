@@ -3,9 +3,10 @@ import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
-import { SessionClosedError, SessionSandbox } from '../../src/integrations/mcp/sessions.js';
+import { SessionClosedError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
+import { SessionSandbox } from '../../src/integrations/mcp/sessions.js';
 import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
-import { ToolArgumentError, parseToolCall } from '../../src/integrations/mcp/tools.js';
+import { parseToolCall } from '../../src/integrations/mcp/tools.js';
 
 const BOUNDS = { timeoutMs: 30_000, maxCodeChars: 100, maxFileBytes: 10 };
 

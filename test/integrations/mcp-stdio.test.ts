@@ -3,11 +3,11 @@
  * client. One server for the file (its one session keeps state across tests, as a client's
  * would); tests that need a fresh interpreter or other flags spawn their own.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { fakeDeno } from '../support/fake-deno.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
 import { temporaryFolder } from '../support/mcp-servers.js';
@@ -274,18 +274,16 @@ describe('with a Deno that does not run', () => {
   });
 
   test('is told by its own failure even when the boot fails first (a loaded machine answers `deno --version` late)', async () => {
-    const folder = temporaryFolder('slow-broken-deno-');
     // Exits at once when run as the sandbox's process; fails its version check only after 2 s.
-    const deno = join(folder.path, 'deno');
-    writeFileSync(deno, '#!/bin/sh\nif [ "$1" = "--version" ]; then sleep 2; echo "no such CPU" >&2; exit 3; fi\nexit 1\n', { mode: 0o755 });
-    const broken = await connectStdio(['--deno', deno]);
+    const deno = fakeDeno('sleep 2; echo "no such CPU" >&2; exit 3', 'exit 1');
+    const broken = await connectStdio(['--deno', deno.path]);
     try {
       const result = await broken.call('run_python', { code: 'x + 1' });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/^Python cannot run: .*does not run: deno --version failed \(3\): no such CPU/);
     } finally {
       await broken.close();
-      folder.remove();
+      deno.remove();
     }
   });
 });

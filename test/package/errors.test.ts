@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as built from '../../dist/index.node.js';
-import { SessionClosedError, SessionLimitError } from '../../src/integrations/mcp/sessions.js';
+import { BoundaryUnavailableError, SessionClosedError, SessionLimitError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
 import {
   CodeExecutionError,
   InteractionError,
@@ -29,6 +29,8 @@ describe('the error family', () => {
     ['LiveConnectError', new LiveConnectError('TEXT is not a supported modality', 1007), 'live-connect', false],
     ['SessionLimitError', new SessionLimitError('every session is busy'), 'session-limit', true],
     ['SessionClosedError', new SessionClosedError('closed'), 'session-closed', false],
+    ['BoundaryUnavailableError', new BoundaryUnavailableError('Deno was not found'), 'boundary-unavailable', false],
+    ['ToolArgumentError', new ToolArgumentError('run_python needs a "code" argument'), 'tool-arguments', false],
   ])('%s says what went wrong (%s) and whether to try again', (name, error, code, retryable) => {
     expect(error).toMatchObject({ name, code, retryable });
     expect(error).toBeInstanceOf(CodeExecutionError);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
+import { fakeDeno } from '../support/fake-deno.js';
 import { it, useSandbox } from '../support/fixtures.js';
 import { sharedFiles, tamperWithNextResult } from '../support/forgery.js';
 import { type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';
@@ -140,10 +141,38 @@ describe('bad options', () => {
     await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: '/nonexistent/deno' } })).rejects.toThrow(/npm install deno/);
   });
 
-  it('a Deno that exits at once fails the boot with its exit, not at the boot timeout (its exit came before the session listened)', async () => {
-    await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: '/bin/false' }, limits: { bootTimeoutMs: 30_000 } })).rejects.toThrow(
-      // Its exit, or its channel closing first (the host's first message then meets a closed pipe).
-      /the Deno process(?: exited \(code 1\)|'s channel failed)/,
+  it("a Deno that exits at once fails the boot with Deno's own failure, not the process's exit", async () => {
+    const failure = await PythonSandbox.create({ isolation: 'deno', deno: { path: '/bin/false' }, limits: { bootTimeoutMs: 30_000 } }).catch((error) => error);
+    expect(failure).toMatchObject({ name: 'SandboxBootError', code: 'boot-failed' });
+    expect(failure.message).toBe(
+      "isolation: 'deno' runs Python in a Deno process, and Deno (/bin/false) does not run: deno --version failed (1). Reinstall it (npm install deno beside this package) or set deno.path to one that runs.",
     );
+    // The cause names the failure for a caller that says it in its own words (the MCP server).
+    expect(failure.cause).toMatchObject({ code: 'deno-does-not-run', fact: 'Deno (/bin/false) does not run: deno --version failed (1).' });
   });
+
+  it('a Deno that hangs when started fails the boot as soon as its version check fails, not at the boot timeout', async () => {
+    const deno = fakeDeno('echo "cannot execute binary file: Exec format error" >&2; exit 126', 'exec sleep 600');
+    try {
+      const started = Date.now();
+      const failure = await PythonSandbox.create({ isolation: 'deno', deno: { path: deno.path }, limits: { bootTimeoutMs: 60_000 } }).catch((error) => error);
+      expect(failure).toMatchObject({ name: 'SandboxBootError', code: 'boot-failed' });
+      expect(failure.message).toContain(`Deno (${deno.path}) does not run: deno --version failed (126): cannot execute binary file: Exec format error.`);
+      // Before, the boot waited out limits.bootTimeoutMs and then blamed the runtime's files.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      deno.remove();
+    }
+  }, 90_000);
+
+  it("is told by Deno's own failure even when the process exits before the check answers (a loaded machine)", async () => {
+    const deno = fakeDeno('sleep 2; echo "no such CPU" >&2; exit 3', 'exit 1');
+    try {
+      await expect(PythonSandbox.create({ isolation: 'deno', deno: { path: deno.path }, limits: { bootTimeoutMs: 30_000 } })).rejects.toThrow(
+        /does not run: deno --version failed \(3\): no such CPU\./,
+      );
+    } finally {
+      deno.remove();
+    }
+  }, 60_000);
 });

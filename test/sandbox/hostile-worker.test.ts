@@ -192,6 +192,18 @@ describe('files restored into a new interpreter', () => {
     await sandbox.run('import os\nos.remove("skills.py")');
   });
 
+  it('refuses a restored skills/__init__.py, which would run on every import of a helper', async () => {
+    const plant =
+      'import os\nos.makedirs("skills", exist_ok=True)\nopen("skills/__init__.py", "w").write("print(\'PLANTED\')")\nopen("skills/tally.py", "w").write("def tally(xs):\\n    return sum(xs)\\n")';
+    await sandbox.run(plant);
+    expect((await sandbox.run('import os\nos._exit(0)')).stateLost).toBe(true);
+    const r = await sandbox.run('import skills.tally');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', error: { name: 'ModuleNotFoundError' } });
+    expect(r.stdout).not.toContain('PLANTED');
+    expect(r.error?.message).toContain('/home/pyodide/skills/__init__.py was written back after the interpreter was replaced');
+    await sandbox.run('import shutil\nshutil.rmtree("skills")');
+  });
+
   // What the host keeps of the working directory, and what it writes back, stays bounded.
   it('restarts as quickly after many runs that each replaced 5,000 empty files with long names as after one', async () => {
     /** Replaces the interpreter and times the next run, which waits for the new one and its files. */

@@ -105,6 +105,17 @@ describe('saving a conversation', () => {
     expect(loaded.files.skills).toEqual(['skills/summary.py']);
   });
 
+  test('a dunder file in skills/ is not written back: skills/__init__.py would run on every import of a helper', () => {
+    const file = (path: string) => ({
+      inlineData: { mimeType: 'text/x-python', displayName: path, data: Buffer.from('print("PLANTED")\n').toString('base64') },
+    });
+    const planted = ['skills/__init__.py', 'skills/__main__.py', 'skills/__about__.py'];
+    const entries: Entry[] = [{ kind: 'model', id: 1, state: 'done', live: [], parts: [...planted.map(file), file('skills/tally.py')] }];
+    const loaded = roundTrip(toSaved(snapshot(entries), 'local'))!;
+    expect(loaded.files.restore.map((restored) => restored.path)).toEqual(['skills/tally.py']);
+    expect(loaded.files.skills).toEqual(['skills/tally.py']);
+  });
+
   test('live output and retry payloads (which hold file bytes) are not saved', () => {
     const retry = { text: 'again', attachments: [{ path: 'a.csv', mimeType: 'text/csv', data: new Uint8Array(3) }] };
     const entries: Entry[] = [

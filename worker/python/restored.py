@@ -13,7 +13,8 @@ One exemption, on purpose: the ``skills`` package (``skills/`` in the working di
 the model keeps helpers for later calls. ``import skills.summary`` imports a restored
 ``skills/summary.py``; nothing imports a name in that package unless a cell asks for it by name,
 and no standard-library or optional module is named ``skills.*``, so it re-infects nothing that
-did not ask. A restored top-level ``skills.py`` is still refused: the exemption is the folder.
+did not ask. A restored top-level ``skills.py`` is still refused: the exemption is the folder; and
+so is a restored ``skills/__init__.py`` (any dunder file), which would run on every such import.
 """
 
 from __future__ import annotations
@@ -27,8 +28,15 @@ SKILLS = "skills"
 
 
 def _is_skill(name: str, origin: str) -> bool:
-    """``name`` is the skills package or a module in it, found in a ``skills`` folder."""
+    """``name`` is a helper in the skills package, found in a ``skills`` folder.
+
+    Not a dunder file: a restored ``skills/__init__.py`` would run on every ``import skills.<any>``,
+    whatever the cell asked for, so it is refused like any other restored module.
+    """
     if name.partition(".")[0] != SKILLS:
+        return False
+    base = os.path.basename(origin)
+    if base.startswith("__") and base.endswith("__.py"):
         return False
     return SKILLS in os.path.normpath(origin).split(os.sep)[:-1]
 

@@ -11,15 +11,13 @@ import { runStructured } from './structured.js';
  * The result of a `run_python` call: the run's text (see `runResultText`), then its images, and
  * the run's fields as `structuredContent`.
  * @param note Said before the text: the interpreter was closed while idle, so earlier state is gone.
+ * @param skillsNote Said before the text too: skills the folder left out of this interpreter, or did not keep from this run.
  */
-export function runContent(result: RunResult, note?: string): CallToolResult {
-  const text = runResultText(result);
+export function runContent(result: RunResult, note?: string, skillsNote?: string): CallToolResult {
+  const text = [note, skillsNote, runResultText(result)].filter(Boolean).join('\n\n');
   return {
-    content: [
-      { type: 'text', text: note ? `${note}\n\n${text}` : text },
-      ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType })),
-    ],
-    structuredContent: runStructured(result, note),
+    content: [{ type: 'text', text }, ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }))],
+    structuredContent: runStructured(result, note, skillsNote),
   };
 }
 

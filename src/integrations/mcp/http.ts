@@ -15,7 +15,9 @@ import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './c
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { SessionLimitError, SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { sandboxMaker, sessionSetup } from './session-setup.js';
+import { SessionLimitError } from './errors.js';
+import { SessionRegistry, interpreterIdleMs } from './sessions.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {
@@ -63,7 +65,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   const connections = new Map<string, Connection>();
   const registry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
-    resolved.createSandbox,
+    sandboxMaker(resolved),
     (id) => {
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.
       const connection = connections.get(id);
@@ -71,6 +73,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
+    sessionSetup(resolved),
   );
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
@@ -87,7 +90,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     try {
       registry.open(id);
     } catch (error) {
-      if (!(error instanceof SessionLimitError)) throw error;
+      if (!SessionLimitError.isInstance(error)) throw error;
       return sendError(res, 503, ErrorCode.InternalError, error.message, requestIdOf(body));
     }
     const session = registry.get(id);

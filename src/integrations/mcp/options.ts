@@ -1,17 +1,14 @@
 /**
- * The server's options, as a program passes them (or the CLI's flags set them), resolved once:
- * the sandbox's limits, the argument and message bounds, the session bounds, and the factory of
- * each session's sandbox.
+ * The server's options, as a program passes them (or the CLI's flags set them), checked and
+ * resolved once: the sandbox's options and limits, the argument and message bounds, the session
+ * bounds, the functions and the skills folder. What each session is made with from them is
+ * session-setup.ts.
  */
 import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent-limits.js';
-import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
-import type { DenoBoundary, SandboxFunction, SandboxLimits, SnapshotCache } from '../../types.js';
+import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
-import { withFunctions } from '../mcp-gateway/with-functions.js';
-import { checkBoundary, checkDenoRuns } from './boundary.js';
-import { withSkillsFolder } from './skills-folder.js';
-import type { CreateSandbox, SessionBounds } from './sessions.js';
+import type { SessionBounds } from './sessions.js';
 import type { ToolBounds } from './tools.js';
 
 /** Options of the MCP server, for stdio and HTTP alike. */
@@ -75,7 +72,12 @@ export interface ResolvedServerOptions {
   sessions: SessionBounds;
   /** Longest JSON-RPC message read, in bytes: room for the largest file (base64) or code (escaped) a call may carry. */
   maxMessageBytes: number;
-  createSandbox: CreateSandbox;
+  /** What each session's sandbox is made with (`PythonSandbox.create`'s options, but its progress). */
+  sandbox: Omit<SandboxOptions, 'onProgress'> & { isolation: 'deno' | 'worker' };
+  /** Functions every run may call (code mode), checked. */
+  functions: readonly SandboxFunction[];
+  /** The skills folder (`skillsDirectory`), if any. */
+  skillsDirectory: string | undefined;
 }
 
 /**
@@ -105,39 +107,8 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   const isolation = options.isolation ?? 'deno';
   if (isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`isolation must be 'deno' or 'worker'; got ${String(isolation)}`);
   const deno = isolation === 'deno' ? (options.deno ?? {}) : undefined;
-  const createSandbox: CreateSandbox = async (onProgress) => {
-    // Before each start, so a missing Deno is every call's answer rather than the server's exit.
-    await checkBoundary({ isolation, deno });
-    const creating = PythonSandbox.create({
-      limits,
-      packageIndex,
-      snapshotCache: options.snapshotCache,
-      warmSpare: options.warmSpare ?? false,
-      onProgress,
-      isolation,
-      deno,
-    });
-    // Beside the boot: a Deno that cannot run fails the call at once (a sandbox booted all the same is let go).
-    const denoRuns = checkDenoRuns({ isolation, deno }).catch((error: unknown) => {
-      void creating.then(
-        (sandbox) => sandbox.dispose(),
-        () => {},
-      );
-      throw error;
-    });
-    try {
-      const [sandbox] = await Promise.all([creating, denoRuns]);
-      return sandbox;
-    } catch (error) {
-      // A Deno that does not run also fails the boot, often first (it exits at spawn): the
-      // check's verdict, which names Deno's own failure, is the one to tell.
-      await denoRuns;
-      throw error;
-    }
-  };
   // A bad entry throws here, not at the first run.
   functionSpecs(options.functions);
-  const functions = options.functions ?? [];
   return {
     limits,
     tools: {
@@ -146,21 +117,12 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       maxFileBytes: limits.maxFileBytes,
       place: deno ? 'deno' : 'server',
       network: deno ? (deno.allowNet ?? false) : true,
-      functions: functions.map((fn) => ({ name: fn.name, description: fn.description, parametersJsonSchema: fn.parameters })),
     },
     sessions: { maxSessions, idleMs, maxPendingCalls },
     maxMessageBytes,
-    createSandbox: async (onProgress) => {
-      const sandbox = await createSandbox(onProgress);
-      const skills = options.skillsDirectory;
-      if (skills === undefined) return withFunctions(sandbox, functions);
-      try {
-        return withFunctions(await withSkillsFolder(sandbox, skills, limits.maxFileBytes), functions);
-      } catch (error) {
-        await sandbox.dispose();
-        throw error;
-      }
-    },
+    sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno },
+    functions: options.functions ?? [],
+    skillsDirectory: options.skillsDirectory,
   };
 }
 

@@ -17,9 +17,10 @@ import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
 import type { LoadProgress } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
+import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from './sessions.js';
-import { type ToolBounds, ToolArgumentError, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
+import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
 
 declare const __PACKAGE_VERSION__: string | undefined;
 /** The package's version, set by the build (vite.config.ts). */
@@ -41,14 +42,19 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
   // The low-level Server: the tools' JSON Schemas and argument checks are this package's own, so
   // no schema library is needed and every bound is checked before anything is decoded.
   const server = new Server({ name: SERVER_NAME, version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  const tools = toolDefinitions(bounds);
+  // run_python's description lists the functions its runs get: the session's.
+  const listed =
+    session.functions.length > 0
+      ? session.functions.map(({ name, description, parameters }) => ({ name, description, parametersJsonSchema: parameters }))
+      : bounds.functions;
+  const tools = toolDefinitions({ ...bounds, functions: listed });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     let call: ToolCall;
     try {
       call = parseToolCall(request.params.name, request.params.arguments, bounds);
     } catch (error) {
-      if (error instanceof ToolArgumentError) return toolError(`Input validation error: ${error.message}`);
+      if (ToolArgumentError.isInstance(error)) return toolError(`Input validation error: ${error.message}`);
       throw error;
     }
     const progress = progressSender(extra._meta?.progressToken, extra.sendNotification);
@@ -70,8 +76,10 @@ async function callTool(
 ): Promise<CallToolResult> {
   switch (call.tool) {
     case 'run_python': {
-      const result = await session.use((sandbox) => sandbox.run(call.code, { signal }), { signal, onProgress });
-      return runContent(result, session.takeDroppedNote());
+      // The run calls the session's functions (code mode); the skills it wrote are kept after it.
+      const result = await session.use((sandbox) => sandbox.run(call.code, { signal, functions: session.functions }), { signal, onProgress });
+      const notKept = await session.skills?.keep(result.files);
+      return runContent(result, session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
     }
     case 'write_file': {
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
@@ -83,6 +91,10 @@ async function callTool(
       await session.reset();
       return toolText('Python was reset: the next call starts a new interpreter with an empty working directory.');
   }
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  return notes.filter(Boolean).join(' ') || undefined;
 }
 
 /** A file's contents, if within `maxFileBytes`: a larger file is refused inside the interpreter, before it is copied. */
@@ -102,16 +114,14 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
 function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
+  // The server's own errors say what happened, and what to do, in their message.
+  if (SessionClosedError.isInstance(error) || BoundaryUnavailableError.isInstance(error)) return error.message;
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
   switch (name) {
     case 'SandboxFileNotFoundError':
       return message;
     case 'SandboxDisposedError':
       return 'Python was reset or closed while this call ran; call again to use a new interpreter.';
-    case 'SessionClosedError':
-      return message;
-    case 'BoundaryUnavailableError':
-      return message;
     case 'SandboxBootError':
       // Deno there but not starting is as blocking as Deno missing: offer the same way out.
       return `Python could not start: ${message}${place === 'deno' ? ` ${WORKER_ALTERNATIVE}` : ''}`;

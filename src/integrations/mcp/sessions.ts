@@ -8,29 +8,21 @@
  * tools costs no interpreter.
  */
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
-import { CodeExecutionError } from '../../errors.js';
+import { untilAborted } from '../../sandbox/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { LoadProgress } from '../../types.js';
+import type { LoadProgress, SandboxFunction } from '../../types.js';
+import { SessionClosedError, SessionLimitError } from './errors.js';
+import type { SkillsFolder } from './skills-folder.js';
 
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
 export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
 
-/** Thrown when a new session would go past `maxSessions` and every held session is running a call. `code: 'session-limit'`, retryable (later). */
-export class SessionLimitError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionLimitError';
-  override name = 'SessionLimitError';
-  constructor(message: string) {
-    super(message, { code: 'session-limit', retryable: true });
-  }
-}
-
-/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. `code: 'session-closed'`. */
-export class SessionClosedError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionClosedError';
-  override name = 'SessionClosedError';
-  constructor(message: string) {
-    super(message, { code: 'session-closed' });
-  }
+/** What a session's runs have besides its sandbox. */
+export interface SessionSetup {
+  /** Functions each run of the session may call (code mode, `default_api.<name>`); the server passes them to `run` and lists them. Default: none. */
+  functions?: readonly SandboxFunction[];
+  /** A folder whose skills each new interpreter of the session gets, and where each run's are kept (`skillsDirectory`). Default: none. */
+  skills?: SkillsFolder;
 }
 
 /** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
@@ -38,23 +30,36 @@ export function idleNote(idleMs: number): string {
   return `This session's Python interpreter was closed after ${formatMinutes(idleMs)} without calls, and this run started a new one: variables, imports and files from earlier calls are gone.`;
 }
 
-/** One MCP session's Python: booted on first use, replaced by `reset()`, dropped when idle. */
+/**
+ * One MCP session's Python: booted on first use (with the skills folder's files written in),
+ * replaced by `reset()`, dropped when idle; and what its runs may call.
+ */
 export class SessionSandbox {
+  /** Functions each run may call (code mode): the server passes them to `run`. */
+  readonly functions: readonly SandboxFunction[];
+  /** The skills folder, if any: written into each new interpreter; the server keeps each run's skills in it. */
+  readonly skills: SkillsFolder | undefined;
   private current: Promise<PythonSandbox> | undefined;
   private readonly listeners = new Set<(progress: LoadProgress) => void>();
   private busy = 0;
   private lastActive = Date.now();
   private closed = false;
   private droppedNote: string | undefined;
+  private skillsNote: string | undefined;
 
   /**
    * @param maxPendingCalls Calls this session may have running or queued at once; one more is
    * refused (each holds its arguments, up to megabytes).
+   * @param setup The functions its runs may call and the skills folder.
    */
   constructor(
     private readonly create: CreateSandbox,
     private readonly maxPendingCalls: number = DEFAULT_MAX_PENDING_CALLS,
-  ) {}
+    setup: SessionSetup = {},
+  ) {
+    this.functions = setup.functions ?? [];
+    this.skills = setup.skills;
+  }
 
   /**
    * Runs `use` with this session's sandbox, booting one first if there is none. `onProgress`
@@ -85,6 +90,13 @@ export class SessionSandbox {
   takeDroppedNote(): string | undefined {
     const note = this.current ? this.droppedNote : undefined;
     if (note) this.droppedNote = undefined;
+    return note;
+  }
+
+  /** What the skills folder left out of this interpreter, for its first run's output, once. */
+  takeSkillsNote(): string | undefined {
+    const note = this.skillsNote;
+    this.skillsNote = undefined;
     return note;
   }
 
@@ -127,7 +139,7 @@ export class SessionSandbox {
     if (!this.current) {
       const booting = this.create((progress) => {
         for (const listener of this.listeners) listener(progress);
-      });
+      }).then((sandbox) => this.writeSkills(sandbox));
       this.current = booting;
       // A failed boot is not kept: the next call tries again.
       booting.catch(() => {
@@ -135,6 +147,18 @@ export class SessionSandbox {
       });
     }
     return this.current;
+  }
+
+  /** A new interpreter with the skills folder's files in `skills/` (one that could not take them is let go). */
+  private async writeSkills(sandbox: PythonSandbox): Promise<PythonSandbox> {
+    if (!this.skills) return sandbox;
+    try {
+      this.skillsNote = await this.skills.writeInto(sandbox);
+      return sandbox;
+    } catch (error) {
+      await sandbox.dispose();
+      throw error;
+    }
   }
 
   private async dispose(): Promise<void> {
@@ -180,12 +204,14 @@ export class SessionRegistry {
    * or used), and for one evicted by `open` (already closed and forgotten): close its transport.
    * @param hasClient Whether a client still listens on a session (an open stream): such sessions
    * are evicted only when no idle session without one is left.
+   * @param setup What a new session's runs have besides its sandbox (functions, skills folder).
    */
   constructor(
     private readonly bounds: SessionBounds,
     private readonly create: CreateSandbox,
     private readonly onIdle: (id: string, session: SessionSandbox) => void,
     private readonly hasClient: (id: string) => boolean = () => false,
+    private readonly setup: (id: string) => SessionSetup = () => ({}),
   ) {
     if (bounds.idleMs > 0) {
       const first = bounds.interpreterIdleMs ? Math.min(bounds.idleMs, bounds.interpreterIdleMs) : bounds.idleMs;
@@ -206,7 +232,7 @@ export class SessionRegistry {
    */
   open(id: string): SessionSandbox {
     if (this.sessions.size >= this.bounds.maxSessions) this.evictOne();
-    const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls);
+    const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls, this.setup(id));
     this.sessions.set(id, session);
     return session;
   }
@@ -259,16 +285,6 @@ export class SessionRegistry {
     const ids = [...this.sessions.keys()];
     await Promise.all(ids.map((id) => this.close(id)));
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** "15 minutes", "1.5 minutes", or under a minute "20 seconds". */

@@ -10,6 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
+import { sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionRegistry, idleNote } from './sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
@@ -169,9 +170,15 @@ function requestIdOf(json: unknown): RequestId | undefined {
  */
 export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
   const resolved = resolveServerOptions(options);
-  const registry = new SessionRegistry({ ...resolved.sessions, maxSessions: 1 }, resolved.createSandbox, (_id, session) => {
-    if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
-  });
+  const registry = new SessionRegistry(
+    { ...resolved.sessions, maxSessions: 1 },
+    sandboxMaker(resolved),
+    (_id, session) => {
+      if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
+    },
+    undefined,
+    sessionSetup(resolved),
+  );
   const server = createSessionServer(registry.open('stdio'), resolved.tools);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;

@@ -31,6 +31,8 @@ export type RunStructuredContent = {
   stateLost: boolean;
   /** What was lost and what to do, in the words the text has, when `stateLost`. */
   note?: string;
+  /** The skills folder's (`--skills-dir`) files left out of this interpreter, or this run's skills not kept, in the words the text has. */
+  skillsNote?: string;
   /** Wall time of the run, in milliseconds. */
   durationMs: number;
 };
@@ -68,6 +70,7 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
     unlistedFiles: { type: 'integer' },
     stateLost: { type: 'boolean', description: 'variables and imports from earlier calls are gone' },
     note: { type: 'string', description: 'what was lost and what to do, when stateLost' },
+    skillsNote: { type: 'string', description: 'skills of the skills folder left out of this interpreter, or not kept from this run' },
     durationMs: { type: 'number' },
   },
   required: ['outcome', 'output', 'images', 'files', 'unlistedFiles', 'stateLost', 'durationMs'],
@@ -89,8 +92,9 @@ export const FILE_OUTPUT_SCHEMA: OutputSchema = {
  * The structured result of one run.
  * @param result The run.
  * @param note Said when the session's interpreter was closed while idle before this run.
+ * @param skillsNote Said when the skills folder left skills out of this interpreter, or did not keep this run's.
  */
-export function runStructured(result: RunResult, note?: string): RunStructuredContent {
+export function runStructured(result: RunResult, note?: string, skillsNote?: string): RunStructuredContent {
   const { files, unlisted } = listedFiles(result.files);
   const notes = [note, result.stateLost ? STATE_LOST_NOTE : undefined].filter((line) => line !== undefined);
   return {
@@ -103,6 +107,7 @@ export function runStructured(result: RunResult, note?: string): RunStructuredCo
     unlistedFiles: unlisted,
     stateLost: notes.length > 0,
     ...(notes.length > 0 && { note: notes.join(' ') }),
+    ...(skillsNote && { skillsNote }),
     durationMs: result.durationMs,
   };
 }

@@ -6,6 +6,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { RunPlace } from '../../agent/run-python/place.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
+import { ToolArgumentError } from './errors.js';
 import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
 
 /** The names of the tools. */
@@ -27,7 +28,10 @@ export interface ToolBounds {
   /** Where the code runs and what network it has, told to the model. Default: a Deno process without network. */
   place?: RunPlace;
   network?: boolean | readonly string[];
-  /** Functions the code may call (code mode), listed in `run_python`'s description as Python signatures. */
+  /**
+   * Functions listed in `run_python`'s description as Python signatures, when the session has none.
+   * @deprecated Give them to the session (`SessionSandbox`'s `setup.functions`): its runs then call them, and its server lists them.
+   */
   functions?: readonly { name: string; description?: string; parametersJsonSchema?: Record<string, unknown> }[];
 }
 
@@ -91,11 +95,6 @@ export type ToolCall =
   | { tool: 'write_file'; path: string; data: Uint8Array | string }
   | { tool: 'read_file'; path: string }
   | { tool: 'reset' };
-
-/** Thrown for arguments a call cannot run with; its message is the tool error the client gets. */
-export class ToolArgumentError extends Error {
-  override name = 'ToolArgumentError';
-}
 
 /**
  * Checks a call's name and arguments against the tool definitions and the bounds.

@@ -10,7 +10,7 @@
  * Python through the relay.
  */
 import type { DenoBoundary } from '../../types.js';
-import { findDeno } from './deno-binary.js';
+import { checkDenoRuns, findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
 import { MAX_MESSAGE_BYTES } from './relay-gate.js';
@@ -43,6 +43,9 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     import(/* @vite-ignore */ 'node:path'),
     findDeno(options.boundary.path),
   ]);
+  // Beside the start: a working Deno answers long before the worker has booted.
+  const hostRuns = checkDenoRuns(deno);
+  hostRuns.catch(() => undefined);
   const runtimeFolders = options.runtimeFolders.map((url) => fileURLToPath(url));
   const { encode, decode } = wireCodec();
   const readFolders = [...runtimeFolders, ...(options.boundary.allowRead ?? [])];
@@ -161,6 +164,7 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
       exitListener = listener;
       if (exitedWith) listener(...exitedWith);
     },
+    hostRuns,
     hold: nodeHolds(() => {
       handles.forEach((h) => h.ref());
       child.ref();

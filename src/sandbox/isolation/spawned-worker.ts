@@ -43,6 +43,12 @@ export interface SpawnedWorker {
   onExit(listener: (reason: string, workerText?: string) => void): void;
   /** Keeps a Node process alive while a call is in flight; returns the release. No-op in browsers. */
   hold(): () => void;
+  /**
+   * Rejects, with why, when the host itself cannot run (a Deno whose `deno --version` fails): a
+   * boot ends at once with this rather than waiting out its timeout or blaming the runtime.
+   * Absent where there is nothing to check.
+   */
+  readonly hostRuns?: Promise<void>;
 }
 
 /**

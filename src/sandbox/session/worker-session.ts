@@ -263,9 +263,16 @@ export class WorkerSession {
         () => undefined,
       );
     if (spawned.status === 'rejected') {
-      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`);
+      throw new SandboxBootError(`Could not start the sandbox worker (${workerUrl}): ${(spawned.reason as Error)?.message ?? spawned.reason}`, {
+        cause: spawned.reason,
+      });
     }
     const worker = spawned.value;
+    // Why the host cannot run (a Deno that does not), as the boot's error; undefined when it runs.
+    const hostFailure = (worker.hostRuns ?? Promise.resolve()).then(
+      () => undefined,
+      (error: unknown) => new SandboxBootError((error as Error)?.message ?? String(error), { cause: error }),
+    );
     if (configured.status === 'rejected') {
       await worker.terminate();
       throw configured.reason;
@@ -292,7 +299,9 @@ export class WorkerSession {
       const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
       // Not awaited: runs may start before it is in (worker/late-stdlib.ts); one that fails is said by the run that needed it.
       if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
-      const booted = await Promise.race([session.untilDeath(boot), timeout]);
+      const hostFailed = hostFailure.then((failure) => (failure ? Promise.reject(failure) : new Promise<never>(() => {})));
+      hostFailed.catch(() => undefined);
+      const booted = await Promise.race([session.untilDeath(boot), timeout, hostFailed]);
       if ('died' in booted)
         throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);
@@ -304,6 +313,9 @@ export class WorkerSession {
       return session;
     } catch (error) {
       await session.terminate('boot failed');
+      // A Deno that does not run often dies at spawn, before its check answers: the check says why.
+      const failure = await hostFailure;
+      if (failure) throw failure;
       if (error instanceof SandboxBootError) throw error;
       throw new SandboxBootError(`Python failed to start: ${(error as Error)?.message ?? String(error)}`);
     } finally {

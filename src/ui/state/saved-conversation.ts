@@ -17,6 +17,7 @@
 import type { Content, Part } from '@google/genai';
 import type { CheckedAttachment } from '../../agent/attachments.js';
 import type { ExecutionMode, InteractionStep } from '../../agent/index.js';
+import { isSkillPath } from '../../agent/run-python/skill-files.js';
 import { base64ToBytes, isBase64 } from '../../sandbox/base64.js';
 import { checkedCellCalls } from '../cell-calls.js';
 import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
@@ -179,12 +180,10 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
   };
 }
 
-/** A helper the code kept for later (`import skills.summary`); nothing else a run wrote is written back. */
-const SKILL_PATH = /^skills\/[A-Za-z_][A-Za-z0-9_]*\.py$/;
-
 /**
- * The files, and the latest version of each skill a run wrote, as its cell's file part kept it
- * (one over the transcript's cap has no bytes, and is not written back). A skill a later run
+ * The files, and the latest version of each skill a run wrote (`skills/<name>.py`, never a dunder
+ * name: skill-files.ts), as its cell's file part kept it (one over the transcript's cap has no
+ * bytes, and is not written back); nothing else a run wrote is written back. A skill a later run
  * deleted comes back: the transcript shows what runs wrote, not what they removed.
  */
 function withSkills(files: LoadedConversation['files'], entries: readonly EntryData[]): LoadedConversation['files'] {
@@ -193,7 +192,7 @@ function withSkills(files: LoadedConversation['files'], entries: readonly EntryD
     if (entry.kind !== 'model') continue;
     for (const { inlineData: file } of entry.parts) {
       const path = file?.displayName;
-      if (path && SKILL_PATH.test(path) && typeof file.data === 'string' && isBase64(file.data))
+      if (path && isSkillPath(path) && typeof file.data === 'string' && isBase64(file.data))
         skills.set(path, { path, mimeType: 'text/x-python', data: base64ToBytes(file.data) });
     }
   }

@@ -5,12 +5,17 @@
  * under its name and bounded, never to the MCP channel (stdout); an HTTP server is reached at its
  * URL with its headers. A process that dies is started again by the next call of one of its tools,
  * so Python's call during the death raises and the next one works.
+ *
+ * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
+ * body or an SSE event over HTTP).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { untilAborted } from '../../sandbox/downloads/abort-signals.js';
 import { FUNCTION_LIMITS } from '../../sandbox/limits.js';
+import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
 import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 
@@ -41,34 +46,13 @@ export interface Downstream {
 export type Log = (line: string) => void;
 
 /**
- * Connects `servers` and lists their tools. A server that cannot be reached is left out, with a
- * notice to `log`: one broken entry does not take the others (or the gateway) down.
+ * Connects `servers` and lists their tools. A server that cannot be reached or does not list its
+ * tools is left out, with a notice to `log`: one broken entry does not take the others (or the
+ * gateway) down.
  */
 export async function connectDownstream(servers: readonly DownstreamServer[], log: Log): Promise<Downstream> {
   const connections = servers.map((server) => new Connection(server, log));
-  const reached = await Promise.all(
-    connections.map(async (connection) => {
-      try {
-        await connection.client();
-        return connection;
-      } catch (error) {
-        log(`MCP server "${connection.name}" could not be reached and is left out: ${(error as Error).message}`);
-        await connection.close();
-        return undefined;
-      }
-    }),
-  );
-  const lists = await Promise.all(
-    reached.map(async (connection) => {
-      if (!connection) return [];
-      try {
-        return await mcpFunctions({ [connection.name]: connection.asClient() });
-      } catch (error) {
-        log(`MCP server "${connection.name}" did not list its tools and is left out: ${(error as Error).message}`);
-        return [];
-      }
-    }),
-  );
+  const lists = await Promise.all(connections.map((connection) => toolsOf(connection, log)));
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
   const all = lists.flat();
   const functions = all.slice(0, FUNCTION_LIMITS.maxFunctionsPerRun);
@@ -82,10 +66,35 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
   return { functions, close: async () => void (await Promise.all(connections.map((connection) => connection.close()))) };
 }
 
+/** The server's tools as functions, or none (the server closed and left out, saying why) when it fails. */
+async function toolsOf(connection: Connection, log: Log): Promise<McpFunction[]> {
+  let listing = false;
+  const work = (async () => {
+    await connection.client();
+    listing = true;
+    return mcpFunctions({ [connection.name]: connection.asClient() });
+  })();
+  try {
+    return await work;
+  } catch (error) {
+    log(`MCP server "${connection.name}" ${listing ? 'did not list its tools' : 'could not be reached'} and is left out: ${(error as Error).message}`);
+    await connection.close();
+    return [];
+  }
+}
+
+/** One connection to a server, and what cut it short. */
+interface Generation {
+  client: Promise<Client>;
+  transport: StdioClientTransport | StreamableHTTPClientTransport;
+  /** Aborted with the reason when the server broke a bound and its connection is ending: its pending calls fail at once, saying so. */
+  dropped: AbortController;
+}
+
 /** One downstream server: its client, made again once its connection closed. */
 class Connection {
   readonly name: string;
-  private current: Promise<Client> | undefined;
+  private current: Generation | undefined;
   private closed = false;
   private stderrBytes = 0;
 
@@ -97,47 +106,77 @@ class Connection {
   }
 
   /** The connected client, connecting (again) if there is none. */
-  client(): Promise<Client> {
-    if (this.closed) return Promise.reject(new Error(`the MCP server "${this.name}" was closed`));
-    this.current ??= this.connect().catch((error) => {
-      this.current = undefined;
-      throw error;
-    });
-    return this.current;
+  async client(): Promise<Client> {
+    return this.generation().client;
   }
 
   /** A client for `mcpFunctions` whose calls go to the current connection. */
   asClient(): McpToolClient {
+    const call = async <T>(use: (client: Client) => Promise<T>): Promise<T> => {
+      const { client, dropped } = this.generation();
+      return untilAborted(client.then(use), dropped.signal);
+    };
     return {
-      listTools: async (...args: Parameters<Client['listTools']>) => (await this.client()).listTools(...args),
-      callTool: async (...args: Parameters<Client['callTool']>) => (await this.client()).callTool(...args),
+      listTools: (...args: Parameters<Client['listTools']>) => call((client) => client.listTools(...args)),
+      callTool: (...args: Parameters<Client['callTool']>) => call((client) => client.callTool(...args)),
     } as McpToolClient;
   }
 
+  /** Ends the connection (and the process), a pending connection too. */
   async close(): Promise<void> {
     this.closed = true;
-    const client = await this.current?.catch(() => undefined);
-    await client?.close().catch(() => undefined);
+    await this.current?.transport.close().catch(() => undefined);
   }
 
-  private async connect(): Promise<Client> {
+  /** The current connection, made if there is none. @throws {Error} the connection was closed for good. */
+  private generation(): Generation {
+    if (this.closed) throw new Error(`the MCP server "${this.name}" was closed`);
+    if (this.current) return this.current;
+    const dropped = new AbortController();
+    const transport = 'url' in this.server ? this.http(this.server) : this.stdio(this.server, dropped);
+    const generation: Generation = { client: this.connect(transport), transport, dropped };
+    generation.client.catch(() => {
+      if (this.current === generation) this.current = undefined;
+    });
+    this.current = generation;
+    return generation;
+  }
+
+  private async connect(transport: Generation['transport']): Promise<Client> {
     const client = new Client({ name: 'pyodide-code-execution', version: '1.0.0' }, { jsonSchemaValidator: TRUSTING_NOTHING });
-    const transport =
-      'url' in this.server
-        ? new StreamableHTTPClientTransport(new URL(this.server.url), { requestInit: { headers: this.server.headers } })
-        : this.stdio(this.server);
     // A closed connection (the process died, the server hung up) is made again by the next call.
     client.onclose = () => {
-      if (this.current && !this.closed) this.log(`MCP server "${this.name}" closed its connection; the next call starts it again`);
+      if (this.current?.transport !== transport) return;
+      if (!this.closed) this.log(`MCP server "${this.name}" closed its connection; the next call starts it again`);
       this.current = undefined;
     };
     await client.connect(transport);
     return client;
   }
 
-  private stdio(server: Extract<DownstreamServer, { command: string }>): StdioClientTransport {
-    const transport = new StdioClientTransport({ command: server.command, args: server.args, env: server.env, cwd: server.cwd, stderr: 'pipe' });
+  private http(server: Extract<DownstreamServer, { url: string }>): StreamableHTTPClientTransport {
+    const bounded = boundedMcpFetch({ onRefused: () => this.log(`MCP server "${this.name}" sent a message over ${bytes(MAX_MESSAGE_BYTES)}; it was refused`) });
+    return new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers }, fetch: bounded });
+  }
+
+  private stdio(server: Extract<DownstreamServer, { command: string }>, dropped: AbortController): StdioClientTransport {
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: server.args,
+      env: server.env,
+      cwd: server.cwd,
+      stderr: 'pipe',
+      // The SDK's buffer of a line not yet ended: past it, the SDK ends the process (and says so below).
+      maxBufferSize: MAX_MESSAGE_BYTES,
+    });
     transport.stderr?.on('data', (chunk: Buffer) => this.passOn(chunk));
+    // Set before the client's own handler, which the client chains after this one.
+    transport.onerror = (error) => {
+      if (!OVER_BUFFER.test(error.message) || dropped.signal.aborted) return;
+      this.log(`MCP server "${this.name}" sent a message over ${bytes(MAX_MESSAGE_BYTES)}; its process is ended, and the next call starts it again`);
+      dropped.abort(new Error(refusalText(MAX_MESSAGE_BYTES)));
+      if (this.current?.transport === transport) this.current = undefined;
+    };
     return transport;
   }
 
@@ -150,4 +189,11 @@ class Connection {
     for (const line of text.split('\n')) if (line.trim()) this.log(`[${this.name}] ${line}`);
     if (this.stderrBytes >= MAX_STDERR_BYTES) this.log(`[${this.name}] (more stderr dropped)`);
   }
+}
+
+/** The SDK's error when a stdio server's line outgrows `maxBufferSize` (the process is then closed). */
+const OVER_BUFFER = /exceeded maximum size/;
+
+function bytes(count: number): string {
+  return `${count.toLocaleString('en-US')} bytes`;
 }

@@ -1,0 +1,88 @@
+/**
+ * The gateway (`mcp --http 0 --mcp-server evil=…`, the Deno boundary) with a hostile downstream
+ * server (test/support/hostile-mcp-server.ts on raw node:http, hostile-mcp-stdio.mjs on stdio)
+ * whose tools answer 200 MB of image or 1,000,000 content blocks, as one JSON body, one SSE event
+ * or one stdio line. The gateway must refuse each having read little of it: watched from outside,
+ * its resident memory (/proc) and another session's `tools/list` latency (its event loop's
+ * pauses), against the same session's latency idle just before.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HostileServer, startHostileServer } from '../support/hostile-mcp-server.js';
+import { type HttpConnection, type HttpServerProcess, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
+import { rssBytes, watchLatency, watchRss } from '../support/process-watch.js';
+
+const MIB = 1024 * 1024;
+const STDIO_SERVER = fileURLToPath(new URL('../support/hostile-mcp-stdio.mjs', import.meta.url));
+/** What Python is told of a message over the bound. */
+const REFUSED = /over 4,194,304 bytes, the most one message may have/;
+
+/** A cell that calls `call` and prints what came back, or the error it raised. */
+const cell = (call: string) =>
+  [
+    'try:',
+    `    r = await default_api.${call}`,
+    '    print("got", len(str(r)))',
+    'except default_api.FunctionCallError as e:',
+    '    print("raised:", str(e)[:400])',
+  ].join('\n');
+
+const DOWNSTREAMS = [
+  { label: 'a JSON body', answer: 'json' as const },
+  { label: 'one SSE event', answer: 'sse' as const },
+  { label: 'one stdio line', answer: 'stdio' as const },
+];
+
+describe.each(DOWNSTREAMS)('a downstream answering with $label', ({ answer }) => {
+  let evil: HostileServer | undefined;
+  let gateway: HttpServerProcess;
+  let attacker: HttpConnection;
+  let bystander: HttpConnection;
+
+  beforeAll(async () => {
+    evil = answer === 'stdio' ? undefined : await startHostileServer({ answer });
+    const target = evil ? evil.url : `${process.execPath} ${STDIO_SERVER}`;
+    gateway = await startHttpServer(['--timeout-ms', '5000', '--mcp-server', `evil=${target}`]);
+    [attacker, bystander] = await Promise.all([connectHttp(gateway.url), connectHttp(gateway.url)]);
+    // Python started, and the honest tool answers: what follows measures the attack alone.
+    expect(textOf(await attacker.call('run_python', { code: cell('evil__echo(text="hi")') }))).toContain('got 2');
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([attacker?.close(), bystander?.close()]);
+    await gateway?.stop();
+    await evil?.close();
+  });
+
+  it.each([
+    { what: 'one image block of 200 MB', call: 'evil__image(size=200_000_000)' },
+    { what: '1,000,000 text blocks', call: 'evil__blocks(count=1_000_000)' },
+  ])(
+    'refuses $what having read little: memory and pauses bounded, the run back at once',
+    async ({ call }) => {
+      const probe = () => bystander.client.listTools();
+      const idle = watchLatency(probe);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const idleMs = await idle.stop();
+      const before = rssBytes(gateway.pid);
+      const memory = watchRss(gateway.pid);
+      const latency = watchLatency(probe);
+      const started = performance.now();
+      const printed = textOf(await attacker.call('run_python', { code: cell(call) }));
+      const runMs = performance.now() - started;
+      const longestMs = await latency.stop();
+      const growth = memory.stop() - before;
+      const report = `run ${Math.round(runMs)} ms, RSS +${Math.round(growth / MIB)} MB, longest tools/list ${Math.round(longestMs)} ms (idle ${Math.round(idleMs)} ms)`;
+      if (process.env.SHOW_NUMBERS) console.log(`${answer}, ${call}: ${report}; bytes written ${evil?.callBytes.at(-1)}; ${printed.trim()}`);
+      expect(printed, report).toMatch(REFUSED);
+      expect(runMs, report).toBeLessThan(15_000);
+      expect(growth, report).toBeLessThan(300 * MIB);
+      expect(longestMs, report).toBeLessThan(1000 + 3 * idleMs);
+      // Over HTTP the server sees the gateway hang up: it wrote the bound and the sockets' buffers, not the 26-200 MB.
+      if (evil) expect(evil.callBytes.at(-1), report).toBeLessThan(64 * MIB);
+      // The next call works: the server's connection stood (HTTP) or its process started again (stdio).
+      expect(textOf(await attacker.call('run_python', { code: cell('evil__echo(text="again")') }))).toContain('got 5');
+    },
+    60_000,
+  );
+});

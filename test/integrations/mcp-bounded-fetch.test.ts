@@ -2,11 +2,16 @@
  * `boundedMcpFetch`, the `fetch` a page (and the gateway) hands the MCP SDK's Streamable HTTP
  * transport so a server's message is bounded before anything parses it: byte for byte for what is
  * within the bound, however the stream is cut into chunks; past it, an error the request gets and
- * a stream never read further.
+ * a stream never read further. Then with the SDK's client against a raw server whose optional GET
+ * stream is one endless line.
  */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describe, expect, it } from 'vitest';
 import { boundedMcpFetch } from '../../src/integrations/mcp-tools/bounded-fetch.js';
+import { startHostileServer } from '../support/hostile-mcp-server.js';
 
+const MIB = 1024 * 1024;
 const encoder = new TextEncoder();
 const REFUSED = /over 1,000 bytes, the most one message may have/;
 
@@ -116,5 +121,23 @@ describe('boundedMcpFetch', () => {
 
   it('takes a positive whole number of bytes', () => {
     for (const maxMessageBytes of [0, -1, 1.5, Number.NaN]) expect(() => boundedMcpFetch({ maxMessageBytes })).toThrow(RangeError);
+  });
+
+  it("keeps an SDK client's memory from a server whose GET stream is one endless SSE line: cut at the bound, not reopened, calls go on", async () => {
+    const evil = await startHostileServer({ stream: 'endless-line' });
+    const client = new Client({ name: 'bounded-test', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(evil.url), { fetch: boundedMcpFetch() }));
+      await expect.poll(() => evil.methods.includes('GET')).toBe(true);
+      // The SDK would reconnect a second after the stream ends: give it three.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(evil.methods.filter((method) => method === 'GET')).toHaveLength(1);
+      expect(evil.streamBytes).toBeLessThan(64 * MIB);
+      const result = (await client.callTool({ name: 'echo', arguments: { text: 'still here' } })) as { content: { text: string }[] };
+      expect(result.content[0].text).toBe('still here');
+    } finally {
+      await client.close();
+      await evil.close();
+    }
   });
 });

@@ -86,3 +86,28 @@ describe.each(DOWNSTREAMS)('a downstream answering with $label', ({ answer }) =>
     60_000,
   );
 });
+
+describe('a downstream whose optional GET stream is one endless SSE line', () => {
+  it('is not read: the gateway does not open the stream, and its memory stays under 600 MB', async () => {
+    const evil = await startHostileServer({ stream: 'endless-line' });
+    const gateway = await startHttpServer(['--mcp-server', `evil=${evil.url}`]);
+    const memory = watchRss(gateway.pid);
+    try {
+      const client = await connectHttp(gateway.url);
+      expect(textOf(await client.call('run_python', { code: cell('evil__echo(text="hi")') }))).toContain('got 2');
+      await client.close();
+      // Time for a stream to flow: unbounded, 1 GB came in about 35 s and cost gigabytes.
+      const started = performance.now();
+      while (evil.streamBytes < 1024 * MIB && performance.now() - started < 12_000) await new Promise((resolve) => setTimeout(resolve, 250));
+      const peak = memory.stop();
+      if (process.env.SHOW_NUMBERS) console.log(`endless GET line: RSS peak ${Math.round(peak / MIB)} MB, ${Math.round(evil.streamBytes / MIB)} MB streamed`);
+      expect(peak, `RSS peak ${Math.round(peak / MIB)} MB, ${Math.round(evil.streamBytes / MIB)} MB streamed`).toBeLessThan(600 * MIB);
+      expect(evil.methods).not.toContain('GET');
+      expect(evil.streamBytes).toBe(0);
+    } finally {
+      memory.stop();
+      await gateway.stop();
+      await evil.close();
+    }
+  }, 90_000);
+});

@@ -7,7 +7,7 @@
  * so Python's call during the death raises and the next one works.
  *
  * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
- * body or an SSE event over HTTP).
+ * body or an SSE event over HTTP), and its optional GET stream is not opened.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -156,7 +156,12 @@ class Connection {
 
   private http(server: Extract<DownstreamServer, { url: string }>): StreamableHTTPClientTransport {
     const bounded = boundedMcpFetch({ onRefused: () => this.log(`MCP server "${this.name}" sent a message over ${bytes(MAX_MESSAGE_BYTES)}; it was refused`) });
-    return new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers }, fetch: bounded });
+    return new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: server.headers },
+      // The optional GET stream brings the gateway nothing (it lists the tools once and answers no server's
+      // request), so it is not opened: answered here as a server without one answers. A resumption (Last-Event-ID) goes on.
+      fetch: (url, init) => (isStandaloneStream(init) ? Promise.resolve(new Response(null, { status: 405 })) : bounded(url, init)),
+    });
   }
 
   private stdio(server: Extract<DownstreamServer, { command: string }>, dropped: AbortController): StdioClientTransport {
@@ -193,6 +198,11 @@ class Connection {
 
 /** The SDK's error when a stdio server's line outgrows `maxBufferSize` (the process is then closed). */
 const OVER_BUFFER = /exceeded maximum size/;
+
+/** Whether `init` opens the standalone GET stream (a GET that resumes nothing). */
+function isStandaloneStream(init: RequestInit | undefined): boolean {
+  return (init?.method ?? 'GET').toUpperCase() === 'GET' && !new Headers(init?.headers).has('last-event-id');
+}
 
 function bytes(count: number): string {
   return `${count.toLocaleString('en-US')} bytes`;

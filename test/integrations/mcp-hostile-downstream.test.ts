@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HostileServer, startHostileServer } from '../support/hostile-mcp-server.js';
 import { type HttpConnection, type HttpServerProcess, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
+import { type ReferenceConnection, connectGateway } from '../support/mcp-servers.js';
 import { rssBytes, watchLatency, watchRss } from '../support/process-watch.js';
 
 const MIB = 1024 * 1024;
@@ -110,4 +111,33 @@ describe('a downstream whose optional GET stream is one endless SSE line', () =>
       await evil.close();
     }
   }, 90_000);
+});
+
+describe('downstream servers slow to connect or to list their tools', () => {
+  it("answers its first client's initialize and tools/list within 25 s, leaving them out with a line on stderr", async () => {
+    const servers = await Promise.all([
+      startHostileServer({ listPages: 3, listDelayMs: 30_000 }),
+      startHostileServer({ silentInitialize: true }),
+      startHostileServer(),
+    ]);
+    const [slow, mute, fine] = servers;
+    const started = performance.now();
+    let gateway: ReferenceConnection | undefined;
+    try {
+      gateway = await connectGateway(['--mcp-server', `slow=${slow.url}`, '--mcp-server', `mute=${mute.url}`, '--mcp-server', `fine=${fine.url}`]);
+      const { tools } = await gateway.client.listTools();
+      const servedMs = performance.now() - started;
+      if (process.env.SHOW_NUMBERS) console.log(`slow servers: first client served after ${Math.round(servedMs)} ms`);
+      expect(servedMs).toBeLessThan(25_000);
+      // The server that answered in time is in; the other two are out, each named with why.
+      const description = tools[0].description ?? '';
+      expect(description).toContain('default_api.fine__echo(');
+      expect(description).not.toMatch(/slow__|mute__/);
+      expect(gateway.stderr()).toMatch(/MCP server "slow" did not connect and list its tools within 10 s and is left out/);
+      expect(gateway.stderr()).toMatch(/MCP server "mute" did not connect and list its tools within 10 s and is left out/);
+    } finally {
+      await gateway?.close();
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }, 120_000);
 });

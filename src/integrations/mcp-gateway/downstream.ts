@@ -7,7 +7,9 @@
  * so Python's call during the death raises and the next one works.
  *
  * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
- * body or an SSE event over HTTP), and its optional GET stream is not opened.
+ * body or an SSE event over HTTP), its optional GET stream is not opened, and its connection and
+ * listing together have `CONNECT_AND_LIST_MS`: a slow or hostile server is left out, and the
+ * gateway serves its clients before they give up on it.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -21,6 +23,13 @@ import type { DownstreamServer } from './config.js';
 
 /** The most of one server's stderr passed on; past it, one line says the rest is dropped. */
 const MAX_STDERR_BYTES = 256 * 1024;
+
+/**
+ * The longest one server may take to connect and list its tools, pages and all, before it is left
+ * out: the gateway answers no client until every server is in or out, and clients give up on a
+ * server that has not started in 30 to 60 s.
+ */
+const CONNECT_AND_LIST_MS = 10_000;
 
 /**
  * The client's check of structured results against a tool's `outputSchema`, left out: both come
@@ -46,9 +55,9 @@ export interface Downstream {
 export type Log = (line: string) => void;
 
 /**
- * Connects `servers` and lists their tools. A server that cannot be reached or does not list its
- * tools is left out, with a notice to `log`: one broken entry does not take the others (or the
- * gateway) down.
+ * Connects `servers` and lists their tools. A server that cannot be reached, does not list its
+ * tools, or takes over `CONNECT_AND_LIST_MS` for both is left out, with a notice to `log`: one
+ * broken or slow entry does not take the others (or the gateway) down.
  */
 export async function connectDownstream(servers: readonly DownstreamServer[], log: Log): Promise<Downstream> {
   const connections = servers.map((server) => new Connection(server, log));
@@ -66,7 +75,7 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
   return { functions, close: async () => void (await Promise.all(connections.map((connection) => connection.close()))) };
 }
 
-/** The server's tools as functions, or none (the server closed and left out, saying why) when it fails. */
+/** The server's tools as functions, or none (the server closed and left out, saying why) when it fails or is too slow. */
 async function toolsOf(connection: Connection, log: Log): Promise<McpFunction[]> {
   let listing = false;
   const work = (async () => {
@@ -75,10 +84,16 @@ async function toolsOf(connection: Connection, log: Log): Promise<McpFunction[]>
     return mcpFunctions({ [connection.name]: connection.asClient() });
   })();
   try {
-    return await work;
+    return await untilAborted(work, AbortSignal.timeout(CONNECT_AND_LIST_MS));
   } catch (error) {
-    log(`MCP server "${connection.name}" ${listing ? 'did not list its tools' : 'could not be reached'} and is left out: ${(error as Error).message}`);
-    await connection.close();
+    const message = (error as Error).message;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `did not connect and list its tools within ${CONNECT_AND_LIST_MS / 1000} s and is left out`
+        : `${listing ? 'did not list its tools' : 'could not be reached'} and is left out: ${message}`;
+    log(`MCP server "${connection.name}" ${why}`);
+    // Not awaited: a process that ignores the end of its stdin is killed seconds later, and the gateway need not wait.
+    void connection.close();
     return [];
   }
 }

@@ -86,6 +86,12 @@ describe.each(DOWNSTREAMS)('a downstream answering with $label', ({ answer }) =>
     },
     60_000,
   );
+
+  it.runIf(answer === 'stdio')("passes the server's stderr on with its control characters shown, so it cannot forge the gateway's lines", () => {
+    const stderr = gateway.stderr();
+    expect(stderr).toContain('pyodide-code-execution: [evil] \\x1b[2K\\x0dpyodide-code-execution: Python runs without a boundary.');
+    expect(stderr).not.toMatch(/[\x1b\r]/);
+  });
 });
 
 describe('a downstream whose optional GET stream is one endless SSE line', () => {

@@ -200,13 +200,13 @@ class Connection {
     return transport;
   }
 
-  /** The process's stderr, under its name, up to `MAX_STDERR_BYTES`. */
+  /** The process's stderr, under its name, up to `MAX_STDERR_BYTES`, its control characters shown. */
   private passOn(chunk: Buffer): void {
     const before = this.stderrBytes;
     this.stderrBytes += chunk.length;
     if (before >= MAX_STDERR_BYTES) return;
     const text = chunk.subarray(0, MAX_STDERR_BYTES - before).toString('utf8');
-    for (const line of text.split('\n')) if (line.trim()) this.log(`[${this.name}] ${line}`);
+    for (const line of text.split(/\r?\n/)) if (line.trim()) this.log(`[${this.name}] ${visible(line)}`);
     if (this.stderrBytes >= MAX_STDERR_BYTES) this.log(`[${this.name}] (more stderr dropped)`);
   }
 }
@@ -217,6 +217,14 @@ const OVER_BUFFER = /exceeded maximum size/;
 /** Whether `init` opens the standalone GET stream (a GET that resumes nothing). */
 function isStandaloneStream(init: RequestInit | undefined): boolean {
   return (init?.method ?? 'GET').toUpperCase() === 'GET' && !new Headers(init?.headers).has('last-event-id');
+}
+
+/**
+ * `line` with its control characters (escape sequences, carriage returns, backspaces) shown as
+ * `\xNN`: a server's stderr can neither rewrite the terminal's lines nor pass for the gateway's own.
+ */
+function visible(line: string): string {
+  return line.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function bytes(count: number): string {

@@ -4,10 +4,10 @@
  * transport `boundedMcpFetch()`, and gives the tools to its Python with `mcpFunctions`. The server
  * (test/support/hostile-mcp-server.ts, raw node:http) answers a tool with one 100 MB image block,
  * as one JSON body or one SSE event. The page must refuse it at the bound: no pause of a second
- * (against the idle page just before), the browser's memory (every process it runs, from /proc: no
- * engine but Chromium tells a page its heap) up by under 150 MB, and the run going on. (What the
- * server wrote is reported, not bounded: WebKit's network process reads on after the page cancels,
- * 12 to 92 MB of the 100, without the page's memory growing.)
+ * (against the idle page just before), the browser's memory (its processes, from /proc: no engine
+ * but Chromium tells a page its heap) up by under 150 MB, and the run going on. (What the server
+ * wrote is reported, not bounded: WebKit's network process reads on after the page cancels, 12 to
+ * 95 MB of the 100, and is left out of the memory.)
  *
  * Needs `npm run build` (dist/sandbox.js).
  */
@@ -40,6 +40,12 @@ const cell = (call: string) =>
 
 let servers: { json: HostileServer; sse: HostileServer };
 
+/**
+ * The browsers' processes' resident bytes, WebKit's network process left out: it reads on after
+ * the page cancels a response (up to 92 of the 100 MB) and holds it outside the page.
+ */
+const browserRss = () => descendantsRssBytes(process.pid, 'WebKitNetworkPr');
+
 beforeAll(async () => {
   requireLibBuild();
   await bundleMcpClient();
@@ -66,8 +72,8 @@ describe.each(ENGINES)('$name', (engine) => {
     it.each(['json', 'sse'] as const)(
       'refuses a 100 MB image block as one %s message at the bound: no pause of a second, memory up by under 150 MB',
       async (name) => {
-        const before = descendantsRssBytes(process.pid);
-        const memory = watchPeak(() => descendantsRssBytes(process.pid), 50);
+        const before = browserRss();
+        const memory = watchPeak(browserRss, 50);
         const timed = await pauseAgainstIdle(host.longestStallDuring, 1000, () =>
           host.run(cell(`${name}__image(size=100_000_000)`), { pageFunctions: [`${name}__image`], timeoutMs: 15_000 }),
         );

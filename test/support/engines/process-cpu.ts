@@ -54,9 +54,14 @@ export function descendantsCpuSeconds(root: number, name: string): number {
   return ticks / TICKS_PER_SECOND;
 }
 
-/** Resident bytes of every live descendant of `root` together (e.g. of the test's process: the browsers it started). */
-export function descendantsRssBytes(root: number): number {
-  return descendants(root).reduce((bytes, stat) => bytes + stat.rss * PAGE_BYTES, 0);
+/**
+ * Resident bytes of the live descendants of `root` together (e.g. of the test's process: the
+ * browsers it started), but those whose name starts with `leaveOut` (as /proc spells it).
+ */
+export function descendantsRssBytes(root: number, leaveOut?: string): number {
+  return descendants(root)
+    .filter((stat) => leaveOut === undefined || !stat.name.startsWith(leaveOut))
+    .reduce((bytes, stat) => bytes + stat.rss * PAGE_BYTES, 0);
 }
 
 function descendants(root: number): Stat[] {

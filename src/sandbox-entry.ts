@@ -6,7 +6,8 @@ export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
 export { fileOutputBytes } from './sandbox/file-output-bytes.js';
 export { CodeExecutionError, type CodeExecutionErrorOptions } from './errors.js';
-// MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client).
+// MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client),
+// and the bounded fetch a page hands that client's transport.
 export {
   mcpFunctions,
   type McpFunction,
@@ -14,6 +15,7 @@ export {
   type McpToolClient,
   type McpToolInfo,
 } from './integrations/mcp-tools/index.js';
+export { boundedMcpFetch, type BoundedMcpFetchOptions, type McpFetch } from './integrations/mcp-tools/bounded-fetch.js';
 export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, SandboxFileTooLargeError, ProtocolError } from './sandbox/errors.js';
 export type {
   RunOutcome,

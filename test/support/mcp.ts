@@ -99,6 +99,8 @@ function peakRssBytes(pid: number | null): number {
 /** The CLI serving streamable HTTP on a free port; `url` is its endpoint. */
 export interface HttpServerProcess {
   url: string;
+  /** The server's process id. */
+  pid: number;
   /** Everything the process wrote to stderr so far. */
   stderr: () => string;
   stop(): Promise<void>;
@@ -117,7 +119,7 @@ export async function startHttpServer(flags: string[] = []): Promise<HttpServerP
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
   });
-  return { url, stderr: () => stderr, stop: () => stopProcess(child) };
+  return { url, pid: child.pid ?? -1, stderr: () => stderr, stop: () => stopProcess(child) };
 }
 
 /** A connection over HTTP, with its session's id. */

@@ -5,17 +5,31 @@
  * under its name and bounded, never to the MCP channel (stdout); an HTTP server is reached at its
  * URL with its headers. A process that dies is started again by the next call of one of its tools,
  * so Python's call during the death raises and the next one works.
+ *
+ * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
+ * body or an SSE event over HTTP), its optional GET stream is not opened, and its connection and
+ * listing together have `CONNECT_AND_LIST_MS`: a slow or hostile server is left out, and the
+ * gateway serves its clients before they give up on it.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { untilAborted } from '../../sandbox/abort-signals.js';
+import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
 import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 
 /** The most of one server's stderr passed on; past it, one line says the rest is dropped. */
 const MAX_STDERR_BYTES = 256 * 1024;
+
+/**
+ * The longest one server may take to connect and list its tools, pages and all, before it is left
+ * out: the gateway answers no client until every server is in or out, and clients give up on a
+ * server that has not started in 30 to 60 s.
+ */
+const CONNECT_AND_LIST_MS = 10_000;
 
 /**
  * The client's check of structured results against a tool's `outputSchema`, left out: both come
@@ -41,34 +55,13 @@ export interface Downstream {
 export type Log = (line: string) => void;
 
 /**
- * Connects `servers` and lists their tools. A server that cannot be reached is left out, with a
- * notice to `log`: one broken entry does not take the others (or the gateway) down.
+ * Connects `servers` and lists their tools. A server that cannot be reached, does not list its
+ * tools, or takes over `CONNECT_AND_LIST_MS` for both is left out, with a notice to `log`: one
+ * broken or slow entry does not take the others (or the gateway) down.
  */
 export async function connectDownstream(servers: readonly DownstreamServer[], log: Log): Promise<Downstream> {
   const connections = servers.map((server) => new Connection(server, log));
-  const reached = await Promise.all(
-    connections.map(async (connection) => {
-      try {
-        await connection.client();
-        return connection;
-      } catch (error) {
-        log(`MCP server "${connection.name}" could not be reached and is left out: ${(error as Error).message}`);
-        await connection.close();
-        return undefined;
-      }
-    }),
-  );
-  const lists = await Promise.all(
-    reached.map(async (connection) => {
-      if (!connection) return [];
-      try {
-        return await mcpFunctions({ [connection.name]: connection.asClient() });
-      } catch (error) {
-        log(`MCP server "${connection.name}" did not list its tools and is left out: ${(error as Error).message}`);
-        return [];
-      }
-    }),
-  );
+  const lists = await Promise.all(connections.map((connection) => toolsOf(connection, log)));
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
   const all = lists.flat();
   const functions = all.slice(0, FUNCTION_LIMITS.maxFunctionsPerRun);
@@ -82,10 +75,41 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
   return { functions, close: async () => void (await Promise.all(connections.map((connection) => connection.close()))) };
 }
 
+/** The server's tools as functions, or none (the server closed and left out, saying why) when it fails or is too slow. */
+async function toolsOf(connection: Connection, log: Log): Promise<McpFunction[]> {
+  let listing = false;
+  const work = (async () => {
+    await connection.client();
+    listing = true;
+    return mcpFunctions({ [connection.name]: connection.asClient() });
+  })();
+  try {
+    return await untilAborted(work, AbortSignal.timeout(CONNECT_AND_LIST_MS));
+  } catch (error) {
+    const message = (error as Error).message;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `did not connect and list its tools within ${CONNECT_AND_LIST_MS / 1000} s and is left out`
+        : `${listing ? 'did not list its tools' : 'could not be reached'} and is left out: ${message}`;
+    log(`MCP server "${connection.name}" ${why}`);
+    // Not awaited: a process that ignores the end of its stdin is killed seconds later, and the gateway need not wait.
+    void connection.close();
+    return [];
+  }
+}
+
+/** One connection to a server, and what cut it short. */
+interface Generation {
+  client: Promise<Client>;
+  transport: StdioClientTransport | StreamableHTTPClientTransport;
+  /** Aborted with the reason when the server broke a bound and its connection is ending: its pending calls fail at once, saying so. */
+  dropped: AbortController;
+}
+
 /** One downstream server: its client, made again once its connection closed. */
 class Connection {
   readonly name: string;
-  private current: Promise<Client> | undefined;
+  private current: Generation | undefined;
   private closed = false;
   private stderrBytes = 0;
 
@@ -97,57 +121,112 @@ class Connection {
   }
 
   /** The connected client, connecting (again) if there is none. */
-  client(): Promise<Client> {
-    if (this.closed) return Promise.reject(new Error(`the MCP server "${this.name}" was closed`));
-    this.current ??= this.connect().catch((error) => {
-      this.current = undefined;
-      throw error;
-    });
-    return this.current;
+  async client(): Promise<Client> {
+    return this.generation().client;
   }
 
   /** A client for `mcpFunctions` whose calls go to the current connection. */
   asClient(): McpToolClient {
+    const call = async <T>(use: (client: Client) => Promise<T>): Promise<T> => {
+      const { client, dropped } = this.generation();
+      return untilAborted(client.then(use), dropped.signal);
+    };
     return {
-      listTools: async (...args: Parameters<Client['listTools']>) => (await this.client()).listTools(...args),
-      callTool: async (...args: Parameters<Client['callTool']>) => (await this.client()).callTool(...args),
+      listTools: (...args: Parameters<Client['listTools']>) => call((client) => client.listTools(...args)),
+      callTool: (...args: Parameters<Client['callTool']>) => call((client) => client.callTool(...args)),
     } as McpToolClient;
   }
 
+  /** Ends the connection (and the process), a pending connection too. */
   async close(): Promise<void> {
     this.closed = true;
-    const client = await this.current?.catch(() => undefined);
-    await client?.close().catch(() => undefined);
+    await this.current?.transport.close().catch(() => undefined);
   }
 
-  private async connect(): Promise<Client> {
+  /** The current connection, made if there is none. @throws {Error} the connection was closed for good. */
+  private generation(): Generation {
+    if (this.closed) throw new Error(`the MCP server "${this.name}" was closed`);
+    if (this.current) return this.current;
+    const dropped = new AbortController();
+    const transport = 'url' in this.server ? this.http(this.server) : this.stdio(this.server, dropped);
+    const generation: Generation = { client: this.connect(transport), transport, dropped };
+    generation.client.catch(() => {
+      if (this.current === generation) this.current = undefined;
+    });
+    this.current = generation;
+    return generation;
+  }
+
+  private async connect(transport: Generation['transport']): Promise<Client> {
     const client = new Client({ name: 'pyodide-code-execution', version: '1.0.0' }, { jsonSchemaValidator: TRUSTING_NOTHING });
-    const transport =
-      'url' in this.server
-        ? new StreamableHTTPClientTransport(new URL(this.server.url), { requestInit: { headers: this.server.headers } })
-        : this.stdio(this.server);
     // A closed connection (the process died, the server hung up) is made again by the next call.
     client.onclose = () => {
-      if (this.current && !this.closed) this.log(`MCP server "${this.name}" closed its connection; the next call starts it again`);
+      if (this.current?.transport !== transport) return;
+      if (!this.closed) this.log(`MCP server "${this.name}" closed its connection; the next call starts it again`);
       this.current = undefined;
     };
     await client.connect(transport);
     return client;
   }
 
-  private stdio(server: Extract<DownstreamServer, { command: string }>): StdioClientTransport {
-    const transport = new StdioClientTransport({ command: server.command, args: server.args, env: server.env, cwd: server.cwd, stderr: 'pipe' });
+  private http(server: Extract<DownstreamServer, { url: string }>): StreamableHTTPClientTransport {
+    const bounded = boundedMcpFetch({ onRefused: () => this.log(`MCP server "${this.name}" sent a message over ${bytes(MAX_MESSAGE_BYTES)}; it was refused`) });
+    return new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: server.headers },
+      // The optional GET stream brings the gateway nothing (it lists the tools once and answers no server's
+      // request), so it is not opened: answered here as a server without one answers. A resumption (Last-Event-ID) goes on.
+      fetch: (url, init) => (isStandaloneStream(init) ? Promise.resolve(new Response(null, { status: 405 })) : bounded(url, init)),
+    });
+  }
+
+  private stdio(server: Extract<DownstreamServer, { command: string }>, dropped: AbortController): StdioClientTransport {
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: server.args,
+      env: server.env,
+      cwd: server.cwd,
+      stderr: 'pipe',
+      // The SDK's buffer of a line not yet ended: past it, the SDK ends the process (and says so below).
+      maxBufferSize: MAX_MESSAGE_BYTES,
+    });
     transport.stderr?.on('data', (chunk: Buffer) => this.passOn(chunk));
+    // Set before the client's own handler, which the client chains after this one.
+    transport.onerror = (error) => {
+      if (!OVER_BUFFER.test(error.message) || dropped.signal.aborted) return;
+      this.log(`MCP server "${this.name}" sent a message over ${bytes(MAX_MESSAGE_BYTES)}; its process is ended, and the next call starts it again`);
+      dropped.abort(new Error(refusalText(MAX_MESSAGE_BYTES)));
+      if (this.current?.transport === transport) this.current = undefined;
+    };
     return transport;
   }
 
-  /** The process's stderr, under its name, up to `MAX_STDERR_BYTES`. */
+  /** The process's stderr, under its name, up to `MAX_STDERR_BYTES`, its control characters shown. */
   private passOn(chunk: Buffer): void {
     const before = this.stderrBytes;
     this.stderrBytes += chunk.length;
     if (before >= MAX_STDERR_BYTES) return;
     const text = chunk.subarray(0, MAX_STDERR_BYTES - before).toString('utf8');
-    for (const line of text.split('\n')) if (line.trim()) this.log(`[${this.name}] ${line}`);
+    for (const line of text.split(/\r?\n/)) if (line.trim()) this.log(`[${this.name}] ${visible(line)}`);
     if (this.stderrBytes >= MAX_STDERR_BYTES) this.log(`[${this.name}] (more stderr dropped)`);
   }
+}
+
+/** The SDK's error when a stdio server's line outgrows `maxBufferSize` (the process is then closed). */
+const OVER_BUFFER = /exceeded maximum size/;
+
+/** Whether `init` opens the standalone GET stream (a GET that resumes nothing). */
+function isStandaloneStream(init: RequestInit | undefined): boolean {
+  return (init?.method ?? 'GET').toUpperCase() === 'GET' && !new Headers(init?.headers).has('last-event-id');
+}
+
+/**
+ * `line` with its control characters (escape sequences, carriage returns, backspaces) shown as
+ * `\xNN`: a server's stderr can neither rewrite the terminal's lines nor pass for the gateway's own.
+ */
+function visible(line: string): string {
+  return line.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function bytes(count: number): string {
+  return `${count.toLocaleString('en-US')} bytes`;
 }

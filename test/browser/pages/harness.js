@@ -106,6 +106,20 @@ export async function installHarness() {
     },
     interrupt: (id = 'main') => get(id).interrupt(),
     progress: (id = 'main') => [...(progress.get(id) ?? [])],
+    /**
+     * Connects the official MCP client (bundled by the test: test/support/browser/mcp-client.ts) to
+     * the server at `url` as an app does, its transport given `boundedMcpFetch()`; the server's tools
+     * join the page's functions as `<name>__<tool>`. Their names.
+     */
+    async connectMcp(url, name) {
+      const { Client, StreamableHTTPClientTransport } = await import('/test-results/mcp-browser/mcp-client.js');
+      const { boundedMcpFetch, mcpFunctions } = await import('/dist/sandbox.js');
+      const client = new Client({ name: 'harness', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: boundedMcpFetch() }));
+      const functions = await mcpFunctions({ [name]: client });
+      for (const fn of functions) PAGE_FUNCTIONS[fn.name] = fn;
+      return functions.map((fn) => fn.name);
+    },
     /** Starts measuring the longest gap between turns of the page's event loop (sampled every 10 ms). */
     watchStalls() {
       let last = performance.now();

@@ -26,6 +26,8 @@ export function harness(page: () => EnginePage, id = 'main') {
     interrupt: () => page().call<void>('interrupt', id),
     writeFile: (path: string, text: string) => page().call<void>('writeFile', path, text, id),
     progress: () => page().call<string[]>('progress', id),
+    /** Connects an MCP server through `boundedMcpFetch`: its tools become page functions `<name>__<tool>` (their names). */
+    connectMcp: (url: string, name: string) => page().call<string[]>('connectMcp', url, name),
     /** Until the warm spare has booted and stored its snapshot. */
     whenIdle: () => page().call<void>('whenIdle', id),
     /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */

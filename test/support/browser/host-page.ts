@@ -10,8 +10,8 @@ export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
 
 /** What crosses page.evaluate: no callbacks, no AbortSignal. */
 export type PlainRunOptions = Pick<RunOptions, 'timeoutMs'> & {
-  /** The page's functions (pages/harness.js PAGE_FUNCTIONS) the run's Python may await, by name. */
-  pageFunctions?: ('get_sales_data' | 'count_ids' | 'wait_for_ever')[];
+  /** The page's functions (pages/harness.js PAGE_FUNCTIONS, and the tools of servers `connectMcp` connected) the run's Python may await, by name. */
+  pageFunctions?: ('get_sales_data' | 'count_ids' | 'wait_for_ever' | `${string}__${string}`)[];
   /** The run's `signal` aborts this many ms after the run began. */
   abortAfterMs?: number;
 };
@@ -43,6 +43,7 @@ interface Harness {
   finish(ticket: number): Promise<HarnessResult>;
   interrupt(id: string): void;
   progress(id: string): string[];
+  connectMcp(url: string, name: string): Promise<string[]>;
   watchStalls(): void;
   longestStallMs(): number;
   writeFile(path: string, data: string | number[], id: string): Promise<void>;

@@ -1,18 +1,23 @@
 /**
- * CPU time of a browser's processes, read from Linux's /proc (the tests are written for Debian):
- * how a test sees a thread the page can no longer reach, such as a terminated worker still
- * spinning in WebAssembly.
+ * CPU time and memory of a browser's processes, read from Linux's /proc (the tests are written for
+ * Debian): how a test sees a thread the page can no longer reach, such as a terminated worker
+ * still spinning in WebAssembly, and what a page's work costs in every engine alike (no engine
+ * but Chromium tells a page its own heap).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
 /** /proc counts CPU time in clock ticks of 1/100 s (USER_HZ, 100 on every Linux architecture we run). */
 const TICKS_PER_SECOND = 100;
+/** /proc counts resident memory in pages of 4 KiB (x86-64, arm64 as Debian builds it). */
+const PAGE_BYTES = 4096;
 
 interface Stat {
   ppid: number;
   name: string;
   /** utime + stime, the process's threads (dead ones included) together. */
   ticks: number;
+  /** Resident pages. */
+  rss: number;
 }
 
 /** `/proc/<pid>/stat` of every process now alive. */
@@ -29,7 +34,12 @@ function processes(): Map<number, Stat> {
     // `pid (name) state ppid ...`: the name may hold spaces and parentheses, so split after its last ')'.
     const close = line.lastIndexOf(')');
     const fields = line.slice(close + 2).split(' ');
-    all.set(Number(entry), { ppid: Number(fields[1]), name: line.slice(line.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) });
+    all.set(Number(entry), {
+      ppid: Number(fields[1]),
+      name: line.slice(line.indexOf('(') + 1, close),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      rss: Number(fields[21]),
+    });
   }
   return all;
 }
@@ -39,12 +49,26 @@ function processes(): Map<number, Stat> {
  * /proc spells it: at most 15 characters, e.g. 'WebKitWebProces').
  */
 export function descendantsCpuSeconds(root: number, name: string): number {
+  let ticks = 0;
+  for (const stat of descendants(root)) if (stat.name.startsWith(name)) ticks += stat.ticks;
+  return ticks / TICKS_PER_SECOND;
+}
+
+/**
+ * Resident bytes of the live descendants of `root` together (e.g. of the test's process: the
+ * browsers it started), but those whose name starts with `leaveOut` (as /proc spells it).
+ */
+export function descendantsRssBytes(root: number, leaveOut?: string): number {
+  return descendants(root)
+    .filter((stat) => leaveOut === undefined || !stat.name.startsWith(leaveOut))
+    .reduce((bytes, stat) => bytes + stat.rss * PAGE_BYTES, 0);
+}
+
+function descendants(root: number): Stat[] {
   const all = processes();
   const descends = (pid: number): boolean => {
     for (let p = all.get(pid)?.ppid; p !== undefined && p > 1; p = all.get(p)?.ppid) if (p === root) return true;
     return false;
   };
-  let ticks = 0;
-  for (const [pid, stat] of all) if (stat.name.startsWith(name) && descends(pid)) ticks += stat.ticks;
-  return ticks / TICKS_PER_SECOND;
+  return [...all].filter(([pid]) => descends(pid)).map(([, stat]) => stat);
 }

@@ -229,10 +229,15 @@ describe('what a server lists is read with care', () => {
     const r = await sandbox.run(cell, { functions: [evilFn] });
     expect(performance.now() - started).toBeLessThan(5_000);
     // The item's type inside `tags` is the server's to check; the top-level bounds are the host's.
-    expect(r.stdout.split('\n').slice(0, 4)).toEqual(['ok', 'arguments.s: Instance type "number" is i', 'arguments.tags: Array has too many items', 'arguments: Property "other" does not mat']);
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual([
+      'ok',
+      'arguments.s: Instance type "number" is i',
+      'arguments.tags: Array has too many items',
+      'arguments: Property "other" does not mat',
+    ]);
   });
 
-  it("checks a call in one look at each argument whatever the schema: chains that branch 2^30 ways, and a 60 KB schema against a 1 MB argument", async () => {
+  it('checks a call in one look at each argument whatever the schema: chains that branch 2^30 ways, and a 60 KB schema against a 1 MB argument', async () => {
     const tools = [PLAIN_TOOL, ...BRANCHING_TOOLS];
     const client = listing(tools);
     const functions = await mcpFunctions(client);

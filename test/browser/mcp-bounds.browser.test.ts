@@ -7,11 +7,13 @@
  * (against the idle page just before), the browser's memory (its processes, from /proc: no engine
  * but Chromium tells a page its heap) up by under 150 MB, and the run going on. (What the server
  * wrote is reported, not bounded: WebKit's network process reads on after the page cancels, 12 to
- * 95 MB of the 100, and is left out of the memory.)
+ * 95 MB of the 100, and is left out of the memory.) The same server lists tools whose input schemas
+ * would make a validator try 2^30 branches (branching-schemas.mjs): their calls must not pause the page.
  *
  * Needs `npm run build` (dist/sandbox.js).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRANCHING_TOOLS, cellCalling } from '../support/branching-schemas.mjs';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { bundleMcpClient } from '../support/browser/mcp-client.js';
 import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
@@ -85,6 +87,22 @@ describe.each(ENGINES)('$name', (engine) => {
         expect(growth, report).toBeLessThan(150 * MIB);
         // The connection stood: the next call answers.
         expect((await host.run(cell(`${name}__echo(text="again")`), { pageFunctions: [`${name}__echo`] })).stdout).toBe('got 5\n');
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      'checks calls of tools whose schemas branch 2^30 ways in one look: each answers within 15 s, the page never paused 1 s',
+      async () => {
+        for (const tool of BRANCHING_TOOLS) {
+          const name = `json__${tool.name}`;
+          const timed = await pauseAgainstIdle(host.longestStallDuring, 1000, () =>
+            host.run(cellCalling([tool], 'json__'), { pageFunctions: [name], timeoutMs: 15_000 }),
+          );
+          // Before: the first call froze the page (at least 32 s in Chromium) and the deadline never fired.
+          expect(timed.value.stdout, `${engine.name}, ${tool.name}: ${pauseReport(timed)}`).toBe(`${tool.name} ok\n`);
+          expect(timed.stallMs, `${engine.name}, ${tool.name}: ${pauseReport(timed)}`).toBeLessThan(timed.boundMs);
+        }
       },
       TIMEOUT_MS,
     );

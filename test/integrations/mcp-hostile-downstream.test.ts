@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRANCHING_TOOLS, cellCalling } from '../support/branching-schemas.mjs';
 import { type HostileServer, startHostileServer } from '../support/hostile-mcp-server.js';
 import { type HttpConnection, type HttpServerProcess, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { type ReferenceConnection, connectGateway } from '../support/mcp-servers.js';
@@ -85,6 +86,31 @@ describe.each(DOWNSTREAMS)('a downstream answering with $label', ({ answer }) =>
       expect(textOf(await attacker.call('run_python', { code: cell('evil__echo(text="again")') }))).toContain('got 5');
     },
     60_000,
+  );
+
+  // Once, over the plain JSON answer: the check is the gateway's, whatever carries the tool's list.
+  it.runIf(answer === 'json')(
+    'checks calls of tools whose schemas branch 2^30 ways in one look: other sessions served within 2 s, each run back within 15 s',
+    async () => {
+      const probe = () => bystander.client.listTools();
+      const idle = watchLatency(probe);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const idleMs = await idle.stop();
+      for (const tool of BRANCHING_TOOLS) {
+        const latency = watchLatency(probe);
+        const started = performance.now();
+        const printed = textOf(await attacker.call('run_python', { code: cellCalling([tool], 'evil__') }));
+        const runMs = performance.now() - started;
+        const longestMs = await latency.stop();
+        const report = `${tool.name}: run ${Math.round(runMs)} ms, longest tools/list ${Math.round(longestMs)} ms (idle ${Math.round(idleMs)} ms)`;
+        if (process.env.SHOW_NUMBERS) console.log(report);
+        // Before: the first call froze the gateway's only thread (silent 30 s until killed, the deadline never fired).
+        expect(printed, report).toContain(`${tool.name} ok`);
+        expect(runMs, report).toBeLessThan(15_000);
+        expect(longestMs, report).toBeLessThan(2000 + 3 * idleMs);
+      }
+    },
+    120_000,
   );
 
   it.runIf(answer === 'stdio')("passes the server's stderr on with its control characters shown, so it cannot forge the gateway's lines", () => {

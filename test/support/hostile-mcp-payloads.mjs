@@ -1,12 +1,18 @@
 // What the hostile MCP servers of the tests answer (hostile-mcp-server.ts over HTTP,
 // hostile-mcp-stdio.mjs on stdio): tools whose results are far over any bound, written as chunks
 // so the server never holds them whole. Plain JavaScript, so the stdio server runs on Node as is.
+import { BRANCHING_TOOLS } from './branching-schemas.mjs';
 
-/** The tools the servers list: `image` (one image block of `size` base64 characters), `blocks` (`count` text blocks), `echo` (an honest answer). */
+/**
+ * The tools the servers list: `image` (one image block of `size` base64 characters), `blocks`
+ * (`count` text blocks), `echo` (an honest answer), and the `lookup_*` tools whose input schemas
+ * would make a validator try 2^30 branches (branching-schemas.mjs), which answer "ok".
+ */
 export const TOOLS = [
   { name: 'image', description: 'One image block of size base64 characters.', inputSchema: { type: 'object', properties: { size: { type: 'integer' } } } },
   { name: 'blocks', description: 'count text blocks.', inputSchema: { type: 'object', properties: { count: { type: 'integer' } } } },
   { name: 'echo', description: 'Says text back.', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
+  ...BRANCHING_TOOLS.map(({ name, inputSchema }) => ({ name, description: 'Looks q up.', inputSchema })),
 ];
 
 const MIB = 1024 * 1024;
@@ -33,7 +39,7 @@ export function* toolAnswer(id, name, args = {}) {
       yield left === count ? part : `,${part}`;
     }
   } else {
-    yield JSON.stringify({ type: 'text', text: String(args.text ?? '') });
+    yield JSON.stringify({ type: 'text', text: String(args.text ?? 'ok') });
   }
   yield ']}}';
 }

@@ -12,6 +12,8 @@ export async function bundleMcpClient(): Promise<void> {
   const outDir = `${REPO_ROOT}test-results/mcp-browser`;
   const building = `${outDir}.${process.pid}`;
   const entry = `${building}-entry.js`;
+  // A fresh clone has no test-results/ until some suite writes there.
+  mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
   writeFileSync(
     entry,
     "export { Client } from '@modelcontextprotocol/sdk/client/index.js';\nexport { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';\n",

@@ -23,22 +23,12 @@ import type { Engine } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { descendantsRssBytes } from '../support/engines/process-cpu.js';
 import { webkit } from '../support/engines/webkit.js';
-import { type HostileServer, startHostileServer } from '../support/hostile-mcp-server.js';
+import { type HostileServer, cellReporting as cell, startHostileServer } from '../support/hostile-mcp-server.js';
 import { watchPeak } from '../support/process-watch.js';
 
 const TIMEOUT_MS = 120_000;
 const MIB = 1024 * 1024;
 const ENGINES: Engine[] = [chromium(), firefox(), webkit({ sharedArrayBuffer: true })];
-
-/** A cell that calls `call` and prints what came back, or the error it raised. */
-const cell = (call: string) =>
-  [
-    'try:',
-    `    r = await default_api.${call}`,
-    '    print("got", len(str(r)))',
-    'except default_api.FunctionCallError as e:',
-    '    print("raised:", str(e)[:400])',
-  ].join('\n');
 
 let servers: { json: HostileServer; sse: HostileServer };
 
@@ -95,7 +85,7 @@ describe.each(ENGINES)('$name', (engine) => {
       'checks calls of tools whose schemas branch 2^30 ways in one look: each answers within 15 s, the page never paused 1 s',
       async () => {
         for (const tool of BRANCHING_TOOLS) {
-          const name = `json__${tool.name}`;
+          const name = `json__${tool.name}` as const;
           const timed = await pauseAgainstIdle(host.longestStallDuring, 1000, () =>
             host.run(cellCalling([tool], 'json__'), { pageFunctions: [name], timeoutMs: 15_000 }),
           );

@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANCHING_TOOLS, cellCalling } from '../support/branching-schemas.mjs';
-import { type HostileServer, startHostileServer } from '../support/hostile-mcp-server.js';
+import { type HostileServer, cellReporting as cell, startHostileServer } from '../support/hostile-mcp-server.js';
 import { type HttpConnection, type HttpServerProcess, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { type ReferenceConnection, connectGateway } from '../support/mcp-servers.js';
 import { rssBytes, watchLatency, watchRss } from '../support/process-watch.js';
@@ -18,16 +18,6 @@ const MIB = 1024 * 1024;
 const STDIO_SERVER = fileURLToPath(new URL('../support/hostile-mcp-stdio.mjs', import.meta.url));
 /** What Python is told of a message over the bound. */
 const REFUSED = /over 4,194,304 bytes, the most one message may have/;
-
-/** A cell that calls `call` and prints what came back, or the error it raised. */
-const cell = (call: string) =>
-  [
-    'try:',
-    `    r = await default_api.${call}`,
-    '    print("got", len(str(r)))',
-    'except default_api.FunctionCallError as e:',
-    '    print("raised:", str(e)[:400])',
-  ].join('\n');
 
 const DOWNSTREAMS = [
   { label: 'a JSON body', answer: 'json' as const },

@@ -38,6 +38,16 @@ export interface HostileServer {
 }
 
 const MIB = 1024 * 1024;
+
+/** A cell that awaits `call` (`evil__image(size=1)`) and prints the length of what came back, or the error it raised. */
+export const cellReporting = (call: string) =>
+  [
+    'try:',
+    `    r = await default_api.${call}`,
+    '    print("got", len(str(r)))',
+    'except default_api.FunctionCallError as e:',
+    '    print("raised:", str(e)[:400])',
+  ].join('\n');
 const ENDLESS_CHUNK = Buffer.alloc(MIB, 'A');
 
 export async function startHostileServer(options: HostileServerOptions = {}): Promise<HostileServer> {

@@ -19,6 +19,8 @@ const LAYERS = ['src/integrations', 'src/ui', 'src/agent', 'src/sandbox', 'worke
 const ALLOWED_UPWARD: Record<string, string> = {
   'src/sandbox-entry.ts → src/integrations/mcp-tools/index.ts':
     'mcpFunctions belongs to the sandbox entry: a page that gives its Python MCP tools needs no agent loop nor @google/genai, and mcp-tools takes only from the sandbox and the shared modules',
+  'src/sandbox-entry.ts → src/integrations/mcp-tools/bounded-fetch.ts':
+    'boundedMcpFetch goes with mcpFunctions: the page that builds its own MCP client bounds what a server sends with it, from the same entry; it imports only the result bound beside it',
 };
 
 /**

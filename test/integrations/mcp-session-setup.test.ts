@@ -56,3 +56,35 @@ describe("a session's functions", () => {
     2 * BOOT_TIMEOUT_MS,
   );
 });
+
+describe("a session's release", () => {
+  /** A session whose interpreters are stand-ins, and what happened to them in order. */
+  function recordedSession() {
+    const events: string[] = [];
+    let made = 0;
+    const create = async () => {
+      const number = ++made;
+      return { dispose: async () => void events.push(`interpreter ${number} disposed`) } as unknown as PythonSandbox;
+    };
+    const session = new SessionSandbox(create, 4, { functions: [], release: async () => void events.push('released') });
+    return { session, events, boot: () => session.use(async () => undefined) };
+  }
+
+  test('is called once its interpreter is disposed: a reset, given back while idle, the end of the session', async () => {
+    const { session, events, boot } = recordedSession();
+    await boot();
+    await session.reset();
+    await boot();
+    await session.dropInterpreter('given back');
+    await boot();
+    await session.close();
+    expect(events).toEqual(['interpreter 1 disposed', 'released', 'interpreter 2 disposed', 'released', 'interpreter 3 disposed', 'released']);
+  });
+
+  test('is not called for a session that never had an interpreter', async () => {
+    const { session, events } = recordedSession();
+    await session.reset();
+    await session.close();
+    expect(events).toEqual([]);
+  });
+});

@@ -6,10 +6,15 @@
  * URL with its headers. A process that dies is started again by the next call of one of its tools,
  * so Python's call during the death raises and the next one works.
  *
+ * The tools are listed once, at start. The stdio gateway's one client calls them through the
+ * connections that listed them; each HTTP session gets connections of its own (`forSession`), made
+ * on its first call of a server's tool and ended with its interpreter, so what one session's Python
+ * leaves in a server's memory (or an HTTP server's session) another session's does not read.
+ *
  * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
  * body or an SSE event over HTTP), its optional GET stream is not opened, and its connection and
  * listing together have `CONNECT_AND_LIST_MS`: a slow or hostile server is left out, and the
- * gateway serves its clients before they give up on it.
+ * gateway serves its clients before they give up on it. A session's own connection has as long.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -18,7 +23,7 @@ import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprot
 import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
-import { type McpFunction, type McpToolClient, mcpFunctions } from '../mcp-tools/index.js';
+import { type McpFunction, type McpToolClient, callingThrough, mcpFunctions } from '../mcp-tools/index.js';
 import type { DownstreamServer } from './config.js';
 
 /** The most of one server's stderr passed on; past it, one line says the rest is dropped. */
@@ -27,9 +32,13 @@ const MAX_STDERR_BYTES = 256 * 1024;
 /**
  * The longest one server may take to connect and list its tools, pages and all, before it is left
  * out: the gateway answers no client until every server is in or out, and clients give up on a
- * server that has not started in 30 to 60 s.
+ * server that has not started in 30 to 60 s. Any later connection (a session's own, one made again)
+ * has as long to connect, else the call that made it fails.
  */
 const CONNECT_AND_LIST_MS = 10_000;
+
+/** How long an HTTP server is given to answer the end of a session (DELETE) before its connection is closed anyway. */
+const END_SESSION_MS = 2_000;
 
 /**
  * The client's check of structured results against a tool's `outputSchema`, left out: both come
@@ -43,11 +52,19 @@ const TRUSTING_NOTHING: jsonSchemaValidator = {
   },
 };
 
-/** Connected downstream servers and their tools as code-mode functions. */
-export interface Downstream {
+/** Connections to the downstream servers, and their tools as code-mode functions calling through them. */
+export interface DownstreamConnections {
   /** Every server's tools, `<server>__<tool>`. */
   functions: McpFunction[];
-  /** Closes every connection (and ends the processes). */
+  /** Ends these connections (and processes); the next call of one of `functions` makes its server's again. */
+  release(): Promise<void>;
+}
+
+/** The downstream servers, listed through connections that stay (for one client), and connections of each session's own. */
+export interface Downstream extends DownstreamConnections {
+  /** Connections of one session's own to every server, each made on its first call of one of the server's tools: the same functions, calling through them. */
+  forSession(): DownstreamConnections;
+  /** Ends the connections `functions` call through, for good (a session's own end with it: `release`). */
   close(): Promise<void>;
 }
 
@@ -63,16 +80,29 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
   const connections = servers.map((server) => new Connection(server, log));
   const lists = await Promise.all(connections.map((connection) => toolsOf(connection, log)));
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
-  const all = lists.flat();
-  const functions = all.slice(0, FUNCTION_LIMITS.maxFunctionsPerRun);
-  if (all.length > functions.length)
+  const all = lists.flatMap((functions, server) => functions.map((fn) => ({ fn, server })));
+  const offered = all.slice(0, FUNCTION_LIMITS.maxFunctionsPerRun);
+  if (all.length > offered.length)
     log(
-      `${all.length} downstream tools, over the ${functions.length} a run takes: left out ${all
-        .slice(functions.length)
-        .map((fn) => fn.name)
+      `${all.length} downstream tools, over the ${offered.length} a run takes: left out ${all
+        .slice(offered.length)
+        .map(({ fn }) => fn.name)
         .join(', ')}`,
     );
-  return { functions, close: async () => void (await Promise.all(connections.map((connection) => connection.close()))) };
+  return {
+    functions: offered.map(({ fn }) => fn),
+    release: () => releaseAll(connections),
+    forSession: () => {
+      // Made only when the session first calls one of the server's tools.
+      const own = servers.map((server) => new Connection(server, log));
+      return { functions: offered.map(({ fn, server }) => callingThrough(fn, own[server].asClient())), release: () => releaseAll(own) };
+    },
+    close: async () => void (await Promise.all(connections.map((connection) => connection.close()))),
+  };
+}
+
+async function releaseAll(connections: readonly Connection[]): Promise<void> {
+  await Promise.all(connections.map((connection) => connection.release()));
 }
 
 /** The server's tools as functions, or none (the server closed and left out, saying why) when it fails or is too slow. */
@@ -137,10 +167,22 @@ class Connection {
     } as McpToolClient;
   }
 
-  /** Ends the connection (and the process), a pending connection too. */
+  /** Ends the connection (and the process), a pending connection too; the next call makes it again. */
+  async release(): Promise<void> {
+    const generation = this.current;
+    this.current = undefined;
+    if (!generation) return;
+    const { transport } = generation;
+    // An HTTP server is told the session ended (DELETE), so it lets go of what it kept for it; one that does not answer is not waited for.
+    if (transport instanceof StreamableHTTPClientTransport)
+      await untilAborted(transport.terminateSession(), AbortSignal.timeout(END_SESSION_MS)).catch(() => undefined);
+    await transport.close().catch(() => undefined);
+  }
+
+  /** Ends the connection for good: later calls fail. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.current?.transport.close().catch(() => undefined);
+    await this.release();
   }
 
   /** The current connection, made if there is none. @throws {Error} the connection was closed for good. */
@@ -151,7 +193,10 @@ class Connection {
     const transport = 'url' in this.server ? this.http(this.server) : this.stdio(this.server, dropped);
     const generation: Generation = { client: this.connect(transport), transport, dropped };
     generation.client.catch(() => {
-      if (this.current === generation) this.current = undefined;
+      if (this.current !== generation) return;
+      this.current = undefined;
+      // A process that started but did not connect in time is ended.
+      void transport.close().catch(() => undefined);
     });
     this.current = generation;
     return generation;
@@ -165,7 +210,14 @@ class Connection {
       if (!this.closed) this.log(`MCP server "${this.name}" closed its connection; the next call starts it again`);
       this.current = undefined;
     };
-    await client.connect(transport);
+    const timeout = AbortSignal.timeout(CONNECT_AND_LIST_MS);
+    try {
+      await untilAborted(client.connect(transport), timeout);
+    } catch (error) {
+      if (!timeout.aborted) throw error;
+      // A TimeoutError, as the listing's own bound: the listing says the server was too slow either way.
+      throw Object.assign(new Error(`the MCP server "${this.name}" did not connect within ${CONNECT_AND_LIST_MS / 1000} s`), { name: 'TimeoutError' });
+    }
     return client;
   }
 

@@ -152,17 +152,31 @@ function toFunction(client: McpToolClient, tool: ListedTool, name: string, optio
     callableFrom: 'code',
     tool: tool.name,
     ...(options.confirm && { confirm: options.confirm }),
-    handler: async (args, { signal }) => {
-      let result: unknown;
-      try {
-        // The SDK sends notifications/cancelled when the signal aborts (a stop, the deadline, the call's timeout).
-        result = await client.callTool({ name: tool.name, arguments: args }, undefined, { ...options.requestOptions, signal });
-      } catch (error) {
-        signal?.throwIfAborted();
-        throw new Error(bounded(error instanceof Error ? error.message : String(error)));
-      }
-      return pythonValue(result);
-    },
+    handler: caller(client, tool.name, options.requestOptions),
+  };
+}
+
+/**
+ * `fn` (made by {@link mcpFunctions}) with its calls going to `client`, another connection to the
+ * same server, and the SDK's default request options: the gateway lists a server's tools once and
+ * gives each session connections of its own.
+ */
+export function callingThrough(fn: McpFunction, client: McpToolClient): McpFunction {
+  return { ...fn, handler: caller(client, fn.tool) };
+}
+
+/** A function's handler: calls `tool` through `client`, its result as Python takes it. */
+function caller(client: McpToolClient, tool: string, requestOptions?: McpFunctionsOptions['requestOptions']): McpFunction['handler'] {
+  return async (args, { signal }) => {
+    let result: unknown;
+    try {
+      // The SDK sends notifications/cancelled when the signal aborts (a stop, the deadline, the call's timeout).
+      result = await client.callTool({ name: tool, arguments: args }, undefined, { ...requestOptions, signal });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw new Error(bounded(error instanceof Error ? error.message : String(error)));
+    }
+    return pythonValue(result);
   };
 }
 

@@ -9,7 +9,7 @@ import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { McpServerLimits } from '../../agent-limits.js';
-import { type HttpMcpServerOptions, serveHttp } from './http.js';
+import { type HttpMcpServerOptions, serveHttpSessions } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
 import { serveStdio } from './stdio.js';
 import { boundaryNotice, checkBoundary } from './boundary.js';
@@ -157,7 +157,8 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   let server: RunningMcpServer;
   // Downstream servers start only when configured; their notices and stderr go to stderr, never stdout.
   const downstream = command.servers && (await connectDownstream(command.servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`)));
-  if (downstream) command.options.functions = downstream.functions;
+  // The one client on stdio calls through the connections that listed the tools.
+  if (downstream && command.kind === 'stdio') command.options.functions = downstream.functions;
   try {
     for (const line of boundaryNotice(command.options)) process.stderr.write(`pyodide-code-execution: ${line}\n`);
     // Served all the same: a client shows a server that exits as "failed to connect", and nobody reads its stderr;
@@ -166,7 +167,10 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       process.stderr.write(`pyodide-code-execution: ${error.message} Serving anyway: every call answers with this.\n`);
     });
     if (command.kind === 'http') {
-      const http = await serveHttp(command.options);
+      // Each session calls through connections of its own, so no client reads what another's Python left in a server;
+      // the listing's are ended.
+      const http = await serveHttpSessions(command.options, {}, downstream && (() => downstream.forSession()));
+      void downstream?.release();
       process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
       server = http;
     } else {

@@ -15,7 +15,7 @@ import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './c
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { sandboxMaker, sessionSetup } from './session-setup.js';
+import { type OwnFunctions, sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
 import { SessionRegistry, interpreterIdleMs } from './sessions.js';
 
@@ -58,7 +58,20 @@ interface Connection {
  * @returns The running server, once it listens.
  * @throws {TypeError | RangeError} an option out of range.
  */
-export async function serveHttp(options: HttpMcpServerOptions, connectionBounds: Partial<ConnectionBounds> = {}): Promise<RunningHttpMcpServer> {
+export function serveHttp(options: HttpMcpServerOptions, connectionBounds: Partial<ConnectionBounds> = {}): Promise<RunningHttpMcpServer> {
+  return serveHttpSessions(options, connectionBounds);
+}
+
+/**
+ * {@link serveHttp}, where `ownFunctions` makes each session's functions rather than every session
+ * sharing `options.functions`: the command line's gateway gives each session its own downstream
+ * connections. Not exported from the package.
+ */
+export async function serveHttpSessions(
+  options: HttpMcpServerOptions,
+  connectionBounds: Partial<ConnectionBounds>,
+  ownFunctions?: OwnFunctions,
+): Promise<RunningHttpMcpServer> {
   const resolved = resolveServerOptions(options);
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
@@ -73,7 +86,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
-    sessionSetup(resolved),
+    sessionSetup(resolved, ownFunctions),
   );
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.

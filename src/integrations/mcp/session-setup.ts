@@ -21,11 +21,15 @@ export function sandboxMaker(resolved: ResolvedServerOptions): CreateSandbox {
   };
 }
 
+/** A session's own functions, and how to end what they hold open: the HTTP gateway's downstream connections for one session. */
+export type OwnFunctions = () => Required<Pick<SessionSetup, 'functions' | 'release'>>;
+
 /**
- * What a new session's runs have besides its sandbox. Every session shares the server's functions
- * (the gateway's downstream connections are the process's) and its one skills folder.
+ * What a new session's runs have besides its sandbox: its own functions when `ownFunctions` makes
+ * them (the HTTP gateway: a session's own downstream connections, ended with its interpreter), else
+ * the server's `functions`, which every session shares; and the server's one skills folder.
  */
-export function sessionSetup(resolved: ResolvedServerOptions): (id: string) => SessionSetup {
+export function sessionSetup(resolved: ResolvedServerOptions, ownFunctions?: OwnFunctions): (id: string) => SessionSetup {
   const skills = resolved.skillsDirectory === undefined ? undefined : new SkillsFolder(resolved.skillsDirectory, resolved.limits.maxFileBytes);
-  return () => ({ functions: resolved.functions, skills });
+  return () => ({ ...(ownFunctions ? ownFunctions() : { functions: resolved.functions }), skills });
 }

@@ -23,6 +23,12 @@ export interface SessionSetup {
   functions?: readonly SandboxFunction[];
   /** A folder whose skills each new interpreter of the session gets, and where each run's are kept (`skillsDirectory`). Default: none. */
   skills?: SkillsFolder;
+  /**
+   * Called each time the session's interpreter is let go (a reset, given back while idle, the
+   * session's end), once it is disposed: ends what the functions hold open for it, such as the
+   * gateway's connections of this session's own (a later interpreter's calls make them again).
+   */
+  release?: () => Promise<void>;
 }
 
 /** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
@@ -46,6 +52,7 @@ export class SessionSandbox {
   private closed = false;
   private droppedNote: string | undefined;
   private skillsNote: string | undefined;
+  private readonly release: (() => Promise<void>) | undefined;
 
   /**
    * @param maxPendingCalls Calls this session may have running or queued at once; one more is
@@ -59,6 +66,7 @@ export class SessionSandbox {
   ) {
     this.functions = setup.functions ?? [];
     this.skills = setup.skills;
+    this.release = setup.release;
   }
 
   /**
@@ -166,6 +174,8 @@ export class SessionSandbox {
     this.current = undefined;
     const sandbox = await old?.catch(() => undefined);
     await sandbox?.dispose();
+    // After the interpreter is gone, so none of its calls opens again what is ended here.
+    if (old) await this.release?.().catch(() => undefined);
   }
 }
 

@@ -24,7 +24,7 @@ export interface BootConfig extends PyodideSource {
   maxImagesPerRun: number;
   /** Working-directory files one run looks at and returns at most (`MAX_FILES_PER_RUN`). */
   maxFilesPerRun: number;
-  /** A memory snapshot from an earlier boot (see worker/snapshot.ts); validated before use. */
+  /** A memory snapshot from an earlier boot (see worker/snapshots/snapshot.ts); validated before use. */
   snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
@@ -149,7 +149,7 @@ export interface BootInfo {
   /** Whether the SharedArrayBuffer interrupt buffer is installed. */
   interruptible: boolean;
   /**
-   * Without the buffer: whether runs yield to the worker now and then (JSPI: worker/yielding-stops.ts),
+   * Without the buffer: whether runs yield to the worker now and then (JSPI: worker/stops/yielding-stops.ts),
    * so a stop from outside (a cancel) keeps the interpreter.
    */
   yieldsForStops?: boolean;
@@ -168,7 +168,7 @@ export interface RunRequest {
   code: string;
   /**
    * The run's deadline, from when the worker takes it. A worker without the interrupt buffer
-   * raises KeyboardInterrupt itself once it passes (worker/deadline-signal.ts); the host's own
+   * raises KeyboardInterrupt itself once it passes (worker/stops/deadline-signal.ts); the host's own
    * deadline, a little earlier, still decides the outcome and terminates after the grace.
    */
   timeoutMs?: number;
@@ -229,7 +229,7 @@ export interface WorkerApi {
   /**
    * The standard library, when the boot config came without it (or why it will not come); may come
    * before, during or after `boot`. Resolves once Python can import from it. Runs may start before:
-   * an import from it waits inside the run (worker/late-stdlib.ts).
+   * an import from it waits inside the run (worker/boot/late-stdlib.ts).
    */
   installStdlib(stdlib: Bytes | { failed: string }): Promise<void>;
   run(request: RunRequest): Promise<WorkerRunResult>;

@@ -1,22 +1,22 @@
 /**
  * The engine inside the worker: boots Pyodide, runs cells through the Python runner, and answers
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
- * boot.ts, runs.ts, file-calls.ts, host-requests.ts, function-calls.ts and interrupts.ts.
+ * boot/, runs.ts, files/, packages/host-requests.ts, code-calls/ and stops/.
  */
 import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo } from '../src/types.js';
-import { bootInterpreter } from './boot.js';
-import { listFiles, readFile, writeFiles } from './file-calls.js';
-import { HostRequests } from './host-requests.js';
-import { WorkerFunctions } from './function-calls.js';
-import type { BlockingReceiver } from './blocking-wait.js';
-import { YieldingStops } from './yielding-stops.js';
+import { bootInterpreter } from './boot/boot.js';
+import { listFiles, readFile, writeFiles } from './files/file-calls.js';
+import { HostRequests } from './packages/host-requests.js';
+import { WorkerFunctions } from './code-calls/default-api.js';
+import type { BlockingReceiver } from './code-calls/blocking-wait.js';
+import { YieldingStops } from './stops/yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
-import { Interrupts } from './interrupts.js';
-import { LateStdlib } from './late-stdlib.js';
+import { Interrupts } from './stops/interrupts.js';
+import { LateStdlib } from './boot/late-stdlib.js';
 import { Outbox } from './outbox.js';
 import { Runs } from './runs.js';
-import { TrampolinePick } from './trampoline.js';
+import { TrampolinePick } from './snapshots/trampoline.js';
 
 export class PyodideEngine implements WorkerApi {
   private py!: Interpreter;

@@ -5,13 +5,13 @@
  */
 import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
 import type { OutputChunk } from '../src/types.js';
-import type { HostRequests } from './host-requests.js';
-import type { WorkerFunctions } from './function-calls.js';
-import type { YieldingStops } from './yielding-stops.js';
-import { enterPromising } from './enter-promising.js';
+import type { HostRequests } from './packages/host-requests.js';
+import type { WorkerFunctions } from './code-calls/default-api.js';
+import type { YieldingStops } from './stops/yielding-stops.js';
+import { enterPromising } from './jspi/enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
-import type { Interrupts } from './interrupts.js';
-import type { LateStdlib } from './late-stdlib.js';
+import type { Interrupts } from './stops/interrupts.js';
+import type { LateStdlib } from './boot/late-stdlib.js';
 import type { Outbox } from './outbox.js';
 
 type RunOutcome = Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'>;
@@ -93,7 +93,7 @@ export class Runs {
     const { code } = request;
     const { runner, packages } = this.py;
     let mode: 'sync' | 'promising';
-    // Whether the page's functions are called from plain code, waiting in place (see function-calls.ts).
+    // Whether the page's functions are called from plain code, waiting in place (see code-calls/default-api.ts).
     let callsInPlace: boolean;
     try {
       // Top-level await, or a package's loader, would reach the standard library where Python cannot wait for it.

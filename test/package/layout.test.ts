@@ -35,6 +35,12 @@ function importsOf(file: string): string[] {
   return specifiers.map((specifier) => normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts'));
 }
 
+/**
+ * The worker's top level: its entry and the run. Everything else lives in a room named for its job
+ * (boot/, snapshots/, code-calls/, stops/, jspi/, packages/, files/), as src/sandbox/ does.
+ */
+const WORKER_TOP_LEVEL = ['endpoint.ts', 'engine.ts', 'fd-output.ts', 'interpreter.ts', 'outbox.ts', 'runs.ts', 'worker.ts'];
+
 const layerOf = (file: string) => LAYERS.findIndex((layer) => file.startsWith(`${layer}/`));
 const code = [...sources('src', '.ts'), ...sources('worker', '.ts')];
 
@@ -55,6 +61,11 @@ describe('the source layout', () => {
         .map((target) => `${file} → ${target}`),
     );
     expect(reached).toEqual([]);
+  });
+
+  test("the worker's top level holds its entry and the run; the rest is in rooms", () => {
+    const top = readdirSync(join(REPO, 'worker'), { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.ts'));
+    expect(top.map((entry) => entry.name).sort()).toEqual(WORKER_TOP_LEVEL);
   });
 
   test('no file in src/ or worker/ grows past 400 lines', () => {

@@ -439,7 +439,7 @@ describe("the host's checks of a worker's function calls", () => {
  * Gemini writes tool calls as plain Python (`print(default_api.name(arg=...))`). From plain code
  * (a cell without `await`, a helper, a lambda) a call waits for the page in place on every Node:
  * through JSPI where the engine has it (Node 24, 26), else with the worker's thread blocked on a
- * SharedArrayBuffer, which a Node worker always has (Node 22: worker/blocking-wait.ts). A stop
+ * SharedArrayBuffer, which a Node worker always has (Node 22: worker/code-calls/blocking-wait.ts). A stop
  * reaches such a wait either way. (Where neither exists it raises AwaitRequired: browsers,
  * engines.browser.test.ts.)
  */

@@ -1,12 +1,12 @@
 """The page's functions for the current run (``RunOptions.functions``).
 
-``default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
+``default_api.get_sales_data(region="north")`` sends the call to the page (worker/code-calls/default-api.ts)
 and returns the handler's value, decoded from JSON. Called from async code (an ``async def``, or a
 cell that uses ``await``) a call is awaitable, so ``await``, ``asyncio.gather`` and tasks work;
 called from plain code (a cell without ``await``, a helper, a loop, a ``lambda``) it waits for the
 answer in place, where the engine can pause Python for JavaScript (JSPI: the worker enters such
 runs through ``callPromising``) or, without JSPI, where the worker's thread can block until the
-answer comes (worker/blocking-wait.ts: Node, WebKit on a cross-origin-isolated page). Where
+answer comes (worker/code-calls/blocking-wait.ts: Node, WebKit on a cross-origin-isolated page). Where
 neither, such a call is an awaitable inside a task (a cell that uses ``await``) and raises
 ``AwaitRequired`` elsewhere, both saying to ``await`` it.
 

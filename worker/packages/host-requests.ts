@@ -2,9 +2,9 @@
  * What the worker asks of the host on the events port, and the host's answers: wheels (isolated
  * mode and Node) and the package index's picks for imports nothing else provides.
  */
-import type { Bytes, HostEvent } from '../src/protocol.js';
-import type { Outbox } from './outbox.js';
-import { type IndexPackages, IndexWaitStopped } from './packages.js';
+import type { Bytes, HostEvent } from '../../src/protocol.js';
+import type { Outbox } from '../outbox.js';
+import { type IndexPackages, IndexWaitStopped } from './cell-packages.js';
 
 /** How often a run waiting for the host's package index looks whether it was stopped (as late-stdlib.ts does). */
 const STOP_POLL_MS = 50;

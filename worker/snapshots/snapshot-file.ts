@@ -3,7 +3,7 @@
  * shipped with the package, src/sandbox/runtime/shipped-snapshot.ts). It is unpacked straight into
  * one buffer of the size gzip's trailer gives, so its megabytes are held once.
  */
-import { localFile } from './node-paths.js';
+import { localFile } from '../boot/node-paths.js';
 
 /** More is not a snapshot of this package (the shipped one unpacks to 13 MB). */
 const MAX_BYTES = 256e6;

@@ -9,8 +9,8 @@
  * waited (an answer in 0.2 ms is seen within a few hundredths of a millisecond, one after seconds
  * within `MAX_SLEEP_MS`), and every wait looks between sleeps whether the run must stop.
  */
-import { isNode } from '../src/is-node.js';
-import type { PortLike } from '../src/protocol.js';
+import { isNode } from '../../src/is-node.js';
+import type { PortLike } from '../../src/protocol.js';
 import { startAnswerRelay } from './answer-relay.js';
 
 /** The longest sleep between looks: a stop, or a slow handler's answer, is seen within this. */

@@ -8,12 +8,12 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import type { FunctionSpec, HostEvent } from '../src/protocol.js';
+import type { FunctionSpec, HostEvent } from '../../src/protocol.js';
 import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
-import { canWait } from './can-wait.js';
-import { enterPromising } from './enter-promising.js';
-import type { Interrupts } from './interrupts.js';
-import type { Outbox } from './outbox.js';
+import { canWait } from '../jspi/can-wait.js';
+import { enterPromising } from '../jspi/enter-promising.js';
+import type { Interrupts } from '../stops/interrupts.js';
+import type { Outbox } from '../outbox.js';
 
 /** How often a call waited for in place looks whether the run was stopped (as host-requests.ts does). */
 const STOP_POLL_MS = 50;

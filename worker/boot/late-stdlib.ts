@@ -9,8 +9,8 @@
  * for the zip before it starts. A fresh boot imports from it, so it waits for the real one.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { Bytes } from '../src/protocol.js';
-import { canWait } from './can-wait.js';
+import type { Bytes } from '../../src/protocol.js';
+import { canWait } from '../jspi/can-wait.js';
 
 /** How often a run waiting for the zip looks whether it was stopped. */
 const STOP_POLL_MS = 50;

@@ -12,7 +12,7 @@
  * Layout: "PSBX" | u32 header length | JSON header | zero padding to 16 bytes |
  * page map (1 bit per page, 1 = kept) | zero padding to 16 bytes | the kept pages in order.
  */
-import type { SnapshotData } from '../src/protocol.js';
+import type { SnapshotData } from '../../src/protocol.js';
 import { readSnapshotFile } from './snapshot-file.js';
 import type { DataSegment } from './wasm-data.js';
 

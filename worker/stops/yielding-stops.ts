@@ -7,7 +7,7 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import { canWait } from './can-wait.js';
+import { canWait } from '../jspi/can-wait.js';
 
 interface StopsModule extends PyProxy {
   connect(wait: () => Promise<boolean>): boolean;

@@ -63,6 +63,23 @@ describe('the source layout', () => {
     expect(reached).toEqual([]);
   });
 
+  test('no files of the worker import each other in a circle', () => {
+    const worker = sources('worker', '.ts');
+    const circles: string[] = [];
+    // Depth first: an import of a file still on the path closes a circle.
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      state.set(file, 'open');
+      for (const target of importsOf(file).filter((target) => worker.includes(target))) {
+        if (state.get(target) === 'open') circles.push([...path.slice(path.indexOf(target)), target].join(' → '));
+        else if (!state.has(target)) visit(target, [...path, target]);
+      }
+      state.set(file, 'done');
+    };
+    for (const file of worker) if (!state.has(file)) visit(file, [file]);
+    expect(circles).toEqual([]);
+  });
+
   test("the worker's top level holds its entry and the run; the rest is in rooms", () => {
     const top = readdirSync(join(REPO, 'worker'), { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.ts'));
     expect(top.map((entry) => entry.name).sort()).toEqual(WORKER_TOP_LEVEL);

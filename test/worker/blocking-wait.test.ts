@@ -1,11 +1,13 @@
 /**
- * worker/code-calls/blocking-wait.ts in Node: a thread blocked for a call's answer takes the messages another
- * thread posts to its port (the host's answers), and a stop ends the wait within one short sleep.
+ * worker/code-calls/blocking-wait.ts, with the receiver blocking-events.ts picks in Node: a thread
+ * blocked for a call's answer takes the messages another thread posts to its port (the host's
+ * answers), and a stop ends the wait within one short sleep.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { PortLike } from '../../src/protocol.js';
-import { blockingEvents, waitBlocked } from '../../worker/code-calls/blocking-wait.js';
+import { blockingEvents } from '../../worker/code-calls/blocking-events.js';
+import { waitBlocked } from '../../worker/code-calls/blocking-wait.js';
 
 /**
  * A thread that posts `messages` to `port` after `delayMs`, as the host answers while the worker's

@@ -13,6 +13,7 @@ import type { BlockingReceiver } from './code-calls/blocking-wait.js';
 import { YieldingStops } from './stops/yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './stops/interrupts.js';
+import type { MustStop } from './stops/stop-poll.js';
 import { LateStdlib } from './boot/late-stdlib.js';
 import { Outbox } from './outbox.js';
 import { Runs } from './runs.js';
@@ -30,21 +31,23 @@ export class PyodideEngine implements WorkerApi {
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
   private readonly trampoline = new TrampolinePick();
+  /** Whether the current run must stop: one answer for every part that waits (see Runs `mustStop`). */
+  private readonly mustStop: MustStop = () => this.runs.mustStop();
 
   /** `receiver`: where plain calls may wait for an answer with the thread blocked (blocking-wait.ts). */
   constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined, receiver?: BlockingReceiver) {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
-    this.host = new HostRequests(this.outbox, () => this.interrupts.take());
+    this.host = new HostRequests(this.outbox, this.mustStop);
     const onHostEvent = (data: unknown) => {
       this.host.onHostEvent(data as HostEvent);
       this.functions.onHostEvent(data as HostEvent);
     };
-    this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts, {
+    this.functions = new WorkerFunctions(this.outbox, this.mustStop, this.interrupts, {
       receiver,
       dispatch: onHostEvent,
     });
-    this.stops = new YieldingStops(() => this.runs.cancelRequested);
+    this.stops = new YieldingStops(this.mustStop);
     this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops);
     events.addEventListener('message', (event) => onHostEvent(event.data));
     events.start();
@@ -54,10 +57,11 @@ export class PyodideEngine implements WorkerApi {
     const { interpreter, info } = await bootInterpreter(config, {
       outbox: this.outbox,
       interrupts: this.interrupts,
+      mustStop: this.mustStop,
       stdlib: this.stdlib,
       trampoline: this.trampoline,
       fetchPackage: (fileName) => this.host.fetchPackage(fileName),
-      askIndex: (names) => this.host.askIndex(names, this.runs.cancelRequested),
+      askIndex: (names) => this.host.askIndex(names),
       rawOutput: (stream, text) => this.runs.rawOutput(stream, text),
       stream: (chunk) => this.runs.stream(chunk),
     });

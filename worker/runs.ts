@@ -11,6 +11,7 @@ import type { YieldingStops } from './stops/yielding-stops.js';
 import { enterPromising } from './jspi/enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './stops/interrupts.js';
+import type { MustStop } from './stops/stop-poll.js';
 import type { LateStdlib } from './boot/late-stdlib.js';
 import type { Outbox } from './outbox.js';
 
@@ -23,7 +24,7 @@ export class Runs {
    * asked and how to cancel its pending top-level `await` (a cancel that comes before the `await`
    * is pending, while packages load, is applied once it is).
    */
-  private current: { runId: number; chunks: number; cancelRequested: boolean; yields: boolean; cancelAwait?: () => boolean } | undefined;
+  private current: { runId: number; chunks: number; cancelled: boolean; yields: boolean; cancelAwait?: () => boolean } | undefined;
 
   constructor(
     private readonly outbox: Outbox,
@@ -39,14 +40,16 @@ export class Runs {
     this.py = interpreter;
   }
 
-  /** Whether the current run was asked to stop (none running: no). */
-  get cancelRequested(): boolean {
-    return !!this.current?.cancelRequested;
-  }
+  /**
+   * Whether the current run must stop: the host cancelled it, or (asked now, which takes it) a
+   * SIGINT is in the interrupt buffer or its deadline passed. Every wait that runs no Python asks
+   * this (stops/stop-poll.ts), as do the yields for stops.
+   */
+  readonly mustStop: MustStop = () => !!this.current?.cancelled || this.interrupts.take();
 
   async run(request: RunRequest): Promise<WorkerRunResult> {
     // A top-level await runs as a task, stopped by cancelling it: it does not yield.
-    const current = { runId: request.runId, chunks: 0, cancelRequested: false, yields: this.stops.on && !request.mayAwait };
+    const current = { runId: request.runId, chunks: 0, cancelled: false, yields: this.stops.on && !request.mayAwait };
     this.current = current;
     this.py.outputBelow.begin();
     this.outbox.post({ type: 'run-started', runId: request.runId });
@@ -70,7 +73,7 @@ export class Runs {
 
   cancel(runId: number): boolean {
     if (this.current?.runId !== runId) return false;
-    this.current.cancelRequested = true;
+    this.current.cancelled = true;
     if (this.host.stopIndexWait()) return true;
     if (this.functions.stop()) return true;
     // Python takes the cancel at its next yield (within about 75 ms), raising KeyboardInterrupt.
@@ -124,7 +127,7 @@ export class Runs {
         this.interrupts.listen(this.py.pyodide, false);
         return runner.cancel();
       };
-      if (current.cancelRequested) current.cancelAwait();
+      if (current.cancelled) current.cancelAwait();
       // Awaiting a PyProxy future consumes (destroys) the proxy.
       return JSON.parse(await started) as WorkerRunResult;
     } catch (error) {

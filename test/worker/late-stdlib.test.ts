@@ -42,13 +42,13 @@ const restore = (late: LateStdlib) =>
   late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
 
 /** A restore on the empty zip with the sandbox's import hold in place, as worker/boot/boot.ts makes one. */
-async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boolean): Promise<PyodideInterface> {
+async function restoreHoldingImports(late: LateStdlib, mustStop?: () => boolean): Promise<PyodideInterface> {
   serveFrom(late);
   const pyodide = await restore(late);
   pyodide.FS.mkdirTree('/opt/sandbox');
   for (const [name, text] of SOURCES) pyodide.FS.writeFile(`/opt/sandbox/${name}`, text);
   pyodide.runPython("import sys; sys.path.insert(0, '/opt/sandbox')");
-  late.holdImports(pyodide, takeInterrupt);
+  late.holdImports(pyodide, mustStop);
   return pyodide;
 }
 

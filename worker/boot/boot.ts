@@ -15,6 +15,7 @@ import { useLinearPaths } from '../files/linear-paths.js';
 import { type CHeap, zeroFreeMemory } from '../snapshots/free-memory.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from '../interpreter.js';
 import type { Interrupts } from '../stops/interrupts.js';
+import type { MustStop } from '../stops/stop-poll.js';
 import { type StagingFolder, localFile, localStream } from './node-paths.js';
 import type { Outbox } from '../outbox.js';
 import { type IndexPackages, PackageIndex } from '../packages/cell-packages.js';
@@ -28,6 +29,8 @@ import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapsho
 export interface BootParts extends ModuleParts {
   outbox: Outbox;
   interrupts: Interrupts;
+  /** Whether the current run must stop (Runs `mustStop`): an import waiting for the standard library asks it. */
+  mustStop: MustStop;
   /** Asks the host's package index (see host-requests.ts). */
   askIndex(names: string[]): Promise<IndexPackages>;
   /** Output from C code, which bypasses `sys.stdout` (see runs.ts). */
@@ -115,7 +118,7 @@ async function restore(
   }
   // The file system is not part of a snapshot; lazily imported modules need their files.
   writeSources(pyodide);
-  parts.stdlib.holdImports(pyodide, () => parts.interrupts.take());
+  parts.stdlib.holdImports(pyodide, parts.mustStop);
   // Every restore starts from the same random state. (The runner's setup orders sys.path.)
   pyodide.runPython('import random; random.seed()');
   refreshTimeZone(pyodide);

@@ -14,9 +14,7 @@ import { canWait } from '../jspi/can-wait.js';
 import { enterPromising } from '../jspi/enter-promising.js';
 import type { Interrupts } from '../stops/interrupts.js';
 import type { Outbox } from '../outbox.js';
-
-/** How often a call waited for in place looks whether the run was stopped (as host-requests.ts does). */
-const STOP_POLL_MS = 50;
+import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
@@ -45,11 +43,11 @@ export class WorkerFunctions {
   private callSeq = 0;
   /** Python calls waiting for the host, each with whether it waits in place. */
   private readonly pending = new Map<number, { inPlace: boolean }>();
-  /** While calls wait in place (JSPI): looks every STOP_POLL_MS whether the run was stopped. */
-  private poll: ReturnType<typeof setInterval> | undefined;
+  /** While calls wait in place (JSPI): the watch for a stop (stop-poll.ts), one for all the calls in a row. */
+  private unwatch: (() => void) | undefined;
 
   /**
-   * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
+   * `mustStop`: whether the run must stop (Runs `mustStop`). `interrupts` are
    * off while Python waits in place: a SIGINT landing as it resumes would strike the wait's own
    * machinery and wedge the run, so Python turns them back on itself, in its own frame.
    * `blocking`: how the thread may block for an answer (none: it may not), and where a message
@@ -58,7 +56,7 @@ export class WorkerFunctions {
    */
   constructor(
     private readonly outbox: Outbox,
-    private readonly mustStop: () => boolean,
+    private readonly mustStop: MustStop,
     private readonly interrupts: Pick<Interrupts, 'listen'>,
     private readonly blocking?: { receiver: BlockingReceiver | undefined; dispatch(event: unknown): void },
   ) {}
@@ -129,9 +127,13 @@ export class WorkerFunctions {
     if (inPlace && this.mustStop()) return STOPPED;
     const callId = ++this.callSeq;
     if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
-    // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline. One
-    // interval for all the calls in a row, not one per call. A blocked thread looks itself (`waitBlocked`).
-    if (inPlace && this.promising) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
+    // Suspended Python checks no interrupt: this wait does, for a cancel, a SIGINT or a passed
+    // deadline. A blocked thread looks itself (`waitBlocked`).
+    if (inPlace && this.promising)
+      this.unwatch ??= watchForStop(this.mustStop, () => {
+        this.unwatch = undefined;
+        this.stop();
+      });
     this.pending.set(callId, { inPlace });
     // Python waits for it with the thread blocked: its answer must not be queued behind the wait.
     if (inPlace && !this.promising) this.blocking?.receiver?.expect?.(callId);
@@ -161,15 +163,6 @@ export class WorkerFunctions {
     if (later.length > 0 && dispatch) setTimeout(() => later.forEach((message) => dispatch(message)));
   }
 
-  private pollStops(): void {
-    let inPlace = false;
-    for (const call of this.pending.values()) inPlace ||= call.inPlace;
-    if (!inPlace) {
-      clearInterval(this.poll);
-      this.poll = undefined;
-    } else if (this.mustStop()) this.stop();
-  }
-
   /**
    * Hands Python a call's answer. A call waited for in place resumes once this returns. An awaited
    * one's task goes on inside `_answer`, entered as the event loop enters its callbacks: through
@@ -179,6 +172,10 @@ export class WorkerFunctions {
     const call = this.pending.get(callId);
     if (!call || !this.answer) return;
     this.pending.delete(callId);
+    if (call.inPlace && ![...this.pending.values()].some((other) => other.inPlace)) {
+      this.unwatch?.();
+      this.unwatch = undefined;
+    }
     try {
       if (!call.inPlace && this.promising && this.pyodide) void enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore);
       else this.answer(callId, answer);

@@ -190,15 +190,31 @@ export interface FunctionSpec {
   description?: string;
 }
 
-/** The host's answer to a `function-call`: the handler's value as JSON (absent: `None`), or why the call failed. */
+/** The host's answer to a `function-call`. */
 export interface FunctionResult {
   type: 'function-result';
   callId: number;
-  result?: string;
-  error?: string;
-  /** The run was stopped while the call was pending: a call Python waits for in place raises KeyboardInterrupt. */
-  stopped?: true;
+  /** Written with `functionAnswer`, and handed to Python as it is. */
+  answer: string;
 }
+
+/**
+ * A call's answer as Python reads it (worker/python/default_api.py `_decode`), the same text on
+ * every path it takes: the host writes it, and the worker hands it on untouched whether Python
+ * awaits it, waits in place (JSPI) or waits with the thread blocked (Node 22's port, WebKit's
+ * answer relay through a shared buffer). One letter, then its text: the value is decoded once,
+ * in Python, not JSON around JSON.
+ */
+export const functionAnswer = {
+  /** The handler's value as JSON (undefined: Python gets `None`). */
+  result: (json: string | undefined): string => (json === undefined ? 'n' : `r${json}`),
+  /** Why the call failed: Python raises `FunctionCallError` with it. */
+  error: (message: string): string => `e${message}`,
+  /** The run was stopped while the call was pending: a call waited for in place raises KeyboardInterrupt, an awaited one's task is cancelled. */
+  stopped: 's',
+  /** Whether `answer` says the call failed (a cut one stays an error). */
+  isError: (answer: string): boolean => answer.startsWith('e'),
+} as const;
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */
 export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | 'stderr' | 'error' | 'result' | 'images' | 'files'> {

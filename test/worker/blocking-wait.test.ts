@@ -27,7 +27,7 @@ describe('a wait with the thread blocked (Node)', () => {
     const { port1, port2 } = new MessageChannel();
     const { receiver } = await blockingEvents(port1 as unknown as PortLike, undefined);
     expect(receiver).toBeDefined();
-    const sender = postLater(port2, [{ type: 'output' }, { type: 'function-result', callId: 7, result: '1' }], 100);
+    const sender = postLater(port2, [{ type: 'output' }, { type: 'function-result', callId: 7, answer: 'r1' }], 100);
     const taken: { type: string; callId?: number; sentAt: number }[] = [];
     let lateMs = 0;
     waitBlocked(

@@ -8,7 +8,7 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import type { FunctionSpec, HostEvent } from '../../src/protocol.js';
+import { type FunctionSpec, type HostEvent, functionAnswer } from '../../src/protocol.js';
 import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
 import { canWait } from '../jspi/can-wait.js';
 import { enterPromising } from '../jspi/enter-promising.js';
@@ -22,13 +22,6 @@ interface DefaultApiModule extends PyProxy {
   _begin_run(specs: string): void;
   _answer: PyCallable;
 }
-
-/**
- * A call's answer as Python decodes it (default_api.py `_decode`): a letter, then its text. Not
- * JSON around JSON: the result is decoded once, in Python.
- */
-const STOPPED = 's';
-const failed = (message: string) => `e${message}`;
 
 export class WorkerFunctions {
   private module: DefaultApiModule | undefined;
@@ -98,7 +91,7 @@ export class WorkerFunctions {
     for (const [callId, call] of this.pending) {
       if (!call.inPlace) continue;
       waiting = true;
-      this.settle(callId, STOPPED);
+      this.settle(callId, functionAnswer.stopped);
     }
     return waiting;
   }
@@ -106,25 +99,20 @@ export class WorkerFunctions {
   /** The run is over: calls still waiting end with an error (their Python task is gone or being cancelled). */
   end(): void {
     this.runId = undefined;
-    for (const callId of this.pending.keys()) this.settle(callId, failed('the run ended before the call was answered'));
+    for (const callId of this.pending.keys()) this.settle(callId, functionAnswer.error('the run ended before the call was answered'));
   }
 
-  /** A message from the host: a call's answer; anything else is ignored. */
+  /** A message from the host: a call's answer, handed to Python as the host wrote it; anything else is ignored. */
   onHostEvent(event: HostEvent): void {
-    if (event?.type !== 'function-result') return;
-    const call = this.pending.get(event.callId);
-    if (!call) return;
-    // Stopped: a call waited for in place raises KeyboardInterrupt, an awaited one's task is cancelled.
-    if (event.stopped) return this.settle(event.callId, STOPPED);
-    const answer = typeof event.error === 'string' ? failed(event.error) : typeof event.result === 'string' ? `r${event.result}` : 'n';
-    this.settle(event.callId, answer);
+    if (event?.type !== 'function-result' || typeof event.answer !== 'string') return;
+    this.settle(event.callId, event.answer);
   }
 
   /** Sends a call: its number, whose answer goes to `default_api._answer`, or its answer at once. */
   private call(name: string, args: string, inPlace: boolean): number | string {
     const { runId } = this;
-    if (runId === undefined) return failed('functions are called only while their run is going');
-    if (inPlace && this.mustStop()) return STOPPED;
+    if (runId === undefined) return functionAnswer.error('functions are called only while their run is going');
+    if (inPlace && this.mustStop()) return functionAnswer.stopped;
     const callId = ++this.callSeq;
     if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
     // Suspended Python checks no interrupt: this wait does, for a cancel, a SIGINT or a passed

@@ -32,9 +32,9 @@ from pyodide.ffi import run_sync as _run_sync
 import run_tasks as _run_tasks
 
 # Set by the worker: (name, args_json, in_place) -> the call's number, whose answer the worker hands
-# to `_answer`, or an answer at once (no run, or a stopped one). An answer is text: "r" and the
-# result's JSON, "n" (None), "e" and why the call failed, or "s" once the run is stopped (a call
-# waited for in place).
+# to `_answer`, or an answer at once (no run, or a stopped one). An answer is text, as the host
+# writes it (src/protocol.ts `functionAnswer`): "r" and the result's JSON, "n" (None), "e" and why
+# the call failed, or "s" once the run is stopped (a call waited for in place).
 _call: _Callable[[str, str, bool], int | str] | None = None
 # Set by the worker: called once Python is back from waiting in place (interrupts are off meanwhile).
 _resumed: _Callable[[], None] | None = None

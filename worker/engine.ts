@@ -8,7 +8,7 @@ import type { FileInfo } from '../src/types.js';
 import { bootInterpreter } from './boot/boot.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
-import { WorkerFunctions } from './code-calls/default-api.js';
+import { DefaultApi } from './code-calls/default-api.js';
 import type { BlockingReceiver } from './code-calls/blocking-wait.js';
 import { YieldingStops } from './stops/yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
@@ -25,7 +25,7 @@ export class PyodideEngine implements WorkerApi {
   private readonly interrupts: Interrupts;
   private readonly host: HostRequests;
   private readonly runs: Runs;
-  private readonly functions: WorkerFunctions;
+  private readonly functions: DefaultApi;
   private readonly stops: YieldingStops;
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
@@ -43,7 +43,7 @@ export class PyodideEngine implements WorkerApi {
       this.host.onHostEvent(data as HostEvent);
       this.functions.onHostEvent(data as HostEvent);
     };
-    this.functions = new WorkerFunctions(this.outbox, this.mustStop, this.interrupts, {
+    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, {
       receiver,
       dispatch: onHostEvent,
     });

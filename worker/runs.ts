@@ -6,7 +6,7 @@
 import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
 import type { OutputChunk } from '../src/types.js';
 import type { HostRequests } from './packages/host-requests.js';
-import type { WorkerFunctions } from './code-calls/default-api.js';
+import type { DefaultApi } from './code-calls/default-api.js';
 import type { YieldingStops } from './stops/yielding-stops.js';
 import { enterPromising } from './jspi/enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
@@ -31,7 +31,7 @@ export class Runs {
     private readonly interrupts: Interrupts,
     private readonly stdlib: LateStdlib,
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
-    private readonly functions: Pick<WorkerFunctions, 'begin' | 'stop' | 'end'>,
+    private readonly functions: Pick<DefaultApi, 'begin' | 'stop' | 'end'>,
     private readonly stops: Pick<YieldingStops, 'on' | 'signal'>,
   ) {}
 

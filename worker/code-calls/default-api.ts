@@ -23,7 +23,7 @@ interface DefaultApiModule extends PyProxy {
   _answer: PyCallable;
 }
 
-export class WorkerFunctions {
+export class DefaultApi {
   private module: DefaultApiModule | undefined;
   private pyodide: PyodideInterface | undefined;
   /** Whether Python can wait for a promise in place (JSPI), asked once. */

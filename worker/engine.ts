@@ -13,6 +13,7 @@ import type { BlockingReceiver } from './code-calls/blocking-wait.js';
 import { YieldingStops } from './stops/yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
 import { Interrupts } from './stops/interrupts.js';
+import { RunTurns } from './stops/run-turns.js';
 import type { MustStop } from './stops/stop-poll.js';
 import { LateStdlib } from './boot/late-stdlib.js';
 import { Outbox } from './outbox.js';
@@ -31,6 +32,8 @@ export class PyodideEngine implements WorkerApi {
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
   private readonly trampoline = new TrampolinePick();
+  /** The event loop's callbacks, each allowed only in the run that scheduled it (see run-turns.ts). */
+  private readonly turns = new RunTurns();
   /** Whether the current run must stop: one answer for every part that waits (see Runs `mustStop`). */
   private readonly mustStop: MustStop = () => this.runs.mustStop();
 
@@ -43,12 +46,12 @@ export class PyodideEngine implements WorkerApi {
       this.host.onHostEvent(data as HostEvent);
       this.functions.onHostEvent(data as HostEvent);
     };
-    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, {
+    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, this.turns, {
       receiver,
       dispatch: onHostEvent,
     });
     this.stops = new YieldingStops(this.mustStop);
-    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops);
+    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops, this.turns);
     events.addEventListener('message', (event) => onHostEvent(event.data));
     events.start();
   }
@@ -67,6 +70,7 @@ export class PyodideEngine implements WorkerApi {
     });
     this.py = interpreter;
     this.runs.attach(interpreter);
+    this.turns.install(interpreter.pyodide);
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
     const yieldsForStops = !this.interrupts.fromHost && !yieldsTurnedOff() && (await this.stops.connect(interpreter.pyodide));
     return { ...info, yieldsForStops };

@@ -11,6 +11,7 @@ import type { YieldingStops } from './stops/yielding-stops.js';
 import { enterPromising } from './jspi/enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
 import type { Interrupts } from './stops/interrupts.js';
+import type { RunTurns } from './stops/run-turns.js';
 import type { MustStop } from './stops/stop-poll.js';
 import type { LateStdlib } from './boot/late-stdlib.js';
 import type { Outbox } from './outbox.js';
@@ -33,6 +34,7 @@ export class Runs {
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
     private readonly functions: Pick<DefaultApi, 'begin' | 'stop' | 'end'>,
     private readonly stops: Pick<YieldingStops, 'on' | 'signal'>,
+    private readonly turns: Pick<RunTurns, 'begin' | 'end'>,
   ) {}
 
   /** The booted interpreter that runs from now on use. */
@@ -53,6 +55,8 @@ export class Runs {
     this.current = current;
     this.py.outputBelow.begin();
     this.outbox.post({ type: 'run-started', runId: request.runId });
+    // Not while Python of an ended run's tasks still runs (a slice waiting in place): see run-turns.ts.
+    await this.turns.begin(request.runId);
     this.interrupts.clear();
     // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would
     // strike the event loop's own code between the task's steps (see `execute`).
@@ -68,6 +72,7 @@ export class Runs {
       this.functions.end();
       this.current = undefined;
       this.interrupts.listen(this.py.pyodide, true);
+      this.turns.end();
     }
   }
 

@@ -29,8 +29,6 @@ from typing import Any as _Any
 from pyodide.ffi import can_run_sync as _can_run_sync
 from pyodide.ffi import run_sync as _run_sync
 
-import run_tasks as _run_tasks
-
 # Set by the worker: (name, args_json, in_place) -> the call's number, whose answer the worker hands
 # to `_answer`, or an answer at once (no run, or a stopped one). An answer is text, as the host
 # writes it (src/protocol.ts `functionAnswer`): "r" and the result's JSON, "n" (None), "e" and why
@@ -222,8 +220,6 @@ class _AwaitedCall(_asyncio.Future):
 
 
 def _send(name: str, args_json: str, in_place: bool) -> str | _asyncio.Future[str]:
-    if _run_tasks.left_over():
-        return "ea task of an earlier run called it; a run's tasks end with their run"
     ticket = _call(name, args_json, in_place)
     if isinstance(ticket, str):
         return ticket

@@ -21,7 +21,8 @@ import type { Outbox } from '../outbox.js';
 import { type IndexPackages, PackageIndex } from '../packages/cell-packages.js';
 import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
-import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
+import { readSnapshot } from './snapshot-file.js';
+import { type SnapshotKey, hashSources, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
 import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapshots/wasm-data.js';
 

@@ -7,11 +7,11 @@
  * worker (an opaque origin), and fetched as usual in a trusted one (`isolation: 'worker'`).
  */
 import type { Bytes, RuntimeFiles } from '../../src/protocol.js';
+import { VIRTUAL_PACKAGE_URL } from '../packages/package-url.js';
 import { precompileWasm } from './wasm-precompile.js';
 
-/** Pyodide needs URLs; these never reach the network. */
+/** Pyodide needs URLs; this one never reaches the network (nor does the wheels', `VIRTUAL_PACKAGE_URL`). */
 export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
-export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 
 export type PackageFetcher = (fileName: string) => Promise<Bytes>;
 

@@ -10,7 +10,7 @@ import { PROGRESS } from '../../src/progress-messages.js';
 import type { LoadProgress } from '../../src/types.js';
 import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../src/wheel-refusal.js';
 import { refuseIndexNames } from './index-names.js';
-import { VIRTUAL_PACKAGE_URL } from '../boot/runtime-fetch.js';
+import { VIRTUAL_PACKAGE_URL } from './package-url.js';
 
 interface LockPackage {
   name: string;

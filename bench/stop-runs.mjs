@@ -55,7 +55,7 @@ export async function measureStops(create, { programs, counts, log }) {
 
 /**
  * `interrupt()` into a busy loop: until the run ended, and until the next `1+1` returned. The
- * `sample`th stop comes a little later each time, over one yield period (75 ms, worker/deadline-signal.ts),
+ * `sample`th stop comes a little later each time, over one yield period (75 ms, worker/stops/deadline-signal.ts),
  * so the stops do not all fall at the same point between two yields.
  */
 async function timeInterrupt(target, sample) {

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 /**
  * Python binds `pyodide.ffi.run_sync` once, when it first starts, to a working one only where the
  * JavaScript runtime has JSPI; a snapshot keeps that choice. A first visit's imports wait for the
- * standard library through it (worker/late-stdlib.ts), so the shipped snapshot is made with JSPI:
+ * standard library through it (worker/boot/late-stdlib.ts), so the shipped snapshot is made with JSPI:
  * on by default from Node 24, behind a flag before. (Where a browser has no JSPI, the bound
  * `run_sync` says it cannot switch stacks, as Pyodide's own does when not entered through
  * `callPromising`, and runs wait for the standard library before they start.)

@@ -24,7 +24,7 @@ export interface BootConfig extends PyodideSource {
   maxImagesPerRun: number;
   /** Working-directory files one run looks at and returns at most (`MAX_FILES_PER_RUN`). */
   maxFilesPerRun: number;
-  /** A memory snapshot from an earlier boot (see worker/snapshot.ts); validated before use. */
+  /** A memory snapshot from an earlier boot (see worker/snapshots/snapshot.ts); validated before use. */
   snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
@@ -149,7 +149,7 @@ export interface BootInfo {
   /** Whether the SharedArrayBuffer interrupt buffer is installed. */
   interruptible: boolean;
   /**
-   * Without the buffer: whether runs yield to the worker now and then (JSPI: worker/yielding-stops.ts),
+   * Without the buffer: whether runs yield to the worker now and then (JSPI: worker/stops/yielding-stops.ts),
    * so a stop from outside (a cancel) keeps the interpreter.
    */
   yieldsForStops?: boolean;
@@ -168,7 +168,7 @@ export interface RunRequest {
   code: string;
   /**
    * The run's deadline, from when the worker takes it. A worker without the interrupt buffer
-   * raises KeyboardInterrupt itself once it passes (worker/deadline-signal.ts); the host's own
+   * raises KeyboardInterrupt itself once it passes (worker/stops/deadline-signal.ts); the host's own
    * deadline, a little earlier, still decides the outcome and terminates after the grace.
    */
   timeoutMs?: number;
@@ -190,15 +190,31 @@ export interface FunctionSpec {
   description?: string;
 }
 
-/** The host's answer to a `function-call`: the handler's value as JSON (absent: `None`), or why the call failed. */
+/** The host's answer to a `function-call`. */
 export interface FunctionResult {
   type: 'function-result';
   callId: number;
-  result?: string;
-  error?: string;
-  /** The run was stopped while the call was pending: a call Python waits for in place raises KeyboardInterrupt. */
-  stopped?: true;
+  /** Written with `functionAnswer`, and handed to Python as it is. */
+  answer: string;
 }
+
+/**
+ * A call's answer as Python reads it (worker/python/default_api.py `_decode`), the same text on
+ * every path it takes: the host writes it, and the worker hands it on untouched whether Python
+ * awaits it, waits in place (JSPI) or waits with the thread blocked (Node 22's port, WebKit's
+ * answer relay through a shared buffer). One letter, then its text: the value is decoded once,
+ * in Python, not JSON around JSON.
+ */
+export const functionAnswer = {
+  /** The handler's value as JSON (undefined: Python gets `None`). */
+  result: (json: string | undefined): string => (json === undefined ? 'n' : `r${json}`),
+  /** Why the call failed: Python raises `FunctionCallError` with it. */
+  error: (message: string): string => `e${message}`,
+  /** The run was stopped while the call was pending: a call waited for in place raises KeyboardInterrupt, an awaited one's task is cancelled. */
+  stopped: 's',
+  /** Whether `answer` says the call failed (a cut one stays an error). */
+  isError: (answer: string): boolean => answer.startsWith('e'),
+} as const;
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */
 export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | 'stderr' | 'error' | 'result' | 'images' | 'files'> {
@@ -229,7 +245,7 @@ export interface WorkerApi {
   /**
    * The standard library, when the boot config came without it (or why it will not come); may come
    * before, during or after `boot`. Resolves once Python can import from it. Runs may start before:
-   * an import from it waits inside the run (worker/late-stdlib.ts).
+   * an import from it waits inside the run (worker/boot/late-stdlib.ts).
    */
   installStdlib(stdlib: Bytes | { failed: string }): Promise<void>;
   run(request: RunRequest): Promise<WorkerRunResult>;

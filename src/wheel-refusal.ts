@@ -1,6 +1,6 @@
 /**
  * The host's words for a wheel that is not the lock file's (package-broker.ts); the worker looks
- * for them to say why a package did not load (worker/packages.ts). Shared by both sides.
+ * for them to say why a package did not load (worker/packages/cell-packages.ts). Shared by both sides.
  */
 export const WHEEL_HASH_MISMATCH = "the wheel's SHA-256 does not match the lock file's";
 

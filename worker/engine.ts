@@ -1,22 +1,24 @@
 /**
  * The engine inside the worker: boots Pyodide, runs cells through the Python runner, and answers
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
- * boot.ts, runs.ts, file-calls.ts, host-requests.ts, function-calls.ts and interrupts.ts.
+ * boot/, runs.ts, files/, packages/host-requests.ts, code-calls/ and stops/.
  */
 import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo } from '../src/types.js';
-import { bootInterpreter } from './boot.js';
-import { listFiles, readFile, writeFiles } from './file-calls.js';
-import { HostRequests } from './host-requests.js';
-import { WorkerFunctions } from './function-calls.js';
-import type { BlockingReceiver } from './blocking-wait.js';
-import { YieldingStops } from './yielding-stops.js';
+import { bootInterpreter } from './boot/boot.js';
+import { listFiles, readFile, writeFiles } from './files/file-calls.js';
+import { HostRequests } from './packages/host-requests.js';
+import { DefaultApi } from './code-calls/default-api.js';
+import type { BlockingReceiver } from './code-calls/blocking-wait.js';
+import { YieldingStops } from './stops/yielding-stops.js';
 import type { Interpreter } from './interpreter.js';
-import { Interrupts } from './interrupts.js';
-import { LateStdlib } from './late-stdlib.js';
+import { Interrupts } from './stops/interrupts.js';
+import { RunTurns } from './stops/run-turns.js';
+import type { MustStop } from './stops/stop-poll.js';
+import { LateStdlib } from './boot/late-stdlib.js';
 import { Outbox } from './outbox.js';
 import { Runs } from './runs.js';
-import { TrampolinePick } from './trampoline.js';
+import { TrampolinePick } from './snapshots/trampoline.js';
 
 export class PyodideEngine implements WorkerApi {
   private py!: Interpreter;
@@ -24,28 +26,32 @@ export class PyodideEngine implements WorkerApi {
   private readonly interrupts: Interrupts;
   private readonly host: HostRequests;
   private readonly runs: Runs;
-  private readonly functions: WorkerFunctions;
+  private readonly functions: DefaultApi;
   private readonly stops: YieldingStops;
   /** The standard library, which a first visit's boot may get after the rest (see late-stdlib.ts). */
   private readonly stdlib = new LateStdlib();
   /** This runtime's C-call trampoline, put back after a restore (see trampoline.ts). */
   private readonly trampoline = new TrampolinePick();
+  /** The event loop's callbacks, each allowed only in the run that scheduled it (see run-turns.ts). */
+  private readonly turns = new RunTurns();
+  /** Whether the current run must stop: one answer for every part that waits (see Runs `mustStop`). */
+  private readonly mustStop: MustStop = () => this.runs.mustStop();
 
   /** `receiver`: where plain calls may wait for an answer with the thread blocked (blocking-wait.ts). */
   constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined, receiver?: BlockingReceiver) {
     this.outbox = new Outbox(events);
     this.interrupts = new Interrupts(interruptBuffer);
-    this.host = new HostRequests(this.outbox, () => this.interrupts.take());
+    this.host = new HostRequests(this.outbox, this.mustStop);
     const onHostEvent = (data: unknown) => {
       this.host.onHostEvent(data as HostEvent);
       this.functions.onHostEvent(data as HostEvent);
     };
-    this.functions = new WorkerFunctions(this.outbox, () => this.runs.cancelRequested || this.interrupts.take(), this.interrupts, {
+    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, this.turns, {
       receiver,
       dispatch: onHostEvent,
     });
-    this.stops = new YieldingStops(() => this.runs.cancelRequested);
-    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops);
+    this.stops = new YieldingStops(this.mustStop);
+    this.runs = new Runs(this.outbox, this.interrupts, this.stdlib, this.host, this.functions, this.stops, this.turns);
     events.addEventListener('message', (event) => onHostEvent(event.data));
     events.start();
   }
@@ -54,15 +60,17 @@ export class PyodideEngine implements WorkerApi {
     const { interpreter, info } = await bootInterpreter(config, {
       outbox: this.outbox,
       interrupts: this.interrupts,
+      mustStop: this.mustStop,
       stdlib: this.stdlib,
       trampoline: this.trampoline,
       fetchPackage: (fileName) => this.host.fetchPackage(fileName),
-      askIndex: (names) => this.host.askIndex(names, this.runs.cancelRequested),
+      askIndex: (names) => this.host.askIndex(names),
       rawOutput: (stream, text) => this.runs.rawOutput(stream, text),
       stream: (chunk) => this.runs.stream(chunk),
     });
     this.py = interpreter;
     this.runs.attach(interpreter);
+    this.turns.install(interpreter.pyodide);
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
     const yieldsForStops = !this.interrupts.fromHost && !yieldsTurnedOff() && (await this.stops.connect(interpreter.pyodide));
     return { ...info, yieldsForStops };

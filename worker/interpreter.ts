@@ -2,7 +2,7 @@
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FdOutput } from './fd-output.js';
-import type { PackageIndex } from './packages.js';
+import type { PackageIndex } from './packages/cell-packages.js';
 
 /** A Python object proxy with the runner's methods (see worker/python/runner.py). */
 export interface RunnerProxy extends PyProxy {

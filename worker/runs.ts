@@ -5,13 +5,15 @@
  */
 import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
 import type { OutputChunk } from '../src/types.js';
-import type { HostRequests } from './host-requests.js';
-import type { WorkerFunctions } from './function-calls.js';
-import type { YieldingStops } from './yielding-stops.js';
-import { enterPromising } from './enter-promising.js';
+import type { HostRequests } from './packages/host-requests.js';
+import type { DefaultApi } from './code-calls/default-api.js';
+import type { YieldingStops } from './stops/yielding-stops.js';
+import { enterPromising } from './jspi/enter-promising.js';
 import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
-import type { Interrupts } from './interrupts.js';
-import type { LateStdlib } from './late-stdlib.js';
+import type { Interrupts } from './stops/interrupts.js';
+import type { RunTurns } from './stops/run-turns.js';
+import type { MustStop } from './stops/stop-poll.js';
+import type { LateStdlib } from './boot/late-stdlib.js';
 import type { Outbox } from './outbox.js';
 
 type RunOutcome = Omit<WorkerRunResult, 'streamedChunks' | 'heapBytes'>;
@@ -23,15 +25,16 @@ export class Runs {
    * asked and how to cancel its pending top-level `await` (a cancel that comes before the `await`
    * is pending, while packages load, is applied once it is).
    */
-  private current: { runId: number; chunks: number; cancelRequested: boolean; yields: boolean; cancelAwait?: () => boolean } | undefined;
+  private current: { runId: number; chunks: number; cancelled: boolean; yields: boolean; cancelAwait?: () => boolean } | undefined;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly interrupts: Interrupts,
     private readonly stdlib: LateStdlib,
     private readonly host: Pick<HostRequests, 'stopIndexWait'>,
-    private readonly functions: Pick<WorkerFunctions, 'begin' | 'stop' | 'end'>,
+    private readonly functions: Pick<DefaultApi, 'begin' | 'stop' | 'end'>,
     private readonly stops: Pick<YieldingStops, 'on' | 'signal'>,
+    private readonly turns: Pick<RunTurns, 'begin' | 'end'>,
   ) {}
 
   /** The booted interpreter that runs from now on use. */
@@ -39,17 +42,21 @@ export class Runs {
     this.py = interpreter;
   }
 
-  /** Whether the current run was asked to stop (none running: no). */
-  get cancelRequested(): boolean {
-    return !!this.current?.cancelRequested;
-  }
+  /**
+   * Whether the current run must stop: the host cancelled it, or (asked now, which takes it) a
+   * SIGINT is in the interrupt buffer or its deadline passed. Every wait that runs no Python asks
+   * this (stops/stop-poll.ts), as do the yields for stops.
+   */
+  readonly mustStop: MustStop = () => !!this.current?.cancelled || this.interrupts.take();
 
   async run(request: RunRequest): Promise<WorkerRunResult> {
     // A top-level await runs as a task, stopped by cancelling it: it does not yield.
-    const current = { runId: request.runId, chunks: 0, cancelRequested: false, yields: this.stops.on && !request.mayAwait };
+    const current = { runId: request.runId, chunks: 0, cancelled: false, yields: this.stops.on && !request.mayAwait };
     this.current = current;
     this.py.outputBelow.begin();
     this.outbox.post({ type: 'run-started', runId: request.runId });
+    // Not while Python of an ended run's tasks still runs (a slice waiting in place): see run-turns.ts.
+    await this.turns.begin(request.runId);
     this.interrupts.clear();
     // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would
     // strike the event loop's own code between the task's steps (see `execute`).
@@ -65,12 +72,13 @@ export class Runs {
       this.functions.end();
       this.current = undefined;
       this.interrupts.listen(this.py.pyodide, true);
+      this.turns.end();
     }
   }
 
   cancel(runId: number): boolean {
     if (this.current?.runId !== runId) return false;
-    this.current.cancelRequested = true;
+    this.current.cancelled = true;
     if (this.host.stopIndexWait()) return true;
     if (this.functions.stop()) return true;
     // Python takes the cancel at its next yield (within about 75 ms), raising KeyboardInterrupt.
@@ -93,7 +101,7 @@ export class Runs {
     const { code } = request;
     const { runner, packages } = this.py;
     let mode: 'sync' | 'promising';
-    // Whether the page's functions are called from plain code, waiting in place (see function-calls.ts).
+    // Whether the page's functions are called from plain code, waiting in place (see code-calls/default-api.ts).
     let callsInPlace: boolean;
     try {
       // Top-level await, or a package's loader, would reach the standard library where Python cannot wait for it.
@@ -124,7 +132,7 @@ export class Runs {
         this.interrupts.listen(this.py.pyodide, false);
         return runner.cancel();
       };
-      if (current.cancelRequested) current.cancelAwait();
+      if (current.cancelled) current.cancelAwait();
       // Awaiting a PyProxy future consumes (destroys) the proxy.
       return JSON.parse(await started) as WorkerRunResult;
     } catch (error) {

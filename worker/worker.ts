@@ -1,6 +1,6 @@
 /** Worker entry: waits for its channels, builds the engine and exposes it. Nothing else. */
 import { expose } from 'comlink';
-import { blockingEvents } from './blocking-wait.js';
+import { blockingEvents } from './code-calls/blocking-events.js';
 import { PyodideEngine } from './engine.js';
 import { onInitMessage } from './endpoint.js';
 

@@ -3,7 +3,7 @@
  * KeyboardInterrupt where the worker is interruptible, re-sent until the run ends; a cancel for a
  * pending top-level `await`; and once the grace period is over, the worker is terminated. A
  * worker that is not interruptible raises KeyboardInterrupt itself at the run's deadline
- * (worker/deadline-signal.ts), so a deadline gets the whole grace everywhere.
+ * (worker/stops/deadline-signal.ts), so a deadline gets the whole grace everywhere.
  */
 import type { StopReason } from './run-results.js';
 import type { WorkerSession } from './session/worker-session.js';

@@ -111,7 +111,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, interrupts, everyBlock, jspi }
       TIMEOUT_MS,
     );
 
-    // With a SharedArrayBuffer but no JSPI (WebKit), the worker's thread blocks for the answer (worker/answer-relay.ts).
+    // With a SharedArrayBuffer but no JSPI (WebKit), the worker's thread blocks for the answer (worker/code-calls/answer-relay.ts).
     test(
       jspi || interrupts
         ? `plain calls of the page's functions wait in place inside a helper and a loop (${jspi ? 'JSPI' : 'a blocked thread'}); a deadline or an interrupt while one waits keeps the interpreter`

@@ -356,7 +356,7 @@ describe('a plain Pyodide folder set by indexURL', { timeout: TEST_TIMEOUT_MS },
 /**
  * On a first visit the standard library's zip comes last; Python is up before it, and a
  * run that needs nothing from it does not wait for it. Chromium has JSPI, so an import from the
- * zip waits inside the run (worker/late-stdlib.ts).
+ * zip waits inside the run (worker/boot/late-stdlib.ts).
  */
 describe("a first visit's standard library, downloaded last", { timeout: TEST_TIMEOUT_MS }, () => {
   const site = useStaticServer({ root: REPO_ROOT, crossOriginIsolated: true });

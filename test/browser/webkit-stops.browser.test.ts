@@ -3,7 +3,7 @@
  * SharedArrayBuffer, no JSPI): ten stops in a row each come back as fast as the first, and leave no
  * core busy. WebKitGTK's terminate() (and removing the frame) ends a thread spinning in
  * WebAssembly only once it calls into JavaScript: Python does at its interrupt checks
- * (worker/deadline-signal.ts); C code that never checks (`sum(range(10**18))`) does not, and keeps
+ * (worker/stops/deadline-signal.ts); C code that never checks (`sum(range(10**18))`) does not, and keeps
  * a core until the page closes. A thread left behind would slow every stop after it (seconds, then
  * minutes) and keep burning a core.
  *

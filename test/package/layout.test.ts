@@ -54,6 +54,12 @@ function importsOf(file: string): string[] {
   return specifiers.map((specifier) => normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts'));
 }
 
+/**
+ * The worker's top level: its entry and the run. Everything else lives in a room named for its job
+ * (boot/, snapshots/, code-calls/, stops/, jspi/, packages/, files/), as src/sandbox/ does.
+ */
+const WORKER_TOP_LEVEL = ['endpoint.ts', 'engine.ts', 'fd-output.ts', 'interpreter.ts', 'outbox.ts', 'runs.ts', 'worker.ts'];
+
 const folderLayer = (file: string) => LAYERS.findIndex((layer) => file.startsWith(`${layer}/`));
 /**
  * A file's layer: its folder's; for a file at the top of `src/`, the lowest layer it imports from
@@ -101,6 +107,28 @@ describe('the source layout', () => {
         .map((target) => `${file} → ${target}`),
     );
     expect(reached).toEqual([]);
+  });
+
+  test('no files of the worker import each other in a circle', () => {
+    const worker = sources('worker', '.ts');
+    const circles: string[] = [];
+    // Depth first: an import of a file still on the path closes a circle.
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      state.set(file, 'open');
+      for (const target of importsOf(file).filter((target) => worker.includes(target))) {
+        if (state.get(target) === 'open') circles.push([...path.slice(path.indexOf(target)), target].join(' → '));
+        else if (!state.has(target)) visit(target, [...path, target]);
+      }
+      state.set(file, 'done');
+    };
+    for (const file of worker) if (!state.has(file)) visit(file, [file]);
+    expect(circles).toEqual([]);
+  });
+
+  test("the worker's top level holds its entry and the run; the rest is in rooms", () => {
+    const top = readdirSync(join(REPO, 'worker'), { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.ts'));
+    expect(top.map((entry) => entry.name).sort()).toEqual(WORKER_TOP_LEVEL);
   });
 
   test('no file in src/ or worker/ grows past 400 lines', () => {

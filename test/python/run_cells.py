@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 
-# As the worker sets them (worker/boot.ts): the working directory, and the sandbox's backend.
+# As the worker sets them (worker/boot/boot.ts): the working directory, and the sandbox's backend.
 os.environ["HOME"] = tempfile.mkdtemp(prefix="sandbox-home-")
 os.environ["MPLBACKEND"] = "module://sandbox_mpl_backend"
 

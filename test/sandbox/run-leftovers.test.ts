@@ -1,12 +1,14 @@
 /**
  * Nothing of a run outlives it: the asyncio tasks a cell starts end with its run. A leftover task
  * neither computes between runs nor calls the page's functions as a later run, and a task that
- * swallows its cancellation is never woken again.
+ * swallows its cancellation is never woken again, whatever the cell rewrote of the sandbox's own
+ * Python to spare it, and a task a JavaScript timer makes between runs never starts.
  */
 import { describe, expect } from 'vitest';
 import type { SandboxFunction } from '../../dist/index.node.js';
 import { descendantsCpuSeconds } from '../support/engines/process-cpu.js';
 import { it } from '../support/fixtures.js';
+import { LEFTOVER_ATTACKS, outliveTheRun } from '../support/run-leftovers.js';
 
 /** CPU seconds used so far by where Python runs: this process (an in-process worker) or its Deno process. */
 const cpuSeconds = {
@@ -85,4 +87,29 @@ task = asyncio.ensure_future(later())
     expect((await sandbox.run('print(await default_api.record(n=2))', { functions: [record] })).stdout).toBe('ok\n');
     expect(calls).toEqual([{ args: { n: 2 } }]);
   });
+});
+
+describe('a task that would outlive its run', () => {
+  for (const isolation of ['worker', 'deno'] as const) {
+    it.for(LEFTOVER_ATTACKS)(`$name (${isolation}): no call is taken as a later run's, at most 5 slices after its run`, async (attack, { createSandbox }) => {
+      const sandbox = await createSandbox({ isolation, warmSpare: false });
+      let leftoverCalls = 0;
+      const functions: SandboxFunction[] = [
+        {
+          name: 'get_sales_data',
+          parameters: { type: 'object', properties: { region: { type: 'string' } } },
+          handler: ({ region }) => {
+            if (region === 'leftover') leftoverCalls++;
+            return { region, months: [1, 2, 3] };
+          },
+        },
+      ];
+      const { callsAsLater, slicesAfter } = await outliveTheRun(
+        { run: (code) => sandbox.run(code, { functions }), leftoverCalls: async () => leftoverCalls },
+        attack,
+      );
+      expect(callsAsLater).toBe(0);
+      expect(slicesAfter).toBeLessThanOrEqual(5);
+    });
+  }
 });

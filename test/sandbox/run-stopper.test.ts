@@ -64,7 +64,7 @@ describe('without an interrupt buffer', () => {
     expect(terminated).toEqual([3500 + GRACE_MS]);
   });
 
-  test('code past its deadline gets the whole grace to stop itself (worker/deadline-signal.ts) before it is terminated', async () => {
+  test('code past its deadline gets the whole grace to stop itself (worker/stops/deadline-signal.ts) before it is terminated', async () => {
     const { session, terminated } = fakeSession(false);
     new RunStopper(session, 1, GRACE_MS, mayAwait('while True: pass')).stop('timeout');
     await vi.advanceTimersByTimeAsync(5000);

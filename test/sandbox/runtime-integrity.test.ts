@@ -62,7 +62,7 @@ describe('the CDN fallback', () => {
       const refusal = `${cdn}${file} is not the file this package was built with (SHA-256 expected ${expected}, got ${actual}); refused, not stored`;
       const plan = fallbackPlan(cdn);
       if (file === 'python_stdlib.zip') {
-        // The runtime loads without it; a run that imports from it says why it did not come (worker/late-stdlib.ts).
+        // The runtime loads without it; a run that imports from it says why it did not come (worker/boot/late-stdlib.ts).
         await prepareRuntime(plan, { snapshotCache: 'off' });
         await expect(plan.stdlib).rejects.toThrow(refusal);
       } else {

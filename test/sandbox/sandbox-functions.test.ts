@@ -10,6 +10,7 @@ import { FUNCTION_LIMITS } from '../../src/function-limits.js';
 import { DEFAULT_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
+import { functionAnswer } from '../../src/protocol.js';
 import { JSPI, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
@@ -337,13 +338,13 @@ describe('a worker that forges function calls', () => {
     const answers = r.stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { callId: number; error?: string; result?: string });
-    const byId = new Map(answers.map((a) => [a.callId - 1e6, a]));
-    expect(byId.get(0)?.error).toMatch(/no function "not_in_run" in this run/);
-    expect(byId.get(1)?.error).toMatch(/arguments are over 1048576 characters/);
-    expect(byId.get(2)?.error).toMatch(/only while their run is going/);
+      .map((line) => JSON.parse(line) as { callId: number; answer: string });
+    const byId = new Map(answers.map((a) => [a.callId - 1e6, a.answer]));
+    expect(byId.get(0)).toMatch(/^e.*no function "not_in_run" in this run/);
+    expect(byId.get(1)).toMatch(/^e.*arguments are over 1048576 characters/);
+    expect(byId.get(2)).toMatch(/^e.*only while their run is going/);
     // The control: a well-formed call for the current run is as good as Python's own.
-    expect(byId.get(3)).toMatchObject({ result: '1' });
+    expect(byId.get(3)).toBe('r1');
     expect(ran).toBe(1);
   });
 });
@@ -356,7 +357,7 @@ describe("the host's checks of a worker's function calls", () => {
     let ran = 0;
     const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
     const reply = await calls.answer(call('fetch_secrets'));
-    expect(reply).toEqual({ type: 'function-result', callId: 9, error: expect.stringMatching(/no function "fetch_secrets" in this run/) });
+    expect(reply).toEqual({ type: 'function-result', callId: 9, answer: expect.stringMatching(/^e.*no function "fetch_secrets" in this run/) });
     expect(ran).toBe(0);
   });
 
@@ -365,19 +366,20 @@ describe("the host's checks of a worker's function calls", () => {
     expect(huge).toMatchObject({ type: 'function-call', name: 'allowed', args: '{}', refused: expect.stringMatching(/over/) });
     let ran = 0;
     const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
-    expect((await calls.answer(huge as ReturnType<typeof call>)).error).toMatch(/over 1048576 characters/);
-    expect((await calls.answer(call('allowed', '[1,2]'))).error).toMatch(/must be an object/);
-    expect((await calls.answer(call('allowed', '{"a":'))).error).toMatch(/not valid JSON/);
+    expect((await calls.answer(huge as ReturnType<typeof call>)).answer).toMatch(/^e.*over 1048576 characters/);
+    expect((await calls.answer(call('allowed', '[1,2]'))).answer).toMatch(/^e.*must be an object/);
+    expect((await calls.answer(call('allowed', '{"a":'))).answer).toMatch(/^e.*not valid JSON/);
     expect(parseWorkerEvent({ ...call('allowed'), name: 'os.system' })).toMatchObject({ refused: expect.any(String) });
     expect(ran).toBe(0);
   });
 
   it('refuses a call for a run that is not the current one, or one already over', async () => {
     let ran = 0;
-    expect((await answerFunctionCall(undefined, call('allowed'))).error).toMatch(/only while their run is going/);
+    expect((await answerFunctionCall(undefined, call('allowed'))).answer).toMatch(/^e.*only while their run is going/);
     const calls = new FunctionCalls([{ name: 'allowed', handler: () => ++ran }], limits);
     calls.stop('the run ended');
-    expect((await calls.answer(call('allowed'))).error).toMatch(/the run ended/);
+    // Said as a stop: Python waiting in place raises KeyboardInterrupt, an awaiting task is cancelled.
+    expect((await calls.answer(call('allowed'))).answer).toBe(functionAnswer.stopped);
     expect(ran).toBe(0);
   });
 
@@ -397,14 +399,14 @@ describe("the host's checks of a worker's function calls", () => {
       ],
       limits,
     );
-    expect((await calls.answer(call('big'))).error).toMatch(/returned 1048578 characters of JSON, over 1048576/);
+    expect((await calls.answer(call('big'))).answer).toMatch(/^e.*returned 1048578 characters of JSON, over 1048576/);
     // The first problem found: the check stops there (its cost stays linear in the arguments' size).
-    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).error).toMatch(/arguments\.rows\.1\.n: -1 is less than 0\.$/);
-    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{}]}'))).error).toMatch(/arguments\.rows\.1: Instance does not have required property "n"/);
-    expect((await calls.answer(call('typed', '{"rows":[],"extra":1}'))).error).toMatch(
-      /arguments: Property "extra" does not match additional properties schema/,
+    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{"n":-1},{}]}'))).answer).toMatch(/^e.*arguments\.rows\.1\.n: -1 is less than 0\.$/);
+    expect((await calls.answer(call('typed', '{"rows":[{"n":1},{}]}'))).answer).toMatch(/^e.*arguments\.rows\.1: Instance does not have required property "n"/);
+    expect((await calls.answer(call('typed', '{"rows":[],"extra":1}'))).answer).toMatch(
+      /^e.*arguments: Property "extra" does not match additional properties schema/,
     );
-    expect(await calls.answer(call('typed', '{"rows":[{"n":2}]}'))).toEqual({ type: 'function-result', callId: 9, result: '"ok"' });
+    expect(await calls.answer(call('typed', '{"rows":[{"n":2}]}'))).toEqual({ type: 'function-result', callId: 9, answer: 'r"ok"' });
   });
   it('refuses huge failing arguments as fast as it accepts fitting ones of the same size (no check compares every problem with every other)', async () => {
     const schemas: Record<string, Record<string, unknown>> = {
@@ -426,7 +428,7 @@ describe("the host's checks of a worker's function calls", () => {
     for (const count of [24_000, 60_000, 340_000]) {
       // The control: the same check passing arguments of the same size, in the same run.
       const fitting = await timed('numbers', { ids: Array(count).fill(0) });
-      expect(fitting.reply.result).toBe('"ran"');
+      expect(fitting.reply.answer).toBe('r"ran"');
       // Generous against a busy machine; the pairwise check it replaces took 15 s for 24,000 items.
       const bound = 5 * fitting.ms + 500;
       const failing = [
@@ -436,12 +438,12 @@ describe("the host's checks of a worker's function calls", () => {
       ];
       if (count <= 60_000) failing.push(await timed('closed', Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1]))));
       for (const { reply, ms } of failing) {
-        expect(reply.error).toMatch(/the arguments do not fit|uniqueItems/);
-        expect(reply.error!.length).toBeLessThan(2_000);
-        expect(ms, `${count} items: ${reply.error?.slice(0, 80)}`).toBeLessThan(bound);
+        expect(reply.answer).toMatch(/^e.*(the arguments do not fit|uniqueItems)/);
+        expect(reply.answer.length).toBeLessThan(2_000);
+        expect(ms, `${count} items: ${reply.answer.slice(0, 80)}`).toBeLessThan(bound);
       }
     }
-    expect((await timed('unique', { ids: [1, 2, 2] })).reply.error).toMatch(/Duplicate items/);
+    expect((await timed('unique', { ids: [1, 2, 2] })).reply.answer).toMatch(/^e.*Duplicate items/);
   });
 });
 
@@ -449,7 +451,7 @@ describe("the host's checks of a worker's function calls", () => {
  * Gemini writes tool calls as plain Python (`print(default_api.name(arg=...))`). From plain code
  * (a cell without `await`, a helper, a lambda) a call waits for the page in place on every Node:
  * through JSPI where the engine has it (Node 24, 26), else with the worker's thread blocked on a
- * SharedArrayBuffer, which a Node worker always has (Node 22: worker/blocking-wait.ts). A stop
+ * SharedArrayBuffer, which a Node worker always has (Node 22: worker/code-calls/blocking-wait.ts). A stop
  * reaches such a wait either way. (Where neither exists it raises AwaitRequired: browsers,
  * engines.browser.test.ts.)
  */

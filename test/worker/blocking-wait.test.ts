@@ -1,11 +1,13 @@
 /**
- * worker/blocking-wait.ts in Node: a thread blocked for a call's answer takes the messages another
- * thread posts to its port (the host's answers), and a stop ends the wait within one short sleep.
+ * worker/code-calls/blocking-wait.ts, with the receiver blocking-events.ts picks in Node: a thread
+ * blocked for a call's answer takes the messages another thread posts to its port (the host's
+ * answers), and a stop ends the wait within one short sleep.
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { PortLike } from '../../src/protocol.js';
-import { blockingEvents, waitBlocked } from '../../worker/blocking-wait.js';
+import { blockingEvents } from '../../worker/code-calls/blocking-events.js';
+import { waitBlocked } from '../../worker/code-calls/blocking-wait.js';
 
 /**
  * A thread that posts `messages` to `port` after `delayMs`, as the host answers while the worker's
@@ -25,7 +27,7 @@ describe('a wait with the thread blocked (Node)', () => {
     const { port1, port2 } = new MessageChannel();
     const { receiver } = await blockingEvents(port1 as unknown as PortLike, undefined);
     expect(receiver).toBeDefined();
-    const sender = postLater(port2, [{ type: 'output' }, { type: 'function-result', callId: 7, result: '1' }], 100);
+    const sender = postLater(port2, [{ type: 'output' }, { type: 'function-result', callId: 7, answer: 'r1' }], 100);
     const taken: { type: string; callId?: number; sentAt: number }[] = [];
     let lateMs = 0;
     waitBlocked(

@@ -1,11 +1,11 @@
 /**
- * worker/file-changes.ts in a bare Pyodide: every way Python can change a file is seen, so a run
+ * worker/files/file-changes.ts in a bare Pyodide: every way Python can change a file is seen, so a run
  * that skips the walk of the working directory never misses a file; reading and printing are not changes.
  */
 import type { PyodideInterface } from 'pyodide';
 import { loadPyodide } from 'pyodide';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FileChanges, type WatchedFS, watchFileChanges } from '../../worker/file-changes.js';
+import { type FileChanges, type WatchedFS, watchFileChanges } from '../../worker/files/file-changes.js';
 
 let pyodide: PyodideInterface;
 let takeChanged: () => FileChanges;

@@ -1,10 +1,10 @@
 /**
- * worker/free-memory.ts on a real interpreter: what malloc freed is zeroed before a snapshot,
+ * worker/snapshots/free-memory.ts on a real interpreter: what malloc freed is zeroed before a snapshot,
  * without growing memory or disturbing what is in use.
  */
 import { loadPyodide } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CHeap, zeroFreeMemory } from '../../worker/free-memory.js';
+import { type CHeap, zeroFreeMemory } from '../../worker/snapshots/free-memory.js';
 
 let heap: CHeap;
 let runPython: (code: string) => unknown;

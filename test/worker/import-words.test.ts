@@ -1,5 +1,5 @@
 /**
- * worker/packages.ts `wordsOfImportStatements`: the cheap check that decides whether a cell needs
+ * worker/packages/cell-packages.ts `wordsOfImportStatements`: the cheap check that decides whether a cell needs
  * Pyodide's `find_imports` parse. It must never miss a module `find_imports` would name, or the
  * cell's package would not load.
  */
@@ -7,7 +7,7 @@ import type { PyodideInterface } from 'pyodide';
 import { loadPyodide } from 'pyodide';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { humanEvalPrograms } from '../../bench/humaneval.mjs';
-import { wordsOfImportStatements } from '../../worker/packages.js';
+import { wordsOfImportStatements } from '../../worker/packages/cell-packages.js';
 
 let pyodide: PyodideInterface;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * worker/late-stdlib.ts with a real interpreter: a restore that gets an empty standard library
+ * worker/boot/late-stdlib.ts with a real interpreter: a restore that gets an empty standard library
  * imports from the real one once it is written over it; a fresh boot waits for the real one.
  * Until it is in, an import from it waits inside the run where Python can wait (JSPI: Node 24 and
  * 26 in `npm test`), and runs wait for it before they start where it cannot (its Node 22 pass).
@@ -9,10 +9,10 @@ import { createRequire } from 'node:module';
 import { loadPyodide, type PyodideInterface } from 'pyodide';
 import type { PyCallable } from 'pyodide/ffi';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LateStdlib } from '../../worker/late-stdlib.js';
+import { LateStdlib } from '../../worker/boot/late-stdlib.js';
 import { JSPI } from '../support/fixtures.js';
 
-/** The hold's module and the one it imports, as worker/boot.ts writes them. */
+/** The hold's module and the one it imports, as worker/boot/boot.ts writes them. */
 const SOURCES = ['late_stdlib.py', 'suspend.py'].map((name) => [name, readFileSync(new URL(`../../worker/python/${name}`, import.meta.url), 'utf8')] as const);
 
 const STDLIB = new Uint8Array(readFileSync(createRequire(import.meta.url).resolve('pyodide/python_stdlib.zip')));
@@ -41,14 +41,14 @@ function serveFrom(late: LateStdlib): void {
 const restore = (late: LateStdlib) =>
   late.restore(() => loadPyodide({ _loadSnapshot: snapshot.slice(), stdLibURL: STDLIB_URL } as Parameters<typeof loadPyodide>[0]));
 
-/** A restore on the empty zip with the sandbox's import hold in place, as worker/boot.ts makes one. */
-async function restoreHoldingImports(late: LateStdlib, takeInterrupt?: () => boolean): Promise<PyodideInterface> {
+/** A restore on the empty zip with the sandbox's import hold in place, as worker/boot/boot.ts makes one. */
+async function restoreHoldingImports(late: LateStdlib, mustStop?: () => boolean): Promise<PyodideInterface> {
   serveFrom(late);
   const pyodide = await restore(late);
   pyodide.FS.mkdirTree('/opt/sandbox');
   for (const [name, text] of SOURCES) pyodide.FS.writeFile(`/opt/sandbox/${name}`, text);
   pyodide.runPython("import sys; sys.path.insert(0, '/opt/sandbox')");
-  late.holdImports(pyodide, takeInterrupt);
+  late.holdImports(pyodide, mustStop);
   return pyodide;
 }
 

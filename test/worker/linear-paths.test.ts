@@ -1,10 +1,10 @@
 /**
- * worker/linear-paths.ts: the runtime's `PATH.basename` and `PATH.dirname`, answered the same in
+ * worker/files/linear-paths.ts: the runtime's `PATH.basename` and `PATH.dirname`, answered the same in
  * one pass, so files under long folder names are created in linear time.
  */
 import { loadPyodide } from 'pyodide';
 import { describe, expect, it } from 'vitest';
-import { basename, dirname, useLinearPaths } from '../../worker/linear-paths.js';
+import { basename, dirname, useLinearPaths } from '../../worker/files/linear-paths.js';
 
 /** Emscripten's own, as pyodide.asm.mjs defines them. */
 const emscripten = {

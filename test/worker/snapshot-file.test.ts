@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readSnapshotFile } from '../../worker/snapshot-file.js';
+import { readSnapshotFile } from '../../worker/boot/snapshot-file.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'snapshot-file-'));
 const file = (name: string, bytes: Uint8Array) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSources, unwrapSnapshot, wrapSnapshot } from '../../worker/snapshot.js';
+import { hashSources, unwrapSnapshot, wrapSnapshot } from '../../worker/snapshots/snapshot.js';
 
 const key = { pyodideVersion: '314.0.7', sourceHash: 'abc' };
 const body = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);

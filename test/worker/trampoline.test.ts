@@ -1,10 +1,10 @@
 /**
- * worker/trampoline.ts: the C-call trampoline this runtime's preRun picked survives a snapshot
+ * worker/snapshots/trampoline.ts: the C-call trampoline this runtime's preRun picked survives a snapshot
  * restore that overwrote it. (End to end: the browser test of a first visit's late standard
  * library, whose import waits through JSPI, which cannot suspend through the JS trampoline.)
  */
 import { describe, expect, it } from 'vitest';
-import { TrampolinePick } from '../../worker/trampoline.js';
+import { TrampolinePick } from '../../worker/snapshots/trampoline.js';
 
 /** A stand-in for Emscripten: runs the module's own preRun (which picks), then the settings' ones. */
 function fakeCreate(pick: number) {

@@ -1,11 +1,11 @@
 /**
- * worker/workdir-read.ts in a bare Pyodide: a file over the host's bound is answered with its size
+ * worker/files/workdir-read.ts in a bare Pyodide: a file over the host's bound is answered with its size
  * and never read, and only a regular file reached without symlinks is read.
  */
 import type { PyodideInterface } from 'pyodide';
 import { loadPyodide } from 'pyodide';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ReadableFS, readWorkdirFile } from '../../worker/workdir-read.js';
+import { type ReadableFS, readWorkdirFile } from '../../worker/files/workdir-read.js';
 
 let FS: ReadableFS & { writeFile(path: string, data: Uint8Array): void; mkdirTree(path: string): void; symlink(target: string, path: string): void };
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 """The page's functions for the current run (``RunOptions.functions``).
 
-``default_api.get_sales_data(region="north")`` sends the call to the page (worker/function-calls.ts)
+``default_api.get_sales_data(region="north")`` sends the call to the page (worker/code-calls/default-api.ts)
 and returns the handler's value, decoded from JSON. Called from async code (an ``async def``, or a
 cell that uses ``await``) a call is awaitable, so ``await``, ``asyncio.gather`` and tasks work;
 called from plain code (a cell without ``await``, a helper, a loop, a ``lambda``) it waits for the
 answer in place, where the engine can pause Python for JavaScript (JSPI: the worker enters such
 runs through ``callPromising``) or, without JSPI, where the worker's thread can block until the
-answer comes (worker/blocking-wait.ts: Node, WebKit on a cross-origin-isolated page). Where
+answer comes (worker/code-calls/blocking-wait.ts: Node, WebKit on a cross-origin-isolated page). Where
 neither, such a call is an awaitable inside a task (a cell that uses ``await``) and raises
 ``AwaitRequired`` elsewhere, both saying to ``await`` it.
 
@@ -29,12 +29,10 @@ from typing import Any as _Any
 from pyodide.ffi import can_run_sync as _can_run_sync
 from pyodide.ffi import run_sync as _run_sync
 
-import run_tasks as _run_tasks
-
 # Set by the worker: (name, args_json, in_place) -> the call's number, whose answer the worker hands
-# to `_answer`, or an answer at once (no run, or a stopped one). An answer is text: "r" and the
-# result's JSON, "n" (None), "e" and why the call failed, or "s" once the run is stopped (a call
-# waited for in place).
+# to `_answer`, or an answer at once (no run, or a stopped one). An answer is text, as the host
+# writes it (src/protocol.ts `functionAnswer`): "r" and the result's JSON, "n" (None), "e" and why
+# the call failed, or "s" once the run is stopped (a call waited for in place).
 _call: _Callable[[str, str, bool], int | str] | None = None
 # Set by the worker: called once Python is back from waiting in place (interrupts are off meanwhile).
 _resumed: _Callable[[], None] | None = None
@@ -220,8 +218,6 @@ class _AwaitedCall(_asyncio.Future):
 
 
 def _send(name: str, args_json: str, in_place: bool) -> str | _asyncio.Future[str]:
-    if _run_tasks.left_over():
-        return "ea task of an earlier run called it; a run's tasks end with their run"
     ticket = _call(name, args_json, in_place)
     if isinstance(ticket, str):
         return ticket

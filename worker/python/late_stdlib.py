@@ -1,4 +1,4 @@
-"""Imports from a standard library that is still downloading (worker/late-stdlib.ts).
+"""Imports from a standard library that is still downloading (worker/boot/late-stdlib.ts).
 
 On a first visit the interpreter is restored before the standard library's zip has arrived, with
 an empty zip in its place. Modules the snapshot holds need nothing from it; an import of any

@@ -2,13 +2,17 @@
 
 Every task made while run N goes on (``asyncio.create_task``, ``ensure_future``, ``gather``, a
 task group; a task's own tasks too) carries N in its context. When the run ends, its tasks that
-are still pending are cancelled, and from then on the event loop schedules nothing for them: a
-task that catches ``CancelledError`` and goes on is simply never woken again. So a cell's
-leftover task neither computes between runs nor calls the page's functions as a later run
-(``default_api`` refuses a call from another run's task: see ``left_over``).
+are still pending are cancelled, and take their ``CancelledError`` in the event loop's next turn,
+which is still the run's.
+
+That a run's tasks never run again after it is not this module's doing: the worker drops every
+event-loop callback that comes due after the run that scheduled it, and every one scheduled
+between runs (worker/stops/run-turns.ts), in its own scope, out of Python's reach. So a cell that
+rewrites this module, its tasks' tags or the loop's methods only spares its tasks the
+cancellation: they stay pending, never woken again.
 
 The run's own top-level ``await`` is a task of the run too; it ends the run itself (``end`` is
-called from its last step, and the worker's wait for it was registered outside any run).
+called from its last step).
 """
 
 from __future__ import annotations
@@ -24,8 +28,6 @@ _active: int | None = None
 _count = 0
 # Whether the active run has made a task.
 _made_tasks = False
-# The event loop's own call_later, which schedules whatever the run (set by ``install``).
-_schedule: Any = None
 
 
 def begin() -> None:
@@ -37,49 +39,25 @@ def begin() -> None:
 
 
 def end() -> None:
-    """The run ends: its pending tasks are cancelled (but the one calling this), then never scheduled again.
-
-    Called from the run's last step: the steps that finish it (the top-level ``await``'s task
-    completing, whose done callbacks are scheduled in its context) are still scheduled, and the
-    run counts as ended from the next turn of the event loop on.
-    """
+    """The run ends: its pending tasks are cancelled (but the one calling this)."""
     global _active
     run = _active
-    if run is None or _schedule is None:
-        return
-    if not _made_tasks:
-        # Most runs make no task: nothing to cancel, and no turn of the event loop to wait for.
-        _active = None
-        return
+    _active = None
+    if run is None or not _made_tasks:
+        return  # most runs make no task: nothing to cancel
     loop = asyncio.get_event_loop()
     current = asyncio.current_task(loop)
     for task in asyncio.all_tasks(loop):
         if task is not current and task.get_context().get(_RUN) == run:
-            # While the run is active, so the task's next step is scheduled: it raises CancelledError.
             task.cancel("the run that made this task has ended")
-    _schedule(0, _ended, run)
-
-
-def _ended(run: int) -> None:
-    global _active
-    if _active == run:  # not if the next run has begun meanwhile
-        _active = None
-
-
-def left_over() -> bool:
-    """Whether the code running now is a task of a run that has ended."""
-    run = _RUN.get()
-    return run is not None and run != _active
 
 
 def install() -> None:
-    """Tags new tasks with their run and stops scheduling steps of tasks whose run has ended."""
+    """Tags new tasks with their run."""
     loop = asyncio.get_event_loop()
     if getattr(loop, "_sandbox_run_tasks", False):
         return  # restored from a snapshot that already has it (and this module's state with it)
-    global _schedule
     create_task = loop.create_task
-    call_later = _schedule = loop.call_later
 
     def tagged_create_task(coro: Any, *, context: contextvars.Context | None = None, **kwargs: Any) -> asyncio.Task:
         if context is None:
@@ -90,14 +68,5 @@ def install() -> None:
             context.run(_RUN.set, _active)
         return create_task(coro, context=context, **kwargs)
 
-    def guarded_call_later(delay: float, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
-        run = context.get(_RUN) if context is not None else _RUN.get()
-        if run is not None and run != _active:
-            handle = asyncio.Handle(callback, args, loop, context=context)
-            handle.cancel()
-            return handle
-        return call_later(delay, callback, *args, context=context)
-
     loop.create_task = tagged_create_task  # type: ignore[method-assign]
-    loop.call_later = guarded_call_later  # type: ignore[method-assign]
     loop._sandbox_run_tasks = True  # type: ignore[attr-defined]

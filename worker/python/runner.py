@@ -75,7 +75,7 @@ class Runner:
         self.before: dict[str, tuple[int, int]] | None = None
         # What changed in runs whose walk failed (files_changed's answer): the next walk returns it.
         self.unwalked: str | None = None
-        # Whether any file may have changed since the last call (worker/file-changes.ts): a run
+        # Whether any file may have changed since the last call (worker/files/file-changes.ts): a run
         # that changed none needs no walk to find its files.
         self.files_changed = files_changed
         self.reset()

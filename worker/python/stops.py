@@ -2,7 +2,7 @@
 
 Nothing from outside reaches running Python there, so Python lets the worker's event loop run now
 and then: the worker's interrupt object answers ``YIELD_SIGNAL`` every ``YIELD_EVERY_MS`` while a run
-goes (worker/deadline-signal.ts), the handler below arms ``sys.monitoring`` line and jump events on
+goes (worker/stops/deadline-signal.ts), the handler below arms ``sys.monitoring`` line and jump events on
 the running frames' code only, and the first such event waits one macrotask through ``run_sync``.
 A ``cancel`` the worker received meanwhile makes that wait answer True, and KeyboardInterrupt is
 raised right there, in the user's code. The events are disarmed at once, so code runs

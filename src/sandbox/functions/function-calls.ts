@@ -6,7 +6,7 @@
  * then the function's `confirm` (approval.ts) decides, and the handler waits for one of the
  * `maxConcurrentFunctionCalls` places.
  */
-import type { FunctionResult, WorkerEvent } from '../../protocol.js';
+import { type FunctionResult, type WorkerEvent, functionAnswer } from '../../protocol.js';
 import type { SandboxFunction, SandboxLimits } from '../../types.js';
 import { untilAborted } from '../abort-signals.js';
 import { FUNCTION_LIMITS } from '../../function-limits.js';
@@ -25,7 +25,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * that run is not the current one, or it has none), and nothing runs for a call that does not fit.
  */
 export async function answerFunctionCall(calls: FunctionCalls | undefined, event: FunctionCallEvent): Promise<FunctionResult> {
-  if (!calls) return { type: 'function-result', callId: event.callId, error: 'functions are called only while their run is going' };
+  if (!calls) return { type: 'function-result', callId: event.callId, answer: functionAnswer.error('functions are called only while their run is going') };
   return calls.answer(event);
 }
 
@@ -45,17 +45,15 @@ export class FunctionCalls {
     for (const fn of functions) this.byName.set(fn.name, fn);
   }
 
-  /** Answers one call; a refusal or a failure is an `error` Python raises. */
+  /** Answers one call; a refusal or a failure is an error Python raises, a stop a KeyboardInterrupt. */
   async answer(event: FunctionCallEvent): Promise<FunctionResult> {
-    const reply: FunctionResult = { type: 'function-result', callId: event.callId };
+    let answer: string;
     try {
-      const result = await this.call(event);
-      if (result !== undefined) reply.result = result;
+      answer = functionAnswer.result(await this.call(event));
     } catch (error) {
-      reply.error = messageOf(error);
-      if (this.over.signal.aborted) reply.stopped = true;
+      answer = this.over.signal.aborted ? functionAnswer.stopped : functionAnswer.error(messageOf(error));
     }
-    return reply;
+    return { type: 'function-result', callId: event.callId, answer };
   }
 
   /** The run was stopped or is over: pending handlers' signals abort, and later calls are refused. */

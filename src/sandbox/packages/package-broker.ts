@@ -6,7 +6,7 @@
  * Downloads start early: `prefetch(code)` as soon as a run's imports are known (before the worker
  * even asks), `preload(names)` at page load; verified wheels are kept (Cache Storage in browsers,
  * a folder in Node: wheel-store.ts) so a return visit does not download them again. Node's worker
- * gets its wheels here too: Pyodide checks no hash there (see worker/pyodide-module.ts).
+ * gets its wheels here too: Pyodide checks no hash there (see worker/boot/pyodide-module.ts).
  *
  * What the worker asks for is also a signal it could send out: each wheel is downloaded once,
  * and a failed download is remembered for `FAILURE_MEMORY_MS`, so asking again reaches no server

@@ -18,7 +18,7 @@
  *
  * Downloaded, the standard library comes after the wasm and Pyodide's JavaScript: on a slow link
  * they arrive first, and the wasm compiles and a snapshot restores while the standard library is
- * on its way (worker/late-stdlib.ts). The runtime is loaded without waiting for it.
+ * on its way (worker/boot/late-stdlib.ts). The runtime is loaded without waiting for it.
  */
 import type { RuntimeFiles } from '../../protocol.js';
 import { bounded, unpacked } from '../downloads/byte-streams.js';

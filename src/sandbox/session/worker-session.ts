@@ -297,7 +297,7 @@ export class WorkerSession {
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
-      // Not awaited: runs may start before it is in (worker/late-stdlib.ts); one that fails is said by the run that needed it.
+      // Not awaited: runs may start before it is in (worker/boot/late-stdlib.ts); one that fails is said by the run that needed it.
       if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
       const hostFailed = hostFailure.then((failure) => (failure ? Promise.reject(failure) : new Promise<never>(() => {})));
       hostFailed.catch(() => undefined);

@@ -7,17 +7,16 @@
  * channel that the engine uses as its events port. The host's protocol and the frame's gate are
  * unchanged: they see the same port.
  */
-import { FUNCTION_LIMITS } from '../src/function-limits.js';
-import type { FunctionResult, PortLike } from '../src/protocol.js';
+import { FUNCTION_LIMITS } from '../../src/function-limits.js';
+import { type FunctionResult, type PortLike, functionAnswer } from '../../src/protocol.js';
 import type { BlockingReceiver } from './blocking-wait.js';
 
 /** The buffer's header (Int32 slots), then the answer's text (UTF-16 code units). */
 const STATE = 0;
 const AWAITED = 1;
 const CALL = 2;
-const KIND = 3;
-const LENGTH = 4;
-const HEADER_BYTES = 20;
+const LENGTH = 3;
+const HEADER_BYTES = 16;
 const EMPTY = 0;
 const WRITING = 1;
 const FULL = 2;
@@ -27,9 +26,9 @@ const CAPACITY = FUNCTION_LIMITS.maxResultChars + 4096;
 const CHUNK = 8192;
 
 /**
- * The helper thread. An answer written as: its call's number, a kind ('r' result, 'e' error,
- * 's' stopped, 'n' none) and its text. An answer too long for the buffer (a handler's huge error)
- * is cut, or, for a result past the host's own bound, becomes an error saying so.
+ * The helper thread. It copies the awaited answer's text as the host wrote it (protocol.ts
+ * `functionAnswer`): the first `capacity` code units, and its whole length, from which the
+ * receiver tells an answer cut short.
  */
 const HELPER_SOURCE = `
 postMessage('ready');
@@ -38,13 +37,10 @@ onmessage = (start) => {
   const header = new Int32Array(buffer, 0, ${HEADER_BYTES / 4});
   const text = new Uint16Array(buffer, ${HEADER_BYTES}, capacity);
   const write = (d) => {
-    let kind = d.stopped ? 's' : typeof d.error === 'string' ? 'e' : typeof d.result === 'string' ? 'r' : 'n';
-    let s = kind === 'r' ? d.result : kind === 'n' ? '' : String(d.error || '');
-    if (kind === 'r' && s.length > capacity) [kind, s] = ['e', 'its answer (' + s.length + ' characters) is larger than a call waiting in place takes'];
-    if (s.length > capacity) s = s.slice(0, capacity);
-    for (let i = 0; i < s.length; i++) text[i] = s.charCodeAt(i);
+    const s = typeof d.answer === 'string' ? d.answer : '';
+    const kept = Math.min(s.length, capacity);
+    for (let i = 0; i < kept; i++) text[i] = s.charCodeAt(i);
     header[${CALL}] = d.callId;
-    header[${KIND}] = kind.charCodeAt(0);
     header[${LENGTH}] = s.length;
     Atomics.store(header, ${STATE}, ${FULL});
     Atomics.notify(header, ${STATE});
@@ -102,13 +98,13 @@ export async function startAnswerRelay(events: PortLike): Promise<{ events: Port
     receive() {
       if (Atomics.load(header, STATE) !== FULL) return undefined;
       const length = header[LENGTH];
-      let body = '';
-      for (let i = 0; i < length; i += CHUNK) body += String.fromCharCode(...text.subarray(i, Math.min(length, i + CHUNK)));
-      const kind = String.fromCharCode(header[KIND]);
-      const message: FunctionResult = { type: 'function-result', callId: header[CALL] };
-      if (kind === 'r') message.result = body;
-      else if (kind === 'e' || kind === 's') message.error = body;
-      if (kind === 's') message.stopped = true;
+      const kept = Math.min(length, CAPACITY);
+      let answer = '';
+      for (let i = 0; i < kept; i += CHUNK) answer += String.fromCharCode(...text.subarray(i, Math.min(kept, i + CHUNK)));
+      // Too long for the buffer: a handler's huge error is cut; a result past the host's own bound says so.
+      if (length > CAPACITY && !functionAnswer.isError(answer))
+        answer = functionAnswer.error(`its answer (${length - 1} characters) is larger than a call waiting in place takes`);
+      const message: FunctionResult = { type: 'function-result', callId: header[CALL], answer };
       Atomics.store(header, STATE, EMPTY);
       return { message };
     },

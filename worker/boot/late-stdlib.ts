@@ -9,11 +9,9 @@
  * for the zip before it starts. A fresh boot imports from it, so it waits for the real one.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { Bytes } from '../src/protocol.js';
-import { canWait } from './can-wait.js';
-
-/** How often a run waiting for the zip looks whether it was stopped. */
-const STOP_POLL_MS = 50;
+import type { Bytes } from '../../src/protocol.js';
+import { canWait } from '../jspi/can-wait.js';
+import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 
 /** A zip with no entries: its end-of-central-directory record alone. */
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
@@ -81,22 +79,18 @@ export class LateStdlib {
 
   /**
    * After a restore, once the sandbox's Python modules are written: an import from the missing zip
-   * waits for it (worker/python/late_stdlib.py), or until `takeInterrupt` says the run was
-   * stopped (it is asked every `STOP_POLL_MS`: a suspended run checks no interrupt buffer itself).
+   * waits for it (worker/python/late_stdlib.py), or until `mustStop` says the run must stop
+   * (stop-poll.ts: a suspended run checks no interrupt buffer itself).
    */
-  holdImports(pyodide: PyodideInterface, takeInterrupt: () => boolean = () => false): void {
+  holdImports(pyodide: PyodideInterface, mustStop: MustStop = () => false): void {
     if (!this.waiting) return;
     const module = pyodide.pyimport('late_stdlib');
     const installed = this.installed;
     // Resolves true if the run was stopped first, false once the zip is in; rejects if it will not come.
     const arrivalOrStop = () =>
       new Promise<boolean>((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (!takeInterrupt()) return;
-          clearInterval(poll);
-          resolve(true);
-        }, STOP_POLL_MS);
-        installed.then(() => resolve(false), reject).finally(() => clearInterval(poll));
+        const unwatch = watchForStop(mustStop, () => resolve(true));
+        installed.then(() => resolve(false), reject).finally(unwatch);
       });
     module.wait_for(arrivalOrStop);
     installed

@@ -12,8 +12,6 @@
  * Layout: "PSBX" | u32 header length | JSON header | zero padding to 16 bytes |
  * page map (1 bit per page, 1 = kept) | zero padding to 16 bytes | the kept pages in order.
  */
-import type { SnapshotData } from '../src/protocol.js';
-import { readSnapshotFile } from './snapshot-file.js';
 import type { DataSegment } from './wasm-data.js';
 
 const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"
@@ -148,14 +146,4 @@ function isZero(bytes: Uint8Array): boolean {
   }
   for (let i = 0; i < bytes.length; i++) if (bytes[i]) return false;
   return true;
-}
-
-/** The bytes of a snapshot handed in as a Blob (browsers) or a file (Node); one that cannot be read is rejected. */
-export async function readSnapshot(data: SnapshotData): Promise<Uint8Array | { rejected: string }> {
-  if (data instanceof Uint8Array) return data;
-  try {
-    return data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : await readSnapshotFile(data.gzippedFile);
-  } catch (error) {
-    return { rejected: `unreadable: ${(error as Error)?.message ?? error}` };
-  }
 }

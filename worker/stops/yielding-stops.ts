@@ -7,7 +7,8 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import { canWait } from './can-wait.js';
+import { canWait } from '../jspi/can-wait.js';
+import type { MustStop } from './stop-poll.js';
 
 interface StopsModule extends PyProxy {
   connect(wait: () => Promise<boolean>): boolean;
@@ -17,8 +18,7 @@ interface StopsModule extends PyProxy {
 export class YieldingStops {
   private module: StopsModule | undefined;
 
-  /** `mustStop`: whether the current run was cancelled (or its deadline passed). */
-  constructor(private readonly mustStop: () => boolean) {}
+  constructor(private readonly mustStop: MustStop) {}
 
   /** Whether runs yield: set up once after boot, where there is no buffer; false where Python cannot wait. */
   async connect(pyodide: PyodideInterface): Promise<boolean> {

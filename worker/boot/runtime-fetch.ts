@@ -6,12 +6,12 @@
  * configured source and only for lock-file entries. Anything else is refused in an isolated
  * worker (an opaque origin), and fetched as usual in a trusted one (`isolation: 'worker'`).
  */
-import type { Bytes, RuntimeFiles } from '../src/protocol.js';
+import type { Bytes, RuntimeFiles } from '../../src/protocol.js';
+import { VIRTUAL_PACKAGE_URL } from '../packages/package-url.js';
 import { precompileWasm } from './wasm-precompile.js';
 
-/** Pyodide needs URLs; these never reach the network. */
+/** Pyodide needs URLs; this one never reaches the network (nor does the wheels', `VIRTUAL_PACKAGE_URL`). */
 export const VIRTUAL_INDEX_URL = 'https://pyodide.invalid/runtime/';
-export const VIRTUAL_PACKAGE_URL = 'https://pyodide.invalid/packages/';
 
 export type PackageFetcher = (fileName: string) => Promise<Bytes>;
 

@@ -8,16 +8,15 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { DEFAULT_API_OWN_NAMES } from '../src/default-api-names.js';
-import type { FunctionSpec, HostEvent } from '../src/protocol.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
+import { type FunctionSpec, type HostEvent, functionAnswer } from '../../src/protocol.js';
 import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
-import { canWait } from './can-wait.js';
-import { enterPromising } from './enter-promising.js';
-import type { Interrupts } from './interrupts.js';
-import type { Outbox } from './outbox.js';
-
-/** How often a call waited for in place looks whether the run was stopped (as host-requests.ts does). */
-const STOP_POLL_MS = 50;
+import { canWait } from '../jspi/can-wait.js';
+import { enterPromising } from '../jspi/enter-promising.js';
+import type { Interrupts } from '../stops/interrupts.js';
+import type { Outbox } from '../outbox.js';
+import type { RunTurns } from '../stops/run-turns.js';
+import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 
 /** `default_api`'s hooks for the worker. */
 interface DefaultApiModule extends PyProxy {
@@ -31,14 +30,7 @@ interface DefaultApiModule extends PyProxy {
   _answer: PyCallable;
 }
 
-/**
- * A call's answer as Python decodes it (default_api.py `_decode`): a letter, then its text. Not
- * JSON around JSON: the result is decoded once, in Python.
- */
-const STOPPED = 's';
-const failed = (message: string) => `e${message}`;
-
-export class WorkerFunctions {
+export class DefaultApi {
   private module: DefaultApiModule | undefined;
   private pyodide: PyodideInterface | undefined;
   /** Whether Python can wait for a promise in place (JSPI), asked once. */
@@ -51,11 +43,11 @@ export class WorkerFunctions {
   private callSeq = 0;
   /** Python calls waiting for the host, each with whether it waits in place. */
   private readonly pending = new Map<number, { inPlace: boolean }>();
-  /** While calls wait in place (JSPI): looks every STOP_POLL_MS whether the run was stopped. */
-  private poll: ReturnType<typeof setInterval> | undefined;
+  /** While calls wait in place (JSPI): the watch for a stop (stop-poll.ts), one for all the calls in a row. */
+  private unwatch: (() => void) | undefined;
 
   /**
-   * `mustStop`: whether the run was cancelled or interrupted (see interrupts.ts). `interrupts` are
+   * `mustStop`: whether the run must stop (Runs `mustStop`). `interrupts` are
    * off while Python waits in place: a SIGINT landing as it resumes would strike the wait's own
    * machinery and wedge the run, so Python turns them back on itself, in its own frame.
    * `blocking`: how the thread may block for an answer (none: it may not), and where a message
@@ -64,8 +56,9 @@ export class WorkerFunctions {
    */
   constructor(
     private readonly outbox: Outbox,
-    private readonly mustStop: () => boolean,
+    private readonly mustStop: MustStop,
     private readonly interrupts: Pick<Interrupts, 'listen'>,
+    private readonly turns: Pick<RunTurns, 'track'>,
     private readonly blocking?: { receiver: BlockingReceiver | undefined; dispatch(event: unknown): void },
   ) {}
 
@@ -107,7 +100,7 @@ export class WorkerFunctions {
     for (const [callId, call] of this.pending) {
       if (!call.inPlace) continue;
       waiting = true;
-      this.settle(callId, STOPPED);
+      this.settle(callId, functionAnswer.stopped);
     }
     return waiting;
   }
@@ -115,30 +108,29 @@ export class WorkerFunctions {
   /** The run is over: calls still waiting end with an error (their Python task is gone or being cancelled). */
   end(): void {
     this.runId = undefined;
-    for (const callId of this.pending.keys()) this.settle(callId, failed('the run ended before the call was answered'));
+    for (const callId of this.pending.keys()) this.settle(callId, functionAnswer.error('the run ended before the call was answered'));
   }
 
-  /** A message from the host: a call's answer; anything else is ignored. */
+  /** A message from the host: a call's answer, handed to Python as the host wrote it; anything else is ignored. */
   onHostEvent(event: HostEvent): void {
-    if (event?.type !== 'function-result') return;
-    const call = this.pending.get(event.callId);
-    if (!call) return;
-    // Stopped: a call waited for in place raises KeyboardInterrupt, an awaited one's task is cancelled.
-    if (event.stopped) return this.settle(event.callId, STOPPED);
-    const answer = typeof event.error === 'string' ? failed(event.error) : typeof event.result === 'string' ? `r${event.result}` : 'n';
-    this.settle(event.callId, answer);
+    if (event?.type !== 'function-result' || typeof event.answer !== 'string') return;
+    this.settle(event.callId, event.answer);
   }
 
   /** Sends a call: its number, whose answer goes to `default_api._answer`, or its answer at once. */
   private call(name: string, args: string, inPlace: boolean): number | string {
     const { runId } = this;
-    if (runId === undefined) return failed('functions are called only while their run is going');
-    if (inPlace && this.mustStop()) return STOPPED;
+    if (runId === undefined) return functionAnswer.error('functions are called only while their run is going');
+    if (inPlace && this.mustStop()) return functionAnswer.stopped;
     const callId = ++this.callSeq;
     if (inPlace && this.pyodide) this.interrupts.listen(this.pyodide, false);
-    // Suspended Python checks no interrupt: this wait does, for a SIGINT or a passed deadline. One
-    // interval for all the calls in a row, not one per call. A blocked thread looks itself (`waitBlocked`).
-    if (inPlace && this.promising) this.poll ??= setInterval(() => this.pollStops(), STOP_POLL_MS);
+    // Suspended Python checks no interrupt: this wait does, for a cancel, a SIGINT or a passed
+    // deadline. A blocked thread looks itself (`waitBlocked`).
+    if (inPlace && this.promising)
+      this.unwatch ??= watchForStop(this.mustStop, () => {
+        this.unwatch = undefined;
+        this.stop();
+      });
     this.pending.set(callId, { inPlace });
     // Python waits for it with the thread blocked: its answer must not be queued behind the wait.
     if (inPlace && !this.promising) this.blocking?.receiver?.expect?.(callId);
@@ -168,15 +160,6 @@ export class WorkerFunctions {
     if (later.length > 0 && dispatch) setTimeout(() => later.forEach((message) => dispatch(message)));
   }
 
-  private pollStops(): void {
-    let inPlace = false;
-    for (const call of this.pending.values()) inPlace ||= call.inPlace;
-    if (!inPlace) {
-      clearInterval(this.poll);
-      this.poll = undefined;
-    } else if (this.mustStop()) this.stop();
-  }
-
   /**
    * Hands Python a call's answer. A call waited for in place resumes once this returns. An awaited
    * one's task goes on inside `_answer`, entered as the event loop enters its callbacks: through
@@ -186,8 +169,13 @@ export class WorkerFunctions {
     const call = this.pending.get(callId);
     if (!call || !this.answer) return;
     this.pending.delete(callId);
+    if (call.inPlace && ![...this.pending.values()].some((other) => other.inPlace)) {
+      this.unwatch?.();
+      this.unwatch = undefined;
+    }
     try {
-      if (!call.inPlace && this.promising && this.pyodide) void enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore);
+      // The task goes on inside `_answer`, outside the event loop: it counts as running for run-turns.ts.
+      if (!call.inPlace && this.promising && this.pyodide) this.turns.track(enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore));
       else this.answer(callId, answer);
     } catch {
       ignore();

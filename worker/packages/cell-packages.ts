@@ -6,11 +6,11 @@
  * against `loadedPackages` and a failure names the package.
  */
 import type { PyodideInterface } from 'pyodide';
-import { PROGRESS } from '../src/progress-messages.js';
-import type { LoadProgress } from '../src/types.js';
-import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../src/wheel-refusal.js';
+import { PROGRESS } from '../../src/progress-messages.js';
+import type { LoadProgress } from '../../src/types.js';
+import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../src/wheel-refusal.js';
 import { refuseIndexNames } from './index-names.js';
-import { VIRTUAL_PACKAGE_URL } from './runtime-fetch.js';
+import { VIRTUAL_PACKAGE_URL } from './package-url.js';
 
 interface LockPackage {
   name: string;

@@ -4,30 +4,34 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, BootInfo } from '../src/protocol.js';
-import { isNode } from '../src/is-node.js';
-import { PROGRESS } from '../src/progress-messages.js';
-import { WORKDIR, defaultPackageBaseUrl } from '../src/pyodide-defaults.js';
-import type { OutputChunk } from '../src/types.js';
-import { FdOutput } from './fd-output.js';
-import { type WatchedFS, watchFileChanges } from './file-changes.js';
-import { useLinearPaths } from './linear-paths.js';
-import { type CHeap, zeroFreeMemory } from './free-memory.js';
-import { type Interpreter, type RunnerProxy, memoryOf } from './interpreter.js';
-import type { Interrupts } from './interrupts.js';
+import type { BootConfig, BootInfo } from '../../src/protocol.js';
+import { isNode } from '../../src/is-node.js';
+import { PROGRESS } from '../../src/progress-messages.js';
+import { WORKDIR, defaultPackageBaseUrl } from '../../src/pyodide-defaults.js';
+import type { OutputChunk } from '../../src/types.js';
+import { FdOutput } from '../fd-output.js';
+import { type WatchedFS, watchFileChanges } from '../files/file-changes.js';
+import { useLinearPaths } from '../files/linear-paths.js';
+import { type CHeap, zeroFreeMemory } from '../snapshots/free-memory.js';
+import { type Interpreter, type RunnerProxy, memoryOf } from '../interpreter.js';
+import type { Interrupts } from '../stops/interrupts.js';
+import type { MustStop } from '../stops/stop-poll.js';
 import { type StagingFolder, localFile, localStream } from './node-paths.js';
-import type { Outbox } from './outbox.js';
-import { type IndexPackages, PackageIndex } from './packages.js';
+import type { Outbox } from '../outbox.js';
+import { type IndexPackages, PackageIndex } from '../packages/cell-packages.js';
 import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
-import { type SnapshotKey, hashSources, readSnapshot, unwrapSnapshot, wrapSnapshot } from './snapshot.js';
-import { refreshTimeZone } from './time-zone.js';
-import { type DataSegment, dataSegments, dataSegmentsOfStream } from './wasm-data.js';
+import { readSnapshot } from './snapshot-file.js';
+import { type SnapshotKey, hashSources, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
+import { refreshTimeZone } from '../snapshots/time-zone.js';
+import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapshots/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
 export interface BootParts extends ModuleParts {
   outbox: Outbox;
   interrupts: Interrupts;
+  /** Whether the current run must stop (Runs `mustStop`): an import waiting for the standard library asks it. */
+  mustStop: MustStop;
   /** Asks the host's package index (see host-requests.ts). */
   askIndex(names: string[]): Promise<IndexPackages>;
   /** Output from C code, which bypasses `sys.stdout` (see runs.ts). */
@@ -115,7 +119,7 @@ async function restore(
   }
   // The file system is not part of a snapshot; lazily imported modules need their files.
   writeSources(pyodide);
-  parts.stdlib.holdImports(pyodide, () => parts.interrupts.take());
+  parts.stdlib.holdImports(pyodide, parts.mustStop);
   // Every restore starts from the same random state. (The runner's setup orders sys.path.)
   pyodide.runPython('import random; random.seed()');
   refreshTimeZone(pyodide);

@@ -1,8 +1,10 @@
 /**
- * A gzipped snapshot file that the worker reads itself (Node and the Deno process: the snapshot
- * shipped with the package, src/sandbox/runtime/shipped-snapshot.ts). It is unpacked straight into
- * one buffer of the size gzip's trailer gives, so its megabytes are held once.
+ * The snapshot the boot is handed, read: bytes or a Blob (browsers), or a gzipped file that the
+ * worker reads itself (Node and the Deno process: the snapshot shipped with the package,
+ * src/sandbox/runtime/shipped-snapshot.ts), unpacked straight into one buffer of the size gzip's
+ * trailer gives, so its megabytes are held once. What it holds is read by snapshots/snapshot.ts.
  */
+import type { SnapshotData } from '../../src/protocol.js';
 import { localFile } from './node-paths.js';
 
 /** More is not a snapshot of this package (the shipped one unpacks to 13 MB). */
@@ -32,4 +34,14 @@ export async function readSnapshotFile(url: string): Promise<Uint8Array<ArrayBuf
   }
   if (at !== size) throw new RangeError('it unpacks to less than its gzip trailer says');
   return bytes;
+}
+
+/** The bytes of a snapshot handed in as a Blob (browsers) or a file (Node); one that cannot be read is rejected. */
+export async function readSnapshot(data: SnapshotData): Promise<Uint8Array | { rejected: string }> {
+  if (data instanceof Uint8Array) return data;
+  try {
+    return data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : await readSnapshotFile(data.gzippedFile);
+  } catch (error) {
+    return { rejected: `unreadable: ${(error as Error)?.message ?? error}` };
+  }
 }

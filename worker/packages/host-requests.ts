@@ -2,12 +2,10 @@
  * What the worker asks of the host on the events port, and the host's answers: wheels (isolated
  * mode and Node) and the package index's picks for imports nothing else provides.
  */
-import type { Bytes, HostEvent } from '../src/protocol.js';
-import type { Outbox } from './outbox.js';
-import { type IndexPackages, IndexWaitStopped } from './packages.js';
-
-/** How often a run waiting for the host's package index looks whether it was stopped (as late-stdlib.ts does). */
-const STOP_POLL_MS = 50;
+import type { Bytes, HostEvent } from '../../src/protocol.js';
+import type { Outbox } from '../outbox.js';
+import { type MustStop, watchForStop } from '../stops/stop-poll.js';
+import { type IndexPackages, IndexWaitStopped } from './cell-packages.js';
 
 export class HostRequests {
   private readonly packageRequests = new Map<number, { resolve(data: Bytes): void; reject(error: Error): void }>();
@@ -16,10 +14,9 @@ export class HostRequests {
   /** Ends the current run's wait for the package index, as a stop (see `askIndex`). */
   private stopWait: (() => void) | undefined;
 
-  /** `takeInterrupt`: whether the run must stop (see interrupts.ts). */
   constructor(
     private readonly outbox: Outbox,
-    private readonly takeInterrupt: () => boolean,
+    private readonly mustStop: MustStop,
   ) {}
 
   /** A message from the host: an answer to one of these requests; anything else is ignored. */
@@ -52,16 +49,15 @@ export class HostRequests {
   /**
    * Imports neither the lock file nor the interpreter provides, resolved by the host's package
    * index. The wait is stoppable, so a stop keeps the interpreter: a run waiting here runs no
-   * Python, so nothing reads the interrupt buffer but this wait (every `STOP_POLL_MS`), and the
-   * host's `cancel` ends it too (where there is no buffer). `cancelRequested`: the run was
-   * cancelled already.
+   * Python, so nothing reads the interrupt buffer but this wait (stop-poll.ts), and the host's
+   * `cancel` ends it at once too (where there is no buffer).
    */
-  askIndex(names: string[], cancelRequested: boolean): Promise<IndexPackages> {
-    if (cancelRequested) return Promise.reject(new IndexWaitStopped());
+  askIndex(names: string[]): Promise<IndexPackages> {
+    if (this.mustStop()) return Promise.reject(new IndexWaitStopped());
     const requestId = ++this.requestSeq;
     return new Promise((resolve, reject) => {
       const settle = () => {
-        clearInterval(poll);
+        unwatch();
         this.indexRequests.delete(requestId);
         if (this.stopWait === stop) this.stopWait = undefined;
       };
@@ -69,9 +65,7 @@ export class HostRequests {
         settle();
         reject(new IndexWaitStopped());
       };
-      const poll = setInterval(() => {
-        if (this.takeInterrupt()) stop();
-      }, STOP_POLL_MS);
+      const unwatch = watchForStop(this.mustStop, stop);
       this.stopWait = stop;
       this.indexRequests.set(requestId, {
         resolve: (packages) => {

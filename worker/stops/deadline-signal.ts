@@ -6,7 +6,7 @@
  * the deadline, keeping the interpreter (the host terminates only if that does not end the run
  * within its grace: C code that never checks, code that swallows KeyboardInterrupt).
  */
-import { SIGINT } from '../src/protocol.js';
+import { SIGINT } from '../../src/protocol.js';
 
 /**
  * After Python takes a SIGINT, how long until the next: as a host re-writes a shared buffer
@@ -16,7 +16,7 @@ import { SIGINT } from '../src/protocol.js';
  */
 const REARM_MS = 150;
 /**
- * How often a run that yields for stops is asked to (worker/yielding-stops.ts): a stop waits at
+ * How often a run that yields for stops is asked to (worker/stops/yielding-stops.ts): a stop waits at
  * most about this long. A yield costs about 0.75 ms in Chromium, 0.4 of it Pyodide's `run_sync`
  * (a new thread state per suspension): every 50 ms that was 1.5 to 2% of a long run, every 75 ms
  * it is about 1%, with a stop's p95 at about 75 ms.

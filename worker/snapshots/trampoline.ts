@@ -5,7 +5,7 @@
  * that memory after preRun, so an interpreter restored from a snapshot made elsewhere calls
  * through the pick of the runtime that made it: the shipped snapshot is made in Node, whose pick
  * is the JavaScript one. That costs every C call a trip through JavaScript, and JSPI cannot
- * suspend a stack with JavaScript frames on it (worker/late-stdlib.ts needs it to). So the word
+ * suspend a stack with JavaScript frames on it (worker/boot/late-stdlib.ts needs it to). So the word
  * this runtime's preRun wrote is read and put back after the restore.
  */
 

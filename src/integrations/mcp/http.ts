@@ -8,9 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ErrorCode, type RequestId, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolErrorCode, type RequestId, type Server, WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
 import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
@@ -18,6 +16,7 @@ import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
 import { SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { sendWebResponse, webRequest } from './web-bridge.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {
@@ -45,7 +44,7 @@ export interface RunningHttpMcpServer extends RunningMcpServer {
 export const MCP_PATH = '/mcp';
 
 interface Connection {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
   /** Open GET streams: a client still listening, whose session is evicted last. */
   streams: number;
@@ -85,34 +84,34 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     void registry.close(id);
   };
 
-  const newSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+  const newSession = async (request: Request, res: ServerResponse, body: unknown) => {
     const id = randomUUID();
     try {
       registry.open(id);
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
-      return sendError(res, 503, ErrorCode.InternalError, error.message, requestIdOf(body));
+      return sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
     }
     const session = registry.get(id);
     if (!session) return;
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
     const server = createSessionServer(session, resolved.tools);
     server.onclose = () => forget(id);
     connections.set(id, { transport, server, streams: 0 });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await sendWebResponse(res, await transport.handleRequest(request, { parsedBody: body }));
     // The transport refused the initialize (a missing Accept header, say): no session began.
     if (transport.sessionId === undefined) await transport.close();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== MCP_PATH) return sendError(res, 404, ErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
+    if (path !== MCP_PATH) return sendError(res, 404, ProtocolErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
     if (!hostAndOriginAllowed(req.headers.host, req.headers.origin, allowed)) {
-      return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
+      return sendError(res, 403, ProtocolErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
     }
     const sessionId = req.headers['mcp-session-id'];
-    if (Array.isArray(sessionId)) return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: one Mcp-Session-Id header.');
+    if (Array.isArray(sessionId)) return sendError(res, 400, ProtocolErrorCode.InvalidRequest, 'Bad Request: one Mcp-Session-Id header.');
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readJsonBody(req, resolved.maxMessageBytes);
@@ -120,6 +119,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
       body = read.json;
     }
     guard.serving(res);
+    const request = webRequest(req, res);
     if (sessionId !== undefined) {
       const connection = connections.get(sessionId);
       // The spec's answer to an unknown or closed session: the client starts a new one.
@@ -128,29 +128,29 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
         connection.streams++;
         res.once('close', () => connection.streams--);
       }
-      return connection.transport.handleRequest(req, res, body);
+      return sendWebResponse(res, await connection.transport.handleRequest(request, { parsedBody: body }));
     }
     if (req.method === 'GET') {
       // The spec's answer when the server offers no stream at this GET (none before a session): 405,
       // which clients that open their GET stream first (the AI SDK's) take as "try after initialize".
       res.setHeader('Allow', 'POST');
-      return sendError(res, 405, ErrorCode.InvalidRequest, 'Method Not Allowed: no stream before a session; start one with an initialize request.');
+      return sendError(res, 405, ProtocolErrorCode.InvalidRequest, 'Method Not Allowed: no stream before a session; start one with an initialize request.');
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(
         res,
         400,
-        ErrorCode.InvalidRequest,
+        ProtocolErrorCode.InvalidRequest,
         'Bad Request: no Mcp-Session-Id header; start a session with an initialize request.',
         requestIdOf(body),
       );
     }
-    return newSession(req, res, body);
+    return newSession(request, res, body);
   };
 
   const http: HttpServer = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, ErrorCode.InternalError, `Internal error: ${(error as Error)?.message ?? String(error)}`);
+      if (!res.headersSent) sendError(res, 500, ProtocolErrorCode.InternalError, `Internal error: ${(error as Error)?.message ?? String(error)}`);
       else res.end();
     });
   });
@@ -193,7 +193,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   const tooLarge: BodyRead = {
     ok: false,
     status: 413,
-    code: ErrorCode.InvalidRequest,
+    code: ProtocolErrorCode.InvalidRequest,
     message: `Message over ${maxBytes.toLocaleString('en-US')} bytes; it was not read.`,
   };
   const declared = Number(req.headers['content-length']);
@@ -214,7 +214,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   try {
     return { ok: true, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
-    return { ok: false, status: 400, code: ErrorCode.ParseError, message: 'Parse error: the body is not JSON.' };
+    return { ok: false, status: 400, code: ProtocolErrorCode.ParseError, message: 'Parse error: the body is not JSON.' };
   }
 }
 

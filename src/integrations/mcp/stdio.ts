@@ -6,8 +6,7 @@
  * is a line that is not JSON or not a JSON-RPC message.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
@@ -104,7 +103,7 @@ export class BoundedStdioTransport implements Transport {
       this.skipping = undefined;
       this.answerError(
         idOfCutLine(head.toString('latin1'), tail.toString('latin1')),
-        ErrorCode.InvalidRequest,
+        ProtocolErrorCode.InvalidRequest,
         `Message over ${this.maxMessageBytes.toLocaleString('en-US')} bytes; it was not read.`,
       );
       return;
@@ -117,15 +116,17 @@ export class BoundedStdioTransport implements Transport {
     try {
       json = JSON.parse(line);
     } catch {
-      this.answerError(undefined, ErrorCode.ParseError, 'Parse error: the line is not JSON.');
+      this.answerError(undefined, ProtocolErrorCode.ParseError, 'Parse error: the line is not JSON.');
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      this.answerError(requestIdOf(json), ErrorCode.InvalidRequest, 'Invalid request: not a JSON-RPC 2.0 message.');
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(json);
+    } catch {
+      this.answerError(requestIdOf(json), ProtocolErrorCode.InvalidRequest, 'Invalid request: not a JSON-RPC 2.0 message.');
       return;
     }
-    this.onmessage?.(parsed.data);
+    this.onmessage?.(message);
   }
 
   private answerError(id: RequestId | undefined, code: number, message: string): void {

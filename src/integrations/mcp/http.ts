@@ -1,9 +1,12 @@
 /**
- * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`): one SDK transport and one server per MCP
- * session, each with its own sandbox, within the session bounds. Before a request reaches a
- * transport its body is read within `maxMessageBytes`, and its Host and Origin must name this
- * machine, the listen address or a configured name, whatever the address (host-check.ts). Slow
- * or idle connections cannot lock clients out (connection-guard.ts).
+ * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`), both protocol eras on one endpoint.
+ * 2025-era traffic (the `initialize` handshake, `Mcp-Session-Id`) gets one SDK transport and one
+ * server per MCP session, each with its own sandbox, within the session bounds; 2026-07-28 traffic
+ * (`_meta` on each request) goes to the SDK's strict per-request handler, whose interpreters are
+ * named by handle (modern-http.ts). Before a request reaches either its body is read within
+ * `maxMessageBytes`, and its Host and Origin must name this machine, the listen address or a
+ * configured name, whatever the address (host-check.ts). Slow or idle connections cannot lock
+ * clients out (connection-guard.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
@@ -11,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { ProtocolErrorCode, type RequestId, type Server, WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
 import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
+import { InterpreterHandles, randomInstanceName } from './handles.js';
+import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
@@ -62,10 +67,12 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
-  const registry = new SessionRegistry(
+  // One registry for sessions and handles: one bound on the interpreters this process holds.
+  const registry: SessionRegistry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
     sandboxMaker(resolved),
     (id) => {
+      if (handles.owns(id)) return void registry.close(id);
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.
       const connection = connections.get(id);
       connections.delete(id);
@@ -74,6 +81,8 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     (id) => (connections.get(id)?.streams ?? 0) > 0,
     sessionSetup(resolved),
   );
+  const handles = new InterpreterHandles(registry, randomInstanceName(), resolved.sessions.idleMs);
+  const modern = modernHttpHandler(handles, resolved);
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
   const maxConnections = resolved.sessions.maxSessions * 4 + 16;
@@ -120,6 +129,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     }
     guard.serving(res);
     const request = webRequest(req, res);
+    if (!(await modern.isLegacy(request, body))) return sendWebResponse(res, await modern.fetch(request, body));
     if (sessionId !== undefined) {
       const connection = connections.get(sessionId);
       // The spec's answer to an unknown or closed session: the client starts a new one.
@@ -174,7 +184,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   });
   const close = () => {
     closing ??= (async () => {
-      await Promise.all([...connections.values()].map(({ transport }) => transport.close().catch(() => {})));
+      await Promise.all([modern.close(), ...[...connections.values()].map(({ transport }) => transport.close().catch(() => {}))]);
       await registry.closeAll();
       guard.stop();
       http.closeAllConnections();

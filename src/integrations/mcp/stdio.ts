@@ -1,16 +1,22 @@
 /**
- * MCP over stdio: newline-delimited JSON-RPC on stdin and stdout. The SDK's own stdio transport
- * buffers a whole line before looking at it and closes the connection on one over its bound, and
- * it drops a line that is not JSON-RPC without an answer. This one keeps serving: a line over
- * `maxMessageBytes` is skipped as it streams in (never held) and answered with an error, and so
- * is a line that is not JSON or not a JSON-RPC message.
+ * MCP over stdio: newline-delimited JSON-RPC on stdin and stdout, both protocol eras. The SDK's
+ * `serveStdio` decides the era from the opening message: a 2025 client (`initialize`) gets the one
+ * session of this process, a 2026-07-28 client (`server/discover`, `_meta` on each request) gets
+ * interpreters by handle. The wire is this transport, not the SDK's: that one buffers a whole line
+ * before looking at it and closes the connection on one over its bound, and it drops a line that
+ * is not JSON-RPC without an answer. This one keeps serving: a line over `maxMessageBytes` is
+ * skipped as it streams in (never held) and answered with an error, and so is a line that is not
+ * JSON or not a JSON-RPC message.
  */
 import type { Readable, Writable } from 'node:stream';
 import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import { serveStdio as serveStdioEras } from '@modelcontextprotocol/server/stdio';
+import { createHandleServer } from './handle-server.js';
+import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
-import { SessionRegistry, idleNote } from './sessions.js';
+import { SessionRegistry, idleNote, interpreterIdleMs } from './sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
 export class BoundedStdioTransport implements Transport {
@@ -24,6 +30,11 @@ export class BoundedStdioTransport implements Transport {
   /** Set while the rest of an over-long line is skipped: its first and last bytes, for its id. */
   private skipping: { head: Buffer; tail: Buffer } | undefined;
   private closed = false;
+  private ended!: () => void;
+  /** Settles when the transport closes (stdin ended, or `close()`). */
+  readonly whenClosed = new Promise<void>((resolve) => {
+    this.ended = resolve;
+  });
 
   /**
    * @param maxMessageBytes Longest line taken, in bytes.
@@ -59,6 +70,7 @@ export class BoundedStdioTransport implements Transport {
     this.stdin.pause();
     this.pieces = [];
     this.onclose?.();
+    this.ended();
   }
 
   private readonly onData = (chunk: Buffer | string): void => {
@@ -161,9 +173,15 @@ function requestIdOf(json: unknown): RequestId | undefined {
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : undefined;
 }
 
+/** The id of the one session of a 2025 client on stdio. */
+const STDIO_SESSION = 'stdio';
+
 /**
- * Serves MCP on this process's stdin and stdout: one session, whose interpreter is dropped (and
- * booted again on the next call, which says so) after `limits.idleMs` without calls.
+ * Serves MCP on this process's stdin and stdout. A 2025 client has one session, whose interpreter
+ * is dropped (and booted again on the next call, which says so) after `limits.idleMs` without
+ * calls. A 2026-07-28 client names its interpreters by handle, up to `limits.maxSessions` of them,
+ * each forgotten after `limits.idleMs` without calls (its interpreter given back after a third of
+ * that). Nothing boots before a call needs it.
  * @param options The server's options.
  * @param io Streams to use instead of the process's (tests).
  * @returns The running server.
@@ -171,31 +189,46 @@ function requestIdOf(json: unknown): RequestId | undefined {
  */
 export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
   const resolved = resolveServerOptions(options);
-  const registry = new SessionRegistry(
+  const create = sandboxMaker(resolved);
+  const setup = sessionSetup(resolved);
+  const sessions = new SessionRegistry(
     { ...resolved.sessions, maxSessions: 1 },
-    sandboxMaker(resolved),
+    create,
     (_id, session) => {
       if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
     },
     undefined,
-    sessionSetup(resolved),
+    setup,
   );
-  const server = createSessionServer(registry.open('stdio'), resolved.tools);
+  const handleRegistry = new SessionRegistry(
+    { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
+    create,
+    (id) => void handleRegistry.close(id),
+    undefined,
+    setup,
+  );
+  const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;
   const closed = new Promise<void>((resolve) => {
     done = resolve;
   });
+  const serving = serveStdioEras(
+    ({ era }) =>
+      era === 'legacy'
+        ? createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools)
+        : createHandleServer(handles, resolved.tools, resolved.functions),
+    { transport },
+  );
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await server.close().catch(() => {});
-      await registry.closeAll();
+      await serving.close().catch(() => {});
+      await Promise.all([sessions.closeAll(), handleRegistry.closeAll()]);
       done();
     })();
     return closing;
   };
-  server.onclose = () => void close();
-  await server.connect(transport);
+  void transport.whenClosed.then(close);
   return { close, closed };
 }

@@ -81,6 +81,13 @@ describe('a call whose handle is not a live one of this instance', () => {
     expect(handles.resolve(handle, null).session).toBeDefined();
     expect(handles.resolve(handle).session).toBe(handles.resolve(handle, handle).session);
   });
+
+  test("a header in SEP-2243's base64 form is compared decoded; one whose base64 is not canonical names no handle", () => {
+    const encoded = `=?base64?${Buffer.from(handle).toString('base64')}?=`;
+    expect(handles.resolve(handle, encoded).session).toBeDefined();
+    expect(handles.resolve(handle, `=?base64?${Buffer.from(handle).toString('base64').replace(/=+$/, '')}?=`).error).toMatch(/name different handles/);
+    expect(handles.resolve(handle, '=?base64?!!!!?=').error).toMatch(/name different handles/);
+  });
 });
 
 describe('the bounds on handles', () => {

@@ -92,7 +92,7 @@ export class InterpreterHandles {
         error: `The "${HANDLE_ARGUMENT}" argument is not a handle this server gave out (it is the string an earlier result returned, e.g. "${this.instance}.Xk3…"), so no Python state can be found with it. ${START_AGAIN}`,
       };
     }
-    if (header !== undefined && header !== null && header !== value) {
+    if (header !== undefined && header !== null && decodedHeader(header) !== value) {
       return {
         error: `The Mcp-Param-${HANDLE_HEADER} header and the "${HANDLE_ARGUMENT}" argument name different handles, so this call was not run. Send the same handle in both (your client does this itself), or ${START_AGAIN.charAt(0).toLowerCase()}${START_AGAIN.slice(1)}`,
       };
@@ -107,6 +107,24 @@ export class InterpreterHandles {
       return 'The Python state of this handle is gone: the server instance that held it has stopped (or the handle is from another server), and its variables and files went with it.';
     const idle = this.idleMs > 0 ? `unused for ${formatMinutes(this.idleMs)}, ` : '';
     return `The Python state of this handle is gone (${idle}replaced by newer interpreters at the server's bound, or the server restarted): its variables and files cannot be recovered.`;
+  }
+}
+
+const BASE64_SENTINEL = /^=\?base64\?((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)\?=$/;
+
+/**
+ * An `Mcp-Param-*` header's value as SEP-2243 encodes it: `=?base64?…?=` is base64 of UTF-8
+ * (canonical, else undefined: no value), anything else is the value itself.
+ */
+export function decodedHeader(header: string): string | undefined {
+  const trimmed = header.trim();
+  if (!trimmed.startsWith('=?base64?') || !trimmed.endsWith('?=')) return trimmed;
+  const payload = BASE64_SENTINEL.exec(trimmed)?.[1];
+  if (payload === undefined) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(payload, 'base64'));
+  } catch {
+    return undefined;
   }
 }
 

@@ -65,7 +65,7 @@ describe('one HTTP endpoint, both eras', () => {
 
   test('the v2 client pinned to 2026-07-28 gets it, the 1.x client a 2025 session', () => {
     expect(modern.client.getNegotiatedProtocolVersion()).toBe(MODERN_REVISION);
-    expect(legacy.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(legacy.sessionId).toMatch(/^[a-z0-9-]+\.[0-9a-f-]{36}$/);
   });
 
   test('the 2026 client lists the tools with a handle argument declared for Mcp-Param-Handle (its client keeps them: a valid SEP-2243 declaration); the 2025 session lists them as before', async () => {

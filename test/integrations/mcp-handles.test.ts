@@ -68,7 +68,7 @@ describe('a call whose handle is not a live one of this instance', () => {
   test("another instance's handle (its instance died, and the balancer sent it here) is told the state went with that instance", () => {
     const other = handlesWith({ maxSessions: 4, idleMs: 0 }, 'beta').handles.mint().handle;
     const resolved = handles.resolve(other);
-    expect(resolved.error).toMatch(/the server instance that held it has stopped/);
+    expect(resolved.error).toMatch(/held by another server instance \("beta"\), which has stopped/);
     expect(resolved.error).toMatch(START_AGAIN);
   });
 

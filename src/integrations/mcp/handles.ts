@@ -104,7 +104,7 @@ export class InterpreterHandles {
 
   private goneReason(handle: string): string {
     if (!this.owns(handle))
-      return 'The Python state of this handle is gone: the server instance that held it has stopped (or the handle is from another server), and its variables and files went with it.';
+      return `The Python state of this handle is not on this server: it was held by another server instance ("${handle.split('.')[0]}"), which has stopped or which this request did not reach, and its variables and files cannot be recovered here.`;
     const idle = this.idleMs > 0 ? `unused for ${formatMinutes(this.idleMs)}, ` : '';
     return `The Python state of this handle is gone (${idle}replaced by newer interpreters at the server's bound, or the server restarted): its variables and files cannot be recovered.`;
   }

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { ProtocolErrorCode, type RequestId, type Server, WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
 import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
-import { InterpreterHandles, randomInstanceName } from './handles.js';
+import { InterpreterHandles, isInstanceName, randomInstanceName } from './handles.js';
 import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
@@ -35,6 +35,12 @@ export interface HttpMcpServerOptions extends PythonMcpServerOptions {
    * this one by. Any other name is refused with `403`, so DNS rebinding finds no way in.
    */
   allowedHosts?: string[];
+  /**
+   * This server's name at the start of every handle and session id it gives out (`<instance>.…`),
+   * for a load balancer to send each back to it when several serve one address: lower-case
+   * letters, digits and dashes, up to 32. Default: 8 random hex digits.
+   */
+  instance?: string;
 }
 
 /** A running HTTP server. */
@@ -64,6 +70,8 @@ interface Connection {
  */
 export async function serveHttp(options: HttpMcpServerOptions, connectionBounds: Partial<ConnectionBounds> = {}): Promise<RunningHttpMcpServer> {
   const resolved = resolveServerOptions(options);
+  const instance = options.instance ?? randomInstanceName();
+  if (!isInstanceName(instance)) throw new TypeError(`instance must be lower-case letters, digits and dashes (up to 32); got ${JSON.stringify(instance)}`);
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
@@ -72,16 +80,17 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
     sandboxMaker(resolved),
     (id) => {
-      if (handles.owns(id)) return void registry.close(id);
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.
       const connection = connections.get(id);
+      // A handle's: it has no transport.
+      if (!connection) return void registry.close(id);
       connections.delete(id);
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
     sessionSetup(resolved),
   );
-  const handles = new InterpreterHandles(registry, randomInstanceName(), resolved.sessions.idleMs);
+  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs);
   const modern = modernHttpHandler(handles, resolved);
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
@@ -94,7 +103,7 @@ export async function serveHttp(options: HttpMcpServerOptions, connectionBounds:
   };
 
   const newSession = async (request: Request, res: ServerResponse, body: unknown) => {
-    const id = randomUUID();
+    const id = `${instance}.${randomUUID()}`;
     try {
       registry.open(id);
     } catch (error) {

@@ -5,24 +5,26 @@
  * under the argument's own name and in the text; a call with one is answered by that
  * interpreter only.
  */
-import type { CallToolResult, Server } from '@modelcontextprotocol/server';
+import type { CallToolResult, Server, Tool } from '@modelcontextprotocol/server';
 import type { SandboxFunction } from '../../types.js';
 import { toolError } from './content.js';
 import { SessionLimitError } from './errors.js';
-import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles } from './handles.js';
+import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
 import { answerCall, listedTools, toolServer } from './server.js';
 import type { SessionSandbox } from './sessions.js';
 import type { ToolBounds } from './tools.js';
-import { withHandleArgument } from './handles.js';
+
+/** The tools as clients without a session list them, `run_python`'s description listing `functions` (what every run may call). */
+export function handleTools(functions: readonly SandboxFunction[], bounds: ToolBounds): Tool[] {
+  return withHandleArgument(listedTools(functions, bounds));
+}
 
 /**
  * A server answering from `handles`' interpreters. Over HTTP it serves one request, so it is made
- * per request, with that request's headers.
- * @param functions What every run may call (code mode), listed in `run_python`'s description.
+ * per request, with that request's headers (and the tools listed once, by {@link handleTools}).
  * @param headers The HTTP request's headers, whose `Mcp-Param-Handle` must agree with the argument.
  */
-export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, functions: readonly SandboxFunction[], headers?: Headers): Server {
-  const tools = withHandleArgument(listedTools(functions, bounds));
+export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: Tool[], headers?: Headers): Server {
   return toolServer(tools, bounds, async (call, args, ctx) => {
     let handle: string;
     let session: SessionSandbox;

@@ -7,7 +7,7 @@
  * server's own bound is given.
  */
 import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
-import { createHandleServer } from './handle-server.js';
+import { createHandleServer, handleTools } from './handle-server.js';
 import type { InterpreterHandles } from './handles.js';
 import type { ResolvedServerOptions } from './options.js';
 
@@ -24,7 +24,8 @@ export interface ModernHttp {
 /** The 2026-07-28 handler of a server whose interpreters by handle are `handles`. */
 export function modernHttpHandler(handles: InterpreterHandles, resolved: ResolvedServerOptions): ModernHttp {
   const maxRequestBodySize = resolved.maxMessageBytes;
-  const handler = createMcpHandler(({ requestInfo }) => createHandleServer(handles, resolved.tools, resolved.functions, requestInfo?.headers), {
+  const tools = handleTools(resolved.functions, resolved.tools);
+  const handler = createMcpHandler(({ requestInfo }) => createHandleServer(handles, resolved.tools, tools, requestInfo?.headers), {
     legacy: 'reject',
     maxRequestBodySize,
   });

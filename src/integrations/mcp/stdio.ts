@@ -11,7 +11,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import { serveStdio as serveStdioEras } from '@modelcontextprotocol/server/stdio';
-import { createHandleServer } from './handle-server.js';
+import { createHandleServer, handleTools } from './handle-server.js';
 import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
@@ -217,7 +217,7 @@ export async function serveStdio(options: PythonMcpServerOptions = {}, io: { std
     ({ era }) =>
       era === 'legacy'
         ? createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools)
-        : createHandleServer(handles, resolved.tools, resolved.functions),
+        : createHandleServer(handles, resolved.tools, handleTools(resolved.functions, resolved.tools)),
     { transport },
   );
   let closing: Promise<void> | undefined;

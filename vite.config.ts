@@ -204,7 +204,7 @@ function integrationEntries(outDir: string): Plugin {
     apply: 'build',
     async closeBundle() {
       const mcpEntries = { mcp: 'src/integrations/mcp/index.ts', cli: 'src/integrations/mcp/bin.ts' };
-      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/sdk($|\/)/], [sandboxAsBuilt]);
+      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(sdk|server|core)($|\/)/], [sandboxAsBuilt]);
       await integration({ 'ai-sdk': 'src/integrations/ai-sdk/index.ts' }, 'any', [/^ai($|\/)/]);
       // Typed for this repository's tests, as index.node.d.ts is; the package's `types` conditions name the d.ts files under integrations/.
       writeFileSync(join(outDir, 'mcp.d.ts'), "export * from './integrations/mcp/index.js';\n");

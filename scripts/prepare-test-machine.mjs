@@ -62,6 +62,14 @@ const NEEDS = [
   { name: 'Xvfb', path: '/usr/bin/Xvfb', apt: 'xvfb', required: false, elsewhere: 'install Xvfb at /usr/bin/Xvfb (Linux only)' },
   { name: 'python3', command: 'python3', apt: 'python3', required: true, elsewhere: 'install Python 3 and put python3 on PATH' },
   { name: 'espeak-ng', command: 'espeak-ng', apt: 'espeak-ng', required: false, elsewhere: 'install espeak-ng (the voice test speaks its question with it)' },
+  {
+    name: 'HAProxy',
+    override: 'HAPROXY_PATH',
+    path: '/usr/sbin/haproxy',
+    apt: 'haproxy',
+    required: false,
+    elsewhere: 'set HAPROXY_PATH to an haproxy 2.6 or later (the MCP load-balancer test runs examples/mcp-balancer with it)',
+  },
 ];
 
 function onPath(command) {

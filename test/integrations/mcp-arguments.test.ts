@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
+import { serveHttp } from '../../src/integrations/mcp/http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
 import { SessionClosedError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
 import { SessionSandbox } from '../../src/integrations/mcp/sessions.js';
@@ -48,7 +49,7 @@ describe('the command line', () => {
 
   test("--http with its host; the server's limit flags set the same limits as the sandbox's, --idle-minutes in minutes", () => {
     const argv = ['--http', '3000', '--host', '0.0.0.0', '--max-sessions', '2', '--idle-minutes', '0.5', '--max-pending-calls', '4', '--max-code-chars', '500'];
-    expect(parseCommandLine(['mcp', ...argv, '--allowed-host', 'box'])).toEqual({
+    expect(parseCommandLine(['mcp', ...argv, '--allowed-host', 'box', '--instance', 'py1'])).toEqual({
       kind: 'http',
       options: {
         limits: { maxSessions: 2, idleMs: 30_000, maxPendingCalls: 4, maxCodeChars: 500 },
@@ -56,6 +57,7 @@ describe('the command line', () => {
         port: 3000,
         host: '0.0.0.0',
         allowedHosts: ['box'],
+        instance: 'py1',
       },
     });
   });
@@ -65,14 +67,18 @@ describe('the command line', () => {
     expect(() => parseCommandLine(['mcp', '--timeout', '5'])).toThrow(/--timeout/);
     expect(() => parseCommandLine(['mcp', '--timeout-ms', 'soon'])).toThrow(/--timeout-ms takes a number/);
     expect(() => parseCommandLine(['mcp', '--host', '0.0.0.0'])).toThrow(/go with --http/);
+    expect(() => parseCommandLine(['mcp', '--instance', 'py1'])).toThrow(/go with --http/);
   });
 
-  test('out-of-range values are refused before anything starts, naming the setting', () => {
+  test('out-of-range values are refused before anything starts, naming the setting', async () => {
     expect(() => resolveServerOptions({ limits: { timeoutMs: -1 } })).toThrow(/timeoutMs must be/);
     expect(() => resolveServerOptions({ limits: { maxSessions: 0 } })).toThrow(/limits.maxSessions must be/);
     expect(() => resolveServerOptions({ limits: { maxSessions: 1.5 } })).toThrow(/whole number/);
     expect(() => resolveServerOptions({ limits: { maxPendingCalls: 0 } })).toThrow(/limits.maxPendingCalls must be/);
     expect(() => resolveServerOptions({ limits: { idleMs: -1 } })).toThrow(/limits.idleMs must be/);
+    // A name a balancer could not route on: its handles and session ids would not lead back to it.
+    for (const instance of ['Py1', 'py.1', 'p'.repeat(33)])
+      await expect(serveHttp({ port: 0, instance })).rejects.toThrow(/instance must be lower-case letters/);
     // @ts-expect-error: an unknown limit.
     expect(() => resolveServerOptions({ limits: { maxSesions: 2 } })).toThrow(/Unknown limit "maxSesions"/);
   });

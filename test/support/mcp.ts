@@ -26,7 +26,7 @@ export interface DenolessCli {
 
 /**
  * The built CLI in a package folder of its own with no `deno` package beside it (a copy of dist/,
- * its runtime linked, the MCP SDK its one dependency linked), as a user has it who did not install
+ * its runtime linked, the MCP SDK's packages, its dependencies, linked), as a user has it who did not install
  * Deno. Run with `env`, whose PATH holds Node alone, it finds no Deno.
  */
 export function denolessCli(): DenolessCli {
@@ -38,7 +38,8 @@ export function denolessCli(): DenolessCli {
   cpSync(dist, join(pkg, 'dist'), { recursive: true, filter: (source) => source !== join(dist, 'pyodide') });
   symlinkSync(join(dist, 'pyodide'), join(pkg, 'dist', 'pyodide'), 'dir');
   mkdirSync(join(root, 'node_modules', '@modelcontextprotocol'));
-  symlinkSync(join(dist, '..', 'node_modules', '@modelcontextprotocol', 'sdk'), join(root, 'node_modules', '@modelcontextprotocol', 'sdk'), 'dir');
+  for (const sdk of ['sdk', 'server', 'core'])
+    symlinkSync(join(dist, '..', 'node_modules', '@modelcontextprotocol', sdk), join(root, 'node_modules', '@modelcontextprotocol', sdk), 'dir');
   return { cli: join(pkg, 'dist', 'cli.js'), env: { PATH: dirname(process.execPath) }, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -1,18 +1,45 @@
 /**
  * Code mode over MCP: the tools of connected MCP servers as functions the model's Python calls
  * (`default_api.memory__read_graph()`), in the shape every entry that takes code-callable
- * functions accepts. The client is the official SDK's (`@modelcontextprotocol/sdk`), taken by the
- * two methods used, as a type only: nothing here loads the SDK, so a page's bundle carries only
- * the client it connected itself.
+ * functions accepts. The client is the official SDK's, of either line: the v2 `Client`
+ * (`@modelcontextprotocol/client`) or the 1.x one (`@modelcontextprotocol/sdk`), taken by the
+ * methods used, as a structural type only: nothing here loads an SDK, so a page's bundle carries
+ * only the client it connected itself.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ConfirmCall } from '../../types.js';
 import { isServerName, pythonNames } from './names.js';
 import { bounded, pythonValue } from './results.js';
 import { usableSchema } from './schema.js';
 
-/** What {@link mcpFunctions} needs of a connected client: the SDK's `Client` has it. */
-export type McpToolClient = Pick<Client, 'listTools' | 'callTool'>;
+/** What `callTool` is given besides the tool's name and arguments: the call's signal and the request options. */
+export interface McpCallOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+  maxTotalTimeout?: number;
+  resetTimeoutOnProgress?: boolean;
+}
+
+/** A `tools/call`'s parameters. */
+export interface McpCallParams {
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** What {@link mcpFunctions} needs of a 1.x `Client` (`@modelcontextprotocol/sdk`): `callTool(params, resultSchema, options)`. */
+export interface McpToolClientV1 {
+  listTools(params?: { cursor?: string }): Promise<unknown>;
+  callTool(params: McpCallParams, resultSchema?: undefined, options?: McpCallOptions): Promise<unknown>;
+}
+
+/** What {@link mcpFunctions} needs of a v2 `Client` (`@modelcontextprotocol/client`): `callTool(params, options)`, told apart by `getProtocolEra`. */
+export interface McpToolClientV2 {
+  listTools(params?: { cursor?: string }): Promise<unknown>;
+  callTool(params: McpCallParams, options?: McpCallOptions): Promise<unknown>;
+  getProtocolEra(): string | undefined;
+}
+
+/** What {@link mcpFunctions} needs of a connected client: the SDK's `Client`, of either line, has it. */
+export type McpToolClient = McpToolClientV1 | McpToolClientV2;
 
 /**
  * One MCP tool as a code-callable function. It is at once a `SandboxFunction` (`run(code,
@@ -171,13 +198,19 @@ function caller(client: McpToolClient, tool: string, requestOptions?: McpFunctio
     let result: unknown;
     try {
       // The SDK sends notifications/cancelled when the signal aborts (a stop, the deadline, the call's timeout).
-      result = await client.callTool({ name: tool, arguments: args }, undefined, { ...requestOptions, signal });
+      result = await callTool(client, { name: tool, arguments: args }, { ...requestOptions, signal });
     } catch (error) {
       signal?.throwIfAborted();
       throw new Error(bounded(error instanceof Error ? error.message : String(error)));
     }
     return pythonValue(result);
   };
+}
+
+/** A tool call through either line's client: the options are v2's second argument, 1.x's third (after a result schema). */
+function callTool(client: McpToolClient, params: McpCallParams, options: McpCallOptions): Promise<unknown> {
+  if ('getProtocolEra' in client && typeof client.getProtocolEra === 'function') return client.callTool(params, options);
+  return (client as McpToolClientV1).callTool(params, undefined, options);
 }
 
 function isClient(value: unknown): value is McpToolClient {

@@ -49,6 +49,7 @@ export function usage(): string {
     '  --http <port>                 serve streamable HTTP at http://<host>:<port>/mcp (0: any free port)',
     '  --host <address>              address to listen on with --http (default 127.0.0.1)',
     '  --allowed-host <name>         a further Host/Origin name accepted over HTTP (repeatable; always: loopback names and --host)',
+    "  --instance <name>             with --http: this server's name in its handles and session ids, for a load balancer (default: random)",
     ...server,
     line(
       'idle-minutes',
@@ -86,6 +87,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       http: { type: 'string' },
       host: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
+      instance: { type: 'string' },
       'idle-minutes': { type: 'string' },
       'package-index': { type: 'string' },
       'snapshot-dir': { type: 'string' },
@@ -121,7 +123,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const servers = downstreamFlags(values);
   const http = flag('http');
   if (http === undefined) {
-    if (values.host !== undefined || values['allowed-host'] !== undefined) throw new TypeError('--host and --allowed-host go with --http.');
+    if (values.host !== undefined || values['allowed-host'] !== undefined || values.instance !== undefined)
+      throw new TypeError('--host, --allowed-host and --instance go with --http.');
     return { kind: 'stdio', options, ...servers };
   }
   return {
@@ -131,6 +134,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       port: numberFlag('http', http),
       ...(values.host !== undefined && { host: values.host }),
       ...(values['allowed-host'] && { allowedHosts: values['allowed-host'] }),
+      ...(values.instance !== undefined && { instance: values.instance }),
     },
     ...servers,
   };

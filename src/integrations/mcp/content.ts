@@ -2,7 +2,7 @@
  * Tool results as MCP content: a run as its text and one `image` block per image, a file as text,
  * an image or a base64 resource; each with its structured result (structured.ts) beside it.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { RunResult } from '../../types.js';
 import { runResultText } from '../shared/run-text.js';
 import { runStructured } from './structured.js';

@@ -1,23 +1,27 @@
 /**
- * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`): one SDK transport and one server per MCP
- * session, each with its own sandbox, within the session bounds. Before a request reaches a
- * transport its body is read within `maxMessageBytes`, and its Host and Origin must name this
- * machine, the listen address or a configured name, whatever the address (host-check.ts). Slow
- * or idle connections cannot lock clients out (connection-guard.ts).
+ * MCP over streamable HTTP (`POST`/`GET`/`DELETE /mcp`), both protocol eras on one endpoint.
+ * 2025-era traffic (the `initialize` handshake, `Mcp-Session-Id`) gets one SDK transport and one
+ * server per MCP session, each with its own sandbox, within the session bounds; 2026-07-28 traffic
+ * (`_meta` on each request) goes to the SDK's strict per-request handler, whose interpreters are
+ * named by handle (modern-http.ts). Before a request reaches either its body is read within
+ * `maxMessageBytes`, and its Host and Origin must name this machine, the listen address or a
+ * configured name, whatever the address (host-check.ts). Slow or idle connections cannot lock
+ * clients out (connection-guard.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ErrorCode, type RequestId, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolErrorCode, type RequestId, type Server, WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
 import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
+import { InterpreterHandles, isInstanceName, randomInstanceName } from './handles.js';
+import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { type OwnFunctions, sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
 import { SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { sendWebResponse, webRequest } from './web-bridge.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {
@@ -31,6 +35,12 @@ export interface HttpMcpServerOptions extends PythonMcpServerOptions {
    * this one by. Any other name is refused with `403`, so DNS rebinding finds no way in.
    */
   allowedHosts?: string[];
+  /**
+   * This server's name at the start of every handle and session id it gives out (`<instance>.…`),
+   * for a load balancer to send each back to it when several serve one address: lower-case
+   * letters, digits and dashes, up to 32. Default: 8 random hex digits.
+   */
+  instance?: string;
 }
 
 /** A running HTTP server. */
@@ -45,7 +55,7 @@ export interface RunningHttpMcpServer extends RunningMcpServer {
 export const MCP_PATH = '/mcp';
 
 interface Connection {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   server: Server;
   /** Open GET streams: a client still listening, whose session is evicted last. */
   streams: number;
@@ -73,21 +83,28 @@ export async function serveHttpSessions(
   ownFunctions?: OwnFunctions,
 ): Promise<RunningHttpMcpServer> {
   const resolved = resolveServerOptions(options);
+  const instance = options.instance ?? randomInstanceName();
+  if (!isInstanceName(instance)) throw new TypeError(`instance must be lower-case letters, digits and dashes (up to 32); got ${JSON.stringify(instance)}`);
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
-  const registry = new SessionRegistry(
+  // One registry for sessions and handles: one bound on the interpreters this process holds.
+  const registry: SessionRegistry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
     sandboxMaker(resolved),
     (id) => {
       // Forgotten at once, so a request on it gets 404 rather than a closing transport.
       const connection = connections.get(id);
+      // A handle's: it has no transport.
+      if (!connection) return void registry.close(id);
       connections.delete(id);
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
     sessionSetup(resolved, ownFunctions),
   );
+  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs);
+  const modern = modernHttpHandler(handles, resolved);
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
   const maxConnections = resolved.sessions.maxSessions * 4 + 16;
@@ -98,34 +115,34 @@ export async function serveHttpSessions(
     void registry.close(id);
   };
 
-  const newSession = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    const id = randomUUID();
+  const newSession = async (request: Request, res: ServerResponse, body: unknown) => {
+    const id = `${instance}.${randomUUID()}`;
     try {
       registry.open(id);
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
-      return sendError(res, 503, ErrorCode.InternalError, error.message, requestIdOf(body));
+      return sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
     }
     const session = registry.get(id);
     if (!session) return;
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
     const server = createSessionServer(session, resolved.tools);
     server.onclose = () => forget(id);
     connections.set(id, { transport, server, streams: 0 });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await sendWebResponse(res, await transport.handleRequest(request, { parsedBody: body }));
     // The transport refused the initialize (a missing Accept header, say): no session began.
     if (transport.sessionId === undefined) await transport.close();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== MCP_PATH) return sendError(res, 404, ErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
+    if (path !== MCP_PATH) return sendError(res, 404, ProtocolErrorCode.InvalidRequest, `Not found; the MCP endpoint is ${MCP_PATH}.`);
     if (!hostAndOriginAllowed(req.headers.host, req.headers.origin, allowed)) {
-      return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
+      return sendError(res, 403, ProtocolErrorCode.InvalidRequest, 'Forbidden: the Host or Origin header names another site.');
     }
     const sessionId = req.headers['mcp-session-id'];
-    if (Array.isArray(sessionId)) return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: one Mcp-Session-Id header.');
+    if (Array.isArray(sessionId)) return sendError(res, 400, ProtocolErrorCode.InvalidRequest, 'Bad Request: one Mcp-Session-Id header.');
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readJsonBody(req, resolved.maxMessageBytes);
@@ -133,6 +150,8 @@ export async function serveHttpSessions(
       body = read.json;
     }
     guard.serving(res);
+    const request = webRequest(req, res);
+    if (!(await modern.isLegacy(request, body))) return sendWebResponse(res, await modern.fetch(request, body));
     if (sessionId !== undefined) {
       const connection = connections.get(sessionId);
       // The spec's answer to an unknown or closed session: the client starts a new one.
@@ -141,29 +160,29 @@ export async function serveHttpSessions(
         connection.streams++;
         res.once('close', () => connection.streams--);
       }
-      return connection.transport.handleRequest(req, res, body);
+      return sendWebResponse(res, await connection.transport.handleRequest(request, { parsedBody: body }));
     }
     if (req.method === 'GET') {
       // The spec's answer when the server offers no stream at this GET (none before a session): 405,
       // which clients that open their GET stream first (the AI SDK's) take as "try after initialize".
       res.setHeader('Allow', 'POST');
-      return sendError(res, 405, ErrorCode.InvalidRequest, 'Method Not Allowed: no stream before a session; start one with an initialize request.');
+      return sendError(res, 405, ProtocolErrorCode.InvalidRequest, 'Method Not Allowed: no stream before a session; start one with an initialize request.');
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(
         res,
         400,
-        ErrorCode.InvalidRequest,
+        ProtocolErrorCode.InvalidRequest,
         'Bad Request: no Mcp-Session-Id header; start a session with an initialize request.',
         requestIdOf(body),
       );
     }
-    return newSession(req, res, body);
+    return newSession(request, res, body);
   };
 
   const http: HttpServer = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, ErrorCode.InternalError, `Internal error: ${(error as Error)?.message ?? String(error)}`);
+      if (!res.headersSent) sendError(res, 500, ProtocolErrorCode.InternalError, `Internal error: ${(error as Error)?.message ?? String(error)}`);
       else res.end();
     });
   });
@@ -187,7 +206,7 @@ export async function serveHttpSessions(
   });
   const close = () => {
     closing ??= (async () => {
-      await Promise.all([...connections.values()].map(({ transport }) => transport.close().catch(() => {})));
+      await Promise.all([modern.close(), ...[...connections.values()].map(({ transport }) => transport.close().catch(() => {}))]);
       await registry.closeAll();
       guard.stop();
       http.closeAllConnections();
@@ -206,7 +225,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   const tooLarge: BodyRead = {
     ok: false,
     status: 413,
-    code: ErrorCode.InvalidRequest,
+    code: ProtocolErrorCode.InvalidRequest,
     message: `Message over ${maxBytes.toLocaleString('en-US')} bytes; it was not read.`,
   };
   const declared = Number(req.headers['content-length']);
@@ -227,7 +246,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   try {
     return { ok: true, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
-    return { ok: false, status: 400, code: ErrorCode.ParseError, message: 'Parse error: the body is not JSON.' };
+    return { ok: false, status: 400, code: ProtocolErrorCode.ParseError, message: 'Parse error: the body is not JSON.' };
   }
 }
 

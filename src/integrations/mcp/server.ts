@@ -1,21 +1,16 @@
 /**
- * The MCP server of one session: the official SDK's `Server` with the four tools, answering from
- * that session's sandbox. Tool calls whose arguments are unusable get tool errors (`isError`), as
- * the SDK's own `McpServer` answers them, so a model can fix its call; requests that are not valid
- * MCP are answered with JSON-RPC errors by the SDK and the transports.
+ * The MCP server of one session: the official SDK's `Server` (the v2 line) with the four tools,
+ * answering from that session's sandbox. Tool calls whose arguments are unusable get tool errors
+ * (`isError`), as the SDK's own `McpServer` answers them, so a model can fix its call; requests
+ * that are not valid MCP are answered with JSON-RPC errors by the SDK and the transports. The
+ * same pieces serve clients without a session, whose calls name their interpreter by handle
+ * (handle-server.ts).
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  type CallToolResult,
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type ProgressToken,
-  type ServerNotification,
-} from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, type ProgressToken, Server, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
-import type { LoadProgress } from '../../types.js';
+import type { LoadProgress, SandboxFunction } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
 import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
@@ -26,45 +21,72 @@ declare const __PACKAGE_VERSION__: string | undefined;
 /** The package's version, set by the build (vite.config.ts). */
 const VERSION = typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0';
 
-/** The name the server gives in `initialize`. */
+/** The name the server gives in `initialize` and `server/discover`. */
 export const SERVER_NAME = 'pyodide-code-execution';
 
 const INSTRUCTIONS =
   'Python (Pyodide) with state kept between calls: run_python runs code, write_file and read_file move files in and out of its working directory, reset starts over.';
 
 /**
- * A server for one MCP session. Connect it to one transport (`server.connect(transport)`).
- * @param session The session's sandbox.
- * @param bounds The per-run time told to the model, and the argument bounds.
- * @returns The SDK server; closing it does not close the session.
+ * How long a 2026-07-28 client may keep `tools/list` and `server/discover`: the tools of a server
+ * never change while it runs, and are the same for every client (`public`).
  */
-export function createSessionServer(session: SessionSandbox, bounds: ToolBounds): Server {
-  // The low-level Server: the tools' JSON Schemas and argument checks are this package's own, so
-  // no schema library is needed and every bound is checked before anything is decoded.
-  const server = new Server({ name: SERVER_NAME, version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  // run_python's description lists the functions its runs get: the session's.
-  const listed =
-    session.functions.length > 0
-      ? session.functions.map(({ name, description, parameters }) => ({ name, description, parametersJsonSchema: parameters }))
-      : bounds.functions;
-  const tools = toolDefinitions({ ...bounds, functions: listed });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+const LIST_CACHE = { ttlMs: 5 * 60_000, cacheScope: 'public' } as const;
+
+/** Answers one checked call. */
+export type AnswerCall = (call: ToolCall, args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
+
+/**
+ * A server listing `tools`, whose calls are checked against `bounds` and then answered by `answer`.
+ * The low-level `Server`: the tools' JSON Schemas and argument checks are this package's own, so
+ * no schema library is needed and every bound is checked before anything is decoded.
+ */
+export function toolServer(tools: Tool[], bounds: ToolBounds, answer: AnswerCall): Server {
+  const server = new Server(
+    { name: SERVER_NAME, version: VERSION },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE } },
+  );
+  server.setRequestHandler('tools/list', () => ({ tools }));
+  server.setRequestHandler('tools/call', async (request, ctx) => {
+    const args = request.params.arguments ?? {};
     let call: ToolCall;
     try {
-      call = parseToolCall(request.params.name, request.params.arguments, bounds);
+      call = parseToolCall(request.params.name, args, bounds);
     } catch (error) {
       if (ToolArgumentError.isInstance(error)) return toolError(`Input validation error: ${error.message}`);
       throw error;
     }
-    const progress = progressSender(extra._meta?.progressToken, extra.sendNotification);
-    try {
-      return await callTool(session, call, bounds.maxFileBytes, extra.signal, progress);
-    } catch (error) {
-      return toolError(describeFailure(error, extra.signal, bounds.place ?? 'deno'));
-    }
+    return answer(call, args, ctx);
   });
   return server;
+}
+
+/** The four tools, with `run_python`'s description listing `functions` (the session's, else the bounds'). */
+export function listedTools(functions: readonly SandboxFunction[], bounds: ToolBounds): Tool[] {
+  const listed =
+    functions.length > 0 ? functions.map(({ name, description, parameters }) => ({ name, description, parametersJsonSchema: parameters })) : bounds.functions;
+  return toolDefinitions({ ...bounds, functions: listed });
+}
+
+/**
+ * A server for one MCP session. Connect it to one transport (`server.connect(transport)`).
+ * @param session The session's sandbox.
+ * @param bounds The per-run time told to the model, and the argument bounds.
+ * @returns The SDK server (`@modelcontextprotocol/server`); closing it does not close the session.
+ */
+export function createSessionServer(session: SessionSandbox, bounds: ToolBounds): Server {
+  return toolServer(listedTools(session.functions, bounds), bounds, (call, _args, ctx) => answerCall(session, call, bounds, ctx));
+}
+
+/** The answer to a checked call from `session`'s sandbox: a failure is a tool error that says what happened. */
+export async function answerCall(session: SessionSandbox, call: ToolCall, bounds: ToolBounds, ctx: ServerContext): Promise<CallToolResult> {
+  const { signal } = ctx.mcpReq;
+  const progress = progressSender(ctx.mcpReq._meta?.progressToken, ctx.mcpReq.notify);
+  try {
+    return await callTool(session, call, bounds.maxFileBytes, signal, progress);
+  } catch (error) {
+    return toolError(describeFailure(error, signal, bounds.place ?? 'deno'));
+  }
 }
 
 async function callTool(
@@ -138,10 +160,7 @@ function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds[
  * Sends `notifications/progress` for a call that asked for them (it sent a progressToken): each
  * of the sandbox's boot and package messages, numbered, as progress must increase.
  */
-function progressSender(
-  token: ProgressToken | undefined,
-  send: (notification: ServerNotification) => Promise<void>,
-): ((progress: LoadProgress) => void) | undefined {
+function progressSender(token: ProgressToken | undefined, send: ServerContext['mcpReq']['notify']): ((progress: LoadProgress) => void) | undefined {
   if (token === undefined) return undefined;
   let step = 0;
   return (progress) => {

@@ -1,17 +1,22 @@
 /**
- * MCP over stdio: newline-delimited JSON-RPC on stdin and stdout. The SDK's own stdio transport
- * buffers a whole line before looking at it and closes the connection on one over its bound, and
- * it drops a line that is not JSON-RPC without an answer. This one keeps serving: a line over
- * `maxMessageBytes` is skipped as it streams in (never held) and answered with an error, and so
- * is a line that is not JSON or not a JSON-RPC message.
+ * MCP over stdio: newline-delimited JSON-RPC on stdin and stdout, both protocol eras. The SDK's
+ * `serveStdio` decides the era from the opening message: a 2025 client (`initialize`) gets the one
+ * session of this process, a 2026-07-28 client (`server/discover`, `_meta` on each request) gets
+ * interpreters by handle. The wire is this transport, not the SDK's: that one buffers a whole line
+ * before looking at it and closes the connection on one over its bound, and it drops a line that
+ * is not JSON-RPC without an answer. This one keeps serving: a line over `maxMessageBytes` is
+ * skipped as it streams in (never held) and answered with an error, and so is a line that is not
+ * JSON or not a JSON-RPC message.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import { serveStdio as serveStdioEras } from '@modelcontextprotocol/server/stdio';
+import { createHandleServer, handleTools } from './handle-server.js';
+import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
-import { SessionRegistry, idleNote } from './sessions.js';
+import { SessionRegistry, idleNote, interpreterIdleMs } from './sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
 export class BoundedStdioTransport implements Transport {
@@ -25,6 +30,11 @@ export class BoundedStdioTransport implements Transport {
   /** Set while the rest of an over-long line is skipped: its first and last bytes, for its id. */
   private skipping: { head: Buffer; tail: Buffer } | undefined;
   private closed = false;
+  private ended!: () => void;
+  /** Settles when the transport closes (stdin ended, or `close()`). */
+  readonly whenClosed = new Promise<void>((resolve) => {
+    this.ended = resolve;
+  });
 
   /**
    * @param maxMessageBytes Longest line taken, in bytes.
@@ -60,6 +70,7 @@ export class BoundedStdioTransport implements Transport {
     this.stdin.pause();
     this.pieces = [];
     this.onclose?.();
+    this.ended();
   }
 
   private readonly onData = (chunk: Buffer | string): void => {
@@ -104,7 +115,7 @@ export class BoundedStdioTransport implements Transport {
       this.skipping = undefined;
       this.answerError(
         idOfCutLine(head.toString('latin1'), tail.toString('latin1')),
-        ErrorCode.InvalidRequest,
+        ProtocolErrorCode.InvalidRequest,
         `Message over ${this.maxMessageBytes.toLocaleString('en-US')} bytes; it was not read.`,
       );
       return;
@@ -117,15 +128,17 @@ export class BoundedStdioTransport implements Transport {
     try {
       json = JSON.parse(line);
     } catch {
-      this.answerError(undefined, ErrorCode.ParseError, 'Parse error: the line is not JSON.');
+      this.answerError(undefined, ProtocolErrorCode.ParseError, 'Parse error: the line is not JSON.');
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      this.answerError(requestIdOf(json), ErrorCode.InvalidRequest, 'Invalid request: not a JSON-RPC 2.0 message.');
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(json);
+    } catch {
+      this.answerError(requestIdOf(json), ProtocolErrorCode.InvalidRequest, 'Invalid request: not a JSON-RPC 2.0 message.');
       return;
     }
-    this.onmessage?.(parsed.data);
+    this.onmessage?.(message);
   }
 
   private answerError(id: RequestId | undefined, code: number, message: string): void {
@@ -160,9 +173,15 @@ function requestIdOf(json: unknown): RequestId | undefined {
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : undefined;
 }
 
+/** The id of the one session of a 2025 client on stdio. */
+const STDIO_SESSION = 'stdio';
+
 /**
- * Serves MCP on this process's stdin and stdout: one session, whose interpreter is dropped (and
- * booted again on the next call, which says so) after `limits.idleMs` without calls.
+ * Serves MCP on this process's stdin and stdout. A 2025 client has one session, whose interpreter
+ * is dropped (and booted again on the next call, which says so) after `limits.idleMs` without
+ * calls. A 2026-07-28 client names its interpreters by handle, up to `limits.maxSessions` of them,
+ * each forgotten after `limits.idleMs` without calls (its interpreter given back after a third of
+ * that). Nothing boots before a call needs it.
  * @param options The server's options.
  * @param io Streams to use instead of the process's (tests).
  * @returns The running server.
@@ -170,31 +189,46 @@ function requestIdOf(json: unknown): RequestId | undefined {
  */
 export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
   const resolved = resolveServerOptions(options);
-  const registry = new SessionRegistry(
+  const create = sandboxMaker(resolved);
+  const setup = sessionSetup(resolved);
+  const sessions = new SessionRegistry(
     { ...resolved.sessions, maxSessions: 1 },
-    sandboxMaker(resolved),
+    create,
     (_id, session) => {
       if (session.hasInterpreter) void session.dropInterpreter(idleNote(resolved.sessions.idleMs));
     },
     undefined,
-    sessionSetup(resolved),
+    setup,
   );
-  const server = createSessionServer(registry.open('stdio'), resolved.tools);
+  const handleRegistry = new SessionRegistry(
+    { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
+    create,
+    (id) => void handleRegistry.close(id),
+    undefined,
+    setup,
+  );
+  const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;
   const closed = new Promise<void>((resolve) => {
     done = resolve;
   });
+  const serving = serveStdioEras(
+    ({ era }) =>
+      era === 'legacy'
+        ? createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools)
+        : createHandleServer(handles, resolved.tools, handleTools(resolved.functions, resolved.tools)),
+    { transport },
+  );
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await server.close().catch(() => {});
-      await registry.closeAll();
+      await serving.close().catch(() => {});
+      await Promise.all([sessions.closeAll(), handleRegistry.closeAll()]);
       done();
     })();
     return closing;
   };
-  server.onclose = () => void close();
-  await server.connect(transport);
+  void transport.whenClosed.then(close);
   return { close, closed };
 }

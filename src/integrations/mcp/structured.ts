@@ -6,7 +6,7 @@
  * place of the text blocks, keeping the image blocks; so the fields carry everything the text
  * says, with the names a `RunResult` has, and a file's text too.
  */
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import { listedFiles } from '../../agent/run-python/files.js';
 import { STATE_LOST_NOTE } from '../../agent/run-python/tool.js';
 import type { RunOutcome, RunResult } from '../../types.js';

@@ -3,7 +3,7 @@
  * of each call's arguments. Arguments come from a client, so every one is hostile: types are
  * checked and sizes bounded before anything is decoded or handed to the sandbox.
  */
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import type { RunPlace } from '../../agent/run-python/place.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { ToolArgumentError } from './errors.js';

@@ -1,0 +1,63 @@
+/**
+ * The MCP server for clients without a session (protocol revision 2026-07-28, over HTTP or
+ * stdio): the same four tools, each taking the `handle` that names its interpreter (handles.ts).
+ * A call without one starts a new interpreter and returns its handle, in `structuredContent`
+ * under the argument's own name and in the text; a call with one is answered by that
+ * interpreter only.
+ */
+import type { CallToolResult, Server, Tool } from '@modelcontextprotocol/server';
+import type { SandboxFunction } from '../../types.js';
+import { toolError } from './content.js';
+import { SessionLimitError } from './errors.js';
+import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
+import { answerCall, listedTools, toolServer } from './server.js';
+import type { SessionSandbox } from './sessions.js';
+import type { ToolBounds } from './tools.js';
+
+/** The tools as clients without a session list them, `run_python`'s description listing `functions` (what every run may call). */
+export function handleTools(functions: readonly SandboxFunction[], bounds: ToolBounds): Tool[] {
+  return withHandleArgument(listedTools(functions, bounds));
+}
+
+/**
+ * A server answering from `handles`' interpreters. Over HTTP it serves one request, so it is made
+ * per request, with that request's headers (and the tools listed once, by {@link handleTools}).
+ * @param headers The HTTP request's headers, whose `Mcp-Param-Handle` must agree with the argument.
+ */
+export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: Tool[], headers?: Headers): Server {
+  return toolServer(tools, bounds, async (call, args, ctx) => {
+    let handle: string;
+    let session: SessionSandbox;
+    let minted = false;
+    if (args[HANDLE_ARGUMENT] === undefined || args[HANDLE_ARGUMENT] === null) {
+      try {
+        ({ handle, session } = handles.mint());
+      } catch (error) {
+        if (SessionLimitError.isInstance(error)) return toolError(error.message);
+        throw error;
+      }
+      minted = true;
+    } else {
+      const resolved = handles.resolve(args[HANDLE_ARGUMENT], headers?.get(`Mcp-Param-${HANDLE_HEADER}`));
+      if (resolved.error !== undefined) return toolError(resolved.error);
+      handle = args[HANDLE_ARGUMENT] as string;
+      session = resolved.session;
+    }
+    return withHandle(await answerCall(session, call, bounds, ctx), handle, minted);
+  });
+}
+
+/** The result with its handle: always in `structuredContent`, and said in the text when the call started the interpreter. */
+function withHandle(result: CallToolResult, handle: string, minted: boolean): CallToolResult {
+  const note = minted
+    ? [
+        {
+          type: 'text' as const,
+          text: `This call started a new Python interpreter, whose handle is "${handle}": pass it as "${HANDLE_ARGUMENT}" in every later call to keep its variables and files.`,
+        },
+      ]
+    : [];
+  if (result.isError) return { ...result, content: [...result.content, ...note] };
+  const structured = typeof result.structuredContent === 'object' && result.structuredContent !== null ? result.structuredContent : {};
+  return { ...result, content: [...result.content, ...note], structuredContent: { ...structured, [HANDLE_ARGUMENT]: handle } };
+}

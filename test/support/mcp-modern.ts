@@ -1,0 +1,78 @@
+/**
+ * The 2026-07-28 side of the MCP tests: the v2 SDK client (`@modelcontextprotocol/client`) pinned
+ * to that revision, over stdio (the built CLI) or streamable HTTP, and raw requests in that
+ * revision's envelope (`_meta` on each request, the standard headers) for what no client sends.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { CLI, type ToolResult } from './mcp.js';
+
+/** The protocol revision without sessions. */
+export const MODERN_REVISION = '2026-07-28';
+
+/** A v2 client pinned to {@link MODERN_REVISION}. */
+export interface ModernConnection {
+  client: Client;
+  call(name: string, args?: Record<string, unknown>): Promise<ToolResult>;
+  close(): Promise<void>;
+}
+
+function pinnedClient(): Client {
+  return new Client({ name: 'test-2026', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN_REVISION } } });
+}
+
+function modern(client: Client): ModernConnection {
+  return {
+    client,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as ToolResult,
+    close: () => client.close(),
+  };
+}
+
+/** The v2 client, pinned, on the HTTP server at `url`. */
+export async function connectModernHttp(url: string): Promise<ModernConnection> {
+  const client = pinnedClient();
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return modern(client);
+}
+
+/** The v2 client, pinned, on the CLI over stdio (`mcp` plus `flags`). */
+export async function connectModernStdio(flags: string[] = []): Promise<ModernConnection> {
+  const client = pinnedClient();
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...flags], stderr: 'pipe' }));
+  return modern(client);
+}
+
+/** The `_meta` envelope each 2026-07-28 request carries. */
+export const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': MODERN_REVISION,
+  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+
+/** A raw 2026-07-28 request's answer: the HTTP status and the JSON-RPC message. */
+export interface ModernAnswer {
+  status: number;
+  message: { result?: Record<string, unknown>; error?: { code: number; message: string } };
+}
+
+/**
+ * POSTs one 2026-07-28 request to `url` with the headers the revision requires (`Mcp-Method`,
+ * `Mcp-Name` for a tool call) and `headers` besides.
+ */
+export async function modernRequest(url: string, method: string, params: Record<string, unknown>, headers: Record<string, string> = {}): Promise<ModernAnswer> {
+  const name: Record<string, string> = typeof params.name === 'string' ? { 'Mcp-Name': params.name } : {};
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'MCP-Protocol-Version': MODERN_REVISION,
+      'Mcp-Method': method,
+      ...name,
+      ...headers,
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: ENVELOPE } }),
+  });
+  return { status: response.status, message: await response.json() };
+}

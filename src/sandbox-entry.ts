@@ -12,7 +12,11 @@ export {
   mcpFunctions,
   type McpFunction,
   type McpFunctionsOptions,
+  type McpCallOptions,
+  type McpCallParams,
   type McpToolClient,
+  type McpToolClientV1,
+  type McpToolClientV2,
   type McpToolInfo,
 } from './integrations/mcp-tools/index.js';
 export { boundedMcpFetch, type BoundedMcpFetchOptions, type McpFetch } from './integrations/mcp-tools/bounded-fetch.js';

@@ -27,14 +27,19 @@ export interface McpCallParams {
 
 /** What {@link mcpFunctions} needs of a 1.x `Client` (`@modelcontextprotocol/sdk`): `callTool(params, resultSchema, options)`. */
 export interface McpToolClientV1 {
+  /** One page of the server's `tools/list`. */
   listTools(params?: { cursor?: string }): Promise<unknown>;
+  /** One `tools/call`: the options come third, after a result schema this library never passes. */
   callTool(params: McpCallParams, resultSchema?: undefined, options?: McpCallOptions): Promise<unknown>;
 }
 
 /** What {@link mcpFunctions} needs of a v2 `Client` (`@modelcontextprotocol/client`): `callTool(params, options)`, told apart by `getProtocolEra`. */
 export interface McpToolClientV2 {
+  /** One page of the server's `tools/list`. */
   listTools(params?: { cursor?: string }): Promise<unknown>;
+  /** One `tools/call`, with the options second. */
   callTool(params: McpCallParams, options?: McpCallOptions): Promise<unknown>;
+  /** Which era of the protocol the connection speaks: only a v2 client has it, so it tells the two apart. */
   getProtocolEra(): string | undefined;
 }
 

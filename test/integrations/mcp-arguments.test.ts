@@ -4,7 +4,7 @@ import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
 import { SessionClosedError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
-import { SessionSandbox } from '../../src/integrations/mcp/sessions.js';
+import { SessionSandbox } from '../../src/integrations/shared/sessions.js';
 import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
 import { parseToolCall } from '../../src/integrations/mcp/tools.js';
 

@@ -17,7 +17,7 @@ import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOption
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
-import { SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
 
 /** Options of the HTTP server. */
 export interface HttpMcpServerOptions extends PythonMcpServerOptions {

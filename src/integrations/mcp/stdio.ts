@@ -11,7 +11,7 @@ import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } 
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
-import { SessionRegistry, idleNote } from './sessions.js';
+import { SessionRegistry, idleNote } from '../shared/sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
 export class BoundedStdioTransport implements Transport {

@@ -270,7 +270,9 @@ export class SessionRegistry {
       if (!victim || (candidate.listened === victim.listened ? candidate.idle > victim.idle : victim.listened)) victim = candidate;
     }
     if (!victim) {
-      throw new SessionLimitError(`Python holds its maximum of ${this.bounds.maxSessions} sessions, each running a call; wait for one to finish and try again.`);
+      throw new SessionLimitError(
+        `Python holds its maximum of ${this.bounds.maxSessions} sessions, each running a call; wait for one to finish and try again.`,
+      );
     }
     this.sessions.delete(victim.id);
     void victim.session.close();

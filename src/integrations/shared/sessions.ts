@@ -227,7 +227,8 @@ export class SessionRegistry {
     if (bounds.idleMs > 0) {
       const first = bounds.interpreterIdleMs ? Math.min(bounds.idleMs, bounds.interpreterIdleMs) : bounds.idleMs;
       this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, first / 4)));
-      this.timer.unref();
+      // Node: the sweep does not keep the process alive. A page's timers have no unref.
+      (this.timer as { unref?: () => void }).unref?.();
     }
   }
 

@@ -5,7 +5,8 @@
  * ADK entry (dist/adk.js) and its default frame isolation. The model's code blocks run in the
  * frame and their results reach its next request; turns of a session share a variable and other
  * sessions do not; a CSV is read with csv after ADK's pandas cell fails; a PNG comes back as an
- * artifact; a failing cell is retried and fixed.
+ * artifact; a failing cell is retried and fixed. The page escape attempts, each a cell through the
+ * executor, all fail.
  *
  * Needs `npm run build` (dist/adk.js, dist/sandbox.js).
  */
@@ -19,6 +20,8 @@ import { REPO_ROOT, requireLibBuild } from '../support/browser/repo.js';
 import { launchChromium } from '../support/chromium.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
+import { ESCAPE_ATTEMPTS } from '../support/browser/escape-attempts.js';
+import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { routeGeminiTo } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 120_000;
@@ -31,6 +34,7 @@ interface HarnessWindow {
     newSession(userId?: string, sessionId?: string): Promise<string>;
     turn(sessionId: string, parts: unknown[], userId?: string): Promise<{ events: Parts[]; frames: number }>;
     artifact(sessionId: string, filename: string): Promise<{ mimeType: string; data: string } | undefined>;
+    cell(sessionId: string, code: string): Promise<{ stdout: string; stderr: string; outputFiles: unknown[] }>;
   };
   adkHarnessError?: string;
 }
@@ -153,5 +157,39 @@ describe("an LlmAgent from ADK's web build with SandboxCodeExecutor in a page", 
       expect(requestText(fake.requests[2])).toContain('2.5');
     },
     TIMEOUT_MS,
+  );
+});
+
+describe('the page escape attempts through the executor', () => {
+  let canary: CanaryServer;
+  beforeAll(async () => {
+    canary = await startCanaryServer();
+    // The escape test's deadline per attempt: an attempt that hangs is stopped, reaching nothing.
+    await page.evaluate(() => (window as HarnessWindow).adkHarness?.setUp({ limits: { timeoutMs: 20_000 } }));
+    await page.evaluate(() => localStorage.setItem('host-secret', 'HOST-STORAGE-CANARY-5e1d'));
+  }, TIMEOUT_MS);
+  afterAll(async () => {
+    await canary?.close();
+  });
+
+  test(
+    `all ${ESCAPE_ATTEMPTS.length} fail, or end harmless: the canary hears nothing and no cell reads the page's storage`,
+    async () => {
+      const targets = { canary: canary.url, canaryWs: canary.wsUrl, host: site.origin };
+      const succeeded: string[] = [];
+      for (const [index, attempt] of ESCAPE_ATTEMPTS.entries()) {
+        // Each attempt the first cell of a session of its own, as in the escape test's fresh sandboxes.
+        const result = await page.evaluate(([id, code]) => (window as HarnessWindow).adkHarness!.cell(id, code), [
+          `escape-${index}`,
+          attempt.code(targets),
+        ] as const);
+        if ((attempt.expect ?? 'fails') === 'fails' && result.stderr === '') succeeded.push(`${attempt.name}: ${result.stdout.slice(0, 200)}`);
+        expect(JSON.stringify(result), attempt.name).not.toContain('HOST-STORAGE-CANARY-5e1d');
+      }
+      expect(succeeded).toEqual([]);
+      expect(canary.count).toBe(0);
+      expect(canary.connections).toBe(0);
+    },
+    ESCAPE_ATTEMPTS.length * 30_000,
   );
 });

@@ -134,6 +134,13 @@ describe('interpreters bounded by count and idle time', () => {
     expect(result.stdout).toMatch(/^This session's Python interpreter was closed after 1 second without calls, and this run started a new one[\s\S]*False/);
   }, 60_000);
 
+  test('close() disposes the interpreters; a later cell does not run and says why', async () => {
+    const executor = executorWith();
+    await cell(executor, 'closing', 'x = 1');
+    await executor.close();
+    expect((await cell(executor, 'closing', 'print(x)')).stderr).toBe('The cell did not run: this code executor was closed.');
+  }, 60_000);
+
   test('past maxSessions the longest idle session gives its interpreter to the new one; its next cell says its earlier state is gone', async () => {
     const executor = executorWith({ limits: { maxSessions: 1 } });
     await cell(executor, 'a', 'x = 1');

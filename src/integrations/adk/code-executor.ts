@@ -39,6 +39,7 @@ export class SandboxCodeExecutor extends BaseCodeExecutor {
   private readonly maxCodeChars: number;
   private readonly functions: readonly SandboxFunction[];
   private readonly tools: readonly AdkTool[];
+  private closed = false;
 
   /**
    * @param options The sandbox's options, the executor's limits and the functions the code may call.
@@ -80,6 +81,7 @@ export class SandboxCodeExecutor extends BaseCodeExecutor {
    */
   override async executeCode({ invocationContext, codeExecutionInput }: ExecuteCodeParams): Promise<CodeExecutionResult> {
     const { code, language, inputFiles = [], executionId } = codeExecutionInput;
+    if (this.closed) return refusedCell('The cell did not run: this code executor was closed.');
     if (language !== CodeExecutionLanguage.PYTHON) return refusedCell(`This executor runs Python only; the cell is ${String(language)}.`);
     if (typeof code !== 'string') return refusedCell('The cell has no code.');
     if (code.length > this.maxCodeChars)
@@ -111,10 +113,11 @@ export class SandboxCodeExecutor extends BaseCodeExecutor {
   }
 
   /**
-   * Disposes every interpreter and stops the idle sweep; later cells boot new ones. Call it when
-   * the app stops (a pending sweep timer does not keep Node alive, but the interpreters would).
+   * Disposes every interpreter and stops the idle sweep; later cells do not run (their `stderr`
+   * says so). Call it when the app stops: the interpreters (Deno processes in Node) would keep it running.
    */
   async close(): Promise<void> {
+    this.closed = true;
     await this.sessions.closeAll();
   }
 

@@ -163,27 +163,29 @@ function nodeLibrary(outDir: string): Plugin {
 
 /**
  * The integrations, each built alone so that what it leaves out stays out: mcp.js and cli.js (the
- * MCP server and its command line, Node) and ai-sdk.js (the AI SDK tool, any runtime). They reuse
+ * MCP server and its command line, Node), ai-sdk.js (the AI SDK tool, any runtime) and adk.js /
+ * adk.node.js (the ADK code executor, a page's and Node's). They reuse
  * run_python's text helpers, whose module also imports @google/genai for the Gemini parts: with
  * external modules taken as free of side effects, that unused import is dropped, so neither entry
  * needs @google/genai. The MCP server takes PythonSandbox from sandbox.node.js (one copy of the
- * sandbox, the same class an app imports from `pyodide-code-execution/sandbox`); the MCP SDK and
- * `ai` are the app's own (dependency and optional peer), never bundled.
+ * sandbox, the same class an app imports from `pyodide-code-execution/sandbox`), the ADK executor
+ * from sandbox.js or sandbox.node.js; the MCP SDK, `ai` and `@google/adk` are the app's own
+ * (dependency and optional peers), never bundled.
  */
 function integrationEntries(outDir: string): Plugin {
   const sandboxEntry = join(root, 'src/sandbox-entry.ts');
-  const sandboxAsBuilt: Plugin = {
+  const sandboxAsBuilt = (file: string): Plugin => ({
     name: 'sandbox-as-built',
     // Before Vite's own resolver, which would otherwise resolve the import to the source file.
     enforce: 'pre',
     async resolveId(source, importer, options) {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (resolved?.id === sandboxEntry) return { id: './sandbox.node.js', external: true };
+      if (resolved?.id === sandboxEntry) return { id: `./${file}`, external: true };
       return resolved;
     },
-  };
+  });
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
-  const integration = (entries: Record<string, string>, target: 'node' | 'any', external: (string | RegExp)[], plugins: Plugin[] = []) =>
+  const integration = (entries: Record<string, string>, target: 'node' | 'browser' | 'any', external: (string | RegExp)[], plugins: Plugin[] = []) =>
     build({
       configFile: false,
       logLevel: 'warn',
@@ -195,7 +197,7 @@ function integrationEntries(outDir: string): Plugin {
         rollupOptions: {
           external: [/^node:/, /^@google\/genai($|\/)/, ...external],
           treeshake: { moduleSideEffects: 'no-external' },
-          output: { entryFileNames: '[name].js', chunkFileNames: 'mcp-[name]-[hash].js' },
+          output: { entryFileNames: '[name].js', chunkFileNames: `${Object.keys(entries)[0].replace('.', '-')}-[name]-[hash].js` },
         },
       },
     });
@@ -204,11 +206,16 @@ function integrationEntries(outDir: string): Plugin {
     apply: 'build',
     async closeBundle() {
       const mcpEntries = { mcp: 'src/integrations/mcp/index.ts', cli: 'src/integrations/mcp/bin.ts' };
-      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(sdk|server|core)($|\/)/], [sandboxAsBuilt]);
+      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(sdk|server|core)($|\/)/], [sandboxAsBuilt('sandbox.node.js')]);
       await integration({ 'ai-sdk': 'src/integrations/ai-sdk/index.ts' }, 'any', [/^ai($|\/)/]);
+      // The ADK executor makes its sandboxes, so it is built twice, each on its build of the sandbox (as index.js and index.node.js are).
+      const adk = 'src/integrations/adk/index.ts';
+      await integration({ adk }, 'browser', [/^@google\/adk($|\/)/], [sandboxAsBuilt('sandbox.js')]);
+      await integration({ 'adk.node': adk }, 'node', [/^@google\/adk($|\/)/], [sandboxAsBuilt('sandbox.node.js')]);
       // Typed for this repository's tests, as index.node.d.ts is; the package's `types` conditions name the d.ts files under integrations/.
       writeFileSync(join(outDir, 'mcp.d.ts'), "export * from './integrations/mcp/index.js';\n");
       writeFileSync(join(outDir, 'ai-sdk.d.ts'), "export * from './integrations/ai-sdk/index.js';\n");
+      for (const name of ['adk', 'adk.node']) writeFileSync(join(outDir, `${name}.d.ts`), "export * from './integrations/adk/index.js';\n");
     },
   };
 }

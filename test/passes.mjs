@@ -93,6 +93,7 @@ export const QUICK_SKIPS = [
   'test/sandbox/shipped-snapshot.test.ts',
   'test/sandbox/deno-isolation.test.ts',
   'test/integrations/mcp-escape.test.ts',
+  'test/integrations/adk-escape.test.ts',
 ];
 /** The sandbox and the widget in Chromium. */
 export const QUICK_CHROMIUM = ['test/browser/sandbox.browser.test.ts', 'test/ui/widget.browser.test.ts'];

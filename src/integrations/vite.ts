@@ -17,6 +17,8 @@ import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
+export { adkWebBuild } from './adk/web-build.js';
+
 const NAME = 'pyodide-code-execution';
 /** What the sandbox fetches from beside its module, as a URL path ends and as a path inside dist/. */
 const SERVED_URL = /(?:^|\/)(?:worker\.js|pyodide\/[\w.-]+)$/;

@@ -5,7 +5,7 @@ import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/m
 import { serveHttp } from '../../src/integrations/mcp/http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
 import { SessionClosedError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
-import { SessionSandbox } from '../../src/integrations/mcp/sessions.js';
+import { SessionSandbox } from '../../src/integrations/shared/sessions.js';
 import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
 import { parseToolCall } from '../../src/integrations/mcp/tools.js';
 

@@ -20,7 +20,7 @@ function moduleGraph(entry: string, seen = new Map<string, string>()): Map<strin
   return seen;
 }
 
-describe.each(['index.js', 'sandbox.js'])('the browser build, %s', (entry) => {
+describe.each(['index.js', 'sandbox.js', 'adk.js'])('the browser build, %s', (entry) => {
   const graph = moduleGraph(entry);
 
   test('imports nothing from node:', () => {

@@ -5,7 +5,7 @@
  * TypeScript page that embeds the widget. Needs the built `dist/`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,28 @@ beforeAll(() => {
   const tarball = packPackage(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   const modules = join(app, 'node_modules');
-  linkDependencies(unpackPackage(tarball, modules), modules);
+  // A project without ADK: the ADK entry's optional peer is the one left out.
+  linkDependencies(unpackPackage(tarball, modules), modules, ['@google/adk']);
 }, 240_000);
 afterAll(() => rmSync(app, { recursive: true, force: true }));
 
 describe('the packed package', () => {
+  test('no file but the ADK entry imports @google/adk, and a project without ADK loads every other entry', () => {
+    const dist = join(app, 'node_modules', NAME, 'dist');
+    const importsAdk = /(?:\bfrom|\bimport)\s*\(?\s*["']@google\/adk(?:\/[^"']*)?["']/;
+    const naming = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => /\.(m?js|d\.ts)$/.test(file) && importsAdk.test(readFileSync(join(dist, file), 'utf8')),
+    );
+    expect(naming.sort()).toEqual(['adk.js', 'adk.node.js', ...naming.filter((file) => file.startsWith('integrations/adk/'))].sort());
+    expect(naming.filter((file) => file.startsWith('integrations/adk/')).length).toBeGreaterThan(0);
+    writeFileSync(
+      join(app, 'entries.mjs'),
+      `for (const entry of ['', '/sandbox', '/mcp', '/ai-sdk']) await import('${NAME}' + entry);
+try { await import('${NAME}/adk'); console.log('adk loaded'); } catch (error) { console.log(error.code, /@google\\/adk/.test(error.message)); }`,
+    );
+    expect(execFileSync(process.execPath, ['entries.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe('ERR_MODULE_NOT_FOUND true');
+  }, 60_000);
+
   test('runs Python from a Node ESM project by its name, with no configuration', () => {
     writeFileSync(
       join(app, 'main.mjs'),

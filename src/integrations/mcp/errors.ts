@@ -6,23 +6,7 @@
  */
 import { CodeExecutionError } from '../../errors.js';
 
-/** Thrown when a new session would go past `maxSessions` and every held session is running a call. `code: 'session-limit'`, retryable (later). */
-export class SessionLimitError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionLimitError';
-  override name = 'SessionLimitError';
-  constructor(message: string) {
-    super(message, { code: 'session-limit', retryable: true });
-  }
-}
-
-/** Thrown by a call on a session that was closed (idle, deleted, or the server is stopping), or one with too many calls pending. `code: 'session-closed'`. */
-export class SessionClosedError extends CodeExecutionError {
-  static override readonly kind: string = 'SessionClosedError';
-  override name = 'SessionClosedError';
-  constructor(message: string) {
-    super(message, { code: 'session-closed' });
-  }
-}
+export { SessionClosedError, SessionLimitError } from '../shared/session-errors.js';
 
 /**
  * Thrown for a call while the boundary cannot start (Deno missing, or there but not running); its

@@ -11,7 +11,7 @@ import { toolError } from './content.js';
 import { SessionLimitError } from './errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
 import { answerCall, listedTools, toolServer } from './server.js';
-import type { SessionSandbox } from './sessions.js';
+import type { SessionSandbox } from '../shared/sessions.js';
 import type { ToolBounds } from './tools.js';
 
 /** The tools as clients without a session list them, `run_python`'s description listing `functions` (what every run may call). */

@@ -20,7 +20,7 @@ import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOption
 import { createSessionServer } from './server.js';
 import { type OwnFunctions, sandboxMaker, sessionSetup } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
-import { SessionRegistry, interpreterIdleMs } from './sessions.js';
+import { SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';
 
 /** Options of the HTTP server. */

@@ -23,6 +23,6 @@ export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
 export type { AgentLimits, McpServerLimits } from '../../agent-limits.js';
 export { createSessionServer } from './server.js';
 export type { ToolBounds } from './tools.js';
-export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionBounds, type SessionSetup } from './sessions.js';
+export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionBounds, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
 export { SessionLimitError, SessionClosedError } from './errors.js';
 export type { SkillsFolder } from './skills-folder.js';

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits
 import { resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
-import type { SessionBounds } from './sessions.js';
+import type { SessionBounds } from '../shared/sessions.js';
 import type { ToolBounds } from './tools.js';
 
 /** Options of the MCP server, for stdio and HTTP alike. */

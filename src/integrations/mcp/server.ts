@@ -14,7 +14,7 @@ import type { LoadProgress, SandboxFunction } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
 import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
-import type { SessionSandbox } from './sessions.js';
+import type { SessionSandbox } from '../shared/sessions.js';
 import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
 
 declare const __PACKAGE_VERSION__: string | undefined;

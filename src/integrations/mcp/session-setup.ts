@@ -6,7 +6,7 @@
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { boundaryUnavailable } from './boundary.js';
 import type { ResolvedServerOptions } from './options.js';
-import type { CreateSandbox, SessionSetup } from './sessions.js';
+import type { CreateSandbox, SessionSetup } from '../shared/sessions.js';
 import { SkillsFolder } from './skills-folder.js';
 
 /** Makes each session's sandbox. */

@@ -16,7 +16,7 @@ import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
-import { SessionRegistry, idleNote, interpreterIdleMs } from './sessions.js';
+import { SessionRegistry, idleNote, interpreterIdleMs } from '../shared/sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
 export class BoundedStdioTransport implements Transport {

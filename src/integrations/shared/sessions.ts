@@ -1,28 +1,39 @@
 /**
- * One `PythonSandbox` per MCP session, and the bounds on them: at most `maxSessions` sessions at
- * once (an interpreter is ~100 MB, ~360 MB with the Deno boundary), a session with no call for
- * `interpreterIdleMs` gives its interpreter back, and one with no call for `idleMs` is handed to
- * the transport to close. Clients may leave without ending their session (the SDK's `close()` sends
- * no DELETE), so a new session at the bound takes the place of the longest idle one rather than
- * being refused. A session's sandbox boots on its first call, so a client that only lists the
- * tools costs no interpreter.
+ * One `PythonSandbox` per session (an MCP session, an ADK session), and the bounds on them: at most
+ * `maxSessions` sessions at once (an interpreter is ~100 MB, ~360 MB with the Deno boundary), a
+ * session with no call for `interpreterIdleMs` gives its interpreter back, and one with no call for
+ * `idleMs` is handed to its owner to close (the MCP server closes its transport, the ADK executor
+ * forgets it). Clients may leave without ending their session (the MCP SDK's `close()` sends no
+ * DELETE; an ADK session is never ended at all), so a new session at the bound takes the place of
+ * the longest idle one rather than being refused. A session's sandbox boots on its first call, so a
+ * client that only lists the tools costs no interpreter.
  */
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { LoadProgress, SandboxFunction } from '../../types.js';
-import { SessionClosedError, SessionLimitError } from './errors.js';
-import type { SkillsFolder } from './skills-folder.js';
+import type { FileOutput, LoadProgress, SandboxFunction } from '../../types.js';
+import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
 export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
+
+/**
+ * What a session writes into each new interpreter before its first run, and keeps from its runs:
+ * the MCP server's skills folder (src/integrations/mcp/skills-folder.ts).
+ */
+export interface SessionSkills {
+  /** Writes the skills into a new interpreter; returns a note of what was left out, for its first run. */
+  writeInto(sandbox: PythonSandbox): Promise<string | undefined>;
+  /** Keeps the skills a run wrote; returns a note of what was not kept. */
+  keep(files: readonly FileOutput[]): Promise<string | undefined>;
+}
 
 /** What a session's runs have besides its sandbox. */
 export interface SessionSetup {
   /** Functions each run of the session may call (code mode, `default_api.<name>`); the server passes them to `run` and lists them. Default: none. */
   functions?: readonly SandboxFunction[];
   /** A folder whose skills each new interpreter of the session gets, and where each run's are kept (`skillsDirectory`). Default: none. */
-  skills?: SkillsFolder;
+  skills?: SessionSkills;
   /**
    * Called each time the session's interpreter is let go (a reset, given back while idle, the
    * session's end), once it is disposed: ends what the functions hold open for it, such as the
@@ -44,7 +55,7 @@ export class SessionSandbox {
   /** Functions each run may call (code mode): the server passes them to `run`. */
   readonly functions: readonly SandboxFunction[];
   /** The skills folder, if any: written into each new interpreter; the server keeps each run's skills in it. */
-  readonly skills: SkillsFolder | undefined;
+  readonly skills: SessionSkills | undefined;
   private current: Promise<PythonSandbox> | undefined;
   private readonly listeners = new Set<(progress: LoadProgress) => void>();
   private busy = 0;
@@ -226,7 +237,8 @@ export class SessionRegistry {
     if (bounds.idleMs > 0) {
       const first = bounds.interpreterIdleMs ? Math.min(bounds.idleMs, bounds.interpreterIdleMs) : bounds.idleMs;
       this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(250, first / 4)));
-      this.timer.unref();
+      // Node: the sweep does not keep the process alive. A page's timers have no unref.
+      (this.timer as { unref?: () => void }).unref?.();
     }
   }
 
@@ -270,7 +282,7 @@ export class SessionRegistry {
     }
     if (!victim) {
       throw new SessionLimitError(
-        `This server holds its maximum of ${this.bounds.maxSessions} sessions, each running a call; wait for one to finish and connect again.`,
+        `Python holds its maximum of ${this.bounds.maxSessions} sessions, each running a call; wait for one to finish and try again.`,
       );
     }
     this.sessions.delete(victim.id);

@@ -46,7 +46,7 @@ export class PyodideEngine implements WorkerApi {
       this.host.onHostEvent(data as HostEvent);
       this.functions.onHostEvent(data as HostEvent);
     };
-    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, this.turns, {
+    this.functions = new DefaultApi(this.outbox, this.mustStop, this.interrupts, {
       receiver,
       dispatch: onHostEvent,
     });
@@ -70,7 +70,7 @@ export class PyodideEngine implements WorkerApi {
     });
     this.py = interpreter;
     this.runs.attach(interpreter);
-    this.turns.install(interpreter.pyodide);
+    this.turns.attach(interpreter.pyodide);
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
     const yieldsForStops = !this.interrupts.fromHost && !yieldsTurnedOff() && (await this.stops.connect(interpreter.pyodide));
     return { ...info, yieldsForStops };

@@ -55,7 +55,7 @@ export class Runs {
     this.current = current;
     this.py.outputBelow.begin();
     this.outbox.post({ type: 'run-started', runId: request.runId });
-    // Not while Python of an ended run's tasks still runs (a slice waiting in place): see run-turns.ts.
+    // The event loop's steps are this run's from now on (see run-turns.ts).
     await this.turns.begin(request.runId);
     this.interrupts.clear();
     // Code that may await is stopped by the host's cancel, as with a shared buffer: a SIGINT would

@@ -15,7 +15,6 @@ import { canWait } from '../jspi/can-wait.js';
 import { enterPromising } from '../jspi/enter-promising.js';
 import type { Interrupts } from '../stops/interrupts.js';
 import type { Outbox } from '../outbox.js';
-import type { RunTurns } from '../stops/run-turns.js';
 import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 
 /** `default_api`'s hooks for the worker. */
@@ -58,7 +57,6 @@ export class DefaultApi {
     private readonly outbox: Outbox,
     private readonly mustStop: MustStop,
     private readonly interrupts: Pick<Interrupts, 'listen'>,
-    private readonly turns: Pick<RunTurns, 'track'>,
     private readonly blocking?: { receiver: BlockingReceiver | undefined; dispatch(event: unknown): void },
   ) {}
 
@@ -174,8 +172,7 @@ export class DefaultApi {
       this.unwatch = undefined;
     }
     try {
-      // The task goes on inside `_answer`, outside the event loop: it counts as running for run-turns.ts.
-      if (!call.inPlace && this.promising && this.pyodide) this.turns.track(enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore));
+      if (!call.inPlace && this.promising && this.pyodide) void enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore);
       else this.answer(callId, answer);
     } catch {
       ignore();

@@ -1,21 +1,21 @@
 /**
  * A run's asyncio tasks end with it, held where Python cannot reach. Every step of a task is a
- * callback that Pyodide's event loop hands to `scheduleCallback` (pyodide/webloop.py), and from boot
- * on that is this worker's function, in Pyodide's API and in the event loop's module alike (the
- * original is then referenced nowhere Python can reach). Each callback is stamped, in this
- * worker's scope, with the run going on when it was scheduled, and dropped when it comes due after
- * that run has ended, or when it was scheduled between runs. So whatever a cell rewrites of Python
- * (its tasks' run tags, the loop's methods, worker/python/run_tasks.py), a task it leaves behind is
- * never woken again, and a task made outside any run never starts.
+ * callback that Pyodide's event loop hands to `scheduleCallback` (pyodide/webloop.py), and from the
+ * first run on that is this worker's function, in Pyodide's API and in the event loop's module
+ * alike (the original is then referenced nowhere Python can reach). Each callback is stamped, in
+ * this worker's scope, with the run going on when it was scheduled, and dropped when it comes due
+ * after that run has ended, or when it was scheduled between runs. So whatever a cell rewrites of
+ * Python (its tasks' run tags, the loop's methods, worker/python/run_tasks.py), a task it leaves
+ * behind is never woken again, and a task made outside any run never starts. (Until the first run
+ * the boot's own waits, `canWait`, take steps on the event loop outside any run.)
  *
  * The turn after a run's code ends is still the run's: its pending tasks take the cancellation
- * run_tasks.py sends them. A step that was then waiting in place (JSPI) finishes its slice between
- * runs, and the next run begins only once none is left: no Python of an ended run's tasks runs
- * while a later run goes.
+ * run_tasks.py sends them. A step already going then finishes its slice; one that waits in place
+ * (JSPI) for a promise resumes through the event loop, so after its run never.
  *
  * Not held here: a JavaScript callback a cell registers itself (`js.setTimeout` with a Python
- * function) is no task and passes no scheduler of ours; the Python it runs is part of whatever
- * goes on when it fires.
+ * function) is no task and passes no scheduler of ours: the Python it runs, or resumes, is part of
+ * whatever goes on when it fires.
  */
 import type { PyodideInterface } from 'pyodide';
 
@@ -31,16 +31,40 @@ export class RunTurns {
   private run: number | undefined;
   /** Callbacks of `run` due at its next turn, not fired yet. */
   private due = 0;
-  /** Python entered for a run (an event-loop step, an awaited call's answer) that has not finished: under JSPI it may wait in place. */
-  private running = 0;
-  private readonly whenIdle: (() => void)[] = [];
   /** Settles once the last run's turn after its code is over. */
   private closing: Promise<void> = Promise.resolve();
   /** Pyodide's own scheduler. */
   private schedule: Schedule = (callback, ms) => void setTimeout(callback, ms);
+  /** The interpreter whose event loop this gates, until its first run begins. */
+  private pyodide: PyodideInterface | undefined;
 
-  /** From now on every event-loop callback passes here (after boot: a snapshot cannot hold this function). */
-  install(pyodide: PyodideInterface): void {
+  /** The booted interpreter: its event loop is gated from its first run on. */
+  attach(pyodide: PyodideInterface): void {
+    this.pyodide = pyodide;
+  }
+
+  /** Run `runId` begins, once the last run's turn is over. */
+  async begin(runId: number): Promise<void> {
+    await this.closing;
+    // In the same turn as the run begins: a boot's wait still going on gets its steps stamped as the run's.
+    if (this.pyodide) this.install(this.pyodide);
+    this.pyodide = undefined;
+    this.run = runId;
+    this.due = 0;
+  }
+
+  /** The run's code has ended: its next turn is still its own (if it has callbacks due), then it is closed. */
+  end(): void {
+    const run = this.run;
+    const close = () => {
+      if (this.run === run) this.run = undefined;
+    };
+    if (this.due === 0) close();
+    else this.closing = new Promise<void>((resolve) => this.schedule(resolve, 0)).then(close);
+  }
+
+  /** From now on every event-loop callback passes here (not in a snapshot: it cannot hold this function). */
+  private install(pyodide: PyodideInterface): void {
     const api = (pyodide as unknown as { _api: { scheduleCallback: Schedule } })._api;
     const original = api.scheduleCallback;
     this.schedule = original;
@@ -58,42 +82,9 @@ export class RunTurns {
     webloop.destroy();
   }
 
-  /** Run `runId` begins, once nothing of an ended run is still running. */
-  async begin(runId: number): Promise<void> {
-    await this.closing;
-    if (this.running > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
-    this.run = runId;
-    this.due = 0;
-  }
-
-  /** The run's code has ended: its next turn is still its own (if it has callbacks due), then it is closed. */
-  end(): void {
-    const run = this.run;
-    const close = () => {
-      if (this.run === run) this.run = undefined;
-    };
-    if (this.due === 0) close();
-    else this.closing = new Promise<void>((resolve) => this.schedule(resolve, 0)).then(close);
-  }
-
-  /** Python entered for the current run outside the event loop (an awaited call's answer): it counts as running until it settles. */
-  track(entry: PromiseLike<unknown>): void {
-    this.running++;
-    const settled = () => {
-      if (--this.running > 0) return;
-      for (const resolve of this.whenIdle.splice(0)) resolve();
-    };
-    entry.then(settled, settled);
-  }
-
   private fire(callback: Callback, run: number | undefined, atOnce: boolean): void {
     if (atOnce && run === this.run) this.due--;
-    if (run === undefined || run !== this.run) {
-      callback.destroy?.();
-      return;
-    }
-    const result = callback();
-    // Under JSPI the step is a promise: it may wait in place, and finish after its run.
-    if (result && typeof (result as PromiseLike<unknown>).then === 'function') this.track(result as PromiseLike<unknown>);
+    if (run === undefined || run !== this.run) callback.destroy?.();
+    else callback();
   }
 }

@@ -53,6 +53,8 @@ interface Header {
   key: SavedInterpreter['key'];
   heapSize: number;
   memoryBytes: number;
+  /** One bit per 64 KiB page of the memory (hex), set for the pages kept: all-zero ones are not. */
+  pageMap: string;
   files: { path: string; bytes: number }[];
   /** The payload's length packed and unpacked, and the SHA-256 of the packed payload. */
   packedBytes: number;
@@ -62,20 +64,22 @@ interface Header {
 
 /** `state` (the worker's answer, checked here: it is untrusted) as one gzip-compressed, checksummed blob. */
 export async function packState(state: SavedInterpreter): Promise<Uint8Array<ArrayBuffer>> {
-  const { memory, files, heapSize, key } = state ?? {};
+  const { memory, files, heapSize, key } = state ?? ({} as Partial<SavedInterpreter>);
   const fits = (b: unknown) => b instanceof Uint8Array && b.length <= MAX_STATE_BYTES;
   const filesFit =
     Array.isArray(files) && files.length <= MAX_FILES && files.every((f) => typeof f?.path === 'string' && f.path.length <= 4096 && fits(f.data));
   if (!fits(memory) || !filesFit || !Number.isSafeInteger(heapSize) || typeof key?.sourceHash !== 'string')
     throw new SandboxStateError('The worker answered saveState() with something that is not a saved interpreter');
-  const parts = [state.memory, ...state.files.map(({ data }) => data)];
+  const { map, kept } = nonZeroPages(memory);
+  const parts = [...kept, ...files.map(({ data }) => data)];
   const payload = await streamBytes(new Blob(parts as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')), Number.POSITIVE_INFINITY);
   const header: Header = {
     format: FORMAT,
-    key: state.key,
-    heapSize: state.heapSize,
-    memoryBytes: state.memory.length,
-    files: state.files.map(({ path, data }) => ({ path, bytes: data.length })),
+    key,
+    heapSize,
+    memoryBytes: memory.length,
+    pageMap: Array.from(map, (b) => b.toString(16).padStart(2, '0')).join(''),
+    files: files.map(({ path, data }) => ({ path, bytes: data.length })),
     packedBytes: payload.length,
     unpackedBytes: parts.reduce((sum, part) => sum + part.length, 0),
     sha256: await sha256Hex(payload),
@@ -119,8 +123,11 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
   if (!Array.isArray(files) || files.length > MAX_FILES || !files.every((f) => typeof f?.path === 'string' && size(f.bytes)))
     throw refuse('its file list is corrupt');
   if (![memoryBytes, unpackedBytes, heapSize].every(size) || header.packedBytes !== payload.length) throw refuse('its sizes are corrupt');
-  if (unpackedBytes > maxBytes || heapSize > 2 ** 32) throw refuse(`it unpacks to ${unpackedBytes} bytes, over the ${maxBytes} allowed`);
-  if (memoryBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
+  if (Math.max(unpackedBytes, memoryBytes) > maxBytes || heapSize > 2 ** 32) throw refuse(`it unpacks to more than the ${maxBytes} bytes allowed`);
+  const map = typeof header.pageMap === 'string' && /^(?:[0-9a-f]{2})*$/.test(header.pageMap) ? fromHex(header.pageMap) : undefined;
+  if (!map || map.length !== Math.ceil(Math.ceil(memoryBytes / PAGE) / 8)) throw refuse('its page map is corrupt');
+  const keptBytes = keptLength(map, memoryBytes);
+  if (keptBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
   if ((await sha256Hex(payload)) !== header.sha256) throw refuse('its checksum does not match (corrupt or edited)');
   let whole: Uint8Array;
   try {
@@ -129,11 +136,52 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
     throw refuse(`it does not unpack (${(error as Error)?.message ?? error})`);
   }
   if (whole.length !== unpackedBytes) throw refuse('it unpacks to another size than it says');
-  // Pyodide reads the memory as a Uint32Array: copied into a buffer of its own, which is aligned.
-  const memory = whole.slice(0, memoryBytes);
-  let at = memoryBytes;
+  // A buffer of its own (Pyodide reads it as a Uint32Array, so it must be aligned), zero where a page was dropped.
+  const memory = new Uint8Array(memoryBytes);
+  let at = 0;
+  for (let page = 0; page * PAGE < memoryBytes; page++) {
+    if (!(map[page >> 3] & (1 << (page & 7)))) continue;
+    const length = Math.min(PAGE, memoryBytes - page * PAGE);
+    memory.set(whole.subarray(at, at + length), page * PAGE);
+    at += length;
+  }
   const restored = files.map(({ path, bytes: n }) => ({ path, data: whole.subarray(at, (at += n)) }));
   return { key: header.key, memory, heapSize, files: restored };
+}
+
+const PAGE = 65536;
+
+/** The memory's pages that are not all zeros (half of an idle interpreter's), and the map of which they are. */
+function nonZeroPages(memory: Uint8Array): { map: Uint8Array; kept: Uint8Array[] } {
+  const pages = Math.ceil(memory.length / PAGE);
+  const map = new Uint8Array(Math.ceil(pages / 8));
+  const kept: Uint8Array[] = [];
+  const aligned = memory.byteOffset % 4 === 0;
+  for (let page = 0; page < pages; page++) {
+    const bytes = memory.subarray(page * PAGE, (page + 1) * PAGE);
+    if (isZero(bytes, aligned)) continue;
+    map[page >> 3] |= 1 << (page & 7);
+    kept.push(bytes);
+  }
+  return { map, kept };
+}
+
+function isZero(bytes: Uint8Array, aligned: boolean): boolean {
+  const words = aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
+  for (let i = 0; i < words.length; i++) if (words[i]) return false;
+  for (let i = words.length * 4; i < bytes.length; i++) if (bytes[i]) return false;
+  return true;
+}
+
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** How many of the memory's bytes the pages `map` keeps hold. */
+function keptLength(map: Uint8Array, memoryBytes: number): number {
+  let total = 0;
+  for (let page = 0; page * PAGE < memoryBytes; page++) if (map[page >> 3] & (1 << (page & 7))) total += Math.min(PAGE, memoryBytes - page * PAGE);
+  return total;
 }
 
 /** All of `stream`'s bytes, failing as soon as they pass `maxBytes`. */

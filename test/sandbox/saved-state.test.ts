@@ -114,3 +114,39 @@ function foreignBuild(bytes: Uint8Array): Uint8Array {
   header.key.sourceHash = 'another';
   return withHeader(bytes, header);
 }
+
+describe('saved state: what does not carry over', () => {
+  it('restores a heap grown past its initial size (100 MB of data)', async () => {
+    const source = await sandbox('worker');
+    await source.run('data = bytearray(100 * 2**20)\ndata[-1] = 7');
+    const bytes = await source.saveState();
+    const target = await sandbox('worker');
+    await target.restoreState(bytes);
+    expect((await target.run('len(data), data[-1]')).result).toBe('(104857600, 7)');
+  });
+
+  it('refuses to save an interpreter with a dynamic library loaded, naming it, and keeps it', async () => {
+    const source = await sandbox('worker');
+    // The smallest side module Emscripten loads: a wasm with an empty "dylink.0" section.
+    const lib = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, 15, 8, ...new TextEncoder().encode('dylink.0'), 1, 4, 0, 0, 0, 0]);
+    await source.writeFile('libtiny.so', lib);
+    expect((await source.run('import ctypes, os\nlib = ctypes.CDLL(os.path.abspath("libtiny.so"))\nx = 3')).outcome).toBe('OUTCOME_OK');
+    await expect(source.saveState()).rejects.toThrow(/compiled code loaded \(libtiny\.so\)/);
+    expect((await source.run('x')).result).toBe('3');
+  });
+
+  it('wakes no task of an earlier run, and a JavaScript object held at the save fails when used', async () => {
+    const source = await sandbox('worker');
+    await source.run(
+      'import asyncio, js\nasync def later():\n    await asyncio.sleep(0.2)\n    open("woke.txt", "w").write("woke")\ntask = asyncio.ensure_future(later())\nmath = js.Math',
+    );
+    const bytes = await source.saveState();
+    const target = await sandbox('worker');
+    await target.restoreState(bytes);
+    const after = await target.run('await asyncio.sleep(0.5)\nimport os\nos.path.exists("woke.txt"), task.done()');
+    expect(after.result).toBe('(False, False)');
+    // Python keeps its proxy, but the object behind it stayed in the saving worker.
+    expect((await target.run('math.floor(1.5)')).outcome).toBe('OUTCOME_FAILED');
+    expect((await target.run('js.Math.floor(1.5)')).result).toBe('1');
+  });
+});

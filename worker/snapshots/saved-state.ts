@@ -83,7 +83,7 @@ export function staleReference(): unknown {
   const fail = () => {
     throw new Error('a JavaScript object from before the interpreter was saved: it did not survive the restore');
   };
-  return new Proxy(fail, { get: fail, apply: fail, construct: fail, has: () => false });
+  return new Proxy(fail, { get: fail, apply: fail, construct: fail, has: () => true });
 }
 
 /**

@@ -9,6 +9,7 @@
  * same boundary (worker, Deno process) as any code.
  */
 import type { SavedInterpreter } from '../../protocol.js';
+import { isNode } from '../../is-node.js';
 import { sha256Hex } from '../downloads/checked-fetch.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
@@ -72,7 +73,7 @@ export async function packState(state: SavedInterpreter): Promise<Uint8Array<Arr
     throw new SandboxStateError('The worker answered saveState() with something that is not a saved interpreter');
   const { map, kept } = nonZeroPages(memory);
   const parts = [...kept, ...files.map(({ data }) => data)];
-  const payload = await streamBytes(new Blob(parts as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')), Number.POSITIVE_INFINITY);
+  const payload = await gzipFast(parts);
   const header: Header = {
     format: FORMAT,
     key,
@@ -182,6 +183,23 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
   let total = 0;
   for (let page = 0; page * PAGE < memoryBytes; page++) if (map[page >> 3] & (1 << (page & 7))) total += Math.min(PAGE, memoryBytes - page * PAGE);
   return total;
+}
+
+/**
+ * `parts` as one gzip. Node: zlib's fastest level, on its thread pool (an idle session's 15 MB in
+ * about a quarter of the time `CompressionStream`'s default level takes); elsewhere `CompressionStream`.
+ */
+async function gzipFast(parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isNode) return streamBytes(new Blob(parts as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')), Number.POSITIVE_INFINITY);
+  const { gzip } = await import(/* @vite-ignore */ 'node:zlib');
+  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  const packed = await new Promise<Uint8Array>((resolve, reject) => gzip(whole, { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))));
+  return new Uint8Array(packed.buffer as ArrayBuffer, packed.byteOffset, packed.length);
 }
 
 /** All of `stream`'s bytes, failing as soon as they pass `maxBytes`. */

@@ -28,6 +28,8 @@ export interface BootConfig extends PyodideSource {
   snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
+  /** A saved interpreter to start from instead (see worker/snapshots/saved-state.ts); the host checked its bytes. */
+  restoreState?: SavedInterpreter;
   /**
    * Isolated mode: the runtime's bytes, fetched by the host. The worker then fetches nothing;
    * wheels are asked of the host (`package-request`), which serves lock-file entries only.
@@ -161,6 +163,20 @@ export interface BootInfo {
   snapshot?: Uint8Array;
   /** How many progress events the worker posted before this answer (they travel apart from it). */
   progressEvents: number;
+  /** What a saved interpreter must have been made with to restore here (`SavedInterpreter.key`). */
+  stateKey?: SavedInterpreter['key'];
+}
+
+/** A live interpreter as bytes (`WorkerApi.saveState`): packed and checked by the host (src/sandbox/session/saved-state.ts). */
+export interface SavedInterpreter {
+  /** The Pyodide build and the sandbox's Python sources it was made with: a restore needs the same. */
+  key: { pyodideVersion: string; sourceHash: string };
+  /** Pyodide's memory snapshot (its own header, then the wasm memory). */
+  memory: Uint8Array;
+  /** The wasm memory's size at the save: the restore grows to it first. */
+  heapSize: number;
+  /** The working directory's files (they live outside the wasm memory). */
+  files: { path: string; data: Uint8Array }[];
 }
 
 export interface RunRequest {
@@ -264,6 +280,8 @@ export interface WorkerApi {
   /** A regular file's bytes, or only its size when it has more than `maxBytes` (nothing is copied). */
   readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge;
   listFiles(): FileInfo[];
+  /** The interpreter between runs, as `SavedInterpreter` (throws naming a loaded compiled package, which cannot be saved). */
+  saveState(): SavedInterpreter;
 }
 
 /** `readFile`'s answer for a file over its `maxBytes`. */

@@ -20,7 +20,15 @@ export {
   type McpToolInfo,
 } from './integrations/mcp-tools/index.js';
 export { boundedMcpFetch, type BoundedMcpFetchOptions, type McpFetch } from './integrations/mcp-tools/bounded-fetch.js';
-export { SandboxError, SandboxBootError, SandboxDisposedError, SandboxFileNotFoundError, SandboxFileTooLargeError, ProtocolError } from './sandbox/errors.js';
+export {
+  SandboxError,
+  SandboxBootError,
+  SandboxDisposedError,
+  SandboxFileNotFoundError,
+  SandboxFileTooLargeError,
+  SandboxStateError,
+  ProtocolError,
+} from './sandbox/errors.js';
 export type {
   RunOutcome,
   RunResult,

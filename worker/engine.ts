@@ -3,9 +3,23 @@
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
  * boot/, runs.ts, files/, packages/host-requests.ts, code-calls/ and stops/.
  */
-import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
+import type {
+  BootConfig,
+  BootInfo,
+  Bytes,
+  FileTooLarge,
+  HostEvent,
+  PortLike,
+  RestoredFile,
+  RunRequest,
+  SavedInterpreter,
+  WorkerApi,
+  WorkerRunResult,
+} from '../src/protocol.js';
 import type { FileInfo } from '../src/types.js';
+import { transfer } from 'comlink';
 import { bootInterpreter } from './boot/boot.js';
+import { saveInterpreter } from './snapshots/saved-state.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
 import { DefaultApi } from './code-calls/default-api.js';
@@ -22,6 +36,7 @@ import { TrampolinePick } from './snapshots/trampoline.js';
 
 export class PyodideEngine implements WorkerApi {
   private py!: Interpreter;
+  private stateKey: BootInfo['stateKey'];
   private readonly outbox: Outbox;
   private readonly interrupts: Interrupts;
   private readonly host: HostRequests;
@@ -69,6 +84,7 @@ export class PyodideEngine implements WorkerApi {
       stream: (chunk) => this.runs.stream(chunk),
     });
     this.py = interpreter;
+    this.stateKey = info.stateKey;
     this.runs.attach(interpreter);
     this.turns.attach(interpreter.pyodide);
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
@@ -112,6 +128,11 @@ export class PyodideEngine implements WorkerApi {
   listFiles(): FileInfo[] {
     this.interrupts.clear();
     return listFiles(this.py);
+  }
+
+  saveState(): SavedInterpreter {
+    const saved = saveInterpreter(this.py, this.stateKey!);
+    return transfer(saved, [saved.memory.buffer, ...saved.files.map(({ data }) => data.buffer)]);
   }
 }
 

@@ -76,3 +76,16 @@ export function workerStopped(call: string, died: string): SandboxError {
     retryable: true,
   });
 }
+
+/**
+ * `PythonSandbox.saveState` or `restoreState` refused (`code: 'state-refused'`): bytes that are not
+ * a saved state, corrupt, made by another build, or over the size bounds; or an interpreter that
+ * cannot be saved (compiled package code loaded). The sandbox is unchanged and usable.
+ */
+export class SandboxStateError extends SandboxError {
+  static override readonly kind: string = 'SandboxStateError';
+  override name = 'SandboxStateError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'state-refused', cause: options?.cause });
+  }
+}

@@ -1,22 +1,17 @@
 import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
-import { type BootPlan, prepareRuntime } from './runtime/boot-plan.js';
-import { planBoot } from './runtime/sandbox-options.js';
-import { bundledSnapshotUrl } from './runtime/bundled-assets.js';
-import { DownloadProgress, downloadingMessage } from './downloads/download-progress.js';
-import { loadShippedSnapshot } from './runtime/shipped-snapshot.js';
-import { preparePackagesInNode } from './packages/node-packages.js';
 import { SandboxDisposedError, SandboxFileNotFoundError, workerStopped } from './errors.js';
-import { Interpreters } from './session/interpreters.js';
-import { checkLimit, resolveLimits } from './limits.js';
+import { packState, restoredSession, savedBy } from './session/saved-state.js';
+import type { Interpreters } from './session/interpreters.js';
+import type { BootPlan } from './runtime/boot-plan.js';
+import { startSandbox } from './runtime/sandbox-start.js';
+import { checkLimit } from './limits.js';
 import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { fileBytes, readBound, toWorkdirPath } from './workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
-import { openSnapshotStore } from './runtime/snapshot-store.js';
 import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
-import { isNode } from '../is-node.js';
 import { type FunctionSpec, functionSpecs } from './functions/function-specs.js';
 import { FunctionCalls } from './functions/function-calls.js';
 
@@ -48,7 +43,7 @@ export class PythonSandbox {
   /** The interpreter was replaced outside a run (it died idle, or a call found it silent): the next run says `stateLost`. */
   private lostUnreported = false;
   /** The working directory's files, written back into a replacement interpreter. */
-  private readonly workdir: WorkdirMirror;
+  private workdir: WorkdirMirror;
 
   private constructor(
     session: WorkerSession,
@@ -69,27 +64,7 @@ export class PythonSandbox {
    * @throws {SandboxBootError} Python could not start (assets missing, wrong MIME type, `limits.bootTimeoutMs`).
    */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
-    const limits = resolveLimits(options.limits);
-    // The caller's URLs are relative to the page (Node: the working directory), not to this module.
-    const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
-    const boot = planBoot(options, limits, base);
-    const { indexURL } = boot.config;
-    const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
-    // Browsers: what a first visit waits for is downloads; their bytes are the progress.
-    const { onProgress } = options;
-    const downloads =
-      onProgress && !isNode ? new DownloadProgress((bytes) => onProgress({ phase: 'boot', message: downloadingMessage(bytes), bytes })) : undefined;
-    // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
-    const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options, downloads);
-    // The snapshot built into the package fits only the package's own runtime.
-    const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
-    const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
-    const { interpreters, session } = await Interpreters.start(
-      boot,
-      { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped },
-      snapshots,
-      prepared,
-    );
+    const { session, boot, limits, interpreters } = await startSandbox(options);
     return new PythonSandbox(session, boot, limits, interpreters);
   }
 
@@ -233,6 +208,29 @@ export class PythonSandbox {
     return this.enqueue(async () => {
       const session = await this.live();
       return validateFileList(await this.call(session, 'listFiles', () => session.remote.listFiles()));
+    });
+  }
+
+  /**
+   * The live interpreter as bytes to store (gzip, checksummed, bound to this build): its memory
+   * (variables, imports, functions, classes) and the working directory's files. See `restoreState`.
+   * @throws {SandboxStateError} compiled package code is loaded (the message names the package): it cannot be saved.
+   */
+  saveState(): Promise<Uint8Array> {
+    return this.enqueue(async () => this.live().then(async (session) => packState(await this.call(session, 'saveState', () => savedBy(session)))));
+  }
+
+  /**
+   * Replaces the interpreter with the one `saveState` made (here or in another process of this
+   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked (default 2 GiB).
+   * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
+   */
+  restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
+    return this.enqueue(async () => {
+      const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters);
+      this.ready = Promise.resolve((this.session = session));
+      this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes);
+      for (const { path, data } of files) this.workdir.written(path, data);
     });
   }
 

@@ -16,6 +16,7 @@ import {
   SandboxDisposedError,
   SandboxError,
   SandboxFileTooLargeError,
+  SandboxStateError,
 } from '../../src/index.js';
 
 describe('the error family', () => {
@@ -24,6 +25,7 @@ describe('the error family', () => {
     ['SandboxDisposedError', new SandboxDisposedError(), 'disposed', false],
     ['ProtocolError', new ProtocolError('a malformed answer'), 'protocol', true],
     ['SandboxFileTooLargeError', new SandboxFileTooLargeError('a.bin', 10, 5), 'file-too-large', false],
+    ['SandboxStateError', new SandboxStateError('its checksum does not match'), 'state-refused', false],
     ['InteractionError', new InteractionError('status', 'ended failed', { status: 'failed' }), 'interaction-status', true],
     ['InteractionError', new InteractionError('limit', 'too many events'), 'interaction-limit', false],
     ['LiveConnectError', new LiveConnectError('TEXT is not a supported modality', 1007), 'live-connect', false],

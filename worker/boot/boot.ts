@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, BootInfo } from '../../src/protocol.js';
+import type { BootConfig, BootInfo, SavedInterpreter } from '../../src/protocol.js';
 import { isNode } from '../../src/is-node.js';
 import { PROGRESS } from '../../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../../src/pyodide-defaults.js';
@@ -24,6 +24,7 @@ import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { readSnapshot } from './snapshot-file.js';
 import { type SnapshotKey, hashSources, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
+import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
 import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapshots/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
@@ -58,7 +59,11 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   };
   const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
-  const restored = given && segments ? await restore(parts, module, options, key, await given, segments) : { restored: false as const };
+  const restored = config.restoreState
+    ? await restoreSaved(parts, module, options, key, config.restoreState)
+    : given && segments
+      ? await restore(parts, module, options, key, await given, segments)
+      : { restored: false as const };
   const fresh = restored.restored ? undefined : await bootFresh(parts, module, options, key, config.makeSnapshot && segments);
   const pyodide = restored.restored ? restored.pyodide : fresh!.pyodide;
   const snapshot = fresh?.snapshot;
@@ -75,6 +80,7 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
     snapshotRejected,
     snapshot,
     progressEvents: parts.outbox.progressPosted,
+    stateKey: key,
   };
   return { interpreter, info: snapshot ? transfer(info, [snapshot.buffer]) : info };
 }
@@ -122,6 +128,37 @@ async function restore(
   parts.stdlib.holdImports(pyodide, parts.mustStop);
   // Every restore starts from the same random state. (The runner's setup orders sys.path.)
   pyodide.runPython('import random; random.seed()');
+  refreshTimeZone(pyodide);
+  return { restored: true, pyodide };
+}
+
+/**
+ * Starts from a saved interpreter (saved-state.ts) or fails: never a fresh interpreter in its
+ * place. Its memory is grown to the saved size before the copy (pyodide#6254).
+ */
+async function restoreSaved(
+  parts: BootParts,
+  module: PyodideModule,
+  options: LoadOptions,
+  key: SnapshotKey,
+  state: SavedInterpreter,
+): Promise<{ restored: true; pyodide: PyodideInterface }> {
+  if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
+  parts.outbox.progress('boot', PROGRESS.restoring);
+  const create = options.createPyodideModule as Parameters<typeof growingTo>[1];
+  const pyodide = await parts.stdlib.restore(async () => {
+    const restoredPyodide = await module.loadPyodide({
+      ...options,
+      createPyodideModule: growingTo(state.heapSize, create),
+      _loadSnapshot: state.memory,
+      _snapshotDeserializer: staleReference,
+    });
+    parts.trampoline.putBack();
+    return restoredPyodide;
+  });
+  writeSources(pyodide);
+  writeSavedFiles(pyodide, state.files);
+  parts.stdlib.holdImports(pyodide, parts.mustStop);
   refreshTimeZone(pyodide);
   return { restored: true, pyodide };
 }

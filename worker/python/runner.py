@@ -80,6 +80,23 @@ class Runner:
         self.files_changed = files_changed
         self.reset()
 
+    def rebind(
+        self,
+        emit: Callable[[str, str], object],
+        limits: Limits,
+        files_changed: Callable[[], str | None],
+        take_below: Callable[[], str] | None,
+    ) -> None:
+        """A restored interpreter's runner: the new host's callbacks; the working directory is walked again."""
+        self.capture = capture.OutputCapture(limits.max_output_bytes, emit, take_below)
+        self.stdout = capture.CapturedStream(self.capture, "stdout")
+        self.stderr = capture.CapturedStream(self.capture, "stderr")
+        self.limits = limits
+        self.files_changed = files_changed
+        self.task = None
+        self.before = None
+        self.unwalked = None
+
     def reset(self) -> None:
         """Fresh globals: a new ``__main__`` module (so pickling and class definitions behave)."""
         module = types.ModuleType("__main__")
@@ -279,4 +296,14 @@ def setup(
     sys.stdin = stdin.NoInput()
     builtins.display = figures.display  # also reachable from user modules
     os.makedirs(WORKDIR, exist_ok=True)
-    return Runner(emit, limits, files_changed, take_below)
+    global _runner
+    # An interpreter restored from a saved state (saved-state.ts) keeps its runner and its
+    # ``__main__``: only the new host's callbacks and limits replace the saved ones.
+    if _runner is None:
+        _runner = Runner(emit, limits, files_changed, take_below)
+    else:
+        _runner.rebind(emit, limits, files_changed, take_below)
+    return _runner
+
+
+_runner: Runner | None = None

@@ -44,7 +44,7 @@ export interface BootPlan {
   onBootFailed?: () => void;
 }
 
-type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot'>;
+type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot' | 'restoreState'>;
 
 export async function startSession(
   plan: BootPlan,

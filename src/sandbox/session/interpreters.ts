@@ -3,7 +3,7 @@
  * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
  * return visits). The sandbox asks for a replacement; how it is found is decided here.
  */
-import type { SnapshotData } from '../../protocol.js';
+import type { SavedInterpreter, SnapshotData } from '../../protocol.js';
 import type { LoadProgress } from '../../types.js';
 import { type BootPlan, startSession } from '../runtime/boot-plan.js';
 import type { WorkerSession } from './worker-session.js';
@@ -103,6 +103,11 @@ export class Interpreters {
     if (this.options.warmSpare === 'auto') this.keepSpare = true;
     if (this.keepSpare && !this.disposed) this.startSpare();
     return session;
+  }
+
+  /** A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot error. */
+  restored(state: SavedInterpreter): Promise<WorkerSession> {
+    return startSession(this.boot, { makeSnapshot: false, restoreState: state }, this.options.onProgress);
   }
 
   /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */

@@ -155,6 +155,10 @@ export function validateBootInfo(v: unknown): BootInfo {
     snapshotRejected: v.snapshotRejected === undefined ? undefined : text(v.snapshotRejected, 500, 'snapshot note'),
     snapshot: v.snapshot as Uint8Array | undefined,
     progressEvents: isCount(v.progressEvents) ? v.progressEvents : 0,
+    stateKey:
+      isObject(v.stateKey) && isString(v.stateKey.sourceHash)
+        ? { pyodideVersion: v.pyodideVersion, sourceHash: v.stateKey.sourceHash.slice(0, 40) }
+        : undefined,
   };
 }
 

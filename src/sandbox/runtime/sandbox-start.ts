@@ -1,0 +1,40 @@
+/** The first steps of `PythonSandbox.create`: the limits, the boot plan, and the first interpreter with the runtime loading beside it. */
+import type { SandboxLimits, SandboxOptions } from '../../types.js';
+import { isNode } from '../../is-node.js';
+import { DownloadProgress, downloadingMessage } from '../downloads/download-progress.js';
+import { preparePackagesInNode } from '../packages/node-packages.js';
+import { resolveLimits } from '../limits.js';
+import { Interpreters } from '../session/interpreters.js';
+import type { WorkerSession } from '../session/worker-session.js';
+import { type BootPlan, prepareRuntime } from './boot-plan.js';
+import { bundledSnapshotUrl } from './bundled-assets.js';
+import { planBoot } from './sandbox-options.js';
+import { loadShippedSnapshot } from './shipped-snapshot.js';
+import { openSnapshotStore } from './snapshot-store.js';
+
+export async function startSandbox(
+  options: SandboxOptions,
+): Promise<{ session: WorkerSession; boot: BootPlan; limits: SandboxLimits; interpreters: Interpreters }> {
+  const limits = resolveLimits(options.limits);
+  // The caller's URLs are relative to the page (Node: the working directory), not to this module.
+  const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
+  const boot = planBoot(options, limits, base);
+  const { indexURL } = boot.config;
+  const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
+  // Browsers: what a first visit waits for is downloads; their bytes are the progress.
+  const { onProgress } = options;
+  const downloads =
+    onProgress && !isNode ? new DownloadProgress((bytes) => onProgress({ phase: 'boot', message: downloadingMessage(bytes), bytes })) : undefined;
+  // The snapshot and (browsers) the runtime, (Node) the lock file load while the worker starts.
+  const prepared = isNode ? preparePackagesInNode(boot, options, base) : prepareRuntime(boot, options, downloads);
+  // The snapshot built into the package fits only the package's own runtime.
+  const useShipped = options.indexURL === undefined && (options.shippedSnapshot ?? true) && options.snapshotCache !== 'off';
+  const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
+  const { interpreters, session } = await Interpreters.start(
+    boot,
+    { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped },
+    snapshots,
+    prepared,
+  );
+  return { session, boot, limits, interpreters };
+}

@@ -66,7 +66,9 @@ describe('files', () => {
   // An asyncio step due after its run ended no longer runs (SECURITY.md, round seven); a JavaScript
   // timer a cell set itself still fires between runs, and what it writes is the next run's news.
   it('reports a file that code left running wrote between runs in the next run', async () => {
-    await sandbox.run('import js\nfrom pyodide.ffi import create_once_callable\njs.setTimeout(create_once_callable(lambda: open("late.txt", "w").write("late")), 50)');
+    await sandbox.run(
+      'import js\nfrom pyodide.ffi import create_once_callable\njs.setTimeout(create_once_callable(lambda: open("late.txt", "w").write("late")), 50)',
+    );
     // Waits for the write itself, not a fixed time: a loaded machine may run the callback late.
     await expect.poll(async () => (await sandbox.listFiles()).map((f) => f.path), { timeout: 20_000, interval: 50 }).toContain('late.txt');
     expect((await sandbox.run('1')).files.map((f) => f.path)).toEqual(['late.txt']);

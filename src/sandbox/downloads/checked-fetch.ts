@@ -4,6 +4,7 @@
  * time per file.
  */
 
+import { joinBytes } from './byte-streams.js';
 import { Pacer } from './pacer.js';
 
 /** `fetch(url)`, failing on an HTTP error status. */
@@ -103,11 +104,5 @@ export async function readCapped(response: Response, maxBytes: number, what: str
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return joinBytes(chunks);
 }

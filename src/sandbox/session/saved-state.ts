@@ -10,6 +10,7 @@
  */
 import type { SavedInterpreter } from '../../protocol.js';
 import { isNode } from '../../is-node.js';
+import { joinBytes } from '../downloads/byte-streams.js';
 import { sha256Hex } from '../downloads/checked-fetch.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
@@ -192,13 +193,9 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
 async function gzipFast(parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
   if (!isNode) return streamBytes(new Blob(parts as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')), Number.POSITIVE_INFINITY);
   const { gzip } = await import(/* @vite-ignore */ 'node:zlib');
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  const packed = await new Promise<Uint8Array>((resolve, reject) => gzip(whole, { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))));
+  const packed = await new Promise<Uint8Array>((resolve, reject) =>
+    gzip(joinBytes(parts), { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))),
+  );
   return new Uint8Array(packed.buffer as ArrayBuffer, packed.byteOffset, packed.length);
 }
 
@@ -217,11 +214,5 @@ async function streamBytes(stream: ReadableStream<Uint8Array>, maxBytes: number)
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return joinBytes(chunks);
 }

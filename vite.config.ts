@@ -206,7 +206,7 @@ function integrationEntries(outDir: string): Plugin {
     apply: 'build',
     async closeBundle() {
       const mcpEntries = { mcp: 'src/integrations/mcp/index.ts', cli: 'src/integrations/mcp/bin.ts' };
-      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(sdk|server|core)($|\/)/], [sandboxAsBuilt('sandbox.node.js')]);
+      await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(server|client|core)($|\/)/], [sandboxAsBuilt('sandbox.node.js')]);
       await integration({ 'ai-sdk': 'src/integrations/ai-sdk/index.ts' }, 'any', [/^ai($|\/)/]);
       // The ADK executor makes its sandboxes, so it is built twice, each on its build of the sandbox (as index.js and index.node.js are).
       const adk = 'src/integrations/adk/index.ts';

@@ -38,7 +38,7 @@ export function denolessCli(): DenolessCli {
   cpSync(dist, join(pkg, 'dist'), { recursive: true, filter: (source) => source !== join(dist, 'pyodide') });
   symlinkSync(join(dist, 'pyodide'), join(pkg, 'dist', 'pyodide'), 'dir');
   mkdirSync(join(root, 'node_modules', '@modelcontextprotocol'));
-  for (const sdk of ['sdk', 'server', 'core'])
+  for (const sdk of ['server', 'client', 'core'])
     symlinkSync(join(dist, '..', 'node_modules', '@modelcontextprotocol', sdk), join(root, 'node_modules', '@modelcontextprotocol', sdk), 'dir');
   return { cli: join(pkg, 'dist', 'cli.js'), env: { PATH: dirname(process.execPath) }, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

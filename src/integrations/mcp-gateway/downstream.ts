@@ -15,11 +15,23 @@
  * body or an SSE event over HTTP), its optional GET stream is not opened, and its connection and
  * listing together have `CONNECT_AND_LIST_MS`: a slow or hostile server is left out, and the
  * gateway serves its clients before they give up on it. A session's own connection has as long.
+ *
+ * The client is the v2 SDK's, speaking either era: the first connection to a server asks it
+ * (`server/discover`) and speaks 2026-07-28 with one that offers it, the 2025 handshake with one
+ * that does not; later connections to the same server (a session's own, one made again) reuse
+ * that answer instead of asking again (on stdio the question costs a second process), and the
+ * tools it listed, from which a 2026-07-28 client sends a call's `x-mcp-header` arguments as
+ * `Mcp-Param-*` headers (what lets a balancer in front of the server route the call).
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import {
+  Client,
+  InMemoryResponseCacheStore,
+  type JsonSchemaValidator,
+  type PriorDiscovery,
+  StreamableHTTPClientTransport,
+  type jsonSchemaValidator,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
@@ -36,6 +48,16 @@ const MAX_STDERR_BYTES = 256 * 1024;
  * has as long to connect, else the call that made it fails.
  */
 const CONNECT_AND_LIST_MS = 10_000;
+
+/**
+ * How long the first connection waits for a server's answer to `server/discover`: on stdio a
+ * server silent that long is taken for a 2025 one (and gets the handshake); over HTTP it is left
+ * out. Half the connection's time, so the handshake and listing still have the rest.
+ */
+const DISCOVER_MS = CONNECT_AND_LIST_MS / 2;
+
+/** The most `tools/list` pages the client follows for one listing (as mcpFunctions follows 1.x's pages). */
+const MAX_LIST_PAGES = 50;
 
 /** How long an HTTP server is given to answer the end of a session (DELETE) before its connection is closed anyway. */
 const END_SESSION_MS = 2_000;
@@ -77,7 +99,8 @@ export type Log = (line: string) => void;
  * broken or slow entry does not take the others (or the gateway) down.
  */
 export async function connectDownstream(servers: readonly DownstreamServer[], log: Log): Promise<Downstream> {
-  const connections = servers.map((server) => new Connection(server, log));
+  const known = servers.map((): Known => ({ cache: new InMemoryResponseCacheStore() }));
+  const connections = servers.map((server, index) => new Connection(server, known[index], log));
   const lists = await Promise.all(connections.map((connection) => toolsOf(connection, log)));
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
   const all = lists.flatMap((functions, server) => functions.map((fn) => ({ fn, server })));
@@ -94,7 +117,7 @@ export async function connectDownstream(servers: readonly DownstreamServer[], lo
     release: () => releaseAll(connections),
     forSession: () => {
       // Made only when the session first calls one of the server's tools.
-      const own = servers.map((server) => new Connection(server, log));
+      const own = servers.map((server, index) => new Connection(server, known[index], log));
       return { functions: offered.map(({ fn, server }) => callingThrough(fn, own[server].asClient())), release: () => releaseAll(own) };
     },
     close: async () => void (await Promise.all(connections.map((connection) => connection.close()))),
@@ -128,6 +151,14 @@ async function toolsOf(connection: Connection, log: Log): Promise<McpFunction[]>
   }
 }
 
+/** What one connection to a server found out, for the others to start from. */
+interface Known {
+  /** Which era the server speaks, once a connection found out. */
+  prior?: PriorDiscovery;
+  /** The client's cache, holding the server's tool list (the SDK keys it by the server's name and version). */
+  cache: InMemoryResponseCacheStore;
+}
+
 /** One connection to a server, and what cut it short. */
 interface Generation {
   client: Promise<Client>;
@@ -145,6 +176,7 @@ class Connection {
 
   constructor(
     private readonly server: DownstreamServer,
+    private readonly known: Known,
     private readonly log: Log,
   ) {
     this.name = server.name;
@@ -164,7 +196,9 @@ class Connection {
     return {
       listTools: (...args: Parameters<Client['listTools']>) => call((client) => client.listTools(...args)),
       callTool: (...args: Parameters<Client['callTool']>) => call((client) => client.callTool(...args)),
-    } as McpToolClient;
+      // Tells mcpFunctions this is a v2 client (its call options come second): the era the server was found to speak.
+      getProtocolEra: () => this.known.prior?.kind,
+    } satisfies McpToolClient;
   }
 
   /** Ends the connection (and the process), a pending connection too; the next call makes it again. */
@@ -203,7 +237,15 @@ class Connection {
   }
 
   private async connect(transport: Generation['transport']): Promise<Client> {
-    const client = new Client({ name: 'pyodide-code-execution', version: '1.0.0' }, { jsonSchemaValidator: TRUSTING_NOTHING });
+    const client = new Client(
+      { name: 'pyodide-code-execution', version: '1.0.0' },
+      {
+        jsonSchemaValidator: TRUSTING_NOTHING,
+        listMaxPages: MAX_LIST_PAGES,
+        responseCacheStore: this.known.cache,
+        versionNegotiation: { mode: 'auto', probe: { timeoutMs: DISCOVER_MS } },
+      },
+    );
     // A closed connection (the process died, the server hung up) is made again by the next call.
     client.onclose = () => {
       if (this.current?.transport !== transport) return;
@@ -211,9 +253,13 @@ class Connection {
       this.current = undefined;
     };
     const timeout = AbortSignal.timeout(CONNECT_AND_LIST_MS);
+    const { prior } = this.known;
     try {
-      await untilAborted(client.connect(transport), timeout);
+      await untilAborted(client.connect(transport, prior && { prior }), timeout);
+      this.known.prior ??= eraOf(client);
     } catch (error) {
+      // The server may have changed (an upgrade between two starts): the next connection asks again.
+      if (prior && this.known.prior === prior) this.known.prior = undefined;
       if (!timeout.aborted) throw error;
       // A TimeoutError, as the listing's own bound: the listing says the server was too slow either way.
       throw Object.assign(new Error(`the MCP server "${this.name}" did not connect within ${CONNECT_AND_LIST_MS / 1000} s`), { name: 'TimeoutError' });
@@ -261,6 +307,13 @@ class Connection {
     for (const line of text.split(/\r?\n/)) if (line.trim()) this.log(`[${this.name}] ${visible(line)}`);
     if (this.stderrBytes >= MAX_STDERR_BYTES) this.log(`[${this.name}] (more stderr dropped)`);
   }
+}
+
+/** What a connected client found out about its server's era, for the next connection to start from. */
+function eraOf(client: Client): PriorDiscovery | undefined {
+  const discover = client.getDiscoverResult();
+  if (client.getProtocolEra() === 'modern') return discover && { kind: 'modern', discover };
+  return { kind: 'legacy' };
 }
 
 /** The SDK's error when a stdio server's line outgrows `maxBufferSize` (the process is then closed). */

@@ -6,7 +6,8 @@
  * Progress goes to stderr. `BENCH_QUICK=1` runs a handful of samples (checks the bench itself).
  * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
  * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs);
- * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs).
+ * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs); `BENCH_ONLY=mcp-balancer` only MCP
+ * servers behind the shipped balancer (mcp-balancer.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -33,6 +34,7 @@ import { MCP_COUNTS, MCP_QUICK_COUNTS, benchMcp, mcpTable } from './mcp.mjs';
 import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable, codeModeTargets } from './code-mode.mjs';
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
+import { MCP_BALANCER_COUNTS, MCP_BALANCER_QUICK_COUNTS, benchMcpBalancer, mcpBalancerTable } from './mcp-balancer.mjs';
 import { testSupport } from './run-alone.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
@@ -49,8 +51,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops and mcp-tools`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools and mcp-balancer`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -107,6 +109,7 @@ try {
   else if (ONLY === 'code-mode') results.codeMode = await codeMode();
   else if (ONLY === 'stops') results.stops = await stops();
   else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
+  else if (ONLY === 'mcp-balancer') results.mcpBalancer = await mcpBalancer();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
@@ -116,6 +119,7 @@ try {
     results.codeMode = await codeMode();
     results.stops = await stops();
     results.mcpTools = await mcpTools();
+    results.mcpBalancer = await mcpBalancer();
   }
   if (!ONLY)
     results.phone = await phoneFirstVisits({
@@ -143,7 +147,13 @@ writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(resu
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
 console.log(
   (ONLY
-    ? [targetsTable(results), codeModeTable(results.codeMode), stopsTable(results.stops), mcpToolsTable(results.mcpTools)]
+    ? [
+        targetsTable(results),
+        codeModeTable(results.codeMode),
+        stopsTable(results.stops),
+        mcpToolsTable(results.mcpTools),
+        mcpBalancerTable(results.mcpBalancer),
+      ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
       : [
@@ -156,6 +166,7 @@ console.log(
           codeModeTable(results.codeMode),
           stopsTable(results.stops),
           mcpToolsTable(results.mcpTools),
+          mcpBalancerTable(results.mcpBalancer),
         ]
   ).join('\n\n'),
 );
@@ -232,6 +243,11 @@ function mcpTools() {
     startEverythingOverHttp: mcpServers.startEverythingOverHttp,
     log,
   });
+}
+
+/** MCP servers behind the shipped balancer (mcp-balancer.mjs): 30 clients' calls through one server and through three. */
+function mcpBalancer() {
+  return benchMcpBalancer({ distDir: build.distDir, counts: QUICK ? MCP_BALANCER_QUICK_COUNTS : MCP_BALANCER_COUNTS, log });
 }
 
 /** The browser-cost rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */

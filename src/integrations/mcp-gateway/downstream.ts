@@ -23,19 +23,13 @@
  * tools it listed, from which a 2026-07-28 client sends a call's `x-mcp-header` arguments as
  * `Mcp-Param-*` headers (what lets a balancer in front of the server route the call).
  */
-import {
-  Client,
-  InMemoryResponseCacheStore,
-  type JsonSchemaValidator,
-  type PriorDiscovery,
-  StreamableHTTPClientTransport,
-  type jsonSchemaValidator,
-} from '@modelcontextprotocol/client';
+import { Client, type JsonSchemaValidator, type PriorDiscovery, StreamableHTTPClientTransport, type jsonSchemaValidator } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
 import { type McpFunction, type McpToolClient, callingThrough, mcpFunctions } from '../mcp-tools/index.js';
+import { BoundedResponseCache } from './bounded-cache.js';
 import type { DownstreamServer } from './config.js';
 
 /** The most of one server's stderr passed on; past it, one line says the rest is dropped. */
@@ -99,7 +93,7 @@ export type Log = (line: string) => void;
  * broken or slow entry does not take the others (or the gateway) down.
  */
 export async function connectDownstream(servers: readonly DownstreamServer[], log: Log): Promise<Downstream> {
-  const known = servers.map((): Known => ({ cache: new InMemoryResponseCacheStore() }));
+  const known = servers.map((): Known => ({ cache: new BoundedResponseCache() }));
   const connections = servers.map((server, index) => new Connection(server, known[index], log));
   const lists = await Promise.all(connections.map((connection) => toolsOf(connection, log)));
   // Each server's tools start with its own name, and the names are unique: no two functions share a name.
@@ -156,7 +150,7 @@ interface Known {
   /** Which era the server speaks, once a connection found out. */
   prior?: PriorDiscovery;
   /** The client's cache, holding the server's tool list (the SDK keys it by the server's name and version). */
-  cache: InMemoryResponseCacheStore;
+  cache: BoundedResponseCache;
 }
 
 /** One connection to a server, and what cut it short. */

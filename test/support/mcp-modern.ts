@@ -76,3 +76,9 @@ export async function modernRequest(url: string, method: string, params: Record<
   });
   return { status: response.status, message: await response.json() };
 }
+
+/** One 2026-07-28 request as a stdio line, with the envelope (`capabilities` as the client declares them). */
+export function modernLine(id: number, method: string, params: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}): string {
+  const _meta = { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': capabilities };
+  return JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta } });
+}

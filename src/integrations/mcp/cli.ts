@@ -11,10 +11,10 @@ import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { McpServerLimits } from '../../agent-limits.js';
 import { type HttpMcpServerOptions, serveHttpSessions } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
-import { serveStdio } from './stdio.js';
+import { serveStdioSessions } from './stdio.js';
 import { boundaryNotice, checkBoundary } from './boundary.js';
 import { type DownstreamServer, downstreamFlags } from '../mcp-gateway/config.js';
-import { connectDownstream } from '../mcp-gateway/downstream.js';
+import { type Downstream, connectDownstream } from '../mcp-gateway/downstream.js';
 
 /** What the command line asks for. */
 export type CliCommand =
@@ -160,9 +160,9 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   }
   let server: RunningMcpServer;
   // Downstream servers start only when configured; their notices and stderr go to stderr, never stdout.
-  const downstream = command.servers && (await connectDownstream(command.servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`)));
-  // The one client on stdio calls through the connections that listed the tools.
-  if (downstream && command.kind === 'stdio') command.options.functions = downstream.functions;
+  const servers = command.servers;
+  let connecting: Promise<Downstream> | undefined;
+  const connect = servers && (() => (connecting ??= connectDownstream(servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`))));
   try {
     for (const line of boundaryNotice(command.options)) process.stderr.write(`pyodide-code-execution: ${line}\n`);
     // Served all the same: a client shows a server that exits as "failed to connect", and nobody reads its stderr;
@@ -173,23 +173,26 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     if (command.kind === 'http') {
       // Each session calls through connections of its own, so no client reads what another's Python left in a server;
       // the listing's are ended.
+      const downstream = await connect?.();
       const http = await serveHttpSessions(command.options, {}, downstream && (() => downstream.forSession()));
       void downstream?.release();
       process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
       server = http;
     } else {
-      server = await serveStdio(command.options);
+      // Connected when a request first needs the tools, not at start: a 2026-07-28 client starts a server only to
+      // ask server/discover. The one client on stdio calls through the connections that listed the tools.
+      server = await serveStdioSessions(command.options, {}, connect && (async () => (await connect()).functions));
     }
   } catch (error) {
     process.stderr.write(`pyodide-code-execution: ${(error as Error).message}\n`);
-    await downstream?.close();
+    await (await connecting)?.close();
     return 2;
   }
   const stop = () => void server.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await server.closed;
-  await downstream?.close();
+  await (await connecting)?.close();
   return 0;
 }
 

@@ -10,7 +10,7 @@ import type { SandboxFunction } from '../../types.js';
 import { toolError } from './content.js';
 import { SessionLimitError } from './errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
-import { answerCall, listedTools, toolServer } from './server.js';
+import { type ListedTools, answerCall, listedTools, toolServer } from './server.js';
 import type { SessionSandbox } from '../shared/sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -24,7 +24,7 @@ export function handleTools(functions: readonly SandboxFunction[], bounds: ToolB
  * per request, with that request's headers (and the tools listed once, by {@link handleTools}).
  * @param headers The HTTP request's headers, whose `Mcp-Param-Handle` must agree with the argument.
  */
-export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: Tool[], headers?: Headers): Server {
+export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: ListedTools, headers?: Headers): Server {
   return toolServer(tools, bounds, async (call, args, ctx) => {
     let handle: string;
     let session: SessionSandbox;

@@ -36,18 +36,25 @@ const LIST_CACHE = { ttlMs: 5 * 60_000, cacheScope: 'public' } as const;
 /** Answers one checked call. */
 export type AnswerCall = (call: ToolCall, args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
 
+/** The tools a server lists, or how to list them when first asked (the stdio gateway: its downstream servers' tools). */
+export type ListedTools = Tool[] | (() => Promise<Tool[]>);
+
 /**
  * A server listing `tools`, whose calls are checked against `bounds` and then answered by `answer`.
  * The low-level `Server`: the tools' JSON Schemas and argument checks are this package's own, so
- * no schema library is needed and every bound is checked before anything is decoded.
+ * no schema library is needed and every bound is checked before anything is decoded. Tools given
+ * as a function are listed at the first `tools/list` or `tools/call`, and each call is answered
+ * once they are (what its run may call is known then); `server/discover` never waits for them.
  */
-export function toolServer(tools: Tool[], bounds: ToolBounds, answer: AnswerCall): Server {
+export function toolServer(tools: ListedTools, bounds: ToolBounds, answer: AnswerCall): Server {
+  const listed = typeof tools === 'function' ? tools : async () => tools;
   const server = new Server(
     { name: SERVER_NAME, version: VERSION },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE } },
   );
-  server.setRequestHandler('tools/list', () => ({ tools }));
+  server.setRequestHandler('tools/list', async () => ({ tools: await listed() }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
+    await listed();
     const args = request.params.arguments ?? {};
     let call: ToolCall;
     try {

@@ -59,6 +59,7 @@ export function usage(): string {
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
+    '  --task-after-ms <n>           answer a run_python still running after this long with a task, to clients that take tasks (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
@@ -93,6 +94,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'snapshot-dir': { type: 'string' },
       'skills-dir': { type: 'string' },
       'warm-spare': { type: 'boolean' },
+      'task-after-ms': { type: 'string' },
       'allow-net': { type: 'string', multiple: true },
       'allow-read': { type: 'string', multiple: true },
       deno: { type: 'string' },
@@ -118,6 +120,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
     ...(flag('skills-dir') !== undefined && { skillsDirectory: flag('skills-dir') as string }),
     ...(values['warm-spare'] && { warmSpare: true }),
+    ...(flag('task-after-ms') !== undefined && { taskAfterMs: numberFlag('task-after-ms', flag('task-after-ms') as string) }),
     ...boundaryFlags(values),
   };
   const servers = downstreamFlags(values);

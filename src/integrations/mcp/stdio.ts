@@ -17,6 +17,7 @@ import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
+import { runTasksAfter } from './tasks.js';
 import { SessionRegistry, idleNote, interpreterIdleMs } from '../shared/sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
@@ -234,6 +235,7 @@ export async function serveStdioSessions(
     setup,
   );
   const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs);
+  const tasks = runTasksAfter(handles.instance, resolved.taskAfterMs);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;
   const closed = new Promise<void>((resolve) => {
@@ -242,7 +244,13 @@ export async function serveStdioSessions(
   const serving = serveStdioEras(
     async ({ era }) => {
       if (era === 'modern')
-        return createHandleServer(handles, resolved.tools, () => (modernTools ??= functions().then((listed) => handleTools(listed, resolved.tools))));
+        return createHandleServer(
+          handles,
+          resolved.tools,
+          () => (modernTools ??= functions().then((listed) => handleTools(listed, resolved.tools))),
+          undefined,
+          tasks,
+        );
       await functions();
       return createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools);
     },

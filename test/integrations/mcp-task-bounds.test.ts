@@ -108,6 +108,16 @@ describe('tasks', () => {
     expect(String(ended.statusMessage)).toContain('Output before the stop:\nstarted\n');
     tasks.cancel(taskId);
     expect(tasks.get(taskId).status).toBe('cancelled');
+
+    // A run that ignored the interrupt: its interpreter was replaced, and the task says the state is gone.
+    let stubborn!: (result: CallToolResult) => void;
+    const lostId = taskIdOf(await tasks.answer(() => new Promise((resolve) => (stubborn = resolve)), never, 'here'));
+    tasks.cancel(lostId);
+    stubborn({ content: [{ type: 'text', text: 'replaced' }], structuredContent: { stateLost: true } });
+    await sleep(0);
+    expect(String(tasks.get(lostId).statusMessage)).toMatch(
+      /did not stop at the interrupt, so here was replaced, and its variables, imports and files are gone/,
+    );
   });
 
   test("until the task is made, the call's own signal stops the run; after, it does not", async () => {

@@ -217,7 +217,10 @@ export class RunTasks {
       case 'working':
         return `Running for ${seconds} s in ${entry.where}. ${entry.output.describe('Output so far')}`;
       case 'cancelled':
-        return `Cancelled after ${seconds} s: the run was stopped (KeyboardInterrupt), and ${entry.where} keeps its variables, imports and files. ${entry.output.describe('Output before the stop')}`;
+        // A run that ignores the interrupt is stopped by replacing the interpreter: its result says the state is lost.
+        return (entry.result?.structuredContent as { stateLost?: unknown } | undefined)?.stateLost === true
+          ? `Cancelled after ${seconds} s: the run did not stop at the interrupt, so ${entry.where} was replaced, and its variables, imports and files are gone (stateLost). ${entry.output.describe('Output before the stop')}`
+          : `Cancelled after ${seconds} s: the run was stopped (KeyboardInterrupt), and ${entry.where} keeps its variables, imports and files. ${entry.output.describe('Output before the stop')}`;
       case 'completed':
         return `Finished after ${seconds} s; the result is the call's.`;
       case 'failed':

@@ -59,7 +59,7 @@ export function usage(): string {
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
-    '  --task-after-ms <n>           answer a run_python still running after this long with a task, to clients that take tasks (default 2000)',
+    '  --task-after-ms <n>           a run_python still running after this many ms becomes a task, for Tasks clients (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',

@@ -120,6 +120,8 @@ describe('over HTTP', () => {
       expect(answer.error?.message).toMatch(/task not found/);
     }
     expect((await client('tasks/get', { taskId: `elsewhere.${secret}` })).error?.message).toContain('another server instance ("elsewhere")');
+    // The extension has no tasks/result (tasks/get gives the result) and no tasks/list (a task id is its only key).
+    for (const method of ['tasks/result', 'tasks/list']) expect((await client(method, { taskId: created.taskId })).error?.code, method).toBe(-32601);
   }, 30_000);
 });
 

@@ -45,6 +45,10 @@ describe('the command line', () => {
       options: { limits: { timeoutMs: 5000, maxOutputBytes: 4096 }, packageIndex: 'https://pypi.org/simple/' },
     });
     expect(parseCommandLine(['mcp'])).toEqual({ kind: 'stdio', options: { limits: {}, packageIndex: false } });
+    expect(parseCommandLine(['mcp', '--task-after-ms', '500'])).toMatchObject({ kind: 'stdio', options: { taskAfterMs: 500 } });
+    expect(resolveServerOptions({}).taskAfterMs).toBe(2000);
+    expect(resolveServerOptions({ taskAfterMs: false }).taskAfterMs).toBe(false);
+    expect(() => resolveServerOptions({ taskAfterMs: -1 })).toThrow(/taskAfterMs must be a number/);
   });
 
   test("--http with its host; the server's limit flags set the same limits as the sandbox's, --idle-minutes in minutes", () => {

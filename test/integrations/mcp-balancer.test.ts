@@ -3,7 +3,7 @@
  * configuration (examples/mcp-balancer/haproxy.cfg), as Debian's haproxy runs it. 30 clients of
  * the 2026-07-28 protocol each start an interpreter through the balancer (spread about evenly) and
  * keep its state over 10 calls, every call checking that the interpreter is its own; a 2025 client
- * keeps its session. Killing one server leaves the other servers' handles working and gives the
+ * keeps its session; long runs become tasks whose polls and cancels reach the run's server. Killing one server leaves the other servers' handles working and gives the
  * dead one's a clear state-lost result from a live server.
  *
  * Each server runs Python in worker threads (`--isolation worker`, ~100 MB an interpreter: 30
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Balancer, haproxyPresent, startBalancer } from '../support/balancer.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type HttpConnection, type HttpServerProcess, type ToolResult, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
-import { type ModernConnection, connectModernHttp } from '../support/mcp-modern.js';
+import { type ModernConnection, connectModernHttp, httpTaskClient, untilTaskEnds } from '../support/mcp-modern.js';
 
 const INSTANCES = ['py1', 'py2', 'py3'] as const;
 const CLIENTS = 30;
@@ -42,10 +42,13 @@ describe.skipIf(!haproxyPresent)('three servers behind the shipped HAProxy confi
   let servers: HttpServerProcess[] = [];
   let balancer: Balancer;
   const tenants: Tenant[] = [];
+  const taskIds: string[] = [];
   let legacy: HttpConnection;
 
   beforeAll(async () => {
-    servers = await Promise.all(INSTANCES.map((name) => startHttpServer(['--instance', name, '--isolation', 'worker', '--max-sessions', '16'])));
+    servers = await Promise.all(
+      INSTANCES.map((name) => startHttpServer(['--instance', name, '--isolation', 'worker', '--max-sessions', '16', '--task-after-ms', '500'])),
+    );
     balancer = await startBalancer(servers.map((server) => new URL(server.url).host) as [string, string, string]);
   }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
@@ -81,6 +84,31 @@ describe.skipIf(!haproxyPresent)('three servers behind the shipped HAProxy confi
     expect(textOf(await legacy.call('run_python', { code: 'kept' }))).toBe('25');
   }, 60_000);
 
+  test("a long run through it becomes a task on the handle's server, whose polls and cancel (routed by Mcp-Name) reach that server", async () => {
+    const client = httpTaskClient(balancer.url, 2_000);
+    const runs = INSTANCES.map((name) => tenants.find((tenant) => tenant.handle.startsWith(`${name}.`)) as Tenant);
+    // A task on each server, polled through the balancer until it completes with its own interpreter's count.
+    await Promise.all(
+      runs.map(async (tenant) => {
+        const created =
+          (await client('tools/call', { name: 'run_python', arguments: { code: 'import time\ntime.sleep(3)\ncount', handle: tenant.handle } })).result ?? {};
+        expect(created.resultType).toBe('task');
+        expect(String(created.taskId).split('.')[0]).toBe(tenant.handle.split('.')[0]);
+        taskIds.push(String(created.taskId));
+        const done = await untilTaskEnds(client, String(created.taskId));
+        expect(done.result).toMatchObject({ structuredContent: { result: String(tenant.calls), handle: tenant.handle } });
+      }),
+    );
+    // A cancel reaches the run's server: it stops there, and the interpreter counts on.
+    const tenant = runs[2];
+    const created =
+      (await client('tools/call', { name: 'run_python', arguments: { code: 'import time\ntime.sleep(60)', handle: tenant.handle } })).result ?? {};
+    taskIds.push(String(created.taskId));
+    expect((await client('tasks/cancel', { taskId: created.taskId })).result?.resultType).toBe('complete');
+    expect((await untilTaskEnds(client, String(created.taskId))).status).toBe('cancelled');
+    expect(textOf(await nextCall(tenant))).toBe(String(++tenant.calls));
+  }, 60_000);
+
   test("killing one server: the others' handles keep working, and the dead one's get a clear state-lost result from a live server", async () => {
     const dead = 'py2';
     process.kill(servers[1].pid, 'SIGKILL');
@@ -94,7 +122,7 @@ describe.skipIf(!haproxyPresent)('three servers behind the shipped HAProxy confi
         expect(result.isError).toBe(true);
         expect(textOf(result)).toMatch(/held by another server instance \("py2"\), which has stopped[\s\S]*without a handle to start a new interpreter/);
       } else {
-        expect(textOf(result)).toBe(String(CALLS + 1));
+        expect(textOf(result)).toBe(String(tenant.calls + 1));
       }
     }
     expect(results.filter(({ result }) => result.isError).length).toBe(tenants.filter((tenant) => tenant.handle.startsWith(`${dead}.`)).length);
@@ -107,6 +135,7 @@ describe.skipIf(!haproxyPresent)('three servers behind the shipped HAProxy confi
     }
     // The balancer wrote no handle and no session id anywhere (only its servers' ups and downs).
     for (const tenant of tenants) expect(balancer.output()).not.toContain(tenant.handle.split('.')[1]);
+    for (const taskId of taskIds) expect(balancer.output()).not.toContain(taskId.split('.')[1]);
     expect(balancer.output()).not.toContain(legacy.sessionId.split('.')[1]);
   }, 120_000);
 });

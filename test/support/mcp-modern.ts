@@ -76,3 +76,82 @@ export async function modernRequest(url: string, method: string, params: Record<
   });
   return { status: response.status, message: await response.json() };
 }
+
+/** One 2026-07-28 request as a stdio line, with the envelope (`capabilities` as the client declares them). */
+export function modernLine(id: number, method: string, params: Record<string, unknown> = {}, capabilities: Record<string, unknown> = {}): string {
+  const _meta = { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': capabilities };
+  return JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta } });
+}
+
+/** The Tasks extension (`io.modelcontextprotocol/tasks`) as a client declares it in its capabilities. */
+export const TASKS_CAPABILITIES = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
+
+/** A JSON-RPC answer: a result or an error. */
+export interface RpcAnswer {
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+/** Sends one request of a client that declares the Tasks extension, and gives its answer (or throws past the client's per-request timeout). */
+export type TaskClient = (method: string, params: Record<string, unknown>) => Promise<RpcAnswer>;
+
+/**
+ * A client of the Tasks extension on the HTTP endpoint `url`, each request given up after
+ * `timeoutMs`, as a client's per-request timeout does. It sends the headers the extension asks
+ * for: `Mcp-Name` (the tool, or the task id of `tasks/*`) and `Mcp-Param-Handle`, for balancers.
+ * The v2 client 2.4.0 refuses a task result, even through its raw `request()`, so this is fetch.
+ */
+export function httpTaskClient(url: string, timeoutMs: number): TaskClient {
+  let id = 0;
+  return async (method, params) => {
+    const args = params.arguments as { handle?: unknown } | undefined;
+    const name = method === 'tools/call' ? params.name : method.startsWith('tasks/') ? params.taskId : undefined;
+    const response = await fetch(url, {
+      method: 'POST',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': MODERN_REVISION,
+        'Mcp-Method': method,
+        ...(typeof name === 'string' && { 'Mcp-Name': name }),
+        ...(typeof args?.handle === 'string' && { 'Mcp-Param-Handle': args.handle }),
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: ++id,
+        method,
+        params: { ...params, _meta: { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': TASKS_CAPABILITIES } },
+      }),
+    });
+    return (await response.json()) as RpcAnswer;
+  };
+}
+
+/**
+ * Polls `tasks/get` for `taskId` at the interval the server asks until the task ends; `seen` hears
+ * each answer. Gives the last one.
+ */
+export async function untilTaskEnds(
+  client: TaskClient,
+  taskId: string,
+  seen: (task: Record<string, unknown>) => void = () => {},
+): Promise<Record<string, unknown>> {
+  for (;;) {
+    const answer = await client('tasks/get', { taskId });
+    if (!answer.result) throw new Error(`tasks/get failed: ${JSON.stringify(answer.error)}`);
+    seen(answer.result);
+    if (answer.result.status !== 'working') return answer.result;
+    await new Promise((resolve) => setTimeout(resolve, Number(answer.result?.pollIntervalMs ?? 1000)));
+  }
+}
+
+/** A `tools/call` of `run_python` through `client`: its result, at once or through the task it became. */
+export async function runThroughTask(client: TaskClient, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const answer = await client('tools/call', { name: 'run_python', arguments: args });
+  if (!answer.result) throw new Error(`tools/call failed: ${JSON.stringify(answer.error)}`);
+  if (answer.result.resultType !== 'task') return answer.result;
+  const task = await untilTaskEnds(client, String(answer.result.taskId));
+  if (task.status !== 'completed') throw new Error(`the task ended ${task.status}: ${task.statusMessage}`);
+  return task.result as Record<string, unknown>;
+}

@@ -211,6 +211,8 @@ export function stalledRequest(url: string, options: { localAddress?: string; bo
 
 /** The CLI on stdio with raw pipes: lines in, parsed JSON lines out. */
 export interface RawStdio {
+  /** The server process's id. */
+  pid: number;
   send(line: string): void;
   /** The next message whose `id` is `id` (or, with `undefined`, the next without an id). */
   answer(id: number | string | undefined): Promise<Record<string, unknown>>;
@@ -255,6 +257,7 @@ export function rawStdio(flags: string[] = [], env?: NodeJS.ProcessEnv): RawStdi
     }
   };
   return {
+    pid: child.pid ?? -1,
     send: (line) => child.stdin?.write(`${line}\n`),
     answer,
     seen: () => all,

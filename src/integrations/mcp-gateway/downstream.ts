@@ -6,10 +6,11 @@
  * URL with its headers. A process that dies is started again by the next call of one of its tools,
  * so Python's call during the death raises and the next one works.
  *
- * The tools are listed once, at start. The stdio gateway's one client calls them through the
- * connections that listed them; each HTTP session gets connections of its own (`forSession`), made
- * on its first call of a server's tool and ended with its interpreter, so what one session's Python
- * leaves in a server's memory (or an HTTP server's session) another session's does not read.
+ * The tools are listed once: at start over HTTP, at the first listing or call on stdio (cli.ts).
+ * The stdio gateway's one client calls them through the connections that listed them; each HTTP
+ * session gets connections of its own (`forSession`), made on its first call of a server's tool
+ * and ended with its interpreter, so what one session's Python leaves in a server's memory (or an
+ * HTTP server's session) another session's does not read.
  *
  * A server's messages are bounded before they are parsed (`MAX_MESSAGE_BYTES`, a line on stdio, a
  * body or an SSE event over HTTP), its optional GET stream is not opened, and its connection and

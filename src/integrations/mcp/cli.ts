@@ -11,10 +11,10 @@ import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
 import type { McpServerLimits } from '../../agent-limits.js';
 import { type HttpMcpServerOptions, serveHttpSessions } from './http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
-import { serveStdio } from './stdio.js';
+import { serveStdioSessions } from './stdio.js';
 import { boundaryNotice, checkBoundary } from './boundary.js';
 import { type DownstreamServer, downstreamFlags } from '../mcp-gateway/config.js';
-import { connectDownstream } from '../mcp-gateway/downstream.js';
+import { type Downstream, connectDownstream } from '../mcp-gateway/downstream.js';
 
 /** What the command line asks for. */
 export type CliCommand =
@@ -59,6 +59,7 @@ export function usage(): string {
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
+    '  --task-after-ms <n>           a run_python still running after this many ms becomes a task, for Tasks clients (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',
     '  --deno <path>                 the Deno executable (default: the deno npm package, else PATH)',
@@ -93,6 +94,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'snapshot-dir': { type: 'string' },
       'skills-dir': { type: 'string' },
       'warm-spare': { type: 'boolean' },
+      'task-after-ms': { type: 'string' },
       'allow-net': { type: 'string', multiple: true },
       'allow-read': { type: 'string', multiple: true },
       deno: { type: 'string' },
@@ -118,6 +120,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
     ...(flag('skills-dir') !== undefined && { skillsDirectory: flag('skills-dir') as string }),
     ...(values['warm-spare'] && { warmSpare: true }),
+    ...(flag('task-after-ms') !== undefined && { taskAfterMs: numberFlag('task-after-ms', flag('task-after-ms') as string) }),
     ...boundaryFlags(values),
   };
   const servers = downstreamFlags(values);
@@ -160,9 +163,9 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   }
   let server: RunningMcpServer;
   // Downstream servers start only when configured; their notices and stderr go to stderr, never stdout.
-  const downstream = command.servers && (await connectDownstream(command.servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`)));
-  // The one client on stdio calls through the connections that listed the tools.
-  if (downstream && command.kind === 'stdio') command.options.functions = downstream.functions;
+  const servers = command.servers;
+  let connecting: Promise<Downstream> | undefined;
+  const connect = servers && (() => (connecting ??= connectDownstream(servers, (line) => process.stderr.write(`pyodide-code-execution: ${line}\n`))));
   try {
     for (const line of boundaryNotice(command.options)) process.stderr.write(`pyodide-code-execution: ${line}\n`);
     // Served all the same: a client shows a server that exits as "failed to connect", and nobody reads its stderr;
@@ -173,23 +176,26 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     if (command.kind === 'http') {
       // Each session calls through connections of its own, so no client reads what another's Python left in a server;
       // the listing's are ended.
+      const downstream = await connect?.();
       const http = await serveHttpSessions(command.options, {}, downstream && (() => downstream.forSession()));
       void downstream?.release();
       process.stderr.write(`pyodide-code-execution: MCP over streamable HTTP at ${http.url}\n`);
       server = http;
     } else {
-      server = await serveStdio(command.options);
+      // Connected when a request first needs the tools, not at start: a 2026-07-28 client starts a server only to
+      // ask server/discover. The one client on stdio calls through the connections that listed the tools.
+      server = await serveStdioSessions(command.options, {}, connect && (async () => (await connect()).functions));
     }
   } catch (error) {
     process.stderr.write(`pyodide-code-execution: ${(error as Error).message}\n`);
-    await downstream?.close();
+    await (await connecting)?.close();
     return 2;
   }
   const stop = () => void server.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await server.closed;
-  await downstream?.close();
+  await (await connecting)?.close();
   return 0;
 }
 

@@ -10,7 +10,8 @@ import type { SandboxFunction } from '../../types.js';
 import { toolError } from './content.js';
 import { SessionLimitError } from './errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
-import { answerCall, listedTools, toolServer } from './server.js';
+import { type ListedTools, type RunAsTask, answerCall, listedTools, toolServer } from './server.js';
+import { type RunTasks, declaresTasks, serveTasks } from './tasks.js';
 import type { SessionSandbox } from '../shared/sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -23,9 +24,10 @@ export function handleTools(functions: readonly SandboxFunction[], bounds: ToolB
  * A server answering from `handles`' interpreters. Over HTTP it serves one request, so it is made
  * per request, with that request's headers (and the tools listed once, by {@link handleTools}).
  * @param headers The HTTP request's headers, whose `Mcp-Param-Handle` must agree with the argument.
+ * @param tasks Where long runs of clients that declare the Tasks extension go (tasks.ts); without it, the extension is not offered.
  */
-export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: Tool[], headers?: Headers): Server {
-  return toolServer(tools, bounds, async (call, args, ctx) => {
+export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: ListedTools, headers?: Headers, tasks?: RunTasks): Server {
+  const server = toolServer(tools, bounds, async (call, args, ctx) => {
     let handle: string;
     let session: SessionSandbox;
     let minted = false;
@@ -43,8 +45,13 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
       handle = args[HANDLE_ARGUMENT] as string;
       session = resolved.session;
     }
-    return withHandle(await answerCall(session, call, bounds, ctx), handle, minted);
+    const answer = async (task?: RunAsTask) => withHandle(await answerCall(session, call, bounds, ctx, task), handle, minted);
+    if (tasks && call.tool === 'run_python' && declaresTasks(ctx))
+      return tasks.answer((signal, onOutput) => answer({ signal, onOutput }), ctx.mcpReq.signal, `the interpreter whose handle is "${handle}"`);
+    return answer();
   });
+  if (tasks) serveTasks(server, tasks);
+  return server;
 }
 
 /** The result with its handle: always in `structuredContent`, and said in the text when the call started the interpreter. */

@@ -10,6 +10,7 @@ import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server'
 import { createHandleServer, handleTools } from './handle-server.js';
 import type { InterpreterHandles } from './handles.js';
 import type { ResolvedServerOptions } from './options.js';
+import { runTasksAfter } from './tasks.js';
 
 /** The modern handler, as http.ts uses it: bodies are read (within the bound) and parsed before. */
 export interface ModernHttp {
@@ -25,7 +26,8 @@ export interface ModernHttp {
 export function modernHttpHandler(handles: InterpreterHandles, resolved: ResolvedServerOptions): ModernHttp {
   const maxRequestBodySize = resolved.maxMessageBytes;
   const tools = handleTools(resolved.functions, resolved.tools);
-  const handler = createMcpHandler(({ requestInfo }) => createHandleServer(handles, resolved.tools, tools, requestInfo?.headers), {
+  const tasks = runTasksAfter(handles.instance, resolved.taskAfterMs);
+  const handler = createMcpHandler(({ requestInfo }) => createHandleServer(handles, resolved.tools, tools, requestInfo?.headers, tasks), {
     legacy: 'reject',
     maxRequestBodySize,
   });

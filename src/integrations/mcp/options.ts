@@ -5,10 +5,11 @@
  * session-setup.ts.
  */
 import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent-limits.js';
-import { resolveLimits } from '../../sandbox/limits.js';
+import { MAX_TIMEOUT_MS, resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import type { SessionBounds } from '../shared/sessions.js';
+import { TASK_DEFAULTS } from './tasks.js';
 import type { ToolBounds } from './tools.js';
 
 /** Options of the MCP server, for stdio and HTTP alike. */
@@ -57,6 +58,14 @@ export interface PythonMcpServerOptions {
    * Default: none (skills last as long as the session's working directory).
    */
   skillsDirectory?: string;
+  /**
+   * How long a `run_python` call of a client that declares the MCP Tasks extension
+   * (`io.modelcontextprotocol/tasks`, on its 2026-07-28 request) runs before it is answered with a
+   * task, which the client polls (`tasks/get`) for the output so far and the result, and may
+   * cancel (`tasks/cancel`: the run is stopped, the interpreter kept). In milliseconds; default
+   * 2000. `false`: never (the extension is not offered). Other clients always get the result in place.
+   */
+  taskAfterMs?: number | false;
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
@@ -78,6 +87,8 @@ export interface ResolvedServerOptions {
   functions: readonly SandboxFunction[];
   /** The skills folder (`skillsDirectory`), if any. */
   skillsDirectory: string | undefined;
+  /** When a long `run_python` becomes a task (`taskAfterMs`), or `false`: never. */
+  taskAfterMs: number | false;
 }
 
 /**
@@ -123,6 +134,7 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
     sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno },
     functions: options.functions ?? [],
     skillsDirectory: options.skillsDirectory,
+    taskAfterMs: options.taskAfterMs === false ? false : number('taskAfterMs', options.taskAfterMs ?? TASK_DEFAULTS.afterMs, 0, MAX_TIMEOUT_MS),
   };
 }
 

@@ -10,7 +10,7 @@ import { type CallToolResult, type ProgressToken, Server, type ServerContext, ty
 import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
-import type { LoadProgress, SandboxFunction } from '../../types.js';
+import type { LoadProgress, OutputChunk, SandboxFunction } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
 import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
@@ -36,18 +36,25 @@ const LIST_CACHE = { ttlMs: 5 * 60_000, cacheScope: 'public' } as const;
 /** Answers one checked call. */
 export type AnswerCall = (call: ToolCall, args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult>;
 
+/** The tools a server lists, or how to list them when first asked (the stdio gateway: its downstream servers' tools). */
+export type ListedTools = Tool[] | (() => Promise<Tool[]>);
+
 /**
  * A server listing `tools`, whose calls are checked against `bounds` and then answered by `answer`.
  * The low-level `Server`: the tools' JSON Schemas and argument checks are this package's own, so
- * no schema library is needed and every bound is checked before anything is decoded.
+ * no schema library is needed and every bound is checked before anything is decoded. Tools given
+ * as a function are listed at the first `tools/list` or `tools/call`, and each call is answered
+ * once they are (what its run may call is known then); `server/discover` never waits for them.
  */
-export function toolServer(tools: Tool[], bounds: ToolBounds, answer: AnswerCall): Server {
+export function toolServer(tools: ListedTools, bounds: ToolBounds, answer: AnswerCall): Server {
+  const listed = typeof tools === 'function' ? tools : async () => tools;
   const server = new Server(
     { name: SERVER_NAME, version: VERSION },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE } },
   );
-  server.setRequestHandler('tools/list', () => ({ tools }));
+  server.setRequestHandler('tools/list', async () => ({ tools: await listed() }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
+    await listed();
     const args = request.params.arguments ?? {};
     let call: ToolCall;
     try {
@@ -78,12 +85,18 @@ export function createSessionServer(session: SessionSandbox, bounds: ToolBounds)
   return toolServer(listedTools(session.functions, bounds), bounds, (call, _args, ctx) => answerCall(session, call, bounds, ctx));
 }
 
+/** How a call that became a task runs (tasks.ts): stopped by its own signal rather than the request's, its output heard as it comes. */
+export interface RunAsTask {
+  signal: AbortSignal;
+  onOutput: (text: string) => void;
+}
+
 /** The answer to a checked call from `session`'s sandbox: a failure is a tool error that says what happened. */
-export async function answerCall(session: SessionSandbox, call: ToolCall, bounds: ToolBounds, ctx: ServerContext): Promise<CallToolResult> {
-  const { signal } = ctx.mcpReq;
+export async function answerCall(session: SessionSandbox, call: ToolCall, bounds: ToolBounds, ctx: ServerContext, task?: RunAsTask): Promise<CallToolResult> {
+  const signal = task?.signal ?? ctx.mcpReq.signal;
   const progress = progressSender(ctx.mcpReq._meta?.progressToken, ctx.mcpReq.notify);
   try {
-    return await callTool(session, call, bounds.maxFileBytes, signal, progress);
+    return await callTool(session, call, bounds.maxFileBytes, signal, progress, task?.onOutput);
   } catch (error) {
     return toolError(describeFailure(error, signal, bounds.place ?? 'deno'));
   }
@@ -95,11 +108,16 @@ async function callTool(
   maxFileBytes: number,
   signal: AbortSignal,
   onProgress: ((progress: LoadProgress) => void) | undefined,
+  onOutput?: (text: string) => void,
 ): Promise<CallToolResult> {
   switch (call.tool) {
     case 'run_python': {
       // The run calls the session's functions (code mode); the skills it wrote are kept after it.
-      const result = await session.use((sandbox) => sandbox.run(call.code, { signal, functions: session.functions }), { signal, onProgress });
+      const output = onOutput && ((chunk: OutputChunk) => onOutput(chunk.text));
+      const result = await session.use((sandbox) => sandbox.run(call.code, { signal, functions: session.functions, onOutput: output }), {
+        signal,
+        onProgress,
+      });
       const notKept = await session.skills?.keep(result.files);
       return runContent(result, session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
     }

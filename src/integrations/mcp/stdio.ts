@@ -9,13 +9,15 @@
  * JSON or not a JSON-RPC message.
  */
 import type { Readable, Writable } from 'node:stream';
-import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Tool, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import type { SandboxFunction } from '../../types.js';
 import { serveStdio as serveStdioEras } from '@modelcontextprotocol/server/stdio';
 import { createHandleServer, handleTools } from './handle-server.js';
 import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
 import { sandboxMaker, sessionSetup } from './session-setup.js';
+import { runTasksAfter } from './tasks.js';
 import { SessionRegistry, idleNote, interpreterIdleMs } from '../shared/sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
@@ -187,8 +189,33 @@ const STDIO_SESSION = 'stdio';
  * @returns The running server.
  * @throws {TypeError | RangeError} an option out of range.
  */
-export async function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
+export function serveStdio(options: PythonMcpServerOptions = {}, io: { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningMcpServer> {
+  return serveStdioSessions(options, io);
+}
+
+/**
+ * {@link serveStdio}, where `functionsLater` lists the functions every run may call (in place of
+ * `options.functions`) when a request first needs them: the command line's gateway connects its
+ * downstream servers then. A 2026-07-28 client starts a server only to ask `server/discover` and
+ * then another for its calls, so the first answers without them; a 2025 client's `initialize`
+ * waits for them, as its session's tools are listed next.
+ */
+export async function serveStdioSessions(
+  options: PythonMcpServerOptions = {},
+  io: { stdin?: Readable; stdout?: Writable } = {},
+  functionsLater?: () => Promise<readonly SandboxFunction[]>,
+): Promise<RunningMcpServer> {
   const resolved = resolveServerOptions(options);
+  let listing: Promise<readonly SandboxFunction[]> | undefined;
+  // Sessions and handles opened after this read the functions from `resolved` (sessionSetup).
+  const functions = () =>
+    (listing ??= functionsLater
+      ? functionsLater().then((later) => {
+          resolved.functions = later;
+          return later;
+        })
+      : Promise.resolve(resolved.functions));
+  let modernTools: Promise<Tool[]> | undefined;
   const create = sandboxMaker(resolved);
   const setup = sessionSetup(resolved);
   const sessions = new SessionRegistry(
@@ -208,16 +235,25 @@ export async function serveStdio(options: PythonMcpServerOptions = {}, io: { std
     setup,
   );
   const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs);
+  const tasks = runTasksAfter(handles.instance, resolved.taskAfterMs);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;
   const closed = new Promise<void>((resolve) => {
     done = resolve;
   });
   const serving = serveStdioEras(
-    ({ era }) =>
-      era === 'legacy'
-        ? createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools)
-        : createHandleServer(handles, resolved.tools, handleTools(resolved.functions, resolved.tools)),
+    async ({ era }) => {
+      if (era === 'modern')
+        return createHandleServer(
+          handles,
+          resolved.tools,
+          () => (modernTools ??= functions().then((listed) => handleTools(listed, resolved.tools))),
+          undefined,
+          tasks,
+        );
+      await functions();
+      return createSessionServer(sessions.get(STDIO_SESSION) ?? sessions.open(STDIO_SESSION), resolved.tools);
+    },
     { transport },
   );
   let closing: Promise<void> | undefined;

@@ -1,0 +1,141 @@
+/**
+ * The bounds on tasks (src/integrations/mcp/tasks.ts), with runs the test finishes itself: how
+ * many tasks are held, how long an ended one is kept, how much output a running one reports, and
+ * what a cancel does. Small bounds stand for the server's (64 tasks, 10 minutes, 8,000 characters).
+ */
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { describe, expect, test } from 'vitest';
+import { RunTasks, type TaskBounds } from '../../src/integrations/mcp/tasks.js';
+
+const BOUNDS: TaskBounds = { afterMs: 20, maxTasks: 2, keepMs: 400, maxOutputChars: 20, pollIntervalMs: 1000 };
+
+/** A run the test ends: `finish` answers it; its signal and output are the task's. */
+function heldRun() {
+  let finish!: (text: string) => void;
+  let signal!: AbortSignal;
+  let say!: (text: string) => void;
+  const work = (stop: AbortSignal, onOutput: (text: string) => void) => {
+    signal = stop;
+    say = onOutput;
+    return new Promise<CallToolResult>((resolve) => {
+      finish = (text) => resolve({ content: [{ type: 'text', text }] });
+    });
+  };
+  return { work, finish: (text: string) => finish(text), signal: () => signal, say: (text: string) => say(text) };
+}
+
+const never = new AbortController().signal;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const taskIdOf = (result: CallToolResult) => (result as unknown as { taskId: string }).taskId;
+
+describe('tasks', () => {
+  test('a run done within afterMs is answered in place; a longer one with a task whose id is the instance and 128 random bits', async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const quick = await tasks.answer(async () => ({ content: [{ type: 'text', text: 'at once' }] }), never, 'here');
+    expect(quick).toEqual({ content: [{ type: 'text', text: 'at once' }] });
+    const run = heldRun();
+    const created = (await tasks.answer(run.work, never, 'here')) as unknown as Record<string, unknown>;
+    expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: null });
+    expect(String(created.taskId)).toMatch(/^py1\.[A-Za-z0-9_-]{22}$/);
+    run.finish('done');
+    await sleep(0);
+    expect(tasks.get(created.taskId)).toMatchObject({ status: 'completed', result: { content: [{ type: 'text', text: 'done' }] } });
+  });
+
+  test(`at most ${BOUNDS.maxTasks} are held: when all are running a long call is answered in place; an ended one makes room, and is then gone`, async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const [a, b, c, d] = [heldRun(), heldRun(), heldRun(), heldRun()];
+    const first = taskIdOf(await tasks.answer(a.work, never, 'here'));
+    await tasks.answer(b.work, never, 'here');
+    expect(tasks.size).toBe(2);
+    // No room: the call waits for its run, as for a client without tasks.
+    const inPlace = tasks.answer(c.work, never, 'here');
+    await sleep(BOUNDS.afterMs * 3);
+    c.finish('waited');
+    expect(await inPlace).toEqual({ content: [{ type: 'text', text: 'waited' }] });
+    expect(tasks.size).toBe(2);
+
+    a.finish('ended');
+    await sleep(0);
+    const fourth = taskIdOf(await tasks.answer(d.work, never, 'here'));
+    expect(fourth).toMatch(/^py1\./);
+    expect(tasks.size).toBe(2);
+    expect(() => tasks.get(first)).toThrow(/task not found/);
+  });
+
+  test('an ended task is kept keepMs (its ttlMs says until when), then forgotten', async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const run = heldRun();
+    const taskId = taskIdOf(await tasks.answer(run.work, never, 'here'));
+    run.finish('done');
+    await sleep(0);
+    const ended = tasks.get(taskId);
+    expect(Date.parse(String(ended.createdAt)) + Number(ended.ttlMs)).toBeGreaterThanOrEqual(Date.now() + BOUNDS.keepMs - 50);
+    await sleep(BOUNDS.keepMs + 100);
+    expect(() => tasks.get(taskId)).toThrow(/task not found \(it finished more than/);
+    expect(tasks.size).toBe(0);
+  });
+
+  test('a running task reports its last maxOutputChars characters of output, and how many came before', async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const run = heldRun();
+    const taskId = taskIdOf(await tasks.answer(run.work, never, 'the interpreter "h"'));
+    expect(tasks.get(taskId).statusMessage).toMatch(/^Running for \d+\.\d s in the interpreter "h"\. Output so far: none\.$/);
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}\n`);
+    for (const line of lines) run.say(line);
+    const message = String(tasks.get(taskId).statusMessage);
+    expect(message.slice(message.indexOf(':\n') + 2)).toBe(lines.join('').slice(-BOUNDS.maxOutputChars));
+    expect(message).toContain(`its last 20 characters; ${(900 - 20).toLocaleString('en-US')} before them not kept`);
+    // One chunk larger than the bound is cut too.
+    run.say('x'.repeat(10_000));
+    expect(String(tasks.get(taskId).statusMessage).endsWith(`:\n${'x'.repeat(20)}`)).toBe(true);
+    run.finish('done');
+  });
+
+  test("cancel stops the run's signal; the task ends cancelled with the run's output; cancelling again, or an ended task, changes nothing", async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const run = heldRun();
+    const taskId = taskIdOf(await tasks.answer(run.work, never, 'here'));
+    run.say('started\n');
+    tasks.cancel(taskId);
+    expect(run.signal().aborted).toBe(true);
+    expect(tasks.get(taskId).status).toBe('working');
+    run.finish('KeyboardInterrupt');
+    await sleep(0);
+    const ended = tasks.get(taskId);
+    expect(ended).toMatchObject({ status: 'cancelled' });
+    expect(ended).not.toHaveProperty('result');
+    expect(String(ended.statusMessage)).toContain('Output before the stop:\nstarted\n');
+    tasks.cancel(taskId);
+    expect(tasks.get(taskId).status).toBe('cancelled');
+
+    // A run that ignored the interrupt: its interpreter was replaced, and the task says the state is gone.
+    let stubborn!: (result: CallToolResult) => void;
+    const lostId = taskIdOf(await tasks.answer(() => new Promise((resolve) => (stubborn = resolve)), never, 'here'));
+    tasks.cancel(lostId);
+    stubborn({ content: [{ type: 'text', text: 'replaced' }], structuredContent: { stateLost: true } });
+    await sleep(0);
+    expect(String(tasks.get(lostId).statusMessage)).toMatch(
+      /did not stop at the interrupt, so here was replaced, and its variables, imports and files are gone/,
+    );
+  });
+
+  test("until the task is made, the call's own signal stops the run; after, it does not", async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const early = new AbortController();
+    const before = heldRun();
+    const answered = tasks.answer(before.work, early.signal, 'here');
+    early.abort();
+    expect(before.signal().aborted).toBe(true);
+    before.finish('cancelled');
+    expect(await answered).toEqual({ content: [{ type: 'text', text: 'cancelled' }] });
+
+    const late = new AbortController();
+    const after = heldRun();
+    const taskId = taskIdOf(await tasks.answer(after.work, late.signal, 'here'));
+    late.abort();
+    expect(after.signal().aborted).toBe(false);
+    expect(tasks.get(taskId).status).toBe('working');
+    after.finish('done');
+  });
+});

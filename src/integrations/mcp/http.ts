@@ -18,7 +18,7 @@ import { InterpreterHandles, isInstanceName, randomInstanceName } from './handle
 import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { type OwnFunctions, sandboxMaker, sessionSetup } from './session-setup.js';
+import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
 import { SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';
@@ -88,6 +88,8 @@ export async function serveHttpSessions(
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
+  // Every instance's HTTP sessions and handles under one prefix: instances sharing a folder take up each other's.
+  const states: StateScope = { store: stateStore(resolved, sayOnStderr), prefix: 'http', lasting: resolved.state.directory !== undefined };
   // One registry for sessions and handles: one bound on the interpreters this process holds.
   const registry: SessionRegistry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
@@ -101,9 +103,9 @@ export async function serveHttpSessions(
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
-    sessionSetup(resolved, ownFunctions),
+    sessionSetup(resolved, ownFunctions, states),
   );
-  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs);
+  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs, savedIn(states));
   const modern = modernHttpHandler(handles, resolved);
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.

@@ -1,0 +1,122 @@
+/**
+ * The MCP server saves an idle session's interpreter instead of dropping it, and restores it on
+ * the next call; with a state folder (`--state-dir`) the state also outlives the server: a
+ * restarted stdio server resumes the state of its `--state-name` (and only that name's), and an
+ * HTTP instance takes up a handle another instance saved in the shared folder. Over stdio behind
+ * the Deno boundary (a 2025 client), over HTTP in worker threads (a 2026-07-28 client, by handle).
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { connectStdio, startHttpServer, textOf } from '../support/mcp.js';
+import { connectModernHttp } from '../support/mcp-modern.js';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+function stateFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'mcp-state-'));
+  folders.push(folder);
+  return folder;
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const DEFINE = 'x = 41\nwith open("kept.txt", "w") as f: f.write("written before the idle save")';
+
+describe('over stdio, behind the Deno boundary', () => {
+  test(
+    'an idle interpreter is saved and restored, and a restarted server resumes its own name only',
+    async () => {
+      const folder = stateFolder();
+      const flags = (name: string) => ['--idle-minutes', String(1 / 60), '--state-dir', folder, '--state-name', name];
+      const first = await connectStdio(flags('alice'));
+      try {
+        expect((await first.call('run_python', { code: DEFINE })).isError).toBeFalsy();
+        // Past the idle second: the interpreter is saved and its Deno process stopped.
+        await sleep(2500);
+        const after = await first.call('run_python', { code: 'x + 1' });
+        expect(textOf(after)).toBe('42');
+        expect(after.structuredContent).toMatchObject({ result: '42', stateLost: false });
+        expect(textOf(await first.call('read_file', { path: 'kept.txt' }))).toBe('written before the idle save');
+      } finally {
+        await first.close();
+      }
+      // Named by a digest, nothing else.
+      expect(readdirSync(folder).filter((name) => name.endsWith('.state'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.state$/)]);
+
+      const again = await connectStdio(flags('alice'));
+      const other = await connectStdio(flags('bob'));
+      try {
+        expect(textOf(await again.call('run_python', { code: 'x + 1' }))).toBe('42');
+        expect(textOf(await other.call('run_python', { code: "'x' in globals()" }))).toBe('False');
+      } finally {
+        await Promise.all([again.close(), other.close()]);
+      }
+    },
+    6 * BOOT_TIMEOUT_MS,
+  );
+});
+
+describe('over HTTP, by handle', () => {
+  test(
+    'an idle interpreter is saved and restored, another instance on the folder takes up the handle after a kill, and the bound evicts the oldest',
+    async () => {
+      const folder = stateFolder();
+      // Interpreters given back after 2 of the 6 idle seconds.
+      const flags = (instance: string, maxStateBytes: number) => [
+        '--isolation',
+        'worker',
+        '--idle-minutes',
+        String(6 / 60),
+        '--state-dir',
+        folder,
+        '--instance',
+        instance,
+        '--max-state-bytes',
+        String(maxStateBytes),
+      ];
+      const a = await startHttpServer(flags('a', 2 ** 30));
+      let handle: string;
+      try {
+        const client = await connectModernHttp(a.url);
+        const first = await client.call('run_python', { code: DEFINE });
+        handle = first.structuredContent?.handle as string;
+        expect(handle).toMatch(/^a\./);
+        await sleep(3500);
+        const after = await client.call('run_python', { code: 'x + 1', handle });
+        expect(textOf(after)).toBe('42');
+        expect(after.structuredContent).toMatchObject({ stateLost: false, handle });
+        expect(textOf(await client.call('read_file', { path: 'kept.txt', handle }))).toBe('written before the idle save');
+        await client.close();
+      } finally {
+        // Killed: nothing is saved on the way out; the idle save is what comes back.
+        process.kill(a.pid, 'SIGKILL');
+        await a.stop();
+      }
+      const saved = readdirSync(folder).filter((name) => name.endsWith('.state'));
+      expect(saved).toHaveLength(1);
+      expect(saved[0]).not.toContain(handle.split('.')[1]);
+
+      // Room for one state (an idle one is ~6.7 MB): the next save evicts the oldest, and says so on stderr.
+      const b = await startHttpServer(flags('b', 10_000_000));
+      try {
+        const client = await connectModernHttp(b.url);
+        const resumed = await client.call('run_python', { code: 'x + 1', handle });
+        expect(textOf(resumed)).toBe('42');
+        expect(resumed.structuredContent).toMatchObject({ stateLost: false, handle });
+        const newer = await client.call('run_python', { code: 'y = 1' });
+        const newerHandle = newer.structuredContent?.handle as string;
+        await sleep(3500);
+        expect(b.stderr()).toMatch(new RegExp(`evicted the saved state ${saved[0]} \\(\\d+ bytes`));
+        expect(textOf(await client.call('run_python', { code: 'y + 1', handle: newerHandle }))).toBe('2');
+        await client.close();
+      } finally {
+        await b.stop();
+      }
+    },
+    6 * BOOT_TIMEOUT_MS,
+  );
+});

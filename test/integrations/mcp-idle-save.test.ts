@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
-import { connectStdio, startHttpServer, textOf } from '../support/mcp.js';
+import { randomUUID } from 'node:crypto';
+import { connectHttp, connectStdio, pingStatus, resumeHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { connectModernHttp } from '../support/mcp-modern.js';
 
 const folders: string[] = [];
@@ -118,5 +119,39 @@ describe('over HTTP, by handle', () => {
       }
     },
     6 * BOOT_TIMEOUT_MS,
+  );
+});
+
+describe('over HTTP, a 2025 session', () => {
+  test(
+    'resumes on a restarted server by its old Mcp-Session-Id, and an id the folder does not hold is still 404',
+    async () => {
+      const folder = stateFolder();
+      const flags = ['--isolation', 'worker', '--state-dir', folder, '--instance', 'a'];
+      const first = await startHttpServer(flags);
+      let sessionId: string;
+      try {
+        const client = await connectHttp(first.url);
+        sessionId = client.sessionId;
+        expect((await client.call('run_python', { code: DEFINE })).isError).toBeFalsy();
+        // Leaves without ending its session, as clients do; the server is then stopped, saving it.
+        await client.leave();
+      } finally {
+        await first.stop();
+      }
+      const second = await startHttpServer(flags);
+      try {
+        const resumed = await resumeHttp(second.url, sessionId);
+        const after = await resumed.call('run_python', { code: 'x + 1' });
+        expect(textOf(after)).toBe('42');
+        expect(after.structuredContent).toMatchObject({ stateLost: false });
+        expect(textOf(await resumed.call('read_file', { path: 'kept.txt' }))).toBe('written before the idle save');
+        await resumed.close();
+        expect(await pingStatus(second.url, `a.${randomUUID()}`)).toBe(404);
+      } finally {
+        await second.stop();
+      }
+    },
+    4 * BOOT_TIMEOUT_MS,
   );
 });

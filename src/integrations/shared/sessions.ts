@@ -272,6 +272,8 @@ export function interpreterIdleMs(idleMs: number): number {
 /** The sessions of one server, by id, within {@link SessionBounds}. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionSandbox>();
+  /** Sessions closing (a save of their interpreter may be under way): `closeAll` waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -322,7 +324,14 @@ export class SessionRegistry {
   async close(id: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
-    await session?.close();
+    if (session) await this.closed(session);
+  }
+
+  private closed(session: SessionSandbox): Promise<void> {
+    const closing = session.close();
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+    return closing;
   }
 
   private evictOne(): void {
@@ -340,7 +349,7 @@ export class SessionRegistry {
       );
     }
     this.sessions.delete(victim.id);
-    void victim.session.close();
+    void this.closed(victim.session);
     this.onIdle(victim.id, victim.session);
   }
 
@@ -359,7 +368,7 @@ export class SessionRegistry {
   async closeAll(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const ids = [...this.sessions.keys()];
-    await Promise.all(ids.map((id) => this.close(id)));
+    await Promise.all([...ids.map((id) => this.close(id)), ...this.closing]);
   }
 }
 

@@ -23,7 +23,8 @@ function stateFolder(): string {
   folders.push(folder);
   return folder;
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The saved states in `folder`. */
+const savedFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.state'));
 
 const DEFINE = 'x = 41\nwith open("kept.txt", "w") as f: f.write("written before the idle save")';
 
@@ -37,7 +38,7 @@ describe('over stdio, behind the Deno boundary', () => {
       try {
         expect((await first.call('run_python', { code: DEFINE })).isError).toBeFalsy();
         // Past the idle second: the interpreter is saved and its Deno process stopped.
-        await sleep(2500);
+        await expect.poll(() => savedFiles(folder), { timeout: 30_000, interval: 100 }).toHaveLength(1);
         const after = await first.call('run_python', { code: 'x + 1' });
         expect(textOf(after)).toBe('42');
         expect(after.structuredContent).toMatchObject({ result: '42', stateLost: false });
@@ -46,7 +47,7 @@ describe('over stdio, behind the Deno boundary', () => {
         await first.close();
       }
       // Named by a digest, nothing else.
-      expect(readdirSync(folder).filter((name) => name.endsWith('.state'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.state$/)]);
+      expect(savedFiles(folder)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.state$/)]);
 
       const again = await connectStdio(flags('alice'));
       const other = await connectStdio(flags('bob'));
@@ -86,7 +87,8 @@ describe('over HTTP, by handle', () => {
         const first = await client.call('run_python', { code: DEFINE });
         handle = first.structuredContent?.handle as string;
         expect(handle).toMatch(/^a\./);
-        await sleep(3500);
+        // Past 2 idle seconds: the interpreter is saved and its worker stopped.
+        await expect.poll(() => savedFiles(folder), { timeout: 30_000, interval: 100 }).toHaveLength(1);
         const after = await client.call('run_python', { code: 'x + 1', handle });
         expect(textOf(after)).toBe('42');
         expect(after.structuredContent).toMatchObject({ stateLost: false, handle });
@@ -97,25 +99,37 @@ describe('over HTTP, by handle', () => {
         process.kill(a.pid, 'SIGKILL');
         await a.stop();
       }
-      const saved = readdirSync(folder).filter((name) => name.endsWith('.state'));
+      const saved = savedFiles(folder);
       expect(saved).toHaveLength(1);
       expect(saved[0]).not.toContain(handle.split('.')[1]);
 
-      // Room for one state (an idle one is ~6.7 MB): the next save evicts the oldest, and says so on stderr.
-      const b = await startHttpServer(flags('b', 10_000_000));
+      // Another instance on the folder takes up the handle; stopped, it saves it again.
+      const b = await startHttpServer(flags('b', 2 ** 30));
       try {
         const client = await connectModernHttp(b.url);
         const resumed = await client.call('run_python', { code: 'x + 1', handle });
         expect(textOf(resumed)).toBe('42');
         expect(resumed.structuredContent).toMatchObject({ stateLost: false, handle });
-        const newer = await client.call('run_python', { code: 'y = 1' });
-        const newerHandle = newer.structuredContent?.handle as string;
-        await sleep(3500);
-        expect(b.stderr()).toMatch(new RegExp(`evicted the saved state ${saved[0]} \\(\\d+ bytes`));
-        expect(textOf(await client.call('run_python', { code: 'y + 1', handle: newerHandle }))).toBe('2');
         await client.close();
       } finally {
         await b.stop();
+      }
+
+      // Room for one state (an idle one is ~6.7 MB): a new interpreter's save evicts the oldest, says so on stderr,
+      // and the evicted handle's call says its state is gone.
+      const c = await startHttpServer(flags('c', 10_000_000));
+      try {
+        const client = await connectModernHttp(c.url);
+        const newer = await client.call('run_python', { code: 'y = 1' });
+        const newerHandle = newer.structuredContent?.handle as string;
+        await expect.poll(() => c.stderr(), { timeout: 30_000, interval: 250 }).toMatch(new RegExp(`evicted the saved state ${saved[0]} \\(\\d+ bytes`));
+        const gone = await client.call('run_python', { code: 'x + 1', handle });
+        expect(gone.isError).toBe(true);
+        expect(textOf(gone)).toMatch(/Call the tool without a handle to start a new interpreter/);
+        expect(textOf(await client.call('run_python', { code: 'y + 1', handle: newerHandle }))).toBe('2');
+        await client.close();
+      } finally {
+        await c.stop();
       }
     },
     6 * BOOT_TIMEOUT_MS,

@@ -30,7 +30,7 @@ const DEFINE = 'x = 41\nwith open("kept.txt", "w") as f: f.write("written before
 
 describe('over stdio, behind the Deno boundary', () => {
   test(
-    'an idle interpreter is saved and restored, and a restarted server resumes its own name only',
+    'an idle interpreter is saved and restored, and a restarted server resumes its own name only, one process per name',
     async () => {
       const folder = stateFolder();
       const flags = (name: string) => ['--idle-minutes', String(1 / 60), '--state-dir', folder, '--state-name', name];
@@ -54,6 +54,8 @@ describe('over stdio, behind the Deno boundary', () => {
       try {
         expect(textOf(await again.call('run_python', { code: 'x + 1' }))).toBe('42');
         expect(textOf(await other.call('run_python', { code: "'x' in globals()" }))).toBe('False');
+        // One process at a time holds a name: a second one exits at start, saying so.
+        await expect(connectStdio(flags('alice'))).rejects.toThrow();
       } finally {
         await Promise.all([again.close(), other.close()]);
       }

@@ -50,8 +50,9 @@ export async function copyPaced(parts: readonly Uint8Array[], into: Uint8Array, 
 export async function gzipPaced(parts: readonly Uint8Array[]): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   if (!isNode) {
-    const stream = new Blob(parts as unknown as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip'));
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) out.push(chunk);
+    // A reader, not `for await`: WebKit's streams are not async-iterable everywhere.
+    const reader = new Blob(parts as unknown as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')).getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) out.push(read.value);
     return out;
   }
   const { createGzip } = await import(/* @vite-ignore */ 'node:zlib');

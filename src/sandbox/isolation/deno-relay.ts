@@ -32,8 +32,9 @@ export function denoRelaySource(settings: RelaySettings): string {
 import process from 'node:process';
 const settings = ${JSON.stringify(settings)};
 const { split, assembler } = (${wireCodec.toString()})();
-// The host's bytes over a megabyte come in parts ahead of their message (process-wire.ts).
-const incoming = assembler(settings.maxMessageBytes * 2);
+// The host's bytes over a megabyte come in parts ahead of their message (process-wire.ts); the
+// host is trusted, and a saved interpreter it restores may be as large as wasm32's memory.
+const incoming = assembler(2 ** 32);
 const exit = (reason, workerText) => {
   process.send(['exit', reason, workerText]);
   setTimeout(() => process.exit(1), 50);

@@ -29,6 +29,8 @@ export const ALONE = [
   /** The page's pauses under a hostile package index (≤ 200 ms). */
   { name: 'index-pauses', files: ['test/browser/hostile-index.browser.test.ts'] },
   { name: 'hostile-worker', files: ['test/sandbox/hostile-worker.test.ts'] },
+  /** The host's pauses while a 100 MB session is saved through the Deno boundary (≤ 200 ms). */
+  { name: 'save-pauses', files: ['test/sandbox/saved-state-pauses.test.ts'] },
   /** WebKit's stops that terminate, timed against each other, and its process's CPU read. */
   { name: 'webkit-stops', files: ['test/browser/webkit-stops.browser.test.ts'] },
 ];

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, type HttpServerProcess, connectHttp, initializeLine, pingStatus, postWithHost, startHttpServer, textOf } from '../support/mcp.js';
+import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
 
 /** Headers a streamable HTTP client sends with each POST. */
 const POST_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
@@ -227,14 +228,15 @@ describe('a server with room for one session, closed after 2 idle seconds', () =
 describe('a server whose sessions close after 6 idle seconds', () => {
   const server = useServer(['--idle-minutes', String(6 / 60)]);
 
-  test('an idle session gives its interpreter back after a third of that, keeps the session, and its next run says state was reset', async () => {
+  test('an idle session that cannot be saved (compiled code loaded) gives its interpreter back after a third of that, keeps the session, and its next run says state was reset', async () => {
     const client = await connectHttp(server().url);
     try {
-      await client.call('run_python', { code: 'kept = 1' });
+      await client.call('write_file', { path: 'libtiny.so', content: Buffer.from(TINY_LIBRARY).toString('base64'), encoding: 'base64' });
+      expect(textOf(await client.call('run_python', { code: `${LOAD_TINY_LIBRARY}\nkept = 1` }))).toBe('(no output)');
       await new Promise((resolve) => setTimeout(resolve, 3000));
       // The same session (no 404), a new interpreter.
       const after = await client.call('run_python', { code: 'kept' });
-      expect(textOf(after)).toMatch(/^This session's Python interpreter was closed after 2 seconds without calls/);
+      expect(textOf(after)).toMatch(/^This session's Python interpreter was closed after 2 seconds without calls.* It could not be saved: .*libtiny\.so/);
       expect(textOf(after)).toContain("NameError: name 'kept' is not defined");
       expect(after.structuredContent).toMatchObject({ stateLost: true });
       expect(textOf(await client.call('run_python', { code: 'kept = 2\nkept' }))).toBe('2');

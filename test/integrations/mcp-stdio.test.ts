@@ -12,6 +12,7 @@ import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
 import { temporaryFolder } from '../support/mcp-servers.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
+import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
 
 let mcp: Connection;
 
@@ -326,12 +327,13 @@ describe('an idle stdio session', () => {
     await idle?.close();
   });
 
-  test('loses its interpreter after the idle time, and the next run says what is gone', async () => {
-    await idle.call('run_python', { code: 'before_idle = 1' });
+  test('that cannot be saved (compiled code loaded) loses its interpreter after the idle time, and the next run says what is gone', async () => {
+    await idle.call('write_file', { path: 'libtiny.so', content: Buffer.from(TINY_LIBRARY).toString('base64'), encoding: 'base64' });
+    expect(textOf(await idle.call('run_python', { code: `${LOAD_TINY_LIBRARY}\nbefore_idle = 1` }))).toBe('(no output)');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const result = await idle.call('run_python', { code: 'before_idle' });
     const text = textOf(result);
-    expect(text).toMatch(/^This session's Python interpreter was closed after 1 second without calls/);
+    expect(text).toMatch(/^This session's Python interpreter was closed after 1 second without calls.* It could not be saved: .*libtiny\.so/);
     expect(text).toContain("NameError: name 'before_idle' is not defined");
     expect(result.structuredContent).toMatchObject({ stateLost: true, note: expect.stringMatching(/^This session's Python interpreter was closed/) });
     // Said once: the run after that is an ordinary one.

@@ -13,6 +13,7 @@ import { PackageBroker } from '../../src/sandbox/packages/package-broker.js';
 import { type IndexFile, type IndexSource, resolveFromIndex } from '../../src/sandbox/packages/package-index/dependency-resolver.js';
 import { environmentOf } from '../../src/sandbox/packages/package-index/target-environment.js';
 import { listenOnLoopback } from '../support/loopback.js';
+import { longestPause } from '../support/pauses.js';
 
 const env = environmentOf({ python: '3.14.2', abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3' });
 const options = { env, lockName: () => undefined, maxDistributions: 24 };
@@ -41,32 +42,6 @@ function index(projects: Record<string, { requires?: string[]; files?: IndexFile
 
 /** `chain[e1]`, then `chain[e2]; extra == "e1"`, …: each extra of the chosen project asks for the next one. */
 const chainOfExtras = (length: number) => ['chain[e1]', ...Array.from({ length: length - 1 }, (_, i) => `chain[e${i + 2}]; extra == "e${i + 1}"`)];
-
-/** The longest the event loop went without running a 5 ms timer while `work` ran (in CPU time, see above), and how `work` ended. */
-async function longestPause(work: () => Promise<unknown>): Promise<{ pauseMs: number; outcome: unknown }> {
-  const cpuMs = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
-  let last = { wall: performance.now(), cpu: cpuMs() };
-  let pauseMs = 0;
-  const tick = () => {
-    const now = { wall: performance.now(), cpu: cpuMs() };
-    pauseMs = Math.max(pauseMs, Math.min(now.wall - last.wall, now.cpu - last.cpu));
-    last = now;
-  };
-  const timer = setInterval(tick, 5);
-  try {
-    const outcome = await work().then(
-      (value) => value,
-      (error: unknown) => error,
-    );
-    tick();
-    return { pauseMs, outcome };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe('resolving never freezes the host', () => {
   test('metadata asking a chain of 150 extras of one project fails at the extras bound, with no pause of 200 ms', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PythonSandbox, SandboxStateError } from '../../dist/index.node.js';
+import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
 
 const DEFINE = [
   'import json, collections',
@@ -127,10 +128,8 @@ describe('saved state: what does not carry over', () => {
 
   it('refuses to save an interpreter with a dynamic library loaded, naming it, and keeps it', async () => {
     const source = await sandbox('worker');
-    // The smallest side module Emscripten loads: a wasm with an empty "dylink.0" section.
-    const lib = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, 15, 8, ...new TextEncoder().encode('dylink.0'), 1, 4, 0, 0, 0, 0]);
-    await source.writeFile('libtiny.so', lib);
-    expect((await source.run('import ctypes, os\nlib = ctypes.CDLL(os.path.abspath("libtiny.so"))\nx = 3')).outcome).toBe('OUTCOME_OK');
+    await source.writeFile('libtiny.so', TINY_LIBRARY);
+    expect((await source.run(`${LOAD_TINY_LIBRARY}\nx = 3`)).outcome).toBe('OUTCOME_OK');
     await expect(source.saveState()).rejects.toThrow(/compiled code loaded \(libtiny\.so\)/);
     expect((await source.run('x')).result).toBe('3');
   });

@@ -143,6 +143,13 @@ export async function connectHttp(url: string): Promise<HttpConnection> {
   return { ...connection(client, close), sessionId: transport.sessionId ?? '', leave: () => client.close() };
 }
 
+/** An SDK client of the HTTP server at `url` that carries on session `sessionId` without an initialize, as a reconnecting client does. */
+export async function resumeHttp(url: string, sessionId: string): Promise<Connection> {
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { sessionId }));
+  return connection(client, () => client.close());
+}
+
 /** The HTTP status of a `ping` in session `sessionId` (404: the server holds no such session). */
 export async function pingStatus(url: string, sessionId: string): Promise<number> {
   const response = await fetch(url, {

@@ -58,6 +58,9 @@ export function usage(): string {
     '  --package-index <url>         a PEP 691 index for imports the lock file lacks (default: off)',
     '  --snapshot-dir <dir>          keep boot snapshots in this folder, for faster starts later',
     "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
+    "  --state-dir <dir>             save idle interpreters in this folder: they survive a restart, and instances sharing it take up each other's",
+    '  --state-name <name>           on stdio with --state-dir: resume the state saved under this name (one process per name)',
+    "  --max-state-bytes <n>         bound on the saved states' total bytes; the oldest are evicted past it (default 1073741824)",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
     '  --task-after-ms <n>           a run_python still running after this many ms becomes a task, for Tasks clients (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
@@ -93,6 +96,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       'package-index': { type: 'string' },
       'snapshot-dir': { type: 'string' },
       'skills-dir': { type: 'string' },
+      'state-dir': { type: 'string' },
+      'state-name': { type: 'string' },
+      'max-state-bytes': { type: 'string' },
       'warm-spare': { type: 'boolean' },
       'task-after-ms': { type: 'string' },
       'allow-net': { type: 'string', multiple: true },
@@ -119,12 +125,17 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     packageIndex: flag('package-index') ?? false,
     ...(flag('snapshot-dir') !== undefined && { snapshotCache: { directory: flag('snapshot-dir') as string } }),
     ...(flag('skills-dir') !== undefined && { skillsDirectory: flag('skills-dir') as string }),
+    ...(flag('state-dir') !== undefined && { stateDirectory: flag('state-dir') as string }),
+    ...(flag('state-name') !== undefined && { stateName: flag('state-name') as string }),
+    ...(flag('max-state-bytes') !== undefined && { maxStateBytes: numberFlag('max-state-bytes', flag('max-state-bytes') as string) }),
     ...(values['warm-spare'] && { warmSpare: true }),
     ...(flag('task-after-ms') !== undefined && { taskAfterMs: numberFlag('task-after-ms', flag('task-after-ms') as string) }),
     ...boundaryFlags(values),
   };
   const servers = downstreamFlags(values);
   const http = flag('http');
+  if (http !== undefined && values['state-name'] !== undefined)
+    throw new TypeError('--state-name goes with stdio: over HTTP each handle and session is saved under its own name.');
   if (http === undefined) {
     if (values.host !== undefined || values['allowed-host'] !== undefined || values.instance !== undefined)
       throw new TypeError('--host, --allowed-host and --instance go with --http.');

@@ -47,12 +47,15 @@ export class InterpreterHandles {
    * @param registry Holds each handle's interpreter under the handle (shared with 2025 sessions over HTTP: one bound on interpreters).
    * @param instance This instance's name, the prefix of every handle it mints.
    * @param idleMs After how long without calls a handle is forgotten (said in the state-lost error); 0: never.
+   * @param saved Whether a state folder holds a saved interpreter for a handle this process does not
+   * hold (whichever instance minted it): such a handle is taken up here, and its first call restores it.
    * @throws {TypeError} an instance name that is not lower-case letters, digits and dashes (up to 32).
    */
   constructor(
     private readonly registry: SessionRegistry,
     readonly instance: string,
     private readonly idleMs: number,
+    private readonly saved?: (handle: string) => boolean,
   ) {
     if (!isInstanceName(instance))
       throw new TypeError(`instance name must be lower-case letters, digits and dashes (up to 32); got ${JSON.stringify(instance)}`);
@@ -97,9 +100,20 @@ export class InterpreterHandles {
         error: `The Mcp-Param-${HANDLE_HEADER} header and the "${HANDLE_ARGUMENT}" argument name different handles, so this call was not run. Send the same handle in both (your client does this itself), or ${START_AGAIN.charAt(0).toLowerCase()}${START_AGAIN.slice(1)}`,
       };
     }
-    const session = this.owns(value) ? this.registry.get(value) : undefined;
-    if (!session) return { error: `${this.goneReason(value)} ${START_AGAIN}` };
-    return { session };
+    const session = this.owns(value) || this.saved ? this.registry.get(value) : undefined;
+    if (session) return { session };
+    if (this.saved?.(value)) return this.takeUp(value);
+    return { error: `${this.goneReason(value)} ${START_AGAIN}` };
+  }
+
+  /** A session for a handle whose interpreter is saved in the state folder (by this instance before a restart, or another). */
+  private takeUp(handle: string): Resolved {
+    try {
+      return { session: this.registry.open(handle) };
+    } catch (error) {
+      if (!SessionLimitError.isInstance(error)) throw error;
+      return { error: `This server holds its maximum of interpreters, each running a call; wait for one to finish and call again with the same handle.` };
+    }
   }
 
   private goneReason(handle: string): string {

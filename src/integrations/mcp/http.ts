@@ -18,9 +18,10 @@ import { InterpreterHandles, isInstanceName, randomInstanceName } from './handle
 import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { type OwnFunctions, sandboxMaker, sessionSetup } from './session-setup.js';
+import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from './session-setup.js';
 import { SessionLimitError } from './errors.js';
-import { SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
+import { type SessionSandbox, SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
+import { isSessionId, reopenSession } from './session-revival.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';
 
 /** Options of the HTTP server. */
@@ -88,6 +89,8 @@ export async function serveHttpSessions(
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
+  // Every instance's HTTP sessions and handles under one prefix: instances sharing a folder take up each other's.
+  const states: StateScope = { store: stateStore(resolved, sayOnStderr), prefix: 'http', lasting: resolved.state.directory !== undefined };
   // One registry for sessions and handles: one bound on the interpreters this process holds.
   const registry: SessionRegistry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
@@ -101,9 +104,9 @@ export async function serveHttpSessions(
       void connection?.transport.close();
     },
     (id) => (connections.get(id)?.streams ?? 0) > 0,
-    sessionSetup(resolved, ownFunctions),
+    sessionSetup(resolved, ownFunctions, states),
   );
-  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs);
+  const handles = new InterpreterHandles(registry, instance, resolved.sessions.idleMs, savedIn(states));
   const modern = modernHttpHandler(handles, resolved);
 
   // Each session needs a connection or two (a POST, the GET stream), and a few more for calls at once.
@@ -115,24 +118,53 @@ export async function serveHttpSessions(
     void registry.close(id);
   };
 
-  const newSession = async (request: Request, res: ServerResponse, body: unknown) => {
-    const id = `${instance}.${randomUUID()}`;
+  /** A new session under `id`, its transport connected to its server; refused (503 sent) at the bound. */
+  const openSession = async (id: string, res: ServerResponse, body: unknown): Promise<Connection | undefined> => {
+    let session: SessionSandbox;
     try {
-      registry.open(id);
+      session = registry.open(id);
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
-      return sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
+      sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
+      return undefined;
     }
-    const session = registry.get(id);
-    if (!session) return;
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
     const server = createSessionServer(session, resolved.tools);
     server.onclose = () => forget(id);
-    connections.set(id, { transport, server, streams: 0 });
+    const connection = { transport, server, streams: 0 };
+    connections.set(id, connection);
     await server.connect(transport);
+    return connection;
+  };
+
+  const newSession = async (request: Request, res: ServerResponse, body: unknown) => {
+    const connection = await openSession(`${instance}.${randomUUID()}`, res, body);
+    if (!connection) return;
+    const { transport } = connection;
     await sendWebResponse(res, await transport.handleRequest(request, { parsedBody: body }));
     // The transport refused the initialize (a missing Accept header, say): no session began.
     if (transport.sessionId === undefined) await transport.close();
+  };
+
+  /** A session this server does not hold but whose interpreter the state folder does (a restart, another instance's). */
+  const reopening = new Map<string, Promise<Connection | undefined>>();
+  const savedSession = async (id: string, request: Request, res: ServerResponse, body: unknown): Promise<Connection | undefined> => {
+    // Requests of one client at once: the first reopens it, the others wait for it.
+    const pending = reopening.get(id);
+    if (pending) return pending;
+    if (!isSessionId(id) || !savedIn(states)?.(id)) return undefined;
+    const reopened = (async () => {
+      const connection = await openSession(id, res, body);
+      if (!connection || (await reopenSession(connection.transport, request))) return connection;
+      await connection.transport.close();
+      return undefined;
+    })();
+    reopening.set(id, reopened);
+    try {
+      return await reopened;
+    } finally {
+      reopening.delete(id);
+    }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -153,7 +185,8 @@ export async function serveHttpSessions(
     const request = webRequest(req, res);
     if (!(await modern.isLegacy(request, body))) return sendWebResponse(res, await modern.fetch(request, body));
     if (sessionId !== undefined) {
-      const connection = connections.get(sessionId);
+      const connection = connections.get(sessionId) ?? (await savedSession(sessionId, request, res, body));
+      if (res.headersSent) return;
       // The spec's answer to an unknown or closed session: the client starts a new one.
       if (!connection) return sendError(res, 404, -32001, 'Session not found; initialize a new session.', requestIdOf(body));
       if (req.method === 'GET') {

@@ -66,6 +66,25 @@ export interface PythonMcpServerOptions {
    * 2000. `false`: never (the extension is not offered). Other clients always get the result in place.
    */
   taskAfterMs?: number | false;
+  /**
+   * A folder where idle interpreters are saved (`PythonSandbox.saveState`), so their state survives
+   * a restart of the server and, over HTTP, is restored by whichever instance sharing the folder
+   * receives its handle or session. Only this process writes it, each file named by a SHA-256 of
+   * its handle or session id. Default: none (idle interpreters are saved in this process's memory
+   * and last as long as their session).
+   */
+  stateDirectory?: string;
+  /**
+   * Over stdio, with `stateDirectory`: the name this process's state is saved under; a process
+   * started with the same name resumes it, and one process at a time may use a name. Without it,
+   * nothing is resumed after a restart. Lower-case letters, digits, dots, dashes and underscores, up to 64.
+   */
+  stateName?: string;
+  /**
+   * The bound on the saved states' total bytes (the state folder, or the memory they take without
+   * one): past it the oldest saves are evicted, and named on stderr. Default 1 GiB.
+   */
+  maxStateBytes?: number;
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
@@ -89,7 +108,12 @@ export interface ResolvedServerOptions {
   skillsDirectory: string | undefined;
   /** When a long `run_python` becomes a task (`taskAfterMs`), or `false`: never. */
   taskAfterMs: number | false;
+  /** Where idle interpreters are saved: the folder and the name (if any), and the bound on their bytes. */
+  state: { directory: string | undefined; name: string | undefined; maxBytes: number };
 }
+
+/** The default of `maxStateBytes`. */
+export const DEFAULT_MAX_STATE_BYTES = 2 ** 30;
 
 /**
  * Checks and resolves the options.
@@ -135,7 +159,19 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
     functions: options.functions ?? [],
     skillsDirectory: options.skillsDirectory,
     taskAfterMs: options.taskAfterMs === false ? false : number('taskAfterMs', options.taskAfterMs ?? TASK_DEFAULTS.afterMs, 0, MAX_TIMEOUT_MS),
+    state: resolveState(options),
   };
+}
+
+function resolveState(options: PythonMcpServerOptions): ResolvedServerOptions['state'] {
+  const { stateDirectory: directory, stateName: name } = options;
+  if (directory !== undefined && (typeof directory !== 'string' || directory === '')) throw new TypeError('stateDirectory must be a folder path');
+  if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)))
+    throw new TypeError(`stateName must be lower-case letters, digits, dots, dashes and underscores (up to 64); got ${JSON.stringify(name)}`);
+  if (name !== undefined && directory === undefined) throw new TypeError('stateName goes with stateDirectory');
+  // restoreState's own ceiling (2 GiB) bounds one state anyway.
+  const maxBytes = whole('maxStateBytes', options.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES, 0, 2 ** 40);
+  return { directory, name, maxBytes };
 }
 
 function number(name: string, value: unknown, min: number, max: number): number {

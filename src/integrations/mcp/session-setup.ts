@@ -8,6 +8,8 @@ import { boundaryUnavailable } from './boundary.js';
 import type { ResolvedServerOptions } from './options.js';
 import type { CreateSandbox, SessionSetup } from '../shared/sessions.js';
 import { SkillsFolder } from './skills-folder.js';
+import { MemoryStateStore, type StateStore } from '../shared/idle-save.js';
+import { StateFolder } from './state-folder.js';
 
 /** Makes each session's sandbox. */
 export function sandboxMaker(resolved: ResolvedServerOptions): CreateSandbox {
@@ -24,12 +26,47 @@ export function sandboxMaker(resolved: ResolvedServerOptions): CreateSandbox {
 /** A session's own functions, and how to end what they hold open: the HTTP gateway's downstream connections for one session. */
 export type OwnFunctions = () => Required<Pick<SessionSetup, 'functions' | 'release'>>;
 
+/** Where a server's sessions save their idle interpreters: the store, and what their keys start with there. */
+export interface StateScope {
+  store: StateStore;
+  /** Keeps one server's kind of sessions apart from another's in a shared folder (HTTP, a stdio name). */
+  prefix: string;
+  /** Whether the states outlive their sessions (a folder, and over stdio a state name to resume by). */
+  lasting: boolean;
+}
+
+/** The key of session `id`'s state in the store. */
+export function stateKey(scope: StateScope, id: string): string {
+  return `${scope.prefix}\n${id}`;
+}
+
+/** Whether the folder holds a state for `id` that this process may take up (undefined: states do not outlive their session). */
+export function savedIn(scope: StateScope): ((id: string) => boolean) | undefined {
+  return scope.lasting ? (id) => scope.store.has(stateKey(scope, id)) : undefined;
+}
+
+/** The store of idle interpreters: the state folder, else this process's memory. */
+export function stateStore(resolved: ResolvedServerOptions, say: (line: string) => void): StateStore {
+  const { directory, maxBytes } = resolved.state;
+  return directory === undefined ? new MemoryStateStore(maxBytes) : new StateFolder(directory, maxBytes, say);
+}
+
+/** Says a line on stderr, as the command line's own messages are. */
+export function sayOnStderr(line: string): void {
+  process.stderr.write(`pyodide-code-execution: ${line}\n`);
+}
+
 /**
  * What a new session's runs have besides its sandbox: its own functions when `ownFunctions` makes
  * them (the HTTP gateway: a session's own downstream connections, ended with its interpreter), else
- * the server's `functions`, which every session shares; and the server's one skills folder.
+ * the server's `functions`, which every session shares; the server's one skills folder; and its
+ * place in the state store, under its id.
  */
-export function sessionSetup(resolved: ResolvedServerOptions, ownFunctions?: OwnFunctions): (id: string) => SessionSetup {
+export function sessionSetup(resolved: ResolvedServerOptions, ownFunctions?: OwnFunctions, state?: StateScope): (id: string) => SessionSetup {
   const skills = resolved.skillsDirectory === undefined ? undefined : new SkillsFolder(resolved.skillsDirectory, resolved.limits.maxFileBytes);
-  return () => ({ ...(ownFunctions ? ownFunctions() : { functions: resolved.functions }), skills });
+  return (id) => ({
+    ...(ownFunctions ? ownFunctions() : { functions: resolved.functions }),
+    skills,
+    ...(state && { state: { store: state.store, key: stateKey(state, id), lasting: state.lasting } }),
+  });
 }

@@ -16,7 +16,8 @@ import { createHandleServer, handleTools } from './handle-server.js';
 import { InterpreterHandles, randomInstanceName } from './handles.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
 import { createSessionServer } from './server.js';
-import { sandboxMaker, sessionSetup } from './session-setup.js';
+import { type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from './session-setup.js';
+import { claimStateName } from './state-folder.js';
 import { runTasksAfter } from './tasks.js';
 import { SessionRegistry, idleNote, interpreterIdleMs } from '../shared/sessions.js';
 
@@ -217,7 +218,15 @@ export async function serveStdioSessions(
       : Promise.resolve(resolved.functions));
   let modernTools: Promise<Tool[]> | undefined;
   const create = sandboxMaker(resolved);
-  const setup = sessionSetup(resolved);
+  const { directory, name } = resolved.state;
+  // Only a process started with a state name resumes, and only that name's state; one process at a time holds a name.
+  const release = directory !== undefined && name !== undefined ? claimStateName(directory, name) : undefined;
+  const states: StateScope = {
+    store: stateStore(resolved, sayOnStderr),
+    prefix: name !== undefined ? `stdio:${name}` : `stdio process ${randomInstanceName()}${randomInstanceName()}`,
+    lasting: release !== undefined,
+  };
+  const setup = sessionSetup(resolved, undefined, states);
   const sessions = new SessionRegistry(
     { ...resolved.sessions, maxSessions: 1 },
     create,
@@ -234,7 +243,7 @@ export async function serveStdioSessions(
     undefined,
     setup,
   );
-  const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs);
+  const handles = new InterpreterHandles(handleRegistry, randomInstanceName(), resolved.sessions.idleMs, savedIn(states));
   const tasks = runTasksAfter(handles.instance, resolved.taskAfterMs);
   const transport = new BoundedStdioTransport(resolved.maxMessageBytes, io.stdin, io.stdout);
   let done!: () => void;
@@ -261,6 +270,7 @@ export async function serveStdioSessions(
     closing ??= (async () => {
       await serving.close().catch(() => {});
       await Promise.all([sessions.closeAll(), handleRegistry.closeAll()]);
+      release?.();
       done();
     })();
     return closing;

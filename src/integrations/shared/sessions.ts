@@ -12,6 +12,7 @@ import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, SandboxFunction } from '../../types.js';
+import { type SessionState, notRestoredNote, restoreInto, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
 /** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
@@ -40,6 +41,12 @@ export interface SessionSetup {
    * gateway's connections of this session's own (a later interpreter's calls make them again).
    */
   release?: () => Promise<void>;
+  /**
+   * Where the interpreter is saved when given back while idle, and restored from on the next call
+   * (idle-save.ts); a state already saved there is restored by the first call. Default: none
+   * (an idle interpreter is dropped, and its next run says its state is gone).
+   */
+  state?: SessionState;
 }
 
 /** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
@@ -64,6 +71,11 @@ export class SessionSandbox {
   private droppedNote: string | undefined;
   private skillsNote: string | undefined;
   private readonly release: (() => Promise<void>) | undefined;
+  private readonly state: SessionState | undefined;
+  /** Whether the next interpreter starts from the state saved under `state.key`. */
+  private saved: boolean;
+  /** The save of the interpreter given back last, while it lasts: the next one boots after it. */
+  private parked: Promise<void> | undefined;
 
   /**
    * @param maxPendingCalls Calls this session may have running or queued at once; one more is
@@ -78,6 +90,8 @@ export class SessionSandbox {
     this.functions = setup.functions ?? [];
     this.skills = setup.skills;
     this.release = setup.release;
+    this.state = setup.state;
+    this.saved = setup.state?.store.has(setup.state.key) ?? false;
   }
 
   /**
@@ -123,14 +137,34 @@ export class SessionSandbox {
   async reset(): Promise<void> {
     this.droppedNote = undefined;
     this.lastActive = Date.now();
+    await this.parked;
+    this.saved = false;
+    if (this.state) await this.state.store.delete(this.state.key);
     await this.dispose();
   }
 
-  /** Disposes an idle interpreter to free its memory, keeping the session; the next run says what was lost. */
+  /**
+   * Gives an idle interpreter back to free its memory, keeping the session: saved first when the
+   * session has a state store (the next call restores it), else, or if the save fails, dropped,
+   * and the next run says what was lost (`note`).
+   */
   async dropInterpreter(note: string): Promise<void> {
-    if (!this.current) return;
-    this.droppedNote = note;
-    await this.dispose();
+    if (!this.current || this.running) return;
+    if (!this.state) {
+      this.droppedNote = note;
+      return this.dispose();
+    }
+    const state = this.state;
+    const old = this.current;
+    this.current = undefined;
+    this.parked = (async () => {
+      const sandbox = await old.catch(() => undefined);
+      const notSaved = sandbox ? await saveInto(sandbox, state) : 'it had not started';
+      this.saved = notSaved === undefined;
+      if (notSaved !== undefined) this.droppedNote = `${note} It could not be saved: ${notSaved}.`;
+      await this.letGo(old);
+    })();
+    await this.parked;
   }
 
   /** Milliseconds since the last call ended, or 0 while a call is running. */
@@ -151,14 +185,18 @@ export class SessionSandbox {
   /** Disposes the interpreter; later calls throw `SessionClosedError`. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.parked;
+    if (this.state?.lasting && this.current && !this.running) {
+      // Kept for a later process or instance; a session closed mid-call keeps its last save.
+      const sandbox = await this.current.catch(() => undefined);
+      if (sandbox) await saveInto(sandbox, this.state);
+    } else if (this.state && !this.state.lasting) await this.state.store.delete(this.state.key);
     await this.dispose();
   }
 
   private sandbox(): Promise<PythonSandbox> {
     if (!this.current) {
-      const booting = this.create((progress) => {
-        for (const listener of this.listeners) listener(progress);
-      }).then((sandbox) => this.writeSkills(sandbox));
+      const booting = (this.parked ?? Promise.resolve()).then(() => this.boot()).then((sandbox) => this.writeSkills(sandbox));
       this.current = booting;
       // A failed boot is not kept: the next call tries again.
       booting.catch(() => {
@@ -166,6 +204,18 @@ export class SessionSandbox {
       });
     }
     return this.current;
+  }
+
+  /** A new interpreter, restored from the session's saved state if it has one (or told why not). */
+  private async boot(): Promise<PythonSandbox> {
+    const sandbox = await this.create((progress) => {
+      for (const listener of this.listeners) listener(progress);
+    });
+    if (!this.state || !this.saved) return sandbox;
+    this.saved = false;
+    const notRestored = await restoreInto(sandbox, this.state);
+    if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
+    return sandbox;
   }
 
   /** A new interpreter with the skills folder's files in `skills/` (one that could not take them is let go). */
@@ -183,6 +233,10 @@ export class SessionSandbox {
   private async dispose(): Promise<void> {
     const old = this.current;
     this.current = undefined;
+    await this.letGo(old);
+  }
+
+  private async letGo(old: Promise<PythonSandbox> | undefined): Promise<void> {
     const sandbox = await old?.catch(() => undefined);
     await sandbox?.dispose();
     // After the interpreter is gone, so none of its calls opens again what is ended here.
@@ -218,6 +272,8 @@ export function interpreterIdleMs(idleMs: number): number {
 /** The sessions of one server, by id, within {@link SessionBounds}. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionSandbox>();
+  /** Sessions closing (a save of their interpreter may be under way): `closeAll` waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -268,7 +324,14 @@ export class SessionRegistry {
   async close(id: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
-    await session?.close();
+    if (session) await this.closed(session);
+  }
+
+  private closed(session: SessionSandbox): Promise<void> {
+    const closing = session.close();
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+    return closing;
   }
 
   private evictOne(): void {
@@ -286,7 +349,7 @@ export class SessionRegistry {
       );
     }
     this.sessions.delete(victim.id);
-    void victim.session.close();
+    void this.closed(victim.session);
     this.onIdle(victim.id, victim.session);
   }
 
@@ -305,7 +368,7 @@ export class SessionRegistry {
   async closeAll(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const ids = [...this.sessions.keys()];
-    await Promise.all(ids.map((id) => this.close(id)));
+    await Promise.all([...ids.map((id) => this.close(id)), ...this.closing]);
   }
 }
 

@@ -13,6 +13,7 @@ import type { DenoBoundary } from '../../types.js';
 import { checkDenoRuns, findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
+import { nextTurn } from '../session/paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from './relay-gate.js';
 import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 
@@ -47,7 +48,9 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
   const hostRuns = checkDenoRuns(deno);
   hostRuns.catch(() => undefined);
   const runtimeFolders = options.runtimeFolders.map((url) => fileURLToPath(url));
-  const { encode, decode } = wireCodec();
+  const { split, assembler } = wireCodec();
+  // The worker's bytes over a megabyte come in parts ahead of their message, within the gate's bound (process-wire.ts).
+  const incoming = assembler(MAX_MESSAGE_BYTES);
   const readFolders = [...runtimeFolders, ...(options.boundary.allowRead ?? [])];
   const relay = denoRelaySource({ workerUrl: url.href, maxMessageChars: options.maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES, readFolders });
   const args = [
@@ -109,25 +112,53 @@ export async function spawnDenoProcess(url: URL, options: DenoSpawnOptions): Pro
     exit(`the Deno process exited (${signal ?? `code ${code}`})${detail}`);
   });
   child.on('message', (message: unknown) => {
-    if (!Array.isArray(message) || typeof message[1] !== 'string') return;
+    if (!Array.isArray(message)) return;
+    if (message[0] === 'bytes-start' || message[0] === 'bytes') {
+      const refused = incoming.take(message);
+      if (refused) {
+        exit(`the Deno process sent ${refused}; it was stopped as misbehaving`);
+        child.kill('SIGKILL');
+      }
+      return;
+    }
+    if (typeof message[1] !== 'string') return;
     const [channel, text, workerText] = message as [string, string, unknown];
     if (channel === 'exit') {
       exit(text, typeof workerText === 'string' ? workerText : undefined);
       child.kill('SIGKILL');
     } else if (channel === 'rpc' || channel === 'events') {
       heard = true;
-      let data: unknown;
+      let decoded: { value: unknown; transfer: ArrayBuffer[] };
       try {
-        data = decode(text);
+        decoded = incoming.decode(text);
       } catch {
         return;
       }
-      (channel === 'rpc' ? rpc : events).port2.postMessage(data);
+      // Transferred, not copied: a saved interpreter's memory is hundreds of megabytes.
+      (channel === 'rpc' ? rpc : events).port2.postMessage(decoded.value, decoded.transfer);
     }
   });
+  // One message at a time, its parts each written before the next is made, the event loop turning between them.
+  // A message without parts, with none before it still going, is sent at once (an interrupt after it stays after it).
+  let sending: Promise<void> | undefined;
+  const sendPart = (part: unknown[]) => new Promise<void>((resolve) => child.send(part, () => resolve()));
   const forward = (name: 'rpc' | 'events') => (event: unknown) => {
     if (exited || !child.connected) return;
-    child.send([name, encode(event)]);
+    const { text, parted, parts } = split(event);
+    if (!parted && !sending) return void child.send([name, text]);
+    const sent: Promise<void> = (sending ?? Promise.resolve()).then(async () => {
+      for (const part of parts()) {
+        if (exited || !child.connected) return;
+        await sendPart(part);
+        // The send's callback can come within the same turn: the event loop turns between parts.
+        await nextTurn();
+      }
+      if (!exited && child.connected) child.send([name, text]);
+    });
+    sending = sent;
+    void sent.finally(() => {
+      if (sending === sent) sending = undefined;
+    });
   };
   rpc.port2.on('message', forward('rpc'));
   events.port2.on('message', forward('events'));

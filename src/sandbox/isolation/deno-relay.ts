@@ -31,7 +31,10 @@ export function denoRelaySource(settings: RelaySettings): string {
   return `
 import process from 'node:process';
 const settings = ${JSON.stringify(settings)};
-const { encode, decode } = (${wireCodec.toString()})();
+const { split, assembler } = (${wireCodec.toString()})();
+// The host's bytes over a megabyte come in parts ahead of their message (process-wire.ts); the
+// host is trusted, and a saved interpreter it restores may be as large as wasm32's memory.
+const incoming = assembler(2 ** 32);
 const exit = (reason, workerText) => {
   process.send(['exit', reason, workerText]);
   setTimeout(() => process.exit(1), 50);
@@ -75,14 +78,20 @@ for (const [name, channel] of Object.entries(channels)) {
       worker.terminate();
       return exit('it sent ' + refused + ' (no answer within its limits does); it was stopped as misbehaving');
     }
-    process.send([name, encode(event.data)]);
+    const { text, parts } = split(event.data);
+    for (const part of parts()) process.send(part);
+    process.send([name, text]);
   };
 }
 process.on('message', (message) => {
   if (!Array.isArray(message)) return;
   const [command, text] = message;
   if (command === 'interrupt') Atomics.store(interrupt, 0, ${SIGINT});
-  else if ((command === 'rpc' || command === 'events') && typeof text === 'string') channels[command].port1.postMessage(decode(text));
+  else if (command === 'bytes-start' || command === 'bytes') incoming.take(message);
+  else if ((command === 'rpc' || command === 'events') && typeof text === 'string') {
+    const { value, transfer } = incoming.decode(text);
+    channels[command].port1.postMessage(value, transfer);
+  }
 });
 `;
 }

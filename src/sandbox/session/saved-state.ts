@@ -9,9 +9,7 @@
  * same boundary (worker, Deno process) as any code.
  */
 import type { SavedInterpreter } from '../../protocol.js';
-import { isNode } from '../../is-node.js';
-import { joinBytes } from '../downloads/byte-streams.js';
-import { sha256Hex } from '../downloads/checked-fetch.js';
+import { SLICE_BYTES, copyPaced, gunzipPaced, gzipPaced, nextTurn, sha256Paced } from './paced-bytes.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
 import type { WorkerSession } from './worker-session.js';
@@ -72,9 +70,11 @@ export async function packState(state: SavedInterpreter): Promise<Uint8Array<Arr
     Array.isArray(files) && files.length <= MAX_FILES && files.every((f) => typeof f?.path === 'string' && f.path.length <= 4096 && fits(f.data));
   if (!fits(memory) || !filesFit || !Number.isSafeInteger(heapSize) || typeof key?.sourceHash !== 'string')
     throw new SandboxStateError('The worker answered saveState() with something that is not a saved interpreter');
-  const { map, kept } = nonZeroPages(memory);
+  const { map, kept } = await nonZeroPages(memory);
   const parts = [...kept, ...files.map(({ data }) => data)];
-  const payload = await gzipFast(parts);
+  // In slices, with the event loop turning between them: a 100 MB session is seconds of work.
+  const payload = await gzipPaced(parts);
+  const packedBytes = payload.reduce((sum, chunk) => sum + chunk.length, 0);
   const header: Header = {
     format: FORMAT,
     key,
@@ -82,16 +82,16 @@ export async function packState(state: SavedInterpreter): Promise<Uint8Array<Arr
     memoryBytes: memory.length,
     pageMap: Array.from(map, (b) => b.toString(16).padStart(2, '0')).join(''),
     files: files.map(({ path, data }) => ({ path, bytes: data.length })),
-    packedBytes: payload.length,
+    packedBytes,
     unpackedBytes: parts.reduce((sum, part) => sum + part.length, 0),
-    sha256: await sha256Hex(payload),
+    sha256: await sha256Paced(payload),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + payload.length);
+  const out = new Uint8Array(8 + json.length + packedBytes);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, json.length, true);
   out.set(json, 8);
-  out.set(payload, 8 + json.length);
+  await copyPaced(payload, out, 8 + json.length);
   return out;
 }
 
@@ -119,7 +119,7 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
       `it was made by another build (Pyodide ${header.key?.pyodideVersion}, sources ${header.key?.sourceHash}; this one runs Pyodide ${key?.pyodideVersion}, sources ${key?.sourceHash})`,
     );
   }
-  const payload = bytes.slice(8 + length);
+  const payload = bytes.subarray(8 + length);
   const { files, memoryBytes, unpackedBytes, heapSize } = header;
   const size = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   if (!Array.isArray(files) || files.length > MAX_FILES || !files.every((f) => typeof f?.path === 'string' && size(f.bytes)))
@@ -130,10 +130,10 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
   if (!map || map.length !== Math.ceil(Math.ceil(memoryBytes / PAGE) / 8)) throw refuse('its page map is corrupt');
   const keptBytes = keptLength(map, memoryBytes);
   if (keptBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
-  if ((await sha256Hex(payload)) !== header.sha256) throw refuse('its checksum does not match (corrupt or edited)');
+  if ((await sha256Paced([payload])) !== header.sha256) throw refuse('its checksum does not match (corrupt or edited)');
   let whole: Uint8Array;
   try {
-    whole = await streamBytes(new Blob([payload as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')), unpackedBytes);
+    whole = await gunzipPaced(payload, unpackedBytes);
   } catch (error) {
     throw refuse(`it does not unpack (${(error as Error)?.message ?? error})`);
   }
@@ -142,6 +142,7 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
   const memory = new Uint8Array(memoryBytes);
   let at = 0;
   for (let page = 0; page * PAGE < memoryBytes; page++) {
+    if (page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
     if (!(map[page >> 3] & (1 << (page & 7)))) continue;
     const length = Math.min(PAGE, memoryBytes - page * PAGE);
     memory.set(whole.subarray(at, at + length), page * PAGE);
@@ -154,12 +155,13 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
 const PAGE = 65536;
 
 /** The memory's pages that are not all zeros (half of an idle interpreter's), and the map of which they are. */
-function nonZeroPages(memory: Uint8Array): { map: Uint8Array; kept: Uint8Array[] } {
+async function nonZeroPages(memory: Uint8Array): Promise<{ map: Uint8Array; kept: Uint8Array[] }> {
   const pages = Math.ceil(memory.length / PAGE);
   const map = new Uint8Array(Math.ceil(pages / 8));
   const kept: Uint8Array[] = [];
   const aligned = memory.byteOffset % 4 === 0;
   for (let page = 0; page < pages; page++) {
+    if (page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
     const bytes = memory.subarray(page * PAGE, (page + 1) * PAGE);
     if (isZero(bytes, aligned)) continue;
     map[page >> 3] |= 1 << (page & 7);
@@ -184,35 +186,4 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
   let total = 0;
   for (let page = 0; page * PAGE < memoryBytes; page++) if (map[page >> 3] & (1 << (page & 7))) total += Math.min(PAGE, memoryBytes - page * PAGE);
   return total;
-}
-
-/**
- * `parts` as one gzip. Node: zlib's fastest level, on its thread pool (an idle session's 15 MB in
- * about a quarter of the time `CompressionStream`'s default level takes); elsewhere `CompressionStream`.
- */
-async function gzipFast(parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
-  if (!isNode) return streamBytes(new Blob(parts as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')), Number.POSITIVE_INFINITY);
-  const { gzip } = await import(/* @vite-ignore */ 'node:zlib');
-  const packed = await new Promise<Uint8Array>((resolve, reject) =>
-    gzip(joinBytes(parts), { level: 1 }, (error, out) => (error ? reject(error) : resolve(out))),
-  );
-  return new Uint8Array(packed.buffer as ArrayBuffer, packed.byteOffset, packed.length);
-}
-
-/** All of `stream`'s bytes, failing as soon as they pass `maxBytes`. */
-async function streamBytes(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error(`more than the ${maxBytes} bytes it declares`);
-    }
-    chunks.push(value);
-  }
-  return joinBytes(chunks);
 }

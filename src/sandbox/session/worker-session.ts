@@ -3,7 +3,7 @@
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
 import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
-import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../protocol.js';
+import type { BootConfig, BootInfo, HostEvent, SavedInterpreter, WorkerApi } from '../../protocol.js';
 import { isShowableProgress } from '../../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../types.js';
 import { LateMessages } from './late-messages.js';
@@ -339,9 +339,12 @@ export class WorkerSession {
 
 /** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
 async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
-  if (await readsBlobs) return value;
+  // A saved interpreter's memory and files (the host's own copies, hundreds of MB) are moved, not copied on the main thread.
+  const restoring = (value as { restoreState?: SavedInterpreter }).restoreState;
+  const moved = restoring ? [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])] : [];
+  if (await readsBlobs) return moved.length > 0 ? transfer(value, moved as ArrayBuffer[]) : value;
   const bytes = await blobsToBytes(value);
-  return transfer(bytes.value, bytes.transfer);
+  return transfer(bytes.value, [...bytes.transfer, ...(moved as ArrayBuffer[])]);
 }
 
 /** Hands the standard library to a worker that booted without it once it has downloaded, or says why it will not come. */

@@ -1,0 +1,135 @@
+/**
+ * Where an idle session's interpreter goes instead of being dropped: saved as bytes
+ * (`PythonSandbox.saveState`) into a {@link StateStore}, its worker stopped, and restored into the
+ * session's next interpreter, so its next call finds its variables and files. The store is this
+ * process's memory ({@link MemoryStateStore}) or a folder that outlives it (the MCP server's
+ * `stateDirectory`: src/integrations/mcp/state-folder.ts). A save that fails (compiled code
+ * loaded) or a restore that is refused leaves the session as an idle one was before: a new
+ * interpreter, and a note saying what was lost.
+ */
+import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+
+/** Saved interpreters by key, within a bound on their total bytes. */
+export interface StateStore {
+  /** The bound on the store's total bytes, and so on one state's: a longer one is neither kept nor read back. */
+  readonly maxBytes: number;
+  /** Whether a state is saved under `key` (or being saved). */
+  has(key: string): boolean;
+  /** The state saved under `key`, if any (after a save of it in flight); one over `maxBytes` is refused unread. */
+  load(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Keeps `bytes` under `key`, evicting the oldest states past the bound.
+   * @throws {Error} they cannot be kept (over the bound alone, a write failed).
+   */
+  save(key: string, bytes: Uint8Array): Promise<void>;
+  /** Forgets the state under `key`. */
+  delete(key: string): Promise<void>;
+}
+
+/** A session's place in a store. */
+export interface SessionState {
+  store: StateStore;
+  /** The session's key in the store (never another session's). */
+  key: string;
+  /**
+   * Whether the state outlives the session: saved when it closes, for a later process or instance
+   * to resume (a state folder). Else it is deleted when the session closes.
+   */
+  lasting: boolean;
+}
+
+/** Runs each key's store operations one after another, so a load sees the save before it. */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  /** Whether an operation on `key` is queued or running. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
+  /** `work`, once the operations on `key` queued before it have settled. */
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+/** Saved states in this process's memory, oldest evicted past `maxBytes`: they last as long as their session. */
+export class MemoryStateStore implements StateStore {
+  private readonly states = new Map<string, Uint8Array>();
+  private total = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  has(key: string): boolean {
+    return this.states.has(key);
+  }
+
+  async load(key: string): Promise<Uint8Array | undefined> {
+    return this.states.get(key);
+  }
+
+  async save(key: string, bytes: Uint8Array): Promise<void> {
+    await this.delete(key);
+    if (bytes.length > this.maxBytes) throw new Error(`it is ${bytes.length} bytes, over the ${this.maxBytes} kept`);
+    // A Map keeps insertion order: the first entries are the oldest saves.
+    for (const [old, held] of this.states) {
+      if (this.total + bytes.length <= this.maxBytes) break;
+      this.states.delete(old);
+      this.total -= held.length;
+    }
+    this.states.set(key, bytes);
+    this.total += bytes.length;
+  }
+
+  async delete(key: string): Promise<void> {
+    const held = this.states.get(key);
+    if (!held) return;
+    this.states.delete(key);
+    this.total -= held.length;
+  }
+}
+
+/**
+ * Saves `sandbox` under the session's key.
+ * @returns Why it could not be kept (for the note of the session's next run), or undefined once saved.
+ */
+export async function saveInto(sandbox: PythonSandbox, state: SessionState): Promise<string | undefined> {
+  try {
+    await state.store.save(state.key, await sandbox.saveState());
+    return undefined;
+  } catch (error) {
+    return reasonOf(error);
+  }
+}
+
+/**
+ * Restores the state saved under the session's key into `sandbox`, a new interpreter.
+ * @returns Why it was not restored (none saved any more, refused), or undefined once restored.
+ */
+export async function restoreInto(sandbox: PythonSandbox, state: SessionState): Promise<string | undefined> {
+  try {
+    const bytes = await state.store.load(state.key);
+    if (!bytes) return 'its saved state was evicted to make room for newer ones';
+    // The store read it within its bound; unpacked, restoreState's own ceiling holds (2 GiB: wasm32's whole memory is 4 GiB).
+    await sandbox.restoreState(bytes);
+    return undefined;
+  } catch (error) {
+    return reasonOf(error);
+  }
+}
+
+/** Told to the model when a run starts a new interpreter because the saved one did not come back. */
+export function notRestoredNote(why: string): string {
+  return `This session's Python interpreter was saved while idle, but it could not be restored (${why}), and this run started a new one: variables, imports and files from earlier calls are gone.`;
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^This (interpreter|saved state) cannot be (saved|restored): /, '').slice(0, 500);
+}

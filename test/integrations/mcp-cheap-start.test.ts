@@ -3,8 +3,9 @@
  * server twice: a throwaway process answers `server/discover`, then the real one serves the calls.
  * So `server/discover` (and `tools/list`, which needs no interpreter) start no Deno process, and
  * the gateway connects its downstream servers only when the tools are first listed: seen from
- * outside, as the processes the server has started (Linux's /proc), and timed against an
- * interpreter's boot in the same run.
+ * outside, as the processes the server has started (Linux's /proc). (Not timed: under load Node's
+ * own start, loading the server's modules, took longer than a Deno interpreter's boot from its
+ * snapshot, 950 against 850 ms, so a time says less than the process list.)
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
@@ -29,13 +30,11 @@ async function timed(stdio: RawStdio, id: number, method: string, params: Record
 
 describe('a 2026-07-28 client over stdio', () => {
   test(
-    'server/discover and tools/list start no Deno process, and the process answers discover sooner than an interpreter boots; the first run_python starts one',
+    'server/discover and tools/list start no Deno process; the first run_python starts one',
     async () => {
-      const started = performance.now();
       const stdio = rawStdio();
       server = stdio;
       const discover = await timed(stdio, 1, 'server/discover');
-      const discovered = performance.now() - started;
       expect(discover.result.supportedVersions).toContain('2026-07-28');
       const list = await timed(stdio, 2, 'tools/list');
       expect((list.result.tools as { name: string }[]).map((tool) => tool.name)).toContain('run_python');
@@ -44,9 +43,6 @@ describe('a 2026-07-28 client over stdio', () => {
       const run = await timed(stdio, 3, 'tools/call', { name: 'run_python', arguments: { code: '6 * 7' } });
       expect((run.result.structuredContent as { result?: string }).result).toBe('42');
       expect(childProcesses(stdio.pid, 'deno')).toHaveLength(1);
-      // The control, in the same run: booting an interpreter. The process's start and its answer to discover
-      // (Node loading the server's modules) took less than the boot alone; with a boot at start, they would take more.
-      expect(discovered).toBeLessThan(run.ms);
     },
     BOOT_TIMEOUT_MS,
   );

@@ -34,6 +34,7 @@ import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable,
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
 import { testSupport } from './run-alone.mjs';
+import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -49,8 +50,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops and mcp-tools`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'restart-points'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools and restart-points`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -107,10 +108,12 @@ try {
   else if (ONLY === 'code-mode') results.codeMode = await codeMode();
   else if (ONLY === 'stops') results.stops = await stops();
   else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
+  else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
     results.node = await benchNode();
+    results.restartPoints = await restartPoints();
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
@@ -143,7 +146,13 @@ writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(resu
 log(`done in ${results.machine.benchSeconds} s; wrote bench/results.json`);
 console.log(
   (ONLY
-    ? [targetsTable(results), codeModeTable(results.codeMode), stopsTable(results.stops), mcpToolsTable(results.mcpTools)]
+    ? [
+        targetsTable(results),
+        codeModeTable(results.codeMode),
+        stopsTable(results.stops),
+        mcpToolsTable(results.mcpTools),
+        restartPointsTable(results.restartPoints),
+      ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
       : [
@@ -156,6 +165,7 @@ console.log(
           codeModeTable(results.codeMode),
           stopsTable(results.stops),
           mcpToolsTable(results.mcpTools),
+          restartPointsTable(results.restartPoints),
         ]
   ).join('\n\n'),
 );
@@ -219,6 +229,11 @@ function stops() {
     startStaticServer: server.startStaticServer,
     log,
   });
+}
+
+/** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */
+function restartPoints() {
+  return benchRestartPoints({ distDir: build.distDir, counts: QUICK ? RESTART_POINTS_QUICK_COUNTS : RESTART_POINTS_COUNTS, log });
 }
 
 /** Code mode over MCP (mcp-tools.mjs): the model traffic of two tasks through real MCP servers, an MCP call's round trip from Python in Node and Chromium. */

@@ -77,8 +77,8 @@ export class PythonSandbox {
   }
 
   /**
-   * Resolves when background work has settled: the warm spare (where one is kept, see
-   * `SandboxOptions.warmSpare`) has booted and a new snapshot is stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
+   * Resolves when background work has settled: the warm spare (where one is kept, see `SandboxOptions.warmSpare`) has booted, a new
+   * snapshot is stored, and a restart point due (`SandboxOptions.restartPoints`) is kept. Runs never wait for it; benchmarks and tests do.
    */
   async whenIdle(): Promise<void> {
     await Promise.all([this.interpreters.whenIdle(), this.restartPoint.whenSaved()]);

@@ -44,6 +44,7 @@ export class RestartPoint {
   private savedChanges = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<void> | undefined;
+  private disposed = false;
 
   constructor(
     readonly enabled: boolean,
@@ -69,7 +70,7 @@ export class RestartPoint {
 
   /** The sandbox's queue emptied: a save starts a turn later, if nothing is queued by then. */
   queueEmptied(): void {
-    if (!this.enabled || this.timer !== undefined || this.saving || this.changes === this.savedChanges) return;
+    if (!this.enabled || this.disposed || this.timer !== undefined || this.saving || this.changes === this.savedChanges) return;
     this.timer = setTimeout(() => this.take(), 0);
     (this.timer as { unref?: () => void }).unref?.();
   }
@@ -112,6 +113,7 @@ export class RestartPoint {
 
   /** The sandbox is disposed: no save starts. */
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.bytes = undefined;
@@ -120,13 +122,13 @@ export class RestartPoint {
   private take(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.enabled || this.saving || !this.idle() || this.changes === this.savedChanges) return;
+    if (!this.enabled || this.disposed || this.saving || !this.idle() || this.changes === this.savedChanges) return;
     this.saving = this.save()
       .then(async (saved) => {
         if (!saved) return;
         const bytes = await packState(saved.state);
         // A replacement meanwhile (a fresh interpreter) dropped the point: this save is of the one before.
-        if (saved.changes <= this.changes) {
+        if (saved.changes <= this.changes && !this.disposed) {
           this.bytes = bytes;
           this.savedChanges = saved.changes;
         }

@@ -62,7 +62,8 @@ export class PythonSandbox {
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
     const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.call(s, 'saveState', () => savedBy(s))));
-    this.restartPoint = new RestartPoint(keepsRestartPoints(restartPoints, session.stopsKeepState), idleSave, () => this.calls.idle);
+    const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
+    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
   }
 
   /**

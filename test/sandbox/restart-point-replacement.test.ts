@@ -18,12 +18,12 @@ const state = (): SavedInterpreter => ({
   files: [{ path: 'a.txt', data: new Uint8Array([1]) }],
 });
 
-function setUp({ restoreFails = false } = {}) {
+function setUp({ restoreFails = false, maxBytes = Number.POSITIVE_INFINITY } = {}) {
   let idle = true;
   const live = session('live');
   // As the sandbox's queue calls it: the worker's save of the live session, with the changes it holds.
   const save = vi.fn(() => point.saved(live, async () => state()));
-  const point = new RestartPoint(true, save, () => idle);
+  const point = new RestartPoint(true, save, () => idle, maxBytes);
   const changed = () => point.changed();
   const fresh = session('fresh');
   const restoredFrom: SavedInterpreter[] = [];
@@ -52,6 +52,14 @@ describe('the restart point', () => {
     await point.whenSaved();
     expect(save).toHaveBeenCalledTimes(1);
     expect(point.heldBytes).toBeGreaterThan(0);
+  });
+
+  test('a save that says it holds more memory than the sandbox allows is not kept (an honest one would have been replaced)', async () => {
+    const { point, save, changed } = setUp({ maxBytes: 60_000 });
+    changed();
+    await point.whenSaved();
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(point.restores).toBe(false);
   });
 
   test('a replacement restores the memory but not the files (the host writes its own back), and undoes only the stopped run', async () => {

@@ -50,6 +50,8 @@ export class RestartPoint {
     readonly enabled: boolean,
     private readonly save: IdleSave,
     private readonly idle: () => boolean,
+    /** The largest memory kept (`limits.maxMemoryBytes`: an honest interpreter past it was replaced); a worker that says more is not believed. */
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
@@ -125,7 +127,7 @@ export class RestartPoint {
     if (!this.enabled || this.disposed || this.saving || !this.idle() || this.changes === this.savedChanges) return;
     this.saving = this.save()
       .then(async (saved) => {
-        if (!saved) return;
+        if (!saved || !(saved.state?.heapSize <= this.maxBytes && saved.state.memory?.length <= this.maxBytes)) return;
         const bytes = await packState(saved.state);
         // A replacement meanwhile (a fresh interpreter) dropped the point: this save is of the one before.
         if (saved.changes <= this.changes && !this.disposed) {

@@ -34,15 +34,22 @@ export type IdleSave = () => Promise<Saved | undefined>;
 interface Saved {
   state: SavedInterpreter;
   changes: number;
+  lineage: number;
 }
 
 export class RestartPoint {
   /** The latest save, packed (see saved-state.ts). */
   private bytes: Uint8Array | undefined;
-  /** Changes made to the interpreter (runs, resets, restores), and how many of them `bytes` holds. */
+  /** Changes made to the interpreter (runs, resets, restores), how many of them `bytes` holds, and how many the latest save asked for. */
   private changes = 0;
   private savedChanges = 0;
+  private askedChanges = 0;
+  /** Counts fresh interpreters: a save of the one before is not kept. */
+  private lineage = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A save's worker part is queued or going (it holds the sandbox's queue; its packing does not). */
+  private asking = false;
+  /** The latest save, until it is kept (each waits for the one before, so an older one never overwrites it). */
   private saving: Promise<void> | undefined;
   private disposed = false;
 
@@ -56,8 +63,9 @@ export class RestartPoint {
 
   /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
   async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter>): Promise<Saved | undefined> {
-    const changes = this.changes;
-    return session.alive ? { state: await save(session), changes } : undefined;
+    const changes = (this.askedChanges = this.changes);
+    const lineage = this.lineage;
+    return session.alive ? { state: await save(session), changes, lineage } : undefined;
   }
 
   /** The packed size held (the bench's memory row). */
@@ -72,7 +80,7 @@ export class RestartPoint {
 
   /** The sandbox's queue emptied: a save starts a turn later, if nothing is queued by then. */
   queueEmptied(): void {
-    if (!this.enabled || this.disposed || this.timer !== undefined || this.saving || this.changes === this.savedChanges) return;
+    if (!this.due() || this.timer !== undefined) return;
     this.timer = setTimeout(() => this.take(), 0);
     (this.timer as { unref?: () => void }).unref?.();
   }
@@ -97,14 +105,15 @@ export class RestartPoint {
       try {
         const { session } = await restoredSession(lost, this.bytes, undefined, { restored: (state) => interpreters.restored({ ...state, files: [] }) });
         const missed = this.changes - this.savedChanges - (during ? 1 : 0);
-        this.changes = this.savedChanges;
+        this.changes = this.askedChanges = this.savedChanges;
         return { session, kept: keptAccount(missed) };
       } catch {
         // Falls back to a fresh interpreter, reported as today.
       }
     }
     this.bytes = undefined;
-    this.changes = this.savedChanges = 0;
+    this.changes = this.savedChanges = this.askedChanges = 0;
+    this.lineage++;
     return { session: await interpreters.replacement() };
   }
 
@@ -121,16 +130,26 @@ export class RestartPoint {
     this.bytes = undefined;
   }
 
+  /** A change since the latest save asked for, and no save holding the worker. */
+  private due(): boolean {
+    return this.enabled && !this.disposed && !this.asking && this.changes !== this.askedChanges;
+  }
+
   private take(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.enabled || this.disposed || this.saving || !this.idle() || this.changes === this.savedChanges) return;
-    this.saving = this.save()
+    if (!this.due() || !this.idle()) return;
+    this.asking = true;
+    const before = this.saving;
+    const asked = this.save().finally(() => {
+      this.asking = false;
+    });
+    const saving: Promise<void> = asked
       .then(async (saved) => {
         if (!saved || !(saved.state?.heapSize <= this.maxBytes && saved.state.memory?.length <= this.maxBytes)) return;
         const bytes = await packState(saved.state);
-        // A replacement meanwhile (a fresh interpreter) dropped the point: this save is of the one before.
-        if (saved.changes <= this.changes && !this.disposed) {
+        await before;
+        if (saved.lineage === this.lineage && saved.changes <= this.changes && !this.disposed) {
           this.bytes = bytes;
           this.savedChanges = saved.changes;
         }
@@ -138,9 +157,14 @@ export class RestartPoint {
       // An interpreter that cannot be saved (a compiled package loaded) keeps the point before it.
       .catch(() => undefined)
       .finally(() => {
-        this.saving = undefined;
-        if (this.idle()) this.queueEmptied();
+        if (this.saving === saving) this.saving = undefined;
       });
+    this.saving = saving;
+    // A change made while this save held the worker is saved next, once the sandbox is idle again.
+    void asked.then(
+      () => this.idle() && this.queueEmptied(),
+      () => undefined,
+    );
   }
 }
 

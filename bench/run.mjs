@@ -36,6 +36,7 @@ import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets 
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
 import { MCP_BALANCER_COUNTS, MCP_BALANCER_QUICK_COUNTS, benchMcpBalancer, mcpBalancerTable } from './mcp-balancer.mjs';
 import { testSupport } from './run-alone.mjs';
+import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -51,8 +52,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools and mcp-balancer`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'restart-points'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer and restart-points`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -110,10 +111,12 @@ try {
   else if (ONLY === 'stops') results.stops = await stops();
   else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
   else if (ONLY === 'mcp-balancer') results.mcpBalancer = await mcpBalancer();
+  else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
     results.node = await benchNode();
+    results.restartPoints = await restartPoints();
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
@@ -153,6 +156,7 @@ console.log(
         stopsTable(results.stops),
         mcpToolsTable(results.mcpTools),
         mcpBalancerTable(results.mcpBalancer),
+        restartPointsTable(results.restartPoints),
       ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
@@ -167,6 +171,7 @@ console.log(
           stopsTable(results.stops),
           mcpToolsTable(results.mcpTools),
           mcpBalancerTable(results.mcpBalancer),
+          restartPointsTable(results.restartPoints),
         ]
   ).join('\n\n'),
 );
@@ -230,6 +235,11 @@ function stops() {
     startStaticServer: server.startStaticServer,
     log,
   });
+}
+
+/** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */
+function restartPoints() {
+  return benchRestartPoints({ distDir: build.distDir, counts: QUICK ? RESTART_POINTS_QUICK_COUNTS : RESTART_POINTS_COUNTS, log });
 }
 
 /** Code mode over MCP (mcp-tools.mjs): the model traffic of two tasks through real MCP servers, an MCP call's round trip from Python in Node and Chromium. */

@@ -33,7 +33,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * `programs`: HumanEval's, or undefined (that row is skipped). Samples are keyed `yields` and `noYields`.
  */
 export async function measureStops(create, { programs, counts, log }) {
-  const targets = { yields: () => create(), noYields: () => create({ workerUrl: NO_YIELDS_WORKER }) };
+  // The baseline is the page before the yields: a stop there replaces the worker with a fresh one (no restart point).
+  const targets = { yields: () => create(), noYields: () => create({ workerUrl: NO_YIELDS_WORKER, restartPoints: false }) };
   const made = { yields: await targets.yields(), noYields: await targets.noYields() };
   const stops = { interrupt: { yields: [], noYields: [] }, deadline: { yields: [], noYields: [] } };
   try {

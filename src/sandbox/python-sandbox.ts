@@ -1,12 +1,15 @@
 import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
-import { SandboxDisposedError, SandboxFileNotFoundError, workerStopped } from './errors.js';
+import { SandboxDisposedError, SandboxFileNotFoundError } from './errors.js';
+import { callWorker } from './session/worker-call.js';
 import { packState, restoredSession, savedBy } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
 import { startSandbox } from './runtime/sandbox-start.js';
 import { checkLimit } from './limits.js';
-import { type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
+import { CallQueue } from './call-queue.js';
+import { type Kept, type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
+import { keepsRestartPoints, type RestartPointPolicy, RestartPoint } from './session/restart-point.js';
 import { fileBytes, readBound, toWorkdirPath } from './workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
@@ -36,7 +39,7 @@ export class PythonSandbox {
   private session: WorkerSession;
   /** Resolves to the live session; replaced while a fresh interpreter boots after a kill. */
   private ready: Promise<WorkerSession>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly calls = new CallQueue(() => this.restartPoint.queueEmptied());
   private active: ActiveRun | undefined;
   private runSeq = 0;
   private disposed = false;
@@ -44,17 +47,23 @@ export class PythonSandbox {
   private lostUnreported = false;
   /** The working directory's files, written back into a replacement interpreter. */
   private workdir: WorkdirMirror;
+  /** The interpreter saved when idle after a run, restored when a stop or crash replaces it. */
+  private readonly restartPoint: RestartPoint;
 
   private constructor(
     session: WorkerSession,
     private readonly boot: BootPlan,
     limits: SandboxLimits,
     private readonly interpreters: Interpreters,
+    restartPoints: RestartPointPolicy,
   ) {
     this.session = session;
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
+    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.call(s, 'saveState', () => savedBy(s))));
+    const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
+    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
   }
 
   /**
@@ -64,16 +73,16 @@ export class PythonSandbox {
    * @throws {SandboxBootError} Python could not start (assets missing, wrong MIME type, `limits.bootTimeoutMs`).
    */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
-    const { session, boot, limits, interpreters } = await startSandbox(options);
-    return new PythonSandbox(session, boot, limits, interpreters);
+    const { session, boot, limits, interpreters, restartPoints } = await startSandbox(options);
+    return new PythonSandbox(session, boot, limits, interpreters, restartPoints);
   }
 
   /**
-   * Resolves when background work has settled: the warm spare (where one is kept, see
-   * `SandboxOptions.warmSpare`) has booted and a new snapshot is stored. Runs never wait for it; benchmarks and tests that measure the next boot do.
+   * Resolves when background work has settled: the warm spare (where one is kept, see `SandboxOptions.warmSpare`) has booted, a new
+   * snapshot is stored, and a restart point due (`SandboxOptions.restartPoints`) is kept. Runs never wait for it; benchmarks and tests do.
    */
-  whenIdle(): Promise<void> {
-    return this.interpreters.whenIdle();
+  async whenIdle(): Promise<void> {
+    await Promise.all([this.interpreters.whenIdle(), this.restartPoint.whenSaved()]);
   }
 
   /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
@@ -141,6 +150,7 @@ export class PythonSandbox {
   reset(): Promise<void> {
     return this.enqueue(async () => {
       const session = await this.live();
+      this.restartPoint.changed();
       await this.call(session, 'reset', () => session.remote.reset());
     });
   }
@@ -228,6 +238,7 @@ export class PythonSandbox {
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
     return this.enqueue(async () => {
       const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters);
+      this.restartPoint.changed();
       this.ready = Promise.resolve((this.session = session));
       this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes);
       for (const { path, data } of files) this.workdir.written(path, data);
@@ -238,6 +249,7 @@ export class PythonSandbox {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.restartPoint.dispose();
     this.active?.stop('interrupt');
     // Downloads and index resolutions under way stop now, not when their servers finish.
     this.boot.packages?.dispose();
@@ -247,30 +259,15 @@ export class PythonSandbox {
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
-    const next = this.queue.then(() => {
+    return this.calls.add(() => {
       if (this.disposed) throw new SandboxDisposedError();
       return task();
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
-  /**
-   * A call to the worker that fails clearly instead of hanging: if the worker dies meanwhile, or
-   * does not answer within `limits.callTimeoutMs` (then it is stopped, and replaced by the next call).
-   */
-  private async call<T>(session: WorkerSession, what: string, fn: () => Promise<T>): Promise<T> {
-    const release = session.hold();
-    const timeoutMs = this.limits.callTimeoutMs;
-    const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
-    try {
-      const answer = await session.untilDeath(fn());
-      if ('died' in answer) throw workerStopped(what, answer.died);
-      return answer.value;
-    } finally {
-      clearTimeout(silent);
-      release();
-    }
+  /** See `callWorker`: a call that fails clearly instead of hanging. */
+  private call<T>(session: WorkerSession, what: string, fn: () => Promise<T>): Promise<T> {
+    return callWorker(session, what, this.limits.callTimeoutMs, fn);
   }
 
   /** The live interpreter; one that died since the last call is replaced first (and the next run says so). */
@@ -278,7 +275,9 @@ export class PythonSandbox {
     const session = await this.ready;
     if (session.alive) return session;
     this.lostUnreported = true;
-    return this.replace(session, 'dead');
+    const kept = await this.replace(session, 'dead', false);
+    this.lostUnreported = kept?.stateLost ?? true;
+    return this.ready;
   }
 
   private async runNow(code: string, timeoutMs: number, options: RunOptions, functions: FunctionSpec[]): Promise<RunResult> {
@@ -321,6 +320,7 @@ export class PythonSandbox {
     options.signal?.addEventListener('abort', onAbort);
 
     const release = session.hold();
+    this.restartPoint.changed();
     session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits) : undefined, () => stopper.workerStarted());
     try {
       const answer = await session.untilDeath(
@@ -347,13 +347,13 @@ export class PythonSandbox {
         const result: RunResult = { ...fromWorker(settled.result, reason, timeoutMs), stateLost, durationMs };
         if (settled.result.heapBytes <= this.limits.maxMemoryBytes) return result;
         // Wasm memory never shrinks: the only way to give it back is a new interpreter.
-        void this.replace(session, 'memory limit');
-        return overMemory(result, settled.result.heapBytes, this.limits.maxMemoryBytes, this.workdir.describeRestore());
+        const kept = await this.replace(session, 'memory limit', true);
+        return overMemory(result, settled.result.heapBytes, this.limits.maxMemoryBytes, this.workdir.describeRestore(), kept);
       }
       // The interpreter is gone or unusable: report what we have and boot a fresh one.
       const fatal = 'result' in settled ? settled.result : undefined;
       if (session.lastWords) streamed.push({ stream: 'stderr', text: `[the worker's own last error: ${session.lastWords}]\n` });
-      void this.replace(session, 'replaced');
+      const kept = await this.replace(session, 'replaced', true);
       return lostRun({
         fatal,
         streamed,
@@ -362,6 +362,7 @@ export class PythonSandbox {
         durationMs,
         crash: 'crash' in settled ? settled.crash : undefined,
         filesNote: this.workdir.describeRestore(),
+        kept,
       });
     } finally {
       stopper.end();
@@ -373,17 +374,18 @@ export class PythonSandbox {
     }
   }
 
-  /** Throws `session` away; the next call waits for its replacement (returned). */
-  private replace(session: WorkerSession, reason: string): Promise<WorkerSession> {
+  /** Throws `session` away; the next call waits for its replacement. Resolves with what a restart point's restore kept (`during`: a run's). */
+  private replace(session: WorkerSession, reason: string, during: boolean): Promise<Kept | undefined> {
     void session.terminate(reason);
-    this.ready = this.restart();
-    this.ready.catch(() => undefined);
-    return this.ready;
+    const restoring = this.restartPoint.restores;
+    const replacement = this.restart(session, during);
+    (this.ready = replacement.then(({ session }) => session)).catch(() => undefined);
+    return restoring ? replacement.then(({ kept }) => kept).catch(() => undefined) : Promise.resolve(undefined);
   }
 
   /** A new interpreter in place of the current one, with the working directory's files written back. */
-  private async restart(): Promise<WorkerSession> {
-    const session = await this.interpreters.replacement();
+  private async restart(lost: WorkerSession, during: boolean): Promise<{ session: WorkerSession; kept?: Kept }> {
+    const { session, kept } = await this.restartPoint.replacement(lost, this.interpreters, during);
     if (this.disposed) {
       await session.terminate('disposed');
       throw new SandboxDisposedError();
@@ -393,6 +395,6 @@ export class PythonSandbox {
     const files = [...this.workdir.files()];
     if (files.length > 0) await this.call(session, 'writeFiles', () => session.remote.writeFiles(files));
     this.session = session;
-    return session;
+    return { session, kept };
   }
 }

@@ -9,6 +9,18 @@ import type { OutputChunk, PythonErrorInfo, RunResult } from '../types.js';
 /** Why the host stopped a run. */
 export type StopReason = 'timeout' | 'interrupt';
 
+/** The account of variables after a replacement: today none are kept. */
+const GONE = '; variables from earlier runs are gone.';
+
+/**
+ * What a replacement kept (a restart point restored, see session/restart-point.ts): `restarted`
+ * ends the sentence "the interpreter was restarted…".
+ */
+export interface Kept {
+  stateLost: boolean;
+  restarted: string;
+}
+
 /** A worker's answer as a result (the host adds `stateLost` and `durationMs`). */
 export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
   const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
@@ -38,21 +50,19 @@ export interface LostRun {
   crash?: string;
   /** What became of the working directory's files (one sentence). */
   filesNote: string;
+  /** What the replacement kept, if it restored a restart point. */
+  kept?: Kept;
 }
 
 /** A run whose interpreter was lost, as a result. */
-export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash, filesNote }: LostRun): RunResult {
+export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash, filesNote, kept }: LostRun): RunResult {
   const output = fatal ?? joinChunks(streamed);
+  const restarted = kept?.restarted ?? GONE;
   let error: PythonErrorInfo;
-  if (stopReason === 'timeout') error = timeoutError(timeoutMs, true);
-  else if (stopReason === 'interrupt') error = interruptedError(true);
-  else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted; variables from earlier runs are gone.` };
-  else
-    error = {
-      name: 'SandboxCrash',
-      message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted; variables from earlier runs are gone.`,
-      traceback: '',
-    };
+  if (stopReason === 'timeout') error = timeoutError(timeoutMs, true, restarted);
+  else if (stopReason === 'interrupt') error = interruptedError(true, restarted);
+  else if (fatal?.error) error = { ...fatal.error, message: `${fatal.error.message}. The interpreter was restarted${restarted}` };
+  else error = { name: 'SandboxCrash', message: `The Python worker stopped (${crash ?? 'unknown reason'}). It was restarted${restarted}`, traceback: '' };
   error = { ...error, message: `${error.message} ${filesNote}` };
   return {
     outcome: stopReason === 'timeout' ? 'OUTCOME_DEADLINE_EXCEEDED' : 'OUTCOME_FAILED',
@@ -60,7 +70,7 @@ export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, cr
     error,
     images: fatal?.images ?? [],
     files: fatal?.files ?? [],
-    stateLost: true,
+    stateLost: kept?.stateLost ?? true,
     durationMs,
   };
 }
@@ -72,21 +82,21 @@ export function interruptedBeforeStart(stateLost: boolean, durationMs: number): 
 }
 
 /** A finished run whose interpreter holds more memory than allowed, and was replaced for it. */
-export function overMemory(result: RunResult, heapBytes: number, maxMemoryBytes: number, filesNote: string): RunResult {
-  const note = `\n[the interpreter holds ${formatMiB(heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(maxMemoryBytes)}); it was restarted to free it: variables are gone. ${filesNote}]\n`;
-  return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: true };
+export function overMemory(result: RunResult, heapBytes: number, maxMemoryBytes: number, filesNote: string, kept?: Kept): RunResult {
+  const how = kept ? `it was restarted to free it,${kept.restarted}` : 'it was restarted to free it: variables are gone.';
+  const note = `\n[the interpreter holds ${formatMiB(heapBytes)} of memory, over limits.maxMemoryBytes (${formatMiB(maxMemoryBytes)}); ${how} ${filesNote}]\n`;
+  return { ...result, output: result.output + note, stderr: result.stderr + note, stateLost: kept?.stateLost ?? true };
 }
 
-export function timeoutError(timeoutMs: number, stateLost: boolean): PythonErrorInfo {
-  const restarted = stateLost
-    ? ' Python did not stop when interrupted, so the interpreter was restarted; variables from earlier runs are gone.'
-    : ' Variables are kept.';
-  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatDuration(timeoutMs)}.${restarted}`, traceback: '' };
+/** `account`: the end of "the interpreter was restarted…" when `replaced` (a restart point's, or that none is kept). */
+export function timeoutError(timeoutMs: number, replaced: boolean, account = GONE): PythonErrorInfo {
+  const how = replaced ? ` Python did not stop when interrupted, so the interpreter was restarted${account}` : ' Variables are kept.';
+  return { name: 'TimeoutError', message: `Execution exceeded the time limit of ${formatDuration(timeoutMs)}.${how}`, traceback: '' };
 }
 
-export function interruptedError(stateLost: boolean): PythonErrorInfo {
-  const restarted = stateLost ? ' The interpreter was restarted; variables from earlier runs are gone.' : ' Variables are kept.';
-  return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${restarted}`, traceback: '' };
+export function interruptedError(replaced: boolean, account = GONE): PythonErrorInfo {
+  const how = replaced ? ` The interpreter was restarted${account}` : ' Variables are kept.';
+  return { name: 'KeyboardInterrupt', message: `Execution was interrupted.${how}`, traceback: '' };
 }
 
 function formatMiB(bytes: number): string {

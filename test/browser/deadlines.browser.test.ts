@@ -46,6 +46,8 @@ describe.each(ENGINES)('$name', (engine) => {
         expect(await ctx.host.run('x = 1')).toMatchObject({ outcome: 'OUTCOME_OK' });
         const r = await ctx.host.run(code, { timeoutMs: DEADLINE_MS });
         expect(r).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false, error: { name: 'TimeoutError' } });
+        // Stopped in place, not terminated and restored from a restart point (WebKit keeps them here).
+        expect(r.error?.message).toMatch(/Variables are kept\./);
         expect(await ctx.host.run('x')).toMatchObject({ outcome: 'OUTCOME_OK', result: '1', stateLost: false });
       },
       TIMEOUT_MS,

@@ -5,6 +5,7 @@ import { DownloadProgress, downloadingMessage } from '../downloads/download-prog
 import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
+import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
 import type { WorkerSession } from '../session/worker-session.js';
 import { type BootPlan, prepareRuntime } from './boot-plan.js';
 import { bundledSnapshotUrl } from './bundled-assets.js';
@@ -14,8 +15,9 @@ import { openSnapshotStore } from './snapshot-store.js';
 
 export async function startSandbox(
   options: SandboxOptions,
-): Promise<{ session: WorkerSession; boot: BootPlan; limits: SandboxLimits; interpreters: Interpreters }> {
+): Promise<{ session: WorkerSession; boot: BootPlan; limits: SandboxLimits; interpreters: Interpreters; restartPoints: RestartPointPolicy }> {
   const limits = resolveLimits(options.limits);
+  const restartPoints = checkRestartPoints(options.restartPoints);
   // The caller's URLs are relative to the page (Node: the working directory), not to this module.
   const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
   const boot = planBoot(options, limits, base);
@@ -36,5 +38,5 @@ export async function startSandbox(
     snapshots,
     prepared,
   );
-  return { session, boot, limits, interpreters };
+  return { session, boot, limits, interpreters, restartPoints };
 }

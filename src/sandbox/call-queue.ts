@@ -1,0 +1,23 @@
+/** A sandbox's calls, run one at a time in the order made; says when none is queued or going. */
+export class CallQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private count = 0;
+
+  /** `onEmpty`: the last call settled, told before its caller hears of it (a call the caller makes then counts). */
+  constructor(private readonly onEmpty: () => void) {}
+
+  /** No call is queued or going. */
+  get idle(): boolean {
+    return this.count === 0;
+  }
+
+  /** `task`, once every call before it has settled. */
+  add<T>(task: () => Promise<T>): Promise<T> {
+    this.count++;
+    const next = this.tail.then(task);
+    this.tail = next.catch(() => undefined);
+    const done = () => --this.count === 0 && this.onEmpty();
+    next.then(done, done);
+    return next;
+  }
+}

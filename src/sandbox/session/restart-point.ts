@@ -1,0 +1,180 @@
+/**
+ * The restart point: the interpreter saved (as `saveState` saves it) while the sandbox is idle
+ * after a run, and kept packed in host memory, so that a stop or crash that must replace the
+ * worker brings back the state from before the run instead of an empty interpreter.
+ *
+ * Never in a run's path: the save starts a turn after the last queued call settled and is skipped
+ * when another call is queued by then (a caller awaiting run after run saves once, after the last);
+ * only the worker's part (the memory copy) holds the queue, the packing does not. Its files are
+ * not restored: the working directory comes back from the host's mirror, as after any replacement.
+ */
+import type { SavedInterpreter } from '../../protocol.js';
+import type { Kept } from '../run-results.js';
+import type { Interpreters } from './interpreters.js';
+import { packState, restoredSession } from './saved-state.js';
+import type { WorkerSession } from './worker-session.js';
+
+/** `SandboxOptions.restartPoints` (see there). */
+export type RestartPointPolicy = boolean | 'auto';
+
+/** Whether a sandbox keeps restart points: `auto` where a stop cannot keep the interpreter (no SharedArrayBuffer, no JSPI). */
+export function keepsRestartPoints(policy: RestartPointPolicy, stopsKeepState: boolean): boolean {
+  return policy === 'auto' ? !stopsKeepState : policy;
+}
+
+/** @throws {TypeError} a value that is not a policy. */
+export function checkRestartPoints(policy: unknown): RestartPointPolicy {
+  if (policy === undefined) return 'auto';
+  if (policy === true || policy === false || policy === 'auto') return policy;
+  throw new TypeError(`restartPoints must be true, false or 'auto'; got ${String(policy)}`);
+}
+
+/** The sandbox's side: the worker's save of its current interpreter, queued like any call, or undefined if it is busy or gone. */
+export type IdleSave = () => Promise<Saved | undefined>;
+interface Saved {
+  state: SavedInterpreter;
+  changes: number;
+  lineage: number;
+}
+
+export class RestartPoint {
+  /** The latest save, packed (see saved-state.ts). */
+  private bytes: Uint8Array | undefined;
+  /** Changes made to the interpreter (runs, resets, restores), how many of them `bytes` holds, and how many the latest save asked for. */
+  private changes = 0;
+  private savedChanges = 0;
+  private askedChanges = 0;
+  /** Counts fresh interpreters: a save of the one before is not kept. */
+  private lineage = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A save's worker part is queued or going (it holds the sandbox's queue; its packing does not). */
+  private asking = false;
+  /** The latest save, until it is kept (each waits for the one before, so an older one never overwrites it). */
+  private saving: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly enabled: boolean,
+    private readonly save: IdleSave,
+    private readonly idle: () => boolean,
+    /** The largest memory kept (`limits.maxMemoryBytes`: an honest interpreter past it was replaced); a worker that says more is not believed. */
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
+  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter>): Promise<Saved | undefined> {
+    const changes = (this.askedChanges = this.changes);
+    const lineage = this.lineage;
+    return session.alive ? { state: await save(session), changes, lineage } : undefined;
+  }
+
+  /** The packed size held (the bench's memory row). */
+  get heldBytes(): number {
+    return this.bytes?.length ?? 0;
+  }
+
+  /** A run, reset or restore is about to change the interpreter. */
+  changed(): void {
+    this.changes++;
+  }
+
+  /** The sandbox's queue emptied: a save starts a turn later, if nothing is queued by then. */
+  queueEmptied(): void {
+    if (!this.due() || this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.take(), 0);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Resolves once a save due now (a change unsaved while idle, or a save going) is kept. */
+  async whenSaved(): Promise<void> {
+    this.take();
+    await this.saving;
+  }
+
+  /**
+   * An interpreter in place of `lost`: the restart point restored in a new worker, or if none is
+   * kept (or it fails to restore) `interpreters.replacement()`. `during`: the change going on (a
+   * stopped run) is undone too. `kept` says what the restore kept, for the result's note.
+   */
+  async replacement(lost: WorkerSession, interpreters: Interpreters, during: boolean): Promise<{ session: WorkerSession; kept?: Kept }> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // A save being packed is newer than the one kept.
+    await this.saving;
+    if (this.bytes) {
+      try {
+        const { session } = await restoredSession(lost, this.bytes, undefined, { restored: (state) => interpreters.restored({ ...state, files: [] }) });
+        const missed = this.changes - this.savedChanges - (during ? 1 : 0);
+        this.changes = this.askedChanges = this.savedChanges;
+        return { session, kept: keptAccount(missed) };
+      } catch {
+        // Falls back to a fresh interpreter, reported as today.
+      }
+    }
+    this.bytes = undefined;
+    this.changes = this.savedChanges = this.askedChanges = 0;
+    this.lineage++;
+    return { session: await interpreters.replacement() };
+  }
+
+  /** Whether `replacement` will restore (the caller then waits for it, to say so): a point is kept or being saved. */
+  get restores(): boolean {
+    return this.bytes !== undefined || this.saving !== undefined;
+  }
+
+  /** The sandbox is disposed: no save starts. */
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.bytes = undefined;
+  }
+
+  /** A change since the latest save asked for, and no save holding the worker. */
+  private due(): boolean {
+    return this.enabled && !this.disposed && !this.asking && this.changes !== this.askedChanges;
+  }
+
+  private take(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.due() || !this.idle()) return;
+    this.asking = true;
+    const before = this.saving;
+    const asked = this.save().finally(() => {
+      this.asking = false;
+    });
+    const saving: Promise<void> = asked
+      .then(async (saved) => {
+        if (!saved || !(saved.state?.heapSize <= this.maxBytes && saved.state.memory?.length <= this.maxBytes)) return;
+        const bytes = await packState(saved.state);
+        await before;
+        if (saved.lineage === this.lineage && saved.changes <= this.changes && !this.disposed) {
+          this.bytes = bytes;
+          this.savedChanges = saved.changes;
+        }
+      })
+      // An interpreter that cannot be saved (a compiled package loaded) keeps the point before it.
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.saving === saving) this.saving = undefined;
+      });
+    this.saving = saving;
+    // A change made while this save held the worker is saved next, once the sandbox is idle again.
+    void asked.then(
+      () => this.idle() && this.queueEmptied(),
+      () => undefined,
+    );
+  }
+}
+
+/** What a restore kept: `missed` changes before the stopped run were made after the save. */
+function keptAccount(missed: number): Kept {
+  if (missed <= 0)
+    return { stateLost: false, restarted: ' from the state saved before this run: variables from earlier runs are kept; what this run changed is undone.' };
+  const runs = missed === 1 ? 'one run' : `${missed} runs`;
+  return {
+    stateLost: true,
+    restarted: ` from the state saved ${runs} before this one: what ${missed === 1 ? 'that run' : 'those runs'} and this one changed is undone.`,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The restart point's bookkeeping (src/sandbox/session/restart-point.ts) with stand-in sessions:
+ * when it saves, what a replacement restores, and the fallback when the restore fails.
+ * test/sandbox/restart-point.test.ts shows the same on real interpreters.
+ */
+import { describe, expect, test, vi } from 'vitest';
+import type { SavedInterpreter } from '../../src/protocol.js';
+import type { Interpreters } from '../../src/sandbox/session/interpreters.js';
+import { RestartPoint } from '../../src/sandbox/session/restart-point.js';
+import type { WorkerSession } from '../../src/sandbox/session/worker-session.js';
+
+const KEY = { pyodideVersion: '314.0.0', sourceHash: 'abc' };
+const session = (name: string) => ({ name, alive: true, info: { stateKey: KEY }, terminate: vi.fn(async () => {}) }) as unknown as WorkerSession;
+const state = (): SavedInterpreter => ({
+  key: KEY,
+  memory: new Uint8Array(70_000).fill(7),
+  heapSize: 70_000,
+  files: [{ path: 'a.txt', data: new Uint8Array([1]) }],
+});
+
+function setUp({ restoreFails = false, maxBytes = Number.POSITIVE_INFINITY } = {}) {
+  let idle = true;
+  const live = session('live');
+  // As the sandbox's queue calls it: the worker's save of the live session, with the changes it holds.
+  const save = vi.fn(() => point.saved(live, async () => state()));
+  const point = new RestartPoint(true, save, () => idle, maxBytes);
+  const changed = () => point.changed();
+  const fresh = session('fresh');
+  const restoredFrom: SavedInterpreter[] = [];
+  const interpreters = {
+    replacement: vi.fn(async () => fresh),
+    restored: vi.fn(async (s: SavedInterpreter) => {
+      if (restoreFails) throw new Error('the restore failed');
+      restoredFrom.push(s);
+      return session('restored');
+    }),
+  } as unknown as Interpreters;
+  return { point, save, changed, interpreters, restoredFrom, setIdle: (v: boolean) => (idle = v) };
+}
+
+describe('the restart point', () => {
+  test('saves only when idle and something changed since the last save', async () => {
+    const { point, save, changed, setIdle } = setUp();
+    await point.whenSaved();
+    expect(save).not.toHaveBeenCalled();
+    changed();
+    setIdle(false);
+    await point.whenSaved();
+    expect(save).not.toHaveBeenCalled();
+    setIdle(true);
+    await point.whenSaved();
+    await point.whenSaved();
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(point.heldBytes).toBeGreaterThan(0);
+  });
+
+  test('a save that says it holds more memory than the sandbox allows is not kept (an honest one would have been replaced)', async () => {
+    const { point, save, changed } = setUp({ maxBytes: 60_000 });
+    changed();
+    await point.whenSaved();
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(point.restores).toBe(false);
+  });
+
+  test('a replacement restores the memory but not the files (the host writes its own back), and undoes only the stopped run', async () => {
+    const { point, changed, interpreters, restoredFrom } = setUp();
+    changed();
+    await point.whenSaved();
+    changed(); // the run that is stopped
+    const { session, kept } = await point.replacement(session0(), interpreters, true);
+    expect((session as unknown as { name: string }).name).toBe('restored');
+    expect(kept).toMatchObject({ stateLost: false });
+    expect(restoredFrom[0]?.files).toEqual([]);
+    expect(restoredFrom[0]?.memory).toEqual(state().memory);
+  });
+
+  test('runs since the save are counted as undone too (stateLost)', async () => {
+    const { point, changed, interpreters } = setUp();
+    changed();
+    await point.whenSaved();
+    changed();
+    changed();
+    changed(); // the stopped one
+    const { kept } = await point.replacement(session0(), interpreters, true);
+    expect(kept).toMatchObject({ stateLost: true, restarted: expect.stringContaining('saved 2 runs before this one') });
+  });
+
+  test('a restore that fails falls back to a fresh interpreter (no account: the usual note), and the point is dropped', async () => {
+    const { point, changed, interpreters } = setUp({ restoreFails: true });
+    changed();
+    await point.whenSaved();
+    changed();
+    const { session, kept } = await point.replacement(session0(), interpreters, true);
+    expect((session as unknown as { name: string }).name).toBe('fresh');
+    expect(kept).toBeUndefined();
+    expect(point.restores).toBe(false);
+    await point.replacement(session0(), interpreters, true);
+    expect(interpreters.restored).toHaveBeenCalledTimes(1);
+  });
+});
+
+function session0(): WorkerSession {
+  return session('lost');
+}

@@ -1,0 +1,68 @@
+/**
+ * Restart points (`SandboxOptions.restartPoints`): the interpreter saved when idle after a run is
+ * what a stop or crash that must replace the worker brings back, and the result says what was undone.
+ */
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.js';
+
+/** Swallows KeyboardInterrupt: only terminating the worker stops it. */
+const UNSTOPPABLE = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
+const options = { restartPoints: true, warmSpare: false, limits: { interruptGraceMs: 200 } } as const;
+
+describe.each(['worker', 'deno'] as const)('restart points (%s)', (isolation) => {
+  it('a run the interrupt cannot stop is undone: the variables from before it are back, and it reports stateLost: false', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ ...options, isolation });
+    await sandbox.run('x = 1');
+    await sandbox.whenIdle();
+    const stopped = await sandbox.run(`x = 2\n${UNSTOPPABLE}`, { timeoutMs: 300 });
+    expect(stopped).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+    expect(stopped.error?.message).toMatch(
+      /restarted from the state saved before this run: variables from earlier runs are kept; what this run changed is undone/,
+    );
+    expect(await sandbox.run('print(x)')).toMatchObject({ stdout: '1\n', stateLost: false });
+  });
+});
+
+describe('restart points (worker)', () => {
+  it('a crash (os._exit) is undone the same way', async ({ createSandbox }) => {
+    const sandbox = await createSandbox(options);
+    await sandbox.run('import json\nx = {"a": 1}');
+    await sandbox.whenIdle();
+    expect(await sandbox.run('import os\nos._exit(0)')).toMatchObject({ stateLost: false });
+    expect((await sandbox.run('json.dumps(x)')).result).toBe(`'{"a": 1}'`);
+  });
+
+  it('runs queued straight behind each other are not saved between them: a stop undoes them too, and says so with stateLost: true', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox(options);
+    await sandbox.run('x = 1');
+    await sandbox.whenIdle();
+    const [, stopped] = await Promise.all([sandbox.run('y = 2'), sandbox.run(UNSTOPPABLE, { timeoutMs: 300 })]);
+    expect(stopped.stateLost).toBe(true);
+    expect(stopped.error?.message).toMatch(/restarted from the state saved one run before this one: what that run and this one changed is undone/);
+    expect((await sandbox.run('(x, "y" in globals())')).result).toBe('(1, False)');
+  });
+
+  it('a run past the memory bound is undone, not everything before it', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ ...options, limits: { maxMemoryBytes: 128 * 2 ** 20 } });
+    await sandbox.run('x = 1');
+    await sandbox.whenIdle();
+    const r = await sandbox.run('big = bytearray(300 * 2**20)\nlen(big)');
+    expect(r).toMatchObject({ outcome: 'OUTCOME_OK', stateLost: false });
+    expect(r.stderr).toMatch(/restarted to free it, from the state saved before this run/);
+    expect((await sandbox.run('(x, "big" in globals())')).result).toBe('(1, False)');
+  });
+
+  it('is off by default in Node, where an interrupt keeps the interpreter (the stop reports stateLost: true, as before)', async ({ createSandbox }) => {
+    const sandbox = await createSandbox({ warmSpare: false, limits: { interruptGraceMs: 200 } });
+    await sandbox.run('x = 1');
+    await sandbox.whenIdle();
+    expect((await sandbox.run(UNSTOPPABLE, { timeoutMs: 300 })).stateLost).toBe(true);
+    expect((await sandbox.run('x')).error?.name).toBe('NameError');
+  });
+
+  it('refuses a restartPoints that is not true, false or auto', async ({ createSandbox }) => {
+    await expect(createSandbox({ restartPoints: 'yes' as never })).rejects.toThrow(/restartPoints must be true, false or 'auto'/);
+  });
+});

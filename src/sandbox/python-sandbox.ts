@@ -1,7 +1,7 @@
 import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
 import { LateMessages } from './session/late-messages.js';
 import { SandboxDisposedError, SandboxFileNotFoundError, workerStopped } from './errors.js';
-import { packState, restoredSession, savedBy } from './session/saved-state.js';
+import { restoredSession, savedState } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
 import { startSandbox } from './runtime/sandbox-start.js';
@@ -214,15 +214,17 @@ export class PythonSandbox {
   /**
    * The live interpreter as bytes to store (gzip, checksummed, bound to this build): its memory
    * (variables, imports, functions, classes) and the working directory's files. See `restoreState`.
-   * @throws {SandboxStateError} compiled package code is loaded (the message names the package): it cannot be saved.
+   * @throws {SandboxStateError} compiled package code is loaded (the message names the package): it cannot be saved;
+   * or, in a browser page, the state packs to more than 256 MiB.
    */
   saveState(): Promise<Uint8Array> {
-    return this.enqueue(async () => this.live().then(async (session) => packState(await this.call(session, 'saveState', () => savedBy(session)))));
+    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn) => this.call(session, 'saveState', fn))));
   }
 
   /**
    * Replaces the interpreter with the one `saveState` made (here or in another process of this
-   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked (default 2 GiB).
+   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked
+   * (default 2 GiB in Node, 256 MiB in a browser page).
    * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {

@@ -4,11 +4,16 @@
  * state, it crosses the isolation frame's gate as one transferred buffer, and a fresh sandbox
  * (a fresh frame, or a worker of the page) starts from it; bytes that are tampered with, another
  * build's or over `maxBytes` are refused and the sandbox keeps its state. In Chromium, a save made
- * in Node restores in the page and the other way round. Each engine's save and restore times and sizes are printed.
+ * in Node restores in the page and the other way round. The widget keeps its Python state across
+ * a reload (`x` is still defined), drops one from another build with a note, and forgets it with
+ * the conversation. Each engine's save and restore times and sizes are printed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import { reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import { GEMINI_PROXY, afterReload, geminiProxyRoutes, sendAndStore, storeForeignState, storedStateBytes } from '../support/engines/widget-state.js';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 import { chromium } from '../support/engines/chromium.js';
@@ -44,7 +49,9 @@ const ENGINES: { engine: Engine; crossOriginIsolated: boolean; nodeToo: boolean 
 
 /** A save made in Node, served to the page; and the page's, posted back. */
 const node: { saved?: Uint8Array; fromPage?: Uint8Array } = {};
+let gemini: FakeGemini;
 const routes = {
+  ...geminiProxyRoutes(() => gemini.baseUrl),
   '/node-state.bin': (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(node.saved);
     return 200;
@@ -58,7 +65,11 @@ const routes = {
   },
 };
 
-beforeAll(() => requireLibBuild());
+beforeAll(async () => {
+  requireLibBuild();
+  gemini = await FakeGemini.start();
+});
+afterAll(() => gemini?.close());
 
 describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo }) => {
   afterAll(() => engine.close());
@@ -139,6 +150,47 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo }
           expect((await inNode.run(CHECK)).result).toBe(EXPECTED);
         } finally {
           await inNode.dispose();
+        }
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
+      "the widget: a reload keeps Python's state (x is still defined); one from another build is dropped with a note; New forgets it",
+      async () => {
+        const origin = ctx.server().origin;
+        const url = `${origin}/test/ui/pages/plain.html?base-url=${encodeURIComponent(origin + GEMINI_PROXY)}`;
+        const widget = await engine.open(url, null);
+        try {
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 41\nprint(x)')]) }, { reply: reply([text('x is set.')]) }]);
+          const sent = await widget.evaluate(sendAndStore, 'Set x.', 'test-key', 120_000);
+          const bound = 200 + 3 * sent.busyPauseMs;
+          expect(sent.pauseMs, `longest pause ${Math.round(sent.pauseMs)} ms; with a busy worker ${Math.round(sent.busyPauseMs)} ms`).toBeLessThan(bound);
+
+          await widget.reload();
+          const back = await widget.evaluate(afterReload, 'x + 1', 120_000);
+          expect(back).toMatchObject({ divider: expect.stringContaining("Python's state was restored"), result: '42' });
+          expect(back.transcript).toContain('x is set.');
+
+          // A deploy since: the saved state is another build's. The conversation comes back, the state is dropped, said in the divider.
+          await widget.evaluate(storeForeignState);
+          await widget.reload();
+          const dropped = await widget.evaluate(afterReload, 'x', 120_000);
+          expect(dropped).toMatchObject({ divider: expect.stringMatching(/Python restarted.*dropped: it was saved by another version/s), result: 'NameError' });
+          expect(dropped.transcript).toContain('x is set.');
+          expect(await widget.evaluate(storedStateBytes)).toBeNull();
+
+          // New: the conversation and its state go.
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 5')]) }, { reply: reply([text('x is 5.')]) }]);
+          expect((await widget.evaluate(sendAndStore, 'Set x again.', 'test-key', 120_000)).bytes).toBeGreaterThan(0);
+          await widget.evaluate(() => (document.querySelector('code-exec-chat') as HTMLElement & { clear(): void }).clear());
+          await expect.poll(() => widget.evaluate(storedStateBytes), { timeout: 10_000 }).toBeNull();
+          expect(gemini.failures).toEqual([]);
+          console.log(
+            `[saved-state] ${engine.name}, the widget: ${(sent.bytes / 2 ** 20).toFixed(1)} MiB stored ${Math.round(sent.storedMs)} ms after the answer; longest page pause meanwhile ${Math.round(sent.pauseMs)} ms (${Math.round(sent.busyPauseMs)} ms with a busy worker)`,
+          );
+        } finally {
+          await widget.close();
         }
       },
       TIMEOUT_MS,

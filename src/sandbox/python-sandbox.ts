@@ -214,17 +214,16 @@ export class PythonSandbox {
   /**
    * The live interpreter as bytes to store (gzip, checksummed, bound to this build): its memory
    * (variables, imports, functions, classes) and the working directory's files. See `restoreState`.
-   * @throws {SandboxStateError} compiled package code is loaded (the message names the package): it cannot be saved;
-   * or, in a browser page, the state packs to more than 256 MiB.
+   * @throws {SandboxStateError} compiled package code is loaded (the message names the package), or a page's state packs past 160 MiB.
    */
   saveState(): Promise<Uint8Array> {
-    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn) => this.call(session, 'saveState', fn))));
+    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn, ownMs) => this.call(session, 'saveState', fn, ownMs))));
   }
 
   /**
    * Replaces the interpreter with the one `saveState` made (here or in another process of this
    * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked
-   * (default 2 GiB in Node, 256 MiB in a browser page).
+   * (default 2 GiB; in a browser page 160 MiB packed).
    * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
@@ -259,12 +258,13 @@ export class PythonSandbox {
 
   /**
    * A call to the worker that fails clearly instead of hanging: if the worker dies meanwhile, or
-   * does not answer within `limits.callTimeoutMs` (then it is stopped, and replaced by the next call).
+   * does not answer within `limits.callTimeoutMs`, or `ownMs` if longer (then it is stopped, and replaced by the next call).
    */
-  private async call<T>(session: WorkerSession, what: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(session: WorkerSession, what: string, fn: () => Promise<T>, ownMs?: number): Promise<T> {
     const release = session.hold();
-    const timeoutMs = this.limits.callTimeoutMs;
-    const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
+    const timeoutMs = Math.max(this.limits.callTimeoutMs, ownMs ?? 0);
+    const why = `it did not answer ${what}() within ${timeoutMs} ms${ownMs ? '' : ' (limits.callTimeoutMs)'}`;
+    const silent = setTimeout(() => void session.terminate(why), timeoutMs);
     try {
       const answer = await session.untilDeath(fn());
       if ('died' in answer) throw workerStopped(what, answer.died);

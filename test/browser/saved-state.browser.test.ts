@@ -134,6 +134,36 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo }
       TIMEOUT_MS,
     );
 
+    // Chromium only (the engine that copies the buffer as it arrives): the gate's bound for a save's answer.
+    test.runIf(nodeToo)(
+      "a state past the gate's 128 MiB message bound crosses it as one buffer and restores; one past the page's 160 MiB is refused",
+      async () => {
+        const big = ctx.sandbox('big');
+        await big.create({ warmSpare: false });
+        expect((await big.run('import os\nnoise = os.urandom(150 * 2**20)\nlen(noise)')).result).toBe(String(150 * 2 ** 20));
+        const busy = await big.longestStallDuring(() => big.run(BUSY_SECONDS(2)));
+        const save = await big.longestStallDuring(() => big.saveState('big'));
+        expect(save.value.bytes).toBeGreaterThan(128 * 2 ** 20);
+        expect(save.stallMs, `longest pause ${Math.round(save.stallMs)} ms; with a busy worker ${Math.round(busy.stallMs)} ms`).toBeLessThan(
+          200 + 3 * busy.stallMs,
+        );
+        await big.run('del noise');
+        expect(await big.restoreState('big')).toHaveProperty('ms');
+        expect((await big.run('len(noise)')).result).toBe(String(150 * 2 ** 20));
+        // Past the page's bound (160 MiB) the worker refuses the save, and the interpreter carries on.
+        await big.run('more = os.urandom(20 * 2**20)');
+        await expect(big.saveState('bigger')).rejects.toThrow(
+          /SandboxStateError: This interpreter cannot be saved: the saved state packs to more than the 167772160 bytes a page takes/,
+        );
+        expect((await big.run('len(noise) + len(more)')).result).toBe(String(170 * 2 ** 20));
+        console.log(
+          `[saved-state] ${engine.name}, 150 MiB of random data: ${(save.value.bytes / 2 ** 20).toFixed(1)} MiB saved in ${Math.round(save.value.ms)} ms, longest page pause ${Math.round(save.stallMs)} ms (${Math.round(busy.stallMs)} ms with a busy worker)`,
+        );
+        await ctx.page().call('dispose', 'big');
+      },
+      TIMEOUT_MS,
+    );
+
     test.runIf(nodeToo)(
       'a save made in Node restores in the page, and the page’s in Node',
       async () => {

@@ -83,8 +83,8 @@ const STALE = { stale: true };
 
 /** `saved` packed here (browsers), as one buffer to transfer; refused over `maxBytes`. */
 export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
-  const packed = await packState(saved);
-  if (packed.length > maxBytes) throw new Error(`the saved state is ${packed.length} bytes packed, over the ${maxBytes} a page takes`);
+  const packed = await packState(saved, maxBytes);
+  if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes a page takes`);
   return transfer(packed, [packed.buffer]);
 }
 

@@ -10,13 +10,21 @@
  */
 import type { SavedInterpreter } from '../../protocol.js';
 import { isNode } from '../../is-node.js';
-import { MAX_PAGE_STATE_BYTES, checkState, packState, unpackFiles, unpackState } from '../../saved-state-format.js';
+import { MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, packState, unpackFiles, unpackState } from '../../saved-state-format.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
 import type { WorkerSession } from './worker-session.js';
 
-/** How the sandbox calls its worker (bounded by `limits.callTimeoutMs`, failing if it dies). */
-type Call = <T>(fn: () => Promise<T>) => Promise<T>;
+/** How the sandbox calls its worker (bounded by `limits.callTimeoutMs` or `ownMs` if longer, failing if it dies). */
+type Call = <T>(fn: () => Promise<T>, ownMs?: number) => Promise<T>;
+
+/**
+ * How long a page's worker may take to save: it packs at about 30 MB/s on a loaded two-core
+ * machine (gzip and, in the frame, a JavaScript SHA-256), so a state near `MAX_PAGE_STATE_BYTES`
+ * takes some seconds, past `limits.callTimeoutMs`'s 15 s when the machine is busy; one past the
+ * bound is refused as soon as its packed bytes pass it.
+ */
+const PAGE_SAVE_TIMEOUT_MS = 120_000;
 
 /** `session`'s interpreter as a saved state's bytes; a refusal (a compiled package loaded, too large) as `SandboxStateError`. */
 export async function savedState(session: WorkerSession, call: Call): Promise<Uint8Array> {
@@ -27,7 +35,7 @@ export async function savedState(session: WorkerSession, call: Call): Promise<Ui
     const state = await call(() => Promise.resolve(session.remote.saveState() as Promise<SavedInterpreter>)).catch(unsaved);
     return packState(state).catch(unsaved);
   }
-  const packed: unknown = await call(() => Promise.resolve(session.remote.saveState(MAX_PAGE_STATE_BYTES))).catch(unsaved);
+  const packed: unknown = await call(() => Promise.resolve(session.remote.saveState(MAX_PAGE_STATE_BYTES)), PAGE_SAVE_TIMEOUT_MS).catch(unsaved);
   if (!(packed instanceof Uint8Array) || packed.length > MAX_PAGE_STATE_BYTES)
     throw new SandboxStateError(
       `This interpreter cannot be saved: the worker answered with something that is not a saved state of at most ${MAX_PAGE_STATE_BYTES} bytes`,
@@ -54,7 +62,8 @@ export async function restoredSession(
       // Copies for the host's mirror of the working directory: the state's own bytes go to the worker.
       files = given.files.map(({ path, data }) => ({ path, data: data.slice() }));
     } else {
-      files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_PAGE_STATE_BYTES));
+      // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
+      files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? MAX_PAGE_STATE_BYTES));
       given = bytes;
     }
   } catch (error) {

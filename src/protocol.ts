@@ -28,8 +28,12 @@ export interface BootConfig extends PyodideSource {
   snapshot?: SnapshotData;
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
-  /** A saved interpreter to start from instead (see worker/snapshots/saved-state.ts); the host checked its bytes. */
-  restoreState?: SavedInterpreter;
+  /**
+   * A saved interpreter to start from instead (see worker/snapshots/saved-state.ts): unpacked by
+   * the host (Node), or packed (browsers: the worker checks and unpacks it, src/saved-state-format.ts);
+   * the host checked its bytes either way.
+   */
+  restoreState?: SavedInterpreter | Uint8Array;
   /**
    * Isolated mode: the runtime's bytes, fetched by the host. The worker then fetches nothing;
    * wheels are asked of the host (`package-request`), which serves lock-file entries only.
@@ -167,7 +171,7 @@ export interface BootInfo {
   stateKey?: SavedInterpreter['key'];
 }
 
-/** A live interpreter as bytes (`WorkerApi.saveState`): packed and checked by the host (src/sandbox/session/saved-state.ts). */
+/** A live interpreter (`WorkerApi.saveState`), before it is packed (src/saved-state-format.ts). */
 export interface SavedInterpreter {
   /** The Pyodide build and the sandbox's Python sources it was made with: a restore needs the same. */
   key: { pyodideVersion: string; sourceHash: string };
@@ -280,8 +284,12 @@ export interface WorkerApi {
   /** A regular file's bytes, or only its size when it has more than `maxBytes` (nothing is copied). */
   readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge;
   listFiles(): FileInfo[];
-  /** The interpreter between runs, as `SavedInterpreter` (throws naming a loaded compiled package, which cannot be saved). */
-  saveState(): SavedInterpreter;
+  /**
+   * The interpreter between runs, as `SavedInterpreter`; with `maxPackedBytes` (browsers), packed
+   * here, so the bytes leave the worker compressed, as one transferred buffer of at most that many
+   * bytes. Throws naming a loaded compiled package, which cannot be saved, or a state over the bound.
+   */
+  saveState(maxPackedBytes?: number): SavedInterpreter | Promise<Uint8Array>;
 }
 
 /** `readFile`'s answer for a file over its `maxBytes`. */

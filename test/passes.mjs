@@ -33,6 +33,8 @@ export const ALONE = [
   { name: 'save-pauses', files: ['test/sandbox/saved-state-pauses.test.ts'] },
   /** WebKit's stops that terminate, timed against each other, and its process's CPU read. */
   { name: 'webkit-stops', files: ['test/browser/webkit-stops.browser.test.ts'] },
+  /** The page's pauses while it receives and stores a saved interpreter, in every engine (≤ 200 ms beyond a control). */
+  { name: 'saved-state', files: ['test/browser/saved-state.browser.test.ts'] },
 ];
 
 /** The project of the first pass's other suites. */

@@ -19,7 +19,7 @@ import type {
 import type { FileInfo } from '../src/types.js';
 import { transfer } from 'comlink';
 import { bootInterpreter } from './boot/boot.js';
-import { saveInterpreter } from './snapshots/saved-state.js';
+import { packedState, saveInterpreter } from './snapshots/saved-state.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
 import { DefaultApi } from './code-calls/default-api.js';
@@ -130,9 +130,10 @@ export class PyodideEngine implements WorkerApi {
     return listFiles(this.py);
   }
 
-  saveState(): SavedInterpreter {
+  saveState(maxPackedBytes?: number): SavedInterpreter | Promise<Uint8Array> {
     const saved = saveInterpreter(this.py, this.stateKey!);
-    return transfer(saved, [saved.memory.buffer, ...saved.files.map(({ data }) => data.buffer)]);
+    if (maxPackedBytes === undefined) return transfer(saved, [saved.memory.buffer, ...saved.files.map(({ data }) => data.buffer)]);
+    return packedState(saved, maxPackedBytes);
   }
 }
 

@@ -2,7 +2,7 @@ import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunR
 import { LateMessages } from './session/late-messages.js';
 import { SandboxDisposedError, SandboxFileNotFoundError } from './errors.js';
 import { callWorker } from './session/worker-call.js';
-import { packState, restoredSession, savedBy } from './session/saved-state.js';
+import { askSave, restoredSession, savedState } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
 import { startSandbox } from './runtime/sandbox-start.js';
@@ -61,7 +61,8 @@ export class PythonSandbox {
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
-    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.call(s, 'saveState', () => savedBy(s))));
+    const idleSave = () =>
+      this.enqueue(async () => this.restartPoint.saved(this.session, (s) => askSave(s, (fn, ownMs) => this.call(s, 'saveState', fn, ownMs))));
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
     this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
   }
@@ -224,15 +225,16 @@ export class PythonSandbox {
   /**
    * The live interpreter as bytes to store (gzip, checksummed, bound to this build): its memory
    * (variables, imports, functions, classes) and the working directory's files. See `restoreState`.
-   * @throws {SandboxStateError} compiled package code is loaded (the message names the package): it cannot be saved.
+   * @throws {SandboxStateError} compiled package code is loaded (the message names the package), or a page's state packs past 160 MiB.
    */
   saveState(): Promise<Uint8Array> {
-    return this.enqueue(async () => this.live().then(async (session) => packState(await this.call(session, 'saveState', () => savedBy(session)))));
+    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn, ownMs) => this.call(session, 'saveState', fn, ownMs))));
   }
 
   /**
    * Replaces the interpreter with the one `saveState` made (here or in another process of this
-   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked (default 2 GiB).
+   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked
+   * (default 2 GiB; in a browser page 160 MiB packed).
    * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
@@ -266,8 +268,8 @@ export class PythonSandbox {
   }
 
   /** See `callWorker`: a call that fails clearly instead of hanging. */
-  private call<T>(session: WorkerSession, what: string, fn: () => Promise<T>): Promise<T> {
-    return callWorker(session, what, this.limits.callTimeoutMs, fn);
+  private call<T>(session: WorkerSession, what: string, fn: () => Promise<T>, ownMs?: number): Promise<T> {
+    return callWorker(session, what, this.limits.callTimeoutMs, fn, ownMs);
   }
 
   /** The live interpreter; one that died since the last call is replaced first (and the next run says so). */

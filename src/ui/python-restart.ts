@@ -18,9 +18,17 @@ export interface RestoredFiles {
   skills?: readonly string[];
 }
 
-/** The divider shown where a restored conversation continues in a new interpreter. */
-export function restartDivider(files: RestoredFiles): string {
+/** The divider shown where a restored conversation continues in the interpreter saved with it. */
+export const PYTHON_STATE_RESTORED =
+  "Python's state was restored (the page was reloaded): variables, imports and files are as the last finished message left them.";
+
+/**
+ * The divider shown where a restored conversation continues in a new interpreter; `dropped`: why
+ * the interpreter saved with it could not be used.
+ */
+export function restartDivider(files: RestoredFiles, dropped?: string): string {
   const sentences = ['Python restarted (the page was reloaded): variables from earlier cells and files the code wrote are gone.'];
+  if (dropped) sentences.push(`The saved Python state was dropped: ${dropped}.`);
   if (files.restored.length > 0)
     sentences.push(`${files.restored.length === 1 ? 'The file you attached is' : 'Files you attached are'} restored: ${list(files.restored)}.`);
   if (files.dropped.length > 0) sentences.push(`Too large to keep, attach again if needed: ${list(files.dropped)}.`);

@@ -39,6 +39,8 @@ const WORKER_MAY_USE = [
   'src/wheel-refusal.ts',
   'src/function-limits.ts',
   'src/default-api-names.ts',
+  'src/saved-state-format.ts',
+  'src/bytes.ts',
 ];
 
 function sources(folder: string, extension: string): string[] {

@@ -179,7 +179,8 @@ describe('the widget on the Interactions API', { timeout: TIMEOUT_MS }, () => {
       { reply: reply('completed', [modelOutput('It is 42.')]) },
       { reply: reply('completed', [modelOutput('Still here.')]) },
     ]);
-    const page = await openChat();
+    // The conversation kept without Python's state: the reload starts a new interpreter.
+    const page = await openChat('&persist=conversation');
     await waitForSandbox(page, '#chat0');
     const box = page.locator('#chat0 cec-composer textarea');
     await box.fill('What is 6 * 7? Run code.');

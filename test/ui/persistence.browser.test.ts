@@ -22,6 +22,8 @@ const API_KEY = 'AIzaSy-test-key-that-must-never-be-stored';
 const ANSWER = 'The sum of the first 50 prime numbers is 5117.';
 
 const world = useFakeGemini(TIMEOUT_MS);
+/** The conversation kept without Python's state: a reload starts a new interpreter (saved-state.browser.test.ts has the other case). */
+const CONVERSATION_ONLY = 'persist=conversation';
 
 /** A plain page with one widget (id chat0, so its storage key is "chat0"); a fresh browser profile each test. */
 async function openChat(query = ''): Promise<Page> {
@@ -75,7 +77,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
   });
 
   test('shows the conversation again, with a divider saying Python restarted', async () => {
-    const page = await openChat();
+    const page = await openChat(CONVERSATION_ONLY);
     await askForPrimes(page);
     await reload(page);
     await restored(page);
@@ -90,7 +92,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
   });
 
   test('the next message continues the conversation: the model gets the earlier turns and is told Python restarted', async () => {
-    const page = await openChat();
+    const page = await openChat(CONVERSATION_ONLY);
     await askForPrimes(page);
     await reload(page);
     await restored(page);
@@ -117,7 +119,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
   });
 
   test('writes the attached files into the new interpreter', async () => {
-    const page = await openChat();
+    const page = await openChat(CONVERSATION_ONLY);
     await page
       .locator(`${CHAT} cec-composer input[type=file]`)
       .setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('region,total\nnorth,10\n') });
@@ -140,7 +142,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
   });
 
   test("brings back the code's helpers in skills/, importable in the new interpreter", async () => {
-    const page = await openChat();
+    const page = await openChat(CONVERSATION_ONLY);
     const save = 'import os\nos.makedirs("skills", exist_ok=True)\n_ = open("skills/tally.py", "w").write("def tally(xs):\\n    return sum(xs)\\n")';
     world.fake.script([{ reply: reply([runPythonCall(save)]) }, { reply: reply([text('Saved the helper.')]) }]);
     await say(page, 'Keep a helper.');

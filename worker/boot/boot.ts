@@ -24,7 +24,7 @@ import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { readSnapshot } from './snapshot-file.js';
 import { type SnapshotKey, hashSources, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
-import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
+import { growingTo, staleReference, unpackedState, writeSavedFiles } from '../snapshots/saved-state.js';
 import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapshots/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
@@ -141,8 +141,9 @@ async function restoreSaved(
   module: PyodideModule,
   options: LoadOptions,
   key: SnapshotKey,
-  state: SavedInterpreter,
+  saved: SavedInterpreter | Uint8Array,
 ): Promise<{ restored: true; pyodide: PyodideInterface }> {
+  const state = await unpackedState(saved, key);
   if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
   parts.outbox.progress('boot', PROGRESS.restoring);
   const create = options.createPyodideModule as Parameters<typeof growingTo>[1];

@@ -1,12 +1,15 @@
 /**
- * A live interpreter saved and restored (the public `saveState` / `restoreState`; the host packs,
- * checks and bounds the bytes: src/sandbox/session/saved-state.ts). The memory is Pyodide's
+ * A live interpreter saved and restored (the public `saveState` / `restoreState`; the bytes'
+ * format: src/saved-state-format.ts, packed here in browsers and by the host in Node, checked by
+ * the host before a restore and here again when they come packed). The memory is Pyodide's
  * experimental memory snapshot taken after user code ran; the working directory lives in
  * Emscripten's file system, outside that memory, so its files travel beside it.
  */
 import type { PyodideInterface } from 'pyodide';
 import type { SavedInterpreter } from '../../src/protocol.js';
 import { WORKDIR } from '../../src/pyodide-defaults.js';
+import { packState, unpackState } from '../../src/saved-state-format.js';
+import { transfer } from 'comlink';
 import type { Interpreter } from '../interpreter.js';
 import { listFiles, readFile } from '../files/file-calls.js';
 import { memoryOf } from '../interpreter.js';
@@ -77,6 +80,18 @@ export function saveInterpreter(py: Interpreter, key: SavedInterpreter['key']): 
 }
 
 const STALE = { stale: true };
+
+/** `saved` packed here (browsers), as one buffer to transfer; refused over `maxBytes`. */
+export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
+  const packed = await packState(saved, maxBytes);
+  if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes a page takes`);
+  return transfer(packed, [packed.buffer]);
+}
+
+/** A restore's state: unpacked here when it comes packed (browsers), checked again inside the boundary. */
+export async function unpackedState(state: SavedInterpreter | Uint8Array, key: SavedInterpreter['key']): Promise<SavedInterpreter> {
+  return state instanceof Uint8Array ? unpackState(state, key) : state;
+}
 
 /** What a restored interpreter finds where Python held a JavaScript object at the save: it throws when used. */
 export function staleReference(): unknown {

@@ -72,14 +72,3 @@ export function bounded(body: ReadableStream<Uint8Array>, maxBytes: number): Rea
     }),
   );
 }
-
-/** `parts` as one array (a stream's chunks, a blob's pieces): one copy, of their summed length. */
-export function joinBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.byteLength;
-  }
-  return whole;
-}

@@ -4,7 +4,7 @@
  * time per file.
  */
 
-import { joinBytes } from './byte-streams.js';
+import { joinBytes } from '../../bytes.js';
 import { Pacer } from './pacer.js';
 
 /** `fetch(url)`, failing on an HTTP error status. */
@@ -41,12 +41,6 @@ export function assetRefused(url: string | URL, option: string, status: number):
 /** Whether a server answered with a page (a dev server's or an SPA's fallback for a missing file), not the file asked for. */
 export function isHtmlPage(response: Response): boolean {
   return /^text\/html/i.test(response.headers.get('content-type') ?? '');
-}
-
-/** SHA-256 of `data`, as hex. */
-export async function sha256Hex(data: BufferSource): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The named Cache Storage cache, or undefined where there is none (insecure context, private mode). */

@@ -13,7 +13,7 @@ import type { DenoBoundary } from '../../types.js';
 import { checkDenoRuns, findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
-import { nextTurn } from '../session/paced-bytes.js';
+import { nextTurn } from '../../paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from './relay-gate.js';
 import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 

@@ -14,10 +14,14 @@
  * 2 ms per MB), so a worker's message over `maxMessageChars` (more text than any honest answer
  * within the limits) or `MAX_MESSAGE_BYTES`, or one no honest worker sends (a Map, an Error, a
  * sparse array: relay-gate.ts), stops the worker on the gate's thread, and never reaches the page's.
+ * One answer has a bound of its own: a saved state (`saveState`, packed by the worker), one
+ * transferred buffer of at most `MAX_PAGE_STATE_BYTES`, let through only as the answer to a save
+ * the page asked for.
  */
 import { fetchAsset, loadOnce } from '../downloads/checked-fetch.js';
 import { SIGINT } from '../../protocol.js';
 import { MAX_MESSAGE_BYTES, gateRefusal } from './relay-gate.js';
+import { MAX_PAGE_STATE_BYTES } from '../../saved-state-format.js';
 import { WORKER_ERROR } from './worker-error.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 
@@ -26,6 +30,7 @@ const FRAME_SCRIPT = `
 const SIGINT = ${SIGINT};
 const WORKER_ERROR = ${JSON.stringify(WORKER_ERROR)};
 const MAX_MESSAGE_BYTES = ${MAX_MESSAGE_BYTES};
+const MAX_STATE_BYTES = ${MAX_PAGE_STATE_BYTES};
 /**
  * The gate: a worker of its own between the Python worker and the page, so that a message is
  * received, and measured, on a thread that is neither the page's nor Python's, whatever process
@@ -47,16 +52,29 @@ function gate() {
     }
     return buffers;
   }
+  /**
+   * A saved state's bytes (the answer to a saveState call the host made, comlink's { type: 'RAW',
+   * value, id }: one buffer, transferred) are bounded by limits.maxStateBytes instead: the page
+   * receives a transferred buffer without decoding it.
+   */
+  const saves = new Set();
+  const savedState = (data) =>
+    saves.delete(data && data.id) && data.type === 'RAW' && data.value instanceof Uint8Array && data.value.byteLength === data.value.buffer.byteLength;
   onmessage = (start) => {
     const { pairs, limits } = start.data;
+    const stateLimits = { maxMessageChars: limits.maxMessageChars, maxMessageBytes: limits.maxStateBytes };
     for (const [host, worker] of pairs) {
       worker.onmessage = (e) => {
-        const refused = refusal(e.data, limits);
+        const refused = refusal(e.data, savedState(e.data) ? stateLimits : limits);
         if (!refused) return host.postMessage(e.data, buffersOf(e.data));
         postMessage('it sent ' + refused + ' (no answer within its limits does); it was stopped as misbehaving');
         close();
       };
-      host.onmessage = (e) => worker.postMessage(e.data, buffersOf(e.data));
+      host.onmessage = (e) => {
+        const call = e.data;
+        if (call && call.type === 'APPLY' && Array.isArray(call.path) && call.path.length === 1 && call.path[0] === 'saveState') saves.add(call.id);
+        worker.postMessage(e.data, buffersOf(e.data));
+      };
     }
   };
 }
@@ -109,7 +127,7 @@ addEventListener('message', function start(event) {
     const view = buffer && new Uint8Array(buffer);
     const toRpc = new MessageChannel();
     const toEvents = new MessageChannel();
-    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], limits: { maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES } }, [rpc, toRpc.port1, events, toEvents.port1]);
+    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], limits: { maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES, maxStateBytes: MAX_STATE_BYTES } }, [rpc, toRpc.port1, events, toEvents.port1]);
     worker.postMessage({ type: 'init', rpc: toRpc.port2, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, toEvents.port2]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
     control.postMessage({ type: 'started', interruptible: !!buffer, readsBlobs: viaBlob });

@@ -24,7 +24,8 @@ import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../wheel-refusal.js'
 import { distributionFor, normalizeName } from './distribution-names.js';
 import { anySignal } from '../abort-signals.js';
 import { ByteBudget } from '../downloads/byte-budget.js';
-import { readCapped, sha256Hex } from '../downloads/checked-fetch.js';
+import { readCapped } from '../downloads/checked-fetch.js';
+import { sha256Hex } from '../../bytes.js';
 import { fetchPackageFile } from '../downloads/package-fetch.js';
 import { SharedDownload } from './shared-download.js';
 import { IndexClient, abortMessage } from './package-index/index-pages.js';

@@ -6,7 +6,8 @@
  * recently used evicted first (wheel-store-eviction.ts).
  */
 import { isNode } from '../../is-node.js';
-import { openCache, sha256Hex } from '../downloads/checked-fetch.js';
+import { openCache } from '../downloads/checked-fetch.js';
+import { sha256Hex } from '../../bytes.js';
 import { type StoredWheel, WHEEL_STORE_BOUNDS, type WheelStoreBounds, evictions } from './wheel-store-eviction.js';
 
 export interface WheelStore {

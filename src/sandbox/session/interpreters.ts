@@ -106,7 +106,7 @@ export class Interpreters {
   }
 
   /** A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot error. */
-  restored(state: SavedInterpreter): Promise<WorkerSession> {
+  restored(state: SavedInterpreter | Uint8Array): Promise<WorkerSession> {
     return startSession(this.boot, { makeSnapshot: false, restoreState: state }, this.options.onProgress);
   }
 

@@ -11,7 +11,7 @@
 import type { SavedInterpreter } from '../../protocol.js';
 import type { Kept } from '../run-results.js';
 import type { Interpreters } from './interpreters.js';
-import { packState, restoredSession } from './saved-state.js';
+import { packSave, restoredSession } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** `SandboxOptions.restartPoints` (see there). */
@@ -32,7 +32,8 @@ export function checkRestartPoints(policy: unknown): RestartPointPolicy {
 /** The sandbox's side: the worker's save of its current interpreter, queued like any call, or undefined if it is busy or gone. */
 export type IdleSave = () => Promise<Saved | undefined>;
 interface Saved {
-  state: SavedInterpreter;
+  /** The worker's part of the save (saved-state.ts `askSave`): packed on the host in Node, by the worker in a page. */
+  state: SavedInterpreter | Uint8Array;
   changes: number;
   lineage: number;
 }
@@ -62,7 +63,7 @@ export class RestartPoint {
   ) {}
 
   /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
-  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter>): Promise<Saved | undefined> {
+  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter | Uint8Array>): Promise<Saved | undefined> {
     const changes = (this.askedChanges = this.changes);
     const lineage = this.lineage;
     return session.alive ? { state: await save(session), changes, lineage } : undefined;
@@ -103,7 +104,7 @@ export class RestartPoint {
     await this.saving;
     if (this.bytes) {
       try {
-        const { session } = await restoredSession(lost, this.bytes, undefined, { restored: (state) => interpreters.restored({ ...state, files: [] }) });
+        const { session } = await restoredSession(lost, this.bytes, this.maxBytes, { restored: (state) => interpreters.restored(withoutFiles(state)) });
         const missed = this.changes - this.savedChanges - (during ? 1 : 0);
         this.changes = this.askedChanges = this.savedChanges;
         return { session, kept: keptAccount(missed) };
@@ -146,8 +147,11 @@ export class RestartPoint {
     });
     const saving: Promise<void> = asked
       .then(async (saved) => {
-        if (!saved || !(saved.state?.heapSize <= this.maxBytes && saved.state.memory?.length <= this.maxBytes)) return;
-        const bytes = await packState(saved.state);
+        if (!saved) return;
+        const { state } = saved;
+        // A packed save's sizes are checked against the same bound when it is restored (`replacement`).
+        if (!(state instanceof Uint8Array) && !(state?.heapSize <= this.maxBytes && state.memory?.length <= this.maxBytes)) return;
+        const bytes = await packSave(state);
         await before;
         if (saved.lineage === this.lineage && saved.changes <= this.changes && !this.disposed) {
           this.bytes = bytes;
@@ -177,4 +181,9 @@ function keptAccount(missed: number): Kept {
     stateLost: true,
     restarted: ` from the state saved ${runs} before this one: what ${missed === 1 ? 'that run' : 'those runs'} and this one changed is undone.`,
   };
+}
+
+/** A restart point's state without its files: the working directory comes back from the host's mirror. (A page's packed state is the worker's to unpack: its files come too.) */
+function withoutFiles(state: SavedInterpreter | Uint8Array): SavedInterpreter | Uint8Array {
+  return state instanceof Uint8Array ? state : { ...state, files: [] };
 }

@@ -3,11 +3,14 @@ import type { WorkerSession } from './worker-session.js';
 
 /**
  * A call to the worker that fails clearly instead of hanging: if the worker dies meanwhile, or
- * does not answer within `timeoutMs` (`limits.callTimeoutMs`; then it is stopped, and replaced by the sandbox's next call).
+ * does not answer within `timeoutMs` (`limits.callTimeoutMs`), or `ownMs` if longer (a page's
+ * save: see saved-state.ts), it is stopped, and replaced by the sandbox's next call.
  */
-export async function callWorker<T>(session: WorkerSession, what: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export async function callWorker<T>(session: WorkerSession, what: string, timeoutMs: number, fn: () => Promise<T>, ownMs?: number): Promise<T> {
   const release = session.hold();
-  const silent = setTimeout(() => void session.terminate(`it did not answer ${what}() within ${timeoutMs} ms (limits.callTimeoutMs)`), timeoutMs);
+  const limit = Math.max(timeoutMs, ownMs ?? 0);
+  const why = `it did not answer ${what}() within ${limit} ms${limit > timeoutMs ? '' : ' (limits.callTimeoutMs)'}`;
+  const silent = setTimeout(() => void session.terminate(why), limit);
   try {
     const answer = await session.untilDeath(fn());
     if ('died' in answer) throw workerStopped(what, answer.died);

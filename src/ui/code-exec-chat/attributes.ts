@@ -87,6 +87,9 @@ export interface ChatAttributes {
    * element's `id`, else `default`. Give each widget of a site its own key.
    */
   storageKey: string | undefined;
-  /** `off`: keep nothing in the browser's storage (the conversation lasts as long as the page). */
+  /**
+   * `off`: keep nothing in the browser's storage (the conversation lasts as long as the page);
+   * `conversation`: keep the conversation but not Python's state (a reload starts Python afresh).
+   */
   persist: string | undefined;
 }

@@ -64,6 +64,7 @@ export function chatControllers(host: ChatHost, hooks: ChatHooks) {
     execution: () => hooks.execution(),
     demoPlaying: () => Boolean(demos.active),
     sandbox: () => python.current,
+    python: () => python.ensure(),
     startPython: () => python.start(),
     reportError: (error) => hooks.reportError(error),
   });

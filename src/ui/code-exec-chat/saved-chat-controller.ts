@@ -1,6 +1,7 @@
 /**
  * The widget's saved conversation: saved as it changes, put back on screen when the page loads (or
- * when a demo that hid it ends), and its attached files written into this page's interpreter.
+ * when a demo that hid it ends), and its interpreter restored (saved after each message), else its
+ * attached files written into this page's new interpreter.
  * Where and how it is stored is {@link SavedSlot}'s job; this decides when, and what the reader and
  * the model are told. (No lifecycle of its own, so not a Lit ReactiveController: the element says
  * when to restore.)
@@ -11,16 +12,17 @@ import type { ExecutionMode } from '../../agent/index.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { Conversation } from '../state/conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
-import { restartDivider, restartNoteForModel } from '../python-restart.js';
+import { PYTHON_STATE_RESTORED, restartDivider, restartNoteForModel } from '../python-restart.js';
 import { STEPS_NOT_KEPT, toSaved } from '../state/saved-conversation.js';
 import { SavedSlot } from './saved-slot.js';
+import { SavedInterpreterSlot } from './saved-interpreter-slot.js';
 
 /** The element's public properties the saved conversation reads and writes. */
 export interface SavedChatHost extends ReactiveControllerHost {
   readonly id: string;
   /** The `storage-key` attribute, else the element's `id`, names the slot. */
   readonly storageKey: string | undefined;
-  /** The `persist` attribute: `off` keeps nothing. */
+  /** The `persist` attribute: `off` keeps nothing, `conversation` not Python's state. */
   readonly persist: string | undefined;
   /** The `demo` attribute: a page that asks for a demo shows it, not the saved conversation. */
   readonly demo: string | undefined;
@@ -36,6 +38,8 @@ export interface SavedChatHooks {
   demoPlaying(): boolean;
   /** The sandbox, once it has booted. */
   sandbox(): PythonSandbox | undefined;
+  /** The sandbox, booted first if it is not (a boot failure is reported as usual). */
+  python(): Promise<PythonSandbox>;
   /** Boots Python in the background. */
   startPython(): void;
   /** Shows an error in the transcript and tells the page. */
@@ -44,6 +48,7 @@ export interface SavedChatHooks {
 
 export class SavedChatController {
   private readonly slot: SavedSlot;
+  private readonly interpreter: SavedInterpreterSlot;
   /** Settles once a saved conversation is back on screen (or there was none); sending waits for it. */
   private restoring: Promise<void> = Promise.resolve();
   /** Restored attachments not yet written into the sandbox (it may not have booted yet). */
@@ -54,10 +59,9 @@ export class SavedChatController {
     private readonly conversation: Conversation,
     private readonly hooks: SavedChatHooks,
   ) {
-    this.slot = new SavedSlot(
-      () => (host.persist === 'off' ? undefined : host.storageKey || host.id || 'default'),
-      (message) => conversation.notice(message),
-    );
+    const key = () => (host.persist === 'off' ? undefined : host.storageKey || host.id || 'default');
+    this.slot = new SavedSlot(key, (message) => conversation.notice(message));
+    this.interpreter = new SavedInterpreterSlot(() => (host.persist === 'conversation' ? undefined : key()));
   }
 
   /** Settles once the restore in flight, if any, is done. */
@@ -71,9 +75,24 @@ export class SavedChatController {
     this.slot.save(toSaved(this.conversation.snapshot(), this.hooks.execution()));
   }
 
-  /** Deletes the saved conversation (New). */
+  /**
+   * A message starts: its runs change Python, so the saved interpreter no longer matches the
+   * conversation. Deleted until the message ends and saves anew: a reload in between starts Python afresh.
+   */
+  interpreterChanging(): void {
+    if (!this.hooks.demoPlaying() && this.hooks.execution() === 'local') this.interpreter.forget();
+  }
+
+  /** Saves the interpreter under the conversation, once a message has finished (Python is idle then). */
+  saveInterpreter(): void {
+    const sandbox = this.hooks.sandbox();
+    if (sandbox && !this.hooks.demoPlaying() && this.hooks.execution() === 'local' && this.conversation.entries.length > 0) this.interpreter.save(sandbox);
+  }
+
+  /** Deletes the saved conversation and its interpreter (New). */
   forget(): void {
     this.slot.forget();
+    this.interpreter.forget();
   }
 
   /** Starts putting the saved conversation back on screen; {@link restored} settles when it is done. */
@@ -119,7 +138,11 @@ export class SavedChatController {
     // Saved by this page (a demo hid it for a while): same interpreter, nothing restarted.
     if (this.slot.savedHere) return;
     if (saved.execution === 'local') {
-      this.conversation.notice(restartDivider(saved.files), { divider: true });
+      // The interpreter saved with it, when there is one: restored before the divider says so, and
+      // before a message (sending waits for this restore), its files then in it.
+      const comeback = await this.interpreter.restoreInto(() => this.hooks.python());
+      if (comeback?.restored) return this.conversation.notice(PYTHON_STATE_RESTORED, { divider: true });
+      this.conversation.notice(restartDivider(saved.files, comeback?.dropped), { divider: true });
       this.conversation.tellModel(restartNoteForModel(saved.files));
     }
     this.filesToRestore = saved.files.restore;

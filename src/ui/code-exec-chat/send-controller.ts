@@ -90,8 +90,10 @@ export class SendController {
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     savedChat.save();
+    savedChat.interpreterChanging();
     const sent = await sending;
     savedChat.save();
+    if (sent) savedChat.saveInterpreter();
     this.reportBootFailureLeftUnsaid();
     if (!sent) {
       // Python did not start (reported, with a Retry): the message goes back in the box, nothing typed is lost.

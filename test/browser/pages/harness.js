@@ -49,6 +49,8 @@ export async function installHarness() {
   const progress = new Map();
   const tickets = new Map();
   let ticketSeq = 0;
+  /** Saved states by name (`saveState`). */
+  const states = new Map();
 
   const get = (id) => {
     const sandbox = sandboxes.get(id);
@@ -177,6 +179,37 @@ export async function installHarness() {
     listFiles: (id = 'main') => get(id).listFiles(),
     reset: (id = 'main') => get(id).reset(),
     whenIdle: (id = 'main') => get(id).whenIdle(),
+    /**
+     * Saves sandbox `id`'s state into the page under `name` (the bytes stay here: only plain data
+     * crosses page.evaluate). Its size and how long the page waited.
+     */
+    async saveState(name, id = 'main') {
+      const started = performance.now();
+      const bytes = await get(id).saveState();
+      states.set(name, bytes);
+      return { bytes: bytes.length, ms: performance.now() - started };
+    },
+    /**
+     * Restores the state saved under `name` into sandbox `id`, `edit`ed first ('tamper': one payload
+     * byte flipped; 'otherBuild': the header's key names other sources). Its time, or the error as data.
+     */
+    async restoreState(name, { edit, maxBytes } = {}, id = 'main') {
+      const bytes = edited(states.get(name), edit);
+      const started = performance.now();
+      try {
+        await get(id).restoreState(bytes, maxBytes);
+        return { ms: performance.now() - started };
+      } catch (error) {
+        return { error: { name: error?.name, code: error?.code, message: String(error?.message ?? error) } };
+      }
+    },
+    /** The state saved under `name`, fetched from the page's server (`url`), or sent to it (POST). */
+    async fetchState(name, url) {
+      states.set(name, new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    },
+    async postState(name, url) {
+      await fetch(url, { method: 'POST', body: states.get(name) });
+    },
     ids: () => [...sandboxes.keys()],
     async dispose(id = 'main') {
       await sandboxes.get(id)?.dispose();
@@ -187,4 +220,25 @@ export async function installHarness() {
       sandboxes.clear();
     },
   };
+}
+
+/** A saved state's bytes as a test edits them (see `restoreState`); a copy, the original kept. */
+function edited(bytes, edit) {
+  if (!edit) return bytes;
+  const out = bytes.slice();
+  if (edit === 'tamper') {
+    out[out.length - 10] ^= 0xff;
+    return out;
+  }
+  // 'otherBuild': the header ("PSST" | u32 length | JSON) rewritten with another source hash.
+  const length = new DataView(out.buffer).getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(out.subarray(8, 8 + length)));
+  header.key.sourceHash = 'another build';
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const rewritten = new Uint8Array(8 + json.length + out.length - 8 - length);
+  rewritten.set(out.subarray(0, 4));
+  new DataView(rewritten.buffer).setUint32(4, json.length, true);
+  rewritten.set(json, 8);
+  rewritten.set(out.subarray(8 + length), 8 + json.length);
+  return rewritten;
 }

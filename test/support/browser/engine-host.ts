@@ -28,6 +28,11 @@ export function harness(page: () => EnginePage, id = 'main') {
     progress: () => page().call<string[]>('progress', id),
     /** Connects an MCP server through `boundedMcpFetch`: its tools become page functions `<name>__<tool>` (their names). */
     connectMcp: (url: string, name: string) => page().call<string[]>('connectMcp', url, name),
+    /** Saves the sandbox's state in the page under `name`: its size and the page's wait (pages/harness.js). */
+    saveState: (name: string) => page().call<{ bytes: number; ms: number }>('saveState', name, id),
+    /** Restores the state saved under `name`, edited first ('tamper', 'otherBuild'): its time, or its error as data. */
+    restoreState: (name: string, options: { edit?: 'tamper' | 'otherBuild'; maxBytes?: number } = {}) =>
+      page().call<{ ms: number } | { error: { name: string; code: string; message: string } }>('restoreState', name, options, id),
     /** Until the warm spare has booted and stored its snapshot. */
     whenIdle: () => page().call<void>('whenIdle', id),
     /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */

@@ -6,7 +6,8 @@
  * SHA-256, and metadata with a hash must match it. No cookies or referrer go to the index, and
  * each redirect counts as a request (package-fetch.ts).
  */
-import { readCapped, sha256Hex } from '../../downloads/checked-fetch.js';
+import { readCapped } from '../../downloads/checked-fetch.js';
+import { sha256Hex } from '../../../bytes.js';
 import { RefusedRequest, fetchPackageFile } from '../../downloads/package-fetch.js';
 import type { IndexFile, IndexSource } from './dependency-resolver.js';
 import { PAGE_ACCEPT } from './index-page-files.js';

@@ -2,10 +2,9 @@
  * Work over a saved state's hundreds of megabytes done in slices, with a turn of the event loop
  * between them, so the host (an MCP server answering other clients, a page) never pauses long
  * while a session is saved: a 100 MB session's scan, gzip, checksum and copy each took 100-600 ms
- * of the main thread at once. Each slice is at most {@link SLICE_BYTES}.
+ * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Node only (the host
+ * packs and unpacks there; in a page the worker does, src/saved-state-format.ts).
  */
-import { isNode } from '../../is-node.js';
-import { joinBytes } from '../downloads/byte-streams.js';
 
 /** Bytes handled between two turns of the event loop (a few milliseconds of copying or hashing). */
 export const SLICE_BYTES = 8 * 2 ** 20;
@@ -43,18 +42,11 @@ export async function copyPaced(parts: readonly Uint8Array[], into: Uint8Array, 
 }
 
 /**
- * `parts` as gzip chunks, compressed off the main thread. Node: zlib's fastest level on its thread
- * pool, in chunks of a megabyte (its default, 16 KiB, costs a callback on the main thread each);
- * elsewhere `CompressionStream`.
+ * `parts` as gzip chunks, compressed off the main thread: zlib's fastest level on its thread pool,
+ * in chunks of a megabyte (its default, 16 KiB, costs a callback on the main thread each).
  */
 export async function gzipPaced(parts: readonly Uint8Array[]): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
-  if (!isNode) {
-    // A reader, not `for await`: WebKit's streams are not async-iterable everywhere.
-    const reader = new Blob(parts as unknown as BlobPart[]).stream().pipeThrough(new CompressionStream('gzip')).getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) out.push(read.value);
-    return out;
-  }
   const { createGzip } = await import(/* @vite-ignore */ 'node:zlib');
   const gzip = createGzip({ level: 1, chunkSize: 2 ** 20 });
   const ended = new Promise<void>((resolve, reject) => {
@@ -72,12 +64,8 @@ export async function gzipPaced(parts: readonly Uint8Array[]): Promise<Uint8Arra
   return out;
 }
 
-/** The SHA-256 of `parts` joined, hex. Node: hashed a slice at a time; elsewhere `crypto.subtle` (off the main thread). */
+/** The SHA-256 of `parts` joined, hex, hashed a slice at a time. */
 export async function sha256Paced(parts: readonly Uint8Array[]): Promise<string> {
-  if (!isNode) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', joinBytes(parts)));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  }
   const { createHash } = await import(/* @vite-ignore */ 'node:crypto');
   const hash = createHash('sha256');
   const pacer = new Pacer();
@@ -92,9 +80,8 @@ export async function sha256Paced(parts: readonly Uint8Array[]): Promise<string>
 }
 
 /**
- * `packed` (gzip) unpacked, failing as soon as it passes `maxBytes`. Node: zlib on its thread
- * pool, fed and joined a slice at a time (a `Blob` of the payload alone copied it for a second
- * on the main thread); elsewhere `DecompressionStream`.
+ * `packed` (gzip) unpacked, failing as soon as it passes `maxBytes`: zlib on its thread pool, fed
+ * and joined a slice at a time (a `Blob` of the payload alone copied it for a second on the main thread).
  */
 export async function gunzipPaced(packed: Uint8Array, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
@@ -104,39 +91,29 @@ export async function gunzipPaced(packed: Uint8Array, maxBytes: number): Promise
     if (total > maxBytes) throw new Error(`more than the ${maxBytes} bytes it declares`);
     chunks.push(chunk);
   };
-  if (!isNode) {
-    const reader = new Blob([packed as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-    try {
-      for (let read = await reader.read(); !read.done; read = await reader.read()) take(read.value);
-    } catch (error) {
-      await reader.cancel().catch(() => undefined);
-      throw error;
-    }
-  } else {
-    const { createGunzip } = await import(/* @vite-ignore */ 'node:zlib');
-    const gunzip = createGunzip({ chunkSize: 2 ** 20 });
-    let failed: Error | undefined;
-    const ended = new Promise<void>((resolve, reject) => {
-      gunzip.on('data', (chunk: Uint8Array) => {
-        try {
-          take(chunk);
-        } catch (error) {
-          failed = error as Error;
-          gunzip.destroy(failed);
-        }
-      });
-      gunzip.once('end', resolve);
-      gunzip.once('error', reject);
-      gunzip.once('close', () => (failed ? reject(failed) : undefined));
+  const { createGunzip } = await import(/* @vite-ignore */ 'node:zlib');
+  const gunzip = createGunzip({ chunkSize: 2 ** 20 });
+  let failed: Error | undefined;
+  const ended = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Uint8Array) => {
+      try {
+        take(chunk);
+      } catch (error) {
+        failed = error as Error;
+        gunzip.destroy(failed);
+      }
     });
-    // A destroyed stream drains no more: its end is what to wait for then.
-    const settled = ended.catch(() => undefined);
-    for (let at = 0; at < packed.length && !failed; at += SLICE_BYTES) {
-      if (!gunzip.write(packed.subarray(at, at + SLICE_BYTES))) await Promise.race([new Promise((resolve) => gunzip.once('drain', resolve)), settled]);
-    }
-    gunzip.end();
-    await ended;
+    gunzip.once('end', resolve);
+    gunzip.once('error', reject);
+    gunzip.once('close', () => (failed ? reject(failed) : undefined));
+  });
+  // A destroyed stream drains no more: its end is what to wait for then.
+  const settled = ended.catch(() => undefined);
+  for (let at = 0; at < packed.length && !failed; at += SLICE_BYTES) {
+    if (!gunzip.write(packed.subarray(at, at + SLICE_BYTES))) await Promise.race([new Promise((resolve) => gunzip.once('drain', resolve)), settled]);
   }
+  gunzip.end();
+  await ended;
   const whole = new Uint8Array(total);
   await copyPaced(chunks, whole, 0);
   return whole;

@@ -1,0 +1,265 @@
+/**
+ * The saved-state format (`PythonSandbox.saveState`), one for every host: packed by the host in
+ * Node, by the worker in browsers (so the bytes leave it compressed), and checked by whichever
+ * side unpacks it. Layout: "PSST" | u32 header length | JSON header | gzip payload (each file's
+ * bytes, then the memory snapshot's non-zero pages: a host can read the files without unpacking
+ * the memory). Every size is read from the header and bounded before anything is decompressed,
+ * and decompression stops at the declared size: a small gzip that unpacks to gigabytes is refused.
+ * The header's SHA-256 of the payload catches corruption; it is kept in the blob itself, so it does
+ * not stop a blob edited on purpose (that needs a key kept apart from it). A forged blob that
+ * passes can do no more than a cell: it is restored inside the same boundary (worker, Deno
+ * process, sandboxed frame) as any code.
+ *
+ * Errors are plain `Error`s whose message says why; the host says them as `SandboxStateError`.
+ */
+import type { SavedInterpreter } from './protocol.js';
+import { isNode } from './is-node.js';
+import { joinBytes, sha256Hex } from './bytes.js';
+import { SLICE_BYTES, copyPaced, gunzipPaced, gzipPaced, nextTurn, sha256Paced } from './paced-bytes.js';
+
+const MAGIC = [0x50, 0x53, 0x53, 0x54]; // "PSST"
+/** 2: the files come before the memory in the payload. */
+const FORMAT = 2;
+/** The default bound on a saved state, packed and unpacked, in Node: wasm32's whole memory is 4 GiB. */
+export const MAX_STATE_BYTES = 2 ** 31;
+/**
+ * The default bound in a browser page, packed and unpacked: what crosses the isolation frame's gate
+ * as one saved state, and what `restoreState` accepts. An idle session packs to about 6 MB. A page
+ * receives a transferred buffer without decoding it, but Chromium runs the frame in another
+ * process and copies it as it arrives: a 155 MiB state paused the page 136 ms on a loaded machine
+ * (saved-state.browser.test.ts), so the largest one allowed stays under 200 ms.
+ */
+export const MAX_PAGE_STATE_BYTES = 160 * 2 ** 20;
+const MAX_HEADER_BYTES = 4 * 2 ** 20;
+const MAX_FILES = 10_000;
+const PAGE = 65536;
+
+interface Header {
+  format: number;
+  key: SavedInterpreter['key'];
+  heapSize: number;
+  memoryBytes: number;
+  /** One bit per 64 KiB page of the memory (hex), set for the pages kept: all-zero ones are not. */
+  pageMap: string;
+  files: { path: string; bytes: number }[];
+  /** The payload's length packed and unpacked, and the SHA-256 of the packed payload. */
+  packedBytes: number;
+  unpackedBytes: number;
+  sha256: string;
+}
+
+/** A blob whose header, sizes, build and checksum passed (`checkState`), not yet unpacked. */
+export interface CheckedState {
+  header: Header;
+  payload: Uint8Array<ArrayBuffer>;
+  map: Uint8Array;
+}
+
+/**
+ * `state` (the worker's save, checked here: on the host it is untrusted) as one gzip-compressed,
+ * checksummed blob; refused as soon as the compressed bytes pass `maxPackedBytes` (browsers).
+ */
+export async function packState(state: SavedInterpreter, maxPackedBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array<ArrayBuffer>> {
+  const { memory, files, heapSize, key } = state ?? ({} as Partial<SavedInterpreter>);
+  const fits = (b: unknown) => b instanceof Uint8Array && b.length <= MAX_STATE_BYTES;
+  const filesFit =
+    Array.isArray(files) && files.length <= MAX_FILES && files.every((f) => typeof f?.path === 'string' && f.path.length <= 4096 && fits(f.data));
+  if (!fits(memory) || !filesFit || !Number.isSafeInteger(heapSize) || typeof key?.sourceHash !== 'string')
+    throw new Error('the worker answered saveState() with something that is not a saved interpreter');
+  const { map, kept } = await nonZeroPages(memory);
+  const parts = [...files.map(({ data }) => data), ...kept];
+  // Node (the host packs, between other clients' requests): in slices, with the event loop turning between them.
+  const payload = isNode ? await gzipPaced(parts) : [await gzipInPage(parts, maxPackedBytes)];
+  const packedBytes = payload.reduce((sum, chunk) => sum + chunk.length, 0);
+  const header: Header = {
+    format: FORMAT,
+    key,
+    heapSize,
+    memoryBytes: memory.length,
+    pageMap: Array.from(map, (b) => b.toString(16).padStart(2, '0')).join(''),
+    files: files.map(({ path, data }) => ({ path, bytes: data.length })),
+    packedBytes,
+    unpackedBytes: parts.reduce((sum, part) => sum + part.length, 0),
+    sha256: isNode ? await sha256Paced(payload) : await sha256Hex(payload[0] as Uint8Array<ArrayBuffer>),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + packedBytes);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, json.length, true);
+  out.set(json, 8);
+  await copyPaced(payload, out, 8 + json.length);
+  return out;
+}
+
+/**
+ * `bytes` checked without unpacking them: refused (an `Error` saying why) unless it is a saved
+ * state of this format, for `key` (the running build), within `maxPackedBytes` packed and
+ * `maxBytes` unpacked, and its payload matches its checksum.
+ */
+export async function checkState(
+  bytes: Uint8Array,
+  key: SavedInterpreter['key'] | undefined,
+  maxBytes = MAX_STATE_BYTES,
+  maxPackedBytes = maxBytes,
+): Promise<CheckedState> {
+  const refuse = (why: string) => new Error(why);
+  if (!(bytes instanceof Uint8Array)) throw refuse('it is not a Uint8Array');
+  if (bytes.length > maxPackedBytes) throw refuse(`it is ${bytes.length} bytes, over the ${maxPackedBytes} allowed`);
+  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw refuse('it is not a saved sandbox state');
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+  if (length > MAX_HEADER_BYTES || 8 + length > bytes.length) throw refuse('its header is truncated or too large');
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  } catch {
+    throw refuse('its header is corrupt');
+  }
+  if (header?.format !== FORMAT) throw refuse(`it has another format (${header?.format})`);
+  if (!key || header.key?.pyodideVersion !== key.pyodideVersion || header.key?.sourceHash !== key.sourceHash) {
+    throw refuse(
+      `it was made by another build (Pyodide ${header.key?.pyodideVersion}, sources ${header.key?.sourceHash}; this one runs Pyodide ${key?.pyodideVersion}, sources ${key?.sourceHash})`,
+    );
+  }
+  // Node: a view (a copy of hundreds of megabytes would pause the host); a page keeps a copy of its own, to hand on.
+  const payload = isNode ? (bytes.subarray(8 + length) as Uint8Array<ArrayBuffer>) : bytes.slice(8 + length);
+  const { files, memoryBytes, unpackedBytes, heapSize } = header;
+  const size = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (!Array.isArray(files) || files.length > MAX_FILES || !files.every((f) => typeof f?.path === 'string' && size(f.bytes)))
+    throw refuse('its file list is corrupt');
+  if (![memoryBytes, unpackedBytes, heapSize].every(size) || header.packedBytes !== payload.length) throw refuse('its sizes are corrupt');
+  if (Math.max(unpackedBytes, memoryBytes) > maxBytes || heapSize > 2 ** 32) throw refuse(`it unpacks to more than the ${maxBytes} bytes allowed`);
+  const map = typeof header.pageMap === 'string' && /^(?:[0-9a-f]{2})*$/.test(header.pageMap) ? fromHex(header.pageMap) : undefined;
+  if (!map || map.length !== Math.ceil(Math.ceil(memoryBytes / PAGE) / 8)) throw refuse('its page map is corrupt');
+  const keptBytes = keptLength(map, memoryBytes);
+  if (keptBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
+  if ((isNode ? await sha256Paced([payload]) : await sha256Hex(payload)) !== header.sha256) throw refuse('its checksum does not match (corrupt or edited)');
+  return { header, payload, map };
+}
+
+/** The saved interpreter in `bytes`, checked (`checkState`) and unpacked. */
+export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'] | undefined, maxBytes = MAX_STATE_BYTES): Promise<SavedInterpreter> {
+  const { header, payload, map } = await checkState(bytes, key, maxBytes);
+  const { memoryBytes, unpackedBytes, heapSize } = header;
+  const whole = isNode ? await gunzipPaced(payload, unpackedBytes).catch(notUnpacked) : await unpackPrefix(payload, unpackedBytes);
+  if (whole.length !== unpackedBytes) throw new Error('it unpacks to another size than it says');
+  const files = filesIn(header, whole);
+  // A buffer of its own (Pyodide reads it as a Uint32Array, so it must be aligned), zero where a page was dropped.
+  const memory = new Uint8Array(memoryBytes);
+  let at = header.files.reduce((sum, f) => sum + f.bytes, 0);
+  for (let page = 0; page * PAGE < memoryBytes; page++) {
+    if (isNode && page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
+    if (!(map[page >> 3] & (1 << (page & 7)))) continue;
+    const length = Math.min(PAGE, memoryBytes - page * PAGE);
+    memory.set(whole.subarray(at, at + length), page * PAGE);
+    at += length;
+  }
+  return { key: header.key, memory, heapSize, files };
+}
+
+/** The working directory's files of a checked state, unpacking only them (they come first). */
+export async function unpackFiles({ header, payload }: CheckedState): Promise<SavedInterpreter['files']> {
+  const total = header.files.reduce((sum, f) => sum + f.bytes, 0);
+  const prefix = await unpackPrefix(payload, header.unpackedBytes, total);
+  if (prefix.length !== total) throw new Error('it unpacks to less than it says');
+  return filesIn(header, prefix);
+}
+
+function filesIn(header: Header, whole: Uint8Array): SavedInterpreter['files'] {
+  let at = 0;
+  return header.files.map(({ path, bytes: n }) => ({ path, data: whole.subarray(at, (at += n)) }));
+}
+
+/**
+ * The first `wanted` bytes of the gzip `payload` (all of it by default), failing as soon as it
+ * unpacks past the `declared` size.
+ */
+async function unpackPrefix(payload: Uint8Array, declared: number, wanted = declared): Promise<Uint8Array<ArrayBuffer>> {
+  if (wanted === 0 && declared > 0) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = streamOf([payload])
+    .pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    .getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > declared) throw new Error(`more than the ${declared} bytes it declares`);
+      chunks.push(value);
+      if (total >= wanted && wanted < declared) break;
+    }
+  } catch (error) {
+    throw new Error(`it does not unpack (${(error as Error)?.message ?? error})`);
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  const whole = joinBytes(chunks);
+  return wanted < declared ? whole.slice(0, wanted) : whole;
+}
+
+function notUnpacked(error: Error): never {
+  throw new Error(`it does not unpack (${error?.message ?? error})`);
+}
+
+/** The memory's pages that are not all zeros (half of an idle interpreter's), and the map of which they are. */
+async function nonZeroPages(memory: Uint8Array): Promise<{ map: Uint8Array; kept: Uint8Array[] }> {
+  const pages = Math.ceil(memory.length / PAGE);
+  const map = new Uint8Array(Math.ceil(pages / 8));
+  const kept: Uint8Array[] = [];
+  const aligned = memory.byteOffset % 4 === 0;
+  for (let page = 0; page < pages; page++) {
+    if (isNode && page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
+    const bytes = memory.subarray(page * PAGE, (page + 1) * PAGE);
+    if (isZero(bytes, aligned)) continue;
+    map[page >> 3] |= 1 << (page & 7);
+    kept.push(bytes);
+  }
+  return { map, kept };
+}
+
+function isZero(bytes: Uint8Array, aligned: boolean): boolean {
+  const words = aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
+  for (let i = 0; i < words.length; i++) if (words[i]) return false;
+  for (let i = words.length * 4; i < bytes.length; i++) if (bytes[i]) return false;
+  return true;
+}
+
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** How many of the memory's bytes the pages `map` keeps hold. */
+function keptLength(map: Uint8Array, memoryBytes: number): number {
+  let total = 0;
+  for (let page = 0; page * PAGE < memoryBytes; page++) if (map[page >> 3] & (1 << (page & 7))) total += Math.min(PAGE, memoryBytes - page * PAGE);
+  return total;
+}
+
+/** `parts` as one gzip in a page's worker (`CompressionStream`), refused as soon as it passes `maxBytes`. */
+async function gzipInPage(parts: Uint8Array[], maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = streamOf(parts)
+    .pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    .getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.length;
+    if (total > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw new Error(`the saved state packs to more than the ${maxBytes} bytes a page takes`);
+    }
+    chunks.push(next.value);
+  }
+  return joinBytes(chunks);
+}
+
+/** `parts` as a stream, without a Blob: WebKit's isolated worker (a data: worker) cannot read one. */
+function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      controller.close();
+    },
+  });
+}

@@ -1,0 +1,229 @@
+/**
+ * Saved interpreter state in browser pages, in Chromium, Firefox and WebKit (with a
+ * SharedArrayBuffer on an isolated page, and without one on a plain page): the worker packs the
+ * state, it crosses the isolation frame's gate as one transferred buffer, and a fresh sandbox
+ * (a fresh frame, or a worker of the page) starts from it; bytes that are tampered with, another
+ * build's or over `maxBytes` are refused and the sandbox keeps its state. In Chromium, a save made
+ * in Node restores in the page and the other way round. The widget keeps its Python state across
+ * a reload (`x` is still defined), drops one from another build with a note, and forgets it with
+ * the conversation. Each engine's save and restore times and sizes are printed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PythonSandbox } from '../../dist/index.node.js';
+import { FakeGemini } from '../fake-gemini/server.js';
+import { reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
+import { GEMINI_PROXY, afterReload, geminiProxyRoutes, sendAndStore, storeForeignState, storedStateBytes } from '../support/engines/widget-state.js';
+import { useHostPage } from '../support/browser/engine-host.js';
+import { requireLibBuild } from '../support/browser/repo.js';
+import { chromium } from '../support/engines/chromium.js';
+import type { Engine } from '../support/engines/engine.js';
+import { firefox } from '../support/engines/firefox.js';
+import { webkit } from '../support/engines/webkit.js';
+
+const TIMEOUT_MS = 240_000;
+
+/** Data, a class, a function, an import and a file; the file gets one line per run of this cell. */
+const DEFINE = `import json
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+    def norm2(self):
+        return self.x ** 2 + self.y ** 2
+def double(n):
+    return 2 * n
+data = {"xs": list(range(5)), "name": "saved"}
+x = 41
+with open("notes.txt", "a") as f:
+    f.write("one line\\n")`;
+const CHECK = 'x + 1, double(21), Point(3, 4).norm2(), data["name"], json.dumps(data["xs"]), open("notes.txt").read().count("\\n")';
+const EXPECTED = "(42, 42, 25, 'saved', '[0, 1, 2, 3, 4]', 1)";
+const BUSY_SECONDS = (s: number) => `import time\n_t = time.time()\nwhile time.time() - _t < ${s}:\n    pass`;
+
+const ENGINES: { engine: Engine; crossOriginIsolated: boolean; nodeToo: boolean }[] = [
+  { engine: chromium(), crossOriginIsolated: true, nodeToo: true },
+  { engine: firefox(), crossOriginIsolated: true, nodeToo: false },
+  { engine: webkit({ sharedArrayBuffer: true }), crossOriginIsolated: true, nodeToo: false },
+  { engine: webkit({ sharedArrayBuffer: false }), crossOriginIsolated: false, nodeToo: false },
+];
+
+/** A save made in Node, served to the page; and the page's, posted back. */
+const node: { saved?: Uint8Array; fromPage?: Uint8Array } = {};
+let gemini: FakeGemini;
+const routes = {
+  ...geminiProxyRoutes(() => gemini.baseUrl),
+  '/node-state.bin': (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(node.saved);
+    return 200;
+  },
+  '/page-state.bin': async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    node.fromPage = new Uint8Array(Buffer.concat(chunks));
+    res.writeHead(204).end();
+    return 204;
+  },
+};
+
+beforeAll(async () => {
+  requireLibBuild();
+  gemini = await FakeGemini.start();
+});
+afterAll(() => gemini?.close());
+
+describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo }) => {
+  afterAll(() => engine.close());
+  const page = crossOriginIsolated ? 'a cross-origin-isolated page' : 'a plain page';
+
+  describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : page, () => {
+    const ctx = useHostPage(engine, crossOriginIsolated, routes);
+    const source = ctx.sandbox('source');
+    const target = ctx.sandbox('target');
+
+    test(
+      'a save restores in a fresh sandbox, behind a frame and in a worker of the page, and no cell runs again',
+      async () => {
+        await source.create({ warmSpare: false });
+        expect((await source.run(DEFINE)).outcome).toBe('OUTCOME_OK');
+        // The page receives the packed bytes without pausing. The control: its pauses while the
+        // worker is as busy without sending anything (WebKit runs the page, the frame and the
+        // workers in one process, which a loaded machine starves as a whole).
+        const busy = await source.longestStallDuring(() => source.run(BUSY_SECONDS(2)));
+        const save = await source.longestStallDuring(() => source.saveState('s'));
+        const saveBound = 200 + 3 * busy.stallMs;
+        expect(save.stallMs, `longest pause ${Math.round(save.stallMs)} ms; with a busy worker ${Math.round(busy.stallMs)} ms`).toBeLessThan(saveBound);
+
+        await target.create({ warmSpare: false });
+        // Measured, not bounded: a restore starts a new frame, which pauses some engines' pages on its own.
+        const restore = await target.longestStallDuring(() => target.restoreState('s'));
+        expect(restore.value).toHaveProperty('ms');
+        expect(await target.run(CHECK)).toMatchObject({ outcome: 'OUTCOME_OK', result: EXPECTED });
+
+        // The same bytes in a sandbox whose worker is the page's own (no frame, no gate), and its save back in a frame.
+        const worker = ctx.sandbox('worker');
+        await worker.create({ isolation: 'worker', warmSpare: false });
+        expect(await worker.restoreState('s')).toHaveProperty('ms');
+        expect(await worker.run('x = 99\nCHECKED = 1')).toMatchObject({ outcome: 'OUTCOME_OK' });
+        expect(await worker.saveState('w')).toMatchObject({ bytes: expect.any(Number) });
+        expect(await target.restoreState('w')).toHaveProperty('ms');
+        expect(await target.run('x, CHECKED, open("notes.txt").read().count("\\n")')).toMatchObject({ result: '(99, 1, 1)' });
+        console.log(
+          `[saved-state] ${engine.name}, ${page}: save ${Math.round(save.value.ms)} ms, ${(save.value.bytes / 2 ** 20).toFixed(1)} MiB; ` +
+            `restore ${Math.round((restore.value as { ms: number }).ms)} ms; longest page pause ${Math.round(save.stallMs)} ms (save; ${Math.round(busy.stallMs)} ms with a busy worker), ${Math.round(restore.stallMs)} ms (restore, a new frame)`,
+        );
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
+      'tampered bytes, another build and bytes over maxBytes are each refused with SandboxStateError, and the sandbox keeps its state',
+      async () => {
+        await target.restoreState('s');
+        const { bytes } = await source.saveState('s');
+        const refusals = [
+          [{ edit: 'tamper' as const }, /checksum does not match/],
+          [{ edit: 'otherBuild' as const }, /made by another build/],
+          [{ maxBytes: bytes - 1 }, /over the \d+ allowed/],
+        ] as const;
+        for (const [options, why] of refusals) {
+          const answer = await target.restoreState('s', options);
+          expect(answer).toMatchObject({ error: { name: 'SandboxStateError', code: 'state-refused', message: expect.stringMatching(why) } });
+        }
+        expect(await target.run(CHECK)).toMatchObject({ outcome: 'OUTCOME_OK', result: EXPECTED });
+      },
+      TIMEOUT_MS,
+    );
+
+    // Chromium only (the engine that copies the buffer as it arrives): the gate's bound for a save's answer.
+    test.runIf(nodeToo)(
+      "a state past the gate's 128 MiB message bound crosses it as one buffer and restores; one past the page's 160 MiB is refused",
+      async () => {
+        const big = ctx.sandbox('big');
+        await big.create({ warmSpare: false });
+        expect((await big.run('import os\nnoise = os.urandom(150 * 2**20)\nlen(noise)')).result).toBe(String(150 * 2 ** 20));
+        const busy = await big.longestStallDuring(() => big.run(BUSY_SECONDS(2)));
+        const save = await big.longestStallDuring(() => big.saveState('big'));
+        expect(save.value.bytes).toBeGreaterThan(128 * 2 ** 20);
+        expect(save.stallMs, `longest pause ${Math.round(save.stallMs)} ms; with a busy worker ${Math.round(busy.stallMs)} ms`).toBeLessThan(
+          200 + 3 * busy.stallMs,
+        );
+        await big.run('del noise');
+        expect(await big.restoreState('big')).toHaveProperty('ms');
+        expect((await big.run('len(noise)')).result).toBe(String(150 * 2 ** 20));
+        // Past the page's bound (160 MiB) the worker refuses the save, and the interpreter carries on.
+        await big.run('more = os.urandom(20 * 2**20)');
+        await expect(big.saveState('bigger')).rejects.toThrow(
+          /SandboxStateError: This interpreter cannot be saved: the saved state packs to more than the 167772160 bytes a page takes/,
+        );
+        expect((await big.run('len(noise) + len(more)')).result).toBe(String(170 * 2 ** 20));
+        console.log(
+          `[saved-state] ${engine.name}, 150 MiB of random data: ${(save.value.bytes / 2 ** 20).toFixed(1)} MiB saved in ${Math.round(save.value.ms)} ms, longest page pause ${Math.round(save.stallMs)} ms (${Math.round(busy.stallMs)} ms with a busy worker)`,
+        );
+        await ctx.page().call('dispose', 'big');
+      },
+      TIMEOUT_MS,
+    );
+
+    test.runIf(nodeToo)(
+      'a save made in Node restores in the page, and the page’s in Node',
+      async () => {
+        const inNode = await PythonSandbox.create({ isolation: 'worker', warmSpare: false });
+        try {
+          await inNode.run(`${DEFINE}\nx = 7`);
+          node.saved = await inNode.saveState();
+          await ctx.page().call('fetchState', 'node', '/node-state.bin');
+          expect(await target.restoreState('node')).toHaveProperty('ms');
+          expect((await target.run('x, double(4)')).result).toBe('(7, 8)');
+
+          await ctx.page().call('postState', 's', '/page-state.bin');
+          await inNode.restoreState(node.fromPage!);
+          expect((await inNode.run(CHECK)).result).toBe(EXPECTED);
+        } finally {
+          await inNode.dispose();
+        }
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
+      "the widget: a reload keeps Python's state (x is still defined); one from another build is dropped with a note; New forgets it",
+      async () => {
+        const origin = ctx.server().origin;
+        const url = `${origin}/test/ui/pages/plain.html?base-url=${encodeURIComponent(origin + GEMINI_PROXY)}`;
+        const widget = await engine.open(url, null);
+        try {
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 41\nprint(x)')]) }, { reply: reply([text('x is set.')]) }]);
+          const sent = await widget.evaluate(sendAndStore, 'Set x.', 'test-key', 120_000);
+          const bound = 200 + 3 * sent.busyPauseMs;
+          expect(sent.pauseMs, `longest pause ${Math.round(sent.pauseMs)} ms; with a busy worker ${Math.round(sent.busyPauseMs)} ms`).toBeLessThan(bound);
+
+          await widget.reload();
+          const back = await widget.evaluate(afterReload, 'x + 1', 120_000);
+          expect(back).toMatchObject({ divider: expect.stringContaining("Python's state was restored"), result: '42' });
+          expect(back.transcript).toContain('x is set.');
+
+          // A deploy since: the saved state is another build's. The conversation comes back, the state is dropped, said in the divider.
+          await widget.evaluate(storeForeignState);
+          await widget.reload();
+          const dropped = await widget.evaluate(afterReload, 'x', 120_000);
+          expect(dropped).toMatchObject({ divider: expect.stringMatching(/Python restarted.*dropped: it was saved by another version/s), result: 'NameError' });
+          expect(dropped.transcript).toContain('x is set.');
+          expect(await widget.evaluate(storedStateBytes)).toBeNull();
+
+          // New: the conversation and its state go.
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 5')]) }, { reply: reply([text('x is 5.')]) }]);
+          expect((await widget.evaluate(sendAndStore, 'Set x again.', 'test-key', 120_000)).bytes).toBeGreaterThan(0);
+          await widget.evaluate(() => (document.querySelector('code-exec-chat') as HTMLElement & { clear(): void }).clear());
+          await expect.poll(() => widget.evaluate(storedStateBytes), { timeout: 10_000 }).toBeNull();
+          expect(gemini.failures).toEqual([]);
+          console.log(
+            `[saved-state] ${engine.name}, the widget: ${(sent.bytes / 2 ** 20).toFixed(1)} MiB stored ${Math.round(sent.storedMs)} ms after the answer; longest page pause meanwhile ${Math.round(sent.pauseMs)} ms (${Math.round(sent.busyPauseMs)} ms with a busy worker)`,
+          );
+        } finally {
+          await widget.close();
+        }
+      },
+      TIMEOUT_MS,
+    );
+  });
+});

@@ -61,8 +61,7 @@ export class PythonSandbox {
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
-    const idleSave = () =>
-      this.enqueue(async () => this.restartPoint.saved(this.session, (s) => askSave(s, (fn, ownMs) => this.call(s, 'saveState', fn, ownMs))));
+    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => askSave(s, (fn, ms) => this.call(s, 'saveState', fn, ms))));
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
     this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
   }
@@ -228,13 +227,13 @@ export class PythonSandbox {
    * @throws {SandboxStateError} compiled package code is loaded (the message names the package), or a page's state packs past 160 MiB.
    */
   saveState(): Promise<Uint8Array> {
-    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn, ownMs) => this.call(session, 'saveState', fn, ownMs))));
+    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn, ms) => this.call(session, 'saveState', fn, ms))));
   }
 
   /**
-   * Replaces the interpreter with the one `saveState` made (here or in another process of this
-   * build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and unpacked
-   * (default 2 GiB; in a browser page 160 MiB packed).
+   * Replaces the interpreter with the one `saveState` made (here or in another process or page of
+   * this build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and
+   * unpacked (default 2 GiB; in a page 160 MiB packed).
    * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
@@ -242,8 +241,7 @@ export class PythonSandbox {
       const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters);
       this.restartPoint.changed();
       this.ready = Promise.resolve((this.session = session));
-      this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes);
-      for (const { path, data } of files) this.workdir.written(path, data);
+      this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes, files);
     });
   }
 

@@ -40,8 +40,16 @@ export class WorkdirMirror {
   private readonly lost = new Set<string>();
   private lostUnnamed = 0;
 
-  /** @param budgetBytes How much of what runs wrote is kept (`limits.maxTotalFileBytes`). */
-  constructor(private readonly budgetBytes: number) {}
+  /**
+   * @param budgetBytes How much of what runs wrote is kept (`limits.maxTotalFileBytes`).
+   * @param files The working directory's files to start from (a restored state's), kept as `writeFile`'s are.
+   */
+  constructor(
+    private readonly budgetBytes: number,
+    files: readonly { path: string; data: Uint8Array }[] = [],
+  ) {
+    for (const { path, data } of files) this.written(path, data);
+  }
 
   /** A file given with `writeFile`. */
   written(path: string, data: Uint8Array): void {

@@ -339,9 +339,11 @@ export class WorkerSession {
 
 /** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
 async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
-  // A saved interpreter's memory and files (the host's own copies, hundreds of MB) are moved, not copied on the main thread.
-  const restoring = (value as { restoreState?: SavedInterpreter }).restoreState;
-  const moved = restoring ? [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])] : [];
+  // A saved interpreter's memory and files unpacked in Node (the host's own copies, hundreds of MB) are moved, not
+  // copied on the main thread. A page's packed state is the caller's bytes: copied as they cross, never detached.
+  const restoring = (value as { restoreState?: SavedInterpreter | Uint8Array }).restoreState;
+  const moved =
+    restoring && !(restoring instanceof Uint8Array) ? [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])] : [];
   if (await readsBlobs) return moved.length > 0 ? transfer(value, moved as ArrayBuffer[]) : value;
   const bytes = await blobsToBytes(value);
   return transfer(bytes.value, [...bytes.transfer, ...(moved as ArrayBuffer[])]);

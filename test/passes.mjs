@@ -51,7 +51,10 @@ export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.
  * same bytes and checks on every Node (the snapshot store and the shipped snapshot's choice, which
  * every other suite's boot restores from on both; the package index, wheel checks and download
  * bounds, whose fetches packages.test.ts and package-download-bytes.test.ts make on both; the
- * working directory's walk, which is Python's). About 120 s of a test file at a time there.
+ * working directory's walk, which is Python's; the escape attempts from inside the Deno boundary,
+ * directly and through the MCP server and the ADK executor, which Deno's permissions answer
+ * whatever Node starts it; the tasks a cell leaves between runs, which the worker's scheduler
+ * holds). About 250 s of a test file at a time there.
  */
 export const FIRST_PASS_ONLY = [
   'test/sandbox/snapshot.test.ts',
@@ -60,6 +63,10 @@ export const FIRST_PASS_ONLY = [
   'test/sandbox/wheel-verification.test.ts',
   'test/sandbox/package-download-stops.test.ts',
   'test/sandbox/workdir-walk.test.ts',
+  'test/sandbox/deno-escape.test.ts',
+  'test/integrations/mcp-escape.test.ts',
+  'test/integrations/adk-escape.test.ts',
+  'test/sandbox/run-leftovers.test.ts',
 ];
 
 /**

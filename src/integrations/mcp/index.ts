@@ -25,3 +25,4 @@ export { createSessionServer } from './server.js';
 export type { ToolBounds } from './tools.js';
 export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionBounds, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
 export { SessionLimitError, SessionClosedError } from './errors.js';
+export type { SessionState, StateStore } from '../shared/idle-save.js';

@@ -172,6 +172,10 @@ export class DefaultApi {
       this.unwatch = undefined;
     }
     try {
+      // A stopped awaited call ends its run as the run's cancel does (runs.ts `cancelAwait`), with interrupts off: the
+      // host's SIGINT, re-sent until the run ends, could strike `_answer`'s own steps and lose the awaiting task's wakeup
+      // (the run then hung until the grace ran out and the worker was replaced: WebKit, an isolated page, under load).
+      if (!call.inPlace && answer === functionAnswer.stopped && this.pyodide) this.interrupts.listen(this.pyodide, false);
       if (!call.inPlace && this.promising && this.pyodide) void enterPromising<void>(this.pyodide, this.answer, callId, answer).catch(ignore);
       else this.answer(callId, answer);
     } catch {

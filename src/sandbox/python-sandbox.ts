@@ -6,7 +6,7 @@ import { askSave, restoredSession, savedState } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
 import { startSandbox } from './runtime/sandbox-start.js';
-import { checkLimit } from './limits.js';
+import { runArguments } from './run-arguments.js';
 import { CallQueue } from './call-queue.js';
 import { type Kept, type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
 import { keepsRestartPoints, type RestartPointPolicy, RestartPoint } from './session/restart-point.js';
@@ -15,7 +15,7 @@ import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.
 import type { WorkerSession } from './session/worker-session.js';
 import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
 import { WorkdirMirror } from './workdir-mirror.js';
-import { type FunctionSpec, functionSpecs } from './functions/function-specs.js';
+import type { FunctionSpec } from './functions/function-specs.js';
 import { FunctionCalls } from './functions/function-calls.js';
 
 /**
@@ -119,26 +119,25 @@ export class PythonSandbox {
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
   run(code: string, options: RunOptions = {}): Promise<RunResult> {
-    if (typeof code !== 'string') return Promise.reject(new TypeError(`code must be a string; got ${typeof code}`));
-    let timeoutMs: number;
-    let functions: FunctionSpec[];
+    let checked: ReturnType<typeof runArguments>;
     try {
-      timeoutMs = options.timeoutMs === undefined ? this.limits.timeoutMs : checkLimit('timeoutMs', options.timeoutMs);
-      functions = functionSpecs(options.functions);
+      checked = runArguments(code, options, this.limits);
     } catch (error) {
       return Promise.reject(error);
     }
     // Downloads start now, while earlier runs finish or the interpreter boots.
     this.boot.packages?.prefetch(code);
-    return this.enqueue(() => this.runNow(code, timeoutMs, options, functions));
+    return this.enqueue(() => this.runNow(code, checked.timeoutMs, options, checked.functions));
   }
 
   /**
    * Stops the running code, if any: KeyboardInterrupt where possible (globals kept), otherwise
-   * the worker is replaced and the run reports `stateLost`.
+   * the worker is replaced and the run reports `stateLost`. A run waiting behind a restart point's
+   * save (see `SandboxOptions.restartPoints`) counts as running: it stops before it starts.
    */
   interrupt(): void {
-    this.active?.stop('interrupt');
+    if (this.active) this.active.stop('interrupt');
+    else this.restartPoint.interruptBehind();
   }
 
   /**
@@ -265,7 +264,7 @@ export class PythonSandbox {
     });
   }
 
-  /** See `callWorker`: a call that fails clearly instead of hanging. */
+  /** See `callWorker`. */
   private call<T>(session: WorkerSession, what: string, fn: () => Promise<T>, ownMs?: number): Promise<T> {
     return callWorker(session, what, this.limits.callTimeoutMs, fn, ownMs);
   }
@@ -286,6 +285,7 @@ export class PythonSandbox {
     // A stop that comes while this run waits for an interpreter (a restart) cancels it outright.
     const waiting = new WaitingRun(runId, options.signal);
     this.active = waiting;
+    if (this.restartPoint.stopsNextRun()) waiting.stop('interrupt');
     // Died between runs: replaced for every later call too, not just this run.
     const session = await Promise.race([this.live(), waiting.stopped]);
     waiting.done();

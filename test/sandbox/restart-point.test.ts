@@ -44,6 +44,24 @@ describe('restart points (worker)', () => {
     expect((await sandbox.run('(x, "y" in globals())')).result).toBe('(1, False)');
   });
 
+  it('interrupt() while a save holds the queue stops the run waiting behind it before it starts: its caller sees it as running', async ({ createSandbox }) => {
+    const sandbox = await createSandbox(options);
+    await sandbox.run('x = 1');
+    // The save starts a turn after the queue empties; the run then waits behind it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const waiting = sandbox.run('x = 2\nwhile True: pass', { timeoutMs: 60_000 });
+    sandbox.interrupt();
+    expect(await waiting).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt', message: 'Execution was interrupted before it started.' } });
+    expect((await sandbox.run('x')).result).toBe('1');
+  });
+
+  it('interrupt() with nothing running or saving is a no-op: the next run runs', async ({ createSandbox }) => {
+    const sandbox = await createSandbox(options);
+    await sandbox.whenIdle();
+    sandbox.interrupt();
+    expect(await sandbox.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42' });
+  });
+
   it('a run past the memory bound is undone, not everything before it', async ({ createSandbox }) => {
     const sandbox = await createSandbox({ ...options, limits: { maxMemoryBytes: 128 * 2 ** 20 } });
     await sandbox.run('x = 1');

@@ -53,6 +53,8 @@ export class RestartPoint {
   /** The latest save, until it is kept (each waits for the one before, so an older one never overwrites it). */
   private saving: Promise<void> | undefined;
   private disposed = false;
+  /** `interrupt()` came while a save held the queue: the run waiting behind it (running, as its caller sees it) stops before it starts. */
+  private stopBehind = false;
 
   constructor(
     readonly enabled: boolean,
@@ -79,8 +81,21 @@ export class RestartPoint {
     this.changes++;
   }
 
+  /** `interrupt()` with no run going: if this point's save holds the queue, the next run is stopped (see `stopsNextRun`). */
+  interruptBehind(): void {
+    if (this.asking) this.stopBehind = true;
+  }
+
+  /** Whether the run starting now was interrupted while it waited behind a save (asked once per run). */
+  stopsNextRun(): boolean {
+    const stop = this.stopBehind;
+    this.stopBehind = false;
+    return stop;
+  }
+
   /** The sandbox's queue emptied: a save starts a turn later, if nothing is queued by then. */
   queueEmptied(): void {
+    this.stopBehind = false;
     if (!this.due() || this.timer !== undefined) return;
     this.timer = setTimeout(() => this.take(), 0);
     (this.timer as { unref?: () => void }).unref?.();

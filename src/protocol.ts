@@ -160,7 +160,7 @@ export interface BootInfo {
    */
   yieldsForStops?: boolean;
   /** `snapshot`: restored from the given snapshot; `fresh`: a full boot. */
-  bootPath: 'snapshot' | 'fresh';
+  bootPath: 'snapshot' | 'fresh' | 'saved';
   /** Why a given snapshot was not used (stale version, corrupt bytes, restore failure). */
   snapshotRejected?: string;
   /** A new snapshot, when `makeSnapshot` was asked. */

@@ -93,12 +93,13 @@ export async function packState(state: SavedInterpreter, maxPackedBytes = Number
 
 /**
  * `bytes` checked without unpacking them: refused (an `Error` saying why) unless it is a saved
- * state of this format, for `key` (the running build), within `maxPackedBytes` packed and
- * `maxBytes` unpacked, and its payload matches its checksum.
+ * state of this format, for `key` (the running build; `null` before any worker runs: the worker
+ * that restores it compares its own), within `maxPackedBytes` packed and `maxBytes` unpacked, and
+ * its payload matches its checksum.
  */
 export async function checkState(
   bytes: Uint8Array,
-  key: SavedInterpreter['key'] | undefined,
+  key: SavedInterpreter['key'] | null | undefined,
   maxBytes = MAX_STATE_BYTES,
   maxPackedBytes = maxBytes,
 ): Promise<CheckedState> {
@@ -115,7 +116,8 @@ export async function checkState(
     throw refuse('its header is corrupt');
   }
   if (header?.format !== FORMAT) throw refuse(`it has another format (${header?.format})`);
-  if (!key || header.key?.pyodideVersion !== key.pyodideVersion || header.key?.sourceHash !== key.sourceHash) {
+  if (typeof header.key?.pyodideVersion !== 'string' || typeof header.key?.sourceHash !== 'string') throw refuse('its build is not named');
+  if (key !== null && (!key || header.key.pyodideVersion !== key.pyodideVersion || header.key.sourceHash !== key.sourceHash)) {
     throw refuse(
       `it was made by another build (Pyodide ${header.key?.pyodideVersion}, sources ${header.key?.sourceHash}; this one runs Pyodide ${key?.pyodideVersion}, sources ${key?.sourceHash})`,
     );
@@ -137,7 +139,7 @@ export async function checkState(
 }
 
 /** The saved interpreter in `bytes`, checked (`checkState`) and unpacked. */
-export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'] | undefined, maxBytes = MAX_STATE_BYTES): Promise<SavedInterpreter> {
+export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'] | null | undefined, maxBytes = MAX_STATE_BYTES): Promise<SavedInterpreter> {
   const { header, payload, map } = await checkState(bytes, key, maxBytes);
   const { memoryBytes, unpackedBytes, heapSize } = header;
   const whole = isNode ? await gunzipPaced(payload, unpackedBytes).catch(notUnpacked) : await unpackPrefix(payload, unpackedBytes);

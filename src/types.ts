@@ -119,8 +119,8 @@ export interface LoadProgress {
   bytes?: { loaded: number; total: number };
 }
 
-/** How the current interpreter started: restored from a snapshot, or a full boot. */
-export type BootPath = 'snapshot' | 'fresh';
+/** How the current interpreter started: from the boot snapshot, a full boot, or from a saved state (`savedState`, `restoreState`, a restart point). */
+export type BootPath = 'snapshot' | 'fresh' | 'saved';
 
 /** Where Pyodide and its packages come from. All optional: defaults work in Node and browsers. */
 export interface PyodideSource {
@@ -178,6 +178,12 @@ export interface SandboxOptions extends PyodideSource {
    * replacement is rare and each save costs the worker ~30 ms and the host the packing.
    */
   restartPoints?: boolean | 'auto';
+  /**
+   * Start from a saved interpreter (`saveState`'s bytes, of this build): one boot, where
+   * `create()` then `restoreState(bytes)` boots twice. Checked as `restoreState` checks them
+   * (default bounds); refused or failed bytes reject `create` with `SandboxStateError`.
+   */
+  savedState?: Uint8Array;
   /**
    * Where Python runs, and so what its code can reach (see SECURITY.md and docs/node.md).
    *

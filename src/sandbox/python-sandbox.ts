@@ -5,11 +5,11 @@ import { callWorker } from './session/worker-call.js';
 import { askSave, restoredSession, savedState } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
-import { startSandbox } from './runtime/sandbox-start.js';
+import { type StartedSandbox, startSandbox } from './runtime/sandbox-start.js';
 import { runArguments } from './run-arguments.js';
 import { CallQueue } from './call-queue.js';
 import { type Kept, type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './run-results.js';
-import { keepsRestartPoints, type RestartPointPolicy, RestartPoint } from './session/restart-point.js';
+import { keepsRestartPoints, RestartPoint } from './session/restart-point.js';
 import { fileBytes, readBound, toWorkdirPath } from './workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
@@ -50,20 +50,20 @@ export class PythonSandbox {
   /** The interpreter saved when idle after a run, restored when a stop or crash replaces it. */
   private readonly restartPoint: RestartPoint;
 
-  private constructor(
-    session: WorkerSession,
-    private readonly boot: BootPlan,
-    limits: SandboxLimits,
-    private readonly interpreters: Interpreters,
-    restartPoints: RestartPointPolicy,
-  ) {
+  private readonly boot: BootPlan;
+  private readonly interpreters: Interpreters;
+
+  private constructor({ session, boot, limits, interpreters, restartPoints, files, savedState }: StartedSandbox) {
     this.session = session;
+    this.boot = boot;
+    this.interpreters = interpreters;
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
-    this.workdir = new WorkdirMirror(limits.maxTotalFileBytes);
+    this.workdir = new WorkdirMirror(limits.maxTotalFileBytes, files);
     const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => askSave(s, (fn, ms) => this.call(s, 'saveState', fn, ms))));
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
     this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
+    this.restartPoint.seed(savedState);
   }
 
   /**
@@ -71,10 +71,10 @@ export class PythonSandbox {
    * @param options Where the runtime comes from, limits, isolation, progress callback.
    * @throws {TypeError | RangeError} an unknown option or a limit out of range (the message names it).
    * @throws {SandboxBootError} Python could not start (assets missing, wrong MIME type, `limits.bootTimeoutMs`).
+   * @throws {SandboxStateError} `options.savedState` was refused or did not restore (see `restoreState`).
    */
   static async create(options: SandboxOptions = {}): Promise<PythonSandbox> {
-    const { session, boot, limits, interpreters, restartPoints } = await startSandbox(options);
-    return new PythonSandbox(session, boot, limits, interpreters, restartPoints);
+    return new PythonSandbox(await startSandbox(options));
   }
 
   /**
@@ -85,7 +85,7 @@ export class PythonSandbox {
     await Promise.all([this.interpreters.whenIdle(), this.restartPoint.whenSaved()]);
   }
 
-  /** How the current interpreter started: `snapshot` (restored, fast) or `fresh` (full boot). */
+  /** How the current interpreter started: `snapshot` (fast), `fresh` (full boot) or `saved` (from a saved state). */
   get bootPath(): BootPath {
     return this.session.info?.bootPath ?? 'fresh';
   }

@@ -59,6 +59,43 @@ describe.each(['worker', 'deno'] as const)('saved state (%s)', (isolation) => {
   });
 });
 
+describe.each(['worker', 'deno'] as const)('a sandbox created from saved state (%s)', (isolation) => {
+  it('starts as the saved interpreter, with its files, in one boot', async () => {
+    const bytes = await savedSession(isolation);
+    const target = await PythonSandbox.create({ isolation, warmSpare: false, savedState: bytes });
+    made.push(target);
+    expect(target.bootPath).toBe('saved');
+    expect((await target.run(CHECK)).result).toBe(EXPECTED);
+    expect(await target.listFiles()).toEqual([expect.objectContaining({ path: 'log.txt', size: 9 })]);
+  });
+
+  it('rejects tampered and foreign-build bytes with SandboxStateError, and anything but bytes with a TypeError', async () => {
+    const bytes = await savedSession(isolation);
+    const tampered = bytes.slice();
+    tampered[tampered.length - 100] ^= 0xff;
+    await expect(PythonSandbox.create({ isolation, savedState: tampered })).rejects.toThrow(/cannot be restored: its checksum does not match/);
+    const foreign = PythonSandbox.create({ isolation, savedState: foreignBuild(bytes) });
+    await expect(foreign).rejects.toBeInstanceOf(SandboxStateError);
+    await expect(foreign).rejects.toThrow(/made by another build/);
+    await expect(PythonSandbox.create({ isolation, savedState: 'bytes' as never })).rejects.toThrow(TypeError);
+  });
+});
+
+it('a stop that replaces the worker of a sandbox created from saved state brings that state back (its first restart point)', async () => {
+  const bytes = await savedSession('worker');
+  const target = await PythonSandbox.create({
+    isolation: 'worker',
+    warmSpare: false,
+    restartPoints: true,
+    savedState: bytes,
+    limits: { interruptGraceMs: 200 },
+  });
+  made.push(target);
+  const unstoppable = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
+  expect(await target.run(unstoppable, { timeoutMs: 300 })).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED', stateLost: false });
+  expect((await target.run(CHECK)).result).toBe(EXPECTED);
+});
+
 it('refuses a payload that unpacks past the size its header declares, before it is all unpacked', async () => {
   const bytes = await savedSession('worker');
   const target = await sandbox('worker');
@@ -79,8 +116,7 @@ it('restores in a new Node process from a file', async () => {
     script,
     `import { readFileSync } from 'node:fs';
 import { PythonSandbox } from ${JSON.stringify(dist)};
-const s = await PythonSandbox.create({ isolation: 'worker', warmSpare: false });
-await s.restoreState(readFileSync(${JSON.stringify(join(dir, 'state.bin'))}));
+const s = await PythonSandbox.create({ isolation: 'worker', warmSpare: false, savedState: readFileSync(${JSON.stringify(join(dir, 'state.bin'))}) });
 process.stdout.write((await s.run(${JSON.stringify(CHECK)})).result);
 await s.dispose();`,
   );

@@ -67,9 +67,9 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   const fresh = restored.restored ? undefined : await bootFresh(parts, module, options, key, config.makeSnapshot && segments);
   const pyodide = restored.restored ? restored.pyodide : fresh!.pyodide;
   const snapshot = fresh?.snapshot;
-  const bootPath: BootInfo['bootPath'] = restored.restored ? 'snapshot' : 'fresh';
+  const bootPath: BootInfo['bootPath'] = config.restoreState ? 'saved' : restored.restored ? 'snapshot' : 'fresh';
   const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl };
-  parts.outbox.progress('ready', bootPath === 'snapshot' ? PROGRESS.readyFromSnapshot : PROGRESS.ready);
+  parts.outbox.progress('ready', bootPath === 'fresh' ? PROGRESS.ready : PROGRESS.readyFromSnapshot);
   const pythonVersion = pyodide.runPython('import sys; sys.version.split()[0]') as string;
   const snapshotRejected = restored.restored ? undefined : restored.rejected;
   const info: BootInfo = {

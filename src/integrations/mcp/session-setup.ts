@@ -13,9 +13,9 @@ import { StateFolder } from './state-folder.js';
 
 /** Makes each session's sandbox. */
 export function sandboxMaker(resolved: ResolvedServerOptions): CreateSandbox {
-  return async (onProgress) => {
+  return async (onProgress, savedState) => {
     try {
-      return await PythonSandbox.create({ ...resolved.sandbox, onProgress });
+      return await PythonSandbox.create({ ...resolved.sandbox, onProgress, savedState });
     } catch (error) {
       // Every call's answer says what to do, rather than the server's exit (nobody reads a server's stderr).
       throw boundaryUnavailable(error, resolved.sandbox.deno?.path) ?? error;

@@ -7,6 +7,7 @@
  * loaded) or a restore that is refused leaves the session as an idle one was before: a new
  * interpreter, and a note saying what was lost.
  */
+import { SandboxStateError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 
 /** Saved interpreters by key, within a bound on their total bytes. */
@@ -109,18 +110,36 @@ export async function saveInto(sandbox: PythonSandbox, state: SessionState): Pro
 }
 
 /**
- * Restores the state saved under the session's key into `sandbox`, a new interpreter.
- * @returns Why it was not restored (none saved any more, refused), or undefined once restored.
+ * The session's next interpreter, started from the state saved under its key (`savedState`: one
+ * boot), or a new one and why not (none saved any more, refused, did not restore).
+ * @param create Makes a sandbox, from `savedState` when given; a boot failure (not the state's) rejects as any boot does.
  */
-export async function restoreInto(sandbox: PythonSandbox, state: SessionState): Promise<string | undefined> {
+export async function bootSaved(
+  create: (savedState?: Uint8Array) => Promise<PythonSandbox>,
+  state: SessionState,
+): Promise<{ sandbox: PythonSandbox; notRestored?: string }> {
+  let bytes: Uint8Array | undefined;
   try {
-    const bytes = await state.store.load(state.key);
-    if (!bytes) return 'its saved state was evicted to make room for newer ones';
-    // The store read it within its bound; unpacked, restoreState's own ceiling holds (2 GiB: wasm32's whole memory is 4 GiB).
-    await sandbox.restoreState(bytes);
-    return undefined;
+    bytes = await state.store.load(state.key);
   } catch (error) {
-    return reasonOf(error);
+    return { sandbox: await create(), notRestored: reasonOf(error) };
+  }
+  if (!bytes) return { sandbox: await create(), notRestored: 'its saved state was evicted to make room for newer ones' };
+  let sandbox: PythonSandbox;
+  try {
+    // The store read it within its bound; unpacked, the sandbox's own ceiling holds (2 GiB: wasm32's whole memory is 4 GiB).
+    sandbox = await create(bytes);
+  } catch (error) {
+    if (!SandboxStateError.isInstance(error)) throw error;
+    return { sandbox: await create(), notRestored: reasonOf(error) };
+  }
+  if (sandbox.bootPath === 'saved') return { sandbox };
+  // A `CreateSandbox` that does not pass `savedState` on: the state is restored into what it made.
+  try {
+    await sandbox.restoreState(bytes);
+    return { sandbox };
+  } catch (error) {
+    return { sandbox, notRestored: reasonOf(error) };
   }
 }
 

@@ -12,11 +12,15 @@ import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
 import { untilAborted } from '../../sandbox/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, SandboxFunction } from '../../types.js';
-import { type SessionState, notRestoredNote, restoreInto, saveInto } from './idle-save.js';
+import { type SessionState, bootSaved, notRestoredNote, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
-/** Makes a sandbox for a session; boot and package progress go to `onProgress`. */
-export type CreateSandbox = (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>;
+/**
+ * Makes a sandbox for a session; boot and package progress go to `onProgress`. `savedState`: the
+ * session's idle save, to start from (pass it to `PythonSandbox.create` as `savedState`; one that
+ * does not gets it restored into the sandbox it made, a second boot).
+ */
+export type CreateSandbox = (onProgress: (progress: LoadProgress) => void, savedState?: Uint8Array) => Promise<PythonSandbox>;
 
 /**
  * What a session writes into each new interpreter before its first run, and keeps from its runs:
@@ -208,12 +212,12 @@ export class SessionSandbox {
 
   /** A new interpreter, restored from the session's saved state if it has one (or told why not). */
   private async boot(): Promise<PythonSandbox> {
-    const sandbox = await this.create((progress) => {
+    const onProgress = (progress: LoadProgress) => {
       for (const listener of this.listeners) listener(progress);
-    });
-    if (!this.state || !this.saved) return sandbox;
+    };
+    if (!this.state || !this.saved) return this.create(onProgress);
     this.saved = false;
-    const notRestored = await restoreInto(sandbox, this.state);
+    const { sandbox, notRestored } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
     if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
     return sandbox;
   }

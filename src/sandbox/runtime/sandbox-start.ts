@@ -1,4 +1,5 @@
 /** The first steps of `PythonSandbox.create`: the limits, the boot plan, and the first interpreter with the runtime loading beside it. */
+import type { SavedInterpreter } from '../../protocol.js';
 import type { SandboxLimits, SandboxOptions } from '../../types.js';
 import { isNode } from '../../is-node.js';
 import { DownloadProgress, downloadingMessage } from '../downloads/download-progress.js';
@@ -6,6 +7,7 @@ import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
 import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
+import { notRestored, stateForWorker } from '../session/saved-state.js';
 import type { WorkerSession } from '../session/worker-session.js';
 import { type BootPlan, prepareRuntime } from './boot-plan.js';
 import { bundledSnapshotUrl } from './bundled-assets.js';
@@ -13,11 +15,27 @@ import { planBoot } from './sandbox-options.js';
 import { loadShippedSnapshot } from './shipped-snapshot.js';
 import { openSnapshotStore } from './snapshot-store.js';
 
-export async function startSandbox(
-  options: SandboxOptions,
-): Promise<{ session: WorkerSession; boot: BootPlan; limits: SandboxLimits; interpreters: Interpreters; restartPoints: RestartPointPolicy }> {
+/** A started sandbox's parts; `files`: those of `options.savedState`, for the host's mirror of the working directory. */
+export interface StartedSandbox {
+  session: WorkerSession;
+  boot: BootPlan;
+  limits: SandboxLimits;
+  interpreters: Interpreters;
+  restartPoints: RestartPointPolicy;
+  files: SavedInterpreter['files'];
+  /** `options.savedState`, the interpreter's first restart point. */
+  savedState?: Uint8Array;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<StartedSandbox> {
   const limits = resolveLimits(options.limits);
   const restartPoints = checkRestartPoints(options.restartPoints);
+  const { savedState } = options;
+  if (savedState !== undefined && !(savedState instanceof Uint8Array))
+    throw new TypeError(`savedState must be a Uint8Array (saveState's bytes); got ${typeof savedState}`);
+  // Checked (and in Node unpacked) while the runtime loads; the worker compares the build.
+  const state = savedState && stateForWorker(savedState, null, undefined);
+  state?.catch(() => undefined);
   // The caller's URLs are relative to the page (Node: the working directory), not to this module.
   const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
   const boot = planBoot(options, limits, base);
@@ -37,6 +55,15 @@ export async function startSandbox(
     { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped },
     snapshots,
     prepared,
-  );
-  return { session, boot, limits, interpreters, restartPoints };
+    state?.then(({ given }) => given),
+  ).catch(async (error: Error) => {
+    // Refused bytes say so; a worker that would not start from checked ones, too (not as a boot error).
+    if (state)
+      throw await state.then(
+        () => notRestored(error),
+        (refused: Error) => refused,
+      );
+    throw error;
+  });
+  return { session, boot, limits, interpreters, restartPoints, files: (await state)?.files ?? [], savedState };
 }

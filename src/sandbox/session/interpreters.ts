@@ -55,7 +55,8 @@ export class Interpreters {
   }
 
   /**
-   * Boots the first interpreter. The stored snapshot and `prepared` (isolated mode: the runtime)
+   * Boots the first interpreter, from `state` if given (`SandboxOptions.savedState`, checked), else
+   * from the snapshot. The stored snapshot (the spare's) and `prepared` (isolated mode: the runtime)
    * load while the worker starts; the spare is scheduled once it is up.
    */
   static async start(
@@ -63,17 +64,20 @@ export class Interpreters {
     options: InterpreterOptions,
     snapshots: SnapshotStore,
     prepared: Promise<void>,
+    state?: Promise<SavedInterpreter | Uint8Array>,
   ): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
     const stored = snapshots.load();
     const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
     const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
-    const config = Promise.all([prepared, given]).then(([, snapshot]) => ({
-      snapshot,
-      // Applies only if the worker boots fresh. With a spare from the start (Node, `true`), the
-      // spare makes the snapshot, so the first boot is not slowed by it; a browser's `auto` may
-      // keep no spare, so there the first boot makes it.
-      makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
-    }));
+    const config = state
+      ? Promise.all([prepared, state]).then(([, restoreState]) => ({ restoreState, makeSnapshot: false }))
+      : Promise.all([prepared, given]).then(([, snapshot]) => ({
+          snapshot,
+          // Applies only if the worker boots fresh. With a spare from the start (Node, `true`), the
+          // spare makes the snapshot, so the first boot is not slowed by it; a browser's `auto` may
+          // keep no spare, so there the first boot makes it.
+          makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
+        }));
     const session = await startSession(boot, config, options.onProgress);
     const interpreters = new Interpreters(boot, options, snapshots, session.stopsKeepState);
     interpreters.adopt(session, await given, !(await stored));
@@ -158,7 +162,7 @@ export class Interpreters {
       this.snapshot = isNode ? (info.snapshot as Uint8Array<ArrayBuffer>) : new Blob([info.snapshot as BlobPart]);
       this.saving = this.snapshots.save(this.snapshot);
       info.snapshot = undefined;
-    } else if (info?.bootPath === 'snapshot') {
+    } else if (info?.bootPath === 'snapshot' || info?.bootPath === 'saved') {
       this.snapshot = given;
       if (unstored && given) this.saving = this.snapshots.save(given);
     } else if (given && info?.snapshotRejected) {

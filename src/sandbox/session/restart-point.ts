@@ -71,6 +71,11 @@ export class RestartPoint {
     return session.alive ? { state: await save(session), changes, lineage } : undefined;
   }
 
+  /** The interpreter started from `bytes` (`SandboxOptions.savedState`): they are its first point, until a run changes it. */
+  seed(bytes: Uint8Array | undefined): void {
+    if (this.enabled && bytes) this.bytes = bytes.slice();
+  }
+
   /** The packed size held (the bench's memory row). */
   get heldBytes(): number {
     return this.bytes?.length ?? 0;

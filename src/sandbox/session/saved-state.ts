@@ -65,25 +65,41 @@ export async function restoredSession(
   maxBytes: number | undefined,
   interpreters: Pick<Interpreters, 'restored'>,
 ): Promise<{ session: WorkerSession; files: SavedInterpreter['files'] }> {
-  const key = current.info?.stateKey;
-  let given: SavedInterpreter | Uint8Array;
-  let files: SavedInterpreter['files'];
-  try {
-    if (isNode) {
-      given = await unpackState(bytes, key, maxBytes);
-      // Copies for the host's mirror of the working directory: the state's own bytes go to the worker.
-      files = given.files.map(({ path, data }) => ({ path, data: data.slice() }));
-    } else {
-      // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
-      files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? MAX_PAGE_STATE_BYTES));
-      given = bytes;
-    }
-  } catch (error) {
-    throw new SandboxStateError(`This saved state cannot be restored: ${(error as Error)?.message ?? error}. The sandbox is unchanged.`);
-  }
+  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, ' The sandbox is unchanged.');
   const session = await interpreters.restored(given).catch((error: Error) => {
-    throw new SandboxStateError(`The saved state did not restore (the sandbox is unchanged): ${error?.message ?? error}`, { cause: error });
+    throw notRestored(error, ' (the sandbox is unchanged)');
   });
   void current.terminate('replaced by a saved state');
   return { session, files };
+}
+
+/**
+ * `bytes` checked for a new worker (in Node unpacked, in a page handed on packed), and a copy of
+ * its files for the host's mirror of the working directory; `key` null: before any worker runs
+ * (`SandboxOptions.savedState`), the worker compares the build. `after`: the refusal's last words.
+ * @throws {SandboxStateError} refused bytes.
+ */
+export async function stateForWorker(
+  bytes: Uint8Array,
+  key: SavedInterpreter['key'] | null | undefined,
+  maxBytes: number | undefined,
+  after = '',
+): Promise<{ given: SavedInterpreter | Uint8Array; files: SavedInterpreter['files'] }> {
+  try {
+    if (isNode) {
+      const given = await unpackState(bytes, key, maxBytes);
+      // Copies for the host's mirror of the working directory: the state's own bytes go to the worker.
+      return { given, files: given.files.map(({ path, data }) => ({ path, data: data.slice() })) };
+    }
+    // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
+    const files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? MAX_PAGE_STATE_BYTES));
+    return { given: bytes, files };
+  } catch (error) {
+    throw new SandboxStateError(`This saved state cannot be restored: ${(error as Error)?.message ?? error}.${after}`);
+  }
+}
+
+/** A worker's failure to start from a saved state, as the sandbox says it. */
+export function notRestored(error: Error, note = ''): SandboxStateError {
+  return new SandboxStateError(`The saved state did not restore${note}: ${error?.message ?? error}`, { cause: error });
 }

@@ -144,14 +144,15 @@ function removedFiles(v: unknown): string[] {
 }
 
 export function validateBootInfo(v: unknown): BootInfo {
-  if (!isObject(v) || !isString(v.pyodideVersion) || !isString(v.pythonVersion) || (v.bootPath !== 'snapshot' && v.bootPath !== 'fresh')) fail('boot answer');
+  if (!isObject(v) || !isString(v.pyodideVersion) || !isString(v.pythonVersion) || !['snapshot', 'fresh', 'saved'].includes(v.bootPath as string))
+    fail('boot answer');
   if (v.snapshot !== undefined && !(v.snapshot instanceof Uint8Array)) fail('snapshot');
   return {
     pyodideVersion: /^[\w.+-]{1,40}$/.test(v.pyodideVersion) ? v.pyodideVersion : fail('version'),
     pythonVersion: v.pythonVersion.slice(0, 40),
     interruptible: v.interruptible === true,
     yieldsForStops: v.yieldsForStops === true,
-    bootPath: v.bootPath,
+    bootPath: v.bootPath as BootInfo['bootPath'],
     snapshotRejected: v.snapshotRejected === undefined ? undefined : text(v.snapshotRejected, 500, 'snapshot note'),
     snapshot: v.snapshot as Uint8Array | undefined,
     progressEvents: isCount(v.progressEvents) ? v.progressEvents : 0,

@@ -3,7 +3,8 @@
  * the next call; with a state folder (`--state-dir`) the state also outlives the server: a
  * restarted stdio server resumes the state of its `--state-name` (and only that name's), and an
  * HTTP instance takes up a handle another instance saved in the shared folder. Over stdio behind
- * the Deno boundary (a 2025 client), over HTTP in worker threads (a 2026-07-28 client, by handle).
+ * the Deno boundary (a 2025 client), over HTTP in worker threads (a 2026-07-28 client, by handle),
+ * and the other two pairings.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +136,63 @@ describe('over HTTP, by handle', () => {
       }
     },
     6 * BOOT_TIMEOUT_MS,
+  );
+});
+
+// The other two pairings of transport and boundary: the idle save, its restore, and a restart on the folder.
+describe('the same over stdio in worker threads and over HTTP behind the Deno boundary', () => {
+  test(
+    'stdio, worker threads: x + 1 is 42 after the idle save, and after a restart on the same name',
+    async () => {
+      const folder = stateFolder();
+      const flags = ['--isolation', 'worker', '--idle-minutes', String(1 / 60), '--state-dir', folder, '--state-name', 'carol'];
+      const first = await connectStdio(flags);
+      try {
+        expect((await first.call('run_python', { code: DEFINE })).isError).toBeFalsy();
+        await expect.poll(() => savedFiles(folder), { timeout: 30_000, interval: 100 }).toHaveLength(1);
+        expect((await first.call('run_python', { code: 'x + 1' })).structuredContent).toMatchObject({ result: '42', stateLost: false });
+        expect(textOf(await first.call('read_file', { path: 'kept.txt' }))).toBe('written before the idle save');
+      } finally {
+        await first.close();
+      }
+      const again = await connectStdio(flags);
+      try {
+        expect((await again.call('run_python', { code: 'x + 1' })).structuredContent).toMatchObject({ result: '42', stateLost: false });
+      } finally {
+        await again.close();
+      }
+    },
+    4 * BOOT_TIMEOUT_MS,
+  );
+
+  test(
+    'HTTP, Deno: x + 1 is 42 by handle after the idle save, and after a kill and a restart on the same folder',
+    async () => {
+      const folder = stateFolder();
+      const flags = ['--isolation', 'deno', '--idle-minutes', String(6 / 60), '--state-dir', folder, '--instance', 'a'];
+      let handle = '';
+      const first = await startHttpServer(flags);
+      try {
+        const client = await connectModernHttp(first.url);
+        handle = (await client.call('run_python', { code: DEFINE })).structuredContent?.handle as string;
+        await expect.poll(() => savedFiles(folder), { timeout: 30_000, interval: 100 }).toHaveLength(1);
+        expect((await client.call('run_python', { code: 'x + 1', handle })).structuredContent).toMatchObject({ result: '42', stateLost: false, handle });
+        expect(textOf(await client.call('read_file', { path: 'kept.txt', handle }))).toBe('written before the idle save');
+        await client.close();
+      } finally {
+        process.kill(first.pid, 'SIGKILL');
+        await first.stop();
+      }
+      const second = await startHttpServer(flags);
+      try {
+        const client = await connectModernHttp(second.url);
+        expect((await client.call('run_python', { code: 'x + 1', handle })).structuredContent).toMatchObject({ result: '42', stateLost: false, handle });
+        await client.close();
+      } finally {
+        await second.stop();
+      }
+    },
+    4 * BOOT_TIMEOUT_MS,
   );
 });
 

@@ -7,7 +7,7 @@
  * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
  * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs);
  * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs); `BENCH_ONLY=mcp-balancer` only MCP
- * servers behind the shipped balancer (mcp-balancer.mjs).
+ * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=saved-state` only saved state (saved-state.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -37,6 +37,7 @@ import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable 
 import { MCP_BALANCER_COUNTS, MCP_BALANCER_QUICK_COUNTS, benchMcpBalancer, mcpBalancerTable } from './mcp-balancer.mjs';
 import { testSupport } from './run-alone.mjs';
 import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
+import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -52,8 +53,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'restart-points'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer and restart-points`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'restart-points', 'saved-state'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer, restart-points and saved-state`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -112,11 +113,13 @@ try {
   else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
   else if (ONLY === 'mcp-balancer') results.mcpBalancer = await mcpBalancer();
   else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
+  else if (ONLY === 'saved-state') results.savedState = await savedState();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
     results.node = await benchNode();
     results.restartPoints = await restartPoints();
+    results.savedState = await savedState();
     results.chromium = await benchChromium();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
@@ -157,6 +160,7 @@ console.log(
         mcpToolsTable(results.mcpTools),
         mcpBalancerTable(results.mcpBalancer),
         restartPointsTable(results.restartPoints),
+        savedStateTable(results.savedState),
       ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
@@ -172,6 +176,7 @@ console.log(
           mcpToolsTable(results.mcpTools),
           mcpBalancerTable(results.mcpBalancer),
           restartPointsTable(results.restartPoints),
+          savedStateTable(results.savedState),
         ]
   ).join('\n\n'),
 );
@@ -235,6 +240,11 @@ function stops() {
     startStaticServer: server.startStaticServer,
     log,
   });
+}
+
+/** Saved state in Node (saved-state.mjs): save and restore, small and ~100 MB, against a fresh boot. */
+function savedState() {
+  return benchSavedState({ distDir: build.distDir, counts: QUICK ? SAVED_STATE_QUICK_COUNTS : SAVED_STATE_COUNTS, log });
 }
 
 /** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */

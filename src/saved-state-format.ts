@@ -249,7 +249,7 @@ async function gzipInPage(parts: Uint8Array[], maxBytes: number): Promise<Uint8A
     total += next.value.length;
     if (total > maxBytes) {
       void reader.cancel().catch(() => undefined);
-      throw new Error(`the saved state packs to more than the ${maxBytes} bytes a page takes`);
+      throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
     }
     chunks.push(next.value);
   }

@@ -153,7 +153,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo }
         // Past the page's bound (160 MiB) the worker refuses the save, and the interpreter carries on.
         await big.run('more = os.urandom(20 * 2**20)');
         await expect(big.saveState('bigger')).rejects.toThrow(
-          /SandboxStateError: This interpreter cannot be saved: the saved state packs to more than the 167772160 bytes a page takes/,
+          /SandboxStateError: This interpreter cannot be saved: the saved state packs to more than the 167772160 bytes one may have here/,
         );
         expect((await big.run('len(noise) + len(more)')).result).toBe(String(170 * 2 ** 20));
         console.log(

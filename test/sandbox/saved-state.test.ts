@@ -162,6 +162,16 @@ describe('saved state: what does not carry over', () => {
     expect((await target.run('len(data), data[-1]')).result).toBe('(104857600, 7)');
   });
 
+  it('behind the Deno boundary, memory past the 128 MiB one message may carry saves and restores: the process packs it', async () => {
+    const source = await sandbox('deno');
+    await source.run('data = b"ab" * (80 * 2**20)\nlen(data)');
+    const bytes = await source.saveState();
+    expect(bytes.length).toBeLessThan(16 * 2 ** 20);
+    const target = await sandbox('deno');
+    await target.restoreState(bytes);
+    expect((await target.run('len(data), data[-2:]')).result).toBe("(167772160, b'ab')");
+  });
+
   it('refuses to save an interpreter with a dynamic library loaded, naming it, and keeps it', async () => {
     const source = await sandbox('worker');
     await source.writeFile('libtiny.so', TINY_LIBRARY);

@@ -81,14 +81,14 @@ export function saveInterpreter(py: Interpreter, key: SavedInterpreter['key']): 
 
 const STALE = { stale: true };
 
-/** `saved` packed here (browsers), as one buffer to transfer; refused over `maxBytes`. */
+/** `saved` packed here (browsers, Deno), as one buffer to transfer; refused over `maxBytes`. */
 export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
   const packed = await packState(saved, maxBytes);
-  if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes a page takes`);
+  if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
   return transfer(packed, [packed.buffer]);
 }
 
-/** A restore's state: unpacked here when it comes packed (browsers), checked again inside the boundary. */
+/** A restore's state: unpacked here when it comes packed (browsers, Deno), checked again inside the boundary. */
 export async function unpackedState(state: SavedInterpreter | Uint8Array, key: SavedInterpreter['key']): Promise<SavedInterpreter> {
   return state instanceof Uint8Array ? unpackState(state, key) : state;
 }

@@ -33,12 +33,12 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
   const { savedState } = options;
   if (savedState !== undefined && !(savedState instanceof Uint8Array))
     throw new TypeError(`savedState must be a Uint8Array (saveState's bytes); got ${typeof savedState}`);
-  // Checked (and in Node unpacked) while the runtime loads; the worker compares the build.
-  const state = savedState && stateForWorker(savedState, null, undefined);
-  state?.catch(() => undefined);
   // The caller's URLs are relative to the page (Node: the working directory), not to this module.
   const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
   const boot = planBoot(options, limits, base);
+  // Checked (for a Node worker thread, unpacked) while the runtime loads; the worker compares the build.
+  const state = savedState && stateForWorker(savedState, null, undefined, boot.isolation);
+  state?.catch(() => undefined);
   const { indexURL } = boot.config;
   const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
   // Browsers: what a first visit waits for is downloads; their bytes are the progress.

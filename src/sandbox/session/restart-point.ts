@@ -11,7 +11,7 @@
 import type { SavedInterpreter } from '../../protocol.js';
 import type { Kept } from '../run-results.js';
 import type { Interpreters } from './interpreters.js';
-import { packSave, restoredSession } from './saved-state.js';
+import { packSave, restoredSession, workerPackBound } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** `SandboxOptions.restartPoints` (see there). */
@@ -32,8 +32,9 @@ export function checkRestartPoints(policy: unknown): RestartPointPolicy {
 /** The sandbox's side: the worker's save of its current interpreter, queued like any call, or undefined if it is busy or gone. */
 export type IdleSave = () => Promise<Saved | undefined>;
 interface Saved {
-  /** The worker's part of the save (saved-state.ts `askSave`): packed on the host in Node, by the worker in a page. */
+  /** The worker's part of the save (saved-state.ts `askSave`): packed on the host, or by the worker under `bound`. */
   state: SavedInterpreter | Uint8Array;
+  bound: number | undefined;
   changes: number;
   lineage: number;
 }
@@ -68,7 +69,7 @@ export class RestartPoint {
   async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter | Uint8Array>): Promise<Saved | undefined> {
     const changes = (this.askedChanges = this.changes);
     const lineage = this.lineage;
-    return session.alive ? { state: await save(session), changes, lineage } : undefined;
+    return session.alive ? { state: await save(session), bound: workerPackBound(session.isolation), changes, lineage } : undefined;
   }
 
   /** The interpreter started from `bytes` (`SandboxOptions.savedState`): they are its first point, until a run changes it. */
@@ -171,7 +172,7 @@ export class RestartPoint {
         const { state } = saved;
         // A packed save's sizes are checked against the same bound when it is restored (`replacement`).
         if (!(state instanceof Uint8Array) && !(state?.heapSize <= this.maxBytes && state.memory?.length <= this.maxBytes)) return;
-        const bytes = await packSave(state);
+        const bytes = await packSave(state, saved.bound);
         await before;
         if (saved.lineage === this.lineage && saved.changes <= this.changes && !this.disposed) {
           this.bytes = bytes;

@@ -1,16 +1,20 @@
 /**
  * `saveState` / `restoreState` on the host's side. The bytes' format is one for every host
- * (src/saved-state-format.ts). Node packs the worker's save here (zlib on its thread pool) and
- * unpacks a restore here, handing the new worker the memory. A browser page does neither: the
- * worker packs (the bytes leave it compressed, as one transferred buffer under
- * `MAX_PAGE_STATE_BYTES`, which the isolation frame's gate lets through for a save's answer
- * alone), and a restore is checked here without being unpacked (header, sizes, build, checksum;
- * only the files are unpacked, for the host's copy of the working directory) and handed packed to
- * the new worker, which checks it again and unpacks it inside the boundary.
+ * (src/saved-state-format.ts). A Node worker thread hands its memory to the host, which packs it
+ * here (zlib on its thread pool) and unpacks a restore here, handing the new worker the memory.
+ * A browser page's worker and a Deno process pack themselves (`workerPackBound`): the bytes leave
+ * the boundary compressed, as one buffer under a bound of their own (a page's isolation frame lets
+ * it through for a save's answer alone; the Deno wire's message bound is below it), and a restore
+ * is checked here without being unpacked (header, sizes, build, checksum; only the files are
+ * unpacked, for the host's copy of the working directory) and handed packed to the new worker,
+ * which checks it again and unpacks it inside the boundary.
  */
 import type { SavedInterpreter } from '../../protocol.js';
 import { isNode } from '../../is-node.js';
 import { MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, packState, unpackFiles, unpackState } from '../../saved-state-format.js';
+import type { Isolation } from '../isolation/spawned-worker.js';
+import { copyPaced } from '../../paced-bytes.js';
+import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
 import type { WorkerSession } from './worker-session.js';
@@ -19,7 +23,7 @@ import type { WorkerSession } from './worker-session.js';
 type Call = <T>(fn: () => Promise<T>, ownMs?: number) => Promise<T>;
 
 /**
- * How long a page's worker may take to save: it packs at about 30 MB/s on a loaded two-core
+ * How long a worker that packs may take to save: a page's packs at about 30 MB/s on a loaded two-core
  * machine (gzip and, in the frame, a JavaScript SHA-256), so a state near `MAX_PAGE_STATE_BYTES`
  * takes some seconds, past `limits.callTimeoutMs`'s 15 s when the machine is busy; one past the
  * bound is refused as soon as its packed bytes pass it.
@@ -27,28 +31,37 @@ type Call = <T>(fn: () => Promise<T>, ownMs?: number) => Promise<T>;
 const PAGE_SAVE_TIMEOUT_MS = 120_000;
 
 /**
- * The worker's part of a save (what holds the sandbox's queue): in Node the interpreter's memory and
- * files, to be packed on the host; in a page the bytes the worker packed. Refusals (a compiled
- * package loaded, too large) as `SandboxStateError`.
+ * The most packed bytes of a saved state a worker packs itself: in a page `MAX_PAGE_STATE_BYTES`;
+ * behind Deno what one message of its wire may carry (a megabyte left for the rest of it).
+ * Undefined for a Node worker thread, which hands its memory to the host to pack.
  */
-export async function askSave(session: WorkerSession, call: Call): Promise<SavedInterpreter | Uint8Array> {
-  if (isNode) return call(() => Promise.resolve(session.remote.saveState() as Promise<SavedInterpreter>)).catch(unsaved);
-  return call(() => Promise.resolve(session.remote.saveState(MAX_PAGE_STATE_BYTES)), PAGE_SAVE_TIMEOUT_MS).catch(unsaved);
+export function workerPackBound(isolation: Isolation): number | undefined {
+  if (!isNode) return MAX_PAGE_STATE_BYTES;
+  return typeof isolation === 'object' ? MAX_MESSAGE_BYTES - 2 ** 20 : undefined;
 }
 
-/** `asked` (`askSave`'s answer, untrusted) as a saved state's bytes: packed here in Node, checked for its size in a page. */
-export async function packSave(asked: SavedInterpreter | Uint8Array): Promise<Uint8Array> {
-  if (isNode) return packState(asked as SavedInterpreter).catch(unsaved);
-  if (!(asked instanceof Uint8Array) || asked.length > MAX_PAGE_STATE_BYTES)
-    throw new SandboxStateError(
-      `This interpreter cannot be saved: the worker answered with something that is not a saved state of at most ${MAX_PAGE_STATE_BYTES} bytes`,
-    );
+/**
+ * The worker's part of a save (what holds the sandbox's queue): the interpreter's memory and
+ * files to pack on the host, or the bytes the worker packed (`workerPackBound`). Refusals (a
+ * compiled package loaded, too large) as `SandboxStateError`.
+ */
+export async function askSave(session: WorkerSession, call: Call): Promise<SavedInterpreter | Uint8Array> {
+  const bound = workerPackBound(session.isolation);
+  if (bound === undefined) return call(() => Promise.resolve(session.remote.saveState() as Promise<SavedInterpreter>)).catch(unsaved);
+  return call(() => Promise.resolve(session.remote.saveState(bound)), PAGE_SAVE_TIMEOUT_MS).catch(unsaved);
+}
+
+/** `asked` (`askSave`'s answer, untrusted) as a saved state's bytes: packed here, or checked for its size under `bound` (see `workerPackBound`). */
+export async function packSave(asked: SavedInterpreter | Uint8Array, bound: number | undefined): Promise<Uint8Array> {
+  if (bound === undefined) return packState(asked as SavedInterpreter).catch(unsaved);
+  if (!(asked instanceof Uint8Array) || asked.length > bound)
+    throw new SandboxStateError(`This interpreter cannot be saved: the worker answered with something that is not a saved state of at most ${bound} bytes`);
   return asked;
 }
 
 /** `session`'s interpreter as a saved state's bytes (`askSave`, then `packSave`). */
 export async function savedState(session: WorkerSession, call: Call): Promise<Uint8Array> {
-  return packSave(await askSave(session, call));
+  return packSave(await askSave(session, call), workerPackBound(session.isolation));
 }
 
 function unsaved(error: Error): never {
@@ -65,7 +78,7 @@ export async function restoredSession(
   maxBytes: number | undefined,
   interpreters: Pick<Interpreters, 'restored'>,
 ): Promise<{ session: WorkerSession; files: SavedInterpreter['files'] }> {
-  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, ' The sandbox is unchanged.');
+  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, current.isolation, ' The sandbox is unchanged.');
   const session = await interpreters.restored(given).catch((error: Error) => {
     throw notRestored(error, ' (the sandbox is unchanged)');
   });
@@ -74,26 +87,33 @@ export async function restoredSession(
 }
 
 /**
- * `bytes` checked for a new worker (in Node unpacked, in a page handed on packed), and a copy of
- * its files for the host's mirror of the working directory; `key` null: before any worker runs
- * (`SandboxOptions.savedState`), the worker compares the build. `after`: the refusal's last words.
+ * `bytes` checked for a new worker in `isolation` (unpacked here for a Node worker thread, else
+ * handed on packed), and a copy of its files for the host's mirror of the working directory;
+ * `key` null: before any worker runs (`SandboxOptions.savedState`), the worker compares the build.
+ * `after`: the refusal's last words.
  * @throws {SandboxStateError} refused bytes.
  */
 export async function stateForWorker(
   bytes: Uint8Array,
   key: SavedInterpreter['key'] | null | undefined,
   maxBytes: number | undefined,
+  isolation: Isolation,
   after = '',
 ): Promise<{ given: SavedInterpreter | Uint8Array; files: SavedInterpreter['files'] }> {
   try {
-    if (isNode) {
+    if (workerPackBound(isolation) === undefined) {
       const given = await unpackState(bytes, key, maxBytes);
       // Copies for the host's mirror of the working directory: the state's own bytes go to the worker.
       return { given, files: given.files.map(({ path, data }) => ({ path, data: data.slice() })) };
     }
     // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
-    const files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? MAX_PAGE_STATE_BYTES));
-    return { given: bytes, files };
+    const files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? (isNode ? MAX_STATE_BYTES : MAX_PAGE_STATE_BYTES)));
+    if (!isNode) return { given: bytes, files };
+    // Node (behind Deno): a copy of its own, made a slice at a time, to move to the worker; a copy as
+    // the caller's bytes crossed would pause the host (110 MB: 117-213 ms).
+    const given = new Uint8Array(bytes.length);
+    await copyPaced([bytes], given, 0);
+    return { given, files };
   } catch (error) {
     throw new SandboxStateError(`This saved state cannot be restored: ${(error as Error)?.message ?? error}.${after}`);
   }

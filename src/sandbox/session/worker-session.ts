@@ -2,6 +2,7 @@
  * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
+import { isNode } from '../../is-node.js';
 import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, SavedInterpreter, WorkerApi } from '../../protocol.js';
 import { isShowableProgress } from '../../progress-messages.js';
@@ -126,6 +127,11 @@ export class WorkerSession {
   /** `work`'s value, or why the worker died first (a call to a dead worker would never settle). */
   untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }> {
     return Promise.race([work.then((value) => ({ value })), this.died.then((died) => ({ died }))]);
+  }
+
+  /** Where the worker runs. */
+  get isolation(): Isolation {
+    return this.options.isolation;
   }
 
   /** Whether `interrupt()` keeps the interpreter (else a stop means terminate). */
@@ -339,11 +345,16 @@ export class WorkerSession {
 
 /** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
 async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
-  // A saved interpreter's memory and files unpacked in Node (the host's own copies, hundreds of MB) are moved, not
-  // copied on the main thread. A page's packed state is the caller's bytes: copied as they cross, never detached.
+  // A saved interpreter in Node, unpacked or packed (the host's own copies, hundreds of MB), is moved, not copied on
+  // the main thread. A page's packed state is the caller's bytes: copied as they cross, never detached.
   const restoring = (value as { restoreState?: SavedInterpreter | Uint8Array }).restoreState;
-  const moved =
-    restoring && !(restoring instanceof Uint8Array) ? [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])] : [];
+  const moved = !restoring
+    ? []
+    : restoring instanceof Uint8Array
+      ? isNode
+        ? [restoring.buffer]
+        : []
+      : [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])];
   if (await readsBlobs) return moved.length > 0 ? transfer(value, moved as ArrayBuffer[]) : value;
   const bytes = await blobsToBytes(value);
   return transfer(bytes.value, [...bytes.transfer, ...(moved as ArrayBuffer[])]);

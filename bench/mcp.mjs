@@ -12,12 +12,12 @@
  *
  * Alone: `node bench/mcp.mjs` (after `npm run build`; `BENCH_QUICK=1` for a handful of samples).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { treeMemory } from './process-tree.mjs';
 import { RawPyodide } from './raw-pyodide.mjs';
 import { runAloneIfMain } from './run-alone.mjs';
 import { median, percentile, repeat } from './suite.mjs';
@@ -131,41 +131,12 @@ async function startMcp(cli, flags) {
   const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...flags], stderr: 'ignore' });
   await client.connect(transport);
   // Read outside the timed span would change nothing: the call below waits for the boot anyway.
-  const before = treePssBytes(transport.pid);
+  const before = treeMemory(transport.pid)?.pss;
   const result = await client.callTool({ name: 'run_python', arguments: { code: '1 + 1' } });
   const ms = performance.now() - started;
   if (result.content?.[0]?.text !== '2') throw new Error(`the first MCP run did not return 2: ${JSON.stringify(result)}`);
-  const after = treePssBytes(transport.pid);
+  const after = treeMemory(transport.pid)?.pss;
   return { client, ms, memory: before !== undefined && after !== undefined ? { before, after } : undefined };
-}
-
-/** The summed PSS of process `pid` and every process under it (Linux's /proc), or undefined elsewhere. */
-function treePssBytes(pid) {
-  if (process.platform !== 'linux' || !pid) return undefined;
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The parent is the 2nd field after the command, which is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  for (const queue = [pid]; queue.length > 0; ) {
-    const next = queue.pop();
-    queue.push(...(children.get(next) ?? []));
-    try {
-      const kib = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${next}/smaps_rollup`, 'latin1'))?.[1];
-      total += Number(kib ?? 0) * 1024;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
 }
 
 async function startRaw() {

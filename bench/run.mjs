@@ -7,7 +7,9 @@
  * `BENCH_ONLY=browser-cost` runs only the browser-cost rows (browser-cost.mjs); `BENCH_ONLY=code-mode`
  * only code mode's (code-mode.mjs); `BENCH_ONLY=stops` only the plain page's stops (stops.mjs);
  * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs); `BENCH_ONLY=mcp-balancer` only MCP
- * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=saved-state` only saved state (saved-state.mjs).
+ * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=mcp-sessions` only the MCP
+ * server's sessions held per GiB with idle interpreters saved (mcp-sessions.mjs);
+ * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -35,6 +37,7 @@ import { CODE_MODE_COUNTS, CODE_MODE_QUICK_COUNTS, benchCodeMode, codeModeTable,
 import { STOPS_COUNTS, STOPS_QUICK_COUNTS, benchStops, stopsTable, stopsTargets } from './stops.mjs';
 import { MCP_TOOLS_COUNTS, MCP_TOOLS_QUICK_COUNTS, benchMcpTools, mcpToolsTable } from './mcp-tools.mjs';
 import { MCP_BALANCER_COUNTS, MCP_BALANCER_QUICK_COUNTS, benchMcpBalancer, mcpBalancerTable } from './mcp-balancer.mjs';
+import { MCP_SESSIONS_COUNTS, MCP_SESSIONS_QUICK_COUNTS, benchMcpSessions, mcpSessionsTable } from './mcp-sessions.mjs';
 import { testSupport } from './run-alone.mjs';
 import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
 import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
@@ -53,8 +56,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'restart-points', 'saved-state'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer, restart-points and saved-state`);
+if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'mcp-sessions', 'restart-points', 'saved-state'].includes(ONLY))
+  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer, mcp-sessions, restart-points and saved-state`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -112,6 +115,7 @@ try {
   else if (ONLY === 'stops') results.stops = await stops();
   else if (ONLY === 'mcp-tools') results.mcpTools = await mcpTools();
   else if (ONLY === 'mcp-balancer') results.mcpBalancer = await mcpBalancer();
+  else if (ONLY === 'mcp-sessions') results.mcpSessions = await mcpSessions();
   else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
   else if (ONLY === 'saved-state') results.savedState = await savedState();
   else if (!PHONE_ONLY) {
@@ -126,6 +130,7 @@ try {
     results.stops = await stops();
     results.mcpTools = await mcpTools();
     results.mcpBalancer = await mcpBalancer();
+    results.mcpSessions = await mcpSessions();
   }
   if (!ONLY)
     results.phone = await phoneFirstVisits({
@@ -159,6 +164,7 @@ console.log(
         stopsTable(results.stops),
         mcpToolsTable(results.mcpTools),
         mcpBalancerTable(results.mcpBalancer),
+        mcpSessionsTable(results.mcpSessions),
         restartPointsTable(results.restartPoints),
         savedStateTable(results.savedState),
       ]
@@ -175,6 +181,7 @@ console.log(
           stopsTable(results.stops),
           mcpToolsTable(results.mcpTools),
           mcpBalancerTable(results.mcpBalancer),
+          mcpSessionsTable(results.mcpSessions),
           restartPointsTable(results.restartPoints),
           savedStateTable(results.savedState),
         ]
@@ -268,6 +275,11 @@ function mcpTools() {
 /** MCP servers behind the shipped balancer (mcp-balancer.mjs): 30 clients' calls through one server and through three. */
 function mcpBalancer() {
   return benchMcpBalancer({ distDir: build.distDir, counts: QUICK ? MCP_BALANCER_QUICK_COUNTS : MCP_BALANCER_COUNTS, log });
+}
+
+/** The MCP server's sessions per GiB with idle interpreters saved (mcp-sessions.mjs): live against saved, in memory and in a state folder. */
+function mcpSessions() {
+  return benchMcpSessions({ distDir: build.distDir, counts: QUICK ? MCP_SESSIONS_QUICK_COUNTS : MCP_SESSIONS_COUNTS, log });
 }
 
 /** The browser-cost rows (browser-cost.mjs): its own browsers, an isolated site and a plain one. */

@@ -278,6 +278,9 @@ export class SessionRegistry {
   private readonly sessions = new Map<string, SessionSandbox>();
   /** Sessions closing (a save of their interpreter may be under way): `closeAll` waits for them too. */
   private readonly closing = new Set<Promise<void>>();
+  /** Interpreters given back while idle go one after another (`giveBack`), and the sessions in line. */
+  private giveBacks: Promise<void> = Promise.resolve();
+  private readonly givingBack = new Set<SessionSandbox>();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -364,8 +367,17 @@ export class SessionRegistry {
     for (const [id, session] of this.sessions) {
       const idle = session.idleFor(now);
       if (idle >= this.bounds.idleMs) this.onIdle(id, session);
-      else if (dropAfter > 0 && idle >= dropAfter && session.hasInterpreter) void session.dropInterpreter(idleNote(dropAfter));
+      else if (dropAfter > 0 && idle >= dropAfter && session.hasInterpreter) this.giveBack(session, dropAfter, now - Date.now());
     }
+  }
+
+  /** `session`'s interpreter given back after those in line, if still idle (`skew`: the sweep's clock against this one's): six saves at once starved each other. */
+  private giveBack(session: SessionSandbox, dropAfter: number, skew: number): void {
+    if (this.givingBack.has(session)) return;
+    this.givingBack.add(session);
+    const stillIdle = () => session.hasInterpreter && session.idleFor(Date.now() + skew) >= dropAfter;
+    const next = this.giveBacks.then(() => (stillIdle() ? session.dropInterpreter(idleNote(dropAfter)) : undefined));
+    this.giveBacks = next.catch(() => undefined).finally(() => this.givingBack.delete(session));
   }
 
   /** Closes every session and stops the idle sweep. */

@@ -8,7 +8,7 @@
  * 1. Node 24, `@google/genai` 2.x: each suite of `ALONE`, alone, in that order.
  * 2. Node 24: every other suite, two files at a time (`REST`), with `EXAMPLES` beside them.
  * 3. Node 26, SDK 3.x: the Node suites (no `*.browser.test.ts`) but `FIRST_PASS_ONLY` and
- *    `EXAMPLES`, then those of `ALONE` that are Node suites, each alone.
+ *    `EXAMPLES`, then those of `ALONE` that are Node suites (but `FIRST_PASS_ONLY`), each alone.
  * 4. Node 22, SDK 3.x: `NODE22_SUBSET`, as pass 3 runs them.
  */
 
@@ -54,7 +54,12 @@ export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.
  * working directory's walk, which is Python's; the escape attempts from inside the Deno boundary,
  * directly and through the MCP server and the ADK executor, which Deno's permissions answer
  * whatever Node starts it; the tasks a cell leaves between runs, which the worker's scheduler
- * holds). About 250 s of a test file at a time there.
+ * holds; Python's own libraries; the MCP protocol's eras, tasks and skills folder and the
+ * balancer's routing, which the MCP SDK and HAProxy answer, over the same HTTP and stdio that
+ * mcp-http.test.ts and mcp-stdio.test.ts take on both; restart points and idle saves, whose
+ * packing, checks and stores saved-state.test.ts and idle-give-back.test.ts take on both; a
+ * hostile worker's messages, which the host's checks answer). About 400 s of a test file at a
+ * time there.
  */
 export const FIRST_PASS_ONLY = [
   'test/sandbox/snapshot.test.ts',
@@ -67,6 +72,15 @@ export const FIRST_PASS_ONLY = [
   'test/integrations/mcp-escape.test.ts',
   'test/integrations/adk-escape.test.ts',
   'test/sandbox/run-leftovers.test.ts',
+  'test/python/real-libraries.test.ts',
+  'test/integrations/mcp-eras.test.ts',
+  'test/integrations/mcp-gateway-eras.test.ts',
+  'test/integrations/mcp-tasks.test.ts',
+  'test/integrations/mcp-skills-folder.test.ts',
+  'test/integrations/mcp-balancer.test.ts',
+  'test/sandbox/restart-point.test.ts',
+  'test/integrations/mcp-idle-save.test.ts',
+  'test/sandbox/hostile-worker.test.ts',
 ];
 
 /**
@@ -124,11 +138,10 @@ export function firstPassProjects() {
   ];
 }
 
-/** The later passes' vitest projects: the Node suites, then those of `ALONE` that run in Node, each alone. */
+/** The later passes' vitest projects: the Node suites, then those of `ALONE` that run in Node (but `FIRST_PASS_ONLY`), each alone. */
 export function nodePassProjects() {
-  const aloneInNode = ALONE.map((suite) => ({ ...suite, files: suite.files.filter((file) => !isBrowserSuite(file)) })).filter(
-    (suite) => suite.files.length > 0,
-  );
+  const inNode = (file) => !isBrowserSuite(file) && !FIRST_PASS_ONLY.includes(file);
+  const aloneInNode = ALONE.map((suite) => ({ ...suite, files: suite.files.filter(inNode) })).filter((suite) => suite.files.length > 0);
   return [
     project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY], 0),
     ...aloneInNode.map((suite, order) => project(suite.name, suite.files, undefined, order + 1)),

@@ -60,6 +60,30 @@ async function askForPrimes(page: Page): Promise<void> {
   expect(await transcriptText(page, CHAT)).toContain(ANSWER);
 }
 
+/** How many interpreters the page's IndexedDB holds (saved-interpreter-slot.ts). */
+function storedInterpreters(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let count = 0;
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      if (db.objectStoreNames.contains('interpreters')) {
+        const request = db.transaction('interpreters', 'readonly').objectStore('interpreters').count();
+        count += await new Promise<number>((resolve, reject) => {
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      }
+      db.close();
+    }
+    return count;
+  });
+}
+
 /** Waits until a restored conversation is on screen. */
 async function restored(page: Page): Promise<void> {
   await expect.poll(() => page.locator(`${CHAT} [data-entry="divider"]`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -74,6 +98,28 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     await reload(page);
     await restored(page);
     expect(await status.textContent()).toBe('');
+  });
+
+  test("the divider saying Python's state was restored fits a 400 px sidebar, a 390 px phone and dark mode", async () => {
+    const page = await openChat();
+    await askForPrimes(page);
+    // The interpreter is stored a moment after the answer.
+    await expect.poll(() => storedInterpreters(page), { timeout: 60_000 }).toBeGreaterThan(0);
+    const divider = page.locator(`${CHAT} .divider`);
+    for (const [width, height, scheme] of [
+      [400, 800, 'light'],
+      [390, 844, 'light'],
+      [400, 800, 'dark'],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await reload(page);
+      await expect.poll(() => divider.innerText(), { timeout: 60_000 }).toContain("Python's state was restored");
+      // Wrapped, not cut: nothing of it reaches past its own box or the widget's.
+      expect(await divider.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+      expect(await page.locator(CHAT).evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+      await screenshot(page, `state-restored-${width}-${scheme}`);
+    }
   });
 
   test('shows the conversation again, with a divider saying Python restarted', async () => {

@@ -12,6 +12,7 @@ export const PROGRESS = {
   startingRunner: 'Starting the sandbox runner',
   ready: 'Python is ready',
   readyFromSnapshot: 'Python is ready (restored from a snapshot)',
+  readyFromSaved: 'Python is ready (its saved state restored)',
   packagesReady: 'Packages ready',
   packagesFailed: 'Package load failed',
   askingIndex: 'Looking up packages on the package index',

@@ -62,9 +62,11 @@ describe.each(['worker', 'deno'] as const)('saved state (%s)', (isolation) => {
 describe.each(['worker', 'deno'] as const)('a sandbox created from saved state (%s)', (isolation) => {
   it('starts as the saved interpreter, with its files, in one boot', async () => {
     const bytes = await savedSession(isolation);
-    const target = await PythonSandbox.create({ isolation, warmSpare: false, savedState: bytes });
+    const progress: string[] = [];
+    const target = await PythonSandbox.create({ isolation, warmSpare: false, savedState: bytes, onProgress: (p) => progress.push(p.message) });
     made.push(target);
     expect(target.bootPath).toBe('saved');
+    expect(progress.at(-1)).toBe('Python is ready (its saved state restored)');
     expect((await target.run(CHECK)).result).toBe(EXPECTED);
     expect(await target.listFiles()).toEqual([expect.objectContaining({ path: 'log.txt', size: 9 })]);
   });

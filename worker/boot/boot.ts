@@ -69,7 +69,7 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   const snapshot = fresh?.snapshot;
   const bootPath: BootInfo['bootPath'] = config.restoreState ? 'saved' : restored.restored ? 'snapshot' : 'fresh';
   const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl };
-  parts.outbox.progress('ready', bootPath === 'fresh' ? PROGRESS.ready : PROGRESS.readyFromSnapshot);
+  parts.outbox.progress('ready', { fresh: PROGRESS.ready, snapshot: PROGRESS.readyFromSnapshot, saved: PROGRESS.readyFromSaved }[bootPath]);
   const pythonVersion = pyodide.runPython('import sys; sys.version.split()[0]') as string;
   const snapshotRejected = restored.restored ? undefined : restored.rejected;
   const info: BootInfo = {

@@ -129,9 +129,20 @@ export function runInChat(page: Page, code: string, chat = 'code-exec-chat'): Pr
  * Everything in the page origin's IndexedDB, as JSON text: `{ "db/store/key": value }`, with byte
  * arrays decoded as UTF-8 (so a test can search stored files too). Empty `{}` when nothing is stored.
  */
-export function indexedDbContents(page: Page): Promise<string> {
-  return page.evaluate(async () => {
+export async function indexedDbContents(page: Page): Promise<string> {
+  return (await readIndexedDb(page)) as string;
+}
+
+/** How many records the page origin's IndexedDB holds in stores named `store` (the widget's `interpreters`: saved-interpreter-slot.ts). */
+export async function indexedDbCount(page: Page, store: string): Promise<number> {
+  return (await readIndexedDb(page, store)) as number;
+}
+
+/** `indexedDbContents`, or with `countOf` `indexedDbCount`: one walk over the databases. */
+function readIndexedDb(page: Page, countOf?: string): Promise<string | number> {
+  return page.evaluate(async (countOf) => {
     const dump: Record<string, unknown> = {};
+    let count = 0;
     for (const { name } of await indexedDB.databases()) {
       if (!name) continue;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -140,7 +151,16 @@ export function indexedDbContents(page: Page): Promise<string> {
         open.onerror = () => reject(open.error);
       });
       for (const storeName of db.objectStoreNames) {
+        if (countOf !== undefined && storeName !== countOf) continue;
         const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+        if (countOf !== undefined) {
+          const request = store.count();
+          count += await new Promise<number>((resolve, reject) => {
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          continue;
+        }
         const [keys, values] = await Promise.all(
           [store.getAllKeys(), store.getAll()].map(
             (request) =>
@@ -154,8 +174,9 @@ export function indexedDbContents(page: Page): Promise<string> {
       }
       db.close();
     }
+    if (countOf !== undefined) return count;
     return JSON.stringify(dump, (_key, value: unknown) => (value instanceof Uint8Array ? new TextDecoder().decode(value) : value));
-  });
+  }, countOf);
 }
 
 /** What a test file talking to the fake Gemini works with (see `useFakeGemini`). */

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { SEED_PROMPT, functionResponses, lastTurn, outputOf, reply, runPythonCall, seedLocalTurns, seedServerTurns, text } from '../fake-gemini/scenarios.js';
-import { collectLog, indexedDbContents, screenshot, sendAndWait, transcriptText, useFakeGemini } from '../support/widget-page.js';
+import { collectLog, indexedDbContents, indexedDbCount, screenshot, sendAndWait, transcriptText, useFakeGemini } from '../support/widget-page.js';
 import { PNG_1X1_BASE64 } from '../support/png.js';
 
 const TIMEOUT_MS = 120_000;
@@ -60,30 +60,6 @@ async function askForPrimes(page: Page): Promise<void> {
   expect(await transcriptText(page, CHAT)).toContain(ANSWER);
 }
 
-/** How many interpreters the page's IndexedDB holds (saved-interpreter-slot.ts). */
-function storedInterpreters(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    let count = 0;
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      if (db.objectStoreNames.contains('interpreters')) {
-        const request = db.transaction('interpreters', 'readonly').objectStore('interpreters').count();
-        count += await new Promise<number>((resolve, reject) => {
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      }
-      db.close();
-    }
-    return count;
-  });
-}
-
 /** Waits until a restored conversation is on screen. */
 async function restored(page: Page): Promise<void> {
   await expect.poll(() => page.locator(`${CHAT} [data-entry="divider"]`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -104,7 +80,7 @@ describe('a page reload', { timeout: TIMEOUT_MS }, () => {
     const page = await openChat();
     await askForPrimes(page);
     // The interpreter is stored a moment after the answer.
-    await expect.poll(() => storedInterpreters(page), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => indexedDbCount(page, 'interpreters'), { timeout: 60_000 }).toBeGreaterThan(0);
     const divider = page.locator(`${CHAT} .divider`);
     for (const [width, height, scheme] of [
       [400, 800, 'light'],

@@ -15,6 +15,25 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer>
 }
 
 /**
+ * `target[at + i] ^= source[i]` for `count` bytes: a 32-bit word at a time where the two can be
+ * aligned together (a snapshot's memory and the data segments XORed into it: megabytes).
+ */
+export function xorInto(target: Uint8Array, at: number, source: Uint8Array, count: number): void {
+  let i = 0;
+  if ((target.byteOffset + at) % 4 === source.byteOffset % 4) {
+    for (; i < count && (target.byteOffset + at + i) % 4 !== 0; i++) target[at + i] ^= source[i];
+    const words = (count - i) >> 2;
+    if (words > 0) {
+      const t = new Int32Array(target.buffer, target.byteOffset + at + i, words);
+      const s = new Int32Array(source.buffer, source.byteOffset + i, words);
+      for (let w = 0; w < words; w++) t[w] ^= s[w];
+      i += words * 4;
+    }
+  }
+  for (; i < count; i++) target[at + i] ^= source[i];
+}
+
+/**
  * SHA-256 of `data`, as hex. Web Crypto where there is one; a worker of the isolation frame has
  * none (its opaque origin is not a secure context), and there it is computed here (35 MB/s on a loaded two-core machine, where Node's own took 20 ms for 16 MiB against 0.5 s).
  */

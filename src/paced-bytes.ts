@@ -2,9 +2,11 @@
  * Work over a saved state's hundreds of megabytes done in slices, with a turn of the event loop
  * between them, so the host (an MCP server answering other clients, a page) never pauses long
  * while a session is saved: a 100 MB session's scan, gzip, checksum and copy each took 100-600 ms
- * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Node only (the host
- * packs and unpacks there; in a page the worker does, src/saved-state-format.ts).
+ * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Node only: the host
+ * checks and copies a state there, and a Node worker packs and unpacks with them
+ * (src/saved-state-format.ts).
  */
+import { joinBytes } from './bytes.js';
 
 /** Bytes handled between two turns of the event loop (a few milliseconds of copying or hashing). */
 export const SLICE_BYTES = 8 * 2 ** 20;
@@ -41,14 +43,21 @@ export async function copyPaced(parts: readonly Uint8Array[], into: Uint8Array, 
   }
 }
 
+/** Up to this many bytes (an idle session's save keeps a few MB) are gzipped in one call. */
+const ONE_CALL_BYTES = 16 * 2 ** 20;
+
 /**
- * `parts` as gzip chunks, compressed off the main thread: zlib's fastest level on its thread pool,
- * in chunks of a megabyte (its default, 16 KiB, costs a callback on the main thread each).
+ * `parts` as gzip chunks at zlib's fastest level, in Node. Saves are packed in the worker (its
+ * thread is the save's alone), so a small one is gzipped in one blocking call, without a round
+ * trip to zlib's pool; a large one streams through the pool a megabyte at a time, without a
+ * joined copy of it.
  */
-export async function gzipPaced(parts: readonly Uint8Array[]): Promise<Uint8Array[]> {
+export async function gzipNode(parts: readonly Uint8Array[]): Promise<Uint8Array[]> {
+  const zlib = await import(/* @vite-ignore */ 'node:zlib');
+  if (parts.reduce((sum, part) => sum + part.length, 0) <= ONE_CALL_BYTES)
+    return [zlib.gzipSync(parts.length === 1 ? parts[0] : joinBytes(parts), { level: 1 })];
   const out: Uint8Array[] = [];
-  const { createGzip } = await import(/* @vite-ignore */ 'node:zlib');
-  const gzip = createGzip({ level: 1, chunkSize: 2 ** 20 });
+  const gzip = zlib.createGzip({ level: 1, chunkSize: 2 ** 20 });
   const ended = new Promise<void>((resolve, reject) => {
     gzip.on('data', (chunk: Uint8Array) => out.push(chunk));
     gzip.once('end', resolve);

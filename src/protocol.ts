@@ -10,6 +10,7 @@
  * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
  */
 import type { Endpoint } from 'comlink';
+import type { DataSegment } from './wasm-data.js';
 import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
@@ -26,6 +27,10 @@ export interface BootConfig extends PyodideSource {
   maxFilesPerRun: number;
   /** A memory snapshot from an earlier boot (see worker/snapshots/snapshot.ts); validated before use. */
   snapshot?: SnapshotData;
+  /** Node worker threads: the runtime's wasm, compiled once by the host (src/sandbox/runtime/thread-shared.ts). */
+  wasmModule?: WebAssembly.Module;
+  /** Node worker threads: the runtime's wasm data segments, read once by the host (thread-shared.ts). */
+  dataSegments?: DataSegment[];
   /** Boot fresh with snapshotting enabled and return a new snapshot in `BootInfo.snapshot`. */
   makeSnapshot: boolean;
   /**
@@ -33,7 +38,7 @@ export interface BootConfig extends PyodideSource {
    * the host (Node), or packed (browsers: the worker checks and unpacks it, src/saved-state-format.ts);
    * the host checked its bytes either way.
    */
-  restoreState?: SavedInterpreter | Uint8Array;
+  restoreState?: Uint8Array;
   /**
    * Isolated mode: the runtime's bytes, fetched by the host. The worker then fetches nothing;
    * wheels are asked of the host (`package-request`), which serves lock-file entries only.
@@ -52,8 +57,11 @@ export interface BootConfig extends PyodideSource {
  */
 export type Bytes = Blob | Uint8Array<ArrayBuffer>;
 
-/** Snapshot bytes (see `Bytes`), or (Node) a gzipped snapshot file that the worker reads itself. */
-export type SnapshotData = Bytes | SnapshotFile;
+/**
+ * Snapshot bytes (see `Bytes`), (Node) a gzipped snapshot file that the worker reads itself, or
+ * (Node worker threads) the bytes in memory the process's threads share (src/sandbox/runtime/thread-shared.ts).
+ */
+export type SnapshotData = Bytes | SnapshotFile | Uint8Array<SharedArrayBuffer>;
 
 /**
  * A gzipped snapshot on disk (Node), as a file: URL inside the runtime's folder: the worker reads
@@ -171,12 +179,24 @@ export interface BootInfo {
   stateKey?: SavedInterpreter['key'];
 }
 
-/** A live interpreter (`WorkerApi.saveState`), before it is packed (src/saved-state-format.ts). */
+/**
+ * A live interpreter as a save takes it and a restore gives it back, unpacked
+ * (src/saved-state-format.ts packs it): Pyodide's memory snapshot as its header and the wasm
+ * memory's 4 KiB pages kept, with the working directory's files.
+ */
 export interface SavedInterpreter {
   /** The Pyodide build and the sandbox's Python sources it was made with: a restore needs the same. */
   key: { pyodideVersion: string; sourceHash: string };
-  /** Pyodide's memory snapshot (its own header, then the wasm memory). */
-  memory: Uint8Array;
+  /** The id of the boot snapshot the memory is stored against (worker/snapshots/state-base.ts), or null: the memory as it is. A restore needs that snapshot. */
+  base: string | null;
+  /** Pyodide's snapshot header (what precedes the wasm memory in its snapshot). */
+  header: Uint8Array;
+  /** The wasm memory's length. */
+  memoryBytes: number;
+  /** One bit per 4 KiB page of the wasm memory, set for the pages kept; the others are zeros, or with a `base` as the base has them. */
+  pageMap: Uint8Array;
+  /** The kept pages, in order; with a `base`, each XORed with the base's. */
+  pages: Uint8Array;
   /** The wasm memory's size at the save: the restore grows to it first. */
   heapSize: number;
   /** The working directory's files (they live outside the wasm memory). */
@@ -285,11 +305,11 @@ export interface WorkerApi {
   readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge;
   listFiles(): FileInfo[];
   /**
-   * The interpreter between runs, as `SavedInterpreter`; with `maxPackedBytes` (browsers), packed
-   * here, so the bytes leave the worker compressed, as one transferred buffer of at most that many
-   * bytes. Throws naming a loaded compiled package, which cannot be saved, or a state over the bound.
+   * The interpreter between runs, packed here (src/saved-state-format.ts), so the bytes leave the
+   * worker compressed, as one transferred buffer of at most `maxPackedBytes`. Throws naming a
+   * loaded compiled package, which cannot be saved, or a state over the bound.
    */
-  saveState(maxPackedBytes?: number): SavedInterpreter | Promise<Uint8Array>;
+  saveState(maxPackedBytes: number): Promise<Uint8Array>;
 }
 
 /** `readFile`'s answer for a file over its `maxBytes`. */

@@ -2,8 +2,9 @@
  * The saved-state format (`PythonSandbox.saveState`), one for every host: packed by the host in
  * Node, by the worker in browsers (so the bytes leave it compressed), and checked by whichever
  * side unpacks it. Layout: "PSST" | u32 header length | JSON header | gzip payload (each file's
- * bytes, then the memory snapshot's non-zero pages: a host can read the files without unpacking
- * the memory). Every size is read from the header and bounded before anything is decompressed,
+ * bytes, Pyodide's snapshot header, then the wasm memory's kept 4 KiB pages: a host can read the
+ * files without unpacking the memory). The worker keeps a page where it is not all zeros, or where
+ * it differs from the boot snapshot the save is stored against (`base`, then stored as the XOR). Every size is read from the header and bounded before anything is decompressed,
  * and decompression stops at the declared size: a small gzip that unpacks to gigabytes is refused.
  * The header's SHA-256 of the payload catches corruption; it is kept in the blob itself, so it does
  * not stop a blob edited on purpose (that needs a key kept apart from it). A forged blob that
@@ -15,11 +16,11 @@
 import type { SavedInterpreter } from './protocol.js';
 import { isNode } from './is-node.js';
 import { joinBytes, sha256Hex } from './bytes.js';
-import { SLICE_BYTES, copyPaced, gunzipPaced, gzipPaced, nextTurn, sha256Paced } from './paced-bytes.js';
+import { copyPaced, gunzipPaced, gzipNode, sha256Paced } from './paced-bytes.js';
 
 const MAGIC = [0x50, 0x53, 0x53, 0x54]; // "PSST"
-/** 2: the files come before the memory in the payload. */
-const FORMAT = 2;
+/** 2: the files come before the memory in the payload; 3: the memory may be stored against a boot snapshot (`base`), in 4 KiB pages. */
+const FORMAT = 3;
 /** The default bound on a saved state, packed and unpacked, in Node: wasm32's whole memory is 4 GiB. */
 export const MAX_STATE_BYTES = 2 ** 31;
 /**
@@ -32,14 +33,20 @@ export const MAX_STATE_BYTES = 2 ** 31;
 export const MAX_PAGE_STATE_BYTES = 160 * 2 ** 20;
 const MAX_HEADER_BYTES = 4 * 2 ** 20;
 const MAX_FILES = 10_000;
-const PAGE = 65536;
+/** The wasm memory's pages as a save keeps them (`SavedInterpreter.pageMap`). */
+export const STATE_PAGE = 4096;
+const PAGE = STATE_PAGE;
 
 interface Header {
   format: number;
   key: SavedInterpreter['key'];
+  /** `SavedInterpreter.base`: the boot snapshot the memory is stored against. */
+  base: string | null;
   heapSize: number;
+  /** Pyodide's snapshot: its own header's length, then the wasm memory's. */
+  headerBytes: number;
   memoryBytes: number;
-  /** One bit per 64 KiB page of the memory (hex), set for the pages kept: all-zero ones are not. */
+  /** One bit per 4 KiB page of the wasm memory (hex), set for the pages kept. */
   pageMap: string;
   files: { path: string; bytes: number }[];
   /** The payload's length packed and unpacked, and the SHA-256 of the packed payload. */
@@ -56,27 +63,31 @@ export interface CheckedState {
 }
 
 /**
- * `state` (the worker's save, checked here: on the host it is untrusted) as one gzip-compressed,
- * checksummed blob; refused as soon as the compressed bytes pass `maxPackedBytes` (browsers).
+ * `state` (the worker's save, checked) as one gzip-compressed, checksummed blob;
+ * refused as soon as the compressed bytes pass `maxPackedBytes`.
  */
 export async function packState(state: SavedInterpreter, maxPackedBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array<ArrayBuffer>> {
-  const { memory, files, heapSize, key } = state ?? ({} as Partial<SavedInterpreter>);
+  const { header: pyodideHeader, memoryBytes, pageMap, pages, files, heapSize, key, base } = state ?? ({} as Partial<SavedInterpreter>);
   const fits = (b: unknown) => b instanceof Uint8Array && b.length <= MAX_STATE_BYTES;
   const filesFit =
     Array.isArray(files) && files.length <= MAX_FILES && files.every((f) => typeof f?.path === 'string' && f.path.length <= 4096 && fits(f.data));
-  if (!fits(memory) || !filesFit || !Number.isSafeInteger(heapSize) || typeof key?.sourceHash !== 'string')
-    throw new Error('the worker answered saveState() with something that is not a saved interpreter');
-  const { map, kept } = await nonZeroPages(memory);
-  const parts = [...files.map(({ data }) => data), ...kept];
-  // Node (the host packs, between other clients' requests): in slices, with the event loop turning between them.
-  const payload = isNode ? await gzipPaced(parts) : [await gzipInPage(parts, maxPackedBytes)];
+  const sized = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) <= MAX_STATE_BYTES;
+  if (!fits(pyodideHeader) || !fits(pages) || !sized(memoryBytes) || !(pageMap instanceof Uint8Array) || !filesFit || !sized(heapSize))
+    throw new Error('saveState() made something that is not a saved interpreter');
+  if (typeof key?.sourceHash !== 'string' || !isBase(base) || pageMap.length !== mapLength(memoryBytes) || keptLength(pageMap, memoryBytes) !== pages.length)
+    throw new Error('saveState() made a saved interpreter whose sizes do not add up');
+  const parts = [...files.map(({ data }) => data), pyodideHeader, pages];
+  const payload = isNode ? await gzipNode(parts) : [await gzipInPage(parts, maxPackedBytes)];
   const packedBytes = payload.reduce((sum, chunk) => sum + chunk.length, 0);
+  if (packedBytes > maxPackedBytes) throw new Error(`the saved state packs to more than the ${maxPackedBytes} bytes one may have here`);
   const header: Header = {
     format: FORMAT,
     key,
+    base,
     heapSize,
-    memoryBytes: memory.length,
-    pageMap: Array.from(map, (b) => b.toString(16).padStart(2, '0')).join(''),
+    headerBytes: pyodideHeader.length,
+    memoryBytes,
+    pageMap: Array.from(pageMap, (b) => b.toString(16).padStart(2, '0')).join(''),
     files: files.map(({ path, data }) => ({ path, bytes: data.length })),
     packedBytes,
     unpackedBytes: parts.reduce((sum, part) => sum + part.length, 0),
@@ -116,6 +127,7 @@ export async function checkState(
     throw refuse('its header is corrupt');
   }
   if (header?.format !== FORMAT) throw refuse(`it has another format (${header?.format})`);
+  if (!isBase(header.base)) throw refuse('its base snapshot is not named right');
   if (typeof header.key?.pyodideVersion !== 'string' || typeof header.key?.sourceHash !== 'string') throw refuse('its build is not named');
   if (key !== null && (!key || header.key.pyodideVersion !== key.pyodideVersion || header.key.sourceHash !== key.sourceHash)) {
     throw refuse(
@@ -124,38 +136,39 @@ export async function checkState(
   }
   // Node: a view (a copy of hundreds of megabytes would pause the host); a page keeps a copy of its own, to hand on.
   const payload = isNode ? (bytes.subarray(8 + length) as Uint8Array<ArrayBuffer>) : bytes.slice(8 + length);
-  const { files, memoryBytes, unpackedBytes, heapSize } = header;
+  const { files, headerBytes, memoryBytes, unpackedBytes, heapSize } = header;
   const size = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   if (!Array.isArray(files) || files.length > MAX_FILES || !files.every((f) => typeof f?.path === 'string' && size(f.bytes)))
     throw refuse('its file list is corrupt');
-  if (![memoryBytes, unpackedBytes, heapSize].every(size) || header.packedBytes !== payload.length) throw refuse('its sizes are corrupt');
-  if (Math.max(unpackedBytes, memoryBytes) > maxBytes || heapSize > 2 ** 32) throw refuse(`it unpacks to more than the ${maxBytes} bytes allowed`);
+  if (![headerBytes, memoryBytes, unpackedBytes, heapSize].every(size) || header.packedBytes !== payload.length) throw refuse('its sizes are corrupt');
+  if (Math.max(unpackedBytes, headerBytes + memoryBytes) > maxBytes || heapSize > 2 ** 32)
+    throw refuse(`it unpacks to more than the ${maxBytes} bytes allowed`);
   const map = typeof header.pageMap === 'string' && /^(?:[0-9a-f]{2})*$/.test(header.pageMap) ? fromHex(header.pageMap) : undefined;
-  if (!map || map.length !== Math.ceil(Math.ceil(memoryBytes / PAGE) / 8)) throw refuse('its page map is corrupt');
+  if (!map || map.length !== mapLength(memoryBytes)) throw refuse('its page map is corrupt');
   const keptBytes = keptLength(map, memoryBytes);
-  if (keptBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
+  if (headerBytes + keptBytes + files.reduce((sum, f) => sum + f.bytes, 0) !== unpackedBytes) throw refuse('its sizes do not add up');
   if ((isNode ? await sha256Paced([payload]) : await sha256Hex(payload)) !== header.sha256) throw refuse('its checksum does not match (corrupt or edited)');
   return { header, payload, map };
 }
 
-/** The saved interpreter in `bytes`, checked (`checkState`) and unpacked. */
+/** The saved interpreter in `bytes`, checked (`checkState`) and unpacked (its parts are views of one buffer). */
 export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'] | null | undefined, maxBytes = MAX_STATE_BYTES): Promise<SavedInterpreter> {
   const { header, payload, map } = await checkState(bytes, key, maxBytes);
-  const { memoryBytes, unpackedBytes, heapSize } = header;
+  const { headerBytes, memoryBytes, unpackedBytes, heapSize } = header;
   const whole = isNode ? await gunzipPaced(payload, unpackedBytes).catch(notUnpacked) : await unpackPrefix(payload, unpackedBytes);
   if (whole.length !== unpackedBytes) throw new Error('it unpacks to another size than it says');
   const files = filesIn(header, whole);
-  // A buffer of its own (Pyodide reads it as a Uint32Array, so it must be aligned), zero where a page was dropped.
-  const memory = new Uint8Array(memoryBytes);
-  let at = header.files.reduce((sum, f) => sum + f.bytes, 0);
-  for (let page = 0; page * PAGE < memoryBytes; page++) {
-    if (isNode && page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
-    if (!(map[page >> 3] & (1 << (page & 7)))) continue;
-    const length = Math.min(PAGE, memoryBytes - page * PAGE);
-    memory.set(whole.subarray(at, at + length), page * PAGE);
-    at += length;
-  }
-  return { key: header.key, memory, heapSize, files };
+  const at = header.files.reduce((sum, f) => sum + f.bytes, 0);
+  return {
+    key: header.key,
+    base: header.base,
+    header: whole.subarray(at, at + headerBytes),
+    memoryBytes,
+    pageMap: map,
+    pages: whole.subarray(at + headerBytes),
+    heapSize,
+    files,
+  };
 }
 
 /** The working directory's files of a checked state, unpacking only them (they come first). */
@@ -204,31 +217,18 @@ function notUnpacked(error: Error): never {
   throw new Error(`it does not unpack (${error?.message ?? error})`);
 }
 
-/** The memory's pages that are not all zeros (half of an idle interpreter's), and the map of which they are. */
-async function nonZeroPages(memory: Uint8Array): Promise<{ map: Uint8Array; kept: Uint8Array[] }> {
-  const pages = Math.ceil(memory.length / PAGE);
-  const map = new Uint8Array(Math.ceil(pages / 8));
-  const kept: Uint8Array[] = [];
-  const aligned = memory.byteOffset % 4 === 0;
-  for (let page = 0; page < pages; page++) {
-    if (isNode && page > 0 && page % (SLICE_BYTES / PAGE) === 0) await nextTurn();
-    const bytes = memory.subarray(page * PAGE, (page + 1) * PAGE);
-    if (isZero(bytes, aligned)) continue;
-    map[page >> 3] |= 1 << (page & 7);
-    kept.push(bytes);
-  }
-  return { map, kept };
-}
-
-function isZero(bytes: Uint8Array, aligned: boolean): boolean {
-  const words = aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
-  for (let i = 0; i < words.length; i++) if (words[i]) return false;
-  for (let i = words.length * 4; i < bytes.length; i++) if (bytes[i]) return false;
-  return true;
+/** A boot snapshot's id (worker/snapshots/snapshot.ts), or null. */
+function isBase(base: unknown): base is string | null {
+  return base === null || (typeof base === 'string' && /^[0-9a-f]{32}$/.test(base));
 }
 
 function fromHex(hex: string): Uint8Array {
   return Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+/** The length of a page map for `memoryBytes`: a bit a page. */
+export function mapLength(memoryBytes: number): number {
+  return Math.ceil(Math.ceil(memoryBytes / PAGE) / 8);
 }
 
 /** How many of the memory's bytes the pages `map` keeps hold. */

@@ -3,21 +3,8 @@
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
  * boot/, runs.ts, files/, packages/host-requests.ts, code-calls/ and stops/.
  */
-import type {
-  BootConfig,
-  BootInfo,
-  Bytes,
-  FileTooLarge,
-  HostEvent,
-  PortLike,
-  RestoredFile,
-  RunRequest,
-  SavedInterpreter,
-  WorkerApi,
-  WorkerRunResult,
-} from '../src/protocol.js';
+import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
 import type { FileInfo } from '../src/types.js';
-import { transfer } from 'comlink';
 import { bootInterpreter } from './boot/boot.js';
 import { packedState, saveInterpreter } from './snapshots/saved-state.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
@@ -130,10 +117,8 @@ export class PyodideEngine implements WorkerApi {
     return listFiles(this.py);
   }
 
-  saveState(maxPackedBytes?: number): SavedInterpreter | Promise<Uint8Array> {
-    const saved = saveInterpreter(this.py, this.stateKey!);
-    if (maxPackedBytes === undefined) return transfer(saved, [saved.memory.buffer, ...saved.files.map(({ data }) => data.buffer)]);
-    return packedState(saved, maxPackedBytes);
+  saveState(maxPackedBytes: number): Promise<Uint8Array> {
+    return packedState(saveInterpreter(this.py, this.stateKey!), maxPackedBytes);
   }
 }
 

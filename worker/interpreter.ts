@@ -3,6 +3,7 @@ import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
 import type { FdOutput } from './fd-output.js';
 import type { PackageIndex } from './packages/cell-packages.js';
+import type { StateBase } from './snapshots/state-base.js';
 
 /** A Python object proxy with the runner's methods (see worker/python/runner.py). */
 export interface RunnerProxy extends PyProxy {
@@ -24,6 +25,8 @@ export interface Interpreter {
   outputBelow: FdOutput;
   /** For messages: the package source the user configured (in isolated mode the worker sees a virtual one). */
   packageBaseUrl: string;
+  /** The boot snapshot a save is stored against (state-base.ts); none after a boot without one. */
+  base?: StateBase;
 }
 
 /** Python's WebAssembly memory as it is now (a new view after each growth). */

@@ -2,7 +2,7 @@ import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunR
 import { LateMessages } from './session/late-messages.js';
 import { SandboxDisposedError, SandboxFileNotFoundError } from './errors.js';
 import { callWorker } from './session/worker-call.js';
-import { askSave, restoredSession, savedState } from './session/saved-state.js';
+import { restoredSession, savedState } from './session/saved-state.js';
 import type { Interpreters } from './session/interpreters.js';
 import type { BootPlan } from './runtime/boot-plan.js';
 import { type StartedSandbox, startSandbox } from './runtime/sandbox-start.js';
@@ -53,17 +53,17 @@ export class PythonSandbox {
   private readonly boot: BootPlan;
   private readonly interpreters: Interpreters;
 
-  private constructor({ session, boot, limits, interpreters, restartPoints, files, savedState }: StartedSandbox) {
+  private constructor({ session, boot, limits, interpreters, restartPoints, files, savedState: startedFrom }: StartedSandbox) {
     this.session = session;
     this.boot = boot;
     this.interpreters = interpreters;
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes, files);
-    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => askSave(s, (fn, ms) => this.call(s, 'saveState', fn, ms))));
+    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => savedState(s, (fn, ms) => this.call(s, 'saveState', fn, ms))));
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
     this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
-    this.restartPoint.seed(savedState);
+    this.restartPoint.seed(startedFrom);
   }
 
   /**

@@ -6,7 +6,7 @@
  * the Deno boundary (a 2025 client), over HTTP in worker threads (a 2026-07-28 client, by handle),
  * and the other two pairings.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -118,9 +118,10 @@ describe('over HTTP, by handle', () => {
         await b.stop();
       }
 
-      // Room for one state (an idle one is ~6.7 MB): a new interpreter's save evicts the oldest, says so on stderr,
-      // and the evicted handle's call says its state is gone.
-      const c = await startHttpServer(flags('c', 10_000_000));
+      // Room for the first state alone (states are stored against the boot snapshot: this one is about 1.3 MB, a new
+      // interpreter's 0.1 MB): a new interpreter's save evicts the oldest, says so on stderr, and the evicted handle's
+      // call says its state is gone.
+      const c = await startHttpServer(flags('c', statSync(join(folder, saved[0] as string)).size));
       try {
         const client = await connectModernHttp(c.url);
         const newer = await client.call('run_python', { code: 'y = 1' });

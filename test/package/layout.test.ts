@@ -41,6 +41,8 @@ const WORKER_MAY_USE = [
   'src/default-api-names.ts',
   'src/saved-state-format.ts',
   'src/bytes.ts',
+  // The wasm's data segments: read by the worker, and by the host once for its threads (thread-shared.ts).
+  'src/wasm-data.ts',
 ];
 
 function sources(folder: string, extension: string): string[] {

@@ -6,6 +6,8 @@ const body = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
 /** Wraps a copy (wrapping uses up its body) with no data segments. */
 const wrap = (k: typeof key, b: Uint8Array) => wrapSnapshot(k, b.slice(), []);
 const unwrap = (k: typeof key, b: Uint8Array) => unwrapSnapshot(k, b, []);
+/** What an unwrapped snapshot is: its body, and the id made with it (which a saved state names, state-base.ts). */
+const unwrapped = (b: Uint8Array) => ({ body: b, id: expect.stringMatching(/^[0-9a-f]{32}$/) });
 
 /** A body shaped like Pyodide's: a 128-byte header (u32 magic, u32 where the memory starts), then `memory`. */
 function pyodideBody(memory: Uint8Array): Uint8Array {
@@ -19,7 +21,7 @@ describe('snapshot format', () => {
   it('round-trips the body for the same key, 16-byte aligned', () => {
     const wrapped = wrap(key, body);
     const out = unwrap(key, wrapped);
-    expect(out).toEqual({ body });
+    expect(out).toEqual(unwrapped(body));
     expect((wrapped.length - body.length) % 16).toBe(0);
   });
 
@@ -46,7 +48,7 @@ describe('snapshot format', () => {
     const wrapped = wrapSnapshot(key, original.slice(), segments);
     // Page 0 (Pyodide's header) and page 3 only.
     expect(wrapped.length).toBeLessThan(2 * PAGE + 256);
-    expect(unwrapSnapshot(key, wrapped, segments)).toEqual({ body: original });
+    expect(unwrapSnapshot(key, wrapped, segments)).toEqual(unwrapped(original));
   });
 
   it('keeps the bytes a program changed inside a data segment', () => {
@@ -56,7 +58,7 @@ describe('snapshot format', () => {
     memory[1030] = 6;
     const original = pyodideBody(memory);
     const segments = [{ address: 1024, bytes: data }];
-    expect(unwrapSnapshot(key, wrapSnapshot(key, original.slice(), segments), segments)).toEqual({ body: original });
+    expect(unwrapSnapshot(key, wrapSnapshot(key, original.slice(), segments), segments)).toEqual(unwrapped(original));
   });
 
   it('rejects a snapshot whose kept pages are cut short or run long', () => {
@@ -84,6 +86,11 @@ describe('snapshot format', () => {
     new DataView(old.buffer).setUint32(4, header.length, true);
     old.set(header, 8);
     expect(unwrap(key, old)).toEqual({ rejected: 'an older snapshot format (2)' });
+  });
+
+  it('gives each snapshot an id of its own', () => {
+    const id = (b: Uint8Array) => (unwrap(key, b) as { id: string }).id;
+    expect(id(wrap(key, body))).not.toBe(id(wrap(key, body)));
   });
 
   it('rejects a snapshot made by another Pyodide version', () => {

@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, BootInfo, SavedInterpreter } from '../../src/protocol.js';
+import type { BootConfig, BootInfo } from '../../src/protocol.js';
 import { isNode } from '../../src/is-node.js';
 import { PROGRESS } from '../../src/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../../src/pyodide-defaults.js';
@@ -22,10 +22,11 @@ import { type IndexPackages, PackageIndex } from '../packages/cell-packages.js';
 import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { readSnapshot } from './snapshot-file.js';
-import { type SnapshotKey, hashSources, unwrapSnapshot, wrapSnapshot } from '../snapshots/snapshot.js';
+import { type KeptPages, type SnapshotKey, bodyOf, hashSources, keptPages, wrapSnapshot } from '../snapshots/snapshot.js';
+import { StateBase, restoredMemory } from '../snapshots/state-base.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
 import { growingTo, staleReference, unpackedState, writeSavedFiles } from '../snapshots/saved-state.js';
-import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../snapshots/wasm-data.js';
+import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../../src/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
 export interface BootParts extends ModuleParts {
@@ -60,7 +61,7 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
   const restored = config.restoreState
-    ? await restoreSaved(parts, module, options, key, config.restoreState)
+    ? await restoreSaved(parts, module, options, key, config.restoreState, await baseOf(key, given, segments))
     : given && segments
       ? await restore(parts, module, options, key, await given, segments)
       : { restored: false as const };
@@ -68,7 +69,8 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   const pyodide = restored.restored ? restored.pyodide : fresh!.pyodide;
   const snapshot = fresh?.snapshot;
   const bootPath: BootInfo['bootPath'] = config.restoreState ? 'saved' : restored.restored ? 'snapshot' : 'fresh';
-  const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl };
+  const base = restored.restored ? restored.base : undefined;
+  const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl, base };
   parts.outbox.progress('ready', { fresh: PROGRESS.ready, snapshot: PROGRESS.readyFromSnapshot, saved: PROGRESS.readyFromSaved }[bootPath]);
   const pythonVersion = pyodide.runPython('import sys; sys.version.split()[0]') as string;
   const snapshotRejected = restored.restored ? undefined : restored.rejected;
@@ -93,26 +95,18 @@ async function restore(
   key: SnapshotKey,
   bytes: Uint8Array | { rejected: string },
   segments: Promise<DataSegment[]>,
-): Promise<{ restored: true; pyodide: PyodideInterface } | { restored: false; rejected?: string }> {
+): Promise<{ restored: true; pyodide: PyodideInterface; base?: StateBase } | { restored: false; rejected?: string }> {
   if ('rejected' in bytes) return { restored: false, rejected: bytes.rejected };
-  let unwrapped: ReturnType<typeof unwrapSnapshot>;
+  const kept = keptPages(key, bytes);
+  if ('rejected' in kept) return { restored: false, rejected: kept.rejected };
+  let data: DataSegment[];
   try {
-    unwrapped = unwrapSnapshot(key, bytes, await segments);
+    data = await segments;
   } catch (error) {
     return { restored: false, rejected: `the runtime's wasm could not be read: ${(error as Error)?.message ?? error}` };
   }
-  if ('rejected' in unwrapped) return { restored: false, rejected: unwrapped.rejected };
   parts.outbox.progress('boot', PROGRESS.restoring);
-  // Pyodide keeps its options as long as the interpreter lives: the memory (30 MB) is handed over
-  // once, through a thenable Pyodide awaits, so those options do not keep it too.
-  let body: Uint8Array | undefined = unwrapped.body;
-  const loadSnapshot = {
-    // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: Pyodide awaits the option, and its result is not kept with it.
-    then(resolve: (body: Uint8Array | undefined) => void) {
-      resolve(body);
-      body = undefined;
-    },
-  };
+  const loadSnapshot = handedOnce(bodyOf(kept, data));
   let pyodide: PyodideInterface;
   try {
     pyodide = await parts.stdlib.restore(async () => {
@@ -129,7 +123,24 @@ async function restore(
   // Every restore starts from the same random state. (The runner's setup orders sys.path.)
   pyodide.runPython('import random; random.seed()');
   refreshTimeZone(pyodide);
-  return { restored: true, pyodide };
+  return { restored: true, pyodide, base: baseFrom(kept, data) };
+}
+
+/** The snapshot a save is stored against, when it has an id (older snapshots have none). */
+function baseFrom(kept: KeptPages, segments: DataSegment[]): StateBase | undefined {
+  return kept.id ? new StateBase(kept as KeptPages & { id: string }, segments) : undefined;
+}
+
+/** The base of a boot that restores a saved state: the snapshot it was handed, if it fits this build. */
+async function baseOf(
+  key: SnapshotKey,
+  given: Promise<Uint8Array | { rejected: string }> | undefined,
+  segments: Promise<DataSegment[]> | undefined,
+): Promise<StateBase | undefined> {
+  const bytes = await given;
+  if (!bytes || 'rejected' in bytes || !segments) return undefined;
+  const kept = keptPages(key, bytes);
+  return 'rejected' in kept ? undefined : baseFrom(kept, await segments.catch(() => []));
 }
 
 /**
@@ -141,17 +152,21 @@ async function restoreSaved(
   module: PyodideModule,
   options: LoadOptions,
   key: SnapshotKey,
-  saved: SavedInterpreter | Uint8Array,
-): Promise<{ restored: true; pyodide: PyodideInterface }> {
+  saved: Uint8Array,
+  base: StateBase | undefined,
+): Promise<{ restored: true; pyodide: PyodideInterface; base?: StateBase }> {
   const state = await unpackedState(saved, key);
   if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
+  if (state.base !== null && (!base || state.base !== base.id))
+    throw new Error(`it is stored against boot snapshot ${state.base}, and this sandbox has ${base ? `another (${base.id})` : 'none'}`);
+  const memory = restoredMemory(state, state.base === null ? undefined : base);
   parts.outbox.progress('boot', PROGRESS.restoring);
   const create = options.createPyodideModule as Parameters<typeof growingTo>[1];
   const pyodide = await parts.stdlib.restore(async () => {
     const restoredPyodide = await module.loadPyodide({
       ...options,
       createPyodideModule: growingTo(state.heapSize, create),
-      _loadSnapshot: state.memory,
+      _loadSnapshot: handedOnce(memory),
       _snapshotDeserializer: staleReference,
     });
     parts.trampoline.putBack();
@@ -161,7 +176,7 @@ async function restoreSaved(
   writeSavedFiles(pyodide, state.files);
   parts.stdlib.holdImports(pyodide, parts.mustStop);
   refreshTimeZone(pyodide);
-  return { restored: true, pyodide };
+  return { restored: true, pyodide, base };
 }
 
 /**
@@ -193,8 +208,9 @@ async function bootFresh(
   return { pyodide, snapshot };
 }
 
-/** The runtime's wasm data segments (wasm-data.ts): handed in (browsers), read from disk by slices (Node) or as it streams (Deno). */
+/** The runtime's wasm data segments (src/wasm-data.ts): handed in (Node threads; browsers, in the wasm), read from disk by slices (Node) or as it streams (Deno). */
 async function wasmData(config: BootConfig): Promise<DataSegment[]> {
+  if (config.dataSegments) return config.dataSegments;
   if (config.runtime) return dataSegments(config.runtime.wasm);
   const url = new URL('pyodide.asm.wasm', config.indexURL).href;
   return isNode ? dataSegments(await localFile(url)) : dataSegmentsOfStream(await localStream(url));
@@ -229,6 +245,22 @@ function startRunner(
   const packages = new PackageIndex(pyodide, staging, config.packageIndex ? (names) => parts.askIndex(names) : undefined);
   parts.interrupts.listen(pyodide, true);
   return { runner, outputBelow, packages };
+}
+
+/**
+ * A memory snapshot for Pyodide's `_loadSnapshot`. Pyodide keeps its options as long as the
+ * interpreter lives: the memory (30 MB and more) is handed over once, through a thenable Pyodide
+ * awaits, so those options do not keep it too.
+ */
+function handedOnce(memory: Uint8Array): { then(resolve: (body: Uint8Array | undefined) => void): void } {
+  let body: Uint8Array | undefined = memory;
+  return {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: Pyodide awaits the option, and its result is not kept with it.
+    then(resolve) {
+      resolve(body);
+      body = undefined;
+    },
+  };
 }
 
 function writeSources(pyodide: PyodideInterface): void {

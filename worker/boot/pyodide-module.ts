@@ -50,12 +50,13 @@ export async function loadPyodideModule(config: BootConfig, parts: ModuleParts):
     // checks no hash in Node). The host hands in the lock file's text.
     routePackagesToHost((fileName) => parts.fetchPackage(fileName));
     const staging = await StagingFolder.create();
+    const create = trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]);
     return {
       ...module,
       staging,
       extra: {
         indexURL: await toLocalPath(config.indexURL),
-        createPyodideModule: trampoline.wrap(asm.default as Parameters<TrampolinePick['wrap']>[0]),
+        createPyodideModule: config.wasmModule ? withCompiledWasm(config.wasmModule, create) : create,
         packageBaseUrl: VIRTUAL_PACKAGE_URL,
         packageCacheDir: staging?.path,
         lockFileURL: config.lockFileURL,
@@ -80,5 +81,27 @@ export async function loadPyodideModule(config: BootConfig, parts: ModuleParts):
       packageBaseUrl: VIRTUAL_PACKAGE_URL,
       lockFileContents: config.lockFileContents ?? runtime.lockFile,
     },
+  };
+}
+
+/**
+ * `create` (Pyodide's `createPyodideModule`) instantiating `compiled`, the runtime's wasm the
+ * host compiled once for its threads (src/sandbox/runtime/thread-shared.ts), instead of compiling
+ * the file's bytes again. Pyodide's own `instantiateWasm` adds imports of its own and then
+ * instantiates the bytes it read: the first instantiation of bytes from here on gets the compiled
+ * module (a package's libraries, loaded later, are left alone).
+ */
+function withCompiledWasm<S>(compiled: WebAssembly.Module, create: (settings: S) => Promise<unknown>): (settings: S) => Promise<unknown> {
+  return (settings) => {
+    const instantiate = WebAssembly.instantiate;
+    const restore = () => {
+      WebAssembly.instantiate = instantiate;
+    };
+    WebAssembly.instantiate = ((source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
+      if (source instanceof WebAssembly.Module) return instantiate(source, imports);
+      restore();
+      return instantiate(compiled, imports).then((instance) => ({ instance, module: compiled }));
+    }) as typeof WebAssembly.instantiate;
+    return create(settings).finally(restore);
   };
 }

@@ -1,7 +1,7 @@
 /**
  * A live interpreter saved and restored (the public `saveState` / `restoreState`; the bytes'
- * format: src/saved-state-format.ts, packed here in browsers and by the host in Node, checked by
- * the host before a restore and here again when they come packed). The memory is Pyodide's
+ * format: src/saved-state-format.ts, packed here on every host, so they leave the worker
+ * compressed, and checked by the host before a restore and here again). The memory is Pyodide's
  * experimental memory snapshot taken after user code ran; the working directory lives in
  * Emscripten's file system, outside that memory, so its files travel beside it.
  */
@@ -12,7 +12,7 @@ import { packState, unpackState } from '../../src/saved-state-format.js';
 import { transfer } from 'comlink';
 import type { Interpreter } from '../interpreter.js';
 import { listFiles, readFile } from '../files/file-calls.js';
-import { memoryOf } from '../interpreter.js';
+import { pagesOf } from './state-base.js';
 
 interface SnapshotApi {
   config: { _makeSnapshot?: boolean };
@@ -49,7 +49,6 @@ export function saveInterpreter(py: Interpreter, key: SavedInterpreter['key']): 
   const reason = unsaveableReason(py.pyodide);
   if (reason) throw new Error(reason);
   const { pyodide } = py;
-  pyodide.runPython('import gc; gc.collect()');
   const api = (pyodide as unknown as { _api: SnapshotApi })._api;
   const before = api.config._makeSnapshot;
   // Pyodide checks only this flag; a booted interpreter's `js` is plain globalThis (boot.ts), so no path is recorded.
@@ -63,34 +62,41 @@ export function saveInterpreter(py: Interpreter, key: SavedInterpreter['key']): 
   // Freed slots read as undefined, which Pyodide refuses: saved as empty ones.
   const get = table.__hiwire_get;
   table.__hiwire_get = (i: number) => get(i) ?? null;
-  let memory: Uint8Array;
+  const module = table as unknown as DynamicLibraries;
+  const heap = module.HEAP8;
+  let header: Uint8Array;
   try {
-    memory = pyodide.makeMemorySnapshot({ serializer: () => STALE });
+    // Pyodide's snapshot is its header, then a copy of the heap: with the heap hidden, only the
+    // header is made, and only the heap's pages a save keeps are copied (pagesOf).
+    module.HEAP8 = new Int8Array(0);
+    header = pyodide.makeMemorySnapshot({ serializer: () => STALE });
   } finally {
+    module.HEAP8 = heap;
     api.config._makeSnapshot = before;
     api.getExpectedKeys = expected;
     table.__hiwire_get = get;
   }
+  const { pageMap, pages } = pagesOf(heap, py.base);
   const files = listFiles(py).map(({ path }) => {
     const data = readFile(py, path);
     if (!(data instanceof Uint8Array)) throw new Error(`could not read ${path}`);
     return { path, data };
   });
-  return { key, memory, heapSize: memoryOf(pyodide)?.length ?? memory.length, files };
+  return { key, header, memoryBytes: heap.length, pageMap, pages, base: py.base?.id ?? null, heapSize: heap.length, files };
 }
 
 const STALE = { stale: true };
 
-/** `saved` packed here (browsers, Deno), as one buffer to transfer; refused over `maxBytes`. */
+/** `saved` packed here, as one buffer to transfer; refused over `maxBytes`. */
 export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
   const packed = await packState(saved, maxBytes);
   if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
   return transfer(packed, [packed.buffer]);
 }
 
-/** A restore's state: unpacked here when it comes packed (browsers, Deno), checked again inside the boundary. */
-export async function unpackedState(state: SavedInterpreter | Uint8Array, key: SavedInterpreter['key']): Promise<SavedInterpreter> {
-  return state instanceof Uint8Array ? unpackState(state, key) : state;
+/** A restore's state, unpacked here and checked again inside the boundary. */
+export async function unpackedState(state: Uint8Array, key: SavedInterpreter['key']): Promise<SavedInterpreter> {
+  return unpackState(state, key);
 }
 
 /** What a restored interpreter finds where Python held a JavaScript object at the save: it throws when used. */

@@ -11,8 +11,12 @@
  *
  * Layout: "PSBX" | u32 header length | JSON header | zero padding to 16 bytes |
  * page map (1 bit per page, 1 = kept) | zero padding to 16 bytes | the kept pages in order.
+ *
+ * Each snapshot carries a random id: a saved state is stored as its difference from the snapshot
+ * its interpreter booted from (state-base.ts) and names it by this id.
  */
-import type { DataSegment } from './wasm-data.js';
+import { xorInto } from '../../src/bytes.js';
+import type { DataSegment } from '../../src/wasm-data.js';
 
 const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"
 const FORMAT = 3;
@@ -50,6 +54,18 @@ interface Header extends SnapshotKey {
   format: number;
   /** Pyodide's snapshot length in bytes. */
   size: number;
+  /** 32 hex digits, random, made with the snapshot (older snapshots have none). */
+  id?: string;
+}
+
+/** A wrapped snapshot's kept pages, read in place (for a saved state's base, state-base.ts). */
+export interface KeptPages {
+  /** The snapshot's id, if it has one. */
+  id: string | undefined;
+  /** Pyodide's snapshot length in bytes. */
+  size: number;
+  /** page index → its bytes as stored (XORed with the data segments), views into the wrapped bytes. */
+  pages: Map<number, Uint8Array>;
 }
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -69,7 +85,8 @@ export function wrapSnapshot(key: SnapshotKey, body: Uint8Array, segments: reado
     map[page >> 3] |= 1 << (page & 7);
     kept.push(bytes);
   }
-  const header = new TextEncoder().encode(JSON.stringify({ ...key, format: FORMAT, size: body.length } satisfies Header));
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const header = new TextEncoder().encode(JSON.stringify({ ...key, format: FORMAT, size: body.length, id } satisfies Header));
   const mapAt = align16(8 + header.length);
   const pagesAt = align16(mapAt + map.length);
   const out = new Uint8Array(pagesAt + kept.reduce((sum, bytes) => sum + bytes.length, 0));
@@ -86,13 +103,35 @@ export function wrapSnapshot(key: SnapshotKey, body: Uint8Array, segments: reado
 }
 
 /** Returns Pyodide's snapshot made for `key` with the wasm whose data segments are `segments`, or a reason it cannot be used. */
-export function unwrapSnapshot(key: SnapshotKey, bytes: Uint8Array, segments: readonly DataSegment[]): { body: Uint8Array } | { rejected: string } {
+export function unwrapSnapshot(
+  key: SnapshotKey,
+  bytes: Uint8Array,
+  segments: readonly DataSegment[],
+): { body: Uint8Array; id?: string } | { rejected: string } {
+  const kept = keptPages(key, bytes);
+  if ('rejected' in kept) return kept;
+  const body = bodyOf(kept, segments);
+  return kept.id ? { body, id: kept.id } : { body };
+}
+
+/** Pyodide's snapshot from a wrapped one's kept pages and the data segments it was wrapped with. */
+export function bodyOf(kept: KeptPages, segments: readonly DataSegment[]): Uint8Array {
+  // Pyodide reads the snapshot as a Uint32Array: a fresh buffer is aligned.
+  const body = new Uint8Array(kept.size);
+  for (const [page, data] of kept.pages) body.set(data, page * PAGE);
+  xorSegments(body, segments);
+  return body;
+}
+
+/** The pages a snapshot made for `key` keeps, as views into `bytes`, or a reason it cannot be used. */
+export function keptPages(key: SnapshotKey, bytes: Uint8Array): KeptPages | { rejected: string } {
   if (bytes.length < 16 || MAGIC.some((b, i) => bytes[i] !== b)) return { rejected: 'not a sandbox snapshot' };
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
   if (8 + length > bytes.length) return { rejected: 'truncated header' };
   let header: Partial<Header>;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+    // A copy: a decoder refuses a view of shared memory (thread-shared.ts).
+    header = JSON.parse(new TextDecoder().decode(bytes.slice(8, 8 + length)));
   } catch {
     return { rejected: 'corrupt header' };
   }
@@ -101,39 +140,40 @@ export function unwrapSnapshot(key: SnapshotKey, bytes: Uint8Array, segments: re
   if (header.sourceHash !== key.sourceHash) return { rejected: 'made for other sandbox sources' };
   const size = header.size;
   if (!Number.isSafeInteger(size) || (size as number) <= 0 || (size as number) > 2 ** 32) return { rejected: 'corrupt header' };
-  const pages = Math.ceil((size as number) / PAGE);
+  const count = Math.ceil((size as number) / PAGE);
   const mapAt = align16(8 + length);
-  const pagesAt = align16(mapAt + Math.ceil(pages / 8));
-  const map = bytes.subarray(mapAt, mapAt + Math.ceil(pages / 8));
-  // Pyodide reads the snapshot as a Uint32Array: a fresh buffer is aligned.
-  const body = new Uint8Array(size as number);
+  const pagesAt = align16(mapAt + Math.ceil(count / 8));
+  const map = bytes.subarray(mapAt, mapAt + Math.ceil(count / 8));
+  const pages = new Map<number, Uint8Array>();
   let at = pagesAt;
-  for (let page = 0; page < pages; page++) {
+  for (let page = 0; page < count; page++) {
     if (!(map[page >> 3] & (1 << (page & 7)))) continue;
-    const end = Math.min((page + 1) * PAGE, body.length);
-    const next = at + end - page * PAGE;
+    const next = at + Math.min(PAGE, (size as number) - page * PAGE);
     if (next > bytes.length) return { rejected: 'truncated' };
-    body.set(bytes.subarray(at, next), page * PAGE);
+    pages.set(page, bytes.subarray(at, next));
     at = next;
   }
   if (at !== bytes.length) return { rejected: 'unexpected length' };
-  xorSegments(body, segments);
-  return { body };
+  const id = typeof header.id === 'string' && /^[0-9a-f]{32}$/.test(header.id) ? header.id : undefined;
+  return { id, size: size as number, pages };
 }
 
 /**
  * XORs the data segments into the memory part of Pyodide's snapshot (its own header, which holds
  * the build id Pyodide checks, comes first and is left as it is). Its own inverse.
  */
-function xorSegments(body: Uint8Array, segments: readonly DataSegment[]): void {
+export function xorSegments(body: Uint8Array, segments: readonly DataSegment[]): void {
   if (body.length < 8) return;
-  // Pyodide's header: u32 magic, u32 where the memory starts, ...
-  const memoryAt = new DataView(body.buffer, body.byteOffset).getUint32(4, true);
+  const memoryAt = memoryStart(body);
   for (const { address, bytes } of segments) {
     const at = memoryAt + address;
-    const end = Math.min(at + bytes.length, body.length);
-    for (let i = at; i < end; i++) body[i] ^= bytes[i - at];
+    if (at < body.length) xorInto(body, at, bytes, Math.min(bytes.length, body.length - at));
   }
+}
+
+/** Where Pyodide's snapshot puts the wasm memory: its header is u32 magic, u32 this offset, ... */
+export function memoryStart(body: Uint8Array): number {
+  return new DataView(body.buffer, body.byteOffset).getUint32(4, true);
 }
 
 function isZero(bytes: Uint8Array): boolean {

@@ -13,6 +13,7 @@ import { SHIPPED_RUNTIME_SHA256 } from './runtime-integrity.js';
 import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from './runtime-sizes.js';
 import { WorkerSession } from '../session/worker-session.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
+import { sharedWithThread } from './thread-shared.js';
 
 /** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
 export interface RuntimeSource {
@@ -52,7 +53,10 @@ export async function startSession(
   onProgress?: (p: LoadProgress) => void,
   signal?: AbortSignal,
 ): Promise<WorkerSession> {
-  const config = Promise.resolve(snapshot).then((choice) => ({ ...plan.config, ...choice }));
+  const config = Promise.resolve(snapshot).then(async (choice) => ({
+    ...plan.config,
+    ...(await sharedWithThread(choice, plan.isolation, plan.config.indexURL)),
+  }));
   let session: WorkerSession;
   try {
     session = await WorkerSession.start(plan.workerUrl, config, {

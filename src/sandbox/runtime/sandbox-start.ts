@@ -37,7 +37,7 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
   const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
   const boot = planBoot(options, limits, base);
   // Checked (for a Node worker thread, unpacked) while the runtime loads; the worker compares the build.
-  const state = savedState && stateForWorker(savedState, null, undefined, boot.isolation);
+  const state = savedState && stateForWorker(savedState, null, undefined);
   state?.catch(() => undefined);
   const { indexURL } = boot.config;
   const snapshots = openSnapshotStore(options.snapshotCache, indexURL);

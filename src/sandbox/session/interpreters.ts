@@ -3,7 +3,7 @@
  * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
  * return visits). The sandbox asks for a replacement; how it is found is decided here.
  */
-import type { SavedInterpreter, SnapshotData } from '../../protocol.js';
+import type { SnapshotData } from '../../protocol.js';
 import type { LoadProgress } from '../../types.js';
 import { type BootPlan, startSession } from '../runtime/boot-plan.js';
 import type { WorkerSession } from './worker-session.js';
@@ -64,13 +64,14 @@ export class Interpreters {
     options: InterpreterOptions,
     snapshots: SnapshotStore,
     prepared: Promise<void>,
-    state?: Promise<SavedInterpreter | Uint8Array>,
+    state?: Promise<Uint8Array>,
   ): Promise<{ interpreters: Interpreters; session: WorkerSession }> {
     const stored = snapshots.load();
     const shipped = stored.then((snapshot) => (snapshot ? undefined : options.shipped?.()));
     const given = Promise.all([stored, shipped]).then(([mine, built]) => mine ?? built);
+    // A saved state is stored against the boot snapshot (worker/snapshots/state-base.ts): the worker gets it too.
     const config = state
-      ? Promise.all([prepared, state]).then(([, restoreState]) => ({ restoreState, makeSnapshot: false }))
+      ? Promise.all([prepared, state, given]).then(([, restoreState, snapshot]) => ({ restoreState, snapshot, makeSnapshot: false }))
       : Promise.all([prepared, given]).then(([, snapshot]) => ({
           snapshot,
           // Applies only if the worker boots fresh. With a spare from the start (Node, `true`), the
@@ -110,8 +111,8 @@ export class Interpreters {
   }
 
   /** A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot error. */
-  restored(state: SavedInterpreter | Uint8Array): Promise<WorkerSession> {
-    return startSession(this.boot, { makeSnapshot: false, restoreState: state }, this.options.onProgress);
+  restored(state: Uint8Array): Promise<WorkerSession> {
+    return startSession(this.boot, { makeSnapshot: false, restoreState: state, snapshot: this.snapshot }, this.options.onProgress);
   }
 
   /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */

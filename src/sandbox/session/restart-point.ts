@@ -8,10 +8,9 @@
  * only the worker's part (the memory copy) holds the queue, the packing does not. Its files are
  * not restored: the working directory comes back from the host's mirror, as after any replacement.
  */
-import type { SavedInterpreter } from '../../protocol.js';
 import type { Kept } from '../run-results.js';
 import type { Interpreters } from './interpreters.js';
-import { packSave, restoredSession, workerPackBound } from './saved-state.js';
+import { restoredSession } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** `SandboxOptions.restartPoints` (see there). */
@@ -32,9 +31,8 @@ export function checkRestartPoints(policy: unknown): RestartPointPolicy {
 /** The sandbox's side: the worker's save of its current interpreter, queued like any call, or undefined if it is busy or gone. */
 export type IdleSave = () => Promise<Saved | undefined>;
 interface Saved {
-  /** The worker's part of the save (saved-state.ts `askSave`): packed on the host, or by the worker under `bound`. */
-  state: SavedInterpreter | Uint8Array;
-  bound: number | undefined;
+  /** The worker's save (saved-state.ts `savedState`). */
+  state: Uint8Array;
   changes: number;
   lineage: number;
 }
@@ -49,7 +47,7 @@ export class RestartPoint {
   /** Counts fresh interpreters: a save of the one before is not kept. */
   private lineage = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** A save's worker part is queued or going (it holds the sandbox's queue; its packing does not). */
+  /** A save's worker part is queued or going (it holds the sandbox's queue). */
   private asking = false;
   /** The latest save, until it is kept (each waits for the one before, so an older one never overwrites it). */
   private saving: Promise<void> | undefined;
@@ -66,10 +64,10 @@ export class RestartPoint {
   ) {}
 
   /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
-  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<SavedInterpreter | Uint8Array>): Promise<Saved | undefined> {
+  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<Uint8Array>): Promise<Saved | undefined> {
     const changes = (this.askedChanges = this.changes);
     const lineage = this.lineage;
-    return session.alive ? { state: await save(session), bound: workerPackBound(session.isolation), changes, lineage } : undefined;
+    return session.alive ? { state: await save(session), changes, lineage } : undefined;
   }
 
   /** The interpreter started from `bytes` (`SandboxOptions.savedState`): they are its first point, until a run changes it. */
@@ -125,7 +123,7 @@ export class RestartPoint {
     await this.saving;
     if (this.bytes) {
       try {
-        const { session } = await restoredSession(lost, this.bytes, this.maxBytes, { restored: (state) => interpreters.restored(withoutFiles(state)) });
+        const { session } = await restoredSession(lost, this.bytes, this.maxBytes, interpreters);
         const missed = this.changes - this.savedChanges - (during ? 1 : 0);
         this.changes = this.askedChanges = this.savedChanges;
         return { session, kept: keptAccount(missed) };
@@ -169,10 +167,8 @@ export class RestartPoint {
     const saving: Promise<void> = asked
       .then(async (saved) => {
         if (!saved) return;
-        const { state } = saved;
-        // A packed save's sizes are checked against the same bound when it is restored (`replacement`).
-        if (!(state instanceof Uint8Array) && !(state?.heapSize <= this.maxBytes && state.memory?.length <= this.maxBytes)) return;
-        const bytes = await packSave(state, saved.bound);
+        // Its sizes are checked against `maxBytes` when it is restored (`replacement`).
+        const bytes = saved.state;
         await before;
         if (saved.lineage === this.lineage && saved.changes <= this.changes && !this.disposed) {
           this.bytes = bytes;
@@ -202,9 +198,4 @@ function keptAccount(missed: number): Kept {
     stateLost: true,
     restarted: ` from the state saved ${runs} before this one: what ${missed === 1 ? 'that run' : 'those runs'} and this one changed is undone.`,
   };
-}
-
-/** A restart point's state without its files: the working directory comes back from the host's mirror. (A page's packed state is the worker's to unpack: its files come too.) */
-function withoutFiles(state: SavedInterpreter | Uint8Array): SavedInterpreter | Uint8Array {
-  return state instanceof Uint8Array ? state : { ...state, files: [] };
 }

@@ -1,17 +1,15 @@
 /**
  * `saveState` / `restoreState` on the host's side. The bytes' format is one for every host
- * (src/saved-state-format.ts). A Node worker thread hands its memory to the host, which packs it
- * here (zlib on its thread pool) and unpacks a restore here, handing the new worker the memory.
- * A browser page's worker and a Deno process pack themselves (`workerPackBound`): the bytes leave
- * the boundary compressed, as one buffer under a bound of their own (a page's isolation frame lets
- * it through for a save's answer alone; the Deno wire's message bound is below it), and a restore
- * is checked here without being unpacked (header, sizes, build, checksum; only the files are
- * unpacked, for the host's copy of the working directory) and handed packed to the new worker,
- * which checks it again and unpacks it inside the boundary.
+ * (src/saved-state-format.ts). Every worker packs its own save (`workerPackBound`): the bytes leave
+ * the boundary compressed, as one buffer under a bound (a page's isolation frame lets it through
+ * for a save's answer alone; the Deno wire's message bound is below it), and a restore is checked
+ * here without being unpacked (header, sizes, build, checksum; only the files are unpacked, for
+ * the host's copy of the working directory) and handed packed to the new worker, which checks it
+ * again and unpacks it inside the boundary.
  */
 import type { SavedInterpreter } from '../../protocol.js';
 import { isNode } from '../../is-node.js';
-import { MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, packState, unpackFiles, unpackState } from '../../saved-state-format.js';
+import { MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unpackFiles } from '../../saved-state-format.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { copyPaced } from '../../paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
@@ -23,45 +21,34 @@ import type { WorkerSession } from './worker-session.js';
 type Call = <T>(fn: () => Promise<T>, ownMs?: number) => Promise<T>;
 
 /**
- * How long a worker that packs may take to save: a page's packs at about 30 MB/s on a loaded two-core
+ * How long a worker may take to save: a page's packs at about 30 MB/s on a loaded two-core
  * machine (gzip and, in the frame, a JavaScript SHA-256), so a state near `MAX_PAGE_STATE_BYTES`
  * takes some seconds, past `limits.callTimeoutMs`'s 15 s when the machine is busy; one past the
  * bound is refused as soon as its packed bytes pass it.
  */
-const PAGE_SAVE_TIMEOUT_MS = 120_000;
+const SAVE_TIMEOUT_MS = 120_000;
 
 /**
- * The most packed bytes of a saved state a worker packs itself: in a page `MAX_PAGE_STATE_BYTES`;
- * behind Deno what one message of its wire may carry (a megabyte left for the rest of it).
- * Undefined for a Node worker thread, which hands its memory to the host to pack.
+ * The most packed bytes of a saved state a worker may hand over: in a page `MAX_PAGE_STATE_BYTES`;
+ * behind Deno what one message of its wire may carry (a megabyte left for the rest of it); in a
+ * Node worker thread `MAX_STATE_BYTES`.
  */
-export function workerPackBound(isolation: Isolation): number | undefined {
+export function workerPackBound(isolation: Isolation): number {
   if (!isNode) return MAX_PAGE_STATE_BYTES;
-  return typeof isolation === 'object' ? MAX_MESSAGE_BYTES - 2 ** 20 : undefined;
+  return typeof isolation === 'object' ? MAX_MESSAGE_BYTES - 2 ** 20 : MAX_STATE_BYTES;
 }
 
 /**
- * The worker's part of a save (what holds the sandbox's queue): the interpreter's memory and
- * files to pack on the host, or the bytes the worker packed (`workerPackBound`). Refusals (a
- * compiled package loaded, too large) as `SandboxStateError`.
+ * The worker's part of a save (what holds the sandbox's queue): the bytes it packed, checked for
+ * their size (the worker is untrusted). Refusals (a compiled package loaded, too large) as
+ * `SandboxStateError`.
  */
-export async function askSave(session: WorkerSession, call: Call): Promise<SavedInterpreter | Uint8Array> {
+export async function savedState(session: WorkerSession, call: Call): Promise<Uint8Array> {
   const bound = workerPackBound(session.isolation);
-  if (bound === undefined) return call(() => Promise.resolve(session.remote.saveState() as Promise<SavedInterpreter>)).catch(unsaved);
-  return call(() => Promise.resolve(session.remote.saveState(bound)), PAGE_SAVE_TIMEOUT_MS).catch(unsaved);
-}
-
-/** `asked` (`askSave`'s answer, untrusted) as a saved state's bytes: packed here, or checked for its size under `bound` (see `workerPackBound`). */
-export async function packSave(asked: SavedInterpreter | Uint8Array, bound: number | undefined): Promise<Uint8Array> {
-  if (bound === undefined) return packState(asked as SavedInterpreter).catch(unsaved);
+  const asked: unknown = await call(() => Promise.resolve(session.remote.saveState(bound)), SAVE_TIMEOUT_MS).catch(unsaved);
   if (!(asked instanceof Uint8Array) || asked.length > bound)
     throw new SandboxStateError(`This interpreter cannot be saved: the worker answered with something that is not a saved state of at most ${bound} bytes`);
   return asked;
-}
-
-/** `session`'s interpreter as a saved state's bytes (`askSave`, then `packSave`). */
-export async function savedState(session: WorkerSession, call: Call): Promise<Uint8Array> {
-  return packSave(await askSave(session, call), workerPackBound(session.isolation));
 }
 
 function unsaved(error: Error): never {
@@ -78,7 +65,7 @@ export async function restoredSession(
   maxBytes: number | undefined,
   interpreters: Pick<Interpreters, 'restored'>,
 ): Promise<{ session: WorkerSession; files: SavedInterpreter['files'] }> {
-  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, current.isolation, ' The sandbox is unchanged.');
+  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, ' The sandbox is unchanged.');
   const session = await interpreters.restored(given).catch((error: Error) => {
     throw notRestored(error, ' (the sandbox is unchanged)');
   });
@@ -87,8 +74,7 @@ export async function restoredSession(
 }
 
 /**
- * `bytes` checked for a new worker in `isolation` (unpacked here for a Node worker thread, else
- * handed on packed), and a copy of its files for the host's mirror of the working directory;
+ * `bytes` checked for a new worker (which unpacks them), and a copy of its files for the host's mirror of the working directory;
  * `key` null: before any worker runs (`SandboxOptions.savedState`), the worker compares the build.
  * `after`: the refusal's last words.
  * @throws {SandboxStateError} refused bytes.
@@ -97,20 +83,14 @@ export async function stateForWorker(
   bytes: Uint8Array,
   key: SavedInterpreter['key'] | null | undefined,
   maxBytes: number | undefined,
-  isolation: Isolation,
   after = '',
-): Promise<{ given: SavedInterpreter | Uint8Array; files: SavedInterpreter['files'] }> {
+): Promise<{ given: Uint8Array; files: SavedInterpreter['files'] }> {
   try {
-    if (workerPackBound(isolation) === undefined) {
-      const given = await unpackState(bytes, key, maxBytes);
-      // Copies for the host's mirror of the working directory: the state's own bytes go to the worker.
-      return { given, files: given.files.map(({ path, data }) => ({ path, data: data.slice() })) };
-    }
     // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
     const files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? (isNode ? MAX_STATE_BYTES : MAX_PAGE_STATE_BYTES)));
     if (!isNode) return { given: bytes, files };
-    // Node (behind Deno): a copy of its own, made a slice at a time, to move to the worker; a copy as
-    // the caller's bytes crossed would pause the host (110 MB: 117-213 ms).
+    // Node: a copy of its own, made a slice at a time, to move to the worker; a copy as the
+    // caller's bytes crossed would pause the host (110 MB behind Deno: 117-213 ms).
     const given = new Uint8Array(bytes.length);
     await copyPaced([bytes], given, 0);
     return { given, files };

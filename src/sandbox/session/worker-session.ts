@@ -4,7 +4,7 @@
  */
 import { isNode } from '../../is-node.js';
 import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
-import type { BootConfig, BootInfo, HostEvent, SavedInterpreter, WorkerApi } from '../../protocol.js';
+import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../protocol.js';
 import { isShowableProgress } from '../../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../types.js';
 import { LateMessages } from './late-messages.js';
@@ -345,16 +345,10 @@ export class WorkerSession {
 
 /** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
 async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
-  // A saved interpreter in Node, unpacked or packed (the host's own copies, hundreds of MB), is moved, not copied on
-  // the main thread. A page's packed state is the caller's bytes: copied as they cross, never detached.
-  const restoring = (value as { restoreState?: SavedInterpreter | Uint8Array }).restoreState;
-  const moved = !restoring
-    ? []
-    : restoring instanceof Uint8Array
-      ? isNode
-        ? [restoring.buffer]
-        : []
-      : [...new Set([restoring.memory.buffer, ...restoring.files.map(({ data }) => data.buffer)])];
+  // A saved state in Node (the host's own copy, up to hundreds of MB) is moved, not copied on the
+  // main thread. A page's is the caller's bytes: copied as they cross, never detached.
+  const restoring = (value as { restoreState?: Uint8Array }).restoreState;
+  const moved = restoring && isNode ? [restoring.buffer] : [];
   if (await readsBlobs) return moved.length > 0 ? transfer(value, moved as ArrayBuffer[]) : value;
   const bytes = await blobsToBytes(value);
   return transfer(bytes.value, [...bytes.transfer, ...(moved as ArrayBuffer[])]);

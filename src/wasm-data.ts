@@ -8,7 +8,7 @@
  * module is never copied whole. Headers are read through a 64 KiB window: the sections before
  * the code section are small, so a stored Blob (read from disk) takes three reads, not twelve.
  */
-import type { Bytes } from '../../src/protocol.js';
+import type { Bytes } from './protocol.js';
 
 /** Bytes that instantiation writes at `address` of memory 0. */
 export interface DataSegment {

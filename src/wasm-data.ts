@@ -8,8 +8,6 @@
  * module is never copied whole. Headers are read through a 64 KiB window: the sections before
  * the code section are small, so a stored Blob (read from disk) takes three reads, not twelve.
  */
-import type { Bytes } from './protocol.js';
-
 /** Bytes that instantiation writes at `address` of memory 0. */
 export interface DataSegment {
   address: number;
@@ -26,7 +24,7 @@ const END = 0x0b;
  * global, in a relocatable module, is left out: its address is not known before instantiation).
  * Throws on a module that is not well formed.
  */
-export async function dataSegments(wasm: Bytes): Promise<DataSegment[]> {
+export async function dataSegments(wasm: Blob | Uint8Array): Promise<DataSegment[]> {
   const read = async (start: number, end: number) =>
     wasm instanceof Blob ? new Uint8Array(await wasm.slice(start, end).arrayBuffer()) : wasm.subarray(start, end);
   const size = wasm instanceof Blob ? wasm.size : wasm.length;

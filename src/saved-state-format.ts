@@ -25,7 +25,7 @@ const FORMAT = 3;
 export const MAX_STATE_BYTES = 2 ** 31;
 /**
  * The default bound in a browser page, packed and unpacked: what crosses the isolation frame's gate
- * as one saved state, and what `restoreState` accepts. An idle session packs to about 6 MB. A page
+ * as one saved state, and what `restoreState` accepts. An idle session packs to 0.1-1.3 MB. A page
  * receives a transferred buffer without decoding it, but Chromium runs the frame in another
  * process and copies it as it arrives: a 155 MiB state paused the page 136 ms on a loaded machine
  * (saved-state.browser.test.ts), so the largest one allowed stays under 200 ms.

@@ -169,13 +169,13 @@ export interface SandboxOptions extends PyodideSource {
   warmSpare?: boolean | 'auto';
   /**
    * Save the interpreter when the sandbox is idle after a run (a turn after the run's result, and
-   * not when another call is queued by then), and keep it in memory (packed: ~6 MB for an idle
-   * session), so that a stop or crash that must replace the worker restores it: the variables from
+   * not when another call is queued by then), and keep it in memory (packed: ~0.1 MB for an idle
+   * session, the pages that differ from the boot snapshot), so that a stop or crash that must replace the worker restores it: the variables from
    * before the stopped run come back, and the run reports `stateLost: false` with a note that what
    * it changed is undone (`stateLost: true` if runs since the save are undone too). `true`,
    * `false`, or `'auto'` (default): where a stop cannot keep the interpreter (a page that is not
    * cross-origin isolated, in an engine without JSPI: every stop replaces the worker); elsewhere a
-   * replacement is rare and each save costs the worker ~30 ms and the host the packing.
+   * replacement is rare and each save holds the worker ~20-50 ms (Node; longer in a page).
    */
   restartPoints?: boolean | 'auto';
   /**

@@ -9,7 +9,7 @@
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { ConversationStore, INTERPRETER_STORE } from '../state/conversation-store.js';
 
-/** The most one saved interpreter may take in the page's storage (an idle one takes about 6 MB); a larger one is not kept. */
+/** The most one saved interpreter may take in the page's storage (an idle one takes 0.1-1.3 MB); a larger one is not kept. */
 export const MAX_KEPT_STATE_BYTES = 64 * 2 ** 20;
 
 /** What became of the saved interpreter on a reload: restored, or dropped (saying why in the reader's words). */

@@ -25,7 +25,8 @@ import { readSnapshot } from './snapshot-file.js';
 import { type KeptPages, type SnapshotKey, bodyOf, hashSources, keptPages, wrapSnapshot } from '../snapshots/snapshot.js';
 import { StateBase, restoredMemory } from '../snapshots/state-base.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
-import { growingTo, staleReference, unpackedState, writeSavedFiles } from '../snapshots/saved-state.js';
+import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
+import { unpackState } from '../../src/saved-state-format.js';
 import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../../src/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
@@ -155,7 +156,8 @@ async function restoreSaved(
   saved: Uint8Array,
   base: StateBase | undefined,
 ): Promise<{ restored: true; pyodide: PyodideInterface; base?: StateBase }> {
-  const state = await unpackedState(saved, key);
+  // Checked again inside the boundary, then unpacked.
+  const state = await unpackState(saved, key);
   if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
   if (state.base !== null && (!base || state.base !== base.id))
     throw new Error(`it is stored against boot snapshot ${state.base}, and this sandbox has ${base ? `another (${base.id})` : 'none'}`);

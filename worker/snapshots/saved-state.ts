@@ -8,7 +8,7 @@
 import type { PyodideInterface } from 'pyodide';
 import type { SavedInterpreter } from '../../src/protocol.js';
 import { WORKDIR } from '../../src/pyodide-defaults.js';
-import { packState, unpackState } from '../../src/saved-state-format.js';
+import { packState } from '../../src/saved-state-format.js';
 import { transfer } from 'comlink';
 import type { Interpreter } from '../interpreter.js';
 import { listFiles, readFile } from '../files/file-calls.js';
@@ -90,13 +90,7 @@ const STALE = { stale: true };
 /** `saved` packed here, as one buffer to transfer; refused over `maxBytes`. */
 export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
   const packed = await packState(saved, maxBytes);
-  if (packed.length > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
   return transfer(packed, [packed.buffer]);
-}
-
-/** A restore's state, unpacked here and checked again inside the boundary. */
-export async function unpackedState(state: Uint8Array, key: SavedInterpreter['key']): Promise<SavedInterpreter> {
-  return unpackState(state, key);
 }
 
 /** What a restored interpreter finds where Python held a JavaScript object at the save: it throws when used. */

@@ -22,17 +22,26 @@ const CHUNK = 4096;
 export class StateBase {
   /** Where the snapshot's wasm memory starts (Pyodide's own header comes first). */
   private readonly memoryAt: number;
-  /** By page of the snapshot: its bytes (the memory itself, segments included; 4-byte aligned), or undefined for zeros. */
-  private readonly pages: (Uint8Array | undefined)[] = [];
+  /** By page of the snapshot: its bytes (the memory itself, segments included; 4-byte aligned), or undefined for zeros. Made at first use: most boots never save. */
+  private made: (Uint8Array | undefined)[] | undefined;
 
   /** `kept`: a snapshot's pages (snapshot.ts `keptPages`), which must have an id; `segments`: the data segments it was wrapped with. */
   constructor(
     private readonly kept: KeptPages & { id: string },
-    segments: readonly DataSegment[],
+    private readonly segments: readonly DataSegment[],
   ) {
     const first = kept.pages.get(0);
     if (!first || first.length < 8) throw new Error('the snapshot has no header page');
     this.memoryAt = memoryStart(first);
+  }
+
+  private get pages(): (Uint8Array | undefined)[] {
+    this.made ??= this.makePages();
+    return this.made;
+  }
+
+  private makePages(): (Uint8Array | undefined)[] {
+    const { kept, segments } = this;
     const own = new Map<number, Uint8Array>();
     for (const { address, bytes } of segments) {
       for (let at = this.memoryAt + address; at < Math.min(this.memoryAt + address + bytes.length, kept.size); at = (Math.floor(at / PAGE) + 1) * PAGE) {
@@ -48,18 +57,15 @@ export class StateBase {
         xorInto(copy, at - page * PAGE, bytes.subarray(at - this.memoryAt - address), end - at);
       }
     }
-    for (const [page, bytes] of kept.pages) this.pages[page] = aligned(own.get(page) ?? bytes);
-    for (const [page, bytes] of own) this.pages[page] = bytes;
+    const pages: (Uint8Array | undefined)[] = [];
+    for (const [page, bytes] of kept.pages) pages[page] = aligned(own.get(page) ?? bytes);
+    for (const [page, bytes] of own) pages[page] = bytes;
+    return pages;
   }
 
   /** The snapshot's id, which a save names. */
   get id(): string {
     return this.kept.id;
-  }
-
-  /** `heap`'s 4 KiB pages that differ from this snapshot's memory, XORed with it (`SavedInterpreter`). */
-  changedPages(heap: Int8Array): { pageMap: Uint8Array; pages: Uint8Array } {
-    return pagesOf(heap, this);
   }
 
   /** Whether `bytes` from `start` to `end` (heap addresses) are the snapshot's. */
@@ -134,8 +140,8 @@ export function pagesOf(heap: Int8Array, base?: StateBase): { pageMap: Uint8Arra
     if (!base) pages.set(bytes.subarray(start, end), at);
     else
       base.eachPart(start, end, (from, to, basePage, pageAt) => {
-        if (basePage) xorWords(pages, at + from - start, bytes, from, basePage, pageAt, to - from);
-        else pages.set(bytes.subarray(from, to), at + from - start);
+        pages.set(bytes.subarray(from, to), at + from - start);
+        if (basePage) xorInto(pages, at + from - start, basePage.subarray(pageAt), to - from);
       });
     at += end - start;
   }
@@ -184,14 +190,4 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < words; i++) if (x[i] !== y[i]) return false;
   for (let i = words * 4; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** `out[at + i] = a[from + i] ^ b[bAt + i]` for `count` bytes, a word at a time (all aligned). */
-function xorWords(out: Uint8Array, at: number, a: Uint8Array, from: number, b: Uint8Array, bAt: number, count: number): void {
-  const words = count >> 2;
-  const o = new Int32Array(out.buffer, out.byteOffset + at, words);
-  const x = new Int32Array(a.buffer, a.byteOffset + from, words);
-  const y = new Int32Array(b.buffer, b.byteOffset + bAt, words);
-  for (let i = 0; i < words; i++) o[i] = x[i] ^ y[i];
-  for (let i = words * 4; i < count; i++) out[at + i] = a[from + i] ^ b[bAt + i];
 }

@@ -11,9 +11,7 @@ import { isNode } from '../../is-node.js';
 import type { BootConfig, SnapshotData } from '../../protocol.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { type DataSegment, dataSegments } from '../../wasm-data.js';
-
-/** More is not a snapshot of this package (the shipped one unpacks to 13 MB). */
-const MAX_SNAPSHOT_BYTES = 256e6;
+import { snapshotFileBytes } from './shipped-snapshot.js';
 
 const compiled = new Map<string, Promise<WebAssembly.Module | undefined>>();
 const segmented = new Map<string, Promise<DataSegment[] | undefined>>();
@@ -78,11 +76,7 @@ async function sharedSnapshot(data: SnapshotData | undefined): Promise<SnapshotD
   let bytes = unpacked.get(data.gzippedFile);
   if (!bytes) {
     bytes = (async () => {
-      const [{ readFile }, { gunzip }] = await Promise.all([import(/* @vite-ignore */ 'node:fs/promises'), import(/* @vite-ignore */ 'node:zlib')]);
-      const packed = await readFile(new URL(data.gzippedFile));
-      const plain = await new Promise<Uint8Array>((resolve, reject) =>
-        gunzip(packed, { maxOutputLength: MAX_SNAPSHOT_BYTES }, (error, out) => (error ? reject(error) : resolve(out))),
-      );
+      const plain = await snapshotFileBytes(data);
       const shared: Uint8Array<SharedArrayBuffer> = new Uint8Array(new SharedArrayBuffer(plain.length));
       shared.set(plain);
       return shared;

@@ -7,6 +7,9 @@
  *   memory), checked by a run that reads the saved variable;
  * - the control: `PythonSandbox.create()` of the same options (a boot from the snapshot), and
  *   `restoreState(bytes)` into a running sandbox (the second boot the create option saves).
+ * Each measured boot comes after a pause (`SETTLE_MS`), as a restore does in use (an MCP session
+ * coming back after its idle minutes): the process's worker thread started ahead
+ * (src/sandbox/isolation/thread-ahead.ts) is then ready, for the control as for the restore.
  *
  * Alone: `node bench/saved-state.mjs` (the built dist/), or `BENCH_ONLY=saved-state npm run bench`.
  */
@@ -16,6 +19,10 @@ import { median } from './suite.mjs';
 
 export const SAVED_STATE_COUNTS = { rounds: 5 };
 export const SAVED_STATE_QUICK_COUNTS = { rounds: 1 };
+
+/** Long enough for a thread started ahead to have started and imported Pyodide (about 70 ms), on a busy machine too. */
+const SETTLE_MS = 500;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 const SESSIONS = {
   idle: { code: 'x = 41', check: 'x + 1', expect: '42' },
@@ -56,10 +63,12 @@ async function measureRound(PythonSandbox, options, session, out) {
     out.bytes.push(bytes.length);
     // The control first and the measured path second on alternate rounds would be fairer still; a
     // fresh boot is the same work whatever came before it, so it goes first every round.
+    await settle();
     t = performance.now();
     const fresh = await PythonSandbox.create(options);
     out.createMs.push(performance.now() - t);
     try {
+      await settle();
       t = performance.now();
       await fresh.restoreState(bytes);
       out.restoreMs.push(performance.now() - t);
@@ -70,6 +79,7 @@ async function measureRound(PythonSandbox, options, session, out) {
   } finally {
     await source.dispose();
   }
+  await settle();
   const t = performance.now();
   const restored = await PythonSandbox.create({ ...options, savedState: bytes });
   out.createFromMs.push(performance.now() - t);

@@ -105,6 +105,14 @@ export interface WorkerInit {
   interruptBuffer?: SharedArrayBuffer;
 }
 
+/**
+ * A Node worker thread's \`workerData\`: a thread started ahead of its sandbox
+ * (src/sandbox/isolation/thread-ahead.ts) imports Pyodide's JavaScript from \`indexURL\` while it waits.
+ */
+export interface WorkerStartData {
+  indexURL?: string;
+}
+
 /** A top-level import name as the worker may ask the package index for it (a Python identifier, bounded). */
 export const IMPORT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 

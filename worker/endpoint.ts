@@ -2,7 +2,7 @@
  * How the worker receives its init message: from `self` in a browser worker, from `parentPort`
  * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
-import type { WorkerInit } from '../src/protocol.js';
+import type { WorkerInit, WorkerStartData } from '../src/protocol.js';
 import { isNode } from '../src/is-node.js';
 
 type MessageTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
@@ -35,4 +35,11 @@ export function onInitMessage(onInit: (init: WorkerInit) => void): void {
     });
     listen(parentPort as unknown as MessageTarget);
   });
+}
+
+/** What a Node thread was started with (its \`workerData\`); nothing elsewhere. */
+export async function workerStartData(): Promise<WorkerStartData> {
+  if (!isNode) return {};
+  const { workerData } = await import(/* @vite-ignore */ 'node:worker_threads');
+  return (workerData as WorkerStartData | null) ?? {};
 }

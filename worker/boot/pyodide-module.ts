@@ -42,10 +42,7 @@ export async function loadPyodideModule(config: BootConfig, parts: ModuleParts):
       const wasmUrl = new URL('pyodide.asm.wasm', config.indexURL).href;
       precompileWasm(fetch(wasmUrl), (response) => response.url === wasmUrl);
     }
-    const [module, asm] = await Promise.all([
-      import(/* @vite-ignore */ new URL('pyodide.mjs', config.indexURL).href) as Promise<PyodideModule>,
-      import(/* @vite-ignore */ new URL('pyodide.asm.mjs', config.indexURL).href) as Promise<{ default: unknown }>,
-    ]);
+    const [module, asm] = await importPyodide(config.indexURL);
     // Node: wheels come from the host too, which checks each against the lock file (Pyodide
     // checks no hash in Node). The host hands in the lock file's text.
     routePackagesToHost((fileName) => parts.fetchPackage(fileName));
@@ -82,6 +79,18 @@ export async function loadPyodideModule(config: BootConfig, parts: ModuleParts):
       lockFileContents: config.lockFileContents ?? runtime.lockFile,
     },
   };
+}
+
+/**
+ * Pyodide's JavaScript from the runtime's folder. Imported once per thread: a Node thread started
+ * ahead of its sandbox (src/sandbox/isolation/thread-ahead.ts) calls it while it waits, and the
+ * boot's call then gets the same modules.
+ */
+export function importPyodide(indexURL: string): Promise<[PyodideModule, { default: unknown }]> {
+  return Promise.all([
+    import(/* @vite-ignore */ new URL('pyodide.mjs', indexURL).href) as Promise<PyodideModule>,
+    import(/* @vite-ignore */ new URL('pyodide.asm.mjs', indexURL).href) as Promise<{ default: unknown }>,
+  ]);
 }
 
 /**

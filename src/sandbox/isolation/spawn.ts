@@ -8,6 +8,7 @@ import { isNode } from '../../is-node.js';
 import { SIGINT, type WorkerInit } from '../../protocol.js';
 import { spawnInFrame } from './isolation-frame.js';
 import { type Isolation, type SpawnedWorker, nodeHolds } from './spawned-worker.js';
+import { takeThread } from './thread-ahead.js';
 
 /** `maxMessageChars`: the largest message a frame lets through to the page (see isolation-frame.ts). */
 export function spawnWorker(url: URL, isolation: Isolation, maxMessageChars: number): Promise<SpawnedWorker> {
@@ -69,9 +70,8 @@ function spawnBrowserWorker(url: URL): SpawnedWorker {
 }
 
 async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
-  const { Worker, MessageChannel } = await import(/* @vite-ignore */ 'node:worker_threads');
-  // execArgv: the parent's flags (e.g. --input-type, --eval) are not for a worker script.
-  const worker = new Worker(url, { name: 'python-sandbox', execArgv: [] });
+  const { MessageChannel } = await import(/* @vite-ignore */ 'node:worker_threads');
+  const worker = await takeThread(url);
   const ports = connect(
     () => new MessageChannel(),
     (init, transfer) => worker.postMessage(init, transfer),

@@ -14,6 +14,8 @@ import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from './runtime-sizes.j
 import { WorkerSession } from '../session/worker-session.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { sharedWithThread } from './thread-shared.js';
+import { startThreadAhead } from '../isolation/thread-ahead.js';
+import { isNode } from '../../is-node.js';
 
 /** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
 export interface RuntimeSource {
@@ -81,6 +83,8 @@ export async function startSession(
     throw error;
   }
   if (session.info) plan.onBooted?.(session.info);
+  // The next boot in this process skips a thread's start (thread-ahead.ts).
+  if (isNode && plan.isolation === 'worker') startThreadAhead(plan.workerUrl, plan.config.indexURL);
   return session;
 }
 

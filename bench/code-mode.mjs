@@ -13,7 +13,7 @@
  *
  * Alone: `node bench/code-mode.mjs [node] [traffic] [chromium]` (after `npm run build`; all three
  * without arguments; `BENCH_QUICK=1` for a handful of samples). Run the Chromium part under the
- * browser lock: `flock /work/browser.lock node bench/code-mode.mjs chromium`.
+ * browser lock (e.g. `node bench/code-mode.mjs chromium` under `flock`).
  * In the whole bench: `BENCH_ONLY=code-mode npm run bench`.
  */
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
  * turns its yields off (worker/engine.ts `yieldsTurnedOff`), written into the bench's frozen copy
  * of dist/ here; nothing in the library's options reaches it.
  *
- * Alone: `flock /work/browser.lock env BENCH_ONLY=stops npm run bench`.
+ * Alone: `BENCH_ONLY=stops npm run bench` (under the browser lock, where browsers are shared).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

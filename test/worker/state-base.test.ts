@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keptPages, wrapSnapshot } from '../../worker/snapshots/snapshot.js';
-import { StateBase, pagesOf, restoredMemory } from '../../worker/snapshots/state-base.js';
+import { snapshotBody } from '../../worker/snapshots/memory-image.js';
+import { StateBase, pagesOf, savedImage } from '../../worker/snapshots/state-base.js';
 
 const key = { pyodideVersion: '314.0.7', sourceHash: 'abc' };
 const PAGE = 4096;
@@ -25,9 +26,9 @@ function baseOf(memory: Uint8Array, headerBytes: number, segments: { address: nu
   return new StateBase(kept as typeof kept & { id: string }, segments);
 }
 
-/** What a restore does with a save (`restoredMemory`): Pyodide's snapshot, its header then the memory. */
+/** What a restore hands Pyodide for a save (`savedImage`), as one buffer: Pyodide's snapshot, its header then the memory. */
 function restored(header: Uint8Array, memoryBytes: number, saved: { pageMap: Uint8Array; pages: Uint8Array }, base?: StateBase): Uint8Array {
-  return restoredMemory({ header, memoryBytes, ...saved }, base);
+  return snapshotBody(savedImage({ header, memoryBytes, ...saved }, base));
 }
 
 const countPages = (map: Uint8Array) => [...map].reduce((n, b) => n + b.toString(2).replaceAll('0', '').length, 0);

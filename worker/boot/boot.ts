@@ -22,8 +22,9 @@ import { type IndexPackages, PackageIndex } from '../packages/cell-packages.js';
 import { type LoadOptions, type ModuleParts, type PyodideModule, loadPyodideModule } from './pyodide-module.js';
 import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { readSnapshot } from './snapshot-file.js';
-import { type KeptPages, type SnapshotKey, bodyOf, hashSources, keptPages, wrapSnapshot } from '../snapshots/snapshot.js';
-import { StateBase, restoredMemory } from '../snapshots/state-base.js';
+import { type KeptPages, type SnapshotKey, hashSources, imageOf, keptPages, wrapSnapshot } from '../snapshots/snapshot.js';
+import { StateBase, savedImage } from '../snapshots/state-base.js';
+import { loadingImage } from '../snapshots/memory-image.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
 import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
 import { unpackState } from '../../src/saved-state-format.js';
@@ -107,11 +108,11 @@ async function restore(
     return { restored: false, rejected: `the runtime's wasm could not be read: ${(error as Error)?.message ?? error}` };
   }
   parts.outbox.progress('boot', PROGRESS.restoring);
-  const loadSnapshot = handedOnce(bodyOf(kept, data));
+  const image = loadingImage(imageOf(kept, data), options.createPyodideModule as Parameters<typeof loadingImage>[1]);
   let pyodide: PyodideInterface;
   try {
     pyodide = await parts.stdlib.restore(async () => {
-      const restoredPyodide = await module.loadPyodide({ ...options, _loadSnapshot: loadSnapshot });
+      const restoredPyodide = await module.loadPyodide({ ...options, ...image });
       parts.trampoline.putBack();
       return restoredPyodide;
     });
@@ -161,14 +162,13 @@ async function restoreSaved(
   if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
   if (state.base !== null && (!base || state.base !== base.id))
     throw new Error(`it is stored against boot snapshot ${state.base}, and this sandbox has ${base ? `another (${base.id})` : 'none'}`);
-  const memory = restoredMemory(state, state.base === null ? undefined : base);
+  const memory = savedImage(state, state.base === null ? undefined : base);
   parts.outbox.progress('boot', PROGRESS.restoring);
   const create = options.createPyodideModule as Parameters<typeof growingTo>[1];
   const pyodide = await parts.stdlib.restore(async () => {
     const restoredPyodide = await module.loadPyodide({
       ...options,
-      createPyodideModule: growingTo(state.heapSize, create),
-      _loadSnapshot: handedOnce(memory),
+      ...loadingImage(memory, growingTo(state.heapSize, create)),
       _snapshotDeserializer: staleReference,
     });
     parts.trampoline.putBack();
@@ -247,22 +247,6 @@ function startRunner(
   const packages = new PackageIndex(pyodide, staging, config.packageIndex ? (names) => parts.askIndex(names) : undefined);
   parts.interrupts.listen(pyodide, true);
   return { runner, outputBelow, packages };
-}
-
-/**
- * A memory snapshot for Pyodide's `_loadSnapshot`. Pyodide keeps its options as long as the
- * interpreter lives: the memory (30 MB and more) is handed over once, through a thenable Pyodide
- * awaits, so those options do not keep it too.
- */
-function handedOnce(memory: Uint8Array): { then(resolve: (body: Uint8Array | undefined) => void): void } {
-  let body: Uint8Array | undefined = memory;
-  return {
-    // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: Pyodide awaits the option, and its result is not kept with it.
-    then(resolve) {
-      resolve(body);
-      body = undefined;
-    },
-  };
 }
 
 function writeSources(pyodide: PyodideInterface): void {

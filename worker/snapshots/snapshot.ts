@@ -17,6 +17,7 @@
  */
 import { xorInto } from '../../src/bytes.js';
 import type { DataSegment } from '../../src/wasm-data.js';
+import { type MemoryImage, snapshotBody } from './memory-image.js';
 
 const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"
 const FORMAT = 3;
@@ -110,17 +111,37 @@ export function unwrapSnapshot(
 ): { body: Uint8Array; id?: string } | { rejected: string } {
   const kept = keptPages(key, bytes);
   if ('rejected' in kept) return kept;
-  const body = bodyOf(kept, segments);
+  const body = snapshotBody(imageOf(kept, segments));
   return kept.id ? { body, id: kept.id } : { body };
 }
 
-/** Pyodide's snapshot from a wrapped one's kept pages and the data segments it was wrapped with. */
-export function bodyOf(kept: KeptPages, segments: readonly DataSegment[]): Uint8Array {
-  // Pyodide reads the snapshot as a Uint32Array: a fresh buffer is aligned.
-  const body = new Uint8Array(kept.size);
-  for (const [page, data] of kept.pages) body.set(data, page * PAGE);
-  xorSegments(body, segments);
-  return body;
+/**
+ * The memory of a wrapped snapshot (its kept pages, zeros elsewhere, XOR the data segments it was
+ * wrapped with) and Pyodide's header, read from the pages when the image is written (memory-image.ts).
+ */
+export function imageOf(kept: KeptPages, segments: readonly DataSegment[]): MemoryImage {
+  const first = kept.pages.get(0);
+  // A header that cannot be read is handed on as it is: Pyodide refuses it, and the boot says why.
+  const memoryAt = first && first.length >= 8 ? Math.min(memoryStart(first), kept.size) : 0;
+  const header = new Uint8Array(memoryAt);
+  const length = kept.size - memoryAt;
+  const bodyPages = (write: (page: Uint8Array, at: number) => void) => {
+    for (const [page, data] of kept.pages) write(data, page * PAGE);
+  };
+  bodyPages((data, at) => {
+    if (at < memoryAt) header.set(data.subarray(0, memoryAt - at), at);
+  });
+  return {
+    header,
+    length,
+    writeInto(heap) {
+      bodyPages((data, at) => {
+        const skip = Math.max(0, memoryAt - at);
+        if (skip < data.length) heap.set(data.subarray(skip), at + skip - memoryAt);
+      });
+      for (const { address, bytes } of segments) if (address < length) xorInto(heap, address, bytes, Math.min(bytes.length, length - address));
+    },
+  };
 }
 
 /** The pages a snapshot made for `key` keeps, as views into `bytes`, or a reason it cannot be used. */

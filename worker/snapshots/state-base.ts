@@ -14,6 +14,7 @@ import { xorInto } from '../../src/bytes.js';
 import type { SavedInterpreter } from '../../src/protocol.js';
 import { type KeptPages, memoryStart } from './snapshot.js';
 import type { DataSegment } from '../../src/wasm-data.js';
+import type { MemoryImage } from './memory-image.js';
 
 const PAGE = 65536;
 /** The save's unit: a heap chunk whose difference is all zeros is not written (the format's pages, src/saved-state-format.ts, are as small). */
@@ -149,25 +150,28 @@ export function pagesOf(heap: Int8Array, base?: StateBase): { pageMap: Uint8Arra
 }
 
 /**
- * Pyodide's memory snapshot of a saved interpreter (what `pagesOf` took, unpacked): its header,
- * then its memory: the base's where given, with each kept page written (XORed) over it.
+ * The memory of a saved interpreter (what `pagesOf` took, unpacked), for a restore (memory-image.ts):
+ * the base's where given, with each kept page written (XORed) over it.
  */
-export function restoredMemory(saved: Pick<SavedInterpreter, 'header' | 'memoryBytes' | 'pageMap' | 'pages'>, base?: StateBase): Uint8Array {
-  const { header, memoryBytes, pageMap, pages } = saved;
-  // A buffer of its own: Pyodide reads it as a Uint32Array, so it must be aligned.
-  const body = new Uint8Array(header.length + memoryBytes);
-  body.set(header);
-  base?.copyInto(body, header.length, memoryBytes);
-  let at = 0;
-  for (let page = 0; page * CHUNK < memoryBytes; page++) {
-    if (!(pageMap[page >> 3] & (1 << (page & 7)))) continue;
-    const length = Math.min(CHUNK, memoryBytes - page * CHUNK);
-    if (at + length > pages.length) throw new Error('the saved pages are fewer than the page map says');
-    if (base) xorInto(body, header.length + page * CHUNK, pages.subarray(at, at + length), length);
-    else body.set(pages.subarray(at, at + length), header.length + page * CHUNK);
-    at += length;
-  }
-  return body;
+export function savedImage(saved: Pick<SavedInterpreter, 'header' | 'memoryBytes' | 'pageMap' | 'pages'>, base?: StateBase): MemoryImage {
+  const { memoryBytes, pageMap, pages } = saved;
+  return {
+    // A buffer of its own: Pyodide reads it as a Uint32Array, so it must be aligned.
+    header: saved.header.slice(),
+    length: memoryBytes,
+    writeInto(heap) {
+      base?.copyInto(heap, 0, memoryBytes);
+      let at = 0;
+      for (let page = 0; page * CHUNK < memoryBytes; page++) {
+        if (!(pageMap[page >> 3] & (1 << (page & 7)))) continue;
+        const length = Math.min(CHUNK, memoryBytes - page * CHUNK);
+        if (at + length > pages.length) throw new Error('the saved pages are fewer than the page map says');
+        if (base) xorInto(heap, page * CHUNK, pages.subarray(at, at + length), length);
+        else heap.set(pages.subarray(at, at + length), page * CHUNK);
+        at += length;
+      }
+    },
+  };
 }
 
 /** `bytes`, or a copy of them where they do not start on a 4-byte boundary. */

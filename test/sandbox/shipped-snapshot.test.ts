@@ -4,13 +4,14 @@
  * gives behaves like a fresh one, and it is used only where it fits. Needs the built `dist/`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect } from 'vitest';
 import { PNG_1X1_BASE64 } from '../support/png.js';
-import { loadShippedSnapshot } from '../../src/sandbox/runtime/shipped-snapshot.js';
+import { loadShippedSnapshot, snapshotFileBytes } from '../../src/sandbox/runtime/shipped-snapshot.js';
 import { it } from '../support/fixtures.js';
 
 const SHIPPED = fileURLToPath(new URL('../../dist/pyodide/sandbox-snapshot.bin.gz', import.meta.url));
@@ -100,5 +101,26 @@ process.exit(0);`;
 
   it('is not used when snapshots are off', async ({ createSandbox }) => {
     expect((await createSandbox({ snapshotCache: 'off', warmSpare: false })).bootPath).toBe('fresh');
+  });
+});
+
+describe("a snapshot file as bytes (the threads' shared copy, a store that keeps bytes)", () => {
+  const file = (bytes: Uint8Array) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'snapshot-file-')), 'snapshot.bin.gz');
+    writeFileSync(path, bytes);
+    return { gzippedFile: pathToFileURL(path).href };
+  };
+  const plain = new Uint8Array(100_000).map((_, i) => i % 251);
+
+  it('unpacks a gzip file, and takes a plain one as it is', async () => {
+    expect(await snapshotFileBytes(file(gzipSync(plain)))).toEqual(plain);
+    expect(await snapshotFileBytes(file(plain))).toEqual(plain);
+  });
+
+  it('refuses an empty file and a damaged gzip, saying which', async () => {
+    await expect(snapshotFileBytes(file(new Uint8Array(0)))).rejects.toThrow('the snapshot file is empty');
+    const packed = gzipSync(plain);
+    const damaged = packed.subarray(0, packed.length >> 1);
+    await expect(snapshotFileBytes(file(damaged))).rejects.toThrow(/the snapshot file does not unpack/);
   });
 });

@@ -24,7 +24,7 @@ const script = (() => {
     `import { parentPort, workerData } from 'node:worker_threads';
 const startedAt = Date.now();
 if (workerData?.indexURL === 'exit') process.exit(0);
-parentPort.on('message', () => parentPort.postMessage({ startedAt, workerData }));`,
+parentPort.on('message', () => parentPort.postMessage({ startedAt, workerData, probe: process.env.THREAD_AHEAD_PROBE }));`,
   );
   return pathToFileURL(file);
 })();
@@ -41,7 +41,7 @@ async function take(url = script): Promise<{ worker: Worker; takenAt: number }> 
   return { worker, takenAt };
 }
 
-function ask(worker: Worker): Promise<{ startedAt: number; workerData: unknown }> {
+function ask(worker: Worker): Promise<{ startedAt: number; workerData: unknown; probe?: string }> {
   return new Promise((resolve) => {
     worker.once('message', resolve);
     worker.postMessage('when');
@@ -69,6 +69,20 @@ describe('a worker thread started ahead', () => {
     const answer = await ask(second.worker);
     expect(answer.workerData).toBeUndefined();
     expect(answer.startedAt).toBeGreaterThanOrEqual(second.takenAt);
+  });
+
+  it("is not handed out once the process's environment has changed (a thread copies it when it starts)", async () => {
+    startThreadAhead(script, 'file:///ahead/');
+    await pause();
+    process.env.THREAD_AHEAD_PROBE = 'changed';
+    try {
+      const { worker, takenAt } = await take();
+      const answer = await ask(worker);
+      expect(answer.probe).toBe('changed');
+      expect(answer.startedAt).toBeGreaterThanOrEqual(takenAt);
+    } finally {
+      delete process.env.THREAD_AHEAD_PROBE;
+    }
   });
 
   it('is not handed out once it has exited; the take starts a live one', async () => {

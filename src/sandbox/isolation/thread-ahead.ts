@@ -9,12 +9,16 @@
  *   (measured in bench/README.md).
  * - It serves one sandbox, once: it has run no Python when it is taken, and a thread that ran one
  *   sandbox's Python is never handed to another.
+ * - A thread copies the process's environment when it starts: one started before the environment
+ *   changed (TMPDIR, TZ, ...) is not handed out, and the take starts a thread that sees the change.
  */
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import type { WorkerStartData } from '../../protocol.js';
 
 interface Ahead {
   worker: Promise<NodeWorker>;
+  /** The environment it started with (`environment()`). */
+  env: string;
   /** Set when the thread failed or exited before it was taken: it is not handed out. */
   gone: boolean;
 }
@@ -28,15 +32,18 @@ const waiting = new Map<string, Ahead>();
 export async function takeThread(url: URL): Promise<NodeWorker> {
   const ahead = waiting.get(url.href);
   waiting.delete(url.href);
-  if (ahead && !ahead.gone) {
-    const worker = await ahead.worker;
-    if (!ahead.gone) {
-      worker.removeAllListeners('error').removeAllListeners('exit');
-      worker.ref();
-      return worker;
-    }
+  if (ahead && !ahead.gone && ahead.env !== environment()) {
+    ahead.gone = true;
+    ahead.worker.then(
+      (worker) => worker.terminate(),
+      () => undefined,
+    );
   }
-  return startThread(url);
+  const worker = ahead && !ahead.gone ? await ahead.worker : undefined;
+  if (!worker || ahead?.gone) return startThread(url);
+  worker.removeAllListeners('error').removeAllListeners('exit');
+  worker.ref();
+  return worker;
 }
 
 /**
@@ -45,7 +52,7 @@ export async function takeThread(url: URL): Promise<NodeWorker> {
  */
 export function startThreadAhead(url: URL, indexURL: string): void {
   if (waiting.get(url.href)?.gone === false) return;
-  const ahead: Ahead = { gone: false, worker: startThread(url, { indexURL }) };
+  const ahead: Ahead = { gone: false, env: environment(), worker: startThread(url, { indexURL }) };
   waiting.set(url.href, ahead);
   const drop = () => {
     ahead.gone = true;
@@ -62,4 +69,9 @@ async function startThread(url: URL, workerData?: WorkerStartData): Promise<Node
   const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
   // execArgv: the parent's flags (e.g. --input-type, --eval) are not for a worker script.
   return new Worker(url, { name: 'python-sandbox', execArgv: [], workerData });
+}
+
+/** The process's environment as a thread started now would copy it. */
+function environment(): string {
+  return JSON.stringify(process.env);
 }

@@ -106,8 +106,8 @@ export interface WorkerInit {
 }
 
 /**
- * A Node worker thread's \`workerData\`: a thread started ahead of its sandbox
- * (src/sandbox/isolation/thread-ahead.ts) imports Pyodide's JavaScript from \`indexURL\` while it waits.
+ * A Node worker thread's `workerData`: a thread started ahead of its sandbox
+ * (src/sandbox/isolation/thread-ahead.ts) imports Pyodide's JavaScript from `indexURL` while it waits.
  */
 export interface WorkerStartData {
   indexURL?: string;

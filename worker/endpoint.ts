@@ -37,7 +37,7 @@ export function onInitMessage(onInit: (init: WorkerInit) => void): void {
   });
 }
 
-/** What a Node thread was started with (its \`workerData\`); nothing elsewhere. */
+/** What a Node thread was started with (its `workerData`); nothing elsewhere. */
 export async function workerStartData(): Promise<WorkerStartData> {
   if (!isNode) return {};
   const { workerData } = await import(/* @vite-ignore */ 'node:worker_threads');

@@ -32,15 +32,16 @@ const waiting = new Map<string, Ahead>();
 export async function takeThread(url: URL): Promise<NodeWorker> {
   const ahead = waiting.get(url.href);
   waiting.delete(url.href);
-  if (ahead && !ahead.gone && ahead.env !== environment()) {
-    ahead.gone = true;
+  if (!ahead || ahead.gone) return startThread(url);
+  if (ahead.env !== environment()) {
     ahead.worker.then(
       (worker) => worker.terminate(),
       () => undefined,
     );
+    return startThread(url);
   }
-  const worker = ahead && !ahead.gone ? await ahead.worker : undefined;
-  if (!worker || ahead?.gone) return startThread(url);
+  const worker = await ahead.worker;
+  if (ahead.gone) return startThread(url);
   worker.removeAllListeners('error').removeAllListeners('exit');
   worker.ref();
   return worker;

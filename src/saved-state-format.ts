@@ -16,7 +16,7 @@
 import type { SavedInterpreter } from './protocol.js';
 import { isNode } from './is-node.js';
 import { joinBytes, sha256Hex } from './bytes.js';
-import { copyPaced, gunzipPaced, gzipNode, sha256Paced } from './paced-bytes.js';
+import { copyPaced, gunzipPaced, gzipNode, Pacer, sha256Paced } from './paced-bytes.js';
 
 const MAGIC = [0x50, 0x53, 0x53, 0x54]; // "PSST"
 /** 2: the files come before the memory in the payload; 3: the memory may be stored against a boot snapshot (`base`), in 4 KiB pages. */
@@ -155,7 +155,7 @@ export async function checkState(
 export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'] | null | undefined, maxBytes = MAX_STATE_BYTES): Promise<SavedInterpreter> {
   const { header, payload, map } = await checkState(bytes, key, maxBytes);
   const { headerBytes, memoryBytes, unpackedBytes, heapSize } = header;
-  const whole = isNode ? await gunzipPaced(payload, unpackedBytes).catch(notUnpacked) : await unpackPrefix(payload, unpackedBytes);
+  const whole = isNode ? await gunzipPaced(payload, unpackedBytes).catch(notUnpacked) : await unpackInPage(payload, unpackedBytes);
   if (whole.length !== unpackedBytes) throw new Error('it unpacks to another size than it says');
   const files = filesIn(header, whole);
   const at = header.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -171,12 +171,78 @@ export async function unpackState(bytes: Uint8Array, key: SavedInterpreter['key'
   };
 }
 
-/** The working directory's files of a checked state, unpacking only them (they come first). */
-export async function unpackFiles({ header, payload }: CheckedState): Promise<SavedInterpreter['files']> {
-  const total = header.files.reduce((sum, f) => sum + f.bytes, 0);
-  const prefix = await unpackPrefix(payload, header.unpackedBytes, total);
-  if (prefix.length !== total) throw new Error('it unpacks to less than it says');
-  return filesIn(header, prefix);
+/** Which of a state's files the host keeps, asked in the payload's order by name and size. */
+export type FileKeeper = (path: string, bytes: number) => boolean;
+
+/**
+ * The working directory's files of a checked state that `keep` takes, and the names of the rest.
+ * A state's files are hostile (a few packed megabytes can hold gigabytes of zeros): they are
+ * unpacked a piece at a time (`gunzipPieces`), a file not kept is passed over without being held,
+ * and unpacking stops after the last one kept, so the host holds no more than `keep` allows.
+ */
+export async function unpackFiles({ header, payload }: CheckedState, keep: FileKeeper): Promise<{ files: SavedInterpreter['files']; skipped: string[] }> {
+  const wanted = header.files.map((f) => keep(f.path, f.bytes));
+  const skipped = header.files.filter((_, i) => !wanted[i]).map((f) => f.path);
+  const files: SavedInterpreter['files'] = [];
+  const last = wanted.lastIndexOf(true);
+  let index = 0;
+  let start = 0; // where the file at `index` starts in the unpacked payload
+  let at = 0; // how much of the payload is unpacked
+  let data: Uint8Array<ArrayBuffer> | undefined;
+  // Closes every file that ends at `at` (empty ones too) and opens the next.
+  const close = () => {
+    while (index <= last && at === start + header.files[index].bytes) {
+      if (data) files.push({ path: header.files[index].path, data });
+      start += header.files[index++].bytes;
+      data = index <= last && wanted[index] ? new Uint8Array(header.files[index].bytes) : undefined;
+    }
+  };
+  if (last >= 0) data = wanted[0] ? new Uint8Array(header.files[0].bytes) : undefined;
+  close();
+  if (index > last) return { files, skipped };
+  for await (const piece of gunzipPieces(payload)) {
+    for (let from = 0; from < piece.length && index <= last; ) {
+      const n = Math.min(piece.length - from, start + header.files[index].bytes - at);
+      data?.set(piece.subarray(from, from + n), at - start);
+      from += n;
+      at += n;
+      close();
+    }
+    if (index > last) return { files, skipped };
+  }
+  throw new Error('it unpacks to less than it says');
+}
+
+/** Compressed bytes fed to the decompressor at once: at most about a thousand times as many come out (gzip's best ratio). */
+const FEED_BYTES = 4096;
+
+/**
+ * The gzip `payload` unpacked as pieces, in Node and in a page alike: fed a little at a time and
+ * letting the event loop turn once a slice's worth has come out, so that no turn of the host (a
+ * page's main thread, an MCP server's loop) decompresses more than a few megabytes. A page's
+ * `DecompressionStream` unpacks each chunk written to it at once: one 1 MB chunk of zeros
+ * froze a page for seconds.
+ */
+async function* gunzipPieces(payload: Uint8Array): AsyncGenerator<Uint8Array> {
+  const pacer = new Pacer();
+  let at = 0;
+  const fed = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= payload.length) return controller.close();
+      controller.enqueue(payload.subarray(at, (at += FEED_BYTES)));
+    },
+  });
+  const reader = fed.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read().catch((error: Error) => notUnpacked(error));
+      if (done) return;
+      yield value;
+      await pacer.handled(value.length);
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
 }
 
 function filesIn(header: Header, whole: Uint8Array): SavedInterpreter['files'] {
@@ -184,12 +250,8 @@ function filesIn(header: Header, whole: Uint8Array): SavedInterpreter['files'] {
   return header.files.map(({ path, bytes: n }) => ({ path, data: whole.subarray(at, (at += n)) }));
 }
 
-/**
- * The first `wanted` bytes of the gzip `payload` (all of it by default), failing as soon as it
- * unpacks past the `declared` size.
- */
-async function unpackPrefix(payload: Uint8Array, declared: number, wanted = declared): Promise<Uint8Array<ArrayBuffer>> {
-  if (wanted === 0 && declared > 0) return new Uint8Array(0);
+/** The gzip `payload` unpacked in a page's worker, failing as soon as it unpacks past the `declared` size. */
+async function unpackInPage(payload: Uint8Array, declared: number): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = streamOf([payload])
@@ -202,15 +264,13 @@ async function unpackPrefix(payload: Uint8Array, declared: number, wanted = decl
       total += value.length;
       if (total > declared) throw new Error(`more than the ${declared} bytes it declares`);
       chunks.push(value);
-      if (total >= wanted && wanted < declared) break;
     }
   } catch (error) {
     throw new Error(`it does not unpack (${(error as Error)?.message ?? error})`);
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-  const whole = joinBytes(chunks);
-  return wanted < declared ? whole.slice(0, wanted) : whole;
+  return joinBytes(chunks);
 }
 
 function notUnpacked(error: Error): never {

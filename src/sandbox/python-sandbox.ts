@@ -237,7 +237,7 @@ export class PythonSandbox {
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
     return this.enqueue(async () => {
-      const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters);
+      const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters, this.limits.maxTotalFileBytes);
       this.restartPoint.changed();
       this.ready = Promise.resolve((this.session = session));
       this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes, files);

@@ -19,6 +19,15 @@ import { toWorkdirPath } from './workdir-paths.js';
 export const MIRROR_MAX_RUN_FILES = 1000;
 /** Characters of the names of those files, at most. */
 export const MIRROR_MAX_PATH_CHARS = 256 * 1024;
+/** Whether `path` is a working directory's path as the mirror keeps it (normalized, inside). */
+function isWorkdirPath(path: string): boolean {
+  try {
+    return toWorkdirPath(path) === path;
+  } catch {
+    return false;
+  }
+}
+
 /** Names of lost files remembered for the restart's note; beyond them, lost files are only counted. */
 const MAX_LOST_NAMES = 100;
 
@@ -42,13 +51,33 @@ export class WorkdirMirror {
 
   /**
    * @param budgetBytes How much of what runs wrote is kept (`limits.maxTotalFileBytes`).
-   * @param files The working directory's files to start from (a restored state's), kept as `writeFile`'s are.
+   * @param restored A restored state's files that `WorkdirMirror.keeper(budgetBytes)` took, and the names of those it passed over.
    */
   constructor(
     private readonly budgetBytes: number,
-    files: readonly { path: string; data: Uint8Array }[] = [],
+    restored: { files: readonly { path: string; data: Uint8Array }[]; skipped: readonly string[] } = { files: [], skipped: [] },
   ) {
-    for (const { path, data } of files) this.written(path, data);
+    // A saved state's files are what runs wrote (and a forged state's, anything): kept under the same bounds, as data.
+    for (const { path, data } of restored.files) this.set(path, { data, size: data.length, pinned: false });
+    for (const path of restored.skipped) this.markLost(path);
+  }
+
+  /**
+   * Which of a saved state's files (asked in order, by name and size) a mirror with this budget
+   * keeps: those a run could have left in it, within the same bounds; the rest the host never unpacks.
+   */
+  static keeper(budgetBytes: number): (path: string, bytes: number) => boolean {
+    let bytes = 0;
+    let files = 0;
+    let pathChars = 0;
+    return (path, size) => {
+      const fits = files < MIRROR_MAX_RUN_FILES && bytes + size <= budgetBytes && pathChars + path.length <= MIRROR_MAX_PATH_CHARS && isWorkdirPath(path);
+      if (!fits) return false;
+      bytes += size;
+      files++;
+      pathChars += path.length;
+      return true;
+    };
   }
 
   /** A file given with `writeFile`. */

@@ -33,6 +33,23 @@ describe('WorkdirMirror', () => {
     expect([path, new TextDecoder().decode(data)]).toEqual(['x.txt', 'hello']);
   });
 
+  it("keeps a restored state's files under the runs' bounds, as data, and names those it passed over", () => {
+    const keep = WorkdirMirror.keeper(25 * MB);
+    const asked = [
+      ['big.bin', 200 * MB],
+      ['small.txt', 4],
+      ['../escape.py', 1],
+      ['rest.bin', 25 * MB],
+    ] as const;
+    expect(asked.map(([path, bytes]) => keep(path, bytes))).toEqual([false, true, false, false]);
+    const mirror = new WorkdirMirror(25 * MB, { files: [{ path: 'small.txt', data: new Uint8Array(4) }], skipped: ['big.bin', 'rest.bin'] });
+    expect([...mirror.files()].map(({ path, restored }) => [path, restored])).toEqual([['small.txt', true]]);
+    expect(mirror.describeRestore()).toMatch(/except big\.bin, rest\.bin, which could not be kept/);
+    // They count against the budget as a run's files do.
+    mirror.afterRun([runFile('next.bin', 25 * MB)], []);
+    expect(mirror.describeRestore()).toMatch(/next\.bin/);
+  });
+
   it('does not write back a path outside the working directory', () => {
     const mirror = new WorkdirMirror(25 * MB);
     mirror.afterRun([{ ...runFile('../../etc/passwd', 3), path: '../../etc/passwd' }], []);

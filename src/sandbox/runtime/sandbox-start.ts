@@ -1,5 +1,4 @@
 /** The first steps of `PythonSandbox.create`: the limits, the boot plan, and the first interpreter with the runtime loading beside it. */
-import type { SavedInterpreter } from '../../protocol.js';
 import type { SandboxLimits, SandboxOptions } from '../../types.js';
 import { isNode } from '../../is-node.js';
 import { DownloadProgress, downloadingMessage } from '../downloads/download-progress.js';
@@ -7,7 +6,8 @@ import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
 import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
-import { notRestored, stateForWorker } from '../session/saved-state.js';
+import { notRestored, type StateFiles, stateForWorker } from '../session/saved-state.js';
+import { WorkdirMirror } from '../workdir-mirror.js';
 import type { WorkerSession } from '../session/worker-session.js';
 import { type BootPlan, prepareRuntime } from './boot-plan.js';
 import { bundledSnapshotUrl } from './bundled-assets.js';
@@ -22,7 +22,7 @@ export interface StartedSandbox {
   limits: SandboxLimits;
   interpreters: Interpreters;
   restartPoints: RestartPointPolicy;
-  files: SavedInterpreter['files'];
+  files?: StateFiles;
   /** `options.savedState`, the interpreter's first restart point. */
   savedState?: Uint8Array;
 }
@@ -37,7 +37,7 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
   const base = typeof location === 'undefined' ? `file://${process.cwd()}/` : location.href;
   const boot = planBoot(options, limits, base);
   // Checked (for a Node worker thread, unpacked) while the runtime loads; the worker compares the build.
-  const state = savedState && stateForWorker(savedState, null, undefined);
+  const state = savedState && stateForWorker(savedState, null, undefined, WorkdirMirror.keeper(limits.maxTotalFileBytes));
   state?.catch(() => undefined);
   const { indexURL } = boot.config;
   const snapshots = openSnapshotStore(options.snapshotCache, indexURL);
@@ -65,5 +65,5 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
       );
     throw error;
   });
-  return { session, boot, limits, interpreters, restartPoints, files: (await state)?.files ?? [], savedState };
+  return { session, boot, limits, interpreters, restartPoints, files: (await state)?.files, savedState };
 }

@@ -3,18 +3,19 @@
  * (src/saved-state-format.ts). Every worker packs its own save (`workerPackBound`): the bytes leave
  * the boundary compressed, as one buffer under a bound (a page's isolation frame lets it through
  * for a save's answer alone; the Deno wire's message bound is below it), and a restore is checked
- * here without being unpacked (header, sizes, build, checksum; only the files are unpacked, for
- * the host's copy of the working directory) and handed packed to the new worker, which checks it
+ * here without being unpacked (header, sizes, build, checksum; only the files the host's copy of
+ * the working directory keeps are unpacked, within its bounds) and handed packed to the new worker, which checks it
  * again and unpacks it inside the boundary.
  */
 import type { SavedInterpreter } from '../../protocol.js';
 import { isNode } from '../../is-node.js';
-import { MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unpackFiles } from '../../saved-state-format.js';
+import { type FileKeeper, MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unpackFiles } from '../../saved-state-format.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { copyPaced } from '../../paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
+import { WorkdirMirror } from '../workdir-mirror.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** How the sandbox calls its worker (bounded by `limits.callTimeoutMs` or `ownMs` if longer, failing if it dies). */
@@ -57,15 +58,18 @@ function unsaved(error: Error): never {
 
 /**
  * A new interpreter started from `bytes` (checked first), in place of `current` (stopped once the
- * new one is up); refused bytes or a failed restore leave `current` as it was.
+ * new one is up); refused bytes or a failed restore leave `current` as it was. `files`: those a
+ * mirror of the working directory with `mirrorBudget` bytes keeps (none by default).
  */
 export async function restoredSession(
   current: WorkerSession,
   bytes: Uint8Array,
   maxBytes: number | undefined,
   interpreters: Pick<Interpreters, 'restored'>,
-): Promise<{ session: WorkerSession; files: SavedInterpreter['files'] }> {
-  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, ' The sandbox is unchanged.');
+  mirrorBudget = 0,
+): Promise<{ session: WorkerSession; files: StateFiles }> {
+  const keep = mirrorBudget > 0 ? WorkdirMirror.keeper(mirrorBudget) : () => false;
+  const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, keep, ' The sandbox is unchanged.');
   const session = await interpreters.restored(given).catch((error: Error) => {
     throw notRestored(error, ' (the sandbox is unchanged)');
   });
@@ -73,8 +77,12 @@ export async function restoredSession(
   return { session, files };
 }
 
+/** A restored state's files the host keeps for its copy of the working directory, and the names of those it passed over. */
+export type StateFiles = Awaited<ReturnType<typeof unpackFiles>>;
+
 /**
- * `bytes` checked for a new worker (which unpacks them), and a copy of its files for the host's mirror of the working directory;
+ * `bytes` checked for a new worker (which unpacks them), and a copy of the files `keep` takes for
+ * the host's mirror of the working directory (the rest stay packed: the host never holds them);
  * `key` null: before any worker runs (`SandboxOptions.savedState`), the worker compares the build.
  * `after`: the refusal's last words.
  * @throws {SandboxStateError} refused bytes.
@@ -83,11 +91,15 @@ export async function stateForWorker(
   bytes: Uint8Array,
   key: SavedInterpreter['key'] | null | undefined,
   maxBytes: number | undefined,
+  keep: FileKeeper,
   after = '',
-): Promise<{ given: Uint8Array; files: SavedInterpreter['files'] }> {
+): Promise<{ given: Uint8Array; files: StateFiles }> {
   try {
     // By default a page takes as many packed bytes as a save there gives, and unpacks what wasm32 holds.
-    const files = await unpackFiles(await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? (isNode ? MAX_STATE_BYTES : MAX_PAGE_STATE_BYTES)));
+    const files = await unpackFiles(
+      await checkState(bytes, key, maxBytes ?? MAX_STATE_BYTES, maxBytes ?? (isNode ? MAX_STATE_BYTES : MAX_PAGE_STATE_BYTES)),
+      keep,
+    );
     if (!isNode) return { given: bytes, files };
     // Node: a copy of its own, made a slice at a time, to move to the worker; a copy as the
     // caller's bytes crossed would pause the host (110 MB behind Deno: 117-213 ms).

@@ -66,7 +66,10 @@ export class SavedInterpreterSlot {
       return undefined; // Python did not start: said as a boot failure, and the save stays for the next load.
     }
     try {
-      await python.restoreState(bytes, MAX_KEPT_STATE_BYTES);
+      if (bytes.length > MAX_KEPT_STATE_BYTES) throw new Error(`it is ${bytes.length} bytes, over the ${MAX_KEPT_STATE_BYTES} kept`);
+      // Bounded packed, not unpacked: a session holding a few tens of megabytes unpacks past the
+      // bound, and the sandbox's worker unpacks it (the page only the files it keeps).
+      await python.restoreState(bytes);
       return { restored: true };
     } catch (error) {
       this.forget();

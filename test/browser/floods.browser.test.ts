@@ -13,7 +13,16 @@ import { chromium } from '../support/engines/chromium.js';
 import type { Engine } from '../support/engines/engine.js';
 import { firefox } from '../support/engines/firefox.js';
 import { webkit } from '../support/engines/webkit.js';
-import { MIRROR_FLOOD, MIRROR_FLOOD_RUNS, floodOutput, sharedFiles, tamperWithNextAnswer, tamperWithNextResult } from '../support/forgery.js';
+import {
+  ANSWER_AFTER_RUN,
+  MIRROR_FLOOD,
+  MIRROR_FLOOD_RUNS,
+  floodOutput,
+  postAfterRun,
+  sharedFiles,
+  tamperWithNextAnswer,
+  tamperWithNextResult,
+} from '../support/forgery.js';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { type PauseAgainstIdle, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
@@ -120,6 +129,43 @@ describe.each(ENGINES)('$name', (engine) => {
         const { timed, streamedChars } = await floodAndRecover('300 output events of 1 MB', floodOutput(300, 1 << 20), /streamed more than .* characters/);
         expect(streamedChars).toBeLessThanOrEqual(MAX_STREAMED_CHARS);
         expectNoLongPause(timed);
+      },
+      TIMEOUT_MS,
+    );
+
+    // What the host drops (or a worker sends between runs) must cost the sender its worker, not
+    // the page its turns: sent after the run, 50 every millisecond, without end. Empty output for
+    // the run just ended counts nothing against its cap: the next run's end stops it, and the
+    // page keeps its turns meanwhile.
+    test.each([
+      ['output for the run that ended, over its cap', postAfterRun("{ type: 'output', runId, stream: 'stdout', text: 'x'.repeat(1024) }"), true],
+      ['empty output for the run that ended', postAfterRun("{ type: 'output', runId, stream: 'stdout', text: '' }"), false],
+      ['output for a run that is not going', postAfterRun("{ type: 'output', runId: runId + 5, stream: 'stdout', text: 'x' }"), true],
+      ['progress lines between runs', postAfterRun("{ type: 'progress', phase: 'packages', message: 'x' }"), true],
+      ['answers to calls the host never made', ANSWER_AFTER_RUN, true],
+    ])(
+      '%s, sent after the run without end: the page keeps half its ticks and never pauses 500 ms, and 1 + 1 answers within 2 s',
+      async (name, arming, stopped) => {
+        await bounded.whenIdle();
+        expect((await bounded.run(arming)).outcome).toBe('OUTCOME_OK');
+        const timed = await pauseAgainstIdle(
+          (watched) => bounded.longestStallDuring(watched),
+          500,
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+            const started = performance.now();
+            const next = await bounded.run('1 + 1');
+            return { next, ms: performance.now() - started };
+          },
+        );
+        const tickShare = timed.tickShare ?? 0;
+        pauses.push(
+          `${engine.name}, ${name} after the run: ${pauseReport(timed)}; ${Math.round(100 * tickShare)} % of ticks; 1 + 1 in ${Math.round(timed.value.ms)} ms (stateLost: ${timed.value.next.stateLost})`,
+        );
+        expect(timed.value.next).toMatchObject({ outcome: 'OUTCOME_OK', result: '2', stateLost: stopped });
+        expectNoLongPause(timed);
+        expect(timed.value.ms).toBeLessThan(2000 + 3 * timed.idleStallMs);
+        expect(tickShare).toBeGreaterThanOrEqual(0.5);
       },
       TIMEOUT_MS,
     );

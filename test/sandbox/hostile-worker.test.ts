@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadProgress, OutputChunk, PythonSandbox, RunResult } from '../../dist/index.node.js';
 import { useSandbox } from '../support/fixtures.js';
 import {
+  ANSWER_AFTER_RUN,
   FORGED_PROGRESS,
   FORGE_PROGRESS,
   GO_SILENT,
@@ -98,12 +99,21 @@ describe('messages no honest worker sends, sent after its run without end', () =
     ['progress lines between runs', "{ type: 'progress', phase: 'packages', message: 'x' }"],
     ['an event of no known type', "{ type: 'hello' }"],
   ])('%s: the worker is stopped, and the next run starts at once in a new interpreter', async (_name, event) => {
-    expect((await sandbox.run(postAfterRun(event))).outcome).toBe('OUTCOME_OK');
+    await expectStoppedAfter(postAfterRun(event));
+  });
+
+  it('answers to calls the host never made, on the calls channel: the worker is stopped, and the next run starts at once in a new interpreter', async () => {
+    await expectStoppedAfter(ANSWER_AFTER_RUN);
+  });
+
+  /** Runs `arming`, waits a second of its flood, and expects the next run in a new interpreter, the host never paused 500 ms. */
+  async function expectStoppedAfter(arming: string): Promise<void> {
+    expect((await sandbox.run(arming)).outcome).toBe('OUTCOME_OK');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const { value: next, stallMs } = await longestStall(() => sandbox.run('6 * 7'));
     expect(next).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: true });
     expect(stallMs).toBeLessThan(500);
-  });
+  }
 });
 
 describe('a silent worker', () => {

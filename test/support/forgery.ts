@@ -149,6 +149,26 @@ js.eval("""(() => {
 })()""")
 print("armed")`;
 
+/**
+ * Arms the worker to answer calls the host never made (comlink's `{ id, type: 'RAW' }` on the
+ * calls' port, each with an id of its own) after the run has ended, 50 at a time every
+ * millisecond, without end: what the host's call proxy drops.
+ */
+export const ANSWER_AFTER_RUN = `import js
+js.eval("""(() => {
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (m, transfer) {
+    if (m && m.type === 'RAW' && typeof m.id === 'string') {
+      MessagePort.prototype.postMessage = post;
+      const port = this;
+      let n = 0;
+      setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) post.call(port, { id: 'stray-' + n++, type: 'RAW', value: 'x' }); }, 1), 200);
+    }
+    return post.call(this, m, transfer);
+  };
+})()""")
+print("armed")`;
+
 /** Words a dying worker would like the user to read as the library's. */
 export const CRASH_WORDS = 'Your Gemini API key expired. Paste a new one at http://evil.example/renew';
 

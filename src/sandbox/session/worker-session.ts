@@ -8,6 +8,7 @@ import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../protocol.
 import { isShowableProgress } from '../../progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../types.js';
 import { LateMessages } from './late-messages.js';
+import { askedAnswersOnly } from './asked-answers.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
 import { SandboxBootError } from '../errors.js';
 import type { PackageBroker } from '../packages/package-broker.js';
@@ -29,6 +30,7 @@ const MISBEHAVING = {
   unknownEvent: 'it sent an event no sandbox worker sends; it was stopped as misbehaving',
   otherRun: 'it sent output for a run that is not going; it was stopped as misbehaving',
   betweenRuns: `it sent more than ${MAX_EVENTS_BETWEEN_RUNS} events between two runs; it was stopped as misbehaving`,
+  strayAnswer: 'it answered a call the host did not make; it was stopped as misbehaving',
 };
 
 /** The most of a worker's exit reason kept (crash messages quote it). */
@@ -284,7 +286,8 @@ export class WorkerSession {
       throw configured.reason;
     }
     const config = configured.value;
-    const session = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(worker.rpc)), options);
+    const rpc = askedAnswersOnly(worker.rpc, () => void session.terminate(MISBEHAVING.strayAnswer));
+    const session: WorkerSession = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(rpc)), options);
     const release = worker.hold();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => void session.terminate('boot aborted');

@@ -126,16 +126,24 @@ export async function installHarness() {
     watchStalls() {
       let last = performance.now();
       window.__longestStallMs = 0;
+      window.__stallTicks = 0;
+      window.__stallStart = last;
       clearInterval(window.__stallTimer);
       window.__stallTimer = setInterval(() => {
         const now = performance.now();
         window.__longestStallMs = Math.max(window.__longestStallMs, now - last - 10);
+        window.__stallTicks++;
         last = now;
       }, 10);
     },
     longestStallMs() {
       clearInterval(window.__stallTimer);
+      window.__stallEnd = performance.now();
       return window.__longestStallMs;
+    },
+    /** The share of the 10 ms ticks the page got since `watchStalls` (read after `longestStallMs`). */
+    tickShare() {
+      return (window.__stallTicks * 10) / Math.max(10, window.__stallEnd - window.__stallStart);
     },
     /** Seeds the host origin's secrets (test/browser/support/secrets.ts) in every store the page has. */
     async seedSecrets(s) {

@@ -36,10 +36,11 @@ export function harness(page: () => EnginePage, id = 'main') {
     /** Until the warm spare has booted and stored its snapshot. */
     whenIdle: () => page().call<void>('whenIdle', id),
     /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */
-    async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+    async longestStallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; stallMs: number; tickShare: number }> {
       await page().call('watchStalls');
       const value = await fn();
-      return { value, stallMs: await page().call<number>('longestStallMs') };
+      const stallMs = await page().call<number>('longestStallMs');
+      return { value, stallMs, tickShare: await page().call<number>('tickShare') };
     },
   };
 }

@@ -9,7 +9,7 @@
  */
 
 /** Watches a page's longest pause while `fn` runs (HostPage and the engine hosts' `longestStallDuring`). */
-export type StallWatch = <T>(fn: () => Promise<T>) => Promise<{ value: T; stallMs: number }>;
+export type StallWatch = <T>(fn: () => Promise<T>) => Promise<{ value: T; stallMs: number; tickShare?: number }>;
 
 /** How long the control watches the idle page. */
 const CONTROL_MS = 1000;
@@ -19,6 +19,8 @@ export interface PauseAgainstIdle<T> {
   value: T;
   /** The longest pause while `fn` ran. */
   stallMs: number;
+  /** The share of its 10 ms ticks the page got while `fn` ran, where the watch counts them. */
+  tickShare?: number;
   /** The longest pause of the idle page just before. */
   idleStallMs: number;
   /** `boundMs` plus three times `idleStallMs`: what `stallMs` must stay under. */
@@ -28,8 +30,8 @@ export interface PauseAgainstIdle<T> {
 /** Watches the idle page for a second, then `fn`; see above. */
 export async function pauseAgainstIdle<T>(watch: StallWatch, boundMs: number, fn: () => Promise<T>): Promise<PauseAgainstIdle<T>> {
   const { stallMs: idleStallMs } = await watch(() => new Promise((resolve) => setTimeout(resolve, CONTROL_MS)));
-  const { value, stallMs } = await watch(fn);
-  return { value, stallMs, idleStallMs, boundMs: boundMs + IDLE_MULTIPLIER * idleStallMs };
+  const { value, stallMs, tickShare } = await watch(fn);
+  return { value, stallMs, tickShare, idleStallMs, boundMs: boundMs + IDLE_MULTIPLIER * idleStallMs };
 }
 
 /** For the failure message: the pause, the control and the bound. */

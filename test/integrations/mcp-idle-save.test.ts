@@ -67,7 +67,7 @@ describe('over stdio, behind the Deno boundary', () => {
 
 describe('over HTTP, by handle', () => {
   test(
-    'an idle interpreter is saved and restored, another instance on the folder takes up the handle after a kill, and the bound evicts the oldest',
+    'an idle interpreter is saved and restored, another instance on the folder takes up the handle after a kill, and the bound evicts the largest',
     async () => {
       const folder = stateFolder();
       // Interpreters given back after 2 of the 6 idle seconds.
@@ -119,7 +119,7 @@ describe('over HTTP, by handle', () => {
       }
 
       // Room for the first state alone (states are stored against the boot snapshot: this one is about 1.3 MB, a new
-      // interpreter's 0.1 MB): a new interpreter's save evicts the oldest, says so on stderr, and the evicted handle's
+      // interpreter's 0.1 MB): a new interpreter's save evicts the largest, says so on stderr, and the evicted handle's
       // call says its state is gone.
       const c = await startHttpServer(flags('c', statSync(join(folder, saved[0] as string)).size));
       try {
@@ -225,6 +225,40 @@ describe('over HTTP, a 2025 session', () => {
         expect(await pingStatus(second.url, `a.${randomUUID()}`)).toBe(404);
       } finally {
         await second.stop();
+      }
+    },
+    4 * BOOT_TIMEOUT_MS,
+  );
+
+  test(
+    'one its client ended (DELETE) is not kept: its old id is 404 and the folder holds nothing of it, as after reset',
+    async () => {
+      const folder = stateFolder();
+      // Interpreters given back (saved) after 2 of the 6 idle seconds.
+      const flags = ['--isolation', 'worker', '--idle-minutes', String(6 / 60), '--state-dir', folder, '--instance', 'a'];
+      const server = await startHttpServer(flags);
+      let sessionId: string;
+      try {
+        const client = await connectHttp(server.url);
+        sessionId = client.sessionId;
+        expect((await client.call('run_python', { code: 'secret = "typed before DELETE"' })).isError).toBeFalsy();
+        await expect.poll(() => savedFiles(folder), { timeout: 30_000, interval: 100 }).toHaveLength(1);
+        // Restored: the session holds a live interpreter and a save when its client ends it.
+        expect(textOf(await client.call('run_python', { code: 'secret' }))).toBe("'typed before DELETE'");
+        // DELETE (terminateSession), as a well-behaved client ends its session.
+        await client.close();
+        expect(savedFiles(folder)).toEqual([]);
+        expect(await pingStatus(server.url, sessionId)).toBe(404);
+      } finally {
+        await server.stop();
+      }
+      // Nor does the server's shutdown save it, nor a restarted server know it.
+      expect(savedFiles(folder)).toEqual([]);
+      const again = await startHttpServer(flags);
+      try {
+        expect(await pingStatus(again.url, sessionId)).toBe(404);
+      } finally {
+        await again.stop();
       }
     },
     4 * BOOT_TIMEOUT_MS,

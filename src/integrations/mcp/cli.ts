@@ -60,7 +60,7 @@ export function usage(): string {
     "  --skills-dir <dir>            keep the model's skills/<name>.py helpers in this folder, for later sessions",
     "  --state-dir <dir>             save idle interpreters in this folder: they survive a restart, and instances sharing it take up each other's",
     '  --state-name <name>           on stdio with --state-dir: resume the state saved under this name (one process per name)',
-    "  --max-state-bytes <n>         bound on the saved states' total bytes; the oldest are evicted past it (default 1073741824)",
+    "  --max-state-bytes <n>         bound on the saved states' total bytes (one save: half); the largest are evicted past it (default 1073741824)",
     '  --warm-spare                  keep a second interpreter per session for fast restarts',
     '  --task-after-ms <n>           a run_python still running after this many ms becomes a task, for Tasks clients (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',

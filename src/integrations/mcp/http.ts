@@ -89,8 +89,15 @@ export async function serveHttpSessions(
   const host = options.host ?? '127.0.0.1';
   const allowed = allowedHostNames(host, options.allowedHosts);
   const connections = new Map<string, Connection>();
+  // Sessions their client is ending (DELETE), while they close: their saves are deleted, not kept.
+  const ended = new Set<string>();
   // Every instance's HTTP sessions and handles under one prefix: instances sharing a folder take up each other's.
-  const states: StateScope = { store: stateStore(resolved, sayOnStderr), prefix: 'http', lasting: resolved.state.directory !== undefined };
+  const states: StateScope = {
+    store: stateStore(resolved, sayOnStderr),
+    prefix: 'http',
+    lasting: resolved.state.directory !== undefined,
+    endedByClient: (id) => ended.has(id),
+  };
   // One registry for sessions and handles: one bound on the interpreters this process holds.
   const registry: SessionRegistry = new SessionRegistry(
     { ...resolved.sessions, interpreterIdleMs: interpreterIdleMs(resolved.sessions.idleMs) },
@@ -118,6 +125,20 @@ export async function serveHttpSessions(
     void registry.close(id);
   };
 
+  /**
+   * A client's DELETE, before it is answered: the session closes and its save is deleted, as
+   * `reset` deletes it, so its id is `404` from then on. One the server closes (idle, shutdown) is
+   * saved instead, for the client to come back to.
+   */
+  const endedByClient = async (id: string) => {
+    ended.add(id);
+    try {
+      await registry.close(id);
+    } finally {
+      ended.delete(id);
+    }
+  };
+
   /** A new session under `id`, its transport connected to its server; refused (503 sent) at the bound. */
   const openSession = async (id: string, res: ServerResponse, body: unknown): Promise<Connection | undefined> => {
     let session: SessionSandbox;
@@ -128,7 +149,11 @@ export async function serveHttpSessions(
       sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
       return undefined;
     }
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => id, maxRequestBodySize: resolved.maxMessageBytes });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      maxRequestBodySize: resolved.maxMessageBytes,
+      onsessionclosed: () => endedByClient(id),
+    });
     const server = createSessionServer(session, resolved.tools);
     server.onclose = () => forget(id);
     const connection = { transport, server, streams: 0 };

@@ -82,7 +82,8 @@ export interface PythonMcpServerOptions {
   stateName?: string;
   /**
    * The bound on the saved states' total bytes (the state folder, or the memory they take without
-   * one): past it the oldest saves are evicted, and named on stderr. Default 1 GiB.
+   * one): one save may take at most half of it, and past it the largest saves are evicted; each
+   * refusal and eviction is named on stderr. Default 1 GiB.
    */
   maxStateBytes?: number;
 }

@@ -8,7 +8,7 @@ import { boundaryUnavailable } from './boundary.js';
 import type { ResolvedServerOptions } from './options.js';
 import type { CreateSandbox, SessionSetup } from '../shared/sessions.js';
 import { SkillsFolder } from './skills-folder.js';
-import { MemoryStateStore, type StateStore } from '../shared/idle-save.js';
+import { MemoryStateStore, type SessionState, type StateStore } from '../shared/idle-save.js';
 import { StateFolder } from './state-folder.js';
 
 /** Makes each session's sandbox. */
@@ -33,6 +33,11 @@ export interface StateScope {
   prefix: string;
   /** Whether the states outlive their sessions (a folder, and over stdio a state name to resume by). */
   lasting: boolean;
+  /**
+   * Whether session `id`'s client ended it (an HTTP `DELETE`): its state is deleted as it closes,
+   * as `reset` deletes it, even where states outlive their sessions. Default: none is.
+   */
+  endedByClient?: (id: string) => boolean;
 }
 
 /** The key of session `id`'s state in the store. */
@@ -48,7 +53,7 @@ export function savedIn(scope: StateScope): ((id: string) => boolean) | undefine
 /** The store of idle interpreters: the state folder, else this process's memory. */
 export function stateStore(resolved: ResolvedServerOptions, say: (line: string) => void): StateStore {
   const { directory, maxBytes } = resolved.state;
-  return directory === undefined ? new MemoryStateStore(maxBytes) : new StateFolder(directory, maxBytes, say);
+  return directory === undefined ? new MemoryStateStore(maxBytes, say) : new StateFolder(directory, maxBytes, say);
 }
 
 /** Says a line on stderr, as the command line's own messages are. */
@@ -67,6 +72,17 @@ export function sessionSetup(resolved: ResolvedServerOptions, ownFunctions?: Own
   return (id) => ({
     ...(ownFunctions ? ownFunctions() : { functions: resolved.functions }),
     skills,
-    ...(state && { state: { store: state.store, key: stateKey(state, id), lasting: state.lasting } }),
+    ...(state && { state: sessionState(state, id) }),
   });
+}
+
+/** Session `id`'s place in the store: it outlives the session where the scope's states do, unless its client ended it. */
+function sessionState(scope: StateScope, id: string): SessionState {
+  return {
+    store: scope.store,
+    key: stateKey(scope, id),
+    get lasting() {
+      return scope.lasting && !scope.endedByClient?.(id);
+    },
+  };
 }

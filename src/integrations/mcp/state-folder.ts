@@ -4,17 +4,22 @@
  * SHA-256 of its key (which holds the handle or session id), so the folder's listing gives nobody
  * a handle to call with. Only the server's own process writes here (never the Deno process): each
  * save goes to a temporary name, then is renamed over the old one, so a reader sees a whole save
- * or the previous one. The folder's total bytes are bounded: past the bound the oldest saves (by
- * modification time, whichever instance wrote them) are deleted and named on stderr. Files read
- * back are hostile: their size is checked before they are read, and `restoreState` checks the rest.
+ * or the previous one. The folder's total bytes are bounded by the policy of state-eviction.ts
+ * (one save at most half the bound; past it the largest saves go first, whichever instance wrote
+ * them), each refusal and eviction named on stderr; a save not kept leaves no older one behind.
+ * Files read back are hostile: only a regular file is read, and never past the bound
+ * (state-file.ts); `restoreState` checks the rest.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { KeyedQueue, type StateStore } from '../shared/idle-save.js';
+import { largestPastBound, maxSaveBytes, overShare, toEvict } from '../shared/state-eviction.js';
+import { StateFileRefused, readStateFile } from './state-file.js';
 
 const SUFFIX = '.state';
+const WHERE = 'state folder';
 
 /** Saved interpreters as files in one folder, within a bound on their total bytes. */
 export class StateFolder implements StateStore {
@@ -23,7 +28,7 @@ export class StateFolder implements StateStore {
   /**
    * @param directory The folder (made if missing, readable by this user only).
    * @param maxBytes The bound on the folder's saves, in bytes.
-   * @param say Where evictions are told (a line each): stderr for the command line.
+   * @param say Where refusals and evictions are told (a line each): stderr for the command line.
    */
   constructor(
     readonly directory: string,
@@ -45,27 +50,32 @@ export class StateFolder implements StateStore {
   load(key: string): Promise<Uint8Array | undefined> {
     return this.queue.run(key, async () => {
       const file = this.fileOf(key);
-      const size = await stat(file).then(
-        (info) => info.size,
-        () => undefined,
-      );
-      if (size === undefined) return undefined;
-      if (size > this.maxBytes) throw new Error(`its file is ${size} bytes, over the folder's bound of ${this.maxBytes}`);
-      return new Uint8Array(await readFile(file));
+      try {
+        return await readStateFile(file, this.maxBytes);
+      } catch (error) {
+        if (error instanceof StateFileRefused) this.say(`refused the saved state ${basename(file)}: ${error.message}`);
+        throw error;
+      }
     });
   }
 
   save(key: string, bytes: Uint8Array): Promise<void> {
     return this.queue.run(key, async () => {
-      if (bytes.length > this.maxBytes) throw new Error(`it is ${bytes.length} bytes, over the state folder's bound of ${this.maxBytes}`);
       const file = this.fileOf(key);
-      // Unique per process and save, and not a `.state` name: a reader never sees half a save.
-      const temporary = join(this.directory, `.${randomBytes(8).toString('hex')}.tmp`);
       try {
-        await writeFile(temporary, bytes, { mode: 0o600 });
-        await rename(temporary, file);
+        if (bytes.length > maxSaveBytes(this.maxBytes)) throw this.refused(file, overShare(bytes.length, this.maxBytes, WHERE));
+        // Unique per process and save, and not a `.state` name: a reader never sees half a save.
+        const temporary = join(this.directory, `.${randomBytes(8).toString('hex')}.tmp`);
+        try {
+          await writeFile(temporary, bytes, { mode: 0o600 });
+          await rename(temporary, file);
+        } catch (error) {
+          await rm(temporary, { force: true });
+          throw error;
+        }
       } catch (error) {
-        await rm(temporary, { force: true });
+        // Not kept: the older save must not stand in for it.
+        await rm(file, { force: true }).catch(() => undefined);
         throw error;
       }
       await this.evictPast(file);
@@ -76,29 +86,38 @@ export class StateFolder implements StateStore {
     return this.queue.run(key, () => rm(this.fileOf(key), { force: true }));
   }
 
-  /** Deletes the oldest saves until the folder is within its bound, the one just written last of all. */
+  /**
+   * Deletes the largest saves until the folder is within its bound (state-eviction.ts).
+   * @throws {Error} the one just written was among them: it was not kept.
+   */
   private async evictPast(justWritten: string): Promise<void> {
     const names = (await readdir(this.directory)).filter((name) => name.endsWith(SUFFIX));
     const files = (
       await Promise.all(
         names.map(async (name) => {
           const path = join(this.directory, name);
-          // Another instance may delete it meanwhile.
-          const info = await stat(path).catch(() => undefined);
-          return info && { name, path, size: info.size, modified: info.mtimeMs };
+          // Another instance may delete it meanwhile; a link counts as itself, not as what it names.
+          const info = await lstat(path).catch(() => undefined);
+          return info && { path, size: info.size, savedAt: info.mtimeMs };
         }),
       )
     ).filter((file) => file !== undefined);
-    let total = files.reduce((sum, file) => sum + file.size, 0);
-    files.sort((a, b) => Number(a.path === justWritten) - Number(b.path === justWritten) || a.modified - b.modified);
-    for (const file of files) {
-      if (total <= this.maxBytes) break;
+    const written = files.find((file) => file.path === justWritten);
+    const evicted = toEvict(files, written, this.maxBytes);
+    for (const file of evicted) {
       await rm(file.path, { force: true });
-      total -= file.size;
-      this.say(
-        `evicted the saved state ${file.name} (${file.size} bytes, saved ${new Date(file.modified).toISOString()}) to keep the state folder within ${this.maxBytes} bytes`,
-      );
+      if (file !== written)
+        this.say(
+          `evicted the saved state ${basename(file.path)} (${file.size} bytes, saved ${new Date(file.savedAt).toISOString()}) to keep the state folder within ${this.maxBytes} bytes (the largest go first)`,
+        );
     }
+    if (written && evicted.includes(written)) throw this.refused(justWritten, largestPastBound(written.size, this.maxBytes, WHERE));
+  }
+
+  /** A save not kept, told on stderr; the error its session's note gives the reason of. */
+  private refused(file: string, why: string): Error {
+    this.say(`refused the save ${basename(file)}: ${why}; that session's state is lost`);
+    return new Error(why);
   }
 }
 

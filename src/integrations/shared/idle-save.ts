@@ -9,18 +9,23 @@
  */
 import { SandboxStateError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import { type HeldSave, largestPastBound, maxSaveBytes, overShare, toEvict } from './state-eviction.js';
 
-/** Saved interpreters by key, within a bound on their total bytes. */
+/**
+ * Saved interpreters by key, within a bound on their total bytes (the policy: state-eviction.ts).
+ * A save that is refused or fails leaves nothing under its key, never the older save: a session
+ * whose newer state was not kept must not come back, silently, to an older one.
+ */
 export interface StateStore {
-  /** The bound on the store's total bytes, and so on one state's: a longer one is neither kept nor read back. */
+  /** The bound on the store's total bytes; one save may take at most half of it, and one read back more than all of it is refused unread. */
   readonly maxBytes: number;
   /** Whether a state is saved under `key` (or being saved). */
   has(key: string): boolean;
   /** The state saved under `key`, if any (after a save of it in flight); one over `maxBytes` is refused unread. */
   load(key: string): Promise<Uint8Array | undefined>;
   /**
-   * Keeps `bytes` under `key`, evicting the oldest states past the bound.
-   * @throws {Error} they cannot be kept (over the bound alone, a write failed).
+   * Keeps `bytes` under `key`, evicting the largest states past the bound (`bytes` too, if the largest).
+   * @throws {Error} they were not kept (over half the bound, the largest past it, a write failed): nothing is left under `key`.
    */
   save(key: string, bytes: Uint8Array): Promise<void>;
   /** Forgets the state under `key`. */
@@ -60,39 +65,50 @@ export class KeyedQueue {
   }
 }
 
-/** Saved states in this process's memory, oldest evicted past `maxBytes`: they last as long as their session. */
+/**
+ * Saved states in this process's memory, within `maxBytes` by the policy of state-eviction.ts: they
+ * last as long as their session. Refusals and evictions are told to `say`, a line each, without
+ * their key (it holds the session id or handle).
+ */
 export class MemoryStateStore implements StateStore {
-  private readonly states = new Map<string, Uint8Array>();
-  private total = 0;
+  private readonly states = new Map<string, HeldSave & { key: string; bytes: Uint8Array }>();
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    private readonly say: (line: string) => void = () => {},
+  ) {}
 
   has(key: string): boolean {
     return this.states.has(key);
   }
 
   async load(key: string): Promise<Uint8Array | undefined> {
-    return this.states.get(key);
+    return this.states.get(key)?.bytes;
   }
 
   async save(key: string, bytes: Uint8Array): Promise<void> {
-    await this.delete(key);
-    if (bytes.length > this.maxBytes) throw new Error(`it is ${bytes.length} bytes, over the ${this.maxBytes} kept`);
-    // A Map keeps insertion order: the first entries are the oldest saves.
-    for (const [old, held] of this.states) {
-      if (this.total + bytes.length <= this.maxBytes) break;
-      this.states.delete(old);
-      this.total -= held.length;
+    this.states.delete(key);
+    const where = 'in-memory state store';
+    const refuse = (why: string) => {
+      this.say(`refused a save: ${why}; that session's state is lost`);
+      return new Error(why);
+    };
+    if (bytes.length > maxSaveBytes(this.maxBytes)) throw refuse(overShare(bytes.length, this.maxBytes, where));
+    const saved = { key, bytes, size: bytes.length, savedAt: Date.now() };
+    this.states.set(key, saved);
+    const evicted = toEvict([...this.states.values()], saved, this.maxBytes);
+    for (const save of evicted) {
+      this.states.delete(save.key);
+      if (save !== saved)
+        this.say(
+          `evicted a saved state (${save.size} bytes, saved ${new Date(save.savedAt).toISOString()}) to keep the ${where} within ${this.maxBytes} bytes (the largest go first)`,
+        );
     }
-    this.states.set(key, bytes);
-    this.total += bytes.length;
+    if (evicted.includes(saved)) throw refuse(largestPastBound(saved.size, this.maxBytes, where));
   }
 
   async delete(key: string): Promise<void> {
-    const held = this.states.get(key);
-    if (!held) return;
     this.states.delete(key);
-    this.total -= held.length;
   }
 }
 
@@ -105,6 +121,8 @@ export async function saveInto(sandbox: PythonSandbox, state: SessionState): Pro
     await state.store.save(state.key, await sandbox.saveState());
     return undefined;
   } catch (error) {
+    // An older save must not stand in for the state that was not kept: it is deleted (a store's own refusal did so already).
+    await state.store.delete(state.key).catch(() => undefined);
     return reasonOf(error);
   }
 }
@@ -124,7 +142,7 @@ export async function bootSaved(
   } catch (error) {
     return { sandbox: await create(), notRestored: reasonOf(error) };
   }
-  if (!bytes) return { sandbox: await create(), notRestored: 'its saved state was evicted to make room for newer ones' };
+  if (!bytes) return { sandbox: await create(), notRestored: 'its saved state was evicted to keep the saved states within their bound, the largest first' };
   let sandbox: PythonSandbox;
   try {
     // The store read it within its bound; unpacked, the sandbox's own ceiling holds (2 GiB: wasm32's whole memory is 4 GiB).

@@ -222,7 +222,7 @@ export interface RunRequest {
   timeoutMs?: number;
   /**
    * Whether the code may use top-level `await` (decided once, by the host: `mayAwait` in
-   * src/sandbox/run-stopper.ts). Only such code is compiled with top-level await and run where it
+   * src/sandbox/runs/run-stopper.ts). Only such code is compiled with top-level await and run where it
    * can wait; it is stopped by the host's cancel, never by a KeyboardInterrupt at its deadline.
    */
   mayAwait: boolean;

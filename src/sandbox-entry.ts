@@ -4,7 +4,7 @@
  */
 export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
-export { fileOutputBytes } from './sandbox/file-output-bytes.js';
+export { fileOutputBytes } from './sandbox/files/file-output-bytes.js';
 export { CodeExecutionError, type CodeExecutionErrorOptions } from './errors.js';
 // MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client),
 // and the bounded fetch a page hands that client's transport.

@@ -1,5 +1,5 @@
 import type { SandboxLimits } from '../types.js';
-import { base64Length } from './base64.js';
+import { base64Length } from './files/base64.js';
 
 /** Defaults follow Gemini's server-side sandbox where it has one (30 s). */
 export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({

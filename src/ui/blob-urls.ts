@@ -3,7 +3,7 @@
  * cleared or the element disconnects), so long sessions do not leak memory.
  */
 import type { Blob as GenAIBlob } from '@google/genai';
-import { base64ToBytes } from '../sandbox/base64.js';
+import { base64ToBytes } from '../sandbox/files/base64.js';
 
 export class BlobUrls {
   private readonly urls = new Map<GenAIBlob, string>();

@@ -64,6 +64,21 @@ function importsOf(file: string): string[] {
  */
 const WORKER_TOP_LEVEL = ['endpoint.ts', 'engine.ts', 'fd-output.ts', 'interpreter.ts', 'outbox.ts', 'runs.ts', 'worker.ts'];
 
+/** `src/sandbox/`'s top level: the sandbox's class, its errors and limits, and its rooms (at most 12 entries). */
+const SANDBOX_TOP_LEVEL = [
+  'downloads',
+  'errors.ts',
+  'files',
+  'functions',
+  'isolation',
+  'limits.ts',
+  'packages',
+  'python-sandbox.ts',
+  'runs',
+  'runtime',
+  'session',
+];
+
 const folderLayer = (file: string) => LAYERS.findIndex((layer) => file.startsWith(`${layer}/`));
 /**
  * A file's layer: its folder's; for a file at the top of `src/`, the lowest layer it imports from
@@ -133,6 +148,12 @@ describe('the source layout', () => {
   test("the worker's top level holds its entry and the run; the rest is in rooms", () => {
     const top = readdirSync(join(REPO, 'worker'), { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.ts'));
     expect(top.map((entry) => entry.name).sort()).toEqual(WORKER_TOP_LEVEL);
+  });
+
+  test("src/sandbox/'s top level holds the sandbox, its errors and limits; the rest is in rooms", () => {
+    const top = readdirSync(join(REPO, 'src/sandbox')).sort();
+    expect(top).toEqual(SANDBOX_TOP_LEVEL);
+    expect(top.length).toBeLessThanOrEqual(12);
   });
 
   test('no file in src/ or worker/ grows past 400 lines', () => {

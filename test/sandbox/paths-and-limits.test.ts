@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from '../../src/sandbox/limits.js';
-import { toWorkdirPath } from '../../src/sandbox/workdir-paths.js';
+import { toWorkdirPath } from '../../src/sandbox/files/workdir-paths.js';
 
 describe('toWorkdirPath', () => {
   it.each([

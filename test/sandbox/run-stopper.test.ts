@@ -1,12 +1,12 @@
 /**
- * When a stopped run's worker is terminated (src/sandbox/run-stopper.ts), on fake timers with a
+ * When a stopped run's worker is terminated (src/sandbox/runs/run-stopper.ts), on fake timers with a
  * stand-in session. Without SharedArrayBuffer only a cancel reaches Python from outside, for a run
  * parked in a top-level `await`; its answer may be slow on a loaded machine, and a healthy
  * interpreter must not be replaced for that (faults.browser.test.ts shows it in Chromium). A run
  * past its deadline stops itself there (deadlines.browser.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { mayAwait, RunStopper } from '../../src/sandbox/run-stopper.js';
+import { mayAwait, RunStopper } from '../../src/sandbox/runs/run-stopper.js';
 import type { WorkerSession } from '../../src/sandbox/session/worker-session.js';
 
 const GRACE_MS = 1000;

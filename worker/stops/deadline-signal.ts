@@ -10,7 +10,7 @@ import { SIGINT } from '../../src/protocol.js';
 
 /**
  * After Python takes a SIGINT, how long until the next: as a host re-writes a shared buffer
- * (src/sandbox/run-stopper.ts). Answering SIGINT on every read would raise KeyboardInterrupt
+ * (src/sandbox/runs/run-stopper.ts). Answering SIGINT on every read would raise KeyboardInterrupt
  * again while the runner swaps in its ignoring handler (CPython runs pending handlers first), and
  * the interrupt would escape the runner.
  */

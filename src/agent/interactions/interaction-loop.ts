@@ -12,7 +12,7 @@ import type { CodeExecutionEvent } from '../events.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
 import { type CallContext, planCall, planError, tooManyCalls } from '../model-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
-import { anySignal } from '../../sandbox/abort-signals.js';
+import { anySignal } from '../../sandbox/runs/abort-signals.js';
 import { addUsage } from '../usage.js';
 import { asFunctionCall, functionResultStep, openFunctionCalls } from './calls.js';
 import { answerSteps, sendWithResultImageFallback } from './result-images.js';

@@ -5,7 +5,7 @@
  * latter as Python signatures, and the sandbox functions a run gets for them.
  */
 import type { FunctionDeclaration, Schema } from '@google/genai';
-import { anySignal } from '../../sandbox/abort-signals.js';
+import { anySignal } from '../../sandbox/runs/abort-signals.js';
 import { declinedMessage } from '../../sandbox/functions/approval.js';
 import { pythonSignature } from '../../sandbox/functions/python-signature.js';
 import type { ConfirmCall, SandboxFunction } from '../../types.js';

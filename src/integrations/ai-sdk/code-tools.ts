@@ -5,7 +5,7 @@
  * signatures `run_python`'s description lists.
  */
 import { type Tool, type ToolExecutionOptions, asSchema } from 'ai';
-import { anySignal } from '../../sandbox/abort-signals.js';
+import { anySignal } from '../../sandbox/runs/abort-signals.js';
 import { functionNameProblem } from '../../sandbox/functions/function-specs.js';
 import type { ConfirmCall, SandboxFunction } from '../../types.js';
 

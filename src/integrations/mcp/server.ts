@@ -9,7 +9,7 @@
 import { type CallToolResult, type ProgressToken, Server, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { toWorkdirPath } from '../../sandbox/workdir-paths.js';
+import { toWorkdirPath } from '../../sandbox/files/workdir-paths.js';
 import type { LoadProgress, OutputChunk, SandboxFunction } from '../../types.js';
 import { WORKER_ALTERNATIVE } from './boundary.js';
 import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';

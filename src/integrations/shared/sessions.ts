@@ -9,7 +9,7 @@
  * client that only lists the tools costs no interpreter.
  */
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
-import { untilAborted } from '../../sandbox/abort-signals.js';
+import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, SandboxFunction } from '../../types.js';
 import { type SessionState, bootSaved, notRestoredNote, saveInto } from './idle-save.js';

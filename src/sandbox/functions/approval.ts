@@ -4,7 +4,7 @@
  * (not `limits.functionTimeoutMs`): a person may take long to answer.
  */
 import type { SandboxFunction } from '../../types.js';
-import { untilAborted } from '../abort-signals.js';
+import { untilAborted } from '../runs/abort-signals.js';
 
 /** What Python's `FunctionCallError` says of a call its `confirm` declined. */
 export function declinedMessage(name: string): string {

@@ -8,7 +8,7 @@
  */
 import { type FunctionResult, type WorkerEvent, functionAnswer } from '../../protocol.js';
 import type { SandboxFunction, SandboxLimits } from '../../types.js';
-import { untilAborted } from '../abort-signals.js';
+import { untilAborted } from '../runs/abort-signals.js';
 import { FUNCTION_LIMITS } from '../../function-limits.js';
 import { approve } from './approval.js';
 import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';

@@ -22,7 +22,7 @@
 import { isNode } from '../../is-node.js';
 import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../wheel-refusal.js';
 import { distributionFor, normalizeName } from './distribution-names.js';
-import { anySignal } from '../abort-signals.js';
+import { anySignal } from '../runs/abort-signals.js';
 import { ByteBudget } from '../downloads/byte-budget.js';
 import { readCapped } from '../downloads/checked-fetch.js';
 import { sha256Hex } from '../../bytes.js';

@@ -5,7 +5,7 @@
  * has left, the request is aborted and its connection closed. A waiter that never stops (a
  * preload) keeps it going; the owner's `lifetime` (the sandbox's) stops it whatever.
  */
-import { anySignal, untilAborted } from '../abort-signals.js';
+import { anySignal, untilAborted } from '../runs/abort-signals.js';
 
 export class SharedDownload<T> {
   readonly result: Promise<T>;

@@ -7,7 +7,7 @@ import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
 import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
 import { notRestored, type StateFiles, stateForWorker } from '../session/saved-state.js';
-import { WorkdirMirror } from '../workdir-mirror.js';
+import { WorkdirMirror } from '../files/workdir-mirror.js';
 import type { WorkerSession } from '../session/worker-session.js';
 import { type BootPlan, prepareRuntime } from './boot-plan.js';
 import { bundledSnapshotUrl } from './bundled-assets.js';

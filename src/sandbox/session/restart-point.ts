@@ -8,7 +8,7 @@
  * only the worker's part (the memory copy) holds the queue, the packing does not. Its files are
  * not restored: the working directory comes back from the host's mirror, as after any replacement.
  */
-import type { Kept } from '../run-results.js';
+import type { Kept } from '../runs/run-results.js';
 import type { Interpreters } from './interpreters.js';
 import { restoredSession } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';

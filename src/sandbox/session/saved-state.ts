@@ -15,7 +15,7 @@ import { copyPaced } from '../../paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
-import { WorkdirMirror } from '../workdir-mirror.js';
+import { WorkdirMirror } from '../files/workdir-mirror.js';
 import type { WorkerSession } from './worker-session.js';
 
 /** How the sandbox calls its worker (bounded by `limits.callTimeoutMs` or `ownMs` if longer, failing if it dies). */

@@ -5,7 +5,7 @@
  */
 import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../protocol.js';
 import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../types.js';
-import { base64Length, base64Size, isBase64 } from '../base64.js';
+import { base64Length, base64Size, isBase64 } from '../files/base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../protocol.js';
 import { FUNCTION_LIMITS } from '../../function-limits.js';

@@ -9,7 +9,7 @@
 import type { Content } from '@google/genai';
 import type { ExecutionMode } from '../../agent/index.js';
 import { SUGGESTED_MODEL } from '../../agent/model-name.js';
-import { base64ToBytes } from '../../sandbox/base64.js';
+import { base64ToBytes } from '../../sandbox/files/base64.js';
 
 /** The format tag; bump on incompatible changes. */
 export const RECORDING_FORMAT = 'code-exec-chat/recording@1';

@@ -18,7 +18,7 @@ import type { Content, Part } from '@google/genai';
 import type { CheckedAttachment } from '../../agent/attachments.js';
 import type { ExecutionMode, InteractionStep } from '../../agent/index.js';
 import { isSkillPath } from '../../agent/run-python/skill-files.js';
-import { base64ToBytes, isBase64 } from '../../sandbox/base64.js';
+import { base64ToBytes, isBase64 } from '../../sandbox/files/base64.js';
 import { checkedCellCalls } from '../cell-calls.js';
 import type { ConversationSnapshot, EntryData, InteractionSteps, RestoredConversation } from './entries.js';
 import type { RestoredFiles } from '../python-restart.js';

@@ -6,7 +6,7 @@
  * (worker/stops/deadline-signal.ts), so a deadline gets the whole grace everywhere.
  */
 import type { StopReason } from './run-results.js';
-import type { WorkerSession } from './session/worker-session.js';
+import type { WorkerSession } from '../session/worker-session.js';
 
 /** Pyodide reads and clears the interrupt buffer in two steps, so a SIGINT written in between is lost (measured: ~3%). */
 const REARM_MS = 150;

@@ -1,6 +1,6 @@
-import type { RunOptions, SandboxLimits } from '../types.js';
-import { type FunctionSpec, functionSpecs } from './functions/function-specs.js';
-import { checkLimit } from './limits.js';
+import type { RunOptions, SandboxLimits } from '../../types.js';
+import { type FunctionSpec, functionSpecs } from '../functions/function-specs.js';
+import { checkLimit } from '../limits.js';
 
 /**
  * `run`'s arguments checked before the run is queued: its deadline and its functions' specs.

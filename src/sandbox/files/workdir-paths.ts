@@ -1,5 +1,5 @@
-import { WORKDIR } from '../pyodide-defaults.js';
-import { MAX_MESSAGE_BYTES } from './isolation/relay-gate.js';
+import { WORKDIR } from '../../pyodide-defaults.js';
+import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 
 /**
  * Normalizes a user-supplied file path to one relative to the working directory.

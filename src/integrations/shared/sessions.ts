@@ -153,7 +153,8 @@ export class SessionSandbox {
    * and the next run says what was lost (`note`).
    */
   async dropInterpreter(note: string): Promise<void> {
-    if (!this.current || this.running) return;
+    // A give-back queued before the session closed saves nothing after it: a client's DELETE deleted its save.
+    if (this.closed || !this.current || this.running) return;
     if (!this.state) {
       this.droppedNote = note;
       return this.dispose();

@@ -1,13 +1,16 @@
 /**
  * The bounds on tasks (src/integrations/mcp/tasks.ts), with runs the test finishes itself: how
- * many tasks are held, how long an ended one is kept, how much output a running one reports, and
- * what a cancel does. Small bounds stand for the server's (64 tasks, 10 minutes, 8,000 characters).
+ * many tasks are held, how long an ended one is kept, how many bytes of results are kept, how much
+ * output a running one reports, and what a cancel does. Small bounds stand for the server's (64
+ * tasks, 10 minutes, 64 MiB, 8,000 characters).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { describe, expect, test } from 'vitest';
 import { RunTasks, type TaskBounds } from '../../src/integrations/mcp/tasks.js';
 
-const BOUNDS: TaskBounds = { afterMs: 20, maxTasks: 2, keepMs: 400, maxOutputChars: 20, pollIntervalMs: 1000 };
+const BOUNDS: TaskBounds = { afterMs: 20, maxTasks: 2, keepMs: 400, maxResultBytes: 1_000_000, maxOutputChars: 20, pollIntervalMs: 1000 };
 
 /** A run the test ends: `finish` answers it; its signal and output are the task's. */
 function heldRun() {
@@ -31,10 +34,10 @@ const taskIdOf = (result: CallToolResult) => (result as unknown as { taskId: str
 describe('tasks', () => {
   test('a run done within afterMs is answered in place; a longer one with a task whose id is the instance and 128 random bits', async () => {
     const tasks = new RunTasks('py1', BOUNDS);
-    const quick = await tasks.answer(async () => ({ content: [{ type: 'text', text: 'at once' }] }), never, 'here');
+    const quick = await tasks.answer(async () => ({ content: [{ type: 'text', text: 'at once' }] }), never);
     expect(quick).toEqual({ content: [{ type: 'text', text: 'at once' }] });
     const run = heldRun();
-    const created = (await tasks.answer(run.work, never, 'here')) as unknown as Record<string, unknown>;
+    const created = (await tasks.answer(run.work, never)) as unknown as Record<string, unknown>;
     expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: null });
     expect(String(created.taskId)).toMatch(/^py1\.[A-Za-z0-9_-]{22}$/);
     run.finish('done');
@@ -45,11 +48,11 @@ describe('tasks', () => {
   test(`at most ${BOUNDS.maxTasks} are held: when all are running a long call is answered in place; an ended one makes room, and is then gone`, async () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const [a, b, c, d] = [heldRun(), heldRun(), heldRun(), heldRun()];
-    const first = taskIdOf(await tasks.answer(a.work, never, 'here'));
-    await tasks.answer(b.work, never, 'here');
+    const first = taskIdOf(await tasks.answer(a.work, never));
+    await tasks.answer(b.work, never);
     expect(tasks.size).toBe(2);
     // No room: the call waits for its run, as for a client without tasks.
-    const inPlace = tasks.answer(c.work, never, 'here');
+    const inPlace = tasks.answer(c.work, never);
     await sleep(BOUNDS.afterMs * 3);
     c.finish('waited');
     expect(await inPlace).toEqual({ content: [{ type: 'text', text: 'waited' }] });
@@ -57,7 +60,7 @@ describe('tasks', () => {
 
     a.finish('ended');
     await sleep(0);
-    const fourth = taskIdOf(await tasks.answer(d.work, never, 'here'));
+    const fourth = taskIdOf(await tasks.answer(d.work, never));
     expect(fourth).toMatch(/^py1\./);
     expect(tasks.size).toBe(2);
     expect(() => tasks.get(first)).toThrow(/task not found/);
@@ -66,21 +69,91 @@ describe('tasks', () => {
   test('an ended task is kept keepMs (its ttlMs says until when), then forgotten', async () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const run = heldRun();
-    const taskId = taskIdOf(await tasks.answer(run.work, never, 'here'));
+    const taskId = taskIdOf(await tasks.answer(run.work, never));
     run.finish('done');
     await sleep(0);
     const ended = tasks.get(taskId);
     expect(Date.parse(String(ended.createdAt)) + Number(ended.ttlMs)).toBeGreaterThanOrEqual(Date.now() + BOUNDS.keepMs - 50);
     await sleep(BOUNDS.keepMs + 100);
-    expect(() => tasks.get(taskId)).toThrow(/task not found \(it finished more than/);
+    expect(() => tasks.get(taskId)).toThrow(/task not found \(this server holds no task of this id/);
     expect(tasks.size).toBe(0);
+    expect(tasks.heldResultBytes).toBe(0);
+    // An id it never gave out is told the same as the one it forgot (-32602, as the extension wants for an unknown id).
+    const forged = `${taskId.slice(0, -1)}${taskId.endsWith('A') ? 'B' : 'A'}`;
+    const refusal = (id: string) => {
+      try {
+        tasks.get(id);
+      } catch (error) {
+        return { code: (error as { code?: number }).code, message: (error as Error).message };
+      }
+    };
+    expect(refusal(forged)).toEqual(refusal(taskId));
+    expect(refusal(forged)?.code).toBe(-32602);
+  });
+
+  test('ended results past maxResultBytes are forgotten, those already taken first, then the oldest; the latest is kept whatever its size', async () => {
+    const tasks = new RunTasks('py1', { ...BOUNDS, maxTasks: 8, maxResultBytes: 250_000 });
+    const ended = async (size: number) => {
+      const run = heldRun();
+      const taskId = taskIdOf(await tasks.answer(run.work, never));
+      run.finish('x'.repeat(size));
+      await sleep(2);
+      return taskId;
+    };
+    const [a, b, c] = [await ended(100_000), await ended(100_000), await ended(10)];
+    expect(tasks.heldResultBytes).toBeGreaterThan(200_000);
+    expect(tasks.heldResultBytes).toBeLessThan(250_000);
+    // b's result was given: it goes before the older a.
+    expect(tasks.get(b)).toMatchObject({ status: 'completed' });
+    const d = await ended(100_000);
+    expect(() => tasks.get(b)).toThrow(/task not found/);
+    expect(tasks.get(a).status).toBe('completed');
+    // Then the oldest (a), then, for one larger than the bound by itself, every other ended one.
+    const e = await ended(100_000);
+    expect(() => tasks.get(a)).toThrow(/task not found/);
+    const f = await ended(300_000);
+    for (const gone of [c, d, e]) expect(() => tasks.get(gone)).toThrow(/task not found/);
+    expect((tasks.get(f).result as CallToolResult).content[0]).toMatchObject({ text: 'x'.repeat(300_000) });
+    expect(tasks.size).toBe(1);
+    // A running task is never forgotten for room; an ended one's bytes leave the count when it goes.
+    const running = heldRun();
+    const g = taskIdOf(await tasks.answer(running.work, never));
+    await ended(300_000);
+    expect(tasks.get(g).status).toBe('working');
+    expect(() => tasks.get(f)).toThrow(/task not found/);
+    running.finish('done');
+    await sleep(BOUNDS.keepMs + 100);
+    expect(tasks.size).toBe(0);
+    expect(tasks.heldResultBytes).toBe(0);
+  });
+
+  test('a task forgotten for room lets its result go at once: no timer of its keepMs holds it', async () => {
+    setFlagsFromString('--expose_gc');
+    const gc = runInNewContext('gc') as () => void;
+    const tasks = new RunTasks('py1', { ...BOUNDS, maxResultBytes: 1_000, keepMs: 60_000 });
+    // Each run in its own scope: the test keeps no way to its result but the WeakRef.
+    const ended = async (text: string) => {
+      const run = heldRun();
+      const taskId = taskIdOf(await tasks.answer(run.work, never));
+      run.finish(text);
+      await sleep(2);
+      return { taskId, result: new WeakRef(tasks.get(taskId).result as object) };
+    };
+    const first = await ended('x'.repeat(800));
+    const next = await ended('y'.repeat(800));
+    await sleep(2);
+    expect(() => tasks.get(first.taskId)).toThrow(/task not found/);
+    expect(tasks.get(next.taskId).status).toBe('completed');
+    gc();
+    expect(first.result.deref()).toBeUndefined();
+    expect(next.result.deref()).toBeDefined();
   });
 
   test('a running task reports its last maxOutputChars characters of output, and how many came before', async () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const run = heldRun();
-    const taskId = taskIdOf(await tasks.answer(run.work, never, 'the interpreter "h"'));
-    expect(tasks.get(taskId).statusMessage).toMatch(/^Running for \d+\.\d s in the interpreter "h"\. Output so far: none\.$/);
+    const taskId = taskIdOf(await tasks.answer(run.work, never));
+    expect(tasks.get(taskId).statusMessage).toMatch(/^Running for \d+\.\d s\. Output so far: none\.$/);
     const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}\n`);
     for (const line of lines) run.say(line);
     const message = String(tasks.get(taskId).statusMessage);
@@ -95,7 +168,7 @@ describe('tasks', () => {
   test("cancel stops the run's signal; the task ends cancelled with the run's output; cancelling again, or an ended task, changes nothing", async () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const run = heldRun();
-    const taskId = taskIdOf(await tasks.answer(run.work, never, 'here'));
+    const taskId = taskIdOf(await tasks.answer(run.work, never));
     run.say('started\n');
     tasks.cancel(taskId);
     expect(run.signal().aborted).toBe(true);
@@ -111,12 +184,12 @@ describe('tasks', () => {
 
     // A run that ignored the interrupt: its interpreter was replaced, and the task says the state is gone.
     let stubborn!: (result: CallToolResult) => void;
-    const lostId = taskIdOf(await tasks.answer(() => new Promise((resolve) => (stubborn = resolve)), never, 'here'));
+    const lostId = taskIdOf(await tasks.answer(() => new Promise((resolve) => (stubborn = resolve)), never));
     tasks.cancel(lostId);
     stubborn({ content: [{ type: 'text', text: 'replaced' }], structuredContent: { stateLost: true } });
     await sleep(0);
     expect(String(tasks.get(lostId).statusMessage)).toMatch(
-      /did not stop at the interrupt, so here was replaced, and its variables, imports and files are gone/,
+      /did not stop at the interrupt, so its interpreter was replaced, and its variables, imports and files are gone/,
     );
   });
 
@@ -124,7 +197,7 @@ describe('tasks', () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const early = new AbortController();
     const before = heldRun();
-    const answered = tasks.answer(before.work, early.signal, 'here');
+    const answered = tasks.answer(before.work, early.signal);
     early.abort();
     expect(before.signal().aborted).toBe(true);
     before.finish('cancelled');
@@ -132,7 +205,7 @@ describe('tasks', () => {
 
     const late = new AbortController();
     const after = heldRun();
-    const taskId = taskIdOf(await tasks.answer(after.work, late.signal, 'here'));
+    const taskId = taskIdOf(await tasks.answer(after.work, late.signal));
     late.abort();
     expect(after.signal().aborted).toBe(false);
     expect(tasks.get(taskId).status).toBe('working');

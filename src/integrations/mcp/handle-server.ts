@@ -3,15 +3,16 @@
  * stdio): the same four tools, each taking the `handle` that names its interpreter (handles.ts).
  * A call without one starts a new interpreter and returns its handle, in `structuredContent`
  * under the argument's own name and in the text; a call with one is answered by that
- * interpreter only.
+ * interpreter only. A `run_python` that becomes a task (tasks.ts) gives its result without the
+ * handle, and one that starts an interpreter never becomes a task.
  */
 import type { CallToolResult, Server, Tool } from '@modelcontextprotocol/server';
 import type { SandboxFunction } from '../../types.js';
 import { toolError } from './content.js';
 import { SessionLimitError } from './errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
-import { type ListedTools, type RunAsTask, answerCall, listedTools, toolServer } from './server.js';
-import { type RunTasks, declaresTasks, serveTasks } from './tasks.js';
+import { type ListedTools, answerCall, listedTools, toolServer } from './server.js';
+import { type RunTasks, declaresTasks, isTask, serveTasks } from './tasks.js';
 import type { SessionSandbox } from '../shared/sessions.js';
 import type { ToolBounds } from './tools.js';
 
@@ -45,10 +46,13 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
       handle = args[HANDLE_ARGUMENT] as string;
       session = resolved.session;
     }
-    const answer = async (task?: RunAsTask) => withHandle(await answerCall(session, call, bounds, ctx, task), handle, minted);
-    if (tasks && call.tool === 'run_python' && declaresTasks(ctx))
-      return tasks.answer((signal, onOutput) => answer({ signal, onOutput }), ctx.mcpReq.signal, `the interpreter whose handle is "${handle}"`);
-    return answer();
+    // A task is read by whoever holds its id, so its result leaves the handle out (the call named it);
+    // a call that starts an interpreter, whose result alone gives the new handle, is answered in place.
+    if (tasks && !minted && call.tool === 'run_python' && declaresTasks(ctx)) {
+      const answered = await tasks.answer((signal, onOutput) => answerCall(session, call, bounds, ctx, { signal, onOutput }), ctx.mcpReq.signal);
+      return isTask(answered) ? answered : withHandle(answered, handle, minted);
+    }
+    return withHandle(await answerCall(session, call, bounds, ctx), handle, minted);
   });
   if (tasks) serveTasks(server, tasks);
   return server;

@@ -151,13 +151,19 @@ const TOOL_NOTE =
 /**
  * The tools as clients without a session list them: each takes the `handle` argument (declared
  * with `x-mcp-header`, a string reached through `properties` only, as SEP-2243 wants), says so in
- * its description, and returns the handle in its structured result.
+ * its description, and returns the handle in its structured result; but `run_python`'s result
+ * given through a task (tasks.ts), which whoever holds the task id reads, leaves it out.
  */
 export function withHandleArgument(tools: readonly Tool[]): Tool[] {
   const handle = { type: 'string', maxLength: MAX_HANDLE_CHARS, description: HANDLE_DESCRIPTION, 'x-mcp-header': HANDLE_HEADER };
   const handleOutput = { type: 'string', description: 'the handle of the interpreter that answered: pass it in later calls' };
+  const runHandleOutput = {
+    ...handleOutput,
+    description: `${handleOutput.description}. Left out of a result given through a task (tasks/get), whose call named the handle`,
+  };
   return tools.map((tool) => {
     const output = (tool.outputSchema ?? {}) as { properties?: Record<string, object>; required?: string[] };
+    const byTask = tool.name === 'run_python';
     return {
       ...tool,
       description: `${tool.description ?? ''} ${TOOL_NOTE}`.trim(),
@@ -165,8 +171,8 @@ export function withHandleArgument(tools: readonly Tool[]): Tool[] {
       outputSchema: {
         ...tool.outputSchema,
         type: 'object' as const,
-        properties: { ...output.properties, [HANDLE_ARGUMENT]: handleOutput },
-        required: [...(output.required ?? []), HANDLE_ARGUMENT],
+        properties: { ...output.properties, [HANDLE_ARGUMENT]: byTask ? runHandleOutput : handleOutput },
+        required: [...(output.required ?? []), ...(byTask ? [] : [HANDLE_ARGUMENT])],
       },
     };
   });

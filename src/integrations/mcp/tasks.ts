@@ -9,9 +9,13 @@
  *
  * A task id is `<instance>.<128 random bits>`, like a handle: unguessable, and the instance that
  * holds the run is recoverable from it (a balancer routes `tasks/*` by the `Mcp-Name` header,
- * which the extension has clients set to the task id). At most `maxTasks` are held: the oldest
- * finished one makes room, and when every one is still running a long call is answered in place.
- * A finished task is kept for `keepMs`, then forgotten.
+ * which the extension has clients set to the task id). It is not a handle: clients without a
+ * session have nothing a task could be bound to, so whoever holds the id may read the task and
+ * cancel it, and nothing a task answers says which interpreter runs it (the caller gives results
+ * without their handle). At most `maxTasks` are held, and at most `maxResultBytes` of ended tasks'
+ * results: past either the oldest ended one is forgotten (one whose result `tasks/get` gave first),
+ * and when every one is still running a long call is answered in place. An ended task is kept for
+ * `keepMs`, then forgotten.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -36,6 +40,8 @@ export interface TaskBounds {
   maxTasks: number;
   /** How long a finished task is kept for `tasks/get`. */
   keepMs: number;
+  /** Ended tasks' results and errors kept at once, in bytes of their JSON; the latest is kept whatever its size. */
+  maxResultBytes: number;
   /** The most of a running task's output `tasks/get` reports: its last characters. */
   maxOutputChars: number;
   /** How often clients are asked to poll. */
@@ -43,7 +49,14 @@ export interface TaskBounds {
 }
 
 /** The bounds but `afterMs`, which the server's options set (`taskAfterMs`). */
-export const TASK_DEFAULTS = { afterMs: 2_000, maxTasks: 64, keepMs: 10 * 60_000, maxOutputChars: 8_000, pollIntervalMs: 1_000 } as const;
+export const TASK_DEFAULTS = {
+  afterMs: 2_000,
+  maxTasks: 64,
+  keepMs: 10 * 60_000,
+  maxResultBytes: 64 * 1024 * 1024,
+  maxOutputChars: 8_000,
+  pollIntervalMs: 1_000,
+} as const;
 
 /** A run that may become a task: it stops when `signal` aborts, and tells its output as it comes. */
 export type TaskWork = (signal: AbortSignal, onOutput: (text: string) => void) => Promise<CallToolResult>;
@@ -57,13 +70,19 @@ interface Entry {
   calledAt: number;
   createdAt: number;
   updatedAt: number;
-  /** Said in each status message: where the run runs (the interpreter's handle). */
-  where: string;
   output: OutputTail;
   stop: AbortController;
   cancelled: boolean;
+  /** A cancelled run's interpreter was replaced (the run ignored the interrupt). */
+  stateLost?: boolean;
   result?: CallToolResult;
   error?: { code: number; message: string };
+  /** The size of `result` or `error` as JSON, counted against `maxResultBytes`. */
+  bytes: number;
+  /** Whether `tasks/get` has given the result or error: such a task is the first forgotten at a bound. */
+  taken: boolean;
+  /** Forgets the ended task after `keepMs`; cleared when it goes sooner, so nothing holds its result. */
+  expiry?: ReturnType<typeof setTimeout>;
 }
 
 /** 16 random bytes, base64url, after the instance's name and a dot: the shape of a handle. */
@@ -72,6 +91,8 @@ const TASK_ID = /^([a-z0-9][a-z0-9-]{0,31})\.[A-Za-z0-9_-]{22}$/;
 /** The tasks of one server instance. */
 export class RunTasks {
   private readonly tasks = new Map<string, Entry>();
+  /** The sum of the held tasks' `bytes`. */
+  private resultBytes = 0;
 
   /**
    * @param instance This instance's name, the prefix of every task id (as of every handle).
@@ -87,13 +108,19 @@ export class RunTasks {
     return this.tasks.size;
   }
 
+  /** Bytes of ended tasks' results and errors held now. */
+  get heldResultBytes(): number {
+    return this.resultBytes;
+  }
+
   /**
    * Runs `work` and answers with its result if it is done within `afterMs`, else with a task
    * whose result `tasks/get` gives later. Until then the call's own signal stops the run; after,
-   * only `tasks/cancel` does (the call has been answered).
-   * @param where Where the work runs, said in the task's status messages.
+   * only `tasks/cancel` does (the call has been answered). Whoever holds the task id reads its
+   * result, so `work` gives it without anything that reaches the interpreter (its handle); the
+   * caller may add that to a result answered in place ({@link isTask} tells which it got).
    */
-  async answer(work: TaskWork, callSignal: AbortSignal, where: string): Promise<CallToolResult> {
+  async answer(work: TaskWork, callSignal: AbortSignal): Promise<CallToolResult> {
     const calledAt = Date.now();
     const stop = new AbortController();
     const stopWithCall = () => stop.abort();
@@ -122,14 +149,31 @@ export class RunTasks {
     }
     callSignal.removeEventListener('abort', stopWithCall);
     const now = Date.now();
-    const entry: Entry = { taskId: this.newId(), status: 'working', calledAt, createdAt: now, updatedAt: now, where, output, stop, cancelled: false };
+    const entry: Entry = {
+      taskId: this.newId(),
+      status: 'working',
+      calledAt,
+      createdAt: now,
+      updatedAt: now,
+      output,
+      stop,
+      cancelled: false,
+      bytes: 0,
+      taken: false,
+    };
     this.tasks.set(entry.taskId, entry);
     running.then(
-      (result) => this.finish(entry, entry.cancelled ? 'cancelled' : 'completed', { result }),
+      // A cancelled task gives no result: of it, only whether the interpreter was replaced is kept.
+      (result) =>
+        entry.cancelled
+          ? this.finish(entry, 'cancelled', { stateLost: (result.structuredContent as { stateLost?: unknown } | undefined)?.stateLost === true })
+          : this.finish(entry, 'completed', { result }),
       (error: unknown) =>
-        this.finish(entry, entry.cancelled ? 'cancelled' : 'failed', {
-          error: { code: ProtocolErrorCode.InternalError, message: error instanceof Error ? error.message : String(error) },
-        }),
+        entry.cancelled
+          ? this.finish(entry, 'cancelled', {})
+          : this.finish(entry, 'failed', {
+              error: { code: ProtocolErrorCode.InternalError, message: error instanceof Error ? error.message : String(error) },
+            }),
     );
     // The SDK passes `resultType: "task"` through for tools/call (and adds an empty `content`).
     return { resultType: 'task', ...this.describe(entry) } as unknown as CallToolResult;
@@ -141,6 +185,7 @@ export class RunTasks {
    */
   get(taskId: unknown): Record<string, unknown> {
     const entry = this.find(taskId);
+    if (entry.status === 'completed' || entry.status === 'failed') entry.taken = true;
     return {
       ...this.describe(entry),
       ...(entry.status === 'completed' && { result: entry.result }),
@@ -165,31 +210,52 @@ export class RunTasks {
     const entry = typeof taskId === 'string' ? this.tasks.get(taskId) : undefined;
     if (entry) return entry;
     const instance = typeof taskId === 'string' ? TASK_ID.exec(taskId)?.[1] : undefined;
+    // An id of this instance that it does not hold: one it never gave out is told the same as one it forgot.
     const why =
       instance === undefined
         ? 'it is not a task id this server gave out'
         : instance !== this.instance
           ? `it was held by another server instance ("${instance}"), which has stopped or which this request did not reach`
-          : `it finished more than ${formatMinutes(this.bounds.keepMs)} ago, or the server restarted`;
+          : `this server holds no task of this id: an ended task is kept up to ${formatMinutes(this.bounds.keepMs)}, less when newer tasks need the room, and none outlives a restart`;
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Failed to retrieve task: task not found (${why}).`);
   }
 
-  private finish(entry: Entry, status: Exclude<Status, 'working'>, outcome: Pick<Entry, 'result' | 'error'>): void {
+  private finish(entry: Entry, status: Exclude<Status, 'working'>, outcome: Pick<Entry, 'result' | 'error' | 'stateLost'>): void {
     Object.assign(entry, { status, updatedAt: Date.now() }, outcome);
-    const forget = setTimeout(() => {
-      if (this.tasks.get(entry.taskId) === entry) this.tasks.delete(entry.taskId);
-    }, this.bounds.keepMs);
-    forget.unref();
+    const kept = entry.result ?? entry.error;
+    entry.bytes = kept === undefined ? 0 : Buffer.byteLength(JSON.stringify(kept));
+    if (this.tasks.get(entry.taskId) !== entry) return;
+    this.resultBytes += entry.bytes;
+    // Past the bound, older ended tasks make room; the one just ended stays, whatever its size.
+    for (let victim = this.victim(entry); this.resultBytes > this.bounds.maxResultBytes && victim; victim = this.victim(entry)) this.forget(victim);
+    entry.expiry = setTimeout(() => this.forget(entry), this.bounds.keepMs);
+    entry.expiry.unref();
   }
 
-  /** Whether a new task fits: at the bound, the one that finished first is forgotten; if every one is running, none fits. */
+  /** Whether a new task fits: at the bound, an ended one is forgotten; if every one is running, none fits. */
   private makeRoom(): boolean {
     if (this.tasks.size < this.bounds.maxTasks) return true;
-    let oldest: Entry | undefined;
-    for (const entry of this.tasks.values()) if (entry.status !== 'working' && (!oldest || entry.updatedAt < oldest.updatedAt)) oldest = entry;
-    if (!oldest) return false;
-    this.tasks.delete(oldest.taskId);
+    const victim = this.victim();
+    if (!victim) return false;
+    this.forget(victim);
     return true;
+  }
+
+  /** The ended task to forget first, but `spare`: one whose result was given, else any; the one that ended first. */
+  private victim(spare?: Entry): Entry | undefined {
+    let first: Entry | undefined;
+    for (const entry of this.tasks.values()) {
+      if (entry.status === 'working' || entry === spare) continue;
+      if (!first || (entry.taken && !first.taken) || (entry.taken === first.taken && entry.updatedAt < first.updatedAt)) first = entry;
+    }
+    return first;
+  }
+
+  private forget(entry: Entry): void {
+    if (this.tasks.get(entry.taskId) !== entry) return;
+    this.tasks.delete(entry.taskId);
+    this.resultBytes -= entry.bytes;
+    clearTimeout(entry.expiry);
   }
 
   private newId(): string {
@@ -215,12 +281,12 @@ export class RunTasks {
     const seconds = (((entry.status === 'working' ? Date.now() : entry.updatedAt) - entry.calledAt) / 1000).toFixed(1);
     switch (entry.status) {
       case 'working':
-        return `Running for ${seconds} s in ${entry.where}. ${entry.output.describe('Output so far')}`;
+        return `Running for ${seconds} s. ${entry.output.describe('Output so far')}`;
       case 'cancelled':
-        // A run that ignores the interrupt is stopped by replacing the interpreter: its result says the state is lost.
-        return (entry.result?.structuredContent as { stateLost?: unknown } | undefined)?.stateLost === true
-          ? `Cancelled after ${seconds} s: the run did not stop at the interrupt, so ${entry.where} was replaced, and its variables, imports and files are gone (stateLost). ${entry.output.describe('Output before the stop')}`
-          : `Cancelled after ${seconds} s: the run was stopped (KeyboardInterrupt), and ${entry.where} keeps its variables, imports and files. ${entry.output.describe('Output before the stop')}`;
+        // A run that ignores the interrupt is stopped by replacing the interpreter: its result said the state is lost.
+        return entry.stateLost
+          ? `Cancelled after ${seconds} s: the run did not stop at the interrupt, so its interpreter was replaced, and its variables, imports and files are gone (stateLost). ${entry.output.describe('Output before the stop')}`
+          : `Cancelled after ${seconds} s: the run was stopped (KeyboardInterrupt), and its interpreter keeps its variables, imports and files. ${entry.output.describe('Output before the stop')}`;
       case 'completed':
         return `Finished after ${seconds} s; the result is the call's.`;
       case 'failed':
@@ -260,6 +326,11 @@ class OutputTail {
 /** The tasks of an instance whose long runs become tasks after `afterMs` (the server's `taskAfterMs`), or none when `false`. */
 export function runTasksAfter(instance: string, afterMs: number | false): RunTasks | undefined {
   return afterMs === false ? undefined : new RunTasks(instance, { ...TASK_DEFAULTS, afterMs });
+}
+
+/** Whether `answer`'s answer is a task (`resultType: "task"`), not the call's own result. */
+export function isTask(answered: CallToolResult): boolean {
+  return (answered as { resultType?: unknown }).resultType === 'task';
 }
 
 /** Whether the request declared the extension in its client capabilities (2026-07-28 `_meta`). */

@@ -90,6 +90,8 @@ export class WorkerSession {
   lastWords: string | undefined;
   private dead = false;
   private markDead!: (reason: string) => void;
+  /** `untilDeath`'s calls still waiting: each leaves when its work settles (see there). */
+  private readonly deathWaiters = new Set<(reason: string) => void>();
   private current: RunWatch | undefined;
   /** The run before, whose late output may still be arriving: counted against its own cap. */
   private previous: Pick<RunWatch, 'runId' | 'streamedChars'> | undefined;
@@ -110,6 +112,8 @@ export class WorkerSession {
         if (this.dead) return;
         this.dead = true;
         resolve(reason);
+        for (const waiter of this.deathWaiters) waiter(reason);
+        this.deathWaiters.clear();
       };
     });
     // A worker reported dead (or erroring) is taken as dead: stop it for good, so nothing of it lingers.
@@ -126,9 +130,19 @@ export class WorkerSession {
     return !this.dead;
   }
 
-  /** `work`'s value, or why the worker died first (a call to a dead worker would never settle). */
+  /**
+   * `work`'s value, or why the worker died first (a call to a dead worker would never settle).
+   * Not `Promise.race` with `died`: the race would leave a reaction on `died`, which stays pending
+   * while the worker lives, and that reaction holds the race's promise and so its value (a run's
+   * images and files, a file read, a saved state) for as long as the session lives, every call's.
+   */
   untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }> {
-    return Promise.race([work.then((value) => ({ value })), this.died.then((died) => ({ died }))]);
+    return new Promise((resolve, reject) => {
+      const onDeath = (died: string) => resolve({ died });
+      if (this.dead) void this.died.then(onDeath);
+      else this.deathWaiters.add(onDeath);
+      work.then((value) => resolve({ value }), reject).finally(() => this.deathWaiters.delete(onDeath));
+    });
   }
 
   /** Where the worker runs. */

@@ -111,7 +111,7 @@ export default defineConfig(({ mode }) => {
   };
 });
 
-/** Sets which build of the library this is (src/is-node.ts): browser builds carry no Node code. */
+/** Sets which build of the library this is (src/shared/is-node.ts): browser builds carry no Node code. */
 function buildTarget(target: 'browser' | 'node' | 'any'): Record<string, string> {
   return { __SANDBOX_BUILD_TARGET__: JSON.stringify(target) };
 }

@@ -25,7 +25,7 @@ class BrowserSuitesFirst extends BaseSequencer {
 
 // Tests boot real Pyodide interpreters (2–7 s each); two cores, so at most two files at once.
 export default defineConfig({
-  // Tests run the source in Node (src/is-node.ts), with the runtime hashes and sizes a build records.
+  // Tests run the source in Node (src/shared/is-node.ts), with the runtime hashes and sizes a build records.
   define: { __SANDBOX_BUILD_TARGET__: JSON.stringify('node'), ...pyodideRuntimeDefines() },
   ...(sdkPackage && { resolve: { alias: [{ find: /^@google\/genai$/, replacement: sdkPackage }] } }),
   test: {

@@ -5,7 +5,7 @@
 export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
 export { fileOutputBytes } from './sandbox/files/file-output-bytes.js';
-export { CodeExecutionError, type CodeExecutionErrorOptions } from './errors.js';
+export { CodeExecutionError, type CodeExecutionErrorOptions } from './common/errors.js';
 // MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client),
 // and the bounded fetch a page hands that client's transport.
 export {
@@ -48,4 +48,4 @@ export type {
   FileOutput,
   FileInfo,
   ReadFileOptions,
-} from './types.js';
+} from './shared/types.js';

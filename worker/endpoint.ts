@@ -2,8 +2,8 @@
  * How the worker receives its init message: from `self` in a browser worker, from `parentPort`
  * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
-import type { WorkerInit, WorkerStartData } from '../src/protocol.js';
-import { isNode } from '../src/is-node.js';
+import type { WorkerInit, WorkerStartData } from '../src/shared/protocol.js';
+import { isNode } from '../src/shared/is-node.js';
 
 type MessageTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 

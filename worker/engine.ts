@@ -3,8 +3,19 @@
  * file calls. A plain class, so tests can drive it without a worker; it only joins the parts:
  * boot/, runs.ts, files/, packages/host-requests.ts, code-calls/ and stops/.
  */
-import type { BootConfig, BootInfo, Bytes, FileTooLarge, HostEvent, PortLike, RestoredFile, RunRequest, WorkerApi, WorkerRunResult } from '../src/protocol.js';
-import type { FileInfo } from '../src/types.js';
+import type {
+  BootConfig,
+  BootInfo,
+  Bytes,
+  FileTooLarge,
+  HostEvent,
+  PortLike,
+  RestoredFile,
+  RunRequest,
+  WorkerApi,
+  WorkerRunResult,
+} from '../src/shared/protocol.js';
+import type { FileInfo } from '../src/shared/types.js';
 import { bootInterpreter } from './boot/boot.js';
 import { packedState, saveInterpreter } from './snapshots/saved-state.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';

@@ -6,7 +6,7 @@
  * held here; a byte in the WebAssembly memory tells the capture, whose next write (or flush)
  * takes the held lines into its queue, where they were written (capture.py `absorb_below`).
  */
-import type { OutputChunk } from '../src/types.js';
+import type { OutputChunk } from '../src/shared/types.js';
 
 const DROPPED_NOTE = '\n[more output written below sys.stdout was dropped: over twice the output limit]\n';
 

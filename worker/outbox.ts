@@ -1,6 +1,6 @@
 /** What the worker tells the host unasked, on the events port: its events, counting the progress ones. */
-import type { PortLike, WorkerEvent } from '../src/protocol.js';
-import type { LoadProgress } from '../src/types.js';
+import type { PortLike, WorkerEvent } from '../src/shared/protocol.js';
+import type { LoadProgress } from '../src/shared/types.js';
 
 export class Outbox {
   /** Progress events posted so far (the boot reports how many, so the host waits until it has them all). */

@@ -3,8 +3,8 @@
  * top-level `await` on Pyodide's event loop (so `cancel` can reach it), and errors that escape
  * the runner turned into a result.
  */
-import type { RunRequest, WorkerRunResult } from '../src/protocol.js';
-import type { OutputChunk } from '../src/types.js';
+import type { RunRequest, WorkerRunResult } from '../src/shared/protocol.js';
+import type { OutputChunk } from '../src/shared/types.js';
 import type { HostRequests } from './packages/host-requests.js';
 import type { DefaultApi } from './code-calls/default-api.js';
 import type { YieldingStops } from './stops/yielding-stops.js';

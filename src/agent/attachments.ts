@@ -4,7 +4,7 @@
  */
 import { type Part, createPartFromBase64, createPartFromText } from '@google/genai';
 import type { AgentSandbox, Attachment, AttachmentContent, ExecutionMode } from './types.js';
-import { refuseBothNames } from '../renamed-option.js';
+import { refuseBothNames } from './renamed-option.js';
 
 /**
  * In local mode a text file's contents are shown up to this many bytes; the model can read the rest

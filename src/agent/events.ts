@@ -5,7 +5,7 @@
  * `callId` is the model's `functionCall.id`, which older models leave unset.
  */
 import type { Content, FunctionCall, GenerateContentResponseUsageMetadata } from '@google/genai';
-import type { OutputChunk, RunResult } from '../types.js';
+import type { OutputChunk, RunResult } from '../shared/types.js';
 
 /** A model request is about to be sent. */
 export interface StepStartEvent {

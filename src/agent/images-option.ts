@@ -3,7 +3,7 @@
  * default on every entry (chat and one-shot on both APIs, `sandboxAsCallableTool`, Live), and its
  * deprecated boolean name.
  */
-import { refuseBothNames } from '../renamed-option.js';
+import { refuseBothNames } from './renamed-option.js';
 
 /**
  * Where images a `run_python` run produced (matplotlib figures, `display()`ed images) go when its

@@ -10,7 +10,7 @@ export { partKind, type PartKind } from './transcript.js';
 export { isApiError, isAbortError } from './errors.js';
 export { DEFAULT_MAX_STEPS, GEMINI_API_VERSION } from './setup.js';
 export type { ImagesOption } from './images-option.js';
-export type { AgentLimits, ConnectLiveLimits, GenerateContentLimits, InteractionsLimits, LiveLimits } from '../agent-limits.js';
+export type { AgentLimits, ConnectLiveLimits, GenerateContentLimits, InteractionsLimits, LiveLimits } from './agent-limits.js';
 export { ATTACHMENT_PREVIEW_BYTES, mimeTypeOf } from './attachments.js';
 export { attachmentsFromFiles, MAX_ATTACHMENT_BYTES, type AttachmentsFromFilesOptions, type FileLike } from './attachments-from-files.js';
 export type {
@@ -42,7 +42,7 @@ export {
 export { LIVE_DEFAULTS } from './live/live-config.js';
 export { LiveConnectError } from './live/live-errors.js';
 export { isNotRunCode } from './live/live-transcript.js';
-export { DEFAULT_MAX_PENDING_CALLS } from '../agent-limits.js';
+export { DEFAULT_MAX_PENDING_CALLS } from './agent-limits.js';
 export type { ConnectLiveCodeExecutionOptions, LiveCodeExecutionOptions, LiveGenAIClient, LiveSessionLike } from './live/types.js';
 export type {
   LiveAudioEvent,

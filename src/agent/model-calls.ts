@@ -15,7 +15,7 @@ import {
 } from '@google/genai';
 import { calledByModel, sandboxFunctions } from './run-python/code-functions.js';
 import { runPythonCall, withCallId } from './run-python/executor.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../shared/types.js';
 import type { CallEvent } from './events.js';
 import { RUN_PYTHON, parseRunPythonArgs, runResultResponse } from './run-python/tool.js';
 import type { AgentSandbox, LocalFunction } from './types.js';

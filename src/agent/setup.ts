@@ -3,7 +3,7 @@
  * and the user turn with its attachments.
  */
 import { type Content, type GenerateContentConfig, type PartListUnion, type ToolUnion, createUserContent } from '@google/genai';
-import { readLimits } from '../agent-limits.js';
+import { readLimits } from './agent-limits.js';
 import { attachmentParts, checkAttachments, writeAttachments } from './attachments.js';
 import type { CodeExecutionEvent } from './events.js';
 import { type ImagesOption, resolveImages } from './images-option.js';

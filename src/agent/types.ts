@@ -2,8 +2,8 @@
  * Public option and parameter types of the agent loop. Types only.
  */
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
-import type { AgentLimits, GenerateContentLimits, InteractionsLimits } from '../agent-limits.js';
-import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../types.js';
+import type { AgentLimits, GenerateContentLimits, InteractionsLimits } from './agent-limits.js';
+import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../shared/types.js';
 import type { CodeExecutionEvent } from './events.js';
 import type { ImagesOption } from './images-option.js';
 import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';

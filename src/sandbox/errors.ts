@@ -1,10 +1,10 @@
 /**
  * The sandbox's infrastructure failures, each with a message that says what to change: kinds of
- * the library's one error family (see src/errors.ts; `SandboxError.isInstance(e)` recognises
+ * the library's one error family (see src/common/errors.ts; `SandboxError.isInstance(e)` recognises
  * them across copies and realms). Errors in the user's Python are data on the `RunResult`, never
  * thrown.
  */
-import { CodeExecutionError, type CodeExecutionErrorOptions } from '../errors.js';
+import { CodeExecutionError, type CodeExecutionErrorOptions } from '../common/errors.js';
 
 /** A failure of the sandbox itself. `code`: `'sandbox'`, or the kind's own (below). */
 export class SandboxError extends CodeExecutionError {

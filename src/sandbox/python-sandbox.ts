@@ -1,4 +1,4 @@
-import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../types.js';
+import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../shared/types.js';
 import { LateMessages } from './session/late-messages.js';
 import { SandboxDisposedError, SandboxFileNotFoundError } from './errors.js';
 import { callWorker } from './session/worker-call.js';

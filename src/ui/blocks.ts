@@ -4,7 +4,7 @@
  */
 import type { Blob as GenAIBlob, CodeExecutionResult, FunctionCall, FunctionResponse, Part } from '@google/genai';
 import { isNotRunCode } from '../agent/index.js';
-import type { OutputChunk } from '../types.js';
+import type { OutputChunk } from '../shared/types.js';
 import type { CellCalls } from './cell-calls.js';
 
 /** A visual unit of a transcript: consecutive parts that belong together. */

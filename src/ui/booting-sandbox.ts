@@ -5,7 +5,7 @@
  * after it (a live model's answer takes seconds; a phone's download takes ten).
  */
 import type { AgentSandbox } from '../agent/index.js';
-import type { RunOptions, RunResult } from '../types.js';
+import type { RunOptions, RunResult } from '../shared/types.js';
 import { unlessAborted } from './unless-aborted.js';
 
 export class BootingSandbox implements AgentSandbox {

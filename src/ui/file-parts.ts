@@ -4,7 +4,7 @@
  */
 import type { Part } from '@google/genai';
 import { type ListedFiles, unlistedFilesNote } from '../agent/run-python/files.js';
-import type { FileOutput } from '../types.js';
+import type { FileOutput } from '../shared/types.js';
 import { literalInline } from './markdown-literal.js';
 
 /**

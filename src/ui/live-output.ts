@@ -2,7 +2,7 @@
  * The output a running cell shows as it streams, shared by the chat's and the voice session's
  * turns. (The sandbox bounds what a run streams: see `maxStreamedChars`.)
  */
-import type { OutputChunk } from '../types.js';
+import type { OutputChunk } from '../shared/types.js';
 
 /**
  * `live` with `chunk` added: joined to the last span of the same stream, so a chatty loop does not

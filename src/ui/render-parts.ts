@@ -9,7 +9,7 @@
 import type { Blob as GenAIBlob, CodeExecutionResult, FunctionCall, FunctionResponse, Part } from '@google/genai';
 import { type TemplateResult, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { OutputChunk } from '../types.js';
+import type { OutputChunk } from '../shared/types.js';
 import { type Block, type Figure, type RenderContext, groupParts } from './blocks.js';
 import { type CellCalls, type ShownCall, callText, callsCaption, moreLine } from './cell-calls.js';
 import { highlightCode } from './highlight.js';

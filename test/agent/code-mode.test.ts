@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { type AgentSandbox, type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat, isAbortError } from '../../src/agent/index.js';
-import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/shared/default-api-names.js';
 import { MODEL, clientFor, declaredFunctions, functionCall, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import type { RecordedRequest } from '../fake-gemini/wire.js';

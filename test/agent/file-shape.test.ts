@@ -19,7 +19,7 @@ import {
 } from '../../src/agent/index.js';
 import { runResultResponse } from '../../src/agent/run-python/tool.js';
 import { fileOutputBytes } from '../../src/sandbox-entry.js';
-import type { RunResult } from '../../src/types.js';
+import type { RunResult } from '../../src/shared/types.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 
 const sandbox = new ScriptedSandbox(() => ({}));

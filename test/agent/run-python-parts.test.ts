@@ -1,7 +1,7 @@
 /** (code, result) → the parts Gemini's server-side code execution produces. */
 import { describe, expect, it } from 'vitest';
 import { resultOutputText, toParts } from '../../src/agent/run-python/parts.js';
-import type { RunResult } from '../../src/types.js';
+import type { RunResult } from '../../src/shared/types.js';
 
 const base: RunResult = { outcome: 'OUTCOME_OK', output: '5117\n', stdout: '5117\n', stderr: '', images: [], files: [], stateLost: false, durationMs: 3 };
 

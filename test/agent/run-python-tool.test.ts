@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { placeOf } from '../../src/agent/run-python/place.js';
 import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python/tool.js';
-import type { FileOutput, RunResult } from '../../src/types.js';
+import type { FileOutput, RunResult } from '../../src/shared/types.js';
 
 const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1 };
 

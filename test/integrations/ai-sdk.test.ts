@@ -10,7 +10,7 @@ import { z as z3 } from 'zod';
 import { z as z4 } from 'zod/v4';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { pythonTool, pythonToolDefinition, pythonToolModelOutput, runPythonToolCall } from '../../dist/ai-sdk.js';
-import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/shared/default-api-names.js';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { useSandbox } from '../support/fixtures.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';

@@ -1,13 +1,13 @@
 /** The MCP server's checks that need no interpreter: tool arguments, the command line, allowed Host names, cut lines' ids. */
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
-import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/host-check.js';
-import { serveHttp } from '../../src/integrations/mcp/http.js';
+import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/transports/host-check.js';
+import { serveHttp } from '../../src/integrations/mcp/transports/http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, resolveServerOptions } from '../../src/integrations/mcp/options.js';
 import { SessionClosedError, ToolArgumentError } from '../../src/integrations/mcp/errors.js';
 import { SessionSandbox } from '../../src/integrations/shared/sessions.js';
-import { idOfCutLine } from '../../src/integrations/mcp/stdio.js';
-import { parseToolCall } from '../../src/integrations/mcp/tools.js';
+import { idOfCutLine } from '../../src/integrations/mcp/transports/stdio.js';
+import { parseToolCall } from '../../src/integrations/mcp/tools/tools.js';
 
 const BOUNDS = { timeoutMs: 30_000, maxCodeChars: 100, maxFileBytes: 10 };
 

@@ -6,7 +6,7 @@
  * no interpreter but a tool error that says the state is gone and how to start again.
  */
 import { describe, expect, test } from 'vitest';
-import { InterpreterHandles, MAX_HANDLE_CHARS } from '../../src/integrations/mcp/handles.js';
+import { InterpreterHandles, MAX_HANDLE_CHARS } from '../../src/integrations/mcp/sessions/handles.js';
 import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 

@@ -4,8 +4,8 @@
  * (127.0.0.2, …) stand for other machines. No test boots an interpreter: listing the tools needs none.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { RunningHttpMcpServer } from '../../src/integrations/mcp/http.js';
-import { serveHttp } from '../../src/integrations/mcp/http.js';
+import type { RunningHttpMcpServer } from '../../src/integrations/mcp/transports/http.js';
+import { serveHttp } from '../../src/integrations/mcp/transports/http.js';
 import { type StalledRequest, connectHttp, stalledRequest } from '../support/mcp.js';
 
 let server: RunningHttpMcpServer | undefined;

@@ -7,7 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { MAX_SKILLS_BYTES } from '../../src/integrations/mcp/skills-folder.js';
+import { MAX_SKILLS_BYTES } from '../../src/integrations/mcp/sessions/skills-folder.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { connectStdio, textOf } from '../support/mcp.js';
 import { temporaryFolder } from '../support/mcp-servers.js';

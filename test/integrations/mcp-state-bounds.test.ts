@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { StateFolder } from '../../src/integrations/mcp/state-folder.js';
+import { StateFolder } from '../../src/integrations/mcp/sessions/state-folder.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { connectHttp, resumeHttp, startHttpServer, textOf } from '../support/mcp.js';
 

@@ -14,8 +14,8 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type StateStore, MemoryStateStore, saveInto } from '../../src/integrations/shared/idle-save.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
-import { readStateFile } from '../../src/integrations/mcp/state-file.js';
-import { StateFolder, claimStateName } from '../../src/integrations/mcp/state-folder.js';
+import { readStateFile } from '../../src/integrations/mcp/sessions/state-file.js';
+import { StateFolder, claimStateName } from '../../src/integrations/mcp/sessions/state-folder.js';
 
 const folders: string[] = [];
 afterAll(() => {

@@ -1,5 +1,5 @@
 /**
- * The bounds on tasks (src/integrations/mcp/tasks.ts), with runs the test finishes itself: how
+ * The bounds on tasks (src/integrations/mcp/sessions/tasks.ts), with runs the test finishes itself: how
  * many tasks are held, how long an ended one is kept, how many bytes of results are kept, how much
  * output a running one reports, and what a cancel does. Small bounds stand for the server's (64
  * tasks, 10 minutes, 64 MiB, 8,000 characters).
@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { describe, expect, test } from 'vitest';
-import { RunTasks, type TaskBounds } from '../../src/integrations/mcp/tasks.js';
+import { RunTasks, type TaskBounds } from '../../src/integrations/mcp/sessions/tasks.js';
 
 const BOUNDS: TaskBounds = { afterMs: 20, maxTasks: 2, keepMs: 400, maxResultBytes: 1_000_000, maxOutputChars: 20, pollIntervalMs: 1000 };
 

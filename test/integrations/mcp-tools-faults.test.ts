@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type McpToolClient, type PythonSandbox, mcpFunctions } from '../../dist/index.node.js';
-import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/shared/default-api-names.js';
 import { BRANCHING_TOOLS, PLAIN_TOOL, cellCalling } from '../support/branching-schemas.mjs';
 import { useSandbox } from '../support/fixtures.js';
 import { type InProcessServer, connectReferenceServer, inProcessServer, notificationMethods } from '../support/mcp-servers.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpFunction, type PythonSandbox, mcpFunctions } from '../../dist/index.node.js';
 import { pythonTool } from '../../dist/ai-sdk.js';
 import { type CodeExecutionEvent, type LocalFunction, createCodeExecutionChat } from '../../src/agent/index.js';
-import type { SandboxFunction } from '../../src/types.js';
+import type { SandboxFunction } from '../../src/shared/types.js';
 import { MODEL, clientFor, declaredFunctions, functionResponses, outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import type { FakeGemini } from '../fake-gemini/server.js';
 import { reply as interactionReply, modelOutput, resultJson, runPython } from '../fake-interactions/scenarios.js';

@@ -1,7 +1,7 @@
 /**
  * The house as CONTRIBUTING.md draws it: folders follow the data path and imports point one way,
- * down it (integrations → ui → agent → sandbox → worker); the worker takes from `src/` only the
- * contract and the few modules both sides share; one name means one idea; and files stay small.
+ * down it (integrations → ui → agent → sandbox → worker); the worker takes from `src/` only
+ * `src/shared/`, what both sides share; one name means one idea; and files stay small.
  * Reads the sources as text.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -29,21 +29,12 @@ const ALLOWED_UPWARD: Record<string, string> = {
  */
 const SHARED_NAMES = ['index', 'types', 'errors', 'events', 'define'];
 
-/** What the worker may import from `src/`: the contract, the public types, and small shared helpers. */
-const WORKER_MAY_USE = [
-  'src/protocol.ts',
-  'src/types.ts',
-  'src/is-node.ts',
-  'src/progress-messages.ts',
-  'src/pyodide-defaults.ts',
-  'src/wheel-refusal.ts',
-  'src/function-limits.ts',
-  'src/default-api-names.ts',
-  'src/saved-state-format.ts',
-  'src/bytes.ts',
-  // The wasm's data segments: read by the worker, and by the host once for its threads (thread-shared.ts).
-  'src/wasm-data.ts',
-];
+/**
+ * `src/`'s top level: the package's two code entries and the rooms. What the worker and the host
+ * share is `src/shared/` (the worker takes nothing else from `src/`); what every room of the host
+ * shares is `src/common/`.
+ */
+const SRC_TOP_LEVEL = ['agent', 'common', 'index.ts', 'integrations', 'sandbox', 'sandbox-entry.ts', 'shared', 'ui'];
 
 function sources(folder: string, extension: string): string[] {
   return readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' })
@@ -119,29 +110,46 @@ describe('the source layout', () => {
     expect(repeated).toEqual([]);
   });
 
-  test('the worker takes from src/ only the contract and the shared helpers', () => {
-    const reached = sources('worker', '.ts').flatMap((file) =>
+  test('the worker takes from src/ only src/shared/, and src/shared/ takes from nothing else', () => {
+    const reached = [...sources('worker', '.ts'), ...sources('src/shared', '.ts')].flatMap((file) =>
       importsOf(file)
-        .filter((target) => target.startsWith('src/') && !WORKER_MAY_USE.includes(target))
+        .filter((target) => target.startsWith('src/') && !target.startsWith('src/shared/'))
         .map((target) => `${file} → ${target}`),
     );
     expect(reached).toEqual([]);
   });
 
-  test('no files of the worker import each other in a circle', () => {
-    const worker = sources('worker', '.ts');
+  test("src/'s top level holds the entries and the rooms only", () => {
+    expect(readdirSync(join(REPO, 'src')).sort()).toEqual(SRC_TOP_LEVEL);
+  });
+
+  test('the MCP server is in rooms of at most 10 files each', () => {
+    const rooms = [
+      'src/integrations/mcp',
+      ...readdirSync(join(REPO, 'src/integrations/mcp'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => `src/integrations/mcp/${e.name}`),
+    ];
+    const crowded = rooms
+      .map((room) => [room, readdirSync(join(REPO, room), { withFileTypes: true }).filter((e) => e.isFile()).length] as const)
+      .filter(([, files]) => files > 10);
+    expect(rooms.length).toBeGreaterThan(1);
+    expect(crowded).toEqual([]);
+  });
+
+  test('no files of src/ or the worker import each other in a circle', () => {
     const circles: string[] = [];
     // Depth first: an import of a file still on the path closes a circle.
     const state = new Map<string, 'open' | 'done'>();
     const visit = (file: string, path: string[]) => {
       state.set(file, 'open');
-      for (const target of importsOf(file).filter((target) => worker.includes(target))) {
+      for (const target of importsOf(file).filter((target) => code.includes(target))) {
         if (state.get(target) === 'open') circles.push([...path.slice(path.indexOf(target)), target].join(' → '));
         else if (!state.has(target)) visit(target, [...path, target]);
       }
       state.set(file, 'done');
     };
-    for (const file of worker) if (!state.has(file)) visit(file, [file]);
+    for (const file of code) if (!state.has(file)) visit(file, [file]);
     expect(circles).toEqual([]);
   });
 

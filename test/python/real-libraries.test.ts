@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, resolveLimits } from '../../src/sandbox/limits.js';
-import type { WorkerRunResult } from '../../src/protocol.js';
+import type { WorkerRunResult } from '../../src/shared/protocol.js';
 import { pngSize } from '../support/png.js';
 
 const root = join(import.meta.dirname, '../..');

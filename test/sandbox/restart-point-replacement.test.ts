@@ -4,7 +4,7 @@
  * test/sandbox/restart-point.test.ts shows the same on real interpreters.
  */
 import { describe, expect, test, vi } from 'vitest';
-import { STATE_PAGE, mapLength, packState, unpackState } from '../../src/saved-state-format.js';
+import { STATE_PAGE, mapLength, packState, unpackState } from '../../src/shared/memory/saved-state-format.js';
 import type { Interpreters } from '../../src/sandbox/session/interpreters.js';
 import { RestartPoint } from '../../src/sandbox/session/restart-point.js';
 import type { WorkerSession } from '../../src/sandbox/session/worker-session.js';

@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BootPlan, prepareRuntime } from '../../src/sandbox/runtime/boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION } from '../../src/sandbox/runtime/bundled-assets.js';
 import { runtimeIn } from '../../src/sandbox/runtime/runtime-urls.js';
-import { defaultRuntimeUrl } from '../../src/pyodide-defaults.js';
-import type { LoadProgress } from '../../src/types.js';
+import { defaultRuntimeUrl } from '../../src/shared/pyodide-defaults.js';
+import type { LoadProgress } from '../../src/shared/types.js';
 
 const CDN = defaultRuntimeUrl(BUNDLED_PYODIDE_VERSION);
 const MISSING = 'http://app.invalid/assets/';

@@ -5,7 +5,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RuntimeFiles } from '../../src/protocol.js';
+import type { RuntimeFiles } from '../../src/shared/protocol.js';
 import { loadRuntime } from '../../src/sandbox/runtime/runtime-files.js';
 import { runtimeIn } from '../../src/sandbox/runtime/runtime-urls.js';
 

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox, SandboxFunction } from '../../dist/index.node.js';
-import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
-import { FUNCTION_LIMITS } from '../../src/function-limits.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/shared/default-api-names.js';
+import { FUNCTION_LIMITS } from '../../src/shared/function-limits.js';
 import { DEFAULT_LIMITS } from '../../src/sandbox/limits.js';
 import { FunctionCalls, answerFunctionCall } from '../../src/sandbox/functions/function-calls.js';
 import { parseWorkerEvent } from '../../src/sandbox/session/worker-answers.js';
-import { functionAnswer } from '../../src/protocol.js';
+import { functionAnswer } from '../../src/shared/protocol.js';
 import { JSPI, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, expect, test } from 'vitest';
-import { sha256Hex } from '../../src/bytes.js';
+import { sha256Hex } from '../../src/shared/memory/bytes.js';
 
 const webCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 afterEach(() => {

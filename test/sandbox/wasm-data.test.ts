@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { dataSegments, dataSegmentsOfStream } from '../../src/wasm-data.js';
+import { dataSegments, dataSegmentsOfStream } from '../../src/shared/memory/wasm-data.js';
 
 /** A module with one memory and three data segments: active at 16, passive, active (memory 0 named) at 1000. */
 const MODULE = new Uint8Array([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIRROR_MAX_PATH_CHARS, MIRROR_MAX_RUN_FILES, WorkdirMirror } from '../../src/sandbox/files/workdir-mirror.js';
-import type { FileOutput } from '../../src/types.js';
+import type { FileOutput } from '../../src/shared/types.js';
 
 const MB = 1024 * 1024;
 

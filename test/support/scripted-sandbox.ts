@@ -3,7 +3,7 @@
  * (an interpreter restart, exact timing). The main scenarios use the real PythonSandbox.
  */
 import type { AgentSandbox } from '../../src/agent/index.js';
-import type { RunOptions, RunResult } from '../../src/types.js';
+import type { RunOptions, RunResult } from '../../src/shared/types.js';
 
 export class ScriptedSandbox implements AgentSandbox {
   readonly limits = { timeoutMs: 30_000 };

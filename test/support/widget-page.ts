@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { RunResult } from '../../src/types.js';
+import type { RunResult } from '../../src/shared/types.js';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 import { launchChromium } from './chromium.js';

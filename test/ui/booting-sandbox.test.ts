@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentSandbox } from '../../src/agent/index.js';
-import type { RunResult } from '../../src/types.js';
+import type { RunResult } from '../../src/shared/types.js';
 import { BootingSandbox } from '../../src/ui/booting-sandbox.js';
 
 /** A sandbox whose boot the test settles, and whose runs it records. */

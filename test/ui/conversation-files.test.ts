@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { Conversation } from '../../src/ui/state/conversation.js';
 import { toSaved } from '../../src/ui/state/saved-conversation.js';
-import type { FileOutput } from '../../src/types.js';
+import type { FileOutput } from '../../src/shared/types.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
 import { MODEL, clientFor, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import { FakeGemini } from '../fake-gemini/server.js';

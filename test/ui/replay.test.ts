@@ -5,7 +5,7 @@
 import type { Content, Part } from '@google/genai';
 import { describe, expect, test } from 'vitest';
 import { createCodeExecutionChat } from '../../src/agent/index.js';
-import type { RunResult } from '../../src/types.js';
+import type { RunResult } from '../../src/shared/types.js';
 import { replayClient } from '../../src/ui/genai-client.js';
 import { recordingFromSession } from '../../src/ui/replay/recorder.js';
 import { RECORDING_FORMAT, type Recording, parseRecording } from '../../src/ui/replay/recording.js';

@@ -5,7 +5,7 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { PortLike } from '../../src/protocol.js';
+import type { PortLike } from '../../src/shared/protocol.js';
 import { blockingEvents } from '../../worker/code-calls/blocking-events.js';
 import { waitBlocked } from '../../worker/code-calls/blocking-wait.js';
 

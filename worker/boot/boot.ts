@@ -4,11 +4,11 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, BootInfo } from '../../src/protocol.js';
-import { isNode } from '../../src/is-node.js';
-import { PROGRESS } from '../../src/progress-messages.js';
-import { WORKDIR, defaultPackageBaseUrl } from '../../src/pyodide-defaults.js';
-import type { OutputChunk } from '../../src/types.js';
+import type { BootConfig, BootInfo } from '../../src/shared/protocol.js';
+import { isNode } from '../../src/shared/is-node.js';
+import { PROGRESS } from '../../src/shared/progress-messages.js';
+import { WORKDIR, defaultPackageBaseUrl } from '../../src/shared/pyodide-defaults.js';
+import type { OutputChunk } from '../../src/shared/types.js';
 import { FdOutput } from '../fd-output.js';
 import { type WatchedFS, watchFileChanges } from '../files/file-changes.js';
 import { useLinearPaths } from '../files/linear-paths.js';
@@ -27,8 +27,8 @@ import { StateBase, savedImage } from '../snapshots/state-base.js';
 import { loadingImage } from '../snapshots/memory-image.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
 import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
-import { unpackState } from '../../src/saved-state-format.js';
-import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../../src/wasm-data.js';
+import { unpackState } from '../../src/shared/memory/saved-state-format.js';
+import { type DataSegment, dataSegments, dataSegmentsOfStream } from '../../src/shared/memory/wasm-data.js';
 
 /** What the boot uses of the engine's parts. */
 export interface BootParts extends ModuleParts {
@@ -210,7 +210,7 @@ async function bootFresh(
   return { pyodide, snapshot };
 }
 
-/** The runtime's wasm data segments (src/wasm-data.ts): handed in (Node threads; browsers, in the wasm), read from disk by slices (Node) or as it streams (Deno). */
+/** The runtime's wasm data segments (src/shared/memory/wasm-data.ts): handed in (Node threads; browsers, in the wasm), read from disk by slices (Node) or as it streams (Deno). */
 async function wasmData(config: BootConfig): Promise<DataSegment[]> {
   if (config.dataSegments) return config.dataSegments;
   if (config.runtime) return dataSegments(config.runtime.wasm);

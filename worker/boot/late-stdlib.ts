@@ -9,7 +9,7 @@
  * for the zip before it starts. A fresh boot imports from it, so it waits for the real one.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { Bytes } from '../../src/protocol.js';
+import type { Bytes } from '../../src/shared/protocol.js';
 import { canWait } from '../jspi/can-wait.js';
 import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 

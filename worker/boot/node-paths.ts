@@ -2,7 +2,7 @@
  * File-system details that only matter when the worker runs in Node (browsers use URLs and the
  * HTTP cache). Each helper is a no-op in browsers.
  */
-import { isNode } from '../../src/is-node.js';
+import { isNode } from '../../src/shared/is-node.js';
 
 /** Node wants file paths where browsers want URLs. */
 export async function toLocalPath(url: string): Promise<string> {

@@ -3,14 +3,14 @@
  * runtime's bytes the host fetched (browsers, isolated mode), with wheels asked of the host.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, Bytes } from '../../src/protocol.js';
+import type { BootConfig, Bytes } from '../../src/shared/protocol.js';
 import type { LateStdlib } from './late-stdlib.js';
 import { StagingFolder, toLocalPath } from './node-paths.js';
 import { VIRTUAL_PACKAGE_URL } from '../packages/package-url.js';
 import { VIRTUAL_INDEX_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import type { TrampolinePick } from '../snapshots/trampoline.js';
 import { precompileWasm } from './wasm-precompile.js';
-import { isNode } from '../../src/is-node.js';
+import { isNode } from '../../src/shared/is-node.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
 export type LoadOptions = Record<string, unknown>;

@@ -6,7 +6,7 @@
  * configured source and only for lock-file entries. Anything else is refused in an isolated
  * worker (an opaque origin), and fetched as usual in a trusted one (`isolation: 'worker'`).
  */
-import type { Bytes, RuntimeFiles } from '../../src/protocol.js';
+import type { Bytes, RuntimeFiles } from '../../src/shared/protocol.js';
 import { VIRTUAL_PACKAGE_URL } from '../packages/package-url.js';
 import { precompileWasm } from './wasm-precompile.js';
 

@@ -4,7 +4,7 @@
  * src/sandbox/runtime/shipped-snapshot.ts), unpacked straight into one buffer of the size gzip's
  * trailer gives, so its megabytes are held once. What it holds is read by snapshots/snapshot.ts.
  */
-import type { SnapshotData } from '../../src/protocol.js';
+import type { SnapshotData } from '../../src/shared/protocol.js';
 import { localFile } from './node-paths.js';
 
 /** More is not a snapshot of this package (the shipped one unpacks to 13 MB). */

@@ -7,8 +7,8 @@
  * channel that the engine uses as its events port. The host's protocol and the frame's gate are
  * unchanged: they see the same port.
  */
-import { FUNCTION_LIMITS } from '../../src/function-limits.js';
-import { type FunctionResult, type PortLike, functionAnswer } from '../../src/protocol.js';
+import { FUNCTION_LIMITS } from '../../src/shared/function-limits.js';
+import { type FunctionResult, type PortLike, functionAnswer } from '../../src/shared/protocol.js';
 import type { BlockingReceiver } from './blocking-wait.js';
 
 /** The buffer's header (Int32 slots), then the answer's text (UTF-16 code units). */

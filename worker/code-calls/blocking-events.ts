@@ -5,8 +5,8 @@
  * SharedArrayBuffer (WebKit on a cross-origin-isolated page): a helper thread takes them and hands
  * the answer over (answer-relay.ts). The host's protocol is unchanged.
  */
-import { isNode } from '../../src/is-node.js';
-import type { PortLike } from '../../src/protocol.js';
+import { isNode } from '../../src/shared/is-node.js';
+import type { PortLike } from '../../src/shared/protocol.js';
 import { startAnswerRelay } from './answer-relay.js';
 import type { BlockingReceiver } from './blocking-wait.js';
 

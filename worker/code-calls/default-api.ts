@@ -8,8 +8,8 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import type { PyCallable, PyProxy } from 'pyodide/ffi';
-import { DEFAULT_API_OWN_NAMES } from '../../src/default-api-names.js';
-import { type FunctionSpec, type HostEvent, functionAnswer } from '../../src/protocol.js';
+import { DEFAULT_API_OWN_NAMES } from '../../src/shared/default-api-names.js';
+import { type FunctionSpec, type HostEvent, functionAnswer } from '../../src/shared/protocol.js';
 import { type BlockingReceiver, waitBlocked } from './blocking-wait.js';
 import { canWait } from '../jspi/can-wait.js';
 import { enterPromising } from '../jspi/enter-promising.js';

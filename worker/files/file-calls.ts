@@ -1,8 +1,8 @@
 /** The host's calls on the working directory: write files in, read one out, list them. */
 import { transfer } from 'comlink';
-import type { FileTooLarge, RestoredFile } from '../../src/protocol.js';
-import { WORKDIR } from '../../src/pyodide-defaults.js';
-import type { FileInfo } from '../../src/types.js';
+import type { FileTooLarge, RestoredFile } from '../../src/shared/protocol.js';
+import { WORKDIR } from '../../src/shared/pyodide-defaults.js';
+import type { FileInfo } from '../../src/shared/types.js';
 import type { Interpreter } from '../interpreter.js';
 import { type ReadableFS, readWorkdirFile } from './workdir-read.js';
 

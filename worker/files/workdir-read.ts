@@ -5,7 +5,7 @@
  * symlink, a device or a path through a symlinked folder is not a file of the working directory
  * (the walk that lists files passes over them too, worker/python/workdir.py).
  */
-import type { FileTooLarge } from '../../src/protocol.js';
+import type { FileTooLarge } from '../../src/shared/protocol.js';
 
 /** The parts of Emscripten's FS this reads with (pyodide.FS). */
 export interface ReadableFS {

@@ -6,9 +6,9 @@
  * against `loadedPackages` and a failure names the package.
  */
 import type { PyodideInterface } from 'pyodide';
-import { PROGRESS } from '../../src/progress-messages.js';
-import type { LoadProgress } from '../../src/types.js';
-import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../src/wheel-refusal.js';
+import { PROGRESS } from '../../src/shared/progress-messages.js';
+import type { LoadProgress } from '../../src/shared/types.js';
+import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../src/shared/wheel-refusal.js';
 import { refuseIndexNames } from './index-names.js';
 import { VIRTUAL_PACKAGE_URL } from './package-url.js';
 

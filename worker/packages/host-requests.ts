@@ -2,7 +2,7 @@
  * What the worker asks of the host on the events port, and the host's answers: wheels (isolated
  * mode and Node) and the package index's picks for imports nothing else provides.
  */
-import type { Bytes, HostEvent } from '../../src/protocol.js';
+import type { Bytes, HostEvent } from '../../src/shared/protocol.js';
 import type { Outbox } from '../outbox.js';
 import { type MustStop, watchForStop } from '../stops/stop-poll.js';
 import { type IndexPackages, IndexWaitStopped } from './cell-packages.js';

@@ -5,7 +5,7 @@
  * distribution can have (`import café`), fails here at once with the reason, instead of sending a
  * request the host refuses.
  */
-import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../src/protocol.js';
+import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../src/shared/protocol.js';
 
 /** Why the run fails before its code starts: the error's name and message. */
 export interface NamesRefusal {

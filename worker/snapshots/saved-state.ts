@@ -1,14 +1,14 @@
 /**
  * A live interpreter saved and restored (the public `saveState` / `restoreState`; the bytes'
- * format: src/saved-state-format.ts, packed here on every host, so they leave the worker
+ * format: src/shared/memory/saved-state-format.ts, packed here on every host, so they leave the worker
  * compressed, and checked by the host before a restore and here again). The memory is Pyodide's
  * experimental memory snapshot taken after user code ran; the working directory lives in
  * Emscripten's file system, outside that memory, so its files travel beside it.
  */
 import type { PyodideInterface } from 'pyodide';
-import type { SavedInterpreter } from '../../src/protocol.js';
-import { WORKDIR } from '../../src/pyodide-defaults.js';
-import { packState } from '../../src/saved-state-format.js';
+import type { SavedInterpreter } from '../../src/shared/protocol.js';
+import { WORKDIR } from '../../src/shared/pyodide-defaults.js';
+import { packState } from '../../src/shared/memory/saved-state-format.js';
 import { transfer } from 'comlink';
 import type { Interpreter } from '../interpreter.js';
 import { listFiles, readFile } from '../files/file-calls.js';

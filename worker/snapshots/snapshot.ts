@@ -15,8 +15,8 @@
  * Each snapshot carries a random id: a saved state is stored as its difference from the snapshot
  * its interpreter booted from (state-base.ts) and names it by this id.
  */
-import { xorInto } from '../../src/bytes.js';
-import type { DataSegment } from '../../src/wasm-data.js';
+import { xorInto } from '../../src/shared/memory/bytes.js';
+import type { DataSegment } from '../../src/shared/memory/wasm-data.js';
 import { type MemoryImage, snapshotBody } from './memory-image.js';
 
 const MAGIC = [0x50, 0x53, 0x42, 0x58]; // "PSBX"

@@ -10,14 +10,14 @@
  * memory): the snapshot's memory is those pages, zeros elsewhere, XOR the wasm's data segments;
  * only the pages the segments touch are copied, with the segments XORed in.
  */
-import { xorInto } from '../../src/bytes.js';
-import type { SavedInterpreter } from '../../src/protocol.js';
+import { xorInto } from '../../src/shared/memory/bytes.js';
+import type { SavedInterpreter } from '../../src/shared/protocol.js';
 import { type KeptPages, memoryStart } from './snapshot.js';
-import type { DataSegment } from '../../src/wasm-data.js';
+import type { DataSegment } from '../../src/shared/memory/wasm-data.js';
 import type { MemoryImage } from './memory-image.js';
 
 const PAGE = 65536;
-/** The save's unit: a heap chunk whose difference is all zeros is not written (the format's pages, src/saved-state-format.ts, are as small). */
+/** The save's unit: a heap chunk whose difference is all zeros is not written (the format's pages, src/shared/memory/saved-state-format.ts, are as small). */
 const CHUNK = 4096;
 
 export class StateBase {

@@ -6,7 +6,7 @@
  * the deadline, keeping the interpreter (the host terminates only if that does not end the run
  * within its grace: C code that never checks, code that swallows KeyboardInterrupt).
  */
-import { SIGINT } from '../../src/protocol.js';
+import { SIGINT } from '../../src/shared/protocol.js';
 
 /**
  * After Python takes a SIGINT, how long until the next: as a host re-writes a shared buffer

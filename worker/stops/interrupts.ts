@@ -3,7 +3,7 @@
  * without a shared buffer, the run's own deadline in its place (see deadline-signal.ts).
  */
 import type { PyodideInterface } from 'pyodide';
-import { SIGINT } from '../../src/protocol.js';
+import { SIGINT } from '../../src/shared/protocol.js';
 import { DeadlineSignal } from './deadline-signal.js';
 
 export class Interrupts {

@@ -5,7 +5,7 @@
  */
 import type { FunctionCall, Interactions } from '@google/genai';
 import type { CallOutcome } from '../model-calls.js';
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 import { InteractionError } from './errors.js';
 import type { InteractionStep } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { Content, GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import { attachmentPath } from '../attachments.js';
 import { type ResponseImages, responseImages } from '../response-images.js';
-import { type InteractionsLimits, readLimits } from '../../agent-limits.js';
+import { type InteractionsLimits, readLimits } from '../agent-limits.js';
 import { type AgentSetup, userTurn } from '../setup.js';
 import type { CodeExecutionMessageParameters } from '../types.js';
 import { timerOption } from '../timer-option.js';

@@ -3,7 +3,7 @@
  * interaction that ended in a status that is not an answer, a server that broke the protocol or
  * a bound, and the API's refusal of code execution beside function tools.
  */
-import { CodeExecutionError } from '../../errors.js';
+import { CodeExecutionError } from '../../common/errors.js';
 import { explainModelNotFound } from '../model-name.js';
 
 /** Why an {@link InteractionError} was thrown. */

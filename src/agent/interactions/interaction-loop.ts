@@ -9,7 +9,7 @@
  */
 import { FinishReason, type FunctionCall, GenerateContentResponse, type GenerateContentResponseUsageMetadata, type Part } from '@google/genai';
 import type { CodeExecutionEvent } from '../events.js';
-import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
+import { DEFAULT_MAX_PENDING_CALLS } from '../agent-limits.js';
 import { type CallContext, planCall, planError, tooManyCalls } from '../model-calls.js';
 import { maxStepsFinish, transcriptChunk, transcriptResponse } from '../transcript.js';
 import { anySignal } from '../../sandbox/runs/abort-signals.js';

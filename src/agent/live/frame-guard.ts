@@ -8,7 +8,7 @@
  * JSON object. Anything else is dropped and reported to the session, which emits an `error` event
  * (and answers the calls of a message too deep to read with an error).
  */
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 import { jsonTextTooDeep } from './json-size.js';
 import { utf8Bytes } from './utf8.js';
 

@@ -16,7 +16,7 @@ import { type FunctionCall, type FunctionResponse, Outcome, type Part } from '@g
 import { type CallContext, type CallOutcome, planCall, planError, tooManyCalls } from '../model-calls.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 import { measureJson } from './json-size.js';
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 
 /** Longest call id and function name accepted (real ids are ~35 characters). */
 const MAX_ID_CHARS = 256;

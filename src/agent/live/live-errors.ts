@@ -1,5 +1,5 @@
 /** Why a Live session could not be opened, as a kind of the library's one error family. */
-import { CodeExecutionError } from '../../errors.js';
+import { CodeExecutionError } from '../../common/errors.js';
 
 /**
  * The server refused a Live session's setup (the message says why: a TEXT modality, a wrong API

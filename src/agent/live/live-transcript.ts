@@ -5,7 +5,7 @@
  * their parts where they happen; the model's spoken words come from its output transcription.
  */
 import type { Content, LiveSendClientContentParameters, Part } from '@google/genai';
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 import { measureJson } from './json-size.js';
 import { cutToBytes, utf8Bytes } from './utf8.js';
 

@@ -5,7 +5,7 @@
  */
 import type { UsageMetadata } from '@google/genai';
 import type { LiveCodeExecutionEvent } from './events.js';
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 import type { LiveTranscript } from './live-transcript.js';
 
 /** Model parts read from one server message; a real one holds a few. */

@@ -13,7 +13,7 @@ import type {
   LiveServerMessage,
 } from '@google/genai';
 import type { ImagesOption } from '../images-option.js';
-import type { ConnectLiveLimits, LiveLimits } from '../../agent-limits.js';
+import type { ConnectLiveLimits, LiveLimits } from '../agent-limits.js';
 import type { AgentSandbox, LocalFunction } from '../types.js';
 import type { LiveCodeExecutionEvent } from './events.js';
 

@@ -8,7 +8,7 @@ import type { FunctionDeclaration, Schema } from '@google/genai';
 import { anySignal } from '../../sandbox/runs/abort-signals.js';
 import { declinedMessage } from '../../sandbox/functions/approval.js';
 import { pythonSignature } from '../../sandbox/functions/python-signature.js';
-import type { ConfirmCall, SandboxFunction } from '../../types.js';
+import type { ConfirmCall, SandboxFunction } from '../../shared/types.js';
 import type { CodeCallEvent } from '../events.js';
 import type { LocalFunction } from '../types.js';
 

@@ -4,7 +4,7 @@
  * Interactions `function_result`, a Live tool response) is each loop's own business.
  */
 import type { FunctionCall, Part } from '@google/genai';
-import type { RunResult, SandboxFunction } from '../../types.js';
+import type { RunResult, SandboxFunction } from '../../shared/types.js';
 import type { CallEvent } from '../events.js';
 import type { AgentSandbox } from '../types.js';
 import { toParts } from './parts.js';

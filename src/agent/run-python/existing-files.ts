@@ -4,7 +4,7 @@
  * tool), so it no longer shares `files` with `RunResult.files` (a run's outputs); and its
  * deprecated name.
  */
-import { refuseBothNames } from '../../renamed-option.js';
+import { refuseBothNames } from '../renamed-option.js';
 
 /**
  * The caller's `existingFiles`, or the deprecated `files`, checked: paths relative to the

@@ -6,7 +6,7 @@
  * with images, at most a fixed number are passed on, with their names bounded, and the rest are
  * counted.
  */
-import type { FileOutput } from '../../types.js';
+import type { FileOutput } from '../../shared/types.js';
 
 /** Files of one run listed to the model, shown as downloads and saved, at most (images: 20 per run too). */
 export const MAX_LISTED_FILES_PER_RUN = 20;

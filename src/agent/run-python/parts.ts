@@ -1,5 +1,5 @@
 import { Language, type Outcome, type Part, createPartFromBase64, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
-import type { RunOutcome, RunResult } from '../../types.js';
+import type { RunOutcome, RunResult } from '../../shared/types.js';
 
 /** RunOutcome, spelled out in types.ts, is exactly the SDK's outcomes less OUTCOME_UNSPECIFIED (a compile error otherwise). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

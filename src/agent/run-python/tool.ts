@@ -3,7 +3,7 @@
  * and the function response made from a run.
  */
 import type { FunctionDeclaration } from '@google/genai';
-import type { PythonErrorInfo, RunResult } from '../../types.js';
+import type { PythonErrorInfo, RunResult } from '../../shared/types.js';
 import { codeFunctionsSentence } from './code-functions.js';
 import { resolveExistingFiles } from './existing-files.js';
 import { listedFiles } from './files.js';

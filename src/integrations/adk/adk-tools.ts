@@ -7,7 +7,7 @@
 import { type BaseTool, Context, type InvocationContext } from '@google/adk';
 import type { FunctionDeclaration } from '@google/genai';
 import { parametersOf } from '../../agent/run-python/code-functions.js';
-import type { SandboxFunction } from '../../types.js';
+import type { SandboxFunction } from '../../shared/types.js';
 
 /** What code mode needs of an ADK tool: `BaseTool`'s name, declaration and `runAsync`. */
 export type AdkTool = Pick<BaseTool, 'name' | 'description' | '_getDeclaration' | 'runAsync'>;

@@ -8,7 +8,7 @@
 import type { File as AdkFile } from '@google/adk';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { base64Size, base64ToBytes, isBase64 } from '../../sandbox/files/base64.js';
-import type { RunResult } from '../../types.js';
+import type { RunResult } from '../../shared/types.js';
 
 /** The most input files one cell may bring. */
 export const MAX_INPUT_FILES = 100;

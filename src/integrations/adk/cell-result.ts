@@ -7,7 +7,7 @@
 import type { CodeExecutionResult } from '@google/adk';
 import { resultOutputText } from '../../agent/run-python/parts.js';
 import { STATE_LOST_NOTE } from '../../agent/run-python/tool.js';
-import type { RunResult } from '../../types.js';
+import type { RunResult } from '../../shared/types.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { outputFiles } from './cell-files.js';
 

@@ -24,7 +24,7 @@ import {
   type LlmRequest,
   type LlmResponse,
 } from '@google/adk';
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 
 /** ADK's processor module, in the build of ADK the app has (`dist/esm` in Node, `dist/web` in a page). */
 interface AdkProcessorModule {

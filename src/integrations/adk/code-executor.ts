@@ -6,12 +6,12 @@
  */
 import { BaseCodeExecutor, CodeExecutionLanguage, type CodeExecutionResult, type ExecuteCodeParams, type InvocationContext } from '@google/adk';
 import { codeFunctionsSentence } from '../../agent/run-python/code-functions.js';
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { SandboxBootError } from '../../sandbox/errors.js';
-import type { SandboxFunction, SandboxLimits } from '../../types.js';
+import type { SandboxFunction, SandboxLimits } from '../../shared/types.js';
 import { SessionRegistry, type SessionSandbox, interpreterIdleMs } from '../shared/sessions.js';
 import { type AdkTool, adkToolDeclarations, adkToolFunctions } from './adk-tools.js';
 import { inputFilesProblem, writeInputFiles } from './cell-files.js';

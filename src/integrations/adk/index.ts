@@ -18,5 +18,5 @@ export { SandboxCodeExecutor } from './code-executor.js';
 export { withCodeExecution } from './code-execution.js';
 export type { SandboxCodeExecutorOptions, AdkExecutorLimits } from './options.js';
 export type { AdkTool } from './adk-tools.js';
-export type { AgentLimits } from '../../agent-limits.js';
-export type { SandboxFunction, SandboxOptions, SandboxLimits, DenoBoundary } from '../../types.js';
+export type { AgentLimits } from '../../agent/agent-limits.js';
+export type { SandboxFunction, SandboxOptions, SandboxLimits, DenoBoundary } from '../../shared/types.js';

@@ -2,8 +2,8 @@
  * The options of the ADK code executor, and its own limits (beside the sandbox's): sessions held
  * at once, idle time, code length, cells pending per session, each cell's wall time.
  */
-import { type AgentLimits, DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, readLimits } from '../../agent-limits.js';
-import type { SandboxFunction, SandboxOptions } from '../../types.js';
+import { type AgentLimits, DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, readLimits } from '../../agent/agent-limits.js';
+import type { SandboxFunction, SandboxOptions } from '../../shared/types.js';
 import type { AdkTool } from './adk-tools.js';
 
 /** `limits` of the ADK code executor (see `AgentLimits` for each). */

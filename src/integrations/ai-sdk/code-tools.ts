@@ -7,7 +7,7 @@
 import { type Tool, type ToolExecutionOptions, asSchema } from 'ai';
 import { anySignal } from '../../sandbox/runs/abort-signals.js';
 import { functionNameProblem } from '../../sandbox/functions/function-specs.js';
-import type { ConfirmCall, SandboxFunction } from '../../types.js';
+import type { ConfirmCall, SandboxFunction } from '../../shared/types.js';
 
 /** AI SDK tools the model's code may call, by the name Python calls them. Each needs `execute`. */
 // biome-ignore lint/suspicious/noExplicitAny: any tool, whatever its input, output and context types.

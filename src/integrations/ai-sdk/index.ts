@@ -15,10 +15,10 @@
  * ```
  */
 import { type FlexibleSchema, type Tool, type ToolExecutionOptions, jsonSchema, tool } from 'ai';
-import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxFunction, SandboxLimits } from '../../types.js';
+import type { ConfirmCall, OutputChunk, RunOptions, RunResult, SandboxFunction, SandboxLimits } from '../../shared/types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import { type RunPlace, placeOf } from '../../agent/run-python/place.js';
-import { DEFAULT_MAX_CODE_CHARS, type PythonToolLimits, readLimits } from '../../agent-limits.js';
+import { DEFAULT_MAX_CODE_CHARS, type PythonToolLimits, readLimits } from '../../agent/agent-limits.js';
 import { resolveExistingFiles } from '../../agent/run-python/existing-files.js';
 import { runPythonDeclaration } from '../../agent/run-python/tool.js';
 import { type CodeTools, codeToolDeclarations, codeToolFunctions } from './code-tools.js';
@@ -27,8 +27,8 @@ import { type PythonToolOutput, pythonToolModelOutput, toPythonToolOutput } from
 export { type PythonToolFile, type PythonToolOutput, type ToolResultOutput, pythonToolModelOutput, toPythonToolOutput } from './output.js';
 export type { RunPlace } from '../../agent/run-python/place.js';
 export type { CodeTools } from './code-tools.js';
-export type { ConfirmCall } from '../../types.js';
-export type { AgentLimits, PythonToolLimits } from '../../agent-limits.js';
+export type { ConfirmCall } from '../../shared/types.js';
+export type { AgentLimits, PythonToolLimits } from '../../agent/agent-limits.js';
 
 /** What the tool needs of a sandbox: `PythonSandbox` has it (from either entry). */
 export interface PythonToolSandbox {
@@ -98,7 +98,7 @@ export interface PythonToolOptions {
 export type ToolContext = Record<string, unknown>;
 
 /** Default of `limits.maxCodeChars`. */
-export { DEFAULT_MAX_CODE_CHARS } from '../../agent-limits.js';
+export { DEFAULT_MAX_CODE_CHARS } from '../../agent/agent-limits.js';
 
 /**
  * The `run_python` tool, run by the AI SDK: `execute` runs the call's code in `sandbox` (stopped

@@ -5,7 +5,7 @@
  */
 import type { Tool } from 'ai';
 import { listedFiles } from '../../agent/run-python/files.js';
-import type { ImageOutput, RunOutcome, RunResult } from '../../types.js';
+import type { ImageOutput, RunOutcome, RunResult } from '../../shared/types.js';
 import { base64Size, isBase64 } from '../../sandbox/files/base64.js';
 import { DEFAULT_LIMITS, MAX_IMAGES_PER_RUN } from '../../sandbox/limits.js';
 import { runResultText } from '../shared/run-text.js';

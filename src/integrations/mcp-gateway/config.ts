@@ -6,7 +6,7 @@
  * only calls the tools of those configured here.
  */
 import { readFileSync } from 'node:fs';
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 import { isServerName } from '../mcp-tools/names.js';
 
 /** One downstream server: a process spoken to on stdio, or a Streamable HTTP endpoint. */

@@ -26,7 +26,7 @@
  */
 import { Client, type JsonSchemaValidator, type PriorDiscovery, StreamableHTTPClientTransport, type jsonSchemaValidator } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import { MAX_MESSAGE_BYTES, boundedMcpFetch, refusalText } from '../mcp-tools/bounded-fetch.js';
 import { type McpFunction, type McpToolClient, callingThrough, mcpFunctions } from '../mcp-tools/index.js';

@@ -6,7 +6,7 @@
  * methods used, as a structural type only: nothing here loads an SDK, so a page's bundle carries
  * only the client it connected itself.
  */
-import type { ConfirmCall } from '../../types.js';
+import type { ConfirmCall } from '../../shared/types.js';
 import { isServerName, pythonNames } from './names.js';
 import { bounded, pythonValue } from './results.js';
 import { usableSchema } from './schema.js';

@@ -16,7 +16,7 @@ const SERVER_NAME = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*$/;
 
 /**
  * The loop's own tool, which a tool may not be named without a server name either (`default_api`'s
- * own names, src/default-api-names.ts, are refused by `isFunctionName`).
+ * own names, src/shared/default-api-names.ts, are refused by `isFunctionName`).
  */
 const RUN_PYTHON = 'run_python';
 

@@ -12,8 +12,8 @@
  * - `isError`: an `Error` whose message is the server's text (up to `MAX_ERROR_CHARS`), which
  *   Python raises as `default_api.FunctionCallError`.
  */
-import { FUNCTION_LIMITS } from '../../function-limits.js';
-import { isObject } from '../../json-object.js';
+import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
+import { isObject } from '../../common/json-object.js';
 
 /** The most characters of strings one result may carry to Python (the sandbox's bound for a result). */
 export const MAX_RESULT_CHARS = FUNCTION_LIMITS.maxResultChars;

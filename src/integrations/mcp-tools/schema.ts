@@ -10,7 +10,7 @@
  * costs one look at each top-level argument.
  */
 
-import { isObject } from '../../json-object.js';
+import { isObject } from '../../common/json-object.js';
 
 /** The most characters of JSON one tool's schema may have. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;

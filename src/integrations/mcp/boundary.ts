@@ -4,7 +4,7 @@
  */
 import { SandboxBootError } from '../../sandbox/errors.js';
 import { DENO_INSTALL_HINT, DenoUnavailableError, findDeno } from '../../sandbox/isolation/deno-binary.js';
-import type { DenoBoundary } from '../../types.js';
+import type { DenoBoundary } from '../../shared/types.js';
 import { BoundaryUnavailableError } from './errors.js';
 
 /** The lines said at start, each a whole sentence (each is prefixed with the program's name): the boundary, and each thing the flags opened. */

@@ -8,10 +8,10 @@
 import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../../sandbox/limits.js';
-import type { McpServerLimits } from '../../agent-limits.js';
-import { type HttpMcpServerOptions, serveHttpSessions } from './http.js';
+import type { McpServerLimits } from '../../agent/agent-limits.js';
+import { type HttpMcpServerOptions, serveHttpSessions } from './transports/http.js';
 import { MCP_DEFAULTS, type PythonMcpServerOptions, type RunningMcpServer } from './options.js';
-import { serveStdioSessions } from './stdio.js';
+import { serveStdioSessions } from './transports/stdio.js';
 import { boundaryNotice, checkBoundary } from './boundary.js';
 import { type DownstreamServer, downstreamFlags } from '../mcp-gateway/config.js';
 import { type Downstream, connectDownstream } from '../mcp-gateway/downstream.js';

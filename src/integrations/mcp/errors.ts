@@ -1,10 +1,10 @@
 /**
- * The MCP server's errors, kinds of the library's one error family (src/errors.ts): each has a
+ * The MCP server's errors, kinds of the library's one error family (src/common/errors.ts): each has a
  * stable `code` and `retryable`, and `Kind.isInstance(error)` recognises it across copies of the
  * library. A client never sees them thrown: the server answers each with a tool error (its
  * message) or, over HTTP, a JSON-RPC error.
  */
-import { CodeExecutionError } from '../../errors.js';
+import { CodeExecutionError } from '../../common/errors.js';
 
 export { SessionClosedError, SessionLimitError } from '../shared/session-errors.js';
 

@@ -16,13 +16,13 @@
 // What docs/mcp.md documents, and the types and errors of those functions and classes. The command
 // line's parser, the stdio transport, the tool schemas and the defaults stay internal (cli.ts and
 // bin.ts import them directly), so they can change without a major version.
-export { serveStdio } from './stdio.js';
-export { serveHttp, type HttpMcpServerOptions, type RunningHttpMcpServer } from './http.js';
-export type { ConnectionBounds } from './connection-guard.js';
+export { serveStdio } from './transports/stdio.js';
+export { serveHttp, type HttpMcpServerOptions, type RunningHttpMcpServer } from './transports/http.js';
+export type { ConnectionBounds } from './transports/connection-guard.js';
 export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
-export type { AgentLimits, McpServerLimits } from '../../agent-limits.js';
-export { createSessionServer } from './server.js';
-export type { ToolBounds } from './tools.js';
+export type { AgentLimits, McpServerLimits } from '../../agent/agent-limits.js';
+export { createSessionServer } from './tools/server.js';
+export type { ToolBounds } from './tools/tools.js';
 export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionBounds, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
 export { SessionLimitError, SessionClosedError } from './errors.js';
 export type { SessionState, StateStore } from '../shared/idle-save.js';

@@ -4,13 +4,13 @@
  * bounds, the functions and the skills folder. What each session is made with from them is
  * session-setup.ts.
  */
-import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent-limits.js';
+import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent/agent-limits.js';
 import { MAX_TIMEOUT_MS, resolveLimits } from '../../sandbox/limits.js';
-import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../types.js';
+import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../shared/types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
 import type { SessionBounds } from '../shared/sessions.js';
-import { TASK_DEFAULTS } from './tasks.js';
-import type { ToolBounds } from './tools.js';
+import { TASK_DEFAULTS } from './sessions/tasks.js';
+import type { ToolBounds } from './tools/tools.js';
 
 /** Options of the MCP server, for stdio and HTTP alike. */
 export interface PythonMcpServerOptions {

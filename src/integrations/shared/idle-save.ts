@@ -3,7 +3,7 @@
  * (`PythonSandbox.saveState`) into a {@link StateStore}, its worker stopped, and restored into the
  * session's next interpreter, so its next call finds its variables and files. The store is this
  * process's memory ({@link MemoryStateStore}) or a folder that outlives it (the MCP server's
- * `stateDirectory`: src/integrations/mcp/state-folder.ts). A save that fails (compiled code
+ * `stateDirectory`: src/integrations/mcp/sessions/state-folder.ts). A save that fails (compiled code
  * loaded) or a restore that is refused leaves the session as an idle one was before: a new
  * interpreter, and a note saying what was lost.
  */

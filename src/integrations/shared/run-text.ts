@@ -8,7 +8,7 @@
 import { listedFiles, unlistedFilesNote } from '../../agent/run-python/files.js';
 import { resultOutputText } from '../../agent/run-python/parts.js';
 import { STATE_LOST_NOTE } from '../../agent/run-python/tool.js';
-import type { RunResult } from '../../types.js';
+import type { RunResult } from '../../shared/types.js';
 
 /** Said for a run that printed nothing and returned no value, so the model does not wait for more. */
 export const NO_OUTPUT = '(no output)';

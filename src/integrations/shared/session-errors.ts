@@ -1,10 +1,10 @@
 /**
  * The errors of a session's interpreter (src/integrations/shared/sessions.ts), kinds of the
- * library's one error family (src/errors.ts): each has a stable `code` and `retryable`, and
+ * library's one error family (src/common/errors.ts): each has a stable `code` and `retryable`, and
  * `Kind.isInstance(error)` recognises it across copies of the library. The MCP server and the ADK
  * code executor answer each with its message; neither is thrown at their user.
  */
-import { CodeExecutionError } from '../../errors.js';
+import { CodeExecutionError } from '../../common/errors.js';
 
 /** Thrown when a new session would go past `maxSessions` and every held session is running a call. `code: 'session-limit'`, retryable (later). */
 export class SessionLimitError extends CodeExecutionError {

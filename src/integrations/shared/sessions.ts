@@ -8,10 +8,10 @@
  * the longest idle one rather than being refused. A session's sandbox boots on its first call, so a
  * client that only lists the tools costs no interpreter.
  */
-import { DEFAULT_MAX_PENDING_CALLS } from '../../agent-limits.js';
+import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { FileOutput, LoadProgress, SandboxFunction } from '../../types.js';
+import type { FileOutput, LoadProgress, SandboxFunction } from '../../shared/types.js';
 import { type SessionState, bootSaved, notRestoredNote, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
@@ -24,7 +24,7 @@ export type CreateSandbox = (onProgress: (progress: LoadProgress) => void, saved
 
 /**
  * What a session writes into each new interpreter before its first run, and keeps from its runs:
- * the MCP server's skills folder (src/integrations/mcp/skills-folder.ts).
+ * the MCP server's skills folder (src/integrations/mcp/sessions/skills-folder.ts).
  */
 export interface SessionSkills {
   /** Writes the skills into a new interpreter; returns a note of what was left out, for its first run. */

@@ -4,7 +4,7 @@
  * time per file.
  */
 
-import { joinBytes } from '../../bytes.js';
+import { joinBytes } from '../../shared/memory/bytes.js';
 import { Pacer } from './pacer.js';
 
 /** `fetch(url)`, failing on an HTTP error status. */

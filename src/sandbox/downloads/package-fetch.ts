@@ -8,7 +8,7 @@
  * an opaque redirect), so there the browser follows them, at most 20 (the Fetch standard's
  * limit), and a redirected answer counts as one more request.
  */
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 
 /** Redirects followed for one URL (Node): an index that needs more is misconfigured or hostile. */
 export const MAX_REDIRECTS = 5;

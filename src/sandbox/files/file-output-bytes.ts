@@ -3,7 +3,7 @@
  * is saved with a conversation, may be sent to a server), so a file's contents travel in it as
  * base64; this is the one decoding of them a caller needs.
  */
-import type { FileOutput, ImageOutput } from '../../types.js';
+import type { FileOutput, ImageOutput } from '../../shared/types.js';
 import { base64ToBytes, isBase64 } from './base64.js';
 
 /**

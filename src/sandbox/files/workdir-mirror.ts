@@ -10,8 +10,8 @@
  * a bound, and every file when a run's walk stopped at its cap and so could not tell what the run
  * deleted (else a deleted file would come back).
  */
-import type { RestoredFile } from '../../protocol.js';
-import type { FileOutput } from '../../types.js';
+import type { RestoredFile } from '../../shared/protocol.js';
+import type { FileOutput } from '../../shared/types.js';
 import { base64Size, base64ToBytes } from './base64.js';
 import { toWorkdirPath } from './workdir-paths.js';
 

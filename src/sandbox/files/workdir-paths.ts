@@ -1,4 +1,4 @@
-import { WORKDIR } from '../../pyodide-defaults.js';
+import { WORKDIR } from '../../shared/pyodide-defaults.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 
 /**

@@ -3,7 +3,7 @@
  * passed the host's checks, before its handler runs. Only the run's end or a stop bounds the wait
  * (not `limits.functionTimeoutMs`): a person may take long to answer.
  */
-import type { SandboxFunction } from '../../types.js';
+import type { SandboxFunction } from '../../shared/types.js';
 import { untilAborted } from '../runs/abort-signals.js';
 
 /** What Python's `FunctionCallError` says of a call its `confirm` declined. */

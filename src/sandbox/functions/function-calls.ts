@@ -6,10 +6,10 @@
  * then the function's `confirm` (approval.ts) decides, and the handler waits for one of the
  * `maxConcurrentFunctionCalls` places.
  */
-import { type FunctionResult, type WorkerEvent, functionAnswer } from '../../protocol.js';
-import type { SandboxFunction, SandboxLimits } from '../../types.js';
+import { type FunctionResult, type WorkerEvent, functionAnswer } from '../../shared/protocol.js';
+import type { SandboxFunction, SandboxLimits } from '../../shared/types.js';
 import { untilAborted } from '../runs/abort-signals.js';
-import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
 import { approve } from './approval.js';
 import { type ArgumentsCheck, argumentsCheck } from './schema-check.js';
 

@@ -1,8 +1,8 @@
 /** `RunOptions.functions` checked when a run starts, and what the worker is told of them. */
-import { DEFAULT_API_OWN_NAMES } from '../../default-api-names.js';
-import type { FunctionSpec } from '../../protocol.js';
-import type { SandboxFunction } from '../../types.js';
-import { FUNCTION_LIMITS } from '../../function-limits.js';
+import { DEFAULT_API_OWN_NAMES } from '../../shared/default-api-names.js';
+import type { FunctionSpec } from '../../shared/protocol.js';
+import type { SandboxFunction } from '../../shared/types.js';
+import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
 import { pythonSignature } from './python-signature.js';
 
 export type { FunctionSpec };

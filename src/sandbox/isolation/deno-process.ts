@@ -9,11 +9,11 @@
  * Python cannot reach (deno-relay.ts). Killing the process is the hard stop; interrupts reach
  * Python through the relay.
  */
-import type { DenoBoundary } from '../../types.js';
+import type { DenoBoundary } from '../../shared/types.js';
 import { checkDenoRuns, findDeno } from './deno-binary.js';
 import { denoRelaySource } from './deno-relay.js';
 import { wireCodec } from './process-wire.js';
-import { nextTurn } from '../../paced-bytes.js';
+import { nextTurn } from '../../shared/memory/paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from './relay-gate.js';
 import { type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 

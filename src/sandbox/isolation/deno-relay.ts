@@ -11,7 +11,7 @@
  * that no honest worker sends (relay-gate.ts), stops the worker and the process, like the
  * frame's gate. The process ends with its host, even while the worker floods it.
  */
-import { SIGINT } from '../../protocol.js';
+import { SIGINT } from '../../shared/protocol.js';
 import { lockDownWorkerScope } from './deno-worker-lockdown.js';
 import { wireCodec } from './process-wire.js';
 import { gateRefusal } from './relay-gate.js';

@@ -19,9 +19,9 @@
  * the page asked for.
  */
 import { fetchAsset, loadOnce } from '../downloads/checked-fetch.js';
-import { SIGINT } from '../../protocol.js';
+import { SIGINT } from '../../shared/protocol.js';
 import { MAX_MESSAGE_BYTES, gateRefusal } from './relay-gate.js';
-import { MAX_PAGE_STATE_BYTES } from '../../saved-state-format.js';
+import { MAX_PAGE_STATE_BYTES } from '../../shared/memory/saved-state-format.js';
 import { WORKER_ERROR } from './worker-error.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 

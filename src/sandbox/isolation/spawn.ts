@@ -4,8 +4,8 @@
  * (Node, `isolation: 'deno'`) a Worker inside a Deno process whose permissions are the boundary.
  * The session never asks which.
  */
-import { isNode } from '../../is-node.js';
-import { SIGINT, type WorkerInit } from '../../protocol.js';
+import { isNode } from '../../shared/is-node.js';
+import { SIGINT, type WorkerInit } from '../../shared/protocol.js';
 import { spawnInFrame } from './isolation-frame.js';
 import { type Isolation, type SpawnedWorker, nodeHolds } from './spawned-worker.js';
 import { takeThread } from './thread-ahead.js';

@@ -4,9 +4,9 @@
  */
 
 import type { Endpoint } from 'comlink';
-import type { PortLike } from '../../protocol.js';
+import type { PortLike } from '../../shared/protocol.js';
 
-import type { DenoBoundary } from '../../types.js';
+import type { DenoBoundary } from '../../shared/types.js';
 
 /**
  * Where a worker runs. Browsers: inside a sandboxed opaque-origin frame, or as the page's own

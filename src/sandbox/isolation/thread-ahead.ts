@@ -13,7 +13,7 @@
  *   changed (TMPDIR, TZ, ...) is not handed out, and the take starts a thread that sees the change.
  */
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import type { WorkerStartData } from '../../protocol.js';
+import type { WorkerStartData } from '../../shared/protocol.js';
 
 interface Ahead {
   worker: Promise<NodeWorker>;

@@ -4,8 +4,8 @@
  * Node: it fetches `packageBaseUrl` and installs whatever comes back). The host reads the lock
  * file once and hands its text to the worker, so the broker and Pyodide go by the same one.
  */
-import { defaultPackageBaseUrl } from '../../pyodide-defaults.js';
-import type { SandboxOptions } from '../../types.js';
+import { defaultPackageBaseUrl } from '../../shared/pyodide-defaults.js';
+import type { SandboxOptions } from '../../shared/types.js';
 import type { BootPlan } from '../runtime/boot-plan.js';
 import { fetchOk } from '../downloads/checked-fetch.js';
 import { SandboxBootError } from '../errors.js';

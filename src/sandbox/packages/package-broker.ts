@@ -19,13 +19,13 @@
  * nobody waits for it any more: at the index's time bound, when the run that asked ends, and at
  * `dispose()` (shared-download.ts).
  */
-import { isNode } from '../../is-node.js';
-import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../wheel-refusal.js';
+import { isNode } from '../../shared/is-node.js';
+import { INDEX_WHEEL_PREFIX, WHEEL_HASH_MISMATCH } from '../../shared/wheel-refusal.js';
 import { distributionFor, normalizeName } from './distribution-names.js';
 import { anySignal } from '../runs/abort-signals.js';
 import { ByteBudget } from '../downloads/byte-budget.js';
 import { readCapped } from '../downloads/checked-fetch.js';
-import { sha256Hex } from '../../bytes.js';
+import { sha256Hex } from '../../shared/memory/bytes.js';
 import { fetchPackageFile } from '../downloads/package-fetch.js';
 import { SharedDownload } from './shared-download.js';
 import { IndexClient, abortMessage } from './package-index/index-pages.js';

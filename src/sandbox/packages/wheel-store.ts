@@ -5,9 +5,9 @@
  * its folder is in the shared temporary directory). Bounded in bytes and in wheels, the least
  * recently used evicted first (wheel-store-eviction.ts).
  */
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 import { openCache } from '../downloads/checked-fetch.js';
-import { sha256Hex } from '../../bytes.js';
+import { sha256Hex } from '../../shared/memory/bytes.js';
 import { type StoredWheel, WHEEL_STORE_BOUNDS, type WheelStoreBounds, evictions } from './wheel-store-eviction.js';
 
 export interface WheelStore {

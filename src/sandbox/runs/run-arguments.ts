@@ -1,4 +1,4 @@
-import type { RunOptions, SandboxLimits } from '../../types.js';
+import type { RunOptions, SandboxLimits } from '../../shared/types.js';
 import { type FunctionSpec, functionSpecs } from '../functions/function-specs.js';
 import { checkLimit } from '../limits.js';
 

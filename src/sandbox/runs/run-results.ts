@@ -3,8 +3,8 @@
  * (killed after a deadline, crashed, exited). The messages tell the model whether its variables
  * survived.
  */
-import type { WorkerRunResult } from '../../protocol.js';
-import type { OutputChunk, PythonErrorInfo, RunResult } from '../../types.js';
+import type { WorkerRunResult } from '../../shared/protocol.js';
+import type { OutputChunk, PythonErrorInfo, RunResult } from '../../shared/types.js';
 
 /** Why the host stopped a run. */
 export type StopReason = 'timeout' | 'interrupt';

@@ -1,9 +1,9 @@
 /**
  * What every interpreter of one sandbox is booted with, and how a session is started from it.
  */
-import type { BootConfig, BootInfo } from '../../protocol.js';
-import { defaultPackageBaseUrl } from '../../pyodide-defaults.js';
-import type { LoadProgress, SandboxOptions } from '../../types.js';
+import type { BootConfig, BootInfo } from '../../shared/protocol.js';
+import { defaultPackageBaseUrl } from '../../shared/pyodide-defaults.js';
+import type { LoadProgress, SandboxOptions } from '../../shared/types.js';
 import { SandboxBootError } from '../errors.js';
 import { PackageBroker } from '../packages/package-broker.js';
 import { type LoadedRuntime, loadRuntime } from './runtime-files.js';
@@ -15,7 +15,7 @@ import { WorkerSession } from '../session/worker-session.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { sharedWithThread } from './thread-shared.js';
 import { startThreadAhead } from '../isolation/thread-ahead.js';
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 
 /** Where the runtime is, and where to get it when it is not there (the package's own copy only). */
 export interface RuntimeSource {

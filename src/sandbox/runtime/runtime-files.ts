@@ -20,12 +20,12 @@
  * they arrive first, and the wasm compiles and a snapshot restores while the standard library is
  * on its way (worker/boot/late-stdlib.ts). The runtime is loaded without waiting for it.
  */
-import type { RuntimeFiles } from '../../protocol.js';
+import type { RuntimeFiles } from '../../shared/protocol.js';
 import { bounded, unpacked } from '../downloads/byte-streams.js';
 import type { DownloadProgress } from '../downloads/download-progress.js';
 import { downloadInWorker } from '../downloads/download-worker.js';
 import { assetRefused, fetchAsset, loadOnce, openCache } from '../downloads/checked-fetch.js';
-import { sha256Hex } from '../../bytes.js';
+import { sha256Hex } from '../../shared/memory/bytes.js';
 import { type RuntimeDigests, RuntimeIntegrityError, checkRuntimeFile } from './runtime-integrity.js';
 import type { RuntimeSizes } from './runtime-sizes.js';
 import type { RuntimeUrls } from './runtime-urls.js';

@@ -4,7 +4,7 @@
  * files (and the lock file, whose wheel hashes the package broker then trusts) are checked
  * against the hashes the build recorded (vite.config.ts), before they are used or stored.
  */
-import { sha256Hex } from '../../bytes.js';
+import { sha256Hex } from '../../shared/memory/bytes.js';
 import type { RuntimeUrls } from './runtime-urls.js';
 
 /** Set by the build (vite.config.ts, vitest.config.ts): the SHA-256 of each file in dist/pyodide/, by name. */

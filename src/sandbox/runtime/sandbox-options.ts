@@ -2,9 +2,9 @@
  * A sandbox's options read into what every interpreter of it is booted with: where the worker and
  * the runtime are, the worker's limits, and where Python runs (`isolation`).
  */
-import { isNode } from '../../is-node.js';
-import { defaultRuntimeUrl } from '../../pyodide-defaults.js';
-import type { DenoBoundary, SandboxLimits, SandboxOptions } from '../../types.js';
+import { isNode } from '../../shared/is-node.js';
+import { defaultRuntimeUrl } from '../../shared/pyodide-defaults.js';
+import type { DenoBoundary, SandboxLimits, SandboxOptions } from '../../shared/types.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxMessageChars, maxStreamedChars } from '../limits.js';
 import { resolvePackageIndex } from '../packages/package-index-option.js';

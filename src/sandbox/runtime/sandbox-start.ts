@@ -1,6 +1,6 @@
 /** The first steps of `PythonSandbox.create`: the limits, the boot plan, and the first interpreter with the runtime loading beside it. */
-import type { SandboxLimits, SandboxOptions } from '../../types.js';
-import { isNode } from '../../is-node.js';
+import type { SandboxLimits, SandboxOptions } from '../../shared/types.js';
+import { isNode } from '../../shared/is-node.js';
 import { DownloadProgress, downloadingMessage } from '../downloads/download-progress.js';
 import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';

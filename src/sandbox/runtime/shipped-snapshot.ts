@@ -5,8 +5,8 @@
  * it like any snapshot and boots normally when it does not fit, and a missing or unreadable file
  * just means a normal boot.
  */
-import { isNode } from '../../is-node.js';
-import type { SnapshotData, SnapshotFile } from '../../protocol.js';
+import { isNode } from '../../shared/is-node.js';
+import type { SnapshotData, SnapshotFile } from '../../shared/protocol.js';
 import { bounded, isGzip, unpacked } from '../downloads/byte-streams.js';
 import type { DownloadProgress } from '../downloads/download-progress.js';
 import { downloadInWorker } from '../downloads/download-worker.js';

@@ -3,9 +3,9 @@
  * browser's Cache Storage (return visits), or in a folder (Node, when asked). The worker
  * validates what it is given, so a store only moves bytes.
  */
-import { isNode } from '../../is-node.js';
-import type { SnapshotData } from '../../protocol.js';
-import type { SnapshotCache } from '../../types.js';
+import { isNode } from '../../shared/is-node.js';
+import type { SnapshotData } from '../../shared/protocol.js';
+import type { SnapshotCache } from '../../shared/types.js';
 import { snapshotFileBytes } from './shipped-snapshot.js';
 
 export interface SnapshotStore {

@@ -7,10 +7,10 @@
  * no copy). A boot took 40-50 ms less for the compile, 15-20 ms for the segments and 50-150 ms for
  * the snapshot. A Deno process is another process, and reads its own.
  */
-import { isNode } from '../../is-node.js';
-import type { BootConfig, SnapshotData } from '../../protocol.js';
+import { isNode } from '../../shared/is-node.js';
+import type { BootConfig, SnapshotData } from '../../shared/protocol.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
-import { type DataSegment, dataSegments } from '../../wasm-data.js';
+import { type DataSegment, dataSegments } from '../../shared/memory/wasm-data.js';
 import { snapshotFileBytes } from './shipped-snapshot.js';
 
 const compiled = new Map<string, Promise<WebAssembly.Module | undefined>>();

@@ -3,11 +3,11 @@
  * replace one that had to be killed, and the snapshot that makes both fast (kept in the store for
  * return visits). The sandbox asks for a replacement; how it is found is decided here.
  */
-import type { SnapshotData } from '../../protocol.js';
-import type { LoadProgress } from '../../types.js';
+import type { SnapshotData } from '../../shared/protocol.js';
+import type { LoadProgress } from '../../shared/types.js';
 import { type BootPlan, startSession } from '../runtime/boot-plan.js';
 import type { WorkerSession } from './worker-session.js';
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 import type { SnapshotStore } from '../runtime/snapshot-store.js';
 
 /** How long a new sandbox waits for a first run before booting its spare anyway. */

@@ -1,17 +1,17 @@
 /**
  * `saveState` / `restoreState` on the host's side. The bytes' format is one for every host
- * (src/saved-state-format.ts). Every worker packs its own save (`workerPackBound`): the bytes leave
+ * (src/shared/memory/saved-state-format.ts). Every worker packs its own save (`workerPackBound`): the bytes leave
  * the boundary compressed, as one buffer under a bound (a page's isolation frame lets it through
  * for a save's answer alone; the Deno wire's message bound is below it), and a restore is checked
  * here without being unpacked (header, sizes, build, checksum; only the files the host's copy of
  * the working directory keeps are unpacked, within its bounds) and handed packed to the new worker, which checks it
  * again and unpacks it inside the boundary.
  */
-import type { SavedInterpreter } from '../../protocol.js';
-import { isNode } from '../../is-node.js';
-import { type FileKeeper, MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unpackFiles } from '../../saved-state-format.js';
+import type { SavedInterpreter } from '../../shared/protocol.js';
+import { isNode } from '../../shared/is-node.js';
+import { type FileKeeper, MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unpackFiles } from '../../shared/memory/saved-state-format.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
-import { copyPaced } from '../../paced-bytes.js';
+import { copyPaced } from '../../shared/memory/paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
 import { SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';

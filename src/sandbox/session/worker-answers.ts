@@ -3,13 +3,13 @@
  * worker runs untrusted code and may say anything. A message that does not fit is dropped
  * (events) or turned into a clear error (answers to calls).
  */
-import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../protocol.js';
-import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../types.js';
+import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../shared/protocol.js';
+import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../shared/types.js';
 import { base64Length, base64Size, isBase64 } from '../files/base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
-import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../protocol.js';
-import { FUNCTION_LIMITS } from '../../function-limits.js';
-import { isObject } from '../../json-object.js';
+import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../shared/protocol.js';
+import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
+import { isObject } from '../../common/json-object.js';
 import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';

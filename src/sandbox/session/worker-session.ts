@@ -2,11 +2,11 @@
  * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
-import { isNode } from '../../is-node.js';
+import { isNode } from '../../shared/is-node.js';
 import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
-import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../protocol.js';
-import { isShowableProgress } from '../../progress-messages.js';
-import type { LoadProgress, OutputChunk } from '../../types.js';
+import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../shared/protocol.js';
+import { isShowableProgress } from '../../shared/progress-messages.js';
+import type { LoadProgress, OutputChunk } from '../../shared/types.js';
 import { LateMessages } from './late-messages.js';
 import { askedAnswersOnly } from './asked-answers.js';
 import { blobsToBytes } from './blobs-to-bytes.js';

@@ -5,7 +5,7 @@
  * rest; package downloads, whose size is unknown, show as an indeterminate bar.
  */
 import { LitElement, html } from 'lit';
-import type { LoadProgress } from '../../types.js';
+import type { LoadProgress } from '../../shared/types.js';
 import { loadProgressStyles } from './cec-load-progress.styles.js';
 
 /** How far along the boot is at each known boot message (the worker sends these in order). */

@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { LoadProgress, SandboxOptions } from '../../types.js';
+import type { LoadProgress, SandboxOptions } from '../../shared/types.js';
 
 /** What the element is told about its sandbox. */
 export interface SandboxHooks {

@@ -3,7 +3,7 @@
  * Lit class, so a page's types need no `lit` (the widget bundles it); the class implements it, so
  * the two cannot drift apart.
  */
-import type { RunOptions, RunResult } from '../../types.js';
+import type { RunOptions, RunResult } from '../../shared/types.js';
 
 /** What the scratchpad needs from a sandbox (`PythonSandbox` has it). */
 export interface ScratchpadSandbox {

@@ -7,7 +7,7 @@ import { Language, Outcome, type Part, createPartFromCodeExecutionResult, create
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { listedFiles } from '../../agent/run-python/files.js';
 import { toParts } from '../../agent/run-python/parts.js';
-import type { OutputChunk, RunResult } from '../../types.js';
+import type { OutputChunk, RunResult } from '../../shared/types.js';
 import { BlobUrls } from '../blob-urls.js';
 import { fileParts } from '../file-parts.js';
 import type { SandboxReadyEvent } from '../code-exec-chat/events.js';

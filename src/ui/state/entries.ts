@@ -5,7 +5,7 @@
 import type { Content, Part } from '@google/genai';
 import type { AgentSandbox, ExecutionMode, GeminiApi, GenAIClient, InteractionStep, LocalFunction } from '../../agent/index.js';
 import type { CheckedAttachment } from '../../agent/attachments.js';
-import type { OutputChunk } from '../../types.js';
+import type { OutputChunk } from '../../shared/types.js';
 import type { CellCalls } from '../cell-calls.js';
 import type { ReadableError } from '../error-message.js';
 

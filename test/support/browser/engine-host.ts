@@ -3,7 +3,7 @@
  * fresh page per describe block, and typed calls to the sandboxes it holds.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { SandboxOptions } from '../../../src/types.js';
+import type { SandboxOptions } from '../../../src/shared/types.js';
 import type { Engine, EnginePage } from '../engines/engine.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../static-server.js';
 import { type CountedResult, HOST_PAGE_PATH, type HarnessResult, type PlainRunOptions } from './host-page.js';

@@ -7,7 +7,7 @@
  * each redirect counts as a request (package-fetch.ts).
  */
 import { readCapped } from '../../downloads/checked-fetch.js';
-import { sha256Hex } from '../../../bytes.js';
+import { sha256Hex } from '../../../shared/memory/bytes.js';
 import { RefusedRequest, fetchPackageFile } from '../../downloads/package-fetch.js';
 import type { IndexFile, IndexSource } from './dependency-resolver.js';
 import { PAGE_ACCEPT } from './index-page-files.js';

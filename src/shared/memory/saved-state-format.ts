@@ -13,8 +13,8 @@
  *
  * Errors are plain `Error`s whose message says why; the host says them as `SandboxStateError`.
  */
-import type { SavedInterpreter } from './protocol.js';
-import { isNode } from './is-node.js';
+import type { SavedInterpreter } from '../protocol.js';
+import { isNode } from '../is-node.js';
 import { joinBytes, sha256Hex } from './bytes.js';
 import { copyPaced, gunzipPaced, gzipNode, Pacer, sha256Paced } from './paced-bytes.js';
 

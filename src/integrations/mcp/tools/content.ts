@@ -3,8 +3,8 @@
  * an image or a base64 resource; each with its structured result (structured.ts) beside it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import type { RunResult } from '../../types.js';
-import { runResultText } from '../shared/run-text.js';
+import type { RunResult } from '../../../shared/types.js';
+import { runResultText } from '../../shared/run-text.js';
 import { runStructured } from './structured.js';
 
 /**

@@ -7,9 +7,9 @@
  * says, with the names a `RunResult` has, and a file's text too.
  */
 import type { Tool } from '@modelcontextprotocol/server';
-import { listedFiles } from '../../agent/run-python/files.js';
-import { STATE_LOST_NOTE } from '../../agent/run-python/tool.js';
-import type { RunOutcome, RunResult } from '../../types.js';
+import { listedFiles } from '../../../agent/run-python/files.js';
+import { STATE_LOST_NOTE } from '../../../agent/run-python/tool.js';
+import type { RunOutcome, RunResult } from '../../../shared/types.js';
 
 /** `structuredContent` of a `run_python` result: one run, as `RunResult` names its parts. */
 export type RunStructuredContent = {

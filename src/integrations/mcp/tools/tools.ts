@@ -4,9 +4,9 @@
  * checked and sizes bounded before anything is decoded or handed to the sandbox.
  */
 import type { Tool } from '@modelcontextprotocol/server';
-import type { RunPlace } from '../../agent/run-python/place.js';
-import { runPythonDeclaration } from '../../agent/run-python/tool.js';
-import { ToolArgumentError } from './errors.js';
+import type { RunPlace } from '../../../agent/run-python/place.js';
+import { runPythonDeclaration } from '../../../agent/run-python/tool.js';
+import { ToolArgumentError } from '../errors.js';
 import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
 
 /** The names of the tools. */

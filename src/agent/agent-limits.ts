@@ -10,9 +10,9 @@
  * version; giving one together with its `limits` field is a TypeError, so an app never runs with
  * a value it did not mean.
  */
-import { DEFAULT_LIMITS } from './sandbox/limits.js';
+import { DEFAULT_LIMITS } from '../sandbox/limits.js';
 import { refuseBothNames } from './renamed-option.js';
-import type { SandboxLimits } from './types.js';
+import type { SandboxLimits } from '../shared/types.js';
 
 /** The longest `code` a `run_python` tool outside the Gemini loop takes by default (MCP, the AI SDK), in characters. */
 export const DEFAULT_MAX_CODE_CHARS = 1_000_000;

@@ -7,14 +7,14 @@
  * handle, and one that starts an interpreter never becomes a task.
  */
 import type { CallToolResult, Server, Tool } from '@modelcontextprotocol/server';
-import type { SandboxFunction } from '../../types.js';
-import { toolError } from './content.js';
-import { SessionLimitError } from './errors.js';
+import type { SandboxFunction } from '../../../shared/types.js';
+import { toolError } from '../tools/content.js';
+import { SessionLimitError } from '../errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
-import { type ListedTools, answerCall, listedTools, toolServer } from './server.js';
+import { type ListedTools, answerCall, listedTools, toolServer } from '../tools/server.js';
 import { type RunTasks, declaresTasks, isTask, serveTasks } from './tasks.js';
-import type { SessionSandbox } from '../shared/sessions.js';
-import type { ToolBounds } from './tools.js';
+import type { SessionSandbox } from '../../shared/sessions.js';
+import type { ToolBounds } from '../tools/tools.js';
 
 /** The tools as clients without a session list them, `run_python`'s description listing `functions` (what every run may call). */
 export function handleTools(functions: readonly SandboxFunction[], bounds: ToolBounds): Tool[] {

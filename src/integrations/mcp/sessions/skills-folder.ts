@@ -10,10 +10,10 @@
  */
 import { mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSkillFile, isSkillPath } from '../../agent/run-python/skill-files.js';
-import { base64ToBytes } from '../../sandbox/files/base64.js';
-import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { FileOutput } from '../../types.js';
+import { isSkillFile, isSkillPath } from '../../../agent/run-python/skill-files.js';
+import { base64ToBytes } from '../../../sandbox/files/base64.js';
+import type { PythonSandbox } from '../../../sandbox/python-sandbox.js';
+import type { FileOutput } from '../../../shared/types.js';
 
 /** The most skills one interpreter gets, and the folder keeps from runs. */
 export const MAX_SKILLS = 100;

@@ -14,14 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { ProtocolErrorCode, type RequestId, type Server, WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
 import { CONNECTION_TIMEOUTS, type ConnectionBounds, ConnectionGuard } from './connection-guard.js';
 import { allowedHostNames, hostAndOriginAllowed, urlHostOf } from './host-check.js';
-import { InterpreterHandles, isInstanceName, randomInstanceName } from './handles.js';
+import { InterpreterHandles, isInstanceName, randomInstanceName } from '../sessions/handles.js';
 import { modernHttpHandler } from './modern-http.js';
-import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
-import { createSessionServer } from './server.js';
-import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from './session-setup.js';
-import { SessionLimitError } from './errors.js';
-import { type SessionSandbox, SessionRegistry, interpreterIdleMs } from '../shared/sessions.js';
-import { isSessionId, reopenSession } from './session-revival.js';
+import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from '../options.js';
+import { createSessionServer } from '../tools/server.js';
+import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
+import { SessionLimitError } from '../errors.js';
+import { type SessionSandbox, SessionRegistry, interpreterIdleMs } from '../../shared/sessions.js';
+import { isSessionId, reopenSession } from '../sessions/session-revival.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';
 
 /** Options of the HTTP server. */

@@ -10,7 +10,7 @@
  * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
  */
 import type { Endpoint } from 'comlink';
-import type { DataSegment } from './wasm-data.js';
+import type { DataSegment } from './memory/wasm-data.js';
 import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
@@ -35,7 +35,7 @@ export interface BootConfig extends PyodideSource {
   makeSnapshot: boolean;
   /**
    * A saved interpreter to start from instead (see worker/snapshots/saved-state.ts): unpacked by
-   * the host (Node), or packed (browsers: the worker checks and unpacks it, src/saved-state-format.ts);
+   * the host (Node), or packed (browsers: the worker checks and unpacks it, src/shared/memory/saved-state-format.ts);
    * the host checked its bytes either way.
    */
   restoreState?: Uint8Array;
@@ -189,7 +189,7 @@ export interface BootInfo {
 
 /**
  * A live interpreter as a save takes it and a restore gives it back, unpacked
- * (src/saved-state-format.ts packs it): Pyodide's memory snapshot as its header and the wasm
+ * (src/shared/memory/saved-state-format.ts packs it): Pyodide's memory snapshot as its header and the wasm
  * memory's 4 KiB pages kept, with the working directory's files.
  */
 export interface SavedInterpreter {
@@ -313,7 +313,7 @@ export interface WorkerApi {
   readFile(path: string, maxBytes?: number): Uint8Array | FileTooLarge;
   listFiles(): FileInfo[];
   /**
-   * The interpreter between runs, packed here (src/saved-state-format.ts), so the bytes leave the
+   * The interpreter between runs, packed here (src/shared/memory/saved-state-format.ts), so the bytes leave the
    * worker compressed, as one transferred buffer of at most `maxPackedBytes`. Throws naming a
    * loaded compiled package, which cannot be saved, or a state over the bound.
    */

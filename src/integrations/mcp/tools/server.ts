@@ -7,14 +7,14 @@
  * (handle-server.ts).
  */
 import { type CallToolResult, type ProgressToken, Server, type ServerContext, type Tool } from '@modelcontextprotocol/server';
-import type { SandboxFileTooLargeError } from '../../sandbox/errors.js';
-import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import { toWorkdirPath } from '../../sandbox/files/workdir-paths.js';
-import type { LoadProgress, OutputChunk, SandboxFunction } from '../../types.js';
-import { WORKER_ALTERNATIVE } from './boundary.js';
-import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from './errors.js';
+import type { SandboxFileTooLargeError } from '../../../sandbox/errors.js';
+import type { PythonSandbox } from '../../../sandbox/python-sandbox.js';
+import { toWorkdirPath } from '../../../sandbox/files/workdir-paths.js';
+import type { LoadProgress, OutputChunk, SandboxFunction } from '../../../shared/types.js';
+import { WORKER_ALTERNATIVE } from '../boundary.js';
+import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from '../errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
-import type { SessionSandbox } from '../shared/sessions.js';
+import type { SessionSandbox } from '../../shared/sessions.js';
 import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
 
 declare const __PACKAGE_VERSION__: string | undefined;

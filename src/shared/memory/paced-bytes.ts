@@ -4,7 +4,7 @@
  * while a session is saved: a 100 MB session's scan, gzip, checksum and copy each took 100-600 ms
  * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Node only: the host
  * checks and copies a state there, and a Node worker packs and unpacks with them
- * (src/saved-state-format.ts).
+ * (src/shared/memory/saved-state-format.ts).
  */
 import { joinBytes } from './bytes.js';
 

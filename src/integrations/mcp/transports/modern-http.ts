@@ -7,10 +7,10 @@
  * server's own bound is given.
  */
 import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
-import { createHandleServer, handleTools } from './handle-server.js';
-import type { InterpreterHandles } from './handles.js';
-import type { ResolvedServerOptions } from './options.js';
-import { runTasksAfter } from './tasks.js';
+import { createHandleServer, handleTools } from '../sessions/handle-server.js';
+import type { InterpreterHandles } from '../sessions/handles.js';
+import type { ResolvedServerOptions } from '../options.js';
+import { runTasksAfter } from '../sessions/tasks.js';
 
 /** The modern handler, as http.ts uses it: bodies are read (within the bound) and parsed before. */
 export interface ModernHttp {

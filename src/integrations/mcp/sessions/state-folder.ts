@@ -14,8 +14,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { KeyedQueue, type StateStore } from '../shared/idle-save.js';
-import { largestPastBound, maxSaveBytes, overShare, toEvict } from '../shared/state-eviction.js';
+import { KeyedQueue, type StateStore } from '../../shared/idle-save.js';
+import { largestPastBound, maxSaveBytes, overShare, toEvict } from '../../shared/state-eviction.js';
 import { StateFileRefused, readStateFile } from './state-file.js';
 
 const SUFFIX = '.state';

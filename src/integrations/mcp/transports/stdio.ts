@@ -10,16 +10,16 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { type JSONRPCMessage, ProtocolErrorCode, type RequestId, type Tool, type Transport, parseJSONRPCMessage } from '@modelcontextprotocol/server';
-import type { SandboxFunction } from '../../types.js';
+import type { SandboxFunction } from '../../../shared/types.js';
 import { serveStdio as serveStdioEras } from '@modelcontextprotocol/server/stdio';
-import { createHandleServer, handleTools } from './handle-server.js';
-import { InterpreterHandles, randomInstanceName } from './handles.js';
-import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from './options.js';
-import { createSessionServer } from './server.js';
-import { type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from './session-setup.js';
-import { claimStateName } from './state-folder.js';
-import { runTasksAfter } from './tasks.js';
-import { SessionRegistry, idleNote, interpreterIdleMs } from '../shared/sessions.js';
+import { createHandleServer, handleTools } from '../sessions/handle-server.js';
+import { InterpreterHandles, randomInstanceName } from '../sessions/handles.js';
+import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from '../options.js';
+import { createSessionServer } from '../tools/server.js';
+import { type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
+import { claimStateName } from '../sessions/state-folder.js';
+import { runTasksAfter } from '../sessions/tasks.js';
+import { SessionRegistry, idleNote, interpreterIdleMs } from '../../shared/sessions.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */
 export class BoundedStdioTransport implements Transport {

@@ -3,12 +3,12 @@
  * that is missing or does not run is answered in the server's words), and what its runs have
  * besides: the functions they may call and the skills folder.
  */
-import { PythonSandbox } from '../../sandbox-entry.js';
-import { boundaryUnavailable } from './boundary.js';
-import type { ResolvedServerOptions } from './options.js';
-import type { CreateSandbox, SessionSetup } from '../shared/sessions.js';
+import { PythonSandbox } from '../../../sandbox-entry.js';
+import { boundaryUnavailable } from '../boundary.js';
+import type { ResolvedServerOptions } from '../options.js';
+import type { CreateSandbox, SessionSetup } from '../../shared/sessions.js';
 import { SkillsFolder } from './skills-folder.js';
-import { MemoryStateStore, type SessionState, type StateStore } from '../shared/idle-save.js';
+import { MemoryStateStore, type SessionState, type StateStore } from '../../shared/idle-save.js';
 import { StateFolder } from './state-folder.js';
 
 /** Makes each session's sandbox. */

@@ -28,6 +28,9 @@ export function handleTools(functions: readonly SandboxFunction[], bounds: ToolB
  * @param tasks Where long runs of clients that declare the Tasks extension go (tasks.ts); without it, the extension is not offered.
  */
 export function createHandleServer(handles: InterpreterHandles, bounds: ToolBounds, tools: ListedTools, headers?: Headers, tasks?: RunTasks): Server {
+  // A call re-enters tools/server.ts and this module once each, by design: toolServer (shared by
+  // both eras) registers the tools with the SDK and checks the arguments, then calls back this
+  // era's part (which interpreter answers), which hands the call to answerCall, the same for both.
   const server = toolServer(tools, bounds, async (call, args, ctx) => {
     let handle: string;
     let session: SessionSandbox;

@@ -90,7 +90,7 @@ export class MemoryStateStore implements StateStore {
     this.states.delete(key);
     const where = 'in-memory state store';
     const refuse = (why: string) => {
-      this.say(`refused a save: ${why}; that session's state is lost`);
+      this.say(`refused a save: ${why}; that session has no saved state (its older save is deleted)`);
       return new Error(why);
     };
     if (bytes.length > maxSaveBytes(this.maxBytes)) throw refuse(overShare(bytes.length, this.maxBytes, where));

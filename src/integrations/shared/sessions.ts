@@ -8,6 +8,7 @@
  * the longest idle one rather than being refused. A session's sandbox boots on its first call, so a
  * client that only lists the tools costs no interpreter.
  */
+import { formatMinutes } from './minutes.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
@@ -80,6 +81,8 @@ export class SessionSandbox {
   private saved: boolean;
   /** The save of the interpreter given back last, while it lasts: the next one boots after it. */
   private parked: Promise<void> | undefined;
+  /** An idle interpreter whose save was refused: kept, and the next call's (its state is nowhere else). */
+  private unsaved: Promise<PythonSandbox> | undefined;
 
   /**
    * @param maxPendingCalls Calls this session may have running or queued at once; one more is
@@ -166,6 +169,8 @@ export class SessionSandbox {
       const sandbox = await old.catch(() => undefined);
       const notSaved = sandbox ? await saveInto(sandbox, state) : 'it had not started';
       this.saved = notSaved === undefined;
+      // Not saved (too large for the store, say): kept as it is, not dropped for an older state.
+      if (sandbox && notSaved !== undefined && !this.closed) return void (this.unsaved = old);
       if (notSaved !== undefined) this.droppedNote = `${note} It could not be saved: ${notSaved}.`;
       await this.letGo(old);
     })();
@@ -191,9 +196,10 @@ export class SessionSandbox {
   async close(): Promise<void> {
     this.closed = true;
     await this.parked;
-    if (this.state?.lasting && this.current && !this.running) {
+    const live = this.current ?? this.unsaved;
+    if (this.state?.lasting && live && !this.running) {
       // Kept for a later process or instance; a session closed mid-call keeps its last save.
-      const sandbox = await this.current.catch(() => undefined);
+      const sandbox = await live.catch(() => undefined);
       if (sandbox) await saveInto(sandbox, this.state);
     } else if (this.state && !this.state.lasting) await this.state.store.delete(this.state.key);
     await this.dispose();
@@ -216,6 +222,9 @@ export class SessionSandbox {
     const onProgress = (progress: LoadProgress) => {
       for (const listener of this.listeners) listener(progress);
     };
+    const unsaved = this.unsaved;
+    this.unsaved = undefined;
+    if (unsaved) return unsaved;
     if (!this.state || !this.saved) return this.create(onProgress);
     this.saved = false;
     const { sandbox, notRestored } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
@@ -236,8 +245,8 @@ export class SessionSandbox {
   }
 
   private async dispose(): Promise<void> {
-    const old = this.current;
-    this.current = undefined;
+    const old = this.current ?? this.unsaved;
+    this.current = this.unsaved = undefined;
     await this.letGo(old);
   }
 
@@ -387,14 +396,4 @@ export class SessionRegistry {
     const ids = [...this.sessions.keys()];
     await Promise.all([...ids.map((id) => this.close(id)), ...this.closing]);
   }
-}
-
-/** "15 minutes", "1.5 minutes", or under a minute "20 seconds". */
-export function formatMinutes(ms: number): string {
-  if (ms < 60_000) {
-    const seconds = Math.max(1, Math.round(ms / 1000));
-    return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
-  }
-  const minutes = Math.round(ms / 6000) / 10;
-  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }

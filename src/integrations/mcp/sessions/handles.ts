@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/server';
 import { SessionLimitError } from '../errors.js';
-import { type SessionRegistry, type SessionSandbox, formatMinutes } from '../../shared/sessions.js';
+import type { SessionRegistry, SessionSandbox } from '../../shared/sessions.js';
+import { formatMinutes } from '../../shared/minutes.js';
 
 /** The tools' argument (and `structuredContent` field) that carries the handle. */
 export const HANDLE_ARGUMENT = 'handle';

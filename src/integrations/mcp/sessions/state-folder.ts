@@ -116,7 +116,7 @@ export class StateFolder implements StateStore {
 
   /** A save not kept, told on stderr; the error its session's note gives the reason of. */
   private refused(file: string, why: string): Error {
-    this.say(`refused the save ${basename(file)}: ${why}; that session's state is lost`);
+    this.say(`refused the save ${basename(file)}: ${why}; that session has no saved state (its older save is deleted)`);
     return new Error(why);
   }
 }

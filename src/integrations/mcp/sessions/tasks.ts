@@ -27,7 +27,7 @@ import {
   type ServerContext,
   type StandardSchemaV1,
 } from '@modelcontextprotocol/server';
-import { formatMinutes } from '../../shared/sessions.js';
+import { formatMinutes } from '../../shared/minutes.js';
 
 /** The extension's identifier, in the capabilities of both sides. */
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';

@@ -15,12 +15,15 @@ export class SandboxError extends CodeExecutionError {
   }
 }
 
-/** Python could not start (assets missing, wrong MIME type, boot timeout). `code: 'boot-failed'`. */
+/**
+ * Python could not start (assets missing, wrong MIME type, boot timeout). `code: 'boot-failed'`;
+ * `retryable` when it ran out of time with its runtime readable (a busy machine).
+ */
 export class SandboxBootError extends SandboxError {
   static override readonly kind: string = 'SandboxBootError';
   override name = 'SandboxBootError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: 'boot-failed', cause: options?.cause });
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, { code: 'boot-failed', cause: options?.cause, retryable: options?.retryable });
   }
 }
 

@@ -233,7 +233,7 @@ export class PythonSandbox {
    * Replaces the interpreter with the one `saveState` made (here or in another process or page of
    * this build): exactly its state, no cell runs again. `maxBytes` bounds the bytes, packed and
    * unpacked (default 2 GiB; in a page 160 MiB packed).
-   * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`.
+   * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`; `SandboxBootError` (`retryable`) a busy machine ran out of `limits.bootTimeoutMs`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
     return this.enqueue(async () => {

@@ -226,8 +226,9 @@ export class SessionSandbox {
     this.unsaved = undefined;
     if (unsaved) return unsaved;
     if (!this.state || !this.saved) return this.create(onProgress);
-    this.saved = false;
     const { sandbox, notRestored } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
+    // Only now: a boot that failed (a busy machine's timeout) leaves the save for the next call.
+    this.saved = false;
     if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
     return sandbox;
   }

@@ -7,6 +7,7 @@ import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
 import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
 import { notRestored, type StateFiles, stateForWorker } from '../session/saved-state.js';
+import { SandboxBootError } from '../errors.js';
 import { WorkdirMirror } from '../files/workdir-mirror.js';
 import type { WorkerSession } from '../session/worker-session.js';
 import { type BootPlan, prepareRuntime } from './boot-plan.js';
@@ -57,8 +58,9 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
     prepared,
     state?.then(({ given }) => given),
   ).catch(async (error: Error) => {
-    // Refused bytes say so; a worker that would not start from checked ones, too (not as a boot error).
-    if (state)
+    // Refused bytes say so; a worker that would not start from checked ones, too (not as a boot
+    // error), but for one that ran out of time on a busy machine: the state is not to blame.
+    if (state && !(SandboxBootError.isInstance(error) && error.retryable))
       throw await state.then(
         () => notRestored(error),
         (refused: Error) => refused,

@@ -13,7 +13,7 @@ import { type FileKeeper, MAX_PAGE_STATE_BYTES, MAX_STATE_BYTES, checkState, unp
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { copyPaced } from '../../shared/memory/paced-bytes.js';
 import { MAX_MESSAGE_BYTES } from '../isolation/relay-gate.js';
-import { SandboxError, SandboxStateError } from '../errors.js';
+import { SandboxBootError, SandboxError, SandboxStateError } from '../errors.js';
 import type { Interpreters } from './interpreters.js';
 import { WorkdirMirror } from '../files/workdir-mirror.js';
 import type { WorkerSession } from './worker-session.js';
@@ -71,7 +71,7 @@ export async function restoredSession(
   const keep = mirrorBudget > 0 ? WorkdirMirror.keeper(mirrorBudget) : () => false;
   const { given, files } = await stateForWorker(bytes, current.info?.stateKey, maxBytes, keep, ' The sandbox is unchanged.');
   const session = await interpreters.restored(given).catch((error: Error) => {
-    throw notRestored(error, ' (the sandbox is unchanged)');
+    throw SandboxBootError.isInstance(error) && error.retryable ? error : notRestored(error, ' (the sandbox is unchanged)');
   });
   void current.terminate('replaced by a saved state');
   return { session, files };

@@ -9,6 +9,7 @@ import { isShowableProgress } from '../../shared/progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../shared/types.js';
 import { LateMessages } from './late-messages.js';
 import { askedAnswersOnly } from './asked-answers.js';
+import { bootTimeout } from './boot-timeout.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
 import { SandboxBootError } from '../errors.js';
 import type { PackageBroker } from '../packages/package-broker.js';
@@ -307,15 +308,7 @@ export class WorkerSession {
     const onAbort = () => void session.terminate('boot aborted');
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new SandboxBootError(
-                `Python did not start within ${options.bootTimeoutMs} ms (limits.bootTimeoutMs). Check that ${config.indexURL} serves the Pyodide runtime, with application/wasm for pyodide.asm.wasm.`,
-              ),
-            ),
-          options.bootTimeoutMs,
-        );
+        timer = setTimeout(() => void bootTimeout(options.bootTimeoutMs, config).then(reject), options.bootTimeoutMs);
       });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -151,6 +151,9 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
   }
 }
 
+/** When a client told the machine was too busy to boot Python should call again. */
+const BUSY_RETRY_SECONDS = 10;
+
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
 function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
@@ -163,6 +166,8 @@ function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds[
     case 'SandboxDisposedError':
       return 'Python was reset or closed while this call ran; call again to use a new interpreter.';
     case 'SandboxBootError':
+      if ((error as { retryable?: unknown }).retryable === true)
+        return `Python could not start in time: the machine is too busy booting. Call again in ${BUSY_RETRY_SECONDS} seconds; nothing of this session was lost.`;
       // Deno there but not starting is as blocking as Deno missing: offer the same way out.
       return `Python could not start: ${message}${place === 'deno' ? ` ${WORKER_ALTERNATIVE}` : ''}`;
     case 'TypeError':

@@ -13,6 +13,7 @@ import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
 import { SandboxBootError } from '../../src/sandbox/errors.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { bootTimeout } from '../../src/sandbox/session/boot-timeout.js';
+import { describeFailure } from '../../src/integrations/mcp/tools/server.js';
 
 const RUNTIME = pathToFileURL(fileURLToPath(new URL('../../node_modules/pyodide/', import.meta.url))).href;
 
@@ -62,4 +63,12 @@ test('a restore that times out on a busy machine keeps the save: the call fails 
   expect(booted).toEqual(['fresh', 'saved']);
   expect(session.takeDroppedNote()).toBeUndefined();
   await registry.closeAll();
+});
+
+test("the MCP server answers such a boot as a busy machine: when to call again, and that nothing was lost, without Deno's way out", async () => {
+  const busy = await bootTimeout(1000, { indexURL: RUNTIME } as never);
+  const said = describeFailure(busy, new AbortController().signal, 'deno');
+  expect(said).toBe('Python could not start in time: the machine is too busy booting. Call again in 10 seconds; nothing of this session was lost.');
+  const missing = describeFailure(await bootTimeout(1000, { indexURL: 'file:///no/such/folder/' } as never), new AbortController().signal, 'server');
+  expect(missing).toMatch(/^Python could not start: Python did not start within 1000 ms \(limits\.bootTimeoutMs\)\. Check that/);
 });

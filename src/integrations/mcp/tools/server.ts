@@ -155,7 +155,7 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
 const BUSY_RETRY_SECONDS = 10;
 
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
-function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
+export function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
   // The server's own errors say what happened, and what to do, in their message.
   if (SessionClosedError.isInstance(error) || BoundaryUnavailableError.isInstance(error)) return error.message;

@@ -8,6 +8,9 @@ import { CodeExecutionError } from '../../common/errors.js';
 
 export { SessionClosedError, SessionLimitError } from '../shared/session-errors.js';
 
+/** When a client told the server is busy (its interpreters all running, or the machine too busy to boot one) should call again: said in the message, and over HTTP in `Retry-After`. */
+export const BUSY_RETRY_SECONDS = 10;
+
 /**
  * Thrown for a call while the boundary cannot start (Deno missing, or there but not running); its
  * message is the tool error, what to install first, then the `--isolation worker` way out.

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/server';
-import { SessionLimitError } from '../errors.js';
+import { BUSY_RETRY_SECONDS, SessionLimitError } from '../errors.js';
 import type { SessionRegistry, SessionSandbox } from '../../shared/sessions.js';
 import { formatMinutes } from '../../shared/minutes.js';
 
@@ -79,7 +79,7 @@ export class InterpreterHandles {
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
       throw new SessionLimitError(
-        `This server holds its maximum of interpreters, each running a call; wait for one to finish and call again (limits.maxSessions).`,
+        `This server holds its maximum of interpreters, each running a call (limits.maxSessions): call again in ${BUSY_RETRY_SECONDS} seconds.`,
       );
     }
   }

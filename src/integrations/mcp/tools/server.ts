@@ -12,7 +12,7 @@ import type { PythonSandbox } from '../../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../../sandbox/files/workdir-paths.js';
 import type { LoadProgress, OutputChunk, SandboxFunction } from '../../../shared/types.js';
 import { WORKER_ALTERNATIVE } from '../boundary.js';
-import { BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from '../errors.js';
+import { BUSY_RETRY_SECONDS, BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from '../errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from '../../shared/sessions.js';
 import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
@@ -150,9 +150,6 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
     );
   }
 }
-
-/** When a client told the machine was too busy to boot Python should call again. */
-const BUSY_RETRY_SECONDS = 10;
 
 /** The tool error for a call that threw: the sandbox's own errors say what happened in their message. */
 export function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {

@@ -19,7 +19,7 @@ import { modernHttpHandler } from './modern-http.js';
 import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOptions } from '../options.js';
 import { createSessionServer } from '../tools/server.js';
 import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
-import { SessionLimitError } from '../errors.js';
+import { BUSY_RETRY_SECONDS, SessionLimitError } from '../errors.js';
 import { type SessionSandbox, SessionRegistry, interpreterIdleMs } from '../../shared/sessions.js';
 import { isSessionId, reopenSession } from '../sessions/session-revival.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';
@@ -146,7 +146,8 @@ export async function serveHttpSessions(
       session = registry.open(id);
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
-      sendError(res, 503, ProtocolErrorCode.InternalError, error.message, requestIdOf(body));
+      const busy = `${error.message.replace(/ and try again\.$/, '.')} Call again in ${BUSY_RETRY_SECONDS} seconds.`;
+      sendError(res, 503, ProtocolErrorCode.InternalError, busy, requestIdOf(body), { 'Retry-After': String(BUSY_RETRY_SECONDS) });
       return undefined;
     }
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -308,8 +309,8 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bod
   }
 }
 
-function sendError(res: ServerResponse, status: number, code: number, message: string, id?: RequestId): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
+function sendError(res: ServerResponse, status: number, code: number, message: string, id?: RequestId, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify({ jsonrpc: '2.0', ...(id !== undefined && { id }), error: { code, message } }));
 }
 

@@ -23,6 +23,7 @@ export type { PythonMcpServerOptions, RunningMcpServer } from './options.js';
 export type { AgentLimits, McpServerLimits } from '../../agent/agent-limits.js';
 export { createSessionServer } from './tools/server.js';
 export type { ToolBounds } from './tools/tools.js';
-export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionBounds, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
+export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
+export type { SessionBounds } from '../shared/session-bounds.js';
 export { SessionLimitError, SessionClosedError } from './errors.js';
 export type { SessionState, StateStore } from '../shared/idle-save.js';

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits
 import { MAX_TIMEOUT_MS, resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../shared/types.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
-import type { SessionBounds } from '../shared/sessions.js';
+import type { SessionBounds } from '../shared/session-bounds.js';
 import { TASK_DEFAULTS } from './sessions/tasks.js';
 import type { ToolBounds } from './tools/tools.js';
 

@@ -30,6 +30,13 @@ export interface StateStore {
   save(key: string, bytes: Uint8Array): Promise<void>;
   /** Forgets the state under `key`. */
   delete(key: string): Promise<void>;
+  /**
+   * Notes that `key`'s interpreter is changing past its save (a state folder: a mark beside it,
+   * which the next `save` or `delete` clears), for a store that other processes restore from.
+   */
+  markChanging?(key: string): Promise<void>;
+  /** When `key`'s save was made, if an interpreter changed past it and never saved again (its process ended): the save is older than its state. */
+  changedSince?(key: string): Promise<Date | undefined>;
 }
 
 /** A session's place in a store. */
@@ -129,14 +136,16 @@ export async function saveInto(sandbox: PythonSandbox, state: SessionState): Pro
 
 /**
  * The session's next interpreter, started from the state saved under its key (`savedState`: one
- * boot), or a new one and why not (none saved any more, refused, did not restore).
+ * boot), or a new one and why not (none saved any more, refused, did not restore); `rewound`:
+ * when that save was made, if the interpreter had changed past it (`StateStore.changedSince`).
  * @param create Makes a sandbox, from `savedState` when given; a boot failure (not the state's) rejects as any boot does.
  */
 export async function bootSaved(
   create: (savedState?: Uint8Array) => Promise<PythonSandbox>,
   state: SessionState,
-): Promise<{ sandbox: PythonSandbox; notRestored?: string }> {
+): Promise<{ sandbox: PythonSandbox; notRestored?: string; rewound?: Date }> {
   let bytes: Uint8Array | undefined;
+  const olderThanState = await state.store.changedSince?.(state.key).catch(() => undefined);
   try {
     bytes = await state.store.load(state.key);
   } catch (error) {
@@ -151,14 +160,19 @@ export async function bootSaved(
     if (!SandboxStateError.isInstance(error)) throw error;
     return { sandbox: await create(), notRestored: reasonOf(error) };
   }
-  if (sandbox.bootPath === 'saved') return { sandbox };
+  if (sandbox.bootPath === 'saved') return { sandbox, rewound: olderThanState };
   // A `CreateSandbox` that does not pass `savedState` on: the state is restored into what it made.
   try {
     await sandbox.restoreState(bytes);
-    return { sandbox };
+    return { sandbox, rewound: olderThanState };
   } catch (error) {
     return { sandbox, notRestored: reasonOf(error) };
   }
+}
+
+/** Told to the model when a run's interpreter came back from a save older than the state it had reached (its server stopped before saving again). */
+export function rewoundNote(savedAt: Date): string {
+  return `This session's Python interpreter was restored from its save of ${savedAt.toISOString()}: the server that ran it stopped before saving it again, so what later calls did (variables, imports, files) is gone.`;
 }
 
 /** Told to the model when a run starts a new interpreter because the saved one did not come back. */

@@ -9,11 +9,12 @@
  * client that only lists the tools costs no interpreter.
  */
 import { formatMinutes } from './minutes.js';
+import type { SessionBounds } from './session-bounds.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, SandboxFunction } from '../../shared/types.js';
-import { type SessionState, bootSaved, notRestoredNote, saveInto } from './idle-save.js';
+import { type SessionState, bootSaved, notRestoredNote, rewoundNote, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
 /**
@@ -81,6 +82,8 @@ export class SessionSandbox {
   private saved: boolean;
   /** The save of the interpreter given back last, while it lasts: the next one boots after it. */
   private parked: Promise<void> | undefined;
+  /** The store was told this interpreter changes past its save (cleared by the next save). */
+  private changing = false;
   /** An idle interpreter whose save was refused: kept, and the next call's (its state is nowhere else). */
   private unsaved: Promise<PythonSandbox> | undefined;
 
@@ -118,6 +121,7 @@ export class SessionSandbox {
     if (onProgress) this.listeners.add(onProgress);
     try {
       const sandbox = await untilAborted(this.sandbox(), signal);
+      await this.markChanging();
       return await use(sandbox);
     } finally {
       if (onProgress) this.listeners.delete(onProgress);
@@ -169,12 +173,20 @@ export class SessionSandbox {
       const sandbox = await old.catch(() => undefined);
       const notSaved = sandbox ? await saveInto(sandbox, state) : 'it had not started';
       this.saved = notSaved === undefined;
+      this.changing &&= !this.saved;
       // Not saved (too large for the store, say): kept as it is, not dropped for an older state.
       if (sandbox && notSaved !== undefined && !this.closed) return void (this.unsaved = old);
       if (notSaved !== undefined) this.droppedNote = `${note} It could not be saved: ${notSaved}.`;
       await this.letGo(old);
     })();
     await this.parked;
+  }
+
+  /** Tells a store other processes restore from, once per save, that a call is changing the interpreter past it. */
+  private async markChanging(): Promise<void> {
+    if (this.changing || !this.state?.lasting) return;
+    this.changing = true;
+    await this.state.store.markChanging?.(this.state.key).catch(() => undefined);
   }
 
   /** Milliseconds since the last call ended, or 0 while a call is running. */
@@ -226,10 +238,11 @@ export class SessionSandbox {
     this.unsaved = undefined;
     if (unsaved) return unsaved;
     if (!this.state || !this.saved) return this.create(onProgress);
-    const { sandbox, notRestored } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
+    const { sandbox, notRestored, rewound } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
     // Only now: a boot that failed (a busy machine's timeout) leaves the save for the next call.
     this.saved = false;
     if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
+    else if (rewound) this.droppedNote = rewoundNote(rewound);
     return sandbox;
   }
 
@@ -257,31 +270,6 @@ export class SessionSandbox {
     // After the interpreter is gone, so none of its calls opens again what is ended here.
     if (old) await this.release?.().catch(() => undefined);
   }
-}
-
-/** The bounds of a {@link SessionRegistry}. */
-export interface SessionBounds {
-  /** Sessions held at once; one more takes the place of the longest idle one, or is refused with `SessionLimitError` if all are running calls. */
-  maxSessions: number;
-  /** A session with no call for this long is passed to `onIdle`; 0: never. */
-  idleMs: number;
-  /** Calls one session may have running or queued at once; one more is refused. Default {@link DEFAULT_MAX_PENDING_CALLS}. */
-  maxPendingCalls?: number;
-  /**
-   * A session with no call for this long (and less than `idleMs`) gives its interpreter back,
-   * keeping the session: its next run boots a new one and says that earlier state is gone. 0 or
-   * unset: never (the session keeps it until `idleMs`).
-   */
-  interpreterIdleMs?: number;
-}
-
-/**
- * When an HTTP session gives its interpreter back: after a third of its idle time (5 of the
- * default 15 minutes). Most clients never end their session, so a one-off use would otherwise
- * hold an interpreter (about 360 MB with the Deno boundary) until the session closes.
- */
-export function interpreterIdleMs(idleMs: number): number {
-  return idleMs / 3;
 }
 
 /** The sessions of one server, by id, within {@link SessionBounds}. */

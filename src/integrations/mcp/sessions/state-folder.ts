@@ -19,6 +19,8 @@ import { largestPastBound, maxSaveBytes, overShare, toEvict } from '../../shared
 import { StateFileRefused, readStateFile } from './state-file.js';
 
 const SUFFIX = '.state';
+/** Beside a save, while its interpreter changes past it: a process that ends before saving again leaves it (`changedSince`). */
+const CHANGING = '.changing';
 const WHERE = 'state folder';
 
 /** Saved interpreters as files in one folder, within a bound on their total bytes. */
@@ -78,12 +80,30 @@ export class StateFolder implements StateStore {
         await rm(file, { force: true }).catch(() => undefined);
         throw error;
       }
+      await rm(this.markOf(key), { force: true });
       await this.evictPast(file);
     });
   }
 
   delete(key: string): Promise<void> {
-    return this.queue.run(key, () => rm(this.fileOf(key), { force: true }));
+    return this.queue.run(key, async () => {
+      await rm(this.fileOf(key), { force: true });
+      await rm(this.markOf(key), { force: true });
+    });
+  }
+
+  /** An empty file beside the save (`.changing`), which the next save or delete removes. */
+  markChanging(key: string): Promise<void> {
+    return this.queue.run(key, () => writeFile(this.markOf(key), '', { mode: 0o600 }));
+  }
+
+  async changedSince(key: string): Promise<Date | undefined> {
+    const [save, mark] = await Promise.all([lstat(this.fileOf(key)).catch(() => undefined), lstat(this.markOf(key)).catch(() => undefined)]);
+    return save?.isFile() && mark ? save.mtime : undefined;
+  }
+
+  private markOf(key: string): string {
+    return join(this.directory, `${digest(key)}${CHANGING}`);
   }
 
   /**

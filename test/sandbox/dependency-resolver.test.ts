@@ -87,6 +87,28 @@ describe('wheel tags', () => {
   });
 });
 
+describe('a prerelease of Python (the lock file of a Pyodide prerelease)', () => {
+  const rc = environmentOf({ python: '3.15.0rc1', abi_version: '2026_5', arch: 'wasm32', platform: 'emscripten_6_0_5' });
+  const holdsForRc = (text: string) => {
+    const requirement = marker(text);
+    return 'environmentMarkerTree' in requirement && evaluateMarker(requirement.environmentMarkerTree!, rc, '');
+  };
+
+  test('is that Python: its platform wheels are cp315, and its markers say 3.15', () => {
+    expect(rc.cpythonTag).toBe('cp315');
+    expect(wheelKind('a-1.0-cp315-cp315-pyemscripten_2026_5_wasm32.whl', rc)).toBe('platform');
+    expect(wheelKind('a-1.0-cp314-cp314-pyemscripten_2026_5_wasm32.whl', rc)).toBeUndefined();
+    expect(holdsForRc('python_version >= "3.15"')).toBe(true);
+    expect(holdsForRc('python_full_version >= "3.9"')).toBe(true);
+    expect(holdsForRc('python_full_version < "3.11"')).toBe(false);
+  });
+
+  test('is admitted by a Requires-Python its release meets, as pip admits it', async () => {
+    const index = fakeIndex({ tabulate: { '0.9.0': { requiresPython: '>=3.7' } } });
+    expect((await resolveFromIndex(['tabulate'], index, { ...options, env: rc })).wheels[0].version).toBe('0.9.0');
+  });
+});
+
 describe('resolving from the index', () => {
   test('picks the highest version, with dependencies from the index', async () => {
     const index = fakeIndex({ openpyxl: { '3.1.4': {}, '3.1.5': { requires: ['et-xmlfile'] } }, 'et-xmlfile': { '2.0.0': {} } });

@@ -26,9 +26,12 @@ export interface LockInfo {
   arch?: string;
 }
 
-/** The environment of the runtime a lock file describes (`info`: `{ python: '3.14.2', abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3' }`). */
+/**
+ * The environment of the runtime a lock file describes (`info`: `{ python: '3.14.2', abi_version: '2026_0', arch: 'wasm32', platform: 'emscripten_5_0_3' }`).
+ * A prerelease of Python (`3.15.0rc1`, in a Pyodide prerelease) is that Python: `cp315`.
+ */
 export function environmentOf(info: LockInfo | undefined): IndexEnvironment {
-  const python = typeof info?.python === 'string' && /^\d+\.\d+(\.\d+)?$/.test(info.python) ? info.python : '3.14.0';
+  const python = typeof info?.python === 'string' && /^\d+\.\d+(\.\d+)?((a|b|rc)\d+)?$/.test(info.python) ? info.python : '3.14.0';
   const [major, minor] = python.split('.');
   const arch = info?.arch ?? 'wasm32';
   const emscripten = /^emscripten_(\d+)_(\d+)_(\d+)$/.exec(info?.platform ?? '');
@@ -72,11 +75,15 @@ export function wheelKind(fileName: string, env: IndexEnvironment): 'pure' | 'pl
   return undefined;
 }
 
-/** Whether a `Requires-Python` specifier admits this runtime (an unreadable one admits it: pip does the same). */
+/**
+ * Whether a `Requires-Python` specifier admits this runtime (an unreadable one admits it: pip does
+ * the same). A prerelease of Python is compared as what it is, as pip does (`3.15.0rc1` is
+ * `>=3.9`), not left out as PEP 440 leaves out prereleases a specifier does not name.
+ */
 export function admitsPython(requiresPython: string | undefined, env: IndexEnvironment): boolean {
   if (!requiresPython?.trim()) return true;
   try {
-    return satisfies(env.pythonVersion, requiresPython);
+    return satisfies(env.pythonVersion, requiresPython, { prereleases: true });
   } catch {
     return true;
   }
@@ -120,7 +127,8 @@ export function evaluateMarker(marker: EnvironmentMarker, env: IndexEnvironment,
   }
   if (valid(left) && valid(right)) {
     try {
-      return satisfies(left, `${leaf.operator}${right}`);
+      // Prereleases compared as they are, as packaging evaluates markers (`python_full_version` may be `3.15.0rc1`).
+      return satisfies(left, `${leaf.operator}${right}`, { prereleases: true });
     } catch {
       return false;
     }

@@ -33,3 +33,21 @@ def describe(error: BaseException) -> dict[str, str]:
     te = traceback.TracebackException(type(error), error, tb)
     _trim(te, set())
     return {"name": type(error).__name__, "message": str(error), "traceback": "".join(te.format())}
+
+
+def _format_once() -> None:
+    """Formats one traceback, so that what the formatter imports lazily is imported now.
+
+    Python 3.15's traceback.py imports ``_colorize`` lazily (``lazy import``), on the first
+    traceback formatted. This module is imported before the boot snapshot is made, so the snapshot
+    holds it; otherwise the first error after a restore whose standard library is still
+    downloading (late_stdlib.py) imported it mid-error: waiting there for the zip, or raising a
+    stop's KeyboardInterrupt inside the formatter, and the run's error came back as PythonError.
+    """
+    try:
+        raise ValueError("formatted once at import")
+    except ValueError as error:
+        list(traceback.TracebackException(type(error), error, error.__traceback__).format())
+
+
+_format_once()

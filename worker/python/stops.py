@@ -32,8 +32,10 @@ TOOL_ID = 4
 YIELD_SIGNAL = signal.SIGUSR1
 # How many frames up the stack are armed: the loop may be in a callee that returns before its next line.
 ARMED_DEPTH = 4
-# Code that must never raise KeyboardInterrupt or yield: the sandbox's own modules and Pyodide's.
-_NOT_USER = ("/opt/sandbox/", "/lib/python314.zip/pyodide/", "/lib/python314.zip/_pyodide/")
+# Code that must never raise KeyboardInterrupt or yield: the sandbox's own modules and Pyodide's
+# (in the standard library's zip, named after the running Python: /lib/python314.zip).
+_STDLIB_ZIP = f"/lib/python{sys.version_info.major}{sys.version_info.minor}.zip"
+_NOT_USER = ("/opt/sandbox/", f"{_STDLIB_ZIP}/pyodide/", f"{_STDLIB_ZIP}/_pyodide/")
 
 _monitoring = sys.monitoring
 _EVENTS = _monitoring.events.LINE | _monitoring.events.JUMP

@@ -226,6 +226,24 @@ describe('in a page without cross-origin isolation', { timeout: TEST_TIMEOUT_MS 
     expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
   });
 
+  test('interrupt() of loops that swallow KeyboardInterrupt keeps the interpreter: the stop lands again past their handler (JSPI)', async () => {
+    await ctx.page.run('kept = 1');
+    // Each catches the first KeyboardInterrupt, raised at a line or a jump inside its try, and loops again.
+    const swallowing = [
+      'while True:\n    try:\n        while True:\n            n = 1\n    except BaseException:\n        pass',
+      'while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        print("caught")',
+    ];
+    for (const code of swallowing) {
+      const ticket = await ctx.page.start(code);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await ctx.page.interrupt();
+      const r = await ctx.page.finish(ticket);
+      console.info(`stop of ${code}: ${r.durationMs.toFixed(0)} ms, ${r.stateLost ? 'state lost' : 'state kept'}`);
+      expect(r, code).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt' } });
+    }
+    expect(await ctx.page.run('kept + 1')).toMatchObject({ outcome: 'OUTCOME_OK', result: '2' });
+  });
+
   test("an aborted signal during a busy loop keeps the interpreter: the run's own signal takes the same yields (JSPI)", async () => {
     await ctx.page.run('kept = 1');
     const r = await ctx.page.run('while True: pass', { abortAfterMs: 400 });

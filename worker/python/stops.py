@@ -7,7 +7,9 @@ the running frames' code only, and the first such event waits one macrotask thro
 A ``cancel`` the worker received meanwhile makes that wait answer True, and KeyboardInterrupt is
 raised right there, in the user's code. The events are disarmed at once, so code runs
 uninstrumented between yields (arming only the running code objects, not all code, is what keeps
-the cost near 2%).
+the cost near 2%). A stop, once taken, stays: its code stays armed, and KeyboardInterrupt is raised
+again at the next line or jump outside an exception handler until the run ends, so a loop that
+catches it and goes on (``except BaseException: pass``) is stopped past its handler.
 
 Never from a signal handler (``run_sync`` cannot switch stacks there) and never inside the wait's
 own machinery (``_busy``). A yield that cannot switch stacks (C code calling back into Python
@@ -43,6 +45,8 @@ _EVENTS = _monitoring.events.LINE | _monitoring.events.JUMP
 _wait: Callable[[], Any] | None = None
 _armed: list[CodeType] = []
 _busy = False
+# A stop was taken in this run: raised again at every armed event outside a handler (see above).
+_stopping = False
 
 
 def connect(wait: Callable[[], Any]) -> bool:
@@ -64,6 +68,8 @@ def _leave() -> None:
     # As the user's code ends, not per run from the worker (a call into Python cost about 0.1 ms of
     # every run). Only runs that yield are sent the signal (the worker's interrupt object), so the
     # handler can stay between runs; the cell may have replaced it.
+    global _stopping
+    _stopping = False
     _disarm()
     _signal.signal(YIELD_SIGNAL, _on_signal)
 
@@ -76,21 +82,25 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     depth = 0
     while frame is not None and depth < ARMED_DEPTH:
         code = frame.f_code
-        if not code.co_filename.startswith(_NOT_USER) and code not in _armed:
-            _monitoring.set_local_events(TOOL_ID, code, _EVENTS)
-            _armed.append(code)
+        if not code.co_filename.startswith(_NOT_USER):
+            _arm(code)
         frame = frame.f_back
         depth += 1
 
 
 def _on_event(code: CodeType, *_: Any) -> None:
-    global _busy
+    global _busy, _stopping
     if _busy or code not in _armed:
         return
     # While an exception is being handled (a KeyboardInterrupt unwinding through a comprehension's
     # cleanup, say), a second one would only add "During handling..." to the traceback: wait.
     if sys.exception() is not None:
         return
+    if _stopping:
+        if interrupts.user_code:
+            raise KeyboardInterrupt
+        return
+    armed = list(_armed)
     _disarm()
     if _wait is None or not interrupts.user_code:
         return
@@ -107,7 +117,16 @@ def _on_event(code: CodeType, *_: Any) -> None:
         _signal.signal(signal.SIGINT, previous)
         _busy = False
     if stop or sigints:
+        _stopping = True
+        for armed_code in armed:
+            _arm(armed_code)
         raise KeyboardInterrupt
+
+
+def _arm(code: CodeType) -> None:
+    if code not in _armed:
+        _monitoring.set_local_events(TOOL_ID, code, _EVENTS)
+        _armed.append(code)
 
 
 def _disarm() -> None:

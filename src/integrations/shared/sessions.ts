@@ -91,17 +91,22 @@ export class SessionSandbox {
    * @param maxPendingCalls Calls this session may have running or queued at once; one more is
    * refused (each holds its arguments, up to megabytes).
    * @param setup The functions its runs may call and the skills folder.
+   * @param after An earlier session under the same key, closing: this one boots once it is closed.
    */
   constructor(
     private readonly create: CreateSandbox,
     private readonly maxPendingCalls: number = DEFAULT_MAX_PENDING_CALLS,
     setup: SessionSetup = {},
+    after?: Promise<unknown>,
   ) {
     this.functions = setup.functions ?? [];
     this.skills = setup.skills;
     this.release = setup.release;
     this.state = setup.state;
-    this.saved = setup.state?.store.has(setup.state.key) ?? false;
+    const saved = () => setup.state?.store.has(setup.state.key) ?? false;
+    this.saved = saved();
+    // Boots after `after` (an earlier session of this key closing, its save still being made), from what it saved.
+    this.parked = after?.catch(() => undefined).then(() => void (this.saved = saved()));
   }
 
   /**
@@ -276,7 +281,7 @@ export class SessionSandbox {
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionSandbox>();
   /** Sessions closing (a save of their interpreter may be under way): `closeAll` waits for them too. */
-  private readonly closing = new Set<Promise<void>>();
+  private readonly closing = new Map<Promise<void>, string>();
   /** Interpreters given back while idle go one after another (`giveBack`), and the sessions in line. */
   private giveBacks: Promise<void> = Promise.resolve();
   private readonly givingBack = new Set<SessionSandbox>();
@@ -316,7 +321,9 @@ export class SessionRegistry {
    */
   open(id: string): SessionSandbox {
     if (this.sessions.size >= this.bounds.maxSessions) this.evictOne();
-    const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls, this.setup(id));
+    // A session of this id still closing (its save being made) is waited for: a new one must start from that save, not the one before.
+    const closing = [...this.closing].filter(([, of]) => of === id).map(([promise]) => promise);
+    const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls, this.setup(id), closing.length > 0 ? Promise.all(closing) : undefined);
     this.sessions.set(id, session);
     return session;
   }
@@ -330,12 +337,12 @@ export class SessionRegistry {
   async close(id: string): Promise<void> {
     const session = this.sessions.get(id);
     this.sessions.delete(id);
-    if (session) await this.closed(session);
+    if (session) await this.closed(id, session);
   }
 
-  private closed(session: SessionSandbox): Promise<void> {
+  private closed(id: string, session: SessionSandbox): Promise<void> {
     const closing = session.close();
-    this.closing.add(closing);
+    this.closing.set(closing, id);
     void closing.finally(() => this.closing.delete(closing));
     return closing;
   }
@@ -355,7 +362,7 @@ export class SessionRegistry {
       );
     }
     this.sessions.delete(victim.id);
-    void this.closed(victim.session);
+    void this.closed(victim.id, victim.session);
     this.onIdle(victim.id, victim.session);
   }
 
@@ -383,6 +390,6 @@ export class SessionRegistry {
   async closeAll(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const ids = [...this.sessions.keys()];
-    await Promise.all([...ids.map((id) => this.close(id)), ...this.closing]);
+    await Promise.all([...ids.map((id) => this.close(id)), ...this.closing.keys()]);
   }
 }

@@ -2,9 +2,9 @@
  * Work over a saved state's hundreds of megabytes done in slices, with a turn of the event loop
  * between them, so the host (an MCP server answering other clients, a page) never pauses long
  * while a session is saved: a 100 MB session's scan, gzip, checksum and copy each took 100-600 ms
- * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Node only: the host
+ * of the main thread at once. Each slice is at most {@link SLICE_BYTES}. Mostly Node: the host
  * checks and copies a state there, and a Node worker packs and unpacks with them
- * (src/shared/memory/saved-state-format.ts).
+ * (src/shared/memory/saved-state-format.ts); a page paces the files it unpacks with `Pacer`.
  */
 import { joinBytes } from './bytes.js';
 
@@ -126,4 +126,17 @@ export async function gunzipPaced(packed: Uint8Array, maxBytes: number): Promise
   const whole = new Uint8Array(total);
   await copyPaced(chunks, whole, 0);
   return whole;
+}
+
+/**
+ * `packed` (gzip) unpacked as chunks of at most a megabyte, in Node: zlib on its thread pool,
+ * each chunk taken only as the caller asks for it. Stopping early (a `return` or `break` of the
+ * caller's loop) destroys the stream: Node's `DecompressionStream`, cancelled so, threw an
+ * uncaught "Controller is already closed".
+ */
+export async function* gunzipChunks(packed: Uint8Array): AsyncGenerator<Uint8Array> {
+  const { createGunzip } = await import(/* @vite-ignore */ 'node:zlib');
+  const gunzip = createGunzip({ chunkSize: 2 ** 20 });
+  gunzip.end(packed);
+  yield* gunzip as AsyncIterable<Uint8Array>;
 }

@@ -16,7 +16,7 @@
 import type { SavedInterpreter } from '../protocol.js';
 import { isNode } from '../is-node.js';
 import { joinBytes, sha256Hex } from './bytes.js';
-import { copyPaced, gunzipPaced, gzipNode, Pacer, sha256Paced } from './paced-bytes.js';
+import { copyPaced, gunzipChunks, gunzipPaced, gzipNode, Pacer, sha256Paced } from './paced-bytes.js';
 
 const MAGIC = [0x50, 0x53, 0x53, 0x54]; // "PSST"
 /** 2: the files come before the memory in the payload; 3: the memory may be stored against a boot snapshot (`base`), in 4 KiB pages. */
@@ -217,13 +217,21 @@ export async function unpackFiles({ header, payload }: CheckedState, keep: FileK
 const FEED_BYTES = 4096;
 
 /**
- * The gzip `payload` unpacked as pieces, in Node and in a page alike: fed a little at a time and
- * letting the event loop turn once a slice's worth has come out, so that no turn of the host (a
- * page's main thread, an MCP server's loop) decompresses more than a few megabytes. A page's
- * `DecompressionStream` unpacks each chunk written to it at once: one 1 MB chunk of zeros
- * froze a page for seconds.
+ * The gzip `payload` unpacked as pieces, so that no turn of the host decompresses more than a few
+ * megabytes: in Node by zlib on its thread pool (`gunzipChunks`); in a page fed to its
+ * `DecompressionStream` a little at a time, letting the event loop turn once a slice's worth has
+ * come out (it unpacks each chunk written to it at once: one 1 MB chunk of zeros froze a page for
+ * seconds).
  */
 async function* gunzipPieces(payload: Uint8Array): AsyncGenerator<Uint8Array> {
+  if (isNode) {
+    try {
+      yield* gunzipChunks(payload);
+    } catch (error) {
+      notUnpacked(error as Error);
+    }
+    return;
+  }
   const pacer = new Pacer();
   let at = 0;
   const fed = new ReadableStream<Uint8Array>({

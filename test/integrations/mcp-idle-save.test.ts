@@ -6,26 +6,15 @@
  * the Deno boundary (a 2025 client), over HTTP in worker threads (a 2026-07-28 client, by handle),
  * and the other two pairings.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { describe, expect, test } from 'vitest';
+import { BOOT_TIMEOUT_MS, savedFiles, stateFolders } from '../support/fixtures.js';
 import { randomUUID } from 'node:crypto';
 import { connectHttp, connectStdio, pingStatus, resumeHttp, startHttpServer, textOf } from '../support/mcp.js';
 import { connectModernHttp } from '../support/mcp-modern.js';
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-function stateFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'mcp-state-'));
-  folders.push(folder);
-  return folder;
-}
-/** The saved states in `folder`. */
-const savedFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.state'));
+const stateFolder = stateFolders();
 
 const DEFINE = 'x = 41\nwith open("kept.txt", "w") as f: f.write("written before the idle save")';
 

@@ -8,25 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, expect, test } from 'vitest';
 import { StateFolder } from '../../src/integrations/mcp/sessions/state-folder.js';
-import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { BOOT_TIMEOUT_MS, savedFiles, stateFolders } from '../support/fixtures.js';
 import { connectHttp, resumeHttp, startHttpServer, textOf } from '../support/mcp.js';
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-function stateFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'mcp-state-'));
-  folders.push(folder);
-  return folder;
-}
-/** The saved states in `folder`. */
-const savedFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.state'));
+const stateFolder = stateFolders();
 /** The file a 2025 HTTP session's state is saved in (http.ts keys it so). */
 const fileOfSession = (folder: string, sessionId: string) => new StateFolder(folder, 1, () => {}).fileOf(`http\n${sessionId}`);
 /** A resident set size of process `pid` (Linux's /proc), in bytes: `VmRSS` now, or `VmHWM`, its peak so far. */

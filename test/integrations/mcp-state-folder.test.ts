@@ -8,24 +8,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { stateFolders } from '../support/fixtures.js';
 import { type StateStore, MemoryStateStore, saveInto } from '../../src/integrations/shared/idle-save.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { readStateFile } from '../../src/integrations/mcp/sessions/state-file.js';
 import { StateFolder, claimStateName } from '../../src/integrations/mcp/sessions/state-folder.js';
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-function folder(): string {
-  const path = mkdtempSync(join(tmpdir(), 'state-folder-'));
-  folders.push(path);
-  return path;
-}
+const folder = stateFolders();
 const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
 const HANDLE = 'a.Xk3q9ZpL0mN2bV7cR4tY1w';
 /** Lets the clock move, so saves made one after another have different times. */

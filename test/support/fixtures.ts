@@ -4,6 +4,9 @@
  * callback (`withSandbox`, where a test needs one gone before it makes the next). Each sandbox is
  * disposed when its test, file or callback ends, passed or failed, without a try/finally in the test.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, it as base, beforeAll } from 'vitest';
 import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
 
@@ -51,3 +54,19 @@ export async function withSandbox<T>(options: SandboxOptions | undefined, use: (
     await sandbox.dispose();
   }
 }
+
+/** Makes fresh state folders (`--state-dir`) in the system's temporary folder, each removed when the test file ends. */
+export function stateFolders(): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const folder of made) rmSync(folder, { recursive: true, force: true });
+  });
+  return () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mcp-state-'));
+    made.push(folder);
+    return folder;
+  };
+}
+
+/** The saved states in a state folder. */
+export const savedFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.state'));

@@ -64,6 +64,14 @@ export interface AgentLimits {
   maxCodeChars?: number;
   /** The MCP server: sessions held at once over HTTP; one more takes the place of the longest idle one, or is refused with an MCP error if all are running calls (default 8). */
   maxSessions?: number;
+  /**
+   * The MCP server: interpreters that boot at once in its process, new or restored (default: the
+   * machine's cores, `os.availableParallelism()`). More wait their turn, first come first served,
+   * and `limits.bootTimeoutMs` counts from the turn; a call that waits 30 s is answered busy (call
+   * again in 10 seconds) and its boot keeps its place. Servers sharing a machine share its cores:
+   * give each its part.
+   */
+  maxBoots?: number;
   /** The MCP server: time without a call after which a session is closed (HTTP) or its interpreter dropped (stdio), in milliseconds; 0: never (default 15 minutes). */
   idleMs?: number;
   /**
@@ -89,7 +97,7 @@ export type PythonToolLimits = Pick<AgentLimits, 'maxCodeChars' | 'timeoutMs'>;
  * ({@link SandboxLimits}, for every session's sandbox), in one object as the command line's flags
  * set them.
  */
-export type McpServerLimits = Pick<AgentLimits, 'maxSessions' | 'idleMs' | 'maxCodeChars' | 'maxPendingCalls'> & Partial<SandboxLimits>;
+export type McpServerLimits = Pick<AgentLimits, 'maxSessions' | 'maxBoots' | 'idleMs' | 'maxCodeChars' | 'maxPendingCalls'> & Partial<SandboxLimits>;
 
 /**
  * Reads `limits` for an entry that takes the fields `names`, with the deprecated top-level

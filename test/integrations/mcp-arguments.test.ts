@@ -1,4 +1,5 @@
 /** The MCP server's checks that need no interpreter: tool arguments, the command line, allowed Host names, cut lines' ids. */
+import { availableParallelism } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine } from '../../src/integrations/mcp/cli.js';
 import { allowedHostNames, hostAndOriginAllowed } from '../../src/integrations/mcp/transports/host-check.js';
@@ -52,11 +53,26 @@ describe('the command line', () => {
   });
 
   test("--http with its host; the server's limit flags set the same limits as the sandbox's, --idle-minutes in minutes", () => {
-    const argv = ['--http', '3000', '--host', '0.0.0.0', '--max-sessions', '2', '--idle-minutes', '0.5', '--max-pending-calls', '4', '--max-code-chars', '500'];
+    const argv = [
+      '--http',
+      '3000',
+      '--host',
+      '0.0.0.0',
+      '--max-sessions',
+      '2',
+      '--max-boots',
+      '1',
+      '--idle-minutes',
+      '0.5',
+      '--max-pending-calls',
+      '4',
+      '--max-code-chars',
+      '500',
+    ];
     expect(parseCommandLine(['mcp', ...argv, '--allowed-host', 'box', '--instance', 'py1'])).toEqual({
       kind: 'http',
       options: {
-        limits: { maxSessions: 2, idleMs: 30_000, maxPendingCalls: 4, maxCodeChars: 500 },
+        limits: { maxSessions: 2, maxBoots: 1, idleMs: 30_000, maxPendingCalls: 4, maxCodeChars: 500 },
         packageIndex: false,
         port: 3000,
         host: '0.0.0.0',
@@ -90,14 +106,25 @@ describe('the command line', () => {
 
 describe("the server's limits", () => {
   test("limits holds the server's and the sandbox's, each to its owner; defaults fill the rest", () => {
-    const limits = { maxSessions: 3, idleMs: 90_000, maxCodeChars: 500, maxPendingCalls: 4, timeoutMs: 5_000 } satisfies PythonMcpServerOptions['limits'];
+    const limits = {
+      maxSessions: 3,
+      maxBoots: 1,
+      idleMs: 90_000,
+      maxCodeChars: 500,
+      maxPendingCalls: 4,
+      timeoutMs: 5_000,
+    } satisfies PythonMcpServerOptions['limits'];
     const resolved = resolveServerOptions({ limits });
     expect(resolved.sessions).toEqual({ maxSessions: 3, idleMs: 90_000, maxPendingCalls: 4 });
+    expect(resolved.maxBoots).toBe(1);
+    // One boot per core unless told.
+    expect(resolveServerOptions().maxBoots).toBe(availableParallelism());
+    expect(() => resolveServerOptions({ limits: { maxBoots: 0 } })).toThrow(/limits\.maxBoots must be a number from 1 to 1000/);
     expect(resolved.tools).toMatchObject({ maxCodeChars: 500, timeoutMs: 5_000 });
     expect(resolved.limits.timeoutMs).toBe(5_000);
     expect(resolved.limits).not.toHaveProperty('maxSessions');
     expect(resolveServerOptions().sessions).toEqual({ maxSessions: 8, idleMs: 15 * 60_000, maxPendingCalls: 16 });
-    expect(MCP_DEFAULTS).toEqual({ maxSessions: 8, idleMs: 900_000, maxCodeChars: 1_000_000, maxPendingCalls: 16 });
+    expect(MCP_DEFAULTS).toEqual({ maxSessions: 8, maxBoots: availableParallelism(), idleMs: 900_000, maxCodeChars: 1_000_000, maxPendingCalls: 16 });
   });
 
   test('the deprecated top-level maxSessions, idleMinutes (minutes) and maxCodeChars still work; with their limits field too it is a TypeError', () => {

@@ -25,6 +25,7 @@ export type CliCommand =
 /** The server's own limits with their meaning, then the sandbox's: each flag sets `limits.<name>`. */
 const SERVER_LIMIT_FLAGS = [
   ['maxSessions', 'sessions at once over HTTP'],
+  ['maxBoots', 'interpreters booting at once, the rest wait their turn; one per core by default'],
   ['maxCodeChars', 'longest code of one call'],
   ['maxPendingCalls', 'calls one session may have running or queued'],
 ] as const;

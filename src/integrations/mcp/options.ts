@@ -4,6 +4,7 @@
  * bounds, the functions and the skills folder. What each session is made with from them is
  * session-setup.ts.
  */
+import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_CODE_CHARS, DEFAULT_MAX_PENDING_CALLS, type McpServerLimits, readLimits } from '../../agent/agent-limits.js';
 import { MAX_TIMEOUT_MS, resolveLimits } from '../../sandbox/limits.js';
 import type { DenoBoundary, SandboxFunction, SandboxLimits, SandboxOptions, SnapshotCache } from '../../shared/types.js';
@@ -89,16 +90,24 @@ export interface PythonMcpServerOptions {
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
-export const MCP_DEFAULTS = { maxSessions: 8, idleMs: 15 * 60_000, maxCodeChars: DEFAULT_MAX_CODE_CHARS, maxPendingCalls: DEFAULT_MAX_PENDING_CALLS } as const;
+export const MCP_DEFAULTS = {
+  maxSessions: 8,
+  maxBoots: availableParallelism(),
+  idleMs: 15 * 60_000,
+  maxCodeChars: DEFAULT_MAX_CODE_CHARS,
+  maxPendingCalls: DEFAULT_MAX_PENDING_CALLS,
+} as const;
 
 /** The server's own limits, beside the sandbox's in `limits`. */
-const SERVER_LIMITS = ['maxSessions', 'idleMs', 'maxCodeChars', 'maxPendingCalls'] as const;
+const SERVER_LIMITS = ['maxSessions', 'maxBoots', 'idleMs', 'maxCodeChars', 'maxPendingCalls'] as const;
 
 /** Everything the transports need, resolved from {@link PythonMcpServerOptions}. */
 export interface ResolvedServerOptions {
   limits: SandboxLimits;
   tools: ToolBounds;
   sessions: SessionBounds;
+  /** Interpreters that boot at once (`limits.maxBoots`); more wait their turn. */
+  maxBoots: number;
   /** Longest JSON-RPC message read, in bytes: room for the largest file (base64) or code (escaped) a call may carry. */
   maxMessageBytes: number;
   /** What each session's sandbox is made with (`PythonSandbox.create`'s options, but its progress). */
@@ -121,11 +130,18 @@ export const DEFAULT_MAX_STATE_BYTES = 2 ** 30;
  * @throws {TypeError | RangeError} an unknown limit or a value out of range (the message names it).
  */
 export function resolveServerOptions(options: PythonMcpServerOptions = {}): ResolvedServerOptions {
-  const { maxSessions: sessionsGiven, idleMs: idleGiven, maxCodeChars: codeGiven, maxPendingCalls: pendingGiven, ...sandboxLimits } = options.limits ?? {};
+  const {
+    maxSessions: sessionsGiven,
+    maxBoots: bootsGiven,
+    idleMs: idleGiven,
+    maxCodeChars: codeGiven,
+    maxPendingCalls: pendingGiven,
+    ...sandboxLimits
+  } = options.limits ?? {};
   const limits = resolveLimits(sandboxLimits);
   const server = readLimits(
     'the MCP server',
-    { maxSessions: sessionsGiven, idleMs: idleGiven, maxCodeChars: codeGiven, maxPendingCalls: pendingGiven },
+    { maxSessions: sessionsGiven, maxBoots: bootsGiven, idleMs: idleGiven, maxCodeChars: codeGiven, maxPendingCalls: pendingGiven },
     SERVER_LIMITS,
     [
       { from: 'maxSessions', to: 'maxSessions', value: options.maxSessions },
@@ -134,6 +150,7 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
     ],
   );
   const maxSessions = whole('limits.maxSessions', server.maxSessions ?? MCP_DEFAULTS.maxSessions, 1, 1000);
+  const maxBoots = whole('limits.maxBoots', server.maxBoots ?? MCP_DEFAULTS.maxBoots, 1, 1000);
   const idleMs = number('limits.idleMs', server.idleMs ?? MCP_DEFAULTS.idleMs, 0, 7 * 24 * 60 * 60_000);
   const maxCodeChars = whole('limits.maxCodeChars', server.maxCodeChars ?? MCP_DEFAULTS.maxCodeChars, 1, 64 * 1024 * 1024);
   const maxPendingCalls = whole('limits.maxPendingCalls', server.maxPendingCalls ?? MCP_DEFAULTS.maxPendingCalls, 1, 1000);
@@ -155,6 +172,7 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       network: deno ? (deno.allowNet ?? false) : true,
     },
     sessions: { maxSessions, idleMs, maxPendingCalls },
+    maxBoots,
     maxMessageBytes,
     sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno },
     functions: options.functions ?? [],

@@ -7,6 +7,7 @@
  * loaded) or a restore that is refused leaves the session as an idle one was before: a new
  * interpreter, and a note saying what was lost.
  */
+import { formatMinutes } from './minutes.js';
 import { SandboxStateError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { type HeldSave, largestPastBound, maxSaveBytes, overShare, toEvict } from './state-eviction.js';
@@ -183,4 +184,9 @@ export function notRestoredNote(why: string): string {
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/^This (interpreter|saved state) cannot be (saved|restored): /, '').slice(0, 500);
+}
+
+/** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
+export function idleNote(idleMs: number): string {
+  return `This session's Python interpreter was closed after ${formatMinutes(idleMs)} without calls, and this run started a new one: variables, imports and files from earlier calls are gone.`;
 }

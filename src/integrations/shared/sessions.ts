@@ -8,13 +8,13 @@
  * the longest idle one rather than being refused. A session's sandbox boots on its first call, so a
  * client that only lists the tools costs no interpreter.
  */
-import { formatMinutes } from './minutes.js';
+import { type BootAdmission, BootLine } from './boot-admission.js';
 import type { SessionBounds } from './session-bounds.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, SandboxFunction } from '../../shared/types.js';
-import { type SessionState, bootSaved, notRestoredNote, rewoundNote, saveInto } from './idle-save.js';
+import { type SessionState, bootSaved, idleNote, notRestoredNote, rewoundNote, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
 /**
@@ -53,17 +53,11 @@ export interface SessionSetup {
    * (an idle interpreter is dropped, and its next run says its state is gone).
    */
   state?: SessionState;
+  /** Where its boots wait their turn, shared by the server's sessions (boot-admission.ts). Default: none, each boots at once. */
+  admission?: BootAdmission;
 }
 
-/** Told to the model when a run starts a new interpreter because the old one was closed while idle. */
-export function idleNote(idleMs: number): string {
-  return `This session's Python interpreter was closed after ${formatMinutes(idleMs)} without calls, and this run started a new one: variables, imports and files from earlier calls are gone.`;
-}
-
-/**
- * One MCP session's Python: booted on first use (with the skills folder's files written in),
- * replaced by `reset()`, dropped when idle; and what its runs may call.
- */
+/** One MCP session's Python: booted on first use (with the skills folder's files written in), replaced by `reset()`, dropped when idle; what its runs may call. */
 export class SessionSandbox {
   /** Functions each run may call (code mode): the server passes them to `run`. */
   readonly functions: readonly SandboxFunction[];
@@ -78,6 +72,7 @@ export class SessionSandbox {
   private skillsNote: string | undefined;
   private readonly release: (() => Promise<void>) | undefined;
   private readonly state: SessionState | undefined;
+  private readonly line: BootLine;
   /** Whether the next interpreter starts from the state saved under `state.key`. */
   private saved: boolean;
   /** The save of the interpreter given back last, while it lasts: the next one boots after it. */
@@ -88,9 +83,8 @@ export class SessionSandbox {
   private unsaved: Promise<PythonSandbox> | undefined;
 
   /**
-   * @param maxPendingCalls Calls this session may have running or queued at once; one more is
-   * refused (each holds its arguments, up to megabytes).
-   * @param setup The functions its runs may call and the skills folder.
+   * @param maxPendingCalls Calls this session may have running or queued at once; one more is refused (each holds its arguments, up to megabytes).
+   * @param setup The functions its runs may call, the skills folder, its save's place, its boots' line.
    * @param after An earlier session under the same key, closing: this one boots once it is closed.
    */
   constructor(
@@ -103,6 +97,7 @@ export class SessionSandbox {
     this.skills = setup.skills;
     this.release = setup.release;
     this.state = setup.state;
+    this.line = new BootLine(setup.admission);
     const saved = () => setup.state?.store.has(setup.state.key) ?? false;
     this.saved = saved();
     // Boots after `after` (an earlier session of this key closing, its save still being made), from what it saved.
@@ -125,7 +120,7 @@ export class SessionSandbox {
     this.busy++;
     if (onProgress) this.listeners.add(onProgress);
     try {
-      const sandbox = await untilAborted(this.sandbox(), signal);
+      const sandbox = await untilAborted(this.line.wait(this.sandbox()), signal);
       await this.markChanging();
       return await use(sandbox);
     } finally {
@@ -209,9 +204,15 @@ export class SessionSandbox {
     return this.current !== undefined;
   }
 
+  /** Whether its interpreter is still waiting for a turn to boot. */
+  get waitingToBoot(): boolean {
+    return this.current !== undefined && this.line.waiting;
+  }
+
   /** Disposes the interpreter; later calls throw `SessionClosedError`. */
   async close(): Promise<void> {
     this.closed = true;
+    this.line.leave();
     await this.parked;
     const live = this.current ?? this.unsaved;
     if (this.state?.lasting && live && !this.running) {
@@ -224,6 +225,7 @@ export class SessionSandbox {
 
   private sandbox(): Promise<PythonSandbox> {
     if (!this.current) {
+      this.line.next();
       const booting = (this.parked ?? Promise.resolve()).then(() => this.boot()).then((sandbox) => this.writeSkills(sandbox));
       this.current = booting;
       // A failed boot is not kept: the next call tries again.
@@ -241,9 +243,10 @@ export class SessionSandbox {
     };
     const unsaved = this.unsaved;
     this.unsaved = undefined;
-    if (unsaved) return unsaved;
-    if (!this.state || !this.saved) return this.create(onProgress);
-    const { sandbox, notRestored, rewound } = await bootSaved((savedState) => this.create(onProgress, savedState), this.state);
+    if (unsaved) return this.line.skip(unsaved);
+    const state = this.state;
+    if (!state || !this.saved) return this.line.run(() => this.create(onProgress));
+    const { sandbox, notRestored, rewound } = await this.line.run(() => bootSaved((savedState) => this.create(onProgress, savedState), state));
     // Only now: a boot that failed (a busy machine's timeout) leaves the save for the next call.
     this.saved = false;
     if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);

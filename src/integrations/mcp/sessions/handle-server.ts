@@ -55,7 +55,13 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
       const answered = await tasks.answer((signal, onOutput) => answerCall(session, call, bounds, ctx, { signal, onOutput }), ctx.mcpReq.signal);
       return isTask(answered) ? answered : withHandle(answered, handle, minted);
     }
-    return withHandle(await answerCall(session, call, bounds, ctx), handle, minted);
+    const answered = await answerCall(session, call, bounds, ctx);
+    // A new handle whose first call gave up waiting for its turn to boot (busy) is forgotten, its boot leaving the line: its handle was never given out.
+    if (minted && session.waitingToBoot) {
+      handles.forget(handle);
+      return answered;
+    }
+    return withHandle(answered, handle, minted);
   });
   if (tasks) serveTasks(server, tasks);
   return server;

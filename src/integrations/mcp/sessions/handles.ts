@@ -107,6 +107,11 @@ export class InterpreterHandles {
     return { error: `${this.goneReason(value)} ${START_AGAIN}` };
   }
 
+  /** Closes a handle's session (one whose handle was never given out). */
+  forget(handle: string): void {
+    void this.registry.close(handle);
+  }
+
   /** A session for a handle whose interpreter is saved in the state folder (by this instance before a restart, or another). */
   private takeUp(handle: string): Resolved {
     try {

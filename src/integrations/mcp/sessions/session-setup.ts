@@ -10,6 +10,7 @@ import type { CreateSandbox, SessionSetup } from '../../shared/sessions.js';
 import { SkillsFolder } from './skills-folder.js';
 import { MemoryStateStore, type SessionState, type StateStore } from '../../shared/idle-save.js';
 import { StateFolder } from './state-folder.js';
+import { BootAdmission } from '../../shared/boot-admission.js';
 
 /** Makes each session's sandbox. */
 export function sandboxMaker(resolved: ResolvedServerOptions): CreateSandbox {
@@ -64,12 +65,15 @@ export function sayOnStderr(line: string): void {
 /**
  * What a new session's runs have besides its sandbox: its own functions when `ownFunctions` makes
  * them (the HTTP gateway: a session's own downstream connections, ended with its interpreter), else
- * the server's `functions`, which every session shares; the server's one skills folder; and its
- * place in the state store, under its id.
+ * the server's `functions`, which every session shares; the server's one skills folder and one line
+ * of boots; and its place in the state store, under its id.
  */
 export function sessionSetup(resolved: ResolvedServerOptions, ownFunctions?: OwnFunctions, state?: StateScope): (id: string) => SessionSetup {
   const skills = resolved.skillsDirectory === undefined ? undefined : new SkillsFolder(resolved.skillsDirectory, resolved.limits.maxFileBytes);
+  // One line for every session of the server: the bound is on the process's boots.
+  const admission = new BootAdmission(resolved.maxBoots);
   return (id) => ({
+    admission,
     ...(ownFunctions ? ownFunctions() : { functions: resolved.functions }),
     skills,
     ...(state && { state: sessionState(state, id) }),

@@ -19,7 +19,8 @@ import { createSessionServer } from '../tools/server.js';
 import { type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
 import { claimStateName } from '../sessions/state-folder.js';
 import { runTasksAfter } from '../sessions/tasks.js';
-import { SessionRegistry, idleNote } from '../../shared/sessions.js';
+import { SessionRegistry } from '../../shared/sessions.js';
+import { idleNote } from '../../shared/idle-save.js';
 import { interpreterIdleMs } from '../../shared/session-bounds.js';
 
 /** A stdio transport that bounds each message and answers unusable ones. */

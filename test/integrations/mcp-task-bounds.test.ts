@@ -66,6 +66,26 @@ describe('tasks', () => {
     expect(() => tasks.get(first)).toThrow(/task not found/);
   });
 
+  test("an id this server cannot place (forged, another instance's, malformed) is unknown or expired, said first, never finished", async () => {
+    const tasks = new RunTasks('py1', BOUNDS);
+    const run = heldRun();
+    const taskId = taskIdOf(await tasks.answer(run.work, never));
+    const secret = taskId.split('.')[1] ?? '';
+    const forged = `py1.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    const reasons = {
+      [forged]: 'this server holds no task of this id',
+      [`py2.${secret}`]: 'it was held by another server instance ("py2")',
+      'not a task': 'it is not a task id this server gave out',
+    };
+    for (const [id, reason] of Object.entries(reasons)) {
+      for (const ask of [() => tasks.get(id), () => tasks.cancel(id)]) {
+        expect(ask).toThrow(`Unknown or expired task id (task not found): ${reason}`);
+        expect(ask).not.toThrow(/finished|completed/);
+      }
+    }
+    run.finish('done');
+  });
+
   test('an ended task is kept keepMs (its ttlMs says until when), then forgotten', async () => {
     const tasks = new RunTasks('py1', BOUNDS);
     const run = heldRun();
@@ -75,7 +95,7 @@ describe('tasks', () => {
     const ended = tasks.get(taskId);
     expect(Date.parse(String(ended.createdAt)) + Number(ended.ttlMs)).toBeGreaterThanOrEqual(Date.now() + BOUNDS.keepMs - 50);
     await sleep(BOUNDS.keepMs + 100);
-    expect(() => tasks.get(taskId)).toThrow(/task not found \(this server holds no task of this id/);
+    expect(() => tasks.get(taskId)).toThrow(/^Unknown or expired task id \(task not found\): this server holds no task of this id/);
     expect(tasks.size).toBe(0);
     expect(tasks.heldResultBytes).toBe(0);
     // An id it never gave out is told the same as the one it forgot (-32602, as the extension wants for an unknown id).

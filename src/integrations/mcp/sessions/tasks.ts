@@ -217,7 +217,8 @@ export class RunTasks {
         : instance !== this.instance
           ? `it was held by another server instance ("${instance}"), which has stopped or which this request did not reach`
           : `this server holds no task of this id: an ended task is kept up to ${formatMinutes(this.bounds.keepMs)}, less when newer tasks need the room, and none outlives a restart`;
-    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Failed to retrieve task: task not found (${why}).`);
+    // Said first and plainly: a client must never read an id it cannot be answered for as a task that finished.
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown or expired task id (task not found): ${why}.`);
   }
 
   private finish(entry: Entry, status: Exclude<Status, 'working'>, outcome: Pick<Entry, 'result' | 'error' | 'stateLost'>): void {

@@ -144,7 +144,7 @@ export class Runs {
   private failBeforeRun(name: string, message: string): RunOutcome {
     const text = `${name}: ${message}\n`;
     this.stream({ stream: 'stderr', text });
-    return { status: 'error', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], files: [] };
+    return { status: 'error', output: text, stdout: '', stderr: text, error: { name, message, traceback: text }, images: [], charts: [], files: [] };
   }
 
   /**
@@ -178,6 +178,7 @@ export class Runs {
       stderr: text,
       error: { name, message, traceback: text },
       images: [],
+      charts: [],
       files: [],
       ...(alive && { removedFiles: [] }),
     };

@@ -1,3 +1,4 @@
+import type { ChartLimits } from '../shared/protocol.js';
 import type { SandboxLimits } from '../shared/types.js';
 import { base64Length } from './files/base64.js';
 
@@ -19,6 +20,22 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
 
 /** Images one run returns at most (the worker skips more, with a note). */
 export const MAX_IMAGES_PER_RUN = 20;
+
+/**
+ * Charts one run returns at most, as JSON text: the worker skips more (with a note), the host
+ * stops a worker that sends more, and refuses a chart from anywhere that is larger.
+ */
+export const CHART_LIMITS: Readonly<ChartLimits> = Object.freeze({
+  maxCharts: 10,
+  maxChartChars: 2 * 1024 * 1024,
+  maxTotalChartChars: 4 * 1024 * 1024,
+});
+
+/**
+ * How deep a chart's JSON may nest (objects and arrays): a real Vega-Lite spec nests about ten
+ * deep. Checked on the text before it is parsed, so a deep one costs no stack.
+ */
+export const MAX_CHART_DEPTH = 64;
 
 /** Files of the working directory one run looks at (and so returns) at most. */
 export const MAX_FILES_PER_RUN = 5000;
@@ -75,10 +92,11 @@ export function maxStreamedChars(limits: Pick<SandboxLimits, 'maxOutputBytes'>):
 }
 
 /**
- * The most text one message from the worker may carry: a run result with files and images at
- * their limits (base64), its output fields, and slack for names and notes. Larger is a worker
+ * The most text one message from the worker may carry: a run result with files, images and charts
+ * at their limits (base64, JSON), its output fields, and slack for names and notes. Larger is a worker
  * that misbehaves (checked in the isolation frame, so the page never deserializes it).
  */
 export function maxMessageChars(limits: SandboxLimits): number {
-  return 2 * base64Length(limits.maxTotalFileBytes) + 8 * maxOutputFieldChars(limits) + 1024 * 1024;
+  // A chart's JSON text is a string inside the result's JSON: escaping its quotes at most doubles it.
+  return 2 * base64Length(limits.maxTotalFileBytes) + 2 * CHART_LIMITS.maxTotalChartChars + 8 * maxOutputFieldChars(limits) + 1024 * 1024;
 }

@@ -13,6 +13,16 @@ import type { Endpoint } from 'comlink';
 import type { DataSegment } from './memory/wasm-data.js';
 import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
+/** Charts (Vega-Lite specs as JSON text) one run returns at most; the worker skips more, with a note. */
+export interface ChartLimits {
+  /** Charts per run. */
+  maxCharts: number;
+  /** Characters of one chart's JSON text (ASCII: characters are bytes). */
+  maxChartChars: number;
+  /** Characters of all of one run's charts together. */
+  maxTotalChartChars: number;
+}
+
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
 export interface BootConfig extends PyodideSource {
   /** Resolved: never undefined by the time it reaches the worker. */
@@ -25,6 +35,8 @@ export interface BootConfig extends PyodideSource {
   maxImagesPerRun: number;
   /** Working-directory files one run looks at and returns at most (`MAX_FILES_PER_RUN`). */
   maxFilesPerRun: number;
+  /** What charts one run returns at most (`CHART_LIMITS`). */
+  charts: ChartLimits;
   /** A memory snapshot from an earlier boot (see worker/snapshots/snapshot.ts); validated before use. */
   snapshot?: SnapshotData;
   /** Node worker threads: the runtime's wasm, compiled once by the host (src/sandbox/runtime/thread-shared.ts). */
@@ -265,7 +277,7 @@ export const functionAnswer = {
 } as const;
 
 /** What the worker returns for a run: `RunResult`'s content, without what the handle adds (`outcome`, `stateLost`, `durationMs`). */
-export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | 'stderr' | 'error' | 'result' | 'images' | 'files'> {
+export interface WorkerRunResult extends Pick<RunResult, 'output' | 'stdout' | 'stderr' | 'error' | 'result' | 'images' | 'charts' | 'files'> {
   /** `ok`, `error` (the code raised), `interrupted` (KeyboardInterrupt or a cancelled await), `fatal` (the interpreter is unusable). */
   status: 'ok' | 'error' | 'interrupted' | 'fatal';
   /**

@@ -26,6 +26,23 @@ export interface ImageOutput {
   data: string;
 }
 
+/** The media types of a chart: a Vega-Lite spec of version 5 or 6. */
+export type ChartMimeType = 'application/vnd.vegalite.v5+json' | 'application/vnd.vegalite.v6+json';
+
+/**
+ * A chart the code produced: a Vega-Lite spec passed to `display()` (a dict, or an object whose
+ * `_repr_mimebundle_` gives one, as Altair's does), or such an object as the cell's last
+ * expression. The host checked it before handing it on (`checkChart`): inline data only, nothing
+ * it names is fetched, no links or user metadata, bounded expressions, size and nesting.
+ */
+export interface ChartOutput {
+  mimeType: ChartMimeType;
+  /** The spec as JSON text, as checked (what was removed is in `note`). */
+  spec: string;
+  /** What the host removed from the spec, one sentence; absent when nothing was. */
+  note?: string;
+}
+
 /**
  * A file the run created or changed in the working directory. Its place is `path`, as for an
  * attachment and in `listFiles()`.
@@ -63,6 +80,8 @@ export interface RunResult {
   /** `repr()` of the trailing expression's value, REPL style, when there is one and it is not None. */
   result?: string;
   images: ImageOutput[];
+  /** Charts (Vega-Lite), checked by the host; a refused one is left out, with a note in the output. */
+  charts: ChartOutput[];
   files: FileOutput[];
   /** True when the interpreter was replaced during this run: globals from earlier runs are gone. */
   stateLost: boolean;

@@ -173,7 +173,16 @@ describe("a run's files: base64 in the result, bytes through fileOutputBytes", (
   });
 
   it('tells the model of them by path, as RunResult.files has it', () => {
-    const result: Omit<RunResult, 'files'> = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], stateLost: false, durationMs: 1 };
+    const result: Omit<RunResult, 'files'> = {
+      outcome: 'OUTCOME_OK',
+      output: '',
+      stdout: '',
+      stderr: '',
+      images: [],
+      charts: [],
+      stateLost: false,
+      durationMs: 1,
+    };
     const response = runResultResponse({ ...result, files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }] });
     expect(response.files).toEqual([{ path: 'out/a.csv', size: 1 }]);
   });

@@ -5,7 +5,7 @@ import { placeOf } from '../../src/agent/run-python/place.js';
 import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python/tool.js';
 import type { FileOutput, RunResult } from '../../src/shared/types.js';
 
-const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1 };
+const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1 };
 
 describe('run_python contract', () => {
   it('describes the environment, the attached files and the time limit', () => {

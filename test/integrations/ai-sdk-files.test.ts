@@ -22,6 +22,7 @@ describe('the AI SDK tool and files', () => {
       stdout: '',
       stderr: '',
       images: [],
+      charts: [],
       files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }],
       stateLost: false,
       durationMs: 1,

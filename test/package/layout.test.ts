@@ -57,6 +57,7 @@ const WORKER_TOP_LEVEL = ['endpoint.ts', 'engine.ts', 'fd-output.ts', 'interpret
 
 /** `src/sandbox/`'s top level: the sandbox's class, its errors and limits, and its rooms (at most 12 entries). */
 const SANDBOX_TOP_LEVEL = [
+  'charts',
   'downloads',
   'errors.ts',
   'files',

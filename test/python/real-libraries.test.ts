@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, resolveLimits } from '../../src/sandbox/limits.js';
+import { CHART_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, resolveLimits } from '../../src/sandbox/limits.js';
 import type { WorkerRunResult } from '../../src/shared/protocol.js';
 import { pngSize } from '../support/png.js';
 
@@ -58,6 +58,9 @@ function runScenarios(): Runs {
       max_total_file_bytes: limits.maxTotalFileBytes,
       max_images: MAX_IMAGES_PER_RUN,
       max_files: MAX_FILES_PER_RUN,
+      max_charts: CHART_LIMITS.maxCharts,
+      max_chart_chars: CHART_LIMITS.maxChartChars,
+      max_total_chart_chars: CHART_LIMITS.maxTotalChartChars,
       recursion_limit: limits.recursionLimit,
     },
     scenarios: Object.entries(SCENARIOS).map(([name, cells]) => ({ name, cells })),

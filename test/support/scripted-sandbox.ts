@@ -15,7 +15,7 @@ export class ScriptedSandbox implements AgentSandbox {
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     this.runs.push(code);
     const partial = await this.respond(code, options);
-    return { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], files: [], stateLost: false, durationMs: 1, ...partial };
+    return { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1, ...partial };
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {

@@ -37,7 +37,7 @@ function scriptedSandbox(output: string) {
     limits: { timeoutMs: 30_000 },
     async run(code: string): Promise<RunResult> {
       ran.push(code);
-      return { outcome: 'OUTCOME_OK', output, stdout: output, stderr: '', images: [], files: [], stateLost: false, durationMs: 1 };
+      return { outcome: 'OUTCOME_OK', output, stdout: output, stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1 };
     },
     async writeFile() {},
   };

@@ -234,6 +234,9 @@ function startRunner(
     max_total_file_bytes: config.maxTotalFileBytes,
     max_images: config.maxImagesPerRun,
     max_files: config.maxFilesPerRun,
+    max_charts: config.charts.maxCharts,
+    max_chart_chars: config.charts.maxChartChars,
+    max_total_chart_chars: config.charts.maxTotalChartChars,
     recursion_limit: config.recursionLimit,
   };
   useLinearPaths((pyodide as unknown as { _module: Parameters<typeof useLinearPaths>[0] })._module);

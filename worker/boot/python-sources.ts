@@ -4,6 +4,7 @@
  */
 import capturePy from '../python/capture.py?raw';
 import cellsPy from '../python/cells.py?raw';
+import chartsPy from '../python/charts.py?raw';
 import defaultApiPy from '../python/default_api.py?raw';
 import figuresPy from '../python/figures.py?raw';
 import interruptsPy from '../python/interrupts.py?raw';
@@ -25,6 +26,7 @@ export const SANDBOX_PYTHON_DIR = '/opt/sandbox';
 export const PYTHON_SOURCES: Record<string, string> = {
   'capture.py': capturePy,
   'cells.py': cellsPy,
+  'charts.py': chartsPy,
   'default_api.py': defaultApiPy,
   'figures.py': figuresPy,
   'interrupts.py': interruptsPy,

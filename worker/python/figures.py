@@ -1,5 +1,7 @@
 """Images from user code: matplotlib figures and objects with ``_repr_png_`` / ``_repr_jpeg_``.
 
+``display()`` also takes charts (Vega-Lite specs and objects that render to one: charts.py).
+
 Written against duck types (a pyplot-like module, objects with ``_repr_png_``) so it is testable
 without matplotlib.
 """
@@ -10,6 +12,8 @@ import base64
 import io
 import sys
 from typing import Any
+
+import charts
 
 
 class ImageCollector:
@@ -72,8 +76,10 @@ class ImageCollector:
             raise failure
 
     def display(self, *objects: Any) -> None:
-        """Shows objects the way a notebook would: images as images, anything else as its repr."""
+        """Shows objects the way a notebook would: images as images, charts as charts, anything else as its repr."""
         for obj in objects:
+            if charts.collector.take(obj):
+                continue
             if _is_figure(obj):
                 buffer = io.BytesIO()
                 obj.savefig(buffer, format="png", bbox_inches="tight")

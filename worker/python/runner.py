@@ -21,6 +21,7 @@ from typing import Any
 
 import capture
 import cells
+import charts
 import figures
 import interrupts
 import rejections
@@ -49,6 +50,9 @@ class Limits:
     max_total_file_bytes: int
     max_images: int
     max_files: int
+    max_charts: int
+    max_chart_chars: int
+    max_total_chart_chars: int
     recursion_limit: int
 
 
@@ -105,6 +109,7 @@ class Runner:
         self.namespace = module.__dict__
         figures.collector.capture_pyplot()  # drop figures left open
         figures.collector.begin()
+        charts.collector.begin()
 
     # -- one run ---------------------------------------------------------------------------
 
@@ -176,6 +181,7 @@ class Runner:
         run_tasks.begin()
         self.capture.begin()
         figures.collector.begin()
+        charts.collector.begin()
         sys.stdout, sys.stderr = self.stdout, self.stderr
         try:
             os.chdir(WORKDIR)
@@ -197,6 +203,8 @@ class Runner:
             record["status"] = "interrupted" if isinstance(error, (KeyboardInterrupt, asyncio.CancelledError)) else "error"
             record["error"] = tracebacks.describe(error)
             self.stderr.write(record["error"]["traceback"])
+        elif value is not None and charts.collector.take(value, dicts=False):
+            pass  # a chart as the last expression is shown as a chart, as a notebook does; a dict stays data
         elif value is not None:
             try:
                 text = repr(value)
@@ -232,12 +240,16 @@ class Runner:
             self.unwalked = changes
         if figures.collector.skipped:
             notes.append(f"[{figures.collector.skipped} more images not returned: {figures.collector.skip_reason}]")
+        if charts.collector.skipped:
+            skipped = charts.collector.skipped
+            notes.append(f"[{skipped} chart{'s' if skipped > 1 else ''} not returned: {charts.collector.skip_reason}]")
         for note in notes:
             self.stderr.write(note + "\n")
         self.capture.flush()
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         record.update(self.capture.result())
         record["images"] = figures.collector.images
+        record["charts"] = charts.collector.charts
         record["files"] = files
         if removed is not None:
             record["removedFiles"] = removed
@@ -290,6 +302,7 @@ def setup(
     restored.install()
     sys.setrecursionlimit(limits.recursion_limit)
     figures.collector.limit(limits.max_images, limits.max_file_bytes, limits.max_total_file_bytes)
+    charts.collector.limit(limits.max_charts, limits.max_chart_chars, limits.max_total_chart_chars)
     interrupts.install()
     rejections.install()
     run_tasks.install()

@@ -5,6 +5,7 @@
  */
 import type { WorkerRunResult } from '../../shared/protocol.js';
 import type { OutputChunk, PythonErrorInfo, RunResult } from '../../shared/types.js';
+import { checkCharts } from '../charts/check-chart.js';
 
 /** Why the host stopped a run. */
 export type StopReason = 'timeout' | 'interrupt';
@@ -23,7 +24,7 @@ export interface Kept {
 
 /** A worker's answer as a result (the host adds `stateLost` and `durationMs`). */
 export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
-  const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files };
+  const base = withCharts({ output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files }, r.charts);
   if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
   if (r.status === 'interrupted' && stopReason) {
     // The KeyboardInterrupt traceback shows where the code was; the note says why it stopped.
@@ -56,7 +57,7 @@ export interface LostRun {
 
 /** A run whose interpreter was lost, as a result. */
 export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash, filesNote, kept }: LostRun): RunResult {
-  const output = fatal ?? joinChunks(streamed);
+  const output = withCharts(fatal ?? joinChunks(streamed), fatal?.charts ?? []);
   const restarted = kept?.restarted ?? GONE;
   let error: PythonErrorInfo;
   if (stopReason === 'timeout') error = timeoutError(timeoutMs, true, restarted);
@@ -69,6 +70,7 @@ export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, cr
     ...withNote(output, error),
     error,
     images: fatal?.images ?? [],
+    charts: output.charts,
     files: fatal?.files ?? [],
     stateLost: kept?.stateLost ?? true,
     durationMs,
@@ -78,7 +80,7 @@ export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, cr
 /** A run stopped while it waited for an interpreter: it never started. */
 export function interruptedBeforeStart(stateLost: boolean, durationMs: number): RunResult {
   const error = { ...interruptedError(false), message: 'Execution was interrupted before it started.' };
-  return { outcome: 'OUTCOME_FAILED', output: '', stdout: '', stderr: '', error, images: [], files: [], stateLost, durationMs };
+  return { outcome: 'OUTCOME_FAILED', output: '', stdout: '', stderr: '', error, images: [], charts: [], files: [], stateLost, durationMs };
 }
 
 /** A finished run whose interpreter holds more memory than allowed, and was replaced for it. */
@@ -113,6 +115,15 @@ function withNote<T extends { output: string; stderr: string }>(fields: T, error
   const line = `[${error.name}: ${error.message}]\n`;
   const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
   return { ...fields, output: fields.output + sep(fields.output) + line, stderr: fields.stderr + sep(fields.stderr) + line };
+}
+
+/** The fields with the charts as checked (`checkCharts`), and a line in the output for each chart refused or changed. */
+function withCharts<T extends { output: string; stderr: string }>(fields: T, charts: WorkerRunResult['charts']): T & Pick<RunResult, 'charts'> {
+  const checked = checkCharts(charts);
+  if (!checked.notes) return { ...fields, charts: checked.charts };
+  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
+  const { output, stderr } = fields;
+  return { ...fields, output: output + sep(output) + checked.notes, stderr: stderr + sep(stderr) + checked.notes, charts: checked.charts };
 }
 
 /** Streamed chunks as the result's three output fields (the worker capped them already). */

@@ -6,7 +6,7 @@ import { isNode } from '../../shared/is-node.js';
 import { defaultRuntimeUrl } from '../../shared/pyodide-defaults.js';
 import type { DenoBoundary, SandboxLimits, SandboxOptions } from '../../shared/types.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxMessageChars, maxStreamedChars } from '../limits.js';
+import { CHART_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxMessageChars, maxStreamedChars } from '../limits.js';
 import { resolvePackageIndex } from '../packages/package-index-option.js';
 import type { BootPlan } from './boot-plan.js';
 import { BUNDLED_PYODIDE_VERSION, bundledRuntime, bundledWorkerUrl } from './bundled-assets.js';
@@ -35,6 +35,7 @@ export function planBoot(options: SandboxOptions, limits: SandboxLimits, base: s
     maxTotalFileBytes: limits.maxTotalFileBytes,
     maxImagesPerRun: MAX_IMAGES_PER_RUN,
     maxFilesPerRun: MAX_FILES_PER_RUN,
+    charts: CHART_LIMITS,
     packageIndex: packageIndex !== undefined,
   };
   const workerUrl = options.workerUrl === undefined ? bundledWorkerUrl() : new URL(options.workerUrl, base);

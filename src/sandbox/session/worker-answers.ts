@@ -4,13 +4,13 @@
  * (events) or turned into a clear error (answers to calls).
  */
 import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../shared/protocol.js';
-import type { FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../shared/types.js';
+import type { ChartOutput, FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../shared/types.js';
 import { base64Length, base64Size, isBase64 } from '../files/base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../shared/protocol.js';
 import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
 import { isObject } from '../../common/json-object.js';
-import { MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
+import { CHART_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -83,6 +83,22 @@ function image(v: unknown, maxBase64: number): ImageOutput {
   return { mimeType: v.mimeType as string, data: v.data };
 }
 
+/** A chart's shape and size; its content is checked when the result is made (`checkChart`). */
+function chart(v: unknown): ChartOutput {
+  if (!isObject(v) || !/^application\/vnd\.vegalite\.v[56]\+json$/.test(String(v.mimeType)) || !isString(v.spec)) fail('chart');
+  if (v.spec.length > CHART_LIMITS.maxChartChars) tooMuch(`a chart of ${formatBytes(v.spec.length)}`);
+  return { mimeType: v.mimeType as ChartOutput['mimeType'], spec: v.spec };
+}
+
+/** A run's charts: at most `CHART_LIMITS.maxCharts`, `maxTotalChartChars` together. */
+function charts(v: unknown): ChartOutput[] {
+  if (!Array.isArray(v)) fail('run result');
+  if (v.length > CHART_LIMITS.maxCharts) tooMuch(`${v.length} charts (at most ${CHART_LIMITS.maxCharts} per run)`);
+  const sum = v.reduce((n: number, item: unknown) => n + (isObject(item) && isString(item.spec) ? item.spec.length : 0), 0);
+  if (sum > CHART_LIMITS.maxTotalChartChars) tooMuch(`${v.length} charts totalling ${formatBytes(sum)}`);
+  return v.map(chart);
+}
+
 function file(v: unknown, maxBase64: number): FileOutput {
   if (!isObject(v) || !isString(v.path) || !isString(v.mimeType) || !isString(v.data) || !isCount(v.size)) fail('file');
   if (v.data.length > maxBase64) tooMuch(`a file of ${formatBytes(base64Size(v.data))}`);
@@ -99,7 +115,8 @@ export type ResultLimits = Pick<SandboxLimits, 'maxOutputBytes' | 'maxFileBytes'
 /**
  * A worker's answer to `run`, checked against what an honest worker can send: the output caps,
  * at most `MAX_IMAGES_PER_RUN` images and `MAX_FILES_PER_RUN` files, file and image bytes within
- * `maxFileBytes` each and `maxTotalFileBytes` together (per kind), all of it valid base64.
+ * `maxFileBytes` each and `maxTotalFileBytes` together (per kind), all of it valid base64, and
+ * charts within `CHART_LIMITS`.
  * Sizes are checked on string lengths before anything is decoded.
  */
 export function validateRunResult(v: unknown, limits: ResultLimits): WorkerRunResult {
@@ -127,6 +144,7 @@ export function validateRunResult(v: unknown, limits: ResultLimits): WorkerRunRe
     error: error(v.error, max),
     result: v.result === undefined ? undefined : text(v.result, 20_000, 'result'),
     images: v.images.map((i) => image(i, perItem)),
+    charts: charts(v.charts ?? []),
     files: v.files.map((f) => file(f, perItem)),
     streamedChunks: v.streamedChunks,
     heapBytes: v.heapBytes,

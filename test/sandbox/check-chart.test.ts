@@ -1,0 +1,103 @@
+/** The host's check of a chart's spec (src/sandbox/charts/check-chart.ts): hostile specs, in Node. */
+import { describe, expect, it } from 'vitest';
+import { checkChart, checkCharts, nestingDepth } from '../../src/sandbox/charts/check-chart.js';
+import { CHART_LIMITS, MAX_CHART_DEPTH } from '../../src/sandbox/limits.js';
+import { lineChartSpec } from '../support/fixtures.js';
+
+const V6 = 'application/vnd.vegalite.v6+json' as const;
+const check = (spec: unknown) => checkChart({ mimeType: V6, spec: typeof spec === 'string' ? spec : JSON.stringify(spec) });
+const bar = (extra: Record<string, unknown> = {}) => ({ data: { values: [{ a: 'x', b: 1 }] }, mark: 'bar', ...extra });
+
+describe('checkChart', () => {
+  it('passes an honest chart unchanged, the same text', () => {
+    const spec = JSON.stringify(lineChartSpec(1000));
+    expect(checkChart({ mimeType: V6, spec })).toEqual({ chart: { mimeType: V6, spec } });
+  });
+
+  it('removes every URL: data, lookups, nested layers and facets, image marks, the url channel', () => {
+    const spec = {
+      data: { url: 'http://127.0.0.1:9/a.csv' },
+      transform: [{ lookup: 'id', from: { data: { url: 'http://127.0.0.1:9/b.csv' }, key: 'id' } }],
+      layer: [{ mark: { type: 'image', url: 'https://example.com/i.png' }, encoding: { url: { field: 'u', type: 'nominal' } } }],
+      facet: { row: { field: 'r' } },
+      spec: { data: { url: 'data/c.json' }, mark: 'point' },
+    };
+    const checked = check(spec);
+    expect(checked.refused).toBeUndefined();
+    const out = JSON.parse(checked.chart!.spec);
+    expect(JSON.stringify(out)).not.toContain('url');
+    expect(out.transform[0].from).toEqual({ data: {}, key: 'id' });
+    expect(checked.chart!.note).toContain('data.url, transform[0].from.data.url, layer[0].mark.url, layer[0].encoding.url, spec.data.url');
+  });
+
+  it('removes href (a javascript: link as a channel or a mark property), usermeta and bindings to page elements', () => {
+    const checked = check(
+      bar({
+        mark: { type: 'bar', href: 'javascript:alert(1)' },
+        encoding: { href: { value: 'javascript:alert(2)' } },
+        usermeta: { embedOptions: { ast: false } },
+        params: [{ name: 'p', value: 1, bind: { input: 'range', element: '#app' } }],
+      }),
+    );
+    const out = JSON.parse(checked.chart!.spec);
+    expect(checked.chart!.spec).not.toContain('javascript:');
+    expect(out.usermeta).toBeUndefined();
+    expect(out.params[0].bind).toEqual({ input: 'range' });
+  });
+
+  it('leaves inline data as it is, a row with a url or href field included', () => {
+    const spec = JSON.stringify(bar({ data: { values: [{ url: 'http://x/', href: 'javascript:1' }] } }));
+    expect(checkChart({ mimeType: V6, spec }).chart?.spec).toBe(spec);
+  });
+
+  it('refuses a 50 MB spec before parsing it: faster than parsing the same text', () => {
+    const huge = `{"data":{"values":[${'{"x":1},'.repeat(50_000_000 / 8)}{"x":1}]},"mark":"point"}`;
+    let started = performance.now();
+    const checked = check(huge);
+    const refusal = performance.now() - started;
+    started = performance.now();
+    JSON.parse(huge); // the control: what a parse of it would cost
+    const parse = performance.now() - started;
+    expect(checked.refused).toMatch(/over the limit of 2,097,152/);
+    expect(refusal).toBeLessThan(parse / 10);
+  });
+
+  it('refuses 10,000-deep nesting without a stack overflow, before parsing', () => {
+    for (const deep of ['['.repeat(10_000) + ']'.repeat(10_000), `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`]) {
+      expect(check(deep).refused).toBe(`the spec nests deeper than ${MAX_CHART_DEPTH} levels`);
+    }
+    expect(nestingDepth('{"a":"[[[[{{{\\"[[","b":[[1]]}')).toBe(3); // brackets in strings do not count
+  });
+
+  it('refuses expressions that are too long or call functions whose cost grows with their arguments', () => {
+    expect(check(bar({ transform: [{ calculate: 'sequence(0, 1e12)', as: 'n' }] })).refused).toBe(
+      'the expression at transform[0].calculate calls sequence, which charts may not use',
+    );
+    expect(check(bar({ encoding: { x: { axis: { labelExpr: `pad('', 1e10)` } } } })).refused).toMatch(/labelExpr calls pad/);
+    expect(check(bar({ transform: [{ filter: `test(/(a+)+$/, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')` }] })).refused).toMatch(/calls test/);
+    expect(check(bar({ params: [{ name: 'p', expr: `1${'+1'.repeat(2000)}` }] })).refused).toMatch(/over 2000 characters/);
+    expect(check(bar({ data: { sequence: { start: 0, stop: 1e9 } } })).refused).toMatch(/makes over 100,000 rows/);
+    expect(check(bar({ width: 1e6 })).refused).toBe('width is 1000000, over 4000');
+  });
+
+  it('refuses what is not a Vega-Lite v5 or v6 spec', () => {
+    expect(check({ $schema: 'https://vega.github.io/schema/vega/v5.json', marks: [] }).refused).toBe('its $schema is not Vega-Lite v5 or v6');
+    expect(check('[1]').refused).toBe('the spec is not a JSON object');
+    expect(check('{"mark":').refused).toBe('the spec is not valid JSON');
+    expect(checkChart({ mimeType: 'text/html', spec: '{}' }).refused).toMatch(/not a Vega-Lite v5 or v6 type/);
+  });
+
+  it("notes a run's refused and changed charts, one line each, and leaves the refused out", () => {
+    const result = checkCharts([
+      { mimeType: V6, spec: JSON.stringify(bar()) },
+      { mimeType: V6, spec: 'x'.repeat(CHART_LIMITS.maxChartChars + 1) },
+      { mimeType: V6, spec: JSON.stringify(bar({ usermeta: {} })) },
+    ]);
+    expect(result.charts).toHaveLength(2);
+    expect(result.notes.split('\n')).toEqual([
+      expect.stringMatching(/^\[chart 2 refused: the spec is 2,097,153 characters/),
+      expect.stringMatching(/^\[chart 3 removed .*: usermeta\]$/),
+      '',
+    ]);
+  });
+});

@@ -18,6 +18,7 @@ import type {
 import type { FileInfo } from '../src/shared/types.js';
 import { bootInterpreter } from './boot/boot.js';
 import { packedState, saveInterpreter } from './snapshots/saved-state.js';
+import { nextTurn } from '../src/shared/memory/paced-bytes.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
 import { DefaultApi } from './code-calls/default-api.js';
@@ -49,6 +50,8 @@ export class PyodideEngine implements WorkerApi {
   private readonly turns = new RunTurns();
   /** Whether the current run must stop: one answer for every part that waits (see Runs `mustStop`). */
   private readonly mustStop: MustStop = () => this.runs.mustStop();
+  /** The idle save going that gives way to a run (`saveState`'s `givesWay`). */
+  private giving: AbortController | undefined;
 
   /** `receiver`: where plain calls may wait for an answer with the thread blocked (blocking-wait.ts). */
   constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined, receiver?: BlockingReceiver) {
@@ -128,8 +131,21 @@ export class PyodideEngine implements WorkerApi {
     return listFiles(this.py);
   }
 
-  saveState(maxPackedBytes: number): Promise<Uint8Array> {
-    return packedState(saveInterpreter(this.py, this.stateKey!), maxPackedBytes);
+  async saveState(maxPackedBytes: number, givesWay = false): Promise<Uint8Array> {
+    const saved = saveInterpreter(this.py, this.stateKey!);
+    if (!givesWay) return packedState(saved, maxPackedBytes);
+    const giving = (this.giving = new AbortController());
+    try {
+      // A turn first: a run that arrived while the memory was copied is heard here.
+      await nextTurn();
+      return await packedState(saved, maxPackedBytes, giving.signal);
+    } finally {
+      if (this.giving === giving) this.giving = undefined;
+    }
+  }
+
+  giveWay(): void {
+    this.giving?.abort(new Error('the save gave way to a run'));
   }
 }
 

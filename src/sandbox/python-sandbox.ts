@@ -39,7 +39,7 @@ export class PythonSandbox {
   private session: WorkerSession;
   /** Resolves to the live session; replaced while a fresh interpreter boots after a kill. */
   private ready: Promise<WorkerSession>;
-  private readonly calls = new CallQueue(() => this.restartPoint.queueEmptied());
+  private readonly calls: CallQueue;
   private active: ActiveRun | undefined;
   private runSeq = 0;
   private disposed = false;
@@ -60,10 +60,14 @@ export class PythonSandbox {
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes, files);
-    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => savedState(s, (fn, ms) => this.call(s, 'saveState', fn, ms))));
+    const idleSave = () =>
+      this.enqueue(async () => this.restartPoint.saved(this.session, (s) => savedState(s, (fn, ms) => this.call(s, 'saveState', fn, ms), true)));
+    const giveWay = () => void Promise.resolve(this.session.remote.giveWay()).catch(() => undefined);
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
-    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes);
+    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes, giveWay);
     this.restartPoint.seed(startedFrom);
+    const point = this.restartPoint;
+    this.calls = new CallQueue(point.queueEmptied.bind(point), point.callWaiting.bind(point));
   }
 
   /**
@@ -118,13 +122,9 @@ export class PythonSandbox {
    * @throws {TypeError | RangeError} `code` is not a string, `timeoutMs` is out of range, or a `functions` entry is malformed (named).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  run(code: string, options: RunOptions = {}): Promise<RunResult> {
-    let checked: ReturnType<typeof runArguments>;
-    try {
-      checked = runArguments(code, options, this.limits);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async run(code: string, options: RunOptions = {}): Promise<RunResult> {
+    // Checked before anything is queued; an async function rejects with the error.
+    const checked = runArguments(code, options, this.limits);
     // Downloads start now, while earlier runs finish or the interpreter boots.
     this.boot.packages?.prefetch(code);
     return this.enqueue(() => this.runNow(code, checked.timeoutMs, options, checked.functions));

@@ -327,9 +327,12 @@ export interface WorkerApi {
   /**
    * The interpreter between runs, packed here (src/shared/memory/saved-state-format.ts), so the bytes leave the
    * worker compressed, as one transferred buffer of at most `maxPackedBytes`. Throws naming a
-   * loaded compiled package, which cannot be saved, or a state over the bound.
+   * loaded compiled package, which cannot be saved, or a state over the bound. `givesWay`: an idle
+   * save that `giveWay()` stops (throwing) once the memory is copied, at its next pause.
    */
-  saveState(maxPackedBytes: number): Promise<Uint8Array>;
+  saveState(maxPackedBytes: number, givesWay?: boolean): Promise<Uint8Array>;
+  /** A run waits behind the save going (begun with `givesWay`): it stops at its next pause. No-op otherwise. */
+  giveWay(): void;
 }
 
 /** `readFile`'s answer for a file over its `maxBytes`. */

@@ -11,6 +11,10 @@
  * alone, before the other suites. A leak grows from stop to stop, so the later stops' median is held
  * to the earlier ones': single stops vary on a loaded machine (one took 377 ms against a first of
  * 149 ms with a second `npm test` beside it) with nothing left behind.
+ *
+ * With the default options, Python's state survives every kind of stop here: a deadline stops
+ * Python in place, and a terminating stop restores the restart point, which gives way to a cell
+ * that arrives while it is being saved (the cell never waits behind it).
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { useHostPage } from '../support/browser/engine-host.js';
@@ -81,6 +85,61 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
       // A hang still fails: a stop that never comes back is seconds, then minutes.
       for (const ms of times) expect(ms).toBeLessThan(15_000);
       expect(after, 'cores the web process uses after the stops, against before them').toBeLessThanOrEqual(before + 0.25);
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "keeps `x` through three deadline stops, five terminating stops sent as the cell before answers, and an abort after a pause, with the default options: the abort's next cell answers within twice the slowest terminating stop",
+    async () => {
+      requireLibBuild();
+      const sandbox = ctx.sandbox('defaults');
+      expect(await sandbox.create()).toMatchObject({ interruptible: false });
+      expect(await sandbox.run('x = 1')).toMatchObject({ outcome: 'OUTCOME_OK' });
+      const deadlines: number[] = [];
+      // Sent at once after the cell before, as a model's turn sends them.
+      for (const code of ['while True: pass', 'def spin():\n    while True: pass\nspin()', 'import itertools\n[n for n in itertools.count() if n < 0]']) {
+        const stopped = await sandbox.run(code, { timeoutMs: 1000 });
+        deadlines.push(Math.round(stopped.durationMs));
+        expect(stopped, code).toMatchObject({ outcome: 'OUTCOME_DEADLINE_EXCEEDED' });
+        expect(await sandbox.run('x'), `x after ${code}`).toMatchObject({ outcome: 'OUTCOME_OK', result: '1' });
+      }
+      const page = ctx.page();
+      /** A terminating stop: `interrupt()` of a busy loop, to the next cell's answer. */
+      const terminatingStop = async () => {
+        const ticket = await sandbox.start('while True: pass');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return page.evaluate(async (ticket: number) => {
+          const start = performance.now();
+          window.harness!.interrupt('defaults');
+          await window.harness!.finish(ticket);
+          const { result } = await window.harness!.run('x', {}, 'defaults');
+          return { result, ms: performance.now() - start };
+        }, ticket);
+      };
+      const stops: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const stop = await terminatingStop();
+        expect(stop.result, `x after terminating stop ${i + 1}`).toBe('1');
+        stops.push(Math.round(stop.ms));
+      }
+      // A model's turn ends; two seconds later its next cell is stopped by the page's signal.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const aborted = await page.evaluate(async () => {
+        const ticket = await window.harness!.start('while True: pass', { abortAfterMs: 300 }, 'defaults');
+        const start = performance.now() + 300;
+        const stopped = await window.harness!.finish(ticket);
+        const next = await window.harness!.run('x', {}, 'defaults');
+        return { outcome: stopped.outcome, result: next.result, stateLost: next.stateLost, ms: performance.now() - start };
+      });
+      console.log(
+        `${engine.name}: deadline stops ${deadlines.join(', ')} ms; terminating stops ${stops.join(', ')} ms; the abort's next cell ${Math.round(aborted.ms)} ms`,
+      );
+      expect(aborted).toMatchObject({ result: '1' });
+      // Each stop restores the restart point: the same work, so a stop far slower than the rest is
+      // one that waited behind a save or left something behind. Their ratios under load are the bench's.
+      for (const ms of stops) expect(ms, `terminating stops: ${stops.join(', ')} ms`).toBeLessThan(15_000);
+      expect(aborted.ms, `the abort's next cell against the slowest terminating stop (${stops.join(', ')} ms)`).toBeLessThanOrEqual(2 * Math.max(...stops));
     },
     TIMEOUT_MS,
   );

@@ -3,7 +3,11 @@
  * what a stop or crash that must replace the worker brings back, and the result says what was undone.
  */
 import { describe, expect } from 'vitest';
+import type { RestartPoint } from '../../src/sandbox/session/restart-point.js';
 import { it } from '../support/fixtures.js';
+
+/** The sandbox's restart point's counts of saves: begun, kept, and given up for a call that arrived. */
+const saves = (sandbox: object) => (sandbox as unknown as { restartPoint: RestartPoint }).restartPoint.counts;
 
 /** Swallows KeyboardInterrupt: only terminating the worker stops it. */
 const UNSTOPPABLE = 'while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass';
@@ -20,6 +24,20 @@ describe.each(['worker', 'deno'] as const)('restart points (%s)', (isolation) =>
       /restarted from the state saved before this run: variables from earlier runs are kept; what this run changed is undone/,
     );
     expect(await sandbox.run('print(x)')).toMatchObject({ stdout: '1\n', stateLost: false });
+  });
+  it('a save going gives way to a run that arrives: the run goes first, the save is made again once the sandbox is idle, and it holds the run', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox({ ...options, isolation });
+    // Packing 20 MB that does not compress keeps the save going long after the run below arrives.
+    await sandbox.run('import os\nblob = os.urandom(20_000_000)\nx = 1');
+    while (saves(sandbox).begun === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await sandbox.run('x = 2')).toMatchObject({ outcome: 'OUTCOME_OK' });
+    expect(saves(sandbox)).toEqual({ begun: 1, kept: 0, gaveWay: 1 });
+    await sandbox.whenIdle();
+    expect(saves(sandbox)).toEqual({ begun: 2, kept: 1, gaveWay: 1 });
+    expect(await sandbox.run(UNSTOPPABLE, { timeoutMs: 300 })).toMatchObject({ stateLost: false });
+    expect((await sandbox.run('x')).result).toBe('2');
   });
 });
 
@@ -53,6 +71,16 @@ describe('restart points (worker)', () => {
     sandbox.interrupt();
     expect(await waiting).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt', message: 'Execution was interrupted before it started.' } });
     expect((await sandbox.run('x')).result).toBe('1');
+  });
+
+  it('runs sent back to back make no save between them, whether queued at once or each sent as the one before answers: one save after the last', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox(options);
+    await Promise.all([sandbox.run('a = 1'), sandbox.run('b = 2'), sandbox.run('c = 3')]);
+    for (const code of ['d = 4', 'e = 5', 'f = 6']) await sandbox.run(code);
+    await sandbox.whenIdle();
+    expect(saves(sandbox)).toEqual({ begun: 1, kept: 1, gaveWay: 0 });
   });
 
   it('interrupt() with nothing running or saving is a no-op: the next run runs', async ({ createSandbox }) => {

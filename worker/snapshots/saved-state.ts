@@ -87,9 +87,9 @@ export function saveInterpreter(py: Interpreter, key: SavedInterpreter['key']): 
 
 const STALE = { stale: true };
 
-/** `saved` packed here, as one buffer to transfer; refused over `maxBytes`. */
-export async function packedState(saved: SavedInterpreter, maxBytes: number): Promise<Uint8Array> {
-  const packed = await packState(saved, maxBytes);
+/** `saved` packed here, as one buffer to transfer; refused over `maxBytes`; `signal` stops it at its next pause. */
+export async function packedState(saved: SavedInterpreter, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const packed = await packState(saved, maxBytes, signal);
   return transfer(packed, [packed.buffer]);
 }
 

@@ -1,10 +1,16 @@
-/** A sandbox's calls, run one at a time in the order made; says when none is queued or going. */
+/** A sandbox's calls, run one at a time in the order made; says when none is queued or going, and when one must wait. */
 export class CallQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private count = 0;
 
-  /** `onEmpty`: the last call settled, told before its caller hears of it (a call the caller makes then counts). */
-  constructor(private readonly onEmpty: () => void) {}
+  /**
+   * `onEmpty`: the last call settled, told before its caller hears of it (a call the caller makes then counts).
+   * `onWaiting`: a call was added behind one going.
+   */
+  constructor(
+    private readonly onEmpty: () => void,
+    private readonly onWaiting: () => void = () => {},
+  ) {}
 
   /** No call is queued or going. */
   get idle(): boolean {
@@ -13,7 +19,7 @@ export class CallQueue {
 
   /** `task`, once every call before it has settled. */
   add<T>(task: () => Promise<T>): Promise<T> {
-    this.count++;
+    if (this.count++ > 0) this.onWaiting();
     const next = this.tail.then(task);
     this.tail = next.catch(() => undefined);
     const done = () => --this.count === 0 && this.onEmpty();

@@ -42,11 +42,11 @@ export function workerPackBound(isolation: Isolation): number {
 /**
  * The worker's part of a save (what holds the sandbox's queue): the bytes it packed, checked for
  * their size (the worker is untrusted). Refusals (a compiled package loaded, too large) as
- * `SandboxStateError`.
+ * `SandboxStateError`. `givesWay`: an idle save, which `session.remote.giveWay()` stops (see there).
  */
-export async function savedState(session: WorkerSession, call: Call): Promise<Uint8Array> {
+export async function savedState(session: WorkerSession, call: Call, givesWay = false): Promise<Uint8Array> {
   const bound = workerPackBound(session.isolation);
-  const asked: unknown = await call(() => Promise.resolve(session.remote.saveState(bound)), SAVE_TIMEOUT_MS).catch(unsaved);
+  const asked: unknown = await call(() => Promise.resolve(session.remote.saveState(bound, givesWay)), SAVE_TIMEOUT_MS).catch(unsaved);
   if (!(asked instanceof Uint8Array) || asked.length > bound)
     throw new SandboxStateError(`This interpreter cannot be saved: the worker answered with something that is not a saved state of at most ${bound} bytes`);
   return asked;

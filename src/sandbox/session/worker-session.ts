@@ -79,8 +79,8 @@ interface RunWatch {
  * message time per run (measured on a 2 ms HumanEval program), more than the rest of the run's bookkeeping.
  */
 function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
-  const { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState } = remote;
-  return { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState };
+  const { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay } = remote;
+  return { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay };
 }
 
 export class WorkerSession {

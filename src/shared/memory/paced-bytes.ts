@@ -49,10 +49,10 @@ const ONE_CALL_BYTES = 16 * 2 ** 20;
 /**
  * `parts` as gzip chunks at zlib's fastest level, in Node. Saves are packed in the worker (its
  * thread is the save's alone), so a small one is gzipped in one blocking call, without a round
- * trip to zlib's pool; a large one streams through the pool a megabyte at a time, without a
- * joined copy of it.
+ * trip to zlib's pool; a large one streams through the pool a slice at a time, without a
+ * joined copy of it, and stops between slices once `signal` aborts.
  */
-export async function gzipNode(parts: readonly Uint8Array[]): Promise<Uint8Array[]> {
+export async function gzipNode(parts: readonly Uint8Array[], signal?: AbortSignal): Promise<Uint8Array[]> {
   const zlib = await import(/* @vite-ignore */ 'node:zlib');
   if (parts.reduce((sum, part) => sum + part.length, 0) <= ONE_CALL_BYTES)
     return [zlib.gzipSync(parts.length === 1 ? parts[0] : joinBytes(parts), { level: 1 })];
@@ -64,10 +64,15 @@ export async function gzipNode(parts: readonly Uint8Array[]): Promise<Uint8Array
     gzip.once('error', reject);
   });
   const settled = ended.catch(() => undefined);
-  for (const part of parts) {
-    // A failed stream drains no more: its end is what to wait for then.
-    if (!gzip.write(part)) await Promise.race([new Promise((resolve) => gzip.once('drain', resolve)), settled]);
-  }
+  for (const part of parts)
+    for (let from = 0; from < part.length; from += SLICE_BYTES) {
+      // A failed stream drains no more: its end is what to wait for then.
+      if (!gzip.write(part.subarray(from, from + SLICE_BYTES))) await Promise.race([new Promise((resolve) => gzip.once('drain', resolve)), settled]);
+      if (signal?.aborted) {
+        gzip.destroy();
+        signal.throwIfAborted();
+      }
+    }
   gzip.end();
   await ended;
   return out;

@@ -66,7 +66,7 @@ export interface CheckedState {
  * `state` (the worker's save, checked) as one gzip-compressed, checksummed blob;
  * refused as soon as the compressed bytes pass `maxPackedBytes`.
  */
-export async function packState(state: SavedInterpreter, maxPackedBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array<ArrayBuffer>> {
+export async function packState(state: SavedInterpreter, maxPackedBytes = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
   const { header: pyodideHeader, memoryBytes, pageMap, pages, files, heapSize, key, base } = state ?? ({} as Partial<SavedInterpreter>);
   const fits = (b: unknown) => b instanceof Uint8Array && b.length <= MAX_STATE_BYTES;
   const filesFit =
@@ -77,7 +77,8 @@ export async function packState(state: SavedInterpreter, maxPackedBytes = Number
   if (typeof key?.sourceHash !== 'string' || !isBase(base) || pageMap.length !== mapLength(memoryBytes) || keptLength(pageMap, memoryBytes) !== pages.length)
     throw new Error('saveState() made a saved interpreter whose sizes do not add up');
   const parts = [...files.map(({ data }) => data), pyodideHeader, pages];
-  const payload = isNode ? await gzipNode(parts) : [await gzipInPage(parts, maxPackedBytes)];
+  const payload = isNode ? await gzipNode(parts, signal) : [await gzipInPage(parts, maxPackedBytes, signal)];
+  signal?.throwIfAborted();
   const packedBytes = payload.reduce((sum, chunk) => sum + chunk.length, 0);
   if (packedBytes > maxPackedBytes) throw new Error(`the saved state packs to more than the ${maxPackedBytes} bytes one may have here`);
   const header: Header = {
@@ -307,7 +308,7 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
 }
 
 /** `parts` as one gzip in a page's worker (`CompressionStream`), refused as soon as it passes `maxBytes`. */
-async function gzipInPage(parts: Uint8Array[], maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+async function gzipInPage(parts: Uint8Array[], maxBytes: number, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
   const reader = streamOf(parts)
     .pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
     .getReader();
@@ -315,8 +316,9 @@ async function gzipInPage(parts: Uint8Array[], maxBytes: number): Promise<Uint8A
   let total = 0;
   for (let next = await reader.read(); !next.done; next = await reader.read()) {
     total += next.value.length;
-    if (total > maxBytes) {
+    if (total > maxBytes || signal?.aborted) {
       void reader.cancel().catch(() => undefined);
+      signal?.throwIfAborted();
       throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
     }
     chunks.push(next.value);

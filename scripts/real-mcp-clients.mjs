@@ -12,6 +12,9 @@
  * Needs `npm run build` first; installs the clients once into node_modules/.cache/real-mcp-clients
  * (Claude Code's native binary is ~400 MB). Prints one Markdown table row per client and transport.
  * The server runs Python in a worker thread (`--isolation worker`): the era does not depend on it.
+ * Codex's entry says `required = true`, as docs/mcp.md tells users to: without it Codex asks its
+ * model before a stdio server has listed its tools, whenever the server starts slower than about a
+ * second (`CODEX_REQUIRED=0` leaves it out, to see that).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,6 +163,8 @@ async function runCodex(client, { home, project, model, mcp }) {
       'startup_timeout_sec = 120',
       // Its tools run without asking (codex exec has no one to ask).
       'default_tools_approval_mode = "approve"',
+      // Codex waits for a required server's start before its first turn, and for no other (docs/mcp.md): CODEX_REQUIRED=0 leaves it out.
+      ...(process.env.CODEX_REQUIRED === '0' ? [] : ['required = true']),
       '',
     ].join('\n'),
   );

@@ -9,7 +9,8 @@
  * `BENCH_ONLY=mcp-tools` only code mode over MCP (mcp-tools.mjs); `BENCH_ONLY=mcp-balancer` only MCP
  * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=mcp-sessions` only the MCP
  * server's sessions held per GiB with idle interpreters saved (mcp-sessions.mjs);
- * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs).
+ * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs); `BENCH_ONLY=browser-saves` only saved
+ * state in the three browser engines (browser-saves.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -41,6 +42,7 @@ import { MCP_SESSIONS_COUNTS, MCP_SESSIONS_QUICK_COUNTS, benchMcpSessions, mcpSe
 import { testSupport } from './run-alone.mjs';
 import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
 import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
+import { BROWSER_SAVES_COUNTS, BROWSER_SAVES_QUICK_COUNTS, benchBrowserSaves, browserSavesTable } from './browser-saves.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -56,8 +58,8 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && !['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'mcp-sessions', 'restart-points', 'saved-state'].includes(ONLY))
-  throw new Error(`BENCH_ONLY=${ONLY}: the choices are browser-cost, code-mode, stops, mcp-tools, mcp-balancer, mcp-sessions, restart-points and saved-state`);
+const GROUPS = ['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'mcp-sessions', 'restart-points', 'saved-state', 'browser-saves'];
+if (ONLY !== undefined && !GROUPS.includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are ${GROUPS.join(', ')}`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
  * visitRounds: first visits per variant (each followed by return visits), in Node, Chromium,
@@ -118,6 +120,7 @@ try {
   else if (ONLY === 'mcp-sessions') results.mcpSessions = await mcpSessions();
   else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
   else if (ONLY === 'saved-state') results.savedState = await savedState();
+  else if (ONLY === 'browser-saves') results.browserSaves = await browserSaves();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
@@ -125,6 +128,7 @@ try {
     results.restartPoints = await restartPoints();
     results.savedState = await savedState();
     results.chromium = await benchChromium();
+    results.browserSaves = await browserSaves();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
     results.stops = await stops();
@@ -167,6 +171,7 @@ console.log(
         mcpSessionsTable(results.mcpSessions),
         restartPointsTable(results.restartPoints),
         savedStateTable(results.savedState),
+        browserSavesTable(results.browserSaves),
       ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
@@ -184,6 +189,7 @@ console.log(
           mcpSessionsTable(results.mcpSessions),
           restartPointsTable(results.restartPoints),
           savedStateTable(results.savedState),
+          browserSavesTable(results.browserSaves),
         ]
   ).join('\n\n'),
 );
@@ -252,6 +258,11 @@ function stops() {
 /** Saved state in Node (saved-state.mjs): save and restore, small and ~100 MB, against a fresh boot. */
 function savedState() {
   return benchSavedState({ distDir: build.distDir, counts: QUICK ? SAVED_STATE_QUICK_COUNTS : SAVED_STATE_COUNTS, log });
+}
+
+/** Saved state in Chromium, Firefox and WebKit (browser-saves.mjs): the widget's save and a reload's restore, with the page's longest pause. */
+function browserSaves() {
+  return benchBrowserSaves({ root: build.root, counts: QUICK ? BROWSER_SAVES_QUICK_COUNTS : BROWSER_SAVES_COUNTS, log });
 }
 
 /** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */

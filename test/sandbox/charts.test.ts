@@ -71,7 +71,7 @@ describe('charts', () => {
     );
     expect(r.charts).toHaveLength(1);
     const spec = JSON.parse(r.charts[0].spec);
-    expect(spec.data).toEqual({});
+    expect(spec.data).toEqual({ values: [] });
     expect(spec.mark).toEqual({ type: 'point' });
     expect(r.charts[0].note).toContain('data.url, mark.href');
     expect(r.output).toContain('[chart 1 removed what a chart may not hold');

@@ -26,7 +26,7 @@ describe('checkChart', () => {
     expect(checked.refused).toBeUndefined();
     const out = JSON.parse(checked.chart!.spec);
     expect(JSON.stringify(out)).not.toContain('url');
-    expect(out.transform[0].from).toEqual({ data: {}, key: 'id' });
+    expect(out.transform[0].from).toEqual({ data: { values: [] }, key: 'id' });
     expect(checked.chart!.note).toContain('data.url, transform[0].from.data.url, layer[0].mark.url, layer[0].encoding.url, spec.data.url');
   });
 

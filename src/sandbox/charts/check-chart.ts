@@ -110,6 +110,8 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
     if (REMOVED.has(key) || (key === 'element' && path.endsWith('bind'))) {
       delete node[key];
       removed.push(at);
+      // A data source without its URL is an empty inline one: vega-lite cannot compile `data: {}` in a lookup.
+      if (key === 'url' && /(?:^|\.)data$/.test(path)) node.values = [];
       continue;
     }
     if (typeof value === 'string' && EXPRESSION_KEY.test(key)) {

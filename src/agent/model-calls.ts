@@ -16,6 +16,7 @@ import {
 import { calledByModel, sandboxFunctions } from './run-python/code-functions.js';
 import { runPythonCall, withCallId } from './run-python/executor.js';
 import type { RunResult } from '../shared/types.js';
+import { runImages } from '../sandbox/charts/run-images.js';
 import type { CallEvent } from './events.js';
 import { RUN_PYTHON, parseRunPythonArgs, runResultResponse } from './run-python/tool.js';
 import type { AgentSandbox, LocalFunction } from './types.js';
@@ -83,7 +84,7 @@ async function runPython(call: FunctionCall, code: string, sandbox: AgentSandbox
   const { result, transcript } = await runPythonCall(call, code, sandbox, ctx, functions);
   return {
     response: functionResponsePart(call, runResultResponse(result), ctx.imagesInside ? responseImages(result) : []),
-    followUp: ctx.imagesInside ? [] : result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
+    followUp: ctx.imagesInside ? [] : runImages(result).map((image) => createPartFromBase64(image.data, image.mimeType)),
     transcript,
   };
 }
@@ -120,7 +121,7 @@ function functionResponsePart(call: FunctionCall, response: Record<string, unkno
 }
 
 function responseImages(result: RunResult): FunctionResponsePart[] {
-  return result.images.map((image) => createFunctionResponsePartFromBase64(image.data, image.mimeType));
+  return runImages(result).map((image) => createFunctionResponsePartFromBase64(image.data, image.mimeType));
 }
 
 /** The call as the transcript shows it (no thought signature: that belongs to the history only). */

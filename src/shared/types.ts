@@ -39,8 +39,13 @@ export interface ChartOutput {
   mimeType: ChartMimeType;
   /** The spec as JSON text, as checked (what was removed is in `note`). */
   spec: string;
-  /** What the host removed from the spec, one sentence; absent when nothing was. */
+  /** What the host removed from the spec, or why it could not draw it, one sentence; absent when neither. */
   note?: string;
+  /**
+   * The chart drawn as a PNG for a model that sees images, where the host draws charts (Node:
+   * `drawCharts`); absent until then. A renderer that knows charts draws the spec instead.
+   */
+  image?: ImageOutput;
 }
 
 /**

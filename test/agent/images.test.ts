@@ -13,6 +13,7 @@ import type { FakeGemini } from '../fake-gemini/server.js';
 import { FUNCTION_RESPONSE_PARTS_REFUSAL } from '../fake-gemini/validate.js';
 import type { RecordedRequest } from '../fake-gemini/wire.js';
 import { DISPLAY_PNG_CODE, collect, kindsOf, partsOf, useAgentFixture } from '../support/agent-fixtures.js';
+import { lineChartSpec } from '../support/fixtures.js';
 
 let fake: FakeGemini;
 let sandbox: PythonSandbox;
@@ -59,6 +60,21 @@ describe("images inside function responses (the default, images: 'auto')", () =>
     expect(after(fake.requests[1])).toBe(true);
     expect(isPng(lastTurn(fake.requests[1]).parts?.[1].inlineData?.data)).toBe(true);
     expect(after(fake.requests[3])).toBe(true);
+    expect(fake.failures).toEqual([]);
+  });
+});
+
+describe('charts', () => {
+  it("sends a chart's PNG inside the function response, drawn in Node, and keeps it in the transcript", async () => {
+    const code = `display(${JSON.stringify(lineChartSpec(100))})\nprint("charted")`;
+    fake.script([{ reply: reply([runPythonCall(code, 'chart')]) }, { reply: reply([text('A wave.')]) }]);
+    const res = await createCodeExecutionChat({ ai: clientFor(fake), model: MODEL, sandbox }).sendMessage({ message: 'Chart it.' });
+
+    const [response] = functionResponses(fake.requests[1]);
+    expect(response.response).toEqual({ outcome: 'OUTCOME_OK', output: 'charted\n', images: 1, charts: 1 });
+    expect(response.parts?.[0].inlineData?.mimeType).toBe('image/png');
+    expect(isPng(response.parts?.[0].inlineData?.data)).toBe(true);
+    expect(kindsOf(partsOf(res))).toEqual(['executableCode', 'codeExecutionResult', 'inlineData', 'text']);
     expect(fake.failures).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { fakeDeno } from '../support/fake-deno.js';
-import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
+import { BOOT_TIMEOUT_MS, lineChartSpec } from '../support/fixtures.js';
 import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
 import { temporaryFolder } from '../support/mcp-servers.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
@@ -53,6 +53,19 @@ test('an image comes back as MCP image content', async () => {
   expect(result.content[0]).toMatchObject({ type: 'text', text: 'drawn' });
   expect(result.content[1]).toMatchObject({ type: 'image', mimeType: 'image/png' });
   expect(pngSize(result.content[1].data ?? '')).toEqual({ width: 1, height: 1 });
+});
+
+test('a chart comes back as its spec in structuredContent and its PNG as an image block, a data URL removed with a note', async () => {
+  const spec = { ...lineChartSpec(20), transform: [{ lookup: 'x', from: { data: { url: 'http://127.0.0.1:9/x.csv' }, key: 'x', fields: ['z'] } }] };
+  const result = await mcp.call('run_python', { code: `import json\ndisplay(json.loads(${JSON.stringify(JSON.stringify(spec))}))` });
+  expect(textOf(result)).toContain(
+    '[chart 1 removed what a chart may not hold (inline data only; no links, outside URLs or user metadata): transform[0].from.data.url]',
+  );
+  expect(result.content[1]).toMatchObject({ type: 'image', mimeType: 'image/png' });
+  expect(pngSize(result.content[1].data ?? '').width).toBeGreaterThan(200);
+  const [chart] = (result.structuredContent as { charts: { mimeType: string; spec: string; drawn: boolean }[] }).charts;
+  expect(chart).toMatchObject({ mimeType: 'application/vnd.vegalite.v6+json', drawn: true, note: expect.stringContaining('data.url') });
+  expect(JSON.parse(chart.spec).transform[0].from.data).toEqual({ values: [] });
 });
 
 test('writes a file, Python reads it, and read_file returns what Python wrote', async () => {

@@ -4,6 +4,7 @@
  * Interactions `function_result`, a Live tool response) is each loop's own business.
  */
 import type { FunctionCall, Part } from '@google/genai';
+import { isNode } from '../../shared/is-node.js';
 import type { RunResult, SandboxFunction } from '../../shared/types.js';
 import type { CallEvent } from '../events.js';
 import type { AgentSandbox } from '../types.js';
@@ -38,7 +39,7 @@ export async function runPythonCall(
   // Live chunks can be delivered after the run has resolved; those are dropped so that no
   // `output` event follows `run-end` (whose result holds the whole output anyway).
   let ended = false;
-  const result = await sandbox.run(code, {
+  let result = await sandbox.run(code, {
     signal,
     ...(functions.length > 0 && { functions }),
     onOutput: (chunk) => {
@@ -48,6 +49,9 @@ export async function runPythonCall(
   ended = true;
   // A run stopped by the caller's abort is not a result to give the model: the whole message is abandoned.
   signal?.throwIfAborted();
+  // The model sees each chart as a PNG. Node draws it here (its renderer, a chunk of its own, is
+  // loaded by the first run with a chart); a page's renderer is the page's own.
+  if (isNode && result.charts.length > 0) result = await (await import('../../sandbox/charts/render-node.js')).drawCharts(result);
   ctx.emit({ type: 'run-end', step, callId: call.id, code, result });
   const [, resultPart, ...imageParts] = toParts(code, result);
   return { result, transcript: [withCallId(resultPart, call.id), ...imageParts] };

@@ -1,5 +1,6 @@
 import { Language, type Outcome, type Part, createPartFromBase64, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
 import type { RunOutcome, RunResult } from '../../shared/types.js';
+import { runImages } from '../../sandbox/charts/run-images.js';
 
 /** RunOutcome, spelled out in types.ts, is exactly the SDK's outcomes less OUTCOME_UNSPECIFIED (a compile error otherwise). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -42,6 +43,6 @@ export function toParts(code: string, result: RunResult): Part[] {
   return [
     createPartFromExecutableCode(code, Language.PYTHON),
     createPartFromCodeExecutionResult(result.outcome as Outcome, resultOutputText(result)),
-    ...result.images.map((image) => createPartFromBase64(image.data, image.mimeType)),
+    ...runImages(result).map((image) => createPartFromBase64(image.data, image.mimeType)),
   ];
 }

@@ -4,6 +4,7 @@
  */
 import type { FunctionDeclaration } from '@google/genai';
 import type { PythonErrorInfo, RunResult } from '../../shared/types.js';
+import { runImages } from '../../sandbox/charts/run-images.js';
 import { codeFunctionsSentence } from './code-functions.js';
 import { resolveExistingFiles } from './existing-files.js';
 import { listedFiles } from './files.js';
@@ -101,7 +102,10 @@ export function runResultResponse(result: RunResult): Record<string, unknown> {
     response.files = files.map((file) => ({ path: file.path, size: file.size }));
     if (unlisted > 0) response.filesNotListed = unlisted;
   }
-  if (result.images.length > 0) response.images = result.images.length;
+  const images = runImages(result).length;
+  if (images > 0) response.images = images;
+  // The charts' pictures are among the images; their specs stay with the host's renderer.
+  if (result.charts.length > 0) response.charts = result.charts.length;
   return response;
 }
 

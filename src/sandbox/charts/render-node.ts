@@ -6,7 +6,7 @@
  * fonts). The four packages are optional peer dependencies, imported the first time a chart is
  * drawn: an install that never draws one needs none of them.
  */
-import type { ChartOutput } from '../../shared/types.js';
+import type { ChartOutput, RunResult } from '../../shared/types.js';
 import { checkChart } from './check-chart.js';
 
 /** A chart drawn: its PNG and the SVG it was rasterized from. */
@@ -106,6 +106,38 @@ function loadedRenderer(): Promise<Renderer> {
     });
   }
   return renderer;
+}
+
+/**
+ * The result with each chart's PNG in `image`, for a model that sees images. A chart that cannot
+ * be drawn (a renderer package not installed, say) keeps its spec and gets a line in the output
+ * and in its `note`: the run goes on.
+ */
+export async function drawCharts(result: RunResult, options?: RenderChartOptions): Promise<RunResult> {
+  if (result.charts.length === 0) return result;
+  let notes = '';
+  const charts: ChartOutput[] = [];
+  for (const [index, chart] of result.charts.entries()) {
+    if (chart.image) {
+      charts.push(chart);
+      continue;
+    }
+    try {
+      const { png } = await renderChart(chart, options);
+      charts.push({ ...chart, image: { mimeType: 'image/png', data: base64(png) } });
+    } catch (error) {
+      const why = (error as Error).message;
+      notes += `[chart ${index + 1} not drawn as an image: ${why}]\n`;
+      charts.push({ ...chart, note: chart.note ? `${chart.note}; not drawn: ${why}` : `not drawn: ${why}` });
+    }
+  }
+  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
+  if (!notes) return { ...result, charts };
+  return { ...result, charts, output: result.output + sep(result.output) + notes, stderr: result.stderr + sep(result.stderr) + notes };
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** The zoom that gives `scale`, or a smaller one that keeps the longer side within `MAX_PICTURE_SIDE`. */

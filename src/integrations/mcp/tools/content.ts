@@ -1,22 +1,23 @@
 /**
- * Tool results as MCP content: a run as its text and one `image` block per image, a file as text,
+ * Tool results as MCP content: a run as its text and one `image` block per image and drawn chart, a file as text,
  * an image or a base64 resource; each with its structured result (structured.ts) beside it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { RunResult } from '../../../shared/types.js';
+import { runImages } from '../../../sandbox/charts/run-images.js';
 import { runResultText } from '../../shared/run-text.js';
 import { runStructured } from './structured.js';
 
 /**
- * The result of a `run_python` call: the run's text (see `runResultText`), then its images, and
- * the run's fields as `structuredContent`.
+ * The result of a `run_python` call: the run's text (see `runResultText`), then its images and its
+ * charts' PNGs (`drawCharts`), and the run's fields as `structuredContent` (the charts' specs among them).
  * @param note Said before the text: the interpreter was closed while idle, so earlier state is gone.
  * @param skillsNote Said before the text too: skills the folder left out of this interpreter, or did not keep from this run.
  */
 export function runContent(result: RunResult, note?: string, skillsNote?: string): CallToolResult {
   const text = [note, skillsNote, runResultText(result)].filter(Boolean).join('\n\n');
   return {
-    content: [{ type: 'text', text }, ...result.images.map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }))],
+    content: [{ type: 'text', text }, ...runImages(result).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }))],
     structuredContent: runStructured(result, note, skillsNote),
   };
 }

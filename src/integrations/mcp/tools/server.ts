@@ -10,6 +10,7 @@ import { type CallToolResult, type ProgressToken, Server, type ServerContext, ty
 import type { SandboxFileTooLargeError } from '../../../sandbox/errors.js';
 import type { PythonSandbox } from '../../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../../sandbox/files/workdir-paths.js';
+import { drawCharts } from '../../../sandbox/charts/render-node.js';
 import type { LoadProgress, OutputChunk, SandboxFunction } from '../../../shared/types.js';
 import { WORKER_ALTERNATIVE } from '../boundary.js';
 import { BUSY_RETRY_SECONDS, BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from '../errors.js';
@@ -119,7 +120,8 @@ async function callTool(
         onProgress,
       });
       const notKept = await session.skills?.keep(result.files);
-      return runContent(result, session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
+      // Charts as PNGs too: most hosts show (and give their model) images, not Vega-Lite specs.
+      return runContent(await drawCharts(result), session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
     }
     case 'write_file': {
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });

@@ -23,6 +23,11 @@ export type RunStructuredContent = {
   error?: { name: string; message: string; traceback: string };
   /** The images, in the order of the result's image blocks (which carry their data). */
   images: { mimeType: string }[];
+  /**
+   * The charts: Vega-Lite specs as JSON text, checked by the host, for a host that draws them;
+   * each one drawn is also an image block, after the images, in this order (`drawn`).
+   */
+  charts: { mimeType: string; spec: string; note?: string; drawn: boolean }[];
   /** The files the run wrote (at most 20, names shortened past 120 characters), with their sizes in bytes. */
   files: { path: string; size: number }[];
   /** Files the run wrote beyond those listed. */
@@ -66,6 +71,19 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
       required: ['name', 'message', 'traceback'],
     },
     images: { type: 'array', items: { type: 'object', properties: { mimeType: { type: 'string' } }, required: ['mimeType'] } },
+    charts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          mimeType: { type: 'string', description: 'application/vnd.vegalite.v5+json or v6' },
+          spec: { type: 'string', description: 'the Vega-Lite spec as JSON text (inline data only)' },
+          note: { type: 'string', description: 'what the host removed from the spec, or why it was not drawn' },
+          drawn: { type: 'boolean', description: 'an image block after the images holds its PNG' },
+        },
+        required: ['mimeType', 'spec', 'drawn'],
+      },
+    },
     files: FILES,
     unlistedFiles: { type: 'integer' },
     stateLost: { type: 'boolean', description: 'variables and imports from earlier calls are gone' },
@@ -73,7 +91,7 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
     skillsNote: { type: 'string', description: 'skills of the skills folder left out of this interpreter, or not kept from this run' },
     durationMs: { type: 'number' },
   },
-  required: ['outcome', 'output', 'images', 'files', 'unlistedFiles', 'stateLost', 'durationMs'],
+  required: ['outcome', 'output', 'images', 'charts', 'files', 'unlistedFiles', 'stateLost', 'durationMs'],
 };
 
 /** The output schema of `write_file` and `read_file`. */
@@ -103,6 +121,7 @@ export function runStructured(result: RunResult, note?: string, skillsNote?: str
     ...(result.result !== undefined && { result: result.result }),
     ...(result.error && { error: { name: result.error.name, message: result.error.message, traceback: result.error.traceback } }),
     images: result.images.map(({ mimeType }) => ({ mimeType })),
+    charts: result.charts.map(({ mimeType, spec, note, image }) => ({ mimeType, spec, ...(note && { note }), drawn: image !== undefined })),
     files: files.map(({ path, size }) => ({ path, size })),
     unlistedFiles: unlisted,
     stateLost: notes.length > 0,

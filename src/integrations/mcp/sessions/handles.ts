@@ -126,7 +126,7 @@ export class InterpreterHandles {
     if (!this.owns(handle))
       return `The Python state of this handle is not on this server: it was held by another server instance ("${handle.split('.')[0]}"), which has stopped or which this request did not reach, and its variables and files cannot be recovered here.`;
     const idle = this.idleMs > 0 ? `unused for ${formatMinutes(this.idleMs)}, ` : '';
-    return `The Python state of this handle is gone (${idle}replaced by newer interpreters at the server's bound, or the server restarted): its variables and files cannot be recovered.`;
+    return `The Python state of this handle is gone (${idle}replaced by newer interpreters at the server's bound, its save refused as too large for --max-state-bytes, or the server restarted): its variables and files cannot be recovered.`;
   }
 }
 

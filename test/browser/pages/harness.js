@@ -70,6 +70,8 @@ export async function installHarness() {
     const functions = pageFunctions?.map((name) => PAGE_FUNCTIONS[name]);
     // A signal that aborts `abortAfterMs` after the run began (an AbortSignal cannot cross page.evaluate).
     const signal = abortAfterMs === undefined ? undefined : AbortSignal.timeout(abortAfterMs);
+    // When it fired: a busy page's timer may fire late.
+    signal?.addEventListener('abort', () => (window.__abortedAt = performance.now()));
     const result = await get(id).run(code, { ...rest, onOutput, ...(functions && { functions }), ...(signal && { signal }) });
     return { ...result, streamed };
   };

@@ -1,13 +1,13 @@
 /**
  * A chart's picture in Node, with no browser and no native module: vega-lite compiles the checked
- * spec, vega draws it as SVG (no canvas: `renderer: 'none'`, expressions interpreted, not
- * compiled into functions, a loader that fetches nothing), and resvg's WebAssembly build
- * rasterizes the SVG to PNG with a font read from `dejavu-fonts-ttf` (resvg-wasm sees no system
- * fonts). The four packages are optional peer dependencies, imported the first time a chart is
- * drawn: an install that never draws one needs none of them.
+ * spec, vega draws it as SVG and resvg's WebAssembly build rasterizes the SVG to PNG, with a font
+ * read from `dejavu-fonts-ttf` (resvg's wasm sees no system font), in a process of their own
+ * (render-process.ts). The packages are optional peer dependencies, loaded the first time a chart
+ * is drawn: an install that never draws one needs none of them.
  */
 import type { ChartOutput, RunResult } from '../../shared/types.js';
 import { checkChart } from './check-chart.js';
+import { type ProcessSetup, type RenderJob, renderInProcess } from './render-process.js';
 
 /** A chart drawn: its PNG and the SVG it was rasterized from. */
 export interface ChartPicture {
@@ -30,45 +30,19 @@ export const MAX_PICTURE_SIDE = 2000;
 /** What `renderChart` needs beside this package; named in its error when one is missing. */
 export const CHART_PACKAGES = ['vega', 'vega-lite', 'vega-interpreter', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'] as const;
 
-/** A chart that could not be drawn: refused by `checkChart`, a renderer package missing, or vega's own error. */
+/** A chart that could not be drawn: refused by `checkChart`, a package missing, over the drawing's time or memory, or vega's own error. */
 export class ChartRenderError extends Error {
   override name = 'ChartRenderError';
 }
 
-type Vega = typeof import('vega');
-type VegaLite = typeof import('vega-lite');
-type Interpreter = typeof import('vega-interpreter');
-type Resvg = typeof import('@resvg/resvg-wasm');
-interface Renderer {
-  vega: Vega;
-  vegaLite: VegaLite;
-  interpreter: Interpreter;
-  resvg: Resvg;
-  fonts: Uint8Array[];
-}
-
-let renderer: Promise<Renderer> | undefined;
-
 /**
- * Draws a chart as PNG (and SVG) in Node. The spec is checked first (`checkChart`), so a chart
- * from anywhere may be passed; nothing it names is fetched.
- * @throws {ChartRenderError} the chart is refused, a package of `CHART_PACKAGES` is not installed, or vega fails on it.
+ * Draws a chart as PNG (and SVG) in Node, in a process of its own. The spec is checked first
+ * (`checkChart`), so a chart from anywhere may be passed; nothing it names is fetched.
+ * @throws {ChartRenderError} the chart is refused, a package of `CHART_PACKAGES` is not installed, or it cannot be drawn.
  */
 export async function renderChart(chart: Pick<ChartOutput, 'mimeType' | 'spec'>, options: RenderChartOptions = {}): Promise<ChartPicture> {
-  const svg = await renderChartSvg(chart);
-  const { resvg, fonts } = await loadedRenderer();
-  const image = new resvg.Resvg(svg, {
-    font: { fontBuffers: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', loadSystemFonts: false },
-    fitTo: zoomWithin(svg, options.scale ?? 1),
-  });
-  try {
-    const rendered = image.render();
-    const picture = { png: rendered.asPng(), svg, width: rendered.width, height: rendered.height };
-    rendered.free();
-    return picture;
-  } finally {
-    image.free();
-  }
+  const answer = await draw(chart, { scale: options.scale ?? 1, svgOnly: false });
+  return { png: answer.png as Uint8Array, svg: answer.svg, width: answer.width as number, height: answer.height as number };
 }
 
 /**
@@ -76,36 +50,7 @@ export async function renderChart(chart: Pick<ChartOutput, 'mimeType' | 'spec'>,
  * @throws {ChartRenderError} as `renderChart`.
  */
 export async function renderChartSvg(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<string> {
-  const checked = checkChart(chart);
-  if (checked.refused !== undefined) throw new ChartRenderError(`The chart was refused: ${checked.refused}.`);
-  const { vega, vegaLite, interpreter } = await loadedRenderer();
-  try {
-    // Quiet: vega-lite's warnings (an unused channel, say) would go to the console of an MCP server.
-    const compiled = vegaLite.compile(JSON.parse(checked.chart.spec), { logger: vega.logger(vega.None) }).spec;
-    const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
-      renderer: 'none',
-      loader: refusingLoader(),
-      expr: interpreter.expressionInterpreter,
-      logLevel: vega.None,
-    });
-    try {
-      return await view.toSVG();
-    } finally {
-      view.finalize();
-    }
-  } catch (error) {
-    throw new ChartRenderError(`The chart could not be drawn: ${(error as Error).message}`);
-  }
-}
-
-function loadedRenderer(): Promise<Renderer> {
-  if (!renderer) {
-    renderer = loadRenderer();
-    renderer.catch(() => {
-      renderer = undefined; // installed later, they are found on the next chart
-    });
-  }
-  return renderer;
+  return (await draw(chart, { scale: 1, svgOnly: true })).svg;
 }
 
 /**
@@ -124,70 +69,47 @@ export async function drawCharts(result: RunResult, options?: RenderChartOptions
     }
     try {
       const { png } = await renderChart(chart, options);
-      charts.push({ ...chart, image: { mimeType: 'image/png', data: base64(png) } });
+      charts.push({ ...chart, image: { mimeType: 'image/png', data: Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64') } });
     } catch (error) {
       const why = (error as Error).message;
       notes += `[chart ${index + 1} not drawn as an image: ${why}]\n`;
       charts.push({ ...chart, note: chart.note ? `${chart.note}; not drawn: ${why}` : `not drawn: ${why}` });
     }
   }
-  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
   if (!notes) return { ...result, charts };
+  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
   return { ...result, charts, output: result.output + sep(result.output) + notes, stderr: result.stderr + sep(result.stderr) + notes };
 }
 
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+async function draw(chart: Pick<ChartOutput, 'mimeType' | 'spec'>, job: Omit<RenderJob, 'spec'>) {
+  const checked = checkChart(chart);
+  if (checked.refused !== undefined) throw new ChartRenderError(`The chart was refused: ${checked.refused}.`);
+  const answer = await renderInProcess({ ...job, spec: checked.chart.spec }, processSetup);
+  if (answer.error !== undefined) throw new ChartRenderError(`The chart could not be drawn: ${answer.error}.`);
+  return answer;
 }
 
-/** The zoom that gives `scale`, or a smaller one that keeps the longer side within `MAX_PICTURE_SIDE`. */
-function zoomWithin(svg: string, scale: number): { mode: 'zoom'; value: number } {
-  const size = (name: string) => Number(new RegExp(`^<svg[^>]*?\\s${name}="([\\d.]+)"`).exec(svg)?.[1] ?? 0);
-  const longest = Math.max(size('width'), size('height'), 1);
-  return { mode: 'zoom', value: Math.min(scale, MAX_PICTURE_SIDE / longest) };
-}
-
-/** A loader that refuses every URL and file: a checked spec names none, and none is fetched if one slips by. */
-function refusingLoader() {
-  const refuse = async (uri: unknown): Promise<never> => {
-    throw new Error(`charts load nothing (${String(uri).slice(0, 100)})`);
-  };
-  return { load: refuse, sanitize: refuse, http: refuse, file: refuse };
-}
-
-async function loadRenderer(): Promise<Renderer> {
-  // Names, not literals: bundlers leave these optional packages to the app's own install.
-  const load = (name: string) => import(/* @vite-ignore */ name);
+/** Finds the packages from this module (the app's install), and reads resvg's wasm and the fonts. */
+async function processSetup(): Promise<ProcessSetup> {
   try {
-    const [vega, vegaLite, interpreter, resvg, { readFile }, { createRequire }] = await Promise.all([
-      load(CHART_PACKAGES[0]) as Promise<Vega>,
-      load(CHART_PACKAGES[1]) as Promise<VegaLite>,
-      load(CHART_PACKAGES[2]) as Promise<Interpreter>,
-      load(CHART_PACKAGES[3]) as Promise<Resvg>,
+    const [{ readFile }, { createRequire }, { pathToFileURL }] = await Promise.all([
       import(/* @vite-ignore */ 'node:fs/promises'),
       import(/* @vite-ignore */ 'node:module'),
+      import(/* @vite-ignore */ 'node:url'),
     ]);
     const require = createRequire(import.meta.url);
-    const read = async (path: string) => new Uint8Array(await readFile(require.resolve(path)));
+    const url = (name: string) => pathToFileURL(require.resolve(name)).href;
+    const read = async (name: string) => new Uint8Array(await readFile(require.resolve(name)));
+    const modules = { vega: url('vega'), vegaLite: url('vega-lite'), interpreter: url('vega-interpreter'), resvg: url('@resvg/resvg-wasm') };
     const [wasm, ...fonts] = await Promise.all([
       read('@resvg/resvg-wasm/index_bg.wasm'),
       read('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
       read('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
     ]);
-    await initOnce(resvg, wasm);
-    return { vega, vegaLite, interpreter, resvg, fonts };
+    return { modules, wasm, fonts, maxSide: MAX_PICTURE_SIDE };
   } catch (error) {
     throw new ChartRenderError(
       `Charts are drawn in Node with optional packages: install them beside this one (npm install ${CHART_PACKAGES.join(' ')}). ${(error as Error).message}`,
     );
-  }
-}
-
-/** resvg's wasm can be initialized once per process; another copy of this module may have done it. */
-async function initOnce(resvg: Resvg, wasm: Uint8Array): Promise<void> {
-  try {
-    await resvg.initWasm(wasm);
-  } catch (error) {
-    if (!/already initialized/i.test((error as Error).message)) throw error;
   }
 }

@@ -104,6 +104,13 @@ describe('stdout and stderr', () => {
     expect(result.outputFiles).toEqual([{ name: 'figure_1.png', content: PNG_1X1_BASE64, contentEncoding: 'base64', mimeType: 'image/png' }]);
   });
 
+  test("a chart comes back as its PNG, the next figure's file", async () => {
+    const result = await cell(executor, 'figures', `display({"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}})`);
+    expect(result.stderr).toBe('');
+    expect(result.outputFiles.map((file) => [file.name, file.mimeType])).toEqual([['figure_2.png', 'image/png']]);
+    expect(atob(result.outputFiles[0].content).startsWith('\x89PNG')).toBe(true);
+  });
+
   test('code over maxCodeChars, and a language other than Python, are refused without running', async () => {
     expect((await cell(executor, 'streams', `x = 1${' '.repeat(396)}`)).stderr).toMatch(/401 characters long, over the 400 allowed; it did not run/);
     expect((await cell(executor, 'streams', 'echo hi', { language: 'shell' as CodeExecutionInput['language'] })).stderr).toMatch(/Python only/);

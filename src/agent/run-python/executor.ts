@@ -4,8 +4,8 @@
  * Interactions `function_result`, a Live tool response) is each loop's own business.
  */
 import type { FunctionCall, Part } from '@google/genai';
-import { isNode } from '../../shared/is-node.js';
 import type { RunResult, SandboxFunction } from '../../shared/types.js';
+import { withChartImages } from '../../sandbox/charts/run-images.js';
 import type { CallEvent } from '../events.js';
 import type { AgentSandbox } from '../types.js';
 import { toParts } from './parts.js';
@@ -49,9 +49,8 @@ export async function runPythonCall(
   ended = true;
   // A run stopped by the caller's abort is not a result to give the model: the whole message is abandoned.
   signal?.throwIfAborted();
-  // The model sees each chart as a PNG. Node draws it here (its renderer, a chunk of its own, is
-  // loaded by the first run with a chart); a page's renderer is the page's own.
-  if (isNode && result.charts.length > 0) result = await (await import('../../sandbox/charts/render-node.js')).drawCharts(result);
+  // The model sees each chart as a PNG: Node draws it here; a page's renderer is the page's own.
+  result = await withChartImages(result);
   ctx.emit({ type: 'run-end', step, callId: call.id, code, result });
   const [, resultPart, ...imageParts] = toParts(code, result);
   return { result, transcript: [withCallId(resultPart, call.id), ...imageParts] };

@@ -9,6 +9,7 @@ import type { File as AdkFile } from '@google/adk';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import { base64Size, base64ToBytes, isBase64 } from '../../sandbox/files/base64.js';
 import type { RunResult } from '../../shared/types.js';
+import { runImages } from '../../sandbox/charts/run-images.js';
 
 /** The most input files one cell may bring. */
 export const MAX_INPUT_FILES = 100;
@@ -84,7 +85,7 @@ export async function writeInputFiles(sandbox: PythonSandbox, files: readonly Ad
 
 /**
  * A cell's files for ADK: each file it wrote or changed (those over the sandbox's bounds are
- * named in `notReturned`), then each figure as `figure_<n>.<ext>`, numbered through the interpreter's life.
+ * named in `notReturned`), then each figure (a chart's PNG too) as `figure_<n>.<ext>`, numbered through the interpreter's life.
  */
 export function outputFiles(sandbox: PythonSandbox, result: RunResult): { files: AdkFile[]; notReturned: string[] } {
   const files: AdkFile[] = [];
@@ -94,7 +95,7 @@ export function outputFiles(sandbox: PythonSandbox, result: RunResult): { files:
     else files.push(base64File(file.path, file.data, file.mimeType));
   }
   const state = filesOf(sandbox);
-  for (const image of result.images) files.push(base64File(`figure_${++state.figures}.${extensionOf(image.mimeType)}`, image.data, image.mimeType));
+  for (const image of runImages(result)) files.push(base64File(`figure_${++state.figures}.${extensionOf(image.mimeType)}`, image.data, image.mimeType));
   return { files, notReturned };
 }
 

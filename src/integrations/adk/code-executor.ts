@@ -10,6 +10,7 @@ import { isNode } from '../../shared/is-node.js';
 import { PythonSandbox } from '../../sandbox-entry.js';
 import { resolveLimits } from '../../sandbox/limits.js';
 import { functionSpecs } from '../../sandbox/functions/function-specs.js';
+import { withChartImages } from '../../sandbox/charts/run-images.js';
 import { SandboxBootError } from '../../sandbox/errors.js';
 import type { SandboxFunction, SandboxLimits } from '../../shared/types.js';
 import { SessionRegistry, type SessionSandbox } from '../shared/sessions.js';
@@ -140,7 +141,7 @@ export class SandboxCodeExecutor extends BaseCodeExecutor {
         const dropped = session.takeDroppedNote();
         await writeInputFiles(sandbox, inputFiles);
         const functions = [...this.functions, ...adkToolFunctions(this.tools, invocationContext)];
-        const result = await sandbox.run(code, { timeoutMs: this.timeoutMs, signal, ...(functions.length > 0 && { functions }) });
+        const result = await withChartImages(await sandbox.run(code, { timeoutMs: this.timeoutMs, signal, ...(functions.length > 0 && { functions }) }));
         return cellResult(sandbox, result, dropped ? [dropped, ...notes] : notes);
       },
       { signal },

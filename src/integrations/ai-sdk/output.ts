@@ -9,13 +9,14 @@ import type { ImageOutput, RunOutcome, RunResult } from '../../shared/types.js';
 import { base64Size, isBase64 } from '../../sandbox/files/base64.js';
 import { DEFAULT_LIMITS, MAX_IMAGES_PER_RUN } from '../../sandbox/limits.js';
 import { runResultText } from '../shared/run-text.js';
+import { runImages } from '../../sandbox/charts/run-images.js';
 
 /** What `pythonTool`'s `execute` returns for one run. */
 export interface PythonToolOutput {
   outcome: RunOutcome;
   /** What the model reads: the output, the trailing expression's repr, the traceback, notes, the files written. */
   text: string;
-  /** matplotlib figures and `display()`ed images, base64. */
+  /** matplotlib figures, `display()`ed images, then charts drawn as PNGs (in Node), base64. */
   images: ImageOutput[];
   /** The files the run wrote (at most 20 listed, paths shortened), with their sizes in bytes. */
   files: PythonToolFile[];
@@ -38,7 +39,7 @@ export function toPythonToolOutput(result: RunResult): PythonToolOutput {
   return {
     outcome: result.outcome,
     text: runResultText(result),
-    images: result.images.map(({ mimeType, data }) => ({ mimeType, data })),
+    images: runImages(result).map(({ mimeType, data }) => ({ mimeType, data })),
     files: listedFiles(result.files).files.map((file) => ({ path: file.path, size: file.size, name: file.path })),
     stateLost: result.stateLost,
   };

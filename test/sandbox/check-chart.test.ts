@@ -75,6 +75,8 @@ describe('checkChart', () => {
     );
     expect(check(bar({ encoding: { x: { axis: { labelExpr: `pad('', 1e10)` } } } })).refused).toMatch(/labelExpr calls pad/);
     expect(check(bar({ transform: [{ filter: `test(/(a+)+$/, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')` }] })).refused).toMatch(/calls test/);
+    expect(check(bar({ transform: [{ calculate: `replace(datum.a, /(x+x+)+y/, '')`, as: 'c' }] })).refused).toMatch(/calls replace with a regular expression/);
+    expect(check(bar({ transform: [{ calculate: `replace(datum.a, '_', ' ') + datum.b / 2 / 3`, as: 'c' }] })).refused).toBeUndefined();
     expect(check(bar({ params: [{ name: 'p', expr: `1${'+1'.repeat(2000)}` }] })).refused).toMatch(/over 2000 characters/);
     expect(check(bar({ data: { sequence: { start: 0, stop: 1e9 } } })).refused).toMatch(/makes over 100,000 rows/);
     expect(check(bar({ width: 1e6 })).refused).toBe('width is 1000000, over 4000');

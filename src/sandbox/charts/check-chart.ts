@@ -28,7 +28,9 @@ const EXPRESSION_KEY = /^(?:expr|calculate|filter|test|signal|update)$|Expr$/;
  * Expression functions whose cost grows with an argument (a huge array or string, a regular
  * expression that backtracks): the expression language has no loops, so these are its long runs.
  */
-const COSTLY_CALL = /\b(?:sequence|utcSequence|timeSequence|pad|regexp|test|replace)\s*\(/;
+const COSTLY_CALL = /\b(?:sequence|utcSequence|timeSequence|pad|regexp|test)\s*\(/;
+/** `replace` with a regular expression literal as its pattern (with a string, as most charts use it, it is cheap). */
+const REGEX_REPLACE = /\breplace\s*\([^]*\/[^/\s][^/]*\/[gimsuy]*\s*,/;
 /** Numbers that size what a renderer makes: bins, steps of a density or a loess, a chart's sides. */
 const SIZES: Record<string, number> = {
   maxbins: MAX_GENERATED_ROWS,
@@ -117,6 +119,7 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
     if (typeof value === 'string' && EXPRESSION_KEY.test(key)) {
       if (value.length > MAX_EXPRESSION_CHARS) return `the expression at ${at} is over ${MAX_EXPRESSION_CHARS} characters`;
       if (COSTLY_CALL.test(value)) return `the expression at ${at} calls ${COSTLY_CALL.exec(value)?.[0].replace(/\s*\($/, '')}, which charts may not use`;
+      if (REGEX_REPLACE.test(value)) return `the expression at ${at} calls replace with a regular expression, which charts may not use`;
     }
     if (typeof value === 'number' && key in SIZES && value > SIZES[key]) return `${at} is ${value}, over ${SIZES[key]}`;
     if (key === 'sequence' && isRecord(value) && sequenceRows(value) > MAX_GENERATED_ROWS)

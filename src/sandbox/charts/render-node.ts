@@ -16,6 +16,8 @@ export interface ChartPicture {
   /** The PNG's size in pixels. */
   width: number;
   height: number;
+  /** CPU time the drawing process spent on it (SVG and PNG), in milliseconds. */
+  cpuMs: number;
 }
 
 /** Options of `renderChart`. */
@@ -42,15 +44,17 @@ export class ChartRenderError extends Error {
  */
 export async function renderChart(chart: Pick<ChartOutput, 'mimeType' | 'spec'>, options: RenderChartOptions = {}): Promise<ChartPicture> {
   const answer = await draw(chart, { scale: options.scale ?? 1, svgOnly: false });
-  return { png: answer.png as Uint8Array, svg: answer.svg, width: answer.width as number, height: answer.height as number };
+  return { png: answer.png as Uint8Array, svg: answer.svg, width: answer.width as number, height: answer.height as number, cpuMs: answer.cpuMs };
 }
 
 /**
- * A chart as SVG text alone (what `renderChart` rasterizes), checked first as it is.
+ * A chart as SVG text alone (what `renderChart` rasterizes), checked first as it is, with the CPU
+ * time the drawing process spent on it.
  * @throws {ChartRenderError} as `renderChart`.
  */
-export async function renderChartSvg(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<string> {
-  return (await draw(chart, { scale: 1, svgOnly: true })).svg;
+export async function renderChartSvg(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<{ svg: string; cpuMs: number }> {
+  const { svg, cpuMs } = await draw(chart, { scale: 1, svgOnly: true });
+  return { svg, cpuMs };
 }
 
 /**

@@ -30,7 +30,7 @@ export interface RenderJob {
 }
 
 /** The process's answer. */
-export type RenderAnswer = { svg: string; png?: Uint8Array; width?: number; height?: number; error?: undefined } | { error: string };
+export type RenderAnswer = { svg: string; cpuMs: number; png?: Uint8Array; width?: number; height?: number; error?: undefined } | { error: string };
 
 let drawer: ChildProcess | undefined;
 let queue: Promise<unknown> = Promise.resolve();
@@ -109,6 +109,8 @@ process.on('message', async (message) => {
     return;
   }
   const job = message;
+  const started = process.cpuUsage();
+  const cpuMs = () => { const used = process.cpuUsage(started); return (used.user + used.system) / 1000; };
   try {
     const { vega, vegaLite, interpreter, resvg } = await ready;
     // Quiet: vega-lite's warnings (an unused channel, say) would go to an MCP server's console.
@@ -118,7 +120,7 @@ process.on('message', async (message) => {
     });
     let svg;
     try { svg = await view.toSVG(); } finally { view.finalize(); }
-    if (job.svgOnly) return process.send({ svg });
+    if (job.svgOnly) return process.send({ svg, cpuMs: cpuMs() });
     const side = (name) => Number(svg.match(name === 'width' ? /^<svg[^>]*?\\swidth="([\\d.]+)"/ : /^<svg[^>]*?\\sheight="([\\d.]+)"/)?.[1] ?? 0);
     const zoom = Math.min(job.scale, setup.maxSide / Math.max(side('width'), side('height'), 1));
     const image = new resvg.Resvg(svg, {
@@ -127,9 +129,10 @@ process.on('message', async (message) => {
     });
     const rendered = image.render();
     const png = rendered.asPng();
-    const answer = { svg, png, width: rendered.width, height: rendered.height };
+    const { width, height } = rendered;
     rendered.free();
     image.free();
+    const answer = { svg, png, width, height, cpuMs: cpuMs() };
     process.send(answer);
   } catch (error) {
     process.send({ error: String((error && error.message) || error) });

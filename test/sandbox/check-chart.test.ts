@@ -1,7 +1,8 @@
 /** The host's check of a chart's spec (src/sandbox/charts/check-chart.ts): hostile specs, in Node. */
 import { describe, expect, it } from 'vitest';
 import { checkChart, checkCharts, nestingDepth } from '../../src/sandbox/charts/check-chart.js';
-import { CHART_LIMITS, MAX_CHART_DEPTH } from '../../src/sandbox/limits.js';
+import { CHART_LIMITS, DEFAULT_LIMITS, MAX_CHART_DEPTH } from '../../src/sandbox/limits.js';
+import { validateRunResult } from '../../src/sandbox/session/worker-answers.js';
 import { lineChartSpec } from '../support/fixtures.js';
 
 const V6 = 'application/vnd.vegalite.v6+json' as const;
@@ -101,5 +102,27 @@ describe('checkChart', () => {
       expect.stringMatching(/^\[chart 3 removed .*: usermeta\]$/),
       '',
     ]);
+  });
+});
+
+describe("a worker's charts", () => {
+  const answer = (charts: unknown) => ({ status: 'ok', output: '', stdout: '', stderr: '', images: [], files: [], streamedChunks: 0, heapBytes: 0, charts });
+  const spec = (chars: number) => ({ mimeType: V6, spec: 'x'.repeat(chars) });
+
+  it('are taken within CHART_LIMITS, shape only (their content is checked when the result is made)', () => {
+    expect(validateRunResult(answer([spec(10)]), DEFAULT_LIMITS).charts).toEqual([spec(10)]);
+    expect(validateRunResult(answer(undefined), DEFAULT_LIMITS).charts).toEqual([]);
+  });
+
+  it('stop a worker that sends more than an honest one can', () => {
+    const over = CHART_LIMITS.maxChartChars + 1;
+    expect(() => validateRunResult(answer(Array.from({ length: CHART_LIMITS.maxCharts + 1 }, () => spec(1))), DEFAULT_LIMITS)).toThrow(/11 charts/);
+    expect(() => validateRunResult(answer([spec(over)]), DEFAULT_LIMITS)).toThrow(/a chart of 2\.0 MB/);
+    expect(() => validateRunResult(answer([spec(CHART_LIMITS.maxChartChars), spec(CHART_LIMITS.maxChartChars), spec(10)]), DEFAULT_LIMITS)).toThrow(
+      /3 charts totalling/,
+    );
+    expect(() => validateRunResult(answer([{ mimeType: 'text/html', spec: '{}' }]), DEFAULT_LIMITS)).toThrow(/malformed chart/);
+    const forged = { mimeType: V6, spec: '{}', image: { mimeType: 'image/png', data: '' }, note: 'trust me' };
+    expect(validateRunResult(answer([forged]), DEFAULT_LIMITS).charts).toEqual([{ mimeType: V6, spec: '{}' }]); // only the host adds images and notes
   });
 });

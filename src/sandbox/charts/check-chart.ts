@@ -30,7 +30,7 @@ const EXPRESSION_KEY = /^(?:expr|calculate|filter|test|signal|update)$|Expr$/;
  */
 const COSTLY_CALL = /\b(?:sequence|utcSequence|timeSequence|pad|regexp|test)\s*\(/;
 /** `replace` with a regular expression literal as its pattern (with a string, as most charts use it, it is cheap). */
-const REGEX_REPLACE = /\breplace\s*\([^]*\/[^/\s][^/]*\/[gimsuy]*\s*,/;
+const REGEX_REPLACE = /\breplace\s*\([\s\S]*\/[^/\s][^/]*\/[gimsuy]*\s*,/;
 /** Numbers that size what a renderer makes: bins, steps of a density or a loess, a chart's sides. */
 const SIZES: Record<string, number> = {
   maxbins: MAX_GENERATED_ROWS,

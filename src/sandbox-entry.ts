@@ -6,6 +6,7 @@ export { PythonSandbox } from './sandbox/python-sandbox.js';
 export { DEFAULT_LIMITS } from './sandbox/limits.js';
 export { fileOutputBytes } from './sandbox/files/file-output-bytes.js';
 export { checkChart, type CheckedChart } from './sandbox/charts/check-chart.js';
+export { withChartImages } from './sandbox/charts/run-images.js';
 export { CodeExecutionError, type CodeExecutionErrorOptions } from './common/errors.js';
 // MCP servers' tools as code-callable functions (the SDK only as types: a page bundles its own client),
 // and the bounded fetch a page hands that client's transport.

@@ -5,7 +5,7 @@
  * TypeScript page that embeds the widget. Needs the built `dist/`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,31 @@ console.log(JSON.stringify(r.result));`,
     );
     expect(execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim()).toBe(JSON.stringify("('emscripten', 42)"));
   }, 120_000);
+
+  test('draws a chart as a PNG in Node, and without the chart packages returns its spec with a line naming them', () => {
+    writeFileSync(
+      join(app, 'chart.mjs'),
+      `import { PythonSandbox, withChartImages } from '${NAME}';
+const sandbox = await PythonSandbox.create({ warmSpare: false });
+const r = await withChartImages(await sandbox.run('display({"data": {"values": [{"a": 1}]}, "mark": "point"})'));
+await sandbox.dispose();
+console.log(JSON.stringify({ spec: r.charts.length, drawn: r.charts[0].image?.mimeType ?? null, output: r.output }));`,
+    );
+    // The process ends by itself: an idle drawing process does not keep it alive.
+    const run = () => JSON.parse(execFileSync(process.execPath, ['chart.mjs'], { cwd: app, encoding: 'utf8', timeout: 90_000 }).trim());
+    expect(run()).toEqual({ spec: 1, drawn: 'image/png', output: '' });
+    const vega = join(app, 'node_modules', 'vega');
+    renameSync(vega, `${vega}-away`);
+    try {
+      const without = run();
+      expect(without).toMatchObject({ spec: 1, drawn: null });
+      expect(without.output).toMatch(
+        /^\[chart 1 not drawn as an image: Charts are drawn in Node with optional packages: install them beside this one \(npm install vega vega-lite vega-interpreter @resvg\/resvg-wasm dejavu-fonts-ttf\)\./,
+      );
+    } finally {
+      renameSync(`${vega}-away`, vega);
+    }
+  }, 200_000);
 
   test('names the license of every package bundled into it, Mozilla Public License ones with where their source is', () => {
     const dist = join(app, 'node_modules', NAME, 'dist');

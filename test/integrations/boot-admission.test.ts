@@ -15,7 +15,7 @@ import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
 import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
 import { describeFailure } from '../../src/integrations/mcp/tools/server.js';
 import { BOOT_TIMEOUT_MS, savedFiles, stateFolders } from '../support/fixtures.js';
-import { type ToolResult, connectHttp, startHttpServer, textOf } from '../support/mcp.js';
+import { type ToolResult, connectHttp, runPythonServed, startHttpServer, textOf } from '../support/mcp.js';
 import { connectModernHttp } from '../support/mcp-modern.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { bootTimeout } from '../../src/sandbox/session/boot-timeout.js';
@@ -165,13 +165,7 @@ test(
     const clients = await Promise.all([connectModernHttp(server.url), connectModernHttp(server.url), connectHttp(server.url)]);
     try {
       // A busy answer is called again, as its words ask (after a moment here: the line moves in seconds).
-      const call = async (i: number, args: Record<string, unknown>): Promise<ToolResult> => {
-        for (;;) {
-          const result = await clients[i].call('run_python', args);
-          if (!/Call again in 10 seconds/.test(textOf(result))) return result;
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
-      };
+      const call = (i: number, args: Record<string, unknown>) => runPythonServed(clients[i], args, { waitMs: 1000, attempts: 120 });
       const first = await Promise.all(clients.map((_, i) => call(i, { code: `x = ${100 + i}\nx` })));
       const results = (answers: ToolResult[]) => answers.map((result) => result.structuredContent?.result ?? textOf(result));
       expect(results(first)).toEqual(['100', '101', '102']);

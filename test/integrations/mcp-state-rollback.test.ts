@@ -9,7 +9,7 @@
  */
 import { expect, test } from 'vitest';
 import { BOOT_TIMEOUT_MS, savedFiles, stateFolders } from '../support/fixtures.js';
-import { type ToolResult, startHttpServer, textOf } from '../support/mcp.js';
+import { type ToolResult, runPythonServed, startHttpServer } from '../support/mcp.js';
 import { connectModernHttp } from '../support/mcp-modern.js';
 
 const stateFolder = stateFolders();
@@ -32,14 +32,7 @@ test(
     const client = await connectModernHttp(server.url);
     try {
       // A busy answer (boots wait their turn on a loaded machine) is called again as it says.
-      const run = async (code: string, handle?: string): Promise<ToolResult> => {
-        for (let attempt = 0; ; attempt++) {
-          const result = await client.call('run_python', { code, ...(handle && { handle }) });
-          const again = result.isError ? /Call again in (\d+) seconds/.exec(textOf(result)) : null;
-          if (!again || attempt >= 10) return result;
-          await sleep(Number(again[1]) * 1000);
-        }
-      };
+      const run = (code: string, handle?: string) => runPythonServed(client, { code, ...(handle && { handle }) }, { attempts: 11 });
       const firsts = await Promise.all(Array.from({ length: HANDLES }, () => run('import os\nblob = os.urandom(2_000_000)\nx = 1')));
       for (const first of firsts) expect(first.isError, JSON.stringify(first.content)).toBeFalsy();
       const handles = firsts.map((first) => String((first.structuredContent as { handle?: unknown }).handle));

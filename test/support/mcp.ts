@@ -293,6 +293,24 @@ export function initializeLine(id: number): string {
   });
 }
 
+/**
+ * `run_python` with `args`, called again while the server answers busy ("Call again in N
+ * seconds", as boots wait their turn), as a client should: after the seconds it names, or
+ * `waitMs`; the last answer after `attempts` calls.
+ */
+export async function runPythonServed(
+  client: { call(name: string, args: Record<string, unknown>): Promise<ToolResult> },
+  args: Record<string, unknown>,
+  { waitMs, attempts = 20 }: { waitMs?: number; attempts?: number } = {},
+): Promise<ToolResult> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await client.call('run_python', args);
+    const again = result.isError ? /Call again in (\d+) seconds/.exec(textOf(result)) : null;
+    if (!again || attempt >= attempts) return result;
+    await new Promise((resolve) => setTimeout(resolve, waitMs ?? Number(again[1]) * 1000));
+  }
+}
+
 /** The text blocks of a result, joined. */
 export function textOf(result: ToolResult): string {
   return result.content

@@ -19,8 +19,8 @@ import {
 } from '../../src/agent/index.js';
 import { runResultResponse } from '../../src/agent/run-python/tool.js';
 import { fileOutputBytes } from '../../src/sandbox-entry.js';
-import type { RunResult } from '../../src/shared/types.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
+import { runResult } from '../support/fixtures.js';
 
 const sandbox = new ScriptedSandbox(() => ({}));
 
@@ -173,17 +173,7 @@ describe("a run's files: base64 in the result, bytes through fileOutputBytes", (
   });
 
   it('tells the model of them by path, as RunResult.files has it', () => {
-    const result: Omit<RunResult, 'files'> = {
-      outcome: 'OUTCOME_OK',
-      output: '',
-      stdout: '',
-      stderr: '',
-      images: [],
-      charts: [],
-      stateLost: false,
-      durationMs: 1,
-    };
-    const response = runResultResponse({ ...result, files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }] });
+    const response = runResultResponse(runResult({ files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }] }));
     expect(response.files).toEqual([{ path: 'out/a.csv', size: 1 }]);
   });
 });

@@ -2,18 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { resultOutputText, toParts } from '../../src/agent/run-python/parts.js';
 import type { RunResult } from '../../src/shared/types.js';
+import { runResult } from '../support/fixtures.js';
 
-const base: RunResult = {
-  outcome: 'OUTCOME_OK',
-  output: '5117\n',
-  stdout: '5117\n',
-  stderr: '',
-  images: [],
-  charts: [],
-  files: [],
-  stateLost: false,
-  durationMs: 3,
-};
+const base = runResult({ output: '5117\n', stdout: '5117\n', durationMs: 3 });
 
 describe('toParts', () => {
   it('produces executableCode then codeExecutionResult, as server-side execution does', () => {

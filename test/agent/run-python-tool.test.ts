@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILE_NAME_CHARS, MAX_LISTED_FILES_PER_RUN } from '../../src/agent/run-python/files.js';
 import { placeOf } from '../../src/agent/run-python/place.js';
 import { parseRunPythonArgs, runPythonDeclaration, runResultResponse } from '../../src/agent/run-python/tool.js';
-import type { FileOutput, RunResult } from '../../src/shared/types.js';
+import type { FileOutput } from '../../src/shared/types.js';
+import { runResult } from '../support/fixtures.js';
 
-const ok: RunResult = { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1 };
+const ok = runResult();
 
 describe('run_python contract', () => {
   it('describes the environment, the attached files and the time limit', () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { pythonToolDefinition, toPythonToolOutput } from '../../dist/ai-sdk.js';
+import { runResult } from '../support/fixtures.js';
 
 describe('the AI SDK tool and files', () => {
   test('existingFiles are named in the default description; the deprecated files still are; both at once is a TypeError', () => {
@@ -16,17 +17,7 @@ describe('the AI SDK tool and files', () => {
   });
 
   test('the files a run wrote are { path, size } in the output, with the deprecated name beside path', () => {
-    const output = toPythonToolOutput({
-      outcome: 'OUTCOME_OK',
-      output: '',
-      stdout: '',
-      stderr: '',
-      images: [],
-      charts: [],
-      files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }],
-      stateLost: false,
-      durationMs: 1,
-    });
+    const output = toPythonToolOutput(runResult({ files: [{ path: 'out/a.csv', mimeType: 'text/csv', data: 'YQ==', size: 1 }] }));
     expect(output.files).toEqual([{ path: 'out/a.csv', size: 1, name: 'out/a.csv' }]);
     expect(output.text).toContain('Files written: out/a.csv (1 byte)');
   });

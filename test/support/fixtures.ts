@@ -8,10 +8,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, it as base, beforeAll } from 'vitest';
-import { PythonSandbox, type SandboxOptions } from '../../dist/index.node.js';
+import { PythonSandbox, type RunResult, type SandboxOptions } from '../../dist/index.node.js';
 
 /** Pyodide boots in ~2.5 s, far longer on a loaded machine; hooks that create a sandbox get this long. */
 export const BOOT_TIMEOUT_MS = 60_000;
+
+/** A run's result as a sandbox gives it, for code that takes one: an empty `OUTCOME_OK`, with `partial` over it. */
+export function runResult(partial: Partial<RunResult> = {}): RunResult {
+  return { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1, ...partial };
+}
 
 /** Whether this Node has JavaScript promise integration (Node 22+), so Python can wait for a promise mid-run. */
 export const JSPI = typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function';

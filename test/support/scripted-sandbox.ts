@@ -4,6 +4,7 @@
  */
 import type { AgentSandbox } from '../../src/agent/index.js';
 import type { RunOptions, RunResult } from '../../src/shared/types.js';
+import { runResult } from './fixtures.js';
 
 export class ScriptedSandbox implements AgentSandbox {
   readonly limits = { timeoutMs: 30_000 };
@@ -15,7 +16,7 @@ export class ScriptedSandbox implements AgentSandbox {
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     this.runs.push(code);
     const partial = await this.respond(code, options);
-    return { outcome: 'OUTCOME_OK', output: '', stdout: '', stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1, ...partial };
+    return runResult(partial);
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {

@@ -11,6 +11,7 @@ import { recordingFromSession } from '../../src/ui/replay/recorder.js';
 import { RECORDING_FORMAT, type Recording, parseRecording } from '../../src/ui/replay/recording.js';
 import { chunkParts, createReplayFetch, turnIndexFor } from '../../src/ui/replay/replay-fetch.js';
 import { fillTemplate } from '../../src/ui/replay/template.js';
+import { runResult } from '../support/fixtures.js';
 
 const recording: Recording = {
   format: RECORDING_FORMAT,
@@ -37,7 +38,7 @@ function scriptedSandbox(output: string) {
     limits: { timeoutMs: 30_000 },
     async run(code: string): Promise<RunResult> {
       ran.push(code);
-      return { outcome: 'OUTCOME_OK', output, stdout: output, stderr: '', images: [], charts: [], files: [], stateLost: false, durationMs: 1 };
+      return runResult({ output, stdout: output });
     },
     async writeFile() {},
   };

@@ -48,9 +48,8 @@ export interface SessionSetup {
    */
   release?: () => Promise<void>;
   /**
-   * Where the interpreter is saved when given back while idle, and restored from on the next call
-   * (idle-save.ts); a state already saved there is restored by the first call. Default: none
-   * (an idle interpreter is dropped, and its next run says its state is gone).
+   * Where the interpreter is saved when given back while idle, and restored from on the next call (idle-save.ts); a state
+   * already saved there is restored by the first call. Default: none (an idle interpreter is dropped, and its next run says so).
    */
   state?: SessionState;
   /** Where its boots wait their turn, shared by the server's sessions (boot-admission.ts). Default: none, each boots at once. */
@@ -291,10 +290,8 @@ export class SessionRegistry {
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   /**
-   * @param onIdle Called for each session idle past `bounds.idleMs` (each sweep, until it is closed
-   * or used), and for one evicted by `open` (already closed and forgotten): close its transport.
-   * @param hasClient Whether a client still listens on a session (an open stream): such sessions
-   * are evicted only when no idle session without one is left.
+   * @param onIdle Called for each session idle past `bounds.idleMs` (each sweep, until it is closed or used), and for one evicted by `open` (already closed and forgotten): close its transport.
+   * @param hasClient Whether a client still listens on a session (an open stream): such sessions are evicted only when no idle session without one is left.
    * @param setup What a new session's runs have besides its sandbox (functions, skills folder).
    */
   constructor(
@@ -325,7 +322,7 @@ export class SessionRegistry {
   open(id: string): SessionSandbox {
     if (this.sessions.size >= this.bounds.maxSessions) this.evictOne();
     // A session of this id still closing (its save being made) is waited for: a new one must start from that save, not the one before.
-    const closing = [...this.closing].filter(([, of]) => of === id).map(([promise]) => promise);
+    const closing = this.closingOf(id);
     const session = new SessionSandbox(this.create, this.bounds.maxPendingCalls, this.setup(id), closing.length > 0 ? Promise.all(closing) : undefined);
     this.sessions.set(id, session);
     return session;
@@ -334,6 +331,11 @@ export class SessionRegistry {
   /** The session under `id`, if held. */
   get(id: string): SessionSandbox | undefined {
     return this.sessions.get(id);
+  }
+
+  /** Closes of session `id` under way, each settling once its save is made or refused: until then the store may not have it. */
+  closingOf(id: string): Promise<void>[] {
+    return [...this.closing].filter(([, of]) => of === id).map(([promise]) => promise.catch(() => undefined));
   }
 
   /** Closes and forgets the session under `id`. */

@@ -44,6 +44,7 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
       }
       minted = true;
     } else {
+      await handles.settled(args[HANDLE_ARGUMENT]);
       const resolved = handles.resolve(args[HANDLE_ARGUMENT], headers?.get(`Mcp-Param-${HANDLE_HEADER}`));
       if (resolved.error !== undefined) return toolError(resolved.error);
       handle = args[HANDLE_ARGUMENT] as string;

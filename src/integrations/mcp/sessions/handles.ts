@@ -107,6 +107,11 @@ export class InterpreterHandles {
     return { error: `${this.goneReason(value)} ${START_AGAIN}` };
   }
 
+  /** Resolves once the closes of `value`'s session under way have ended: until then the state folder may lack its save, and the handle would read as gone. */
+  async settled(value: unknown): Promise<void> {
+    if (typeof value === 'string') await Promise.all(this.registry.closingOf(value));
+  }
+
   /** Closes a handle's session (one whose handle was never given out). */
   forget(handle: string): void {
     void this.registry.close(handle);
@@ -118,7 +123,10 @@ export class InterpreterHandles {
       return { session: this.registry.open(handle) };
     } catch (error) {
       if (!SessionLimitError.isInstance(error)) throw error;
-      return { error: `This server holds its maximum of interpreters, each running a call; wait for one to finish and call again with the same handle.` };
+      // Busy in the one wording, with when to call again (it had none: a soak's clients could not tell it from a failure).
+      return {
+        error: `This server holds its maximum of interpreters, each running a call (limits.maxSessions): call again in ${BUSY_RETRY_SECONDS} seconds with the same handle.`,
+      };
     }
   }
 

@@ -179,8 +179,11 @@ export async function serveHttpSessions(
     // Requests of one client at once: the first reopens it, the others wait for it.
     const pending = reopening.get(id);
     if (pending) return pending;
-    if (!isSessionId(id) || !savedIn(states)?.(id)) return undefined;
+    if (!isSessionId(id)) return undefined;
     const reopened = (async () => {
+      // A session closing (evicted at --max-sessions, its save being packed) is not in the folder yet: its close decides.
+      await Promise.all(registry.closingOf(id));
+      if (!savedIn(states)?.(id)) return undefined;
       const connection = await openSession(id, res, body);
       if (!connection || (await reopenSession(connection.transport, request))) return connection;
       await connection.transport.close();

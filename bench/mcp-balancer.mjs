@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { runAloneIfMain, testSupport } from './run-alone.mjs';
 import { median, percentile } from './suite.mjs';
+import { startMcpServer } from './mcp-server-process.mjs';
 
 export const MCP_BALANCER_COUNTS = { rounds: 3, clients: 30, warmup: 5, calls: 20 };
 export const MCP_BALANCER_QUICK_COUNTS = { rounds: 1, clients: 30, warmup: 2, calls: 5 };
@@ -63,7 +64,9 @@ export async function benchMcpBalancer({ distDir, counts, log }) {
 
 /** One variant's servers and balancer, its clients' handles, then the timed calls; everything stopped after. */
 async function measureVariant({ distDir, instances, counts, startBalancer, log }) {
-  const servers = await Promise.all(Array.from({ length: instances }, (_, i) => startServer(join(distDir, 'cli.js'), `py${i + 1}`)));
+  const servers = await Promise.all(
+    Array.from({ length: instances }, (_, i) => startMcpServer(join(distDir, 'cli.js'), { name: `py${i + 1}`, flags: SERVER_FLAGS })),
+  );
   const clients = [];
   let balancer;
   try {
@@ -132,32 +135,6 @@ async function measureVariant({ distDir, instances, counts, startBalancer, log }
     await balancer?.stop();
     await Promise.all(servers.map((server) => server.stop()));
   }
-}
-
-/** `dist/cli.js mcp --http 0 --instance <name>`, once it says where it listens. */
-async function startServer(cli, name) {
-  const child = spawn(process.execPath, [cli, 'mcp', '--http', '0', '--instance', name, ...SERVER_FLAGS], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise((resolve, reject) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text) => {
-      stderr += text;
-      const match = /at (http:\/\/\S+)/.exec(stderr);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server ${name} exited (${code}): ${stderr}`)));
-  });
-  return {
-    name,
-    url,
-    pid: child.pid,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** A /proc/PID/status field in bytes. */

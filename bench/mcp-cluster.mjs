@@ -6,7 +6,6 @@
  * started from a frozen copy of the build on a port of its own, so one killed can be started again
  * where the balancer expects it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextp
 import { freezeBuild } from './frozen-build.mjs';
 import { processTree } from './process-tree.mjs';
 import { testSupport } from './run-alone.mjs';
+import { startMcpServer } from './mcp-server-process.mjs';
 
 /** The cell every call runs: one more than the last, or 1 in an interpreter that never had `n`. */
 export const COUNT_CELL = 'n = globals().get("n", 0) + 1\nn';
@@ -41,7 +41,7 @@ export async function startCluster({ flags, log }) {
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-soak-state-'));
   const cli = join(build.distDir, 'cli.js');
   const ports = [await freePort(), await freePort(), await freePort()];
-  const servers = await Promise.all(ports.map((port, i) => startServer(cli, `py${i + 1}`, port, [...flags, '--state-dir', stateDir])));
+  const servers = await Promise.all(ports.map((port, i) => startMcpServer(cli, { name: `py${i + 1}`, port, flags: [...flags, '--state-dir', stateDir] })));
   const balancer = await startBalancer(ports.map((port) => `127.0.0.1:${port}`));
   log(`servers py1..py3 on ${ports.join(', ')} behind ${balancer.url}; state folder ${stateDir}`);
   return {
@@ -61,7 +61,7 @@ export async function startCluster({ flags, log }) {
       return orphans.length;
     },
     async restart(i) {
-      servers[i] = await startServer(cli, servers[i].name, ports[i], [...flags, '--state-dir', stateDir]);
+      servers[i] = await startMcpServer(cli, { name: servers[i].name, port: ports[i], flags: [...flags, '--state-dir', stateDir] });
     },
     async stop() {
       await balancer.stop();
@@ -79,32 +79,6 @@ function alive(pid) {
   } catch {
     return false;
   }
-}
-
-/** `cli.js mcp --http <port> --instance <name> ...flags`, once it says where it listens. */
-async function startServer(cli, name, port, flags) {
-  const child = spawn(process.execPath, [cli, 'mcp', '--http', String(port), '--instance', name, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise((resolve, reject) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text) => {
-      stderr += text;
-      if (/at http:\/\//.test(stderr)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server ${name} exited (${code}): ${stderr}`)));
-  });
-  return {
-    name,
-    pid: child.pid,
-    exited,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /**

@@ -13,13 +13,13 @@
  * per run: the reads that said 2, the ones that said 1 with and without `stateLost`, and the
  * longest call and the busy answers retried; exits 1 if any read went back silently. Not part of `npm test` (a run takes 1-3 minutes).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { freezeBuild } from './frozen-build.mjs';
+import { startMcpServer } from './mcp-server-process.mjs';
 
 const CALL_TIMEOUT_MS = 600_000;
 const READ_AFTER_MS = 5_300;
@@ -53,7 +53,7 @@ process.exit(silent > 0 ? 1 : 0);
 /** One server, its clients, their reads; what each read said. */
 async function oneRun(cli, isolation, { handles, blobBytes }) {
   const folder = mkdtempSync(join(tmpdir(), 'state-rollback-'));
-  const server = await startServer(cli, ['--isolation', isolation, '--max-sessions', '16', '--idle-minutes', '0.25', '--state-dir', folder]);
+  const server = await startMcpServer(cli, { flags: ['--isolation', isolation, '--max-sessions', '16', '--idle-minutes', '0.25', '--state-dir', folder] });
   const clients = [];
   const longest = { ms: 0 };
   const busy = { count: 0 };
@@ -150,27 +150,4 @@ async function until(check, timeoutMs) {
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function startServer(cli, flags) {
-  const child = spawn(process.execPath, [cli, 'mcp', '--http', '0', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise((resolve, reject) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text) => {
-      stderr += text;
-      const match = /at (http:\/\/\S+)/.exec(stderr);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-  });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { url, stderr: () => stderr, stop };
 }

@@ -1,5 +1,4 @@
-import type { ChartLimits } from '../shared/protocol.js';
-import type { SandboxLimits } from '../shared/types.js';
+import type { ChartLimits, SandboxLimits } from '../shared/types.js';
 import { base64Length } from './files/base64.js';
 
 /** Defaults follow Gemini's server-side sandbox where it has one (30 s). */

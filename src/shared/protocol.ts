@@ -11,17 +11,7 @@
  */
 import type { Endpoint } from 'comlink';
 import type { DataSegment } from './memory/wasm-data.js';
-import type { FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
-
-/** Charts (Vega-Lite specs as JSON text) one run returns at most; the worker skips more, with a note. */
-export interface ChartLimits {
-  /** Charts per run. */
-  maxCharts: number;
-  /** Characters of one chart's JSON text (ASCII: characters are bytes). */
-  maxChartChars: number;
-  /** Characters of all of one run's charts together. */
-  maxTotalChartChars: number;
-}
+import type { ChartLimits, FileInfo, LoadProgress, PyodideSource, RunResult } from './types.js';
 
 /** Everything the worker needs to boot. Plain data (structured-clone safe). */
 export interface BootConfig extends PyodideSource {

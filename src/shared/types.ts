@@ -9,6 +9,16 @@
  */
 export type RunOutcome = 'OUTCOME_OK' | 'OUTCOME_FAILED' | 'OUTCOME_DEADLINE_EXCEEDED';
 
+/** Charts (Vega-Lite specs as JSON text) one run returns at most; the worker skips more, with a note. */
+export interface ChartLimits {
+  /** Charts per run. */
+  maxCharts: number;
+  /** Characters of one chart's JSON text (ASCII: characters are bytes). */
+  maxChartChars: number;
+  /** Characters of all of one run's charts together. */
+  maxTotalChartChars: number;
+}
+
 /** An exception raised by the user's code. User errors are data on the result, never thrown. */
 export interface PythonErrorInfo {
   /** Exception class name, e.g. `ZeroDivisionError`. */

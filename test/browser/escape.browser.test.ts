@@ -140,10 +140,14 @@ function escapeTests(label: string, crossOriginIsolated: boolean) {
         // page without cross-origin isolation in an engine with JSPI, also the worker's own channels
         // (the one Python yields through for stops: a message there only ends a yield early).
         const isolatedOnly = (await world.host.crossOriginIsolated()) || !(await world.host.page.evaluate(() => 'Suspending' in WebAssembly));
-        // The count leads the output; a stop may cut the rest of its line.
+        // The count leads the output; a stop may cut the rest of its line, and once in a full
+        // `npm test` it came before the count reached the host (the stop below still proves a
+        // forgery reached the protocol): a count that arrived must be the right one.
         const forgedOn = Number(/^(\d+)/.exec(trace.result.output)?.[1]);
-        if (isolatedOnly) expect(forgedOn).toBe(2);
-        else expect(forgedOn).toBeGreaterThanOrEqual(3);
+        if (!Number.isNaN(forgedOn)) {
+          if (isolatedOnly) expect(forgedOn).toBe(2);
+          else expect(forgedOn).toBeGreaterThanOrEqual(3);
+        }
         expect(trace.result).toMatchObject({
           stateLost: true,
           // Whichever port comes first: output for another run on the events port, an answer to no call on the calls port.

@@ -25,6 +25,6 @@ export { createSessionServer } from './tools/server.js';
 export type { ToolBounds } from './tools/tools.js';
 export { SessionSandbox, SessionRegistry, type CreateSandbox, type SessionSetup, type SessionSkills } from '../shared/sessions.js';
 export type { SessionBounds } from '../shared/session-bounds.js';
-export { BootAdmission, BootTurn, BOOT_WAIT_MS } from '../shared/boot-admission.js';
+export type { BootAdmission, BootTurn } from '../shared/boot-admission.js';
 export { SessionLimitError, SessionClosedError } from './errors.js';
 export type { SessionState, StateStore } from '../shared/idle-save.js';

@@ -43,7 +43,7 @@ export class BootAdmission {
 
   /**
    * @param slots Boots at once (the MCP server's `limits.maxBoots`; default there: the cores).
-   * @param maxWaitMs How long a caller waits in line before it is answered busy (default {@link BOOT_WAIT_MS}).
+   * @param maxWaitMs How long a caller waits in line before it is answered busy (default `BOOT_WAIT_MS`, 30 s).
    */
   constructor(
     readonly slots: number,

@@ -10,6 +10,7 @@ import { runArguments } from './runs/run-arguments.js';
 import { CallQueue } from './runs/call-queue.js';
 import { type Kept, type StopReason, fromWorker, interruptedBeforeStart, lostRun, overMemory } from './runs/run-results.js';
 import { keepsRestartPoints, RestartPoint } from './session/restart-point.js';
+import { GivingWay } from './session/giving-way.js';
 import { fileBytes, readBound, toWorkdirPath } from './files/workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './runs/run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
@@ -49,6 +50,7 @@ export class PythonSandbox {
   private workdir: WorkdirMirror;
   /** The interpreter saved when idle after a run, restored when a stop or crash replaces it. */
   private readonly restartPoint: RestartPoint;
+  private readonly givingWay: GivingWay;
 
   private readonly boot: BootPlan;
   private readonly interpreters: Interpreters;
@@ -60,14 +62,12 @@ export class PythonSandbox {
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes, files);
-    const idleSave = () =>
-      this.enqueue(async () => this.restartPoint.saved(this.session, (s) => savedState(s, (fn, ms) => this.call(s, 'saveState', fn, ms), true)));
-    const giveWay = () => void Promise.resolve(this.session.remote.giveWay()).catch(() => undefined);
+    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.saved(s, true)));
+    this.givingWay = new GivingWay({ session: () => this.session, waiting: () => this.calls.waiting });
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
-    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, limits.maxMemoryBytes, giveWay);
+    this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, this.givingWay, limits.maxMemoryBytes);
     this.restartPoint.seed(startedFrom);
-    const point = this.restartPoint;
-    this.calls = new CallQueue(point.queueEmptied.bind(point), point.callWaiting.bind(point));
+    this.calls = new CallQueue(this.restartPoint.queueEmptied.bind(this.restartPoint), this.givingWay.callWaiting);
   }
 
   /**
@@ -147,10 +147,9 @@ export class PythonSandbox {
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
   reset(): Promise<void> {
-    return this.enqueue(async () => {
-      const session = await this.live();
+    return this.onWorker('reset', (session) => {
       this.restartPoint.changed();
-      await this.call(session, 'reset', () => session.remote.reset());
+      return session.remote.reset();
     });
   }
 
@@ -162,18 +161,13 @@ export class PythonSandbox {
    * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  writeFile(path: string, data: Uint8Array | string): Promise<void> {
-    let relative: string;
-    let bytes: Uint8Array;
-    try {
-      relative = toWorkdirPath(path);
-      bytes = fileBytes(data);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.enqueue(async () => {
-      const session = await this.live();
-      await this.call(session, 'writeFile', () => session.remote.writeFile(relative, bytes));
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    // Checked before anything is queued; an async function rejects with the error.
+    const relative = toWorkdirPath(path);
+    const bytes = fileBytes(data);
+    return this.onWorker('writeFile', async (session) => {
+      this.restartPoint.changed();
+      await session.remote.writeFile(relative, bytes);
       this.workdir.written(relative, bytes);
     });
   }
@@ -188,24 +182,13 @@ export class PythonSandbox {
    * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
-    let relative: string;
-    let maxBytes: number;
-    try {
-      relative = toWorkdirPath(path);
-      maxBytes = readBound(options.maxBytes);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.enqueue(async () => {
-      const session = await this.live();
-      try {
-        return validateFileRead(await this.call<unknown>(session, 'readFile', () => session.remote.readFile(relative, maxBytes)), relative, maxBytes);
-      } catch (error) {
-        if ((error as Error)?.name === 'FileNotFoundError') throw new SandboxFileNotFoundError(relative);
-        throw error;
-      }
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<Uint8Array> {
+    const relative = toWorkdirPath(path);
+    const maxBytes = readBound(options.maxBytes);
+    const answer = await this.onWorker<unknown>('readFile', (session) => session.remote.readFile(relative, maxBytes)).catch((error: Error) => {
+      throw error?.name === 'FileNotFoundError' ? new SandboxFileNotFoundError(relative) : error;
     });
+    return validateFileRead(answer, relative, maxBytes);
   }
 
   /**
@@ -213,20 +196,24 @@ export class PythonSandbox {
    * @throws {SandboxError} the worker did not answer within `limits.callTimeoutMs`, or died (it is replaced).
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  listFiles(): Promise<FileInfo[]> {
-    return this.enqueue(async () => {
-      const session = await this.live();
-      return validateFileList(await this.call(session, 'listFiles', () => session.remote.listFiles()));
-    });
+  async listFiles(): Promise<FileInfo[]> {
+    return validateFileList(await this.onWorker('listFiles', (session) => session.remote.listFiles()));
   }
 
   /**
    * The live interpreter as bytes to store (gzip, checksummed, bound to this build): its memory
    * (variables, imports, functions, classes) and the working directory's files. See `restoreState`.
+   * `givesWay` (a save made when idle): a call made meanwhile goes first, the save stopping once the
+   * memory is copied (tens of milliseconds), and it resolves `undefined` (save again when idle).
    * @throws {SandboxStateError} compiled package code is loaded (the message names the package), or a page's state packs past 160 MiB.
    */
-  saveState(): Promise<Uint8Array> {
-    return this.enqueue(async () => this.live().then((session) => savedState(session, (fn, ms) => this.call(session, 'saveState', fn, ms))));
+  saveState(): Promise<Uint8Array>;
+  saveState(options: { givesWay?: boolean }): Promise<Uint8Array | undefined>;
+  saveState({ givesWay = false } = {}): Promise<Uint8Array | undefined> {
+    return this.enqueue(async () => {
+      const session = await this.live();
+      return this.restartPoint.asked(() => (givesWay ? this.givingWay.save(() => this.saved(session, true)) : this.saved(session, false)));
+    });
   }
 
   /**
@@ -261,6 +248,19 @@ export class PythonSandbox {
     return this.calls.add(() => {
       if (this.disposed) throw new SandboxDisposedError();
       return task();
+    });
+  }
+
+  /** `session`'s save (saved-state.ts); `givesWay`: `GivingWay` can stop it. */
+  private saved(session: WorkerSession, givesWay: boolean): Promise<Uint8Array> {
+    return savedState(session, (fn, ms) => this.call(session, 'saveState', fn, ms), givesWay);
+  }
+
+  /** `fn` on the live interpreter, queued, called as `call` calls it. */
+  private onWorker<T>(what: string, fn: (session: WorkerSession) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      const session = await this.live();
+      return this.call(session, what, () => fn(session));
     });
   }
 

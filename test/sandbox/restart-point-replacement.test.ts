@@ -6,6 +6,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { STATE_PAGE, mapLength, packState, unpackState } from '../../src/shared/memory/saved-state-format.js';
 import type { Interpreters } from '../../src/sandbox/session/interpreters.js';
+import { GivingWay } from '../../src/sandbox/session/giving-way.js';
 import { RestartPoint } from '../../src/sandbox/session/restart-point.js';
 import type { WorkerSession } from '../../src/sandbox/session/worker-session.js';
 
@@ -30,7 +31,7 @@ function setUp({ restoreFails = false, maxBytes = Number.POSITIVE_INFINITY } = {
   const live = session('live');
   // As the sandbox's queue calls it: the worker's save of the live session, with the changes it holds.
   const save = vi.fn(() => point.saved(live, state));
-  const point = new RestartPoint(true, save, () => idle, maxBytes);
+  const point = new RestartPoint(true, save, () => idle, new GivingWay({ session: () => live, waiting: () => false }), maxBytes);
   const changed = () => point.changed();
   const fresh = session('fresh');
   const restoredFrom: Uint8Array[] = [];

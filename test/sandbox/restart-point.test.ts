@@ -41,6 +41,48 @@ describe.each(['worker', 'deno'] as const)('restart points (%s)', (isolation) =>
   });
 });
 
+describe.each(['worker', 'deno'] as const)('a save that gives way (%s)', (isolation) => {
+  it('saveState({ givesWay: true }) lets a run that arrives go first, before it starts or while it packs, and resolves undefined; an idle one saves', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox({ isolation, warmSpare: false });
+    // 20 MB that does not compress: packing takes hundreds of milliseconds.
+    await sandbox.run('import os\nblob = os.urandom(20_000_000)\nx = 1');
+    const queuedBehind = sandbox.saveState({ givesWay: true });
+    expect(await Promise.all([queuedBehind, sandbox.run('x = 2')])).toMatchObject([undefined, { outcome: 'OUTCOME_OK' }]);
+    const packing = sandbox.saveState({ givesWay: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await Promise.all([packing, sandbox.run('x = 3')])).toMatchObject([undefined, { outcome: 'OUTCOME_OK' }]);
+    const idle = await sandbox.saveState({ givesWay: true });
+    expect(idle).toBeInstanceOf(Uint8Array);
+    const other = await createSandbox({ isolation, warmSpare: false });
+    await other.restoreState(idle as Uint8Array);
+    expect((await other.run('x')).result).toBe('3');
+  });
+
+  it("saveState() hands over the restart point's save when it holds the interpreter as it is, and a save asked for first is the restart point: nothing is saved twice", async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox({ ...options, isolation });
+    await sandbox.run('x = 1');
+    await sandbox.whenIdle();
+    expect(saves(sandbox)).toEqual({ begun: 1, kept: 1, gaveWay: 0 });
+    const first = await sandbox.saveState();
+    await sandbox.run('x = 2');
+    const second = await sandbox.saveState();
+    await sandbox.whenIdle();
+    expect(saves(sandbox)).toEqual({ begun: 1, kept: 1, gaveWay: 0 });
+    // The second is what a stop now brings back.
+    expect(await sandbox.run(UNSTOPPABLE, { timeoutMs: 300 })).toMatchObject({ stateLost: false });
+    expect((await sandbox.run('x')).result).toBe('2');
+    const other = await createSandbox({ isolation, warmSpare: false });
+    await other.restoreState(first);
+    expect((await other.run('x')).result).toBe('1');
+    await other.restoreState(second);
+    expect((await other.run('x')).result).toBe('2');
+  });
+});
+
 describe('restart points (worker)', () => {
   it('a crash (os._exit) is undone the same way', async ({ createSandbox }) => {
     const sandbox = await createSandbox(options);

@@ -17,6 +17,11 @@ export class CallQueue {
     return this.count === 0;
   }
 
+  /** A call is queued behind the one going. */
+  get waiting(): boolean {
+    return this.count > 1;
+  }
+
   /** `task`, once every call before it has settled. */
   add<T>(task: () => Promise<T>): Promise<T> {
     if (this.count++ > 0) this.onWaiting();

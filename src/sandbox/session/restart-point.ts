@@ -11,6 +11,7 @@
  * working directory comes back from the host's mirror, as after any replacement.
  */
 import type { Kept } from '../runs/run-results.js';
+import type { GivingWay } from './giving-way.js';
 import type { Interpreters } from './interpreters.js';
 import { restoredSession } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';
@@ -56,8 +57,6 @@ export class RestartPoint {
   private disposed = false;
   /** `interrupt()` came while a save held the queue: the run waiting behind it (running, as its caller sees it) stops before it starts. */
   private stopBehind = false;
-  /** The save going was asked to give way. */
-  private givingWay = false;
   /** Saves begun, kept, and given up for a call that arrived (tests and the bench count them). */
   readonly counts = { begun: 0, kept: 0, gaveWay: 0 };
 
@@ -65,24 +64,41 @@ export class RestartPoint {
     readonly enabled: boolean,
     private readonly save: IdleSave,
     private readonly idle: () => boolean,
+    /** The sandbox's saves that give way to a call (see giving-way.ts). */
+    private readonly givingWay: GivingWay,
     /** The largest memory kept (`limits.maxMemoryBytes`: an honest interpreter past it was replaced); a worker that says more is not believed. */
     private readonly maxBytes = Number.POSITIVE_INFINITY,
-    /** Asks the worker's save going to stop at its next pause (see `IdleSave`). */
-    private readonly giveWay: () => void = () => {},
   ) {}
 
-  /** A call was queued behind another: if that is this point's save, it gives way. */
-  callWaiting(): void {
-    if (!this.asking || this.givingWay) return;
-    this.givingWay = true;
-    this.giveWay();
-  }
-
-  /** `session`'s save by `save` and the changes it holds: called by the sandbox's queue, so no change is going on. */
+  /**
+   * `session`'s save by `save` (asked to give way) and the changes it holds, or undefined if the
+   * worker is gone or it gave way (what it would have held is due again): called by the sandbox's
+   * queue, so no change is going on.
+   */
   async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<Uint8Array>): Promise<Saved | undefined> {
     const changes = (this.askedChanges = this.changes);
     const lineage = this.lineage;
-    return session.alive ? { state: await save(session), changes, lineage } : undefined;
+    if (!session.alive) return undefined;
+    const state = await this.givingWay.save(() => save(session));
+    if (state !== undefined) return { state, changes, lineage };
+    this.counts.gaveWay++;
+    this.askedChanges = this.savedChanges;
+    return undefined;
+  }
+
+  /**
+   * A save the sandbox's user asked for: this point's bytes (a copy) when they hold the interpreter
+   * as it is, so nothing is saved twice; otherwise `save`'s, which become the point.
+   */
+  async asked(save: () => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+    if (this.bytes && this.savedChanges === this.changes && !this.asking && !this.saving) return this.bytes.slice();
+    const { changes, lineage } = this;
+    const bytes = await save();
+    if (bytes && this.enabled && !this.disposed && lineage === this.lineage && changes === this.changes) {
+      this.bytes = bytes.slice();
+      this.savedChanges = this.askedChanges = changes;
+    }
+    return bytes;
   }
 
   /** The interpreter started from `bytes` (`SandboxOptions.savedState`): they are its first point, until a run changes it. */
@@ -180,19 +196,6 @@ export class RestartPoint {
     const asked = this.save().finally(() => {
       this.asking = false;
     });
-    asked.then(
-      () => {
-        this.givingWay = false;
-      },
-      () => {
-        // It gave way (one asked to that ended first is kept): what it would have held is due again.
-        if (this.givingWay) {
-          this.counts.gaveWay++;
-          this.askedChanges = this.savedChanges;
-        }
-        this.givingWay = false;
-      },
-    );
     const saving: Promise<void> = asked
       .then(async (saved) => {
         if (!saved) return;

@@ -1,6 +1,7 @@
 /**
  * This widget's saved Python interpreter, in the page's IndexedDB beside its conversation (under
- * the same key): saved when a message has finished (the sandbox is idle), handed to the new
+ * the same key): saved when a message has finished (the sandbox is idle; a run that arrives
+ * meanwhile goes first, and the save is made when that message ends), handed to the new
  * sandbox after a reload, forgotten with the conversation. The bytes are the sandbox's saved state
  * as they came (packed in the sandbox's worker, never decoded on the page); the sandbox checks them
  * when they come back, so one from another build (a deploy since), damaged or too large is refused,
@@ -33,10 +34,13 @@ export class SavedInterpreterSlot {
     if (!key) return;
     this.writing = this.writing
       .then(async () => {
-        const bytes = await sandbox.saveState().catch((error: unknown) => {
+        // A run that arrives goes first (its deadline is running); the save that gave way leaves the
+        // stored one as it is: the message that run belongs to deletes it, and saves when it ends.
+        const bytes = await sandbox.saveState({ givesWay: true }).catch((error: unknown) => {
           console.info('code-exec-chat: Python cannot be saved, a reload will start it afresh:', error);
-          return undefined;
+          return null;
         });
+        if (bytes === undefined) return;
         const kept = bytes && bytes.length <= MAX_KEPT_STATE_BYTES ? bytes : undefined;
         if (bytes && !kept) console.info(`code-exec-chat: Python's state (${bytes.length} bytes) is too large to keep; a reload will start it afresh`);
         await (kept ? this.store.save(key, kept) : this.store.delete(key));

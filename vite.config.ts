@@ -207,6 +207,7 @@ function integrationEntries(outDir: string): Plugin {
     async closeBundle() {
       const mcpEntries = { mcp: 'src/integrations/mcp/index.ts', cli: 'src/integrations/mcp/bin.ts' };
       await integration(mcpEntries, 'node', [/^@modelcontextprotocol\/(server|client|core)($|\/)/], [sandboxAsBuilt('sandbox.node.js')]);
+      await buildChartApp(outDir);
       await integration({ 'ai-sdk': 'src/integrations/ai-sdk/index.ts' }, 'any', [/^ai($|\/)/]);
       // The ADK executor makes its sandboxes, so it is built twice, each on its build of the sandbox (as index.js and index.node.js are).
       const adk = 'src/integrations/adk/index.ts';
@@ -219,6 +220,46 @@ function integrationEntries(outDir: string): Plugin {
     },
   };
 }
+
+/**
+ * dist/mcp-chart-app.html, the MCP server's chart app (src/integrations/mcp/apps/): one HTML file
+ * with its script inline, because an MCP App host loads it into a sandboxed frame whose default
+ * Content Security Policy lets it load nothing else (no chunk, stylesheet or font). The server
+ * reads it from beside its own modules.
+ */
+async function buildChartApp(outDir: string): Promise<void> {
+  const built = await build({
+    configFile: false,
+    logLevel: 'warn',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...buildTarget('browser') },
+    // One zod for the app's SDK and the MCP types it validates with, so the App's "no eval" setting reaches both.
+    resolve: { dedupe: ['zod'] },
+    build: {
+      ...besideOthers(outDir, true),
+      write: false,
+      sourcemap: false,
+      lib: { entry: join(root, 'src/integrations/mcp/apps/chart-app-view.ts'), formats: ['es'], fileName: () => 'mcp-chart-app.js' },
+      license: { fileName: 'licenses/mcp-chart-app.md' },
+      rollupOptions: { output: { codeSplitting: false, minify: true } },
+    },
+  });
+  const files = (Array.isArray(built) ? built[0] : (built as Extract<typeof built, { output: unknown }>)).output;
+  const [script, ...assets] = files;
+  if (script.type !== 'chunk') throw new Error('the chart app built no script');
+  // Inside <script>, "</script" would end it early; "<\/script" means the same to JavaScript in a string, a template or a regular expression.
+  const code = script.code.replaceAll('</script', '<\\/script');
+  if (code.includes('<!--')) throw new Error('the chart app holds "<!--", which HTML reads specially inside <script>');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Chart</title>
+<style>body{margin:0;padding:8px;font:14px/1.4 var(--font-sans,system-ui,sans-serif);color:var(--color-text-primary,CanvasText);background:transparent}figure{margin:0 0 12px}img{max-width:100%;height:auto}</style>
+</head><body><main id="charts" aria-live="polite"></main><script type="module">${code}</script></body></html>
+`;
+  writeFileSync(join(outDir, CHART_APP_HTML), html);
+  for (const asset of assets) if (asset.type === 'asset') writeFileSync(join(outDir, asset.fileName), asset.source);
+}
+
+/** The chart app's file name in dist/ (the server's `CHART_APP_FILE`). */
+const CHART_APP_HTML = 'mcp-chart-app.html';
 
 /**
  * The library names its worker and runtime with `new URL(/* @vite-ignore *\/ './…', import.meta.url)`

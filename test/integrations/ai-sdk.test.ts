@@ -6,7 +6,7 @@
 import { convertToModelMessages, generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { z as z3 } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { z as z4 } from 'zod/v4';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { pythonTool, pythonToolDefinition, pythonToolModelOutput, runPythonToolCall } from '../../dist/ai-sdk.js';

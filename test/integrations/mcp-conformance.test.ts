@@ -3,7 +3,7 @@
  * `latest`, 0.1.16, has no 2026-07-28 scenario) run against the built server over HTTP, for
  * exactly what the 2026-07-28 revision requires (`--requirements 2026-07-28`). Every check passes
  * but those in test/support/conformance-2026-baseline.yml, each named alone with why it does not
- * apply (prompts, resources, completions and the suite's own fixture tools); a baselined check that
+ * apply (prompts, completions, and the suite's own fixture tools and resources); a baselined check that
  * starts passing fails the run too, so the list cannot go stale. The Tasks extension's capability
  * scenario runs the same way, with its own list.
  */

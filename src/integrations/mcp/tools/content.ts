@@ -6,19 +6,23 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { RunResult } from '../../../shared/types.js';
 import { runImages } from '../../../sandbox/charts/run-images.js';
 import { runResultText } from '../../shared/run-text.js';
+import { chartsMeta } from '../apps/chart-app.js';
 import { runStructured } from './structured.js';
 
 /**
  * The result of a `run_python` call: the run's text (see `runResultText`), then its images and its
- * charts' PNGs (`drawCharts`), and the run's fields as `structuredContent` (the charts' specs among them).
+ * charts' PNGs (`drawCharts`), the run's fields as `structuredContent` (short specs among them),
+ * and, in `_meta`, every chart's spec for the chart app (apps/).
  * @param note Said before the text: the interpreter was closed while idle, so earlier state is gone.
  * @param skillsNote Said before the text too: skills the folder left out of this interpreter, or did not keep from this run.
  */
 export function runContent(result: RunResult, note?: string, skillsNote?: string): CallToolResult {
   const text = [note, skillsNote, runResultText(result)].filter(Boolean).join('\n\n');
+  const charts = chartsMeta(result);
   return {
     content: [{ type: 'text', text }, ...runImages(result).map((image) => ({ type: 'image' as const, data: image.data, mimeType: image.mimeType }))],
     structuredContent: runStructured(result, note, skillsNote),
+    ...(charts && { _meta: charts }),
   };
 }
 

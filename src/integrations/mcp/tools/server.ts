@@ -12,6 +12,7 @@ import type { PythonSandbox } from '../../../sandbox/python-sandbox.js';
 import { toWorkdirPath } from '../../../sandbox/files/workdir-paths.js';
 import { drawCharts } from '../../../sandbox/charts/render-node.js';
 import type { LoadProgress, OutputChunk, SandboxFunction } from '../../../shared/types.js';
+import { serveChartApp } from '../apps/app-resource.js';
 import { WORKER_ALTERNATIVE } from '../boundary.js';
 import { BUSY_RETRY_SECONDS, BoundaryUnavailableError, SessionClosedError, ToolArgumentError } from '../errors.js';
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
@@ -51,8 +52,14 @@ export function toolServer(tools: ListedTools, bounds: ToolBounds, answer: Answe
   const listed = typeof tools === 'function' ? tools : async () => tools;
   const server = new Server(
     { name: SERVER_NAME, version: VERSION },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE } },
+    {
+      // resources: the chart app (apps/), which run_python names for hosts that render MCP Apps.
+      capabilities: { tools: {}, resources: {} },
+      instructions: INSTRUCTIONS,
+      cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE, 'resources/list': LIST_CACHE, 'resources/read': LIST_CACHE },
+    },
   );
+  serveChartApp(server);
   server.setRequestHandler('tools/list', async () => ({ tools: await listed() }));
   server.setRequestHandler('tools/call', async (request, ctx) => {
     await listed();

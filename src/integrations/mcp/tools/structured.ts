@@ -24,10 +24,12 @@ export type RunStructuredContent = {
   /** The images, in the order of the result's image blocks (which carry their data). */
   images: { mimeType: string }[];
   /**
-   * The charts: Vega-Lite specs as JSON text, checked by the host, for a host that draws them;
-   * each one drawn is also an image block, after the images, in this order (`drawn`).
+   * The charts: Vega-Lite specs as JSON text, checked by the host, each within
+   * {@link MAX_STRUCTURED_SPEC_CHARS} (a longer one is left out here, `specChars` saying its length:
+   * the result's `_meta` holds every spec, for the chart app); each one drawn is also an image
+   * block, after the images, in this order (`drawn`).
    */
-  charts: { mimeType: string; spec: string; note?: string; drawn: boolean }[];
+  charts: { mimeType: string; spec?: string; specChars: number; note?: string; drawn: boolean }[];
   /** The files the run wrote (at most 20, names shortened past 120 characters), with their sizes in bytes. */
   files: { path: string; size: number }[];
   /** Files the run wrote beyond those listed. */
@@ -56,6 +58,14 @@ export type FileStructuredContent = {
 
 type OutputSchema = NonNullable<Tool['outputSchema']>;
 
+/**
+ * The longest spec `structuredContent` carries, in characters (about 1,000 tokens): some hosts
+ * (Claude Code) give their model this object, and a 1,000-point chart's spec is over 20,000
+ * characters that tell a model nothing its code and the chart's image do not. The chart app
+ * reads every spec from the result's `_meta`, which hosts keep out of their model's context.
+ */
+export const MAX_STRUCTURED_SPEC_CHARS = 4000;
+
 const FILES = { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, size: { type: 'integer' } }, required: ['path', 'size'] } };
 
 /** The output schema of `run_python`. */
@@ -77,11 +87,15 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
         type: 'object',
         properties: {
           mimeType: { type: 'string', description: 'application/vnd.vegalite.v5+json or v6' },
-          spec: { type: 'string', description: 'the Vega-Lite spec as JSON text (inline data only)' },
+          spec: {
+            type: 'string',
+            description: `the Vega-Lite spec as JSON text (inline data only), when at most ${MAX_STRUCTURED_SPEC_CHARS.toLocaleString('en-US')} characters`,
+          },
+          specChars: { type: 'integer', description: "the spec's length in characters" },
           note: { type: 'string', description: 'what the host removed from the spec, or why it was not drawn' },
           drawn: { type: 'boolean', description: 'an image block after the images holds its PNG' },
         },
-        required: ['mimeType', 'spec', 'drawn'],
+        required: ['mimeType', 'specChars', 'drawn'],
       },
     },
     files: FILES,
@@ -121,7 +135,13 @@ export function runStructured(result: RunResult, note?: string, skillsNote?: str
     ...(result.result !== undefined && { result: result.result }),
     ...(result.error && { error: { name: result.error.name, message: result.error.message, traceback: result.error.traceback } }),
     images: result.images.map(({ mimeType }) => ({ mimeType })),
-    charts: result.charts.map(({ mimeType, spec, note, image }) => ({ mimeType, spec, ...(note && { note }), drawn: image !== undefined })),
+    charts: result.charts.map(({ mimeType, spec, note, image }) => ({
+      mimeType,
+      ...(spec.length <= MAX_STRUCTURED_SPEC_CHARS && { spec }),
+      specChars: spec.length,
+      ...(note && { note }),
+      drawn: image !== undefined,
+    })),
     files: files.map(({ path, size }) => ({ path, size })),
     unlistedFiles: unlisted,
     stateLost: notes.length > 0,

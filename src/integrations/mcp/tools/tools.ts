@@ -6,6 +6,7 @@
 import type { Tool } from '@modelcontextprotocol/server';
 import type { RunPlace } from '../../../agent/run-python/place.js';
 import { runPythonDeclaration } from '../../../agent/run-python/tool.js';
+import { CHART_APP_TOOL_META } from '../apps/chart-app.js';
 import { ToolArgumentError } from '../errors.js';
 import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
 
@@ -53,6 +54,8 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
       },
       outputSchema: RUN_OUTPUT_SCHEMA,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      // Hosts that render MCP Apps draw the result's charts with this app; others ignore it.
+      _meta: CHART_APP_TOOL_META,
     },
     {
       name: 'write_file',

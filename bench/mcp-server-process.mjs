@@ -10,7 +10,10 @@ import { spawn } from 'node:child_process';
  * SIGKILL after 30 s).
  */
 export async function startMcpServer(cli, { name, port = 0, flags = [] } = {}) {
-  const args = [cli, 'mcp', '--http', String(port), ...(name ? ['--instance', name] : []), ...flags];
+  // BENCH_HEAP_SNAPSHOTS=<folder>: SIGUSR2 (heapSnapshot()) writes the server's V8 heap there, to tell what holds its memory.
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOTS;
+  const nodeFlags = snapshots ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`] : [];
+  const args = [...nodeFlags, cli, 'mcp', '--http', String(port), ...(name ? ['--instance', name] : []), ...flags];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -29,6 +32,8 @@ export async function startMcpServer(cli, { name, port = 0, flags = [] } = {}) {
     pid: child.pid,
     exited,
     stderr: () => stderr,
+    /** With BENCH_HEAP_SNAPSHOTS: asks for a heap snapshot (written in the background, pausing the server). */
+    heapSnapshot: () => snapshots && child.exitCode === null && child.kill('SIGUSR2'),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

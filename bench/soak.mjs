@@ -16,7 +16,8 @@
  *
  * `npm run soak` (builds first); `SOAK_MINUTES` (10: the kill and restart scale with it),
  * `SOAK_CLIENTS` (100), `SOAK_MAX_SESSIONS` (12 per server: at most 36 Deno interpreters live,
- * about 11 GB), `SOAK_IDLE_MINUTES` (1: an interpreter is given back after 20 s without calls).
+ * about 11 GB), `SOAK_IDLE_MINUTES` (1: an interpreter is given back after 20 s without calls);
+ * `BENCH_HEAP_SNAPSHOTS=<folder>`: each server's V8 heap written there at minute 2 and at the end.
  */
 import { readFileSync } from 'node:fs';
 import { BUSY, CountingClient, startCluster } from './mcp-cluster.mjs';
@@ -53,6 +54,7 @@ const plan = [
   sleep(minute(2)).then(() => {
     memory.minute2 = measure();
     log(`memory at minute 2: ${JSON.stringify(memory.minute2)}`);
+    for (const server of cluster.servers) server.heapSnapshot();
   }),
   sleep(minute(4)).then(async () => {
     killedAt = elapsed();
@@ -66,6 +68,7 @@ const plan = [
   sleep(runMs - 1000).then(() => {
     memory.end = measure();
     log(`memory at the end: ${JSON.stringify(memory.end)}`);
+    for (const server of cluster.servers) server.heapSnapshot();
   }),
 ];
 const clients = Array.from({ length: CLIENTS }, (_, i) => new CountingClient(cluster.url, i % 2 ? 'legacy' : 'modern', i));

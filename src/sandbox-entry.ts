@@ -52,4 +52,7 @@ export type {
   FileOutput,
   FileInfo,
   ReadFileOptions,
+  Checkpoint,
+  CheckpointBounds,
+  RestoredFrom,
 } from './shared/types.js';

@@ -1,5 +1,5 @@
-import type { BootPath, FileInfo, OutputChunk, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../shared/types.js';
-import { LateMessages } from './session/late-messages.js';
+import type { BootPath, Checkpoint, FileInfo, ReadFileOptions, RunOptions, RunResult, SandboxLimits, SandboxOptions } from '../shared/types.js';
+import { RunOutput } from './runs/run-output.js';
 import { SandboxDisposedError, SandboxFileNotFoundError } from './errors.js';
 import { callWorker } from './session/worker-call.js';
 import { restoredSession, savedState } from './session/saved-state.js';
@@ -14,10 +14,11 @@ import { GivingWay } from './session/giving-way.js';
 import { fileBytes, readBound, toWorkdirPath } from './files/workdir-paths.js';
 import { type ActiveRun, mayAwait, RunStopper, WaitingRun } from './runs/run-stopper.js';
 import type { WorkerSession } from './session/worker-session.js';
-import { validateFileList, validateFileRead, validateRunResult } from './session/worker-answers.js';
+import { runAnswer, validateFileList, validateFileRead } from './session/worker-answers.js';
 import { WorkdirMirror } from './files/workdir-mirror.js';
 import type { FunctionSpec } from './functions/function-specs.js';
 import { FunctionCalls } from './functions/function-calls.js';
+import { savedNow, Timeline } from './session/timeline.js';
 
 /**
  * Runs untrusted Python in a Pyodide interpreter hosted in a worker, and returns results shaped
@@ -51,21 +52,26 @@ export class PythonSandbox {
   /** The interpreter saved when idle after a run, restored when a stop or crash replaces it. */
   private readonly restartPoint: RestartPoint;
   private readonly givingWay: GivingWay;
-
   private readonly boot: BootPlan;
   private readonly interpreters: Interpreters;
-
-  private constructor({ session, boot, limits, interpreters, restartPoints, files, savedState: startedFrom }: StartedSandbox) {
+  /** The checkpoints kept (restart points' saves kept on) for `rewind` and `fork` (with the options this sandbox was created with). */
+  private readonly timeline: Timeline;
+  private readonly options: SandboxOptions;
+  private constructor(started: StartedSandbox) {
+    const { session, boot, limits, interpreters, restartPoints, files, savedState: startedFrom } = started;
     this.session = session;
+    this.options = started.options;
+    this.timeline = new Timeline(started.checkpoints, started.forkedFrom);
     this.boot = boot;
     this.interpreters = interpreters;
     this.ready = Promise.resolve(session);
     this.limits = Object.freeze(limits);
     this.workdir = new WorkdirMirror(limits.maxTotalFileBytes, files);
-    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.saved(s, true)));
+    const idleSave = () => this.enqueue(async () => this.restartPoint.saved(this.session, (s) => this.saved(s, true), this.runSeq));
     this.givingWay = new GivingWay({ session: () => this.session, waiting: () => this.calls.waiting });
     const keeps = keepsRestartPoints(restartPoints, session.stopsKeepState);
     this.restartPoint = new RestartPoint(keeps, idleSave, () => this.calls.idle, this.givingWay, limits.maxMemoryBytes);
+    if (this.timeline.enabled) this.restartPoint.listen(this.timeline);
     this.restartPoint.seed(startedFrom);
     this.calls = new CallQueue(this.restartPoint.queueEmptied.bind(this.restartPoint), this.givingWay.callWaiting);
   }
@@ -127,7 +133,7 @@ export class PythonSandbox {
     const checked = runArguments(code, options, this.limits);
     // Downloads start now, while earlier runs finish or the interpreter boots.
     this.boot.packages?.prefetch(code);
-    return this.enqueue(() => this.runNow(code, checked.timeoutMs, options, checked.functions));
+    return this.enqueue(async () => this.timeline.stamp(await this.runNow(code, checked.timeoutMs, options, checked.functions), this.runSeq));
   }
 
   /**
@@ -212,7 +218,7 @@ export class PythonSandbox {
   saveState({ givesWay = false } = {}): Promise<Uint8Array | undefined> {
     return this.enqueue(async () => {
       const session = await this.live();
-      return this.restartPoint.asked(() => (givesWay ? this.givingWay.save(() => this.saved(session, true)) : this.saved(session, false)));
+      return this.restartPoint.asked(() => (givesWay ? this.givingWay.save(() => this.saved(session, true)) : this.saved(session, false)), this.runSeq);
     });
   }
 
@@ -223,12 +229,41 @@ export class PythonSandbox {
    * @throws {SandboxStateError} not a saved state, corrupt, another build's, or over `maxBytes`; `SandboxBootError` (`retryable`) a busy machine ran out of `limits.bootTimeoutMs`.
    */
   restoreState(bytes: Uint8Array, maxBytes?: number): Promise<void> {
+    return this.enqueue(() => this.restoreFrom(bytes, maxBytes).then(() => this.restartPoint.changed()));
+  }
+
+  /**
+   * The checkpoints kept (`SandboxOptions.checkpoints`), oldest first, once the latest run's is made: one after each run, or after the last of runs sent back to back (they share it).
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
+  checkpoints(): Promise<Checkpoint[]> {
+    return this.disposed ? Promise.reject(new SandboxDisposedError()) : this.restartPoint.whenSaved().then(() => this.timeline.list());
+  }
+
+  /**
+   * Puts the interpreter and its working directory back as they were at checkpoint `id` (a new worker started from it: files written since are
+   * gone, files changed since are as they were). Later checkpoints are dropped; the next result says so (`RunResult.restoredFrom`).
+   * @throws {SandboxStateError} no checkpoint `id` is kept (the message says which are), or it did not restore: the sandbox is unchanged.
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
+  rewind(id: string): Promise<void> {
     return this.enqueue(async () => {
-      const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters, this.limits.maxTotalFileBytes);
-      this.restartPoint.changed();
-      this.ready = Promise.resolve((this.session = session));
-      this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes, files);
+      const checkpoint = this.timeline.get(id);
+      await this.restoreFrom(checkpoint.state);
+      this.restartPoint.adopt(checkpoint.state);
+      this.timeline.rewound(checkpoint);
     });
+  }
+
+  /**
+   * A new sandbox with this one's options, from checkpoint `id` or else the current state (saved as `saveState`
+   * saves it, after the calls queued before); neither sees what the other does. Its first result says so (`restoredFrom`).
+   * @throws {SandboxStateError} no checkpoint `id`, or the current state cannot be saved (`saveState`'s reasons); this sandbox is unchanged.
+   * @throws {SandboxDisposedError} the sandbox was disposed.
+   */
+  async fork(id?: string): Promise<PythonSandbox> {
+    const from = id === undefined ? savedNow(await this.saveState()) : await this.enqueue(async () => this.timeline.get(id));
+    return new PythonSandbox({ ...(await startSandbox({ ...this.options, savedState: from.state })), forkedFrom: from });
   }
 
   /** Stops the worker. Pending and later calls reject with `SandboxDisposedError`. */
@@ -236,6 +271,7 @@ export class PythonSandbox {
     if (this.disposed) return;
     this.disposed = true;
     this.restartPoint.dispose();
+    this.timeline.clear();
     this.active?.stop('interrupt');
     // Downloads and index resolutions under way stop now, not when their servers finish.
     this.boot.packages?.dispose();
@@ -249,6 +285,14 @@ export class PythonSandbox {
       if (this.disposed) throw new SandboxDisposedError();
       return task();
     });
+  }
+
+  /** The interpreter replaced by one started from `bytes` (saved state's), the working directory by theirs. */
+  private async restoreFrom(bytes: Uint8Array, maxBytes?: number): Promise<void> {
+    const { session, files } = await restoredSession(await this.live(), bytes, maxBytes, this.interpreters, this.limits.maxTotalFileBytes);
+    this.ready = Promise.resolve((this.session = session));
+    this.workdir = new WorkdirMirror(this.limits.maxTotalFileBytes, files);
+    this.lostUnreported = false;
   }
 
   /** `session`'s save (saved-state.ts); `givesWay`: `GivingWay` can stop it. */
@@ -296,44 +340,19 @@ export class PythonSandbox {
       if (this.active?.runId === runId) this.active = undefined;
       return interruptedBeforeStart(stateLost, performance.now() - started);
     }
-    // Everything streamed is kept: if the worker has to be killed it is all the output there is.
-    const streamed: OutputChunk[] = [];
-    // Streamed chunks use their own port and may trail the result: it waits (briefly) for the rest.
-    const lateChunks = new LateMessages();
-    const onOutput = (chunk: OutputChunk) => {
-      streamed.push(chunk);
-      lateChunks.arrived();
-      try {
-        options.onOutput?.(chunk);
-      } catch {
-        // A throwing listener must not break the run.
-      }
-    };
-
+    const { streamed, lateChunks, onOutput } = new RunOutput(options.onOutput);
     const awaits = mayAwait(code);
     const stopper = new RunStopper(session, runId, this.limits.interruptGraceMs, awaits);
-    const stop = (reason: StopReason) => stopper.stop(reason);
-    this.active = { runId, stop };
+    this.active = { runId, stop: (reason: StopReason) => stopper.stop(reason) };
     stopper.armDeadline(timeoutMs);
-    const onAbort = () => stop('interrupt');
-    if (options.signal?.aborted || stoppedEarly) onAbort();
-    options.signal?.addEventListener('abort', onAbort);
+    stopper.follow(options.signal, stoppedEarly !== undefined);
 
     const release = session.hold();
     this.restartPoint.changed();
     session.beginRun(runId, onOutput, options.functions?.length ? new FunctionCalls(options.functions, this.limits) : undefined, () => stopper.workerStarted());
     try {
-      const answer = await session.untilDeath(
-        session.remote
-          .run({ runId, code, timeoutMs, mayAwait: awaits, ...(functions.length > 0 && { functions }) })
-          .then((reply) => validateRunResult(reply, this.limits))
-          .then(
-            (result) => ({ result }),
-            // A failed call or a malformed answer: the worker cannot be trusted any more.
-            (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
-          ),
-      );
-      const settled = 'died' in answer ? { crash: answer.died } : answer.value;
+      const request = { runId, code, timeoutMs, mayAwait: awaits, ...(functions.length > 0 && { functions }) };
+      const settled = await runAnswer(session, request, this.limits);
       if ('result' in settled) {
         await lateChunks.until(settled.result.streamedChunks);
         // A fatal run's changes are never known: the files stay as the last finished run left them.
@@ -354,47 +373,28 @@ export class PythonSandbox {
       const fatal = 'result' in settled ? settled.result : undefined;
       if (session.lastWords) streamed.push({ stream: 'stderr', text: `[the worker's own last error: ${session.lastWords}]\n` });
       const kept = await this.replace(session, 'replaced', true);
-      return lostRun({
-        fatal,
-        streamed,
-        stopReason: stopper.reason,
-        timeoutMs,
-        durationMs,
-        crash: 'crash' in settled ? settled.crash : undefined,
-        filesNote: this.workdir.describeRestore(),
-        kept,
-      });
+      const [crash, filesNote] = ['crash' in settled ? settled.crash : undefined, this.workdir.describeRestore()];
+      return lostRun({ fatal, streamed, stopReason: stopper.reason, timeoutMs, durationMs, crash, filesNote, kept });
     } finally {
       stopper.end();
       session.endRun();
       this.interpreters.runFinished();
-      options.signal?.removeEventListener('abort', onAbort);
       if (this.active?.runId === runId) this.active = undefined;
       release();
     }
   }
 
-  /** Throws `session` away; the next call waits for its replacement. Resolves with what a restart point's restore kept (`during`: a run's). */
-  private replace(session: WorkerSession, reason: string, during: boolean): Promise<Kept | undefined> {
-    void session.terminate(reason);
+  /** Throws `lost` away; the next call waits for its replacement (files written back first). Resolves with what a restart point's restore kept (`during`: a run's). */
+  private replace(lost: WorkerSession, reason: string, during: boolean): Promise<Kept | undefined> {
+    void lost.terminate(reason);
     const restoring = this.restartPoint.restores;
-    const replacement = this.restart(session, during);
-    (this.ready = replacement.then(({ session }) => session)).catch(() => undefined);
-    return restoring ? replacement.then(({ kept }) => kept).catch(() => undefined) : Promise.resolve(undefined);
-  }
-
-  /** A new interpreter in place of the current one, with the working directory's files written back. */
-  private async restart(lost: WorkerSession, during: boolean): Promise<{ session: WorkerSession; kept?: Kept }> {
-    const { session, kept } = await this.restartPoint.replacement(lost, this.interpreters, during);
-    if (this.disposed) {
-      await session.terminate('disposed');
-      throw new SandboxDisposedError();
-    }
-    // One call, not a round trip per file: the mirror is bounded (MIRROR_MAX_RUN_FILES, the byte
-    // budget), and its write-back comes before the next run's deadline starts.
-    const files = [...this.workdir.files()];
-    if (files.length > 0) await this.call(session, 'writeFiles', () => session.remote.writeFiles(files));
-    this.session = session;
-    return { session, kept };
+    const replacement = this.restartPoint.replacement(lost, this.interpreters, during).then(async ({ session, kept }) => {
+      if (this.disposed) throw await session.terminate('disposed').then(() => new SandboxDisposedError());
+      await this.workdir.writeBack((files) => this.call(session, 'writeFiles', () => session.remote.writeFiles(files)));
+      this.session = session;
+      return kept;
+    });
+    (this.ready = replacement.then(() => this.session)).catch(() => undefined);
+    return restoring ? replacement.catch(() => undefined) : Promise.resolve(undefined);
   }
 }

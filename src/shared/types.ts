@@ -101,6 +101,45 @@ export interface RunResult {
   /** True when the interpreter was replaced during this run: globals from earlier runs are gone. */
   stateLost: boolean;
   durationMs: number;
+  /** The sandbox's count of runs, this one's: 1 for its first (a fork counts its own). `Checkpoint.run` names the run a checkpoint holds. */
+  run?: number;
+  /**
+   * Set on the first result after the sandbox's state went back to an earlier one (a `rewind`, or
+   * the first run of a `fork`): what this run started from. Work done after that state is gone here.
+   */
+  restoredFrom?: RestoredFrom;
+}
+
+/** Where a run's state came from when it went back to an earlier one (`RunResult.restoredFrom`). */
+export interface RestoredFrom {
+  /** `checkpoint`: `rewind(id)`; `fork`: this sandbox is a fork; `save`: a saved state older than the work before it. */
+  source: 'checkpoint' | 'fork' | 'save';
+  /** The checkpoint's id, when the state is one. */
+  id?: string;
+  /** When that state was saved (ISO 8601). */
+  savedAt: string;
+  /** One sentence for a person or a model: what the state is, and that later work is gone. */
+  note: string;
+}
+
+/** One kept state of the interpreter and its working directory, right after a run (`PythonSandbox.checkpoints()`). */
+export interface Checkpoint {
+  /** What `rewind` and `fork` take; unique within the sandbox, never reused. */
+  id: string;
+  /** The last run the state holds (`RunResult.run`); 0: the state the sandbox started from (`savedState`, a fork). */
+  run: number;
+  /** Its packed size, held in memory. */
+  bytes: number;
+  /** When it was saved (ISO 8601). */
+  savedAt: string;
+}
+
+/** `SandboxOptions.checkpoints`: the most checkpoints kept, by count and by packed bytes; the oldest go first. */
+export interface CheckpointBounds {
+  /** Default 20. */
+  maxCount?: number;
+  /** Default 64 MiB. */
+  maxBytes?: number;
 }
 
 /** Resource limits, one object. Units are in the names. */
@@ -218,6 +257,14 @@ export interface SandboxOptions extends PyodideSource {
    * (default bounds); refused or failed bytes reject `create` with `SandboxStateError`.
    */
   savedState?: Uint8Array;
+  /**
+   * Keep a checkpoint after runs, for `rewind` and `fork` (see `PythonSandbox.checkpoints`): the
+   * interpreter and its working directory saved (as `saveState` saves them) when the sandbox is
+   * idle after a run, the same save a restart point makes, so never between a run and its
+   * answer nor between runs sent back to back (those share one checkpoint, after the last).
+   * `true`: up to 20, and up to 64 MiB packed; bounds of your own; `false` (default): none.
+   */
+  checkpoints?: boolean | CheckpointBounds;
   /**
    * Where Python runs, and so what its code can reach (see SECURITY.md and docs/node.md).
    *

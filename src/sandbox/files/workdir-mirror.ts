@@ -137,6 +137,15 @@ export class WorkdirMirror {
     for (const [path, { data, pinned }] of [...this.kept]) yield { path, data: typeof data === 'string' ? base64ToBytes(data) : data, restored: !pinned };
   }
 
+  /**
+   * Writes the files back into a replacement interpreter with `write`, if there are any: one call,
+   * not a round trip per file (the mirror is bounded: MIRROR_MAX_RUN_FILES, the byte budget).
+   */
+  async writeBack(write: (files: RestoredFile[]) => Promise<void>): Promise<void> {
+    const files = [...this.files()];
+    if (files.length > 0) await write(files);
+  }
+
   /** One sentence for the model and the user about the files after a restart. */
   describeRestore(): string {
     const base = 'Files in the working directory are as the last finished run left them';

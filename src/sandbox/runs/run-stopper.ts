@@ -78,6 +78,7 @@ export class RunStopper {
   private deadline: ReturnType<typeof setTimeout> | undefined;
   private deadlineAt = Number.POSITIVE_INFINITY;
   private timeoutMs = Number.POSITIVE_INFINITY;
+  private unfollow: (() => void) | undefined;
 
   /** `awaits`: the run's code may use top-level `await` (see `mayAwait`). */
   constructor(
@@ -139,7 +140,16 @@ export class RunStopper {
   }
 
   /** The run is over: nothing more is sent or terminated on its account. */
+  /** Stops the run when `signal` aborts (now, if it has or `already`); until `end()`. */
+  follow(signal: AbortSignal | undefined, already: boolean): void {
+    const onAbort = () => this.stop('interrupt');
+    if (signal?.aborted || already) onAbort();
+    signal?.addEventListener('abort', onAbort);
+    this.unfollow = () => signal?.removeEventListener('abort', onAbort);
+  }
+
   end(): void {
+    this.unfollow?.();
     this.over = true;
     clearTimeout(this.deadline);
     clearTimeout(this.graceTimer);

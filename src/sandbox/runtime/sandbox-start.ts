@@ -6,6 +6,7 @@ import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
 import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
+import { checkpointBounds } from '../session/timeline.js';
 import { notRestored, type StateFiles, stateForWorker } from '../session/saved-state.js';
 import { SandboxBootError } from '../errors.js';
 import { WorkdirMirror } from '../files/workdir-mirror.js';
@@ -26,11 +27,18 @@ export interface StartedSandbox {
   files?: StateFiles;
   /** `options.savedState`, the interpreter's first restart point. */
   savedState?: Uint8Array;
+  /** `options.checkpoints` checked: undefined when off. */
+  checkpoints: ReturnType<typeof checkpointBounds>;
+  /** What a fork is created with. */
+  options: SandboxOptions;
+  /** Set for a fork: the state it started from (see `Timeline.forked`). */
+  forkedFrom?: { id?: string; run?: number; savedAt: string };
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<StartedSandbox> {
   const limits = resolveLimits(options.limits);
   const restartPoints = checkRestartPoints(options.restartPoints);
+  const checkpoints = checkpointBounds(options.checkpoints);
   const { savedState } = options;
   if (savedState !== undefined && !(savedState instanceof Uint8Array))
     throw new TypeError(`savedState must be a Uint8Array (saveState's bytes); got ${typeof savedState}`);
@@ -67,5 +75,5 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
       );
     throw error;
   });
-  return { session, boot, limits, interpreters, restartPoints, files: (await state)?.files, savedState };
+  return { session, boot, limits, interpreters, restartPoints, files: (await state)?.files, savedState, checkpoints, options };
 }

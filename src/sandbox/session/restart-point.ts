@@ -9,6 +9,9 @@
  * milliseconds; its packing took 20-400 ms more in WebKit), so the call waits for no more: the point
  * kept stays the one before, and the next idle moment saves again. Its files are not restored: the
  * working directory comes back from the host's mirror, as after any replacement.
+ *
+ * Checkpoints (session/timeline.ts) are these saves kept on: with them on, the saves are made even
+ * where the sandbox restores none, and each kept is told to the listener (`listen`).
  */
 import type { Kept } from '../runs/run-results.js';
 import type { GivingWay } from './giving-way.js';
@@ -38,6 +41,14 @@ interface Saved {
   state: Uint8Array;
   changes: number;
   lineage: number;
+  /** The sandbox's latest run when it was asked for. */
+  run: number;
+}
+
+/** Told of each save kept (its bytes and the latest run they hold), and of each refused (why). */
+export interface SaveListener {
+  kept(state: Uint8Array, run: number): void;
+  refused(run: number, reason: string): void;
 }
 
 export class RestartPoint {
@@ -59,6 +70,11 @@ export class RestartPoint {
   private stopBehind = false;
   /** Saves begun, kept, and given up for a call that arrived (tests and the bench count them). */
   readonly counts = { begun: 0, kept: 0, gaveWay: 0 };
+  /** Saves are made: for restart points (`enabled`) or for a listener. */
+  private saves: boolean;
+  private listener: SaveListener | undefined;
+  /** The run the latest idle save asked for holds. */
+  private askedRun = 0;
 
   constructor(
     readonly enabled: boolean,
@@ -68,19 +84,28 @@ export class RestartPoint {
     private readonly givingWay: GivingWay,
     /** The largest memory kept (`limits.maxMemoryBytes`: an honest interpreter past it was replaced); a worker that says more is not believed. */
     private readonly maxBytes = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    this.saves = enabled;
+  }
+
+  /** Each save kept or refused is told to `listener`; saves are made even where no restart point is restored. */
+  listen(listener: SaveListener): void {
+    this.listener = listener;
+    this.saves = true;
+  }
 
   /**
    * `session`'s save by `save` (asked to give way) and the changes it holds, or undefined if the
    * worker is gone or it gave way (what it would have held is due again): called by the sandbox's
    * queue, so no change is going on.
    */
-  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<Uint8Array>): Promise<Saved | undefined> {
+  async saved(session: WorkerSession, save: (session: WorkerSession) => Promise<Uint8Array>, run = 0): Promise<Saved | undefined> {
     const changes = (this.askedChanges = this.changes);
     const lineage = this.lineage;
+    this.askedRun = run;
     if (!session.alive) return undefined;
     const state = await this.givingWay.save(() => save(session));
-    if (state !== undefined) return { state, changes, lineage };
+    if (state !== undefined) return { state, changes, lineage, run };
     this.counts.gaveWay++;
     this.askedChanges = this.savedChanges;
     return undefined;
@@ -88,22 +113,34 @@ export class RestartPoint {
 
   /**
    * A save the sandbox's user asked for: this point's bytes (a copy) when they hold the interpreter
-   * as it is, so nothing is saved twice; otherwise `save`'s, which become the point.
+   * as it is, so nothing is saved twice; otherwise `save`'s, which become the point (and the checkpoint of `run`).
    */
-  async asked(save: () => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+  async asked(save: () => Promise<Uint8Array | undefined>, run = 0): Promise<Uint8Array | undefined> {
     if (this.bytes && this.savedChanges === this.changes && !this.asking && !this.saving) return this.bytes.slice();
     const { changes, lineage } = this;
     const bytes = await save();
-    if (bytes && this.enabled && !this.disposed && lineage === this.lineage && changes === this.changes) {
+    if (bytes && this.saves && !this.disposed && lineage === this.lineage && changes === this.changes) {
       this.bytes = bytes.slice();
       this.savedChanges = this.askedChanges = changes;
+      this.listener?.kept(this.bytes, run);
     }
     return bytes;
   }
 
   /** The interpreter started from `bytes` (`SandboxOptions.savedState`): they are its first point, until a run changes it. */
   seed(bytes: Uint8Array | undefined): void {
-    if (this.enabled && bytes) this.bytes = bytes.slice();
+    if (!this.saves || !bytes) return;
+    this.bytes = bytes.slice();
+    this.listener?.kept(this.bytes, 0);
+  }
+
+  /** The interpreter was replaced by one started from `bytes` (kept, as a save is: a rewind's checkpoint): they are the point now. */
+  adopt(bytes: Uint8Array): void {
+    // A save of the interpreter before is not kept.
+    this.lineage++;
+    this.changes++;
+    this.savedChanges = this.askedChanges = this.changes;
+    if (this.saves) this.bytes = bytes;
   }
 
   /** The packed size held (the bench's memory row). */
@@ -152,7 +189,7 @@ export class RestartPoint {
     this.timer = undefined;
     // A save being packed is newer than the one kept.
     await this.saving;
-    if (this.bytes) {
+    if (this.bytes && this.enabled) {
       try {
         const { session } = await restoredSession(lost, this.bytes, this.maxBytes, interpreters);
         const missed = this.changes - this.savedChanges - (during ? 1 : 0);
@@ -170,7 +207,7 @@ export class RestartPoint {
 
   /** Whether `replacement` will restore (the caller then waits for it, to say so): a point is kept or being saved. */
   get restores(): boolean {
-    return this.bytes !== undefined || this.saving !== undefined;
+    return this.enabled && (this.bytes !== undefined || this.saving !== undefined);
   }
 
   /** The sandbox is disposed: no save starts. */
@@ -183,7 +220,7 @@ export class RestartPoint {
 
   /** A change since the latest save asked for, and no save holding the worker. */
   private due(): boolean {
-    return this.enabled && !this.disposed && !this.asking && this.changes !== this.askedChanges;
+    return this.saves && !this.disposed && !this.asking && this.changes !== this.askedChanges;
   }
 
   private take(): void {
@@ -206,10 +243,13 @@ export class RestartPoint {
           this.bytes = bytes;
           this.savedChanges = saved.changes;
           this.counts.kept++;
+          this.listener?.kept(bytes, saved.run);
         }
       })
       // An interpreter that cannot be saved (a compiled package loaded) keeps the point before it.
-      .catch(() => undefined)
+      .catch((error: Error) => {
+        if (!this.disposed) this.listener?.refused(this.askedRun, String(error?.message ?? error));
+      })
       .finally(() => {
         if (this.saving === saving) this.saving = undefined;
       });

@@ -3,7 +3,7 @@
  * worker runs untrusted code and may say anything. A message that does not fit is dropped
  * (events) or turned into a clear error (answers to calls).
  */
-import type { BootInfo, WorkerEvent, WorkerRunResult } from '../../shared/protocol.js';
+import type { BootInfo, RunRequest, WorkerEvent, WorkerRunResult } from '../../shared/protocol.js';
 import type { ChartOutput, FileInfo, FileOutput, ImageOutput, PythonErrorInfo, SandboxLimits } from '../../shared/types.js';
 import { base64Length, base64Size, isBase64 } from '../files/base64.js';
 import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
@@ -200,4 +200,24 @@ export function validateFileList(v: unknown): FileInfo[] {
     if (!isObject(f) || !isString(f.path) || !isCount(f.size)) fail('file list entry');
     return { path: f.path.slice(0, 1000), size: f.size };
   });
+}
+
+/** What `runAnswer` needs of a `WorkerSession` (which imports this module). */
+interface RunningSession {
+  remote: { run(request: RunRequest): Promise<unknown> };
+  untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }>;
+}
+
+/**
+ * The worker's answer to `request`, checked: its result, or why it cannot be trusted any more (a
+ * failed call, a malformed answer) or died first.
+ */
+export async function runAnswer(session: RunningSession, request: RunRequest, limits: ResultLimits): Promise<{ result: WorkerRunResult } | { crash: string }> {
+  const answer = await session.untilDeath(
+    session.remote.run(request).then(
+      (reply) => ({ result: validateRunResult(reply, limits) }),
+      (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
+    ),
+  );
+  return 'died' in answer ? { crash: answer.died } : answer.value;
 }

@@ -1,48 +1,88 @@
 /**
  * The chart app's page (built into one HTML file, vite.config.ts): an MCP App that gets each
- * `run_python` result from its host and shows the run's charts. The result is hostile data (the
- * model's code wrote the specs, and the host passes on whatever it has): the charts are read from
- * `_meta` (every spec) or `structuredContent` (short ones), at most the per-run bound of them, and
- * each is shown with its PNG from the result's image blocks and its note, as plain text.
+ * `run_python` result from its host and draws the run's charts live with the chart view
+ * (src/ui/charts), which checks each spec again. The result is hostile data (the model's code
+ * wrote the specs, and the host passes on whatever it has): the charts are read from `_meta`
+ * (every spec) or `structuredContent` (short ones), at most the per-run bound of them; a chart the
+ * view refuses or cannot draw shows its note and its PNG from the result's image blocks instead.
  */
-import { App, applyDocumentTheme, applyHostStyleVariables } from '@modelcontextprotocol/ext-apps';
+import type { McpUiHostContext } from '@modelcontextprotocol/ext-apps';
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { isObject } from '../../../common/json-object.js';
 import { CHART_LIMITS } from '../../../sandbox/limits.js';
+import type { ChartMimeType } from '../../../shared/types.js';
+import { type ChartTheme, type ChartView, showChart } from '../../../ui/charts/chart-view.js';
 import { type AppChart, CHARTS_META_KEY } from './chart-app.js';
+import { connectToHost } from './host-channel.js';
 
 /** The longest note shown, in characters: a note is the host's one sentence, but the result could say anything. */
 const MAX_NOTE_CHARS = 300;
+/** The most style variables taken from the host, and the longest value of one. */
+const MAX_STYLE_VARIABLES = 200;
+const MAX_STYLE_CHARS = 500;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const charts = document.getElementById('charts') as HTMLElement;
-const app = new App({ name: 'pyodide-code-execution charts', version: '1.0.0' }, {});
-app.addEventListener('toolresult', (result) => show(result));
-app.addEventListener('hostcontextchanged', (context) => {
-  if (context.theme) applyDocumentTheme(context.theme);
-  if (context.styles?.variables) applyHostStyleVariables(context.styles.variables);
-});
-await app.connect();
-const context = app.getHostContext();
-if (context?.theme) applyDocumentTheme(context.theme);
-if (context?.styles?.variables) applyHostStyleVariables(context.styles.variables);
+let shown: { result: CallToolResult; views: ChartView[] } | undefined;
+let theme: ChartTheme = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 
-function show(result: CallToolResult): void {
+connectToHost(
+  { name: 'pyodide-code-execution charts', version: '1.0.0' },
+  {
+    onToolResult: (result) => void show(isObject(result) ? (result as CallToolResult) : { content: [] }),
+    onContext: (context) => {
+      const before = theme;
+      adopt(context);
+      // A new theme redraws the charts in its colours.
+      if (theme !== before && shown) void show(shown.result);
+    },
+  },
+);
+
+/** The host's theme (the page's colour scheme) and its style variables (`--color-text-primary`…), bounded. */
+function adopt(context: Partial<McpUiHostContext>): void {
+  const root = document.documentElement;
+  if (context.theme === 'light' || context.theme === 'dark') {
+    theme = context.theme;
+    root.dataset.theme = theme;
+    root.style.colorScheme = theme;
+  }
+  const variables = context.styles?.variables;
+  if (!isObject(variables)) return;
+  for (const [name, value] of Object.entries(variables).slice(0, MAX_STYLE_VARIABLES))
+    if (name.startsWith('--') && typeof value === 'string' && value.length <= MAX_STYLE_CHARS) root.style.setProperty(name, value);
+}
+
+async function show(result: CallToolResult): Promise<void> {
+  for (const view of shown?.views ?? []) view.finalize();
+  const views: ChartView[] = [];
+  shown = { result, views };
   const list = chartsOf(result);
   const pictures = chartImages(result, list.length);
-  charts.replaceChildren(
-    ...list.map((chart, index) => {
-      const figure = element('figure', 'chart');
+  const figures = list.map(() => element('div', 'chart'));
+  charts.replaceChildren(...figures);
+  // One after another, so a page of ten charts never builds ten views at once.
+  for (const [index, chart] of list.entries()) {
+    const place = figures[index];
+    const name = `Chart ${index + 1}`;
+    const plot = element('div');
+    place.append(plot);
+    if (chart.note) place.append(text('p', `${name}: ${chart.note.slice(0, MAX_NOTE_CHARS)}`));
+    try {
+      views.push(await showChart(plot, chart.spec, { theme, name, mimeType: chart.mimeType as ChartMimeType }));
+    } catch (error) {
+      // Refused or not drawable: its picture, where the host drew one, and why, in one line.
       const picture = pictures[index];
       if (picture) {
         const image = element('img');
         image.src = `data:image/png;base64,${picture}`;
-        image.alt = `Chart ${index + 1}`;
-        figure.append(image);
+        image.alt = name;
+        plot.append(image);
       }
-      if (chart.note) figure.append(text('figcaption', `Chart ${index + 1}: ${chart.note.slice(0, MAX_NOTE_CHARS)}`));
-      return figure;
-    }),
-  );
+      place.append(text('p', `${name}: ${String((error as Error)?.message ?? error).slice(0, MAX_NOTE_CHARS)}`));
+    }
+    if (shown?.result !== result) return;
+  }
 }
 
 /** The result's charts: `_meta`'s (every spec), else `structuredContent`'s; each a type and a spec as text, at most the per-run bound. */

@@ -324,26 +324,43 @@ function siteExtras(outDir: string): Plugin {
 }
 
 /**
- * dist/widget.js: one self-contained ES module (no chunks), so embedding is one script tag. It
- * sits beside the lib build's worker.js and pyodide/ because the sandbox code inside it finds both
- * relative to its own URL (import.meta.url). The page loads it like any embedder would.
+ * dist/widget.js: one self-contained ES module, so embedding is one script tag; and beside it
+ * dist/widget-chart.js, the chart view (vega, vega-lite and vega-embed: bigger than the rest of the
+ * widget), which widget.js imports relative to its own URL the first time a conversation shows a
+ * chart. Each is built alone (no shared chunks), so a page without charts loads one file. They
+ * sit beside the lib build's worker.js and pyodide/ because the sandbox code inside finds both
+ * relative to its own URL (import.meta.url). The page loads them like any embedder would.
  */
 async function buildWidget(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...libraryDefines('browser') },
-    build: {
-      ...besideOthers(outDir, true),
-      lib: { entry: join(root, 'src/ui/widget.ts'), formats: ['es'], fileName: () => 'widget.js' },
-      license: { fileName: 'licenses/widget.md' },
-      rollupOptions: {
-        // The sandbox's Node-only branch (worker_threads) is never taken in a browser.
-        external: [/^node:/],
-        output: { codeSplitting: false, minify: true },
+  const chartView = join(root, 'src/ui/charts/chart-view.ts');
+  const one = (entry: string, fileName: string, plugins: Plugin[] = []) =>
+    build({
+      configFile: false,
+      logLevel: 'warn',
+      define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...libraryDefines('browser') },
+      plugins,
+      build: {
+        ...besideOthers(outDir, true),
+        lib: { entry, formats: ['es'], fileName: () => fileName },
+        license: { fileName: `licenses/${fileName.replace(/\.js$/, '.md')}` },
+        rollupOptions: {
+          // The sandbox's Node-only branch (worker_threads) is never taken in a browser.
+          external: [/^node:/],
+          output: { codeSplitting: false, minify: true },
+        },
       },
+    });
+  const chartChunk: Plugin = {
+    name: 'chart-view-as-built',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (resolved?.id === chartView) return { id: './widget-chart.js', external: true };
+      return resolved;
     },
-  });
+  };
+  await one(join(root, 'src/ui/widget.ts'), 'widget.js', [chartChunk]);
+  await one(chartView, 'widget-chart.js');
 }
 
 /**
@@ -389,7 +406,7 @@ function writePrecacheList(outDir: string): void {
   if (!existsSync(swPath)) return;
   const fromPublic = new Set(listFiles(join(root, 'public')));
   const pageLoads = (file: string) =>
-    file === 'index.html' || file.startsWith('assets/') || fromPublic.has(file) || file === 'widget.js' || file === 'worker.js';
+    file === 'index.html' || file.startsWith('assets/') || fromPublic.has(file) || file === 'widget.js' || file === 'widget-chart.js' || file === 'worker.js';
   const urls = listFiles(outDir)
     .filter((file) => pageLoads(file) && !/\.(map|d\.ts)$/.test(file) && file !== 'sw.js')
     .map((file) => `./${file}`)

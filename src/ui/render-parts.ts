@@ -11,6 +11,9 @@ import { type TemplateResult, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { OutputChunk } from '../shared/types.js';
 import { type Block, type Figure, type RenderContext, groupParts } from './blocks.js';
+// Defines <cec-chart>, which the template below names.
+import './charts/chart-element.js';
+import { type MediaItem, chartSpec, mediaItems } from './charts/chart-media.js';
 import { type CellCalls, type ShownCall, callText, callsCaption, moreLine } from './cell-calls.js';
 import { highlightCode } from './highlight.js';
 import { enlargeIcon } from './icons.js';
@@ -47,7 +50,7 @@ function renderBlock(block: Block, ctx: RenderContext, isLastCell: boolean, coun
     case 'result':
       return html`<div class="cell" role="group" aria-label="Code result">${renderCellHeader(block.result, false, undefined)}${renderOutput(block.result.output ?? '', block.result)}</div>`;
     case 'media':
-      return html`<div class="media">${renderMedia(block.blob, ctx, () => `Figure ${++count.figures}`)}</div>`;
+      return html`<div class="media">${renderItem(mediaItems([block.blob])[0], ctx, () => `Figure ${++count.figures}`)}</div>`;
     case 'call':
       return renderCall(block.call, block.response);
   }
@@ -64,7 +67,7 @@ function renderCell(cell: Extract<Block, { type: 'cell' }>, ctx: RenderContext, 
       <pre class="code" tabindex="0" role="group" aria-label="Python code"><code class="hljs">${unsafeHTML(highlightCode(cell.code, cell.language))}</code></pre>
       ${calls ? renderCalls(calls) : nothing}
       ${cell.result ? renderOutput(cell.result.output ?? '', cell.result) : live && live.length > 0 ? renderLive(live) : nothing}
-      ${cell.media.length > 0 ? html`<div class="cell-media">${cell.media.map((blob) => renderMedia(blob, ctx, () => `Figure ${++count.figures} from cell ${count.cells}`))}</div>` : nothing}
+      ${cell.media.length > 0 ? html`<div class="cell-media">${mediaItems(cell.media).map((item) => renderItem(item, ctx, () => `Figure ${++count.figures} from cell ${count.cells}`))}</div>` : nothing}
     </div>
   `;
 }
@@ -152,6 +155,19 @@ function renderOutput(output: string, result: CodeExecutionResult): TemplateResu
 /** Live output keeps the stream of each chunk: stderr is coloured as it arrives. */
 export function renderLive(chunks: readonly OutputChunk[]): TemplateResult {
   return html`<pre class="output live" tabindex="0" role="group" aria-label="Live output">${chunks.map((chunk) => (chunk.stream === 'stderr' ? html`<span class="stderr">${chunk.text}</span>` : chunk.text))}</pre>`;
+}
+
+/**
+ * A chart, drawn live by `<cec-chart>` (which loads the chart code on first use, and shows the
+ * chart's PNG and a note when it cannot), or another medium.
+ */
+function renderItem(item: MediaItem, ctx: RenderContext, figureName: () => string): TemplateResult {
+  if ('blob' in item) return renderMedia(item.blob, ctx, figureName);
+  const spec = chartSpec(item.chart);
+  // A restored conversation keeps large media without its bytes: its PNG, if kept, or the note.
+  if (spec === undefined) return item.image?.data ? renderMedia(item.image, ctx, figureName) : renderMedia(item.chart, ctx, figureName);
+  const image = item.image?.data ? `data:${item.image.mimeType};base64,${item.image.data}` : undefined;
+  return html`<cec-chart .spec=${spec} .mimeType=${item.chart.mimeType} .name=${figureName()} .image=${image}></cec-chart>`;
 }
 
 /** A file to download, or a figure, named by `figureName()` (called once per figure, so it can count). */

@@ -25,6 +25,26 @@ describe('toParts', () => {
     expect(parts.slice(2)).toEqual([{ inlineData: { data: 'AAA=', mimeType: 'image/png' } }, { inlineData: { data: 'BBB=', mimeType: 'image/jpeg' } }]);
   });
 
+  it("gives each chart its spec's part, then its PNG where the host drew one, after the images: the transcript keeps the spec for the renderer", () => {
+    const spec = '{"mark":"bar","title":"Größe"}';
+    const parts = toParts('chart()', {
+      ...base,
+      images: [{ mimeType: 'image/png', data: 'AAA=' }],
+      charts: [
+        { mimeType: 'application/vnd.vegalite.v6+json', spec, image: { mimeType: 'image/png', data: 'CCC=' } },
+        { mimeType: 'application/vnd.vegalite.v5+json', spec: '{}' },
+      ],
+    });
+    expect(parts.slice(2).map((part) => part.inlineData?.mimeType)).toEqual([
+      'image/png',
+      'application/vnd.vegalite.v6+json',
+      'image/png',
+      'application/vnd.vegalite.v5+json',
+    ]);
+    expect(parts[4].inlineData?.data).toBe('CCC=');
+    expect(new TextDecoder().decode(Uint8Array.from(atob(parts[3].inlineData?.data ?? ''), (c) => c.charCodeAt(0)))).toBe(spec);
+  });
+
   it('keeps the failed outcome', () => {
     const failed: RunResult = { ...base, outcome: 'OUTCOME_DEADLINE_EXCEEDED', output: 'partial\n' };
     expect(toParts('x', failed)[1].codeExecutionResult?.outcome).toBe('OUTCOME_DEADLINE_EXCEEDED');

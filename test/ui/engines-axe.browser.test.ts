@@ -8,35 +8,13 @@
  *
  * Needs the built site (`npm run build`).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
+import { violations } from '../support/engines/axe.js';
 import { playDemoInPage } from '../support/engines/play-demo.js';
 import { type Driver, clickOn, countOf, firefox, sandboxReady, until, useEngine, webkit } from '../support/engines/drivers.js';
 
 const TIMEOUT_MS = 150_000;
 const HOST = '/test/ui/pages/host.html?demos-url=/dist/demos/index.json';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Runs axe in the page (loading it first) and returns its violations of impact moderate or above, spelled out. */
-async function violations(page: Driver): Promise<string[]> {
-  return page.evaluate(async (source: string) => {
-    type AxeResult = { violations: { id: string; impact: string; help: string; nodes: { target: unknown[] }[] }[] };
-    const w = window as unknown as { axe?: { run(context: Document, options: object): Promise<AxeResult> } };
-    if (!w.axe) (0, eval)(source);
-    const result = await w.axe!.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-      .map(
-        (v) =>
-          `${v.impact} ${v.id}: ${v.help} ${v.nodes
-            .slice(0, 3)
-            .map((n) => JSON.stringify(n.target))
-            .join(' ')}`,
-      );
-  }, AXE_SOURCE);
-}
-
 describe.each([firefox(), webkit()])('$name', (engine) => {
   const pages = useEngine(engine, TIMEOUT_MS);
 

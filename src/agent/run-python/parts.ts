@@ -1,6 +1,6 @@
 import { Language, type Outcome, type Part, createPartFromBase64, createPartFromCodeExecutionResult, createPartFromExecutableCode } from '@google/genai';
-import type { RunOutcome, RunResult } from '../../shared/types.js';
-import { runImages } from '../../sandbox/charts/run-images.js';
+import type { ChartOutput, ImageOutput, RunOutcome, RunResult } from '../../shared/types.js';
+import { toBase64 } from '../attachments.js';
 
 /** RunOutcome, spelled out in types.ts, is exactly the SDK's outcomes less OUTCOME_UNSPECIFIED (a compile error otherwise). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -28,7 +28,11 @@ export function resultOutputText(result: RunResult): string {
 
 /**
  * Converts a local run into the parts Gemini's server-side code execution produces:
- * an `executableCode` part (PYTHON), a `codeExecutionResult` part, and one `inlineData` part per image.
+ * an `executableCode` part (PYTHON), a `codeExecutionResult` part, and one `inlineData` part per image;
+ * then each chart as an `inlineData` part holding its spec (`mimeType` the chart's Vega-Lite type,
+ * `data` the spec's JSON text in base64) for a renderer that draws charts, followed by its PNG
+ * where the host drew one (what a renderer that does not know charts shows). These parts are the
+ * transcript's, not the model's: a model is given the images alone.
  *
  * @param code The Python that ran.
  * @param result Its result from `PythonSandbox.run`.
@@ -43,6 +47,15 @@ export function toParts(code: string, result: RunResult): Part[] {
   return [
     createPartFromExecutableCode(code, Language.PYTHON),
     createPartFromCodeExecutionResult(result.outcome as Outcome, resultOutputText(result)),
-    ...runImages(result).map((image) => createPartFromBase64(image.data, image.mimeType)),
+    ...result.images.map(imagePart),
+    ...result.charts.flatMap((chart) => [chartPart(chart), ...(chart.image ? [imagePart(chart.image)] : [])]),
   ];
+}
+
+function imagePart(image: ImageOutput): Part {
+  return createPartFromBase64(image.data, image.mimeType);
+}
+
+function chartPart(chart: ChartOutput): Part {
+  return createPartFromBase64(toBase64(new TextEncoder().encode(chart.spec)), chart.mimeType);
 }

@@ -11,7 +11,8 @@ export const CHART_STYLE = `
 }
 .cec-chart-plot { min-width: 0; }
 .cec-chart-plot.vega-embed { display: block; }
-.cec-chart-plot svg { display: block; max-width: none; }
+/* The page may size its icons with a bare svg rule (the widget does): the chart keeps the size vega gives it. */
+.cec-chart-plot svg { display: block; width: auto; height: auto; max-width: none; }
 .cec-chart-caption { margin: 0.4em 0 0; font-size: 0.85em; overflow-wrap: anywhere; }
 .cec-chart-title { font-weight: 600; }
 .cec-chart-description { color: var(--_muted, inherit); }

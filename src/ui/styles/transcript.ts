@@ -200,6 +200,20 @@ export const transcriptStyles = css`
   .media {
     margin: 0.75em 0;
   }
+  /* A chart takes the cell's width: a single view fits it, wider layouts scroll inside it. */
+  cec-chart {
+    display: block;
+    flex: 1 1 100%;
+    min-width: 0;
+  }
+  .chart-fallback {
+    margin: 0;
+  }
+  .chart-note {
+    margin: 0.35em 0 0;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
   .media-omitted {
     margin: 0.4em 0;
     padding: 0.5em 0.75em;

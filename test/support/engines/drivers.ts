@@ -24,6 +24,8 @@ export interface Driver {
   /** `fn(...args)` in the page, sent as source (no closures). */
   evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T>;
   click(x: number, y: number): Promise<void>;
+  /** Moves the pointer to a point of the viewport (a hover). */
+  hover(x: number, y: number): Promise<void>;
   press(key: Keys): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export function chromium(): EngineUnderTest {
       return {
         evaluate: (fn, ...args) => page.evaluate(([source, x]) => (0, eval)(`(${source})`)(...x), [fn.toString(), args] as const),
         click: (x, y) => page.mouse.click(x, y),
+        hover: (x, y) => page.mouse.move(x, y),
         press: (key) => page.keyboard.press(key),
         close: () => context.close(),
       };
@@ -93,6 +96,7 @@ export function firefox(): EngineUnderTest {
       return {
         evaluate: (fn, ...args) => page.evaluate(fn as never, ...(args as unknown as never[])),
         click: (x, y) => page.mouse.click(x, y),
+        hover: (x, y) => page.mouse.move(x, y),
         async press(key) {
           if (key !== 'Shift+Tab') return page.keyboard.press(key);
           await page.keyboard.down('Shift');
@@ -133,6 +137,11 @@ export function webkit(): EngineUnderTest {
             .actions({ async: true })
             .move({ x: Math.round(x), y: Math.round(y), origin: Origin.VIEWPORT })
             .click()
+            .perform(),
+        hover: (x, y) =>
+          driver
+            .actions({ async: true })
+            .move({ x: Math.round(x), y: Math.round(y), origin: Origin.VIEWPORT })
             .perform(),
         press(key) {
           const actions = driver.actions({ async: true });

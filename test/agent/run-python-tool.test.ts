@@ -31,6 +31,8 @@ describe('run_python contract', () => {
       'pillow',
       'plt.show()',
       'display(obj)',
+      'Vega-Lite spec as a dict',
+      'alt.Data(values=[...])',
       '30 s',
       'no network',
     ]) {

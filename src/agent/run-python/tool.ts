@@ -23,6 +23,13 @@ export const STATE_LOST_NOTE =
  */
 const SKILLS_SENTENCE = 'Save reusable helpers as skills/<name>.py and import them as skills.<name>: they stay importable after a restart.';
 
+/**
+ * How to make a chart the user can touch (docs/charts.md): a Vega-Lite dict, or Altair without
+ * pandas. The model sees it as an image; where the host draws charts, the user gets it live.
+ */
+const CHARTS_SENTENCE =
+  'For an interactive chart, display() a Vega-Lite spec as a dict with its data inline ({"data": {"values": [...]}, "mark": "line", "encoding": {"x": {"field": "day", "type": "temporal"}, ...}}), or an Altair chart with alt.Data(values=[...]) and typed fields (x="day:T"); you see it as an image.';
+
 /** The libraries Pyodide loads on first import (named so the model does not try to pip install them). */
 const LIBRARIES = 'numpy, pandas, matplotlib, scipy, sympy, scikit-learn (sklearn), pillow (PIL), statsmodels, networkx, beautifulsoup4, pyyaml, regex';
 
@@ -57,6 +64,7 @@ export function runPythonDeclaration(options: RunPythonDeclarationOptions): Func
     `These libraries load on import: ${LIBRARIES}. ${networkSentence(options.network ?? false)}`,
     'Print what you need to see; the value of a trailing expression is returned as `result`.',
     'Plots come back as images: call plt.show() or leave figures open at the end. Use display(obj) to return a PIL image.',
+    CHARTS_SENTENCE,
     `Each call may run for at most ${formatSeconds(options.timeoutMs)}.`,
     codeFunctionsSentence(options.functions ?? []),
   ]

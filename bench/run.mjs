@@ -10,7 +10,8 @@
  * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=mcp-sessions` only the MCP
  * server's sessions held per GiB with idle interpreters saved (mcp-sessions.mjs);
  * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs); `BENCH_ONLY=browser-saves` only saved
- * state in the three browser engines (browser-saves.mjs).
+ * state in the three browser engines (browser-saves.mjs); `BENCH_ONLY=timeline` only checkpoints'
+ * rewinds and per-run cost (timeline.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -42,6 +43,7 @@ import { MCP_SESSIONS_COUNTS, MCP_SESSIONS_QUICK_COUNTS, benchMcpSessions, mcpSe
 import { testSupport } from './run-alone.mjs';
 import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints, restartPointsTable } from './restart-points.mjs';
 import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
+import { TIMELINE_COUNTS, TIMELINE_QUICK_COUNTS, benchTimeline, timelineTable } from './timeline.mjs';
 import { BROWSER_SAVES_COUNTS, BROWSER_SAVES_QUICK_COUNTS, benchBrowserSaves, browserSavesTable } from './browser-saves.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
@@ -58,7 +60,18 @@ const run = promisify(execFile);
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY;
-const GROUPS = ['browser-cost', 'code-mode', 'stops', 'mcp-tools', 'mcp-balancer', 'mcp-sessions', 'restart-points', 'saved-state', 'browser-saves'];
+const GROUPS = [
+  'browser-cost',
+  'code-mode',
+  'stops',
+  'mcp-tools',
+  'mcp-balancer',
+  'mcp-sessions',
+  'restart-points',
+  'saved-state',
+  'browser-saves',
+  'timeline',
+];
 if (ONLY !== undefined && !GROUPS.includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are ${GROUPS.join(', ')}`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
 /**
@@ -120,6 +133,7 @@ try {
   else if (ONLY === 'mcp-sessions') results.mcpSessions = await mcpSessions();
   else if (ONLY === 'restart-points') results.restartPoints = await restartPoints();
   else if (ONLY === 'saved-state') results.savedState = await savedState();
+  else if (ONLY === 'timeline') results.timeline = await timeline();
   else if (ONLY === 'browser-saves') results.browserSaves = await browserSaves();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
@@ -127,6 +141,7 @@ try {
     results.node = await benchNode();
     results.restartPoints = await restartPoints();
     results.savedState = await savedState();
+    results.timeline = await timeline();
     results.chromium = await benchChromium();
     results.browserSaves = await browserSaves();
     results.engines = await benchEngines();
@@ -171,6 +186,7 @@ console.log(
         mcpSessionsTable(results.mcpSessions),
         restartPointsTable(results.restartPoints),
         savedStateTable(results.savedState),
+        timelineTable(results.timeline),
         browserSavesTable(results.browserSaves),
       ]
     : PHONE_ONLY
@@ -189,6 +205,7 @@ console.log(
           mcpSessionsTable(results.mcpSessions),
           restartPointsTable(results.restartPoints),
           savedStateTable(results.savedState),
+          timelineTable(results.timeline),
           browserSavesTable(results.browserSaves),
         ]
   ).join('\n\n'),
@@ -263,6 +280,11 @@ function savedState() {
 /** Saved state in Chromium, Firefox and WebKit (browser-saves.mjs): the widget's save and a reload's restore, with the page's longest pause. */
 function browserSaves() {
   return benchBrowserSaves({ root: build.root, counts: QUICK ? BROWSER_SAVES_QUICK_COUNTS : BROWSER_SAVES_COUNTS, log });
+}
+
+/** Checkpoints in Node (timeline.mjs): a rewind against a snapshot boot, and the per-run cost against restart points and neither. */
+function timeline() {
+  return benchTimeline({ distDir: build.distDir, counts: QUICK ? TIMELINE_QUICK_COUNTS : TIMELINE_COUNTS, log });
 }
 
 /** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */

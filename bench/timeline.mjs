@@ -1,0 +1,168 @@
+/**
+ * Checkpoints, rewind and fork (`SandboxOptions.checkpoints`) in Node, what they cost and what a
+ * rewind takes, each measured beside its control in the same process, round by round:
+ * - Rewind: 20 cells (each binds a variable and writes a file, the sandbox idle between them, as
+ *   between a model's turns), then `rewind` to checkpoints 20, 15, 10, 5 and 2 in turn (a rewind
+ *   drops the later ones), each timed from the call to its resolve, each paired with a `create()`
+ *   from the boot snapshot with the same isolation made just before it (the target behind Deno: a
+ *   rewind no slower than that; the ratio is each pair's own). In a worker thread and behind the
+ *   default Deno boundary.
+ * - Size: a checkpoint's packed bytes after stdlib-only cells (target ≤ 2 MB).
+ * - Per-run cost, a worker thread, `checkpoints: true` against `restartPoints: true` (the same save,
+ *   not kept on) and the default (neither), in rotating order: 100 small runs back to back (no save
+ *   between them), and 20 runs each sent once the sandbox is idle (a save made before each), the
+ *   run's own time.
+ *
+ * Alone: `node bench/timeline.mjs` (the built dist/), or `BENCH_ONLY=timeline npm run bench`.
+ */
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { median } from './suite.mjs';
+
+export const TIMELINE_COUNTS = { rounds: 3, cells: 20, smallRuns: 100, idleRuns: 20 };
+export const TIMELINE_QUICK_COUNTS = { rounds: 1, cells: 20, smallRuns: 20, idleRuns: 5 };
+
+/** The per-run variants: checkpoints on, restart points on (the same saves), neither (Node's default). */
+const VARIANTS = ['checkpoints', 'restartPoints', 'neither'];
+
+/** Checkpoints rewound to, by cell: newest first, as a rewind drops the later ones (and the check after the first makes a 21st, which drops the first). */
+const REWIND_TO = [20, 15, 10, 5, 2];
+
+/** Every sample; `distDir`: the built package (the bench's frozen copy). */
+export async function benchTimeline({ distDir, counts, log }) {
+  const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.node.js')).href);
+  const samples = { worker: emptyRewinds(), deno: emptyRewinds(), perRun: Object.fromEntries(VARIANTS.map((v) => [v, emptyRuns()])) };
+  for (let round = 0; round < counts.rounds; round++) {
+    for (const isolation of ['worker', 'deno']) {
+      log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (${isolation})`);
+      await measureRewinds(PythonSandbox, isolation, counts, samples[isolation]);
+    }
+    for (const variant of [...VARIANTS.slice(round % 3), ...VARIANTS.slice(0, round % 3)]) {
+      log(`timeline: round ${round + 1}/${counts.rounds}, per-run cost (${variant})`);
+      const sandbox = await PythonSandbox.create({ checkpoints: variant === 'checkpoints', restartPoints: variant === 'restartPoints' });
+      try {
+        await measureRuns(sandbox, counts, samples.perRun[variant]);
+      } finally {
+        await sandbox.dispose();
+      }
+    }
+  }
+  return { counts, samples };
+}
+
+function emptyRewinds() {
+  return { rewindMs: [], snapshotBootMs: [], ratio: [], checkpointBytes: [], cellMs: [] };
+}
+
+function emptyRuns() {
+  return { smallRunMs: [], idleRunMs: [] };
+}
+
+/** A boot from the snapshot, as `create()` makes it: the control. */
+async function snapshotBoot(PythonSandbox, isolation) {
+  const t = performance.now();
+  const control = await PythonSandbox.create({ isolation, warmSpare: false });
+  const ms = performance.now() - t;
+  if (control.bootPath !== 'snapshot') throw new Error(`the control booted ${control.bootPath}, not from the snapshot`);
+  await control.dispose();
+  return ms;
+}
+
+async function measureRewinds(PythonSandbox, isolation, counts, out) {
+  let t;
+  const sandbox = await PythonSandbox.create({ isolation, warmSpare: false, checkpoints: true });
+  try {
+    for (let i = 1; i <= counts.cells; i++) {
+      t = performance.now();
+      await ok(sandbox, `v${i} = ${i}\nopen("f${i}.txt", "w").write("${i}")`);
+      out.cellMs.push(performance.now() - t);
+      await sandbox.whenIdle();
+    }
+    const kept = await sandbox.checkpoints();
+    out.checkpointBytes.push(...kept.map((c) => c.bytes));
+    for (const cell of REWIND_TO) {
+      const checkpoint = kept[cell - 1];
+      const control = await snapshotBoot(PythonSandbox, isolation);
+      t = performance.now();
+      await sandbox.rewind(checkpoint.id);
+      const rewind = performance.now() - t;
+      out.snapshotBootMs.push(control);
+      out.rewindMs.push(rewind);
+      out.ratio.push(rewind / control);
+      const r = await ok(sandbox, `v${cell}, "v${cell + 1}" in globals()`);
+      if (r.result !== `(${cell}, False)`) throw new Error(`rewound to cell ${cell}, yet ${r.result}`);
+    }
+  } finally {
+    await sandbox.dispose();
+  }
+}
+
+async function measureRuns(sandbox, counts, out) {
+  await ok(sandbox, 'x = 1');
+  await sandbox.whenIdle();
+  const times = [];
+  for (let i = 0; i < counts.smallRuns; i++) {
+    const t = performance.now();
+    await ok(sandbox, `y = ${i} * 2`);
+    times.push(performance.now() - t);
+  }
+  out.smallRunMs.push(median(times));
+  const idle = [];
+  for (let i = 0; i < counts.idleRuns; i++) {
+    await sandbox.whenIdle();
+    const t = performance.now();
+    await ok(sandbox, `z${i} = ${i} * 2`);
+    idle.push(performance.now() - t);
+  }
+  out.idleRunMs.push(median(idle));
+}
+
+async function ok(sandbox, code) {
+  const r = await sandbox.run(code);
+  if (r.outcome !== 'OUTCOME_OK') throw new Error(`${code}: ${r.outcome} ${r.error?.message}`);
+  return r;
+}
+
+/** The group's Markdown tables. */
+export function timelineTable(result) {
+  if (!result) return '';
+  const { worker, deno, perRun } = result.samples;
+  const ms = (v) => {
+    const m = median(v);
+    return `${m < 10 ? m.toFixed(2) : Math.round(m)} ms`;
+  };
+  const mb = (v) => `${(median(v) / 2 ** 20).toFixed(2)} MB (max ${(Math.max(...v) / 2 ** 20).toFixed(2)})`;
+  const ratio = (v) => `${median(v).toFixed(2)}\u00d7 [${Math.min(...v).toFixed(2)}\u2013${Math.max(...v).toFixed(2)}]`;
+  const rewinds = [
+    ['rewind to one of the last 20 checkpoints', ms(worker.rewindMs), ms(deno.rewindMs)],
+    ['`create()` from the boot snapshot, just before each rewind (the control)', ms(worker.snapshotBootMs), ms(deno.snapshotBootMs)],
+    ['rewind \u00f7 its control, median of pairs [lowest\u2013highest]', ratio(worker.ratio), ratio(deno.ratio)],
+    ['a checkpoint of stdlib-only cells (packed)', mb(worker.checkpointBytes), mb(deno.checkpointBytes)],
+    ['a cell (run to result)', ms(worker.cellMs), ms(deno.cellMs)],
+  ];
+  const runs = [
+    [`${result.counts.smallRuns} small runs back to back, median per run`, ...VARIANTS.map((v) => ms(perRun[v].smallRunMs))],
+    ['a run sent once the sandbox is idle (a save made before it)', ...VARIANTS.map((v) => ms(perRun[v].idleRunMs))],
+  ];
+  const head = `(${result.counts.rounds} rounds, medians)`;
+  return [
+    `### Checkpoints: rewind, Node ${head}`,
+    '',
+    '| | worker thread | Deno |',
+    '| --- | --- | --- |',
+    ...rewinds.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `### Checkpoints: per-run cost, Node worker thread ${head}`,
+    '',
+    '| | `checkpoints: true` | `restartPoints: true` | neither (default) |',
+    '| --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.env.BENCH_QUICK === '1';
+  const distDir = new URL('../dist/', import.meta.url).pathname;
+  const result = await benchTimeline({ distDir, counts: quick ? TIMELINE_QUICK_COUNTS : TIMELINE_COUNTS, log: (line) => console.error(line) });
+  console.log(timelineTable(result));
+}

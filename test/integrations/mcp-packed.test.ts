@@ -1,7 +1,7 @@
 /**
  * The integrations as a user installs them: the packed package in an empty project (its
  * dependencies and peers linked from this repository's, no network). The `bin` serves MCP on
- * stdio to the official SDK client, and both entries resolve by their package paths in Node.
+ * stdio to the official SDK client (its tools and its chart app), and both entries resolve by their package paths in Node.
  * Needs the built `dist/`.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,13 +31,15 @@ beforeAll(() => {
 }, 240_000);
 afterAll(() => rmSync(app, { recursive: true, force: true }));
 
-test('the bin, run as a program, serves run_python over stdio', async () => {
+test('the bin, run as a program, serves run_python over stdio, and the chart app it names ships in the package', async () => {
   expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(new StdioClientTransport({ command: bin, args: ['mcp'], cwd: app, stderr: 'pipe' }));
   try {
     const result = await client.callTool({ name: 'run_python', arguments: { code: 'import sys\nsys.platform, 6 * 7' } });
     expect(result.content).toEqual([{ type: 'text', text: "('emscripten', 42)" }]);
+    const { contents } = await client.readResource({ uri: 'ui://pyodide-code-execution/chart.html' });
+    expect(contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: expect.stringMatching(/^<!doctype html>/i) });
   } finally {
     await client.close();
   }

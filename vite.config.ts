@@ -251,7 +251,7 @@ async function buildChartApp(outDir: string): Promise<void> {
   if (code.includes('<!--')) throw new Error('the chart app holds "<!--", which HTML reads specially inside <script>');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Chart</title>
-<style>body{margin:0;padding:8px;font:14px/1.4 var(--font-sans,system-ui,sans-serif);color:var(--color-text-primary,CanvasText);background:transparent}figure{margin:0 0 12px}img{max-width:100%;height:auto}</style>
+<style>body{margin:0;padding:8px;font:14px/1.4 var(--font-sans,system-ui,sans-serif);color:var(--color-text-primary,CanvasText);background:transparent}.chart{margin:0 0 16px}img{max-width:100%;height:auto}</style>
 </head><body><main id="charts" aria-live="polite"></main><script type="module">${code}</script></body></html>
 `;
   writeFileSync(join(outDir, CHART_APP_HTML), html);

@@ -71,7 +71,8 @@ async function show(result: CallToolResult): Promise<void> {
     try {
       views.push(await showChart(plot, chart.spec, { theme, name, mimeType: chart.mimeType as ChartMimeType }));
     } catch (error) {
-      // Refused or not drawable: its picture, where the host drew one, and why, in one line.
+      // Refused or not drawable: why, in one line, then its picture where the host drew one.
+      plot.append(text('p', `${name}: ${String((error as Error)?.message ?? error).slice(0, MAX_NOTE_CHARS)}`));
       const picture = pictures[index];
       if (picture) {
         const image = element('img');
@@ -79,7 +80,6 @@ async function show(result: CallToolResult): Promise<void> {
         image.alt = name;
         plot.append(image);
       }
-      place.append(text('p', `${name}: ${String((error as Error)?.message ?? error).slice(0, MAX_NOTE_CHARS)}`));
     }
     if (shown?.result !== result) return;
   }

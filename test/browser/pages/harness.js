@@ -213,6 +213,18 @@ export async function installHarness() {
         return { error: { name: error?.name, code: error?.code, message: String(error?.message ?? error) } };
       }
     },
+    checkpoints: (id = 'main') => get(id).checkpoints(),
+    /** Rewinds sandbox `id` to checkpoint `checkpoint`: its time. */
+    async rewind(checkpoint, id = 'main') {
+      const started = performance.now();
+      await get(id).rewind(checkpoint);
+      return { ms: performance.now() - started };
+    },
+    /** Forks sandbox `id` (from `checkpoint`, or its current state) into a new sandbox `forkId`. */
+    async fork(forkId, checkpoint, id = 'main') {
+      if (sandboxes.has(forkId)) throw new Error(`harness: sandbox "${forkId}" exists`);
+      sandboxes.set(forkId, await get(id).fork(checkpoint));
+    },
     /** The state saved under `name`, fetched from the page's server (`url`), or sent to it (POST). */
     async fetchState(name, url) {
       states.set(name, new Uint8Array(await (await fetch(url)).arrayBuffer()));

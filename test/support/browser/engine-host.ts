@@ -3,7 +3,7 @@
  * fresh page per describe block, and typed calls to the sandboxes it holds.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { SandboxOptions } from '../../../src/shared/types.js';
+import type { Checkpoint, SandboxOptions } from '../../../src/shared/types.js';
 import type { Engine, EnginePage } from '../engines/engine.js';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from '../static-server.js';
 import { type CountedResult, HOST_PAGE_PATH, type HarnessResult, type PlainRunOptions } from './host-page.js';
@@ -33,6 +33,11 @@ export function harness(page: () => EnginePage, id = 'main') {
     /** Restores the state saved under `name`, edited first ('tamper', 'otherBuild'): its time, or its error as data. */
     restoreState: (name: string, options: { edit?: 'tamper' | 'otherBuild'; maxBytes?: number } = {}) =>
       page().call<{ ms: number } | { error: { name: string; code: string; message: string } }>('restoreState', name, options, id),
+    checkpoints: () => page().call<Checkpoint[]>('checkpoints', id),
+    /** Rewinds to checkpoint `checkpoint`: how long the page waited. */
+    rewind: (checkpoint: string) => page().call<{ ms: number }>('rewind', checkpoint, id),
+    /** Forks this sandbox (from `checkpoint`, or its current state) into the page's sandbox `forkId` (see `harness(page, forkId)`). */
+    fork: (forkId: string, checkpoint?: string) => page().call<void>('fork', forkId, checkpoint, id),
     /** Until the warm spare has booted and stored its snapshot. */
     whenIdle: () => page().call<void>('whenIdle', id),
     /** The longest the page's main thread was blocked while `fn` ran (sampled every 10 ms). */

@@ -3,7 +3,7 @@
  * (by id, 'main' by default). Each method is a page.evaluate round trip.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { BootPath, FileInfo, OutputChunk, RunOptions, RunResult, SandboxOptions } from '../../../src/index.js';
+import type { BootPath, Checkpoint, FileInfo, OutputChunk, RunOptions, RunResult, SandboxOptions } from '../../../src/index.js';
 
 export const HOST_PAGE_PATH = '/test/browser/pages/host.html';
 export const LISTENER_PAGE_PATH = '/test/browser/pages/listener.html';
@@ -51,6 +51,9 @@ interface Harness {
   listFiles(id: string): Promise<FileInfo[]>;
   ids(): string[];
   whenIdle(id: string): Promise<void>;
+  checkpoints(id: string): Promise<Checkpoint[]>;
+  rewind(checkpoint: string, id: string): Promise<{ ms: number }>;
+  fork(forkId: string, checkpoint: string | undefined, id: string): Promise<void>;
   dispose(id: string): Promise<void>;
   disposeAll(): Promise<void>;
 }

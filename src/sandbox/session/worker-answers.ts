@@ -214,10 +214,11 @@ interface RunningSession {
  */
 export async function runAnswer(session: RunningSession, request: RunRequest, limits: ResultLimits): Promise<{ result: WorkerRunResult } | { crash: string }> {
   const answer = await session.untilDeath(
-    session.remote.run(request).then(
-      (reply) => ({ result: validateRunResult(reply, limits) }),
-      (error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` }),
-    ),
+    session.remote
+      .run(request)
+      .then((reply) => ({ result: validateRunResult(reply, limits) }))
+      // A failed call or a malformed answer (validateRunResult throws): the worker cannot be trusted any more.
+      .catch((error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` })),
   );
   return 'died' in answer ? { crash: answer.died } : answer.value;
 }

@@ -301,8 +301,11 @@ export class WorkerSession {
       throw configured.reason;
     }
     const config = configured.value;
-    const rpc = askedAnswersOnly(worker.rpc, () => void session.terminate(MISBEHAVING.strayAnswer));
+    const stray = strayAnswerStops();
+    const rpc = askedAnswersOnly(worker.rpc, stray.told);
     const session: WorkerSession = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(rpc)), options);
+    stray.session = new WeakRef(session);
+    void session.died.then(() => rpc.close());
     const release = worker.hold();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => void session.terminate('boot aborted');
@@ -373,4 +376,19 @@ async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, read
     return session.remote.installStdlib({ failed: (error as Error)?.message ?? String(error) });
   }
   return session.remote.installStdlib(await forWorker(blob, readsBlobs));
+}
+
+/**
+ * What stops a session whose worker answered a call the host never made, holding the session
+ * weakly, in a scope of its own: comlink keeps the calls channel (`rpc`) for as long as a proxy of
+ * it lives, so nothing `rpc` holds may lead back to the session and its proxies, or neither is
+ * ever collected (every ended session stayed, with its sandbox, config and child process: ~1 MB a
+ * session in a long-running MCP server). A closure made in the session's own function would hold
+ * that whole scope.
+ */
+function strayAnswerStops(): { told: () => void; session?: WeakRef<WorkerSession> } {
+  const stray: { told: () => void; session?: WeakRef<WorkerSession> } = {
+    told: () => void stray.session?.deref()?.terminate(MISBEHAVING.strayAnswer),
+  };
+  return stray;
 }

@@ -107,7 +107,12 @@ describe('over HTTP, by handle', () => {
           /^This session's Python interpreter was restored from its save of \d{4}-\d\d-\d\dT[\d:.]+Z: the server that ran it stopped before saving it again/,
         );
         expect(textOf(resumed)).toMatch(/42$/);
-        expect(resumed.structuredContent).toMatchObject({ result: '42', stateLost: true, handle });
+        expect(resumed.structuredContent).toMatchObject({
+          result: '42',
+          stateLost: true,
+          handle,
+          restoredFrom: { source: 'save', savedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), note: expect.stringMatching(/restored from its save of /) },
+        });
         // Said once; the next call is an ordinary one.
         expect((await client.call('run_python', { code: 'x', handle })).structuredContent).toMatchObject({ result: '41', stateLost: false });
         await client.close();

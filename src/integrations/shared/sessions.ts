@@ -13,7 +13,7 @@ import type { SessionBounds } from './session-bounds.js';
 import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
-import type { FileOutput, LoadProgress, SandboxFunction } from '../../shared/types.js';
+import type { FileOutput, LoadProgress, RestoredFrom, SandboxFunction } from '../../shared/types.js';
 import { type SessionState, bootSaved, idleNote, notRestoredNote, rewoundNote, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
@@ -68,6 +68,8 @@ export class SessionSandbox {
   private lastActive = Date.now();
   private closed = false;
   private droppedNote: string | undefined;
+  /** Said with `droppedNote` when the interpreter came back from a save older than its latest work. */
+  private droppedRestore: RestoredFrom | undefined;
   private skillsNote: string | undefined;
   private readonly release: (() => Promise<void>) | undefined;
   private readonly state: SessionState | undefined;
@@ -131,9 +133,16 @@ export class SessionSandbox {
 
   /** The note for a run that started a new interpreter after the old one was dropped while idle, once. */
   takeDroppedNote(): string | undefined {
+    return this.takeDropped().note;
+  }
+
+  /** `takeDroppedNote`, and what the interpreter went back to when it came from an older save (`RunResult.restoredFrom`). */
+  takeDropped(): { note?: string; restoredFrom?: RestoredFrom } {
     const note = this.current ? this.droppedNote : undefined;
-    if (note) this.droppedNote = undefined;
-    return note;
+    if (!note) return {};
+    const restoredFrom = this.droppedRestore;
+    this.droppedNote = this.droppedRestore = undefined;
+    return { note, ...(restoredFrom && { restoredFrom }) };
   }
 
   /** What the skills folder left out of this interpreter, for its first run's output, once. */
@@ -145,7 +154,7 @@ export class SessionSandbox {
 
   /** Disposes the interpreter (and its files); the next call boots a new one. */
   async reset(): Promise<void> {
-    this.droppedNote = undefined;
+    this.droppedNote = this.droppedRestore = undefined;
     this.lastActive = Date.now();
     await this.parked;
     this.saved = false;
@@ -249,7 +258,10 @@ export class SessionSandbox {
     // Only now: a boot that failed (a busy machine's timeout) leaves the save for the next call.
     this.saved = false;
     if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
-    else if (rewound) this.droppedNote = rewoundNote(rewound);
+    else if (rewound) {
+      this.droppedNote = rewoundNote(rewound);
+      this.droppedRestore = { source: 'save', savedAt: rewound.toISOString(), note: this.droppedNote };
+    }
     return sandbox;
   }
 

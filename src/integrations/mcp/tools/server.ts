@@ -128,7 +128,9 @@ async function callTool(
       });
       const notKept = await session.skills?.keep(result.files);
       // Charts as PNGs too: most hosts show (and give their model) images, not Vega-Lite specs.
-      return runContent(await drawCharts(result), session.takeDroppedNote(), joinNotes(session.takeSkillsNote(), notKept));
+      const { note, restoredFrom } = session.takeDropped();
+      const told = restoredFrom && !result.restoredFrom ? { ...result, restoredFrom } : result;
+      return runContent(await drawCharts(told), note, joinNotes(session.takeSkillsNote(), notKept));
     }
     case 'write_file': {
       await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });

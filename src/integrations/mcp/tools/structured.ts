@@ -9,7 +9,7 @@
 import type { Tool } from '@modelcontextprotocol/server';
 import { listedFiles } from '../../../agent/run-python/files.js';
 import { STATE_LOST_NOTE } from '../../../agent/run-python/tool.js';
-import type { RunOutcome, RunResult } from '../../../shared/types.js';
+import type { RestoredFrom, RunOutcome, RunResult } from '../../../shared/types.js';
 
 /** `structuredContent` of a `run_python` result: one run, as `RunResult` names its parts. */
 export type RunStructuredContent = {
@@ -38,6 +38,8 @@ export type RunStructuredContent = {
   stateLost: boolean;
   /** What was lost and what to do, in the words the text has, when `stateLost`. */
   note?: string;
+  /** When this run's interpreter went back to an earlier state (a save older than the work before it, a rewind, a fork): which, and that later work is gone. */
+  restoredFrom?: RestoredFrom;
   /** The skills folder's (`--skills-dir`) files left out of this interpreter, or this run's skills not kept, in the words the text has. */
   skillsNote?: string;
   /** Wall time of the run, in milliseconds. */
@@ -102,6 +104,17 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
     unlistedFiles: { type: 'integer' },
     stateLost: { type: 'boolean', description: 'variables and imports from earlier calls are gone' },
     note: { type: 'string', description: 'what was lost and what to do, when stateLost' },
+    restoredFrom: {
+      type: 'object',
+      description: 'the earlier state this run started from (its later work is gone)',
+      properties: {
+        source: { type: 'string', enum: ['checkpoint', 'fork', 'save'] },
+        id: { type: 'string' },
+        savedAt: { type: 'string' },
+        note: { type: 'string' },
+      },
+      required: ['source', 'savedAt', 'note'],
+    },
     skillsNote: { type: 'string', description: 'skills of the skills folder left out of this interpreter, or not kept from this run' },
     durationMs: { type: 'number' },
   },
@@ -146,6 +159,7 @@ export function runStructured(result: RunResult, note?: string, skillsNote?: str
     unlistedFiles: unlisted,
     stateLost: notes.length > 0,
     ...(notes.length > 0 && { note: notes.join(' ') }),
+    ...(result.restoredFrom && { restoredFrom: result.restoredFrom }),
     ...(skillsNote && { skillsNote }),
     durationMs: result.durationMs,
   };

@@ -1,60 +1,76 @@
 /**
- * Checkpoints in a page (`SandboxOptions.checkpoints`), Chromium, the default frame on a plain
- * page: the 20-cell rewind of test/sandbox/timeline.test.ts (the variables and files of cells
- * 1..k and none of the later ones, and the next cell runs), and a fork and its parent that do not
- * see each other's changes. Each rewind's time is printed.
+ * Checkpoints in a page (`SandboxOptions.checkpoints`), the default frame: the 20-cell rewind of
+ * test/sandbox/timeline.test.ts (the variables and files of cells 1..k and none of the later ones,
+ * and the next cell runs), and a fork and its parent that do not see each other's changes. In
+ * Chromium and Firefox on a cross-origin-isolated page and a plain one, WebKit on a plain page
+ * (its stops terminate the worker there). Each rewind's time is printed.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 import { chromium } from '../support/engines/chromium.js';
+import type { Engine } from '../support/engines/engine.js';
+import { firefox } from '../support/engines/firefox.js';
+import { webkit } from '../support/engines/webkit.js';
 
 const TIMEOUT_MS = 240_000;
-const engine = chromium();
+const ENGINES: { engine: Engine; crossOriginIsolated: boolean }[] = [
+  { engine: chromium(), crossOriginIsolated: false },
+  { engine: chromium(), crossOriginIsolated: true },
+  { engine: firefox(), crossOriginIsolated: false },
+  { engine: webkit({ sharedArrayBuffer: false }), crossOriginIsolated: false },
+];
 
 /** Cell `i` binds `v{i}`, writes `f{i}.txt`, and overwrites `last.txt` with its number. */
 const cell = (i: number) => `v${i} = ${i}\nopen("f${i}.txt", "w").write("${i}")\nopen("last.txt", "w").write("${i}")`;
 
-describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'checkpoints, Chromium, the default frame on a plain page', () => {
-  beforeAll(() => requireLibBuild());
-  const ctx = useHostPage(engine, false);
-  const sandbox = ctx.host;
+beforeAll(() => requireLibBuild());
 
-  test(
-    'rewinding to cell k of 20 leaves the variables and files of cells 1..k and none of the later ones, and the next cell runs',
-    async () => {
-      await sandbox.create({ checkpoints: true, warmSpare: false });
-      for (let i = 1; i <= 20; i++) {
-        expect((await sandbox.run(cell(i))).outcome).toBe('OUTCOME_OK');
-        await sandbox.whenIdle();
-      }
-      const kept = await sandbox.checkpoints();
-      expect(kept).toHaveLength(20);
-      const times: number[] = [];
-      for (const k of [15, 7]) {
-        times.push((await sandbox.rewind(kept[k - 1].id)).ms);
-        const next = await sandbox.run('[name for name in globals() if name.startswith("v")], open("last.txt").read()');
-        expect(next.result).toBe(`([${Array.from({ length: k }, (_, i) => `'v${i + 1}'`).join(', ')}], '${k}')`);
-        expect(next.restoredFrom).toMatchObject({ source: 'checkpoint', id: kept[k - 1].id });
-        const files = (await ctx.page().call<{ path: string }[]>('listFiles', 'main')).map((f) => f.path).sort();
-        expect(files).toEqual(['last.txt', ...Array.from({ length: k }, (_, i) => `f${i + 1}.txt`)].sort());
-      }
-      console.log(`[timeline] Chromium, frame: checkpoint ${(kept[0].bytes / 2 ** 20).toFixed(2)} MiB; rewinds ${times.map(Math.round).join(', ')} ms`);
-    },
-    TIMEOUT_MS,
-  );
+describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
+  afterAll(() => engine.close());
+  const page = crossOriginIsolated ? 'a cross-origin-isolated page' : 'a plain page';
+  describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : `checkpoints, the default frame on ${page}`, () => {
+    const ctx = useHostPage(engine, crossOriginIsolated);
+    const sandbox = ctx.host;
 
-  test(
-    'a fork and its parent each change a variable, and neither sees the other',
-    async () => {
-      await sandbox.run('x = 1');
-      await sandbox.fork('fork');
-      const fork = ctx.sandbox('fork');
-      expect(await fork.run('x = 2\nx')).toMatchObject({ result: '2', restoredFrom: { source: 'fork' } });
-      await sandbox.run('x = 3');
-      expect((await sandbox.run('x')).result).toBe('3');
-      expect((await fork.run('x')).result).toBe('2');
-    },
-    TIMEOUT_MS,
-  );
+    test(
+      'rewinding to cell k of 20 leaves the variables and files of cells 1..k and none of the later ones, and the next cell runs',
+      async () => {
+        await sandbox.create({ checkpoints: true, warmSpare: false });
+        for (let i = 1; i <= 20; i++) {
+          expect((await sandbox.run(cell(i))).outcome).toBe('OUTCOME_OK');
+          await sandbox.whenIdle();
+        }
+        const kept = await sandbox.checkpoints();
+        expect(kept).toHaveLength(20);
+        const times: number[] = [];
+        for (const k of [15, 7]) {
+          times.push((await sandbox.rewind(kept[k - 1].id)).ms);
+          const next = await sandbox.run('[name for name in globals() if name.startswith("v")], open("last.txt").read()');
+          expect(next.result).toBe(`([${Array.from({ length: k }, (_, i) => `'v${i + 1}'`).join(', ')}], '${k}')`);
+          expect(next.restoredFrom).toMatchObject({ source: 'checkpoint', id: kept[k - 1].id });
+          const files = (await ctx.page().call<{ path: string }[]>('listFiles', 'main')).map((f) => f.path).sort();
+          expect(files).toEqual(['last.txt', ...Array.from({ length: k }, (_, i) => `f${i + 1}.txt`)].sort());
+        }
+        console.log(
+          `[timeline] ${engine.name}, ${page}: checkpoint ${(kept[0].bytes / 2 ** 20).toFixed(2)} MiB; rewinds ${times.map(Math.round).join(', ')} ms`,
+        );
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
+      'a fork and its parent each change a variable, and neither sees the other',
+      async () => {
+        await sandbox.run('x = 1');
+        await sandbox.fork('fork');
+        const fork = ctx.sandbox('fork');
+        expect(await fork.run('x = 2\nx')).toMatchObject({ result: '2', restoredFrom: { source: 'fork' } });
+        await sandbox.run('x = 3');
+        expect((await sandbox.run('x')).result).toBe('3');
+        expect((await fork.run('x')).result).toBe('2');
+      },
+      TIMEOUT_MS,
+    );
+  });
 });

@@ -223,7 +223,8 @@ export async function installHarness() {
     /** Forks sandbox `id` (from `checkpoint`, or its current state) into a new sandbox `forkId`. */
     async fork(forkId, checkpoint, id = 'main') {
       if (sandboxes.has(forkId)) throw new Error(`harness: sandbox "${forkId}" exists`);
-      sandboxes.set(forkId, await get(id).fork(checkpoint));
+      // WebDriver (WebKit) hands over an undefined argument as null.
+      sandboxes.set(forkId, await get(id).fork(checkpoint ?? undefined));
     },
     /** The state saved under `name`, fetched from the page's server (`url`), or sent to it (POST). */
     async fetchState(name, url) {

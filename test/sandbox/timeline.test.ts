@@ -7,6 +7,7 @@ import { describe, expect, onTestFinished } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import type { RestartPoint } from '../../src/sandbox/session/restart-point.js';
 import { it } from '../support/fixtures.js';
+import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
 
 /** The sandbox's restart point's counts of saves (checkpoints are its saves kept on). */
 const saves = (sandbox: object) => (sandbox as unknown as { restartPoint: RestartPoint }).restartPoint.counts;
@@ -98,6 +99,22 @@ describe('checkpoints (worker)', () => {
     await expect(sandbox.rewind('c2')).rejects.toThrow(
       /no checkpoint 'c2': it keeps c1; the state after run 2 was not kept: its \d+ bytes are over checkpoints.maxBytes/,
     );
+  });
+
+  it('a state saveState refuses (compiled code loaded) makes no checkpoint, and a rewind to one after it says why', async ({ createSandbox }) => {
+    const sandbox = await createSandbox(options);
+    await sandbox.run('x = 1');
+    await sandbox.writeFile('libtiny.so', TINY_LIBRARY);
+    await sandbox.whenIdle();
+    expect((await sandbox.run(`${LOAD_TINY_LIBRARY}\nx = 2`)).outcome).toBe('OUTCOME_OK');
+    const kept = await sandbox.checkpoints();
+    expect(kept.map((c) => c.run)).toEqual([1]);
+    await expect(sandbox.rewind('c2')).rejects.toThrow(
+      /no checkpoint 'c2': it keeps c1; the state after run 2 was not kept: .*compiled code loaded \(libtiny\.so\)/,
+    );
+    // The checkpoints before it still rewind, and the library is gone with the state that loaded it.
+    await sandbox.rewind(kept[0].id);
+    expect((await sandbox.run('x, "lib" in globals()')).result).toBe('(1, False)');
   });
 
   it('runs sent back to back make no checkpoint between them: one, after the last, holding all of them', async ({ createSandbox }) => {

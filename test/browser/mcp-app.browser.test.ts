@@ -149,3 +149,16 @@ test(
   },
   TIMEOUT_MS,
 );
+
+test(
+  "a host that drops the result's _meta: the app draws the chart from structuredContent's spec",
+  async () => {
+    const { _meta: _dropped, ...withoutMeta } = result;
+    const { page, violations } = await hostPage(withoutMeta);
+    const line = page.frameLocator('iframe[title="chart app"]').locator('svg .mark-line path');
+    await expect.poll(() => line.count(), { timeout: 20_000 }).toBe(1);
+    expect(violations).toEqual([]);
+    await page.close();
+  },
+  TIMEOUT_MS,
+);

@@ -69,6 +69,8 @@ async function show(result: CallToolResult): Promise<void> {
     place.append(plot);
     if (chart.note) place.append(text('p', `${name}: ${chart.note.slice(0, MAX_NOTE_CHARS)}`));
     try {
+      // A host that drops `_meta` passes on only the short specs of structuredContent.
+      if (!chart.spec) throw new Error("the host passed on no spec for it (a long spec is in the result's _meta only).");
       views.push(await showChart(plot, chart.spec, { theme, name, mimeType: chart.mimeType as ChartMimeType }));
     } catch (error) {
       // Refused or not drawable: why, in one line, then its picture where the host drew one.

@@ -11,7 +11,8 @@
  * server's sessions held per GiB with idle interpreters saved (mcp-sessions.mjs);
  * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs); `BENCH_ONLY=browser-saves` only saved
  * state in the three browser engines (browser-saves.mjs); `BENCH_ONLY=timeline` only checkpoints'
- * rewinds and per-run cost (timeline.mjs).
+ * rewinds and per-run cost (timeline.mjs); `BENCH_ONLY=charts` only the widget's charts in the
+ * three engines (charts.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
  * Its CDP-throttled reference rows get 1 round (phoneCdpRounds): each round is ~35 s of the bench.
  *
@@ -45,6 +46,7 @@ import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints,
 import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
 import { TIMELINE_COUNTS, TIMELINE_QUICK_COUNTS, benchTimeline, timelineTable } from './timeline.mjs';
 import { BROWSER_SAVES_COUNTS, BROWSER_SAVES_QUICK_COUNTS, benchBrowserSaves, browserSavesTable } from './browser-saves.mjs';
+import { CHARTS_COUNTS, CHARTS_QUICK_COUNTS, benchCharts, chartsTable } from './charts.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -71,6 +73,7 @@ const GROUPS = [
   'saved-state',
   'browser-saves',
   'timeline',
+  'charts',
 ];
 if (ONLY !== undefined && !GROUPS.includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are ${GROUPS.join(', ')}`);
 const PHONE_ONLY = process.env.BENCH_PHONE === '1';
@@ -135,6 +138,7 @@ try {
   else if (ONLY === 'saved-state') results.savedState = await savedState();
   else if (ONLY === 'timeline') results.timeline = await timeline();
   else if (ONLY === 'browser-saves') results.browserSaves = await browserSaves();
+  else if (ONLY === 'charts') results.charts = await charts();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
     results.native.cpuSeconds = median(await repeat(COUNTS.cpu, nativeCpuSeconds));
@@ -144,6 +148,7 @@ try {
     results.timeline = await timeline();
     results.chromium = await benchChromium();
     results.browserSaves = await browserSaves();
+    results.charts = await charts();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
     results.stops = await stops();
@@ -188,6 +193,7 @@ console.log(
         savedStateTable(results.savedState),
         timelineTable(results.timeline),
         browserSavesTable(results.browserSaves),
+        chartsTable(results.charts),
       ]
     : PHONE_ONLY
       ? [targetsTable(results), phoneTable(results.phone)]
@@ -207,6 +213,7 @@ console.log(
           savedStateTable(results.savedState),
           timelineTable(results.timeline),
           browserSavesTable(results.browserSaves),
+          chartsTable(results.charts),
         ]
   ).join('\n\n'),
 );
@@ -285,6 +292,11 @@ function browserSaves() {
 /** Checkpoints in Node (timeline.mjs): a rewind against a snapshot boot, and the per-run cost against restart points and neither. */
 function timeline() {
   return benchTimeline({ distDir: build.distDir, counts: QUICK ? TIMELINE_QUICK_COUNTS : TIMELINE_COUNTS, log });
+}
+
+/** Charts in the widget in Chromium, Firefox and WebKit (charts.mjs): the chart on screen after the run's end, the chunk's size. */
+function charts() {
+  return benchCharts({ root: build.root, counts: QUICK ? CHARTS_QUICK_COUNTS : CHARTS_COUNTS, log });
 }
 
 /** Restart points in Node (restart-points.mjs): their memory and time, paired against none. */

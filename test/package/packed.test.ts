@@ -83,6 +83,8 @@ console.log(JSON.stringify({ spec: r.charts.length, drawn: r.charts[0].image?.mi
     const widget = readFileSync(join(dist, 'licenses/widget.md'), 'utf8');
     for (const bundled of ['lit', 'marked', 'dompurify', 'highlight.js', 'comlink', 'pip-requirements-js', 'pyodide'])
       expect(widget, bundled).toContain(`## ${bundled} - `);
+    const chart = readFileSync(join(dist, 'licenses/widget-chart.md'), 'utf8');
+    for (const bundled of ['vega', 'vega-lite', 'vega-embed', 'vega-interpreter', 'vega-tooltip']) expect(chart, bundled).toContain(`## ${bundled} - `);
     expect(readFileSync(join(dist, 'licenses/library.md'), 'utf8')).toContain('## pip-requirements-js - 1.0.3 (MPL-2.0)');
     expect(readFileSync(join(dist, 'licenses/worker.md'), 'utf8')).toContain('## comlink - ');
     expect(readFileSync(join(dist, 'pyodide/NOTICE.md'), 'utf8')).toMatch(/License: MPL-2\.0 .* Source: https:\/\/github\.com\/pyodide\/pyodide\/tree\/\d/);

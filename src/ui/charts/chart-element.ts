@@ -6,20 +6,10 @@
  */
 import type { ChartMimeType } from '../../shared/types.js';
 import type { ChartTheme, ChartView } from './chart-view.js';
+import { loadChartView } from './load-chart-view.js';
 
 /** The element's tag. */
 const CHART_ELEMENT = 'cec-chart';
-
-let chartView: Promise<typeof import('./chart-view.js')> | undefined;
-
-/** The chart view's chunk, loaded once; a failed load is tried again by the next chart. */
-function loadChartView(): Promise<typeof import('./chart-view.js')> {
-  chartView ??= import('./chart-view.js').catch((error: unknown) => {
-    chartView = undefined;
-    throw error;
-  });
-  return chartView;
-}
 
 /** Where there is no DOM (the renderer's tests in Node) the element is never made: a stand-in base keeps this module importable. */
 const Base: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as typeof HTMLElement);

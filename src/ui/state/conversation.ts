@@ -22,6 +22,7 @@ import { historyForMode } from './history-for-mode.js';
 import { appendOutput } from '../live-output.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from '../python-restart.js';
 import { unlessAborted } from '../unless-aborted.js';
+import { warmChartView } from '../charts/load-chart-view.js';
 import type {
   ConversationSetup,
   ConversationSnapshot,
@@ -342,6 +343,7 @@ export class Conversation {
     const model = this.current;
     if (!model) return;
     if (event.type === 'run-start') {
+      warmChartView(event.code);
       this.runs++;
       model.live = [];
     } else if (event.type === 'code-call') {
@@ -349,6 +351,7 @@ export class Conversation {
     } else if (event.type === 'output') {
       model.live = appendOutput(model.live, event.chunk);
     } else if (event.type === 'run-end') {
+      warmChartView(event.code, event.result.charts.length > 0);
       this.pendingFiles = event.result.files.length > 0 ? listedFiles(event.result.files) : undefined;
       if (event.result.stateLost) this.stateLost = true;
       return;

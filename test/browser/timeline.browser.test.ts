@@ -2,8 +2,8 @@
  * Checkpoints in a page (`SandboxOptions.checkpoints`), the default frame: the 20-cell rewind of
  * test/sandbox/timeline.test.ts (the variables and files of cells 1..k and none of the later ones,
  * and the next cell runs), and a fork and its parent that do not see each other's changes. In
- * Chromium and Firefox on a cross-origin-isolated page and a plain one, WebKit on a plain page
- * (its stops terminate the worker there). Each rewind's time is printed.
+ * Chromium, Firefox and WebKit, each on a plain page and a cross-origin-isolated one. Each
+ * rewind's time is printed.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useHostPage } from '../support/browser/engine-host.js';
@@ -18,7 +18,9 @@ const ENGINES: { engine: Engine; crossOriginIsolated: boolean }[] = [
   { engine: chromium(), crossOriginIsolated: false },
   { engine: chromium(), crossOriginIsolated: true },
   { engine: firefox(), crossOriginIsolated: false },
+  { engine: firefox(), crossOriginIsolated: true },
   { engine: webkit({ sharedArrayBuffer: false }), crossOriginIsolated: false },
+  { engine: webkit({ sharedArrayBuffer: true }), crossOriginIsolated: true },
 ];
 
 /** Cell `i` binds `v{i}`, writes `f{i}.txt`, and overwrites `last.txt` with its number. */

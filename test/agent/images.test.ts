@@ -76,7 +76,10 @@ describe('charts', () => {
     expect(isPng(response.parts?.[0].inlineData?.data)).toBe(true);
     // The transcript keeps the spec for a renderer that draws charts, then the PNG for one that does not.
     expect(kindsOf(partsOf(res))).toEqual(['executableCode', 'codeExecutionResult', 'inlineData', 'inlineData', 'text']);
-    expect(partsOf(res).flatMap((part) => part.inlineData?.mimeType ?? [])).toEqual([expect.stringMatching(/^application\/vnd\.vegalite\.v\d\+json$/), 'image/png']);
+    expect(partsOf(res).flatMap((part) => part.inlineData?.mimeType ?? [])).toEqual([
+      expect.stringMatching(/^application\/vnd\.vegalite\.v\d\+json$/),
+      'image/png',
+    ]);
     expect(fake.failures).toEqual([]);
   });
 });

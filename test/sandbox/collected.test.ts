@@ -3,10 +3,13 @@
  * it stays reachable (a long-running MCP server ends hundreds of sessions; a page replaces its
  * interpreter at every stop in WebKit). Read with the garbage collector, not with RSS.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
+import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -53,3 +56,32 @@ describe.each(['worker', 'deno'] as const)('%s', (isolation) => {
     }
   });
 });
+
+/** A script that rewinds and forks, and ends with `await dispose()`, as a user's would: its exit code. */
+function scriptExit(): Promise<number | null> {
+  const entry = fileURLToPath(new URL('../../dist/index.node.js', import.meta.url));
+  const script = `import { PythonSandbox } from ${JSON.stringify(entry)};
+const sandbox = await PythonSandbox.create({ isolation: 'worker', checkpoints: true });
+await sandbox.run('x = 1');
+const [first] = await sandbox.checkpoints();
+await sandbox.run('x = 2');
+const other = await sandbox.fork(first.id);
+await other.run('x');
+await sandbox.rewind(first.id);
+await sandbox.run('x');
+await other.dispose();
+await sandbox.dispose();`;
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--input-type=module', '-e', script], () => undefined);
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+test(
+  'a script whose last line awaits dispose() exits 0: the worker thread keeps Node alive until it has ended',
+  async () => {
+    // Two runs in three ended with code 13 (a top-level await left unsettled) before.
+    expect([await scriptExit(), await scriptExit(), await scriptExit()]).toEqual([0, 0, 0]);
+  },
+  3 * BOOT_TIMEOUT_MS,
+);

@@ -93,7 +93,14 @@ async function spawnNodeWorker(url: URL): Promise<SpawnedWorker> {
     ...ports,
     async terminate() {
       exited = true;
-      await worker.terminate();
+      // Awaited, the exit must keep Node alive, or `await dispose()` can end a script (exit code 13,
+      // 2 runs in 3 after a rewind): a terminating worker's handle no longer holds the loop, ref'd or not.
+      const alive = setInterval(() => {}, 60_000);
+      try {
+        await worker.terminate();
+      } finally {
+        clearInterval(alive);
+      }
     },
     onExit(listener) {
       exitListener = listener;

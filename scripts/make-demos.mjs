@@ -70,6 +70,20 @@ const demos = [
           ),
         ],
       },
+      {
+        text: 'Can you make that chart interactive, so I can look at one region at a time?',
+        turns: [
+          model(
+            text(
+              'The totals from the previous run are still in memory. ' +
+                "I'll pass them to `display()` as a Vega-Lite chart, which the page draws live: hover a bar for its value, " +
+                'click a region in the legend to pick it out.',
+            ),
+            call(py('sales-chart')),
+          ),
+          model(text('Here it is: {{last_line}}. Click a region in the legend to pick it out; double-click the chart to see them all again.')),
+        ],
+      },
     ],
   },
   {

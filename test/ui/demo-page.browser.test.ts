@@ -190,4 +190,32 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
       await own.close();
     }
   });
+
+  test("after one visit the sales demo's follow-up draws its interactive chart with the server gone (the chart chunk is precached)", async () => {
+    const own = await startStaticServer({ root: DIST, crossOriginIsolated: true });
+    try {
+      context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+      const page = await context.newPage();
+      await page.goto(`${own.origin}/index.html`);
+      await waitForSandbox(page);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await own.close();
+
+      await page.reload();
+      await waitForSandbox(page);
+      await pickDemo(page, 'sales');
+      await sendAndWait(page);
+      await expect.poll(() => page.locator('code-exec-chat cec-composer textarea').inputValue()).toContain('interactive');
+      await sendAndWait(page);
+      // The live chart, one bar per month and region, not its fallback.
+      const chart = page.locator('code-exec-chat cec-chart');
+      await expect.poll(() => chart.locator('.mark-rect path').count(), { timeout: 30_000 }).toBe(36);
+      expect(await chart.locator('.chart-fallback').count()).toBe(0);
+      expect(await transcriptText(page)).toContain('36 bars: 12 months × 3 regions');
+      await chart.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await screenshot(page, 'sales-chart-offline');
+    } finally {
+      await own.close();
+    }
+  });
 });

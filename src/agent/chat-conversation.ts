@@ -3,7 +3,7 @@
  * `ContentsConversation` (generateContent) or `InteractionConversation` (Interactions).
  */
 import type { GenerateContentResponse } from '@google/genai';
-import type { CodeExecutionMessageParameters } from './types.js';
+import type { ChatRewind, CodeExecutionMessageParameters } from './types.js';
 
 /** One API's side of the chat: what `CodeExecutionChat` asks of either conversation. */
 export interface ChatConversation {
@@ -11,4 +11,6 @@ export interface ChatConversation {
   send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse>;
   /** Opens a streamed message; `release` is called once it has ended, however it ends. */
   openMessageStream(params: CodeExecutionMessageParameters, release: () => void): Promise<AsyncGenerator<GenerateContentResponse>>;
+  /** Takes message `index` and later ones out of the history, and Python back to before their first cell (see `CodeExecutionChat.rewind`). */
+  rewind(index: number): Promise<ChatRewind>;
 }

@@ -9,7 +9,7 @@ import { InteractionConversation, type InteractionsSetup, resolveInteractions } 
 import type { InteractionHistory } from './interactions/types.js';
 import { resolveExistingFiles } from './run-python/existing-files.js';
 import { type AgentSetup, resolveSetup } from './setup.js';
-import type { CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
+import type { ChatRewind, CodeExecutionChatOptions, CodeExecutionMessageParameters } from './types.js';
 
 /**
  * Creates a chat in which the model runs Python, locally in `sandbox` (`execution: 'local'`, the
@@ -109,6 +109,27 @@ export class CodeExecutionChat {
   async sendMessageStream(params: CodeExecutionMessageParameters): Promise<AsyncGenerator<GenerateContentResponse>> {
     const release = await this.lock();
     return this.conversation.openMessageStream(params, release);
+  }
+
+  /**
+   * Takes message `message` (0 for the first this chat sent) and every later one out of the history, and
+   * puts Python back as it was before the first cell they ran: the next message goes on from there, as if
+   * they had never been sent. Python goes back only to a checkpoint its sandbox keeps (`checkpoints: true`
+   * on `PythonSandbox.create`); where none is kept, the history is rewound anyway and the result says that
+   * Python was not (`python: 'not-rewound'`, with why in `note`). Waits for a message in flight to end.
+   *
+   * @param message The index of a message sent through this chat and kept in its history (failed and empty ones are not).
+   * @returns How many messages were taken out and what became of Python.
+   * @throws {RangeError} no such message (messages given as `history` at creation count as none).
+   * @throws {SandboxStateError} a checkpoint that is kept did not restore (a busy machine): nothing changed, so a retry may work.
+   */
+  async rewind(message: number): Promise<ChatRewind> {
+    const release = await this.lock();
+    try {
+      return await this.conversation.rewind(message);
+    } finally {
+      release();
+    }
   }
 
   /**

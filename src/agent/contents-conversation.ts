@@ -10,11 +10,16 @@ import { type LoopInput, type LoopResult, codeExecutionLoop, openStep, runCodeEx
 import { type ResponseImages, responseImages } from './response-images.js';
 import { type AgentSetup, requestConfig, userTurn } from './setup.js';
 import type { ChatConversation } from './chat-conversation.js';
-import type { CodeExecutionMessageParameters } from './types.js';
+import { MessageStart, MessageStarts } from './message-starts.js';
+import type { ChatRewind, CodeExecutionMessageParameters } from './types.js';
+
+/** The loop's input, with where the message started. */
+type MessageInput = LoopInput & { start: MessageStart<Content[]> };
 
 export class ContentsConversation implements ChatConversation {
   /** Where run images go; a refusal of images inside function responses switches it for the rest of the chat. */
   private readonly images: ResponseImages;
+  private readonly starts = new MessageStarts<Content[]>();
 
   constructor(
     private readonly setup: AgentSetup,
@@ -28,12 +33,12 @@ export class ContentsConversation implements ChatConversation {
   async send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
     const input = await this.prepare(params, false);
     const result = await runCodeExecutionLoop(input);
-    this.commit(result, input.contents.length);
+    this.commit(result, input);
     return result.response;
   }
 
   async openMessageStream(params: CodeExecutionMessageParameters, release: () => void): Promise<AsyncGenerator<GenerateContentResponse>> {
-    let input: LoopInput;
+    let input: MessageInput;
     try {
       input = await this.prepare(params, true);
       input.firstStream = await openStep(input, input.contents);
@@ -44,22 +49,30 @@ export class ContentsConversation implements ChatConversation {
     return this.streamMessage(input, release);
   }
 
+  async rewind(index: number): Promise<ChatRewind> {
+    const { start, rewind } = await this.starts.rewind(index, this.setup.sandbox);
+    this.history = start.history;
+    if (rewind.python === 'rewound') this.files.splice(0, Infinity, ...start.files);
+    return rewind;
+  }
+
   /** The API history, deep-copied. */
   getHistory(): Content[] {
     return structuredClone(this.history);
   }
 
-  private async *streamMessage(input: LoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
+  private async *streamMessage(input: MessageInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
     try {
       const result = yield* codeExecutionLoop(input);
-      this.commit(result, input.contents.length);
+      this.commit(result, input);
     } finally {
       release();
     }
   }
 
-  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<LoopInput> {
+  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<MessageInput> {
     const { setup } = this;
+    const start = new MessageStart(this.history, [...this.files]);
     const turn = await userTurn(setup, params.message, params.attachments);
     for (const path of (params.attachments ?? []).map(attachmentPath)) if (!this.files.includes(path)) this.files.push(path);
     const config: GenerateContentConfig = { ...setup.config, ...params.config };
@@ -70,14 +83,17 @@ export class ContentsConversation implements ChatConversation {
       contents: appendUserTurn(this.history, turn),
       maxSteps: setup.maxSteps,
       stream,
-      calls: { sandbox: setup.sandbox, functions: setup.functions },
+      calls: { sandbox: start.sandbox(setup.sandbox), functions: setup.functions },
       images: this.images,
       emit: setup.emit,
+      start,
     };
   }
 
   /** Keeps the message's turns, unless the model returned nothing at all (then the message is dropped, as the SDK's curated history does). */
-  private commit(result: LoopResult, sentLength: number): void {
-    if (result.contents.length > sentLength) this.history = result.contents;
+  private commit(result: LoopResult, input: MessageInput): void {
+    if (result.contents.length <= input.contents.length) return;
+    this.history = result.contents;
+    this.starts.add(input.start);
   }
 }

@@ -19,6 +19,7 @@ export type {
   Attachment,
   AttachmentContent,
   ChatHistoryOptions,
+  ChatRewind,
   CodeExecutionBaseOptions,
   CodeExecutionChatOptions,
   CodeExecutionMessageParameters,

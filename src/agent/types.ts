@@ -3,7 +3,7 @@
  */
 import type { Content, ContentListUnion, FunctionCall, FunctionDeclaration, GenerateContentConfig, Models, SendMessageParameters } from '@google/genai';
 import type { AgentLimits, GenerateContentLimits, InteractionsLimits } from './agent-limits.js';
-import type { ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../shared/types.js';
+import type { Checkpoint, ConfirmCall, RunOptions, RunResult, SandboxLimits } from '../shared/types.js';
 import type { CodeExecutionEvent } from './events.js';
 import type { ImagesOption } from './images-option.js';
 import type { InteractionHistory, InteractionsClient, InteractionsModeOptions } from './interactions/types.js';
@@ -19,6 +19,29 @@ export interface AgentSandbox {
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Where it runs (`PythonSandbox.isolation`): what the `run_python` description tells the model of its place and network. */
   readonly isolation?: 'frame' | 'worker' | 'deno';
+  /** The checkpoint of the state as it is now (`PythonSandbox.checkpointNow`): taken before a message's first cell, for {@link CodeExecutionChat.rewind}. */
+  checkpointNow?(): Promise<Checkpoint>;
+  /** The checkpoints kept (`PythonSandbox.checkpoints`). */
+  checkpoints?(): Promise<Checkpoint[]>;
+  /** Goes back to checkpoint `id` (`PythonSandbox.rewind`). */
+  rewind?(id: string): Promise<void>;
+}
+
+/** What {@link CodeExecutionChat.rewind} did. */
+export interface ChatRewind {
+  /** How many messages were taken out of the history: the one rewound to and every one after it. */
+  removed: number;
+  /**
+   * What became of Python. `rewound`: it is as it was before the first cell of those messages
+   * (`checkpoint`); `untouched`: they ran no code, so there was nothing to undo; `not-rewound`: they
+   * ran code but no checkpoint of the state before it is kept (checkpoints off, or dropped by their
+   * bound: `note` says which), so Python still holds what that code did.
+   */
+  python: 'rewound' | 'untouched' | 'not-rewound';
+  /** With `rewound`: the sandbox's checkpoint Python went back to. */
+  checkpoint?: Checkpoint;
+  /** One line saying what became of Python, for a transcript ("Python was rewound to before this message."). */
+  note: string;
 }
 
 /**

@@ -105,11 +105,7 @@ export class PythonSandbox {
     return typeof this.boot.isolation === 'object' ? 'deno' : this.boot.isolation;
   }
 
-  /**
-   * Whether there is a SharedArrayBuffer interrupt buffer (a cross-origin isolated page, Node) for
-   * `interrupt()` and an aborted signal. Without one they keep Python's state where the engine has
-   * JSPI (Python yields for stops); a run past its deadline keeps it either way.
-   */
+  /** Whether there is a SharedArrayBuffer interrupt buffer (a cross-origin isolated page, Node) for `interrupt()` and an aborted signal. Without one they keep Python's state where the engine has JSPI (Python yields for stops); a run past its deadline keeps it either way. */
   get interruptible(): boolean {
     return this.session.interruptible;
   }
@@ -240,9 +236,14 @@ export class PythonSandbox {
     return this.disposed ? Promise.reject(new SandboxDisposedError()) : this.restartPoint.whenSaved().then(() => this.timeline.list());
   }
 
+  /** The checkpoint holding the state as it is now, made now if none does (as `saveState` makes one): what a chat takes before a message's first cell. @throws {SandboxStateError} checkpoints are off, or this state is not kept (`saveState`'s reasons, or over `maxBytes`). */
+  async checkpointNow(): Promise<Checkpoint> {
+    if (this.timeline.enabled) await this.saveState();
+    return this.timeline.holding();
+  }
+
   /**
-   * Puts the interpreter and its working directory back as they were at checkpoint `id` (a new worker started from it: files written since are
-   * gone, files changed since are as they were). Later checkpoints are dropped; the next result says so (`RunResult.restoredFrom`).
+   * Puts the interpreter and its working directory back as they were at checkpoint `id` (a new worker started from it: files written since are gone, files changed since are as they were). Later checkpoints are dropped; the next result says so (`RunResult.restoredFrom`).
    * @throws {SandboxStateError} no checkpoint `id` is kept (the message says which are), or it did not restore: the sandbox is unchanged.
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
@@ -256,8 +257,7 @@ export class PythonSandbox {
   }
 
   /**
-   * A new sandbox with this one's options, from checkpoint `id` or else the current state (saved as `saveState`
-   * saves it, after the calls queued before); neither sees what the other does. Its first result says so (`restoredFrom`).
+   * A new sandbox with this one's options, from checkpoint `id` or else the current state (saved as `saveState` saves it, after the calls queued before); neither sees what the other does. Its first result says so (`restoredFrom`).
    * @throws {SandboxStateError} no checkpoint `id`, or the current state cannot be saved (`saveState`'s reasons); this sandbox is unchanged.
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */

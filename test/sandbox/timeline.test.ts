@@ -127,6 +127,26 @@ describe('checkpoints (worker)', () => {
     expect((await sandbox.checkpoints()).map((c) => c.run)).toEqual([5]);
   });
 
+  it('checkpointNow gives the checkpoint of the state as it is, made when none holds it (a fresh sandbox, back-to-back runs), and says why it cannot', async ({
+    createSandbox,
+  }) => {
+    const sandbox = await createSandbox(options);
+    const booted = await sandbox.checkpointNow();
+    expect(booted.run).toBe(0);
+    await sandbox.run('x = 1');
+    // The run's checkpoint is due: checkpointNow waits for it rather than saving twice.
+    const first = await sandbox.checkpointNow();
+    expect(first.run).toBe(1);
+    expect(await sandbox.checkpointNow()).toEqual(first);
+    expect((await sandbox.checkpoints()).map((c) => c.id)).toEqual([booted.id, first.id]);
+    await sandbox.rewind(booted.id);
+    expect(await sandbox.checkpointNow()).toEqual(booted);
+    expect((await sandbox.run('"x" in globals()')).result).toBe('False');
+    await sandbox.writeFile('libtiny.so', TINY_LIBRARY);
+    await sandbox.run(LOAD_TINY_LIBRARY);
+    await expect(sandbox.checkpointNow()).rejects.toThrow(/compiled code loaded \(libtiny\.so\)/);
+  });
+
   it('an unknown checkpoint is refused with the ones kept, and the sandbox carries on unchanged', async ({ createSandbox }) => {
     const sandbox = await createSandbox(options);
     await sandbox.run('x = 1');
@@ -147,8 +167,9 @@ describe('checkpoints (worker)', () => {
     await sandbox.run('x = 1');
     await sandbox.whenIdle();
     expect(await sandbox.checkpoints()).toEqual([]);
-    expect(saves(sandbox).begun).toBe(0);
     await expect(sandbox.rewind('c1')).rejects.toThrow(/checkpoints are off/);
+    await expect(sandbox.checkpointNow()).rejects.toThrow(/checkpoints are off/);
+    expect(saves(sandbox).begun).toBe(0);
   });
 
   it('a disposed sandbox refuses them all', async ({ createSandbox }) => {
@@ -156,7 +177,13 @@ describe('checkpoints (worker)', () => {
     await sandbox.run('x = 1');
     const [only] = await sandbox.checkpoints();
     await sandbox.dispose();
-    for (const call of [() => sandbox.checkpoints(), () => sandbox.rewind(only.id), () => sandbox.fork(), () => sandbox.fork(only.id)])
+    for (const call of [
+      () => sandbox.checkpoints(),
+      () => sandbox.checkpointNow(),
+      () => sandbox.rewind(only.id),
+      () => sandbox.fork(),
+      () => sandbox.fork(only.id),
+    ])
       await expect(call()).rejects.toMatchObject({ name: 'SandboxDisposedError' });
   });
 

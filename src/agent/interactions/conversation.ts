@@ -8,7 +8,8 @@ import { attachmentPath } from '../attachments.js';
 import { type ResponseImages, responseImages } from '../response-images.js';
 import { type InteractionsLimits, readLimits } from '../agent-limits.js';
 import { type AgentSetup, userTurn } from '../setup.js';
-import type { CodeExecutionMessageParameters } from '../types.js';
+import type { ChatRewind, CodeExecutionMessageParameters } from '../types.js';
+import { MessageStart, MessageStarts } from '../message-starts.js';
 import { timerOption } from '../timer-option.js';
 import { boundedInteractions } from './event-bytes.js';
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './limits.js';
@@ -56,11 +57,15 @@ export function resolveInteractions(
   return { client: boundedInteractions(client), store: options.store ?? false, streamIdleTimeoutMs };
 }
 
+/** The loop's input, with where the message started. */
+type MessageInput = InteractionLoopInput & { start: MessageStart<InteractionHistory> };
+
 /** The chat's conversation on the Interactions API. */
 export class InteractionConversation implements ChatConversation {
   private history: InteractionHistory;
   /** Where run images go; a refusal of images inside function results switches it for the rest of the chat. */
   private readonly images: ResponseImages;
+  private readonly starts = new MessageStarts<InteractionHistory>();
 
   constructor(
     private readonly setup: AgentSetup,
@@ -77,7 +82,7 @@ export class InteractionConversation implements ChatConversation {
   async send(params: CodeExecutionMessageParameters): Promise<GenerateContentResponse> {
     const input = await this.prepare(params, false);
     const result = await runInteractionLoop(input);
-    this.history = result.history;
+    this.commit(result, input.start);
     return result.response;
   }
 
@@ -86,7 +91,7 @@ export class InteractionConversation implements ChatConversation {
    * message; `release` is called when the stream ends, fails or is left.
    */
   async openMessageStream(params: CodeExecutionMessageParameters, release: () => void): Promise<AsyncGenerator<GenerateContentResponse>> {
-    let input: InteractionLoopInput;
+    let input: MessageInput;
     try {
       input = await this.prepare(params, true);
       ({ events: input.firstStream, history: input.history } = await openStream(input, input.history));
@@ -97,27 +102,49 @@ export class InteractionConversation implements ChatConversation {
     return this.streamMessage(input, release);
   }
 
+  async rewind(index: number): Promise<ChatRewind> {
+    const { start, rewind } = await this.starts.rewind(index, this.setup.sandbox);
+    this.history = start.history;
+    if (rewind.python === 'rewound') this.files.splice(0, Infinity, ...start.files);
+    return rewind;
+  }
+
   /** The steps so far (a deep copy). */
   getHistory(): InteractionHistory {
     return structuredClone(this.history);
   }
 
-  private async *streamMessage(input: InteractionLoopInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
+  private async *streamMessage(input: MessageInput, release: () => void): AsyncGenerator<GenerateContentResponse> {
     try {
       const result: InteractionLoopResult = yield* interactionLoop(input);
-      this.history = result.history;
+      this.commit(result, input.start);
     } finally {
       release();
     }
   }
 
-  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<InteractionLoopInput> {
+  /** Keeps the message's steps, and where it started. */
+  private commit(result: InteractionLoopResult, start: MessageStart<InteractionHistory>): void {
+    this.history = result.history;
+    this.starts.add(start);
+  }
+
+  private async prepare(params: CodeExecutionMessageParameters, stream: boolean): Promise<MessageInput> {
     const { setup } = this;
+    const start = new MessageStart(this.history, [...this.files]);
     const turn = await userTurn(setup, params.message, params.attachments);
     for (const path of (params.attachments ?? []).map(attachmentPath)) if (!this.files.includes(path)) this.files.push(path);
     const config: GenerateContentConfig = { ...setup.config, ...params.config };
     const history = withSteps(this.history, [userInputStep(turn.parts ?? [])]);
-    return loopInput(setup, this.api, interactionRequestFields(setup, config, this.files), history, stream, this.images);
+    const input = loopInput(
+      { ...setup, sandbox: start.sandbox(setup.sandbox) },
+      this.api,
+      interactionRequestFields(setup, config, this.files),
+      history,
+      stream,
+      this.images,
+    );
+    return { ...input, start };
   }
 }
 

@@ -42,6 +42,11 @@ export interface KeptCheckpoint extends Checkpoint {
   state: Uint8Array;
 }
 
+/** A checkpoint as the sandbox's caller sees it: without its bytes. */
+function shown({ id, run, bytes, savedAt }: Checkpoint): Checkpoint {
+  return { id, run, bytes, savedAt };
+}
+
 export class Timeline implements SaveListener {
   private entries: KeptCheckpoint[] = [];
   private heldBytes = 0;
@@ -50,6 +55,8 @@ export class Timeline implements SaveListener {
   private restored: RestoredFrom | undefined;
   /** Why the latest save since the latest checkpoint was not kept, and after which run. */
   private refusal: { run: number; reason: string } | undefined;
+  /** The checkpoint of the restart point's latest save (or rewind): unset when that save was not kept. */
+  private latest: KeptCheckpoint | undefined;
 
   constructor(
     private readonly bounds: Required<CheckpointBounds> | undefined,
@@ -65,24 +72,27 @@ export class Timeline implements SaveListener {
   /** A save of the state after run `run` was kept: it is the newest checkpoint (one larger than `maxBytes` alone is not kept). */
   kept(state: Uint8Array, run: number): void {
     if (!this.bounds) return;
-    this.refusal = undefined;
+    this.refusal = this.latest = undefined;
     if (state.length > this.bounds.maxBytes) {
       this.refusal = { run, reason: `its ${state.length} bytes are over checkpoints.maxBytes (${this.bounds.maxBytes})` };
       return;
     }
-    this.entries.push({ id: `c${this.nextId++}`, run, bytes: state.length, savedAt: new Date().toISOString(), state });
+    this.latest = { id: `c${this.nextId++}`, run, bytes: state.length, savedAt: new Date().toISOString(), state };
+    this.entries.push(this.latest);
     this.heldBytes += state.length;
     while (this.entries.length > this.bounds.maxCount || this.heldBytes > this.bounds.maxBytes) this.heldBytes -= this.entries.shift()!.bytes;
   }
 
   /** A save of the state after run `run` was refused (a compiled library loaded): said when that state is asked for. */
   refused(run: number, reason: string): void {
-    if (this.bounds) this.refusal = { run, reason };
+    if (!this.bounds) return;
+    this.refusal = { run, reason };
+    this.latest = undefined;
   }
 
   /** The checkpoints, oldest first. */
   list(): Checkpoint[] {
-    return this.entries.map(({ id, run, bytes, savedAt }) => ({ id, run, bytes, savedAt }));
+    return this.entries.map(shown);
   }
 
   /**
@@ -92,11 +102,25 @@ export class Timeline implements SaveListener {
   get(id: unknown): KeptCheckpoint {
     const found = typeof id === 'string' ? this.entries.find((checkpoint) => checkpoint.id === id) : undefined;
     if (found) return found;
-    const named = typeof id === 'string' ? `'${id.slice(0, 40)}'` : `of type ${typeof id}`;
+    return this.missing(typeof id === 'string' ? `checkpoint '${id.slice(0, 40)}'` : `checkpoint of type ${typeof id}`);
+  }
+
+  /**
+   * The checkpoint of the restart point's latest save, when it holds the state as it is (`PythonSandbox.checkpointNow`).
+   * @throws {SandboxStateError} that save was not kept (checkpoints off, refused, over `maxBytes`, or dropped since).
+   */
+  holding(): Checkpoint {
+    const { latest } = this;
+    if (latest && this.entries.includes(latest)) return shown(latest);
+    return this.missing('checkpoint of its state as it is now');
+  }
+
+  /** @throws {SandboxStateError} always: no `what` is kept (the message says which are, and why the latest state is not). */
+  private missing(what: string): never {
     const kept = this.entries.length > 0 ? `it keeps ${this.entries.map((c) => c.id).join(', ')}` : 'it keeps none';
     const off = this.enabled ? '' : ' (checkpoints are off: see SandboxOptions.checkpoints)';
     const refused = this.refusal ? `; the state after run ${this.refusal.run} was not kept: ${this.refusal.reason}` : '';
-    throw new SandboxStateError(`This sandbox has no checkpoint ${named}: ${kept}${off}${refused}. The sandbox is unchanged.`);
+    throw new SandboxStateError(`This sandbox has no ${what}: ${kept}${off}${refused}. The sandbox is unchanged.`);
   }
 
   /** The sandbox went back to `checkpoint`: later ones are dropped, and the next result says so. */
@@ -104,6 +128,7 @@ export class Timeline implements SaveListener {
     const at = this.entries.indexOf(checkpoint);
     for (const dropped of this.entries.splice(at + 1)) this.heldBytes -= dropped.bytes;
     this.refusal = undefined;
+    this.latest = checkpoint;
     this.restored = {
       source: 'checkpoint',
       id: checkpoint.id,

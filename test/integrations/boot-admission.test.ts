@@ -137,7 +137,7 @@ test('restores waiting in line keep their state: busy while they wait, their own
   open();
   expect(await Promise.all(firstReads.slice(0, SLOTS))).toEqual([10, 11]);
   expect(await Promise.all(read())).toEqual([10, 11, 12, 13]);
-  expect(sessions.map((session) => session.takeDroppedNote())).toEqual([undefined, undefined, undefined, undefined]);
+  expect(sessions.map((session) => session.takeDropped().note)).toEqual([undefined, undefined, undefined, undefined]);
   expect(boots).toEqual({ running: 0, most: SLOTS, done: ids.length });
   await before.closeAll();
 });

@@ -48,6 +48,6 @@ test('a key called again while its closing save is being made starts from that s
   await again.use(async () => undefined);
   await closing;
   expect(startedFrom).toEqual([undefined, 1, 2]);
-  expect(again.takeDroppedNote()).toBeUndefined();
+  expect(again.takeDropped().note).toBeUndefined();
   await registry.closeAll();
 });

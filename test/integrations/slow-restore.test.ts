@@ -61,7 +61,7 @@ test('a restore that times out on a busy machine keeps the save: the call fails 
 
   expect(await session.use(async () => 'ran')).toBe('ran');
   expect(booted).toEqual(['fresh', 'saved']);
-  expect(session.takeDroppedNote()).toBeUndefined();
+  expect(session.takeDropped().note).toBeUndefined();
   await registry.closeAll();
 });
 

@@ -138,7 +138,7 @@ export class SandboxCodeExecutor extends BaseCodeExecutor {
     const signal = invocationContext.abortSignal;
     return session.use(
       async (sandbox) => {
-        const dropped = session.takeDroppedNote();
+        const dropped = session.takeDropped().note;
         await writeInputFiles(sandbox, inputFiles);
         const functions = [...this.functions, ...adkToolFunctions(this.tools, invocationContext)];
         const result = await withChartImages(await sandbox.run(code, { timeoutMs: this.timeoutMs, signal, ...(functions.length > 0 && { functions }) }));

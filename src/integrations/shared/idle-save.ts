@@ -10,6 +10,7 @@
 import { formatMinutes } from './minutes.js';
 import { SandboxStateError } from '../../sandbox/errors.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
+import type { RestoredFrom } from '../../shared/types.js';
 import { type HeldSave, largestPastBound, maxSaveBytes, overShare, toEvict } from './state-eviction.js';
 
 /**
@@ -172,8 +173,14 @@ export async function bootSaved(
 }
 
 /** Told to the model when a run's interpreter came back from a save older than the state it had reached (its server stopped before saving again). */
-export function rewoundNote(savedAt: Date): string {
+function rewoundNote(savedAt: Date): string {
   return `This session's Python interpreter was restored from its save of ${savedAt.toISOString()}: the server that ran it stopped before saving it again, so what later calls did (variables, imports, files) is gone.`;
+}
+
+/** The note of `rewoundNote`, and the same as the result's `restoredFrom`. */
+export function rewoundFrom(savedAt: Date): { note: string; restoredFrom: RestoredFrom } {
+  const note = rewoundNote(savedAt);
+  return { note, restoredFrom: { source: 'save', savedAt: savedAt.toISOString(), note } };
 }
 
 /** Told to the model when a run starts a new interpreter because the saved one did not come back. */

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_PENDING_CALLS } from '../../agent/agent-limits.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import type { PythonSandbox } from '../../sandbox/python-sandbox.js';
 import type { FileOutput, LoadProgress, RestoredFrom, SandboxFunction } from '../../shared/types.js';
-import { type SessionState, bootSaved, idleNote, notRestoredNote, rewoundNote, saveInto } from './idle-save.js';
+import { type SessionState, bootSaved, idleNote, notRestoredNote, rewoundFrom, saveInto } from './idle-save.js';
 import { SessionClosedError, SessionLimitError } from './session-errors.js';
 
 /**
@@ -67,9 +67,7 @@ export class SessionSandbox {
   private busy = 0;
   private lastActive = Date.now();
   private closed = false;
-  private droppedNote: string | undefined;
-  /** Said with `droppedNote` when the interpreter came back from a save older than its latest work. */
-  private droppedRestore: RestoredFrom | undefined;
+  private dropped: { note: string; restoredFrom?: RestoredFrom } | undefined;
   private skillsNote: string | undefined;
   private readonly release: (() => Promise<void>) | undefined;
   private readonly state: SessionState | undefined;
@@ -131,18 +129,11 @@ export class SessionSandbox {
     }
   }
 
-  /** The note for a run that started a new interpreter after the old one was dropped while idle, once. */
-  takeDroppedNote(): string | undefined {
-    return this.takeDropped().note;
-  }
-
-  /** `takeDroppedNote`, and what the interpreter went back to when it came from an older save (`RunResult.restoredFrom`). */
+  /** For a run that started a new interpreter after the old one was dropped while idle, once: the note, and what it went back to (`RunResult.restoredFrom`). */
   takeDropped(): { note?: string; restoredFrom?: RestoredFrom } {
-    const note = this.current ? this.droppedNote : undefined;
-    if (!note) return {};
-    const restoredFrom = this.droppedRestore;
-    this.droppedNote = this.droppedRestore = undefined;
-    return { note, ...(restoredFrom && { restoredFrom }) };
+    const dropped = this.current ? this.dropped : undefined;
+    if (dropped) this.dropped = undefined;
+    return dropped ?? {};
   }
 
   /** What the skills folder left out of this interpreter, for its first run's output, once. */
@@ -154,7 +145,7 @@ export class SessionSandbox {
 
   /** Disposes the interpreter (and its files); the next call boots a new one. */
   async reset(): Promise<void> {
-    this.droppedNote = this.droppedRestore = undefined;
+    this.dropped = undefined;
     this.lastActive = Date.now();
     await this.parked;
     this.saved = false;
@@ -171,7 +162,7 @@ export class SessionSandbox {
     // A give-back queued before the session closed saves nothing after it: a client's DELETE deleted its save.
     if (this.closed || !this.current || this.running) return;
     if (!this.state) {
-      this.droppedNote = note;
+      this.dropped = { note };
       return this.dispose();
     }
     const state = this.state;
@@ -184,7 +175,7 @@ export class SessionSandbox {
       this.changing &&= !this.saved;
       // Not saved (too large for the store, say): kept as it is, not dropped for an older state.
       if (sandbox && notSaved !== undefined && !this.closed) return void (this.unsaved = old);
-      if (notSaved !== undefined) this.droppedNote = `${note} It could not be saved: ${notSaved}.`;
+      if (notSaved !== undefined) this.dropped = { note: `${note} It could not be saved: ${notSaved}.` };
       await this.letGo(old);
     })();
     await this.parked;
@@ -257,11 +248,8 @@ export class SessionSandbox {
     const { sandbox, notRestored, rewound } = await this.line.run(() => bootSaved((savedState) => this.create(onProgress, savedState), state));
     // Only now: a boot that failed (a busy machine's timeout) leaves the save for the next call.
     this.saved = false;
-    if (notRestored !== undefined) this.droppedNote = notRestoredNote(notRestored);
-    else if (rewound) {
-      this.droppedNote = rewoundNote(rewound);
-      this.droppedRestore = { source: 'save', savedAt: rewound.toISOString(), note: this.droppedNote };
-    }
+    if (notRestored !== undefined) this.dropped = { note: notRestoredNote(notRestored) };
+    else if (rewound) this.dropped = rewoundFrom(rewound);
     return sandbox;
   }
 

@@ -40,14 +40,14 @@ export async function benchCharts({ root, counts, log }) {
           log(`charts, ${engine.name}, round ${round + 1}/${counts.rounds}`);
           const page = await engine.open(`${server.origin}${CHART_PAGE}`, null);
           try {
-            paints.push(await page.evaluate(paintAfterRun, TIMEOUT_MS));
+            paints.push(await page.evaluate(playedDemo, { timeoutMs: TIMEOUT_MS, chart: true }));
           } finally {
             await page.close();
           }
         }
         const plain = await engine.open(`${server.origin}${PLAIN_PAGE}`, null);
         try {
-          chunkWithoutCharts = await plain.evaluate(chunkRequestsWithoutCharts, TIMEOUT_MS);
+          chunkWithoutCharts = await plain.evaluate(playedDemo, { timeoutMs: TIMEOUT_MS, chart: false });
         } finally {
           await plain.close();
         }
@@ -65,10 +65,11 @@ export async function benchCharts({ root, counts, log }) {
 
 /**
  * In the page (sent as source: nothing from this module's scope). Plays the demo the page's
- * widget was given and watches its DOM: the run's end is when its cell's `ok` badge is there,
- * the chart's when its bars are (the browser paints them at its next frame).
+ * widget was given and watches its DOM. `chart`: the time from the run's end (its cell's `ok`
+ * badge) to the chart's bars (the browser paints them at its next frame); else, once the answer is
+ * in, how many times the page asked for the chart chunk.
  */
-async function paintAfterRun(timeoutMs) {
+async function playedDemo({ timeoutMs, chart }) {
   const started = performance.now();
   const find = (selector) => {
     const roots = [document];
@@ -100,38 +101,13 @@ async function paintAfterRun(timeoutMs) {
     if (runEnd === undefined && find('.cell .badge.ok')) runEnd = now;
     if (runEnd !== undefined && painted === undefined && find('cec-chart svg.marks .mark-rect path')) painted = now;
   });
-  observer.observe(chat.shadowRoot, { subtree: true, childList: true, attributes: true });
+  if (chart) observer.observe(chat.shadowRoot, { subtree: true, childList: true, attributes: true });
   (await until('an enabled Send button', () => find('button[aria-label="Send message"]:not([aria-disabled="true"])'))).click();
-  await until('the chart', () => painted !== undefined);
-  observer.disconnect();
-  return { paintMs: Math.round(painted - runEnd) };
-}
-
-/** In the page: plays a demo without charts and counts the page's requests for the chart chunk. */
-async function chunkRequestsWithoutCharts(timeoutMs) {
-  const started = performance.now();
-  const find = (selector) => {
-    const roots = [document];
-    while (roots.length > 0) {
-      const root = roots.shift();
-      const hit = root.querySelector(selector);
-      if (hit) return hit;
-      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
-    }
-    return null;
-  };
-  const until = async (what, probe) => {
-    for (;;) {
-      const value = probe();
-      if (value) return value;
-      if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const chat = await until('the chat', () => document.querySelector('code-exec-chat'));
-  await until("the chat's Python", () => chat.sandbox);
-  await until('the demo prompt', () => find('textarea')?.value);
-  (await until('an enabled Send button', () => find('button[aria-label="Send message"]:not([aria-disabled="true"])'))).click();
+  if (chart) {
+    await until('the chart', () => painted !== undefined);
+    observer.disconnect();
+    return { paintMs: Math.round(painted - runEnd) };
+  }
   await until('the answer', () => find('.cell .badge.ok') && !find('[aria-busy="true"]'));
   return performance.getEntriesByType('resource').filter((entry) => /widget-chart\.js/.test(entry.name)).length;
 }

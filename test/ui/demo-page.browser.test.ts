@@ -169,19 +169,24 @@ describe('the demo page', { timeout: TIMEOUT_MS }, () => {
 });
 
 describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
+  /** The page visited once, then reloaded with its server gone (closed again by the caller). */
+  async function offlineAfterOneVisit(own: Awaited<ReturnType<typeof startStaticServer>>) {
+    context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${own.origin}/index.html`);
+    await waitForSandbox(page);
+    // The service worker has precached everything once it is active.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await own.close();
+    await page.reload();
+    await waitForSandbox(page);
+    return page;
+  }
+
   test('after one visit the page, Python and the demos work with the server gone', async () => {
     const own = await startStaticServer({ root: DIST, crossOriginIsolated: true });
     try {
-      context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-      const page = await context.newPage();
-      await page.goto(`${own.origin}/index.html`);
-      await waitForSandbox(page);
-      // The service worker has precached everything once it is active.
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-      await own.close();
-
-      await page.reload();
-      await waitForSandbox(page);
+      const page = await offlineAfterOneVisit(own);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await pickDemo(page, 'primes');
       await sendAndWait(page);
@@ -194,15 +199,7 @@ describe('offline', { timeout: TIMEOUT_MS * 2 }, () => {
   test("after one visit the sales demo's follow-up draws its interactive chart with the server gone (the chart chunk is precached)", async () => {
     const own = await startStaticServer({ root: DIST, crossOriginIsolated: true });
     try {
-      context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
-      const page = await context.newPage();
-      await page.goto(`${own.origin}/index.html`);
-      await waitForSandbox(page);
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-      await own.close();
-
-      await page.reload();
-      await waitForSandbox(page);
+      const page = await offlineAfterOneVisit(own);
       await pickDemo(page, 'sales');
       await sendAndWait(page);
       await expect.poll(() => page.locator('code-exec-chat cec-composer textarea').inputValue()).toContain('interactive');

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
 import { BootAdmission } from '../../src/integrations/shared/boot-admission.js';
 import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import { describeFailure } from '../../src/integrations/mcp/tools/server.js';
 import { BOOT_TIMEOUT_MS, savedFiles, stateFolders } from '../support/fixtures.js';
 import { type ToolResult, connectHttp, runPythonServed, startHttpServer, textOf } from '../support/mcp.js';

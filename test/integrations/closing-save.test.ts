@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { BOOT_TIMEOUT_MS, stateFolders } from '../support/fixtures.js';
 import { connectHttp, startHttpServer, textOf } from '../support/mcp.js';

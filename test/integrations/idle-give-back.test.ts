@@ -6,7 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 
 /** Long beside a stand-in's save, so a registry's own sweep gives nothing back while a test looks. */

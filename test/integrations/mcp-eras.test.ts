@@ -70,13 +70,13 @@ describe('one HTTP endpoint, both eras', () => {
 
   test('the 2026 client lists the tools with a handle argument declared for Mcp-Param-Handle (its client keeps them: a valid SEP-2243 declaration); the 2025 session lists them as before', async () => {
     const { tools } = await modern.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset', 'rewind_python', 'fork_python']);
     for (const tool of tools) {
       expect(tool.inputSchema.properties?.handle).toMatchObject({ type: 'string', 'x-mcp-header': 'Handle' });
       expect(tool.description).toContain('pass that handle in every later call');
     }
     const old = (await legacy.client.listTools()).tools;
-    expect(old.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+    expect(old.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset', 'rewind_python']);
     for (const tool of old) expect(tool.inputSchema.properties?.handle).toBeUndefined();
   });
 

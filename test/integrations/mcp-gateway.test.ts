@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('the MCP server with downstream servers', () => {
   it('lists run_python, whose description gives the downstream tools as Python, and no tool of theirs beside it', async () => {
     const { tools } = await gateway.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset', 'rewind_python']);
     const description = tools[0].description ?? '';
     expect(description).toContain('await default_api.memory__read_graph()');
     expect(description).toContain('await default_api.files__get_file_info(path: str)');

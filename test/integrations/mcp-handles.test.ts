@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { InterpreterHandles, MAX_HANDLE_CHARS } from '../../src/integrations/mcp/sessions/handles.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 
 /** Handles over a registry whose sandboxes are never booted (resolving one needs none). */

@@ -39,9 +39,9 @@ describe('a server with room for several sessions', () => {
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  test('lists the four tools', async () => {
+  test('lists the tools', async () => {
     const { tools } = await a.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+    expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset', 'rewind_python']);
   });
 
   test('runs code keeping state across calls', async () => {
@@ -147,7 +147,7 @@ describe('a server listening on another loopback address, with a name allowed', 
     expect(url.hostname).toBe('127.0.0.2');
     const own = await connectHttp(server().url);
     try {
-      expect((await own.client.listTools()).tools).toHaveLength(4);
+      expect((await own.client.listTools()).tools).toHaveLength(5);
     } finally {
       await own.close();
     }
@@ -165,7 +165,7 @@ describe('a server with room for two sessions', () => {
     await oldest.leave();
     await newer.leave();
     const next = await connectHttp(server().url);
-    expect((await next.client.listTools()).tools).toHaveLength(4);
+    expect((await next.client.listTools()).tools).toHaveLength(5);
     expect(await pingStatus(server().url, oldest.sessionId)).toBe(404);
     expect(await pingStatus(server().url, newer.sessionId)).toBe(200);
     await Promise.all([next.close(), newer.close()]);
@@ -182,7 +182,7 @@ describe('a server with room for two sessions', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const next = await connectHttp(server().url);
     expect(await pingStatus(server().url, leaving.sessionId)).toBe(404);
-    expect((await staying.client.listTools()).tools).toHaveLength(4);
+    expect((await staying.client.listTools()).tools).toHaveLength(5);
     await Promise.all([next.close(), staying.close()]);
   });
 });

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 test('lists run_python, write_file, read_file and reset, with their schemas', async () => {
   const { tools } = await mcp.client.listTools();
-  expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset']);
+  expect(tools.map((tool) => tool.name)).toEqual(['run_python', 'write_file', 'read_file', 'reset', 'rewind_python']);
   const run = tools[0];
   expect(run.inputSchema).toMatchObject({ type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 1000 } } });
   // The truth about where the code runs: the default command's Deno process, without network.
@@ -254,7 +254,7 @@ describe('without Deno', () => {
   });
 
   test('the server still starts and lists its tools, and every call is a tool error with the install line and the way out', async () => {
-    expect((await client.client.listTools()).tools).toHaveLength(4);
+    expect((await client.client.listTools()).tools).toHaveLength(5);
     for (const [tool, args] of [
       ['run_python', { code: 'x + 1' }],
       ['write_file', { path: 'a.txt', content: 'a' }],

@@ -7,7 +7,7 @@
  */
 import { expect, test } from 'vitest';
 import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 
 test('a key called again while its closing save is being made starts from that save', async () => {

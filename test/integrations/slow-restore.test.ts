@@ -9,7 +9,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 import { MemoryStateStore } from '../../src/integrations/shared/idle-save.js';
-import { SessionRegistry } from '../../src/integrations/shared/sessions.js';
+import { SessionRegistry } from '../../src/integrations/shared/session-registry.js';
 import { SandboxBootError } from '../../src/sandbox/errors.js';
 import type { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { bootTimeout } from '../../src/sandbox/session/boot-timeout.js';

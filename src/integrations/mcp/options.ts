@@ -87,6 +87,13 @@ export interface PythonMcpServerOptions {
    * refusal and eviction is named on stderr. Default 1 GiB.
    */
   maxStateBytes?: number;
+  /**
+   * How many checkpoints each interpreter keeps for `rewind_python` and `fork_python` (each the
+   * state after a call, made when Python is idle after it; the oldest go first), within
+   * `min(64 MiB, maxStateBytes / limits.maxSessions)` bytes, so all live interpreters' together stay
+   * within `maxStateBytes`. Default 20; 0: off (the two tools are not listed).
+   */
+  checkpoints?: number;
 }
 
 /** Defaults of the server's own limits (those in `limits` that are not the sandbox's). */
@@ -121,6 +128,9 @@ export interface ResolvedServerOptions {
   /** Where idle interpreters are saved: the folder and the name (if any), and the bound on their bytes. */
   state: { directory: string | undefined; name: string | undefined; maxBytes: number };
 }
+
+/** The default of `checkpoints`. */
+export const DEFAULT_CHECKPOINTS = 20;
 
 /** The default of `maxStateBytes`. */
 export const DEFAULT_MAX_STATE_BYTES = 2 ** 30;
@@ -160,6 +170,8 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
   const isolation = options.isolation ?? 'deno';
   if (isolation !== 'deno' && isolation !== 'worker') throw new TypeError(`isolation must be 'deno' or 'worker'; got ${String(isolation)}`);
   const deno = isolation === 'deno' ? (options.deno ?? {}) : undefined;
+  const state = resolveState(options);
+  const checkpoints = checkpointBounds(options.checkpoints, state.maxBytes, maxSessions);
   // A bad entry throws here, not at the first run.
   functionSpecs(options.functions);
   return {
@@ -170,16 +182,24 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
       maxFileBytes: limits.maxFileBytes,
       place: deno ? 'deno' : 'server',
       network: deno ? (deno.allowNet ?? false) : true,
+      checkpoints: checkpoints?.maxCount ?? 0,
     },
     sessions: { maxSessions, idleMs, maxPendingCalls },
     maxBoots,
     maxMessageBytes,
-    sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno },
+    sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno, checkpoints },
     functions: options.functions ?? [],
     skillsDirectory: options.skillsDirectory,
     taskAfterMs: options.taskAfterMs === false ? false : number('taskAfterMs', options.taskAfterMs ?? TASK_DEFAULTS.afterMs, 0, MAX_TIMEOUT_MS),
-    state: resolveState(options),
+    state,
   };
+}
+
+/** Each interpreter's checkpoint bounds: `count`, within its share of the state bound (at most 64 MiB); undefined when off. */
+function checkpointBounds(count: unknown, maxStateBytes: number, maxSessions: number): { maxCount: number; maxBytes: number } | undefined {
+  const maxCount = whole('checkpoints', count ?? DEFAULT_CHECKPOINTS, 0, 10_000);
+  const maxBytes = Math.min(64 * 2 ** 20, Math.floor(maxStateBytes / maxSessions));
+  return maxCount > 0 && maxBytes > 0 ? { maxCount, maxBytes } : undefined;
 }
 
 function resolveState(options: PythonMcpServerOptions): ResolvedServerOptions['state'] {

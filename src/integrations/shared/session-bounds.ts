@@ -1,5 +1,5 @@
 /** How many sessions a server holds, and when an idle one lets go of its interpreter or closes. */
-/** The bounds of a `SessionRegistry` (sessions.ts). */
+/** The bounds of a `SessionRegistry` (session-registry.ts). */
 export interface SessionBounds {
   /** Sessions held at once; one more takes the place of the longest idle one, or is refused with `SessionLimitError` if all are running calls. */
   maxSessions: number;

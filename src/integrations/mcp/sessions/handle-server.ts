@@ -11,14 +11,15 @@ import type { SandboxFunction } from '../../../shared/types.js';
 import { toolError } from '../tools/content.js';
 import { SessionLimitError } from '../errors.js';
 import { HANDLE_ARGUMENT, HANDLE_HEADER, type InterpreterHandles, withHandleArgument } from './handles.js';
-import { type ListedTools, answerCall, listedTools, toolServer } from '../tools/server.js';
+import { type ListedTools, answerCall, describeFailure, listedTools, toolServer } from '../tools/server.js';
+import { checkpointId, checkpointName } from '../tools/timeline.js';
 import { type RunTasks, declaresTasks, isTask, serveTasks } from './tasks.js';
 import type { SessionSandbox } from '../../shared/sessions.js';
-import type { ToolBounds } from '../tools/tools.js';
+import { type ToolBounds, forkTool } from '../tools/tools.js';
 
 /** The tools as clients without a session list them, `run_python`'s description listing `functions` (what every run may call). */
 export function handleTools(functions: readonly SandboxFunction[], bounds: ToolBounds): Tool[] {
-  return withHandleArgument(listedTools(functions, bounds));
+  return withHandleArgument([...listedTools(functions, bounds), ...forkTool(bounds)]);
 }
 
 /**
@@ -36,6 +37,10 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
     let session: SessionSandbox;
     let minted = false;
     if (args[HANDLE_ARGUMENT] === undefined || args[HANDLE_ARGUMENT] === null) {
+      if (call.tool === 'rewind_python' || call.tool === 'fork_python')
+        return toolError(
+          `${call.tool} needs the "${HANDLE_ARGUMENT}" of the interpreter whose checkpoint it takes: pass the handle an earlier result returned.`,
+        );
       try {
         ({ handle, session } = handles.mint());
       } catch (error) {
@@ -50,6 +55,7 @@ export function createHandleServer(handles: InterpreterHandles, bounds: ToolBoun
       handle = args[HANDLE_ARGUMENT] as string;
       session = resolved.session;
     }
+    if (call.tool === 'fork_python') return forkHandle(handles, session, handle, call.checkpoint, bounds, ctx.mcpReq.signal);
     // A task is read by whoever holds its id, so its result leaves the handle out (the call named it);
     // a call that starts an interpreter, whose result alone gives the new handle, is answered in place.
     if (tasks && !minted && call.tool === 'run_python' && declaresTasks(ctx)) {
@@ -81,4 +87,41 @@ function withHandle(result: CallToolResult, handle: string, minted: boolean): Ca
   if (result.isError) return { ...result, content: [...result.content, ...note] };
   const structured = typeof result.structuredContent === 'object' && result.structuredContent !== null ? result.structuredContent : {};
   return { ...result, content: [...result.content, ...note], structuredContent: { ...structured, [HANDLE_ARGUMENT]: handle } };
+}
+
+/**
+ * A new handle whose interpreter is a fork of `session`'s, from the checkpoint `checkpoint` names
+ * or else its current state: booted in its own turn, and forgotten if it does not start.
+ */
+async function forkHandle(
+  handles: InterpreterHandles,
+  session: SessionSandbox,
+  handle: string,
+  checkpoint: string | undefined,
+  bounds: ToolBounds,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  let forked: string | undefined;
+  try {
+    // The checkpoint is found before the fork takes a boot's turn: the parent may need one itself first.
+    const from = await session.use(async (sandbox) => ({ sandbox, id: checkpoint === undefined ? undefined : await checkpointId(sandbox, checkpoint) }), {
+      signal,
+    });
+    const minted = handles.mint();
+    forked = minted.handle;
+    const fork = await minted.session.startFrom(() => from.sandbox.fork(from.id));
+    const started = checkpointName(fork, 0);
+    return {
+      content: [
+        {
+          type: 'text',
+          text: `Forked ${checkpoint === undefined ? 'the current state' : `checkpoint ${checkpoint}`} into a new Python interpreter, whose handle is "${forked}": pass it as "${HANDLE_ARGUMENT}" to use the fork. This handle keeps the original; neither sees what the other does from now on.`,
+        },
+      ],
+      structuredContent: { [HANDLE_ARGUMENT]: handle, forkHandle: forked, checkpoint: started },
+    };
+  } catch (error) {
+    if (forked !== undefined) handles.forget(forked);
+    return toolError(describeFailure(error, signal, bounds.place ?? 'deno'));
+  }
 }

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/server';
 import { BUSY_RETRY_SECONDS, SessionLimitError } from '../errors.js';
-import type { SessionRegistry, SessionSandbox } from '../../shared/sessions.js';
+import type { SessionSandbox } from '../../shared/sessions.js';
+import type { SessionRegistry } from '../../shared/session-registry.js';
 import { formatMinutes } from '../../shared/minutes.js';
 
 /** The tools' argument (and `structuredContent` field) that carries the handle. */

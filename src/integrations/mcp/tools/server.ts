@@ -1,5 +1,5 @@
 /**
- * The MCP server of one session: the official SDK's `Server` (the v2 line) with the four tools,
+ * The MCP server of one session: the official SDK's `Server` (the v2 line) with its tools,
  * answering from that session's sandbox. Tool calls whose arguments are unusable get tool errors
  * (`isError`), as the SDK's own `McpServer` answers them, so a model can fix its call; requests
  * that are not valid MCP are answered with JSON-RPC errors by the SDK and the transports. The
@@ -18,6 +18,7 @@ import { BUSY_RETRY_SECONDS, BoundaryUnavailableError, SessionClosedError, ToolA
 import { fileContent, runContent, toolError, toolText, writtenContent } from './content.js';
 import type { SessionSandbox } from '../../shared/sessions.js';
 import { type ToolBounds, type ToolCall, parseToolCall, toolDefinitions } from './tools.js';
+import { checkpointName, rewindTo, settled } from './timeline.js';
 
 declare const __PACKAGE_VERSION__: string | undefined;
 /** The package's version, set by the build (vite.config.ts). */
@@ -104,7 +105,7 @@ export async function answerCall(session: SessionSandbox, call: ToolCall, bounds
   const signal = task?.signal ?? ctx.mcpReq.signal;
   const progress = progressSender(ctx.mcpReq._meta?.progressToken, ctx.mcpReq.notify);
   try {
-    return await callTool(session, call, bounds.maxFileBytes, signal, progress, task?.onOutput);
+    return await callTool(session, call, bounds, signal, progress, task?.onOutput);
   } catch (error) {
     return toolError(describeFailure(error, signal, bounds.place ?? 'deno'));
   }
@@ -113,7 +114,7 @@ export async function answerCall(session: SessionSandbox, call: ToolCall, bounds
 async function callTool(
   session: SessionSandbox,
   call: ToolCall,
-  maxFileBytes: number,
+  { maxFileBytes, checkpoints }: ToolBounds,
   signal: AbortSignal,
   onProgress: ((progress: LoadProgress) => void) | undefined,
   onOutput?: (text: string) => void,
@@ -122,18 +123,29 @@ async function callTool(
     case 'run_python': {
       // The run calls the session's functions (code mode); the skills it wrote are kept after it.
       const output = onOutput && ((chunk: OutputChunk) => onOutput(chunk.text));
-      const result = await session.use((sandbox) => sandbox.run(call.code, { signal, functions: session.functions, onOutput: output }), {
-        signal,
-        onProgress,
-      });
+      const { result, checkpoint } = await session.use(
+        async (sandbox) => {
+          if (checkpoints) await settled(sandbox);
+          const result = await sandbox.run(call.code, { signal, functions: session.functions, onOutput: output });
+          return { result, checkpoint: checkpoints && checkpointName(sandbox, result.run ?? 0) };
+        },
+        { signal, onProgress },
+      );
       const notKept = await session.skills?.keep(result.files);
       // Charts as PNGs too: most hosts show (and give their model) images, not Vega-Lite specs.
       const { note, restoredFrom } = session.takeDropped();
       const told = restoredFrom && !result.restoredFrom ? { ...result, restoredFrom } : result;
-      return runContent(await drawCharts(told), note, joinNotes(session.takeSkillsNote(), notKept));
+      const answer = runContent(await drawCharts(told), note, joinNotes(session.takeSkillsNote(), notKept));
+      return checkpoint ? { ...answer, structuredContent: { ...(answer.structuredContent as Record<string, unknown>), checkpoint } } : answer;
     }
     case 'write_file': {
-      await session.use((sandbox) => sandbox.writeFile(call.path, call.data), { signal, onProgress });
+      await session.use(
+        async (sandbox) => {
+          if (checkpoints) await settled(sandbox);
+          await sandbox.writeFile(call.path, call.data);
+        },
+        { signal, onProgress },
+      );
       return writtenContent(call.path, typeof call.data === 'string' ? Buffer.byteLength(call.data, 'utf8') : call.data.length);
     }
     case 'read_file':
@@ -141,6 +153,15 @@ async function callTool(
     case 'reset':
       await session.reset();
       return toolText('Python was reset: the next call starts a new interpreter with an empty working directory.');
+    case 'rewind_python':
+      await session.use((sandbox) => rewindTo(sandbox, call.checkpoint), { signal, onProgress });
+      return toolText(
+        `Python was rewound to checkpoint ${call.checkpoint}: variables, imports and files are as they were right after that run; what later calls did is gone.`,
+      );
+    case 'fork_python':
+      return toolError(
+        'fork_python needs a 2026-07-28 client: its fork is a new interpreter behind a handle of its own, and a 2025 session (one per connection) has one interpreter. rewind_python works here.',
+      );
   }
 }
 
@@ -166,7 +187,7 @@ async function readBounded(sandbox: PythonSandbox, path: string, maxFileBytes: n
 export function describeFailure(error: unknown, signal: AbortSignal, place: ToolBounds['place']): string {
   if (signal.aborted) return 'The call was cancelled.';
   // The server's own errors say what happened, and what to do, in their message.
-  if (SessionClosedError.isInstance(error) || BoundaryUnavailableError.isInstance(error)) return error.message;
+  if (SessionClosedError.isInstance(error) || BoundaryUnavailableError.isInstance(error) || ToolArgumentError.isInstance(error)) return error.message;
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
   switch (name) {
     case 'SandboxFileNotFoundError':

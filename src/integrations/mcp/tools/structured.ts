@@ -40,6 +40,8 @@ export type RunStructuredContent = {
   note?: string;
   /** When this run's interpreter went back to an earlier state (a save older than the work before it, a rewind, a fork): which, and that later work is gone. */
   restoredFrom?: RestoredFrom;
+  /** The checkpoint that holds the state right after this run, for `rewind_python` and `fork_python`: `r<run>.<tag>`, the tag this interpreter's (with checkpoints on). */
+  checkpoint?: string;
   /** The skills folder's (`--skills-dir`) files left out of this interpreter, or this run's skills not kept, in the words the text has. */
   skillsNote?: string;
   /** Wall time of the run, in milliseconds. */
@@ -115,6 +117,7 @@ export const RUN_OUTPUT_SCHEMA: OutputSchema = {
       },
       required: ['source', 'savedAt', 'note'],
     },
+    checkpoint: { type: 'string', description: 'the state right after this run, for rewind_python and fork_python' },
     skillsNote: { type: 'string', description: 'skills of the skills folder left out of this interpreter, or not kept from this run' },
     durationMs: { type: 'number' },
   },

@@ -9,9 +9,10 @@ import { runPythonDeclaration } from '../../../agent/run-python/tool.js';
 import { CHART_APP_TOOL_META } from '../apps/chart-app.js';
 import { ToolArgumentError } from '../errors.js';
 import { FILE_OUTPUT_SCHEMA, RUN_OUTPUT_SCHEMA } from './structured.js';
+import { MAX_CHECKPOINT_CHARS } from './timeline.js';
 
-/** The names of the tools. */
-export const TOOL_NAMES = ['run_python', 'write_file', 'read_file', 'reset'] as const;
+/** The names of the tools (`fork_python` is listed to clients with handles only). */
+export const TOOL_NAMES = ['run_python', 'write_file', 'read_file', 'reset', 'rewind_python', 'fork_python'] as const;
 /** One of {@link TOOL_NAMES}. */
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -34,10 +35,45 @@ export interface ToolBounds {
    * @deprecated Give them to the session (`SessionSandbox`'s `setup.functions`): its runs then call them, and its server lists them.
    */
   functions?: readonly { name: string; description?: string; parametersJsonSchema?: Record<string, unknown> }[];
+  /** How many checkpoints each interpreter keeps, told to the model; 0 or none: checkpoints are off, and `rewind_python` and `fork_python` are not listed. */
+  checkpoints?: number;
 }
 
 const FILE_TOOLS_NOTE =
   'write_file puts a file into the working directory and read_file returns one; reset starts a new interpreter with an empty working directory.';
+
+const CHECKPOINT_NOTE = 'Pass the "checkpoint" of an earlier run_python result: the state right after that call.';
+
+/** `fork_python`, listed to clients with handles only (a 2025 session is one per connection); none when checkpoints are off. */
+export function forkTool(bounds: ToolBounds): Tool[] {
+  if (!bounds.checkpoints) return [];
+  return [
+    {
+      name: 'fork_python',
+      title: 'Fork Python',
+      description: `Copies the Python interpreter, as it is now or at a checkpoint, into a new interpreter with its own handle (returned as "forkHandle"): each keeps its own variables and files from then on. ${CHECKPOINT_NOTE}`,
+      inputSchema: {
+        type: 'object',
+        properties: { checkpoint: { type: 'string', maxLength: MAX_CHECKPOINT_CHARS, description: 'Leave it out to fork the current state.' } },
+      },
+      outputSchema: { type: 'object', properties: { forkHandle: { type: 'string' }, checkpoint: { type: 'string' } }, required: ['forkHandle'] },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+  ];
+}
+
+function rewindTool(bounds: ToolBounds): Tool[] {
+  if (!bounds.checkpoints) return [];
+  return [
+    {
+      name: 'rewind_python',
+      title: 'Rewind Python',
+      description: `Puts Python back as it was right after an earlier run_python call: variables, imports and files in the working directory become what they were then, and what later calls did is gone. ${CHECKPOINT_NOTE} The last ${bounds.checkpoints} are kept.`,
+      inputSchema: { type: 'object', properties: { checkpoint: { type: 'string', maxLength: MAX_CHECKPOINT_CHARS } }, required: ['checkpoint'] },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    },
+  ];
+}
 
 /** The tool definitions, as `tools/list` returns them. */
 export function toolDefinitions(bounds: ToolBounds): Tool[] {
@@ -89,6 +125,7 @@ export function toolDefinitions(bounds: ToolBounds): Tool[] {
       inputSchema: { type: 'object', properties: {} },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     },
+    ...rewindTool(bounds),
   ];
 }
 
@@ -97,7 +134,9 @@ export type ToolCall =
   | { tool: 'run_python'; code: string }
   | { tool: 'write_file'; path: string; data: Uint8Array | string }
   | { tool: 'read_file'; path: string }
-  | { tool: 'reset' };
+  | { tool: 'reset' }
+  | { tool: 'rewind_python'; checkpoint: string }
+  | { tool: 'fork_python'; checkpoint?: string };
 
 /**
  * Checks a call's name and arguments against the tool definitions and the bounds.
@@ -131,6 +170,10 @@ export function parseToolCall(name: string, args: Record<string, unknown> | unde
       return { tool: name, path: pathArgument(name, input) };
     case 'reset':
       return { tool: name };
+    case 'rewind_python':
+      return { tool: name, checkpoint: stringArgument(name, input, 'checkpoint', MAX_CHECKPOINT_CHARS) };
+    case 'fork_python':
+      return { tool: name, ...(input.checkpoint !== undefined && { checkpoint: stringArgument(name, input, 'checkpoint', MAX_CHECKPOINT_CHARS) }) };
     default:
       throw new ToolArgumentError(`Unknown tool ${JSON.stringify(name.slice(0, 100))}; the tools are ${TOOL_NAMES.join(', ')}.`);
   }

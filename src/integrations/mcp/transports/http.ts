@@ -20,7 +20,8 @@ import { type PythonMcpServerOptions, type RunningMcpServer, resolveServerOption
 import { createSessionServer } from '../tools/server.js';
 import { type OwnFunctions, type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
 import { BUSY_RETRY_SECONDS, SessionLimitError } from '../errors.js';
-import { type SessionSandbox, SessionRegistry } from '../../shared/sessions.js';
+import type { SessionSandbox } from '../../shared/sessions.js';
+import { SessionRegistry } from '../../shared/session-registry.js';
 import { interpreterIdleMs } from '../../shared/session-bounds.js';
 import { isSessionId, reopenSession } from '../sessions/session-revival.js';
 import { sendWebResponse, webRequest } from './web-bridge.js';

@@ -19,7 +19,7 @@ import { createSessionServer } from '../tools/server.js';
 import { type StateScope, sandboxMaker, savedIn, sayOnStderr, sessionSetup, stateStore } from '../sessions/session-setup.js';
 import { claimStateName } from '../sessions/state-folder.js';
 import { runTasksAfter } from '../sessions/tasks.js';
-import { SessionRegistry } from '../../shared/sessions.js';
+import { SessionRegistry } from '../../shared/session-registry.js';
 import { idleNote } from '../../shared/idle-save.js';
 import { interpreterIdleMs } from '../../shared/session-bounds.js';
 
@@ -270,9 +270,15 @@ export async function serveStdioSessions(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await serving.close().catch(() => {});
-      await Promise.all([sessions.closeAll(), handleRegistry.closeAll()]);
-      release?.();
+      // A worker's answer does not hold the event loop: without this, a close waiting for an interpreter's checkpoint under way ends the process with status 13.
+      const hold = setInterval(() => {}, 60_000);
+      try {
+        await serving.close().catch(() => {});
+        await Promise.all([sessions.closeAll(), handleRegistry.closeAll()]);
+        release?.();
+      } finally {
+        clearInterval(hold);
+      }
       done();
     })();
     return closing;

@@ -4,8 +4,12 @@
  * handle), and `fork_python` copies one into a new handle (2026-07-28 only; a 2025 session is told
  * why not). A name reaches only its own interpreter's checkpoints, and bad names change nothing.
  * Over stdio and HTTP, with the SDK's 1.x client (2025) and its v2 client pinned to 2026-07-28.
+ * A fork's handle is taken up by another instance on a shared state folder, as any handle is.
  * Python runs in worker threads (`--isolation worker`): the tools do not depend on the boundary.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, type HttpServerProcess, type ToolResult, connectHttp, connectStdio, startHttpServer, textOf } from '../support/mcp.js';
@@ -162,3 +166,28 @@ test('--checkpoints 0 turns them off: no checkpoint is named and neither tool is
     await client.close();
   }
 }, 60_000);
+
+test("a fork's handle is taken up by another instance sharing the state folder once its own has stopped", async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'mcp-timeline-state-'));
+  const shared = [...FLAGS, '--state-dir', folder];
+  let second: HttpServerProcess | undefined;
+  try {
+    const first = await startHttpServer([...shared, '--instance', 'one']);
+    const client = await connectModernHttp(first.url);
+    const handle = field(await client.call('run_python', { code: 'x = "parent"' }), 'handle');
+    const forkHandle = field(await client.call('fork_python', { handle }), 'forkHandle');
+    expect(forkHandle).toMatch(/^one\./);
+    await client.call('run_python', { code: 'x = "fork"', handle: forkHandle });
+    await client.close();
+    // Stopping saves each live interpreter into the folder.
+    await first.stop();
+    second = await startHttpServer([...shared, '--instance', 'two']);
+    const elsewhere = await connectModernHttp(second.url);
+    expect(textOf(await elsewhere.call('run_python', { code: 'x', handle: forkHandle }))).toBe("'fork'");
+    expect(textOf(await elsewhere.call('run_python', { code: 'x', handle }))).toBe("'parent'");
+    await elsewhere.close();
+  } finally {
+    await second?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}, 120_000);

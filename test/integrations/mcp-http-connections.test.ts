@@ -45,14 +45,14 @@ describe('with the default timeouts (10 s for headers), 8 sessions: 48 connectio
     expect(local.filter((connection) => connection.open)).toHaveLength(24);
     // The oldest were pushed out; a client's new connection pushes out the next oldest.
     expect(local.slice(0, 24).every((connection) => !connection.open)).toBe(true);
-    expect(await listsTools(server.url)).toBe(4);
+    expect(await listsTools(server.url)).toBe(5);
   });
 
   test('stalled connections from other machines filling all 48 places give way to a new client', async () => {
     server = await serveHttp({ port: 0 });
     const others = [...(await stall(server.url, 24, '127.0.0.2')), ...(await stall(server.url, 24, '127.0.0.3'))];
     expect(others.filter((connection) => connection.open)).toHaveLength(48);
-    expect(await listsTools(server.url)).toBe(4);
+    expect(await listsTools(server.url)).toBe(5);
     expect(others[0].open).toBe(false);
   });
 });
@@ -65,6 +65,6 @@ describe('with short timeouts', () => {
     stalled.push(headers, body);
     expect(await headers.closed).toBeLessThan(1000);
     expect(await body.closed).toBeLessThan(1500);
-    expect(await listsTools(server.url)).toBe(4);
+    expect(await listsTools(server.url)).toBe(5);
   });
 });

@@ -234,7 +234,8 @@ export interface SandboxOptions extends PyodideSource {
    * Keep a second interpreter booted, so that a restart after a kill takes ~30 ms instead of a
    * restore from the snapshot (~0.35–0.5 s), for about 90 MB of memory. `true`: from the start.
    * `false`: never. `'auto'` (default): from the start where a stop must terminate the worker
-   * (a page that is not cross-origin isolated, in an engine without JSPI) and in Node; where
+   * (a page that is not cross-origin isolated, in an engine without JSPI) and `restartPoints`
+   * are off (kept, a stop restores the point instead), and in Node; where
    * `interrupt()` keeps the interpreter (a cross-origin isolated page, or JSPI's yields), only
    * after the first replacement (code that ignored KeyboardInterrupt, C code that never returns
    * to Python, a fatal error, the memory limit).

@@ -2,7 +2,7 @@
  * When the default sandbox (`warmSpare: 'auto'`) keeps a second interpreter in Chromium: where a
  * stop keeps the interpreter (a cross-origin isolated page; a plain page, through JSPI's yields)
  * only after the first replacement. Each interpreter has its own isolation frame, so frames are
- * counted. (From the start where every stop terminates, without JSPI: engines.browser, WebKit.)
+ * counted. (Where every stop terminates, without JSPI, a stop restores the restart point instead: engines.browser, WebKit.)
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';

@@ -5,7 +5,7 @@ import { DownloadProgress, downloadingMessage } from '../downloads/download-prog
 import { preparePackagesInNode } from '../packages/node-packages.js';
 import { resolveLimits } from '../limits.js';
 import { Interpreters } from '../session/interpreters.js';
-import { checkRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
+import { checkRestartPoints, keepsRestartPoints, type RestartPointPolicy } from '../session/restart-point.js';
 import { checkpointBounds } from '../session/timeline.js';
 import { notRestored, type StateFiles, stateForWorker } from '../session/saved-state.js';
 import { SandboxBootError } from '../errors.js';
@@ -61,7 +61,7 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
   const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
   const { interpreters, session } = await Interpreters.start(
     boot,
-    { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped },
+    { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped, restores: (stops) => keepsRestartPoints(restartPoints, stops) },
     snapshots,
     prepared,
     state?.then(({ given }) => given),

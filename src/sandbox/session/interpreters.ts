@@ -16,7 +16,7 @@ const SPARE_DELAY_MS = 1500;
 /**
  * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
  * `false` never, `auto` from the start where a stop must terminate the worker (neither a
- * SharedArrayBuffer nor JSPI yields) and in Node, and otherwise (browsers where `interrupt()`
+ * SharedArrayBuffer nor JSPI yields) and restart points are off, and in Node, and otherwise (browsers where `interrupt()`
  * keeps the interpreter) only after the first replacement: there a replacement is rare (code that
  * ignores KeyboardInterrupt, C code that never returns to Python, a fatal error, the memory
  * limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
@@ -28,6 +28,8 @@ export interface InterpreterOptions {
   onProgress?: (p: LoadProgress) => void;
   /** The snapshot shipped with the package, for a first boot when the store has none. */
   shipped?: () => Promise<SnapshotData | undefined>;
+  /** Whether a replacement restores a restart point (given whether stops keep the interpreter): a spare, a fresh interpreter, could not stand in for it. */
+  restores?: (stopsKeepState: boolean) => boolean;
 }
 
 export class Interpreters {
@@ -51,7 +53,10 @@ export class Interpreters {
     private readonly snapshots: SnapshotStore,
     stopsKeepState: boolean,
   ) {
-    this.keepSpare = options.warmSpare === 'auto' ? isNode || !stopsKeepState : options.warmSpare;
+    // `auto` in a page whose stops terminate: a stop restores the restart point in a new worker, so
+    // a spare booted beside it (competing with the first stops' restores) would serve only a restore that failed.
+    const restores = options.restores?.(stopsKeepState) ?? false;
+    this.keepSpare = options.warmSpare === 'auto' ? isNode || (!stopsKeepState && !restores) : options.warmSpare;
   }
 
   /**

@@ -15,7 +15,7 @@ import type { ComposerSubmitEvent } from '../cec-composer/events.js';
 import type { Figure } from '../render-parts.js';
 import type { CecSettings } from '../cec-settings/cec-settings.js';
 import { PYPI_SIMPLE_URL } from '../package-index-choice.js';
-import type { ErrorEntry } from '../state/entries.js';
+import type { ErrorEntry, UserEntry } from '../state/entries.js';
 import type { ReadableError } from '../error-message.js';
 import type { SentMessage } from '../state/entries.js';
 import type { Recording } from '../replay/recording.js';
@@ -70,10 +70,12 @@ export interface CodeExecChat extends ChatAttributes {}
 export class CodeExecChat extends LitElement implements CodeExecChatElement {
   static override styles = [themeTokens, controls, titleBar, transcriptStyles, cellCallsStyles, ...chatStyles, voiceStyles];
 
-  static override properties = { ...chatProperties, _enlarged: { state: true } };
+  static override properties = { ...chatProperties, _enlarged: { state: true }, _editing: { state: true } };
 
   /** The figure shown larger in the viewer dialog. */
   declare private _enlarged: Figure | undefined;
+  /** The earlier message being edited in the composer: sending replaces it (and what came after). */
+  declare private _editing: UserEntry | undefined;
 
   private pageFunctions: readonly LocalFunction[] = Object.freeze([]);
 
@@ -209,7 +211,27 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
 
   private onSubmit(event: ComposerSubmitEvent): void {
     const { text, attachments } = event.detail;
-    void this.parts.sender.send({ text, attachments });
+    const editing = this._editing;
+    this._editing = undefined;
+    void (editing ? this.parts.sender.resend(editing, { text, attachments }) : this.parts.sender.send({ text, attachments }));
+  }
+
+  /** Edit: the message goes into the composer; sending it rewinds to before it (Cancel leaves everything as it is). */
+  private onEdit(entry: UserEntry): void {
+    const composer = this.composer();
+    const sent = this.parts.conversation.sentMessages[entry.message!];
+    if (!composer || !sent) return;
+    composer.value = sent.text;
+    composer.attachments = [...sent.attachments];
+    this._editing = entry;
+    composer.focus();
+  }
+
+  private cancelEdit(): void {
+    const composer = this.composer();
+    if (composer) composer.value = '';
+    this._editing = undefined;
+    composer?.focus();
   }
 
   private onRetry(entry: ErrorEntry): void {
@@ -284,6 +306,11 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
         <div class="bottom" part="composer">
           <div class="column composer-row">
             ${renderVoiceBar(this.parts.voice, Boolean(demo))}
+            ${
+              this._editing
+                ? html`<div class="editing-bar"><span>Editing an earlier message: sending it replaces it and what came after.</span><button type="button" class="ghost" @click=${() => this.cancelEdit()}>Cancel edit</button></div>`
+                : nothing
+            }
             <cec-composer
               .busy=${busy}
               .hint=${runtimeHint(execution, this.parts.python.current?.versions.python)}
@@ -346,6 +373,13 @@ export class CodeExecChat extends LitElement implements CodeExecChatElement {
         },
         onRetry: (e) => this.onRetry(e),
         onFix: () => this.openSettings(),
+        ...(!this.parts.demos.active && {
+          rewind: {
+            can: (e: UserEntry) => this.parts.conversation.canRewind(e),
+            onEdit: (e: UserEntry) => this.onEdit(e),
+            onRegenerate: (e: UserEntry) => void this.parts.sender.resend(e, this.parts.conversation.sentMessages[e.message!]),
+          },
+        }),
         headingLevel: this.level(1),
       }),
     );

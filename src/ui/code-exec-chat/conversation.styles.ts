@@ -23,7 +23,28 @@ export const conversationStyles = css`
   }
   .turn.user {
     display: flex;
-    justify-content: flex-end;
+    flex-direction: column;
+    align-items: flex-end;
+  }
+  .user-actions {
+    display: flex;
+    gap: 0.25em;
+    margin-top: 0.2em;
+  }
+  .user-actions button {
+    font-size: 0.8em;
+    font-weight: 500;
+    padding: 0.3em 0.6em;
+    color: var(--_muted);
+  }
+  .editing-bar {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5em;
+    font-size: 0.85em;
+    color: var(--_muted);
+    margin-bottom: 0.4em;
   }
   .bubble {
     max-width: min(85%, 40rem);

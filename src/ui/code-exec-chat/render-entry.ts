@@ -13,12 +13,14 @@ export interface EntryActions {
   onFix(fix: 'api-key' | 'model'): void;
   /** The level of each turn's heading ("You", "Gemini"): one below the widget's title. */
   headingLevel: number;
+  /** Edit and Regenerate, on the user messages `can` allows (none while a demo plays). */
+  rewind?: { can(entry: UserEntry): boolean; onEdit(entry: UserEntry): void; onRegenerate(entry: UserEntry): void };
 }
 
 export function renderEntry(entry: Entry, actions: EntryActions): TemplateResult | typeof nothing {
   switch (entry.kind) {
     case 'user':
-      return renderUser(entry, actions.headingLevel);
+      return renderUser(entry, actions);
     case 'model':
       return renderModel(entry, actions);
     case 'error':
@@ -35,9 +37,9 @@ function speaker(name: string, level: number): TemplateResult {
   return html`<div class="visually-hidden" role="heading" aria-level=${level}>${name}</div>`;
 }
 
-function renderUser(entry: UserEntry, level: number): TemplateResult {
+function renderUser(entry: UserEntry, { headingLevel, rewind }: EntryActions): TemplateResult {
   return html`<div class="turn user ${entry.dropped ? 'dropped' : ''}" data-entry="user">
-    ${speaker('You', level)}
+    ${speaker('You', headingLevel)}
     <div class="bubble">
       ${entry.text ? html`<p class="user-text">${entry.text}</p>` : nothing}
       ${
@@ -46,6 +48,14 @@ function renderUser(entry: UserEntry, level: number): TemplateResult {
           : nothing
       }
     </div>
+    ${
+      rewind?.can(entry)
+        ? html`<div class="user-actions">
+          <button type="button" class="ghost" aria-label="Edit this message" @click=${() => rewind.onEdit(entry)}>Edit</button>
+          <button type="button" class="ghost" aria-label="Regenerate the answer to this message" @click=${() => rewind.onRegenerate(entry)}>Regenerate</button>
+        </div>`
+        : nothing
+    }
   </div>`;
 }
 

@@ -26,9 +26,13 @@ export interface SandboxUrls {
   readonly workerUrl: string | undefined;
 }
 
-/** The options of a boot: `urls`, and the package index if one is in use, resolved against the page's base URL. */
+/**
+ * The options of a boot: `urls`, and the package index if one is in use, resolved against the page's base URL. Checkpoints are on:
+ * editing or regenerating an earlier message rewinds Python to before it.
+ */
 export function bootOptions(urls: SandboxUrls, packageIndex: string | undefined): Omit<SandboxOptions, 'onProgress'> {
   return {
+    checkpoints: true,
     ...(urls.pyodideUrl && { indexURL: new URL(urls.pyodideUrl, document.baseURI).href }),
     ...(urls.packagesUrl && { packageBaseUrl: new URL(urls.packagesUrl, document.baseURI).href }),
     ...(urls.workerUrl && { workerUrl: new URL(urls.workerUrl, document.baseURI) }),

@@ -11,7 +11,7 @@ import { BootingSandbox } from '../booting-sandbox.js';
 import type { CecComposer } from '../cec-composer/cec-composer.js';
 import type { Conversation } from '../state/conversation.js';
 import { type ReadableError, describeError } from '../error-message.js';
-import type { SentMessage } from '../state/entries.js';
+import type { SentMessage, UserEntry } from '../state/entries.js';
 import type { ApiKeyController } from './api-key-controller.js';
 import type { DemoController } from './demo-controller.js';
 import { ChatErrorEvent, MessageCompleteEvent } from './events.js';
@@ -51,12 +51,40 @@ export interface SendHooks {
 export class SendController {
   /** A boot that failed while a message was being answered, until the message ends. */
   private bootFailure: unknown;
+  /**
+   * The widget's Python as every local chat sees it, booted or not: one object, so the chat (and
+   * where each message started, for an edit's rewind) stays when Python finishes booting.
+   */
+  private readonly python: BootingSandbox;
 
   constructor(
     private readonly host: SendHost,
     private readonly parts: SendParts,
     private readonly hooks: SendHooks,
-  ) {}
+  ) {
+    this.python = new BootingSandbox(
+      () => this.pythonWithFiles(),
+      { timeoutMs: resolveLimits().timeoutMs },
+      () => parts.python.current,
+    );
+  }
+
+  /**
+   * Sends `message` in place of the earlier message `entry`: the conversation and Python go back to
+   * before it first (the transcript says so), then it is sent. Nothing happens while a message is in flight.
+   */
+  async resend(entry: UserEntry, message: SentMessage): Promise<void> {
+    if (this.parts.conversation.busy) return;
+    if (await this.parts.conversation.rewindTo(entry)) await this.send(message);
+    else this.parts.savedChat.save();
+  }
+
+  /** Python booted, with a restored conversation's files written back. */
+  private async pythonWithFiles() {
+    const sandbox = await this.parts.python.ensure();
+    await this.parts.savedChat.writeRestoredFiles(sandbox);
+    return sandbox;
+  }
 
   /** Sends `message`, unless one is in flight. */
   async send(message: SentMessage): Promise<void> {
@@ -78,15 +106,10 @@ export class SendController {
     this.parts.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading. The model is asked at once
     // too; its first run waits for Python (BootingSandbox). Files to attach need Python first.
-    const pythonWithFiles = async () => {
-      const sandbox = await python.ensure();
-      await savedChat.writeRestoredFiles(sandbox);
-      return sandbox;
-    };
     const sending = conversation.send(message, async () => {
       if (execution !== 'local') return { client, model, execution, api, functions };
-      if (python.current || message.attachments.length > 0) return { client, model, execution, api, functions, sandbox: await pythonWithFiles() };
-      return { client, model, execution, api, functions, sandbox: new BootingSandbox(pythonWithFiles, { timeoutMs: resolveLimits().timeoutMs }) };
+      if (python.current || message.attachments.length > 0) await this.pythonWithFiles();
+      return { client, model, execution, api, functions, sandbox: this.python };
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     savedChat.save();

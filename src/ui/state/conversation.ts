@@ -6,14 +6,8 @@
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
-import {
-  type ChatHistoryOptions,
-  type CodeExecutionChat,
-  type CodeExecutionEvent,
-  type ExecutionMode,
-  type LocalFunction,
-  createCodeExecutionChat,
-} from '../../agent/index.js';
+import { type ChatHistoryOptions, type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
+import { functionsFor } from './functions-for.js';
 import { type ListedFiles, listedFiles } from '../../agent/run-python/files.js';
 import { addCodeCall } from '../cell-calls.js';
 import { type ReadableError, describeError, describeRefusal } from '../error-message.js';
@@ -58,6 +52,8 @@ export class Conversation {
   /** Runs of the message in flight so far: the n-th run is the n-th code cell, where its calls are listed. */
   private runs = 0;
   private nextId = 1;
+  /** The index in `sent` of the first message the chat in use sent: it can rewind to that one and later ones. */
+  private chatBase = 0;
 
   /** @param onChange called whenever `entries` or `busy` change (the element re-renders). */
   constructor(private readonly onChange: () => void) {}
@@ -136,6 +132,7 @@ export class Conversation {
         ? createCodeExecutionChat({ ...base, execution: 'server' })
         : createCodeExecutionChat({ ...base, execution: 'local', sandbox: setup.sandbox! });
     this.setup = setup;
+    this.chatBase = this.sent.length;
     return this.chat;
   }
 
@@ -169,6 +166,36 @@ export class Conversation {
     this.chat = undefined;
     this.setup = undefined;
     this.onChange();
+  }
+
+  /** Whether `entry` can be edited or regenerated: a message that went through the chat in use (not one from before a reload, or another API's). */
+  canRewind(entry: UserEntry): boolean {
+    return !this.busy && this.chat !== undefined && entry.message !== undefined && entry.message >= this.chatBase;
+  }
+
+  /**
+   * Takes `entry` and everything after it off the screen and out of the chat, with Python back to
+   * before its first cell (`chat.rewind`); a line says what became of Python. Resolves false when
+   * it could not (an error entry says why; nothing else changed).
+   */
+  async rewindTo(entry: UserEntry): Promise<boolean> {
+    const index = this.canRewind(entry) ? this.entries.indexOf(entry) : -1;
+    if (index < 0 || !this.chat) return false;
+    this.busy = true;
+    this.onChange();
+    try {
+      const rewind = await this.chat.rewind(entry.message! - this.chatBase);
+      this.entries = this.entries.slice(0, index);
+      this.sent.length = entry.message!;
+      if (rewind.python !== 'untouched') this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: rewind.note }];
+      return true;
+    } catch (error) {
+      this.entries = [...this.entries, { kind: 'error', id: this.nextId++, error: describeError(error) }];
+      return false;
+    } finally {
+      this.busy = false;
+      this.onChange();
+    }
   }
 
   /** Adds a line between messages (mode switches, demo loaded…); `divider` for a change under the conversation. */
@@ -282,7 +309,7 @@ export class Conversation {
       if (empty) {
         user.dropped = true;
       } else {
-        this.sent.push(message);
+        user.message = this.sent.push(message) - 1;
         // The note is in the history now; a dropped message leaves it for the next one.
         if (this.noteForModel === note) this.noteForModel = undefined;
       }
@@ -361,16 +388,6 @@ export class Conversation {
     this.entries = [...this.entries];
     this.onChange();
   };
-}
-
-/**
- * The page's functions for a chat whose code runs in `execution`. On Gemini's servers no code can
- * call the page: code-only functions are left out and `both` ones are the model's only, so the
- * page's list works in either mode.
- */
-function functionsFor(functions: readonly LocalFunction[], execution: ExecutionMode): LocalFunction[] {
-  if (execution === 'local') return [...functions];
-  return functions.filter((fn) => fn.callableFrom !== 'code').map((fn) => (fn.callableFrom === 'both' ? { ...fn, callableFrom: 'model' as const } : fn));
 }
 
 function isPlainText(part: Part): part is Part & { text: string } {

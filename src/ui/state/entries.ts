@@ -23,6 +23,8 @@ export interface UserEntry {
   attachments: { name: string; mimeType: string; size: number }[];
   /** Stopped or failed messages are not part of what the model sees. */
   dropped?: boolean;
+  /** Its index among the messages that went through (the conversation's `sent`): set once it has. */
+  message?: number;
 }
 
 export interface ModelEntry {

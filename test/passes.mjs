@@ -59,8 +59,10 @@ export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.
  * mcp-http.test.ts and mcp-stdio.test.ts take on both; restart points and idle saves, whose
  * packing, checks and stores saved-state.test.ts and idle-give-back.test.ts take on both; a
  * hostile worker's messages, which the host's checks answer; a handle's race with its own
- * close and save, and a refused save's note, which the MCP server's own code answers). About
- * 450 s of a test file at a time there.
+ * close and save, and a refused save's note, which the MCP server's own code answers;
+ * checkpoints, rewinds and forks, which restart points' saves and saved-state.test.ts's restores
+ * make, directly and through the MCP tools; the chart app's resource and tool metadata, which
+ * the MCP SDK serves). About 550 s of a test file at a time there.
  */
 export const FIRST_PASS_ONLY = [
   'test/sandbox/snapshot.test.ts',
@@ -84,6 +86,9 @@ export const FIRST_PASS_ONLY = [
   'test/sandbox/hostile-worker.test.ts',
   'test/integrations/mcp-state-rollback.test.ts',
   'test/integrations/mcp-state-bounds.test.ts',
+  'test/sandbox/timeline.test.ts',
+  'test/integrations/mcp-timeline.test.ts',
+  'test/integrations/mcp-apps.test.ts',
 ];
 
 /**

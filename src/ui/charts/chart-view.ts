@@ -15,6 +15,8 @@ import type { ChartMimeType } from '../../shared/types.js';
 import { type ChartTable, chartText } from './chart-text.js';
 import { CHART_STYLE } from './chart-style.js';
 
+export { chartPicture } from './chart-picture.js';
+
 /** The chart's colours: the widget's theme, or the page's. */
 export type ChartTheme = 'light' | 'dark';
 

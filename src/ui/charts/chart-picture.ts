@@ -1,0 +1,45 @@
+/**
+ * A chart's picture for the model, drawn in the page: the model sees every chart as a PNG (as
+ * Gemini's own code execution shows its plots), which Node draws with resvg (render-node.ts) and
+ * a page with its canvas. The spec is checked again, compiled by vega-lite and drawn by vega with
+ * its expressions interpreted (no `eval` or `Function`) and a loader that refuses every URL. Part
+ * of the chart chunk (chart-view.ts re-exports it), so a page without charts never loads vega.
+ */
+import { vega, vegaLite } from 'vega-embed';
+import { expressionInterpreter } from 'vega-interpreter';
+import { checkChart } from '../../sandbox/charts/check-chart.js';
+import type { ChartOutput, ImageOutput } from '../../shared/types.js';
+
+/** The longest side of a picture, in pixels, as in Node: a larger chart is drawn smaller. */
+const MAX_SIDE = 2000;
+
+const refuse = async (uri: unknown): Promise<never> => {
+  throw new Error(`a chart loads nothing (${String(uri).slice(0, 100)})`);
+};
+const loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+
+/**
+ * `chart` as a PNG the model can see.
+ * @throws {Error} the spec is refused, or vega cannot draw it (the run's result then has no picture of it).
+ */
+export async function chartPicture(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<ImageOutput> {
+  const checked = checkChart(chart);
+  if (checked.refused !== undefined) throw new Error(`The chart was refused: ${checked.refused}.`);
+  const compiled = vegaLite.compile(JSON.parse(checked.chart.spec), { logger: vega.logger(vega.None) }).spec;
+  const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
+    renderer: 'none',
+    loader: loader as never,
+    expr: expressionInterpreter as never,
+    logLevel: vega.None,
+  });
+  try {
+    // Sized once at scale 1 to find the zoom that keeps the longest side within MAX_SIDE.
+    const probe = await view.toCanvas(1);
+    const scale = Math.min(1, MAX_SIDE / Math.max(probe.width, probe.height, 1));
+    const canvas = scale < 1 ? await view.toCanvas(scale) : probe;
+    const url = canvas.toDataURL('image/png');
+    return { mimeType: 'image/png', data: url.slice(url.indexOf(',') + 1) };
+  } finally {
+    view.finalize();
+  }
+}

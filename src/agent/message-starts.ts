@@ -3,6 +3,7 @@
  * taken just before its first cell runs, the sandbox's checkpoint of the state then. Both
  * conversations (generateContent and Interactions) keep their messages' starts here.
  */
+import { untilAborted } from '../sandbox/runs/abort-signals.js';
 import type { Checkpoint } from '../shared/types.js';
 import type { AgentSandbox, ChatRewind } from './types.js';
 
@@ -26,7 +27,8 @@ export class MessageStart<H> {
     if (!sandbox) return undefined;
     const run: AgentSandbox['run'] = async (code, options) => {
       this.before ??= stateNow(sandbox);
-      await this.before;
+      // A Stop while it is taken (Python may still be loading) ends the wait, as the run's own would.
+      await untilAborted(this.before, options?.signal);
       return sandbox.run(code, options);
     };
     return {

@@ -137,8 +137,12 @@ describe('on a cross-origin-isolated page', { timeout: TIMEOUT_MS }, () => {
     // The composer growing (its own element, updated after the chat's) shortens the transcript: the end stays in view.
     await page.locator('#chat0 .bottom').evaluate((el) => ((el as HTMLElement).style.paddingBottom = '60px'));
     await expect.poll(async () => (await gap()).fromBottom).toBeLessThan(2);
-    await transcript.evaluate((el) => el.scrollTo({ top: 0 }));
-    await transcript.evaluate((el) => el.dispatchEvent(new Event('scroll')));
+    // The reader's scroll and its event in one task, as a browser runs a frame's scroll events
+    // before its resize observers: apart, a late render (under load) could follow in between.
+    await transcript.evaluate((el) => {
+      el.scrollTo({ top: 0 });
+      el.dispatchEvent(new Event('scroll'));
+    });
     // New content (the chat re-renders on a notice) leaves the reader where they are.
     await page.evaluate(() => (document.querySelector('#chat0') as CodeExecChat).requestUpdate());
     await page.waitForTimeout(200);

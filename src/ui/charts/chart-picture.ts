@@ -16,19 +16,28 @@ const MAX_SIDE = 2000;
 const refuse = async (uri: unknown): Promise<never> => {
   throw new Error(`a chart loads nothing (${String(uri).slice(0, 100)})`);
 };
-const loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+/** Every URL a spec names is refused: data, images, fonts. The checked spec has none; this holds if one slipped through. */
+export const refusingLoader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+
+/**
+ * `chart` checked again (it is hostile data wherever it came from), its spec parsed.
+ * @throws {Error} the spec is refused: its message says why, in one line.
+ */
+export function checkedSpec(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Record<string, unknown> {
+  const checked = checkChart(chart);
+  if (checked.refused !== undefined) throw new Error(`The chart was refused: ${checked.refused}.`);
+  return JSON.parse(checked.chart.spec) as Record<string, unknown>;
+}
 
 /**
  * `chart` as a PNG the model can see.
  * @throws {Error} the spec is refused, or vega cannot draw it (the run's result then has no picture of it).
  */
 export async function chartPicture(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<ImageOutput> {
-  const checked = checkChart(chart);
-  if (checked.refused !== undefined) throw new Error(`The chart was refused: ${checked.refused}.`);
-  const compiled = vegaLite.compile(JSON.parse(checked.chart.spec), { logger: vega.logger(vega.None) }).spec;
+  const compiled = vegaLite.compile(checkedSpec(chart) as never, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
     renderer: 'none',
-    loader: loader as never,
+    loader: refusingLoader as never,
     expr: expressionInterpreter as never,
     logLevel: vega.None,
   });

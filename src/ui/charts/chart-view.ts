@@ -10,10 +10,10 @@
  */
 import embed, { type EmbedOptions, type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import { checkChart } from '../../sandbox/charts/check-chart.js';
 import type { ChartMimeType } from '../../shared/types.js';
 import { type ChartTable, chartText } from './chart-text.js';
 import { CHART_STYLE } from './chart-style.js';
+import { checkedSpec, refusingLoader } from './chart-picture.js';
 
 export { chartPicture } from './chart-picture.js';
 
@@ -37,21 +37,13 @@ export interface ChartView {
   finalize(): void;
 }
 
-const refuse = async (uri: unknown): Promise<never> => {
-  throw new Error(`a chart loads nothing (${String(uri).slice(0, 100)})`);
-};
-/** Every URL a spec names is refused: data, images, fonts. The checked spec has none; this holds if one slipped through. */
-const loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
-
 /**
  * Draws a chart into `element` (replacing what it holds) and resolves once it is painted.
  * @throws {Error} the spec is refused (its message says why, in one line) or vega cannot draw it;
  *   `element` is then left empty, for the caller's fallback.
  */
 export async function showChart(element: HTMLElement, spec: string, options: ShowChartOptions): Promise<ChartView> {
-  const checked = checkChart({ mimeType: options.mimeType ?? 'application/vnd.vegalite.v6+json', spec });
-  if (checked.refused !== undefined) throw new Error(`The chart was refused: ${checked.refused}.`);
-  const parsed = JSON.parse(checked.chart.spec) as Record<string, unknown>;
+  const parsed = checkedSpec({ mimeType: options.mimeType ?? 'application/vnd.vegalite.v6+json', spec });
   const text = chartText(parsed);
   const name = text.title ?? options.name;
   const parts = figureFor(name, text.description, text.table);
@@ -73,7 +65,7 @@ function embedOptions(theme: ChartTheme): EmbedOptions {
     actions: false,
     ast: true,
     expr: expressionInterpreter,
-    loader: loader as never,
+    loader: refusingLoader as never,
     logLevel: 1,
     // Transparent, so the chart sits on the page's surface in either theme.
     ...(theme === 'dark' && { theme: 'dark' as const }),

@@ -151,7 +151,7 @@ describe('--isolation worker (trusted code only), the same battery without the b
           }),
         );
         await server.answer(3);
-        expect(server.seen().some((message) => message.method === 'elicitation/create')).toBe(true);
+        expect(await server.comes((message) => message.method === 'elicitation/create', 10_000)).toBe(true);
       } finally {
         await server.stop();
         rmSync(outside, { force: true });

@@ -225,6 +225,11 @@ export interface RawStdio {
   answer(id: number | string | undefined): Promise<Record<string, unknown>>;
   /** Every line the server wrote to stdout so far, parsed (a line that is not JSON as `{ notJson: text }`). */
   seen(): readonly Record<string, unknown>[];
+  /**
+   * Whether a line matching `match` comes within `ms`: a worker thread's stdout reaches the process's
+   * own through the main thread, so it may come after an answer written later.
+   */
+  comes(match: (message: Record<string, unknown>) => boolean, ms: number): Promise<boolean>;
   /** Whether the server process is still running. */
   alive(): boolean;
   /** Closes the server's stdin, as a client that leaves does, and resolves with its exit code. */
@@ -268,6 +273,21 @@ export function rawStdio(flags: string[] = [], env?: NodeJS.ProcessEnv): RawStdi
     send: (line) => child.stdin?.write(`${line}\n`),
     answer,
     seen: () => all,
+    comes: async (match, ms) => {
+      const deadline = Date.now() + ms;
+      while (!all.some(match)) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return true;
+    },
     alive: () => child.exitCode === null && child.signalCode === null,
     end: () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

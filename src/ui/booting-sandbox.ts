@@ -6,7 +6,7 @@
  */
 import type { AgentSandbox } from '../agent/index.js';
 import type { Checkpoint, RunOptions, RunResult } from '../shared/types.js';
-import { unlessAborted } from './unless-aborted.js';
+import { untilAborted } from '../sandbox/runs/abort-signals.js';
 
 export class BootingSandbox implements AgentSandbox {
   /**
@@ -30,7 +30,7 @@ export class BootingSandbox implements AgentSandbox {
   /** Waits for Python (a Stop while it loads ends the wait), then runs. A failed boot rejects, as the run cannot happen. */
   async run(code: string, options: RunOptions = {}): Promise<RunResult> {
     const ready = this.ready();
-    const sandbox = await (options.signal ? unlessAborted(ready, options.signal) : ready);
+    const sandbox = await (options.signal ? untilAborted(ready, options.signal) : ready);
     return sandbox.run(code, options);
   }
 

@@ -15,7 +15,7 @@ import { fileParts } from '../file-parts.js';
 import { historyForMode } from './history-for-mode.js';
 import { appendOutput } from '../live-output.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from '../python-restart.js';
-import { unlessAborted } from '../unless-aborted.js';
+import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import { warmChartView } from '../charts/load-chart-view.js';
 import type {
   ConversationSetup,
@@ -289,7 +289,7 @@ export class Conversation {
     let prepared = false;
     let withdrawn = false;
     try {
-      const chat = this.configure(await unlessAborted(prepare(), abort.signal), user);
+      const chat = this.configure(await untilAborted(prepare(), abort.signal), user);
       prepared = true;
       const text = message.text.trim() || 'See the attached files.';
       const note = this.noteForModel;

@@ -9,6 +9,7 @@ import { functionCall, functionResults, inputOf, modelOutput, reply, resultJson,
 import { eventLog, kindsOf, partsOf } from '../support/agent-fixtures.js';
 import { expectCleanRun, localChat, printingSandbox, useFakeInteractions } from './interactions-fixtures.js';
 import { ScriptedSandbox } from '../support/scripted-sandbox.js';
+import { lineChartSpec } from '../support/fixtures.js';
 
 const ctx = useFakeInteractions();
 
@@ -110,6 +111,25 @@ describe('local mode on the Interactions API', () => {
       { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: 'drawn\n', images: 1 }) },
       { type: 'image', data: png, mime_type: 'image/png' },
     ]);
+    expectCleanRun(fake);
+  });
+
+  it("returns a chart's PNG, drawn in Node, as an image block of the function result; the transcript keeps the spec, then the PNG", async () => {
+    const { fake } = ctx;
+    fake.script([{ reply: reply('requires_action', [runPython('chart()', 'ch-1')]) }, { reply: reply('completed', [modelOutput('A wave.')]) }]);
+    const spec = JSON.stringify(lineChartSpec(100));
+    const sandbox = new ScriptedSandbox(() => ({ charts: [{ mimeType: 'application/vnd.vegalite.v6+json', spec }] }));
+    const res = await localChat(fake, sandbox).sendMessage({ message: 'Chart it.' });
+
+    const [result] = functionResults(fake.requests[1]);
+    expect(result.result).toEqual([
+      { type: 'text', text: JSON.stringify({ outcome: 'OUTCOME_OK', output: '', images: 1, charts: 1 }) },
+      { type: 'image', data: expect.any(String), mime_type: 'image/png' },
+    ]);
+    const image = (result.result as { data?: string }[])[1].data ?? '';
+    expect(Buffer.from(image, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(kindsOf(partsOf(res))).toEqual(['executableCode', 'codeExecutionResult', 'inlineData', 'inlineData', 'text']);
+    expect(partsOf(res).flatMap((part) => part.inlineData?.mimeType ?? [])).toEqual(['application/vnd.vegalite.v6+json', 'image/png']);
     expectCleanRun(fake);
   });
 

@@ -5,12 +5,12 @@
  */
 import { afterEach, describe, expect } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
-import { type FunctionDeclaration, Type } from '@google/genai';
+import { type FunctionDeclaration, type Part, Type } from '@google/genai';
 import type { FakeLive } from '../fake-live/server.js';
 import { type Connected, LIVE_MODEL, cancellation, connect, runPythonCall, spoken, toolCall, turnComplete } from '../fake-live/scenarios.js';
 import { AGENT_SANDBOX_OPTIONS, useFakeLive } from '../support/agent-fixtures.js';
 import { TROUBLES, TROUBLE_SANDBOX_OPTIONS, troubleCell, troubled } from '../support/code-call-troubles.js';
-import { BOOT_TIMEOUT_MS, it, useSandbox } from '../support/fixtures.js';
+import { BOOT_TIMEOUT_MS, it, lineChartSpec, useSandbox } from '../support/fixtures.js';
 
 let fake: FakeLive;
 let sandbox: PythonSandbox;
@@ -161,6 +161,28 @@ describe('a Live session with code execution', () => {
       { executableCode: { code: 'print("hi")', language: 'PYTHON', id: 'c7' } },
       { codeExecutionResult: { outcome: 'OUTCOME_OK', output: 'hi\n', id: 'c7' } },
     ]);
+  });
+
+  it("sends a chart's PNG, drawn in Node, inside the response with images: 'inside', and only its count by default; the transcript keeps the spec", async () => {
+    const code = `display(${JSON.stringify(lineChartSpec(100))})`;
+    const inside = await open({ images: 'inside' });
+    inside.server.send(toolCall(runPythonCall('ch1', code)));
+    const [response] = (await inside.server.next('toolResponse')).message.toolResponse.functionResponses;
+    expect(response.response).toEqual({ outcome: 'OUTCOME_OK', output: '', images: 1, charts: 1 });
+    expect(response.parts.map((part: Part) => part.inlineData?.mimeType)).toEqual(['image/png']);
+    expect(atob(response.parts[0].inlineData.data).startsWith('\x89PNG')).toBe(true);
+    inside.server.send(turnComplete());
+    const { content } = await inside.waitFor('turn-complete');
+    expect(content.parts?.flatMap((part) => part.inlineData?.mimeType ?? [])).toEqual([
+      expect.stringMatching(/^application\/vnd\.vegalite\.v\d\+json$/),
+      'image/png',
+    ]);
+
+    const counted = await open();
+    counted.server.send(toolCall(runPythonCall('ch2', code)));
+    const [plain] = (await counted.server.next('toolResponse')).message.toolResponse.functionResponses;
+    expect(plain).toEqual({ id: 'ch2', name: 'run_python', response: { outcome: 'OUTCOME_OK', output: '', images: 1, charts: 1 } });
+    expect(fake.failures).toEqual([]);
   });
 
   it('streams the output of a running cell as output events', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Installs the real libraries the worker's Python meets (numpy, pandas, matplotlib, pillow,
- * seaborn) for the machine's own `python3`, into node_modules/.cache/python-real-libraries, for
+ * seaborn, altair) for the machine's own `python3`, into node_modules/.cache/python-real-libraries, for
  * test/python/real-libraries.test.ts. Idempotent: a second call checks a marker and returns at
  * once. Prints the folder on success; on failure exits 1 saying what is missing.
  * Used by scripts/prepare-test-machine.mjs (the first step of npm test) and by the test itself.
@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PACKAGES = ['numpy', 'pandas', 'matplotlib', 'pillow', 'seaborn'];
+const PACKAGES = ['numpy', 'pandas', 'matplotlib', 'pillow', 'seaborn', 'altair'];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'node_modules/.cache/python-real-libraries');
 const marker = join(target, 'installed.json');

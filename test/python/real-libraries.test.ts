@@ -1,6 +1,6 @@
 /**
  * The worker's Python (runner.py, cells.py, capture.py, figures.py, sandbox_mpl_backend.py)
- * against the real numpy, pandas, matplotlib, pillow and seaborn, which it had met only as
+ * against the real numpy, pandas, matplotlib, pillow, seaborn and altair, which it had met only as
  * hand-made stand-ins. Run by the machine's own `python3` (CPython 3.11 here; Pyodide's is 3.14),
  * so it needs no Pyodide: the libraries are pip-installed once into node_modules/.cache
  * (scripts/install-python-libraries.mjs, which .ci/run also calls), and the two Pyodide-only
@@ -46,6 +46,10 @@ const SCENARIOS: Record<string, string[]> = {
   longRepr: ['import numpy as np, pandas as pd\npd.DataFrame(np.arange(20_000).reshape(-1, 2)).to_dict()'],
   arrays: ['import numpy as np\nnp.arange(6).reshape(2, 3)', 'np.arange(1_000_000)'],
   pilImage: ['from PIL import Image\ndisplay(Image.new("RGB", (64, 32), "red"))'],
+  altair: [
+    `import altair as alt\nalt.renderers.enable("mimetype")\nc = alt.Chart(alt.Data(values=[{"month": "2026-01-01", "sales": 3}, {"month": "2026-02-01", "sales": 5}])).mark_line(tooltip=True).encode(x="month:T", y="sales:Q")\nc`,
+    'display(c)\nprint("shown")',
+  ],
   pilModes: ['from PIL import Image\ndisplay(Image.new("L", (10, 20)), Image.new("RGBA", (30, 40)), Image.new("P", (50, 60)))'],
 };
 
@@ -203,6 +207,23 @@ describe.skipIf(!!missing)(missing ? `the worker's Python against real libraries
       expect(small.result).toBe('array([[0, 1, 2],\n       [3, 4, 5]])');
       // numpy from 2.2 adds ", shape=(1000000,)" to a summarized array.
       expect(large.result).toMatch(/^array\(\[ +0, +1, +2, \.\.\., 999997, 999998, 999999\](,\s+shape=\(1000000,\))?\)$/);
+    });
+  });
+
+  describe('Altair', () => {
+    it('an Altair chart, as the last expression or passed to display(), is one Vega-Lite v6 chart with its data inline', () => {
+      const [last, displayed] = runs.altair;
+      for (const run of [last, displayed]) {
+        expect(run.status).toBe('ok');
+        expect(run.charts).toHaveLength(1);
+        expect(run.charts[0].mimeType).toBe('application/vnd.vegalite.v6+json');
+        const spec = JSON.parse(run.charts[0].spec);
+        expect(spec.$schema).toMatch(/vega-lite\/v6/);
+        expect(spec.mark).toEqual({ type: 'line', tooltip: true });
+        expect(JSON.stringify(spec)).toContain('"sales":5');
+      }
+      expect(last.result).toBeUndefined(); // the chart, not its repr
+      expect(displayed.output).toBe('shown\n');
     });
   });
 

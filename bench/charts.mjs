@@ -5,15 +5,26 @@
  * (test/ui/pages/chart.recording.json: a cell that passes a Vega-Lite dict to display()). Also the
  * gzipped sizes of widget.js and its chart chunk, and whether a conversation without charts asks
  * for the chunk. The target: the chart on screen within 300 ms of the run's end.
+ *
+ * In Node (no browser): a 1,000-point line chart drawn as SVG alone and as PNG (the SVG rasterized
+ * by resvg's WebAssembly build), alternately in the same drawing process, after one of each to
+ * warm it. The target: the PNG within 2× the SVG's CPU time (the drawing process's own).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
 import { runAloneIfMain, testSupport } from './run-alone.mjs';
 
-export const CHARTS_COUNTS = { rounds: 5 };
-export const CHARTS_QUICK_COUNTS = { rounds: 1 };
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export const CHARTS_COUNTS = { rounds: 5, nodeRounds: 10 };
+export const CHARTS_QUICK_COUNTS = { rounds: 1, nodeRounds: 3 };
 export const CHART_PAINT_GOAL_MS = 300;
+/** The PNG's time over the SVG's, in Node, at most. */
+export const NODE_PNG_GOAL_RATIO = 2;
+const NODE_CHART_POINTS = 1000;
 
 const CHART_PAGE = '/test/ui/pages/host.html?demo=/test/ui/pages/chart.recording.json';
 const PLAIN_PAGE = '/test/ui/pages/host.html?demo=/dist/demos/primes.json';
@@ -26,6 +37,7 @@ export async function benchCharts({ root, counts, log }) {
   );
   const gzipped = (file) => gzipSync(readFileSync(join(root, 'dist', file)), { level: 9 }).length;
   const out = { counts, goalMs: CHART_PAINT_GOAL_MS, bytes: { widget: gzipped('widget.js'), chart: gzipped('widget-chart.js') }, engines: {} };
+  out.node = await nodePictures(counts.nodeRounds, log);
   const server = await startStaticServer({ root, crossOriginIsolated: true });
   try {
     for (const engine of [chromium(), firefox(), webkit({ sharedArrayBuffer: true })]) {
@@ -61,6 +73,58 @@ export async function benchCharts({ root, counts, log }) {
     await server.close();
   }
   return out;
+}
+
+/** Wall and CPU milliseconds of a 1,000-point line chart drawn in Node as SVG and as PNG, alternately. */
+async function nodePictures(rounds, log) {
+  // A module loader kept open while the charts are drawn: the drawing imports its packages lazily.
+  const loader = await createServer({
+    configFile: false,
+    logLevel: 'silent',
+    appType: 'custom',
+    optimizeDeps: { noDiscovery: true, include: [] },
+    server: { middlewareMode: true, hmr: false },
+  });
+  try {
+    const { renderChart, renderChartSvg } = await loader.ssrLoadModule(`${REPO_ROOT}src/sandbox/charts/render-node.ts`);
+    const { lineChartSpec } = await testSupport('chart-specs.ts');
+    return await timePictures(renderChart, renderChartSvg, lineChartSpec, rounds, log);
+  } finally {
+    await loader.close();
+  }
+}
+
+async function timePictures(renderChart, renderChartSvg, lineChartSpec, rounds, log) {
+  const chart = { mimeType: 'application/vnd.vegalite.v6+json', spec: JSON.stringify(lineChartSpec(NODE_CHART_POINTS)) };
+  const timed = async (draw) => {
+    const started = performance.now();
+    const { cpuMs } = await draw(chart);
+    return { ms: performance.now() - started, cpuMs };
+  };
+  await timed(renderChartSvg);
+  await timed(renderChart);
+  const svg = [];
+  const png = [];
+  for (let round = 0; round < rounds; round++) {
+    log(`charts, Node, round ${round + 1}/${rounds}`);
+    svg.push(await timed(renderChartSvg));
+    png.push(await timed(renderChart));
+  }
+  const median = (samples, key) => {
+    const sorted = samples.map((sample) => sample[key]).sort((a, b) => a - b);
+    return Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10;
+  };
+  const result = {
+    points: NODE_CHART_POINTS,
+    rounds,
+    svgMs: median(svg, 'ms'),
+    pngMs: median(png, 'ms'),
+    svgCpuMs: median(svg, 'cpuMs'),
+    pngCpuMs: median(png, 'cpuMs'),
+  };
+  const ratio = (png, svg) => Math.round((png / svg) * 100) / 100;
+  // The goal reads CPU time (the drawing process's own), which other work on the machine leaves alone.
+  return { ...result, ratio: ratio(result.pngCpuMs, result.svgCpuMs), wallRatio: ratio(result.pngMs, result.svgMs), goalRatio: NODE_PNG_GOAL_RATIO };
 }
 
 /**
@@ -121,6 +185,13 @@ export function chartsTable(results) {
       ? `| ${name} | skipped: ${r.skipped} | | |`
       : `| ${name} | ${r.medianMs} ms (${r.paintMs.join(', ')}) | ${r.maxMs <= results.goalMs ? 'yes' : 'no'} | ${r.chunkWithoutCharts} |`,
   );
+  const node = results.node;
+  const nodeLines = node
+    ? [
+        '',
+        `In Node, a ${node.points.toLocaleString('en')}-point line chart (median of ${node.rounds}, alternately in one drawing process): SVG ${node.svgMs} ms (${node.svgCpuMs} ms CPU), PNG ${node.pngMs} ms (${node.pngCpuMs} ms CPU): ${node.ratio}× in CPU time, ${node.wallRatio}× in wall time (goal ≤ ${node.goalRatio}× in CPU time: ${node.ratio <= node.goalRatio ? 'yes' : 'no'}).`,
+      ]
+    : [];
   return [
     `### Charts in the widget (${results.counts.rounds} fresh profiles per engine)`,
     '',
@@ -129,6 +200,7 @@ export function chartsTable(results) {
     `| engine | chart on screen after the run's end: median (each round) | every round ≤ ${results.goalMs} ms | chunk requests, conversation without charts |`,
     '|---|---|---|---|',
     ...rows,
+    ...nodeLines,
   ].join('\n');
 }
 

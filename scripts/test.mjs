@@ -2,20 +2,23 @@
  * `npm test`: sets the machine up and runs every test, in this order:
  *
  * 0. At once: the machine's set-up (scripts/prepare-test-machine.mjs: apt installs, test data,
- *    mostly waiting on the network and disk) beside the build, the type check and the API
+ *    mostly waiting on the network and disk) beside the build, then the type check and the API
  *    reference (`npm run docs`); then lint (ruff's install needs the python3 that the set-up may
- *    install).
- *    Beside them, the Node binaries of the passes (scripts/node-binary.mjs): this script starts on
- *    any Node (the machine's own may be older than the package supports) and runs none of the tests.
+ *    install). Beside them, the Node binaries of the passes (scripts/node-binary.mjs): this
+ *    script starts on any Node (the machine's own may be older than the package supports) and
+ *    runs none of the tests.
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
  *    stops). Which test runs in which pass is test/passes.mjs.
- * 2. At once: the rest on Node 24, two files at a time, and the example projects (installs,
- *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a low CPU
- *    priority, nice 19. The examples take the CPU the suites leave and barely any the suites
- *    want, so the suites' timing bounds hold as they did with the examples last and alone (189 s
- *    of about 1.6 cores then). Not beside step 1: the floods' 200 ms pause bound failed there.
- *    The examples' lines are prefixed `[examples]`.
+ * 2. The rest on Node 24, two files at a time.
+ *
+ *    From the end of the build and the set-up to the end of step 2: the example projects
+ *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
+ *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
+ *    of about 1.6 cores alone). The type check and step 1 leave about half of both cores idle
+ *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
+ *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
+ *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
  * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
  *    suite last and alone, but for those whose subject is the same on every Node (FIRST_PASS_ONLY).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
@@ -48,6 +51,8 @@ function step(command, args, { prefix, report, lowPriority } = {}) {
   return new Promise((resolve) => {
     const env = report ? { ...process.env, TEST_REPORT: `test-results/${report}` } : process.env;
     const child = spawn(command, args, { cwd: REPO, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    running.add(child);
+    child.on('close', () => running.delete(child));
     // Before it starts its own processes, which inherit it (nice 19: about 1.5% of a default process's share).
     if (lowPriority && child.pid) setPriority(child.pid, 19);
     if (prefix) {
@@ -57,6 +62,12 @@ function step(command, args, { prefix, report, lowPriority } = {}) {
     child.on('error', (error) => console.error(`${command}: ${error.message}`));
     child.on('close', (code, signal) => resolve(code === 0 && !signal));
   });
+}
+
+/** The steps still running: a failed set-up ends them (the examples start before it is over). */
+const running = new Set();
+function stopAll() {
+  for (const child of running) child.kill('SIGTERM');
 }
 
 /** Copies `from` to `to` a whole line at a time, each line starting with `prefix`. */
@@ -74,31 +85,38 @@ function prefixLines(from, to, prefix) {
 const node = (...args) => step(process.execPath, args);
 const npmRun = (name) => step('npm', ['run', name]);
 
+const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter(isReport) : [];
+for (const name of oldReports) rmSync(join(RESULTS, name));
+/** Each pass's report, and whether it passed. */
+const passes = [];
+const pass = async (report, run) => passes.push({ report, passed: await run });
+
 // 0. Set-up beside the build and the type check, and the Node binaries of the passes (installed
 // from the npm registry unless the machine has them: about 5 s each); then lint.
 const setUp = node(script('prepare-test-machine.mjs'));
 const nodes = Promise.all(PASS_NODES.map(nodeBinary)).catch((error) => console.error(error.message));
+const built = await npmRun('build');
 // The API reference too, which fails on an undocumented export (about 10 s).
-const built = (await npmRun('build')) && (await npmRun('typecheck')) && (await npmRun('docs'));
+const checked = built && npmRun('typecheck').then((typed) => typed && npmRun('docs'));
 const [node24] = (await nodes) ?? [];
-if (!((await setUp) && built && node24 && (await npmRun('lint')))) process.exit(1);
-
-const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter(isReport) : [];
-for (const name of oldReports) rmSync(join(RESULTS, name));
+const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
+// The examples need the build, the machine's browsers and Node 24 only: they start now, at a low
+// priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves
+// (the type check and the suites that time pauses leave about half of both cores idle).
+const ready = built && node24 && (await setUp);
+const examples = ready
+  ? pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }))
+  : undefined;
+if (!(ready && (await checked) && (await npmRun('lint')))) {
+  stopAll();
+  process.exit(1);
+}
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
-/** Each pass's report, and whether it passed. */
-const passes = [];
-const pass = async (report, run) => passes.push({ report, passed: await run });
-// 1. The suites that time pauses, alone.
+// 1. The suites that time pauses, alone (but for the examples at nice 19); 2. the rest.
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
-// 2. The rest, the examples beside them at a low priority.
-await Promise.all([
-  pass('vitest.json', vitest([REST], { report: 'vitest.json' })),
-  pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true })),
-]);
+await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
 // 3. The Node suites on Node 26; 4. the Node 22 subset.
 await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));
 await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));

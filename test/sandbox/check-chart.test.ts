@@ -83,6 +83,37 @@ describe('checkChart', () => {
     expect(check(bar({ width: 1e6 })).refused).toBe('width is 1000000, over 4000');
   });
 
+  it("refuses a step that would make over 100,000 bins, quantiles or keys against its field's range in the inline data, and keeps an honest one", () => {
+    const wave = lineChartSpec(1000); // x from 0 to 999
+    const binned = (bin: Record<string, unknown>, field = 'x') => ({
+      ...wave,
+      mark: 'bar',
+      encoding: { x: { field, bin, type: 'quantitative' }, y: { aggregate: 'count' } },
+    });
+    expect(check(binned({ step: 1e-6 })).refused).toBe('encoding.x.bin makes over 100,000 bins (a step of 0.000001 over a range of 999)');
+    expect(check(binned({ step: 10 })).refused).toBeUndefined();
+    expect(check(binned({ maxbins: 50 })).refused).toBeUndefined();
+    expect(check(binned({ step: 0.001, extent: [0, 1e9] })).refused).toMatch(/makes over 100,000 bins/);
+    expect(check(binned({ steps: [10, 1e-9] })).refused).toMatch(/makes over 100,000 bins/);
+    expect(check(binned({ step: 1 }, 'computed')).refused).toBe(
+      "encoding.x.bin sets a step for a field whose range is not in the chart's inline data (give maxbins instead)",
+    );
+    expect(check(binned({ step: -1 })).refused).toBe('a step at encoding.x.bin is not a positive number');
+    expect(check({ ...wave, transform: [{ bin: { step: 1e-7 }, field: 'y', as: 'b' }] }).refused).toMatch(/^transform\[0\]\.bin makes over/);
+    expect(check({ ...wave, encoding: { x: { field: 'x', type: 'quantitative', scale: { bins: { step: 1e-6, start: 0, stop: 1000 } } } } }).refused).toMatch(
+      /scale\.bins makes over/,
+    );
+    expect(check({ ...wave, transform: [{ quantile: 'y', step: 1e-9 }] }).refused).toMatch(/quantile step .* makes over 100,000 quantiles/);
+    expect(check({ ...wave, transform: [{ quantile: 'y', step: 0.01 }] }).refused).toBeUndefined();
+    expect(check({ ...wave, transform: [{ impute: 'y', key: 'x', keyvals: { start: 0, stop: 1e12 } }] }).refused).toMatch(/keys at .* make over/);
+    expect(check({ ...wave, encoding: { x: { field: 'x', type: 'quantitative', axis: { tickCount: 1e9 } } } }).refused).toBe(
+      'encoding.x.axis.tickCount is 1000000000, over 1000',
+    );
+    // Dates in the inline data are read as milliseconds: a day's bins over a year are kept.
+    const days = { data: { values: [{ d: '2026-01-01' }, { d: '2026-12-31' }] }, mark: 'bar', encoding: { x: { field: 'd', bin: { step: 86_400_000 } } } };
+    expect(check(days).refused).toBeUndefined();
+  });
+
   it('refuses what is not a Vega-Lite v5 or v6 spec', () => {
     expect(check({ $schema: 'https://vega.github.io/schema/vega/v5.json', marks: [] }).refused).toBe('its $schema is not Vega-Lite v5 or v6');
     expect(check('[1]').refused).toBe('the spec is not a JSON object');

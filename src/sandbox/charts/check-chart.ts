@@ -7,14 +7,13 @@
  */
 import type { ChartMimeType, ChartOutput } from '../../shared/types.js';
 import { CHART_LIMITS, MAX_CHART_DEPTH } from '../limits.js';
+import { MAX_GENERATED_ROWS, generatedRowsRefusal, sequenceRows } from './generated-rows.js';
 
 /** A chart as checked, or why it was refused. */
 export type CheckedChart = { chart: ChartOutput; refused?: undefined } | { refused: string; chart?: undefined };
 
 /** The longest expression a spec may hold (the longest in Vega-Lite's examples is a few hundred). */
 export const MAX_EXPRESSION_CHARS = 2000;
-/** The most rows a `sequence` data generator may make, and bins or steps a transform may ask for. */
-export const MAX_GENERATED_ROWS = 100_000;
 /** The widest and tallest a chart may ask to be, in pixels. */
 export const MAX_CHART_SIDE = 4000;
 
@@ -39,6 +38,8 @@ const SIZES: Record<string, number> = {
   maxsteps: MAX_GENERATED_ROWS,
   width: MAX_CHART_SIDE,
   height: MAX_CHART_SIDE,
+  // An axis's or a legend's ticks: each is drawn.
+  tickCount: 1000,
 };
 
 /**
@@ -46,7 +47,8 @@ const SIZES: Record<string, number> = {
  * or `refused` saying why it cannot be drawn. Refused: not a Vega-Lite v5/v6 spec, over
  * `CHART_LIMITS.maxChartChars` or `MAX_CHART_DEPTH` (checked before parsing), not a JSON object,
  * an expression over `MAX_EXPRESSION_CHARS` or calling a function whose cost grows with its
- * arguments, a generator or transform over `MAX_GENERATED_ROWS`, sides over `MAX_CHART_SIDE`.
+ * arguments, a generator, bin step or transform over `MAX_GENERATED_ROWS` (generated-rows.ts), sides
+ * over `MAX_CHART_SIDE`.
  * Removed: every `url` (data, lookups, image marks), `href`, `usermeta` and a binding's `element`,
  * outside inline data values (which a renderer only reads).
  */
@@ -67,7 +69,7 @@ export function checkChart(chart: { mimeType: string; spec: string; note?: strin
   if (spec.$schema !== undefined && !(typeof spec.$schema === 'string' && SCHEMA.test(spec.$schema)))
     return { refused: 'its $schema is not Vega-Lite v5 or v6' };
   const removed: string[] = [];
-  const refused = walk(spec, '', removed);
+  const refused = walk(spec, '', removed) ?? generatedRowsRefusal(spec);
   if (refused) return { refused };
   if (removed.length === 0) return { chart: { mimeType: chart.mimeType as ChartMimeType, spec: text } };
   const shown = removed.slice(0, 5).join(', ') + (removed.length > 5 ? ` and ${removed.length - 5} more` : '');
@@ -130,13 +132,6 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
     if (why) return why;
   }
   return undefined;
-}
-
-/** How many rows a `{start, stop, step}` generator makes (infinite when it is not a finite range). */
-function sequenceRows({ start, stop, step = 1 }: Record<string, unknown>): number {
-  if (typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number' || step === 0) return Number.POSITIVE_INFINITY;
-  const rows = (stop - start) / step;
-  return Number.isFinite(rows) ? Math.max(0, rows) : Number.POSITIVE_INFINITY;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

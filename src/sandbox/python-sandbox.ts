@@ -257,13 +257,13 @@ export class PythonSandbox {
   }
 
   /**
-   * A new sandbox with this one's options, from checkpoint `id` or else the current state (saved as `saveState` saves it, after the calls queued before); neither sees what the other does. Its first result says so (`restoredFrom`).
+   * A new sandbox with this one's options (but `onProgress`, if `options` gives one: the fork's loads are its own), from checkpoint `id` or else the current state (saved as `saveState` saves it, after the calls queued before); neither sees what the other does. Its first result says so (`restoredFrom`).
    * @throws {SandboxStateError} no checkpoint `id`, or the current state cannot be saved (`saveState`'s reasons); this sandbox is unchanged.
    * @throws {SandboxDisposedError} the sandbox was disposed.
    */
-  async fork(id?: string): Promise<PythonSandbox> {
+  async fork(id?: string, options: Pick<SandboxOptions, 'onProgress'> = {}): Promise<PythonSandbox> {
     const from = id === undefined ? savedNow(await this.saveState()) : await this.enqueue(async () => this.timeline.get(id));
-    return new PythonSandbox({ ...(await startSandbox({ ...this.options, savedState: from.state })), forkedFrom: from });
+    return new PythonSandbox({ ...(await startSandbox({ ...this.options, ...options, savedState: from.state })), forkedFrom: from });
   }
 
   /** Stops the worker. Pending and later calls reject with `SandboxDisposedError`. */

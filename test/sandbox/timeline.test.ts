@@ -101,6 +101,18 @@ describe('checkpoints (worker)', () => {
     );
   });
 
+  it("a fork's boot reports to the onProgress it is given, not to its parent's", async ({ createSandbox }) => {
+    const heard = { parent: 0, fork: 0 };
+    const parent = await createSandbox({ ...options, onProgress: () => heard.parent++ });
+    await parent.run('x = 1');
+    const before = heard.parent;
+    const fork = await parent.fork(undefined, { onProgress: () => heard.fork++ });
+    onTestFinished(() => fork.dispose());
+    expect((await fork.run('x')).result).toBe('1');
+    expect(heard.fork).toBeGreaterThan(0);
+    expect(heard.parent).toBe(before);
+  });
+
   it('a state saveState refuses (compiled code loaded) makes no checkpoint, and a rewind to one after it says why', async ({ createSandbox }) => {
     const sandbox = await createSandbox(options);
     await sandbox.run('x = 1');

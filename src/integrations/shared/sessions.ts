@@ -63,6 +63,10 @@ export class SessionSandbox {
   readonly skills: SessionSkills | undefined;
   private current: Promise<PythonSandbox> | undefined;
   private readonly listeners = new Set<(progress: LoadProgress) => void>();
+  /** The sandbox's progress, to the calls that wait on it now. */
+  private readonly report = (progress: LoadProgress) => {
+    for (const listener of this.listeners) listener(progress);
+  };
   private busy = 0;
   private lastActive = Date.now();
   private closed = false;
@@ -128,10 +132,10 @@ export class SessionSandbox {
     }
   }
 
-  /** Starts this new session from `boot`'s interpreter (a fork of another's), booted in its turn; no skills are written into it. */
-  startFrom(boot: () => Promise<PythonSandbox>): Promise<PythonSandbox> {
+  /** Starts this new session from `boot`'s interpreter (a fork of another's, whose progress goes to `onProgress`), booted in its turn; no skills are written into it. */
+  startFrom(boot: (onProgress: (progress: LoadProgress) => void) => Promise<PythonSandbox>): Promise<PythonSandbox> {
     this.line.next();
-    const booting = this.line.run(boot);
+    const booting = this.line.run(() => boot(this.report));
     this.current = booting;
     booting.catch(() => {
       if (this.current === booting) this.current = undefined;
@@ -247,9 +251,7 @@ export class SessionSandbox {
 
   /** A new interpreter, restored from the session's saved state if it has one (or told why not). */
   private async boot(): Promise<PythonSandbox> {
-    const onProgress = (progress: LoadProgress) => {
-      for (const listener of this.listeners) listener(progress);
-    };
+    const onProgress = this.report;
     const unsaved = this.unsaved;
     this.unsaved = undefined;
     if (unsaved) return this.line.skip(unsaved);

@@ -20,13 +20,14 @@ const refuse = async (uri: unknown): Promise<never> => {
 export const refusingLoader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
 
 /**
- * `chart` checked again (it is hostile data wherever it came from), its spec parsed.
+ * `chart` checked again (it is hostile data wherever it came from): its spec parsed, and what the
+ * check removed from it, in one sentence.
  * @throws {Error} the spec is refused: its message says why, in one line.
  */
-export function checkedSpec(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Record<string, unknown> {
+export function checkedSpec(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): { spec: Record<string, unknown>; note?: string } {
   const checked = checkChart(chart);
   if (checked.refused !== undefined) throw new Error(`The chart was refused: ${checked.refused}.`);
-  return JSON.parse(checked.chart.spec) as Record<string, unknown>;
+  return { spec: JSON.parse(checked.chart.spec) as Record<string, unknown>, note: checked.chart.note };
 }
 
 /**
@@ -34,7 +35,7 @@ export function checkedSpec(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Reco
  * @throws {Error} the spec is refused, or vega cannot draw it (the run's result then has no picture of it).
  */
 export async function chartPicture(chart: Pick<ChartOutput, 'mimeType' | 'spec'>): Promise<ImageOutput> {
-  const compiled = vegaLite.compile(checkedSpec(chart) as never, { logger: vega.logger(vega.None) }).spec;
+  const compiled = vegaLite.compile(checkedSpec(chart).spec as never, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
     renderer: 'none',
     loader: refusingLoader as never,

@@ -16,6 +16,7 @@ export const CHART_STYLE = `
 .cec-chart-caption { margin: 0.4em 0 0; font-size: 0.85em; overflow-wrap: anywhere; }
 .cec-chart-title { font-weight: 600; }
 .cec-chart-description { color: var(--_muted, inherit); }
+.cec-chart-note { margin: 0.3em 0 0; font-size: 0.85em; color: var(--_muted, inherit); overflow-wrap: anywhere; }
 .cec-chart-data { margin-top: 0.35em; font-size: 0.85em; }
 .cec-chart-data > summary { cursor: pointer; width: max-content; max-width: 100%; }
 .cec-chart-table { overflow: auto; max-height: 16em; margin-top: 0.35em; border: 1px solid var(--_border, rgb(128 128 128 / 40%)); border-radius: 4px; }

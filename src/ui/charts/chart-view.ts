@@ -43,10 +43,10 @@ export interface ChartView {
  *   `element` is then left empty, for the caller's fallback.
  */
 export async function showChart(element: HTMLElement, spec: string, options: ShowChartOptions): Promise<ChartView> {
-  const parsed = checkedSpec({ mimeType: options.mimeType ?? 'application/vnd.vegalite.v6+json', spec });
+  const { spec: parsed, note } = checkedSpec({ mimeType: options.mimeType ?? 'application/vnd.vegalite.v6+json', spec });
   const text = chartText(parsed);
   const name = text.title ?? options.name;
-  const parts = figureFor(name, text.description, text.table);
+  const parts = figureFor(name, text.description, text.table, note);
   element.replaceChildren(parts.figure);
   let result: Result;
   try {
@@ -97,7 +97,12 @@ function tooltipHtml(value: unknown, html: (value: unknown) => string): string {
  * The figure: the plot (one tab stop, named, scrolling sideways when wider than its place), the
  * caption, and the data in a table behind a disclosure (its summary is the next tab stop).
  */
-function figureFor(name: string, description: string | undefined, table: ChartTable | undefined): { figure: HTMLElement; plot: HTMLElement } {
+function figureFor(
+  name: string,
+  description: string | undefined,
+  table: ChartTable | undefined,
+  note: string | undefined,
+): { figure: HTMLElement; plot: HTMLElement } {
   const figure = el('figure', 'cec-chart');
   const style = el('style');
   style.textContent = CHART_STYLE;
@@ -117,6 +122,13 @@ function figureFor(name: string, description: string | undefined, table: ChartTa
     caption.append(' ', about);
   }
   figure.append(style, frame, caption);
+  // What the page's own check took out (a saved or a model's chart, which no run checked): said, not hidden.
+  if (note) {
+    const removed = el('p', 'cec-chart-note');
+    removed.setAttribute('role', 'note');
+    removed.textContent = `This chart was drawn without parts: ${note}.`;
+    figure.append(removed);
+  }
   if (table) figure.append(tableFor(name, table));
   return { figure, plot };
 }

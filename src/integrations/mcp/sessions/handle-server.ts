@@ -109,7 +109,7 @@ async function forkHandle(
     });
     const minted = handles.mint();
     forked = minted.handle;
-    const fork = await minted.session.startFrom(() => from.sandbox.fork(from.id));
+    const fork = await minted.session.startFrom((onProgress) => from.sandbox.fork(from.id, { onProgress }));
     const started = checkpointName(fork, 0);
     return {
       content: [

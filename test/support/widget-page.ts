@@ -180,6 +180,30 @@ function readIndexedDb(page: Page, countOf?: string): Promise<string | number> {
 }
 
 /** What a test file talking to the fake Gemini works with (see `useFakeGemini`). */
+/**
+ * In the page: stores `record` as chat0's saved conversation, as the widget's own store keeps it
+ * (a record the widget restores on its next load). Without `record`, the page's
+ * `__conversationRecord` (one built in the page, too large to send over the driver's channel).
+ */
+export async function putConversation(record?: unknown): Promise<void> {
+  const value = record ?? (window as unknown as { __conversationRecord: unknown }).__conversationRecord;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open('code-exec-chat');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction('conversations', 'readwrite');
+      tx.objectStore('conversations').put(value, 'chat0');
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
 export interface FakeGeminiWorld {
   browser: Browser;
   /** The built site, served with COOP/COEP. */

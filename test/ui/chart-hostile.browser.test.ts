@@ -15,7 +15,7 @@ import { expectNoViolations } from '../support/axe.js';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { lineChartSpec } from '../support/chart-specs.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, useChromium } from '../support/widget-page.js';
+import { SERVE_ROOT, putConversation, useChromium } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 150_000;
 const V6 = 'application/vnd.vegalite.v6+json';
@@ -84,7 +84,7 @@ async function saveConversation(page: Page, specs: Specs): Promise<void> {
         { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '' } },
         ...specs.map((entry) => ({ inlineData: { mimeType: V6, data: btoa(textOf(entry)) } })),
       ];
-      const record = {
+      (window as unknown as { __conversationRecord: unknown }).__conversationRecord = {
         format: 'code-exec-chat/conversation@1',
         savedAt: Date.now(),
         execution: 'local',
@@ -95,21 +95,10 @@ async function saveConversation(page: Page, specs: Specs): Promise<void> {
         history: [],
         sent: [{ text: 'Chart it.', attachments: [] }],
       };
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('code-exec-chat');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      await new Promise((resolve, reject) => {
-        const tx = db.transaction('conversations', 'readwrite');
-        tx.objectStore('conversations').put(record, 'chat0');
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
     },
     { specs, V6 },
   );
+  await page.evaluate(putConversation);
 }
 
 /** Each chart of the transcript once it is drawn or refused: its outcome and the note under it. */

@@ -15,7 +15,7 @@ import { playDemoInPage } from '../support/engines/play-demo.js';
 import { type Driver, centreOf, chromium, countOf, firefox, focusPath, until, useEngine, webkit } from '../support/engines/drivers.js';
 import { expectNoViolations } from '../support/axe.js';
 import { useStaticServer } from '../support/use-static-server.js';
-import { SERVE_ROOT, pickDemo, screenshot, sendAndWait, useChromium, waitForSandbox } from '../support/widget-page.js';
+import { SERVE_ROOT, pickDemo, putConversation, screenshot, sendAndWait, useChromium, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 150_000;
 const CHART_DEMO = '/test/ui/pages/host.html?demo=/test/ui/pages/chart.recording.json';
@@ -156,44 +156,27 @@ describe('Chromium: the chart chunk', () => {
 
       // A saved conversation whose cell made a chart that Node drew (its spec, then its PNG).
       const spec = JSON.stringify({ title: 'Saved sales', data: { values: [{ a: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'quantitative' } } });
-      await page.evaluate(
-        async ({ spec, png }) => {
-          const record = {
-            format: 'code-exec-chat/conversation@1',
-            savedAt: Date.now(),
-            execution: 'local',
-            entries: [
-              { kind: 'user', text: 'Chart it.', attachments: [] },
-              {
-                kind: 'model',
-                state: 'done',
-                live: [],
-                parts: [
-                  { executableCode: { code: 'display(spec)', language: 'PYTHON' } },
-                  { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '' } },
-                  { inlineData: { mimeType: 'application/vnd.vegalite.v6+json', data: btoa(spec) } },
-                  { inlineData: { mimeType: 'image/png', data: png } },
-                ],
-              },
+      await page.evaluate(putConversation, {
+        format: 'code-exec-chat/conversation@1',
+        savedAt: Date.now(),
+        execution: 'local',
+        entries: [
+          { kind: 'user', text: 'Chart it.', attachments: [] },
+          {
+            kind: 'model',
+            state: 'done',
+            live: [],
+            parts: [
+              { executableCode: { code: 'display(spec)', language: 'PYTHON' } },
+              { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '' } },
+              { inlineData: { mimeType: 'application/vnd.vegalite.v6+json', data: Buffer.from(spec).toString('base64') } },
+              { inlineData: { mimeType: 'image/png', data: PNG_1X1_BASE64 } },
             ],
-            history: [],
-            sent: [{ text: 'Chart it.', attachments: [] }],
-          };
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const open = indexedDB.open('code-exec-chat');
-            open.onsuccess = () => resolve(open.result);
-            open.onerror = () => reject(open.error);
-          });
-          await new Promise((resolve, reject) => {
-            const tx = db.transaction('conversations', 'readwrite');
-            tx.objectStore('conversations').put(record, 'chat0');
-            tx.oncomplete = resolve;
-            tx.onerror = () => reject(tx.error);
-          });
-          db.close();
-        },
-        { spec, png: PNG_1X1_BASE64 },
-      );
+          },
+        ],
+        history: [],
+        sent: [{ text: 'Chart it.', attachments: [] }],
+      });
       await page.goto(`${site.server.origin}/test/ui/pages/host.html`);
       const fallback = page.locator('code-exec-chat cec-chart figure.chart-fallback');
       await expect.poll(() => fallback.count(), { timeout: 30_000 }).toBe(1);

@@ -69,7 +69,9 @@ function embedOptions(theme: ChartTheme): EmbedOptions {
     logLevel: 1,
     // Transparent, so the chart sits on the page's surface in either theme.
     ...(theme === 'dark' && { theme: 'dark' as const }),
-    config: { background: 'transparent' },
+    // An image mark never shows anything here (every URL is removed), so it stays out of the
+    // accessibility tree, where it would be an image without a name.
+    config: { background: 'transparent', image: { aria: false } },
     tooltip: { theme, formatTooltip: tooltipHtml },
   };
 }

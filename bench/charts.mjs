@@ -129,9 +129,10 @@ async function timePictures(renderChart, renderChartSvg, lineChartSpec, rounds, 
 
 /**
  * In the page (sent as source: nothing from this module's scope). Plays the demo the page's
- * widget was given and watches its DOM. `chart`: the time from the run's end (its cell's `ok`
- * badge) to the chart's bars (the browser paints them at its next frame); else, once the answer is
- * in, how many times the page asked for the chart chunk.
+ * widget was given and watches its DOM. `chart`: the time from the run's end (the sandbox's
+ * answer to the chat's `run`) to the chart's bars (the browser paints them at its next frame),
+ * the chart's picture for the model included; else, once the answer is in, how many times the
+ * page asked for the chart chunk.
  */
 async function playedDemo({ timeoutMs, chart }) {
   const started = performance.now();
@@ -154,15 +155,22 @@ async function playedDemo({ timeoutMs, chart }) {
     }
   };
   const chat = await until('the chat', () => document.querySelector('code-exec-chat'));
-  await until("the chat's Python", () => chat.sandbox);
-  await until('the demo prompt', () => find('textarea')?.value);
+  const sandbox = await until("the chat's Python", () => chat.sandbox);
+  // The run's end is when the sandbox answers, before the page draws the chart's picture for the
+  // model and shows the result: both are part of the wait the reader sees.
   let runEnd;
+  const run = sandbox.run.bind(sandbox);
+  sandbox.run = async (...args) => {
+    const result = await run(...args);
+    runEnd ??= performance.now();
+    return result;
+  };
+  await until('the demo prompt', () => find('textarea')?.value);
   let painted;
   // A mutation observer: its callbacks run between the microtasks that draw, where a timer could
   // only run once the whole task (Lit's render and the chart's drawing) had ended.
   const observer = new MutationObserver(() => {
     const now = performance.now();
-    if (runEnd === undefined && find('.cell .badge.ok')) runEnd = now;
     if (runEnd !== undefined && painted === undefined && find('cec-chart svg.marks .mark-rect path')) painted = now;
   });
   if (chart) observer.observe(chat.shadowRoot, { subtree: true, childList: true, attributes: true });

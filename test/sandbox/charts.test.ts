@@ -1,7 +1,13 @@
-/** Charts from Python (Vega-Lite dicts, Altair-like objects) through a real run, against the built library. */
+/**
+ * Charts from Python (Vega-Lite dicts, Altair-like objects) through a real run, against the built
+ * library; and the real Altair from Pyodide's lock file, where the Pyodide CDN answers (the
+ * stand-in here and test/python/real-libraries.test.ts, real Altair under CPython, take its path
+ * where it does not).
+ */
 import { describe, expect, it } from 'vitest';
 import type { PythonSandbox } from '../../dist/index.node.js';
 import { CHART_LIMITS } from '../../src/sandbox/limits.js';
+import { defaultPackageBaseUrl } from '../../src/shared/pyodide-defaults.js';
 import { lineChartSpec, STAND_IN_ALTAIR, useSandbox } from '../support/fixtures.js';
 
 let sandbox: PythonSandbox;
@@ -75,5 +81,29 @@ describe('charts', () => {
     expect(spec.mark).toEqual({ type: 'point' });
     expect(r.charts[0].note).toContain('data.url, mark.href');
     expect(r.output).toContain('[chart 1 removed what a chart may not hold');
+  });
+});
+
+/** Why the real wheels cannot be had here, or undefined when the CDN answers for this Pyodide. */
+async function cdnMissing(): Promise<string | undefined> {
+  const { version } = (await import('pyodide/package.json', { with: { type: 'json' } })).default as { version: string };
+  const url = `${defaultPackageBaseUrl(version)}pyodide-lock.json`;
+  try {
+    const answer = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    return answer.ok ? undefined : `needs the internet: ${url} answered ${answer.status}`;
+  } catch (error) {
+    return `needs the internet: ${url} is not reachable (${(error as Error).message})`;
+  }
+}
+const missing = await cdnMissing();
+
+describe.skipIf(!!missing)(missing ? `real Altair from the Pyodide CDN (skipped: ${missing})` : 'real Altair from the Pyodide CDN', () => {
+  it('an Altair chart built from alt.Data, as the last expression, is one Vega-Lite v6 chart', { timeout: 120_000 }, async () => {
+    const r = await sandbox.run(
+      'import altair as alt\nalt.renderers.enable("mimetype")\nalt.Chart(alt.Data(values=[{"a": "x", "b": 1}, {"a": "y", "b": 2}])).mark_bar().encode(x="a:N", y="b:Q")',
+    );
+    expect(r.outcome).toBe('OUTCOME_OK');
+    expect(r.charts.map((c) => c.mimeType)).toEqual([V6]);
+    expect(JSON.parse(r.charts[0].spec).mark).toEqual({ type: 'bar' });
   });
 });

@@ -80,13 +80,14 @@ export { lineChartSpec } from './chart-specs.js';
 
 /**
  * Python: a stand-in for Altair's chart (`alt.Chart` under `alt.renderers.enable('mimetype')`),
- * whose `_repr_mimebundle_` gives a real v6 spec, so the path runs where Altair's wheels are not.
+ * whose `_repr_mimebundle_` gives a real v6 spec as Altair 6 does (a bundle and its metadata, under
+ * `application/vnd.vegalite.v6.json`), so the path runs where Altair's wheels are not.
  */
 export const STAND_IN_ALTAIR = `class Chart:
     def __init__(self, spec):
         self.spec = spec
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"application/vnd.vegalite.v6+json": self.spec, "text/plain": "<Chart>"}
+        return {"application/vnd.vegalite.v6.json": self.spec, "text/plain": "<Chart>"}, {}
     def __repr__(self):
         return "alt.Chart(...)"
 `;

@@ -1,7 +1,7 @@
 /**
  * Charts in the widget, in Chromium, Firefox ESR and WebKitGTK: a recorded answer whose cell
- * builds a Vega-Lite dict and passes it to `display()` (run live, in the page's Python) shows a
- * live chart: its tooltip on hover, its legend selection on a click, the chart and its data table
+ * builds a Vega-Lite dict and passes it to `display()`, and one whose cell ends with an Altair-like
+ * chart (run live, in the page's Python), each shows a live chart: its tooltip on hover, its legend selection on a click, the chart and its data table
  * on the Tab order, no axe violation, and no call of `eval` or `Function` from the widget's code
  * while it draws. Then, in Chromium: a conversation without charts never asks for the chart's
  * chunk, and with the chunk refused, a saved chart shows its PNG and a one-line note.
@@ -18,7 +18,14 @@ import { useStaticServer } from '../support/use-static-server.js';
 import { SERVE_ROOT, pickDemo, putConversation, screenshot, sendAndWait, useChromium, waitForSandbox } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 150_000;
-const CHART_DEMO = '/test/ui/pages/host.html?demo=/test/ui/pages/chart.recording.json';
+/** The recorded answers: a cell that passes a Vega-Lite dict to `display()`, and one whose last expression is an Altair-like chart. */
+const CHART_DEMOS = [
+  { what: 'a Vega-Lite dict passed to display()', demo: '/test/ui/pages/host.html?demo=/test/ui/pages/chart.recording.json' },
+  {
+    what: "an Altair chart as its last expression (a stand-in whose _repr_mimebundle_ gives Altair's v6 bundle)",
+    demo: '/test/ui/pages/host.html?demo=/test/ui/pages/chart-altair.recording.json',
+  },
+];
 
 /**
  * Counts calls of `eval` and `Function` (and `Function` reached as a function's constructor) made
@@ -86,10 +93,10 @@ describe.each([chromium(), firefox(), webkit()])('$name', (engine) => {
   const pages = useEngine(engine, TIMEOUT_MS);
 
   describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` : 'a live chart', () => {
-    test(
-      'a cell that builds a Vega-Lite dict shows a live chart: tooltip on hover, legend filter on click, chart and table on the Tab order, no axe violation, no eval',
-      async () => {
-        const page = await pages.open(CHART_DEMO);
+    test.each(CHART_DEMOS)(
+      'a cell with $what shows a live chart: tooltip on hover, legend filter on click, chart and table on the Tab order, no axe violation, no eval',
+      async ({ demo }) => {
+        const page = await pages.open(demo);
         await page.evaluate(trapEval);
         const played = await page.evaluate(playDemoInPage, null, TIMEOUT_MS);
         expect(played.transcript).toContain('The chart shows 111 units');

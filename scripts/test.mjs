@@ -2,11 +2,11 @@
  * `npm test`: sets the machine up and runs every test, in this order:
  *
  * 0. At once: the machine's set-up (scripts/prepare-test-machine.mjs: apt installs, test data,
- *    mostly waiting on the network and disk) beside the build, then the type check and the API
- *    reference (`npm run docs`); then lint (ruff's install needs the python3 that the set-up may
- *    install). Beside them, the Node binaries of the passes (scripts/node-binary.mjs): this
- *    script starts on any Node (the machine's own may be older than the package supports) and
- *    runs none of the tests.
+ *    mostly waiting on the network and disk) beside the build, and the Node binaries of the
+ *    passes (scripts/node-binary.mjs): this script starts on any Node (the machine's own may be
+ *    older than the package supports) and runs none of the tests. Then, at nice 19 beside step 1,
+ *    the checks: the type check, the API reference (`npm run docs`) and lint (ruff's install
+ *    needs the python3 that the set-up may install); a failed check ends the run after step 1.
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
  *    stops). Which test runs in which pass is test/passes.mjs.
@@ -15,7 +15,7 @@
  *    From the end of the build and the set-up to the end of step 2: the example projects
  *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
  *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
- *    of about 1.6 cores alone). The type check and step 1 leave about half of both cores idle
+ *    of about 1.6 cores alone). Step 1 leaves about half of both cores idle
  *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
  *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
  *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
@@ -84,6 +84,7 @@ function prefixLines(from, to, prefix) {
 
 const node = (...args) => step(process.execPath, args);
 const npmRun = (name) => step('npm', ['run', name]);
+const lowNpmRun = (name) => step('npm', ['run', name], { lowPriority: true });
 
 const oldReports = existsSync(RESULTS) ? readdirSync(RESULTS).filter(isReport) : [];
 for (const name of oldReports) rmSync(join(RESULTS, name));
@@ -91,31 +92,42 @@ for (const name of oldReports) rmSync(join(RESULTS, name));
 const passes = [];
 const pass = async (report, run) => passes.push({ report, passed: await run });
 
-// 0. Set-up beside the build and the type check, and the Node binaries of the passes (installed
-// from the npm registry unless the machine has them: about 5 s each); then lint.
+// 0. Set-up beside the build, and the Node binaries of the passes (installed from the npm registry
+// unless the machine has them: about 5 s each).
 const setUp = node(script('prepare-test-machine.mjs'));
 const nodes = Promise.all(PASS_NODES.map(nodeBinary)).catch((error) => console.error(error.message));
 const built = await npmRun('build');
-// The API reference too, which fails on an undocumented export (about 10 s).
-const checked = built && npmRun('typecheck').then((typed) => typed && npmRun('docs'));
+// The checks: the type check, the API reference (which fails on an undocumented export) and lint
+// (ruff needs the python3 the set-up may install), at a low priority beside what follows; about
+// 45 s of both cores alone. A failure ends the run once the suites that time pauses are done.
+const checked =
+  built &&
+  lowNpmRun('typecheck')
+    .then((typed) => typed && lowNpmRun('docs'))
+    .then((documented) => documented && setUp)
+    .then((machine) => machine && lowNpmRun('lint'));
 const [node24] = (await nodes) ?? [];
 const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
 // The examples need the build, the machine's browsers and Node 24 only: they start now, at a low
 // priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves
-// (the type check and the suites that time pauses leave about half of both cores idle).
+// (the suites that time pauses leave about half of both cores idle).
 const ready = built && node24 && (await setUp);
 const examples = ready
   ? pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }))
   : undefined;
-if (!(ready && (await checked) && (await npmRun('lint')))) {
+if (!ready) {
   stopAll();
   process.exit(1);
 }
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-// 1. The suites that time pauses, alone (but for the examples at nice 19); 2. the rest.
+// 1. The suites that time pauses, alone (but for the examples and the checks at nice 19); 2. the rest.
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
+if (!(await checked)) {
+  stopAll();
+  process.exit(1);
+}
 await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
 // 3. The Node suites on Node 26; 4. the Node 22 subset.
 await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));

@@ -63,7 +63,13 @@ export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.
  * checkpoints, rewinds and forks, which restart points' saves and saved-state.test.ts's restores
  * make, directly and through the MCP tools; the chart app's resource and tool metadata, which
  * the MCP SDK serves; a hostile downstream server, whose stream the gateway's own checks leave
- * unread and bounded). About 600 s of a test file at a time there.
+ * unread and bounded; what a disposed sandbox leaves reachable and what the host keeps of a
+ * dropped result, which are our own references; the Deno boundary's side of a run and of a save,
+ * which is Deno whatever Node starts it, while mcp-stdio.test.ts and mcp-http.test.ts start it
+ * from both; a restored save's memory bounds, which the host's own unpacking answers; the MCP
+ * server's own bookkeeping of task ids, boots in line, evictions' saves and the gateway's
+ * sessions, over the same HTTP that mcp-http.test.ts takes on both; a bench helper's reading of
+ * /proc). About 700 s of a test file at a time there.
  */
 export const FIRST_PASS_ONLY = [
   'test/sandbox/snapshot.test.ts',
@@ -91,6 +97,17 @@ export const FIRST_PASS_ONLY = [
   'test/integrations/mcp-timeline.test.ts',
   'test/integrations/mcp-apps.test.ts',
   'test/integrations/mcp-hostile-downstream.test.ts',
+  'test/sandbox/collected.test.ts',
+  'test/sandbox/dropped-results.test.ts',
+  'test/sandbox/deno-isolation.test.ts',
+  'test/sandbox/saved-state-pauses.test.ts',
+  'test/sandbox/saved-state-host-memory.test.ts',
+  'test/integrations/mcp-restore-memory.test.ts',
+  'test/integrations/mcp-tasks-handle.test.ts',
+  'test/integrations/boot-admission.test.ts',
+  'test/integrations/closing-save.test.ts',
+  'test/integrations/mcp-gateway-sessions.test.ts',
+  'test/bench/cpu-throttle.test.ts',
 ];
 
 /**

@@ -5,6 +5,7 @@
  * removed (URLs, links, user metadata, bindings to the page's elements) and expressions are
  * bounded. What was removed, or why the chart was refused, is said in one sentence.
  */
+import { isObject } from '../../common/json-object.js';
 import type { ChartMimeType, ChartOutput } from '../../shared/types.js';
 import { CHART_LIMITS, MAX_CHART_DEPTH } from '../limits.js';
 import { MAX_GENERATED_ROWS, generatedRowsRefusal, sequenceRows } from './generated-rows.js';
@@ -65,7 +66,7 @@ export function checkChart(chart: { mimeType: string; spec: string; note?: strin
   } catch {
     return { refused: 'the spec is not valid JSON' };
   }
-  if (!isRecord(spec)) return { refused: 'the spec is not a JSON object' };
+  if (!isObject(spec)) return { refused: 'the spec is not a JSON object' };
   if (spec.$schema !== undefined && !(typeof spec.$schema === 'string' && SCHEMA.test(spec.$schema)))
     return { refused: 'its $schema is not Vega-Lite v5 or v6' };
   const removed: string[] = [];
@@ -107,7 +108,7 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
     }
     return undefined;
   }
-  if (!isRecord(node)) return undefined;
+  if (!isObject(node)) return undefined;
   for (const key of Object.keys(node)) {
     const value = node[key];
     const at = path ? `${path}.${key}` : key;
@@ -124,7 +125,7 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
       if (REGEX_REPLACE.test(value)) return `the expression at ${at} calls replace with a regular expression, which charts may not use`;
     }
     if (typeof value === 'number' && key in SIZES && value > SIZES[key]) return `${at} is ${value}, over ${SIZES[key]}`;
-    if (key === 'sequence' && isRecord(value) && sequenceRows(value) > MAX_GENERATED_ROWS)
+    if (key === 'sequence' && isObject(value) && sequenceRows(value) > MAX_GENERATED_ROWS)
       return `the sequence at ${at} makes over ${MAX_GENERATED_ROWS.toLocaleString('en')} rows`;
     // Inline data is only read, never fetched or run: a row may hold a "url" or an "href" field.
     if (key === 'values' || (key === 'datasets' && path === '')) continue;
@@ -132,10 +133,6 @@ function walk(node: unknown, path: string, removed: string[]): string | undefine
     if (why) return why;
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -5,6 +5,7 @@
  * the drawing process runs out of its memory cap, but a page draws on its own main thread with no
  * cap, so such a chart is refused before anything draws it.
  */
+import { isObject } from '../../common/json-object.js';
 
 /** The most rows a `sequence` data generator may make, and bins, quantiles or keys a transform may ask for. */
 export const MAX_GENERATED_ROWS = 100_000;
@@ -31,17 +32,17 @@ function visit(node: unknown, path: string, extents: Map<string, [number, number
     }
     return undefined;
   }
-  if (!isRecord(node)) return undefined;
+  if (!isObject(node)) return undefined;
   for (const [key, value] of Object.entries(node)) {
     const at = path ? `${path}.${key}` : key;
     // Inline data is only read: its rows hold any keys.
     if (key === 'values' || (key === 'datasets' && path === '')) continue;
     const why =
-      ((key === 'bin' || key === 'bins') && isRecord(value) && binsRefusal(value, at, node.field, extents)) ||
+      ((key === 'bin' || key === 'bins') && isObject(value) && binsRefusal(value, at, node.field, extents)) ||
       (key === 'quantile' && typeof node.step === 'number' && !(node.step > 0 && 1 / node.step <= MAX_GENERATED_ROWS)
         ? `the quantile step at ${path || 'the top'} makes over ${MAX} quantiles`
         : undefined) ||
-      (key === 'keyvals' && isRecord(value) && sequenceRows(value) > MAX_GENERATED_ROWS ? `the keys at ${at} make over ${MAX} rows` : undefined) ||
+      (key === 'keyvals' && isObject(value) && sequenceRows(value) > MAX_GENERATED_ROWS ? `the keys at ${at} make over ${MAX} rows` : undefined) ||
       visit(value, at, extents);
     if (why) return why;
   }
@@ -72,7 +73,7 @@ function inlineExtents(spec: Record<string, unknown>): Map<string, [number, numb
   const addRows = (rows: unknown) => {
     if (!Array.isArray(rows)) return;
     for (const row of rows) {
-      if (!isRecord(row)) continue;
+      if (!isObject(row)) continue;
       for (const [field, raw] of Object.entries(row)) {
         const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
         if (!Number.isFinite(value)) continue;
@@ -83,17 +84,13 @@ function inlineExtents(spec: Record<string, unknown>): Map<string, [number, numb
   };
   const find = (node: unknown, path: string) => {
     if (Array.isArray(node)) for (const item of node) find(item, path);
-    else if (isRecord(node))
+    else if (isObject(node))
       for (const [key, value] of Object.entries(node)) {
         if (key === 'values') addRows(value);
-        else if (key === 'datasets' && path === '' && isRecord(value)) for (const rows of Object.values(value)) addRows(rows);
+        else if (key === 'datasets' && path === '' && isObject(value)) for (const rows of Object.values(value)) addRows(rows);
         else find(value, key);
       }
   };
   find(spec, '');
   return extents;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -327,12 +327,16 @@ function siteExtras(outDir: string): Plugin {
  * dist/widget.js: one self-contained ES module, so embedding is one script tag; and beside it
  * dist/widget-chart.js, the chart view (vega, vega-lite and vega-embed: bigger than the rest of the
  * widget), which widget.js imports relative to its own URL the first time a conversation shows a
- * chart. Each is built alone (no shared chunks), so a page without charts loads one file. They
+ * chart (and the sandbox's check of a run's charts, the first time a run makes one). Each is built
+ * alone (no shared chunks), so a page without charts loads one file. They
  * sit beside the lib build's worker.js and pyodide/ because the sandbox code inside finds both
  * relative to its own URL (import.meta.url). The page loads them like any embedder would.
  */
 async function buildWidget(outDir: string): Promise<void> {
   const chartView = join(root, 'src/ui/charts/chart-view.ts');
+  // The sandbox loads its chart check when a run makes a chart; the chart chunk re-exports it.
+  const chartCheck = join(root, 'src/sandbox/charts/check-chart.ts');
+  const checkLoader = join(root, 'src/sandbox/charts/checked-charts.ts');
   const one = (entry: string, fileName: string, plugins: Plugin[] = []) =>
     build({
       configFile: false,
@@ -355,7 +359,7 @@ async function buildWidget(outDir: string): Promise<void> {
     enforce: 'pre',
     async resolveId(source, importer, options) {
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (resolved?.id === chartView) return { id: './widget-chart.js', external: true };
+      if (resolved?.id === chartView || (resolved?.id === chartCheck && importer === checkLoader)) return { id: './widget-chart.js', external: true };
       return resolved;
     },
   };

@@ -1,6 +1,8 @@
 /** The host's check of a chart's spec (src/sandbox/charts/check-chart.ts): hostile specs, in Node. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkChart, checkCharts, nestingDepth } from '../../src/sandbox/charts/check-chart.js';
+import { withCheckedCharts } from '../../src/sandbox/charts/checked-charts.js';
+import type { ChartOutput } from '../../src/shared/types.js';
 import { CHART_LIMITS, DEFAULT_LIMITS, MAX_CHART_DEPTH } from '../../src/sandbox/limits.js';
 import { validateRunResult } from '../../src/sandbox/session/worker-answers.js';
 import { lineChartSpec } from '../support/fixtures.js';
@@ -140,7 +142,7 @@ describe("a worker's charts", () => {
   const answer = (charts: unknown) => ({ status: 'ok', output: '', stdout: '', stderr: '', images: [], files: [], streamedChunks: 0, heapBytes: 0, charts });
   const spec = (chars: number) => ({ mimeType: V6, spec: 'x'.repeat(chars) });
 
-  it('are taken within CHART_LIMITS, shape only (their content is checked when the result is made)', () => {
+  it('are taken within CHART_LIMITS, shape only (their content is checked once the answer is whole)', () => {
     expect(validateRunResult(answer([spec(10)]), DEFAULT_LIMITS).charts).toEqual([spec(10)]);
     expect(validateRunResult(answer(undefined), DEFAULT_LIMITS).charts).toEqual([]);
   });
@@ -155,5 +157,44 @@ describe("a worker's charts", () => {
     expect(() => validateRunResult(answer([{ mimeType: 'text/html', spec: '{}' }]), DEFAULT_LIMITS)).toThrow(/malformed chart/);
     const forged = { mimeType: V6, spec: '{}', image: { mimeType: 'image/png', data: '' }, note: 'trust me' };
     expect(validateRunResult(answer([forged]), DEFAULT_LIMITS).charts).toEqual([{ mimeType: V6, spec: '{}' }]); // only the host adds images and notes
+  });
+});
+
+describe("a worker's answer with charts (withCheckedCharts)", () => {
+  const answer = (charts: ChartOutput[], output = 'done') => ({
+    status: 'ok' as const,
+    output,
+    stdout: output,
+    stderr: '',
+    images: [],
+    files: [],
+    streamedChunks: 0,
+    heapBytes: 0,
+    charts,
+  });
+  const honest = { mimeType: V6, spec: JSON.stringify({ mark: 'bar', data: { values: [{ a: 1 }] } }) } as const;
+  const linked = { mimeType: V6, spec: JSON.stringify({ mark: 'bar', data: { url: 'http://127.0.0.1:9/canary' } }) } as const;
+
+  it('has its charts checked, and what was removed said in its output', async () => {
+    const checked = await withCheckedCharts(answer([honest, linked]));
+    expect(checked.charts.map((chart) => chart.note)).toEqual([undefined, expect.stringMatching(/data\.url/)]);
+    expect(checked.output).toMatch(/^done\n\[chart 2 removed .*data\.url\]\n$/);
+    expect(checked.stderr).toBe(checked.output.slice('done\n'.length));
+  });
+
+  it('keeps no chart when the check cannot load, and says why', async () => {
+    const checked = await withCheckedCharts(answer([honest, linked]), () => Promise.reject(new Error('Failed to fetch widget-chart.js')));
+    expect(checked.charts).toEqual([]);
+    expect(checked.output.split('\n').slice(1, 3)).toEqual([
+      '[chart 1 refused: the chart check could not be loaded (Failed to fetch widget-chart.js)]',
+      '[chart 2 refused: the chart check could not be loaded (Failed to fetch widget-chart.js)]',
+    ]);
+  });
+
+  it('loads nothing when the run made no chart', async () => {
+    const load = vi.fn(() => Promise.reject(new Error('not asked for')));
+    const plain = answer([]);
+    expect(await withCheckedCharts(plain, load)).toBe(plain);
+    expect(load).not.toHaveBeenCalled();
   });
 });

@@ -5,7 +5,6 @@
  */
 import type { WorkerRunResult } from '../../shared/protocol.js';
 import type { OutputChunk, PythonErrorInfo, RunResult } from '../../shared/types.js';
-import { checkCharts } from '../charts/check-chart.js';
 
 /** Why the host stopped a run. */
 export type StopReason = 'timeout' | 'interrupt';
@@ -24,7 +23,8 @@ export interface Kept {
 
 /** A worker's answer as a result (the host adds `stateLost` and `durationMs`). */
 export function fromWorker(r: WorkerRunResult, stopReason: StopReason | undefined, timeoutMs: number): Omit<RunResult, 'stateLost' | 'durationMs'> {
-  const base = withCharts({ output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, files: r.files }, r.charts);
+  // The charts were checked when the answer came (withCheckedCharts).
+  const base = { output: r.output, stdout: r.stdout, stderr: r.stderr, result: r.result, images: r.images, charts: r.charts, files: r.files };
   if (r.status === 'ok') return { ...base, outcome: 'OUTCOME_OK' };
   if (r.status === 'interrupted' && stopReason) {
     // The KeyboardInterrupt traceback shows where the code was; the note says why it stopped.
@@ -57,7 +57,7 @@ export interface LostRun {
 
 /** A run whose interpreter was lost, as a result. */
 export function lostRun({ fatal, streamed, stopReason, timeoutMs, durationMs, crash, filesNote, kept }: LostRun): RunResult {
-  const output = withCharts(fatal ?? joinChunks(streamed), fatal?.charts ?? []);
+  const output = { ...(fatal ?? joinChunks(streamed)), charts: fatal?.charts ?? [] };
   const restarted = kept?.restarted ?? GONE;
   let error: PythonErrorInfo;
   if (stopReason === 'timeout') error = timeoutError(timeoutMs, true, restarted);
@@ -115,15 +115,6 @@ function withNote<T extends { output: string; stderr: string }>(fields: T, error
   const line = `[${error.name}: ${error.message}]\n`;
   const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
   return { ...fields, output: fields.output + sep(fields.output) + line, stderr: fields.stderr + sep(fields.stderr) + line };
-}
-
-/** The fields with the charts as checked (`checkCharts`), and a line in the output for each chart refused or changed. */
-function withCharts<T extends { output: string; stderr: string }>(fields: T, charts: WorkerRunResult['charts']): T & Pick<RunResult, 'charts'> {
-  const checked = checkCharts(charts);
-  if (!checked.notes) return { ...fields, charts: checked.charts };
-  const sep = (text: string) => (text && !text.endsWith('\n') ? '\n' : '');
-  const { output, stderr } = fields;
-  return { ...fields, output: output + sep(output) + checked.notes, stderr: stderr + sep(stderr) + checked.notes, charts: checked.charts };
 }
 
 /** Streamed chunks as the result's three output fields (the worker capped them already). */

@@ -10,6 +10,7 @@ import { ProtocolError, SandboxFileTooLargeError } from '../errors.js';
 import { IMPORT_NAME, MAX_INDEX_NAMES_PER_REQUEST } from '../../shared/protocol.js';
 import { FUNCTION_LIMITS } from '../../shared/function-limits.js';
 import { isObject } from '../../common/json-object.js';
+import { withCheckedCharts } from '../charts/checked-charts.js';
 import { CHART_LIMITS, MAX_FILES_PER_RUN, MAX_IMAGES_PER_RUN, maxOutputFieldChars } from '../limits.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -83,7 +84,7 @@ function image(v: unknown, maxBase64: number): ImageOutput {
   return { mimeType: v.mimeType as string, data: v.data };
 }
 
-/** A chart's shape and size; its content is checked when the result is made (`checkChart`). */
+/** A chart's shape and size; its content is checked once the answer is whole (`withCheckedCharts`). */
 function chart(v: unknown): ChartOutput {
   if (!isObject(v) || !/^application\/vnd\.vegalite\.v[56]\+json$/.test(String(v.mimeType)) || !isString(v.spec)) fail('chart');
   if (v.spec.length > CHART_LIMITS.maxChartChars) tooMuch(`a chart of ${formatBytes(v.spec.length)}`);
@@ -216,7 +217,7 @@ export async function runAnswer(session: RunningSession, request: RunRequest, li
   const answer = await session.untilDeath(
     session.remote
       .run(request)
-      .then((reply) => ({ result: validateRunResult(reply, limits) }))
+      .then(async (reply) => ({ result: await withCheckedCharts(validateRunResult(reply, limits)) }))
       // A failed call or a malformed answer (validateRunResult throws): the worker cannot be trusted any more.
       .catch((error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` })),
   );

@@ -16,6 +16,9 @@ import { CHART_STYLE } from './chart-style.js';
 import { checkedSpec, refusingLoader } from './chart-picture.js';
 
 export { chartPicture } from './chart-picture.js';
+// The sandbox's check of a run's charts (checked-charts.ts loads it): the widget's build takes it
+// from this chunk, which every chart needs anyway, so widget.js does not carry it.
+export { checkCharts } from '../../sandbox/charts/check-chart.js';
 
 /** The chart's colours: the widget's theme, or the page's. */
 export type ChartTheme = 'light' | 'dark';

@@ -95,6 +95,7 @@ describe('streamed output over the limits', () => {
 describe('messages no honest worker sends, sent after its run without end', () => {
   it.each([
     ['output for the run that ended, over its cap', "{ type: 'output', runId, stream: 'stdout', text: 'x'.repeat(1024) }"],
+    ['empty output for the run that ended, more than it said it streamed', "{ type: 'output', runId, stream: 'stdout', text: '' }"],
     ['output for a run that is not going', "{ type: 'output', runId: runId + 5, stream: 'stdout', text: 'x' }"],
     ['progress lines between runs', "{ type: 'progress', phase: 'packages', message: 'x' }"],
     ['an event of no known type', "{ type: 'hello' }"],

@@ -207,6 +207,7 @@ export function validateFileList(v: unknown): FileInfo[] {
 interface RunningSession {
   remote: { run(request: RunRequest): Promise<unknown> };
   untilDeath<T>(work: Promise<T>): Promise<{ value: T } | { died: string }>;
+  declareChunks(runId: number, chunks: number): void;
 }
 
 /**
@@ -217,7 +218,11 @@ export async function runAnswer(session: RunningSession, request: RunRequest, li
   const answer = await session.untilDeath(
     session.remote
       .run(request)
-      .then(async (reply) => ({ result: await withCheckedCharts(validateRunResult(reply, limits)) }))
+      .then(async (reply) => {
+        const result = validateRunResult(reply, limits);
+        session.declareChunks(request.runId, result.streamedChunks);
+        return { result: await withCheckedCharts(result) };
+      })
       // A failed call or a malformed answer (validateRunResult throws): the worker cannot be trusted any more.
       .catch((error: unknown) => ({ crash: `worker call failed: ${(error as Error)?.message ?? String(error)}` })),
   );

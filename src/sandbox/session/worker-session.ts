@@ -2,8 +2,7 @@
  * One booted interpreter: a worker, its calls channel and its events channel.
  * The sandbox replaces a session wholesale when the interpreter must be thrown away.
  */
-import { isNode } from '../../shared/is-node.js';
-import { type Remote, type RemoteObject, transfer, wrap } from 'comlink';
+import { type Remote, type RemoteObject, wrap } from 'comlink';
 import type { BootConfig, BootInfo, HostEvent, WorkerApi } from '../../shared/protocol.js';
 import { isShowableProgress } from '../../shared/progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../shared/types.js';
@@ -11,6 +10,7 @@ import { LateMessages } from './late-messages.js';
 import { askedAnswersOnly } from './asked-answers.js';
 import { bootTimeout } from './boot-timeout.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
+import { forWorker, installStdlib } from './worker-handover.js';
 import { SandboxBootError } from '../errors.js';
 import type { PackageBroker } from '../packages/package-broker.js';
 import { WheelAllowance } from '../packages/wheel-allowance.js';
@@ -30,6 +30,7 @@ const MAX_EVENTS_BETWEEN_RUNS = 100;
 const MISBEHAVING = {
   unknownEvent: 'it sent an event no sandbox worker sends; it was stopped as misbehaving',
   otherRun: 'it sent output for a run that is not going; it was stopped as misbehaving',
+  moreOutput: 'it sent more output for a run than its result said it streamed; it was stopped as misbehaving',
   betweenRuns: `it sent more than ${MAX_EVENTS_BETWEEN_RUNS} events between two runs; it was stopped as misbehaving`,
   strayAnswer: 'it answered a call the host did not make; it was stopped as misbehaving',
 };
@@ -63,6 +64,9 @@ interface RunWatch {
   runId: number;
   listener?: (chunk: OutputChunk) => void;
   streamedChars: number;
+  /** Output events taken, and how many the run's result says the worker sent (once it came): none may follow that many. */
+  chunks: number;
+  declared?: number;
   /** Until the worker says it took the run. */
   startTimer?: ReturnType<typeof setTimeout>;
   /** Aborted when the run ends: the downloads and index resolution it asked for stop (unless another waits for them). */
@@ -95,7 +99,7 @@ export class WorkerSession {
   private readonly deathWaiters = new Set<(reason: string) => void>();
   private current: RunWatch | undefined;
   /** The run before, whose late output may still be arriving: counted against its own cap. */
-  private previous: Pick<RunWatch, 'runId' | 'streamedChars'> | undefined;
+  private previous: Pick<RunWatch, 'runId' | 'streamedChars' | 'chunks' | 'declared'> | undefined;
   /** Events since the last run ended (its late output aside): an honest worker sends next to none. */
   private eventsBetweenRuns = 0;
   private booting = true;
@@ -181,9 +185,15 @@ export class WorkerSession {
       () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
       this.options.callTimeoutMs,
     );
-    this.current = { runId, listener, streamedChars: 0, startTimer, over: new AbortController(), functions, onStarted };
+    this.current = { runId, listener, streamedChars: 0, chunks: 0, startTimer, over: new AbortController(), functions, onStarted };
     this.eventsBetweenRuns = 0;
     this.wheelAllowance.beginRun();
+  }
+
+  /** The run's result says the worker streamed `chunks` output events for it: any after that many stops the worker. */
+  declareChunks(runId: number, chunks: number): void {
+    const watch = this.current?.runId === runId ? this.current : undefined;
+    if (watch) watch.declared = chunks;
   }
 
   /** The current run is over: later output and package requests are refused. */
@@ -191,7 +201,10 @@ export class WorkerSession {
     clearTimeout(this.current?.startTimer);
     this.current?.over.abort(new Error('the run ended before its packages came'));
     this.current?.functions?.stop('the run ended');
-    if (this.current) this.previous = { runId: this.current.runId, streamedChars: this.current.streamedChars };
+    if (this.current) {
+      const { runId, streamedChars, chunks, declared } = this.current;
+      this.previous = { runId, streamedChars, chunks, declared };
+    }
     this.current = undefined;
   }
 
@@ -210,7 +223,9 @@ export class WorkerSession {
     const runId = (event as { runId?: number }).runId;
     const run = this.current?.runId === runId ? this.current : undefined;
     const late = event.type === 'output' && !run && this.previous?.runId === runId ? this.previous : undefined;
-    if (!this.current && !this.booting && !late && ++this.eventsBetweenRuns > MAX_EVENTS_BETWEEN_RUNS) return void this.terminate(MISBEHAVING.betweenRuns);
+    // A late output is counted against what its result declared, or, with none declared, as traffic between runs.
+    if (!this.current && !this.booting && late?.declared === undefined && ++this.eventsBetweenRuns > MAX_EVENTS_BETWEEN_RUNS)
+      return void this.terminate(MISBEHAVING.betweenRuns);
     if (event.type === 'run-started') {
       if (run?.startTimer === undefined) return;
       clearTimeout(run.startTimer);
@@ -219,7 +234,10 @@ export class WorkerSession {
     } else if (event.type === 'output') {
       const watch = run ?? late;
       if (!watch) return void this.terminate(MISBEHAVING.otherRun);
-      watch.streamedChars += event.text.length;
+      // Each event costs the page a message, so each counts, empty or not: against what the run's
+      // result declared, and as at least a character against the cap.
+      if (++watch.chunks > (watch.declared ?? Number.POSITIVE_INFINITY)) return void this.terminate(MISBEHAVING.moreOutput);
+      watch.streamedChars += Math.max(1, event.text.length);
       if (watch.streamedChars > this.options.maxStreamedChars) {
         void this.terminate(
           `it streamed more than ${this.options.maxStreamedChars} characters of output in one run, over limits.maxOutputBytes; it was stopped as misbehaving`,
@@ -317,7 +335,7 @@ export class WorkerSession {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
       // Not awaited: runs may start before it is in (worker/boot/late-stdlib.ts); one that fails is said by the run that needed it.
-      if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session, options.stdlib, worker.readsBlobs).catch(() => undefined);
+      if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session.remote, options.stdlib, worker.readsBlobs).catch(() => undefined);
       const hostFailed = hostFailure.then((failure) => (failure ? Promise.reject(failure) : new Promise<never>(() => {})));
       hostFailed.catch(() => undefined);
       const booted = await Promise.race([session.untilDeath(boot), timeout, hostFailed]);
@@ -354,28 +372,6 @@ export class WorkerSession {
     this.markDead(reason);
     await this.worker.terminate();
   }
-}
-
-/** `value` as the worker can take it in a call: as it is, or its Blobs read into bytes that are transferred (see `Bytes`). */
-async function forWorker<T>(value: T, readsBlobs: Promise<boolean>): Promise<T> {
-  // A saved state in Node (the host's own copy, up to hundreds of MB) is moved, not copied on the
-  // main thread. A page's is the caller's bytes: copied as they cross, never detached.
-  const restoring = (value as { restoreState?: Uint8Array }).restoreState;
-  const moved = restoring && isNode ? [restoring.buffer] : [];
-  if (await readsBlobs) return moved.length > 0 ? transfer(value, moved as ArrayBuffer[]) : value;
-  const bytes = await blobsToBytes(value);
-  return transfer(bytes.value, [...bytes.transfer, ...(moved as ArrayBuffer[])]);
-}
-
-/** Hands the standard library to a worker that booted without it once it has downloaded, or says why it will not come. */
-async function installStdlib(session: WorkerSession, stdlib: Promise<Blob>, readsBlobs: Promise<boolean>): Promise<void> {
-  let blob: Blob;
-  try {
-    blob = await stdlib;
-  } catch (error) {
-    return session.remote.installStdlib({ failed: (error as Error)?.message ?? String(error) });
-  }
-  return session.remote.installStdlib(await forWorker(blob, readsBlobs));
 }
 
 /**

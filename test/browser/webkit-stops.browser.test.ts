@@ -91,12 +91,17 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
     TIMEOUT_MS,
   );
 
-  test(
-    "keeps `x` through three deadline stops, five terminating stops sent as the cell before answers, and an abort after a pause, with the default options: the abort's next cell answers within twice the slowest terminating stop",
-    async () => {
+  // Checkpoints keep each idle save (the restart point's) instead of making another: the same
+  // promises hold with them on.
+  test.each([
+    ['the default options', 'defaults', {}],
+    ['checkpoints on', 'checkpoints', { checkpoints: true }],
+  ])(
+    "keeps `x` through three deadline stops, five terminating stops sent as the cell before answers, and an abort after a pause, with %s: the abort's next cell answers within twice the slowest terminating stop",
+    async (_name, id, options) => {
       requireLibBuild();
-      const sandbox = ctx.sandbox('defaults');
-      expect(await sandbox.create()).toMatchObject({ interruptible: false });
+      const sandbox = ctx.sandbox(id);
+      expect(await sandbox.create(options)).toMatchObject({ interruptible: false });
       expect(await sandbox.run('x = 1')).toMatchObject({ outcome: 'OUTCOME_OK' });
       const deadlines: number[] = [];
       // Sent at once after the cell before, as a model's turn sends them.
@@ -111,13 +116,17 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
       const terminatingStop = async () => {
         const ticket = await sandbox.start('while True: pass');
         await new Promise((resolve) => setTimeout(resolve, 200));
-        return page.evaluate(async (ticket: number) => {
-          const start = performance.now();
-          window.harness!.interrupt('defaults');
-          await window.harness!.finish(ticket);
-          const { result } = await window.harness!.run('x', {}, 'defaults');
-          return { result, ms: performance.now() - start };
-        }, ticket);
+        return page.evaluate(
+          async (ticket: number, id: string) => {
+            const start = performance.now();
+            window.harness!.interrupt(id);
+            await window.harness!.finish(ticket);
+            const { result } = await window.harness!.run('x', {}, id);
+            return { result, ms: performance.now() - start };
+          },
+          ticket,
+          id,
+        );
       };
       const stops: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -127,15 +136,15 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
       }
       // A model's turn ends; two seconds later its next cell is stopped by the page's signal.
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      const aborted = await page.evaluate(async () => {
-        const ticket = await window.harness!.start('while True: pass', { abortAfterMs: 300 }, 'defaults');
+      const aborted = await page.evaluate(async (id: string) => {
+        const ticket = await window.harness!.start('while True: pass', { abortAfterMs: 300 }, id);
         const stopped = await window.harness!.finish(ticket);
-        const next = await window.harness!.run('x', {}, 'defaults');
+        const next = await window.harness!.run('x', {}, id);
         const abortedAt = (window as unknown as { __abortedAt: number }).__abortedAt;
         return { outcome: stopped.outcome, result: next.result, stateLost: next.stateLost, ms: performance.now() - abortedAt };
-      });
+      }, id);
       console.log(
-        `${engine.name}: deadline stops ${deadlines.join(', ')} ms; terminating stops ${stops.join(', ')} ms; the abort's next cell ${Math.round(aborted.ms)} ms`,
+        `${engine.name}, ${id}: deadline stops ${deadlines.join(', ')} ms; terminating stops ${stops.join(', ')} ms; the abort's next cell ${Math.round(aborted.ms)} ms`,
       );
       expect(aborted).toMatchObject({ result: '1' });
       // Each stop restores the restart point: the same work, so a stop far slower than the rest is

@@ -7,6 +7,9 @@ import { untilAborted } from '../sandbox/runs/abort-signals.js';
 import type { Checkpoint } from '../shared/types.js';
 import type { AgentSandbox, ChatRewind } from './types.js';
 
+/** The transcript's line when Python went back to before a message (`ChatRewind.note`). */
+export const PYTHON_REWOUND = 'Python was rewound to before this message.';
+
 /** The sandbox's state before a message's first cell: its checkpoint, or why it has none. */
 type StateBefore = { checkpoint: Checkpoint } | { reason: string };
 
@@ -103,5 +106,5 @@ async function rewindPython(removed: readonly MessageStart<unknown>[], sandbox: 
   if (!sandbox.rewind || !kept.some((c) => c.id === checkpoint.id))
     return notRewound(`its checkpoint ${checkpoint.id} is no longer kept: the sandbox keeps ${kept.length} (see SandboxOptions.checkpoints)`);
   await sandbox.rewind(checkpoint.id);
-  return { python: 'rewound', checkpoint, note: 'Python was rewound to before this message.' };
+  return { python: 'rewound', checkpoint, note: PYTHON_REWOUND };
 }

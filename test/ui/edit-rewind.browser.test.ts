@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { outputOf, reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
 import { expectNoViolations } from '../support/axe.js';
-import { collectLog, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from '../support/widget-page.js';
+import { collectLog, indexedDbCount, screenshot, sendAndWait, transcriptText, useFakeGemini, waitForSandbox, waitIdle } from '../support/widget-page.js';
 
 const TIMEOUT_MS = 120_000;
 const NOTE = 'Python was rewound to before this message.';
@@ -97,6 +97,38 @@ describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
     });
     await note.scrollIntoViewIfNeeded();
     await screenshot(page, 'edit-rewind-390');
+    expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+  });
+
+  test('after a reload between the second message and the edit, the edit still prints 1: Python comes back as it was kept before that message', async () => {
+    const { page, log } = await openChat();
+    await twoMessages(page, cellThenAnswer('print(x)', 'x is 1.'));
+    // Stored a moment after the answer: Python as the second message left it, and as it was before it.
+    await expect.poll(() => indexedDbCount(page, 'interpreters'), { timeout: 60_000 }).toBe(2);
+    await page.reload();
+    await page.waitForFunction(() => customElements.get('code-exec-chat'));
+    await page.evaluate(() => {
+      (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
+    });
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 30_000 }).toContain("Python's state was restored");
+    const edits = page.locator('#chat0 [data-entry="user"] button[aria-label="Edit this message"]');
+    // The second message's Python before it is kept; the first's was never saved (nothing ran before it).
+    await expect.poll(() => edits.count()).toBe(1);
+    await edits.click();
+    const box = page.locator('#chat0 cec-composer textarea');
+    await expect.poll(() => box.inputValue()).toBe('Set x to 2.');
+    await box.fill('Print x.');
+    await box.press('Enter');
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 45_000 }).toContain('x is 1.');
+    await waitIdle(page, '#chat0');
+
+    expect(outputOf(world.fake.requests.at(-1)!)).toBe('1\n');
+    expect(userTexts()).toEqual(['Set x to 1.', 'Print x.']);
+    const transcript = await transcriptText(page, '#chat0');
+    expect(transcript).toContain(NOTE);
+    expect(transcript).not.toContain('Set x to 2.');
+    expect(world.fake.failures).toEqual([]);
+    await expectNoViolations(page);
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
   });
 

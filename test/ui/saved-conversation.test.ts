@@ -57,6 +57,14 @@ describe('saving a conversation', () => {
     expect(loaded?.sent).toEqual(sent);
   });
 
+  test('a message keeps its index among those sent (an edit after a reload needs it), and an index no message has is dropped', () => {
+    const sent = [{ text: 'sum?', attachments: [] }];
+    const user = (message: unknown) => ({ kind: 'user', id: 1, text: 'sum?', attachments: [], message }) as Entry;
+    expect(roundTrip(toSaved(snapshot([user(0)], sent), 'local'))?.entries).toEqual([{ kind: 'user', text: 'sum?', attachments: [], message: 0 }]);
+    for (const forged of [1, -1, 0.5, '0'])
+      expect(roundTrip(toSaved(snapshot([user(forged)], sent), 'local'))?.entries, String(forged)).toEqual([{ kind: 'user', text: 'sum?', attachments: [] }]);
+  });
+
   test('large images and files in the transcript are kept without their bytes', () => {
     const small = { mimeType: 'image/png', data: base64OfSize(10_000) };
     const large = { mimeType: 'image/png', data: base64OfSize(MAX_SAVED_MEDIA_BYTES + 1024) };

@@ -62,6 +62,15 @@ export class SavedChatController {
     const key = () => (host.persist === 'off' ? undefined : host.storageKey || host.id || 'default');
     this.slot = new SavedSlot(key, (message) => conversation.notice(message));
     this.interpreter = new SavedInterpreterSlot(() => (host.persist === 'conversation' ? undefined : key()));
+    // Edits of messages from before the chat in use (a reload) bring Python back from what is kept here.
+    const local = () => !this.hooks.demoPlaying() && this.hooks.execution() === 'local';
+    conversation.savedRewinds = {
+      has: (message) => local() && this.interpreter.keepsBefore(message),
+      restore: async (message) => this.interpreter.restoreBefore(message, await this.hooks.python()),
+      rewound: (message) => {
+        if (local()) this.interpreter.rewound(message);
+      },
+    };
   }
 
   /** Settles once the restore in flight, if any, is done. */
@@ -76,11 +85,13 @@ export class SavedChatController {
   }
 
   /**
-   * A message starts: its runs change Python, so the saved interpreter no longer matches the
-   * conversation. Deleted until the message ends and saves anew: a reload in between starts Python afresh.
+   * Message `message` (its index among those sent) starts: its runs change Python, so the saved
+   * interpreter no longer matches the conversation. It is kept as the one before that message (an
+   * edit after a reload goes back to it), and none is the latest until the message ends and saves
+   * anew: a reload in between starts Python afresh.
    */
-  interpreterChanging(): void {
-    if (!this.hooks.demoPlaying() && this.hooks.execution() === 'local') this.interpreter.forget();
+  interpreterChanging(message: number): void {
+    if (!this.hooks.demoPlaying() && this.hooks.execution() === 'local') this.interpreter.keepAsBefore(message);
   }
 
   /** Saves the interpreter under the conversation, once a message has finished (Python is idle then). */
@@ -124,6 +135,7 @@ export class SavedChatController {
     // The page asked for a demo: that is what it shows.
     if (this.host.demo) return;
     const saved = await this.slot.load();
+    await this.interpreter.listKept();
     const screenTaken = () => this.hooks.demoPlaying() || this.conversation.entries.length > 0;
     if (!saved || screenTaken()) return;
     if (saved.execution !== this.host.execution) {

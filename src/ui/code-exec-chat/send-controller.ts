@@ -106,6 +106,8 @@ export class SendController {
     this.parts.followOutput.resume();
     // On screen at once, with Stop, even while Python is still loading. The model is asked at once
     // too; its first run waits for Python (BootingSandbox). Files to attach need Python first.
+    // Its index among the messages sent, once it goes through (a failed one leaves it to the next).
+    const index = conversation.sentMessages.length;
     const sending = conversation.send(message, async () => {
       if (execution !== 'local') return { client, model, execution, api, functions };
       if (python.current || message.attachments.length > 0) await this.pythonWithFiles();
@@ -113,7 +115,7 @@ export class SendController {
     });
     // send() puts the message on screen before it first waits: saved now, a reload mid-answer keeps the question.
     savedChat.save();
-    savedChat.interpreterChanging();
+    savedChat.interpreterChanging(index);
     const sent = await sending;
     savedChat.save();
     if (sent) savedChat.saveInterpreter();

@@ -4,7 +4,7 @@
  * key; a widget uses its storage key. Beside them, under the same key, each conversation's saved
  * Python interpreter (`INTERPRETER_STORE`: the sandbox's saved state, its bytes as they came).
  *
- * IndexedDB directly, without a wrapper package: three operations on one object store are a few
+ * IndexedDB directly, without a wrapper package: four operations on one object store are a few
  * lines, and structured clone stores attached files' `Uint8Array`s as they are.
  */
 
@@ -37,9 +37,14 @@ export class ConversationStore {
     await request(await this.transaction('readwrite'), (store) => store.put(value, key));
   }
 
-  /** Removes the record for `key` (nothing happens if there is none). */
-  async delete(key: string): Promise<void> {
+  /** Removes the record for `key`, or every record in a range of keys (nothing happens if there is none). */
+  async delete(key: string | IDBKeyRange): Promise<void> {
     await request(await this.transaction('readwrite'), (store) => store.delete(key));
+  }
+
+  /** The keys of the records in `range`, in order. */
+  async keys(range: IDBKeyRange): Promise<string[]> {
+    return request<string[]>(await this.transaction('readonly'), (store) => store.getAllKeys(range));
   }
 
   private async transaction(mode: IDBTransactionMode): Promise<IDBTransaction> {

@@ -6,28 +6,34 @@
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
 import type { Content, GenerateContentResponse, Part } from '@google/genai';
-import { type ChatHistoryOptions, type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
+import { type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
 import { functionsFor } from './functions-for.js';
 import { type ListedFiles, listedFiles } from '../../agent/run-python/files.js';
 import { addCodeCall } from '../cell-calls.js';
 import { type ReadableError, describeError, describeRefusal } from '../error-message.js';
 import { fileParts } from '../file-parts.js';
-import { historyForMode } from './history-for-mode.js';
+import { carriedHistory } from './history-for-mode.js';
 import { appendOutput } from '../live-output.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from '../python-restart.js';
 import { untilAborted } from '../../sandbox/runs/abort-signals.js';
 import { warmChartView } from '../charts/load-chart-view.js';
-import type {
-  ConversationSetup,
-  ConversationSnapshot,
-  Entry,
-  EntryData,
-  InteractionSteps,
-  ModelEntry,
-  RestoredConversation,
-  SentMessage,
-  UserEntry,
+import { PYTHON_REWOUND } from '../../agent/message-starts.js';
+import { MessageStarts, type SavedRewinds } from './saved-rewind.js';
+import {
+  type ConversationSetup,
+  type ConversationSnapshot,
+  type Entry,
+  type EntryData,
+  type InteractionSteps,
+  type ModelEntry,
+  type RestoredConversation,
+  type SentMessage,
+  type UserEntry,
+  withoutFailedAttempt,
 } from './entries.js';
+
+/** What a chat is made with: a change to any of them makes a new one. */
+const SETUP_KEYS = ['client', 'model', 'execution', 'api', 'sandbox', 'functions'] as const;
 
 /** The widget's conversation: its transcript (the view model it renders) and the chat behind it. */
 export class Conversation {
@@ -54,6 +60,9 @@ export class Conversation {
   private nextId = 1;
   /** The index in `sent` of the first message the chat in use sent: it can rewind to that one and later ones. */
   private chatBase = 0;
+  /** Python as it was before each message, kept by the widget across reloads: messages from before the chat in use can be rewound with it. */
+  savedRewinds: SavedRewinds | undefined;
+  private readonly starts = new MessageStarts();
 
   /** @param onChange called whenever `entries` or `busy` change (the element re-renders). */
   constructor(private readonly onChange: () => void) {}
@@ -114,19 +123,13 @@ export class Conversation {
    */
   configure(setup: ConversationSetup, sending?: UserEntry): CodeExecutionChat {
     const previous = this.setup;
-    const same =
-      previous &&
-      previous.client === setup.client &&
-      previous.model === setup.model &&
-      previous.execution === setup.execution &&
-      previous.api === setup.api &&
-      previous.sandbox === setup.sandbox &&
-      previous.functions === setup.functions;
+    const same = previous && SETUP_KEYS.every((key) => previous[key] === setup[key]);
     if (same && this.chat) return this.chat;
     // Files attached earlier are still in the sandbox (restored after a reload): the model is told.
     const existingFiles = this.attachedFiles(sending);
     const functions = functionsFor(setup.functions ?? [], setup.execution);
-    const base = { ai: setup.client, model: setup.model, existingFiles, functions, onEvent: this.onEvent, ...this.carriedHistory(setup) };
+    const carried = carriedHistory(setup, { chat: this.chat, previous, restoredHistory: this.restoredHistory, restoredSteps: this.restoredSteps });
+    const base = { ai: setup.client, model: setup.model, existingFiles, functions, onEvent: this.onEvent, ...carried };
     this.chat =
       setup.execution === 'server'
         ? createCodeExecutionChat({ ...base, execution: 'server' })
@@ -134,25 +137,6 @@ export class Conversation {
     this.setup = setup;
     this.chatBase = this.sent.length;
     return this.chat;
-  }
-
-  /**
-   * What a new chat for `setup` continues from. generateContent history carries over to
-   * generateContent (rewritten for the execution mode); Interactions steps carry over only to an
-   * Interactions chat whose code runs where it ran (their run_python calls need that tool); so do
-   * a restored conversation's. The two APIs' histories do not convert into each other: across them
-   * the model starts afresh.
-   */
-  private carriedHistory(setup: ConversationSetup): ChatHistoryOptions {
-    const restored = this.restoredSteps;
-    if (!this.chat && setup.api === 'interactions' && restored?.execution === setup.execution)
-      return { api: 'interactions', interactionHistory: { steps: restored.steps } };
-    const previous = this.setup;
-    const wasInteractions = previous?.api === 'interactions' && this.chat !== undefined;
-    if (setup.api !== 'interactions')
-      return { history: wasInteractions ? [] : historyForMode(this.chat?.getHistory() ?? this.restoredHistory, setup.execution) };
-    const keep = wasInteractions && previous?.execution === setup.execution;
-    return { api: 'interactions', ...(keep && { interactionHistory: this.chat!.getInteractionHistory() }) };
   }
 
   /** Starts over: empty transcript and history. */
@@ -168,9 +152,15 @@ export class Conversation {
     this.onChange();
   }
 
-  /** Whether `entry` can be edited or regenerated: a message that went through the chat in use (not one from before a reload, or another API's). */
+  /**
+   * Whether `entry` can be edited or regenerated: a message that went through the chat in use, or
+   * an earlier one (before a reload) whose history is cut where it starts and whose Python before it is kept.
+   */
   canRewind(entry: UserEntry): boolean {
-    return !this.busy && this.chat !== undefined && entry.message !== undefined && entry.message >= this.chatBase;
+    const message = entry.message;
+    if (this.busy || message === undefined) return false;
+    if (this.chat && message >= this.chatBase) return true;
+    return !!this.savedRewinds?.has(message) && this.messageStart(message) !== undefined;
   }
 
   /**
@@ -180,13 +170,15 @@ export class Conversation {
    */
   async rewindTo(entry: UserEntry): Promise<boolean> {
     const index = this.canRewind(entry) ? this.entries.indexOf(entry) : -1;
-    if (index < 0 || !this.chat) return false;
+    if (index < 0) return false;
     this.busy = true;
     this.onChange();
     try {
-      const rewind = await this.chat.rewind(entry.message! - this.chatBase);
+      const rewind =
+        this.chat && entry.message! >= this.chatBase ? await this.chat.rewind(entry.message! - this.chatBase) : await this.rewindSaved(entry.message!);
       this.entries = this.entries.slice(0, index);
       this.sent.length = entry.message!;
+      if (rewind.python === 'rewound') this.savedRewinds?.rewound(entry.message!);
       if (rewind.python !== 'untouched') this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: rewind.note }];
       return true;
     } catch (error) {
@@ -196,6 +188,24 @@ export class Conversation {
       this.busy = false;
       this.onChange();
     }
+  }
+
+  /** Back to before a message from before the chat in use: Python as kept before it, the history cut there, and a new chat from it on the next message. */
+  private async rewindSaved(message: number): Promise<{ python: 'rewound'; note: string }> {
+    const start = this.messageStart(message);
+    if (start === undefined || !this.savedRewinds) throw new Error('This message can no longer be edited.');
+    await this.savedRewinds.restore(message);
+    this.restoredHistory = this.history().slice(0, start);
+    this.restoredSteps = undefined;
+    this.chat = undefined;
+    this.setup = undefined;
+    return { python: 'rewound', note: PYTHON_REWOUND };
+  }
+
+  /** Where message `message` starts in the history (read again only when it changed: the widget asks on every render). */
+  private messageStart(message: number): number | undefined {
+    const starts = this.starts.of([this.chat, this.restoredHistory, this.sent.length], () => this.history());
+    return starts.length === this.sent.length ? starts[message] : undefined;
   }
 
   /** Adds a line between messages (mode switches, demo loaded…); `divider` for a change under the conversation. */
@@ -245,16 +255,11 @@ export class Conversation {
    * again (the caller sends it, after making sure the client and sandbox are ready).
    */
   takeRetry(errorId: number): SentMessage | undefined {
-    const index = this.entries.findIndex((entry) => entry.id === errorId);
-    const entry = this.entries[index];
-    if (entry?.kind !== 'error' || !entry.retry) return undefined;
-    // The attempt is the user entry and model entry right before the error (when there are).
-    let start = index;
-    if (this.entries[start - 1]?.kind === 'model') start--;
-    if (this.entries[start - 1]?.kind === 'user') start--;
-    this.entries = [...this.entries.slice(0, start), ...this.entries.slice(index + 1)];
+    const taken = withoutFailedAttempt(this.entries, errorId);
+    if (!taken) return undefined;
+    this.entries = taken.entries;
     this.onChange();
-    return entry.retry;
+    return taken.retry;
   }
 
   /**

@@ -99,3 +99,18 @@ export interface ConversationSetup {
   /** The page's functions (the element's `functions`); a new list starts a new chat. */
   functions?: readonly LocalFunction[];
 }
+
+/**
+ * `entries` without the error `errorId` and the failed attempt before it (the user and model
+ * entries right before it, when there are), and the message to send again; undefined when that
+ * error has none.
+ */
+export function withoutFailedAttempt(entries: readonly Entry[], errorId: number): { entries: Entry[]; retry: SentMessage } | undefined {
+  const index = entries.findIndex((entry) => entry.id === errorId);
+  const entry = entries[index];
+  if (entry?.kind !== 'error' || !entry.retry) return undefined;
+  let start = index;
+  if (entries[start - 1]?.kind === 'model') start--;
+  if (entries[start - 1]?.kind === 'user') start--;
+  return { entries: [...entries.slice(0, start), ...entries.slice(index + 1)], retry: entry.retry };
+}

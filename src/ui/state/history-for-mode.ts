@@ -8,11 +8,39 @@
  * its result, whether they travelled inside the function response or after it.
  */
 import { type Content, Language, Outcome, type Part } from '@google/genai';
-import type { ExecutionMode } from '../../agent/index.js';
+import type { ChatHistoryOptions, CodeExecutionChat, ExecutionMode } from '../../agent/index.js';
+import type { ConversationSetup, InteractionSteps } from './entries.js';
 import { moveImagesOut } from '../../agent/response-images.js';
 
 const RUN_PYTHON = 'run_python';
 
+/** What a conversation holds when its chat is set up anew. */
+export interface CarriedFrom {
+  /** The chat in use, if any, and the setup it was made with. */
+  chat: CodeExecutionChat | undefined;
+  previous: ConversationSetup | undefined;
+  /** A restored conversation's history and Interactions steps (used while no chat is made). */
+  restoredHistory: Content[];
+  restoredSteps: InteractionSteps | undefined;
+}
+
+/**
+ * What a new chat for `setup` continues from. generateContent history carries over to
+ * generateContent (rewritten for the execution mode); Interactions steps carry over only to an
+ * Interactions chat whose code runs where it ran (their run_python calls need that tool); so do
+ * a restored conversation's. The two APIs' histories do not convert into each other: across them
+ * the model starts afresh.
+ */
+export function carriedHistory(setup: ConversationSetup, { chat, previous, restoredHistory, restoredSteps }: CarriedFrom): ChatHistoryOptions {
+  if (!chat && setup.api === 'interactions' && restoredSteps?.execution === setup.execution)
+    return { api: 'interactions', interactionHistory: { steps: restoredSteps.steps } };
+  const wasInteractions = previous?.api === 'interactions' && chat !== undefined;
+  if (setup.api !== 'interactions') return { history: wasInteractions ? [] : historyForMode(chat?.getHistory() ?? restoredHistory, setup.execution) };
+  const keep = wasInteractions && previous?.execution === setup.execution;
+  return { api: 'interactions', ...(keep && { interactionHistory: chat!.getInteractionHistory() }) };
+}
+
+/** `history` as a chat running code in `mode` takes it. */
 export function historyForMode(history: readonly Content[], mode: ExecutionMode): Content[] {
   const copy = structuredClone(history) as Content[];
   if (mode === 'local') return copy;

@@ -114,7 +114,14 @@ function savedSteps({ execution, steps }: InteractionSteps): Pick<SavedConversat
 function saveEntry(entry: ConversationSnapshot['entries'][number]): EntryData {
   switch (entry.kind) {
     case 'user':
-      return { kind: 'user', text: entry.text, attachments: entry.attachments.map((a) => ({ ...a })), ...(entry.dropped && { dropped: true }) };
+      return {
+        kind: 'user',
+        text: entry.text,
+        attachments: entry.attachments.map((a) => ({ ...a })),
+        ...(entry.dropped && { dropped: true }),
+        // Its index among the messages sent: an edit after a reload goes back to before it.
+        ...(entry.message !== undefined && { message: entry.message }),
+      };
     case 'model':
       return { kind: 'model', parts: entry.parts.map(capMedia), state: entry.state, live: [], ...(entry.calls && { calls: structuredClone(entry.calls) }) };
     case 'error':
@@ -153,7 +160,7 @@ export function fromSaved(value: unknown): LoadedConversation | undefined {
   if (!isSavedConversation(value)) return undefined;
   const entries: EntryData[] = [];
   for (const saved of value.entries) {
-    const entry = saved.kind === 'model' ? withCheckedCalls(saved) : saved;
+    const entry = saved.kind === 'model' ? withCheckedCalls(saved) : saved.kind === 'user' ? withCheckedIndex(saved, value.sent.length) : saved;
     if (entry.kind === 'model' && entry.state === 'streaming') {
       const user = entries.at(-1);
       if (user?.kind === 'user') entries[entries.length - 1] = { ...user, dropped: true };
@@ -241,6 +248,13 @@ function attachedFiles(messages: readonly SavedMessage[]): LoadedConversation['f
     else dropped.push(a.name);
   }
   return { restore, restored: restore.map((a) => a.path), dropped };
+}
+
+/** A user entry with its index among the `sent` messages only when it is one of them. */
+function withCheckedIndex(entry: Extract<EntryData, { kind: 'user' }>, sent: number): EntryData {
+  if (entry.message === undefined || (Number.isInteger(entry.message) && entry.message >= 0 && entry.message < sent)) return entry;
+  const { message: _, ...rest } = entry;
+  return rest;
 }
 
 const ENTRY_KINDS = new Set(['user', 'model', 'error', 'notice']);

@@ -4,13 +4,15 @@
  * handle), and `fork_python` copies one into a new handle (2026-07-28 only; a 2025 session is told
  * why not). A name reaches only its own interpreter's checkpoints, and bad names change nothing.
  * Over stdio and HTTP, with the SDK's 1.x client (2025) and its v2 client pinned to 2026-07-28.
- * A fork's handle is taken up by another instance on a shared state folder, as any handle is.
+ * A fork's handle is taken up by another instance on a shared state folder, as any handle is,
+ * directly and behind the shipped HAProxy configuration.
  * Python runs in worker threads (`--isolation worker`): the tools do not depend on the boundary.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { haproxyPresent, startBalancer } from '../support/balancer.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
 import { type Connection, type HttpServerProcess, type ToolResult, connectHttp, connectStdio, startHttpServer, textOf } from '../support/mcp.js';
 import { type ModernConnection, connectModernHttp, connectModernStdio } from '../support/mcp-modern.js';
@@ -191,3 +193,41 @@ test("a fork's handle is taken up by another instance sharing the state folder o
     rmSync(folder, { recursive: true, force: true });
   }
 }, 120_000);
+
+test.skipIf(!haproxyPresent)(
+  "behind the shipped HAProxy configuration: a fork's handle reaches its instance, and once that one has stopped, another takes it up from the shared folder",
+  async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mcp-timeline-balancer-'));
+    const servers = await Promise.all(['py1', 'py2', 'py3'].map((name) => startHttpServer([...FLAGS, '--state-dir', folder, '--instance', name])));
+    const balancer = await startBalancer(servers.map((server) => new URL(server.url).host) as [string, string, string]);
+    const clients: ModernConnection[] = [];
+    try {
+      const client = await connectModernHttp(balancer.url);
+      clients.push(client);
+      // Clients list the tools before calling them; the SDK's sends Mcp-Param-Handle only for a listed tool.
+      await client.client.listTools();
+      const handle = field(await client.call('run_python', { code: 'x = "parent"' }), 'handle');
+      const forkHandle = field(await client.call('fork_python', { handle }), 'forkHandle');
+      const instance = handle.split('.')[0];
+      expect(forkHandle.split('.')[0]).toBe(instance);
+      await client.call('run_python', { code: 'x = "fork"', handle: forkHandle });
+      expect(textOf(await client.call('run_python', { code: 'x', handle }))).toBe("'parent'");
+      // Stopping saves each live interpreter into the folder; the balancer sends their handles elsewhere.
+      await servers[Number(instance.slice(2)) - 1].stop();
+      for (let waited = 0; !new RegExp(`python/${instance} is DOWN`).test(balancer.output()) && waited < 20_000; waited += 200)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(balancer.output()).toMatch(new RegExp(`python/${instance} is DOWN`));
+      const later = await connectModernHttp(balancer.url);
+      clients.push(later);
+      await later.client.listTools();
+      expect(textOf(await later.call('run_python', { code: 'x', handle: forkHandle }))).toBe("'fork'");
+      expect(textOf(await later.call('run_python', { code: 'x', handle }))).toBe("'parent'");
+    } finally {
+      await Promise.all(clients.map((client) => client.close().catch(() => {})));
+      await balancer.stop();
+      await Promise.all(servers.map((server) => server.stop()));
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+  180_000,
+);

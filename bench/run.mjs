@@ -10,7 +10,8 @@
  * servers behind the shipped balancer (mcp-balancer.mjs); `BENCH_ONLY=mcp-sessions` only the MCP
  * server's sessions held per GiB with idle interpreters saved (mcp-sessions.mjs);
  * `BENCH_ONLY=saved-state` only saved state (saved-state.mjs); `BENCH_ONLY=browser-saves` only saved
- * state in the three browser engines (browser-saves.mjs); `BENCH_ONLY=timeline` only checkpoints'
+ * state in the three browser engines (browser-saves.mjs); `BENCH_ONLY=browser-rewind` only rewinds
+ * in them (browser-rewind.mjs); `BENCH_ONLY=timeline` only checkpoints'
  * rewinds and per-run cost (timeline.mjs); `BENCH_ONLY=charts` only the widget's charts in the
  * three engines (charts.mjs).
  * `BENCH_PHONE=1` runs only the phone first visit (phone.mjs; 1 round with BENCH_QUICK).
@@ -46,6 +47,7 @@ import { RESTART_POINTS_COUNTS, RESTART_POINTS_QUICK_COUNTS, benchRestartPoints,
 import { SAVED_STATE_COUNTS, SAVED_STATE_QUICK_COUNTS, benchSavedState, savedStateTable } from './saved-state.mjs';
 import { TIMELINE_COUNTS, TIMELINE_QUICK_COUNTS, benchTimeline, timelineTable } from './timeline.mjs';
 import { BROWSER_SAVES_COUNTS, BROWSER_SAVES_QUICK_COUNTS, benchBrowserSaves, browserSavesTable } from './browser-saves.mjs';
+import { BROWSER_REWIND_COUNTS, BROWSER_REWIND_QUICK_COUNTS, benchBrowserRewind, browserRewindTable } from './browser-rewind.mjs';
 import { CHARTS_COUNTS, CHARTS_QUICK_COUNTS, benchCharts, chartsTable } from './charts.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
@@ -73,6 +75,7 @@ const GROUPS = [
   'saved-state',
   'browser-saves',
   'timeline',
+  'browser-rewind',
   'charts',
 ];
 if (ONLY !== undefined && !GROUPS.includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the choices are ${GROUPS.join(', ')}`);
@@ -138,6 +141,7 @@ try {
   else if (ONLY === 'saved-state') results.savedState = await savedState();
   else if (ONLY === 'timeline') results.timeline = await timeline();
   else if (ONLY === 'browser-saves') results.browserSaves = await browserSaves();
+  else if (ONLY === 'browser-rewind') results.browserRewind = await browserRewind();
   else if (ONLY === 'charts') results.charts = await charts();
   else if (!PHONE_ONLY) {
     log('native python3: CPU-bound');
@@ -148,6 +152,7 @@ try {
     results.timeline = await timeline();
     results.chromium = await benchChromium();
     results.browserSaves = await browserSaves();
+    results.browserRewind = await browserRewind();
     results.charts = await charts();
     results.engines = await benchEngines();
     results.codeMode = await codeMode();
@@ -192,6 +197,7 @@ console.log(
         restartPointsTable(results.restartPoints),
         savedStateTable(results.savedState),
         timelineTable(results.timeline),
+        browserRewindTable(results.browserRewind),
         browserSavesTable(results.browserSaves),
         chartsTable(results.charts),
       ]
@@ -212,6 +218,7 @@ console.log(
           restartPointsTable(results.restartPoints),
           savedStateTable(results.savedState),
           timelineTable(results.timeline),
+          browserRewindTable(results.browserRewind),
           browserSavesTable(results.browserSaves),
           chartsTable(results.charts),
         ]
@@ -282,6 +289,11 @@ function stops() {
 /** Saved state in Node (saved-state.mjs): save and restore, small and ~100 MB, against a fresh boot. */
 function savedState() {
   return benchSavedState({ distDir: build.distDir, counts: QUICK ? SAVED_STATE_QUICK_COUNTS : SAVED_STATE_COUNTS, log });
+}
+
+/** Rewind in Chromium, Firefox and WebKit (browser-rewind.mjs): against a `create()` in the same page. */
+function browserRewind() {
+  return benchBrowserRewind({ root: build.root, counts: QUICK ? BROWSER_REWIND_QUICK_COUNTS : BROWSER_REWIND_COUNTS, log });
 }
 
 /** Saved state in Chromium, Firefox and WebKit (browser-saves.mjs): the widget's save and a reload's restore, with the page's longest pause. */

@@ -81,10 +81,12 @@ export async function installHarness() {
       if (sandboxes.has(id)) throw new Error(`harness: sandbox "${id}" exists`);
       const messages = [];
       progress.set(id, messages);
+      const started = performance.now();
       const sandbox = await PythonSandbox.create({ ...options, onProgress: (p) => messages.push(p.message) });
+      const ms = performance.now() - started;
       sandboxes.set(id, sandbox);
       // The progress messages delivered by the time create() resolved.
-      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress: [...messages] };
+      return { interruptible: sandbox.interruptible, bootPath: sandbox.bootPath, progress: [...messages], ms };
     },
     run: (code, options, id = 'main') => run(id, code, options),
     /** A run whose result stays in the page but its size: handing a large one to the test costs the page's thread too. */

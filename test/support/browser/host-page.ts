@@ -24,6 +24,8 @@ export interface Created {
   interruptible: boolean;
   bootPath: BootPath;
   progress: string[];
+  /** `create()` until it resolved, timed in the page. */
+  ms: number;
 }
 
 /** A run's result as counts (harness.js `runCounted`): a large result is not copied out of the page. */

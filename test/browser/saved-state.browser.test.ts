@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PythonSandbox } from '../../dist/index.node.js';
 import { FakeGemini } from '../fake-gemini/server.js';
 import { reply, runPythonCall, text } from '../fake-gemini/scenarios.js';
-import { GEMINI_PROXY, afterReload, geminiProxyRoutes, sendAndStore, storeForeignState, storedStateBytes } from '../support/engines/widget-state.js';
+import {
+  GEMINI_PROXY,
+  afterReload,
+  editAndSend,
+  geminiProxyRoutes,
+  sendAndStore,
+  storeForeignState,
+  storedStateBytes,
+} from '../support/engines/widget-state.js';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 import { chromium } from '../support/engines/chromium.js';
@@ -217,7 +225,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo, 
     );
 
     test.runIf(widget)(
-      "the widget: a reload keeps Python's state (x is still defined, and a 150 MB file of zeros); one from another build is dropped with a note; New forgets it",
+      "the widget: a reload keeps Python's state (x is still defined, and a 150 MB file of zeros); one from another build is dropped with a note; New forgets it; after two messages and a reload, editing the second runs where it started",
       async () => {
         const origin = ctx.server().origin;
         const url = `${origin}/test/ui/pages/plain.html?base-url=${encodeURIComponent(origin + GEMINI_PROXY)}`;
@@ -248,6 +256,26 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo, 
           expect((await widget.evaluate(sendAndStore, 'Set x again.', 'test-key', 120_000)).bytes).toBeGreaterThan(0);
           await widget.evaluate(() => (document.querySelector('code-exec-chat') as HTMLElement & { clear(): void }).clear());
           await expect.poll(() => widget.evaluate(storedStateBytes), { timeout: 10_000 }).toBeNull();
+
+          // Two messages, x = 41 then x = 2; after a reload, editing the second runs where it started: x is 41 again.
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 41')]) }, { reply: reply([text('x is 41.')]) }]);
+          await widget.evaluate(sendAndStore, 'Set x to 41.', 'test-key', 120_000);
+          gemini.reset().script([{ reply: reply([runPythonCall('x = 2')]) }, { reply: reply([text('x is 2.')]) }]);
+          await widget.evaluate(sendAndStore, 'Set x to 2.', 'test-key', 120_000);
+          await widget.reload();
+          expect(await widget.evaluate(afterReload, 'x', 120_000)).toMatchObject({ result: '2' });
+          gemini.reset().script([{ reply: reply([runPythonCall('print(x)')]) }, { reply: reply([text('x was 41.')]) }]);
+          const edited = await widget.evaluate(editAndSend, 1, 'Print x.', 'x was 41.', 'test-key', 120_000);
+          expect(edited.users).toBe(2);
+          expect(edited.transcript).toContain('Python was rewound to before this message.');
+          expect(edited.transcript).not.toContain('Set x to 2.');
+          // The edited message's cell printed 41 (its function response is the last the model got).
+          const responses =
+            gemini.requests
+              .at(-1)
+              ?.body.contents?.flatMap((c) => c.parts ?? [])
+              .filter((p) => p.functionResponse) ?? [];
+          expect(responses.at(-1)?.functionResponse?.response).toMatchObject({ output: '41\n' });
           expect(gemini.failures).toEqual([]);
           console.log(
             `[saved-state] ${engine.name}, the widget: ${(sent.bytes / 2 ** 20).toFixed(1)} MiB stored ${Math.round(sent.storedMs)} ms after the answer; longest page pause meanwhile ${Math.round(sent.pauseMs)} ms (${Math.round(sent.busyPauseMs)} ms with a busy worker)`,

@@ -163,3 +163,44 @@ export async function storeForeignState(): Promise<void> {
   });
   db.close();
 }
+
+/**
+ * In the page: gives chat0 `apiKey`, presses Edit on its user message `index`, sends `text` in its place (the Send
+ * button), and waits until the transcript shows `answer` and the message has ended. The transcript then.
+ */
+export async function editAndSend(index: number, text: string, answer: string, apiKey: string, timeoutMs: number) {
+  const started = performance.now();
+  type Chat = HTMLElement & { shadowRoot: ShadowRoot; apiKey: string };
+  type Composer = HTMLElement & { value: string; renderRoot: ParentNode };
+  const until = async <T>(what: string, probe: () => T | null | undefined | false): Promise<T> => {
+    for (;;) {
+      const value = probe();
+      if (value) return value;
+      if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const chat = document.querySelector('code-exec-chat') as Chat;
+  chat.apiKey = apiKey;
+  const edit = await until(`an Edit button on message ${index + 1}`, () =>
+    chat.shadowRoot.querySelectorAll('[data-entry="user"]')[index]?.querySelector<HTMLButtonElement>('button[aria-label="Edit this message"]'),
+  );
+  const users = chat.shadowRoot.querySelectorAll('[data-entry="user"]').length;
+  edit.click();
+  const composer = chat.shadowRoot.querySelector('cec-composer') as Composer;
+  await until('the message in the box', () => composer.value !== '');
+  composer.value = text;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const send = composer.renderRoot.querySelector<HTMLButtonElement>('button.send');
+  if (!send) throw new Error('no Send button');
+  send.click();
+  const transcript = () => chat.shadowRoot.querySelector<HTMLElement>('.transcript')?.innerText ?? '';
+  try {
+    await until('the answer', () => transcript().includes(answer) && !chat.shadowRoot.querySelector('cec-composer[busy]'));
+  } catch {
+    throw new Error(
+      `no answer: composer ${JSON.stringify(composer.value)} busy ${composer.hasAttribute('busy')} disabled ${composer.hasAttribute('disabled')}; ${transcript().slice(-400)}`,
+    );
+  }
+  return { users, transcript: transcript() };
+}

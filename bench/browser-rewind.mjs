@@ -11,7 +11,8 @@
  * Alone: `node bench/browser-rewind.mjs` (after `npm run build`; `BENCH_QUICK=1` for one round).
  * In the whole bench: `BENCH_ONLY=browser-rewind npm run bench`.
  */
-import { runAloneIfMain, testSupport } from './run-alone.mjs';
+import { onPlainPages } from './plain-page-engines.mjs';
+import { runAloneIfMain } from './run-alone.mjs';
 import { median } from './suite.mjs';
 
 export const BROWSER_REWIND_COUNTS = { rounds: 3, cells: 20 };
@@ -22,37 +23,11 @@ const REWIND_TO = [20, 15, 10, 5, 2];
 
 /** Every sample, by engine; `root`: the frozen build's (frozen-build.mjs). */
 export async function benchBrowserRewind({ root, counts, log }) {
-  const [{ startStaticServer }, { chromium }, { firefox }, { webkit }, { HOST_PAGE_PATH }] = await Promise.all(
-    ['static-server.ts', 'engines/chromium.ts', 'engines/firefox.ts', 'engines/webkit.ts', 'browser/host-page.ts'].map(testSupport),
+  const engines = await onPlainPages(
+    { root, rounds: counts.rounds, log, label: 'browser rewind' },
+    { start: () => ({ rewindMs: [], controlMs: [], ratio: [] }), round: (page, n, samples) => measure(page, `r${n}`, counts, samples), summarize },
   );
-  const server = await startStaticServer({ root, crossOriginIsolated: false });
-  const out = { counts, engines: {} };
-  try {
-    for (const engine of [chromium(), firefox(), webkit({ sharedArrayBuffer: false })]) {
-      if (engine.missing) {
-        out.engines[engine.name] = { skipped: engine.missing };
-        continue;
-      }
-      const samples = { rewindMs: [], controlMs: [], ratio: [] };
-      try {
-        for (let round = 0; round < counts.rounds; round++) {
-          log(`browser rewind, ${engine.name}, round ${round + 1}/${counts.rounds}`);
-          const page = await engine.open(`${server.origin}${HOST_PAGE_PATH}`);
-          try {
-            await measure(page, `r${round}`, counts, samples);
-          } finally {
-            await page.close();
-          }
-        }
-      } finally {
-        await engine.close();
-      }
-      out.engines[engine.name] = summarize(samples);
-    }
-  } finally {
-    await server.close();
-  }
-  return out;
+  return { counts, engines };
 }
 
 async function measure(page, id, counts, out) {

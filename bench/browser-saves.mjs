@@ -10,7 +10,8 @@
  * Alone: `node bench/browser-saves.mjs` (after `npm run build`; `BENCH_QUICK=1` for one round).
  * In the whole bench: `BENCH_ONLY=browser-saves npm run bench`.
  */
-import { runAloneIfMain, testSupport } from './run-alone.mjs';
+import { onPlainPages } from './plain-page-engines.mjs';
+import { runAloneIfMain } from './run-alone.mjs';
 import { median } from './suite.mjs';
 
 export const BROWSER_SAVES_COUNTS = { rounds: 3 };
@@ -23,37 +24,17 @@ const SESSIONS = {
 
 /** Every sample, by engine and session; `root`: the frozen build's (frozen-build.mjs). */
 export async function benchBrowserSaves({ root, counts, log }) {
-  const [{ startStaticServer }, { chromium }, { firefox }, { webkit }, { HOST_PAGE_PATH }] = await Promise.all(
-    ['static-server.ts', 'engines/chromium.ts', 'engines/firefox.ts', 'engines/webkit.ts', 'browser/host-page.ts'].map(testSupport),
+  const engines = await onPlainPages(
+    { root, rounds: counts.rounds, log, label: 'browser saves' },
+    {
+      start: () => Object.fromEntries(Object.keys(SESSIONS).map((name) => [name, []])),
+      round: async (page, n, samples) => {
+        for (const [name, session] of Object.entries(SESSIONS)) samples[name].push(await measure(page, `${name}-${n}`, session));
+      },
+      summarize: (samples) => Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])),
+    },
   );
-  const server = await startStaticServer({ root, crossOriginIsolated: false });
-  const out = { counts, engines: {} };
-  try {
-    for (const engine of [chromium(), firefox(), webkit({ sharedArrayBuffer: false })]) {
-      if (engine.missing) {
-        out.engines[engine.name] = { skipped: engine.missing };
-        continue;
-      }
-      const samples = Object.fromEntries(Object.keys(SESSIONS).map((name) => [name, []]));
-      try {
-        for (let round = 0; round < counts.rounds; round++) {
-          log(`browser saves, ${engine.name}, round ${round + 1}/${counts.rounds}`);
-          const page = await engine.open(`${server.origin}${HOST_PAGE_PATH}`);
-          try {
-            for (const [name, session] of Object.entries(SESSIONS)) samples[name].push(await measure(page, `${name}-${round}`, session));
-          } finally {
-            await page.close();
-          }
-        }
-      } finally {
-        await engine.close();
-      }
-      out.engines[engine.name] = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)]));
-    }
-  } finally {
-    await server.close();
-  }
-  return out;
+  return { counts, engines };
 }
 
 /** One save and its restore into a second sandbox of the same page, each with the page's longest pause. */

@@ -54,6 +54,22 @@ function userTexts(): string[] {
   return contents.filter((c) => c.role === 'user').flatMap((c) => (c.parts ?? []).flatMap((p) => (p.text ? [p.text] : [])));
 }
 
+/** With the second message in the box (Edit pressed): sends "Print x." in its place; its cell prints 1, and the transcript says Python was rewound. The transcript. */
+async function editedIntoPrint(page: Page): Promise<string> {
+  const box = page.locator('#chat0 cec-composer textarea');
+  await expect.poll(() => box.inputValue()).toBe('Set x to 2.');
+  await box.fill('Print x.');
+  await box.press('Enter');
+  await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 45_000 }).toContain('x is 1.');
+  await waitIdle(page, '#chat0');
+  expect(outputOf(world.fake.requests.at(-1)!)).toBe('1\n');
+  expect(userTexts()).toEqual(['Set x to 1.', 'Print x.']);
+  const transcript = await transcriptText(page, '#chat0');
+  expect(transcript).toContain(NOTE);
+  expect(transcript).not.toContain('Set x to 2.');
+  return transcript;
+}
+
 describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
   test('editing the second message into one that prints x prints 1, and the transcript says Python was rewound', async () => {
     const { page, log } = await openChat();
@@ -65,19 +81,8 @@ describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
     await page.keyboard.press('Shift+Tab');
     expect(await edits.nth(1).evaluate((button) => button.matches(':focus'))).toBe(true);
     await page.keyboard.press('Enter');
-    const box = page.locator('#chat0 cec-composer textarea');
-    await expect.poll(() => box.inputValue()).toBe('Set x to 2.');
-    expect(await page.locator('#chat0 .editing-bar').innerText()).toContain('Editing an earlier message');
-    await box.fill('Print x.');
-    await box.press('Enter');
-    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 45_000 }).toContain('x is 1.');
-    await waitIdle(page, '#chat0');
-
-    expect(outputOf(world.fake.requests.at(-1)!)).toBe('1\n');
-    expect(userTexts()).toEqual(['Set x to 1.', 'Print x.']);
-    const transcript = await transcriptText(page, '#chat0');
-    expect(transcript).toContain(NOTE);
-    expect(transcript).not.toContain('Set x to 2.');
+    await expect.poll(() => page.locator('#chat0 .editing-bar').innerText()).toContain('Editing an earlier message');
+    const transcript = await editedIntoPrint(page);
     expect(transcript.indexOf(NOTE)).toBeLessThan(transcript.indexOf('Print x.'));
     expect(await page.locator('#chat0 .editing-bar').count()).toBe(0);
     expect(world.fake.failures).toEqual([]);
@@ -115,18 +120,7 @@ describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
     // The second message's Python before it is kept; the first's was never saved (nothing ran before it).
     await expect.poll(() => edits.count()).toBe(1);
     await edits.click();
-    const box = page.locator('#chat0 cec-composer textarea');
-    await expect.poll(() => box.inputValue()).toBe('Set x to 2.');
-    await box.fill('Print x.');
-    await box.press('Enter');
-    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 45_000 }).toContain('x is 1.');
-    await waitIdle(page, '#chat0');
-
-    expect(outputOf(world.fake.requests.at(-1)!)).toBe('1\n');
-    expect(userTexts()).toEqual(['Set x to 1.', 'Print x.']);
-    const transcript = await transcriptText(page, '#chat0');
-    expect(transcript).toContain(NOTE);
-    expect(transcript).not.toContain('Set x to 2.');
+    await editedIntoPrint(page);
     expect(world.fake.failures).toEqual([]);
     await expectNoViolations(page);
     expect(log.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);

@@ -10,20 +10,18 @@
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
  *    stops). Which test runs in which pass is test/passes.mjs.
- *
- *    Beside step 1, at a low CPU priority (nice 19), so they take the CPU it leaves and barely any
- *    it wants: step 1's suites wait on browsers and deadlines and leave about half of both cores
- *    idle, and their pause bounds read against the idle page just before, which work at nice 19
- *    hardly touches (the examples failed beside it at nice 10, with fixed bounds):
- *    - the example projects (installs, bundler builds, pages in Chromium: no timing bounds, only
- *      generous timeouts; 189 s of about 1.6 cores alone), from the end of the build and the
- *      set-up to the end of step 2 if they need it; their lines are prefixed `[examples]`;
- *    - the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), but for those whose
- *      subject is the same on every Node (FIRST_PASS_ONLY), then a subset of them on Node 22
- *      (NODE22_SUBSET); prefixed `[node26]` and `[node22]`. They have no fixed time bounds either
- *      (a test that times work compares it with a control in the same run). Step 2 waits for
- *      them: at nice 19 beside it, they would barely move.
  * 2. The rest on Node 24, two files at a time.
+ *
+ *    From the end of the build and the set-up to the end of step 2: the example projects
+ *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
+ *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
+ *    of about 1.6 cores alone). Step 1 leaves about half of both cores idle
+ *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
+ *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
+ *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
+ * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
+ *    suite last and alone, but for those whose subject is the same on every Node (FIRST_PASS_ONLY).
+ * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
  * failed set-up step ends it; a failed test pass does not stop the later ones, so one run reports
@@ -111,31 +109,29 @@ const checked =
 const [node24] = (await nodes) ?? [];
 const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
 // The examples need the build, the machine's browsers and Node 24 only: they start now, at a low
-// priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves.
+// priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves
+// (the suites that time pauses leave about half of both cores idle).
 const ready = built && node24 && (await setUp);
+const examples = ready
+  ? pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }))
+  : undefined;
 if (!ready) {
   stopAll();
   process.exit(1);
 }
-const examples = pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }));
-// The Node suites on Node 26, then the Node 22 subset, at a low priority beside step 1.
-const onNode = (major, ...files) =>
-  step(process.execPath, [script('test-on-node.mjs'), String(major), ...files], { prefix: `[node${major}]`, lowPriority: true });
-const laterNodes = (async () => {
-  await pass('vitest-node26.json', onNode(26));
-  await pass('vitest-node22.json', onNode(22, ...NODE22_SUBSET));
-})();
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-// 1. The suites that time pauses, alone (but for the work at nice 19); 2. the rest, once the later Nodes are done.
+// 1. The suites that time pauses, alone (but for the examples and the checks at nice 19); 2. the rest.
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
 if (!(await checked)) {
   stopAll();
   process.exit(1);
 }
-await laterNodes;
 await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
+// 3. The Node suites on Node 26; 4. the Node 22 subset.
+await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));
+await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
 
 // Last, so that a failure names itself at the end of the log.
 const failedPasses = passes.filter((each) => !each.passed).map((each) => each.report);

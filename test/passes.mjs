@@ -7,8 +7,8 @@
  * `npm test`'s passes (scripts/test.mjs):
  * 1. Node 24, `@google/genai` 2.x: each suite of `ALONE`, alone, in that order.
  * 2. Node 24: every other suite, two files at a time (`REST`), with `EXAMPLES` beside them.
- * 3. Node 26, SDK 3.x: the Node suites (no `*.browser.test.ts`) but `ALONE`, `FIRST_PASS_ONLY`
- *    and `EXAMPLES`, at nice 19 beside pass 1's `ALONE`; pass 2 waits for it and pass 4.
+ * 3. Node 26, SDK 3.x: the Node suites (no `*.browser.test.ts`) but `FIRST_PASS_ONLY` and
+ *    `EXAMPLES`, then those of `ALONE` that are Node suites (but `FIRST_PASS_ONLY`), each alone.
  * 4. Node 22, SDK 3.x: `NODE22_SUBSET`, as pass 3 runs them.
  */
 
@@ -16,6 +16,7 @@
 const ALL = 'test/**/*.test.ts';
 /** Tests that drive a browser are named `*.browser.test.ts`; every other test runs in Node alone. */
 const BROWSER = '**/*.browser.test.ts';
+const isBrowserSuite = (file) => file.endsWith('.browser.test.ts');
 
 /**
  * Suites that bound the host's pauses or time stops against each other: each runs alone, first, on
@@ -164,14 +165,14 @@ export function firstPassProjects() {
   ];
 }
 
-/**
- * The later passes' vitest project: the Node suites but `ALONE`, `EXAMPLES` and `FIRST_PASS_ONLY`.
- * They run at a low CPU priority beside the first pass's `ALONE` (scripts/test.mjs), so a suite
- * that times pauses runs in the first pass only: each Node suite of `ALONE` is also in
- * `FIRST_PASS_ONLY` (test/layout.test.ts holds it).
- */
+/** The later passes' vitest projects: the Node suites, then those of `ALONE` that run in Node (but `FIRST_PASS_ONLY`), each alone. */
 export function nodePassProjects() {
-  return [project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY])];
+  const inNode = (file) => !isBrowserSuite(file) && !FIRST_PASS_ONLY.includes(file);
+  const aloneInNode = ALONE.map((suite) => ({ ...suite, files: suite.files.filter(inNode) })).filter((suite) => suite.files.length > 0);
+  return [
+    project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY], 0),
+    ...aloneInNode.map((suite, order) => project(suite.name, suite.files, undefined, order + 1)),
+  ];
 }
 
 /** `npm run test:quick`'s projects. */

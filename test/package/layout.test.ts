@@ -7,7 +7,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ALONE, FIRST_PASS_ONLY } from '../passes.mjs';
 import { REPO } from '../support/packed-package.js';
 
 /** The data path, top first: a file may import from its own layer and those below it. */
@@ -169,15 +168,5 @@ describe('the source layout', () => {
   test('no file in src/ or worker/ grows past 400 lines', () => {
     const long = [...code, ...sources('worker/python', '.py')].filter((file) => readFileSync(join(REPO, file), 'utf8').split('\n').length - 1 > 400).sort();
     expect(long).toEqual([]);
-  });
-});
-
-describe("npm test's passes (test/passes.mjs)", () => {
-  // The later Nodes' pass runs at nice 19 beside the suites that time pauses: one of those in it
-  // would time its pauses starved, and its own work would count against the first pass's.
-  test('every Node suite that times pauses runs in the first pass only', () => {
-    const nodeSuites = ALONE.flatMap((suite) => suite.files).filter((file) => !file.endsWith('.browser.test.ts'));
-    expect(nodeSuites.length).toBeGreaterThan(0);
-    expect(nodeSuites.filter((file) => !FIRST_PASS_ONLY.includes(file))).toEqual([]);
   });
 });

@@ -34,8 +34,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     sequence: { sequencer: BrowserSuitesFirst },
-    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
-    reporters: ['default', ['json', { outputFile: process.env.TEST_REPORT ?? 'test-results/vitest.json' }]],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line, and a failed hook's error.
+    reporters: ['default', ['./test/support/json-report.ts', { outputFile: process.env.TEST_REPORT ?? 'test-results/vitest.json' }]],
     // Which test runs in which pass: test/passes.mjs.
     projects: nodeSuitesOnly ? nodePassProjects() : firstPassProjects(),
   },

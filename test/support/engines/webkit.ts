@@ -138,7 +138,7 @@ function freePort(): Promise<number> {
 }
 
 async function untilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
     try {
       await fetch(`http://127.0.0.1:${port}/status`);
       return;

@@ -19,8 +19,8 @@
  *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
  *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
  *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
- * 3. The Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs), its hostile-worker
- *    suite last and alone, but for those whose subject is the same on every Node (FIRST_PASS_ONLY).
+ * 3. A subset of the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs): the main
+ *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
@@ -33,7 +33,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALONE, EXAMPLES, NODE22_SUBSET, REST } from '../test/passes.mjs';
+import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST } from '../test/passes.mjs';
 import { nodeBinary } from './node-binary.mjs';
 import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
 
@@ -129,8 +129,8 @@ if (!(await checked)) {
   process.exit(1);
 }
 await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
-// 3. The Node suites on Node 26; 4. the Node 22 subset.
-await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26'));
+// 3. The Node 26 subset; 4. the Node 22 subset.
+await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26', ...NODE26_SUBSET));
 await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
 
 // Last, so that a failure names itself at the end of the log.

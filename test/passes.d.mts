@@ -6,6 +6,7 @@ export const REST: string;
 export const EXAMPLES: { name: string; files: string[] };
 export const FIRST_PASS_ONLY: string[];
 export const NODE22_SUBSET: string[];
+export const NODE26_SUBSET: string[];
 export const QUICK_SKIPS: string[];
 export const QUICK_CHROMIUM: string[];
 export function firstPassProjects(): TestProjectInlineConfiguration[];

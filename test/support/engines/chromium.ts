@@ -16,6 +16,8 @@ export function chromium(): Engine {
       // A context of its own: empty caches and storage, like a first visit.
       const context = await (await browser).newContext();
       const page = await context.newPage();
+      // Playwright's 30 s default for a navigation and a wait: a loaded machine opened pages slower, and hooks allow 120 s.
+      page.setDefaultTimeout(90_000);
       const ready = async () => {
         if (api !== null)
           await page.waitForFunction(

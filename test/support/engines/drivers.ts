@@ -4,18 +4,16 @@
  * would, with real clicks and key presses; and page-side helpers that walk shadow roots, since
  * only Playwright's locators pierce them. An engine that is not installed says so in `missing`.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, afterEach } from 'vitest';
 import type { Browser as PlaywrightBrowser } from 'playwright-core';
-import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
+import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { Key, Origin } from 'selenium-webdriver';
 import { launchChromium } from '../chromium.js';
 import { type CallAnswer, EVALUATE, unwrap } from './engine.js';
+import { firefoxMissing, launchFirefox } from './firefox.js';
 import { type WebKit, launchWebKit, webkitMissing } from './webkit.js';
 import { useStaticServer } from '../use-static-server.js';
 import { SERVE_ROOT, requireBuild } from '../widget-page.js';
-
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 export type Keys = 'Escape' | 'Tab' | 'Shift+Tab' | 'Enter' | 'ArrowRight' | 'ArrowLeft';
 
@@ -86,9 +84,9 @@ export function firefox(): EngineUnderTest {
   let browser: Promise<PuppeteerBrowser> | undefined;
   return {
     name: 'Firefox',
-    missing: existsSync(FIREFOX) ? undefined : `${FIREFOX} is not installed (apt-get install firefox-esr, or set FIREFOX_PATH)`,
+    missing: firefoxMissing(),
     async open(url) {
-      browser ??= puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+      browser ??= launchFirefox();
       const context = await (await browser).createBrowserContext();
       const page = await context.newPage();
       await page.setViewport({ width: 1280, height: 800 });

@@ -9,13 +9,26 @@ import type { Engine, EnginePage } from './engine.js';
 
 const EXECUTABLE = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
+/** Why Firefox cannot run here, or undefined when it is installed. */
+export const firefoxMissing = (): string | undefined =>
+  existsSync(EXECUTABLE) ? undefined : `${EXECUTABLE} is not installed (apt-get install firefox-esr, or set FIREFOX_PATH)`;
+
+/**
+ * Headless Firefox. Puppeteer waits 30 s for it to start by default, and on a loaded machine a
+ * fresh profile's start took longer (a suite's hook failed, skipping its tests): 90 s, within
+ * the hooks' 120 s.
+ */
+export function launchFirefox(): Promise<Browser> {
+  return puppeteer.launch({ browser: 'firefox', executablePath: EXECUTABLE, headless: true, timeout: 90_000 });
+}
+
 export function firefox(): Engine {
   let browser: Promise<Browser> | undefined;
   return {
     name: 'Firefox',
-    missing: existsSync(EXECUTABLE) ? undefined : `${EXECUTABLE} is not installed (apt-get install firefox-esr, or set FIREFOX_PATH)`,
+    missing: firefoxMissing(),
     async open(url, api = 'harness') {
-      browser ??= puppeteer.launch({ browser: 'firefox', executablePath: EXECUTABLE, headless: true });
+      browser ??= launchFirefox();
       // A browser context of its own: empty caches and storage, like a first visit.
       const context = await (await browser).createBrowserContext();
       const page = await context.newPage();

@@ -3,8 +3,7 @@
  * message only for errors at the file's own level, so a `beforeAll` that failed inside `describe`
  * left `(the file itself)` in scripts/test-summary.mjs with no message, and its tests skipped.
  */
-import type { TestModule } from 'vitest/node';
-import { JsonReporter } from 'vitest/reporters';
+import { JsonReporter, type TestModule } from 'vitest/node';
 
 /** The first error of a describe block in `module`, named by its blocks. */
 function firstSuiteError(module: TestModule): string | undefined {

@@ -160,7 +160,11 @@ export interface SandboxLimits {
   maxMemoryBytes: number;
   /** Python's recursion limit. */
   recursionLimit: number;
-  /** After an interrupt, how long Python gets to stop before the worker is terminated. */
+  /**
+   * After an interrupt, how long Python gets to stop before the worker is terminated. Counted in
+   * time the host ran: where the host's timers come late for want of CPU (the worker is as short of
+   * it), the grace lasts longer on the wall, at most ten times as long.
+   */
   interruptGraceMs: number;
   /** Python boot must finish within this, or `create()` fails. */
   bootTimeoutMs: number;

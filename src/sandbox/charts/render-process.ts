@@ -8,8 +8,9 @@
  * only while a chart is being drawn.
  */
 import type { ChildProcess } from 'node:child_process';
+import { afterHostTime } from '../runs/host-time.js';
 
-/** How long one chart may take to draw (SVG and PNG), in milliseconds. */
+/** How long one chart may take to draw (SVG and PNG), in milliseconds of the host's own time (runs/host-time.ts). */
 export const CHART_RENDER_TIMEOUT_MS = 10_000;
 /** The drawing process's heap, in MiB: an honest 2 MiB spec takes a small part of it. */
 export const CHART_RENDER_HEAP_MB = 512;
@@ -59,7 +60,7 @@ async function run(job: RenderJob, setup: () => Promise<ProcessSetup>): Promise<
   const child = drawer;
   return new Promise<RenderAnswer>((resolve) => {
     const end = (answer: RenderAnswer, stop: boolean) => {
-      clearTimeout(timer);
+      cancelDeadline();
       child.off('message', onMessage).off('exit', onExit).off('error', onError);
       if (stop) {
         if (drawer === child) drawer = undefined;
@@ -74,7 +75,7 @@ async function run(job: RenderJob, setup: () => Promise<ProcessSetup>): Promise<
     const onExit = (code: number | null, signal: string | null) =>
       end({ error: code === 134 || signal === 'SIGABRT' ? `it needs more than ${CHART_RENDER_HEAP_MB} MiB to draw` : 'the drawing process stopped' }, true);
     const onError = (error: Error) => end({ error: `the drawing process failed (${error.message})` }, true);
-    const timer = setTimeout(() => end({ error: `it took over ${CHART_RENDER_TIMEOUT_MS / 1000} s to draw` }, true), CHART_RENDER_TIMEOUT_MS);
+    const cancelDeadline = afterHostTime(CHART_RENDER_TIMEOUT_MS, () => end({ error: `it took over ${CHART_RENDER_TIMEOUT_MS / 1000} s to draw` }, true));
     child.on('message', onMessage).on('exit', onExit).on('error', onError);
     // Held only while a chart is drawn: an idle drawing process never keeps the host from exiting.
     child.ref();

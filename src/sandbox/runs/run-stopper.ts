@@ -2,13 +2,13 @@
  * How a run is stopped (its deadline, `interrupt()`, an aborted signal), one path for all three:
  * KeyboardInterrupt where the worker is interruptible, re-sent until the run ends; a cancel for a
  * pending top-level `await`; and once the grace period is over (counted in time the host ran:
- * host-time-grace.ts), the worker is terminated. A worker that is not interruptible raises
+ * host-time.ts), the worker is terminated. A worker that is not interruptible raises
  * KeyboardInterrupt itself at the run's deadline (worker/stops/deadline-signal.ts), so a deadline
  * gets the whole grace everywhere.
  */
 import type { StopReason } from './run-results.js';
 import type { WorkerSession } from '../session/worker-session.js';
-import { afterHostTime } from './host-time-grace.js';
+import { afterHostTime } from './host-time.js';
 
 /** Pyodide reads and clears the interrupt buffer in two steps, so a SIGINT written in between is lost (measured: ~3%). */
 const REARM_MS = 150;
@@ -73,7 +73,7 @@ export class WaitingRun implements ActiveRun {
 export class RunStopper {
   /** Why the run was stopped, once it was. */
   reason: StopReason | undefined;
-  /** Cancels the grace's count (host-time-grace.ts), once one is going. */
+  /** Cancels the grace's count (host-time.ts), once one is going. */
   private cancelGrace: (() => void) | undefined;
   private rearm: ReturnType<typeof setInterval> | undefined;
   /** Set once the run has ended, so a late answer cannot start a timer. */

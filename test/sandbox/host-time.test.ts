@@ -1,11 +1,11 @@
 /**
- * A stop's grace counts the time the host ran (src/sandbox/runs/host-time-grace.ts): on a machine
+ * A stop's grace counts the time the host ran (src/sandbox/runs/host-time.ts): on a machine
  * short of CPU the host's timers come late, and the worker, as short of CPU, has not yet taken its
  * KeyboardInterrupt; a grace counted on the wall terminated it, and Python's state with it. Timers
  * are fake here, and the clock is moved by hand, as a starved host would see it.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { afterHostTime } from '../../src/sandbox/runs/host-time-grace.js';
+import { afterHostTime } from '../../src/sandbox/runs/host-time.js';
 
 /** The grace's ticks come every 50 ms of the timers' time; each arrives `lateMs` later on the clock. */
 function starvedHost(lateMs: number) {

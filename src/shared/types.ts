@@ -171,6 +171,7 @@ export interface SandboxLimits {
   /**
    * How long the worker may take to answer a file call or `reset()`, and to take a run it was
    * sent. A worker that does not is taken as hung or gone: it is replaced and the call fails.
+   * Counted in time the host ran, as `interruptGraceMs` is.
    */
   callTimeoutMs: number;
   /**

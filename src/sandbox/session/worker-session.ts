@@ -18,6 +18,7 @@ import { spawnWorker } from '../isolation/spawn.js';
 import type { Isolation, SpawnedWorker } from '../isolation/spawned-worker.js';
 import { parseWorkerEvent, validateBootInfo } from './worker-answers.js';
 import { answerFunctionCall, type FunctionCalls } from '../functions/function-calls.js';
+import { afterHostTime } from '../runs/host-time.js';
 
 /**
  * Events a worker may send between two runs (a late run's output aside, which counts against
@@ -67,8 +68,8 @@ interface RunWatch {
   /** Output events taken, and how many the run's result says the worker sent (once it came): none may follow that many. */
   chunks: number;
   declared?: number;
-  /** Until the worker says it took the run. */
-  startTimer?: ReturnType<typeof setTimeout>;
+  /** Until the worker says it took the run: cancels the wait for it (in host time, runs/host-time.ts). */
+  cancelStartWait?: () => void;
   /** Aborted when the run ends: the downloads and index resolution it asked for stop (unless another waits for them). */
   over: AbortController;
   /** The page's functions this run may call (`RunOptions.functions`). */
@@ -181,11 +182,11 @@ export class WorkerSession {
    */
   beginRun(runId: number, listener: ((chunk: OutputChunk) => void) | undefined, functions?: FunctionCalls, onStarted?: () => void): void {
     this.endRun();
-    const startTimer = setTimeout(
-      () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
+    const cancelStartWait = afterHostTime(
       this.options.callTimeoutMs,
+      () => void this.terminate(`it did not take the run within ${this.options.callTimeoutMs} ms (limits.callTimeoutMs)`),
     );
-    this.current = { runId, listener, streamedChars: 0, chunks: 0, startTimer, over: new AbortController(), functions, onStarted };
+    this.current = { runId, listener, streamedChars: 0, chunks: 0, cancelStartWait, over: new AbortController(), functions, onStarted };
     this.eventsBetweenRuns = 0;
     this.wheelAllowance.beginRun();
   }
@@ -198,7 +199,7 @@ export class WorkerSession {
 
   /** The current run is over: later output and package requests are refused. */
   endRun(): void {
-    clearTimeout(this.current?.startTimer);
+    this.current?.cancelStartWait?.();
     this.current?.over.abort(new Error('the run ended before its packages came'));
     this.current?.functions?.stop('the run ended');
     if (this.current) {
@@ -227,9 +228,9 @@ export class WorkerSession {
     if (!this.current && !this.booting && late?.declared === undefined && ++this.eventsBetweenRuns > MAX_EVENTS_BETWEEN_RUNS)
       return void this.terminate(MISBEHAVING.betweenRuns);
     if (event.type === 'run-started') {
-      if (run?.startTimer === undefined) return;
-      clearTimeout(run.startTimer);
-      run.startTimer = undefined;
+      if (run?.cancelStartWait === undefined) return;
+      run.cancelStartWait();
+      run.cancelStartWait = undefined;
       run.onStarted?.();
     } else if (event.type === 'output') {
       const watch = run ?? late;

@@ -41,9 +41,9 @@ async function send(page: Page, message: string): Promise<void> {
   await sendAndWait(page, '#chat0');
 }
 
-/** Two messages: the first's cell sets x = 1, the second's x = 2. */
-async function twoMessages(page: Page, then: ReturnType<typeof cellThenAnswer>): Promise<void> {
-  world.fake.script([...cellThenAnswer('x = 1', 'x is set to 1.'), ...cellThenAnswer('x = 2', 'x is set to 2.'), ...then]);
+/** Two messages: the first's cell sets x = 1 (`first`: and more), the second's x = 2. */
+async function twoMessages(page: Page, then: ReturnType<typeof cellThenAnswer>, first = 'x = 1'): Promise<void> {
+  world.fake.script([...cellThenAnswer(first, 'x is set to 1.'), ...cellThenAnswer('x = 2', 'x is set to 2.'), ...then]);
   await send(page, 'Set x to 1.');
   await send(page, 'Set x to 2.');
 }
@@ -107,7 +107,9 @@ describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
 
   test('after a reload between the second message and the edit, the edit still prints 1: Python comes back as it was kept before that message', async () => {
     const { page, log } = await openChat();
-    await twoMessages(page, cellThenAnswer('print(x)', 'x is 1.'));
+    // 6 MB that do not compress: the first message's save is still packing when the second is
+    // sent (at once), and gives way to it; Python before the second message is kept all the same.
+    await twoMessages(page, cellThenAnswer('print(x)', 'x is 1.'), 'import os\nx = 1\nnoise = os.urandom(6_000_000)');
     // Stored a moment after the answer: Python as the second message left it, and as it was before it.
     await expect.poll(() => indexedDbCount(page, 'interpreters'), { timeout: 60_000 }).toBe(2);
     await page.reload();

@@ -91,7 +91,7 @@ export class SavedChatController {
    * anew: a reload in between starts Python afresh.
    */
   interpreterChanging(message: number): void {
-    if (!this.hooks.demoPlaying() && this.hooks.execution() === 'local') this.interpreter.keepAsBefore(message);
+    if (!this.hooks.demoPlaying() && this.hooks.execution() === 'local') this.interpreter.keepAsBefore(message, this.hooks.sandbox());
   }
 
   /** Saves the interpreter under the conversation, once a message has finished (Python is idle then). */

@@ -62,10 +62,17 @@ export class SavedInterpreterSlot {
    * Message `message` starts: its runs change Python, so the saved interpreter no longer matches
    * the conversation. It becomes the interpreter before that message (for an edit after a reload),
    * and none is the latest until the message ends and saves anew: a reload in between starts Python afresh.
+   * The stored one is kept, or when there is none (the last message's save gave way), `sandbox`'s
+   * state now; before the first message, none (nothing ran: an edit starts Python afresh).
    */
-  keepAsBefore(message: number): void {
+  keepAsBefore(message: number, sandbox?: PythonSandbox): void {
+    // Asked now, queued before the message's first run: Python as the last message left it, for
+    // when that message's own save gave way to this one (a message sent at once) and stored
+    // nothing. Free when that save was made (the sandbox hands back its bytes); otherwise the
+    // chat's checkpoint before the first cell would make the same save.
+    const asked = message > 0 ? sandbox?.saveState().catch(() => undefined) : undefined;
     this.write(async (key) => {
-      const bytes = await this.store.load(key);
+      const bytes = (await this.store.load(key)) ?? (await asked);
       const kept = bytes instanceof Uint8Array && bytes.length <= MAX_REWIND_STATE_BYTES;
       // Without a save of the interpreter as it is, an older one would roll back what came since: none is kept.
       await (kept ? this.store.save(beforeKey(key, message), bytes) : this.store.delete(beforeKey(key, message)));

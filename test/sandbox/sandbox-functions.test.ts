@@ -425,19 +425,30 @@ describe("the host's checks of a worker's function calls", () => {
       const reply = await calls.answer(call(name, JSON.stringify(args)));
       return { reply, ms: performance.now() - start };
     };
+    /**
+     * The failing check's time against the same check passing arguments of the same size just
+     * before (generous against a busy machine; the pairwise check it replaces took 15 s for 24,000
+     * items), tried up to three times: beside other work one try took 8 s where 0.8 is usual, and
+     * a check that compares every problem with every other is slow on every try.
+     */
+    const againstControl = async (count: number, name: string, args: unknown) => {
+      let measured: Awaited<ReturnType<typeof timed>> & { bound: number };
+      let attempt = 0;
+      do {
+        const fitting = await timed('numbers', { ids: Array(count).fill(0) });
+        expect(fitting.reply.answer).toBe('r"ran"');
+        measured = { ...(await timed(name, args)), bound: 5 * fitting.ms + 500 };
+      } while (measured.ms >= measured.bound && ++attempt < 3);
+      return measured;
+    };
     for (const count of [24_000, 60_000, 340_000]) {
-      // The control: the same check passing arguments of the same size, in the same run.
-      const fitting = await timed('numbers', { ids: Array(count).fill(0) });
-      expect(fitting.reply.answer).toBe('r"ran"');
-      // Generous against a busy machine; the pairwise check it replaces took 15 s for 24,000 items.
-      const bound = 5 * fitting.ms + 500;
       const failing = [
-        await timed('items', { ids: Array(count).fill(0) }),
-        await timed('enums', { ids: Array(count).fill(0) }),
-        await timed('unique', { ids: count <= 60_000 ? Array.from({ length: count }, (_, i) => ({ i })) : Array(count).fill(0) }),
+        await againstControl(count, 'items', { ids: Array(count).fill(0) }),
+        await againstControl(count, 'enums', { ids: Array(count).fill(0) }),
+        await againstControl(count, 'unique', { ids: count <= 60_000 ? Array.from({ length: count }, (_, i) => ({ i })) : Array(count).fill(0) }),
       ];
-      if (count <= 60_000) failing.push(await timed('closed', Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1]))));
-      for (const { reply, ms } of failing) {
+      if (count <= 60_000) failing.push(await againstControl(count, 'closed', Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 1]))));
+      for (const { reply, ms, bound } of failing) {
         expect(reply.answer).toMatch(/^e.*(the arguments do not fit|uniqueItems)/);
         expect(reply.answer.length).toBeLessThan(2_000);
         expect(ms, `${count} items: ${reply.answer.slice(0, 80)}`).toBeLessThan(bound);

@@ -10,17 +10,18 @@
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
  *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
  *    stops). Which test runs in which pass is test/passes.mjs.
- * 2. The other browser suites on Node 24, two files at a time.
+ * 2. The rest on Node 24, two files at a time.
  *
- *    From the end of the build and the set-up to the end of step 2, at a low CPU priority (nice
- *    19) so that they take the CPU the rest leaves: the example projects (installs, bundler
- *    builds, pages in Chromium: no timing bounds, only generous timeouts), prefixed `[examples]`,
- *    and the Node suites, prefixed `[node]`, each Node in turn: the first pass's other Node
- *    suites on Node 24, then a subset on Node 26 with SDK 3.x (scripts/test-on-node.mjs: the main
- *    paths and the suites of the SDK's own types and calls, NODE26_SUBSET), then a subset on
- *    Node 22 with SDK 3.x (NODE22_SUBSET). Step 1 leaves about 40 % of both cores idle (its
- *    suites wait on browsers and deadlines); its pause bounds read against the idle page just
- *    before, and its suites are the ones written to hold beside other work.
+ *    From the end of the build and the set-up to the end of step 2: the example projects
+ *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
+ *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
+ *    of about 1.6 cores alone). Step 1 leaves about half of both cores idle
+ *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
+ *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
+ *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
+ * 3. A subset of the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs): the main
+ *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET).
+ * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
  *
  * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
  * failed set-up step ends it; a failed test pass does not stop the later ones, so one run reports
@@ -32,7 +33,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST, REST_NODE } from '../test/passes.mjs';
+import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST } from '../test/passes.mjs';
 import { nodeBinary } from './node-binary.mjs';
 import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
 
@@ -107,17 +108,12 @@ const checked =
     .then((machine) => machine && lowNpmRun('lint'));
 const [node24] = (await nodes) ?? [];
 const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
-// The examples and the Node suites need the build, the machine's browsers and Node 24 only: they
-// start now, at a low priority, and run beside the first pass, taking the CPU it leaves (the
-// suites that time pauses leave about 40 % of both cores idle); the Node suites' later passes
-// (another Node, SDK 3.x) follow them there.
+// The examples need the build, the machine's browsers and Node 24 only: they start now, at a low
+// priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves
+// (the suites that time pauses leave about half of both cores idle).
 const ready = built && node24 && (await setUp);
-const low = (name, prefix, run) => pass(name, run({ prefix, report: name, lowPriority: true }));
-const examples = ready ? low('vitest-examples.json', '[examples]', (options) => vitest([EXAMPLES.name], options)) : undefined;
-const nodeSuites = ready
-  ? low('vitest-node.json', '[node]', (options) => vitest([REST_NODE], options))
-      .then(() => low('vitest-node26.json', '[node]', (options) => step(process.execPath, [script('test-on-node.mjs'), '26', ...NODE26_SUBSET], options)))
-      .then(() => low('vitest-node22.json', '[node]', (options) => step(process.execPath, [script('test-on-node.mjs'), '22', ...NODE22_SUBSET], options)))
+const examples = ready
+  ? pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }))
   : undefined;
 if (!ready) {
   stopAll();
@@ -125,14 +121,17 @@ if (!ready) {
 }
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-// 1. The suites that time pauses, alone (but for the low-priority passes and the checks); 2. the other browser suites.
+// 1. The suites that time pauses, alone (but for the examples and the checks at nice 19); 2. the rest.
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
 if (!(await checked)) {
   stopAll();
   process.exit(1);
 }
-await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples, nodeSuites]);
+await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
+// 3. The Node 26 subset; 4. the Node 22 subset.
+await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26', ...NODE26_SUBSET));
+await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
 
 // Last, so that a failure names itself at the end of the log.
 const failedPasses = passes.filter((each) => !each.passed).map((each) => each.report);

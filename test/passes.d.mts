@@ -3,7 +3,6 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 export const ALONE: ReadonlyArray<{ name: string; files: string[] }>;
 export const REST: string;
-export const REST_NODE: string;
 export const EXAMPLES: { name: string; files: string[] };
 export const FIRST_PASS_ONLY: string[];
 export const NODE22_SUBSET: string[];

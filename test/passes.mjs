@@ -6,9 +6,7 @@
  *
  * `npm test`'s passes (scripts/test.mjs):
  * 1. Node 24, `@google/genai` 2.x: each suite of `ALONE`, alone, in that order.
- * 2. Node 24: every other browser suite, two files at a time (`REST`). From the start of pass 1
- *    to the end of pass 2, at a low CPU priority beside them: `EXAMPLES`, and the other Node
- *    suites (`REST_NODE`), then passes 3 and 4.
+ * 2. Node 24: every other suite, two files at a time (`REST`), with `EXAMPLES` beside them.
  * 3. Node 26, SDK 3.x: `NODE26_SUBSET` of the Node suites (no `*.browser.test.ts`) but
  *    `FIRST_PASS_ONLY` and `EXAMPLES`, then those of `ALONE` that are Node suites (but
  *    `FIRST_PASS_ONLY`), each alone. Without a subset (`node scripts/test-on-node.mjs 26`), every one.
@@ -40,14 +38,8 @@ export const ALONE = [
   { name: 'saved-state', files: ['test/browser/saved-state.browser.test.ts'] },
 ];
 
-/** The project of the first pass's other browser suites. */
+/** The project of the first pass's other suites. */
 export const REST = 'suites';
-
-/**
- * The project of the first pass's other Node suites: `npm test` runs them at a low CPU priority
- * from the start, beside `ALONE` (which leaves about 40 % of both cores idle) and then `REST`.
- */
-export const REST_NODE = 'node-suites';
 
 /**
  * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
@@ -183,13 +175,12 @@ const project = (name, include, exclude, groupOrder) => ({
 });
 const aloneFiles = ALONE.flatMap((suite) => suite.files);
 
-/** The first pass's vitest projects, in the order a plain `vitest run` runs them: `ALONE`, `REST`, `REST_NODE`, `EXAMPLES`. */
+/** The first pass's vitest projects, in the order they run: `ALONE`, `REST`, `EXAMPLES`. */
 export function firstPassProjects() {
   return [
     ...ALONE.map((suite, order) => project(suite.name, suite.files, undefined, order)),
-    project(REST, ['test/**/*.browser.test.ts'], aloneFiles, ALONE.length),
-    project(REST_NODE, [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files], ALONE.length + 1),
-    project(EXAMPLES.name, EXAMPLES.files, undefined, ALONE.length + 2),
+    project(REST, [ALL], [...aloneFiles, ...EXAMPLES.files], ALONE.length),
+    project(EXAMPLES.name, EXAMPLES.files, undefined, ALONE.length + 1),
   ];
 }
 

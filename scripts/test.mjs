@@ -7,18 +7,18 @@
  *    older than the package supports) and runs none of the tests. Then, at nice 19 beside step 1,
  *    the checks: the type check, the API reference (`npm run docs`) and lint (ruff's install
  *    needs the python3 that the set-up may install); a failed check ends the run after step 1.
- * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, each alone (the floods,
- *    the page's pauses under a hostile index, the Node hostile-worker suite, WebKit's terminating
- *    stops). Which test runs in which pass is test/passes.mjs.
+ * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, two at a time among
+ *    themselves (the floods, the page's pauses under a hostile index, the Node hostile-worker
+ *    suite, WebKit's terminating stops, saved state). Which test runs in which pass is
+ *    test/passes.mjs.
  * 2. The rest on Node 24, two files at a time.
  *
  *    From the end of the build and the set-up to the end of step 2: the example projects
  *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
  *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
- *    of about 1.6 cores alone). Step 1 leaves about half of both cores idle
- *    (step 1's suites wait on browsers and deadlines), and step 1's pause bounds read against
- *    the idle page just before, which the examples hardly touch at nice 19 (they failed beside it
- *    at nice 10, with fixed bounds). The examples' lines are prefixed `[examples]`.
+ *    of about 1.6 cores alone). Step 1's suites wait on browsers and deadlines, and their pause
+ *    bounds read against a control measured just before, under the same load. The examples'
+ *    lines are prefixed `[examples]`.
  * 3. A subset of the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs): the main
  *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
@@ -121,7 +121,7 @@ if (!ready) {
 }
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-// 1. The suites that time pauses, alone (but for the examples and the checks at nice 19); 2. the rest.
+// 1. The suites that time pauses, two at a time (beside the examples and the checks at nice 19); 2. the rest.
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
 if (!(await checked)) {

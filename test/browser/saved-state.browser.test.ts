@@ -154,11 +154,24 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo, 
         await big.create({ warmSpare: false });
         expect((await big.run('import os\nnoise = os.urandom(150 * 2**20)\nlen(noise)')).result).toBe(String(150 * 2 ** 20));
         const busy = await big.longestStallDuring(() => big.run(BUSY_SECONDS(2)));
+        // The least its arrival can cost the page: one copy of as many bytes on its own thread,
+        // timed just before. Quiet, the arrival paused the page 117-189 ms; beside other work 232.
+        const copy = await big.longestStallDuring(() =>
+          ctx.page().evaluate(
+            async (bytes: number) => {
+              new Uint8Array(bytes).fill(1).slice();
+              // The watch sees a pause at the tick after it.
+              await new Promise((resolve) => setTimeout(resolve, 50));
+            },
+            150 * 2 ** 20,
+          ),
+        );
         const save = await big.longestStallDuring(() => big.saveState('big'));
         expect(save.value.bytes).toBeGreaterThan(128 * 2 ** 20);
-        expect(save.stallMs, `longest pause ${Math.round(save.stallMs)} ms; with a busy worker ${Math.round(busy.stallMs)} ms`).toBeLessThan(
-          200 + 3 * busy.stallMs,
-        );
+        expect(
+          save.stallMs,
+          `longest pause ${Math.round(save.stallMs)} ms; with a busy worker ${Math.round(busy.stallMs)} ms; copying 150 MiB in the page ${Math.round(copy.stallMs)} ms`,
+        ).toBeLessThan(200 + 3 * busy.stallMs + copy.stallMs);
         await big.run('del noise');
         expect(await big.restoreState('big')).toHaveProperty('ms');
         expect((await big.run('len(noise)')).result).toBe(String(150 * 2 ** 20));
@@ -169,7 +182,7 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated, nodeToo, 
         );
         expect((await big.run('len(noise) + len(more)')).result).toBe(String(170 * 2 ** 20));
         console.log(
-          `[saved-state] ${engine.name}, 150 MiB of random data: ${(save.value.bytes / 2 ** 20).toFixed(1)} MiB saved in ${Math.round(save.value.ms)} ms, longest page pause ${Math.round(save.stallMs)} ms (${Math.round(busy.stallMs)} ms with a busy worker)`,
+          `[saved-state] ${engine.name}, 150 MiB of random data: ${(save.value.bytes / 2 ** 20).toFixed(1)} MiB saved in ${Math.round(save.value.ms)} ms, longest page pause ${Math.round(save.stallMs)} ms (${Math.round(busy.stallMs)} ms with a busy worker, ${Math.round(copy.stallMs)} ms copying as many bytes)`,
         );
         await ctx.page().call('dispose', 'big');
       },

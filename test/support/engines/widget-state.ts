@@ -67,17 +67,22 @@ export async function sendAndStore(message: string, apiKey: string, timeoutMs: n
       open.onerror = () => reject(open.error);
     });
     try {
-      if (!db.objectStoreNames.contains('interpreters')) return 0;
+      if (!db.objectStoreNames.contains('interpreters')) return undefined;
       const value = await new Promise<unknown>((resolve) => {
         const get = db.transaction('interpreters').objectStore('interpreters').get('chat0');
         get.onsuccess = () => resolve(get.result);
         get.onerror = () => resolve(undefined);
       });
-      return value instanceof Uint8Array ? value.length : 0;
+      return value instanceof Uint8Array ? value : undefined;
     } finally {
       db.close();
     }
   };
+  // The one stored before: the message deletes it when it starts and stores its own when it ends,
+  // but a look right after the answer may come before that delete (a busy machine), and would
+  // take the old one for the new (a run sent then makes the new one's save give way).
+  const before = await stored();
+  const same = (a: Uint8Array, b: Uint8Array | undefined) => b !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
   const longestPause = async (during: () => Promise<unknown>) => {
     let last = performance.now();
     let longest = 0;
@@ -97,7 +102,7 @@ export async function sendAndStore(message: string, apiKey: string, timeoutMs: n
   const store = await longestPause(async () => {
     for (;;) {
       const bytes = await stored();
-      if (bytes > 0) return bytes;
+      if (bytes && bytes.length > 0 && !same(bytes, before)) return bytes.length;
       if (performance.now() - started > timeoutMs) throw new Error('timed out waiting for the state to be stored');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,11 +1,12 @@
 /**
  * The lists of test/passes.mjs name suites that exist: a renamed suite left in `NODE22_SUBSET`
  * would leave its Node 22 pass without a word, and one left in `FIRST_PASS_ONLY` would run again.
+ * Every suite is in exactly one of the first pass's projects: one in none would never run.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, matchesGlob } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FIRST_PASS_ONLY, NODE22_SUBSET, NODE26_SUBSET } from '../passes.mjs';
+import { FIRST_PASS_ONLY, NODE22_SUBSET, NODE26_SUBSET, firstPassProjects } from '../passes.mjs';
 import { REPO } from '../support/packed-package.js';
 
 /** Every test file, from the repository's root. */
@@ -25,5 +26,16 @@ describe('test/passes.mjs', () => {
   // A vitest filter matches every path that holds it, so a folder names its suites.
   test('each filter of NODE26_SUBSET matches a Node suite', () => {
     expect(NODE26_SUBSET.filter((filter) => !nodeSuites.some((path) => path.startsWith(filter)))).toEqual([]);
+  });
+
+  test('every suite is in exactly one project of the first pass', () => {
+    const matches = (path: string, globs: string[] = []) => globs.some((glob) => matchesGlob(path, glob));
+    const projectsOf = (path: string) =>
+      firstPassProjects()
+        .flatMap(({ test }) => (test ? [test] : []))
+        .filter((project) => matches(path, project.include) && !matches(path, project.exclude))
+        .map((project) => project.name);
+    expect(suites.filter((path) => projectsOf(path).length !== 1).map((path) => `${path}: ${projectsOf(path).join(', ') || 'none'}`)).toEqual([]);
+    expect(projectsOf('test/browser/floods.browser.test.ts')).toEqual(['floods']);
   });
 });

@@ -11,14 +11,12 @@
  *    themselves (the floods, the page's pauses under a hostile index, the Node hostile-worker
  *    suite, WebKit's terminating stops, saved state). Which test runs in which pass is
  *    test/passes.mjs.
- * 2. The rest on Node 24, two files at a time.
- *
- *    From the end of the build and the set-up to the end of step 2: the example projects
- *    (installs, bundler builds, pages in Chromium: no timing bounds, only generous timeouts) at a
- *    low CPU priority, nice 19, so they take the CPU the rest leaves and barely any it wants (189 s
- *    of about 1.6 cores alone). Step 1's suites wait on browsers and deadlines, and their pause
- *    bounds read against a control measured just before, under the same load. The examples'
- *    lines are prefixed `[examples]`.
+ * 2. The rest on Node 24, two files at a time, and beside them the example projects (installs,
+ *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts), their lines
+ *    prefixed `[examples]`. They once ran beside step 1 at nice 19; but with the kernel's
+ *    autogroups a nice value only ranks a process within its session, and the examples' installs
+ *    and builds (each in a session of its own) competed at full weight with the suites that time
+ *    pauses, which failed a floods bound beside them (low-priority.mjs).
  * 3. A subset of the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs): the main
  *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET).
  * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
@@ -30,10 +28,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST } from '../test/passes.mjs';
+import { lowerPriority } from './low-priority.mjs';
 import { nodeBinary } from './node-binary.mjs';
 import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
 
@@ -50,11 +48,14 @@ const PASS_NODES = [24, 26, 22];
 function step(command, args, { prefix, report, lowPriority } = {}) {
   return new Promise((resolve) => {
     const env = report ? { ...process.env, TEST_REPORT: `test-results/${report}` } : process.env;
-    const child = spawn(command, args, { cwd: REPO, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    // A low-priority step leads a session of its own, so that its priority holds (low-priority.mjs),
+    // and has no terminal to read (a background group that reads one is stopped).
+    const stdio = prefix ? ['ignore', 'pipe', 'pipe'] : lowPriority ? ['ignore', 'inherit', 'inherit'] : 'inherit';
+    const child = spawn(command, args, { cwd: REPO, env, stdio, detached: Boolean(lowPriority) });
     running.add(child);
     child.on('close', () => running.delete(child));
     // Before it starts its own processes, which inherit it (nice 19: about 1.5% of a default process's share).
-    if (lowPriority && child.pid) setPriority(child.pid, 19);
+    if (lowPriority && child.pid) lowerPriority(child.pid, 19);
     if (prefix) {
       prefixLines(child.stdout, process.stdout, prefix);
       prefixLines(child.stderr, process.stderr, prefix);
@@ -67,7 +68,21 @@ function step(command, args, { prefix, report, lowPriority } = {}) {
 /** The steps still running: a failed set-up ends them (the examples start before it is over). */
 const running = new Set();
 function stopAll() {
-  for (const child of running) child.kill('SIGTERM');
+  for (const child of running) {
+    try {
+      // A low-priority step leads its own process group: all of it goes (another has none: ESRCH).
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
+}
+// Ctrl-C reaches the terminal's process group, which the low-priority steps have left: they end too.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
 }
 
 /** Copies `from` to `to` a whole line at a time, each line starting with `prefix`. */
@@ -108,27 +123,25 @@ const checked =
     .then((machine) => machine && lowNpmRun('lint'));
 const [node24] = (await nodes) ?? [];
 const vitest = (projects, options) => step(node24.binary, [VITEST, 'run', ...projects.flatMap((name) => ['--project', name])], options);
-// The examples need the build, the machine's browsers and Node 24 only: they start now, at a low
-// priority, and run beside everything up to the end of pass 2, taking the CPU the rest leaves
-// (the suites that time pauses leave about half of both cores idle).
 const ready = built && node24 && (await setUp);
-const examples = ready
-  ? pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json', lowPriority: true }))
-  : undefined;
 if (!ready) {
   stopAll();
   process.exit(1);
 }
 
 console.log(`\nThe first pass: everything on Node ${node24.version} with @google/genai 2.x\n`);
-// 1. The suites that time pauses, two at a time (beside the examples and the checks at nice 19); 2. the rest.
+// 1. The suites that time pauses, two at a time (beside the checks, at a low priority); 2. the
+// rest, with the examples beside them (they need the build, the machine's browsers and Node 24).
 const alone = ALONE.map((suite) => suite.name);
 await pass('vitest-alone.json', vitest(alone, { report: 'vitest-alone.json' }));
 if (!(await checked)) {
   stopAll();
   process.exit(1);
 }
-await Promise.all([pass('vitest.json', vitest([REST], { report: 'vitest.json' })), examples]);
+await Promise.all([
+  pass('vitest.json', vitest([REST], { report: 'vitest.json' })),
+  pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json' })),
+]);
 // 3. The Node 26 subset; 4. the Node 22 subset.
 await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26', ...NODE26_SUBSET));
 await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));

@@ -46,7 +46,7 @@ export const REST = 'suites';
 
 /**
  * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
- * in a plain `vitest run`; `npm test` runs it beside `REST` at a low CPU priority instead.
+ * in a plain `vitest run`; `npm test` runs it beside `REST` instead.
  */
 export const EXAMPLES = { name: 'examples', files: ['test/package/examples.test.ts'] };
 

@@ -28,6 +28,8 @@ export class SavedInterpreterSlot {
   private readonly kept = new Set<number>();
   /** The latest save or delete: the next waits for it, so the last one asked for is what stays. */
   private writing: Promise<void> = Promise.resolve();
+  /** Whether the stored interpreter, if any, is Python as the last message left it: not while that message's save is under way, nor once it gave way. */
+  private latestStored = true;
 
   /** @param key The slot's key (the conversation's), or undefined when nothing may be kept. */
   constructor(private readonly key: () => string | undefined) {}
@@ -38,6 +40,7 @@ export class SavedInterpreterSlot {
    * a reload then starts Python afresh, as without a save.
    */
   save(sandbox: PythonSandbox): void {
+    this.latestStored = false;
     this.write(async (key) => {
       // A run that arrives goes first (its deadline is running); the save that gave way leaves the
       // stored one as it is: the message that run belongs to deletes it, and saves when it ends.
@@ -49,6 +52,8 @@ export class SavedInterpreterSlot {
       const kept = bytes && bytes.length <= MAX_KEPT_STATE_BYTES ? bytes : undefined;
       if (bytes && !kept) console.info(`code-exec-chat: Python's state (${bytes.length} bytes) is too large to keep; a reload will start it afresh`);
       await (kept ? this.store.save(key, kept) : this.store.delete(key));
+      // Stored, or deleted because it cannot be saved or kept (asked again, it would not be kept either).
+      this.latestStored = true;
     });
   }
 
@@ -62,15 +67,14 @@ export class SavedInterpreterSlot {
    * Message `message` starts: its runs change Python, so the saved interpreter no longer matches
    * the conversation. It becomes the interpreter before that message (for an edit after a reload),
    * and none is the latest until the message ends and saves anew: a reload in between starts Python afresh.
-   * The stored one is kept, or when there is none (the last message's save gave way), `sandbox`'s
-   * state now; before the first message, none (nothing ran: an edit starts Python afresh).
+   * The stored one is kept, or while the last message's save is under way or once it gave way
+   * (a message sent at once), `sandbox`'s state now; before the first message, none (nothing ran:
+   * an edit starts Python afresh).
    */
   keepAsBefore(message: number, sandbox?: PythonSandbox): void {
-    // Asked now, queued before the message's first run: Python as the last message left it, for
-    // when that message's own save gave way to this one (a message sent at once) and stored
-    // nothing. Free when that save was made (the sandbox hands back its bytes); otherwise the
-    // chat's checkpoint before the first cell would make the same save.
-    const asked = message > 0 ? sandbox?.saveState().catch(() => undefined) : undefined;
+    // Asked now, queued before the message's first run: that save gives way to it, or its bytes
+    // come back as they are; the chat's checkpoint before the first cell takes the same save.
+    const asked = message > 0 && !this.latestStored ? sandbox?.saveState().catch(() => undefined) : undefined;
     this.write(async (key) => {
       const bytes = (await this.store.load(key)) ?? (await asked);
       const kept = bytes instanceof Uint8Array && bytes.length <= MAX_REWIND_STATE_BYTES;

@@ -13,6 +13,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, type Plugin, build, defineConfig } from 'vite';
+import { shippedPython } from './scripts/shipped-python.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** The core runtime files of the pyodide npm package (it ships no wheels). */
@@ -276,7 +277,9 @@ function stripViteIgnore(): Plugin {
 /**
  * dist/worker.js as one self-contained classic script: isolated mode starts it from a blob: URL
  * inside an opaque-origin frame, where Chromium refuses module workers (classic ones, and their
- * dynamic import() of blob: modules, work). Node runs the same file as an ES module.
+ * dynamic import() of blob: modules, work). Node runs the same file as an ES module. Minified, and
+ * its Python without docstrings (scripts/shipped-python.ts): an app's bundler copies it as it is,
+ * and every first visit downloads it.
  */
 function workerBundle(outDir: string): Plugin {
   return {
@@ -288,11 +291,12 @@ function workerBundle(outDir: string): Plugin {
         logLevel: 'warn',
         define: buildTarget('any'),
         build: {
-          ...besideOthers(outDir),
+          ...besideOthers(outDir, true),
           lib: { entry: join(root, 'worker/worker.ts'), formats: ['iife'], name: 'pythonSandboxWorker', fileName: () => 'worker.js' },
           rollupOptions: { external: [/^node:/], output: { codeSplitting: false } },
           license: { fileName: 'licenses/worker.md' },
         },
+        plugins: [shippedPython()],
       });
     },
   };

@@ -52,3 +52,14 @@ test("the main entry leaves @google/genai to the app (a peer dependency: one cop
   expect(readFileSync(join(DIST, 'index.js'), 'utf8')).toMatch(/from ["']@google\/genai["']/);
   expect([...moduleGraph('sandbox.js').values()].join('\n')).not.toMatch(/@google\/genai["']/);
 });
+
+test('the worker ships its own Python without docstrings or comments (every first visit downloads it), and all of it', () => {
+  const worker = readFileSync(join(DIST, 'worker.js'), 'utf8');
+  const source = readFileSync(join(REPO, 'worker/python/charts.py'), 'utf8');
+  const docstring = source.split('\n')[0].replace(/^"""/, '');
+  const comment = source.split('\n').find((line) => line.trimStart().startsWith('# '));
+  expect(comment).toBeDefined();
+  for (const text of [docstring, comment?.trim() as string]) expect(worker).not.toContain(JSON.stringify(text).slice(1, -1));
+  expect(worker).toContain('class ChartCollector:');
+  expect(worker).toContain('def chart_spec(obj: Any, dicts: bool=True) -> tuple[dict, int] | None:');
+});

@@ -26,11 +26,12 @@ export const CHART_PAINT_GOAL_MS = 300;
 export const NODE_PNG_GOAL_RATIO = 2;
 const NODE_CHART_POINTS = 1000;
 /**
- * A first visit's own files (widget.js and worker.js gzipped -9, the shipped snapshot as it is)
- * in the last build before charts, f6962d4, built and measured as `firstVisitBytes` does. The
+ * A first visit's own files (widget.js and worker.js gzipped -9 by Node's zlib, the shipped
+ * snapshot as it is) in the last build before charts, f6962d4, built and measured as
+ * `firstVisitBytes` does. The
  * goal: a conversation without charts downloads at most 1 kB more than that.
  */
-export const BEFORE_CHARTS = { commit: 'f6962d4', bytes: 69_303 + 255_934 + 3_672_580, goalExtraBytes: 1000 };
+export const BEFORE_CHARTS = { commit: 'f6962d4', bytes: 256_740 + 69_554 + 3_672_580, goalExtraBytes: 1000 };
 
 const CHART_PAGE = '/test/ui/pages/host.html?demo=/test/ui/pages/chart.recording.json';
 const PLAIN_PAGE = '/test/ui/pages/host.html?demo=/dist/demos/primes.json';

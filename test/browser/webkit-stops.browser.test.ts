@@ -103,6 +103,11 @@ describe.skipIf(engine.missing)(engine.missing ? `(skipped: ${engine.missing})` 
       const sandbox = ctx.sandbox(id);
       expect(await sandbox.create(options)).toMatchObject({ interruptible: false });
       expect(await sandbox.run('x = 1')).toMatchObject({ outcome: 'OUTCOME_OK' });
+      // The restart point holding x is kept before the stops. Sent back to back, every later idle
+      // save gives way to the next call (no run waits for one), and where none had been kept a
+      // terminating stop brings back a fresh interpreter, saying so: on a loaded machine, that was
+      // the first stop's NameError.
+      await sandbox.whenIdle();
       const deadlines: number[] = [];
       // Sent at once after the cell before, as a model's turn sends them.
       for (const code of ['while True: pass', 'def spin():\n    while True: pass\nspin()', 'import itertools\n[n for n in itertools.count() if n < 0]']) {

@@ -3,12 +3,13 @@ import { expose } from 'comlink';
 import { blockingEvents } from './code-calls/blocking-events.js';
 import { PyodideEngine } from './engine.js';
 import { onInitMessage, workerStartData } from './endpoint.js';
+import { callsEndpoint } from './calls-endpoint.js';
 import { importPyodide } from './boot/pyodide-module.js';
 
 onInitMessage(async (init) => {
   // Where plain calls wait with the thread blocked, the events port may now be a helper's (answer-relay.ts).
   const { events, receiver } = await blockingEvents(init.events, init.interruptBuffer);
-  expose(new PyodideEngine(events, init.interruptBuffer, receiver), init.rpc);
+  expose(new PyodideEngine(events, init.interruptBuffer, receiver), callsEndpoint(init));
 });
 
 // A Node thread started ahead of its sandbox imports Pyodide while it waits (src/sandbox/isolation/thread-ahead.ts).

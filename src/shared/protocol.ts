@@ -4,7 +4,8 @@
  *
  * Three channels, all set up by the init message:
  * - `rpc`: host → worker calls (`WorkerApi`, over comlink's `wrap`/`expose`). The host exposes
- *   nothing over it, so the untrusted side can only answer calls; answers are validated.
+ *   nothing over it, so the untrusted side can only answer calls; answers are validated. In the
+ *   isolation frame, calls come on a port of their own (`WorkerInit.calls`).
  * - `events`: worker → host notifications (`WorkerEvent`) and the host's replies (`HostEvent`);
  *   plain messages, each validated by the host.
  * - the interrupt buffer (SharedArrayBuffer), where the runtime allows it.
@@ -103,6 +104,11 @@ export interface PortLike {
 export interface WorkerInit {
   type: 'init';
   rpc: Endpoint;
+  /**
+   * Given by the isolation frame: where calls come from (straight from the page), while answers
+   * go on `rpc` (through the frame's gate). Absent elsewhere: calls come on `rpc`.
+   */
+  calls?: MessagePort;
   events: PortLike;
   interruptBuffer?: SharedArrayBuffer;
 }

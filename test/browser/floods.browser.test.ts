@@ -115,6 +115,8 @@ describe.each(ENGINES)('$name', (engine) => {
       ['a Map of 600 M characters', "new Map(Array.from({ length: 600 }, (_, i) => [i, 'x'.repeat(1e6) + i]))", /not plain data \(Map\)/],
       ['an Error of 100 M characters', "new Error('x'.repeat(1e8))", /not plain data \(Error\)/],
       ['three ArrayBuffers of 200 MiB', '[1, 2, 3].map(() => new ArrayBuffer(200 * 1024 * 1024))', /a message of more than \d+ bytes/],
+      // A saved state's shape and size, which the gate lets through only as the answer to a save the page asked for.
+      ["a saved state's 140 MiB, as a run's answer", "{ id: m.id, type: 'RAW', value: new Uint8Array(140 * 1024 * 1024) }", /a message of more than \d+ bytes/],
       ['a sparse array of 100 M holes', '{ ...m, value: new Array(1e8) }', /sparse array|more than \d+ characters/],
     ])(
       '%s as its answer stops the worker in its frame; the page never pauses 200 ms',

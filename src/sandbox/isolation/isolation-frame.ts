@@ -6,8 +6,9 @@
  * fetches Pyodide's runtime itself and hands the bytes in, so the frame never fetches anything.
  *
  * The frame's own script is small and trusted: it makes the worker, shares an interrupt buffer
- * with it (where the frame is cross-origin isolated), starts the gate that relays the worker's two
- * channels, and obeys one command from the host: `interrupt`. Terminating is removing the frame.
+ * with it (where the frame is cross-origin isolated), starts the gate that relays what the worker
+ * sends (the page's calls go straight to the worker: frame-calls.ts), and obeys one command from
+ * the host: `interrupt`. Terminating is removing the frame.
  *
  * The relay (a second worker in the frame, the gate) is where a message's cost is checked: a
  * browser deserializes a message on the receiving thread before anyone can look at it (about
@@ -23,6 +24,7 @@ import { SIGINT } from '../../shared/protocol.js';
 import { MAX_MESSAGE_BYTES, gateRefusal } from './relay-gate.js';
 import { MAX_PAGE_STATE_BYTES } from '../../shared/memory/saved-state-format.js';
 import { WORKER_ERROR } from './worker-error.js';
+import { frameCalls } from './frame-calls.js';
 import type { SpawnedWorker } from './spawned-worker.js';
 
 /** Runs inside the frame. Kept small: everything it does is listed here. */
@@ -34,8 +36,9 @@ const MAX_STATE_BYTES = ${MAX_PAGE_STATE_BYTES};
 /**
  * The gate: a worker of its own between the Python worker and the page, so that a message is
  * received, and measured, on a thread that is neither the page's nor Python's, whatever process
- * the engine gives the frame. It relays both channels and stops at a message that would cost the
- * page more than any honest answer, or that no honest worker sends.
+ * the engine gives the frame. It relays the worker's answers and events (and the page's events)
+ * and stops at a message that would cost the page more than any honest answer, or that no honest
+ * worker sends.
  */
 function gate() {
   const refusal = ${gateRefusal.toString()};
@@ -61,21 +64,24 @@ function gate() {
   const savedState = (data) =>
     saves.delete(data && data.id) && data.type === 'RAW' && data.value instanceof Uint8Array && data.value.byteLength === data.value.buffer.byteLength;
   onmessage = (start) => {
-    const { pairs, limits } = start.data;
+    const { events, answers, limits } = start.data;
     const stateLimits = { maxMessageChars: limits.maxMessageChars, maxMessageBytes: limits.maxStateBytes };
-    for (const [host, worker] of pairs) {
+    for (const [host, worker] of [events, answers]) {
       worker.onmessage = (e) => {
         const refused = refusal(e.data, savedState(e.data) ? stateLimits : limits);
         if (!refused) return host.postMessage(e.data, buffersOf(e.data));
         postMessage('it sent ' + refused + ' (no answer within its limits does); it was stopped as misbehaving');
         close();
       };
-      host.onmessage = (e) => {
-        const call = e.data;
-        if (call && call.type === 'APPLY' && Array.isArray(call.path) && call.path.length === 1 && call.path[0] === 'saveState') saves.add(call.id);
-        worker.postMessage(e.data, buffersOf(e.data));
-      };
     }
+    events[0].onmessage = (e) => events[1].postMessage(e.data, buffersOf(e.data));
+    // Calls go straight to the worker (frame-calls.ts); the page only names a save it will ask for.
+    answers[0].onmessage = (e) => {
+      const call = e.data && e.data.expectState;
+      if (typeof call !== 'string') return;
+      saves.add(call);
+      answers[0].postMessage({ stateNoted: call });
+    };
   };
 }
 /** A worker from a blob: URL, or a data: URL (see launch). */
@@ -85,7 +91,7 @@ const workerUrl = (source, viaBlob) => viaBlob
 addEventListener('message', function start(event) {
   if (event.source !== parent || !event.data || event.data.type !== 'start') return;
   removeEventListener('message', start);
-  const { workerSource, rpc, events, control, maxMessageChars } = event.data;
+  const { workerSource, calls, answers, events, control, maxMessageChars } = event.data;
   // Any failure here is told to the host at once: it would otherwise wait for its boot timeout.
   const fail = (error) => control.postMessage({ type: 'exit', reason: 'the sandbox frame could not start its worker: ' + ((error && error.message) || error) });
   /**
@@ -127,8 +133,8 @@ addEventListener('message', function start(event) {
     const view = buffer && new Uint8Array(buffer);
     const toRpc = new MessageChannel();
     const toEvents = new MessageChannel();
-    relay.postMessage({ pairs: [[rpc, toRpc.port1], [events, toEvents.port1]], limits: { maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES, maxStateBytes: MAX_STATE_BYTES } }, [rpc, toRpc.port1, events, toEvents.port1]);
-    worker.postMessage({ type: 'init', rpc: toRpc.port2, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, toEvents.port2]);
+    relay.postMessage({ events: [events, toEvents.port1], answers: [answers, toRpc.port1], limits: { maxMessageChars, maxMessageBytes: MAX_MESSAGE_BYTES, maxStateBytes: MAX_STATE_BYTES } }, [answers, toRpc.port1, events, toEvents.port1]);
+    worker.postMessage({ type: 'init', rpc: toRpc.port2, calls, events: toEvents.port2, interruptBuffer: buffer }, [toRpc.port2, calls, toEvents.port2]);
     control.onmessage = (e) => { if (e.data === 'interrupt' && view) Atomics.store(view, 0, SIGINT); };
     control.postMessage({ type: 'started', interruptible: !!buffer, readsBlobs: viaBlob });
   }
@@ -202,7 +208,8 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   });
   observer.observe(document, { childList: true, subtree: true });
 
-  const rpc = new MessageChannel();
+  const calls = new MessageChannel();
+  const answers = new MessageChannel();
   const events = new MessageChannel();
   const control = new MessageChannel();
   // Known once the frame says it started its worker; until then interrupts are not relied on.
@@ -225,11 +232,16 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
       window.removeEventListener('message', onReady);
       source.then((workerSource) => {
         // The frame's origin is opaque, so '*' is the only target origin that reaches it.
-        frame.contentWindow?.postMessage({ type: 'start', workerSource, rpc: rpc.port2, events: events.port2, control: control.port2, maxMessageChars }, '*', [
-          rpc.port2,
-          events.port2,
-          control.port2,
-        ]);
+        const start = {
+          type: 'start',
+          workerSource,
+          calls: calls.port2,
+          answers: answers.port2,
+          events: events.port2,
+          control: control.port2,
+          maxMessageChars,
+        };
+        frame.contentWindow?.postMessage(start, '*', [calls.port2, answers.port2, events.port2, control.port2]);
         resolve();
       }, reject);
     };
@@ -245,7 +257,7 @@ export async function spawnInFrame(url: URL, maxMessageChars: number): Promise<S
   }
 
   return {
-    rpc: rpc.port1,
+    rpc: frameCalls(calls.port1, answers.port1),
     events: events.port1,
     get interruptible() {
       return interruptible;

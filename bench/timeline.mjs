@@ -6,7 +6,7 @@
  *   drops the later ones), each timed from the call to its resolve, each paired with a `create()`
  *   from the boot snapshot with the same isolation made just before it (the target behind Deno: a
  *   rewind no slower than that; the ratio is each pair's own). In a worker thread and behind the
- *   default Deno boundary.
+ *   default Deno boundary, and through the MCP server with `--isolation worker` (mcp-rewind.mjs).
  * - Size: a checkpoint's packed bytes after stdlib-only cells (target ≤ 2 MB).
  * - Per-run cost, a worker thread, `checkpoints: true` against `restartPoints: true` (the same save,
  *   not kept on) and the default (neither), in rotating order: 100 small runs back to back (no save
@@ -18,6 +18,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { median } from './suite.mjs';
+import { measureMcpRewinds } from './mcp-rewind.mjs';
 
 export const TIMELINE_COUNTS = { rounds: 3, cells: 20, smallRuns: 100, idleRuns: 20 };
 export const TIMELINE_QUICK_COUNTS = { rounds: 1, cells: 20, smallRuns: 20, idleRuns: 5 };
@@ -31,12 +32,15 @@ const REWIND_TO = [20, 15, 10, 5, 2];
 /** Every sample; `distDir`: the built package (the bench's frozen copy). */
 export async function benchTimeline({ distDir, counts, log }) {
   const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.node.js')).href);
-  const samples = { worker: emptyRewinds(), deno: emptyRewinds(), perRun: Object.fromEntries(VARIANTS.map((v) => [v, emptyRuns()])) };
+  const samples = { worker: emptyRewinds(), deno: emptyRewinds(), mcp: emptyRewinds(), perRun: Object.fromEntries(VARIANTS.map((v) => [v, emptyRuns()])) };
   for (let round = 0; round < counts.rounds; round++) {
     for (const isolation of ['worker', 'deno']) {
       log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (${isolation})`);
       await measureRewinds(PythonSandbox, isolation, counts, samples[isolation]);
     }
+    log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (MCP server, --isolation worker)`);
+    const control = () => snapshotBoot(PythonSandbox, 'worker');
+    await measureMcpRewinds({ distDir, counts, rewindTo: REWIND_TO, control, out: samples.mcp });
     for (const variant of [...VARIANTS.slice(round % 3), ...VARIANTS.slice(0, round % 3)]) {
       log(`timeline: round ${round + 1}/${counts.rounds}, per-run cost (${variant})`);
       const sandbox = await PythonSandbox.create({ checkpoints: variant === 'checkpoints', restartPoints: variant === 'restartPoints' });
@@ -126,19 +130,19 @@ async function ok(sandbox, code) {
 /** The group's Markdown tables. */
 export function timelineTable(result) {
   if (!result) return '';
-  const { worker, deno, perRun } = result.samples;
+  const { worker, deno, mcp, perRun } = result.samples;
   const ms = (v) => {
     const m = median(v);
     return `${m < 10 ? m.toFixed(2) : Math.round(m)} ms`;
   };
-  const mb = (v) => `${(median(v) / 2 ** 20).toFixed(2)} MB (max ${(Math.max(...v) / 2 ** 20).toFixed(2)})`;
+  const mb = (v) => (v.length === 0 ? '—' : `${(median(v) / 2 ** 20).toFixed(2)} MB (max ${(Math.max(...v) / 2 ** 20).toFixed(2)})`);
   const ratio = (v) => `${median(v).toFixed(2)}\u00d7 [${Math.min(...v).toFixed(2)}\u2013${Math.max(...v).toFixed(2)}]`;
   const rewinds = [
-    ['rewind to one of the last 20 checkpoints', ms(worker.rewindMs), ms(deno.rewindMs)],
-    ['`create()` from the boot snapshot, just before each rewind (the control)', ms(worker.snapshotBootMs), ms(deno.snapshotBootMs)],
-    ['rewind \u00f7 its control, median of pairs [lowest\u2013highest]', ratio(worker.ratio), ratio(deno.ratio)],
-    ['a checkpoint of stdlib-only cells (packed)', mb(worker.checkpointBytes), mb(deno.checkpointBytes)],
-    ['a cell (run to result)', ms(worker.cellMs), ms(deno.cellMs)],
+    ['rewind to one of the last 20 checkpoints', ms(worker.rewindMs), ms(deno.rewindMs), ms(mcp.rewindMs)],
+    ['`create()` from the boot snapshot, just before each rewind (the control)', ms(worker.snapshotBootMs), ms(deno.snapshotBootMs), ms(mcp.snapshotBootMs)],
+    ['rewind \u00f7 its control, median of pairs [lowest\u2013highest]', ratio(worker.ratio), ratio(deno.ratio), ratio(mcp.ratio)],
+    ['a checkpoint of stdlib-only cells (packed)', mb(worker.checkpointBytes), mb(deno.checkpointBytes), mb(mcp.checkpointBytes)],
+    ['a cell (run to result)', ms(worker.cellMs), ms(deno.cellMs), ms(mcp.cellMs)],
   ];
   const runs = [
     [`${result.counts.smallRuns} small runs back to back, median per run`, ...VARIANTS.map((v) => ms(perRun[v].smallRunMs))],
@@ -148,8 +152,8 @@ export function timelineTable(result) {
   return [
     `### Checkpoints: rewind, Node ${head}`,
     '',
-    '| | worker thread | Deno |',
-    '| --- | --- | --- |',
+    '| | worker thread | Deno | MCP server, `--isolation worker` (stdio) |',
+    '| --- | --- | --- | --- |',
     ...rewinds.map((r) => `| ${r.join(' | ')} |`),
     '',
     `### Checkpoints: per-run cost, Node worker thread ${head}`,

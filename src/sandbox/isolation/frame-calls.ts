@@ -15,12 +15,12 @@ import type { Endpoint } from 'comlink';
 type Listener = EventListenerOrEventListenerObject;
 
 /** The page's note to the gate: the answer to call `call` may be a saved state. */
-export interface StateExpected {
+interface StateExpected {
   expectState: string;
 }
 
 /** The gate's word back: it knows of `call`. */
-export interface StateNoted {
+interface StateNoted {
   stateNoted: string;
 }
 

@@ -2,6 +2,7 @@
  * How the worker receives its init message: from `self` in a browser worker, from `parentPort`
  * in a Node worker thread. Both are message-event targets, so the engine never asks which.
  */
+import type { Endpoint } from 'comlink';
 import type { WorkerInit, WorkerStartData } from '../src/shared/protocol.js';
 import { isNode } from '../src/shared/is-node.js';
 
@@ -42,4 +43,19 @@ export async function workerStartData(): Promise<WorkerStartData> {
   if (!isNode) return {};
   const { workerData } = await import(/* @vite-ignore */ 'node:worker_threads');
   return (workerData as WorkerStartData | null) ?? {};
+}
+
+/**
+ * The engine's end of the calls channel. Where the isolation frame hands the worker a port of its
+ * own for calls (`WorkerInit.calls`: the page posts them straight to the worker), the worker takes
+ * calls there and answers on `rpc`, through the frame's gate; elsewhere both are `rpc`.
+ */
+export function callsEndpoint({ rpc, calls }: WorkerInit): Endpoint {
+  if (!calls) return rpc;
+  return {
+    postMessage: (message: unknown, transfer?: Transferable[]) => rpc.postMessage(message, transfer),
+    addEventListener: (type, listener) => calls.addEventListener(type, listener),
+    removeEventListener: (type, listener) => calls.removeEventListener(type, listener),
+    start: () => calls.start(),
+  };
 }

@@ -2,8 +2,7 @@
 import { expose } from 'comlink';
 import { blockingEvents } from './code-calls/blocking-events.js';
 import { PyodideEngine } from './engine.js';
-import { onInitMessage, workerStartData } from './endpoint.js';
-import { callsEndpoint } from './calls-endpoint.js';
+import { callsEndpoint, onInitMessage, workerStartData } from './endpoint.js';
 import { importPyodide } from './boot/pyodide-module.js';
 
 onInitMessage(async (init) => {

@@ -40,26 +40,23 @@ export function frameCalls(calls: MessagePort, answers: MessagePort): Endpoint {
   const queue: [unknown, Transferable[] | undefined][] = [];
   const listeners = new Set<Listener>();
   let naming: string | undefined;
-  let named: string | undefined;
 
+  const post = () => {
+    const [message, transfer] = queue.shift() as [unknown, Transferable[] | undefined];
+    calls.postMessage(message, transfer ?? []);
+  };
   const pump = () => {
     while (queue.length > 0 && naming === undefined) {
-      const [message, transfer] = queue[0] as [unknown, Transferable[] | undefined];
-      const save = saveCallId(message);
-      if (save !== undefined && save !== named) {
-        naming = save;
-        answers.postMessage({ expectState: save } satisfies StateExpected);
-        return;
-      }
-      queue.shift();
-      calls.postMessage(message, transfer ?? []);
+      naming = saveCallId(queue[0]?.[0]);
+      if (naming !== undefined) return answers.postMessage({ expectState: naming } satisfies StateExpected);
+      post();
     }
   };
   answers.addEventListener('message', (event) => {
     const word = (event.data as Partial<StateNoted> | undefined)?.stateNoted;
     if (naming !== undefined && word === naming) {
-      named = naming;
       naming = undefined;
+      post();
       return pump();
     }
     for (const listener of listeners) typeof listener === 'function' ? listener(event) : listener.handleEvent(event);

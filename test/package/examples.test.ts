@@ -189,11 +189,14 @@ describe('examples/vite', () => {
     test(
       `vite dev serves a page that runs Python (${label(isolated)})`,
       async () => {
-        const port = await freePort();
         const config = isolated ? 'vite.config.ts' : 'vite.plugin-only.config.ts';
-        const server = await startProcess(process.execPath, vite('--config', config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'), app);
+        const server = await startServer(
+          process.execPath,
+          (port) => vite('--config', config, '--host', '127.0.0.1', '--port', String(port), '--strictPort'),
+          app,
+        );
         try {
-          await expectPythonRuns(`http://127.0.0.1:${port}/`, isolated);
+          await expectPythonRuns(`http://127.0.0.1:${server.port}/`, isolated);
         } finally {
           await server.stop();
         }
@@ -256,11 +259,11 @@ describe('examples/next', () => {
       let proxy: Listening | undefined;
       beforeAll(async () => {
         await nextBuild('next', app, bundler);
-        const port = await freePort();
-        server = await startProcess(process.execPath, [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app);
-        origin = `http://127.0.0.1:${port}`;
+        const started = await startServer(process.execPath, (port) => [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app);
+        server = started;
+        origin = `http://127.0.0.1:${started.port}`;
         // next.config.ts sends COOP/COEP; the same app without them is seen through a proxy that drops them.
-        proxy = await startHeaderDroppingProxy(port);
+        proxy = await startHeaderDroppingProxy(started.port);
         plainOrigin = proxy.origin;
       }, BUILD_MS + 60_000);
       // The other bundler's build replaces .next/.
@@ -295,7 +298,7 @@ describe('examples/next-ai-sdk', () => {
     const bundler = 'turbopack';
     describe(`next build (${bundler}), next start and a chat in Chromium`, () => {
       let fake: FakeGemini | undefined;
-      let server: Awaited<ReturnType<typeof startProcess>> | undefined;
+      let server: Awaited<ReturnType<typeof startServer>> | undefined;
       /** What the page showed once the model's answer arrived, and what it fetched. */
       let shown: { output: string | undefined; answer: string | undefined; requests: string[] };
 
@@ -314,9 +317,8 @@ describe('examples/next-ai-sdk', () => {
             { reply: (request) => reply([text(`6 * 7 is ${String(runPythonResponse(request)?.content).trim()}.`)]) },
           ]);
           await nextBuild('next-ai-sdk', app, bundler);
-          const port = await freePort();
           // The route's model is @ai-sdk/google, pointed at the fake by the example's base-URL variable.
-          server = await startProcess(process.execPath, [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
+          server = await startServer(process.execPath, (port) => [nextBin(app), 'start', '--hostname', '127.0.0.1', '--port', String(port)], app, {
             GOOGLE_GENERATIVE_AI_API_KEY: 'test-key',
             GOOGLE_GENERATIVE_AI_BASE_URL: `${gemini.baseUrl}/v1beta`,
           });
@@ -326,7 +328,7 @@ describe('examples/next-ai-sdk', () => {
           context.on('request', (r) => requests.push(r.url()));
           try {
             const page = await context.newPage();
-            await page.goto(`http://127.0.0.1:${port}/`);
+            await page.goto(`http://127.0.0.1:${server.port}/`);
             await page.getByRole('textbox').fill(question);
             await page.getByRole('button', { name: 'Send' }).click();
             const answer = page.locator('.message.assistant p').filter({ hasText: '6 * 7 is' });
@@ -544,26 +546,59 @@ function tail(text: string, lines = 40): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-/** A long-running server process, once it answers on its `--port`; `output()` is what it printed. */
-async function startProcess(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void>; output(): string }> {
+/**
+ * A long-running server process on a free port of its own, once it has announced that port and
+ * answers there; `output()` is what it printed. The port is free when chosen but not held, so
+ * another process (the suites beside this one listen on ports too) may take it first: a server
+ * that could not have it is started again on another, and an answer counts only once the server
+ * has named the port itself (an answer from whoever took the port is not the server's).
+ */
+async function startServer(
+  command: string,
+  args: (port: number) => string[],
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ port: number; stop(): Promise<void>; output(): string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const started = await startOnPort(command, args(port), port, cwd, env);
+    if ('stop' in started) return { port, ...started };
+    if (!started.portTaken || attempt === 3) throw new Error(started.why);
+  }
+}
+
+async function startOnPort(
+  command: string,
+  args: string[],
+  port: number,
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ stop(): Promise<void>; output(): string } | { why: string; portTaken: boolean }> {
   const child = launch(command, args, cwd, env);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const stop = () => stopProcess(child);
-  const url = `http://127.0.0.1:${args[args.indexOf('--port') + 1]}/`;
+  const url = `http://127.0.0.1:${port}/`;
+  // Vite and Next print `http://127.0.0.1:<port>` once they listen (in colour, with CI set).
+  const announced = () => output.replace(/\x1b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${[command, ...args].join(' ')} exited (${child.exitCode}):\n${tail(output)}`);
+    if (child.exitCode !== null) {
+      const portTaken = /EADDRINUSE|already in use/i.test(output);
+      return { why: `${[command, ...args].join(' ')} exited (${child.exitCode}):\n${tail(output)}`, portTaken };
+    }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${[command, ...args].join(' ')} did not answer on ${url} within 60 s:\n${tail(output)}`);
+      return { why: `${[command, ...args].join(' ')} did not answer on ${url} within 60 s:\n${tail(output)}`, portTaken: false };
     }
-    const answered = await fetch(url, { signal: AbortSignal.timeout(30_000) }).then(
-      () => true,
-      () => false,
-    );
-    if (answered) return { stop, output: () => output };
+    const answered =
+      announced() &&
+      (await fetch(url, { signal: AbortSignal.timeout(30_000) }).then(
+        () => true,
+        () => false,
+      ));
+    if (answered && child.exitCode === null) return { stop, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -10,7 +10,13 @@ import { snapshotFileBytes } from './shipped-snapshot.js';
 
 export interface SnapshotStore {
   load(): Promise<SnapshotData | undefined>;
-  save(data: SnapshotData): Promise<void>;
+  /**
+   * Stores `data` unless the store holds a snapshot already; resolves with the one it holds then.
+   * A saved state is stored against the snapshot its interpreter booted from, so every sandbox of
+   * a store boots from one snapshot: sandboxes that each made one at once (an empty store) keep
+   * the first stored, and each one's saves restore in the others.
+   */
+  keep(data: SnapshotData): Promise<SnapshotData>;
   clear(): Promise<void>;
 }
 
@@ -22,8 +28,12 @@ class MemoryStore implements SnapshotStore {
   async load() {
     return memory.get(this.key);
   }
-  async save(data: SnapshotData) {
+  async keep(data: SnapshotData) {
+    // No await before the check: the sandboxes of this process keep one.
+    const held = memory.get(this.key);
+    if (held) return held;
     memory.set(this.key, data);
+    return data;
   }
   async clear() {
     memory.delete(this.key);
@@ -43,8 +53,12 @@ class CacheStorageStore implements SnapshotStore {
     // A Blob of the stored body: the worker reads it; this thread never holds the bytes.
     return response?.blob();
   }
-  async save(data: SnapshotData) {
-    await (await caches.open(CACHE_NAME)).put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+  async keep(data: SnapshotData) {
+    const cache = await caches.open(CACHE_NAME);
+    const held = await cache.match(this.request);
+    if (held) return held.blob();
+    await cache.put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
+    return data;
   }
   async clear() {
     await (await caches.open(CACHE_NAME)).delete(this.request);
@@ -61,12 +75,17 @@ class PersistentStore implements SnapshotStore {
     private readonly stored: SnapshotStore,
     private readonly kept: SnapshotStore,
   ) {}
+  /** The page's own first: its sandboxes boot from one snapshot, whatever another tab stored meanwhile. */
   async load() {
-    return (await this.stored.load().catch(() => undefined)) ?? this.kept.load();
+    const kept = await this.kept.load();
+    if (kept) return kept;
+    const stored = await this.stored.load().catch(() => undefined);
+    return stored && this.kept.keep(stored);
   }
-  async save(data: SnapshotData) {
-    await this.kept.save(data);
-    await this.stored.save(data);
+  async keep(data: SnapshotData) {
+    const held = await this.kept.keep(data);
+    if (held === data) await this.stored.keep(data).catch(() => undefined);
+    return held;
   }
   async clear() {
     await this.kept.clear();
@@ -92,14 +111,26 @@ class DirectoryStore implements SnapshotStore {
       return undefined;
     }
   }
-  async save(data: SnapshotData) {
-    const { mkdir, rename, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+  async keep(data: SnapshotData) {
+    const { link, mkdir, rm, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
     await mkdir(this.directory, { recursive: true });
     const file = await this.file();
-    // Write then rename, so a reader never sees half a snapshot.
+    const held = await this.load();
+    if (held) return held;
+    // Written whole, then linked: a reader never sees half a snapshot, and of processes sharing the
+    // folder (servers with one state folder) the first link wins; the others read the one it made.
     const bytes = data instanceof Uint8Array ? data : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : await snapshotFileBytes(data);
-    await writeFile(`${file}.tmp`, bytes);
-    await rename(`${file}.tmp`, file);
+    const written = `${file}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(written, bytes);
+    try {
+      await link(written, file);
+      return data;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      return (await this.load()) ?? data;
+    } finally {
+      await rm(written, { force: true });
+    }
   }
   async clear() {
     const { rm } = await import(/* @vite-ignore */ 'node:fs/promises');
@@ -111,7 +142,9 @@ class NoStore implements SnapshotStore {
   async load() {
     return undefined;
   }
-  async save() {}
+  async keep(data: SnapshotData) {
+    return data;
+  }
   async clear() {}
 }
 
@@ -128,7 +161,7 @@ export function openSnapshotStore(setting: SnapshotCache | undefined, key: strin
   else store = new PersistentStore(new CacheStorageStore(key), new MemoryStore(key));
   return {
     load: () => store.load().catch(() => undefined),
-    save: (data) => store.save(data).catch(() => undefined),
+    keep: (data) => store.keep(data).catch(() => data),
     clear: () => store.clear().catch(() => undefined),
   };
 }

@@ -41,7 +41,7 @@ export class Interpreters {
   private readonly spareAbort = new AbortController();
   /** A valid snapshot for booting quickly (undefined until one is made or loaded). */
   private snapshot: SnapshotData | undefined;
-  /** The latest snapshot write (Cache Storage or disk). */
+  /** The latest snapshot kept (in memory, Cache Storage or on disk); `snapshot` is the store's once it resolves. */
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
   /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
@@ -108,7 +108,13 @@ export class Interpreters {
     const pending = this.spare;
     this.spare = undefined;
     const spare = await pending;
-    const session = spare?.alive ? spare : await startSession(this.boot, { snapshot: this.snapshot, makeSnapshot: false }, this.options.onProgress);
+    const session = spare?.alive
+      ? spare
+      : await startSession(
+          this.boot,
+          this.kept().then((snapshot) => ({ snapshot, makeSnapshot: false })),
+          this.options.onProgress,
+        );
     // `auto`: a sandbox that needed one replacement keeps a spare for the next.
     if (this.options.warmSpare === 'auto') this.keepSpare = true;
     if (this.keepSpare && !this.disposed) this.startSpare();
@@ -117,7 +123,17 @@ export class Interpreters {
 
   /** A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot error. */
   restored(state: Uint8Array): Promise<WorkerSession> {
-    return startSession(this.boot, { makeSnapshot: false, restoreState: state, snapshot: this.snapshot }, this.options.onProgress);
+    return startSession(
+      this.boot,
+      this.kept().then((snapshot) => ({ makeSnapshot: false, restoreState: state, snapshot })),
+      this.options.onProgress,
+    );
+  }
+
+  /** The snapshot to boot from, once the store has said which it keeps. */
+  private async kept(): Promise<SnapshotData | undefined> {
+    await this.saving;
+    return this.snapshot;
   }
 
   /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */
@@ -143,8 +159,12 @@ export class Interpreters {
     clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
     if (this.disposed || this.spare) return;
-    const given = this.snapshot;
-    this.spare = startSession(this.boot, { snapshot: given, makeSnapshot: !given }, undefined, this.spareAbort.signal).then(
+    let given: SnapshotData | undefined;
+    const choice = this.kept().then((snapshot) => {
+      given = snapshot;
+      return { snapshot, makeSnapshot: !snapshot };
+    });
+    this.spare = startSession(this.boot, choice, undefined, this.spareAbort.signal).then(
       (session) => {
         if (this.disposed) {
           void session.terminate('disposed');
@@ -157,23 +177,34 @@ export class Interpreters {
     );
   }
 
+  /** Boots from `made` until the store says which snapshot it keeps (another sandbox's, if it stored one first): from then on, that one. */
+  private keep(made: SnapshotData): void {
+    this.snapshot = made;
+    this.saving = this.saving
+      .then(() => this.snapshots.keep(made))
+      .then((held) => {
+        this.snapshot = held;
+      });
+  }
+
   /**
    * Keeps a snapshot a session made, or drops one it rejected. `unstored`: `given` is not in the
    * store (the shipped one); if it fit, it is stored like one made here, for return visits.
    */
   private adopt(session: WorkerSession, given: SnapshotData | undefined, unstored = false): void {
     const info = session.info;
+    // One the worker refused (corrupt, another build) leaves the store before one made in its place is kept.
+    if (given && info?.snapshotRejected) {
+      this.snapshot = undefined;
+      this.saving = this.snapshots.clear();
+    }
     if (info?.snapshot) {
       // Browsers hand workers a Blob (see SnapshotData); Node copies bytes within the process.
-      this.snapshot = isNode ? (info.snapshot as Uint8Array<ArrayBuffer>) : new Blob([info.snapshot as BlobPart]);
-      this.saving = this.snapshots.save(this.snapshot);
+      this.keep(isNode ? (info.snapshot as Uint8Array<ArrayBuffer>) : new Blob([info.snapshot as BlobPart]));
       info.snapshot = undefined;
     } else if (info?.bootPath === 'snapshot' || info?.bootPath === 'saved') {
-      this.snapshot = given;
-      if (unstored && given) this.saving = this.snapshots.save(given);
-    } else if (given && info?.snapshotRejected) {
-      this.snapshot = undefined;
-      void this.snapshots.clear();
+      if (unstored && given) this.keep(given);
+      else this.snapshot = given;
     }
   }
 }

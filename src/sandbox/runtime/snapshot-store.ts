@@ -16,9 +16,18 @@ export interface SnapshotStore {
    * a store boots from one snapshot: sandboxes that each made one at once (an empty store) keep
    * the first stored, and each one's saves restore in the others.
    */
-  keep(data: SnapshotData): Promise<SnapshotData>;
+  keep(data: SnapshotData): Promise<Kept>;
   clear(): Promise<void>;
 }
+
+/** The snapshot a store keeps, known before it is written (Cache Storage writes megabytes). */
+export interface Kept {
+  held: SnapshotData;
+  /** Resolves once `held` is written where the store keeps it. */
+  written: Promise<void>;
+}
+
+const WRITTEN = Promise.resolve();
 
 /** One snapshot per runtime location, shared by every sandbox of this page or process. */
 const memory = new Map<string, SnapshotData>();
@@ -31,9 +40,9 @@ class MemoryStore implements SnapshotStore {
   async keep(data: SnapshotData) {
     // No await before the check: the sandboxes of this process keep one.
     const held = memory.get(this.key);
-    if (held) return held;
+    if (held) return { held, written: WRITTEN };
     memory.set(this.key, data);
-    return data;
+    return { held: data, written: WRITTEN };
   }
   async clear() {
     memory.delete(this.key);
@@ -56,9 +65,8 @@ class CacheStorageStore implements SnapshotStore {
   async keep(data: SnapshotData) {
     const cache = await caches.open(CACHE_NAME);
     const held = await cache.match(this.request);
-    if (held) return held.blob();
-    await cache.put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } }));
-    return data;
+    if (held) return { held: await held.blob(), written: WRITTEN };
+    return { held: data, written: cache.put(this.request, new Response(data as BodyInit, { headers: { 'content-type': 'application/octet-stream' } })) };
   }
   async clear() {
     await (await caches.open(CACHE_NAME)).delete(this.request);
@@ -80,12 +88,16 @@ class PersistentStore implements SnapshotStore {
     const kept = await this.kept.load();
     if (kept) return kept;
     const stored = await this.stored.load().catch(() => undefined);
-    return stored && this.kept.keep(stored);
+    return stored && (await this.kept.keep(stored)).held;
   }
   async keep(data: SnapshotData) {
-    const held = await this.kept.keep(data);
-    if (held === data) await this.stored.keep(data).catch(() => undefined);
-    return held;
+    const { held } = await this.kept.keep(data);
+    if (held !== data) return { held, written: WRITTEN };
+    const written = this.stored.keep(data).then(
+      (kept) => kept.written,
+      () => undefined,
+    );
+    return { held, written };
   }
   async clear() {
     await this.kept.clear();
@@ -116,7 +128,7 @@ class DirectoryStore implements SnapshotStore {
     await mkdir(this.directory, { recursive: true });
     const file = await this.file();
     const held = await this.load();
-    if (held) return held;
+    if (held) return { held, written: WRITTEN };
     // Written whole, then linked: a reader never sees half a snapshot, and of processes sharing the
     // folder (servers with one state folder) the first link wins; the others read the one it made.
     const bytes = data instanceof Uint8Array ? data : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : await snapshotFileBytes(data);
@@ -124,10 +136,10 @@ class DirectoryStore implements SnapshotStore {
     await writeFile(written, bytes);
     try {
       await link(written, file);
-      return data;
+      return { held: data, written: WRITTEN };
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
-      return (await this.load()) ?? data;
+      return { held: (await this.load()) ?? data, written: WRITTEN };
     } finally {
       await rm(written, { force: true });
     }
@@ -143,7 +155,7 @@ class NoStore implements SnapshotStore {
     return undefined;
   }
   async keep(data: SnapshotData) {
-    return data;
+    return { held: data, written: WRITTEN };
   }
   async clear() {}
 }
@@ -161,7 +173,11 @@ export function openSnapshotStore(setting: SnapshotCache | undefined, key: strin
   else store = new PersistentStore(new CacheStorageStore(key), new MemoryStore(key));
   return {
     load: () => store.load().catch(() => undefined),
-    keep: (data) => store.keep(data).catch(() => data),
+    keep: (data) =>
+      store.keep(data).then(
+        (kept) => ({ held: kept.held, written: kept.written.catch(() => undefined) }),
+        () => ({ held: data, written: WRITTEN }),
+      ),
     clear: () => store.clear().catch(() => undefined),
   };
 }

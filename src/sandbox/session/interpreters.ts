@@ -41,7 +41,9 @@ export class Interpreters {
   private readonly spareAbort = new AbortController();
   /** A valid snapshot for booting quickly (undefined until one is made or loaded). */
   private snapshot: SnapshotData | undefined;
-  /** The latest snapshot kept (in memory, Cache Storage or on disk); `snapshot` is the store's once it resolves. */
+  /** Until the store has said which snapshot it keeps: `snapshot` is that one once it resolves. */
+  private choosing: Promise<void> = Promise.resolve();
+  /** The latest snapshot write (Cache Storage or disk). */
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
   /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
@@ -132,7 +134,7 @@ export class Interpreters {
 
   /** The snapshot to boot from, once the store has said which it keeps. */
   private async kept(): Promise<SnapshotData | undefined> {
-    await this.saving;
+    await this.choosing;
     return this.snapshot;
   }
 
@@ -180,11 +182,11 @@ export class Interpreters {
   /** Boots from `made` until the store says which snapshot it keeps (another sandbox's, if it stored one first): from then on, that one. */
   private keep(made: SnapshotData): void {
     this.snapshot = made;
-    this.saving = this.saving
-      .then(() => this.snapshots.keep(made))
-      .then((held) => {
-        this.snapshot = held;
-      });
+    const kept = this.saving.then(() => this.snapshots.keep(made));
+    this.choosing = kept.then(({ held }) => {
+      this.snapshot = held;
+    });
+    this.saving = kept.then(({ written }) => written);
   }
 
   /**

@@ -76,6 +76,9 @@ export class SandboxController implements ReactiveController {
     this.boot = boot.then(
       (sandbox) => {
         this.booted = sandbox;
+        // A download step may have come after the boot's "ready" (the standard library, which
+        // Python does not wait for): the boot's steps end here all the same.
+        if (this.progress?.phase === 'boot') this.hideSoon();
         this.hooks.ready(sandbox);
         this.host.requestUpdate();
         return sandbox;
@@ -117,8 +120,13 @@ export class SandboxController implements ReactiveController {
     this.progress = progress;
     this.setProgressVisible(true);
     clearTimeout(this.progressTimer);
-    // Keep "ready" on screen briefly so the bar visibly completes.
-    if (progress.phase === 'ready') this.progressTimer = setTimeout(() => this.setProgressVisible(false), 900);
+    if (progress.phase === 'ready') this.hideSoon();
+  }
+
+  /** Hides the bar in a moment: a "ready" stays on screen briefly, so the bar visibly completes. */
+  private hideSoon(): void {
+    clearTimeout(this.progressTimer);
+    this.progressTimer = setTimeout(() => this.setProgressVisible(false), 900);
   }
 
   private setProgressVisible(visible: boolean): void {

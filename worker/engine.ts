@@ -18,7 +18,7 @@ import type {
 import type { FileInfo } from '../src/shared/types.js';
 import { bootInterpreter } from './boot/boot.js';
 import { packedState, saveInterpreter } from './snapshots/saved-state.js';
-import { nextTurn } from '../src/shared/memory/paced-bytes.js';
+import { nextTask } from '../src/shared/memory/paced-bytes.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
 import { DefaultApi } from './code-calls/default-api.js';
@@ -136,8 +136,8 @@ export class PyodideEngine implements WorkerApi {
     if (!givesWay) return packedState(saved, maxPackedBytes);
     const giving = (this.giving = new AbortController());
     try {
-      // A turn first: a run that arrived while the memory was copied is heard here.
-      await nextTurn();
+      // The tasks queued first: a run's give-way that came while the memory was copied is heard here.
+      await nextTask();
       return await packedState(saved, maxPackedBytes, giving.signal);
     } finally {
       if (this.giving === giving) this.giving = undefined;

@@ -247,8 +247,8 @@ export interface SandboxOptions extends PyodideSource {
    */
   warmSpare?: boolean | 'auto';
   /**
-   * Save the interpreter when the sandbox is idle after a run (a turn after the run's result, and
-   * not when another call is queued by then), and keep it in memory (packed: ~0.1 MB for an idle
+   * Save the interpreter when the sandbox is idle after a run (once it has been idle for 100 ms,
+   * and not when another call is queued by then), and keep it in memory (packed: ~0.1 MB for an idle
    * session, the pages that differ from the boot snapshot), so that a stop or crash that must replace the worker restores it: the variables from
    * before the stopped run come back, and the run reports `stateLost: false` with a note that what
    * it changed is undone (`stateLost: true` if runs since the save are undone too). `true`,

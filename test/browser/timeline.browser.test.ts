@@ -62,6 +62,21 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
     );
 
     test(
+      'an idle save gives way to a run that arrives while it copies or packs: the run goes first, and the save is made again once the sandbox is idle',
+      async () => {
+        const saver = ctx.sandbox('saver');
+        await saver.create({ checkpoints: true, warmSpare: false });
+        // 8 MB that does not compress: the save packs for a while after the run arrives.
+        expect((await saver.run('import os\nblob = os.urandom(8_000_000)\nx = 1')).outcome).toBe('OUTCOME_OK');
+        expect(await saver.runDuringSave('x = 2', 1)).toEqual({ outcome: 'OUTCOME_OK', counts: { begun: 1, kept: 0, gaveWay: 1 } });
+        await saver.whenIdle();
+        expect(await saver.saveCounts()).toEqual({ begun: 2, kept: 1, gaveWay: 1 });
+        expect((await saver.run('x')).result).toBe('2');
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
       'a fork and its parent each change a variable, and neither sees the other',
       async () => {
         await sandbox.run('x = 1');

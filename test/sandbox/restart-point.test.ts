@@ -107,8 +107,8 @@ describe('restart points (worker)', () => {
   it('interrupt() while a save holds the queue stops the run waiting behind it before it starts: its caller sees it as running', async ({ createSandbox }) => {
     const sandbox = await createSandbox(options);
     await sandbox.run('x = 1');
-    // The save starts a turn after the queue empties; the run then waits behind it.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Once the idle save has begun, the run waits behind it.
+    while (saves(sandbox).begun === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     const waiting = sandbox.run('x = 2\nwhile True: pass', { timeoutMs: 60_000 });
     sandbox.interrupt();
     expect(await waiting).toMatchObject({ stateLost: false, error: { name: 'KeyboardInterrupt', message: 'Execution was interrupted before it started.' } });

@@ -3,8 +3,9 @@
  * after a run, and kept packed in host memory, so that a stop or crash that must replace the
  * worker brings back the state from before the run instead of an empty interpreter.
  *
- * Never in a run's path: the save starts a turn after the last queued call settled and is skipped
- * when another call is queued by then (a caller awaiting run after run saves once, after the last);
+ * Never in a run's path: the save starts once the sandbox has been idle for `IDLE_SAVE_DELAY_MS`
+ * after the last queued call settled, and is skipped when another call is queued by then (a caller
+ * awaiting run after run saves once, after the last);
  * a call queued while the worker saves makes it give way once the memory is copied (tens of
  * milliseconds; its packing took 20-400 ms more in WebKit), so the call waits for no more: the point
  * kept stays the one before, and the next idle moment saves again. Its files are not restored: the
@@ -18,6 +19,15 @@ import type { GivingWay } from './giving-way.js';
 import type { Interpreters } from './interpreters.js';
 import { restoredSession } from './saved-state.js';
 import type { WorkerSession } from './worker-session.js';
+
+/**
+ * How long the sandbox stays idle before its idle save starts. A run that comes while the worker
+ * copies the memory waits for the copy (13-73 ms in a Chromium frame on a slow machine): with the
+ * save a turn after each run, a caller that sends runs a few milliseconds apart (a loop with work
+ * between its calls, the bench's runs paired with raw Pyodide's) waited that long for each, 15×
+ * its runs without saves. A model's turn between two runs lasts far longer than this.
+ */
+export const IDLE_SAVE_DELAY_MS = 100;
 
 /** `SandboxOptions.restartPoints` (see there). */
 export type RestartPointPolicy = boolean | 'auto';
@@ -165,11 +175,14 @@ export class RestartPoint {
     return stop;
   }
 
-  /** The sandbox's queue emptied: a save starts a turn later, if nothing is queued by then. */
+  /** The sandbox's queue emptied: a save starts once it has stayed empty for `IDLE_SAVE_DELAY_MS`. */
   queueEmptied(): void {
     this.stopBehind = false;
-    if (!this.due() || this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.take(), 0);
+    // Counted from the latest call settled, not the first: a save set for an earlier idle moment could start in the next one's short gap.
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.due()) return;
+    this.timer = setTimeout(() => this.take(), IDLE_SAVE_DELAY_MS);
     (this.timer as { unref?: () => void }).unref?.();
   }
 

@@ -16,6 +16,23 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Lets the event loop take every task already queued, messages included, then resolves: a message
+ * to ourselves is queued behind the messages that came before it, where a timer's turn
+ * (`nextTurn`) may come first (a Chromium worker ran a `setTimeout(0)` ahead of a call that had
+ * waited 25 ms for it).
+ */
+export function nextTask(): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(undefined);
+  });
+}
+
 /** Counts bytes handled, and lets the event loop turn each time a slice's worth has passed. */
 export class Pacer {
   private since = 0;

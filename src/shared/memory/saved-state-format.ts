@@ -16,7 +16,7 @@
 import type { SavedInterpreter } from '../protocol.js';
 import { isNode } from '../is-node.js';
 import { joinBytes, sha256Hex } from './bytes.js';
-import { copyPaced, gunzipChunks, gunzipPaced, gzipNode, Pacer, sha256Paced } from './paced-bytes.js';
+import { copyPaced, gunzipChunks, gunzipPaced, gzipNode, nextTask, Pacer, sha256Paced } from './paced-bytes.js';
 
 const MAGIC = [0x50, 0x53, 0x53, 0x54]; // "PSST"
 /** 2: the files come before the memory in the payload; 3: the memory may be stored against a boot snapshot (`base`), in 4 KiB pages. */
@@ -309,7 +309,7 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
 
 /** `parts` as one gzip in a page's worker (`CompressionStream`), refused as soon as it passes `maxBytes`. */
 async function gzipInPage(parts: Uint8Array[], maxBytes: number, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = streamOf(parts)
+  const reader = slicedStreamOf(parts)
     .pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
     .getReader();
   const chunks: Uint8Array[] = [];
@@ -324,6 +324,31 @@ async function gzipInPage(parts: Uint8Array[], maxBytes: number, signal?: AbortS
     chunks.push(next.value);
   }
   return joinBytes(chunks);
+}
+
+/**
+ * Input slices of a page's packing: a `CompressionStream` compresses what it is given at once,
+ * and its reader's steps are microtasks, so the whole state (megabytes: 60 ms on a slow machine)
+ * was packed without a task between, and a run's call asking the save to give way waited for it.
+ */
+const PACKING_SLICE_BYTES = 512 * 1024;
+
+/** `parts` as a stream of slices with a task between two (`nextTask`: calls already queued, such as a give-way, are heard). */
+function slicedStreamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  const slices = parts.flatMap((part) =>
+    Array.from({ length: Math.ceil(part.length / PACKING_SLICE_BYTES) }, (_, i) => part.subarray(i * PACKING_SLICE_BYTES, (i + 1) * PACKING_SLICE_BYTES)),
+  );
+  let next = 0;
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        if (next > 0) await nextTask();
+        if (next < slices.length) controller.enqueue(slices[next++]);
+        else controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** `parts` as a stream, without a Blob: WebKit's isolated worker (a data: worker) cannot read one. */

@@ -215,6 +215,15 @@ export async function installHarness() {
         return { error: { name: error?.name, code: error?.code, message: String(error?.message ?? error) } };
       }
     },
+    /** Sandbox `id`'s idle saves so far (its restart point's counts: begun, kept, given up for a call that arrived). */
+    saveCounts: (id = 'main') => ({ ...get(id).restartPoint.counts }),
+    /** Runs `code` as soon as sandbox `id`'s idle save number `save` has begun: its outcome, and the saves' counts once it is done. */
+    async runDuringSave(code, save, id = 'main') {
+      const { counts } = get(id).restartPoint;
+      while (counts.begun < save) await new Promise((resolve) => setTimeout(resolve, 1));
+      const { outcome } = await run(id, code);
+      return { outcome, counts: { ...counts } };
+    },
     checkpoints: (id = 'main') => get(id).checkpoints(),
     /** Rewinds sandbox `id` to checkpoint `checkpoint`: its time. */
     async rewind(checkpoint, id = 'main') {

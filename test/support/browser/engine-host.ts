@@ -12,6 +12,8 @@ import { REPO_ROOT } from './repo.js';
 const TIMEOUT_MS = 120_000;
 
 type Plain = Omit<SandboxOptions, 'onProgress'>;
+/** A sandbox's idle saves (src/sandbox/session/restart-point.ts `counts`). */
+type SaveCounts = { begun: number; kept: number; gaveWay: number };
 
 /** The harness of pages/host.html (see harness.js); `id` names one of the page's sandboxes. */
 export function harness(page: () => EnginePage, id = 'main') {
@@ -33,6 +35,10 @@ export function harness(page: () => EnginePage, id = 'main') {
     /** Restores the state saved under `name`, edited first ('tamper', 'otherBuild'): its time, or its error as data. */
     restoreState: (name: string, options: { edit?: 'tamper' | 'otherBuild'; maxBytes?: number } = {}) =>
       page().call<{ ms: number } | { error: { name: string; code: string; message: string } }>('restoreState', name, options, id),
+    /** The sandbox's idle saves so far: begun, kept, and given up for a call that arrived. */
+    saveCounts: () => page().call<SaveCounts>('saveCounts', id),
+    /** Runs `code` as soon as idle save number `save` has begun: its outcome, and the saves' counts once it is done. */
+    runDuringSave: (code: string, save: number) => page().call<{ outcome: string; counts: SaveCounts }>('runDuringSave', code, save, id),
     checkpoints: () => page().call<Checkpoint[]>('checkpoints', id),
     /** Rewinds to checkpoint `checkpoint`: how long the page waited. */
     rewind: (checkpoint: string) => page().call<{ ms: number }>('rewind', checkpoint, id),

@@ -40,6 +40,18 @@ window.bench = {
     pairedRounds({ sandbox: () => TARGETS.sandbox(undefined, options), raw: () => TARGETS.raw() }, programs, rounds, name, (line) =>
       console.log(`bench ${line}`),
     ),
+  /** `programs` in one sandbox per entry of `variants` (its name → its options) and raw Pyodide, in pairs (see suite.mjs). */
+  pairedVariants: (programs, rounds, name, variants) =>
+    pairedRounds(
+      {
+        ...Object.fromEntries(Object.entries(variants).map(([kind, options]) => [kind, () => TARGETS.sandbox(undefined, options ?? undefined)])),
+        raw: () => TARGETS.raw(),
+      },
+      programs,
+      rounds,
+      name,
+      (line) => console.log(`bench ${line}`),
+    ),
   /** `count` forced terminates, then `count` fatal errors, in one default sandbox (suite.mjs). */
   async restarts(count) {
     const target = await TARGETS.sandbox();

@@ -49,6 +49,7 @@ import { TIMELINE_COUNTS, TIMELINE_QUICK_COUNTS, benchTimeline, timelineTable } 
 import { BROWSER_SAVES_COUNTS, BROWSER_SAVES_QUICK_COUNTS, benchBrowserSaves, browserSavesTable } from './browser-saves.mjs';
 import { BROWSER_REWIND_COUNTS, BROWSER_REWIND_QUICK_COUNTS, benchBrowserRewind, browserRewindTable } from './browser-rewind.mjs';
 import { CHARTS_COUNTS, CHARTS_QUICK_COUNTS, benchCharts, chartsTable } from './charts.mjs';
+import { SAVE_COST_COUNTS, SAVE_COST_QUICK_COUNTS, benchSaveCost, saveCostTable } from './save-cost.mjs';
 import { nodeBinary } from '../scripts/node-binary.mjs';
 
 // The bench measures a supported Node (22 or later): started on an older one, it runs itself on
@@ -141,6 +142,7 @@ try {
   else if (ONLY === 'saved-state') results.savedState = await savedState();
   else if (ONLY === 'timeline') results.timeline = await timeline();
   else if (ONLY === 'browser-saves') results.browserSaves = await browserSaves();
+  else if (ONLY === 'save-cost') results.saveCost = await saveCost();
   else if (ONLY === 'browser-rewind') results.browserRewind = await browserRewind();
   else if (ONLY === 'charts') results.charts = await charts();
   else if (!PHONE_ONLY) {
@@ -152,6 +154,7 @@ try {
     results.timeline = await timeline();
     results.chromium = await benchChromium();
     results.browserSaves = await browserSaves();
+    results.saveCost = await saveCost();
     results.browserRewind = await browserRewind();
     results.charts = await charts();
     results.engines = await benchEngines();
@@ -199,6 +202,7 @@ console.log(
         timelineTable(results.timeline),
         browserRewindTable(results.browserRewind),
         browserSavesTable(results.browserSaves),
+        saveCostTable(results.saveCost),
         chartsTable(results.charts),
       ]
     : PHONE_ONLY
@@ -220,6 +224,7 @@ console.log(
           timelineTable(results.timeline),
           browserRewindTable(results.browserRewind),
           browserSavesTable(results.browserSaves),
+          saveCostTable(results.saveCost),
           chartsTable(results.charts),
         ]
   ).join('\n\n'),
@@ -297,6 +302,17 @@ function browserRewind() {
 }
 
 /** Saved state in Chromium, Firefox and WebKit (browser-saves.mjs): the widget's save and a reload's restore, with the page's longest pause. */
+/** What the saves that keep state cost a run in Chromium (save-cost.mjs). */
+function saveCost() {
+  return benchSaveCost({
+    root: build.root,
+    counts: QUICK ? SAVE_COST_QUICK_COUNTS : SAVE_COST_COUNTS,
+    launchChromium: chromiumLauncher.launchChromium,
+    startStaticServer: server.startStaticServer,
+    log,
+  });
+}
+
 function browserSaves() {
   return benchBrowserSaves({ root: build.root, counts: QUICK ? BROWSER_SAVES_QUICK_COUNTS : BROWSER_SAVES_COUNTS, log });
 }

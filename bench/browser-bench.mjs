@@ -63,9 +63,9 @@ window.bench = {
       await target.dispose();
     }
   },
-  /** Makes a target (`kind`) and keeps it for runHeld (memory measurements); settled before it resolves. */
-  async hold(kind) {
-    held = await TARGETS[kind]();
+  /** Makes a target (`kind`, a sandbox with `options`) and keeps it for runHeld (memory measurements); settled before it resolves. */
+  async hold(kind, options) {
+    held = await TARGETS[kind](undefined, options ?? undefined);
     await held.settle?.();
   },
   /** Runs `programs` in the held target, each once; every one must pass. */

@@ -65,17 +65,19 @@ export async function benchBrowserCost({ launch, launchOptions, site, plainSite,
 /**
  * Memory, per round and contestant in a browser of its own (so no process is shared): the
  * target made and settled (the sandbox's `whenIdle()`: any spare booted, snapshot stored), PSS;
- * then the HumanEval pass in it, PSS again.
+ * then the HumanEval pass in it, PSS again. `contestants`: name → the sandbox's options (`raw`:
+ * raw Pyodide), in rotating order.
  */
-async function memoryRounds({ launch, site, programs, rounds, log }) {
-  const out = { sandbox: [], raw: [] };
+export async function memoryRounds({ launch, site, programs, rounds, log, contestants = { sandbox: undefined, raw: undefined } }) {
+  const names = Object.keys(contestants);
+  const out = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const kind of round % 2 ? ['raw', 'sandbox'] : ['sandbox', 'raw']) {
+    for (const kind of names.map((_, i) => names[(i + round) % names.length])) {
       const tag = randomUUID();
       const browser = await launch([`--bench-tag=${tag}`, SPARE_RENDERER_OFF]);
       try {
         const sample = await withFreshBenchPage(browser, site, async (page) => {
-          await page.evaluate((k) => window.bench.hold(k), kind);
+          await page.evaluate(([k, o]) => window.bench.hold(k === 'raw' ? 'raw' : 'sandbox', o), [kind, contestants[kind] ?? null]);
           const afterBoot = await settledPss(tag);
           if (programs) await page.evaluate((p) => window.bench.runHeld(p), programs);
           const afterHumanEval = programs ? await settledPss(tag) : undefined;

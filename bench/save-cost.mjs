@@ -3,7 +3,8 @@
  * sandboxes of one page, paired run by run with raw Pyodide's (suite.mjs `pairedRounds`): the
  * default options, `restartPoints: true`, and `checkpoints: true` (the widget's). 100 small runs
  * (`x = i * 2`) and HumanEval's 164 programs, each sent as the one before answers, so each
- * sandbox's runs come a few milliseconds apart. The goal: each with saves within 5 % of the
+ * sandbox's runs come a few milliseconds apart; and the renderers' memory (PSS) after boot and
+ * after the HumanEval pass, a browser per variant (browser-cost.mjs `memoryRounds`). The goal: each with saves within 5 % of the
  * default, a round's own ratio (the median over rounds). The idle saves are made once a sandbox has
  * been idle for a while; before that (a save a turn after each run), a run that came meanwhile
  * waited for it.
@@ -12,13 +13,13 @@
  * In the whole bench: `BENCH_ONLY=save-cost npm run bench`.
  */
 import { withFreshBenchPage } from './bench-page.mjs';
-import { SMALL_RUNS } from './browser-cost.mjs';
+import { SMALL_RUNS, memoryRounds } from './browser-cost.mjs';
 import { humanEvalPrograms } from './humaneval.mjs';
 import { runAloneIfMain } from './run-alone.mjs';
 import { median } from './suite.mjs';
 
-export const SAVE_COST_COUNTS = { smallRunRounds: 9, humanEvalRounds: 5 };
-export const SAVE_COST_QUICK_COUNTS = { smallRunRounds: 1, humanEvalRounds: 1 };
+export const SAVE_COST_COUNTS = { smallRunRounds: 9, humanEvalRounds: 5, memoryRounds: 3 };
+export const SAVE_COST_QUICK_COUNTS = { smallRunRounds: 1, humanEvalRounds: 1, memoryRounds: 1 };
 /** The most a run with saves may cost, against the same run without. */
 export const SAVE_COST_GOAL = 1.05;
 
@@ -43,7 +44,17 @@ export async function benchSaveCost({ root, counts, launchChromium, startStaticS
         (line) => log(`save cost ${line}`),
       );
     }
-    return { counts, sets: out };
+    await browser.close();
+    log(`save cost: renderer memory, ${counts.memoryRounds} rounds`);
+    const memory = await memoryRounds({
+      launch: (args = []) => launchChromium({ args }),
+      site,
+      programs,
+      rounds: counts.memoryRounds,
+      log: (line) => log(`save cost ${line}`),
+      contestants: VARIANTS,
+    });
+    return { counts, sets: out, memory };
   } finally {
     await browser.close();
     await site.close();
@@ -73,6 +84,17 @@ export function saveCostTable(results) {
       const toDefault = kind === 'default' ? undefined : ratios(samples, kind, 'default');
       const met = toDefault === undefined ? '' : toDefault.median <= SAVE_COST_GOAL ? '✅' : '❌';
       rows.push(`| ${name} | ${kind} | ${ms.toFixed(0)} ms | ${times(ratios(samples, kind, 'raw'))} | ${toDefault ? times(toDefault) : '—'} | ${met} |`);
+    }
+  }
+  if (results.memory) {
+    const mb = (kind, when) => median(results.memory[kind].map((sample) => sample[when]?.mb ?? Number.NaN));
+    for (const when of ['afterBoot', 'afterHumanEval']) {
+      const label = when === 'afterBoot' ? 'renderer memory after boot' : 'renderer memory after HumanEval';
+      for (const kind of Object.keys(VARIANTS)) {
+        const ratio = mb(kind, when) / mb('default', when);
+        const met = kind === 'default' ? '' : ratio <= SAVE_COST_GOAL ? '✅' : '❌';
+        rows.push(`| ${label} | ${kind} | ${mb(kind, when).toFixed(1)} MB | — | ${kind === 'default' ? '—' : `${ratio.toFixed(2)}×`} | ${met} |`);
+      }
     }
   }
   return rows.join('\n');

@@ -89,9 +89,9 @@ export async function importVisit(create) {
 
 /**
  * Runs every program in both targets (made by `create.sandbox` and `create.raw`, one interpreter
- * each; or any two keys of `create`, the samples keyed alike), in `rounds` rounds, after an
- * unmeasured warm-up. Each program runs in both back to back,
- * the order alternating from program to program and round to round, so the machine's load
+ * each; or any keys of `create`, the samples keyed alike), in `rounds` rounds, after an
+ * unmeasured warm-up. Each program runs in every target back to back, the order rotating from
+ * program to program and round to round (two targets: alternating), so the machine's load
  * drifting (this is a shared machine) weighs on both alike; measured one after the other, even a
  * pure-Python CPU row has read 1.4×. Each sample is one round's total for one target, tagged
  * `{ ms, round }` for roundRatios. Every program must pass in both, or the timing means nothing.
@@ -108,7 +108,8 @@ export async function pairedRounds(create, programs, rounds, name, log = () => {
     for (let round = 0; round < rounds; round++) {
       const totals = Object.fromEntries(kinds.map((kind) => [kind, 0]));
       for (const [index, code] of programs.entries()) {
-        for (const kind of (index + round) % 2 ? kinds.toReversed() : kinds) {
+        // Each program starts at the next kind (two kinds: forward, then reversed), so no kind runs twice in a row more than another.
+        for (const kind of kinds.map((_, k) => kinds[(k + index + round) % kinds.length])) {
           const started = performance.now();
           const r = await targets[kind].run(code);
           totals[kind] += performance.now() - started;

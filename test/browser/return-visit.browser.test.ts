@@ -185,6 +185,14 @@ describe('return visits (one browser context, in order)', () => {
       await damageStoredRuntime();
       const host = await HostPage.open(context, server.origin);
       try {
+        // Storage slow to delete, and the page closed as soon as the failure is told: the failure
+        // must come once the damaged copy is gone, or the next visit finds it again.
+        await host.page.evaluate(() => {
+          const remove = Cache.prototype.delete;
+          Cache.prototype.delete = function (...args) {
+            return new Promise((resolve) => setTimeout(resolve, 500)).then(() => remove.apply(this, args));
+          };
+        });
         await expect(host.create({ shippedSnapshot: false })).rejects.toThrow(/SandboxBootError|failed to start|did not start/);
       } finally {
         await host.close();

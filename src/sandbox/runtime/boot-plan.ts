@@ -44,7 +44,8 @@ export interface BootPlan {
   /** The package index's simple API root (`packageIndex`, checked), or undefined when off. */
   packageIndex?: string;
   onBooted?: (info: BootInfo) => void;
-  onBootFailed?: () => void;
+  /** A boot failed: what must be undone before the failure is told (a page reloaded at once must not find a damaged stored runtime again). */
+  onBootFailed?: () => Promise<void>;
 }
 
 type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot' | 'restoreState'>;
@@ -79,7 +80,7 @@ export async function startSession(
       },
     });
   } catch (error) {
-    if (!signal?.aborted) plan.onBootFailed?.();
+    if (!signal?.aborted) await plan.onBootFailed?.();
     throw error;
   }
   if (session.info) plan.onBooted?.(session.info);
@@ -118,7 +119,8 @@ export async function prepareRuntime(boot: BootPlan, options: SandboxOptions, pr
     }
     boot.config.runtime = runtime.files;
     boot.stdlib = runtime.stdlib;
-    // A stored runtime that does not boot (damaged storage) must not fail every visit after.
+    // A stored runtime that does not boot (damaged storage) must not fail every visit after, nor
+    // the visit right after the failure (a reload that came before the copy was deleted).
     boot.onBootFailed = () => runtime.forget();
   } catch (error) {
     throw new SandboxBootError(`Could not load the Pyodide runtime: ${(error as Error).message}`);

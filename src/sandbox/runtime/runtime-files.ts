@@ -52,8 +52,8 @@ export interface LoadedRuntime {
   stdlib: Promise<Blob>;
   /** Stores what came from the network for return visits (call once a boot has shown it works). */
   keep(): void;
-  /** Drops this runtime (from memory and storage), so the next load fetches it again (call when a boot failed). */
-  forget(): void;
+  /** Drops this runtime (from memory and storage), so the next load fetches it again (call when a boot failed); resolves once the stored copy is gone. */
+  forget(): Promise<void>;
 }
 
 const loaded = new Map<string, Promise<LoadedRuntime>>();
@@ -93,9 +93,12 @@ export function loadRuntime(
       files,
       stdlib,
       keep,
-      forget() {
+      async forget() {
         loaded.delete(key);
-        if (stored) void openCache(RUNTIME_CACHE_NAME).then((cache) => Promise.all(urls.map((url) => cache?.delete(url))));
+        if (stored)
+          await openCache(RUNTIME_CACHE_NAME)
+            .then((cache) => Promise.all(urls.map((url) => cache?.delete(url))))
+            .catch(() => undefined);
       },
     };
   });

@@ -19,6 +19,8 @@ import type { FileInfo } from '../src/shared/types.js';
 import { bootInterpreter } from './boot/boot.js';
 import { packedState, saveInterpreter } from './snapshots/saved-state.js';
 import { nextTask } from '../src/shared/memory/paced-bytes.js';
+import { releaseBytes } from '../src/shared/memory/bytes.js';
+import { isNode } from '../src/shared/is-node.js';
 import { listFiles, readFile, writeFiles } from './files/file-calls.js';
 import { HostRequests } from './packages/host-requests.js';
 import { DefaultApi } from './code-calls/default-api.js';
@@ -133,14 +135,17 @@ export class PyodideEngine implements WorkerApi {
 
   async saveState(maxPackedBytes: number, givesWay = false): Promise<Uint8Array> {
     const saved = saveInterpreter(this.py, this.stateKey!);
-    if (!givesWay) return packedState(saved, maxPackedBytes);
-    const giving = (this.giving = new AbortController());
+    const giving = givesWay ? (this.giving = new AbortController()) : undefined;
     try {
       // The tasks queued first: a run's give-way that came while the memory was copied is heard here.
-      await nextTask();
-      return await packedState(saved, maxPackedBytes, giving.signal);
+      if (giving) await nextTask();
+      return await packedState(saved, maxPackedBytes, giving?.signal);
     } finally {
-      if (this.giving === giving) this.giving = undefined;
+      if (giving && this.giving === giving) this.giving = undefined;
+      // In a page, the copy of the memory's pages (megabytes after real work) is freed now, not at
+      // a garbage collection an idle worker may not have for minutes. Not in Node: a pack that gave
+      // way may leave a slice of it with zlib's thread pool.
+      if (!isNode) releaseBytes(saved.pages);
     }
   }
 

@@ -15,6 +15,16 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer>
 }
 
 /**
+ * Frees the memory of `bytes`' buffer now rather than at the next garbage collection, which an
+ * idle worker may not have for minutes; the buffer reads as empty after. Only for a buffer of
+ * the caller's own that nothing else holds (not the wasm memory's), and where the engine can
+ * (`ArrayBuffer.prototype.transfer`); elsewhere it is left to the collector.
+ */
+export function releaseBytes(bytes: Uint8Array): void {
+  (bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
+}
+
+/**
  * `target[at + i] ^= source[i]` for `count` bytes: a 32-bit word at a time where the two can be
  * aligned together (a snapshot's memory and the data segments XORed into it: megabytes).
  */

@@ -309,19 +309,42 @@ function keptLength(map: Uint8Array, memoryBytes: number): number {
 
 /** `parts` as one gzip in a page's worker (`CompressionStream`), refused as soon as it passes `maxBytes`. */
 async function gzipInPage(parts: Uint8Array[], maxBytes: number, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = slicedStreamOf(parts)
-    .pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
-    .getReader();
+  const compressor = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
+  const writer = compressor.writable.getWriter();
+  const reader = compressor.readable.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    total += next.value.length;
-    if (total > maxBytes || signal?.aborted) {
-      void reader.cancel().catch(() => undefined);
-      signal?.throwIfAborted();
-      throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
+  const packed = (async () => {
+    let total = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      total += next.value.length;
+      if (total > maxBytes) throw new Error(`the saved state packs to more than the ${maxBytes} bytes one may have here`);
+      chunks.push(next.value);
     }
-    chunks.push(next.value);
+  })();
+  packed.catch(() => undefined); // told below, or made moot by a failure of the feeding
+  try {
+    // Each slice is copied into one buffer the compressor is handed again and again: the browser
+    // keeps a buffer it was handed until its next garbage collection (not soon in an idle worker),
+    // which held the state's pages (10 MB after HumanEval) in the worker's memory long after the save.
+    const scratch = new Uint8Array(PACKING_SLICE_BYTES);
+    let fed = 0;
+    for (const part of parts) {
+      for (let from = 0; from < part.length; from += PACKING_SLICE_BYTES) {
+        if (fed++ > 0) await nextTask();
+        signal?.throwIfAborted();
+        const slice = part.subarray(from, from + PACKING_SLICE_BYTES);
+        scratch.set(slice);
+        // A write settles once the compressor has taken the slice, so the scratch can be filled again.
+        await Promise.race([writer.write(scratch.subarray(0, slice.length)), packed]);
+      }
+    }
+    await Promise.race([writer.close(), packed]);
+    await packed;
+  } catch (error) {
+    void writer.abort(error).catch(() => undefined);
+    void reader.cancel().catch(() => undefined);
+    signal?.throwIfAborted();
+    throw error;
   }
   return joinBytes(chunks);
 }
@@ -332,24 +355,6 @@ async function gzipInPage(parts: Uint8Array[], maxBytes: number, signal?: AbortS
  * was packed without a task between, and a run's call asking the save to give way waited for it.
  */
 const PACKING_SLICE_BYTES = 512 * 1024;
-
-/** `parts` as a stream of slices with a task between two (`nextTask`: calls already queued, such as a give-way, are heard). */
-function slicedStreamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
-  const slices = parts.flatMap((part) =>
-    Array.from({ length: Math.ceil(part.length / PACKING_SLICE_BYTES) }, (_, i) => part.subarray(i * PACKING_SLICE_BYTES, (i + 1) * PACKING_SLICE_BYTES)),
-  );
-  let next = 0;
-  return new ReadableStream(
-    {
-      async pull(controller) {
-        if (next > 0) await nextTask();
-        if (next < slices.length) controller.enqueue(slices[next++]);
-        else controller.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
 
 /** `parts` as a stream, without a Blob: WebKit's isolated worker (a data: worker) cannot read one. */
 function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {

@@ -10,6 +10,7 @@ import { VIRTUAL_PACKAGE_URL } from '../packages/package-url.js';
 import { VIRTUAL_INDEX_URL, hideImportScripts, importModule, installRuntimeFetch, routePackagesToHost } from './runtime-fetch.js';
 import type { TrampolinePick } from '../snapshots/trampoline.js';
 import { precompileWasm } from './wasm-precompile.js';
+import { compileTableFunctionsOnce } from './table-function-modules.js';
 import { isNode } from '../../src/shared/is-node.js';
 
 /** What `loadPyodide` is given: the module's own options and the sandbox's. */
@@ -36,6 +37,7 @@ export interface ModuleParts {
 
 export async function loadPyodideModule(config: BootConfig, parts: ModuleParts): Promise<LoadedModule> {
   const { trampoline, stdlib } = parts;
+  compileTableFunctionsOnce();
   if (!config.runtime) {
     // A Deno worker (a browser worker reading the runtime's files): the wasm compiles while the rest loads.
     if (!isNode) {

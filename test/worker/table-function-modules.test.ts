@@ -7,16 +7,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileTableFunctionsOnce } from '../../worker/boot/table-function-modules.js';
 
 /** Emscripten's `convertJsFunctionToWasm` module for a function of `params` i32s returning an i32: it imports `e.f` and exports it as `f`. */
-function wrapperBytes(params: number): Uint8Array {
+function wrapperBytes(params: number): Uint8Array<ArrayBuffer> {
   const type = [1, 0x60, params, ...Array(params).fill(0x7f), 1, 0x7f];
-  return Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, type.length, ...type, 2, 7, 1, 1, 101, 1, 102, 0, 0, 7, 5, 1, 1, 102, 0, 0);
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, type.length, ...type, 2, 7, 1, 1, 101, 1, 102, 0, 0, 7, 5, 1, 1, 102, 0, 0]);
 }
 
 /** A valid module of more than 256 bytes: the wrapper with a custom section of padding. */
-function largeBytes(): Uint8Array {
+function largeBytes(): Uint8Array<ArrayBuffer> {
   const name = [1, 0x78]; // a name of one byte, "x"
   const size = name.length + 300; // 302, as an unsigned LEB128 of two bytes
-  return Uint8Array.of(...wrapperBytes(1), 0, (size & 0x7f) | 0x80, size >> 7, ...name, ...new Uint8Array(300));
+  return new Uint8Array([...wrapperBytes(1), 0, (size & 0x7f) | 0x80, size >> 7, ...name, ...new Uint8Array(300)]);
 }
 
 describe('wrapper modules compiled once per kind', () => {
@@ -50,7 +50,7 @@ describe('wrapper modules compiled once per kind', () => {
     expect(module).toBeInstanceOf(WebAssembly.Module);
     expect(module).toBeInstanceOf(Original);
     expect(WebAssembly.Module.exports(module)).toEqual([{ name: 'f', kind: 'function' }]);
-    expect(() => new WebAssembly.Module(Uint8Array.of(1, 2, 3))).toThrow(WebAssembly.CompileError);
+    expect(() => new WebAssembly.Module(new Uint8Array([1, 2, 3]))).toThrow(WebAssembly.CompileError);
   });
 
   it('a subclass gets a module of its own class', () => {

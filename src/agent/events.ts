@@ -43,7 +43,11 @@ export interface OutputEvent {
   chunk: OutputChunk;
 }
 
-/** `run_python` code finished (or failed, timed out, was stopped). */
+/**
+ * `run_python` code finished (or failed, timed out, was stopped). Sent as the run ends, before the
+ * model's pictures of its charts are drawn: `result.charts` carry no `image` here (the transcript's
+ * parts that follow carry them).
+ */
 export interface RunEndEvent {
   type: 'run-end';
   step: number;

@@ -1,7 +1,8 @@
 /**
  * Charts in the widget, in Chromium, Firefox ESR and WebKitGTK: a recorded answer whose cell
  * builds a Vega-Lite dict and passes it to `display()`, and one whose cell ends with an Altair-like
- * chart (run live, in the page's Python), each shows a live chart: its tooltip on hover, its legend selection on a click, the chart and its data table
+ * chart (run live, in the page's Python), each shows a live chart, before the model's picture of
+ * it is drawn: its tooltip on hover, its legend selection on a click, the chart and its data table
  * on the Tab order, no axe violation, and no call of `eval` or `Function` from the widget's code
  * while it draws. Then, in Chromium: a conversation without charts never asks for the chart's
  * chunk, and with the chunk refused, a saved chart shows its PNG and a one-line note.
@@ -58,6 +59,36 @@ function trapEval(): void {
   Object.defineProperty(Function.prototype, 'constructor', { value: trapped });
 }
 
+/**
+ * Notes when the chart's first bar is in the widget and when the chart chunk first encodes a
+ * canvas as a PNG (the model's picture of the chart): the reader is to see the chart first.
+ */
+function watchChartOrder(): void {
+  const w = window as unknown as { chartOrder: { barsAt?: number; pictureAt?: number } };
+  const order: { barsAt?: number; pictureAt?: number } = {};
+  w.chartOrder = order;
+  const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+  HTMLCanvasElement.prototype.toDataURL = function (this: HTMLCanvasElement, ...args: Parameters<typeof toDataURL>) {
+    if (order.pictureAt === undefined && /widget-chart\.js/.test(new Error().stack ?? '')) order.pictureAt = performance.now();
+    return toDataURL.apply(this, args);
+  };
+  // A mutation observer's callback runs between the microtasks that draw, so it sees the bars as
+  // they come; the widget's shadow root is watched once it is there.
+  const bars = new MutationObserver(() => {
+    if (order.barsAt === undefined && document.querySelector('#chat0')?.shadowRoot?.querySelector('cec-chart .mark-rect path'))
+      order.barsAt = performance.now();
+  });
+  const watchChat = () => {
+    const root = document.querySelector('#chat0')?.shadowRoot;
+    if (root) bars.observe(root, { subtree: true, childList: true });
+    return Boolean(root);
+  };
+  if (!watchChat()) {
+    const page = new MutationObserver(() => watchChat() && page.disconnect());
+    page.observe(document, { subtree: true, childList: true });
+  }
+}
+
 /** The tooltip vega-embed shows (in the document's body), as text, or '' while hidden. */
 function tooltipText(): string {
   const tip = document.querySelector<HTMLElement>('#vg-tooltip-element.visible');
@@ -98,9 +129,14 @@ describe.each([chromium(), firefox(), webkit()])('$name', (engine) => {
       async ({ demo }) => {
         const page = await pages.open(demo);
         await page.evaluate(trapEval);
+        await page.evaluate(watchChartOrder);
         const played = await page.evaluate(playDemoInPage, null, TIMEOUT_MS);
         expect(played.transcript).toContain('The chart shows 111 units');
         await until('the chart', async () => (await page.evaluate(countOf, 'cec-chart .mark-rect path')) === 8);
+        // The live chart was on screen before the model's picture of it was drawn.
+        const order = await page.evaluate(() => (window as unknown as { chartOrder: { barsAt?: number; pictureAt?: number } }).chartOrder);
+        expect(order.pictureAt).toBeDefined();
+        expect(order.barsAt).toBeLessThan(order.pictureAt!);
         expect(await page.evaluate(countOf, 'cec-chart figure.cec-chart figcaption')).toBe(1);
 
         const bar = await point(page, 'cec-chart .mark-rect path');

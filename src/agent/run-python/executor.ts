@@ -49,9 +49,10 @@ export async function runPythonCall(
   ended = true;
   // A run stopped by the caller's abort is not a result to give the model: the whole message is abandoned.
   signal?.throwIfAborted();
-  // The model sees each chart as a PNG: Node draws it here; a page's renderer is the page's own.
-  result = await withChartImages(result);
+  // The run has ended: a page shows its result and live charts now. The model sees each chart as a
+  // PNG, drawn after (Node draws it here; a page's renderer is the page's own).
   ctx.emit({ type: 'run-end', step, callId: call.id, code, result });
+  result = await withChartImages(result);
   const [, resultPart, ...imageParts] = toParts(code, result);
   return { result, transcript: [withCallId(resultPart, call.id), ...imageParts] };
 }

@@ -6,7 +6,7 @@
  */
 import type { ChartMimeType } from '../../shared/types.js';
 import type { ChartTheme, ChartView } from './chart-view.js';
-import { loadChartView } from './load-chart-view.js';
+import { liveChartStarted, loadChartView } from './load-chart-view.js';
 
 /** The element's tag. */
 const CHART_ELEMENT = 'cec-chart';
@@ -29,7 +29,7 @@ export class ChartElement extends Base {
   connectedCallback(): void {
     if (this.drawing || this.view) return;
     this.drawing = true;
-    void this.draw();
+    void this.draw().finally(liveChartStarted());
   }
 
   disconnectedCallback(): void {

@@ -24,3 +24,39 @@ const LOOKS_LIKE_A_CHART = /vega|altair|["']mark["']|\$schema/i;
 export function warmChartView(code: string, madeCharts = false): void {
   if (madeCharts || LOOKS_LIKE_A_CHART.test(code)) loadChartView().catch(() => undefined);
 }
+
+/** Live charts being drawn now, and who waits for them all to be drawn. */
+let drawing = 0;
+const waiting: (() => void)[] = [];
+
+/** A live chart starts drawing: call the returned function once it is drawn, or failed. */
+export function liveChartStarted(): () => void {
+  drawing++;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--drawing > 0) return;
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+}
+
+/** How long a chart's picture for the model waits for the live charts, at most. */
+const LIVE_CHARTS_WAIT_MS = 2000;
+
+/**
+ * Resolves once no live chart is being drawn (or after LIVE_CHARTS_WAIT_MS), checked after a
+ * task, so that a chart the page renders now counts: the reader sees the charts before the
+ * model's pictures of them are drawn.
+ */
+export async function liveChartsDrawn(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (drawing === 0) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, LIVE_CHARTS_WAIT_MS);
+    waiting.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

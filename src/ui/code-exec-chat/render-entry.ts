@@ -3,7 +3,7 @@
  * renderer), errors with their actions, and notices.
  */
 import { type TemplateResult, html, nothing } from 'lit';
-import type { Entry, ErrorEntry, ModelEntry, UserEntry } from '../state/entries.js';
+import { type Entry, type ErrorEntry, type ModelEntry, type UserEntry, shownParts } from '../state/entries.js';
 import { paperclipIcon } from '../icons.js';
 import { type RenderContext, formatBytes, renderParts } from '../render-parts.js';
 
@@ -71,7 +71,7 @@ function renderModel(entry: ModelEntry, actions: EntryActions): TemplateResult |
     <div class="answer">
       ${speaker('Gemini', actions.headingLevel)}
       ${waiting ? html`<div class="typing" role="img" aria-label="Gemini is thinking"><span></span><span></span><span></span></div>` : nothing}
-      ${renderParts(entry.parts, { ...actions.render, liveOutput: entry.live, calls: entry.calls, inProgress: streaming, stopped: entry.state === 'stopped' })}
+      ${renderParts(shownParts(entry), { ...actions.render, liveOutput: entry.live, calls: entry.calls, inProgress: streaming, stopped: entry.state === 'stopped' })}
       ${entry.state === 'stopped' ? html`<p class="state-note">Stopped</p>` : nothing}
     </div>
   </article>`;

@@ -5,13 +5,13 @@
  * Failure policy follows the loop's: a failed or stopped message leaves the API history as it was
  * (the model never sees half a message), while the screen keeps what happened, marked as such.
  */
-import type { Content, GenerateContentResponse, Part } from '@google/genai';
+import type { Content, GenerateContentResponse } from '@google/genai';
 import { type CodeExecutionChat, type CodeExecutionEvent, createCodeExecutionChat } from '../../agent/index.js';
 import { functionsFor } from './functions-for.js';
 import { type ListedFiles, listedFiles } from '../../agent/run-python/files.js';
+import { appendParts, endedRunParts } from './model-parts.js';
 import { addCodeCall } from '../cell-calls.js';
 import { type ReadableError, describeError, describeRefusal } from '../error-message.js';
-import { fileParts } from '../file-parts.js';
 import { carriedHistory } from './history-for-mode.js';
 import { appendOutput } from '../live-output.js';
 import { PYTHON_RESTARTED_DURING_MESSAGE } from '../python-restart.js';
@@ -340,6 +340,7 @@ export class Conversation {
     } finally {
       if (this.stateLost) this.entries = [...this.entries, { kind: 'notice', id: this.nextId++, text: PYTHON_RESTARTED_DURING_MESSAGE, divider: true }];
       model.live = [];
+      model.ended = undefined;
       this.busy = false;
       this.abort = undefined;
       this.current = undefined;
@@ -349,24 +350,9 @@ export class Conversation {
     return !withdrawn;
   }
 
-  /** Appends a streamed chunk's parts, joining text deltas. */
+  /** Appends a streamed chunk's parts (model-parts.ts). */
   private absorb(model: ModelEntry, chunk: GenerateContentResponse): void {
-    const parts = chunk.candidates?.[0]?.content?.parts ?? [];
-    for (const part of parts) {
-      const last = model.parts.at(-1);
-      if (isPlainText(part) && last && isPlainText(last) && Boolean(last.thought) === Boolean(part.thought)) {
-        model.parts[model.parts.length - 1] = { ...last, text: `${last.text}${part.text}` };
-      } else {
-        model.parts.push(part);
-      }
-      if (part.codeExecutionResult) model.live = [];
-    }
-    // Files a local run wrote come after its result and figures: downloads, in the same cell.
-    if (this.pendingFiles && parts.some((part) => part.codeExecutionResult)) {
-      model.parts.push(...fileParts(this.pendingFiles));
-      this.pendingFiles = undefined;
-    }
-    model.parts = [...model.parts];
+    if (appendParts(model, chunk.candidates?.[0]?.content?.parts ?? [], this.pendingFiles)) this.pendingFiles = undefined;
     this.entries = [...this.entries];
     this.onChange();
   }
@@ -386,15 +372,13 @@ export class Conversation {
       warmChartView(event.code, event.result.charts.length > 0);
       this.pendingFiles = event.result.files.length > 0 ? listedFiles(event.result.files) : undefined;
       if (event.result.stateLost) this.stateLost = true;
-      return;
+      // Shown now, not when the transcript's parts come: those wait for the charts' pictures.
+      model.ended = endedRunParts(event.code, event.result, this.pendingFiles);
+      model.live = [];
     } else {
       return;
     }
     this.entries = [...this.entries];
     this.onChange();
   };
-}
-
-function isPlainText(part: Part): part is Part & { text: string } {
-  return typeof part.text === 'string' && Object.keys(part).every((key) => key === 'text' || key === 'thought');
 }

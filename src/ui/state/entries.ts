@@ -36,6 +36,16 @@ export interface ModelEntry {
   live: OutputChunk[];
   /** The page functions each cell's code called (code mode), by cell: UI state beside the parts. */
   calls?: CellCalls[];
+  /**
+   * The result of the cell that has just ended, shown until its transcript parts arrive: the model's
+   * pictures of its charts are drawn in between, so the reader sees the live charts first.
+   */
+  ended?: Part[];
+}
+
+/** The parts a model entry shows: its transcript, then the result of a cell that has just ended. */
+export function shownParts(entry: ModelEntry): Part[] {
+  return entry.ended ? [...entry.parts, ...entry.ended] : entry.parts;
 }
 
 export interface ErrorEntry {

@@ -10,6 +10,7 @@ import type { Conversation } from '../state/conversation.js';
 import type { Entry, ModelEntry, UserEntry } from '../state/entries.js';
 import { addCodeCall } from '../cell-calls.js';
 import { appendOutput } from '../live-output.js';
+import { endedRunParts } from '../state/model-parts.js';
 
 /** How often at most the transcript is read again while words stream (it is copied on each read). */
 const SYNC_INTERVAL_MS = 100;
@@ -78,7 +79,15 @@ export class VoiceTurns {
       case 'call-cancelled':
         if (event.was === 'running') this.stopping.set(event.callId, Date.now() + STOPPED_RESULT_WAIT_MS);
         return this.sync();
-      case 'run-end':
+      case 'run-end': {
+        // Shown now, as in the chat: the session's transcript gets the result once the charts' pictures are drawn.
+        const model = this.lastModel();
+        if (model) {
+          model.ended = endedRunParts(event.code, event.result, undefined);
+          model.live = [];
+        }
+        return this.sync();
+      }
       case 'function-response':
         return this.sync();
       default:
@@ -124,6 +133,8 @@ export class VoiceTurns {
     }
     entry.parts = parts;
     if (parts.some((part) => part.codeExecutionResult)) entry.live = [];
+    // Every cell has its result in the transcript: the ended run's is there too.
+    if (parts.filter((part) => part.codeExecutionResult).length >= parts.filter((part) => part.executableCode).length) entry.ended = undefined;
     entry.state = this.cut.has(entry) ? 'stopped' : last && this.turnOpen ? 'streaming' : 'done';
   }
 

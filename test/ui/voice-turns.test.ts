@@ -1,8 +1,9 @@
 /**
  * A voice session's run in the widget's transcript: its result and live chart are shown as the run
  * ends, as in the chat, before the session's transcript has them (the session adds them once the
- * model's pictures of the charts are drawn), and once only when it does. `VoiceTurns` in Node,
- * fed the session's events and a transcript the test sets.
+ * model's pictures of the charts are drawn), and once only when it does; a later cell's streamed
+ * output stays while it runs. `VoiceTurns` in Node, fed the session's events and a transcript the
+ * test sets.
  */
 import type { Content, Part } from '@google/genai';
 import { describe, expect, test } from 'vitest';
@@ -42,5 +43,27 @@ describe("a voice session's run", () => {
     transcript = [said, { role: 'model', parts: [codePart, resultPart, chartPart, PNG] }];
     turns.onEvent({ type: 'turn-complete', turn: 1, content: transcript[1] });
     expect(kinds(shownParts(model))).toEqual(['executableCode', 'codeExecutionResult', CHART.mimeType, 'image/png']);
+  });
+
+  test("a second cell's streamed output stays while it runs, though the first cell has its result", () => {
+    const entries: Entry[] = [];
+    const conversation = {
+      append: (data: EntryData) => {
+        const entry = { ...data, id: entries.length } as Entry;
+        entries.push(entry);
+        return entry;
+      },
+      changed: () => undefined,
+    };
+    const [firstCode, firstResult] = toParts('x = 1', runResult());
+    const [secondCode] = toParts('print("working")', runResult());
+    const said: Content = { role: 'user', parts: [{ text: 'Two cells.' }] };
+    const transcript: Content[] = [said, { role: 'model', parts: [firstCode, firstResult, secondCode] }];
+    const turns = new VoiceTurns(conversation, () => transcript);
+    turns.onEvent({ type: 'run-start', step: 1, callId: 'c2', code: 'print("working")' });
+    turns.onEvent({ type: 'output', step: 1, callId: 'c2', chunk: { stream: 'stdout', text: 'working\n' } });
+    turns.onEvent({ type: 'turn-complete', turn: 1, content: transcript[1] });
+    const model = entries.find((entry): entry is ModelEntry => entry.kind === 'model')!;
+    expect(model.live).toEqual([{ stream: 'stdout', text: 'working\n' }]);
   });
 });

@@ -132,9 +132,12 @@ export class VoiceTurns {
       return;
     }
     entry.parts = parts;
-    if (parts.some((part) => part.codeExecutionResult)) entry.live = [];
-    // Every cell has its result in the transcript: the ended run's is there too.
-    if (parts.filter((part) => part.codeExecutionResult).length >= parts.filter((part) => part.executableCode).length) entry.ended = undefined;
+    // Once every cell has its result here, the running one's output and ended result are in the
+    // transcript (an earlier cell's result does not end a later cell's output).
+    if (parts.filter((part) => part.codeExecutionResult).length >= parts.filter((part) => part.executableCode).length) {
+      entry.live = [];
+      entry.ended = undefined;
+    }
     entry.state = this.cut.has(entry) ? 'stopped' : last && this.turnOpen ? 'streaming' : 'done';
   }
 

@@ -16,17 +16,23 @@ const CHART = { mimeType: 'application/vnd.vegalite.v6+json' as const, spec: JSO
 const PNG: Part = { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } };
 const kinds = (parts: Part[]) => parts.map((part) => part.inlineData?.mimeType ?? Object.keys(part)[0]);
 
+/** The widget's side of the turns: the entries they append, in a list. */
+function widgetEntries() {
+  const entries: Entry[] = [];
+  const conversation = {
+    append: (data: EntryData) => {
+      const entry = { ...data, id: entries.length } as Entry;
+      entries.push(entry);
+      return entry;
+    },
+    changed: () => undefined,
+  };
+  return { entries, conversation };
+}
+
 describe("a voice session's run", () => {
   test("shows its result and live chart when it ends, then the transcript's parts in their place, with the picture", () => {
-    const entries: Entry[] = [];
-    const conversation = {
-      append: (data: EntryData) => {
-        const entry = { ...data, id: entries.length } as Entry;
-        entries.push(entry);
-        return entry;
-      },
-      changed: () => undefined,
-    };
+    const { entries, conversation } = widgetEntries();
     let transcript: Content[] = [];
     const turns = new VoiceTurns(conversation, () => transcript);
     const code = 'chart()';
@@ -46,15 +52,7 @@ describe("a voice session's run", () => {
   });
 
   test("a second cell's streamed output stays while it runs, though the first cell has its result", () => {
-    const entries: Entry[] = [];
-    const conversation = {
-      append: (data: EntryData) => {
-        const entry = { ...data, id: entries.length } as Entry;
-        entries.push(entry);
-        return entry;
-      },
-      changed: () => undefined,
-    };
+    const { entries, conversation } = widgetEntries();
     const [firstCode, firstResult] = toParts('x = 1', runResult());
     const [secondCode] = toParts('print("working")', runResult());
     const said: Content = { role: 'user', parts: [{ text: 'Two cells.' }] };

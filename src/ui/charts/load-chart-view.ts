@@ -41,8 +41,8 @@ export function liveChartStarted(): () => void {
   };
 }
 
-/** How long a chart's picture for the model waits for the live charts, at most. */
-const LIVE_CHARTS_WAIT_MS = 2000;
+/** How long a chart's picture for the model waits for the live charts, at most: a chart takes seconds on a loaded phone; this is for one that never settles. */
+const LIVE_CHARTS_WAIT_MS = 5000;
 
 /**
  * Resolves once no live chart is being drawn (or after LIVE_CHARTS_WAIT_MS), checked after a

@@ -54,6 +54,11 @@ export class PyodideEngine implements WorkerApi {
   private readonly mustStop: MustStop = () => this.runs.mustStop();
   /** The idle save going that gives way to a run (`saveState`'s `givesWay`). */
   private giving: AbortController | undefined;
+  /** A staged boot's wait for its saved state (`restoreStaged`). */
+  private giveStaged: ((state: Uint8Array) => void) | undefined;
+  /** Settles once a staged boot waits for its state (`whenStaged`). */
+  private markStaged!: () => void;
+  private readonly staged = new Promise<void>((resolve) => (this.markStaged = resolve));
 
   /** `receiver`: where plain calls may wait for an answer with the thread blocked (blocking-wait.ts). */
   constructor(events: PortLike, interruptBuffer: SharedArrayBuffer | undefined, receiver?: BlockingReceiver) {
@@ -75,17 +80,24 @@ export class PyodideEngine implements WorkerApi {
   }
 
   async boot(config: BootConfig): Promise<BootInfo> {
-    const { interpreter, info } = await bootInterpreter(config, {
-      outbox: this.outbox,
-      interrupts: this.interrupts,
-      mustStop: this.mustStop,
-      stdlib: this.stdlib,
-      trampoline: this.trampoline,
-      fetchPackage: (fileName) => this.host.fetchPackage(fileName),
-      askIndex: (names) => this.host.askIndex(names),
-      rawOutput: (stream, text) => this.runs.rawOutput(stream, text),
-      stream: (chunk) => this.runs.stream(chunk),
-    });
+    const later = config.restoreLater
+      ? { state: new Promise<Uint8Array>((resolve) => (this.giveStaged = resolve)), waiting: () => this.markStaged() }
+      : undefined;
+    const { interpreter, info } = await bootInterpreter(
+      config,
+      {
+        outbox: this.outbox,
+        interrupts: this.interrupts,
+        mustStop: this.mustStop,
+        stdlib: this.stdlib,
+        trampoline: this.trampoline,
+        fetchPackage: (fileName) => this.host.fetchPackage(fileName),
+        askIndex: (names) => this.host.askIndex(names),
+        rawOutput: (stream, text) => this.runs.rawOutput(stream, text),
+        stream: (chunk) => this.runs.stream(chunk),
+      },
+      later,
+    );
     this.py = interpreter;
     this.stateKey = info.stateKey;
     this.runs.attach(interpreter);
@@ -93,6 +105,15 @@ export class PyodideEngine implements WorkerApi {
     // Without the buffer, a stop from outside reaches Python only through its yields (JSPI).
     const yieldsForStops = !this.interrupts.fromHost && !yieldsTurnedOff() && (await this.stops.connect(interpreter.pyodide));
     return { ...info, yieldsForStops };
+  }
+
+  whenStaged(): Promise<void> {
+    return this.staged;
+  }
+
+  restoreStaged(state: Uint8Array): void {
+    this.giveStaged?.(state);
+    this.giveStaged = undefined;
   }
 
   async installStdlib(stdlib: Bytes | { failed: string }): Promise<void> {

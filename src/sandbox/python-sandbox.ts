@@ -88,7 +88,7 @@ export class PythonSandbox {
   }
 
   /**
-   * Resolves when background work has settled: the warm spare (where one is kept, see `SandboxOptions.warmSpare`) has booted, a new
+   * Resolves when background work has settled: the warm spare (where one is kept, see `SandboxOptions.warmSpare`) has booted, a worker staged for a restore waits for it, a new
    * snapshot is stored, and a restart point due (`SandboxOptions.restartPoints`) is kept. Runs never wait for it; benchmarks and tests do.
    */
   async whenIdle(): Promise<void> {

@@ -43,6 +43,12 @@ export interface BootConfig extends PyodideSource {
    */
   restoreState?: Uint8Array;
   /**
+   * A staged boot: a saved interpreter is restored, handed in later (`WorkerApi.restoreStaged`).
+   * Pyodide is loaded and its module created meanwhile, so a restore that finds a staged worker
+   * waits only for its state to be unpacked and written (src/sandbox/session/interpreters.ts).
+   */
+  restoreLater?: boolean;
+  /**
    * Isolated mode: the runtime's bytes, fetched by the host. The worker then fetches nothing;
    * wheels are asked of the host (`package-request`), which serves lock-file entries only.
    */
@@ -298,6 +304,10 @@ export interface RestoredFile {
 /** The worker's API, exposed with comlink on the `rpc` port. */
 export interface WorkerApi {
   boot(config: BootConfig): Promise<BootInfo>;
+  /** Resolves once a staged boot (`BootConfig.restoreLater`) waits for its saved state. */
+  whenStaged(): Promise<void>;
+  /** A staged boot's saved state: its `boot` answers once it is restored. */
+  restoreStaged(state: Uint8Array): void;
   /**
    * The standard library, when the boot config came without it (or why it will not come); may come
    * before, during or after `boot`. Resolves once Python can import from it. Runs may start before:

@@ -243,7 +243,11 @@ export interface SandboxOptions extends PyodideSource {
    * are off (kept, a stop restores the point instead), and in Node; where
    * `interrupt()` keeps the interpreter (a cross-origin isolated page, or JSPI's yields), only
    * after the first replacement (code that ignored KeyboardInterrupt, C code that never returns
-   * to Python, a fatal error, the memory limit).
+   * to Python, a fatal error, the memory limit). Unless `false`, a page's sandbox that has
+   * restored a saved interpreter (`rewind`, a stop that restored a restart point) also keeps a
+   * worker staged for the next restore, started after the next run: Pyodide loaded and waiting for
+   * the state, so that restore waits only for the state to be written (Chromium: about 0.2 s
+   * instead of 0.7 s).
    */
   warmSpare?: boolean | 'auto';
   /**

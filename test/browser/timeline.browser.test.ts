@@ -77,6 +77,37 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
     );
 
     test(
+      'after a rewind, the next one takes the worker staged for it (no frame starts during it) and restores its checkpoint',
+      async () => {
+        const staged = ctx.sandbox('staged');
+        const frames = () => ctx.page().evaluate(() => document.querySelectorAll('iframe').length);
+        await staged.create({ checkpoints: true });
+        const framesBefore = await frames();
+        for (const x of [1, 2, 3]) {
+          expect((await staged.run(`x = ${x}`)).outcome).toBe('OUTCOME_OK');
+          await staged.whenIdle();
+        }
+        const [first, second] = await staged.checkpoints();
+        await staged.rewind(second.id);
+        // The run after a restore stages a worker for the next one, in a frame of its own.
+        expect((await staged.run('x')).result).toBe('2');
+        await expect.poll(frames, { timeout: 30_000 }).toBe(framesBefore + 1);
+        const framesStarted = () => ctx.page().evaluate(() => (window as unknown as { framesStarted: number }).framesStarted);
+        await ctx.page().evaluate(() => {
+          const counted = window as unknown as { framesStarted: number };
+          counted.framesStarted = 0;
+          new MutationObserver((changes) => {
+            for (const change of changes) for (const node of change.addedNodes) if (node.nodeName === 'IFRAME') counted.framesStarted++;
+          }).observe(document.body, { childList: true, subtree: true });
+        });
+        await staged.rewind(first.id);
+        expect(await framesStarted()).toBe(0);
+        expect(await staged.run('x')).toMatchObject({ result: '1', restoredFrom: { source: 'checkpoint', id: first.id } });
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
       'a fork and its parent each change a variable, and neither sees the other',
       async () => {
         await sandbox.run('x = 1');

@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import type { PyodideInterface } from 'pyodide';
-import type { BootConfig, BootInfo } from '../../src/shared/protocol.js';
+import type { BootConfig, BootInfo, SavedInterpreter } from '../../src/shared/protocol.js';
 import { isNode } from '../../src/shared/is-node.js';
 import { PROGRESS } from '../../src/shared/progress-messages.js';
 import { WORKDIR, defaultPackageBaseUrl } from '../../src/shared/pyodide-defaults.js';
@@ -24,7 +24,7 @@ import { PYTHON_SOURCES, SANDBOX_PYTHON_DIR } from './python-sources.js';
 import { readSnapshot } from './snapshot-file.js';
 import { type KeptPages, type SnapshotKey, hashSources, imageOf, keptPages, wrapSnapshot } from '../snapshots/snapshot.js';
 import { StateBase, savedImage } from '../snapshots/state-base.js';
-import { loadingImage } from '../snapshots/memory-image.js';
+import { loadingImage, loadingLater } from '../snapshots/memory-image.js';
 import { refreshTimeZone } from '../snapshots/time-zone.js';
 import { growingTo, staleReference, writeSavedFiles } from '../snapshots/saved-state.js';
 import { unpackState } from '../../src/shared/memory/saved-state-format.js';
@@ -44,7 +44,15 @@ export interface BootParts extends ModuleParts {
   stream(chunk: OutputChunk): void;
 }
 
-export async function bootInterpreter(config: BootConfig, parts: BootParts): Promise<{ interpreter: Interpreter; info: BootInfo }> {
+/**
+ * `later`: a staged boot's saved state (`BootConfig.restoreLater`), which the host hands in when it
+ * needs the interpreter: Pyodide is loaded and its module created while it waits (`waiting` told then).
+ */
+export async function bootInterpreter(
+  config: BootConfig,
+  parts: BootParts,
+  later?: { state: Promise<Uint8Array>; waiting(): void },
+): Promise<{ interpreter: Interpreter; info: BootInfo }> {
   // A Blob snapshot is read while the runtime loads.
   const given = config.snapshot && readSnapshot(config.snapshot);
   // What snapshots are stored against (snapshot.ts), read while the runtime loads too.
@@ -62,15 +70,16 @@ export async function bootInterpreter(config: BootConfig, parts: BootParts): Pro
   };
   const key = { pyodideVersion: module.version, sourceHash: hashSources(PYTHON_SOURCES) };
 
-  const restored = config.restoreState
-    ? await restoreSaved(parts, module, options, key, config.restoreState, await baseOf(key, given, segments))
+  const saved = config.restoreState ?? later;
+  const restored = saved
+    ? await restoreSaved(parts, module, options, key, saved, await baseOf(key, given, segments))
     : given && segments
       ? await restore(parts, module, options, key, await given, segments)
       : { restored: false as const };
   const fresh = restored.restored ? undefined : await bootFresh(parts, module, options, key, config.makeSnapshot && segments);
   const pyodide = restored.restored ? restored.pyodide : fresh!.pyodide;
   const snapshot = fresh?.snapshot;
-  const bootPath: BootInfo['bootPath'] = config.restoreState ? 'saved' : restored.restored ? 'snapshot' : 'fresh';
+  const bootPath: BootInfo['bootPath'] = saved ? 'saved' : restored.restored ? 'snapshot' : 'fresh';
   const base = restored.restored ? restored.base : undefined;
   const interpreter = { ...startRunner(parts, config, pyodide, module.staging), pyodide, packageBaseUrl, base };
   parts.outbox.progress('ready', { fresh: PROGRESS.ready, snapshot: PROGRESS.readyFromSnapshot, saved: PROGRESS.readyFromSaved }[bootPath]);
@@ -133,49 +142,65 @@ function baseFrom(kept: KeptPages, segments: DataSegment[]): StateBase | undefin
   return kept.id ? new StateBase(kept as KeptPages & { id: string }, segments) : undefined;
 }
 
-/** The base of a boot that restores a saved state: the snapshot it was handed, if it fits this build. */
+/** The base of a boot that restores a saved state (the snapshot it was handed, if it fits this build), and that snapshot's header. */
 async function baseOf(
   key: SnapshotKey,
   given: Promise<Uint8Array | { rejected: string }> | undefined,
   segments: Promise<DataSegment[]> | undefined,
-): Promise<StateBase | undefined> {
+): Promise<{ base?: StateBase; header?: Uint8Array }> {
   const bytes = await given;
-  if (!bytes || 'rejected' in bytes || !segments) return undefined;
+  if (!bytes || 'rejected' in bytes || !segments) return {};
   const kept = keptPages(key, bytes);
-  return 'rejected' in kept ? undefined : baseFrom(kept, await segments.catch(() => []));
+  if ('rejected' in kept) return {};
+  const data = await segments.catch(() => []);
+  return { base: baseFrom(kept, data), header: imageOf(kept, data).header };
 }
 
 /**
  * Starts from a saved interpreter (saved-state.ts) or fails: never a fresh interpreter in its
- * place. Its memory is grown to the saved size before the copy (pyodide#6254).
+ * place. Its memory is grown to the saved size before the copy (pyodide#6254). A staged boot's
+ * state (a promise) is awaited once Pyodide's module is created (memory-image.ts `loadingLater`):
+ * the boot snapshot's header sizes the module meanwhile.
  */
 async function restoreSaved(
   parts: BootParts,
   module: PyodideModule,
   options: LoadOptions,
   key: SnapshotKey,
-  saved: Uint8Array,
-  base: StateBase | undefined,
+  saved: Uint8Array | { state: Promise<Uint8Array>; waiting(): void },
+  { base, header }: { base?: StateBase; header?: Uint8Array },
 ): Promise<{ restored: true; pyodide: PyodideInterface; base?: StateBase }> {
-  // Checked again inside the boundary, then unpacked.
-  const state = await unpackState(saved, key);
-  if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash) throw new Error('the saved state was made by another build');
-  if (state.base !== null && (!base || state.base !== base.id))
-    throw new Error(`it is stored against boot snapshot ${state.base}, and this sandbox has ${base ? `another (${base.id})` : 'none'}`);
-  const memory = savedImage(state, state.base === null ? undefined : base);
-  parts.outbox.progress('boot', PROGRESS.restoring);
+  let files: SavedInterpreter['files'] = [];
+  const unpacked = async (bytes: Uint8Array) => {
+    // Checked again inside the boundary, then unpacked.
+    const state = await unpackState(bytes, key);
+    if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash)
+      throw new Error('the saved state was made by another build');
+    if (state.base !== null && (!base || state.base !== base.id))
+      throw new Error(`it is stored against boot snapshot ${state.base}, and this sandbox has ${base ? `another (${base.id})` : 'none'}`);
+    files = state.files;
+    parts.outbox.progress('boot', PROGRESS.restoring);
+    return { image: savedImage(state, state.base === null ? undefined : base), heapSize: state.heapSize };
+  };
   const create = options.createPyodideModule as Parameters<typeof growingTo>[1];
-  const pyodide = await parts.stdlib.restore(async () => {
-    const restoredPyodide = await module.loadPyodide({
-      ...options,
-      ...loadingImage(memory, growingTo(state.heapSize, create)),
-      _snapshotDeserializer: staleReference,
+  let loading: ReturnType<typeof loadingImage<{ preRun?: unknown }>>;
+  if (saved instanceof Uint8Array) {
+    const { image, heapSize } = await unpacked(saved);
+    loading = loadingImage(image, growingTo(heapSize, create));
+  } else {
+    if (!header) throw new Error('a staged restore needs the boot snapshot');
+    loading = loadingLater(header, create, async () => {
+      saved.waiting();
+      return unpacked(await saved.state);
     });
+  }
+  const pyodide = await parts.stdlib.restore(async () => {
+    const restoredPyodide = await module.loadPyodide({ ...options, ...loading, _snapshotDeserializer: staleReference });
     parts.trampoline.putBack();
     return restoredPyodide;
   });
   writeSources(pyodide);
-  writeSavedFiles(pyodide, state.files);
+  writeSavedFiles(pyodide, files);
   parts.stdlib.holdImports(pyodide, parts.mustStop);
   refreshTimeZone(pyodide);
   return { restored: true, pyodide, base };

@@ -22,30 +22,56 @@ type Thenable = { then(resolve: (bytes: Uint8Array | undefined) => void): void }
 interface RestoringModule {
   HEAPU8: Uint8Array;
   API: { restoreSnapshot(body: Uint8Array): unknown };
+  _emscripten_resize_heap(size: number): number;
 }
 
 /** The options of `loadPyodide` that restore `image`: `create` (Pyodide's `createPyodideModule`) wrapped, and the snapshot. */
 export function loadingImage<S>(image: MemoryImage, create: Create<S>): { createPyodideModule: Create<S>; _loadSnapshot: Thenable } {
   return {
-    createPyodideModule: (settings) =>
-      create(settings).then((created) => {
-        const module = created as RestoringModule;
-        const { API } = module;
-        const restore = API.restoreSnapshot;
-        API.restoreSnapshot = (body) => {
-          API.restoreSnapshot = restore;
-          // Pyodide checks the header and copies what follows it: nothing.
-          const config = restore.call(API, body);
-          const heap = module.HEAPU8;
-          if (image.length > heap.length) throw new Error(`the snapshot's memory (${image.length} bytes) does not fit the heap (${heap.length} bytes)`);
-          heap.fill(0, 0, image.length);
-          image.writeInto(heap);
-          return config;
-        };
-        return created;
-      }),
+    createPyodideModule: (settings) => create(settings).then((created) => restoring(created as RestoringModule, image)),
     _loadSnapshot: handedOnce(image.header),
   };
+}
+
+/**
+ * `loadingImage` for an image that comes later (a staged boot: worker/boot/boot.ts). Pyodide's
+ * module is created meanwhile (the wasm instantiated, its runtime set up); then `later` is awaited
+ * and the heap grown to its `heapSize` before Pyodide restores. `header`: the boot snapshot's, for
+ * the module's initial memory; the restore reads the image's own.
+ */
+export function loadingLater<S>(
+  header: Uint8Array,
+  create: Create<S>,
+  later: () => Promise<{ image: MemoryImage; heapSize: number }>,
+): { createPyodideModule: Create<S>; _loadSnapshot: Thenable } {
+  return {
+    createPyodideModule: (settings) =>
+      create(settings).then(async (created) => {
+        const { image, heapSize } = await later();
+        const module = created as RestoringModule;
+        if (module.HEAPU8.length < heapSize && !module._emscripten_resize_heap(heapSize))
+          throw new Error(`the saved heap (${heapSize} bytes) does not fit this runtime's memory`);
+        return restoring(module, image);
+      }),
+    _loadSnapshot: handedOnce(header),
+  };
+}
+
+/** `module` with its `API.restoreSnapshot` (called once, with a header) writing `image` into the heap where Pyodide would copy it. */
+function restoring(module: RestoringModule, image: MemoryImage): RestoringModule {
+  const { API } = module;
+  const restore = API.restoreSnapshot;
+  API.restoreSnapshot = () => {
+    API.restoreSnapshot = restore;
+    // Pyodide checks the header and copies what follows it: nothing.
+    const config = restore.call(API, image.header);
+    const heap = module.HEAPU8;
+    if (image.length > heap.length) throw new Error(`the snapshot's memory (${image.length} bytes) does not fit the heap (${heap.length} bytes)`);
+    heap.fill(0, 0, image.length);
+    image.writeInto(heap);
+    return config;
+  };
+  return module;
 }
 
 /**

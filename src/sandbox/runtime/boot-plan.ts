@@ -12,6 +12,7 @@ import type { DownloadProgress } from '../downloads/download-progress.js';
 import { SHIPPED_RUNTIME_SHA256 } from './runtime-integrity.js';
 import { OFFICIAL_RUNTIME_BYTES, SHIPPED_RUNTIME_BYTES } from './runtime-sizes.js';
 import { WorkerSession } from '../session/worker-session.js';
+import type { Staged } from '../session/worker-handover.js';
 import type { Isolation } from '../isolation/spawned-worker.js';
 import { sharedWithThread } from './thread-shared.js';
 import { startThreadAhead } from '../isolation/thread-ahead.js';
@@ -48,13 +49,15 @@ export interface BootPlan {
   onBootFailed?: () => Promise<void>;
 }
 
-type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot' | 'restoreState'>;
+type SnapshotChoice = Pick<BootConfig, 'snapshot' | 'makeSnapshot' | 'restoreState' | 'restoreLater'>;
 
+/** A session of `plan`'s; `staged`: a staged boot's (`SessionOptions.staged`: `snapshot` then says `restoreLater`). */
 export async function startSession(
   plan: BootPlan,
   snapshot: SnapshotChoice | Promise<SnapshotChoice>,
   onProgress?: (p: LoadProgress) => void,
   signal?: AbortSignal,
+  staged?: Staged,
 ): Promise<WorkerSession> {
   const config = Promise.resolve(snapshot).then(async (choice) => ({
     ...plan.config,
@@ -70,6 +73,7 @@ export async function startSession(
       maxMessageChars: plan.maxMessageChars,
       onProgress,
       signal,
+      staged,
       // Read once the config is ready (the runtime loads while the worker starts), like packages.
       get stdlib() {
         return plan.stdlib;

@@ -27,3 +27,26 @@ async function runtimeReadable(config: BootConfig): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The boot's deadline: `expired` rejects with `bootTimeout`'s error `ms` after `from` resolves (at
+ * once without it: a staged boot's clock starts when its state is handed in); `clear` ends it.
+ */
+export function bootDeadline(ms: number, config: BootConfig, from?: Promise<unknown>): { expired: Promise<never>; clear(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cleared = false;
+  const expired = new Promise<never>((_, reject) => {
+    const arm = () => {
+      if (!cleared) timer = setTimeout(() => void bootTimeout(ms, config).then(reject), ms);
+    };
+    if (from) from.then(arm, () => undefined);
+    else arm();
+  });
+  return {
+    expired,
+    clear() {
+      cleared = true;
+      clearTimeout(timer);
+    },
+  };
+}

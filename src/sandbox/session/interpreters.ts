@@ -46,6 +46,10 @@ export class Interpreters {
   /** The latest snapshot write (Cache Storage or disk). */
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** A worker staged for the next restore, waiting for its state (see `stage`). */
+  private staged: { give(state: Uint8Array): void; session: Promise<WorkerSession>; ready: Promise<void> } | undefined;
+  /** Whether a worker is staged for restores now: after the first (see `restored`). */
+  private stagesRestores = false;
   /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
   private keepSpare: boolean;
 
@@ -93,9 +97,10 @@ export class Interpreters {
     return { interpreters, session };
   }
 
-  /** A run has finished: a spare still waiting for it may boot now. */
+  /** A run has finished: a spare still waiting for it may boot now, and a worker be staged for restores. */
   runFinished(): void {
     if (this.spareTimer !== undefined) this.startSpare();
+    this.stage();
   }
 
   /**
@@ -123,13 +128,62 @@ export class Interpreters {
     return session;
   }
 
-  /** A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot error. */
-  restored(state: Uint8Array): Promise<WorkerSession> {
-    return startSession(
-      this.boot,
-      this.kept().then((snapshot) => ({ makeSnapshot: false, restoreState: state, snapshot })),
-      this.options.onProgress,
-    );
+  /**
+   * A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot
+   * error: the staged worker if one stands by (a failed one leaves it to a boot of its own). Once
+   * a page's sandbox has restored (a rewind, a stop's restart point), the next restore finds a
+   * worker staged for it (unless `warmSpare` is false), started after the next run.
+   */
+  async restored(state: Uint8Array): Promise<WorkerSession> {
+    const staged = this.staged;
+    this.staged = undefined;
+    staged?.give(state);
+    const session =
+      (await staged?.session.catch(() => undefined)) ??
+      (await startSession(
+        this.boot,
+        this.kept().then((snapshot) => ({ makeSnapshot: false, restoreState: state, snapshot })),
+        this.options.onProgress,
+      ));
+    // Pages only: a server's sessions would each hold a second worker (a Node host's state is also
+    // moved to its worker, not copied, which leaves nothing for a staged worker's failure).
+    this.stagesRestores = !isNode && this.options.warmSpare !== false;
+    return session;
+  }
+
+  /**
+   * A worker for the next restore, booted as far as it can be without the state (Pyodide loaded,
+   * its module created: `BootConfig.restoreLater`), so that a restore waits only for its state to
+   * be unpacked and written. Its progress is told once it has its state.
+   */
+  private stage(): void {
+    if (this.disposed || this.staged || !this.stagesRestores) return;
+    let handIn!: (state: Uint8Array) => void;
+    let waiting!: () => void;
+    const state = new Promise<Uint8Array>((resolve) => (handIn = resolve));
+    const ready = new Promise<void>((resolve) => (waiting = resolve));
+    let given = false;
+    const session = this.kept().then((snapshot) => {
+      if (!snapshot) throw new Error('no boot snapshot to stage a restore on');
+      const progress = (p: LoadProgress) => given && this.options.onProgress?.(p);
+      return startSession(this.boot, { snapshot, makeSnapshot: false, restoreLater: true }, progress, this.spareAbort.signal, { state, onWaiting: waiting });
+    });
+    session.catch(() => undefined);
+    this.staged = {
+      give: (bytes) => {
+        given = true;
+        handIn(bytes);
+      },
+      session,
+      // A staged boot that failed is settled too.
+      ready: Promise.race([
+        ready,
+        session.then(
+          () => undefined,
+          () => undefined,
+        ),
+      ]),
+    };
   }
 
   /** The snapshot to boot from, once the store has said which it keeps. */
@@ -138,10 +192,11 @@ export class Interpreters {
     return this.snapshot;
   }
 
-  /** Resolves when the warm spare (if one is kept now) has booted and a new snapshot is stored. */
+  /** Resolves when the warm spare (if one is kept now) has booted, a staged worker waits for its state, and a new snapshot is stored. */
   async whenIdle(): Promise<void> {
     if (this.keepSpare) this.startSpare();
     await this.spare;
+    await this.staged?.ready;
     await this.saving;
   }
 
@@ -154,7 +209,11 @@ export class Interpreters {
     this.disposed = true;
     clearTimeout(this.spareTimer);
     this.spareAbort.abort();
-    await Promise.all([(await this.spare)?.terminate('disposed'), this.saving]);
+    const staged = this.staged?.session.then(
+      (session) => session.terminate('disposed'),
+      () => undefined,
+    );
+    await Promise.all([(await this.spare)?.terminate('disposed'), staged, this.saving]);
   }
 
   private startSpare(): void {

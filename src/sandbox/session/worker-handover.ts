@@ -33,3 +33,25 @@ export async function installStdlib(
   }
   return remote.installStdlib(await forWorker(blob, readsBlobs));
 }
+
+/** A staged boot's saved state (`BootConfig.restoreLater`), and who is told once the worker waits for it. */
+export interface Staged {
+  state: Promise<Uint8Array>;
+  onWaiting(): void;
+}
+
+/**
+ * `staged`'s state handed in once it comes (after the boot call, which waits for it in the
+ * worker), `onHandedIn` told first.
+ */
+export function handInLater(remote: RemoteObject<WorkerApi>, staged: Staged | undefined, onHandedIn: () => void): void {
+  if (!staged) return;
+  remote.whenStaged().then(staged.onWaiting, () => undefined);
+  void staged.state.then(
+    (state) => {
+      onHandedIn();
+      return remote.restoreStaged(state);
+    },
+    () => undefined,
+  );
+}

@@ -8,9 +8,9 @@ import { isShowableProgress } from '../../shared/progress-messages.js';
 import type { LoadProgress, OutputChunk } from '../../shared/types.js';
 import { LateMessages } from './late-messages.js';
 import { askedAnswersOnly } from './asked-answers.js';
-import { bootTimeout } from './boot-timeout.js';
+import { bootDeadline } from './boot-timeout.js';
 import { blobsToBytes } from './blobs-to-bytes.js';
-import { forWorker, installStdlib } from './worker-handover.js';
+import { type Staged, forWorker, handInLater, installStdlib } from './worker-handover.js';
 import { SandboxBootError } from '../errors.js';
 import type { PackageBroker } from '../packages/package-broker.js';
 import { WheelAllowance } from '../packages/wheel-allowance.js';
@@ -58,6 +58,8 @@ export interface SessionOptions {
    * config's runtime comes without it, handed over as it arrives, and the boot ends once Python has it.
    */
   stdlib?: Promise<Blob>;
+  /** A staged boot (`BootConfig.restoreLater`): its saved state, and who is told once the worker waits for it. Until the state comes, the boot has no deadline and (Node) holds no process open. */
+  staged?: Staged;
 }
 
 /** What the host counts of the current run, to stop a worker that sends more than it may. */
@@ -84,8 +86,8 @@ interface RunWatch {
  * message time per run (measured on a 2 ms HumanEval program), more than the rest of the run's bookkeeping.
  */
 function methodsOf(remote: Remote<WorkerApi>): RemoteObject<WorkerApi> {
-  const { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay } = remote;
-  return { boot, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay };
+  const { boot, whenStaged, restoreStaged, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay } = remote;
+  return { boot, whenStaged, restoreStaged, installStdlib, run, cancel, reset, writeFile, writeFiles, readFile, listFiles, saveState, giveWay };
 }
 
 export class WorkerSession {
@@ -325,21 +327,26 @@ export class WorkerSession {
     const session: WorkerSession = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(rpc)), options);
     stray.session = new WeakRef(session);
     void session.died.then(() => rpc.close());
-    const release = worker.hold();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const { staged } = options;
+    let release = staged ? () => {} : worker.hold();
+    const deadline = bootDeadline(options.bootTimeoutMs, config, staged?.state);
     const onAbort = () => void session.terminate('boot aborted');
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => void bootTimeout(options.bootTimeoutMs, config).then(reject), options.bootTimeoutMs);
-      });
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const boot = forWorker(config, worker.readsBlobs).then((sent) => session.remote.boot(sent));
+      const boot = forWorker(config, worker.readsBlobs).then((sent) => {
+        const booted = session.remote.boot(sent);
+        // From then on the boot holds the process.
+        handInLater(session.remote, staged, () => {
+          if (!session.dead) release = worker.hold();
+        });
+        return booted;
+      });
       // Not awaited: runs may start before it is in (worker/boot/late-stdlib.ts); one that fails is said by the run that needed it.
       if (config.runtime && !config.runtime.stdlib && options.stdlib) installStdlib(session.remote, options.stdlib, worker.readsBlobs).catch(() => undefined);
       const hostFailed = hostFailure.then((failure) => (failure ? Promise.reject(failure) : new Promise<never>(() => {})));
       hostFailed.catch(() => undefined);
-      const booted = await Promise.race([session.untilDeath(boot), timeout, hostFailed]);
+      const booted = await Promise.race([session.untilDeath(boot), deadline.expired, hostFailed]);
       if ('died' in booted)
         throw new SandboxBootError(`The sandbox worker died while booting (${booted.died}). Check the worker URL and indexURL (${config.indexURL}).`);
       session.info = validateBootInfo(booted.value);
@@ -357,7 +364,7 @@ export class WorkerSession {
       if (error instanceof SandboxBootError) throw error;
       throw new SandboxBootError(`Python failed to start: ${(error as Error)?.message ?? String(error)}`);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
       options.signal?.removeEventListener('abort', onAbort);
       release();
     }

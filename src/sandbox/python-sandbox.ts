@@ -378,7 +378,7 @@ export class PythonSandbox {
     } finally {
       stopper.end();
       session.endRun();
-      this.interpreters.runFinished();
+      this.interpreters.runFinished(!this.calls.waiting);
       if (this.active?.runId === runId) this.active = undefined;
       release();
     }

@@ -76,11 +76,25 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
       TIMEOUT_MS,
     );
 
+    /** The frames the page started while `fn` ran (a restore from a staged worker starts none). */
+    async function framesStartedDuring(fn: () => Promise<unknown>): Promise<number> {
+      await ctx.page().evaluate(() => {
+        const page = window as unknown as { framesStarted: number; framesWatch?: MutationObserver };
+        page.framesStarted = 0;
+        page.framesWatch ??= new MutationObserver((changes) => {
+          for (const change of changes) for (const node of change.addedNodes) if (node.nodeName === 'IFRAME') page.framesStarted++;
+        });
+        page.framesWatch.observe(document.body, { childList: true, subtree: true });
+      });
+      await fn();
+      return ctx.page().evaluate(() => (window as unknown as { framesStarted: number }).framesStarted);
+    }
+    const frames = () => ctx.page().evaluate(() => document.querySelectorAll('iframe').length);
+
     test(
       'after a rewind, the next one takes the worker staged for it (no frame starts during it) and restores its checkpoint',
       async () => {
         const staged = ctx.sandbox('staged');
-        const frames = () => ctx.page().evaluate(() => document.querySelectorAll('iframe').length);
         await staged.create({ checkpoints: true });
         const framesBefore = await frames();
         for (const x of [1, 2, 3]) {
@@ -92,17 +106,24 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
         // The run after a restore stages a worker for the next one, in a frame of its own.
         expect((await staged.run('x')).result).toBe('2');
         await expect.poll(frames, { timeout: 30_000 }).toBe(framesBefore + 1);
-        const framesStarted = () => ctx.page().evaluate(() => (window as unknown as { framesStarted: number }).framesStarted);
-        await ctx.page().evaluate(() => {
-          const counted = window as unknown as { framesStarted: number };
-          counted.framesStarted = 0;
-          new MutationObserver((changes) => {
-            for (const change of changes) for (const node of change.addedNodes) if (node.nodeName === 'IFRAME') counted.framesStarted++;
-          }).observe(document.body, { childList: true, subtree: true });
-        });
-        await staged.rewind(first.id);
-        expect(await framesStarted()).toBe(0);
+        expect(await framesStartedDuring(() => staged.rewind(first.id))).toBe(0);
         expect(await staged.run('x')).toMatchObject({ result: '1', restoredFrom: { source: 'checkpoint', id: first.id } });
+      },
+      TIMEOUT_MS,
+    );
+
+    test(
+      'with warmSpare: true, the first rewind takes a worker staged from the first run',
+      async () => {
+        const eager = ctx.sandbox('eager');
+        await eager.create({ checkpoints: true, warmSpare: true });
+        for (const x of [1, 2]) {
+          expect((await eager.run(`x = ${x}`)).outcome).toBe('OUTCOME_OK');
+          await eager.whenIdle();
+        }
+        const [first] = await eager.checkpoints();
+        expect(await framesStartedDuring(() => eager.rewind(first.id))).toBe(0);
+        expect(await eager.run('x')).toMatchObject({ result: '1', restoredFrom: { source: 'checkpoint', id: first.id } });
       },
       TIMEOUT_MS,
     );

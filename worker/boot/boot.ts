@@ -172,8 +172,9 @@ async function restoreSaved(
 ): Promise<{ restored: true; pyodide: PyodideInterface; base?: StateBase }> {
   let files: SavedInterpreter['files'] = [];
   const unpacked = async (bytes: Uint8Array) => {
-    // Checked again inside the boundary, then unpacked.
-    const state = await unpackState(bytes, key);
+    // Checked again inside the boundary, then unpacked: all but its checksum, which the host
+    // checked on these very bytes (src/sandbox/session/saved-state.ts `stateForWorker`).
+    const state = await unpackState(bytes, key, undefined, false);
     if (state.key.pyodideVersion !== key.pyodideVersion || state.key.sourceHash !== key.sourceHash)
       throw new Error('the saved state was made by another build');
     if (state.base !== null && (!base || state.base !== base.id))
@@ -189,10 +190,15 @@ async function restoreSaved(
     loading = loadingImage(image, growingTo(heapSize, create));
   } else {
     if (!header) throw new Error('a staged restore needs the boot snapshot');
-    loading = loadingLater(header, create, async () => {
-      saved.waiting();
-      return unpacked(await saved.state);
-    });
+    loading = loadingLater(
+      header,
+      create,
+      async () => {
+        saved.waiting();
+        return unpacked(await saved.state);
+      },
+      base,
+    );
   }
   const pyodide = await parts.stdlib.restore(async () => {
     const restoredPyodide = await module.loadPyodide({ ...options, ...loading, _snapshotDeserializer: staleReference });

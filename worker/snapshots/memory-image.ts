@@ -15,6 +15,16 @@ export interface MemoryImage {
   length: number;
   /** Writes the image into `heap` from address 0; `heap` holds zeros up to `length`. */
   writeInto(heap: Uint8Array): void;
+  /** An image stored as changes to `base` (a saved state's: state-base.ts): writes the changes alone into a heap that holds `base` and zeros past it. */
+  overBase?: { base: BaseMemory; writeChanges(heap: Uint8Array): void };
+}
+
+/** The memory a saved state is stored against (its boot snapshot's: state-base.ts `StateBase`). */
+export interface BaseMemory {
+  /** Its bytes, from address 0. */
+  readonly length: number;
+  /** Writes its first `length` bytes into `out` from `at`, where `out` holds zeros. */
+  copyInto(out: Uint8Array, at: number, length: number): void;
 }
 
 type Create<S> = (settings: S) => Promise<unknown>;
@@ -35,30 +45,47 @@ export function loadingImage<S>(image: MemoryImage, create: Create<S>): { create
 
 /**
  * `loadingImage` for an image that comes later (a staged boot: worker/boot/boot.ts). Pyodide's
- * module is created meanwhile (the wasm instantiated, its runtime set up); then `later` is awaited
- * and the heap grown to its `heapSize` before Pyodide restores. `header`: the boot snapshot's, for
- * the module's initial memory; the restore reads the image's own.
+ * module is created meanwhile (the wasm instantiated, its runtime set up) and `base` written into
+ * its heap (most of a restore's memory); then `later` is awaited, the heap grown to its
+ * `heapSize`, and an image stored against that base writes only its changes when Pyodide
+ * restores. `header`: the boot snapshot's, for the module's initial memory; the restore reads the
+ * image's own.
  */
 export function loadingLater<S>(
   header: Uint8Array,
   create: Create<S>,
   later: () => Promise<{ image: MemoryImage; heapSize: number }>,
+  base?: BaseMemory,
 ): { createPyodideModule: Create<S>; _loadSnapshot: Thenable } {
   return {
     createPyodideModule: (settings) =>
       create(settings).then(async (created) => {
-        const { image, heapSize } = await later();
         const module = created as RestoringModule;
+        const written = base && base.length <= module.HEAPU8.length ? writeBase(module.HEAPU8, base) : undefined;
+        const { image, heapSize } = await later();
         if (module.HEAPU8.length < heapSize && !module._emscripten_resize_heap(heapSize))
           throw new Error(`the saved heap (${heapSize} bytes) does not fit this runtime's memory`);
-        return restoring(module, image);
+        // Memory grown since holds zeros.
+        const over = written && image.overBase?.base === written ? image.overBase : undefined;
+        return restoring(module, image, over?.writeChanges);
       }),
     _loadSnapshot: handedOnce(header),
   };
 }
 
-/** `module` with its `API.restoreSnapshot` (called once, with a header) writing `image` into the heap where Pyodide would copy it. */
-function restoring(module: RestoringModule, image: MemoryImage): RestoringModule {
+/** `base` in `heap` (the whole heap zeroed first: the module's setup wrote to it). */
+function writeBase(heap: Uint8Array, base: BaseMemory): BaseMemory {
+  heap.fill(0);
+  base.copyInto(heap, 0, base.length);
+  return base;
+}
+
+/**
+ * `module` with its `API.restoreSnapshot` (called once, with a header) writing `image` into the
+ * heap where Pyodide would copy it; `writeChanges`: only the image's changes, into a heap that
+ * holds its base already.
+ */
+function restoring(module: RestoringModule, image: MemoryImage, writeChanges?: (heap: Uint8Array) => void): RestoringModule {
   const { API } = module;
   const restore = API.restoreSnapshot;
   API.restoreSnapshot = () => {
@@ -67,8 +94,11 @@ function restoring(module: RestoringModule, image: MemoryImage): RestoringModule
     const config = restore.call(API, image.header);
     const heap = module.HEAPU8;
     if (image.length > heap.length) throw new Error(`the snapshot's memory (${image.length} bytes) does not fit the heap (${heap.length} bytes)`);
-    heap.fill(0, 0, image.length);
-    image.writeInto(heap);
+    if (writeChanges) writeChanges(heap);
+    else {
+      heap.fill(0, 0, image.length);
+      image.writeInto(heap);
+    }
     return config;
   };
   return module;

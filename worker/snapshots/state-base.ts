@@ -14,13 +14,13 @@ import { xorInto } from '../../src/shared/memory/bytes.js';
 import type { SavedInterpreter } from '../../src/shared/protocol.js';
 import { type KeptPages, memoryStart } from './snapshot.js';
 import type { DataSegment } from '../../src/shared/memory/wasm-data.js';
-import type { MemoryImage } from './memory-image.js';
+import type { BaseMemory, MemoryImage } from './memory-image.js';
 
 const PAGE = 65536;
 /** The save's unit: a heap chunk whose difference is all zeros is not written (the format's pages, src/shared/memory/saved-state-format.ts, are as small). */
 const CHUNK = 4096;
 
-export class StateBase {
+export class StateBase implements BaseMemory {
   /** Where the snapshot's wasm memory starts (Pyodide's own header comes first). */
   private readonly memoryAt: number;
   /** By page of the snapshot: its bytes (the memory itself, segments included; 4-byte aligned), or undefined for zeros. Made at first use: most boots never save. */
@@ -34,6 +34,11 @@ export class StateBase {
     const first = kept.pages.get(0);
     if (!first || first.length < 8) throw new Error('the snapshot has no header page');
     this.memoryAt = memoryStart(first);
+  }
+
+  /** The snapshot's memory in bytes. */
+  get length(): number {
+    return this.kept.size - this.memoryAt;
   }
 
   private get pages(): (Uint8Array | undefined)[] {
@@ -155,22 +160,27 @@ export function pagesOf(heap: Int8Array, base?: StateBase): { pageMap: Uint8Arra
  */
 export function savedImage(saved: Pick<SavedInterpreter, 'header' | 'memoryBytes' | 'pageMap' | 'pages'>, base?: StateBase): MemoryImage {
   const { memoryBytes, pageMap, pages } = saved;
+  /** The saved pages into `heap`: XORed onto the base's memory there, or (no base) onto zeros. */
+  const writeChanges = (heap: Uint8Array) => {
+    let at = 0;
+    for (let page = 0; page * CHUNK < memoryBytes; page++) {
+      if (!(pageMap[page >> 3] & (1 << (page & 7)))) continue;
+      const length = Math.min(CHUNK, memoryBytes - page * CHUNK);
+      if (at + length > pages.length) throw new Error('the saved pages are fewer than the page map says');
+      if (base) xorInto(heap, page * CHUNK, pages.subarray(at, at + length), length);
+      else heap.set(pages.subarray(at, at + length), page * CHUNK);
+      at += length;
+    }
+  };
   return {
     // A buffer of its own: Pyodide reads it as a Uint32Array, so it must be aligned.
     header: saved.header.slice(),
     length: memoryBytes,
     writeInto(heap) {
       base?.copyInto(heap, 0, memoryBytes);
-      let at = 0;
-      for (let page = 0; page * CHUNK < memoryBytes; page++) {
-        if (!(pageMap[page >> 3] & (1 << (page & 7)))) continue;
-        const length = Math.min(CHUNK, memoryBytes - page * CHUNK);
-        if (at + length > pages.length) throw new Error('the saved pages are fewer than the page map says');
-        if (base) xorInto(heap, page * CHUNK, pages.subarray(at, at + length), length);
-        else heap.set(pages.subarray(at, at + length), page * CHUNK);
-        at += length;
-      }
+      writeChanges(heap);
     },
+    overBase: base && { base, writeChanges },
   };
 }
 

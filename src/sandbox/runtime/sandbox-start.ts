@@ -61,7 +61,13 @@ export async function startSandbox(options: SandboxOptions): Promise<StartedSand
   const shipped = useShipped ? () => loadShippedSnapshot(bundledSnapshotUrl(), downloads) : undefined;
   const { interpreters, session } = await Interpreters.start(
     boot,
-    { warmSpare: options.warmSpare ?? 'auto', onProgress: options.onProgress, shipped, restores: (stops) => keepsRestartPoints(restartPoints, stops) },
+    {
+      warmSpare: options.warmSpare ?? 'auto',
+      onProgress: options.onProgress,
+      shipped,
+      restores: (stops) => keepsRestartPoints(restartPoints, stops),
+      checkpoints: checkpoints !== undefined,
+    },
     snapshots,
     prepared,
     state?.then(({ given }) => given),

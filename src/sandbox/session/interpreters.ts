@@ -30,6 +30,8 @@ export interface InterpreterOptions {
   shipped?: () => Promise<SnapshotData | undefined>;
   /** Whether a replacement restores a restart point (given whether stops keep the interpreter): a spare, a fresh interpreter, could not stand in for it. */
   restores?: (stopsKeepState: boolean) => boolean;
+  /** Whether checkpoints are kept (`SandboxOptions.checkpoints`): a rewind restores one. */
+  checkpoints?: boolean;
 }
 
 export class Interpreters {
@@ -48,7 +50,7 @@ export class Interpreters {
   private disposed = false;
   /** A worker staged for the next restore, waiting for its state (see `stage`). */
   private staged: { give(state: Uint8Array): void; session: Promise<WorkerSession>; ready: Promise<void> } | undefined;
-  /** Whether a worker is staged for restores now: after the first (see `restored`). */
+  /** Whether a worker is staged for restores now: after the first (see `restored`), or from the first run with `warmSpare: true`. */
   private stagesRestores = false;
   /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
   private keepSpare: boolean;
@@ -63,6 +65,8 @@ export class Interpreters {
     // a spare booted beside it (competing with the first stops' restores) would serve only a restore that failed.
     const restores = options.restores?.(stopsKeepState) ?? false;
     this.keepSpare = options.warmSpare === 'auto' ? isNode || (!stopsKeepState && !restores) : options.warmSpare;
+    // `true` where restores happen: a worker staged for them from the first run on (see `restored`).
+    this.stagesRestores = !isNode && options.warmSpare === true && (restores || options.checkpoints === true);
   }
 
   /**
@@ -97,10 +101,13 @@ export class Interpreters {
     return { interpreters, session };
   }
 
-  /** A run has finished: a spare still waiting for it may boot now, and a worker be staged for restores. */
-  runFinished(): void {
+  /**
+   * A run has finished: a spare still waiting for it may boot now, and, with no call waiting, a
+   * worker be staged for restores (one staged beside the next run would compete with it for the CPU).
+   */
+  runFinished(idle = true): void {
     if (this.spareTimer !== undefined) this.startSpare();
-    this.stage();
+    if (idle) this.stage();
   }
 
   /**
@@ -195,6 +202,7 @@ export class Interpreters {
   /** Resolves when the warm spare (if one is kept now) has booted, a staged worker waits for its state, and a new snapshot is stored. */
   async whenIdle(): Promise<void> {
     if (this.keepSpare) this.startSpare();
+    this.stage();
     await this.spare;
     await this.staged?.ready;
     await this.saving;

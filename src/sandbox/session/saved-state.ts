@@ -5,7 +5,7 @@
  * for a save's answer alone; the Deno wire's message bound is below it), and a restore is checked
  * here without being unpacked (header, sizes, build, checksum; only the files the host's copy of
  * the working directory keeps are unpacked, within its bounds) and handed packed to the new worker, which checks it
- * again and unpacks it inside the boundary.
+ * again (but its checksum, checked here on the same bytes) and unpacks it inside the boundary.
  */
 import type { SavedInterpreter } from '../../shared/protocol.js';
 import { isNode } from '../../shared/is-node.js';

@@ -1,15 +1,17 @@
 /**
  * Rewind in each browser engine, on a page without cross-origin isolation (most static hosts),
- * with the default frame isolation: two sandboxes in one page, the default (which stages a worker
- * for the next restore once it has restored: src/sandbox/session/interpreters.ts) and one with
- * `warmSpare: false` (every rewind a boot), each given 20 cells (each binds a variable and writes
- * a file; the sandbox idle between them, as between a model's turns), then both `rewind` to
- * checkpoints 20, 15, 10, 5 and 2 in turn, each timed in the page from the call to its resolve and
- * checked by a run (the cell's variable there, the next one's gone), each pair beside a `create()`
- * in the same page made just before it (a boot from the snapshot, the runtime already in the page:
- * the control; each ratio is its own pair's). The default's first rewind has no staged worker yet:
- * it is reported apart. The target: a rewind within 250 ms in Chromium. Runs on the tests' host
- * page (test/browser/pages/host.html) with the bench's frozen build.
+ * with the default frame isolation: three sandboxes in one page, each with `checkpoints: true` and
+ * a `warmSpare` of its own: the default (`auto`: a worker staged for the next restore once it has
+ * restored, src/sandbox/session/interpreters.ts), `true` (one staged from the first run) and
+ * `false` (every rewind a boot). Each gets 20 cells (each binds a variable and writes a file; the
+ * sandbox idle between them, as between a model's turns), then each rewinds to checkpoints 20, 15,
+ * 10, 5 and 2 in turn, timed in the page from the call to its resolve and checked by a run (the
+ * cell's variable there, the next one's gone), then waits until idle (a staged worker ready);
+ * each round of three beside a `create()` in the same page made just before it (a boot from the
+ * snapshot, the runtime already in the page: the control; each ratio is its own round's). The
+ * default's first rewind has no staged worker yet: it is reported apart. The target: a rewind
+ * within 250 ms in Chromium. Runs on the tests' host page (test/browser/pages/host.html) with the
+ * bench's frozen build.
  *
  * Alone: `node bench/browser-rewind.mjs` (after `npm run build`; `BENCH_QUICK=1` for one round).
  * In the whole bench: `BENCH_ONLY=browser-rewind npm run bench`.
@@ -29,7 +31,7 @@ export async function benchBrowserRewind({ root, counts, log }) {
   const engines = await onPlainPages(
     { root, rounds: counts.rounds, log, label: 'browser rewind' },
     {
-      start: () => ({ rewindMs: [], firstMs: [], unstagedMs: [], controlMs: [], ratio: [], unstagedRatio: [], againstUnstaged: [] }),
+      start: () => ({ controlMs: [], ...Object.fromEntries(['auto', 'first', 'eager', 'unstaged'].map((kind) => [kind, { ms: [], ratio: [] }])) }),
       round: (page, n, samples) => measure(page, `r${n}`, counts, samples),
       summarize,
     },
@@ -37,28 +39,29 @@ export async function benchBrowserRewind({ root, counts, log }) {
   return { counts, engines };
 }
 
+/** The sandboxes compared, by `warmSpare`. */
+const VARIANTS = { auto: {}, eager: { warmSpare: true }, unstaged: { warmSpare: false } };
+
 async function measure(page, id, counts, out) {
-  const staged = id;
-  const unstaged = `${id}-unstaged`;
-  await page.call('create', { checkpoints: true }, staged);
-  await page.call('create', { checkpoints: true, warmSpare: false }, unstaged);
   const byRun = {};
-  for (const sandbox of [staged, unstaged]) {
+  for (const [variant, options] of Object.entries(VARIANTS)) {
+    const sandbox = `${id}-${variant}`;
+    await page.call('create', { checkpoints: true, ...options }, sandbox);
     for (let i = 1; i <= counts.cells; i++) {
       const ran = await page.call('run', `v${i} = ${i}\nopen("f${i}.txt", "w").write("${i}")`, {}, sandbox);
       if (ran.outcome !== 'OUTCOME_OK') throw new Error(`cell ${i}: ${ran.outcome}`);
       await page.call('whenIdle', sandbox);
     }
-    byRun[sandbox] = new Map((await page.call('checkpoints', sandbox)).map((checkpoint) => [checkpoint.run, checkpoint.id]));
+    byRun[variant] = new Map((await page.call('checkpoints', sandbox)).map((checkpoint) => [checkpoint.run, checkpoint.id]));
   }
-  /** Rewinds `sandbox` to `cell`'s checkpoint and checks it: its time. */
-  const rewind = async (sandbox, cell) => {
-    const checkpoint = byRun[sandbox].get(cell);
-    if (!checkpoint) throw new Error(`no checkpoint of run ${cell}: ${[...byRun[sandbox].keys()].join(', ')}`);
+  /** Rewinds `variant`'s sandbox to `cell`'s checkpoint and checks it: its time. */
+  const rewind = async (variant, cell) => {
+    const sandbox = `${id}-${variant}`;
+    const checkpoint = byRun[variant].get(cell);
+    if (!checkpoint) throw new Error(`no checkpoint of run ${cell}: ${[...byRun[variant].keys()].join(', ')}`);
     const { ms } = await page.call('rewind', checkpoint, sandbox);
     const check = await page.call('run', `import os\n(v${cell}, "v${cell + 1}" in globals(), os.path.exists("f${cell + 1}.txt"))`, {}, sandbox);
     if (check.result !== `(${cell}, False, False)`) throw new Error(`after the rewind to ${cell}: ${check.result ?? check.error?.message}`);
-    // The default's staged worker for its next rewind is ready once it is idle.
     await page.call('whenIdle', sandbox);
     return ms;
   };
@@ -67,38 +70,29 @@ async function measure(page, id, counts, out) {
     const { ms: controlMs, bootPath } = await page.call('create', {}, control);
     if (bootPath !== 'snapshot') throw new Error(`the control booted ${bootPath}, not from the snapshot`);
     await page.call('dispose', control);
-    const ms = await rewind(staged, cell);
-    const unstagedMs = await rewind(unstaged, cell);
     out.controlMs.push(controlMs);
-    out.unstagedMs.push(unstagedMs);
-    out.unstagedRatio.push(unstagedMs / controlMs);
-    if (n === 0) {
-      out.firstMs.push(ms);
-      continue;
+    for (const variant of Object.keys(VARIANTS)) {
+      const ms = await rewind(variant, cell);
+      // The default's first rewind is a boot: its staged worker comes after it.
+      const kept = variant === 'auto' && n === 0 ? 'first' : variant;
+      out[kept].ms.push(ms);
+      out[kept].ratio.push(ms / controlMs);
     }
-    out.rewindMs.push(ms);
-    out.ratio.push(ms / controlMs);
-    out.againstUnstaged.push(ms / unstagedMs);
   }
-  await page.call('dispose', staged);
-  await page.call('dispose', unstaged);
+  for (const variant of Object.keys(VARIANTS)) await page.call('dispose', `${id}-${variant}`);
 }
 
 function summarize(samples) {
-  const range = (values) => [Math.min(...values), Math.max(...values)];
+  const summary = (s) => ({
+    ms: Math.round(median(s.ms)),
+    maxMs: Math.round(Math.max(...s.ms)),
+    ratio: median(s.ratio),
+    ratioRange: [Math.min(...s.ratio), Math.max(...s.ratio)],
+  });
   return {
     samples,
-    rewindMs: Math.round(median(samples.rewindMs)),
-    maxRewindMs: Math.round(Math.max(...samples.rewindMs)),
-    firstMs: Math.round(median(samples.firstMs)),
-    unstagedMs: Math.round(median(samples.unstagedMs)),
-    maxUnstagedMs: Math.round(Math.max(...samples.unstagedMs)),
     controlMs: Math.round(median(samples.controlMs)),
-    ratio: median(samples.ratio),
-    ratioRange: range(samples.ratio),
-    unstagedRatio: median(samples.unstagedRatio),
-    againstUnstaged: median(samples.againstUnstaged),
-    againstUnstagedRange: range(samples.againstUnstaged),
+    ...Object.fromEntries(['auto', 'first', 'eager', 'unstaged'].map((kind) => [kind, summary(samples[kind])])),
   };
 }
 
@@ -108,16 +102,15 @@ export function browserRewindTable(results) {
   const rows = [
     `### Rewind in the browser engines, plain page (${results.counts.rounds} rounds × ${REWIND_TO.length} rewinds, medians)`,
     '',
-    '| engine | rewind, staged worker (max) | ÷ its control [lowest–highest] | ÷ unstaged, same cell [lowest–highest] | first rewind (nothing staged yet) | `warmSpare: false`: every rewind a boot (max) | ÷ its control | `create()` just before (the control) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| engine | default: rewind with a staged worker (max) | ÷ control | default: first rewind (nothing staged yet) | ÷ control | `warmSpare: true`: every rewind (max) | ÷ control | `warmSpare: false`: every rewind a boot (max) | ÷ control | control: `create()` just before |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  const x = (ratio) => `${ratio.toFixed(2)}×`;
-  const range = ([low, high]) => `[${low.toFixed(2)}–${high.toFixed(2)}]`;
+  const cell = (s) => `${s.ms} ms (${s.maxMs}) | ${s.ratio.toFixed(2)}× [${s.ratioRange[0].toFixed(2)}–${s.ratioRange[1].toFixed(2)}]`;
   for (const [engine, s] of Object.entries(results.engines)) {
-    if (s.skipped) rows.push(`| ${engine} | skipped: ${s.skipped} | | | | | | |`);
+    if (s.skipped) rows.push(`| ${engine} | skipped: ${s.skipped} | | | | | | | | |`);
     else
       rows.push(
-        `| ${engine} | ${s.rewindMs} ms (${s.maxRewindMs}) | ${x(s.ratio)} ${range(s.ratioRange)} | ${x(s.againstUnstaged)} ${range(s.againstUnstagedRange)} | ${s.firstMs} ms | ${s.unstagedMs} ms (${s.maxUnstagedMs}) | ${x(s.unstagedRatio)} | ${s.controlMs} ms |`,
+        `| ${engine} | ${cell(s.auto)} | ${s.first.ms} ms | ${s.first.ratio.toFixed(2)}× | ${cell(s.eager)} | ${cell(s.unstaged)} | ${s.controlMs} ms |`,
       );
   }
   return rows.join('\n');

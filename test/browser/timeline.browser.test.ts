@@ -90,24 +90,35 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
       return ctx.page().evaluate(() => (window as unknown as { framesStarted: number }).framesStarted);
     }
     const frames = () => ctx.page().evaluate(() => document.querySelectorAll('iframe').length);
+    /** Sandbox `id` created with checkpoints (and `options`), after a cell `x = n` for each of `values`, idle: its checkpoints. */
+    async function checkpointsOf(id: string, options: { warmSpare?: boolean }, values: number[]) {
+      const made = ctx.sandbox(id);
+      await made.create({ checkpoints: true, ...options });
+      for (const x of values) {
+        expect((await made.run(`x = ${x}`)).outcome).toBe('OUTCOME_OK');
+        await made.whenIdle();
+      }
+      return { sandbox: made, checkpoints: await made.checkpoints() };
+    }
+    /** `made` rewound to `checkpoint` by a staged worker (no frame started meanwhile): its next run reads `x` as `value`, and says where it came from. */
+    async function expectStagedRewind(made: ReturnType<typeof ctx.sandbox>, checkpoint: { id: string }, value: string) {
+      expect(await framesStartedDuring(() => made.rewind(checkpoint.id))).toBe(0);
+      expect(await made.run('x')).toMatchObject({ result: value, restoredFrom: { source: 'checkpoint', id: checkpoint.id } });
+    }
 
     test(
       'after a rewind, the next one takes the worker staged for it (no frame starts during it) and restores its checkpoint',
       async () => {
-        const staged = ctx.sandbox('staged');
-        await staged.create({ checkpoints: true });
+        const {
+          sandbox: staged,
+          checkpoints: [first, second],
+        } = await checkpointsOf('staged', {}, [1, 2, 3]);
         const framesBefore = await frames();
-        for (const x of [1, 2, 3]) {
-          expect((await staged.run(`x = ${x}`)).outcome).toBe('OUTCOME_OK');
-          await staged.whenIdle();
-        }
-        const [first, second] = await staged.checkpoints();
         await staged.rewind(second.id);
         // The run after a restore stages a worker for the next one, in a frame of its own.
         expect((await staged.run('x')).result).toBe('2');
         await expect.poll(frames, { timeout: 30_000 }).toBe(framesBefore + 1);
-        expect(await framesStartedDuring(() => staged.rewind(first.id))).toBe(0);
-        expect(await staged.run('x')).toMatchObject({ result: '1', restoredFrom: { source: 'checkpoint', id: first.id } });
+        await expectStagedRewind(staged, first, '1');
       },
       TIMEOUT_MS,
     );
@@ -115,15 +126,11 @@ describe.each(ENGINES)('$engine.name', ({ engine, crossOriginIsolated }) => {
     test(
       'with warmSpare: true, the first rewind takes a worker staged from the first run',
       async () => {
-        const eager = ctx.sandbox('eager');
-        await eager.create({ checkpoints: true, warmSpare: true });
-        for (const x of [1, 2]) {
-          expect((await eager.run(`x = ${x}`)).outcome).toBe('OUTCOME_OK');
-          await eager.whenIdle();
-        }
-        const [first] = await eager.checkpoints();
-        expect(await framesStartedDuring(() => eager.rewind(first.id))).toBe(0);
-        expect(await eager.run('x')).toMatchObject({ result: '1', restoredFrom: { source: 'checkpoint', id: first.id } });
+        const {
+          sandbox: eager,
+          checkpoints: [first],
+        } = await checkpointsOf('eager', { warmSpare: true }, [1, 2]);
+        await expectStagedRewind(eager, first, '1');
       },
       TIMEOUT_MS,
     );

@@ -29,10 +29,20 @@ export interface BaseMemory {
 
 type Create<S> = (settings: S) => Promise<unknown>;
 type Thenable = { then(resolve: (bytes: Uint8Array | undefined) => void): void };
-interface RestoringModule {
+/** An Emscripten module's heap and its growth. */
+export interface GrowingHeap {
   HEAPU8: Uint8Array;
-  API: { restoreSnapshot(body: Uint8Array): unknown };
   _emscripten_resize_heap(size: number): number;
+}
+
+interface RestoringModule extends GrowingHeap {
+  API: { restoreSnapshot(body: Uint8Array): unknown };
+}
+
+/** `module`'s memory grown to `heapSize` where it is smaller (a saved heap that grew past the snapshot's: pyodide#6254). */
+export function growHeap(module: GrowingHeap, heapSize: number): void {
+  if (module.HEAPU8.length < heapSize && !module._emscripten_resize_heap(heapSize))
+    throw new Error(`the saved heap (${heapSize} bytes) does not fit this runtime's memory`);
 }
 
 /** The options of `loadPyodide` that restore `image`: `create` (Pyodide's `createPyodideModule`) wrapped, and the snapshot. */
@@ -63,8 +73,7 @@ export function loadingLater<S>(
         const module = created as RestoringModule;
         const written = base && base.length <= module.HEAPU8.length ? writeBase(module.HEAPU8, base) : undefined;
         const { image, heapSize } = await later();
-        if (module.HEAPU8.length < heapSize && !module._emscripten_resize_heap(heapSize))
-          throw new Error(`the saved heap (${heapSize} bytes) does not fit this runtime's memory`);
+        growHeap(module, heapSize);
         // Memory grown since holds zeros.
         const over = written && image.overBase?.base === written ? image.overBase : undefined;
         return restoring(module, image, over?.writeChanges);

@@ -13,6 +13,7 @@ import { transfer } from 'comlink';
 import type { Interpreter } from '../interpreter.js';
 import { listFiles, readFile } from '../files/file-calls.js';
 import { pagesOf } from './state-base.js';
+import { type GrowingHeap, growHeap } from './memory-image.js';
 
 interface SnapshotApi {
   config: { _makeSnapshot?: boolean };
@@ -21,7 +22,6 @@ interface SnapshotApi {
 interface DynamicLibraries {
   LDSO?: { loadedLibsByName?: Record<string, unknown> };
   HEAP8: Int8Array;
-  _emscripten_resize_heap(size: number): number;
 }
 
 /** Why an interpreter cannot be saved: a loaded dynamic library (compiled package code lives outside what a snapshot restores). */
@@ -109,10 +109,7 @@ export function staleReference(): unknown {
 export function growingTo<S extends { preRun?: unknown }>(heapSize: number, create: (settings: S) => Promise<unknown>): (settings: S) => Promise<unknown> {
   return (settings) => {
     const preRun = typeof settings.preRun === 'function' ? [settings.preRun] : ((settings.preRun as unknown[]) ?? []);
-    preRun.push((module: DynamicLibraries) => {
-      if (module.HEAP8.length < heapSize && !module._emscripten_resize_heap(heapSize))
-        throw new Error(`the saved heap (${heapSize} bytes) does not fit this runtime's memory`);
-    });
+    preRun.push((module: GrowingHeap) => growHeap(module, heapSize));
     settings.preRun = preRun;
     return create(settings);
   };

@@ -16,6 +16,7 @@ import { webkit } from '../support/engines/webkit.js';
 import {
   ANSWER_AFTER_RUN,
   MIRROR_FLOOD,
+  buildNextAnswerUnsent,
   MIRROR_FLOOD_RUNS,
   floodOutput,
   postAfterRun,
@@ -24,7 +25,7 @@ import {
   tamperWithNextResult,
 } from '../support/forgery.js';
 import { useHostPage } from '../support/browser/engine-host.js';
-import { type PauseAgainstIdle, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { type PauseAgainstIdle, againstTwin, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 120_000;
@@ -65,17 +66,35 @@ describe.each(ENGINES)('$name', (engine) => {
    * page's longest pause. It floods an idle sandbox: from the first replacement on, a warm spare
    * boots behind each one, and in Firefox a spare booting while the 8 MB flood was stopped paused
    * the page 392-811 ms (52-72 ms with no spare booting), which times the spare, not the flood.
+   * `twin`: code doing the flood's work in the worker without sending it, the second control
+   * (`againstTwin`) where the pause is over its bound.
    */
-  async function floodAndRecover(flood: string, code: string, reason: RegExp): Promise<{ timed: PauseAgainstIdle<unknown>; streamedChars: number }> {
+  async function floodAndRecover(
+    flood: string,
+    code: string,
+    reason: RegExp,
+    twin?: string,
+  ): Promise<{ timed: PauseAgainstIdle<unknown>; streamedChars: number }> {
     await bounded.whenIdle();
     // A deadline far off: beside heavy other work a flood took past the default 30 s to be sent,
     // and the run met its deadline (OUTCOME_DEADLINE_EXCEEDED) before the flood was seen.
-    const timed = await pausesDuring(() => bounded.run(code, { timeoutMs: 90_000 }));
-    const r = timed.value;
-    pauses.push(`${engine.name}, ${flood}: ${pauseReport(timed)}`);
+    const flooded = await pausesDuring(() => bounded.run(code, { timeoutMs: 90_000 }));
+    const r = flooded.value;
     expect(r).toMatchObject({ outcome: 'OUTCOME_FAILED', stateLost: true, error: { name: 'SandboxCrash' } });
     expect(r.error?.message).toMatch(reason);
     expect(await bounded.run('6 * 7')).toMatchObject({ outcome: 'OUTCOME_OK', result: '42', stateLost: false });
+    // The twin, where it runs, beside no booting spare either.
+    await bounded.whenIdle();
+    const timed = twin
+      ? await againstTwin(
+          flooded,
+          (watched) => bounded.longestStallDuring(watched),
+          async () => {
+            expect((await bounded.run(twin, { timeoutMs: 90_000 })).outcome).toBe('OUTCOME_OK');
+          },
+        )
+      : flooded;
+    pauses.push(`${engine.name}, ${flood}: ${pauseReport(timed)}`);
     return { timed, streamedChars: r.streamed.reduce((n, c) => n + c.text.length, 0) };
   }
 
@@ -121,7 +140,7 @@ describe.each(ENGINES)('$name', (engine) => {
     ])(
       '%s as its answer stops the worker in its frame; the page never pauses 200 ms',
       async (name, answer, reason) => {
-        const { timed } = await floodAndRecover(name, tamperWithNextAnswer(answer), reason);
+        const { timed } = await floodAndRecover(name, tamperWithNextAnswer(answer), reason, buildNextAnswerUnsent(answer));
         expectNoLongPause(timed);
       },
       TIMEOUT_MS,

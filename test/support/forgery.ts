@@ -63,6 +63,12 @@ js.eval("""(() => {
 })()""")
 print("armed")`;
 
+/**
+ * A tampered answer's twin: arms the worker to build `answer` as `tamperWithNextAnswer` does, then
+ * send its real answer. The worker does the flood's work and the page gets nothing hostile.
+ */
+export const buildNextAnswerUnsent = (answer: string) => tamperWithNextAnswer(`(${answer}, m)`);
+
 /** Throws from a JS timer in the worker: an uncaught error, which the frame reports as the worker's exit. */
 export const UNCAUGHT_WORKER_ERROR = `import js
 js.setTimeout(js.Function("throw new Error('uncaught in the worker')"), 0)

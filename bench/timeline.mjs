@@ -35,15 +35,26 @@ const REWIND_TO = [20, 15, 10, 5, 2];
 /** Every sample; `distDir`: the built package (the bench's frozen copy). */
 export async function benchTimeline({ distDir, counts, log }) {
   const { PythonSandbox } = await import(pathToFileURL(join(distDir, 'index.node.js')).href);
-  const samples = { worker: emptyRewinds(), deno: emptyRewinds(), mcp: emptyRewinds(), perRun: Object.fromEntries(VARIANTS.map((v) => [v, emptyRuns()])) };
+  const samples = {
+    worker: emptyRewinds(),
+    deno: emptyRewinds(),
+    mcp: emptyRewinds(),
+    mcpStaged: emptyRewinds(),
+    perRun: Object.fromEntries(VARIANTS.map((v) => [v, emptyRuns()])),
+  };
   for (let round = 0; round < counts.rounds; round++) {
     for (const isolation of ['worker', 'deno']) {
       log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (${isolation})`);
       await measureRewinds(PythonSandbox, isolation, counts, samples[isolation]);
     }
-    log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (MCP server, --isolation worker)`);
     const control = () => snapshotBoot(PythonSandbox, 'worker');
-    await measureMcpRewinds({ distDir, counts, rewindTo: REWIND_TO, control, out: samples.mcp });
+    for (const [args, out] of [
+      [[], samples.mcp],
+      [['--warm-spare'], samples.mcpStaged],
+    ]) {
+      log(`timeline: round ${round + 1}/${counts.rounds}, rewinds (MCP server, --isolation worker ${args.join(' ')})`);
+      await measureMcpRewinds({ distDir, counts, rewindTo: REWIND_TO, control, record: recorder(out), args });
+    }
     for (const variant of [...VARIANTS.slice(round % 3), ...VARIANTS.slice(0, round % 3)]) {
       log(`timeline: round ${round + 1}/${counts.rounds}, per-run cost (${variant})`);
       const sandbox = await PythonSandbox.create({ checkpoints: variant === 'checkpoints', restartPoints: variant === 'restartPoints' });
@@ -57,8 +68,21 @@ export async function benchTimeline({ distDir, counts, log }) {
   return { counts, samples };
 }
 
+/** A sandbox's rewinds: its first (nothing staged yet, unless from the first run) and the rest, each beside its control. */
 function emptyRewinds() {
-  return { rewindMs: [], snapshotBootMs: [], ratio: [], checkpointBytes: [], cellMs: [] };
+  return { firstRewindMs: [], firstRatio: [], rewindMs: [], snapshotBootMs: [], ratio: [], checkpointBytes: [], cellMs: [] };
+}
+
+/** Keeps a cell's time, and a rewind's beside its control (the first apart). */
+function recorder(out) {
+  return {
+    cell: (ms) => out.cellMs.push(ms),
+    rewind(first, ms, controlMs) {
+      out.snapshotBootMs.push(controlMs);
+      (first ? out.firstRewindMs : out.rewindMs).push(ms);
+      (first ? out.firstRatio : out.ratio).push(ms / controlMs);
+    },
+  };
 }
 
 function emptyRuns() {
@@ -77,25 +101,25 @@ async function snapshotBoot(PythonSandbox, isolation) {
 
 async function measureRewinds(PythonSandbox, isolation, counts, out) {
   let t;
-  const sandbox = await PythonSandbox.create({ isolation, warmSpare: false, checkpoints: true });
+  // The default warmSpare: each rewind after the first takes a worker staged for it.
+  const sandbox = await PythonSandbox.create({ isolation, checkpoints: true });
+  const record = recorder(out);
   try {
     for (let i = 1; i <= counts.cells; i++) {
       t = performance.now();
       await ok(sandbox, `v${i} = ${i}\nopen("f${i}.txt", "w").write("${i}")`);
-      out.cellMs.push(performance.now() - t);
+      record.cell(performance.now() - t);
       await sandbox.whenIdle();
     }
     const kept = await sandbox.checkpoints();
     out.checkpointBytes.push(...kept.map((c) => c.bytes));
-    for (const cell of REWIND_TO) {
+    for (const [i, cell] of REWIND_TO.entries()) {
       const checkpoint = kept[cell - 1];
       const control = await snapshotBoot(PythonSandbox, isolation);
+      await sandbox.whenIdle();
       t = performance.now();
       await sandbox.rewind(checkpoint.id);
-      const rewind = performance.now() - t;
-      out.snapshotBootMs.push(control);
-      out.rewindMs.push(rewind);
-      out.ratio.push(rewind / control);
+      record.rewind(i === 0, performance.now() - t, control);
       const r = await ok(sandbox, `v${cell}, "v${cell + 1}" in globals()`);
       if (r.result !== `(${cell}, False)`) throw new Error(`rewound to cell ${cell}, yet ${r.result}`);
     }
@@ -136,19 +160,23 @@ async function ok(sandbox, code) {
 /** The group's Markdown tables. */
 export function timelineTable(result) {
   if (!result) return '';
-  const { worker, deno, mcp, perRun } = result.samples;
+  const { worker, deno, mcp, mcpStaged, perRun } = result.samples;
+  const columns = [worker, deno, mcp, mcpStaged];
   const ms = (v) => {
     const m = median(v);
     return `${m < 10 ? m.toFixed(2) : Math.round(m)} ms`;
   };
   const mb = (v) => (v.length === 0 ? '—' : `${(median(v) / 2 ** 20).toFixed(2)} MB (max ${(Math.max(...v) / 2 ** 20).toFixed(2)})`);
   const ratio = (v) => `${median(v).toFixed(2)}\u00d7 [${Math.min(...v).toFixed(2)}\u2013${Math.max(...v).toFixed(2)}]`;
+  const row = (label, cell) => [label, ...columns.map(cell)];
   const rewinds = [
-    ['rewind to one of the last 20 checkpoints', ms(worker.rewindMs), ms(deno.rewindMs), ms(mcp.rewindMs)],
-    ['`create()` from the boot snapshot, just before each rewind (the control)', ms(worker.snapshotBootMs), ms(deno.snapshotBootMs), ms(mcp.snapshotBootMs)],
-    ['rewind \u00f7 its control, median of pairs [lowest\u2013highest]', ratio(worker.ratio), ratio(deno.ratio), ratio(mcp.ratio)],
-    ['a checkpoint of stdlib-only cells (packed)', mb(worker.checkpointBytes), mb(deno.checkpointBytes), mb(mcp.checkpointBytes)],
-    ['a cell (run to result)', ms(worker.cellMs), ms(deno.cellMs), ms(mcp.cellMs)],
+    row('the first rewind', (c) => ms(c.firstRewindMs)),
+    row('each rewind after it (checkpoints 15, 10, 5, 2)', (c) => ms(c.rewindMs)),
+    row('`create()` from the boot snapshot, just before each rewind (the control)', (c) => ms(c.snapshotBootMs)),
+    row('the first rewind \u00f7 its control [lowest\u2013highest]', (c) => ratio(c.firstRatio)),
+    row('a rewind after it \u00f7 its control, median of pairs [lowest\u2013highest]', (c) => ratio(c.ratio)),
+    row('a checkpoint of stdlib-only cells (packed)', (c) => mb(c.checkpointBytes)),
+    row('a cell (run to result)', (c) => ms(c.cellMs)),
   ];
   const runs = [
     [`${result.counts.smallRuns} small runs back to back, median per run`, ...VARIANTS.map((v) => ms(perRun[v].smallRunMs))],
@@ -158,8 +186,8 @@ export function timelineTable(result) {
   return [
     `### Checkpoints: rewind, Node ${head}`,
     '',
-    '| | worker thread | Deno | MCP server, `--isolation worker` (stdio) |',
-    '| --- | --- | --- | --- |',
+    '| | worker thread | Deno | MCP server, `--isolation worker` (stdio) | MCP server, `--isolation worker --warm-spare` |',
+    '| --- | --- | --- | --- | --- |',
     ...rewinds.map((r) => `| ${r.join(' | ')} |`),
     '',
     `### Checkpoints: per-run cost, Node worker thread ${head}`,

@@ -243,12 +243,13 @@ export interface SandboxOptions extends PyodideSource {
    * are off (kept, a stop restores the point instead), and in Node; where
    * `interrupt()` keeps the interpreter (a cross-origin isolated page, or JSPI's yields), only
    * after the first replacement (code that ignored KeyboardInterrupt, C code that never returns
-   * to Python, a fatal error, the memory limit). Unless `false`, a page's sandbox that has
-   * restored a saved interpreter (`rewind`, a stop that restored a restart point) also keeps a
-   * worker staged for the next restore, started after the next run: Pyodide loaded and waiting for
-   * the state, so that restore waits only for the state to be written (Chromium: about 0.15 s
-   * instead of 0.5-0.7 s). With `true`, a page's sandbox that keeps `checkpoints` or restart points
-   * stages one from its first run, so its first restore is as fast.
+   * to Python, a fatal error, the memory limit). Unless `false`, a sandbox that has restored a
+   * saved interpreter (`rewind`, a stop that restored a restart point) also keeps a worker staged
+   * for the next restore, started after the next run: Pyodide loaded and waiting for the state, so
+   * that restore waits only for the state to be written (Chromium: about 0.15 s instead of
+   * 0.5-0.7 s; a Node worker thread 0.1 s instead of 0.3-0.5 s; states over 16 MiB in Node boot a
+   * worker of their own). With `true`, a sandbox that keeps `checkpoints` or restart points stages
+   * one from its first run, so its first restore is as fast.
    */
   warmSpare?: boolean | 'auto';
   /**

@@ -14,6 +14,13 @@ import type { SnapshotStore } from '../runtime/snapshot-store.js';
 const SPARE_DELAY_MS = 1500;
 
 /**
+ * The largest state a Node host hands a staged worker. The staged worker gets a copy (the host
+ * keeps its own, for a boot if the staged one fails), made on the host's thread: ~1 ms a MB. A
+ * larger state is moved to a boot of its own, as before staging, and the staged worker waits on.
+ */
+const NODE_STAGED_MAX_BYTES = 16 * 2 ** 20;
+
+/**
  * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
  * `false` never, `auto` from the start where a stop must terminate the worker (neither a
  * SharedArrayBuffer nor JSPI yields) and restart points are off, and in Node, and otherwise (browsers where `interrupt()`
@@ -66,7 +73,7 @@ export class Interpreters {
     const restores = options.restores?.(stopsKeepState) ?? false;
     this.keepSpare = options.warmSpare === 'auto' ? isNode || (!stopsKeepState && !restores) : options.warmSpare;
     // `true` where restores happen: a worker staged for them from the first run on (see `restored`).
-    this.stagesRestores = !isNode && options.warmSpare === true && (restores || options.checkpoints === true);
+    this.stagesRestores = options.warmSpare === true && (restores || options.checkpoints === true);
   }
 
   /**
@@ -138,12 +145,12 @@ export class Interpreters {
   /**
    * A new interpreter started from `state` (a saved interpreter; see saved-state.ts), or a boot
    * error: the staged worker if one stands by (a failed one leaves it to a boot of its own). Once
-   * a page's sandbox has restored (a rewind, a stop's restart point), the next restore finds a
-   * worker staged for it (unless `warmSpare` is false), started after the next run.
+   * a sandbox has restored (a rewind, a stop's restart point), the next restore finds a worker
+   * staged for it (unless `warmSpare` is false), started after the next run.
    */
   async restored(state: Uint8Array): Promise<WorkerSession> {
-    const staged = this.staged;
-    this.staged = undefined;
+    const staged = isNode && state.length > NODE_STAGED_MAX_BYTES ? undefined : this.staged;
+    if (staged) this.staged = undefined;
     staged?.give(state);
     const session =
       (await staged?.session.catch(() => undefined)) ??
@@ -152,9 +159,7 @@ export class Interpreters {
         this.kept().then((snapshot) => ({ makeSnapshot: false, restoreState: state, snapshot })),
         this.options.onProgress,
       ));
-    // Pages only: a server's sessions would each hold a second worker (a Node host's state is also
-    // moved to its worker, not copied, which leaves nothing for a staged worker's failure).
-    this.stagesRestores = !isNode && this.options.warmSpare !== false;
+    this.stagesRestores = this.options.warmSpare !== false;
     return session;
   }
 

@@ -42,14 +42,20 @@ export interface Staged {
 
 /**
  * `staged`'s state handed in once it comes (after the boot call, which waits for it in the
- * worker), `onHandedIn` told first.
+ * worker); `on.waiting` told once the worker waits for it, `on.handedIn` just before it goes.
  */
-export function handInLater(remote: RemoteObject<WorkerApi>, staged: Staged | undefined, onHandedIn: () => void): void {
+export function handInLater(remote: RemoteObject<WorkerApi>, staged: Staged | undefined, on: { waiting(): void; handedIn(): void }): void {
   if (!staged) return;
-  remote.whenStaged().then(staged.onWaiting, () => undefined);
+  remote.whenStaged().then(
+    () => {
+      on.waiting();
+      staged.onWaiting();
+    },
+    () => undefined,
+  );
   void staged.state.then(
     (state) => {
-      onHandedIn();
+      on.handedIn();
       return remote.restoreStaged(state);
     },
     () => undefined,

@@ -58,7 +58,7 @@ export interface SessionOptions {
    * config's runtime comes without it, handed over as it arrives, and the boot ends once Python has it.
    */
   stdlib?: Promise<Blob>;
-  /** A staged boot (`BootConfig.restoreLater`): its saved state, and who is told once the worker waits for it. Until the state comes, the boot has no deadline and (Node) holds no process open. */
+  /** A staged boot (`BootConfig.restoreLater`): its saved state, and who is told once the worker waits for it. From then until the state comes, the boot has no deadline and (Node) holds no process open. */
   staged?: Staged;
 }
 
@@ -327,19 +327,20 @@ export class WorkerSession {
     const session: WorkerSession = new WorkerSession(worker, methodsOf(wrap<WorkerApi>(rpc)), options);
     stray.session = new WeakRef(session);
     void session.died.then(() => rpc.close());
-    const { staged } = options;
-    let release = staged ? () => {} : worker.hold();
-    const deadline = bootDeadline(options.bootTimeoutMs, config, staged?.state);
+    // The boot holds the process until it ends, or (staged) until the worker waits for its state.
+    const booting = worker.hold();
+    let release = booting;
+    const deadline = bootDeadline(options.bootTimeoutMs, config, options.staged?.state);
     const onAbort = () => void session.terminate('boot aborted');
     try {
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const boot = forWorker(config, worker.readsBlobs).then((sent) => {
         const booted = session.remote.boot(sent);
-        // From then on the boot holds the process.
-        handInLater(session.remote, staged, () => {
+        const handedIn = () => {
           if (!session.dead) release = worker.hold();
-        });
+        };
+        handInLater(session.remote, options.staged, { waiting: booting, handedIn });
         return booted;
       });
       // Not awaited: runs may start before it is in (worker/boot/late-stdlib.ts); one that fails is said by the run that needed it.
@@ -367,6 +368,7 @@ export class WorkerSession {
       deadline.clear();
       options.signal?.removeEventListener('abort', onAbort);
       release();
+      booting();
     }
   }
 

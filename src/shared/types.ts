@@ -240,7 +240,9 @@ export interface SandboxOptions extends PyodideSource {
    * restore from the snapshot (~0.35–0.5 s), for about 90 MB of memory. `true`: from the start.
    * `false`: never. `'auto'` (default): from the start where a stop must terminate the worker
    * (a page that is not cross-origin isolated, in an engine without JSPI) and `restartPoints`
-   * are off (kept, a stop restores the point instead), and in Node; where
+   * are off (kept, a stop restores the point instead), and in Node (but for a sandbox that keeps
+   * `checkpoints` or restart points: it stages a worker for restores from its first run instead,
+   * see below); where
    * `interrupt()` keeps the interpreter (a cross-origin isolated page, or JSPI's yields), only
    * after the first replacement (code that ignored KeyboardInterrupt, C code that never returns
    * to Python, a fatal error, the memory limit). Unless `false`, a sandbox that has restored a
@@ -248,8 +250,8 @@ export interface SandboxOptions extends PyodideSource {
    * for the next restore, started after the next run: Pyodide loaded and waiting for the state, so
    * that restore waits only for the state to be written (Chromium: about 0.15 s instead of
    * 0.5-0.7 s; a Node worker thread 0.1 s instead of 0.3-0.5 s; states over 16 MiB in Node boot a
-   * worker of their own). With `true`, a sandbox that keeps `checkpoints` or restart points stages
-   * one from its first run, so its first restore is as fast.
+   * worker of their own). With `true` (and Node's `'auto'`), a sandbox that keeps `checkpoints` or
+   * restart points stages one from its first run, so its first restore is as fast.
    */
   warmSpare?: boolean | 'auto';
   /**

@@ -23,10 +23,11 @@ const NODE_STAGED_MAX_BYTES = 16 * 2 ** 20;
 /**
  * When a second interpreter stands by (`SandboxOptions.warmSpare`): `true` from the start,
  * `false` never, `auto` from the start where a stop must terminate the worker (neither a
- * SharedArrayBuffer nor JSPI yields) and restart points are off, and in Node, and otherwise (browsers where `interrupt()`
- * keeps the interpreter) only after the first replacement: there a replacement is rare (code that
- * ignores KeyboardInterrupt, C code that never returns to Python, a fatal error, the memory
- * limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
+ * SharedArrayBuffer nor JSPI yields) and restart points are off, and in Node (where a sandbox
+ * that keeps checkpoints or restart points stages a worker for restores instead), and otherwise
+ * (browsers where `interrupt()` keeps the interpreter) only after the first replacement: there a
+ * replacement is rare (code that ignores KeyboardInterrupt, C code that never returns to Python,
+ * a fatal error, the memory limit), and an interpreter costs ~90 MB (Chromium, renderer PSS).
  */
 export type SparePolicy = boolean | 'auto';
 
@@ -57,7 +58,7 @@ export class Interpreters {
   private disposed = false;
   /** A worker staged for the next restore, waiting for its state (see `stage`). */
   private staged: { give(state: Uint8Array): void; session: Promise<WorkerSession>; ready: Promise<void> } | undefined;
-  /** Whether a worker is staged for restores now: after the first (see `restored`), or from the first run with `warmSpare: true`. */
+  /** Whether a worker is staged for restores now: after the first (see `restored`), or from the first run (`warmSpare: true`; Node's `auto`). */
   private stagesRestores = false;
   /** Whether a spare is kept now (see SparePolicy); `auto` turns it on at the first replacement. */
   private keepSpare: boolean;
@@ -71,9 +72,12 @@ export class Interpreters {
     // `auto` in a page whose stops terminate: a stop restores the restart point in a new worker, so
     // a spare booted beside it (competing with the first stops' restores) would serve only a restore that failed.
     const restores = options.restores?.(stopsKeepState) ?? false;
-    this.keepSpare = options.warmSpare === 'auto' ? isNode || (!stopsKeepState && !restores) : options.warmSpare;
-    // `true` where restores happen: a worker staged for them from the first run on (see `restored`).
-    this.stagesRestores = options.warmSpare === true && (restores || options.checkpoints === true);
+    // Where restores happen, a worker staged for them from the first run on (see `restored`): with
+    // `true`, and with Node's `auto`, where it stands in for the spare (Node's stops keep the
+    // interpreter, so what such a sandbox replaces is mostly a rewind's; one worker's memory either way).
+    const early = options.warmSpare === true || (isNode && options.warmSpare === 'auto');
+    this.stagesRestores = early && (restores || options.checkpoints === true);
+    this.keepSpare = options.warmSpare === 'auto' ? (isNode ? !this.stagesRestores : !stopsKeepState && !restores) : options.warmSpare;
   }
 
   /**
@@ -104,6 +108,8 @@ export class Interpreters {
     const session = await startSession(boot, config, options.onProgress);
     const interpreters = new Interpreters(boot, options, snapshots, session.stopsKeepState);
     interpreters.adopt(session, await given, !(await stored));
+    // A staged worker boots from a snapshot: with none yet, Node's spare comes first and makes one.
+    if (isNode && options.warmSpare === 'auto' && !(await given)) interpreters.keepSpare = true;
     if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };
   }

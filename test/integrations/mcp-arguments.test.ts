@@ -50,6 +50,11 @@ describe('the command line', () => {
     expect(resolveServerOptions({}).taskAfterMs).toBe(2000);
     expect(resolveServerOptions({ taskAfterMs: false }).taskAfterMs).toBe(false);
     expect(() => resolveServerOptions({ taskAfterMs: -1 })).toThrow(/taskAfterMs must be a number/);
+    // One interpreter a session by default; --warm-spare adds one (the sandbox's Node default:
+    // staged for rewinds where checkpoints are kept, else a spare), never two.
+    expect(parseCommandLine(['mcp', '--warm-spare'])).toMatchObject({ kind: 'stdio', options: { warmSpare: true } });
+    expect(resolveServerOptions({}).sandbox.warmSpare).toBe(false);
+    expect(resolveServerOptions({ warmSpare: true }).sandbox.warmSpare).toBe('auto');
   });
 
   test("--http with its host; the server's limit flags set the same limits as the sandbox's, --idle-minutes in minutes", () => {

@@ -63,7 +63,7 @@ export function usage(): string {
     '  --state-name <name>           on stdio with --state-dir: resume the state saved under this name (one process per name)',
     "  --max-state-bytes <n>         bound on the saved states' total bytes (one save: half); the largest are evicted past it (default 1073741824)",
     '  --checkpoints <n>             checkpoints each interpreter keeps for rewind_python and fork_python (default 20; 0: off)',
-    '  --warm-spare                  keep a second interpreter per session for fast restarts, and one staged for rewinds',
+    '  --warm-spare                  keep a second interpreter per session: staged for rewinds (fast restarts without checkpoints)',
     '  --task-after-ms <n>           a run_python still running after this many ms becomes a task, for Tasks clients (default 2000)',
     '  --allow-net[=<hosts>]         let Python reach the network: any host, or host[:port],... only',
     '  --allow-read <dir>            let Python read this folder (fetch of its file: URLs; repeatable)',

@@ -26,10 +26,10 @@ export interface PythonMcpServerOptions {
   /** Where boot snapshots are kept (`SandboxOptions.snapshotCache`). Default `'auto'`: memory, for later sessions of this process. */
   snapshotCache?: SnapshotCache;
   /**
-   * Keep a second interpreter booted per session for fast restarts after a kill, and (with
-   * checkpoints) one staged for rewinds from the first run: `rewind_python` about 0.1 s instead of
-   * a boot's 0.3-0.5 s. Default `false`: in Node a stop interrupts and keeps the interpreter, so
-   * kills are rare, and each interpreter kept adds ~90 MB to a session's memory.
+   * Keep a second interpreter per session: with checkpoints (the default), one staged for the
+   * next rewind, so `rewind_python` takes about 0.1 s instead of a boot's 0.3-0.5 s; without, a
+   * warm spare, for fast restarts after a kill. Default `false`: in Node a stop interrupts and
+   * keeps the interpreter, so kills are rare, and a second interpreter adds ~90 MB to a session.
    */
   warmSpare?: boolean;
   /** @deprecated Use `limits.maxSessions` (the same meaning); this name goes in the next minor version. Both at once is a TypeError. */
@@ -188,7 +188,9 @@ export function resolveServerOptions(options: PythonMcpServerOptions = {}): Reso
     sessions: { maxSessions, idleMs, maxPendingCalls },
     maxBoots,
     maxMessageBytes,
-    sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ?? false, isolation, deno, checkpoints },
+    // One more interpreter a session: the sandbox's Node default (a worker staged for rewinds where
+    // checkpoints are kept, else a warm spare); `true` there would keep both.
+    sandbox: { limits, packageIndex, snapshotCache: options.snapshotCache, warmSpare: options.warmSpare ? 'auto' : false, isolation, deno, checkpoints },
     functions: options.functions ?? [],
     skillsDirectory: options.skillsDirectory,
     taskAfterMs: options.taskAfterMs === false ? false : number('taskAfterMs', options.taskAfterMs ?? TASK_DEFAULTS.afterMs, 0, MAX_TIMEOUT_MS),

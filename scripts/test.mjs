@@ -8,8 +8,8 @@
  *    the checks: the type check, the API reference (`npm run docs`) and lint (ruff's install
  *    needs the python3 that the set-up may install); a failed check ends the run after step 1.
  * 1. `vitest run` on Node 24 with SDK 2.x, the suites that time pauses, two at a time among
- *    themselves (the floods, the page's pauses under a hostile index, the Node hostile-worker
- *    suite, WebKit's terminating stops, saved state). Which test runs in which pass is
+ *    themselves, in two rounds (the floods beside the Node hostile-worker and save-pauses suites;
+ *    then the page's pauses under a hostile index, WebKit's terminating stops, saved state). Which test runs in which pass is
  *    test/passes.mjs.
  * 2. The rest on Node 24, two files at a time, and beside them the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts), their lines

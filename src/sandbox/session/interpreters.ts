@@ -68,6 +68,7 @@ export class Interpreters {
     private readonly options: InterpreterOptions,
     private readonly snapshots: SnapshotStore,
     stopsKeepState: boolean,
+    hasSnapshot: boolean,
   ) {
     // `auto` in a page whose stops terminate: a stop restores the restart point in a new worker, so
     // a spare booted beside it (competing with the first stops' restores) would serve only a restore that failed.
@@ -77,7 +78,9 @@ export class Interpreters {
     // interpreter, so what such a sandbox replaces is mostly a rewind's; one worker's memory either way).
     const early = options.warmSpare === true || (isNode && options.warmSpare === 'auto');
     this.stagesRestores = early && (restores || options.checkpoints === true);
-    this.keepSpare = options.warmSpare === 'auto' ? (isNode ? !this.stagesRestores : !stopsKeepState && !restores) : options.warmSpare;
+    // A staged worker boots from a snapshot: with none yet, Node's spare comes first and makes one.
+    const nodeSpare = !this.stagesRestores || !hasSnapshot;
+    this.keepSpare = options.warmSpare === 'auto' ? (isNode ? nodeSpare : !stopsKeepState && !restores) : options.warmSpare;
   }
 
   /**
@@ -106,10 +109,9 @@ export class Interpreters {
           makeSnapshot: options.warmSpare === false || (options.warmSpare === 'auto' && !isNode),
         }));
     const session = await startSession(boot, config, options.onProgress);
-    const interpreters = new Interpreters(boot, options, snapshots, session.stopsKeepState);
-    interpreters.adopt(session, await given, !(await stored));
-    // A staged worker boots from a snapshot: with none yet, Node's spare comes first and makes one.
-    if (isNode && options.warmSpare === 'auto' && !(await given)) interpreters.keepSpare = true;
+    const snapshot = await given;
+    const interpreters = new Interpreters(boot, options, snapshots, session.stopsKeepState, snapshot !== undefined);
+    interpreters.adopt(session, snapshot, !(await stored));
     if (interpreters.keepSpare) interpreters.spareTimer = setTimeout(() => interpreters.startSpare(), SPARE_DELAY_MS);
     return { interpreters, session };
   }

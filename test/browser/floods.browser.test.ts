@@ -25,7 +25,7 @@ import {
   tamperWithNextResult,
 } from '../support/forgery.js';
 import { useHostPage } from '../support/browser/engine-host.js';
-import { type PauseAgainstIdle, againstTwin, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { type PauseAgainstIdle, againstTwin, pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 
 const TIMEOUT_MS = 120_000;

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HostPage } from '../support/browser/host-page.js';
-import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { launchChromium } from '../support/chromium.js';
 import { type StaticServer, startStaticServer } from '../support/static-server.js';
 import { TINY_WHEEL, type WheelServer, serveTinyWheel } from '../support/tiny-wheel.js';

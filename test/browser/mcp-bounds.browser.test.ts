@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANCHING_TOOLS, cellCalling } from '../support/branching-schemas.mjs';
 import { useHostPage } from '../support/browser/engine-host.js';
 import { bundleMcpClient } from '../support/browser/mcp-client.js';
-import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 import { chromium } from '../support/engines/chromium.js';
 import type { Engine } from '../support/engines/engine.js';

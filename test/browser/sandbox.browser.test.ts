@@ -6,7 +6,7 @@
  * Needs `npm run build` first. A block's tests share one sandbox (tests that only run code use
  * their own names; each stop must leave it working), since boots dominate the time.
  */
-import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';

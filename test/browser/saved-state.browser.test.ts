@@ -23,7 +23,7 @@ import {
   storedStateBytes,
 } from '../support/engines/widget-state.js';
 import { useHostPage } from '../support/browser/engine-host.js';
-import { type StallWatch, againstTwin, pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { type StallWatch, againstTwin, pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { requireLibBuild } from '../support/browser/repo.js';
 import { chromium } from '../support/engines/chromium.js';
 import type { Engine } from '../support/engines/engine.js';

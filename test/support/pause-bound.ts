@@ -1,17 +1,17 @@
 /**
- * A bound on a page's longest main-thread pause that a busy machine does not break. A pause is
- * wall-clock time between timer ticks, so other processes on the machine delay a tick with nothing
- * blocking the page: 200 ms bounds failed at 212 ms on a loaded machine. The control is the same
- * page's longest pause while idle, measured just before in the same run: the bound is the test's
- * own plus three times that. Idle pauses are a few milliseconds on a quiet machine, so the bound
- * stays the test's own there; work that blocks the page (seconds, as these bounds once caught)
- * still fails it.
+ * A bound on a host's longest pause (a page's main thread, or Node's event loop) that a busy
+ * machine does not break. A pause is time between timer ticks, so other processes on the machine
+ * delay a tick with nothing blocking the host: 200 ms bounds failed at 212 ms on a loaded machine.
+ * The control is the same host's longest pause while idle, measured just before in the same run:
+ * the bound is the test's own plus three times that. Idle pauses are a few milliseconds on a quiet
+ * machine, so the bound stays the test's own there; work that blocks the host (seconds, as these
+ * bounds once caught) still fails it.
  */
 
-/** Watches a page's longest pause while `fn` runs (HostPage and the engine hosts' `longestStallDuring`). */
+/** Watches a host's longest pause while `fn` runs (HostPage and the engine hosts' `longestStallDuring`; Node's `longestPause`). */
 export type StallWatch = <T>(fn: () => Promise<T>) => Promise<{ value: T; stallMs: number; tickShare?: number }>;
 
-/** How long the control watches the idle page: 50 of its 10 ms ticks, enough to see the machine's load. */
+/** How long the control watches the idle host: 50 of a page's 10 ms ticks, enough to see the machine's load. */
 const CONTROL_MS = 500;
 const IDLE_MULTIPLIER = 3;
 

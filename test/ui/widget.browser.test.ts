@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeExecChat } from '../../src/ui/code-exec-chat/code-exec-chat.js';
 import { type FakeIndex, indexWheelsMissing, startFakeIndex } from '../support/fake-pypi.js';
-import { pauseAgainstIdle, pauseReport } from '../support/browser/pause-bound.js';
+import { pauseAgainstIdle, pauseReport } from '../support/pause-bound.js';
 import { useStaticServer } from '../support/use-static-server.js';
 import { expectStateKept, stopWidgetRunInPage } from '../support/engines/widget-stop.js';
 import { SERVE_ROOT, collectLog, runInChat, sendAndWait, screenshot, transcriptText, useChromium, waitForSandbox, waitIdle } from '../support/widget-page.js';

@@ -18,8 +18,11 @@
  *    and builds (each in a session of its own) competed at full weight with the suites that time
  *    pauses, which failed a floods bound beside them (low-priority.mjs).
  * 3. A subset of the Node suites on Node 26 with SDK 3.x (scripts/test-on-node.mjs): the main
- *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET).
- * 4. A subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET).
+ *    paths and the suites of the SDK's own types and calls (NODE26_SUBSET), its lines prefixed
+ *    `[node 26]`; beside the rest, once the examples are done: the rest's Node files leave the
+ *    cores partly idle while each starts (0.5-2 s a file on a slow day), and these passes ran
+ *    after everything else, 233 s of a 2,658 s run.
+ * 4. Then a subset of the Node suites on Node 22 with SDK 3.x (NODE22_SUBSET), `[node 22]`.
  *
  * Each pass writes its own report, `test-results/vitest*.json` (older ones are removed first). A
  * failed set-up step ends it; a failed test pass does not stop the later ones, so one run reports
@@ -138,13 +141,14 @@ if (!(await checked)) {
   stopAll();
   process.exit(1);
 }
+// 3. The Node 26 subset, then 4. the Node 22 subset, beside the rest once the examples are done.
+const onNode = (major, subset) => step(process.execPath, [script('test-on-node.mjs'), String(major), ...subset], { prefix: `[node ${major}]` });
 await Promise.all([
   pass('vitest.json', vitest([REST], { report: 'vitest.json' })),
-  pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json' })),
+  pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json' }))
+    .then(() => pass('vitest-node26.json', onNode(26, NODE26_SUBSET)))
+    .then(() => pass('vitest-node22.json', onNode(22, NODE22_SUBSET))),
 ]);
-// 3. The Node 26 subset; 4. the Node 22 subset.
-await pass('vitest-node26.json', node(script('test-on-node.mjs'), '26', ...NODE26_SUBSET));
-await pass('vitest-node22.json', node(script('test-on-node.mjs'), '22', ...NODE22_SUBSET));
 
 // Last, so that a failure names itself at the end of the log.
 const failedPasses = passes.filter((each) => !each.passed).map((each) => each.report);

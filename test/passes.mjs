@@ -11,7 +11,8 @@
  * 3. Node 26, SDK 3.x: `NODE26_SUBSET` of the Node suites (no `*.browser.test.ts`) but
  *    `FIRST_PASS_ONLY` and `EXAMPLES`, then those of `ALONE` that are Node suites (but
  *    `FIRST_PASS_ONLY`), each alone. Without a subset (`node scripts/test-on-node.mjs 26`), every one.
- * 4. Node 22, SDK 3.x: `NODE22_SUBSET`, as pass 3 runs them.
+ *    Beside pass 2's `REST`, once `EXAMPLES` is done.
+ * 4. Node 22, SDK 3.x: `NODE22_SUBSET`, as pass 3 runs them, after it.
  */
 
 /** Every test. */

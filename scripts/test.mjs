@@ -11,7 +11,8 @@
  *    themselves, in two rounds (the floods beside the Node hostile-worker and save-pauses suites;
  *    then the page's pauses under a hostile index, WebKit's terminating stops, saved state). Which test runs in which pass is
  *    test/passes.mjs.
- * 2. The rest on Node 24, two files at a time, and beside them the example projects (installs,
+ * 2. The rest on Node 24, two files at a time (`REST`, and `SHARED`: suites sharing a process per
+ *    vitest worker), and beside them the example projects (installs,
  *    bundler builds, pages in Chromium: no timing bounds, only generous timeouts), their lines
  *    prefixed `[examples]`. They once ran beside step 1 at nice 19; but with the kernel's
  *    autogroups a nice value only ranks a process within its session, and the examples' installs
@@ -33,7 +34,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST } from '../test/passes.mjs';
+import { ALONE, EXAMPLES, NODE22_SUBSET, NODE26_SUBSET, REST, SHARED } from '../test/passes.mjs';
 import { lowerPriority } from './low-priority.mjs';
 import { nodeBinary } from './node-binary.mjs';
 import { RESULTS, isReport, summaryLines } from './test-summary.mjs';
@@ -144,7 +145,7 @@ if (!(await checked)) {
 // 3. The Node 26 subset, then 4. the Node 22 subset, beside the rest once the examples are done.
 const onNode = (major, subset) => step(process.execPath, [script('test-on-node.mjs'), String(major), ...subset], { prefix: `[node ${major}]` });
 await Promise.all([
-  pass('vitest.json', vitest([REST], { report: 'vitest.json' })),
+  pass('vitest.json', vitest([REST, SHARED.name], { report: 'vitest.json' })),
   pass('vitest-examples.json', vitest([EXAMPLES.name], { prefix: '[examples]', report: 'vitest-examples.json' }))
     .then(() => pass('vitest-node26.json', onNode(26, NODE26_SUBSET)))
     .then(() => pass('vitest-node22.json', onNode(22, NODE22_SUBSET))),

@@ -3,6 +3,7 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 export const ALONE: ReadonlyArray<{ name: string; files: string[] }>;
 export const REST: string;
+export const SHARED: { name: string; files: string[] };
 export const EXAMPLES: { name: string; files: string[] };
 export const FIRST_PASS_ONLY: string[];
 export const NODE22_SUBSET: string[];

@@ -54,6 +54,16 @@ const ALONE_ROUNDS = Math.max(...ALONE.map((suite) => suite.round)) + 1;
 export const REST = 'suites';
 
 /**
+ * Node suites that share a process per vitest worker (`isolate: false`), a project of their own
+ * beside `REST` (and beside the later passes' other Node suites): the agent loops' and the
+ * widget's, which import the SDK and the agent stack (1.3-1.6 s a file on a slow day, where most
+ * of their tests take a fraction of that) and leave nothing behind. A suite here that needs a
+ * module replaced spies on it and restores it (`vi.spyOn`, not `vi.mock`, which a shared module
+ * graph would not honour). Their 60 files alone: 54 s each in a process of its own, 36 s shared.
+ */
+export const SHARED = { name: 'suites-shared', files: ['test/agent/!(*.browser).test.ts', 'test/ui/!(*.browser).test.ts'] };
+
+/**
  * Installs and builds example apps (npm, webpack, Next.js): minutes of most of both cores, so last
  * in a plain `vitest run`; `npm test` runs it beside `REST` instead.
  */
@@ -181,17 +191,24 @@ export const QUICK_SKIPS = [
 /** The sandbox and the widget in Chromium. */
 export const QUICK_CHROMIUM = ['test/browser/sandbox.browser.test.ts', 'test/ui/widget.browser.test.ts'];
 
-const project = (name, include, exclude, groupOrder) => ({
+const project = (name, include, exclude, groupOrder, isolate) => ({
   extends: true,
-  test: { name, include, ...(exclude && { exclude }), ...(groupOrder !== undefined && { sequence: { groupOrder } }) },
+  test: {
+    name,
+    include,
+    ...(exclude && { exclude }),
+    ...(groupOrder !== undefined && { sequence: { groupOrder } }),
+    ...(isolate !== undefined && { isolate }),
+  },
 });
 const aloneFiles = ALONE.flatMap((suite) => suite.files);
 
-/** The first pass's vitest projects, in the order they run: `ALONE`, `REST`, `EXAMPLES`. */
+/** The first pass's vitest projects, in the order they run: `ALONE`, `REST` beside `SHARED`, `EXAMPLES`. */
 export function firstPassProjects() {
   return [
     ...ALONE.map((suite) => project(suite.name, suite.files, undefined, suite.round)),
-    project(REST, [ALL], [...aloneFiles, ...EXAMPLES.files], ALONE_ROUNDS),
+    project(REST, [ALL], [...aloneFiles, ...EXAMPLES.files, ...SHARED.files], ALONE_ROUNDS),
+    project(SHARED.name, SHARED.files, undefined, ALONE_ROUNDS, false),
     project(EXAMPLES.name, EXAMPLES.files, undefined, ALONE_ROUNDS + 1),
   ];
 }
@@ -201,7 +218,8 @@ export function nodePassProjects() {
   const inNode = (file) => !isBrowserSuite(file) && !FIRST_PASS_ONLY.includes(file);
   const aloneInNode = ALONE.map((suite) => ({ ...suite, files: suite.files.filter(inNode) })).filter((suite) => suite.files.length > 0);
   return [
-    project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY], 0),
+    project('node', [ALL], [BROWSER, ...aloneFiles, ...EXAMPLES.files, ...FIRST_PASS_ONLY, ...SHARED.files], 0),
+    project('node-shared', SHARED.files, FIRST_PASS_ONLY, 0, false),
     ...aloneInNode.map((suite, order) => project(suite.name, suite.files, undefined, order + 1)),
   ];
 }

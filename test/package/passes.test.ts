@@ -37,5 +37,8 @@ describe('test/passes.mjs', () => {
         .map((project) => project.name);
     expect(suites.filter((path) => projectsOf(path).length !== 1).map((path) => `${path}: ${projectsOf(path).join(', ') || 'none'}`)).toEqual([]);
     expect(projectsOf('test/browser/floods.browser.test.ts')).toEqual(['floods']);
+    // The widget's Node suites share a process; its browser suites do not.
+    expect(projectsOf('test/ui/markdown.test.ts')).toEqual(['suites-shared']);
+    expect(projectsOf('test/ui/widget.browser.test.ts')).toEqual(['suites']);
   });
 });

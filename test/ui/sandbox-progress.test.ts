@@ -7,19 +7,21 @@
 import type { ReactiveControllerHost } from 'lit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoadProgress } from '../../src/shared/types.js';
+import { PythonSandbox } from '../../src/sandbox/python-sandbox.js';
 import { SandboxController } from '../../src/ui/code-exec-chat/sandbox-controller.js';
 
 /** The boot the controller started: the progress it reports to, and its end. */
-const boot = vi.hoisted(() => ({ progress: (_: LoadProgress) => {}, done: (_: unknown) => {} }));
-vi.mock('../../src/sandbox/python-sandbox.js', () => ({
-  PythonSandbox: {
-    create: (options: { onProgress: (p: LoadProgress) => void }) =>
+const boot = { progress: (_: LoadProgress) => {}, done: (_: unknown) => {} };
+/** The controller's `PythonSandbox.create`, held until the test ends it (a spy, not a module mock: the suite shares its process). */
+function holdBoots(): void {
+  vi.spyOn(PythonSandbox, 'create').mockImplementation(
+    (options) =>
       new Promise((resolve) => {
-        boot.progress = options.onProgress;
-        boot.done = resolve;
+        boot.progress = options?.onProgress ?? (() => {});
+        boot.done = resolve as (_: unknown) => void;
       }),
-  },
-}));
+  );
+}
 
 const host = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) } satisfies ReactiveControllerHost;
 const hooks = { options: () => ({}), ready() {}, failed() {}, disposing() {} };
@@ -30,8 +32,14 @@ const download = (loaded: number): LoadProgress => ({
 });
 
 describe("the widget's load progress bar", () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  beforeEach(() => {
+    vi.useFakeTimers();
+    holdBoots();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
 
   it('shows the boot, and goes away a moment after Python is ready', async () => {
     const python = new SandboxController(host, hooks);

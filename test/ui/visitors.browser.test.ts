@@ -218,10 +218,17 @@ describe('the keyboard', { timeout: TIMEOUT_MS }, () => {
   test('Send and Stop are one button: focus stays on it when it turns into Stop', async () => {
     const page = await newPage();
     await page.goto(`${site.server.origin}${PLAIN}?demo=/test/ui/pages/stop.recording.json`);
+    await waitForSandbox(page, '#chat0');
     await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    await sendAndWait(page, '#chat0');
+    await expect.poll(() => page.locator('#chat0 cec-composer textarea').inputValue()).not.toBe('');
+    // Message 2 loops until stopped, so the button is still Stop when focus is read (message 1's
+    // answer could come between the two reads on a loaded machine, turning it back into Send).
     await page.locator('#chat0 cec-composer button[aria-label="Send message"]').click();
     await expect.poll(() => page.locator('#chat0 cec-composer button[aria-label="Stop"]').count()).toBe(1);
     expect(await focusPath(page)).toEqual(['code-exec-chat', 'cec-composer', 'button[Stop]']);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#chat0 .turn.model.stopped').count(), { timeout: 10_000 }).toBe(1);
   });
 
   test('picking a demo card moves focus to the message box, where its first message waits', async () => {

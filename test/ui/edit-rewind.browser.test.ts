@@ -117,7 +117,8 @@ describe('Edit and Regenerate rewind Python', { timeout: TIMEOUT_MS }, () => {
     await page.evaluate(() => {
       (document.querySelector('#chat0') as CodeExecChat).apiKey = 'test-key';
     });
-    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 30_000 }).toContain("Python's state was restored");
+    // A boot and a 6 MB restore: about a second here, but a CI run beside other browsers took over 30 s.
+    await expect.poll(() => transcriptText(page, '#chat0'), { timeout: 60_000 }).toContain("Python's state was restored");
     const edits = page.locator('#chat0 [data-entry="user"] button[aria-label="Edit this message"]');
     // The second message's Python before it is kept; the first's was never saved (nothing ran before it).
     await expect.poll(() => edits.count()).toBe(1);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CanaryServer, startCanaryServer } from '../support/canary-server.js';
 import { attemptCell, hostileAttempts, machineAttempts, outcomeOf } from '../support/escape-attempts.js';
-import { initializeLine, type RawStdio, rawStdio, toolCallLine } from '../support/mcp.js';
+import { initializeLine, initializedLine, type RawStdio, rawStdio, toolCallLine } from '../support/mcp.js';
 import { referenceServerPath } from '../support/mcp-servers.js';
 
 const SECRET = 'SSH-KEY-CANARY-7f3a';
@@ -56,7 +56,7 @@ function attempts(hostile: boolean): Record<string, string> {
 async function runBattery(server: RawStdio, hostile: boolean): Promise<Record<string, string>> {
   server.send(initializeLine(1));
   await server.answer(1);
-  server.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+  server.send(initializedLine());
   const report: Record<string, string> = {};
   let id = 100;
   for (const [name, expression] of Object.entries(attempts(hostile))) {

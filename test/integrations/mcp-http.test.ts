@@ -7,7 +7,17 @@ import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { BOOT_TIMEOUT_MS } from '../support/fixtures.js';
-import { type Connection, type HttpServerProcess, connectHttp, initializeLine, pingStatus, postWithHost, startHttpServer, textOf } from '../support/mcp.js';
+import {
+  type Connection,
+  type HttpServerProcess,
+  connectHttp,
+  initializeLine,
+  initializedLine,
+  pingStatus,
+  postWithHost,
+  startHttpServer,
+  textOf,
+} from '../support/mcp.js';
 import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
 
 /** Headers a streamable HTTP client sends with each POST. */
@@ -121,7 +131,7 @@ describe('a server with room for several sessions', () => {
     const notified = await fetch(server().url, {
       method: 'POST',
       headers: { ...POST_HEADERS, ...session },
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      body: initializedLine(),
     });
     expect(notified.status).toBe(202);
     const stream = await fetch(server().url, { headers: { Accept: 'text/event-stream', ...session } });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DISPLAY_PNG_CODE } from '../support/agent-fixtures.js';
 import { fakeDeno } from '../support/fake-deno.js';
 import { BOOT_TIMEOUT_MS, lineChartSpec } from '../support/fixtures.js';
-import { type Connection, connectStdio, denolessCli, initializeLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
+import { type Connection, connectStdio, denolessCli, initializeLine, initializedLine, rawStdio, textOf, toolCallLine } from '../support/mcp.js';
 import { temporaryFolder } from '../support/mcp-servers.js';
 import { PNG_1X1_BASE64, pngSize } from '../support/png.js';
 import { LOAD_TINY_LIBRARY, TINY_LIBRARY } from '../support/tiny-library.js';
@@ -201,17 +201,15 @@ describe('a fresh session', () => {
     try {
       raw.send(initializeLine(1));
       await raw.answer(1);
-      raw.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-      const call = JSON.parse(toolCallLine(2, 'run_python', { code: '"booted"' }));
-      call.params._meta = { progressToken: 'boot' };
-      raw.send(JSON.stringify(call));
+      raw.send(initializedLine());
+      raw.send(toolCallLine(2, 'run_python', { code: '"booted"' }, { progressToken: 'boot' }));
       expect(await raw.answer(2)).toMatchObject({ result: { content: [{ type: 'text', text: "'booted'" }] } });
       const seen = raw.seen();
-      const progress = seen
-        .slice(
-          0,
-          seen.findIndex((message) => message.id === 2),
-        )
+      const beforeResult = seen.slice(
+        0,
+        seen.findIndex((message) => message.id === 2),
+      );
+      const progress = beforeResult
         .filter((message) => message.method === 'notifications/progress')
         .map((message) => message.params as { progressToken: string; progress: number; message: string });
       expect(progress.length).toBeGreaterThan(0);
@@ -239,7 +237,7 @@ describe('bytes no SDK client sends', () => {
       expect(await raw.answer(undefined)).toMatchObject({ error: { code: ErrorCode.ParseError } });
       raw.send(initializeLine(1));
       expect(await raw.answer(1)).toMatchObject({ result: { serverInfo: { name: 'pyodide-code-execution' } } });
-      raw.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      raw.send(initializedLine());
       // The bound is ~71 KB here (6 × 1,000 code characters, plus 64 KiB); this line is 200 KB, id last as the SDK writes it.
       raw.send(`{"jsonrpc":"2.0","method":"tools/call","params":{"name":"run_python","arguments":{"code":"${'a'.repeat(200_000)}"}},"id":7}`);
       expect(await raw.answer(7)).toMatchObject({ error: { code: ErrorCode.InvalidRequest, message: expect.stringContaining('not read') } });

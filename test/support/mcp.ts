@@ -298,9 +298,14 @@ export function rawStdio(flags: string[] = [], env?: NodeJS.ProcessEnv): RawStdi
   };
 }
 
-/** A `tools/call` request as one line. */
-export function toolCallLine(id: number, name: string, args: Record<string, unknown>): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+/** A `tools/call` request as one line; `meta`, its `_meta` (a `progressToken`, say). */
+export function toolCallLine(id: number, name: string, args: Record<string, unknown>, meta?: Record<string, unknown>): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta && { _meta: meta }) } });
+}
+
+/** The notification a client sends once `initialize` is answered, as one line. */
+export function initializedLine(): string {
+  return JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
 }
 
 /** The initialize request a client sends first, as one line. */
